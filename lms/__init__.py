@@ -1,0 +1,114 @@
+"""RM Academy (客户经理学院): training, examination and certification of a bank's
+relationship managers."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+
+from lms import config as settings
+from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = PACKAGE_DIR.parent
+
+# Each domain keeps its own message catalogue under lms/<domain>/translations.
+def translation_directories() -> list[str]:
+    return sorted(str(p) for p in PACKAGE_DIR.glob("*/translations") if p.is_dir())
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=str(settings.INSTANCE_DIR),
+    )
+    app.config.update(settings.from_env())
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories())
+    if config:
+        app.config.update(config)
+
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from lms import errors, security, templating
+
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+
+    from lms.database import configure_engine
+
+    with app.app_context():
+        configure_engine(db.engine)
+
+    # Import every model so that metadata (and migrations) see all tables.
+    from lms import models  # noqa: F401
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+
+    from lms.org.models import User
+
+    @login_manager.user_loader
+    def _load_user(session_id: str):
+        try:
+            user_id, version = (int(part) for part in session_id.split(":", 1))
+        except ValueError:
+            return None
+        user = db.session.get(User, user_id)
+        if user is None or user.session_version != version or not user.active:
+            return None
+        return user
+
+    @login_manager.unauthorized_handler
+    def _unauthorized():
+        from flask import redirect, url_for
+
+        from lms.web import is_htmx
+
+        login_url = url_for("auth.login", next=request.full_path.rstrip("?"))
+        if is_htmx():
+            # A 302 would swap the login page into a fragment; send the whole page there.
+            return "", 401, {"HX-Redirect": login_url}
+        return redirect(login_url)
+
+
+def _select_locale() -> str:
+    if current_user and current_user.is_authenticated:
+        return current_user.locale
+    return session.get("lang") or "zh_CN"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from lms.blueprints import BLUEPRINTS
+
+    for bp in BLUEPRINTS:
+        app.register_blueprint(bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from lms.cli import COMMANDS
+
+    for command in COMMANDS:
+        app.cli.add_command(command)

@@ -1,0 +1,70 @@
+"""The audit log: append-only events, each chained to the one before by a hash."""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.extensions import db
+
+GENESIS = "0" * 64
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Gap-free sequence assigned under a lock; a missing number is a deleted event.
+    seq: Mapped[int] = mapped_column(unique=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    actor_label: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    object_type: Mapped[str] = mapped_column(String(64), default="")
+    object_id: Mapped[str] = mapped_column(String(64), default="")
+    details: Mapped[str] = mapped_column(Text, default="{}")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    def payload(self) -> str:
+        """The canonical text the hash covers."""
+        return json.dumps(
+            {
+                "seq": self.seq,
+                "at": self.at.isoformat(timespec="microseconds"),
+                "actor_id": self.actor_id,
+                "actor_label": self.actor_label,
+                "action": self.action,
+                "object_type": self.object_type,
+                "object_id": self.object_id,
+                "details": json.loads(self.details),
+                "prev_hash": self.prev_hash,
+            },
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.payload().encode("utf-8")).hexdigest()
+
+    @property
+    def details_dict(self) -> dict:
+        return json.loads(self.details)
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+@event.listens_for(AuditEvent, "before_update")
+def _refuse_update(*_args):
+    raise AppendOnlyError("audit events are append-only")
+
+
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_delete(*_args):
+    raise AppendOnlyError("audit events are append-only")

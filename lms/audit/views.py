@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from flask import Blueprint, request
+from sqlalchemy import or_, select
+
+from lms.audit.models import AuditEvent
+from lms.extensions import db
+from lms.web import render_page_or_partial, roles_required
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+PAGE_SIZE = 50
+
+
+@bp.get("/")
+@roles_required("hr")
+def events():
+    """The audit log, newest first, searchable by action, object or actor."""
+    q = request.args.get("q", "").strip()
+    page = max(request.args.get("page", 1, type=int), 1)
+    stmt = select(AuditEvent).order_by(AuditEvent.seq.desc())
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(or_(AuditEvent.action.ilike(like), AuditEvent.actor_label.ilike(like),
+                              AuditEvent.object_type.ilike(like), AuditEvent.object_id == q,
+                              AuditEvent.details.ilike(like)))
+    rows = db.session.scalars(stmt.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    return render_page_or_partial("audit/events.html", "audit/_events.html",
+                                  events=rows[:PAGE_SIZE], has_next=len(rows) > PAGE_SIZE, page=page, q=q)

@@ -1,0 +1,57 @@
+"""Password hashing (Argon2id) and the password policy."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import gettext as _
+
+_hasher = PasswordHasher()
+_COMMON_FILE = Path(__file__).with_name("common_passwords.txt")
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    words = (line.strip().lower() for line in _COMMON_FILE.read_text(encoding="utf-8").splitlines())
+    return frozenset(w for w in words if w and not w.startswith("#"))
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password(password_hash: str, password: str) -> bool:
+    if not password_hash:
+        return False
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+# A hash to verify against when the account does not exist, so that an unknown
+# employee number costs the same time as a wrong password.
+DUMMY_HASH = _hasher.hash("not-a-real-password-only-for-timing")
+
+
+def policy_problems(password: str, employee_no: str = "") -> list[str]:
+    """Why a new password is refused (empty list: acceptable)."""
+    problems = []
+    minimum = current_app.config.get("PASSWORD_MIN_LENGTH", 10)
+    if len(password) < minimum:
+        problems.append(_("The password must have at least %(n)d characters.", n=minimum))
+    lowered = password.lower()
+    if lowered in common_passwords():
+        problems.append(_("This password is among the most common passwords; choose another."))
+    if employee_no and employee_no.lower() in lowered:
+        problems.append(_("The password must not contain the employee number."))
+    if len(set(password)) < 4:
+        problems.append(_("The password uses too few different characters."))
+    return problems

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from lms.audit import services as audit
+from lms.auth import services
+from lms.auth.forms import ChangePasswordForm, LoginForm
+from lms.auth.passwords import check_password
+from lms.extensions import db, limiter
+from lms.forms import EmptyForm
+from lms.web import safe_next_url
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])  # per client address
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        result = services.authenticate(form.employee_no.data, form.password.data)
+        db.session.commit()
+        if result.ok:
+            next_url = safe_next_url(request.args.get("next"))
+            # A fresh session at sign-in: nothing from before survives (fixation).
+            lang = session.get("lang")
+            session.clear()
+            if lang:
+                session["lang"] = lang
+            login_user(result.user)
+            session.permanent = True
+            if result.user.must_change_password:
+                return redirect(url_for("auth.change_password"))
+            return redirect(next_url or url_for("main.home"))
+        if result.retry_after:
+            status = 429
+            form.form_errors.append(_("Too many failed attempts. Try again in %(s)d seconds.", s=result.retry_after))
+        else:
+            status = 401
+            form.form_errors.append(_("Wrong employee number or password."))
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    if EmptyForm().validate_on_submit():
+        audit.record("auth.logout", current_user._get_current_object())
+        db.session.commit()
+        logout_user()
+        session.clear()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if not check_password(user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("The current password is wrong."))
+        else:
+            problems = services.change_password(user, form.new_password.data)
+            if problems:
+                form.new_password.errors.extend(problems)
+            else:
+                db.session.commit()
+                login_user(user)  # keep this session, now on the new version
+                flash(_("Your password was changed. Other sessions were signed out."), "success")
+                return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form)

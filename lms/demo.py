@@ -1,0 +1,80 @@
+"""The demo organisation: a city branch, its sub-branches and about forty people
+in every role and position, so a newcomer can sign in as each role at once.
+
+Loading twice changes nothing: people that exist are left alone."""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from lms import clock
+from lms.extensions import db
+from lms.org import services
+from lms.org.models import Branch, User
+
+CITY = ("ZZ01", "株洲分行")
+SUB_BRANCHES = [
+    ("ZZ0101", "天元支行"), ("ZZ0102", "芦淞支行"), ("ZZ0103", "荷塘支行"),
+    ("ZZ0104", "石峰支行"), ("ZZ0105", "渌口支行"),
+]
+
+# The well-known accounts, one per role (README lists them).
+NAMED = [
+    ("admin", "系统管理员", ("admin",), None, "manager"),
+    ("hr", "周人事", ("hr",), None, "manager"),
+    ("trainer", "陈培训", ("trainer",), None, "rm_senior"),
+    ("mentor", "王师傅", ("mentor", "learner"), "ZZ0101", "rm_principal"),
+    ("learner", "李学员", ("learner",), "ZZ0101", "rm_junior"),
+]
+
+SURNAMES = "张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏"
+GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平",
+         "刚", "桂英", "建华", "晓东", "海燕", "志强", "雪梅", "文博", "思远", "子涵"]
+# (position, roles) mix of the generated staff.
+MIX = [("intern", ("learner",))] * 6 + [("teller", ("learner",))] * 12 + [("rm_junior", ("learner",))] * 8 + \
+      [("rm_intermediate", ("learner",))] * 5 + [("rm_senior", ("mentor", "learner"))] * 3 + \
+      [("rm_principal", ("mentor", "learner"))] * 1
+
+
+def _ensure_branches() -> dict[str, Branch]:
+    by_code = {b.code: b for b in db.session.scalars(select(Branch))}
+    if CITY[0] not in by_code:
+        by_code[CITY[0]] = services.create_branch(*CITY)
+    for code, name in SUB_BRANCHES:
+        if code not in by_code:
+            by_code[code] = services.create_branch(code, name, parent=by_code[CITY[0]])
+    return by_code
+
+
+def load_demo(password: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    rng = random.Random(20240101)  # the same demo every time
+    branches = _ensure_branches()
+    existing = set(db.session.scalars(select(User.employee_no)))
+    today = clock.today()
+    accounts = []
+
+    def add(employee_no, name, roles, branch_code, position, years_in):
+        accounts.append((employee_no, name, roles))
+        if employee_no in existing:
+            return
+        start = today - timedelta(days=int(365 * years_in))
+        services.create_user(employee_no, name, branch=branches[branch_code or CITY[0]], roles=roles,
+                             password=password, position=position, position_start=start,
+                             hire_date=start - timedelta(days=365 * 2 if position.startswith("rm") else 0))
+
+    for employee_no, name, roles, branch_code, position in NAMED:
+        add(employee_no, name, roles, branch_code, position, 3)
+    sub_codes = [code for code, _ in SUB_BRANCHES]
+    for i, (position, roles) in enumerate(MIX, start=1):
+        name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+        add(f"E{1000 + i}", name, roles, sub_codes[i % len(sub_codes)], position, rng.uniform(0.2, 4))
+    db.session.commit()
+
+    # Later domains (curriculum, attempts, mentoring) extend the demo here.
+    from lms.demo_hooks import run_hooks
+
+    run_hooks(password)
+    db.session.commit()
+    return accounts

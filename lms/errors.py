@@ -1,0 +1,46 @@
+"""Error pages. A 500 rolls the session back so the next request starts clean."""
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from lms.extensions import db
+
+
+def init_app(app: Flask) -> None:
+    def page(status: int, title: str, message: str):
+        return render_template("errors/error.html", status=status, title=title, message=message), status
+
+    @app.errorhandler(CSRFError)
+    def _csrf(err):
+        return page(400, _("The form expired"), _("Reload the page and try again. (%(reason)s)", reason=err.description))
+
+    @app.errorhandler(400)
+    def _bad_request(_err):
+        return page(400, _("Bad request"), _("The request could not be understood."))
+
+    @app.errorhandler(403)
+    def _forbidden(_err):
+        return page(403, _("Not allowed"), _("Your roles do not give access to this page."))
+
+    @app.errorhandler(404)
+    def _not_found(_err):
+        return page(404, _("Not found"), _("There is nothing at this address, or it is not yours to see."))
+
+    @app.errorhandler(405)
+    def _method(_err):
+        return page(405, _("Method not allowed"), _("This address does not accept that kind of request."))
+
+    @app.errorhandler(413)
+    def _too_large(_err):
+        return page(413, _("File too large"), _("The upload is larger than the server accepts."))
+
+    @app.errorhandler(429)
+    def _too_many(_err):
+        return page(429, _("Too many requests"), _("Slow down and try again in a minute."))
+
+    @app.errorhandler(500)
+    def _server_error(_err):
+        db.session.rollback()
+        return page(500, _("Something went wrong"), _("The error was logged. Try again; if it persists, tell the administrator."))

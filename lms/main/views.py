@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from lms.extensions import db
+from lms.forms import EmptyForm
+from lms.org.models import LOCALES
+from lms.web import safe_next_url
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@login_required
+def home():
+    """Each role's home: the panels of the roles the user holds."""
+    from lms.main.panels import panels_for
+
+    return render_template("main/home.html", panels=panels_for(current_user))
+
+
+@bp.get("/me")
+@login_required
+def profile():
+    return render_template("main/profile.html", user=current_user, form=EmptyForm())
+
+
+@bp.post("/language")
+def set_language():
+    """Switch the interface language: stored on the user, or in the session
+    before sign-in."""
+    form = EmptyForm()
+    lang = request.form.get("lang", "")
+    if not form.validate_on_submit() or lang not in LOCALES:
+        abort(400)
+    if current_user.is_authenticated:
+        current_user.locale = lang
+        db.session.commit()
+    session["lang"] = lang
+    flash(_("Language changed."), "success")
+    return redirect(safe_next_url(request.form.get("next")) or url_for("main.home"))

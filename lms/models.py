@@ -1,0 +1,9 @@
+"""Every domain's models, imported in one place so that the metadata is complete
+for migrations and for create_app()."""
+from lms.audit.models import AuditEvent  # noqa: F401
+from lms.auth.models import LoginThrottle  # noqa: F401
+from lms.org.models import Branch, PositionRecord, User, UserRole  # noqa: F401
+
+# Home-page panels register themselves on import.
+import lms.main.learner_panel  # noqa: E402,F401
+import lms.org.panels  # noqa: E402,F401

@@ -1,0 +1,27 @@
+"""The main menu: each domain's entries, shown to the roles that may use them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object
+    roles: tuple[str, ...]  # empty: every signed-in user
+
+
+# Later domains append their entries here.
+NAV: list[NavItem] = [
+    NavItem("main.home", _l("Home"), ()),
+    NavItem("org.people", _l("People"), ("hr",)),
+    NavItem("org.branches", _l("Branches"), ("hr",)),
+    NavItem("audit.events", _l("Audit log"), ("hr",)),
+]
+
+
+def nav_items(user) -> list[tuple[str, object]]:
+    return [(url_for(item.endpoint), item.label) for item in NAV if not item.roles or user.has_role(*item.roles)]

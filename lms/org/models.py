@@ -1,0 +1,149 @@
+"""People and the organisation: branches, users, roles and position history."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms import clock
+from lms.extensions import db
+
+# Roles a user may hold (several at once).
+ROLES: dict[str, object] = {
+    "learner": _l("Learner"),
+    "mentor": _l("Mentor"),
+    "trainer": _l("Trainer"),
+    "hr": _l("HR"),
+    "admin": _l("Administrator"),
+}
+
+# Positions in the career path, in order (实习 → 柜员 → 客户经理等级 → 中层).
+POSITIONS: dict[str, object] = {
+    "intern": _l("Intern"),
+    "teller": _l("Teller"),
+    "rm_junior": _l("Junior RM"),
+    "rm_intermediate": _l("Intermediate RM"),
+    "rm_senior": _l("Senior RM"),
+    "rm_principal": _l("Principal RM"),
+    "manager": _l("Manager"),
+}
+
+LOCALES = {"zh_CN": "中文", "en": "English"}
+
+
+class Branch(db.Model):
+    """A branch (分行) or sub-branch (支行); sub-branches point at their parent."""
+
+    __tablename__ = "branch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"))
+
+    parent: Mapped[Branch | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Branch]] = relationship(back_populates="parent", order_by="Branch.code")
+
+    def path(self) -> str:
+        return f"{self.parent.path()} / {self.name}" if self.parent else self.name
+
+    def subtree_ids(self) -> list[int]:
+        ids = [self.id]
+        for child in self.children:
+            ids.extend(child.subtree_ids())
+        return ids
+
+    def __repr__(self) -> str:
+        return f"<Branch {self.code}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_role"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class PositionRecord(db.Model):
+    """One stint in one position; the open one (no end date) is the current position."""
+
+    __tablename__ = "position_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    position: Mapped[str] = mapped_column(String(32))
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    note: Mapped[str] = mapped_column(String(255), default="")
+
+    @property
+    def label(self):
+        return POSITIONS.get(self.position, self.position)
+
+    def months(self, on: date | None = None) -> int:
+        """Whole months served in this position up to ``on`` (today by default)."""
+        end = self.end_date or on or clock.today()
+        months = (end.year - self.start_date.year) * 12 + end.month - self.start_date.month
+        if end.day < self.start_date.day:
+            months -= 1
+        return max(months, 0)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_no: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str] = mapped_column(String(8), default="zh_CN")
+    hire_date: Mapped[date | None]
+    # Bumped to end every session of this user (deactivation, password reset).
+    session_version: Mapped[int] = mapped_column(default=1)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    last_login_at: Mapped[datetime | None]
+
+    branch: Mapped[Branch | None] = relationship()
+    role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+    positions: Mapped[list[PositionRecord]] = relationship(
+        cascade="all, delete-orphan", order_by="PositionRecord.start_date", lazy="selectin"
+    )
+
+    # Flask-Login: the session stores id and session version together, so a bump
+    # of the version logs the user out everywhere.
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def roles(self) -> set[str]:
+        return {r.role for r in self.role_rows}
+
+    def has_role(self, *roles: str) -> bool:
+        mine = self.roles
+        return "admin" in mine or any(r in mine for r in roles)
+
+    @property
+    def current_position(self) -> PositionRecord | None:
+        open_ = [p for p in self.positions if p.end_date is None]
+        return open_[-1] if open_ else None
+
+    def months_in(self, position: str, on: date | None = None) -> int:
+        """Total tenure in a position, across stints."""
+        return sum(p.months(on) for p in self.positions if p.position == position)
+
+    def __repr__(self) -> str:
+        return f"<User {self.employee_no}>"
+
+
+def user_by_employee_no(employee_no: str) -> User | None:
+    return db.session.scalar(select(User).where(User.employee_no == employee_no.strip()))

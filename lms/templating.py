@@ -1,0 +1,39 @@
+"""Template filters and globals shared by every page."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+
+from lms.org.models import LOCALES, POSITIONS, ROLES
+
+
+def init_app(app: Flask) -> None:
+    @app.template_filter("localtime")
+    def _localtime(value, fmt: str = "yyyy-MM-dd HH:mm"):
+        # Stored times are naive UTC; Flask-Babel shows them in the bank's zone.
+        return format_datetime(value, fmt) if value else ""
+
+    @app.template_filter("day")
+    def _day(value):
+        return format_date(value, "yyyy-MM-dd") if value else ""
+
+    @app.template_filter("position_label")
+    def _position_label(code):
+        return POSITIONS.get(code, code) if code else ""
+
+    @app.template_filter("role_label")
+    def _role_label(code):
+        return ROLES.get(code, code)
+
+    @app.context_processor
+    def _globals():
+        from lms.navigation import nav_items
+
+        return {
+            "ROLES": ROLES,
+            "POSITIONS": POSITIONS,
+            "LOCALES": LOCALES,
+            "current_locale": "zh_CN" if (get_locale() is None or get_locale().language == "zh") else "en",
+            "nav_items": nav_items(current_user) if current_user.is_authenticated else [],
+        }

@@ -1,0 +1,43 @@
+"""The access matrix, in one module per domain.
+
+Each module here defines ``ROWS``: ``{(endpoint, METHOD): Row(...)}`` and may
+define ``setup(world)`` to create the objects its URLs point at. Every route
+the app has must have a row (tests/test_access_matrix.py fails otherwise).
+
+Roles, as the users of the world see them:
+  anonymous      not signed in
+  learner        a learner who owns the objects in question (their attempt, ...)
+  other_learner  another learner of the same branch
+  mentor         a mentor, but not the learner's
+  trainer, hr, admin
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+ROLES = ("anonymous", "learner", "other_learner", "mentor", "trainer", "hr", "admin")
+
+
+@dataclass
+class Row:
+    url: Callable  # world -> url path
+    expect: dict[str, int]
+    data: Callable | None = None  # world -> form data for POST
+    headers: dict = field(default_factory=dict)
+
+
+def expect(default: int, **per_role: int) -> dict[str, int]:
+    """Expected status per role: ``default`` for every role not named."""
+    return {role: per_role.get(role, default) for role in ROLES}
+
+
+def only(*roles: str, ok: int = 200, anonymous: int = 302) -> dict[str, int]:
+    """Allowed for ``roles`` (and admin) with status ``ok``; 403 for other
+    signed-in users; ``anonymous`` (a redirect to sign in) otherwise."""
+    allowed = set(roles) | {"admin"}
+    return {role: (anonymous if role == "anonymous" else ok if role in allowed else 403) for role in ROLES}
+
+
+def signed_in(ok: int = 200) -> dict[str, int]:
+    return expect(ok, anonymous=302)

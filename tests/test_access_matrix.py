@@ -1,0 +1,66 @@
+"""Every route × every role → the status a user of that role gets.
+
+A route without a row fails ``test_every_route_has_a_row``: adding a route means
+deciding, here, who may use it."""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from types import SimpleNamespace
+
+import pytest
+
+import tests.access as access_pkg
+from tests.access import ROLES
+from tests.conftest import sign_in
+
+MODULES = [importlib.import_module(f"tests.access.{m.name}") for m in pkgutil.iter_modules(access_pkg.__path__)]
+ROWS = {}
+for _module in MODULES:
+    for key, row in _module.ROWS.items():
+        assert key not in ROWS, f"{key} has two rows"
+        ROWS[key] = row
+
+
+@pytest.fixture
+def world(app, make_user, make_branch):
+    branch = make_branch("W01", "矩阵支行")
+    w = SimpleNamespace(branch=branch)
+    w.learner = make_user(("learner",), employee_no="m-learner", branch=branch)
+    w.other_learner = make_user(("learner",), employee_no="m-other", branch=branch)
+    w.mentor = make_user(("mentor", "learner"), employee_no="m-mentor", branch=branch)
+    w.trainer = make_user(("trainer",), employee_no="m-trainer", branch=branch)
+    w.hr = make_user(("hr",), employee_no="m-hr", branch=branch)
+    w.admin = make_user(("admin",), employee_no="m-admin", branch=branch)
+    for module in MODULES:
+        if hasattr(module, "setup"):
+            module.setup(w)
+    return w
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method
+
+
+def test_every_route_has_a_row(app):
+    missing = sorted(set(_routes(app)) - set(ROWS))
+    assert not missing, f"routes without a row in tests/access/: {missing}"
+    stale = sorted(set(ROWS) - set(_routes(app)))
+    assert not stale, f"rows for routes that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("key", sorted(ROWS), ids=lambda k: f"{k[1]} {k[0]}")
+@pytest.mark.parametrize("role", ROLES)
+def test_access(app, client, world, key, role):
+    row = ROWS[key]
+    if role != "anonymous":
+        sign_in(client, getattr(world, role))
+    url = row.url(world)
+    method = key[1]
+    data = row.data(world) if row.data else None
+    response = client.open(url, method=method, data=data, headers=row.headers)
+    assert response.status_code == row.expect[role], (
+        f"{role} {method} {url}: got {response.status_code}, expected {row.expect[role]}"
+    )
