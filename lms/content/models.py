@@ -1,0 +1,266 @@
+"""The curriculum as published: courses, lessons, versioned questions, exams
+and programmes. Content files are the source of truth for what is taught;
+these rows are what was published from them.
+
+Stable ids come from the files (``slug``). Publishing never deletes: an item
+that disappeared from the files is *retired*; a question whose text changed
+gets a new ``QuestionVersion`` so that past attempts keep the version they saw.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms import clock
+from lms.extensions import db
+
+TRACKS = ("products", "credit", "risk-cases", "warning-education", "other")
+QUESTION_TYPES = ("single", "multiple", "truefalse", "fill", "numeric", "essay", "case")
+DIFFICULTIES = ("easy", "medium", "hard")
+REVIEW_POLICIES = ("after_submit", "after_pass", "after_close", "never")
+LAYOUTS = ("one_page", "per_question")
+SCORING = ("best", "latest")
+
+
+class JSONText:
+    """Mixin helpers for JSON kept in Text columns (portable across SQLite/PG)."""
+
+    @staticmethod
+    def dumps(value) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+class Course(db.Model):
+    __tablename__ = "course"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    track: Mapped[str] = mapped_column(String(32))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    retired: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    lessons: Mapped[list[Lesson]] = relationship(back_populates="course", order_by="Lesson.position")
+
+
+class Lesson(db.Model):
+    __tablename__ = "lesson"
+    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    minutes: Mapped[int] = mapped_column(default=0)
+    objectives_json: Mapped[str] = mapped_column(Text, default="[]")
+    body_md: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")  # rendered and sanitised at publish
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    retired: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    course: Mapped[Course] = relationship(back_populates="lessons")
+
+    @property
+    def objectives(self) -> list[str]:
+        return json.loads(self.objectives_json)
+
+
+class Asset(db.Model):
+    """An image or attachment of a course folder, served to signed-in users."""
+
+    __tablename__ = "asset"
+    __table_args__ = (UniqueConstraint("course_id", "path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("course.id"), index=True)
+    path: Mapped[str] = mapped_column(String(255))  # relative to the course folder
+    mimetype: Mapped[str] = mapped_column(String(100))
+    data: Mapped[bytes]
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+
+class Question(db.Model):
+    """A question's stable identity; its text lives in versions."""
+
+    __tablename__ = "question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)  # stable id from the bank file
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("course.id"), index=True)
+    bank: Mapped[str] = mapped_column(String(200), default="")  # file it came from
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("question_version.id", use_alter=True, name="fk_question_current_version"))
+    retired: Mapped[bool] = mapped_column(default=False)
+
+    course: Mapped[Course | None] = relationship()
+    current_version: Mapped[QuestionVersion | None] = relationship(foreign_keys=[current_version_id], post_update=True)
+    versions: Mapped[list[QuestionVersion]] = relationship(
+        foreign_keys="QuestionVersion.question_id", back_populates="question", order_by="QuestionVersion.version")
+
+
+class QuestionVersion(db.Model):
+    """One immutable version of a question. ``data_json`` holds the type's
+    payload (options and key, blanks, numeric answer, rubric, case parts); its
+    shape per type is documented in lms/content/schema.py."""
+
+    __tablename__ = "question_version"
+    __table_args__ = (UniqueConstraint("question_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
+    version: Mapped[int]
+    type: Mapped[str] = mapped_column(String(16))
+    stem_md: Mapped[str] = mapped_column(Text)
+    stem_html: Mapped[str] = mapped_column(Text, default="")
+    data_json: Mapped[str] = mapped_column(Text, default="{}")
+    points: Mapped[float] = mapped_column(default=1.0)
+    difficulty: Mapped[str] = mapped_column(String(8), default="medium")
+    explanation_md: Mapped[str] = mapped_column(Text, default="")
+    explanation_html: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    question: Mapped[Question] = relationship(foreign_keys=[question_id], back_populates="versions")
+    tag_rows: Mapped[list[QuestionTag]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def data(self) -> dict:
+        return json.loads(self.data_json)
+
+    @property
+    def tags(self) -> list[str]:
+        return sorted(t.tag for t in self.tag_rows)
+
+
+class QuestionTag(db.Model):
+    """Knowledge-point tags of a version, as rows so that draws and the
+    wrong-answer notebook can filter and group in SQL."""
+
+    __tablename__ = "question_tag"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
+
+
+class Exam(db.Model):
+    """How an exam is drawn, timed, passed and reviewed."""
+
+    __tablename__ = "exam"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("course.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    # [{"count": 5, "type": "single", "tags": [...], "difficulty": "hard", "course": "slug"} |
+    #  {"questions": ["q-id", ...]}] — see lms/content/schema.py
+    draw_json: Mapped[str] = mapped_column(Text, default="[]")
+    time_limit_minutes: Mapped[int] = mapped_column(default=30)
+    pass_mark: Mapped[float] = mapped_column(default=60.0)  # percent of the points
+    max_attempts: Mapped[int | None]  # None: unlimited (weekly exams: everybody passes)
+    cooldown_minutes: Mapped[int] = mapped_column(default=0)
+    shuffle_options: Mapped[bool] = mapped_column(default=True)
+    layout: Mapped[str] = mapped_column(String(16), default="one_page")
+    review_policy: Mapped[str] = mapped_column(String(16), default="after_submit")
+    scoring: Mapped[str] = mapped_column(String(8), default="best")
+    partial_credit: Mapped[bool] = mapped_column(default=False)  # multiple choice
+    focus_loss_limit: Mapped[int | None]  # submit the attempt past this many tab switches
+    closes_at: Mapped[datetime | None]
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    retired: Mapped[bool] = mapped_column(default=False)
+
+    course: Mapped[Course | None] = relationship()
+
+    @property
+    def draw(self) -> list[dict]:
+        return json.loads(self.draw_json)
+
+
+class Programme(db.Model):
+    __tablename__ = "programme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    # {"branches": [codes], "positions": [codes], "roles": [roles]}; empty lists mean everyone
+    audience_json: Mapped[str] = mapped_column(Text, default="{}")
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    retired: Mapped[bool] = mapped_column(default=False)
+
+    items: Mapped[list[ProgrammeItem]] = relationship(back_populates="programme", order_by="ProgrammeItem.opens_on")
+
+    @property
+    def audience(self) -> dict:
+        return json.loads(self.audience_json)
+
+
+class ProgrammeItem(db.Model):
+    """A week of a programme (lessons + an exam + open and due dates), or a
+    mid-week product bulletin (one lesson + a 3–5 question check)."""
+
+    __tablename__ = "programme_item"
+    __table_args__ = (UniqueConstraint("programme_id", "key"), Index("ix_programme_item_dates", "opens_on", "due_on"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
+    key: Mapped[str] = mapped_column(String(40))  # "week-1", "bulletin-2"
+    kind: Mapped[str] = mapped_column(String(12), default="week")  # week | bulletin
+    number: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    exam_id: Mapped[int | None] = mapped_column(ForeignKey("exam.id"))
+    opens_on: Mapped[date]
+    due_on: Mapped[date]
+    retired: Mapped[bool] = mapped_column(default=False)
+
+    programme: Mapped[Programme] = relationship(back_populates="items")
+    exam: Mapped[Exam | None] = relationship()
+    lesson_links: Mapped[list[ProgrammeItemLesson]] = relationship(
+        cascade="all, delete-orphan", order_by="ProgrammeItemLesson.position", lazy="selectin")
+
+    @property
+    def lessons(self) -> list[Lesson]:
+        return [link.lesson for link in self.lesson_links]
+
+
+class ProgrammeItemLesson(db.Model):
+    __tablename__ = "programme_item_lesson"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("programme_item.id", ondelete="CASCADE"), primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    lesson: Mapped[Lesson] = relationship()
+
+
+class LessonView(db.Model):
+    """A learner opened (and finished reading) a lesson."""
+
+    __tablename__ = "lesson_view"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id"), primary_key=True)
+    first_viewed_at: Mapped[datetime] = mapped_column(default=clock.now)
+    completed_at: Mapped[datetime | None]
+
+
+class ContentRelease(db.Model):
+    """One publish: who, when, from where, and what it changed."""
+
+    __tablename__ = "content_release"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=clock.now)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(255), default="")
+    summary_json: Mapped[str] = mapped_column(Text, default="{}")
+
+    @property
+    def summary(self) -> dict:
+        return json.loads(self.summary_json)

@@ -1,0 +1,148 @@
+"""What a content source (markdown folder, GIFT file, XLSX sheet, web upload)
+parses into, before it is checked and published. Every importer produces these
+objects; ``publish`` consumes only these.
+
+The ``data`` of a question, per type (also stored as QuestionVersion.data_json):
+
+    single     {"options": [{"key": "A", "text": "<md>"}, ...], "correct": ["B"]}
+    multiple   {"options": [...], "correct": ["A", "C"],
+                "weights": {"A": 50, "C": 50, "B": -50}}   # weights optional (GIFT partial credit, percent)
+    truefalse  {"correct": true}
+    fill       {"blanks": [["次级", "次级类"], ["可疑"]]}   # stem_md holds {{1}}, {{2}} where blanks go
+    numeric    {"answer": 1.5, "tolerance": 0.01, "unit": "%"}  # or "ranges": [[1.4, 1.6]]; tolerance absolute
+    essay      {"rubric": "<md>"}
+    case       {"parts": [{"id": "a", "type": "single", "stem": "<md>", "points": 2,
+                           "data": {...}, "explanation": "<md>"}, ...]}   # parts of any type but case
+
+A learner's answer (AttemptItem.answer_json), per type:
+
+    single "B" · multiple ["A", "C"] · truefalse true · fill ["次级", "可疑"] ·
+    numeric "1.5" (as typed) · essay "text" · case {"a": <answer of part a>, ...}
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str  # relative to the content root (or the uploaded file's name)
+    line: int = 0
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}:{self.column}" if self.column else where
+
+
+@dataclass
+class Problem:
+    source: Source
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"
+
+
+@dataclass
+class ParsedCourse:
+    id: str
+    title: str
+    track: str
+    summary: str
+    source: Source
+
+
+@dataclass
+class ParsedLesson:
+    course_id: str
+    id: str
+    position: int
+    title: str
+    minutes: int
+    objectives: list[str]
+    body_md: str
+    source: Source
+
+
+@dataclass
+class ParsedAsset:
+    course_id: str
+    path: str  # relative to the course folder, e.g. "images/flow.png"
+    data: bytes
+    mimetype: str
+    source: Source
+
+
+@dataclass
+class ParsedQuestion:
+    id: str
+    type: str
+    stem_md: str
+    points: float
+    difficulty: str
+    tags: list[str]
+    explanation_md: str
+    data: dict
+    source: Source
+    course_id: str | None = None
+    bank: str = ""
+
+
+@dataclass
+class ParsedExam:
+    id: str
+    title: str
+    course_id: str | None
+    draw: list[dict]
+    time_limit_minutes: int
+    pass_mark: float
+    max_attempts: int | None
+    cooldown_minutes: int
+    shuffle_options: bool
+    layout: str
+    review_policy: str
+    scoring: str
+    partial_credit: bool
+    focus_loss_limit: int | None
+    closes_at: datetime | None
+    source: Source
+
+
+@dataclass
+class ParsedProgrammeItem:
+    key: str  # "week-1", "bulletin-1"
+    kind: str  # week | bulletin
+    number: int
+    title: str
+    lessons: list[str]  # "course-id/lesson-id"
+    exam_id: str | None
+    opens_on: date
+    due_on: date
+    source: Source
+
+
+@dataclass
+class ParsedProgramme:
+    id: str
+    title: str
+    summary: str
+    audience: dict
+    items: list[ParsedProgrammeItem]
+    source: Source
+
+
+@dataclass
+class ContentBundle:
+    courses: list[ParsedCourse] = field(default_factory=list)
+    lessons: list[ParsedLesson] = field(default_factory=list)
+    assets: list[ParsedAsset] = field(default_factory=list)
+    questions: list[ParsedQuestion] = field(default_factory=list)
+    exams: list[ParsedExam] = field(default_factory=list)
+    programmes: list[ParsedProgramme] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems

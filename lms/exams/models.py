@@ -1,0 +1,127 @@
+"""Attempts and what happened in them. Results are the source of truth for what
+happened: an attempt keeps the question versions it drew, its deadline, every
+saved answer and how each was graded."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms import clock
+from lms.extensions import db
+
+# open → (submitted by the learner | timed out | integrity limit) → grading
+# (essays waiting) → finalised. Only "open" accepts answers.
+ATTEMPT_STATES = ("open", "grading", "finalised")
+
+
+class Attempt(db.Model):
+    __tablename__ = "attempt"
+    __table_args__ = (
+        UniqueConstraint("exam_id", "user_id", "number"),
+        # At most one open attempt per learner and exam, enforced by the database.
+        Index("uq_attempt_one_open", "exam_id", "user_id", unique=True,
+              sqlite_where=text("state = 'open'"), postgresql_where=text("state = 'open'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exam_id: Mapped[int] = mapped_column(ForeignKey("exam.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    programme_item_id: Mapped[int | None] = mapped_column(ForeignKey("programme_item.id"), index=True)
+    number: Mapped[int] = mapped_column(default=1)  # 1st, 2nd ... attempt of this learner
+    seed: Mapped[int]
+    state: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    started_at: Mapped[datetime] = mapped_column(default=clock.now)
+    deadline: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+    finalised_at: Mapped[datetime | None]
+    end_reason: Mapped[str] = mapped_column(String(16), default="")  # submitted | timeout | integrity
+    score: Mapped[float | None]  # points awarded
+    max_score: Mapped[float] = mapped_column(default=0.0)
+    percent: Mapped[float | None]
+    passed: Mapped[bool | None]
+    focus_losses: Mapped[int] = mapped_column(default=0)
+
+    items: Mapped[list[AttemptItem]] = relationship(
+        back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan")
+    exam = relationship("Exam")
+    user = relationship("User")
+
+
+class AttemptItem(db.Model):
+    """One drawn question in one attempt, pinned to the version it was drawn
+    from, with the learner's answer and its grading."""
+
+    __tablename__ = "attempt_item"
+    __table_args__ = (UniqueConstraint("attempt_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    question_version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"), index=True)
+    # The order options were shown in, e.g. ["C", "A", "D", "B"] (per case part: {"a": [...]}).
+    option_order_json: Mapped[str] = mapped_column(Text, default="null")
+    points: Mapped[float] = mapped_column(default=1.0)
+    answer_json: Mapped[str | None] = mapped_column(Text)  # None: not answered
+    saved_at: Mapped[datetime | None]
+    flagged: Mapped[bool] = mapped_column(default=False)
+    awarded: Mapped[float | None]  # points; None until graded
+    correct: Mapped[bool | None]
+    needs_grading: Mapped[bool] = mapped_column(default=False)  # essays
+    grader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    grader_comment: Mapped[str] = mapped_column(Text, default="")
+    graded_at: Mapped[datetime | None]
+
+    attempt: Mapped[Attempt] = relationship(back_populates="items")
+    question_version = relationship("QuestionVersion")
+
+    @property
+    def answer(self):
+        return None if self.answer_json is None else json.loads(self.answer_json)
+
+    @property
+    def option_order(self):
+        return json.loads(self.option_order_json)
+
+
+class ScoreOverride(db.Model):
+    """A trainer changed the points of one item, with the reason (also audited)."""
+
+    __tablename__ = "score_override"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("attempt_item.id", ondelete="CASCADE"), index=True)
+    by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    at: Mapped[datetime] = mapped_column(default=clock.now)
+    before: Mapped[float | None]
+    after: Mapped[float]
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class IntegrityEvent(db.Model):
+    """Focus loss / tab switch reported by the exam page."""
+
+    __tablename__ = "integrity_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=clock.now)
+    kind: Mapped[str] = mapped_column(String(24))  # hidden | blur
+
+
+class NotebookEntry(db.Model):
+    """错题本: a question the learner got wrong, until practised correctly."""
+
+    __tablename__ = "notebook_entry"
+    __table_args__ = (UniqueConstraint("user_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"))  # the version got wrong
+    first_wrong_at: Mapped[datetime] = mapped_column(default=clock.now)
+    last_wrong_at: Mapped[datetime] = mapped_column(default=clock.now)
+    times_wrong: Mapped[int] = mapped_column(default=1)
+    cleared_at: Mapped[datetime | None]  # practised correctly
