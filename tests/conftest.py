@@ -214,3 +214,90 @@ def login(client):
         return client
 
     return do
+
+
+# --- content factories: rows as publish would leave them, without files ------
+
+@pytest.fixture
+def make_course(app):
+    from lms.content.models import Course
+
+    def make(slug="products", title="对公与对私产品", track="products"):
+        course = Course(slug=slug, title=title, track=track, summary="")
+        db.session.add(course)
+        db.session.commit()
+        return course
+
+    return make
+
+
+@pytest.fixture
+def make_question(app):
+    """make_question("single", data=..., slug=..., tags=[...]) → a Question with
+    one current version. Default data per type is a small valid question."""
+    import json
+
+    from lms.content.models import Question, QuestionTag, QuestionVersion
+    from lms.content.rendering import render_markdown
+
+    defaults = {
+        "single": {"options": [{"key": "A", "text": "1 万元"}, {"key": "B", "text": "5 万元"},
+                               {"key": "C", "text": "10 万元"}], "correct": ["B"]},
+        "multiple": {"options": [{"key": "A", "text": "流动比率"}, {"key": "B", "text": "速动比率"},
+                                 {"key": "C", "text": "存款余额"}, {"key": "D", "text": "资产负债率"}],
+                     "correct": ["A", "B", "D"]},
+        "truefalse": {"correct": True},
+        "fill": {"blanks": [["次级", "次级类"], ["可疑"]]},
+        "numeric": {"answer": 62.5, "tolerance": 0.5, "unit": "%"},
+        "essay": {"rubric": "说明贷前调查的三个要点。"},
+        "case": {"parts": [
+            {"id": "a", "type": "single", "stem": "流动比率约为？", "points": 2,
+             "data": {"options": [{"key": "A", "text": "0.8"}, {"key": "B", "text": "1.2"}], "correct": ["B"]},
+             "explanation": "流动资产 ÷ 流动负债。"},
+            {"id": "b", "type": "numeric", "stem": "资产负债率（%）？", "points": 3,
+             "data": {"answer": 62.5, "tolerance": 0.5, "unit": "%"}, "explanation": "负债 ÷ 资产。"},
+        ]},
+    }
+    counter = {"n": 0}
+
+    def make(qtype="single", *, slug=None, stem=None, data=None, points=None, difficulty="medium",
+             tags=("个人存款",), explanation="解析文字", course=None):
+        counter["n"] += 1
+        data = data if data is not None else defaults[qtype]
+        if points is None:
+            points = sum(p["points"] for p in data["parts"]) if qtype == "case" else 1.0
+        stem = stem or (f"第{counter['n']}题：" + ("贷款五级分类为正常、关注、{{1}}、{{2}}、损失。" if qtype == "fill" else "题干"))
+        question = Question(slug=slug or f"q-{counter['n']:04d}", course=course, bank="test.md")
+        db.session.add(question)
+        db.session.flush()
+        version = QuestionVersion(question_id=question.id, version=1, type=qtype, stem_md=stem,
+                                  stem_html=str(render_markdown(stem)), data_json=json.dumps(data, ensure_ascii=False),
+                                  points=points, difficulty=difficulty, explanation_md=explanation,
+                                  explanation_html=str(render_markdown(explanation)), content_hash=f"h{counter['n']}")
+        version.tag_rows = [QuestionTag(tag=t) for t in tags]
+        db.session.add(version)
+        db.session.flush()
+        question.current_version_id = version.id
+        db.session.commit()
+        return question
+
+    return make
+
+
+@pytest.fixture
+def make_exam(app):
+    import json
+
+    from lms.content.models import Exam
+
+    counter = {"n": 0}
+
+    def make(draw=None, *, slug=None, title="第1周测验", course=None, **settings):
+        counter["n"] += 1
+        exam = Exam(slug=slug or f"exam-{counter['n']}", title=title, course=course,
+                    draw_json=json.dumps(draw or [], ensure_ascii=False), **settings)
+        db.session.add(exam)
+        db.session.commit()
+        return exam
+
+    return make
