@@ -133,6 +133,55 @@ class ParsedProgramme:
     source: Source
 
 
+# Banks read from the content folder are named by their path under it.
+FOLDER_BANK_PREFIX = "courses/"
+
+
+@dataclass
+class Scope:
+    """What a bundle stands for, so that publishing knows what it may retire.
+
+    ``Scope()`` (the default, e.g. an uploaded GIFT file) retires nothing. The
+    whole content folder covers everything; a sub-path covers only the courses,
+    course parts, banks, exams or programmes under it. Absent items *inside*
+    the scope are retired; items outside it are left alone."""
+
+    path: str = ""  # what was read, relative to the content root ("" = the whole folder)
+    all_courses: bool = False  # every course (and so every lesson, asset and question)
+    courses: set[str] = field(default_factory=set)  # course ids covered with all their parts
+    lessons_of: set[str] = field(default_factory=set)  # course ids whose lessons/ folder is covered
+    assets_of: set[str] = field(default_factory=set)  # course ids whose images/attachments are covered
+    questions_of: set[str] = field(default_factory=set)  # course ids whose questions/ folder is covered
+    banks: set[str] = field(default_factory=set)  # bank files covered (paths relative to the root)
+    all_exams: bool = False
+    all_programmes: bool = False
+
+    @property
+    def whole(self) -> bool:
+        return self.all_courses and self.all_exams and self.all_programmes
+
+    def covers_course(self, course_id: str) -> bool:
+        return self.all_courses or course_id in self.courses
+
+    def covers_lessons_of(self, course_id: str) -> bool:
+        return self.covers_course(course_id) or course_id in self.lessons_of
+
+    def covers_assets_of(self, course_id: str) -> bool:
+        return self.covers_course(course_id) or course_id in self.assets_of
+
+    def covers_question(self, course_id: str | None, bank: str) -> bool:
+        if bank in self.banks:
+            return True
+        # Questions imported from elsewhere (GIFT, XLSX: their bank is the file's
+        # name) are not the folder's to retire.
+        if course_id is None or not (bank.startswith(FOLDER_BANK_PREFIX) or not bank):
+            return False
+        return self.covers_course(course_id) or course_id in self.questions_of
+
+    def describe(self) -> str:
+        return "the whole content folder" if self.whole else (self.path or "nothing (no retirement)")
+
+
 @dataclass
 class ContentBundle:
     courses: list[ParsedCourse] = field(default_factory=list)
@@ -142,6 +191,8 @@ class ContentBundle:
     exams: list[ParsedExam] = field(default_factory=list)
     programmes: list[ParsedProgramme] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    scope: Scope = field(default_factory=Scope)  # what publishing this bundle may retire
+    root: str = ""  # the content folder it was read from, if any
 
     @property
     def ok(self) -> bool:

@@ -1,0 +1,327 @@
+"""Question banks (``questions/*.md``, content/FORMAT.md): a level-2 heading
+with the question's id, ``key: value`` lines, the stem, what the type needs
+(options, blanks, answer, rubric, case parts) and ``解析：``.
+
+Every problem names the file and line; a question with problems is still
+returned when it has an id, so that duplicate ids and exam draws can be
+checked across the whole folder in the same run.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from lms.content.links import check_links
+from lms.content.models import DIFFICULTIES, QUESTION_TYPES
+from lms.content.schema import ParsedQuestion, Problem, Source
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+HEADING2 = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$")
+HEADING3 = re.compile(r"^###(?!#)\s*(.*?)\s*#*\s*$")
+KEY_LINE = re.compile(r"^([A-Za-z_]+)\s*:\s*(.*?)\s*$")
+OPTION = re.compile(r"^ {0,3}[-*+]\s+\[([ xX])\]\s?(.*)$")
+EXPLANATION = re.compile(r"^\s*解析\s*[：:]\s*(.*)$")
+RUBRIC = re.compile(r"^\s*评分要点\s*[：:]\s*(.*)$")
+BLANK = re.compile(r"\[\[(.*?)\]\]")
+TRAILING_COMMENT = re.compile(r"\s+#.*$")
+FENCE = re.compile(r"^\s*(```|~~~)")
+
+COMMON_KEYS = {"type", "points", "difficulty", "tags"}
+TYPE_KEYS = {"truefalse": {"answer"}, "numeric": {"answer", "tolerance", "unit"}}
+PART_KEYS = {"type", "points", "answer", "tolerance", "unit"}
+TRUE_WORDS = {"true": True, "对": True, "正确": True, "false": False, "错": False, "错误": False}
+
+
+@dataclass
+class _Block:
+    """The lines of one question (or case part) after its heading."""
+    ident: str
+    line: int
+    body: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _split(lines: list[tuple[int, str]], heading: re.Pattern) -> tuple[list[tuple[int, str]], list[_Block]]:
+    """Lines before the first heading, and one block per heading (fences respected)."""
+    before: list[tuple[int, str]] = []
+    blocks: list[_Block] = []
+    in_fence = False
+    for number, text in lines:
+        if FENCE.match(text):
+            in_fence = not in_fence
+        match = None if in_fence else heading.match(text)
+        if match:
+            blocks.append(_Block(match.group(1), number))
+        elif blocks:
+            blocks[-1].body.append((number, text))
+        else:
+            before.append((number, text))
+    return before, blocks
+
+
+class _Item:
+    """Parses one question or case part; problems go to ``problems``."""
+
+    def __init__(self, block: _Block, path: str, problems: list[Problem], *, part_of: str | None = None):
+        self.block = block
+        self.path = path
+        self.problems = problems
+        self.part_of = part_of
+        self.keys: dict[str, tuple[str, int]] = {}
+        self.label = f"part '{block.ident}' of {part_of}" if part_of else f"question {block.ident}"
+
+    def add(self, message: str, line: int | None = None) -> None:
+        self.problems.append(Problem(Source(self.path, line or self.block.line), f"{self.label}: {message}"))
+
+    # key lines ---------------------------------------------------------------
+    def read_keys(self) -> list[tuple[int, str]]:
+        body = list(self.block.body)
+        while body and not body[0][1].strip():
+            body.pop(0)
+        while body:
+            match = KEY_LINE.match(body[0][1])
+            if not match:
+                break
+            # A trailing "# comment" (as in content/FORMAT.md's examples) is not part of the value.
+            key, value = match.group(1), TRAILING_COMMENT.sub("", match.group(2))
+            if key in self.keys:
+                self.add(f"'{key}' is given twice", body[0][0])
+            self.keys[key] = (value, body[0][0])
+            body.pop(0)
+        return body
+
+    def check_keys(self, qtype: str) -> None:
+        allowed = PART_KEYS if self.part_of else COMMON_KEYS | TYPE_KEYS.get(qtype, set())
+        for key, (_value, line) in self.keys.items():
+            if key in allowed:
+                continue
+            if self.part_of and key in ("difficulty", "tags"):
+                self.add(f"'{key}' belongs to the case, not to its parts", line)
+            elif key in ("answer", "tolerance", "unit"):
+                self.add(f"'{key}' is not used by {qtype} questions", line)
+            else:
+                expected = sorted(allowed)
+                self.add(f"unknown key '{key}' (expected one of: {', '.join(expected)})", line)
+
+    def number(self, key: str, default: float | None, *, minimum: float | None = None,
+               positive: bool = False, what: str = "a number") -> float | None:
+        if key not in self.keys:
+            return default
+        raw, line = self.keys[key]
+        try:
+            value = float(raw.replace("，", "").replace(",", ""))
+            if not math.isfinite(value):
+                raise ValueError
+        except ValueError:
+            self.add(f"'{key}' must be {what} (got '{raw}')", line)
+            return default
+        if positive and value <= 0:
+            self.add(f"'{key}' must be more than 0 (got '{raw}')", line)
+            return default
+        if minimum is not None and value < minimum:
+            self.add(f"'{key}' must be {minimum:g} or more (got '{raw}')", line)
+            return default
+        return value
+
+    # the body ---------------------------------------------------------------
+    @staticmethod
+    def split_at(lines: list[tuple[int, str]], pattern: re.Pattern):
+        """(lines before the first match, the match, lines after it); fences respected."""
+        in_fence = False
+        for i, (_number, text) in enumerate(lines):
+            if FENCE.match(text):
+                in_fence = not in_fence
+            if not in_fence:
+                match = pattern.match(text)
+                if match:
+                    return lines[:i], match, lines[i + 1:]
+        return lines, None, []
+
+    @staticmethod
+    def join(lines: list[tuple[int, str]], first: str = "") -> str:
+        text = "\n".join([first] + [t for _n, t in lines]) if first else "\n".join(t for _n, t in lines)
+        return text.strip("\n").strip()
+
+    def options(self, lines: list[tuple[int, str]]):
+        """(stem lines, options [(checked, text, line)])."""
+        stem: list[tuple[int, str]] = []
+        options: list[list] = []
+        in_fence = False
+        for number, text in lines:
+            if FENCE.match(text):
+                in_fence = not in_fence
+            match = None if in_fence else OPTION.match(text)
+            if match:
+                options.append([match.group(1) != " ", match.group(2).strip(), number])
+            elif not options:
+                stem.append((number, text))
+            elif not text.strip():
+                continue
+            elif text.startswith(("  ", "\t")):
+                options[-1][1] += "\n" + text.strip()
+            else:
+                self.add("text after the options: put the stem before them, or start the explanation with 解析：",
+                         number)
+        return stem, [tuple(o) for o in options]
+
+    def parse(self):
+        """(type, stem_md, data, points, explanation_md)"""
+        body = self.read_keys()
+        qtype = self.keys.get("type", ("", 0))[0].strip()
+        if "type" not in self.keys:
+            self.add(f"'type' is missing (one of: {', '.join(QUESTION_TYPES)})")
+            qtype = ""
+        elif qtype not in QUESTION_TYPES:
+            self.add(f"unknown question type '{qtype}' (expected one of: {', '.join(QUESTION_TYPES)})",
+                     self.keys["type"][1])
+            qtype = ""
+        if self.part_of and qtype == "case":
+            self.add("a case cannot contain another case", self.keys["type"][1])
+            qtype = ""
+        self.check_keys(qtype)
+        points = self.number("points", 1.0, positive=True)
+        data: dict = {}
+        parts_blocks: list[_Block] = []
+        if qtype == "case":
+            body, parts_blocks = _split(body, HEADING3)
+        content, explanation_match, explanation_lines = self.split_at(body, EXPLANATION)
+        explanation = self.join(explanation_lines, explanation_match.group(1)) if explanation_match else ""
+        if qtype == "essay":
+            content, rubric_match, rubric_lines = self.split_at(content, RUBRIC)
+            data["rubric"] = self.join(rubric_lines, rubric_match.group(1)) if rubric_match else ""
+        stem_lines, options = self.options(content)
+        stem = self.join(stem_lines)
+        if options and qtype not in ("single", "multiple", ""):
+            self.add("options ([ ] / [x]) are only for single and multiple questions", options[0][2])
+        if qtype in ("single", "multiple"):
+            data.update(self.choice_data(qtype, options))
+        elif qtype == "truefalse":
+            data["correct"] = self.truefalse()
+        elif qtype == "numeric":
+            data.update(self.numeric())
+        elif qtype == "fill":
+            stem, data["blanks"] = self.blanks(stem, stem_lines)
+        elif qtype == "case":
+            data["parts"] = self.parts(parts_blocks)
+            total = sum(part["points"] for part in data["parts"])
+            if "points" in self.keys and data["parts"] and points != total:
+                self.add(f"a case's points are the sum of its parts ({total:g}); remove 'points'",
+                         self.keys["points"][1])
+            points = total or points
+        if not stem:
+            self.add("the question has no text (stem)" if qtype != "case" else "the case has no scenario text")
+        return qtype, stem, data, points, explanation
+
+    def choice_data(self, qtype: str, options) -> dict:
+        if len(options) < 2:
+            self.add(f"a {qtype} question needs at least two options written as '- [ ]' / '- [x]'")
+        keys = [chr(ord("A") + i) if i < 26 else f"O{i + 1}" for i in range(len(options))]
+        correct = [key for key, (checked, _text, _line) in zip(keys, options) if checked]
+        for checked_text_line in options:
+            if not checked_text_line[1]:
+                self.add("an option has no text", checked_text_line[2])
+        where = options[0][2] if options else None
+        if qtype == "single" and len(correct) != 1 and options:
+            self.add(f"a single-choice question needs exactly one correct option [x] (found {len(correct)})", where)
+        if qtype == "multiple" and not correct and options:
+            self.add("a multiple-choice question needs at least one correct option [x]", where)
+        return {"options": [{"key": key, "text": text} for key, (_c, text, _l) in zip(keys, options)],
+                "correct": correct}
+
+    def truefalse(self) -> bool | None:
+        if "answer" not in self.keys:
+            self.add("a true/false question needs 'answer: true' or 'answer: false'")
+            return None
+        raw, line = self.keys["answer"]
+        value = TRUE_WORDS.get(raw.strip().lower())
+        if value is None:
+            self.add(f"'answer' must be true or false (对 / 错), got '{raw}'", line)
+        return value
+
+    def numeric(self) -> dict:
+        if "answer" not in self.keys:
+            self.add("a numeric question needs 'answer:' with a number")
+        data = {"answer": self.number("answer", None), "tolerance": self.number("tolerance", 0.0, minimum=0)}
+        unit = self.keys.get("unit", ("", 0))[0].strip()
+        if unit:
+            data["unit"] = unit
+        return data
+
+    def blanks(self, stem: str, stem_lines) -> tuple[str, list[list[str]]]:
+        blanks: list[list[str]] = []
+
+        def replace(match: re.Match) -> str:
+            accepted = [alt.strip() for alt in match.group(1).split("|") if alt.strip()]
+            if not accepted:
+                line = next((n for n, t in stem_lines if match.group(0) in t), None)
+                self.add("a blank [[ ]] has no accepted answer", line)
+            blanks.append(accepted)
+            return "{{%d}}" % len(blanks)
+
+        stem = BLANK.sub(replace, stem)
+        if not blanks:
+            self.add("a fill question needs at least one blank written as [[答案]] in its stem")
+        return stem, blanks
+
+    def parts(self, blocks: list[_Block]) -> list[dict]:
+        if not blocks:
+            self.add("a case needs sub-questions (### a, ### b …), each with its own type")
+        parts = []
+        seen: dict[str, int] = {}
+        for block in blocks:
+            if not block.ident:
+                self.add("a sub-question heading needs an id (### a)", block.line)
+            elif block.ident in seen:
+                self.add(f"sub-question '{block.ident}' is given twice (lines {seen[block.ident]} and {block.line})",
+                         block.line)
+            seen.setdefault(block.ident, block.line)
+            item = _Item(block, self.path, self.problems, part_of=self.block.ident)
+            qtype, stem, data, points, explanation = item.parse()
+            parts.append({"id": block.ident, "type": qtype, "stem": stem, "points": points, "data": data,
+                          "explanation": explanation})
+        return parts
+
+
+def _tags(raw: str) -> list[str]:
+    return sorted({tag.strip() for tag in re.split(r"[,，、]", raw) if tag.strip()})
+
+
+def parse_question_bank(text: str, path: str, course_id: str | None, *,
+                        course_files: set[str] | None = None) -> tuple[list[ParsedQuestion], list[Problem]]:
+    """All questions of one bank file. ``course_files`` (paths inside the
+    course folder), when given, is used to report broken links and images."""
+    problems: list[Problem] = []
+    text = text.replace("\r\n", "\n").lstrip("\ufeff")
+    numbered = list(enumerate(text.split("\n"), start=1))
+    before, blocks = _split(numbered, HEADING2)
+    in_comment = False
+    for number, line in before:
+        stripped = line.strip()
+        if in_comment or stripped.startswith("<!--"):
+            in_comment = "-->" not in stripped
+            continue
+        if stripped and not stripped.startswith("# "):
+            problems.append(Problem(Source(path, number), "text before the first question: "
+                                                          "each question starts with a heading '## question-id'"))
+            break
+    if not blocks:
+        problems.append(Problem(Source(path, 1), "the bank has no questions ('## question-id' headings)"))
+    questions: list[ParsedQuestion] = []
+    for block in blocks:
+        item = _Item(block, path, problems)
+        if not ID_RE.match(block.ident):
+            item.add("invalid id: use lower-case letters, digits and '-' (at most 80)")
+        qtype, stem, data, points, explanation = item.parse()
+        difficulty = "medium"
+        if "difficulty" in item.keys:
+            raw, line = item.keys["difficulty"]
+            difficulty = raw.strip()
+            if difficulty not in DIFFICULTIES:
+                item.add(f"unknown difficulty '{difficulty}' (expected one of: {', '.join(DIFFICULTIES)})", line)
+                difficulty = "medium"
+        check_links("\n".join(t for _n, t in block.body), path, block.line + 1, course_files, problems)
+        questions.append(ParsedQuestion(
+            id=block.ident, type=qtype, stem_md=stem, points=points or 1.0, difficulty=difficulty,
+            tags=_tags(item.keys.get("tags", ("", 0))[0]), explanation_md=explanation, data=data,
+            source=Source(path, block.line), course_id=course_id, bank=path))
+    return questions, problems

@@ -1,0 +1,607 @@
+"""Reading the curriculum folder (content/FORMAT.md) into ``lms.content.schema``
+objects.
+
+Nothing here raises on bad content: every problem is collected with the file
+(relative to the content root) and the line (and column where it helps), so a
+trainer sees all of them at once. Cross-file rules (duplicate ids, exam draws,
+programme references) live in ``lms.content.checks``.
+"""
+from __future__ import annotations
+
+import mimetypes
+import re
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from lms.content.models import DIFFICULTIES, LAYOUTS, QUESTION_TYPES, REVIEW_POLICIES, SCORING, TRACKS
+from lms.content.links import check_links
+from lms.content.bank_parser import parse_question_bank  # noqa: F401  (part of this module's API)
+from lms.content.schema import (
+    ContentBundle, ParsedAsset, ParsedCourse, ParsedExam, ParsedLesson, ParsedProgramme, ParsedProgrammeItem,
+    Problem, Scope, Source,
+)
+from lms.content.yaml_lines import load_yaml
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+BANK_TZ = ZoneInfo("Asia/Shanghai")  # dates in content files are the bank's local time
+POSITIONS = ("intern", "teller", "rm_junior", "rm_intermediate", "rm_senior", "rm_principal", "manager")
+ROLES = ("learner", "mentor", "trainer", "hr", "admin")
+
+COURSE_KEYS = {"id", "title", "track", "summary"}
+LESSON_KEYS = {"id", "title", "minutes", "objectives"}
+EXAM_KEYS = {"id", "title", "course", "time_limit", "pass_mark", "attempts", "cooldown", "shuffle_options", "layout",
+             "review", "scoring", "partial_credit", "focus_loss_limit", "closes_at", "draw"}
+RULE_KEYS = {"count", "type", "tags", "difficulty", "course", "questions"}
+PROGRAMME_KEYS = {"id", "title", "summary", "audience", "start", "weeks", "bulletins"}
+AUDIENCE_KEYS = {"branches", "positions", "roles"}
+WEEK_KEYS = {"title", "lessons", "exam", "opens", "due"}
+BULLETIN_KEYS = {"title", "lesson", "exam", "opens", "due"}
+
+
+
+# --- small helpers -----------------------------------------------------------
+
+class _Collector:
+    """Problems of one file, with the line map of its YAML."""
+
+    def __init__(self, path: str, problems: list[Problem], lines: dict | None = None):
+        self.path = path
+        self.problems = problems
+        self.lines = lines or {}
+
+    def line(self, *keys) -> int:
+        while keys:
+            if keys in self.lines:
+                return self.lines[keys]
+            keys = keys[:-1]
+        return self.lines.get((), 1)
+
+    def add(self, message: str, *keys, line: int | None = None, column: int | None = None) -> None:
+        self.problems.append(Problem(Source(self.path, line or self.line(*keys), column), message))
+
+    def source(self, *keys) -> Source:
+        return Source(self.path, self.line(*keys))
+
+
+def _read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        problems.append(Problem(Source(rel, line), "the file is not UTF-8 text"))
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str, path: str, problems: list[Problem]):
+    """(front matter mapping or None, line map, body, body's first line number)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        problems.append(Problem(Source(path, 1), "missing front matter: the file must start with a line '---'"))
+        return None, {}, text, 1
+    for end in range(1, len(lines)):
+        if lines[end].strip() in ("---", "..."):
+            break
+    else:
+        problems.append(Problem(Source(path, 1), "front matter is not closed: add a line '---' after it"))
+        return None, {}, "", len(lines)
+    data, line_map, yaml_problems = load_yaml("\n".join(lines[1:end]), path, first_line=2)
+    problems.extend(yaml_problems)
+    body = "\n".join(lines[end + 1:])
+    if data is None and yaml_problems:
+        return None, {}, body, end + 2
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        problems.append(Problem(Source(path, 2), "front matter must be 'key: value' lines"))
+        return None, {}, body, end + 2
+    return data, line_map, body, end + 2
+
+
+def _unknown_keys(c: _Collector, data: dict, allowed: set[str], *where, what: str = "key") -> None:
+    for key in data:
+        if key not in allowed:
+            c.add(f"unknown {what} '{key}' (expected one of: {', '.join(sorted(allowed))})", *where, key)
+
+
+def _text(c: _Collector, data: dict, key: str, *where, required: bool = False, default: str = "") -> str:
+    value = data.get(key)
+    if value is None or value == "":
+        if required:
+            c.add(f"'{key}' is missing", *where)
+        return default
+    if isinstance(value, (dict, list)):
+        c.add(f"'{key}' must be text", *where, key)
+        return default
+    return str(value).strip()
+
+
+def _id(c: _Collector, value, *where, what: str = "id") -> str | None:
+    if value is None or value == "":
+        c.add(f"'{what}' is missing", *where)
+        return None
+    value = str(value).strip()
+    if not ID_RE.match(value):
+        c.add(f"invalid {what} '{value}': use lower-case letters, digits and '-' (at most 80)", *where, what)
+    return value
+
+
+def _int(c: _Collector, data: dict, key: str, default, *where, minimum: int = 0):
+    value = data.get(key, default)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        c.add(f"'{key}' must be a whole number of at least {minimum} (got '{value}')", *where, key)
+        return default
+    return value
+
+
+def _bool(c: _Collector, data: dict, key: str, default: bool, *where) -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        c.add(f"'{key}' must be true or false (got '{value}')", *where, key)
+        return default
+    return value
+
+
+def _choice(c: _Collector, data: dict, key: str, default: str, choices, what: str, *where) -> str:
+    value = data.get(key, default)
+    if value not in choices:
+        c.add(f"unknown {what} '{value}' (expected one of: {', '.join(choices)})", *where, key)
+        return default
+    return value
+
+
+def _str_list(c: _Collector, data: dict, key: str, *where) -> list[str]:
+    value = data.get(key)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, list) or any(isinstance(v, (dict, list)) for v in value):
+        c.add(f"'{key}' must be a list", *where, key)
+        return []
+    return [str(v).strip() for v in value if v is not None and str(v).strip()]
+
+
+def _date(c: _Collector, value, key: str, *where) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        c.add(f"'{key}' must be a date like 2026-09-07 (got '{value}')", *where, key)
+        return None
+
+
+def _local_datetime(c: _Collector, value, key: str, *where) -> datetime | None:
+    """A bank-local 'YYYY-MM-DD HH:MM' as naive UTC."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        local = value
+    elif isinstance(value, date):
+        local = datetime(value.year, value.month, value.day)
+    else:
+        try:
+            local = datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            c.add(f"'{key}' must be a date and time like 2026-12-31 18:00 (got '{value}')", *where, key)
+            return None
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=BANK_TZ)
+    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+# --- one file of each kind ---------------------------------------------------
+
+def parse_course(text: str, path: str) -> tuple[ParsedCourse | None, list[Problem]]:
+    problems: list[Problem] = []
+    meta, lines, _body, _ = split_front_matter(text, path, problems)
+    if meta is None:
+        return None, problems
+    c = _Collector(path, problems, lines)
+    _unknown_keys(c, meta, COURSE_KEYS)
+    course_id = _id(c, meta.get("id"), "id")
+    title = _text(c, meta, "title", "title", required=True)
+    track = meta.get("track")
+    if track is None:
+        c.add("'track' is missing (one of: " + ", ".join(TRACKS) + ")")
+        track = "other"
+    elif track not in TRACKS:
+        c.add(f"unknown track '{track}' (expected one of: {', '.join(TRACKS)})", "track")
+    summary = _text(c, meta, "summary", "summary")
+    if course_id is None:
+        return None, problems
+    return ParsedCourse(id=course_id, title=title, track=str(track), summary=summary, source=Source(path, 1)), problems
+
+
+def lesson_id_from_file_name(name: str) -> str:
+    return re.sub(r"^\d+[-_ ]*", "", Path(name).stem)
+
+
+def parse_lesson(text: str, path: str, course_id: str, position: int, *,
+                 course_files: set[str] | None = None) -> tuple[ParsedLesson | None, list[Problem]]:
+    """One lesson file. ``course_files`` (paths inside the course folder), when
+    given, is used to report broken links and images."""
+    problems: list[Problem] = []
+    meta, lines, body, body_line = split_front_matter(text, path, problems)
+    if meta is None:
+        return None, problems
+    c = _Collector(path, problems, lines)
+    _unknown_keys(c, meta, LESSON_KEYS)
+    lesson_id = _id(c, meta.get("id") or lesson_id_from_file_name(path), "id")
+    title = _text(c, meta, "title", "title", required=True)
+    minutes = _int(c, meta, "minutes", 0, "minutes")
+    objectives = _str_list(c, meta, "objectives", "objectives") if not isinstance(meta.get("objectives"), str) \
+        else [meta["objectives"].strip()]
+    if not body.strip():
+        c.add("the lesson has no text after its front matter", line=body_line)
+    check_links(body, path, body_line, course_files, problems)
+    if lesson_id is None:
+        return None, problems
+    return ParsedLesson(course_id=course_id, id=lesson_id, position=position, title=title, minutes=minutes,
+                        objectives=objectives, body_md=body.strip("\n"), source=Source(path, 1)), problems
+
+
+def _draw_rules(c: _Collector, value) -> list[dict]:
+    if value is None:
+        c.add("'draw' is missing: list the rules that draw the questions")
+        return []
+    if not isinstance(value, list) or not value:
+        c.add("'draw' must be a list of rules", "draw")
+        return []
+    rules = []
+    for i, raw in enumerate(value):
+        where = ("draw", i)
+        if not isinstance(raw, dict):
+            c.add(f"draw rule {i + 1} must be a mapping like {{count: 5, type: single}}", *where)
+            continue
+        _unknown_keys(c, raw, RULE_KEYS, *where)
+        rule: dict = {}
+        if "questions" in raw:
+            if "count" in raw or any(k in raw for k in ("type", "tags", "difficulty", "course")):
+                c.add(f"draw rule {i + 1}: a list of fixed questions takes no count or filters", *where)
+            ids = _str_list(c, raw, "questions", *where)
+            if not ids:
+                c.add(f"draw rule {i + 1}: 'questions' lists no question", *where, "questions")
+            rule["questions"] = ids
+        else:
+            count = raw.get("count")
+            if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+                c.add(f"draw rule {i + 1}: 'count' must be a whole number of at least 1", *where, "count")
+                count = 0
+            rule["count"] = count
+            if "type" in raw:
+                if raw["type"] not in QUESTION_TYPES:
+                    c.add(f"unknown question type '{raw['type']}' (expected one of: {', '.join(QUESTION_TYPES)})",
+                          *where, "type")
+                rule["type"] = str(raw["type"])
+            if "difficulty" in raw:
+                if raw["difficulty"] not in DIFFICULTIES:
+                    c.add(f"unknown difficulty '{raw['difficulty']}' (expected one of: {', '.join(DIFFICULTIES)})",
+                          *where, "difficulty")
+                rule["difficulty"] = str(raw["difficulty"])
+            tags = _str_list(c, raw, "tags", *where)
+            if tags:
+                rule["tags"] = tags
+            if "course" in raw:
+                rule["course"] = str(raw["course"]).strip()
+        rule["line"] = c.line(*where)
+        rules.append(rule)
+    return rules
+
+
+def parse_exam(text: str, path: str) -> tuple[ParsedExam | None, list[Problem]]:
+    data, lines, problems = load_yaml(text, path)
+    if data is None and problems:
+        return None, problems
+    c = _Collector(path, problems, lines)
+    if not isinstance(data, dict):
+        c.add("an exam file must be 'key: value' lines (see content/FORMAT.md)")
+        return None, problems
+    _unknown_keys(c, data, EXAM_KEYS)
+    exam_id = _id(c, data.get("id"), "id")
+    title = _text(c, data, "title", "title", required=True)
+    attempts = data.get("attempts", "unlimited")
+    if attempts in ("unlimited", None):
+        max_attempts = None
+    elif isinstance(attempts, int) and not isinstance(attempts, bool) and attempts >= 1:
+        max_attempts = attempts
+    else:
+        c.add(f"'attempts' must be 'unlimited' or a whole number of at least 1 (got '{attempts}')", "attempts")
+        max_attempts = None
+    pass_mark = data.get("pass_mark", 60)
+    if isinstance(pass_mark, bool) or not isinstance(pass_mark, (int, float)) or not 0 < pass_mark <= 100:
+        c.add(f"'pass_mark' must be a percentage between 1 and 100 (got '{pass_mark}')", "pass_mark")
+        pass_mark = 60
+    focus = data.get("focus_loss_limit")
+    if focus is not None and (isinstance(focus, bool) or not isinstance(focus, int) or focus < 1):
+        c.add(f"'focus_loss_limit' must be a whole number of at least 1 (got '{focus}')", "focus_loss_limit")
+        focus = None
+    exam = ParsedExam(
+        id=exam_id or "", title=title,
+        course_id=_text(c, data, "course", "course") or None,
+        draw=_draw_rules(c, data.get("draw")),
+        time_limit_minutes=_int(c, data, "time_limit", 30, "time_limit", minimum=1),
+        pass_mark=float(pass_mark), max_attempts=max_attempts,
+        cooldown_minutes=_int(c, data, "cooldown", 0, "cooldown"),
+        shuffle_options=_bool(c, data, "shuffle_options", True, "shuffle_options"),
+        layout=_choice(c, data, "layout", "one_page", LAYOUTS, "layout"),
+        review_policy=_choice(c, data, "review", "after_submit", REVIEW_POLICIES, "review policy"),
+        scoring=_choice(c, data, "scoring", "best", SCORING, "scoring"),
+        partial_credit=_bool(c, data, "partial_credit", False, "partial_credit"),
+        focus_loss_limit=focus,
+        closes_at=_local_datetime(c, data.get("closes_at"), "closes_at", "closes_at"),
+        source=Source(path, 1),
+    )
+    return (exam if exam_id else None), problems
+
+
+def _programme_item(c: _Collector, raw, kind: str, number: int, start: date | None) -> ParsedProgrammeItem | None:
+    plural = "weeks" if kind == "week" else "bulletins"
+    where = (plural, number - 1)
+    label = f"{kind} {number}"
+    if not isinstance(raw, dict):
+        c.add(f"{label} must be a mapping with a title", *where)
+        return None
+    _unknown_keys(c, raw, WEEK_KEYS if kind == "week" else BULLETIN_KEYS, *where)
+    title = _text(c, raw, "title", *where, required=True) or label
+    if kind == "week":
+        lessons = _str_list(c, raw, "lessons", *where)
+    else:
+        lesson = _text(c, raw, "lesson", *where)
+        lessons = [lesson] if lesson else []
+        if not lesson:
+            c.add(f"{label} needs its 'lesson'", *where)
+    for ref in lessons:
+        if ref.count("/") != 1:
+            c.add(f"{label}: lesson '{ref}' must be written as course-id/lesson-id", *where,
+                  "lessons" if kind == "week" else "lesson")
+    exam_id = _text(c, raw, "exam", *where) or None
+    if exam_id is None:
+        c.add(f"{label} needs an 'exam' (every week ends with an exam)" if kind == "week"
+              else f"{label} needs its check ('exam')", *where)
+    opens = _date(c, raw.get("opens"), "opens", *where)
+    due = _date(c, raw.get("due"), "due", *where)
+    if kind == "week" and start is not None:
+        default_opens = start + timedelta(days=7 * (number - 1))
+        opens = opens or default_opens
+        due = due or default_opens + timedelta(days=6)
+    if opens is None or due is None:
+        c.add(f"{label} needs 'opens' and 'due' dates" + (" (or the programme's 'start')" if kind == "week" else ""),
+              *where)
+        return None
+    return ParsedProgrammeItem(key=f"{kind}-{number}", kind=kind, number=number, title=title, lessons=lessons,
+                               exam_id=exam_id, opens_on=opens, due_on=due, source=c.source(*where))
+
+
+def parse_programme(text: str, path: str) -> tuple[ParsedProgramme | None, list[Problem]]:
+    data, lines, problems = load_yaml(text, path)
+    if data is None and problems:
+        return None, problems
+    c = _Collector(path, problems, lines)
+    if not isinstance(data, dict):
+        c.add("a programme file must be 'key: value' lines (see content/FORMAT.md)")
+        return None, problems
+    _unknown_keys(c, data, PROGRAMME_KEYS)
+    programme_id = _id(c, data.get("id"), "id")
+    title = _text(c, data, "title", "title", required=True)
+    audience_raw = data.get("audience") or {}
+    audience = {"branches": [], "positions": [], "roles": []}
+    if not isinstance(audience_raw, dict):
+        c.add("'audience' must have branches, positions and roles lists", "audience")
+    else:
+        _unknown_keys(c, audience_raw, AUDIENCE_KEYS, "audience")
+        for key in AUDIENCE_KEYS:
+            audience[key] = _str_list(c, audience_raw, key, "audience")
+        for key, known in (("positions", POSITIONS), ("roles", ROLES)):
+            for value in audience[key]:
+                if value not in known:
+                    c.add(f"unknown {key[:-1]} '{value}' (expected one of: {', '.join(known)})", "audience", key)
+    start = _date(c, data.get("start"), "start", "start")
+    if start is not None and start.weekday() != 0:
+        c.add(f"'start' must be a Monday ({start.isoformat()} is not)", "start")
+    items: list[ParsedProgrammeItem] = []
+    for plural, kind in (("weeks", "week"), ("bulletins", "bulletin")):
+        raw_items = data.get(plural) or []
+        if not isinstance(raw_items, list):
+            c.add(f"'{plural}' must be a list", plural)
+            continue
+        for number, raw in enumerate(raw_items, start=1):
+            item = _programme_item(c, raw, kind, number, start)
+            if item is not None:
+                items.append(item)
+    if not data.get("weeks"):
+        c.add("the programme has no weeks", "weeks")
+    if programme_id is None:
+        return None, problems
+    return ParsedProgramme(id=programme_id, title=title, summary=_text(c, data, "summary", "summary"),
+                           audience=audience, items=items, source=Source(path, 1)), problems
+
+
+# --- the folder --------------------------------------------------------------
+
+def _is_hidden(path: Path, base: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(base).parts)
+
+
+def _course_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not _is_hidden(p, folder))
+
+
+def _is_asset(rel_in_course: str) -> bool:
+    if rel_in_course == "course.md":
+        return False
+    top, _, rest = rel_in_course.partition("/")
+    return not (top in ("lessons", "questions") and rest.endswith(".md") and "/" not in rest)
+
+
+def _rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+class _FolderReader:
+    def __init__(self, root: Path):
+        self.root = root
+        self.bundle = ContentBundle(root=str(root))
+
+    def course(self, folder: Path, *, lessons=None, questions=None, assets=None) -> str | None:
+        """Read one course folder; ``lessons``/``questions``/``assets``: None for
+        all of them, or a list of files to read (possibly empty)."""
+        course_md = folder / "course.md"
+        rel_folder = _rel(folder, self.root)
+        if not course_md.is_file():
+            self.bundle.problems.append(Problem(Source(rel_folder + "/course.md"),
+                                                "the course folder has no course.md"))
+            return None
+        text = _read_text(course_md, _rel(course_md, self.root), self.bundle.problems)
+        if text is None:
+            return None
+        course, problems = parse_course(text, _rel(course_md, self.root))
+        self.bundle.problems.extend(problems)
+        if course is None:
+            return None
+        self.bundle.courses.append(course)
+        files = _course_files(folder)
+        inside = {p.relative_to(folder).as_posix(): p for p in files}
+        course_files = set(inside)
+        lesson_files = sorted(p for p in (folder / "lessons").glob("*.md") if p.is_file()) \
+            if (folder / "lessons").is_dir() else []
+        positions = {p: i for i, p in enumerate(lesson_files, start=1)}
+        for path in (lesson_files if lessons is None else lessons):
+            rel = _rel(path, self.root)
+            text = _read_text(path, rel, self.bundle.problems)
+            if text is None:
+                continue
+            lesson, problems = parse_lesson(text, rel, course.id, positions.get(path, 0), course_files=course_files)
+            self.bundle.problems.extend(problems)
+            if lesson:
+                self.bundle.lessons.append(lesson)
+        bank_files = sorted((folder / "questions").glob("*.md")) if (folder / "questions").is_dir() else []
+        for path in (bank_files if questions is None else questions):
+            rel = _rel(path, self.root)
+            text = _read_text(path, rel, self.bundle.problems)
+            if text is None:
+                continue
+            parsed, problems = parse_question_bank(text, rel, course.id, course_files=course_files)
+            self.bundle.questions.extend(parsed)
+            self.bundle.problems.extend(problems)
+        for rel_in_course, path in inside.items():
+            if not _is_asset(rel_in_course):
+                continue
+            if assets is not None and path not in assets:
+                continue
+            mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            self.bundle.assets.append(ParsedAsset(course_id=course.id, path=rel_in_course, data=path.read_bytes(),
+                                                  mimetype=mimetype, source=Source(_rel(path, self.root))))
+        return course.id
+
+    def yaml_file(self, path: Path, parse, target: list) -> None:
+        rel = _rel(path, self.root)
+        text = _read_text(path, rel, self.bundle.problems)
+        if text is None:
+            return
+        parsed, problems = parse(text, rel)
+        self.bundle.problems.extend(problems)
+        if parsed is not None:
+            target.append(parsed)
+
+    def exams(self, files=None) -> None:
+        folder = self.root / "exams"
+        for path in files if files is not None else _yaml_files(folder):
+            self.yaml_file(path, parse_exam, self.bundle.exams)
+
+    def programmes(self, files=None) -> None:
+        folder = self.root / "programmes"
+        for path in files if files is not None else _yaml_files(folder):
+            self.yaml_file(path, parse_programme, self.bundle.programmes)
+
+    def all_courses(self) -> None:
+        folder = self.root / "courses"
+        if folder.is_dir():
+            for course in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+                self.course(course)
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml"))
+
+
+def parse_folder(root: Path, subpath: Path | None = None) -> ContentBundle:
+    """Read the content folder, or the part of it ``subpath`` names (a course
+    folder, its lessons/ or questions/ folder, one file, exams/, one exam...).
+    ``bundle.scope`` says what a publish of this bundle may retire."""
+    root = Path(root).resolve()
+    reader = _FolderReader(root)
+    bundle = reader.bundle
+    if not root.is_dir():
+        bundle.problems.append(Problem(Source(str(root)), "the content folder does not exist"))
+        return bundle
+    target = root if subpath is None else (Path(subpath) if Path(subpath).is_absolute() else root / subpath).resolve()
+    try:
+        parts = target.relative_to(root).parts
+    except ValueError:
+        bundle.problems.append(Problem(Source(str(subpath)), "the path is outside the content folder"))
+        return bundle
+    rel = "/".join(parts)
+    if not target.exists():
+        bundle.problems.append(Problem(Source(rel), "no such file or folder in the content folder"))
+        return bundle
+    scope = Scope(path=rel)
+    bundle.scope = scope
+    if not parts:
+        scope.all_courses = scope.all_exams = scope.all_programmes = True
+        reader.all_courses()
+        reader.exams()
+        reader.programmes()
+    elif parts[0] == "courses" and len(parts) == 1:
+        scope.all_courses = True
+        reader.all_courses()
+    elif parts[0] == "courses":
+        folder = root / "courses" / parts[1]
+        inner = parts[2:]
+        if not folder.is_dir():
+            bundle.problems.append(Problem(Source(rel), "not a course folder"))
+        elif not inner:
+            course_id = reader.course(folder)
+            if course_id:
+                scope.courses.add(course_id)
+        elif inner == ("course.md",):
+            reader.course(folder, lessons=[], questions=[], assets=[])
+        elif inner[0] == "lessons":
+            files = [target] if target.is_file() else None
+            course_id = reader.course(folder, lessons=files, questions=[], assets=[])
+            if course_id and files is None:
+                scope.lessons_of.add(course_id)
+        elif inner[0] == "questions":
+            files = [target] if target.is_file() else None
+            course_id = reader.course(folder, lessons=[], questions=files, assets=[])
+            if course_id:
+                if files is None:
+                    scope.questions_of.add(course_id)
+                else:
+                    scope.banks.add(rel)
+        else:
+            files = [target] if target.is_file() else [p for p in _course_files(target)]
+            reader.course(folder, lessons=[], questions=[], assets=files)
+    elif parts[0] in ("exams", "programmes") and len(parts) <= 2:
+        files = [target] if target.is_file() else None
+        if files and target.suffix not in (".yaml", ".yml"):
+            bundle.problems.append(Problem(Source(rel), "not a YAML file (.yaml)"))
+        elif parts[0] == "exams":
+            reader.exams(files)
+            scope.all_exams = files is None
+        else:
+            reader.programmes(files)
+            scope.all_programmes = files is None
+    else:
+        bundle.problems.append(Problem(Source(rel), "not part of the content folder (courses/, exams/, programmes/)"))
+    return bundle
