@@ -1,6 +1,6 @@
 """The flask commands of every domain."""
 from lms.audit.cli import audit_cli
 from lms.i18n import i18n_cli
-from lms.org.cli import create_admin, demo
+from lms.org.cli import create_admin, demo, people_cli
 
-COMMANDS = [audit_cli, create_admin, demo, i18n_cli]
+COMMANDS = [audit_cli, create_admin, demo, i18n_cli, people_cli]

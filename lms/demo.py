@@ -12,7 +12,7 @@ from sqlalchemy import select
 from lms import clock
 from lms.extensions import db
 from lms.org import services
-from lms.org.models import Branch, User
+from lms.org.models import POSITIONS, Branch, User
 
 CITY = ("ZZ01", "株洲分行")
 SUB_BRANCHES = [
@@ -48,6 +48,34 @@ def _ensure_branches() -> dict[str, Branch]:
     return by_code
 
 
+# Typical months spent in each step of the career path before moving on.
+STEP_MONTHS = {"intern": (6, 12), "teller": (12, 30), "rm_junior": (12, 24), "rm_intermediate": (18, 30),
+               "rm_senior": (24, 36), "rm_principal": (24, 48)}
+PROMOTION_NOTES = {"teller": "实习期满转正", "rm_junior": "通过客户经理准入考试", "rm_intermediate": "年度考评晋级",
+                   "rm_senior": "年度考评晋级", "rm_principal": "业绩突出晋级", "manager": "竞聘上岗"}
+# People who left: (employee number, name, branch, position, reason).
+LEFT = [("E1901", "付晓东", "ZZ0102", "teller", "个人原因离职"),
+        ("E1902", "严雪梅", "ZZ0104", "rm_junior", "调往外省分行")]
+
+
+def career_path(position: str) -> list[str]:
+    """The steps that lead to ``position`` (实习 → 柜员 → 客户经理等级 → 中层)."""
+    order = [p for p in POSITIONS if p != "rm_principal"] if position == "manager" else list(POSITIONS)
+    return order[: order.index(position) + 1]
+
+
+def _history(rng: random.Random, position: str, current_since: date) -> list[tuple[str, date]]:
+    """(position, start) of each stint, oldest first, ending with ``position`` since ``current_since``."""
+    steps = career_path(position)
+    stints = [(position, current_since)]
+    start = current_since
+    for step in reversed(steps[:-1]):
+        low, high = STEP_MONTHS[step]
+        start = start - timedelta(days=int(30.4 * rng.randint(low, high)))
+        stints.insert(0, (step, start))
+    return stints
+
+
 def load_demo(password: str) -> list[tuple[str, str, tuple[str, ...]]]:
     rng = random.Random(20240101)  # the same demo every time
     branches = _ensure_branches()
@@ -57,19 +85,30 @@ def load_demo(password: str) -> list[tuple[str, str, tuple[str, ...]]]:
 
     def add(employee_no, name, roles, branch_code, position, years_in):
         accounts.append((employee_no, name, roles))
+        history = _history(rng, position, today - timedelta(days=int(365 * years_in)))
         if employee_no in existing:
-            return
-        start = today - timedelta(days=int(365 * years_in))
-        services.create_user(employee_no, name, branch=branches[branch_code or CITY[0]], roles=roles,
-                             password=password, position=position, position_start=start,
-                             hire_date=start - timedelta(days=365 * 2 if position.startswith("rm") else 0))
+            return None
+        first, hired = history[0]
+        user = services.create_user(employee_no, name, branch=branches[branch_code or CITY[0]], roles=roles,
+                                    password=password, position=first, position_start=hired, hire_date=hired,
+                                    note="入职")
+        for step, start in history[1:]:
+            services.change_position(user, step, start, note=PROMOTION_NOTES.get(step, ""))
+        return user
 
     for employee_no, name, roles, branch_code, position in NAMED:
         add(employee_no, name, roles, branch_code, position, 3)
     sub_codes = [code for code, _ in SUB_BRANCHES]
     for i, (position, roles) in enumerate(MIX, start=1):
         name = rng.choice(SURNAMES) + rng.choice(GIVEN)
-        add(f"E{1000 + i}", name, roles, sub_codes[i % len(sub_codes)], position, rng.uniform(0.2, 4))
+        years_in = rng.uniform(0.2, 4)
+        if position == "intern":
+            years_in /= 5  # an internship lasts months, not years
+        add(f"E{1000 + i}", name, roles, sub_codes[i % len(sub_codes)], position, years_in)
+    for employee_no, name, branch_code, position, reason in LEFT:
+        user = add(employee_no, name, ("learner",), branch_code, position, 1.5)
+        if user is not None:
+            services.deactivate(user, reason)
     db.session.commit()
 
     # Later domains (curriculum, attempts, mentoring) extend the demo here.

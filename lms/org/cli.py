@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
+from flask_babel import force_locale
 
 from lms.auth.passwords import policy_problems
 from lms.extensions import db
-from lms.org import services
+from lms.org import imports, services
 from lms.org.models import user_by_employee_no
 
 
@@ -38,3 +42,43 @@ def demo(password: str):
     click.echo("Demo accounts (password: %s):" % password)
     for employee_no, name, roles in accounts:
         click.echo(f"  {employee_no:<10} {name:<8} {', '.join(roles)}")
+
+
+people_cli = AppGroup("people", help="People of the organisation.")
+
+
+@people_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and show what would change; change nothing.")
+@click.option("--passwords", "passwords_file", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write the initial passwords of new people to this CSV file (instead of printing them).")
+@with_appcontext
+def import_people(file: Path, dry_run: bool, passwords_file: Path | None):
+    """Import people from a CSV or XLSX file (all or nothing), as HR does on the web.
+
+    Prints every problem with its row and column and exits with status 1 if
+    there is any; nothing is imported then."""
+    with force_locale("zh_CN"):
+        plan = imports.plan_import(file.read_bytes(), file.name)
+        if plan.problems:
+            for problem in plan.problems:
+                click.echo(f"{file.name}: {problem}", err=True)
+            click.echo(f"{len(plan.problems)} problem(s); nothing imported.", err=True)
+            sys.exit(1)
+        click.echo(f"{file.name}: {plan.count('create')} to create, {plan.count('update')} to update, "
+                   f"{plan.count('unchanged')} unchanged.")
+        if dry_run:
+            db.session.rollback()
+            return
+        result = imports.apply_import(plan)
+        db.session.commit()
+    click.echo(f"Imported: {result.created} created, {result.updated} updated, {result.unchanged} unchanged.")
+    if result.passwords:
+        if passwords_file:
+            passwords_file.write_bytes(imports.passwords_csv(result))
+            passwords_file.chmod(0o600)
+            click.echo(f"Initial passwords written to {passwords_file}.")
+        else:
+            click.echo("Initial passwords (shown once):")
+            for employee_no, name, password in result.passwords:
+                click.echo(f"  {employee_no:<10} {name:<8} {password}")

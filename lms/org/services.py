@@ -1,23 +1,42 @@
 """Use cases on people and the organisation. Each records what it changed in the
 audit log; the caller commits (so a whole request, or a whole import, is one
-transaction)."""
+transaction).
+
+Rules enforced here, whoever calls (web, import, command line):
+- only an administrator may grant or take away the ``admin`` role, or manage
+  (edit, deactivate, reset the password of, change the roles of) an administrator;
+- nobody deactivates themselves, and an administrator keeps their own admin role;
+- a position change closes the previous stint the day before the new one starts.
+"""
 from __future__ import annotations
 
-from datetime import date
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from sqlalchemy import select
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
 
+from lms import clock
 from lms.audit import services as audit
-from lms.auth.passwords import hash_password
+from lms.audit.models import AuditEvent
+from lms.auth.passwords import hash_password, policy_problems
 from lms.extensions import db
-from lms.org.models import POSITIONS, ROLES, Branch, PositionRecord, User, UserRole
+from lms.org.models import LOCALES, POSITIONS, ROLES, Branch, PositionRecord, User, UserRole
 
 
 class OrgError(ValueError):
     """A change refused by the organisation's rules; the message is for the user."""
 
 
+# --- branches ---------------------------------------------------------------
+
 def create_branch(code: str, name: str, parent: Branch | None = None) -> Branch:
+    code, name = code.strip(), name.strip()
+    if db.session.scalar(select(Branch.id).where(Branch.code == code)):
+        raise OrgError(_("Branch code %(code)s exists already.", code=code))
+    if db.session.scalar(select(Branch.id).where(Branch.name == name)):
+        raise OrgError(_("A branch named %(name)s exists already.", name=name))
     branch = Branch(code=code, name=name, parent=parent)
     db.session.add(branch)
     db.session.flush()
@@ -25,12 +44,134 @@ def create_branch(code: str, name: str, parent: Branch | None = None) -> Branch:
     return branch
 
 
+def rename_branch(branch: Branch, name: str) -> bool:
+    name = name.strip()
+    if name == branch.name:
+        return False
+    if db.session.scalar(select(Branch.id).where(Branch.name == name, Branch.id != branch.id)):
+        raise OrgError(_("A branch named %(name)s exists already.", name=name))
+    before, branch.name = branch.name, name
+    db.session.flush()
+    audit.record("branch.renamed", branch, code=branch.code, before=before, after=name)
+    return True
+
+
+def branch_tree() -> list[Branch]:
+    """The top-level branches (分行); their ``children`` are the sub-branches."""
+    return db.session.scalars(select(Branch).where(Branch.parent_id.is_(None)).order_by(Branch.code)).all()
+
+
+def branch_choices() -> list[tuple[int, str]]:
+    """Every branch, in tree order, labelled with its place in the tree."""
+    out: list[tuple[int, str]] = []
+
+    def walk(branch: Branch, depth: int):
+        out.append((branch.id, "\u3000" * depth + f"{branch.name} ({branch.code})"))
+        for child in branch.children:
+            walk(child, depth + 1)
+
+    for root in branch_tree():
+        walk(root, 0)
+    return out
+
+
+def headcount_by_branch() -> dict[int, int]:
+    rows = db.session.execute(
+        select(User.branch_id, func.count()).where(User.active.is_(True)).group_by(User.branch_id)
+    ).all()
+    return {branch_id: n for branch_id, n in rows if branch_id is not None}
+
+
+# --- finding people -----------------------------------------------------------
+
+@dataclass
+class PeopleFilter:
+    q: str = ""
+    branch_id: int | None = None
+    role: str = ""
+    position: str = ""
+    status: str = "active"  # active | inactive | all
+
+
+@dataclass
+class PeoplePage:
+    users: list[User]
+    total: int
+    page: int
+    pages: int
+
+
+def find_people(flt: PeopleFilter, page: int = 1, per_page: int = 25) -> PeoplePage:
+    """People matching the filter, by employee number. A branch includes its
+    sub-branches; the position is the current one."""
+    stmt = select(User)
+    if flt.q:
+        like = f"%{flt.q}%"
+        stmt = stmt.where(or_(User.employee_no.ilike(like), User.name.ilike(like)))
+    if flt.branch_id:
+        branch = db.session.get(Branch, flt.branch_id)
+        stmt = stmt.where(User.branch_id.in_(branch.subtree_ids() if branch else [-1]))
+    if flt.role:
+        stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == flt.role)))
+    if flt.position:
+        stmt = stmt.where(User.id.in_(select(PositionRecord.user_id).where(
+            PositionRecord.position == flt.position, PositionRecord.end_date.is_(None))))
+    if flt.status == "active":
+        stmt = stmt.where(User.active.is_(True))
+    elif flt.status == "inactive":
+        stmt = stmt.where(User.active.is_(False))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    pages = max((total + per_page - 1) // per_page, 1)
+    page = min(max(page, 1), pages)
+    users = db.session.scalars(stmt.order_by(User.employee_no).limit(per_page).offset((page - 1) * per_page)).all()
+    return PeoplePage(users, total, page, pages)
+
+
+def person_events(user: User, limit: int = 100) -> list[AuditEvent]:
+    """The audit events about this person, newest first."""
+    return db.session.scalars(
+        select(AuditEvent).where(AuditEvent.object_type == "user", AuditEvent.object_id == str(user.id))
+        .order_by(AuditEvent.seq.desc()).limit(limit)
+    ).all()
+
+
+def employee_no_taken(employee_no: str) -> bool:
+    return db.session.scalar(select(User.id).where(User.employee_no == employee_no.strip())) is not None
+
+
+# --- who may do what ------------------------------------------------------------
+
+def may_manage(actor: User | None, user: User) -> bool:
+    """Administrators are managed by administrators only (``actor`` None: the system)."""
+    return actor is None or "admin" not in user.roles or "admin" in actor.roles
+
+
+def _require_may_manage(actor: User | None, user: User) -> None:
+    if not may_manage(actor, user):
+        raise OrgError(_("Only an administrator may change an administrator's account."))
+
+
+# --- people ---------------------------------------------------------------------
+
+def generate_temporary_password() -> str:
+    """A random password for a first sign-in; the user must change it."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
+    while True:
+        password = "".join(secrets.choice(alphabet) for _ in range(12))
+        if not policy_problems(password):
+            return password
+
+
 def create_user(employee_no: str, name: str, *, branch: Branch | None = None, roles=("learner",),
                 password: str | None = None, position: str | None = None,
                 position_start: date | None = None, hire_date: date | None = None,
-                locale: str = "zh_CN", must_change_password: bool = False) -> User:
-    if db.session.scalar(select(User.id).where(User.employee_no == employee_no)):
-        raise OrgError(f"employee number {employee_no} exists already")
+                locale: str = "zh_CN", must_change_password: bool = False, actor: User | None = None,
+                note: str = "") -> User:
+    employee_no, name = employee_no.strip(), name.strip()
+    if employee_no_taken(employee_no):
+        raise OrgError(_("Employee number %(no)s exists already.", no=employee_no))
+    if "admin" in set(roles) and actor is not None and "admin" not in actor.roles:
+        raise OrgError(_("Only an administrator may grant the administrator role."))
     user = User(employee_no=employee_no, name=name, branch=branch, hire_date=hire_date, locale=locale,
                 password_hash=hash_password(password) if password else "",
                 must_change_password=must_change_password)
@@ -40,19 +181,52 @@ def create_user(employee_no: str, name: str, *, branch: Branch | None = None, ro
                  branch=branch.code if branch else None)
     set_roles(user, roles)
     if position:
-        change_position(user, position, position_start or hire_date or date.today())
+        change_position(user, position, position_start or hire_date or clock.today(), note=note)
     return user
 
 
-def set_roles(user: User, roles) -> bool:
+def update_user(user: User, *, actor: User | None = None, name: str | None = None,
+                branch: Branch | None | object = ..., hire_date: date | None | object = ...,
+                locale: str | None = None) -> dict:
+    """Change a person's facts; returns {field: (before, after)} of what changed."""
+    _require_may_manage(actor, user)
+    changes = {}
+    if name is not None and name.strip() != user.name:
+        changes["name"] = (user.name, name.strip())
+        user.name = name.strip()
+    if branch is not ... and branch is not user.branch:
+        changes["branch"] = (user.branch.code if user.branch else None, branch.code if branch else None)
+        user.branch = branch
+    if hire_date is not ... and hire_date != user.hire_date:
+        changes["hire_date"] = (user.hire_date, hire_date)
+        user.hire_date = hire_date
+    if locale is not None and locale != user.locale:
+        if locale not in LOCALES:
+            raise OrgError(_("Unknown language."))
+        changes["locale"] = (user.locale, locale)
+        user.locale = locale
+    if changes:
+        db.session.flush()
+        audit.record("user.updated", user, **{k: {"before": b, "after": a} for k, (b, a) in changes.items()})
+    return changes
+
+
+def set_roles(user: User, roles, *, actor: User | None = None) -> bool:
     """Give the user exactly these roles. Returns whether anything changed."""
     wanted = set(roles)
     unknown = wanted - set(ROLES)
     if unknown:
-        raise OrgError(f"unknown role(s): {', '.join(sorted(unknown))}")
+        raise OrgError(_("Unknown role: %(roles)s", roles=", ".join(sorted(unknown))))
+    if not wanted:
+        raise OrgError(_("A person needs at least one role."))
     before = user.roles
     if wanted == before:
         return False
+    if actor is not None:
+        if ("admin" in before) != ("admin" in wanted) and "admin" not in actor.roles:
+            raise OrgError(_("Only an administrator may grant or remove the administrator role."))
+        if actor.id == user.id and "admin" in before and "admin" not in wanted:
+            raise OrgError(_("You cannot remove your own administrator role."))
     for row in list(user.role_rows):
         if row.role not in wanted:
             user.role_rows.remove(row)
@@ -67,24 +241,28 @@ def change_position(user: User, position: str, start: date, note: str = "") -> P
     """Close the current position the day before ``start`` and open the new one.
     Moving into the position one already holds changes nothing."""
     if position not in POSITIONS:
-        raise OrgError(f"unknown position: {position}")
+        raise OrgError(_("Unknown position: %(position)s", position=position))
     current = user.current_position
     if current and current.position == position:
         return None
     if current:
         if start <= current.start_date:
-            raise OrgError("the new position must start after the current one started")
-        current.end_date = start.fromordinal(start.toordinal() - 1)
-    record = PositionRecord(position=position, start_date=start, note=note)
+            raise OrgError(_("The new position must start after the current one started (%(day)s).",
+                             day=current.start_date.isoformat()))
+        current.end_date = start - timedelta(days=1)
+    record = PositionRecord(position=position, start_date=start, note=note.strip())
     user.positions.append(record)
     db.session.flush()
     audit.record("user.position_changed", user, before=current.position if current else None,
-                 after=position, start=start.isoformat(), note=note)
+                 after=position, start=start.isoformat(), note=note.strip())
     return record
 
 
-def deactivate(user: User, reason: str = "") -> None:
+def deactivate(user: User, reason: str = "", *, actor: User | None = None) -> None:
     """Disable sign-in and end every session of the user."""
+    if actor is not None and actor.id == user.id:
+        raise OrgError(_("You cannot deactivate yourself."))
+    _require_may_manage(actor, user)
     if not user.active:
         return
     user.active = False
@@ -92,8 +270,21 @@ def deactivate(user: User, reason: str = "") -> None:
     audit.record("user.deactivated", user, reason=reason)
 
 
-def reactivate(user: User) -> None:
+def reactivate(user: User, reason: str = "", *, actor: User | None = None) -> None:
+    _require_may_manage(actor, user)
     if user.active:
         return
     user.active = True
-    audit.record("user.reactivated", user)
+    audit.record("user.reactivated", user, reason=reason)
+
+
+def reset_password(user: User, *, actor: User | None = None) -> str:
+    """Give the user a new random password they must change at their next sign-in;
+    their sessions end. Returns the password, to be shown once and never stored."""
+    _require_may_manage(actor, user)
+    password = generate_temporary_password()
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+    user.must_change_password = True
+    audit.record("user.password_reset", user)
+    return password

@@ -1,29 +1,365 @@
+"""HR's screens: people (list, page, create, edit, actions), branches, bulk import.
+Views parse input, call ``services`` / ``imports`` and choose a page or a partial."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
-from sqlalchemy import or_, select
+import base64
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from lms.extensions import db
-from lms.org.models import Branch, User
-from lms.web import render_page_or_partial, roles_required
+from lms.forms import EmptyForm
+from lms.org import imports, services
+from lms.org.forms import (BranchForm, ImportUploadForm, NewPersonForm, PersonForm, PositionForm,
+                           ReasonForm, RenameBranchForm, RolesForm)
+from lms.org.models import POSITIONS, ROLES, Branch, User
+from lms.web import is_htmx, render_page_or_partial, roles_required
 
 bp = Blueprint("org", __name__, url_prefix="/org")
+
+# Pages a user who must change their password may still open.
+OPEN_WHILE_PASSWORD_MUST_CHANGE = {"static", "auth.change_password", "auth.logout", "auth.login",
+                                   "main.set_language"}
+IMPORT_SESSION_KEY = "people_import"
+
+
+@bp.before_app_request
+def _password_change_comes_first():
+    """After a reset (or a first sign-in with an initial password) nothing else
+    opens until the password is changed."""
+    if request.endpoint in OPEN_WHILE_PASSWORD_MUST_CHANGE or request.endpoint is None:
+        return None
+    if current_user.is_authenticated and current_user.must_change_password:
+        target = url_for("auth.change_password")
+        if is_htmx():
+            return "", 204, {"HX-Redirect": target}
+        return redirect(target)
+    return None
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+def get_person(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+# --- people list ------------------------------------------------------------------
+
+def _people_filter() -> services.PeopleFilter:
+    args = request.args
+    status = args.get("status", "active")
+    return services.PeopleFilter(
+        q=args.get("q", "").strip()[:80],
+        branch_id=args.get("branch", type=int) or None,
+        role=args.get("role", "") if args.get("role", "") in ROLES else "",
+        position=args.get("position", "") if args.get("position", "") in POSITIONS else "",
+        status=status if status in ("active", "inactive", "all") else "active",
+    )
 
 
 @bp.get("/people")
 @roles_required("hr")
 def people():
-    q = request.args.get("q", "").strip()
-    stmt = select(User).order_by(User.employee_no)
-    if q:
-        like = f"%{q}%"
-        stmt = stmt.where(or_(User.employee_no.ilike(like), User.name.ilike(like)))
-    users = db.session.scalars(stmt.limit(200)).all()
-    return render_page_or_partial("org/people.html", "org/_people_rows.html", users=users, q=q)
+    flt = _people_filter()
+    result = services.find_people(flt, page=request.args.get("page", 1, type=int))
+    query = {"q": flt.q, "branch": flt.branch_id or "", "role": flt.role, "position": flt.position,
+             "status": flt.status}
+    return render_page_or_partial("org/people.html", "org/_people_rows.html", result=result, flt=flt,
+                                  query={k: v for k, v in query.items() if v},
+                                  branch_choices=services.branch_choices())
+
+
+# --- one person --------------------------------------------------------------------
+
+def _render_person(user: User, **forms):
+    forms.setdefault("roles_form", RolesForm(data={"roles": sorted(user.roles)}))
+    forms.setdefault("position_form", PositionForm())
+    forms.setdefault("reason_form", ReasonForm())
+    return render_template("org/person.html", person=user, events=services.person_events(user),
+                           may_manage=services.may_manage(_actor(), user), action_form=EmptyForm(), **forms)
+
+
+@bp.get("/people/<int:user_id>")
+@roles_required("hr")
+def person(user_id: int):
+    return _render_person(get_person(user_id))
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@roles_required("hr")
+def new_person():
+    form = NewPersonForm()
+    if form.validate_on_submit():
+        password = services.generate_temporary_password()
+        try:
+            user = services.create_user(
+                form.employee_no.data, form.name.data, branch=db.session.get(Branch, form.branch_id.data),
+                roles=form.roles.data, password=password, must_change_password=True,
+                position=form.position.data, hire_date=form.hire_date.data, locale=form.locale.data,
+                actor=_actor())
+        except services.OrgError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            return render_template("org/password_shown.html", person=user, password=password, created=True)
+    return render_template("org/new_person.html", form=form)
+
+
+def _checked_field(form, allowed):
+    """Inline validation: validate the whole form, answer with one field."""
+    name = request.headers.get("HX-Trigger-Name") or request.args.get("field", "")
+    if name not in allowed:
+        abort(400)
+    form.validate()
+    return render_template("org/_checked_field.html", field=form[name],
+                           check_url=request.path), 200
+
+
+@bp.post("/people/new/check")
+@roles_required("hr")
+def check_new_person():
+    form = NewPersonForm()
+    return _checked_field(form, {"employee_no", "name", "hire_date"})
+
+
+@bp.route("/people/<int:user_id>/edit", methods=["GET", "POST"])
+@roles_required("hr")
+def edit_person(user_id: int):
+    user = get_person(user_id)
+    form = PersonForm(obj=user)
+    if request.method == "GET":
+        form.branch_id.data = user.branch_id or 0
+    if form.validate_on_submit():
+        try:
+            changes = services.update_user(user, actor=_actor(), name=form.name.data,
+                                           branch=db.session.get(Branch, form.branch_id.data),
+                                           hire_date=form.hire_date.data, locale=form.locale.data)
+        except services.OrgError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Saved.") if changes else _("Nothing changed."), "success")
+            return redirect(url_for("org.person", user_id=user.id))
+    return render_template("org/edit_person.html", form=form, person=user)
+
+
+@bp.post("/people/<int:user_id>/edit/check")
+@roles_required("hr")
+def check_person(user_id: int):
+    get_person(user_id)
+    return _checked_field(PersonForm(), {"name", "hire_date"})
+
+
+@bp.post("/people/<int:user_id>/roles")
+@roles_required("hr")
+def set_roles(user_id: int):
+    user = get_person(user_id)
+    form = RolesForm()
+    if form.validate_on_submit():
+        try:
+            changed = services.set_roles(user, form.roles.data, actor=_actor())
+            services_ok = True
+        except services.OrgError as exc:
+            db.session.rollback()
+            form.roles.errors.append(str(exc))
+            services_ok = False
+        if services_ok:
+            db.session.commit()
+            flash(_("Roles saved.") if changed else _("Nothing changed."), "success")
+            if not is_htmx():
+                return redirect(url_for("org.person", user_id=user.id))
+            form = RolesForm(formdata=None, data={"roles": sorted(user.roles)})
+            return render_template("org/_person_roles.html", person=user, roles_form=form, saved=changed,
+                                   may_manage=services.may_manage(_actor(), user))
+    if is_htmx():
+        return render_template("org/_person_roles.html", person=user, roles_form=form,
+                               may_manage=services.may_manage(_actor(), user))
+    return _render_person(user, roles_form=form)
+
+
+@bp.post("/people/<int:user_id>/position")
+@roles_required("hr")
+def change_position(user_id: int):
+    user = get_person(user_id)
+    form = PositionForm()
+    if form.validate_on_submit():
+        try:
+            record = services.change_position(user, form.position.data, form.start_date.data, form.note.data or "")
+        except services.OrgError as exc:
+            db.session.rollback()
+            form.start_date.errors.append(str(exc))
+        else:
+            if record is None:
+                form.position.errors.append(_("This is the current position already."))
+            else:
+                db.session.commit()
+                if not is_htmx():
+                    flash(_("Position change recorded."), "success")
+                    return redirect(url_for("org.person", user_id=user.id))
+                form = PositionForm(formdata=None)
+    if is_htmx():
+        return render_template("org/_person_positions.html", person=user, position_form=form)
+    return _render_person(user, position_form=form)
+
+
+def _status_change(user_id: int, change, done_message: str):
+    user = get_person(user_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            change(user, form.reason.data.strip(), actor=_actor())
+        except services.OrgError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for("org.person", user_id=user.id))
+        db.session.commit()
+        flash(done_message, "success")
+        return redirect(url_for("org.person", user_id=user.id))
+    return _render_person(user, reason_form=form)
+
+
+@bp.post("/people/<int:user_id>/deactivate")
+@roles_required("hr")
+def deactivate(user_id: int):
+    return _status_change(user_id, services.deactivate,
+                          _("Deactivated. The person can no longer sign in; their sessions have ended."))
+
+
+@bp.post("/people/<int:user_id>/reactivate")
+@roles_required("hr")
+def reactivate(user_id: int):
+    return _status_change(user_id, services.reactivate, _("Reactivated. The person can sign in again."))
+
+
+@bp.post("/people/<int:user_id>/password")
+@roles_required("hr")
+def reset_password(user_id: int):
+    user = get_person(user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        password = services.reset_password(user, actor=_actor())
+    except services.OrgError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("org.person", user_id=user.id))
+    db.session.commit()
+    return render_template("org/password_shown.html", person=user, password=password, created=False)
+
+
+# --- branches ----------------------------------------------------------------------
+
+def _render_branches(form=None, rename_errors=None, status=200):
+    return render_template("org/branches.html", roots=services.branch_tree(), form=form or BranchForm(),
+                           headcount=services.headcount_by_branch(), rename_form=RenameBranchForm(),
+                           rename_errors=rename_errors or {}), status
 
 
 @bp.get("/branches")
 @roles_required("hr")
 def branches():
-    roots = db.session.scalars(select(Branch).where(Branch.parent_id.is_(None)).order_by(Branch.code)).all()
-    return render_template("org/branches.html", roots=roots)
+    return _render_branches()
+
+
+@bp.post("/branches")
+@roles_required("hr")
+def create_branch():
+    form = BranchForm()
+    if form.validate_on_submit():
+        parent = db.session.get(Branch, form.parent_id.data) if form.parent_id.data else None
+        try:
+            branch = services.create_branch(form.code.data, form.name.data, parent=parent)
+        except services.OrgError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Branch %(name)s created.", name=branch.name), "success")
+            return redirect(url_for("org.branches"))
+    return _render_branches(form)
+
+
+@bp.post("/branches/<int:branch_id>/rename")
+@roles_required("hr")
+def rename_branch(branch_id: int):
+    branch = db.session.get(Branch, branch_id) or abort(404)
+    form = RenameBranchForm()
+    if form.validate_on_submit():
+        try:
+            services.rename_branch(branch, form.name.data)
+        except services.OrgError as exc:
+            db.session.rollback()
+            return _render_branches(rename_errors={branch_id: [str(exc)]})
+        db.session.commit()
+        flash(_("Branch renamed."), "success")
+        return redirect(url_for("org.branches"))
+    return _render_branches(rename_errors={branch_id: form.name.errors})
+
+
+# --- bulk import ---------------------------------------------------------------------
+
+@bp.route("/people/import", methods=["GET", "POST"])
+@roles_required("hr")
+def import_people():
+    """Upload → every row checked → a preview; nothing changes until confirmed."""
+    form = ImportUploadForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        data, filename = upload.read(), (upload.filename or "").rsplit("/", 1)[-1][:120]
+        plan = imports.plan_import(data, filename, actor=_actor())
+        token = None
+        imports.drop_stash(session.pop(IMPORT_SESSION_KEY, ""))
+        if plan.ok:
+            token = imports.stash_upload(data, filename, _actor())
+            session[IMPORT_SESSION_KEY] = token
+        return render_template("org/import_preview.html", plan=plan, token=token, confirm_form=EmptyForm())
+    return render_template("org/import.html", form=form, headers=imports.HEADERS)
+
+
+@bp.post("/people/import/confirm")
+@roles_required("hr")
+def confirm_import():
+    form = EmptyForm()
+    token = request.form.get("token", "")
+    if not form.validate_on_submit():
+        abort(400)
+    stashed = imports.load_stash(token, _actor()) if token == session.get(IMPORT_SESSION_KEY) else None
+    if stashed is None:
+        flash(_("That preview has expired or belongs to another session; upload the file again."), "error")
+        return redirect(url_for("org.import_people"))
+    data, filename = stashed
+    # Check again: the organisation may have changed since the preview.
+    plan = imports.plan_import(data, filename, actor=_actor())
+    if not plan.ok:
+        return render_template("org/import_preview.html", plan=plan, token=None, confirm_form=form)
+    result = imports.apply_import(plan, actor=_actor())
+    db.session.commit()
+    imports.drop_stash(token)
+    session.pop(IMPORT_SESSION_KEY, None)
+    passwords_href = None
+    if result.passwords:
+        passwords_href = "data:text/csv;charset=utf-8;base64," + base64.b64encode(
+            imports.passwords_csv(result)).decode("ascii")
+    return render_template("org/import_done.html", result=result, filename=filename,
+                           passwords_href=passwords_href)
+
+
+@bp.get("/people/import/template.<fmt>")
+@roles_required("hr")
+def import_template(fmt: str):
+    if fmt == "csv":
+        body, mimetype = imports.template_csv(), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        body, mimetype = imports.template_xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        abort(404)
+    return body, 200, {"Content-Type": mimetype,
+                       "Content-Disposition": f"attachment; filename=people_import_template.{fmt}"}

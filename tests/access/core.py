@@ -12,7 +12,5 @@ ROWS = {
     ("auth.change_password", "GET"): Row(lambda w: "/account/password", signed_in()),
     ("auth.change_password", "POST"): Row(lambda w: "/account/password", signed_in(),
                                           data=lambda w: {"current_password": "x", "new_password": "y", "confirm": "y"}),
-    ("org.people", "GET"): Row(lambda w: "/org/people", only("hr")),
-    ("org.branches", "GET"): Row(lambda w: "/org/branches", only("hr")),
     ("audit.events", "GET"): Row(lambda w: "/audit/", only("hr")),
 }

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from lms import clock
+from lms.org import services
+from lms.org.models import LOCALES, POSITIONS, ROLES
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _not_in_future(form, field):
+    if field.data and field.data > clock.today():
+        raise ValidationError(_l("The date cannot be in the future."))
+
+
+class PersonForm(FlaskForm):
+    """The facts HR edits about a person."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    branch_id = SelectField(_l("Branch"), coerce=int)
+    hire_date = DateField(_l("Hire date"), validators=[Optional(), _not_in_future])
+    locale = SelectField(_l("Language"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.branch_id.choices = services.branch_choices()
+        self.locale.choices = list(LOCALES.items())
+
+
+class NewPersonForm(PersonForm):
+    employee_no = StringField(_l("Employee number"), validators=[
+        DataRequired(), Length(max=32),
+        Regexp(r"^\S+$", message=_l("No spaces in an employee number."))])
+    position = SelectField(_l("Position"), choices=[])
+    roles = CheckboxesField(_l("Roles"), choices=[], default=["learner"])
+
+    field_order = ("employee_no", "name", "branch_id", "hire_date", "position", "roles", "locale")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.position.choices = list(POSITIONS.items())
+        self.roles.choices = list(ROLES.items())
+
+    def validate_employee_no(self, field):
+        if field.data and services.employee_no_taken(field.data):
+            raise ValidationError(_l("This employee number is taken already."))
+
+    def validate_roles(self, field):
+        if not field.data:
+            raise ValidationError(_l("Choose at least one role."))
+
+    def ordered(self):
+        return [self[name] for name in self.field_order]
+
+
+class RolesForm(FlaskForm):
+    roles = CheckboxesField(_l("Roles"), choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roles.choices = list(ROLES.items())
+
+    def validate_roles(self, field):
+        if not field.data:
+            raise ValidationError(_l("Choose at least one role."))
+
+
+class PositionForm(FlaskForm):
+    position = SelectField(_l("New position"), choices=[])
+    start_date = DateField(_l("Start date"), validators=[DataRequired()])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=255)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.position.choices = list(POSITIONS.items())
+
+
+class ReasonForm(FlaskForm):
+    """Deactivation and reactivation need a reason, for the audit log."""
+
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+
+
+class BranchForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32),
+                                               Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, - and _ only."))])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    parent_id = SelectField(_l("Part of"), coerce=int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parent_id.choices = [(0, _l("— none (a top-level branch) —"))] + services.branch_choices()
+
+
+class RenameBranchForm(FlaskForm):
+    name = StringField(_l("New name"), validators=[DataRequired(), Length(max=120)])
+
+
+class ImportUploadForm(FlaskForm):
+    file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()])

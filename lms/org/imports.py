@@ -1,0 +1,446 @@
+"""Bulk import of people from CSV or XLSX, all or nothing.
+
+The file has the Chinese headers HR uses in Excel: 工号, 姓名, 支行, 岗位, 入职日期, 角色.
+``plan_import`` reads and checks every row against the organisation and
+returns a plan (create / update / unchanged per row) with *every* problem,
+each naming its row and column; ``apply_import`` carries out a plan without
+problems. Importing the same file twice changes nothing the second time.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import secrets
+import time
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lms import clock
+from lms.audit import services as audit
+from lms.extensions import db
+from lms.org import services
+from lms.org.models import POSITIONS, ROLES, Branch, User
+
+COL_NO, COL_NAME, COL_BRANCH, COL_POSITION, COL_HIRED, COL_ROLES = "工号", "姓名", "支行", "岗位", "入职日期", "角色"
+HEADERS = (COL_NO, COL_NAME, COL_BRANCH, COL_POSITION, COL_HIRED, COL_ROLES)
+MAX_ROWS = 5000
+ROLE_SEPARATORS = re.compile(r"[、,，;；\s]+")
+# Words HR uses besides the catalogue's labels.
+POSITION_ALIASES = {"实习": "intern", "实习生": "intern", "中层": "manager"}
+ROLE_ALIASES = {"管理员": "admin", "人事": "hr", "带教人": "mentor"}
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (format, encoding)."""
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return _("Row %(row)d, column “%(column)s”: %(message)s", row=self.row, column=self.column,
+                     message=self.message)
+        return _("Row %(row)d: %(message)s", row=self.row, message=self.message)
+
+
+@dataclass
+class RowPlan:
+    row: int
+    employee_no: str
+    name: str
+    branch: Branch
+    position: str
+    hire_date: date
+    roles: set[str]
+    user: User | None = None
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (what, before, after)
+
+    @property
+    def action(self) -> str:
+        if self.user is None:
+            return "create"
+        return "update" if self.changes else "unchanged"
+
+
+@dataclass
+class ImportPlan:
+    filename: str
+    rows: list[RowPlan] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.rows)
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+
+@dataclass
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+    passwords: list[tuple[str, str, str]]  # (employee_no, name, temporary password)
+
+
+# --- reading the file -------------------------------------------------------------
+
+def _decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK, as Excel in China saves)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(_("The file is neither UTF-8 nor GBK text; save it as CSV (UTF-8) or XLSX."))
+
+
+def _read_csv(data: bytes) -> list[list[object]]:
+    text = _decode_csv(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [row for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+
+
+def _read_xlsx(data: bytes) -> list[list[object]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+def read_table(data: bytes, filename: str) -> list[list[object]]:
+    """The rows of the file's first table, as cell values."""
+    name = filename.lower()
+    if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data)
+    if name.endswith((".csv", ".txt")) or not name:
+        return _read_csv(data)
+    raise ImportFileError(_("Upload a .csv or .xlsx file."))
+
+
+# --- reading cells ----------------------------------------------------------------
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a 工号 typed as a number in Excel
+    if isinstance(value, datetime):
+        value = value.date()
+    return str(value).strip()
+
+
+def _parse_date(value) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s+0{1,2}:0{2}(?::0{2})?)?", _text(value))
+    if not match:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def _labels(mapping: dict, aliases: dict) -> dict[str, str]:
+    """Code, English label and Chinese label of each entry → code."""
+    lookup = {code.lower(): code for code in mapping}
+    for locale in ("en", "zh_CN"):
+        with force_locale(locale):
+            lookup.update({str(label).lower(): code for code, label in mapping.items()})
+    lookup.update(aliases)
+    return lookup
+
+
+def _branches() -> dict[str, Branch]:
+    lookup = {}
+    for branch in db.session.scalars(select(Branch)):
+        lookup[branch.code.lower()] = branch
+        lookup[branch.name.lower()] = branch
+    return lookup
+
+
+def _describe_roles(roles) -> str:
+    return "、".join(str(ROLES[r]) for r in sorted(roles)) or "—"
+
+
+# --- the plan ---------------------------------------------------------------------
+
+def plan_import(data: bytes, filename: str, *, actor: User | None = None, today: date | None = None) -> ImportPlan:
+    """Read the file and check every row; nothing is changed."""
+    today = today or clock.today()
+    plan = ImportPlan(filename=filename)
+    try:
+        table = read_table(data, filename)
+    except ImportFileError as exc:
+        plan.problems.append(Problem(1, "", str(exc)))
+        return plan
+
+    # The header row is the first row that is not empty.
+    while table and not any(_text(c) for c in table[0]):
+        table.pop(0)
+        continue
+    if not table:
+        plan.problems.append(Problem(1, "", _("The file is empty.")))
+        return plan
+    header_row_no = 1
+    headers = [_text(c) for c in table[0]]
+    index = {}
+    for position, header in enumerate(headers):
+        if header in HEADERS and header not in index:
+            index[header] = position
+    missing = [h for h in HEADERS if h not in index]
+    for header in missing:
+        plan.problems.append(Problem(header_row_no, header, _("this column is missing from the header row.")))
+    if missing:
+        return plan
+
+    body = [(header_row_no + 1 + i, row) for i, row in enumerate(table[1:]) if any(_text(c) for c in row)]
+    if not body:
+        plan.problems.append(Problem(header_row_no, "", _("The file has a header but no people.")))
+        return plan
+    if len(body) > MAX_ROWS:
+        plan.problems.append(Problem(header_row_no, "", _("At most %(n)d people per file.", n=MAX_ROWS)))
+        return plan
+
+    positions = _labels(POSITIONS, POSITION_ALIASES)
+    roles = _labels(ROLES, ROLE_ALIASES)
+    branches = _branches()
+    existing = {u.employee_no: u for u in db.session.scalars(select(User))}
+    seen: dict[str, int] = {}
+
+    for row_no, cells in body:
+        def cell(column):
+            position = index[column]
+            return cells[position] if position < len(cells) else None
+
+        problems_before = len(plan.problems)
+
+        def problem(column, message):
+            plan.problems.append(Problem(row_no, column, message))
+
+        values = {column: _text(cell(column)) for column in HEADERS}
+        for column in HEADERS:
+            if not values[column]:
+                problem(column, _("required, but empty."))
+
+        employee_no = values[COL_NO]
+        if employee_no:
+            if len(employee_no) > 32 or re.search(r"\s", employee_no):
+                problem(COL_NO, _("“%(value)s” is not a valid employee number (no spaces, at most 32 characters).",
+                                  value=employee_no))
+            elif employee_no in seen:
+                problem(COL_NO, _("“%(value)s” appears already in row %(row)d.", value=employee_no,
+                                  row=seen[employee_no]))
+            else:
+                seen[employee_no] = row_no
+        name = values[COL_NAME]
+        if len(name) > 80:
+            problem(COL_NAME, _("longer than %(n)d characters.", n=80))
+
+        branch = branches.get(values[COL_BRANCH].lower())
+        if values[COL_BRANCH] and branch is None:
+            problem(COL_BRANCH, _("unknown branch “%(value)s”.", value=values[COL_BRANCH]))
+        position = positions.get(values[COL_POSITION].lower())
+        if values[COL_POSITION] and position is None:
+            problem(COL_POSITION, _("unknown position “%(value)s”.", value=values[COL_POSITION]))
+        hire_date = _parse_date(cell(COL_HIRED))
+        if values[COL_HIRED] and hire_date is None:
+            problem(COL_HIRED, _("“%(value)s” is not a date; write it as YYYY-MM-DD.", value=values[COL_HIRED]))
+        elif hire_date and hire_date > today:
+            problem(COL_HIRED, _("%(day)s is in the future.", day=hire_date.isoformat()))
+        wanted_roles = set()
+        for word in (w for w in ROLE_SEPARATORS.split(values[COL_ROLES]) if w):
+            code = roles.get(word.lower())
+            if code is None:
+                problem(COL_ROLES, _("unknown role “%(value)s”.", value=word))
+            else:
+                wanted_roles.add(code)
+
+        if len(plan.problems) > problems_before:
+            continue
+        row = RowPlan(row_no, employee_no, name, branch, position, hire_date, wanted_roles,
+                      user=existing.get(employee_no))
+        _check_rules(row, actor, today, problem)
+        if row.user is not None:
+            _describe_changes(row)
+        plan.rows.append(row)
+    return plan
+
+
+def _check_rules(row: RowPlan, actor: User | None, today: date, problem) -> None:
+    actor_is_admin = actor is None or "admin" in actor.roles
+    user = row.user
+    if not actor_is_admin:
+        if user is not None and "admin" in user.roles and ("admin" not in row.roles or _differs(row)):
+            problem(COL_NO, _("only an administrator may change an administrator's account."))
+        elif "admin" in row.roles and (user is None or "admin" not in user.roles):
+            problem(COL_ROLES, _("only an administrator may grant the administrator role."))
+    if user is not None and actor is not None and user.id == actor.id and "admin" in user.roles \
+            and "admin" not in row.roles:
+        problem(COL_ROLES, _("you cannot remove your own administrator role."))
+    current = user.current_position if user is not None else None
+    if current is not None and current.position != row.position and today <= current.start_date:
+        problem(COL_POSITION, _("the current position started on %(day)s; a change can start the day after at the earliest.",
+                                day=current.start_date.isoformat()))
+
+
+def _differs(row: RowPlan) -> bool:
+    user = row.user
+    current = user.current_position
+    return (user.name != row.name or user.branch_id != row.branch.id or user.hire_date != row.hire_date
+            or user.roles != row.roles or (current.position if current else None) != row.position)
+
+
+def _describe_changes(row: RowPlan) -> None:
+    user = row.user
+    if user.name != row.name:
+        row.changes.append((COL_NAME, user.name, row.name))
+    if user.branch_id != row.branch.id:
+        row.changes.append((COL_BRANCH, user.branch.name if user.branch else "—", row.branch.name))
+    if user.hire_date != row.hire_date:
+        row.changes.append((COL_HIRED, user.hire_date.isoformat() if user.hire_date else "—",
+                            row.hire_date.isoformat()))
+    current = user.current_position
+    if (current.position if current else None) != row.position:
+        row.changes.append((COL_POSITION, str(POSITIONS[current.position]) if current else "—",
+                            str(POSITIONS[row.position])))
+    if user.roles != row.roles:
+        row.changes.append((COL_ROLES, _describe_roles(user.roles), _describe_roles(row.roles)))
+
+
+# --- carrying it out --------------------------------------------------------------
+
+def apply_import(plan: ImportPlan, *, actor: User | None = None, today: date | None = None) -> ImportResult:
+    """Create and update the people of a plan without problems, in the caller's
+    transaction. New people get a temporary password they must change."""
+    if not plan.ok:
+        raise services.OrgError(_("The file has problems; nothing was imported."))
+    today = today or clock.today()
+    passwords = []
+    for row in plan.rows:
+        if row.action == "create":
+            password = services.generate_temporary_password()
+            services.create_user(row.employee_no, row.name, branch=row.branch, roles=row.roles,
+                                 password=password, must_change_password=True, position=row.position,
+                                 position_start=row.hire_date, hire_date=row.hire_date, actor=actor,
+                                 note=_("Imported from %(file)s", file=plan.filename))
+            passwords.append((row.employee_no, row.name, password))
+        elif row.action == "update":
+            user = row.user
+            services.update_user(user, actor=actor, name=row.name, branch=row.branch, hire_date=row.hire_date)
+            services.set_roles(user, row.roles, actor=actor)
+            services.change_position(user, row.position, today,
+                                     note=_("Imported from %(file)s", file=plan.filename))
+    result = ImportResult(plan.count("create"), plan.count("update"), plan.count("unchanged"), passwords)
+    audit.record("people.imported", object_type="import", file=plan.filename, created=result.created,
+                 updated=result.updated, unchanged=result.unchanged)
+    return result
+
+
+def passwords_csv(result: ImportResult) -> bytes:
+    """The initial passwords as a CSV Excel opens (UTF-8 with BOM)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([COL_NO, COL_NAME, "初始密码"])
+    writer.writerows(result.passwords)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def template_csv() -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerow(HEADERS)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def template_xlsx() -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "人员"
+    sheet.append(list(HEADERS))
+    for column, width in zip("ABCDEF", (12, 10, 14, 16, 12, 20), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# --- the uploaded file between preview and confirmation -------------------------
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+STASH_HOURS = 2
+
+
+def _stash_dir():
+    path = Path(current_app.instance_path) / "people-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def stash_upload(data: bytes, filename: str, user: User) -> str:
+    """Keep an uploaded file until HR confirms it; returns a random token.
+    Stale files of abandoned previews are removed on the way."""
+    folder = _stash_dir()
+    cutoff = time.time() - STASH_HOURS * 3600
+    for old in folder.iterdir():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)  # 32 characters
+    meta = {"filename": filename, "user_id": user.id, "at": clock.now().isoformat()}
+    (folder / f"{token}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    path = folder / f"{token}.bin"
+    path.write_bytes(data)
+    os.chmod(path, 0o600)
+    return token
+
+
+def load_stash(token: str, user: User) -> tuple[bytes, str] | None:
+    """The stashed file and its name, if the token is well-formed, exists and
+    belongs to ``user``."""
+    if not token or not _TOKEN.fullmatch(token):
+        return None
+    folder = _stash_dir()
+    try:
+        meta = json.loads((folder / f"{token}.json").read_text(encoding="utf-8"))
+        data = (folder / f"{token}.bin").read_bytes()
+    except (OSError, ValueError):
+        return None
+    if meta.get("user_id") != user.id:
+        return None
+    return data, meta["filename"]
+
+
+def drop_stash(token: str) -> None:
+    if token and _TOKEN.fullmatch(token):
+        folder = _stash_dir()
+        for suffix in (".json", ".bin"):
+            (folder / f"{token}{suffix}").unlink(missing_ok=True)
