@@ -95,12 +95,14 @@ class Question(db.Model):
     slug: Mapped[str] = mapped_column(String(80), unique=True)  # stable id from the bank file
     course_id: Mapped[int | None] = mapped_column(ForeignKey("course.id"), index=True)
     bank: Mapped[str] = mapped_column(String(200), default="")  # file it came from
-    current_version_id: Mapped[int | None] = mapped_column(
-        ForeignKey("question_version.id", use_alter=True, name="fk_question_current_version"))
+    # No foreign key: question and question_version would reference each other,
+    # a cycle that SQLite cannot add after CREATE TABLE. Publish keeps it right.
+    current_version_id: Mapped[int | None]
     retired: Mapped[bool] = mapped_column(default=False)
 
     course: Mapped[Course | None] = relationship()
-    current_version: Mapped[QuestionVersion | None] = relationship(foreign_keys=[current_version_id], post_update=True)
+    current_version: Mapped[QuestionVersion | None] = relationship(
+        primaryjoin="foreign(Question.current_version_id) == QuestionVersion.id", post_update=True)
     versions: Mapped[list[QuestionVersion]] = relationship(
         foreign_keys="QuestionVersion.question_id", back_populates="question", order_by="QuestionVersion.version")
 

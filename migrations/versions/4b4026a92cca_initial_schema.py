@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 487c89194ae0
+Revision ID: 4b4026a92cca
 Revises: 
-Create Date: 2026-11-28 15:56:36.815679
+Create Date: 2026-11-28 16:06:50.214413
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '487c89194ae0'
+revision = '4b4026a92cca'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -126,7 +126,6 @@ def upgrade():
     sa.Column('current_version_id', sa.Integer(), nullable=True),
     sa.Column('retired', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_question_course_id_course')),
-    sa.ForeignKeyConstraint(['current_version_id'], ['question_version.id'], name='fk_question_current_version', use_alter=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_question')),
     sa.UniqueConstraint('slug', name=op.f('uq_question_slug'))
     )
@@ -332,6 +331,7 @@ def upgrade():
     sa.Column('awarded', sa.Float(), nullable=True),
     sa.Column('correct', sa.Boolean(), nullable=True),
     sa.Column('needs_grading', sa.Boolean(), nullable=False),
+    sa.Column('grade_json', sa.Text(), nullable=False),
     sa.Column('grader_id', sa.Integer(), nullable=True),
     sa.Column('grader_comment', sa.Text(), nullable=False),
     sa.Column('graded_at', sa.DateTime(), nullable=True),
