@@ -84,6 +84,7 @@ class Asset(db.Model):
     mimetype: Mapped[str] = mapped_column(String(100))
     data: Mapped[bytes]
     content_hash: Mapped[str] = mapped_column(String(64))
+    retired: Mapped[bool] = mapped_column(default=False)  # gone from the course folder (never deleted)
 
 
 class Question(db.Model):

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 4b4026a92cca
+Revision ID: c05f187d10fa
 Revises: 
-Create Date: 2026-11-28 16:06:50.214413
+Create Date: 2026-11-28 16:07:20.960594
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '4b4026a92cca'
+revision = 'c05f187d10fa'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -65,6 +65,7 @@ def upgrade():
     sa.Column('mimetype', sa.String(length=100), nullable=False),
     sa.Column('data', sa.LargeBinary(), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
+    sa.Column('retired', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['course_id'], ['course.id'], name=op.f('fk_asset_course_id_course')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_asset')),
     sa.UniqueConstraint('course_id', 'path', name=op.f('uq_asset_course_id'))

@@ -1,0 +1,293 @@
+"""Rules that span files: duplicate ids, exams whose draws the banks cannot
+satisfy, programmes that point at missing lessons or exams, dates that
+overlap. ``check(bundle)`` returns the parser's problems and these, sorted by
+file and line; publishing refuses a bundle with any.
+
+With ``db_lookup`` the published curriculum counts too, so that a part of the
+folder (one exam file) can refer to what is already published. What the
+bundle's scope will retire counts as absent.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from lms.content.schema import ContentBundle, ParsedExam, ParsedProgramme, Problem, Source
+
+BULLETIN_QUESTIONS = (3, 5)
+
+
+@dataclass
+class _Pool:
+    """What exams and programmes may refer to."""
+    questions: dict[str, tuple] = field(default_factory=dict)  # slug -> (type, difficulty, tags, course)
+    unavailable: set[str] = field(default_factory=set)  # questions that exist but are (or will be) retired
+    courses: set[str] = field(default_factory=set)
+    lessons: set[str] = field(default_factory=set)  # "course/lesson"
+    exams: dict[str, int] = field(default_factory=dict)  # slug -> number of questions it draws
+
+
+def _draw_size(draw: list[dict]) -> int:
+    return sum(len(rule.get("questions", [])) if "questions" in rule else int(rule.get("count") or 0)
+               for rule in draw)
+
+
+def _bundle_pool(bundle: ContentBundle) -> _Pool:
+    pool = _Pool()
+    pool.courses = {c.id for c in bundle.courses}
+    pool.lessons = {f"{lesson.course_id}/{lesson.id}" for lesson in bundle.lessons}
+    pool.exams = {e.id: _draw_size(e.draw) for e in bundle.exams}
+    for q in bundle.questions:
+        pool.questions[q.id] = (q.type, q.difficulty, frozenset(q.tags), q.course_id)
+    return pool
+
+
+def _add_published(pool: _Pool, bundle: ContentBundle) -> None:
+    """Published items the bundle neither replaces nor retires."""
+    import json
+
+    from sqlalchemy import select
+
+    from lms.content.models import Course, Exam, Lesson, Question, QuestionTag, QuestionVersion
+    from lms.extensions import db
+
+    scope = bundle.scope
+    in_bundle_courses = set(pool.courses)
+    slugs = {}
+    for cid, slug, retired in db.session.execute(select(Course.id, Course.slug, Course.retired)):
+        slugs[cid] = slug
+        if not retired and slug not in in_bundle_courses and not scope.covers_course(slug):
+            pool.courses.add(slug)
+    for course_id, slug, retired in db.session.execute(select(Lesson.course_id, Lesson.slug, Lesson.retired)):
+        course = slugs.get(course_id)
+        key = f"{course}/{slug}"
+        if not retired and key not in pool.lessons and course in pool.courses \
+                and not scope.covers_lessons_of(course):
+            pool.lessons.add(key)
+    if not scope.all_exams:
+        for slug, draw_json, retired in db.session.execute(select(Exam.slug, Exam.draw_json, Exam.retired)):
+            if not retired and slug not in pool.exams:
+                pool.exams[slug] = _draw_size(json.loads(draw_json))
+    tags = defaultdict(set)
+    rows = db.session.execute(
+        select(Question.slug, Question.course_id, Question.bank, Question.retired, QuestionVersion.id,
+               QuestionVersion.type, QuestionVersion.difficulty)
+        .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)).all()
+    wanted = []
+    for slug, course_id, bank, retired, version_id, qtype, difficulty in rows:
+        if slug in pool.questions:
+            continue
+        course = slugs.get(course_id)
+        if retired or scope.covers_question(course, bank) or (course is not None and course not in pool.courses):
+            pool.unavailable.add(slug)
+            continue
+        wanted.append((slug, version_id, qtype, difficulty, course))
+    if wanted:
+        for version_id, tag in db.session.execute(select(QuestionTag.version_id, QuestionTag.tag)):
+            tags[version_id].add(tag)
+    for slug, version_id, qtype, difficulty, course in wanted:
+        pool.questions[slug] = (qtype, difficulty, frozenset(tags[version_id]), course)
+
+
+def _duplicates(bundle: ContentBundle, problems: list[Problem]) -> None:
+    kinds = [
+        ("course", ((c.id, c.source) for c in bundle.courses)),
+        ("lesson", ((f"{lesson.course_id}/{lesson.id}", lesson.source) for lesson in bundle.lessons)),
+        ("question", ((q.id, q.source) for q in bundle.questions)),
+        ("exam", ((e.id, e.source) for e in bundle.exams)),
+        ("programme", ((p.id, p.source) for p in bundle.programmes)),
+    ]
+    for kind, items in kinds:
+        first: dict[str, Source] = {}
+        for ident, source in items:
+            if ident in first:
+                problems.append(Problem(source, f"duplicate {kind} id '{ident}': also at {first[ident]}"))
+            else:
+                first[ident] = source
+
+
+# --- exams -------------------------------------------------------------------
+
+def _describe(rule: dict, course: str | None) -> str:
+    parts = []
+    if "difficulty" in rule:
+        parts.append(rule["difficulty"])
+    if "type" in rule:
+        parts.append(rule["type"])
+    text = " ".join(parts + ["questions"])
+    if rule.get("tags"):
+        text += " tagged " + " or ".join(rule["tags"])
+    if course:
+        text += f" from course {course}"
+    return text
+
+
+def _matches(rule: dict, course: str | None, question: tuple) -> bool:
+    qtype, difficulty, tags, q_course = question
+    return ((course is None or q_course == course)
+            and ("type" not in rule or qtype == rule["type"])
+            and ("difficulty" not in rule or difficulty == rule["difficulty"])
+            and (not rule.get("tags") or not tags.isdisjoint(rule["tags"])))
+
+
+def _max_draw(demands: list[int], groups: dict[int, int]) -> int:
+    """How many questions can be drawn at most: rules (with demands) share
+    questions grouped by the set of rules they match (a bit mask -> size); a
+    question serves one rule only. A small max-flow."""
+    rules = len(demands)
+    group_keys = list(groups)
+    # Nodes: 0 source, 1..R rules, R+1..R+G groups, last sink.
+    sink = rules + len(group_keys) + 1
+    capacity: dict[tuple[int, int], int] = defaultdict(int)
+    edges: dict[int, set[int]] = defaultdict(set)
+
+    def edge(a: int, b: int, cap: int) -> None:
+        capacity[(a, b)] += cap
+        edges[a].add(b)
+        edges[b].add(a)
+
+    for r, demand in enumerate(demands, start=1):
+        edge(0, r, demand)
+    for g, mask in enumerate(group_keys, start=rules + 1):
+        edge(g, sink, groups[mask])
+        for r in range(rules):
+            if mask >> r & 1:
+                edge(r + 1, g, 10 ** 9)
+    flow = 0
+    while True:
+        parent = {0: None}
+        queue = [0]
+        while queue and sink not in parent:
+            node = queue.pop(0)
+            for nxt in edges[node]:
+                if nxt not in parent and capacity[(node, nxt)] > 0:
+                    parent[nxt] = node
+                    queue.append(nxt)
+        if sink not in parent:
+            return flow
+        path, node = [], sink
+        while parent[node] is not None:
+            path.append((parent[node], node))
+            node = parent[node]
+        push = min(capacity[e] for e in path)
+        for a, b in path:
+            capacity[(a, b)] -= push
+            capacity[(b, a)] += push
+        flow += push
+
+
+def _by_course_type(pool: _Pool) -> dict:
+    index: dict = defaultdict(list)
+    for slug, question in pool.questions.items():
+        index[(question[3], question[0])].append(slug)
+        index[(question[3], None)].append(slug)
+        index[(None, question[0])].append(slug)
+        index[(None, None)].append(slug)
+    return index
+
+
+def _check_exam(exam: ParsedExam, pool: _Pool, index: dict, problems: list[Problem]) -> None:
+    path = exam.source.path
+
+    def add(message: str, line: int) -> None:
+        problems.append(Problem(Source(path, line), message))
+
+    if exam.course_id and exam.course_id not in pool.courses:
+        add(f"unknown course '{exam.course_id}'", exam.source.line)
+    demands: list[int] = []
+    candidates: list[set[str]] = []
+    fixed_seen: dict[str, int] = {}
+    for number, rule in enumerate(exam.draw, start=1):
+        line = rule.get("line", exam.source.line)
+        if "questions" in rule:
+            found = set()
+            for slug in rule["questions"]:
+                if slug in fixed_seen:
+                    add(f"draw rule {number}: question '{slug}' is listed twice (also in rule {fixed_seen[slug]})",
+                        line)
+                    continue
+                fixed_seen[slug] = number
+                if slug in pool.questions:
+                    found.add(slug)
+                elif slug in pool.unavailable:
+                    add(f"draw rule {number}: question '{slug}' is retired (or removed by this publish)", line)
+                else:
+                    add(f"draw rule {number}: unknown question id '{slug}'", line)
+            demands.append(len(found))
+            candidates.append(found)
+            continue
+        course = rule.get("course") or exam.course_id
+        if rule.get("course") and rule["course"] not in pool.courses:
+            add(f"draw rule {number}: unknown course '{rule['course']}'", line)
+        matching = {slug for slug in index.get((course, rule.get("type")), ())
+                    if _matches(rule, course, pool.questions[slug])}
+        count = int(rule.get("count") or 0)
+        if count > len(matching):
+            add(f"draw rule {number} asks for {count} {_describe(rule, course)} where there are {len(matching)}",
+                line)
+        demands.append(count)
+        candidates.append(matching)
+    if not demands or len(demands) > 60:
+        return
+    groups: dict[int, int] = defaultdict(int)
+    masks: dict[str, int] = defaultdict(int)
+    for r, slugs in enumerate(candidates):
+        for slug in slugs:
+            masks[slug] |= 1 << r
+    for mask in masks.values():
+        groups[mask] += 1
+    wanted = sum(min(d, len(c)) for d, c in zip(demands, candidates))
+    possible = _max_draw([min(d, len(c)) for d, c in zip(demands, candidates)], groups)
+    if possible < wanted:
+        add(f"the draw rules ask for {wanted} questions in all, but only {possible} can be drawn without using "
+            "a question twice (rules share the same questions)", exam.source.line)
+
+
+# --- programmes ---------------------------------------------------------------
+
+def _check_programme(programme: ParsedProgramme, pool: _Pool, problems: list[Problem]) -> None:
+    weeks = sorted((i for i in programme.items if i.kind == "week"), key=lambda i: i.number)
+    for item in programme.items:
+        label = f"{item.kind} {item.number}"
+
+        def add(message: str) -> None:
+            problems.append(Problem(item.source, f"{label}: {message}"))
+
+        for ref in item.lessons:
+            if ref.count("/") == 1 and ref not in pool.lessons:
+                add(f"unknown lesson '{ref}' (course-id/lesson-id)")
+        if item.exam_id and item.exam_id not in pool.exams:
+            add(f"unknown exam '{item.exam_id}'")
+        if item.due_on < item.opens_on:
+            add(f"is due ({item.due_on.isoformat()}) before it opens ({item.opens_on.isoformat()})")
+        if item.kind == "bulletin" and item.exam_id in pool.exams:
+            size = pool.exams[item.exam_id]
+            low, high = BULLETIN_QUESTIONS
+            if not low <= size <= high:
+                add(f"its check '{item.exam_id}' has {size} questions; a bulletin check has {low} to {high}")
+    for previous, week in zip(weeks, weeks[1:]):
+        if week.opens_on <= previous.due_on:
+            problems.append(Problem(week.source, f"week {week.number} (opens {week.opens_on.isoformat()}) overlaps "
+                                                 f"week {previous.number} (due {previous.due_on.isoformat()})"))
+
+
+def check(bundle: ContentBundle, db_lookup: bool = True) -> list[Problem]:
+    """Every problem of the bundle: the parser's and the cross-file rules'."""
+    problems = list(bundle.problems)
+    _duplicates(bundle, problems)
+    pool = _bundle_pool(bundle)
+    if db_lookup:
+        _add_published(pool, bundle)
+    if bundle.exams:
+        index = _by_course_type(pool)
+        for exam in bundle.exams:
+            _check_exam(exam, pool, index, problems)
+    for programme in bundle.programmes:
+        _check_programme(programme, pool, problems)
+    return sort_problems(problems)
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    unique = list(dict.fromkeys((p.source.path, p.source.line, p.source.column or 0, p.message) for p in problems))
+    by_key = {(p.source.path, p.source.line, p.source.column or 0, p.message): p for p in problems}
+    return [by_key[key] for key in sorted(unique)]

@@ -1,0 +1,107 @@
+"""``flask content check`` and ``flask content publish``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from lms.content.checks import check
+from lms.content.parser import parse_folder
+from lms.content.publish import KINDS, Plan, publish
+
+content_cli = AppGroup("content", help="The curriculum: check and publish the content folder.")
+
+PROGRESS_THRESHOLD = 200  # items written; above this publish shows a progress bar
+KIND_LABELS = {"course": "courses", "lesson": "lessons", "asset": "assets", "question": "questions",
+               "exam": "exams", "programme": "programmes", "programme_item": "programme items"}
+
+
+def _read(path: str | None):
+    root = Path(current_app.config["CONTENT_DIR"]).resolve()
+    if path is None:
+        return root, parse_folder(root)
+    target = Path(path).resolve()
+    if target == root or root in target.parents:
+        return root, parse_folder(root, target)
+    # A path outside CONTENT_DIR is a content folder of its own.
+    return target, parse_folder(target)
+
+
+def _print_problems(problems) -> None:
+    for problem in problems:
+        click.echo(f"{problem.source}: {problem.message}", err=True)
+    files = len({p.source.path for p in problems})
+    click.echo(f"{len(problems)} problem(s) in {files} file(s).", err=True)
+
+
+def _counts(bundle) -> str:
+    return (f"{len(bundle.courses)} courses, {len(bundle.lessons)} lessons, {len(bundle.questions)} questions, "
+            f"{len(bundle.exams)} exams, {len(bundle.programmes)} programmes, {len(bundle.assets)} assets")
+
+
+def print_plan(result: Plan) -> None:
+    click.echo(f"{'':<16}{'added':>8}{'changed':>9}{'retired':>9}{'unchanged':>11}")
+    for kind in KINDS:
+        c = result.kinds[kind].counts()
+        click.echo(f"{KIND_LABELS[kind]:<16}{c['added']:>8}{c['changed']:>9}{c['retired']:>9}{c['unchanged']:>11}")
+
+
+@content_cli.command("check")
+@click.argument("path", required=False, type=click.Path())
+def check_command(path: str | None):
+    """Check the content folder (or PATH inside it); exit 1 on any problem."""
+    root, bundle = _read(path)
+    problems = check(bundle)
+    if problems:
+        _print_problems(problems)
+        raise SystemExit(1)
+    click.echo(f"OK: {_counts(bundle)} ({bundle.scope.describe()} of {root}).")
+
+
+@content_cli.command("publish")
+@click.argument("path", required=False, type=click.Path())
+@click.option("--as", "as_employee", metavar="EMPLOYEE_NO",
+              help="Publish as this trainer or administrator (default: the system).")
+def publish_command(path: str | None, as_employee: str | None):
+    """Check, then publish the content folder (or PATH inside it) in one
+    transaction. Any problem: nothing changes, exit 1."""
+    actor = None
+    if as_employee:
+        from lms.org.models import user_by_employee_no
+
+        actor = user_by_employee_no(as_employee)
+        if actor is None or not actor.active:
+            raise click.UsageError(f"no active user with employee number {as_employee}")
+        if not actor.has_role("trainer"):
+            raise click.UsageError(f"{as_employee} is not a trainer or administrator")
+    root, bundle = _read(path)
+    problems = check(bundle)
+    if problems:
+        _print_problems(problems)
+        click.echo("Nothing was published.", err=True)
+        raise SystemExit(1)
+
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if total <= PROGRESS_THRESHOLD:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Publishing", file=click.get_text_stream("stderr"))
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    source = f"cli:{bundle.scope.path or root}"
+    try:
+        result = publish(bundle, actor, source, checked=True, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    print_plan(result)
+    if result.release_id is None:
+        click.echo(f"Nothing changed ({bundle.scope.describe()}).")
+    else:
+        click.echo(f"Published release {result.release_id} ({bundle.scope.describe()}).")
