@@ -70,6 +70,9 @@ class AttemptItem(db.Model):
     awarded: Mapped[float | None]  # points; None until graded
     correct: Mapped[bool | None]
     needs_grading: Mapped[bool] = mapped_column(default=False)  # essays
+    # The automatic grade, e.g. {"fraction": 0.5} or, for a case, per part:
+    # {"fraction": null, "parts": {"a": {"fraction": 1.0}, "c": {"fraction": null}}}
+    grade_json: Mapped[str] = mapped_column(Text, default="null")
     grader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     grader_comment: Mapped[str] = mapped_column(Text, default="")
     graded_at: Mapped[datetime | None]
@@ -84,6 +87,10 @@ class AttemptItem(db.Model):
     @property
     def option_order(self):
         return json.loads(self.option_order_json)
+
+    @property
+    def grade(self) -> dict | None:
+        return json.loads(self.grade_json or "null")
 
 
 class ScoreOverride(db.Model):

@@ -1,0 +1,15 @@
+import click
+from flask.cli import AppGroup
+
+from lms.exams import services
+
+exams_cli = AppGroup("exams", help="Exam attempts.")
+
+
+@exams_cli.command("finalise-expired")
+def finalise_expired_command():
+    """Finalise every open attempt past its deadline (plus grace) with what was
+    saved. Run it from cron every few minutes; attempts are also finalised when
+    they are next opened."""
+    count = services.finalise_expired()
+    click.echo(f"finalised {count} expired attempt(s)")

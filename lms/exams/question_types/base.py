@@ -1,0 +1,114 @@
+"""What every question type knows: how to grade an answer, how to read one
+from a submitted form, what of its data a learner may see before the attempt is
+finalised, how its options are shuffled, and which template renders it.
+
+The shapes of ``data`` and of a stored answer per type are documented in
+lms/content/schema.py.
+"""
+from __future__ import annotations
+
+import random
+import unicodedata
+from dataclasses import dataclass, field
+
+from flask import render_template
+from markupsafe import Markup
+
+
+@dataclass
+class Grade:
+    """``fraction`` of the points earned, 0..1, or None when a person must
+    grade (an essay, or a case with an essay part). ``parts`` holds the grade of
+    each part of a case, by part id."""
+
+    fraction: float | None
+    parts: dict[str, Grade] = field(default_factory=dict)
+
+    @property
+    def needs_grading(self) -> bool:
+        return self.fraction is None
+
+    @property
+    def correct(self) -> bool | None:
+        return None if self.fraction is None else self.fraction >= 1.0
+
+    def to_dict(self) -> dict:
+        out: dict = {"fraction": self.fraction}
+        if self.parts:
+            out["parts"] = {k: g.to_dict() for k, g in self.parts.items()}
+        return out
+
+
+def normalise_text(value: str) -> str:
+    """NFKC (full-width → half-width), every kind of space removed, case folded:
+    ``" ＡＢＣ 银行 "`` and ``"abc银行"`` compare equal."""
+    value = unicodedata.normalize("NFKC", value or "")
+    return "".join(ch for ch in value if not ch.isspace()).casefold()
+
+
+class QuestionType:
+    code: str = ""
+    has_options: bool = False
+    # Keys of ``data`` that give the answer away; ``public_data`` drops them.
+    secret_keys: tuple[str, ...] = ()
+
+    @property
+    def template(self) -> str:
+        return f"exams/types/_{self.code}.html"
+
+    # --- grading -----------------------------------------------------------
+    def grade(self, data: dict, answer, *, partial_credit: bool = False) -> Grade:
+        raise NotImplementedError
+
+    def is_answered(self, answer) -> bool:
+        return answer not in (None, "", [], {})
+
+    # --- the learner's side ------------------------------------------------
+    def answer_from_form(self, data: dict, form, name: str):
+        """The answer as stored, read from the form fields named ``name``
+        (and ``name-<n>``); None when the form carries nothing for it."""
+        value = form.get(name)
+        if value is None:
+            return None
+        value = value.strip()
+        return value or None
+
+    def public_data(self, data: dict) -> dict:
+        """What the exam page may show while the attempt is open."""
+        return {k: v for k, v in data.items() if k not in self.secret_keys}
+
+    def option_order(self, data: dict, rng: random.Random, shuffle: bool):
+        """The order options are shown in (stored per attempt item), or None."""
+        if not self.has_options:
+            return None
+        keys = [o["key"] for o in data.get("options", [])]
+        if shuffle:
+            rng.shuffle(keys)
+        return keys
+
+    def correct_answer(self, data: dict):
+        """The key, for the review after the attempt is finalised."""
+        return None
+
+    # --- rendering ---------------------------------------------------------
+    def render(self, *, name: str, data: dict, answer, order, stem_html, review: bool,
+               explanation_html: str = "", grade: dict | None = None, points: float | None = None,
+               autosave_url: str | None = None, saved_target: str | None = None) -> Markup:
+        """The input widget (``review=False``: only public data reaches the
+        template) or the review (your answer, the key, the explanation)."""
+        shown = data if review else self.public_data(data)
+        options = []
+        if self.has_options:
+            by_key = {o["key"]: o for o in shown.get("options", [])}
+            options = [by_key[k] for k in (order or list(by_key)) if k in by_key]
+        html = render_template(
+            self.template, qtype=self, name=name, data=shown, answer=answer, options=options,
+            stem_html=Markup(stem_html or ""), review=review,
+            explanation_html=Markup(explanation_html or "") if review else Markup(""),
+            key=self.correct_answer(data) if review else None, grade=grade if review else None,
+            points=points, autosave_url=autosave_url, saved_target=saved_target,
+        )
+        if review:
+            html += render_template("exams/types/_explanation.html", explanation_html=Markup(explanation_html or ""),
+                                    grade=grade, points=points)
+        return Markup(html)

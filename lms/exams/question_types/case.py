@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from flask import render_template
+from markupsafe import Markup
+
+from lms.content.rendering import render_markdown
+from lms.exams.question_types.base import Grade, QuestionType
+
+
+class Case(QuestionType):
+    """A scenario with sub-questions of the other types. Each part is graded
+    by its own type; the fraction is the points-weighted share. When a part
+    needs a person (an essay), the other parts are graded and the case waits
+    (fraction None, the parts' grades kept)."""
+
+    code = "case"
+
+    def _parts(self, data):
+        return data.get("parts", [])
+
+    def grade(self, data, answer, *, partial_credit=False):
+        from lms.exams.question_types import get
+
+        answer = answer or {}
+        parts: dict[str, Grade] = {}
+        total = earned = 0.0
+        waiting = False
+        for part in self._parts(data):
+            grade = get(part["type"]).grade(part.get("data", {}), answer.get(part["id"]), partial_credit=partial_credit)
+            parts[part["id"]] = grade
+            points = float(part.get("points", 1))
+            total += points
+            if grade.fraction is None:
+                waiting = True
+            else:
+                earned += grade.fraction * points
+        if waiting:
+            return Grade(None, parts)
+        return Grade(earned / total if total else 0.0, parts)
+
+    def answer_from_form(self, data, form, name):
+        from lms.exams.question_types import get
+
+        out = {}
+        for part in self._parts(data):
+            value = get(part["type"]).answer_from_form(part.get("data", {}), form, f"{name}-{part['id']}")
+            if value is not None:
+                out[part["id"]] = value
+        return out or None
+
+    def is_answered(self, answer):
+        return bool(answer)
+
+    def part_is_answered(self, part, answer) -> bool:
+        from lms.exams.question_types import get
+
+        return get(part["type"]).is_answered((answer or {}).get(part["id"]))
+
+    def public_data(self, data):
+        from lms.exams.question_types import get
+
+        return {"parts": [{"id": p["id"], "type": p["type"], "stem": p.get("stem", ""), "points": p.get("points", 1),
+                           "data": get(p["type"]).public_data(p.get("data", {}))} for p in self._parts(data)]}
+
+    def option_order(self, data, rng, shuffle):
+        from lms.exams.question_types import get
+
+        orders = {p["id"]: get(p["type"]).option_order(p.get("data", {}), rng, shuffle) for p in self._parts(data)}
+        return {k: v for k, v in orders.items() if v is not None} or None
+
+    def auto_points(self, data, grade: dict | None) -> float:
+        """Points the parts graded automatically earned (a trainer adds the essay part's)."""
+        parts = (grade or {}).get("parts", {})
+        return sum(float(p.get("points", 1)) * parts[p["id"]]["fraction"]
+                   for p in self._parts(data) if parts.get(p["id"], {}).get("fraction") is not None)
+
+    def render(self, *, name, data, answer, order, stem_html, review, explanation_html="", grade=None,
+               points=None, autosave_url=None, saved_target=None):
+        from lms.exams.question_types import get
+
+        answer = answer or {}
+        order = order or {}
+        rendered = []
+        for part in self._parts(data):
+            qtype = get(part["type"])
+            part_grade = ((grade or {}).get("parts") or {}).get(part["id"])
+            html = qtype.render(
+                name=f"{name}-{part['id']}", data=part.get("data", {}), answer=answer.get(part["id"]),
+                order=order.get(part["id"]), stem_html=render_markdown(part.get("stem", "")), review=review,
+                explanation_html=render_markdown(part.get("explanation", "")) if review else "",
+                grade=part_grade, points=part.get("points", 1), autosave_url=autosave_url, saved_target=saved_target)
+            rendered.append((part, html))
+        html = render_template(self.template, qtype=self, name=name, stem_html=Markup(stem_html or ""),
+                               parts=rendered, review=review)
+        if review and explanation_html:
+            html += render_template("exams/types/_explanation.html", explanation_html=Markup(explanation_html),
+                                    grade=None, points=None)
+        return Markup(html)

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup, escape
+
+from lms.exams.question_types.base import Grade, QuestionType, normalise_text
+
+BLANK = re.compile(r"\{\{(\d+)\}\}")
+
+
+class FillInBlanks(QuestionType):
+    """Blanks ``{{1}}``, ``{{2}}`` in the stem; each compared, normalised
+    (full/half width, spaces, case), with every accepted answer. The fraction
+    is the share of blanks filled right."""
+
+    code = "fill"
+    secret_keys = ("blanks",)
+
+    def grade(self, data, answer, *, partial_credit=False):
+        blanks = data.get("blanks", [])
+        if not blanks:
+            return Grade(0.0)
+        given = list(answer or [])
+        right = 0
+        for i, accepted in enumerate(blanks):
+            value = normalise_text(given[i]) if i < len(given) and given[i] else ""
+            if value and value in {normalise_text(a) for a in accepted}:
+                right += 1
+        return Grade(right / len(blanks))
+
+    def answer_from_form(self, data, form, name):
+        count = len(data.get("blanks", []))
+        values = [(form.get(f"{name}-{i + 1}") or "").strip() for i in range(count)]
+        return values if any(values) else None
+
+    def is_answered(self, answer):
+        return bool(answer) and any(answer)
+
+    def public_data(self, data):
+        return {"count": len(data.get("blanks", []))}
+
+    def correct_answer(self, data):
+        return [list(a) for a in data.get("blanks", [])]
+
+    def stem_with_inputs(self, stem_html: str, name: str, answer, attrs: Markup = Markup("")) -> Markup:
+        """The stem with a text box where each ``{{n}}`` stands."""
+        given = list(answer or [])
+
+        def box(match):
+            n = int(match.group(1))
+            value = given[n - 1] if 0 < n <= len(given) else ""
+            return (f'<input type="text" class="blank" name="{name}-{n}" value="{escape(value or "")}" '
+                    f'aria-label="{n}" autocomplete="off" {attrs}>')
+
+        return Markup(BLANK.sub(box, str(stem_html)))
+
+    def stem_with_marks(self, stem_html: str) -> Markup:
+        return Markup(BLANK.sub(lambda m: f'<span class="blank-mark">（{m.group(1)}）</span>', str(stem_html)))

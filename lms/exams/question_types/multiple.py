@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from lms.exams.question_types.base import Grade
+from lms.exams.question_types.single import SingleChoice
+
+
+class MultipleChoice(SingleChoice):
+    """Several right options. All-or-nothing, or with partial credit: right
+    picks minus wrong picks over the number of right options, floored at 0; a
+    GIFT question's own ``weights`` (percent per option) win when present."""
+
+    code = "multiple"
+
+    def grade(self, data, answer, *, partial_credit=False):
+        picked = set(answer or [])
+        correct = set(data.get("correct", []))
+        if not picked:
+            return Grade(0.0)
+        if picked == correct:
+            return Grade(1.0)
+        if not partial_credit:
+            return Grade(0.0)
+        weights = data.get("weights")
+        if weights:
+            total = sum(float(weights.get(k, 0)) for k in picked) / 100.0
+        else:
+            right = len(picked & correct)
+            wrong = len(picked - correct)
+            total = (right - wrong) / len(correct) if correct else 0.0
+        return Grade(min(max(total, 0.0), 1.0))
+
+    def answer_from_form(self, data, form, name):
+        keys = [o["key"] for o in data.get("options", [])]
+        picked = set(form.getlist(name))
+        chosen = [k for k in keys if k in picked]
+        return chosen or None
+
+    def correct_answer(self, data):
+        return list(data.get("correct", []))

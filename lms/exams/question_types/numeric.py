@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from lms.exams.question_types.base import Grade, QuestionType
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def parse_number(text: str, unit: str = "") -> float | None:
+    """A number as a learner types it: full-width digits, thousands
+    separators (``1,234.5``, ``1，234``), a trailing unit (``62.5%``, ``800 万元``).
+    None when it is not a number."""
+    if text is None:
+        return None
+    value = unicodedata.normalize("NFKC", str(text)).strip()
+    value = value.replace("，", ",").replace(" ", "").replace("\u3000", "")
+    value = re.sub(r"(?<=\d),(?=\d{3}(\D|$))", "", value)
+    if unit:
+        norm_unit = unicodedata.normalize("NFKC", unit).replace(" ", "")
+        if norm_unit and value.endswith(norm_unit):
+            value = value[: -len(norm_unit)]
+    match = _NUMBER.match(value)
+    if not match:
+        return None
+    rest = value[match.end():]
+    # Anything after the number may only be a unit (letters, %, CJK), never more digits.
+    if rest and re.search(r"[\d.,]", rest):
+        return None
+    try:
+        return float(match.group(0))
+    except ValueError:
+        return None
+
+
+class Numeric(QuestionType):
+    """Right within ``tolerance`` (absolute, boundaries included) of
+    ``answer``, or inside one of ``ranges``."""
+
+    code = "numeric"
+    secret_keys = ("answer", "tolerance", "ranges")
+
+    def grade(self, data, answer, *, partial_credit=False):
+        value = parse_number(answer, data.get("unit", "")) if answer not in (None, "") else None
+        if value is None:
+            return Grade(0.0)
+        eps = 1e-9
+        for low, high in data.get("ranges") or []:
+            if float(low) - eps <= value <= float(high) + eps:
+                return Grade(1.0)
+        if "answer" in data and data["answer"] is not None:
+            tolerance = float(data.get("tolerance") or 0)
+            if abs(value - float(data["answer"])) <= tolerance + eps:
+                return Grade(1.0)
+        return Grade(0.0)
+
+    def correct_answer(self, data):
+        if data.get("ranges"):
+            return " / ".join(f"{low} – {high}" for low, high in data["ranges"])
+        tol = data.get("tolerance")
+        return f"{data.get('answer')}" + (f" ± {tol}" if tol else "")

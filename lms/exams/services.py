@@ -1,0 +1,489 @@
+"""The exam engine, learner side: start (draw), save, submit, time out,
+grade, result, retake.
+
+Rules kept here:
+- one open attempt per learner and exam (a partial unique index backs it; two
+  concurrent starts land on the same attempt);
+- the server owns time: the deadline is fixed at start, saves and submits after
+  deadline + grace are refused and the attempt is finalised with what was saved;
+- an attempt is finalised exactly once: every path to it goes through a
+  conditional ``UPDATE attempt ... WHERE state = 'open'``;
+- an acknowledged save is committed before the browser hears "saved", and a
+  save and a submit of the same attempt never interleave (row lock on
+  PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite).
+
+Services that a request calls on its own (start, save, flag, focus, submit,
+finalise_expired) commit; ``recompute_result`` only flushes, so that a trainer's
+grading joins it to its own transaction.
+"""
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app, has_app_context
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from lms import clock
+from lms.content.models import Course, Exam, Question, QuestionTag, QuestionVersion
+from lms.exams import question_types
+from lms.exams.models import Attempt, AttemptItem, IntegrityEvent, NotebookEntry
+from lms.extensions import db
+
+DEFAULT_GRACE_SECONDS = 30
+_rng = random.SystemRandom()
+
+
+class ExamError(Exception):
+    """A learner action the rules refuse; the message is shown as it is."""
+
+
+class TimeUp(ExamError):
+    """A save or submit after deadline + grace; the attempt has been finalised."""
+
+    def __init__(self, attempt: Attempt):
+        super().__init__(_("Time is up. Your answers saved before the deadline were submitted."))
+        self.attempt = attempt
+
+
+class AttemptClosed(ExamError):
+    """The attempt no longer accepts answers (submitted from another tab, ...)."""
+
+    def __init__(self, attempt: Attempt):
+        super().__init__(_("This attempt has already been submitted; answers can no longer be changed."))
+        self.attempt = attempt
+
+
+def grace() -> timedelta:
+    seconds = current_app.config.get("EXAM_GRACE_SECONDS", DEFAULT_GRACE_SECONDS) if has_app_context() \
+        else DEFAULT_GRACE_SECONDS
+    return timedelta(seconds=int(seconds))
+
+
+def is_expired(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Past deadline + grace: nothing more may be saved."""
+    return (now or clock.now()) > attempt.deadline + grace()
+
+
+# --- queries ---------------------------------------------------------------
+
+def open_attempt(user, exam) -> Attempt | None:
+    return db.session.scalar(select(Attempt).where(
+        Attempt.exam_id == exam.id, Attempt.user_id == user.id, Attempt.state == "open"))
+
+
+def attempts_of(user, exam) -> list[Attempt]:
+    return list(db.session.scalars(select(Attempt).where(
+        Attempt.exam_id == exam.id, Attempt.user_id == user.id).order_by(Attempt.number)))
+
+
+def exam_result(user, exam) -> Attempt | None:
+    """The finalised attempt that decides the learner's result: the best
+    (highest percent, earliest on a tie) or the latest, per ``Exam.scoring``."""
+    done = [a for a in attempts_of(user, exam) if a.state == "finalised" and a.percent is not None]
+    if not done:
+        return None
+    if exam.scoring == "latest":
+        return max(done, key=lambda a: (a.finalised_at or a.started_at, a.number))
+    return max(done, key=lambda a: (a.percent, -a.number))
+
+
+def has_passed(user, exam) -> bool:
+    result = exam_result(user, exam)
+    return bool(result and result.passed)
+
+
+@dataclass
+class Eligibility:
+    ok: bool
+    reason: str = ""
+    resume: Attempt | None = None  # an open attempt to continue
+    next_start: datetime | None = None  # when the cooldown ends
+
+
+def eligibility(user, exam, now: datetime | None = None) -> Eligibility:
+    now = now or clock.now()
+    current = open_attempt(user, exam)
+    if current is not None and not is_expired(current, now):
+        return Eligibility(True, resume=current)
+    if exam.retired:
+        return Eligibility(False, _("This exam has been withdrawn."))
+    if exam.closes_at is not None and now >= exam.closes_at:
+        return Eligibility(False, _("This exam closed on %(when)s.", when=_fmt(exam.closes_at)))
+    past = [a for a in attempts_of(user, exam) if a.state != "open" or is_expired(a, now)]
+    if exam.max_attempts is not None and len(past) >= exam.max_attempts:
+        return Eligibility(False, _("You have used all %(n)d attempts.", n=exam.max_attempts))
+    if past and exam.cooldown_minutes:
+        last_end = max(a.submitted_at or a.deadline for a in past)
+        ready = last_end + timedelta(minutes=exam.cooldown_minutes)
+        if now < ready:
+            return Eligibility(False, _("You can retake this exam from %(when)s.", when=_fmt(ready)),
+                               next_start=ready)
+    return Eligibility(True)
+
+
+def can_start(user, exam) -> tuple[bool, str]:
+    """(True, "") when the learner may start or continue the exam now;
+    otherwise (False, why): withdrawn, closed, attempts used up, cooling down."""
+    result = eligibility(user, exam)
+    return result.ok, result.reason
+
+
+def _fmt(at: datetime) -> str:
+    from flask_babel import format_datetime
+
+    try:
+        return format_datetime(at, "yyyy-MM-dd HH:mm")
+    except Exception:  # outside a request (CLI): UTC is fine
+        return at.strftime("%Y-%m-%d %H:%M UTC")
+
+
+# --- drawing ---------------------------------------------------------------
+
+def _history(user, exam) -> tuple[set[int], set[str]]:
+    """Questions the learner has seen (in any attempt) and the knowledge points
+    (tags) they got wrong in this exam before."""
+    seen = set(db.session.scalars(
+        select(QuestionVersion.question_id).join(AttemptItem, AttemptItem.question_version_id == QuestionVersion.id)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id).where(Attempt.user_id == user.id)))
+    missed = set(db.session.scalars(
+        select(QuestionTag.tag).join(AttemptItem, AttemptItem.question_version_id == QuestionTag.version_id)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .where(Attempt.user_id == user.id, Attempt.exam_id == exam.id, AttemptItem.correct.is_(False))))
+    return seen, missed
+
+
+def _candidates(rule: dict, exam: Exam) -> list[QuestionVersion]:
+    stmt = (select(QuestionVersion).join(Question, Question.current_version_id == QuestionVersion.id)
+            .where(Question.retired.is_(False)).order_by(Question.id))
+    if rule.get("type"):
+        stmt = stmt.where(QuestionVersion.type == rule["type"])
+    if rule.get("difficulty"):
+        stmt = stmt.where(QuestionVersion.difficulty == rule["difficulty"])
+    if rule.get("tags"):
+        stmt = stmt.where(QuestionVersion.id.in_(
+            select(QuestionTag.version_id).where(QuestionTag.tag.in_(list(rule["tags"])))))
+    if rule.get("course"):
+        stmt = stmt.join(Course, Course.id == Question.course_id).where(Course.slug == rule["course"])
+    elif exam.course_id is not None:
+        stmt = stmt.where(Question.course_id == exam.course_id)
+    return list(db.session.scalars(stmt))
+
+
+def draw(exam: Exam, rng: random.Random, seen: set[int] = frozenset(), missed: set[str] = frozenset()
+         ) -> list[QuestionVersion]:
+    """The questions of one attempt, rule by rule, never one twice: current
+    versions of questions that are not retired. Among candidates, questions the
+    learner has not seen come first, and within those (and among seen ones)
+    questions on knowledge points they missed; ties are broken by ``rng``."""
+    chosen: list[QuestionVersion] = []
+    taken: set[int] = set()
+    for rule in exam.draw:
+        if "questions" in rule:
+            by_slug = {q.slug: q for q in db.session.scalars(select(Question).where(
+                Question.slug.in_(list(rule["questions"])), Question.retired.is_(False)))}
+            for slug in rule["questions"]:
+                question = by_slug.get(slug)
+                if question and question.current_version and question.id not in taken:
+                    chosen.append(question.current_version)
+                    taken.add(question.id)
+            continue
+        pool = [v for v in _candidates(rule, exam) if v.question_id not in taken]
+        keyed = [((v.question_id in seen), not (set(v.tags) & missed), rng.random(), v) for v in pool]
+        keyed.sort(key=lambda k: k[:3])
+        picked = [k[3] for k in keyed[: int(rule.get("count", 0))]]
+        rng.shuffle(picked)
+        for version in picked:
+            chosen.append(version)
+            taken.add(version.question_id)
+    return chosen
+
+
+# --- starting --------------------------------------------------------------
+
+def start_attempt(user, exam: Exam, programme_item=None) -> Attempt:
+    """Start the exam, or continue the open attempt (a second tab or device
+    lands on the same one). Raises ExamError when the rules refuse."""
+    now = clock.now()
+    current = open_attempt(user, exam)
+    if current is not None:
+        if not is_expired(current, now):
+            return current
+        finalise(current, "timeout", now)
+        db.session.commit()
+    verdict = eligibility(user, exam, now)
+    if not verdict.ok:
+        raise ExamError(verdict.reason)
+    if verdict.resume is not None:
+        return verdict.resume
+
+    seed = _rng.randrange(1, 2**31)
+    rng = random.Random(seed)
+    seen, missed = _history(user, exam)
+    versions = draw(exam, rng, seen, missed)
+    if not versions:
+        raise ExamError(_("This exam has no questions to draw yet. Tell your trainer."))
+
+    deadline = now + timedelta(minutes=exam.time_limit_minutes)
+    if exam.closes_at is not None:
+        deadline = min(deadline, exam.closes_at)
+    number = (db.session.scalar(select(func.max(Attempt.number)).where(
+        Attempt.exam_id == exam.id, Attempt.user_id == user.id)) or 0) + 1
+    attempt = Attempt(exam_id=exam.id, user_id=user.id, number=number, seed=seed, state="open",
+                      started_at=now, deadline=deadline,
+                      programme_item_id=programme_item.id if programme_item is not None else None,
+                      max_score=sum(v.points for v in versions))
+    for position, version in enumerate(versions, start=1):
+        qtype = question_types.get(version.type)
+        attempt.items.append(AttemptItem(
+            position=position, question_version_id=version.id, points=version.points,
+            option_order_json=json.dumps(qtype.option_order(version.data, rng, exam.shuffle_options)),
+        ))
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+        db.session.commit()
+    except IntegrityError:
+        # Another request started this exam for this learner at the same moment:
+        # the partial unique index kept one open attempt; continue that one.
+        db.session.rollback()
+        current = open_attempt(user, exam)
+        if current is None:
+            raise
+        return current
+    return attempt
+
+
+# --- answering -------------------------------------------------------------
+
+def _lock(attempt: Attempt) -> Attempt:
+    """Reload the attempt holding its row lock (PostgreSQL; SQLite's BEGIN
+    IMMEDIATE already serialises writers), so that a save and a submit of the
+    same attempt never interleave."""
+    return db.session.execute(
+        select(Attempt).where(Attempt.id == attempt.id).with_for_update().execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def _check_open(attempt: Attempt, now: datetime) -> None:
+    if attempt.state != "open":
+        raise AttemptClosed(attempt)
+    if is_expired(attempt, now):
+        finalise(attempt, "timeout", now)
+        db.session.commit()
+        raise TimeUp(attempt)
+
+
+def save_answer(attempt: Attempt, item: AttemptItem, answer, now: datetime | None = None) -> AttemptItem:
+    """Store one answer (None clears it). Committed before it returns: what
+    the browser is told was saved, is saved."""
+    now = now or clock.now()
+    attempt = _lock(attempt)
+    _check_open(attempt, now)
+    if item.attempt_id != attempt.id:
+        raise ValueError("item of another attempt")
+    db.session.refresh(item)
+    item.answer_json = None if answer is None else json.dumps(answer, ensure_ascii=False)
+    item.saved_at = now
+    db.session.commit()
+    return item
+
+
+def save_answers(attempt: Attempt, answers: dict[int, object], now: datetime | None = None) -> int:
+    """The no-JavaScript form: every answer on the page at once (one commit)."""
+    now = now or clock.now()
+    attempt = _lock(attempt)
+    _check_open(attempt, now)
+    by_id = {item.id: item for item in attempt.items}
+    for item_id, answer in answers.items():
+        item = by_id[item_id]
+        new = None if answer is None else json.dumps(answer, ensure_ascii=False)
+        if new != item.answer_json:
+            item.answer_json = new
+            item.saved_at = now
+    db.session.commit()
+    return len(answers)
+
+
+def set_flag(attempt: Attempt, item: AttemptItem, flagged: bool, now: datetime | None = None) -> AttemptItem:
+    now = now or clock.now()
+    attempt = _lock(attempt)
+    _check_open(attempt, now)
+    db.session.refresh(item)
+    item.flagged = flagged
+    db.session.commit()
+    return item
+
+
+def report_focus_loss(attempt: Attempt, kind: str = "hidden", now: datetime | None = None) -> Attempt:
+    """The page was hidden (tab switch, window minimised). Counted; past
+    ``Exam.focus_loss_limit`` the attempt is submitted (end reason "integrity")."""
+    now = now or clock.now()
+    attempt = _lock(attempt)
+    _check_open(attempt, now)
+    db.session.add(IntegrityEvent(attempt_id=attempt.id, at=now, kind=kind if kind in ("hidden", "blur") else "hidden"))
+    attempt.focus_losses += 1
+    limit = attempt.exam.focus_loss_limit
+    if limit is not None and attempt.focus_losses > limit:
+        finalise(attempt, "integrity", now)
+    db.session.commit()
+    return attempt
+
+
+# --- submitting and finalising --------------------------------------------
+
+def submit(attempt: Attempt, user=None, now: datetime | None = None) -> Attempt:
+    """The learner submits. Exactly once however many tabs or clicks: a second
+    submit finds the attempt no longer open and returns it as it is. After
+    deadline + grace the saved answers are submitted and TimeUp is raised."""
+    now = now or clock.now()
+    if user is not None and attempt.user_id != user.id:
+        raise ValueError("not the learner's attempt")
+    if is_expired(attempt, now):
+        if finalise(attempt, "timeout", now):
+            db.session.commit()
+            raise TimeUp(attempt)
+        db.session.rollback()
+        return db.session.get(Attempt, attempt.id, populate_existing=True)
+    finalise(attempt, "submitted", now)
+    db.session.commit()
+    return db.session.get(Attempt, attempt.id, populate_existing=True)
+
+
+def finalise(attempt: Attempt, reason: str, now: datetime | None = None) -> bool:
+    """Close an open attempt and grade it; False when it was not open any more
+    (another request got there first). Flushes; the caller commits."""
+    now = now or clock.now()
+    submitted_at = min(now, attempt.deadline) if reason == "timeout" else now
+    won = db.session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.state == "open")
+        .values(state="grading", submitted_at=submitted_at, end_reason=reason)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    db.session.refresh(attempt)
+    if not won:
+        return False
+    grade_attempt(attempt)
+    recompute_result(attempt, now)
+    return True
+
+
+def grade_attempt(attempt: Attempt) -> None:
+    """Grade every item automatically; essays (and cases with an essay part)
+    wait for a trainer with ``needs_grading``."""
+    partial = attempt.exam.partial_credit
+    for item in attempt.items:
+        version = item.question_version
+        grade = question_types.grade(version.type, version.data, item.answer, partial_credit=partial)
+        item.grade_json = json.dumps(grade.to_dict())
+        if grade.fraction is None:
+            item.needs_grading = True
+            item.awarded = None
+            item.correct = None
+        else:
+            item.needs_grading = False
+            item.awarded = round(grade.fraction * item.points, 4)
+            item.correct = grade.fraction >= 1.0
+
+
+def recompute_result(attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """Sum the items' ``awarded`` into score and percent, decide pass/fail
+    against the exam's pass mark; the attempt is ``finalised`` once no item
+    waits for a trainer (``needs_grading`` with nothing awarded), ``grading``
+    until then. Called after submit and after a trainer grades an essay or
+    overrides a score. On the first move to ``finalised`` every wrong answer
+    goes into the learner's notebook (错题本). Flushes; the caller commits."""
+    now = now or clock.now()
+    if attempt.state == "open":
+        raise ValueError("an open attempt has no result yet")
+    items = list(attempt.items)
+    attempt.max_score = sum(i.points for i in items)
+    waiting = any(i.awarded is None and i.needs_grading for i in items)
+    for item in items:
+        if item.needs_grading and item.awarded is not None and item.correct is None:
+            item.correct = item.awarded >= item.points - 1e-9
+    if waiting:
+        attempt.state = "grading"
+        attempt.score = attempt.percent = attempt.passed = None
+        db.session.flush()
+        return attempt
+    attempt.score = round(sum(i.awarded or 0.0 for i in items), 4)
+    attempt.percent = round(attempt.score / attempt.max_score * 100, 2) if attempt.max_score else 0.0
+    attempt.passed = attempt.percent + 1e-9 >= attempt.exam.pass_mark
+    first_time = attempt.state != "finalised"
+    attempt.state = "finalised"
+    if first_time:
+        attempt.finalised_at = now
+        _note_mistakes(attempt, now)
+    db.session.flush()
+    return attempt
+
+
+def _note_mistakes(attempt: Attempt, now: datetime) -> None:
+    """Every wrongly answered question into the notebook: insert, or count one
+    more time wrong and put it back on the list if it had been cleared."""
+    for item in attempt.items:
+        if item.correct is not False:
+            continue
+        version = item.question_version
+        entry = db.session.scalar(select(NotebookEntry).where(
+            NotebookEntry.user_id == attempt.user_id, NotebookEntry.question_id == version.question_id))
+        if entry is None:
+            db.session.add(NotebookEntry(user_id=attempt.user_id, question_id=version.question_id,
+                                         version_id=version.id, first_wrong_at=now, last_wrong_at=now,
+                                         times_wrong=1))
+        else:
+            entry.times_wrong += 1
+            entry.last_wrong_at = now
+            entry.version_id = version.id
+            entry.cleared_at = None
+
+
+def expire_if_due(attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """On access: an abandoned attempt past deadline + grace is finalised with
+    what was saved."""
+    now = now or clock.now()
+    if attempt.state == "open" and is_expired(attempt, now):
+        if finalise(attempt, "timeout", now):
+            db.session.commit()
+        else:
+            db.session.rollback()
+            attempt = db.session.get(Attempt, attempt.id, populate_existing=True)
+    return attempt
+
+
+def finalise_expired(now: datetime | None = None) -> int:
+    """Finalise every open attempt past deadline + grace (``flask exams
+    finalise-expired``, for cron). Returns how many were finalised."""
+    now = now or clock.now()
+    ids = list(db.session.scalars(select(Attempt.id).where(
+        Attempt.state == "open", Attempt.deadline < now - grace()).order_by(Attempt.id)))
+    done = 0
+    for attempt_id in ids:
+        attempt = db.session.get(Attempt, attempt_id)
+        if attempt is not None and finalise(attempt, "timeout", now):
+            done += 1
+        db.session.commit()
+    return done
+
+
+# --- after the attempt ----------------------------------------------------
+
+def review_allowed(attempt: Attempt, now: datetime | None = None) -> bool:
+    """May the learner see the key and explanations of a finalised attempt,
+    per ``Exam.review_policy``?"""
+    if attempt.state != "finalised":
+        return False
+    exam = attempt.exam
+    policy = exam.review_policy
+    if policy == "after_submit":
+        return True
+    if policy == "after_pass":
+        return has_passed(attempt.user, exam)
+    if policy == "after_close":
+        return exam.closes_at is not None and (now or clock.now()) >= exam.closes_at
+    return False

@@ -1,0 +1,322 @@
+"""The learner's exam pages: intro, the exam itself (autosave per answer,
+flags, focus reports), the review before submit, submit, the result.
+
+Views stay thin: load the attempt *and* check it is the learner's (404
+otherwise) in one place, let the services apply the rules, choose page or
+fragment. Nothing here shows a key, a correctness flag or an explanation
+before the attempt is finalised: the exam page renders questions through
+``QuestionType.render(review=False)``, which only passes public data on.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms import clock
+from lms.content.models import Exam, ProgrammeItem
+from lms.content.rendering import render_markdown
+from lms.exams import question_types, services
+from lms.exams.forms import StartForm, SubmitForm
+from lms.exams.models import Attempt, AttemptItem
+from lms.extensions import db
+from lms.forms import EmptyForm
+from lms.web import is_htmx, roles_required
+
+bp = Blueprint("exams", __name__)
+
+
+@bp.app_template_filter("inline_md")
+def _inline_md(text):
+    from lms.content.rendering import render_inline
+
+    return render_inline(text or "")
+
+
+@bp.app_template_filter("md")
+def _md(text):
+    return render_markdown(text or "")
+
+
+# --- loading with access checks --------------------------------------------
+
+def get_exam(exam_id: int) -> Exam:
+    exam = db.session.get(Exam, exam_id)
+    if exam is None:
+        abort(404)
+    return exam
+
+
+def get_attempt(attempt_id: int) -> Attempt:
+    """The signed-in learner's attempt, finalised first if its time ran out
+    while nobody was looking; anybody else's → 404."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    return services.expire_if_due(attempt)
+
+
+def get_item(attempt: Attempt, item_id: int) -> AttemptItem:
+    item = db.session.get(AttemptItem, item_id)
+    if item is None or item.attempt_id != attempt.id:
+        abort(404)
+    return item
+
+
+def field_name(item: AttemptItem) -> str:
+    return f"a-{item.id}"
+
+
+def render_question(item: AttemptItem, *, review: bool, with_autosave: bool = True):
+    """One question: the widget (public data only) or, after finalising, the review."""
+    version = item.question_version
+    qtype = question_types.get(version.type)
+    return qtype.render(
+        name=field_name(item), data=version.data, answer=item.answer, order=item.option_order,
+        stem_html=version.stem_html or render_markdown(version.stem_md), review=review,
+        explanation_html=version.explanation_html if review else "", grade=item.grade if review else None,
+        points=item.points,
+        autosave_url=url_for("exams.autosave", attempt_id=item.attempt_id, item_id=item.id) if with_autosave else None,
+        saved_target=f"#saved-{item.id}",
+    )
+
+
+def is_answered(item: AttemptItem) -> bool:
+    return question_types.get(item.question_version.type).is_answered(item.answer)
+
+
+def _time_up(attempt: Attempt, item: AttemptItem | None = None, message: str | None = None):
+    """409: the time is up (or the attempt closed elsewhere); the learner is
+    told so and pointed to the result."""
+    message = message or _("Time is up. Your answers saved before the deadline were submitted.")
+    if is_htmx():
+        html = render_template("exams/_time_up.html", attempt=attempt, item=item, message=message)
+        return html, 409, {"Vary": "HX-Request"}
+    return render_template("exams/time_up.html", attempt=attempt, message=message), 409
+
+
+def _closed(attempt: Attempt, item: AttemptItem | None, err: services.ExamError):
+    return _time_up(attempt, item, str(err))
+
+
+# --- intro and start --------------------------------------------------------
+
+@bp.get("/exams/<int:exam_id>")
+@roles_required("learner")
+def intro(exam_id: int):
+    exam = get_exam(exam_id)
+    user = current_user._get_current_object()
+    for attempt in services.attempts_of(user, exam):
+        services.expire_if_due(attempt)
+    verdict = services.eligibility(user, exam)
+    item_id = request.args.get("item", type=int)
+    return render_template(
+        "exams/intro.html", exam=exam, attempts=services.attempts_of(user, exam), verdict=verdict,
+        result=services.exam_result(user, exam), form=StartForm(item=item_id),
+        question_count=_planned_count(exam),
+    )
+
+
+def _planned_count(exam: Exam) -> int:
+    return sum(len(rule["questions"]) if "questions" in rule else int(rule.get("count", 0)) for rule in exam.draw)
+
+
+@bp.post("/exams/<int:exam_id>/start")
+@roles_required("learner")
+def start(exam_id: int):
+    exam = get_exam(exam_id)
+    form = StartForm()
+    if not form.validate_on_submit():
+        abort(400)
+    item = None
+    if form.item.data:
+        item = db.session.get(ProgrammeItem, form.item.data)
+        if item is None or item.exam_id != exam.id:
+            item = None
+    try:
+        attempt = services.start_attempt(current_user._get_current_object(), exam, programme_item=item)
+    except services.ExamError as err:
+        flash(str(err), "error")
+        return redirect(url_for("exams.intro", exam_id=exam.id))
+    return redirect(url_for("exams.attempt_page", attempt_id=attempt.id))
+
+
+# --- the exam page ------------------------------------------------------------
+
+def _page_context(attempt: Attempt, position: int | None = None) -> dict:
+    items = list(attempt.items)
+    layout = attempt.exam.layout
+    if layout == "per_question":
+        position = min(max(position or 1, 1), len(items))
+        shown = [items[position - 1]]
+    else:
+        position = None
+        shown = items
+    return {
+        "attempt": attempt, "exam": attempt.exam, "items": items, "shown": shown, "position": position,
+        "layout": layout, "widgets": {i.id: render_question(i, review=False) for i in shown},
+        "answered": {i.id for i in items if is_answered(i)}, "now": clock.now(), "form": EmptyForm(),
+        "remaining_minutes": max(int((attempt.deadline - clock.now()).total_seconds() // 60), 0),
+    }
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@roles_required("learner")
+def attempt_page(attempt_id: int):
+    attempt = get_attempt(attempt_id)
+    if attempt.state != "open":
+        return redirect(url_for("exams.result", attempt_id=attempt.id))
+    return render_template("exams/take.html", **_page_context(attempt, request.args.get("q", type=int)))
+
+
+@bp.post("/attempts/<int:attempt_id>/items/<int:item_id>")
+@roles_required("learner")
+def autosave(attempt_id: int, item_id: int):
+    """One answer as it changes (htmx): 'saved at HH:MM:SS'."""
+    attempt = get_attempt(attempt_id)
+    item = get_item(attempt, item_id)
+    if attempt.state != "open":
+        return _time_up(attempt, item)
+    version = item.question_version
+    answer = question_types.get(version.type).answer_from_form(version.data, request.form, field_name(item))
+    try:
+        item = services.save_answer(attempt, item, answer, clock.now())
+    except services.ExamError as err:
+        return _closed(attempt, item, err)
+    if not is_htmx():
+        return redirect(url_for("exams.attempt_page", attempt_id=attempt.id))
+    return render_template("exams/_saved.html", item=item, answered=is_answered(item)), 200, {"Vary": "HX-Request"}
+
+
+@bp.post("/attempts/<int:attempt_id>/save")
+@roles_required("learner")
+def save_all(attempt_id: int):
+    """Without JavaScript: the whole form at once, then on to where the
+    learner asked (next/previous question, the review, or submit at time-out)."""
+    attempt = get_attempt(attempt_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if attempt.state != "open":
+        return _time_up(attempt)
+    by_id = {item.id: item for item in attempt.items}
+    shown = [by_id[i] for i in _int_list(request.form.get("shown", "")) if i in by_id]
+    answers = {}
+    for item in shown:
+        version = item.question_version
+        answers[item.id] = question_types.get(version.type).answer_from_form(
+            version.data, request.form, field_name(item))
+    try:
+        services.save_answers(attempt, answers, clock.now())
+        for item in shown:
+            flagged = bool(request.form.get(f"flag-{item.id}"))
+            if flagged != item.flagged:
+                services.set_flag(attempt, item, flagged)
+    except services.ExamError as err:
+        return _closed(attempt, None, err)
+    go = request.form.get("go", "")
+    if go == "review":
+        return redirect(url_for("exams.review", attempt_id=attempt.id))
+    if go == "submit":  # the countdown reached zero in the browser
+        return _do_submit(attempt)
+    if go.isdigit():
+        return redirect(url_for("exams.attempt_page", attempt_id=attempt.id, q=int(go)))
+    flash(_("Your answers were saved."), "success")
+    return redirect(url_for("exams.attempt_page", attempt_id=attempt.id))
+
+
+def _int_list(raw: str) -> list[int]:
+    return [int(part) for part in raw.split(",") if part.strip().isdigit()]
+
+
+@bp.post("/attempts/<int:attempt_id>/flag/<int:item_id>")
+@roles_required("learner")
+def flag(attempt_id: int, item_id: int):
+    """Mark a question to come back to (the checkbox ``flag-<item id>``)."""
+    attempt = get_attempt(attempt_id)
+    item = get_item(attempt, item_id)
+    if attempt.state != "open":
+        return _time_up(attempt)
+    try:
+        item = services.set_flag(attempt, item, bool(request.form.get(f"flag-{item.id}")))
+    except services.ExamError as err:
+        return _closed(attempt, None, err)
+    if not is_htmx():
+        return redirect(url_for("exams.review", attempt_id=attempt.id)
+                        if request.form.get("back") == "review" else
+                        url_for("exams.attempt_page", attempt_id=attempt.id))
+    return render_template("exams/_flag.html", item=item), 200, {"Vary": "HX-Request"}
+
+
+@bp.post("/attempts/<int:attempt_id>/focus")
+@roles_required("learner")
+def focus(attempt_id: int):
+    """The page reports that it was hidden; past the exam's limit the attempt
+    is submitted and the browser sent to the result."""
+    attempt = get_attempt(attempt_id)
+    if attempt.state != "open":
+        return _time_up(attempt)
+    try:
+        attempt = services.report_focus_loss(attempt, request.form.get("kind", "hidden"))
+    except services.ExamError as err:
+        return _closed(attempt, None, err)
+    result_url = url_for("exams.result", attempt_id=attempt.id)
+    if attempt.state != "open":
+        if not is_htmx():
+            return redirect(result_url)
+        return "", 200, {"HX-Redirect": result_url, "Vary": "HX-Request"}
+    if not is_htmx():
+        return redirect(url_for("exams.attempt_page", attempt_id=attempt.id))
+    return render_template("exams/_integrity.html", attempt=attempt), 200, {"Vary": "HX-Request"}
+
+
+# --- review, submit, result -----------------------------------------------------
+
+@bp.get("/attempts/<int:attempt_id>/review")
+@roles_required("learner")
+def review(attempt_id: int):
+    """Before submitting: which questions are unanswered or flagged."""
+    attempt = get_attempt(attempt_id)
+    if attempt.state != "open":
+        return redirect(url_for("exams.result", attempt_id=attempt.id))
+    items = list(attempt.items)
+    return render_template("exams/review.html", attempt=attempt, exam=attempt.exam, items=items,
+                           answered={i.id for i in items if is_answered(i)}, form=SubmitForm(),
+                           remaining_minutes=max(int((attempt.deadline - clock.now()).total_seconds() // 60), 0),
+                           now=clock.now())
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@roles_required("learner")
+def submit(attempt_id: int):
+    attempt = get_attempt(attempt_id)
+    if not SubmitForm().validate_on_submit():
+        abort(400)
+    return _do_submit(attempt)
+
+
+def _do_submit(attempt: Attempt):
+    if attempt.state == "open":
+        try:
+            attempt = services.submit(attempt, current_user._get_current_object())
+        except services.TimeUp as err:
+            return _time_up(err.attempt)
+    # Submitted here, in another tab or by the timer: every request ends on the same result.
+    target = url_for("exams.result", attempt_id=attempt.id)
+    if is_htmx():
+        return "", 200, {"HX-Redirect": target}
+    return redirect(target)
+
+
+@bp.get("/attempts/<int:attempt_id>/result")
+@roles_required("learner")
+def result(attempt_id: int):
+    attempt = get_attempt(attempt_id)
+    if attempt.state == "open":
+        return redirect(url_for("exams.attempt_page", attempt_id=attempt.id))
+    show_review = services.review_allowed(attempt)
+    items = list(attempt.items)
+    reviews = {i.id: render_question(i, review=True, with_autosave=False) for i in items} if show_review else {}
+    return render_template("exams/result.html", attempt=attempt, exam=attempt.exam, items=items,
+                           show_review=show_review, reviews=reviews,
+                           exam_result=services.exam_result(current_user._get_current_object(), attempt.exam),
+                           verdict=services.eligibility(current_user._get_current_object(), attempt.exam))

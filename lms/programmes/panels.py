@@ -1,0 +1,11 @@
+"""The learner's home panel: 本周培训 (this week's training)."""
+from __future__ import annotations
+
+from lms import clock
+from lms.main.panels import register
+from lms.programmes import services
+
+
+@register("learner", "programmes/_this_week_panel.html", order=10)
+def this_week_panel(user) -> dict:
+    return {"programmes": services.this_week(user), "today": clock.today()}
