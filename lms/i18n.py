@@ -24,6 +24,8 @@ TEMPLATES = BASE_DIR / "templates"
 # Babel names the zh_CN locale zh_Hans_CN, which gettext finds under "zh".
 LOCALE = "zh"
 SHARED_TEMPLATE_DIRS = ("errors",)
+# Template folders named after a feature rather than the domain package that owns it.
+EXTRA_TEMPLATE_DIRS = {"exams": ("grading", "analysis", "notebook")}
 
 
 def domains() -> list[str]:
@@ -36,6 +38,8 @@ def domain_files(domain: str) -> list[Path]:
     tdir = TEMPLATES / domain
     if tdir.is_dir():
         files += sorted(tdir.rglob("*.html"))
+    for extra in EXTRA_TEMPLATE_DIRS.get(domain, ()):
+        files += sorted((TEMPLATES / extra).rglob("*.html"))
     if domain == "main":
         files += sorted(PACKAGE_DIR.glob("*.py"))
         files += sorted(TEMPLATES.glob("*.html"))

@@ -1,0 +1,162 @@
+"""Trainer side of results: the essay grading queue, an attempt as a trainer
+sees it, and score overrides. Thin: parse the form, call
+``lms.exams.trainer_services``, choose page or partial."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+
+from lms.content.models import Exam
+from lms.content.rendering import render_markdown
+from lms.exams import trainer_services as services
+from lms.exams.models import AttemptItem
+from lms.extensions import db
+from lms.web import is_htmx, render_page_or_partial, roles_required
+
+bp = Blueprint("grading", __name__, url_prefix="/grading")
+
+
+# --- rendering helpers shared by the queue and the attempt page ---------------
+
+def rubrics(item: AttemptItem) -> list[tuple[str, Markup]]:
+    """The rubric(s) of an item, rendered from trainer markdown: an essay's own,
+    or those of a case's essay parts (labelled by part)."""
+    version = item.question_version
+    data = version.data
+    if version.type == "essay":
+        return [("", render_markdown(data.get("rubric", "")))]
+    if version.type == "case":
+        return [(part["id"], render_markdown(part.get("data", {}).get("rubric", "")))
+                for part in data.get("parts", []) if part.get("type") == "essay"]
+    return []
+
+
+def review_html(item: AttemptItem) -> Markup:
+    """The item with the learner's answer and the key, through the question
+    type's own review template."""
+    from lms.exams import question_types
+
+    version = item.question_version
+    qtype = question_types.get(version.type)
+    data = version.data
+    grade = question_types.grade(version.type, data, item.answer, partial_credit=item.attempt.exam.partial_credit)
+    return qtype.render(name=f"item-{item.id}", data=data, answer=item.answer, order=item.option_order,
+                        stem_html=version.stem_html, review=True, explanation_html=version.explanation_html,
+                        grade=grade.to_dict(), points=item.points)
+
+
+def _exam_filter() -> int | None:
+    value = request.values.get("exam", type=int)
+    return value or None
+
+
+def _queue_context(exam_id: int | None, current=None, errors=None, values=None, notice: str = ""):
+    queue = services.grading_queue(exam_id)
+    if current is None and queue:
+        selected = request.args.get("item", type=int)
+        current = next((i for i in queue if i.id == selected), None) if selected else None
+        if current is None and selected:
+            current = services.waiting_item(selected)
+        current = current or queue[0]
+    return {"queue": queue, "current": current, "total": services.queue_size(exam_id), "exam_id": exam_id,
+            "exams": services.exams_with_waiting_answers(), "errors": errors or {}, "values": values or {},
+            "notice": notice, "rubrics": rubrics, "MAX_COMMENT": services.MAX_COMMENT}
+
+
+@bp.get("/")
+@roles_required("trainer")
+def queue():
+    """Essay answers waiting for a trainer, across exams, oldest first."""
+    return render_page_or_partial("grading/queue.html", "grading/_queue.html", **_queue_context(_exam_filter()))
+
+
+@bp.post("/items/<int:item_id>")
+@roles_required("trainer")
+def grade(item_id: int):
+    """Grade one answer; the next one is swapped in (htmx) or shown after a
+    redirect (no JavaScript)."""
+    exam_id = _exam_filter()
+    item = services.waiting_item(item_id)
+    if item is None:
+        if db.session.get(AttemptItem, item_id) is None:
+            abort(404)
+        notice = _("That answer was already graded by someone else.")
+        if is_htmx():
+            return render_template("grading/_queue.html", **_queue_context(exam_id, notice=notice)), 200, \
+                {"Vary": "HX-Request"}
+        flash(notice, "warning")
+        return redirect(url_for("grading.queue", exam=exam_id))
+    try:
+        services.grade_essay(item, request.form.get("points"), request.form.get("comment", ""),
+                             current_user._get_current_object())
+    except services.GradingError as err:
+        db.session.rollback()
+        item = services.waiting_item(item_id)
+        context = _queue_context(exam_id, current=item, errors={err.field: err.message}, values=request.form)
+        return render_page_or_partial("grading/queue.html", "grading/_queue.html", **context)
+    db.session.commit()
+    notice = _("Graded. The next answer is shown.")
+    if is_htmx():
+        return render_template("grading/_queue.html", **_queue_context(exam_id, notice=notice)), 200, \
+            {"Vary": "HX-Request"}
+    flash(_("Graded."), "success")
+    return redirect(url_for("grading.queue", exam=exam_id))
+
+
+# --- an attempt, as a trainer sees it ---------------------------------------
+
+def _detail_or_404(attempt_id: int):
+    detail = services.attempt_detail(attempt_id)
+    if detail is None:
+        abort(404)
+    return detail
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@roles_required("trainer")
+def attempt(attempt_id: int):
+    """Every item with the answer, the key and the points; integrity events;
+    a form per item to override its points (with a reason)."""
+    detail = _detail_or_404(attempt_id)
+    return render_template("grading/attempt.html", detail=detail, review_html=review_html, rubrics=rubrics,
+                           errors={}, values={}, error_item=None)
+
+
+@bp.post("/attempts/<int:attempt_id>/items/<int:item_id>/override")
+@roles_required("trainer")
+def override(attempt_id: int, item_id: int):
+    item = db.session.get(AttemptItem, item_id)
+    if item is None or item.attempt_id != attempt_id:
+        abort(404)
+    try:
+        services.override_score(item, request.form.get("points"), request.form.get("reason", ""),
+                                current_user._get_current_object())
+    except services.GradingError as err:
+        db.session.rollback()
+        detail = _detail_or_404(attempt_id)
+        context = {"detail": detail, "review_html": review_html, "rubrics": rubrics,
+                   "errors": {err.field: err.message}, "values": request.form, "error_item": item_id}
+        if is_htmx():
+            item = next(i for i in detail.items if i.id == item_id)
+            return render_template("grading/_override_form.html", item=item, **context), 200, {"Vary": "HX-Request"}
+        return render_template("grading/attempt.html", **context), 200
+    db.session.commit()
+    flash(_("The points were changed and the result recomputed."), "success")
+    if is_htmx():
+        # The whole page changes (the item, the total, maybe the pass): reload it.
+        return "", 200, {"HX-Redirect": url_for("grading.attempt", attempt_id=attempt_id, _anchor=f"item-{item_id}")}
+    return redirect(url_for("grading.attempt", attempt_id=attempt_id, _anchor=f"item-{item_id}"))
+
+
+@bp.get("/exams/<int:exam_id>/attempts")
+@roles_required("trainer")
+def exam_attempts(exam_id: int):
+    """An exam's attempts, searchable by learner, each linking to its detail."""
+    exam = db.session.get(Exam, exam_id) or abort(404)
+    q = request.args.get("q", "").strip()[:80]
+    page = max(request.args.get("page", 1, type=int), 1)
+    attempts, has_next = services.exam_attempts(exam.id, q, page)
+    return render_page_or_partial("grading/attempts.html", "grading/_attempt_rows.html",
+                                  exam=exam, attempts=attempts, q=q, page=page, has_next=has_next)

@@ -1,0 +1,159 @@
+"""错题本 — the wrong-answer notebook.
+
+The exam engine writes a ``NotebookEntry`` when a finalised attempt holds a
+question the learner got wrong. Here the learner reads their entries grouped by
+knowledge point (the tags of the version they got wrong) and practises them:
+one question at a time, always the question's *current* version, graded on the
+spot and never recorded as an attempt. A correct answer clears the entry.
+
+A learner only ever sees their own entries (``entry_for`` is the one place that
+loads an entry and checks its owner).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from lms import clock
+from lms.content.models import Question, QuestionTag, QuestionVersion
+from lms.exams.models import NotebookEntry
+from lms.extensions import db
+from lms.main.panels import register
+
+UNTAGGED = ""  # the group of entries whose version has no knowledge point
+UNTAGGED_LABEL = _l("Without knowledge point")
+
+
+@dataclass
+class KnowledgePoint:
+    tag: str  # UNTAGGED for entries without tags
+    open: int  # entries not cleared yet
+    cleared: int
+
+    @property
+    def label(self):
+        return self.tag or UNTAGGED_LABEL
+
+
+def knowledge_points(user) -> list[KnowledgePoint]:
+    """The learner's entries counted per knowledge point, in SQL. An entry
+    whose question has several tags counts under each of them."""
+    tag = func.coalesce(QuestionTag.tag, UNTAGGED)
+    rows = db.session.execute(
+        select(tag.label("tag"), func.count(NotebookEntry.id), func.count(NotebookEntry.cleared_at))
+        .select_from(NotebookEntry)
+        .outerjoin(QuestionTag, QuestionTag.version_id == NotebookEntry.version_id)
+        .where(NotebookEntry.user_id == user.id)
+        .group_by(tag)
+    ).all()
+    points = [KnowledgePoint(t, int(n) - int(c), int(c)) for t, n, c in rows]
+    # Most to practise first; the untagged group last.
+    return sorted(points, key=lambda p: (p.tag == UNTAGGED, -p.open, p.tag))
+
+
+def entries(user, tag: str | None = None, include_cleared: bool = False) -> list[tuple[NotebookEntry, QuestionVersion]]:
+    """The learner's entries with the version got wrong (optionally of one
+    knowledge point), most often wrong first."""
+    stmt = (select(NotebookEntry, QuestionVersion)
+            .join(QuestionVersion, QuestionVersion.id == NotebookEntry.version_id)
+            .where(NotebookEntry.user_id == user.id)
+            .order_by(NotebookEntry.cleared_at.is_not(None), NotebookEntry.times_wrong.desc(),
+                      NotebookEntry.last_wrong_at.desc(), NotebookEntry.id))
+    if not include_cleared:
+        stmt = stmt.where(NotebookEntry.cleared_at.is_(None))
+    if tag is not None:
+        stmt = stmt.where(_tag_filter(tag))
+    return [(entry, version) for entry, version in db.session.execute(stmt)]
+
+
+def _tag_filter(tag: str):
+    tagged = select(QuestionTag.version_id).where(QuestionTag.version_id == NotebookEntry.version_id)
+    if tag == UNTAGGED:
+        return ~tagged.exists()
+    return tagged.where(QuestionTag.tag == tag).exists()
+
+
+def counts(user) -> tuple[int, int]:
+    """(entries to practise, entries cleared)."""
+    row = db.session.execute(
+        select(func.count(NotebookEntry.id), func.count(NotebookEntry.cleared_at))
+        .where(NotebookEntry.user_id == user.id)).one()
+    total, cleared = int(row[0] or 0), int(row[1] or 0)
+    return total - cleared, cleared
+
+
+def entry_for(user, entry_id: int) -> NotebookEntry | None:
+    """The learner's own entry, or None (another learner's entry is not found)."""
+    return db.session.scalar(select(NotebookEntry).where(NotebookEntry.id == entry_id,
+                                                         NotebookEntry.user_id == user.id))
+
+
+def next_entry(user, tag: str | None = None, after_id: int | None = None) -> NotebookEntry | None:
+    """The next open entry to practise, in the order of ``entries``: the one
+    after ``after_id`` (wrapping round, never ``after_id`` itself)."""
+    open_ = [entry for entry, _version in entries(user, tag)]
+    ids = [e.id for e in open_]
+    if after_id in ids:
+        index = ids.index(after_id)
+        open_ = open_[index + 1:] + open_[:index]  # the ones after it, then from the start
+    return open_[0] if open_ else None
+
+
+def practice_version(entry: NotebookEntry) -> QuestionVersion:
+    """Practice always shows the question as it is now (its current version);
+    the version got wrong is kept for the grouping."""
+    question = db.session.get(Question, entry.question_id)
+    if question is not None and question.current_version_id:
+        return db.session.get(QuestionVersion, question.current_version_id)
+    return db.session.get(QuestionVersion, entry.version_id)
+
+
+@dataclass
+class PracticeResult:
+    entry: NotebookEntry
+    version: QuestionVersion
+    answer: object
+    fraction: float | None  # None: an essay (no automatic grade; compare with the rubric)
+    grade: dict
+
+    @property
+    def correct(self) -> bool:
+        return self.fraction is not None and self.fraction >= 1.0
+
+    @property
+    def cleared(self) -> bool:
+        return self.entry.cleared_at is not None
+
+
+def practise(user, entry: NotebookEntry, answer) -> PracticeResult:
+    """Grade one practice answer against the current version. Nothing is
+    recorded as an attempt; a fully correct answer clears the entry.
+    All-or-nothing for multiple choice: practice is about getting it right."""
+    from lms.exams import question_types
+
+    if entry.user_id != user.id:
+        raise PermissionError("not this learner's entry")
+    version = practice_version(entry)
+    grade = question_types.grade(version.type, version.data, answer, partial_credit=False)
+    if grade.fraction is not None and grade.fraction >= 1.0 and entry.cleared_at is None:
+        entry.cleared_at = clock.now()
+    db.session.flush()
+    return PracticeResult(entry=entry, version=version, answer=answer, fraction=grade.fraction, grade=grade.to_dict())
+
+
+def mark_reviewed(user, entry: NotebookEntry) -> None:
+    """Clear an entry by hand: for essays, which nothing grades on the spot,
+    once the learner has compared their answer with the rubric."""
+    if entry.user_id != user.id:
+        raise PermissionError("not this learner's entry")
+    if entry.cleared_at is None:
+        entry.cleared_at = clock.now()
+    db.session.flush()
+
+
+@register("learner", "notebook/_notebook_panel.html", order=20)
+def notebook_panel(user) -> dict:
+    to_practise, cleared = counts(user)
+    return {"to_practise": to_practise, "cleared": cleared, "points": knowledge_points(user)[:5]}

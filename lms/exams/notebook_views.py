@@ -1,0 +1,126 @@
+"""错题本 for learners: their own wrong answers, grouped by knowledge point, and
+practice one question at a time. Every entry is loaded through
+``notebook.entry_for`` (another learner's entry is a 404)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.exams import notebook
+from lms.extensions import db
+from lms.web import is_htmx, render_page_or_partial, roles_required
+
+bp = Blueprint("notebook", __name__, url_prefix="/notebook")
+# The last practice answer, kept across the redirect after a form post
+# (without JavaScript) so that the feedback shows once on the next GET.
+FEEDBACK_KEY = "notebook_feedback"
+
+
+def _tag_arg() -> str | None:
+    tag = request.values.get("tag")
+    return None if tag is None else tag[:80]
+
+
+def _own_entry(entry_id: int):
+    entry = notebook.entry_for(current_user, entry_id)
+    if entry is None:
+        abort(404)
+    return entry
+
+
+@bp.get("/")
+@roles_required("learner")
+def index():
+    """The learner's wrong answers, by knowledge point, with counts."""
+    tag = _tag_arg()
+    to_practise, cleared = notebook.counts(current_user)
+    return render_page_or_partial(
+        "notebook/index.html", "notebook/_entries.html",
+        points=notebook.knowledge_points(current_user), tag=tag,
+        rows=notebook.entries(current_user, tag, include_cleared=request.args.get("cleared") == "1"),
+        show_cleared=request.args.get("cleared") == "1", to_practise=to_practise, cleared=cleared)
+
+
+@bp.get("/practice")
+@roles_required("learner")
+def practice_next():
+    """Start (or continue) practice: the next open entry, of one knowledge
+    point if ``tag`` is given."""
+    tag = _tag_arg()
+    entry = notebook.next_entry(current_user, tag, after_id=request.args.get("after", type=int))
+    if entry is None:
+        flash(_("Nothing left to practise here. Well done!"), "success")
+        return redirect(url_for("notebook.index"))
+    return redirect(url_for("notebook.practice", entry_id=entry.id, tag=tag))
+
+
+def _question_html(entry, version, answer=None, review=False, grade=None):
+    from lms.exams import question_types
+
+    qtype = question_types.get(version.type)
+    return qtype.render(name="answer", data=version.data, answer=answer, order=None, stem_html=version.stem_html,
+                        review=review, explanation_html=version.explanation_html if review else "",
+                        grade=grade if review else None, points=version.points)
+
+
+def _practice_context(entry, feedback: dict | None):
+    version = notebook.practice_version(entry)
+    if feedback is not None:
+        html = _question_html(entry, version, feedback["answer"], review=True, grade=feedback["grade"])
+    else:
+        html = _question_html(entry, version)
+    return {"entry": entry, "version": version, "question_html": html, "feedback": feedback, "tag": _tag_arg(),
+            "remaining": notebook.counts(current_user)[0]}
+
+
+@bp.get("/practice/<int:entry_id>")
+@roles_required("learner")
+def practice(entry_id: int):
+    """One question, current version, no key until it is answered."""
+    entry = _own_entry(entry_id)
+    feedback = session.get(FEEDBACK_KEY)
+    if feedback and feedback.get("entry_id") == entry.id:
+        session.pop(FEEDBACK_KEY, None)
+    else:
+        feedback = None
+    return render_template("notebook/practice.html", **_practice_context(entry, feedback))
+
+
+@bp.post("/practice/<int:entry_id>")
+@roles_required("learner")
+def answer(entry_id: int):
+    """Grade the practice answer on the spot; the feedback (key and
+    explanation) replaces the question."""
+    from lms.exams import question_types
+
+    entry = _own_entry(entry_id)
+    version = notebook.practice_version(entry)
+    given = question_types.get(version.type).answer_from_form(version.data, request.form, "answer")
+    if given is None:
+        if is_htmx():
+            context = _practice_context(entry, None)
+            context["error"] = _("Answer the question first.")
+            return render_template("notebook/_practice_card.html", **context), 200, {"Vary": "HX-Request"}
+        flash(_("Answer the question first."), "error")
+        return redirect(url_for("notebook.practice", entry_id=entry.id, tag=_tag_arg()))
+    result = notebook.practise(current_user, entry, given)
+    db.session.commit()
+    feedback = {"entry_id": entry.id, "answer": given, "grade": result.grade, "fraction": result.fraction,
+                "correct": result.correct, "cleared": result.cleared}
+    if is_htmx():
+        return render_template("notebook/_practice_card.html", **_practice_context(entry, feedback)), 200, \
+            {"Vary": "HX-Request"}
+    session[FEEDBACK_KEY] = feedback
+    return redirect(url_for("notebook.practice", entry_id=entry.id, tag=_tag_arg()))
+
+
+@bp.post("/entries/<int:entry_id>/reviewed")
+@roles_required("learner")
+def reviewed(entry_id: int):
+    """Clear an entry by hand (essays, which are not graded on the spot)."""
+    entry = _own_entry(entry_id)
+    notebook.mark_reviewed(current_user, entry)
+    db.session.commit()
+    flash(_("Removed from your notebook."), "success")
+    return redirect(url_for("notebook.practice_next", tag=_tag_arg(), after=entry.id))

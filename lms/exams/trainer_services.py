@@ -1,0 +1,204 @@
+"""What trainers do to results: grade essay answers and override an item's
+points. Every change is audited and ends with the attempt's result recomputed
+by the exam engine (``lms.exams.services.recompute_result``), so an attempt is
+finalised as soon as nothing waits for a trainer any more.
+
+Each service flushes; the caller commits (one request, one transaction).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import isfinite
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from lms import clock
+from lms.audit import services as audit
+from lms.content.models import Exam, QuestionVersion
+from lms.exams.models import Attempt, AttemptItem, IntegrityEvent, ScoreOverride
+from lms.extensions import db
+
+MAX_COMMENT = 4000
+MAX_REASON = 1000
+
+
+class GradingError(ValueError):
+    """A grade or an override that cannot be accepted; the message names the field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _recompute(attempt: Attempt) -> None:
+    # The exam engine owns the rules of scoring, passing and finalising.
+    from lms.exams import services as exam_services
+
+    exam_services.recompute_result(attempt)
+
+
+def parse_points(raw, maximum: float, field: str = "points") -> float:
+    """Points typed by a trainer: a number from 0 to the item's points."""
+    text = ("" if raw is None else str(raw)).strip().replace("，", ".").replace(",", ".")
+    if not text:
+        raise GradingError(field, _("Enter the points."))
+    try:
+        value = float(text)
+    except ValueError:
+        raise GradingError(field, _("Points must be a number.")) from None
+    if not isfinite(value) or value < 0 or value > maximum:
+        raise GradingError(field, _("Points must be between 0 and %(max)s.", max=f"{maximum:g}"))
+    return round(value, 2)
+
+
+# --- the essay grading queue ------------------------------------------------
+
+def _queue_statement(exam_id: int | None = None):
+    stmt = (select(AttemptItem).join(Attempt, AttemptItem.attempt_id == Attempt.id)
+            .where(AttemptItem.needs_grading.is_(True), Attempt.state != "open"))
+    if exam_id:
+        stmt = stmt.where(Attempt.exam_id == exam_id)
+    return stmt
+
+
+def grading_queue(exam_id: int | None = None, limit: int = 50) -> list[AttemptItem]:
+    """Answers waiting for a trainer, oldest submission first."""
+    stmt = (_queue_statement(exam_id)
+            .options(joinedload(AttemptItem.attempt).joinedload(Attempt.user),
+                     joinedload(AttemptItem.attempt).joinedload(Attempt.exam),
+                     joinedload(AttemptItem.question_version))
+            .order_by(func.coalesce(Attempt.submitted_at, Attempt.deadline), Attempt.id, AttemptItem.position)
+            .limit(limit))
+    return list(db.session.scalars(stmt).unique())
+
+
+def queue_size(exam_id: int | None = None) -> int:
+    return db.session.scalar(select(func.count()).select_from(_queue_statement(exam_id).subquery())) or 0
+
+
+def exams_with_waiting_answers() -> list[tuple[Exam, int]]:
+    """The exams that have answers to grade, with how many (for the filter)."""
+    rows = db.session.execute(
+        select(Exam, func.count(AttemptItem.id))
+        .join(Attempt, Attempt.exam_id == Exam.id)
+        .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
+        .where(AttemptItem.needs_grading.is_(True), Attempt.state != "open")
+        .group_by(Exam.id).order_by(Exam.title)
+    ).all()
+    return [(exam, n) for exam, n in rows]
+
+
+def waiting_item(item_id: int) -> AttemptItem | None:
+    """One answer of the queue (None when it is not waiting: graded, or the
+    attempt is still open)."""
+    return db.session.scalar(_queue_statement().where(AttemptItem.id == item_id))
+
+
+def grade_essay(item: AttemptItem, points, comment: str, grader) -> AttemptItem:
+    """A trainer grades one essay answer: 0 to the item's points, with an
+    optional comment. The item leaves the queue and the attempt's result is
+    recomputed (finalised when nothing else waits)."""
+    # Lock the row: two trainers grading the same answer must not both succeed.
+    item = db.session.scalar(select(AttemptItem).where(AttemptItem.id == item.id).with_for_update()) or item
+    db.session.refresh(item)
+    if not item.needs_grading:
+        raise GradingError("points", _("This answer has already been graded."))
+    value = parse_points(points, item.points)
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT:
+        raise GradingError("comment", _("The comment is too long (at most %(n)d characters).", n=MAX_COMMENT))
+    item.awarded = value
+    item.correct = value >= item.points
+    item.grader_id = grader.id
+    item.grader_comment = comment
+    item.graded_at = clock.now()
+    item.needs_grading = False
+    db.session.flush()
+    attempt = item.attempt
+    audit.record("attempt.essay_graded", attempt, actor=grader, item_id=item.id, position=item.position,
+                 question=item.question_version.question.slug, points=value, max_points=item.points)
+    _recompute(attempt)
+    db.session.flush()
+    return item
+
+
+# --- an attempt as a trainer sees it, and overrides --------------------------
+
+@dataclass
+class AttemptDetail:
+    attempt: Attempt
+    items: list[AttemptItem]
+    integrity_events: list[IntegrityEvent]
+    overrides: dict[int, list[ScoreOverride]]
+
+
+def attempt_detail(attempt_id: int) -> AttemptDetail | None:
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None:
+        return None
+    items = list(db.session.scalars(
+        select(AttemptItem).where(AttemptItem.attempt_id == attempt.id)
+        .options(joinedload(AttemptItem.question_version).joinedload(QuestionVersion.question))
+        .order_by(AttemptItem.position)))
+    events = list(db.session.scalars(
+        select(IntegrityEvent).where(IntegrityEvent.attempt_id == attempt.id).order_by(IntegrityEvent.at)))
+    overrides: dict[int, list[ScoreOverride]] = {}
+    if items:
+        for row in db.session.scalars(select(ScoreOverride)
+                                      .where(ScoreOverride.item_id.in_([i.id for i in items]))
+                                      .order_by(ScoreOverride.at, ScoreOverride.id)):
+            overrides.setdefault(row.item_id, []).append(row)
+    return AttemptDetail(attempt, items, events, overrides)
+
+
+def override_score(item: AttemptItem, points, reason: str, by) -> ScoreOverride:
+    """Change the points of one item of a submitted attempt. A reason is
+    required; the change is kept as a ScoreOverride, audited with before, after
+    and reason, and the attempt's result is recomputed."""
+    item = db.session.scalar(select(AttemptItem).where(AttemptItem.id == item.id).with_for_update()) or item
+    db.session.refresh(item)
+    if item.attempt.state == "open":
+        raise GradingError("points", _("The attempt is still open; wait until it is submitted."))
+    value = parse_points(points, item.points)
+    reason = (reason or "").strip()
+    if not reason:
+        raise GradingError("reason", _("Give the reason for the change."))
+    if len(reason) > MAX_REASON:
+        raise GradingError("reason", _("The reason is too long (at most %(n)d characters).", n=MAX_REASON))
+    before = item.awarded
+    if before is not None and abs(before - value) < 1e-9:
+        raise GradingError("points", _("These are already the item's points."))
+    override = ScoreOverride(item_id=item.id, by_id=by.id, at=clock.now(), before=before, after=value, reason=reason)
+    db.session.add(override)
+    item.awarded = value
+    item.correct = value >= item.points
+    if item.needs_grading:
+        # An override of a waiting essay grades it.
+        item.needs_grading = False
+        item.grader_id = by.id
+        item.graded_at = clock.now()
+    db.session.flush()
+    attempt = item.attempt
+    audit.record("attempt.score_overridden", attempt, actor=by, item_id=item.id, position=item.position,
+                 question=item.question_version.question.slug, before=before, after=value, reason=reason)
+    _recompute(attempt)
+    db.session.flush()
+    return override
+
+
+def exam_attempts(exam_id: int, q: str = "", page: int = 1, per_page: int = 50):
+    """Submitted attempts of an exam, newest first, searchable by learner."""
+    from lms.org.models import User
+
+    stmt = (select(Attempt).join(User, Attempt.user_id == User.id)
+            .where(Attempt.exam_id == exam_id)
+            .options(joinedload(Attempt.user))
+            .order_by(Attempt.started_at.desc(), Attempt.id.desc()))
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where((User.employee_no.ilike(like)) | (User.name.ilike(like)))
+    rows = list(db.session.scalars(stmt.limit(per_page + 1).offset((page - 1) * per_page)))
+    return rows[:per_page], len(rows) > per_page
