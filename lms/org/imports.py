@@ -112,11 +112,10 @@ def _decode_csv(data: bytes) -> str:
 
 def _read_csv(data: bytes) -> list[list[object]]:
     text = _decode_csv(data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    # The header row has no separators inside its cells, so it tells which one the file uses.
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
 def _read_xlsx(data: bytes) -> list[list[object]]:
@@ -292,6 +291,7 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
         if row.user is not None:
             _describe_changes(row)
         plan.rows.append(row)
+    plan.problems.sort(key=lambda p: (p.row, HEADERS.index(p.column) if p.column in HEADERS else -1))
     return plan
 
 
@@ -360,8 +360,9 @@ def apply_import(plan: ImportPlan, *, actor: User | None = None, today: date | N
             services.change_position(user, row.position, today,
                                      note=_("Imported from %(file)s", file=plan.filename))
     result = ImportResult(plan.count("create"), plan.count("update"), plan.count("unchanged"), passwords)
-    audit.record("people.imported", object_type="import", file=plan.filename, created=result.created,
-                 updated=result.updated, unchanged=result.unchanged)
+    if result.created or result.updated:  # a file that changes nothing leaves no trace
+        audit.record("people.imported", object_type="import", file=plan.filename, created=result.created,
+                     updated=result.updated, unchanged=result.unchanged)
     return result
 
 
