@@ -1,0 +1,53 @@
+"""The demo curriculum: the shipped ``content/`` folder, published, with its
+programmes moved so that today falls in week 3 (two weeks behind a newcomer,
+the rest ahead). Demo only: a real publish keeps the dates of the files.
+
+Loading twice changes nothing: the second publish finds every item unchanged
+(on the same day) and writes no release."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from lms import clock
+from lms.content.checks import check
+from lms.content.parser import parse_folder
+from lms.content.publish import publish
+from lms.content.schema import ContentBundle
+from lms.demo_hooks import register
+
+DEMO_WEEK = 3  # today falls in this week of each shipped programme
+
+
+def move_programmes_to_today(bundle: ContentBundle, today: date, week: int = DEMO_WEEK) -> None:
+    """Shift every programme's dates so that ``today`` is in week ``week``."""
+    monday = today - timedelta(days=today.weekday())
+    for programme in bundle.programmes:
+        weeks = sorted((i for i in programme.items if i.kind == "week"), key=lambda i: i.number)
+        if not weeks:
+            continue
+        delta = (monday - timedelta(days=7 * (week - 1))) - weeks[0].opens_on
+        programme.items = [replace(item, opens_on=item.opens_on + delta, due_on=item.due_on + delta)
+                           for item in programme.items]
+
+
+@register(10)
+def publish_demo_curriculum(_password: str) -> None:
+    root = Path(current_app.config["CONTENT_DIR"])
+    bundle = parse_folder(root)
+    problems = check(bundle)
+    if problems:
+        for problem in problems:
+            click.echo(f"{problem.source}: {problem.message}", err=True)
+        click.echo("The demo curriculum was not published: fix the problems above.", err=True)
+        return
+    move_programmes_to_today(bundle, clock.today())
+    result = publish(bundle, None, "demo", checked=True)
+    if result.release_id:
+        counts = result.summary()
+        click.echo(f"Curriculum published: {counts['course']['added']} new courses, "
+                   f"{counts['question']['added']} new questions.")
