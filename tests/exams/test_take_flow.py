@@ -1,0 +1,55 @@
+"""Taking an exam through HTTP: start, autosave, flag, review, submit, result;
+a second tab lands on the same attempt; another learner's attempt is 404;
+without JavaScript the whole form is saved."""
+from __future__ import annotations
+
+from lms.exams import services
+from lms.exams.models import Attempt
+from lms.extensions import db
+from tests.conftest import sign_in
+from tests.exams.takers import RIGHT_FORM, item_of, learner, every_type_exam  # noqa: F401
+
+HX = {"HX-Request": "true"}
+
+
+def _start(client, exam):
+    response = client.post(f"/exams/{exam.id}/start")
+    assert response.status_code == 302
+    attempt_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    return db.session.get(Attempt, attempt_id)
+
+
+def test_take_an_exam_from_start_to_result(client, clock, learner, every_type_exam):
+    exam = every_type_exam(pass_mark=50)
+    sign_in(client, learner)
+    intro = client.get(f"/exams/{exam.id}")
+    assert intro.status_code == 200 and "开始考试" in intro.text
+    attempt = _start(client, exam)
+    page = client.get(f"/attempts/{attempt.id}")
+    assert page.status_code == 200
+    assert 'data-deadline="2026-03-02T01:30:00Z"' in page.text
+    for item in attempt.items:
+        name = f"a-{item.id}"
+        response = client.post(f"/attempts/{attempt.id}/items/{item.id}",
+                               data=RIGHT_FORM[item.question_version.type](name), headers=HX)
+        assert response.status_code == 200, response.text
+        assert "已保存" in response.text and "09:00:00" in response.text
+    flagged = item_of(attempt, "essay")
+    response = client.post(f"/attempts/{attempt.id}/flag/{flagged.id}", data={f"flag-{flagged.id}": "1"}, headers=HX)
+    assert response.status_code == 200 and "已标记" in response.text
+    review = client.get(f"/attempts/{attempt.id}/review")
+    assert "你已回答全部题目" in review.text and f"第 {flagged.position} 题" in review.text
+    response = client.post(f"/attempts/{attempt.id}/submit")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/attempts/{attempt.id}/result")
+    db.session.refresh(attempt)
+    assert attempt.state == "grading"  # the essay waits for a trainer
+    result = client.get(f"/attempts/{attempt.id}/result")
+    assert "培训师" in result.text and "98765" not in result.text
+    # The trainer grades the essay (the other side calls recompute_result).
+    essay = item_of(attempt, "essay")
+    essay.awarded = essay.points
+    services.recompute_result(attempt)
+    db.session.commit()
+    assert attempt.state == "finalised" and attempt.percent == 100.0 and attempt.passed
+    result = client.get(f"/attempts/{attempt.id}/result")
+    assert "100%" in result.text and "解析机密XJ-single" in result.text and "98765.4321" in result.text
