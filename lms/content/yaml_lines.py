@@ -21,7 +21,9 @@ def load_yaml(text: str, path: str, first_line: int = 1):
         node = yaml.compose(text, Loader=Loader)
         data = yaml.load(text, Loader=Loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        # The context (where the unfinished list or key began) is where a
+        # trainer has to look; the problem mark is where the parser gave up.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)
         column = (mark.column + 1) if mark else None
         reason = getattr(exc, "problem", None) or str(exc)
