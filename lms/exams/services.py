@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app, has_app_context
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
