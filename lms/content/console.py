@@ -1,0 +1,417 @@
+"""Reading the published curriculum: what learners read (courses, lessons,
+assets) and what the trainer console shows (questions with their versions,
+exams, programmes, releases).
+
+Writing content goes through files: see ``lms.content.editing`` (edit a file
+in the browser) and ``lms.content.upload`` (a zipped course folder). Both end
+in the same check → plan → publish pipeline as ``flask content publish``.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import func, select
+
+from lms import clock
+from lms.content.models import (
+    Asset, ContentRelease, Course, Exam, Lesson, LessonView, Programme, Question, QuestionVersion,
+)
+from lms.content.rendering import render_inline, render_markdown
+from lms.extensions import db
+
+TRACK_LABELS = {
+    "products": _l("Products"),
+    "credit": _l("Credit"),
+    "risk-cases": _l("Risk cases"),
+    "warning-education": _l("Warning education"),
+    "other": _l("Other"),
+}
+TYPE_LABELS = {
+    "single": _l("Single choice"),
+    "multiple": _l("Multiple choice"),
+    "truefalse": _l("True or false"),
+    "fill": _l("Fill in the blanks"),
+    "numeric": _l("Numeric"),
+    "essay": _l("Essay"),
+    "case": _l("Case"),
+}
+DIFFICULTY_LABELS = {"easy": _l("Easy"), "medium": _l("Medium"), "hard": _l("Hard")}
+KIND_LABELS = {
+    "course": _l("Course"),
+    "lesson": _l("Lesson"),
+    "asset": _l("File"),
+    "question": _l("Question"),
+    "exam": _l("Exam"),
+    "programme": _l("Programme"),
+    "programme_item": _l("Programme week"),
+}
+CHANGE_LABELS = {"added": _l("added"), "changed": _l("changed"), "retired": _l("retired")}
+
+
+# --- learners ---------------------------------------------------------------
+
+def catalogue() -> list[tuple[Course, list[Lesson]]]:
+    """Courses of every track that have lessons, each with its live lessons
+    in reading order. Retired courses and lessons are not listed."""
+    courses = db.session.scalars(
+        select(Course).where(Course.retired.is_(False)).order_by(Course.track, Course.title)).all()
+    lessons = db.session.scalars(
+        select(Lesson).where(Lesson.retired.is_(False)).order_by(Lesson.course_id, Lesson.position)).all()
+    by_course: dict[int, list[Lesson]] = {}
+    for lesson in lessons:
+        by_course.setdefault(lesson.course_id, []).append(lesson)
+    return [(c, by_course[c.id]) for c in courses if c.id in by_course]
+
+
+def live_course(slug: str) -> Course | None:
+    return db.session.scalar(select(Course).where(Course.slug == slug, Course.retired.is_(False)))
+
+
+def live_lessons(course: Course) -> list[Lesson]:
+    return [lesson for lesson in course.lessons if not lesson.retired]
+
+
+def live_lesson(lesson_id: int) -> Lesson | None:
+    lesson = db.session.get(Lesson, lesson_id)
+    if lesson is None or lesson.retired or lesson.course.retired:
+        return None
+    return lesson
+
+
+def neighbours(lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+    """The previous and next live lessons of the same course."""
+    lessons = live_lessons(lesson.course)
+    i = lessons.index(lesson)
+    return (lessons[i - 1] if i > 0 else None, lessons[i + 1] if i + 1 < len(lessons) else None)
+
+
+def lesson_view(user, lesson: Lesson) -> LessonView | None:
+    return db.session.get(LessonView, (user.id, lesson.id))
+
+
+def mark_lesson_read(user, lesson: Lesson) -> LessonView:
+    """Record that ``user`` finished reading ``lesson``; the first time
+    counts (marking again keeps the original completion time)."""
+    view = lesson_view(user, lesson)
+    if view is None:
+        view = LessonView(user_id=user.id, lesson_id=lesson.id, first_viewed_at=clock.now())
+        db.session.add(view)
+    if view.completed_at is None:
+        view.completed_at = clock.now()
+    db.session.commit()
+    return view
+
+
+def read_lesson_ids(user, lessons: list[Lesson]) -> set[int]:
+    if not lessons:
+        return set()
+    return set(db.session.scalars(select(LessonView.lesson_id).where(
+        LessonView.user_id == user.id, LessonView.completed_at.is_not(None),
+        LessonView.lesson_id.in_([lesson.id for lesson in lessons]))))
+
+
+def find_asset(course_slug: str, path: str) -> Asset | None:
+    """An image or attachment of a live course, by its path in the course folder."""
+    return db.session.scalar(
+        select(Asset).join(Course, Course.id == Asset.course_id)
+        .where(Course.slug == course_slug, Course.retired.is_(False), Asset.path == path, Asset.retired.is_(False)))
+
+
+def is_inline_image(mimetype: str) -> bool:
+    # SVG can carry script: it is never shown inline.
+    return mimetype.startswith("image/") and mimetype != "image/svg+xml"
+
+
+# --- the trainer's overview -------------------------------------------------
+
+def _count(model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def overview() -> dict:
+    """What the trainer panel shows: how much is live, and the last release."""
+    return {
+        "courses": _count(Course, Course.retired.is_(False)),
+        "lessons": _count(Lesson, Lesson.retired.is_(False)),
+        "questions": _count(Question, Question.retired.is_(False)),
+        "exams": _count(Exam, Exam.retired.is_(False)),
+        "programmes": _count(Programme, Programme.retired.is_(False)),
+        "last_release": last_release(),
+    }
+
+
+def last_release() -> ContentRelease | None:
+    return db.session.scalar(select(ContentRelease).order_by(ContentRelease.id.desc()).limit(1))
+
+
+def releases(limit: int = 200) -> list[ContentRelease]:
+    return list(db.session.scalars(select(ContentRelease).order_by(ContentRelease.id.desc()).limit(limit)))
+
+
+def release_actors(rows: list[ContentRelease]) -> dict[int, object]:
+    from lms.org.models import User
+
+    ids = {r.actor_id for r in rows if r.actor_id}
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def summary_line(summary: dict) -> str:
+    """A release summary (``{"counts": {"lesson": {"added": 1, ...}}}``) as
+    one short line: ``lesson +1 ~2 −0``."""
+    counts = summary.get("counts", summary)
+    parts = []
+    for kind, value in counts.items():
+        if not isinstance(value, dict):
+            continue
+        signs = " ".join(f"{sign}{value[key]}" for key, sign in
+                         (("added", "+"), ("changed", "~"), ("retired", "−")) if value.get(key))
+        if signs:
+            parts.append(f"{KIND_LABELS.get(kind, kind)} {signs}")
+    return " · ".join(parts)
+
+
+# --- the console's catalogue ------------------------------------------------
+
+@dataclass
+class CourseRow:
+    course: Course
+    lessons: int
+    questions: int
+
+
+def console_courses() -> list[CourseRow]:
+    courses = db.session.scalars(select(Course).order_by(Course.retired, Course.track, Course.title)).all()
+    lessons = dict(db.session.execute(select(Lesson.course_id, func.count()).where(
+        Lesson.retired.is_(False)).group_by(Lesson.course_id)).all())
+    questions = dict(db.session.execute(select(Question.course_id, func.count()).where(
+        Question.retired.is_(False)).group_by(Question.course_id)).all())
+    return [CourseRow(c, lessons.get(c.id, 0), questions.get(c.id, 0)) for c in courses]
+
+
+def course_by_slug(slug: str) -> Course | None:
+    return db.session.scalar(select(Course).where(Course.slug == slug))
+
+
+def course_questions(course: Course) -> list[Question]:
+    return list(db.session.scalars(
+        select(Question).where(Question.course_id == course.id).order_by(Question.retired, Question.bank, Question.slug)))
+
+
+def banks_of(questions: list[Question]) -> list[tuple[str, list[Question]]]:
+    banks: dict[str, list[Question]] = {}
+    for q in questions:
+        banks.setdefault(q.bank, []).append(q)
+    return sorted(banks.items())
+
+
+def question_by_slug(slug: str) -> Question | None:
+    return db.session.scalar(select(Question).where(Question.slug == slug))
+
+
+def exams() -> list[Exam]:
+    return list(db.session.scalars(select(Exam).order_by(Exam.retired, Exam.slug)))
+
+
+def exam_by_slug(slug: str) -> Exam | None:
+    return db.session.scalar(select(Exam).where(Exam.slug == slug))
+
+
+def programmes() -> list[Programme]:
+    return list(db.session.scalars(select(Programme).order_by(Programme.retired, Programme.slug)))
+
+
+def programme_by_slug(slug: str) -> Programme | None:
+    return db.session.scalar(select(Programme).where(Programme.slug == slug))
+
+
+def draw_pool_size(rule: dict, default_course: Course | None) -> int | None:
+    """How many live questions a draw rule can pick from (None for a fixed list)."""
+    if "questions" in rule:
+        return None
+    stmt = (select(func.count(func.distinct(Question.id))).select_from(Question)
+            .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+            .where(Question.retired.is_(False)))
+    course_slug = rule.get("course") or (default_course.slug if default_course else None)
+    if course_slug:
+        stmt = stmt.join(Course, Course.id == Question.course_id).where(Course.slug == course_slug)
+    if rule.get("type"):
+        stmt = stmt.where(QuestionVersion.type == rule["type"])
+    if rule.get("difficulty"):
+        stmt = stmt.where(QuestionVersion.difficulty == rule["difficulty"])
+    if rule.get("tags"):
+        from lms.content.models import QuestionTag
+
+        stmt = stmt.where(QuestionVersion.id.in_(
+            select(QuestionTag.version_id).where(QuestionTag.tag.in_(list(rule["tags"])))))
+    return db.session.scalar(stmt) or 0
+
+
+# --- showing a question with its key -----------------------------------------
+
+@dataclass
+class Shown:
+    """A question (or a case part) ready to show a trainer: sanitised HTML
+    pieces and the key in words."""
+
+    type: str
+    stem: Markup
+    points: float
+    options: list[tuple[str, Markup, bool]] = field(default_factory=list)  # (letter, text, is correct)
+    key: list[str] = field(default_factory=list)
+    explanation: Markup = Markup("")
+    rubric: Markup = Markup("")
+    parts: list[tuple[str, Shown]] = field(default_factory=list)
+    difficulty: str = ""
+    tags: list[str] = field(default_factory=list)
+
+
+def _num(value) -> str:
+    return f"{value:g}" if isinstance(value, int | float) else str(value)
+
+
+def show_question(qtype: str, stem_md: str, data: dict, *, points: float = 1.0, explanation_md: str = "",
+                  difficulty: str = "", tags: list[str] | None = None, stem_html: str | None = None,
+                  explanation_html: str | None = None, resolve_link=None) -> Shown:
+    """Render a question and its key. Stored versions pass their published
+    (already sanitised) HTML; a preview renders from the markdown."""
+    stem = Markup(stem_html) if stem_html is not None else render_markdown(stem_md, resolve_link)
+    explanation = (Markup(explanation_html) if explanation_html is not None
+                   else render_markdown(explanation_md, resolve_link) if explanation_md else Markup(""))
+    shown = Shown(type=qtype, stem=stem, points=points, explanation=explanation,
+                  difficulty=difficulty, tags=list(tags or []))
+    if qtype in ("single", "multiple"):
+        correct = set(data.get("correct", []))
+        shown.options = [(o["key"], render_inline(o.get("text", "")), o["key"] in correct)
+                         for o in data.get("options", [])]
+        shown.key = sorted(correct)
+        weights = data.get("weights")
+        if weights:
+            shown.key = [f"{k} ({_num(w)}%)" for k, w in sorted(weights.items())]
+    elif qtype == "truefalse":
+        shown.key = ["true" if data.get("correct") else "false"]
+    elif qtype == "fill":
+        shown.key = [f"{{{{{i}}}}} " + " | ".join(answers) for i, answers in enumerate(data.get("blanks", []), 1)]
+    elif qtype == "numeric":
+        if "ranges" in data:
+            shown.key = [f"{_num(lo)} – {_num(hi)}" for lo, hi in data["ranges"]]
+        else:
+            tol = data.get("tolerance")
+            shown.key = [f"{_num(data.get('answer'))}" + (f" ± {_num(tol)}" if tol else "")
+                         + (f" {data['unit']}" if data.get("unit") else "")]
+    elif qtype == "essay":
+        shown.rubric = render_markdown(data.get("rubric", ""), resolve_link)
+    elif qtype == "case":
+        for part in data.get("parts", []):
+            shown.parts.append((part.get("id", ""), show_question(
+                part.get("type", ""), part.get("stem", ""), part.get("data", {}), points=part.get("points", 1),
+                explanation_md=part.get("explanation", ""), resolve_link=resolve_link)))
+    return shown
+
+
+def show_version(version: QuestionVersion) -> Shown:
+    return show_question(version.type, version.stem_md, version.data, points=version.points,
+                         difficulty=version.difficulty, tags=version.tags, stem_html=version.stem_html,
+                         explanation_html=version.explanation_html)
+
+
+def version_text(version: QuestionVersion) -> str:
+    """A version as plain text, one fact a line, for diffs between versions."""
+    return question_text(version.type, version.stem_md, version.data, points=version.points,
+                         difficulty=version.difficulty, tags=version.tags, explanation_md=version.explanation_md)
+
+
+def question_text(qtype: str, stem_md: str, data: dict, *, points: float, difficulty: str, tags: list[str],
+                  explanation_md: str) -> str:
+    lines = [f"type: {qtype}", f"points: {_num(points)}", f"difficulty: {difficulty}",
+             f"tags: {', '.join(sorted(tags))}", "", stem_md.strip(), ""]
+    if qtype in ("single", "multiple"):
+        correct = set(data.get("correct", []))
+        lines += [f"- [{'x' if o['key'] in correct else ' '}] {o['key']}. {o.get('text', '')}"
+                  for o in data.get("options", [])]
+        if data.get("weights"):
+            lines.append("weights: " + ", ".join(f"{k}={_num(w)}" for k, w in sorted(data["weights"].items())))
+    elif qtype == "case":
+        for part in data.get("parts", []):
+            lines += ["", f"### {part.get('id', '')}", question_text(
+                part.get("type", ""), part.get("stem", ""), part.get("data", {}), points=part.get("points", 1),
+                difficulty="", tags=[], explanation_md=part.get("explanation", ""))]
+    elif qtype == "essay":
+        lines += ["评分要点：", data.get("rubric", "").strip()]
+    else:
+        lines += [f"{k}: {v}" for k, v in sorted(data.items())]
+    if explanation_md.strip():
+        lines += ["", "解析：" + explanation_md.strip()]
+    return "\n".join(lines).strip() + "\n"
+
+
+def unified_diff(before: str, after: str, before_name: str = "before", after_name: str = "after") -> list[tuple[str, str]]:
+    """A unified diff as (css class, line) pairs, ready to show."""
+    out = []
+    for line in difflib.unified_diff((before or "").splitlines(), (after or "").splitlines(),
+                                     before_name, after_name, lineterm="", n=2):
+        if line.startswith(("---", "+++")):
+            css = "diff-file"
+        elif line.startswith("@@"):
+            css = "diff-hunk"
+        elif line.startswith("+"):
+            css = "diff-add"
+        elif line.startswith("-"):
+            css = "diff-del"
+        else:
+            css = "diff-ctx"
+        out.append((css, line))
+    return out
+
+
+def version_diffs(question: Question) -> dict[int, list[tuple[str, str]]]:
+    """For each version after the first, its diff against the one before."""
+    diffs = {}
+    versions = question.versions
+    for before, after in zip(versions, versions[1:], strict=False):
+        diffs[after.id] = unified_diff(version_text(before), version_text(after),
+                                       f"v{before.version}", f"v{after.version}")
+    return diffs
+
+
+# --- what a publish changes (the engine's Plan, shown) ------------------------
+
+@dataclass
+class PlanRow:
+    kind: str
+    key: str
+    change: str  # added | changed | retired
+    diff: list[tuple[str, str]]
+
+
+def plan_rows(plan) -> list[PlanRow]:
+    """Every item a publish adds, changes or retires, with a diff of the
+    text of changed lessons and questions."""
+    rows = []
+    for kind, changes in plan.kinds.items():
+        for change in ("added", "changed", "retired"):
+            for key in getattr(changes, change):
+                diff = []
+                if (kind, key) in plan.texts:
+                    before, after = plan.texts[(kind, key)]
+                    diff = unified_diff(before, after, f"{key} (published)", f"{key} (new)")
+                rows.append(PlanRow(str(KIND_LABELS.get(kind, kind)), key, change, diff))
+    return rows
+
+
+def plan_unchanged(plan) -> int:
+    return sum(len(changes.unchanged) for changes in plan.kinds.values())
+
+
+def plan_line(plan) -> str:
+    return summary_line({"counts": plan.summary()})
+
+
+def course_slug_of_folder(folder: str) -> str | None:
+    from lms.content.editor import course_folders
+
+    return next((slug for slug, f in course_folders().items() if f == folder), None)

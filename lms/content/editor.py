@@ -1,0 +1,353 @@
+"""Editing one content file in the browser.
+
+The content folder is the source of truth: the editor reads a lesson or a
+question-bank file from it, and publishing writes the file back and then runs
+the same pipeline as ``flask content publish`` (parse → check → publish) on
+that course's folder. Previews and the review step parse a *staged* copy of
+the course folder (the real files linked in, the edited file written out), so
+they see exactly what publishing would see, without touching the folder.
+
+A stale edit is refused: the form carries the hash of the file as the editor
+opened it, and publishing compares it with the file on disk under a lock.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from lms.content.schema import ContentBundle, Problem
+
+# Editable files: a course's lessons and question banks.
+EDITABLE = re.compile(r"^courses/(?P<folder>[^/]+)/(?P<part>lessons|questions)/(?P<name>[a-z0-9][a-z0-9_-]{0,79})\.md$")
+
+LESSON_TEMPLATE = """---
+title: {title}
+minutes: 15
+objectives:
+  - 
+---
+## {title}
+
+"""
+BANK_TEMPLATE = """## {course}-{name}-001
+type: single
+points: 1
+difficulty: medium
+tags: 
+
+题干
+
+- [ ] 选项一
+- [x] 选项二
+- [ ] 选项三
+
+解析：
+"""
+
+
+class EditRefused(Exception):
+    """Publishing an edit was refused; ``problems`` say why, with file:line."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+
+
+@dataclass
+class ContentFile:
+    """An editable file of the content folder (it may not exist yet)."""
+
+    path: str  # relative to the content root, e.g. courses/products/lessons/01-deposits.md
+    folder: str  # the course folder, e.g. courses/products
+    kind: str  # lesson | bank
+    text: str = ""
+    hash: str = ""  # "" when the file does not exist
+    exists: bool = False
+
+
+@dataclass
+class CourseFiles:
+    """A published course's files in the content folder."""
+
+    folder: str | None = None  # e.g. courses/products; None if no folder holds the course
+    lessons: dict[str, str] = field(default_factory=dict)  # lesson id → file path
+    banks: list[str] = field(default_factory=list)  # question-bank file paths
+
+
+# --- the content folder ------------------------------------------------------
+
+def content_root() -> Path:
+    return Path(current_app.config["CONTENT_DIR"]).resolve()
+
+
+def text_hash(data: bytes | str | None) -> str:
+    if data is None:
+        return ""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    return text_hash(path.read_bytes()) if path.is_file() else ""
+
+
+@contextlib.contextmanager
+def folder_lock() -> Iterator[None]:
+    """One writer at a time for the content folder, across app processes."""
+    lock_dir = Path(current_app.instance_path)
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    with open(lock_dir / "content-folder.lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def course_folders(root: Path | None = None) -> dict[str, str]:
+    """Course id → its folder (relative to the root), read from each course.md."""
+    from lms.content.parser import parse_course
+
+    root = root or content_root()
+    found: dict[str, str] = {}
+    courses = root / "courses"
+    if not courses.is_dir():
+        return found
+    for folder in sorted(p for p in courses.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        course_md = folder / "course.md"
+        if not course_md.is_file():
+            continue
+        rel = f"courses/{folder.name}"
+        try:
+            parsed, _problems = parse_course(course_md.read_text(encoding="utf-8"), f"{rel}/course.md")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if parsed is not None:
+            found.setdefault(parsed.id, rel)
+    return found
+
+
+def course_files(course_slug: str) -> CourseFiles:
+    """Where a course's lessons and banks live in the content folder."""
+    from lms.content.parser import lesson_id_from_file_name, split_front_matter
+
+    root = content_root()
+    folder = course_folders(root).get(course_slug)
+    files = CourseFiles(folder=folder)
+    if folder is None:
+        return files
+    for path in sorted((root / folder / "lessons").glob("*.md")):
+        rel = path.relative_to(root).as_posix()
+        lesson_id = lesson_id_from_file_name(path.name)
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            meta, *_rest = split_front_matter(path.read_text(encoding="utf-8"), rel, [])
+            if isinstance(meta, dict) and isinstance(meta.get("id"), str):
+                lesson_id = meta["id"]
+        files.lessons[lesson_id] = rel
+    files.banks = [p.relative_to(root).as_posix() for p in sorted((root / folder / "questions").glob("*.md"))]
+    return files
+
+
+def editable(path: str) -> re.Match | None:
+    """The path names a lesson or bank file of an existing course folder."""
+    match = EDITABLE.match(path or "")
+    if not match or match["folder"].startswith("."):
+        return None
+    if not (content_root() / "courses" / match["folder"] / "course.md").is_file():
+        return None
+    return match
+
+
+def open_file(path: str) -> ContentFile | None:
+    """The file as the editor opens it, or None if the path is not editable."""
+    match = editable(path)
+    if match is None:
+        return None
+    real = content_root() / path
+    kind = "lesson" if match["part"] == "lessons" else "bank"
+    f = ContentFile(path=path, folder=f"courses/{match['folder']}", kind=kind)
+    if real.is_file():
+        data = real.read_bytes()
+        f.text, f.hash, f.exists = data.decode("utf-8", errors="replace"), text_hash(data), True
+    return f
+
+
+def new_file(course_slug: str, kind: str, name: str) -> ContentFile | None:
+    """A new lesson or bank of a course, opened in the editor with a skeleton."""
+    folder = course_folders().get(course_slug)
+    if folder is None or kind not in ("lesson", "bank"):
+        return None
+    part = "lessons" if kind == "lesson" else "questions"
+    f = open_file(f"{folder}/{part}/{name}.md")
+    if f is None:
+        return None
+    if not f.exists:
+        from lms.content.parser import lesson_id_from_file_name
+
+        short = lesson_id_from_file_name(f"{name}.md") or name
+        f.text = (LESSON_TEMPLATE.format(title=short) if kind == "lesson"
+                  else BANK_TEMPLATE.format(course=course_slug, name=short))
+    return f
+
+
+# --- staging: what publishing would see ---------------------------------------
+
+@contextlib.contextmanager
+def staged(path: str, text: str) -> Iterator[Path]:
+    """A temporary content root holding the course folder of ``path`` with
+    ``text`` in place of that file (other files are linked, not copied)."""
+    match = editable(path)
+    if match is None:
+        raise EditRefused(_("This file cannot be edited here."))
+    root = content_root()
+    folder = root / "courses" / match["folder"]
+    with tempfile.TemporaryDirectory(prefix="lms-edit-") as tmp:
+        stage = Path(tmp).resolve()
+        target = stage / "courses" / match["folder"]
+        for src in folder.rglob("*"):
+            if src.is_file():
+                dst = target / src.relative_to(folder)
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                os.symlink(src, dst)
+        edited = stage / path
+        edited.parent.mkdir(parents=True, exist_ok=True)
+        if edited.is_symlink():
+            edited.unlink()
+        edited.write_text(text, encoding="utf-8")
+        yield stage
+
+
+def check_bundle(bundle: ContentBundle) -> list[Problem]:
+    """Every problem of a bundle: the parser's and the cross-file checks'
+    (against what is published, as the CLI does)."""
+    from lms.content.checks import check
+
+    return check(bundle)
+
+
+@dataclass
+class Review:
+    """What publishing an edit would change, and what stands in its way."""
+
+    file: ContentFile
+    problems: list[Problem]
+    plan: object | None  # lms.content.publish.Plan
+    file_diff: list[tuple[str, str]]
+
+
+def normalise(text: str) -> str:
+    """Browsers send CRLF from a textarea; the files keep LF and end in one newline."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.rstrip("\n") + "\n"
+
+
+def review(path: str, text: str) -> Review:
+    """Parse and check the edited course as publishing would, and plan it."""
+    from lms.content.console import unified_diff
+    from lms.content.parser import parse_folder
+    from lms.content.publish import plan
+
+    current = open_file(path)
+    if current is None:
+        raise EditRefused(_("This file cannot be edited here."))
+    text = normalise(text)
+    with staged(path, text) as stage:
+        bundle = parse_folder(stage, Path(current.folder))
+        problems = check_bundle(bundle)
+        the_plan = plan(bundle) if not problems else None
+    return Review(file=current, problems=problems, plan=the_plan,
+                  file_diff=unified_diff(current.text, text, f"a/{path}", f"b/{path}"))
+
+
+def preview(path: str, text: str) -> tuple[object, list[Problem]]:
+    """The rendering of the edited file (a lesson's HTML, or each question of a
+    bank with its key) and the problems of the course with it."""
+    from lms.content.console import show_question
+    from lms.content.links import course_link_resolver
+    from lms.content.parser import parse_folder
+    from lms.content.rendering import render_markdown
+
+    current = open_file(path)
+    if current is None:
+        raise EditRefused(_("This file cannot be edited here."))
+    with staged(path, normalise(text)) as stage:
+        bundle = parse_folder(stage, Path(current.folder))
+        problems = check_bundle(bundle)
+    course_id = bundle.courses[0].id if bundle.courses else ""
+    resolve = course_link_resolver(course_id) if course_id else None
+    if current.kind == "lesson":
+        lesson = next((lesson for lesson in bundle.lessons if lesson.source.path == path), None)
+        shown = None if lesson is None else {
+            "title": lesson.title, "minutes": lesson.minutes, "objectives": lesson.objectives,
+            "body": render_markdown(lesson.body_md, resolve)}
+    else:
+        shown = [(q, show_question(q.type, q.stem_md, q.data, points=q.points, explanation_md=q.explanation_md,
+                                   difficulty=q.difficulty, tags=q.tags, resolve_link=resolve))
+                 for q in bundle.questions if q.source.path == path]
+    return shown, problems
+
+
+def publish_edit(path: str, text: str, base_hash: str, actor) -> object:
+    """Write the edited file and publish its course; refuse a stale edit (the
+    file changed on disk since the editor opened it) and any problem. Nothing
+    changes when refused: the file is restored if publishing fails."""
+    from lms.content.parser import parse_folder
+    from lms.content.publish import ContentProblems, publish
+
+    current = open_file(path)
+    if current is None:
+        raise EditRefused(_("This file cannot be edited here."))
+    text = normalise(text)
+    with folder_lock():
+        real = content_root() / path
+        if file_hash(real) != (base_hash or ""):
+            raise EditRefused(_("%(path)s was changed by someone else since you opened it. "
+                                "Copy your text, reload the editor and apply your changes again.", path=path))
+        with staged(path, text) as stage:
+            problems = check_bundle(parse_folder(stage, Path(current.folder)))
+        if problems:
+            raise EditRefused(_("Nothing was published: fix the problems first."), problems)
+        old = real.read_bytes() if real.is_file() else None
+        _write_atomically(real, text.encode("utf-8"))
+        try:
+            return publish(parse_folder(content_root(), Path(current.folder)), actor, f"web:{path}")
+        except ContentProblems as refused:
+            _restore(real, old)
+            raise EditRefused(_("Nothing was published: fix the problems first."), refused.problems) from None
+        except BaseException:
+            _restore(real, old)
+            raise
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".edit-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _restore(path: Path, old: bytes | None) -> None:
+    if old is None:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+    else:
+        _write_atomically(path, old)
+

@@ -1,0 +1,41 @@
+"""Forms of the trainer console. Content itself is text in files: the forms
+carry a file's path, its new text and the hash of what the editor opened."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Regexp
+
+FILE_NAME = r"^[a-z0-9][a-z0-9-]{0,79}$"
+
+
+class EditForm(FlaskForm):
+    """One content file being edited: ``base_hash`` is the hash of the file as
+    the editor opened it ("" for a new file), so that a stale edit is refused."""
+
+    path = HiddenField(validators=[DataRequired(), Length(max=500)])
+    base_hash = HiddenField()
+    text = TextAreaField(_l("Text"), validators=[Length(max=2_000_000)])
+
+
+class NewFileForm(FlaskForm):
+    kind = RadioField(_l("New"), choices=[SelectChoice("lesson", _l("Lesson")), SelectChoice("bank", _l("Question bank"))],
+                      default="lesson", validators=[DataRequired()])
+    name = StringField(_l("File name"), validators=[
+        DataRequired(), Regexp(FILE_NAME, message=_l("Lower-case letters, digits and -, e.g. 05-large-cd."))],
+        description=_l("Without .md; lessons are read in file-name order (05-large-cd)."))
+
+    class Meta:
+        csrf = False  # a GET form: it only opens the editor
+
+
+class UploadForm(FlaskForm):
+    archive = FileField(_l("Zipped course folder"), validators=[FileRequired()],
+                        description=_l("A .zip holding course.md (at the top or in one folder), lessons/, questions/ and images."))
+
+
+class ConfirmUploadForm(FlaskForm):
+    token = HiddenField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])

@@ -1,0 +1,13 @@
+"""The trainer's home-page panel: how much of the curriculum is live, and the
+last release."""
+from lms.content import console
+from lms.main.panels import register
+
+
+@register("trainer", "content/_trainer_panel.html", order=20)
+def trainer_panel(_user) -> dict:
+    facts = console.overview()
+    release = facts["last_release"]
+    facts["release_actor"] = console.release_actors([release]).get(release.actor_id) if release else None
+    facts["release_summary"] = console.summary_line(release.summary) if release else ""
+    return facts

@@ -1,0 +1,302 @@
+"""Uploading a course: a zip of a course folder, checked before anything changes.
+
+The archive is unpacked defensively into a staging folder under the instance
+folder (no absolute paths, no ``..``, no links, at most 20 MB unpacked and
+2,000 files, only markdown, YAML, images, PDF, XLSX and DOCX). The staged
+course is parsed and checked exactly as ``flask content check`` would, and
+planned against what is published. Only when the trainer confirms is it copied
+into the content folder (replacing that course's folder) and published.
+On any problem nothing changes.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import posixpath
+import re
+import secrets
+import shutil
+import stat
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from lms.content import editor
+from lms.content.schema import Problem, Source
+
+MAX_UNPACKED = 20 * 1024 * 1024
+MAX_FILES = 2000
+ALLOWED_SUFFIXES = {".md", ".yaml", ".yml", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf", ".xlsx", ".docx"}
+# Added by archivers, not by the trainer: skipped silently.
+ARCHIVER_NOISE = ("__MACOSX/", ".DS_Store", "Thumbs.db")
+STAGING_HOURS = 24
+TOKEN_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+
+@dataclass
+class StagedUpload:
+    token: str
+    archive_name: str
+    course_id: str | None = None
+    folder: str | None = None  # where it goes: courses/<name>
+    replaces: bool = False  # a folder of that course exists already
+    problems: list[Problem] = field(default_factory=list)
+    plan: object | None = None
+    files: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.folder is not None
+
+
+def _staging_root() -> Path:
+    path = Path(current_app.instance_path) / "content-uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _staging_dir(token: str) -> Path | None:
+    if not token or not set(token) <= TOKEN_CHARS or len(token) > 64:
+        return None
+    path = _staging_root() / token
+    return path if path.is_dir() else None
+
+
+def _sweep_old_stagings() -> None:
+    cutoff = time.time() - STAGING_HOURS * 3600
+    for path in _staging_root().iterdir():
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+# --- unpacking ----------------------------------------------------------------
+
+def _unsafe_name(name: str) -> str | None:
+    """Why a member name is refused, or None if it is a plain relative path."""
+    if "\\" in name or "\x00" in name:
+        return _("the name contains a backslash or a NUL character")
+    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        return _("absolute paths are not allowed")
+    parts = [p for p in name.split("/") if p not in ("", ".")]
+    if any(p == ".." for p in parts):
+        return _("paths leaving the folder (..) are not allowed")
+    if not parts:
+        return _("an empty name")
+    return None
+
+
+def _is_link(info: zipfile.ZipInfo) -> bool:
+    mode = info.external_attr >> 16
+    return stat.S_ISLNK(mode)
+
+
+def unpack(archive: IO[bytes], dest: Path) -> tuple[list[str], list[Problem]]:
+    """Unpack a zip into ``dest``; returns the files written and the problems.
+    On any problem the caller discards ``dest``."""
+    problems: list[Problem] = []
+    try:
+        zf = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return [], [Problem(Source("upload"), _("The file is not a zip archive."))]
+    with zf:
+        members = []
+        declared = 0
+        for info in zf.infolist():
+            name = info.filename
+            if name.startswith(ARCHIVER_NOISE[0]) or posixpath.basename(name.rstrip("/")) in ARCHIVER_NOISE[1:]:
+                continue
+            why = _unsafe_name(name)
+            if why:
+                problems.append(Problem(Source(name), why))
+                continue
+            if _is_link(info):
+                problems.append(Problem(Source(name), _("symbolic links are not allowed")))
+                continue
+            if info.is_dir():
+                continue
+            suffix = posixpath.splitext(name)[1].lower()
+            if suffix not in ALLOWED_SUFFIXES:
+                problems.append(Problem(Source(name), _(
+                    "file type not allowed (only .md, .yaml, images, .pdf, .xlsx, .docx)")))
+                continue
+            if info.flag_bits & 0x1:
+                problems.append(Problem(Source(name), _("encrypted files are not allowed")))
+                continue
+            declared += info.file_size
+            members.append(info)
+        if len(members) > MAX_FILES:
+            problems.append(Problem(Source("upload"), _("too many files: %(n)d (at most %(max)d)",
+                                                        n=len(members), max=MAX_FILES)))
+        if declared > MAX_UNPACKED:
+            problems.append(Problem(Source("upload"), _("too large unpacked: %(mb).1f MB (at most %(max)d MB)",
+                                                        mb=declared / 1024 / 1024, max=MAX_UNPACKED // 1024 // 1024)))
+        if problems:
+            return [], problems
+        written = []
+        total = 0
+        root = dest.resolve()
+        for info in members:
+            rel = "/".join(p for p in info.filename.split("/") if p not in ("", "."))
+            target = (root / rel).resolve()
+            if root not in target.parents:  # belt and braces after _unsafe_name
+                return [], [Problem(Source(info.filename), _("paths leaving the folder (..) are not allowed"))]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with zf.open(info) as src, open(target, "xb") as out:
+                    # Count what is really inflated: the sizes in the archive may lie.
+                    while chunk := src.read(64 * 1024):
+                        total += len(chunk)
+                        if total > MAX_UNPACKED:
+                            return [], [Problem(Source("upload"), _(
+                                "too large unpacked: more than %(max)d MB", max=MAX_UNPACKED // 1024 // 1024))]
+                        out.write(chunk)
+            except FileExistsError:
+                return [], [Problem(Source(info.filename), _("the archive holds this file twice"))]
+            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+                return [], [Problem(Source(info.filename), _("cannot unpack this file (%(why)s)", why=str(exc)))]
+            written.append(rel)
+        return written, []
+
+
+def _find_course_folder(unpacked: Path) -> tuple[Path | None, Problem | None]:
+    """course.md at the top of the archive, or in its one top-level folder."""
+    if (unpacked / "course.md").is_file():
+        return unpacked, None
+    tops = [p for p in unpacked.iterdir()]
+    if len(tops) == 1 and tops[0].is_dir() and (tops[0] / "course.md").is_file():
+        return tops[0], None
+    return None, Problem(Source("upload"), _(
+        "no course.md: put it at the top of the zip or in its one top-level folder"))
+
+
+# --- the two steps ------------------------------------------------------------
+
+def stage(archive: IO[bytes], archive_name: str, actor_id: int) -> StagedUpload:
+    """Unpack, parse, check and plan an uploaded course; nothing is published."""
+    from lms.content.parser import parse_course, parse_folder
+    from lms.content.publish import plan
+
+    _sweep_old_stagings()
+    token = secrets.token_urlsafe(24)
+    staging = _staging_root() / token
+    staging.mkdir()
+    result = StagedUpload(token=token, archive_name=archive_name)
+    unpacked = staging / "unpacked"
+    unpacked.mkdir()
+    files, problems = unpack(archive, unpacked)
+    result.files = len(files)
+    if problems:
+        result.problems = problems
+        shutil.rmtree(staging, ignore_errors=True)
+        return result
+    folder, problem = _find_course_folder(unpacked)
+    if problem:
+        result.problems = [problem]
+        shutil.rmtree(staging, ignore_errors=True)
+        return result
+    course, problems = parse_course((folder / "course.md").read_text(encoding="utf-8", errors="replace"),
+                                    "course.md")
+    if course is None:
+        result.problems = problems
+        shutil.rmtree(staging, ignore_errors=True)
+        return result
+    existing = editor.course_folders()
+    result.course_id = course.id
+    if course.id in existing:
+        result.folder, result.replaces = existing[course.id], True
+    else:
+        name = folder.name if folder is not unpacked and _plain(folder.name) else course.id
+        result.folder = f"courses/{name}"
+        if (editor.content_root() / result.folder).exists():
+            result.problems = [Problem(Source(result.folder), _(
+                "the content folder already has %(folder)s for another course; rename the folder in the zip",
+                folder=result.folder))]
+            shutil.rmtree(staging, ignore_errors=True)
+            return result
+    # The staged content root mirrors the real one: courses/<name>/...
+    stage_root = staging / "root"
+    (stage_root / "courses").mkdir(parents=True)
+    shutil.move(str(folder), stage_root / result.folder)
+    bundle = parse_folder(stage_root, Path(result.folder))
+    result.problems = _relative_to_course(editor.check_bundle(bundle), result.folder)
+    if not result.problems:
+        result.plan = plan(bundle)
+    (staging / "meta.json").write_text(json.dumps({
+        "actor_id": actor_id, "course_id": result.course_id, "folder": result.folder,
+        "archive_name": archive_name, "ok": not result.problems}), encoding="utf-8")
+    if result.problems:
+        shutil.rmtree(staging, ignore_errors=True)
+    return result
+
+
+def _plain(name: str) -> bool:
+    return bool(re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,79}", name))
+
+
+def _relative_to_course(problems: list[Problem], folder: str) -> list[Problem]:
+    """Problems name files as they are inside the zip (lessons/01-x.md:12)."""
+    prefix = folder + "/"
+    out = []
+    for p in problems:
+        path = p.source.path[len(prefix):] if p.source.path.startswith(prefix) else p.source.path
+        out.append(Problem(Source(path, p.source.line, p.source.column), p.message))
+    return out
+
+
+def confirm(token: str, actor) -> object:
+    """Copy a staged, problem-free course into the content folder (replacing
+    that course's folder) and publish it. Returns (the course id, the engine's Plan)."""
+    from lms.content.parser import parse_folder
+    from lms.content.publish import ContentProblems, publish
+
+    staging = _staging_dir(token)
+    meta_path = staging / "meta.json" if staging else None
+    if staging is None or not meta_path.is_file():
+        raise editor.EditRefused(_("This upload has expired or was already published. Upload the zip again."))
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta.get("actor_id") != actor.id or not meta.get("ok"):
+        raise editor.EditRefused(_("This upload has expired or was already published. Upload the zip again."))
+    folder = meta["folder"]
+    root = editor.content_root()
+    real = root / folder
+    new = staging / "root" / folder
+    with editor.folder_lock():
+        # Check again against the folder as it is now (another course may have
+        # claimed the id or the folder name since).
+        bundle = parse_folder(staging / "root", Path(folder))
+        problems = editor.check_bundle(bundle)
+        claimed = editor.course_folders(root).get(meta["course_id"])
+        if claimed not in (None, folder):
+            problems.append(Problem(Source(folder), _("the course is now in %(f)s", f=claimed)))
+        if problems:
+            raise editor.EditRefused(_("Nothing was published: fix the problems first."),
+                                     _relative_to_course(problems, folder))
+        backup = staging / "previous"
+        if real.exists():
+            os.replace(real, backup)
+        try:
+            shutil.copytree(new, real)
+            result = publish(parse_folder(root, Path(folder)), actor, f"upload:{meta['archive_name']}")
+        except BaseException as exc:
+            shutil.rmtree(real, ignore_errors=True)
+            if backup.exists():
+                os.replace(backup, real)
+            if isinstance(exc, ContentProblems):
+                raise editor.EditRefused(_("Nothing was published: fix the problems first."),
+                                         _relative_to_course(exc.problems, folder)) from None
+            raise
+    shutil.rmtree(staging, ignore_errors=True)
+    return meta["course_id"], result
+
+
+def discard(token: str) -> None:
+    staging = _staging_dir(token)
+    if staging is not None:
+        shutil.rmtree(staging, ignore_errors=True)

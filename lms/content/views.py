@@ -1,0 +1,308 @@
+"""Lessons for learners, and the trainer console (read the curriculum, edit a
+content file in the browser, upload a course folder)."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from lms.content import console, editor
+from lms.content import upload as uploads
+from lms.content.forms import ConfirmUploadForm, EditForm, NewFileForm, UploadForm
+from lms.extensions import db
+from lms.forms import EmptyForm
+from lms.web import is_htmx, roles_required
+
+bp = Blueprint("content", __name__)
+
+CONSOLE_ROLES = ("trainer",)  # admin passes every role check
+
+
+@bp.app_context_processor
+def _labels():
+    return {"TRACK_LABELS": console.TRACK_LABELS, "TYPE_LABELS": console.TYPE_LABELS,
+            "DIFFICULTY_LABELS": console.DIFFICULTY_LABELS, "CHANGE_LABELS": console.CHANGE_LABELS,
+            "plan_rows": console.plan_rows, "plan_unchanged": console.plan_unchanged,
+            "course_slug_of_folder": console.course_slug_of_folder}
+
+
+# --- learners ---------------------------------------------------------------
+
+@bp.get("/courses")
+@login_required
+def courses():
+    catalogue = console.catalogue()
+    read = console.read_lesson_ids(current_user, [lesson for _c, lessons in catalogue for lesson in lessons])
+    return render_template("content/courses.html", catalogue=catalogue, read=read)
+
+
+@bp.get("/courses/<slug>")
+@login_required
+def course(slug):
+    found = console.live_course(slug)
+    if found is None:
+        abort(404)
+    lessons = console.live_lessons(found)
+    return render_template("content/course.html", course=found, lessons=lessons,
+                           read=console.read_lesson_ids(current_user, lessons))
+
+
+@bp.get("/lessons/<int:lesson_id>")
+@login_required
+def lesson(lesson_id):
+    found = console.live_lesson(lesson_id)
+    if found is None:
+        abort(404)
+    previous, following = console.neighbours(found)
+    return render_template("content/lesson.html", lesson=found, previous=previous, following=following,
+                           view=console.lesson_view(current_user, found), form=EmptyForm())
+
+
+@bp.post("/lessons/<int:lesson_id>/read")
+@login_required
+def mark_read(lesson_id):
+    found = console.live_lesson(lesson_id)
+    if found is None:
+        abort(404)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    view = console.mark_lesson_read(current_user, found)
+    if is_htmx():
+        return render_template("content/_lesson_read.html", lesson=found, view=view, form=form)
+    flash(_("Marked as read."), "success")
+    return redirect(url_for("content.lesson", lesson_id=found.id))
+
+
+@bp.get("/assets/<course_slug>/<path:path>")
+@login_required
+def asset(course_slug, path):
+    found = console.find_asset(course_slug, path)
+    if found is None:
+        abort(404)
+
+    response = Response(found.data, mimetype=found.mimetype)
+    filename = path.rsplit("/", 1)[-1]
+    disposition = "inline" if console.is_inline_image(found.mimetype) else "attachment"
+    response.headers.set("Content-Disposition", disposition, filename=filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.set_etag(found.content_hash)
+    return response.make_conditional(request)
+
+
+# --- the console: reading ---------------------------------------------------
+
+@bp.get("/console/")
+@roles_required(*CONSOLE_ROLES)
+def console_home():
+    return render_template("content/console/index.html", courses=console.console_courses(),
+                           exams=console.exams(), programmes=console.programmes(),
+                           last_release=console.last_release())
+
+
+@bp.get("/console/courses/<slug>")
+@roles_required(*CONSOLE_ROLES)
+def console_course(slug):
+    found = console.course_by_slug(slug)
+    if found is None:
+        abort(404)
+    questions = console.course_questions(found)
+    return render_template("content/console/course.html", course=found, lessons=found.lessons,
+                           banks=console.banks_of(questions), files=editor.course_files(found.slug),
+                           new_form=NewFileForm(formdata=None))
+
+
+@bp.get("/console/questions/<slug>")
+@roles_required(*CONSOLE_ROLES)
+def console_question(slug):
+    found = console.question_by_slug(slug)
+    if found is None:
+        abort(404)
+    shown = [(v, console.show_version(v)) for v in reversed(found.versions)]
+    return render_template("content/console/question.html", question=found, shown=shown,
+                           diffs=console.version_diffs(found))
+
+
+@bp.get("/console/exams")
+@roles_required(*CONSOLE_ROLES)
+def console_exams():
+    return render_template("content/console/exams.html", exams=console.exams())
+
+
+@bp.get("/console/exams/<slug>")
+@roles_required(*CONSOLE_ROLES)
+def console_exam(slug):
+    found = console.exam_by_slug(slug)
+    if found is None:
+        abort(404)
+    rules = [(rule, console.draw_pool_size(rule, found.course)) for rule in found.draw]
+    return render_template("content/console/exam.html", exam=found, rules=rules)
+
+
+@bp.get("/console/programmes")
+@roles_required(*CONSOLE_ROLES)
+def console_programmes():
+    return render_template("content/console/programmes.html", programmes=console.programmes())
+
+
+@bp.get("/console/programmes/<slug>")
+@roles_required(*CONSOLE_ROLES)
+def console_programme(slug):
+    found = console.programme_by_slug(slug)
+    if found is None:
+        abort(404)
+    return render_template("content/console/programme.html", programme=found)
+
+
+@bp.get("/console/releases")
+@roles_required(*CONSOLE_ROLES)
+def console_releases():
+    rows = console.releases()
+    return render_template("content/console/releases.html", releases=rows, actors=console.release_actors(rows),
+                           summary_line=console.summary_line)
+
+
+# --- the console: editing a file ---------------------------------------------
+
+def _editor_page(form, file, *, review=None, status=200, refusal=None):
+    """The editor: the text, its rendering and problems (also without
+    JavaScript), and after "review changes" what publishing would change."""
+
+    text = form.text.data or ""
+    shown, problems = editor.preview(file.path, text)
+    reviewed_hash = editor.text_hash(editor.normalise(text)) if review else ""
+    return render_template("content/console/editor.html", form=form, file=file, review=review, refusal=refusal,
+                           shown=shown, problems=problems, reviewed_hash=reviewed_hash), status
+
+
+@bp.get("/console/edit")
+@roles_required(*CONSOLE_ROLES)
+def edit():
+
+    file = editor.open_file(request.args.get("path", ""))
+    if file is None or not file.exists:
+        abort(404)
+    form = EditForm(formdata=None, path=file.path, base_hash=file.hash, text=file.text)
+    return _editor_page(form, file)
+
+
+@bp.get("/console/courses/<slug>/new")
+@roles_required(*CONSOLE_ROLES)
+def new_file(slug):
+
+    if console.course_by_slug(slug) is None:
+        abort(404)
+    choice = NewFileForm(request.args)
+    if not choice.validate():
+        flash(_("Choose lesson or question bank, and a file name of lower-case letters, digits and -."), "error")
+        return redirect(url_for("content.console_course", slug=slug))
+    file = editor.new_file(slug, choice.kind.data, choice.name.data)
+    if file is None:
+        abort(404)
+    if file.exists:
+        flash(_("%(path)s exists already: it is opened for editing.", path=file.path), "warning")
+    form = EditForm(formdata=None, path=file.path, base_hash=file.hash, text=file.text)
+    return _editor_page(form, file)
+
+
+@bp.post("/console/preview")
+@roles_required(*CONSOLE_ROLES)
+def preview():
+    """The live preview: the sanitised rendering and the checks, as a fragment."""
+
+    form = EditForm()
+    if not form.validate():
+        abort(400)
+    file = editor.open_file(form.path.data)
+    if file is None:
+        abort(404)
+    shown, problems = editor.preview(file.path, form.text.data or "")
+    return render_template("content/console/_preview.html", file=file, shown=shown, problems=problems), 200
+
+
+@bp.post("/console/review")
+@roles_required(*CONSOLE_ROLES)
+def review():
+    """What publishing the edit would change: per item added/changed/retired,
+    a diff of the file, and every problem with its line."""
+
+    form = EditForm()
+    if not form.validate():
+        abort(400)
+    file = editor.open_file(form.path.data)
+    if file is None:
+        abort(404)
+    stale = file.hash != (form.base_hash.data or "")
+    result = editor.review(file.path, form.text.data or "")
+    refusal = _stale_message(file.path) if stale else None
+    return _editor_page(form, file, review=result, refusal=refusal, status=409 if stale else 200)
+
+
+def _stale_message(path):
+    return _("%(path)s was changed by someone else since you opened it. "
+             "Copy your text, reload the editor and apply your changes again.", path=path)
+
+
+@bp.post("/console/publish")
+@roles_required(*CONSOLE_ROLES)
+def publish():
+
+    form = EditForm()
+    if not form.validate():
+        abort(400)
+    file = editor.open_file(form.path.data)
+    if file is None:
+        abort(404)
+    text = form.text.data or ""
+    if editor.text_hash(editor.normalise(text)) != request.form.get("reviewed_hash", ""):
+        # Only what the trainer reviewed is published.
+        return _editor_page(form, file, review=editor.review(file.path, text), status=409,
+                            refusal=_("The text changed after the review: check the changes again, then publish."))
+    try:
+        result = editor.publish_edit(file.path, text, form.base_hash.data or "", current_user._get_current_object())
+    except editor.EditRefused as refused:
+        db.session.rollback()
+        return _editor_page(form, file, refusal=refused.message, status=422 if refused.problems else 409)
+    flash(_("Published %(path)s: %(summary)s", path=file.path, summary=_plan_line(result)), "success")
+    slug = console.course_slug_of_folder(file.folder)
+    return redirect(url_for("content.console_course", slug=slug) if slug else url_for("content.console_home"))
+
+
+def _plan_line(result) -> str:
+    return console.plan_line(result) or _("no changes")
+
+
+# --- the console: uploading a course ------------------------------------------
+
+@bp.route("/console/upload", methods=["GET", "POST"])
+@roles_required(*CONSOLE_ROLES)
+def upload():
+
+    form = UploadForm()
+    if not form.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("content/console/upload.html", form=form, staged=None), status
+    archive = form.archive.data
+    staged = uploads.stage(archive.stream, archive.filename or "upload.zip", current_user.id)
+    confirm_form = ConfirmUploadForm(formdata=None, token=staged.token)
+    return render_template("content/console/upload.html", form=form, staged=staged, confirm_form=confirm_form), \
+        200 if staged.ok else 422
+
+
+@bp.post("/console/upload/confirm")
+@roles_required(*CONSOLE_ROLES)
+def confirm_upload():
+
+    form = ConfirmUploadForm()
+    if not form.validate():
+        abort(400)
+    try:
+        course_slug, result = uploads.confirm(form.token.data, current_user._get_current_object())
+    except editor.EditRefused as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
+        return render_template("content/console/upload.html", form=UploadForm(formdata=None), staged=None,
+                               refused=refused), 409
+    flash(_("The course was published: %(summary)s", summary=_plan_line(result)), "success")
+    return redirect(url_for("content.console_course", slug=course_slug))

@@ -1,0 +1,168 @@
+"""Learners read published lessons: the sanitised body, prev/next, "mark as
+read"; retired lessons are not listed; course assets are served only to
+signed-in users, with headers that keep the browser from running them."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lms.content.models import Asset, Lesson, LessonView
+from lms.content.rendering import render_markdown
+from lms.extensions import db
+
+
+@pytest.fixture
+def make_lesson(app):
+    def make(course, slug, position, title=None, body="正文", retired=False, minutes=10, objectives=()):
+        lesson = Lesson(course=course, slug=slug, position=position, title=title or slug, minutes=minutes,
+                        objectives_json=json.dumps(list(objectives), ensure_ascii=False), body_md=body,
+                        body_html=str(render_markdown(body)), retired=retired)
+        db.session.add(lesson)
+        db.session.commit()
+        return lesson
+
+    return make
+
+
+@pytest.fixture
+def products(make_course, make_lesson):
+    course = make_course("products", "对公与对私产品", "products")
+    lessons = [
+        make_lesson(course, "deposits", 1, "个人存款产品", "## 定期存款\n\n不得承诺**保本**。", minutes=20,
+                    objectives=["说出通知存款起存金额"]),
+        make_lesson(course, "old-loans", 2, "旧版贷款课", retired=True),
+        make_lesson(course, "wealth", 3, "理财适当性"),
+    ]
+    return course, lessons
+
+
+def test_course_list_shows_courses_of_every_track_with_their_lessons(client, login, make_user, products,
+                                                                     make_course, make_lesson):
+    warning = make_course("warning", "警示教育案例", "warning-education")
+    make_lesson(warning, "case-1", 1, "挪用客户资金案")
+    make_course("empty", "尚无课程的课程", "credit")
+    login(make_user())
+    page = client.get("/courses").text
+    assert "对公与对私产品" in page and "警示教育案例" in page
+    assert "尚无课程的课程" not in page  # a course without lessons is not listed
+
+
+def test_course_page_hides_retired_lessons(client, login, make_user, products):
+    course, (deposits, retired, wealth) = products
+    login(make_user())
+    page = client.get("/courses/products").text
+    assert "个人存款产品" in page and "理财适当性" in page
+    assert "旧版贷款课" not in page
+    assert client.get(f"/lessons/{retired.id}").status_code == 404
+
+
+def test_lesson_page_shows_sanitised_body_objectives_and_neighbours(client, login, make_user, products):
+    course, (deposits, retired, wealth) = products
+    login(make_user())
+    page = client.get(f"/lessons/{deposits.id}").text
+    assert "<h2>定期存款</h2>" in page and "<strong>保本</strong>" in page  # rendered, not escaped
+    assert "说出通知存款起存金额" in page and "20" in page
+    # next skips the retired lesson
+    assert f'href="/lessons/{wealth.id}" rel="next"' in page
+    assert 'rel="prev"' not in page
+    assert f'href="/lessons/{deposits.id}" rel="prev"' in client.get(f"/lessons/{wealth.id}").text
+
+
+def test_hostile_markdown_never_reaches_the_page(client, login, make_user, make_course, make_lesson):
+    course = make_course()
+    lesson = make_lesson(course, "x", 1, body='<script>alert(1)</script><img src=x onerror="alert(2)">\n\n'
+                                            '[a](javascript:alert(3))')
+    login(make_user())
+    page = client.get(f"/lessons/{lesson.id}").text
+    assert "alert(1)" not in page and "onerror" not in page and "javascript:" not in page
+
+
+def test_mark_as_read_records_completion_once(client, login, make_user, products, clock):
+    course, (deposits, *_rest) = products
+    user = make_user()
+    login(user)
+    page = client.get(f"/lessons/{deposits.id}").text
+    assert "标记为已读" in page
+    assert db.session.get(LessonView, (user.id, deposits.id)) is None  # opening changes nothing
+    response = client.post(f"/lessons/{deposits.id}/read")
+    assert response.status_code == 302
+    view = db.session.get(LessonView, (user.id, deposits.id))
+    first = view.completed_at
+    assert first == clock.now()
+    clock.advance(minutes=30)
+    fragment = client.post(f"/lessons/{deposits.id}/read", headers={"HX-Request": "true"})
+    assert 'id="lesson-read"' in fragment.text and "<html" not in fragment.text
+    db.session.expire_all()
+    assert db.session.get(LessonView, (user.id, deposits.id)).completed_at == first
+    assert "已读" in client.get("/courses/products").text
+
+
+def test_mark_as_read_needs_csrf(client, login, make_user, products):
+    course, (deposits, *_rest) = products
+    user = make_user()
+    login(user)
+    assert client.post(f"/lessons/{deposits.id}/read", csrf=False).status_code == 400
+    assert db.session.get(LessonView, (user.id, deposits.id)) is None
+
+
+def test_lessons_need_sign_in(client, products):
+    course, (deposits, *_rest) = products
+    assert client.get(f"/lessons/{deposits.id}").status_code == 302
+    assert client.get("/courses").status_code == 302
+
+
+# --- assets -------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def _asset(course, path, data, mimetype):
+    asset = Asset(course_id=course.id, path=path, data=data, mimetype=mimetype, content_hash=f"h-{path}")
+    db.session.add(asset)
+    db.session.commit()
+    return asset
+
+
+def test_images_are_served_inline_to_signed_in_users(client, login, make_user, make_course):
+    course = make_course()
+    _asset(course, "images/flow.png", PNG, "image/png")
+    assert client.get("/assets/products/images/flow.png").status_code == 302  # not signed in
+    login(make_user())
+    response = client.get("/assets/products/images/flow.png")
+    assert response.status_code == 200
+    assert response.data == PNG
+    assert response.mimetype == "image/png"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Disposition"].startswith("inline")
+
+
+@pytest.mark.parametrize("path, mimetype", [
+    ("attachments/manual.pdf", "application/pdf"),
+    ("attachments/rates.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("images/diagram.svg", "image/svg+xml"),  # SVG can carry script: download only
+    ("notes.html", "text/html"),
+])
+def test_anything_but_an_image_is_a_download(client, login, make_user, make_course, path, mimetype):
+    course = make_course()
+    _asset(course, path, b"<svg onload=alert(1)>" if path.endswith("svg") else b"data", mimetype)
+    login(make_user())
+    response = client.get(f"/assets/products/{path}")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert path.rsplit("/", 1)[-1] in response.headers["Content-Disposition"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_unknown_assets_are_404(client, login, make_user, make_course):
+    course = make_course()
+    other = make_course("credit", "信贷", "credit")
+    _asset(other, "images/flow.png", PNG, "image/png")
+    login(make_user())
+    assert client.get("/assets/products/images/flow.png").status_code == 404  # another course's file
+    assert client.get("/assets/nope/images/flow.png").status_code == 404
+    assert client.get("/assets/products/../credit/images/flow.png").status_code == 404
+    course.retired = True
+    db.session.commit()
+    _asset(course, "images/a.png", PNG, "image/png")
+    assert client.get("/assets/products/images/a.png").status_code == 404  # retired course
