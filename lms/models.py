@@ -12,5 +12,6 @@ from lms.org.models import Branch, PositionRecord, User, UserRole  # noqa: F401
 # Home-page panels and demo hooks register themselves on import.
 import lms.content.demo  # noqa: E402,F401  (publishes the shipped curriculum)
 import lms.main.learner_panel  # noqa: E402,F401
+import lms.content.panels  # noqa: E402,F401
 import lms.org.panels  # noqa: E402,F401
 import lms.programmes.panels  # noqa: E402,F401

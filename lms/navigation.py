@@ -17,6 +17,8 @@ class NavItem:
 # Later domains append their entries here.
 NAV: list[NavItem] = [
     NavItem("main.home", _l("Home"), ()),
+    NavItem("content.courses", _l("Courses"), ()),
+    NavItem("content.console_home", _l("Content console"), ("trainer",)),
     NavItem("org.people", _l("People"), ("hr",)),
     NavItem("org.branches", _l("Branches"), ("hr",)),
     NavItem("audit.events", _l("Audit log"), ("hr",)),
