@@ -92,6 +92,8 @@ class _Item:
 
     def check_keys(self, qtype: str) -> None:
         allowed = PART_KEYS if self.part_of else COMMON_KEYS | TYPE_KEYS.get(qtype, set())
+        if not qtype:  # the type is wrong already: do not pile up key problems on top
+            allowed = allowed | {"answer", "tolerance", "unit"}
         for key, (_value, line) in self.keys.items():
             if key in allowed:
                 continue

@@ -200,8 +200,8 @@ bulletins:
 """,
 }
 
-# A single-question tweak used by several tests.
-DEP001_NEW_STEM = "个人通知存款的最低起存金额是（ ）。"
+# The stem of dep-001, as written in the bank (tests replace it).
+BANK_TEXT_DEP001 = "个人通知存款的最低起存金额是多少？"
 
 
 def write_folder(root: Path, files: dict | None = None) -> Path:
