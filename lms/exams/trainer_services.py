@@ -50,7 +50,7 @@ def parse_points(raw, maximum: float, field: str = "points") -> float:
     except ValueError:
         raise GradingError(field, _("Points must be a number.")) from None
     if not isfinite(value) or value < 0 or value > maximum:
-        raise GradingError(field, _("Points must be between 0 and %(max)s.", max=f"{maximum:g}"))
+        raise GradingError(field, _("Points must be between 0 and %(max)s.", max="%g" % maximum))
     return round(value, 2)
 
 
