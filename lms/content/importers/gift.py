@@ -37,7 +37,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
-from lms.content.importers import serialize
+from lms.content.importers import messages_locale, serialize
 from lms.content.schema import ParsedQuestion, Problem, Source
 
 # Escaped control characters travel as private-use characters until the text
@@ -481,7 +481,8 @@ class GiftReader:
 def read_gift(text: str, filename: str, id_prefix: str | None = None) -> GiftResult:
     """Questions, problems and notes of a GIFT file; ``id_prefix`` names the
     untitled questions (``<prefix>-001``; default: the file name)."""
-    return GiftReader(filename, id_prefix).read(text)
+    with messages_locale():
+        return GiftReader(filename, id_prefix).read(text)
 
 
 def parse_gift(text: str, filename: str, id_prefix: str | None = None) -> tuple[list[ParsedQuestion], list[Problem]]:

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
-from lms.content.importers import serialize
+from lms.content.importers import messages_locale, serialize
 from lms.content.importers.gift import Note
 from lms.content.schema import ParsedQuestion, Problem, Source
 
@@ -457,7 +457,8 @@ class XlsxReader:
 
 def read_xlsx(data: bytes, filename: str, id_prefix: str | None = None) -> XlsxResult:
     """Questions, problems (row and column each) and notes of a workbook."""
-    return XlsxReader(filename, id_prefix).read(data)
+    with messages_locale():
+        return XlsxReader(filename, id_prefix).read(data)
 
 
 def parse_xlsx(data: bytes, filename: str, id_prefix: str | None = None

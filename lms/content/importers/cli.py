@@ -1,0 +1,81 @@
+"""``flask content import-gift``, ``import-xlsx`` and ``export-xlsx``: the
+import page's use cases on the command line, added to the ``content`` group."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from lms.content.cli import content_cli
+from lms.content.importers import messages_locale, services
+
+
+def _actor(as_employee: str | None):
+    if not as_employee:
+        return None
+    from lms.org.models import user_by_employee_no
+
+    actor = user_by_employee_no(as_employee)
+    if actor is None or not actor.active:
+        raise click.UsageError(f"no active user with employee number {as_employee}")
+    if not actor.has_role("trainer"):
+        raise click.UsageError(f"{as_employee} is not a trainer or administrator")
+    return actor
+
+
+def _import(path: str, course: str, bank: str | None, as_employee: str | None) -> None:
+    file = Path(path)
+    actor = _actor(as_employee)
+    bank = bank or services.default_bank(file.name)
+    try:
+        result, notes = services.import_file(file.read_bytes(), file.name, course, bank, actor)
+    except services.ImportRefused as refused:
+        for problem in refused.problems:
+            click.echo(f"{problem.source.path}: {problem.message}", err=True)
+        click.echo(refused.message, err=True)
+        raise SystemExit(1) from None
+    with messages_locale():
+        for note in notes:
+            click.echo(f"{file.name}:{note.line}: {note.message}")
+    counts = result.kinds["question"].counts()
+    click.echo(f"Imported {file.name} into {services.bank_path(course, bank)}: "
+               f"{counts['added']} added, {counts['changed']} changed, {counts['retired']} retired, "
+               f"{counts['unchanged']} unchanged.")
+
+
+@content_cli.command("import-gift")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--course", required=True, help="Course id (as in its course.md).")
+@click.option("--bank", help="Bank name: questions/<bank>.md (default: from the file name).")
+@click.option("--as", "as_employee", metavar="EMPLOYEE_NO", help="Import as this trainer (default: the system).")
+def import_gift(file: str, course: str, bank: str | None, as_employee: str | None):
+    """Import a Moodle GIFT file as a bank of COURSE and publish it; any
+    problem (each with its line): nothing changes, exit 1."""
+    _import(file, course, bank, as_employee)
+
+
+@content_cli.command("import-xlsx")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--course", required=True, help="Course id (as in its course.md).")
+@click.option("--bank", help="Bank name: questions/<bank>.md (default: from the file name).")
+@click.option("--as", "as_employee", metavar="EMPLOYEE_NO", help="Import as this trainer (default: the system).")
+def import_xlsx(file: str, course: str, bank: str | None, as_employee: str | None):
+    """Import an Excel question bank (the template's columns) into COURSE and
+    publish it; any problem (each with row and column): nothing changes, exit 1."""
+    _import(file, course, bank, as_employee)
+
+
+@content_cli.command("export-xlsx")
+@click.option("--course", required=True, help="Course id.")
+@click.option("--bank", help="Only this bank of the course (its name or path).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .xlsx to write.")
+def export_xlsx(course: str, bank: str | None, output: str):
+    """Write the published questions of COURSE (current versions) in the
+    import template, so that they can be edited in Excel and imported again."""
+    questions = services.published_questions(course, bank)
+    if questions is None:
+        raise click.UsageError(f"no published course {course}")
+    from lms.content.importers.xlsx import export_xlsx as write
+
+    Path(output).write_bytes(write(questions))
+    click.echo(f"{len(questions)} questions of {course} written to {output}.")

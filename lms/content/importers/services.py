@@ -1,0 +1,330 @@
+"""Importing a GIFT or XLSX file into a course, and exporting banks to XLSX.
+
+An import is two steps, like a course upload: ``prepare`` reads the file,
+writes nothing and shows what would happen (the questions with their keys,
+or every problem with its line / row and column, and the publish plan);
+``confirm`` writes the bank file ``courses/<course>/questions/<bank>.md``
+into the content folder and publishes it through the editor's pipeline
+(parse → check → publish), refusing if the bank file changed in between.
+Nothing changes on any problem.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import secrets
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lms.content import editor
+from lms.content.importers import gift, messages_locale, serialize, xlsx
+from lms.content.importers.gift import Note
+from lms.content.schema import ParsedQuestion, Problem, Source
+
+BANK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
+STAGING_HOURS = 24
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+KINDS = {"gift": "GIFT", "xlsx": "Excel"}
+
+
+class ImportRefused(Exception):
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+
+
+@dataclass
+class ImportPreview:
+    filename: str
+    kind: str  # gift | xlsx
+    course_id: str
+    bank: str
+    path: str = ""  # courses/<folder>/questions/<bank>.md
+    questions: list[ParsedQuestion] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    replaces: bool = False  # the bank file exists and will be replaced
+    plan: object | None = None
+    shown: list = field(default_factory=list)  # (question, console.Shown)
+    token: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# --- reading a file ------------------------------------------------------------------
+
+def kind_of(filename: str) -> str | None:
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        return "xlsx"
+    if name.endswith((".gift", ".txt")):
+        return "gift"
+    return None
+
+
+def default_bank(filename: str) -> str:
+    """A bank name from the file name: its ASCII part, else "imported"."""
+    stem = Path(filename).name.split(".")[0]
+    ascii_part = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:80]
+    return ascii_part if BANK_NAME.match(ascii_part) else "imported"
+
+
+def _decode(data: bytes, filename: str) -> tuple[str | None, list[Problem]]:
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [Problem(Source(filename, line), _(
+            "Line %(line)s: the file is not UTF-8 text; save it as UTF-8 (Moodle's GIFT files are UTF-8)",
+            line=line))]
+
+
+def read_upload(data: bytes, filename: str, bank: str) -> tuple[list[ParsedQuestion], list[Problem], list[Note]]:
+    """The questions of an uploaded file, its problems and the notes on what
+    the import changed; ids of unnamed questions start with ``bank``."""
+    kind = kind_of(filename)
+    if kind == "xlsx":
+        result = xlsx.read_xlsx(data, filename, id_prefix=bank)
+        return result.questions, result.problems, result.notes
+    if kind == "gift":
+        text, problems = _decode(data, filename)
+        if text is None:
+            return [], problems, []
+        result = gift.read_gift(text, filename, id_prefix=bank)
+        notes = list(result.notes)
+        if not serialize.weights_supported():
+            for q in result.questions:
+                if q.data.get("weights"):
+                    notes.append(Note(q.source.line, _(
+                        "%(id)s: the bank format has no partial-credit weights; the right answers are kept and "
+                        "the exam's partial-credit setting applies.", id=q.id)))
+                    del q.data["weights"]
+        if not result.questions and not result.problems:
+            result.problems.append(Problem(Source(filename), _("The file holds no questions.")))
+        return result.questions, result.problems, notes
+    return [], [Problem(Source(filename), _("Upload a Moodle GIFT file (.txt, .gift) or an Excel workbook (.xlsx)."))], []
+
+
+def bank_text(questions: list[ParsedQuestion], filename: str) -> str:
+    return serialize.bank_markdown(questions, header=f"Imported from {Path(filename).name}. Edit this file, or "
+                                                     f"import a new version of the file to replace it.")
+
+
+# --- the content folder --------------------------------------------------------------
+
+def courses() -> list[tuple[str, str]]:
+    """(course id, title) of every course folder, for choosing where to import."""
+    from lms.content.parser import parse_course
+
+    root = editor.content_root()
+    out = []
+    for course_id, folder in sorted(editor.course_folders(root).items()):
+        title = course_id
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            parsed, _problems = parse_course((root / folder / "course.md").read_text(encoding="utf-8"),
+                                             f"{folder}/course.md")
+            if parsed is not None:
+                title = parsed.title
+        out.append((course_id, title))
+    return out
+
+
+def bank_path(course_id: str, bank: str) -> str | None:
+    folder = editor.course_folders().get(course_id)
+    if folder is None or not BANK_NAME.match(bank or ""):
+        return None
+    return f"{folder}/questions/{bank}.md"
+
+
+def _map_to_import(problems: list[Problem], path: str, text: str, questions: list[ParsedQuestion]) -> list[Problem]:
+    """Problems the content checks found in the generated bank file, told in
+    terms of the uploaded file (the question's line, or row)."""
+    headings = sorted(serialize.question_lines(text).items())
+    by_id = {q.id: q for q in questions}
+    out = []
+    for p in problems:
+        if p.source.path != path:
+            out.append(p)
+            continue
+        qid = next((ident for line, ident in reversed(headings) if line <= (p.source.line or 0)), None)
+        q = by_id.get(qid or "")
+        if q is None:
+            out.append(p)
+            continue
+        out.append(Problem(q.source, _("Question %(id)s (line or row %(line)s): %(message)s",
+                                       id=q.id, line=q.source.line, message=p.message)))
+    return out
+
+
+# --- staging between preview and confirm ------------------------------------------------
+
+def _staging_root() -> Path:
+    path = Path(current_app.instance_path) / "content-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _sweep() -> None:
+    cutoff = time.time() - STAGING_HOURS * 3600
+    for path in _staging_root().iterdir():
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _stage(data: bytes, meta: dict) -> str:
+    _sweep()
+    token = secrets.token_urlsafe(24)
+    folder = _staging_root() / token
+    folder.mkdir()
+    (folder / "upload").write_bytes(data)
+    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    return token
+
+
+def _load(token: str, actor) -> tuple[bytes, dict] | None:
+    if not TOKEN.match(token or ""):
+        return None
+    folder = _staging_root() / token
+    with contextlib.suppress(OSError, ValueError):
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("actor_id") == actor.id:
+            return (folder / "upload").read_bytes(), meta
+    return None
+
+
+def discard(token: str) -> None:
+    if TOKEN.match(token or ""):
+        shutil.rmtree(_staging_root() / token, ignore_errors=True)
+
+
+# --- the use cases ---------------------------------------------------------------------
+
+def prepare(data: bytes, filename: str, course_id: str, bank: str, actor) -> ImportPreview:
+    """Read the file and show what importing it would do; nothing changes."""
+    from lms.content.publish import plan as plan_of
+
+    kind = kind_of(filename) or ""
+    preview = ImportPreview(filename=filename, kind=kind, course_id=course_id, bank=bank)
+    path = bank_path(course_id, bank)
+    if path is None:
+        preview.problems = [Problem(Source(filename), _("Choose a course of the content folder and a bank name of "
+                                                        "lower-case letters, digits and -."))]
+        return preview
+    preview.path = path
+    preview.questions, preview.problems, preview.notes = read_upload(data, filename, bank)
+    if preview.problems:
+        return preview
+    text = bank_text(preview.questions, filename)
+    root = editor.content_root()
+    preview.replaces = (root / path).is_file()
+    with editor.staged(path, text) as stage:
+        from lms.content.parser import parse_folder
+
+        bundle = parse_folder(stage, Path(path).parent.parent)
+        problems = editor.check_bundle(bundle)
+        if not problems:
+            preview.plan = plan_of(bundle)
+    if problems:
+        preview.problems = _map_to_import(problems, path, text, preview.questions)
+        return preview
+    preview.shown, _problems = editor.preview(path, text)
+    preview.token = _stage(data, {"actor_id": actor.id, "filename": filename, "course_id": course_id, "bank": bank,
+                                  "path": path, "base_hash": editor.file_hash(root / path)})
+    return preview
+
+
+def confirm(token: str, actor):
+    """Write the staged import as its bank file and publish it; returns the
+    engine's Plan. Raises ``ImportRefused`` (nothing changed) when the
+    staging expired, the file has problems now, or the bank file changed since
+    the preview."""
+    from lms.audit.services import record
+    from lms.extensions import db
+
+    staged = _load(token, actor)
+    if staged is None:
+        raise ImportRefused(_("This import has expired or was already published. Upload the file again."))
+    data, meta = staged
+    if bank_path(meta["course_id"], meta["bank"]) != meta["path"]:
+        raise ImportRefused(_("The course has moved in the content folder since the preview. Upload the file again."))
+    questions, problems, _notes = read_upload(data, meta["filename"], meta["bank"])
+    if problems:
+        raise ImportRefused(_("Nothing was published: fix the problems first."), problems)
+    text = bank_text(questions, meta["filename"])
+    try:
+        result = editor.publish_edit(meta["path"], text, meta["base_hash"], actor)
+    except editor.EditRefused as exc:
+        raise ImportRefused(exc.message, _map_to_import(exc.problems, meta["path"], text, questions)) from exc
+    record("content.imported", actor=actor, object_type="bank", object_id=meta["path"],
+           file=meta["filename"], course=meta["course_id"], questions=len(questions),
+           release=getattr(result, "release_id", None))
+    db.session.commit()
+    discard(token)
+    return result
+
+
+def import_file(data: bytes, filename: str, course_id: str, bank: str, actor):
+    """Both steps at once (the command line): returns (plan, notes); raises
+    ``ImportRefused`` with every problem."""
+    with messages_locale():
+        path = bank_path(course_id, bank)
+        if path is None:
+            raise ImportRefused(_("No course %(course)s in the content folder, or the bank name is not lower-case "
+                                  "letters, digits and -.", course=course_id))
+        questions, problems, notes = read_upload(data, filename, bank)
+        if problems:
+            raise ImportRefused(_("Nothing was imported."), problems)
+        text = bank_text(questions, filename)
+        real = editor.content_root() / path
+        try:
+            result = editor.publish_edit(path, text, editor.file_hash(real), actor)
+        except editor.EditRefused as exc:
+            raise ImportRefused(exc.message, _map_to_import(exc.problems, path, text, questions)) from exc
+    from lms.audit.services import record
+    from lms.extensions import db
+
+    record("content.imported", actor=actor, object_type="bank", object_id=path, file=filename, course=course_id,
+           questions=len(questions), release=getattr(result, "release_id", None))
+    db.session.commit()
+    return result, notes
+
+
+# --- export ---------------------------------------------------------------------------
+
+def published_questions(course_id: str, bank: str | None = None) -> list[ParsedQuestion] | None:
+    """The current versions of a course's live questions (or of one of its
+    banks), in bank and id order; None if there is no such course."""
+    from lms.content.models import Course, Question
+    from lms.extensions import db
+
+    course = db.session.scalar(select(Course).where(Course.slug == course_id))
+    if course is None:
+        return None
+    stmt = select(Question).where(Question.course_id == course.id, Question.retired.is_(False))
+    if bank:
+        stmt = stmt.where((Question.bank == bank) | Question.bank.endswith(f"/questions/{bank}.md"))
+    out = []
+    for q in db.session.scalars(stmt.order_by(Question.bank, Question.slug)):
+        v = q.current_version
+        if v is None:
+            continue
+        out.append(ParsedQuestion(id=q.slug, type=v.type, stem_md=v.stem_md, points=v.points,
+                                  difficulty=v.difficulty, tags=v.tags, explanation_md=v.explanation_md,
+                                  data=v.data, source=Source(q.bank), course_id=course_id, bank=q.bank))
+    return out
+
+
+def export_course(course_id: str, bank: str | None = None) -> bytes | None:
+    questions = published_questions(course_id, bank)
+    return None if questions is None else xlsx.export_xlsx(questions)

@@ -1,0 +1,108 @@
+"""The question import page of the trainer console: upload a GIFT or Excel
+file for a course → preview (questions with keys, or every problem) →
+confirm → published. Downloads: the template, the examples, a course's bank
+as Excel."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms.content.importers import services, xlsx
+from lms.content.importers.examples import example_questions
+from lms.content.importers.forms import ConfirmImportForm, ImportForm
+from lms.web import render_page_or_partial, roles_required
+
+bp = Blueprint("content_import", __name__, url_prefix="/console/import")
+
+ROLES = ("trainer",)  # admin passes every role check
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXAMPLE_GIFT = Path(__file__).resolve().parents[3] / "examples" / "rm-banking.gift.txt"
+
+
+def _form() -> ImportForm:
+    form = ImportForm()
+    form.course.choices = [(cid, f"{title} ({cid})") for cid, title in services.courses()]
+    return form
+
+
+def _page(form: ImportForm, preview=None, refused=None):
+    return render_page_or_partial(
+        "content/import/page.html", "content/import/_result.html", form=form, preview=preview, refused=refused,
+        confirm_form=ConfirmImportForm(token=preview.token if preview else ""), courses=services.courses(),
+        kinds=services.KINDS)
+
+
+@bp.get("/")
+@roles_required(*ROLES)
+def page():
+    form = _form()
+    if request.args.get("course"):
+        form.course.data = request.args["course"]
+    return _page(form)
+
+
+@bp.post("/")
+@roles_required(*ROLES)
+def preview():
+    form = _form()
+    if not form.validate_on_submit():
+        return _page(form)
+    upload = form.upload.data
+    filename = Path(upload.filename or "").name or "upload"
+    bank = form.bank.data or services.default_bank(filename)
+    result = services.prepare(upload.read(), filename, form.course.data, bank, current_user)
+    form.bank.data = bank
+    return _page(form, preview=result)
+
+
+@bp.post("/confirm")
+@roles_required(*ROLES)
+def confirm():
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        result = services.confirm(form.token.data, current_user)
+    except services.ImportRefused as refused:
+        return _page(_form(), refused=refused)
+    counts = result.kinds["question"].counts()
+    flash(_("Imported and published: %(added)d questions added, %(changed)d changed, %(retired)d retired, "
+            "%(unchanged)d unchanged.", **counts), "success")
+    return redirect(url_for("content_import.page"))
+
+
+@bp.get("/template.xlsx")
+@roles_required(*ROLES)
+def template():
+    return _xlsx(xlsx.template_xlsx(), "题库导入模板.xlsx")
+
+
+@bp.get("/example.xlsx")
+@roles_required(*ROLES)
+def example_xlsx():
+    return _xlsx(xlsx.export_xlsx(example_questions()), "题库示例.xlsx")
+
+
+@bp.get("/example.gift.txt")
+@roles_required(*ROLES)
+def example_gift():
+    return send_file(EXAMPLE_GIFT, mimetype="text/plain; charset=utf-8", as_attachment=True,
+                     download_name="rm-banking.gift.txt")
+
+
+@bp.get("/export/<course>.xlsx")
+@roles_required(*ROLES)
+def export(course):
+    data = services.export_course(course, request.args.get("bank") or None)
+    if data is None:
+        abort(404)
+    return _xlsx(data, f"{course}-questions.xlsx")
+
+
+def _xlsx(data: bytes, name: str):
+    import io
+
+    return send_file(io.BytesIO(data), mimetype=XLSX_MIME, as_attachment=True, download_name=name)
