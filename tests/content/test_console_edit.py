@@ -1,0 +1,193 @@
+"""Editing a content file in the browser: open → live preview (sanitised,
+with the CLI's checks and line numbers) → review (what publishing changes,
+with diffs) → publish (the file is written, the course published, audited).
+The content folder stays the source of truth; stale edits are refused."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from lms.audit.models import AuditEvent
+from lms.content.editor import normalise, text_hash
+from lms.content.models import ContentRelease, Lesson, Question
+from lms.extensions import db
+from tests.content.console_samples import BANK_MD, DEPOSITS_MD, content_dir, trainer  # noqa: F401
+
+LESSON = "courses/products/lessons/01-deposits.md"
+BANK = "courses/products/questions/deposits.md"
+HX = {"HX-Request": "true"}
+
+
+def _form(root, path, text, *, base=None, reviewed=True):
+    on_disk = root / path
+    data = {"path": path, "text": text,
+            "base_hash": base if base is not None else (text_hash(on_disk.read_bytes()) if on_disk.exists() else "")}
+    if reviewed:
+        data["reviewed_hash"] = text_hash(normalise(text))
+    return data
+
+
+def _releases():
+    return db.session.scalar(select(func.count()).select_from(ContentRelease))
+
+
+def test_editor_opens_the_file_with_its_hash_and_live_preview(client, content_dir, trainer):
+    page = client.get(f"/console/edit?path={LESSON}").text
+    assert "## 定期存款" in page  # the markdown in the textarea
+    assert f'value="{text_hash((content_dir / LESSON).read_bytes())}"' in page
+    assert 'hx-post="/console/preview"' in page and 'hx-trigger="input changed delay:500ms"' in page
+    assert "<h2>定期存款</h2>" in page  # the rendering, also without JavaScript
+    assert 'src="/assets/products/images/flow.png"' in page  # relative image → asset URL
+
+
+def test_only_lessons_and_banks_of_the_content_folder_open(client, content_dir, trainer):
+    for path in ("courses/products/../../../etc/passwd", "courses/products/course.md", "exams/week-01.yaml",
+                 "/etc/passwd", "courses/products/lessons/99-none.md", "courses/nope/lessons/01-a.md"):
+        assert client.get("/console/edit", query_string={"path": path}).status_code == 404, path
+
+
+def test_preview_is_a_sanitised_fragment_and_keeps_nothing(client, content_dir, trainer):
+    before = (content_dir / LESSON).read_text(encoding="utf-8")
+    hostile = before + ('\n<script>alert(1)</script>\n<img src="x" onerror="alert(2)">\n'
+                        '<a href="/logout" hx-post="/logout" hx-trigger="load">x</a>\n[y](javascript:alert(3))\n')
+    response = client.post("/console/preview", data=_form(content_dir, LESSON, hostile), headers=HX)
+    assert response.status_code == 200
+    html = response.text
+    assert html.lstrip().startswith('<div id="edit-preview"') and "<html" not in html
+    assert "<h2>定期存款</h2>" in html
+    for bad in ("<script", "alert(1)", "onerror", "hx-post", "hx-trigger", "javascript:"):
+        assert bad not in html, bad
+    assert (content_dir / LESSON).read_text(encoding="utf-8") == before  # nothing written
+    assert _releases() == 1
+
+
+def test_preview_reports_the_cli_checks_with_line_numbers(client, content_dir, trainer):
+    text = DEPOSITS_MD.replace("minutes: 20", "minutes: many") + "\n![缺图](images/missing.png)\n"
+    html = client.post("/console/preview", data=_form(content_dir, LESSON, text), headers=HX).text
+    assert f"{LESSON}:3" in html  # minutes
+    assert re.search(rf"{re.escape(LESSON)}:\d+:\d+</code> broken link", html)
+
+
+def test_bank_preview_shows_each_question_with_its_key(client, content_dir, trainer):
+    text = BANK_MD.replace("- [ ] 10 万元", "- [ ] **10** 万元<script>x()</script>")
+    html = client.post("/console/preview", data=_form(content_dir, BANK, text), headers=HX).text
+    assert "dep-001" in html and "dep-002" in html
+    assert re.search(r'<li class="correct"><strong>B\.</strong> 5 万元', html)
+    assert "<strong>10</strong> 万元" in html and "<script" not in html
+    assert "<code>true</code>" in html  # the true/false key
+    assert "个人通知存款最低起存金额为 5 万元" in html  # explanation
+    broken = BANK_MD.replace("- [ ] 1 万元", "- [x] 1 万元")  # two keys for a single choice
+    html = client.post("/console/preview", data=_form(content_dir, BANK, broken), headers=HX).text
+    problems = re.findall(rf"<li><code>{re.escape(BANK)}:(\d+)[:\d]*</code> ([^<]*)</li>", html)
+    assert [line for line, _message in problems] == ["9"], html  # the line of the options
+
+
+def test_review_publish_end_to_end(client, content_dir, trainer):
+    text = DEPOSITS_MD.replace("minutes: 20", "minutes: 25").replace("50 元起存", "50 元起存，不设上限")
+    data = _form(content_dir, LESSON, text)
+    review = client.post("/console/review", data=data)
+    assert review.status_code == 200
+    page = review.text
+    assert "products/deposits" in page  # the changed lesson
+    assert 'class="diff-del">-minutes: 20' in page and 'class="diff-add">+minutes: 25' in page
+    assert 'formaction="/console/publish"' in page
+    assert f'name="reviewed_hash" value="{data["reviewed_hash"]}"' in page
+    # reviewing changes nothing
+    assert "minutes: 20" in (content_dir / LESSON).read_text(encoding="utf-8")
+    assert db.session.scalar(select(Lesson.minutes).where(Lesson.slug == "deposits")) == 20
+
+    response = client.post("/console/publish", data=data)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/console/courses/products")
+    assert (content_dir / LESSON).read_text(encoding="utf-8") == text
+    lesson = db.session.scalar(select(Lesson).where(Lesson.slug == "deposits"))
+    assert lesson.minutes == 25 and "不设上限" in lesson.body_html
+    release = db.session.scalar(select(ContentRelease).order_by(ContentRelease.id.desc()))
+    assert release.actor_id == trainer.id and release.source == f"web:{LESSON}"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "content.published")
+                              .order_by(AuditEvent.seq.desc()))
+    assert event.actor_id == trainer.id
+
+
+def test_publishing_a_bank_versions_changed_questions_and_retires_removed_ones(client, content_dir, trainer):
+    text = BANK_MD.split("## dep-002")[0].replace("个人通知存款的最低起存金额", "个人通知存款的起存金额")
+    review = client.post("/console/review", data=_form(content_dir, BANK, text)).text
+    assert "dep-001" in review and "dep-002" in review
+    assert client.post("/console/publish", data=_form(content_dir, BANK, text)).status_code == 302
+    dep1 = db.session.scalar(select(Question).where(Question.slug == "dep-001"))
+    dep2 = db.session.scalar(select(Question).where(Question.slug == "dep-002"))
+    assert [v.version for v in dep1.versions] == [1, 2] and dep1.current_version.version == 2
+    assert dep2.retired
+
+
+def test_a_stale_edit_is_refused(client, content_dir, trainer):
+    opened = _form(content_dir, LESSON, DEPOSITS_MD.replace("minutes: 20", "minutes: 30"))
+    theirs = DEPOSITS_MD.replace("minutes: 20", "minutes: 40")
+    (content_dir / LESSON).write_text(theirs, encoding="utf-8")  # someone else saved meanwhile
+    response = client.post("/console/publish", data=opened)
+    assert response.status_code == 409
+    assert "courses/products/lessons/01-deposits.md" in response.text and 'id="edit-refusal"' in response.text
+    assert "minutes: 30" in response.text  # the trainer's text is kept to copy
+    assert (content_dir / LESSON).read_text(encoding="utf-8") == theirs
+    assert db.session.scalar(select(Lesson.minutes).where(Lesson.slug == "deposits")) == 20
+    assert _releases() == 1
+    # the review step warns too, and offers no publish button
+    review = client.post("/console/review", data=opened)
+    assert review.status_code == 409 and 'formaction="/console/publish"' not in review.text
+
+
+def test_text_changed_after_review_is_not_published(client, content_dir, trainer):
+    data = _form(content_dir, LESSON, DEPOSITS_MD.replace("minutes: 20", "minutes: 25"))
+    data["text"] = DEPOSITS_MD.replace("minutes: 20", "minutes: 99")
+    assert client.post("/console/publish", data=data).status_code == 409
+    assert "minutes: 20" in (content_dir / LESSON).read_text(encoding="utf-8")
+    assert _releases() == 1
+
+
+def test_publishing_with_problems_changes_nothing(client, content_dir, trainer):
+    text = "---\ntitle: [unclosed\n---\n正文\n"
+    response = client.post("/console/publish", data=_form(content_dir, LESSON, text))
+    assert response.status_code == 422
+    assert f"{LESSON}:" in response.text
+    assert (content_dir / LESSON).read_text(encoding="utf-8") == DEPOSITS_MD
+    assert _releases() == 1
+
+
+def test_new_lesson_and_new_bank(client, content_dir, trainer):
+    page = client.get("/console/courses/products/new", query_string={"kind": "lesson", "name": "03-cards"}).text
+    path = "courses/products/lessons/03-cards.md"
+    assert path in page and "title: cards" in page
+    text = "---\ntitle: 银行卡业务\nminutes: 10\n---\n## 借记卡\n\n一类户、二类户。\n"
+    assert client.post("/console/publish", data=_form(content_dir, path, text)).status_code == 302
+    assert (content_dir / path).read_text(encoding="utf-8") == text
+    lesson = db.session.scalar(select(Lesson).where(Lesson.slug == "cards"))
+    assert lesson.title == "银行卡业务" and lesson.position == 3
+
+    page = client.get("/console/courses/products/new", query_string={"kind": "bank", "name": "cards"}).text
+    assert "courses/products/questions/cards.md" in page and "type: single" in page
+    bank = "## card-001\ntype: truefalse\nanswer: false\n\n二类户可以无限额转账。\n\n解析：二类户有限额。\n"
+    assert client.post("/console/publish", data=_form(content_dir, "courses/products/questions/cards.md",
+                                                      bank)).status_code == 302
+    assert db.session.scalar(select(Question).where(Question.slug == "card-001")).bank.endswith("cards.md")
+
+
+def test_a_new_file_someone_else_created_meanwhile_is_refused(client, content_dir, trainer):
+    path = "courses/products/lessons/03-cards.md"
+    client.get("/console/courses/products/new", query_string={"kind": "lesson", "name": "03-cards"})
+    (content_dir / path).write_text("---\ntitle: 他人的课\n---\n正文\n", encoding="utf-8")
+    data = _form(content_dir, path, "---\ntitle: 我的课\n---\n正文\n", base="")
+    assert client.post("/console/publish", data=data).status_code == 409
+    assert "他人的课" in (content_dir / path).read_text(encoding="utf-8")
+
+
+def test_bad_new_file_names_are_refused(client, content_dir, trainer):
+    for name in ("../x", "Big", "a/b", ""):
+        response = client.get("/console/courses/products/new", query_string={"kind": "lesson", "name": name})
+        assert response.status_code == 302, name
+    assert not list((content_dir / "courses/products/lessons").glob("*x*"))
+
+
+def test_edit_endpoints_need_csrf(client, content_dir, trainer):
+    data = _form(content_dir, LESSON, DEPOSITS_MD)
+    assert client.post("/console/preview", data=data, headers=HX, csrf=False).status_code == 400
+    assert client.post("/console/publish", data=data, csrf=False).status_code == 400
