@@ -1,0 +1,160 @@
+"""Uploading a zipped course folder: unpacked safely, parsed and checked,
+the changes shown; only on confirmation copied into the content folder and
+published. Any problem is listed with file:line and nothing changes."""
+from __future__ import annotations
+
+import io
+import re
+import stat
+import zipfile
+from pathlib import Path
+
+import pytest
+from flask import current_app
+from sqlalchemy import func, select
+
+from lms.content.models import ContentRelease, Course, Lesson
+from lms.extensions import db
+from tests.content.console_samples import (  # noqa: F401  (fixtures)
+    BANK_MD, COURSE_MD, DEPOSITS_MD, PNG, content_dir, trainer,
+)
+
+
+def _zip(files: dict[str, bytes | str], *, links=()) -> io.BytesIO:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+        for name, target in links:
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (stat.S_IFLNK | 0o777) << 16
+            zf.writestr(info, target)
+    buffer.seek(0)
+    return buffer
+
+
+def _course_files(prefix="products/", **changes) -> dict[str, str | bytes]:
+    files = {
+        f"{prefix}course.md": COURSE_MD,
+        f"{prefix}lessons/01-deposits.md": DEPOSITS_MD.replace("minutes: 20", "minutes: 35"),
+        f"{prefix}questions/deposits.md": BANK_MD,
+        f"{prefix}images/flow.png": PNG,
+    }
+    files.update(changes)
+    return {k: v for k, v in files.items() if v is not None}
+
+
+def _upload(client, buffer, name="products.zip"):
+    return client.post("/console/upload", data={"archive": (buffer, name)}, content_type="multipart/form-data")
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _releases():
+    return db.session.scalar(select(func.count()).select_from(ContentRelease))
+
+
+def _staged_uploads() -> list[Path]:
+    folder = Path(current_app.instance_path) / "content-uploads"
+    return [p for p in folder.iterdir()] if folder.is_dir() else []
+
+
+@pytest.fixture(autouse=True)
+def _own_instance_dir(app, tmp_path):
+    """Staged uploads go under the instance folder: a fresh one per test."""
+    app.instance_path = str(tmp_path / "instance")
+
+
+def test_a_good_upload_is_reviewed_then_published(client, content_dir, trainer):
+    before = _snapshot(content_dir)
+    # the loans lesson is gone from the upload: it will be retired
+    response = _upload(client, _zip(_course_files()))
+    assert response.status_code == 200
+    page = response.text
+    assert "products/deposits" in page and 'class="diff-add">+minutes: 35' in page
+    assert "products/loans" in page  # retired
+    assert "courses/products" in page
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page).group(1)
+    assert _snapshot(content_dir) == before and _releases() == 1  # nothing changed yet
+
+    response = client.post("/console/upload/confirm", data={"token": token})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/console/courses/products")
+    assert "minutes: 35" in (content_dir / "courses/products/lessons/01-deposits.md").read_text(encoding="utf-8")
+    assert not (content_dir / "courses/products/lessons/02-loans.md").exists()
+    assert db.session.scalar(select(Lesson.minutes).where(Lesson.slug == "deposits")) == 35
+    assert db.session.scalar(select(Lesson.retired).where(Lesson.slug == "loans")) is True
+    release = db.session.scalar(select(ContentRelease).order_by(ContentRelease.id.desc()))
+    assert release.source == "upload:products.zip" and release.actor_id == trainer.id
+    assert _staged_uploads() == []
+    # the token is spent
+    assert client.post("/console/upload/confirm", data={"token": token}).status_code == 409
+
+
+def test_a_new_course_with_course_md_at_the_top(client, content_dir, trainer):
+    course_md = COURSE_MD.replace("id: products", "id: credit-basics").replace("对公与对私产品", "信贷基础")
+    bank = BANK_MD.replace("dep-00", "crd-00")
+    response = _upload(client, _zip(_course_files(prefix="", **{"course.md": course_md,
+                                                                  "questions/deposits.md": bank})))
+    assert response.status_code == 200
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', response.text).group(1)
+    assert client.post("/console/upload/confirm", data={"token": token}).status_code == 302
+    assert (content_dir / "courses/credit-basics/course.md").is_file()
+    assert (content_dir / "courses/products/lessons/02-loans.md").is_file()  # the other course untouched
+    assert db.session.scalar(select(Course.title).where(Course.slug == "credit-basics")) == "信贷基础"
+
+
+@pytest.mark.parametrize("files, links, expected", [
+    ({"../evil.md": "x"}, (), "../evil.md"),
+    ({"products/../../evil.md": "x"}, (), "products/../../evil.md"),
+    ({"/etc/cron.d/evil.md": "x"}, (), "/etc/cron.d/evil.md"),
+    ({}, (("products/lessons/02-link.md", "/etc/passwd"),), "products/lessons/02-link.md"),
+    ({"products/run.sh": "rm -rf /"}, (), "products/run.sh"),
+    ({"products/lessons/page.html": "<script>"}, (), "products/lessons/page.html"),
+])
+def test_hostile_archives_are_refused_and_change_nothing(client, content_dir, trainer, files, links, expected):
+    before = _snapshot(content_dir)
+    response = _upload(client, _zip({**_course_files(), **files}, links=links))
+    assert response.status_code == 422
+    assert f"<code>{expected}</code>" in response.text
+    assert 'name="token"' not in response.text  # nothing to confirm
+    assert _snapshot(content_dir) == before and _releases() == 1
+    assert _staged_uploads() == []
+    assert not (content_dir.parent / "evil.md").exists()
+
+
+def test_too_many_files_or_too_large_are_refused(client, content_dir, trainer):
+    many = {f"products/images/{i}.png": PNG for i in range(2001)}
+    response = _upload(client, _zip(_course_files(**many)))
+    assert response.status_code == 422 and "2005" in response.text  # 2001 images + 4 course files
+    big = {"products/attachments/big.pdf": b"\0" * (21 * 1024 * 1024)}  # compresses to almost nothing
+    response = _upload(client, _zip(_course_files(**big)))
+    assert response.status_code == 422 and "MB" in response.text
+    assert _releases() == 1 and _staged_uploads() == []
+
+
+def test_a_broken_file_is_reported_with_file_and_line(client, content_dir, trainer):
+    before = _snapshot(content_dir)
+    broken_bank = BANK_MD.replace("- [ ] 1 万元", "- [x] 1 万元")
+    response = _upload(client, _zip(_course_files(**{"products/questions/deposits.md": broken_bank})))
+    assert response.status_code == 422
+    assert "<code>questions/deposits.md:9</code>" in response.text
+    assert _snapshot(content_dir) == before and _releases() == 1
+
+
+def test_not_a_zip_or_no_course_md(client, content_dir, trainer):
+    response = _upload(client, io.BytesIO(b"this is not a zip"), name="course.zip")
+    assert response.status_code == 422
+    response = _upload(client, _zip({"a/lessons/01-x.md": DEPOSITS_MD, "b/course.md": COURSE_MD}))
+    assert response.status_code == 422 and "course.md" in response.text
+    assert _releases() == 1
+
+
+def test_another_trainers_upload_cannot_be_confirmed(client, content_dir, trainer, make_user, login):
+    response = _upload(client, _zip(_course_files()))
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', response.text).group(1)
+    login(make_user(("trainer",), employee_no="trainer-2"))
+    assert client.post("/console/upload/confirm", data={"token": token}).status_code == 409
+    assert "minutes: 20" in (content_dir / "courses/products/lessons/01-deposits.md").read_text(encoding="utf-8")
+    assert client.post("/console/upload/confirm", data={"token": "../../etc"}).status_code == 400
