@@ -145,15 +145,16 @@ def _fmt(at: datetime) -> str:
 # --- drawing ---------------------------------------------------------------
 
 def _history(user, exam) -> tuple[set[int], set[str]]:
-    """Questions the learner has seen (in any attempt) and the knowledge points
-    (tags) they got wrong in this exam before."""
+    """Questions the learner has seen and the knowledge points (tags) they got
+    wrong, in any attempt of any exam: a retake of a weekly exam also picks up
+    what went wrong in last week's."""
     seen = set(db.session.scalars(
         select(QuestionVersion.question_id).join(AttemptItem, AttemptItem.question_version_id == QuestionVersion.id)
         .join(Attempt, Attempt.id == AttemptItem.attempt_id).where(Attempt.user_id == user.id)))
     missed = set(db.session.scalars(
         select(QuestionTag.tag).join(AttemptItem, AttemptItem.question_version_id == QuestionTag.version_id)
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-        .where(Attempt.user_id == user.id, Attempt.exam_id == exam.id, AttemptItem.correct.is_(False))))
+        .where(Attempt.user_id == user.id, AttemptItem.correct.is_(False))))
     return seen, missed
 
 
