@@ -82,7 +82,7 @@ def _render_person(user: User, **forms):
     forms.setdefault("position_form", PositionForm())
     forms.setdefault("reason_form", ReasonForm())
     return render_template("org/person.html", person=user, events=services.person_events(user),
-                           may_manage=services.may_manage(_actor(), user), action_form=EmptyForm(), **forms)
+                           may_manage=services.may_manage(_actor(), user), **forms)
 
 
 @bp.get("/people/<int:user_id>")
@@ -259,7 +259,7 @@ def reset_password(user_id: int):
 
 def _render_branches(form=None, rename_errors=None, status=200):
     return render_template("org/branches.html", roots=services.branch_tree(), form=form or BranchForm(),
-                           headcount=services.headcount_by_branch(), rename_form=RenameBranchForm(),
+                           headcount=services.headcount_by_branch(),
                            rename_errors=rename_errors or {}), status
 
 
