@@ -53,3 +53,57 @@ def test_take_an_exam_from_start_to_result(client, clock, learner, every_type_ex
     assert attempt.state == "finalised" and attempt.percent == 100.0 and attempt.passed
     result = client.get(f"/attempts/{attempt.id}/result")
     assert "100%" in result.text and "解析机密XJ-single" in result.text and "98765.4321" in result.text
+
+
+def test_another_learners_attempt_is_404(client, clock, learner, make_user, every_type_exam):
+    exam = every_type_exam()
+    attempt = services.start_attempt(learner, exam)
+    item = attempt.items[0]
+    sign_in(client, make_user(("learner",)))
+    assert client.get(f"/attempts/{attempt.id}").status_code == 404
+    assert client.post(f"/attempts/{attempt.id}/items/{item.id}", data={f"a-{item.id}": "A"}, headers=HX).status_code == 404
+    assert client.post(f"/attempts/{attempt.id}/submit").status_code == 404
+    db.session.refresh(attempt)
+    assert attempt.state == "open" and item.answer is None
+
+
+def test_without_javascript_the_whole_form_is_saved(client, clock, learner, every_type_exam):
+    exam = every_type_exam(layout="one_page")
+    attempt = _start_as(client, learner, exam)
+    form = {"shown": ",".join(str(i.id) for i in attempt.items), "go": "review"}
+    for item in attempt.items:
+        form.update(RIGHT_FORM[item.question_version.type](f"a-{item.id}"))
+    essay = item_of(attempt, "essay")
+    form[f"flag-{essay.id}"] = "1"
+    response = client.post(f"/attempts/{attempt.id}/save", data=form)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/attempts/{attempt.id}/review")
+    attempt = db.session.get(Attempt, attempt.id, populate_existing=True)
+    answers = {i.question_version.type: i.answer for i in attempt.items}
+    assert answers["multiple"] == ["A", "D"] and answers["truefalse"] is True
+    assert answers["fill"] == ["填空机密甲", "填空机密乙"] and answers["case"] == {"a": "A", "b": "4321.987"}
+    assert item_of(attempt, "essay").flagged
+    # Clearing a checkbox group in the plain form clears the stored answer.
+    multiple = item_of(attempt, "multiple")
+    client.post(f"/attempts/{attempt.id}/save", data={"shown": str(multiple.id)})
+    db.session.refresh(multiple)
+    assert multiple.answer is None
+
+
+def test_per_question_layout_moves_with_prev_next(client, clock, learner, every_type_exam):
+    exam = every_type_exam(layout="per_question")
+    attempt = _start_as(client, learner, exam)
+    first, second = attempt.items[0], attempt.items[1]
+    page = client.get(f"/attempts/{attempt.id}").text
+    assert f'name="shown" value="{first.id}"' in page and 'name="go" value="2"' in page
+    data = {"shown": str(first.id), "go": "2", **RIGHT_FORM[first.question_version.type](f"a-{first.id}")}
+    response = client.post(f"/attempts/{attempt.id}/save", data=data)
+    assert response.headers["Location"].endswith(f"/attempts/{attempt.id}?q=2")
+    page = client.get(f"/attempts/{attempt.id}?q=2").text
+    assert f'name="shown" value="{second.id}"' in page and 'name="go" value="1"' in page
+    db.session.refresh(first)
+    assert first.answer is not None
+
+
+def _start_as(client, user, exam):
+    sign_in(client, user)
+    return _start(client, exam)
