@@ -4,6 +4,7 @@ signed-in users, with headers that keep the browser from running them."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
@@ -90,7 +91,7 @@ def test_mark_as_read_records_completion_once(client, login, make_user, products
     view = db.session.get(LessonView, (user.id, deposits.id))
     first = view.completed_at
     assert first == clock.now()
-    clock.advance(minutes=30)
+    clock.advance(timedelta(minutes=30))
     fragment = client.post(f"/lessons/{deposits.id}/read", headers={"HX-Request": "true"})
     assert 'id="lesson-read"' in fragment.text and "<html" not in fragment.text
     db.session.expire_all()
