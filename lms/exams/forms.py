@@ -6,12 +6,13 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import Optional
+from wtforms.widgets import HiddenInput
 
 
 class StartForm(FlaskForm):
     """Start or continue an exam; ``item`` names the programme week it belongs to."""
 
-    item = IntegerField(validators=[Optional()])
+    item = IntegerField(validators=[Optional()], widget=HiddenInput())
 
 
 class SubmitForm(FlaskForm):

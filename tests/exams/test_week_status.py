@@ -104,3 +104,16 @@ def test_programme_outside_the_audience_is_404(client, make_user, make_branch, m
     programme = _programme(make_exam([]), audience='{"branches": ["ZZ"]}')
     sign_in(client, learner)
     assert client.get(f"/programmes/{programme.id}").status_code == 404
+
+
+def test_starting_from_the_week_links_the_attempt_to_it(client, clock, make_user, make_question, make_exam):
+    from lms.exams.models import Attempt
+
+    learner = make_user(("learner",))
+    exam = make_exam([{"questions": [make_question("single").slug]}])
+    week = _programme(exam).items[1]
+    sign_in(client, learner)
+    intro = client.get(f"/exams/{exam.id}?item={week.id}").text
+    assert f'name="item" type="hidden" value="{week.id}"' in intro
+    client.post(f"/exams/{exam.id}/start", data={"item": str(week.id)})
+    assert db.session.scalar(db.select(Attempt.programme_item_id)) == week.id
