@@ -9,6 +9,7 @@ PASSWORD = "Demo-Password-77"
 HOME_MARKERS = {
     "admin": "#admin-panel",
     "hr": "#hr-panel",
+    "trainer": "#trainer-panel",
     # Mentoring (pairings, check-ins) is a later capability; until then a
     # mentor's home shows what the mentor sees as a learner.
     "mentor": "#learner-profile-panel",
