@@ -175,6 +175,8 @@ class GiftReader:
             elif block:
                 self.block(block)
                 block = []
+        if self.result.problems:
+            self.result.questions = []  # all or nothing
         ids = serialize.unique_ids([q.id for q in self.result.questions])
         for q, new_id in zip(self.result.questions, ids):
             if new_id != q.id:

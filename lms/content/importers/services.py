@@ -210,6 +210,18 @@ def discard(token: str) -> None:
 
 # --- the use cases ---------------------------------------------------------------------
 
+def summarise(plan, questions: list[ParsedQuestion]) -> dict[str, int]:
+    """What publishing did to the imported questions (the plan covers the
+    whole course): added, changed, unchanged, and retired (questions that
+    were in the replaced bank and are not in the file)."""
+    changes = plan.kinds["question"]
+    ids = {q.id for q in questions}
+    return {"added": len([i for i in changes.added if i in ids]),
+            "changed": len([i for i in changes.changed if i in ids]),
+            "unchanged": len([i for i in changes.unchanged if i in ids]),
+            "retired": len(changes.retired)}
+
+
 def prepare(data: bytes, filename: str, course_id: str, bank: str, actor) -> ImportPreview:
     """Read the file and show what importing it would do; nothing changes."""
     from lms.content.publish import plan as plan_of
@@ -244,9 +256,9 @@ def prepare(data: bytes, filename: str, course_id: str, bank: str, actor) -> Imp
     return preview
 
 
-def confirm(token: str, actor):
+def confirm(token: str, actor) -> tuple[object, dict[str, int]]:
     """Write the staged import as its bank file and publish it; returns the
-    engine's Plan. Raises ``ImportRefused`` (nothing changed) when the
+    engine's Plan and ``summarise()`` of it. Raises ``ImportRefused`` (nothing changed) when the
     staging expired, the file has problems now, or the bank file changed since
     the preview."""
     from lms.audit.services import record
@@ -271,11 +283,11 @@ def confirm(token: str, actor):
            release=getattr(result, "release_id", None))
     db.session.commit()
     discard(token)
-    return result
+    return result, summarise(result, questions)
 
 
 def import_file(data: bytes, filename: str, course_id: str, bank: str, actor):
-    """Both steps at once (the command line): returns (plan, notes); raises
+    """Both steps at once (the command line): returns (plan, summary, notes); raises
     ``ImportRefused`` with every problem."""
     with messages_locale():
         path = bank_path(course_id, bank)
@@ -297,7 +309,7 @@ def import_file(data: bytes, filename: str, course_id: str, bank: str, actor):
     record("content.imported", actor=actor, object_type="bank", object_id=path, file=filename, course=course_id,
            questions=len(questions), release=getattr(result, "release_id", None))
     db.session.commit()
-    return result, notes
+    return result, summarise(result, questions), notes
 
 
 # --- export ---------------------------------------------------------------------------

@@ -65,10 +65,9 @@ def confirm():
     if not form.validate_on_submit():
         abort(400)
     try:
-        result = services.confirm(form.token.data, current_user)
+        _plan, counts = services.confirm(form.token.data, current_user)
     except services.ImportRefused as refused:
         return _page(_form(), refused=refused)
-    counts = result.kinds["question"].counts()
     flash(_("Imported and published: %(added)d questions added, %(changed)d changed, %(retired)d retired, "
             "%(unchanged)d unchanged.", **counts), "success")
     return redirect(url_for("content_import.page"))

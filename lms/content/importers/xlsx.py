@@ -184,7 +184,9 @@ class XlsxReader:
         finally:
             workbook.close()
         self.assign_ids()
-        if not self.result.problems and not self.result.questions:
+        if self.result.problems:
+            self.result.questions = []  # all or nothing
+        elif not self.result.questions:
             self.result.problems.append(Problem(Source(self.filename), _("The workbook holds no questions.")))
         return self.result
 
