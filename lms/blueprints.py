@@ -1,10 +1,11 @@
 """The blueprints of every domain, registered by create_app()."""
 from lms.audit.views import bp as audit_bp
 from lms.auth.views import bp as auth_bp
+from lms.content.importers.views import bp as content_import_bp
 from lms.content.views import bp as content_bp
 from lms.exams.views import bp as exams_bp
 from lms.main.views import bp as main_bp
 from lms.org.views import bp as org_bp
 from lms.programmes.views import bp as programmes_bp
 
-BLUEPRINTS = [main_bp, auth_bp, org_bp, audit_bp, content_bp, exams_bp, programmes_bp]
+BLUEPRINTS = [main_bp, auth_bp, org_bp, audit_bp, content_bp, content_import_bp, exams_bp, programmes_bp]

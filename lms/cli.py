@@ -2,6 +2,7 @@
 from lms.audit.cli import audit_cli
 from lms.exams.cli import exams_cli
 from lms.content.cli import content_cli
+from lms.content.importers import cli as _content_import_cli  # noqa: F401  (import-gift, import-xlsx, export-xlsx)
 from lms.i18n import i18n_cli
 from lms.org.cli import create_admin, demo, people_cli
 
