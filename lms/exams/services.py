@@ -29,6 +29,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lms import clock
+from lms.audit import services as audit
 from lms.content.models import Course, Exam, Question, QuestionTag, QuestionVersion
 from lms.exams import question_types
 from lms.exams.models import Attempt, AttemptItem, IntegrityEvent, NotebookEntry
@@ -329,8 +330,9 @@ def report_focus_loss(attempt: Attempt, kind: str = "hidden", now: datetime | No
     db.session.add(IntegrityEvent(attempt_id=attempt.id, at=now, kind=kind if kind in ("hidden", "blur") else "hidden"))
     attempt.focus_losses += 1
     limit = attempt.exam.focus_loss_limit
-    if limit is not None and attempt.focus_losses > limit:
-        finalise(attempt, "integrity", now)
+    if limit is not None and attempt.focus_losses > limit and finalise(attempt, "integrity", now):
+        audit.record("exam.submitted_for_integrity", attempt, exam=attempt.exam.slug,
+                     learner=attempt.user.employee_no, focus_losses=attempt.focus_losses, limit=limit)
     db.session.commit()
     return attempt
 
@@ -449,6 +451,12 @@ def expire_if_due(attempt: Attempt, now: datetime | None = None) -> Attempt:
     what was saved."""
     now = now or clock.now()
     if attempt.state == "open" and is_expired(attempt, now):
+        # A GET reads in a deferred transaction; on SQLite a write after a read
+        # fails at once if another writer got in between. End the read first,
+        # so the UPDATE starts a transaction of its own and waits its turn.
+        attempt_id = attempt.id
+        db.session.rollback()
+        attempt = db.session.get(Attempt, attempt_id)
         if finalise(attempt, "timeout", now):
             db.session.commit()
         else:

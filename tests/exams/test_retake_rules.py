@@ -157,3 +157,7 @@ def test_focus_loss_past_the_limit_submits(client, clock, learner, small_exam):
     assert "离开考试页面超过 2 次" in result.text
     db.session.refresh(attempt)
     assert attempt.end_reason == "integrity" and attempt.focus_losses == 3
+    from lms.audit.models import AuditEvent
+
+    event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "exam.submitted_for_integrity"))
+    assert event.object_id == str(attempt.id) and '"focus_losses": 3' in event.details
