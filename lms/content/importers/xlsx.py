@@ -147,8 +147,8 @@ class XlsxReader:
 
     def problem(self, sheet: str, row: int, header: str | None, column: int | None, message: str) -> None:
         if header and column:
-            where = _("Row %(row)s, column %(header)s (%(cell)s)", row=row, header=header,
-                      cell=f"{_column_letter(column)}{row}")
+            cell = _column_letter(column) + str(row)
+            where = _("Row %(row)s, column %(header)s (%(cell)s)", row=row, header=header, cell=cell)
         elif header:
             where = _("Row %(row)s, column %(header)s", row=row, header=header)
         else:
