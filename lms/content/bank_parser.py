@@ -47,9 +47,9 @@ def _split(lines: list[tuple[int, str]], heading: re.Pattern) -> tuple[list[tupl
     blocks: list[_Block] = []
     in_fence = False
     for number, text in lines:
-        if FENCE.match(text):
+        if ("`" in text or "~" in text) and FENCE.match(text):
             in_fence = not in_fence
-        match = None if in_fence else heading.match(text)
+        match = heading.match(text) if text.startswith("##") and not in_fence else None
         if match:
             blocks.append(_Block(match.group(1), number))
         elif blocks:
@@ -75,20 +75,23 @@ class _Item:
 
     # key lines ---------------------------------------------------------------
     def read_keys(self) -> list[tuple[int, str]]:
-        body = list(self.block.body)
-        while body and not body[0][1].strip():
-            body.pop(0)
-        while body:
-            match = KEY_LINE.match(body[0][1])
+        body = self.block.body
+        i = 0
+        while i < len(body) and not body[i][1].strip():
+            i += 1
+        while i < len(body):
+            match = KEY_LINE.match(body[i][1])
             if not match:
                 break
             # A trailing "# comment" (as in content/FORMAT.md's examples) is not part of the value.
-            key, value = match.group(1), TRAILING_COMMENT.sub("", match.group(2))
+            key, value = match.group(1), match.group(2)
+            if "#" in value:
+                value = TRAILING_COMMENT.sub("", value)
             if key in self.keys:
-                self.add(f"'{key}' is given twice", body[0][0])
-            self.keys[key] = (value, body[0][0])
-            body.pop(0)
-        return body
+                self.add(f"'{key}' is given twice", body[i][0])
+            self.keys[key] = (value, body[i][0])
+            i += 1
+        return body[i:]
 
     def check_keys(self, qtype: str) -> None:
         allowed = PART_KEYS if self.part_of else COMMON_KEYS | TYPE_KEYS.get(qtype, set())
@@ -130,10 +133,11 @@ class _Item:
     def split_at(lines: list[tuple[int, str]], pattern: re.Pattern):
         """(lines before the first match, the match, lines after it); fences respected."""
         in_fence = False
+        marker = "解析" if pattern is EXPLANATION else "评分要点"
         for i, (_number, text) in enumerate(lines):
-            if FENCE.match(text):
+            if ("`" in text or "~" in text) and FENCE.match(text):
                 in_fence = not in_fence
-            if not in_fence:
+            if not in_fence and marker in text:
                 match = pattern.match(text)
                 if match:
                     return lines[:i], match, lines[i + 1:]
@@ -150,9 +154,9 @@ class _Item:
         options: list[list] = []
         in_fence = False
         for number, text in lines:
-            if FENCE.match(text):
+            if ("`" in text or "~" in text) and FENCE.match(text):
                 in_fence = not in_fence
-            match = None if in_fence else OPTION.match(text)
+            match = OPTION.match(text) if "[" in text and not in_fence else None
             if match:
                 options.append([match.group(1) != " ", match.group(2).strip(), number])
             elif not options:
@@ -321,7 +325,8 @@ def parse_question_bank(text: str, path: str, course_id: str | None, *,
             if difficulty not in DIFFICULTIES:
                 item.add(f"unknown difficulty '{difficulty}' (expected one of: {', '.join(DIFFICULTIES)})", line)
                 difficulty = "medium"
-        check_links("\n".join(t for _n, t in block.body), path, block.line + 1, course_files, problems)
+        if course_files is not None and any("](" in t for _n, t in block.body):
+            check_links("\n".join(t for _n, t in block.body), path, block.line + 1, course_files, problems)
         questions.append(ParsedQuestion(
             id=block.ident, type=qtype, stem_md=stem, points=points or 1.0, difficulty=difficulty,
             tags=_tags(item.keys.get("tags", ("", 0))[0]), explanation_md=explanation, data=data,

@@ -33,6 +33,8 @@ def course_path_of_link(url: str) -> str | None:
 
 def relative_links(markdown_text: str):
     """(target, line offset from 0, column from 1) for every relative link or image."""
+    if "](" not in markdown_text:
+        return
     in_fence = False
     for number, line in enumerate(markdown_text.split("\n")):
         if line.lstrip().startswith(("```", "~~~")):

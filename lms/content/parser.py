@@ -9,6 +9,7 @@ programme references) live in ``lms.content.checks``.
 from __future__ import annotations
 
 import mimetypes
+import os
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -427,12 +428,14 @@ def parse_programme(text: str, path: str) -> tuple[ParsedProgramme | None, list[
 
 # --- the folder --------------------------------------------------------------
 
-def _is_hidden(path: Path, base: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(base).parts)
-
-
 def _course_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not _is_hidden(p, folder))
+    """Every file under ``folder`` except hidden ones (os.walk: pathlib's
+    rglob is several times slower on a folder of thousands of files)."""
+    found = []
+    for directory, subdirs, files in os.walk(folder):
+        subdirs[:] = [d for d in subdirs if not d.startswith(".")]
+        found.extend(Path(directory, name) for name in files if not name.startswith("."))
+    return sorted(found)
 
 
 def _is_asset(rel_in_course: str) -> bool:
@@ -443,6 +446,9 @@ def _is_asset(rel_in_course: str) -> bool:
 
 
 def _rel(path: Path, root: Path) -> str:
+    text, base = str(path), str(root)
+    if text.startswith(base + os.sep):
+        return text[len(base) + 1:].replace(os.sep, "/")
     return path.relative_to(root).as_posix()
 
 
@@ -469,10 +475,10 @@ class _FolderReader:
             return None
         self.bundle.courses.append(course)
         files = _course_files(folder)
-        inside = {p.relative_to(folder).as_posix(): p for p in files}
+        inside = {_rel(p, folder): p for p in files}
         course_files = set(inside)
-        lesson_files = sorted(p for p in (folder / "lessons").glob("*.md") if p.is_file()) \
-            if (folder / "lessons").is_dir() else []
+        lesson_files = [p for rel, p in inside.items() if rel.startswith("lessons/") and rel.endswith(".md")
+                        and rel.count("/") == 1]
         positions = {p: i for i, p in enumerate(lesson_files, start=1)}
         for path in (lesson_files if lessons is None else lessons):
             rel = _rel(path, self.root)
@@ -483,7 +489,8 @@ class _FolderReader:
             self.bundle.problems.extend(problems)
             if lesson:
                 self.bundle.lessons.append(lesson)
-        bank_files = sorted((folder / "questions").glob("*.md")) if (folder / "questions").is_dir() else []
+        bank_files = [p for rel, p in inside.items() if rel.startswith("questions/") and rel.endswith(".md")
+                      and rel.count("/") == 1]
         for path in (bank_files if questions is None else questions):
             rel = _rel(path, self.root)
             text = _read_text(path, rel, self.bundle.problems)

@@ -9,6 +9,7 @@ images and attachments of a course folder are rewritten by ``resolve_link``.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import markdown
@@ -44,6 +45,18 @@ URL_SCHEMES = {"http", "https", "mailto"}
 CALLOUT_TITLES = {"risk": "风险提示", "case": "案例", "key": "要点"}
 
 
+_local = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    """One converter per thread, reset between documents: building one costs
+    more than converting a short stem (publishing renders tens of thousands)."""
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+    return md.reset()
+
+
 def _is_relative(url: str) -> bool:
     return not (":" in url.split("/", 1)[0] or url.startswith(("/", "#", "//")))
 
@@ -54,8 +67,7 @@ def render_markdown(text: str, resolve_link: Callable[[str], str | None] | None 
     ``resolve_link(relative_path)`` turns a link relative to the course folder
     into a URL (or None to drop it); without it relative links are kept as they
     are."""
-    md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
-    html = md.convert(text or "")
+    html = _markdown().convert(text or "")
 
     def attribute_filter(tag: str, attr: str, value: str):
         if attr in ("href", "src"):
