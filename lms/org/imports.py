@@ -349,7 +349,7 @@ def apply_import(plan: ImportPlan, *, actor: User | None = None, today: date | N
         if row.action == "create":
             password = services.generate_temporary_password()
             services.create_user(row.employee_no, row.name, branch=row.branch, roles=row.roles,
-                                 password=password, must_change_password=True, position=row.position,
+                                 temporary_password=password, position=row.position,
                                  position_start=row.hire_date, hire_date=row.hire_date, actor=actor,
                                  note=_("Imported from %(file)s", file=plan.filename))
             passwords.append((row.employee_no, row.name, password))

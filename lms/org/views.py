@@ -100,7 +100,7 @@ def new_person():
         try:
             user = services.create_user(
                 form.employee_no.data, form.name.data, branch=db.session.get(Branch, form.branch_id.data),
-                roles=form.roles.data, password=password, must_change_password=True,
+                roles=form.roles.data, temporary_password=password,
                 position=form.position.data, hire_date=form.hire_date.data, locale=form.locale.data,
                 actor=_actor())
         except services.OrgError as exc:
