@@ -194,23 +194,19 @@ def distribution(exam: Exam) -> list[Bucket]:
 
 def _item_sums(exam_id: int):
     """Per question version, on finalised first attempts: the sums the
-    facility and the discrimination are made of."""
+    facility and the discrimination are made of. ``y`` (the rest of the test)
+    is NULL when the item is the whole test; ``count(y)`` tells."""
     x = func.coalesce(AttemptItem.awarded, 0.0) / AttemptItem.points
-    rest_max = Attempt.max_score - AttemptItem.points
-    y = (func.coalesce(Attempt.score, 0.0) - func.coalesce(AttemptItem.awarded, 0.0)) / rest_max
-    has_rest = rest_max > 0
-    x_r = case((has_rest, x), else_=None)
-    y_r = case((has_rest, y), else_=None)
+    y = ((func.coalesce(Attempt.score, 0.0) - func.coalesce(AttemptItem.awarded, 0.0))
+         / func.nullif(Attempt.max_score - AttemptItem.points, 0))
     return db.session.execute(
-        select(QuestionVersion.question_id, QuestionVersion.id, QuestionVersion.version,
-               func.count(AttemptItem.id), func.sum(x),
-               func.count(y_r), func.sum(x_r), func.sum(y_r),
-               func.sum(x_r * x_r), func.sum(y_r * y_r), func.sum(x_r * y_r))
+        select(AttemptItem.question_version_id,
+               func.count(AttemptItem.id), func.count(y), func.sum(x), func.sum(y),
+               func.sum(x * x), func.sum(y * y), func.sum(x * y))
         .select_from(AttemptItem)
         .join(Attempt, AttemptItem.attempt_id == Attempt.id)
-        .join(QuestionVersion, AttemptItem.question_version_id == QuestionVersion.id)
         .where(_finalised(exam_id), Attempt.number == 1, AttemptItem.points > 0)
-        .group_by(QuestionVersion.question_id, QuestionVersion.id, QuestionVersion.version)
+        .group_by(AttemptItem.question_version_id)
     ).all()
 
 
@@ -251,17 +247,19 @@ def item_analysis(exam: Exam) -> list[ItemStats]:
     sums = _item_sums(exam.id)
     if not sums:
         return []
+    versions = {v.id: v for v in db.session.scalars(
+        select(QuestionVersion).where(QuestionVersion.id.in_([row[0] for row in sums])))}
     per_question: dict[int, dict] = {}
-    for (qid, vid, version, n, s_x, n_r, sx, sy, sxx, syy, sxy) in sums:
-        acc = per_question.setdefault(qid, {"versions": [], "n": 0, "s_x": 0.0, "r": [0, 0.0, 0.0, 0.0, 0.0, 0.0]})
-        acc["versions"].append((version, vid, int(n)))
+    for (vid, n, n_rest, sx, sy, sxx, syy, sxy) in sums:
+        version = versions[vid]
+        acc = per_question.setdefault(version.question_id, {"versions": [], "n": 0, "n_rest": 0, "r": [0.0] * 5})
+        acc["versions"].append((version.version, vid, int(n)))
         acc["n"] += int(n)
-        acc["s_x"] += float(s_x or 0)
-        for i, v in enumerate((n_r, sx, sy, sxx, syy, sxy)):
+        acc["n_rest"] += int(n_rest)
+        for i, v in enumerate((sx, sy, sxx, syy, sxy)):
             acc["r"][i] += float(v or 0)
 
-    version_ids = [vid for acc in per_question.values() for _v, vid, _n in acc["versions"]]
-    versions = {v.id: v for v in db.session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_(version_ids)))}
+    version_ids = list(versions)
     slugs = dict(db.session.execute(select(Question.id, Question.slug).where(Question.id.in_(per_question))).all())
 
     choice_ids = [vid for vid in version_ids if versions[vid].type in CHOICE_TYPES]
@@ -275,8 +273,9 @@ def item_analysis(exam: Exam) -> list[ItemStats]:
         stats = ItemStats(
             question_id=qid, slug=slugs.get(qid, str(qid)), qtype=newest.type, stem=_plain(newest.stem_md),
             versions=[(v, n) for v, _vid, n in acc["versions"]], responses=acc["n"],
-            facility=acc["s_x"] / acc["n"] if acc["n"] else None,
-            discrimination=_pearson(*acc["r"]))
+            facility=acc["r"][0] / acc["n"] if acc["n"] else None,
+            # Without a rest of the test (a one-question exam) there is nothing to correlate with.
+            discrimination=_pearson(acc["n"], *acc["r"]) if acc["n_rest"] == acc["n"] else None)
         if newest.type in CHOICE_TYPES:
             totals: dict[str, int] = {}
             for _v, vid, _n in acc["versions"]:
