@@ -10,8 +10,9 @@ from lms.exams.models import Attempt, AttemptItem, IntegrityEvent, NotebookEntry
 from lms.org.models import Branch, PositionRecord, User, UserRole  # noqa: F401
 
 # Home-page panels and demo hooks register themselves on import.
-import lms.content.demo  # noqa: E402,F401  (publishes the shipped curriculum)
 import lms.main.learner_panel  # noqa: E402,F401
+import lms.content.demo  # noqa: E402,F401  (publishes the shipped curriculum)
 import lms.content.panels  # noqa: E402,F401
+import lms.exams.notebook  # noqa: E402,F401  (the 错题本 panel)
 import lms.org.panels  # noqa: E402,F401
 import lms.programmes.panels  # noqa: E402,F401
