@@ -38,10 +38,7 @@
     }
     window.setTimeout(tick, 1000);
   }
-  if (timer && !isNaN(deadline)) {
-    timer.dataset.label = timer.dataset.label || "";
-    tick();
-  }
+  if (timer && !isNaN(deadline)) { tick(); }
 
   // --- focus loss: report each time the page is hidden
   var focusUrl = page.dataset.focusUrl;
