@@ -1,0 +1,65 @@
+"""The result page shows the key and explanations only as the exam's review
+policy allows: after submit, after pass, after close, never."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from lms.exams import services
+from tests.conftest import sign_in
+from tests.exams.takers import learner  # noqa: F401
+
+
+def _finish(user, exam, right: bool, clock):
+    attempt = services.start_attempt(user, exam)
+    services.save_answer(attempt, attempt.items[0], "B" if right else "A", clock.now())
+    return services.submit(attempt, user)
+
+
+@pytest.fixture
+def exam_with(make_question, make_exam, clock):
+    def make(policy, **settings):
+        question = make_question("single", explanation="复核解析文字")
+        return make_exam([{"questions": [question.slug]}], review_policy=policy, pass_mark=60, max_attempts=None,
+                         **settings)
+
+    return make
+
+
+def _shows_key(client, attempt):
+    text = client.get(f"/attempts/{attempt.id}/result").text
+    return "复核解析文字" in text and "正确答案" in text
+
+
+def test_after_submit(client, clock, learner, exam_with):
+    attempt = _finish(learner, exam_with("after_submit"), False, clock)
+    sign_in(client, learner)
+    assert _shows_key(client, attempt)
+
+
+def test_after_pass(client, clock, learner, exam_with):
+    exam = exam_with("after_pass")
+    failed = _finish(learner, exam, False, clock)
+    sign_in(client, learner)
+    text = client.get(f"/attempts/{failed.id}/result").text
+    assert "复核解析文字" not in text and "通过该考试后可查看答案与解析" in text
+    _finish(learner, exam, True, clock)
+    assert _shows_key(client, failed)  # once passed, earlier attempts can be reviewed too
+
+
+def test_after_close(client, clock, learner, exam_with):
+    exam = exam_with("after_close", closes_at=clock.now() + timedelta(days=1))
+    attempt = _finish(learner, exam, True, clock)
+    sign_in(client, learner)
+    assert not _shows_key(client, attempt)
+    clock.advance(timedelta(days=1))
+    assert _shows_key(client, attempt)
+
+
+def test_never(client, clock, learner, exam_with):
+    attempt = _finish(learner, exam_with("never"), True, clock)
+    sign_in(client, learner)
+    text = client.get(f"/attempts/{attempt.id}/result").text
+    assert "100%" in text and "已通过" in text
+    assert "复核解析文字" not in text and "该考试不公布答案" in text
