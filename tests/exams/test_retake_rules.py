@@ -161,3 +161,23 @@ def test_focus_loss_past_the_limit_submits(client, clock, learner, small_exam):
 
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "exam.submitted_for_integrity"))
     assert event.object_id == str(attempt.id) and '"focus_losses": 3' in event.details
+
+
+def test_draw_rules_filter_by_type_tags_difficulty_and_course(clock, learner, make_question, make_exam, make_course):
+    products = make_course("products")
+    credit = make_course("credit", title="授信", track="credit")
+    hard_multi = make_question("multiple", difficulty="hard", tags=("对公",), course=products)
+    make_question("multiple", difficulty="easy", tags=("对公",), course=products)
+    tagged = make_question("single", tags=("存款保险", "理财"), course=products)
+    make_question("single", tags=("贷款",), course=products)
+    case = make_question("case", course=credit)
+    make_question("single", tags=("存款保险",), course=credit)  # outside the exam's course
+    exam = make_exam([{"count": 1, "type": "multiple", "difficulty": "hard"},
+                      {"count": 5, "type": "single", "tags": ["存款保险"]},
+                      {"count": 1, "type": "case", "course": "credit"}], course=products)
+    attempt = services.start_attempt(learner, exam)
+    drawn = [i.question_version.question_id for i in attempt.items]
+    assert drawn == [hard_multi.id, tagged.id, case.id]
+    assert attempt.max_score == sum(i.points for i in attempt.items) == 1 + 1 + 5
+    assert attempt.items[2].option_order == {"a": attempt.items[2].option_order["a"]}
+    assert sorted(attempt.items[2].option_order["a"]) == ["A", "B"]

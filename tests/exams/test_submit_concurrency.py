@@ -29,7 +29,7 @@ def _run_in_threads(app, fn, n=2):
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(n)]
+    threads = [threading.Thread(target=worker, args=(i,), name=f"exam-worker-{i}") for i in range(n)]
     for t in threads:
         t.start()
     for t in threads:
@@ -101,3 +101,38 @@ def test_a_second_tab_continues_the_same_attempt(client, clock, learner, make_qu
     first = client.post(f"/exams/{exam.id}/start")
     second = client.post(f"/exams/{exam.id}/start")
     assert first.headers["Location"] == second.headers["Location"]
+
+
+def test_a_save_racing_a_submit_is_either_graded_or_refused(app, clock, learner, make_question, make_exam):
+    """What the browser was told is saved, is in the graded attempt."""
+    exam = _simple_exam(make_question, make_exam)
+    for _ in range(3):
+        attempt = services.start_attempt(learner, exam)
+        attempt_id, item_id, user_id = attempt.id, attempt.items[0].id, learner.id
+        db.session.commit()
+
+        def save():
+            from lms.exams.models import AttemptItem
+
+            mine = db.session.get(Attempt, attempt_id)
+            try:
+                services.save_answer(mine, db.session.get(AttemptItem, item_id), "B", clock.now())
+                return "saved"
+            except services.AttemptClosed:
+                return "refused"
+
+        def submit():
+            from lms.org.models import User
+
+            services.submit(db.session.get(Attempt, attempt_id), db.session.get(User, user_id))
+            return "submitted"
+
+        outcome = _run_in_threads(app, lambda: save() if threading.current_thread().name.endswith("0") else submit())
+        attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
+        item = attempt.items[0]
+        db.session.refresh(item)
+        assert attempt.state == "finalised"
+        if "saved" in outcome:
+            assert item.answer == "B" and item.correct is True
+        else:
+            assert item.answer is None and item.correct is False
