@@ -195,6 +195,11 @@ def test_weights_of_the_right_answers_must_add_up_to_100():
     assert "90" in result.problems[0].message
 
 
+def test_weights_are_checked_as_moodle_rounds_them():
+    q = only("甲？{\n~%33.33333%一\n~%33.33333%二\n~%33.33333%三\n~%-100%四}")
+    assert q.data["correct"] == ["A", "B", "C"]
+
+
 def test_partial_credit_of_a_single_choice_is_dropped_with_a_note():
     result = read("难题。{~错误答案 ~%50%半对 =全对}")
     (q,) = result.questions

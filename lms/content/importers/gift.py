@@ -382,7 +382,9 @@ class GiftReader:
             b.problem(base, _("no right answer: mark it with =, or give the right answers positive weights ~%50%"))
             return False
         total = sum(positive.values())
-        if total != 100:
+        # As Moodle checks it: the fractions, rounded to two decimals, add up to 1
+        # (three right answers of 33.33333% each are fine).
+        if round(total / 100, 2) != 1:
             b.problem(base, _("the weights of the right answers add up to %(total)s%%, not 100%%", total=total))
             return False
         q.type = "multiple"
