@@ -159,8 +159,11 @@ def _history(user, exam) -> tuple[set[int], set[str]]:
     return seen, missed
 
 
-def _candidates(rule: dict, exam: Exam) -> list[QuestionVersion]:
-    stmt = (select(QuestionVersion).join(Question, Question.current_version_id == QuestionVersion.id)
+def _candidates(rule: dict, exam: Exam) -> list[tuple[int, int]]:
+    """(version id, question id) of the current versions matching a rule;
+    ids only, so that a bank of thousands is cheap to draw from."""
+    stmt = (select(QuestionVersion.id, QuestionVersion.question_id)
+            .join(Question, Question.current_version_id == QuestionVersion.id)
             .where(Question.retired.is_(False)).order_by(Question.id))
     if rule.get("type"):
         stmt = stmt.where(QuestionVersion.type == rule["type"])
@@ -173,7 +176,15 @@ def _candidates(rule: dict, exam: Exam) -> list[QuestionVersion]:
         stmt = stmt.join(Course, Course.id == Question.course_id).where(Course.slug == rule["course"])
     elif exam.course_id is not None:
         stmt = stmt.where(Question.course_id == exam.course_id)
-    return list(db.session.scalars(stmt))
+    return [(row[0], row[1]) for row in db.session.execute(stmt)]
+
+
+def _versions_on(tags: set[str], version_ids: list[int]) -> set[int]:
+    """Which of these versions carry one of ``tags``."""
+    if not tags or not version_ids:
+        return set()
+    return set(db.session.scalars(select(QuestionTag.version_id).where(
+        QuestionTag.tag.in_(list(tags)), QuestionTag.version_id.in_(version_ids))))
 
 
 def draw(exam: Exam, rng: random.Random, seen: set[int] = frozenset(), missed: set[str] = frozenset()
@@ -182,27 +193,29 @@ def draw(exam: Exam, rng: random.Random, seen: set[int] = frozenset(), missed: s
     versions of questions that are not retired. Among candidates, questions the
     learner has not seen come first, and within those (and among seen ones)
     questions on knowledge points they missed; ties are broken by ``rng``."""
-    chosen: list[QuestionVersion] = []
-    taken: set[int] = set()
+    chosen: list[int] = []  # version ids, in order
+    taken: set[int] = set()  # question ids
     for rule in exam.draw:
         if "questions" in rule:
-            by_slug = {q.slug: q for q in db.session.scalars(select(Question).where(
-                Question.slug.in_(list(rule["questions"])), Question.retired.is_(False)))}
+            rows = {slug: (qid, vid) for slug, qid, vid in db.session.execute(
+                select(Question.slug, Question.id, Question.current_version_id).where(
+                    Question.slug.in_(list(rule["questions"])), Question.retired.is_(False)))}
             for slug in rule["questions"]:
-                question = by_slug.get(slug)
-                if question and question.current_version and question.id not in taken:
-                    chosen.append(question.current_version)
-                    taken.add(question.id)
+                qid, vid = rows.get(slug, (None, None))
+                if vid is not None and qid not in taken:
+                    chosen.append(vid)
+                    taken.add(qid)
             continue
-        pool = [v for v in _candidates(rule, exam) if v.question_id not in taken]
-        keyed = [((v.question_id in seen), not (set(v.tags) & missed), rng.random(), v) for v in pool]
-        keyed.sort(key=lambda k: k[:3])
-        picked = [k[3] for k in keyed[: int(rule.get("count", 0))]]
+        pool = [(vid, qid) for vid, qid in _candidates(rule, exam) if qid not in taken]
+        on_missed = _versions_on(set(missed), [vid for vid, _ in pool])
+        keyed = sorted(((qid in seen), vid not in on_missed, rng.random(), vid, qid) for vid, qid in pool)
+        picked = [(k[3], k[4]) for k in keyed[: int(rule.get("count", 0))]]
         rng.shuffle(picked)
-        for version in picked:
-            chosen.append(version)
-            taken.add(version.question_id)
-    return chosen
+        for vid, qid in picked:
+            chosen.append(vid)
+            taken.add(qid)
+    versions = {v.id: v for v in db.session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_(chosen)))}
+    return [versions[vid] for vid in chosen]
 
 
 # --- starting --------------------------------------------------------------
