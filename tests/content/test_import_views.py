@@ -155,6 +155,15 @@ def test_downloads(client, content_dir, trainer):
     assert client.get("/console/import/export/no-such-course.xlsx").status_code == 404
 
 
+def test_export_of_one_bank(client, content_dir, trainer):
+    client.post("/console/import/confirm", data={"token": token_of(upload(client, GIFT, "rm-banking.gift.txt").text)})
+    whole = load_workbook(io.BytesIO(client.get("/console/import/export/products.xlsx").data))["题库"]
+    one = load_workbook(io.BytesIO(client.get("/console/import/export/products.xlsx?bank=rm-banking").data))["题库"]
+    ids = [row[0].value for row in one.iter_rows(min_row=2)]
+    assert ids and all(i.startswith("gift-") for i in ids)
+    assert whole.max_row == one.max_row + 2  # dep-001 and dep-002 of the sample bank
+
+
 def test_learners_cannot_import(client, content_dir, make_user, login):
     login(make_user(("learner",)))
     assert client.get("/console/import/").status_code == 403

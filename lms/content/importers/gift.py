@@ -289,6 +289,9 @@ class GiftReader:
                 ok = self.fill(b, q, answers, base, feedback)
         if not ok:
             return
+        if any(len(tag) > 80 for tag in serialize.clean_tags(tags)):
+            b.problem(pos, _("a knowledge point (category or tag) is longer than 80 characters"))
+            return
         blank = "{{1}}" if q.type == "fill" else "_____"
         stem = _to_markdown(stem_raw, fmt).replace(_BLANK_MARK, blank)
         if q.type == "fill" and not missing_word:
