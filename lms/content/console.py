@@ -19,7 +19,8 @@ from lms import clock
 from lms.content.models import (
     Asset, ContentRelease, Course, Exam, Lesson, LessonView, Programme, Question, QuestionVersion,
 )
-from lms.content.rendering import render_inline, render_markdown
+from lms.content.rendering import render_inline
+from lms.content.rendering_fast import is_plain, render
 from lms.extensions import db
 
 TRACK_LABELS = {
@@ -270,6 +271,15 @@ class Shown:
     tags: list[str] = field(default_factory=list)
 
 
+def _html(text: str, resolve_link=None) -> Markup:
+    # Plain sentences skip the markdown engine (same HTML, see rendering_fast).
+    return Markup(render(text or "", resolve_link))
+
+
+def _inline(text: str) -> Markup:
+    return Markup(text) if is_plain(text) else render_inline(text)
+
+
 def _num(value) -> str:
     return f"{value:g}" if isinstance(value, int | float) else str(value)
 
@@ -279,14 +289,13 @@ def show_question(qtype: str, stem_md: str, data: dict, *, points: float = 1.0, 
                   explanation_html: str | None = None, resolve_link=None) -> Shown:
     """Render a question and its key. Stored versions pass their published
     (already sanitised) HTML; a preview renders from the markdown."""
-    stem = Markup(stem_html) if stem_html is not None else render_markdown(stem_md, resolve_link)
-    explanation = (Markup(explanation_html) if explanation_html is not None
-                   else render_markdown(explanation_md, resolve_link) if explanation_md else Markup(""))
+    stem = Markup(stem_html) if stem_html is not None else _html(stem_md, resolve_link)
+    explanation = Markup(explanation_html) if explanation_html is not None else _html(explanation_md, resolve_link)
     shown = Shown(type=qtype, stem=stem, points=points, explanation=explanation,
                   difficulty=difficulty, tags=list(tags or []))
     if qtype in ("single", "multiple"):
         correct = set(data.get("correct", []))
-        shown.options = [(o["key"], render_inline(o.get("text", "")), o["key"] in correct)
+        shown.options = [(o["key"], _inline(o.get("text", "")), o["key"] in correct)
                          for o in data.get("options", [])]
         shown.key = sorted(correct)
         weights = data.get("weights")
@@ -304,7 +313,7 @@ def show_question(qtype: str, stem_md: str, data: dict, *, points: float = 1.0, 
             shown.key = [f"{_num(data.get('answer'))}" + (f" ± {_num(tol)}" if tol else "")
                          + (f" {data['unit']}" if data.get("unit") else "")]
     elif qtype == "essay":
-        shown.rubric = render_markdown(data.get("rubric", ""), resolve_link)
+        shown.rubric = _html(data.get("rubric", ""), resolve_link)
     elif qtype == "case":
         for part in data.get("parts", []):
             shown.parts.append((part.get("id", ""), show_question(

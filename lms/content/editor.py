@@ -24,6 +24,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from lms.content.schema import ContentBundle, Problem
 
@@ -273,17 +274,18 @@ def review(path: str, text: str) -> Review:
 
 def preview(path: str, text: str) -> tuple[object, list[Problem]]:
     """The rendering of the edited file (a lesson's HTML, or each question of a
-    bank with its key) and the problems of the course with it."""
+    bank with its key) and its problems, as ``flask content check <file>``
+    reports them. (The review step checks the whole course.)"""
     from lms.content.console import show_question
     from lms.content.links import course_link_resolver
     from lms.content.parser import parse_folder
-    from lms.content.rendering import render_markdown
+    from lms.content.rendering_fast import render
 
     current = open_file(path)
     if current is None:
         raise EditRefused(_("This file cannot be edited here."))
     with staged(path, normalise(text)) as stage:
-        bundle = parse_folder(stage, Path(current.folder))
+        bundle = parse_folder(stage, Path(path))  # this file (and course.md), as `flask content check <file>`
         problems = check_bundle(bundle)
     course_id = bundle.courses[0].id if bundle.courses else ""
     resolve = course_link_resolver(course_id) if course_id else None
@@ -291,7 +293,7 @@ def preview(path: str, text: str) -> tuple[object, list[Problem]]:
         lesson = next((lesson for lesson in bundle.lessons if lesson.source.path == path), None)
         shown = None if lesson is None else {
             "title": lesson.title, "minutes": lesson.minutes, "objectives": lesson.objectives,
-            "body": render_markdown(lesson.body_md, resolve)}
+            "body": Markup(render(lesson.body_md, resolve))}
     else:
         shown = [(q, show_question(q.type, q.stem_md, q.data, points=q.points, explanation_md=q.explanation_md,
                                    difficulty=q.difficulty, tags=q.tags, resolve_link=resolve))
