@@ -153,6 +153,15 @@ def test_a_sheet_without_the_template_headers_is_refused():
     assert problem.source.line == 1 and "题型、题干" in problem.message
 
 
+def test_rows_past_the_limit_are_refused_without_reading_on(monkeypatch):
+    from lms.content.importers import xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 3)
+    result = read_xlsx(workbook([GOOD[2]] * 5), "bank.xlsx")
+    assert not result.questions
+    assert [p.source.line for p in result.problems] == [5]
+
+
 def test_a_file_that_is_not_a_workbook_is_refused():
     result = read_xlsx(b"not a zip", "bank.xlsx")
     assert result.problems and not result.questions

@@ -11,6 +11,7 @@ Nothing changes on any problem.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import re
 import secrets
@@ -73,10 +74,14 @@ def kind_of(filename: str) -> str | None:
 
 
 def default_bank(filename: str) -> str:
-    """A bank name from the file name: its ASCII part, else "imported"."""
+    """A bank name from the file name: its ASCII part, else ``bank-`` and a
+    short hash of the name (存款题库.xlsx and 贷款题库.xlsx must not replace
+    each other; the same file imported again replaces its own bank)."""
     stem = Path(filename).name.split(".")[0]
-    ascii_part = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:80]
-    return ascii_part if BANK_NAME.match(ascii_part) else "imported"
+    ascii_part = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:80].strip("-")
+    if BANK_NAME.match(ascii_part):
+        return ascii_part
+    return "bank-" + hashlib.sha1(stem.encode("utf-8")).hexdigest()[:8]
 
 
 def _decode(data: bytes, filename: str) -> tuple[str | None, list[Problem]]:

@@ -178,9 +178,9 @@ class XlsxReader:
                     "The workbook has no sheet of questions (题库).")))
                 return self.result
             if main is not None:
-                self.sheet(main, list(workbook[main].iter_rows(values_only=True)), case=False)
+                self.sheet(main, workbook[main].iter_rows(values_only=True), case=False)
             if CASE_SHEET in names:
-                self.sheet(CASE_SHEET, list(workbook[CASE_SHEET].iter_rows(values_only=True)), case=True)
+                self.sheet(CASE_SHEET, workbook[CASE_SHEET].iter_rows(values_only=True), case=True)
         finally:
             workbook.close()
         self.assign_ids()
@@ -190,14 +190,18 @@ class XlsxReader:
             self.result.problems.append(Problem(Source(self.filename), _("The workbook holds no questions.")))
         return self.result
 
-    def sheet(self, name: str, rows: list[tuple], *, case: bool) -> None:
-        if not rows:
+    def sheet(self, name: str, rows, *, case: bool) -> None:
+        """Read one sheet; ``rows`` is consumed lazily, so that a workbook
+        claiming a million rows stops at MAX_ROWS instead of filling memory."""
+        rows = iter(rows)
+        first = next(rows, None)
+        if first is None:
             if not case:
                 self.problem(name, 1, None, None, _("the sheet is empty: the first row must hold the column "
                                                     "headers of the template"))
             return
         columns: dict[str, int] = {}
-        for index, value in enumerate(rows[0], start=1):
+        for index, value in enumerate(first, start=1):
             header = _text(value).replace(" ", "")
             if header and header not in columns:
                 columns[header] = index
@@ -207,13 +211,13 @@ class XlsxReader:
             self.problem(name, 1, None, None, _("the header row lacks the columns %(columns)s (use the template)",
                                                 columns="、".join(missing)))
             return
-        if len(rows) - 1 > MAX_ROWS:
-            self.problem(name, MAX_ROWS + 2, None, None, _("at most %(n)s questions per sheet", n=MAX_ROWS))
-            return
         case_rows: list[list[_Row]] = []
-        for number, values in enumerate(rows[1:], start=2):
+        for number, values in enumerate(rows, start=2):
             if all(_text(v) == "" for v in values):
                 continue
+            if number > MAX_ROWS + 1:
+                self.problem(name, number, None, None, _("at most %(n)s questions per sheet", n=MAX_ROWS))
+                return
             row = _Row(self, name, number, {h: values[i - 1] if i - 1 < len(values) else None
                                             for h, i in columns.items()}, columns)
             if not case:
