@@ -66,7 +66,6 @@ def generate(data: h.Data, attempts: int, questions: int, retake_share: float = 
         base = datetime(2026, 3, 2, 1, 0)
         plan = [(uid, 1) for uid in user_ids] + [(uid, 2) for uid in rng.sample(user_ids, int(len(user_ids) * retake_share))]
         attempt_rows, item_rows, events = [], [], []
-        next_id = (db.session.scalar(select(Attempt.id).order_by(Attempt.id.desc()).limit(1)) or 0) + 1
         for uid, number in plan:
             ability = rng.gauss(0, 1) + (0.5 if number == 2 else 0)
             score = 0.0
@@ -83,26 +82,28 @@ def generate(data: h.Data, attempts: int, questions: int, retake_share: float = 
                     answer = "B" if right else rng.choice("ACD")
                 awarded = points if right else 0.0
                 score += awarded
-                items.append({"attempt_id": next_id, "position": position, "question_version_id": vid,
+                items.append({"position": position, "question_version_id": vid,
                               "option_order_json": "null", "points": points, "answer_json": json.dumps(answer),
                               "awarded": awarded, "correct": right, "needs_grading": False, "grade_json": "null",
                               "grader_comment": "", "flagged": False})
             started = base + timedelta(minutes=rng.randrange(0, 60 * 24 * 6))
             minutes = rng.uniform(8, 30)
             percent = round(score / max_score * 100, 2)
-            attempt_rows.append({"id": next_id, "exam_id": exam_id, "user_id": uid, "number": number, "seed": 1,
+            attempt_rows.append({"exam_id": exam_id, "user_id": uid, "number": number, "seed": 1,
                                  "state": "finalised", "started_at": started,
                                  "deadline": started + timedelta(minutes=30),
                                  "submitted_at": started + timedelta(minutes=minutes),
                                  "finalised_at": started + timedelta(minutes=minutes), "end_reason": "submitted",
                                  "score": score, "max_score": max_score, "percent": percent,
                                  "passed": percent >= 60.0, "focus_losses": 0})
-            if rng.random() < 0.05:
-                events += [{"attempt_id": next_id, "at": started + timedelta(minutes=k + 1), "kind": "hidden"}
-                           for k in range(rng.randrange(1, 6))]
-            item_rows += items
-            next_id += 1
-        db.session.execute(insert(Attempt), attempt_rows)
+            events.append([{"at": started + timedelta(minutes=k + 1), "kind": "hidden"}
+                           for k in range(rng.randrange(1, 6) if rng.random() < 0.05 else 0)])
+            item_rows.append(items)
+        # Ids come from the database (sequences stay right on PostgreSQL), in the order of the rows.
+        ids = list(db.session.scalars(insert(Attempt).returning(Attempt.id, sort_by_parameter_order=True),
+                                      attempt_rows))
+        item_rows = [dict(row, attempt_id=aid) for aid, rows in zip(ids, item_rows) for row in rows]
+        events = [dict(ev, attempt_id=aid) for aid, evs in zip(ids, events) for ev in evs]
         for chunk in range(0, len(item_rows), 20000):
             db.session.execute(insert(AttemptItem), item_rows[chunk:chunk + 20000])
         if events:
