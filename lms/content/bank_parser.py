@@ -8,6 +8,7 @@ checked across the whole folder in the same run.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -56,6 +57,36 @@ def _split(lines: list[tuple[int, str]], heading: re.Pattern) -> tuple[list[tupl
             blocks[-1].body.append((number, text))
         else:
             before.append((number, text))
+    return before, blocks
+
+
+HEADING2_LINES = re.compile(r"^##(?!#)[^\n]*", re.M)
+
+
+def _split_bank(text: str) -> tuple[list[tuple[int, str]], list[_Block]]:
+    """``_split`` of a whole bank at its '## ' headings, without a Python
+    step per line (banks hold thousands of lines). A bank with code fences
+    takes the line-by-line way, which knows about fences."""
+    if "```" in text or "~~~" in text:
+        return _split(list(enumerate(text.split("\n"), start=1)), HEADING2)
+    matches = list(HEADING2_LINES.finditer(text))
+
+    def numbered(segment: str, first: int) -> list[tuple[int, str]]:
+        return list(zip(itertools.count(first), segment.split("\n")))
+
+    if not matches:
+        return numbered(text, 1), []
+    before = numbered(text[:matches[0].start()], 1)[:-1]  # the heading's own line is not "before"
+    blocks = []
+    line = text.count("\n", 0, matches[0].start()) + 1
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text) + 1
+        body = text[match.end() + 1:end]
+        lines = numbered(body, line + 1) if match.end() < len(text) else []
+        if i + 1 < len(matches):
+            lines = lines[:-1]  # the empty piece after the last newline before the next heading
+        blocks.append(_Block(HEADING2.match(match.group(0)).group(1), line, lines))
+        line += 1 + len(lines)
     return before, blocks
 
 
@@ -298,8 +329,7 @@ def parse_question_bank(text: str, path: str, course_id: str | None, *,
     course folder), when given, is used to report broken links and images."""
     problems: list[Problem] = []
     text = text.replace("\r\n", "\n").lstrip("\ufeff")
-    numbered = list(enumerate(text.split("\n"), start=1))
-    before, blocks = _split(numbered, HEADING2)
+    before, blocks = _split_bank(text)
     in_comment = False
     for number, line in before:
         stripped = line.strip()

@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import func, select, text, update
 
 from lms import clock
 from lms.audit.services import record
@@ -402,8 +402,9 @@ class _Progress:
 
 
 def _bulk_insert(model, rows: list[dict]) -> None:
+    # Core executemany: no ORM bookkeeping per row (tens of thousands of rows).
     if rows:
-        db.session.execute(insert(model), rows)
+        db.session.execute(model.__table__.insert(), rows)
 
 
 def _bulk_update(model, rows: list[dict]) -> None:
@@ -560,8 +561,15 @@ def _apply_questions(work: dict, course_ids: dict, progress: _Progress, now) -> 
                 version_ids[(qid, number)] = vid
         _bulk_insert(QuestionTag, [{"version_id": version_ids[(qid, number)], "tag": tag}
                                    for qid, number, q, _h in versions for tag in sorted(set(q.tags))])
-        _bulk_update(Question, [{"id": qid, "current_version_id": version_ids[(qid, number)]}
-                                for qid, number, _q, _h in versions])
+        # Every question's newest version becomes current, in one statement
+        # (versions are only ever appended, so the newest has the highest id).
+        newest = (select(QuestionVersion.question_id, func.max(QuestionVersion.id).label("version_id"))
+                  .group_by(QuestionVersion.question_id).subquery())
+        db.session.execute(
+            update(Question).values(current_version_id=newest.c.version_id)
+            .where(newest.c.question_id == Question.id)
+            .where(Question.current_version_id.is_(None) | (Question.current_version_id != newest.c.version_id))
+            .execution_options(synchronize_session=False))
     _retire(Question, work["retire_questions"], progress)
 
 
