@@ -11,6 +11,7 @@ On any problem nothing changes.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import posixpath
@@ -230,10 +231,23 @@ def stage(archive: IO[bytes], archive_name: str, actor_id: int) -> StagedUpload:
         result.plan = plan(bundle)
     (staging / "meta.json").write_text(json.dumps({
         "actor_id": actor_id, "course_id": result.course_id, "folder": result.folder,
-        "archive_name": archive_name, "ok": not result.problems}), encoding="utf-8")
+        "archive_name": archive_name, "ok": not result.problems,
+        "replaces": folder_digest(editor.content_root() / result.folder)}), encoding="utf-8")
     if result.problems:
         shutil.rmtree(staging, ignore_errors=True)
     return result
+
+
+def folder_digest(folder: Path) -> str:
+    """What a folder holds (names and contents), to notice a change between
+    the review and the confirmation ("" if there is no folder)."""
+    if not folder.is_dir():
+        return ""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def _plain(name: str) -> bool:
@@ -272,6 +286,9 @@ def confirm(token: str, actor) -> object:
         # claimed the id or the folder name since).
         bundle = parse_folder(staging / "root", Path(folder))
         problems = editor.check_bundle(bundle)
+        if folder_digest(real) != meta.get("replaces", ""):
+            raise editor.EditRefused(_("%(folder)s changed in the content folder since this upload was checked. "
+                                       "Upload the zip again to see the changes it makes now.", folder=folder))
         claimed = editor.course_folders(root).get(meta["course_id"])
         if claimed not in (None, folder):
             problems.append(Problem(Source(folder), _("the course is now in %(f)s", f=claimed)))

@@ -92,6 +92,8 @@ def test_review_publish_end_to_end(client, content_dir, trainer):
     assert "products/deposits" in page  # the changed lesson
     assert 'class="diff-del">-minutes: 20' in page and 'class="diff-add">+minutes: 25' in page
     assert 'formaction="/console/publish"' in page
+    escaped = client.post("/console/review", data=_form(content_dir, LESSON, text + "</textarea><script>x()</script>"))
+    assert "</textarea><script>" not in escaped.text and "&lt;/textarea&gt;&lt;script&gt;" in escaped.text
     assert f'name="reviewed_hash" value="{data["reviewed_hash"]}"' in page
     # reviewing changes nothing
     assert "minutes: 20" in (content_dir / LESSON).read_text(encoding="utf-8")

@@ -158,3 +158,14 @@ def test_another_trainers_upload_cannot_be_confirmed(client, content_dir, traine
     assert client.post("/console/upload/confirm", data={"token": token}).status_code == 409
     assert "minutes: 20" in (content_dir / "courses/products/lessons/01-deposits.md").read_text(encoding="utf-8")
     assert client.post("/console/upload/confirm", data={"token": "../../etc"}).status_code == 400
+
+
+def test_confirming_after_the_course_folder_changed_is_refused(client, content_dir, trainer):
+    response = _upload(client, _zip(_course_files()))
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', response.text).group(1)
+    lesson = content_dir / "courses/products/lessons/02-loans.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\n同事刚补充的一段。\n", encoding="utf-8")
+    response = client.post("/console/upload/confirm", data={"token": token})
+    assert response.status_code == 409 and "courses/products" in response.text
+    assert "同事刚补充的一段" in lesson.read_text(encoding="utf-8")
+    assert _releases() == 1
