@@ -166,15 +166,13 @@ def set_roles(user_id: int):
     if form.validate_on_submit():
         try:
             changed = services.set_roles(user, form.roles.data, actor=_actor())
-            services_ok = True
         except services.OrgError as exc:
             db.session.rollback()
             form.roles.errors.append(str(exc))
-            services_ok = False
-        if services_ok:
+        else:
             db.session.commit()
-            flash(_("Roles saved.") if changed else _("Nothing changed."), "success")
             if not is_htmx():
+                flash(_("Roles saved.") if changed else _("Nothing changed."), "success")
                 return redirect(url_for("org.person", user_id=user.id))
             form = RolesForm(formdata=None, data={"roles": sorted(user.roles)})
             return render_template("org/_person_roles.html", person=user, roles_form=form, saved=changed,
