@@ -41,6 +41,8 @@ class Course(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     track: Mapped[str] = mapped_column(String(32))
     summary: Mapped[str] = mapped_column(Text, default="")
+    intro_md: Mapped[str] = mapped_column(Text, default="")  # course.md's introduction
+    intro_html: Mapped[str] = mapped_column(Text, default="")  # rendered and sanitised at publish
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     retired: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now)

@@ -201,9 +201,10 @@ def _local_datetime(c: _Collector, value, key: str, *where) -> datetime | None:
 
 # --- one file of each kind ---------------------------------------------------
 
-def parse_course(text: str, path: str) -> tuple[ParsedCourse | None, list[Problem]]:
+def parse_course(text: str, path: str, *,
+                 course_files: set[str] | None = None) -> tuple[ParsedCourse | None, list[Problem]]:
     problems: list[Problem] = []
-    meta, lines, _body, _ = split_front_matter(text, path, problems)
+    meta, lines, body, body_line = split_front_matter(text, path, problems)
     if meta is None:
         return None, problems
     c = _Collector(path, problems, lines)
@@ -219,7 +220,9 @@ def parse_course(text: str, path: str) -> tuple[ParsedCourse | None, list[Proble
     summary = _text(c, meta, "summary", "summary")
     if course_id is None:
         return None, problems
-    return ParsedCourse(id=course_id, title=title, track=str(track), summary=summary, source=Source(path, 1)), problems
+    check_links(body, path, body_line, course_files, problems)
+    return ParsedCourse(id=course_id, title=title, track=str(track), summary=summary, source=Source(path, 1),
+                        intro_md=body.strip("\n")), problems
 
 
 def lesson_id_from_file_name(name: str) -> str:
@@ -469,14 +472,14 @@ class _FolderReader:
         text = _read_text(course_md, _rel(course_md, self.root), self.bundle.problems)
         if text is None:
             return None
-        course, problems = parse_course(text, _rel(course_md, self.root))
+        files = _course_files(folder)
+        inside = {_rel(p, folder): p for p in files}
+        course_files = set(inside)
+        course, problems = parse_course(text, _rel(course_md, self.root), course_files=course_files)
         self.bundle.problems.extend(problems)
         if course is None:
             return None
         self.bundle.courses.append(course)
-        files = _course_files(folder)
-        inside = {_rel(p, folder): p for p in files}
-        course_files = set(inside)
         lesson_files = [p for rel, p in inside.items() if rel.startswith("lessons/") and rel.endswith(".md")
                         and rel.count("/") == 1]
         positions = {p: i for i, p in enumerate(lesson_files, start=1)}

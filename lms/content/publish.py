@@ -58,7 +58,7 @@ def content_hash(value) -> str:
 # --- canonical forms ----------------------------------------------------------
 
 def course_fields(c) -> dict:
-    return {"title": c.title, "track": c.track, "summary": c.summary}
+    return {"title": c.title, "track": c.track, "summary": c.summary, "intro": c.intro_md}
 
 
 def lesson_fields(lesson) -> dict:
@@ -459,11 +459,14 @@ def _apply(result: Plan, progress: _Progress) -> None:
     now = clock.now()
 
     # courses
-    _bulk_insert(Course, [{"slug": c.id, "title": c.title, "track": c.track, "summary": c.summary,
-                           "content_hash": h, "retired": False, "updated_at": now}
+    def course_row(c, h) -> dict:
+        return {"title": c.title, "track": c.track, "summary": c.summary, "intro_md": c.intro_md,
+                "intro_html": render(c.intro_md, course_link_resolver(c.id)), "content_hash": h, "retired": False,
+                "updated_at": now}
+
+    _bulk_insert(Course, [{**course_row(c, h), "slug": c.id}
                           for state, c, h, _id in work["courses"] if state == "added"])
-    _bulk_update(Course, [{"id": cid, "title": c.title, "track": c.track, "summary": c.summary,
-                           "content_hash": h, "retired": False, "updated_at": now}
+    _bulk_update(Course, [{**course_row(c, h), "id": cid}
                           for state, c, h, cid in work["courses"] if state == "changed"])
     progress.step(sum(1 for s, *_ in work["courses"] if s != "unchanged"))
     _retire(Course, work["retire_courses"], progress, updated_at=now)

@@ -52,6 +52,7 @@ class ParsedCourse:
     track: str
     summary: str
     source: Source
+    intro_md: str = ""  # the optional introduction after course.md's front matter
 
 
 @dataclass

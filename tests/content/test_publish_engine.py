@@ -95,6 +95,8 @@ def test_what_publish_stores(app, folder):
     assert [lesson.slug for lesson in week2.lessons] == ["corporate-loans", "case"]
     assert (week2.opens_on.isoformat(), week2.due_on.isoformat(), week2.exam.slug) == \
         ("2026-09-14", "2026-09-20", "exam-week-02")
+    course = db.session.scalar(select(Course).where(Course.slug == "products"))
+    assert course.intro_md == "本课程介绍存款与贷款产品。" and course.intro_html == "<p>本课程介绍存款与贷款产品。</p>"
     asset = db.session.scalar(select(Asset).where(Asset.path == "images/flow.png"))
     assert asset.mimetype == "image/png" and asset.data.startswith(b"\x89PNG")
 

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: c05f187d10fa
+Revision ID: 5d8a2790b232
 Revises: 
-Create Date: 2026-11-28 16:07:20.960594
+Create Date: 2026-11-28 16:30:00.109506
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'c05f187d10fa'
+revision = '5d8a2790b232'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -34,6 +34,8 @@ def upgrade():
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('track', sa.String(length=32), nullable=False),
     sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('intro_md', sa.Text(), nullable=False),
+    sa.Column('intro_html', sa.Text(), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
     sa.Column('retired', sa.Boolean(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
