@@ -187,3 +187,11 @@ def test_empty_exam_analysis(app, client, make_user, make_exam):
     page = client.get(f"/analysis/exams/{exam.id}")
     assert page.status_code == 200 and "No finalised first attempts yet." in page.text
 
+
+
+def test_analysis_page_in_chinese(app, client, make_user, dataset):
+    exam, *_ = dataset
+    sign_in(client, make_user(("trainer",)))  # zh_CN, the default
+    page = client.get(f"/analysis/exams/{exam.id}")
+    assert page.status_code == 200
+    assert "及格线 60%" in page.text and "按 10% 分段" in page.text and "有误导" in page.text

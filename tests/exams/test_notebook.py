@@ -173,3 +173,13 @@ def test_a_failed_exam_fills_the_notebook(app, client, make_user, make_question,
     sign_in(client, learner)
     page = client.get("/notebook/")
     assert "大额存单" in page.text
+
+
+def test_practice_in_chinese(app, client, make_user, make_question):
+    learner = make_user(("learner",))  # zh_CN, the default
+    entry = notebook_entry(learner, make_question("single", slug="zh-001", tags=("个人存款",), explanation=EXPLANATION))
+    sign_in(client, learner)
+    assert "错题本" in client.get("/notebook/").text
+    assert "提交答案" in client.get(f"/notebook/practice/{entry.id}").text
+    feedback = client.post(f"/notebook/practice/{entry.id}", data={"answer": "A"}, headers={"HX-Request": "true"})
+    assert "回答有误" in feedback.text and EXPLANATION in feedback.text

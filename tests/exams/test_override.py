@@ -124,3 +124,9 @@ def test_only_trainers_see_and_override(app, client, make_user, failed_attempt, 
         assert client.post(f"/grading/attempts/{failed_attempt.id}/items/{item.id}/override",
                            data={"points": "1", "reason": "x"}).status_code == 403
     assert db.session.scalar(select(ScoreOverride)) is None
+
+
+def test_attempt_page_in_chinese(app, client, make_user, failed_attempt):
+    sign_in(client, make_user(("trainer",)))  # zh_CN, the default
+    page = client.get(f"/grading/attempts/{failed_attempt.id}")
+    assert page.status_code == 200 and "调整分数" in page.text and "及格线 100%" in page.text
