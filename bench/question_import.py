@@ -120,14 +120,14 @@ def main() -> None:
             login_user(trainer)
             preview = timed("preview", lambda: services.prepare(data, "bench.xlsx", "products", "bench", trainer))
             assert preview.ok, preview.problems[:3]
-            _plan, counts = timed("confirm", lambda: services.confirm(preview.token, trainer))
+            counts = timed("confirm", lambda: services.confirm(preview.token, trainer)).counts
             assert counts["added"] == args.questions, counts
 
             def again():
                 p = services.prepare(data, "bench.xlsx", "products", "bench", trainer)
                 return services.confirm(p.token, trainer)
 
-            _plan, counts = timed("re-import", again)
+            counts = timed("re-import", again).counts
             assert counts["unchanged"] == args.questions, counts
 
 

@@ -59,8 +59,8 @@ def test_confirm_writes_the_bank_file_and_publishes_it(client, content_dir, trai
     before = question_count()
     token = token_of(upload(client, GIFT, "rm-banking.gift.txt").text)
     done = client.post("/console/import/confirm", data={"token": token})
-    assert done.status_code == 302
-    page = client.get("/console/import/")
+    assert done.status_code == 302 and done.location.endswith("/console/courses/products")
+    page = client.get(done.location)
     assert "8 questions added" in page.text or "新增 8 道题" in page.text
     text = (content_dir / BANK).read_text(encoding="utf-8")
     assert text.startswith("<!-- Imported from rm-banking.gift.txt.")

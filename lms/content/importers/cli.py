@@ -28,7 +28,7 @@ def _import(path: str, course: str, bank: str | None, as_employee: str | None) -
     actor = _actor(as_employee)
     bank = bank or services.default_bank(file.name)
     try:
-        _plan, counts, notes = services.import_file(file.read_bytes(), file.name, course, bank, actor)
+        done, notes = services.import_file(file.read_bytes(), file.name, course, bank, actor)
     except services.ImportRefused as refused:
         for problem in refused.problems:
             click.echo(f"{problem.source.path}: {problem.message}", err=True)
@@ -37,7 +37,8 @@ def _import(path: str, course: str, bank: str | None, as_employee: str | None) -
     with messages_locale():
         for note in notes:
             click.echo(f"{file.name}:{note.line}: {note.message}")
-    click.echo(f"Imported {file.name} into {services.bank_path(course, bank)}: "
+    counts = done.counts
+    click.echo(f"Imported {file.name} into {done.path}: "
                f"{counts['added']} added, {counts['changed']} changed, {counts['retired']} retired, "
                f"{counts['unchanged']} unchanged.")
 

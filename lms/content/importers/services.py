@@ -35,6 +35,16 @@ TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 KINDS = {"gift": "GIFT", "xlsx": "Excel"}
 
 
+@dataclass
+class Imported:
+    """A published import: the engine's Plan, ``summarise()`` of it, where it went."""
+
+    plan: object
+    counts: dict[str, int]
+    course_id: str
+    path: str
+
+
 class ImportRefused(Exception):
     def __init__(self, message: str, problems: list[Problem] | None = None):
         super().__init__(message)
@@ -261,9 +271,8 @@ def prepare(data: bytes, filename: str, course_id: str, bank: str, actor) -> Imp
     return preview
 
 
-def confirm(token: str, actor) -> tuple[object, dict[str, int]]:
-    """Write the staged import as its bank file and publish it; returns the
-    engine's Plan and ``summarise()`` of it. Raises ``ImportRefused`` (nothing changed) when the
+def confirm(token: str, actor) -> Imported:
+    """Write the staged import as its bank file and publish it. Raises ``ImportRefused`` (nothing changed) when the
     staging expired, the file has problems now, or the bank file changed since
     the preview."""
     from lms.audit.services import record
@@ -288,11 +297,11 @@ def confirm(token: str, actor) -> tuple[object, dict[str, int]]:
            release=getattr(result, "release_id", None))
     db.session.commit()
     discard(token)
-    return result, summarise(result, questions)
+    return Imported(result, summarise(result, questions), meta["course_id"], meta["path"])
 
 
 def import_file(data: bytes, filename: str, course_id: str, bank: str, actor):
-    """Both steps at once (the command line): returns (plan, summary, notes); raises
+    """Both steps at once (the command line): returns (Imported, notes); raises
     ``ImportRefused`` with every problem."""
     with messages_locale():
         path = bank_path(course_id, bank)
@@ -314,7 +323,7 @@ def import_file(data: bytes, filename: str, course_id: str, bank: str, actor):
     record("content.imported", actor=actor, object_type="bank", object_id=path, file=filename, course=course_id,
            questions=len(questions), release=getattr(result, "release_id", None))
     db.session.commit()
-    return result, summarise(result, questions), notes
+    return Imported(result, summarise(result, questions), course_id, path), notes
 
 
 # --- export ---------------------------------------------------------------------------

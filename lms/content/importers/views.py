@@ -65,12 +65,12 @@ def confirm():
     if not form.validate_on_submit():
         abort(400)
     try:
-        _plan, counts = services.confirm(form.token.data, current_user)
+        done = services.confirm(form.token.data, current_user)
     except services.ImportRefused as refused:
         return _page(_form(), refused=refused)
     flash(_("Imported and published: %(added)d questions added, %(changed)d changed, %(retired)d retired, "
-            "%(unchanged)d unchanged.", **counts), "success")
-    return redirect(url_for("content_import.page"))
+            "%(unchanged)d unchanged.", **done.counts), "success")
+    return redirect(url_for("content.console_course", slug=done.course_id))
 
 
 @bp.get("/template.xlsx")
