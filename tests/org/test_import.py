@@ -187,21 +187,6 @@ def test_hr_cannot_grant_admin_by_import(app, org, clock):
     assert "只有系统管理员才能修改" in str(_plan(admin_row, actor=org.hr).problems[0])
 
 
-def test_shipped_examples_import_cleanly_into_the_demo(app, clock):
-    from lms.demo import load_demo
-
-    load_demo("demo-pass-2024")
-    for name in ("people_import.csv", "people_import.xlsx"):
-        plan = _plan((EXAMPLES / name).read_bytes(), name)
-        assert not plan.problems, [str(p) for p in plan.problems]
-        assert plan.count("create") == 10
-    csv_rows = [(r.employee_no, r.position, r.hire_date, tuple(sorted(r.roles)))
-                for r in _plan((EXAMPLES / "people_import.csv").read_bytes(), "a.csv").rows]
-    xlsx_rows = [(r.employee_no, r.position, r.hire_date, tuple(sorted(r.roles)))
-                 for r in _plan((EXAMPLES / "people_import.xlsx").read_bytes(), "a.xlsx").rows]
-    assert csv_rows == xlsx_rows
-
-
 # --- through the web ----------------------------------------------------------
 
 def _upload(client, data: bytes, filename="people.csv"):
