@@ -13,7 +13,7 @@ bp = Blueprint("analysis", __name__, url_prefix="/analysis")
 
 # The score distribution's SVG geometry (viewBox units).
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 22, 34
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 38, 34
 
 
 def score_chart(buckets: list[analysis.Bucket], pass_mark: float) -> dict:
@@ -29,7 +29,7 @@ def score_chart(buckets: list[analysis.Bucket], pass_mark: float) -> dict:
         bars.append({"x": round(LEFT + i * slot + 3, 1), "y": round(TOP + plot_h - h, 1), "w": round(slot - 6, 1),
                      "h": h, "cx": round(LEFT + (i + 0.5) * slot, 1), "bucket": b})
     pass_x = round(LEFT + plot_w * min(max(pass_mark, 0), 100) / 100, 1)
-    return {"width": WIDTH, "height": HEIGHT, "bars": bars, "pass_x": pass_x, "top": TOP,
+    return {"width": WIDTH, "height": HEIGHT, "bars": bars, "pass_x": pass_x, "pass_label_y": 14, "top": TOP,
             "base_y": TOP + plot_h, "left": LEFT, "right": WIDTH - RIGHT, "label_y": HEIGHT - 12, "peak": peak}
 
 
