@@ -450,7 +450,7 @@ class XlsxReader:
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             return {"answer": float(raw), "tolerance": 0.0}
         m = NUMERIC_ANSWER.match(answer)
-        if not answer or not m:
+        if not answer or not m or re.search(r"[\d±+]", m.group(3) or ""):
             row.problem(COL_ANSWER, _("a numeric answer is a number with an optional ±tolerance and unit, "
                                       "e.g. 62.5±0.5 %% (got “%(value)s”)", value=answer))
             return {}
