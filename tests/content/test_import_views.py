@@ -217,3 +217,13 @@ def test_default_bank_names():
     assert default_bank("Deposits Bank.gift.txt") == "deposits-bank"
     assert default_bank("存款题库.xlsx").startswith("bank-")
     assert default_bank("存款题库.xlsx") == default_bank("存款题库.xlsx") != default_bank("贷款题库.xlsx")
+
+
+def test_a_bank_exported_to_excel_imports_back_unchanged(client, content_dir, trainer):
+    client.post("/console/import/confirm", data={"token": token_of(upload(client, GIFT, "rm-banking.gift.txt").text)})
+    exported = client.get("/console/import/export/products.xlsx?bank=rm-banking").data
+    page = upload(client, exported, "products-questions.xlsx", bank="rm-banking")
+    assert "replaces the existing bank" in page.text or "替换现有题库" in page.text
+    done = client.post("/console/import/confirm", data={"token": token_of(page.text)})
+    flash = client.get(done.location).text
+    assert "0 questions added, 0 changed, 0 retired, 8 unchanged" in flash or "新增 0 道题，修改 0 道，停用 0 道，8 道未变" in flash
