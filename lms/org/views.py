@@ -77,9 +77,18 @@ def people():
 
 # --- one person --------------------------------------------------------------------
 
+def _next_position(user: User) -> str:
+    """The step after the current one on the career path: the likeliest change."""
+    order = list(POSITIONS)
+    current = user.current_position
+    if current is None or current.position not in order:
+        return order[0]
+    return order[min(order.index(current.position) + 1, len(order) - 1)]
+
+
 def _render_person(user: User, **forms):
     forms.setdefault("roles_form", RolesForm(data={"roles": sorted(user.roles)}))
-    forms.setdefault("position_form", PositionForm())
+    forms.setdefault("position_form", PositionForm(data={"position": _next_position(user)}))
     forms.setdefault("reason_form", ReasonForm())
     return render_template("org/person.html", person=user, events=services.person_events(user),
                            may_manage=services.may_manage(_actor(), user), **forms)
@@ -202,7 +211,7 @@ def change_position(user_id: int):
                 if not is_htmx():
                     flash(_("Position change recorded."), "success")
                     return redirect(url_for("org.person", user_id=user.id))
-                form = PositionForm(formdata=None)
+                form = PositionForm(formdata=None, data={"position": _next_position(user)})
     if is_htmx():
         return render_template("org/_person_positions.html", person=user, position_form=form)
     return _render_person(user, position_form=form)
