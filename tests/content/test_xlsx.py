@@ -149,6 +149,12 @@ def test_every_problem_of_the_file_is_reported_and_nothing_is_returned():
     assert result.questions == []
 
 
+def test_headers_with_required_marks_and_spaces_are_recognised():
+    headers = ("题型*", "题干 *", "选项 A", "选项 B", "答案*")
+    result = read_xlsx(workbook([dict(zip(headers, ("单选", "甲？", "一", "二", "B")))], headers=headers), "b.xlsx")
+    assert not result.problems and result.questions[0].data["correct"] == ["B"]
+
+
 def test_a_sheet_without_the_template_headers_is_refused():
     result = read_xlsx(workbook([{"名称": "x"}], headers=("名称", "内容")), "bank.xlsx")
     (problem,) = result.problems

@@ -202,7 +202,8 @@ class XlsxReader:
             return
         columns: dict[str, int] = {}
         for index, value in enumerate(first, start=1):
-            header = _text(value).replace(" ", "")
+            # "题型*" or "选项 A" as some templates write them.
+            header = re.sub(r"[\s*＊]", "", _text(value))
             if header and header not in columns:
                 columns[header] = index
         required = REQUIRED + ((COL_SCENARIO,) if case else ())
