@@ -185,7 +185,20 @@ def autosave(attempt_id: int, item_id: int):
         return _closed(attempt, item, err)
     if not is_htmx():
         return redirect(url_for("exams.attempt_page", attempt_id=attempt.id))
-    return render_template("exams/_saved.html", item=item, answered=is_answered(item)), 200, {"Vary": "HX-Request"}
+    html = render_template("exams/_saved.html", item=item) + _navigator_oob(attempt, item)
+    return html, 200, {"Vary": "HX-Request"}
+
+
+def _navigator_oob(attempt: Attempt, current: AttemptItem) -> str:
+    """The question navigator and the answered count, swapped out of band so
+    they follow each save and flag."""
+    db.session.expire_all()
+    attempt = db.session.get(Attempt, attempt.id)
+    items = list(attempt.items)
+    context = {"attempt": attempt, "items": items, "answered": {i.id for i in items if is_answered(i)},
+               "layout": attempt.exam.layout, "oob": True,
+               "position": current.position if attempt.exam.layout == "per_question" else None}
+    return render_template("exams/_q_nav.html", **context) + render_template("exams/_progress.html", **context)
 
 
 @bp.post("/attempts/<int:attempt_id>/save")
@@ -244,7 +257,8 @@ def flag(attempt_id: int, item_id: int):
         return redirect(url_for("exams.review", attempt_id=attempt.id)
                         if request.form.get("back") == "review" else
                         url_for("exams.attempt_page", attempt_id=attempt.id))
-    return render_template("exams/_flag.html", item=item), 200, {"Vary": "HX-Request"}
+    html = render_template("exams/_flag.html", item=item) + _navigator_oob(attempt, item)
+    return html, 200, {"Vary": "HX-Request"}
 
 
 @bp.post("/attempts/<int:attempt_id>/focus")

@@ -34,6 +34,8 @@ def test_take_an_exam_from_start_to_result(client, clock, learner, every_type_ex
                                data=RIGHT_FORM[item.question_version.type](name), headers=HX)
         assert response.status_code == 200, response.text
         assert "已保存" in response.text and "09:00:00" in response.text
+        # The navigator and the count follow the save (out of band).
+        assert f'已答 {item.position} / 共 7 题' in response.text and 'id="q-nav"' in response.text
     flagged = item_of(attempt, "essay")
     response = client.post(f"/attempts/{attempt.id}/flag/{flagged.id}", data={f"flag-{flagged.id}": "1"}, headers=HX)
     assert response.status_code == 200 and "已标记" in response.text
