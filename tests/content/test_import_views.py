@@ -227,3 +227,11 @@ def test_a_bank_exported_to_excel_imports_back_unchanged(client, content_dir, tr
     done = client.post("/console/import/confirm", data={"token": token_of(page.text)})
     flash = client.get(done.location).text
     assert "0 questions added, 0 changed, 0 retired, 8 unchanged" in flash or "新增 0 道题，修改 0 道，停用 0 道，8 道未变" in flash
+
+
+def test_problems_of_other_files_of_the_course_are_named_by_file_and_line(client, content_dir, trainer):
+    (content_dir / "courses/products/questions/broken.md").write_text("## dep-009\ntype: single\n\n题干\n",
+                                                                       encoding="utf-8")
+    page = upload(client, GIFT, "rm-banking.gift.txt")
+    assert "courses/products/questions/broken.md:1" in page.text
+    assert 'name="token"' not in page.text

@@ -168,13 +168,11 @@ def _map_to_import(problems: list[Problem], path: str, text: str, questions: lis
     by_id = {q.id: q for q in questions}
     out = []
     for p in problems:
-        if p.source.path != path:
-            out.append(p)
-            continue
         qid = next((ident for line, ident in reversed(headings) if line <= (p.source.line or 0)), None)
-        q = by_id.get(qid or "")
+        q = by_id.get(qid or "") if p.source.path == path else None
         if q is None:
-            out.append(p)
+            # Another file of the course (or the bank as a whole): name it.
+            out.append(Problem(p.source, f"{p.source}: {p.message}"))
             continue
         out.append(Problem(q.source, _("Question %(id)s (line or row %(line)s): %(message)s",
                                        id=q.id, line=q.source.line, message=p.message)))
