@@ -36,6 +36,7 @@ from lms.exams.models import Attempt, AttemptItem, IntegrityEvent, NotebookEntry
 from lms.extensions import db
 
 DEFAULT_GRACE_SECONDS = 30
+MAX_ANSWER_CHARS = 20_000  # an essay of ten pages; longer is not an answer
 _rng = random.SystemRandom()
 
 
@@ -49,6 +50,15 @@ class TimeUp(ExamError):
     def __init__(self, attempt: Attempt):
         super().__init__(_("Time is up. Your answers saved before the deadline were submitted."))
         self.attempt = attempt
+
+
+class AnswerTooLong(ExamError):
+    """An answer longer than any real one (a hostile or broken form); nothing is saved."""
+
+    def __init__(self, position: int):
+        super().__init__(_("The answer to question %(n)d is too long (at most %(max)d characters); it was not saved.",
+                           n=position, max=MAX_ANSWER_CHARS))
+        self.position = position
 
 
 class AttemptClosed(ExamError):
@@ -302,10 +312,20 @@ def save_answer(attempt: Attempt, item: AttemptItem, answer, now: datetime | Non
     if item.attempt_id != attempt.id:
         raise ValueError("item of another attempt")
     db.session.refresh(item)
-    item.answer_json = None if answer is None else json.dumps(answer, ensure_ascii=False)
+    item.answer_json = _stored(item, answer)
     item.saved_at = now
     db.session.commit()
     return item
+
+
+def _stored(item: AttemptItem, answer) -> str | None:
+    if answer is None:
+        return None
+    text = json.dumps(answer, ensure_ascii=False)
+    if len(text) > MAX_ANSWER_CHARS:
+        db.session.rollback()
+        raise AnswerTooLong(item.position)
+    return text
 
 
 def save_answers(attempt: Attempt, answers: dict[int, object], now: datetime | None = None) -> int:
@@ -314,9 +334,9 @@ def save_answers(attempt: Attempt, answers: dict[int, object], now: datetime | N
     attempt = _lock(attempt)
     _check_open(attempt, now)
     by_id = {item.id: item for item in attempt.items}
-    for item_id, answer in answers.items():
+    stored = {item_id: _stored(by_id[item_id], answer) for item_id, answer in answers.items()}
+    for item_id, new in stored.items():
         item = by_id[item_id]
-        new = None if answer is None else json.dumps(answer, ensure_ascii=False)
         if new != item.answer_json:
             item.answer_json = new
             item.saved_at = now
@@ -365,7 +385,8 @@ def submit(attempt: Attempt, user=None, now: datetime | None = None) -> Attempt:
             raise TimeUp(attempt)
         db.session.rollback()
         return db.session.get(Attempt, attempt.id, populate_existing=True)
-    finalise(attempt, "submitted", now)
+    # The page's countdown submits at zero: that is the time running out.
+    finalise(attempt, "timeout" if now >= attempt.deadline else "submitted", now)
     db.session.commit()
     return db.session.get(Attempt, attempt.id, populate_existing=True)
 

@@ -95,6 +95,14 @@ def _time_up(attempt: Attempt, item: AttemptItem | None = None, message: str | N
     return render_template("exams/time_up.html", attempt=attempt, message=message), 409
 
 
+def _rejected(attempt: Attempt, item: AttemptItem | None, err: services.AnswerTooLong):
+    """422: this answer was refused (nothing saved); the exam goes on."""
+    if is_htmx():
+        return render_template("exams/_rejected.html", item=item, message=str(err)), 422, {"Vary": "HX-Request"}
+    flash(str(err), "error")
+    return redirect(url_for("exams.attempt_page", attempt_id=attempt.id)), 303
+
+
 def _closed(attempt: Attempt, item: AttemptItem | None, err: services.ExamError):
     return _time_up(attempt, item, str(err))
 
@@ -181,6 +189,8 @@ def autosave(attempt_id: int, item_id: int):
     answer = question_types.get(version.type).answer_from_form(version.data, request.form, field_name(item))
     try:
         item = services.save_answer(attempt, item, answer, clock.now())
+    except services.AnswerTooLong as err:
+        return _rejected(attempt, item, err)
     except services.ExamError as err:
         return _closed(attempt, item, err)
     if not is_htmx():
@@ -224,6 +234,8 @@ def save_all(attempt_id: int):
             flagged = bool(request.form.get(f"flag-{item.id}"))
             if flagged != item.flagged:
                 services.set_flag(attempt, item, flagged)
+    except services.AnswerTooLong as err:
+        return _rejected(attempt, None, err)
     except services.ExamError as err:
         return _closed(attempt, None, err)
     go = request.form.get("go", "")

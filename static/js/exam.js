@@ -5,9 +5,9 @@
   var page = document.getElementById("exam-page");
   if (!page) { return; }
 
-  // htmx 2 does not swap 4xx answers; a 409 carries the "time is up" fragment.
+  // htmx 2 does not swap 4xx answers; a 409 carries "time is up", a 422 "answer refused".
   document.body.addEventListener("htmx:beforeSwap", function (event) {
-    if (event.detail.xhr && event.detail.xhr.status === 409) {
+    if (event.detail.xhr && (event.detail.xhr.status === 409 || event.detail.xhr.status === 422)) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }

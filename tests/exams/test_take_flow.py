@@ -109,3 +109,34 @@ def test_per_question_layout_moves_with_prev_next(client, clock, learner, every_
 def _start_as(client, user, exam):
     sign_in(client, user)
     return _start(client, exam)
+
+
+def test_an_overlong_answer_is_refused_and_nothing_changes(client, clock, learner, every_type_exam):
+    exam = every_type_exam()
+    attempt = _start_as(client, learner, exam)
+    essay = item_of(attempt, "essay")
+    client.post(f"/attempts/{attempt.id}/items/{essay.id}", data={f"a-{essay.id}": "第一稿"}, headers=HX)
+    response = client.post(f"/attempts/{attempt.id}/items/{essay.id}", data={f"a-{essay.id}": "长" * 20_001},
+                           headers=HX)
+    assert response.status_code == 422 and f"第 {essay.position} 题的答案过长" in response.text
+    no_js = client.post(f"/attempts/{attempt.id}/save", data={"shown": str(essay.id), f"a-{essay.id}": "长" * 20_001})
+    assert no_js.status_code == 303
+    db.session.refresh(essay)
+    assert essay.answer == "第一稿"
+    db.session.refresh(attempt)
+    assert attempt.state == "open"
+
+
+def test_the_countdown_submit_at_zero_counts_as_timeout(client, clock, learner, every_type_exam):
+    from datetime import timedelta
+
+    exam = every_type_exam()
+    attempt = _start_as(client, learner, exam)
+    single = item_of(attempt, "single")
+    clock.advance(timedelta(minutes=30, seconds=2))  # the browser's timer fired; within the grace
+    response = client.post(f"/attempts/{attempt.id}/save",
+                           data={"shown": str(single.id), f"a-{single.id}": "B", "go": "submit"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/result")
+    attempt = db.session.get(Attempt, attempt.id, populate_existing=True)
+    assert attempt.end_reason == "timeout" and attempt.submitted_at == attempt.deadline
+    assert item_of(attempt, "single").answer == "B" and item_of(attempt, "single").correct
