@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, g, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from lms import config as settings
@@ -95,6 +95,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _select_locale() -> str:
+    if not has_request_context():  # CLI and background work speak the default language
+        return "zh_CN"
     if current_user and current_user.is_authenticated:
         return current_user.locale
     return session.get("lang") or "zh_CN"
