@@ -122,8 +122,8 @@ class ThisWeek:
     programme: Programme
     current: list[WeekStatus]  # open now (weeks and bulletins)
     overdue: list[WeekStatus]  # past due, exam not passed
-    passed: int
-    total: int
+    passed: int  # weeks (not bulletins) opened so far whose exam is passed
+    total: int  # weeks with an exam opened so far
 
 
 def this_week(user, today: date | None = None) -> list[ThisWeek]:
@@ -134,7 +134,7 @@ def this_week(user, today: date | None = None) -> list[ThisWeek]:
         weeks = programme_weeks(user, programme, today)
         current = [w for w in weeks if w.item.opens_on <= today <= w.item.due_on]
         overdue = [w for w in weeks if w.overdue]
-        with_exam = [w for w in weeks if w.exam is not None and w.is_open]
+        with_exam = [w for w in weeks if w.exam is not None and w.is_open and w.item.kind == "week"]
         out.append(ThisWeek(programme=programme, current=current, overdue=overdue,
                             passed=sum(1 for w in with_exam if w.done), total=len(with_exam)))
     return out
