@@ -80,6 +80,7 @@ def test_overdue_weeks_and_the_home_panel(client, clock, make_user, make_questio
     [overview] = services.this_week(learner)
     assert [w.item.key for w in overview.current] == ["week-2"]
     assert [w.item.key for w in overview.overdue] == ["week-1"]  # last week, not passed
+    assert (overview.passed, overview.total) == (0, 2)  # weeks opened so far; week 3 has not, week 4 is retired
     sign_in(client, learner)
     home = client.get("/").text
     assert 'id="this-week-panel"' in home and "本周培训" in home
