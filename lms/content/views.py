@@ -165,7 +165,7 @@ def console_releases():
 
 # --- the console: editing a file ---------------------------------------------
 
-def _editor_page(form, file, *, review=None, status=200, refusal=None):
+def _editor_page(form, file, *, review=None, status=200, refusal=None, refused_problems=()):
     """The editor: the text, its rendering and problems (also without
     JavaScript), and after "review changes" what publishing would change."""
 
@@ -173,7 +173,8 @@ def _editor_page(form, file, *, review=None, status=200, refusal=None):
     shown, problems = editor.preview(file.path, text)
     reviewed_hash = editor.text_hash(editor.normalise(text)) if review else ""
     return render_template("content/console/editor.html", form=form, file=file, review=review, refusal=refusal,
-                           shown=shown, problems=problems, reviewed_hash=reviewed_hash), status
+                           shown=shown, problems=problems, reviewed_hash=reviewed_hash,
+                           refused_problems=list(refused_problems)), status
 
 
 @bp.get("/console/edit")
@@ -263,7 +264,8 @@ def publish():
         result = editor.publish_edit(file.path, text, form.base_hash.data or "", current_user._get_current_object())
     except editor.EditRefused as refused:
         db.session.rollback()
-        return _editor_page(form, file, refusal=refused.message, status=422 if refused.problems else 409)
+        return _editor_page(form, file, refusal=refused.message, refused_problems=refused.problems,
+                            status=422 if refused.problems else 409)
     flash(_("Published %(path)s: %(summary)s", path=file.path, summary=_plan_line(result)), "success")
     slug = console.course_slug_of_folder(file.folder)
     return redirect(url_for("content.console_course", slug=slug) if slug else url_for("content.console_home"))

@@ -193,3 +193,15 @@ def test_edit_endpoints_need_csrf(client, content_dir, trainer):
     data = _form(content_dir, LESSON, DEPOSITS_MD)
     assert client.post("/console/preview", data=data, headers=HX, csrf=False).status_code == 400
     assert client.post("/console/publish", data=data, csrf=False).status_code == 400
+
+
+def test_a_duplicate_id_in_another_bank_of_the_course_blocks_publishing(client, content_dir, trainer):
+    """The preview checks the file; review and publish check the whole course."""
+    path = "courses/products/questions/more.md"
+    text = "## dep-001\ntype: truefalse\nanswer: true\n\n重复的编号。\n"
+    review = client.post("/console/review", data=_form(content_dir, path, text))
+    assert 'formaction="/console/publish"' not in review.text
+    assert re.search(r"<code>courses/products/questions/(more|deposits)\.md:\d+</code>[^<]*dep-001", review.text)
+    response = client.post("/console/publish", data=_form(content_dir, path, text))
+    assert response.status_code == 422 and "dep-001" in response.text
+    assert not (content_dir / path).exists() and _releases() == 1
