@@ -221,6 +221,11 @@ def test_only_an_administrator_grants_or_touches_the_admin_role(client, org, mak
     db.session.refresh(org.admin)
     assert org.admin.active and not org.admin.must_change_password
     assert not events("user.password_reset")
+    new_admin = client.post("/org/people/new", data={
+        "employee_no": "E3001", "name": "想当管理员", "branch_id": org.city.id, "position": "teller",
+        "roles": ["admin"], "locale": "zh_CN"})
+    assert "只有系统管理员才能授予系统管理员角色" in new_admin.text
+    assert db.session.scalar(db.select(User).where(User.employee_no == "E3001")) is None
 
     sign_in(client, org.admin)
     client.post(f"/org/people/{user.id}/roles", data={"roles": ["learner", "admin"]})
