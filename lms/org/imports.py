@@ -371,7 +371,9 @@ def passwords_csv(result: ImportResult) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([COL_NO, COL_NAME, "初始密码"])
-    writer.writerows(result.passwords)
+    for row in result.passwords:
+        # A cell starting with = + - @ would be run as a formula by Excel.
+        writer.writerow(["'" + cell if cell[:1] in ("=", "+", "-", "@") else cell for cell in row])
     return out.getvalue().encode("utf-8-sig")
 
 
