@@ -13,6 +13,8 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from lms.content.links import check_links
 from lms.content.models import DIFFICULTIES, QUESTION_TYPES
 from lms.content.schema import ParsedQuestion, Problem, Source
@@ -99,10 +101,12 @@ class _Item:
         self.problems = problems
         self.part_of = part_of
         self.keys: dict[str, tuple[str, int]] = {}
-        self.label = f"part '{block.ident}' of {part_of}" if part_of else f"question {block.ident}"
+        self.label = _("part '%(part)s' of %(id)s", part=block.ident, id=part_of) if part_of \
+            else _("question %(id)s", id=block.ident)
 
     def add(self, message: str, line: int | None = None) -> None:
-        self.problems.append(Problem(Source(self.path, line or self.block.line), f"{self.label}: {message}"))
+        self.problems.append(Problem(Source(self.path, line or self.block.line),
+                                     _("%(item)s: %(message)s", item=self.label, message=message)))
 
     # key lines ---------------------------------------------------------------
     def read_keys(self) -> list[tuple[int, str]]:
@@ -119,7 +123,7 @@ class _Item:
             if "#" in value:
                 value = TRAILING_COMMENT.sub("", value)
             if key in self.keys:
-                self.add(f"'{key}' is given twice", body[i][0])
+                self.add(_("'%(key)s' is given twice", key=key), body[i][0])
             self.keys[key] = (value, body[i][0])
             i += 1
         return body[i:]
@@ -132,15 +136,16 @@ class _Item:
             if key in allowed:
                 continue
             if self.part_of and key in ("difficulty", "tags"):
-                self.add(f"'{key}' belongs to the case, not to its parts", line)
+                self.add(_("'%(key)s' belongs to the case, not to its parts", key=key), line)
             elif key in ("answer", "tolerance", "unit"):
-                self.add(f"'{key}' is not used by {qtype} questions", line)
+                self.add(_("'%(key)s' is not used by %(type)s questions", key=key, type=qtype), line)
             else:
                 expected = sorted(allowed)
-                self.add(f"unknown key '{key}' (expected one of: {', '.join(expected)})", line)
+                self.add(_("unknown key '%(key)s' (expected one of: %(choices)s)", key=key,
+                           choices=", ".join(expected)), line)
 
     def number(self, key: str, default: float | None, *, minimum: float | None = None,
-               positive: bool = False, what: str = "a number") -> float | None:
+               positive: bool = False) -> float | None:
         if key not in self.keys:
             return default
         raw, line = self.keys[key]
@@ -149,13 +154,15 @@ class _Item:
             if not math.isfinite(value):
                 raise ValueError
         except ValueError:
-            self.add(f"'{key}' must be {what} (got '{raw}')", line)
+            self.add(_("'%(key)s' must be a number (got '%(value)s')", key=key, value=raw), line)
             return default
         if positive and value <= 0:
-            self.add(f"'{key}' must be more than 0 (got '{raw}')", line)
+            self.add(_("'%(key)s' must be more than 0 (got '%(value)s')", key=key, value=raw), line)
             return default
         if minimum is not None and value < minimum:
-            self.add(f"'{key}' must be {minimum:g} or more (got '{raw}')", line)
+            self.add(_("'%(key)s' must be %(minimum)s or more (got '%(value)s')", key=key, minimum="%g" % minimum,
+                       value=raw),
+                     line)
             return default
         return value
 
@@ -197,7 +204,7 @@ class _Item:
             elif text.startswith(("  ", "\t")):
                 options[-1][1] += "\n" + text.strip()
             else:
-                self.add("text after the options: put the stem before them, or start the explanation with 解析：",
+                self.add(_("text after the options: put the stem before them, or start the explanation with 解析："),
                          number)
         return stem, [tuple(o) for o in options]
 
@@ -206,14 +213,15 @@ class _Item:
         body = self.read_keys()
         qtype = self.keys.get("type", ("", 0))[0].strip()
         if "type" not in self.keys:
-            self.add(f"'type' is missing (one of: {', '.join(QUESTION_TYPES)})")
+            self.add(_("'type' is missing (one of: %(choices)s)", choices=", ".join(QUESTION_TYPES)))
             qtype = ""
         elif qtype not in QUESTION_TYPES:
-            self.add(f"unknown question type '{qtype}' (expected one of: {', '.join(QUESTION_TYPES)})",
+            self.add(_("unknown question type '%(value)s' (expected one of: %(choices)s)", value=qtype,
+                       choices=", ".join(QUESTION_TYPES)),
                      self.keys["type"][1])
             qtype = ""
         if self.part_of and qtype == "case":
-            self.add("a case cannot contain another case", self.keys["type"][1])
+            self.add(_("a case cannot contain another case"), self.keys["type"][1])
             qtype = ""
         self.check_keys(qtype)
         points = self.number("points", 1.0, positive=True)
@@ -229,7 +237,7 @@ class _Item:
         stem_lines, options = self.options(content)
         stem = self.join(stem_lines)
         if options and qtype not in ("single", "multiple", ""):
-            self.add("options ([ ] / [x]) are only for single and multiple questions", options[0][2])
+            self.add(_("options ([ ] / [x]) are only for single and multiple questions"), options[0][2])
         if qtype in ("single", "multiple"):
             data.update(self.choice_data(qtype, options))
         elif qtype == "truefalse":
@@ -242,42 +250,43 @@ class _Item:
             data["parts"] = self.parts(parts_blocks)
             total = sum(part["points"] for part in data["parts"])
             if "points" in self.keys and data["parts"] and points != total:
-                self.add(f"a case's points are the sum of its parts ({total:g}); remove 'points'",
+                self.add(_("a case's points are the sum of its parts (%(total)s); remove 'points'", total="%g" % total),
                          self.keys["points"][1])
             points = total or points
         if not stem:
-            self.add("the question has no text (stem)" if qtype != "case" else "the case has no scenario text")
+            self.add(_("the question has no text (stem)") if qtype != "case" else _("the case has no scenario text"))
         return qtype, stem, data, points, explanation
 
     def choice_data(self, qtype: str, options) -> dict:
         if len(options) < 2:
-            self.add(f"a {qtype} question needs at least two options written as '- [ ]' / '- [x]'")
+            self.add(_("a %(type)s question needs at least two options written as '- [ ]' / '- [x]'", type=qtype))
         keys = [chr(ord("A") + i) if i < 26 else f"O{i + 1}" for i in range(len(options))]
         correct = [key for key, (checked, _text, _line) in zip(keys, options) if checked]
         for checked_text_line in options:
             if not checked_text_line[1]:
-                self.add("an option has no text", checked_text_line[2])
+                self.add(_("an option has no text"), checked_text_line[2])
         where = options[0][2] if options else None
         if qtype == "single" and len(correct) != 1 and options:
-            self.add(f"a single-choice question needs exactly one correct option [x] (found {len(correct)})", where)
+            self.add(_("a single-choice question needs exactly one correct option [x] (found %(n)s)", n=len(correct)),
+                     where)
         if qtype == "multiple" and not correct and options:
-            self.add("a multiple-choice question needs at least one correct option [x]", where)
+            self.add(_("a multiple-choice question needs at least one correct option [x]"), where)
         return {"options": [{"key": key, "text": text} for key, (_c, text, _l) in zip(keys, options)],
                 "correct": correct}
 
     def truefalse(self) -> bool | None:
         if "answer" not in self.keys:
-            self.add("a true/false question needs 'answer: true' or 'answer: false'")
+            self.add(_("a true/false question needs 'answer: true' or 'answer: false'"))
             return None
         raw, line = self.keys["answer"]
         value = TRUE_WORDS.get(raw.strip().lower())
         if value is None:
-            self.add(f"'answer' must be true or false (对 / 错), got '{raw}'", line)
+            self.add(_("'answer' must be true or false (对 / 错), got '%(value)s'", value=raw), line)
         return value
 
     def numeric(self) -> dict:
         if "answer" not in self.keys:
-            self.add("a numeric question needs 'answer:' with a number")
+            self.add(_("a numeric question needs 'answer:' with a number"))
         data = {"answer": self.number("answer", None), "tolerance": self.number("tolerance", 0.0, minimum=0)}
         unit = self.keys.get("unit", ("", 0))[0].strip()
         if unit:
@@ -291,25 +300,26 @@ class _Item:
             accepted = [alt.strip() for alt in match.group(1).split("|") if alt.strip()]
             if not accepted:
                 line = next((n for n, t in stem_lines if match.group(0) in t), None)
-                self.add("a blank [[ ]] has no accepted answer", line)
+                self.add(_("a blank [[ ]] has no accepted answer"), line)
             blanks.append(accepted)
             return "{{%d}}" % len(blanks)
 
         stem = BLANK.sub(replace, stem)
         if not blanks:
-            self.add("a fill question needs at least one blank written as [[答案]] in its stem")
+            self.add(_("a fill question needs at least one blank written as [[答案]] in its stem"))
         return stem, blanks
 
     def parts(self, blocks: list[_Block]) -> list[dict]:
         if not blocks:
-            self.add("a case needs sub-questions (### a, ### b …), each with its own type")
+            self.add(_("a case needs sub-questions (### a, ### b …), each with its own type"))
         parts = []
         seen: dict[str, int] = {}
         for block in blocks:
             if not block.ident:
-                self.add("a sub-question heading needs an id (### a)", block.line)
+                self.add(_("a sub-question heading needs an id (### a)"), block.line)
             elif block.ident in seen:
-                self.add(f"sub-question '{block.ident}' is given twice (lines {seen[block.ident]} and {block.line})",
+                self.add(_("sub-question '%(part)s' is given twice (lines %(first)s and %(second)s)", part=block.ident,
+                           first=seen[block.ident], second=block.line),
                          block.line)
             seen.setdefault(block.ident, block.line)
             item = _Item(block, self.path, self.problems, part_of=self.block.ident)
@@ -337,23 +347,24 @@ def parse_question_bank(text: str, path: str, course_id: str | None, *,
             in_comment = "-->" not in stripped
             continue
         if stripped and not stripped.startswith("# "):
-            problems.append(Problem(Source(path, number), "text before the first question: "
-                                                          "each question starts with a heading '## question-id'"))
+            problems.append(Problem(Source(path, number), _(
+                "text before the first question: each question starts with a heading '## question-id'")))
             break
     if not blocks:
-        problems.append(Problem(Source(path, 1), "the bank has no questions ('## question-id' headings)"))
+        problems.append(Problem(Source(path, 1), _("the bank has no questions ('## question-id' headings)")))
     questions: list[ParsedQuestion] = []
     for block in blocks:
         item = _Item(block, path, problems)
         if not ID_RE.match(block.ident):
-            item.add("invalid id: use lower-case letters, digits and '-' (at most 80)")
+            item.add(_("invalid id: use lower-case letters, digits and '-' (at most 80)"))
         qtype, stem, data, points, explanation = item.parse()
         difficulty = "medium"
         if "difficulty" in item.keys:
             raw, line = item.keys["difficulty"]
             difficulty = raw.strip()
             if difficulty not in DIFFICULTIES:
-                item.add(f"unknown difficulty '{difficulty}' (expected one of: {', '.join(DIFFICULTIES)})", line)
+                item.add(_("unknown difficulty '%(value)s' (expected one of: %(choices)s)", value=difficulty,
+                           choices=", ".join(DIFFICULTIES)), line)
                 difficulty = "medium"
         if course_files is not None and any("](" in t for _n, t in block.body):
             check_links("\n".join(t for _n, t in block.body), path, block.line + 1, course_files, problems)

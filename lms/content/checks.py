@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
+from lms.content.parser import item_label
 from lms.content.schema import ContentBundle, ParsedExam, ParsedProgramme, Problem, Source
 
 BULLETIN_QUESTIONS = (3, 5)
@@ -90,6 +93,13 @@ def _add_published(pool: _Pool, bundle: ContentBundle) -> None:
 
 
 def _duplicates(bundle: ContentBundle, problems: list[Problem]) -> None:
+    DUPLICATE = {  # noqa: N806
+        "course": _("duplicate course id '%(id)s': also at %(place)s"),
+        "lesson": _("duplicate lesson id '%(id)s': also at %(place)s"),
+        "question": _("duplicate question id '%(id)s': also at %(place)s"),
+        "exam": _("duplicate exam id '%(id)s': also at %(place)s"),
+        "programme": _("duplicate programme id '%(id)s': also at %(place)s"),
+    }
     kinds = [
         ("course", ((c.id, c.source) for c in bundle.courses)),
         ("lesson", ((f"{lesson.course_id}/{lesson.id}", lesson.source) for lesson in bundle.lessons)),
@@ -101,7 +111,7 @@ def _duplicates(bundle: ContentBundle, problems: list[Problem]) -> None:
         first: dict[str, Source] = {}
         for ident, source in items:
             if ident in first:
-                problems.append(Problem(source, f"duplicate {kind} id '{ident}': also at {first[ident]}"))
+                problems.append(Problem(source, DUPLICATE[kind] % {"id": ident, "place": first[ident]}))
             else:
                 first[ident] = source
 
@@ -109,17 +119,17 @@ def _duplicates(bundle: ContentBundle, problems: list[Problem]) -> None:
 # --- exams -------------------------------------------------------------------
 
 def _describe(rule: dict, course: str | None) -> str:
+    """The filters of a rule, e.g. "type single, difficulty hard, course products"."""
     parts = []
-    if "difficulty" in rule:
-        parts.append(rule["difficulty"])
     if "type" in rule:
-        parts.append(rule["type"])
-    text = " ".join(parts + ["questions"])
+        parts.append(_("type %(value)s", value=rule["type"]))
+    if "difficulty" in rule:
+        parts.append(_("difficulty %(value)s", value=rule["difficulty"]))
     if rule.get("tags"):
-        text += " tagged " + " or ".join(rule["tags"])
+        parts.append(_("tags %(value)s", value=" / ".join(rule["tags"])))
     if course:
-        text += f" from course {course}"
-    return text
+        parts.append(_("course %(value)s", value=course))
+    return ", ".join(parts)
 
 
 def _matches(rule: dict, course: str | None, question: tuple) -> bool:
@@ -193,7 +203,7 @@ def _check_exam(exam: ParsedExam, pool: _Pool, index: dict, problems: list[Probl
         problems.append(Problem(Source(path, line), message))
 
     if exam.course_id and exam.course_id not in pool.courses:
-        add(f"unknown course '{exam.course_id}'", exam.source.line)
+        add(_("unknown course '%(course)s'", course=exam.course_id), exam.source.line)
     demands: list[int] = []
     candidates: list[set[str]] = []
     fixed_seen: dict[str, int] = {}
@@ -203,28 +213,34 @@ def _check_exam(exam: ParsedExam, pool: _Pool, index: dict, problems: list[Probl
             found = set()
             for slug in rule["questions"]:
                 if slug in fixed_seen:
-                    add(f"draw rule {number}: question '{slug}' is listed twice (also in rule {fixed_seen[slug]})",
-                        line)
+                    add(_("draw rule %(n)s: question '%(id)s' is listed twice (also in rule %(other)s)", n=number,
+                          id=slug, other=fixed_seen[slug]), line)
                     continue
                 fixed_seen[slug] = number
                 if slug in pool.questions:
                     found.add(slug)
                 elif slug in pool.unavailable:
-                    add(f"draw rule {number}: question '{slug}' is retired (or removed by this publish)", line)
+                    add(_("draw rule %(n)s: question '%(id)s' is retired (or removed by this publish)", n=number,
+                          id=slug), line)
                 else:
-                    add(f"draw rule {number}: unknown question id '{slug}'", line)
+                    add(_("draw rule %(n)s: unknown question id '%(id)s'", n=number, id=slug), line)
             demands.append(len(found))
             candidates.append(found)
             continue
         course = rule.get("course") or exam.course_id
         if rule.get("course") and rule["course"] not in pool.courses:
-            add(f"draw rule {number}: unknown course '{rule['course']}'", line)
+            add(_("draw rule %(n)s: unknown course '%(course)s'", n=number, course=rule["course"]), line)
         matching = {slug for slug in index.get((course, rule.get("type")), ())
                     if _matches(rule, course, pool.questions[slug])}
         count = int(rule.get("count") or 0)
         if count > len(matching):
-            add(f"draw rule {number} asks for {count} {_describe(rule, course)} where there are {len(matching)}",
-                line)
+            filters = _describe(rule, course)
+            if filters:
+                add(_("draw rule %(n)s asks for %(count)s questions (%(filters)s) where there are %(available)s",
+                      n=number, count=count, filters=filters, available=len(matching)), line)
+            else:
+                add(_("draw rule %(n)s asks for %(count)s questions where there are %(available)s",
+                      n=number, count=count, available=len(matching)), line)
         demands.append(count)
         candidates.append(matching)
     if not demands or len(demands) > 60:
@@ -239,8 +255,9 @@ def _check_exam(exam: ParsedExam, pool: _Pool, index: dict, problems: list[Probl
     wanted = sum(min(d, len(c)) for d, c in zip(demands, candidates))
     possible = _max_draw([min(d, len(c)) for d, c in zip(demands, candidates)], groups)
     if possible < wanted:
-        add(f"the draw rules ask for {wanted} questions in all, but only {possible} can be drawn without using "
-            "a question twice (rules share the same questions)", exam.source.line)
+        add(_("the draw rules ask for %(wanted)s questions in all, but only %(possible)s can be drawn without "
+              "using a question twice (rules share the same questions)", wanted=wanted, possible=possible),
+            exam.source.line)
 
 
 # --- programmes ---------------------------------------------------------------
@@ -248,27 +265,30 @@ def _check_exam(exam: ParsedExam, pool: _Pool, index: dict, problems: list[Probl
 def _check_programme(programme: ParsedProgramme, pool: _Pool, problems: list[Problem]) -> None:
     weeks = sorted((i for i in programme.items if i.kind == "week"), key=lambda i: i.number)
     for item in programme.items:
-        label = f"{item.kind} {item.number}"
+        label = item_label(item.kind, item.number)
 
         def add(message: str) -> None:
-            problems.append(Problem(item.source, f"{label}: {message}"))
+            problems.append(Problem(item.source, _("%(item)s: %(message)s", item=label, message=message)))
 
         for ref in item.lessons:
             if ref.count("/") == 1 and ref not in pool.lessons:
-                add(f"unknown lesson '{ref}' (course-id/lesson-id)")
+                add(_("unknown lesson '%(ref)s' (course-id/lesson-id)", ref=ref))
         if item.exam_id and item.exam_id not in pool.exams:
-            add(f"unknown exam '{item.exam_id}'")
+            add(_("unknown exam '%(exam)s'", exam=item.exam_id))
         if item.due_on < item.opens_on:
-            add(f"is due ({item.due_on.isoformat()}) before it opens ({item.opens_on.isoformat()})")
+            add(_("is due (%(due)s) before it opens (%(opens)s)", due=item.due_on.isoformat(),
+                  opens=item.opens_on.isoformat()))
         if item.kind == "bulletin" and item.exam_id in pool.exams:
             size = pool.exams[item.exam_id]
             low, high = BULLETIN_QUESTIONS
             if not low <= size <= high:
-                add(f"its check '{item.exam_id}' has {size} questions; a bulletin check has {low} to {high}")
+                add(_("its check '%(exam)s' has %(size)s questions; a bulletin check has %(low)s to %(high)s",
+                      exam=item.exam_id, size=size, low=low, high=high))
     for previous, week in zip(weeks, weeks[1:]):
         if week.opens_on <= previous.due_on:
-            problems.append(Problem(week.source, f"week {week.number} (opens {week.opens_on.isoformat()}) overlaps "
-                                                 f"week {previous.number} (due {previous.due_on.isoformat()})"))
+            problems.append(Problem(week.source, _(
+                "week %(n)s (opens %(opens)s) overlaps week %(previous)s (due %(due)s)", n=week.number,
+                opens=week.opens_on.isoformat(), previous=previous.number, due=previous.due_on.isoformat())))
 
 
 def check(bundle: ContentBundle, db_lookup: bool = True) -> list[Problem]:

@@ -7,6 +7,8 @@ import posixpath
 import re
 from urllib.parse import quote, unquote
 
+from flask_babel import gettext as _
+
 from lms.content.schema import Problem, Source
 
 # Markdown links and images: [text](target "title") and ![alt](target).
@@ -57,10 +59,11 @@ def check_links(markdown_text: str, path: str, first_line: int, course_files: se
         resolved = course_path_of_link(target)
         if resolved is None:
             problems.append(Problem(Source(path, first_line + offset, column),
-                                    f"link '{target}' leaves the course folder"))
+                                    _("link '%(target)s' leaves the course folder", target=target)))
         elif resolved not in course_files:
             problems.append(Problem(Source(path, first_line + offset, column),
-                                    f"broken link: '{target}' (no file {resolved} in the course folder)"))
+                                    _("broken link: '%(target)s' (no file %(path)s in the course folder)",
+                                      target=target, path=resolved)))
 
 
 

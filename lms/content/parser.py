@@ -15,6 +15,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
 from lms.content.models import DIFFICULTIES, LAYOUTS, QUESTION_TYPES, REVIEW_POLICIES, SCORING, TRACKS
 from lms.content.links import check_links
 from lms.content.bank_parser import parse_question_bank  # noqa: F401  (part of this module's API)
@@ -70,7 +72,7 @@ def _read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        problems.append(Problem(Source(rel, line), "the file is not UTF-8 text"))
+        problems.append(Problem(Source(rel, line), _("the file is not UTF-8 text")))
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -79,13 +81,13 @@ def split_front_matter(text: str, path: str, problems: list[Problem]):
     """(front matter mapping or None, line map, body, body's first line number)."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        problems.append(Problem(Source(path, 1), "missing front matter: the file must start with a line '---'"))
+        problems.append(Problem(Source(path, 1), _("missing front matter: the file must start with a line '---'")))
         return None, {}, text, 1
     for end in range(1, len(lines)):
         if lines[end].strip() in ("---", "..."):
             break
     else:
-        problems.append(Problem(Source(path, 1), "front matter is not closed: add a line '---' after it"))
+        problems.append(Problem(Source(path, 1), _("front matter is not closed: add a line '---' after it")))
         return None, {}, "", len(lines)
     data, line_map, yaml_problems = load_yaml("\n".join(lines[1:end]), path, first_line=2)
     problems.extend(yaml_problems)
@@ -95,36 +97,38 @@ def split_front_matter(text: str, path: str, problems: list[Problem]):
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        problems.append(Problem(Source(path, 2), "front matter must be 'key: value' lines"))
+        problems.append(Problem(Source(path, 2), _("front matter must be 'key: value' lines")))
         return None, {}, body, end + 2
     return data, line_map, body, end + 2
 
 
-def _unknown_keys(c: _Collector, data: dict, allowed: set[str], *where, what: str = "key") -> None:
+def _unknown_keys(c: _Collector, data: dict, allowed: set[str], *where) -> None:
     for key in data:
         if key not in allowed:
-            c.add(f"unknown {what} '{key}' (expected one of: {', '.join(sorted(allowed))})", *where, key)
+            c.add(_("unknown key '%(key)s' (expected one of: %(choices)s)", key=key,
+                    choices=", ".join(sorted(allowed))), *where, key)
 
 
 def _text(c: _Collector, data: dict, key: str, *where, required: bool = False, default: str = "") -> str:
     value = data.get(key)
     if value is None or value == "":
         if required:
-            c.add(f"'{key}' is missing", *where)
+            c.add(_("'%(key)s' is missing", key=key), *where)
         return default
     if isinstance(value, (dict, list)):
-        c.add(f"'{key}' must be text", *where, key)
+        c.add(_("'%(key)s' must be text", key=key), *where, key)
         return default
     return str(value).strip()
 
 
 def _id(c: _Collector, value, *where, what: str = "id") -> str | None:
     if value is None or value == "":
-        c.add(f"'{what}' is missing", *where)
+        c.add(_("'%(key)s' is missing", key=what), *where)
         return None
     value = str(value).strip()
     if not ID_RE.match(value):
-        c.add(f"invalid {what} '{value}': use lower-case letters, digits and '-' (at most 80)", *where, what)
+        c.add(_("invalid id '%(value)s': use lower-case letters, digits and '-' (at most 80)", value=value),
+              *where, what)
     return value
 
 
@@ -133,7 +137,8 @@ def _int(c: _Collector, data: dict, key: str, default, *where, minimum: int = 0)
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        c.add(f"'{key}' must be a whole number of at least {minimum} (got '{value}')", *where, key)
+        c.add(_("'%(key)s' must be a whole number of at least %(minimum)s (got '%(value)s')", key=key, minimum=minimum,
+                value=value), *where, key)
         return default
     return value
 
@@ -141,15 +146,16 @@ def _int(c: _Collector, data: dict, key: str, default, *where, minimum: int = 0)
 def _bool(c: _Collector, data: dict, key: str, default: bool, *where) -> bool:
     value = data.get(key, default)
     if not isinstance(value, bool):
-        c.add(f"'{key}' must be true or false (got '{value}')", *where, key)
+        c.add(_("'%(key)s' must be true or false (got '%(value)s')", key=key, value=value), *where, key)
         return default
     return value
 
 
-def _choice(c: _Collector, data: dict, key: str, default: str, choices, what: str, *where) -> str:
+def _choice(c: _Collector, data: dict, key: str, default: str, choices, message: str, *where) -> str:
+    """``message``: "unknown layout '%(value)s' (expected one of: %(choices)s)" (translated)."""
     value = data.get(key, default)
     if value not in choices:
-        c.add(f"unknown {what} '{value}' (expected one of: {', '.join(choices)})", *where, key)
+        c.add(message % {"value": value, "choices": ", ".join(choices)}, *where, key)
         return default
     return value
 
@@ -161,7 +167,7 @@ def _str_list(c: _Collector, data: dict, key: str, *where) -> list[str]:
     if isinstance(value, str):
         return [part.strip() for part in value.split(",") if part.strip()]
     if not isinstance(value, list) or any(isinstance(v, (dict, list)) for v in value):
-        c.add(f"'{key}' must be a list", *where, key)
+        c.add(_("'%(key)s' must be a list", key=key), *where, key)
         return []
     return [str(v).strip() for v in value if v is not None and str(v).strip()]
 
@@ -176,7 +182,7 @@ def _date(c: _Collector, value, key: str, *where) -> date | None:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        c.add(f"'{key}' must be a date like 2026-09-07 (got '{value}')", *where, key)
+        c.add(_("'%(key)s' must be a date like 2026-09-07 (got '%(value)s')", key=key, value=value), *where, key)
         return None
 
 
@@ -192,11 +198,17 @@ def _local_datetime(c: _Collector, value, key: str, *where) -> datetime | None:
         try:
             local = datetime.fromisoformat(str(value).strip())
         except ValueError:
-            c.add(f"'{key}' must be a date and time like 2026-12-31 18:00 (got '{value}')", *where, key)
+            c.add(_("'%(key)s' must be a date and time like 2026-12-31 18:00 (got '%(value)s')", key=key, value=value),
+                  *where, key)
             return None
     if local.tzinfo is None:
         local = local.replace(tzinfo=BANK_TZ)
     return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def item_label(kind: str, number: int) -> str:
+    """"week 3" / "bulletin 1", as problems name programme items."""
+    return _("week %(n)s", n=number) if kind == "week" else _("bulletin %(n)s", n=number)
 
 
 # --- one file of each kind ---------------------------------------------------
@@ -213,10 +225,11 @@ def parse_course(text: str, path: str, *,
     title = _text(c, meta, "title", "title", required=True)
     track = meta.get("track")
     if track is None:
-        c.add("'track' is missing (one of: " + ", ".join(TRACKS) + ")")
+        c.add(_("'track' is missing (one of: %(choices)s)", choices=", ".join(TRACKS)))
         track = "other"
     elif track not in TRACKS:
-        c.add(f"unknown track '{track}' (expected one of: {', '.join(TRACKS)})", "track")
+        c.add(_("unknown track '%(value)s' (expected one of: %(choices)s)", value=track, choices=", ".join(TRACKS)),
+              "track")
     summary = _text(c, meta, "summary", "summary")
     if course_id is None:
         return None, problems
@@ -245,7 +258,7 @@ def parse_lesson(text: str, path: str, course_id: str, position: int, *,
     objectives = _str_list(c, meta, "objectives", "objectives") if not isinstance(meta.get("objectives"), str) \
         else [meta["objectives"].strip()]
     if not body.strip():
-        c.add("the lesson has no text after its front matter", line=body_line)
+        c.add(_("the lesson has no text after its front matter"), line=body_line)
     check_links(body, path, body_line, course_files, problems)
     if lesson_id is None:
         return None, problems
@@ -255,41 +268,41 @@ def parse_lesson(text: str, path: str, course_id: str, position: int, *,
 
 def _draw_rules(c: _Collector, value) -> list[dict]:
     if value is None:
-        c.add("'draw' is missing: list the rules that draw the questions")
+        c.add(_("'draw' is missing: list the rules that draw the questions"))
         return []
     if not isinstance(value, list) or not value:
-        c.add("'draw' must be a list of rules", "draw")
+        c.add(_("'draw' must be a list of rules"), "draw")
         return []
     rules = []
     for i, raw in enumerate(value):
         where = ("draw", i)
         if not isinstance(raw, dict):
-            c.add(f"draw rule {i + 1} must be a mapping like {{count: 5, type: single}}", *where)
+            c.add(_("draw rule %(n)s must be a mapping like {count: 5, type: single}", n=i + 1), *where)
             continue
         _unknown_keys(c, raw, RULE_KEYS, *where)
         rule: dict = {}
         if "questions" in raw:
             if "count" in raw or any(k in raw for k in ("type", "tags", "difficulty", "course")):
-                c.add(f"draw rule {i + 1}: a list of fixed questions takes no count or filters", *where)
+                c.add(_("draw rule %(n)s: a list of fixed questions takes no count or filters", n=i + 1), *where)
             ids = _str_list(c, raw, "questions", *where)
             if not ids:
-                c.add(f"draw rule {i + 1}: 'questions' lists no question", *where, "questions")
+                c.add(_("draw rule %(n)s: 'questions' lists no question", n=i + 1), *where, "questions")
             rule["questions"] = ids
         else:
             count = raw.get("count")
             if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-                c.add(f"draw rule {i + 1}: 'count' must be a whole number of at least 1", *where, "count")
+                c.add(_("draw rule %(n)s: 'count' must be a whole number of at least 1", n=i + 1), *where, "count")
                 count = 0
             rule["count"] = count
             if "type" in raw:
                 if raw["type"] not in QUESTION_TYPES:
-                    c.add(f"unknown question type '{raw['type']}' (expected one of: {', '.join(QUESTION_TYPES)})",
-                          *where, "type")
+                    c.add(_("unknown question type '%(value)s' (expected one of: %(choices)s)", value=raw["type"],
+                            choices=", ".join(QUESTION_TYPES)), *where, "type")
                 rule["type"] = str(raw["type"])
             if "difficulty" in raw:
                 if raw["difficulty"] not in DIFFICULTIES:
-                    c.add(f"unknown difficulty '{raw['difficulty']}' (expected one of: {', '.join(DIFFICULTIES)})",
-                          *where, "difficulty")
+                    c.add(_("unknown difficulty '%(value)s' (expected one of: %(choices)s)", value=raw["difficulty"],
+                            choices=", ".join(DIFFICULTIES)), *where, "difficulty")
                 rule["difficulty"] = str(raw["difficulty"])
             tags = _str_list(c, raw, "tags", *where)
             if tags:
@@ -307,7 +320,7 @@ def parse_exam(text: str, path: str) -> tuple[ParsedExam | None, list[Problem]]:
         return None, problems
     c = _Collector(path, problems, lines)
     if not isinstance(data, dict):
-        c.add("an exam file must be 'key: value' lines (see content/FORMAT.md)")
+        c.add(_("an exam file must be 'key: value' lines (see content/FORMAT.md)"))
         return None, problems
     _unknown_keys(c, data, EXAM_KEYS)
     exam_id = _id(c, data.get("id"), "id")
@@ -318,15 +331,17 @@ def parse_exam(text: str, path: str) -> tuple[ParsedExam | None, list[Problem]]:
     elif isinstance(attempts, int) and not isinstance(attempts, bool) and attempts >= 1:
         max_attempts = attempts
     else:
-        c.add(f"'attempts' must be 'unlimited' or a whole number of at least 1 (got '{attempts}')", "attempts")
+        c.add(_("'attempts' must be 'unlimited' or a whole number of at least 1 (got '%(value)s')", value=attempts),
+              "attempts")
         max_attempts = None
     pass_mark = data.get("pass_mark", 60)
     if isinstance(pass_mark, bool) or not isinstance(pass_mark, (int, float)) or not 0 < pass_mark <= 100:
-        c.add(f"'pass_mark' must be a percentage between 1 and 100 (got '{pass_mark}')", "pass_mark")
+        c.add(_("'pass_mark' must be a percentage between 1 and 100 (got '%(value)s')", value=pass_mark), "pass_mark")
         pass_mark = 60
     focus = data.get("focus_loss_limit")
     if focus is not None and (isinstance(focus, bool) or not isinstance(focus, int) or focus < 1):
-        c.add(f"'focus_loss_limit' must be a whole number of at least 1 (got '{focus}')", "focus_loss_limit")
+        c.add(_("'focus_loss_limit' must be a whole number of at least 1 (got '%(value)s')", value=focus),
+              "focus_loss_limit")
         focus = None
     exam = ParsedExam(
         id=exam_id or "", title=title,
@@ -336,9 +351,12 @@ def parse_exam(text: str, path: str) -> tuple[ParsedExam | None, list[Problem]]:
         pass_mark=float(pass_mark), max_attempts=max_attempts,
         cooldown_minutes=_int(c, data, "cooldown", 0, "cooldown"),
         shuffle_options=_bool(c, data, "shuffle_options", True, "shuffle_options"),
-        layout=_choice(c, data, "layout", "one_page", LAYOUTS, "layout"),
-        review_policy=_choice(c, data, "review", "after_submit", REVIEW_POLICIES, "review policy"),
-        scoring=_choice(c, data, "scoring", "best", SCORING, "scoring"),
+        layout=_choice(c, data, "layout", "one_page", LAYOUTS,
+                       _("unknown layout '%(value)s' (expected one of: %(choices)s)")),
+        review_policy=_choice(c, data, "review", "after_submit", REVIEW_POLICIES,
+                              _("unknown review policy '%(value)s' (expected one of: %(choices)s)")),
+        scoring=_choice(c, data, "scoring", "best", SCORING,
+                        _("unknown scoring '%(value)s' (expected one of: %(choices)s)")),
         partial_credit=_bool(c, data, "partial_credit", False, "partial_credit"),
         focus_loss_limit=focus,
         closes_at=_local_datetime(c, data.get("closes_at"), "closes_at", "closes_at"),
@@ -350,9 +368,9 @@ def parse_exam(text: str, path: str) -> tuple[ParsedExam | None, list[Problem]]:
 def _programme_item(c: _Collector, raw, kind: str, number: int, start: date | None) -> ParsedProgrammeItem | None:
     plural = "weeks" if kind == "week" else "bulletins"
     where = (plural, number - 1)
-    label = f"{kind} {number}"
+    label = item_label(kind, number)
     if not isinstance(raw, dict):
-        c.add(f"{label} must be a mapping with a title", *where)
+        c.add(_("%(item)s must be a mapping with a title", item=label), *where)
         return None
     _unknown_keys(c, raw, WEEK_KEYS if kind == "week" else BULLETIN_KEYS, *where)
     title = _text(c, raw, "title", *where, required=True) or label
@@ -362,15 +380,15 @@ def _programme_item(c: _Collector, raw, kind: str, number: int, start: date | No
         lesson = _text(c, raw, "lesson", *where)
         lessons = [lesson] if lesson else []
         if not lesson:
-            c.add(f"{label} needs its 'lesson'", *where)
+            c.add(_("%(item)s needs its 'lesson'", item=label), *where)
     for ref in lessons:
         if ref.count("/") != 1:
-            c.add(f"{label}: lesson '{ref}' must be written as course-id/lesson-id", *where,
+            c.add(_("%(item)s: lesson '%(ref)s' must be written as course-id/lesson-id", item=label, ref=ref), *where,
                   "lessons" if kind == "week" else "lesson")
     exam_id = _text(c, raw, "exam", *where) or None
     if exam_id is None:
-        c.add(f"{label} needs an 'exam' (every week ends with an exam)" if kind == "week"
-              else f"{label} needs its check ('exam')", *where)
+        c.add(_("%(item)s needs an 'exam' (every week ends with an exam)", item=label) if kind == "week"
+              else _("%(item)s needs its check ('exam')", item=label), *where)
     opens = _date(c, raw.get("opens"), "opens", *where)
     due = _date(c, raw.get("due"), "due", *where)
     if kind == "week" and start is not None:
@@ -378,8 +396,8 @@ def _programme_item(c: _Collector, raw, kind: str, number: int, start: date | No
         opens = opens or default_opens
         due = due or default_opens + timedelta(days=6)
     if opens is None or due is None:
-        c.add(f"{label} needs 'opens' and 'due' dates" + (" (or the programme's 'start')" if kind == "week" else ""),
-              *where)
+        c.add(_("%(item)s needs 'opens' and 'due' dates (or the programme's 'start')", item=label) if kind == "week"
+              else _("%(item)s needs 'opens' and 'due' dates", item=label), *where)
         return None
     return ParsedProgrammeItem(key=f"{kind}-{number}", kind=kind, number=number, title=title, lessons=lessons,
                                exam_id=exam_id, opens_on=opens, due_on=due, source=c.source(*where))
@@ -391,7 +409,7 @@ def parse_programme(text: str, path: str) -> tuple[ParsedProgramme | None, list[
         return None, problems
     c = _Collector(path, problems, lines)
     if not isinstance(data, dict):
-        c.add("a programme file must be 'key: value' lines (see content/FORMAT.md)")
+        c.add(_("a programme file must be 'key: value' lines (see content/FORMAT.md)"))
         return None, problems
     _unknown_keys(c, data, PROGRAMME_KEYS)
     programme_id = _id(c, data.get("id"), "id")
@@ -399,30 +417,32 @@ def parse_programme(text: str, path: str) -> tuple[ParsedProgramme | None, list[
     audience_raw = data.get("audience") or {}
     audience = {"branches": [], "positions": [], "roles": []}
     if not isinstance(audience_raw, dict):
-        c.add("'audience' must have branches, positions and roles lists", "audience")
+        c.add(_("'audience' must have branches, positions and roles lists"), "audience")
     else:
         _unknown_keys(c, audience_raw, AUDIENCE_KEYS, "audience")
         for key in AUDIENCE_KEYS:
             audience[key] = _str_list(c, audience_raw, key, "audience")
+        messages = {"positions": _("unknown position '%(value)s' (expected one of: %(choices)s)"),
+                    "roles": _("unknown role '%(value)s' (expected one of: %(choices)s)")}
         for key, known in (("positions", POSITIONS), ("roles", ROLES)):
             for value in audience[key]:
                 if value not in known:
-                    c.add(f"unknown {key[:-1]} '{value}' (expected one of: {', '.join(known)})", "audience", key)
+                    c.add(messages[key] % {"value": value, "choices": ", ".join(known)}, "audience", key)
     start = _date(c, data.get("start"), "start", "start")
     if start is not None and start.weekday() != 0:
-        c.add(f"'start' must be a Monday ({start.isoformat()} is not)", "start")
+        c.add(_("'start' must be a Monday (%(date)s is not)", date=start.isoformat()), "start")
     items: list[ParsedProgrammeItem] = []
     for plural, kind in (("weeks", "week"), ("bulletins", "bulletin")):
         raw_items = data.get(plural) or []
         if not isinstance(raw_items, list):
-            c.add(f"'{plural}' must be a list", plural)
+            c.add(_("'%(key)s' must be a list", key=plural), plural)
             continue
         for number, raw in enumerate(raw_items, start=1):
             item = _programme_item(c, raw, kind, number, start)
             if item is not None:
                 items.append(item)
     if not data.get("weeks"):
-        c.add("the programme has no weeks", "weeks")
+        c.add(_("the programme has no weeks"), "weeks")
     if programme_id is None:
         return None, problems
     return ParsedProgramme(id=programme_id, title=title, summary=_text(c, data, "summary", "summary"),
@@ -467,7 +487,7 @@ class _FolderReader:
         rel_folder = _rel(folder, self.root)
         if not course_md.is_file():
             self.bundle.problems.append(Problem(Source(rel_folder + "/course.md"),
-                                                "the course folder has no course.md"))
+                                                _("the course folder has no course.md")))
             return None
         text = _read_text(course_md, _rel(course_md, self.root), self.bundle.problems)
         if text is None:
@@ -553,17 +573,17 @@ def parse_folder(root: Path, subpath: Path | None = None) -> ContentBundle:
     reader = _FolderReader(root)
     bundle = reader.bundle
     if not root.is_dir():
-        bundle.problems.append(Problem(Source(str(root)), "the content folder does not exist"))
+        bundle.problems.append(Problem(Source(str(root)), _("the content folder does not exist")))
         return bundle
     target = root if subpath is None else (Path(subpath) if Path(subpath).is_absolute() else root / subpath).resolve()
     try:
         parts = target.relative_to(root).parts
     except ValueError:
-        bundle.problems.append(Problem(Source(str(subpath)), "the path is outside the content folder"))
+        bundle.problems.append(Problem(Source(str(subpath)), _("the path is outside the content folder")))
         return bundle
     rel = "/".join(parts)
     if not target.exists():
-        bundle.problems.append(Problem(Source(rel), "no such file or folder in the content folder"))
+        bundle.problems.append(Problem(Source(rel), _("no such file or folder in the content folder")))
         return bundle
     scope = Scope(path=rel)
     bundle.scope = scope
@@ -579,7 +599,7 @@ def parse_folder(root: Path, subpath: Path | None = None) -> ContentBundle:
         folder = root / "courses" / parts[1]
         inner = parts[2:]
         if not folder.is_dir():
-            bundle.problems.append(Problem(Source(rel), "not a course folder"))
+            bundle.problems.append(Problem(Source(rel), _("not a course folder")))
         elif not inner:
             course_id = reader.course(folder)
             if course_id:
@@ -605,7 +625,7 @@ def parse_folder(root: Path, subpath: Path | None = None) -> ContentBundle:
     elif parts[0] in ("exams", "programmes") and len(parts) <= 2:
         files = [target] if target.is_file() else None
         if files and target.suffix not in (".yaml", ".yml"):
-            bundle.problems.append(Problem(Source(rel), "not a YAML file (.yaml)"))
+            bundle.problems.append(Problem(Source(rel), _("not a YAML file (.yaml)")))
         elif parts[0] == "exams":
             reader.exams(files)
             scope.all_exams = files is None
@@ -613,5 +633,6 @@ def parse_folder(root: Path, subpath: Path | None = None) -> ContentBundle:
             reader.programmes(files)
             scope.all_programmes = files is None
     else:
-        bundle.problems.append(Problem(Source(rel), "not part of the content folder (courses/, exams/, programmes/)"))
+        bundle.problems.append(Problem(Source(rel),
+                                       _("not part of the content folder (courses/, exams/, programmes/)")))
     return bundle

@@ -311,7 +311,8 @@ def _plan_questions(bundle: ContentBundle, result: Plan, course_slug: dict) -> N
             .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
             .where(Question.id.in_(ids))).all()
         for version_id, tag in db.session.execute(
-                select(QuestionTag.version_id, QuestionTag.tag).where(QuestionTag.version_id.in_([r[1] for r in rows]))):
+                select(QuestionTag.version_id, QuestionTag.tag)
+                .where(QuestionTag.version_id.in_([r[1] for r in rows]))):
             tags[version_id].append(tag)
         for qid, vid, qtype, stem, data_json, points, difficulty, explanation in rows:
             slug, new_fields = changed_versions[qid]

@@ -13,7 +13,8 @@ from lms.content.rendering import render_markdown
 
 # Characters that can start markup, entities or links; and line shapes that
 # can (indentation, trailing spaces, blank lines).
-_MARKUP = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~&:=\t\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00a0\u2028\u2029]|^\s|\s$|\n\s|\s\n")
+_MARKUP = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~&:=\t\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00a0\u2028\u2029]"
+                     r"|^\s|\s$|\n\s|\s\n")
 
 
 def is_plain(text: str) -> bool:

@@ -3,6 +3,7 @@ problem in a content file can name its line."""
 from __future__ import annotations
 
 import yaml
+from flask_babel import gettext as _
 
 from lms.content.schema import Problem, Source
 
@@ -28,7 +29,7 @@ def load_yaml(text: str, path: str, first_line: int = 1):
         column = (mark.column + 1) if mark else None
         reason = getattr(exc, "problem", None) or str(exc)
         context = getattr(exc, "context", None)
-        message = f"invalid YAML: {reason}" + (f" ({context})" if context else "")
+        message = _("invalid YAML: %(reason)s", reason=reason + (f" ({context})" if context else ""))
         problems.append(Problem(Source(path, line, column), message))
         return None, {}, problems
     if node is not None:
@@ -44,7 +45,7 @@ def _walk(node, key_path: tuple, lines: dict, first_line: int, path: str, proble
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
             line = first_line + key_node.start_mark.line
             if key in seen:
-                problems.append(Problem(Source(path, line), f"'{key}' is given twice"))
+                problems.append(Problem(Source(path, line), _("'%(key)s' is given twice", key=key)))
             seen.add(key)
             lines[key_path + (key,)] = line
             _walk(value_node, key_path + (key,), lines, first_line, path, problems)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from lms.content import cli as content_cli
@@ -16,6 +17,13 @@ from tests.content.sample_folder import edit, line_of, write_folder
 
 BANK = "courses/products/questions/deposits.md"
 
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """Problems are translated (Chinese by default); these tests read the English."""
+    with force_locale("en"):
+        yield
 
 @pytest.fixture
 def folder(app, tmp_path):
@@ -120,3 +128,12 @@ def test_demo_hook_publishes_once(app, folder, clock):
     publish_demo_curriculum("unused")
     assert releases() == 1
     assert db.session.scalar(select(func.count()).select_from(Programme)) == 1
+
+
+def test_problems_are_in_chinese_by_default(runner, folder):
+    edit(folder, BANK, "- [ ] 1 万元", "- [x] 1 万元")
+    with force_locale("zh_CN"):
+        result = runner.invoke(args=["content", "check"])
+    assert result.exit_code == 1
+    line = line_of(folder, BANK, "- [x] 1 万元")
+    assert f"{BANK}:{line}: 试题 dep-001：单选题必须恰好有一个正确选项 [x]（现有 2 个）" in result.output

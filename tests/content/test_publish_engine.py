@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from lms import clock as lms_clock
@@ -46,6 +47,13 @@ def question(slug: str) -> Question:
     db.session.expire_all()
     return db.session.scalar(select(Question).where(Question.slug == slug))
 
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """Problems are translated (Chinese by default); these tests read the English."""
+    with force_locale("en"):
+        yield
 
 @pytest.fixture
 def folder(tmp_path):
