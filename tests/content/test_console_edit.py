@@ -66,7 +66,7 @@ def test_preview_reports_the_cli_checks_with_line_numbers(client, content_dir, t
     text = DEPOSITS_MD.replace("minutes: 20", "minutes: many") + "\n![缺图](images/missing.png)\n"
     html = client.post("/console/preview", data=_form(content_dir, LESSON, text), headers=HX).text
     assert f"{LESSON}:3" in html  # minutes
-    assert re.search(rf"{re.escape(LESSON)}:\d+:\d+</code> broken link", html)
+    assert re.search(rf"{re.escape(LESSON)}:\d+:\d+</code> 链接失效", html)  # "broken link", in the UI's Chinese
 
 
 def test_bank_preview_shows_each_question_with_its_key(client, content_dir, trainer):
