@@ -196,10 +196,17 @@ def _by_course_type(pool: _Pool) -> dict:
     return index
 
 
-def _check_exam(exam: ParsedExam, pool: _Pool, index: dict, problems: list[Problem]) -> None:
+def _check_exam(exam: ParsedExam, pool: _Pool, index: dict, problems: list[Problem], *,
+                published: bool = False) -> None:
+    """``published``: an exam already published (not in the bundle) whose
+    draws this bundle's questions must still satisfy."""
     path = exam.source.path
 
     def add(message: str, line: int) -> None:
+        if published:
+            message = _("published exam '%(exam)s' could no longer be drawn: %(message)s", exam=exam.id,
+                        message=message)
+            line = 0
         problems.append(Problem(Source(path, line), message))
 
     if exam.course_id and exam.course_id not in pool.courses:
@@ -291,6 +298,31 @@ def _check_programme(programme: ParsedProgramme, pool: _Pool, problems: list[Pro
                 opens=week.opens_on.isoformat(), previous=previous.number, due=previous.due_on.isoformat())))
 
 
+def _published_exams(bundle: ContentBundle) -> list[ParsedExam]:
+    """Published exams outside the bundle, as far as their draws go: a bank
+    published on its own must not leave one of them short of questions."""
+    import json
+
+    from sqlalchemy import select
+
+    from lms.content.models import Course, Exam
+    from lms.extensions import db
+
+    in_bundle = {e.id for e in bundle.exams}
+    where = bundle.scope.path or "content"
+    exams = []
+    for slug, draw_json, course in db.session.execute(
+            select(Exam.slug, Exam.draw_json, Course.slug).outerjoin(Course, Course.id == Exam.course_id)
+            .where(Exam.retired.is_(False))):
+        if slug in in_bundle:
+            continue
+        exams.append(ParsedExam(
+            id=slug, title="", course_id=course, draw=json.loads(draw_json), time_limit_minutes=0, pass_mark=0,
+            max_attempts=None, cooldown_minutes=0, shuffle_options=False, layout="", review_policy="", scoring="",
+            partial_credit=False, focus_loss_limit=None, closes_at=None, source=Source(where)))
+    return exams
+
+
 def check(bundle: ContentBundle, db_lookup: bool = True) -> list[Problem]:
     """Every problem of the bundle: the parser's and the cross-file rules'."""
     problems = list(bundle.problems)
@@ -298,10 +330,13 @@ def check(bundle: ContentBundle, db_lookup: bool = True) -> list[Problem]:
     pool = _bundle_pool(bundle)
     if db_lookup:
         _add_published(pool, bundle)
-    if bundle.exams:
+    published = _published_exams(bundle) if db_lookup and bundle.questions and not bundle.scope.all_exams else []
+    if bundle.exams or published:
         index = _by_course_type(pool)
         for exam in bundle.exams:
             _check_exam(exam, pool, index, problems)
+        for exam in published:
+            _check_exam(exam, pool, index, problems, published=True)
     for programme in bundle.programmes:
         _check_programme(programme, pool, problems)
     return sort_problems(problems)

@@ -268,3 +268,18 @@ def test_plan_shows_lesson_diffs_without_changing_anything(app, folder):
     diff = result.diff("lesson", "products/corporate-loans")
     assert "-流动资金贷款用于企业日常经营周转。" in diff and "+流动资金贷款用于企业日常经营周转，不得挪用。" in diff
     assert snapshot() == before
+
+
+def test_a_bank_cannot_retire_what_a_published_exam_draws(app, folder):
+    publish(parse_folder(folder))
+    before = snapshot()
+    # exam-week-01 draws one single question tagged 个人存款: dep-001 is the only one.
+    bank = (folder / BANK).read_text(encoding="utf-8")
+    (folder / BANK).write_text(bank[bank.index("## dep-002"):], encoding="utf-8")
+    with pytest.raises(ContentProblems) as refused:
+        publish(parse_folder(folder, folder / BANK))
+    messages = [str(p) for p in refused.value.problems]
+    assert f"{BANK}: published exam 'exam-week-01' could no longer be drawn: draw rule 1 asks for 1 questions " \
+           "(type single, tags 个人存款, course products) where there are 0" in messages
+    assert any("published exam 'check-bulletin-01'" in m and "'dep-001' is retired" in m for m in messages)
+    assert snapshot() == before
