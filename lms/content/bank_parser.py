@@ -101,8 +101,12 @@ class _Item:
         self.problems = problems
         self.part_of = part_of
         self.keys: dict[str, tuple[str, int]] = {}
-        self.label = _("part '%(part)s' of %(id)s", part=block.ident, id=part_of) if part_of \
-            else _("question %(id)s", id=block.ident)
+
+    @property
+    def label(self) -> str:  # translated only when a problem needs it (thousands of questions have none)
+        if self.part_of:
+            return _("part '%(part)s' of %(id)s", part=self.block.ident, id=self.part_of)
+        return _("question %(id)s", id=self.block.ident)
 
     def add(self, message: str, line: int | None = None) -> None:
         self.problems.append(Problem(Source(self.path, line or self.block.line),

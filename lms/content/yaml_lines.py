@@ -19,8 +19,12 @@ def load_yaml(text: str, path: str, first_line: int = 1):
     lines: dict[tuple, int] = {}
     problems: list[Problem] = []
     try:
-        node = yaml.compose(text, Loader=Loader)
-        data = yaml.load(text, Loader=Loader)
+        loader = Loader(text)
+        try:
+            node = loader.get_single_node()  # parsed once: lines from the nodes, data built from them
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         # The context (where the unfinished list or key began) is where a
         # trainer has to look; the problem mark is where the parser gave up.
