@@ -172,3 +172,13 @@ def test_case_without_parts(tmp_path):
     problems = [str(p) for p in check(parse_folder(root), db_lookup=False)]
     assert "courses/risk/questions/cases.md:1: question risk-case-001: a case needs sub-questions " \
            "(### a, ### b …), each with its own type" in problems
+
+
+def test_the_shipped_curriculum_is_clean():
+    """content/ is what `flask demo` publishes and what a new bank starts from."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "content"
+    bundle = parse_folder(root)
+    assert [str(p) for p in check(bundle, db_lookup=False)] == []
+    assert bundle.courses and bundle.questions and bundle.exams and bundle.programmes
