@@ -433,7 +433,7 @@ def publish(bundle: ContentBundle, actor=None, source: str = "", *, checked: boo
                 raise ContentProblems(problems)
         result = plan(bundle)
         if not result.has_changes:
-            db.session.rollback()
+            db.session.commit()  # ends the transaction (and its lock); nothing of ours was written
             return result
         _apply(result, _Progress(progress, result.size))
         release = ContentRelease(at=clock.now(), actor_id=actor.id if actor is not None else None,
