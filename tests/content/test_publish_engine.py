@@ -283,3 +283,45 @@ def test_a_bank_cannot_retire_what_a_published_exam_draws(app, folder):
            "(type single, tags 个人存款, course products) where there are 0" in messages
     assert any("published exam 'check-bulletin-01'" in m and "'dep-001' is retired" in m for m in messages)
     assert snapshot() == before
+
+
+def test_a_question_moved_to_another_bank_keeps_its_version(app, folder):
+    publish(parse_folder(folder))
+    bank = (folder / BANK).read_text(encoding="utf-8")
+    start, end = bank.index("## dep-005"), bank.index("## dep-006")
+    (folder / BANK).write_text(bank[:start] + bank[end:], encoding="utf-8")
+    (folder / "courses/products/questions/numbers.md").write_text(bank[start:end], encoding="utf-8")
+    result = publish(parse_folder(folder))
+    assert result.kinds["question"].changed == ["dep-005"] and result.kinds["question"].retired == []
+    q = question("dep-005")
+    assert q.bank == "courses/products/questions/numbers.md" and [v.version for v in q.versions] == [1]
+
+
+def test_changed_lesson_and_asset_are_updated_in_place(app, folder):
+    publish(parse_folder(folder))
+    lesson_id = db.session.scalar(select(Lesson.id).where(Lesson.slug == "corporate-loans"))
+    edit(folder, "courses/products/lessons/02-loans.md", "日常经营周转。", "日常经营周转，**不得**挪用。")
+    (folder / "courses/products/attachments/manual.pdf").write_bytes(b"%PDF-1.4 v2")
+    result = publish(parse_folder(folder))
+    assert result.kinds["lesson"].changed == ["products/corporate-loans"]
+    assert result.kinds["asset"].changed == ["products/attachments/manual.pdf"]
+    db.session.expire_all()
+    lesson = db.session.get(Lesson, lesson_id)
+    assert lesson.body_html == "<p>流动资金贷款用于企业日常经营周转，<strong>不得</strong>挪用。</p>"
+    assert db.session.scalar(select(Asset.data).where(Asset.path == "attachments/manual.pdf")) == b"%PDF-1.4 v2"
+
+
+def test_a_course_folder_removed_from_the_whole_folder_retires_everything_in_it(app, folder):
+    import shutil
+
+    publish(parse_folder(folder))
+    shutil.rmtree(folder / "courses/risk")
+    edit(folder, "exams/week-01.yaml", "  - {count: 1, type: case, course: risk-cases}\n", "")
+    edit(folder, "programmes/rm-foundation.yaml", ", risk-cases/case", "")
+    result = publish(parse_folder(folder))
+    assert result.kinds["course"].retired == ["risk-cases"]
+    assert result.kinds["lesson"].retired == ["risk-cases/case"]
+    assert result.kinds["question"].retired == ["risk-case-001"]
+    assert db.session.scalar(select(Course.retired).where(Course.slug == "risk-cases")) is True
+    # Publishing the same folder again: nothing more to do.
+    assert not publish(parse_folder(folder)).has_changes
