@@ -1,0 +1,76 @@
+"""Demo results, so that a trainer signing in to the demo finds something in
+the grading queue and the item analysis: generated staff (E1001…) take the
+first two weekly exams through the exam engine — start, answer, submit —
+with answers drawn from a simple ability model. Essays stay in the queue.
+The five named demo accounts are left alone. Loading twice changes nothing."""
+from __future__ import annotations
+
+import random
+
+import click
+from sqlalchemy import select
+
+from lms.content.models import Exam
+from lms.demo_hooks import register
+from lms.exams import services as engine
+from lms.exams.models import Attempt
+from lms.extensions import db
+from lms.org.models import User
+
+DEMO_EXAMS = ("exam-week-01", "exam-week-02")
+TAKERS = 24
+ESSAYS = ("应先实地走访企业，核实经营场所和财务报表的真实性，再核查关联交易和担保情况。",
+          "贷前调查要看第一还款来源，核实现金流；同时关注担保和抵押物的合规性。",
+          "不清楚。")
+
+
+def _answer(qtype: str, data: dict, right: bool, rng: random.Random):
+    """A well-formed answer of the type, right or wrong."""
+    if qtype == "single":
+        keys = [o["key"] for o in data.get("options", [])]
+        wrong = [k for k in keys if k not in data.get("correct", [])]
+        return data["correct"][0] if right or not wrong else rng.choice(wrong)
+    if qtype == "multiple":
+        keys = [o["key"] for o in data.get("options", [])]
+        return list(data["correct"]) if right else sorted(rng.sample(keys, max(1, len(keys) // 2)))
+    if qtype == "truefalse":
+        return bool(data.get("correct")) == right
+    if qtype == "numeric":
+        value = data["answer"] if "answer" in data else sum(data["ranges"][0]) / 2
+        return f"{value:g}" if right else f"{value * 1.5 + 1:g}"
+    if qtype == "fill":
+        return [blank[0] if right else "不确定" for blank in data.get("blanks", [])]
+    if qtype == "essay":
+        return ESSAYS[0 if right else rng.randrange(1, len(ESSAYS))]
+    if qtype == "case":
+        return {p["id"]: _answer(p["type"], p.get("data", {}), right or rng.random() < 0.5, rng)
+                for p in data.get("parts", [])}
+    return None
+
+
+@register(40)
+def take_demo_exams(_password: str) -> None:
+    staff = list(db.session.scalars(select(User).where(User.employee_no.like("E1%")).order_by(User.employee_no)))
+    staff = [u for u in staff if "learner" in u.roles and u.active][:TAKERS]
+    rng = random.Random(2026)
+    for slug in DEMO_EXAMS:
+        exam = db.session.scalar(select(Exam).where(Exam.slug == slug))
+        if exam is None or not staff:
+            continue
+        if db.session.scalar(select(Attempt.id).where(Attempt.exam_id == exam.id,
+                                                      Attempt.user_id.in_([u.id for u in staff])).limit(1)):
+            continue  # loaded before
+        taken = 0
+        for user in staff:
+            ability = rng.random()
+            try:
+                attempt = engine.start_attempt(user, exam)
+            except engine.ExamError:
+                continue
+            for item in attempt.items:
+                version = item.question_version
+                right = rng.random() < 0.35 + 0.6 * ability
+                engine.save_answer(attempt, item, _answer(version.type, version.data, right, rng))
+            engine.submit(attempt, user)
+            taken += 1
+        click.echo(f"Demo results: {taken} attempts of {exam.title}.")
