@@ -1,0 +1,368 @@
+"""What publishing a bundle would change, compared with what is published:
+per kind, the ids added / changed / unchanged / retired, and for changed
+lessons and questions the text before and after (for a diff). Reads the
+database (one query per kind), writes nothing. ``lms.content.publish``
+applies a plan.
+
+Items are compared by ``content_hash``: sha256 of a canonical JSON of what
+the file says (for a question: type, stem, data, points, difficulty, tags,
+explanation). Retirement follows the bundle's scope (``schema.Scope``).
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from lms.content.models import (
+    Asset, Course, Exam, Lesson, Programme, ProgrammeItem, ProgrammeItemLesson, Question, QuestionTag,
+    QuestionVersion,
+)
+from lms.content.schema import ContentBundle, ParsedExam, ParsedQuestion, Scope
+from lms.extensions import db
+
+KINDS = ("course", "lesson", "asset", "question", "exam", "programme", "programme_item")
+
+
+def content_hash(value) -> str:
+    canonical = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# --- canonical forms ----------------------------------------------------------
+
+def course_fields(c) -> dict:
+    return {"title": c.title, "track": c.track, "summary": c.summary, "intro": c.intro_md}
+
+
+def lesson_fields(lesson) -> dict:
+    return {"title": lesson.title, "minutes": lesson.minutes, "objectives": list(lesson.objectives),
+            "body": lesson.body_md, "position": lesson.position}
+
+
+def question_fields(q: ParsedQuestion) -> dict:
+    return {"type": q.type, "stem": q.stem_md, "data": q.data, "points": float(q.points),
+            "difficulty": q.difficulty, "tags": sorted(set(q.tags)), "explanation": q.explanation_md}
+
+
+def exam_draw(exam: ParsedExam) -> list[dict]:
+    """The draw rules as stored (the parser's line numbers left out)."""
+    return [{k: v for k, v in rule.items() if k != "line"} for rule in exam.draw]
+
+
+def exam_fields(e: ParsedExam) -> dict:
+    return {"title": e.title, "course": e.course_id, "draw": exam_draw(e), "time_limit": e.time_limit_minutes,
+            "pass_mark": float(e.pass_mark), "attempts": e.max_attempts, "cooldown": e.cooldown_minutes,
+            "shuffle": e.shuffle_options, "layout": e.layout, "review": e.review_policy, "scoring": e.scoring,
+            "partial": e.partial_credit, "focus": e.focus_loss_limit,
+            "closes_at": e.closes_at.isoformat() if e.closes_at else None}
+
+
+def programme_fields(p) -> dict:
+    return {"title": p.title, "summary": p.summary, "audience": p.audience}
+
+
+def item_fields(kind, number, title, lessons, exam, opens, due) -> dict:
+    return {"kind": kind, "number": number, "title": title, "lessons": list(lessons), "exam": exam,
+            "opens": opens.isoformat(), "due": due.isoformat()}
+
+
+def lesson_text(title: str, minutes: int, objectives: list[str], body: str) -> str:
+    head = [f"title: {title}", f"minutes: {minutes}"] + [f"objective: {o}" for o in objectives]
+    return "\n".join(head) + "\n\n" + body.strip() + "\n"
+
+
+def question_text(fields: dict) -> str:
+    """A readable rendering of a question, for diffs."""
+    out = [f"type: {fields['type']}", f"points: {fields['points']:g}", f"difficulty: {fields['difficulty']}",
+           f"tags: {', '.join(fields['tags'])}", "", fields["stem"].strip(), ""]
+    out += _data_text(fields["type"], fields["data"])
+    if fields.get("explanation"):
+        out += ["", "解析：" + fields["explanation"].strip()]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _data_text(qtype: str, data: dict) -> list[str]:
+    lines: list[str] = []
+    if qtype in ("single", "multiple"):
+        correct = set(data.get("correct", []))
+        lines += [f"- [{'x' if o['key'] in correct else ' '}] {o['text']}" for o in data.get("options", [])]
+    elif qtype == "truefalse":
+        lines.append(f"answer: {str(data.get('correct')).lower()}")
+    elif qtype == "numeric":
+        lines.append(f"answer: {data.get('answer')} ± {data.get('tolerance', 0)} {data.get('unit', '')}".rstrip())
+    elif qtype == "fill":
+        lines += [f"blank {i}: {' | '.join(b)}" for i, b in enumerate(data.get("blanks", []), start=1)]
+    elif qtype == "essay":
+        lines += ["评分要点：", data.get("rubric", "")]
+    elif qtype == "case":
+        for part in data.get("parts", []):
+            lines += ["", f"### {part['id']}", f"type: {part['type']}", f"points: {part['points']:g}", "",
+                      part["stem"], ""] + _data_text(part["type"], part["data"])
+            if part.get("explanation"):
+                lines += ["", "解析：" + part["explanation"]]
+    return lines
+
+
+# --- the plan -----------------------------------------------------------------
+
+@dataclass
+class KindChanges:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # restored items are changed too
+    unchanged: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)  # were retired, come back
+
+    def counts(self) -> dict[str, int]:
+        return {"added": len(self.added), "changed": len(self.changed), "unchanged": len(self.unchanged),
+                "retired": len(self.retired)}
+
+
+@dataclass
+class Plan:
+    """What publishing a bundle changes, per kind, with ids; for changed
+    lessons and questions the text before and after (``diff()``)."""
+    scope: Scope
+    kinds: dict[str, KindChanges] = field(default_factory=lambda: {k: KindChanges() for k in KINDS})
+    texts: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (kind, id) -> (before, after)
+    release_id: int | None = None
+    _work: dict = field(default_factory=dict, repr=False)  # what publish() applies
+
+    @property
+    def has_changes(self) -> bool:
+        return any(c.added or c.changed or c.retired for c in self.kinds.values())
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        return {kind: changes.counts() for kind, changes in self.kinds.items()}
+
+    @property
+    def size(self) -> int:
+        """How many items publishing writes (for a progress bar)."""
+        return sum(len(c.added) + len(c.changed) + len(c.retired) for c in self.kinds.values())
+
+    def diff(self, kind: str, ident: str) -> str:
+        """A unified diff of a changed lesson or question ('' if none)."""
+        before, after = self.texts.get((kind, ident), ("", ""))
+        return "".join(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
+                                            fromfile=f"{ident} (published)", tofile=f"{ident} (new)"))
+
+
+def _classify(changes: KindChanges, ident: str, existing, new_hash: str) -> str:
+    """existing: (hash, retired) or None → 'added' | 'changed' | 'unchanged'."""
+    if existing is None:
+        changes.added.append(ident)
+        return "added"
+    old_hash, retired = existing
+    if retired:
+        changes.restored.append(ident)
+    if old_hash != new_hash or retired:
+        changes.changed.append(ident)
+        return "changed"
+    changes.unchanged.append(ident)
+    return "unchanged"
+
+
+def plan(bundle: ContentBundle) -> Plan:
+    """Compare the bundle with what is published (one query per kind)."""
+    result = Plan(scope=bundle.scope)
+    work = result._work
+    scope = bundle.scope
+    k = result.kinds
+
+    # courses
+    courses = {slug: (cid, h, retired) for cid, slug, h, retired in
+               db.session.execute(select(Course.id, Course.slug, Course.content_hash, Course.retired))}
+    course_slug = {cid: slug for slug, (cid, _h, _r) in courses.items()}
+    work["courses"] = []
+    for c in bundle.courses:
+        h = content_hash(course_fields(c))
+        old = courses.get(c.id)
+        state = _classify(k["course"], c.id, old and (old[1], old[2]), h)
+        work["courses"].append((state, c, h, old and old[0]))
+    in_bundle = {c.id for c in bundle.courses}
+    work["retire_courses"] = [cid for slug, (cid, _h, retired) in courses.items()
+                              if not retired and slug not in in_bundle and scope.covers_course(slug)]
+    k["course"].retired = sorted(course_slug[cid] for cid in work["retire_courses"])
+
+    # lessons
+    lessons = {}
+    for lid, course_id, slug, h, retired in db.session.execute(
+            select(Lesson.id, Lesson.course_id, Lesson.slug, Lesson.content_hash, Lesson.retired)):
+        lessons[f"{course_slug.get(course_id)}/{slug}"] = (lid, h, retired, course_slug.get(course_id))
+    work["lessons"] = []
+    changed_lesson_ids = {}
+    for lesson in bundle.lessons:
+        key = f"{lesson.course_id}/{lesson.id}"
+        h = content_hash(lesson_fields(lesson))
+        old = lessons.get(key)
+        state = _classify(k["lesson"], key, old and (old[1], old[2]), h)
+        work["lessons"].append((state, lesson, h, old and old[0]))
+        if state == "changed":
+            changed_lesson_ids[old[0]] = (key, lesson)
+    keys = {f"{lesson.course_id}/{lesson.id}" for lesson in bundle.lessons}
+    work["retire_lessons"] = [lid for key, (lid, _h, retired, course) in lessons.items()
+                              if not retired and key not in keys and course and scope.covers_lessons_of(course)]
+    k["lesson"].retired = sorted(key for key, v in lessons.items() if v[0] in set(work["retire_lessons"]))
+    if changed_lesson_ids:
+        for lid, title, minutes, objectives, body in db.session.execute(
+                select(Lesson.id, Lesson.title, Lesson.minutes, Lesson.objectives_json, Lesson.body_md)
+                .where(Lesson.id.in_(list(changed_lesson_ids)))):
+            key, lesson = changed_lesson_ids[lid]
+            result.texts[("lesson", key)] = (
+                lesson_text(title, minutes, json.loads(objectives), body),
+                lesson_text(lesson.title, lesson.minutes, lesson.objectives, lesson.body_md))
+
+    # assets
+    assets = {}
+    for aid, course_id, path, h, retired in db.session.execute(
+            select(Asset.id, Asset.course_id, Asset.path, Asset.content_hash, Asset.retired)):
+        assets[f"{course_slug.get(course_id)}/{path}"] = (aid, h, retired, course_slug.get(course_id))
+    work["assets"] = []
+    for asset in bundle.assets:
+        key = f"{asset.course_id}/{asset.path}"
+        h = content_hash({"data": hashlib.sha256(asset.data).hexdigest(), "mimetype": asset.mimetype})
+        old = assets.get(key)
+        state = _classify(k["asset"], key, old and (old[1], old[2]), h)
+        work["assets"].append((state, asset, h, old and old[0]))
+    keys = {f"{a.course_id}/{a.path}" for a in bundle.assets}
+    work["retire_assets"] = [aid for key, (aid, _h, retired, course) in assets.items()
+                             if not retired and key not in keys and course and scope.covers_assets_of(course)]
+    retired_ids = set(work["retire_assets"])
+    k["asset"].retired = sorted(key for key, v in assets.items() if v[0] in retired_ids)
+
+    _plan_questions(bundle, result, course_slug)
+    _plan_exams(bundle, result)
+    _plan_programmes(bundle, result)
+    return result
+
+
+def _plan_questions(bundle: ContentBundle, result: Plan, course_slug: dict) -> None:
+    work, scope, changes = result._work, bundle.scope, result.kinds["question"]
+    last_version = dict(db.session.execute(
+        select(QuestionVersion.question_id, func.max(QuestionVersion.version))
+        .group_by(QuestionVersion.question_id)).all())
+    existing = {}
+    for qid, slug, course_id, bank, retired, h in db.session.execute(
+            select(Question.id, Question.slug, Question.course_id, Question.bank, Question.retired,
+                   QuestionVersion.content_hash)
+            .outerjoin(QuestionVersion, QuestionVersion.id == Question.current_version_id)):
+        existing[slug] = (qid, h, retired, course_slug.get(course_id), bank)
+    work["questions"] = []
+    changed_versions = {}
+    for q in bundle.questions:
+        fields = question_fields(q)
+        h = content_hash(fields)
+        old = existing.get(q.id)
+        if old is None:
+            changes.added.append(q.id)
+            work["questions"].append(("added", q, h, None, 0, True))
+            continue
+        qid, old_hash, retired, old_course, old_bank = old
+        new_version = old_hash != h
+        moved = (old_course, old_bank) != (q.course_id, q.bank)
+        if retired:
+            changes.restored.append(q.id)
+        if new_version or moved or retired:
+            changes.changed.append(q.id)
+            work["questions"].append(("changed", q, h, qid, last_version.get(qid, 0), new_version))
+            if new_version:
+                changed_versions[qid] = (q.id, fields)
+        else:
+            changes.unchanged.append(q.id)
+    slugs = {q.id for q in bundle.questions}
+    work["retire_questions"] = [qid for slug, (qid, _h, retired, course, bank) in existing.items()
+                                if not retired and slug not in slugs and scope.covers_question(course, bank)]
+    retired_ids = set(work["retire_questions"])
+    changes.retired = sorted(slug for slug, v in existing.items() if v[0] in retired_ids)
+    if changed_versions:
+        ids = list(changed_versions)
+        tags = defaultdict(list)
+        rows = db.session.execute(
+            select(Question.id, QuestionVersion.id, QuestionVersion.type, QuestionVersion.stem_md,
+                   QuestionVersion.data_json, QuestionVersion.points, QuestionVersion.difficulty,
+                   QuestionVersion.explanation_md)
+            .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+            .where(Question.id.in_(ids))).all()
+        for version_id, tag in db.session.execute(
+                select(QuestionTag.version_id, QuestionTag.tag)
+                .where(QuestionTag.version_id.in_([r[1] for r in rows]))):
+            tags[version_id].append(tag)
+        for qid, vid, qtype, stem, data_json, points, difficulty, explanation in rows:
+            slug, new_fields = changed_versions[qid]
+            before = {"type": qtype, "stem": stem, "data": json.loads(data_json), "points": points,
+                      "difficulty": difficulty, "tags": sorted(tags[vid]), "explanation": explanation}
+            result.texts[("question", slug)] = (question_text(before), question_text(new_fields))
+
+
+def _plan_exams(bundle: ContentBundle, result: Plan) -> None:
+    work, changes = result._work, result.kinds["exam"]
+    existing = {slug: (eid, h, retired) for eid, slug, h, retired in
+                db.session.execute(select(Exam.id, Exam.slug, Exam.content_hash, Exam.retired))}
+    work["exams"] = []
+    for e in bundle.exams:
+        h = content_hash(exam_fields(e))
+        old = existing.get(e.id)
+        state = _classify(changes, e.id, old and (old[1], old[2]), h)
+        work["exams"].append((state, e, h, old and old[0]))
+    slugs = {e.id for e in bundle.exams}
+    retire = [(slug, eid) for slug, (eid, _h, retired) in existing.items()
+              if not retired and slug not in slugs and bundle.scope.all_exams]
+    work["retire_exams"] = [eid for _slug, eid in retire]
+    changes.retired = sorted(slug for slug, _eid in retire)
+
+
+def _plan_programmes(bundle: ContentBundle, result: Plan) -> None:
+    work, k = result._work, result.kinds
+    existing = {slug: (pid, h, retired) for pid, slug, h, retired in
+                db.session.execute(select(Programme.id, Programme.slug, Programme.content_hash, Programme.retired))}
+    work["programmes"] = []
+    for p in bundle.programmes:
+        h = content_hash(programme_fields(p))
+        old = existing.get(p.id)
+        state = _classify(k["programme"], p.id, old and (old[1], old[2]), h)
+        work["programmes"].append((state, p, h, old and old[0]))
+    slugs = {p.id for p in bundle.programmes}
+    retire = [(slug, pid) for slug, (pid, _h, retired) in existing.items()
+              if not retired and slug not in slugs and bundle.scope.all_programmes]
+    work["retire_programmes"] = [pid for _slug, pid in retire]
+    k["programme"].retired = sorted(slug for slug, _pid in retire)
+
+    # items of the programmes in the bundle, compared field by field
+    ids = [old for _s, _p, _h, old in work["programmes"] if old]
+    programme_slug = {pid: slug for slug, (pid, _h, _r) in existing.items()}
+    items = {}
+    links = defaultdict(list)
+    if ids:
+        for item_id, ref in db.session.execute(
+                select(ProgrammeItemLesson.item_id, Course.slug + "/" + Lesson.slug)
+                .join(Lesson, Lesson.id == ProgrammeItemLesson.lesson_id).join(Course, Course.id == Lesson.course_id)
+                .join(ProgrammeItem, ProgrammeItem.id == ProgrammeItemLesson.item_id)
+                .where(ProgrammeItem.programme_id.in_(ids)).order_by(ProgrammeItemLesson.position)):
+            links[item_id].append(ref)
+        for row in db.session.execute(
+                select(ProgrammeItem.id, ProgrammeItem.programme_id, ProgrammeItem.key, ProgrammeItem.kind,
+                       ProgrammeItem.number, ProgrammeItem.title, Exam.slug, ProgrammeItem.opens_on,
+                       ProgrammeItem.due_on, ProgrammeItem.retired)
+                .outerjoin(Exam, Exam.id == ProgrammeItem.exam_id).where(ProgrammeItem.programme_id.in_(ids))):
+            iid, pid, key, kind, number, title, exam, opens, due, retired = row
+            fields = item_fields(kind, number, title, links[iid], exam, opens, due)
+            items[f"{programme_slug[pid]}/{key}"] = (iid, content_hash(fields), retired)
+    work["items"] = []
+    keys = set()
+    for p in bundle.programmes:
+        for item in p.items:
+            key = f"{p.id}/{item.key}"
+            keys.add(key)
+            h = content_hash(item_fields(item.kind, item.number, item.title, item.lessons, item.exam_id,
+                                         item.opens_on, item.due_on))
+            old = items.get(key)
+            state = _classify(k["programme_item"], key, old and (old[1], old[2]), h)
+            work["items"].append((state, p.id, item, old and old[0]))
+    retire = [(key, iid) for key, (iid, _h, retired) in items.items() if not retired and key not in keys]
+    work["retire_items"] = [iid for _key, iid in retire]
+    k["programme_item"].retired = sorted(key for key, _iid in retire)
