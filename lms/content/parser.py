@@ -11,23 +11,27 @@ from __future__ import annotations
 import mimetypes
 import os
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
-from lms.content.models import DIFFICULTIES, LAYOUTS, QUESTION_TYPES, REVIEW_POLICIES, SCORING, TRACKS
+from lms.content.bank_parser import parse_question_bank
+from lms.content.fields import (  # noqa: F401  (split_front_matter: part of this module's API)
+    ID_RE, Collector, bool_value, choice_value, date_value, id_value, int_value, local_datetime, read_text,
+    split_front_matter, str_list, text_value, unknown_keys,
+)
 from lms.content.links import check_links
-from lms.content.bank_parser import parse_question_bank  # noqa: F401  (part of this module's API)
+from lms.content.models import DIFFICULTIES, LAYOUTS, QUESTION_TYPES, REVIEW_POLICIES, SCORING, TRACKS
 from lms.content.schema import (
     ContentBundle, ParsedAsset, ParsedCourse, ParsedExam, ParsedLesson, ParsedProgramme, ParsedProgrammeItem,
     Problem, Scope, Source,
 )
 from lms.content.yaml_lines import load_yaml
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-BANK_TZ = ZoneInfo("Asia/Shanghai")  # dates in content files are the bank's local time
+__all__ = ["parse_course", "parse_exam", "parse_folder", "parse_lesson", "parse_programme", "parse_question_bank",
+           "split_front_matter", "lesson_id_from_file_name", "item_label", "ID_RE"]
+
 POSITIONS = ("intern", "teller", "rm_junior", "rm_intermediate", "rm_senior", "rm_principal", "manager")
 ROLES = ("learner", "mentor", "trainer", "hr", "admin")
 
@@ -43,169 +47,6 @@ BULLETIN_KEYS = {"title", "lesson", "exam", "opens", "due"}
 
 
 
-# --- small helpers -----------------------------------------------------------
-
-class _Collector:
-    """Problems of one file, with the line map of its YAML."""
-
-    def __init__(self, path: str, problems: list[Problem], lines: dict | None = None):
-        self.path = path
-        self.problems = problems
-        self.lines = lines or {}
-
-    def line(self, *keys) -> int:
-        while keys:
-            if keys in self.lines:
-                return self.lines[keys]
-            keys = keys[:-1]
-        return self.lines.get((), 1)
-
-    def add(self, message: str, *keys, line: int | None = None, column: int | None = None) -> None:
-        self.problems.append(Problem(Source(self.path, line or self.line(*keys), column), message))
-
-    def source(self, *keys) -> Source:
-        return Source(self.path, self.line(*keys))
-
-
-def _read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        problems.append(Problem(Source(rel, line), _("the file is not UTF-8 text")))
-        return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def split_front_matter(text: str, path: str, problems: list[Problem]):
-    """(front matter mapping or None, line map, body, body's first line number)."""
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        problems.append(Problem(Source(path, 1), _("missing front matter: the file must start with a line '---'")))
-        return None, {}, text, 1
-    for end in range(1, len(lines)):
-        if lines[end].strip() in ("---", "..."):
-            break
-    else:
-        problems.append(Problem(Source(path, 1), _("front matter is not closed: add a line '---' after it")))
-        return None, {}, "", len(lines)
-    data, line_map, yaml_problems = load_yaml("\n".join(lines[1:end]), path, first_line=2)
-    problems.extend(yaml_problems)
-    body = "\n".join(lines[end + 1:])
-    if data is None and yaml_problems:
-        return None, {}, body, end + 2
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        problems.append(Problem(Source(path, 2), _("front matter must be 'key: value' lines")))
-        return None, {}, body, end + 2
-    return data, line_map, body, end + 2
-
-
-def _unknown_keys(c: _Collector, data: dict, allowed: set[str], *where) -> None:
-    for key in data:
-        if key not in allowed:
-            c.add(_("unknown key '%(key)s' (expected one of: %(choices)s)", key=key,
-                    choices=", ".join(sorted(allowed))), *where, key)
-
-
-def _text(c: _Collector, data: dict, key: str, *where, required: bool = False, default: str = "") -> str:
-    value = data.get(key)
-    if value is None or value == "":
-        if required:
-            c.add(_("'%(key)s' is missing", key=key), *where)
-        return default
-    if isinstance(value, (dict, list)):
-        c.add(_("'%(key)s' must be text", key=key), *where, key)
-        return default
-    return str(value).strip()
-
-
-def _id(c: _Collector, value, *where, what: str = "id") -> str | None:
-    if value is None or value == "":
-        c.add(_("'%(key)s' is missing", key=what), *where)
-        return None
-    value = str(value).strip()
-    if not ID_RE.match(value):
-        c.add(_("invalid id '%(value)s': use lower-case letters, digits and '-' (at most 80)", value=value),
-              *where, what)
-    return value
-
-
-def _int(c: _Collector, data: dict, key: str, default, *where, minimum: int = 0):
-    value = data.get(key, default)
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        c.add(_("'%(key)s' must be a whole number of at least %(minimum)s (got '%(value)s')", key=key, minimum=minimum,
-                value=value), *where, key)
-        return default
-    return value
-
-
-def _bool(c: _Collector, data: dict, key: str, default: bool, *where) -> bool:
-    value = data.get(key, default)
-    if not isinstance(value, bool):
-        c.add(_("'%(key)s' must be true or false (got '%(value)s')", key=key, value=value), *where, key)
-        return default
-    return value
-
-
-def _choice(c: _Collector, data: dict, key: str, default: str, choices, message: str, *where) -> str:
-    """``message``: "unknown layout '%(value)s' (expected one of: %(choices)s)" (translated)."""
-    value = data.get(key, default)
-    if value not in choices:
-        c.add(message % {"value": value, "choices": ", ".join(choices)}, *where, key)
-        return default
-    return value
-
-
-def _str_list(c: _Collector, data: dict, key: str, *where) -> list[str]:
-    value = data.get(key)
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    if not isinstance(value, list) or any(isinstance(v, (dict, list)) for v in value):
-        c.add(_("'%(key)s' must be a list", key=key), *where, key)
-        return []
-    return [str(v).strip() for v in value if v is not None and str(v).strip()]
-
-
-def _date(c: _Collector, value, key: str, *where) -> date | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        c.add(_("'%(key)s' must be a date like 2026-09-07 (got '%(value)s')", key=key, value=value), *where, key)
-        return None
-
-
-def _local_datetime(c: _Collector, value, key: str, *where) -> datetime | None:
-    """A bank-local 'YYYY-MM-DD HH:MM' as naive UTC."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        local = value
-    elif isinstance(value, date):
-        local = datetime(value.year, value.month, value.day)
-    else:
-        try:
-            local = datetime.fromisoformat(str(value).strip())
-        except ValueError:
-            c.add(_("'%(key)s' must be a date and time like 2026-12-31 18:00 (got '%(value)s')", key=key, value=value),
-                  *where, key)
-            return None
-    if local.tzinfo is None:
-        local = local.replace(tzinfo=BANK_TZ)
-    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
-
-
 def item_label(kind: str, number: int) -> str:
     """"week 3" / "bulletin 1", as problems name programme items."""
     return _("week %(n)s", n=number) if kind == "week" else _("bulletin %(n)s", n=number)
@@ -219,10 +60,10 @@ def parse_course(text: str, path: str, *,
     meta, lines, body, body_line = split_front_matter(text, path, problems)
     if meta is None:
         return None, problems
-    c = _Collector(path, problems, lines)
-    _unknown_keys(c, meta, COURSE_KEYS)
-    course_id = _id(c, meta.get("id"), "id")
-    title = _text(c, meta, "title", "title", required=True)
+    c = Collector(path, problems, lines)
+    unknown_keys(c, meta, COURSE_KEYS)
+    course_id = id_value(c, meta.get("id"), "id")
+    title = text_value(c, meta, "title", "title", required=True)
     track = meta.get("track")
     if track is None:
         c.add(_("'track' is missing (one of: %(choices)s)", choices=", ".join(TRACKS)))
@@ -230,7 +71,7 @@ def parse_course(text: str, path: str, *,
     elif track not in TRACKS:
         c.add(_("unknown track '%(value)s' (expected one of: %(choices)s)", value=track, choices=", ".join(TRACKS)),
               "track")
-    summary = _text(c, meta, "summary", "summary")
+    summary = text_value(c, meta, "summary", "summary")
     if course_id is None:
         return None, problems
     check_links(body, path, body_line, course_files, problems)
@@ -250,12 +91,12 @@ def parse_lesson(text: str, path: str, course_id: str, position: int, *,
     meta, lines, body, body_line = split_front_matter(text, path, problems)
     if meta is None:
         return None, problems
-    c = _Collector(path, problems, lines)
-    _unknown_keys(c, meta, LESSON_KEYS)
-    lesson_id = _id(c, meta.get("id") or lesson_id_from_file_name(path), "id")
-    title = _text(c, meta, "title", "title", required=True)
-    minutes = _int(c, meta, "minutes", 0, "minutes")
-    objectives = _str_list(c, meta, "objectives", "objectives") if not isinstance(meta.get("objectives"), str) \
+    c = Collector(path, problems, lines)
+    unknown_keys(c, meta, LESSON_KEYS)
+    lesson_id = id_value(c, meta.get("id") or lesson_id_from_file_name(path), "id")
+    title = text_value(c, meta, "title", "title", required=True)
+    minutes = int_value(c, meta, "minutes", 0, "minutes")
+    objectives = str_list(c, meta, "objectives", "objectives") if not isinstance(meta.get("objectives"), str) \
         else [meta["objectives"].strip()]
     if not body.strip():
         c.add(_("the lesson has no text after its front matter"), line=body_line)
@@ -266,7 +107,7 @@ def parse_lesson(text: str, path: str, course_id: str, position: int, *,
                         objectives=objectives, body_md=body.strip("\n"), source=Source(path, 1)), problems
 
 
-def _draw_rules(c: _Collector, value) -> list[dict]:
+def _draw_rules(c: Collector, value) -> list[dict]:
     if value is None:
         c.add(_("'draw' is missing: list the rules that draw the questions"))
         return []
@@ -279,12 +120,12 @@ def _draw_rules(c: _Collector, value) -> list[dict]:
         if not isinstance(raw, dict):
             c.add(_("draw rule %(n)s must be a mapping like {count: 5, type: single}", n=i + 1), *where)
             continue
-        _unknown_keys(c, raw, RULE_KEYS, *where)
+        unknown_keys(c, raw, RULE_KEYS, *where)
         rule: dict = {}
         if "questions" in raw:
             if "count" in raw or any(k in raw for k in ("type", "tags", "difficulty", "course")):
                 c.add(_("draw rule %(n)s: a list of fixed questions takes no count or filters", n=i + 1), *where)
-            ids = _str_list(c, raw, "questions", *where)
+            ids = str_list(c, raw, "questions", *where)
             if not ids:
                 c.add(_("draw rule %(n)s: 'questions' lists no question", n=i + 1), *where, "questions")
             rule["questions"] = ids
@@ -304,7 +145,7 @@ def _draw_rules(c: _Collector, value) -> list[dict]:
                     c.add(_("unknown difficulty '%(value)s' (expected one of: %(choices)s)", value=raw["difficulty"],
                             choices=", ".join(DIFFICULTIES)), *where, "difficulty")
                 rule["difficulty"] = str(raw["difficulty"])
-            tags = _str_list(c, raw, "tags", *where)
+            tags = str_list(c, raw, "tags", *where)
             if tags:
                 rule["tags"] = tags
             if "course" in raw:
@@ -318,13 +159,13 @@ def parse_exam(text: str, path: str) -> tuple[ParsedExam | None, list[Problem]]:
     data, lines, problems = load_yaml(text, path)
     if data is None and problems:
         return None, problems
-    c = _Collector(path, problems, lines)
+    c = Collector(path, problems, lines)
     if not isinstance(data, dict):
         c.add(_("an exam file must be 'key: value' lines (see content/FORMAT.md)"))
         return None, problems
-    _unknown_keys(c, data, EXAM_KEYS)
-    exam_id = _id(c, data.get("id"), "id")
-    title = _text(c, data, "title", "title", required=True)
+    unknown_keys(c, data, EXAM_KEYS)
+    exam_id = id_value(c, data.get("id"), "id")
+    title = text_value(c, data, "title", "title", required=True)
     attempts = data.get("attempts", "unlimited")
     if attempts in ("unlimited", None):
         max_attempts = None
@@ -345,39 +186,39 @@ def parse_exam(text: str, path: str) -> tuple[ParsedExam | None, list[Problem]]:
         focus = None
     exam = ParsedExam(
         id=exam_id or "", title=title,
-        course_id=_text(c, data, "course", "course") or None,
+        course_id=text_value(c, data, "course", "course") or None,
         draw=_draw_rules(c, data.get("draw")),
-        time_limit_minutes=_int(c, data, "time_limit", 30, "time_limit", minimum=1),
+        time_limit_minutes=int_value(c, data, "time_limit", 30, "time_limit", minimum=1),
         pass_mark=float(pass_mark), max_attempts=max_attempts,
-        cooldown_minutes=_int(c, data, "cooldown", 0, "cooldown"),
-        shuffle_options=_bool(c, data, "shuffle_options", True, "shuffle_options"),
-        layout=_choice(c, data, "layout", "one_page", LAYOUTS,
+        cooldown_minutes=int_value(c, data, "cooldown", 0, "cooldown"),
+        shuffle_options=bool_value(c, data, "shuffle_options", True, "shuffle_options"),
+        layout=choice_value(c, data, "layout", "one_page", LAYOUTS,
                        _("unknown layout '%(value)s' (expected one of: %(choices)s)")),
-        review_policy=_choice(c, data, "review", "after_submit", REVIEW_POLICIES,
+        review_policy=choice_value(c, data, "review", "after_submit", REVIEW_POLICIES,
                               _("unknown review policy '%(value)s' (expected one of: %(choices)s)")),
-        scoring=_choice(c, data, "scoring", "best", SCORING,
+        scoring=choice_value(c, data, "scoring", "best", SCORING,
                         _("unknown scoring '%(value)s' (expected one of: %(choices)s)")),
-        partial_credit=_bool(c, data, "partial_credit", False, "partial_credit"),
+        partial_credit=bool_value(c, data, "partial_credit", False, "partial_credit"),
         focus_loss_limit=focus,
-        closes_at=_local_datetime(c, data.get("closes_at"), "closes_at", "closes_at"),
+        closes_at=local_datetime(c, data.get("closes_at"), "closes_at", "closes_at"),
         source=Source(path, 1),
     )
     return (exam if exam_id else None), problems
 
 
-def _programme_item(c: _Collector, raw, kind: str, number: int, start: date | None) -> ParsedProgrammeItem | None:
+def _programme_item(c: Collector, raw, kind: str, number: int, start: date | None) -> ParsedProgrammeItem | None:
     plural = "weeks" if kind == "week" else "bulletins"
     where = (plural, number - 1)
     label = item_label(kind, number)
     if not isinstance(raw, dict):
         c.add(_("%(item)s must be a mapping with a title", item=label), *where)
         return None
-    _unknown_keys(c, raw, WEEK_KEYS if kind == "week" else BULLETIN_KEYS, *where)
-    title = _text(c, raw, "title", *where, required=True) or label
+    unknown_keys(c, raw, WEEK_KEYS if kind == "week" else BULLETIN_KEYS, *where)
+    title = text_value(c, raw, "title", *where, required=True) or label
     if kind == "week":
-        lessons = _str_list(c, raw, "lessons", *where)
+        lessons = str_list(c, raw, "lessons", *where)
     else:
-        lesson = _text(c, raw, "lesson", *where)
+        lesson = text_value(c, raw, "lesson", *where)
         lessons = [lesson] if lesson else []
         if not lesson:
             c.add(_("%(item)s needs its 'lesson'", item=label), *where)
@@ -385,12 +226,12 @@ def _programme_item(c: _Collector, raw, kind: str, number: int, start: date | No
         if ref.count("/") != 1:
             c.add(_("%(item)s: lesson '%(ref)s' must be written as course-id/lesson-id", item=label, ref=ref), *where,
                   "lessons" if kind == "week" else "lesson")
-    exam_id = _text(c, raw, "exam", *where) or None
+    exam_id = text_value(c, raw, "exam", *where) or None
     if exam_id is None:
         c.add(_("%(item)s needs an 'exam' (every week ends with an exam)", item=label) if kind == "week"
               else _("%(item)s needs its check ('exam')", item=label), *where)
-    opens = _date(c, raw.get("opens"), "opens", *where)
-    due = _date(c, raw.get("due"), "due", *where)
+    opens = date_value(c, raw.get("opens"), "opens", *where)
+    due = date_value(c, raw.get("due"), "due", *where)
     if kind == "week" and start is not None:
         default_opens = start + timedelta(days=7 * (number - 1))
         opens = opens or default_opens
@@ -407,28 +248,28 @@ def parse_programme(text: str, path: str) -> tuple[ParsedProgramme | None, list[
     data, lines, problems = load_yaml(text, path)
     if data is None and problems:
         return None, problems
-    c = _Collector(path, problems, lines)
+    c = Collector(path, problems, lines)
     if not isinstance(data, dict):
         c.add(_("a programme file must be 'key: value' lines (see content/FORMAT.md)"))
         return None, problems
-    _unknown_keys(c, data, PROGRAMME_KEYS)
-    programme_id = _id(c, data.get("id"), "id")
-    title = _text(c, data, "title", "title", required=True)
+    unknown_keys(c, data, PROGRAMME_KEYS)
+    programme_id = id_value(c, data.get("id"), "id")
+    title = text_value(c, data, "title", "title", required=True)
     audience_raw = data.get("audience") or {}
     audience = {"branches": [], "positions": [], "roles": []}
     if not isinstance(audience_raw, dict):
         c.add(_("'audience' must have branches, positions and roles lists"), "audience")
     else:
-        _unknown_keys(c, audience_raw, AUDIENCE_KEYS, "audience")
+        unknown_keys(c, audience_raw, AUDIENCE_KEYS, "audience")
         for key in AUDIENCE_KEYS:
-            audience[key] = _str_list(c, audience_raw, key, "audience")
+            audience[key] = str_list(c, audience_raw, key, "audience")
         messages = {"positions": _("unknown position '%(value)s' (expected one of: %(choices)s)"),
                     "roles": _("unknown role '%(value)s' (expected one of: %(choices)s)")}
         for key, known in (("positions", POSITIONS), ("roles", ROLES)):
             for value in audience[key]:
                 if value not in known:
                     c.add(messages[key] % {"value": value, "choices": ", ".join(known)}, "audience", key)
-    start = _date(c, data.get("start"), "start", "start")
+    start = date_value(c, data.get("start"), "start", "start")
     if start is not None and start.weekday() != 0:
         c.add(_("'start' must be a Monday (%(date)s is not)", date=start.isoformat()), "start")
     items: list[ParsedProgrammeItem] = []
@@ -445,7 +286,7 @@ def parse_programme(text: str, path: str) -> tuple[ParsedProgramme | None, list[
         c.add(_("the programme has no weeks"), "weeks")
     if programme_id is None:
         return None, problems
-    return ParsedProgramme(id=programme_id, title=title, summary=_text(c, data, "summary", "summary"),
+    return ParsedProgramme(id=programme_id, title=title, summary=text_value(c, data, "summary", "summary"),
                            audience=audience, items=items, source=Source(path, 1)), problems
 
 
@@ -489,7 +330,7 @@ class _FolderReader:
             self.bundle.problems.append(Problem(Source(rel_folder + "/course.md"),
                                                 _("the course folder has no course.md")))
             return None
-        text = _read_text(course_md, _rel(course_md, self.root), self.bundle.problems)
+        text = read_text(course_md, _rel(course_md, self.root), self.bundle.problems)
         if text is None:
             return None
         files = _course_files(folder)
@@ -505,7 +346,7 @@ class _FolderReader:
         positions = {p: i for i, p in enumerate(lesson_files, start=1)}
         for path in (lesson_files if lessons is None else lessons):
             rel = _rel(path, self.root)
-            text = _read_text(path, rel, self.bundle.problems)
+            text = read_text(path, rel, self.bundle.problems)
             if text is None:
                 continue
             lesson, problems = parse_lesson(text, rel, course.id, positions.get(path, 0), course_files=course_files)
@@ -516,7 +357,7 @@ class _FolderReader:
                       and rel.count("/") == 1]
         for path in (bank_files if questions is None else questions):
             rel = _rel(path, self.root)
-            text = _read_text(path, rel, self.bundle.problems)
+            text = read_text(path, rel, self.bundle.problems)
             if text is None:
                 continue
             parsed, problems = parse_question_bank(text, rel, course.id, course_files=course_files)
@@ -534,7 +375,7 @@ class _FolderReader:
 
     def yaml_file(self, path: Path, parse, target: list) -> None:
         rel = _rel(path, self.root)
-        text = _read_text(path, rel, self.bundle.problems)
+        text = read_text(path, rel, self.bundle.problems)
         if text is None:
             return
         parsed, problems = parse(text, rel)

@@ -1,0 +1,178 @@
+"""Reading the fields of a content file's YAML (front matter, exams,
+programmes) with a problem, file and line for every value that is missing or
+wrong. Shared by the parsers in ``lms.content.parser``."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+
+from lms.content.schema import Problem, Source
+from lms.content.yaml_lines import load_yaml
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+BANK_TZ = ZoneInfo("Asia/Shanghai")  # dates in content files are the bank's local time
+
+
+class Collector:
+    """Problems of one file, with the line map of its YAML."""
+
+    def __init__(self, path: str, problems: list[Problem], lines: dict | None = None):
+        self.path = path
+        self.problems = problems
+        self.lines = lines or {}
+
+    def line(self, *keys) -> int:
+        while keys:
+            if keys in self.lines:
+                return self.lines[keys]
+            keys = keys[:-1]
+        return self.lines.get((), 1)
+
+    def add(self, message: str, *keys, line: int | None = None, column: int | None = None) -> None:
+        self.problems.append(Problem(Source(self.path, line or self.line(*keys), column), message))
+
+    def source(self, *keys) -> Source:
+        return Source(self.path, self.line(*keys))
+
+
+def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        problems.append(Problem(Source(rel, line), _("the file is not UTF-8 text")))
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str, path: str, problems: list[Problem]):
+    """(front matter mapping or None, line map, body, body's first line number)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        problems.append(Problem(Source(path, 1), _("missing front matter: the file must start with a line '---'")))
+        return None, {}, text, 1
+    for end in range(1, len(lines)):
+        if lines[end].strip() in ("---", "..."):
+            break
+    else:
+        problems.append(Problem(Source(path, 1), _("front matter is not closed: add a line '---' after it")))
+        return None, {}, "", len(lines)
+    data, line_map, yaml_problems = load_yaml("\n".join(lines[1:end]), path, first_line=2)
+    problems.extend(yaml_problems)
+    body = "\n".join(lines[end + 1:])
+    if data is None and yaml_problems:
+        return None, {}, body, end + 2
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        problems.append(Problem(Source(path, 2), _("front matter must be 'key: value' lines")))
+        return None, {}, body, end + 2
+    return data, line_map, body, end + 2
+
+
+def unknown_keys(c: Collector, data: dict, allowed: set[str], *where) -> None:
+    for key in data:
+        if key not in allowed:
+            c.add(_("unknown key '%(key)s' (expected one of: %(choices)s)", key=key,
+                    choices=", ".join(sorted(allowed))), *where, key)
+
+
+def text_value(c: Collector, data: dict, key: str, *where, required: bool = False, default: str = "") -> str:
+    value = data.get(key)
+    if value is None or value == "":
+        if required:
+            c.add(_("'%(key)s' is missing", key=key), *where)
+        return default
+    if isinstance(value, (dict, list)):
+        c.add(_("'%(key)s' must be text", key=key), *where, key)
+        return default
+    return str(value).strip()
+
+
+def id_value(c: Collector, value, *where, what: str = "id") -> str | None:
+    if value is None or value == "":
+        c.add(_("'%(key)s' is missing", key=what), *where)
+        return None
+    value = str(value).strip()
+    if not ID_RE.match(value):
+        c.add(_("invalid id '%(value)s': use lower-case letters, digits and '-' (at most 80)", value=value),
+              *where, what)
+    return value
+
+
+def int_value(c: Collector, data: dict, key: str, default, *where, minimum: int = 0):
+    value = data.get(key, default)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        c.add(_("'%(key)s' must be a whole number of at least %(minimum)s (got '%(value)s')", key=key, minimum=minimum,
+                value=value), *where, key)
+        return default
+    return value
+
+
+def bool_value(c: Collector, data: dict, key: str, default: bool, *where) -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        c.add(_("'%(key)s' must be true or false (got '%(value)s')", key=key, value=value), *where, key)
+        return default
+    return value
+
+
+def choice_value(c: Collector, data: dict, key: str, default: str, choices, message: str, *where) -> str:
+    """``message``: "unknown layout '%(value)s' (expected one of: %(choices)s)" (translated)."""
+    value = data.get(key, default)
+    if value not in choices:
+        c.add(message % {"value": value, "choices": ", ".join(choices)}, *where, key)
+        return default
+    return value
+
+
+def str_list(c: Collector, data: dict, key: str, *where) -> list[str]:
+    value = data.get(key)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, list) or any(isinstance(v, (dict, list)) for v in value):
+        c.add(_("'%(key)s' must be a list", key=key), *where, key)
+        return []
+    return [str(v).strip() for v in value if v is not None and str(v).strip()]
+
+
+def date_value(c: Collector, value, key: str, *where) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        c.add(_("'%(key)s' must be a date like 2026-09-07 (got '%(value)s')", key=key, value=value), *where, key)
+        return None
+
+
+def local_datetime(c: Collector, value, key: str, *where) -> datetime | None:
+    """A bank-local 'YYYY-MM-DD HH:MM' as naive UTC."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        local = value
+    elif isinstance(value, date):
+        local = datetime(value.year, value.month, value.day)
+    else:
+        try:
+            local = datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            c.add(_("'%(key)s' must be a date and time like 2026-12-31 18:00 (got '%(value)s')", key=key, value=value),
+                  *where, key)
+            return None
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=BANK_TZ)
+    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
