@@ -27,6 +27,7 @@ from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import flag_modified
 
 from lms import clock
 from lms.audit import services as audit
@@ -311,8 +312,10 @@ def save_answer(attempt: Attempt, item: AttemptItem, answer, now: datetime | Non
     _check_open(attempt, now)
     if item.attempt_id != attempt.id:
         raise ValueError("item of another attempt")
-    db.session.refresh(item)
     item.answer_json = _stored(item, answer)
+    # Written even when it equals what this request loaded: another tab may
+    # have saved something else since, and this save is the one acknowledged.
+    flag_modified(item, "answer_json")
     item.saved_at = now
     db.session.commit()
     return item
@@ -333,7 +336,9 @@ def save_answers(attempt: Attempt, answers: dict[int, object], now: datetime | N
     now = now or clock.now()
     attempt = _lock(attempt)
     _check_open(attempt, now)
-    by_id = {item.id: item for item in attempt.items}
+    # Compare with what is stored now, not with what this request loaded earlier.
+    by_id = {item.id: item for item in db.session.scalars(select(AttemptItem).where(
+        AttemptItem.attempt_id == attempt.id).execution_options(populate_existing=True))}
     stored = {item_id: _stored(by_id[item_id], answer) for item_id, answer in answers.items()}
     for item_id, new in stored.items():
         item = by_id[item_id]

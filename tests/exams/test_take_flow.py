@@ -140,3 +140,26 @@ def test_the_countdown_submit_at_zero_counts_as_timeout(client, clock, learner, 
     attempt = db.session.get(Attempt, attempt.id, populate_existing=True)
     assert attempt.end_reason == "timeout" and attempt.submitted_at == attempt.deadline
     assert item_of(attempt, "single").answer == "B" and item_of(attempt, "single").correct
+
+
+def test_two_tabs_last_acknowledged_save_wins(client, clock, learner, make_question, make_exam):
+    """Tab 1 loaded the item with answer A; tab 2 saved B; tab 1 saves A again:
+    A is stored, as tab 1 was told (no 'unchanged, skip' on stale data)."""
+    question = make_question("single")
+    exam = make_exam([{"questions": [question.slug]}])
+    attempt = services.start_attempt(learner, exam)
+    item = attempt.items[0]
+    item_id = item.id
+    services.save_answer(attempt, item, "A", clock.now())
+    from sqlalchemy import update
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from lms.exams.models import AttemptItem
+
+    with db.engine.begin() as conn:  # another tab, another connection, saves B
+        conn.execute(update(AttemptItem).where(AttemptItem.id == item_id).values(answer_json='"B"'))
+    set_committed_value(item, "answer_json", '"A"')  # this request still sees A
+    services.save_answer(attempt, item, "A", clock.now())
+    with db.engine.connect() as conn:
+        stored = conn.scalar(db.select(AttemptItem.answer_json).where(AttemptItem.id == item_id))
+    assert stored == '"A"'
