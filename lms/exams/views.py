@@ -200,8 +200,12 @@ def autosave(attempt_id: int, item_id: int):
     now = clock.now()
     html = None
     if is_htmx():
-        html = _navigator_oob(attempt, item, "exams/_saved.html", answered=qtype.is_answered(answer),
-                              item=SimpleNamespace(id=item.id, saved_at=now))
+        saved = SimpleNamespace(id=item.id, saved_at=now)
+        answered = qtype.is_answered(answer)
+        if answered == is_answered(item):  # still typing: the navigator has not changed
+            html = render_template("exams/_saved.html", item=saved)
+        else:
+            html = _navigator_oob(attempt, item, "exams/_saved.html", answered=answered, item=saved)
     try:
         services.save_answer(attempt, item, answer, now)
     except services.AnswerTooLong as err:

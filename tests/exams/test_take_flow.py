@@ -163,3 +163,16 @@ def test_two_tabs_last_acknowledged_save_wins(client, clock, learner, make_quest
     with db.engine.connect() as conn:
         stored = conn.scalar(db.select(AttemptItem.answer_json).where(AttemptItem.id == item_id))
     assert stored == '"A"'
+
+
+def test_navigator_follows_only_when_answered_state_changes(client, clock, learner, every_type_exam):
+    exam = every_type_exam()
+    attempt = _start_as(client, learner, exam)
+    essay = item_of(attempt, "essay")
+    url = f"/attempts/{attempt.id}/items/{essay.id}"
+    first = client.post(url, data={f"a-{essay.id}": "贷前"}, headers=HX).text
+    assert 'id="q-nav"' in first and "已答 1 / 共 7 题" in first
+    typing = client.post(url, data={f"a-{essay.id}": "贷前调查"}, headers=HX).text
+    assert "已保存" in typing and 'id="q-nav"' not in typing
+    cleared = client.post(url, data={f"a-{essay.id}": ""}, headers=HX).text
+    assert "已答 0 / 共 7 题" in cleared
