@@ -41,10 +41,15 @@ def review_html(item: AttemptItem) -> Markup:
     version = item.question_version
     qtype = question_types.get(version.type)
     data = version.data
-    grade = question_types.grade(version.type, data, item.answer, partial_credit=item.attempt.exam.partial_credit)
+    # The automatic grade kept at submission (per case part too; an open attempt
+    # has none yet), with the points as they stand after grading and overrides.
+    grade = dict(item.grade or question_types.grade(version.type, data, item.answer,
+                                                     partial_credit=item.attempt.exam.partial_credit).to_dict())
+    if item.awarded is not None and item.points:
+        grade["fraction"] = item.awarded / item.points
     return qtype.render(name=f"item-{item.id}", data=data, answer=item.answer, order=item.option_order,
                         stem_html=version.stem_html, review=True, explanation_html=version.explanation_html,
-                        grade=grade.to_dict(), points=item.points)
+                        grade=grade, points=item.points)
 
 
 def _exam_filter() -> int | None:

@@ -54,6 +54,9 @@ def test_override_with_reason_is_kept_audited_and_recomputed(app, client, clock,
 
     page = client.get(f"/grading/attempts/{failed_attempt.id}")
     assert "题目表述有歧义，按正确处理" in page.text
+    # The item shows its points after the override, not the automatic grade.
+    section = page.text.split(f'id="item-{item.id}"', 1)[1].split("</section>", 1)[0]
+    assert "0 / 1" not in section and "1 / 1" in section
 
 
 def test_override_without_reason_is_refused(app, client, make_user, failed_attempt):
