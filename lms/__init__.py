@@ -68,6 +68,8 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.session_protection = "basic"
 
+    from sqlalchemy.orm import joinedload, lazyload
+
     from lms.org.models import User
 
     @login_manager.user_loader
@@ -76,7 +78,9 @@ def _init_extensions(app: Flask) -> None:
             user_id, version = (int(part) for part in session_id.split(":", 1))
         except ValueError:
             return None
-        user = db.session.get(User, user_id)
+        # One query per request: the roles come joined (every view checks
+        # them); the positions load only where something reads them.
+        user = db.session.get(User, user_id, options=[joinedload(User.role_rows), lazyload(User.positions)])
         if user is None or user.session_version != version or not user.active:
             return None
         return user

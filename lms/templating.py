@@ -35,5 +35,30 @@ def init_app(app: Flask) -> None:
             "POSITIONS": POSITIONS,
             "LOCALES": LOCALES,
             "current_locale": "zh_CN" if (get_locale() is None or get_locale().language == "zh") else "en",
-            "nav_items": nav_items(current_user) if current_user.is_authenticated else [],
+            "nav_items": _Lazy(lambda: nav_items(current_user) if current_user.is_authenticated else []),
         }
+
+
+class _Lazy:
+    """A list built the first time a template reads it: the navigation is
+    only worked out for pages that show it, not for every small fragment."""
+
+    def __init__(self, build):
+        self._build, self._items = build, None
+
+    def _get(self) -> list:
+        if self._items is None:
+            self._items = list(self._build())
+        return self._items
+
+    def __iter__(self):
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __bool__(self) -> bool:
+        return bool(self._get())
+
+    def __getitem__(self, index):
+        return self._get()[index]
