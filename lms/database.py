@@ -10,14 +10,35 @@ behind writers.
 """
 from __future__ import annotations
 
-from flask import has_request_context, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 
+def reads_before_writing(view):
+    """Mark a POST view that reads in a deferred transaction, ends it and only
+    then writes (after ``start_writing()``) in a short ``BEGIN IMMEDIATE``
+    transaction whose statements re-check everything they rely on. On SQLite
+    the write lock is then held for the write alone, not for the request."""
+    view.reads_before_writing = True
+    return view
+
+
+def start_writing() -> None:
+    """Ends the request's read transaction; the next one takes the write lock."""
+    from lms.extensions import db
+
+    db.session.rollback()
+    g.writing = True
+
+
 def _begin_statement() -> str:
-    if has_request_context() and request.method in ("GET", "HEAD", "OPTIONS"):
-        return "BEGIN"
+    if has_request_context():
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return "BEGIN"
+        view = current_app.view_functions.get(request.endpoint)
+        if getattr(view, "reads_before_writing", False) and not g.get("writing"):
+            return "BEGIN"
     return "BEGIN IMMEDIATE"
 
 

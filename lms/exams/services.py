@@ -321,6 +321,47 @@ def save_answer(attempt: Attempt, item: AttemptItem, answer, now: datetime | Non
     return item
 
 
+def save_target(attempt_id: int, item_id: int, user_id: int):
+    """What an autosave needs of one question of the learner's own attempt,
+    in one query without loading objects: the row (item id, position, stored
+    answer, attempt state and deadline, question type and data) or None when
+    the item is not in that learner's attempt."""
+    return db.session.execute(
+        select(AttemptItem.id, AttemptItem.position, AttemptItem.answer_json, Attempt.state, Attempt.deadline,
+               QuestionVersion.type, QuestionVersion.data_json)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .where(AttemptItem.id == item_id, AttemptItem.attempt_id == attempt_id, Attempt.user_id == user_id)
+    ).one_or_none()
+
+
+def save_answer_if_open(attempt_id: int, item_id: int, user_id: int, answer, now: datetime) -> bool:
+    """The autosave in one conditional statement: stores the answer only if
+    the attempt is the learner's, still open and not past deadline + grace
+    (checked by the database at the moment of writing; on PostgreSQL the
+    attempt row is share-locked, so a submit in progress is waited for and
+    then refuses this save, and a submit arriving later waits for this save
+    and grades it). True: saved and committed. False: nothing changed (the
+    answer too long, the attempt closed or out of time, not the learner's),
+    and ``save_answer`` says why."""
+    text = None if answer is None else json.dumps(answer, ensure_ascii=False)
+    if text is not None and len(text) > MAX_ANSWER_CHARS:
+        return False
+    still_open = (select(Attempt.id)
+                  .where(Attempt.id == attempt_id, Attempt.user_id == user_id, Attempt.state == "open",
+                         Attempt.deadline >= now - grace())
+                  .with_for_update(read=True))
+    saved = db.session.execute(
+        update(AttemptItem).where(AttemptItem.id == item_id, AttemptItem.attempt_id.in_(still_open))
+        .values(answer_json=text, saved_at=now).execution_options(synchronize_session=False)
+    ).rowcount == 1
+    if saved:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return saved
+
+
 def _stored(item: AttemptItem, answer) -> str | None:
     if answer is None:
         return None

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from lms import clock
 from lms.content.models import Exam, ProgrammeItem, QuestionVersion
 from lms.content.rendering import render_markdown
+from lms.database import reads_before_writing, start_writing
 from lms.exams import question_types, services
 from lms.exams.forms import StartForm, SubmitForm
 from lms.exams.models import Attempt, AttemptItem
@@ -184,12 +185,20 @@ def attempt_page(attempt_id: int):
 
 @bp.post("/attempts/<int:attempt_id>/items/<int:item_id>")
 @roles_required("learner")
+@reads_before_writing
 def autosave(attempt_id: int, item_id: int):
     """One answer as it changes (htmx): 'saved at HH:MM:SS'.
 
-    The fragment is rendered first (the page as it will be once saved) and
-    sent only after the save has committed: nothing touches the database after
-    the commit, so on SQLite the write lock is held for the save alone."""
+    The common case goes the short way: one query reads the question of the
+    learner's own open attempt, the fragment is rendered (the page as it will
+    be once saved), then one conditional UPDATE saves and commits; the
+    fragment is sent only after that. Anything else (not the learner's, closed,
+    out of time, too long, a no-JavaScript post) goes the full way below, which
+    refuses or finalises with the right answer."""
+    html = _quick_autosave(attempt_id, item_id)
+    if html is not None:
+        return html, 200, {"Vary": "HX-Request"}
+    start_writing()
     attempt = get_attempt(attempt_id)
     item = get_item(attempt, item_id)
     if attempt.state != "open":
@@ -215,6 +224,30 @@ def autosave(attempt_id: int, item_id: int):
     if html is None:
         return redirect(url_for("exams.attempt_page", attempt_id=attempt_id))
     return html, 200, {"Vary": "HX-Request"}
+
+
+def _quick_autosave(attempt_id: int, item_id: int) -> str | None:
+    """The saved fragment once the answer is committed, or None (nothing saved)."""
+    if not is_htmx():
+        return None
+    user_id = current_user.id
+    row = services.save_target(attempt_id, item_id, user_id)
+    now = clock.now()
+    if row is None or row.state != "open" or services.is_expired(SimpleNamespace(deadline=row.deadline), now):
+        return None
+    qtype = question_types.get(row.type)
+    answer = qtype.answer_from_form(json.loads(row.data_json), request.form, f"a-{row.id}")
+    saved = SimpleNamespace(id=row.id, saved_at=now)
+    answered = qtype.is_answered(answer)
+    was_answered = qtype.is_answered(None if row.answer_json is None else json.loads(row.answer_json))
+    if answered == was_answered:  # still typing: the navigator has not changed
+        html = render_template("exams/_saved.html", item=saved)
+    else:
+        attempt = db.session.get(Attempt, attempt_id)
+        current = SimpleNamespace(id=row.id, position=row.position)
+        html = _navigator_oob(attempt, current, "exams/_saved.html", answered=answered, item=saved)
+    start_writing()
+    return html if services.save_answer_if_open(attempt_id, item_id, user_id, answer, now) else None
 
 
 def _navigator_oob(attempt: Attempt, current: AttemptItem, fragment: str, *, answered: bool | None = None,

@@ -4,6 +4,7 @@ SQLite and PostgreSQL alike."""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -136,3 +137,47 @@ def test_a_save_racing_a_submit_is_either_graded_or_refused(app, clock, learner,
             assert item.answer == "B" and item.correct is True
         else:
             assert item.answer is None and item.correct is False
+
+
+def test_the_one_statement_autosave_racing_a_submit_is_either_graded_or_refused(
+        app, clock, learner, make_question, make_exam):
+    """The autosave's short way (one conditional UPDATE) keeps the same promise."""
+    exam = _simple_exam(make_question, make_exam)
+    for _ in range(3):
+        attempt = services.start_attempt(learner, exam)
+        attempt_id, item_id, user_id = attempt.id, attempt.items[0].id, learner.id
+        db.session.commit()
+
+        def save():
+            saved = services.save_answer_if_open(attempt_id, item_id, user_id, "B", clock.now())
+            return "saved" if saved else "refused"
+
+        def submit():
+            from lms.org.models import User
+
+            services.submit(db.session.get(Attempt, attempt_id), db.session.get(User, user_id))
+            return "submitted"
+
+        outcome = _run_in_threads(app, lambda: save() if threading.current_thread().name.endswith("0") else submit())
+        attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
+        item = attempt.items[0]
+        db.session.refresh(item)
+        assert attempt.state == "finalised"
+        if "saved" in outcome:
+            assert item.answer == "B" and item.correct is True
+        else:
+            assert item.answer is None and item.correct is False
+
+
+def test_the_one_statement_autosave_refuses_another_learners_or_a_late_attempt(
+        app, clock, learner, make_question, make_exam):
+    exam = _simple_exam(make_question, make_exam)
+    attempt = services.start_attempt(learner, exam)
+    attempt_id, item_id = attempt.id, attempt.items[0].id
+    db.session.commit()
+    assert services.save_answer_if_open(attempt_id, item_id, learner.id + 10_000, "B", clock.now()) is False
+    clock.advance(timedelta(minutes=exam.time_limit_minutes, seconds=services.DEFAULT_GRACE_SECONDS + 1))
+    assert services.save_answer_if_open(attempt_id, item_id, learner.id, "B", clock.now()) is False
+    item = db.session.get(Attempt, attempt_id, populate_existing=True).items[0]
+    db.session.refresh(item)
+    assert item.answer is None
