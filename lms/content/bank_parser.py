@@ -31,7 +31,7 @@ TRAILING_COMMENT = re.compile(r"\s+#.*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
 
 COMMON_KEYS = {"type", "points", "difficulty", "tags"}
-TYPE_KEYS = {"truefalse": {"answer"}, "numeric": {"answer", "tolerance", "unit"}}
+TYPE_KEYS = {"truefalse": {"answer"}, "numeric": {"answer", "tolerance", "unit"}, "multiple": {"weights"}}
 PART_KEYS = {"type", "points", "answer", "tolerance", "unit"}
 TRUE_WORDS = {"true": True, "对": True, "正确": True, "false": False, "错": False, "错误": False}
 
@@ -275,8 +275,42 @@ class _Item:
                      where)
         if qtype == "multiple" and not correct and options:
             self.add(_("a multiple-choice question needs at least one correct option [x]"), where)
-        return {"options": [{"key": key, "text": text} for key, (_c, text, _l) in zip(keys, options)],
+        data = {"options": [{"key": key, "text": text} for key, (_c, text, _l) in zip(keys, options)],
                 "correct": correct}
+        if qtype == "multiple" and "weights" in self.keys:
+            weights = self.weights(keys, correct)
+            if weights:
+                data["weights"] = weights
+        return data
+
+    def weights(self, keys: list[str], correct: list[str]) -> dict[str, float]:
+        """Partial-credit weights in percent, as Moodle's GIFT has them:
+        ``weights: A 50, B -50, C 50``. The right answers ([x]) carry the
+        positive weights, which add up to 100."""
+        raw, line = self.keys["weights"]
+        weights: dict[str, float] = {}
+        for entry in (part.strip() for part in re.split(r"[,，;；]", raw) if part.strip()):
+            match = re.fullmatch(r"([A-Za-z]+[0-9]*)\s*[:=]?\s*([-+]?\d+(?:\.\d+)?)%?", entry)
+            if not match:
+                self.add(_("weights: '%(entry)s' is not 'option percent', e.g. 'A 50'", entry=entry), line)
+                return {}
+            key, value = match.group(1).upper(), float(match.group(2))
+            if key not in keys:
+                self.add(_("weights: there is no option %(key)s", key=key), line)
+                return {}
+            if not -100 <= value <= 100:
+                self.add(_("weights: %(key)s must be between -100 and 100", key=key), line)
+                return {}
+            weights[key] = value
+        positive = sorted(k for k, v in weights.items() if v > 0)
+        if positive != sorted(correct):
+            self.add(_("weights: the options marked [x] must be exactly those with a positive weight"), line)
+            return {}
+        total = sum(weights[k] for k in positive)
+        if abs(total - 100) > 0.5:  # Moodle accepts 33.333 x 3
+            self.add(_("weights: the positive weights add up to %(total)s, not 100", total="%g" % total), line)
+            return {}
+        return weights
 
     def truefalse(self) -> bool | None:
         if "answer" not in self.keys:

@@ -267,7 +267,6 @@ def test_imported_questions_read_back_the_same_from_the_bank_file():
     assert len(back) == len(result.questions)
     for original, read_back in zip(result.questions, back):
         expected = dict(original.data)
-        expected.pop("weights", None)  # the bank format has no weights (yet): see services.read_upload
         assert (read_back.id, read_back.type, read_back.stem_md, read_back.points, read_back.difficulty,
                 read_back.tags, read_back.explanation_md, read_back.data) == (
             original.id, original.type, original.stem_md, original.points, original.difficulty,

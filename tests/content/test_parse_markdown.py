@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
+
 from lms.content.parser import parse_course, parse_exam, parse_folder, parse_lesson, parse_programme, \
     parse_question_bank
 from tests.content.sample_folder import write_folder
@@ -200,3 +202,32 @@ def test_sub_paths_read_only_their_part_and_say_what_they_cover(tmp_path):
     assert [e.id for e in one_exam.exams] == ["exam-week-01"] and not one_exam.scope.all_exams
     missing = parse_folder(root, "exams/nope.yaml")
     assert [str(p) for p in missing.problems] == ["exams/nope.yaml: no such file or folder in the content folder"]
+
+
+def test_multiple_choice_keeps_partial_credit_weights():
+    from lms.content.parser import parse_question_bank
+
+    text = ("## w-1\ntype: multiple\nweights: A 50, B -50, C 50, D -50\n\n哪些属于流动资产？\n\n"
+            "- [x] 应收账款\n- [ ] 固定资产\n- [x] 存货\n- [ ] 无形资产\n\n解析：……\n")
+    questions, problems = parse_question_bank(text, "courses/c/questions/w.md", "c")
+    assert not problems
+    assert questions[0].data["weights"] == {"A": 50.0, "B": -50.0, "C": 50.0, "D": -50.0}
+
+
+@pytest.mark.parametrize("weights, message", [
+    ("A 50, B 50", "positive weight"),          # B is not marked [x]
+    ("A 40, C 40", "add up to 80"),
+    ("A 50, E 50", "no option E"),
+    ("A fifty", "not 'option percent'"),
+])
+def test_bad_weights_are_reported_at_their_line(weights, message, app):
+    from lms.content.parser import parse_question_bank
+
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    text = (f"## w-1\ntype: multiple\nweights: {weights}\n\n哪些属于流动资产？\n\n"
+            "- [x] 应收账款\n- [ ] 固定资产\n- [x] 存货\n- [ ] 无形资产\n")
+    with app.test_request_context():
+        from flask import session
+        session["lang"] = "en"
+        questions, problems = parse_question_bank(text, "courses/c/questions/w.md", "c")
+    assert any(message in str(p) and p.source.line == 3 for p in problems), [str(p) for p in problems]

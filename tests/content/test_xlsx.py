@@ -247,3 +247,22 @@ def test_the_shipped_examples_are_up_to_date_and_import_cleanly(app):
                                                   "case"}
     template = load_workbook(EXAMPLES / "question_bank_template.xlsx")
     assert [c.value for c in template["题库"][1]] == list(MAIN_HEADERS)
+
+
+def test_partial_credit_weights_read_export_and_read_back(app):
+    data = workbook([{"题型": "多选", "题干": "属于流动资产的有：", "选项A": "应收账款", "选项B": "固定资产", "选项C": "存货",
+                      "答案": "A50%,C50%,B-100%"}])
+    result = read_xlsx(data, "w.xlsx")
+    assert not result.problems, [p.message for p in result.problems]
+    q = result.questions[0]
+    assert q.data["correct"] == ["A", "C"] and q.data["weights"] == {"A": 50.0, "C": 50.0, "B": -100.0}
+    back = read_xlsx(export_xlsx([q]), "again.xlsx").questions
+    assert [fields(x) for x in back] == [fields(q)]
+
+
+def test_weights_that_do_not_add_up_are_refused_at_the_answer_cell(app):
+    data = workbook([{"题型": "多选", "题干": "属于流动资产的有：", "选项A": "应收账款", "选项B": "固定资产", "选项C": "存货",
+                      "答案": "A50%,C40%"}])
+    result = read_xlsx(data, "w.xlsx")
+    assert not result.questions
+    assert any("100" in p.message and p.source.line == 2 for p in result.problems), [str(p) for p in result.problems]

@@ -163,14 +163,6 @@ def _check_safe(text: str, what: str, qid: str) -> None:
             raise UnsafeText(f"{qid}: a line of the {what} would change the bank's structure: {line!r}")
 
 
-def weights_supported() -> bool:
-    """Whether the bank format has a ``weights:`` key for partial-credit
-    multiple choice (content/FORMAT.md); until it does, weights are not written."""
-    from lms.content import bank_parser
-
-    return "weights" in getattr(bank_parser, "TYPE_KEYS", {}).get("multiple", set())
-
-
 def _key_lines(q, *, is_part: bool = False) -> list[str]:
     lines = [f"type: {q['type']}"]
     if q["type"] != "case" and (q["points"] != 1 or is_part):
@@ -188,7 +180,7 @@ def _key_lines(q, *, is_part: bool = False) -> list[str]:
             lines.append(f"tolerance: {_number(data['tolerance'])}")
         if data.get("unit"):
             lines.append(f"unit: {data['unit']}")
-    elif q["type"] == "multiple" and data.get("weights") and weights_supported():
+    elif q["type"] == "multiple" and data.get("weights"):
         lines.append("weights: " + ", ".join(f"{k} {_number(v)}" for k, v in sorted(data["weights"].items())))
     return lines
 

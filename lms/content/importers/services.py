@@ -117,13 +117,6 @@ def read_upload(data: bytes, filename: str, bank: str) -> tuple[list[ParsedQuest
             return [], problems, []
         result = gift.read_gift(text, filename, id_prefix=bank)
         notes = list(result.notes)
-        if not serialize.weights_supported():
-            for q in result.questions:
-                if q.data.get("weights"):
-                    notes.append(Note(q.source.line, _(
-                        "%(id)s: the bank format has no partial-credit weights; the right answers are kept and "
-                        "the exam's partial-credit setting applies.", id=q.id)))
-                    del q.data["weights"]
         if not result.questions and not result.problems:
             result.problems.append(Problem(Source(filename), _("The file holds no questions.")))
         return result.questions, result.problems, notes

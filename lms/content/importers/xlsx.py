@@ -10,7 +10,8 @@ Sheet 题库, one question per row:
   it in when the bank will be edited and imported again.
 - 题型: 单选 多选 判断 填空 数值 简答 (also 单选题…, or single, multiple,
   truefalse, fill, numeric, essay).
-- 答案: choice letters (``B``, ``ACD``, ``A,C,D``); 对/错/正确/错误 for
+- 答案: choice letters (``B``, ``ACD``, ``A,C,D``), or for partial-credit
+  multiple choice the weights ``A50%,C50%,B-50%``; 对/错/正确/错误 for
   true/false; fill-in: the stem marks each blank with ``（ ）`` or ``____``
   and 答案 lists the blanks separated by ``;``, the accepted answers of one
   blank by ``|`` (``次级|次级类;可疑``) — or the stem holds the answers
@@ -390,6 +391,8 @@ class XlsxReader:
     def choice(self, row: _Row, qtype: str, options, answer: str) -> dict:
         if not options:
             return {}
+        if qtype == "multiple" and "%" in answer:
+            return self.weighted_choice(row, options, answer)
         letters = LETTER_SEPARATORS.sub("", answer).upper()
         if not letters:
             row.problem(COL_ANSWER, _("the answer is missing: write the letter of the right option, e.g. B"))
@@ -408,6 +411,24 @@ class XlsxReader:
                 row.problem(COL_ANSWER, _("the answer %(letter)s names an option that is empty", letter=letter))
                 return {}
         return {"options": [{"key": k, "text": t} for k, t in options], "correct": chosen}
+
+    def weighted_choice(self, row: _Row, options, answer: str) -> dict:
+        """Partial-credit weights as GIFT has them: ``A50%,C50%,B-50%`` (the
+        right answers carry the positive weights, adding up to 100)."""
+        keys = [letter for letter, _text in options]
+        weights: dict[str, float] = {}
+        for entry in (e.strip() for e in re.split(r"[,，;；、\s]+", answer) if e.strip()):
+            match = re.fullmatch(r"([A-Fa-f])\s*([-+]?\d+(?:\.\d+)?)%", entry)
+            if not match or match.group(1).upper() not in keys or not -100 <= float(match.group(2)) <= 100:
+                row.problem(COL_ANSWER, _("write weights as option letter and percent, e.g. A50%%,C50%%,B-50%% "
+                                          "(got “%(value)s”)", value=entry))
+                return {}
+            weights[match.group(1).upper()] = float(match.group(2))
+        positive = sorted(k for k, v in weights.items() if v > 0)
+        if not positive or abs(sum(weights[k] for k in positive) - 100) > 0.5:
+            row.problem(COL_ANSWER, _("the positive weights must add up to 100%%"))
+            return {}
+        return {"options": [{"key": k, "text": t} for k, t in options], "correct": positive, "weights": weights}
 
     def fill(self, row: _Row, stem: str, answer: str) -> tuple[str, dict]:
         raw_stem = row[COL_STEM]
@@ -484,7 +505,7 @@ HELP_ROWS = [
     ("题型", "单选、多选、判断、填空、数值、简答（也可写 单选题 或 single/multiple/truefalse/fill/numeric/essay）。"),
     ("题干", "题目正文。单元格内可用 Alt+Enter 换行；支持 Markdown（**加粗**），普通文字照原样显示。"),
     ("选项A–F", "只用于单选、多选，从 A 起连续填写，至少两个；需要更多选项时可加列 选项G、选项H……"),
-    ("答案 · 单选/多选", "选项字母：B；多选写 ACD 或 A,C,D。"),
+    ("答案 · 单选/多选", "选项字母：B；多选写 ACD 或 A,C,D。多选按选项给部分分时写权重：A50%,C50%,B-50%（正权重之和为 100%）。"),
     ("答案 · 判断", "对 或 错（也可写 正确/错误、√/×）。"),
     ("答案 · 填空", "题干中用 （ ） 或 ____ 标出每个空；答案列按顺序写各空答案，空与空之间用 ; 分隔，"
                  "同一空的多个可接受答案用 | 分隔，如：次级|次级类;可疑。也可以直接在题干里写 [[次级|次级类]]，此时答案列留空。"),
@@ -504,6 +525,8 @@ HELP_ROWS = [
 
 def _answer_text(qtype: str, data: dict, stem: str) -> tuple[str, str]:
     """(答案 cell, stem with blanks written back) for a question of ``qtype``."""
+    if qtype == "multiple" and data.get("weights"):
+        return ",".join(f"{k}{serialize._number(v)}%" for k, v in sorted(data["weights"].items())), stem
     if qtype in ("single", "multiple"):
         return "".join(data.get("correct", [])), stem
     if qtype == "truefalse":
