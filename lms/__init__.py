@@ -68,9 +68,15 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.session_protection = "basic"
 
+    from sqlalchemy import bindparam, select
     from sqlalchemy.orm import joinedload, lazyload
 
     from lms.org.models import User
+
+    # One query per request, built once: the roles come joined (every view
+    # checks them); the positions load only where something reads them.
+    signed_in_user = (select(User).options(joinedload(User.role_rows), lazyload(User.positions))
+                      .where(User.id == bindparam("user_id")))
 
     @login_manager.user_loader
     def _load_user(session_id: str):
@@ -78,9 +84,7 @@ def _init_extensions(app: Flask) -> None:
             user_id, version = (int(part) for part in session_id.split(":", 1))
         except ValueError:
             return None
-        # One query per request: the roles come joined (every view checks
-        # them); the positions load only where something reads them.
-        user = db.session.get(User, user_id, options=[joinedload(User.role_rows), lazyload(User.positions)])
+        user = db.session.execute(signed_in_user, {"user_id": user_id}).unique().scalar_one_or_none()
         if user is None or user.session_version != version or not user.active:
             return None
         return user

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -321,18 +321,35 @@ def save_answer(attempt: Attempt, item: AttemptItem, answer, now: datetime | Non
     return item
 
 
+_item, _attempt, _version = AttemptItem.__table__.c, Attempt.__table__.c, QuestionVersion.__table__.c
+# The autosave's two statements, built once (building and keying a statement
+# costs more than running it).
+_SAVE_TARGET = (
+    select(_item.id, _item.position, _item.answer_json, _attempt.state, _attempt.deadline, _version.type,
+           _version.data_json)
+    .join_from(AttemptItem.__table__, Attempt.__table__, _attempt.id == _item.attempt_id)
+    .join(QuestionVersion.__table__, _version.id == _item.question_version_id)
+    .where(_item.id == bindparam("item_id"), _item.attempt_id == bindparam("attempt_id"),
+           _attempt.user_id == bindparam("user_id"))
+)
+_SAVE_IF_OPEN = (
+    AttemptItem.__table__.update()
+    .where(_item.id == bindparam("b_item_id"), _item.attempt_id.in_(
+        select(_attempt.id)
+        .where(_attempt.id == bindparam("b_attempt_id"), _attempt.user_id == bindparam("b_user_id"),
+               _attempt.state == "open", _attempt.deadline >= bindparam("earliest_deadline"))
+        .with_for_update(read=True)))
+    .values(answer_json=bindparam("new_answer"), saved_at=bindparam("now"))
+)
+
+
 def save_target(attempt_id: int, item_id: int, user_id: int):
     """What an autosave needs of one question of the learner's own attempt,
-    in one query without loading objects: the row (item id, position, stored
-    answer, attempt state and deadline, question type and data) or None when
-    the item is not in that learner's attempt."""
+    in one query without loading objects: the row (id, position, stored
+    answer_json, attempt state and deadline, question type and data_json) or
+    None when the item is not in that learner's attempt."""
     return db.session.execute(
-        select(AttemptItem.id, AttemptItem.position, AttemptItem.answer_json, Attempt.state, Attempt.deadline,
-               QuestionVersion.type, QuestionVersion.data_json)
-        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
-        .where(AttemptItem.id == item_id, AttemptItem.attempt_id == attempt_id, Attempt.user_id == user_id)
-    ).one_or_none()
+        _SAVE_TARGET, {"item_id": item_id, "attempt_id": attempt_id, "user_id": user_id}).one_or_none()
 
 
 def save_answer_if_open(attempt_id: int, item_id: int, user_id: int, answer, now: datetime) -> bool:
@@ -347,14 +364,9 @@ def save_answer_if_open(attempt_id: int, item_id: int, user_id: int, answer, now
     text = None if answer is None else json.dumps(answer, ensure_ascii=False)
     if text is not None and len(text) > MAX_ANSWER_CHARS:
         return False
-    still_open = (select(Attempt.id)
-                  .where(Attempt.id == attempt_id, Attempt.user_id == user_id, Attempt.state == "open",
-                         Attempt.deadline >= now - grace())
-                  .with_for_update(read=True))
-    saved = db.session.execute(
-        update(AttemptItem).where(AttemptItem.id == item_id, AttemptItem.attempt_id.in_(still_open))
-        .values(answer_json=text, saved_at=now).execution_options(synchronize_session=False)
-    ).rowcount == 1
+    saved = db.session.execute(_SAVE_IF_OPEN, {
+        "b_item_id": item_id, "b_attempt_id": attempt_id, "b_user_id": user_id, "earliest_deadline": now - grace(),
+        "new_answer": text, "now": now}).rowcount == 1
     if saved:
         db.session.commit()
     else:
