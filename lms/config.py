@@ -57,6 +57,9 @@ def from_env() -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         "PERMANENT_SESSION_LIFETIME": int(os.environ.get("LMS_SESSION_HOURS", "12")) * 3600,
+        # The lifetime counts from sign-in (an absolute limit), so the cookie is
+        # not re-signed and re-sent on every response.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "BABEL_DEFAULT_LOCALE": "zh_CN",
