@@ -207,17 +207,24 @@ def new_file(slug):
     return _editor_page(form, file)
 
 
-@bp.post("/console/preview")
-@roles_required(*CONSOLE_ROLES)
-def preview():
-    """The live preview: the sanitised rendering and the checks, as a fragment."""
-
+def _posted_edit():
+    """The editor form of a preview, review or publish, and the content file
+    it names (400 on a bad form, 404 on a path outside the content folder)."""
     form = EditForm()
     if not form.validate():
         abort(400)
     file = editor.open_file(form.path.data)
     if file is None:
         abort(404)
+    return form, file
+
+
+@bp.post("/console/preview")
+@roles_required(*CONSOLE_ROLES)
+def preview():
+    """The live preview: the sanitised rendering and the checks, as a fragment."""
+
+    form, file = _posted_edit()
     shown, problems = editor.preview(file.path, form.text.data or "")
     return render_template("content/console/_preview.html", file=file, shown=shown, problems=problems), 200
 
@@ -228,12 +235,7 @@ def review():
     """What publishing the edit would change: per item added/changed/retired,
     a diff of the file, and every problem with its line."""
 
-    form = EditForm()
-    if not form.validate():
-        abort(400)
-    file = editor.open_file(form.path.data)
-    if file is None:
-        abort(404)
+    form, file = _posted_edit()
     stale = file.hash != (form.base_hash.data or "")
     result = editor.review(file.path, form.text.data or "")
     refusal = _stale_message(file.path) if stale else None
@@ -249,12 +251,7 @@ def _stale_message(path):
 @roles_required(*CONSOLE_ROLES)
 def publish():
 
-    form = EditForm()
-    if not form.validate():
-        abort(400)
-    file = editor.open_file(form.path.data)
-    if file is None:
-        abort(404)
+    form, file = _posted_edit()
     text = form.text.data or ""
     if editor.text_hash(editor.normalise(text)) != request.form.get("reviewed_hash", ""):
         # Only what the trainer reviewed is published.
