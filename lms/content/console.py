@@ -16,6 +16,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from lms import clock
+from lms.content.draws import draw_pool
 from lms.content.models import (
     Asset, ContentRelease, Course, Exam, Lesson, LessonView, Programme, Question, QuestionVersion,
 )
@@ -234,22 +235,8 @@ def draw_pool_size(rule: dict, default_course: Course | None) -> int | None:
     """How many live questions a draw rule can pick from (None for a fixed list)."""
     if "questions" in rule:
         return None
-    stmt = (select(func.count(func.distinct(Question.id))).select_from(Question)
-            .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
-            .where(Question.retired.is_(False)))
-    course_slug = rule.get("course") or (default_course.slug if default_course else None)
-    if course_slug:
-        stmt = stmt.join(Course, Course.id == Question.course_id).where(Course.slug == course_slug)
-    if rule.get("type"):
-        stmt = stmt.where(QuestionVersion.type == rule["type"])
-    if rule.get("difficulty"):
-        stmt = stmt.where(QuestionVersion.difficulty == rule["difficulty"])
-    if rule.get("tags"):
-        from lms.content.models import QuestionTag
-
-        stmt = stmt.where(QuestionVersion.id.in_(
-            select(QuestionTag.version_id).where(QuestionTag.tag.in_(list(rule["tags"])))))
-    return db.session.scalar(stmt) or 0
+    pool = draw_pool(rule, default_course.id if default_course else None).subquery()
+    return db.session.scalar(select(func.count()).select_from(pool)) or 0
 
 
 # --- showing a question with its key -----------------------------------------

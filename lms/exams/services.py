@@ -31,7 +31,8 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from lms import clock
 from lms.audit import services as audit
-from lms.content.models import Course, Exam, Question, QuestionTag, QuestionVersion
+from lms.content.draws import draw_pool
+from lms.content.models import Exam, Question, QuestionTag, QuestionVersion
 from lms.exams import question_types
 from lms.exams.models import Attempt, AttemptItem, IntegrityEvent, NotebookEntry
 from lms.extensions import db
@@ -173,20 +174,7 @@ def _history(user, exam) -> tuple[set[int], set[str]]:
 def _candidates(rule: dict, exam: Exam) -> list[tuple[int, int]]:
     """(version id, question id) of the current versions matching a rule;
     ids only, so that a bank of thousands is cheap to draw from."""
-    stmt = (select(QuestionVersion.id, QuestionVersion.question_id)
-            .join(Question, Question.current_version_id == QuestionVersion.id)
-            .where(Question.retired.is_(False)).order_by(Question.id))
-    if rule.get("type"):
-        stmt = stmt.where(QuestionVersion.type == rule["type"])
-    if rule.get("difficulty"):
-        stmt = stmt.where(QuestionVersion.difficulty == rule["difficulty"])
-    if rule.get("tags"):
-        stmt = stmt.where(QuestionVersion.id.in_(
-            select(QuestionTag.version_id).where(QuestionTag.tag.in_(list(rule["tags"])))))
-    if rule.get("course"):
-        stmt = stmt.join(Course, Course.id == Question.course_id).where(Course.slug == rule["course"])
-    elif exam.course_id is not None:
-        stmt = stmt.where(Question.course_id == exam.course_id)
+    stmt = draw_pool(rule, exam.course_id).order_by(Question.id)
     return [(row[0], row[1]) for row in db.session.execute(stmt)]
 
 
