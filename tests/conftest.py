@@ -128,7 +128,8 @@ def app(_migrated):
         yield app
         db.session.remove()
         _empty_all_tables()
-        db.engine.dispose()
+        for engine in db.engines.values():
+            engine.dispose()
     lms_clock.reset()
 
 
