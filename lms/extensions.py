@@ -1,4 +1,5 @@
 """The Flask extensions, created unbound and initialised in create_app()."""
+from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -28,3 +29,15 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
+
+
+def not_rate_limited(view):
+    """No rate limit applies to this view, and Flask-Limiter skips it before
+    working out which limits would (about 100 µs a request)."""
+    view.not_rate_limited = True
+    return view
+
+
+@limiter.request_filter
+def _is_not_rate_limited() -> bool:
+    return getattr(current_app.view_functions.get(request.endpoint), "not_rate_limited", False)

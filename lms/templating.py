@@ -1,7 +1,11 @@
 """Template filters and globals shared by every page."""
 from __future__ import annotations
 
-from flask import Flask
+from datetime import timezone
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
@@ -13,6 +17,15 @@ def init_app(app: Flask) -> None:
     def _localtime(value, fmt: str = "yyyy-MM-dd HH:mm"):
         # Stored times are naive UTC; Flask-Babel shows them in the bank's zone.
         return format_datetime(value, fmt) if value else ""
+
+    @app.template_filter("clock_time")
+    def _clock_time(value):
+        # HH:MM:SS in the bank's zone (stored times are naive UTC). The same in
+        # every locale, so without Babel's formatting: this runs on every autosave.
+        if not value:
+            return ""
+        zone = _zone(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+        return value.replace(tzinfo=timezone.utc).astimezone(zone).strftime("%H:%M:%S")
 
     @app.template_filter("day")
     def _day(value):
@@ -37,6 +50,11 @@ def init_app(app: Flask) -> None:
             "current_locale": "zh_CN" if (get_locale() is None or get_locale().language == "zh") else "en",
             "nav_items": _Lazy(lambda: nav_items(current_user) if current_user.is_authenticated else []),
         }
+
+
+@lru_cache(maxsize=4)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 class _Lazy:
