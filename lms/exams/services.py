@@ -21,11 +21,12 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import datetime, timedelta
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import and_, bindparam, exists, false, func, literal_column, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -35,7 +36,9 @@ from lms.content.draws import draw_pool
 from lms.content.models import Exam, Question, QuestionTag, QuestionVersion
 from lms.exams import question_types
 from lms.exams.models import Attempt, AttemptItem, IntegrityEvent, NotebookEntry
+from lms.database import DriverStatement, StandaloneConnection
 from lms.extensions import db
+from lms.org.models import User, UserRole, roles_admitted
 
 DEFAULT_GRACE_SECONDS = 30
 MAX_ANSWER_CHARS = 20_000  # an essay of ten pages; longer is not an answer
@@ -312,54 +315,171 @@ def save_answer(attempt: Attempt, item: AttemptItem, answer, now: datetime | Non
 _item, _attempt, _version = AttemptItem.__table__.c, Attempt.__table__.c, QuestionVersion.__table__.c
 # The autosave's two statements, built once (building and keying a statement
 # costs more than running it).
-_SAVE_TARGET = (
-    select(_item.id, _item.position, _item.answer_json, _attempt.state, _attempt.deadline, _version.type,
-           _version.data_json)
+_user, _role = User.__table__.c, UserRole.__table__.c
+# 'open' as a literal, not a parameter: the one-open-attempt index is partial
+# (WHERE state = 'open'), and SQLite prepares a statement again on every
+# execution when a parameter might decide whether that index applies (30 µs).
+OPEN = literal_column("'open'")
+
+
+def _signed_in_learner(prefix: str = ""):
+    """The user of the attempt as Flask-Login and the guards would admit them:
+    signed in with this session version, active, not bound to change the
+    password first, holding the learner role."""
+    return and_(_user.session_version == bindparam(prefix + "session_version"), _user.active == true(),
+                _user.must_change_password == false(),
+                exists().where(_role.user_id == _user.id, or_(*(_role.role == r for r in roles_admitted("learner")))))
+
+
+_SAVE_TARGET = DriverStatement(
+    select(_item.id, _item.position, _item.answer_json, _version.type, _version.data_json, _user.locale,
+           _item.question_version_id)
     .join_from(AttemptItem.__table__, Attempt.__table__, _attempt.id == _item.attempt_id)
     .join(QuestionVersion.__table__, _version.id == _item.question_version_id)
+    .join(User.__table__, _user.id == _attempt.user_id)
     .where(_item.id == bindparam("item_id"), _item.attempt_id == bindparam("attempt_id"),
-           _attempt.user_id == bindparam("user_id"))
+           _attempt.user_id == bindparam("user_id"), _attempt.state == OPEN,
+           _attempt.deadline >= bindparam("earliest_deadline"), _signed_in_learner())
 )
-_SAVE_IF_OPEN = (
+_SAVE_IF_OPEN = DriverStatement(
     AttemptItem.__table__.update()
     .where(_item.id == bindparam("b_item_id"), _item.attempt_id.in_(
         select(_attempt.id)
         .where(_attempt.id == bindparam("b_attempt_id"), _attempt.user_id == bindparam("b_user_id"),
-               _attempt.state == "open", _attempt.deadline >= bindparam("earliest_deadline"))
+               _attempt.state == OPEN, _attempt.deadline >= bindparam("earliest_deadline"))
         .with_for_update(read=True)))
     .values(answer_json=bindparam("new_answer"), saved_at=bindparam("now"))
 )
+# PostgreSQL, once the question's shape is known: the whole autosave in one
+# statement that checks everything _SAVE_TARGET and _SAVE_IF_OPEN check and
+# returns what was stored before (subqueries of a statement see the rows as
+# they were when it began) and the learner's locale.
+_before = AttemptItem.__table__.alias("before")
+_SAVE_AND_TELL = DriverStatement(
+    AttemptItem.__table__.update()
+    .where(_item.id == bindparam("b_item_id"), _item.question_version_id == bindparam("b_version_id"),
+           _item.position == bindparam("b_position"), _item.attempt_id.in_(
+        select(_attempt.id)
+        .join(User.__table__, _user.id == _attempt.user_id)
+        .where(_attempt.id == bindparam("b_attempt_id"), _attempt.user_id == bindparam("b_user_id"),
+               _attempt.state == OPEN, _attempt.deadline >= bindparam("earliest_deadline"),
+               _signed_in_learner("b_"))
+        .with_for_update(read=True, of=Attempt.__table__)))
+    .values(answer_json=bindparam("new_answer"), saved_at=bindparam("now"))
+    .returning(select(_before.c.answer_json).where(_before.c.id == bindparam("b_item_id")).scalar_subquery(),
+               select(_user.locale).where(_user.id == bindparam("b_user_id")).scalar_subquery())
+)
 
 
-def save_target(attempt_id: int, item_id: int, user_id: int):
-    """What an autosave needs of one question of the learner's own attempt,
-    in one query without loading objects: the row (id, position, stored
-    answer_json, attempt state and deadline, question type and data_json) or
-    None when the item is not in that learner's attempt."""
-    return db.session.execute(
-        _SAVE_TARGET, {"item_id": item_id, "attempt_id": attempt_id, "user_id": user_id}).one_or_none()
+class ItemShape(NamedTuple):
+    """What never changes about a question of an attempt once it is drawn."""
+    attempt_id: int
+    position: int
+    version_id: int
+    type: str
+    data: dict
 
 
-def save_answer_if_open(attempt_id: int, item_id: int, user_id: int, answer, now: datetime) -> bool:
-    """The autosave in one conditional statement: stores the answer only if
-    the attempt is the learner's, still open and not past deadline + grace
-    (checked by the database at the moment of writing; on PostgreSQL the
-    attempt row is share-locked, so a submit in progress is waited for and
-    then refuses this save, and a submit arriving later waits for this save
-    and grades it). True: saved and committed. False: nothing changed (the
-    answer too long, the attempt closed or out of time, not the learner's),
-    and ``save_answer`` says why."""
+# item id → shape, filled by reads that passed every check; bounded. The
+# statement using a shape checks its attempt, version and position again, so
+# a stale one (ids reused after a restore) only sends the save the long way.
+_item_shapes: dict[int, ItemShape] = {}
+_ITEM_SHAPES_MAX = 20_000
+
+
+@dataclass
+class Autosaved:
+    position: int
+    answered: bool
+    was_answered: bool
+    locale: str
+
+
+def autosave(conn: StandaloneConnection, attempt_id: int, item_id: int, user_id: int, session_version: int,
+             read_answer, now: datetime) -> Autosaved | None:
+    """The common autosave, each statement its own transaction: stores the
+    answer ``read_answer(question_type, data, field_name)`` gives when the
+    item is in the user's open, in-time attempt and the user is signed in
+    with this session version, active, a learner and need not change the
+    password. None, having changed nothing, otherwise (and when the answer is
+    too long): the caller then goes the usual way, which says why.
+
+    SQLite reads the question, then writes (no round trips there). On
+    PostgreSQL, once this process has seen the question's shape, one
+    statement does it all."""
+    field = f"a-{item_id}"
+    shape = _item_shapes.get(item_id)
+    stored = None
+    if shape is not None and shape.attempt_id == attempt_id and conn.dialect.name == "postgresql":
+        qtype = question_types.get(shape.type)
+        answer = read_answer(qtype, shape.data, field)
+        text = None if answer is None else json.dumps(answer, ensure_ascii=False)
+        if text is not None and len(text) > MAX_ANSWER_CHARS:
+            return None
+        stored = _SAVE_AND_TELL.execute(conn, {
+            "b_item_id": item_id, "b_version_id": shape.version_id, "b_position": shape.position,
+            "b_attempt_id": attempt_id, "b_user_id": user_id, "b_session_version": session_version,
+            "earliest_deadline": now - grace(), "new_answer": text, "now": now}).fetchone()
+        if stored is None:  # refused, or the shape is stale: the read below tells
+            _item_shapes.pop(item_id, None)
+    if stored is None:
+        target = save_target(conn, attempt_id, item_id, user_id, session_version, now)
+        if target is None:
+            return None
+        shape = ItemShape(attempt_id, target.position, target.version_id, target.type, json.loads(target.data_json))
+        if len(_item_shapes) >= _ITEM_SHAPES_MAX:
+            _item_shapes.clear()
+        _item_shapes[item_id] = shape
+        qtype = question_types.get(shape.type)
+        answer = read_answer(qtype, shape.data, field)
+        if not save_answer_if_open(conn, attempt_id, item_id, user_id, answer, now):
+            return None
+        stored = (target.answer_json, target.locale)
+    before, locale = stored
+    return Autosaved(position=shape.position, answered=qtype.is_answered(answer),
+                     was_answered=qtype.is_answered(None if before is None else json.loads(before)), locale=locale)
+
+
+class SaveTarget(NamedTuple):
+    id: int
+    position: int
+    answer_json: str | None
+    type: str
+    data_json: str
+    locale: str
+    version_id: int
+
+
+def save_target(conn: StandaloneConnection, attempt_id: int, item_id: int, user_id: int, session_version: int,
+                now: datetime) -> SaveTarget | None:
+    """What an autosave needs, in one query that loads no objects: the row
+    (id, position, stored answer_json, question type and data_json, the
+    learner's locale) when the item is in an open, in-time attempt of this
+    user, and the user is signed in with this session version, active, a
+    learner and need not change the password. None otherwise: the caller
+    then goes the usual way, which says which of these failed."""
+    row = _SAVE_TARGET.execute(conn, {
+        "item_id": item_id, "attempt_id": attempt_id, "user_id": user_id, "session_version": session_version,
+        "earliest_deadline": now - grace()}).fetchone()
+    return None if row is None else SaveTarget(*row)
+
+
+def save_answer_if_open(conn: StandaloneConnection, attempt_id: int, item_id: int, user_id: int, answer,
+                        now: datetime) -> bool:
+    """The autosave in one conditional statement, its own transaction:
+    stores the answer only if the attempt is the learner's, still open and
+    not past deadline + grace (checked by the database at the moment of
+    writing; on PostgreSQL the attempt row is share-locked, so a submit in
+    progress is waited for and then refuses this save, and a submit arriving
+    later waits for this save and grades it). True: saved and committed.
+    False: nothing changed (the answer too long, the attempt closed or out
+    of time, not the learner's), and ``save_answer`` says why."""
     text = None if answer is None else json.dumps(answer, ensure_ascii=False)
     if text is not None and len(text) > MAX_ANSWER_CHARS:
         return False
-    saved = db.session.execute(_SAVE_IF_OPEN, {
+    return _SAVE_IF_OPEN.execute(conn, {
         "b_item_id": item_id, "b_attempt_id": attempt_id, "b_user_id": user_id, "earliest_deadline": now - grace(),
         "new_answer": text, "now": now}).rowcount == 1
-    if saved:
-        db.session.commit()
-    else:
-        db.session.rollback()
-    return saved
 
 
 def _stored(item: AttemptItem, answer) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -20,13 +20,13 @@ from sqlalchemy import select
 from lms import clock
 from lms.content.models import Exam, ProgrammeItem, QuestionVersion
 from lms.content.rendering import render_markdown
-from lms.database import reads_before_writing, start_writing
+from lms.database import ConnectionLost, reads_before_writing, standalone_statements, start_writing
 from lms.exams import question_types, services
 from lms.exams.forms import StartForm, SubmitForm
 from lms.exams.models import Attempt, AttemptItem
-from lms.extensions import db
+from lms.extensions import db, not_rate_limited
 from lms.forms import EmptyForm
-from lms.web import is_htmx, roles_required
+from lms.web import is_htmx, quick_way_first, render_fragment, roles_required, session_sign_in
 
 bp = Blueprint("exams", __name__)
 
@@ -183,21 +183,50 @@ def attempt_page(attempt_id: int):
     return render_template("exams/take.html", **_page_context(attempt, request.args.get("q", type=int)))
 
 
+def _quick_autosave(attempt_id: int, item_id: int):
+    """The common autosave: an htmx post to the signed-in learner's own open
+    attempt, in time, checked in SQL with the user's row instead of loading
+    the user (``services.autosave``); the fragment is rendered once the
+    answer is committed.
+    None, having changed nothing, for anything else (and when the connection
+    was found dead): the usual way then answers."""
+    signed_in = session_sign_in()
+    if signed_in is None or not is_htmx():
+        return None
+    try:
+        with standalone_statements() as conn:
+            return _quick_save(conn, attempt_id, item_id, *signed_in)
+    except ConnectionLost:
+        return None
+
+
+def _quick_save(conn, attempt_id: int, item_id: int, user_id: int, session_version: int):
+    now = clock.now()
+    saved = services.autosave(conn, attempt_id, item_id, user_id, session_version,
+                              lambda qtype, data, field: qtype.answer_from_form(data, request.form, field), now)
+    if saved is None:
+        return None
+    g.user_locale = saved.locale
+    fragment = SimpleNamespace(id=item_id, saved_at=now)
+    if saved.answered == saved.was_answered:  # still typing: the navigator has not changed
+        html = render_fragment("exams/_saved.html", item=fragment)
+    else:
+        current = SimpleNamespace(id=item_id, position=saved.position)
+        html = _navigator_oob(db.session.get(Attempt, attempt_id), current, "exams/_saved.html",
+                              answered=saved.answered, item=fragment)
+    return html, 200, {"Vary": "HX-Request"}
+
+
 @bp.post("/attempts/<int:attempt_id>/items/<int:item_id>")
+@not_rate_limited  # an autosave per answer change; each is one conditional UPDATE of the learner's own row
+@quick_way_first(_quick_autosave)
 @roles_required("learner")
 @reads_before_writing
 def autosave(attempt_id: int, item_id: int):
-    """One answer as it changes (htmx): 'saved at HH:MM:SS'.
-
-    The common case goes the short way: one query reads the question of the
-    learner's own open attempt, the fragment is rendered (the page as it will
-    be once saved), then one conditional UPDATE saves and commits; the
-    fragment is sent only after that. Anything else (not the learner's, closed,
-    out of time, too long, a no-JavaScript post) goes the full way below, which
-    refuses or finalises with the right answer."""
-    html = _quick_autosave(attempt_id, item_id)
-    if html is not None:
-        return html, 200, {"Vary": "HX-Request"}
+    """One answer as it changes (htmx): 'saved at HH:MM:SS'. The common case
+    has gone the quick way (``_quick_autosave``); what reaches this point is
+    everything else (not the learner's, closed, out of time, too long, a
+    no-JavaScript post), which is refused or finalised with the right answer."""
     start_writing()
     attempt = get_attempt(attempt_id)
     item = get_item(attempt, item_id)
@@ -226,30 +255,6 @@ def autosave(attempt_id: int, item_id: int):
     return html, 200, {"Vary": "HX-Request"}
 
 
-def _quick_autosave(attempt_id: int, item_id: int) -> str | None:
-    """The saved fragment once the answer is committed, or None (nothing saved)."""
-    if not is_htmx():
-        return None
-    user_id = current_user.id
-    row = services.save_target(attempt_id, item_id, user_id)
-    now = clock.now()
-    if row is None or row.state != "open" or services.is_expired(SimpleNamespace(deadline=row.deadline), now):
-        return None
-    qtype = question_types.get(row.type)
-    answer = qtype.answer_from_form(json.loads(row.data_json), request.form, f"a-{row.id}")
-    saved = SimpleNamespace(id=row.id, saved_at=now)
-    answered = qtype.is_answered(answer)
-    was_answered = qtype.is_answered(None if row.answer_json is None else json.loads(row.answer_json))
-    if answered == was_answered:  # still typing: the navigator has not changed
-        html = render_template("exams/_saved.html", item=saved)
-    else:
-        attempt = db.session.get(Attempt, attempt_id)
-        current = SimpleNamespace(id=row.id, position=row.position)
-        html = _navigator_oob(attempt, current, "exams/_saved.html", answered=answered, item=saved)
-    start_writing()
-    return html if services.save_answer_if_open(attempt_id, item_id, user_id, answer, now) else None
-
-
 def _navigator_oob(attempt: Attempt, current: AttemptItem, fragment: str, *, answered: bool | None = None,
                    flagged: bool | None = None, **fragment_context) -> str:
     """``fragment`` followed by the question navigator and the answered count,
@@ -273,7 +278,7 @@ def _navigator_oob(attempt: Attempt, current: AttemptItem, fragment: str, *, ans
     context = {"attempt": SimpleNamespace(id=attempt.id), "items": items, "answered": answered_ids,
                "flagged": flagged_ids, "layout": layout, "oob": True,
                "position": current.position if layout == "per_question" else None}
-    return render_template("exams/_with_navigator.html", fragment=fragment, **fragment_context, **context)
+    return render_fragment("exams/_with_navigator.html", fragment=fragment, **fragment_context, **context)
 
 
 @bp.post("/attempts/<int:attempt_id>/save")

@@ -60,6 +60,11 @@ class Branch(db.Model):
         return f"<Branch {self.code}>"
 
 
+def roles_admitted(*roles: str) -> tuple[str, ...]:
+    """The roles that open what ``roles`` open: those and admin, who holds every role."""
+    return (*roles, "admin")
+
+
 class UserRole(db.Model):
     __tablename__ = "user_role"
 
@@ -129,8 +134,7 @@ class User(UserMixin, db.Model):
         return {r.role for r in self.role_rows}
 
     def has_role(self, *roles: str) -> bool:
-        mine = self.roles
-        return "admin" in mine or any(r in mine for r in roles)
+        return not self.roles.isdisjoint(roles_admitted(*roles))
 
     @property
     def current_position(self) -> PositionRecord | None:

@@ -14,28 +14,13 @@ from lms.org import imports, services
 from lms.org.forms import (BranchForm, ImportUploadForm, NewPersonForm, PersonForm, PositionForm,
                            ReasonForm, RenameBranchForm, RolesForm)
 from lms.org.models import POSITIONS, ROLES, Branch, User
-from lms.web import is_htmx, render_page_or_partial, roles_required
+from lms.web import is_htmx, password_change_comes_first, render_page_or_partial, roles_required
 
 bp = Blueprint("org", __name__, url_prefix="/org")
 
-# Pages a user who must change their password may still open.
-OPEN_WHILE_PASSWORD_MUST_CHANGE = {"static", "auth.change_password", "auth.logout", "auth.login",
-                                   "main.set_language"}
 IMPORT_SESSION_KEY = "people_import"
 
-
-@bp.before_app_request
-def _password_change_comes_first():
-    """After a reset (or a first sign-in with an initial password) nothing else
-    opens until the password is changed."""
-    if request.endpoint in OPEN_WHILE_PASSWORD_MUST_CHANGE or request.endpoint is None:
-        return None
-    if current_user.is_authenticated and current_user.must_change_password:
-        target = url_for("auth.change_password")
-        if is_htmx():
-            return "", 204, {"HX-Redirect": target}
-        return redirect(target)
-    return None
+bp.before_app_request(password_change_comes_first)
 
 
 def _actor() -> User:

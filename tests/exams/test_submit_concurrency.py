@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from lms.audit.models import AuditEvent  # noqa: F401  (metadata complete)
+from lms.database import standalone_statements
 from lms.exams import services
 from lms.exams.models import Attempt, NotebookEntry
 from lms.extensions import db
@@ -149,7 +150,8 @@ def test_the_one_statement_autosave_racing_a_submit_is_either_graded_or_refused(
         db.session.commit()
 
         def save():
-            saved = services.save_answer_if_open(attempt_id, item_id, user_id, "B", clock.now())
+            with standalone_statements() as conn:
+                saved = services.save_answer_if_open(conn, attempt_id, item_id, user_id, "B", clock.now())
             return "saved" if saved else "refused"
 
         def submit():
@@ -173,11 +175,12 @@ def test_the_one_statement_autosave_refuses_another_learners_or_a_late_attempt(
         app, clock, learner, make_question, make_exam):
     exam = _simple_exam(make_question, make_exam)
     attempt = services.start_attempt(learner, exam)
-    attempt_id, item_id = attempt.id, attempt.items[0].id
+    attempt_id, item_id, user_id, minutes = attempt.id, attempt.items[0].id, learner.id, exam.time_limit_minutes
     db.session.commit()
-    assert services.save_answer_if_open(attempt_id, item_id, learner.id + 10_000, "B", clock.now()) is False
-    clock.advance(timedelta(minutes=exam.time_limit_minutes, seconds=services.DEFAULT_GRACE_SECONDS + 1))
-    assert services.save_answer_if_open(attempt_id, item_id, learner.id, "B", clock.now()) is False
+    with standalone_statements() as conn:
+        assert services.save_answer_if_open(conn, attempt_id, item_id, user_id + 10_000, "B", clock.now()) is False
+        clock.advance(timedelta(minutes=minutes, seconds=services.DEFAULT_GRACE_SECONDS + 1))
+        assert services.save_answer_if_open(conn, attempt_id, item_id, user_id, "B", clock.now()) is False
     item = db.session.get(Attempt, attempt_id, populate_existing=True).items[0]
     db.session.refresh(item)
     assert item.answer is None

@@ -1,0 +1,159 @@
+"""The autosave's quick way checks the signed-in user in its own SQL instead
+of loading it through Flask-Login. Whatever that statement does not admit must
+still get the usual answer, with nothing saved: a deactivated account, a
+session ended by a password reset, a password that must be changed first, a
+user who is not a learner, a connection found dead."""
+from __future__ import annotations
+
+import pytest
+
+from lms.exams import services
+from lms.exams.models import Attempt
+from lms.extensions import db
+from tests.conftest import sign_in
+from tests.exams.takers import learner  # noqa: F401
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def open_item(app, clock, learner, make_question, make_exam):
+    """(attempt id, item id) of the learner's open attempt at a one-question exam."""
+    q = make_question("single", data={"options": [{"key": "A", "text": "甲"}, {"key": "B", "text": "乙"}],
+                                      "correct": ["B"]})
+    exam = make_exam([{"questions": [q.slug]}], time_limit_minutes=30)
+    attempt = services.start_attempt(learner, exam)
+    db.session.commit()
+    return attempt.id, attempt.items[0].id
+
+
+def _stored_answer(attempt_id: int):
+    db.session.expire_all()
+    return db.session.get(Attempt, attempt_id).items[0].answer
+
+
+def _save(client, attempt_id, item_id, key="B"):
+    return client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": key}, headers=HX)
+
+
+def test_the_learners_save_is_acknowledged_in_their_language_and_the_banks_time(client, learner, open_item):
+    attempt_id, item_id = open_item
+    sign_in(client, learner)
+    response = _save(client, attempt_id, item_id)
+    assert response.status_code == 200
+    assert "已保存" in response.text and "09:00:00" in response.text  # 01:00 UTC in Asia/Shanghai
+    assert _stored_answer(attempt_id) == "B"
+    learner.locale = "en"
+    db.session.commit()
+    response = _save(client, attempt_id, item_id, "A")
+    assert "Saved at 09:00:00" in response.text
+    assert _stored_answer(attempt_id) == "A"
+
+
+def _deactivate(user):
+    user.active = False
+
+
+def _reset_password(user):
+    user.session_version += 1  # what a reset (and deactivation) does to every open session
+
+
+def _require_new_password(user):
+    user.must_change_password = True
+
+
+def _take_learner_role_away(user):
+    user.role_rows[0].role = "trainer"
+
+
+@pytest.mark.parametrize("change, status, redirect", [
+    (_deactivate, 401, "/login?next="),
+    (_reset_password, 401, "/login?next="),
+    (_require_new_password, 204, "/account/password"),
+    (_take_learner_role_away, 403, None),
+], ids=["deactivated", "password-reset", "must-change-password", "no-longer-a-learner"])
+def test_a_session_the_rules_no_longer_admit_saves_nothing(client, learner, open_item, change, status, redirect):
+    attempt_id, item_id = open_item
+    sign_in(client, learner)
+    change(learner)
+    db.session.commit()
+    response = _save(client, attempt_id, item_id)
+    assert response.status_code == status
+    if redirect:
+        assert redirect in response.headers["HX-Redirect"]
+    assert _stored_answer(attempt_id) is None
+
+
+def test_without_csrf_token_nothing_is_saved(client, learner, open_item):
+    attempt_id, item_id = open_item
+    sign_in(client, learner)
+    response = client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": "B"}, headers=HX,
+                           csrf=False)
+    assert response.status_code == 400
+    assert _stored_answer(attempt_id) is None
+
+
+def test_a_dead_connection_falls_back_to_the_usual_way(client, learner, open_item, monkeypatch):
+    """A connection found dead (the database restarted) is dropped from the
+    pool; the save goes the usual way and is still acknowledged."""
+    from lms import database
+    from lms.exams import views
+
+    attempt_id, item_id = open_item
+    sign_in(client, learner)
+
+    class Dead:
+        def __enter__(self):
+            raise database.ConnectionLost()
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(views, "standalone_statements", Dead)
+    response = _save(client, attempt_id, item_id)
+    assert response.status_code == 200 and "已保存" in response.text
+    assert _stored_answer(attempt_id) == "B"
+
+
+def test_a_connection_killed_by_the_server_is_replaced(client, learner, open_item):
+    """PostgreSQL only: the server ends the standalone connection's backend;
+    the next save is still acknowledged and stored, and the one after goes
+    the quick way on a fresh connection."""
+    from sqlalchemy import text
+
+    from lms.database import STANDALONE_BIND, standalone_statements
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite connections are files; nothing to kill")
+    attempt_id, item_id = open_item
+    sign_in(client, learner)
+    assert _save(client, attempt_id, item_id, "A").status_code == 200
+    with standalone_statements() as conn:
+        cursor = conn.dbapi.cursor()
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    db.session.commit()
+    assert STANDALONE_BIND in db.engines
+    response = _save(client, attempt_id, item_id, "B")
+    assert response.status_code == 200 and "已保存" in response.text
+    assert _stored_answer(attempt_id) == "B"
+    assert _save(client, attempt_id, item_id, "A").status_code == 200
+    assert _stored_answer(attempt_id) == "A"
+
+
+def test_a_stale_question_shape_cannot_misread_the_answer(client, learner, open_item):
+    """PostgreSQL keeps each question's shape per process to save in one
+    statement. A wrong shape (ids reused after a restore) is caught by that
+    statement: the answer is read with the real question and stored."""
+    from lms.exams.services import ItemShape, _item_shapes
+
+    attempt_id, item_id = open_item
+    sign_in(client, learner)
+    assert _save(client, attempt_id, item_id, "A").status_code == 200
+    _item_shapes[item_id] = ItemShape(attempt_id, 1, 999_999, "single",
+                                      {"options": [{"key": "Z", "text": "别题"}], "correct": ["Z"]})
+    response = _save(client, attempt_id, item_id, "B")
+    assert response.status_code == 200 and "已保存" in response.text
+    assert _stored_answer(attempt_id) == "B"
+    assert _item_shapes[item_id].version_id != 999_999
