@@ -8,4 +8,4 @@ bash scripts/install.sh
 export FLASK_APP=wsgi.py
 python3 -m flask db upgrade
 python3 -m flask demo --password "${LMS_DEMO_PASSWORD:-demo-pass-2024}"
-exec python3 -m gunicorn --bind "127.0.0.1:${PORT:-5000}" --workers 2 --threads 4 wsgi:app
+exec python3 -m gunicorn --bind "127.0.0.1:${PORT:-5000}" wsgi:app  # settings: gunicorn.conf.py
