@@ -35,13 +35,25 @@ SECRET_KEY = "bench-" + secrets.token_hex(16)
 RUN = f"{int(time.time()) % 100000:05d}{secrets.randbelow(100):02d}"
 
 
-def arguments(description: str, **defaults) -> argparse.ArgumentParser:
+def arguments(description: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--database-url", default=None,
                         help="SQLAlchemy URL (default: a fresh SQLite file in a temporary folder)")
-    parser.add_argument("--workers", type=int, default=defaults.get("workers", 3), help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=defaults.get("threads", 4), help="threads per worker")
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: gunicorn.conf.py)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per worker (default: gunicorn.conf.py)")
+    parser.add_argument("--worker-class", default=None, help="gunicorn worker class (default: gunicorn.conf.py)")
     return parser
+
+
+def served_as(args) -> str:
+    """How the servers of this run are served: gunicorn.conf.py (the way
+    run.sh serves the app) unless the arguments say otherwise."""
+    import runpy
+
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    worker_class = args.worker_class or conf["worker_class"]
+    workers, threads = args.workers or conf["workers"], args.threads or conf["threads"]
+    return f"gunicorn {worker_class} × {workers} workers" + (f" × {threads} threads" if threads > 1 else "")
 
 
 def database_url(given: str | None) -> str:
@@ -61,7 +73,7 @@ class Data:
         from lms import create_app
 
         self.url = url
-        self.app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "RATELIMIT_ENABLED": False})
+        self.app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY})
 
     def migrate(self) -> None:
         from flask_migrate import upgrade
@@ -118,8 +130,14 @@ class Data:
 
         raw = secrets.token_hex(20)
         signer = SecureCookieSessionInterface().get_signing_serializer(self.app)
-        cookie = signer.dumps({"_user_id": f"{user[0]}:{user[1]}", "_fresh": True, "csrf_token": raw,
-                               "_permanent": True})
+        # As login_user() leaves it: with the identifier of the client (address
+        # and user agent; the benchmark clients send none) for session protection.
+        with self.app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+            from flask_login.utils import _create_identifier
+
+            identifier = _create_identifier()
+        cookie = signer.dumps({"_user_id": f"{user[0]}:{user[1]}", "_fresh": True, "_id": identifier,
+                               "csrf_token": raw, "_permanent": True})
         token = URLSafeTimedSerializer(SECRET_KEY, salt="wtf-csrf-token").dumps(raw)
         return Session(user_id=user[0], cookie=f"session={cookie}", csrf=token)
 
@@ -132,6 +150,18 @@ class Data:
         with self.app.app_context():
             return list(db.session.scalars(select(AttemptItem.id).where(AttemptItem.attempt_id == attempt_id)
                                            .order_by(AttemptItem.position)))
+
+
+    def answered_items(self, attempt_ids: list[int]) -> int:
+        """How many questions of these attempts have an answer stored."""
+        from sqlalchemy import func, select
+
+        from lms.exams.models import AttemptItem
+        from lms.extensions import db
+
+        with self.app.app_context():
+            return db.session.scalar(select(func.count()).select_from(AttemptItem).where(
+                AttemptItem.attempt_id.in_(attempt_ids), AttemptItem.answer_json.is_not(None)))
 
 
 @dataclass
@@ -161,20 +191,25 @@ class Server:
     """gunicorn on 127.0.0.1 in a process group of its own, so that it (and
     only it) can be stopped or killed with -9."""
 
-    def __init__(self, app_spec: str, url: str, workers: int, threads: int, port: int | None = None,
+    def __init__(self, app_spec: str, url: str, args: argparse.Namespace, port: int | None = None,
                  name: str = "app"):
-        self.app_spec, self.url, self.workers, self.threads = app_spec, url, workers, threads
+        self.app_spec, self.url, self.args = app_spec, url, args
         self.port = port or free_port()
         self.name = name
         self.proc: subprocess.Popen | None = None
         self.log = TMP / f"gunicorn-{name}.log"
 
     def start(self) -> Server:
-        env = dict(os.environ, DATABASE_URL=self.url, SECRET_KEY=SECRET_KEY, RATELIMIT_ENABLED="0",
-                   PYTHONPATH=str(ROOT))
-        cmd = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
-               "--workers", str(self.workers), "--threads", str(self.threads), "--worker-class", "gthread",
-               "--backlog", "2048", "--timeout", "60", "--log-level", "warning", self.app_spec]
+        # The app as deployed: rate limiting on, as run.sh leaves it.
+        env = dict(os.environ, DATABASE_URL=self.url, SECRET_KEY=SECRET_KEY, PYTHONPATH=str(ROOT))
+        # gunicorn.conf.py as run.sh uses it; the arguments override it.
+        cmd = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"),
+               "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning"]
+        for flag, value in (("--workers", self.args.workers), ("--threads", self.args.threads),
+                            ("--worker-class", self.args.worker_class)):
+            if value:
+                cmd += [flag, str(value)]
+        cmd.append(self.app_spec)
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(cmd, cwd=str(ROOT), env=env, stdout=log, stderr=log,
                                          start_new_session=True)

@@ -13,6 +13,8 @@ restart.
 """
 from __future__ import annotations
 
+import http.client
+
 import json
 import sys
 import threading
@@ -41,8 +43,8 @@ def main() -> int:
     from lms.extensions import db
 
     print(f"kill -9 in the middle of an exam · {h.dialect(url)} · {args.learners} learners · "
-          f"gunicorn {args.workers} workers × {args.threads} threads")
-    server = h.Server("wsgi:app", url, args.workers, args.threads).start()
+          f"{h.served_as(args)}")
+    server = h.Server("wsgi:app", url, args).start()
     try:
         setup = h.Client(server.port)
         for s in sessions:
@@ -75,7 +77,7 @@ def main() -> int:
                 try:
                     status, _l, _b = client.request("POST", f"/attempts/{s.attempt_id}/items/{item_id}",
                                                     {f"a-{item_id}": answer}, s.headers())
-                except OSError:
+                except (OSError, http.client.HTTPException):  # refused, reset, or a response cut short
                     with lock:
                         failures["after kill"] += 1
                     break  # the server is gone
@@ -97,7 +99,7 @@ def main() -> int:
         print(f"  acknowledged saves before kill -9:  {acknowledged}")
         print(f"  requests cut off by the kill:       {failures['after kill']}")
 
-        server = h.Server("wsgi:app", url, args.workers, args.threads, port=server.port).start()
+        server = h.Server("wsgi:app", url, args, port=server.port).start()
         print(f"  restarted in:                       {time.perf_counter() - killed_at:.1f} s")
 
         with data.app.app_context():

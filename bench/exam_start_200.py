@@ -79,8 +79,8 @@ def main() -> int:
             client.close()
 
     print(f"{args.learners} learners start one exam at once · {h.dialect(url)} · "
-          f"gunicorn {args.workers} workers × {args.threads} threads")
-    with h.Server("wsgi:app", url, args.workers, args.threads) as server:
+          f"{h.served_as(args)}")
+    with h.Server("wsgi:app", url, args) as server:
         port = server.port
         threads = [threading.Thread(target=learner, args=(s,)) for s in sessions]
         for t in threads:
