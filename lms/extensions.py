@@ -31,6 +31,16 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
 
 
+def signed_in_user_or_address() -> str:
+    """Rate-limit key for signed-in pages: the user (a whole branch may share
+    one address behind the bank's proxy), else the client address."""
+    from flask_login import current_user
+
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return get_remote_address()
+
+
 def not_rate_limited(view):
     """No rate limit applies to this view, and Flask-Limiter skips it before
     working out which limits would (about 100 µs a request)."""

@@ -24,7 +24,7 @@ from lms.database import ConnectionLost, reads_before_writing, standalone_statem
 from lms.exams import question_types, services
 from lms.exams.forms import StartForm, SubmitForm
 from lms.exams.models import Attempt, AttemptItem
-from lms.extensions import db, not_rate_limited
+from lms.extensions import db, limiter, not_rate_limited, signed_in_user_or_address
 from lms.forms import EmptyForm
 from lms.web import is_htmx, quick_way_first, render_fragment, roles_required, session_sign_in
 
@@ -349,6 +349,9 @@ def flag(attempt_id: int, item_id: int):
 
 @bp.post("/attempts/<int:attempt_id>/focus")
 @roles_required("learner")
+# A page hidden more than once a second for a minute is a broken or forged
+# client: without a limit on the exam, every report would be one more row.
+@limiter.limit("60 per minute", key_func=signed_in_user_or_address)
 def focus(attempt_id: int):
     """The page reports that it was hidden; past the exam's limit the attempt
     is submitted and the browser sent to the result."""

@@ -157,3 +157,35 @@ def test_a_stale_question_shape_cannot_misread_the_answer(client, learner, open_
     assert response.status_code == 200 and "已保存" in response.text
     assert _stored_answer(attempt_id) == "B"
     assert _item_shapes[item_id].version_id != 999_999
+
+
+@pytest.fixture
+def rate_limited_client(app):
+    """A client of an app with rate limiting on, as deployed (the suite's apps have it off)."""
+    from lms import create_app
+    from tests.conftest import BASE_CONFIG, CSRFClient
+
+    limited = create_app({**BASE_CONFIG, "RATELIMIT_ENABLED": True})
+    limited.test_client_class = CSRFClient
+    return limited.test_client()
+
+
+def test_focus_reports_are_limited_per_learner_and_autosaves_are_not(
+        rate_limited_client, learner, make_user, open_item, make_question, make_exam):
+    client = rate_limited_client
+    attempt_id, item_id = open_item
+    sign_in(client, learner)
+    for n in range(60):
+        assert client.post(f"/attempts/{attempt_id}/focus", data={"kind": "hidden"}, headers=HX).status_code == 200
+    assert client.post(f"/attempts/{attempt_id}/focus", data={"kind": "hidden"}, headers=HX).status_code == 429
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt_id).focus_losses == 60
+    for n in range(100):  # autosaves are not limited
+        assert _save(client, attempt_id, item_id, "AB"[n % 2]).status_code == 200
+    # Another learner (same address) still reports.
+    other = make_user(("learner",))
+    q = make_question("single")
+    other_attempt = services.start_attempt(other, make_exam([{"questions": [q.slug]}]))
+    db.session.commit()
+    sign_in(client, other)
+    assert client.post(f"/attempts/{other_attempt.id}/focus", data={"kind": "hidden"}, headers=HX).status_code == 200
