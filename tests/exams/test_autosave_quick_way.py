@@ -167,7 +167,10 @@ def rate_limited_client(app):
 
     limited = create_app({**BASE_CONFIG, "RATELIMIT_ENABLED": True})
     limited.test_client_class = CSRFClient
-    return limited.test_client()
+    yield limited.test_client()
+    with limited.app_context():
+        for engine in db.engines.values():
+            engine.dispose()
 
 
 def test_focus_reports_are_limited_per_learner_and_autosaves_are_not(
