@@ -190,23 +190,24 @@ def standalone_statements():
     found dead is dropped and ``ConnectionLost`` raised instead."""
     from lms.extensions import db
 
-    engine = db.engines.get(STANDALONE_BIND) or db.engine
+    sqlite = db.engine.dialect.name == "sqlite"
+    # SQLite's connections are in autocommit mode already (SQLAlchemy sends
+    # BEGIN itself); elsewhere the pool is this function's alone, and its
+    # connections stay in autocommit mode.
+    engine = db.engine if sqlite else db.engines[STANDALONE_BIND]
     fairy = engine.raw_connection()
     dbapi = fairy.driver_connection
-    sqlite = engine.dialect.name == "sqlite"  # connections there are in autocommit mode already
     try:
-        if not sqlite:
+        if not sqlite and not dbapi.autocommit:
             dbapi.autocommit = True
         yield StandaloneConnection(dbapi, engine.dialect, sqlite and hasattr(dbapi, "queue_for_writing"))
-        if not sqlite:
-            dbapi.autocommit = False
     except engine.dialect.loaded_dbapi.Error as err:
         if engine.dialect.is_disconnect(err, fairy.dbapi_connection, None):
             fairy.invalidate(err)
             raise ConnectionLost() from err
         raise
     finally:
-        fairy.close()  # back to the pool (rolled back there if anything is left open)
+        fairy.close()  # back to the pool
 
 
 def standalone_bind(url: str) -> dict:
