@@ -6,7 +6,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
-
 from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
 

@@ -43,7 +43,7 @@ def signed_in_user_or_address() -> str:
 
 def not_rate_limited(view):
     """No rate limit applies to this view, and Flask-Limiter skips it before
-    working out which limits would (about 100 µs a request)."""
+    working out which limits would (about 45 µs of its ~100 µs a request)."""
     view.not_rate_limited = True
     return view
 
