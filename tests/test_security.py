@@ -70,3 +70,44 @@ def test_htmx_vendored_and_no_cdn(client, make_user):
     assert "/static/vendor/htmx-2.0.11.min.js" in html
     assert "https://" not in html.split("</head>")[0]
     assert client.get("/static/vendor/htmx-2.0.11.min.js").status_code == 200
+
+
+# --- the session cookie: verified once, remembered, still expiring -------------
+
+def _cookie_for(app, data: dict) -> str:
+    return app.session_interface.get_signing_serializer(app).dumps(data)
+
+
+def test_a_remembered_session_cookie_expires_on_time(app, monkeypatch):
+    import time
+
+    lifetime = int(app.permanent_session_lifetime.total_seconds())
+    with app.app_context():
+        cookie = _cookie_for(app, {"_user_id": "7:1"})
+        assert app.session_interface.verified(app, cookie) == {"_user_id": "7:1"}
+        signed = time.time()
+        monkeypatch.setattr(time, "time", lambda: signed + lifetime - 5)
+        assert app.session_interface.verified(app, cookie) == {"_user_id": "7:1"}
+        monkeypatch.setattr(time, "time", lambda: signed + lifetime + 5)
+        assert app.session_interface.verified(app, cookie) is None
+
+
+def test_a_tampered_session_cookie_names_nobody(app):
+    with app.app_context():
+        cookie = _cookie_for(app, {"_user_id": "7:1"})
+        app.session_interface.verified(app, cookie)
+        payload, _dot, rest = cookie.partition(".")
+        assert app.session_interface.verified(app, payload[:-1] + "A" + "." + rest) is None
+        assert app.session_interface.verified(app, cookie[:-2]) is None
+
+
+def test_changing_an_opened_session_does_not_change_the_next_request(app):
+    with app.app_context():
+        cookie = _cookie_for(app, {"_user_id": "7:1", "_flashes": [["info", "保存成功"]]})
+        first = app.session_interface.verified(app, cookie)
+        first["_user_id"] = "8:1"
+        first["_flashes"].append(["info", "再来一条"])
+        assert app.session_interface.verified(app, cookie) == {"_user_id": "7:1", "_flashes": [["info", "保存成功"]]}
+        plain = _cookie_for(app, {"_user_id": "7:1"})
+        app.session_interface.verified(app, plain)["_user_id"] = "8:1"
+        assert app.session_interface.verified(app, plain) == {"_user_id": "7:1"}
