@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, g, has_app_context, has_request_context, request, session
 from flask_login import current_user
 
 from lms import config as settings
@@ -32,12 +32,6 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    if app.config.get("PROXY_FIX"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = int(app.config["PROXY_FIX"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -47,6 +41,15 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+
+    from lms.quick_routes import QuickRoutes
+
+    app.wsgi_app = QuickRoutes(app, app.wsgi_app)  # after the blueprints: their quick routes are registered
+    if app.config.get("PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
 
 
@@ -118,10 +121,10 @@ def _parsed_locale(code: str) -> Locale:
 
 
 def _locale_code() -> str:
+    if has_app_context() and "user_locale" in g:  # read with the user's row by a quick route (lms.quick_routes)
+        return g.user_locale
     if not has_request_context():  # CLI and background work speak the default language
         return "zh_CN"
-    if "user_locale" in g:  # read with the user's row by a quick way (lms.web.quick_way_first)
-        return g.user_locale
     if current_user and current_user.is_authenticated:
         return current_user.locale
     return session.get("lang") or "zh_CN"

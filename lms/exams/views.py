@@ -26,7 +26,8 @@ from lms.exams.forms import StartForm, SubmitForm
 from lms.exams.models import Attempt, AttemptItem
 from lms.extensions import db, limiter, not_rate_limited, signed_in_user_or_address
 from lms.forms import EmptyForm
-from lms.web import is_htmx, quick_way_first, render_fragment, roles_required, session_sign_in
+from lms.quick_routes import QuickRequest, quick_route
+from lms.web import is_htmx, render_fragment, roles_required
 
 bp = Blueprint("exams", __name__)
 
@@ -183,48 +184,41 @@ def attempt_page(attempt_id: int):
     return render_template("exams/take.html", **_page_context(attempt, request.args.get("q", type=int)))
 
 
-def _quick_autosave(attempt_id: int, item_id: int):
-    """The common autosave: an htmx post to the signed-in learner's own open
-    attempt, in time, checked in SQL with the user's row instead of loading
-    the user (``services.autosave``); the fragment is rendered once the
-    answer is committed.
+@quick_route("exams.autosave")
+def _quick_autosave(quick: QuickRequest, attempt_id: int, item_id: int) -> str | None:
+    """The common autosave, answered in front of Flask (``lms.quick_routes``):
+    an htmx post to the signed-in learner's own open attempt, in time, checked
+    in SQL with the user's row (``services.autosave``); the fragment is
+    rendered once the answer is committed, in the learner's language.
     None, having changed nothing, for anything else (and when the connection
-    was found dead): the usual way then answers."""
-    signed_in = session_sign_in()
-    if signed_in is None or not is_htmx():
-        return None
+    was found dead): the view below then answers."""
+    now = clock.now()
     try:
         with standalone_statements() as conn:
-            return _quick_save(conn, attempt_id, item_id, *signed_in)
+            saved = services.autosave(
+                conn, attempt_id, item_id, quick.user_id, quick.session_version,
+                lambda qtype, data, field: qtype.answer_from_form(data, quick.form, field), now)
     except ConnectionLost:
         return None
-
-
-def _quick_save(conn, attempt_id: int, item_id: int, user_id: int, session_version: int):
-    now = clock.now()
-    saved = services.autosave(conn, attempt_id, item_id, user_id, session_version,
-                              lambda qtype, data, field: qtype.answer_from_form(data, request.form, field), now)
     if saved is None:
         return None
     g.user_locale = saved.locale
     fragment = SimpleNamespace(id=item_id, saved_at=now)
     if saved.answered == saved.was_answered:  # still typing: the navigator has not changed
-        html = render_fragment("exams/_saved.html", item=fragment)
-    else:
+        return render_fragment("exams/_saved.html", item=fragment)
+    with quick.flask_request():  # the navigator's links
         current = SimpleNamespace(id=item_id, position=saved.position)
-        html = _navigator_oob(db.session.get(Attempt, attempt_id), current, "exams/_saved.html",
+        return _navigator_oob(db.session.get(Attempt, attempt_id), current, "exams/_saved.html",
                               answered=saved.answered, item=fragment)
-    return html, 200, {"Vary": "HX-Request"}
 
 
 @bp.post("/attempts/<int:attempt_id>/items/<int:item_id>")
 @not_rate_limited  # an autosave per answer change; each is one conditional UPDATE of the learner's own row
-@quick_way_first(_quick_autosave)
 @roles_required("learner")
 @reads_before_writing
 def autosave(attempt_id: int, item_id: int):
     """One answer as it changes (htmx): 'saved at HH:MM:SS'. The common case
-    has gone the quick way (``_quick_autosave``); what reaches this point is
+    has been answered by the quick route (``_quick_autosave``); what reaches this point is
     everything else (not the learner's, closed, out of time, too long, a
     no-JavaScript post), which is refused or finalised with the right answer."""
     start_writing()

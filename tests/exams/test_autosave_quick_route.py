@@ -1,8 +1,11 @@
-"""The autosave's quick way checks the signed-in user in its own SQL instead
-of loading it through Flask-Login. Whatever that statement does not admit must
-still get the usual answer, with nothing saved: a deactivated account, a
+"""The autosave's common case is answered by a quick route in front of Flask
+(``lms.quick_routes``): it verifies the session cookie and the CSRF token
+itself and checks the signed-in user in its own SQL instead of loading it
+through Flask-Login. Whatever it does not admit must still get the usual
+answer from the Flask view, with nothing saved: a deactivated account, a
 session ended by a password reset, a password that must be changed first, a
-user who is not a learner, a connection found dead."""
+user who is not a learner, a bad CSRF token or referrer; and a connection
+found dead or a failure in the quick route must still save."""
 from __future__ import annotations
 
 import pytest
@@ -93,9 +96,9 @@ def test_without_csrf_token_nothing_is_saved(client, learner, open_item):
     assert _stored_answer(attempt_id) is None
 
 
-def test_a_dead_connection_falls_back_to_the_usual_way(client, learner, open_item, monkeypatch):
+def test_a_dead_connection_is_left_to_the_view(client, learner, open_item, monkeypatch):
     """A connection found dead (the database restarted) is dropped from the
-    pool; the save goes the usual way and is still acknowledged."""
+    pool; the Flask view saves and acknowledges it."""
     from lms import database
     from lms.exams import views
 
@@ -118,7 +121,7 @@ def test_a_dead_connection_falls_back_to_the_usual_way(client, learner, open_ite
 def test_a_connection_killed_by_the_server_is_replaced(client, learner, open_item):
     """PostgreSQL only: the server ends the standalone connection's backend;
     the next save is still acknowledged and stored, and the one after goes
-    the quick way on a fresh connection."""
+    the quick route on a fresh connection."""
     from sqlalchemy import text
 
     from lms.database import STANDALONE_BIND, standalone_statements
@@ -192,3 +195,136 @@ def test_focus_reports_are_limited_per_learner_and_autosaves_are_not(
     db.session.commit()
     sign_in(client, other)
     assert client.post(f"/attempts/{other_attempt.id}/focus", data={"kind": "hidden"}, headers=HX).status_code == 200
+
+
+@pytest.mark.parametrize("layout", ["one_page", "per_question"])
+def test_the_common_save_is_answered_before_the_flask_view(app, client, clock, learner, make_question, make_exam,
+                                                           monkeypatch, layout):
+    """The first answer (which also updates the navigator, whose links name
+    the questions' pages in the question-by-question layout) and a changed
+    answer are both saved and acknowledged without the Flask view running."""
+    q = make_question("single", data={"options": [{"key": "A", "text": "甲"}, {"key": "B", "text": "乙"}],
+                                      "correct": ["B"]})
+    attempt = services.start_attempt(learner, make_exam([{"questions": [q.slug]}], layout=layout))
+    db.session.commit()
+    attempt_id, item_id = attempt.id, attempt.items[0].id
+    sign_in(client, learner)
+
+    def view_must_not_run(**_kwargs):
+        raise AssertionError("the quick route left the common case to the view")
+
+    monkeypatch.setitem(app.view_functions, "exams.autosave", view_must_not_run)
+    first = _save(client, attempt_id, item_id, "A")
+    assert first.status_code == 200 and "已保存" in first.text
+    assert 'id="q-nav"' in first.text and 'class="q-nav-link answered' in first.text  # now counted as answered
+    if layout == "per_question":
+        assert f'href="/attempts/{attempt_id}?q=1"' in first.text
+    again = _save(client, attempt_id, item_id, "B")
+    assert again.status_code == 200 and "已保存" in again.text and 'id="q-nav"' not in again.text
+    assert _stored_answer(attempt_id) == "B"
+
+
+def test_a_quick_answer_is_the_answer_the_view_gives(client, learner, open_item, monkeypatch):
+    """Same body, status and headers (security headers, Vary, no cookie) as
+    the Flask view gives for the same save."""
+    from lms import quick_routes
+
+    attempt_id, item_id = open_item
+    sign_in(client, learner)
+    with monkeypatch.context() as view_only:
+        view_only.delitem(quick_routes.QUICK_ROUTES, "exams.autosave")
+        # The first request through Flask-Login marks this test-made session
+        # (no client identifier) as not fresh; the cookie is settled after it.
+        assert "Set-Cookie" in _save(client, attempt_id, item_id, "A").headers
+        usual = _save(client, attempt_id, item_id, "B")
+    quick = _save(client, attempt_id, item_id, "A")
+    assert quick.status_code == usual.status_code == 200
+    assert quick.text == usual.text
+    assert dict(quick.headers) == dict(usual.headers)
+    assert "Set-Cookie" not in quick.headers
+    assert quick.headers["Cache-Control"] == "no-store" and "frame-ancestors 'none'" in quick.headers[
+        "Content-Security-Policy"]
+    assert _stored_answer(attempt_id) == "A"
+
+
+def _token_signed_with(key: str, raw: str = "test-csrf-raw-token") -> str:
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(key, salt="wtf-csrf-token").dumps(raw)
+
+
+@pytest.mark.parametrize("token", [
+    _token_signed_with("another-secret-key"),
+    _token_signed_with("test-secret-key", raw="another-sessions-token"),
+    "not-a-token",
+], ids=["signed-with-another-key", "another-sessions-token", "garbage"])
+def test_a_bad_csrf_token_saves_nothing(client, learner, open_item, token):
+    attempt_id, item_id = open_item
+    sign_in(client, learner)
+    client.csrf_token()  # the session holds its token
+    response = client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": "B"},
+                           headers={**HX, "X-CSRFToken": token}, csrf=False)
+    assert response.status_code == 400
+    assert _stored_answer(attempt_id) is None
+
+
+@pytest.fixture
+def proxied_client(app):
+    """A client of an app behind one proxy hop that terminates HTTPS (LMS_PROXY_HOPS=1)."""
+    from lms import create_app
+    from tests.conftest import BASE_CONFIG, CSRFClient
+
+    proxied = create_app({**BASE_CONFIG, "PROXY_FIX": 1})
+    proxied.test_client_class = CSRFClient
+    yield proxied.test_client()
+    with proxied.app_context():
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+@pytest.mark.parametrize("referrer, status, stored", [
+    ("https://localhost/attempts/1", 200, "B"),
+    (None, 400, None),
+    ("https://elsewhere.example/attempts/1", 400, None),
+    ("http://localhost/attempts/1", 400, None),
+], ids=["same-origin", "no-referrer", "other-site", "plain-http-page"])
+def test_over_https_the_referrer_must_be_the_site(proxied_client, learner, open_item, referrer, status, stored):
+    """Flask-WTF's strict HTTPS check, which the quick route applies too."""
+    attempt_id, item_id = open_item
+    sign_in(proxied_client, learner)
+    headers = {**HX, "X-Forwarded-Proto": "https"}
+    if referrer:
+        headers["Referer"] = referrer
+    response = proxied_client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": "B"},
+                                   headers=headers)
+    assert response.status_code == status
+    if status == 200:
+        assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert _stored_answer(attempt_id) == stored
+
+
+def test_a_multipart_or_large_post_is_saved_by_the_view(client, learner, open_item):
+    attempt_id, item_id = open_item
+    sign_in(client, learner)
+    response = client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": "A"}, headers=HX,
+                           content_type="multipart/form-data")
+    assert response.status_code == 200 and "已保存" in response.text
+    assert _stored_answer(attempt_id) == "A"
+    response = client.post(f"/attempts/{attempt_id}/items/{item_id}",
+                           data={f"a-{item_id}": "B", "padding": "x" * 70_000}, headers=HX)
+    assert response.status_code == 200 and "已保存" in response.text
+    assert _stored_answer(attempt_id) == "B"
+
+
+def test_a_failure_in_the_quick_route_is_left_to_the_view(client, learner, open_item, monkeypatch, caplog):
+    attempt_id, item_id = open_item
+    sign_in(client, learner)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(services, "autosave", broken)
+    response = _save(client, attempt_id, item_id)
+    assert response.status_code == 200 and "已保存" in response.text
+    assert _stored_answer(attempt_id) == "B"
+    assert "quick route exams.autosave failed" in caplog.text
