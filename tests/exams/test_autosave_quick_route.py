@@ -269,17 +269,30 @@ def test_a_bad_csrf_token_saves_nothing(client, learner, open_item, token):
 
 
 @pytest.fixture
-def proxied_client(app):
-    """A client of an app behind one proxy hop that terminates HTTPS (LMS_PROXY_HOPS=1)."""
+def client_of(app):
+    """A client of an app configured otherwise than the suite's (``config`` on top of it)."""
     from lms import create_app
     from tests.conftest import BASE_CONFIG, CSRFClient
 
-    proxied = create_app({**BASE_CONFIG, "PROXY_FIX": 1})
-    proxied.test_client_class = CSRFClient
-    yield proxied.test_client()
-    with proxied.app_context():
-        for engine in db.engines.values():
-            engine.dispose()
+    made = []
+
+    def make(**config):
+        other = create_app({**BASE_CONFIG, **config})
+        other.test_client_class = CSRFClient
+        made.append(other)
+        return other.test_client()
+
+    yield make
+    for other in made:
+        with other.app_context():
+            for engine in db.engines.values():
+                engine.dispose()
+
+
+@pytest.fixture
+def proxied_client(client_of):
+    """A client of an app behind one proxy hop that terminates HTTPS (LMS_PROXY_HOPS=1)."""
+    return client_of(PROXY_FIX=1)
 
 
 @pytest.mark.parametrize("referrer, status, stored", [
@@ -328,3 +341,23 @@ def test_a_failure_in_the_quick_route_is_left_to_the_view(client, learner, open_
     assert response.status_code == 200 and "已保存" in response.text
     assert _stored_answer(attempt_id) == "B"
     assert "quick route exams.autosave failed" in caplog.text
+
+
+def test_a_csrf_token_past_its_time_limit_saves_nothing(client_of, learner, open_item, monkeypatch):
+    """With WTF_CSRF_TIME_LIMIT set, a token accepted (and remembered) once
+    is refused once it is older than the limit."""
+    import time
+
+    client = client_of(WTF_CSRF_TIME_LIMIT=60)
+    attempt_id, item_id = open_item
+    sign_in(client, learner)
+    token = client.csrf_token()
+    headers = {**HX, "X-CSRFToken": token}
+    assert client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": "A"}, headers=headers,
+                       csrf=False).status_code == 200
+    signed = time.time()
+    monkeypatch.setattr(time, "time", lambda: signed + 61)
+    response = client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": "B"}, headers=headers,
+                           csrf=False)
+    assert response.status_code == 400
+    assert _stored_answer(attempt_id) == "A"
