@@ -42,7 +42,8 @@ from lms.security import csrf_token_passes, security_headers
 # endpoint → handler(QuickRequest, **view_args) -> HTML or None
 QUICK_ROUTES: dict[str, Callable[..., str | None]] = {}
 
-# The largest body read here; anything bigger goes to Flask unread.
+# The largest body read here (or MAX_CONTENT_LENGTH, if smaller); anything
+# bigger goes to Flask unread.
 MAX_QUICK_BODY = 64 * 1024
 
 
@@ -105,7 +106,7 @@ class QuickRoutes:
         handler = QUICK_ROUTES.get(endpoint)
         if handler is None:
             return None
-        form = _small_form(environ)
+        form = _small_form(environ, min(MAX_QUICK_BODY, config["MAX_CONTENT_LENGTH"] or MAX_QUICK_BODY))
         if form is None:
             return None
         with app.app_context():  # the session's JSON tags need it, as does the handler
@@ -139,16 +140,17 @@ def _signed_in(app: Flask, session: dict | None) -> tuple[int, int] | None:
     return int(user_id), int(version)
 
 
-def _small_form(environ) -> MultiDict | None:
-    """The body of a small urlencoded UTF-8 form, put back for Flask to read
-    again. None for any other body, which is then left unread."""
+def _small_form(environ, limit: int) -> MultiDict | None:
+    """The body of a urlencoded UTF-8 form of at most ``limit`` bytes, put
+    back for Flask to read again. None for any other body, which is then
+    left unread."""
     content_type, _sep, params = environ.get("CONTENT_TYPE", "").partition(";")
     if content_type.strip().lower() != "application/x-www-form-urlencoded":
         return None
     if params.strip() and params.strip().lower().replace('"', "") != "charset=utf-8":
         return None
     length = environ.get("CONTENT_LENGTH") or ""
-    if not length.isdigit() or int(length) > MAX_QUICK_BODY:
+    if not length.isdigit() or int(length) > limit:
         return None
     body = environ["wsgi.input"].read(int(length))
     environ["wsgi.input"] = BytesIO(body)

@@ -361,3 +361,16 @@ def test_a_csrf_token_past_its_time_limit_saves_nothing(client_of, learner, open
                            csrf=False)
     assert response.status_code == 400
     assert _stored_answer(attempt_id) == "A"
+
+
+def test_a_body_over_the_apps_size_limit_is_refused_as_flask_refuses_it(client_of, learner, open_item):
+    client = client_of(MAX_CONTENT_LENGTH=200)
+    attempt_id, item_id = open_item
+    sign_in(client, learner)
+    response = client.post(f"/attempts/{attempt_id}/items/{item_id}",
+                           data={f"a-{item_id}": "B", "padding": "x" * 300}, headers=HX)
+    assert response.status_code == 413
+    assert _stored_answer(attempt_id) is None
+    assert client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": "B"},
+                       headers=HX).status_code == 200
+    assert _stored_answer(attempt_id) == "B"
