@@ -21,7 +21,7 @@ CSRF token). So a quick route may be stricter than its view, never looser.
 
 Left to the next ordinary request, as with any view that does not load the
 user: Flask-Login's "basic" session protection, which would only mark the
-session as not fresh.
+session as not fresh ("strong" protection sends every request to Flask).
 """
 from __future__ import annotations
 
@@ -124,8 +124,12 @@ class QuickRoutes:
 def _signed_in(app: Flask, session: dict | None) -> tuple[int, int] | None:
     """(user id, session version) as Flask-Login's session key names them,
     when Flask would not change the session in its response (a remember-me
-    cookie to set, a session to refresh): a quick answer sets no cookie."""
+    cookie to set, a session to refresh): a quick answer sets no cookie.
+    None too under "strong" session protection, which may sign the user out
+    (the app runs "basic", which only marks the session as not fresh)."""
     if not session or "_remember" in session:
+        return None
+    if app.config.get("SESSION_PROTECTION", app.login_manager.session_protection) == "strong":
         return None
     if app.config["SESSION_REFRESH_EACH_REQUEST"] and session.get("_permanent"):
         return None

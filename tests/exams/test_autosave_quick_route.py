@@ -374,3 +374,14 @@ def test_a_body_over_the_apps_size_limit_is_refused_as_flask_refuses_it(client_o
     assert client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": "B"},
                        headers=HX).status_code == 200
     assert _stored_answer(attempt_id) == "B"
+
+
+def test_under_strong_session_protection_a_session_from_elsewhere_saves_nothing(client_of, learner, open_item):
+    """Flask-Login's "strong" protection signs out a session whose client
+    identifier does not match (here: none was recorded at sign-in)."""
+    client = client_of(SESSION_PROTECTION="strong")
+    attempt_id, item_id = open_item
+    sign_in(client, learner)
+    response = _save(client, attempt_id, item_id)
+    assert response.status_code == 401 and "/login" in response.headers["HX-Redirect"]
+    assert _stored_answer(attempt_id) is None
