@@ -12,20 +12,22 @@ from flask_login import current_user
 from lms.org.models import LOCALES, POSITIONS, ROLES
 
 
+def clock_time(value) -> str:
+    """HH:MM:SS in the bank's zone (stored times are naive UTC). The same in
+    every locale, so without Babel's formatting: this runs on every autosave."""
+    if not value:
+        return ""
+    zone = _zone(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return value.replace(tzinfo=timezone.utc).astimezone(zone).strftime("%H:%M:%S")
+
+
 def init_app(app: Flask) -> None:
     @app.template_filter("localtime")
     def _localtime(value, fmt: str = "yyyy-MM-dd HH:mm"):
         # Stored times are naive UTC; Flask-Babel shows them in the bank's zone.
         return format_datetime(value, fmt) if value else ""
 
-    @app.template_filter("clock_time")
-    def _clock_time(value):
-        # HH:MM:SS in the bank's zone (stored times are naive UTC). The same in
-        # every locale, so without Babel's formatting: this runs on every autosave.
-        if not value:
-            return ""
-        zone = _zone(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-        return value.replace(tzinfo=timezone.utc).astimezone(zone).strftime("%H:%M:%S")
+    app.template_filter("clock_time")(clock_time)
 
     @app.template_filter("day")
     def _day(value):

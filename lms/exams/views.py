@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from lms import clock
@@ -27,9 +28,23 @@ from lms.exams.models import Attempt, AttemptItem
 from lms.extensions import db, limiter, not_rate_limited, signed_in_user_or_address
 from lms.forms import EmptyForm
 from lms.quick_routes import QuickRequest, quick_route
+from lms.templating import clock_time
 from lms.web import is_htmx, render_fragment, roles_required
 
 bp = Blueprint("exams", __name__)
+
+
+@bp.app_template_global()
+def saved_state(item) -> Markup:
+    """The autosave indicator of one question (``exams/_saved.html``, which
+    the exam page includes): "saved at HH:MM:SS" or "not answered yet".
+    Built here rather than in Jinja because every autosave returns it, and a
+    template render with its translation lookups took ~130 µs of one."""
+    if item.saved_at:
+        return Markup('<span id="saved-{}" class="saved-state" role="status">{}</span>').format(
+            item.id, _("Saved at %(t)s", t=clock_time(item.saved_at)))
+    return Markup('<span id="saved-{}" class="saved-state" role="status"><span class="muted">{}</span></span>').format(
+        item.id, _("Not answered yet"))
 
 
 @bp.app_template_filter("inline_md")
@@ -205,7 +220,7 @@ def _quick_autosave(quick: QuickRequest, attempt_id: int, item_id: int) -> str |
     g.user_locale = saved.locale
     fragment = SimpleNamespace(id=item_id, saved_at=now)
     if saved.answered == saved.was_answered:  # still typing: the navigator has not changed
-        return render_fragment("exams/_saved.html", item=fragment)
+        return str(saved_state(fragment))
     with quick.flask_request():  # the navigator's links
         current = SimpleNamespace(id=item_id, position=saved.position)
         return _navigator_oob(db.session.get(Attempt, attempt_id), current, "exams/_saved.html",
