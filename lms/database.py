@@ -225,7 +225,7 @@ def engine_options(url: str, options: dict) -> dict:
     if make_url(url).get_backend_name() != "sqlite":
         return options
     options = {k: v for k, v in options.items() if k != "pool_pre_ping"}
-    if not os.environ.get("NOQ"): options["connect_args"] = {**options.get("connect_args", {}), "factory": QueuedWriterConnection}
+    options["connect_args"] = {**options.get("connect_args", {}), "factory": QueuedWriterConnection}
     return options
 
 

@@ -162,23 +162,9 @@ def test_a_stale_question_shape_cannot_misread_the_answer(client, learner, open_
     assert _item_shapes[item_id].version_id != 999_999
 
 
-@pytest.fixture
-def rate_limited_client(app):
-    """A client of an app with rate limiting on, as deployed (the suite's apps have it off)."""
-    from lms import create_app
-    from tests.conftest import BASE_CONFIG, CSRFClient
-
-    limited = create_app({**BASE_CONFIG, "RATELIMIT_ENABLED": True})
-    limited.test_client_class = CSRFClient
-    yield limited.test_client()
-    with limited.app_context():
-        for engine in db.engines.values():
-            engine.dispose()
-
-
 def test_focus_reports_are_limited_per_learner_and_autosaves_are_not(
-        rate_limited_client, learner, make_user, open_item, make_question, make_exam):
-    client = rate_limited_client
+        client_of, learner, make_user, open_item, make_question, make_exam):
+    client = client_of(RATELIMIT_ENABLED=True)  # as deployed (the suite's apps have it off)
     attempt_id, item_id = open_item
     sign_in(client, learner)
     for n in range(60):
