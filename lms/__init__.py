@@ -42,9 +42,6 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
 
-    from lms.quick_routes import QuickRoutes
-
-    app.wsgi_app = QuickRoutes(app, app.wsgi_app)  # after the blueprints: their quick routes are registered
     if app.config.get("PROXY_FIX"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -57,12 +57,26 @@ class TimeUp(ExamError):
         self.attempt = attempt
 
 
-class AnswerTooLong(ExamError):
+class AnswerRefused(ExamError):
+    """This answer cannot be saved (nothing is); the exam goes on."""
+
+
+class AnswerTooLong(AnswerRefused):
     """An answer longer than any real one (a hostile or broken form); nothing is saved."""
 
     def __init__(self, position: int):
         super().__init__(_("The answer to question %(n)d is too long (at most %(max)d characters); it was not saved.",
                            n=position, max=MAX_ANSWER_CHARS))
+        self.position = position
+
+
+class UnknownChoice(AnswerRefused):
+    """A choice that the attempt's page never offered (a bank letter, a value
+    from another attempt or a forged form); nothing is saved."""
+
+    def __init__(self, position: int):
+        super().__init__(_("Question %(n)d: that choice is not one of the options on your exam page; nothing was "
+                           "saved. Reload the page and choose again.", n=position))
         self.position = position
 
 
@@ -72,6 +86,23 @@ class AttemptClosed(ExamError):
     def __init__(self, attempt: Attempt):
         super().__init__(_("This attempt has already been submitted; answers can no longer be changed."))
         self.attempt = attempt
+
+
+def option_values(attempt: Attempt) -> question_types.OptionValues:
+    """The opaque values the options of this attempt carry in the learner's
+    form (``OptionValues``): unique to the attempt, meaningless elsewhere."""
+    return question_types.OptionValues(current_app.config["SECRET_KEY"], f"attempt:{attempt.id}:{attempt.seed}")
+
+
+def answer_from_form(attempt: Attempt, item: AttemptItem, form, name: str):
+    """The answer to ``item`` that the learner's form carries, in the bank's
+    terms (options mapped back from this attempt's values). UnknownChoice when
+    it names an option the page never offered."""
+    version = item.question_version
+    try:
+        return question_types.get(version.type).answer_from_form(version.data, form, name, option_values(attempt))
+    except question_types.UnknownOption:
+        raise UnknownChoice(item.position) from None
 
 
 def grace() -> timedelta:

@@ -98,7 +98,7 @@ def render_question(item: AttemptItem, *, review: bool, with_autosave: bool = Tr
         explanation_html=version.explanation_html if review else "", grade=item.grade if review else None,
         points=item.points,
         autosave_url=url_for("exams.autosave", attempt_id=item.attempt_id, item_id=item.id) if with_autosave else None,
-        saved_target=f"#saved-{item.id}",
+        saved_target=f"#saved-{item.id}", values=None if review else services.option_values(item.attempt),
     )
 
 
@@ -116,7 +116,7 @@ def _time_up(attempt: Attempt, item: AttemptItem | None = None, message: str | N
     return render_template("exams/time_up.html", attempt=attempt, message=message), 409
 
 
-def _rejected(attempt: Attempt, item: AttemptItem | None, err: services.AnswerTooLong):
+def _rejected(attempt: Attempt, item: AttemptItem | None, err: services.AnswerRefused):
     """422: this answer was refused (nothing saved); the exam goes on."""
     if is_htmx():
         return render_template("exams/_rejected.html", item=item, message=str(err)), 422, {"Vary": "HX-Request"}
@@ -241,9 +241,11 @@ def autosave(attempt_id: int, item_id: int):
     item = get_item(attempt, item_id)
     if attempt.state != "open":
         return _time_up(attempt, item)
-    version = item.question_version
-    qtype = question_types.get(version.type)
-    answer = qtype.answer_from_form(version.data, request.form, field_name(item))
+    qtype = question_types.get(item.question_version.type)
+    try:
+        answer = services.answer_from_form(attempt, item, request.form, field_name(item))
+    except services.UnknownChoice as err:
+        return _rejected(attempt, item, err)
     now = clock.now()
     html = None
     if is_htmx():
@@ -255,7 +257,7 @@ def autosave(attempt_id: int, item_id: int):
             html = _navigator_oob(attempt, item, "exams/_saved.html", answered=answered, item=saved)
     try:
         services.save_answer(attempt, item, answer, now)
-    except services.AnswerTooLong as err:
+    except services.AnswerRefused as err:
         return _rejected(attempt, item, err)
     except services.ExamError as err:
         return _closed(attempt, item, err)
@@ -302,18 +304,14 @@ def save_all(attempt_id: int):
         return _time_up(attempt)
     by_id = {item.id: item for item in attempt.items}
     shown = [by_id[i] for i in _int_list(request.form.get("shown", "")) if i in by_id]
-    answers = {}
-    for item in shown:
-        version = item.question_version
-        answers[item.id] = question_types.get(version.type).answer_from_form(
-            version.data, request.form, field_name(item))
     try:
+        answers = {item.id: services.answer_from_form(attempt, item, request.form, field_name(item)) for item in shown}
         services.save_answers(attempt, answers, clock.now())
         for item in shown:
             flagged = bool(request.form.get(f"flag-{item.id}"))
             if flagged != item.flagged:
                 services.set_flag(attempt, item, flagged)
-    except services.AnswerTooLong as err:
+    except services.AnswerRefused as err:
         return _rejected(attempt, None, err)
     except services.ExamError as err:
         return _closed(attempt, None, err)

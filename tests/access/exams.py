@@ -43,6 +43,12 @@ def setup(w):
     db.session.commit()
 
 
+def _option_b(w) -> dict:
+    """Option B of the learner's question, by the value their exam page gives it."""
+    name = f"a-{w.item.id}"
+    return {name: services.option_values(w.attempt).value(name, "B")}
+
+
 def learners(ok, *, others=404, anonymous=302):
     """The owner gets ``ok``; other learners, the mentor and the admin ``others``;
     trainer and HR (no learner role) 403."""
@@ -54,9 +60,9 @@ ROWS = {
     ("exams.start", "POST"): Row(lambda w: f"/exams/{w.exam.id}/start", expect(302, trainer=403, hr=403)),
     ("exams.attempt_page", "GET"): Row(lambda w: f"/attempts/{w.attempt.id}", learners(200)),
     ("exams.autosave", "POST"): Row(lambda w: f"/attempts/{w.attempt.id}/items/{w.item.id}", learners(200, anonymous=401),
-                                    data=lambda w: {f"a-{w.item.id}": "B"}, headers=HX),
+                                    data=_option_b, headers=HX),
     ("exams.save_all", "POST"): Row(lambda w: f"/attempts/{w.attempt.id}/save", learners(302),
-                                    data=lambda w: {"shown": str(w.item.id), f"a-{w.item.id}": "B"}),
+                                    data=lambda w: {"shown": str(w.item.id), **_option_b(w)}),
     ("exams.flag", "POST"): Row(lambda w: f"/attempts/{w.attempt.id}/flag/{w.item.id}", learners(200, anonymous=401),
                                 data=lambda w: {f"flag-{w.item.id}": "1"}, headers=HX),
     ("exams.focus", "POST"): Row(lambda w: f"/attempts/{w.attempt.id}/focus", learners(200, anonymous=401),

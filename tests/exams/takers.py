@@ -76,3 +76,27 @@ RIGHT_FORM = {
     "essay": lambda name: {name: "我的论述"},
     "case": lambda name: {f"{name}-a": "A", f"{name}-b": "4321.987"},
 }
+
+
+def as_posted(item, form: dict) -> dict:
+    """``form``, written with the bank's option keys, as the exam page posts
+    it: each option key replaced by the opaque value this attempt gives it."""
+    from lms.exams import services
+
+    values = services.option_values(item.attempt)
+    name = f"a-{item.id}"
+    version = item.question_version
+    option_fields = {name} if version.type in ("single", "multiple") else set()
+    if version.type == "case":
+        option_fields = {f"{name}-{p['id']}" for p in version.data["parts"] if p["type"] in ("single", "multiple")}
+    out = {}
+    for field, value in form.items():
+        if field in option_fields:
+            value = [values.value(field, v) for v in value] if isinstance(value, list) else values.value(field, value)
+        out[field] = value
+    return out
+
+
+def right_form(item) -> dict:
+    """The right answers to ``item`` as the exam page posts them."""
+    return as_posted(item, RIGHT_FORM[item.question_version.type](f"a-{item.id}"))

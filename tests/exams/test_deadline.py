@@ -9,7 +9,7 @@ from lms.exams import services
 from lms.exams.models import Attempt
 from lms.extensions import db
 from tests.conftest import sign_in
-from tests.exams.takers import every_type_exam, item_of, learner  # noqa: F401
+from tests.exams.takers import as_posted, every_type_exam, item_of, learner  # noqa: F401
 
 HX = {"HX-Request": "true"}
 
@@ -28,10 +28,12 @@ def test_save_within_grace_is_accepted_after_it_refused_and_finalised(client, cl
     single = item_of(attempt, "single")
     sign_in(client, learner)
     clock.advance(timedelta(minutes=30, seconds=29))  # deadline + 29 s: inside the grace
-    ok = client.post(f"/attempts/{attempt.id}/items/{single.id}", data={f"a-{single.id}": "B"}, headers=HX)
+    ok = client.post(f"/attempts/{attempt.id}/items/{single.id}", data=as_posted(single, {f"a-{single.id}": "B"}),
+                     headers=HX)
     assert ok.status_code == 200 and "已保存" in ok.text
     clock.advance(timedelta(seconds=2))  # deadline + 31 s
-    late = client.post(f"/attempts/{attempt.id}/items/{single.id}", data={f"a-{single.id}": "A"}, headers=HX)
+    late = client.post(f"/attempts/{attempt.id}/items/{single.id}", data=as_posted(single, {f"a-{single.id}": "A"}),
+                       headers=HX)
     assert late.status_code == 409
     assert "考试时间已到" in late.text and f"/attempts/{attempt.id}/result" in late.text
     attempt = db.session.get(Attempt, attempt.id, populate_existing=True)

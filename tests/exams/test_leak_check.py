@@ -10,7 +10,7 @@ from lms.exams import services
 from lms.exams.models import Attempt
 from lms.extensions import db
 from tests.conftest import sign_in
-from tests.exams.takers import LEAKY_WORDS, RIGHT_FORM, SECRETS, every_type_exam, learner  # noqa: F401
+from tests.exams.takers import LEAKY_WORDS, SECRETS, every_type_exam, learner, right_form  # noqa: F401
 
 HX = {"HX-Request": "true"}
 
@@ -45,7 +45,7 @@ def test_nothing_leaks_before_the_attempt_is_finalised(client, clock, learner, e
         assert page.status_code == 200
         assert_no_leak(page, f"exam page {n}")
     for item in items:
-        data = RIGHT_FORM[item.question_version.type](f"a-{item.id}")
+        data = right_form(item)
         saved = client.post(f"/attempts/{attempt_id}/items/{item.id}", data=data, headers=HX)
         assert saved.status_code == 200
         assert_no_leak(saved, f"autosave {item.question_version.type}")
@@ -57,7 +57,7 @@ def test_nothing_leaks_before_the_attempt_is_finalised(client, clock, learner, e
     assert_no_leak(client.get(f"/attempts/{attempt_id}/review"), "review")
     no_js = {"shown": ",".join(str(i.id) for i in items)}
     for item in items:
-        no_js.update(RIGHT_FORM[item.question_version.type](f"a-{item.id}"))
+        no_js.update(right_form(item))
     saved_all = client.post(f"/attempts/{attempt_id}/save", data=no_js, follow_redirects=True)
     assert_no_leak(saved_all, "no-JS save", typed=True)
     assert_no_leak(client.get(f"/attempts/{attempt_id}/result", follow_redirects=True), "result while open", typed=True)

@@ -7,7 +7,7 @@ from lms.exams import services
 from lms.exams.models import Attempt
 from lms.extensions import db
 from tests.conftest import sign_in
-from tests.exams.takers import RIGHT_FORM, item_of, learner, every_type_exam  # noqa: F401
+from tests.exams.takers import as_posted, item_of, learner, every_type_exam, right_form  # noqa: F401
 
 HX = {"HX-Request": "true"}
 
@@ -29,9 +29,7 @@ def test_take_an_exam_from_start_to_result(client, clock, learner, every_type_ex
     assert page.status_code == 200
     assert 'data-deadline="2026-03-02T01:30:00Z"' in page.text
     for item in attempt.items:
-        name = f"a-{item.id}"
-        response = client.post(f"/attempts/{attempt.id}/items/{item.id}",
-                               data=RIGHT_FORM[item.question_version.type](name), headers=HX)
+        response = client.post(f"/attempts/{attempt.id}/items/{item.id}", data=right_form(item), headers=HX)
         assert response.status_code == 200, response.text
         assert "已保存" in response.text and "09:00:00" in response.text
         # The navigator and the count follow the save (out of band).
@@ -74,7 +72,7 @@ def test_without_javascript_the_whole_form_is_saved(client, clock, learner, ever
     attempt = _start_as(client, learner, exam)
     form = {"shown": ",".join(str(i.id) for i in attempt.items), "go": "review"}
     for item in attempt.items:
-        form.update(RIGHT_FORM[item.question_version.type](f"a-{item.id}"))
+        form.update(right_form(item))
     essay = item_of(attempt, "essay")
     form[f"flag-{essay.id}"] = "1"
     response = client.post(f"/attempts/{attempt.id}/save", data=form)
@@ -97,7 +95,7 @@ def test_per_question_layout_moves_with_prev_next(client, clock, learner, every_
     first, second = attempt.items[0], attempt.items[1]
     page = client.get(f"/attempts/{attempt.id}").text
     assert f'name="shown" value="{first.id}"' in page and 'name="go" value="2"' in page
-    data = {"shown": str(first.id), "go": "2", **RIGHT_FORM[first.question_version.type](f"a-{first.id}")}
+    data = {"shown": str(first.id), "go": "2", **right_form(first)}
     response = client.post(f"/attempts/{attempt.id}/save", data=data)
     assert response.headers["Location"].endswith(f"/attempts/{attempt.id}?q=2")
     page = client.get(f"/attempts/{attempt.id}?q=2").text
@@ -135,7 +133,7 @@ def test_the_countdown_submit_at_zero_counts_as_timeout(client, clock, learner, 
     single = item_of(attempt, "single")
     clock.advance(timedelta(minutes=30, seconds=2))  # the browser's timer fired; within the grace
     response = client.post(f"/attempts/{attempt.id}/save",
-                           data={"shown": str(single.id), f"a-{single.id}": "B", "go": "submit"})
+                           data={"shown": str(single.id), **as_posted(single, {f"a-{single.id}": "B"}), "go": "submit"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/result")
     attempt = db.session.get(Attempt, attempt.id, populate_existing=True)
     assert attempt.end_reason == "timeout" and attempt.submitted_at == attempt.deadline

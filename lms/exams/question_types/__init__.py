@@ -7,7 +7,7 @@ carries.
 """
 from __future__ import annotations
 
-from lms.exams.question_types.base import Grade, QuestionType, normalise_text
+from lms.exams.question_types.base import Grade, OptionValues, QuestionType, UnknownOption, normalise_text
 from lms.exams.question_types.case import Case
 from lms.exams.question_types.essay import Essay
 from lms.exams.question_types.fill import FillInBlanks
@@ -32,4 +32,4 @@ def grade(qtype: str, data: dict, answer, *, partial_credit: bool = False) -> Gr
     return get(qtype).grade(data, answer, partial_credit=partial_credit)
 
 
-__all__ = ["Grade", "QuestionType", "TYPES", "get", "grade", "normalise_text", "parse_number"]
+__all__ = ["Grade", "OptionValues", "QuestionType", "UnknownOption", "TYPES", "get", "grade", "normalise_text", "parse_number"]

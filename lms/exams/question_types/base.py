@@ -7,6 +7,8 @@ lms/content/schema.py.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import random
 import unicodedata
 from dataclasses import dataclass, field
@@ -39,6 +41,43 @@ class Grade:
         return out
 
 
+class UnknownOption(ValueError):
+    """A submitted option value that this question's page never carried: a
+    bank letter, another attempt's value, a forged one."""
+
+
+class OptionValues:
+    """The values the options of one attempt carry in the learner's form.
+
+    Opaque and different in every attempt (an HMAC of the app's secret, the
+    attempt's salt, the field and the bank's key), so that neither the bank's
+    letter nor a value copied from another attempt tells or picks an option:
+    "always answer B" is as good as guessing, and keys cannot be shared across
+    shuffles. The server maps a value back to the bank's key (``key``); what
+    is stored and graded is in the bank's terms."""
+
+    def __init__(self, secret: str | bytes, salt: str):
+        self._secret = secret.encode() if isinstance(secret, str) else bytes(secret)
+        self._salt = salt
+
+    def value(self, name: str, key: str) -> str:
+        digest = hmac.new(self._secret, f"{self._salt}\x1f{name}\x1f{key}".encode(), hashlib.sha256).hexdigest()
+        return "o" + digest[:12]
+
+    def key(self, name: str, value: str, keys) -> str:
+        """The bank's key of the option that ``value`` stands for; UnknownOption otherwise."""
+        for key in keys:
+            if hmac.compare_digest(self.value(name, key), value):
+                return key
+        raise UnknownOption(value)
+
+
+def option_value(values: OptionValues | None, name: str, key: str) -> str:
+    """The value of option ``key`` in the form field ``name``: the bank's key
+    itself where nothing is recorded (practice in the 错题本)."""
+    return key if values is None else values.value(name, key)
+
+
 def normalise_text(value: str) -> str:
     """NFKC (full-width → half-width), every kind of space removed, case folded:
     ``" ＡＢＣ 银行 "`` and ``"abc银行"`` compare equal."""
@@ -64,9 +103,11 @@ class QuestionType:
         return answer not in (None, "", [], {})
 
     # --- the learner's side ------------------------------------------------
-    def answer_from_form(self, data: dict, form, name: str):
-        """The answer as stored, read from the form fields named ``name``
-        (and ``name-<n>``); None when the form carries nothing for it."""
+    def answer_from_form(self, data: dict, form, name: str, values: OptionValues | None = None):
+        """The answer as stored (options by the bank's keys), read from the
+        form fields named ``name`` (and ``name-<n>``); None when the form
+        carries nothing for it. With ``values``, options are read as those
+        opaque values and any other value raises UnknownOption."""
         value = form.get(name)
         if value is None:
             return None
@@ -93,7 +134,8 @@ class QuestionType:
     # --- rendering ---------------------------------------------------------
     def render(self, *, name: str, data: dict, answer, order, stem_html, review: bool,
                explanation_html: str = "", grade: dict | None = None, points: float | None = None,
-               autosave_url: str | None = None, saved_target: str | None = None) -> Markup:
+               autosave_url: str | None = None, saved_target: str | None = None,
+               values: OptionValues | None = None) -> Markup:
         """The input widget (``review=False``: only public data reaches the
         template) or the review (your answer, the key, the explanation)."""
         shown = data if review else self.public_data(data)
@@ -107,6 +149,7 @@ class QuestionType:
             explanation_html=Markup(explanation_html or "") if review else Markup(""),
             key=self.correct_answer(data) if review else None, grade=grade if review else None,
             points=points, autosave_url=autosave_url, saved_target=saved_target,
+            value_of=lambda key: option_value(values, name, key),
         )
         if review:
             html += render_template("exams/types/_explanation.html", explanation_html=Markup(explanation_html or ""),

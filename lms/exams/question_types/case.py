@@ -38,12 +38,12 @@ class Case(QuestionType):
             return Grade(None, parts)
         return Grade(earned / total if total else 0.0, parts)
 
-    def answer_from_form(self, data, form, name):
+    def answer_from_form(self, data, form, name, values=None):
         from lms.exams.question_types import get
 
         out = {}
         for part in self._parts(data):
-            value = get(part["type"]).answer_from_form(part.get("data", {}), form, f"{name}-{part['id']}")
+            value = get(part["type"]).answer_from_form(part.get("data", {}), form, f"{name}-{part['id']}", values)
             if value is not None:
                 out[part["id"]] = value
         return out or None
@@ -75,7 +75,7 @@ class Case(QuestionType):
                    for p in self._parts(data) if parts.get(p["id"], {}).get("fraction") is not None)
 
     def render(self, *, name, data, answer, order, stem_html, review, explanation_html="", grade=None,
-               points=None, autosave_url=None, saved_target=None):
+               points=None, autosave_url=None, saved_target=None, values=None):
         from lms.exams.question_types import get
 
         answer = answer or {}
@@ -88,7 +88,8 @@ class Case(QuestionType):
                 name=f"{name}-{part['id']}", data=part.get("data", {}), answer=answer.get(part["id"]),
                 order=order.get(part["id"]), stem_html=render_markdown(part.get("stem", "")), review=review,
                 explanation_html=render_markdown(part.get("explanation", "")) if review else "",
-                grade=part_grade, points=part.get("points", 1), autosave_url=autosave_url, saved_target=saved_target)
+                grade=part_grade, points=part.get("points", 1), autosave_url=autosave_url, saved_target=saved_target,
+                values=values)
             rendered.append((part, html))
         html = render_template(self.template, qtype=self, name=name, stem_html=Markup(stem_html or ""),
                                parts=rendered, review=review)

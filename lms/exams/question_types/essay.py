@@ -13,7 +13,7 @@ class Essay(QuestionType):
     def grade(self, data, answer, *, partial_credit=False):
         return Grade(None)
 
-    def answer_from_form(self, data, form, name):
+    def answer_from_form(self, data, form, name, values=None):
         value = form.get(name)
         if value is None:
             return None

@@ -29,7 +29,7 @@ class FillInBlanks(QuestionType):
                 right += 1
         return Grade(right / len(blanks))
 
-    def answer_from_form(self, data, form, name):
+    def answer_from_form(self, data, form, name, values=None):
         count = len(data.get("blanks", []))
         values = [(form.get(f"{name}-{i + 1}") or "").strip() for i in range(count)]
         return values if any(values) else None

@@ -29,10 +29,10 @@ class MultipleChoice(SingleChoice):
             total = (right - wrong) / len(correct) if correct else 0.0
         return Grade(min(max(total, 0.0), 1.0))
 
-    def answer_from_form(self, data, form, name):
+    def answer_from_form(self, data, form, name, values=None):
         keys = [o["key"] for o in data.get("options", [])]
-        picked = set(form.getlist(name))
-        chosen = [k for k in keys if k in picked]
+        picked = {self.option_key(data, name, v.strip(), values) for v in form.getlist(name) if v.strip()}
+        chosen = [k for k in keys if k in picked]  # in the bank's order
         return chosen or None
 
     def correct_answer(self, data):

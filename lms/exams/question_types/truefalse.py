@@ -10,7 +10,7 @@ class TrueFalse(QuestionType):
     def grade(self, data, answer, *, partial_credit=False):
         return Grade(1.0 if answer is not None and bool(answer) == bool(data.get("correct")) else 0.0)
 
-    def answer_from_form(self, data, form, name):
+    def answer_from_form(self, data, form, name, values=None):
         value = (form.get(name) or "").strip().lower()
         return {"true": True, "false": False}.get(value)
 
