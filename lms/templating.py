@@ -10,6 +10,7 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from lms.org.models import LOCALES, POSITIONS, ROLES
+from lms.scores import score
 
 
 def clock_time(value) -> str:
@@ -28,6 +29,8 @@ def init_app(app: Flask) -> None:
         return format_datetime(value, fmt) if value else ""
 
     app.template_filter("clock_time")(clock_time)
+    # Scores, points and percentages: at most one decimal (lms.scores).
+    app.template_filter("score")(score)
 
     @app.template_filter("day")
     def _day(value):

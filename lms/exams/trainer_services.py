@@ -19,6 +19,7 @@ from lms.audit import services as audit
 from lms.content.models import Exam, QuestionVersion
 from lms.exams.models import Attempt, AttemptItem, IntegrityEvent, ScoreOverride
 from lms.extensions import db
+from lms.scores import score
 
 MAX_COMMENT = 4000
 MAX_REASON = 1000
@@ -50,7 +51,7 @@ def parse_points(raw, maximum: float, field: str = "points") -> float:
     except ValueError:
         raise GradingError(field, _("Points must be a number.")) from None
     if not isfinite(value) or value < 0 or value > maximum:
-        raise GradingError(field, _("Points must be between 0 and %(max)s.", max="%g" % maximum))
+        raise GradingError(field, _("Points must be between 0 and %(max)s.", max=score(maximum)))
     return round(value, 2)
 
 
