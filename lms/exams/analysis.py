@@ -94,7 +94,7 @@ class ItemStats:
     question_id: int
     slug: str
     qtype: str
-    stem: str
+    stem: str  # the newest version's text (markdown); the page shows it on one line, blanks as （1）
     versions: list[tuple[int, int]]  # (version, responses)
     responses: int
     facility: float | None
@@ -271,7 +271,7 @@ def item_analysis(exam: Exam) -> list[ItemStats]:
         acc["versions"].sort()
         newest = versions[acc["versions"][-1][1]]
         stats = ItemStats(
-            question_id=qid, slug=slugs.get(qid, str(qid)), qtype=newest.type, stem=_plain(newest.stem_md),
+            question_id=qid, slug=slugs.get(qid, str(qid)), qtype=newest.type, stem=newest.stem_md,
             versions=[(v, n) for v, _vid, n in acc["versions"]], responses=acc["n"],
             facility=acc["r"][0] / acc["n"] if acc["n"] else None,
             # Without a rest of the test (a one-question exam) there is nothing to correlate with.

@@ -54,6 +54,14 @@ def _inline_md(text):
     return render_inline(text or "")
 
 
+@bp.app_template_filter("stem_summary")
+def _stem_summary(stem_md, limit: int = 80):
+    """A stem on one line for lists, blanks shown as （1） (``fill.stem_summary``)."""
+    from lms.exams.question_types.fill import stem_summary
+
+    return stem_summary(stem_md, limit)
+
+
 @bp.app_template_filter("md")
 def _md(text):
     return render_markdown(text or "")

@@ -9,6 +9,34 @@ from lms.exams.question_types.base import Grade, QuestionType, normalise_text
 BLANK = re.compile(r"\{\{(\d+)\}\}")
 
 
+def blank_mark(n) -> Markup:
+    """A blank where the question shows no text box: （1）, as the review of an exam shows it."""
+    return Markup('<span class="blank-mark">（{}）</span>').format(n)
+
+
+def stem_summary(stem_md: str, limit: int = 80) -> Markup:
+    """A question's text on one line for lists (错题本, item analysis):
+    shortened to ``limit`` characters, escaped, and each ``{{n}}`` shown as
+    its blank mark, never cut in half."""
+    text = " ".join((stem_md or "").split())
+    out: list[Markup] = []
+    used = 0
+    for index, piece in enumerate(BLANK.split(text)):  # text, blank number, text, ...
+        if index % 2:
+            if used + 3 > limit:
+                out.append(Markup("…"))
+                break
+            out.append(blank_mark(piece))
+            used += 3
+            continue
+        if used + len(piece) > limit:
+            out.append(escape(piece[:max(limit - used - 1, 0)]) + Markup("…"))
+            break
+        out.append(escape(piece))
+        used += len(piece)
+    return Markup("").join(out)
+
+
 class FillInBlanks(QuestionType):
     """Blanks ``{{1}}``, ``{{2}}`` in the stem; each compared, normalised
     (full/half width, spaces, case), with every accepted answer. The fraction
@@ -56,4 +84,4 @@ class FillInBlanks(QuestionType):
         return Markup(BLANK.sub(box, str(stem_html)))
 
     def stem_with_marks(self, stem_html: str) -> Markup:
-        return Markup(BLANK.sub(lambda m: f'<span class="blank-mark">（{m.group(1)}）</span>', str(stem_html)))
+        return Markup(BLANK.sub(lambda m: str(blank_mark(m.group(1))), str(stem_html)))
