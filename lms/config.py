@@ -69,7 +69,6 @@ def from_env() -> dict:
         "PROXY_FIX": int(os.environ.get("LMS_PROXY_HOPS", "0")),
         "CONTENT_DIR": os.environ.get("LMS_CONTENT_DIR", str(BASE_DIR / "content")),
         "EXAM_GRACE_SECONDS": int(os.environ.get("LMS_EXAM_GRACE_SECONDS", "30")),
-        "PUBLIC_BASE_URL": os.environ.get("LMS_PUBLIC_BASE_URL", ""),
         "PASSWORD_MIN_LENGTH": int(os.environ.get("LMS_PASSWORD_MIN_LENGTH", "10")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("LMS_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
     }

@@ -25,14 +25,6 @@ LAYOUTS = ("one_page", "per_question")
 SCORING = ("best", "latest")
 
 
-class JSONText:
-    """Mixin helpers for JSON kept in Text columns (portable across SQLite/PG)."""
-
-    @staticmethod
-    def dumps(value) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
 class Course(db.Model):
     __tablename__ = "course"
 
