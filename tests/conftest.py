@@ -302,3 +302,16 @@ def make_exam(app):
         return exam
 
     return make
+
+
+# Fixtures of pytest-playwright: a test that asks for one drives Chromium.
+BROWSER_FIXTURES = frozenset({"page", "context", "browser", "browser_context_args"})
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that drives Chromium carries the ``browser`` marker
+    (pytest.ini), wherever it lives, so that ``-m "not browser"`` runs the
+    fast suite and ``-m browser`` only the browser tests."""
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)

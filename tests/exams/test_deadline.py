@@ -47,12 +47,17 @@ def test_submit_after_grace_is_refused_with_a_clear_message(client, clock, learn
     exam = every_type_exam()
     attempt = services.start_attempt(learner, exam)
     sign_in(client, learner)
+    single = item_of(attempt, "single")
+    services.save_answer(attempt, single, "B", clock.now())
     clock.advance(timedelta(minutes=31))
-    response = client.post(f"/attempts/{attempt.id}/submit")
-    # Opening the attempt finalised it already; the submit ends on the result.
-    assert response.status_code in (302, 409)
+    response = client.post(f"/attempts/{attempt.id}/submit", follow_redirects=True)
+    # Opening the attempt finalised it with what was saved; the learner lands on
+    # the result, which says why, and the late submit counts for nothing.
+    assert response.request.path == f"/attempts/{attempt.id}/result"
+    assert "考试时间已到，已按你保存的答案交卷。" in response.text
     attempt = db.session.get(Attempt, attempt.id, populate_existing=True)
-    assert attempt.end_reason == "timeout"
+    assert attempt.end_reason == "timeout" and attempt.submitted_at == attempt.deadline
+    assert item_of(attempt, "single").answer == "B"
 
 
 def test_service_submit_after_grace_raises_time_up(clock, learner, every_type_exam):
