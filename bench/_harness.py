@@ -152,6 +152,17 @@ class Data:
                                            .order_by(AttemptItem.position)))
 
 
+    def option_values(self, attempt_id: int) -> dict[int, dict[str, str]]:
+        """item id → {bank key: the value the exam page posts for it} (opaque, per attempt)."""
+        from lms.exams import services
+        from lms.exams.models import Attempt
+        from lms.extensions import db
+
+        with self.app.app_context():
+            attempt = db.session.get(Attempt, attempt_id)
+            values = services.option_values(attempt)
+            return {item.id: {k: values.value(f"a-{item.id}", k) for k in "ABCD"} for item in attempt.items}
+
     def answered_items(self, attempt_ids: list[int]) -> int:
         """How many questions of these attempts have an answer stored."""
         from sqlalchemy import func, select
@@ -171,6 +182,7 @@ class Session:
     csrf: str
     attempt_id: int | None = None
     items: list[int] = field(default_factory=list)
+    values: dict[int, dict[str, str]] = field(default_factory=dict)  # item id -> {bank key: value on the page}
 
     def headers(self, htmx: bool = True) -> dict:
         h = {"Cookie": self.cookie, "X-CSRFToken": self.csrf}

@@ -53,6 +53,7 @@ def main() -> int:
                 print("could not start the exam; see", server.log)
                 return 1
             s.items = data.items(s.attempt_id)
+            s.values = data.option_values(s.attempt_id)
         setup.close()
         with data.app.app_context():
             deadlines = dict(db.session.execute(
@@ -76,7 +77,7 @@ def main() -> int:
                     sent.setdefault(item_id, []).append(answer)
                 try:
                     status, _l, _b = client.request("POST", f"/attempts/{s.attempt_id}/items/{item_id}",
-                                                    {f"a-{item_id}": answer}, s.headers())
+                                                    {f"a-{item_id}": s.values[item_id][answer]}, s.headers())
                 except (OSError, http.client.HTTPException):  # refused, reset, or a response cut short
                     with lock:
                         failures["after kill"] += 1
@@ -128,7 +129,7 @@ def main() -> int:
         for s in sessions:
             item_id = s.items[0]
             status, _l, _b = client.request("POST", f"/attempts/{s.attempt_id}/items/{item_id}",
-                                            {f"a-{item_id}": "B"}, s.headers())
+                                            {f"a-{item_id}": s.values[item_id]["B"]}, s.headers())
             resumed += status == 200
         client.close()
     finally:

@@ -71,8 +71,10 @@ def main() -> int:
                 print("could not start the exam; see", app_server.log)
                 return 1
             s.items = data.items(s.attempt_id)
+            s.values = data.option_values(s.attempt_id)
         setup.close()
-        app_lines = [f"/attempts/{s.attempt_id}/items/|{s.cookie}|{s.csrf}|{','.join(map(str, s.items))}"
+        app_lines = [f"/attempts/{s.attempt_id}/items/|{s.cookie}|{s.csrf}|"
+                     + ",".join(f"{item}:" + ":".join(s.values[item].values()) for item in s.items)
                      for s in sessions]
         bare_lines = ["/save?item=|session=x|x|" + ",".join(str(n) for n in range(10))] * args.clients
         wrk(app_server.port, app_lines, args.clients, 2)  # warm-up: connections, caches

@@ -59,13 +59,17 @@ def main() -> int:
                     errors[f"attempt page {status}"] += 1
                 return
             items = sorted({int(m) for m in re.findall(rf"/attempts/{attempt_id}/items/(\d+)", body.decode())})
+            # The value the page gives each option (opaque, per attempt), by the option's text 选项A…D.
+            values = {(int(i), k): v for i, v, k in re.findall(
+                r'name="a-(\d+)" value="([^"]+)"[^>]*>\s*<span class="opt-letter">[A-Z]</span>\s*选项([A-D])',
+                body.decode())}
             with lock:
                 started["attempts"] += 1
                 start_times.append(took)
             for n, item_id in enumerate(items):
                 answer = "ABCD"[(s.user_id + n) % 4]
                 status, _loc, _body = client.request("POST", f"/attempts/{attempt_id}/items/{item_id}",
-                                                     {f"a-{item_id}": answer}, s.headers())
+                                                     {f"a-{item_id}": values[item_id, answer]}, s.headers())
                 with lock:
                     if status == 200:
                         acknowledged["saves"] += 1
