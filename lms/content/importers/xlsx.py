@@ -368,7 +368,7 @@ class XlsxReader:
     def options(self, row: _Row, qtype: str) -> list[tuple[str, str]]:
         found = []
         for header in sorted(h for h in row.columns if re.fullmatch(r"选项[A-Z]", h)):
-            found.append((header[-1], serialize.one_line(serialize.markdown_safe(row[header])), header))
+            found.append((header[-1], serialize.option_text(serialize.markdown_safe(row[header])), header))
         if qtype not in ("single", "multiple"):
             for _letter, text, header in found:
                 if text:
