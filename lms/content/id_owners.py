@@ -103,9 +103,9 @@ def foreign_ids(bundle: ContentBundle, problems: list[Problem], db_lookup: bool 
     for q in bundle.questions:
         if q.id in in_files:
             course, bank, line = in_files[q.id]
+            place = f"{bank}:{line}"
             problems.append(Problem(q.source, _(
-                "id %(id)s is already used by course %(course)s (%(place)s)", id=q.id, course=course,
-                place=f"{bank}:{line}")))
+                "id %(id)s is already used by course %(course)s (%(place)s)", id=q.id, course=course, place=place)))
             continue
         owner = owners.get(q.id)
         if owner is not None and owner[0] != q.course_id:
