@@ -22,8 +22,11 @@ tags: 个人存款
 **通知存款**的起存金额是多少？
 
 - [ ] 1 万元
+  反馈：1 万元是其他产品的起存金额。
 - [x] 5 万元
   （个人通知存款）
+  反馈：正确，分一天、七天两个品种。
+  见产品手册。
 - [ ] 10 万元
 
 解析：《人民币单位存款管理办法》与本行产品手册。
@@ -134,7 +137,8 @@ def published() -> list:
 
 def test_every_type_with_multi_line_texts_survives_export_and_import(app):
     questions = published()
-    assert questions[0].data["options"][1]["text"] == "5 万元\n（个人通知存款）"
+    assert questions[0].data["options"][1] == {"key": "B", "text": "5 万元\n（个人通知存款）",
+                                               "feedback": "正确，分一天、七天两个品种。\n见产品手册。"}
     back = read_xlsx(export_xlsx(questions), "bank.xlsx")
     assert not back.problems, [str(p) for p in back.problems]
     assert [fields(q) for q in back.questions] == [fields(q) for q in questions]

@@ -23,8 +23,8 @@ from lms.content.schema import ParsedQuestion
 ID_MAX = 80
 _SLUG_SEP = re.compile(r"[^a-z0-9]+")
 # Line starts that mean something in a bank file: a question or part heading,
-# an option, the explanation, the rubric, a code fence (which hides headings).
-_STRUCTURAL = re.compile(r"^(\s*)(#|[-+*](?=\s+\[[ xX]\])|```|~~~|解析\s*[：:]|评分要点\s*[：:])")
+# an option, the explanation, the rubric, an option's feedback, a code fence (which hides headings).
+_STRUCTURAL = re.compile(r"^(\s*)(#|[-+*](?=\s+\[[ xX]\])|```|~~~|解析\s*[：:]|评分要点\s*[：:]|反馈\s*[：:])")
 # Line starts that markdown reads as a list, quote or call-out: escaped in plain text only.
 _MARKUP = re.compile(r"^(\s*)([-+*](?=\s)|\d+[.)](?=\s)|>|!!!)")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>{}|])")
@@ -214,6 +214,11 @@ def _body(q, qid: str) -> list[str]:
             first, *more = text.split("\n")
             out.append(f"- [{'x' if option['key'] in correct else ' '}] {first}")
             out += [f"  {line}" for line in more]  # continuation lines of the option
+            if option.get("feedback"):
+                feedback = option_text(option["feedback"])
+                _check_safe(feedback, "option feedback", qid)
+                first, *more = feedback.split("\n")
+                out += [f"  反馈：{first}"] + [f"  {line}" for line in more]
         out.append("")
     elif qtype == "essay" and data.get("rubric"):
         _check_safe(data["rubric"], "rubric", qid)
