@@ -179,3 +179,17 @@ def test_cli_imports_cannot_take_over_ids(runner, two_courses, tmp_path, kind):
     assert "risk-001" in result.output and "risk-cases" in result.output and "questions/cases.md" in result.output
     assert not (two_courses / "courses/products/questions/takeover.md").exists()
     assert owner_of("risk-001") == before
+
+
+def test_a_course_upload_cannot_take_over_ids(app, client, content_dir, trainer, tmp_path):
+    from tests.content.console_samples import BANK_MD, COURSE_MD
+    from tests.content.test_console_upload import _course_files, _upload, _zip
+
+    app.instance_path = str(tmp_path / "instance")
+    before = owner_of("dep-001")
+    course_md = COURSE_MD.replace("id: products", "id: credit-basics").replace("对公与对私产品", "信贷基础")
+    page = _upload(client, _zip(_course_files(prefix="", **{"course.md": course_md, "questions/deposits.md": BANK_MD})))
+    assert 'name="token"' not in page.text
+    assert "dep-001" in page.text and "products" in page.text and "questions/deposits.md" in page.text
+    assert not (content_dir / "courses/credit-basics").exists()
+    assert owner_of("dep-001") == before
