@@ -26,6 +26,7 @@ KEY_LINE = re.compile(r"^([A-Za-z_]+)\s*:\s*(.*?)\s*$")
 OPTION = re.compile(r"^ {0,3}[-*+]\s+\[([ xX])\]\s?(.*)$")
 EXPLANATION = re.compile(r"^\s*解析\s*[：:]\s*(.*)$")
 RUBRIC = re.compile(r"^\s*评分要点\s*[：:]\s*(.*)$")
+FEEDBACK = re.compile(r"^\s*反馈\s*[：:]\s*(.*)$")  # an option's own feedback, indented under it
 BLANK = re.compile(r"\[\[(.*?)\]\]")
 TRAILING_COMMENT = re.compile(r"\s+#.*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
@@ -191,7 +192,8 @@ class _Item:
         return text.strip("\n").strip()
 
     def options(self, lines: list[tuple[int, str]]):
-        """(stem lines, options [(checked, text, line)])."""
+        """(stem lines, options [(checked, text, line, feedback)]); an option's
+        indented ``反馈：`` line (and the indented lines after it) is its feedback."""
         stem: list[tuple[int, str]] = []
         options: list[list] = []
         in_fence = False
@@ -200,11 +202,14 @@ class _Item:
                 in_fence = not in_fence
             match = OPTION.match(text) if "[" in text and not in_fence else None
             if match:
-                options.append([match.group(1) != " ", match.group(2).strip(), number])
+                options.append([match.group(1) != " ", match.group(2).strip(), number, ""])
             elif not options:
                 stem.append((number, text))
             elif not text.strip():
                 continue
+            elif text.startswith(("  ", "\t")) and (options[-1][3] or FEEDBACK.match(text)):
+                feedback = FEEDBACK.match(text) if not options[-1][3] else None
+                options[-1][3] = feedback.group(1).strip() if feedback else options[-1][3] + "\n" + text.strip()
             elif text.startswith(("  ", "\t")):
                 options[-1][1] += "\n" + text.strip()
             else:
@@ -265,7 +270,7 @@ class _Item:
         if len(options) < 2:
             self.add(_("a %(type)s question needs at least two options written as '- [ ]' / '- [x]'", type=qtype))
         keys = [chr(ord("A") + i) if i < 26 else f"O{i + 1}" for i in range(len(options))]
-        correct = [key for key, (checked, _text, _line) in zip(keys, options) if checked]
+        correct = [key for key, (checked, *_rest) in zip(keys, options) if checked]
         for checked_text_line in options:
             if not checked_text_line[1]:
                 self.add(_("an option has no text"), checked_text_line[2])
@@ -275,7 +280,8 @@ class _Item:
                      where)
         if qtype == "multiple" and not correct and options:
             self.add(_("a multiple-choice question needs at least one correct option [x]"), where)
-        data = {"options": [{"key": key, "text": text} for key, (_c, text, _l) in zip(keys, options)],
+        data = {"options": [{"key": key, "text": text, **({"feedback": feedback} if feedback else {})}
+                            for key, (_c, text, _l, feedback) in zip(keys, options)],
                 "correct": correct}
         if qtype == "multiple" and "weights" in self.keys:
             weights = self.weights(keys, correct)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from lms.content.id_owners import foreign_ids
 from lms.content.parser import item_label
 from lms.content.schema import ContentBundle, ParsedExam, ParsedProgramme, Problem, Source
 
@@ -327,6 +328,7 @@ def check(bundle: ContentBundle, db_lookup: bool = True) -> list[Problem]:
     """Every problem of the bundle: the parser's and the cross-file rules'."""
     problems = list(bundle.problems)
     _duplicates(bundle, problems)
+    foreign_ids(bundle, problems, db_lookup)
     pool = _bundle_pool(bundle)
     if db_lookup:
         _add_published(pool, bundle)

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from lms.content.checks import check
 from lms.content.parser import parse_folder
 from lms.content.publish import KINDS, Plan, publish
+from lms.content.review_overlap import review_warnings
 
 content_cli = AppGroup("content", help="The curriculum: check and publish the content folder.")
 
@@ -36,6 +37,12 @@ def _print_problems(problems) -> None:
     click.echo(f"{len(problems)} problem(s) in {files} file(s).", err=True)
 
 
+def _print_warnings(bundle) -> None:
+    """Warnings do not stop a check or a publish; they are printed first."""
+    for warning in review_warnings(bundle):
+        click.echo(f"{warning.source}: warning: {warning.message}", err=True)
+
+
 def _counts(bundle) -> str:
     return (f"{len(bundle.courses)} courses, {len(bundle.lessons)} lessons, {len(bundle.questions)} questions, "
             f"{len(bundle.exams)} exams, {len(bundle.programmes)} programmes, {len(bundle.assets)} assets")
@@ -57,6 +64,7 @@ def check_command(path: str | None):
     if problems:
         _print_problems(problems)
         raise SystemExit(1)
+    _print_warnings(bundle)
     click.echo(f"OK: {_counts(bundle)} ({bundle.scope.describe()} of {root}).")
 
 
@@ -82,6 +90,7 @@ def publish_command(path: str | None, as_employee: str | None):
         _print_problems(problems)
         click.echo("Nothing was published.", err=True)
         raise SystemExit(1)
+    _print_warnings(bundle)
 
     bar = None
 

@@ -271,6 +271,14 @@ def _num(value) -> str:
     return f"{value:g}" if isinstance(value, int | float) else str(value)
 
 
+def _option_feedback(option: dict) -> Markup:
+    """An option's own feedback (shown in a review to whoever chose it)."""
+    if not option.get("feedback"):
+        return Markup("")
+    label = str(_l("Feedback"))
+    return Markup(' <span class="opt-feedback">') + label + "：" + _inline(option["feedback"]) + Markup("</span>")
+
+
 def show_question(qtype: str, stem_md: str, data: dict, *, points: float = 1.0, explanation_md: str = "",
                   difficulty: str = "", tags: list[str] | None = None, stem_html: str | None = None,
                   explanation_html: str | None = None, resolve_link=None) -> Shown:
@@ -282,7 +290,7 @@ def show_question(qtype: str, stem_md: str, data: dict, *, points: float = 1.0, 
                   difficulty=difficulty, tags=list(tags or []))
     if qtype in ("single", "multiple"):
         correct = set(data.get("correct", []))
-        shown.options = [(o["key"], _inline(o.get("text", "")), o["key"] in correct)
+        shown.options = [(o["key"], _inline(o.get("text", "")) + _option_feedback(o), o["key"] in correct)
                          for o in data.get("options", [])]
         shown.key = sorted(correct)
         weights = data.get("weights")

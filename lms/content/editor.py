@@ -208,7 +208,8 @@ def new_file(course_slug: str, kind: str, name: str) -> ContentFile | None:
 @contextlib.contextmanager
 def staged(path: str, text: str) -> Iterator[Path]:
     """A temporary content root holding the course folder of ``path`` with
-    ``text`` in place of that file (other files are linked, not copied)."""
+    ``text`` in place of that file (other files are linked, not copied), and
+    the other course folders linked."""
     match = editable(path)
     if match is None:
         raise EditRefused(_("This file cannot be edited here."))
@@ -222,6 +223,11 @@ def staged(path: str, text: str) -> Iterator[Path]:
                 dst = target / src.relative_to(folder)
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 os.symlink(src, dst)
+        # The other courses, linked as they are: their question ids count as taken.
+        (stage / "courses").mkdir(parents=True, exist_ok=True)
+        for other in (root / "courses").iterdir():
+            if other.is_dir() and other.name != match["folder"] and not other.name.startswith("."):
+                os.symlink(other, stage / "courses" / other.name, target_is_directory=True)
         edited = stage / path
         edited.parent.mkdir(parents=True, exist_ok=True)
         if edited.is_symlink():

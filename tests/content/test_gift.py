@@ -101,9 +101,14 @@ def test_essay_and_general_feedback():
     assert q.explanation_md == "贷前调查、贷时审查、贷后检查。"
 
 
-def test_per_answer_feedback_is_listed_in_the_explanation():
+def test_per_answer_feedback_stays_with_its_option():
+    # Moodle shows an answer's feedback to whoever chose it: it is kept on the
+    # option (shown in the review to that learner), not in the explanation
+    # everyone reads.
     q = only("起存金额？{\n~1 万元#太低了。\n=5 万元#正确。\n~10 万元}")
-    assert q.explanation_md == "- 1 万元：太低了。\n- 5 万元：正确。"
+    assert q.explanation_md == ""
+    assert q.data["options"] == [{"key": "A", "text": "1 万元", "feedback": "太低了。"},
+                                 {"key": "B", "text": "5 万元", "feedback": "正确。"}, {"key": "C", "text": "10 万元"}]
 
 
 # --- names, comments, categories ------------------------------------------------------

@@ -38,7 +38,12 @@ def test_multiple_uses_gift_weights_when_present():
     assert grade("multiple", data, ["A"], partial_credit=True).fraction == pytest.approx(0.5)
     assert grade("multiple", data, ["A", "D"], partial_credit=True).fraction == pytest.approx(0.25)
     assert grade("multiple", data, ["A", "C"], partial_credit=True).fraction == 0.0  # floored
-    assert grade("multiple", data, ["A"], partial_credit=False).fraction == 0.0
+    # The question's own weights score it even in an all-or-nothing exam (as in
+    # Moodle), negative weights of wrong options included, floored at 0.
+    assert grade("multiple", data, ["A"], partial_credit=False).fraction == pytest.approx(0.5)
+    assert grade("multiple", data, ["A", "B", "D"], partial_credit=False).fraction == pytest.approx(0.75)
+    assert grade("multiple", data, ["A", "C"], partial_credit=False).fraction == 0.0
+    assert grade("multiple", data, ["A", "B"], partial_credit=False).fraction == 1.0
 
 
 FILL = {"blanks": [["次级", "次级类"], ["ABC银行"]]}

@@ -19,7 +19,9 @@ What maps to what (README "Importing questions" says the same to trainers):
   true/false; ``{=a =b}`` fill-in with accepted answers; ``{#3.14:0.01}``
   and ``{#1..5}`` numeric; ``{}`` essay; answers inside the sentence are the
   missing-word form (the blank goes there);
-- ``#feedback`` of answers and ``####general feedback`` become the explanation;
+- ``#feedback`` of a choice's answer stays with that option (shown in the
+  review to whoever chose it); other answers' ``#feedback`` and
+  ``####general feedback`` become the explanation;
 - partial credit Moodle has and we do not (a ``~%50%`` option of a single
   choice, ``=%50%`` short or numeric answers) is dropped with a note: only
   full-credit answers count;
@@ -358,12 +360,13 @@ class GiftReader:
                 b.problem(piece.offset, _("too many answers (at most 26)"))
                 return False
             options.append({"key": key, "text": option})
+            if fb.strip():
+                # Moodle shows an answer's feedback to whoever chose that answer: kept on the option.
+                options[-1]["feedback"] = serialize.option_text(_to_markdown(fb, fmt))
             if piece.marker == "=":
                 right.append(key)
             elif weight:
                 weights[key] = weight
-            if fb.strip():
-                feedback.append(f"- {option}：{serialize.one_line(_to_markdown(fb, fmt))}")
         if not ok:
             return False
         if len(options) < 2:

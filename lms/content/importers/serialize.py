@@ -23,8 +23,8 @@ from lms.content.schema import ParsedQuestion
 ID_MAX = 80
 _SLUG_SEP = re.compile(r"[^a-z0-9]+")
 # Line starts that mean something in a bank file: a question or part heading,
-# an option, the explanation, the rubric, a code fence (which hides headings).
-_STRUCTURAL = re.compile(r"^(\s*)(#|[-+*](?=\s+\[[ xX]\])|```|~~~|解析\s*[：:]|评分要点\s*[：:])")
+# an option, the explanation, the rubric, an option's feedback, a code fence (which hides headings).
+_STRUCTURAL = re.compile(r"^(\s*)(#|[-+*](?=\s+\[[ xX]\])|```|~~~|解析\s*[：:]|评分要点\s*[：:]|反馈\s*[：:])")
 # Line starts that markdown reads as a list, quote or call-out: escaped in plain text only.
 _MARKUP = re.compile(r"^(\s*)([-+*](?=\s)|\d+[.)](?=\s)|>|!!!)")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>{}|])")
@@ -142,6 +142,13 @@ def one_line(text: str) -> str:
     return re.sub(r"\s*\n\s*", " ", text or "").strip()
 
 
+def option_text(text: str) -> str:
+    """An option as a bank file holds it: its lines trimmed, blank lines
+    dropped (the bank writes the second and later lines indented under the
+    ``- [ ]`` line, and reads them back this way)."""
+    return "\n".join(line.strip() for line in (text or "").split("\n") if line.strip())
+
+
 def answer_problem(answer: str) -> str | None:
     """Why an accepted fill-in answer cannot be written as ``[[a|b]]`` (or None)."""
     if not answer.strip():
@@ -201,9 +208,17 @@ def _body(q, qid: str) -> list[str]:
         correct = set(data["correct"])
         for option in data["options"]:
             text = option["text"]
-            if "\n" in text:
-                raise UnsafeText(f"{qid}: option {option['key']} spans several lines")
-            out.append(f"- [{'x' if option['key'] in correct else ' '}] {text}")
+            if text != option_text(text):
+                raise UnsafeText(f"{qid}: option {option['key']} has blank or indented lines")
+            _check_safe(text, "option", qid)
+            first, *more = text.split("\n")
+            out.append(f"- [{'x' if option['key'] in correct else ' '}] {first}")
+            out += [f"  {line}" for line in more]  # continuation lines of the option
+            if option.get("feedback"):
+                feedback = option_text(option["feedback"])
+                _check_safe(feedback, "option feedback", qid)
+                first, *more = feedback.split("\n")
+                out += [f"  反馈：{first}"] + [f"  {line}" for line in more]
         out.append("")
     elif qtype == "essay" and data.get("rubric"):
         _check_safe(data["rubric"], "rubric", qid)

@@ -76,6 +76,7 @@ BLANK_MARK = re.compile(r"[（(][\s\u3000]*[）)]|_{3,}")
 INLINE_BLANK = re.compile(r"\[\[(.*?)\]\]")
 NUMERIC_ANSWER = re.compile(
     r"^\s*([+-]?(?:\d[\d,，]*)?\.?\d+)\s*(?:(?:±|\+/-|\+-)\s*(\d*\.?\d+))?\s*(.{0,20}?)\s*$")
+FEEDBACK_LINE = re.compile(r"^[ \t]*反馈[ \t]*[：:][ \t]*(.*)$", re.M)
 LETTER_SEPARATORS = re.compile(r"[\s,，、;；.。]+")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
@@ -145,6 +146,7 @@ class XlsxReader:
         self.result = XlsxResult()
         self.ids: dict[str, int] = {}  # given id → row
         self.pending: list[tuple[ParsedQuestion, bool]] = []  # (question, id given)
+        self.feedback: dict[tuple[str, int, str], str] = {}  # (sheet, row, option letter) → feedback
 
     def problem(self, sheet: str, row: int, header: str | None, column: int | None, message: str) -> None:
         if header and column:
@@ -368,7 +370,14 @@ class XlsxReader:
     def options(self, row: _Row, qtype: str) -> list[tuple[str, str]]:
         found = []
         for header in sorted(h for h in row.columns if re.fullmatch(r"选项[A-Z]", h)):
-            found.append((header[-1], serialize.one_line(serialize.markdown_safe(row[header])), header))
+            cell = row[header]
+            match = FEEDBACK_LINE.search(cell)  # 反馈：… on its own line: the option's feedback
+            text, feedback = (cell[:match.start()], match.group(1) + cell[match.end():]) if match else (cell, "")
+            text = serialize.option_text(serialize.markdown_safe(text))
+            if feedback.strip():
+                self.feedback[(row.sheet, row.number, header[-1])] = serialize.option_text(
+                    serialize.markdown_safe(feedback))
+            found.append((header[-1], text, header))
         if qtype not in ("single", "multiple"):
             for _letter, text, header in found:
                 if text:
@@ -410,7 +419,15 @@ class XlsxReader:
             if letter not in keys:
                 row.problem(COL_ANSWER, _("the answer %(letter)s names an option that is empty", letter=letter))
                 return {}
-        return {"options": [{"key": k, "text": t} for k, t in options], "correct": chosen}
+        return {"options": self.option_dicts(row, options), "correct": chosen}
+
+    def option_dicts(self, row: _Row, options) -> list[dict]:
+        """Options with their own feedback (a ``反馈：`` line in the option's cell)."""
+        out = []
+        for key, text in options:
+            feedback = self.feedback.get((row.sheet, row.number, key))
+            out.append({"key": key, "text": text, **({"feedback": feedback} if feedback else {})})
+        return out
 
     def weighted_choice(self, row: _Row, options, answer: str) -> dict:
         """Partial-credit weights as GIFT has them: ``A50%,C50%,B-50%`` (the
@@ -428,7 +445,7 @@ class XlsxReader:
         if not positive or abs(sum(weights[k] for k in positive) - 100) > 0.5:
             row.problem(COL_ANSWER, _("the positive weights must add up to 100%%"))
             return {}
-        return {"options": [{"key": k, "text": t} for k, t in options], "correct": positive, "weights": weights}
+        return {"options": self.option_dicts(row, options), "correct": positive, "weights": weights}
 
     def fill(self, row: _Row, stem: str, answer: str) -> tuple[str, dict]:
         raw_stem = row[COL_STEM]
@@ -563,7 +580,8 @@ def _row_values(qtype: str, stem: str, data: dict, points: float, explanation: s
                                  COL_EXPLANATION: explanation,
                                  COL_POINTS: int(points) if float(points).is_integer() else points}
     for i, option in enumerate(data.get("options", []) if qtype in ("single", "multiple") else []):
-        values[f"选项{option['key']}" if len(option["key"]) == 1 else f"选项{chr(65 + i)}"] = option["text"]
+        text = option["text"] + (f"\n反馈：{option['feedback']}" if option.get("feedback") else "")
+        values[f"选项{option['key']}" if len(option["key"]) == 1 else f"选项{chr(65 + i)}"] = text
     return values
 
 

@@ -6,8 +6,10 @@ from lms.exams.question_types.single import SingleChoice
 
 class MultipleChoice(SingleChoice):
     """Several right options. All-or-nothing, or with partial credit: right
-    picks minus wrong picks over the number of right options, floored at 0; a
-    GIFT question's own ``weights`` (percent per option) win when present."""
+    picks minus wrong picks over the number of right options, floored at 0.
+    A question's own ``weights`` (percent per option, as GIFT has them) always
+    decide its score, whatever the exam says: the picks' weights added up,
+    wrong options' negative weights included, floored at 0."""
 
     code = "multiple"
 
@@ -18,15 +20,15 @@ class MultipleChoice(SingleChoice):
             return Grade(0.0)
         if picked == correct:
             return Grade(1.0)
-        if not partial_credit:
-            return Grade(0.0)
         weights = data.get("weights")
         if weights:
             total = sum(float(weights.get(k, 0)) for k in picked) / 100.0
-        else:
+        elif partial_credit:
             right = len(picked & correct)
             wrong = len(picked - correct)
             total = (right - wrong) / len(correct) if correct else 0.0
+        else:
+            return Grade(0.0)
         return Grade(min(max(total, 0.0), 1.0))
 
     def answer_from_form(self, data, form, name, values=None):

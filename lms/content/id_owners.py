@@ -1,0 +1,117 @@
+"""A question id belongs to one course, across the whole curriculum.
+
+Publishing a part of the folder (one course, one bank), importing a GIFT or
+Excel file, or publishing the whole folder must never take over a question id
+that another course uses: its text would change and it would move course
+under the attempts that drew it. ``foreign_ids`` adds a problem for every
+question of the bundle whose id is
+
+- published in another course (retired or not), or
+- written in a bank file of the content folder that the bundle did not read
+  (another course's bank, or another bank of the same course),
+
+naming both places. Duplicates inside the bundle are ``checks._duplicates``'.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flask_babel import gettext as _
+
+from lms.content.schema import FOLDER_BANK_PREFIX, ContentBundle, Problem
+
+_HEADING = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$", re.M)
+_FRONT_ID = re.compile(r"^id\s*:\s*['\"]?([^'\"\s#]+)", re.M)
+_CHUNK = 500
+
+
+def _course_id(folder: Path) -> str:
+    """The id in course.md's front matter (the folder's name if there is none)."""
+    try:
+        text = (folder / "course.md").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return folder.name
+    if text.startswith("---"):
+        front = text[3:].split("\n---", 1)[0]
+        match = _FRONT_ID.search(front)
+        if match:
+            return match.group(1)
+    return folder.name
+
+
+def _ids_in_files(bundle: ContentBundle) -> dict[str, tuple[str, str, int]]:
+    """id -> (course id, bank path relative to its course folder, line) for
+    every question heading in a bank file the bundle did not read."""
+    found: dict[str, tuple[str, str, int]] = {}
+    if not bundle.root or bundle.scope.all_courses:
+        return found  # the whole folder was read: _duplicates covers it
+    courses = Path(bundle.root) / "courses"
+    if not courses.is_dir():
+        return found
+    read = {q.source.path for q in bundle.questions}
+    for folder in sorted(p for p in courses.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        questions = folder / "questions"
+        if not questions.is_dir():
+            continue
+        course_id = None
+        for bank in sorted(questions.glob("*.md")):
+            rel = f"courses/{folder.name}/questions/{bank.name}"
+            if rel in read or bank.name.startswith("."):
+                continue
+            try:
+                text = bank.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue  # the check of that file reports it
+            course_id = course_id or _course_id(folder)
+            for match in _HEADING.finditer(text):
+                ident = match.group(1)
+                if ident and ident not in found:
+                    found[ident] = (course_id, f"questions/{bank.name}", text.count("\n", 0, match.start()) + 1)
+    return found
+
+
+def _bank_label(bank: str) -> str:
+    """A folder bank's path relative to its course folder; an imported bank's name."""
+    if bank.startswith(FOLDER_BANK_PREFIX) and "/questions/" in bank:
+        return "questions/" + bank.split("/questions/", 1)[1]
+    return bank or "-"
+
+
+def _published_owners(ids: list[str]) -> dict[str, tuple[str | None, str, bool]]:
+    """id -> (course id, bank, retired) of published questions."""
+    from sqlalchemy import select
+
+    from lms.content.models import Course, Question
+    from lms.extensions import db
+
+    owners = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        for slug, course, bank, retired in db.session.execute(
+                select(Question.slug, Course.slug, Question.bank, Question.retired)
+                .outerjoin(Course, Course.id == Question.course_id).where(Question.slug.in_(chunk))):
+            owners[slug] = (course, bank, retired)
+    return owners
+
+
+def foreign_ids(bundle: ContentBundle, problems: list[Problem], db_lookup: bool = True) -> None:
+    if not bundle.questions:
+        return
+    in_files = _ids_in_files(bundle)
+    owners = _published_owners(sorted({q.id for q in bundle.questions})) if db_lookup else {}
+    for q in bundle.questions:
+        if q.id in in_files:
+            course, bank, line = in_files[q.id]
+            place = f"{bank}:{line}"
+            problems.append(Problem(q.source, _(
+                "id %(id)s is already used by course %(course)s (%(place)s)", id=q.id, course=course, place=place)))
+            continue
+        owner = owners.get(q.id)
+        if owner is not None and owner[0] != q.course_id:
+            course, bank, retired = owner
+            message = (_("id %(id)s is already used by course %(course)s (%(place)s, retired)", id=q.id,
+                         course=course or "-", place=_bank_label(bank)) if retired else
+                       _("id %(id)s is already used by course %(course)s (%(place)s)", id=q.id,
+                         course=course or "-", place=_bank_label(bank)))
+            problems.append(Problem(q.source, message))
