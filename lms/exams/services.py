@@ -627,10 +627,13 @@ def recompute_result(attempt: Attempt, now: datetime | None = None) -> Attempt:
 
 
 def _note_mistakes(attempt: Attempt, now: datetime) -> None:
-    """Every wrongly answered question into the notebook: insert, or count one
-    more time wrong and put it back on the list if it had been cleared."""
+    """Every question not fully right into the notebook: a wrong answer as
+    wrong, one with part of the points as *partly right* (the learner should
+    still see what they missed). Insert, or count one more time and put it
+    back on the list if it had been cleared."""
     for item in attempt.items:
-        if item.correct is not False:
+        outcome = item.outcome
+        if outcome not in ("wrong", "partly"):
             continue
         version = item.question_version
         entry = db.session.scalar(select(NotebookEntry).where(
@@ -638,11 +641,12 @@ def _note_mistakes(attempt: Attempt, now: datetime) -> None:
         if entry is None:
             db.session.add(NotebookEntry(user_id=attempt.user_id, question_id=version.question_id,
                                          version_id=version.id, first_wrong_at=now, last_wrong_at=now,
-                                         times_wrong=1))
+                                         times_wrong=1, partly_right=outcome == "partly"))
         else:
             entry.times_wrong += 1
             entry.last_wrong_at = now
             entry.version_id = version.id
+            entry.partly_right = outcome == "partly"
             entry.cleared_at = None
 
 
@@ -696,3 +700,13 @@ def review_allowed(attempt: Attempt, now: datetime | None = None) -> bool:
     if policy == "after_close":
         return exam.closes_at is not None and (now or clock.now()) >= exam.closes_at
     return False
+
+
+def review_withheld(exam: Exam) -> str:
+    """Why the answers of a finalised attempt are not shown: said the same way
+    on the result page and in the 错题本."""
+    if exam.review_policy == "after_pass":
+        return _("The answers and explanations are shown once you have passed this exam.")
+    if exam.review_policy == "after_close":
+        return _("The answers and explanations are shown after the exam closes.")
+    return _("This exam does not show the answers.")

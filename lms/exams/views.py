@@ -429,6 +429,6 @@ def result(attempt_id: int):
     items = list(attempt.items)
     reviews = {i.id: render_question(i, review=True, with_autosave=False) for i in items} if show_review else {}
     return render_template("exams/result.html", attempt=attempt, exam=attempt.exam, items=items,
-                           show_review=show_review, reviews=reviews,
+                           show_review=show_review, reviews=reviews, withheld=services.review_withheld(attempt.exam),
                            exam_result=services.exam_result(current_user._get_current_object(), attempt.exam),
                            verdict=services.eligibility(current_user._get_current_object(), attempt.exam))
