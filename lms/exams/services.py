@@ -33,12 +33,14 @@ from sqlalchemy.orm.attributes import flag_modified
 from lms import clock
 from lms.audit import services as audit
 from lms.content.draws import draw_pool
-from lms.content.models import Exam, Question, QuestionTag, QuestionVersion
+from lms.content.models import Exam, ProgrammeItem, Question, QuestionTag, QuestionVersion
 from lms.exams import question_types
 from lms.exams.models import Attempt, AttemptItem, IntegrityEvent, NotebookEntry
 from lms.database import DriverStatement, StandaloneConnection
 from lms.extensions import db
 from lms.org.models import User, UserRole, roles_admitted
+from lms.programmes.access import exam_access
+from lms.programmes.audience import in_audience
 
 DEFAULT_GRACE_SECONDS = 30
 MAX_ANSWER_CHARS = 20_000  # an essay of ten pages; longer is not an answer
@@ -47,6 +49,11 @@ _rng = random.SystemRandom()
 
 class ExamError(Exception):
     """A learner action the rules refuse; the message is shown as it is."""
+
+
+class ExamForbidden(ExamError):
+    """The learner may not take this exam (not in a programme with it, or its
+    week has not opened): a 403 page saying so, not a retry later."""
 
 
 class TimeUp(ExamError):
@@ -119,13 +126,28 @@ class Eligibility:
     reason: str = ""
     resume: Attempt | None = None  # an open attempt to continue
     next_start: datetime | None = None  # when the cooldown ends
+    forbidden: bool = False  # not this learner's exam (yet): no programme week with it has opened for them
+    programme_item: ProgrammeItem | None = None  # the week that admits the learner
 
 
 def eligibility(user, exam, now: datetime | None = None) -> Eligibility:
+    """May the learner start (or continue) the exam now? An open attempt is
+    continued; otherwise the exam must be theirs (``programmes.access``: a
+    week of their programme that has opened, or open to all), not withdrawn
+    or closed, with attempts left and the cool-down over."""
     now = now or clock.now()
     current = open_attempt(user, exam)
     if current is not None and not is_expired(current, now):
         return Eligibility(True, resume=current)
+    access = exam_access(user, exam, now.date())
+    if not access.ok:
+        return Eligibility(False, access.reason, forbidden=True)
+    verdict = _rules(user, exam, now)
+    verdict.programme_item = access.item
+    return verdict
+
+
+def _rules(user, exam, now: datetime) -> Eligibility:
     if exam.retired:
         return Eligibility(False, _("This exam has been withdrawn."))
     if exam.closes_at is not None and now >= exam.closes_at:
@@ -140,13 +162,6 @@ def eligibility(user, exam, now: datetime | None = None) -> Eligibility:
             return Eligibility(False, _("You can retake this exam from %(when)s.", when=_fmt(ready)),
                                next_start=ready)
     return Eligibility(True)
-
-
-def can_start(user, exam) -> tuple[bool, str]:
-    """(True, "") when the learner may start or continue the exam now;
-    otherwise (False, why): withdrawn, closed, attempts used up, cooling down."""
-    result = eligibility(user, exam)
-    return result.ok, result.reason
 
 
 def _fmt(at: datetime) -> str:
@@ -234,9 +249,16 @@ def start_attempt(user, exam: Exam, programme_item=None) -> Attempt:
         db.session.commit()
     verdict = eligibility(user, exam, now)
     if not verdict.ok:
-        raise ExamError(verdict.reason)
+        raise (ExamForbidden if verdict.forbidden else ExamError)(verdict.reason)
     if verdict.resume is not None:
         return verdict.resume
+    # The week the attempt counts for: the one the learner came from, if it
+    # is really theirs and open, else the week that admitted them.
+    if programme_item is not None and not (
+            programme_item.exam_id == exam.id and programme_item.opens_on <= now.date()
+            and in_audience(user, programme_item.programme.audience)):
+        programme_item = None
+    programme_item = programme_item or verdict.programme_item
 
     seed = _rng.randrange(1, 2**31)
     rng = random.Random(seed)
