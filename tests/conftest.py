@@ -294,7 +294,10 @@ def make_exam(app):
     counter = {"n": 0}
 
     def make(draw=None, *, slug=None, title="第1周测验", course=None, **settings):
+        """An exam; open to all learners unless ``open_to_all=False`` (tests
+        of who may take an exam put it in a programme's week themselves)."""
         counter["n"] += 1
+        settings.setdefault("open_to_all", True)
         exam = Exam(slug=slug or f"exam-{counter['n']}", title=title, course=course,
                     draw_json=json.dumps(draw or [], ensure_ascii=False), **settings)
         db.session.add(exam)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms import clock
@@ -169,6 +169,9 @@ class Exam(db.Model):
     partial_credit: Mapped[bool] = mapped_column(default=False)  # multiple choice
     focus_loss_limit: Mapped[int | None]  # submit the attempt past this many tab switches
     closes_at: Mapped[datetime | None]
+    # Any learner may take it, not only members of a programme whose week
+    # includes it (from that week's opening).
+    open_to_all: Mapped[bool] = mapped_column(default=False, server_default=false())
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     retired: Mapped[bool] = mapped_column(default=False)
 

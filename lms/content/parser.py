@@ -38,7 +38,8 @@ ROLES = ("learner", "mentor", "trainer", "hr", "admin")
 COURSE_KEYS = {"id", "title", "track", "summary"}
 LESSON_KEYS = {"id", "title", "minutes", "objectives"}
 EXAM_KEYS = {"id", "title", "course", "time_limit", "pass_mark", "attempts", "cooldown", "shuffle_options", "layout",
-             "review", "scoring", "partial_credit", "focus_loss_limit", "closes_at", "draw"}
+             "review", "scoring", "partial_credit", "focus_loss_limit", "closes_at", "draw",
+             "open_to_all"}
 RULE_KEYS = {"count", "type", "tags", "difficulty", "course", "questions"}
 PROGRAMME_KEYS = {"id", "title", "summary", "audience", "start", "weeks", "bulletins"}
 AUDIENCE_KEYS = {"branches", "positions", "roles"}
@@ -199,6 +200,7 @@ def parse_exam(text: str, path: str) -> tuple[ParsedExam | None, list[Problem]]:
         scoring=choice_value(c, data, "scoring", "best", SCORING,
                         _("unknown scoring '%(value)s' (expected one of: %(choices)s)")),
         partial_credit=bool_value(c, data, "partial_credit", False, "partial_credit"),
+        open_to_all=bool_value(c, data, "open_to_all", False, "open_to_all"),
         focus_loss_limit=focus,
         closes_at=local_datetime(c, data.get("closes_at"), "closes_at", "closes_at"),
         source=Source(path, 1),

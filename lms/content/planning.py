@@ -59,7 +59,9 @@ def exam_fields(e: ParsedExam) -> dict:
             "pass_mark": float(e.pass_mark), "attempts": e.max_attempts, "cooldown": e.cooldown_minutes,
             "shuffle": e.shuffle_options, "layout": e.layout, "review": e.review_policy, "scoring": e.scoring,
             "partial": e.partial_credit, "focus": e.focus_loss_limit,
-            "closes_at": e.closes_at.isoformat() if e.closes_at else None}
+            "closes_at": e.closes_at.isoformat() if e.closes_at else None,
+            # Only when set, so that exams published before the setting existed keep their hash.
+            **({"open_to_all": True} if e.open_to_all else {})}
 
 
 def programme_fields(p) -> dict:

@@ -168,7 +168,7 @@ def _apply(result: Plan, progress: _Progress) -> None:
                "pass_mark": e.pass_mark, "max_attempts": e.max_attempts, "cooldown_minutes": e.cooldown_minutes,
                "shuffle_options": e.shuffle_options, "layout": e.layout, "review_policy": e.review_policy,
                "scoring": e.scoring, "partial_credit": e.partial_credit, "focus_loss_limit": e.focus_loss_limit,
-               "closes_at": e.closes_at, "content_hash": h, "retired": False}
+               "closes_at": e.closes_at, "open_to_all": e.open_to_all, "content_hash": h, "retired": False}
         exam_rows.append((state, row, eid))
     _bulk_insert(Exam, [row for state, row, _id in exam_rows if state == "added"])
     _bulk_update(Exam, [{**row, "id": eid} for state, row, eid in exam_rows if state == "changed"])

@@ -109,6 +109,7 @@ class ParsedExam:
     focus_loss_limit: int | None
     closes_at: datetime | None
     source: Source
+    open_to_all: bool = False  # any learner may take it, not only members of a programme with it
 
 
 @dataclass

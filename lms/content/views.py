@@ -140,6 +140,19 @@ def console_exam(slug):
     return render_template("content/console/exam.html", exam=found, rules=rules)
 
 
+@bp.get("/console/exams/<slug>/preview")
+@roles_required(*CONSOLE_ROLES)
+def console_exam_preview(slug):
+    """A sample paper with keys, drawn by the exam's rules; no attempt is
+    created (trainers may not start exams that are not theirs to take)."""
+    from lms.exams.preview import sample_paper
+
+    found = console.exam_by_slug(slug)
+    if found is None:
+        abort(404)
+    return render_template("content/console/exam_preview.html", exam=found, paper=sample_paper(found))
+
+
 @bp.get("/console/programmes")
 @roles_required(*CONSOLE_ROLES)
 def console_programmes():

@@ -100,6 +100,10 @@ class ItemStats:
     facility: float | None
     discrimination: float | None
     options: list[OptionCount] = field(default_factory=list)
+    # Responses with all the points, with part of them (部分得分), with none.
+    right: int = 0
+    partly: int = 0
+    wrong: int = 0
 
     @property
     def too_easy(self) -> bool:
@@ -199,10 +203,13 @@ def _item_sums(exam_id: int):
     x = func.coalesce(AttemptItem.awarded, 0.0) / AttemptItem.points
     y = ((func.coalesce(Attempt.score, 0.0) - func.coalesce(AttemptItem.awarded, 0.0))
          / func.nullif(Attempt.max_score - AttemptItem.points, 0))
+    awarded = func.coalesce(AttemptItem.awarded, 0.0)
+    right = func.sum(case((awarded >= AttemptItem.points - 1e-9, 1), else_=0))
+    partly = func.sum(case((and_(awarded > 1e-9, awarded < AttemptItem.points - 1e-9), 1), else_=0))
     return db.session.execute(
         select(AttemptItem.question_version_id,
                func.count(AttemptItem.id), func.count(y), func.sum(x), func.sum(y),
-               func.sum(x * x), func.sum(y * y), func.sum(x * y))
+               func.sum(x * x), func.sum(y * y), func.sum(x * y), right, partly)
         .select_from(AttemptItem)
         .join(Attempt, AttemptItem.attempt_id == Attempt.id)
         .where(_finalised(exam_id), Attempt.number == 1, AttemptItem.points > 0)
@@ -250,11 +257,14 @@ def item_analysis(exam: Exam) -> list[ItemStats]:
     versions = {v.id: v for v in db.session.scalars(
         select(QuestionVersion).where(QuestionVersion.id.in_([row[0] for row in sums])))}
     per_question: dict[int, dict] = {}
-    for (vid, n, n_rest, sx, sy, sxx, syy, sxy) in sums:
+    for (vid, n, n_rest, sx, sy, sxx, syy, sxy, n_right, n_partly) in sums:
         version = versions[vid]
-        acc = per_question.setdefault(version.question_id, {"versions": [], "n": 0, "n_rest": 0, "r": [0.0] * 5})
+        acc = per_question.setdefault(version.question_id, {"versions": [], "n": 0, "n_rest": 0, "r": [0.0] * 5,
+                                                            "right": 0, "partly": 0})
         acc["versions"].append((version.version, vid, int(n)))
         acc["n"] += int(n)
+        acc["right"] += int(n_right or 0)
+        acc["partly"] += int(n_partly or 0)
         acc["n_rest"] += int(n_rest)
         for i, v in enumerate((sx, sy, sxx, syy, sxy)):
             acc["r"][i] += float(v or 0)
@@ -275,7 +285,8 @@ def item_analysis(exam: Exam) -> list[ItemStats]:
             versions=[(v, n) for v, _vid, n in acc["versions"]], responses=acc["n"],
             facility=acc["r"][0] / acc["n"] if acc["n"] else None,
             # Without a rest of the test (a one-question exam) there is nothing to correlate with.
-            discrimination=_pearson(acc["n"], *acc["r"]) if acc["n_rest"] == acc["n"] else None)
+            discrimination=_pearson(acc["n"], *acc["r"]) if acc["n_rest"] == acc["n"] else None,
+            right=acc["right"], partly=acc["partly"], wrong=acc["n"] - acc["right"] - acc["partly"])
         if newest.type in CHOICE_TYPES:
             totals: dict[str, int] = {}
             for _v, vid, _n in acc["versions"]:

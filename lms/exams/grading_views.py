@@ -57,16 +57,28 @@ def _exam_filter() -> int | None:
     return value or None
 
 
+def _grader():
+    return current_user._get_current_object()
+
+
+def _refused(err: services.OwnAttempt):
+    """403 with the reason: one's own attempt is graded by somebody else."""
+    db.session.rollback()
+    return render_template("errors/error.html", status=403, title=_("Not allowed"), message=err.message), 403
+
+
 def _queue_context(exam_id: int | None, current=None, errors=None, values=None, notice: str = ""):
-    queue = services.grading_queue(exam_id)
+    grader = _grader()
+    queue = services.grading_queue(exam_id, grader=grader)
     if current is None and queue:
         selected = request.args.get("item", type=int)
         current = next((i for i in queue if i.id == selected), None) if selected else None
         if current is None and selected:
-            current = services.waiting_item(selected)
+            current = services.waiting_item(selected, grader=grader)
         current = current or queue[0]
-    return {"queue": queue, "current": current, "total": services.queue_size(exam_id), "exam_id": exam_id,
-            "exams": services.exams_with_waiting_answers(), "errors": errors or {}, "values": values or {},
+    return {"queue": queue, "current": current, "total": services.queue_size(exam_id, grader=grader),
+            "exam_id": exam_id, "exams": services.exams_with_waiting_answers(grader=grader),
+            "errors": errors or {}, "values": values or {},
             "notice": notice, "rubrics": rubrics, "MAX_COMMENT": services.MAX_COMMENT}
 
 
@@ -83,10 +95,15 @@ def grade(item_id: int):
     """Grade one answer; the next one is swapped in (htmx) or shown after a
     redirect (no JavaScript)."""
     exam_id = _exam_filter()
+    found = db.session.get(AttemptItem, item_id)
+    if found is None:
+        abort(404)
+    try:
+        services.refuse_own(found.attempt, _grader())
+    except services.OwnAttempt as err:
+        return _refused(err)
     item = services.waiting_item(item_id)
     if item is None:
-        if db.session.get(AttemptItem, item_id) is None:
-            abort(404)
         notice = _("That answer was already graded by someone else.")
         if is_htmx():
             return render_template("grading/_queue.html", **_queue_context(exam_id, notice=notice)), 200, \
@@ -94,8 +111,9 @@ def grade(item_id: int):
         flash(notice, "warning")
         return redirect(url_for("grading.queue", exam=exam_id))
     try:
-        services.grade_essay(item, request.form.get("points"), request.form.get("comment", ""),
-                             current_user._get_current_object())
+        services.grade_essay(item, request.form.get("points"), request.form.get("comment", ""), _grader())
+    except services.OwnAttempt as err:
+        return _refused(err)
     except services.GradingError as err:
         db.session.rollback()
         item = services.waiting_item(item_id)
@@ -123,8 +141,13 @@ def _detail_or_404(attempt_id: int):
 @roles_required("trainer")
 def attempt(attempt_id: int):
     """Every item with the answer, the key and the points; integrity events;
-    a form per item to override its points (with a reason)."""
+    a form per item to override its points (with a reason). Not one's own
+    attempt: its key would bypass the exam's review policy."""
     detail = _detail_or_404(attempt_id)
+    try:
+        services.refuse_own(detail.attempt, _grader())
+    except services.OwnAttempt as err:
+        return _refused(err)
     return render_template("grading/attempt.html", detail=detail, review_html=review_html, rubrics=rubrics,
                            errors={}, values={}, error_item=None)
 
@@ -136,8 +159,9 @@ def override(attempt_id: int, item_id: int):
     if item is None or item.attempt_id != attempt_id:
         abort(404)
     try:
-        services.override_score(item, request.form.get("points"), request.form.get("reason", ""),
-                                current_user._get_current_object())
+        services.override_score(item, request.form.get("points"), request.form.get("reason", ""), _grader())
+    except services.OwnAttempt as err:
+        return _refused(err)
     except services.GradingError as err:
         db.session.rollback()
         detail = _detail_or_404(attempt_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms import clock
@@ -92,6 +92,22 @@ class AttemptItem(db.Model):
     def grade(self) -> dict | None:
         return json.loads(self.grade_json or "null")
 
+    @property
+    def outcome(self) -> str | None:
+        """How the answer fared, in the words every result page uses:
+        ``right`` (all the points), ``partly`` (some: 部分得分), ``wrong``
+        (none); None while it waits for grading. ``correct`` stays the
+        all-or-nothing flag ("fully right")."""
+        return outcome_of(self.awarded, self.points)
+
+
+def outcome_of(awarded: float | None, points: float) -> str | None:
+    if awarded is None:
+        return None
+    if awarded >= points - 1e-9:
+        return "right"
+    return "partly" if awarded > 1e-9 else "wrong"
+
 
 class ScoreOverride(db.Model):
     """A trainer changed the points of one item, with the reason (also audited)."""
@@ -119,7 +135,8 @@ class IntegrityEvent(db.Model):
 
 
 class NotebookEntry(db.Model):
-    """错题本: a question the learner got wrong, until practised correctly."""
+    """错题本: a question the learner did not get fully right (wrong, or only
+    partly right), until practised correctly."""
 
     __tablename__ = "notebook_entry"
     __table_args__ = (UniqueConstraint("user_id", "question_id"),)
@@ -130,5 +147,7 @@ class NotebookEntry(db.Model):
     version_id: Mapped[int] = mapped_column(ForeignKey("question_version.id"))  # the version got wrong
     first_wrong_at: Mapped[datetime] = mapped_column(default=clock.now)
     last_wrong_at: Mapped[datetime] = mapped_column(default=clock.now)
-    times_wrong: Mapped[int] = mapped_column(default=1)
+    times_wrong: Mapped[int] = mapped_column(default=1)  # times not fully right
+    # The last exam answer earned part of the points (部分得分), not none.
+    partly_right: Mapped[bool] = mapped_column(default=False, server_default=false())
     cleared_at: Mapped[datetime | None]  # practised correctly

@@ -8,6 +8,12 @@ spot and never recorded as an attempt. A correct answer clears the entry.
 
 A learner only ever sees their own entries (``entry_for`` is the one place that
 loads an entry and checks its owner).
+
+The notebook follows the review policy of the exams the question came from
+(``services.review_allowed``): until the learner may review an attempt that
+held the question, its entry says only "wrong" (or "partly right") and
+practice answers right or wrong, without the key, the explanation or the
+rubric — what the result page of that attempt says, the notebook says.
 """
 from __future__ import annotations
 
@@ -17,8 +23,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from lms import clock
-from lms.content.models import Question, QuestionTag, QuestionVersion
-from lms.exams.models import NotebookEntry
+from lms.content.models import Exam, Question, QuestionTag, QuestionVersion
+from lms.exams import services
+from lms.exams.models import Attempt, AttemptItem, NotebookEntry
 from lms.extensions import db
 from lms.main.panels import register
 
@@ -108,6 +115,53 @@ def practice_version(entry: NotebookEntry) -> QuestionVersion:
     if question is not None and question.current_version_id:
         return db.session.get(QuestionVersion, question.current_version_id)
     return db.session.get(QuestionVersion, entry.version_id)
+
+
+@dataclass
+class Withheld:
+    """The key of an entry's question is not shown yet: the exam it came from
+    and, in that exam's words, why."""
+    exam: Exam
+    reason: str
+
+
+def withheld(user, question_ids: list[int]) -> dict[int, Withheld]:
+    """Of these questions, those whose key the learner may not see yet:
+    every finalised attempt of theirs that held the question keeps its
+    answers back (review policy after passing, after closing, or never).
+    A question reviewable in any attempt is not withheld: its key is on
+    that attempt's result page already."""
+    if not question_ids:
+        return {}
+    rows = db.session.execute(
+        select(QuestionVersion.question_id, Attempt)
+        .join(AttemptItem, AttemptItem.question_version_id == QuestionVersion.id)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .where(Attempt.user_id == user.id, Attempt.state == "finalised",
+               QuestionVersion.question_id.in_(question_ids))
+        .order_by(Attempt.finalised_at.desc(), Attempt.id.desc())).all()
+    allowed_by_attempt: dict[int, bool] = {}
+    passed_by_exam: dict[int, bool] = {}
+    reviewable: set[int] = set()
+    hidden: dict[int, Withheld] = {}
+    for question_id, attempt in rows:
+        if attempt.id not in allowed_by_attempt:
+            exam = attempt.exam
+            if exam.review_policy == "after_pass":  # one look-up per exam, not per attempt
+                if exam.id not in passed_by_exam:
+                    passed_by_exam[exam.id] = services.has_passed(user, exam)
+                allowed_by_attempt[attempt.id] = passed_by_exam[exam.id]
+            else:
+                allowed_by_attempt[attempt.id] = services.review_allowed(attempt)
+        if allowed_by_attempt[attempt.id]:
+            reviewable.add(question_id)
+        elif question_id not in hidden:  # the latest attempt that keeps it back
+            hidden[question_id] = Withheld(attempt.exam, str(services.review_withheld(attempt.exam)))
+    return {qid: w for qid, w in hidden.items() if qid not in reviewable}
+
+
+def withheld_for(user, entry: NotebookEntry) -> Withheld | None:
+    return withheld(user, [entry.question_id]).get(entry.question_id)
 
 
 @dataclass

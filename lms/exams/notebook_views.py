@@ -35,10 +35,11 @@ def index():
     """The learner's wrong answers, by knowledge point, with counts."""
     tag = _tag_arg()
     to_practise, cleared = notebook.counts(current_user)
+    rows = notebook.entries(current_user, tag, include_cleared=request.args.get("cleared") == "1")
     return render_page_or_partial(
         "notebook/index.html", "notebook/_entries.html",
-        points=notebook.knowledge_points(current_user), tag=tag,
-        rows=notebook.entries(current_user, tag, include_cleared=request.args.get("cleared") == "1"),
+        points=notebook.knowledge_points(current_user), tag=tag, rows=rows,
+        withheld=notebook.withheld(current_user, [entry.question_id for entry, _version in rows]),
         show_cleared=request.args.get("cleared") == "1", to_practise=to_practise, cleared=cleared)
 
 
@@ -66,12 +67,15 @@ def _question_html(entry, version, answer=None, review=False, grade=None):
 
 def _practice_context(entry, feedback: dict | None):
     version = notebook.practice_version(entry)
-    if feedback is not None:
+    withheld = notebook.withheld_for(current_user, entry)
+    if feedback is not None and withheld is None:
         html = _question_html(entry, version, feedback["answer"], review=True, grade=feedback["grade"])
+    elif feedback is not None:  # right or wrong only: the answer as given, no key
+        html = _question_html(entry, version, feedback["answer"])
     else:
         html = _question_html(entry, version)
     return {"entry": entry, "version": version, "question_html": html, "feedback": feedback, "tag": _tag_arg(),
-            "remaining": notebook.counts(current_user)[0]}
+            "remaining": notebook.counts(current_user)[0], "withheld": withheld}
 
 
 @bp.get("/practice/<int:entry_id>")
@@ -106,8 +110,10 @@ def answer(entry_id: int):
         return redirect(url_for("notebook.practice", entry_id=entry.id, tag=_tag_arg()))
     result = notebook.practise(current_user, entry, given)
     db.session.commit()
-    feedback = {"entry_id": entry.id, "answer": given, "grade": result.grade, "fraction": result.fraction,
-                "correct": result.correct, "cleared": result.cleared}
+    # While the exam keeps its answers back, the grade (which names the key) stays on the server.
+    hidden = notebook.withheld_for(current_user, entry) is not None
+    feedback = {"entry_id": entry.id, "answer": given, "grade": None if hidden else result.grade,
+                "fraction": result.fraction, "correct": result.correct, "cleared": result.cleared}
     if is_htmx():
         return render_template("notebook/_practice_card.html", **_practice_context(entry, feedback)), 200, \
             {"Vary": "HX-Request"}

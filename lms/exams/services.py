@@ -33,12 +33,14 @@ from sqlalchemy.orm.attributes import flag_modified
 from lms import clock
 from lms.audit import services as audit
 from lms.content.draws import draw_pool
-from lms.content.models import Exam, Question, QuestionTag, QuestionVersion
+from lms.content.models import Exam, ProgrammeItem, Question, QuestionTag, QuestionVersion
 from lms.exams import question_types
 from lms.exams.models import Attempt, AttemptItem, IntegrityEvent, NotebookEntry
 from lms.database import DriverStatement, StandaloneConnection
 from lms.extensions import db
 from lms.org.models import User, UserRole, roles_admitted
+from lms.programmes.access import exam_access
+from lms.programmes.audience import in_audience
 
 DEFAULT_GRACE_SECONDS = 30
 MAX_ANSWER_CHARS = 20_000  # an essay of ten pages; longer is not an answer
@@ -47,6 +49,11 @@ _rng = random.SystemRandom()
 
 class ExamError(Exception):
     """A learner action the rules refuse; the message is shown as it is."""
+
+
+class ExamForbidden(ExamError):
+    """The learner may not take this exam (not in a programme with it, or its
+    week has not opened): a 403 page saying so, not a retry later."""
 
 
 class TimeUp(ExamError):
@@ -150,13 +157,28 @@ class Eligibility:
     reason: str = ""
     resume: Attempt | None = None  # an open attempt to continue
     next_start: datetime | None = None  # when the cooldown ends
+    forbidden: bool = False  # not this learner's exam (yet): no programme week with it has opened for them
+    programme_item: ProgrammeItem | None = None  # the week that admits the learner
 
 
 def eligibility(user, exam, now: datetime | None = None) -> Eligibility:
+    """May the learner start (or continue) the exam now? An open attempt is
+    continued; otherwise the exam must be theirs (``programmes.access``: a
+    week of their programme that has opened, or open to all), not withdrawn
+    or closed, with attempts left and the cool-down over."""
     now = now or clock.now()
     current = open_attempt(user, exam)
     if current is not None and not is_expired(current, now):
         return Eligibility(True, resume=current)
+    access = exam_access(user, exam, now.date())
+    if not access.ok:
+        return Eligibility(False, access.reason, forbidden=True)
+    verdict = _rules(user, exam, now)
+    verdict.programme_item = access.item
+    return verdict
+
+
+def _rules(user, exam, now: datetime) -> Eligibility:
     if exam.retired:
         return Eligibility(False, _("This exam has been withdrawn."))
     if exam.closes_at is not None and now >= exam.closes_at:
@@ -171,13 +193,6 @@ def eligibility(user, exam, now: datetime | None = None) -> Eligibility:
             return Eligibility(False, _("You can retake this exam from %(when)s.", when=_fmt(ready)),
                                next_start=ready)
     return Eligibility(True)
-
-
-def can_start(user, exam) -> tuple[bool, str]:
-    """(True, "") when the learner may start or continue the exam now;
-    otherwise (False, why): withdrawn, closed, attempts used up, cooling down."""
-    result = eligibility(user, exam)
-    return result.ok, result.reason
 
 
 def _fmt(at: datetime) -> str:
@@ -265,9 +280,16 @@ def start_attempt(user, exam: Exam, programme_item=None) -> Attempt:
         db.session.commit()
     verdict = eligibility(user, exam, now)
     if not verdict.ok:
-        raise ExamError(verdict.reason)
+        raise (ExamForbidden if verdict.forbidden else ExamError)(verdict.reason)
     if verdict.resume is not None:
         return verdict.resume
+    # The week the attempt counts for: the one the learner came from, if it
+    # is really theirs and open, else the week that admitted them.
+    if programme_item is not None and not (
+            programme_item.exam_id == exam.id and programme_item.opens_on <= now.date()
+            and in_audience(user, programme_item.programme.audience)):
+        programme_item = None
+    programme_item = programme_item or verdict.programme_item
 
     seed = _rng.randrange(1, 2**31)
     rng = random.Random(seed)
@@ -658,10 +680,13 @@ def recompute_result(attempt: Attempt, now: datetime | None = None) -> Attempt:
 
 
 def _note_mistakes(attempt: Attempt, now: datetime) -> None:
-    """Every wrongly answered question into the notebook: insert, or count one
-    more time wrong and put it back on the list if it had been cleared."""
+    """Every question not fully right into the notebook: a wrong answer as
+    wrong, one with part of the points as *partly right* (the learner should
+    still see what they missed). Insert, or count one more time and put it
+    back on the list if it had been cleared."""
     for item in attempt.items:
-        if item.correct is not False:
+        outcome = item.outcome
+        if outcome not in ("wrong", "partly"):
             continue
         version = item.question_version
         entry = db.session.scalar(select(NotebookEntry).where(
@@ -669,11 +694,12 @@ def _note_mistakes(attempt: Attempt, now: datetime) -> None:
         if entry is None:
             db.session.add(NotebookEntry(user_id=attempt.user_id, question_id=version.question_id,
                                          version_id=version.id, first_wrong_at=now, last_wrong_at=now,
-                                         times_wrong=1))
+                                         times_wrong=1, partly_right=outcome == "partly"))
         else:
             entry.times_wrong += 1
             entry.last_wrong_at = now
             entry.version_id = version.id
+            entry.partly_right = outcome == "partly"
             entry.cleared_at = None
 
 
@@ -727,3 +753,13 @@ def review_allowed(attempt: Attempt, now: datetime | None = None) -> bool:
     if policy == "after_close":
         return exam.closes_at is not None and (now or clock.now()) >= exam.closes_at
     return False
+
+
+def review_withheld(exam: Exam) -> str:
+    """Why the answers of a finalised attempt are not shown: said the same way
+    on the result page and in the 错题本."""
+    if exam.review_policy == "after_pass":
+        return _("The answers and explanations are shown once you have passed this exam.")
+    if exam.review_policy == "after_close":
+        return _("The answers and explanations are shown after the exam closes.")
+    return _("This exam does not show the answers.")

@@ -25,6 +25,21 @@ MAX_COMMENT = 4000
 MAX_REASON = 1000
 
 
+class OwnAttempt(PermissionError):
+    """Nobody grades or changes the result of their own attempt, whatever
+    their roles: a trainer who also sits an exam is a candidate there."""
+
+    def __init__(self):
+        super().__init__(_("This is your own attempt: another trainer has to grade it or change its points."))
+        self.message = str(self)
+
+
+def refuse_own(attempt: Attempt, user) -> None:
+    """Raise OwnAttempt when ``user`` is the learner of ``attempt``."""
+    if user is not None and attempt.user_id == user.id:
+        raise OwnAttempt()
+
+
 class GradingError(ValueError):
     """A grade or an override that cannot be accepted; the message names the field."""
 
@@ -57,17 +72,21 @@ def parse_points(raw, maximum: float, field: str = "points") -> float:
 
 # --- the essay grading queue ------------------------------------------------
 
-def _queue_statement(exam_id: int | None = None):
+def _queue_statement(exam_id: int | None = None, grader=None):
+    """Answers waiting for a trainer; with ``grader``, not the grader's own."""
     stmt = (select(AttemptItem).join(Attempt, AttemptItem.attempt_id == Attempt.id)
             .where(AttemptItem.needs_grading.is_(True), Attempt.state != "open"))
     if exam_id:
         stmt = stmt.where(Attempt.exam_id == exam_id)
+    if grader is not None:
+        stmt = stmt.where(Attempt.user_id != grader.id)
     return stmt
 
 
-def grading_queue(exam_id: int | None = None, limit: int = 50) -> list[AttemptItem]:
-    """Answers waiting for a trainer, oldest submission first."""
-    stmt = (_queue_statement(exam_id)
+def grading_queue(exam_id: int | None = None, limit: int = 50, grader=None) -> list[AttemptItem]:
+    """Answers waiting for a trainer, oldest submission first (never the
+    grader's own)."""
+    stmt = (_queue_statement(exam_id, grader)
             .options(joinedload(AttemptItem.attempt).joinedload(Attempt.user),
                      joinedload(AttemptItem.attempt).joinedload(Attempt.exam),
                      joinedload(AttemptItem.question_version))
@@ -76,32 +95,33 @@ def grading_queue(exam_id: int | None = None, limit: int = 50) -> list[AttemptIt
     return list(db.session.scalars(stmt).unique())
 
 
-def queue_size(exam_id: int | None = None) -> int:
-    return db.session.scalar(select(func.count()).select_from(_queue_statement(exam_id).subquery())) or 0
+def queue_size(exam_id: int | None = None, grader=None) -> int:
+    return db.session.scalar(select(func.count()).select_from(_queue_statement(exam_id, grader).subquery())) or 0
 
 
-def exams_with_waiting_answers() -> list[tuple[Exam, int]]:
+def exams_with_waiting_answers(grader=None) -> list[tuple[Exam, int]]:
     """The exams that have answers to grade, with how many (for the filter)."""
-    rows = db.session.execute(
-        select(Exam, func.count(AttemptItem.id))
-        .join(Attempt, Attempt.exam_id == Exam.id)
-        .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
-        .where(AttemptItem.needs_grading.is_(True), Attempt.state != "open")
-        .group_by(Exam.id).order_by(Exam.title)
-    ).all()
+    stmt = (select(Exam, func.count(AttemptItem.id))
+            .join(Attempt, Attempt.exam_id == Exam.id)
+            .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
+            .where(AttemptItem.needs_grading.is_(True), Attempt.state != "open"))
+    if grader is not None:
+        stmt = stmt.where(Attempt.user_id != grader.id)
+    rows = db.session.execute(stmt.group_by(Exam.id).order_by(Exam.title)).all()
     return [(exam, n) for exam, n in rows]
 
 
-def waiting_item(item_id: int) -> AttemptItem | None:
-    """One answer of the queue (None when it is not waiting: graded, or the
-    attempt is still open)."""
-    return db.session.scalar(_queue_statement().where(AttemptItem.id == item_id))
+def waiting_item(item_id: int, grader=None) -> AttemptItem | None:
+    """One answer of the queue (None when it is not waiting: graded, the
+    attempt is still open, or it is the grader's own)."""
+    return db.session.scalar(_queue_statement(grader=grader).where(AttemptItem.id == item_id))
 
 
 def grade_essay(item: AttemptItem, points, comment: str, grader) -> AttemptItem:
     """A trainer grades one essay answer: 0 to the item's points, with an
     optional comment. The item leaves the queue and the attempt's result is
-    recomputed (finalised when nothing else waits)."""
+    recomputed (finalised when nothing else waits). Never one's own answer."""
+    refuse_own(item.attempt, grader)
     # Lock the row: two trainers grading the same answer must not both succeed.
     item = db.session.scalar(select(AttemptItem).where(AttemptItem.id == item.id).with_for_update()) or item
     db.session.refresh(item)
@@ -158,7 +178,9 @@ def attempt_detail(attempt_id: int) -> AttemptDetail | None:
 def override_score(item: AttemptItem, points, reason: str, by) -> ScoreOverride:
     """Change the points of one item of a submitted attempt. A reason is
     required; the change is kept as a ScoreOverride, audited with before, after
-    and reason, and the attempt's result is recomputed."""
+    and reason, and the attempt's result is recomputed. Never on one's own
+    attempt."""
+    refuse_own(item.attempt, by)
     item = db.session.scalar(select(AttemptItem).where(AttemptItem.id == item.id).with_for_update()) or item
     db.session.refresh(item)
     if item.attempt.state == "open":

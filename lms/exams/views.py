@@ -145,13 +145,21 @@ def intro(exam_id: int):
     user = current_user._get_current_object()
     for attempt in services.attempts_of(user, exam):
         services.expire_if_due(attempt)
-    verdict = services.eligibility(user, exam)
+    return _intro_page(exam, user, services.eligibility(user, exam))
+
+
+def _intro_page(exam: Exam, user, verdict: services.Eligibility):
+    """The exam's page. 403 when the exam is not the learner's to take (not in
+    a programme with it, or its week has not opened), with the reason and no
+    start button: the exam's existence is no secret (programme pages list it),
+    but who may take it, and from when, is the answer the learner needs."""
     item_id = request.args.get("item", type=int)
-    return render_template(
+    html = render_template(
         "exams/intro.html", exam=exam, attempts=services.attempts_of(user, exam), verdict=verdict,
         result=services.exam_result(user, exam), form=StartForm(item=item_id),
         question_count=_planned_count(exam),
     )
+    return html, 403 if verdict.forbidden else 200
 
 
 def _planned_count(exam: Exam) -> int:
@@ -170,8 +178,11 @@ def start(exam_id: int):
         item = db.session.get(ProgrammeItem, form.item.data)
         if item is None or item.exam_id != exam.id:
             item = None
+    user = current_user._get_current_object()
     try:
-        attempt = services.start_attempt(current_user._get_current_object(), exam, programme_item=item)
+        attempt = services.start_attempt(user, exam, programme_item=item)
+    except services.ExamForbidden:
+        return _intro_page(exam, user, services.eligibility(user, exam))
     except services.ExamError as err:
         flash(str(err), "error")
         return redirect(url_for("exams.intro", exam_id=exam.id))
@@ -435,6 +446,6 @@ def result(attempt_id: int):
     items = list(attempt.items)
     reviews = {i.id: render_question(i, review=True, with_autosave=False) for i in items} if show_review else {}
     return render_template("exams/result.html", attempt=attempt, exam=attempt.exam, items=items,
-                           show_review=show_review, reviews=reviews,
+                           show_review=show_review, reviews=reviews, withheld=services.review_withheld(attempt.exam),
                            exam_result=services.exam_result(current_user._get_current_object(), attempt.exam),
                            verdict=services.eligibility(current_user._get_current_object(), attempt.exam))

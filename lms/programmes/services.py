@@ -17,6 +17,7 @@ from lms.content.models import Exam, Lesson, Programme, ProgrammeItem
 from lms.exams import services as exam_services
 from lms.exams.models import Attempt
 from lms.extensions import db
+from lms.programmes.audience import in_audience
 
 # The learner's status in one week, in the words the pages use.
 NO_EXAM = "no_exam"
@@ -25,33 +26,6 @@ IN_PROGRESS = "in_progress"
 GRADING = "grading"
 FAILED = "failed"
 PASSED = "passed"
-
-
-def _branch_codes(user) -> set[str]:
-    """The learner's branch and every branch above it: a programme for a
-    branch covers its sub-branches."""
-    codes = set()
-    branch = user.branch
-    while branch is not None:
-        codes.add(branch.code)
-        branch = branch.parent
-    return codes
-
-
-def in_audience(user, audience: dict) -> bool:
-    """Empty or missing lists mean everyone; each non-empty list must match."""
-    branches = audience.get("branches") or []
-    positions = audience.get("positions") or []
-    roles = audience.get("roles") or []
-    if branches and not (_branch_codes(user) & set(branches)):
-        return False
-    if positions:
-        current = user.current_position
-        if current is None or current.position not in positions:
-            return False
-    if roles and not (user.roles & set(roles)):
-        return False
-    return True
 
 
 def programmes_for(user) -> list[Programme]:

@@ -10,13 +10,16 @@ Roles, as the users of the world see them:
   other_learner  another learner of the same branch
   mentor         a mentor, but not the learner's
   trainer, hr, admin
+  grader_learner a trainer who is also a learner and sat the exam whose
+                 attempt the grading rows point at ("grader = learner"):
+                 a trainer everywhere else, refused on their own attempt
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-ROLES = ("anonymous", "learner", "other_learner", "mentor", "trainer", "hr", "admin")
+ROLES = ("anonymous", "learner", "other_learner", "mentor", "trainer", "hr", "admin", "grader_learner")
 
 
 @dataclass
@@ -36,6 +39,8 @@ def only(*roles: str, ok: int = 200, anonymous: int = 302) -> dict[str, int]:
     """Allowed for ``roles`` (and admin) with status ``ok``; 403 for other
     signed-in users; ``anonymous`` (a redirect to sign in) otherwise."""
     allowed = set(roles) | {"admin"}
+    if "trainer" in allowed:
+        allowed.add("grader_learner")
     return {role: (anonymous if role == "anonymous" else ok if role in allowed else 403) for role in ROLES}
 
 

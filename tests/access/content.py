@@ -47,6 +47,7 @@ ROWS = {
     ("content.console_question", "GET"): Row(lambda w: "/console/questions/dep-001", only("trainer")),
     ("content.console_exams", "GET"): Row(lambda w: "/console/exams", only("trainer")),
     ("content.console_exam", "GET"): Row(lambda w: f"/console/exams/{w.exam.slug}", only("trainer")),
+    ("content.console_exam_preview", "GET"): Row(lambda w: f"/console/exams/{w.exam.slug}/preview", only("trainer")),
     ("content.console_programmes", "GET"): Row(lambda w: "/console/programmes", only("trainer")),
     ("content.console_programme", "GET"): Row(lambda w: f"/console/programmes/{w.programme.slug}", only("trainer")),
     ("content.console_releases", "GET"): Row(lambda w: "/console/releases", only("trainer")),

@@ -12,7 +12,7 @@ from tests.access import Row, expect
 HX = {"HX-Request": "true"}
 
 
-def _exam(slug):
+def _exam(slug, **settings):
     question = Question(slug=f"{slug}-q", bank="access.md")
     db.session.add(question)
     db.session.flush()
@@ -23,24 +23,26 @@ def _exam(slug):
     db.session.flush()
     question.current_version_id = version.id
     exam = Exam(slug=slug, title=slug, draw_json=json.dumps([{"questions": [question.slug]}]), max_attempts=None,
-                focus_loss_limit=None)
+                focus_loss_limit=None, **settings)
     db.session.add(exam)
     db.session.commit()
     return exam
 
 
 def setup(w):
+    """The exam is week 1 of a programme for everyone (opened long ago);
+    the finished one is open to all learners."""
     w.exam = _exam("access-exam")
-    w.attempt = services.start_attempt(w.learner, w.exam)
-    w.item = w.attempt.items[0]
-    done_exam = _exam("access-done")
-    w.done_attempt = services.start_attempt(w.learner, done_exam)
-    services.submit(w.done_attempt, w.learner)
     w.programme = Programme(slug="access-programme", title="访问测试计划", audience_json="{}")
     w.programme.items = [ProgrammeItem(key="week-1", kind="week", number=1, title="第1周", exam_id=w.exam.id,
                                        opens_on=date(2020, 1, 6), due_on=date(2099, 1, 12))]
     db.session.add(w.programme)
     db.session.commit()
+    w.attempt = services.start_attempt(w.learner, w.exam)
+    w.item = w.attempt.items[0]
+    done_exam = _exam("access-done", open_to_all=True)
+    w.done_attempt = services.start_attempt(w.learner, done_exam)
+    services.submit(w.done_attempt, w.learner)
 
 
 def _option_b(w) -> dict:

@@ -11,7 +11,9 @@ from tests.access import Row, only
 
 
 def setup(world):
-    """A submitted attempt of the learner whose essay waits for grading."""
+    """A submitted attempt whose essay waits for grading. Its learner is
+    ``grader_learner``, a trainer who sat the exam: every other trainer may
+    grade it, that one may not ("grader = learner")."""
     question = Question(slug="acc-essay", bank="access.md")
     db.session.add(question)
     db.session.flush()
@@ -25,7 +27,7 @@ def setup(world):
     db.session.add(exam)
     db.session.flush()
     now = clock.now()
-    attempt = Attempt(exam_id=exam.id, user_id=world.learner.id, number=1, seed=1, state="grading", started_at=now,
+    attempt = Attempt(exam_id=exam.id, user_id=world.grader_learner.id, number=1, seed=1, state="grading", started_at=now,
                       deadline=now + timedelta(minutes=30), submitted_at=now, end_reason="submitted", max_score=4)
     attempt.items.append(AttemptItem(position=1, question_version_id=version.id, points=4,
                                      answer_json=json.dumps("我的论述"), needs_grading=True))
@@ -40,13 +42,18 @@ def _attempt(suffix=""):
     return lambda w: f"/grading/attempts/{w.grading_attempt.id}{suffix}"
 
 
+def _not_own(expected: dict) -> dict:
+    """The grader is the learner of the attempt: refused (403, with why)."""
+    return {**expected, "grader_learner": 403}
+
+
 ROWS = {
     ("grading.queue", "GET"): Row(lambda w: "/grading/", only("trainer")),
-    ("grading.grade", "POST"): Row(lambda w: f"/grading/items/{w.grading_item.id}", only("trainer", ok=302),
+    ("grading.grade", "POST"): Row(lambda w: f"/grading/items/{w.grading_item.id}", _not_own(only("trainer", ok=302)),
                                    data=lambda w: {"points": "3", "comment": ""}),
-    ("grading.attempt", "GET"): Row(_attempt(), only("trainer")),
+    ("grading.attempt", "GET"): Row(_attempt(), _not_own(only("trainer"))),
     ("grading.override", "POST"): Row(lambda w: f"/grading/attempts/{w.grading_attempt.id}/items/{w.grading_item.id}/override",
-                                      only("trainer", ok=302),
+                                      _not_own(only("trainer", ok=302)),
                                       data=lambda w: {"points": "2", "reason": "复核"}),
     ("grading.exam_attempts", "GET"): Row(lambda w: f"/grading/exams/{w.grading_exam.id}/attempts", only("trainer")),
     ("analysis.index", "GET"): Row(lambda w: "/analysis/", only("trainer")),

@@ -26,15 +26,16 @@ def setup(world):
 
 def _learners(ok: int, others: int = 404) -> dict:
     """The owner gets ``ok``; other learner-role holders ``others``."""
-    return expect(403, anonymous=302, learner=ok, other_learner=others, mentor=others, admin=others)
+    return expect(403, anonymous=302, learner=ok, other_learner=others, mentor=others, admin=others,
+                  grader_learner=others)
 
 
 ROWS = {
     ("notebook.index", "GET"): Row(lambda w: "/notebook/", expect(403, anonymous=302, learner=200, other_learner=200,
-                                                                  mentor=200, admin=200)),
+                                                                  mentor=200, admin=200, grader_learner=200)),
     ("notebook.practice_next", "GET"): Row(lambda w: "/notebook/practice", expect(403, anonymous=302, learner=302,
                                                                                   other_learner=302, mentor=302,
-                                                                                  admin=302)),
+                                                                                  admin=302, grader_learner=302)),
     ("notebook.practice", "GET"): Row(lambda w: f"/notebook/practice/{w.notebook_entry.id}", _learners(200)),
     ("notebook.answer", "POST"): Row(lambda w: f"/notebook/practice/{w.notebook_entry.id}", _learners(302),
                                      data=lambda w: {"answer": "true"}),

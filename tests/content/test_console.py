@@ -94,3 +94,21 @@ def test_learners_get_no_console(client, content_dir, make_user, login):
     login(make_user(("learner",)))
     assert client.get("/console/").status_code == 403
     assert 'id="trainer-panel"' not in client.get("/").text
+
+
+def test_a_trainer_previews_a_sample_paper_without_an_attempt(client, content_dir, trainer):
+    """Trainers cannot start an exam that is not theirs to take; the console
+    shows a sample paper with the keys instead, and records nothing."""
+    from sqlalchemy import func, select
+
+    from lms.exams.models import Attempt
+    from lms.extensions import db
+
+    page = client.get("/console/exams/exam-week-01")
+    assert "/console/exams/exam-week-01/preview" in page.text
+    preview = client.get("/console/exams/exam-week-01/preview")
+    assert preview.status_code == 200
+    assert "dep-002" in preview.text  # the fixed question
+    assert "正确答案" in preview.text or "correct answer" in preview.text
+    assert db.session.scalar(select(func.count(Attempt.id))) == 0
+    assert client.get("/console/exams/nope/preview").status_code == 404

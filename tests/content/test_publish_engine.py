@@ -325,3 +325,23 @@ def test_a_course_folder_removed_from_the_whole_folder_retires_everything_in_it(
     assert db.session.scalar(select(Course.retired).where(Course.slug == "risk-cases")) is True
     # Publishing the same folder again: nothing more to do.
     assert not publish(parse_folder(folder)).has_changes
+
+
+def test_open_to_all_is_parsed_checked_and_published(app, folder):
+    """``open_to_all: true`` lets any learner take the exam; it is off unless
+    set, a changed setting republishes the exam, and a value that is not
+    true/false is a problem with its line that publishes nothing."""
+    publish(parse_folder(folder))
+    exam = db.session.scalar(select(Exam).where(Exam.slug == "exam-week-01"))
+    assert exam.open_to_all is False
+    edit(folder, "exams/week-01.yaml", "cooldown: 10", "cooldown: 10\nopen_to_all: true")
+    result = publish(parse_folder(folder))
+    assert result.summary()["exam"]["changed"] == 1
+    db.session.refresh(exam)
+    assert exam.open_to_all is True
+    edit(folder, "exams/week-01.yaml", "open_to_all: true", "open_to_all: 也许")
+    with pytest.raises(ContentProblems) as problems:
+        publish(parse_folder(folder))
+    assert any(str(p).startswith("exams/week-01.yaml:") and "open_to_all" in p.message for p in problems.value.problems)
+    db.session.refresh(exam)
+    assert exam.open_to_all is True

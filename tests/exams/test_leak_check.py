@@ -5,12 +5,15 @@ fragment, the review, the no-JS save, and the result while grading."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from lms.content.models import QuestionVersion
 from lms.exams import services
-from lms.exams.models import Attempt
+from lms.exams.models import Attempt, NotebookEntry
 from lms.extensions import db
 from tests.conftest import sign_in
-from tests.exams.takers import LEAKY_WORDS, SECRETS, every_type_exam, learner, right_form  # noqa: F401
+from tests.exams.takers import (  # noqa: F401
+    LEAKY_WORDS, RIGHT_FORM, SECRET_EXPLANATION, SECRETS, every_type_exam, learner, right_form)
 
 HX = {"HX-Request": "true"}
 
@@ -20,12 +23,16 @@ HX = {"HX-Request": "true"}
 TYPED = {"填空机密甲", "填空机密乙", "98765", "4321.9"}
 
 
-def assert_no_leak(response, where, typed=False):
+def assert_no_leak(response, where, typed=False, allow=()):
+    """``allow``: sentences that may stand on the page (a notice saying why
+    the answers are withheld names them) and are left out of the word check."""
     text = response.get_data(as_text=True)
     for secret in SECRETS:
         if typed and secret in TYPED:
             continue
         assert secret not in text, f"{where}: leaks {secret!r}"
+    for sentence in allow:
+        text = text.replace(sentence, "")
     found = LEAKY_WORDS.search(text)
     assert not found, f"{where}: contains {found.group(0)!r} near {text[max(0, found.start() - 80):found.end() + 80]!r}"
 
@@ -103,3 +110,61 @@ def test_option_order_is_shuffled_per_attempt_and_answers_stored_by_key(client, 
     page = client.get(f"/attempts/{attempt.id}").text
     positions = [page.index(f"选项{k}") for k in "ABCDEFGH"]
     assert positions == sorted(positions)
+
+
+# The sentence that says *why* answers are withheld mentions them (答案与解析): not a leak.
+WITHHELD_NOTICE = "通过该考试后可查看答案与解析。"
+
+
+@pytest.mark.parametrize("policy", ["after_pass", "never"])
+def test_the_notebook_keeps_the_key_while_the_exam_does(client, clock, learner, every_type_exam, policy):
+    """An exam that shows its answers only after passing (the RM entry exam)
+    or never: the failed attempt's questions fill the 错题本, and neither the
+    notebook nor practice — asked, answered wrong, answered right, with and
+    without JavaScript — shows a key, an explanation or a rubric."""
+    exam = every_type_exam(review_policy=policy, pass_mark=100.0)
+    attempt = services.start_attempt(learner, exam)
+    services.submit(attempt, learner)  # nothing answered
+    essay = next(i for i in attempt.items if i.question_version.type == "essay")
+    essay.awarded = 0
+    services.recompute_result(attempt)
+    db.session.commit()
+    entries = db.session.scalars(select(NotebookEntry).where(NotebookEntry.user_id == learner.id)).all()
+    assert len(entries) == len(attempt.items)
+    sign_in(client, learner)
+    allow = (WITHHELD_NOTICE,)
+    assert_no_leak(client.get(f"/attempts/{attempt.id}/result"), "result", allow=allow)
+    assert_no_leak(client.get("/notebook/"), "notebook", allow=allow)
+    assert_no_leak(client.get("/"), "home", allow=allow)
+    for entry in entries:
+        qtype = db.session.get(QuestionVersion, entry.version_id).type
+        url = f"/notebook/practice/{entry.id}"
+        assert_no_leak(client.get(url), f"practice {qtype}", allow=allow)
+        wrong = {"answer": "A"} if qtype in ("single", "multiple") else {"answer": "false"} if qtype == "truefalse" \
+            else {"answer-1": "错", "answer-2": "错"} if qtype == "fill" else {"answer-a": "B", "answer-b": "1"} \
+            if qtype == "case" else {"answer": "1"} if qtype == "numeric" else {"answer": "我的论述"}
+        assert_no_leak(client.post(url, data=wrong, headers=HX), f"practice answer (htmx) {qtype}", allow=allow,
+                       typed=True)
+        assert_no_leak(client.post(url, data=wrong, follow_redirects=True), f"practice answer {qtype}",
+                       allow=allow, typed=True)
+        right = {k.replace("a-0", "answer"): v for k, v in RIGHT_FORM[qtype]("a-0").items()}
+        assert_no_leak(client.post(url, data=right, headers=HX), f"practice right answer {qtype}", allow=allow,
+                       typed=True)
+
+
+def test_the_notebook_shows_the_key_once_the_exam_does(client, clock, learner, every_type_exam):
+    """The same entries, once the learner passed the exam: the key and the
+    explanation come with the practice answer, as on the result page."""
+    exam = every_type_exam(review_policy="after_pass", pass_mark=0.0)
+    attempt = services.start_attempt(learner, exam)
+    services.submit(attempt, learner)
+    essay = next(i for i in attempt.items if i.question_version.type == "essay")
+    essay.awarded = 0
+    services.recompute_result(attempt)
+    db.session.commit()
+    assert attempt.passed
+    entry = db.session.scalars(select(NotebookEntry).join(QuestionVersion, QuestionVersion.id == NotebookEntry.version_id)
+                               .where(QuestionVersion.type == "single")).one()
+    sign_in(client, learner)
+    answered = client.post(f"/notebook/practice/{entry.id}", data={"answer": "A"}, headers=HX)
+    assert f"{SECRET_EXPLANATION}-single" in answered.text

@@ -36,15 +36,17 @@ def small_exam(make_question, make_exam):
 def test_cooldown_between_attempts(app, clock, learner, small_exam):
     exam = small_exam(cooldown_minutes=10)
     _take(learner, exam, False, clock)
-    ok, reason = services.can_start(learner, exam)
+    verdict = services.eligibility(learner, exam)
+    ok, reason = verdict.ok, verdict.reason
     with app.test_request_context():
         assert not ok and "补考" in str(reason)
     with pytest.raises(services.ExamError):
         services.start_attempt(learner, exam)
     clock.advance(timedelta(minutes=9, seconds=59))
-    assert services.can_start(learner, exam)[0] is False
+    assert services.eligibility(learner, exam).ok is False
     clock.advance(timedelta(seconds=1))
-    assert services.can_start(learner, exam) == (True, "")
+    verdict = services.eligibility(learner, exam)
+    assert (verdict.ok, verdict.reason) == (True, "")
     assert services.start_attempt(learner, exam).number == 2
 
 
@@ -52,7 +54,8 @@ def test_max_attempts(app, clock, learner, small_exam):
     exam = small_exam(max_attempts=2)
     _take(learner, exam, False, clock)
     _take(learner, exam, False, clock)
-    ok, reason = services.can_start(learner, exam)
+    verdict = services.eligibility(learner, exam)
+    ok, reason = verdict.ok, verdict.reason
     with app.test_request_context():
         assert not ok and "2 次" in str(reason)
     with pytest.raises(services.ExamError):
@@ -61,9 +64,9 @@ def test_max_attempts(app, clock, learner, small_exam):
 
 def test_closed_and_withdrawn_exams_cannot_be_started(clock, learner, small_exam):
     closed = small_exam(closes_at=clock.now())
-    assert services.can_start(learner, closed)[0] is False
+    assert services.eligibility(learner, closed).ok is False
     withdrawn = small_exam(retired=True)
-    assert services.can_start(learner, withdrawn)[0] is False
+    assert services.eligibility(learner, withdrawn).ok is False
 
 
 @pytest.mark.parametrize("scoring, expected_passed", [("best", True), ("latest", False)])
