@@ -13,10 +13,10 @@ for the write lock (``busy_timeout``). A transaction that *reads and then
 writes on what it read* must instead take the write lock up front: a deferred
 reader that tries to write after another connection committed fails at once
 with "database is locked" (the busy timeout does not apply). Such a service
-says so with ``transaction(immediate=True)``: on SQLite the request's read
-transaction, if any, is ended first (objects loaded in it are reloaded on
-their next use, so what the service relies on is read again under the lock)
-and ``BEGIN IMMEDIATE`` starts its own. PostgreSQL locks rows, not the file:
+says so with ``transaction(immediate=True)``: on SQLite the transaction
+already open, if any (the request's reads), is ended first (objects loaded
+in it are reloaded on their next use, so what the service relies on is read
+again under the lock) and ``BEGIN IMMEDIATE`` starts its own. PostgreSQL locks rows, not the file:
 there ``immediate`` changes nothing, and services lock the rows they rely on
 (``SELECT … FOR UPDATE``).
 
@@ -41,7 +41,7 @@ _in_service: ContextVar[bool] = ContextVar("lms_in_service_transaction", default
 @contextmanager
 def transaction(*, immediate: bool = False) -> Iterator[None]:
     """The transaction of one service: committed when the block ends, rolled
-    back when it raises. ``immediate``: the service reads and then writes on
+    back when it raises (usable as a decorator of the service, too). ``immediate``: the service reads and then writes on
     what it read, so on SQLite its transaction begins ``BEGIN IMMEDIATE``
     (see the module's doc). Inside another service's transaction it joins
     that one (and the outer service commits)."""
@@ -52,7 +52,7 @@ def transaction(*, immediate: bool = False) -> Iterator[None]:
         return
     session = db.session()  # this context's Session (the scoped proxy hides in_transaction)
     if immediate and session.in_transaction() and session.get_bind().dialect.name == "sqlite":
-        session.rollback()  # a deferred read cannot safely turn into a write on SQLite
+        session.commit()  # end the read: on SQLite a deferred reader cannot safely turn into a writer
     immediate_token = _immediate.set(immediate)
     service_token = _in_service.set(True)
     try:

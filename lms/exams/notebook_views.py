@@ -105,7 +105,6 @@ def answer(entry_id: int):
         flash(_("Answer the question first."), "error")
         return redirect(url_for("notebook.practice", entry_id=entry.id, tag=_tag_arg()))
     result = notebook.practise(current_user, entry, given)
-    db.session.commit()
     feedback = {"entry_id": entry.id, "answer": given, "grade": result.grade, "fraction": result.fraction,
                 "correct": result.correct, "cleared": result.cleared}
     if is_htmx():
@@ -121,6 +120,5 @@ def reviewed(entry_id: int):
     """Clear an entry by hand (essays, which are not graded on the spot)."""
     entry = _own_entry(entry_id)
     notebook.mark_reviewed(current_user, entry)
-    db.session.commit()
     flash(_("Removed from your notebook."), "success")
     return redirect(url_for("notebook.practice_next", tag=_tag_arg(), after=entry.id))
