@@ -372,8 +372,9 @@ def autosave(user, attempt_id: int, item_id: int, read_answer, now: datetime | N
     AttemptClosed, or TimeUp (the attempt has been finalised with what was
     saved before)."""
     now = now or clock.now()
+    user_id = user.id  # read once: ending the read transaction below expires the user
     target = db.session.execute(_AUTOSAVE_TARGET, {
-        "item_id": item_id, "attempt_id": attempt_id, "user_id": user.id}).first()
+        "item_id": item_id, "attempt_id": attempt_id, "user_id": user_id}).first()
     if target is None:
         raise NotYourItem()
     qtype = question_types.get(target.type)
@@ -383,7 +384,7 @@ def autosave(user, attempt_id: int, item_id: int, read_answer, now: datetime | N
         raise AnswerTooLong(target.position)
     with transaction(immediate=True):  # a write on its own: on SQLite, the read above is over
         saved = db.session.execute(_SAVE_IF_OPEN, {
-            "b_item_id": item_id, "b_attempt_id": attempt_id, "b_user_id": user.id,
+            "b_item_id": item_id, "b_attempt_id": attempt_id, "b_user_id": user_id,
             "earliest_deadline": now - grace(), "new_answer": text, "now": now}).rowcount == 1
     if not saved:
         _refuse_save(attempt_id, now)

@@ -337,3 +337,32 @@ def test_every_hook_of_the_app_runs_for_the_autosave(app, client, learner, open_
     assert response.status_code == 503
     assert response.headers["X-Frame-Options"] == "DENY"
     assert _stored_answer(attempt_id) == "A"
+
+
+def test_an_autosave_costs_four_statements(app, client, learner, open_item):
+    """What every request pays is kept small for every request: the signed-in
+    user with their roles in one query (Flask-Login's user loader), the
+    autosave's read of the learner's own question, its one conditional
+    UPDATE, and the user's language for the answer (read again after the
+    commit). Counted, not timed."""
+    from sqlalchemy import event
+
+    attempt_id, item_id = open_item
+    sign_in(client, learner)
+    assert _save(client, attempt_id, item_id, "A").status_code == 200  # the first answer also sends the navigator
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = _save(client, attempt_id, item_id, "B")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200 and "已保存" in response.text
+    assert [s.split()[0] for s in statements] == ["SELECT", "SELECT", "UPDATE", "SELECT"], statements
+    assert "JOIN user_role" in statements[0]  # the roles come with the user
+    assert statements[2].startswith("UPDATE attempt_item")
+    assert _stored_answer(attempt_id) == "B"
