@@ -80,7 +80,7 @@ def test_a_tampered_session_cookie_signs_nobody_in(app, client, make_user):
     assert client.get("/").status_code == 200
     name = app.config["SESSION_COOKIE_NAME"]
     cookie = client.get_cookie(name).value
-    payload, _dot, rest = cookie.partition(".")
-    client.set_cookie(name, payload[:-1] + ("A" if payload[-1] != "A" else "B") + "." + rest)
+    middle = len(cookie) // 2  # inside the signed data (the cookie may start with "." when compressed)
+    client.set_cookie(name, cookie[:middle] + ("A" if cookie[middle] != "A" else "B") + cookie[middle + 1:])
     response = client.get("/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
