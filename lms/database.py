@@ -41,29 +41,47 @@ _in_service: ContextVar[bool] = ContextVar("lms_in_service_transaction", default
 @contextmanager
 def transaction(*, immediate: bool = False) -> Iterator[None]:
     """The transaction of one service: committed when the block ends, rolled
-    back when it raises (usable as a decorator of the service, too). ``immediate``: the service reads and then writes on
-    what it read, so on SQLite its transaction begins ``BEGIN IMMEDIATE``
-    (see the module's doc). Inside another service's transaction it joins
-    that one (and the outer service commits)."""
+    back when it raises; usable as the service's decorator too. Inside
+    another service's transaction it joins that one (the outer commits).
+
+    On SQLite the transaction the request had open (its reads) is ended
+    first: a deferred reader cannot safely turn into a writer. Without
+    ``immediate`` the objects loaded so far stay as read (the service's
+    writes do not depend on them, or check again in SQL), and the first
+    write takes the write lock. With ``immediate`` (the service reads and
+    then writes on what it read) they are read again on their next use,
+    under the lock that ``BEGIN IMMEDIATE`` takes at once.
+
+    After the commit the request goes on with the objects as the service
+    left them (they are not expired): what it renders was just committed,
+    and the signed-in user is not loaded a second time."""
     from lms.extensions import db
 
     if _in_service.get():
         yield
         return
     session = db.session()  # this context's Session (the scoped proxy hides in_transaction)
-    if immediate and session.in_transaction() and session.get_bind().dialect.name == "sqlite":
-        session.commit()  # end the read: on SQLite a deferred reader cannot safely turn into a writer
+    if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
+        _commit(session, expire=immediate)
     immediate_token = _immediate.set(immediate)
     service_token = _in_service.set(True)
     try:
         yield
-        session.commit()
+        _commit(session, expire=False)
     except BaseException:
         session.rollback()
         raise
     finally:
         _in_service.reset(service_token)
         _immediate.reset(immediate_token)
+
+
+def _commit(session, *, expire: bool) -> None:
+    before, session.expire_on_commit = session.expire_on_commit, expire
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = before
 
 
 def engine_options(url: str, options: dict) -> dict:

@@ -1,6 +1,8 @@
 """Security headers and the session cookie."""
 from __future__ import annotations
 
+import hashlib
+
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 
@@ -13,7 +15,13 @@ CSP = (
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, with the cookie marked Secure whenever
     the request came over HTTPS (directly or, with LMS_PROXY_HOPS set,
-    through a proxy)."""
+    through a proxy).
+
+    ``digest_method`` (Flask's setting for this class) names OpenSSL's SHA-1
+    itself rather than Flask's lazy wrapper, which sends ``hmac`` to its
+    pure-Python code on every request; the signatures are the same."""
+
+    digest_method = staticmethod(hashlib.sha1)
 
     def get_cookie_secure(self, app):
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)

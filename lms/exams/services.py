@@ -365,14 +365,14 @@ def autosave(user, attempt_id: int, item_id: int, read_answer, now: datetime | N
     data, field_name)`` gives it. Committed before it returns (what the
     browser is told was saved, is saved). The write is one conditional
     statement that checks the owner, the open state and deadline + grace in
-    the database, its own transaction: on SQLite it takes the write lock as
-    it starts and holds it for that statement alone.
+    the database, in a transaction of its own: on SQLite it takes the write
+    lock as it starts and holds it for that statement alone.
 
     Raises NotYourItem (not this learner's), AnswerTooLong (nothing saved),
     AttemptClosed, or TimeUp (the attempt has been finalised with what was
     saved before)."""
     now = now or clock.now()
-    user_id = user.id  # read once: ending the read transaction below expires the user
+    user_id = user.id
     target = db.session.execute(_AUTOSAVE_TARGET, {
         "item_id": item_id, "attempt_id": attempt_id, "user_id": user_id}).first()
     if target is None:
@@ -382,7 +382,7 @@ def autosave(user, attempt_id: int, item_id: int, read_answer, now: datetime | N
     text = None if answer is None else json.dumps(answer, ensure_ascii=False)
     if text is not None and len(text) > MAX_ANSWER_CHARS:
         raise AnswerTooLong(target.position)
-    with transaction(immediate=True):  # a write on its own: on SQLite, the read above is over
+    with transaction():  # one statement that checks again in SQL what the read above found
         saved = db.session.execute(_SAVE_IF_OPEN, {
             "b_item_id": item_id, "b_attempt_id": attempt_id, "b_user_id": user_id,
             "earliest_deadline": now - grace(), "new_answer": text, "now": now}).rowcount == 1

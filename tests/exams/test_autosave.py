@@ -339,12 +339,11 @@ def test_every_hook_of_the_app_runs_for_the_autosave(app, client, learner, open_
     assert _stored_answer(attempt_id) == "A"
 
 
-def test_an_autosave_costs_four_statements(app, client, learner, open_item):
+def test_an_autosave_costs_three_statements(app, client, learner, open_item):
     """What every request pays is kept small for every request: the signed-in
-    user with their roles in one query (Flask-Login's user loader), the
-    autosave's read of the learner's own question, its one conditional
-    UPDATE, and the user's language for the answer (read again after the
-    commit). Counted, not timed."""
+    user with their roles in one query (Flask-Login's user loader, not again
+    after the commit), the autosave's read of the learner's own question and
+    its one conditional UPDATE. Counted, not timed."""
     from sqlalchemy import event
 
     attempt_id, item_id = open_item
@@ -362,7 +361,7 @@ def test_an_autosave_costs_four_statements(app, client, learner, open_item):
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 200 and "已保存" in response.text
-    assert [s.split()[0] for s in statements] == ["SELECT", "SELECT", "UPDATE", "SELECT"], statements
+    assert [s.split()[0] for s in statements] == ["SELECT", "SELECT", "UPDATE"], statements
     assert "JOIN user_role" in statements[0]  # the roles come with the user
     assert statements[2].startswith("UPDATE attempt_item")
     assert _stored_answer(attempt_id) == "B"
