@@ -7,10 +7,11 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from lms.database import transaction
 from lms.extensions import db
+from lms.org.models import User
 
 
 def _bump_in_threads(app, user_id: int, bump, threads: int = 8, times: int = 25) -> list[Exception]:
@@ -42,7 +43,8 @@ def _version(user_id: int) -> int:
 
 def test_many_read_then_write_services_at_once_all_commit(app, make_user):
     """Each reads the value, then writes it plus one: with the write lock
-    taken up front none fails and no increment is lost."""
+    taken up front (SQLite) or the row locked (PostgreSQL) none fails and no
+    increment is lost."""
     user = make_user()
     user_id, start = user.id, user.session_version
     db.session.commit()
@@ -50,7 +52,7 @@ def test_many_read_then_write_services_at_once_all_commit(app, make_user):
     def bump(uid):
         db.session.execute(text("SELECT 1"))  # a read of the request before the service
         with transaction(immediate=True):
-            current = _version(uid)
+            current = db.session.scalar(select(User.session_version).where(User.id == uid).with_for_update())
             db.session.execute(text('UPDATE "user" SET session_version = :v WHERE id = :id'),
                                {"v": current + 1, "id": uid})
 
