@@ -6,8 +6,7 @@ Sync workers, one more than the cores: each worker handles one request at a
 time, so no request waits for the GIL behind another in the same process.
 On two cores this served autosaves faster and with a far shorter tail than
 threaded workers (SQLite: 1,272-1,293 autosaves/s, p95 28 ms, against 1,131/s,
-p95 54 ms for gthread 3 × 4, measured when the autosave still went through
-Flask; bench/README.md). Sync workers expect a reverse proxy in front that buffers
+p95 54 ms for gthread 3 × 4; bench/README.md). Sync workers expect a reverse proxy in front that buffers
 slow clients (nginx, as gunicorn's deployment notes say); run.sh serves
 127.0.0.1 only."""
 import os

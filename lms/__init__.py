@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
-from flask import Flask, g, has_app_context, has_request_context, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from lms import config as settings
@@ -51,11 +51,10 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from lms.database import configure_engine, engine_options, standalone_bind
+    from lms.database import configure_engine, engine_options
 
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(url, app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
-    app.config["SQLALCHEMY_BINDS"] = {**app.config.get("SQLALCHEMY_BINDS", {}), **standalone_bind(url)}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -118,8 +117,6 @@ def _parsed_locale(code: str) -> Locale:
 
 
 def _locale_code() -> str:
-    if has_app_context() and "user_locale" in g:  # read with the user's row by a quick route (lms.quick_routes)
-        return g.user_locale
     if not has_request_context():  # CLI and background work speak the default language
         return "zh_CN"
     if current_user and current_user.is_authenticated:

@@ -1,232 +1,95 @@
-"""Database engine set-up that is specific to the backend.
+"""Database set-up, and the one rule for transactions.
+
+**Each service owns its transaction.** A service that changes something
+runs inside ``with transaction():`` (or ``transaction(immediate=True)``), which
+commits when the block ends and rolls back if it raises. Views never begin,
+commit or roll back for a service, and nothing chooses how a transaction
+begins from the HTTP method: a view only reads, then calls a service.
+A service called from another service joins its transaction.
+
+On SQLite a transaction begins deferred (``BEGIN``): a reader never waits for
+a writer (WAL), and a write that is the transaction's first statement waits
+for the write lock (``busy_timeout``). A transaction that *reads and then
+writes on what it read* must instead take the write lock up front: a deferred
+reader that tries to write after another connection committed fails at once
+with "database is locked" (the busy timeout does not apply). Such a service
+says so with ``transaction(immediate=True)``: on SQLite the transaction
+already open, if any (the request's reads), is ended first (objects loaded
+in it are reloaded on their next use, so what the service relies on is read
+again under the lock) and ``BEGIN IMMEDIATE`` starts its own. PostgreSQL locks rows, not the file:
+there ``immediate`` changes nothing, and services lock the rows they rely on
+(``SELECT … FOR UPDATE``).
 
 SQLite serves a web server only when told to: WAL so readers never block the
-writer, a busy timeout so a writer waits instead of failing, foreign keys on,
-and ``BEGIN IMMEDIATE`` for every transaction that may write. A deferred
-transaction that reads and then writes fails with "database is locked" when
-another writer got in between; taking the write lock up front makes it wait.
-GET and HEAD requests only read, so they keep a deferred BEGIN and never queue
-behind writers.
-
-Writers queue on a lock file beside the database (``<file>-writers``) before
-they ask SQLite for its write lock. SQLite's own busy handler polls: a writer
-that finds the database locked sleeps 1, 2, 5, 10… ms before it looks again,
-so under a burst of short writes (autosaves) most of the wait is sleep after
-the lock was already free. ``flock`` wakes the next writer as soon as the
-previous one commits. The busy timeout stays as the backstop for writers
-outside this queue (the ``sqlite3`` shell, a backup).
+writer, a busy timeout so a writer waits instead of failing, foreign keys on.
 """
 from __future__ import annotations
 
-import fcntl
-import os
-import sqlite3
-import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from contextvars import ContextVar
 
-from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 
-
-def reads_before_writing(view):
-    """Mark a POST view that reads in a deferred transaction, ends it and only
-    then writes (after ``start_writing()``) in a short ``BEGIN IMMEDIATE``
-    transaction whose statements re-check everything they rely on. On SQLite
-    the write lock is then held for the write alone, not for the request."""
-    view.reads_before_writing = True
-    return view
-
-
-def start_writing() -> None:
-    """Ends the request's read transaction on SQLite; the next one takes the
-    write lock. (Other databases lock rows, not the file: the transaction
-    goes on, saving two round trips.)"""
-    from lms.extensions import db
-
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.rollback()
-    g.writing = True
-
-
-def _begin_statement() -> str:
-    if has_request_context():
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return "BEGIN"
-        view = current_app.view_functions.get(request.endpoint)
-        if getattr(view, "reads_before_writing", False) and not g.get("writing"):
-            return "BEGIN"
-    return "BEGIN IMMEDIATE"
-
-
-_this_thread = threading.local()
-
-
-class QueuedWriterConnection(sqlite3.Connection):
-    """A SQLite connection whose write transactions queue on an exclusive
-    ``flock`` of ``<database>-writers`` (taken by ``queue_for_writing`` just
-    before ``BEGIN IMMEDIATE``, given back once the transaction has committed
-    or rolled back). Each connection opens the file itself, so connections of
-    one process queue too. The kernel drops the lock of a process that dies."""
-
-    def __init__(self, database, *args, **kwargs):
-        super().__init__(database, *args, **kwargs)
-        path = os.fspath(database)
-        memory = path in ("", ":memory:") or "mode=memory" in path
-        self._queue_fd = None if memory else os.open(path + "-writers", os.O_RDWR | os.O_CREAT, 0o600)
-        self._queued = False
-
-    def queue_for_writing(self) -> None:
-        if self._queue_fd is None or self._queued:
-            return
-        holder = getattr(_this_thread, "writing_on", None)
-        if holder is not None and holder is not self:
-            # The lock has no timeout: waiting here would be waiting for ourselves.
-            raise RuntimeError("this thread already writes through another SQLite connection")
-        fcntl.flock(self._queue_fd, fcntl.LOCK_EX)  # blocks without holding the GIL
-        self._queued = True
-        _this_thread.writing_on = self
-
-    def _leave_queue(self) -> None:
-        if self._queued:
-            self._queued = False
-            _this_thread.writing_on = None
-            fcntl.flock(self._queue_fd, fcntl.LOCK_UN)
-
-    def commit(self):
-        try:
-            super().commit()
-        finally:
-            self._leave_queue()
-
-    def rollback(self):
-        try:
-            super().rollback()
-        finally:
-            self._leave_queue()
-
-    def close(self):
-        try:
-            super().close()
-        finally:
-            self._leave_queue()
-            if self._queue_fd is not None:
-                os.close(self._queue_fd)
-                self._queue_fd = None
-
-
-class DriverStatement:
-    """A Core statement compiled once per dialect and run straight on a DBAPI
-    connection (see ``standalone_statements``). For the statements of a hot
-    path: SQLAlchemy's work per execution (about 170 µs) is ten times what
-    SQLite takes to run such a query. Parameters go through the column
-    types' bind processors as usual; rows come back as the driver gives them
-    (tuples, no result processing), so select only values that need none:
-    numbers and strings."""
-
-    def __init__(self, statement):
-        self.statement = statement
-        self._compiled: dict[str, tuple] = {}
-
-    def _for(self, dialect):
-        compiled = self._compiled.get(dialect.name)
-        if compiled is None:
-            c = self.statement.compile(dialect=dialect)  # no expanding IN: its SQL depends on the values
-            processors = {name: bind.type.dialect_impl(dialect).bind_processor(dialect)
-                          for name, bind in c.binds.items()}
-            compiled = self._compiled[dialect.name] = (c, processors)
-        return compiled
-
-    def execute(self, connection: StandaloneConnection, params: dict):
-        """The DBAPI cursor after executing with ``params`` (fetch from it, or read its rowcount)."""
-        compiled, processors = self._for(connection.dialect)
-        values = compiled.construct_params(params)
-        for name, value in values.items():
-            processor = processors.get(name)
-            if processor is not None and value is not None:
-                values[name] = processor(value)
-        if compiled.positiontup is not None:
-            values = tuple(values[name] for name in compiled.positiontup)
-        cursor = connection.dbapi.cursor()
-        if connection.writes_queued and self.statement.is_dml:
-            connection.dbapi.queue_for_writing()
-            try:
-                cursor.execute(compiled.string, values)
-            finally:
-                connection.dbapi.commit()  # nothing to commit (autocommit): leaves the writers' queue
-        else:
-            cursor.execute(compiled.string, values)
-        return cursor
-
-
-@dataclass
-class StandaloneConnection:
-    dbapi: object
-    dialect: object
-    writes_queued: bool
-
-
-class ConnectionLost(Exception):
-    """The connection for standalone statements was found dead (the database
-    restarted) and has been dropped from the pool. A write may or may not
-    have been applied: the caller goes the usual way, which writes again."""
-
-
-STANDALONE_BIND = "standalone"
+# Whether the next transaction to begin on this thread/context takes SQLite's
+# write lock at once, and whether a service's transaction is already open.
+_immediate: ContextVar[bool] = ContextVar("lms_begin_immediate", default=False)
+_in_service: ContextVar[bool] = ContextVar("lms_in_service_transaction", default=False)
 
 
 @contextmanager
-def standalone_statements():
-    """A pooled connection on which every statement is its own transaction
-    (autocommit), for ``DriverStatement``s that each stand alone: a read,
-    then a conditional write that re-checks in its WHERE clause everything
-    it relies on. Against separate BEGIN and COMMIT this saves two round
-    trips on PostgreSQL; a lone UPDATE on SQLite takes the write lock at its
-    start (as BEGIN IMMEDIATE does) and queues for it like every writer.
+def transaction(*, immediate: bool = False) -> Iterator[None]:
+    """The transaction of one service: committed when the block ends, rolled
+    back when it raises; usable as the service's decorator too. Inside
+    another service's transaction it joins that one (the outer commits).
 
-    On PostgreSQL the connection comes from a pool of its own that does not
-    ping the server at each checkout (another round trip); a connection
-    found dead is dropped and ``ConnectionLost`` raised instead."""
+    On SQLite the transaction the request had open (its reads) is ended
+    first: a deferred reader cannot safely turn into a writer. Without
+    ``immediate`` the objects loaded so far stay as read (the service's
+    writes do not depend on them, or check again in SQL), and the first
+    write takes the write lock. With ``immediate`` (the service reads and
+    then writes on what it read) they are read again on their next use,
+    under the lock that ``BEGIN IMMEDIATE`` takes at once.
+
+    After the commit the request goes on with the objects as the service
+    left them (they are not expired): what it renders was just committed,
+    and the signed-in user is not loaded a second time."""
     from lms.extensions import db
 
-    sqlite = db.engine.dialect.name == "sqlite"
-    # SQLite's connections are in autocommit mode already (SQLAlchemy sends
-    # BEGIN itself); elsewhere the pool is this function's alone, and its
-    # connections stay in autocommit mode.
-    engine = db.engine if sqlite else db.engines[STANDALONE_BIND]
-    fairy = engine.raw_connection()
-    dbapi = fairy.driver_connection
+    if _in_service.get():
+        yield
+        return
+    session = db.session()  # this context's Session (the scoped proxy hides in_transaction)
+    if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
+        _commit(session, expire=immediate)
+    immediate_token = _immediate.set(immediate)
+    service_token = _in_service.set(True)
     try:
-        if not sqlite and not dbapi.autocommit:
-            dbapi.autocommit = True
-        yield StandaloneConnection(dbapi, engine.dialect, sqlite and hasattr(dbapi, "queue_for_writing"))
-    except engine.dialect.loaded_dbapi.Error as err:
-        if engine.dialect.is_disconnect(err, fairy.dbapi_connection, None):
-            fairy.invalidate(err)
-            raise ConnectionLost() from err
+        yield
+        _commit(session, expire=False)
+    except BaseException:
+        session.rollback()
         raise
     finally:
-        fairy.close()  # back to the pool
+        _in_service.reset(service_token)
+        _immediate.reset(immediate_token)
 
 
-def standalone_bind(url: str) -> dict:
-    """Flask-SQLAlchemy binds: on PostgreSQL a second engine for
-    ``standalone_statements`` without the pre-ping; SQLite needs none."""
-    if make_url(url).get_backend_name() == "sqlite":
-        return {}
-    return {STANDALONE_BIND: {"url": url, "pool_pre_ping": False}}
+def _commit(session, *, expire: bool) -> None:
+    before, session.expire_on_commit = session.expire_on_commit, expire
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = before
 
 
 def engine_options(url: str, options: dict) -> dict:
-    """SQLAlchemy engine options for ``url``: on SQLite, connections that
-    queue their writers (no pre-ping either: a file does not drop a
-    connection); elsewhere ``options`` as given."""
+    """SQLAlchemy engine options for ``url``: on SQLite without the pre-ping
+    (a file does not drop a connection); elsewhere ``options`` as given."""
     if make_url(url).get_backend_name() != "sqlite":
         return options
-    options = {k: v for k, v in options.items() if k != "pool_pre_ping"}
-    options["connect_args"] = {**options.get("connect_args", {}), "factory": QueuedWriterConnection}
-    return options
+    return {k: v for k, v in options.items() if k != "pool_pre_ping"}
 
 
 def configure_engine(engine: Engine) -> None:
@@ -247,9 +110,4 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        statement = _begin_statement()
-        if statement == "BEGIN IMMEDIATE":
-            queue = getattr(conn.connection.driver_connection, "queue_for_writing", None)
-            if queue is not None:
-                queue()
-        conn.exec_driver_sql(statement)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _immediate.get() else "BEGIN")

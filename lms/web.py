@@ -54,11 +54,10 @@ def password_change_comes_first():
 
 
 def render_fragment(template: str, **context) -> str:
-    """A small fragment rendered without the app's context processors, so
-    also in a quick route's app context (``lms.quick_routes``); Flask-Login's
-    would load the signed-in user. The template may use filters and the
-    translation functions (and ``url_for`` in a request), nothing from a
-    processor."""
+    """A small fragment (an htmx answer) rendered without the app's context
+    processors, which work out what only a whole page shows. The template
+    may use filters, the translation functions and ``url_for``, nothing from
+    a processor."""
     return current_app.jinja_env.get_template(template).render(context)
 
 

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+import pytest
+
 from lms.audit.models import AuditEvent
 from lms.extensions import db
 from tests.conftest import TEST_PASSWORD
@@ -105,3 +107,32 @@ def test_next_parameter_only_follows_local_paths(client, make_user):
     make_user(employee_no="1001")
     response = client.post("/login?next=https://evil.example/x", data={"employee_no": "1001", "password": TEST_PASSWORD})
     assert response.headers["Location"] == "/"
+
+
+def test_the_password_is_checked_without_holding_the_write_lock(client, make_user, monkeypatch):
+    """Argon2 takes a noticeable time: while it runs, other requests (a class
+    saving exam answers) must still be able to write. On SQLite another
+    connection writes, without waiting, during the check."""
+    import sqlite3
+
+    from lms.auth import services
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the database-wide write lock is SQLite's")
+    user = make_user(("learner",))
+    db.session.commit()
+    real_check = services.check_password
+    wrote = []
+
+    def check_while_another_writes(stored, given):
+        other = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
+        try:
+            other.execute('UPDATE "user" SET name = name WHERE id = ?', (user.id,))
+            wrote.append(True)
+        finally:
+            other.close()
+        return real_check(stored, given)
+
+    monkeypatch.setattr(services, "check_password", check_while_another_writes)
+    response = post_login(client, user.employee_no, TEST_PASSWORD)
+    assert response.status_code == 302 and wrote == [True]

@@ -1,71 +1,112 @@
-"""SQLite writers queue on a lock file beside the database instead of
-polling for SQLite's write lock; many writers at once all succeed, and a
-thread that would wait for its own other connection is told so at once."""
+"""The one rule for transactions (``lms.database``): a service owns its
+transaction; one that reads and then writes on what it read begins
+``IMMEDIATE`` on SQLite, so that many of them at once all succeed instead of
+failing with "database is locked"."""
 from __future__ import annotations
 
-import os
 import threading
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from lms.database import transaction
 from lms.extensions import db
+from lms.org.models import User
 
 
-@pytest.fixture
-def sqlite_only(app):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("the writers' queue is SQLite's")
+def _bump_in_threads(app, user_id: int, bump, threads: int = 8, times: int = 25) -> list[Exception]:
+    barrier = threading.Barrier(threads)
+    errors: list[Exception] = []
 
-
-def test_writers_queue_on_a_file_beside_the_database(app, sqlite_only, make_user):
-    make_user()
-    assert os.path.exists(db.engine.url.database + "-writers")
-
-
-def test_many_writers_at_once_all_commit(app, make_user):
-    user = make_user()
-    user_id, start = user.id, user.session_version
-    db.session.commit()
-    barrier = threading.Barrier(8)
-    errors = []
-
-    def bump():
+    def worker():
         with app.app_context():
             try:
                 barrier.wait()
-                for _ in range(25):
-                    db.session.execute(text('UPDATE "user" SET session_version = session_version + 1 WHERE id = :id'),
-                                       {"id": user_id})
-                    db.session.commit()
-            except Exception as exc:  # noqa: BLE001 - reported below
+                for _ in range(times):
+                    bump(user_id)
+            except Exception as exc:  # noqa: BLE001 - reported by the caller
                 errors.append(exc)
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=bump) for _ in range(8)]
-    for t in threads:
+    started = [threading.Thread(target=worker) for _ in range(threads)]
+    for t in started:
         t.start()
-    for t in threads:
+    for t in started:
         t.join()
-    assert not errors
-    version = db.session.execute(text('SELECT session_version FROM "user" WHERE id = :id'), {"id": user_id}).scalar()
-    assert version == start + 8 * 25
+    return errors
 
 
-def test_a_thread_writing_on_two_connections_is_stopped_not_hung(app, sqlite_only, make_user):
-    from lms import clock
-    from lms.database import standalone_statements
-    from lms.exams.services import _SAVE_IF_OPEN
+def _version(user_id: int) -> int:
+    return db.session.execute(text('SELECT session_version FROM "user" WHERE id = :id'), {"id": user_id}).scalar()
 
+
+def test_many_read_then_write_services_at_once_all_commit(app, make_user):
+    """Each reads the value, then writes it plus one: with the write lock
+    taken up front (SQLite) or the row locked (PostgreSQL) none fails and no
+    increment is lost."""
+    user = make_user()
+    user_id, start = user.id, user.session_version
+    db.session.commit()
+
+    def bump(uid):
+        db.session.execute(text("SELECT 1"))  # a read of the request before the service
+        with transaction(immediate=True):
+            current = db.session.scalar(select(User.session_version).where(User.id == uid).with_for_update())
+            db.session.execute(text('UPDATE "user" SET session_version = :v WHERE id = :id'),
+                               {"v": current + 1, "id": uid})
+
+    assert _bump_in_threads(app, user_id, bump) == []
+    assert _version(user_id) == start + 8 * 25
+
+
+def test_many_single_statement_writes_at_once_all_commit(app, make_user):
+    user = make_user()
+    user_id, start = user.id, user.session_version
+    db.session.commit()
+
+    def bump(uid):
+        with transaction():
+            db.session.execute(text('UPDATE "user" SET session_version = session_version + 1 WHERE id = :id'),
+                               {"id": uid})
+
+    assert _bump_in_threads(app, user_id, bump) == []
+    assert _version(user_id) == start + 8 * 25
+
+
+def test_a_service_that_fails_changes_nothing_and_a_nested_one_joins(app, make_user):
+    user = make_user()
+    user_id, start = user.id, user.session_version
+    db.session.commit()
+    with pytest.raises(RuntimeError):
+        with transaction(immediate=True):
+            with transaction():  # joins: its end commits nothing yet
+                db.session.execute(text('UPDATE "user" SET session_version = 99 WHERE id = :id'), {"id": user_id})
+            raise RuntimeError("the outer service fails after the inner one")
+    assert _version(user_id) == start
+
+
+def test_the_begin_follows_the_service_not_the_request(app, make_user):
+    """BEGIN IMMEDIATE only inside a service that asks for it, whatever the HTTP method."""
+    from sqlalchemy import event
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("BEGIN IMMEDIATE is SQLite's")
     make_user()
-    db.session.execute(text('UPDATE "user" SET name = name'))  # this thread now writes on the ORM connection
-    with pytest.raises(RuntimeError, match="already writes"):
-        with standalone_statements() as conn:
-            _SAVE_IF_OPEN.execute(conn, {"b_item_id": 1, "b_attempt_id": 1, "b_user_id": 1,
-                                         "earliest_deadline": clock.now(), "new_answer": None, "now": clock.now()})
-    db.session.rollback()
-    with standalone_statements() as conn:  # once the first write ended, the other connection may write
-        assert _SAVE_IF_OPEN.execute(conn, {"b_item_id": 1, "b_attempt_id": 1, "b_user_id": 1,
-                                            "earliest_deadline": clock.now(), "new_answer": None,
-                                            "now": clock.now()}).rowcount == 0
+    db.session.commit()
+    seen: list[str] = []
+
+    def before(conn, cursor, statement, *_args):
+        if statement.startswith("BEGIN"):
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        with app.test_request_context("/anything", method="POST"):
+            db.session.execute(text("SELECT 1"))
+            db.session.rollback()
+            with transaction(immediate=True):
+                db.session.execute(text("SELECT 1"))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+    assert seen == ["BEGIN", "BEGIN IMMEDIATE"]

@@ -9,6 +9,7 @@ from lms import clock
 from lms.audit import services as audit
 from lms.auth.models import LoginThrottle
 from lms.auth.passwords import DUMMY_HASH, check_password, hash_password, needs_rehash, policy_problems
+from lms.database import transaction
 from lms.extensions import db
 from lms.org.models import User, user_by_employee_no
 
@@ -43,17 +44,35 @@ def delay_after(failures: int) -> timedelta:
 def authenticate(employee_no: str, password: str) -> LoginResult:
     """Check credentials. The answer does not tell an unknown employee number
     from a wrong password; repeated failures on one number are delayed, longer
-    each time. The caller commits."""
+    each time. The password is checked (Argon2, the slow part) before the
+    transaction that records the outcome takes SQLite's write lock."""
     now = clock.now()
     key = _throttle_key(employee_no)
-    throttle = db.session.get(LoginThrottle, key)
-    if throttle and throttle.last_failure_at and now - throttle.last_failure_at > FORGET_AFTER:
-        throttle.failures, throttle.locked_until = 0, None
-    if throttle and throttle.locked_until and throttle.locked_until > now:
-        return LoginResult(retry_after=math.ceil((throttle.locked_until - now).total_seconds()))
-
+    retry_after = _locked_for(db.session.get(LoginThrottle, key), now)
+    if retry_after:
+        return LoginResult(retry_after=retry_after)
     user = user_by_employee_no(employee_no) if employee_no.strip() else None
     valid = check_password(user.password_hash if user else DUMMY_HASH, password) and user is not None
+    return _record_sign_in(key, employee_no, password, user, valid, now)
+
+
+def _locked_for(throttle: LoginThrottle | None, now) -> int:
+    """Seconds this employee number must still wait (0: none)."""
+    if throttle and throttle.last_failure_at and now - throttle.last_failure_at > FORGET_AFTER:
+        return 0
+    if throttle and throttle.locked_until and throttle.locked_until > now:
+        return math.ceil((throttle.locked_until - now).total_seconds())
+    return 0
+
+
+@transaction(immediate=True)
+def _record_sign_in(key: str, employee_no: str, password: str, user: User | None, valid: bool, now) -> LoginResult:
+    throttle = db.session.get(LoginThrottle, key, populate_existing=True)  # again, under the lock
+    if throttle and throttle.last_failure_at and now - throttle.last_failure_at > FORGET_AFTER:
+        throttle.failures, throttle.locked_until = 0, None
+    retry_after = _locked_for(throttle, now)
+    if retry_after:  # another request failed on this number meanwhile
+        return LoginResult(retry_after=retry_after)
     if valid and user.active:
         if throttle:
             db.session.delete(throttle)
@@ -76,6 +95,7 @@ def authenticate(employee_no: str, password: str) -> LoginResult:
     return LoginResult()
 
 
+@transaction(immediate=True)
 def change_password(user: User, new_password: str, *, by: User | None = None) -> list[str]:
     """Set a new password if the policy allows it; ends the user's other sessions."""
     problems = policy_problems(new_password, user.employee_no)
@@ -87,3 +107,9 @@ def change_password(user: User, new_password: str, *, by: User | None = None) ->
     audit.record("auth.password_changed" if by is None or by.id == user.id else "user.password_reset",
                  user, actor=by or user)
     return []
+
+
+@transaction(immediate=True)
+def record_sign_out(user: User) -> None:
+    """The user signs out: written to the audit log."""
+    audit.record("auth.logout", user)

@@ -4,11 +4,10 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from lms.audit import services as audit
 from lms.auth import services
 from lms.auth.forms import ChangePasswordForm, LoginForm
 from lms.auth.passwords import check_password
-from lms.extensions import db, limiter
+from lms.extensions import limiter
 from lms.forms import EmptyForm
 from lms.web import safe_next_url
 
@@ -24,7 +23,6 @@ def login():
     status = 200
     if form.validate_on_submit():
         result = services.authenticate(form.employee_no.data, form.password.data)
-        db.session.commit()
         if result.ok:
             next_url = safe_next_url(request.args.get("next"))
             # A fresh session at sign-in: nothing from before survives (fixation).
@@ -50,8 +48,7 @@ def login():
 @login_required
 def logout():
     if EmptyForm().validate_on_submit():
-        audit.record("auth.logout", current_user._get_current_object())
-        db.session.commit()
+        services.record_sign_out(current_user._get_current_object())
         logout_user()
         session.clear()
     return redirect(url_for("auth.login"))
@@ -70,7 +67,6 @@ def change_password():
             if problems:
                 form.new_password.errors.extend(problems)
             else:
-                db.session.commit()
                 login_user(user)  # keep this session, now on the new version
                 flash(_("Your password was changed. Other sessions were signed out."), "success")
                 return redirect(url_for("main.home"))

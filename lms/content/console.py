@@ -22,6 +22,7 @@ from lms.content.models import (
 )
 from lms.content.rendering import render_inline
 from lms.content.rendering_fast import is_plain, render
+from lms.database import transaction
 from lms.extensions import db
 
 TRACK_LABELS = {
@@ -94,6 +95,7 @@ def lesson_view(user, lesson: Lesson) -> LessonView | None:
     return db.session.get(LessonView, (user.id, lesson.id))
 
 
+@transaction(immediate=True)
 def mark_lesson_read(user, lesson: Lesson) -> LessonView:
     """Record that ``user`` finished reading ``lesson``; the first time
     counts (marking again keeps the original completion time)."""
@@ -103,7 +105,6 @@ def mark_lesson_read(user, lesson: Lesson) -> LessonView:
         db.session.add(view)
     if view.completed_at is None:
         view.completed_at = clock.now()
-    db.session.commit()
     return view
 
 

@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from lms.content.schema import ContentBundle, Problem
+from lms.database import transaction
 
 # Editable files: a course's lessons and question banks.
 EDITABLE = re.compile(r"^courses/(?P<folder>[^/]+)/(?P<part>lessons|questions)/(?P<name>[a-z0-9][a-z0-9_-]{0,79})\.md$")
@@ -307,6 +308,7 @@ def preview(path: str, text: str) -> tuple[object, list[Problem]]:
     return shown, problems
 
 
+@transaction(immediate=True)
 def publish_edit(path: str, text: str, base_hash: str, actor) -> object:
     """Write the edited file and publish its course; refuse a stale edit (the
     file changed on disk since the editor opened it) and any problem. Nothing

@@ -26,6 +26,7 @@ from lms import clock
 from lms.audit.services import record
 from lms.content.checks import check
 from lms.content.links import course_link_resolver
+from lms.database import transaction
 from lms.content.models import (
     Asset, ContentRelease, Course, Exam, Lesson, Programme, ProgrammeItem, ProgrammeItemLesson, Question,
     QuestionTag, QuestionVersion,
@@ -75,6 +76,7 @@ def _retire(model, ids: list[int], progress: _Progress, **extra) -> None:
         progress.step(len(ids))
 
 
+@transaction(immediate=True)
 def publish(bundle: ContentBundle, actor=None, source: str = "", *, checked: bool = False,
             progress: Callable[[int, int], None] | None = None) -> Plan:
     """Check (unless ``checked``), plan and apply the bundle in one

@@ -30,6 +30,7 @@ from flask_babel import gettext as _
 
 from lms.content import editor
 from lms.content.schema import Problem, Source
+from lms.database import transaction
 
 MAX_UNPACKED = 20 * 1024 * 1024
 MAX_FILES = 2000
@@ -264,6 +265,7 @@ def _relative_to_course(problems: list[Problem], folder: str) -> list[Problem]:
     return out
 
 
+@transaction(immediate=True)
 def confirm(token: str, actor) -> object:
     """Copy a staged, problem-free course into the content folder (replacing
     that course's folder) and publish it. Returns (the course id, the engine's Plan)."""

@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 from lms.content import console, editor
 from lms.content import upload as uploads
 from lms.content.forms import ConfirmUploadForm, EditForm, NewFileForm, UploadForm
-from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.web import is_htmx, roles_required
 
@@ -273,7 +272,6 @@ def publish():
     try:
         result = editor.publish_edit(file.path, text, form.base_hash.data or "", current_user._get_current_object())
     except editor.EditRefused as refused:
-        db.session.rollback()
         return _editor_page(form, file, refusal=refused.message, refused_problems=refused.problems,
                             status=422 if refused.problems else 409)
     flash(_("Published %(path)s: %(summary)s", path=file.path, summary=_plan_line(result)), "success")
@@ -312,7 +310,6 @@ def confirm_upload():
     try:
         course_slug, result = uploads.confirm(form.token.data, current_user._get_current_object())
     except editor.EditRefused as refused:
-        db.session.rollback()
         flash(refused.message, "error")
         return render_template("content/console/upload.html", form=UploadForm(formdata=None), staged=None,
                                refused=refused), 409

@@ -115,11 +115,9 @@ def grade(item_id: int):
     except services.OwnAttempt as err:
         return _refused(err)
     except services.GradingError as err:
-        db.session.rollback()
         item = services.waiting_item(item_id)
         context = _queue_context(exam_id, current=item, errors={err.field: err.message}, values=request.form)
         return render_page_or_partial("grading/queue.html", "grading/_queue.html", **context)
-    db.session.commit()
     notice = _("Graded. The next answer is shown.")
     if is_htmx():
         return render_template("grading/_queue.html", **_queue_context(exam_id, notice=notice)), 200, \
@@ -163,7 +161,6 @@ def override(attempt_id: int, item_id: int):
     except services.OwnAttempt as err:
         return _refused(err)
     except services.GradingError as err:
-        db.session.rollback()
         detail = _detail_or_404(attempt_id)
         context = {"detail": detail, "review_html": review_html, "rubrics": rubrics,
                    "errors": {err.field: err.message}, "values": request.form, "error_item": item_id}
@@ -171,7 +168,6 @@ def override(attempt_id: int, item_id: int):
             item = next(i for i in detail.items if i.id == item_id)
             return render_template("grading/_override_form.html", item=item, **context), 200, {"Vary": "HX-Request"}
         return render_template("grading/attempt.html", **context), 200
-    db.session.commit()
     flash(_("The points were changed and the result recomputed."), "success")
     if is_htmx():
         # The whole page changes (the item, the total, maybe the pass): reload it.

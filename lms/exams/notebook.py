@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 
 from lms import clock
 from lms.content.models import Exam, Question, QuestionTag, QuestionVersion
+from lms.database import transaction
 from lms.exams import services
 from lms.exams.models import Attempt, AttemptItem, NotebookEntry
 from lms.extensions import db
@@ -181,6 +182,7 @@ class PracticeResult:
         return self.entry.cleared_at is not None
 
 
+@transaction(immediate=True)
 def practise(user, entry: NotebookEntry, answer) -> PracticeResult:
     """Grade one practice answer against the current version. Nothing is
     recorded as an attempt; a fully correct answer clears the entry.
@@ -197,6 +199,7 @@ def practise(user, entry: NotebookEntry, answer) -> PracticeResult:
     return PracticeResult(entry=entry, version=version, answer=answer, fraction=grade.fraction, grade=grade.to_dict())
 
 
+@transaction(immediate=True)
 def mark_reviewed(user, entry: NotebookEntry) -> None:
     """Clear an entry by hand: for essays, which nothing grades on the spot,
     once the learner has compared their answer with the rubric."""

@@ -109,7 +109,6 @@ def answer(entry_id: int):
         flash(_("Answer the question first."), "error")
         return redirect(url_for("notebook.practice", entry_id=entry.id, tag=_tag_arg()))
     result = notebook.practise(current_user, entry, given)
-    db.session.commit()
     # While the exam keeps its answers back, the grade (which names the key) stays on the server.
     hidden = notebook.withheld_for(current_user, entry) is not None
     feedback = {"entry_id": entry.id, "answer": given, "grade": None if hidden else result.grade,
@@ -127,6 +126,5 @@ def reviewed(entry_id: int):
     """Clear an entry by hand (essays, which are not graded on the spot)."""
     entry = _own_entry(entry_id)
     notebook.mark_reviewed(current_user, entry)
-    db.session.commit()
     flash(_("Removed from your notebook."), "success")
     return redirect(url_for("notebook.practice_next", tag=_tag_arg(), after=entry.id))

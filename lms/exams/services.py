@@ -12,21 +12,21 @@ Rules kept here:
   save and a submit of the same attempt never interleave (row lock on
   PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite).
 
-Services that a request calls on its own (start, save, flag, focus, submit,
-finalise_expired) commit; ``recompute_result`` only flushes, so that a trainer's
-grading joins it to its own transaction.
+Each service that changes something owns its transaction (``lms.database.
+transaction``; the ones that read and then write begin ``IMMEDIATE`` on
+SQLite); ``finalise`` and ``recompute_result`` only flush, so that they join
+the transaction of the service that calls them (a trainer's grading too).
 """
 from __future__ import annotations
 
 import json
 import random
 from dataclasses import dataclass
-from typing import NamedTuple
 from datetime import datetime, timedelta
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _
-from sqlalchemy import and_, bindparam, exists, false, func, literal_column, or_, select, true, update
+from sqlalchemy import bindparam, func, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -36,7 +36,7 @@ from lms.content.draws import draw_pool
 from lms.content.models import Exam, ProgrammeItem, Question, QuestionTag, QuestionVersion
 from lms.exams import question_types
 from lms.exams.models import Attempt, AttemptItem, IntegrityEvent, NotebookEntry
-from lms.database import DriverStatement, StandaloneConnection
+from lms.database import transaction
 from lms.extensions import db
 from lms.org.models import User, UserRole, roles_admitted
 from lms.programmes.access import exam_access
@@ -98,7 +98,11 @@ class AttemptClosed(ExamError):
 def option_values(attempt: Attempt) -> question_types.OptionValues:
     """The opaque values the options of this attempt carry in the learner's
     form (``OptionValues``): unique to the attempt, meaningless elsewhere."""
-    return question_types.OptionValues(current_app.config["SECRET_KEY"], f"attempt:{attempt.id}:{attempt.seed}")
+    return _option_values(attempt.id, attempt.seed)
+
+
+def _option_values(attempt_id: int, seed) -> question_types.OptionValues:
+    return question_types.OptionValues(current_app.config["SECRET_KEY"], f"attempt:{attempt_id}:{seed}")
 
 
 def answer_from_form(attempt: Attempt, item: AttemptItem, form, name: str):
@@ -270,7 +274,14 @@ def draw(exam: Exam, rng: random.Random, seen: set[int] = frozenset(), missed: s
 
 def start_attempt(user, exam: Exam, programme_item=None) -> Attempt:
     """Start the exam, or continue the open attempt (a second tab or device
-    lands on the same one). Raises ExamError when the rules refuse."""
+    lands on the same one). Raises ExamError when the rules refuse. Reads
+    (eligibility, history, the draw) and then writes on them: one
+    ``BEGIN IMMEDIATE`` transaction on SQLite."""
+    with transaction(immediate=True):
+        return _start_or_continue(user, exam, programme_item)
+
+
+def _start_or_continue(user, exam: Exam, programme_item) -> Attempt:
     now = clock.now()
     current = open_attempt(user, exam)
     if current is not None:
@@ -352,50 +363,41 @@ def save_answer(attempt: Attempt, item: AttemptItem, answer, now: datetime | Non
     """Store one answer (None clears it). Committed before it returns: what
     the browser is told was saved, is saved."""
     now = now or clock.now()
-    attempt = _lock(attempt)
-    _check_open(attempt, now)
-    if item.attempt_id != attempt.id:
-        raise ValueError("item of another attempt")
-    item.answer_json = _stored(item, answer)
-    # Written even when it equals what this request loaded: another tab may
-    # have saved something else since, and this save is the one acknowledged.
-    flag_modified(item, "answer_json")
-    item.saved_at = now
-    db.session.commit()
+    with transaction(immediate=True):
+        attempt = _lock(attempt)
+        _check_open(attempt, now)
+        if item.attempt_id != attempt.id:
+            raise ValueError("item of another attempt")
+        item.answer_json = _stored(item, answer)
+        # Written even when it equals what this request loaded: another tab may
+        # have saved something else since, and this save is the one acknowledged.
+        flag_modified(item, "answer_json")
+        item.saved_at = now
     return item
 
 
 _item, _attempt, _version = AttemptItem.__table__.c, Attempt.__table__.c, QuestionVersion.__table__.c
-# The autosave's two statements, built once (building and keying a statement
-# costs more than running it).
-_user, _role = User.__table__.c, UserRole.__table__.c
 # 'open' as a literal, not a parameter: the one-open-attempt index is partial
 # (WHERE state = 'open'), and SQLite prepares a statement again on every
-# execution when a parameter might decide whether that index applies (30 µs).
+# execution when a parameter might decide whether that index applies.
 OPEN = literal_column("'open'")
 
-
-def _signed_in_learner(prefix: str = ""):
-    """The user of the attempt as Flask-Login and the guards would admit them:
-    signed in with this session version, active, not bound to change the
-    password first, holding the learner role."""
-    return and_(_user.session_version == bindparam(prefix + "session_version"), _user.active == true(),
-                _user.must_change_password == false(),
-                exists().where(_role.user_id == _user.id, or_(*(_role.role == r for r in roles_admitted("learner")))))
-
-
-_SAVE_TARGET = DriverStatement(
-    select(_item.id, _item.position, _item.answer_json, _version.type, _version.data_json, _user.locale,
-           _item.question_version_id)
+# The autosave's two statements, built once. The read: the learner's own
+# item (nothing for anybody else's), its question and what it holds now.
+_AUTOSAVE_TARGET = (
+    select(_item.position, _item.answer_json, _version.type, _version.data_json, _attempt.seed)
     .join_from(AttemptItem.__table__, Attempt.__table__, _attempt.id == _item.attempt_id)
     .join(QuestionVersion.__table__, _version.id == _item.question_version_id)
-    .join(User.__table__, _user.id == _attempt.user_id)
     .where(_item.id == bindparam("item_id"), _item.attempt_id == bindparam("attempt_id"),
-           _attempt.user_id == bindparam("user_id"), _attempt.state == OPEN,
-           _attempt.deadline >= bindparam("earliest_deadline"), _signed_in_learner())
+           _attempt.user_id == bindparam("user_id"))
 )
-_SAVE_IF_OPEN = DriverStatement(
-    AttemptItem.__table__.update()
+# The write: stores the answer only if the attempt is the learner's, open and
+# not past deadline + grace, as the database sees it at the moment of writing.
+# On PostgreSQL the attempt row is share-locked: a submit in progress is
+# waited for and then refuses this save; a submit arriving later waits for
+# this save and grades it.
+_SAVE_IF_OPEN = (
+    update(AttemptItem.__table__)
     .where(_item.id == bindparam("b_item_id"), _item.attempt_id.in_(
         select(_attempt.id)
         .where(_attempt.id == bindparam("b_attempt_id"), _attempt.user_id == bindparam("b_user_id"),
@@ -403,41 +405,10 @@ _SAVE_IF_OPEN = DriverStatement(
         .with_for_update(read=True)))
     .values(answer_json=bindparam("new_answer"), saved_at=bindparam("now"))
 )
-# PostgreSQL, once the question's shape is known: the whole autosave in one
-# statement that checks everything _SAVE_TARGET and _SAVE_IF_OPEN check and
-# returns what was stored before (subqueries of a statement see the rows as
-# they were when it began) and the learner's locale.
-_before = AttemptItem.__table__.alias("before")
-_SAVE_AND_TELL = DriverStatement(
-    AttemptItem.__table__.update()
-    .where(_item.id == bindparam("b_item_id"), _item.question_version_id == bindparam("b_version_id"),
-           _item.position == bindparam("b_position"), _item.attempt_id.in_(
-        select(_attempt.id)
-        .join(User.__table__, _user.id == _attempt.user_id)
-        .where(_attempt.id == bindparam("b_attempt_id"), _attempt.user_id == bindparam("b_user_id"),
-               _attempt.state == OPEN, _attempt.deadline >= bindparam("earliest_deadline"),
-               _signed_in_learner("b_"))
-        .with_for_update(read=True, of=Attempt.__table__)))
-    .values(answer_json=bindparam("new_answer"), saved_at=bindparam("now"))
-    .returning(select(_before.c.answer_json).where(_before.c.id == bindparam("b_item_id")).scalar_subquery(),
-               select(_user.locale).where(_user.id == bindparam("b_user_id")).scalar_subquery())
-)
 
 
-class ItemShape(NamedTuple):
-    """What never changes about a question of an attempt once it is drawn."""
-    attempt_id: int
-    position: int
-    version_id: int
-    type: str
-    data: dict
-
-
-# item id → shape, filled by reads that passed every check; bounded. The
-# statement using a shape checks its attempt, version and position again, so
-# a stale one (ids reused after a restore) only sends the save the long way.
-_item_shapes: dict[int, ItemShape] = {}
-_ITEM_SHAPES_MAX = 20_000
+class NotYourItem(ExamError):
+    """No such question in an attempt of this learner (the view answers 404)."""
 
 
 @dataclass
@@ -445,94 +416,52 @@ class Autosaved:
     position: int
     answered: bool
     was_answered: bool
-    locale: str
 
 
-def autosave(conn: StandaloneConnection, attempt_id: int, item_id: int, user_id: int, session_version: int,
-             read_answer, now: datetime) -> Autosaved | None:
-    """The common autosave, each statement its own transaction: stores the
-    answer ``read_answer(question_type, data, field_name)`` gives when the
-    item is in the user's open, in-time attempt and the user is signed in
-    with this session version, active, a learner and need not change the
-    password. None, having changed nothing, otherwise (and when the answer is
-    too long): the caller then goes the usual way, which says why.
+def autosave(user, attempt_id: int, item_id: int, read_answer, now: datetime | None = None) -> Autosaved:
+    """One answer as the learner changes it: ``read_answer(question_type,
+    data, field_name, option_values)`` gives it, in the bank's terms. Committed before it returns (what the
+    browser is told was saved, is saved). The write is one conditional
+    statement that checks the owner, the open state and deadline + grace in
+    the database, in a transaction of its own: on SQLite it takes the write
+    lock as it starts and holds it for that statement alone.
 
-    SQLite reads the question, then writes (no round trips there). On
-    PostgreSQL, once this process has seen the question's shape, one
-    statement does it all."""
-    field = f"a-{item_id}"
-    shape = _item_shapes.get(item_id)
-    stored = None
-    if shape is not None and shape.attempt_id == attempt_id and conn.dialect.name == "postgresql":
-        qtype = question_types.get(shape.type)
-        answer = read_answer(qtype, shape.data, field)
-        text = None if answer is None else json.dumps(answer, ensure_ascii=False)
-        if text is not None and len(text) > MAX_ANSWER_CHARS:
-            return None
-        stored = _SAVE_AND_TELL.execute(conn, {
-            "b_item_id": item_id, "b_version_id": shape.version_id, "b_position": shape.position,
-            "b_attempt_id": attempt_id, "b_user_id": user_id, "b_session_version": session_version,
-            "earliest_deadline": now - grace(), "new_answer": text, "now": now}).fetchone()
-        if stored is None:  # refused, or the shape is stale: the read below tells
-            _item_shapes.pop(item_id, None)
-    if stored is None:
-        target = save_target(conn, attempt_id, item_id, user_id, session_version, now)
-        if target is None:
-            return None
-        shape = ItemShape(attempt_id, target.position, target.version_id, target.type, json.loads(target.data_json))
-        if len(_item_shapes) >= _ITEM_SHAPES_MAX:
-            _item_shapes.clear()
-        _item_shapes[item_id] = shape
-        qtype = question_types.get(shape.type)
-        answer = read_answer(qtype, shape.data, field)
-        if not save_answer_if_open(conn, attempt_id, item_id, user_id, answer, now):
-            return None
-        stored = (target.answer_json, target.locale)
-    before, locale = stored
-    return Autosaved(position=shape.position, answered=qtype.is_answered(answer),
-                     was_answered=qtype.is_answered(None if before is None else json.loads(before)), locale=locale)
-
-
-class SaveTarget(NamedTuple):
-    id: int
-    position: int
-    answer_json: str | None
-    type: str
-    data_json: str
-    locale: str
-    version_id: int
-
-
-def save_target(conn: StandaloneConnection, attempt_id: int, item_id: int, user_id: int, session_version: int,
-                now: datetime) -> SaveTarget | None:
-    """What an autosave needs, in one query that loads no objects: the row
-    (id, position, stored answer_json, question type and data_json, the
-    learner's locale) when the item is in an open, in-time attempt of this
-    user, and the user is signed in with this session version, active, a
-    learner and need not change the password. None otherwise: the caller
-    then goes the usual way, which says which of these failed."""
-    row = _SAVE_TARGET.execute(conn, {
-        "item_id": item_id, "attempt_id": attempt_id, "user_id": user_id, "session_version": session_version,
-        "earliest_deadline": now - grace()}).fetchone()
-    return None if row is None else SaveTarget(*row)
-
-
-def save_answer_if_open(conn: StandaloneConnection, attempt_id: int, item_id: int, user_id: int, answer,
-                        now: datetime) -> bool:
-    """The autosave in one conditional statement, its own transaction:
-    stores the answer only if the attempt is the learner's, still open and
-    not past deadline + grace (checked by the database at the moment of
-    writing; on PostgreSQL the attempt row is share-locked, so a submit in
-    progress is waited for and then refuses this save, and a submit arriving
-    later waits for this save and grades it). True: saved and committed.
-    False: nothing changed (the answer too long, the attempt closed or out
-    of time, not the learner's), and ``save_answer`` says why."""
+    Raises NotYourItem (not this learner's), AnswerTooLong or UnknownChoice (nothing saved),
+    AttemptClosed, or TimeUp (the attempt has been finalised with what was
+    saved before)."""
+    now = now or clock.now()
+    user_id = user.id
+    target = db.session.execute(_AUTOSAVE_TARGET, {
+        "item_id": item_id, "attempt_id": attempt_id, "user_id": user_id}).first()
+    if target is None:
+        raise NotYourItem()
+    qtype = question_types.get(target.type)
+    try:
+        answer = read_answer(qtype, json.loads(target.data_json), f"a-{item_id}",
+                             _option_values(attempt_id, target.seed))
+    except question_types.UnknownOption:
+        raise UnknownChoice(target.position) from None
     text = None if answer is None else json.dumps(answer, ensure_ascii=False)
     if text is not None and len(text) > MAX_ANSWER_CHARS:
-        return False
-    return _SAVE_IF_OPEN.execute(conn, {
-        "b_item_id": item_id, "b_attempt_id": attempt_id, "b_user_id": user_id, "earliest_deadline": now - grace(),
-        "new_answer": text, "now": now}).rowcount == 1
+        raise AnswerTooLong(target.position)
+    with transaction():  # one statement that checks again in SQL what the read above found
+        saved = db.session.execute(_SAVE_IF_OPEN, {
+            "b_item_id": item_id, "b_attempt_id": attempt_id, "b_user_id": user_id,
+            "earliest_deadline": now - grace(), "new_answer": text, "now": now}).rowcount == 1
+    if not saved:
+        _refuse_save(attempt_id, now)
+    before = None if target.answer_json is None else json.loads(target.answer_json)
+    return Autosaved(position=target.position, answered=qtype.is_answered(answer),
+                     was_answered=qtype.is_answered(before))
+
+
+def _refuse_save(attempt_id: int, now: datetime) -> None:
+    """The conditional save changed nothing: say why (finalising the attempt
+    if its time ran out)."""
+    with transaction(immediate=True):
+        attempt = _lock(db.session.get(Attempt, attempt_id))
+        _check_open(attempt, now)
+    raise AttemptClosed(attempt)  # open and in time a moment later: a submit came and went in between
 
 
 def _stored(item: AttemptItem, answer) -> str | None:
@@ -548,28 +477,28 @@ def _stored(item: AttemptItem, answer) -> str | None:
 def save_answers(attempt: Attempt, answers: dict[int, object], now: datetime | None = None) -> int:
     """The no-JavaScript form: every answer on the page at once (one commit)."""
     now = now or clock.now()
-    attempt = _lock(attempt)
-    _check_open(attempt, now)
-    # Compare with what is stored now, not with what this request loaded earlier.
-    by_id = {item.id: item for item in db.session.scalars(select(AttemptItem).where(
-        AttemptItem.attempt_id == attempt.id).execution_options(populate_existing=True))}
-    stored = {item_id: _stored(by_id[item_id], answer) for item_id, answer in answers.items()}
-    for item_id, new in stored.items():
-        item = by_id[item_id]
-        if new != item.answer_json:
-            item.answer_json = new
-            item.saved_at = now
-    db.session.commit()
+    with transaction(immediate=True):
+        attempt = _lock(attempt)
+        _check_open(attempt, now)
+        # Compare with what is stored now, not with what this request loaded earlier.
+        by_id = {item.id: item for item in db.session.scalars(select(AttemptItem).where(
+            AttemptItem.attempt_id == attempt.id).execution_options(populate_existing=True))}
+        stored = {item_id: _stored(by_id[item_id], answer) for item_id, answer in answers.items()}
+        for item_id, new in stored.items():
+            item = by_id[item_id]
+            if new != item.answer_json:
+                item.answer_json = new
+                item.saved_at = now
     return len(answers)
 
 
 def set_flag(attempt: Attempt, item: AttemptItem, flagged: bool, now: datetime | None = None) -> AttemptItem:
     now = now or clock.now()
-    attempt = _lock(attempt)
-    _check_open(attempt, now)
-    db.session.refresh(item)
-    item.flagged = flagged
-    db.session.commit()
+    with transaction(immediate=True):
+        attempt = _lock(attempt)
+        _check_open(attempt, now)
+        db.session.refresh(item)
+        item.flagged = flagged
     return item
 
 
@@ -577,15 +506,16 @@ def report_focus_loss(attempt: Attempt, kind: str = "hidden", now: datetime | No
     """The page was hidden (tab switch, window minimised). Counted; past
     ``Exam.focus_loss_limit`` the attempt is submitted (end reason "integrity")."""
     now = now or clock.now()
-    attempt = _lock(attempt)
-    _check_open(attempt, now)
-    db.session.add(IntegrityEvent(attempt_id=attempt.id, at=now, kind=kind if kind in ("hidden", "blur") else "hidden"))
-    attempt.focus_losses += 1
-    limit = attempt.exam.focus_loss_limit
-    if limit is not None and attempt.focus_losses > limit and finalise(attempt, "integrity", now):
-        audit.record("exam.submitted_for_integrity", attempt, exam=attempt.exam.slug,
-                     learner=attempt.user.employee_no, focus_losses=attempt.focus_losses, limit=limit)
-    db.session.commit()
+    with transaction(immediate=True):
+        attempt = _lock(attempt)
+        _check_open(attempt, now)
+        db.session.add(IntegrityEvent(attempt_id=attempt.id, at=now,
+                                      kind=kind if kind in ("hidden", "blur") else "hidden"))
+        attempt.focus_losses += 1
+        limit = attempt.exam.focus_loss_limit
+        if limit is not None and attempt.focus_losses > limit and finalise(attempt, "integrity", now):
+            audit.record("exam.submitted_for_integrity", attempt, exam=attempt.exam.slug,
+                         learner=attempt.user.employee_no, focus_losses=attempt.focus_losses, limit=limit)
     return attempt
 
 
@@ -598,16 +528,17 @@ def submit(attempt: Attempt, user=None, now: datetime | None = None) -> Attempt:
     now = now or clock.now()
     if user is not None and attempt.user_id != user.id:
         raise ValueError("not the learner's attempt")
-    if is_expired(attempt, now):
-        if finalise(attempt, "timeout", now):
-            db.session.commit()
-            raise TimeUp(attempt)
-        db.session.rollback()
-        return db.session.get(Attempt, attempt.id, populate_existing=True)
-    # The page's countdown submits at zero: that is the time running out.
-    finalise(attempt, "timeout" if now >= attempt.deadline else "submitted", now)
-    db.session.commit()
-    return db.session.get(Attempt, attempt.id, populate_existing=True)
+    attempt_id = attempt.id
+    with transaction(immediate=True):
+        attempt = db.session.get(Attempt, attempt_id)
+        if is_expired(attempt, now):
+            timed_out = finalise(attempt, "timeout", now)
+        else:  # the page's countdown submits at zero: that is the time running out
+            timed_out = False
+            finalise(attempt, "timeout" if now >= attempt.deadline else "submitted", now)
+    if timed_out:
+        raise TimeUp(attempt)
+    return db.session.get(Attempt, attempt_id, populate_existing=True)
 
 
 def finalise(attempt: Attempt, reason: str, now: datetime | None = None) -> bool:
@@ -708,17 +639,10 @@ def expire_if_due(attempt: Attempt, now: datetime | None = None) -> Attempt:
     what was saved."""
     now = now or clock.now()
     if attempt.state == "open" and is_expired(attempt, now):
-        # A GET reads in a deferred transaction; on SQLite a write after a read
-        # fails at once if another writer got in between. End the read first,
-        # so the UPDATE starts a transaction of its own and waits its turn.
         attempt_id = attempt.id
-        db.session.rollback()
-        attempt = db.session.get(Attempt, attempt_id)
-        if finalise(attempt, "timeout", now):
-            db.session.commit()
-        else:
-            db.session.rollback()
-            attempt = db.session.get(Attempt, attempt.id, populate_existing=True)
+        with transaction(immediate=True):
+            finalise(db.session.get(Attempt, attempt_id), "timeout", now)
+        attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
     return attempt
 
 
@@ -729,11 +653,11 @@ def finalise_expired(now: datetime | None = None) -> int:
     ids = list(db.session.scalars(select(Attempt.id).where(
         Attempt.state == "open", Attempt.deadline < now - grace()).order_by(Attempt.id)))
     done = 0
-    for attempt_id in ids:
-        attempt = db.session.get(Attempt, attempt_id)
-        if attempt is not None and finalise(attempt, "timeout", now):
-            done += 1
-        db.session.commit()
+    for attempt_id in ids:  # one transaction each: a failure leaves the others finalised
+        with transaction(immediate=True):
+            attempt = db.session.get(Attempt, attempt_id)
+            if attempt is not None and finalise(attempt, "timeout", now):
+                done += 1
     return done
 
 

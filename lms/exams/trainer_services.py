@@ -18,6 +18,7 @@ from lms import clock
 from lms.audit import services as audit
 from lms.content.models import Exam, QuestionVersion
 from lms.exams.models import Attempt, AttemptItem, IntegrityEvent, ScoreOverride
+from lms.database import transaction
 from lms.extensions import db
 from lms.scores import score
 
@@ -117,6 +118,7 @@ def waiting_item(item_id: int, grader=None) -> AttemptItem | None:
     return db.session.scalar(_queue_statement(grader=grader).where(AttemptItem.id == item_id))
 
 
+@transaction(immediate=True)
 def grade_essay(item: AttemptItem, points, comment: str, grader) -> AttemptItem:
     """A trainer grades one essay answer: 0 to the item's points, with an
     optional comment. The item leaves the queue and the attempt's result is
@@ -175,6 +177,7 @@ def attempt_detail(attempt_id: int) -> AttemptDetail | None:
     return AttemptDetail(attempt, items, events, overrides)
 
 
+@transaction(immediate=True)
 def override_score(item: AttemptItem, points, reason: str, by) -> ScoreOverride:
     """Change the points of one item of a submitted attempt. A reason is
     required; the change is kept as a ScoreOverride, audited with before, after

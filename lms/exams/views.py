@@ -12,39 +12,22 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 from sqlalchemy import select
 
 from lms import clock
 from lms.content.models import Exam, ProgrammeItem, QuestionVersion
 from lms.content.rendering import render_markdown
-from lms.database import ConnectionLost, reads_before_writing, standalone_statements, start_writing
 from lms.exams import question_types, services
 from lms.exams.forms import StartForm, SubmitForm
 from lms.exams.models import Attempt, AttemptItem
 from lms.extensions import db, limiter, not_rate_limited, signed_in_user_or_address
 from lms.forms import EmptyForm
-from lms.quick_routes import QuickRequest, quick_route
-from lms.templating import clock_time
 from lms.web import is_htmx, render_fragment, roles_required
 
 bp = Blueprint("exams", __name__)
-
-
-@bp.app_template_global()
-def saved_state(item) -> Markup:
-    """The autosave indicator of one question (``exams/_saved.html``, which
-    the exam page includes): "saved at HH:MM:SS" or "not answered yet".
-    Built here rather than in Jinja because every autosave returns it, and a
-    template render with its translation lookups took ~130 µs of one."""
-    if item.saved_at:
-        return Markup('<span id="saved-{}" class="saved-state" role="status">{}</span>').format(
-            item.id, _("Saved at %(t)s", t=clock_time(item.saved_at)))
-    return Markup('<span id="saved-{}" class="saved-state" role="status"><span class="muted">{}</span></span>').format(
-        item.id, _("Not answered yet"))
 
 
 @bp.app_template_filter("inline_md")
@@ -218,70 +201,34 @@ def attempt_page(attempt_id: int):
     return render_template("exams/take.html", **_page_context(attempt, request.args.get("q", type=int)))
 
 
-@quick_route("exams.autosave")
-def _quick_autosave(quick: QuickRequest, attempt_id: int, item_id: int) -> str | None:
-    """The common autosave, answered in front of Flask (``lms.quick_routes``):
-    an htmx post to the signed-in learner's own open attempt, in time, checked
-    in SQL with the user's row (``services.autosave``); the fragment is
-    rendered once the answer is committed, in the learner's language.
-    None, having changed nothing, for anything else (and when the connection
-    was found dead): the view below then answers."""
-    now = clock.now()
-    try:
-        with standalone_statements() as conn:
-            saved = services.autosave(
-                conn, attempt_id, item_id, quick.user_id, quick.session_version,
-                lambda qtype, data, field: qtype.answer_from_form(data, quick.form, field), now)
-    except ConnectionLost:
-        return None
-    if saved is None:
-        return None
-    g.user_locale = saved.locale
-    fragment = SimpleNamespace(id=item_id, saved_at=now)
-    if saved.answered == saved.was_answered:  # still typing: the navigator has not changed
-        return str(saved_state(fragment))
-    with quick.flask_request():  # the navigator's links
-        current = SimpleNamespace(id=item_id, position=saved.position)
-        return _navigator_oob(db.session.get(Attempt, attempt_id), current, "exams/_saved.html",
-                              answered=saved.answered, item=fragment)
-
-
 @bp.post("/attempts/<int:attempt_id>/items/<int:item_id>")
 @not_rate_limited  # an autosave per answer change; each is one conditional UPDATE of the learner's own row
 @roles_required("learner")
-@reads_before_writing
 def autosave(attempt_id: int, item_id: int):
-    """One answer as it changes (htmx): 'saved at HH:MM:SS'. The common case
-    has been answered by the quick route (``_quick_autosave``); what reaches this point is
-    everything else (not the learner's, closed, out of time, too long, a
-    no-JavaScript post), which is refused or finalised with the right answer."""
-    start_writing()
-    attempt = get_attempt(attempt_id)
-    item = get_item(attempt, item_id)
-    if attempt.state != "open":
-        return _time_up(attempt, item)
-    qtype = question_types.get(item.question_version.type)
-    try:
-        answer = services.answer_from_form(attempt, item, request.form, field_name(item))
-    except services.UnknownChoice as err:
-        return _rejected(attempt, item, err)
+    """One answer as it changes (htmx): "saved at HH:MM:SS", sent once the
+    answer is committed, with the navigator when the question's answered
+    state changed. Without JavaScript, back to the exam page."""
     now = clock.now()
-    html = None
-    if is_htmx():
-        saved = SimpleNamespace(id=item.id, saved_at=now)
-        answered = qtype.is_answered(answer)
-        if answered == is_answered(item):  # still typing: the navigator has not changed
-            html = render_template("exams/_saved.html", item=saved)
-        else:
-            html = _navigator_oob(attempt, item, "exams/_saved.html", answered=answered, item=saved)
     try:
-        services.save_answer(attempt, item, answer, now)
-    except services.AnswerRefused as err:
-        return _rejected(attempt, item, err)
+        saved = services.autosave(
+            current_user, attempt_id, item_id,
+            lambda qtype, data, field, values: qtype.answer_from_form(data, request.form, field, values), now)
+    except services.NotYourItem:
+        abort(404)
     except services.ExamError as err:
-        return _closed(attempt, item, err)
-    if html is None:
+        attempt = get_attempt(attempt_id)
+        item = get_item(attempt, item_id)
+        if isinstance(err, services.AnswerRefused):  # too long, or a choice the page never offered
+            return _rejected(attempt, item, err)
+        return _time_up(attempt, item)  # finalised: out of time, or submitted in another tab
+    if not is_htmx():
         return redirect(url_for("exams.attempt_page", attempt_id=attempt_id))
+    fragment = SimpleNamespace(id=item_id, saved_at=now)
+    if saved.answered == saved.was_answered:  # still typing: the navigator has not changed
+        html = render_fragment("exams/_saved.html", item=fragment)
+    else:
+        html = _navigator_oob(db.session.get(Attempt, attempt_id), SimpleNamespace(id=item_id, position=saved.position),
+                              "exams/_saved.html", answered=saved.answered, item=fragment)
     return html, 200, {"Vary": "HX-Request"}
 
 

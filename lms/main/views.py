@@ -4,8 +4,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.extensions import db
 from lms.forms import EmptyForm
+from lms.org import services as org_services
 from lms.org.models import LOCALES
 from lms.web import safe_next_url
 
@@ -36,8 +36,7 @@ def set_language():
     if not form.validate_on_submit() or lang not in LOCALES:
         abort(400)
     if current_user.is_authenticated:
-        current_user.locale = lang
-        db.session.commit()
+        org_services.set_locale(current_user._get_current_object(), lang)
     session["lang"] = lang
     flash(_("Language changed."), "success")
     return redirect(safe_next_url(request.form.get("next")) or url_for("main.home"))

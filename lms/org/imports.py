@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from lms import clock
 from lms.audit import services as audit
+from lms.database import transaction
 from lms.extensions import db
 from lms.org import services
 from lms.org.models import POSITIONS, ROLES, Branch, User
@@ -338,6 +339,7 @@ def _describe_changes(row: RowPlan) -> None:
 
 # --- carrying it out --------------------------------------------------------------
 
+@transaction(immediate=True)
 def apply_import(plan: ImportPlan, *, actor: User | None = None, today: date | None = None) -> ImportResult:
     """Create and update the people of a plan without problems, in the caller's
     transaction. New people get a temporary password they must change."""

@@ -22,6 +22,7 @@ from lms import clock
 from lms.audit import services as audit
 from lms.audit.models import AuditEvent
 from lms.auth.passwords import hash_password, policy_problems
+from lms.database import transaction
 from lms.extensions import db
 from lms.org.models import LOCALES, POSITIONS, ROLES, Branch, PositionRecord, User, UserRole
 
@@ -32,6 +33,7 @@ class OrgError(ValueError):
 
 # --- branches ---------------------------------------------------------------
 
+@transaction(immediate=True)
 def create_branch(code: str, name: str, parent: Branch | None = None) -> Branch:
     code, name = code.strip(), name.strip()
     if db.session.scalar(select(Branch.id).where(Branch.code == code)):
@@ -45,6 +47,7 @@ def create_branch(code: str, name: str, parent: Branch | None = None) -> Branch:
     return branch
 
 
+@transaction(immediate=True)
 def rename_branch(branch: Branch, name: str) -> bool:
     name = name.strip()
     if name == branch.name:
@@ -174,6 +177,7 @@ def generate_temporary_password() -> str:
             return password
 
 
+@transaction(immediate=True)
 def create_user(employee_no: str, name: str, *, branch: Branch | None = None, roles=("learner",),
                 password: str | None = None, position: str | None = None,
                 position_start: date | None = None, hire_date: date | None = None,
@@ -202,6 +206,7 @@ def create_user(employee_no: str, name: str, *, branch: Branch | None = None, ro
     return user
 
 
+@transaction(immediate=True)
 def update_user(user: User, *, actor: User | None = None, name: str | None = None,
                 branch: Branch | None | object = ..., hire_date: date | None | object = ...,
                 locale: str | None = None) -> dict:
@@ -228,6 +233,7 @@ def update_user(user: User, *, actor: User | None = None, name: str | None = Non
     return changes
 
 
+@transaction(immediate=True)
 def set_roles(user: User, roles, *, actor: User | None = None) -> bool:
     """Give the user exactly these roles. Returns whether anything changed."""
     wanted = set(roles)
@@ -254,6 +260,7 @@ def set_roles(user: User, roles, *, actor: User | None = None) -> bool:
     return True
 
 
+@transaction(immediate=True)
 def change_position(user: User, position: str, start: date, note: str = "") -> PositionRecord | None:
     """Close the current position the day before ``start`` and open the new one.
     Moving into the position one already holds changes nothing."""
@@ -275,6 +282,7 @@ def change_position(user: User, position: str, start: date, note: str = "") -> P
     return record
 
 
+@transaction(immediate=True)
 def deactivate(user: User, reason: str = "", *, actor: User | None = None) -> None:
     """Disable sign-in and end every session of the user."""
     if actor is not None and actor.id == user.id:
@@ -287,6 +295,7 @@ def deactivate(user: User, reason: str = "", *, actor: User | None = None) -> No
     audit.record("user.deactivated", user, reason=reason)
 
 
+@transaction(immediate=True)
 def reactivate(user: User, reason: str = "", *, actor: User | None = None) -> None:
     _require_may_manage(actor, user)
     if user.active:
@@ -295,6 +304,15 @@ def reactivate(user: User, reason: str = "", *, actor: User | None = None) -> No
     audit.record("user.reactivated", user, reason=reason)
 
 
+@transaction()
+def set_locale(user: User, locale: str) -> None:
+    """The language the user's pages are shown in (one of ``LOCALES``)."""
+    if locale not in LOCALES:
+        raise ValueError(f"unknown locale {locale!r}")
+    user.locale = locale
+
+
+@transaction(immediate=True)
 def reset_password(user: User, *, actor: User | None = None) -> str:
     """Give the user a new random password they must change at their next sign-in;
     their sessions end. Returns the password, to be shown once and never stored."""

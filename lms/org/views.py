@@ -98,10 +98,8 @@ def new_person():
                 position=form.position.data, hire_date=form.hire_date.data, locale=form.locale.data,
                 actor=_actor())
         except services.OrgError as exc:
-            db.session.rollback()
             form.form_errors.append(str(exc))
         else:
-            db.session.commit()
             return render_template("org/password_shown.html", person=user, password=password, created=True)
     return render_template("org/new_person.html", form=form)
 
@@ -136,10 +134,8 @@ def edit_person(user_id: int):
                                            branch=db.session.get(Branch, form.branch_id.data),
                                            hire_date=form.hire_date.data, locale=form.locale.data)
         except services.OrgError as exc:
-            db.session.rollback()
             form.form_errors.append(str(exc))
         else:
-            db.session.commit()
             flash(_("Saved.") if changes else _("Nothing changed."), "success")
             return redirect(url_for("org.person", user_id=user.id))
     return render_template("org/edit_person.html", form=form, person=user)
@@ -161,10 +157,8 @@ def set_roles(user_id: int):
         try:
             changed = services.set_roles(user, form.roles.data, actor=_actor())
         except services.OrgError as exc:
-            db.session.rollback()
             form.roles.errors.append(str(exc))
         else:
-            db.session.commit()
             if not is_htmx():
                 flash(_("Roles saved.") if changed else _("Nothing changed."), "success")
                 return redirect(url_for("org.person", user_id=user.id))
@@ -186,13 +180,11 @@ def change_position(user_id: int):
         try:
             record = services.change_position(user, form.position.data, form.start_date.data, form.note.data or "")
         except services.OrgError as exc:
-            db.session.rollback()
             form.start_date.errors.append(str(exc))
         else:
             if record is None:
                 form.position.errors.append(_("This is the current position already."))
             else:
-                db.session.commit()
                 if not is_htmx():
                     flash(_("Position change recorded."), "success")
                     return redirect(url_for("org.person", user_id=user.id))
@@ -209,10 +201,8 @@ def _status_change(user_id: int, change, done_message: str):
         try:
             change(user, form.reason.data.strip(), actor=_actor())
         except services.OrgError as exc:
-            db.session.rollback()
             flash(str(exc), "error")
             return redirect(url_for("org.person", user_id=user.id))
-        db.session.commit()
         flash(done_message, "success")
         return redirect(url_for("org.person", user_id=user.id))
     return _render_person(user, reason_form=form)
@@ -240,10 +230,8 @@ def reset_password(user_id: int):
     try:
         password = services.reset_password(user, actor=_actor())
     except services.OrgError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("org.person", user_id=user.id))
-    db.session.commit()
     return render_template("org/password_shown.html", person=user, password=password, created=False)
 
 
@@ -270,10 +258,8 @@ def create_branch():
         try:
             branch = services.create_branch(form.code.data, form.name.data, parent=parent)
         except services.OrgError as exc:
-            db.session.rollback()
             form.form_errors.append(str(exc))
         else:
-            db.session.commit()
             flash(_("Branch %(name)s created.", name=branch.name), "success")
             return redirect(url_for("org.branches"))
     return _render_branches(form)
@@ -288,9 +274,7 @@ def rename_branch(branch_id: int):
         try:
             services.rename_branch(branch, form.name.data)
         except services.OrgError as exc:
-            db.session.rollback()
             return _render_branches(rename_errors={branch_id: [str(exc)]})
-        db.session.commit()
         flash(_("Branch renamed."), "success")
         return redirect(url_for("org.branches"))
     return _render_branches(rename_errors={branch_id: form.name.errors})
@@ -333,7 +317,6 @@ def confirm_import():
     if not plan.ok:
         return render_template("org/import_preview.html", plan=plan, token=None, confirm_form=form)
     result = imports.apply_import(plan, actor=_actor())
-    db.session.commit()
     imports.drop_stash(token)
     session.pop(IMPORT_SESSION_KEY, None)
     passwords_href = None

@@ -6,10 +6,10 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from lms.audit.models import AuditEvent  # noqa: F401  (metadata complete)
-from lms.database import standalone_statements
 from lms.exams import services
 from lms.exams.models import Attempt, NotebookEntry
 from lms.extensions import db
@@ -150,26 +150,34 @@ def test_a_save_racing_a_submit_is_either_graded_or_refused(app, clock, learner,
 
 def test_the_one_statement_autosave_racing_a_submit_is_either_graded_or_refused(
         app, clock, learner, make_question, make_exam):
-    """The autosave's short way (one conditional UPDATE) keeps the same promise."""
+    """The autosave (one conditional UPDATE) keeps the same promise."""
 
     def save(attempt_id, item_id, user_id):
-        with standalone_statements() as conn:
-            saved = services.save_answer_if_open(conn, attempt_id, item_id, user_id, "B", clock.now())
-        return "saved" if saved else "refused"
+        from lms.org.models import User
+
+        try:
+            services.autosave(db.session.get(User, user_id), attempt_id, item_id, lambda *_: "B", clock.now())
+            return "saved"
+        except (services.AttemptClosed, services.TimeUp):
+            return "refused"
 
     _race_a_save_and_a_submit(app, learner, _simple_exam(make_question, make_exam), save)
 
 
 def test_the_one_statement_autosave_refuses_another_learners_or_a_late_attempt(
-        app, clock, learner, make_question, make_exam):
+        app, clock, learner, make_question, make_exam, make_user):
     exam = _simple_exam(make_question, make_exam)
     attempt = services.start_attempt(learner, exam)
-    attempt_id, item_id, user_id, minutes = attempt.id, attempt.items[0].id, learner.id, exam.time_limit_minutes
+    attempt_id, item_id, minutes = attempt.id, attempt.items[0].id, exam.time_limit_minutes
+    other = make_user(("learner",))
     db.session.commit()
-    with standalone_statements() as conn:
-        assert services.save_answer_if_open(conn, attempt_id, item_id, user_id + 10_000, "B", clock.now()) is False
-        clock.advance(timedelta(minutes=minutes, seconds=services.DEFAULT_GRACE_SECONDS + 1))
-        assert services.save_answer_if_open(conn, attempt_id, item_id, user_id, "B", clock.now()) is False
-    item = db.session.get(Attempt, attempt_id, populate_existing=True).items[0]
+    with pytest.raises(services.NotYourItem):
+        services.autosave(other, attempt_id, item_id, lambda *_: "B", clock.now())
+    clock.advance(timedelta(minutes=minutes, seconds=services.DEFAULT_GRACE_SECONDS + 1))
+    with pytest.raises(services.TimeUp):
+        services.autosave(learner, attempt_id, item_id, lambda *_: "B", clock.now())
+    attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
+    assert attempt.state != "open" and attempt.end_reason == "timeout"
+    item = attempt.items[0]
     db.session.refresh(item)
     assert item.answer is None

@@ -28,6 +28,7 @@ from lms.content import editor
 from lms.content.importers import gift, messages_locale, serialize, xlsx
 from lms.content.importers.gift import Note
 from lms.content.schema import ParsedQuestion, Problem, Source
+from lms.database import transaction
 
 BANK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 STAGING_HOURS = 24
@@ -262,6 +263,7 @@ def prepare(data: bytes, filename: str, course_id: str, bank: str, actor) -> Imp
     return preview
 
 
+@transaction(immediate=True)
 def confirm(token: str, actor) -> Imported:
     """Write the staged import as its bank file and publish it. Raises ``ImportRefused`` (nothing changed) when the
     staging expired, the file has problems now, or the bank file changed since
@@ -291,6 +293,7 @@ def confirm(token: str, actor) -> Imported:
     return Imported(result, summarise(result, questions), meta["course_id"], meta["path"])
 
 
+@transaction(immediate=True)
 def import_file(data: bytes, filename: str, course_id: str, bank: str, actor):
     """Both steps at once (the command line): returns (Imported, notes); raises
     ``ImportRefused`` with every problem."""

@@ -1,11 +1,10 @@
-"""The autosave's common case is answered by a quick route in front of Flask
-(``lms.quick_routes``): it verifies the session cookie and the CSRF token
-itself and checks the signed-in user in its own SQL instead of loading it
-through Flask-Login. Whatever it does not admit must still get the usual
-answer from the Flask view, with nothing saved: a deactivated account, a
-session ended by a password reset, a password that must be changed first, a
-user who is not a learner, a bad CSRF token or referrer; and a connection
-found dead or a failure in the quick route must still save."""
+"""The autosave is one ordinary Flask view calling one service: every hook
+of every other view runs for it too (sign-in and its rules, CSRF, the
+password-change guard, rate limiting, security headers, the size limit).
+What a user checks: the save is stored and acknowledged, and every refusal
+stores nothing: signed out (401 + HX-Redirect), a session the rules no
+longer admit, another learner's attempt (404), a missing or bad CSRF token
+(400), the time up (409), a body over the size limit (413)."""
 from __future__ import annotations
 
 import pytest
@@ -96,110 +95,18 @@ def test_without_csrf_token_nothing_is_saved(client, learner, open_item):
     assert _stored_answer(attempt_id) is None
 
 
-def test_a_dead_connection_is_left_to_the_view(client, learner, open_item, monkeypatch):
-    """A connection found dead (the database restarted) is dropped from the
-    pool; the Flask view saves and acknowledges it."""
-    from lms import database
-    from lms.exams import views
-
-    attempt_id, item_id = open_item
-    sign_in(client, learner)
-
-    class Dead:
-        def __enter__(self):
-            raise database.ConnectionLost()
-
-        def __exit__(self, *exc):
-            return False
-
-    monkeypatch.setattr(views, "standalone_statements", Dead)
-    response = _save(client, attempt_id, item_id)
-    assert response.status_code == 200 and "已保存" in response.text
-    assert _stored_answer(attempt_id) == "B"
-
-
-def test_a_connection_killed_by_the_server_is_replaced(client, learner, open_item):
-    """PostgreSQL only: the server ends the standalone connection's backend;
-    the next save is still acknowledged and stored, and the one after goes
-    the quick route on a fresh connection."""
-    from sqlalchemy import text
-
-    from lms.database import STANDALONE_BIND, standalone_statements
-
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite connections are files; nothing to kill")
-    attempt_id, item_id = open_item
-    sign_in(client, learner)
-    assert _save(client, attempt_id, item_id, "A").status_code == 200
-    with standalone_statements() as conn:
-        cursor = conn.dbapi.cursor()
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-    db.session.commit()
-    assert STANDALONE_BIND in db.engines
-    response = _save(client, attempt_id, item_id, "B")
-    assert response.status_code == 200 and "已保存" in response.text
-    assert _stored_answer(attempt_id) == "B"
-    assert _save(client, attempt_id, item_id, "A").status_code == 200
-    assert _stored_answer(attempt_id) == "A"
-
-
-def test_a_stale_question_shape_cannot_misread_the_answer(client, learner, open_item):
-    """PostgreSQL keeps each question's shape per process to save in one
-    statement. A wrong shape (ids reused after a restore) is caught by that
-    statement: the answer is read with the real question and stored."""
-    from lms.exams.services import ItemShape, _item_shapes
-
-    attempt_id, item_id = open_item
-    sign_in(client, learner)
-    assert _save(client, attempt_id, item_id, "A").status_code == 200
-    _item_shapes[item_id] = ItemShape(attempt_id, 1, 999_999, "single",
-                                      {"options": [{"key": "Z", "text": "别题"}], "correct": ["Z"]})
-    response = _save(client, attempt_id, item_id, "B")
-    assert response.status_code == 200 and "已保存" in response.text
-    assert _stored_answer(attempt_id) == "B"
-    assert _item_shapes[item_id].version_id != 999_999
-
-
-def test_focus_reports_are_limited_per_learner_and_autosaves_are_not(
-        client_of, learner, make_user, open_item, make_question, make_exam):
-    client = client_of(RATELIMIT_ENABLED=True)  # as deployed (the suite's apps have it off)
-    attempt_id, item_id = open_item
-    sign_in(client, learner)
-    for n in range(60):
-        assert client.post(f"/attempts/{attempt_id}/focus", data={"kind": "hidden"}, headers=HX).status_code == 200
-    assert client.post(f"/attempts/{attempt_id}/focus", data={"kind": "hidden"}, headers=HX).status_code == 429
-    db.session.expire_all()
-    assert db.session.get(Attempt, attempt_id).focus_losses == 60
-    for n in range(100):  # autosaves are not limited
-        assert _save(client, attempt_id, item_id, "AB"[n % 2]).status_code == 200
-    # Another learner (same address) still reports.
-    other = make_user(("learner",))
-    q = make_question("single")
-    other_attempt = services.start_attempt(other, make_exam([{"questions": [q.slug]}]))
-    db.session.commit()
-    sign_in(client, other)
-    assert client.post(f"/attempts/{other_attempt.id}/focus", data={"kind": "hidden"}, headers=HX).status_code == 200
-
-
 @pytest.mark.parametrize("layout", ["one_page", "per_question"])
-def test_the_common_save_is_answered_before_the_flask_view(app, client, clock, learner, make_question, make_exam,
-                                                           monkeypatch, layout):
-    """The first answer (which also updates the navigator, whose links name
-    the questions' pages in the question-by-question layout) and a changed
-    answer are both saved and acknowledged without the Flask view running."""
+def test_the_first_answer_updates_the_navigator_and_a_changed_one_does_not(app, client, clock, learner, make_question,
+                                                                           make_exam, layout):
+    """The first answer also updates the navigator (whose links name the
+    questions' pages in the question-by-question layout); a changed answer
+    is acknowledged alone."""
     q = make_question("single", data={"options": [{"key": "A", "text": "甲"}, {"key": "B", "text": "乙"}],
                                       "correct": ["B"]})
     attempt = services.start_attempt(learner, make_exam([{"questions": [q.slug]}], layout=layout))
     db.session.commit()
     attempt_id, item_id = attempt.id, attempt.items[0].id
     sign_in(client, learner)
-
-    def view_must_not_run(**_kwargs):
-        raise AssertionError("the quick route left the common case to the view")
-
-    monkeypatch.setitem(app.view_functions, "exams.autosave", view_must_not_run)
     first = _save(client, attempt_id, item_id, "A")
     assert first.status_code == 200 and "已保存" in first.text
     assert 'id="q-nav"' in first.text and 'class="q-nav-link answered' in first.text  # now counted as answered
@@ -208,29 +115,6 @@ def test_the_common_save_is_answered_before_the_flask_view(app, client, clock, l
     again = _save(client, attempt_id, item_id, "B")
     assert again.status_code == 200 and "已保存" in again.text and 'id="q-nav"' not in again.text
     assert _stored_answer(attempt_id) == "B"
-
-
-def test_a_quick_answer_is_the_answer_the_view_gives(client, learner, open_item, monkeypatch):
-    """Same body, status and headers (security headers, Vary, no cookie) as
-    the Flask view gives for the same save."""
-    from lms import quick_routes
-
-    attempt_id, item_id = open_item
-    sign_in(client, learner)
-    with monkeypatch.context() as view_only:
-        view_only.delitem(quick_routes.QUICK_ROUTES, "exams.autosave")
-        # The first request through Flask-Login marks this test-made session
-        # (no client identifier) as not fresh; the cookie is settled after it.
-        assert "Set-Cookie" in _save(client, attempt_id, item_id, "A").headers
-        usual = _save(client, attempt_id, item_id, "B")
-    quick = _save(client, attempt_id, item_id, "A")
-    assert quick.status_code == usual.status_code == 200
-    assert quick.text == usual.text
-    assert dict(quick.headers) == dict(usual.headers)
-    assert "Set-Cookie" not in quick.headers
-    assert quick.headers["Cache-Control"] == "no-store" and "frame-ancestors 'none'" in quick.headers[
-        "Content-Security-Policy"]
-    assert _stored_answer(attempt_id) == "A"
 
 
 def _token_signed_with(key: str, raw: str = "test-csrf-raw-token") -> str:
@@ -288,7 +172,7 @@ def proxied_client(client_of):
     ("http://localhost/attempts/1", 400, None),
 ], ids=["same-origin", "no-referrer", "other-site", "plain-http-page"])
 def test_over_https_the_referrer_must_be_the_site(proxied_client, learner, open_item, referrer, status, stored):
-    """Flask-WTF's strict HTTPS check, which the quick route applies too."""
+    """Flask-WTF's strict HTTPS check."""
     attempt_id, item_id = open_item
     sign_in(proxied_client, learner)
     headers = {**HX, "X-Forwarded-Proto": "https"}
@@ -302,7 +186,7 @@ def test_over_https_the_referrer_must_be_the_site(proxied_client, learner, open_
     assert _stored_answer(attempt_id) == stored
 
 
-def test_a_multipart_or_large_post_is_saved_by_the_view(client, learner, open_item):
+def test_a_multipart_or_large_post_is_saved(client, learner, open_item):
     attempt_id, item_id = open_item
     sign_in(client, learner)
     response = client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": "A"}, headers=HX,
@@ -315,23 +199,9 @@ def test_a_multipart_or_large_post_is_saved_by_the_view(client, learner, open_it
     assert _stored_answer(attempt_id) == "B"
 
 
-def test_a_failure_in_the_quick_route_is_left_to_the_view(client, learner, open_item, monkeypatch, caplog):
-    attempt_id, item_id = open_item
-    sign_in(client, learner)
-
-    def broken(*_args, **_kwargs):
-        raise RuntimeError("broken")
-
-    monkeypatch.setattr(services, "autosave", broken)
-    response = _save(client, attempt_id, item_id)
-    assert response.status_code == 200 and "已保存" in response.text
-    assert _stored_answer(attempt_id) == "B"
-    assert "quick route exams.autosave failed" in caplog.text
-
-
 def test_a_csrf_token_past_its_time_limit_saves_nothing(client_of, learner, open_item, monkeypatch):
-    """With WTF_CSRF_TIME_LIMIT set, a token accepted (and remembered) once
-    is refused once it is older than the limit."""
+    """With WTF_CSRF_TIME_LIMIT set, a token accepted once is refused once it
+    is older than the limit."""
     import time
 
     client = client_of(WTF_CSRF_TIME_LIMIT=60)
@@ -371,3 +241,127 @@ def test_under_strong_session_protection_a_session_from_elsewhere_saves_nothing(
     response = _save(client, attempt_id, item_id)
     assert response.status_code == 401 and "/login" in response.headers["HX-Redirect"]
     assert _stored_answer(attempt_id) is None
+
+
+def test_signed_out_the_save_is_sent_to_sign_in_and_nothing_is_stored(client, learner, open_item):
+    attempt_id, item_id = open_item
+    response = _save(client, attempt_id, item_id)
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/login?next=")
+    assert _stored_answer(attempt_id) is None
+
+
+def test_another_learners_attempt_is_not_found_and_unchanged(client, learner, open_item, make_user):
+    attempt_id, item_id = open_item
+    sign_in(client, make_user(("learner",)))
+    assert _save(client, attempt_id, item_id).status_code == 404
+    assert _save(client, attempt_id, item_id + 1000).status_code == 404
+    assert _stored_answer(attempt_id) is None
+
+
+def test_a_question_of_another_attempt_is_not_found(client, learner, open_item, make_question, make_exam):
+    """The item must belong to the attempt in the URL, even when both are the learner's."""
+    attempt_id, item_id = open_item
+    other = services.start_attempt(learner, make_exam([{"questions": [make_question("single").slug]}]))
+    db.session.commit()
+    sign_in(client, learner)
+    assert _save(client, other.id, item_id).status_code == 404
+    assert _stored_answer(attempt_id) is None
+
+
+def test_after_the_deadline_and_grace_the_save_is_refused_and_the_attempt_submitted(client, clock, learner,
+                                                                                    open_item):
+    from datetime import timedelta
+
+    attempt_id, item_id = open_item
+    sign_in(client, learner)
+    assert _save(client, attempt_id, item_id, "A").status_code == 200
+    clock.advance(timedelta(minutes=30, seconds=services.DEFAULT_GRACE_SECONDS + 1))
+    response = _save(client, attempt_id, item_id, "B")
+    assert response.status_code == 409
+    assert "考试时间已到" in response.text and "未保存" in response.text
+    db.session.expire_all()
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.state == "finalised" and attempt.end_reason == "timeout"
+    assert attempt.items[0].answer == "A"
+
+
+def test_within_the_grace_the_save_still_counts(client, clock, learner, open_item):
+    from datetime import timedelta
+
+    attempt_id, item_id = open_item
+    sign_in(client, learner)
+    clock.advance(timedelta(minutes=30, seconds=services.DEFAULT_GRACE_SECONDS - 5))
+    assert _save(client, attempt_id, item_id, "B").status_code == 200
+    assert _stored_answer(attempt_id) == "B"
+
+
+def test_a_submitted_attempt_takes_no_more_answers(client, learner, open_item):
+    attempt_id, item_id = open_item
+    sign_in(client, learner)
+    assert _save(client, attempt_id, item_id, "A").status_code == 200
+    assert client.post(f"/attempts/{attempt_id}/submit", data={}).status_code in (302, 303)
+    response = _save(client, attempt_id, item_id, "B")
+    assert response.status_code == 409
+    assert _stored_answer(attempt_id) == "A"
+
+
+def test_an_answer_too_long_is_refused_with_the_question_named(client, learner, make_question, make_exam):
+    q = make_question("essay")
+    attempt = services.start_attempt(learner, make_exam([{"questions": [q.slug]}]))
+    db.session.commit()
+    attempt_id, item_id = attempt.id, attempt.items[0].id
+    sign_in(client, learner)
+    response = _save(client, attempt_id, item_id, "长" * (services.MAX_ANSWER_CHARS + 1))
+    assert response.status_code == 422
+    assert "1" in response.text and str(services.MAX_ANSWER_CHARS) in response.text
+    assert _stored_answer(attempt_id) is None
+
+
+def test_every_hook_of_the_app_runs_for_the_autosave(app, client, learner, open_item):
+    """A rule added for every request (here: a maintenance switch in a
+    before_request hook) also stops the autosave, and its answer carries the
+    security headers every response carries."""
+    from flask import request
+
+    attempt_id, item_id = open_item
+    sign_in(client, learner)
+    assert "frame-ancestors 'none'" in _save(client, attempt_id, item_id, "A").headers["Content-Security-Policy"]
+
+    def maintenance():
+        if request.method == "POST":
+            return "维护中", 503
+
+    app.before_request_funcs.setdefault(None, []).append(maintenance)
+    response = _save(client, attempt_id, item_id, "B")
+    assert response.status_code == 503
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert _stored_answer(attempt_id) == "A"
+
+
+def test_an_autosave_costs_three_statements(app, client, learner, open_item):
+    """What every request pays is kept small for every request: the signed-in
+    user with their roles in one query (Flask-Login's user loader, not again
+    after the commit), the autosave's read of the learner's own question and
+    its one conditional UPDATE. Counted, not timed."""
+    from sqlalchemy import event
+
+    attempt_id, item_id = open_item
+    sign_in(client, learner)
+    assert _save(client, attempt_id, item_id, "A").status_code == 200  # the first answer also sends the navigator
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = _save(client, attempt_id, item_id, "B")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200 and "已保存" in response.text
+    assert [s.split()[0] for s in statements] == ["SELECT", "SELECT", "UPDATE"], statements
+    assert "JOIN user_role" in statements[0]  # the roles come with the user
+    assert statements[2].startswith("UPDATE attempt_item")
+    assert _stored_answer(attempt_id) == "B"
