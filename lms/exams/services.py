@@ -385,7 +385,8 @@ OPEN = literal_column("'open'")
 # The autosave's two statements, built once. The read: the learner's own
 # item (nothing for anybody else's), its question and what it holds now.
 _AUTOSAVE_TARGET = (
-    select(_item.position, _item.answer_json, _version.type, _version.data_json, _attempt.seed)
+    select(_item.position, _item.answer_json, _version.type, _version.data_json, _attempt.seed, _attempt.state,
+           _attempt.deadline)
     .join_from(AttemptItem.__table__, Attempt.__table__, _attempt.id == _item.attempt_id)
     .join(QuestionVersion.__table__, _version.id == _item.question_version_id)
     .where(_item.id == bindparam("item_id"), _item.attempt_id == bindparam("attempt_id"),
@@ -440,6 +441,8 @@ def autosave(user, attempt_id: int, item_id: int, read_answer, now: datetime | N
         answer = read_answer(qtype, json.loads(target.data_json), f"a-{item_id}",
                              _option_values(attempt_id, target.seed))
     except question_types.UnknownOption:
+        if target.state != "open" or now > target.deadline + grace():
+            _refuse_save(attempt_id, now)  # a closed attempt says so first, whatever was sent
         raise UnknownChoice(target.position) from None
     text = None if answer is None else json.dumps(answer, ensure_ascii=False)
     if text is not None and len(text) > MAX_ANSWER_CHARS:

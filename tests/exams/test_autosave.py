@@ -13,7 +13,7 @@ from lms.exams import services
 from lms.exams.models import Attempt
 from lms.extensions import db
 from tests.conftest import sign_in
-from tests.exams.takers import learner  # noqa: F401
+from tests.exams.takers import as_posted, learner  # noqa: F401
 
 HX = {"HX-Request": "true"}
 
@@ -34,8 +34,15 @@ def _stored_answer(attempt_id: int):
     return db.session.get(Attempt, attempt_id).items[0].answer
 
 
+def _value(attempt_id: int, item_id: int, key: str) -> str:
+    """The opaque value the exam page gives the option ``key`` in this attempt."""
+    item = db.session.get(Attempt, attempt_id).items[0]
+    return as_posted(item, {f"a-{item_id}": key})[f"a-{item_id}"]
+
+
 def _save(client, attempt_id, item_id, key="B"):
-    return client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": key}, headers=HX)
+    return client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": _value(attempt_id, item_id, key)},
+                       headers=HX)
 
 
 def test_the_learners_save_is_acknowledged_in_their_language_and_the_banks_time(client, learner, open_item):
@@ -89,7 +96,7 @@ def test_a_session_the_rules_no_longer_admit_saves_nothing(client, learner, open
 def test_without_csrf_token_nothing_is_saved(client, learner, open_item):
     attempt_id, item_id = open_item
     sign_in(client, learner)
-    response = client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": "B"}, headers=HX,
+    response = client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": _value(attempt_id, item_id, "B")}, headers=HX,
                            csrf=False)
     assert response.status_code == 400
     assert _stored_answer(attempt_id) is None
@@ -132,7 +139,7 @@ def test_a_bad_csrf_token_saves_nothing(client, learner, open_item, token):
     attempt_id, item_id = open_item
     sign_in(client, learner)
     client.csrf_token()  # the session holds its token
-    response = client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": "B"},
+    response = client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": _value(attempt_id, item_id, "B")},
                            headers={**HX, "X-CSRFToken": token}, csrf=False)
     assert response.status_code == 400
     assert _stored_answer(attempt_id) is None
@@ -178,7 +185,7 @@ def test_over_https_the_referrer_must_be_the_site(proxied_client, learner, open_
     headers = {**HX, "X-Forwarded-Proto": "https"}
     if referrer:
         headers["Referer"] = referrer
-    response = proxied_client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": "B"},
+    response = proxied_client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": _value(attempt_id, item_id, "B")},
                                    headers=headers)
     assert response.status_code == status
     if status == 200:
@@ -189,12 +196,12 @@ def test_over_https_the_referrer_must_be_the_site(proxied_client, learner, open_
 def test_a_multipart_or_large_post_is_saved(client, learner, open_item):
     attempt_id, item_id = open_item
     sign_in(client, learner)
-    response = client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": "A"}, headers=HX,
+    response = client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": _value(attempt_id, item_id, "A")}, headers=HX,
                            content_type="multipart/form-data")
     assert response.status_code == 200 and "已保存" in response.text
     assert _stored_answer(attempt_id) == "A"
     response = client.post(f"/attempts/{attempt_id}/items/{item_id}",
-                           data={f"a-{item_id}": "B", "padding": "x" * 70_000}, headers=HX)
+                           data={f"a-{item_id}": _value(attempt_id, item_id, "B"), "padding": "x" * 70_000}, headers=HX)
     assert response.status_code == 200 and "已保存" in response.text
     assert _stored_answer(attempt_id) == "B"
 
@@ -209,11 +216,11 @@ def test_a_csrf_token_past_its_time_limit_saves_nothing(client_of, learner, open
     sign_in(client, learner)
     token = client.csrf_token()
     headers = {**HX, "X-CSRFToken": token}
-    assert client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": "A"}, headers=headers,
+    assert client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": _value(attempt_id, item_id, "A")}, headers=headers,
                        csrf=False).status_code == 200
     signed = time.time()
     monkeypatch.setattr(time, "time", lambda: signed + 61)
-    response = client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": "B"}, headers=headers,
+    response = client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": _value(attempt_id, item_id, "B")}, headers=headers,
                            csrf=False)
     assert response.status_code == 400
     assert _stored_answer(attempt_id) == "A"
@@ -224,10 +231,10 @@ def test_a_body_over_the_apps_size_limit_is_refused_as_flask_refuses_it(client_o
     attempt_id, item_id = open_item
     sign_in(client, learner)
     response = client.post(f"/attempts/{attempt_id}/items/{item_id}",
-                           data={f"a-{item_id}": "B", "padding": "x" * 300}, headers=HX)
+                           data={f"a-{item_id}": _value(attempt_id, item_id, "B"), "padding": "x" * 300}, headers=HX)
     assert response.status_code == 413
     assert _stored_answer(attempt_id) is None
-    assert client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": "B"},
+    assert client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": _value(attempt_id, item_id, "B")},
                        headers=HX).status_code == 200
     assert _stored_answer(attempt_id) == "B"
 
@@ -355,9 +362,11 @@ def test_an_autosave_costs_three_statements(app, client, learner, open_item):
         if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
             statements.append(" ".join(statement.split()))
 
+    data = {f"a-{item_id}": _value(attempt_id, item_id, "B")}  # read before counting
+    db.session.commit()
     event.listen(db.engine, "before_cursor_execute", count)
     try:
-        response = _save(client, attempt_id, item_id, "B")
+        response = client.post(f"/attempts/{attempt_id}/items/{item_id}", data=data, headers=HX)
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 200 and "已保存" in response.text
