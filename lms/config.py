@@ -60,6 +60,8 @@ def from_env() -> dict:
         # The lifetime counts from sign-in (an absolute limit), so the cookie is
         # not re-signed and re-sent on every response.
         "SESSION_REFRESH_EACH_REQUEST": False,
+        # ... and a signed-in session also ends after this long without a request.
+        "SESSION_IDLE_MINUTES": int(os.environ.get("LMS_SESSION_IDLE_MINUTES", "30")),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "BABEL_DEFAULT_LOCALE": "zh_CN",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from datetime import datetime
+from datetime import datetime, timezone
 
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
@@ -12,6 +12,8 @@ from flask_wtf.csrf import same_origin
 from itsdangerous import BadData, BadSignature, Signer, URLSafeTimedSerializer
 from werkzeug.exceptions import SecurityError
 from werkzeug.wsgi import get_host
+
+from lms import clock
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -66,7 +68,13 @@ class SessionInterface(SecureCookieSessionInterface):
     changes only when the session does, and it expires exactly as it would
     otherwise. Only sessions made of plain values are remembered (a list,
     such as flashed messages, could be changed in place), and each request
-    gets its own copy."""
+    gets its own copy.
+
+    A signed-in session also ends after ``SESSION_IDLE_MINUTES`` without a
+    request (besides the absolute ``PERMANENT_SESSION_LIFETIME``): the
+    session holds when it was last seen (``_seen``, epoch seconds of
+    ``lms.clock``), refreshed at most once a minute so that the cookie is not
+    re-signed on every response."""
 
     digest_method = staticmethod(hashlib.sha1)
 
@@ -79,10 +87,31 @@ class SessionInterface(SecureCookieSessionInterface):
     def open_session(self, app, request):
         if not app.secret_key:
             return None
-        data = self.verified(app, request.cookies.get(self.get_cookie_name(app)))
-        return self.session_class(data or {})
+        data = self._signed_data(app, request.cookies.get(self.get_cookie_name(app))) or {}
+        if _idle_too_long(app, data):
+            # Signed out. The language and the CSRF token (not a credential) stay, so
+            # that a form sent now is answered with the sign-in page, not a bad request.
+            kept = ("lang", app.config["WTF_CSRF_FIELD_NAME"])
+            data = {k: v for k, v in data.items() if k in kept}
+        return self.session_class(data)
+
+    def save_session(self, app, session, response):
+        if "_user_id" in session and _seen_refresh_due(session):
+            session[SEEN_KEY] = _epoch_now()
+        super().save_session(app, session, response)
 
     def verified(self, app, value: str | None) -> dict | None:
+        """The data of the session cookie ``value`` when its signature is good,
+        it has not expired, it has not been idle too long, and Flask would not
+        refresh its idle clock in this response (a request answered before
+        Flask sets no cookie, so such a request goes to Flask); None otherwise.
+        The dict is the caller's own copy."""
+        data = self._signed_data(app, value)
+        if data is None or _idle_too_long(app, data) or ("_user_id" in data and _seen_refresh_due(data)):
+            return None
+        return data
+
+    def _signed_data(self, app, value: str | None) -> dict | None:
         """The data of the session cookie ``value`` when its signature is good
         and it has not expired; None otherwise (no cookie, tampered, too old).
         The dict is the caller's own copy."""
@@ -100,6 +129,28 @@ class SessionInterface(SecureCookieSessionInterface):
         if all(isinstance(v, _IMMUTABLE) for v in data.values()):
             self._verified.remember(value, keys, signed_at, dict(data))
         return data
+
+
+SEEN_KEY = "_seen"
+SEEN_REFRESH_SECONDS = 60
+
+
+def _epoch_now() -> int:
+    return int(clock.now().replace(tzinfo=timezone.utc).timestamp())
+
+
+def _seen_refresh_due(data) -> bool:
+    seen = data.get(SEEN_KEY)
+    return not isinstance(seen, int) or _epoch_now() - seen >= SEEN_REFRESH_SECONDS
+
+
+def _idle_too_long(app: Flask, data) -> bool:
+    """A signed-in session not seen for SESSION_IDLE_MINUTES. A session from
+    before the idle clock (no ``_seen``) starts it now."""
+    seen = data.get(SEEN_KEY)
+    if "_user_id" not in data or not isinstance(seen, int):
+        return False
+    return _epoch_now() - seen > int(app.config.get("SESSION_IDLE_MINUTES", 30)) * 60
 
 
 def security_headers(secure: bool, html: bool) -> list[tuple[str, str]]:

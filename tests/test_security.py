@@ -78,36 +78,41 @@ def _cookie_for(app, data: dict) -> str:
     return app.session_interface.get_signing_serializer(app).dumps(data)
 
 
-def test_a_remembered_session_cookie_expires_on_time(app, monkeypatch):
+# Seen just now by the idle clock (``_seen``): a session whose idle clock is due a
+# refresh goes to Flask, which re-signs it (tests/test_sessions.py).
+SIGNED_IN = {"_user_id": "7:1", "_seen": 1_772_413_200}  # 2026-03-02 01:00 UTC, the frozen clock
+
+
+def test_a_remembered_session_cookie_expires_on_time(app, clock, monkeypatch):
     import time
 
     lifetime = int(app.permanent_session_lifetime.total_seconds())
     with app.app_context():
-        cookie = _cookie_for(app, {"_user_id": "7:1"})
-        assert app.session_interface.verified(app, cookie) == {"_user_id": "7:1"}
+        cookie = _cookie_for(app, SIGNED_IN)
+        assert app.session_interface.verified(app, cookie) == SIGNED_IN
         signed = time.time()
         monkeypatch.setattr(time, "time", lambda: signed + lifetime - 5)
-        assert app.session_interface.verified(app, cookie) == {"_user_id": "7:1"}
+        assert app.session_interface.verified(app, cookie) == SIGNED_IN
         monkeypatch.setattr(time, "time", lambda: signed + lifetime + 5)
         assert app.session_interface.verified(app, cookie) is None
 
 
-def test_a_tampered_session_cookie_names_nobody(app):
+def test_a_tampered_session_cookie_names_nobody(app, clock):
     with app.app_context():
-        cookie = _cookie_for(app, {"_user_id": "7:1"})
+        cookie = _cookie_for(app, SIGNED_IN)
         app.session_interface.verified(app, cookie)
         payload, _dot, rest = cookie.partition(".")
         assert app.session_interface.verified(app, payload[:-1] + "A" + "." + rest) is None
         assert app.session_interface.verified(app, cookie[:-2]) is None
 
 
-def test_changing_an_opened_session_does_not_change_the_next_request(app):
+def test_changing_an_opened_session_does_not_change_the_next_request(app, clock):
     with app.app_context():
-        cookie = _cookie_for(app, {"_user_id": "7:1", "_flashes": [["info", "保存成功"]]})
+        cookie = _cookie_for(app, {**SIGNED_IN, "_flashes": [["info", "保存成功"]]})
         first = app.session_interface.verified(app, cookie)
         first["_user_id"] = "8:1"
         first["_flashes"].append(["info", "再来一条"])
-        assert app.session_interface.verified(app, cookie) == {"_user_id": "7:1", "_flashes": [["info", "保存成功"]]}
-        plain = _cookie_for(app, {"_user_id": "7:1"})
+        assert app.session_interface.verified(app, cookie) == {**SIGNED_IN, "_flashes": [["info", "保存成功"]]}
+        plain = _cookie_for(app, SIGNED_IN)
         app.session_interface.verified(app, plain)["_user_id"] = "8:1"
-        assert app.session_interface.verified(app, plain) == {"_user_id": "7:1"}
+        assert app.session_interface.verified(app, plain) == SIGNED_IN

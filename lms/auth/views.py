@@ -50,7 +50,11 @@ def login():
 @login_required
 def logout():
     if EmptyForm().validate_on_submit():
-        audit.record("auth.logout", current_user._get_current_object())
+        user = current_user._get_current_object()
+        # Ends the session on the server too: a copy of this cookie (and every
+        # other session of the account) names a version that no longer exists.
+        user.session_version += 1
+        audit.record("auth.logout", user)
         db.session.commit()
         logout_user()
         session.clear()
