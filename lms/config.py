@@ -68,6 +68,8 @@ def from_env() -> dict:
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("LMS_TIMEZONE", "Asia/Shanghai"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        # Sign-in attempts per client address and minute, counted in the database (all processes).
+        "LOGIN_CLIENT_LIMIT_PER_MINUTE": int(os.environ.get("LMS_LOGIN_CLIENT_LIMIT", "20")),
         "PROXY_FIX": int(os.environ.get("LMS_PROXY_HOPS", "0")),
         "CONTENT_DIR": os.environ.get("LMS_CONTENT_DIR", str(BASE_DIR / "content")),
         "EXAM_GRACE_SECONDS": int(os.environ.get("LMS_EXAM_GRACE_SECONDS", "30")),

@@ -1,9 +1,13 @@
 """Signing in: credentials, throttling with growing delays, password changes."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 from dataclasses import dataclass
 from datetime import timedelta
+
+from flask import current_app
 
 from lms import clock
 from lms.audit import services as audit
@@ -40,20 +44,51 @@ def delay_after(failures: int) -> timedelta:
     return min(timedelta(seconds=2 ** min(failures - FREE_FAILURES, 20)), MAX_DELAY)
 
 
-def authenticate(employee_no: str, password: str) -> LoginResult:
-    """Check credentials. The answer does not tell an unknown employee number
-    from a wrong password; repeated failures on one number are delayed, longer
-    each time. The caller commits."""
+def _throttle(employee_no: str) -> tuple[LoginThrottle | None, int]:
+    """The failures recorded against this employee number and, while they
+    hold it locked, how many seconds are left."""
     now = clock.now()
-    key = _throttle_key(employee_no)
-    throttle = db.session.get(LoginThrottle, key)
+    throttle = db.session.get(LoginThrottle, _throttle_key(employee_no))
     if throttle and throttle.last_failure_at and now - throttle.last_failure_at > FORGET_AFTER:
         throttle.failures, throttle.locked_until = 0, None
     if throttle and throttle.locked_until and throttle.locked_until > now:
-        return LoginResult(retry_after=math.ceil((throttle.locked_until - now).total_seconds()))
+        return throttle, math.ceil((throttle.locked_until - now).total_seconds())
+    return throttle, 0
+
+
+def _count_failure(employee_no: str, throttle: LoginThrottle | None) -> LoginThrottle:
+    now = clock.now()
+    if throttle is None:
+        throttle = LoginThrottle(key=_throttle_key(employee_no), failures=0)
+        db.session.add(throttle)
+    throttle.failures += 1
+    throttle.last_failure_at = now
+    wait = delay_after(throttle.failures)
+    throttle.locked_until = now + wait if wait else None
+    return throttle
+
+
+def typed_label(typed: str) -> str:
+    """What the audit log says about an employee number that names no account:
+    never the string itself (people type their password into the wrong field),
+    only a keyed hash of it, so that repeated tries of one string can be told apart."""
+    digest = hmac.new(current_app.secret_key.encode(), b"login-typed:" + typed.encode(), hashlib.sha256)
+    return "unknown:" + digest.hexdigest()[:16]
+
+
+def authenticate(employee_no: str, password: str) -> LoginResult:
+    """Check credentials. The answer does not tell an unknown employee number
+    from a wrong password, nor in its time: every kind of account (unknown,
+    deactivated, without a password, existing) costs exactly one Argon2
+    verification. Repeated failures on one number are delayed, longer each
+    time. The caller commits."""
+    now = clock.now()
+    throttle, retry_after = _throttle(employee_no)
+    if retry_after:
+        return LoginResult(retry_after=retry_after)
 
     user = user_by_employee_no(employee_no) if employee_no.strip() else None
-    valid = check_password(user.password_hash if user else DUMMY_HASH, password) and user is not None
+    valid = check_password((user.password_hash if user else "") or DUMMY_HASH, password) and user is not None
     if valid and user.active:
         if throttle:
             db.session.delete(throttle)
@@ -63,16 +98,25 @@ def authenticate(employee_no: str, password: str) -> LoginResult:
         audit.record("auth.login", user, actor=user)
         return LoginResult(user=user)
 
-    if throttle is None:
-        throttle = LoginThrottle(key=key, failures=0)
-        db.session.add(throttle)
-    throttle.failures += 1
-    throttle.last_failure_at = now
-    wait = delay_after(throttle.failures)
-    throttle.locked_until = now + wait if wait else None
+    throttle = _count_failure(employee_no, throttle)
     audit.record("auth.login_failed", object_type="user", object_id=user.id if user else "",
-                 actor=None, actor_label="anonymous", employee_no=employee_no.strip()[:32],
+                 actor=None, actor_label="anonymous",
+                 employee_no=user.employee_no if user else typed_label(employee_no.strip()),
                  failures=throttle.failures, inactive=bool(user and valid and not user.active))
+    return LoginResult()
+
+
+def check_current_password(user: User, password: str) -> LoginResult:
+    """The current password, asked before a change: a wrong one counts as a
+    failed sign-in of the account (the same growing delays) and is audited.
+    The caller commits."""
+    throttle, retry_after = _throttle(user.employee_no)
+    if retry_after:
+        return LoginResult(retry_after=retry_after)
+    if check_password(user.password_hash or DUMMY_HASH, password) and user.password_hash:
+        return LoginResult(user=user)
+    throttle = _count_failure(user.employee_no, throttle)
+    audit.record("auth.password_change_failed", user, actor=user, failures=throttle.failures)
     return LoginResult()
 
 
