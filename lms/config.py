@@ -74,6 +74,10 @@ def from_env() -> dict:
         "CONTENT_DIR": os.environ.get("LMS_CONTENT_DIR", str(BASE_DIR / "content")),
         "EXAM_GRACE_SECONDS": int(os.environ.get("LMS_EXAM_GRACE_SECONDS", "30")),
         "PUBLIC_BASE_URL": os.environ.get("LMS_PUBLIC_BASE_URL", ""),
+        # The audit chain's HMAC key (None: instance/audit_key, made on first use) and
+        # the file outside the database that keeps its head (None: instance/audit_head.json).
+        "AUDIT_KEY": os.environ.get("LMS_AUDIT_KEY") or None,
+        "AUDIT_HEAD_FILE": os.environ.get("LMS_AUDIT_HEAD_FILE") or None,
         "PASSWORD_MIN_LENGTH": int(os.environ.get("LMS_PASSWORD_MIN_LENGTH", "10")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("LMS_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
     }
