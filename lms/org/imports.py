@@ -296,9 +296,8 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
 
 
 def _check_rules(row: RowPlan, actor: User | None, today: date, problem) -> None:
-    actor_is_admin = actor is None or "admin" in actor.roles
     user = row.user
-    if not actor_is_admin:
+    if actor is not None and "admin" not in actor.roles:
         if user is not None and "admin" in user.roles and ("admin" not in row.roles or _differs(row)):
             problem(COL_NO, _("only an administrator may change an administrator's account."))
         elif "admin" in row.roles and (user is None or "admin" not in user.roles):
