@@ -16,7 +16,7 @@ def _login(client, employee_no, password):
     return client.post("/login", data={"employee_no": employee_no, "password": password})
 
 
-def test_the_per_client_limit_holds_across_two_workers(app):
+def test_the_per_client_limit_holds_across_two_workers(app, clock):  # frozen: one window
     """Two app instances ("workers") on one database: together they let a
     client try 20 times a minute, not 20 each."""
     workers = []

@@ -18,6 +18,11 @@ from tests.exams.takers import learner  # noqa: F401
 HX = {"HX-Request": "true"}
 
 
+@pytest.fixture(autouse=True)
+def _deployed_idle_limit(app):
+    app.config["SESSION_IDLE_MINUTES"] = 30  # as deployed (the suite's apps are more patient)
+
+
 @pytest.fixture
 def open_item(app, clock, learner, make_question, make_exam):
     q = make_question("single", data={"options": [{"key": "A", "text": "甲"}, {"key": "B", "text": "乙"}],
