@@ -8,7 +8,8 @@ from lms.exams.grading_views import bp as grading_bp
 from lms.exams.notebook_views import bp as notebook_bp
 from lms.exams.views import bp as exams_bp
 from lms.main.views import bp as main_bp
+from lms.org.settings_views import bp as system_bp
 from lms.org.views import bp as org_bp
 from lms.programmes.views import bp as programmes_bp
 
-BLUEPRINTS = [main_bp, auth_bp, org_bp, audit_bp, content_bp, content_import_bp, grading_bp, analysis_bp, notebook_bp, exams_bp, programmes_bp]
+BLUEPRINTS = [main_bp, auth_bp, org_bp, system_bp, audit_bp, content_bp, content_import_bp, grading_bp, analysis_bp, notebook_bp, exams_bp, programmes_bp]

@@ -60,15 +60,23 @@ def from_env() -> dict:
         # The lifetime counts from sign-in (an absolute limit), so the cookie is
         # not re-signed and re-sent on every response.
         "SESSION_REFRESH_EACH_REQUEST": False,
+        # ... and a signed-in session also ends after this long without a request.
+        "SESSION_IDLE_MINUTES": int(os.environ.get("LMS_SESSION_IDLE_MINUTES", "30")),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("LMS_TIMEZONE", "Asia/Shanghai"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        # Sign-in attempts per client address and minute, counted in the database (all processes).
+        "LOGIN_CLIENT_LIMIT_PER_MINUTE": int(os.environ.get("LMS_LOGIN_CLIENT_LIMIT", "20")),
         "PROXY_FIX": int(os.environ.get("LMS_PROXY_HOPS", "0")),
         "CONTENT_DIR": os.environ.get("LMS_CONTENT_DIR", str(BASE_DIR / "content")),
         "EXAM_GRACE_SECONDS": int(os.environ.get("LMS_EXAM_GRACE_SECONDS", "30")),
+        # The audit chain's HMAC key (None: instance/audit_key, made on first use) and
+        # the file outside the database that keeps its head (None: instance/audit_head.json).
+        "AUDIT_KEY": os.environ.get("LMS_AUDIT_KEY") or None,
+        "AUDIT_HEAD_FILE": os.environ.get("LMS_AUDIT_HEAD_FILE") or None,
         "PASSWORD_MIN_LENGTH": int(os.environ.get("LMS_PASSWORD_MIN_LENGTH", "10")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("LMS_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
     }

@@ -2,20 +2,32 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timezone
 
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
+
+from lms import clock
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
+SEEN_KEY = "_seen"
+SEEN_REFRESH_SECONDS = 60
+
 
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, with the cookie marked Secure whenever
     the request came over HTTPS (directly or, with LMS_PROXY_HOPS set,
     through a proxy).
+
+    A signed-in session also ends after ``SESSION_IDLE_MINUTES`` without a
+    request (besides the absolute ``PERMANENT_SESSION_LIFETIME``): the
+    session holds when it was last seen (``_seen``, epoch seconds of
+    ``lms.clock``), refreshed at most once a minute so that the cookie is not
+    re-signed on every response.
 
     ``digest_method`` (Flask's setting for this class) names OpenSSL's SHA-1
     itself rather than Flask's lazy wrapper, which sends ``hmac`` to its
@@ -25,6 +37,38 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app):
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+    def open_session(self, app, request):
+        session = super().open_session(app, request)
+        if session is not None and _idle_too_long(app, session):
+            # Signed out. The language and the CSRF token (not a credential) stay, so
+            # that a form sent now is answered with the sign-in page, not a bad request.
+            kept = ("lang", app.config["WTF_CSRF_FIELD_NAME"])
+            session = self.session_class({k: v for k, v in session.items() if k in kept})
+        return session
+
+    def save_session(self, app, session, response):
+        if "_user_id" in session and _seen_refresh_due(session):
+            session[SEEN_KEY] = _epoch_now()
+        super().save_session(app, session, response)
+
+
+def _epoch_now() -> int:
+    return int(clock.now().replace(tzinfo=timezone.utc).timestamp())
+
+
+def _seen_refresh_due(data) -> bool:
+    seen = data.get(SEEN_KEY)
+    return not isinstance(seen, int) or _epoch_now() - seen >= SEEN_REFRESH_SECONDS
+
+
+def _idle_too_long(app: Flask, data) -> bool:
+    """A signed-in session not seen for SESSION_IDLE_MINUTES. A session from
+    before the idle clock (no ``_seen``) starts it now."""
+    seen = data.get(SEEN_KEY)
+    if "_user_id" not in data or not isinstance(seen, int):
+        return False
+    return _epoch_now() - seen > int(app.config.get("SESSION_IDLE_MINUTES", 30)) * 60
 
 
 def security_headers(secure: bool, html: bool) -> list[tuple[str, str]]:

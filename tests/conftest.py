@@ -58,6 +58,12 @@ BASE_CONFIG = {
     "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
     "RATELIMIT_ENABLED": False,
     "SERVER_NAME": "localhost",
+    # Many tests move the clock (past time limits, by days) without a request in
+    # between; the idle limit (30 minutes as deployed) is tested in tests/test_sessions.py.
+    "SESSION_IDLE_MINUTES": 365 * 24 * 60,
+    "AUDIT_KEY": "test-audit-key",
+    # The audit head lives outside the database; emptied with it after every test.
+    "AUDIT_HEAD_FILE": str(_TMP / f"audit_head{_worker_suffix()}.json"),
 }
 
 
@@ -128,6 +134,7 @@ def app(_migrated):
         yield app
         db.session.remove()
         _empty_all_tables()
+        Path(BASE_CONFIG["AUDIT_HEAD_FILE"]).unlink(missing_ok=True)
         for engine in db.engines.values():
             engine.dispose()
     lms_clock.reset()

@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import text
 
 from lms.audit import services as audit
@@ -45,3 +46,110 @@ def test_events_cannot_be_changed_through_the_orm(app):
     with pytest.raises(AppendOnlyError):
         db.session.commit()
     db.session.rollback()
+
+
+# --- the anchor: a keyed chain and a head kept outside the database -----------
+
+def _rechain(key: bytes | None, *, drop_seq: int | None = None) -> None:
+    """What someone with the database but not the audit key can do: delete
+    events (a whole tail, or one in the middle, renumbering the rest) and
+    recompute every hash so that the chain links — with plain SHA-256, or an
+    HMAC with a key of their own."""
+    import hashlib
+    import hmac as hmac_mod
+
+    from lms.audit.models import GENESIS, AuditEvent
+
+    rows = db.session.query(AuditEvent).order_by(AuditEvent.seq).all()
+    kept = [r for r in rows if r.seq != drop_seq]
+    db.session.expunge_all()
+    db.session.execute(text("DELETE FROM audit_event"))
+    prev = GENESIS
+    for n, r in enumerate(kept, start=1):
+        r.seq, r.prev_hash = n, prev
+        payload = r.payload().encode()
+        r.hash = (hmac_mod.new(key, payload, hashlib.sha256).hexdigest() if key
+                  else hashlib.sha256(payload).hexdigest())
+        db.session.execute(text("INSERT INTO audit_event (id, seq, at, actor_id, actor_label, action, object_type, "
+                                "object_id, details, prev_hash, hash) VALUES (:id, :seq, :at, :actor_id, :label, "
+                                ":action, :otype, :oid, :details, :prev, :hash)"),
+                           {"id": r.id, "seq": r.seq, "at": r.at, "actor_id": r.actor_id, "label": r.actor_label,
+                            "action": r.action, "otype": r.object_type, "oid": r.object_id, "details": r.details,
+                            "prev": r.prev_hash, "hash": r.hash})
+        prev = r.hash
+    db.session.commit()
+
+
+def test_verify_prints_the_head_to_record(app, runner):
+    _three_events()
+    result = runner.invoke(args=["audit", "verify"])
+    head = result.output.split("Head: ")[1].split()[0]
+    seq, hash_ = head.split(":")
+    assert seq == "3" and len(hash_) == 64
+    assert runner.invoke(args=["audit", "verify", "--expect", head]).exit_code == 0
+
+
+def test_a_cut_tail_is_found(app, runner):
+    _three_events()
+    db.session.execute(text("DELETE FROM audit_event WHERE seq = 3"))
+    db.session.commit()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert "ends at event 2, but event 3 was recorded" in result.output
+
+
+def test_a_cut_tail_is_found_against_a_head_the_operator_noted(app, runner, tmp_path):
+    from pathlib import Path
+
+    _three_events()
+    head = runner.invoke(args=["audit", "verify"]).output.split("Head: ")[1].split()[0]
+    db.session.execute(text("DELETE FROM audit_event WHERE seq = 3"))
+    db.session.commit()
+    Path(app.config["AUDIT_HEAD_FILE"]).unlink()  # the head file lost too
+    assert runner.invoke(args=["audit", "verify", "--expect", head]).exit_code == 1
+
+
+@pytest.mark.parametrize("key", [None, b"a-key-of-their-own"], ids=["plain-sha256", "other-key"])
+def test_deleting_and_recomputing_the_chain_is_found(app, runner, key):
+    _three_events()
+    _rechain(key, drop_seq=2)
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert "event 1" in result.output and ("without the audit key" in result.output or "altered" in result.output)
+
+
+def test_recomputing_everything_without_the_key_is_found_even_without_the_head_file(app, runner):
+    from pathlib import Path
+
+    _three_events()
+    Path(app.config["AUDIT_HEAD_FILE"]).unlink()
+    _rechain(None)
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and "event 1 is hashed without the audit key" in result.output
+
+
+def test_an_old_unkeyed_chain_is_adopted_once_then_new_events_are_keyed(app, runner):
+    from pathlib import Path
+
+    _three_events()
+    Path(app.config["AUDIT_HEAD_FILE"]).unlink()
+    _rechain(None)  # as a chain written before the key existed looks
+    before = runner.invoke(args=["audit", "verify"])
+    assert before.exit_code == 1 and "adopt-legacy" in before.output
+    adopted = runner.invoke(args=["audit", "adopt-legacy"])
+    assert adopted.exit_code == 0 and "Adopted 3 unkeyed events" in adopted.output
+    _three_events()  # new events: keyed, linked to the old chain
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    _rechain(None)  # now recomputing everything without the key is found
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and "event 4 is hashed without the audit key" in result.output
+
+
+def test_the_head_file_follows_commits_only(app):
+    from lms.audit import anchor
+
+    audit.record("test.event", actor_label="tester")
+    db.session.rollback()
+    assert anchor.read_head() == {}
+    _three_events()
+    assert anchor.read_head()["seq"] == 3

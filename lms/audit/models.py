@@ -1,13 +1,13 @@
 """The audit log: append-only events, each chained to the one before by a hash."""
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from lms.audit.anchor import keyed_hash
 from lms.extensions import db
 
 GENESIS = "0" * 64
@@ -49,7 +49,8 @@ class AuditEvent(db.Model):
         )
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.payload().encode("utf-8")).hexdigest()
+        """HMAC-SHA256 of the payload with the audit key (``lms.audit.anchor``)."""
+        return keyed_hash(self.payload())
 
     @property
     def details_dict(self) -> dict:

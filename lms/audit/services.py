@@ -9,13 +9,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from flask import has_request_context
+from flask import has_app_context, has_request_context
 from flask_login import current_user
+from sqlalchemy import event as sa_event
 from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from lms import clock
+from lms.audit import anchor
 from lms.audit.models import GENESIS, AuditEvent
 from lms.extensions import db
+
+_HEAD = "audit_head"  # Session.info key: the newest event written in the transaction
 
 # Any constant: the key of the PostgreSQL advisory lock that serialises appends.
 _PG_LOCK_KEY = 7_340_221
@@ -57,7 +62,20 @@ def record(action: str, obj=None, *, object_type: str = "", object_id: str | int
     event.hash = event.compute_hash()
     db.session.add(event)
     db.session.flush()
+    db.session.info[_HEAD] = (event.seq, event.hash, event.at.isoformat(timespec="seconds"))
     return event
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _record_head(session):
+    head = session.info.pop(_HEAD, None)
+    if head is not None and has_app_context():
+        anchor.record_head(*head)
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_head(session):
+    session.info.pop(_HEAD, None)
 
 
 @dataclass
@@ -66,22 +84,69 @@ class VerifyResult:
     checked: int
     problem: str = ""
     seq: int | None = None
+    head: tuple[int, str] | None = None  # (seq, hash) of the last event, for the operator to record
 
 
-def verify() -> VerifyResult:
-    """Walk the chain; report the first event that was altered, removed or inserted."""
-    prev_hash = GENESIS
-    expected_seq = 1
-    checked = 0
-    rows = db.session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars()
-    for event in rows:
+def verify(expect: tuple[int, str] | None = None) -> VerifyResult:
+    """Walk the chain; report the first event that was altered, removed or
+    inserted, an event not keyed with the audit key (a chain recomputed without
+    it), and a chain shorter than, or different from, the head recorded outside
+    the database (``anchor``) or the head ``expect`` an operator noted."""
+    recorded = anchor.read_head()
+    legacy_through = recorded.get("legacy_through", 0)
+    checks = {int(recorded["seq"]): recorded["hash"]} if recorded.get("seq") else {}
+    if legacy_through:
+        checks[int(legacy_through)] = recorded["legacy_hash"]
+    if expect:
+        checks[int(expect[0])] = expect[1]
+    prev_hash, expected_seq, checked, last = GENESIS, 1, 0, None
+    for event in db.session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars():
         if event.seq != expected_seq:
             return VerifyResult(False, checked, f"event {expected_seq} is missing", expected_seq)
         if event.prev_hash != prev_hash:
             return VerifyResult(False, checked, f"event {event.seq} does not link to the event before it", event.seq)
-        if event.compute_hash() != event.hash:
-            return VerifyResult(False, checked, f"event {event.seq} was altered", event.seq)
-        prev_hash = event.hash
+        payload = event.payload()
+        if event.hash != anchor.keyed_hash(payload):
+            unkeyed = event.hash == anchor.plain_hash(payload)
+            if not (unkeyed and event.seq <= legacy_through):
+                return VerifyResult(False, checked, _unkeyed_problem(event.seq, legacy_through) if unkeyed
+                                    else f"event {event.seq} was altered (or the audit key is not the one it was written with)",
+                                    event.seq)
+        if event.seq in checks and checks[event.seq] != event.hash:
+            return VerifyResult(False, checked, f"event {event.seq} differs from the head recorded outside the "
+                                "database: the chain was rewritten", event.seq)
+        prev_hash, last = event.hash, (event.seq, event.hash)
         expected_seq += 1
         checked += 1
-    return VerifyResult(True, checked)
+    beyond = [seq for seq in checks if seq > checked]
+    if beyond:
+        return VerifyResult(False, checked, f"the log ends at event {checked}, but event {max(beyond)} was recorded: "
+                            f"events {checked + 1}–{max(beyond)} were removed", checked + 1, last)
+    return VerifyResult(True, checked, head=last)
+
+
+def _unkeyed_problem(seq: int, legacy_through: int) -> str:
+    if legacy_through:
+        return (f"event {seq} is hashed without the audit key, after the adopted unkeyed events (1–{legacy_through}): "
+                "the chain was recomputed by someone without the key")
+    return (f"event {seq} is hashed without the audit key: either the chain was recomputed by someone without the "
+            "key, or it was written before the key existed — then check it once and adopt it with "
+            "`flask audit adopt-legacy`")
+
+
+def adopt_legacy() -> VerifyResult:
+    """Accept the unkeyed events of a chain written before the audit key (they
+    must link and match their plain SHA-256): records the last of them in the
+    head file; from then on only keyed events may follow it."""
+    prev_hash, checked, last = GENESIS, 0, None
+    for event in db.session.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars():
+        payload = event.payload()
+        if event.hash == anchor.keyed_hash(payload):
+            break
+        if event.seq != checked + 1 or event.prev_hash != prev_hash or event.hash != anchor.plain_hash(payload):
+            return VerifyResult(False, checked, f"event {checked + 1} is missing, altered or out of the chain",
+                                checked + 1)
+        prev_hash, last, checked = event.hash, (event.seq, event.hash), checked + 1
+    if last is not None:
+        anchor.record_legacy(*last)
+    return VerifyResult(True, checked, head=last)

@@ -18,3 +18,15 @@ class LoginThrottle(db.Model):
     failures: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     last_failure_at: Mapped[datetime | None]
+
+
+class RequestCounter(db.Model):
+    """Requests per key (e.g. sign-in attempts of one client address) in one
+    fixed window, counted in the database so that every app process — every
+    gunicorn worker, every machine — counts the same requests."""
+
+    __tablename__ = "request_counter"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)  # "<what>:<who>:<window number>"
+    count: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -8,6 +8,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
+from zxcvbn import zxcvbn
 
 _hasher = PasswordHasher()
 _COMMON_FILE = Path(__file__).with_name("common_passwords.txt")
@@ -50,8 +51,25 @@ def policy_problems(password: str, employee_no: str = "") -> list[str]:
     lowered = password.lower()
     if lowered in common_passwords():
         problems.append(_("This password is among the most common passwords; choose another."))
+    elif password and _guessable(password, employee_no):
+        problems.append(_("This password is too easy to guess: it is, or is close to, a password found in "
+                          "breaches, or a common word, name, date or keyboard pattern. Use a longer phrase "
+                          "of unrelated words."))
     if employee_no and employee_no.lower() in lowered:
         problems.append(_("The password must not contain the employee number."))
     if len(set(password)) < 4:
         problems.append(_("The password uses too few different characters."))
     return problems
+
+
+# zxcvbn's score: 3 is "safely unguessable: moderate protection from an offline
+# slow-hash attack" (about 10^8 guesses or more). Its dictionaries hold 30,000
+# breached passwords (Xato), English words, names and keyboard patterns, and it
+# sees l33t spellings (P@ssw0rd12) and appended years.
+MIN_ZXCVBN_SCORE = 3
+_ZXCVBN_MAX_LENGTH = 72  # its matching grows fast with length; a longer password is judged by its start
+
+
+def _guessable(password: str, employee_no: str) -> bool:
+    hints = [employee_no] if employee_no else []
+    return zxcvbn(password[:_ZXCVBN_MAX_LENGTH], user_inputs=hints)["score"] < MIN_ZXCVBN_SCORE

@@ -1,26 +1,36 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from lms.auth import services
+from lms.auth import limits, services
 from lms.auth.forms import ChangePasswordForm, LoginForm
-from lms.auth.passwords import check_password
-from lms.extensions import limiter
 from lms.forms import EmptyForm
 from lms.web import safe_next_url
 
 bp = Blueprint("auth", __name__)
 
 
+def _client_may_try() -> bool:
+    """Sign-in attempts per client address, counted in the database so that
+    the limit holds across every app process."""
+    config = current_app.config
+    if request.method != "POST" or not config.get("RATELIMIT_ENABLED", True):
+        return True
+    return limits.hit("login", request.remote_addr or "-", limit=config["LOGIN_CLIENT_LIMIT_PER_MINUTE"],
+                      per_seconds=60)
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])  # per client address
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     status = 200
+    if not _client_may_try():
+        form.form_errors.append(_("Too many sign-in attempts from this address. Try again in a minute."))
+        return render_template("auth/login.html", form=form), 429
     if form.validate_on_submit():
         result = services.authenticate(form.employee_no.data, form.password.data)
         if result.ok:
@@ -60,7 +70,12 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        if not check_password(user.password_hash, form.current_password.data):
+        checked = services.check_current_password(user, form.current_password.data)
+        if not checked.ok:  # the failure counts, and is audited
+            if checked.retry_after:
+                form.current_password.errors.append(
+                    _("Too many failed attempts. Try again in %(s)d seconds.", s=checked.retry_after))
+                return render_template("auth/change_password.html", form=form), 429
             form.current_password.errors.append(_("The current password is wrong."))
         else:
             problems = services.change_password(user, form.new_password.data)

@@ -63,7 +63,6 @@ def _grader():
 
 def _refused(err: services.OwnAttempt):
     """403 with the reason: one's own attempt is graded by somebody else."""
-    db.session.rollback()
     return render_template("errors/error.html", status=403, title=_("Not allowed"), message=err.message), 403
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -10,6 +10,12 @@ from lms.org.models import LOCALES
 from lms.web import safe_next_url
 
 bp = Blueprint("main", __name__)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for it on every first visit, whatever the page links."""
+    return current_app.send_static_file("favicon.ico")
 
 
 @bp.get("/")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -107,3 +107,9 @@ class RenameBranchForm(FlaskForm):
 
 class ImportUploadForm(FlaskForm):
     file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()])
+
+
+class SettingsForm(FlaskForm):
+    """The administrator's system settings (``lms.org.settings``)."""
+
+    hr_may_grant_trainer = BooleanField(_l("HR may grant and remove the trainer role"))

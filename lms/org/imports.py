@@ -297,16 +297,17 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
 
 
 def _check_rules(row: RowPlan, actor: User | None, today: date, problem) -> None:
-    actor_is_admin = actor is None or "admin" in actor.roles
     user = row.user
-    if not actor_is_admin:
+    if actor is not None and "admin" not in actor.roles:
         if user is not None and "admin" in user.roles and ("admin" not in row.roles or _differs(row)):
             problem(COL_NO, _("only an administrator may change an administrator's account."))
         elif "admin" in row.roles and (user is None or "admin" not in user.roles):
             problem(COL_ROLES, _("only an administrator may grant the administrator role."))
-    if user is not None and actor is not None and user.id == actor.id and "admin" in user.roles \
-            and "admin" not in row.roles:
-        problem(COL_ROLES, _("you cannot remove your own administrator role."))
+    changed = row.roles ^ (user.roles if user is not None else set())
+    if user is not None and actor is not None and user.id == actor.id and changed:
+        problem(COL_ROLES, _("you cannot change your own roles."))
+    elif "trainer" in changed and "trainer" not in services.assignable_roles(actor):
+        problem(COL_ROLES, _("only an administrator may grant or remove the trainer role."))
     current = user.current_position if user is not None else None
     if current is not None and current.position != row.position and today <= current.start_date:
         problem(COL_POSITION, _("the current position started on %(day)s; a change can start the day after at the earliest.",
@@ -359,7 +360,7 @@ def apply_import(plan: ImportPlan, *, actor: User | None = None, today: date | N
             user = row.user
             services.update_user(user, actor=actor, name=row.name, branch=row.branch, hire_date=row.hire_date)
             services.set_roles(user, row.roles, actor=actor)
-            services.change_position(user, row.position, today,
+            services.change_position(user, row.position, today, actor=actor,
                                      note=_("Imported from %(file)s", file=plan.filename))
     result = ImportResult(plan.count("create"), plan.count("update"), plan.count("unchanged"), passwords)
     if result.created or result.updated:  # a file that changes nothing leaves no trace

@@ -151,3 +151,14 @@ class User(UserMixin, db.Model):
 
 def user_by_employee_no(employee_no: str) -> User | None:
     return db.session.scalar(select(User).where(User.employee_no == employee_no.strip()))
+
+
+class SystemSetting(db.Model):
+    """A setting an administrator changes on the system page (``lms.org.settings``)."""
+
+    __tablename__ = "system_setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[datetime]
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -4,8 +4,11 @@ transaction).
 
 Rules enforced here, whoever calls (web, import, command line):
 - only an administrator may grant or take away the ``admin`` role, or manage
-  (edit, deactivate, reset the password of, change the roles of) an administrator;
-- nobody deactivates themselves, and an administrator keeps their own admin role;
+  (edit, deactivate, reset the password of, change the roles or the position of)
+  an administrator;
+- nobody changes their own roles, and nobody deactivates themselves;
+- HR grants or removes the ``trainer`` role only when an administrator allowed it
+  (``lms.org.settings.HR_MAY_GRANT_TRAINER``);
 - a position change closes the previous stint the day before the new one starts.
 """
 from __future__ import annotations
@@ -24,11 +27,16 @@ from lms.audit.models import AuditEvent
 from lms.auth.passwords import hash_password, policy_problems
 from lms.database import transaction
 from lms.extensions import db
+from lms.org import settings
 from lms.org.models import LOCALES, POSITIONS, ROLES, Branch, PositionRecord, User, UserRole
 
 
 class OrgError(ValueError):
     """A change refused by the organisation's rules; the message is for the user."""
+
+
+class NotAllowed(OrgError):
+    """Refused because of who asks (the views answer 403); the message says why."""
 
 
 # --- branches ---------------------------------------------------------------
@@ -152,7 +160,37 @@ def may_manage(actor: User | None, user: User) -> bool:
 
 def _require_may_manage(actor: User | None, user: User) -> None:
     if not may_manage(actor, user):
-        raise OrgError(_("Only an administrator may change an administrator's account."))
+        raise NotAllowed(_("Only an administrator may change an administrator's account."))
+
+
+def assignable_roles(actor: User | None, user: User | None = None) -> set[str]:
+    """The roles ``actor`` may grant to or take from ``user`` (None: a new person)."""
+    if actor is None:
+        return set(ROLES)
+    if user is not None and (user.id == actor.id or not may_manage(actor, user)):
+        return set()
+    if "admin" in actor.roles:
+        return set(ROLES)
+    roles = set(ROLES) - {"admin"}
+    if not settings.flag(settings.HR_MAY_GRANT_TRAINER):
+        roles.discard("trainer")
+    return roles
+
+
+def _require_may_change_roles(actor: User | None, user: User | None, changed: set[str]) -> None:
+    refused = changed - assignable_roles(actor, user)
+    if not refused:
+        return
+    if user is not None and user.id == actor.id:
+        raise NotAllowed(_("You cannot change your own roles; ask an administrator."))
+    if user is not None:
+        _require_may_manage(actor, user)
+    if "admin" in refused and user is None:
+        raise NotAllowed(_("Only an administrator may grant the administrator role."))
+    if "admin" in refused:
+        raise NotAllowed(_("Only an administrator may grant or remove the administrator role."))
+    raise NotAllowed(_("Only an administrator may grant or remove the trainer role; an administrator can "
+                       "allow HR to on the system settings page."))
 
 
 # --- people ---------------------------------------------------------------------
@@ -188,8 +226,7 @@ def create_user(employee_no: str, name: str, *, branch: Branch | None = None, ro
     employee_no, name = employee_no.strip(), name.strip()
     if employee_no_taken(employee_no):
         raise OrgError(_("Employee number %(no)s exists already.", no=employee_no))
-    if "admin" in set(roles) and actor is not None and "admin" not in actor.roles:
-        raise OrgError(_("Only an administrator may grant the administrator role."))
+    _require_may_change_roles(actor, None, set(roles))
     if temporary_password:
         password_hash, must_change_password = hash_temporary_password(temporary_password), True
     else:
@@ -200,7 +237,7 @@ def create_user(employee_no: str, name: str, *, branch: Branch | None = None, ro
     db.session.flush()
     audit.record("user.created", user, employee_no=employee_no, name=name,
                  branch=branch.code if branch else None)
-    set_roles(user, roles)
+    set_roles(user, roles)  # checked above
     if position:
         change_position(user, position, position_start or hire_date or clock.today(), note=note)
     return user
@@ -245,11 +282,7 @@ def set_roles(user: User, roles, *, actor: User | None = None) -> bool:
     before = user.roles
     if wanted == before:
         return False
-    if actor is not None:
-        if ("admin" in before) != ("admin" in wanted) and "admin" not in actor.roles:
-            raise OrgError(_("Only an administrator may grant or remove the administrator role."))
-        if actor.id == user.id and "admin" in before and "admin" not in wanted:
-            raise OrgError(_("You cannot remove your own administrator role."))
+    _require_may_change_roles(actor, user, before ^ wanted)
     for row in list(user.role_rows):
         if row.role not in wanted:
             user.role_rows.remove(row)
@@ -261,9 +294,11 @@ def set_roles(user: User, roles, *, actor: User | None = None) -> bool:
 
 
 @transaction(immediate=True)
-def change_position(user: User, position: str, start: date, note: str = "") -> PositionRecord | None:
+def change_position(user: User, position: str, start: date, note: str = "", *,
+                    actor: User | None = None) -> PositionRecord | None:
     """Close the current position the day before ``start`` and open the new one.
     Moving into the position one already holds changes nothing."""
+    _require_may_manage(actor, user)
     if position not in POSITIONS:
         raise OrgError(_("Unknown position: %(position)s", position=position))
     current = user.current_position

@@ -27,6 +27,15 @@ def _actor() -> User:
     return current_user._get_current_object()
 
 
+def _refused(exc: services.NotAllowed, user: User | None = None):
+    """403 with the rule's message; for htmx, back to the page, which shows it."""
+    if is_htmx():
+        flash(str(exc), "error")
+        target = url_for("org.person", user_id=user.id) if user is not None else url_for("org.people")
+        return "", 403, {"HX-Redirect": target}
+    return render_template("errors/error.html", status=403, title=_("Not allowed"), message=str(exc)), 403
+
+
 def get_person(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
@@ -76,7 +85,13 @@ def _render_person(user: User, **forms):
     forms.setdefault("position_form", PositionForm(data={"position": _next_position(user)}))
     forms.setdefault("reason_form", ReasonForm())
     return render_template("org/person.html", person=user, events=services.person_events(user),
-                           may_manage=services.may_manage(_actor(), user), **forms)
+                           may_manage=services.may_manage(_actor(), user), **_roles_context(user), **forms)
+
+
+def _roles_context(user: User | None) -> dict:
+    """What the roles form offers: the roles the signed-in user may not change are shown locked."""
+    assignable = services.assignable_roles(_actor(), user)
+    return {"locked_choices": set(ROLES) - assignable, "may_change_roles": bool(assignable)}
 
 
 @bp.get("/people/<int:user_id>")
@@ -97,11 +112,13 @@ def new_person():
                 roles=form.roles.data, temporary_password=password,
                 position=form.position.data, hire_date=form.hire_date.data, locale=form.locale.data,
                 actor=_actor())
+        except services.NotAllowed as exc:
+            return _refused(exc)
         except services.OrgError as exc:
             form.form_errors.append(str(exc))
         else:
             return render_template("org/password_shown.html", person=user, password=password, created=True)
-    return render_template("org/new_person.html", form=form)
+    return render_template("org/new_person.html", form=form, **_roles_context(None))
 
 
 def _checked_field(form, allowed):
@@ -133,6 +150,8 @@ def edit_person(user_id: int):
             changes = services.update_user(user, actor=_actor(), name=form.name.data,
                                            branch=db.session.get(Branch, form.branch_id.data),
                                            hire_date=form.hire_date.data, locale=form.locale.data)
+        except services.NotAllowed as exc:
+            return _refused(exc, user)
         except services.OrgError as exc:
             form.form_errors.append(str(exc))
         else:
@@ -156,6 +175,8 @@ def set_roles(user_id: int):
     if form.validate_on_submit():
         try:
             changed = services.set_roles(user, form.roles.data, actor=_actor())
+        except services.NotAllowed as exc:
+            return _refused(exc, user)
         except services.OrgError as exc:
             form.roles.errors.append(str(exc))
         else:
@@ -164,10 +185,10 @@ def set_roles(user_id: int):
                 return redirect(url_for("org.person", user_id=user.id))
             form = RolesForm(formdata=None, data={"roles": sorted(user.roles)})
             return render_template("org/_person_roles.html", person=user, roles_form=form, saved=changed,
-                                   may_manage=services.may_manage(_actor(), user))
+                                   may_manage=services.may_manage(_actor(), user), **_roles_context(user))
     if is_htmx():
         return render_template("org/_person_roles.html", person=user, roles_form=form,
-                               may_manage=services.may_manage(_actor(), user))
+                               may_manage=services.may_manage(_actor(), user), **_roles_context(user))
     return _render_person(user, roles_form=form)
 
 
@@ -178,7 +199,10 @@ def change_position(user_id: int):
     form = PositionForm()
     if form.validate_on_submit():
         try:
-            record = services.change_position(user, form.position.data, form.start_date.data, form.note.data or "")
+            record = services.change_position(user, form.position.data, form.start_date.data, form.note.data or "",
+                                              actor=_actor())
+        except services.NotAllowed as exc:
+            return _refused(exc, user)
         except services.OrgError as exc:
             form.start_date.errors.append(str(exc))
         else:
@@ -190,7 +214,8 @@ def change_position(user_id: int):
                     return redirect(url_for("org.person", user_id=user.id))
                 form = PositionForm(formdata=None, data={"position": _next_position(user)})
     if is_htmx():
-        return render_template("org/_person_positions.html", person=user, position_form=form)
+        return render_template("org/_person_positions.html", person=user, position_form=form,
+                               may_manage=services.may_manage(_actor(), user))
     return _render_person(user, position_form=form)
 
 
@@ -200,6 +225,8 @@ def _status_change(user_id: int, change, done_message: str):
     if form.validate_on_submit():
         try:
             change(user, form.reason.data.strip(), actor=_actor())
+        except services.NotAllowed as exc:
+            return _refused(exc, user)
         except services.OrgError as exc:
             flash(str(exc), "error")
             return redirect(url_for("org.person", user_id=user.id))
@@ -229,6 +256,8 @@ def reset_password(user_id: int):
         abort(400)
     try:
         password = services.reset_password(user, actor=_actor())
+    except services.NotAllowed as exc:
+        return _refused(exc, user)
     except services.OrgError as exc:
         flash(str(exc), "error")
         return redirect(url_for("org.person", user_id=user.id))

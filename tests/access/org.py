@@ -41,5 +41,8 @@ ROWS = {
     ("org.import_people", "POST"): Row(lambda w: "/org/people/import", only("hr"), data=lambda w: {}),
     ("org.confirm_import", "POST"): Row(lambda w: "/org/people/import/confirm", only("hr", ok=302),
                                         data=lambda w: {"token": "x" * 32}),
+    ("system.settings_page", "GET"): Row(lambda w: "/system/settings", only("admin")),
+    ("system.settings_page", "POST"): Row(lambda w: "/system/settings", only("admin", ok=302),
+                                          data=lambda w: {"hr_may_grant_trainer": "y"}),
     ("org.import_template", "GET"): Row(lambda w: "/org/people/import/template.xlsx", only("hr")),
 }

@@ -199,6 +199,11 @@ def _token(html: str) -> str:
 
 
 def test_upload_preview_confirm_and_passwords_once(app, client, org, clock):
+    from lms.org import settings
+
+    # GOOD makes 段明 a trainer, which HR may do once an administrator allowed it.
+    settings.set_flag(settings.HR_MAY_GRANT_TRAINER, True, actor=org.admin)
+    db.session.commit()
     sign_in(client, org.hr)
     preview = _upload(client, GOOD.encode("gbk"))
     assert preview.status_code == 200 and "待新增" in preview.text
@@ -229,6 +234,10 @@ def test_bad_upload_lists_problems_and_offers_no_confirmation(client, org, clock
 
 
 def test_confirm_needs_the_token_of_this_session(app, client, org, make_user, clock):
+    from lms.org import settings
+
+    settings.set_flag(settings.HR_MAY_GRANT_TRAINER, True, actor=org.admin)  # GOOD makes a trainer
+    db.session.commit()
     sign_in(client, org.hr)
     token = _token(_upload(client, GOOD.encode()).text)
     other_hr = make_user(("hr",), employee_no="hr02")

@@ -1,0 +1,130 @@
+"""A session ends on the server: a cookie copied before sign-out, a password
+change or a deactivation opens nothing afterwards, on any request path (a
+page, an autosave answered in front of Flask, a submit); and a signed-in
+session that sees no request for SESSION_IDLE_MINUTES ends too."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from lms.exams import services
+from lms.exams.models import Attempt
+from lms.extensions import db
+from lms.org.models import User
+from tests.conftest import TEST_PASSWORD
+from tests.exams.takers import learner  # noqa: F401
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture(autouse=True)
+def _deployed_idle_limit(app):
+    app.config["SESSION_IDLE_MINUTES"] = 30  # as deployed (the suite's apps are more patient)
+
+
+@pytest.fixture
+def open_item(app, clock, learner, make_question, make_exam):
+    q = make_question("single", data={"options": [{"key": "A", "text": "甲"}, {"key": "B", "text": "乙"}],
+                                      "correct": ["B"]})
+    exam = make_exam([{"questions": [q.slug]}], time_limit_minutes=120)
+    attempt = services.start_attempt(learner, exam)
+    db.session.commit()
+    return attempt.id, attempt.items[0].id
+
+
+def _signed_in_cookie(client, user) -> tuple[str, str]:
+    """Sign in with the password, as a person does; (session cookie, CSRF token)."""
+    response = client.post("/login", data={"employee_no": user.employee_no, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    token = client.csrf_token()  # puts the raw token into the session, as the first page would
+    assert client.get("/").status_code == 200
+    return client.get_cookie("session").value, token
+
+
+def _replay(client, cookie: str, token: str, attempt_id: int, item_id: int):
+    """The copied cookie on a page, an autosave and a submit."""
+    client.set_cookie("session", cookie)
+    page = client.get(f"/attempts/{attempt_id}")
+    client.set_cookie("session", cookie)
+    save = client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": "B"},
+                       headers={**HX, "X-CSRFToken": token}, csrf=False)
+    client.set_cookie("session", cookie)
+    submit = client.post(f"/attempts/{attempt_id}/submit", headers={"X-CSRFToken": token}, csrf=False)
+    return page, save, submit
+
+
+def _assert_signed_out(page, save, submit, attempt_id):
+    assert page.status_code == 302 and page.headers["Location"].startswith("/login")
+    assert save.status_code == 401 and save.headers["HX-Redirect"].startswith("/login")
+    assert submit.status_code == 302 and submit.headers["Location"].startswith("/login")
+    db.session.expire_all()
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.items[0].answer in (None, "")
+    assert attempt.submitted_at is None
+
+
+def _logout(client, user, token):
+    assert client.post("/logout", headers={"X-CSRFToken": token}, csrf=False).status_code == 302
+
+
+def _change_password(client, user, token):
+    response = client.post("/account/password", headers={"X-CSRFToken": token}, csrf=False, data={
+        "current_password": TEST_PASSWORD, "new_password": "Another-Good-Pass-9", "confirm": "Another-Good-Pass-9"})
+    assert response.status_code == 302
+
+
+def _deactivated_by_hr(client, user, token):
+    from lms.org import services as org
+
+    org.deactivate(db.session.get(User, user.id), "left the bank")
+    db.session.commit()
+
+
+@pytest.mark.parametrize("end", [_logout, _change_password, _deactivated_by_hr],
+                         ids=["logout", "password-change", "deactivation"])
+def test_a_cookie_copied_before_the_session_ended_opens_nothing(app, client, learner, open_item, end):
+    attempt_id, item_id = open_item
+    cookie, token = _signed_in_cookie(client, learner)
+    end(client, learner, token)
+    replayed = app.test_client()
+    _assert_signed_out(*_replay(replayed, cookie, token, attempt_id, item_id), attempt_id)
+
+
+def test_an_idle_session_is_refused_on_every_path(app, client, clock, learner, open_item):
+    attempt_id, item_id = open_item
+    cookie, token = _signed_in_cookie(client, learner)
+    clock.advance(timedelta(minutes=31))
+    _assert_signed_out(*_replay(client, cookie, token, attempt_id, item_id), attempt_id)
+
+
+def test_an_active_session_keeps_going_past_the_idle_limit(app, client, clock, learner, open_item):
+    attempt_id, item_id = open_item
+    cookie, token = _signed_in_cookie(client, learner)
+    for _ in range(6):  # an hour of work, a request every ten minutes
+        clock.advance(timedelta(minutes=10))
+        response = client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": "B"},
+                               headers={**HX, "X-CSRFToken": token}, csrf=False)
+        assert response.status_code == 200 and "已保存" in response.text
+    assert client.get("/").status_code == 200
+
+
+def test_the_idle_clock_is_refreshed_at_most_once_a_minute(app, client, clock, learner):
+    _signed_in_cookie(client, learner)
+    cookie = client.get_cookie("session").value
+    clock.advance(timedelta(seconds=30))
+    response = client.get("/")
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    clock.advance(timedelta(seconds=31))
+    response = client.get("/")
+    assert "session=" in response.headers.get("Set-Cookie", "")
+    assert client.get_cookie("session").value != cookie
+
+
+def test_the_idle_limit_is_configurable(app, client, clock, learner):
+    app.config["SESSION_IDLE_MINUTES"] = 5
+    _signed_in_cookie(client, learner)
+    clock.advance(timedelta(minutes=4))
+    assert client.get("/").status_code == 200
+    clock.advance(timedelta(minutes=6))
+    assert client.get("/").status_code == 302
