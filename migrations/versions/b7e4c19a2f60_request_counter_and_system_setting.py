@@ -1,7 +1,7 @@
 """request counters shared by app processes; system settings
 
 Revision ID: b7e4c19a2f60
-Revises: 5d8a2790b232
+Revises: b7c41e0a9d25
 Create Date: 2026-12-01 02:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7e4c19a2f60'
-down_revision = '5d8a2790b232'
+down_revision = 'b7c41e0a9d25'
 branch_labels = None
 depends_on = None
 
