@@ -1,6 +1,6 @@
 """A session ends on the server: a cookie copied before sign-out, a password
 change or a deactivation opens nothing afterwards, on any request path (a
-page, an autosave answered in front of Flask, a submit); and a signed-in
+page, an autosave, a submit); and a signed-in
 session that sees no request for SESSION_IDLE_MINUTES ends too."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from lms.exams.models import Attempt
 from lms.extensions import db
 from lms.org.models import User
 from tests.conftest import TEST_PASSWORD
-from tests.exams.takers import learner  # noqa: F401
+from tests.exams.takers import as_posted, learner  # noqa: F401
 
 HX = {"HX-Request": "true"}
 
@@ -33,6 +33,12 @@ def open_item(app, clock, learner, make_question, make_exam):
     return attempt.id, attempt.items[0].id
 
 
+def _answer(attempt_id: int, item_id: int) -> dict:
+    """Option B of the one question, as the exam page posts it (its opaque value)."""
+    item = db.session.get(Attempt, attempt_id).items[0]
+    return as_posted(item, {f"a-{item_id}": "B"})
+
+
 def _signed_in_cookie(client, user) -> tuple[str, str]:
     """Sign in with the password, as a person does; (session cookie, CSRF token)."""
     response = client.post("/login", data={"employee_no": user.employee_no, "password": TEST_PASSWORD})
@@ -47,7 +53,7 @@ def _replay(client, cookie: str, token: str, attempt_id: int, item_id: int):
     client.set_cookie("session", cookie)
     page = client.get(f"/attempts/{attempt_id}")
     client.set_cookie("session", cookie)
-    save = client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": "B"},
+    save = client.post(f"/attempts/{attempt_id}/items/{item_id}", data=_answer(attempt_id, item_id),
                        headers={**HX, "X-CSRFToken": token}, csrf=False)
     client.set_cookie("session", cookie)
     submit = client.post(f"/attempts/{attempt_id}/submit", headers={"X-CSRFToken": token}, csrf=False)
@@ -103,7 +109,7 @@ def test_an_active_session_keeps_going_past_the_idle_limit(app, client, clock, l
     cookie, token = _signed_in_cookie(client, learner)
     for _ in range(6):  # an hour of work, a request every ten minutes
         clock.advance(timedelta(minutes=10))
-        response = client.post(f"/attempts/{attempt_id}/items/{item_id}", data={f"a-{item_id}": "B"},
+        response = client.post(f"/attempts/{attempt_id}/items/{item_id}", data=_answer(attempt_id, item_id),
                                headers={**HX, "X-CSRFToken": token}, csrf=False)
         assert response.status_code == 200 and "已保存" in response.text
     assert client.get("/").status_code == 200
