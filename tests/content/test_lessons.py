@@ -62,7 +62,7 @@ def test_lesson_page_shows_sanitised_body_objectives_and_neighbours(client, logi
     course, (deposits, retired, wealth) = products
     login(make_user())
     page = client.get(f"/lessons/{deposits.id}").text
-    assert "<h2>定期存款</h2>" in page and "<strong>保本</strong>" in page  # rendered, not escaped
+    assert '<h2 id="定期存款">定期存款</h2>' in page and "<strong>保本</strong>" in page  # rendered, not escaped
     assert "说出通知存款起存金额" in page and "20" in page
     # next skips the retired lesson
     assert f'href="/lessons/{wealth.id}" rel="next"' in page
