@@ -16,7 +16,7 @@ from collections.abc import Callable
 import markdown
 import nh3
 from flask import has_app_context
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, pgettext
 from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup, escape
 
@@ -53,7 +53,6 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # The call-out types of content/FORMAT.md and their default titles (msgids of
 # the catalogue: 风险提示 / 案例 / 要点 in Chinese).
 CALLOUT_TYPES = ("risk", "case", "key")
-CALLOUT_TITLES = {"risk": "Risk warning", "case": "Case", "key": "Key points"}
 CALLOUT_ZH = {"risk": "风险提示", "case": "案例", "key": "要点"}  # without an app (and its catalogue)
 # "!!! case" without a title: marked before markdown, given its titles after.
 _UNTITLED_CALLOUT = re.compile(r"^([ \t]*!!![ \t]+)([A-Za-z][\w-]*)[ \t]*$", re.M)
@@ -88,19 +87,23 @@ def heading_ids(text: str) -> list[str]:
     return ids
 
 
+def callout_titles() -> dict[str, str]:
+    return {"risk": pgettext("call-out", "Risk warning"), "case": pgettext("call-out", "Case"),
+            "key": pgettext("call-out", "Key points")}
+
+
 def _callout_title(kind: str) -> str:
     """An untitled call-out's title in Chinese and English, both from the
     catalogue; the page shows the reader's language (static/css/app.css)."""
-    msgid = CALLOUT_TITLES.get(kind)
-    if msgid is None:
+    if kind not in CALLOUT_ZH:
         return str(escape(kind.capitalize()))
     if has_app_context():
         with force_locale("zh_CN"):
-            zh = gettext(msgid)
+            zh = callout_titles()[kind]
         with force_locale("en"):
-            en = gettext(msgid)
+            en = callout_titles()[kind]
     else:
-        zh, en = CALLOUT_ZH[kind], msgid
+        zh, en = CALLOUT_ZH[kind], kind.capitalize()
     return f'<span lang="zh-CN">{escape(zh)}</span><span lang="en">{escape(en)}</span>'
 
 
