@@ -38,7 +38,8 @@ class _FolderReader:
         self.bundle = ContentBundle(root=str(root))
 
     def refuse_link(self, path: Path) -> None:
-        self.bundle.problems.append(Problem(Source(_rel(path, self.root)), _("a symbolic link: links are never followed (put the file itself in the folder)")))
+        self.bundle.problems.append(Problem(Source(_rel(path, self.root)), _(
+            "a symbolic link: links are never followed (put the file itself in the folder)")))
 
     def course(self, folder: Path, *, lessons=None, questions=None, assets=None) -> str | None:
         """Read one course folder; ``lessons``/``questions``/``assets``: None for

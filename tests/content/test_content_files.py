@@ -102,7 +102,8 @@ def test_a_learner_never_downloads_a_linked_file(folder, tmp_path, client, login
     refused; the clean course published afterwards serves no such path."""
     key = secret(tmp_path)
     os.symlink(key, folder / "courses/products/images/key.png")
-    edit(folder, LESSON, "[产品说明书](attachments/manual.pdf)", "[产品说明书](attachments/manual.pdf) ![k](images/key.png)")
+    edit(folder, LESSON, "[产品说明书](attachments/manual.pdf)",
+         "[产品说明书](attachments/manual.pdf) ![k](images/key.png)")
     assert problems_of(folder)
     os.unlink(folder / "courses/products/images/key.png")
     edit(folder, LESSON, " ![k](images/key.png)", "")
