@@ -57,9 +57,10 @@ def _database_ready() -> bool:
 
     from lms.extensions import db
 
-    try:
-        return inspect(db.engine).has_table("content_release")
+    try:  # through the session's connection: the one the command goes on with
+        return inspect(db.session.connection()).has_table("content_release")
     except SQLAlchemyError:
+        db.session.rollback()
         return False
 
 

@@ -65,7 +65,8 @@ class _FolderReader:
                         and rel.count("/") == 1]
         bank_files = [p for rel, p in inside.items() if rel.startswith("questions/") and rel.endswith(".md")
                       and rel.count("/") == 1]
-        texts = {path: read_text(path, "", []) or "" for path in lesson_files + bank_files}
+        reads = {path: self.read(path) for path in lesson_files + bank_files}  # once: for links, then to parse
+        texts = {path: text or "" for path, (text, _problems) in reads.items()}
         targets = self.link_targets(folder, inside, lesson_files, texts)
         course, problems = parse_course(text, _rel(course_md, self.root), course_files=targets)
         self.bundle.problems.extend(problems)
@@ -76,7 +77,8 @@ class _FolderReader:
         positions = {p: i for i, p in enumerate(lesson_files, start=1)}
         for path in (lesson_files if lessons is None else lessons):
             rel = _rel(path, self.root)
-            text = read_text(path, rel, self.bundle.problems)
+            text, problems = reads.get(path) or self.read(path)
+            self.bundle.problems.extend(problems)
             if text is None:
                 continue
             lesson, problems = parse_lesson(text, rel, course.id, positions.get(path, 0), course_files=targets)
@@ -85,7 +87,8 @@ class _FolderReader:
                 self.bundle.lessons.append(lesson)
         for path in (bank_files if questions is None else questions):
             rel = _rel(path, self.root)
-            text = read_text(path, rel, self.bundle.problems)
+            text, problems = reads.get(path) or self.read(path)
+            self.bundle.problems.extend(problems)
             if text is None:
                 continue
             parsed, problems = parse_question_bank(text, rel, course.id, course_files=targets)
@@ -94,6 +97,10 @@ class _FolderReader:
         referenced = referenced_files(course.intro_md).union(*(referenced_files(t) for t in texts.values()))
         self.assets(course.id, inside, referenced, assets)
         return course.id
+
+    def read(self, path: Path) -> tuple[str | None, list[Problem]]:
+        problems: list[Problem] = []
+        return read_text(path, _rel(path, self.root), problems), problems
 
     def link_targets(self, folder: Path, inside: dict, lesson_files: list[Path], texts: dict) -> LinkTargets:
         """The files and lessons (id and body, from every lesson file) links may name."""
