@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import re
 from pathlib import Path
 
 from flask_babel import gettext as _
 
 from lms.content.files import is_asset_name, is_link, is_plain_file, link_on_path, max_asset_bytes, read_bytes, walk
 from lms.content.links import LinkTargets, referenced_files
-from lms.content.fields import read_text, split_front_matter
+from lms.content.fields import read_text
 from lms.content.parser import (
     lesson_id_from_file_name, parse_course, parse_exam, parse_lesson, parse_programme, parse_question_bank,
 )
 from lms.content.schema import ContentBundle, ParsedAsset, Problem, Scope, Source
+
+_FRONT_ID = re.compile(r"^id:[ \t]*[\"']?([a-z0-9][a-z0-9-]*)[\"']?[ \t]*(?:#.*)?$", re.M)
+
 
 def _is_asset(rel_in_course: str) -> bool:
     if rel_in_course == "course.md":
@@ -106,9 +110,15 @@ class _FolderReader:
         """The files and lessons (id and body, from every lesson file) links may name."""
         lessons = {}
         for path in lesson_files:
-            meta, _lines, body, _line = split_front_matter(texts[path], "", [])
-            lesson_id = meta.get("id") if isinstance(meta, dict) and isinstance(meta.get("id"), str) else None
-            lessons[_rel(path, folder)] = (lesson_id or lesson_id_from_file_name(path.name), body)
+            # The id without parsing the YAML (parse_lesson does that, with the problems).
+            text = texts[path]
+            front, body = "", text
+            if text.startswith("---\n") and "\n---" in text[3:]:
+                end = text.index("\n---", 3)
+                front, body = text[4:end], text[end + 4:].partition("\n")[2]
+            match = _FRONT_ID.search(front)
+            lesson_id = match[1] if match else lesson_id_from_file_name(path.name)
+            lessons[_rel(path, folder)] = (lesson_id, body)
         return LinkTargets(_rel(folder, self.root), set(inside), lessons)
 
     def assets(self, course_id: str, inside: dict, referenced: set[str], only: list | None) -> None:
