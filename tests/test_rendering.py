@@ -28,7 +28,7 @@ def test_teaching_markup_survives():
         "## 定期存款\n\n| 产品 | 起存 |\n| --- | --- |\n| 整存整取 | 50 元 |\n\n"
         "!!! risk \"风险提示\"\n    不得承诺保本。\n\n注释[^1]\n\n[^1]: 以现行规定为准。\n\n"
         "[说明](https://www.example.com/a) ![图](images/flow.png)"))
-    assert "<h2>定期存款</h2>" in html and "<table>" in html
+    assert '<h2 id="定期存款">定期存款</h2>' in html and "<table>" in html
     assert 'class="admonition risk"' in html and "风险提示" in html
     assert 'class="footnote"' in html
     assert 'href="https://www.example.com/a"' in html

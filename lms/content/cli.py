@@ -1,6 +1,7 @@
 """``flask content check`` and ``flask content publish``."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -23,7 +24,8 @@ def _read(path: str | None):
     root = Path(current_app.config["CONTENT_DIR"]).resolve()
     if path is None:
         return root, parse_folder(root)
-    target = Path(path).resolve()
+    # Not resolved: a symbolic link is refused by the reader, never followed.
+    target = Path(os.path.abspath(path))
     if target == root or root in target.parents:
         return root, parse_folder(root, target)
     # A path outside CONTENT_DIR is a content folder of its own.
@@ -55,12 +57,31 @@ def print_plan(result: Plan) -> None:
         click.echo(f"{KIND_LABELS[kind]:<16}{c['added']:>8}{c['changed']:>9}{c['retired']:>9}{c['unchanged']:>11}")
 
 
+def _database_ready() -> bool:
+    """The curriculum's tables exist (``flask db upgrade`` has run)."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from lms.extensions import db
+
+    try:  # through the session's connection: the one the command goes on with
+        return inspect(db.session.connection()).has_table("content_release")
+    except SQLAlchemyError:
+        db.session.rollback()
+        return False
+
+
 @content_cli.command("check")
 @click.argument("path", required=False, type=click.Path())
 def check_command(path: str | None):
-    """Check the content folder (or PATH inside it); exit 1 on any problem."""
+    """Check the content folder (or PATH inside it); exit 1 on any problem.
+    Works without a database: then only the files are checked."""
     root, bundle = _read(path)
-    problems = check(bundle)
+    with_database = _database_ready()
+    if not with_database:
+        click.echo("The database is not set up (run `flask db upgrade`): checking the files only, without what "
+                   "is already published.", err=True)
+    problems = check(bundle, db_lookup=with_database)
     if problems:
         _print_problems(problems)
         raise SystemExit(1)
@@ -75,6 +96,8 @@ def check_command(path: str | None):
 def publish_command(path: str | None, as_employee: str | None):
     """Check, then publish the content folder (or PATH inside it) in one
     transaction. Any problem: nothing changes, exit 1."""
+    if not _database_ready():
+        raise click.ClickException("the database is not set up: run `flask db upgrade` first")
     actor = None
     if as_employee:
         from lms.org.models import user_by_employee_no

@@ -22,6 +22,7 @@ from lms.content.models import (
 )
 from lms.content.rendering import render_inline
 from lms.content.rendering_fast import is_plain, render
+from lms.content.files import is_asset_name
 from lms.database import transaction
 from lms.extensions import db
 
@@ -84,6 +85,12 @@ def live_lesson(lesson_id: int) -> Lesson | None:
     return lesson
 
 
+def live_lesson_by_slug(course_slug: str, lesson_slug: str) -> Lesson | None:
+    """A live lesson by its course and lesson ids (how one lesson links to another)."""
+    return db.session.scalar(select(Lesson).join(Course, Course.id == Lesson.course_id).where(
+        Course.slug == course_slug, Course.retired.is_(False), Lesson.slug == lesson_slug, Lesson.retired.is_(False)))
+
+
 def neighbours(lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
     """The previous and next live lessons of the same course."""
     lessons = live_lessons(lesson.course)
@@ -117,7 +124,11 @@ def read_lesson_ids(user, lessons: list[Lesson]) -> set[int]:
 
 
 def find_asset(course_slug: str, path: str) -> Asset | None:
-    """An image or attachment of a live course, by its path in the course folder."""
+    """An image or attachment of a live course, by its path in the course
+    folder; only images and documents are ever served (not a bank or a
+    spreadsheet published before assets were limited to them)."""
+    if not is_asset_name(path):
+        return None
     return db.session.scalar(
         select(Asset).join(Course, Course.id == Asset.course_id)
         .where(Course.slug == course_slug, Course.retired.is_(False), Asset.path == path, Asset.retired.is_(False)))

@@ -4,8 +4,9 @@ The content folder is the source of truth: the editor reads a lesson or a
 question-bank file from it, and publishing writes the file back and then runs
 the same pipeline as ``flask content publish`` (parse → check → publish) on
 that course's folder. Previews and the review step parse a *staged* copy of
-the course folder (the real files linked in, the edited file written out), so
-they see exactly what publishing would see, without touching the folder.
+the course folder (the real files hard-linked in, the edited file written
+out), so they see exactly what publishing would see, without touching the
+folder.
 
 A stale edit is refused: the form carries the hash of the file as the editor
 opened it, and publishing compares it with the file on disk under a lock.
@@ -17,6 +18,7 @@ import fcntl
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +28,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from lms.content.files import walk
 from lms.content.schema import ContentBundle, Problem
 from lms.database import transaction
 
@@ -206,35 +209,59 @@ def new_file(course_slug: str, kind: str, name: str) -> ContentFile | None:
 
 # --- staging: what publishing would see ---------------------------------------
 
+def _link_tree(folder: Path, target: Path) -> None:
+    """``folder``'s files under ``target``: hard-linked (the same file, without
+    copying it, and never a symbolic link) or copied; symbolic links kept as
+    links, so that the check reports them as it would in the folder."""
+    files, links = walk(folder)
+    for src in files:
+        dst = target / src.relative_to(folder)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copyfile(src, dst, follow_symlinks=False)
+    for src in links:
+        dst = target / src.relative_to(folder)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(os.readlink(src), dst)
+
+
 @contextlib.contextmanager
 def staged(path: str, text: str) -> Iterator[Path]:
     """A temporary content root holding the course folder of ``path`` with
-    ``text`` in place of that file (other files are linked, not copied), and
-    the other course folders linked."""
+    ``text`` in place of that file (other files hard-linked or copied;
+    symbolic links kept as links, so that the check refuses them), and the
+    other course folders beside it the same way (their question ids count as
+    taken)."""
     match = editable(path)
     if match is None:
         raise EditRefused(_("This file cannot be edited here."))
     root = content_root()
     folder = root / "courses" / match["folder"]
-    with tempfile.TemporaryDirectory(prefix="lms-edit-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="lms-edit-", dir=_stage_parent()) as tmp:
         stage = Path(tmp).resolve()
         target = stage / "courses" / match["folder"]
-        for src in folder.rglob("*"):
-            if src.is_file():
-                dst = target / src.relative_to(folder)
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                os.symlink(src, dst)
-        # The other courses, linked as they are: their question ids count as taken.
-        (stage / "courses").mkdir(parents=True, exist_ok=True)
-        for other in (root / "courses").iterdir():
-            if other.is_dir() and other.name != match["folder"] and not other.name.startswith("."):
-                os.symlink(other, stage / "courses" / other.name, target_is_directory=True)
+        courses = root / "courses"
+        _link_tree(folder, target)
+        for other in sorted(courses.iterdir()) if courses.is_dir() else ():
+            if other.name != match["folder"] and not other.name.startswith(".") \
+                    and other.is_dir() and not other.is_symlink():
+                _link_tree(other, stage / "courses" / other.name)
         edited = stage / path
         edited.parent.mkdir(parents=True, exist_ok=True)
-        if edited.is_symlink():
-            edited.unlink()
+        if edited.is_symlink() or edited.exists():
+            edited.unlink()  # a hard link: never write through it into the real file
         edited.write_text(text, encoding="utf-8")
         yield stage
+
+
+def _stage_parent() -> str:
+    """Staged copies go under the instance folder: usually the content
+    folder's file system, so that files are hard-linked, not copied."""
+    path = Path(current_app.instance_path) / "content-edits"
+    path.mkdir(parents=True, exist_ok=True)
+    return str(path)
 
 
 def check_bundle(bundle: ContentBundle) -> list[Problem]:
@@ -295,7 +322,7 @@ def preview(path: str, text: str) -> tuple[object, list[Problem]]:
         bundle = parse_folder(stage, Path(path))  # this file (and course.md), as `flask content check <file>`
         problems = check_bundle(bundle)
     course_id = bundle.courses[0].id if bundle.courses else ""
-    resolve = course_link_resolver(course_id) if course_id else None
+    resolve = course_link_resolver(course_id, bundle.lesson_files.get(course_id)) if course_id else None
     if current.kind == "lesson":
         lesson = next((lesson for lesson in bundle.lessons if lesson.source.path == path), None)
         shown = None if lesson is None else {

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
+from lms.content.files import read_bytes
 from lms.content.schema import Problem, Source
 from lms.content.yaml_lines import load_yaml
 
@@ -40,10 +41,17 @@ class Collector:
 
 
 def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
+    """The text of a content file; never read through a symbolic link."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = read_bytes(path)
+    except OSError:
+        problems.append(Problem(Source(rel), _("not a regular file (symbolic links are never followed): "
+                                               "put the file itself in the folder")))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         problems.append(Problem(Source(rel, line), _("the file is not UTF-8 text")))
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -1,6 +1,7 @@
-"""Relative links in trainer markdown: which file of the course folder they
-point at, which are broken, and the URL they are served under
-(``/assets/<course-slug>/<path>``)."""
+"""Relative links in trainer markdown: which file of the course folder or
+which lesson (and heading) they point at, which are broken, and the URL they
+are served under (``/assets/<course-slug>/<path>`` for images and documents,
+``/courses/<course-slug>/lessons/<lesson-id>#heading`` for lessons)."""
 from __future__ import annotations
 
 import posixpath
@@ -9,6 +10,7 @@ from urllib.parse import quote, unquote
 
 from flask_babel import gettext as _
 
+from lms.content.files import DOCUMENT_SUFFIXES, IMAGE_SUFFIXES, is_asset_name
 from lms.content.schema import Problem, Source
 
 # Markdown links and images: [text](target "title") and ![alt](target).
@@ -33,53 +35,172 @@ def course_path_of_link(url: str) -> str | None:
     return resolved
 
 
-def relative_links(markdown_text: str):
-    """(target, line offset from 0, column from 1) for every relative link or image."""
-    if "](" not in markdown_text:
+# Raw HTML a trainer may write: <img src="…"> and <a href="…">.
+HTML_LINK_RE = re.compile(r"""<(?:img|a)\b[^>]*?\b(?:src|href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+
+
+def all_links(markdown_text: str):
+    """(target, line offset from 0, column from 1) for every markdown link or
+    image and every raw <img src>/<a href>, outside fenced code."""
+    if "](" not in markdown_text and "<" not in markdown_text:
         return
     in_fence = False
     for number, line in enumerate(markdown_text.split("\n")):
         if line.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
             continue
-        if in_fence or "](" not in line:
+        if in_fence:
             continue
-        for match in LINK_RE.finditer(line):
-            target = match.group(1)
-            if is_relative_link(target) and target.split("#", 1)[0]:
-                yield target, number, match.start(1) + 1
+        if "](" in line:
+            for match in LINK_RE.finditer(line):
+                yield match.group(1), number, match.start(1) + 1
+        if "<" in line:
+            for match in HTML_LINK_RE.finditer(line):
+                group = next(g for g in (1, 2, 3) if match.group(g) is not None)
+                yield match.group(group).strip(), number, match.start(group) + 1
 
 
-def check_links(markdown_text: str, path: str, first_line: int, course_files: set[str] | None,
+def referenced_files(markdown_text: str) -> set[str]:
+    """Paths inside the course folder that the text links to or shows."""
+    found = set()
+    for target, _offset, _column in all_links(markdown_text):
+        if is_relative_link(target):
+            path = course_path_of_link(target)
+            if path:
+                found.add(path)
+    return found
+
+
+class LinkTargets:
+    """What links in one course folder may point at: its files (paths inside
+    the folder), and its lessons (path → lesson id and markdown body) with the
+    ids of their headings."""
+
+    def __init__(self, folder: str, files: set[str], lessons: dict[str, tuple[str, str]]):
+        self.prefix = folder.rstrip("/") + "/"  # the course folder, relative to the content root
+        self.files = files
+        self.lessons = lessons
+        self._anchors: dict[str, set[str]] = {}
+
+    def __contains__(self, path: str) -> bool:
+        return path in self.files
+
+    def lesson_of(self, path: str) -> str | None:
+        """The lesson file a link means: ``lessons/02-x.md`` (or, from a lesson, ``02-x.md``)."""
+        if path in self.lessons:
+            return path
+        if "/" not in path and f"lessons/{path}" in self.lessons:
+            return f"lessons/{path}"
+        return None
+
+    def anchors(self, lesson_path: str) -> set[str]:
+        if lesson_path not in self._anchors:
+            from lms.content.rendering import heading_ids
+
+            self._anchors[lesson_path] = set(heading_ids(self.lessons[lesson_path][1]))
+        return self._anchors[lesson_path]
+
+    def inside(self, path: str) -> str | None:
+        """A content-root path as a path inside this course folder."""
+        return path[len(self.prefix):] if path.startswith(self.prefix) else None
+
+
+def _problem(problems, path, line, column, message):
+    problems.append(Problem(Source(path, line, column), message))
+
+
+def check_links(markdown_text: str, path: str, first_line: int, course_files: set[str] | LinkTargets | None,
                 problems: list[Problem]) -> None:
-    """Report links and images that point at no file of the course folder."""
+    """Report links and images that point at no file of the course folder, at
+    a missing lesson or heading, at a file that is never published, or that
+    are absolute paths (content/FORMAT.md, "Links and images")."""
     if course_files is None:
         return
-    for target, offset, column in relative_links(markdown_text):
+    targets = course_files if isinstance(course_files, LinkTargets) else None
+    for target, offset, column in all_links(markdown_text):
+        line = first_line + offset
+        if target.startswith("/") and not target.startswith("//"):
+            _problem(problems, path, line, column, _(
+                "link '%(target)s' is an absolute path: write it relative to the course folder "
+                "(images/x.png, lessons/02-x.md)", target=target))
+            continue
+        if target.startswith("#"):
+            own = targets.inside(path) if targets else None
+            if own in (targets.lessons if targets else {}) and unquote(target[1:]) not in targets.anchors(own):
+                _problem(problems, path, line, column, _(
+                    "link '%(target)s': this lesson has no heading with that id", target=target))
+            continue
+        if not is_relative_link(target) or not target.split("#", 1)[0]:
+            continue
         resolved = course_path_of_link(target)
         if resolved is None:
-            problems.append(Problem(Source(path, first_line + offset, column),
-                                    _("link '%(target)s' leaves the course folder", target=target)))
+            _problem(problems, path, line, column, _("link '%(target)s' leaves the course folder", target=target))
+            continue
+        lesson = targets.lesson_of(resolved) if targets else None
+        if lesson is not None:
+            anchor = unquote(target.split("#", 1)[1]) if "#" in target else ""
+            if anchor and anchor not in targets.anchors(lesson):
+                _problem(problems, path, line, column, _(
+                    "link '%(target)s': lesson %(lesson)s has no heading with the id '%(anchor)s'",
+                    target=target, lesson=lesson, anchor=anchor))
+        elif targets is not None and resolved.endswith(".md"):
+            _problem(problems, path, line, column, _(
+                "link '%(target)s': no lesson %(path)s in the course folder (link to lessons as "
+                "lessons/NN-name.md)", target=target, path=resolved))
         elif resolved not in course_files:
-            problems.append(Problem(Source(path, first_line + offset, column),
-                                    _("broken link: '%(target)s' (no file %(path)s in the course folder)",
-                                      target=target, path=resolved)))
+            _problem(problems, path, line, column, _(
+                "broken link: '%(target)s' (no file %(path)s in the course folder)", target=target, path=resolved))
+        elif targets is not None and not is_asset_name(resolved):
+            _problem(problems, path, line, column, _(
+                "link '%(target)s': only images (%(images)s) and documents (%(documents)s) are published, "
+                "so this file cannot be linked", target=target, images=", ".join(IMAGE_SUFFIXES),
+                documents=", ".join(DOCUMENT_SUFFIXES)))
 
+
+CALLOUT_RE = re.compile(r"^\s*!!!(?:\s+([^\s\"']+))?")
+
+
+def check_callouts(markdown_text: str, path: str, first_line: int, problems: list[Problem]) -> None:
+    """Call-outs (``!!! risk``) of an unknown type are problems."""
+    from lms.content.rendering import CALLOUT_TYPES
+
+    if "!!!" not in markdown_text:
+        return
+    in_fence = False
+    for number, line in enumerate(markdown_text.split("\n")):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+            continue
+        match = None if in_fence else CALLOUT_RE.match(line)
+        if match and (match[1] or "").lower() not in CALLOUT_TYPES:
+            _problem(problems, path, first_line + number, line.index("!!!") + 1, _(
+                "unknown call-out type '%(value)s' (expected one of: %(choices)s)", value=match[1] or "",
+                choices=", ".join(CALLOUT_TYPES)))
+
+
+def lesson_url(course_slug: str, lesson_id: str) -> str:
+    return f"/courses/{quote(course_slug)}/lessons/{quote(lesson_id)}"
 
 
 def asset_url(course_slug: str, path: str) -> str:
     return f"/assets/{quote(course_slug)}/{quote(path)}"
 
 
-def course_link_resolver(course_slug: str):
-    """For ``render_markdown``: a relative link becomes the asset's URL (keeping
-    its #fragment); a link that leaves the course folder is dropped."""
+def course_link_resolver(course_slug: str, lessons: dict[str, str] | None = None):
+    """For ``render_markdown``: a relative link becomes the asset's URL, or
+    with ``lessons`` (lesson file path in the course folder → lesson id) a
+    link to a lesson file becomes that lesson's page (keeping its #fragment);
+    a link that leaves the course folder is dropped."""
+    lessons = lessons or {}
 
     def resolve(url: str) -> str | None:
         path = course_path_of_link(url)
         if path is None:
             return None
         fragment = "#" + url.split("#", 1)[1] if "#" in url else ""
+        lesson = lessons.get(path) or (lessons.get(f"lessons/{path}") if "/" not in path else None)
+        if lesson is not None:
+            return lesson_url(course_slug, lesson) + fragment
         return asset_url(course_slug, path) + fragment
 
     return resolve

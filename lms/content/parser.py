@@ -8,8 +8,6 @@ programme references) live in ``lms.content.checks``.
 """
 from __future__ import annotations
 
-import mimetypes
-import os
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,11 +19,10 @@ from lms.content.fields import (  # noqa: F401  (split_front_matter: part of thi
     ID_RE, Collector, bool_value, choice_value, date_value, id_value, int_value, local_datetime, read_text,
     split_front_matter, str_list, text_value, unknown_keys,
 )
-from lms.content.links import check_links
+from lms.content.links import check_callouts, check_links
 from lms.content.models import DIFFICULTIES, LAYOUTS, QUESTION_TYPES, REVIEW_POLICIES, SCORING, TRACKS
 from lms.content.schema import (
-    ContentBundle, ParsedAsset, ParsedCourse, ParsedExam, ParsedLesson, ParsedProgramme, ParsedProgrammeItem,
-    Problem, Scope, Source,
+    ContentBundle, ParsedCourse, ParsedExam, ParsedLesson, ParsedProgramme, ParsedProgrammeItem, Problem, Source,
 )
 from lms.content.yaml_lines import load_yaml
 
@@ -76,6 +73,7 @@ def parse_course(text: str, path: str, *,
     if course_id is None:
         return None, problems
     check_links(body, path, body_line, course_files, problems)
+    check_callouts(body, path, body_line, problems)
     return ParsedCourse(id=course_id, title=title, track=str(track), summary=summary, source=Source(path, 1),
                         intro_md=body.strip("\n")), problems
 
@@ -102,6 +100,7 @@ def parse_lesson(text: str, path: str, course_id: str, position: int, *,
     if not body.strip():
         c.add(_("the lesson has no text after its front matter"), line=body_line)
     check_links(body, path, body_line, course_files, problems)
+    check_callouts(body, path, body_line, problems)
     if lesson_id is None:
         return None, problems
     return ParsedLesson(course_id=course_id, id=lesson_id, position=position, title=title, minutes=minutes,
@@ -294,188 +293,9 @@ def parse_programme(text: str, path: str) -> tuple[ParsedProgramme | None, list[
 
 # --- the folder --------------------------------------------------------------
 
-def _course_files(folder: Path) -> list[Path]:
-    """Every file under ``folder`` except hidden ones (os.walk: pathlib's
-    rglob is several times slower on a folder of thousands of files)."""
-    found = []
-    for directory, subdirs, files in os.walk(folder):
-        subdirs[:] = [d for d in subdirs if not d.startswith(".")]
-        found.extend(Path(directory, name) for name in files if not name.startswith("."))
-    return sorted(found)
-
-
-def _is_asset(rel_in_course: str) -> bool:
-    if rel_in_course == "course.md":
-        return False
-    top, _, rest = rel_in_course.partition("/")
-    return not (top in ("lessons", "questions") and rest.endswith(".md") and "/" not in rest)
-
-
-def _rel(path: Path, root: Path) -> str:
-    text, base = str(path), str(root)
-    if text.startswith(base + os.sep):
-        return text[len(base) + 1:].replace(os.sep, "/")
-    return path.relative_to(root).as_posix()
-
-
-class _FolderReader:
-    def __init__(self, root: Path):
-        self.root = root
-        self.bundle = ContentBundle(root=str(root))
-
-    def course(self, folder: Path, *, lessons=None, questions=None, assets=None) -> str | None:
-        """Read one course folder; ``lessons``/``questions``/``assets``: None for
-        all of them, or a list of files to read (possibly empty)."""
-        course_md = folder / "course.md"
-        rel_folder = _rel(folder, self.root)
-        if not course_md.is_file():
-            self.bundle.problems.append(Problem(Source(rel_folder + "/course.md"),
-                                                _("the course folder has no course.md")))
-            return None
-        text = read_text(course_md, _rel(course_md, self.root), self.bundle.problems)
-        if text is None:
-            return None
-        files = _course_files(folder)
-        inside = {_rel(p, folder): p for p in files}
-        course_files = set(inside)
-        course, problems = parse_course(text, _rel(course_md, self.root), course_files=course_files)
-        self.bundle.problems.extend(problems)
-        if course is None:
-            return None
-        self.bundle.courses.append(course)
-        lesson_files = [p for rel, p in inside.items() if rel.startswith("lessons/") and rel.endswith(".md")
-                        and rel.count("/") == 1]
-        positions = {p: i for i, p in enumerate(lesson_files, start=1)}
-        for path in (lesson_files if lessons is None else lessons):
-            rel = _rel(path, self.root)
-            text = read_text(path, rel, self.bundle.problems)
-            if text is None:
-                continue
-            lesson, problems = parse_lesson(text, rel, course.id, positions.get(path, 0), course_files=course_files)
-            self.bundle.problems.extend(problems)
-            if lesson:
-                self.bundle.lessons.append(lesson)
-        bank_files = [p for rel, p in inside.items() if rel.startswith("questions/") and rel.endswith(".md")
-                      and rel.count("/") == 1]
-        for path in (bank_files if questions is None else questions):
-            rel = _rel(path, self.root)
-            text = read_text(path, rel, self.bundle.problems)
-            if text is None:
-                continue
-            parsed, problems = parse_question_bank(text, rel, course.id, course_files=course_files)
-            self.bundle.questions.extend(parsed)
-            self.bundle.problems.extend(problems)
-        for rel_in_course, path in inside.items():
-            if not _is_asset(rel_in_course):
-                continue
-            if assets is not None and path not in assets:
-                continue
-            mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            self.bundle.assets.append(ParsedAsset(course_id=course.id, path=rel_in_course, data=path.read_bytes(),
-                                                  mimetype=mimetype, source=Source(_rel(path, self.root))))
-        return course.id
-
-    def yaml_file(self, path: Path, parse, target: list) -> None:
-        rel = _rel(path, self.root)
-        text = read_text(path, rel, self.bundle.problems)
-        if text is None:
-            return
-        parsed, problems = parse(text, rel)
-        self.bundle.problems.extend(problems)
-        if parsed is not None:
-            target.append(parsed)
-
-    def exams(self, files=None) -> None:
-        folder = self.root / "exams"
-        for path in files if files is not None else _yaml_files(folder):
-            self.yaml_file(path, parse_exam, self.bundle.exams)
-
-    def programmes(self, files=None) -> None:
-        folder = self.root / "programmes"
-        for path in files if files is not None else _yaml_files(folder):
-            self.yaml_file(path, parse_programme, self.bundle.programmes)
-
-    def all_courses(self) -> None:
-        folder = self.root / "courses"
-        if folder.is_dir():
-            for course in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
-                self.course(course)
-
-
-def _yaml_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml"))
-
-
 def parse_folder(root: Path, subpath: Path | None = None) -> ContentBundle:
-    """Read the content folder, or the part of it ``subpath`` names (a course
-    folder, its lessons/ or questions/ folder, one file, exams/, one exam...).
-    ``bundle.scope`` says what a publish of this bundle may retire."""
-    root = Path(root).resolve()
-    reader = _FolderReader(root)
-    bundle = reader.bundle
-    if not root.is_dir():
-        bundle.problems.append(Problem(Source(str(root)), _("the content folder does not exist")))
-        return bundle
-    target = root if subpath is None else (Path(subpath) if Path(subpath).is_absolute() else root / subpath).resolve()
-    try:
-        parts = target.relative_to(root).parts
-    except ValueError:
-        bundle.problems.append(Problem(Source(str(subpath)), _("the path is outside the content folder")))
-        return bundle
-    rel = "/".join(parts)
-    if not target.exists():
-        bundle.problems.append(Problem(Source(rel), _("no such file or folder in the content folder")))
-        return bundle
-    scope = Scope(path=rel)
-    bundle.scope = scope
-    if not parts:
-        scope.all_courses = scope.all_exams = scope.all_programmes = True
-        reader.all_courses()
-        reader.exams()
-        reader.programmes()
-    elif parts[0] == "courses" and len(parts) == 1:
-        scope.all_courses = True
-        reader.all_courses()
-    elif parts[0] == "courses":
-        folder = root / "courses" / parts[1]
-        inner = parts[2:]
-        if not folder.is_dir():
-            bundle.problems.append(Problem(Source(rel), _("not a course folder")))
-        elif not inner:
-            course_id = reader.course(folder)
-            if course_id:
-                scope.courses.add(course_id)
-        elif inner == ("course.md",):
-            reader.course(folder, lessons=[], questions=[], assets=[])
-        elif inner[0] == "lessons":
-            files = [target] if target.is_file() else None
-            course_id = reader.course(folder, lessons=files, questions=[], assets=[])
-            if course_id and files is None:
-                scope.lessons_of.add(course_id)
-        elif inner[0] == "questions":
-            files = [target] if target.is_file() else None
-            course_id = reader.course(folder, lessons=[], questions=files, assets=[])
-            if course_id:
-                if files is None:
-                    scope.questions_of.add(course_id)
-                else:
-                    scope.banks.add(rel)
-        else:
-            files = [target] if target.is_file() else [p for p in _course_files(target)]
-            reader.course(folder, lessons=[], questions=[], assets=files)
-    elif parts[0] in ("exams", "programmes") and len(parts) <= 2:
-        files = [target] if target.is_file() else None
-        if files and target.suffix not in (".yaml", ".yml"):
-            bundle.problems.append(Problem(Source(rel), _("not a YAML file (.yaml)")))
-        elif parts[0] == "exams":
-            reader.exams(files)
-            scope.all_exams = files is None
-        else:
-            reader.programmes(files)
-            scope.all_programmes = files is None
-    else:
-        bundle.problems.append(Problem(Source(rel),
-                                       _("not part of the content folder (courses/, exams/, programmes/)")))
-    return bundle
+    """Read the content folder, or the part of it ``subpath`` names (see
+    ``lms.content.folder.parse_folder``)."""
+    from lms.content.folder import parse_folder as read_folder
+
+    return read_folder(root, subpath)

@@ -39,9 +39,15 @@ def course_fields(c) -> dict:
     return {"title": c.title, "track": c.track, "summary": c.summary, "intro": c.intro_md}
 
 
+# Raised when the renderer changes what a lesson becomes (2: heading ids, links
+# between lessons, call-out titles in both languages), so that publishing
+# renders every lesson again.
+LESSON_RENDERING = 2
+
+
 def lesson_fields(lesson) -> dict:
     return {"title": lesson.title, "minutes": lesson.minutes, "objectives": list(lesson.objectives),
-            "body": lesson.body_md, "position": lesson.position}
+            "body": lesson.body_md, "position": lesson.position, "rendering": LESSON_RENDERING}
 
 
 def question_fields(q: ParsedQuestion) -> dict:

@@ -90,6 +90,7 @@ def publish(bundle: ContentBundle, actor=None, source: str = "", *, checked: boo
             if problems:
                 raise ContentProblems(problems)
         result = plan(bundle)
+        result._work["lesson_files"] = bundle.lesson_files  # links between lessons
         if not result.has_changes:
             db.session.commit()  # ends the transaction (and its lock); nothing of ours was written
             return result
@@ -113,6 +114,10 @@ def publish(bundle: ContentBundle, actor=None, source: str = "", *, checked: boo
         raise
 
 
+def _resolver(work: dict, course_id: str):
+    return course_link_resolver(course_id, work.get("lesson_files", {}).get(course_id))
+
+
 def _apply(result: Plan, progress: _Progress) -> None:
     work = result._work
     now = clock.now()
@@ -120,7 +125,7 @@ def _apply(result: Plan, progress: _Progress) -> None:
     # courses
     def course_row(c, h) -> dict:
         return {"title": c.title, "track": c.track, "summary": c.summary, "intro_md": c.intro_md,
-                "intro_html": render(c.intro_md, course_link_resolver(c.id)), "content_hash": h, "retired": False,
+                "intro_html": render(c.intro_md, _resolver(work, c.id)), "content_hash": h, "retired": False,
                 "updated_at": now}
 
     _bulk_insert(Course, [{**course_row(c, h), "slug": c.id}
@@ -147,7 +152,7 @@ def _apply(result: Plan, progress: _Progress) -> None:
             continue
         row = {"title": lesson.title, "position": lesson.position, "minutes": lesson.minutes,
                "objectives_json": json.dumps(lesson.objectives, ensure_ascii=False), "body_md": lesson.body_md,
-               "body_html": render(lesson.body_md, course_link_resolver(lesson.course_id)),
+               "body_html": render(lesson.body_md, _resolver(work, lesson.course_id)),
                "content_hash": h, "retired": False, "updated_at": now}
         if state == "added":
             new_rows.append({**row, "course_id": course_ids[lesson.course_id], "slug": lesson.id})
@@ -202,7 +207,7 @@ def _apply_questions(work: dict, course_ids: dict, progress: _Progress, now) -> 
     _bulk_update(Question, moved)
     rows = []
     for qid, number, q, h in versions:
-        resolve = course_link_resolver(q.course_id) if q.course_id else None
+        resolve = _resolver(work, q.course_id) if q.course_id else None
         rows.append({"question_id": qid, "version": number, "type": q.type, "stem_md": q.stem_md,
                      "stem_html": render(q.stem_md, resolve),
                      "data_json": json.dumps(q.data, ensure_ascii=False, sort_keys=True),

@@ -9,14 +9,21 @@ images and attachments of a course folder are rewritten by ``resolve_link``.
 """
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 
 import markdown
 import nh3
-from markupsafe import Markup
+from flask import has_app_context
+from flask_babel import force_locale, pgettext
+from markdown.extensions.toc import slugify_unicode
+from markupsafe import Markup, escape
 
-EXTENSIONS = ["tables", "fenced_code", "footnotes", "admonition", "sane_lists", "nl2br"]
+# toc gives every heading an id (Chinese kept: "## 定期存款" → id="定期存款"),
+# so that lessons can link to a heading (content/FORMAT.md).
+EXTENSIONS = ["tables", "fenced_code", "footnotes", "admonition", "sane_lists", "nl2br", "toc"]
+EXTENSION_CONFIGS = {"toc": {"slugify": slugify_unicode}}
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt", "em",
@@ -32,6 +39,8 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
     "li": {"id"},
     "sup": {"id"},
+    "span": {"lang"},  # the two languages of a call-out's default title
+    **{f"h{level}": {"id"} for level in range(1, 7)},
 }
 # Classes the renderer itself produces (call-outs, footnotes, code languages).
 ALLOWED_CLASSES = {
@@ -41,8 +50,13 @@ ALLOWED_CLASSES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
-# The call-out types of content/FORMAT.md and their default titles.
-CALLOUT_TITLES = {"risk": "风险提示", "case": "案例", "key": "要点"}
+# The call-out types of content/FORMAT.md and their default titles (msgids of
+# the catalogue: 风险提示 / 案例 / 要点 in Chinese).
+CALLOUT_TYPES = ("risk", "case", "key")
+CALLOUT_ZH = {"risk": "风险提示", "case": "案例", "key": "要点"}  # without an app (and its catalogue)
+# "!!! case" without a title: marked before markdown, given its titles after.
+_UNTITLED_CALLOUT = re.compile(r"^([ \t]*!!![ \t]+)([A-Za-z][\w-]*)[ \t]*$", re.M)
+_CALLOUT_MARK = re.compile("\ue000([A-Za-z][\\w-]*)\ue001")
 
 
 _local = threading.local()
@@ -53,8 +67,44 @@ def _markdown() -> markdown.Markdown:
     more than converting a short stem (publishing renders tens of thousands)."""
     md = getattr(_local, "md", None)
     if md is None:
-        md = _local.md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+        md = _local.md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
+                                           output_format="html")
     return md.reset()
+
+
+def heading_ids(text: str) -> list[str]:
+    """The ids the headings of a lesson get, in order (what #anchors may name)."""
+    md = _markdown()
+    md.convert(text or "")
+    ids: list[str] = []
+
+    def collect(tokens):
+        for token in tokens:
+            ids.append(token["id"])
+            collect(token["children"])
+
+    collect(md.toc_tokens)
+    return ids
+
+
+def callout_titles() -> dict[str, str]:
+    return {"risk": pgettext("call-out", "Risk warning"), "case": pgettext("call-out", "Case"),
+            "key": pgettext("call-out", "Key points")}
+
+
+def _callout_title(kind: str) -> str:
+    """An untitled call-out's title in Chinese and English, both from the
+    catalogue; the page shows the reader's language (static/css/app.css)."""
+    if kind not in CALLOUT_ZH:
+        return str(escape(kind.capitalize()))
+    if has_app_context():
+        with force_locale("zh_CN"):
+            zh = callout_titles()[kind]
+        with force_locale("en"):
+            en = callout_titles()[kind]
+    else:
+        zh, en = CALLOUT_ZH[kind], kind.capitalize()
+    return f'<span lang="zh-CN">{escape(zh)}</span><span lang="en">{escape(en)}</span>'
 
 
 def _is_relative(url: str) -> bool:
@@ -67,7 +117,12 @@ def render_markdown(text: str, resolve_link: Callable[[str], str | None] | None 
     ``resolve_link(relative_path)`` turns a link relative to the course folder
     into a URL (or None to drop it); without it relative links are kept as they
     are."""
-    html = _markdown().convert(text or "")
+    text = text or ""
+    if "!!!" in text:
+        text = _UNTITLED_CALLOUT.sub(lambda m: f'{m[1]}{m[2]} "\ue000{m[2].lower()}\ue001"', text)
+    html = _markdown().convert(text)
+    if "\ue000" in html:
+        html = _CALLOUT_MARK.sub(lambda m: _callout_title(m[1]), html)
 
     def attribute_filter(tag: str, attr: str, value: str):
         if attr in ("href", "src"):

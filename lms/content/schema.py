@@ -195,6 +195,8 @@ class ContentBundle:
     problems: list[Problem] = field(default_factory=list)
     scope: Scope = field(default_factory=Scope)  # what publishing this bundle may retire
     root: str = ""  # the content folder it was read from, if any
+    # course id → {lesson file path inside the course folder → lesson id}, for links between lessons
+    lesson_files: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

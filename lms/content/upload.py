@@ -29,6 +29,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from lms.content import editor
+from lms.content.files import is_link, is_plain_dir, read_bytes, walk
 from lms.content.schema import Problem, Source
 from lms.database import transaction
 
@@ -242,12 +243,16 @@ def stage(archive: IO[bytes], archive_name: str, actor_id: int) -> StagedUpload:
 def folder_digest(folder: Path) -> str:
     """What a folder holds (names and contents), to notice a change between
     the review and the confirmation ("" if there is no folder)."""
-    if not folder.is_dir():
+    if not is_plain_dir(folder):
         return ""
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    files, links = walk(folder)  # never through a symbolic link: a link counts by its target's name
+    for path in files:
         digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(hashlib.sha256(read_bytes(path)).digest())
+    for path in links:
+        target = os.readlink(path) if is_link(path) else ""
+        digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0->" + os.fsencode(target))
     return digest.hexdigest()
 
 

@@ -2,7 +2,9 @@
 content file in the browser, upload a course folder)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -73,21 +75,31 @@ def mark_read(lesson_id):
     return redirect(url_for("content.lesson", lesson_id=found.id))
 
 
+@bp.get("/courses/<course_slug>/lessons/<lesson_slug>")
+@login_required
+def lesson_by_slug(course_slug, lesson_slug):
+    """Where links between lessons point (content/FORMAT.md): the lesson's page
+    (the browser keeps the #heading)."""
+    found = console.live_lesson_by_slug(course_slug, lesson_slug)
+    if found is None:
+        abort(404)
+    return redirect(url_for("content.lesson", lesson_id=found.id))
+
+
 @bp.get("/assets/<course_slug>/<path:path>")
 @login_required
 def asset(course_slug, path):
     found = console.find_asset(course_slug, path)
     if found is None:
         abort(404)
-
-    response = Response(found.data, mimetype=found.mimetype)
-    filename = path.rsplit("/", 1)[-1]
-    disposition = "inline" if console.is_inline_image(found.mimetype) else "attachment"
-    response.headers.set("Content-Disposition", disposition, filename=filename)
+    # send_file writes the file name as RFC 6266 filename* when it is not ASCII (流程图.png).
+    response = send_file(io.BytesIO(found.data), mimetype=found.mimetype,
+                         as_attachment=not console.is_inline_image(found.mimetype),
+                         download_name=path.rsplit("/", 1)[-1], etag=found.content_hash, conditional=True,
+                         max_age=3600)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, max-age=3600"
-    response.set_etag(found.content_hash)
-    return response.make_conditional(request)
+    return response
 
 
 # --- the console: reading ---------------------------------------------------

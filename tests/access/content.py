@@ -41,6 +41,7 @@ ROWS = {
     ("content.course", "GET"): Row(lambda w: "/courses/products", signed_in()),
     ("content.lesson", "GET"): Row(lambda w: f"/lessons/{w.lesson.id}", signed_in()),
     ("content.mark_read", "POST"): Row(lambda w: f"/lessons/{w.lesson.id}/read", signed_in(302)),
+    ("content.lesson_by_slug", "GET"): Row(lambda w: "/courses/products/lessons/deposits", signed_in(302)),
     ("content.asset", "GET"): Row(lambda w: "/assets/products/images/flow.png", signed_in()),
     ("content.console_home", "GET"): Row(lambda w: "/console/", only("trainer")),
     ("content.console_course", "GET"): Row(lambda w: "/console/courses/products", only("trainer")),

@@ -37,7 +37,7 @@ def test_editor_opens_the_file_with_its_hash_and_live_preview(client, content_di
     assert "## 定期存款" in page  # the markdown in the textarea
     assert f'value="{text_hash((content_dir / LESSON).read_bytes())}"' in page
     assert 'hx-post="/console/preview"' in page and 'hx-trigger="input changed delay:500ms"' in page
-    assert "<h2>定期存款</h2>" in page  # the rendering, also without JavaScript
+    assert '<h2 id="定期存款">定期存款</h2>' in page  # the rendering, also without JavaScript
     assert 'src="/assets/products/images/flow.png"' in page  # relative image → asset URL
 
 
@@ -55,7 +55,7 @@ def test_preview_is_a_sanitised_fragment_and_keeps_nothing(client, content_dir, 
     assert response.status_code == 200
     html = response.text
     assert html.lstrip().startswith('<div id="edit-preview"') and "<html" not in html
-    assert "<h2>定期存款</h2>" in html
+    assert '<h2 id="定期存款">定期存款</h2>' in html
     for bad in ("<script", "alert(1)", "onerror", "hx-post", "hx-trigger", "javascript:"):
         assert bad not in html, bad
     assert (content_dir / LESSON).read_text(encoding="utf-8") == before  # nothing written

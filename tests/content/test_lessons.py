@@ -62,7 +62,7 @@ def test_lesson_page_shows_sanitised_body_objectives_and_neighbours(client, logi
     course, (deposits, retired, wealth) = products
     login(make_user())
     page = client.get(f"/lessons/{deposits.id}").text
-    assert "<h2>定期存款</h2>" in page and "<strong>保本</strong>" in page  # rendered, not escaped
+    assert '<h2 id="定期存款">定期存款</h2>' in page and "<strong>保本</strong>" in page  # rendered, not escaped
     assert "说出通知存款起存金额" in page and "20" in page
     # next skips the retired lesson
     assert f'href="/lessons/{wealth.id}" rel="next"' in page
@@ -140,9 +140,7 @@ def test_images_are_served_inline_to_signed_in_users(client, login, make_user, m
 
 @pytest.mark.parametrize("path, mimetype", [
     ("attachments/manual.pdf", "application/pdf"),
-    ("attachments/rates.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ("images/diagram.svg", "image/svg+xml"),  # SVG can carry script: download only
-    ("notes.html", "text/html"),
+    ("attachments/guide.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
 ])
 def test_anything_but_an_image_is_a_download(client, login, make_user, make_course, path, mimetype):
     course = make_course()
@@ -153,6 +151,20 @@ def test_anything_but_an_image_is_a_download(client, login, make_user, make_cour
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert path.rsplit("/", 1)[-1] in response.headers["Content-Disposition"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path, mimetype", [
+    ("attachments/rates.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("images/diagram.svg", "image/svg+xml"),  # SVG can carry script
+    ("notes.html", "text/html"),
+    ("questions/deposits.md", "text/markdown"),
+])
+def test_only_images_and_documents_are_ever_served(client, login, make_user, make_course, path, mimetype):
+    """Even a file stored by an older publish: spreadsheets, SVG, HTML, banks are never downloadable."""
+    course = make_course()
+    _asset(course, path, b"<svg onload=alert(1)>" if path.endswith("svg") else b"data", mimetype)
+    login(make_user())
+    assert client.get(f"/assets/products/{path}").status_code == 404
 
 
 def test_unknown_assets_are_404(client, login, make_user, make_course):

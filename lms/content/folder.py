@@ -1,0 +1,273 @@
+"""Reading the curriculum folder, or a part of it, into a ``ContentBundle``
+(content/FORMAT.md). The files of one kind are parsed by ``lms.content.parser``;
+this module decides which files are read, and reads none through a symbolic
+link (``lms.content.files``): every link is a problem with its path."""
+from __future__ import annotations
+
+import mimetypes
+import os
+import re
+from pathlib import Path
+
+from flask_babel import gettext as _
+
+from lms.content.files import is_asset_name, is_link, is_plain_file, link_on_path, max_asset_bytes, read_bytes, walk
+from lms.content.links import LinkTargets, referenced_files
+from lms.content.fields import read_text
+from lms.content.parser import (
+    lesson_id_from_file_name, parse_course, parse_exam, parse_lesson, parse_programme, parse_question_bank,
+)
+from lms.content.schema import ContentBundle, ParsedAsset, Problem, Scope, Source
+
+_FRONT_ID = re.compile(r"^id:[ \t]*[\"']?([a-z0-9][a-z0-9-]*)[\"']?[ \t]*(?:#.*)?$", re.M)
+
+
+def _is_asset(rel_in_course: str) -> bool:
+    if rel_in_course == "course.md":
+        return False
+    top, _, rest = rel_in_course.partition("/")
+    return not (top in ("lessons", "questions") and rest.endswith(".md") and "/" not in rest)
+
+
+def _rel(path: Path, root: Path) -> str:
+    text, base = str(path), str(root)
+    if text.startswith(base + os.sep):
+        return text[len(base) + 1:].replace(os.sep, "/")
+    return path.relative_to(root).as_posix()
+
+
+class _FolderReader:
+    def __init__(self, root: Path):
+        self.root = root
+        self.bundle = ContentBundle(root=str(root))
+
+    def refuse_link(self, path: Path) -> None:
+        self.bundle.problems.append(Problem(Source(_rel(path, self.root)), _(
+            "a symbolic link: links are never followed (put the file itself in the folder)")))
+
+    def course(self, folder: Path, *, lessons=None, questions=None, assets=None) -> str | None:
+        """Read one course folder; ``lessons``/``questions``/``assets``: None for
+        all of them, or a list of files to read (possibly empty). Symbolic links
+        anywhere in it are problems and are never read (``lms.content.files``)."""
+        course_md = folder / "course.md"
+        rel_folder = _rel(folder, self.root)
+        if is_link(folder) or is_link(course_md):
+            self.refuse_link(folder if is_link(folder) else course_md)
+            return None
+        if not course_md.is_file():
+            self.bundle.problems.append(Problem(Source(rel_folder + "/course.md"),
+                                                _("the course folder has no course.md")))
+            return None
+        text = read_text(course_md, _rel(course_md, self.root), self.bundle.problems)
+        if text is None:
+            return None
+        files, links = walk(folder)
+        for path in links:
+            self.refuse_link(path)
+        inside = {_rel(p, folder): p for p in files}
+        lesson_files = [p for rel, p in inside.items() if rel.startswith("lessons/") and rel.endswith(".md")
+                        and rel.count("/") == 1]
+        bank_files = [p for rel, p in inside.items() if rel.startswith("questions/") and rel.endswith(".md")
+                      and rel.count("/") == 1]
+        reads = {path: self.read(path) for path in lesson_files + bank_files}  # once: for links, then to parse
+        texts = {path: text or "" for path, (text, _problems) in reads.items()}
+        targets = self.link_targets(folder, inside, lesson_files, texts)
+        course, problems = parse_course(text, _rel(course_md, self.root), course_files=targets)
+        self.bundle.problems.extend(problems)
+        if course is None:
+            return None
+        self.bundle.courses.append(course)
+        self.bundle.lesson_files[course.id] = {rel: lesson_id for rel, (lesson_id, _b) in targets.lessons.items()}
+        positions = {p: i for i, p in enumerate(lesson_files, start=1)}
+        for path in (lesson_files if lessons is None else lessons):
+            rel = _rel(path, self.root)
+            text, problems = reads.get(path) or self.read(path)
+            self.bundle.problems.extend(problems)
+            if text is None:
+                continue
+            lesson, problems = parse_lesson(text, rel, course.id, positions.get(path, 0), course_files=targets)
+            self.bundle.problems.extend(problems)
+            if lesson:
+                self.bundle.lessons.append(lesson)
+        for path in (bank_files if questions is None else questions):
+            rel = _rel(path, self.root)
+            text, problems = reads.get(path) or self.read(path)
+            self.bundle.problems.extend(problems)
+            if text is None:
+                continue
+            parsed, problems = parse_question_bank(text, rel, course.id, course_files=targets)
+            self.bundle.questions.extend(parsed)
+            self.bundle.problems.extend(problems)
+        referenced = referenced_files(course.intro_md).union(*(referenced_files(t) for t in texts.values()))
+        self.assets(course.id, inside, referenced, assets)
+        return course.id
+
+    def read(self, path: Path) -> tuple[str | None, list[Problem]]:
+        problems: list[Problem] = []
+        return read_text(path, _rel(path, self.root), problems), problems
+
+    def link_targets(self, folder: Path, inside: dict, lesson_files: list[Path], texts: dict) -> LinkTargets:
+        """The files and lessons (id and body, from every lesson file) links may name."""
+        lessons = {}
+        for path in lesson_files:
+            # The id without parsing the YAML (parse_lesson does that, with the problems).
+            text = texts[path]
+            front, body = "", text
+            if text.startswith("---\n") and "\n---" in text[3:]:
+                end = text.index("\n---", 3)
+                front, body = text[4:end], text[end + 4:].partition("\n")[2]
+            match = _FRONT_ID.search(front)
+            lesson_id = match[1] if match else lesson_id_from_file_name(path.name)
+            lessons[_rel(path, folder)] = (lesson_id, body)
+        return LinkTargets(_rel(folder, self.root), set(inside), lessons)
+
+    def assets(self, course_id: str, inside: dict, referenced: set[str], only: list | None) -> None:
+        """Images and documents that the course links to; any other file is never
+        stored. Each gets the upload size limit."""
+        limit = max_asset_bytes()
+        for rel_in_course, path in inside.items():
+            if not _is_asset(rel_in_course) or not is_asset_name(rel_in_course) or rel_in_course not in referenced:
+                continue
+            if only is not None and path not in only:
+                continue
+            rel = _rel(path, self.root)
+            try:
+                size = os.lstat(path).st_size
+                if size > limit:
+                    self.bundle.problems.append(Problem(Source(rel), _(
+                        "the file is %(mb).1f MB: images and documents may be at most %(max)d MB",
+                        mb=size / 1024 / 1024, max=limit // 1024 // 1024)))
+                    continue
+                data = read_bytes(path)
+            except OSError:
+                self.refuse_link(path)
+                continue
+            mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            self.bundle.assets.append(ParsedAsset(course_id=course_id, path=rel_in_course, data=data,
+                                                  mimetype=mimetype, source=Source(rel)))
+
+    def yaml_file(self, path: Path, parse, target: list) -> None:
+        rel = _rel(path, self.root)
+        text = read_text(path, rel, self.bundle.problems)
+        if text is None:
+            return
+        parsed, problems = parse(text, rel)
+        self.bundle.problems.extend(problems)
+        if parsed is not None:
+            target.append(parsed)
+
+    def yaml_files(self, folder: Path) -> list[Path]:
+        if is_link(folder):
+            self.refuse_link(folder)
+            return []
+        if not folder.is_dir():
+            return []
+        found = []
+        for path in sorted(folder.iterdir()):
+            if path.suffix in (".yaml", ".yml") and not path.name.startswith("."):
+                if is_link(path):
+                    self.refuse_link(path)
+                elif is_plain_file(path):
+                    found.append(path)
+        return found
+
+    def exams(self, files=None) -> None:
+        for path in files if files is not None else self.yaml_files(self.root / "exams"):
+            self.yaml_file(path, parse_exam, self.bundle.exams)
+
+    def programmes(self, files=None) -> None:
+        for path in files if files is not None else self.yaml_files(self.root / "programmes"):
+            self.yaml_file(path, parse_programme, self.bundle.programmes)
+
+    def all_courses(self) -> None:
+        folder = self.root / "courses"
+        if is_link(folder):
+            self.refuse_link(folder)
+        elif folder.is_dir():
+            for course in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
+                if is_link(course):
+                    self.refuse_link(course)
+                elif course.is_dir():
+                    self.course(course)
+
+
+def parse_folder(root: Path, subpath: Path | None = None) -> ContentBundle:
+    """Read the content folder, or the part of it ``subpath`` names (a course
+    folder, its lessons/ or questions/ folder, one file, exams/, one exam...).
+    ``bundle.scope`` says what a publish of this bundle may retire."""
+    root = Path(root).resolve()
+    reader = _FolderReader(root)
+    bundle = reader.bundle
+    if not root.is_dir():
+        bundle.problems.append(Problem(Source(str(root)), _("the content folder does not exist")))
+        return bundle
+    # Lexically normalised, never resolved: a symbolic link is refused, not followed.
+    target = root if subpath is None else Path(os.path.abspath(subpath if Path(subpath).is_absolute()
+                                                               else root / subpath))
+    try:
+        parts = target.relative_to(root).parts
+    except ValueError:
+        bundle.problems.append(Problem(Source(str(subpath)), _("the path is outside the content folder")))
+        return bundle
+    rel = "/".join(parts)
+    link = link_on_path(root, target)
+    if link is not None:
+        reader.refuse_link(link)
+        return bundle
+    if not target.exists():
+        bundle.problems.append(Problem(Source(rel), _("no such file or folder in the content folder")))
+        return bundle
+    scope = Scope(path=rel)
+    bundle.scope = scope
+    if not parts:
+        scope.all_courses = scope.all_exams = scope.all_programmes = True
+        reader.all_courses()
+        reader.exams()
+        reader.programmes()
+    elif parts[0] == "courses" and len(parts) == 1:
+        scope.all_courses = True
+        reader.all_courses()
+    elif parts[0] == "courses":
+        folder = root / "courses" / parts[1]
+        inner = parts[2:]
+        if not folder.is_dir():
+            bundle.problems.append(Problem(Source(rel), _("not a course folder")))
+        elif not inner:
+            course_id = reader.course(folder)
+            if course_id:
+                scope.courses.add(course_id)
+        elif inner == ("course.md",):
+            reader.course(folder, lessons=[], questions=[], assets=[])
+        elif inner[0] == "lessons":
+            files = [target] if target.is_file() else None
+            course_id = reader.course(folder, lessons=files, questions=[], assets=[])
+            if course_id and files is None:
+                scope.lessons_of.add(course_id)
+        elif inner[0] == "questions":
+            files = [target] if target.is_file() else None
+            course_id = reader.course(folder, lessons=[], questions=files, assets=[])
+            if course_id:
+                if files is None:
+                    scope.questions_of.add(course_id)
+                else:
+                    scope.banks.add(rel)
+        else:
+            files = [target] if target.is_file() else walk(target)[0]
+            reader.course(folder, lessons=[], questions=[], assets=files)
+            if target.is_file() and not any(a.source.path == rel for a in bundle.assets) and not bundle.problems:
+                bundle.problems.append(Problem(Source(rel), _(
+                    "only images and documents that a lesson links to are published")))
+    elif parts[0] in ("exams", "programmes") and len(parts) <= 2:
+        files = [target] if target.is_file() else None
+        if files and target.suffix not in (".yaml", ".yml"):
+            bundle.problems.append(Problem(Source(rel), _("not a YAML file (.yaml)")))
+        elif parts[0] == "exams":
+            reader.exams(files)
+            scope.all_exams = files is None
+        else:
+            reader.programmes(files)
+            scope.all_programmes = files is None
+    else:
+        bundle.problems.append(Problem(Source(rel),
+                                       _("not part of the content folder (courses/, exams/, programmes/)")))
+    return bundle
