@@ -39,9 +39,9 @@ def _print_problems(problems) -> None:
     click.echo(f"{len(problems)} problem(s) in {files} file(s).", err=True)
 
 
-def _print_warnings(bundle) -> None:
+def _print_warnings(bundle, db_lookup: bool = True) -> None:
     """Warnings do not stop a check or a publish; they are printed first."""
-    for warning in review_warnings(bundle):
+    for warning in review_warnings(bundle, db_lookup):
         click.echo(f"{warning.source}: warning: {warning.message}", err=True)
 
 
@@ -85,7 +85,7 @@ def check_command(path: str | None):
     if problems:
         _print_problems(problems)
         raise SystemExit(1)
-    _print_warnings(bundle)
+    _print_warnings(bundle, db_lookup=with_database)
     click.echo(f"OK: {_counts(bundle)} ({bundle.scope.describe()} of {root}).")
 
 

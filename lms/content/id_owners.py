@@ -19,6 +19,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
+from lms.content.files import is_plain_dir, is_plain_file, read_bytes
 from lms.content.schema import FOLDER_BANK_PREFIX, ContentBundle, Problem
 
 _HEADING = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$", re.M)
@@ -29,7 +30,7 @@ _CHUNK = 500
 def _course_id(folder: Path) -> str:
     """The id in course.md's front matter (the folder's name if there is none)."""
     try:
-        text = (folder / "course.md").read_text(encoding="utf-8")
+        text = read_bytes(folder / "course.md").decode("utf-8")  # never through a link
     except (OSError, UnicodeDecodeError):
         return folder.name
     if text.startswith("---"):
@@ -47,20 +48,21 @@ def _ids_in_files(bundle: ContentBundle) -> dict[str, tuple[str, str, int]]:
     if not bundle.root or bundle.scope.all_courses:
         return found  # the whole folder was read: _duplicates covers it
     courses = Path(bundle.root) / "courses"
-    if not courses.is_dir():
+    if not is_plain_dir(courses):
         return found
     read = {q.source.path for q in bundle.questions}
-    for folder in sorted(p for p in courses.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    # Links are never followed (the check of the whole folder reports them).
+    for folder in sorted(p for p in courses.iterdir() if is_plain_dir(p) and not p.name.startswith(".")):
         questions = folder / "questions"
-        if not questions.is_dir():
+        if not is_plain_dir(questions):
             continue
         course_id = None
         for bank in sorted(questions.glob("*.md")):
             rel = f"courses/{folder.name}/questions/{bank.name}"
-            if rel in read or bank.name.startswith("."):
+            if rel in read or bank.name.startswith(".") or not is_plain_file(bank):
                 continue
             try:
-                text = bank.read_text(encoding="utf-8")
+                text = read_bytes(bank).decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 continue  # the check of that file reports it
             course_id = course_id or _course_id(folder)
