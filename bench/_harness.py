@@ -154,13 +154,13 @@ class Data:
 
     def option_values(self, attempt_id: int) -> dict[int, dict[str, str]]:
         """item id → {bank key: the value the exam page posts for it} (opaque, per attempt)."""
-        from lms.exams import services
+        from lms.exams import answers as exam_answers
         from lms.exams.models import Attempt
         from lms.extensions import db
 
         with self.app.app_context():
             attempt = db.session.get(Attempt, attempt_id)
-            values = services.option_values(attempt)
+            values = exam_answers.option_values(attempt)
             return {item.id: {k: values.value(f"a-{item.id}", k) for k in "ABCD"} for item in attempt.items}
 
     def answered_items(self, attempt_ids: list[int]) -> int:

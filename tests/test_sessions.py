@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from lms.exams import services
+from lms.exams import attempts as exam_attempts
 from lms.exams.models import Attempt
 from lms.extensions import db
 from lms.org.models import User
@@ -28,7 +28,7 @@ def open_item(app, clock, learner, make_question, make_exam):
     q = make_question("single", data={"options": [{"key": "A", "text": "甲"}, {"key": "B", "text": "乙"}],
                                       "correct": ["B"]})
     exam = make_exam([{"questions": [q.slug]}], time_limit_minutes=120)
-    attempt = services.start_attempt(learner, exam)
+    attempt = exam_attempts.start_attempt(learner, exam)
     db.session.commit()
     return attempt.id, attempt.items[0].id
 

@@ -1,7 +1,7 @@
 import click
 from flask.cli import AppGroup
 
-from lms.exams import services
+from lms.exams import attempts as exam_attempts
 
 exams_cli = AppGroup("exams", help="Exam attempts.")
 
@@ -11,5 +11,5 @@ def finalise_expired_command():
     """Finalise every open attempt past its deadline (plus grace) with what was
     saved. Run it from cron every few minutes; attempts are also finalised when
     they are next opened."""
-    count = services.finalise_expired()
+    count = exam_attempts.finalise_expired()
     click.echo(f"finalised {count} expired attempt(s)")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from lms.content.models import Exam
 from lms.demo_hooks import register
-from lms.exams import services as engine
+from lms.exams import answers as exam_answers, attempts as exam_attempts, errors as exam_errors
 from lms.exams.models import Attempt
 from lms.extensions import db
 from lms.org.models import User
@@ -64,13 +64,13 @@ def take_demo_exams(_password: str) -> None:
         for user in staff:
             ability = rng.random()
             try:
-                attempt = engine.start_attempt(user, exam)
-            except engine.ExamError:
+                attempt = exam_attempts.start_attempt(user, exam)
+            except exam_errors.ExamError:
                 continue
             for item in attempt.items:
                 version = item.question_version
                 right = rng.random() < 0.35 + 0.6 * ability
-                engine.save_answer(attempt, item, _answer(version.type, version.data, right, rng))
-            engine.submit(attempt, user)
+                exam_answers.save_answer(attempt, item, _answer(version.type, version.data, right, rng))
+            exam_attempts.submit(attempt, user)
             taken += 1
         click.echo(f"Demo results: {taken} attempts of {exam.title}.")

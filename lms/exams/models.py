@@ -3,18 +3,36 @@ happened: an attempt keeps the question versions it drew, its deadline, every
 saved answer and how each was graded."""
 from __future__ import annotations
 
+import enum
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false, text
+from flask import current_app, has_app_context
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms import clock
 from lms.extensions import db
 
-# open → (submitted by the learner | timed out | integrity limit) → grading
-# (essays waiting) → finalised. Only "open" accepts answers.
-ATTEMPT_STATES = ("open", "grading", "finalised")
+DEFAULT_GRACE_SECONDS = 30
+
+
+class AttemptState(enum.StrEnum):
+    """open → (submitted by the learner | timed out | integrity limit) →
+    grading (essays waiting) → finalised. Only ``open`` accepts answers; the
+    database refuses any other value (CHECK constraint)."""
+
+    OPEN = "open"
+    GRADING = "grading"
+    FINALISED = "finalised"
+
+
+def grace() -> timedelta:
+    """How long after the deadline a save or submit is still accepted
+    (``EXAM_GRACE_SECONDS``): the network's delay, not extra time."""
+    seconds = current_app.config.get("EXAM_GRACE_SECONDS", DEFAULT_GRACE_SECONDS) if has_app_context() \
+        else DEFAULT_GRACE_SECONDS
+    return timedelta(seconds=int(seconds))
 
 
 class Attempt(db.Model):
@@ -24,6 +42,7 @@ class Attempt(db.Model):
         # At most one open attempt per learner and exam, enforced by the database.
         Index("uq_attempt_one_open", "exam_id", "user_id", unique=True,
               sqlite_where=text("state = 'open'"), postgresql_where=text("state = 'open'")),
+        CheckConstraint("state IN ('open', 'grading', 'finalised')", name="state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,7 +51,7 @@ class Attempt(db.Model):
     programme_item_id: Mapped[int | None] = mapped_column(ForeignKey("programme_item.id"), index=True)
     number: Mapped[int] = mapped_column(default=1)  # 1st, 2nd ... attempt of this learner
     seed: Mapped[int]
-    state: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    state: Mapped[str] = mapped_column(String(12), default=AttemptState.OPEN, index=True)  # an AttemptState
     started_at: Mapped[datetime] = mapped_column(default=clock.now)
     deadline: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
@@ -48,6 +67,28 @@ class Attempt(db.Model):
         back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan")
     exam = relationship("Exam")
     user = relationship("User")
+
+    @property
+    def is_open(self) -> bool:
+        """Accepts answers (even past its deadline, until it is finalised)."""
+        return self.state == AttemptState.OPEN
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        """Past deadline + grace: nothing more may be saved."""
+        return (now or clock.now()) > self.deadline + grace()
+
+    def counts_as_taken(self, now: datetime | None = None) -> bool:
+        """Counts against ``Exam.max_attempts``: submitted, or its time ran out."""
+        return not self.is_open or self.is_expired(now)
+
+    def retake_from(self, cooldown_minutes: int | None) -> datetime:
+        """When the exam may be taken again after this attempt: its end (the
+        submit, or the deadline) plus the exam's cool-down."""
+        return (self.submitted_at or self.deadline) + timedelta(minutes=cooldown_minutes or 0)
+
+    def can_retake(self, now: datetime, cooldown_minutes: int | None) -> bool:
+        """Has the cool-down after this attempt passed at ``now``? (No cool-down: always.)"""
+        return not cooldown_minutes or now >= self.retake_from(cooldown_minutes)
 
 
 class AttemptItem(db.Model):

@@ -10,7 +10,7 @@ A learner only ever sees their own entries (``entry_for`` is the one place that
 loads an entry and checks its owner).
 
 The notebook follows the review policy of the exams the question came from
-(``services.review_allowed``): until the learner may review an attempt that
+(``exam_results.review_allowed``): until the learner may review an attempt that
 held the question, its entry says only "wrong" (or "partly right") and
 practice answers right or wrong, without the key, the explanation or the
 rubric — what the result page of that attempt says, the notebook says.
@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from lms import clock
 from lms.content.models import Exam, Question, QuestionTag, QuestionVersion
 from lms.database import transaction
-from lms.exams import services
+from lms.exams import results as exam_results
 from lms.exams.models import Attempt, AttemptItem, NotebookEntry
 from lms.extensions import db
 from lms.main.panels import register
@@ -150,14 +150,14 @@ def withheld(user, question_ids: list[int]) -> dict[int, Withheld]:
             exam = attempt.exam
             if exam.review_policy == "after_pass":  # one look-up per exam, not per attempt
                 if exam.id not in passed_by_exam:
-                    passed_by_exam[exam.id] = services.has_passed(user, exam)
+                    passed_by_exam[exam.id] = exam_results.has_passed(user, exam)
                 allowed_by_attempt[attempt.id] = passed_by_exam[exam.id]
             else:
-                allowed_by_attempt[attempt.id] = services.review_allowed(attempt)
+                allowed_by_attempt[attempt.id] = exam_results.review_allowed(attempt)
         if allowed_by_attempt[attempt.id]:
             reviewable.add(question_id)
         elif question_id not in hidden:  # the latest attempt that keeps it back
-            hidden[question_id] = Withheld(attempt.exam, str(services.review_withheld(attempt.exam)))
+            hidden[question_id] = Withheld(attempt.exam, str(exam_results.review_withheld(attempt.exam)))
     return {qid: w for qid, w in hidden.items() if qid not in reviewable}
 
 

@@ -1,6 +1,6 @@
 """What trainers do to results: grade essay answers and override an item's
 points. Every change is audited and ends with the attempt's result recomputed
-by the exam engine (``lms.exams.services.recompute_result``), so an attempt is
+by the exam engine (``lms.exams.results.recompute_result``), so an attempt is
 finalised as soon as nothing waits for a trainer any more.
 
 Each service flushes; the caller commits (one request, one transaction).
@@ -52,9 +52,9 @@ class GradingError(ValueError):
 
 def _recompute(attempt: Attempt) -> None:
     # The exam engine owns the rules of scoring, passing and finalising.
-    from lms.exams import services as exam_services
+    from lms.exams import results as exam_results
 
-    exam_services.recompute_result(attempt)
+    exam_results.recompute_result(attempt)
 
 
 def parse_points(raw, maximum: float, field: str = "points") -> float:

@@ -20,7 +20,14 @@ from sqlalchemy import select
 from lms import clock
 from lms.content.models import Exam, ProgrammeItem, QuestionVersion
 from lms.content.rendering import render_markdown
-from lms.exams import question_types, services
+from lms.exams import question_types
+from lms.exams import (
+    answers as exam_answers,
+    attempts as exam_attempts,
+    errors as exam_errors,
+    results as exam_results,
+    retakes as exam_retakes,
+)
 from lms.exams.forms import StartForm, SubmitForm
 from lms.exams.models import Attempt, AttemptItem
 from lms.extensions import db, limiter, not_rate_limited, signed_in_user_or_address
@@ -65,7 +72,7 @@ def get_attempt(attempt_id: int) -> Attempt:
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
-    return services.expire_if_due(attempt)
+    return exam_attempts.expire_if_due(attempt)
 
 
 def get_item(attempt: Attempt, item_id: int) -> AttemptItem:
@@ -89,7 +96,7 @@ def render_question(item: AttemptItem, *, review: bool, with_autosave: bool = Tr
         explanation_html=version.explanation_html if review else "", grade=item.grade if review else None,
         points=item.points,
         autosave_url=url_for("exams.autosave", attempt_id=item.attempt_id, item_id=item.id) if with_autosave else None,
-        saved_target=f"#saved-{item.id}", values=None if review else services.option_values(item.attempt),
+        saved_target=f"#saved-{item.id}", values=None if review else exam_answers.option_values(item.attempt),
     )
 
 
@@ -107,7 +114,7 @@ def _time_up(attempt: Attempt, item: AttemptItem | None = None, message: str | N
     return render_template("exams/time_up.html", attempt=attempt, message=message), 409
 
 
-def _rejected(attempt: Attempt, item: AttemptItem | None, err: services.AnswerRefused):
+def _rejected(attempt: Attempt, item: AttemptItem | None, err: exam_errors.AnswerRefused):
     """422: this answer was refused (nothing saved); the exam goes on."""
     if is_htmx():
         return render_template("exams/_rejected.html", item=item, message=str(err)), 422, {"Vary": "HX-Request"}
@@ -115,7 +122,7 @@ def _rejected(attempt: Attempt, item: AttemptItem | None, err: services.AnswerRe
     return redirect(url_for("exams.attempt_page", attempt_id=attempt.id)), 303
 
 
-def _closed(attempt: Attempt, item: AttemptItem | None, err: services.ExamError):
+def _closed(attempt: Attempt, item: AttemptItem | None, err: exam_errors.ExamError):
     return _time_up(attempt, item, str(err))
 
 
@@ -126,20 +133,20 @@ def _closed(attempt: Attempt, item: AttemptItem | None, err: services.ExamError)
 def intro(exam_id: int):
     exam = get_exam(exam_id)
     user = current_user._get_current_object()
-    for attempt in services.attempts_of(user, exam):
-        services.expire_if_due(attempt)
-    return _intro_page(exam, user, services.eligibility(user, exam))
+    for attempt in exam_results.attempts_of(user, exam):
+        exam_attempts.expire_if_due(attempt)
+    return _intro_page(exam, user, exam_retakes.eligibility(user, exam))
 
 
-def _intro_page(exam: Exam, user, verdict: services.Eligibility):
+def _intro_page(exam: Exam, user, verdict: exam_retakes.Eligibility):
     """The exam's page. 403 when the exam is not the learner's to take (not in
     a programme with it, or its week has not opened), with the reason and no
     start button: the exam's existence is no secret (programme pages list it),
     but who may take it, and from when, is the answer the learner needs."""
     item_id = request.args.get("item", type=int)
     html = render_template(
-        "exams/intro.html", exam=exam, attempts=services.attempts_of(user, exam), verdict=verdict,
-        result=services.exam_result(user, exam), form=StartForm(item=item_id),
+        "exams/intro.html", exam=exam, attempts=exam_results.attempts_of(user, exam), verdict=verdict,
+        result=exam_results.exam_result(user, exam), form=StartForm(item=item_id),
         question_count=_planned_count(exam),
     )
     return html, 403 if verdict.forbidden else 200
@@ -163,10 +170,10 @@ def start(exam_id: int):
             item = None
     user = current_user._get_current_object()
     try:
-        attempt = services.start_attempt(user, exam, programme_item=item)
-    except services.ExamForbidden:
-        return _intro_page(exam, user, services.eligibility(user, exam))
-    except services.ExamError as err:
+        attempt = exam_attempts.start_attempt(user, exam, programme_item=item)
+    except exam_errors.ExamForbidden:
+        return _intro_page(exam, user, exam_retakes.eligibility(user, exam))
+    except exam_errors.ExamError as err:
         flash(str(err), "error")
         return redirect(url_for("exams.intro", exam_id=exam.id))
     return redirect(url_for("exams.attempt_page", attempt_id=attempt.id))
@@ -210,15 +217,15 @@ def autosave(attempt_id: int, item_id: int):
     state changed. Without JavaScript, back to the exam page."""
     now = clock.now()
     try:
-        saved = services.autosave(
+        saved = exam_answers.autosave(
             current_user, attempt_id, item_id,
             lambda qtype, data, field, values: qtype.answer_from_form(data, request.form, field, values), now)
-    except services.NotYourItem:
+    except exam_errors.NotYourItem:
         abort(404)
-    except services.ExamError as err:
+    except exam_errors.ExamError as err:
         attempt = get_attempt(attempt_id)
         item = get_item(attempt, item_id)
-        if isinstance(err, services.AnswerRefused):  # too long, or a choice the page never offered
+        if isinstance(err, exam_errors.AnswerRefused):  # too long, or a choice the page never offered
             return _rejected(attempt, item, err)
         return _time_up(attempt, item)  # finalised: out of time, or submitted in another tab
     if not is_htmx():
@@ -271,15 +278,15 @@ def save_all(attempt_id: int):
     by_id = {item.id: item for item in attempt.items}
     shown = [by_id[i] for i in _int_list(request.form.get("shown", "")) if i in by_id]
     try:
-        answers = {item.id: services.answer_from_form(attempt, item, request.form, field_name(item)) for item in shown}
-        services.save_answers(attempt, answers, clock.now())
+        answers = {item.id: exam_answers.answer_from_form(attempt, item, request.form, field_name(item)) for item in shown}
+        exam_answers.save_answers(attempt, answers, clock.now())
         for item in shown:
             flagged = bool(request.form.get(f"flag-{item.id}"))
             if flagged != item.flagged:
-                services.set_flag(attempt, item, flagged)
-    except services.AnswerRefused as err:
+                exam_attempts.set_flag(attempt, item, flagged)
+    except exam_errors.AnswerRefused as err:
         return _rejected(attempt, None, err)
-    except services.ExamError as err:
+    except exam_errors.ExamError as err:
         return _closed(attempt, None, err)
     go = request.form.get("go", "")
     if go == "review":
@@ -310,8 +317,8 @@ def flag(attempt_id: int, item_id: int):
         html = _navigator_oob(attempt, item, "exams/_flag.html", flagged=flagged,
                               item=SimpleNamespace(id=item.id, flagged=flagged))
     try:
-        services.set_flag(attempt, item, flagged)
-    except services.ExamError as err:
+        exam_attempts.set_flag(attempt, item, flagged)
+    except exam_errors.ExamError as err:
         return _closed(attempt, None, err)
     if html is None:
         return redirect(url_for("exams.review", attempt_id=attempt_id)
@@ -332,8 +339,8 @@ def focus(attempt_id: int):
     if attempt.state != "open":
         return _time_up(attempt)
     try:
-        attempt = services.report_focus_loss(attempt, request.form.get("kind", "hidden"))
-    except services.ExamError as err:
+        attempt = exam_attempts.report_focus_loss(attempt, request.form.get("kind", "hidden"))
+    except exam_errors.ExamError as err:
         return _closed(attempt, None, err)
     result_url = url_for("exams.result", attempt_id=attempt.id)
     if attempt.state != "open":
@@ -373,8 +380,8 @@ def submit(attempt_id: int):
 def _do_submit(attempt: Attempt):
     if attempt.state == "open":
         try:
-            attempt = services.submit(attempt, current_user._get_current_object())
-        except services.TimeUp as err:
+            attempt = exam_attempts.submit(attempt, current_user._get_current_object())
+        except exam_errors.TimeUp as err:
             return _time_up(err.attempt)
     # Submitted here, in another tab or by the timer: every request ends on the same result.
     target = url_for("exams.result", attempt_id=attempt.id)
@@ -389,10 +396,10 @@ def result(attempt_id: int):
     attempt = get_attempt(attempt_id)
     if attempt.state == "open":
         return redirect(url_for("exams.attempt_page", attempt_id=attempt.id))
-    show_review = services.review_allowed(attempt)
+    show_review = exam_results.review_allowed(attempt)
     items = list(attempt.items)
     reviews = {i.id: render_question(i, review=True, with_autosave=False) for i in items} if show_review else {}
     return render_template("exams/result.html", attempt=attempt, exam=attempt.exam, items=items,
-                           show_review=show_review, reviews=reviews, withheld=services.review_withheld(attempt.exam),
-                           exam_result=services.exam_result(current_user._get_current_object(), attempt.exam),
-                           verdict=services.eligibility(current_user._get_current_object(), attempt.exam))
+                           show_review=show_review, reviews=reviews, withheld=exam_results.review_withheld(attempt.exam),
+                           exam_result=exam_results.exam_result(current_user._get_current_object(), attempt.exam),
+                           verdict=exam_retakes.eligibility(current_user._get_current_object(), attempt.exam))

@@ -6,7 +6,7 @@ week opens. An exam a trainer marked ``open_to_all`` may be taken by any
 learner at any time. Everything else — the RM entry exam before its week, an
 exam of somebody else's programme — is refused with the reason. The other
 rules (attempts, cool-down, closing time) are the exam engine's
-(``lms.exams.services.eligibility``), which asks here first.
+(``lms.exams.retakes.eligibility``), which asks here first.
 """
 from __future__ import annotations
 

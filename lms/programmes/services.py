@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from lms import clock
 from lms.content.models import Exam, Lesson, Programme, ProgrammeItem
-from lms.exams import services as exam_services
+from lms.exams import results as exam_results
 from lms.exams.models import Attempt
 from lms.extensions import db
 from lms.programmes.audience import in_audience
@@ -65,11 +65,10 @@ def week_status(user, item: ProgrammeItem, today: date | None = None) -> WeekSta
     lessons = [lesson for lesson in item.lessons if not lesson.retired]
     ws = WeekStatus(item=item, status=NO_EXAM, lessons=lessons, exam=exam, is_open=item.opens_on <= today)
     if exam is not None:
-        attempts = exam_services.attempts_of(user, exam)
+        attempts = exam_results.attempts_of(user, exam)
         ws.attempts = len(attempts)
-        ws.result = exam_services.exam_result(user, exam)
-        ws.open_attempt = next((a for a in attempts if a.state == "open"
-                                and not exam_services.is_expired(a)), None)
+        ws.result = exam_results.exam_result(user, exam)
+        ws.open_attempt = next((a for a in attempts if a.is_open and not a.is_expired()), None)
         closed = exam.closes_at is not None and clock.now() >= exam.closes_at
         ws.exam_available = not exam.retired and not closed
         if ws.result is not None and ws.result.passed:

@@ -5,7 +5,7 @@ import json
 from datetime import date
 
 from lms.content.models import Exam, Programme, ProgrammeItem, Question, QuestionVersion
-from lms.exams import services
+from lms.exams import answers as exam_answers, attempts as exam_attempts
 from lms.extensions import db
 from tests.access import Row, expect
 
@@ -38,17 +38,17 @@ def setup(w):
                                        opens_on=date(2020, 1, 6), due_on=date(2099, 1, 12))]
     db.session.add(w.programme)
     db.session.commit()
-    w.attempt = services.start_attempt(w.learner, w.exam)
+    w.attempt = exam_attempts.start_attempt(w.learner, w.exam)
     w.item = w.attempt.items[0]
     done_exam = _exam("access-done", open_to_all=True)
-    w.done_attempt = services.start_attempt(w.learner, done_exam)
-    services.submit(w.done_attempt, w.learner)
+    w.done_attempt = exam_attempts.start_attempt(w.learner, done_exam)
+    exam_attempts.submit(w.done_attempt, w.learner)
 
 
 def _option_b(w) -> dict:
     """Option B of the learner's question, by the value their exam page gives it."""
     name = f"a-{w.item.id}"
-    return {name: services.option_values(w.attempt).value(name, "B")}
+    return {name: exam_answers.option_values(w.attempt).value(name, "B")}
 
 
 def learners(ok, *, others=404, anonymous=302):

@@ -81,9 +81,9 @@ RIGHT_FORM = {
 def as_posted(item, form: dict) -> dict:
     """``form``, written with the bank's option keys, as the exam page posts
     it: each option key replaced by the opaque value this attempt gives it."""
-    from lms.exams import services
+    from lms.exams import answers as exam_answers
 
-    values = services.option_values(item.attempt)
+    values = exam_answers.option_values(item.attempt)
     name = f"a-{item.id}"
     version = item.question_version
     option_fields = {name} if version.type in ("single", "multiple") else set()

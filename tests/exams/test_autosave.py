@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from lms.exams import services
+from lms.exams import attempts as exam_attempts, errors as exam_errors, models as exam_models
 from lms.exams.models import Attempt
 from lms.extensions import db
 from tests.conftest import sign_in
@@ -24,7 +24,7 @@ def open_item(app, clock, learner, make_question, make_exam):
     q = make_question("single", data={"options": [{"key": "A", "text": "甲"}, {"key": "B", "text": "乙"}],
                                       "correct": ["B"]})
     exam = make_exam([{"questions": [q.slug]}], time_limit_minutes=30)
-    attempt = services.start_attempt(learner, exam)
+    attempt = exam_attempts.start_attempt(learner, exam)
     db.session.commit()
     return attempt.id, attempt.items[0].id
 
@@ -110,7 +110,7 @@ def test_the_first_answer_updates_the_navigator_and_a_changed_one_does_not(app, 
     is acknowledged alone."""
     q = make_question("single", data={"options": [{"key": "A", "text": "甲"}, {"key": "B", "text": "乙"}],
                                       "correct": ["B"]})
-    attempt = services.start_attempt(learner, make_exam([{"questions": [q.slug]}], layout=layout))
+    attempt = exam_attempts.start_attempt(learner, make_exam([{"questions": [q.slug]}], layout=layout))
     db.session.commit()
     attempt_id, item_id = attempt.id, attempt.items[0].id
     sign_in(client, learner)
@@ -269,7 +269,7 @@ def test_another_learners_attempt_is_not_found_and_unchanged(client, learner, op
 def test_a_question_of_another_attempt_is_not_found(client, learner, open_item, make_question, make_exam):
     """The item must belong to the attempt in the URL, even when both are the learner's."""
     attempt_id, item_id = open_item
-    other = services.start_attempt(learner, make_exam([{"questions": [make_question("single").slug]}]))
+    other = exam_attempts.start_attempt(learner, make_exam([{"questions": [make_question("single").slug]}]))
     db.session.commit()
     sign_in(client, learner)
     assert _save(client, other.id, item_id).status_code == 404
@@ -283,7 +283,7 @@ def test_after_the_deadline_and_grace_the_save_is_refused_and_the_attempt_submit
     attempt_id, item_id = open_item
     sign_in(client, learner)
     assert _save(client, attempt_id, item_id, "A").status_code == 200
-    clock.advance(timedelta(minutes=30, seconds=services.DEFAULT_GRACE_SECONDS + 1))
+    clock.advance(timedelta(minutes=30, seconds=exam_models.DEFAULT_GRACE_SECONDS + 1))
     response = _save(client, attempt_id, item_id, "B")
     assert response.status_code == 409
     assert "考试时间已到" in response.text and "未保存" in response.text
@@ -298,7 +298,7 @@ def test_within_the_grace_the_save_still_counts(client, clock, learner, open_ite
 
     attempt_id, item_id = open_item
     sign_in(client, learner)
-    clock.advance(timedelta(minutes=30, seconds=services.DEFAULT_GRACE_SECONDS - 5))
+    clock.advance(timedelta(minutes=30, seconds=exam_models.DEFAULT_GRACE_SECONDS - 5))
     assert _save(client, attempt_id, item_id, "B").status_code == 200
     assert _stored_answer(attempt_id) == "B"
 
@@ -315,13 +315,13 @@ def test_a_submitted_attempt_takes_no_more_answers(client, learner, open_item):
 
 def test_an_answer_too_long_is_refused_with_the_question_named(client, learner, make_question, make_exam):
     q = make_question("essay")
-    attempt = services.start_attempt(learner, make_exam([{"questions": [q.slug]}]))
+    attempt = exam_attempts.start_attempt(learner, make_exam([{"questions": [q.slug]}]))
     db.session.commit()
     attempt_id, item_id = attempt.id, attempt.items[0].id
     sign_in(client, learner)
-    response = _save(client, attempt_id, item_id, "长" * (services.MAX_ANSWER_CHARS + 1))
+    response = _save(client, attempt_id, item_id, "长" * (exam_errors.MAX_ANSWER_CHARS + 1))
     assert response.status_code == 422
-    assert "1" in response.text and str(services.MAX_ANSWER_CHARS) in response.text
+    assert "1" in response.text and str(exam_errors.MAX_ANSWER_CHARS) in response.text
     assert _stored_answer(attempt_id) is None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from lms.exams import services
+from lms.exams import answers as exam_answers, attempts as exam_attempts, errors as exam_errors
 from lms.exams.models import Attempt
 from lms.extensions import db
 from tests.conftest import sign_in
@@ -16,15 +16,15 @@ HX = {"HX-Request": "true"}
 
 def test_deadline_is_set_on_the_server_and_never_after_closing(clock, learner, every_type_exam):
     exam = every_type_exam(time_limit_minutes=30)
-    attempt = services.start_attempt(learner, exam)
+    attempt = exam_attempts.start_attempt(learner, exam)
     assert attempt.deadline == clock.now() + timedelta(minutes=30)
     closing = every_type_exam(time_limit_minutes=30, closes_at=clock.now() + timedelta(minutes=10))
-    assert services.start_attempt(learner, closing).deadline == clock.now() + timedelta(minutes=10)
+    assert exam_attempts.start_attempt(learner, closing).deadline == clock.now() + timedelta(minutes=10)
 
 
 def test_save_within_grace_is_accepted_after_it_refused_and_finalised(client, clock, learner, every_type_exam):
     exam = every_type_exam(time_limit_minutes=30)
-    attempt = services.start_attempt(learner, exam)
+    attempt = exam_attempts.start_attempt(learner, exam)
     single = item_of(attempt, "single")
     sign_in(client, learner)
     clock.advance(timedelta(minutes=30, seconds=29))  # deadline + 29 s: inside the grace
@@ -45,10 +45,10 @@ def test_save_within_grace_is_accepted_after_it_refused_and_finalised(client, cl
 
 def test_submit_after_grace_is_refused_with_a_clear_message(client, clock, learner, every_type_exam):
     exam = every_type_exam()
-    attempt = services.start_attempt(learner, exam)
+    attempt = exam_attempts.start_attempt(learner, exam)
     sign_in(client, learner)
     single = item_of(attempt, "single")
-    services.save_answer(attempt, single, "B", clock.now())
+    exam_answers.save_answer(attempt, single, "B", clock.now())
     clock.advance(timedelta(minutes=31))
     response = client.post(f"/attempts/{attempt.id}/submit", follow_redirects=True)
     # Opening the attempt finalised it with what was saved; the learner lands on
@@ -61,11 +61,11 @@ def test_submit_after_grace_is_refused_with_a_clear_message(client, clock, learn
 
 
 def test_service_submit_after_grace_raises_time_up(clock, learner, every_type_exam):
-    attempt = services.start_attempt(learner, every_type_exam())
+    attempt = exam_attempts.start_attempt(learner, every_type_exam())
     clock.advance(timedelta(minutes=30, seconds=31))
     try:
-        services.submit(attempt, learner)
-    except services.TimeUp as err:
+        exam_attempts.submit(attempt, learner)
+    except exam_errors.TimeUp as err:
         assert err.attempt.end_reason == "timeout"
     else:
         raise AssertionError("a submit after deadline + grace must be refused")
@@ -73,12 +73,12 @@ def test_service_submit_after_grace_raises_time_up(clock, learner, every_type_ex
 
 def test_grace_is_a_setting(app, clock, learner, every_type_exam):
     app.config["EXAM_GRACE_SECONDS"] = 5
-    attempt = services.start_attempt(learner, every_type_exam())
+    attempt = exam_attempts.start_attempt(learner, every_type_exam())
     item = attempt.items[0]
     clock.advance(timedelta(minutes=30, seconds=6))
     try:
-        services.save_answer(attempt, item, "A", clock.now())
-    except services.TimeUp:
+        exam_answers.save_answer(attempt, item, "A", clock.now())
+    except exam_errors.TimeUp:
         pass
     else:
         raise AssertionError("grace of 5 s exceeded")
@@ -86,9 +86,9 @@ def test_grace_is_a_setting(app, clock, learner, every_type_exam):
 
 def test_abandoned_attempt_is_finalised_on_next_access(client, clock, learner, every_type_exam):
     exam = every_type_exam()
-    attempt = services.start_attempt(learner, exam)
+    attempt = exam_attempts.start_attempt(learner, exam)
     single = item_of(attempt, "single")
-    services.save_answer(attempt, single, "B", clock.now())
+    exam_answers.save_answer(attempt, single, "B", clock.now())
     clock.advance(timedelta(hours=2))
     sign_in(client, learner)
     page = client.get(f"/attempts/{attempt.id}")
@@ -100,10 +100,10 @@ def test_abandoned_attempt_is_finalised_on_next_access(client, clock, learner, e
 
 def test_cli_finalises_expired_attempts_only(runner, clock, learner, make_user, every_type_exam):
     exam = every_type_exam()
-    expired = services.start_attempt(learner, exam)
+    expired = exam_attempts.start_attempt(learner, exam)
     other = make_user(("learner",))
     clock.advance(timedelta(minutes=20))
-    fresh = services.start_attempt(other, exam)
+    fresh = exam_attempts.start_attempt(other, exam)
     clock.advance(timedelta(minutes=11))  # the first is past deadline + grace, the second is not
     result = runner.invoke(args=["exams", "finalise-expired"])
     assert result.exit_code == 0 and "finalised 1 " in result.output
@@ -114,7 +114,7 @@ def test_cli_finalises_expired_attempts_only(runner, clock, learner, make_user, 
 
 def test_countdown_reads_the_server_deadline(client, clock, learner, every_type_exam):
     exam = every_type_exam(time_limit_minutes=45)
-    attempt = services.start_attempt(learner, exam)
+    attempt = exam_attempts.start_attempt(learner, exam)
     sign_in(client, learner)
     clock.advance(timedelta(minutes=5))
     page = client.get(f"/attempts/{attempt.id}").text

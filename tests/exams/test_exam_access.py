@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.content.models import Programme, ProgrammeItem
-from lms.exams import services
+from lms.exams import attempts as exam_attempts, errors as exam_errors
 from lms.exams.models import Attempt
 from lms.extensions import db
 from tests.conftest import sign_in
@@ -56,8 +56,8 @@ def test_a_learner_outside_every_programme_with_the_exam_is_refused(client, sett
     assert started.status_code == 403
     assert "该考试不属于您参加的任何培训计划。" in started.text
     assert _attempts(outsider) == 0
-    with pytest.raises(services.ExamForbidden):
-        services.start_attempt(outsider, weekly)
+    with pytest.raises(exam_errors.ExamForbidden):
+        exam_attempts.start_attempt(outsider, weekly)
 
 
 def test_the_entry_exam_is_not_reachable_before_its_week(client, clock, setting):
@@ -127,7 +127,7 @@ def test_an_open_attempt_continues_even_if_the_programme_changed(client, setting
     """A learner who started in time finishes: moving branch mid-exam does not
     lock them out of the attempt they are writing."""
     member, weekly = setting["member"], setting["weekly"]
-    attempt = services.start_attempt(member, weekly)
+    attempt = exam_attempts.start_attempt(member, weekly)
     member.branch = db.session.scalar(select(type(member.branch)).where(type(member.branch).code == "XT01"))
     db.session.commit()
-    assert services.start_attempt(member, weekly).id == attempt.id
+    assert exam_attempts.start_attempt(member, weekly).id == attempt.id

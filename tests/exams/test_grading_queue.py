@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.audit.models import AuditEvent
-from lms.exams import services as engine
+from lms.exams import answers as exam_answers, attempts as exam_attempts
 from lms.exams.models import Attempt, AttemptItem
 from lms.extensions import db
 from tests.conftest import sign_in
@@ -28,11 +28,11 @@ def essay_exam(make_question, make_exam):
 
 def submitted(user, exam, essay_text=HOSTILE, single_answer="B"):
     """Start, answer and submit through the exam engine."""
-    attempt = engine.start_attempt(user, exam)
+    attempt = exam_attempts.start_attempt(user, exam)
     for item in attempt.items:
         qtype = item.question_version.type
-        engine.save_answer(attempt, item, single_answer if qtype == "single" else essay_text)
-    return engine.submit(attempt, user)
+        exam_answers.save_answer(attempt, item, single_answer if qtype == "single" else essay_text)
+    return exam_attempts.submit(attempt, user)
 
 
 def essay_item(attempt) -> AttemptItem:
@@ -143,7 +143,7 @@ def test_an_answer_is_graded_once(app, client, make_user, essay_exam):
 
 def test_an_open_attempt_is_not_in_the_queue(app, client, make_user, essay_exam):
     exam, _s, _e = essay_exam
-    attempt = engine.start_attempt(make_user(("learner",), name="还在考"), exam)
+    attempt = exam_attempts.start_attempt(make_user(("learner",), name="还在考"), exam)
     sign_in(client, make_user(("trainer",)))
     assert "还在考" not in client.get("/grading/").text
     item = next(i for i in attempt.items if i.question_version.type == "essay")

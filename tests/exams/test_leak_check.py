@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.content.models import QuestionVersion
-from lms.exams import services
+from lms.exams import answers as exam_answers, attempts as exam_attempts, results as exam_results
 from lms.exams.models import Attempt, NotebookEntry
 from lms.extensions import db
 from tests.conftest import sign_in
@@ -80,11 +80,11 @@ def test_the_leak_check_can_fail(client, clock, learner, every_type_exam):
     """Once finalised (review after submit), the same pages do show the key:
     the check above looks at text that really would be there."""
     exam = every_type_exam()
-    attempt = services.start_attempt(learner, exam)
-    services.submit(attempt, learner)
+    attempt = exam_attempts.start_attempt(learner, exam)
+    exam_attempts.submit(attempt, learner)
     essay = next(i for i in attempt.items if i.question_version.type == "essay")
     essay.awarded = 0
-    services.recompute_result(attempt)
+    exam_results.recompute_result(attempt)
     db.session.commit()
     sign_in(client, learner)
     with pytest.raises(AssertionError):
@@ -98,15 +98,15 @@ def test_option_order_is_shuffled_per_attempt_and_answers_stored_by_key(client, 
     exam = make_exam([{"questions": [question.slug]}], shuffle_options=True, max_attempts=None)
     orders = set()
     for _ in range(6):
-        attempt = services.start_attempt(learner, exam)
+        attempt = exam_attempts.start_attempt(learner, exam)
         orders.add(tuple(attempt.items[0].option_order))
-        services.save_answer(attempt, attempt.items[0], "H", clock.now())
-        services.submit(attempt, learner)
+        exam_answers.save_answer(attempt, attempt.items[0], "H", clock.now())
+        exam_attempts.submit(attempt, learner)
         assert attempt.items[0].correct is True
     assert len(orders) > 1 and all(sorted(o) == list("ABCDEFGH") for o in orders)
     sign_in(client, learner)
     fixed = make_exam([{"questions": [question.slug]}], shuffle_options=False)
-    attempt = services.start_attempt(learner, fixed)
+    attempt = exam_attempts.start_attempt(learner, fixed)
     page = client.get(f"/attempts/{attempt.id}").text
     positions = [page.index(f"选项{k}") for k in "ABCDEFGH"]
     assert positions == sorted(positions)
@@ -123,11 +123,11 @@ def test_the_notebook_keeps_the_key_while_the_exam_does(client, clock, learner, 
     notebook nor practice — asked, answered wrong, answered right, with and
     without JavaScript — shows a key, an explanation or a rubric."""
     exam = every_type_exam(review_policy=policy, pass_mark=100.0)
-    attempt = services.start_attempt(learner, exam)
-    services.submit(attempt, learner)  # nothing answered
+    attempt = exam_attempts.start_attempt(learner, exam)
+    exam_attempts.submit(attempt, learner)  # nothing answered
     essay = next(i for i in attempt.items if i.question_version.type == "essay")
     essay.awarded = 0
-    services.recompute_result(attempt)
+    exam_results.recompute_result(attempt)
     db.session.commit()
     entries = db.session.scalars(select(NotebookEntry).where(NotebookEntry.user_id == learner.id)).all()
     assert len(entries) == len(attempt.items)
@@ -156,11 +156,11 @@ def test_the_notebook_shows_the_key_once_the_exam_does(client, clock, learner, e
     """The same entries, once the learner passed the exam: the key and the
     explanation come with the practice answer, as on the result page."""
     exam = every_type_exam(review_policy="after_pass", pass_mark=0.0)
-    attempt = services.start_attempt(learner, exam)
-    services.submit(attempt, learner)
+    attempt = exam_attempts.start_attempt(learner, exam)
+    exam_attempts.submit(attempt, learner)
     essay = next(i for i in attempt.items if i.question_version.type == "essay")
     essay.awarded = 0
-    services.recompute_result(attempt)
+    exam_results.recompute_result(attempt)
     db.session.commit()
     assert attempt.passed
     entry = db.session.scalars(select(NotebookEntry).join(QuestionVersion, QuestionVersion.id == NotebookEntry.version_id)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from lms.content.models import QuestionTag, QuestionVersion
 from lms.exams import notebook
-from lms.exams import services as engine
+from lms.exams import answers as exam_answers, attempts as exam_attempts
 from lms.exams.models import Attempt, NotebookEntry
 from lms.extensions import db
 from tests.conftest import sign_in
@@ -167,9 +167,9 @@ def test_a_failed_exam_fills_the_notebook(app, client, make_user, make_question,
     make_question("single", slug="dep-009", tags=("大额存单",))
     exam = make_exam([{"questions": ["dep-009"]}], pass_mark=60.0)
     learner = make_user(("learner",), locale="en")
-    attempt = engine.start_attempt(learner, exam)
-    engine.save_answer(attempt, attempt.items[0], "A")
-    engine.submit(attempt, learner)
+    attempt = exam_attempts.start_attempt(learner, exam)
+    exam_answers.save_answer(attempt, attempt.items[0], "A")
+    exam_attempts.submit(attempt, learner)
     sign_in(client, learner)
     page = client.get("/notebook/")
     assert "大额存单" in page.text

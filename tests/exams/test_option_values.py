@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from lms.exams import services
+from lms.exams import answers as exam_answers, attempts as exam_attempts, errors as exam_errors
 from lms.exams.models import Attempt
 from lms.extensions import db
 from tests.conftest import sign_in
@@ -145,10 +145,10 @@ def test_values_are_mapped_back_by_the_service(app, clock, exam, make_user, make
     from werkzeug.datastructures import MultiDict
 
     learner = make_user(("learner",), branch=make_branch("B01"))
-    attempt = services.start_attempt(learner, exam)
+    attempt = exam_attempts.start_attempt(learner, exam)
     single = attempt.items[0]
-    values = services.option_values(attempt)
+    values = exam_answers.option_values(attempt)
     form = MultiDict({f"a-{single.id}": values.value(f"a-{single.id}", "D")})
-    assert services.answer_from_form(attempt, single, form, f"a-{single.id}") == "D"
-    with pytest.raises(services.UnknownChoice):
-        services.answer_from_form(attempt, single, MultiDict({f"a-{single.id}": "D"}), f"a-{single.id}")
+    assert exam_answers.answer_from_form(attempt, single, form, f"a-{single.id}") == "D"
+    with pytest.raises(exam_errors.UnknownChoice):
+        exam_answers.answer_from_form(attempt, single, MultiDict({f"a-{single.id}": "D"}), f"a-{single.id}")

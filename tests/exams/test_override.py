@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.audit.models import AuditEvent
-from lms.exams import services as engine
+from lms.exams import answers as exam_answers, attempts as exam_attempts
 from lms.exams.models import Attempt, AttemptItem, IntegrityEvent, ScoreOverride
 from lms.extensions import db
 from tests.conftest import sign_in
@@ -21,10 +21,10 @@ def failed_attempt(make_user, make_question, make_exam):
     make_question("truefalse", slug="q-wrong", explanation="存款保险限额五十万元。")
     exam = make_exam([{"questions": ["q-right", "q-wrong"]}], pass_mark=100.0, shuffle_options=False)
     learner = make_user(("learner",), name="王学员")
-    attempt = engine.start_attempt(learner, exam)
+    attempt = exam_attempts.start_attempt(learner, exam)
     for item in attempt.items:
-        engine.save_answer(attempt, item, "B" if item.question_version.type == "single" else False)
-    attempt = engine.submit(attempt, learner)
+        exam_answers.save_answer(attempt, item, "B" if item.question_version.type == "single" else False)
+    attempt = exam_attempts.submit(attempt, learner)
     assert attempt.state == "finalised" and attempt.passed is False
     return attempt
 
@@ -82,7 +82,7 @@ def test_override_htmx_error_returns_the_form_only(app, client, make_user, faile
 
 
 def test_override_of_an_item_of_another_attempt_is_not_found(app, client, make_user, failed_attempt, make_exam):
-    other = engine.start_attempt(make_user(("learner",)), db.session.get(Attempt, failed_attempt.id).exam)
+    other = exam_attempts.start_attempt(make_user(("learner",)), db.session.get(Attempt, failed_attempt.id).exam)
     sign_in(client, make_user(("trainer",)))
     response = client.post(f"/grading/attempts/{failed_attempt.id}/items/{other.items[0].id}/override",
                            data={"points": "1", "reason": "x"})
@@ -92,7 +92,7 @@ def test_override_of_an_item_of_another_attempt_is_not_found(app, client, make_u
 def test_an_open_attempt_cannot_be_overridden(app, client, make_user, failed_attempt):
     exam = db.session.get(Attempt, failed_attempt.id).exam
     learner = db.session.get(Attempt, failed_attempt.id).user
-    open_attempt = engine.start_attempt(learner, exam)
+    open_attempt = exam_attempts.start_attempt(learner, exam)
     sign_in(client, make_user(("trainer",), locale="en"))
     page = client.get(f"/grading/attempts/{open_attempt.id}")
     assert "override-" not in page.text

@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from lms.exams import services as engine
+from lms.exams import answers as exam_answers, attempts as exam_attempts
 from lms.exams import trainer_services
 from lms.exams.models import Attempt, NotebookEntry
 from lms.extensions import db
@@ -34,10 +34,10 @@ def _badge(text: str, position: int) -> str:
 def test_an_essay_graded_8_of_10_is_partly_right_everywhere(app, client, clock, make_user, essay_exam):
     learner = make_user(("learner",), name="分数学员")
     trainer = make_user(("trainer",))
-    attempt = engine.start_attempt(learner, essay_exam)
+    attempt = exam_attempts.start_attempt(learner, essay_exam)
     for item in attempt.items:
-        engine.save_answer(attempt, item, "A" if item.question_version.type == "single" else "我的论述")
-    engine.submit(attempt, learner)
+        exam_answers.save_answer(attempt, item, "A" if item.question_version.type == "single" else "我的论述")
+    exam_attempts.submit(attempt, learner)
     essay = next(i for i in attempt.items if i.question_version.type == "essay")
     trainer_services.grade_essay(essay, "8", "少了关联交易", trainer)
     db.session.commit()
@@ -74,9 +74,9 @@ def test_a_multiple_choice_half_right_with_partial_credit(app, client, clock, ma
         "options": [{"key": k, "text": f"选项{k}"} for k in "ABCD"], "correct": ["A", "B"]})
     exam = make_exam([{"questions": ["pc-multi"]}], partial_credit=True, shuffle_options=False)
     learner = make_user(("learner",))
-    attempt = engine.start_attempt(learner, exam)
-    engine.save_answer(attempt, attempt.items[0], ["A"])
-    engine.submit(attempt, learner)
+    attempt = exam_attempts.start_attempt(learner, exam)
+    exam_answers.save_answer(attempt, attempt.items[0], ["A"])
+    exam_attempts.submit(attempt, learner)
     item = attempt.items[0]
     assert 0 < item.awarded < item.points and item.outcome == "partly"
     sign_in(client, learner)
@@ -93,10 +93,10 @@ def test_withheld_answers_still_say_which_were_partly_right(app, client, clock, 
     db.session.commit()
     learner = make_user(("learner",))
     trainer = make_user(("trainer",))
-    attempt = engine.start_attempt(learner, essay_exam)
+    attempt = exam_attempts.start_attempt(learner, essay_exam)
     for item in attempt.items:
-        engine.save_answer(attempt, item, "A" if item.question_version.type == "single" else "我的论述")
-    engine.submit(attempt, learner)
+        exam_answers.save_answer(attempt, item, "A" if item.question_version.type == "single" else "我的论述")
+    exam_attempts.submit(attempt, learner)
     essay = next(i for i in attempt.items if i.question_version.type == "essay")
     trainer_services.grade_essay(essay, "8", "", trainer)
     db.session.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from lms.exams import services
+from lms.exams import attempts as exam_attempts
 from lms.exams.trainer_services import GradingError, parse_points
 from lms.scores import score
 from tests.conftest import sign_in
@@ -51,7 +51,7 @@ def test_points_of_a_case_part_read_3_not_3_0(client, clock, learner, make_quest
              {"id": "b", "type": "truefalse", "stem": "再判断", "points": 1.5, "data": {"correct": False}}]
     question = make_question("case", data={"parts": parts})
     exam = make_exam([{"questions": [question.slug]}], time_limit_minutes=30, pass_mark=60.0)
-    attempt = services.start_attempt(learner, exam)
+    attempt = exam_attempts.start_attempt(learner, exam)
     sign_in(client, learner)
     page = client.get(f"/attempts/{attempt.id}").text
     assert "(3 分)" in page and "(1.5 分)" in page and "(4.5 分)" in page

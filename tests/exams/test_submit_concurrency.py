@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.audit.models import AuditEvent  # noqa: F401  (metadata complete)
-from lms.exams import services
+from lms.exams import answers as exam_answers, attempts as exam_attempts, errors as exam_errors, models as exam_models
 from lms.exams.models import Attempt, NotebookEntry
 from lms.extensions import db
 from tests.conftest import sign_in
@@ -48,8 +48,8 @@ def _simple_exam(make_question, make_exam):
 
 def test_concurrent_submits_finalise_once(app, clock, learner, make_question, make_exam):
     exam = _simple_exam(make_question, make_exam)
-    attempt = services.start_attempt(learner, exam)
-    services.save_answer(attempt, attempt.items[0], "A", clock.now())  # wrong: goes to the notebook
+    attempt = exam_attempts.start_attempt(learner, exam)
+    exam_answers.save_answer(attempt, attempt.items[0], "A", clock.now())  # wrong: goes to the notebook
     attempt_id, user_id = attempt.id, learner.id
     db.session.commit()
 
@@ -57,7 +57,7 @@ def test_concurrent_submits_finalise_once(app, clock, learner, make_question, ma
         from lms.org.models import User
 
         mine = db.session.get(Attempt, attempt_id)
-        return services.submit(mine, db.session.get(User, user_id)).state
+        return exam_attempts.submit(mine, db.session.get(User, user_id)).state
 
     states = _run_in_threads(app, submit)
     assert states == ["finalised", "finalised"]
@@ -70,7 +70,7 @@ def test_concurrent_submits_finalise_once(app, clock, learner, make_question, ma
 
 def test_two_tabs_submitting_get_the_same_answer(client, clock, learner, make_question, make_exam):
     exam = _simple_exam(make_question, make_exam)
-    attempt = services.start_attempt(learner, exam)
+    attempt = exam_attempts.start_attempt(learner, exam)
     sign_in(client, learner)
     first = client.post(f"/attempts/{attempt.id}/submit")
     second = client.post(f"/attempts/{attempt.id}/submit")
@@ -90,7 +90,7 @@ def test_concurrent_starts_give_one_attempt(app, clock, learner, make_question, 
         from lms.content.models import Exam
         from lms.org.models import User
 
-        return services.start_attempt(db.session.get(User, user_id), db.session.get(Exam, exam_id)).id
+        return exam_attempts.start_attempt(db.session.get(User, user_id), db.session.get(Exam, exam_id)).id
 
     ids = _run_in_threads(app, start, n=3)
     assert len(set(ids)) == 1
@@ -110,14 +110,14 @@ def _race_a_save_and_a_submit(app, learner, exam, save):
     ("saved" or "refused") and a submit at the same moment. What the save
     reported must be what the graded attempt holds."""
     for _ in range(3):
-        attempt = services.start_attempt(learner, exam)
+        attempt = exam_attempts.start_attempt(learner, exam)
         attempt_id, item_id, user_id = attempt.id, attempt.items[0].id, learner.id
         db.session.commit()
 
         def submit():
             from lms.org.models import User
 
-            services.submit(db.session.get(Attempt, attempt_id), db.session.get(User, user_id))
+            exam_attempts.submit(db.session.get(Attempt, attempt_id), db.session.get(User, user_id))
             return "submitted"
 
         outcome = _run_in_threads(app, lambda: save(attempt_id, item_id, user_id)
@@ -140,9 +140,9 @@ def test_a_save_racing_a_submit_is_either_graded_or_refused(app, clock, learner,
 
         mine = db.session.get(Attempt, attempt_id)
         try:
-            services.save_answer(mine, db.session.get(AttemptItem, item_id), "B", clock.now())
+            exam_answers.save_answer(mine, db.session.get(AttemptItem, item_id), "B", clock.now())
             return "saved"
-        except services.AttemptClosed:
+        except exam_errors.AttemptClosed:
             return "refused"
 
     _race_a_save_and_a_submit(app, learner, _simple_exam(make_question, make_exam), save)
@@ -156,9 +156,9 @@ def test_the_one_statement_autosave_racing_a_submit_is_either_graded_or_refused(
         from lms.org.models import User
 
         try:
-            services.autosave(db.session.get(User, user_id), attempt_id, item_id, lambda *_: "B", clock.now())
+            exam_answers.autosave(db.session.get(User, user_id), attempt_id, item_id, lambda *_: "B", clock.now())
             return "saved"
-        except (services.AttemptClosed, services.TimeUp):
+        except (exam_errors.AttemptClosed, exam_errors.TimeUp):
             return "refused"
 
     _race_a_save_and_a_submit(app, learner, _simple_exam(make_question, make_exam), save)
@@ -167,15 +167,15 @@ def test_the_one_statement_autosave_racing_a_submit_is_either_graded_or_refused(
 def test_the_one_statement_autosave_refuses_another_learners_or_a_late_attempt(
         app, clock, learner, make_question, make_exam, make_user):
     exam = _simple_exam(make_question, make_exam)
-    attempt = services.start_attempt(learner, exam)
+    attempt = exam_attempts.start_attempt(learner, exam)
     attempt_id, item_id, minutes = attempt.id, attempt.items[0].id, exam.time_limit_minutes
     other = make_user(("learner",))
     db.session.commit()
-    with pytest.raises(services.NotYourItem):
-        services.autosave(other, attempt_id, item_id, lambda *_: "B", clock.now())
-    clock.advance(timedelta(minutes=minutes, seconds=services.DEFAULT_GRACE_SECONDS + 1))
-    with pytest.raises(services.TimeUp):
-        services.autosave(learner, attempt_id, item_id, lambda *_: "B", clock.now())
+    with pytest.raises(exam_errors.NotYourItem):
+        exam_answers.autosave(other, attempt_id, item_id, lambda *_: "B", clock.now())
+    clock.advance(timedelta(minutes=minutes, seconds=exam_models.DEFAULT_GRACE_SECONDS + 1))
+    with pytest.raises(exam_errors.TimeUp):
+        exam_answers.autosave(learner, attempt_id, item_id, lambda *_: "B", clock.now())
     attempt = db.session.get(Attempt, attempt_id, populate_existing=True)
     assert attempt.state != "open" and attempt.end_reason == "timeout"
     item = attempt.items[0]

@@ -3,7 +3,7 @@ a second tab lands on the same attempt; another learner's attempt is 404;
 without JavaScript the whole form is saved."""
 from __future__ import annotations
 
-from lms.exams import services
+from lms.exams import answers as exam_answers, attempts as exam_attempts, results as exam_results
 from lms.exams.models import Attempt
 from lms.extensions import db
 from tests.conftest import sign_in
@@ -48,7 +48,7 @@ def test_take_an_exam_from_start_to_result(client, clock, learner, every_type_ex
     # The trainer grades the essay (the other side calls recompute_result).
     essay = item_of(attempt, "essay")
     essay.awarded = essay.points
-    services.recompute_result(attempt)
+    exam_results.recompute_result(attempt)
     db.session.commit()
     assert attempt.state == "finalised" and attempt.percent == 100.0 and attempt.passed
     result = client.get(f"/attempts/{attempt.id}/result")
@@ -57,7 +57,7 @@ def test_take_an_exam_from_start_to_result(client, clock, learner, every_type_ex
 
 def test_another_learners_attempt_is_404(client, clock, learner, make_user, every_type_exam):
     exam = every_type_exam()
-    attempt = services.start_attempt(learner, exam)
+    attempt = exam_attempts.start_attempt(learner, exam)
     item = attempt.items[0]
     sign_in(client, make_user(("learner",)))
     assert client.get(f"/attempts/{attempt.id}").status_code == 404
@@ -145,10 +145,10 @@ def test_two_tabs_last_acknowledged_save_wins(client, clock, learner, make_quest
     A is stored, as tab 1 was told (no 'unchanged, skip' on stale data)."""
     question = make_question("single")
     exam = make_exam([{"questions": [question.slug]}])
-    attempt = services.start_attempt(learner, exam)
+    attempt = exam_attempts.start_attempt(learner, exam)
     item = attempt.items[0]
     item_id = item.id
-    services.save_answer(attempt, item, "A", clock.now())
+    exam_answers.save_answer(attempt, item, "A", clock.now())
     from sqlalchemy import update
     from sqlalchemy.orm.attributes import set_committed_value
 
@@ -157,7 +157,7 @@ def test_two_tabs_last_acknowledged_save_wins(client, clock, learner, make_quest
     with db.engine.begin() as conn:  # another tab, another connection, saves B
         conn.execute(update(AttemptItem).where(AttemptItem.id == item_id).values(answer_json='"B"'))
     set_committed_value(item, "answer_json", '"A"')  # this request still sees A
-    services.save_answer(attempt, item, "A", clock.now())
+    exam_answers.save_answer(attempt, item, "A", clock.now())
     with db.engine.connect() as conn:
         stored = conn.scalar(db.select(AttemptItem.answer_json).where(AttemptItem.id == item_id))
     assert stored == '"A"'

@@ -6,15 +6,15 @@ from datetime import timedelta
 
 import pytest
 
-from lms.exams import services
+from lms.exams import answers as exam_answers, attempts as exam_attempts
 from tests.conftest import sign_in
 from tests.exams.takers import learner  # noqa: F401
 
 
 def _finish(user, exam, right: bool, clock):
-    attempt = services.start_attempt(user, exam)
-    services.save_answer(attempt, attempt.items[0], "B" if right else "A", clock.now())
-    return services.submit(attempt, user)
+    attempt = exam_attempts.start_attempt(user, exam)
+    exam_answers.save_answer(attempt, attempt.items[0], "B" if right else "A", clock.now())
+    return exam_attempts.submit(attempt, user)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from lms.content.models import Programme, ProgrammeItem
-from lms.exams import services as exam_services
+from lms.exams import answers as exam_answers, attempts as exam_attempts
 from lms.extensions import db
 from lms.programmes import services
 from tests.conftest import sign_in
@@ -53,15 +53,15 @@ def test_week_status_moves_from_not_started_to_passed(clock, make_user, make_que
     programme = _programme(exam)
     week2 = programme.items[1]
     assert services.week_status(learner, week2).status == services.NOT_STARTED
-    attempt = exam_services.start_attempt(learner, exam)
+    attempt = exam_attempts.start_attempt(learner, exam)
     assert services.week_status(learner, week2).status == services.IN_PROGRESS
-    exam_services.save_answer(attempt, attempt.items[0], "A", clock.now())
-    exam_services.submit(attempt, learner)
+    exam_answers.save_answer(attempt, attempt.items[0], "A", clock.now())
+    exam_attempts.submit(attempt, learner)
     failed = services.week_status(learner, week2)
     assert failed.status == services.FAILED and not failed.done
-    retake = exam_services.start_attempt(learner, exam)
-    exam_services.save_answer(retake, retake.items[0], "B", clock.now())
-    exam_services.submit(retake, learner)
+    retake = exam_attempts.start_attempt(learner, exam)
+    exam_answers.save_answer(retake, retake.items[0], "B", clock.now())
+    exam_attempts.submit(retake, learner)
     assert services.week_status(learner, week2).status == services.PASSED
 
 
@@ -69,7 +69,7 @@ def test_essay_week_waits_for_grading(clock, make_user, make_question, make_exam
     learner = make_user(("learner",))
     exam = make_exam([{"questions": [make_question("essay").slug]}])
     programme = _programme(exam)
-    exam_services.submit(exam_services.start_attempt(learner, exam), learner)
+    exam_attempts.submit(exam_attempts.start_attempt(learner, exam), learner)
     assert services.week_status(learner, programme.items[1]).status == services.GRADING
 
 

@@ -1,0 +1,160 @@
+"""Results: grading an attempt, the pass gate, the result that counts and
+who may review the answers. Where pass/fail is decided: ``recompute_result``.
+
+Rules kept here:
+- every item is graded automatically by its question type; essays (and cases
+  with an essay part) wait for a trainer (``needs_grading``);
+- score and percent are the sum of the items' awarded points; the attempt
+  passes when its percent reaches the exam's pass mark; it is ``finalised``
+  once no item waits for a trainer, ``grading`` until then;
+- on the first move to ``finalised`` every question not fully right goes into
+  the learner's 错题本 (notebook);
+- the result that counts is the best finalised attempt (highest percent,
+  earliest on a tie) or the latest, per ``Exam.scoring``;
+- the key and explanations are shown per ``Exam.review_policy``.
+
+``grade_attempt`` and ``recompute_result`` only flush: they join the
+transaction of the service that calls them (``lms.exams.attempts.finalise``,
+a trainer's grading in ``lms.exams.trainer_services``), which owns it
+(``lms.database.transaction``). The rest only read.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _
+from sqlalchemy import select
+
+from lms import clock
+from lms.content.models import Exam
+from lms.exams import question_types
+from lms.exams.models import Attempt, AttemptState, NotebookEntry
+from lms.extensions import db
+
+
+def open_attempt(user, exam) -> Attempt | None:
+    return db.session.scalar(select(Attempt).where(
+        Attempt.exam_id == exam.id, Attempt.user_id == user.id, Attempt.state == AttemptState.OPEN))
+
+
+def attempts_of(user, exam) -> list[Attempt]:
+    return list(db.session.scalars(select(Attempt).where(
+        Attempt.exam_id == exam.id, Attempt.user_id == user.id).order_by(Attempt.number)))
+
+
+def exam_result(user, exam) -> Attempt | None:
+    """The finalised attempt that decides the learner's result: the best
+    (highest percent, earliest on a tie) or the latest, per ``Exam.scoring``."""
+    done = [a for a in attempts_of(user, exam) if a.state == AttemptState.FINALISED and a.percent is not None]
+    if not done:
+        return None
+    if exam.scoring == "latest":
+        return max(done, key=lambda a: (a.finalised_at or a.started_at, a.number))
+    return max(done, key=lambda a: (a.percent, -a.number))
+
+
+def has_passed(user, exam) -> bool:
+    result = exam_result(user, exam)
+    return bool(result and result.passed)
+
+
+def grade_attempt(attempt: Attempt) -> None:
+    """Grade every item automatically; essays (and cases with an essay part)
+    wait for a trainer with ``needs_grading``."""
+    partial = attempt.exam.partial_credit
+    for item in attempt.items:
+        version = item.question_version
+        grade = question_types.grade(version.type, version.data, item.answer, partial_credit=partial)
+        item.grade_json = json.dumps(grade.to_dict())
+        if grade.fraction is None:
+            item.needs_grading = True
+            item.awarded = None
+            item.correct = None
+        else:
+            item.needs_grading = False
+            item.awarded = round(grade.fraction * item.points, 4)
+            item.correct = grade.fraction >= 1.0
+
+
+def recompute_result(attempt: Attempt, now: datetime | None = None) -> Attempt:
+    """Sum the items' ``awarded`` into score and percent, decide pass/fail
+    against the exam's pass mark; the attempt is ``finalised`` once no item
+    waits for a trainer (``needs_grading`` with nothing awarded), ``grading``
+    until then. Called after submit and after a trainer grades an essay or
+    overrides a score. On the first move to ``finalised`` every wrong answer
+    goes into the learner's notebook (错题本). Flushes; the caller commits."""
+    now = now or clock.now()
+    if attempt.is_open:
+        raise ValueError("an open attempt has no result yet")
+    items = list(attempt.items)
+    attempt.max_score = sum(i.points for i in items)
+    waiting = any(i.awarded is None and i.needs_grading for i in items)
+    for item in items:
+        if item.needs_grading and item.awarded is not None and item.correct is None:
+            item.correct = item.awarded >= item.points - 1e-9
+    if waiting:
+        attempt.state = AttemptState.GRADING
+        attempt.score = attempt.percent = attempt.passed = None
+        db.session.flush()
+        return attempt
+    attempt.score = round(sum(i.awarded or 0.0 for i in items), 4)
+    attempt.percent = round(attempt.score / attempt.max_score * 100, 2) if attempt.max_score else 0.0
+    attempt.passed = attempt.percent + 1e-9 >= attempt.exam.pass_mark
+    first_time = attempt.state != AttemptState.FINALISED
+    attempt.state = AttemptState.FINALISED
+    if first_time:
+        attempt.finalised_at = now
+        _note_mistakes(attempt, now)
+    db.session.flush()
+    return attempt
+
+
+def _note_mistakes(attempt: Attempt, now: datetime) -> None:
+    """Every question not fully right into the notebook: a wrong answer as
+    wrong, one with part of the points as *partly right* (the learner should
+    still see what they missed). Insert, or count one more time and put it
+    back on the list if it had been cleared."""
+    for item in attempt.items:
+        outcome = item.outcome
+        if outcome not in ("wrong", "partly"):
+            continue
+        version = item.question_version
+        entry = db.session.scalar(select(NotebookEntry).where(
+            NotebookEntry.user_id == attempt.user_id, NotebookEntry.question_id == version.question_id))
+        if entry is None:
+            db.session.add(NotebookEntry(user_id=attempt.user_id, question_id=version.question_id,
+                                         version_id=version.id, first_wrong_at=now, last_wrong_at=now,
+                                         times_wrong=1, partly_right=outcome == "partly"))
+        else:
+            entry.times_wrong += 1
+            entry.last_wrong_at = now
+            entry.version_id = version.id
+            entry.partly_right = outcome == "partly"
+            entry.cleared_at = None
+
+
+def review_allowed(attempt: Attempt, now: datetime | None = None) -> bool:
+    """May the learner see the key and explanations of a finalised attempt,
+    per ``Exam.review_policy``?"""
+    if attempt.state != AttemptState.FINALISED:
+        return False
+    exam = attempt.exam
+    policy = exam.review_policy
+    if policy == "after_submit":
+        return True
+    if policy == "after_pass":
+        return has_passed(attempt.user, exam)
+    if policy == "after_close":
+        return exam.closes_at is not None and (now or clock.now()) >= exam.closes_at
+    return False
+
+
+def review_withheld(exam: Exam) -> str:
+    """Why the answers of a finalised attempt are not shown: said the same way
+    on the result page and in the 错题本."""
+    if exam.review_policy == "after_pass":
+        return _("The answers and explanations are shown once you have passed this exam.")
+    if exam.review_policy == "after_close":
+        return _("The answers and explanations are shown after the exam closes.")
+    return _("This exam does not show the answers.")

@@ -1,0 +1,78 @@
+"""Who may start (or continue) an exam now: the retake rules.
+
+Rules kept here:
+- an open attempt within deadline + grace is continued, never a second one;
+- otherwise the exam must be the learner's (``lms.programmes.access``: a week
+  of their programme that has opened, or open to all), not withdrawn, not
+  closed;
+- attempts are limited by ``Exam.max_attempts`` (an attempt counts once it is
+  submitted or its time ran out) and a retake waits ``Exam.cooldown_minutes``
+  after the last one ended (``Attempt.can_retake``).
+
+Reads only; ``lms.exams.attempts.start_attempt`` asks here inside its own
+transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _
+
+from lms import clock
+from lms.content.models import ProgrammeItem
+from lms.exams.models import Attempt
+from lms.exams.results import attempts_of, open_attempt
+from lms.programmes.access import exam_access
+
+
+@dataclass
+class Eligibility:
+    ok: bool
+    reason: str = ""
+    resume: Attempt | None = None  # an open attempt to continue
+    next_start: datetime | None = None  # when the cooldown ends
+    forbidden: bool = False  # not this learner's exam (yet): no programme week with it has opened for them
+    programme_item: ProgrammeItem | None = None  # the week that admits the learner
+
+
+def eligibility(user, exam, now: datetime | None = None) -> Eligibility:
+    """May the learner start (or continue) the exam now? An open attempt is
+    continued; otherwise the exam must be theirs (``programmes.access``: a
+    week of their programme that has opened, or open to all), not withdrawn
+    or closed, with attempts left and the cool-down over."""
+    now = now or clock.now()
+    current = open_attempt(user, exam)
+    if current is not None and not current.is_expired(now):
+        return Eligibility(True, resume=current)
+    access = exam_access(user, exam, now.date())
+    if not access.ok:
+        return Eligibility(False, access.reason, forbidden=True)
+    verdict = _rules(user, exam, now)
+    verdict.programme_item = access.item
+    return verdict
+
+
+def _rules(user, exam, now: datetime) -> Eligibility:
+    if exam.retired:
+        return Eligibility(False, _("This exam has been withdrawn."))
+    if exam.closes_at is not None and now >= exam.closes_at:
+        return Eligibility(False, _("This exam closed on %(when)s.", when=_fmt(exam.closes_at)))
+    past = [a for a in attempts_of(user, exam) if a.counts_as_taken(now)]
+    if exam.max_attempts is not None and len(past) >= exam.max_attempts:
+        return Eligibility(False, _("You have used all %(n)d attempts.", n=exam.max_attempts))
+    waiting = [a for a in past if not a.can_retake(now, exam.cooldown_minutes)]
+    if waiting:
+        ready = max(a.retake_from(exam.cooldown_minutes) for a in waiting)
+        return Eligibility(False, _("You can retake this exam from %(when)s.", when=_fmt(ready)),
+                           next_start=ready)
+    return Eligibility(True)
+
+
+def _fmt(at: datetime) -> str:
+    from flask_babel import format_datetime
+
+    try:
+        return format_datetime(at, "yyyy-MM-dd HH:mm")
+    except Exception:  # outside a request (CLI): UTC is fine
+        return at.strftime("%Y-%m-%d %H:%M UTC")
