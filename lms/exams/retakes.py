@@ -31,7 +31,6 @@ class Eligibility:
     ok: bool
     reason: str = ""
     resume: Attempt | None = None  # an open attempt to continue
-    next_start: datetime | None = None  # when the cooldown ends
     forbidden: bool = False  # not this learner's exam (yet): no programme week with it has opened for them
     programme_item: ProgrammeItem | None = None  # the week that admits the learner
 
@@ -64,8 +63,7 @@ def _rules(user, exam, now: datetime) -> Eligibility:
     waiting = [a for a in past if not a.can_retake(now, exam.cooldown_minutes)]
     if waiting:
         ready = max(a.retake_from(exam.cooldown_minutes) for a in waiting)
-        return Eligibility(False, _("You can retake this exam from %(when)s.", when=_fmt(ready)),
-                           next_start=ready)
+        return Eligibility(False, _("You can retake this exam from %(when)s.", when=_fmt(ready)))
     return Eligibility(True)
 
 
