@@ -19,8 +19,8 @@ bp = Blueprint("content", __name__)
 CONSOLE_ROLES = ("trainer",)  # admin passes every role check
 
 
-@bp.app_context_processor
-def _labels():
+def labels():
+    """The console's labels and plan helpers, for every template (added by ``lms.content.init_app``)."""
     return {"TRACK_LABELS": console.TRACK_LABELS, "TYPE_LABELS": console.TYPE_LABELS,
             "DIFFICULTY_LABELS": console.DIFFICULTY_LABELS, "CHANGE_LABELS": console.CHANGE_LABELS,
             "plan_rows": console.plan_rows, "plan_unchanged": console.plan_unchanged,

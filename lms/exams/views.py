@@ -30,23 +30,20 @@ from lms.web import is_htmx, render_fragment, roles_required
 bp = Blueprint("exams", __name__)
 
 
-@bp.app_template_filter("inline_md")
-def _inline_md(text):
+def inline_md_filter(text):
     from lms.content.rendering import render_inline
 
     return render_inline(text or "")
 
 
-@bp.app_template_filter("stem_summary")
-def _stem_summary(stem_md, limit: int = 80):
+def stem_summary_filter(stem_md, limit: int = 80):
     """A stem on one line for lists, blanks shown as （1） (``fill.stem_summary``)."""
     from lms.exams.question_types.fill import stem_summary
 
     return stem_summary(stem_md, limit)
 
 
-@bp.app_template_filter("md")
-def _md(text):
+def md_filter(text):
     return render_markdown(text or "")
 
 

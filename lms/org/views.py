@@ -14,13 +14,11 @@ from lms.org import imports, services
 from lms.org.forms import (BranchForm, ImportUploadForm, NewPersonForm, PersonForm, PositionForm,
                            ReasonForm, RenameBranchForm, RolesForm)
 from lms.org.models import POSITIONS, ROLES, Branch, User
-from lms.web import is_htmx, password_change_comes_first, render_page_or_partial, roles_required
+from lms.web import is_htmx, render_page_or_partial, roles_required
 
 bp = Blueprint("org", __name__, url_prefix="/org")
 
 IMPORT_SESSION_KEY = "people_import"
-
-bp.before_app_request(password_change_comes_first)
 
 
 def _actor() -> User:

@@ -1,0 +1,14 @@
+"""Programmes: weekly training for an audience, and the learner's 本周培训."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the programmes' blueprint and the learner's this-week panel."""
+    from lms.main import panels
+    from lms.programmes import panels as programme_panels
+    from lms.programmes.views import bp
+
+    app.register_blueprint(bp)
+    panels.add(app, "learner", "programmes/_this_week_panel.html", programme_panels.this_week_panel, order=10)
