@@ -125,12 +125,18 @@ def _locale_code() -> str:
 
 def _init_domains(app: Flask) -> None:
     """Each domain registers its own blueprints, commands, panels, demo hooks,
-    template filters and context in ``lms.<domain>.init_app``; nothing
+    template filters and context in ``lms.<domain>.setup.init_app``; nothing
     registers itself on import. The order is fixed: it decides the order of
     the blueprints (and so of their hooks and context processors), of the
     commands and of home-page panels of equal rank."""
-    from lms import audit, auth, content, exams, main, org, programmes
+    from lms.audit import setup as audit
+    from lms.auth import setup as auth
+    from lms.content import setup as content
+    from lms.exams import setup as exams
     from lms.i18n import i18n_cli
+    from lms.main import setup as main
+    from lms.org import setup as org
+    from lms.programmes import setup as programmes
 
     for domain in (main, auth, org, audit, content, exams, programmes):
         domain.init_app(app)

@@ -1,6 +1,6 @@
 """``flask content import-gift``, ``import-xlsx`` and ``export-xlsx``: the
 import page's use cases on the command line, added to the ``content`` group
-by ``lms.content.init_app`` (``COMMANDS``)."""
+by ``lms.content.setup.init_app`` (``COMMANDS``)."""
 from __future__ import annotations
 
 from pathlib import Path
