@@ -1,20 +1,18 @@
-"""Domains that add to the demo register a function here, run in order after
-the organisation exists."""
+"""Domains that add to the demo register a function here from their
+``init_app``; ``flask demo`` runs them in order after the organisation exists."""
 from __future__ import annotations
 
 from collections.abc import Callable
 
-HOOKS: list[tuple[int, Callable[[str], None]]] = []
+from flask import Flask, current_app
+
+EXTENSION_KEY = "lms.demo_hooks"
 
 
-def register(order: int):
-    def decorator(fn):
-        HOOKS.append((order, fn))
-        return fn
-
-    return decorator
+def add(app: Flask, order: int, fn: Callable[[str], None]) -> None:
+    app.extensions.setdefault(EXTENSION_KEY, []).append((order, fn))
 
 
 def run_hooks(password: str) -> None:
-    for _order, fn in sorted(HOOKS, key=lambda h: h[0]):
+    for _order, fn in sorted(current_app.extensions.get(EXTENSION_KEY, []), key=lambda h: h[0]):
         fn(password)

@@ -21,6 +21,16 @@ class EditForm(FlaskForm):
     text = TextAreaField(_l("Text"), validators=[Length(max=2_000_000)])
 
 
+class ReviewedForm(FlaskForm):
+    """Sent with Publish beside the editor form: the hash of the text the
+    trainer reviewed (the editor form, posted with it, carries the CSRF token)."""
+
+    reviewed_hash = HiddenField(default="")
+
+    class Meta:
+        csrf = False
+
+
 class NewFileForm(FlaskForm):
     kind = RadioField(_l("New"), choices=[SelectChoice("lesson", _l("Lesson")), SelectChoice("bank", _l("Question bank"))],
                       default="lesson", validators=[DataRequired()])

@@ -10,28 +10,24 @@ On any problem nothing changes.
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
 import os
 import posixpath
 import re
-import secrets
 import shutil
 import stat
-import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from lms.content import editor
 from lms.content.files import is_link, is_plain_dir, read_bytes, walk
 from lms.content.schema import Problem, Source
 from lms.database import transaction
+from lms.staging import StagingArea
 
 MAX_UNPACKED = 20 * 1024 * 1024
 MAX_FILES = 2000
@@ -39,7 +35,6 @@ ALLOWED_SUFFIXES = {".md", ".yaml", ".yml", ".png", ".jpg", ".jpeg", ".gif", ".w
 # Added by archivers, not by the trainer: skipped silently.
 ARCHIVER_NOISE = ("__MACOSX/", ".DS_Store", "Thumbs.db")
 STAGING_HOURS = 24
-TOKEN_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 
 @dataclass
@@ -58,25 +53,7 @@ class StagedUpload:
         return not self.problems and self.folder is not None
 
 
-def _staging_root() -> Path:
-    path = Path(current_app.instance_path) / "content-uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _staging_dir(token: str) -> Path | None:
-    if not token or not set(token) <= TOKEN_CHARS or len(token) > 64:
-        return None
-    path = _staging_root() / token
-    return path if path.is_dir() else None
-
-
-def _sweep_old_stagings() -> None:
-    cutoff = time.time() - STAGING_HOURS * 3600
-    for path in _staging_root().iterdir():
-        with contextlib.suppress(OSError):
-            if path.stat().st_mtime < cutoff:
-                shutil.rmtree(path, ignore_errors=True)
+STAGINGS = StagingArea("content-uploads", STAGING_HOURS)
 
 
 # --- unpacking ----------------------------------------------------------------
@@ -186,10 +163,7 @@ def stage(archive: IO[bytes], archive_name: str, actor_id: int) -> StagedUpload:
     from lms.content.parser import parse_course, parse_folder
     from lms.content.publish import plan
 
-    _sweep_old_stagings()
-    token = secrets.token_urlsafe(24)
-    staging = _staging_root() / token
-    staging.mkdir()
+    token, staging = STAGINGS.stage()
     result = StagedUpload(token=token, archive_name=archive_name)
     unpacked = staging / "unpacked"
     unpacked.mkdir()
@@ -231,10 +205,10 @@ def stage(archive: IO[bytes], archive_name: str, actor_id: int) -> StagedUpload:
     result.problems = _relative_to_course(editor.check_bundle(bundle), result.folder)
     if not result.problems:
         result.plan = plan(bundle)
-    (staging / "meta.json").write_text(json.dumps({
+    STAGINGS.write_meta(token, {
         "actor_id": actor_id, "course_id": result.course_id, "folder": result.folder,
         "archive_name": archive_name, "ok": not result.problems,
-        "replaces": folder_digest(editor.content_root() / result.folder)}), encoding="utf-8")
+        "replaces": folder_digest(editor.content_root() / result.folder)})
     if result.problems:
         shutil.rmtree(staging, ignore_errors=True)
     return result
@@ -277,11 +251,10 @@ def confirm(token: str, actor) -> object:
     from lms.content.parser import parse_folder
     from lms.content.publish import ContentProblems, publish
 
-    staging = _staging_dir(token)
-    meta_path = staging / "meta.json" if staging else None
-    if staging is None or not meta_path.is_file():
+    staged = STAGINGS.open(token)
+    if staged is None:
         raise editor.EditRefused(_("This upload has expired or was already published. Upload the zip again."))
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    staging, meta = staged.folder, staged.meta
     if meta.get("actor_id") != actor.id or not meta.get("ok"):
         raise editor.EditRefused(_("This upload has expired or was already published. Upload the zip again."))
     folder = meta["folder"]
@@ -321,6 +294,4 @@ def confirm(token: str, actor) -> object:
 
 
 def discard(token: str) -> None:
-    staging = _staging_dir(token)
-    if staging is not None:
-        shutil.rmtree(staging, ignore_errors=True)
+    STAGINGS.discard(token)

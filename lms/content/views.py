@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from lms.content import console, editor
 from lms.content import upload as uploads
-from lms.content.forms import ConfirmUploadForm, EditForm, NewFileForm, UploadForm
+from lms.content.forms import ConfirmUploadForm, EditForm, NewFileForm, ReviewedForm, UploadForm
 from lms.forms import EmptyForm
 from lms.web import is_htmx, roles_required
 
@@ -19,8 +19,8 @@ bp = Blueprint("content", __name__)
 CONSOLE_ROLES = ("trainer",)  # admin passes every role check
 
 
-@bp.app_context_processor
-def _labels():
+def labels():
+    """The console's labels and plan helpers, for every template (added by ``lms.content.setup.init_app``)."""
     return {"TRACK_LABELS": console.TRACK_LABELS, "TYPE_LABELS": console.TYPE_LABELS,
             "DIFFICULTY_LABELS": console.DIFFICULTY_LABELS, "CHANGE_LABELS": console.CHANGE_LABELS,
             "plan_rows": console.plan_rows, "plan_unchanged": console.plan_unchanged,
@@ -277,7 +277,7 @@ def publish():
 
     form, file = _posted_edit()
     text = form.text.data or ""
-    if editor.text_hash(editor.normalise(text)) != request.form.get("reviewed_hash", ""):
+    if editor.text_hash(editor.normalise(text)) != ReviewedForm().reviewed_hash.data:
         # Only what the trainer reviewed is published.
         return _editor_page(form, file, review=editor.review(file.path, text), status=409,
                             refusal=_("The text changed after the review: check the changes again, then publish."))

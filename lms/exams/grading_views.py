@@ -11,6 +11,7 @@ from markupsafe import Markup
 from lms.content.models import Exam
 from lms.content.rendering import render_markdown
 from lms.exams import trainer_services as services
+from lms.exams.forms import GradeForm, OverrideForm
 from lms.exams.models import AttemptItem
 from lms.extensions import db
 from lms.web import is_htmx, render_page_or_partial, roles_required
@@ -109,13 +110,14 @@ def grade(item_id: int):
                 {"Vary": "HX-Request"}
         flash(notice, "warning")
         return redirect(url_for("grading.queue", exam=exam_id))
+    form = GradeForm()
     try:
-        services.grade_essay(item, request.form.get("points"), request.form.get("comment", ""), _grader())
+        services.grade_essay(item, form.points.data, form.comment.data, _grader())
     except services.OwnAttempt as err:
         return _refused(err)
     except services.GradingError as err:
         item = services.waiting_item(item_id)
-        context = _queue_context(exam_id, current=item, errors={err.field: err.message}, values=request.form)
+        context = _queue_context(exam_id, current=item, errors={err.field: err.message}, values=form.data)
         return render_page_or_partial("grading/queue.html", "grading/_queue.html", **context)
     notice = _("Graded. The next answer is shown.")
     if is_htmx():
@@ -155,14 +157,15 @@ def override(attempt_id: int, item_id: int):
     item = db.session.get(AttemptItem, item_id)
     if item is None or item.attempt_id != attempt_id:
         abort(404)
+    form = OverrideForm()
     try:
-        services.override_score(item, request.form.get("points"), request.form.get("reason", ""), _grader())
+        services.override_score(item, form.points.data, form.reason.data, _grader())
     except services.OwnAttempt as err:
         return _refused(err)
     except services.GradingError as err:
         detail = _detail_or_404(attempt_id)
         context = {"detail": detail, "review_html": review_html, "rubrics": rubrics,
-                   "errors": {err.field: err.message}, "values": request.form, "error_item": item_id}
+                   "errors": {err.field: err.message}, "values": form.data, "error_item": item_id}
         if is_htmx():
             item = next(i for i in detail.items if i.id == item_id)
             return render_template("grading/_override_form.html", item=item, **context), 200, {"Vary": "HX-Request"}

@@ -28,7 +28,6 @@ from lms.database import transaction
 from lms.exams import results as exam_results
 from lms.exams.models import Attempt, AttemptItem, NotebookEntry
 from lms.extensions import db
-from lms.main.panels import register
 
 UNTAGGED = ""  # the group of entries whose version has no knowledge point
 UNTAGGED_LABEL = _l("Without knowledge point")
@@ -210,7 +209,6 @@ def mark_reviewed(user, entry: NotebookEntry) -> None:
     db.session.flush()
 
 
-@register("learner", "notebook/_notebook_panel.html", order=20)
 def notebook_panel(user) -> dict:
     to_practise, cleared = counts(user)
     return {"to_practise": to_practise, "cleared": cleared, "points": knowledge_points(user)[:5]}

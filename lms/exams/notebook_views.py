@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.exams import notebook
+from lms.exams.forms import AnswerForm
 from lms.extensions import db
 from lms.web import is_htmx, render_page_or_partial, roles_required
 
@@ -100,7 +101,7 @@ def answer(entry_id: int):
 
     entry = _own_entry(entry_id)
     version = notebook.practice_version(entry)
-    given = question_types.get(version.type).answer_from_form(version.data, request.form, "answer")
+    given = question_types.get(version.type).answer_from_form(version.data, AnswerForm().answers, "answer")
     if given is None:
         if is_htmx():
             context = _practice_context(entry, None)

@@ -28,7 +28,7 @@ from lms.exams import (
     results as exam_results,
     retakes as exam_retakes,
 )
-from lms.exams.forms import StartForm, SubmitForm
+from lms.exams.forms import AnswerForm, FlagForm, FocusForm, PageForm, StartForm, SubmitForm
 from lms.exams.models import Attempt, AttemptItem
 from lms.extensions import db, limiter, not_rate_limited, signed_in_user_or_address
 from lms.forms import EmptyForm
@@ -37,23 +37,20 @@ from lms.web import is_htmx, render_fragment, roles_required
 bp = Blueprint("exams", __name__)
 
 
-@bp.app_template_filter("inline_md")
-def _inline_md(text):
+def inline_md_filter(text):
     from lms.content.rendering import render_inline
 
     return render_inline(text or "")
 
 
-@bp.app_template_filter("stem_summary")
-def _stem_summary(stem_md, limit: int = 80):
+def stem_summary_filter(stem_md, limit: int = 80):
     """A stem on one line for lists, blanks shown as （1） (``fill.stem_summary``)."""
     from lms.exams.question_types.fill import stem_summary
 
     return stem_summary(stem_md, limit)
 
 
-@bp.app_template_filter("md")
-def _md(text):
+def md_filter(text):
     return render_markdown(text or "")
 
 
@@ -216,10 +213,11 @@ def autosave(attempt_id: int, item_id: int):
     answer is committed, with the navigator when the question's answered
     state changed. Without JavaScript, back to the exam page."""
     now = clock.now()
+    answers = AnswerForm().answers
     try:
         saved = exam_answers.autosave(
             current_user, attempt_id, item_id,
-            lambda qtype, data, field, values: qtype.answer_from_form(data, request.form, field, values), now)
+            lambda qtype, data, field, values: qtype.answer_from_form(data, answers, field, values), now)
     except exam_errors.NotYourItem:
         abort(404)
     except exam_errors.ExamError as err:
@@ -271,24 +269,25 @@ def save_all(attempt_id: int):
     """Without JavaScript: the whole form at once, then on to where the
     learner asked (next/previous question, the review, or submit at time-out)."""
     attempt = get_attempt(attempt_id)
-    if not EmptyForm().validate_on_submit():
+    form = PageForm()
+    if not form.validate_on_submit():
         abort(400)
     if attempt.state != "open":
         return _time_up(attempt)
     by_id = {item.id: item for item in attempt.items}
-    shown = [by_id[i] for i in _int_list(request.form.get("shown", "")) if i in by_id]
+    shown = [by_id[i] for i in form.shown_ids() if i in by_id]
     try:
-        answers = {item.id: exam_answers.answer_from_form(attempt, item, request.form, field_name(item)) for item in shown}
+        answers = {item.id: exam_answers.answer_from_form(attempt, item, form.answers, field_name(item)) for item in shown}
         exam_answers.save_answers(attempt, answers, clock.now())
         for item in shown:
-            flagged = bool(request.form.get(f"flag-{item.id}"))
+            flagged = form.flagged(item.id)
             if flagged != item.flagged:
                 exam_attempts.set_flag(attempt, item, flagged)
     except exam_errors.AnswerRefused as err:
         return _rejected(attempt, None, err)
     except exam_errors.ExamError as err:
         return _closed(attempt, None, err)
-    go = request.form.get("go", "")
+    go = form.go.data or ""
     if go == "review":
         return redirect(url_for("exams.review", attempt_id=attempt.id))
     if go == "submit":  # the countdown reached zero in the browser
@@ -299,10 +298,6 @@ def save_all(attempt_id: int):
     return redirect(url_for("exams.attempt_page", attempt_id=attempt.id))
 
 
-def _int_list(raw: str) -> list[int]:
-    return [int(part) for part in raw.split(",") if part.strip().isdigit()]
-
-
 @bp.post("/attempts/<int:attempt_id>/flag/<int:item_id>")
 @roles_required("learner")
 def flag(attempt_id: int, item_id: int):
@@ -311,7 +306,8 @@ def flag(attempt_id: int, item_id: int):
     item = get_item(attempt, item_id)
     if attempt.state != "open":
         return _time_up(attempt)
-    flagged = bool(request.form.get(f"flag-{item.id}"))
+    form = FlagForm()
+    flagged = form.flagged(item.id)
     html = None
     if is_htmx():  # rendered before the commit, sent after it (see autosave)
         html = _navigator_oob(attempt, item, "exams/_flag.html", flagged=flagged,
@@ -322,7 +318,7 @@ def flag(attempt_id: int, item_id: int):
         return _closed(attempt, None, err)
     if html is None:
         return redirect(url_for("exams.review", attempt_id=attempt_id)
-                        if request.form.get("back") == "review" else
+                        if form.back.data == "review" else
                         url_for("exams.attempt_page", attempt_id=attempt_id))
     return html, 200, {"Vary": "HX-Request"}
 
@@ -339,7 +335,7 @@ def focus(attempt_id: int):
     if attempt.state != "open":
         return _time_up(attempt)
     try:
-        attempt = exam_attempts.report_focus_loss(attempt, request.form.get("kind", "hidden"))
+        attempt = exam_attempts.report_focus_loss(attempt, FocusForm().kind.data)
     except exam_errors.ExamError as err:
         return _closed(attempt, None, err)
     result_url = url_for("exams.result", attempt_id=attempt.id)

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.forms import EmptyForm
+from lms.main.forms import LanguageForm
 from lms.org import services as org_services
-from lms.org.models import LOCALES
 from lms.web import safe_next_url
 
 bp = Blueprint("main", __name__)
@@ -37,12 +37,12 @@ def profile():
 def set_language():
     """Switch the interface language: stored on the user, or in the session
     before sign-in."""
-    form = EmptyForm()
-    lang = request.form.get("lang", "")
-    if not form.validate_on_submit() or lang not in LOCALES:
+    form = LanguageForm()
+    if not form.validate_on_submit():
         abort(400)
+    lang = form.lang.data
     if current_user.is_authenticated:
         org_services.set_locale(current_user._get_current_object(), lang)
     session["lang"] = lang
     flash(_("Language changed."), "success")
-    return redirect(safe_next_url(request.form.get("next")) or url_for("main.home"))
+    return redirect(safe_next_url(form.next.data) or url_for("main.home"))

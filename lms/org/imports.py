@@ -10,17 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import os
 import re
-import secrets
-import time
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -31,6 +25,7 @@ from lms.database import transaction
 from lms.extensions import db
 from lms.org import services
 from lms.org.models import POSITIONS, ROLES, Branch, User
+from lms.staging import StagingArea
 
 COL_NO, COL_NAME, COL_BRANCH, COL_POSITION, COL_HIRED, COL_ROLES = "工号", "姓名", "支行", "岗位", "入职日期", "角色"
 HEADERS = (COL_NO, COL_NAME, COL_BRANCH, COL_POSITION, COL_HIRED, COL_ROLES)
@@ -402,51 +397,25 @@ def template_xlsx() -> bytes:
 
 # --- the uploaded file between preview and confirmation -------------------------
 
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 STASH_HOURS = 2
-
-
-def _stash_dir():
-    path = Path(current_app.instance_path) / "people-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+STASHES = StagingArea("people-imports", STASH_HOURS)
 
 
 def stash_upload(data: bytes, filename: str, user: User) -> str:
     """Keep an uploaded file until HR confirms it; returns a random token.
     Stale files of abandoned previews are removed on the way."""
-    folder = _stash_dir()
-    cutoff = time.time() - STASH_HOURS * 3600
-    for old in folder.iterdir():
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(24)  # 32 characters
-    meta = {"filename": filename, "user_id": user.id, "at": clock.now().isoformat()}
-    (folder / f"{token}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    path = folder / f"{token}.bin"
-    path.write_bytes(data)
-    os.chmod(path, 0o600)
+    token, _folder = STASHES.stage({"filename": filename, "user_id": user.id, "at": clock.now().isoformat()}, data)
     return token
 
 
 def load_stash(token: str, user: User) -> tuple[bytes, str] | None:
     """The stashed file and its name, if the token is well-formed, exists and
     belongs to ``user``."""
-    if not token or not _TOKEN.fullmatch(token):
+    staged = STASHES.open(token)
+    if staged is None or staged.data is None or staged.meta.get("user_id") != user.id:
         return None
-    folder = _stash_dir()
-    try:
-        meta = json.loads((folder / f"{token}.json").read_text(encoding="utf-8"))
-        data = (folder / f"{token}.bin").read_bytes()
-    except (OSError, ValueError):
-        return None
-    if meta.get("user_id") != user.id:
-        return None
-    return data, meta["filename"]
+    return staged.data, staged.meta["filename"]
 
 
 def drop_stash(token: str) -> None:
-    if token and _TOKEN.fullmatch(token):
-        folder = _stash_dir()
-        for suffix in (".json", ".bin"):
-            (folder / f"{token}{suffix}").unlink(missing_ok=True)
+    STASHES.discard(token)

@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 from lms import clock
 from lms.audit.models import AuditEvent
 from lms.extensions import db
-from lms.main.panels import register
 from lms.org.models import POSITIONS, Branch, PositionRecord, User
 
 
@@ -23,7 +22,6 @@ def _headcount_by_position() -> list[tuple[str, int]]:
     return sorted(rows, key=lambda r: order.index(r[0]) if r[0] in order else len(order))
 
 
-@register("hr", "org/_hr_panel.html", order=30)
 def hr_panel(_user) -> dict:
     def count(*conditions):
         return db.session.scalar(select(func.count()).select_from(User).where(*conditions))
@@ -38,7 +36,6 @@ def hr_panel(_user) -> dict:
     }
 
 
-@register("admin", "org/_admin_panel.html", order=40)
 def admin_panel(_user) -> dict:
     last = db.session.scalar(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1))
     return {"audit_events": last.seq if last else 0, "last_event": last}

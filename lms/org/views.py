@@ -11,16 +11,14 @@ from flask_login import current_user
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.org import imports, services
-from lms.org.forms import (BranchForm, ImportUploadForm, NewPersonForm, PersonForm, PositionForm,
+from lms.org.forms import (BranchForm, ImportConfirmForm, ImportUploadForm, NewPersonForm, PersonForm, PositionForm,
                            ReasonForm, RenameBranchForm, RolesForm)
 from lms.org.models import POSITIONS, ROLES, Branch, User
-from lms.web import is_htmx, password_change_comes_first, render_page_or_partial, roles_required
+from lms.web import is_htmx, render_page_or_partial, roles_required
 
 bp = Blueprint("org", __name__, url_prefix="/org")
 
 IMPORT_SESSION_KEY = "people_import"
-
-bp.before_app_request(password_change_comes_first)
 
 
 def _actor() -> User:
@@ -332,10 +330,10 @@ def import_people():
 @bp.post("/people/import/confirm")
 @roles_required("hr")
 def confirm_import():
-    form = EmptyForm()
-    token = request.form.get("token", "")
+    form = ImportConfirmForm()
     if not form.validate_on_submit():
         abort(400)
+    token = form.token.data
     stashed = imports.load_stash(token, _actor()) if token == session.get(IMPORT_SESSION_KEY) else None
     if stashed is None:
         flash(_("That preview has expired or belongs to another session; upload the file again."), "error")
@@ -344,7 +342,7 @@ def confirm_import():
     # Check again: the organisation may have changed since the preview.
     plan = imports.plan_import(data, filename, actor=_actor())
     if not plan.ok:
-        return render_template("org/import_preview.html", plan=plan, token=None, confirm_form=form)
+        return render_template("org/import_preview.html", plan=plan, token=None, confirm_form=EmptyForm())
     result = imports.apply_import(plan, actor=_actor())
     imports.drop_stash(token)
     session.pop(IMPORT_SESSION_KEY, None)

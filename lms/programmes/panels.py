@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 from lms import clock
-from lms.main.panels import register
 from lms.programmes import services
 
 
-@register("learner", "programmes/_this_week_panel.html", order=10)
 def this_week_panel(user) -> dict:
     return {"programmes": services.this_week(user), "today": clock.today()}

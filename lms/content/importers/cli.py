@@ -1,12 +1,12 @@
 """``flask content import-gift``, ``import-xlsx`` and ``export-xlsx``: the
-import page's use cases on the command line, added to the ``content`` group."""
+import page's use cases on the command line, added to the ``content`` group
+by ``lms.content.setup.init_app`` (``COMMANDS``)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
 
-from lms.content.cli import content_cli
 from lms.content.importers import messages_locale, services
 
 
@@ -43,7 +43,7 @@ def _import(path: str, course: str, bank: str | None, as_employee: str | None) -
                f"{counts['unchanged']} unchanged.")
 
 
-@content_cli.command("import-gift")
+@click.command("import-gift")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--course", required=True, help="Course id (as in its course.md).")
 @click.option("--bank", help="Bank name: questions/<bank>.md (default: from the file name).")
@@ -54,7 +54,7 @@ def import_gift(file: str, course: str, bank: str | None, as_employee: str | Non
     _import(file, course, bank, as_employee)
 
 
-@content_cli.command("import-xlsx")
+@click.command("import-xlsx")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--course", required=True, help="Course id (as in its course.md).")
 @click.option("--bank", help="Bank name: questions/<bank>.md (default: from the file name).")
@@ -65,7 +65,7 @@ def import_xlsx(file: str, course: str, bank: str | None, as_employee: str | Non
     _import(file, course, bank, as_employee)
 
 
-@content_cli.command("export-xlsx")
+@click.command("export-xlsx")
 @click.option("--course", required=True, help="Course id.")
 @click.option("--bank", help="Only this bank of the course (its name or path).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .xlsx to write.")
@@ -79,3 +79,6 @@ def export_xlsx(course: str, bank: str | None, output: str):
 
     Path(output).write_bytes(write(questions))
     click.echo(f"{len(questions)} questions of {course} written to {output}.")
+
+
+COMMANDS = [import_gift, import_xlsx, export_xlsx]

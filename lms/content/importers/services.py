@@ -12,15 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import re
-import secrets
-import shutil
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -29,10 +24,10 @@ from lms.content.importers import gift, messages_locale, serialize, xlsx
 from lms.content.importers.gift import Note
 from lms.content.schema import ParsedQuestion, Problem, Source
 from lms.database import transaction
+from lms.staging import StagingArea
 
 BANK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 STAGING_HOURS = 24
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 KINDS = {"gift": "GIFT", "xlsx": "Excel"}
 
 
@@ -175,44 +170,18 @@ def _map_to_import(problems: list[Problem], path: str, text: str, questions: lis
 
 # --- staging between preview and confirm ------------------------------------------------
 
-def _staging_root() -> Path:
-    path = Path(current_app.instance_path) / "content-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _sweep() -> None:
-    cutoff = time.time() - STAGING_HOURS * 3600
-    for path in _staging_root().iterdir():
-        with contextlib.suppress(OSError):
-            if path.stat().st_mtime < cutoff:
-                shutil.rmtree(path, ignore_errors=True)
-
-
-def _stage(data: bytes, meta: dict) -> str:
-    _sweep()
-    token = secrets.token_urlsafe(24)
-    folder = _staging_root() / token
-    folder.mkdir()
-    (folder / "upload").write_bytes(data)
-    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    return token
+STAGINGS = StagingArea("content-imports", STAGING_HOURS)
 
 
 def _load(token: str, actor) -> tuple[bytes, dict] | None:
-    if not TOKEN.match(token or ""):
+    staged = STAGINGS.open(token)
+    if staged is None or staged.data is None or staged.meta.get("actor_id") != actor.id:
         return None
-    folder = _staging_root() / token
-    with contextlib.suppress(OSError, ValueError):
-        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        if meta.get("actor_id") == actor.id:
-            return (folder / "upload").read_bytes(), meta
-    return None
+    return staged.data, staged.meta
 
 
 def discard(token: str) -> None:
-    if TOKEN.match(token or ""):
-        shutil.rmtree(_staging_root() / token, ignore_errors=True)
+    STAGINGS.discard(token)
 
 
 # --- the use cases ---------------------------------------------------------------------
@@ -258,8 +227,9 @@ def prepare(data: bytes, filename: str, course_id: str, bank: str, actor) -> Imp
         preview.problems = _map_to_import(problems, path, text, preview.questions)
         return preview
     preview.shown, _problems = editor.preview(path, text)
-    preview.token = _stage(data, {"actor_id": actor.id, "filename": filename, "course_id": course_id, "bank": bank,
-                                  "path": path, "base_hash": editor.file_hash(root / path)})
+    preview.token, _folder = STAGINGS.stage({"actor_id": actor.id, "filename": filename, "course_id": course_id,
+                                             "bank": bank, "path": path,
+                                             "base_hash": editor.file_hash(root / path)}, data)
     return preview
 
 

@@ -3,7 +3,7 @@ fields): one module per type, looked up by the type code a question version
 carries.
 
     grade("multiple", data, ["A", "C"], partial_credit=True) -> Grade(fraction=0.5)
-    get("fill").answer_from_form(data, request.form, "a-17")
+    get("fill").answer_from_form(data, AnswerForm().answers, "a-17")  # lms.exams.forms
 """
 from __future__ import annotations
 

@@ -1,0 +1,13 @@
+"""How the audit domain is wired into the app: ``init_app`` (called by ``create_app``)."""
+from __future__ import annotations
+
+from flask import Flask
+
+from lms.audit.cli import audit_cli
+from lms.audit.views import bp
+
+
+def init_app(app: Flask) -> None:
+    """Register the audit log's blueprint and ``flask audit``."""
+    app.register_blueprint(bp)
+    app.cli.add_command(audit_cli)

@@ -1,0 +1,27 @@
+"""How the content domain is wired into the app: ``init_app`` (called by ``create_app``)."""
+from __future__ import annotations
+
+from flask import Flask
+
+from lms import demo_hooks
+from lms.content import demo
+from lms.content import panels as content_panels
+from lms.content.cli import content_cli
+from lms.content.importers.cli import COMMANDS as IMPORT_COMMANDS
+from lms.content.importers.views import bp as import_bp
+from lms.content.views import bp, labels
+from lms.main import panels
+
+
+def init_app(app: Flask) -> None:
+    """Register the content and import blueprints, ``flask content`` (with the
+    import/export commands), the console's labels for every template, the
+    trainer's home panel and the demo hook that publishes the shipped curriculum."""
+    app.register_blueprint(bp)
+    app.register_blueprint(import_bp)
+    for command in IMPORT_COMMANDS:
+        content_cli.add_command(command)
+    app.cli.add_command(content_cli)
+    app.context_processor(labels)
+    panels.add(app, "trainer", "content/_trainer_panel.html", content_panels.trainer_panel, order=20)
+    demo_hooks.add(app, 10, demo.publish_demo_curriculum)

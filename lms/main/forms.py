@@ -1,0 +1,15 @@
+"""Forms of the main pages."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField
+
+from lms.org.models import LOCALES
+
+
+class LanguageForm(FlaskForm):
+    """Switch the interface language (one button per language, ``lang``);
+    ``next`` is where to go back to (followed only if it is a local path)."""
+
+    lang = SelectField(choices=list(LOCALES))
+    next = HiddenField()

@@ -1,0 +1,47 @@
+"""One way to read a form: WTForms classes; the answers of an exam page go to
+the question types through AnswerForm."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import lms
+
+LMS = Path(lms.__file__).parent
+
+
+def test_no_view_reads_the_raw_form():
+    raw = re.compile(r"request\.form\b")
+    found = [f"{p.relative_to(LMS)}:{n}" for p in sorted(LMS.rglob("*.py"))
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if raw.search(line)]
+    assert found == []
+
+
+def test_the_exam_page_form_hands_the_answers_over(app):
+    from lms.exams.forms import FlagForm, FocusForm, PageForm
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    data = {"shown": "3,x,5,", "go": "review", "a-3": "[[1]]", "flag-5": "1", "a-5": ["b", "c"]}
+    with app.test_request_context("/", method="POST", data=data):
+        form = PageForm()
+        assert form.validate_on_submit()
+        assert form.shown_ids() == [3, 5] and form.go.data == "review"
+        assert form.flagged(5) and not form.flagged(3)
+        assert form.answers.getlist("a-5") == ["b", "c"]
+        assert FlagForm().back.data == "" and FocusForm().kind.data == "hidden"
+    with app.test_request_context("/", method="POST", data={"kind": "blur"}):
+        assert FocusForm().kind.data == "blur" and PageForm().shown_ids() == []
+
+
+def test_the_language_form_takes_only_a_known_language(app):
+    from lms.main.forms import LanguageForm
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    with app.test_request_context("/", method="POST", data={"lang": "en", "next": "/me"}):
+        form = LanguageForm()
+        assert form.validate_on_submit() and form.lang.data == "en" and form.next.data == "/me"
+    with app.test_request_context("/", method="POST", data={"lang": "fr"}):
+        assert not LanguageForm().validate_on_submit()
+    with app.test_request_context("/", method="POST", data={}):
+        assert not LanguageForm().validate_on_submit()
