@@ -34,7 +34,7 @@ from lms import clock
 from lms.audit import services as audit
 from lms.content.draws import draw_pool
 from lms.content.models import Exam, ProgrammeItem, Question, QuestionTag, QuestionVersion
-from lms.exams import question_types
+from lms import questions as question_types
 from lms.exams.models import Attempt, AttemptItem, IntegrityEvent, NotebookEntry
 from lms.database import transaction
 from lms.extensions import db

@@ -20,7 +20,8 @@ from sqlalchemy import select
 from lms import clock
 from lms.content.models import Exam, ProgrammeItem, QuestionVersion
 from lms.content.rendering import render_markdown
-from lms.exams import question_types, services
+from lms import questions as question_types
+from lms.exams import services
 from lms.exams.forms import StartForm, SubmitForm
 from lms.exams.models import Attempt, AttemptItem
 from lms.extensions import db, limiter, not_rate_limited, signed_in_user_or_address
@@ -40,7 +41,7 @@ def _inline_md(text):
 @bp.app_template_filter("stem_summary")
 def _stem_summary(stem_md, limit: int = 80):
     """A stem on one line for lists, blanks shown as （1） (``fill.stem_summary``)."""
-    from lms.exams.question_types.fill import stem_summary
+    from lms.questions.fill import stem_summary
 
     return stem_summary(stem_md, limit)
 

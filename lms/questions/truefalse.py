@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from lms.exams.question_types.base import Grade, QuestionType
+from lms.questions.base import Grade, QuestionType
 
 
 class TrueFalse(QuestionType):
@@ -19,3 +19,12 @@ class TrueFalse(QuestionType):
 
     def correct_answer(self, data):
         return bool(data.get("correct"))
+
+    def key_text(self, data):
+        return ["true" if data.get("correct") else "false"]
+
+    def plan_lines(self, data):
+        return [f"answer: {str(data.get('correct')).lower()}"]
+
+    def simulated_answer(self, data, right, rng):
+        return bool(data.get("correct")) == right

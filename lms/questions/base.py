@@ -78,6 +78,11 @@ def option_value(values: OptionValues | None, name: str, key: str) -> str:
     return key if values is None else values.value(name, key)
 
 
+def number_text(value) -> str:
+    """A number as a trainer writes it: ``2.0`` → ``"2"``, ``0.5`` → ``"0.5"``."""
+    return f"{value:g}" if isinstance(value, int | float) else str(value)
+
+
 def normalise_text(value: str) -> str:
     """NFKC (full-width → half-width), every kind of space removed, case folded:
     ``" ＡＢＣ 银行 "`` and ``"abc银行"`` compare equal."""
@@ -86,8 +91,15 @@ def normalise_text(value: str) -> str:
 
 
 class QuestionType:
+    """One type of question. Every caller that needs to know something per
+    type (the bank format, the Excel sheet, the trainer's views, the demo)
+    asks the type through the registry; ``REGISTRY_METHODS`` lists what each
+    type answers."""
+
     code: str = ""
     has_options: bool = False
+    # A case holds parts (each of its own type) instead of an answer of its own.
+    has_parts: bool = False
     # Keys of ``data`` that give the answer away; ``public_data`` drops them.
     secret_keys: tuple[str, ...] = ()
 
@@ -131,6 +143,32 @@ class QuestionType:
         """The key, for the review after the attempt is finalised."""
         return None
 
+    # --- what a trainer reads ---------------------------------------------
+    def key_text(self, data: dict) -> list[str]:
+        """The key in words, one entry a line, for the console's question page."""
+        raise NotImplementedError
+
+    def rubric(self, data: dict) -> str | None:
+        """The rubric's markdown for whoever grades by hand, or None."""
+        return None
+
+    def parts(self, data: dict) -> list[dict]:
+        """The parts (each ``{"id", "type", "stem", "points", "data"}``) of a case."""
+        return []
+
+    def text_lines(self, data: dict) -> list[str]:
+        """The data as plain text, one fact a line, for diffs between versions."""
+        return [f"{k}: {v}" for k, v in sorted(data.items())]
+
+    def plan_lines(self, data: dict) -> list[str]:
+        """The key as written in a planned bank entry (the content plan's draft)."""
+        raise NotImplementedError
+
+    # --- the demo ------------------------------------------------------------
+    def simulated_answer(self, data: dict, right: bool, rng: random.Random):
+        """A well-formed answer of the type, right or wrong (demo results)."""
+        raise NotImplementedError
+
     # --- rendering ---------------------------------------------------------
     def render(self, *, name: str, data: dict, answer, order, stem_html, review: bool,
                explanation_html: str = "", grade: dict | None = None, points: float | None = None,
@@ -155,3 +193,9 @@ class QuestionType:
             html += render_template("exams/types/_explanation.html", explanation_html=Markup(explanation_html or ""),
                                     grade=grade, points=points)
         return Markup(html)
+
+
+# Every method a registered type answers (tests/questions check each type has
+# its own or a deliberate default from QuestionType).
+REGISTRY_METHODS = ("grade", "is_answered", "answer_from_form", "public_data", "option_order", "correct_answer",
+                    "render", "key_text", "rubric", "parts", "text_lines", "plan_lines", "simulated_answer")

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from lms.exams.question_types.base import Grade
-from lms.exams.question_types.single import SingleChoice
+from lms.questions.base import Grade
+from lms.questions.single import SingleChoice
 
 
 class MultipleChoice(SingleChoice):
@@ -39,3 +39,7 @@ class MultipleChoice(SingleChoice):
 
     def correct_answer(self, data):
         return list(data.get("correct", []))
+
+    def simulated_answer(self, data, right, rng):
+        keys = [o["key"] for o in data.get("options", [])]
+        return list(data["correct"]) if right else sorted(rng.sample(keys, max(1, len(keys) // 2)))

@@ -4,7 +4,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from lms.exams.question_types.base import Grade, QuestionType, normalise_text
+from lms.questions.base import Grade, QuestionType, normalise_text
 
 BLANK = re.compile(r"\{\{(\d+)\}\}")
 
@@ -85,3 +85,12 @@ class FillInBlanks(QuestionType):
 
     def stem_with_marks(self, stem_html: str) -> Markup:
         return Markup(BLANK.sub(lambda m: str(blank_mark(m.group(1))), str(stem_html)))
+
+    def key_text(self, data):
+        return [f"{{{{{i}}}}} " + " | ".join(answers) for i, answers in enumerate(data.get("blanks", []), 1)]
+
+    def plan_lines(self, data):
+        return [f"blank {i}: {' | '.join(b)}" for i, b in enumerate(data.get("blanks", []), start=1)]
+
+    def simulated_answer(self, data, right, rng):
+        return [blank[0] if right else "不确定" for blank in data.get("blanks", [])]

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from lms.exams.question_types.base import Grade, QuestionType
+from lms.questions.base import Grade, QuestionType, number_text
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
@@ -60,3 +60,17 @@ class Numeric(QuestionType):
             return " / ".join(f"{low} – {high}" for low, high in data["ranges"])
         tol = data.get("tolerance")
         return f"{data.get('answer')}" + (f" ± {tol}" if tol else "")
+
+    def key_text(self, data):
+        if "ranges" in data:
+            return [f"{number_text(lo)} – {number_text(hi)}" for lo, hi in data["ranges"]]
+        tol = data.get("tolerance")
+        return [f"{number_text(data.get('answer'))}" + (f" ± {number_text(tol)}" if tol else "")
+                + (f" {data['unit']}" if data.get("unit") else "")]
+
+    def plan_lines(self, data):
+        return [f"answer: {data.get('answer')} ± {data.get('tolerance', 0)} {data.get('unit', '')}".rstrip()]
+
+    def simulated_answer(self, data, right, rng):
+        value = data["answer"] if "answer" in data else sum(data["ranges"][0]) / 2
+        return f"{value:g}" if right else f"{value * 1.5 + 1:g}"
