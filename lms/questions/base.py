@@ -83,6 +83,11 @@ def number_text(value) -> str:
     return f"{value:g}" if isinstance(value, int | float) else str(value)
 
 
+def bank_number(value: float) -> str:
+    """A number as the bank file writes it: ``2`` not ``2.0``, else in full."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
 def normalise_text(value: str) -> str:
     """NFKC (full-width → half-width), every kind of space removed, case folded:
     ``" ＡＢＣ 银行 "`` and ``"abc银行"`` compare equal."""
@@ -164,6 +169,18 @@ class QuestionType:
         """The key as written in a planned bank entry (the content plan's draft)."""
         raise NotImplementedError
 
+    # --- the bank format (content/FORMAT.md) -------------------------------
+    def bank_key_lines(self, data: dict) -> list[str]:
+        """The type's own ``key: value`` lines under the question's heading."""
+        return []
+
+    def bank_body(self, stem: str, data: dict, guard) -> tuple[str, list[str] | None]:
+        """The stem as the bank writes it and the section after it (None: no
+        section). ``guard`` refuses text that would not read back as written:
+        ``guard.text(text, what)``, ``guard.option(option)`` → (text, feedback),
+        ``guard.blank_answer(answer)``."""
+        return stem, None
+
     # --- the demo ------------------------------------------------------------
     def simulated_answer(self, data: dict, right: bool, rng: random.Random):
         """A well-formed answer of the type, right or wrong (demo results)."""
@@ -198,4 +215,4 @@ class QuestionType:
 # Every method a registered type answers (tests/questions check each type has
 # its own or a deliberate default from QuestionType).
 REGISTRY_METHODS = ("grade", "is_answered", "answer_from_form", "public_data", "option_order", "correct_answer",
-                    "render", "key_text", "rubric", "parts", "text_lines", "plan_lines", "simulated_answer")
+                    "render", "key_text", "bank_key_lines", "bank_body", "rubric", "parts", "text_lines", "plan_lines", "simulated_answer")

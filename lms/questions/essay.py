@@ -42,3 +42,9 @@ class Essay(QuestionType):
 
     def simulated_answer(self, data, right, rng):
         return SIMULATED_ESSAYS[0 if right else rng.randrange(1, len(SIMULATED_ESSAYS))]
+
+    def bank_body(self, stem, data, guard):
+        if not data.get("rubric"):
+            return stem, None
+        guard.text(data["rubric"], "rubric")
+        return stem, ["评分要点：", data["rubric"]]

@@ -94,3 +94,11 @@ class FillInBlanks(QuestionType):
 
     def simulated_answer(self, data, right, rng):
         return [blank[0] if right else "不确定" for blank in data.get("blanks", [])]
+
+    def bank_body(self, stem, data, guard):
+        def blank(m):
+            answers = data["blanks"][int(m.group(1)) - 1]
+            for a in answers:
+                guard.blank_answer(a)
+            return "[[" + "|".join(answers) + "]]"
+        return BLANK.sub(blank, stem), None

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from lms.questions.base import Grade
+from lms.questions.base import Grade, bank_number
 from lms.questions.single import SingleChoice
 
 
@@ -43,3 +43,8 @@ class MultipleChoice(SingleChoice):
     def simulated_answer(self, data, right, rng):
         keys = [o["key"] for o in data.get("options", [])]
         return list(data["correct"]) if right else sorted(rng.sample(keys, max(1, len(keys) // 2)))
+
+    def bank_key_lines(self, data):
+        if not data.get("weights"):
+            return []
+        return ["weights: " + ", ".join(f"{k} {bank_number(v)}" for k, v in sorted(data["weights"].items()))]

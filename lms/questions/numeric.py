@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from lms.questions.base import Grade, QuestionType, number_text
+from lms.questions.base import Grade, QuestionType, bank_number, number_text
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
@@ -74,3 +74,11 @@ class Numeric(QuestionType):
     def simulated_answer(self, data, right, rng):
         value = data["answer"] if "answer" in data else sum(data["ranges"][0]) / 2
         return f"{value:g}" if right else f"{value * 1.5 + 1:g}"
+
+    def bank_key_lines(self, data):
+        lines = [f"answer: {bank_number(data['answer'])}"]
+        if data.get("tolerance"):
+            lines.append(f"tolerance: {bank_number(data['tolerance'])}")
+        if data.get("unit"):
+            lines.append(f"unit: {data['unit']}")
+        return lines

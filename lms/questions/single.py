@@ -58,3 +58,16 @@ class SingleChoice(QuestionType):
         keys = [o["key"] for o in data.get("options", [])]
         wrong = [k for k in keys if k not in data.get("correct", [])]
         return data["correct"][0] if right or not wrong else rng.choice(wrong)
+
+    def bank_body(self, stem, data, guard):
+        correct = set(data["correct"])
+        out = []
+        for option in data["options"]:
+            text, feedback = guard.option(option)
+            first, *more = text.split("\n")
+            out.append(f"- [{'x' if option['key'] in correct else ' '}] {first}")
+            out += [f"  {line}" for line in more]  # continuation lines of the option
+            if feedback:
+                first, *more = feedback.split("\n")
+                out += [f"  反馈：{first}"] + [f"  {line}" for line in more]
+        return stem, out

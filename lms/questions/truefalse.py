@@ -28,3 +28,6 @@ class TrueFalse(QuestionType):
 
     def simulated_answer(self, data, right, rng):
         return bool(data.get("correct")) == right
+
+    def bank_key_lines(self, data):
+        return ["answer: " + ("true" if data["correct"] else "false")]
