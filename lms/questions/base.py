@@ -181,6 +181,15 @@ class QuestionType:
         ``guard.blank_answer(answer)``."""
         return stem, None
 
+    # --- the Excel sheet (lms/content/importers/xlsx.py) -------------------
+    # The 题型 cell's name, and other names a bank's sheet may use for the type.
+    excel_name: str = ""
+    excel_aliases: tuple[str, ...] = ()
+
+    def excel_answer(self, data: dict, stem: str) -> tuple[str, str]:
+        """(答案 cell, stem as the sheet writes it)."""
+        return "", stem
+
     # --- the demo ------------------------------------------------------------
     def simulated_answer(self, data: dict, right: bool, rng: random.Random):
         """A well-formed answer of the type, right or wrong (demo results)."""
@@ -215,4 +224,4 @@ class QuestionType:
 # Every method a registered type answers (tests/questions check each type has
 # its own or a deliberate default from QuestionType).
 REGISTRY_METHODS = ("grade", "is_answered", "answer_from_form", "public_data", "option_order", "correct_answer",
-                    "render", "key_text", "bank_key_lines", "bank_body", "rubric", "parts", "text_lines", "plan_lines", "simulated_answer")
+                    "render", "key_text", "bank_key_lines", "bank_body", "excel_answer", "rubric", "parts", "text_lines", "plan_lines", "simulated_answer")

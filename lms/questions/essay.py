@@ -13,6 +13,8 @@ class Essay(QuestionType):
     the attempt is finalised."""
 
     code = "essay"
+    excel_name = "简答"
+    excel_aliases = ("问答", "问答题", "论述", "论述题")
     secret_keys = ("rubric",)
 
     def grade(self, data, answer, *, partial_credit=False):
@@ -48,3 +50,6 @@ class Essay(QuestionType):
             return stem, None
         guard.text(data["rubric"], "rubric")
         return stem, ["评分要点：", data["rubric"]]
+
+    def excel_answer(self, data, stem):
+        return data.get("rubric", ""), stem

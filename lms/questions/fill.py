@@ -7,6 +7,8 @@ from markupsafe import Markup, escape
 from lms.questions.base import Grade, QuestionType, normalise_text
 
 BLANK = re.compile(r"\{\{(\d+)\}\}")
+# A blank as people type it in a sheet: （ ） or ____.
+WRITTEN_BLANK = re.compile(r"[（(][\s\u3000]*[）)]|_{3,}")
 
 
 def blank_mark(n) -> Markup:
@@ -43,6 +45,7 @@ class FillInBlanks(QuestionType):
     is the share of blanks filled right."""
 
     code = "fill"
+    excel_name = "填空"
     secret_keys = ("blanks",)
 
     def grade(self, data, answer, *, partial_credit=False):
@@ -102,3 +105,10 @@ class FillInBlanks(QuestionType):
                 guard.blank_answer(a)
             return "[[" + "|".join(answers) + "]]"
         return BLANK.sub(blank, stem), None
+
+    def excel_answer(self, data, stem):
+        blanks = data.get("blanks", [])
+        if WRITTEN_BLANK.search(BLANK.sub("", stem)):
+            # The text itself has ____ or （ ）: keep the answers in the stem.
+            return "", BLANK.sub(lambda m: "[[" + "|".join(blanks[int(m.group(1)) - 1]) + "]]", stem)
+        return ";".join("|".join(b) for b in blanks), BLANK.sub("____", stem)

@@ -12,6 +12,8 @@ class MultipleChoice(SingleChoice):
     wrong options' negative weights included, floored at 0."""
 
     code = "multiple"
+    excel_name = "多选"
+    excel_aliases = ("多项选择", "多项选择题", "不定项选择", "不定项选择题")
 
     def grade(self, data, answer, *, partial_credit=False):
         picked = set(answer or [])
@@ -48,3 +50,8 @@ class MultipleChoice(SingleChoice):
         if not data.get("weights"):
             return []
         return ["weights: " + ", ".join(f"{k} {bank_number(v)}" for k, v in sorted(data["weights"].items()))]
+
+    def excel_answer(self, data, stem):
+        if data.get("weights"):
+            return ",".join(f"{k}{bank_number(v)}%" for k, v in sorted(data["weights"].items())), stem
+        return super().excel_answer(data, stem)

@@ -39,6 +39,8 @@ class Numeric(QuestionType):
     ``answer``, or inside one of ``ranges``."""
 
     code = "numeric"
+    excel_name = "数值"
+    excel_aliases = ("计算", "计算题")
     secret_keys = ("answer", "tolerance", "ranges")
 
     def grade(self, data, answer, *, partial_credit=False):
@@ -82,3 +84,11 @@ class Numeric(QuestionType):
         if data.get("unit"):
             lines.append(f"unit: {data['unit']}")
         return lines
+
+    def excel_answer(self, data, stem):
+        text = bank_number(data["answer"])
+        if data.get("tolerance"):
+            text += "±" + bank_number(data["tolerance"])
+        if data.get("unit"):
+            text += " " + data["unit"]
+        return text, stem

@@ -7,6 +7,8 @@ class SingleChoice(QuestionType):
     """One right option; exact."""
 
     code = "single"
+    excel_name = "单选"
+    excel_aliases = ("单项选择", "单项选择题")
     has_options = True
     secret_keys = ("correct", "weights")
 
@@ -71,3 +73,6 @@ class SingleChoice(QuestionType):
                 first, *more = feedback.split("\n")
                 out += [f"  反馈：{first}"] + [f"  {line}" for line in more]
         return stem, out
+
+    def excel_answer(self, data, stem):
+        return "".join(data.get("correct", [])), stem

@@ -5,6 +5,8 @@ from lms.questions.base import Grade, QuestionType
 
 class TrueFalse(QuestionType):
     code = "truefalse"
+    excel_name = "判断"
+    excel_aliases = ("是非题",)
     secret_keys = ("correct",)
 
     def grade(self, data, answer, *, partial_credit=False):
@@ -31,3 +33,6 @@ class TrueFalse(QuestionType):
 
     def bank_key_lines(self, data):
         return ["answer: " + ("true" if data["correct"] else "false")]
+
+    def excel_answer(self, data, stem):
+        return ("对" if data.get("correct") else "错"), stem
