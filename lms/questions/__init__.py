@@ -11,7 +11,7 @@ neither of them (but lms.content.rendering, for markdown).
 """
 from __future__ import annotations
 
-from lms.questions.base import (REGISTRY_METHODS, Grade, OptionValues, QuestionType, UnknownOption, normalise_text,
+from lms.questions.base import (REGISTRY_METHODS, BankBody, Grade, OptionValues, QuestionType, UnknownOption, normalise_text,
                                 number_text)
 from lms.questions.case import Case
 from lms.questions.essay import Essay
@@ -33,7 +33,7 @@ def missing_methods(qtype: QuestionType) -> list[str]:
     return missing
 
 
-_ABSTRACT = ("grade", "key_text", "plan_lines", "simulated_answer")
+_ABSTRACT = ("grade", "key_text", "plan_lines", "simulated_answer", "parse_body")
 
 
 def register(*qtypes: QuestionType) -> dict[str, QuestionType]:
@@ -69,6 +69,6 @@ def grade(qtype: str, data: dict, answer, *, partial_credit: bool = False) -> Gr
     return get(qtype).grade(data, answer, partial_credit=partial_credit)
 
 
-__all__ = ["CHOICE_TYPES", "Grade", "OptionValues", "QUESTION_TYPES", "QuestionType", "REGISTRY_METHODS", "TYPES",
+__all__ = ["BankBody", "CHOICE_TYPES", "Grade", "OptionValues", "QUESTION_TYPES", "QuestionType", "REGISTRY_METHODS", "TYPES",
            "UnknownOption", "find", "get", "grade", "missing_methods", "normalise_text", "number_text", "parse_number",
            "register"]

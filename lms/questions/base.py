@@ -95,6 +95,19 @@ def normalise_text(value: str) -> str:
     return "".join(ch for ch in value if not ch.isspace()).casefold()
 
 
+@dataclass
+class BankBody:
+    """A question's body as the bank parser has read it so far; the type's
+    ``parse_body`` fills in ``data`` (and may rewrite the stem or the points)."""
+
+    stem: str
+    stem_lines: list
+    options: list
+    part_blocks: list
+    points: float
+    data: dict
+
+
 class QuestionType:
     """One type of question. Every caller that needs to know something per
     type (the bank format, the Excel sheet, the trainer's views, the demo)
@@ -181,6 +194,15 @@ class QuestionType:
         ``guard.blank_answer(answer)``."""
         return stem, None
 
+    # The bank's own ``key: value`` lines for the type; an essay's 评分要点 section.
+    bank_keys: tuple[str, ...] = ()
+    has_rubric: bool = False
+
+    def parse_body(self, reader, body: BankBody) -> None:
+        """Read the type's data from the bank format through ``reader`` (the
+        bank parser, which words and places the problems it finds)."""
+        raise NotImplementedError
+
     # --- the Excel sheet (lms/content/importers/xlsx.py) -------------------
     # The 题型 cell's name, and other names a bank's sheet may use for the type.
     excel_name: str = ""
@@ -224,4 +246,4 @@ class QuestionType:
 # Every method a registered type answers (tests/questions check each type has
 # its own or a deliberate default from QuestionType).
 REGISTRY_METHODS = ("grade", "is_answered", "answer_from_form", "public_data", "option_order", "correct_answer",
-                    "render", "key_text", "bank_key_lines", "bank_body", "excel_answer", "rubric", "parts", "text_lines", "plan_lines", "simulated_answer")
+                    "render", "key_text", "parse_body", "bank_key_lines", "bank_body", "excel_answer", "rubric", "parts", "text_lines", "plan_lines", "simulated_answer")

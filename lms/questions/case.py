@@ -116,3 +116,6 @@ class Case(QuestionType):
 
         return {p["id"]: get(p["type"]).simulated_answer(p.get("data", {}), right or rng.random() < 0.5, rng)
                 for p in self._parts(data)}
+
+    def parse_body(self, reader, body):
+        body.data["parts"], body.points = reader.case_parts(body.part_blocks, body.points)

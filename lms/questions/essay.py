@@ -14,6 +14,7 @@ class Essay(QuestionType):
 
     code = "essay"
     excel_name = "简答"
+    has_rubric = True
     excel_aliases = ("问答", "问答题", "论述", "论述题")
     secret_keys = ("rubric",)
 
@@ -53,3 +54,6 @@ class Essay(QuestionType):
 
     def excel_answer(self, data, stem):
         return data.get("rubric", ""), stem
+
+    def parse_body(self, reader, body):
+        pass  # the stem and the rubric (read before, as has_rubric says) are all an essay has

@@ -112,3 +112,6 @@ class FillInBlanks(QuestionType):
             # The text itself has ____ or （ ）: keep the answers in the stem.
             return "", BLANK.sub(lambda m: "[[" + "|".join(blanks[int(m.group(1)) - 1]) + "]]", stem)
         return ";".join("|".join(b) for b in blanks), BLANK.sub("____", stem)
+
+    def parse_body(self, reader, body):
+        body.stem, body.data["blanks"] = reader.blanks(body.stem, body.stem_lines)

@@ -13,6 +13,8 @@ class MultipleChoice(SingleChoice):
 
     code = "multiple"
     excel_name = "多选"
+    single_answer = False
+    bank_keys = ("weights",)
     excel_aliases = ("多项选择", "多项选择题", "不定项选择", "不定项选择题")
 
     def grade(self, data, answer, *, partial_credit=False):

@@ -40,6 +40,7 @@ class Numeric(QuestionType):
 
     code = "numeric"
     excel_name = "数值"
+    bank_keys = ("answer", "tolerance", "unit")
     excel_aliases = ("计算", "计算题")
     secret_keys = ("answer", "tolerance", "ranges")
 
@@ -92,3 +93,6 @@ class Numeric(QuestionType):
         if data.get("unit"):
             text += " " + data["unit"]
         return text, stem
+
+    def parse_body(self, reader, body):
+        body.data.update(reader.numeric())

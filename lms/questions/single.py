@@ -8,6 +8,7 @@ class SingleChoice(QuestionType):
 
     code = "single"
     excel_name = "单选"
+    single_answer = True  # exactly one option is right
     excel_aliases = ("单项选择", "单项选择题")
     has_options = True
     secret_keys = ("correct", "weights")
@@ -76,3 +77,6 @@ class SingleChoice(QuestionType):
 
     def excel_answer(self, data, stem):
         return "".join(data.get("correct", [])), stem
+
+    def parse_body(self, reader, body):
+        body.data.update(reader.choice_data(self.code, body.options))

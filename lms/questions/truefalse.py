@@ -6,6 +6,7 @@ from lms.questions.base import Grade, QuestionType
 class TrueFalse(QuestionType):
     code = "truefalse"
     excel_name = "判断"
+    bank_keys = ("answer",)
     excel_aliases = ("是非题",)
     secret_keys = ("correct",)
 
@@ -36,3 +37,6 @@ class TrueFalse(QuestionType):
 
     def excel_answer(self, data, stem):
         return ("对" if data.get("correct") else "错"), stem
+
+    def parse_body(self, reader, body):
+        body.data["correct"] = reader.truefalse()
