@@ -60,7 +60,7 @@ def test_a_type_missing_a_method_cannot_register():
         def grade(self, data, answer, *, partial_credit=False):
             raise AssertionError
 
-    assert set(questions.missing_methods(Half())) == {"key_text", "plan_lines", "simulated_answer"}
+    assert set(questions.missing_methods(Half())) == {"key_text", "plan_lines", "simulated_answer", "parse_body"}
     with pytest.raises(TypeError, match="half"):
         questions.register(SingleChoice(), Half())
 
