@@ -212,6 +212,11 @@ class QuestionType:
         """(答案 cell, stem as the sheet writes it)."""
         return "", stem
 
+    def from_excel_row(self, reader, row, stem: str, answer: str, options: list) -> tuple[str, dict]:
+        """(stem, data) read from one sheet row through ``reader`` (the Excel
+        importer, which words and places the problems it finds)."""
+        raise NotImplementedError
+
     # --- the demo ------------------------------------------------------------
     def simulated_answer(self, data: dict, right: bool, rng: random.Random):
         """A well-formed answer of the type, right or wrong (demo results)."""
@@ -246,4 +251,4 @@ class QuestionType:
 # Every method a registered type answers (tests/questions check each type has
 # its own or a deliberate default from QuestionType).
 REGISTRY_METHODS = ("grade", "is_answered", "answer_from_form", "public_data", "option_order", "correct_answer",
-                    "render", "key_text", "parse_body", "bank_key_lines", "bank_body", "excel_answer", "rubric", "parts", "text_lines", "plan_lines", "simulated_answer")
+                    "render", "key_text", "parse_body", "bank_key_lines", "bank_body", "excel_answer", "from_excel_row", "rubric", "parts", "text_lines", "plan_lines", "simulated_answer")

@@ -119,3 +119,7 @@ class Case(QuestionType):
 
     def parse_body(self, reader, body):
         body.data["parts"], body.points = reader.case_parts(body.part_blocks, body.points)
+
+    def from_excel_row(self, reader, row, stem, answer, options):
+        # A case spans the rows of its own sheet; a part row is never a case.
+        return stem, {}

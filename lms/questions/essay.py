@@ -57,3 +57,6 @@ class Essay(QuestionType):
 
     def parse_body(self, reader, body):
         pass  # the stem and the rubric (read before, as has_rubric says) are all an essay has
+
+    def from_excel_row(self, reader, row, stem, answer, options):
+        return stem, reader.rubric(row, answer)

@@ -115,3 +115,6 @@ class FillInBlanks(QuestionType):
 
     def parse_body(self, reader, body):
         body.stem, body.data["blanks"] = reader.blanks(body.stem, body.stem_lines)
+
+    def from_excel_row(self, reader, row, stem, answer, options):
+        return reader.fill(row, stem, answer)

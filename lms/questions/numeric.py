@@ -96,3 +96,6 @@ class Numeric(QuestionType):
 
     def parse_body(self, reader, body):
         body.data.update(reader.numeric())
+
+    def from_excel_row(self, reader, row, stem, answer, options):
+        return stem, reader.numeric(row, answer)

@@ -80,3 +80,6 @@ class SingleChoice(QuestionType):
 
     def parse_body(self, reader, body):
         body.data.update(reader.choice_data(self.code, body.options))
+
+    def from_excel_row(self, reader, row, stem, answer, options):
+        return stem, reader.choice(row, self.code, options, answer)

@@ -40,3 +40,6 @@ class TrueFalse(QuestionType):
 
     def parse_body(self, reader, body):
         body.data["correct"] = reader.truefalse()
+
+    def from_excel_row(self, reader, row, stem, answer, options):
+        return stem, reader.truefalse(row, answer)

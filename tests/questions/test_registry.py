@@ -23,7 +23,6 @@ STILL_NAMING = {
     "content/models.py",               # a comment on pool rules
     "content/importers/examples.py",   # example questions (data, not branches)
     "content/console.py",              # TYPE_LABELS: translated names in the content catalogue
-    "content/importers/xlsx.py",       # reading an Excel row (not yet moved)
     "content/importers/gift.py",       # reading GIFT (a foreign format: it decides the type)
 }
 

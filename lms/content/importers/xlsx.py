@@ -351,22 +351,21 @@ class XlsxReader:
                                           value=_text(raw_points)))
         options = self.options(row, qtype)
         answer = row[COL_ANSWER]
-        if qtype in ("single", "multiple"):
-            item.data = self.choice(row, qtype, options, answer)
-        elif qtype == "truefalse":
-            word = answer.lower()
-            if word in TRUE_WORDS or word in FALSE_WORDS:
-                item.data = {"correct": word in TRUE_WORDS}
-            else:
-                row.problem(COL_ANSWER, _("a true/false answer is 对 or 错 (got “%(value)s”)", value=answer))
-        elif qtype == "fill":
-            stem, item.data = self.fill(row, stem, answer)
-        elif qtype == "numeric":
-            item.data = self.numeric(row, answer)
-        elif qtype == "essay":
-            item.data = {"rubric": serialize.markdown_safe(answer)}
+        found = question_types.find(qtype)
+        if found is not None:
+            stem, item.data = found.from_excel_row(self, row, stem, answer, options)
         item.stem = stem
         return None if row.failed else item
+
+    def truefalse(self, row: _Row, answer: str) -> dict:
+        word = answer.lower()
+        if word in TRUE_WORDS or word in FALSE_WORDS:
+            return {"correct": word in TRUE_WORDS}
+        row.problem(COL_ANSWER, _("a true/false answer is 对 or 错 (got “%(value)s”)", value=answer))
+        return {}
+
+    def rubric(self, row: _Row, answer: str) -> dict:
+        return {"rubric": serialize.markdown_safe(answer)}
 
     def options(self, row: _Row, qtype: str) -> list[tuple[str, str]]:
         found = []
@@ -379,7 +378,8 @@ class XlsxReader:
                 self.feedback[(row.sheet, row.number, header[-1])] = serialize.option_text(
                     serialize.markdown_safe(feedback))
             found.append((header[-1], text, header))
-        if qtype not in ("single", "multiple"):
+        found_type = question_types.find(qtype)
+        if found_type is None or not found_type.has_options:
             for _letter, text, header in found:
                 if text:
                     row.problem(header, _("only choice questions have options; leave this cell empty"))
@@ -401,7 +401,7 @@ class XlsxReader:
     def choice(self, row: _Row, qtype: str, options, answer: str) -> dict:
         if not options:
             return {}
-        if qtype == "multiple" and "%" in answer:
+        if "weights" in question_types.get(qtype).bank_keys and "%" in answer:
             return self.weighted_choice(row, options, answer)
         letters = LETTER_SEPARATORS.sub("", answer).upper()
         if not letters:
@@ -412,7 +412,7 @@ class XlsxReader:
                                       value=answer))
             return {}
         chosen = sorted(set(letters))
-        if qtype == "single" and len(chosen) != 1:
+        if question_types.get(qtype).single_answer and len(chosen) != 1:
             row.problem(COL_ANSWER, _("a single-choice question has exactly one answer"))
             return {}
         keys = [letter for letter, _text in options]
