@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from lms import questions
 from lms.content.links import check_links
 from lms.content.models import DIFFICULTIES, QUESTION_TYPES
 from lms.content.schema import ParsedQuestion, Problem, Source
@@ -32,7 +33,7 @@ TRAILING_COMMENT = re.compile(r"\s+#.*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
 
 COMMON_KEYS = {"type", "points", "difficulty", "tags"}
-TYPE_KEYS = {"truefalse": {"answer"}, "numeric": {"answer", "tolerance", "unit"}, "multiple": {"weights"}}
+TYPE_KEYS = {code: set(t.bank_keys) for code, t in questions.TYPES.items() if t.bank_keys}
 PART_KEYS = {"type", "points", "answer", "tolerance", "unit"}
 TRUE_WORDS = {"true": True, "对": True, "正确": True, "false": False, "错": False, "错误": False}
 
@@ -229,42 +230,43 @@ class _Item:
                        choices=", ".join(QUESTION_TYPES)),
                      self.keys["type"][1])
             qtype = ""
-        if self.part_of and qtype == "case":
+        found = questions.find(qtype)
+        if self.part_of and found is not None and found.has_parts:
             self.add(_("a case cannot contain another case"), self.keys["type"][1])
-            qtype = ""
+            qtype, found = "", None
         self.check_keys(qtype)
         points = self.number("points", 1.0, positive=True)
         data: dict = {}
         parts_blocks: list[_Block] = []
-        if qtype == "case":
+        if found is not None and found.has_parts:
             body, parts_blocks = _split(body, HEADING3)
         content, explanation_match, explanation_lines = self.split_at(body, EXPLANATION)
         explanation = self.join(explanation_lines, explanation_match.group(1)) if explanation_match else ""
-        if qtype == "essay":
+        if found is not None and found.has_rubric:
             content, rubric_match, rubric_lines = self.split_at(content, RUBRIC)
             data["rubric"] = self.join(rubric_lines, rubric_match.group(1)) if rubric_match else ""
         stem_lines, options = self.options(content)
         stem = self.join(stem_lines)
-        if options and qtype not in ("single", "multiple", ""):
+        if options and found is not None and not found.has_options:
             self.add(_("options ([ ] / [x]) are only for single and multiple questions"), options[0][2])
-        if qtype in ("single", "multiple"):
-            data.update(self.choice_data(qtype, options))
-        elif qtype == "truefalse":
-            data["correct"] = self.truefalse()
-        elif qtype == "numeric":
-            data.update(self.numeric())
-        elif qtype == "fill":
-            stem, data["blanks"] = self.blanks(stem, stem_lines)
-        elif qtype == "case":
-            data["parts"] = self.parts(parts_blocks)
-            total = sum(part["points"] for part in data["parts"])
-            if "points" in self.keys and data["parts"] and points != total:
-                self.add(_("a case's points are the sum of its parts (%(total)s); remove 'points'", total="%g" % total),
-                         self.keys["points"][1])
-            points = total or points
+        if found is not None:
+            read = questions.BankBody(stem=stem, stem_lines=stem_lines, options=options, part_blocks=parts_blocks,
+                                      points=points, data=data)
+            found.parse_body(self, read)
+            stem, points = read.stem, read.points
         if not stem:
-            self.add(_("the question has no text (stem)") if qtype != "case" else _("the case has no scenario text"))
+            self.add(_("the case has no scenario text") if found is not None and found.has_parts
+                     else _("the question has no text (stem)"))
         return qtype, stem, data, points, explanation
+
+    def case_parts(self, parts_blocks: list[_Block], points: float) -> tuple[list[dict], float]:
+        """A case's parts, and its points: their sum."""
+        parts = self.parts(parts_blocks)
+        total = sum(part["points"] for part in parts)
+        if "points" in self.keys and parts and points != total:
+            self.add(_("a case's points are the sum of its parts (%(total)s); remove 'points'", total="%g" % total),
+                     self.keys["points"][1])
+        return parts, total or points
 
     def choice_data(self, qtype: str, options) -> dict:
         if len(options) < 2:
@@ -275,15 +277,16 @@ class _Item:
             if not checked_text_line[1]:
                 self.add(_("an option has no text"), checked_text_line[2])
         where = options[0][2] if options else None
-        if qtype == "single" and len(correct) != 1 and options:
+        single_answer = questions.get(qtype).single_answer
+        if single_answer and len(correct) != 1 and options:
             self.add(_("a single-choice question needs exactly one correct option [x] (found %(n)s)", n=len(correct)),
                      where)
-        if qtype == "multiple" and not correct and options:
+        if not single_answer and not correct and options:
             self.add(_("a multiple-choice question needs at least one correct option [x]"), where)
         data = {"options": [{"key": key, "text": text, **({"feedback": feedback} if feedback else {})}
                             for key, (_c, text, _l, feedback) in zip(keys, options)],
                 "correct": correct}
-        if qtype == "multiple" and "weights" in self.keys:
+        if "weights" in questions.get(qtype).bank_keys and "weights" in self.keys:
             weights = self.weights(keys, correct)
             if weights:
                 data["weights"] = weights

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from lms import clock
+from lms import clock, questions
 from lms.content.draws import draw_pool
 from lms.content.models import (
     Asset, ContentRelease, Course, Exam, Lesson, LessonView, Programme, Question, QuestionVersion,
@@ -300,32 +300,21 @@ def show_question(qtype: str, stem_md: str, data: dict, *, points: float = 1.0, 
     explanation = Markup(explanation_html) if explanation_html is not None else _html(explanation_md, resolve_link)
     shown = Shown(type=qtype, stem=stem, points=points, explanation=explanation,
                   difficulty=difficulty, tags=list(tags or []))
-    if qtype in ("single", "multiple"):
+    found = questions.find(qtype)
+    if found is None:
+        return shown
+    if found.has_options:
         correct = set(data.get("correct", []))
         shown.options = [(o["key"], _inline(o.get("text", "")) + _option_feedback(o), o["key"] in correct)
                          for o in data.get("options", [])]
-        shown.key = sorted(correct)
-        weights = data.get("weights")
-        if weights:
-            shown.key = [f"{k} ({_num(w)}%)" for k, w in sorted(weights.items())]
-    elif qtype == "truefalse":
-        shown.key = ["true" if data.get("correct") else "false"]
-    elif qtype == "fill":
-        shown.key = [f"{{{{{i}}}}} " + " | ".join(answers) for i, answers in enumerate(data.get("blanks", []), 1)]
-    elif qtype == "numeric":
-        if "ranges" in data:
-            shown.key = [f"{_num(lo)} – {_num(hi)}" for lo, hi in data["ranges"]]
-        else:
-            tol = data.get("tolerance")
-            shown.key = [f"{_num(data.get('answer'))}" + (f" ± {_num(tol)}" if tol else "")
-                         + (f" {data['unit']}" if data.get("unit") else "")]
-    elif qtype == "essay":
-        shown.rubric = _html(data.get("rubric", ""), resolve_link)
-    elif qtype == "case":
-        for part in data.get("parts", []):
-            shown.parts.append((part.get("id", ""), show_question(
-                part.get("type", ""), part.get("stem", ""), part.get("data", {}), points=part.get("points", 1),
-                explanation_md=part.get("explanation", ""), resolve_link=resolve_link)))
+    shown.key = found.key_text(data)
+    rubric = found.rubric(data)
+    if rubric is not None:
+        shown.rubric = _html(rubric, resolve_link)
+    for part in found.parts(data):
+        shown.parts.append((part.get("id", ""), show_question(
+            part.get("type", ""), part.get("stem", ""), part.get("data", {}), points=part.get("points", 1),
+            explanation_md=part.get("explanation", ""), resolve_link=resolve_link)))
     return shown
 
 
@@ -345,21 +334,12 @@ def question_text(qtype: str, stem_md: str, data: dict, *, points: float, diffic
                   explanation_md: str) -> str:
     lines = [f"type: {qtype}", f"points: {_num(points)}", f"difficulty: {difficulty}",
              f"tags: {', '.join(sorted(tags))}", "", stem_md.strip(), ""]
-    if qtype in ("single", "multiple"):
-        correct = set(data.get("correct", []))
-        lines += [f"- [{'x' if o['key'] in correct else ' '}] {o['key']}. {o.get('text', '')}"
-                  for o in data.get("options", [])]
-        if data.get("weights"):
-            lines.append("weights: " + ", ".join(f"{k}={_num(w)}" for k, w in sorted(data["weights"].items())))
-    elif qtype == "case":
-        for part in data.get("parts", []):
-            lines += ["", f"### {part.get('id', '')}", question_text(
-                part.get("type", ""), part.get("stem", ""), part.get("data", {}), points=part.get("points", 1),
-                difficulty="", tags=[], explanation_md=part.get("explanation", ""))]
-    elif qtype == "essay":
-        lines += ["评分要点：", data.get("rubric", "").strip()]
-    else:
-        lines += [f"{k}: {v}" for k, v in sorted(data.items())]
+    found = questions.find(qtype) or questions.QuestionType()
+    lines += found.text_lines(data)
+    for part in found.parts(data):
+        lines += ["", f"### {part.get('id', '')}", question_text(
+            part.get("type", ""), part.get("stem", ""), part.get("data", {}), points=part.get("points", 1),
+            difficulty="", tags=[], explanation_md=part.get("explanation", ""))]
     if explanation_md.strip():
         lines += ["", "解析：" + explanation_md.strip()]
     return "\n".join(lines).strip() + "\n"

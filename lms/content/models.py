@@ -14,11 +14,11 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms import clock
+from lms import clock, questions
 from lms.extensions import db
 
 TRACKS = ("products", "credit", "risk-cases", "warning-education", "other")
-QUESTION_TYPES = ("single", "multiple", "truefalse", "fill", "numeric", "essay", "case")
+QUESTION_TYPES = questions.QUESTION_TYPES  # the registry's codes (lms/questions)
 DIFFICULTIES = ("easy", "medium", "hard")
 REVIEW_POLICIES = ("after_submit", "after_pass", "after_close", "never")
 LAYOUTS = ("one_page", "per_question")

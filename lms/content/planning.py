@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from lms import questions
 from lms.content.models import (
     Asset, Course, Exam, Lesson, Programme, ProgrammeItem, ProgrammeItemLesson, Question, QuestionTag,
     QuestionVersion,
@@ -95,24 +96,15 @@ def question_text(fields: dict) -> str:
 
 
 def _data_text(qtype: str, data: dict) -> list[str]:
-    lines: list[str] = []
-    if qtype in ("single", "multiple"):
-        correct = set(data.get("correct", []))
-        lines += [f"- [{'x' if o['key'] in correct else ' '}] {o['text']}" for o in data.get("options", [])]
-    elif qtype == "truefalse":
-        lines.append(f"answer: {str(data.get('correct')).lower()}")
-    elif qtype == "numeric":
-        lines.append(f"answer: {data.get('answer')} ± {data.get('tolerance', 0)} {data.get('unit', '')}".rstrip())
-    elif qtype == "fill":
-        lines += [f"blank {i}: {' | '.join(b)}" for i, b in enumerate(data.get("blanks", []), start=1)]
-    elif qtype == "essay":
-        lines += ["评分要点：", data.get("rubric", "")]
-    elif qtype == "case":
-        for part in data.get("parts", []):
-            lines += ["", f"### {part['id']}", f"type: {part['type']}", f"points: {part['points']:g}", "",
-                      part["stem"], ""] + _data_text(part["type"], part["data"])
-            if part.get("explanation"):
-                lines += ["", "解析：" + part["explanation"]]
+    found = questions.find(qtype)
+    if found is None:
+        return []
+    lines = found.plan_lines(data)
+    for part in found.parts(data):
+        lines += ["", f"### {part['id']}", f"type: {part['type']}", f"points: {part['points']:g}", "",
+                  part["stem"], ""] + _data_text(part["type"], part["data"])
+        if part.get("explanation"):
+            lines += ["", "解析：" + part["explanation"]]
     return lines
 
 

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, distinct, extract, func, select
 
+from lms import questions
 from lms.content.models import Exam, Question, QuestionVersion
 from lms.exams.models import Attempt, AttemptItem, IntegrityEvent
 from lms.extensions import db
@@ -48,7 +49,7 @@ from lms.org.models import User
 TOO_EASY = 0.9
 TOO_HARD = 0.2
 BUCKETS = 10  # 10% buckets: 0–10, 10–20, … 90–100
-CHOICE_TYPES = ("single", "multiple")
+CHOICE_TYPES = questions.CHOICE_TYPES
 
 
 @dataclass

@@ -27,7 +27,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from lms import clock
 from lms.content.models import QuestionVersion
 from lms.database import transaction
-from lms.exams import question_types
+from lms import questions as question_types
 from lms.exams.attempts import _check_open, _lock
 from lms.exams.errors import MAX_ANSWER_CHARS, AnswerTooLong, AttemptClosed, NotYourItem, UnknownChoice
 from lms.exams.models import Attempt, AttemptItem, AttemptState, grace

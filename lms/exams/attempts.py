@@ -34,7 +34,7 @@ from lms import clock
 from lms.audit import services as audit
 from lms.content.models import Exam
 from lms.database import transaction
-from lms.exams import question_types
+from lms import questions as question_types
 from lms.exams.drawing import draw, learner_history
 from lms.exams.errors import AttemptClosed, ExamError, ExamForbidden, TimeUp
 from lms.exams.models import Attempt, AttemptItem, AttemptState, IntegrityEvent, grace

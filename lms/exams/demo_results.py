@@ -10,6 +10,7 @@ import random
 import click
 from sqlalchemy import select
 
+from lms import questions
 from lms.content.models import Exam
 from lms.exams import answers as exam_answers, attempts as exam_attempts, errors as exam_errors
 from lms.exams.models import Attempt
@@ -18,33 +19,11 @@ from lms.org.models import User
 
 DEMO_EXAMS = ("exam-week-01", "exam-week-02")
 TAKERS = 24
-ESSAYS = ("应先实地走访企业，核实经营场所和财务报表的真实性，再核查关联交易和担保情况。",
-          "贷前调查要看第一还款来源，核实现金流；同时关注担保和抵押物的合规性。",
-          "不清楚。")
 
 
 def _answer(qtype: str, data: dict, right: bool, rng: random.Random):
     """A well-formed answer of the type, right or wrong."""
-    if qtype == "single":
-        keys = [o["key"] for o in data.get("options", [])]
-        wrong = [k for k in keys if k not in data.get("correct", [])]
-        return data["correct"][0] if right or not wrong else rng.choice(wrong)
-    if qtype == "multiple":
-        keys = [o["key"] for o in data.get("options", [])]
-        return list(data["correct"]) if right else sorted(rng.sample(keys, max(1, len(keys) // 2)))
-    if qtype == "truefalse":
-        return bool(data.get("correct")) == right
-    if qtype == "numeric":
-        value = data["answer"] if "answer" in data else sum(data["ranges"][0]) / 2
-        return f"{value:g}" if right else f"{value * 1.5 + 1:g}"
-    if qtype == "fill":
-        return [blank[0] if right else "不确定" for blank in data.get("blanks", [])]
-    if qtype == "essay":
-        return ESSAYS[0 if right else rng.randrange(1, len(ESSAYS))]
-    if qtype == "case":
-        return {p["id"]: _answer(p["type"], p.get("data", {}), right or rng.random() < 0.5, rng)
-                for p in data.get("parts", [])}
-    return None
+    return questions.get(qtype).simulated_answer(data, right, rng)
 
 
 def take_demo_exams(_password: str) -> None:

@@ -24,20 +24,23 @@ bp = Blueprint("grading", __name__, url_prefix="/grading")
 def rubrics(item: AttemptItem) -> list[tuple[str, Markup]]:
     """The rubric(s) of an item, rendered from trainer markdown: an essay's own,
     or those of a case's essay parts (labelled by part)."""
+    from lms import questions
+
     version = item.question_version
-    data = version.data
-    if version.type == "essay":
-        return [("", render_markdown(data.get("rubric", "")))]
-    if version.type == "case":
-        return [(part["id"], render_markdown(part.get("data", {}).get("rubric", "")))
-                for part in data.get("parts", []) if part.get("type") == "essay"]
-    return []
+    qtype = questions.get(version.type)
+    own = qtype.rubric(version.data)
+    out = [("", render_markdown(own))] if own is not None else []
+    for part in qtype.parts(version.data):
+        rubric = questions.get(part["type"]).rubric(part.get("data", {}))
+        if rubric is not None:
+            out.append((part["id"], render_markdown(rubric)))
+    return out
 
 
 def review_html(item: AttemptItem) -> Markup:
     """The item with the learner's answer and the key, through the question
     type's own review template."""
-    from lms.exams import question_types
+    from lms import questions as question_types
 
     version = item.question_version
     qtype = question_types.get(version.type)

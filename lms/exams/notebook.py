@@ -186,7 +186,7 @@ def practise(user, entry: NotebookEntry, answer) -> PracticeResult:
     """Grade one practice answer against the current version. Nothing is
     recorded as an attempt; a fully correct answer clears the entry.
     All-or-nothing for multiple choice: practice is about getting it right."""
-    from lms.exams import question_types
+    from lms import questions as question_types
 
     if entry.user_id != user.id:
         raise PermissionError("not this learner's entry")

@@ -58,7 +58,7 @@ def practice_next():
 
 
 def _question_html(entry, version, answer=None, review=False, grade=None):
-    from lms.exams import question_types
+    from lms import questions as question_types
 
     qtype = question_types.get(version.type)
     return qtype.render(name="answer", data=version.data, answer=answer, order=None, stem_html=version.stem_html,
@@ -97,7 +97,7 @@ def practice(entry_id: int):
 def answer(entry_id: int):
     """Grade the practice answer on the spot; the feedback (key and
     explanation) replaces the question."""
-    from lms.exams import question_types
+    from lms import questions as question_types
 
     entry = _own_entry(entry_id)
     version = notebook.practice_version(entry)

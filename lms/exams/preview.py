@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from lms.content.models import Exam, QuestionVersion
 from lms.content.rendering import render_markdown
-from lms.exams import question_types
+from lms import questions as question_types
 from lms.exams.drawing import draw
 
 

@@ -28,7 +28,7 @@ from sqlalchemy import select
 
 from lms import clock
 from lms.content.models import Exam
-from lms.exams import question_types
+from lms import questions as question_types
 from lms.exams.models import Attempt, AttemptState, NotebookEntry
 from lms.extensions import db
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from lms import clock
 from lms.content.models import Exam, ProgrammeItem, QuestionVersion
 from lms.content.rendering import render_markdown
-from lms.exams import question_types
+from lms import questions as question_types
 from lms.exams import (
     answers as exam_answers,
     attempts as exam_attempts,
@@ -45,7 +45,7 @@ def inline_md_filter(text):
 
 def stem_summary_filter(stem_md, limit: int = 80):
     """A stem on one line for lists, blanks shown as （1） (``fill.stem_summary``)."""
-    from lms.exams.question_types.fill import stem_summary
+    from lms.questions.fill import stem_summary
 
     return stem_summary(stem_md, limit)
 

@@ -2,7 +2,7 @@
 its blanks as the exam's review does, （1）, never the raw ``{{1}}``."""
 from __future__ import annotations
 
-from lms.exams.question_types.fill import stem_summary
+from lms.questions.fill import stem_summary
 from tests.conftest import sign_in
 from tests.exams.results_data import finished_attempt, notebook_entry
 from tests.exams.takers import learner  # noqa: F401

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from lms.exams.question_types import get, grade, parse_number
+from lms.questions import get, grade, parse_number
 
 SINGLE = {"options": [{"key": "A", "text": "1"}, {"key": "B", "text": "2"}], "correct": ["B"]}
 MULTI = {"options": [{"key": k, "text": k} for k in "ABCD"], "correct": ["A", "B", "D"]}

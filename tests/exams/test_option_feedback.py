@@ -4,7 +4,7 @@ feedback of the options they chose, not of the others; before the attempt is
 finalised no feedback reaches the page."""
 from __future__ import annotations
 
-from lms.exams.question_types import get
+from lms.questions import get
 
 SINGLE = {"options": [{"key": "A", "text": "1 万元", "feedback": "反馈甲：这是整存整取的起存金额"},
                       {"key": "B", "text": "5 万元", "feedback": "反馈乙：正确"},

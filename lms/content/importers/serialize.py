@@ -17,6 +17,7 @@ import unicodedata
 import nh3
 from flask_babel import gettext as _
 
+from lms import questions as question_types
 from lms.content.rendering import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
 from lms.content.schema import ParsedQuestion
 
@@ -28,7 +29,6 @@ _STRUCTURAL = re.compile(r"^(\s*)(#|[-+*](?=\s+\[[ xX]\])|```|~~~|解析\s*[：:
 # Line starts that markdown reads as a list, quote or call-out: escaped in plain text only.
 _MARKUP = re.compile(r"^(\s*)([-+*](?=\s)|\d+[.)](?=\s)|>|!!!)")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>{}|])")
-_BLANK = re.compile(r"\{\{(\d+)\}\}")
 
 
 class UnsafeText(ValueError):
@@ -171,58 +171,48 @@ def _check_safe(text: str, what: str, qid: str) -> None:
 
 
 def _key_lines(q, *, is_part: bool = False) -> list[str]:
+    qtype = question_types.get(q["type"])
     lines = [f"type: {q['type']}"]
-    if q["type"] != "case" and (q["points"] != 1 or is_part):
+    if not qtype.has_parts and (q["points"] != 1 or is_part):
         lines.append(f"points: {_number(q['points'])}")
     if not is_part and q["difficulty"] != "medium":
         lines.append(f"difficulty: {q['difficulty']}")
     if not is_part and q["tags"]:
         lines.append("tags: " + ", ".join(q["tags"]))
-    data = q["data"]
-    if q["type"] == "truefalse":
-        lines.append("answer: " + ("true" if data["correct"] else "false"))
-    elif q["type"] == "numeric":
-        lines.append(f"answer: {_number(data['answer'])}")
-        if data.get("tolerance"):
-            lines.append(f"tolerance: {_number(data['tolerance'])}")
-        if data.get("unit"):
-            lines.append(f"unit: {data['unit']}")
-    elif q["type"] == "multiple" and data.get("weights"):
-        lines.append("weights: " + ", ".join(f"{k} {_number(v)}" for k, v in sorted(data["weights"].items())))
-    return lines
+    return lines + qtype.bank_key_lines(q["data"])
+
+
+class _Guard:
+    """What a type's ``bank_body`` asks before writing a text (UnsafeText if it would not read back)."""
+
+    def __init__(self, qid: str):
+        self.qid = qid
+
+    def text(self, text: str, what: str) -> None:
+        _check_safe(text, what, self.qid)
+
+    def option(self, option: dict) -> tuple[str, str]:
+        text = option["text"]
+        if text != option_text(text):
+            raise UnsafeText(f"{self.qid}: option {option['key']} has blank or indented lines")
+        _check_safe(text, "option", self.qid)
+        feedback = ""
+        if option.get("feedback"):
+            feedback = option_text(option["feedback"])
+            _check_safe(feedback, "option feedback", self.qid)
+        return text, feedback
+
+    def blank_answer(self, answer: str) -> None:
+        if answer_problem(answer):
+            raise UnsafeText(f"{self.qid}: {answer_problem(answer)}: {answer!r}")
 
 
 def _body(q, qid: str) -> list[str]:
-    stem, data, qtype = q["stem"], q["data"], q["type"]
-    _check_safe(stem, "stem", qid)
-    if qtype == "fill":
-        def blank(m):
-            answers = data["blanks"][int(m.group(1)) - 1]
-            for a in answers:
-                if answer_problem(a):
-                    raise UnsafeText(f"{qid}: {answer_problem(a)}: {a!r}")
-            return "[[" + "|".join(answers) + "]]"
-        stem = _BLANK.sub(blank, stem)
+    _check_safe(q["stem"], "stem", qid)
+    stem, section = question_types.get(q["type"]).bank_body(q["stem"], q["data"], _Guard(qid))
     out = [stem, ""]
-    if qtype in ("single", "multiple"):
-        correct = set(data["correct"])
-        for option in data["options"]:
-            text = option["text"]
-            if text != option_text(text):
-                raise UnsafeText(f"{qid}: option {option['key']} has blank or indented lines")
-            _check_safe(text, "option", qid)
-            first, *more = text.split("\n")
-            out.append(f"- [{'x' if option['key'] in correct else ' '}] {first}")
-            out += [f"  {line}" for line in more]  # continuation lines of the option
-            if option.get("feedback"):
-                feedback = option_text(option["feedback"])
-                _check_safe(feedback, "option feedback", qid)
-                first, *more = feedback.split("\n")
-                out += [f"  反馈：{first}"] + [f"  {line}" for line in more]
-        out.append("")
-    elif qtype == "essay" and data.get("rubric"):
-        _check_safe(data["rubric"], "rubric", qid)
-        out += ["评分要点：", data["rubric"], ""]
+    if section is not None:
+        out += section + [""]
     if q["explanation"]:
         _check_safe(q["explanation"], "explanation", qid)
         out += ["解析：" + q["explanation"], ""]
@@ -247,14 +237,13 @@ def bank_markdown(questions: list[ParsedQuestion], header: str = "") -> str:
         out += _key_lines(d)
         out.append("")
         out += _body(d, q.id)
-        if q.type == "case":
-            for part in q.data["parts"]:
-                pd = {"type": part["type"], "points": part["points"], "difficulty": "medium", "tags": [],
-                      "stem": part["stem"], "data": part["data"], "explanation": part.get("explanation", "")}
-                out.append(f"### {part['id']}")
-                out += _key_lines(pd, is_part=True)
-                out.append("")
-                out += _body(pd, f"{q.id}/{part['id']}")
+        for part in question_types.get(q.type).parts(q.data):
+            pd = {"type": part["type"], "points": part["points"], "difficulty": "medium", "tags": [],
+                  "stem": part["stem"], "data": part["data"], "explanation": part.get("explanation", "")}
+            out.append(f"### {part['id']}")
+            out += _key_lines(pd, is_part=True)
+            out.append("")
+            out += _body(pd, f"{q.id}/{part['id']}")
     while out and not out[-1]:
         out.pop()
     return "\n".join(out) + "\n"

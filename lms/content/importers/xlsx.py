@@ -39,9 +39,11 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
+from lms import questions as question_types
 from lms.content.importers import messages_locale, serialize
 from lms.content.importers.gift import Note
 from lms.content.schema import ParsedQuestion, Problem, Source
+from lms.questions.fill import WRITTEN_BLANK
 
 MAIN_SHEET, CASE_SHEET, HELP_SHEET = "题库", "案例题", "填写说明"
 COL_ID, COL_TYPE, COL_STEM, COL_ANSWER, COL_EXPLANATION = "编号", "题型", "题干", "答案", "解析"
@@ -56,15 +58,14 @@ CASE_HEADERS = (COL_ID, COL_SCENARIO, COL_TYPE, COL_STEM, *OPTION_COLUMNS, COL_A
 REQUIRED = (COL_TYPE, COL_STEM)
 MAX_ROWS = 5000
 
-TYPE_NAMES = {"single": "单选", "multiple": "多选", "truefalse": "判断", "fill": "填空", "numeric": "数值",
-              "essay": "简答"}
+# The 题型 names of the types a sheet row holds (a case spans rows of its own sheet).
+TYPE_NAMES = {code: t.excel_name for code, t in question_types.TYPES.items() if not t.has_parts}
 TYPE_ALIASES = {
     **{code: code for code in TYPE_NAMES}, **{name: code for code, name in TYPE_NAMES.items()},
     **{name + "题": code for code, name in TYPE_NAMES.items()},
-    "单项选择": "single", "单项选择题": "single", "多项选择": "multiple", "多项选择题": "multiple",
-    "不定项选择": "multiple", "不定项选择题": "multiple", "是非题": "truefalse", "计算": "numeric",
-    "计算题": "numeric", "问答": "essay", "问答题": "essay", "论述": "essay", "论述题": "essay",
+    **{alias: code for code, t in question_types.TYPES.items() for alias in t.excel_aliases},
 }
+CASE_TYPE = next(code for code, t in question_types.TYPES.items() if t.has_parts)
 DIFFICULTY_NAMES = {"easy": "易", "medium": "中", "hard": "难"}
 DIFFICULTY_ALIASES = {"易": "easy", "简单": "easy", "容易": "easy", "easy": "easy", "中": "medium", "中等": "medium",
                       "一般": "medium", "medium": "medium", "难": "hard", "困难": "hard", "较难": "hard",
@@ -72,7 +73,7 @@ DIFFICULTY_ALIASES = {"易": "easy", "简单": "easy", "容易": "easy", "easy":
 TRUE_WORDS = {"对", "正确", "是", "√", "✓", "t", "true", "y", "yes"}
 FALSE_WORDS = {"错", "错误", "否", "×", "✗", "x", "f", "false", "n", "no"}
 # A blank in a fill-in stem: empty brackets （ ） ( ) or three or more underscores.
-BLANK_MARK = re.compile(r"[（(][\s\u3000]*[）)]|_{3,}")
+BLANK_MARK = WRITTEN_BLANK
 INLINE_BLANK = re.compile(r"\[\[(.*?)\]\]")
 NUMERIC_ANSWER = re.compile(
     r"^\s*([+-]?(?:\d[\d,，]*)?\.?\d+)\s*(?:(?:±|\+/-|\+-)\s*(\d*\.?\d+))?\s*(.{0,20}?)\s*$")
@@ -239,7 +240,7 @@ class XlsxReader:
 
     def question_row(self, row: _Row) -> None:
         qtype = self.type_of(row)
-        if qtype == "case":
+        if qtype == CASE_TYPE:
             row.problem(COL_TYPE, _("case questions go on the sheet 案例题, one row per sub-question"))
             return
         item = self.item(row, qtype)
@@ -262,7 +263,7 @@ class XlsxReader:
         parts = []
         for letter_index, row in enumerate(rows):
             qtype = self.type_of(row)
-            if qtype == "case":
+            if qtype == CASE_TYPE:
                 row.problem(COL_TYPE, _("a case cannot contain another case"))
                 continue
             item = self.item(row, qtype)
@@ -273,7 +274,7 @@ class XlsxReader:
             return
         qid, difficulty, tags = meta
         self.add(qid, ParsedQuestion(
-            id=qid or "", type="case", stem_md=scenario, points=float(sum(p["points"] for p in parts)),
+            id=qid or "", type=CASE_TYPE, stem_md=scenario, points=float(sum(p["points"] for p in parts)),
             difficulty=difficulty, tags=tags, explanation_md=serialize.markdown_safe(first[COL_CASE_EXPLANATION]),
             data={"parts": parts}, source=Source(self.filename, first.number)))
 
@@ -299,8 +300,8 @@ class XlsxReader:
         if not raw:
             row.problem(COL_TYPE, _("the question type is missing (单选, 多选, 判断, 填空, 数值 or 简答)"))
             return ""
-        qtype = TYPE_ALIASES.get(raw.replace(" ", "").lower()) or ("case" if raw.startswith("案例") or
-                                                                    raw.lower() == "case" else None)
+        qtype = TYPE_ALIASES.get(raw.replace(" ", "").lower()) or (CASE_TYPE if raw.startswith("案例") or
+                                                                       raw.lower() == CASE_TYPE else None)
         if qtype is None:
             row.problem(COL_TYPE, _("unknown question type “%(value)s” (单选, 多选, 判断, 填空, 数值 or 简答)",
                                     value=raw))
@@ -350,22 +351,21 @@ class XlsxReader:
                                           value=_text(raw_points)))
         options = self.options(row, qtype)
         answer = row[COL_ANSWER]
-        if qtype in ("single", "multiple"):
-            item.data = self.choice(row, qtype, options, answer)
-        elif qtype == "truefalse":
-            word = answer.lower()
-            if word in TRUE_WORDS or word in FALSE_WORDS:
-                item.data = {"correct": word in TRUE_WORDS}
-            else:
-                row.problem(COL_ANSWER, _("a true/false answer is 对 or 错 (got “%(value)s”)", value=answer))
-        elif qtype == "fill":
-            stem, item.data = self.fill(row, stem, answer)
-        elif qtype == "numeric":
-            item.data = self.numeric(row, answer)
-        elif qtype == "essay":
-            item.data = {"rubric": serialize.markdown_safe(answer)}
+        found = question_types.find(qtype)
+        if found is not None:
+            stem, item.data = found.from_excel_row(self, row, stem, answer, options)
         item.stem = stem
         return None if row.failed else item
+
+    def truefalse(self, row: _Row, answer: str) -> dict:
+        word = answer.lower()
+        if word in TRUE_WORDS or word in FALSE_WORDS:
+            return {"correct": word in TRUE_WORDS}
+        row.problem(COL_ANSWER, _("a true/false answer is 对 or 错 (got “%(value)s”)", value=answer))
+        return {}
+
+    def rubric(self, row: _Row, answer: str) -> dict:
+        return {"rubric": serialize.markdown_safe(answer)}
 
     def options(self, row: _Row, qtype: str) -> list[tuple[str, str]]:
         found = []
@@ -378,7 +378,8 @@ class XlsxReader:
                 self.feedback[(row.sheet, row.number, header[-1])] = serialize.option_text(
                     serialize.markdown_safe(feedback))
             found.append((header[-1], text, header))
-        if qtype not in ("single", "multiple"):
+        found_type = question_types.find(qtype)
+        if found_type is None or not found_type.has_options:
             for _letter, text, header in found:
                 if text:
                     row.problem(header, _("only choice questions have options; leave this cell empty"))
@@ -400,7 +401,7 @@ class XlsxReader:
     def choice(self, row: _Row, qtype: str, options, answer: str) -> dict:
         if not options:
             return {}
-        if qtype == "multiple" and "%" in answer:
+        if "weights" in question_types.get(qtype).bank_keys and "%" in answer:
             return self.weighted_choice(row, options, answer)
         letters = LETTER_SEPARATORS.sub("", answer).upper()
         if not letters:
@@ -411,7 +412,7 @@ class XlsxReader:
                                       value=answer))
             return {}
         chosen = sorted(set(letters))
-        if qtype == "single" and len(chosen) != 1:
+        if question_types.get(qtype).single_answer and len(chosen) != 1:
             row.problem(COL_ANSWER, _("a single-choice question has exactly one answer"))
             return {}
         keys = [letter for letter, _text in options]
@@ -540,33 +541,6 @@ HELP_ROWS = [
 ]
 
 
-def _answer_text(qtype: str, data: dict, stem: str) -> tuple[str, str]:
-    """(答案 cell, stem with blanks written back) for a question of ``qtype``."""
-    if qtype == "multiple" and data.get("weights"):
-        return ",".join(f"{k}{serialize._number(v)}%" for k, v in sorted(data["weights"].items())), stem
-    if qtype in ("single", "multiple"):
-        return "".join(data.get("correct", [])), stem
-    if qtype == "truefalse":
-        return ("对" if data.get("correct") else "错"), stem
-    if qtype == "numeric":
-        text = serialize._number(data["answer"])
-        if data.get("tolerance"):
-            text += "±" + serialize._number(data["tolerance"])
-        if data.get("unit"):
-            text += " " + data["unit"]
-        return text, stem
-    if qtype == "fill":
-        blanks = data.get("blanks", [])
-        outside = re.sub(r"\{\{\d+\}\}", "", stem)
-        if BLANK_MARK.search(outside):
-            # The text itself has ____ or （ ）: keep the answers in the stem.
-            return "", re.sub(r"\{\{(\d+)\}\}", lambda m: "[[" + "|".join(blanks[int(m.group(1)) - 1]) + "]]", stem)
-        return ";".join("|".join(b) for b in blanks), re.sub(r"\{\{\d+\}\}", "____", stem)
-    if qtype == "essay":
-        return data.get("rubric", ""), stem
-    return "", stem
-
-
 def _set(sheet, row: int, column: int, value) -> None:
     cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str):
@@ -575,11 +549,12 @@ def _set(sheet, row: int, column: int, value) -> None:
 
 def _row_values(qtype: str, stem: str, data: dict, points: float, explanation: str,
                 option_count: int) -> dict[str, object]:
-    answer, stem = _answer_text(qtype, data, stem)
+    found = question_types.get(qtype)
+    answer, stem = found.excel_answer(data, stem)
     values: dict[str, object] = {COL_TYPE: TYPE_NAMES.get(qtype, qtype), COL_STEM: stem, COL_ANSWER: answer,
                                  COL_EXPLANATION: explanation,
                                  COL_POINTS: int(points) if float(points).is_integer() else points}
-    for i, option in enumerate(data.get("options", []) if qtype in ("single", "multiple") else []):
+    for i, option in enumerate(data.get("options", []) if found.has_options else []):
         text = option["text"] + (f"\n反馈：{option['feedback']}" if option.get("feedback") else "")
         values[f"选项{option['key']}" if len(option["key"]) == 1 else f"选项{chr(65 + i)}"] = text
     return values
@@ -588,7 +563,7 @@ def _row_values(qtype: str, stem: str, data: dict, points: float, explanation: s
 def _option_headers(questions: list[ParsedQuestion]) -> tuple[str, ...]:
     most = 6
     for q in questions:
-        items = q.data.get("parts", []) if q.type == "case" else [{"data": q.data}]
+        items = question_types.get(q.type).parts(q.data) or [{"data": q.data}]
         for item in items:
             most = max(most, len(item["data"].get("options", [])))
     return tuple(f"选项{chr(65 + i)}" for i in range(min(most, 26)))
@@ -642,7 +617,7 @@ def export_xlsx(questions: list[ParsedQuestion], *, with_help: bool = True) -> b
     for q in questions:
         common = {COL_ID: q.id, COL_DIFFICULTY: DIFFICULTY_NAMES.get(q.difficulty, "中"),
                   COL_TAGS: "、".join(q.tags)}
-        if q.type != "case":
+        if not question_types.get(q.type).has_parts:
             main_row += 1
             put(main, main_headers, main_row,
                 {**common, **_row_values(q.type, q.stem_md, q.data, q.points, q.explanation_md, len(options))})

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from lms.exams.question_types.base import Grade
-from lms.exams.question_types.single import SingleChoice
+from lms.questions.base import Grade, bank_number
+from lms.questions.single import SingleChoice
 
 
 class MultipleChoice(SingleChoice):
@@ -12,6 +12,10 @@ class MultipleChoice(SingleChoice):
     wrong options' negative weights included, floored at 0."""
 
     code = "multiple"
+    excel_name = "多选"
+    single_answer = False
+    bank_keys = ("weights",)
+    excel_aliases = ("多项选择", "多项选择题", "不定项选择", "不定项选择题")
 
     def grade(self, data, answer, *, partial_credit=False):
         picked = set(answer or [])
@@ -39,3 +43,17 @@ class MultipleChoice(SingleChoice):
 
     def correct_answer(self, data):
         return list(data.get("correct", []))
+
+    def simulated_answer(self, data, right, rng):
+        keys = [o["key"] for o in data.get("options", [])]
+        return list(data["correct"]) if right else sorted(rng.sample(keys, max(1, len(keys) // 2)))
+
+    def bank_key_lines(self, data):
+        if not data.get("weights"):
+            return []
+        return ["weights: " + ", ".join(f"{k} {bank_number(v)}" for k, v in sorted(data["weights"].items()))]
+
+    def excel_answer(self, data, stem):
+        if data.get("weights"):
+            return ",".join(f"{k}{bank_number(v)}%" for k, v in sorted(data["weights"].items())), stem
+        return super().excel_answer(data, stem)

@@ -4,7 +4,7 @@ from flask import render_template
 from markupsafe import Markup
 
 from lms.content.rendering import render_markdown
-from lms.exams.question_types.base import Grade, QuestionType
+from lms.questions.base import Grade, QuestionType
 
 
 class Case(QuestionType):
@@ -14,12 +14,13 @@ class Case(QuestionType):
     (fraction None, the parts' grades kept)."""
 
     code = "case"
+    has_parts = True
 
     def _parts(self, data):
         return data.get("parts", [])
 
     def grade(self, data, answer, *, partial_credit=False):
-        from lms.exams.question_types import get
+        from lms.questions import get
 
         answer = answer or {}
         parts: dict[str, Grade] = {}
@@ -39,7 +40,7 @@ class Case(QuestionType):
         return Grade(earned / total if total else 0.0, parts)
 
     def answer_from_form(self, data, form, name, values=None):
-        from lms.exams.question_types import get
+        from lms.questions import get
 
         out = {}
         for part in self._parts(data):
@@ -52,18 +53,18 @@ class Case(QuestionType):
         return bool(answer)
 
     def part_is_answered(self, part, answer) -> bool:
-        from lms.exams.question_types import get
+        from lms.questions import get
 
         return get(part["type"]).is_answered((answer or {}).get(part["id"]))
 
     def public_data(self, data):
-        from lms.exams.question_types import get
+        from lms.questions import get
 
         return {"parts": [{"id": p["id"], "type": p["type"], "stem": p.get("stem", ""), "points": p.get("points", 1),
                            "data": get(p["type"]).public_data(p.get("data", {}))} for p in self._parts(data)]}
 
     def option_order(self, data, rng, shuffle):
-        from lms.exams.question_types import get
+        from lms.questions import get
 
         orders = {p["id"]: get(p["type"]).option_order(p.get("data", {}), rng, shuffle) for p in self._parts(data)}
         return {k: v for k, v in orders.items() if v is not None} or None
@@ -76,7 +77,7 @@ class Case(QuestionType):
 
     def render(self, *, name, data, answer, order, stem_html, review, explanation_html="", grade=None,
                points=None, autosave_url=None, saved_target=None, values=None):
-        from lms.exams.question_types import get
+        from lms.questions import get
 
         answer = answer or {}
         order = order or {}
@@ -97,3 +98,28 @@ class Case(QuestionType):
             html += render_template("exams/types/_explanation.html", explanation_html=Markup(explanation_html),
                                     grade=None, points=None)
         return Markup(html)
+
+    def key_text(self, data):
+        return []
+
+    def parts(self, data):
+        return self._parts(data)
+
+    def text_lines(self, data):
+        return []
+
+    def plan_lines(self, data):
+        return []
+
+    def simulated_answer(self, data, right, rng):
+        from lms.questions import get
+
+        return {p["id"]: get(p["type"]).simulated_answer(p.get("data", {}), right or rng.random() < 0.5, rng)
+                for p in self._parts(data)}
+
+    def parse_body(self, reader, body):
+        body.data["parts"], body.points = reader.case_parts(body.part_blocks, body.points)
+
+    def from_excel_row(self, reader, row, stem, answer, options):
+        # A case spans the rows of its own sheet; a part row is never a case.
+        return stem, {}

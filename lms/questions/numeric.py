@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from lms.exams.question_types.base import Grade, QuestionType
+from lms.questions.base import Grade, QuestionType, bank_number, number_text
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
@@ -39,6 +39,9 @@ class Numeric(QuestionType):
     ``answer``, or inside one of ``ranges``."""
 
     code = "numeric"
+    excel_name = "数值"
+    bank_keys = ("answer", "tolerance", "unit")
+    excel_aliases = ("计算", "计算题")
     secret_keys = ("answer", "tolerance", "ranges")
 
     def grade(self, data, answer, *, partial_credit=False):
@@ -60,3 +63,39 @@ class Numeric(QuestionType):
             return " / ".join(f"{low} – {high}" for low, high in data["ranges"])
         tol = data.get("tolerance")
         return f"{data.get('answer')}" + (f" ± {tol}" if tol else "")
+
+    def key_text(self, data):
+        if "ranges" in data:
+            return [f"{number_text(lo)} – {number_text(hi)}" for lo, hi in data["ranges"]]
+        tol = data.get("tolerance")
+        return [f"{number_text(data.get('answer'))}" + (f" ± {number_text(tol)}" if tol else "")
+                + (f" {data['unit']}" if data.get("unit") else "")]
+
+    def plan_lines(self, data):
+        return [f"answer: {data.get('answer')} ± {data.get('tolerance', 0)} {data.get('unit', '')}".rstrip()]
+
+    def simulated_answer(self, data, right, rng):
+        value = data["answer"] if "answer" in data else sum(data["ranges"][0]) / 2
+        return f"{value:g}" if right else f"{value * 1.5 + 1:g}"
+
+    def bank_key_lines(self, data):
+        lines = [f"answer: {bank_number(data['answer'])}"]
+        if data.get("tolerance"):
+            lines.append(f"tolerance: {bank_number(data['tolerance'])}")
+        if data.get("unit"):
+            lines.append(f"unit: {data['unit']}")
+        return lines
+
+    def excel_answer(self, data, stem):
+        text = bank_number(data["answer"])
+        if data.get("tolerance"):
+            text += "±" + bank_number(data["tolerance"])
+        if data.get("unit"):
+            text += " " + data["unit"]
+        return text, stem
+
+    def parse_body(self, reader, body):
+        body.data.update(reader.numeric())
+
+    def from_excel_row(self, reader, row, stem, answer, options):
+        return stem, reader.numeric(row, answer)

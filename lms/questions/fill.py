@@ -4,9 +4,11 @@ import re
 
 from markupsafe import Markup, escape
 
-from lms.exams.question_types.base import Grade, QuestionType, normalise_text
+from lms.questions.base import Grade, QuestionType, normalise_text
 
 BLANK = re.compile(r"\{\{(\d+)\}\}")
+# A blank as people type it in a sheet: （ ） or ____.
+WRITTEN_BLANK = re.compile(r"[（(][\s\u3000]*[）)]|_{3,}")
 
 
 def blank_mark(n) -> Markup:
@@ -43,6 +45,7 @@ class FillInBlanks(QuestionType):
     is the share of blanks filled right."""
 
     code = "fill"
+    excel_name = "填空"
     secret_keys = ("blanks",)
 
     def grade(self, data, answer, *, partial_credit=False):
@@ -85,3 +88,33 @@ class FillInBlanks(QuestionType):
 
     def stem_with_marks(self, stem_html: str) -> Markup:
         return Markup(BLANK.sub(lambda m: str(blank_mark(m.group(1))), str(stem_html)))
+
+    def key_text(self, data):
+        return [f"{{{{{i}}}}} " + " | ".join(answers) for i, answers in enumerate(data.get("blanks", []), 1)]
+
+    def plan_lines(self, data):
+        return [f"blank {i}: {' | '.join(b)}" for i, b in enumerate(data.get("blanks", []), start=1)]
+
+    def simulated_answer(self, data, right, rng):
+        return [blank[0] if right else "不确定" for blank in data.get("blanks", [])]
+
+    def bank_body(self, stem, data, guard):
+        def blank(m):
+            answers = data["blanks"][int(m.group(1)) - 1]
+            for a in answers:
+                guard.blank_answer(a)
+            return "[[" + "|".join(answers) + "]]"
+        return BLANK.sub(blank, stem), None
+
+    def excel_answer(self, data, stem):
+        blanks = data.get("blanks", [])
+        if WRITTEN_BLANK.search(BLANK.sub("", stem)):
+            # The text itself has ____ or （ ）: keep the answers in the stem.
+            return "", BLANK.sub(lambda m: "[[" + "|".join(blanks[int(m.group(1)) - 1]) + "]]", stem)
+        return ";".join("|".join(b) for b in blanks), BLANK.sub("____", stem)
+
+    def parse_body(self, reader, body):
+        body.stem, body.data["blanks"] = reader.blanks(body.stem, body.stem_lines)
+
+    def from_excel_row(self, reader, row, stem, answer, options):
+        return reader.fill(row, stem, answer)

@@ -78,6 +78,16 @@ def option_value(values: OptionValues | None, name: str, key: str) -> str:
     return key if values is None else values.value(name, key)
 
 
+def number_text(value) -> str:
+    """A number as a trainer writes it: ``2.0`` → ``"2"``, ``0.5`` → ``"0.5"``."""
+    return f"{value:g}" if isinstance(value, int | float) else str(value)
+
+
+def bank_number(value: float) -> str:
+    """A number as the bank file writes it: ``2`` not ``2.0``, else in full."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
 def normalise_text(value: str) -> str:
     """NFKC (full-width → half-width), every kind of space removed, case folded:
     ``" ＡＢＣ 银行 "`` and ``"abc银行"`` compare equal."""
@@ -85,9 +95,29 @@ def normalise_text(value: str) -> str:
     return "".join(ch for ch in value if not ch.isspace()).casefold()
 
 
+@dataclass
+class BankBody:
+    """A question's body as the bank parser has read it so far; the type's
+    ``parse_body`` fills in ``data`` (and may rewrite the stem or the points)."""
+
+    stem: str
+    stem_lines: list
+    options: list
+    part_blocks: list
+    points: float
+    data: dict
+
+
 class QuestionType:
+    """One type of question. Every caller that needs to know something per
+    type (the bank format, the Excel sheet, the trainer's views, the demo)
+    asks the type through the registry; ``REGISTRY_METHODS`` lists what each
+    type answers."""
+
     code: str = ""
     has_options: bool = False
+    # A case holds parts (each of its own type) instead of an answer of its own.
+    has_parts: bool = False
     # Keys of ``data`` that give the answer away; ``public_data`` drops them.
     secret_keys: tuple[str, ...] = ()
 
@@ -131,6 +161,67 @@ class QuestionType:
         """The key, for the review after the attempt is finalised."""
         return None
 
+    # --- what a trainer reads ---------------------------------------------
+    def key_text(self, data: dict) -> list[str]:
+        """The key in words, one entry a line, for the console's question page."""
+        raise NotImplementedError
+
+    def rubric(self, data: dict) -> str | None:
+        """The rubric's markdown for whoever grades by hand, or None."""
+        return None
+
+    def parts(self, data: dict) -> list[dict]:
+        """The parts (each ``{"id", "type", "stem", "points", "data"}``) of a case."""
+        return []
+
+    def text_lines(self, data: dict) -> list[str]:
+        """The data as plain text, one fact a line, for diffs between versions."""
+        return [f"{k}: {v}" for k, v in sorted(data.items())]
+
+    def plan_lines(self, data: dict) -> list[str]:
+        """The key as written in a planned bank entry (the content plan's draft)."""
+        raise NotImplementedError
+
+    # --- the bank format (content/FORMAT.md) -------------------------------
+    def bank_key_lines(self, data: dict) -> list[str]:
+        """The type's own ``key: value`` lines under the question's heading."""
+        return []
+
+    def bank_body(self, stem: str, data: dict, guard) -> tuple[str, list[str] | None]:
+        """The stem as the bank writes it and the section after it (None: no
+        section). ``guard`` refuses text that would not read back as written:
+        ``guard.text(text, what)``, ``guard.option(option)`` → (text, feedback),
+        ``guard.blank_answer(answer)``."""
+        return stem, None
+
+    # The bank's own ``key: value`` lines for the type; an essay's 评分要点 section.
+    bank_keys: tuple[str, ...] = ()
+    has_rubric: bool = False
+
+    def parse_body(self, reader, body: BankBody) -> None:
+        """Read the type's data from the bank format through ``reader`` (the
+        bank parser, which words and places the problems it finds)."""
+        raise NotImplementedError
+
+    # --- the Excel sheet (lms/content/importers/xlsx.py) -------------------
+    # The 题型 cell's name, and other names a bank's sheet may use for the type.
+    excel_name: str = ""
+    excel_aliases: tuple[str, ...] = ()
+
+    def excel_answer(self, data: dict, stem: str) -> tuple[str, str]:
+        """(答案 cell, stem as the sheet writes it)."""
+        return "", stem
+
+    def from_excel_row(self, reader, row, stem: str, answer: str, options: list) -> tuple[str, dict]:
+        """(stem, data) read from one sheet row through ``reader`` (the Excel
+        importer, which words and places the problems it finds)."""
+        raise NotImplementedError
+
+    # --- the demo ------------------------------------------------------------
+    def simulated_answer(self, data: dict, right: bool, rng: random.Random):
+        """A well-formed answer of the type, right or wrong (demo results)."""
+        raise NotImplementedError
+
     # --- rendering ---------------------------------------------------------
     def render(self, *, name: str, data: dict, answer, order, stem_html, review: bool,
                explanation_html: str = "", grade: dict | None = None, points: float | None = None,
@@ -155,3 +246,9 @@ class QuestionType:
             html += render_template("exams/types/_explanation.html", explanation_html=Markup(explanation_html or ""),
                                     grade=grade, points=points)
         return Markup(html)
+
+
+# Every method a registered type answers (tests/questions check each type has
+# its own or a deliberate default from QuestionType).
+REGISTRY_METHODS = ("grade", "is_answered", "answer_from_form", "public_data", "option_order", "correct_answer",
+                    "render", "key_text", "parse_body", "bank_key_lines", "bank_body", "excel_answer", "from_excel_row", "rubric", "parts", "text_lines", "plan_lines", "simulated_answer")
