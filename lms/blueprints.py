@@ -2,7 +2,7 @@
 from lms.audit.views import bp as audit_bp
 from lms.auth.views import bp as auth_bp
 from lms.content.importers.views import bp as content_import_bp
-from lms.content.views import bp as content_bp
+from lms.content.console.views import bp as content_bp
 from lms.exams.analysis_views import bp as analysis_bp
 from lms.exams.grading_views import bp as grading_bp
 from lms.exams.notebook_views import bp as notebook_bp

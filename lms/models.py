@@ -11,8 +11,8 @@ from lms.org.models import Branch, PositionRecord, SystemSetting, User, UserRole
 
 # Home-page panels and demo hooks register themselves on import.
 import lms.main.learner_panel  # noqa: E402,F401
-import lms.content.demo  # noqa: E402,F401  (publishes the shipped curriculum)
-import lms.content.panels  # noqa: E402,F401
+import lms.content.publishing.demo  # noqa: E402,F401  (publishes the shipped curriculum)
+import lms.content.console.panels  # noqa: E402,F401
 import lms.exams.notebook  # noqa: E402,F401  (the 错题本 panel)
 import lms.exams.demo_results  # noqa: E402,F401  (demo attempts for grading and analysis)
 import lms.org.panels  # noqa: E402,F401

@@ -8,9 +8,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms.content import console, editor
-from lms.content import upload as uploads
-from lms.content.forms import ConfirmUploadForm, EditForm, NewFileForm, UploadForm
+from lms.content.console import editor, queries as console
+from lms.content.console import upload as uploads
+from lms.content.console.forms import ConfirmUploadForm, EditForm, NewFileForm, UploadForm
 from lms.forms import EmptyForm
 from lms.web import is_htmx, roles_required
 

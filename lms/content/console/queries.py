@@ -3,7 +3,7 @@ assets) and what the trainer console shows (questions with their versions,
 exams, programmes, releases).
 
 Writing content goes through files: see ``lms.content.editing`` (edit a file
-in the browser) and ``lms.content.upload`` (a zipped course folder). Both end
+in the browser) and ``lms.content.console.upload`` (a zipped course folder). Both end
 in the same check → plan → publish pipeline as ``flask content publish``.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ from lms.content.models import (
 )
 from lms.content.rendering import render_inline
 from lms.content.rendering_fast import is_plain, render
-from lms.content.files import is_asset_name
+from lms.content.source.files import is_asset_name
 from lms.database import transaction
 from lms.extensions import db
 
@@ -428,6 +428,6 @@ def plan_line(plan) -> str:
 
 
 def course_slug_of_folder(folder: str) -> str | None:
-    from lms.content.editor import course_folders
+    from lms.content.console.editor import course_folders
 
     return next((slug for slug, f in course_folders().items() if f == folder), None)
