@@ -428,6 +428,6 @@ def plan_line(plan) -> str:
 
 
 def course_slug_of_folder(folder: str) -> str | None:
-    from lms.content.console.editor import course_folders
+    from lms.content.console.editor import course_folders  # editor imports this module (show_question, unified_diff)
 
     return next((slug for slug, f in course_folders().items() if f == folder), None)

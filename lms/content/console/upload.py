@@ -31,6 +31,8 @@ from flask_babel import gettext as _
 from lms.content.console import editor
 from lms.content.source.files import is_link, is_plain_dir, read_bytes, walk
 from lms.content.schema import Problem, Source
+from lms.content.publishing.publish import ContentProblems, plan, publish
+from lms.content.source.parser import parse_course, parse_folder
 from lms.database import transaction
 
 MAX_UNPACKED = 20 * 1024 * 1024
@@ -183,8 +185,6 @@ def _find_course_folder(unpacked: Path) -> tuple[Path | None, Problem | None]:
 
 def stage(archive: IO[bytes], archive_name: str, actor_id: int) -> StagedUpload:
     """Unpack, parse, check and plan an uploaded course; nothing is published."""
-    from lms.content.source.parser import parse_course, parse_folder
-    from lms.content.publishing.publish import plan
 
     _sweep_old_stagings()
     token = secrets.token_urlsafe(24)
@@ -274,8 +274,6 @@ def _relative_to_course(problems: list[Problem], folder: str) -> list[Problem]:
 def confirm(token: str, actor) -> object:
     """Copy a staged, problem-free course into the content folder (replacing
     that course's folder) and publish it. Returns (the course id, the engine's Plan)."""
-    from lms.content.source.parser import parse_folder
-    from lms.content.publishing.publish import ContentProblems, publish
 
     staging = _staging_dir(token)
     meta_path = staging / "meta.json" if staging else None
