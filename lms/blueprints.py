@@ -2,7 +2,9 @@
 from lms.audit.views import bp as audit_bp
 from lms.auth.views import bp as auth_bp
 from lms.content.importers.views import bp as content_import_bp
-from lms.content.console.views import bp as content_bp
+from lms.content.blueprint import bp as content_bp
+from lms.content.console import views as _console_views  # noqa: F401  (the console's routes on content_bp)
+from lms.content.lessons import views as _lesson_views  # noqa: F401  (the learner's routes on content_bp)
 from lms.exams.analysis_views import bp as analysis_bp
 from lms.exams.grading_views import bp as grading_bp
 from lms.exams.notebook_views import bp as notebook_bp
