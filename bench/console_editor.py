@@ -1,4 +1,4 @@
-"""How long a trainer waits in the browser editor (lms/content/editor.py).
+"""How long a trainer waits in the browser editor (lms/content/console/editor.py).
 
 Builds one large course in a temporary content folder (30 lessons, 4 banks of
 100 questions, 20 images), publishes it, signs in a trainer and measures, in
@@ -56,9 +56,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from lms import create_app
-    from lms.content.editor import normalise, text_hash
-    from lms.content.parser import parse_folder
-    from lms.content.publish import publish
+    from lms.content.console.editor import normalise, text_hash
+    from lms.content.source.parser import parse_folder
+    from lms.content.publishing.publish import publish
     from lms.extensions import db
     from lms.org.models import User, UserRole
 

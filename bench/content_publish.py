@@ -134,9 +134,9 @@ def main() -> int:
     from sqlalchemy import text
 
     from lms import create_app
-    from lms.content.checks import check
-    from lms.content.parser import parse_folder
-    from lms.content.publish import publish
+    from lms.content.source.checks import check
+    from lms.content.source.parser import parse_folder
+    from lms.content.publishing.publish import publish
     from lms.extensions import db
 
     root = work / "content"

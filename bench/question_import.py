@@ -87,10 +87,10 @@ def main() -> None:
                       "SECRET_KEY": "bench"})
     with app.app_context():
         upgrade()
-        from lms.content.bank_parser import parse_question_bank
+        from lms.content.source.bank_parser import parse_question_bank
         from lms.content.importers import gift, serialize, services, xlsx
-        from lms.content.parser import parse_folder
-        from lms.content.publish import publish
+        from lms.content.source.parser import parse_folder
+        from lms.content.publishing.publish import publish
         from lms.org.models import User, UserRole
 
         publish(parse_folder(TMP / "content"), None, "bench")

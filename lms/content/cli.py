@@ -8,10 +8,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from lms.content.checks import check
-from lms.content.parser import parse_folder
-from lms.content.publish import KINDS, Plan, publish
-from lms.content.review_overlap import review_warnings
+from lms.content.source.checks import check
+from lms.content.source.parser import parse_folder
+from lms.content.publishing.publish import KINDS, Plan, publish
+from lms.content.source.review_overlap import review_warnings
 
 content_cli = AppGroup("content", help="The curriculum: check and publish the content folder.")
 

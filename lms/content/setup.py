@@ -4,12 +4,14 @@ from __future__ import annotations
 from flask import Flask
 
 from lms import demo_hooks
-from lms.content import demo
-from lms.content import panels as content_panels
+from lms.content.blueprint import bp
 from lms.content.cli import content_cli
+from lms.content.console import panels as content_panels
+from lms.content.console import views as console_views  # the console's routes, on bp
 from lms.content.importers.cli import COMMANDS as IMPORT_COMMANDS
 from lms.content.importers.views import bp as import_bp
-from lms.content.views import bp, labels
+from lms.content.lessons import views as _lesson_views  # noqa: F401  (the learner's routes, on bp)
+from lms.content.publishing import demo
 from lms.main import panels
 
 
@@ -22,6 +24,6 @@ def init_app(app: Flask) -> None:
     for command in IMPORT_COMMANDS:
         content_cli.add_command(command)
     app.cli.add_command(content_cli)
-    app.context_processor(labels)
+    app.context_processor(console_views.labels)
     panels.add(app, "trainer", "content/_trainer_panel.html", content_panels.trainer_panel, order=20)
     demo_hooks.add(app, 10, demo.publish_demo_curriculum)

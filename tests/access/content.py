@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from lms.content.editor import normalise, text_hash
+from lms.content.console.editor import normalise, text_hash
 from lms.content.models import Asset, Course, Exam, Lesson, Programme, Question
 from lms.extensions import db
 from tests.access import Row, only, signed_in

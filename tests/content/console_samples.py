@@ -104,8 +104,8 @@ def write_sample_content(root: Path) -> Path:
 
 
 def publish_folder(root: Path, actor=None):
-    from lms.content.parser import parse_folder
-    from lms.content.publish import publish
+    from lms.content.source.parser import parse_folder
+    from lms.content.publishing.publish import publish
 
     return publish(parse_folder(root), actor, "test")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lms.content.checks import check
-from lms.content.parser import parse_folder
+from lms.content.source.checks import check
+from lms.content.source.parser import parse_folder
 from tests.content.sample_folder import edit, line_of, write_folder
 
 BANK = "courses/products/questions/deposits.md"

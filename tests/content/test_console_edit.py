@@ -9,7 +9,7 @@ import re
 from sqlalchemy import func, select
 
 from lms.audit.models import AuditEvent
-from lms.content.editor import normalise, text_hash
+from lms.content.console.editor import normalise, text_hash
 from lms.content.models import ContentRelease, Lesson, Question
 from lms.extensions import db
 from tests.content.console_samples import BANK_MD, DEPOSITS_MD, content_dir, trainer  # noqa: F401
@@ -112,8 +112,8 @@ def test_review_publish_end_to_end(client, content_dir, trainer):
 
 
 def test_publishing_a_bank_versions_changed_questions_and_retires_removed_ones(client, content_dir, trainer):
-    from lms.content.parser import parse_folder
-    from lms.content.publish import publish
+    from lms.content.source.parser import parse_folder
+    from lms.content.publishing.publish import publish
     from tests.content.console_samples import EXAM_YAML
 
     # The published exam draws dep-002 by name: it lets go of it first, or no

@@ -13,11 +13,11 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from lms import create_app
-from lms.content.checks import check
-from lms.content.editor import text_hash
+from lms.content.source.checks import check
+from lms.content.console.editor import text_hash
 from lms.content.models import Asset, ContentRelease, Course, Lesson
-from lms.content.parser import parse_folder
-from lms.content.publish import publish
+from lms.content.source.parser import parse_folder
+from lms.content.publishing.publish import publish
 from lms.extensions import db
 from tests.conftest import BASE_CONFIG
 from tests.content.sample_folder import PNG, edit, line_of, write_folder

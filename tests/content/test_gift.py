@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from lms.content.bank_parser import parse_question_bank
+from lms.content.source.bank_parser import parse_question_bank
 from lms.content.importers.gift import read_gift
 from lms.content.importers.serialize import bank_markdown
 

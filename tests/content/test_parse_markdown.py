@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from lms.content.parser import parse_course, parse_exam, parse_folder, parse_lesson, parse_programme, \
+from lms.content.source.parser import parse_course, parse_exam, parse_folder, parse_lesson, parse_programme, \
     parse_question_bank
 from tests.content.sample_folder import write_folder
 
@@ -205,7 +205,7 @@ def test_sub_paths_read_only_their_part_and_say_what_they_cover(tmp_path):
 
 
 def test_multiple_choice_keeps_partial_credit_weights():
-    from lms.content.parser import parse_question_bank
+    from lms.content.source.parser import parse_question_bank
 
     text = ("## w-1\ntype: multiple\nweights: A 50, B -50, C 50, D -50\n\n哪些属于流动资产？\n\n"
             "- [x] 应收账款\n- [ ] 固定资产\n- [x] 存货\n- [ ] 无形资产\n\n解析：……\n")
@@ -221,7 +221,7 @@ def test_multiple_choice_keeps_partial_credit_weights():
     ("A fifty", "not 'option percent'"),
 ])
 def test_bad_weights_are_reported_at_their_line(weights, message, app):
-    from lms.content.parser import parse_question_bank
+    from lms.content.source.parser import parse_question_bank
 
     app.config["BABEL_DEFAULT_LOCALE"] = "en"
     text = (f"## w-1\ntype: multiple\nweights: {weights}\n\n哪些属于流动资产？\n\n"

@@ -9,9 +9,9 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from lms.content import cli as content_cli
-from lms.content.demo import move_programmes_to_today, publish_demo_curriculum
+from lms.content.publishing.demo import move_programmes_to_today, publish_demo_curriculum
 from lms.content.models import ContentRelease, Programme, ProgrammeItem, Question
-from lms.content.parser import parse_folder
+from lms.content.source.parser import parse_folder
 from lms.extensions import db
 from tests.content.sample_folder import edit, line_of, write_folder
 

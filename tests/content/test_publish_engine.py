@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 
 from lms import clock as lms_clock
 from lms.audit.models import AuditEvent
-from lms.content import publish as publish_module
+from lms.content.publishing import publish as publish_module
 from lms.content.models import (
     Asset, ContentRelease, Course, Exam, Lesson, Programme, ProgrammeItem, Question, QuestionVersion,
 )
-from lms.content.parser import parse_folder
-from lms.content.publish import ContentProblems, plan, publish
+from lms.content.source.parser import parse_folder
+from lms.content.publishing.publish import ContentProblems, plan, publish
 from lms.exams.models import Attempt, AttemptItem
 from lms.extensions import db
 from tests.content.sample_folder import BANK_TEXT_DEP001, edit, write_folder

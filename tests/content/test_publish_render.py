@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from lms.content.links import course_link_resolver
+from lms.content.source.links import course_link_resolver
 from lms.content.rendering import render_markdown
 from lms.content.rendering_fast import is_plain, render
 

@@ -10,8 +10,8 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from lms.content.models import Course, Question
-from lms.content.parser import parse_folder
-from lms.content.publish import ContentProblems, publish
+from lms.content.source.parser import parse_folder
+from lms.content.publishing.publish import ContentProblems, publish
 from lms.extensions import db
 from tests.content.console_samples import content_dir, publish_folder, trainer  # noqa: F401  (fixtures)
 from tests.content.sample_folder import line_of, write_folder

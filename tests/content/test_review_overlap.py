@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from flask_babel import force_locale
 
-from lms.content.parser import parse_folder
-from lms.content.publish import publish
-from lms.content.review_overlap import review_warnings
+from lms.content.source.parser import parse_folder
+from lms.content.publishing.publish import publish
+from lms.content.source.review_overlap import review_warnings
 from tests.content.sample_folder import edit, write_folder
 
 SHIPPED = Path(__file__).resolve().parents[2] / "content"

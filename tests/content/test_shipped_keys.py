@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from lms.content.bank_parser import parse_question_bank
+from lms.content.source.bank_parser import parse_question_bank
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from lms.content.bank_parser import parse_question_bank
+from lms.content.source.bank_parser import parse_question_bank
 from lms.content.importers.examples import example_questions
 from lms.content.importers.serialize import bank_markdown
 from lms.content.importers.xlsx import MAIN_HEADERS, export_xlsx, read_xlsx, template_xlsx

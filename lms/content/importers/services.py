@@ -19,7 +19,7 @@ from pathlib import Path
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from lms.content import editor
+from lms.content.console import editor
 from lms.content.importers import gift, messages_locale, serialize, xlsx
 from lms.content.importers.gift import Note
 from lms.content.schema import ParsedQuestion, Problem, Source
@@ -128,7 +128,7 @@ def bank_text(questions: list[ParsedQuestion], filename: str) -> str:
 
 def courses() -> list[tuple[str, str]]:
     """(course id, title) of every course folder, for choosing where to import."""
-    from lms.content.parser import parse_course
+    from lms.content.source.parser import parse_course
 
     root = editor.content_root()
     out = []
@@ -200,7 +200,7 @@ def summarise(plan, questions: list[ParsedQuestion]) -> dict[str, int]:
 
 def prepare(data: bytes, filename: str, course_id: str, bank: str, actor) -> ImportPreview:
     """Read the file and show what importing it would do; nothing changes."""
-    from lms.content.publish import plan as plan_of
+    from lms.content.publishing.publish import plan as plan_of
 
     kind = kind_of(filename) or ""
     preview = ImportPreview(filename=filename, kind=kind, course_id=course_id, bank=bank)
@@ -217,7 +217,7 @@ def prepare(data: bytes, filename: str, course_id: str, bank: str, actor) -> Imp
     root = editor.content_root()
     preview.replaces = (root / path).is_file()
     with editor.staged(path, text) as stage:
-        from lms.content.parser import parse_folder
+        from lms.content.source.parser import parse_folder
 
         bundle = parse_folder(stage, Path(path).parent.parent)
         problems = editor.check_bundle(bundle)

@@ -1,20 +1,16 @@
-"""Lessons for learners, and the trainer console (read the curriculum, edit a
-content file in the browser, upload a course folder)."""
+"""The trainer console: read the curriculum, edit a content file in the browser,
+upload a course folder. The learner's pages are in lms/content/lessons/views.py."""
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from lms.content import console, editor
-from lms.content import upload as uploads
-from lms.content.forms import ConfirmUploadForm, EditForm, NewFileForm, ReviewedForm, UploadForm
-from lms.forms import EmptyForm
-from lms.web import is_htmx, roles_required
-
-bp = Blueprint("content", __name__)
+from lms.content.blueprint import bp
+from lms.content.console import editor, queries as console
+from lms.content.console import upload as uploads
+from lms.content.console.forms import ConfirmUploadForm, EditForm, NewFileForm, ReviewedForm, UploadForm
+from lms.web import roles_required
 
 CONSOLE_ROLES = ("trainer",)  # admin passes every role check
 
@@ -25,81 +21,6 @@ def labels():
             "DIFFICULTY_LABELS": console.DIFFICULTY_LABELS, "CHANGE_LABELS": console.CHANGE_LABELS,
             "plan_rows": console.plan_rows, "plan_unchanged": console.plan_unchanged,
             "course_slug_of_folder": console.course_slug_of_folder}
-
-
-# --- learners ---------------------------------------------------------------
-
-@bp.get("/courses")
-@login_required
-def courses():
-    catalogue = console.catalogue()
-    read = console.read_lesson_ids(current_user, [lesson for _c, lessons in catalogue for lesson in lessons])
-    return render_template("content/courses.html", catalogue=catalogue, read=read)
-
-
-@bp.get("/courses/<slug>")
-@login_required
-def course(slug):
-    found = console.live_course(slug)
-    if found is None:
-        abort(404)
-    lessons = console.live_lessons(found)
-    return render_template("content/course.html", course=found, lessons=lessons,
-                           read=console.read_lesson_ids(current_user, lessons))
-
-
-@bp.get("/lessons/<int:lesson_id>")
-@login_required
-def lesson(lesson_id):
-    found = console.live_lesson(lesson_id)
-    if found is None:
-        abort(404)
-    previous, following = console.neighbours(found)
-    return render_template("content/lesson.html", lesson=found, previous=previous, following=following,
-                           view=console.lesson_view(current_user, found), form=EmptyForm())
-
-
-@bp.post("/lessons/<int:lesson_id>/read")
-@login_required
-def mark_read(lesson_id):
-    found = console.live_lesson(lesson_id)
-    if found is None:
-        abort(404)
-    form = EmptyForm()
-    if not form.validate_on_submit():
-        abort(400)
-    view = console.mark_lesson_read(current_user, found)
-    if is_htmx():
-        return render_template("content/_lesson_read.html", lesson=found, view=view, form=form)
-    flash(_("Marked as read."), "success")
-    return redirect(url_for("content.lesson", lesson_id=found.id))
-
-
-@bp.get("/courses/<course_slug>/lessons/<lesson_slug>")
-@login_required
-def lesson_by_slug(course_slug, lesson_slug):
-    """Where links between lessons point (content/FORMAT.md): the lesson's page
-    (the browser keeps the #heading)."""
-    found = console.live_lesson_by_slug(course_slug, lesson_slug)
-    if found is None:
-        abort(404)
-    return redirect(url_for("content.lesson", lesson_id=found.id))
-
-
-@bp.get("/assets/<course_slug>/<path:path>")
-@login_required
-def asset(course_slug, path):
-    found = console.find_asset(course_slug, path)
-    if found is None:
-        abort(404)
-    # send_file writes the file name as RFC 6266 filename* when it is not ASCII (流程图.png).
-    response = send_file(io.BytesIO(found.data), mimetype=found.mimetype,
-                         as_attachment=not console.is_inline_image(found.mimetype),
-                         download_name=path.rsplit("/", 1)[-1], etag=found.content_hash, conditional=True,
-                         max_age=3600)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 # --- the console: reading ---------------------------------------------------

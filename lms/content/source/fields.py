@@ -1,6 +1,6 @@
 """Reading the fields of a content file's YAML (front matter, exams,
 programmes) with a problem, file and line for every value that is missing or
-wrong. Shared by the parsers in ``lms.content.parser``."""
+wrong. Shared by the parsers in ``lms.content.source.parser``."""
 from __future__ import annotations
 
 import re
@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
-from lms.content.files import read_bytes
+from lms.content.source.files import read_bytes
 from lms.content.schema import Problem, Source
-from lms.content.yaml_lines import load_yaml
+from lms.content.source.yaml_lines import load_yaml
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 BANK_TZ = ZoneInfo("Asia/Shanghai")  # dates in content files are the bank's local time

@@ -4,7 +4,7 @@ objects.
 Nothing here raises on bad content: every problem is collected with the file
 (relative to the content root) and the line (and column where it helps), so a
 trainer sees all of them at once. Cross-file rules (duplicate ids, exam draws,
-programme references) live in ``lms.content.checks``.
+programme references) live in ``lms.content.source.checks``.
 """
 from __future__ import annotations
 
@@ -14,17 +14,17 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
-from lms.content.bank_parser import parse_question_bank
-from lms.content.fields import (  # noqa: F401  (split_front_matter: part of this module's API)
+from lms.content.source.bank_parser import parse_question_bank
+from lms.content.source.fields import (  # noqa: F401  (split_front_matter: part of this module's API)
     ID_RE, Collector, bool_value, choice_value, date_value, id_value, int_value, local_datetime, read_text,
     split_front_matter, str_list, text_value, unknown_keys,
 )
-from lms.content.links import check_callouts, check_links
+from lms.content.source.links import check_callouts, check_links
 from lms.content.models import DIFFICULTIES, LAYOUTS, QUESTION_TYPES, REVIEW_POLICIES, SCORING, TRACKS
 from lms.content.schema import (
     ContentBundle, ParsedCourse, ParsedExam, ParsedLesson, ParsedProgramme, ParsedProgrammeItem, Problem, Source,
 )
-from lms.content.yaml_lines import load_yaml
+from lms.content.source.yaml_lines import load_yaml
 
 __all__ = ["parse_course", "parse_exam", "parse_folder", "parse_lesson", "parse_programme", "parse_question_bank",
            "split_front_matter", "lesson_id_from_file_name", "item_label", "ID_RE"]
@@ -295,7 +295,7 @@ def parse_programme(text: str, path: str) -> tuple[ParsedProgramme | None, list[
 
 def parse_folder(root: Path, subpath: Path | None = None) -> ContentBundle:
     """Read the content folder, or the part of it ``subpath`` names (see
-    ``lms.content.folder.parse_folder``)."""
-    from lms.content.folder import parse_folder as read_folder
+    ``lms.content.source.folder.parse_folder``)."""
+    from lms.content.source.folder import parse_folder as read_folder
 
     return read_folder(root, subpath)

@@ -1,7 +1,7 @@
 """What publishing a bundle would change, compared with what is published:
 per kind, the ids added / changed / unchanged / retired, and for changed
 lessons and questions the text before and after (for a diff). Reads the
-database (one query per kind), writes nothing. ``lms.content.publish``
+database (one query per kind), writes nothing. ``lms.content.publishing.publish``
 applies a plan.
 
 Items are compared by ``content_hash``: sha256 of a canonical JSON of what

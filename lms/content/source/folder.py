@@ -1,7 +1,7 @@
 """Reading the curriculum folder, or a part of it, into a ``ContentBundle``
-(content/FORMAT.md). The files of one kind are parsed by ``lms.content.parser``;
+(content/FORMAT.md). The files of one kind are parsed by ``lms.content.source.parser``;
 this module decides which files are read, and reads none through a symbolic
-link (``lms.content.files``): every link is a problem with its path."""
+link (``lms.content.source.files``): every link is a problem with its path."""
 from __future__ import annotations
 
 import mimetypes
@@ -11,10 +11,10 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
-from lms.content.files import is_asset_name, is_link, is_plain_file, link_on_path, max_asset_bytes, read_bytes, walk
-from lms.content.links import LinkTargets, referenced_files
-from lms.content.fields import read_text
-from lms.content.parser import (
+from lms.content.source.files import is_asset_name, is_link, is_plain_file, link_on_path, max_asset_bytes, read_bytes, walk
+from lms.content.source.links import LinkTargets, referenced_files
+from lms.content.source.fields import read_text
+from lms.content.source.parser import (
     lesson_id_from_file_name, parse_course, parse_exam, parse_lesson, parse_programme, parse_question_bank,
 )
 from lms.content.schema import ContentBundle, ParsedAsset, Problem, Scope, Source
@@ -48,7 +48,7 @@ class _FolderReader:
     def course(self, folder: Path, *, lessons=None, questions=None, assets=None) -> str | None:
         """Read one course folder; ``lessons``/``questions``/``assets``: None for
         all of them, or a list of files to read (possibly empty). Symbolic links
-        anywhere in it are problems and are never read (``lms.content.files``)."""
+        anywhere in it are problems and are never read (``lms.content.source.files``)."""
         course_md = folder / "course.md"
         rel_folder = _rel(folder, self.root)
         if is_link(folder) or is_link(course_md):

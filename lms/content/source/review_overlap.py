@@ -14,7 +14,7 @@ import json
 
 from flask_babel import gettext as _
 
-from lms.content.checks import _add_published, _bundle_pool, _matches, _Pool
+from lms.content.source.checks import _add_published, _bundle_pool, _matches, _Pool
 from lms.content.schema import ContentBundle, Problem, Source
 
 HIDDEN = ("after_pass", "never")

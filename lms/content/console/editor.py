@@ -28,8 +28,13 @@ from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from lms.content.files import walk
+from lms.content.source.files import walk
 from lms.content.schema import ContentBundle, Problem
+from lms.content.publishing.publish import ContentProblems, plan, publish
+from lms.content.rendering_fast import render
+from lms.content.source.checks import check
+from lms.content.source.links import course_link_resolver
+from lms.content.source.parser import lesson_id_from_file_name, parse_course, parse_folder, split_front_matter
 from lms.database import transaction
 
 # Editable files: a course's lessons and question banks.
@@ -123,7 +128,6 @@ def folder_lock() -> Iterator[None]:
 
 def course_folders(root: Path | None = None) -> dict[str, str]:
     """Course id → its folder (relative to the root), read from each course.md."""
-    from lms.content.parser import parse_course
 
     root = root or content_root()
     found: dict[str, str] = {}
@@ -146,7 +150,6 @@ def course_folders(root: Path | None = None) -> dict[str, str]:
 
 def course_files(course_slug: str) -> CourseFiles:
     """Where a course's lessons and banks live in the content folder."""
-    from lms.content.parser import lesson_id_from_file_name, split_front_matter
 
     root = content_root()
     folder = course_folders(root).get(course_slug)
@@ -199,7 +202,6 @@ def new_file(course_slug: str, kind: str, name: str) -> ContentFile | None:
     if f is None:
         return None
     if not f.exists:
-        from lms.content.parser import lesson_id_from_file_name
 
         short = lesson_id_from_file_name(f"{name}.md") or name
         f.text = (LESSON_TEMPLATE.format(title=short) if kind == "lesson"
@@ -267,7 +269,6 @@ def _stage_parent() -> str:
 def check_bundle(bundle: ContentBundle) -> list[Problem]:
     """Every problem of a bundle: the parser's and the cross-file checks'
     (against what is published, as the CLI does)."""
-    from lms.content.checks import check
 
     return check(bundle)
 
@@ -278,7 +279,7 @@ class Review:
 
     file: ContentFile
     problems: list[Problem]
-    plan: object | None  # lms.content.publish.Plan
+    plan: object | None  # lms.content.publishing.publish.Plan
     file_diff: list[tuple[str, str]]
 
 
@@ -290,9 +291,7 @@ def normalise(text: str) -> str:
 
 def review(path: str, text: str) -> Review:
     """Parse and check the edited course as publishing would, and plan it."""
-    from lms.content.console import unified_diff
-    from lms.content.parser import parse_folder
-    from lms.content.publish import plan
+    from lms.content.console.queries import unified_diff  # queries imports this module (course_folders)
 
     current = open_file(path)
     if current is None:
@@ -310,10 +309,7 @@ def preview(path: str, text: str) -> tuple[object, list[Problem]]:
     """The rendering of the edited file (a lesson's HTML, or each question of a
     bank with its key) and its problems, as ``flask content check <file>``
     reports them. (The review step checks the whole course.)"""
-    from lms.content.console import show_question
-    from lms.content.links import course_link_resolver
-    from lms.content.parser import parse_folder
-    from lms.content.rendering_fast import render
+    from lms.content.console.queries import show_question  # queries imports this module (course_folders)
 
     current = open_file(path)
     if current is None:
@@ -340,8 +336,6 @@ def publish_edit(path: str, text: str, base_hash: str, actor) -> object:
     """Write the edited file and publish its course; refuse a stale edit (the
     file changed on disk since the editor opened it) and any problem. Nothing
     changes when refused: the file is restored if publishing fails."""
-    from lms.content.parser import parse_folder
-    from lms.content.publish import ContentProblems, publish
 
     current = open_file(path)
     if current is None:

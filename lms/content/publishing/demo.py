@@ -14,9 +14,9 @@ import click
 from flask import current_app
 
 from lms import clock
-from lms.content.checks import check
-from lms.content.parser import parse_folder
-from lms.content.publish import publish
+from lms.content.source.checks import check
+from lms.content.source.parser import parse_folder
+from lms.content.publishing.publish import publish
 from lms.content.schema import ContentBundle
 
 DEMO_WEEK = 3  # today falls in this week of each shipped programme

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
-from lms.content.files import is_plain_dir, is_plain_file, read_bytes
+from lms.content.source.files import is_plain_dir, is_plain_file, read_bytes
 from lms.content.schema import FOLDER_BANK_PREFIX, ContentBundle, Problem
 
 _HEADING = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$", re.M)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from lms.content.id_owners import foreign_ids
-from lms.content.parser import item_label
+from lms.content.source.id_owners import foreign_ids
+from lms.content.source.parser import item_label
 from lms.content.schema import ContentBundle, ParsedExam, ParsedProgramme, Problem, Source
 
 BULLETIN_QUESTIONS = (3, 5)

@@ -23,9 +23,11 @@ from typing import IO
 
 from flask_babel import gettext as _
 
-from lms.content import editor
-from lms.content.files import is_link, is_plain_dir, read_bytes, walk
+from lms.content.console import editor
+from lms.content.source.files import is_link, is_plain_dir, read_bytes, walk
 from lms.content.schema import Problem, Source
+from lms.content.publishing.publish import ContentProblems, plan, publish
+from lms.content.source.parser import parse_course, parse_folder
 from lms.database import transaction
 from lms.staging import StagingArea
 
@@ -160,8 +162,6 @@ def _find_course_folder(unpacked: Path) -> tuple[Path | None, Problem | None]:
 
 def stage(archive: IO[bytes], archive_name: str, actor_id: int) -> StagedUpload:
     """Unpack, parse, check and plan an uploaded course; nothing is published."""
-    from lms.content.parser import parse_course, parse_folder
-    from lms.content.publish import plan
 
     token, staging = STAGINGS.stage()
     result = StagedUpload(token=token, archive_name=archive_name)
@@ -248,8 +248,6 @@ def _relative_to_course(problems: list[Problem], folder: str) -> list[Problem]:
 def confirm(token: str, actor) -> object:
     """Copy a staged, problem-free course into the content folder (replacing
     that course's folder) and publish it. Returns (the course id, the engine's Plan)."""
-    from lms.content.parser import parse_folder
-    from lms.content.publish import ContentProblems, publish
 
     staged = STAGINGS.open(token)
     if staged is None:

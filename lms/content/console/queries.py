@@ -1,9 +1,9 @@
-"""Reading the published curriculum: what learners read (courses, lessons,
-assets) and what the trainer console shows (questions with their versions,
-exams, programmes, releases).
+"""Reading the published curriculum for the trainer console: questions with
+their versions, exams, programmes, releases (what learners read is in
+lms/content/lessons/queries.py).
 
 Writing content goes through files: see ``lms.content.editing`` (edit a file
-in the browser) and ``lms.content.upload`` (a zipped course folder). Both end
+in the browser) and ``lms.content.console.upload`` (a zipped course folder). Both end
 in the same check → plan → publish pipeline as ``flask content publish``.
 """
 from __future__ import annotations
@@ -18,12 +18,10 @@ from sqlalchemy import func, select
 from lms import clock, questions
 from lms.content.draws import draw_pool
 from lms.content.models import (
-    Asset, ContentRelease, Course, Exam, Lesson, LessonView, Programme, Question, QuestionVersion,
+    ContentRelease, Course, Exam, Lesson, Programme, Question, QuestionVersion,
 )
 from lms.content.rendering import render_inline
 from lms.content.rendering_fast import is_plain, render
-from lms.content.files import is_asset_name
-from lms.database import transaction
 from lms.extensions import db
 
 TRACK_LABELS = {
@@ -53,90 +51,6 @@ KIND_LABELS = {
     "programme_item": _l("Programme week"),
 }
 CHANGE_LABELS = {"added": _l("added"), "changed": _l("changed"), "retired": _l("retired")}
-
-
-# --- learners ---------------------------------------------------------------
-
-def catalogue() -> list[tuple[Course, list[Lesson]]]:
-    """Courses of every track that have lessons, each with its live lessons
-    in reading order. Retired courses and lessons are not listed."""
-    courses = db.session.scalars(
-        select(Course).where(Course.retired.is_(False)).order_by(Course.track, Course.title)).all()
-    lessons = db.session.scalars(
-        select(Lesson).where(Lesson.retired.is_(False)).order_by(Lesson.course_id, Lesson.position)).all()
-    by_course: dict[int, list[Lesson]] = {}
-    for lesson in lessons:
-        by_course.setdefault(lesson.course_id, []).append(lesson)
-    return [(c, by_course[c.id]) for c in courses if c.id in by_course]
-
-
-def live_course(slug: str) -> Course | None:
-    return db.session.scalar(select(Course).where(Course.slug == slug, Course.retired.is_(False)))
-
-
-def live_lessons(course: Course) -> list[Lesson]:
-    return [lesson for lesson in course.lessons if not lesson.retired]
-
-
-def live_lesson(lesson_id: int) -> Lesson | None:
-    lesson = db.session.get(Lesson, lesson_id)
-    if lesson is None or lesson.retired or lesson.course.retired:
-        return None
-    return lesson
-
-
-def live_lesson_by_slug(course_slug: str, lesson_slug: str) -> Lesson | None:
-    """A live lesson by its course and lesson ids (how one lesson links to another)."""
-    return db.session.scalar(select(Lesson).join(Course, Course.id == Lesson.course_id).where(
-        Course.slug == course_slug, Course.retired.is_(False), Lesson.slug == lesson_slug, Lesson.retired.is_(False)))
-
-
-def neighbours(lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
-    """The previous and next live lessons of the same course."""
-    lessons = live_lessons(lesson.course)
-    i = lessons.index(lesson)
-    return (lessons[i - 1] if i > 0 else None, lessons[i + 1] if i + 1 < len(lessons) else None)
-
-
-def lesson_view(user, lesson: Lesson) -> LessonView | None:
-    return db.session.get(LessonView, (user.id, lesson.id))
-
-
-@transaction(immediate=True)
-def mark_lesson_read(user, lesson: Lesson) -> LessonView:
-    """Record that ``user`` finished reading ``lesson``; the first time
-    counts (marking again keeps the original completion time)."""
-    view = lesson_view(user, lesson)
-    if view is None:
-        view = LessonView(user_id=user.id, lesson_id=lesson.id, first_viewed_at=clock.now())
-        db.session.add(view)
-    if view.completed_at is None:
-        view.completed_at = clock.now()
-    return view
-
-
-def read_lesson_ids(user, lessons: list[Lesson]) -> set[int]:
-    if not lessons:
-        return set()
-    return set(db.session.scalars(select(LessonView.lesson_id).where(
-        LessonView.user_id == user.id, LessonView.completed_at.is_not(None),
-        LessonView.lesson_id.in_([lesson.id for lesson in lessons]))))
-
-
-def find_asset(course_slug: str, path: str) -> Asset | None:
-    """An image or attachment of a live course, by its path in the course
-    folder; only images and documents are ever served (not a bank or a
-    spreadsheet published before assets were limited to them)."""
-    if not is_asset_name(path):
-        return None
-    return db.session.scalar(
-        select(Asset).join(Course, Course.id == Asset.course_id)
-        .where(Course.slug == course_slug, Course.retired.is_(False), Asset.path == path, Asset.retired.is_(False)))
-
-
-def is_inline_image(mimetype: str) -> bool:
-    # SVG can carry script: it is never shown inline.
-    return mimetype.startswith("image/") and mimetype != "image/svg+xml"
 
 
 # --- the trainer's overview -------------------------------------------------
@@ -408,6 +322,6 @@ def plan_line(plan) -> str:
 
 
 def course_slug_of_folder(folder: str) -> str | None:
-    from lms.content.editor import course_folders
+    from lms.content.console.editor import course_folders  # editor imports this module (show_question, unified_diff)
 
     return next((slug for slug, f in course_folders().items() if f == folder), None)

@@ -1,5 +1,5 @@
 """Publishing a checked bundle: what it would change (``plan``, from
-``lms.content.planning``) and doing it (``publish``), atomically.
+``lms.content.publishing.planning``) and doing it (``publish``), atomically.
 
 Rules:
 - Nothing is deleted. What the bundle's scope covers but the bundle lacks is
@@ -24,14 +24,14 @@ from sqlalchemy import func, select, text, update
 
 from lms import clock
 from lms.audit.services import record
-from lms.content.checks import check
-from lms.content.links import course_link_resolver
+from lms.content.source.checks import check
+from lms.content.source.links import course_link_resolver
 from lms.database import transaction
 from lms.content.models import (
     Asset, ContentRelease, Course, Exam, Lesson, Programme, ProgrammeItem, ProgrammeItemLesson, Question,
     QuestionTag, QuestionVersion,
 )
-from lms.content.planning import KINDS, Plan, content_hash, exam_draw, plan  # noqa: F401  (this module's API)
+from lms.content.publishing.planning import KINDS, Plan, content_hash, exam_draw, plan  # noqa: F401  (this module's API)
 from lms.content.rendering_fast import render
 from lms.content.schema import ContentBundle, Problem
 from lms.extensions import db

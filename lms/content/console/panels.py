@@ -1,6 +1,6 @@
 """The trainer's home-page panel: how much of the curriculum is live, and the
 last release."""
-from lms.content import console
+from lms.content.console import queries as console
 
 
 def trainer_panel(_user) -> dict:

@@ -10,7 +10,7 @@ from urllib.parse import quote, unquote
 
 from flask_babel import gettext as _
 
-from lms.content.files import DOCUMENT_SUFFIXES, IMAGE_SUFFIXES, is_asset_name
+from lms.content.source.files import DOCUMENT_SUFFIXES, IMAGE_SUFFIXES, is_asset_name
 from lms.content.schema import Problem, Source
 
 # Markdown links and images: [text](target "title") and ![alt](target).

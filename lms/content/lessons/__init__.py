@@ -1,0 +1,1 @@
+"""The learner's lesson pages: queries (catalogue, live lessons, reading marks, assets) and views."""

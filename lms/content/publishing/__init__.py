@@ -1,0 +1,1 @@
+"""Publishing: plan a parsed bundle against the database and publish it; the demo curriculum hook."""
