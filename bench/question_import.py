@@ -88,7 +88,7 @@ def main() -> None:
     with app.app_context():
         upgrade()
         from lms.content.source.bank_parser import parse_question_bank
-        from lms.content.importers import gift, serialize, services, xlsx
+        from lms.content.importers import gift, serialize, services, xlsx, xlsx_export
         from lms.content.source.parser import parse_folder
         from lms.content.publishing.publish import publish
         from lms.org.models import User, UserRole
@@ -101,7 +101,7 @@ def main() -> None:
 
         questions = bank(args.questions)
         print(f"{args.questions} questions ({TMP})")
-        data = timed("export xlsx", lambda: xlsx.export_xlsx(questions))
+        data = timed("export xlsx", lambda: xlsx_export.export_xlsx(questions))
         result = timed("read xlsx", lambda: xlsx.read_xlsx(data, "bench.xlsx"))
         assert not result.problems, result.problems[:3]
         text = gift_text(questions)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from lms.audit.models import AuditEvent
 from lms.content.importers.examples import example_questions
-from lms.content.importers.xlsx import export_xlsx
+from lms.content.importers.xlsx_export import export_xlsx
 from lms.content.models import Question
 from lms.extensions import db
 from tests.content.console_samples import content_dir, trainer  # noqa: F401  (fixtures)

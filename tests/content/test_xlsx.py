@@ -9,7 +9,9 @@ from openpyxl import Workbook, load_workbook
 from lms.content.source.bank_parser import parse_question_bank
 from lms.content.importers.examples import example_questions
 from lms.content.importers.serialize import bank_markdown
-from lms.content.importers.xlsx import MAIN_HEADERS, export_xlsx, read_xlsx, template_xlsx
+from lms.content.importers.xlsx import read_xlsx
+from lms.content.importers.xlsx_export import export_xlsx, template_xlsx
+from lms.content.importers.xlsx_sheet import MAIN_HEADERS
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 FIELDS = ("id", "type", "stem_md", "points", "difficulty", "tags", "explanation_md", "data")
@@ -23,7 +25,7 @@ def workbook(rows, *, headers=MAIN_HEADERS, cases=None, case_headers=None) -> by
     for row in rows:
         sheet.append([row.get(h) for h in headers])
     if cases is not None:
-        from lms.content.importers.xlsx import CASE_HEADERS
+        from lms.content.importers.xlsx_sheet import CASE_HEADERS
 
         case_headers = case_headers or CASE_HEADERS
         case_sheet = wb.create_sheet("案例题")

@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 
 from lms.content.source.bank_parser import parse_question_bank
 from lms.content.importers.serialize import bank_markdown
-from lms.content.importers.xlsx import export_xlsx, read_xlsx
+from lms.content.importers.xlsx import read_xlsx
+from lms.content.importers.xlsx_export import export_xlsx
 from tests.content.test_xlsx import fields, workbook
 
 BANK = """## ml-single

@@ -75,7 +75,7 @@ def export_xlsx(course: str, bank: str | None, output: str):
     questions = services.published_questions(course, bank)
     if questions is None:
         raise click.UsageError(f"no published course {course}")
-    from lms.content.importers.xlsx import export_xlsx as write
+    from lms.content.importers.xlsx_export import export_xlsx as write
 
     Path(output).write_bytes(write(questions))
     click.echo(f"{len(questions)} questions of {course} written to {output}.")

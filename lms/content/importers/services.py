@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.content.console import editor
-from lms.content.importers import gift, messages_locale, serialize, xlsx
+from lms.content.importers import gift, messages_locale, serialize, xlsx, xlsx_export
 from lms.content.importers.gift import Note
 from lms.content.schema import ParsedQuestion, Problem, Source
 from lms.database import transaction
@@ -317,4 +317,4 @@ def published_questions(course_id: str, bank: str | None = None) -> list[ParsedQ
 
 def export_course(course_id: str, bank: str | None = None) -> bytes | None:
     questions = published_questions(course_id, bank)
-    return None if questions is None else xlsx.export_xlsx(questions)
+    return None if questions is None else xlsx_export.export_xlsx(questions)

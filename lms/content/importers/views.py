@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.content.importers import services, xlsx
+from lms.content.importers import services, xlsx_export
 from lms.content.importers.examples import example_questions
 from lms.content.importers.forms import ConfirmImportForm, ImportForm
 from lms.web import render_page_or_partial, roles_required
@@ -76,13 +76,13 @@ def confirm():
 @bp.get("/template.xlsx")
 @roles_required(*ROLES)
 def template():
-    return _xlsx(xlsx.template_xlsx(), "题库导入模板.xlsx")
+    return _xlsx(xlsx_export.template_xlsx(), "题库导入模板.xlsx")
 
 
 @bp.get("/example.xlsx")
 @roles_required(*ROLES)
 def example_xlsx():
-    return _xlsx(xlsx.export_xlsx(example_questions()), "题库示例.xlsx")
+    return _xlsx(xlsx_export.export_xlsx(example_questions()), "题库示例.xlsx")
 
 
 @bp.get("/example.gift.txt")

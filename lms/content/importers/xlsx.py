@@ -1,34 +1,6 @@
-"""Question banks in Excel: import (``parse_xlsx``) and export (``export_xlsx``)
-with the template trainers already use.
-
-Sheet 题库, one question per row:
-
-    编号 | 题型 | 题干 | 选项A … 选项F | 答案 | 解析 | 分值 | 难度 | 知识点
-
-- 编号 (optional): the stable id (lower-case letters, digits, ``-``; capitals
-  are lowered). Without it a question is ``<bank>-<n>`` by position, so fill
-  it in when the bank will be edited and imported again.
-- 题型: 单选 多选 判断 填空 数值 简答 (also 单选题…, or single, multiple,
-  truefalse, fill, numeric, essay).
-- 答案: choice letters (``B``, ``ACD``, ``A,C,D``), or for partial-credit
-  multiple choice the weights ``A50%,C50%,B-50%``; 对/错/正确/错误 for
-  true/false; fill-in: the stem marks each blank with ``（ ）`` or ``____``
-  and 答案 lists the blanks separated by ``;``, the accepted answers of one
-  blank by ``|`` (``次级|次级类;可疑``) — or the stem holds the answers
-  itself as ``[[次级|次级类]]`` and 答案 stays empty; numeric: a number with
-  an optional ``±tolerance`` and unit (``62.5±0.5 %``); essay: the rubric.
-- 难度 易/中/难 (default 中); 知识点 separated by 、 or commas; 分值 default 1.
-- Cells are markdown; plain text shows as typed.
-
-Sheet 案例题 holds case questions, one row per sub-question: a row with
-案例背景 starts a case (its 编号, 难度, 知识点 and 案例解析 go on that row);
-the rows below it, 案例背景 empty, are its further sub-questions, lettered
-a, b, c…. The other columns mean what they mean on 题库.
-
-Every problem names its row and column (``第 7 行 答案 列（I7）：…``);
-any problem and nothing is imported. ``export_xlsx`` writes any list of
-questions in exactly this shape, so an exported bank imports back unchanged.
-"""
+"""Question banks in Excel: the import (``read_xlsx``, ``parse_xlsx``) of the
+template trainers already use, described in ``xlsx_sheet``. Every problem names
+its row and column; any problem and nothing is imported."""
 from __future__ import annotations
 
 import io
@@ -43,43 +15,10 @@ from lms import questions as question_types
 from lms.content.importers import messages_locale, serialize
 from lms.content.importers.gift import Note
 from lms.content.schema import ParsedQuestion, Problem, Source
-from lms.questions.fill import WRITTEN_BLANK
 
-MAIN_SHEET, CASE_SHEET, HELP_SHEET = "题库", "案例题", "填写说明"
-COL_ID, COL_TYPE, COL_STEM, COL_ANSWER, COL_EXPLANATION = "编号", "题型", "题干", "答案", "解析"
-COL_POINTS, COL_DIFFICULTY, COL_TAGS = "分值", "难度", "知识点"
-COL_SCENARIO, COL_CASE_EXPLANATION = "案例背景", "案例解析"
-OPTION_LETTERS = "ABCDEF"
-OPTION_COLUMNS = tuple(f"选项{letter}" for letter in OPTION_LETTERS)
-MAIN_HEADERS = (COL_ID, COL_TYPE, COL_STEM, *OPTION_COLUMNS, COL_ANSWER, COL_EXPLANATION, COL_POINTS,
-                COL_DIFFICULTY, COL_TAGS)
-CASE_HEADERS = (COL_ID, COL_SCENARIO, COL_TYPE, COL_STEM, *OPTION_COLUMNS, COL_ANSWER, COL_EXPLANATION,
-                COL_POINTS, COL_DIFFICULTY, COL_TAGS, COL_CASE_EXPLANATION)
-REQUIRED = (COL_TYPE, COL_STEM)
-MAX_ROWS = 5000
-
-# The 题型 names of the types a sheet row holds (a case spans rows of its own sheet).
-TYPE_NAMES = {code: t.excel_name for code, t in question_types.TYPES.items() if not t.has_parts}
-TYPE_ALIASES = {
-    **{code: code for code in TYPE_NAMES}, **{name: code for code, name in TYPE_NAMES.items()},
-    **{name + "题": code for code, name in TYPE_NAMES.items()},
-    **{alias: code for code, t in question_types.TYPES.items() for alias in t.excel_aliases},
-}
-CASE_TYPE = next(code for code, t in question_types.TYPES.items() if t.has_parts)
-DIFFICULTY_NAMES = {"easy": "易", "medium": "中", "hard": "难"}
-DIFFICULTY_ALIASES = {"易": "easy", "简单": "easy", "容易": "easy", "easy": "easy", "中": "medium", "中等": "medium",
-                      "一般": "medium", "medium": "medium", "难": "hard", "困难": "hard", "较难": "hard",
-                      "hard": "hard"}
-TRUE_WORDS = {"对", "正确", "是", "√", "✓", "t", "true", "y", "yes"}
-FALSE_WORDS = {"错", "错误", "否", "×", "✗", "x", "f", "false", "n", "no"}
-# A blank in a fill-in stem: empty brackets （ ） ( ) or three or more underscores.
-BLANK_MARK = WRITTEN_BLANK
-INLINE_BLANK = re.compile(r"\[\[(.*?)\]\]")
-NUMERIC_ANSWER = re.compile(
-    r"^\s*([+-]?(?:\d[\d,，]*)?\.?\d+)\s*(?:(?:±|\+/-|\+-)\s*(\d*\.?\d+))?\s*(.{0,20}?)\s*$")
-FEEDBACK_LINE = re.compile(r"^[ \t]*反馈[ \t]*[：:][ \t]*(.*)$", re.M)
-LETTER_SEPARATORS = re.compile(r"[\s,，、;；.。]+")
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+from lms.content.importers.xlsx_sheet import (
+    BLANK_MARK, CASE_SHEET, CASE_TYPE, COL_ANSWER, COL_CASE_EXPLANATION, COL_DIFFICULTY, COL_EXPLANATION, COL_ID, COL_POINTS, COL_SCENARIO, COL_STEM, COL_TAGS, COL_TYPE, DIFFICULTY_ALIASES, FALSE_WORDS, FEEDBACK_LINE, HELP_SHEET, ID_RE, INLINE_BLANK, LETTER_SEPARATORS, MAIN_SHEET, MAX_ROWS, NUMERIC_ANSWER, OPTION_COLUMNS, OPTION_LETTERS, REQUIRED, TRUE_WORDS, TYPE_ALIASES, cell_text, column_letter,
+)
 
 
 class XlsxResult:
@@ -87,22 +26,6 @@ class XlsxResult:
         self.questions: list[ParsedQuestion] = []
         self.problems: list[Problem] = []
         self.notes: list[Note] = []
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index)
 
 
 @dataclass
@@ -117,7 +40,7 @@ class _Row:
     failed: bool = False
 
     def __getitem__(self, header: str) -> str:
-        return _text(self.values.get(header))
+        return cell_text(self.values.get(header))
 
     def raw(self, header: str):
         return self.values.get(header)
@@ -151,7 +74,7 @@ class XlsxReader:
 
     def problem(self, sheet: str, row: int, header: str | None, column: int | None, message: str) -> None:
         if header and column:
-            cell = _column_letter(column) + str(row)
+            cell = column_letter(column) + str(row)
             where = _("Row %(row)s, column %(header)s (%(cell)s)", row=row, header=header, cell=cell)
         elif header:
             where = _("Row %(row)s, column %(header)s", row=row, header=header)
@@ -207,7 +130,7 @@ class XlsxReader:
         columns: dict[str, int] = {}
         for index, value in enumerate(first, start=1):
             # "题型*" or "选项 A" as some templates write them.
-            header = re.sub(r"[\s*＊]", "", _text(value))
+            header = re.sub(r"[\s*＊]", "", cell_text(value))
             if header and header not in columns:
                 columns[header] = index
         required = REQUIRED + ((COL_SCENARIO,) if case else ())
@@ -218,7 +141,7 @@ class XlsxReader:
             return
         case_rows: list[list[_Row]] = []
         for number, values in enumerate(rows, start=2):
-            if all(_text(v) == "" for v in values):
+            if all(cell_text(v) == "" for v in values):
                 continue
             if number > MAX_ROWS + 1:
                 self.problem(name, number, None, None, _("at most %(n)s questions per sheet", n=MAX_ROWS))
@@ -341,14 +264,14 @@ class XlsxReader:
             row.problem(COL_STEM, _("the stem (题干) is empty"))
         item.explanation = serialize.markdown_safe(row[COL_EXPLANATION])
         raw_points = row.raw(COL_POINTS)
-        if _text(raw_points):
+        if cell_text(raw_points):
             try:
-                item.points = float(_text(raw_points).replace(",", ""))
+                item.points = float(cell_text(raw_points).replace(",", ""))
                 if not item.points > 0 or item.points > 1000:
                     raise ValueError
             except ValueError:
                 row.problem(COL_POINTS, _("the points must be a number above 0 (got “%(value)s”)",
-                                          value=_text(raw_points)))
+                                          value=cell_text(raw_points)))
         options = self.options(row, qtype)
         answer = row[COL_ANSWER]
         found = question_types.find(qtype)
@@ -373,9 +296,9 @@ class XlsxReader:
             cell = row[header]
             match = FEEDBACK_LINE.search(cell)  # 反馈：… on its own line: the option's feedback
             text, feedback = (cell[:match.start()], match.group(1) + cell[match.end():]) if match else (cell, "")
-            text = serialize.option_text(serialize.markdown_safe(text))
+            text = serialize.optioncell_text(serialize.markdown_safe(text))
             if feedback.strip():
-                self.feedback[(row.sheet, row.number, header[-1])] = serialize.option_text(
+                self.feedback[(row.sheet, row.number, header[-1])] = serialize.optioncell_text(
                     serialize.markdown_safe(feedback))
             found.append((header[-1], text, header))
         found_type = question_types.find(qtype)
@@ -511,143 +434,3 @@ def parse_xlsx(data: bytes, filename: str, id_prefix: str | None = None
                ) -> tuple[list[ParsedQuestion], list[Problem]]:
     result = read_xlsx(data, filename, id_prefix)
     return result.questions, result.problems
-
-
-# --- export --------------------------------------------------------------------
-
-HELP_ROWS = [
-    ("题库导入模板 · 填写说明", ""),
-    ("工作表", "“题库”每行一道题；“案例题”每行一个小题；本页是说明，导入时忽略。"),
-    ("编号", "可选。题目的固定编号，只用小写字母、数字和 -（如 dep-001）。再次导入同一编号会更新原题，"
-           "考试记录仍保留旧版本。不填则按顺序自动编号（题库名-001…），因此题库要反复修改时请填写编号。"),
-    ("题型", "单选、多选、判断、填空、数值、简答（也可写 单选题 或 single/multiple/truefalse/fill/numeric/essay）。"),
-    ("题干", "题目正文。单元格内可用 Alt+Enter 换行；支持 Markdown（**加粗**），普通文字照原样显示。"),
-    ("选项A–F", "只用于单选、多选，从 A 起连续填写，至少两个；需要更多选项时可加列 选项G、选项H……"),
-    ("答案 · 单选/多选", "选项字母：B；多选写 ACD 或 A,C,D。多选按选项给部分分时写权重：A50%,C50%,B-50%（正权重之和为 100%）。"),
-    ("答案 · 判断", "对 或 错（也可写 正确/错误、√/×）。"),
-    ("答案 · 填空", "题干中用 （ ） 或 ____ 标出每个空；答案列按顺序写各空答案，空与空之间用 ; 分隔，"
-                 "同一空的多个可接受答案用 | 分隔，如：次级|次级类;可疑。也可以直接在题干里写 [[次级|次级类]]，此时答案列留空。"),
-    ("答案 · 数值", "一个数，可加 ± 允许误差和单位，如 62.5±0.5 %、800 万元。"),
-    ("答案 · 简答", "评分要点（给阅卷培训师看，学员看不到）。"),
-    ("解析", "交卷后按考试设置向学员显示。"),
-    ("分值", "大于 0 的数，不填为 1 分。案例题的分值是各小题分值之和。"),
-    ("难度", "易、中、难，不填为 中。"),
-    ("知识点", "多个知识点用 、 或逗号分隔，如：个人存款、通知存款。组卷和错题本按知识点归类。"),
-    ("案例题", "在“案例题”表中，一个案例占若干行：第一行填 案例背景（以及编号、难度、知识点、案例解析），"
-            "每行填一个小题的 题型、题干、选项、答案、解析、分值；下面各行的 案例背景 留空，表示同一案例的后续小题，"
-            "依次为小题 a、b、c……"),
-    ("导入规则", "全部检查通过才会导入：任何一格有问题，系统都会指出第几行、哪一列（如 第 7 行 答案 列（I7）），"
-             "题库不做任何改动。导出的题库文件可以修改后直接再导入。"),
-]
-
-
-def _set(sheet, row: int, column: int, value) -> None:
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, even if the text starts with =
-
-
-def _row_values(qtype: str, stem: str, data: dict, points: float, explanation: str,
-                option_count: int) -> dict[str, object]:
-    found = question_types.get(qtype)
-    answer, stem = found.excel_answer(data, stem)
-    values: dict[str, object] = {COL_TYPE: TYPE_NAMES.get(qtype, qtype), COL_STEM: stem, COL_ANSWER: answer,
-                                 COL_EXPLANATION: explanation,
-                                 COL_POINTS: int(points) if float(points).is_integer() else points}
-    for i, option in enumerate(data.get("options", []) if found.has_options else []):
-        text = option["text"] + (f"\n反馈：{option['feedback']}" if option.get("feedback") else "")
-        values[f"选项{option['key']}" if len(option["key"]) == 1 else f"选项{chr(65 + i)}"] = text
-    return values
-
-
-def _option_headers(questions: list[ParsedQuestion]) -> tuple[str, ...]:
-    most = 6
-    for q in questions:
-        items = question_types.get(q.type).parts(q.data) or [{"data": q.data}]
-        for item in items:
-            most = max(most, len(item["data"].get("options", [])))
-    return tuple(f"选项{chr(65 + i)}" for i in range(min(most, 26)))
-
-
-def _write_headers(sheet, headers) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    for column, header in enumerate(headers, start=1):
-        _set(sheet, 1, column, header)
-        cell = sheet.cell(row=1, column=column)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE7F3")
-        cell.alignment = Alignment(horizontal="center")
-    sheet.freeze_panes = "A2"
-    widths = {COL_STEM: 50, COL_SCENARIO: 50, COL_EXPLANATION: 36, COL_CASE_EXPLANATION: 30, COL_ID: 16,
-              COL_TAGS: 20, COL_ANSWER: 14}
-    for column, header in enumerate(headers, start=1):
-        sheet.column_dimensions[_column_letter(column)].width = widths.get(header, 16 if header.startswith("选项")
-                                                                           else 8)
-
-
-def export_xlsx(questions: list[ParsedQuestion], *, with_help: bool = True) -> bytes:
-    """The questions in the import template: 题库 (one row per question),
-    案例题 (one row per sub-question) and 填写说明. ``parse_xlsx`` reads it
-    back to the same questions."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment
-
-    options = _option_headers(questions)
-    main_headers = (COL_ID, COL_TYPE, COL_STEM, *options, COL_ANSWER, COL_EXPLANATION, COL_POINTS,
-                    COL_DIFFICULTY, COL_TAGS)
-    case_headers = (COL_ID, COL_SCENARIO, COL_TYPE, COL_STEM, *options, COL_ANSWER, COL_EXPLANATION, COL_POINTS,
-                    COL_DIFFICULTY, COL_TAGS, COL_CASE_EXPLANATION)
-    workbook = Workbook()
-    main = workbook.active
-    main.title = MAIN_SHEET
-    cases = workbook.create_sheet(CASE_SHEET)
-    _write_headers(main, main_headers)
-    _write_headers(cases, case_headers)
-    wrap = Alignment(wrap_text=True, vertical="top")
-
-    def put(sheet, headers, row, values):
-        for column, header in enumerate(headers, start=1):
-            value = values.get(header)
-            if value not in (None, ""):
-                _set(sheet, row, column, value)
-                sheet.cell(row=row, column=column).alignment = wrap
-
-    main_row = case_row = 1
-    for q in questions:
-        common = {COL_ID: q.id, COL_DIFFICULTY: DIFFICULTY_NAMES.get(q.difficulty, "中"),
-                  COL_TAGS: "、".join(q.tags)}
-        if not question_types.get(q.type).has_parts:
-            main_row += 1
-            put(main, main_headers, main_row,
-                {**common, **_row_values(q.type, q.stem_md, q.data, q.points, q.explanation_md, len(options))})
-            continue
-        for index, part in enumerate(q.data.get("parts", [])):
-            case_row += 1
-            values = _row_values(part["type"], part["stem"], part["data"], part["points"],
-                                 part.get("explanation", ""), len(options))
-            if index == 0:
-                values.update(common)
-                values[COL_SCENARIO] = q.stem_md
-                values[COL_CASE_EXPLANATION] = q.explanation_md
-            put(cases, case_headers, case_row, values)
-    if with_help:
-        help_sheet = workbook.create_sheet(HELP_SHEET)
-        help_sheet.column_dimensions["A"].width = 18
-        help_sheet.column_dimensions["B"].width = 100
-        for number, (label, text) in enumerate(HELP_ROWS, start=1):
-            _set(help_sheet, number, 1, label)
-            if text:
-                _set(help_sheet, number, 2, text)
-            help_sheet.cell(row=number, column=2).alignment = Alignment(wrap_text=True, vertical="top")
-        from openpyxl.styles import Font
-
-        help_sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def template_xlsx() -> bytes:
-    """The blank template: headers of both sheets and the instructions."""
-    return export_xlsx([])
