@@ -7,7 +7,7 @@ Both lms.content and lms.exams import from here; this package imports
 neither of them (but lms.content.rendering, for markdown).
 
     grade("multiple", data, ["A", "C"], partial_credit=True) -> Grade(fraction=0.5)
-    get("fill").answer_from_form(data, request.form, "a-17")
+    get("fill").answer_from_form(data, AnswerForm().answers, "a-17")  # lms.exams.forms
 """
 from __future__ import annotations
 

@@ -9,7 +9,6 @@ import os
 from urllib.parse import quote
 
 import pytest
-from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from lms import create_app
@@ -25,17 +24,7 @@ from tests.content.sample_folder import PNG, edit, line_of, write_folder
 LESSON = "courses/products/lessons/01-deposits.md"
 
 
-@pytest.fixture(autouse=True)
-def english(app):
-    with force_locale("en"):
-        yield
-
-
-@pytest.fixture
-def folder(app, tmp_path):
-    root = write_folder(tmp_path / "content")
-    app.config["CONTENT_DIR"] = str(root)
-    return root
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def problems_of(root, subpath=None):

@@ -13,23 +13,13 @@ from lms.content.publishing.demo import move_programmes_to_today, publish_demo_c
 from lms.content.models import ContentRelease, Programme, ProgrammeItem, Question
 from lms.content.source.parser import parse_folder
 from lms.extensions import db
-from tests.content.sample_folder import edit, line_of, write_folder
+from tests.content.sample_folder import edit, line_of
 
 BANK = "courses/products/questions/deposits.md"
 
 
 
-@pytest.fixture(autouse=True)
-def english(app):
-    """Problems are translated (Chinese by default); these tests read the English."""
-    with force_locale("en"):
-        yield
-
-@pytest.fixture
-def folder(app, tmp_path):
-    root = write_folder(tmp_path / "content")
-    app.config["CONTENT_DIR"] = str(root)
-    return root
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def releases() -> int:

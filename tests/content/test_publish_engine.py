@@ -6,7 +6,6 @@ import json
 from datetime import timedelta
 
 import pytest
-from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from lms import clock as lms_clock
@@ -49,11 +48,8 @@ def question(slug: str) -> Question:
 
 
 
-@pytest.fixture(autouse=True)
-def english(app):
-    """Problems are translated (Chinese by default); these tests read the English."""
-    with force_locale("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def folder(tmp_path):

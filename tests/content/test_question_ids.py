@@ -6,7 +6,6 @@ nothing changes."""
 from __future__ import annotations
 
 import pytest
-from flask_babel import force_locale
 from sqlalchemy import select
 
 from lms.content.models import Course, Question
@@ -30,17 +29,7 @@ tags: 贷前调查
 """
 
 
-@pytest.fixture(autouse=True)
-def english(app):
-    with force_locale("en"):
-        yield
-
-
-@pytest.fixture
-def folder(app, tmp_path):
-    root = write_folder(tmp_path / "content")
-    app.config["CONTENT_DIR"] = str(root)
-    return root
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def owner_of(slug: str) -> tuple[str, str]:

@@ -6,27 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from flask_babel import force_locale
 
 from lms.content.source.parser import parse_folder
 from lms.content.publishing.publish import publish
 from lms.content.source.review_overlap import review_warnings
-from tests.content.sample_folder import edit, write_folder
+from tests.content.sample_folder import edit
 
 SHIPPED = Path(__file__).resolve().parents[2] / "content"
 
 
-@pytest.fixture(autouse=True)
-def english(app):
-    with force_locale("en"):
-        yield
-
-
-@pytest.fixture
-def folder(app, tmp_path):
-    root = write_folder(tmp_path / "content")
-    app.config["CONTENT_DIR"] = str(root)
-    return root
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def test_an_exam_hiding_answers_that_shares_questions_with_one_showing_them_is_warned(runner, folder):
