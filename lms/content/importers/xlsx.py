@@ -296,9 +296,9 @@ class XlsxReader:
             cell = row[header]
             match = FEEDBACK_LINE.search(cell)  # 反馈：… on its own line: the option's feedback
             text, feedback = (cell[:match.start()], match.group(1) + cell[match.end():]) if match else (cell, "")
-            text = serialize.optioncell_text(serialize.markdown_safe(text))
+            text = serialize.option_text(serialize.markdown_safe(text))
             if feedback.strip():
-                self.feedback[(row.sheet, row.number, header[-1])] = serialize.optioncell_text(
+                self.feedback[(row.sheet, row.number, header[-1])] = serialize.option_text(
                     serialize.markdown_safe(feedback))
             found.append((header[-1], text, header))
         found_type = question_types.find(qtype)
