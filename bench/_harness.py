@@ -104,7 +104,8 @@ class Data:
                 q.current_version_id = v.id
             exam = Exam(slug=f"bench-{RUN}", title="压测考试", course_id=course.id,
                         draw_json=json.dumps([{"count": draw, "type": "single"}]), time_limit_minutes=time_limit,
-                        pass_mark=60.0, max_attempts=None, cooldown_minutes=0, focus_loss_limit=None, closes_at=None)
+                        pass_mark=60.0, max_attempts=None, cooldown_minutes=0, focus_loss_limit=None, closes_at=None,
+                        open_to_all=True)  # no programme: every learner may start it
             db.session.add(exam)
             db.session.commit()
             return exam.id
