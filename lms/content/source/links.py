@@ -39,18 +39,22 @@ def course_path_of_link(url: str) -> str | None:
 HTML_LINK_RE = re.compile(r"""<(?:img|a)\b[^>]*?\b(?:src|href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 
 
+def _outside_fences(markdown_text: str):
+    """(line offset from 0, line) of every line outside fenced code."""
+    in_fence = False
+    for number, line in enumerate(markdown_text.split("\n")):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        elif not in_fence:
+            yield number, line
+
+
 def all_links(markdown_text: str):
     """(target, line offset from 0, column from 1) for every markdown link or
     image and every raw <img src>/<a href>, outside fenced code."""
     if "](" not in markdown_text and "<" not in markdown_text:
         return
-    in_fence = False
-    for number, line in enumerate(markdown_text.split("\n")):
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            continue
+    for number, line in _outside_fences(markdown_text):
         if "](" in line:
             for match in LINK_RE.finditer(line):
                 yield match.group(1), number, match.start(1) + 1
@@ -166,12 +170,8 @@ def check_callouts(markdown_text: str, path: str, first_line: int, problems: lis
 
     if "!!!" not in markdown_text:
         return
-    in_fence = False
-    for number, line in enumerate(markdown_text.split("\n")):
-        if line.lstrip().startswith(("```", "~~~")):
-            in_fence = not in_fence
-            continue
-        match = None if in_fence else CALLOUT_RE.match(line)
+    for number, line in _outside_fences(markdown_text):
+        match = CALLOUT_RE.match(line)
         if match and (match[1] or "").lower() not in CALLOUT_TYPES:
             _problem(problems, path, first_line + number, line.index("!!!") + 1, _(
                 "unknown call-out type '%(value)s' (expected one of: %(choices)s)", value=match[1] or "",
