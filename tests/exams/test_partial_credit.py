@@ -31,18 +31,26 @@ def _badge(text: str, position: int) -> str:
     return re.search(r'class="badge [a-z]+ outcome">([^<]+)<', block).group(1)
 
 
-def test_an_essay_graded_8_of_10_is_partly_right_everywhere(app, client, clock, make_user, essay_exam):
-    learner = make_user(("learner",), name="分数学员")
-    trainer = make_user(("trainer",))
-    attempt = exam_attempts.start_attempt(learner, essay_exam)
+def _essay_graded_8_of_10(learner, trainer, exam, comment: str = ""):
+    """The learner answers every question (the single one with A) and submits;
+    the trainer grades the essay 8 of its 10 points."""
+    attempt = exam_attempts.start_attempt(learner, exam)
     for item in attempt.items:
         exam_answers.save_answer(attempt, item, "A" if item.question_version.type == "single" else "我的论述")
     exam_attempts.submit(attempt, learner)
     essay = next(i for i in attempt.items if i.question_version.type == "essay")
-    trainer_services.grade_essay(essay, "8", "少了关联交易", trainer)
+    trainer_services.grade_essay(essay, "8", comment, trainer)
     db.session.commit()
+    return attempt
+
+
+def test_an_essay_graded_8_of_10_is_partly_right_everywhere(app, client, clock, make_user, essay_exam):
+    learner = make_user(("learner",), name="分数学员")
+    trainer = make_user(("trainer",))
+    attempt = _essay_graded_8_of_10(learner, trainer, essay_exam, "少了关联交易")
     attempt = db.session.get(Attempt, attempt.id, populate_existing=True)
     assert attempt.state == "finalised"
+    essay = next(i for i in attempt.items if i.question_version.type == "essay")
 
     sign_in(client, learner)
     result = client.get(f"/attempts/{attempt.id}/result").text
@@ -93,13 +101,7 @@ def test_withheld_answers_still_say_which_were_partly_right(app, client, clock, 
     db.session.commit()
     learner = make_user(("learner",))
     trainer = make_user(("trainer",))
-    attempt = exam_attempts.start_attempt(learner, essay_exam)
-    for item in attempt.items:
-        exam_answers.save_answer(attempt, item, "A" if item.question_version.type == "single" else "我的论述")
-    exam_attempts.submit(attempt, learner)
-    essay = next(i for i in attempt.items if i.question_version.type == "essay")
-    trainer_services.grade_essay(essay, "8", "", trainer)
-    db.session.commit()
+    attempt = _essay_graded_8_of_10(learner, trainer, essay_exam)
     sign_in(client, learner)
     notice = "通过该考试后可查看答案与解析。"
     result = client.get(f"/attempts/{attempt.id}/result").text
