@@ -27,6 +27,7 @@ NAMED = [
     ("trainer", "陈培训", ("trainer",), None, "rm_senior"),
     ("mentor", "王师傅", ("mentor", "learner"), "ZZ0101", "rm_principal"),
     ("learner", "李学员", ("learner",), "ZZ0101", "rm_junior"),
+    ("manager", "赵行长", ("branch_manager",), "ZZ0101", "manager"),
 ]
 
 SURNAMES = "张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏"

@@ -33,6 +33,7 @@ def world(app, make_user, make_branch):
     w.hr = make_user(("hr",), employee_no="m-hr", branch=branch)
     w.admin = make_user(("admin",), employee_no="m-admin", branch=branch)
     w.grader_learner = make_user(("trainer", "learner"), employee_no="m-grader", branch=branch)
+    w.branch_manager = make_user(("branch_manager",), employee_no="m-manager", branch=branch)
     for module in MODULES:
         if hasattr(module, "setup"):
             module.setup(w)

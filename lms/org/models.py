@@ -17,6 +17,7 @@ ROLES: dict[str, object] = {
     "mentor": _l("Mentor"),
     "trainer": _l("Trainer"),
     "hr": _l("HR"),
+    "branch_manager": _l("Branch manager"),
     "admin": _l("Administrator"),
 }
 

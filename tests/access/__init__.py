@@ -10,6 +10,7 @@ Roles, as the users of the world see them:
   other_learner  another learner of the same branch
   mentor         a mentor, but not the learner's
   trainer, hr, admin
+  branch_manager a branch manager (机构负责人) of the world's branch, no other role
   grader_learner a trainer who is also a learner and sat the exam whose
                  attempt the grading rows point at ("grader = learner"):
                  a trainer everywhere else, refused on their own attempt
@@ -19,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-ROLES = ("anonymous", "learner", "other_learner", "mentor", "trainer", "hr", "admin", "grader_learner")
+ROLES = ("anonymous", "learner", "other_learner", "mentor", "trainer", "hr", "admin", "grader_learner", "branch_manager")
 
 
 @dataclass

@@ -54,12 +54,12 @@ def _option_b(w) -> dict:
 def learners(ok, *, others=404, anonymous=302):
     """The owner gets ``ok``; other learners, the mentor and the admin ``others``;
     trainer and HR (no learner role) 403."""
-    return expect(others, learner=ok, trainer=403, hr=403, anonymous=anonymous)
+    return expect(others, learner=ok, trainer=403, hr=403, branch_manager=403, anonymous=anonymous)
 
 
 ROWS = {
-    ("exams.intro", "GET"): Row(lambda w: f"/exams/{w.exam.id}", expect(200, trainer=403, hr=403, anonymous=302)),
-    ("exams.start", "POST"): Row(lambda w: f"/exams/{w.exam.id}/start", expect(302, trainer=403, hr=403)),
+    ("exams.intro", "GET"): Row(lambda w: f"/exams/{w.exam.id}", expect(200, trainer=403, hr=403, branch_manager=403, anonymous=302)),
+    ("exams.start", "POST"): Row(lambda w: f"/exams/{w.exam.id}/start", expect(302, trainer=403, hr=403, branch_manager=403)),
     ("exams.attempt_page", "GET"): Row(lambda w: f"/attempts/{w.attempt.id}", learners(200)),
     ("exams.autosave", "POST"): Row(lambda w: f"/attempts/{w.attempt.id}/items/{w.item.id}", learners(200, anonymous=401),
                                     data=_option_b, headers=HX),
