@@ -322,16 +322,15 @@ def parse_programme(text: str, path: str) -> tuple[ParsedProgramme | None, list[
     if recurring is not None and recurring not in RECURRING:
         c.add(_("unknown recurring '%(value)s' (expected one of: %(choices)s)", value=recurring,
                 choices=", ".join(RECURRING)), "recurring")
-        recurring = None
-    unknown_keys(c, data, RECURRING_KEYS if recurring else PROGRAMME_KEYS)
+    unknown_keys(c, data, RECURRING_KEYS if recurring is not None else PROGRAMME_KEYS)
     programme_id = id_value(c, data.get("id"), "id")
     title = text_value(c, data, "title", "title", required=True)
     audience = _audience(c, data)
     in_order = bool_value(c, data, "in_order", False, "in_order")
     start = date_value(c, data.get("start"), "start", "start")
     items: list[ParsedProgrammeItem] = []
-    if recurring:
-        item = _recurring_item(c, data, start)
+    if recurring is not None:
+        item = _recurring_item(c, data, start) if recurring in RECURRING else None
         items = [item] if item is not None else []
     else:
         if start is not None and start.weekday() != 0:
@@ -351,7 +350,7 @@ def parse_programme(text: str, path: str) -> tuple[ParsedProgramme | None, list[
         return None, problems
     return ParsedProgramme(id=programme_id, title=title, summary=text_value(c, data, "summary", "summary"),
                            audience=audience, items=items, source=Source(path, 1), in_order=in_order,
-                           recurring=recurring or ""), problems
+                           recurring=recurring if recurring in RECURRING else ""), problems
 
 
 # --- the folder --------------------------------------------------------------
