@@ -85,6 +85,7 @@ class WeekStatus:
     opens_on: date | None = None  # the window: the item's dates, or the quarter for a quarterly item
     due_on: date | None = None
     attempt_list: list[Attempt] = field(default_factory=list)  # every attempt counted for this window
+    window_over: bool = False  # a past quarter: its exam can no longer count for it
 
     @property
     def done(self) -> bool:
@@ -140,6 +141,7 @@ def _build(user, item: ProgrammeItem, today: date, enrolled_on: date | None,
     if ws.exam is not None:
         _status(ws, exam_results.attempts_of(user, ws.exam), today, window is not None)
     ws.catch_up = enrolled_on is not None and due < enrolled_on
+    ws.window_over = window is not None and due < today
     ws.overdue = due < today and ws.status not in (PASSED, NO_EXAM) and not ws.catch_up
     return ws
 

@@ -90,4 +90,7 @@ def test_every_rm_and_every_mentor_each_quarter(client, clock, make_user, make_q
     clock.freeze(datetime(2026, 4, 2, 1, 0))
     [record] = training_record(mentor)
     assert [w.label for w in record.overdue] == ["2025 年第 4 季度", "2026 年第 1 季度"]
+    sign_in(client, mentor)
+    page = client.get(f"/programmes/{p.id}").text
+    assert page.count("本季度已结束") == 2 and page.count(f"/exams/{exam.id}?item=") == 1  # Q2 2026 only
     assert [w.status for w in training_record(senior)[0].weeks] == [services.PASSED] * 2 + [services.NOT_STARTED]
