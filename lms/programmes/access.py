@@ -56,7 +56,7 @@ def exam_access(user, exam: Exam, today: date | None = None) -> ExamAccess:
         select(ProgrammeItem).join(Programme, Programme.id == ProgrammeItem.programme_id)
         .where(ProgrammeItem.exam_id == exam.id, ProgrammeItem.retired.is_(False), Programme.retired.is_(False))
         .order_by(ProgrammeItem.opens_on, ProgrammeItem.id)).all()
-    member_of = memberships(user, list(dict.fromkeys(week.programme for week in weeks)))
+    member_of = memberships(user, list(dict.fromkeys(week.programme for week in weeks)), today)
     mine = [week for week in weeks if week.programme_id in member_of]
     if not mine:
         return ExamAccess(False, str(_("This exam is not part of any programme you belong to.")))

@@ -29,6 +29,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from lms import clock
 from lms.audit.models import AuditEvent
 from lms.content.models import Programme
 from lms.extensions import db
@@ -160,7 +161,7 @@ def first_day(programme: Programme) -> date | None:
 
 
 def _member(user, programme: Programme, change: ProgrammeMember | None, codes: set[str],
-            history: _History, start: date | None) -> Member | None:
+            history: _History, start: date | None, today: date) -> Member | None:
     if change is not None and not change.added:
         return None
     parts = [part for part in _parts(programme.audience) if _part_matches(user, part, codes)]
@@ -175,6 +176,8 @@ def _member(user, programme: Programme, change: ProgrammeMember | None, codes: s
         source, reason = (ADDED, change.reason) if change is not None and entered == change.since else (BY_RULE, "")
     else:
         entered, source, reason = change.since, ADDED, change.reason
+    if entered > today:  # hired (promoted, moved) with effect from a later day: not yet
+        return None
     return Member(user=user, enrolled_on=max(entered, floor), source=source, reason=reason, programme=programme)
 
 
@@ -197,9 +200,11 @@ def _needs_history(programme: Programme) -> bool:
 def members(programme: Programme, today: date | None = None) -> list[Member]:
     """Every active person in the programme's audience with their enrolment
     date, in employee-number order. The number of queries does not grow with
-    the number of people (the roster's bulk call). ``today`` is accepted so
-    callers can ask "as of" a day; the audience is the one in force now."""
-    del today  # the rule and HR's changes are the current ones; dates come from the records
+    the number of people (the roster's bulk call). ``today`` (the clock's by
+    default) leaves out people who enter the audience only after it (a hire
+    date or a position starting later); the rule and HR's changes are the ones
+    in force now."""
+    today = today or clock.today()
     changes = {c.user_id: c for c in db.session.scalars(
         select(ProgrammeMember).where(ProgrammeMember.programme_id == programme.id))}
     ancestry = _branch_ancestry()
@@ -210,14 +215,16 @@ def members(programme: Programme, today: date | None = None) -> list[Member]:
     start = first_day(programme)
     out = []
     for user in users:
-        member = _member(user, programme, changes.get(user.id), codes_of.get(user.branch_id, set()), history, start)
+        member = _member(user, programme, changes.get(user.id), codes_of.get(user.branch_id, set()), history, start,
+                         today)
         if member is not None:
             out.append(member)
     return out
 
 
-def memberships(user, programmes: list[Programme]) -> dict[int, Member]:
+def memberships(user, programmes: list[Programme], today: date | None = None) -> dict[int, Member]:
     """The user's membership of each of ``programmes`` (programme id → Member)."""
+    today = today or clock.today()
     if not programmes:
         return {}
     changes = {c.programme_id: c for c in db.session.scalars(
@@ -227,16 +234,16 @@ def memberships(user, programmes: list[Programme]) -> dict[int, Member]:
     history = _History([user.id], _branch_ancestry()) if any(map(_needs_history, programmes)) else _History([], {})
     out = {}
     for programme in programmes:
-        member = _member(user, programme, changes.get(programme.id), codes, history, first_day(programme))
+        member = _member(user, programme, changes.get(programme.id), codes, history, first_day(programme), today)
         if member is not None:
             out[programme.id] = member
     return out
 
 
-def membership(user, programme: Programme) -> Member | None:
+def membership(user, programme: Programme, today: date | None = None) -> Member | None:
     """Is the user in the programme's audience (rule and HR's changes), and since when?"""
-    return memberships(user, [programme]).get(programme.id)
+    return memberships(user, [programme], today).get(programme.id)
 
 
-def is_member(user, programme: Programme) -> bool:
-    return membership(user, programme) is not None
+def is_member(user, programme: Programme, today: date | None = None) -> bool:
+    return membership(user, programme, today) is not None

@@ -37,7 +37,7 @@ class ProgrammeRecord:
 def training_record(person, today: date | None = None) -> list[ProgrammeRecord]:
     today = today or clock.today()
     rows = list(db.session.scalars(select(Programme).where(Programme.retired.is_(False)).order_by(Programme.title)))
-    mine = memberships(person, rows)
+    mine = memberships(person, rows, today)
     out = []
     for programme in (p for p in rows if p.id in mine):
         weeks = programme_weeks(person, programme, today, mine[programme.id])

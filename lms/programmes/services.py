@@ -159,15 +159,15 @@ def previous_week(item: ProgrammeItem) -> ProgrammeItem | None:
     return max(earlier, key=lambda i: i.number) if earlier else None
 
 
-def _enrolled(user, programme: Programme, member: Member | None) -> date | None:
-    member = member or membership(user, programme)
+def _enrolled(user, programme: Programme, member: Member | None, today: date) -> date | None:
+    member = member or membership(user, programme, today)
     return member.enrolled_on if member is not None else None
 
 
 def week_status(user, item: ProgrammeItem, today: date | None = None, member: Member | None = None) -> WeekStatus:
     """The learner's status in one item; for a quarterly item, in the current quarter."""
     today = today or clock.today()
-    enrolled = _enrolled(user, item.programme, member)
+    enrolled = _enrolled(user, item.programme, member, today)
     if item.kind == QUARTERLY:
         return _build(user, item, today, enrolled, quarter_of(max(today, item.opens_on)))
     ws = _build(user, item, today, enrolled)
@@ -193,7 +193,7 @@ def programme_weeks(user, programme: Programme, today: date | None = None,
     order; for a quarterly requirement, every quarter since the learner was
     enrolled (oldest first)."""
     today = today or clock.today()
-    enrolled = _enrolled(user, programme, member)
+    enrolled = _enrolled(user, programme, member, today)
     items = [item for item in programme.items if not item.retired]
     if programme.recurring == QUARTERLY:
         return [_build(user, item, today, enrolled, window) for item in items
@@ -224,7 +224,7 @@ def this_week(user, today: date | None = None) -> list[ThisWeek]:
     today = today or clock.today()
     out = []
     rows = list(db.session.scalars(select(Programme).where(Programme.retired.is_(False)).order_by(Programme.title)))
-    mine = memberships(user, rows)
+    mine = memberships(user, rows, today)
     for programme in (p for p in rows if p.id in mine):
         member = mine[programme.id]
         weeks = programme_weeks(user, programme, today, member)

@@ -79,3 +79,15 @@ def test_a_move_into_a_covered_branch_counts_from_the_move(clock, make_user, mak
     # A later move between two covered branches does not restart the enrolment.
     org_services.update_user(mover, actor=hr, branch=zz)
     assert programme_audience.membership(mover, p).enrolled_on == date(2026, 2, 17)
+
+
+def test_someone_hired_from_next_week_is_not_yet_in_the_audience(clock, make_user, make_question, make_exam):
+    exams = _exams(make_question, make_exam)
+    p = programme(exams, audience={"roles": ["learner"]})
+    future = make_user(("learner",), employee_no="F1")
+    future.hire_date = date(2026, 3, 9)
+    from lms.extensions import db
+    db.session.commit()
+    assert programme_audience.members(p) == [] and services.programmes_for(future) == []
+    assert [m.enrolled_on for m in programme_audience.members(p, today=date(2026, 3, 9))] == [date(2026, 3, 9)]
+    assert not exam_access(future, exams[3]).ok
