@@ -94,3 +94,19 @@ def test_every_rm_and_every_mentor_each_quarter(client, clock, make_user, make_q
     page = client.get(f"/programmes/{p.id}").text
     assert page.count("本季度已结束") == 2 and page.count(f"/exams/{exam.id}?item=") == 1  # Q2 2026 only
     assert [w.status for w in training_record(senior)[0].weeks] == [services.PASSED] * 2 + [services.NOT_STARTED]
+
+
+def test_a_quarterly_file_is_published(runner, folder, english):
+    from sqlalchemy import select
+
+    (folder / "programmes/wq.yaml").write_text(
+        "id: wq\ntitle: 警示教育\nrecurring: quarterly\naudience:\n  - positions: [rm_*]\n  - roles: [mentor]\n"
+        "start: 2026-07-01\nlessons: [products/deposits]\nexam: exam-week-01\n", encoding="utf-8")
+    result = runner.invoke(args=["content", "publish"])
+    assert result.exit_code == 0, result.output
+    p = db.session.scalar(select(Programme).where(Programme.slug == "wq"))
+    assert p.recurring == "quarterly" and not p.in_order
+    assert [(i.kind, i.opens_on, i.due_on, [lesson.slug for lesson in i.lessons]) for i in p.items] == [
+        ("quarterly", date(2026, 7, 1), date(2026, 9, 30), ["deposits"])]
+    assert p.audience == {"any": [{"branches": [], "positions": ["rm_*"], "roles": []},
+                                  {"branches": [], "positions": [], "roles": ["mentor"]}]}
