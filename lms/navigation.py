@@ -22,6 +22,7 @@ NAV: list[NavItem] = [
     NavItem("notebook.index", _l("Wrong-answer notebook"), ("learner",)),
     NavItem("grading.queue", _l("Essay grading"), ("trainer",)),
     NavItem("analysis.index", _l("Exam analysis"), ("trainer",)),
+    NavItem("programme_admin.index", _l("Programmes"), ("hr", "trainer")),
     NavItem("org.people", _l("People"), ("hr",)),
     NavItem("org.branches", _l("Branches"), ("hr",)),
     NavItem("audit.events", _l("Audit log"), ("hr",)),

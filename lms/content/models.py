@@ -191,6 +191,10 @@ class Programme(db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     # {"branches": [codes], "positions": [codes], "roles": [roles]}; empty lists mean everyone
     audience_json: Mapped[str] = mapped_column(Text, default="{}")
+    # Week N's exam opens only when week N-1's is passed (bulletins are outside the chain).
+    in_order: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # "" for dated weeks; "quarterly" for a requirement due every quarter (one item, kind "quarterly").
+    recurring: Mapped[str] = mapped_column(String(16), default="", server_default="")
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     retired: Mapped[bool] = mapped_column(default=False)
 
@@ -211,7 +215,7 @@ class ProgrammeItem(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"), index=True)
     key: Mapped[str] = mapped_column(String(40))  # "week-1", "bulletin-2"
-    kind: Mapped[str] = mapped_column(String(12), default="week")  # week | bulletin
+    kind: Mapped[str] = mapped_column(String(12), default="week")  # week | bulletin | quarterly
     number: Mapped[int] = mapped_column(default=0)
     title: Mapped[str] = mapped_column(String(200))
     exam_id: Mapped[int | None] = mapped_column(ForeignKey("exam.id"))

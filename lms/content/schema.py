@@ -133,6 +133,8 @@ class ParsedProgramme:
     audience: dict
     items: list[ParsedProgrammeItem]
     source: Source
+    in_order: bool = False  # week N's exam opens when week N-1's is passed
+    recurring: str = ""  # "" (dated weeks) or "quarterly" (one lesson set and exam, due every quarter)
 
 
 # Banks read from the content folder are named by their path under it.

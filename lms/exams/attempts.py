@@ -41,7 +41,7 @@ from lms.exams.models import Attempt, AttemptItem, AttemptState, IntegrityEvent,
 from lms.exams.results import grade_attempt, open_attempt, recompute_result
 from lms.exams.retakes import eligibility
 from lms.extensions import db
-from lms.programmes.audience import in_audience
+from lms.programmes.audience import is_member
 
 _rng = random.SystemRandom()
 
@@ -72,7 +72,7 @@ def _start_or_continue(user, exam: Exam, programme_item) -> Attempt:
     # is really theirs and open, else the week that admitted them.
     if programme_item is not None and not (
             programme_item.exam_id == exam.id and programme_item.opens_on <= now.date()
-            and in_audience(user, programme_item.programme.audience)):
+            and is_member(user, programme_item.programme)):
         programme_item = None
     programme_item = programme_item or verdict.programme_item
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from lms.extensions import db
 from lms.forms import EmptyForm
-from lms.org import imports, services
+from lms.org import imports, person_sections, services
 from lms.org.forms import (BranchForm, ImportConfirmForm, ImportUploadForm, NewPersonForm, PersonForm, PositionForm,
                            ReasonForm, RenameBranchForm, RolesForm)
 from lms.org.models import POSITIONS, ROLES, Branch, User
@@ -83,6 +83,7 @@ def _render_person(user: User, **forms):
     forms.setdefault("position_form", PositionForm(data={"position": _next_position(user)}))
     forms.setdefault("reason_form", ReasonForm())
     return render_template("org/person.html", person=user, events=services.person_events(user),
+                           sections=person_sections.sections_for(user, _actor()),
                            may_manage=services.may_manage(_actor(), user), **_roles_context(user), **forms)
 
 

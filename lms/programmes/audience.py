@@ -1,7 +1,64 @@
-"""Who a programme is for. Its own module, with no exam imports, so that the
-exam engine can ask "is this learner in a programme with this exam?"
-(``lms.programmes.access``) without an import circle."""
+"""Who a programme is for, and from when. Its own module, with no exam
+imports, so that the exam engine can ask "is this learner in a programme with
+this exam?" (``lms.programmes.access``) without an import circle.
+
+The audience is the programme file's rule (branches incl. sub-branches,
+positions — ``rm_*`` covers every RM level — and roles; or a list of such
+rules, any of which admits) plus HR's changes person by person
+(``ProgrammeMember``): HR may add someone outside the rule; a removal wins over
+the rule.
+
+**Enrolment date** (``Member.enrolled_on``): the day the person entered the
+audience, never before the programme's first day:
+
+- HR added them and the rule does not cover them: the day HR added them;
+- the rule covers them: the latest of the hire date, the start of the
+  unbroken run of position records the rule covers (the current one and the
+  covered ones just before it), the last move into a covered branch and the
+  last role change that gave a covered role (both read from the audit log:
+  ``user.updated`` / ``user.roles_changed``); a date not known does not count.
+
+Weeks due before the enrolment date are catch-up (补学): shown, takeable,
+never overdue (``lms.programmes.services``)."""
 from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from lms import clock
+from lms.audit.models import AuditEvent
+from lms.content.models import Programme
+from lms.extensions import db
+from lms.org.models import Branch, User
+from lms.programmes.models import ProgrammeMember
+
+# Why a person is (or is not) in a programme's audience.
+BY_RULE = "rule"
+ADDED = "added"
+REMOVED = "removed"
+
+
+@dataclass
+class Member:
+    user: User
+    enrolled_on: date  # weeks due before this day are catch-up
+    source: str = BY_RULE  # "rule" (the file's branches/positions/roles) or "added" (by HR)
+    reason: str = ""  # HR's reason, for a person HR added
+    programme: Programme | None = None
+
+
+def _parts(audience: dict) -> list[dict]:
+    return audience["any"] if "any" in audience else [audience]
+
+
+def _position_ok(position: str | None, patterns: list[str]) -> bool:
+    if position is None:
+        return False
+    return any(position.startswith(p[:-1]) if p.endswith("*") else position == p for p in patterns)
 
 
 def _branch_codes(user) -> set[str]:
@@ -15,17 +72,178 @@ def _branch_codes(user) -> set[str]:
     return codes
 
 
-def in_audience(user, audience: dict) -> bool:
+def _part_matches(user, part: dict, codes: set[str]) -> bool:
     """Empty or missing lists mean everyone; each non-empty list must match."""
-    branches = audience.get("branches") or []
-    positions = audience.get("positions") or []
-    roles = audience.get("roles") or []
-    if branches and not (_branch_codes(user) & set(branches)):
+    branches, positions, roles = (part.get(k) or [] for k in ("branches", "positions", "roles"))
+    if branches and not (codes & set(branches)):
         return False
-    if positions:
-        current = user.current_position
-        if current is None or current.position not in positions:
-            return False
-    if roles and not (user.roles & set(roles)):
+    current = user.current_position
+    if positions and not _position_ok(current.position if current else None, positions):
         return False
-    return True
+    return not (roles and not (user.roles & set(roles)))
+
+
+def in_audience(user, audience: dict, codes: set[str] | None = None) -> bool:
+    """Does the file's rule cover the user (HR's changes aside)?"""
+    codes = _branch_codes(user) if codes is None else codes
+    return any(_part_matches(user, part, codes) for part in _parts(audience))
+
+
+# --- since when ----------------------------------------------------------------
+
+class _History:
+    """Branch moves and role changes from the audit log, for some people (one query)."""
+
+    def __init__(self, user_ids: list[int] | None, branches: dict[str, set[str]]):
+        self.branch_moves: dict[int, list[tuple[date, str | None]]] = defaultdict(list)
+        self.role_changes: dict[int, list[tuple[date, set[str], set[str]]]] = defaultdict(list)
+        self.branches = branches  # code → the codes of it and every branch above it
+        if user_ids == []:
+            return
+        query = (select(AuditEvent.object_id, AuditEvent.action, AuditEvent.at, AuditEvent.details)
+                 .where(AuditEvent.object_type == "user",
+                        AuditEvent.action.in_(("user.updated", "user.roles_changed")))
+                 .order_by(AuditEvent.seq))
+        if user_ids is not None:
+            query = query.where(AuditEvent.object_id.in_([str(i) for i in user_ids]))
+        for object_id, action, at, details in db.session.execute(query):
+            if not object_id.isdigit():
+                continue
+            data = json.loads(details or "{}")
+            if action == "user.updated" and isinstance(data.get("branch"), dict):
+                self.branch_moves[int(object_id)].append((at.date(), data["branch"].get("before")))
+            elif action == "user.roles_changed":
+                self.role_changes[int(object_id)].append(
+                    (at.date(), set(data.get("before") or []), set(data.get("after") or [])))
+
+    def branch_since(self, user_id: int, wanted: set[str]) -> date | None:
+        """The last move into a covered branch from one not covered."""
+        for day, before in reversed(self.branch_moves.get(user_id, [])):
+            if not (self.branches.get(before or "", set()) & wanted):
+                return day
+        return None
+
+    def role_since(self, user_id: int, wanted: set[str]) -> date | None:
+        for day, before, after in reversed(self.role_changes.get(user_id, [])):
+            if (after & wanted) and not (before & wanted):
+                return day
+        return None
+
+
+def _position_since(user, patterns: list[str]) -> date | None:
+    stints = sorted(user.positions, key=lambda p: p.start_date)
+    current = user.current_position
+    if current is None:
+        return None
+    since = current.start_date
+    for stint in reversed([s for s in stints if s.start_date < current.start_date]):
+        if not _position_ok(stint.position, patterns):
+            break
+        since = stint.start_date
+    return since
+
+
+def _part_since(user, part: dict, history: _History) -> date | None:
+    known = [user.hire_date]
+    if part.get("positions"):
+        known.append(_position_since(user, part["positions"]))
+    if part.get("branches"):
+        known.append(history.branch_since(user.id, set(part["branches"])))
+    if part.get("roles"):
+        known.append(history.role_since(user.id, set(part["roles"])))
+    known = [d for d in known if d is not None]
+    return max(known) if known else None
+
+
+def first_day(programme: Programme) -> date | None:
+    days = [item.opens_on for item in programme.items if not item.retired]
+    return min(days) if days else None
+
+
+def _member(user, programme: Programme, change: ProgrammeMember | None, codes: set[str],
+            history: _History, start: date | None, today: date) -> Member | None:
+    if change is not None and not change.added:
+        return None
+    parts = [part for part in _parts(programme.audience) if _part_matches(user, part, codes)]
+    if not parts and change is None:
+        return None
+    floor = start or date.min
+    if parts:
+        dates = [_part_since(user, part, history) or floor for part in parts]
+        entered = min(dates)
+        if change is not None:
+            entered = min(entered, change.since)
+        source, reason = (ADDED, change.reason) if change is not None and entered == change.since else (BY_RULE, "")
+    else:
+        entered, source, reason = change.since, ADDED, change.reason
+    if entered > today:  # hired (promoted, moved) with effect from a later day: not yet
+        return None
+    return Member(user=user, enrolled_on=max(entered, floor), source=source, reason=reason, programme=programme)
+
+
+def _branch_ancestry() -> dict[str, set[str]]:
+    rows = {b.id: (b.code, b.parent_id) for b in db.session.scalars(select(Branch))}
+    out = {}
+    for code, parent in rows.values():
+        codes = {code}
+        while parent is not None and parent in rows:
+            codes.add(rows[parent][0])
+            parent = rows[parent][1]
+        out[code] = codes
+    return out
+
+
+def _needs_history(programme: Programme) -> bool:
+    return any(part.get("branches") or part.get("roles") for part in _parts(programme.audience))
+
+
+def members(programme: Programme, today: date | None = None) -> list[Member]:
+    """Every active person in the programme's audience with their enrolment
+    date, in employee-number order. The number of queries does not grow with
+    the number of people (the roster's bulk call). ``today`` (the clock's by
+    default) leaves out people who enter the audience only after it (a hire
+    date or a position starting later); the rule and HR's changes are the ones
+    in force now."""
+    today = today or clock.today()
+    changes = {c.user_id: c for c in db.session.scalars(
+        select(ProgrammeMember).where(ProgrammeMember.programme_id == programme.id))}
+    ancestry = _branch_ancestry()
+    users = list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.employee_no)))
+    history = _History(None, ancestry) if _needs_history(programme) else _History([], ancestry)
+    codes_of = {b_id: ancestry.get(code, set()) for b_id, code in
+                db.session.execute(select(Branch.id, Branch.code))}
+    start = first_day(programme)
+    out = []
+    for user in users:
+        member = _member(user, programme, changes.get(user.id), codes_of.get(user.branch_id, set()), history, start,
+                         today)
+        if member is not None:
+            out.append(member)
+    return out
+
+
+def memberships(user, programmes: list[Programme], today: date | None = None) -> dict[int, Member]:
+    """The user's membership of each of ``programmes`` (programme id → Member)."""
+    today = today or clock.today()
+    if not programmes:
+        return {}
+    changes = {c.programme_id: c for c in db.session.scalars(
+        select(ProgrammeMember).where(ProgrammeMember.user_id == user.id,
+                                      ProgrammeMember.programme_id.in_([p.id for p in programmes])))}
+    codes = _branch_codes(user)
+    history = _History([user.id], _branch_ancestry()) if any(map(_needs_history, programmes)) else _History([], {})
+    out = {}
+    for programme in programmes:
+        member = _member(user, programme, changes.get(programme.id), codes, history, first_day(programme), today)
+        if member is not None:
+            out[programme.id] = member
+    return out
+
+
+def membership(user, programme: Programme, today: date | None = None) -> Member | None:
+    """Is the user in the programme's audience (rule and HR's changes), and since when?"""
+    return memberships(user, [programme], today).get(programme.id)
+
+
+def is_member(user, programme: Programme, today: date | None = None) -> bool:
+    return membership(user, programme, today) is not None

@@ -4,20 +4,32 @@
 每周一训，每训必考，人人过关: a week counts only when its exam is passed.
 Failing means retakes until passed; a week past its due date and not passed is
 overdue (shown in red).
+
+Three refinements (README "Programmes: audience, catch-up, in-order,
+quarterly warning education"):
+
+- **catch-up** (补学): a week due before the learner's enrolment date
+  (``lms.programmes.audience``) has ``WeekStatus.catch_up = True`` — its state
+  is the exam's as usual, it can be taken, and it is never overdue;
+- **in order**: in a programme with ``in_order``, a week whose previous week's
+  exam is not passed is ``locked`` (bulletins are outside the chain);
+- **quarterly** (``Programme.recurring == "quarterly"``): one item whose window
+  is each quarter in turn; only attempts submitted inside a quarter count for it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from lms import clock
 from lms.content.models import Exam, Lesson, Programme, ProgrammeItem
 from lms.exams import results as exam_results
-from lms.exams.models import Attempt
+from lms.exams.models import Attempt, AttemptState
 from lms.extensions import db
-from lms.programmes.audience import in_audience
+from lms.programmes.audience import Member, membership, memberships
 
 # The learner's status in one week, in the words the pages use.
 NO_EXAM = "no_exam"
@@ -27,18 +39,32 @@ GRADING = "grading"
 FAILED = "failed"
 PASSED = "passed"
 
+QUARTERLY = "quarterly"
+
 
 def programmes_for(user) -> list[Programme]:
     """The programmes (not retired) whose audience includes the user."""
-    rows = db.session.scalars(select(Programme).where(Programme.retired.is_(False)).order_by(Programme.title))
-    return [p for p in rows if in_audience(user, p.audience)]
+    rows = list(db.session.scalars(select(Programme).where(Programme.retired.is_(False)).order_by(Programme.title)))
+    mine = memberships(user, rows)
+    return [p for p in rows if p.id in mine]
 
 
 def get_programme_for(user, programme_id: int) -> Programme | None:
     programme = db.session.get(Programme, programme_id)
-    if programme is None or programme.retired or not in_audience(user, programme.audience):
+    if programme is None or programme.retired or membership(user, programme) is None:
         return None
     return programme
+
+
+def quarter_of(day: date) -> tuple[date, date]:
+    """The first and last day of the quarter ``day`` is in."""
+    first = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    nxt = date(first.year + (first.month == 10), (first.month + 2) % 12 + 1, 1)
+    return first, nxt - timedelta(days=1)
+
+
+def quarter_label(first: date) -> str:
+    return str(_l("%(year)s Q%(q)s", year=first.year, q=(first.month - 1) // 3 + 1))
 
 
 @dataclass
@@ -53,61 +79,164 @@ class WeekStatus:
     is_open: bool = False  # opens_on reached
     overdue: bool = False
     exam_available: bool = False  # the exam can be taken (not retired, not closed)
+    catch_up: bool = False  # due before the learner was enrolled: 补学, never overdue
+    locked: bool = False  # in-order programme: the previous week's exam is not passed yet
+    lock_reason: str = ""
+    opens_on: date | None = None  # the window: the item's dates, or the quarter for a quarterly item
+    due_on: date | None = None
+    attempt_list: list[Attempt] = field(default_factory=list)  # every attempt counted for this window
+    window_over: bool = False  # a past quarter: its exam can no longer count for it
 
     @property
     def done(self) -> bool:
         return self.status == PASSED
 
+    @property
+    def label(self) -> str:
+        """The quarter ("2026 Q4") of a quarterly item, else the item's title."""
+        return quarter_label(self.opens_on) if self.item.kind == QUARTERLY else self.item.title
 
-def week_status(user, item: ProgrammeItem, today: date | None = None) -> WeekStatus:
-    today = today or clock.today()
-    exam = item.exam
+
+def _decide(exam: Exam, attempts: list[Attempt]) -> Attempt | None:
+    done = [a for a in attempts if a.state == AttemptState.FINALISED and a.percent is not None]
+    if not done:
+        return None
+    if exam.scoring == "latest":
+        return max(done, key=lambda a: (a.finalised_at or a.started_at, a.number))
+    return max(done, key=lambda a: (a.percent, -a.number))
+
+
+def _in_window(attempt: Attempt, opens: date, due: date) -> bool:
+    return opens <= (attempt.submitted_at or attempt.started_at).date() <= due
+
+
+def _status(ws: WeekStatus, attempts: list[Attempt], today: date, window: bool) -> None:
+    exam = ws.exam
+    if window:
+        attempts = [a for a in attempts if a.is_open or _in_window(a, ws.opens_on, ws.due_on)]
+    ws.attempt_list = attempts
+    ws.attempts = len(attempts)
+    ws.result = _decide(exam, attempts)
+    ws.open_attempt = next((a for a in attempts if a.is_open and not a.is_expired()), None)
+    closed = exam.closes_at is not None and clock.now() >= exam.closes_at
+    ws.exam_available = not exam.retired and not closed
+    if ws.result is not None and ws.result.passed:
+        ws.status = PASSED
+    elif ws.open_attempt is not None:
+        ws.status = IN_PROGRESS
+    elif any(a.state == "grading" for a in attempts):
+        ws.status = GRADING
+    elif ws.result is not None:
+        ws.status = FAILED
+    else:
+        ws.status = NOT_STARTED
+
+
+def _build(user, item: ProgrammeItem, today: date, enrolled_on: date | None,
+           window: tuple[date, date] | None = None) -> WeekStatus:
+    opens, due = window or (item.opens_on, item.due_on)
     lessons = [lesson for lesson in item.lessons if not lesson.retired]
-    ws = WeekStatus(item=item, status=NO_EXAM, lessons=lessons, exam=exam, is_open=item.opens_on <= today)
-    if exam is not None:
-        attempts = exam_results.attempts_of(user, exam)
-        ws.attempts = len(attempts)
-        ws.result = exam_results.exam_result(user, exam)
-        ws.open_attempt = next((a for a in attempts if a.is_open and not a.is_expired()), None)
-        closed = exam.closes_at is not None and clock.now() >= exam.closes_at
-        ws.exam_available = not exam.retired and not closed
-        if ws.result is not None and ws.result.passed:
-            ws.status = PASSED
-        elif ws.open_attempt is not None:
-            ws.status = IN_PROGRESS
-        elif any(a.state == "grading" for a in attempts):
-            ws.status = GRADING
-        elif ws.result is not None:
-            ws.status = FAILED
-        else:
-            ws.status = NOT_STARTED
-    ws.overdue = item.due_on < today and ws.status not in (PASSED, NO_EXAM)
+    ws = WeekStatus(item=item, status=NO_EXAM, lessons=lessons, exam=item.exam, is_open=opens <= today,
+                    opens_on=opens, due_on=due)
+    if ws.exam is not None:
+        _status(ws, exam_results.attempts_of(user, ws.exam), today, window is not None)
+    ws.catch_up = enrolled_on is not None and due < enrolled_on
+    ws.window_over = window is not None and due < today
+    ws.overdue = due < today and ws.status not in (PASSED, NO_EXAM) and not ws.catch_up
     return ws
 
 
-def programme_weeks(user, programme: Programme, today: date | None = None) -> list[WeekStatus]:
-    """Every week and bulletin of the programme that is not retired, in date order."""
-    return [week_status(user, item, today) for item in programme.items if not item.retired]
+def lock_reason(previous: ProgrammeItem) -> str:
+    return str(_l("Opens when the week %(n)s exam is passed", n=previous.number))
+
+
+def previous_week(item: ProgrammeItem) -> ProgrammeItem | None:
+    """In an in-order programme, the week before ``item`` whose exam must be passed first."""
+    if not item.programme.in_order or item.kind != "week":
+        return None
+    earlier = [i for i in item.programme.items
+               if i.kind == "week" and not i.retired and i.exam_id is not None and i.number < item.number]
+    return max(earlier, key=lambda i: i.number) if earlier else None
+
+
+def _enrolled(user, programme: Programme, member: Member | None, today: date) -> date | None:
+    member = member or membership(user, programme, today)
+    return member.enrolled_on if member is not None else None
+
+
+def week_status(user, item: ProgrammeItem, today: date | None = None, member: Member | None = None) -> WeekStatus:
+    """The learner's status in one item; for a quarterly item, in the current quarter."""
+    today = today or clock.today()
+    enrolled = _enrolled(user, item.programme, member, today)
+    if item.kind == QUARTERLY:
+        return _build(user, item, today, enrolled, quarter_of(max(today, item.opens_on)))
+    ws = _build(user, item, today, enrolled)
+    previous = previous_week(item)
+    if previous is not None and not exam_results.has_passed(user, previous.exam):
+        ws.locked, ws.lock_reason = True, lock_reason(previous)
+    return ws
+
+
+def _quarters(item: ProgrammeItem, enrolled: date | None, today: date) -> list[tuple[date, date]]:
+    """The quarters a quarterly item has been required in, oldest first."""
+    first = quarter_of(max(item.opens_on, enrolled or item.opens_on))[0]
+    out = []
+    while first <= today:
+        out.append(quarter_of(first))
+        first = out[-1][1] + timedelta(days=1)
+    return out or [quarter_of(item.opens_on)]
+
+
+def programme_weeks(user, programme: Programme, today: date | None = None,
+                    member: Member | None = None) -> list[WeekStatus]:
+    """Every week and bulletin of the programme that is not retired, in date
+    order; for a quarterly requirement, every quarter since the learner was
+    enrolled (oldest first)."""
+    today = today or clock.today()
+    enrolled = _enrolled(user, programme, member, today)
+    items = [item for item in programme.items if not item.retired]
+    if programme.recurring == QUARTERLY:
+        return [_build(user, item, today, enrolled, window) for item in items
+                for window in _quarters(item, enrolled, today)]
+    weeks = [_build(user, item, today, enrolled) for item in items]
+    if programme.in_order:
+        chain = sorted((w for w in weeks if w.item.kind == "week" and w.exam is not None),
+                       key=lambda w: w.item.number)
+        for previous, ws in zip(chain, chain[1:]):
+            if not previous.done:
+                ws.locked, ws.lock_reason = True, lock_reason(previous.item)
+    return weeks
 
 
 @dataclass
 class ThisWeek:
     programme: Programme
-    current: list[WeekStatus]  # open now (weeks and bulletins)
-    overdue: list[WeekStatus]  # past due, exam not passed
+    current: list[WeekStatus]  # open now (weeks and bulletins; the current quarter)
+    overdue: list[WeekStatus]  # past due, exam not passed (a missed quarter is not listed here)
     passed: int  # weeks (not bulletins) opened so far whose exam is passed
     total: int  # weeks with an exam opened so far
+    catch_up: list[WeekStatus] = field(default_factory=list)  # earlier weeks to catch up on, not passed yet
+    enrolled_on: date | None = None
 
 
 def this_week(user, today: date | None = None) -> list[ThisWeek]:
-    """本周培训: per programme, what is open now and what is overdue."""
+    """本周培训: per programme, what is open now, what is overdue and what to catch up on."""
     today = today or clock.today()
     out = []
-    for programme in programmes_for(user):
-        weeks = programme_weeks(user, programme, today)
-        current = [w for w in weeks if w.item.opens_on <= today <= w.item.due_on]
+    rows = list(db.session.scalars(select(Programme).where(Programme.retired.is_(False)).order_by(Programme.title)))
+    mine = memberships(user, rows, today)
+    for programme in (p for p in rows if p.id in mine):
+        member = mine[programme.id]
+        weeks = programme_weeks(user, programme, today, member)
+        current = [w for w in weeks if w.opens_on <= today <= w.due_on]
+        if programme.recurring == QUARTERLY:
+            out.append(ThisWeek(programme=programme, current=current, overdue=[], enrolled_on=member.enrolled_on,
+                                passed=sum(1 for w in weeks if w.done), total=len(weeks)))
+            continue
         overdue = [w for w in weeks if w.overdue]
+        catch_up = [w for w in weeks if w.catch_up and not w.done]
         with_exam = [w for w in weeks if w.exam is not None and w.is_open and w.item.kind == "week"]
-        out.append(ThisWeek(programme=programme, current=current, overdue=overdue,
-                            passed=sum(1 for w in with_exam if w.done), total=len(with_exam)))
+        out.append(ThisWeek(programme=programme, current=current, overdue=overdue, catch_up=catch_up,
+                            passed=sum(1 for w in with_exam if w.done), total=len(with_exam),
+                            enrolled_on=member.enrolled_on))
     return out

@@ -72,7 +72,9 @@ def exam_fields(e: ParsedExam) -> dict:
 
 
 def programme_fields(p) -> dict:
-    return {"title": p.title, "summary": p.summary, "audience": p.audience}
+    # in_order and recurring only when set, so that programmes published before them keep their hash.
+    return {"title": p.title, "summary": p.summary, "audience": p.audience,
+            **({"in_order": True} if p.in_order else {}), **({"recurring": p.recurring} if p.recurring else {})}
 
 
 def item_fields(kind, number, title, lessons, exam, opens, due) -> dict:

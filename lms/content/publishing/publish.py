@@ -243,11 +243,11 @@ def _apply_questions(work: dict, course_ids: dict, progress: _Progress, now) -> 
 def _apply_programmes(work: dict, progress: _Progress) -> None:
     _bulk_insert(Programme, [{"slug": p.id, "title": p.title, "summary": p.summary,
                               "audience_json": json.dumps(p.audience, ensure_ascii=False, sort_keys=True),
-                              "content_hash": h, "retired": False}
+                              "in_order": p.in_order, "recurring": p.recurring, "content_hash": h, "retired": False}
                              for state, p, h, _id in work["programmes"] if state == "added"])
     _bulk_update(Programme, [{"id": pid, "title": p.title, "summary": p.summary,
                               "audience_json": json.dumps(p.audience, ensure_ascii=False, sort_keys=True),
-                              "content_hash": h, "retired": False}
+                              "in_order": p.in_order, "recurring": p.recurring, "content_hash": h, "retired": False}
                              for state, p, h, pid in work["programmes"] if state == "changed"])
     progress.step(sum(1 for s, *_ in work["programmes"] if s != "unchanged"))
     _retire(Programme, work["retire_programmes"], progress)

@@ -38,7 +38,10 @@ EXAM_KEYS = {"id", "title", "course", "time_limit", "pass_mark", "attempts", "co
              "review", "scoring", "partial_credit", "focus_loss_limit", "closes_at", "draw",
              "open_to_all"}
 RULE_KEYS = {"count", "type", "tags", "difficulty", "course", "questions"}
-PROGRAMME_KEYS = {"id", "title", "summary", "audience", "start", "weeks", "bulletins"}
+PROGRAMME_KEYS = {"id", "title", "summary", "audience", "start", "weeks", "bulletins", "in_order", "recurring"}
+# A recurring requirement (``recurring: quarterly``) has one lesson set and one exam instead of weeks.
+RECURRING_KEYS = {"id", "title", "summary", "audience", "start", "recurring", "lessons", "exam"}
+RECURRING = ("quarterly",)
 AUDIENCE_KEYS = {"branches", "positions", "roles"}
 WEEK_KEYS = {"title", "lessons", "exam", "opens", "due"}
 BULLETIN_KEYS = {"title", "lesson", "exam", "opens", "due"}
@@ -47,6 +50,8 @@ BULLETIN_KEYS = {"title", "lesson", "exam", "opens", "due"}
 
 def item_label(kind: str, number: int) -> str:
     """"week 3" / "bulletin 1", as problems name programme items."""
+    if kind == "quarterly":
+        return _("the quarterly requirement")
     return _("week %(n)s", n=number) if kind == "week" else _("bulletin %(n)s", n=number)
 
 
@@ -245,6 +250,66 @@ def _programme_item(c: Collector, raw, kind: str, number: int, start: date | Non
                                exam_id=exam_id, opens_on=opens, due_on=due, source=c.source(*where))
 
 
+def _audience_part(c: Collector, raw, *where) -> dict:
+    """One audience mapping: branches, positions (``rm_*`` covers every position
+    starting ``rm_``) and roles."""
+    audience = {"branches": [], "positions": [], "roles": []}
+    if not isinstance(raw, dict):
+        c.add(_("'audience' must have branches, positions and roles lists"), *where)
+        return audience
+    unknown_keys(c, raw, AUDIENCE_KEYS, *where)
+    for key in AUDIENCE_KEYS:
+        audience[key] = str_list(c, raw, key, *where)
+    messages = {"positions": _("unknown position '%(value)s' (expected one of: %(choices)s)"),
+                "roles": _("unknown role '%(value)s' (expected one of: %(choices)s)")}
+    for key, known in (("positions", POSITIONS), ("roles", ROLES)):
+        for value in audience[key]:
+            pattern = key == "positions" and value.endswith("*") and len(value) > 1
+            if (not any(k.startswith(value[:-1]) for k in known)) if pattern else value not in known:
+                c.add(messages[key] % {"value": value, "choices": ", ".join(known)}, *where, key)
+    return audience
+
+
+def _audience(c: Collector, data: dict) -> dict:
+    """The audience: one mapping, or a list of mappings (a person in any of
+    them is in it; stored as ``{"any": [...]}``)."""
+    raw = data.get("audience") or {}
+    if isinstance(raw, list):
+        if not raw:
+            c.add(_("'audience' must have branches, positions and roles lists"), "audience")
+        return {"any": [_audience_part(c, part, "audience", n) for n, part in enumerate(raw)]}
+    return _audience_part(c, raw, "audience")
+
+
+def _quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _recurring_item(c: Collector, data: dict, start: date | None) -> ParsedProgrammeItem | None:
+    """A recurring requirement's one item: its lessons and exam, from the
+    quarter ``start`` names (due at that quarter's end; the app moves the
+    window on each quarter)."""
+    lessons = str_list(c, data, "lessons", "lessons")
+    for ref in lessons:
+        if ref.count("/") != 1:
+            c.add(_("lesson '%(ref)s' must be written as course-id/lesson-id", ref=ref), "lessons")
+    exam_id = text_value(c, data, "exam", "exam") or None
+    if exam_id is None:
+        c.add(_("a recurring requirement needs an 'exam'"), "exam")
+    if start is None:
+        c.add(_("a recurring requirement needs 'start': the first day of the first quarter it is required"),
+              "start")
+        return None
+    if start != _quarter_start(start):
+        c.add(_("'start' of a quarterly requirement must be the first day of a quarter (%(date)s is not)",
+                date=start.isoformat()), "start")
+        return None
+    nxt = date(start.year + (start.month == 10), (start.month + 2) % 12 + 1, 1)
+    return ParsedProgrammeItem(key="quarterly", kind="quarterly", number=1, title=text_value(c, data, "title", "title"),
+                               lessons=lessons, exam_id=exam_id, opens_on=start, due_on=nxt - timedelta(days=1),
+                               source=c.source("exam"))
+
+
 def parse_programme(text: str, path: str) -> tuple[ParsedProgramme | None, list[Problem]]:
     data, lines, problems = load_yaml(text, path)
     if data is None and problems:
@@ -253,42 +318,39 @@ def parse_programme(text: str, path: str) -> tuple[ParsedProgramme | None, list[
     if not isinstance(data, dict):
         c.add(_("a programme file must be 'key: value' lines (see content/FORMAT.md)"))
         return None, problems
-    unknown_keys(c, data, PROGRAMME_KEYS)
+    recurring = data.get("recurring")
+    if recurring is not None and recurring not in RECURRING:
+        c.add(_("unknown recurring '%(value)s' (expected one of: %(choices)s)", value=recurring,
+                choices=", ".join(RECURRING)), "recurring")
+    unknown_keys(c, data, RECURRING_KEYS if recurring is not None else PROGRAMME_KEYS)
     programme_id = id_value(c, data.get("id"), "id")
     title = text_value(c, data, "title", "title", required=True)
-    audience_raw = data.get("audience") or {}
-    audience = {"branches": [], "positions": [], "roles": []}
-    if not isinstance(audience_raw, dict):
-        c.add(_("'audience' must have branches, positions and roles lists"), "audience")
-    else:
-        unknown_keys(c, audience_raw, AUDIENCE_KEYS, "audience")
-        for key in AUDIENCE_KEYS:
-            audience[key] = str_list(c, audience_raw, key, "audience")
-        messages = {"positions": _("unknown position '%(value)s' (expected one of: %(choices)s)"),
-                    "roles": _("unknown role '%(value)s' (expected one of: %(choices)s)")}
-        for key, known in (("positions", POSITIONS), ("roles", ROLES)):
-            for value in audience[key]:
-                if value not in known:
-                    c.add(messages[key] % {"value": value, "choices": ", ".join(known)}, "audience", key)
+    audience = _audience(c, data)
+    in_order = bool_value(c, data, "in_order", False, "in_order")
     start = date_value(c, data.get("start"), "start", "start")
-    if start is not None and start.weekday() != 0:
-        c.add(_("'start' must be a Monday (%(date)s is not)", date=start.isoformat()), "start")
     items: list[ParsedProgrammeItem] = []
-    for plural, kind in (("weeks", "week"), ("bulletins", "bulletin")):
-        raw_items = data.get(plural) or []
-        if not isinstance(raw_items, list):
-            c.add(_("'%(key)s' must be a list", key=plural), plural)
-            continue
-        for number, raw in enumerate(raw_items, start=1):
-            item = _programme_item(c, raw, kind, number, start)
-            if item is not None:
-                items.append(item)
-    if not data.get("weeks"):
-        c.add(_("the programme has no weeks"), "weeks")
+    if recurring is not None:
+        item = _recurring_item(c, data, start) if recurring in RECURRING else None
+        items = [item] if item is not None else []
+    else:
+        if start is not None and start.weekday() != 0:
+            c.add(_("'start' must be a Monday (%(date)s is not)", date=start.isoformat()), "start")
+        for plural, kind in (("weeks", "week"), ("bulletins", "bulletin")):
+            raw_items = data.get(plural) or []
+            if not isinstance(raw_items, list):
+                c.add(_("'%(key)s' must be a list", key=plural), plural)
+                continue
+            for number, raw in enumerate(raw_items, start=1):
+                item = _programme_item(c, raw, kind, number, start)
+                if item is not None:
+                    items.append(item)
+        if not data.get("weeks"):
+            c.add(_("the programme has no weeks"), "weeks")
     if programme_id is None:
         return None, problems
     return ParsedProgramme(id=programme_id, title=title, summary=text_value(c, data, "summary", "summary"),
-                           audience=audience, items=items, source=Source(path, 1)), problems
+                           audience=audience, items=items, source=Source(path, 1), in_order=in_order,
+                           recurring=recurring if recurring in RECURRING else ""), problems
 
 
 # --- the folder --------------------------------------------------------------

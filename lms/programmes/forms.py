@@ -1,0 +1,14 @@
+"""HR's forms on a programme's audience page."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
+
+
+class MemberChangeForm(FlaskForm):
+    """Add a person to, or remove a person from, a programme's audience."""
+
+    employee_no = StringField(_l("Employee number"), validators=[DataRequired(), Length(max=32)])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=255)])

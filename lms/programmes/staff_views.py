@@ -1,0 +1,118 @@
+"""The staff's side of programmes: the audience page (HR adds and removes
+people, trainers read it) and a person's training record with read-only
+attempt results (HR; a branch manager for the people of their branches)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from lms.content.models import Programme
+from lms.exams import results as exam_results
+from lms.exams.models import Attempt
+from lms.exams.views import render_question
+from lms.extensions import db
+from lms.org.models import User
+from lms.org.scope import may_see_person
+from lms.programmes import audience_admin
+from lms.programmes.audience import members
+from lms.programmes.forms import MemberChangeForm
+from lms.programmes.record import training_record
+from lms.web import roles_required
+
+bp = Blueprint("programme_admin", __name__, url_prefix="/programmes")
+
+RECORD_ROLES = ("hr", "trainer", "branch_manager")
+
+
+@bp.get("/manage")
+@roles_required("hr", "trainer")
+def index():
+    """Every programme (not retired) with the size of its audience."""
+    programmes = list(db.session.scalars(
+        select(Programme).where(Programme.retired.is_(False)).order_by(Programme.title)))
+    return render_template("programmes/manage.html", rows=[(p, len(members(p))) for p in programmes])
+
+
+def _programme(programme_id: int) -> Programme:
+    programme = db.session.get(Programme, programme_id)
+    if programme is None or programme.retired:
+        abort(404)
+    return programme
+
+
+def _render_audience(programme: Programme, add_form=None, remove_form=None, status: int = 200):
+    return render_template("programmes/audience.html", programme=programme,
+                           rows=audience_admin.audience_rows(programme),
+                           add_form=add_form or MemberChangeForm(prefix="add"),
+                           remove_form=remove_form or MemberChangeForm(prefix="remove"),
+                           may_change=current_user.has_role("hr")), status
+
+
+@bp.get("/<int:programme_id>/audience")
+@roles_required("hr", "trainer")
+def audience(programme_id: int):
+    return _render_audience(_programme(programme_id))
+
+
+def _change(programme_id: int, which: str):
+    programme = _programme(programme_id)
+    form = MemberChangeForm(prefix=which)
+    forms = {f"{which}_form": form}
+    if not form.validate_on_submit():
+        return _render_audience(programme, status=400, **forms)
+    change = audience_admin.add_person if which == "add" else audience_admin.remove_person
+    try:
+        person = change(programme, form.employee_no.data, form.reason.data, current_user._get_current_object())
+    except audience_admin.AudienceError as exc:
+        form.employee_no.errors.append(str(exc))
+        return _render_audience(programme, status=400, **forms)
+    flash(_("%(name)s was added to the audience.", name=person.name) if which == "add"
+          else _("%(name)s was removed from the audience.", name=person.name), "success")
+    return redirect(url_for("programme_admin.audience", programme_id=programme.id))
+
+
+@bp.post("/<int:programme_id>/audience/add")
+@roles_required("hr")
+def add_member(programme_id: int):
+    return _change(programme_id, "add")
+
+
+@bp.post("/<int:programme_id>/audience/remove")
+@roles_required("hr")
+def remove_member(programme_id: int):
+    return _change(programme_id, "remove")
+
+
+def _visible_person(user_id: int) -> User:
+    """The person, if the signed-in user may see them (404 otherwise: no IDOR)."""
+    person = db.session.get(User, user_id)
+    if person is None or not may_see_person(current_user, person):
+        abort(404)
+    return person
+
+
+@bp.get("/people/<int:user_id>")
+@roles_required(*RECORD_ROLES)
+def person_record(user_id: int):
+    person = _visible_person(user_id)
+    return render_template("programmes/person_record.html", person=person,
+                           section={"record": training_record(person), "person": person})
+
+
+@bp.get("/people/<int:user_id>/attempts/<int:attempt_id>")
+@roles_required(*RECORD_ROLES)
+def person_attempt(user_id: int, attempt_id: int):
+    """One attempt's result, read only: score, pass/fail, each answer's outcome,
+    and the review only as far as the exam's review policy shows it to the learner."""
+    person = _visible_person(user_id)
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != person.id or attempt.state == "open":
+        abort(404)
+    show_review = attempt.state == "finalised" and exam_results.review_allowed(attempt)
+    items = list(attempt.items)
+    reviews = {i.id: render_question(i, review=True, with_autosave=False) for i in items} if show_review else {}
+    return render_template("programmes/person_attempt.html", person=person, attempt=attempt, exam=attempt.exam,
+                           items=items, show_review=show_review, reviews=reviews,
+                           withheld=exam_results.review_withheld(attempt.exam))
