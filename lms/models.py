@@ -8,4 +8,5 @@ from lms.content.models import (  # noqa: F401
     ProgrammeItemLesson, Question, QuestionTag, QuestionVersion,
 )
 from lms.exams.models import Attempt, AttemptItem, IntegrityEvent, NotebookEntry, ScoreOverride  # noqa: F401
+from lms.notify.models import Delivery, Notification  # noqa: F401
 from lms.org.models import Branch, PositionRecord, SystemSetting, User, UserRole  # noqa: F401

@@ -109,6 +109,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(String(8), default="zh_CN")
     hire_date: Mapped[date | None]
+    # Where e-mail notifications go (lms.notify); none: in-app only.
+    email: Mapped[str | None] = mapped_column(String(255))
     # Bumped to end every session of this user (deactivation, password reset).
     session_version: Mapped[int] = mapped_column(default=1)
     must_change_password: Mapped[bool] = mapped_column(default=False)
