@@ -80,6 +80,7 @@ def transaction(*, immediate: bool = False) -> Iterator[None]:
         _commit(session, expire=False)
     except BaseException:
         session.rollback()
+        session.info.pop(_PENDING, None)  # also when nothing had reached the database
         raise
     finally:
         _in_service.reset(service_token)

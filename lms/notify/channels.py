@@ -26,7 +26,7 @@ import urllib.request
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr
-from urllib.parse import parse_qsl, quote_plus, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote_plus, urlsplit, urlunsplit
 
 from flask_babel import lazy_gettext as _l
 
@@ -179,7 +179,7 @@ def mask_url(url: str | None) -> str:
     if not url:
         return ""
     parts = urlsplit(url)
-    query = urlencode([(k, "****") for k, _v in parse_qsl(parts.query, keep_blank_values=True)])
+    query = "&".join(f"{k}=****" for k, _v in parse_qsl(parts.query, keep_blank_values=True))
     path = parts.path.rsplit("/", 1)[0] + "/****" if not parts.query and parts.path.count("/") > 1 else parts.path
     return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
 
