@@ -10,11 +10,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms import clock
 from lms.org import services
-from lms.org.models import LOCALES, POSITIONS, ROLES
-
-
-# An address notifications can be sent to: one @, no spaces, a dot in the domain.
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+from lms.org.models import EMAIL_PATTERN, LOCALES, POSITIONS, ROLES
 
 
 class CheckboxesField(SelectMultipleField):

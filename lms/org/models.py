@@ -34,6 +34,9 @@ POSITIONS: dict[str, object] = {
 
 LOCALES = {"zh_CN": "中文", "en": "English"}
 
+# An address e-mail notifications can be sent to: one @, no spaces, a dot in the domain.
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
 
 class Branch(db.Model):
     """A branch (分行) or sub-branch (支行); sub-branches point at their parent."""
