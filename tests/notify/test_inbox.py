@@ -109,3 +109,13 @@ def test_one_notification_per_recipient_kind_and_subject(clock, make_user):
     assert _graded(learner, 1) is not None
     assert _graded(learner, 1) is None
     assert Notification.query.count() == 1
+
+
+def test_no_bell_while_the_password_must_change(client, clock, make_user):
+    """The bell's poll would be sent to the password page and reload it for ever."""
+    learner = make_user(("learner",))
+    learner.must_change_password = True
+    db.session.commit()
+    sign_in(client, learner)
+    page = client.get("/account/password")
+    assert page.status_code == 200 and "/notifications/bell" not in page.text
