@@ -20,7 +20,6 @@ from sqlalchemy import select
 
 from lms import clock
 from lms.content.models import Programme, ProgrammeItem
-from lms.database import transaction
 from lms.exams import results as exam_results
 from lms.exams import retakes
 from lms.extensions import db
@@ -68,8 +67,9 @@ def _week_params(item: ProgrammeItem) -> dict:
 
 
 def scan(now: datetime | None = None) -> ScanResult:
-    """Make every time-driven notification due at ``now``; one transaction
-    per learner and week."""
+    """Make every time-driven notification due at ``now``. Reads outside any
+    transaction; each notification is made in its own (``services.notify``),
+    so the write lock is held only to write."""
     now = now or clock.now()
     today = now.date()
     result = ScanResult()
@@ -78,9 +78,7 @@ def scan(now: datetime | None = None) -> ScanResult:
         return result
     for learner in _learners():
         for item in items:
-            if not in_audience(learner, item.programme.audience):
-                continue
-            with transaction(immediate=True):
+            if in_audience(learner, item.programme.audience):
                 _scan_week(learner, item, now, result)
     return result
 

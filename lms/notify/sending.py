@@ -15,6 +15,7 @@ Rules kept here:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -58,9 +59,10 @@ def _link(notification) -> str:
     base = (current_app.config.get("NOTIFY_BASE_URL") or "").rstrip("/")
     if not base:
         return ""
-    with current_app.test_request_context("/", base_url=base):
-        path = link_of(notification, notification.recipient)
-    return f"{base}{path}" if path else ""
+    with current_app.test_request_context("/", base_url=base + "/"):
+        path = link_of(notification, notification.recipient)  # with the base's own path in front
+    origin = urlsplit(base)
+    return f"{origin.scheme}://{origin.netloc}{path}" if path else ""
 
 
 def compose(delivery: Delivery) -> channels.Message:
