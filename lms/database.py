@@ -90,9 +90,10 @@ def transaction(*, immediate: bool = False) -> Iterator[None]:
 
 def after_commit(callback) -> None:
     """Run ``callback()`` once the work done so far is committed: when the
-    service transaction in progress ends (or at once, outside one, after the
-    next commit). Dropped if the transaction rolls back. A callback that
-    raises is logged and does not undo what was committed."""
+    service transaction in progress ends (registered outside one: when the
+    next service transaction ends, after a commit). Dropped if the transaction
+    rolls back. A callback that raises is logged and does not undo what was
+    committed."""
     from lms.extensions import db
 
     db.session().info.setdefault(_PENDING, []).append(callback)
