@@ -135,9 +135,10 @@ def _init_domains(app: Flask) -> None:
     from lms.exams import setup as exams
     from lms.i18n import i18n_cli
     from lms.main import setup as main
+    from lms.notify import setup as notify
     from lms.org import setup as org
     from lms.programmes import setup as programmes
 
-    for domain in (main, auth, org, audit, content, exams, programmes):
+    for domain in (main, auth, org, audit, content, exams, programmes, notify):
         domain.init_app(app)
     app.cli.add_command(i18n_cli)

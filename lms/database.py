@@ -20,6 +20,11 @@ again under the lock) and ``BEGIN IMMEDIATE`` starts its own. PostgreSQL locks r
 there ``immediate`` changes nothing, and services lock the rows they rely on
 (``SELECT … FOR UPDATE``).
 
+Something that must happen only once a change is committed (a signal that
+other domains act on) registers with ``after_commit(callback)``: the callback
+runs when the service transaction that is open ends, if its work was
+committed, and never if it rolled back.
+
 SQLite serves a web server only when told to: WAL so readers never block the
 writer, a busy timeout so a writer waits instead of failing, foreign keys on.
 """
@@ -28,14 +33,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+import logging
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session
 
 # Whether the next transaction to begin on this thread/context takes SQLite's
 # write lock at once, and whether a service's transaction is already open.
 _immediate: ContextVar[bool] = ContextVar("lms_begin_immediate", default=False)
 _in_service: ContextVar[bool] = ContextVar("lms_in_service_transaction", default=False)
+# Session.info keys: callbacks waiting for the commit, and those whose work was committed.
+_PENDING, _COMMITTED = "lms_after_commit_pending", "lms_after_commit_ready"
+log = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -70,10 +80,48 @@ def transaction(*, immediate: bool = False) -> Iterator[None]:
         _commit(session, expire=False)
     except BaseException:
         session.rollback()
+        session.info.pop(_PENDING, None)  # also when nothing had reached the database
         raise
     finally:
         _in_service.reset(service_token)
         _immediate.reset(immediate_token)
+        run_committed_callbacks()
+
+
+def after_commit(callback) -> None:
+    """Run ``callback()`` once the work done so far is committed: when the
+    service transaction in progress ends (registered outside one: when the
+    next service transaction ends, after a commit). Dropped if the transaction
+    rolls back. A callback that raises is logged and does not undo what was
+    committed."""
+    from lms.extensions import db
+
+    db.session().info.setdefault(_PENDING, []).append(callback)
+
+
+def run_committed_callbacks() -> None:
+    """Run the callbacks whose work has been committed (each once)."""
+    from lms.extensions import db
+
+    info = db.session().info
+    while info.get(_COMMITTED):
+        callback = info[_COMMITTED].pop(0)
+        try:
+            callback()
+        except Exception:  # the change is committed; what follows it must not undo the request
+            log.exception("after-commit callback failed")
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        session.info.setdefault(_COMMITTED, []).extend(pending)
+
+
+@event.listens_for(Session, "after_rollback")
+def _rolled_back(session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 def _commit(session, *, expire: bool) -> None:

@@ -9,4 +9,5 @@ from lms.content.models import (  # noqa: F401
 )
 from lms.exams.models import Attempt, AttemptItem, IntegrityEvent, NotebookEntry, ScoreOverride  # noqa: F401
 from lms.programmes.models import ProgrammeMember  # noqa: F401
+from lms.notify.models import Delivery, Notification  # noqa: F401
 from lms.org.models import Branch, PositionRecord, SystemSetting, User, UserRole  # noqa: F401

@@ -26,6 +26,7 @@ NAV: list[NavItem] = [
     NavItem("org.people", _l("People"), ("hr",)),
     NavItem("org.branches", _l("Branches"), ("hr",)),
     NavItem("audit.events", _l("Audit log"), ("hr",)),
+    NavItem("notify_admin.channels_page", _l("Notification channels"), ("admin",)),
 ]
 
 

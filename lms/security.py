@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 from datetime import timezone
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 
 from lms import clock
@@ -48,9 +48,22 @@ class SessionInterface(SecureCookieSessionInterface):
         return session
 
     def save_session(self, app, session, response):
-        if "_user_id" in session and _seen_refresh_due(session):
+        if "_user_id" in session and _seen_refresh_due(session) and not _is_background_request():
             session[SEEN_KEY] = _epoch_now()
         super().save_session(app, session, response)
+
+
+def background_request(view):
+    """A request a page makes by itself (the notification bell's poll): it
+    does not count as the user's activity, so an open tab alone never keeps a
+    sign-in from ending after ``SESSION_IDLE_MINUTES``."""
+    view.background_request = True
+    return view
+
+
+def _is_background_request() -> bool:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return bool(getattr(view, "background_request", False))
 
 
 def _epoch_now() -> int:

@@ -30,6 +30,7 @@ from lms import clock
 from lms.content.models import Exam
 from lms import questions as question_types
 from lms.exams.models import Attempt, AttemptState, NotebookEntry
+from lms.exams.signals import attempt_finalised, send_after_commit
 from lms.extensions import db
 
 
@@ -83,7 +84,8 @@ def recompute_result(attempt: Attempt, now: datetime | None = None) -> Attempt:
     waits for a trainer (``needs_grading`` with nothing awarded), ``grading``
     until then. Called after submit and after a trainer grades an essay or
     overrides a score. On the first move to ``finalised`` every wrong answer
-    goes into the learner's notebook (错题本). Flushes; the caller commits."""
+    goes into the learner's notebook (错题本) and ``attempt_finalised`` is
+    sent once that commits (``lms.exams.signals``). Flushes; the caller commits."""
     now = now or clock.now()
     if attempt.is_open:
         raise ValueError("an open attempt has no result yet")
@@ -106,6 +108,7 @@ def recompute_result(attempt: Attempt, now: datetime | None = None) -> Attempt:
     if first_time:
         attempt.finalised_at = now
         _note_mistakes(attempt, now)
+        send_after_commit(attempt_finalised, attempt.id)
     db.session.flush()
     return attempt
 

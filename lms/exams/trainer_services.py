@@ -17,7 +17,8 @@ from sqlalchemy.orm import joinedload
 from lms import clock
 from lms.audit import services as audit
 from lms.content.models import Exam, QuestionVersion
-from lms.exams.models import Attempt, AttemptItem, IntegrityEvent, ScoreOverride
+from lms.exams.models import Attempt, AttemptItem, AttemptState, IntegrityEvent, ScoreOverride
+from lms.exams.signals import attempt_graded, send_after_commit
 from lms.database import transaction
 from lms.extensions import db
 from lms.scores import score
@@ -54,7 +55,11 @@ def _recompute(attempt: Attempt) -> None:
     # The exam engine owns the rules of scoring, passing and finalising.
     from lms.exams import results as exam_results
 
+    waited = attempt.state == AttemptState.GRADING
     exam_results.recompute_result(attempt)
+    if waited and attempt.state == AttemptState.FINALISED:
+        # The learner hears of it once the grade is committed (lms.notify).
+        send_after_commit(attempt_graded, attempt.id)
 
 
 def parse_points(raw, maximum: float, field: str = "points") -> float:

@@ -10,7 +10,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms import clock
 from lms.org import services
-from lms.org.models import LOCALES, POSITIONS, ROLES
+from lms.org.models import EMAIL_PATTERN, LOCALES, POSITIONS, ROLES
 
 
 class CheckboxesField(SelectMultipleField):
@@ -29,6 +29,9 @@ class PersonForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
     branch_id = SelectField(_l("Branch"), coerce=int)
     hire_date = DateField(_l("Hire date"), validators=[Optional(), _not_in_future])
+    email = StringField(_l("E-mail"), filters=[lambda v: v.strip() if isinstance(v, str) else v],
+                        validators=[Optional(), Length(max=255),
+                                    Regexp(EMAIL_PATTERN, message=_l("Not an e-mail address (name@bank.com)."))])
     locale = SelectField(_l("Language"))
 
     def __init__(self, *args, **kwargs):
@@ -44,7 +47,7 @@ class NewPersonForm(PersonForm):
     position = SelectField(_l("Position"), choices=[])
     roles = CheckboxesField(_l("Roles"), choices=[], default=["learner"])
 
-    field_order = ("employee_no", "name", "branch_id", "hire_date", "position", "roles", "locale")
+    field_order = ("employee_no", "name", "branch_id", "hire_date", "position", "roles", "email", "locale")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

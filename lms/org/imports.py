@@ -24,11 +24,13 @@ from lms.audit import services as audit
 from lms.database import transaction
 from lms.extensions import db
 from lms.org import services
-from lms.org.models import POSITIONS, ROLES, Branch, User
+from lms.org.models import EMAIL_PATTERN, POSITIONS, ROLES, Branch, User
 from lms.staging import StagingArea
 
 COL_NO, COL_NAME, COL_BRANCH, COL_POSITION, COL_HIRED, COL_ROLES = "工号", "姓名", "支行", "岗位", "入职日期", "角色"
 HEADERS = (COL_NO, COL_NAME, COL_BRANCH, COL_POSITION, COL_HIRED, COL_ROLES)
+# Optional: a column that may be missing, a cell that may be empty (then the address stays as it is).
+COL_EMAIL = "邮箱"
 MAX_ROWS = 5000
 ROLE_SEPARATORS = re.compile(r"[、,，;；\s]+")
 # Words HR uses besides the catalogue's labels.
@@ -63,6 +65,7 @@ class RowPlan:
     hire_date: date
     roles: set[str]
     user: User | None = None
+    email: str | None = None  # None: not given, the address stays as it is
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (what, before, after)
 
     @property
@@ -209,7 +212,7 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
     headers = [_text(c) for c in table[0]]
     index = {}
     for position, header in enumerate(headers):
-        if header in HEADERS and header not in index:
+        if header in (*HEADERS, COL_EMAIL) and header not in index:
             index[header] = position
     missing = [h for h in HEADERS if h not in index]
     for header in missing:
@@ -271,6 +274,9 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
             problem(COL_HIRED, _("“%(value)s” is not a date; write it as YYYY-MM-DD.", value=values[COL_HIRED]))
         elif hire_date and hire_date > today:
             problem(COL_HIRED, _("%(day)s is in the future.", day=hire_date.isoformat()))
+        email = _text(cell(COL_EMAIL)) if COL_EMAIL in index else ""
+        if email and (len(email) > 255 or not re.match(EMAIL_PATTERN, email)):
+            problem(COL_EMAIL, _("“%(value)s” is not an e-mail address.", value=email))
         wanted_roles = set()
         for word in (w for w in ROLE_SEPARATORS.split(values[COL_ROLES]) if w):
             code = roles.get(word.lower())
@@ -282,12 +288,12 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
         if len(plan.problems) > problems_before:
             continue
         row = RowPlan(row_no, employee_no, name, branch, position, hire_date, wanted_roles,
-                      user=existing.get(employee_no))
+                      user=existing.get(employee_no), email=email or None)
         _check_rules(row, actor, today, problem)
         if row.user is not None:
             _describe_changes(row)
         plan.rows.append(row)
-    plan.problems.sort(key=lambda p: (p.row, HEADERS.index(p.column) if p.column in HEADERS else -1))
+    plan.problems.sort(key=lambda p: (p.row, (*HEADERS, COL_EMAIL).index(p.column) if p.column else -1))
     return plan
 
 
@@ -313,7 +319,8 @@ def _differs(row: RowPlan) -> bool:
     user = row.user
     current = user.current_position
     return (user.name != row.name or user.branch_id != row.branch.id or user.hire_date != row.hire_date
-            or user.roles != row.roles or (current.position if current else None) != row.position)
+            or user.roles != row.roles or (current.position if current else None) != row.position
+            or (row.email is not None and row.email != user.email))
 
 
 def _describe_changes(row: RowPlan) -> None:
@@ -331,6 +338,8 @@ def _describe_changes(row: RowPlan) -> None:
                             str(POSITIONS[row.position])))
     if user.roles != row.roles:
         row.changes.append((COL_ROLES, _describe_roles(user.roles), _describe_roles(row.roles)))
+    if row.email is not None and row.email != user.email:
+        row.changes.append((COL_EMAIL, user.email or "—", row.email))
 
 
 # --- carrying it out --------------------------------------------------------------
@@ -349,11 +358,12 @@ def apply_import(plan: ImportPlan, *, actor: User | None = None, today: date | N
             services.create_user(row.employee_no, row.name, branch=row.branch, roles=row.roles,
                                  temporary_password=password, position=row.position,
                                  position_start=row.hire_date, hire_date=row.hire_date, actor=actor,
-                                 note=_("Imported from %(file)s", file=plan.filename))
+                                 note=_("Imported from %(file)s", file=plan.filename), email=row.email)
             passwords.append((row.employee_no, row.name, password))
         elif row.action == "update":
             user = row.user
-            services.update_user(user, actor=actor, name=row.name, branch=row.branch, hire_date=row.hire_date)
+            services.update_user(user, actor=actor, name=row.name, branch=row.branch, hire_date=row.hire_date,
+                                 email=row.email if row.email is not None else ...)
             services.set_roles(user, row.roles, actor=actor)
             services.change_position(user, row.position, today, actor=actor,
                                      note=_("Imported from %(file)s", file=plan.filename))

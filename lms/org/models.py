@@ -34,6 +34,9 @@ POSITIONS: dict[str, object] = {
 
 LOCALES = {"zh_CN": "中文", "en": "English"}
 
+# An address e-mail notifications can be sent to: one @, no spaces, a dot in the domain.
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
 
 class Branch(db.Model):
     """A branch (分行) or sub-branch (支行); sub-branches point at their parent."""
@@ -109,6 +112,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(String(8), default="zh_CN")
     hire_date: Mapped[date | None]
+    # Where e-mail notifications go (lms.notify); none: in-app only.
+    email: Mapped[str | None] = mapped_column(String(255))
     # Bumped to end every session of this user (deactivation, password reset).
     session_version: Mapped[int] = mapped_column(default=1)
     must_change_password: Mapped[bool] = mapped_column(default=False)

@@ -220,7 +220,7 @@ def create_user(employee_no: str, name: str, *, branch: Branch | None = None, ro
                 password: str | None = None, position: str | None = None,
                 position_start: date | None = None, hire_date: date | None = None,
                 locale: str = "zh_CN", must_change_password: bool = False, actor: User | None = None,
-                note: str = "", temporary_password: str | None = None) -> User:
+                note: str = "", temporary_password: str | None = None, email: str | None = None) -> User:
     """A new person. ``temporary_password`` (from generate_temporary_password) is
     one they must change at their first sign-in; ``password`` one they chose."""
     employee_no, name = employee_no.strip(), name.strip()
@@ -232,7 +232,7 @@ def create_user(employee_no: str, name: str, *, branch: Branch | None = None, ro
     else:
         password_hash = hash_password(password) if password else ""
     user = User(employee_no=employee_no, name=name, branch=branch, hire_date=hire_date, locale=locale,
-                password_hash=password_hash, must_change_password=must_change_password)
+                password_hash=password_hash, must_change_password=must_change_password, email=email or None)
     db.session.add(user)
     db.session.flush()
     audit.record("user.created", user, employee_no=employee_no, name=name,
@@ -246,7 +246,7 @@ def create_user(employee_no: str, name: str, *, branch: Branch | None = None, ro
 @transaction(immediate=True)
 def update_user(user: User, *, actor: User | None = None, name: str | None = None,
                 branch: Branch | None | object = ..., hire_date: date | None | object = ...,
-                locale: str | None = None) -> dict:
+                locale: str | None = None, email: str | None | object = ...) -> dict:
     """Change a person's facts; returns {field: (before, after)} of what changed."""
     _require_may_manage(actor, user)
     changes = {}
@@ -259,6 +259,9 @@ def update_user(user: User, *, actor: User | None = None, name: str | None = Non
     if hire_date is not ... and hire_date != user.hire_date:
         changes["hire_date"] = (user.hire_date, hire_date)
         user.hire_date = hire_date
+    if email is not ... and (email or None) != user.email:
+        changes["email"] = (user.email, email or None)
+        user.email = email or None
     if locale is not None and locale != user.locale:
         if locale not in LOCALES:
             raise OrgError(_("Unknown language."))

@@ -110,7 +110,7 @@ def new_person():
                 form.employee_no.data, form.name.data, branch=db.session.get(Branch, form.branch_id.data),
                 roles=form.roles.data, temporary_password=password,
                 position=form.position.data, hire_date=form.hire_date.data, locale=form.locale.data,
-                actor=_actor())
+                email=form.email.data or None, actor=_actor())
         except services.NotAllowed as exc:
             return _refused(exc)
         except services.OrgError as exc:
@@ -134,7 +134,7 @@ def _checked_field(form, allowed):
 @roles_required("hr")
 def check_new_person():
     form = NewPersonForm()
-    return _checked_field(form, {"employee_no", "name", "hire_date"})
+    return _checked_field(form, {"employee_no", "name", "hire_date", "email"})
 
 
 @bp.route("/people/<int:user_id>/edit", methods=["GET", "POST"])
@@ -148,7 +148,8 @@ def edit_person(user_id: int):
         try:
             changes = services.update_user(user, actor=_actor(), name=form.name.data,
                                            branch=db.session.get(Branch, form.branch_id.data),
-                                           hire_date=form.hire_date.data, locale=form.locale.data)
+                                           hire_date=form.hire_date.data, locale=form.locale.data,
+                                           email=form.email.data or None)
         except services.NotAllowed as exc:
             return _refused(exc, user)
         except services.OrgError as exc:
@@ -163,7 +164,7 @@ def edit_person(user_id: int):
 @roles_required("hr")
 def check_person(user_id: int):
     get_person(user_id)
-    return _checked_field(PersonForm(), {"name", "hire_date"})
+    return _checked_field(PersonForm(), {"name", "hire_date", "email"})
 
 
 @bp.post("/people/<int:user_id>/roles")

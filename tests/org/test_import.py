@@ -273,3 +273,22 @@ def test_command_line_import(app, runner, org, clock, tmp_path):
     assert _people_count() == 3
     result = runner.invoke(args=["people", "import", str(good)])
     assert "0 created, 0 updated, 1 unchanged" in result.output
+
+
+def test_an_optional_e_mail_column_sets_addresses_and_a_bad_one_is_named(org):
+    with_email = ("工号,姓名,支行,岗位,入职日期,角色,邮箱\n"
+                  "E3001,黎思远,天元支行,柜员,2025-07-01,学员,lisiyuan@bank.example\n"
+                  "E3002,贺晓琳,ZZ0102,中级客户经理,2019/8/2,学员,\n")
+    imports.apply_import(_plan(with_email))
+    by_no = {u.employee_no: u for u in User.query.filter(User.employee_no.in_(["E3001", "E3002"]))}
+    assert by_no["E3001"].email == "lisiyuan@bank.example" and by_no["E3002"].email is None
+    # A file without the column (or an empty cell) leaves the address as it is.
+    imports.apply_import(_plan(GOOD))
+    db.session.refresh(by_no["E3001"])
+    assert by_no["E3001"].email == "lisiyuan@bank.example"
+    changed = _plan(with_email.replace("lisiyuan@bank.example", "lsy@bank.example"))
+    assert [r.changes for r in changed.rows if r.employee_no == "E3001"] == [
+        [("邮箱", "lisiyuan@bank.example", "lsy@bank.example")]]
+    bad = _plan(with_email.replace("lisiyuan@bank.example", "lisiyuan at bank"))
+    assert [str(p) for p in bad.problems] == ["第 2 行「邮箱」：“lisiyuan at bank”不是电子邮件地址"]
+    assert User.query.filter_by(email="lisiyuan at bank").count() == 0

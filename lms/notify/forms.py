@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from lms.notify.kinds import KINDS
+
+
+class ReadForm(FlaskForm):
+    """Mark one notification read; with ``open`` set, then go to its page."""
+
+    open = HiddenField(default="")
+
+
+class ReadAllForm(FlaskForm):
+    """Mark every notification read (a bare POST with its CSRF token)."""
+
+
+class ChannelForm(FlaskForm):
+    """An administrator's choice for one channel: on or off, and which kinds go out on it."""
+
+    enabled = BooleanField(_l("Send on this channel"))
+    kinds = SelectMultipleField(_l("What goes out"), choices=[], widget=ListWidget(prefix_label=False),
+                                option_widget=CheckboxInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kinds.choices = [(code, kind.label) for code, kind in KINDS.items()]

@@ -1,0 +1,122 @@
+"""The kinds of notification: what each says, in the reader's language, and
+where it leads.
+
+A notification stores its kind and parameters; the text is made when it is
+shown (in the viewer's language) or sent (in the recipient's, or the bank's
+default for a group robot), so nobody reads a raw code.
+
+Learner kinds go to the learner; alert kinds ("about a learner") go to the
+people who look after the learner (``lms.notify.events.alert_recipients``).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.routing import BuildError
+
+from lms.scores import score
+
+LEARNER, ALERT = "learner", "alert"
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: object  # lazy string: the name an administrator picks on the channel settings
+    audience: str  # LEARNER | ALERT
+    text: Callable[[dict], str]
+    link: Callable[[dict], tuple[str, dict] | None]  # (endpoint, values) of the page it leads to
+
+
+def _week(p: dict) -> dict:
+    return {"programme": p.get("programme", ""), "week": p.get("week", ""), "due": p.get("due_on", "")}
+
+
+def _learner(p: dict) -> dict:
+    return {"learner": p.get("learner", ""), "employee_no": p.get("employee_no", ""), "branch": p.get("branch", "")}
+
+
+def _graded(p: dict) -> str:
+    values = {"exam": p.get("exam", ""), "number": p.get("number", 1), "percent": score(p.get("percent"))}
+    if p.get("passed"):
+        return _("Graded: %(exam)s, attempt %(number)s: %(percent)s%%, passed.", **values)
+    return _("Graded: %(exam)s, attempt %(number)s: %(percent)s%%, not passed yet.", **values)
+
+
+def _programme_link(p: dict):
+    return ("programmes.programme", {"programme_id": p["programme_id"]}) if p.get("programme_id") else None
+
+
+def _exam_link(p: dict):
+    return ("exams.intro", {"exam_id": p["exam_id"]}) if p.get("exam_id") else None
+
+
+def _result_link(p: dict):
+    return ("exams.result", {"attempt_id": p["attempt_id"]}) if p.get("attempt_id") else None
+
+
+def _person_link(p: dict):
+    return ("org.person", {"user_id": p["learner_id"]}) if p.get("learner_id") else None
+
+
+KINDS: dict[str, Kind] = {k.code: k for k in (
+    Kind("week_opened", _l("Week opened"), LEARNER,
+         lambda p: _("Week open: %(programme)s · %(week)s, due %(due)s.", **_week(p)), _programme_link),
+    Kind("due_soon", _l("Due in 2 days"), LEARNER,
+         lambda p: _("Due %(due)s: %(programme)s · %(week)s, its exam is not passed yet.", **_week(p)),
+         _programme_link),
+    Kind("overdue", _l("Overdue"), LEARNER,
+         lambda p: _("Overdue since %(due)s: %(programme)s · %(week)s, its exam is not passed yet.", **_week(p)),
+         _programme_link),
+    Kind("retake_available", _l("Retake available"), LEARNER,
+         lambda p: _("You can retake %(exam)s now.", exam=p.get("exam", "")), _exam_link),
+    Kind("graded", _l("Graded"), LEARNER, _graded, _result_link),
+    Kind("passed", _l("Passed"), LEARNER,
+         lambda p: _("Passed: %(exam)s with %(percent)s%%.", exam=p.get("exam", ""), percent=score(p.get("percent"))),
+         _result_link),
+    Kind("learner_failed_twice", _l("A learner failed an exam twice"), ALERT,
+         lambda p: _("%(learner)s (%(employee_no)s, %(branch)s) has failed %(exam)s twice.",
+                     exam=p.get("exam", ""), **_learner(p)), _person_link),
+    Kind("learner_overdue", _l("A learner is overdue"), ALERT,
+         lambda p: _("%(learner)s (%(employee_no)s, %(branch)s) is overdue: %(programme)s · %(week)s was due %(due)s.",
+                     **_learner(p), **_week(p)), _person_link),
+)}
+
+
+def text_of(notification) -> str:
+    """What the notification says, in the current language."""
+    kind = KINDS.get(notification.kind)
+    if kind is None:  # a kind this version no longer knows: say so, never the code
+        return _("A notification of an earlier version.")
+    return kind.text(notification.params)
+
+
+def group_text_of(notification) -> str:
+    """What a group robot posts: a learner's notification names the learner,
+    an alert names them already."""
+    text = text_of(notification)
+    kind = KINDS.get(notification.kind)
+    if kind is None or kind.audience == ALERT:
+        return text
+    person = notification.recipient
+    return _("%(name)s (%(employee_no)s): %(text)s", name=person.name, employee_no=person.employee_no, text=text)
+
+
+def link_of(notification, viewer=None, **url_options) -> str | None:
+    """Where the notification leads, or None: alerts lead to the person's
+    page only for a viewer who may open it (HR); the text names the person."""
+    kind = KINDS.get(notification.kind)
+    target = kind.link(notification.params) if kind else None
+    if target is None:
+        return None
+    endpoint, values = target
+    if endpoint == "org.person" and (viewer is None or not viewer.has_role("hr")):
+        return None
+    try:
+        return url_for(endpoint, **values, **url_options)
+    except BuildError:
+        return None

@@ -1,0 +1,139 @@
+"""Sending what is due: ``flask notify send`` (cron). No request ever sends.
+
+Rules kept here:
+- a delivery is taken by one sender only: it is claimed with a conditional
+  ``UPDATE`` that moves its next attempt a few minutes on (a second cron run
+  at the same moment skips it; a sender that died leaves it due again later);
+- each send has a short timeout (``channels.SEND_TIMEOUT_SECONDS``) and runs
+  outside any database transaction;
+- each outcome is recorded: sent (with the time), or the error (scrubbed of
+  secrets) and the next attempt after an exponential back-off (1, 5, 25, 125
+  minutes, then every 6 hours); after ``MAX_ATTEMPTS`` it is failed for good;
+- the message is written when it is sent, in the recipient's language for
+  e-mail and in the bank's default language (Chinese) for a group robot.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from lms import clock
+from lms.database import transaction
+from lms.extensions import db
+from lms.notify import channels
+from lms.notify.kinds import KINDS, group_text_of, link_of, text_of
+from lms.notify.models import Delivery, DeliveryState
+
+BACKOFF_MINUTES = (1, 5, 25, 125, 360)
+MAX_ATTEMPTS = 6
+CLAIM_MINUTES = 5
+DEFAULT_LOCALE = "zh_CN"
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait after the ``attempts``-th failed attempt."""
+    return timedelta(minutes=BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1])
+
+
+@dataclass
+class SendSummary:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+def _link(notification) -> str:
+    """The absolute address of the page the notification leads to, when the
+    bank's address is set (``LMS_BASE_URL``)."""
+    base = (current_app.config.get("NOTIFY_BASE_URL") or "").rstrip("/")
+    if not base:
+        return ""
+    with current_app.test_request_context("/", base_url=base + "/"):
+        path = link_of(notification, notification.recipient)  # with the base's own path in front
+    origin = urlsplit(base)
+    return f"{origin.scheme}://{origin.netloc}{path}" if path else ""
+
+
+def compose(delivery: Delivery) -> channels.Message:
+    notification = delivery.notification
+    group = delivery.channel in channels.GROUP_CHANNELS
+    locale = DEFAULT_LOCALE if group else (notification.recipient.locale or DEFAULT_LOCALE)
+    link = _link(notification)
+    with force_locale(locale):
+        kind = KINDS.get(notification.kind)
+        subject = _("[RM Academy] %(title)s", title=str(kind.label) if kind else "")
+        text = group_text_of(notification) if group else text_of(notification)
+        if link:
+            text = f"{text}\n{link}"
+    return channels.Message(subject=subject, text=text, to="" if group else delivery.target)
+
+
+def _claim(delivery_id: int, now: datetime) -> bool:
+    with transaction():
+        return db.session.execute(
+            update(Delivery).where(Delivery.id == delivery_id, Delivery.state == DeliveryState.PENDING,
+                                   Delivery.next_attempt_at <= now)
+            .values(next_attempt_at=now + timedelta(minutes=CLAIM_MINUTES))
+            .execution_options(synchronize_session=False)).rowcount == 1
+
+
+def _record(delivery_id: int, now: datetime, error: str | None) -> str:
+    with transaction():
+        delivery = db.session.get(Delivery, delivery_id, populate_existing=True)
+        delivery.attempts += 1
+        if error is None:
+            delivery.state, delivery.sent_at, delivery.last_error = DeliveryState.SENT, now, ""
+        else:
+            delivery.last_error = error
+            if delivery.attempts >= MAX_ATTEMPTS:
+                delivery.state = DeliveryState.FAILED
+            else:
+                delivery.next_attempt_at = now + backoff(delivery.attempts)
+        return delivery.state
+
+
+def send_due(now: datetime | None = None, limit: int = 500) -> SendSummary:
+    """Send every delivery whose next attempt is due, up to ``limit``."""
+    now = now or clock.now()
+    config = current_app.config
+    available = channels.configured(config)
+    ids = list(db.session.scalars(
+        select(Delivery.id).where(Delivery.state == DeliveryState.PENDING, Delivery.next_attempt_at <= now)
+        .order_by(Delivery.next_attempt_at, Delivery.id).limit(limit)))
+    db.session.rollback()  # hold nothing while sending
+    summary = SendSummary()
+    for delivery_id in ids:
+        if not _claim(delivery_id, now):
+            continue
+        delivery = db.session.get(Delivery, delivery_id)
+        channel = available.get(delivery.channel)
+        error = None
+        try:
+            if channel is None:
+                raise channels.ChannelError("the channel is not configured (environment)")
+            message = compose(delivery)
+            db.session.rollback()
+            channel.send(message)
+        except Exception as exc:  # any failure of a channel is recorded and retried
+            error = channels.scrub(f"{type(exc).__name__}: {exc}", config)
+        state = _record(delivery_id, now, error)
+        if state == DeliveryState.SENT:
+            summary.sent += 1
+        elif state == DeliveryState.FAILED:
+            summary.failed += 1
+            summary.errors.append(f"#{delivery_id} {error}")
+        else:
+            summary.retrying += 1
+            summary.errors.append(f"#{delivery_id} {error}")
+    return summary

@@ -1,0 +1,128 @@
+"""A local group-robot server (企业微信 and 钉钉 posts, with 钉钉's signature
+checked) and a local SMTP sink, both on 127.0.0.1 in a thread."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import socket
+import socketserver
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from types import SimpleNamespace
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+DINGTALK_SECRET = "SECdingtalk-test-secret-0123456789"
+ROBOT_KEY = "wecom-key-7f3a9c"
+
+
+class _RobotHandler(BaseHTTPRequestHandler):
+    def do_POST(self):  # noqa: N802 (http.server's name)
+        server = self.server
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        parts = urlsplit(self.path)
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        post = SimpleNamespace(path=parts.path, query=query, json=json.loads(body.decode("utf-8")),
+                               content_type=self.headers.get("Content-Type", ""), sign_ok=None)
+        if "sign" in query:
+            expected = base64.b64encode(hmac.new(DINGTALK_SECRET.encode(), f"{query['timestamp']}\n{DINGTALK_SECRET}"
+                                                 .encode(), hashlib.sha256).digest()).decode()
+            post.sign_ok = hmac.compare_digest(query["sign"], expected)
+        server.posts.append(post)
+        status, answer = server.answers.pop(0) if server.answers else (200, {"errcode": 0, "errmsg": "ok"})
+        if post.sign_ok is False:
+            status, answer = 200, {"errcode": 310000, "errmsg": "sign not match"}
+        raw = json.dumps(answer).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def robot():
+    """A robot server: ``robot.url(path)``; ``robot.posts`` what arrived;
+    ``robot.answers`` (status, json) to give next, else errcode 0."""
+    server = HTTPServer(("127.0.0.1", 0), _RobotHandler)
+    server.posts, server.answers = [], []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = lambda path: f"http://127.0.0.1:{server.server_port}{path}"
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+class _SMTPHandler(socketserver.StreamRequestHandler):
+    """Just enough SMTP for smtplib: EHLO, MAIL, RCPT, DATA, QUIT."""
+
+    def handle(self):
+        self.wfile.write(b"220 sink ESMTP\r\n")
+        mail = SimpleNamespace(sender="", recipients=[], data=b"")
+        while True:
+            line = self.rfile.readline()
+            if not line:
+                return
+            command = line.decode("ascii", "replace").strip().upper()
+            if command.startswith(("EHLO", "HELO")):
+                self.wfile.write(b"250-sink\r\n250 8BITMIME\r\n")
+            elif command.startswith("MAIL FROM"):
+                mail.sender = line.decode().split(":", 1)[1].strip()
+                self.wfile.write(b"250 OK\r\n")
+            elif command.startswith("RCPT TO"):
+                mail.recipients.append(line.decode().split(":", 1)[1].strip().strip("<>"))
+                self.wfile.write(b"250 OK\r\n")
+            elif command == "DATA":
+                self.wfile.write(b"354 go ahead\r\n")
+                chunks = []
+                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
+                    chunks.append(chunk)
+                mail.data = b"".join(chunks)
+                self.server.messages.append(mail)
+                mail = SimpleNamespace(sender="", recipients=[], data=b"")
+                self.wfile.write(b"250 queued\r\n")
+            elif command == "QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:
+                self.wfile.write(b"250 OK\r\n")
+
+
+@pytest.fixture
+def smtp_sink():
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTPHandler)
+    server.daemon_threads = True
+    server.messages = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def closed_port():
+    """A port on 127.0.0.1 where nothing listens (the connection is refused)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def enable_channel(app):
+    """enable_channel(name, kinds) as an administrator would."""
+    from lms.notify import settings
+    from lms.org.models import User
+
+    def enable(name, kinds, actor=None):
+        actor = actor or User.query.first()
+        settings.save_channel(name, True, kinds, actor=actor)
+
+    return enable
