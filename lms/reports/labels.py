@@ -2,6 +2,7 @@
 same words as the learner's own week page)."""
 from __future__ import annotations
 
+from flask import g, has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -20,7 +21,16 @@ STATE_LABELS = {
 
 
 def cell_text(cell) -> str:
-    """One cell as a line of text: 已通过 85%（2 次）, 未通过 ×2, 逾期 · 未开始 …"""
+    """One cell as a line of text: 已通过 85%（2 次）, 未通过 ×2, 逾期 · 未开始 …
+    (A roster repeats few distinct cells: each is worded once per request.)"""
+    key = (cell.status, cell.overdue, cell.catch_up, cell.finished, cell.percent)
+    memo = g.setdefault("lms_cell_texts", {}) if has_request_context() else {}
+    if key not in memo:
+        memo[key] = _cell_text(cell)
+    return memo[key]
+
+
+def _cell_text(cell) -> str:
     if cell.status == "passed":
         text = _("Passed %(p)s%% (%(n)d attempts)", p=score(cell.percent), n=cell.finished) if cell.finished != 1 \
             else _("Passed %(p)s%%", p=score(cell.percent))

@@ -87,12 +87,17 @@ def roster_members(programme: Programme, scope: list[int] | None) -> list[Member
     audience = programme.audience
     start = programme_start(programme) or date.min
     members = []
+    # in_audience depends only on branch, position and roles: asked once per combination.
+    decided: dict[tuple, bool] = {}
     for user_id, employee_no, name, branch_id in rows:
         position = positions.get(user_id)
+        person_roles = roles.get(user_id, set())
         person = Person(id=user_id, employee_no=employee_no, name=name, branch=branches.get(branch_id),
-                        roles=roles.get(user_id, set()),
-                        current_position=OpenPosition(position) if position else None)
-        if in_audience(person, audience):
+                        roles=person_roles, current_position=OpenPosition(position) if position else None)
+        key = (branch_id, position, frozenset(person_roles))
+        if key not in decided:
+            decided[key] = in_audience(person, audience)
+        if decided[key]:
             members.append(Member(user=person, enrolled_on=start))
     members.sort(key=lambda m: (m.user.branch.code if m.user.branch else "", m.user.employee_no))
     return members

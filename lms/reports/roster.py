@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from lms import clock
 from lms.content.models import Programme, ProgrammeItem
 from lms.extensions import db
-from lms.reports import cells as cell_rules
+from lms.reports import aggregates, cells as cell_rules
 from lms.reports.members import Member, roster_members
 
 PAGE_SIZE = 50
@@ -107,7 +107,8 @@ class Total:
     overdue: int = 0
     first_tries: int = 0  # learners with a finalised first attempt
     first_try_passed: int = 0
-    scores: list[float] = field(default_factory=list)  # deciding results
+    score_sum: float = 0.0  # of the results that count
+    score_count: int = 0
 
     @property
     def completion(self) -> float | None:
@@ -119,7 +120,11 @@ class Total:
 
     @property
     def mean_score(self) -> float | None:
-        return sum(self.scores) / len(self.scores) if self.scores else None
+        return self.score_sum / self.score_count if self.score_count else None
+
+    def add(self, other: Total) -> None:
+        for name in ("learners", "passed", "overdue", "first_tries", "first_try_passed", "score_sum", "score_count"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 def add_cell(total: Total, cell: cell_rules.Cell) -> None:
@@ -130,7 +135,8 @@ def add_cell(total: Total, cell: cell_rules.Cell) -> None:
         total.first_tries += 1
         total.first_try_passed += cell.first_try_passed
     if cell.percent is not None:
-        total.scores.append(cell.percent)
+        total.score_sum += cell.percent
+        total.score_count += 1
 
 
 @dataclass
@@ -151,19 +157,12 @@ def totals(programme: Programme, scope, flt: RosterFilter, today: date | None = 
     if flt.week_id:
         weeks = [w for w in cell_rules.roster_weeks(programme) if w.id == flt.week_id]
     members = [m for m in roster_members(programme, scope) if flt.keep(m)]
-    cells = cell_rules.cells_for(members, weeks, today)
-    table: dict[tuple[int, int], Total] = {}
+    table = aggregates.branch_week_totals(members, weeks, today, Total)
     bank = {w.id: Total(branch=None, week=w) for w in weeks}
     branches = {}
-    for m in members:
-        branch = m.user.branch
-        if branch is None:
-            continue
-        branches[branch.id] = branch
-        for w in weeks:
-            cell = cells[m.user.id][w.id]
-            add_cell(table.setdefault((branch.id, w.id), Total(branch=branch, week=w)), cell)
-            add_cell(bank[w.id], cell)
+    for (branch_id, week_id), total in table.items():
+        branches[branch_id] = total.branch
+        bank[week_id].add(total)
     return Totals(programme=programme, weeks=weeks, branches=sorted(branches.values(), key=lambda b: b.code),
                   table=table, bank=bank)
 

@@ -80,3 +80,40 @@ def test_weeks_due_before_enrolment_are_catch_up_not_overdue(app, clock, make_us
     assert row[w1.id].catch_up and not row[w1.id].overdue
     assert row[w2.id].catch_up and cell_text(row[w2.id]) .startswith("补学")
     assert not row[w3.id].catch_up and not row[w3.id].overdue
+
+
+def test_branch_totals_counted_by_the_database_equal_the_cells(app, clock, make_user, make_branch):
+    """The GROUP BY totals (lms.reports.aggregates) and the cells, one by one,
+    give the same numbers: best and latest scoring, retakes, grading, open
+    attempts, late joiners (catch-up)."""
+    import random
+
+    from lms.reports import aggregates
+    from lms.reports.roster import Total, add_cell
+
+    rng = random.Random(7)
+    branches = [make_branch("ZZ0101", "天元支行"), make_branch("ZZ0102", "芦淞支行")]
+    p = make_programme(4)
+    p.items[1].exam.scoring = "latest"
+    for i in range(24):
+        u = make_user(employee_no=f"R{i:02d}", branch=branches[i % 2])
+        for item in p.items[:3]:
+            for _ in range(rng.choice((0, 1, 1, 2, 3))):
+                add_attempt(u, item, rng.choice((40, 70, 80, 95)))
+            if rng.random() < 0.15:
+                add_attempt(u, item, None, state=rng.choice(("grading", "open")),
+                            at=clock.now() - timedelta(minutes=rng.choice((5, 300))))
+    members = roster_members(p, None)
+    members[3].enrolled_on = p.items[2].opens_on
+    weeks = [w for w in cell_rules.roster_weeks(p) if w.opens_on <= clock.today()]
+    fast = aggregates.branch_week_totals(members, weeks, None, Total)
+    cells = cell_rules.cells_for(members, weeks)
+    slow = {}
+    for m in members:
+        for w in weeks:
+            add_cell(slow.setdefault((m.user.branch.id, w.id), Total(branch=m.user.branch, week=w)),
+                     cells[m.user.id][w.id])
+    fields = ("learners", "passed", "overdue", "first_tries", "first_try_passed", "score_count")
+    assert {k: [getattr(t, f) for f in fields] + [round(t.score_sum, 4)] for k, t in fast.items()} == \
+        {k: [getattr(t, f) for f in fields] + [round(t.score_sum, 4)] for k, t in slow.items()}
+    assert any(t.passed for t in fast.values()) and any(t.overdue for t in fast.values())
