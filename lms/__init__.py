@@ -138,7 +138,8 @@ def _init_domains(app: Flask) -> None:
     from lms.notify import setup as notify
     from lms.org import setup as org
     from lms.programmes import setup as programmes
+    from lms.reports import setup as reports
 
-    for domain in (main, auth, org, audit, content, exams, programmes, notify):
+    for domain in (main, auth, org, audit, content, exams, programmes, reports, notify):
         domain.init_app(app)
     app.cli.add_command(i18n_cli)

@@ -23,6 +23,8 @@ NAV: list[NavItem] = [
     NavItem("grading.queue", _l("Essay grading"), ("trainer",)),
     NavItem("analysis.index", _l("Exam analysis"), ("trainer",)),
     NavItem("programme_admin.index", _l("Programmes"), ("hr", "trainer")),
+    NavItem("reports.roster", _l("Roster"), ("trainer", "hr", "branch_manager")),
+    NavItem("reports.rankings", _l("Rankings"), ("trainer", "hr", "branch_manager")),
     NavItem("org.people", _l("People"), ("hr",)),
     NavItem("org.branches", _l("Branches"), ("hr",)),
     NavItem("audit.events", _l("Audit log"), ("hr",)),

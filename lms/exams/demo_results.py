@@ -1,6 +1,7 @@
 """Demo results, so that a trainer signing in to the demo finds something in
-the grading queue and the item analysis: generated staff (E1001…) take the
-first two weekly exams through the exam engine — start, answer, submit —
+the grading queue and the item analysis, and the roster has results in
+every week so far (passed, failed, overdue): generated staff (E1001…) take
+the first three weekly exams (today falls in week 3) through the exam engine — start, answer, submit —
 with answers drawn from a simple ability model. Essays stay in the queue.
 The five named demo accounts are left alone. Loading twice changes nothing."""
 from __future__ import annotations
@@ -17,7 +18,7 @@ from lms.exams.models import Attempt
 from lms.extensions import db
 from lms.org.models import User
 
-DEMO_EXAMS = ("exam-week-01", "exam-week-02")
+DEMO_EXAMS = ("exam-week-01", "exam-week-02", "exam-week-03")
 TAKERS = 24
 
 

@@ -1,0 +1,138 @@
+"""Where each learner stands in each week, for many learners at once.
+
+The same rule, in the same words, as ``lms.programmes.services.week_status``
+(the learner's own page): a week counts only when its exam's deciding result
+(best or latest finalised attempt, per ``Exam.scoring``) passed; an open
+attempt within its time is *in progress*; an attempt waiting for a trainer is
+*waiting for grading*; finalised attempts without a pass are *failed ×N*;
+past the due date and not passed is *overdue* — unless the week was due
+before the learner joined the programme, which makes it *catch-up* (补学).
+
+All attempts of the learners asked about, on the programme's exams, are read
+in one statement as plain rows; nothing here issues a query per learner."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from lms import clock
+from lms.content.models import Programme, ProgrammeItem
+from lms.exams.models import Attempt, AttemptState, grace
+from lms.extensions import db
+from lms.programmes import services as week_rules
+
+NOT_OPEN = "not_open"
+# The states a cell is filtered by: week_status's words plus overdue and catch-up.
+STATES = (week_rules.NOT_STARTED, week_rules.IN_PROGRESS, week_rules.GRADING, week_rules.FAILED,
+          week_rules.PASSED, "overdue", "catch_up")
+# Above this many learners every attempt on the exams is read and sorted out
+# here: an IN list of thousands of ids costs the database more than the rows.
+IN_LIST_LIMIT = 400
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    user_id: int
+    exam_id: int
+    number: int
+    state: str
+    percent: float | None
+    passed: bool | None
+    finalised_at: datetime | None
+    started_at: datetime
+    deadline: datetime
+
+
+def roster_weeks(programme: Programme) -> list[ProgrammeItem]:
+    """The programme's weeks with an exam (bulletins and retired weeks left out), in order."""
+    return [i for i in programme.items if not i.retired and i.kind == "week" and i.exam_id is not None]
+
+
+def load_attempts(exam_ids: list[int], user_ids: list[int] | None) -> dict[tuple[int, int], list[AttemptRow]]:
+    """(user id, exam id) → that learner's attempts of that exam, by number. One statement."""
+    out: dict[tuple[int, int], list[AttemptRow]] = defaultdict(list)
+    if not exam_ids or (user_ids is not None and not user_ids):
+        return out
+    query = select(Attempt.user_id, Attempt.exam_id, Attempt.number, Attempt.state, Attempt.percent, Attempt.passed,
+                   Attempt.finalised_at, Attempt.started_at, Attempt.deadline).where(Attempt.exam_id.in_(exam_ids))
+    wanted = None
+    if user_ids is not None:
+        if len(user_ids) <= IN_LIST_LIMIT:
+            query = query.where(Attempt.user_id.in_(user_ids))
+        else:
+            wanted = set(user_ids)
+    for row in db.session.execute(query.order_by(Attempt.number)):
+        if wanted is None or row[0] in wanted:
+            out[(row[0], row[1])].append(AttemptRow(*row))
+    return out
+
+
+def deciding(rows: list[AttemptRow], scoring: str) -> AttemptRow | None:
+    """The finalised attempt that decides, as ``lms.exams.results.exam_result``."""
+    done = [a for a in rows if a.state == AttemptState.FINALISED and a.percent is not None]
+    if not done:
+        return None
+    if scoring == "latest":
+        return max(done, key=lambda a: (a.finalised_at or a.started_at, a.number))
+    return max(done, key=lambda a: (a.percent, -a.number))
+
+
+@dataclass
+class Cell:
+    status: str
+    overdue: bool = False
+    catch_up: bool = False
+    finished: int = 0  # finalised attempts
+    attempts: int = 0  # every attempt
+    percent: float | None = None  # the deciding result's
+    first_try_passed: bool | None = None  # None: no finalised first attempt
+
+    def matches(self, state: str) -> bool:
+        if state == "overdue":
+            return self.overdue
+        if state == "catch_up":
+            return self.catch_up
+        return self.status == state
+
+
+def cell_for(item: ProgrammeItem, rows: list[AttemptRow], today: date, now: datetime,
+             enrolled_on: date | None = None) -> Cell:
+    exam = item.exam
+    result = deciding(rows, exam.scoring)
+    limit = grace()
+    open_now = any(a.state == AttemptState.OPEN and now <= a.deadline + limit for a in rows)
+    finished = sum(1 for a in rows if a.state == AttemptState.FINALISED)
+    first = next((a for a in rows if a.number == 1 and a.state == AttemptState.FINALISED), None)
+    if result is not None and result.passed:
+        status = week_rules.PASSED
+    elif open_now:
+        status = week_rules.IN_PROGRESS
+    elif any(a.state == AttemptState.GRADING for a in rows):
+        status = week_rules.GRADING
+    elif result is not None:
+        status = week_rules.FAILED
+    elif item.opens_on > today:
+        status = NOT_OPEN
+    else:
+        status = week_rules.NOT_STARTED
+    late = item.due_on < today and status not in (week_rules.PASSED, NOT_OPEN)
+    catch_up = late and enrolled_on is not None and item.due_on < enrolled_on
+    return Cell(status=status, overdue=late and not catch_up, catch_up=catch_up, finished=finished,
+                attempts=len(rows), percent=result.percent if result else None,
+                first_try_passed=None if first is None else bool(first.passed))
+
+
+def cells_for(members, weeks: list[ProgrammeItem], today: date | None = None,
+              attempts: dict | None = None) -> dict[int, dict[int, Cell]]:
+    """user id → week (item id) → Cell, for ``members`` (``Member``s). Reads
+    the attempts in one statement unless they are given."""
+    today = today or clock.today()
+    now = clock.now()
+    if attempts is None:
+        attempts = load_attempts(sorted({w.exam_id for w in weeks}), [m.user.id for m in members])
+    return {m.user.id: {w.id: cell_for(w, attempts.get((m.user.id, w.exam_id), []), today, now, m.enrolled_on)
+                        for w in weeks}
+            for m in members}

@@ -1,0 +1,67 @@
+"""Tables as downloads: XLSX (openpyxl's write-only workbook, so a whole
+roster streams row by row) and CSV (UTF-8 with a BOM, so Excel opens Chinese
+correctly). Both are formula-safe: a text that starts like a formula
+(= + - @, a tab or a carriage return) stays text — in CSV it gets a leading
+apostrophe, in XLSX the cell is written as a string."""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return "" if value is None else value
+
+
+def to_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([csv_safe(h) for h in headers])
+    for row in rows:
+        writer.writerow([csv_safe(v) for v in row])
+    return out.getvalue().encode("utf-8")
+
+
+def to_xlsx(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence], widths: dict[int, int] | None = None
+            ) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_title[:31])
+    for column, width in (widths or {}).items():
+        sheet.column_dimensions[_letter(column)].width = width
+    sheet.freeze_panes = "A2"
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE7F3")
+    head = []
+    for h in headers:
+        cell = WriteOnlyCell(sheet, value=h)
+        cell.font, cell.fill = bold, fill
+        head.append(cell)
+    sheet.append(head)
+    for row in rows:
+        sheet.append([_cell(sheet, v, WriteOnlyCell) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(sheet, value, cell_class):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell = cell_class(sheet, value=value)
+        cell.data_type = "s"  # never a formula
+        return cell
+    return value
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column)

@@ -1,0 +1,186 @@
+"""Rankings (十佳客户经理): learners and branches by their exam results in a
+period, with the rule written once here and shown on the page.
+
+Only finalised attempts whose finalisation falls in the period count. Per
+learner and exam: the deciding result among those attempts (best or latest,
+per the exam), and whether the first attempt (if it falls in the period)
+passed. Then, over the exams of the programme's weeks:
+
+- pass rate: exams passed ÷ exams taken;
+- first-try pass rate: first attempts passed ÷ first attempts;
+- mean score: the mean of the deciding results (percent);
+- attempts: finalised attempts (fewer is better).
+
+Order: pass rate, then first-try pass rate, then mean score (each higher
+first), then fewer attempts. Equal on all four: the same rank (并列), and the
+next rank skips (1, 1, 3). Branches are ranked the same way on their learners'
+results together."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from lms import clock
+from lms.content.models import Programme
+from lms.exams.models import AttemptState
+from lms.reports import cells as cell_rules
+from lms.reports.members import Member, programme_start, roster_members
+
+PERIODS = ("month", "quarter", "programme", "range")
+
+
+def period_dates(period: str, programme: Programme, today: date | None = None,
+                 start: date | None = None, end: date | None = None) -> tuple[date, date]:
+    """The first and last day of a period (both included)."""
+    today = today or clock.today()
+    if period == "month":
+        return today.replace(day=1), today
+    if period == "quarter":
+        return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1), today
+    if period == "range" and start and end:
+        return (start, end) if start <= end else (end, start)
+    return programme_start(programme) or today, today
+
+
+@dataclass
+class Standing:
+    """A learner's (or a branch's) results in the period."""
+
+    taken: int = 0  # exams with a finalised attempt in the period
+    passed: int = 0
+    first_tries: int = 0
+    first_passed: int = 0
+    attempts: int = 0
+    scores: list[float] = field(default_factory=list)
+
+    @property
+    def pass_rate(self) -> float | None:
+        return self.passed / self.taken if self.taken else None
+
+    @property
+    def first_try_pass_rate(self) -> float | None:
+        return self.first_passed / self.first_tries if self.first_tries else None
+
+    @property
+    def mean_score(self) -> float | None:
+        return sum(self.scores) / len(self.scores) if self.scores else None
+
+    def key(self) -> tuple:
+        """What the ranking compares, best first when sorted ascending."""
+        return (-(self.pass_rate or 0.0), -(self.first_try_pass_rate or 0.0),
+                -round(self.mean_score or 0.0, 4), self.attempts)
+
+    def add(self, other: Standing) -> None:
+        self.taken += other.taken
+        self.passed += other.passed
+        self.first_tries += other.first_tries
+        self.first_passed += other.first_passed
+        self.attempts += other.attempts
+        self.scores += other.scores
+
+
+@dataclass
+class Ranked:
+    rank: int
+    tied: bool  # shares the rank with another (并列)
+    standing: Standing
+    member: Member | None = None
+    branch: object = None
+    learners: int = 0  # branches: learners on the roster
+    tie_note: str = ""  # which measure separated it from the one above
+
+
+def _rank(entries: list[tuple[object, Standing]]) -> list[tuple[int, bool, object, Standing]]:
+    ordered = sorted(entries, key=lambda e: e[1].key())
+    out = []
+    for i, (who, standing) in enumerate(ordered):
+        rank = out[-1][0] if out and out[-1][3].key() == standing.key() else i + 1
+        out.append((rank, False, who, standing))
+    counts: dict[int, int] = {}
+    for rank, *_ in out:
+        counts[rank] = counts.get(rank, 0) + 1
+    return [(rank, counts[rank] > 1, who, standing) for rank, _t, who, standing in out]
+
+
+# Which measure decided between two neighbours: shown beside a rank that
+# follows an equal pass rate, so that a tie broken is explained too.
+DECIDERS = ("pass_rate", "first_try", "mean_score", "attempts")
+
+
+def decided_by(above: Standing, below: Standing) -> str:
+    a, b = above.key(), below.key()
+    for name, x, y in zip(DECIDERS, a, b):
+        if x != y:
+            return name
+    return ""
+
+
+@dataclass
+class Rankings:
+    programme: Programme
+    first_day: date
+    last_day: date
+    learners: list[Ranked]
+    branches: list[Ranked]
+    top: int | None
+
+
+def standing_of(rows: list[cell_rules.AttemptRow], scoring: str, start: datetime, end: datetime) -> Standing:
+    mine = [a for a in rows if a.state == AttemptState.FINALISED and a.finalised_at is not None
+            and start <= a.finalised_at < end]
+    s = Standing()
+    if not mine:
+        return s
+    s.taken, s.attempts = 1, len(mine)
+    result = cell_rules.deciding(mine, scoring)
+    if result is not None:
+        s.passed = int(bool(result.passed))
+        s.scores.append(result.percent)
+    first = next((a for a in mine if a.number == 1), None)
+    if first is not None:
+        s.first_tries, s.first_passed = 1, int(bool(first.passed))
+    return s
+
+
+def rankings(programme: Programme, scope, first_day: date, last_day: date, branch_ids: list[int] | None = None,
+             top: int | None = 10) -> Rankings:
+    start = datetime.combine(first_day, time.min)
+    end = datetime.combine(last_day + timedelta(days=1), time.min)
+    weeks = cell_rules.roster_weeks(programme)
+    members = [m for m in roster_members(programme, scope)
+               if branch_ids is None or m.user.branch_id in branch_ids]
+    attempts = cell_rules.load_attempts(sorted({w.exam_id for w in weeks}), [m.user.id for m in members])
+    per_learner = []
+    per_branch: dict[int, tuple[object, Standing, list]] = {}
+    for m in members:
+        s = Standing()
+        for w in weeks:
+            s.add(standing_of(attempts.get((m.user.id, w.exam_id), []), w.exam.scoring, start, end))
+        branch = m.user.branch
+        if branch is not None:
+            entry = per_branch.setdefault(branch.id, (branch, Standing(), []))
+            entry[1].add(s)
+            entry[2].append(m)
+        if s.taken:
+            per_learner.append((m, s))
+    learners = _ranked(_rank(per_learner), member=True)
+    if top is not None:
+        # Everybody tied with the last place shown is shown too.
+        cut = [r for r in learners if r.rank <= top]
+        learners = cut
+    branches = _ranked(_rank([(b, s) for b, s, _m in per_branch.values() if s.taken]), member=False)
+    for r in branches:
+        r.learners = len(per_branch[r.branch.id][2])
+    return Rankings(programme=programme, first_day=first_day, last_day=last_day, learners=learners,
+                    branches=branches, top=top)
+
+
+def _ranked(ranked, member: bool) -> list[Ranked]:
+    out = []
+    for i, (rank, tied, who, standing) in enumerate(ranked):
+        r = Ranked(rank=rank, tied=tied, standing=standing, member=who if member else None,
+                   branch=None if member else who)
+        if i and not tied and ranked[i - 1][3].key()[0] == standing.key()[0]:
+            r.tie_note = decided_by(ranked[i - 1][3], standing)
+        out.append(r)
+    return out

@@ -1,0 +1,194 @@
+"""The roster (learners × weeks), the totals per branch and week, and the
+overdue list, for one programme, within the viewer's branch scope.
+
+A page costs a fixed number of statements whatever the number of learners:
+the programme and its weeks, the branches, the people (three plain reads,
+``members.roster_members``) and the attempts of the learners shown (one)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from lms import clock
+from lms.content.models import Programme, ProgrammeItem
+from lms.extensions import db
+from lms.reports import aggregates, cells as cell_rules
+from lms.reports.members import Member, roster_members
+
+PAGE_SIZE = 50
+
+
+def programmes() -> list[Programme]:
+    return list(db.session.scalars(
+        select(Programme).where(Programme.retired.is_(False)).order_by(Programme.title)
+        .options(selectinload(Programme.items).selectinload(ProgrammeItem.exam))))
+
+
+@dataclass
+class RosterFilter:
+    """What the roster is narrowed to; every field optional. ``branch_ids``
+    is the chosen branch's subtree (already checked against the scope)."""
+
+    q: str = ""
+    branch_ids: list[int] | None = None
+    position: str = ""
+    week_id: int | None = None
+    state: str = ""
+
+    def keep(self, member: Member) -> bool:
+        user = member.user
+        if self.branch_ids is not None and user.branch_id not in self.branch_ids:
+            return False
+        if self.position and (user.current_position is None or user.current_position.position != self.position):
+            return False
+        if self.q:
+            needle = self.q.casefold()
+            haystack = [user.employee_no, user.name, user.branch.name if user.branch else ""]
+            if not any(needle in text.casefold() for text in haystack):
+                return False
+        return True
+
+
+@dataclass
+class Roster:
+    programme: Programme
+    weeks: list[ProgrammeItem]
+    members: list[Member]  # after the filter (this page's rows are ``rows``)
+    rows: list[Member]
+    cells: dict[int, dict[int, cell_rules.Cell]]
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    today: date = field(default_factory=clock.today)
+
+
+def _state_filtered(members: list[Member], weeks: list[ProgrammeItem], flt: RosterFilter, today: date):
+    """The members whose cell (in the chosen week, or in any week) is in the
+    chosen state, and the cells computed on the way."""
+    chosen = [w for w in weeks if w.id == flt.week_id] or weeks
+    cells = cell_rules.cells_for(members, chosen, today)
+    kept = [m for m in members if any(cells[m.user.id][w.id].matches(flt.state) for w in chosen)]
+    return kept
+
+
+def build(programme: Programme, scope, flt: RosterFilter, page: int | None = 1,
+          today: date | None = None) -> Roster:
+    """The roster's page ``page`` (``None``: every row, for the exports)."""
+    today = today or clock.today()
+    weeks = cell_rules.roster_weeks(programme)
+    members = [m for m in roster_members(programme, scope) if flt.keep(m)]
+    if flt.state:
+        members = _state_filtered(members, weeks, flt, today)
+    total = len(members)
+    if page is None:
+        rows, pages, page = members, 1, 1
+    else:
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(max(page, 1), pages)
+        rows = members[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    cells = cell_rules.cells_for(rows, weeks, today)
+    return Roster(programme=programme, weeks=weeks, members=members, rows=rows, cells=cells, page=page,
+                  pages=pages, total=total, today=today)
+
+
+# --- totals per branch and week -----------------------------------------------------
+
+@dataclass
+class Total:
+    """One branch in one week."""
+
+    branch: object
+    week: ProgrammeItem
+    learners: int = 0
+    passed: int = 0
+    overdue: int = 0
+    first_tries: int = 0  # learners with a finalised first attempt
+    first_try_passed: int = 0
+    score_sum: float = 0.0  # of the results that count
+    score_count: int = 0
+
+    @property
+    def completion(self) -> float | None:
+        return self.passed / self.learners if self.learners else None
+
+    @property
+    def first_try_pass_rate(self) -> float | None:
+        return self.first_try_passed / self.first_tries if self.first_tries else None
+
+    @property
+    def mean_score(self) -> float | None:
+        return self.score_sum / self.score_count if self.score_count else None
+
+    def add(self, other: Total) -> None:
+        for name in ("learners", "passed", "overdue", "first_tries", "first_try_passed", "score_sum", "score_count"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def add_cell(total: Total, cell: cell_rules.Cell) -> None:
+    total.learners += 1
+    total.passed += cell.status == "passed"
+    total.overdue += cell.overdue
+    if cell.first_try_passed is not None:
+        total.first_tries += 1
+        total.first_try_passed += cell.first_try_passed
+    if cell.percent is not None:
+        total.score_sum += cell.percent
+        total.score_count += 1
+
+
+@dataclass
+class Totals:
+    programme: Programme
+    weeks: list[ProgrammeItem]  # the weeks shown (opened so far, or the chosen one)
+    branches: list  # Branch, in code order
+    table: dict[tuple[int, int], Total]  # (branch id, week id) → Total
+    bank: dict[int, Total]  # week id → every branch together
+
+
+def totals(programme: Programme, scope, flt: RosterFilter, today: date | None = None) -> Totals:
+    """Per branch (the learner's own branch) and week: learners, passed
+    (completion), overdue, first-try pass rate and mean score. Weeks opened
+    so far unless one is chosen."""
+    today = today or clock.today()
+    weeks = [w for w in cell_rules.roster_weeks(programme) if w.opens_on <= today]
+    if flt.week_id:
+        weeks = [w for w in cell_rules.roster_weeks(programme) if w.id == flt.week_id]
+    members = [m for m in roster_members(programme, scope) if flt.keep(m)]
+    table = aggregates.branch_week_totals(members, weeks, today, Total)
+    bank = {w.id: Total(branch=None, week=w) for w in weeks}
+    branches = {}
+    for (branch_id, week_id), total in table.items():
+        branches[branch_id] = total.branch
+        bank[week_id].add(total)
+    return Totals(programme=programme, weeks=weeks, branches=sorted(branches.values(), key=lambda b: b.code),
+                  table=table, bank=bank)
+
+
+# --- the overdue list ------------------------------------------------------------------
+
+@dataclass
+class Overdue:
+    member: Member
+    week: ProgrammeItem
+    cell: cell_rules.Cell
+    days: int
+
+
+def overdue(programme: Programme, scope, flt: RosterFilter, today: date | None = None) -> list[Overdue]:
+    """Every (learner, week) past due and not passed, longest overdue first."""
+    today = today or clock.today()
+    weeks = [w for w in cell_rules.roster_weeks(programme) if w.due_on < today]
+    if flt.week_id:
+        weeks = [w for w in weeks if w.id == flt.week_id]
+    members = [m for m in roster_members(programme, scope) if flt.keep(m)]
+    cells = cell_rules.cells_for(members, weeks, today)
+    out = [Overdue(member=m, week=w, cell=cells[m.user.id][w.id], days=(today - w.due_on).days)
+           for m in members for w in weeks if cells[m.user.id][w.id].overdue]
+    if flt.state:
+        out = [o for o in out if o.cell.matches(flt.state)]
+    out.sort(key=lambda o: (-o.days, o.member.user.branch.code if o.member.user.branch else "",
+                            o.member.user.employee_no))
+    return out

@@ -1,0 +1,78 @@
+"""The rows of each downloadable table, in the order and words of the page."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from lms.org.models import POSITIONS
+from lms.reports.labels import cell_text
+from lms.scores import score
+
+
+def _pct(value) -> str:
+    return "" if value is None else f"{score(value * 100)}%"
+
+
+def _position(user) -> str:
+    p = user.current_position
+    return str(POSITIONS.get(p.position, p.position)) if p else ""
+
+
+def roster_table(roster) -> tuple[list[str], list[list]]:
+    headers = [_("Employee number"), _("Name"), _("Branch"), _("Position")] + \
+              [_("Week %(n)d", n=w.number) for w in roster.weeks]
+    rows = []
+    for m in roster.rows:
+        u = m.user
+        cells = roster.cells[u.id]
+        rows.append([u.employee_no, u.name, u.branch.name if u.branch else "", _position(u)]
+                    + [cell_text(cells[w.id]) for w in roster.weeks])
+    return headers, rows
+
+
+def totals_table(totals) -> tuple[list[str], list[list]]:
+    headers = [_("Branch"), _("Week"), _("Learners"), _("Passed"), _("Completion"), _("First-try pass rate"),
+               _("Mean score"), _("Overdue")]
+    rows = []
+    for branch in totals.branches:
+        for w in totals.weeks:
+            t = totals.table.get((branch.id, w.id))
+            if t is not None:
+                rows.append([branch.name, w.number, t.learners, t.passed, _pct(t.completion),
+                             _pct(t.first_try_pass_rate), "" if t.mean_score is None else score(t.mean_score),
+                             t.overdue])
+    for w in totals.weeks:
+        t = totals.bank[w.id]
+        rows.append([_("All branches"), w.number, t.learners, t.passed, _pct(t.completion),
+                     _pct(t.first_try_pass_rate), "" if t.mean_score is None else score(t.mean_score), t.overdue])
+    return headers, rows
+
+
+def overdue_table(items) -> tuple[list[str], list[list]]:
+    headers = [_("Employee number"), _("Name"), _("Branch"), _("Position"), _("Week"), _("Due"),
+               _("Days overdue"), _("Status")]
+    rows = [[o.member.user.employee_no, o.member.user.name,
+             o.member.user.branch.name if o.member.user.branch else "", _position(o.member.user),
+             o.week.title, o.week.due_on.isoformat(), o.days, cell_text(o.cell)] for o in items]
+    return headers, rows
+
+
+def _standing(s) -> list:
+    return [_pct(s.pass_rate), _pct(s.first_try_pass_rate), "" if s.mean_score is None else score(s.mean_score),
+            s.attempts, s.taken]
+
+
+def learner_rankings_table(result) -> tuple[list[str], list[list]]:
+    headers = [_("Rank"), _("Employee number"), _("Name"), _("Branch"), _("Pass rate"), _("First-try pass rate"),
+               _("Mean score"), _("Attempts"), _("Exams taken")]
+    rows = [[f"{r.rank}" + (f" {_('tied')}" if r.tied else ""), r.member.user.employee_no, r.member.user.name,
+             r.member.user.branch.name if r.member.user.branch else ""] + _standing(r.standing)
+            for r in result.learners]
+    return headers, rows
+
+
+def branch_rankings_table(result) -> tuple[list[str], list[list]]:
+    headers = [_("Rank"), _("Branch"), _("Learners"), _("Pass rate"), _("First-try pass rate"), _("Mean score"),
+               _("Attempts"), _("Exams taken")]
+    rows = [[f"{r.rank}" + (f" {_('tied')}" if r.tied else ""), r.branch.name, r.learners] + _standing(r.standing)
+            for r in result.branches]
+    return headers, rows

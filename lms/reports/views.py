@@ -1,0 +1,190 @@
+"""The roster, branch totals, overdue list, rankings and their downloads, for
+trainers, HR and administrators (the whole bank) and branch managers (their
+branch tree, ``lms.org.scope``). Views read the filter from the query string,
+check it against the viewer's scope (a branch or person outside it: 404) and
+hand it to the report modules; nothing here changes anything."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lms import clock
+from lms.extensions import db
+from lms.org import scope as org_scope
+from lms.org.models import POSITIONS, Branch, User
+from lms.programmes import services as programme_services
+from lms.reports import chart, exports, labels, rankings as ranking_rules, roster as reports, tables
+from lms.reports.cells import STATES, roster_weeks
+from lms.web import render_page_or_partial, roles_required
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+VIEWERS = ("trainer", "hr", "branch_manager")
+
+
+def _scope():
+    return org_scope.branch_scope(current_user._get_current_object())
+
+
+def _branch_choices(scope) -> list[tuple[int, str]]:
+    branches = db.session.query(Branch).all()
+    return sorted(((b.id, b.path()) for b in branches if scope is None or b.id in scope), key=lambda c: c[1])
+
+
+def _programme(programmes):
+    """The programme asked for (404 if unknown), or the first one."""
+    wanted = request.args.get("programme", type=int)
+    if wanted is None:
+        return programmes[0] if programmes else None
+    found = next((p for p in programmes if p.id == wanted), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _filter(programme, scope) -> reports.RosterFilter:
+    args = request.args
+    branch_ids = None
+    branch_id = args.get("branch", type=int)
+    if branch_id:
+        branch = db.session.get(Branch, branch_id)
+        if branch is None or (scope is not None and branch.id not in scope):
+            abort(404)
+        branch_ids = branch.subtree_ids()
+    weeks = {w.id for w in roster_weeks(programme)} if programme else set()
+    week_id = args.get("week", type=int)
+    return reports.RosterFilter(
+        q=args.get("q", "").strip()[:80], branch_ids=branch_ids,
+        position=args.get("position", "") if args.get("position", "") in POSITIONS else "",
+        week_id=week_id if week_id in weeks else None,
+        state=args.get("state", "") if args.get("state", "") in STATES else "")
+
+
+def _query(programme, flt: reports.RosterFilter, **extra) -> dict:
+    """The query string that reproduces the page (pager, downloads)."""
+    q = {"programme": programme.id if programme else "", "q": flt.q, "branch": request.args.get("branch", type=int),
+         "position": flt.position, "week": flt.week_id, "state": flt.state, **extra}
+    return {k: v for k, v in q.items() if v}
+
+
+def _context(page: str):
+    scope = _scope()
+    programmes = reports.programmes()
+    programme = _programme(programmes)
+    flt = _filter(programme, scope)
+    return scope, programmes, programme, flt, {
+        "page_name": page, "programmes": programmes, "programme": programme, "flt": flt,
+        "branch_choices": _branch_choices(scope), "states": labels.STATE_LABELS, "state_codes": STATES,
+        "weeks": roster_weeks(programme) if programme else [], "query": _query(programme, flt),
+        "cell_text": labels.cell_text, "cell_class": labels.cell_class, "whole_bank": scope is None}
+
+
+@bp.get("/roster")
+@roles_required(*VIEWERS)
+def roster():
+    scope, _p, programme, flt, ctx = _context("roster")
+    result = reports.build(programme, scope, flt, page=request.args.get("page", 1, type=int)) if programme else None
+    return render_page_or_partial("reports/roster.html", "reports/_roster_rows.html", roster=result, **ctx)
+
+
+@bp.get("/totals")
+@roles_required(*VIEWERS)
+def totals():
+    scope, _p, programme, flt, ctx = _context("totals")
+    result = reports.totals(programme, scope, flt) if programme else None
+    return render_page_or_partial("reports/totals.html", "reports/_totals_table.html", totals=result, **ctx)
+
+
+@bp.get("/overdue")
+@roles_required(*VIEWERS)
+def overdue():
+    scope, _p, programme, flt, ctx = _context("overdue")
+    items = reports.overdue(programme, scope, flt) if programme else []
+    return render_page_or_partial("reports/overdue.html", "reports/_overdue_rows.html", items=items, **ctx)
+
+
+def _rankings_args(programme, scope):
+    args = request.args
+    period = args.get("period", "programme")
+    period = period if period in ranking_rules.PERIODS else "programme"
+    start, end = _date(args.get("from")), _date(args.get("to"))
+    first_day, last_day = ranking_rules.period_dates(period, programme, clock.today(), start, end)
+    top_arg = args.get("top", "10")
+    top = None if top_arg == "all" else (int(top_arg) if top_arg in ("10", "20", "50") else 10)
+    return period, first_day, last_day, top
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.get("/rankings")
+@roles_required(*VIEWERS)
+def rankings():
+    scope, _p, programme, flt, ctx = _context("rankings")
+    result = completion = None
+    period, first_day, last_day, top = "programme", None, None, 10
+    if programme is not None:
+        period, first_day, last_day, top = _rankings_args(programme, scope)
+        result = ranking_rules.rankings(programme, scope, first_day, last_day, flt.branch_ids, top)
+        weekly = reports.totals(programme, scope, reports.RosterFilter(branch_ids=flt.branch_ids))
+        completion = {"totals": weekly, "chart": chart.completion_chart(weekly)}
+    ctx["query"] = {k: v for k, v in {"programme": programme.id if programme else "", "branch": ctx["query"].get(
+        "branch"), "period": period, "from": first_day, "to": last_day, "top": "all" if top is None else top}.items()
+        if v}
+    return render_template("reports/rankings.html", result=result, completion=completion, period=period,
+                           top=top, periods=ranking_rules.PERIODS, **ctx)
+
+
+@bp.get("/people/<int:user_id>")
+@roles_required(*VIEWERS)
+def person(user_id: int):
+    """One learner's weeks in every programme they are in (the learner's own
+    words: ``lms.programmes.services``); 404 outside the viewer's branches."""
+    person = db.session.get(User, user_id)
+    if person is None or not org_scope.may_see_person(current_user._get_current_object(), person):
+        abort(404)
+    overview = [(p, programme_services.programme_weeks(person, p)) for p in programme_services.programmes_for(person)]
+    return render_template("reports/person.html", person=person, overview=overview, today=clock.today())
+
+
+EXPORTS = ("roster", "totals", "overdue", "rankings-learners", "rankings-branches")
+
+
+@bp.get("/export/<table>.<fmt>")
+@roles_required(*VIEWERS)
+def export(table: str, fmt: str):
+    """A table as XLSX or CSV, with the page's filters and scope, every row."""
+    if table not in EXPORTS or fmt not in ("xlsx", "csv"):
+        abort(404)
+    scope, _p, programme, flt, _ctx = _context(table)
+    if programme is None:
+        abort(404)
+    if table == "roster":
+        headers, rows = tables.roster_table(reports.build(programme, scope, flt, page=None))
+        title = _("Roster")
+    elif table == "totals":
+        headers, rows = tables.totals_table(reports.totals(programme, scope, flt))
+        title = _("Branch totals")
+    elif table == "overdue":
+        headers, rows = tables.overdue_table(reports.overdue(programme, scope, flt))
+        title = _("Overdue")
+    else:
+        _period, first_day, last_day, top = _rankings_args(programme, scope)
+        result = ranking_rules.rankings(programme, scope, first_day, last_day, flt.branch_ids, top)
+        make = tables.learner_rankings_table if table == "rankings-learners" else tables.branch_rankings_table
+        headers, rows = make(result)
+        title = _("Rankings")
+    stamp = clock.today().isoformat()
+    filename = f"{table}-{programme.slug}-{stamp}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = exports.to_csv(headers, rows), "text/csv; charset=utf-8"
+    else:
+        body = exports.to_xlsx(title, headers, rows, widths={2: 12, 3: 14})
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})

@@ -1,0 +1,44 @@
+"""The branch manager's home panel and menu; the demo's roster has failed
+learners in 天元支行's week 3."""
+from __future__ import annotations
+
+from tests.conftest import sign_in
+from tests.reports.helpers import add_attempt, make_programme
+from tests.reports.test_roster_pages import bank  # noqa: F401  (fixture)
+
+
+def test_branch_manager_home_shows_this_weeks_completion_and_overdue(client, bank, make_user):  # noqa: F811
+    manager = make_user(("branch_manager",), employee_no="manager", branch=bank["tianyuan"])
+    sign_in(client, manager)
+    home = client.get("/").text
+    panel = home.split('id="branch-manager-panel"', 1)[1].split("</section>", 1)[0]
+    assert "天元支行" in panel
+    assert "第 3 周：3 人中 1 人已通过" in panel and "33.3%" in panel
+    # T1, T2, T3 all missed week 2 (due yesterday).
+    assert '<div class="stat error">3</div>' in panel
+    nav = home.split('class="mainnav"', 1)[1].split("</nav>", 1)[0]
+    assert "/reports/roster" in nav and "/reports/rankings" in nav
+
+
+def test_learners_have_no_report_menu(client, clock, make_user):
+    sign_in(client, make_user(("learner",), employee_no="l"))
+    assert "/reports/" not in client.get("/").text
+
+
+def test_the_demo_roster_shows_failed_learners_in_tianyuan_week_3(app, runner, clock):
+    from sqlalchemy import select
+
+    from lms.content.models import Programme
+    from lms.extensions import db
+    from lms.org.models import Branch
+    from lms.reports import roster as reports
+
+    result = runner.invoke(args=["demo", "--password", "demo-pass-2024"])
+    assert result.exit_code == 0, result.output
+    programme = db.session.scalar(select(Programme).where(Programme.slug == "rm-foundation"))
+    tianyuan = db.session.scalar(select(Branch).where(Branch.name == "天元支行"))
+    week3 = next(w for w in programme.items if w.kind == "week" and w.number == 3)
+    flt = reports.RosterFilter(branch_ids=tianyuan.subtree_ids(), week_id=week3.id, state="failed")
+    roster = reports.build(programme, None, flt)
+    assert roster.total >= 2
+    assert all(roster.cells[m.user.id][week3.id].status == "failed" for m in roster.rows)

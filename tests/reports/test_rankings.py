@@ -1,0 +1,104 @@
+"""Rankings (十佳客户经理): the rule on the page, ties shared (并列) and
+explained, the period, the branch table and the completion chart."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from lms.reports import rankings as rules
+from lms.reports.members import roster_members
+from tests.conftest import sign_in
+from tests.reports.helpers import add_attempt, make_programme
+
+
+def test_ties_share_a_rank_and_the_next_rank_skips(app, clock, make_user, make_branch):
+    branch = make_branch("ZZ0101", "天元支行")
+    p = make_programme(3)
+    w1, w2, _w3 = p.items
+    a, b, c, d, e = (make_user(employee_no=no, branch=branch) for no in ("A", "B", "C", "D", "E"))
+    for u in (a, b):                   # both: 2 of 2 passed at first try, mean 90
+        add_attempt(u, w1, 90)
+        add_attempt(u, w2, 90)
+    add_attempt(c, w1, 60)             # 2 of 2 passed, one at the second try
+    add_attempt(c, w1, 95)
+    add_attempt(c, w2, 95)
+    add_attempt(d, w1, 85)             # 2 of 2 at first try but a lower mean than A, B
+    add_attempt(d, w2, 85)
+    add_attempt(e, w1, 50)             # 0 of 1
+    result = rules.rankings(p, None, date(2026, 2, 1), date(2026, 3, 2))
+    order = [(r.rank, r.tied, r.member.user.employee_no) for r in result.learners]
+    assert order == [(1, True, "A"), (1, True, "B"), (3, False, "D"), (4, False, "C"), (5, False, "E")]
+    assert result.learners[2].tie_note == "mean_score"   # same pass and first-try rates as A and B
+    assert result.learners[3].tie_note == "first_try"
+    top = rules.rankings(p, None, date(2026, 2, 1), date(2026, 3, 2), top=1)
+    assert [r.member.user.employee_no for r in top.learners] == ["A", "B"]  # everyone tied with the last place
+
+
+def test_fewer_attempts_break_the_last_tie(app, clock, make_user):
+    p = make_programme(2)
+    w1 = p.items[0]
+    one, two = make_user(employee_no="one"), make_user(employee_no="two")
+    add_attempt(one, w1, 90)
+    add_attempt(two, w1, 90)
+    add_attempt(two, w1, 80)   # the best counts (90), but one more attempt
+    result = rules.rankings(p, None, date(2026, 2, 1), date(2026, 3, 2))
+    assert [(r.rank, r.member.user.employee_no, r.tie_note) for r in result.learners] == \
+        [(1, "one", ""), (2, "two", "attempts")]
+
+
+def test_only_attempts_finalised_in_the_period_count(app, clock, make_user):
+    p = make_programme(3)
+    w1, w2, _ = p.items
+    learner = make_user(employee_no="l")
+    add_attempt(learner, w1, 50)   # finalised in February (week 1 opened 2026-02-16)
+    add_attempt(learner, w2, 90)   # week 2: 2026-02-23
+    feb = rules.rankings(p, None, date(2026, 2, 16), date(2026, 2, 22))
+    [row] = feb.learners
+    assert (row.standing.taken, row.standing.passed) == (1, 0)
+    assert rules.period_dates("month", p, date(2026, 3, 2)) == (date(2026, 3, 1), date(2026, 3, 2))
+    assert rules.period_dates("quarter", p, date(2026, 5, 20)) == (date(2026, 4, 1), date(2026, 5, 20))
+    assert rules.period_dates("programme", p, date(2026, 3, 2)) == (date(2026, 2, 16), date(2026, 3, 2))
+    assert rules.period_dates("range", p, None, date(2026, 3, 9), date(2026, 3, 1)) == \
+        (date(2026, 3, 1), date(2026, 3, 9))
+
+
+def test_the_page_shows_the_rule_both_tables_and_the_chart(client, clock, make_user, make_branch):
+    city = make_branch("ZZ01", "株洲分行")
+    tianyuan = make_branch("ZZ0101", "天元支行", parent=city)
+    lusong = make_branch("ZZ0102", "芦淞支行", parent=city)
+    p = make_programme(3)
+    w1, w2, _ = p.items
+    for no, branch, scores in (("T1", tianyuan, (90, 90)), ("T2", tianyuan, (90, 90)), ("L1", lusong, (50, 85))):
+        u = make_user(employee_no=no, branch=branch)
+        for item, s in zip((w1, w2), scores):
+            add_attempt(u, item, s)
+    sign_in(client, make_user(("hr",), employee_no="hr"))
+    page = client.get(f"/reports/rankings?programme={p.id}&period=programme").text
+    rule = page.split('id="ranking-rule"', 1)[1].split("</section>", 1)[0]
+    assert "通过率" in rule and "首次通过率" in rule and "平均分" in rule and "并列" in rule
+    learners = page.split('id="rankings-learners"', 1)[1].split("</section>", 1)[0]
+    assert learners.count("并列") == 2 and learners.index("T1") < learners.index("L1")
+    branches = page.split('id="rankings-branches"', 1)[1].split("</section>", 1)[0]
+    assert branches.index("天元支行") < branches.index("芦淞支行")
+    chart = page.split('id="completion-chart"', 1)[1].split("</section>", 1)[0]
+    assert "<svg" in chart and chart.count("<polyline") == 2 and 'role="img"' in chart
+    table = chart.split('id="completion-table"', 1)[1]
+    tianyuan_row = re.search(r"<th scope=\"row\">天元支行</th>(.*?)</tr>", table).group(1)
+    assert re.findall(r"<td>([^<]*)</td>", tianyuan_row) == ["100%", "100%", "0%"]
+    assert "<script" not in chart and "style=" not in chart
+    mine = client.get(f"/reports/rankings?branch={lusong.id}").text
+    assert "T1" not in mine.split('id="rankings-learners"', 1)[1].split("</section>", 1)[0]
+
+
+def test_members_follow_the_audience_and_the_scope(app, make_user, make_branch):
+    city = make_branch("ZZ01", "株洲分行")
+    tianyuan = make_branch("ZZ0101", "天元支行", parent=city)
+    other = make_branch("CS01", "长沙分行")
+    p = make_programme(1, audience={"branches": ["ZZ01"], "positions": ["teller"], "roles": ["learner"]})
+    make_user(employee_no="in", branch=tianyuan, position="teller")
+    make_user(employee_no="rm", branch=tianyuan, position="rm_junior")
+    make_user(employee_no="far", branch=other, position="teller")
+    make_user(employee_no="gone", branch=tianyuan, position="teller", active=False)
+    make_user(("hr",), employee_no="hr", branch=tianyuan, position="teller")
+    assert [m.user.employee_no for m in roster_members(p, None)] == ["in"]
+    assert roster_members(p, [other.id]) == [] and roster_members(p, []) == []
