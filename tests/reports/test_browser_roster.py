@@ -52,4 +52,9 @@ def test_typing_a_chinese_branch_name_filters_the_roster(page, live_server, cloc
     expect(rows).to_have_count(1)
     href = page.locator("#report-table a", has_text="XLSX").get_attribute("href")
     assert "state=failed" in href and f"week={week3.id}" in href
-    assert errors == []
+    # A newer filter request replaces one still in flight (hx-sync): htmx logs
+    # that abort, and the failed afterRequest it causes, as errors. Anything else is one.
+    aborted = [e for e in errors if e.startswith("htmx:sendAbort")]
+    after_abort = [e for e in errors if e.startswith("htmx:afterRequest")]
+    assert len(after_abort) <= len(aborted)
+    assert [e for e in errors if e not in aborted + after_abort] == []
