@@ -19,7 +19,8 @@ Choices, stated once:
   this item, over the attempt's maximum without this item) — Moodle's
   "discrimination index". From -1 to 1; below 0 means the stronger candidates
   do worse on this item than the weaker ones: the question is misleading or
-  its key is wrong. Computed from the sums n, Σx, Σy, Σx², Σy², Σxy that the
+  its key is wrong. Flagged only from ``MIN_RESPONSES_TO_JUDGE`` first-attempt
+  responses on: below that the index is shown, marked as too few to judge. Computed from the sums n, Σx, Σy, Σx², Σy², Σxy that the
   database returns per question.
 * **Per question, across versions**: a question that was edited has several
   versions in the results; rows are grouped by the question's stable id and
@@ -48,6 +49,10 @@ from lms.org.models import User
 
 TOO_EASY = 0.9
 TOO_HARD = 0.2
+# A correlation from a handful of answers is mostly chance (with 8 answers a
+# sound question shows r < 0 about one time in four): an item is called
+# misleading only with at least this many first-attempt responses.
+MIN_RESPONSES_TO_JUDGE = 20
 BUCKETS = 10  # 10% buckets: 0–10, 10–20, … 90–100
 CHOICE_TYPES = questions.CHOICE_TYPES
 
@@ -115,8 +120,12 @@ class ItemStats:
         return self.facility is not None and self.facility < TOO_HARD
 
     @property
+    def too_few_to_judge(self) -> bool:
+        return self.discrimination is not None and self.responses < MIN_RESPONSES_TO_JUDGE
+
+    @property
     def misleading(self) -> bool:
-        return self.discrimination is not None and self.discrimination < 0
+        return self.discrimination is not None and self.discrimination < 0 and not self.too_few_to_judge
 
 
 @dataclass

@@ -46,4 +46,5 @@ def exam(exam_id: int):
     """Overview, score distribution, item analysis and integrity of one exam."""
     exam = db.session.get(Exam, exam_id) or abort(404)
     result = analysis.analyse(exam)
-    return render_template("analysis/exam.html", result=result, chart=score_chart(result.distribution, exam.pass_mark))
+    return render_template("analysis/exam.html", result=result, chart=score_chart(result.distribution, exam.pass_mark),
+                           min_responses=analysis.MIN_RESPONSES_TO_JUDGE)

@@ -11,7 +11,8 @@ Five questions, first attempts of four learners (points in brackets):
     score (of 6)         5     4     2     2
 
 Rest of the test for q1 (score − item) / 5: 4/5, 3/5, 2/5, 2/5 → r = +0.905.
-For q2: 4/5, 4/5, 1/5, 1/5 against 1, 0, 1, 1 → r = −0.577 (misleading).
+For q2: 4/5, 4/5, 1/5, 1/5 against 1, 0, 1, 1 → r = −0.577 (misleading, were four
+responses enough to judge: the tests that check the flag lower the minimum).
 L3 retakes and passes (number 2): counted in pass rate, not in item analysis.
 Pass mark 60%: first tries pass L1 (83%) and L2 (67%) → 2/4; learners who
 passed: L1, L2, L3 → 3/4.
@@ -109,7 +110,8 @@ def test_score_distribution_in_ten_percent_buckets(app, dataset):
     assert [b.passing for b in buckets] == [False] * 6 + [True] * 4
 
 
-def test_item_analysis_on_first_attempts(app, dataset):
+def test_item_analysis_on_first_attempts(app, dataset, monkeypatch):
+    monkeypatch.setattr(analysis, "MIN_RESPONSES_TO_JUDGE", 4)
     exam, *_ = dataset
     items = by_slug(analysis.item_analysis(exam))
     assert set(items) == {"q1", "q2", "q3", "q4", "q5"}
@@ -145,7 +147,20 @@ def test_integrity_counts_per_attempt(app, dataset):
     assert [(r.attempt_id, r.events, r.name) for r in rows] == [(attempts[3].id, 3, learners[3].name)]
 
 
-def test_analysis_page(app, client, make_user, dataset):
+def test_four_responses_are_too_few_to_call_a_question_misleading(app, client, make_user, dataset):
+    exam, *_ = dataset
+    assert analysis.MIN_RESPONSES_TO_JUDGE == 20
+    items = by_slug(analysis.item_analysis(exam))
+    assert items["q2"].discrimination == pytest.approx(-0.5774, abs=1e-3)  # still computed and shown
+    assert items["q2"].too_few_to_judge and not items["q2"].misleading
+    sign_in(client, make_user(("trainer",), locale="en"))
+    text = client.get(f"/analysis/exams/{exam.id}").text
+    row_q2 = re.search(r'<tr id="question-\d+">\s*<td><code>q2</code>.*?</tr>', text, re.S).group(0)
+    assert "-0.58" in row_q2 and "too few responses to judge" in row_q2 and "misleading" not in row_q2
+
+
+def test_analysis_page(app, client, make_user, dataset, monkeypatch):
+    monkeypatch.setattr(analysis, "MIN_RESPONSES_TO_JUDGE", 4)
     exam, *_ = dataset
     sign_in(client, make_user(("trainer",), locale="en"))
     page = client.get(f"/analysis/exams/{exam.id}")
@@ -190,7 +205,8 @@ def test_empty_exam_analysis(app, client, make_user, make_exam):
 
 
 
-def test_analysis_page_in_chinese(app, client, make_user, dataset):
+def test_analysis_page_in_chinese(app, client, make_user, dataset, monkeypatch):
+    monkeypatch.setattr(analysis, "MIN_RESPONSES_TO_JUDGE", 4)
     exam, *_ = dataset
     sign_in(client, make_user(("trainer",)))  # zh_CN, the default
     page = client.get(f"/analysis/exams/{exam.id}")
