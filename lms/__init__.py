@@ -137,7 +137,8 @@ def _init_domains(app: Flask) -> None:
     from lms.main import setup as main
     from lms.org import setup as org
     from lms.programmes import setup as programmes
+    from lms.schedule import setup as schedule
 
-    for domain in (main, auth, org, audit, content, exams, programmes):
+    for domain in (main, auth, org, audit, content, exams, programmes, schedule):
         domain.init_app(app)
     app.cli.add_command(i18n_cli)

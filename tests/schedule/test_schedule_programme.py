@@ -1,0 +1,151 @@
+"""Scheduling a programme in the browser: the form writes the file (comments
+kept), checks the whole tree, previews the calendar, shows the diff and
+publishes (audited); a rescheduled week moves for the learner."""
+from __future__ import annotations
+
+from datetime import timedelta
+from html.parser import HTMLParser
+
+from sqlalchemy import func, select
+
+from lms.audit.models import AuditEvent
+from lms.content.console.editor import text_hash
+from lms.content.models import ContentRelease, Programme, ProgrammeItem
+from lms.extensions import db
+from tests.content.console_samples import trainer  # noqa: F401
+from tests.schedule.samples import schedule_dir, this_monday  # noqa: F401
+
+URL = "/console/schedule/programmes/rm-foundation"
+FILE = "programmes/rm-foundation.yaml"
+
+
+class _Fields(HTMLParser):
+    """The fields of the page's forms, as a browser would post them (no button)."""
+
+    def __init__(self):
+        super().__init__()
+        self.data: dict = {}
+        self.select = None
+        self.textarea = None
+        self.first_option = {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "button"):
+            if a.get("type") == "checkbox":
+                self.data.setdefault(name, [])
+                if "checked" in a:
+                    self.data[name].append(a.get("value", "y"))
+            else:
+                self.data[name] = a.get("value", "")
+        elif tag == "select" and name:
+            self.select = (name, "multiple" in a)
+            self.data[name] = [] if "multiple" in a else None
+        elif tag == "option" and self.select:
+            name, multiple = self.select
+            self.first_option.setdefault(name, a.get("value", ""))
+            if "selected" in a:
+                if multiple:
+                    self.data[name].append(a.get("value", ""))
+                else:
+                    self.data[name] = a.get("value", "")
+        elif tag == "textarea" and name:
+            self.textarea = name
+            self.data[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self.select:
+            name, _multiple = self.select
+            if self.data[name] is None:
+                self.data[name] = self.first_option.get(name, "")
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.data[self.textarea] += data.lstrip("\n") if not self.data[self.textarea] else data
+
+
+def fields_of(html: str) -> dict:
+    parser = _Fields()
+    parser.feed(html)
+    return {k: v for k, v in parser.data.items() if v != []}
+
+
+def form_of(client, url=URL) -> dict:
+    return fields_of(client.get(url).text)
+
+
+def week_dates(number: int):
+    programme = db.session.scalar(select(Programme).where(Programme.slug == "rm-foundation"))
+    item = db.session.scalar(select(ProgrammeItem).where(ProgrammeItem.programme_id == programme.id,
+                                                         ProgrammeItem.key == f"week-{number}"))
+    db.session.refresh(item)
+    return item.opens_on, item.due_on
+
+
+def review_and_publish(client, data, url=URL, root=None):
+    before = {p: p.read_bytes() for p in root.rglob("*.yaml")} if root else None
+    reviewed = client.post(url, data=data | {"action": "review"})
+    assert reviewed.status_code == 200, reviewed.text
+    if root:  # the review writes nothing
+        assert {p: p.read_bytes() for p in root.rglob("*.yaml")} == before
+    hashes = __import__("re").findall(r'name="reviewed_hash" type="hidden" value="([0-9a-f]{64})"', reviewed.text)
+    assert hashes, "no reviewed hash"
+    return reviewed, client.post(url, data=data | {"action": "publish", "reviewed_hash": hashes[0]})
+
+
+def test_trainer_moves_week_4_by_a_week_and_the_weeks_after_follow(client, schedule_dir, trainer):
+    monday = this_monday()
+    assert week_dates(4) == (monday, monday + timedelta(days=6))
+    data = form_of(client)
+    assert data["title"] == "客户经理基础培训" and data["weeks-3-exam"] == "exam-week-04"
+    assert data["weeks-3-opens"] == "" and data["weeks-3-due"] == ""  # following the schedule
+    data["weeks-3-opens"] = (monday + timedelta(days=7)).isoformat()
+    data["weeks-3-due"] = (monday + timedelta(days=13)).isoformat()
+    reviewed, published = review_and_publish(client, data, root=schedule_dir)
+    page = reviewed.text
+    assert 'id="schedule-calendar"' in page and 'id="calendar-week-4" class="moved"' in page
+    assert f"+    opens: {(monday + timedelta(days=7)).isoformat()}" in page  # the diff of the file
+    assert 'id="schedule-clean"' in page
+    assert published.status_code == 302, published.text
+    text = (schedule_dir / FILE).read_text(encoding="utf-8")
+    assert "# 基础培训：每周一开放、周日截止。" in text and "title: 第 4 周 财务报表  # 本周" in text  # comments kept
+    assert week_dates(4) == (monday + timedelta(days=7), monday + timedelta(days=13))
+    assert week_dates(5) == (monday + timedelta(days=14), monday + timedelta(days=20))  # follows week 4
+    assert week_dates(3) == (monday - timedelta(days=7), monday - timedelta(days=1))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "content.published")
+                              .order_by(AuditEvent.seq.desc()))
+    assert event is not None and f"web:{FILE}" in event.details and event.actor_id == trainer.id
+
+
+def test_a_stale_form_is_refused_and_changes_nothing(client, schedule_dir, trainer):
+    data = form_of(client)
+    path = schedule_dir / FILE
+    path.write_text(path.read_text(encoding="utf-8") + "# 另一位培训师的改动\n", encoding="utf-8")
+    before = path.read_text(encoding="utf-8")
+    data["title"] = "改名"
+    response = client.post(URL, data=data | {"action": "publish", "reviewed_hash": "0" * 64})
+    assert response.status_code == 409 and "changed by someone else" not in response.text  # Chinese UI
+    assert path.read_text(encoding="utf-8") == before
+    assert db.session.scalar(select(Programme.title)) == "客户经理基础培训"
+
+
+def test_invalid_values_are_refused_naming_the_field(client, schedule_dir, trainer):
+    data = form_of(client)
+    releases = db.session.scalar(select(func.count()).select_from(ContentRelease))
+    before = (schedule_dir / FILE).read_text(encoding="utf-8")
+    monday = this_monday()
+    data["weeks-3-opens"] = (monday + timedelta(days=3)).isoformat()
+    data["weeks-3-due"] = (monday + timedelta(days=1)).isoformat()  # due before it opens
+    response = client.post(URL, data=data | {"action": "review"})
+    assert response.status_code == 422
+    assert f"{FILE}:" in response.text and "第 4 周 · 截止日期" in response.text or "第 4 周" in response.text
+    bad = form_of(client) | {"start": "2026-13-40", "title": ""}
+    response = client.post(URL, data=bad | {"action": "publish"})
+    assert response.status_code == 422
+    assert (schedule_dir / FILE).read_text(encoding="utf-8") == before
+    assert db.session.scalar(select(func.count()).select_from(ContentRelease)) == releases
+    assert text_hash(before)
