@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DateField, DecimalField, FieldList, Form, FormField, HiddenField, IntegerField, SelectField,
+    BooleanField, DateField, DecimalField, FieldList, FormField, HiddenField, IntegerField, SelectField,
     SelectMultipleField, StringField, TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -37,8 +37,11 @@ def _labelled(codes, labels) -> list[SelectChoice]:
     return [SelectChoice(code, labels.get(code, code)) for code in codes]
 
 
-class _Row(Form):
-    """One row of a list in the file."""
+class _Row(FlaskForm):
+    """One row of a list in the file (a FlaskForm for its translated messages; the page's form carries the CSRF token)."""
+
+    class Meta:
+        csrf = False
 
     origin = HiddenField()
     order = IntegerField(_l("Order"), validators=[Optional()])

@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from lms.content.models import Course, Exam, Lesson
+from lms.content.source.parser import item_label
 from lms.content.source.yaml_lines import load_yaml
 from lms.extensions import db
 from lms.org.models import Branch
@@ -211,15 +213,35 @@ def field_for_line(text: str, path: str, line: int | None, form, rows: dict[str,
     if not candidates:
         return None, None
     keys = max(candidates, key=len)
+    if len(keys) > 2 and keys[:2] in candidates:
+        keys = keys[:2]  # a problem of the whole week (or rule), at its first line
     head = keys[0]
     if head in rows and len(keys) >= 2 and isinstance(keys[1], int) and keys[1] < len(rows[head]):
         row = rows[head][keys[1]].form
         sub = keys[2] if len(keys) > 2 and isinstance(keys[2], str) else None
         found = getattr(row, {"questions": "fixed"}.get(sub, sub), None) if sub else None
-        if found is None:
-            found = getattr(row, "title", None) or getattr(row, "count", None)
         return found, (head, keys[1])
     if head == "audience" and len(keys) > 1 and isinstance(keys[1], str):
         return getattr(form, keys[1], None), None
     return (getattr(form, head, None) if isinstance(head, str) else None), None
 
+
+
+def row_label(head: str, index: int) -> str:
+    """"week 4", "bulletin 1", "draw rule 2"."""
+    if head == "draw":
+        return _("draw rule %(n)s", n=index + 1)
+    return item_label("week" if head == "weeks" else "bulletin", index + 1)
+
+
+def field_errors(form) -> list[tuple[str, str]]:
+    """(where, message) of every field the form refused: "week 4 · Due", "不是有效的日期值。"."""
+    found = []
+    for field in form:
+        if field.type == "FieldList":
+            for index, entry in enumerate(field.entries):
+                for sub in entry.form:
+                    found += [(f"{row_label(field.name, index)} · {sub.label.text}", str(e)) for e in sub.errors]
+        else:
+            found += [(str(field.label.text), str(e)) for e in field.errors]
+    return found

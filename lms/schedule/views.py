@@ -14,7 +14,6 @@ from sqlalchemy import select
 from lms.content.console.editor import EditRefused, text_hash
 from lms.content.console.queries import plan_line
 from lms.content.models import Exam, Programme
-from lms.content.source.parser import item_label
 from lms.extensions import db
 from lms.schedule import files, forms, preview, services, writer
 from lms.web import roles_required
@@ -173,14 +172,13 @@ def _reviewed(form, found, text, values, *, status=200, refusal=None):
         field, row = (None, None)
         if problem.source.path == found.path:
             field, row = services.field_for_line(text, found.path, problem.source.line, form, values.rows)
-        label = ""
+        label = str(field.label.text) if field is not None else ""
+        if row is not None:
+            label = " · ".join(filter(None, (services.row_label(*row), label)))
+            if field is None:  # a problem of the whole week: shown under its title (or a rule's count)
+                field = getattr(values.rows[row[0]][row[1]].form, "title", None) or \
+                    values.rows[row[0]][row[1]].form.count
         if field is not None:
-            label = str(field.label.text)
-            if row is not None:
-                head, index = row
-                prefix = (item_label("week" if head == "weeks" else "bulletin", index + 1) if head != "draw"
-                          else _("draw rule %(n)s", n=index + 1))
-                label = f"{prefix} · {label}"
             field.errors = [*(field.errors or []), problem.message]
         named.append((problem, label))
     form.reviewed_hash.data = text_hash(text) if not review.problems else ""
@@ -197,6 +195,7 @@ def _page(form, found, *, kind=None, review=None, named=(), shown=None, status=2
     else:
         action = url_for(f"schedule.new_{kind}")
     return render_template(template, form=form, file=found, action=action, review=review,
+                           refused_fields=services.field_errors(form) if refusal and not review else [],
                            named=list(named), shown=shown, refusal=refusal, is_new=not (found and found.exists),
                            REVIEW_LABELS=forms.REVIEW_LABELS, SCORING_LABELS=forms.SCORING_LABELS,
                            LAYOUT_LABELS=forms.LAYOUT_LABELS), \

@@ -70,7 +70,7 @@ def put(m: CommentedMap, key: str, value, order: tuple[str, ...]) -> None:
     """Set ``key``; a new key goes after the last present key that precedes it in ``order``."""
     if key in m:
         old = m[key]
-        if isinstance(old, CommentedSeq) and isinstance(value, CommentedSeq) and not old.fa.flow_style():
+        if isinstance(old, CommentedSeq) and isinstance(value, CommentedSeq) and len(old) and not old.fa.flow_style():
             value.fa.set_block_style()  # keep a list written one item a line that way
         m[key] = value
         return

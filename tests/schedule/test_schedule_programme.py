@@ -3,13 +3,13 @@ kept), checks the whole tree, previews the calendar, shows the diff and
 publishes (audited); a rescheduled week moves for the learner."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from html.parser import HTMLParser
 
 from sqlalchemy import func, select
 
 from lms.audit.models import AuditEvent
-from lms.content.console.editor import text_hash
 from lms.content.models import ContentRelease, Programme, ProgrammeItem
 from lms.extensions import db
 from tests.content.console_samples import trainer  # noqa: F401
@@ -134,18 +134,54 @@ def test_a_stale_form_is_refused_and_changes_nothing(client, schedule_dir, train
 
 
 def test_invalid_values_are_refused_naming_the_field(client, schedule_dir, trainer):
-    data = form_of(client)
     releases = db.session.scalar(select(func.count()).select_from(ContentRelease))
     before = (schedule_dir / FILE).read_text(encoding="utf-8")
     monday = this_monday()
-    data["weeks-3-opens"] = (monday + timedelta(days=3)).isoformat()
-    data["weeks-3-due"] = (monday + timedelta(days=1)).isoformat()  # due before it opens
+    # The check (the whole tree): file:line and the week.
+    data = form_of(client) | {"weeks-3-opens": (monday + timedelta(days=3)).isoformat(),
+                              "weeks-3-due": (monday + timedelta(days=1)).isoformat()}
     response = client.post(URL, data=data | {"action": "review"})
+    assert response.status_code == 422 and 'id="schedule-publish"' not in response.text
+    assert re.search(rf"<code>{FILE}:\d+</code> <strong>第 4 周</strong>: 第 4 周：截止日期（[0-9-]+）早于开始日期", response.text)
+    # A week overlapping the next one: named by the week too.
+    data = form_of(client) | {"weeks-4-opens": (monday + timedelta(days=2)).isoformat()}
+    response = client.post(URL, data=data | {"action": "review"})
+    assert response.status_code == 422 and "<strong>第 5 周</strong>" in response.text
+    # The form's own validation: the field, with its week.
+    bad = form_of(client) | {"start": "2026-13-40", "title": "", "weeks-1-due": "下周"}
+    response = client.post(URL, data=bad | {"action": "publish", "reviewed_hash": "0" * 64})
     assert response.status_code == 422
-    assert f"{FILE}:" in response.text and "第 4 周 · 截止日期" in response.text or "第 4 周" in response.text
-    bad = form_of(client) | {"start": "2026-13-40", "title": ""}
-    response = client.post(URL, data=bad | {"action": "publish"})
-    assert response.status_code == 422
+    assert "<strong>标题</strong>: 该字段是必填字段。" in response.text
+    assert "<strong>第 2 周 · 截止</strong>: 不是有效的日期值。" in response.text
+    assert re.search(r"<strong>开始[^<]*</strong>: 不是有效的日期值。", response.text)
+    # An exam that does not exist (a value no select offers) is refused too.
+    response = client.post(URL, data=form_of(client) | {"weeks-1-exam": "exam-nope", "action": "review"})
+    assert response.status_code == 422 and "<strong>第 2 周 · 考试</strong>" in response.text
     assert (schedule_dir / FILE).read_text(encoding="utf-8") == before
     assert db.session.scalar(select(func.count()).select_from(ContentRelease)) == releases
-    assert text_hash(before)
+
+
+def test_the_learner_sees_week_4_move_and_its_exam_opens_later(client, schedule_dir, make_user):
+    from lms.content.models import Exam
+    from tests.conftest import sign_in
+
+    monday = this_monday()
+    learner = make_user(("learner",), name="李学员")
+    trainer_user = make_user(("trainer",), name="陈培训")
+    exam_id = db.session.scalar(select(Exam.id).where(Exam.slug == "exam-week-04"))
+    sign_in(client, learner)
+    home = client.get("/").text
+    assert "第 4 周 财务报表" in home and f"{monday.isoformat()} 开放" in home  # this week
+    assert client.get(f"/exams/{exam_id}").status_code == 200
+    sign_in(client, trainer_user)
+    data = form_of(client)
+    data["weeks-3-opens"] = (monday + timedelta(days=7)).isoformat()
+    data["weeks-3-due"] = (monday + timedelta(days=13)).isoformat()
+    _reviewed, published = review_and_publish(client, data)
+    assert published.status_code == 302
+    sign_in(client, learner)
+    page = client.get(f"/exams/{exam_id}")
+    assert page.status_code == 403
+    assert f"该考试将于 {(monday + timedelta(days=7)).isoformat()} 随所在培训周开放。" in page.text
+    home = client.get("/").text
+    assert "第 3 周 复习" in home and "第 4 周 财务报表" not in home  # not this week any more
