@@ -23,8 +23,8 @@ from lms.org.models import POSITIONS as POSITION_LABELS, ROLES as ROLE_LABELS
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
 ID_MESSAGE = _l("Lower-case letters, digits and -, at most 80 (e.g. rm-foundation-2027).")
 LAYOUT_LABELS = {"one_page": _l("All questions on one page"), "per_question": _l("One question a page")}
-REVIEW_LABELS = {"after_submit": _l("After submitting"), "after_pass": _l("After passing"),
-                 "after_close": _l("After the exam closes"), "never": _l("Never")}
+REVIEW_LABELS = {"after_submit": _l("Shown after submitting"), "after_pass": _l("Shown after passing"),
+                 "after_close": _l("Shown after the exam closes"), "never": _l("Never shown")}
 SCORING_LABELS = {"best": _l("The best attempt counts"), "latest": _l("The latest attempt counts")}
 
 

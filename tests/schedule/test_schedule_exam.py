@@ -21,7 +21,7 @@ def form_of(client) -> dict:
 
 def test_the_exam_form_shows_labels_not_codes(client, schedule_dir, trainer):
     page = client.get(URL).text
-    assert '<option selected value="after_submit">提交后</option>' in page or "提交后" in page
+    assert "<option selected value=\"after_submit\">提交后可查看</option>" in page
     for code_as_label in (">after_submit<", ">one_page<", ">best<", ">single<", ">medium<"):
         assert code_as_label not in page
     data = fields_of(page)
@@ -71,7 +71,7 @@ def test_bad_settings_are_refused_with_the_field_named(client, schedule_dir, tra
     bad = form_of(client) | {"pass_mark": "120", "time_limit": "0", "review": "whenever", "draw-0-count": "-2"}
     response = client.post(URL, data=bad | {"action": "review"})
     assert response.status_code == 422
-    for label in ("及格线", "时限", "抽题规则 1 · 题数"):
+    for label in ("及格线", "考试时长", "抽题规则 1 · 题数"):
         assert f"<strong>{label}" in response.text, label
     assert "whenever" not in response.text.split('id="schedule-refusal"')[1].split("</div>")[0] or True
     # The check of the whole tree: a rule asking for more questions than the banks hold.
