@@ -17,7 +17,7 @@ def test_importing_the_models_registers_nothing():
 
 def test_each_app_gets_its_own_panels_commands_and_filters(app):
     assert list(app.blueprints) == ["main", "auth", "org", "system", "audit", "content", "content_import",
-                                    "grading", "analysis", "notebook", "exams", "programmes"]
+                                    "grading", "analysis", "notebook", "exams", "programmes", "schedule"]
     assert {"content", "exams", "audit", "people", "i18n", "demo", "create-admin"} <= set(app.cli.commands)
     assert {"import-gift", "import-xlsx", "export-xlsx", "check", "publish"} <= set(app.cli.commands["content"].commands)
     assert {"md", "inline_md", "stem_summary", "localtime"} <= set(app.jinja_env.filters)
