@@ -69,3 +69,28 @@ def exam_preview(text: str, path: str):
     finally:
         if transient in db.session:
             db.session.expunge(transient)
+
+
+def published_shift(text: str, path: str) -> int | None:
+    """Days by which every published week and bulletin of the programme lies
+    from the dates its file gives (``flask demo`` moves the shipped programme
+    so that today falls in week 3), or None when they agree or differ in any
+    other way."""
+    parsed, _problems = parse_programme(text, path)
+    if parsed is None or not parsed.items:
+        return None
+    programme = db.session.scalar(select(Programme).where(Programme.slug == parsed.id))
+    if programme is None:
+        return None
+    published = {item.key: (item.opens_on, item.due_on) for item in db.session.scalars(
+        select(ProgrammeItem).where(ProgrammeItem.programme_id == programme.id, ProgrammeItem.retired.is_(False)))}
+    shifts = set()
+    for item in parsed.items:
+        if item.key not in published:
+            return None
+        opens, due = published[item.key]
+        shifts.add(((opens - item.opens_on).days, (due - item.due_on).days))
+    if len(shifts) != 1:
+        return None
+    (shift, due_shift), = shifts
+    return shift if shift == due_shift and shift != 0 else None

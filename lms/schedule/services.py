@@ -5,6 +5,7 @@ field a problem's line names."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -86,6 +87,16 @@ def programme_form_data(doc) -> dict:
             "branches": _list(audience.get("branches")), "positions": _list(audience.get("positions")),
             "roles": _list(audience.get("roles")), "start": writer.as_date(doc.get("start")),
             "weeks": weeks, "bulletins": bulletins}
+
+
+def shift_dates(data: dict, days: int) -> dict:
+    """The form's data with the start and every date written in the file moved by ``days``."""
+    move = timedelta(days=days)
+    data = dict(data, start=data["start"] + move if data.get("start") else None)
+    for plural in ("weeks", "bulletins"):
+        data[plural] = [dict(row, opens=row["opens"] + move if row.get("opens") else None,
+                             due=row["due"] + move if row.get("due") else None) for row in data[plural]]
+    return data
 
 
 def programme_form(formdata=None, data: dict | None = None) -> ProgrammeForm:

@@ -44,8 +44,13 @@ def programme(name):
     doc = _load(found)
     if doc is None:
         return _unreadable(found)
-    form = services.programme_form(data=services.programme_form_data(doc) | {"base_hash": found.hash})
-    return _page(form, found)
+    data = services.programme_form_data(doc) | {"base_hash": found.hash}
+    shift = preview.published_shift(found.text, found.path)
+    adopted = bool(shift) and request.args.get("adopt") == "published"
+    if adopted:
+        data = services.shift_dates(data, shift)
+    form = services.programme_form(data=data)
+    return _page(form, found, shift=shift, adopted=adopted)
 
 
 @bp.post("/programmes/<name>")
@@ -187,7 +192,8 @@ def _reviewed(form, found, text, values, *, status=200, refusal=None):
                  else max(status, 422), refusal=refusal)
 
 
-def _page(form, found, *, kind=None, review=None, named=(), shown=None, status=200, refusal=None):
+def _page(form, found, *, kind=None, review=None, named=(), shown=None, status=200, refusal=None, shift=None,
+          adopted=False):
     kind = found.kind if found is not None else kind
     template = "schedule/programme_form.html" if kind == "programme" else "schedule/exam_form.html"
     if found is not None and found.exists:
@@ -198,7 +204,7 @@ def _page(form, found, *, kind=None, review=None, named=(), shown=None, status=2
                            refused_fields=services.field_errors(form) if refusal and not review else [],
                            named=list(named), shown=shown, refusal=refusal, is_new=not (found and found.exists),
                            REVIEW_LABELS=forms.REVIEW_LABELS, SCORING_LABELS=forms.SCORING_LABELS,
-                           LAYOUT_LABELS=forms.LAYOUT_LABELS), \
+                           LAYOUT_LABELS=forms.LAYOUT_LABELS, shift=shift, adopted=adopted), \
         status
 
 

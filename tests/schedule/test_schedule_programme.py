@@ -186,3 +186,36 @@ def test_the_learner_sees_week_4_move_and_its_exam_opens_later(client, schedule_
     assert f"该考试将于 {(monday + timedelta(days=7)).isoformat()} 随所在培训周开放。" in page.text
     home = client.get("/").text
     assert "第 3 周 复习" in home and "第 4 周 财务报表" not in home  # not this week any more
+
+
+def test_after_flask_demo_the_form_starts_from_the_published_dates(client, app, tmp_path, trainer):
+    """flask demo publishes the shipped programme moved to today; the file keeps
+    its dates. The form says so and offers the published dates, so that moving
+    week 4 does not bring the whole programme back to the file's dates."""
+    from lms import clock
+    from lms.content.publishing.demo import move_programmes_to_today
+    from lms.content.publishing.publish import publish
+    from lms.content.source.parser import parse_folder
+    from tests.schedule.samples import write_schedule_content
+
+    root = write_schedule_content(tmp_path / "content")
+    app.config["CONTENT_DIR"] = str(root)
+    bundle = parse_folder(root)
+    move_programmes_to_today(bundle, clock.today(), week=3)  # the file has today in week 4
+    publish(bundle, None, "demo", checked=True)
+    monday = this_monday()
+    assert week_dates(3) == (monday, monday + timedelta(days=6))
+    page = client.get(URL).text
+    assert 'id="schedule-shifted"' in page and 'href="?adopt=published"' in page
+    data = form_of(client, URL + "?adopt=published")
+    file_start = monday - timedelta(days=21)
+    assert data["start"] == (file_start + timedelta(days=7)).isoformat()
+    data["weeks-3-opens"] = (monday + timedelta(days=14)).isoformat()
+    data["weeks-3-due"] = (monday + timedelta(days=20)).isoformat()
+    reviewed, published = review_and_publish(client, data)
+    assert "-start: " + file_start.isoformat() in reviewed.text
+    assert published.status_code == 302
+    assert week_dates(3) == (monday, monday + timedelta(days=6))  # this week stays this week
+    assert week_dates(4) == (monday + timedelta(days=14), monday + timedelta(days=20))
+    assert f"start: {(file_start + timedelta(days=7)).isoformat()}" in (root / FILE).read_text(encoding="utf-8")
+    assert 'id="schedule-shifted"' not in client.get(URL).text  # file and published agree again
