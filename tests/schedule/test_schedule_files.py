@@ -163,3 +163,26 @@ def test_the_writer_adds_no_default_it_was_not_given():
     assert writer.write_exam(text, values) == text
     changed = writer.write_exam(text, values | {"pass_mark": 80.0, "closes_at": "2027-03-31 18:00"})
     assert changed == "id: e\ntitle: 测验\npass_mark: 80\ncloses_at: 2027-03-31 18:00\ndraw:\n  - {count: 2}\n"
+
+
+def test_a_week_without_dates_follows_the_week_before(app):
+    from lms.content.source.parser import parse_programme
+
+    text = """id: p
+title: 计划
+start: 2027-01-04
+weeks:
+  - {title: 第 1 周, exam: e1}
+  - {title: 第 2 周, exam: e2, due: 2027-01-19}
+  - {title: 第 3 周, exam: e3}
+  - {title: 第 4 周, exam: e4, opens: 2027-02-03}
+  - {title: 第 5 周, exam: e5}
+"""
+    parsed, problems = parse_programme(text, "programmes/p.yaml")
+    assert problems == []
+    dates = [(i.opens_on.isoformat(), i.due_on.isoformat()) for i in parsed.items]
+    assert dates == [("2027-01-04", "2027-01-10"),
+                     ("2027-01-11", "2027-01-19"),  # extended to Tuesday
+                     ("2027-01-25", "2027-01-31"),  # the Monday after week 2 is due: one week later
+                     ("2027-02-03", "2027-02-07"),  # opens on a Wednesday, due on the Sunday of its week
+                     ("2027-02-08", "2027-02-14")]  # follows week 4
