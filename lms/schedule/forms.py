@@ -12,7 +12,7 @@ from wtforms import (
     SelectMultipleField, StringField, TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.content.console.queries import DIFFICULTY_LABELS, TYPE_LABELS
@@ -109,15 +109,23 @@ class RuleForm(_Row):
                        description=_l("Any of these, separated by commas or 、"))
     course = SelectField(_l("Course"), choices=[])
 
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if not self.remove.data and self.count.data is None and not (self.fixed.data or "").strip() \
+                and not self.count.errors:
+            self.count.errors = [*self.count.errors, _l("Give a count, or fixed questions.")]
+            return False
+        return valid
+
 
 class ExamForm(ScheduleForm):
     id = StringField(_l("Id"), validators=[Optional(), Regexp(ID_PATTERN, message=ID_MESSAGE)],
                      description=_l("The file's name and the exam's stable id; it cannot change later."))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     course = SelectField(_l("Course"), choices=[], description=_l("Where the rules draw from unless they name one"))
-    time_limit = IntegerField(_l("Time limit (minutes)"), validators=[DataRequired(), NumberRange(min=1, max=600)])
+    time_limit = IntegerField(_l("Time limit (minutes)"), validators=[InputRequired(), NumberRange(min=1, max=600)])
     pass_mark = DecimalField(_l("Pass mark (%)"), places=None,
-                             validators=[DataRequired(), NumberRange(min=1, max=100)])
+                             validators=[InputRequired(), NumberRange(min=1, max=100)])
     attempts = IntegerField(_l("Attempts"), validators=[Optional(), NumberRange(min=1, max=100)],
                             description=_l("Empty: unlimited (weekly exams: everybody passes)"))
     cooldown = IntegerField(_l("Cooldown between attempts (minutes)"),

@@ -68,12 +68,14 @@ def test_rules_are_added_removed_and_reordered(client, schedule_dir, trainer):
 def test_bad_settings_are_refused_with_the_field_named(client, schedule_dir, trainer):
     before = (schedule_dir / FILE).read_text(encoding="utf-8")
     releases = db.session.scalar(select(func.count()).select_from(ContentRelease))
-    bad = form_of(client) | {"pass_mark": "120", "time_limit": "0", "review": "whenever", "draw-0-count": "-2"}
+    bad = form_of(client) | {"pass_mark": "120", "time_limit": "0", "review": "whenever", "draw-0-count": "-2",
+                             "draw-1-fixed": ""}
     response = client.post(URL, data=bad | {"action": "review"})
     assert response.status_code == 422
-    for label in ("及格线", "考试时长", "抽题规则 1 · 题数"):
-        assert f"<strong>{label}" in response.text, label
-    assert "whenever" not in response.text.split('id="schedule-refusal"')[1].split("</div>")[0] or True
+    refusal = response.text.split('id="schedule-refusal"')[1].split("</div>")[0]
+    for label in ("及格线（%）", "考试时长（分钟）", "答案与解析", "抽题规则 1 · 题数"):
+        assert f"<strong>{label}</strong>" in refusal, label
+    assert "<strong>抽题规则 2 · 题数</strong>: 请填写题数，或填写指定试题。" in refusal
     # The check of the whole tree: a rule asking for more questions than the banks hold.
     greedy = form_of(client) | {"draw-0-count": "9"}
     response = client.post(URL, data=greedy | {"action": "review"})
