@@ -116,7 +116,7 @@ def _new(kind: str):
         model = KINDS[kind][0]
         taken = (found is None or found.exists or slug in files.ids_in_files(kind)
                  or db.session.scalar(select(model.id).where(model.slug == slug)) is not None)
-        if taken and not (form.action.data or "").startswith("add-"):
+        if taken:
             form.id.errors = [*form.id.errors, _("This id is taken: choose another.")]
             found = None
     elif not slug and not (form.action.data or "").startswith("add-"):
