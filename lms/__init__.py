@@ -139,7 +139,8 @@ def _init_domains(app: Flask) -> None:
     from lms.org import setup as org
     from lms.programmes import setup as programmes
     from lms.reports import setup as reports
+    from lms.schedule import setup as schedule
 
-    for domain in (main, auth, org, audit, content, exams, programmes, reports, notify):
+    for domain in (main, auth, org, audit, content, exams, programmes, schedule, reports, notify):
         domain.init_app(app)
     app.cli.add_command(i18n_cli)

@@ -169,7 +169,7 @@ def test_programme_weeks_default_to_monday_to_sunday():
     assert [(i.key, i.opens_on, i.due_on) for i in programme.items] == [
         ("week-1", date(2026, 9, 7), date(2026, 9, 13)),
         ("week-2", date(2026, 9, 14), date(2026, 9, 22)),
-        ("week-3", date(2026, 9, 21), date(2026, 9, 27)),
+        ("week-3", date(2026, 9, 28), date(2026, 10, 4)),  # follows week 2, which is due on 09-22
     ]
     assert programme.audience == {"branches": [], "positions": [], "roles": []}
 

@@ -212,7 +212,16 @@ def parse_exam(text: str, path: str) -> tuple[ParsedExam | None, list[Problem]]:
     return (exam if exam_id else None), problems
 
 
-def _programme_item(c: Collector, raw, kind: str, number: int, start: date | None) -> ParsedProgrammeItem | None:
+def _monday_after(day: date) -> date:
+    return day + timedelta(days=7 - day.weekday())
+
+
+def _programme_item(c: Collector, raw, kind: str, number: int, start: date | None,
+                    previous_due: date | None = None) -> ParsedProgrammeItem | None:
+    """One week or bulletin. A week without its own dates opens on its Monday
+    counted from ``start`` or, when the week before it is due later (it was
+    moved or extended), on the Monday after that due date: moving one week
+    moves the weeks after it."""
     plural = "weeks" if kind == "week" else "bulletins"
     where = (plural, number - 1)
     label = item_label(kind, number)
@@ -240,6 +249,8 @@ def _programme_item(c: Collector, raw, kind: str, number: int, start: date | Non
     due = date_value(c, raw.get("due"), "due", *where)
     if kind == "week" and start is not None:
         default_opens = start + timedelta(days=7 * (number - 1))
+        if previous_due is not None:
+            default_opens = max(default_opens, _monday_after(previous_due))
         opens = opens or default_opens
         due = due or default_opens + timedelta(days=6)
     if opens is None or due is None:
@@ -340,10 +351,12 @@ def parse_programme(text: str, path: str) -> tuple[ParsedProgramme | None, list[
             if not isinstance(raw_items, list):
                 c.add(_("'%(key)s' must be a list", key=plural), plural)
                 continue
+            previous_due = None
             for number, raw in enumerate(raw_items, start=1):
-                item = _programme_item(c, raw, kind, number, start)
+                item = _programme_item(c, raw, kind, number, start, previous_due if kind == "week" else None)
                 if item is not None:
                     items.append(item)
+                previous_due = item.due_on if item is not None else None
         if not data.get("weeks"):
             c.add(_("the programme has no weeks"), "weeks")
     if programme_id is None:

@@ -1,0 +1,221 @@
+"""Scheduling a programme in the browser: the form writes the file (comments
+kept), checks the whole tree, previews the calendar, shows the diff and
+publishes (audited); a rescheduled week moves for the learner."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from html.parser import HTMLParser
+
+from sqlalchemy import func, select
+
+from lms.audit.models import AuditEvent
+from lms.content.models import ContentRelease, Programme, ProgrammeItem
+from lms.extensions import db
+from tests.content.console_samples import trainer  # noqa: F401
+from tests.schedule.samples import schedule_dir, this_monday  # noqa: F401
+
+URL = "/console/schedule/programmes/rm-foundation"
+FILE = "programmes/rm-foundation.yaml"
+
+
+class _Fields(HTMLParser):
+    """The fields of the page's forms, as a browser would post them (no button)."""
+
+    def __init__(self):
+        super().__init__()
+        self.data: dict = {}
+        self.select = None
+        self.textarea = None
+        self.first_option = {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "button"):
+            if a.get("type") == "checkbox":
+                self.data.setdefault(name, [])
+                if "checked" in a:
+                    self.data[name].append(a.get("value", "y"))
+            else:
+                self.data[name] = a.get("value", "")
+        elif tag == "select" and name:
+            self.select = (name, "multiple" in a)
+            self.data[name] = [] if "multiple" in a else None
+        elif tag == "option" and self.select:
+            name, multiple = self.select
+            self.first_option.setdefault(name, a.get("value", ""))
+            if "selected" in a:
+                if multiple:
+                    self.data[name].append(a.get("value", ""))
+                else:
+                    self.data[name] = a.get("value", "")
+        elif tag == "textarea" and name:
+            self.textarea = name
+            self.data[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self.select:
+            name, _multiple = self.select
+            if self.data[name] is None:
+                self.data[name] = self.first_option.get(name, "")
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.data[self.textarea] += data.lstrip("\n") if not self.data[self.textarea] else data
+
+
+def fields_of(html: str) -> dict:
+    parser = _Fields()
+    parser.feed(html)
+    return {k: v for k, v in parser.data.items() if v != []}
+
+
+def form_of(client, url=URL) -> dict:
+    return fields_of(client.get(url).text)
+
+
+def week_dates(number: int):
+    programme = db.session.scalar(select(Programme).where(Programme.slug == "rm-foundation"))
+    item = db.session.scalar(select(ProgrammeItem).where(ProgrammeItem.programme_id == programme.id,
+                                                         ProgrammeItem.key == f"week-{number}"))
+    db.session.refresh(item)
+    return item.opens_on, item.due_on
+
+
+def review_and_publish(client, data, url=URL, root=None):
+    before = {p: p.read_bytes() for p in root.rglob("*.yaml")} if root else None
+    reviewed = client.post(url, data=data | {"action": "review"})
+    assert reviewed.status_code == 200, reviewed.text
+    if root:  # the review writes nothing
+        assert {p: p.read_bytes() for p in root.rglob("*.yaml")} == before
+    hashes = __import__("re").findall(r'name="reviewed_hash" type="hidden" value="([0-9a-f]{64})"', reviewed.text)
+    assert hashes, "no reviewed hash"
+    return reviewed, client.post(url, data=data | {"action": "publish", "reviewed_hash": hashes[0]})
+
+
+def test_trainer_moves_week_4_by_a_week_and_the_weeks_after_follow(client, schedule_dir, trainer):
+    monday = this_monday()
+    assert week_dates(4) == (monday, monday + timedelta(days=6))
+    data = form_of(client)
+    assert data["title"] == "客户经理基础培训" and data["weeks-3-exam"] == "exam-week-04"
+    assert data["weeks-3-opens"] == "" and data["weeks-3-due"] == ""  # following the schedule
+    data["weeks-3-opens"] = (monday + timedelta(days=7)).isoformat()
+    data["weeks-3-due"] = (monday + timedelta(days=13)).isoformat()
+    reviewed, published = review_and_publish(client, data, root=schedule_dir)
+    page = reviewed.text
+    assert 'id="schedule-calendar"' in page and 'id="calendar-week-4" class="moved"' in page
+    assert f"+    opens: {(monday + timedelta(days=7)).isoformat()}" in page  # the diff of the file
+    assert 'id="schedule-clean"' in page
+    assert published.status_code == 302, published.text
+    text = (schedule_dir / FILE).read_text(encoding="utf-8")
+    assert "# 基础培训：每周一开放、周日截止。" in text and "title: 第 4 周 财务报表  # 本周" in text  # comments kept
+    assert week_dates(4) == (monday + timedelta(days=7), monday + timedelta(days=13))
+    assert week_dates(5) == (monday + timedelta(days=14), monday + timedelta(days=20))  # follows week 4
+    assert week_dates(3) == (monday - timedelta(days=7), monday - timedelta(days=1))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "content.published")
+                              .order_by(AuditEvent.seq.desc()))
+    assert event is not None and f"web:{FILE}" in event.details and event.actor_id == trainer.id
+
+
+def test_a_stale_form_is_refused_and_changes_nothing(client, schedule_dir, trainer):
+    data = form_of(client)
+    path = schedule_dir / FILE
+    path.write_text(path.read_text(encoding="utf-8") + "# 另一位培训师的改动\n", encoding="utf-8")
+    before = path.read_text(encoding="utf-8")
+    data["title"] = "改名"
+    response = client.post(URL, data=data | {"action": "publish", "reviewed_hash": "0" * 64})
+    assert response.status_code == 409 and "changed by someone else" not in response.text  # Chinese UI
+    assert path.read_text(encoding="utf-8") == before
+    assert db.session.scalar(select(Programme.title)) == "客户经理基础培训"
+
+
+def test_invalid_values_are_refused_naming_the_field(client, schedule_dir, trainer):
+    releases = db.session.scalar(select(func.count()).select_from(ContentRelease))
+    before = (schedule_dir / FILE).read_text(encoding="utf-8")
+    monday = this_monday()
+    # The check (the whole tree): file:line and the week.
+    data = form_of(client) | {"weeks-3-opens": (monday + timedelta(days=3)).isoformat(),
+                              "weeks-3-due": (monday + timedelta(days=1)).isoformat()}
+    response = client.post(URL, data=data | {"action": "review"})
+    assert response.status_code == 422 and 'id="schedule-publish"' not in response.text
+    assert re.search(rf"<code>{FILE}:\d+</code> <strong>第 4 周</strong>: 第 4 周：截止日期（[0-9-]+）早于开始日期", response.text)
+    # A week overlapping the next one: named by the week too.
+    data = form_of(client) | {"weeks-4-opens": (monday + timedelta(days=2)).isoformat()}
+    response = client.post(URL, data=data | {"action": "review"})
+    assert response.status_code == 422 and "<strong>第 5 周</strong>" in response.text
+    # The form's own validation: the field, with its week.
+    bad = form_of(client) | {"start": "2026-13-40", "title": "", "weeks-1-due": "下周"}
+    response = client.post(URL, data=bad | {"action": "publish", "reviewed_hash": "0" * 64})
+    assert response.status_code == 422
+    assert "<strong>标题</strong>: 该字段是必填字段。" in response.text
+    assert "<strong>第 2 周 · 截止</strong>: 不是有效的日期值。" in response.text
+    assert re.search(r"<strong>开始[^<]*</strong>: 不是有效的日期值。", response.text)
+    # An exam that does not exist (a value no select offers) is refused by the check, naming the week.
+    response = client.post(URL, data=form_of(client) | {"weeks-1-exam": "exam-nope", "action": "review"})
+    assert response.status_code == 422
+    assert re.search(r"<strong>第 2 周</strong>: [^<]*exam-nope", response.text)
+    assert (schedule_dir / FILE).read_text(encoding="utf-8") == before
+    assert db.session.scalar(select(func.count()).select_from(ContentRelease)) == releases
+
+
+def test_the_learner_sees_week_4_move_and_its_exam_opens_later(client, schedule_dir, make_user):
+    from lms.content.models import Exam
+    from tests.conftest import sign_in
+
+    monday = this_monday()
+    learner = make_user(("learner",), name="李学员")
+    trainer_user = make_user(("trainer",), name="陈培训")
+    exam_id = db.session.scalar(select(Exam.id).where(Exam.slug == "exam-week-04"))
+    sign_in(client, learner)
+    home = client.get("/").text
+    assert "第 4 周 财务报表" in home and f"{monday.isoformat()} 开放" in home  # this week
+    assert client.get(f"/exams/{exam_id}").status_code == 200
+    sign_in(client, trainer_user)
+    data = form_of(client)
+    data["weeks-3-opens"] = (monday + timedelta(days=7)).isoformat()
+    data["weeks-3-due"] = (monday + timedelta(days=13)).isoformat()
+    _reviewed, published = review_and_publish(client, data)
+    assert published.status_code == 302
+    sign_in(client, learner)
+    page = client.get(f"/exams/{exam_id}")
+    assert page.status_code == 403
+    assert f"该考试将于 {(monday + timedelta(days=7)).isoformat()} 随所在培训周开放。" in page.text
+    home = client.get("/").text
+    assert "第 3 周 复习" in home and "第 4 周 财务报表" not in home  # not this week any more
+
+
+def test_after_flask_demo_the_form_starts_from_the_published_dates(client, app, tmp_path, trainer):
+    """flask demo publishes the shipped programme moved to today; the file keeps
+    its dates. The form says so and offers the published dates, so that moving
+    week 4 does not bring the whole programme back to the file's dates."""
+    from lms import clock
+    from lms.content.publishing.demo import move_programmes_to_today
+    from lms.content.publishing.publish import publish
+    from lms.content.source.parser import parse_folder
+    from tests.schedule.samples import write_schedule_content
+
+    root = write_schedule_content(tmp_path / "content")
+    app.config["CONTENT_DIR"] = str(root)
+    bundle = parse_folder(root)
+    move_programmes_to_today(bundle, clock.today(), week=3)  # the file has today in week 4
+    publish(bundle, None, "demo", checked=True)
+    monday = this_monday()
+    assert week_dates(3) == (monday, monday + timedelta(days=6))
+    page = client.get(URL).text
+    assert 'id="schedule-shifted"' in page and 'href="?adopt=published"' in page
+    data = form_of(client, URL + "?adopt=published")
+    file_start = monday - timedelta(days=21)
+    assert data["start"] == (file_start + timedelta(days=7)).isoformat()
+    data["weeks-3-opens"] = (monday + timedelta(days=14)).isoformat()
+    data["weeks-3-due"] = (monday + timedelta(days=20)).isoformat()
+    reviewed, published = review_and_publish(client, data)
+    assert "-start: " + file_start.isoformat() in reviewed.text
+    assert published.status_code == 302
+    assert week_dates(3) == (monday, monday + timedelta(days=6))  # this week stays this week
+    assert week_dates(4) == (monday + timedelta(days=14), monday + timedelta(days=20))
+    assert f"start: {(file_start + timedelta(days=7)).isoformat()}" in (root / FILE).read_text(encoding="utf-8")
+    assert 'id="schedule-shifted"' not in client.get(URL).text  # file and published agree again
