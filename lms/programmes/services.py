@@ -18,6 +18,7 @@ from lms.exams import results as exam_results
 from lms.exams.models import Attempt
 from lms.extensions import db
 from lms.programmes.audience import in_audience
+from lms.programmes.progress import Progress, progress
 
 # The learner's status in one week, in the words the pages use.
 NO_EXAM = "no_exam"
@@ -49,6 +50,7 @@ class WeekStatus:
     exam: Exam | None = None
     open_attempt: Attempt | None = None
     result: Attempt | None = None  # the attempt that decides (best or latest)
+    pending: Attempt | None = None  # an attempt waiting for a trainer's grading (the latest)
     attempts: int = 0
     is_open: bool = False  # opens_on reached
     overdue: bool = False
@@ -77,6 +79,7 @@ def week_status(user, item: ProgrammeItem, today: date | None = None) -> WeekSta
             ws.status = IN_PROGRESS
         elif any(a.state == "grading" for a in attempts):
             ws.status = GRADING
+            ws.pending = [a for a in attempts if a.state == "grading"][-1]
         elif ws.result is not None:
             ws.status = FAILED
         else:
@@ -95,8 +98,15 @@ class ThisWeek:
     programme: Programme
     current: list[WeekStatus]  # open now (weeks and bulletins)
     overdue: list[WeekStatus]  # past due, exam not passed
-    passed: int  # weeks (not bulletins) opened so far whose exam is passed
-    total: int  # weeks with an exam opened so far
+    progress: Progress
+
+    @property
+    def passed(self) -> int:
+        return self.progress.passed
+
+    @property
+    def total(self) -> int:
+        return self.progress.due
 
 
 def this_week(user, today: date | None = None) -> list[ThisWeek]:
@@ -107,7 +117,5 @@ def this_week(user, today: date | None = None) -> list[ThisWeek]:
         weeks = programme_weeks(user, programme, today)
         current = [w for w in weeks if w.item.opens_on <= today <= w.item.due_on]
         overdue = [w for w in weeks if w.overdue]
-        with_exam = [w for w in weeks if w.exam is not None and w.is_open and w.item.kind == "week"]
-        out.append(ThisWeek(programme=programme, current=current, overdue=overdue,
-                            passed=sum(1 for w in with_exam if w.done), total=len(with_exam)))
+        out.append(ThisWeek(programme=programme, current=current, overdue=overdue, progress=progress(weeks)))
     return out
