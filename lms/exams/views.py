@@ -97,6 +97,14 @@ def render_question(item: AttemptItem, *, review: bool, with_autosave: bool = Tr
     )
 
 
+def needs_calculator(version: QuestionVersion) -> bool:
+    """Calculation questions get the built-in calculator: numeric answers, and
+    cases with a numeric part."""
+    if version.type == "numeric":
+        return True
+    return version.type == "case" and any(p.get("type") == "numeric" for p in version.data.get("parts", []))
+
+
 def is_answered(item: AttemptItem) -> bool:
     return question_types.get(item.question_version.type).is_answered(item.answer)
 
@@ -191,6 +199,7 @@ def _page_context(attempt: Attempt, position: int | None = None) -> dict:
         "attempt": attempt, "exam": attempt.exam, "items": items, "shown": shown, "position": position,
         "layout": layout, "widgets": {i.id: render_question(i, review=False) for i in shown},
         "answered": {i.id for i in items if is_answered(i)}, "flagged": {i.id for i in items if i.flagged},
+        "calculator": {i.id for i in shown if needs_calculator(i.question_version)},
         "now": clock.now(), "form": EmptyForm(),
         "remaining_minutes": max(int((attempt.deadline - clock.now()).total_seconds() // 60), 0),
     }
