@@ -109,7 +109,7 @@ def visible_text(html: str) -> str:
 
     parser = Text()
     parser.feed(html)
-    text = re.sub(r"\s+", " ", "".join(parser.parts))
+    text = re.sub(r"\s+", " ", " ".join(parser.parts))
     return re.sub(r" ?([：；]) ?", r"\1", text)
 
 
