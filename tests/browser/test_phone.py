@@ -103,3 +103,31 @@ def test_the_calculator_computes_and_is_not_leaving_the_exam(page, live_server, 
     db.session.expire_all()
     attempt = db.session.scalar(db.select(Attempt))
     assert attempt.focus_losses == 0 and attempt.state == "open"
+
+
+def test_a_wide_lesson_table_scrolls_inside_the_lesson_card(page, live_server, make_user, make_course):
+    import json
+
+    from lms.content.models import Lesson
+    from lms.content.rendering import render_markdown
+
+    learner = make_user(("learner",), employee_no="p-reader")
+    course = make_course("products", "对公与对私产品", "products")
+    columns = ["产品名称", "起存金额", "期限", "年化利率", "提前支取", "适合客户", "风险等级", "备注"]
+    body = ("## 存款产品一览\n\n| " + " | ".join(columns) + " |\n|" + "---|" * len(columns) + "\n"
+            + "| " + " | ".join(["Personal_notice_deposit_product"] * len(columns)) + " |\n")
+    lesson = Lesson(course=course, slug="deposits", position=1, title="个人存款产品", minutes=10,
+                    objectives_json=json.dumps([]), body_md=body, body_html=str(render_markdown(body)))
+    db.session.add(lesson)
+    db.session.commit()
+    _sign_in(page, live_server, learner.employee_no)
+    page.goto(f"{live_server}/lessons/{lesson.id}")
+    sizes = page.evaluate("""() => {
+        const table = document.querySelector('#lesson .prose table');
+        const card = document.querySelector('#lesson');
+        return {page: document.documentElement.scrollWidth, table: table.scrollWidth, shown: table.clientWidth,
+                card: card.clientWidth};
+    }""")
+    assert sizes["table"] > PHONE["width"], sizes  # the table is wider than the phone…
+    assert sizes["shown"] <= sizes["card"], sizes  # …and scrolls inside the lesson's card
+    assert sizes["page"] <= PHONE["width"], sizes  # the page does not scroll sideways
