@@ -32,9 +32,10 @@ def init_app(app: Flask) -> None:
     for name, mapping in (("attempt_state_label", ATTEMPT_STATE_LABELS), ("end_reason_label", END_REASON_LABELS),
                           ("integrity_kind_label", INTEGRITY_KIND_LABELS), ("question_type_label", TYPE_LABELS)):
         app.add_template_filter(_label_filter(mapping), name)
+    panels.add(app, "learner", "notebook/_notebook_panel.html", notebook.notebook_panel, order=20)
+    demo_hooks.add(app, 40, demo_results.take_demo_exams)
 
 
 def _label_filter(mapping):
+    """A filter that shows a stored code by its label (the code itself if unknown)."""
     return lambda code: mapping.get(code, code) if code else ""
-    panels.add(app, "learner", "notebook/_notebook_panel.html", notebook.notebook_panel, order=20)
-    demo_hooks.add(app, 40, demo_results.take_demo_exams)
