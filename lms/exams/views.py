@@ -98,11 +98,8 @@ def render_question(item: AttemptItem, *, review: bool, with_autosave: bool = Tr
 
 
 def needs_calculator(version: QuestionVersion) -> bool:
-    """Calculation questions get the built-in calculator: numeric answers, and
-    cases with a numeric part."""
-    if version.type == "numeric":
-        return True
-    return version.type == "case" and any(p.get("type") == "numeric" for p in version.data.get("parts", []))
+    """Calculation questions get the built-in calculator (the type decides)."""
+    return question_types.get(version.type).needs_calculator(version.data)
 
 
 def is_answered(item: AttemptItem) -> bool:

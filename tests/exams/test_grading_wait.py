@@ -64,3 +64,21 @@ def test_pages_show_the_provisional_score_and_what_happens_next(client, waiting)
     from lms.exams.models import Attempt
 
     assert db.session.scalar(db.select(db.func.count()).select_from(Attempt)) == 1  # nothing was started
+
+
+def test_calculation_questions_get_the_calculator(client, make_user, make_question, make_exam):
+    """The exam page offers the built-in calculator with numeric questions and
+    cases with a numeric part, not with the others."""
+    from lms.exams import attempts as exam_attempts
+
+    learner = make_user(("learner",))
+    single, numeric, case = make_question("single"), make_question("numeric"), make_question("case")
+    exam = make_exam([{"questions": [single.slug, numeric.slug, case.slug]}], shuffle_options=False)
+    attempt = exam_attempts.start_attempt(learner, exam)
+    sign_in(client, learner)
+    page = client.get(f"/attempts/{attempt.id}").text
+    by_type = {i.question_version.type: i.id for i in attempt.items}
+    assert f'id="calc-{by_type["numeric"]}"' in page and f'id="calc-{by_type["case"]}"' in page
+    assert f'id="calc-{by_type["single"]}"' not in page
+    assert f'data-target="input-a-{by_type["numeric"]}"' in page and f'id="input-a-{by_type["numeric"]}"' in page
+    assert "js/calculator.js" in page
