@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,6 +24,16 @@ DIFFICULTIES = ("easy", "medium", "hard")
 REVIEW_POLICIES = ("after_submit", "after_pass", "after_close", "never")
 LAYOUTS = ("one_page", "per_question")
 SCORING = ("best", "latest")
+# What the pages say for each code (the files and the database keep the codes).
+REVIEW_POLICY_LABELS = {
+    "after_submit": _l("Answers shown after submitting"),
+    "after_pass": _l("Answers shown once passed"),
+    "after_close": _l("Answers shown after the exam closes"),
+    "never": _l("Answers never shown"),
+}
+LAYOUT_LABELS = {"one_page": _l("All questions on one page"), "per_question": _l("One question per page")}
+SCORING_LABELS = {"best": _l("best attempt"), "latest": _l("latest attempt")}
+ITEM_KIND_LABELS = {"week": _l("Week"), "bulletin": _l("Product bulletin")}
 
 
 class Course(db.Model):

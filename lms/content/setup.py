@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from lms import demo_hooks
+from lms.content import audit_labels
 from lms.content.blueprint import bp
 from lms.content.cli import content_cli
 from lms.content.console import panels as content_panels
@@ -25,5 +26,6 @@ def init_app(app: Flask) -> None:
         content_cli.add_command(command)
     app.cli.add_command(content_cli)
     app.context_processor(console_views.labels)
+    audit_labels.register(app)
     panels.add(app, "trainer", "content/_trainer_panel.html", content_panels.trainer_panel, order=20)
     demo_hooks.add(app, 10, demo.publish_demo_curriculum)

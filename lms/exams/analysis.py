@@ -45,6 +45,7 @@ from lms import questions
 from lms.content.models import Exam, Question, QuestionVersion
 from lms.exams.models import Attempt, AttemptItem, IntegrityEvent
 from lms.extensions import db
+from lms.sorting import exam_order
 from lms.org.models import User
 
 TOO_EASY = 0.9
@@ -344,6 +345,6 @@ def exams_overview() -> list[tuple[Exam, int, int]]:
                func.count(Attempt.id),
                func.count(distinct(Attempt.user_id)))
         .outerjoin(Attempt, and_(Attempt.exam_id == Exam.id, Attempt.state == "finalised"))
-        .group_by(Exam.id).order_by(Exam.retired, Exam.title)).all()
-    return [(exam, attempts, learners) for exam, attempts, learners in rows]
+        .group_by(Exam.id)).all()
+    return sorted(((exam, attempts, learners) for exam, attempts, learners in rows), key=lambda row: exam_order(row[0]))
 

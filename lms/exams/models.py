@@ -8,6 +8,7 @@ import json
 from datetime import datetime, timedelta
 
 from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,6 +26,16 @@ class AttemptState(enum.StrEnum):
     OPEN = "open"
     GRADING = "grading"
     FINALISED = "finalised"
+
+
+# What the pages say for each stored code.
+ATTEMPT_STATE_LABELS = {"open": _l("in progress"), "grading": _l("waiting for grading"), "finalised": _l("finalised")}
+END_REASON_LABELS = {
+    "submitted": _l("submitted by the learner"),
+    "timeout": _l("time ran out"),
+    "integrity": _l("submitted after leaving the page too often"),
+}
+INTEGRITY_KIND_LABELS = {"hidden": _l("left the exam page (hidden)"), "blur": _l("the exam page lost focus")}
 
 
 def grace() -> timedelta:

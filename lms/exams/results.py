@@ -21,6 +21,7 @@ a trainer's grading in ``lms.exams.trainer_services``), which owns it
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _
@@ -58,6 +59,29 @@ def exam_result(user, exam) -> Attempt | None:
 def has_passed(user, exam) -> bool:
     result = exam_result(user, exam)
     return bool(result and result.passed)
+
+
+@dataclass(frozen=True)
+class Provisional:
+    """An attempt waiting for grading: what the automatically graded questions
+    scored, and how much a trainer still has to grade."""
+
+    auto_score: float  # points awarded to the automatically graded questions
+    auto_max: float  # their points
+    pending_points: float  # points of the questions waiting for a trainer
+    pending_count: int
+
+
+def provisional(attempt: Attempt) -> Provisional:
+    """The provisional score of an attempt in ``grading``: the objective part
+    (every item graded automatically) against its points; the essays (and
+    cases with an essay part) wait. Never decides pass or fail."""
+    items = list(attempt.items)
+    waiting = [i for i in items if i.needs_grading and i.awarded is None]
+    auto = [i for i in items if i not in waiting]
+    return Provisional(auto_score=round(sum(i.awarded or 0.0 for i in auto), 4),
+                       auto_max=round(sum(i.points for i in auto), 4),
+                       pending_points=round(sum(i.points for i in waiting), 4), pending_count=len(waiting))
 
 
 def grade_attempt(attempt: Attempt) -> None:

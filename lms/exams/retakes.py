@@ -5,6 +5,8 @@ Rules kept here:
 - otherwise the exam must be the learner's (``lms.programmes.access``: a week
   of their programme that has opened, or open to all), not withdrawn, not
   closed;
+- no retake while an attempt waits for a trainer's grading: its result may
+  be a pass, and the learner should read it first;
 - attempts are limited by ``Exam.max_attempts`` (an attempt counts once it is
   submitted or its time ran out) and a retake waits ``Exam.cooldown_minutes``
   after the last one ended (``Attempt.can_retake``).
@@ -21,7 +23,7 @@ from flask_babel import lazy_gettext as _
 
 from lms import clock
 from lms.content.models import ProgrammeItem
-from lms.exams.models import Attempt
+from lms.exams.models import Attempt, AttemptState
 from lms.exams.results import attempts_of, open_attempt
 from lms.programmes.access import exam_access
 
@@ -57,7 +59,12 @@ def _rules(user, exam, now: datetime) -> Eligibility:
         return Eligibility(False, _("This exam has been withdrawn."))
     if exam.closes_at is not None and now >= exam.closes_at:
         return Eligibility(False, _("This exam closed on %(when)s.", when=_fmt(exam.closes_at)))
-    past = [a for a in attempts_of(user, exam) if a.counts_as_taken(now)]
+    attempts = attempts_of(user, exam)
+    grading = [a for a in attempts if a.state == AttemptState.GRADING]
+    if grading:
+        return Eligibility(False, _("Attempt %(n)d is waiting for a trainer's grading; you can retake the exam "
+                                    "once its result is known.", n=grading[-1].number))
+    past = [a for a in attempts if a.counts_as_taken(now)]
     if exam.max_attempts is not None and len(past) >= exam.max_attempts:
         return Eligibility(False, _("You have used all %(n)d attempts.", n=exam.max_attempts))
     waiting = [a for a in past if not a.can_retake(now, exam.cooldown_minutes)]

@@ -21,6 +21,7 @@ from lms.exams.models import Attempt, AttemptItem, AttemptState, IntegrityEvent,
 from lms.exams.signals import attempt_graded, send_after_commit
 from lms.database import transaction
 from lms.extensions import db
+from lms.sorting import exam_order
 from lms.scores import score
 
 MAX_COMMENT = 4000
@@ -113,8 +114,8 @@ def exams_with_waiting_answers(grader=None) -> list[tuple[Exam, int]]:
             .where(AttemptItem.needs_grading.is_(True), Attempt.state != "open"))
     if grader is not None:
         stmt = stmt.where(Attempt.user_id != grader.id)
-    rows = db.session.execute(stmt.group_by(Exam.id).order_by(Exam.title)).all()
-    return [(exam, n) for exam, n in rows]
+    rows = db.session.execute(stmt.group_by(Exam.id)).all()
+    return sorted(((exam, n) for exam, n in rows), key=lambda row: exam_order(row[0]))
 
 
 def waiting_item(item_id: int, grader=None) -> AttemptItem | None:

@@ -97,6 +97,11 @@ def render_question(item: AttemptItem, *, review: bool, with_autosave: bool = Tr
     )
 
 
+def needs_calculator(version: QuestionVersion) -> bool:
+    """Calculation questions get the built-in calculator (the type decides)."""
+    return question_types.get(version.type).needs_calculator(version.data)
+
+
 def is_answered(item: AttemptItem) -> bool:
     return question_types.get(item.question_version.type).is_answered(item.answer)
 
@@ -191,6 +196,7 @@ def _page_context(attempt: Attempt, position: int | None = None) -> dict:
         "attempt": attempt, "exam": attempt.exam, "items": items, "shown": shown, "position": position,
         "layout": layout, "widgets": {i.id: render_question(i, review=False) for i in shown},
         "answered": {i.id for i in items if is_answered(i)}, "flagged": {i.id for i in items if i.flagged},
+        "calculator": {i.id for i in shown if needs_calculator(i.question_version)},
         "now": clock.now(), "form": EmptyForm(),
         "remaining_minutes": max(int((attempt.deadline - clock.now()).total_seconds() // 60), 0),
     }

@@ -30,6 +30,7 @@ from lms.exams import results as exam_results
 from lms.exams.models import Attempt, AttemptState
 from lms.extensions import db
 from lms.programmes.audience import Member, membership, memberships
+from lms.programmes.progress import Progress, progress
 
 # The learner's status in one week, in the words the pages use.
 NO_EXAM = "no_exam"
@@ -75,6 +76,7 @@ class WeekStatus:
     exam: Exam | None = None
     open_attempt: Attempt | None = None
     result: Attempt | None = None  # the attempt that decides (best or latest)
+    pending: Attempt | None = None  # an attempt waiting for a trainer's grading (the latest)
     attempts: int = 0
     is_open: bool = False  # opens_on reached
     overdue: bool = False
@@ -126,6 +128,7 @@ def _status(ws: WeekStatus, attempts: list[Attempt], today: date, window: bool) 
         ws.status = IN_PROGRESS
     elif any(a.state == "grading" for a in attempts):
         ws.status = GRADING
+        ws.pending = [a for a in attempts if a.state == "grading"][-1]
     elif ws.result is not None:
         ws.status = FAILED
     else:
@@ -213,10 +216,18 @@ class ThisWeek:
     programme: Programme
     current: list[WeekStatus]  # open now (weeks and bulletins; the current quarter)
     overdue: list[WeekStatus]  # past due, exam not passed (a missed quarter is not listed here)
-    passed: int  # weeks (not bulletins) opened so far whose exam is passed
-    total: int  # weeks with an exam opened so far
+    progress: Progress  # passed / due so far / in the programme (lms.programmes.progress)
     catch_up: list[WeekStatus] = field(default_factory=list)  # earlier weeks to catch up on, not passed yet
     enrolled_on: date | None = None
+
+    # Kept for callers of the earlier two-number summary: passed of the weeks opened so far.
+    @property
+    def passed(self) -> int:
+        return self.progress.passed
+
+    @property
+    def total(self) -> int:
+        return self.progress.due
 
 
 def this_week(user, today: date | None = None) -> list[ThisWeek]:
@@ -230,13 +241,11 @@ def this_week(user, today: date | None = None) -> list[ThisWeek]:
         weeks = programme_weeks(user, programme, today, member)
         current = [w for w in weeks if w.opens_on <= today <= w.due_on]
         if programme.recurring == QUARTERLY:
-            out.append(ThisWeek(programme=programme, current=current, overdue=[], enrolled_on=member.enrolled_on,
-                                passed=sum(1 for w in weeks if w.done), total=len(weeks)))
+            out.append(ThisWeek(programme=programme, current=current, overdue=[], progress=progress(weeks),
+                                enrolled_on=member.enrolled_on))
             continue
         overdue = [w for w in weeks if w.overdue]
         catch_up = [w for w in weeks if w.catch_up and not w.done]
-        with_exam = [w for w in weeks if w.exam is not None and w.is_open and w.item.kind == "week"]
-        out.append(ThisWeek(programme=programme, current=current, overdue=overdue, catch_up=catch_up,
-                            passed=sum(1 for w in with_exam if w.done), total=len(with_exam),
-                            enrolled_on=member.enrolled_on))
+        out.append(ThisWeek(programme=programme, current=current, overdue=overdue, progress=progress(weeks),
+                            catch_up=catch_up, enrolled_on=member.enrolled_on))
     return out

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from lms import clock
 from lms.programmes import services
+from lms.programmes.progress import progress
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
 
@@ -25,5 +26,6 @@ def programme(programme_id: int):
     found = services.get_programme_for(user, programme_id)
     if found is None:
         abort(404)
-    return render_template("programmes/programme.html", programme=found,
-                           weeks=services.programme_weeks(user, found), today=clock.today())
+    weeks = services.programme_weeks(user, found)
+    return render_template("programmes/programme.html", programme=found, weeks=weeks,
+                           progress=progress(weeks), today=clock.today())

@@ -144,6 +144,11 @@ class QuestionType:
         value = value.strip()
         return value or None
 
+    def needs_calculator(self, data: dict) -> bool:
+        """Does the exam page offer its built-in calculator with this question
+        (a calculation: numeric answers, cases with a numeric part)?"""
+        return False
+
     def public_data(self, data: dict) -> dict:
         """What the exam page may show while the attempt is open."""
         return {k: v for k, v in data.items() if k not in self.secret_keys}
@@ -251,4 +256,5 @@ class QuestionType:
 # Every method a registered type answers (tests/questions check each type has
 # its own or a deliberate default from QuestionType).
 REGISTRY_METHODS = ("grade", "is_answered", "answer_from_form", "public_data", "option_order", "correct_answer",
-                    "render", "key_text", "parse_body", "bank_key_lines", "bank_body", "excel_answer", "from_excel_row", "rubric", "parts", "text_lines", "plan_lines", "simulated_answer")
+                    "render", "key_text", "parse_body", "bank_key_lines", "bank_body", "excel_answer", "from_excel_row", "rubric", "parts", "text_lines", "plan_lines", "simulated_answer",
+                    "needs_calculator")

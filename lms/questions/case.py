@@ -19,6 +19,11 @@ class Case(QuestionType):
     def _parts(self, data):
         return data.get("parts", [])
 
+    def needs_calculator(self, data):
+        from lms.questions import get  # the registry imports this module (as grade does)
+
+        return any(get(part["type"]).needs_calculator(part.get("data", {})) for part in self._parts(data))
+
     def grade(self, data, answer, *, partial_credit=False):
         from lms.questions import get
 

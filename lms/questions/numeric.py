@@ -44,6 +44,9 @@ class Numeric(QuestionType):
     excel_aliases = ("计算", "计算题")
     secret_keys = ("answer", "tolerance", "ranges")
 
+    def needs_calculator(self, data):
+        return True
+
     def grade(self, data, answer, *, partial_credit=False):
         value = parse_number(answer, data.get("unit", "")) if answer not in (None, "") else None
         if value is None:

@@ -13,6 +13,15 @@
     }
   });
 
+  // --- the sticky header's height, so that a question jumped to (#q-N) starts
+  // below it (scroll-margin-top in app.css reads --exam-head-h)
+  var head = page.querySelector(".exam-head");
+  function measureHead() {
+    if (head) { document.documentElement.style.setProperty("--exam-head-h", head.offsetHeight + "px"); }
+  }
+  measureHead();
+  if (head && window.ResizeObserver) { new ResizeObserver(measureHead).observe(head); }
+
   // --- countdown: the server's deadline, corrected for the browser clock's skew
   var timer = document.getElementById("exam-timer");
   var deadline = Date.parse(page.dataset.deadline);

@@ -23,6 +23,7 @@ from lms.content.models import (
 from lms.content.rendering import render_inline
 from lms.content.rendering_fast import is_plain, render
 from lms.extensions import db
+from lms.sorting import exam_order
 
 TRACK_LABELS = {
     "products": _l("Products"),
@@ -142,7 +143,7 @@ def question_by_slug(slug: str) -> Question | None:
 
 
 def exams() -> list[Exam]:
-    return list(db.session.scalars(select(Exam).order_by(Exam.retired, Exam.slug)))
+    return sorted(db.session.scalars(select(Exam)), key=exam_order)
 
 
 def exam_by_slug(slug: str) -> Exam | None:

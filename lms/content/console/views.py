@@ -10,6 +10,7 @@ from lms.content.blueprint import bp
 from lms.content.console import editor, queries as console
 from lms.content.console import upload as uploads
 from lms.content.console.forms import ConfirmUploadForm, EditForm, NewFileForm, ReviewedForm, UploadForm
+from lms.content.models import LAYOUT_LABELS, REVIEW_POLICY_LABELS, SCORING_LABELS
 from lms.web import roles_required
 
 CONSOLE_ROLES = ("trainer",)  # admin passes every role check
@@ -19,6 +20,8 @@ def labels():
     """The console's labels and plan helpers, for every template (added by ``lms.content.setup.init_app``)."""
     return {"TRACK_LABELS": console.TRACK_LABELS, "TYPE_LABELS": console.TYPE_LABELS,
             "DIFFICULTY_LABELS": console.DIFFICULTY_LABELS, "CHANGE_LABELS": console.CHANGE_LABELS,
+            "KIND_LABELS": console.KIND_LABELS, "LAYOUT_LABELS": LAYOUT_LABELS,
+            "REVIEW_POLICY_LABELS": REVIEW_POLICY_LABELS, "SCORING_LABELS": SCORING_LABELS,
             "plan_rows": console.plan_rows, "plan_unchanged": console.plan_unchanged,
             "course_slug_of_folder": console.course_slug_of_folder}
 

@@ -1,0 +1,140 @@
+"""What an audit event says to the person reading the log: a sentence per
+kind of event ("周人事 changed the position of 李学员（learner）") and its
+details as labelled values (people by name and 工号, positions and roles by
+label), in the reader's language. Never the codes the log stores.
+
+Each domain registers the labels of the events it records, next to them
+(``register`` from its ``init_app``): sentences per action, how to name its
+objects, and how to show the values of its details. The log itself stays as
+stored (its hash covers the codes).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import Flask, current_app, g
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+EXTENSION_KEY = "lms.audit_labels"
+
+# Labels of details many events share; a domain adds its own keys.
+COMMON_DETAILS: dict[str, object] = {
+    "before": _l("Before"),
+    "after": _l("After"),
+    "reason": _l("Reason"),
+    "note": _l("Note"),
+    "name": _l("Name"),
+    "code": _l("Code"),
+    "employee_no": _l("Employee number"),
+    "file": _l("File"),
+}
+
+
+@dataclass
+class Labels:
+    events: dict[str, object] = field(default_factory=dict)  # action → sentence with %(actor)s, %(object)s
+    details: dict[str, object] = field(default_factory=lambda: dict(COMMON_DETAILS))
+    objects: dict[str, Callable[[str], str]] = field(default_factory=dict)  # object_type → name of object_id
+    # (action, detail key) or (None, detail key) → how to show the value
+    values: dict[tuple[str | None, str], Callable[[object], str]] = field(default_factory=dict)
+    hidden: set[str] = field(default_factory=set)  # detail keys not worth showing (internal ids)
+
+
+def labels(app: Flask | None = None) -> Labels:
+    app = app or current_app
+    return app.extensions.setdefault(EXTENSION_KEY, Labels())
+
+
+def register(app: Flask, *, events=None, details=None, objects=None, values=None, hidden=()) -> None:
+    """A domain's labels: ``events`` {action: sentence}, ``details`` {key: label},
+    ``objects`` {object_type: name(object_id)}, ``values`` {(action or None, key): show(value)}."""
+    registry = labels(app)
+    registry.events.update(events or {})
+    registry.details.update(details or {})
+    registry.objects.update(objects or {})
+    registry.values.update(values or {})
+    registry.hidden.update(hidden)
+
+
+@dataclass
+class Described:
+    sentence: str
+    details: list[tuple[str, str]]
+
+
+def plain(value) -> str:
+    """A stored detail value in words: yes/no, —, lists joined, before → after."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list | tuple):
+        return "、".join(plain(v) for v in value) if value else "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{plain(k)}: {plain(v)}" for k, v in value.items())
+    return str(value)
+
+
+def actor_name(event) -> str:
+    if event.actor_label == "system":
+        return _("The system")
+    if event.actor_label == "anonymous":
+        return _("Someone not signed in")
+    person = labels().objects.get("user")
+    if event.actor_id is not None and person is not None:
+        return person(str(event.actor_id))
+    return event.actor_label
+
+
+def object_name(event) -> str:
+    if not event.object_type:
+        return ""
+    name = labels().objects.get(event.object_type)
+    if name is not None and event.object_id:
+        return name(event.object_id)
+    return event.object_id or ""
+
+
+def show_value(action: str, key: str, value) -> str:
+    registry = labels()
+    show = registry.values.get((action, key)) or registry.values.get((None, key))
+    return show(value) if show is not None else plain(value)
+
+
+def describe(event) -> Described:
+    """The event as a sentence and labelled details (memoised per request)."""
+    cache = g.setdefault("_audit_described", {})
+    if event.seq in cache:
+        return cache[event.seq]
+    registry = labels()
+    template = registry.events.get(event.action)
+    actor, obj = actor_name(event), object_name(event)
+    if template is None:  # an event recorded by a newer version: say so in words, still without the code
+        sentence = _("%(actor)s: an action this version has no description for", actor=actor)
+    else:
+        sentence = str(template) % {"actor": actor, "object": obj}
+    details = []
+    for key, value in event.details_dict.items():
+        if key in registry.hidden:
+            continue
+        label = registry.details.get(key)
+        details.append((str(label) if label is not None else _("Other"), show_value(event.action, key, value)))
+    cache[event.seq] = Described(sentence, details)
+    return cache[event.seq]
+
+
+def details_html(event) -> Markup:
+    """The details as "label: value" pairs, escaped."""
+    parts = [Markup("<span class=\"detail\"><span class=\"detail-label\">{}</span>：{}</span>").format(label, value)
+             for label, value in describe(event).details]
+    return Markup("；").join(parts) if parts else Markup(escape(""))
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(lambda e: describe(e).sentence, "audit_sentence")
+    app.add_template_filter(details_html, "audit_details")
+    app.add_template_filter(actor_name, "audit_actor")
+    app.add_template_filter(object_name, "audit_object")

@@ -1,0 +1,61 @@
+"""The audit log in words for publishing and importing the curriculum
+(``lms.audit.labels``), registered from ``lms.content.setup``."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from lms.audit import labels
+from lms.content.console.queries import CHANGE_LABELS, KIND_LABELS
+from lms.content.models import ContentRelease, Course
+from lms.extensions import db
+
+EVENTS = {
+    "content.published": _l("%(actor)s published the curriculum (%(object)s)"),
+    "content.imported": _l("%(actor)s imported the question bank %(object)s"),
+}
+DETAILS = {
+    "scope": _l("What was published"),
+    "source": _l("Published from"),
+    "changes": _l("What changed"),
+    "course": _l("Course"),
+    "questions": _l("Questions"),
+    "release": _l("Release"),
+}
+WHOLE_FOLDER = "the whole content folder"  # lms.content.schema: PublishScope.describe()
+
+
+def release_name(release_id) -> str:
+    release = db.session.get(ContentRelease, int(release_id)) if str(release_id).isdigit() else None
+    return _("release %(n)s", n=release_id) if release is None else _("release %(n)s", n=release.id)
+
+
+def scope(value) -> str:
+    if value == WHOLE_FOLDER:
+        return _("the whole content folder")
+    return labels.plain(value)
+
+
+def changes(value) -> str:
+    """{"question": {"added": 3}, ...} → "Question: added 3"."""
+    if not isinstance(value, dict) or not value:
+        return labels.plain(value)
+    parts = []
+    for kind, counts in value.items():
+        done = "、".join(f"{CHANGE_LABELS.get(change, change)} {n}" for change, n in counts.items())
+        parts.append(f"{KIND_LABELS.get(kind, kind)}：{done}")
+    return "；".join(parts)
+
+
+def course(slug) -> str:
+    found = db.session.scalar(select(Course).where(Course.slug == str(slug)))
+    return found.title if found else labels.plain(slug)
+
+
+def register(app: Flask) -> None:
+    labels.register(app, events=EVENTS, details=DETAILS,
+                    objects={"contentrelease": release_name, "bank": lambda path: path},
+                    values={(None, "scope"): scope, (None, "source"): scope, (None, "changes"): changes,
+                            ("content.imported", "course"): course, (None, "release"): release_name})

@@ -1,0 +1,57 @@
+"""The audit log in words for exams and grading (``lms.audit.labels``),
+registered from ``lms.exams.setup``."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from lms.audit import labels
+from lms.content.models import Exam
+from lms.exams.models import Attempt
+from lms.extensions import db
+from lms.scores import score
+
+EVENTS = {
+    "exam.submitted_for_integrity": _l("The exam of %(object)s was submitted: the learner left the exam page "
+                                       "more often than allowed"),
+    "attempt.essay_graded": _l("%(actor)s graded an essay in %(object)s"),
+    "attempt.score_overridden": _l("%(actor)s changed a score in %(object)s"),
+}
+DETAILS = {
+    "exam": _l("Exam"),
+    "learner": _l("Learner"),
+    "focus_losses": _l("Times the page was left"),
+    "limit": _l("Limit"),
+    "position": _l("Question number"),
+    "question": _l("Question id"),
+    "points": _l("Points"),
+    "max_points": _l("Out of"),
+}
+
+
+def attempt_name(attempt_id: str) -> str:
+    attempt = db.session.get(Attempt, int(attempt_id)) if str(attempt_id).isdigit() else None
+    if attempt is None:
+        return _("an attempt that no longer exists")
+    person = f"{attempt.user.name}（{attempt.user.employee_no}）"
+    return _("%(person)s's attempt %(n)d at “%(exam)s”", person=person, n=attempt.number, exam=attempt.exam.title)
+
+
+def exam_title(slug) -> str:
+    exam = db.session.scalar(select(Exam).where(Exam.slug == str(slug)))
+    return exam.title if exam else labels.plain(slug)
+
+
+def points(value) -> str:
+    return score(value) if isinstance(value, int | float) and not isinstance(value, bool) else labels.plain(value)
+
+
+def register(app: Flask) -> None:
+    values = {("exam.submitted_for_integrity", "exam"): exam_title, (None, "points"): points,
+              (None, "max_points"): points}
+    for key in ("before", "after"):
+        values[("attempt.score_overridden", key)] = points
+    labels.register(app, events=EVENTS, details=DETAILS, objects={"attempt": attempt_name},
+                    values=values, hidden={"item_id"})

@@ -1,0 +1,117 @@
+"""The audit log in words for the events of people, branches, settings and
+sign-in (``lms.audit.labels``): registered from ``lms.org.setup`` and
+``lms.auth.setup``."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from lms.audit import labels
+from lms.extensions import db
+from lms.org.models import LOCALES, POSITIONS, ROLES, Branch, User
+from lms.org.settings import FLAGS
+
+ORG_EVENTS = {
+    "user.created": _l("%(actor)s created the account of %(object)s"),
+    "user.updated": _l("%(actor)s changed the details of %(object)s"),
+    "user.roles_changed": _l("%(actor)s changed the roles of %(object)s"),
+    "user.position_changed": _l("%(actor)s changed the position of %(object)s"),
+    "user.deactivated": _l("%(actor)s deactivated the account of %(object)s"),
+    "user.reactivated": _l("%(actor)s reactivated the account of %(object)s"),
+    "user.password_reset": _l("%(actor)s reset the password of %(object)s"),
+    "branch.created": _l("%(actor)s created the branch %(object)s"),
+    "branch.renamed": _l("%(actor)s renamed the branch %(object)s"),
+    "settings.changed": _l("%(actor)s changed the setting “%(object)s”"),
+    "people.imported": _l("%(actor)s imported people from a file"),
+}
+AUTH_EVENTS = {
+    "auth.login": _l("%(actor)s signed in"),
+    "auth.login_failed": _l("A sign-in failed for %(object)s"),
+    "auth.logout": _l("%(actor)s signed out"),
+    "auth.password_changed": _l("%(actor)s changed their password"),
+    "auth.password_change_failed": _l("%(actor)s failed to change their password (wrong current password)"),
+}
+DETAILS = {
+    "branch": _l("Branch"),
+    "parent": _l("Parent branch"),
+    "start": _l("Effective from"),
+    "failures": _l("Failed attempts in a row"),
+    "inactive": _l("Account deactivated"),
+    "created": _l("Created"),
+    "updated": _l("Updated"),
+    "unchanged": _l("Unchanged"),
+    "hire_date": _l("Hire date"),
+    "locale": _l("Language"),
+}
+FIELDS = {"name": _l("Name"), "branch": _l("Branch"), "hire_date": _l("Hire date"), "locale": _l("Language")}
+
+
+def person_by_id(user_id: str) -> str:
+    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+    return f"{user.name}（{user.employee_no}）" if user else str(_l("a deleted account"))
+
+
+def person_by_employee_no(employee_no) -> str:
+    user = db.session.scalar(select(User).where(User.employee_no == str(employee_no)))
+    return f"{user.name}（{user.employee_no}）" if user else labels.plain(employee_no)
+
+
+def branch_by_code(code) -> str:
+    if not code:
+        return "—"
+    branch = db.session.scalar(select(Branch).where(Branch.code == str(code)))
+    return branch.name if branch else str(code)
+
+
+def branch_by_id(branch_id: str) -> str:
+    branch = db.session.get(Branch, int(branch_id)) if str(branch_id).isdigit() else None
+    return branch.name if branch else str(branch_id)
+
+
+def position(code) -> str:
+    return str(POSITIONS.get(code, code)) if code else "—"
+
+
+def roles(codes) -> str:
+    return "、".join(str(ROLES.get(c, c)) for c in codes) if codes else "—"
+
+
+def setting_name(key: str) -> str:
+    return str(FLAGS[key][1]) if key in FLAGS else key
+
+
+def on_off(value) -> str:
+    return str(_l("on")) if value else str(_l("off"))
+
+
+def _field_value(name: str, value) -> str:
+    if name == "branch":
+        return branch_by_code(value)
+    if name == "locale":
+        return LOCALES.get(value, labels.plain(value))
+    return labels.plain(value)
+
+
+def field_changes(name: str):
+    """user.updated stores {field: {before, after}}: "Branch: A → B"."""
+    def show(value) -> str:
+        if isinstance(value, dict) and "before" in value:
+            return f"{_field_value(name, value.get('before'))} → {_field_value(name, value.get('after'))}"
+        return _field_value(name, value)
+    return show
+
+
+def register(app: Flask) -> None:
+    values = {
+        ("user.position_changed", "before"): position, ("user.position_changed", "after"): position,
+        ("user.roles_changed", "before"): roles, ("user.roles_changed", "after"): roles,
+        ("settings.changed", "before"): on_off, ("settings.changed", "after"): on_off,
+        (None, "branch"): branch_by_code, (None, "parent"): branch_by_code,
+        (None, "employee_no"): person_by_employee_no, (None, "learner"): person_by_employee_no,
+    }
+    for name in FIELDS:
+        values[("user.updated", name)] = field_changes(name)
+    labels.register(app, events={**ORG_EVENTS, **AUTH_EVENTS}, details=DETAILS, values=values,
+                    objects={"user": person_by_id, "branch": branch_by_id, "setting": setting_name,
+                             "import": lambda _id: ""})

@@ -1,0 +1,20 @@
+"""Natural order for lists people read: 第 2 周 before 第 10 周, week-2 before
+week-10 (numbers inside a text compare as numbers)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text) -> tuple:
+    """Sort key: the text split into runs of digits (compared as numbers) and
+    the rest (compared case-insensitively; full-width digits count as digits)."""
+    norm = unicodedata.normalize("NFKC", str(text or "")).casefold()
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in _DIGITS.split(norm) if part)
+
+
+def exam_order(exam) -> tuple:
+    """Every list of exams: current before retired, then by title in natural order, then id."""
+    return (bool(getattr(exam, "retired", False)), natural_key(exam.title), natural_key(exam.slug))

@@ -1,0 +1,133 @@
+"""The learner's side on a 390 × 844 phone: the sticky exam header takes at
+most 15 % of the screen and jumping to question 9 shows its title below it;
+the top navigation folds into a menu; a wide table scrolls inside its card;
+the built-in calculator computes and is not counted as leaving the exam."""
+from __future__ import annotations
+
+import pytest
+
+from lms.exams.models import Attempt
+from lms.extensions import db
+from tests.browser.test_take_exam import _sign_in
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": PHONE, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture
+def phone_exam(app, make_user, make_question, make_exam):
+    learner = make_user(("learner",), employee_no="p-learner")
+    slugs = [make_question("single", stem=f"第{n}题：个人通知存款的最低起存金额是多少？这是一道为手机屏幕写得较长的题干。").slug
+             for n in range(1, 12)]
+    slugs.append(make_question("numeric", stem="资产负债率是多少（%）？").slug)
+    exam = make_exam([{"questions": slugs}], title="第10周 手机端测验：个人存款与资产负债率", shuffle_options=False,
+                     max_attempts=None, focus_loss_limit=3)
+    world = learner.employee_no, exam.id
+    db.session.commit()
+    return world
+
+
+def _start(page, live_server, phone_exam):
+    employee_no, exam_id = phone_exam
+    _sign_in(page, live_server, employee_no)
+    page.goto(f"{live_server}/exams/{exam_id}")
+    assert page.locator("#exam-leaving").filter(has_text="计算器").is_visible()  # the intro says what counts
+    page.click("text=开始考试")
+    page.wait_for_url(f"{live_server}/attempts/*")
+
+
+def test_jumping_to_question_9_shows_its_title_below_the_sticky_header(page, live_server, phone_exam):
+    _start(page, live_server, phone_exam)
+    head = page.locator(".exam-head").bounding_box()
+    assert head["height"] <= 0.15 * PHONE["height"], head
+    page.locator("#q-nav a.q-nav-link", has_text="9").first.click()
+    page.wait_for_function("location.hash === '#q-9'")
+    page.wait_for_timeout(300)  # the jump has been scrolled
+    head = page.locator(".exam-head").bounding_box()
+    title = page.locator("#q-9 h2").bounding_box()
+    assert head["y"] <= 1  # stuck to the top while the page is scrolled
+    assert title["y"] >= head["y"] + head["height"] - 0.5, (title, head)
+    assert title["y"] + title["height"] <= PHONE["height"]  # on screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_the_navigation_folds_into_a_menu(page, live_server, phone_exam):
+    employee_no, _ = phone_exam
+    _sign_in(page, live_server, employee_no)
+    nav, toggle = page.locator("#mainnav"), page.locator(".nav-toggle")
+    assert toggle.is_visible() and not nav.is_visible()
+    toggle.click()
+    assert nav.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+    assert page.locator("#mainnav a", has_text="错题本").is_visible()
+    toggle.click()
+    assert not nav.is_visible()
+
+
+def test_a_wide_table_scrolls_inside_its_card(page, live_server, make_user):
+    hr = make_user(("hr",), employee_no="p-hr")
+    for n in range(3):
+        make_user(("learner",), employee_no=f"p_wide_{n}_abcdefghijklmnopqrstuvw", position="rm_principal")
+    db.session.commit()
+    _sign_in(page, live_server, hr.employee_no)
+    page.goto(live_server + "/org/people")
+    sizes = page.evaluate("""() => {
+        const table = document.querySelector('main table');
+        let box = table.parentElement;
+        while (box && getComputedStyle(box).overflowX !== 'auto') { box = box.parentElement; }
+        return {page: document.documentElement.scrollWidth, table: table.scrollWidth,
+                box: box ? box.clientWidth : null, wrapped: !!(box && box.closest('.card, .table-wrap'))};
+    }""")
+    assert sizes["table"] > PHONE["width"], sizes  # a table wider than the phone…
+    assert sizes["wrapped"] and sizes["box"] < sizes["table"], sizes  # …scrolls inside its card
+    assert sizes["page"] <= PHONE["width"], sizes  # the page itself does not scroll sideways
+
+
+def test_the_calculator_computes_and_is_not_leaving_the_exam(page, live_server, phone_exam):
+    _start(page, live_server, phone_exam)
+    question = page.locator("#q-12")
+    question.locator(".calculator-wrap summary").click()
+    for key in ["2", "0", "0", "×", "1", "5", "%", "+", "3", "2", ".", "5", "="]:
+        question.locator(".calc-keys button", has_text=key).first.click()
+    assert question.locator(".calc-display").input_value() == "62.5"
+    question.locator(".calc-use").click()
+    assert question.locator("input[inputmode=decimal][name]").input_value() == "62.5"
+    question.locator(".saved-state").filter(has_text="已保存").wait_for()  # the answer autosaved
+    question.locator(".calc-display").fill("(1+2")
+    question.locator(".calc-keys button", has_text="=").click()
+    assert question.locator(".calc-status").inner_text() == "无法计算这个算式"
+    assert page.locator("#integrity-notice").inner_text().strip() == ""
+    db.session.expire_all()
+    attempt = db.session.scalar(db.select(Attempt))
+    assert attempt.focus_losses == 0 and attempt.state == "open"
+
+
+def test_a_wide_lesson_table_scrolls_inside_the_lesson_card(page, live_server, make_user, make_course):
+    import json
+
+    from lms.content.models import Lesson
+    from lms.content.rendering import render_markdown
+
+    learner = make_user(("learner",), employee_no="p-reader")
+    course = make_course("products", "对公与对私产品", "products")
+    columns = ["产品名称", "起存金额", "期限", "年化利率", "提前支取", "适合客户", "风险等级", "备注"]
+    body = ("## 存款产品一览\n\n| " + " | ".join(columns) + " |\n|" + "---|" * len(columns) + "\n"
+            + "| " + " | ".join(["Personal_notice_deposit_product"] * len(columns)) + " |\n")
+    lesson = Lesson(course=course, slug="deposits", position=1, title="个人存款产品", minutes=10,
+                    objectives_json=json.dumps([]), body_md=body, body_html=str(render_markdown(body)))
+    db.session.add(lesson)
+    db.session.commit()
+    _sign_in(page, live_server, learner.employee_no)
+    page.goto(f"{live_server}/lessons/{lesson.id}")
+    sizes = page.evaluate("""() => {
+        const table = document.querySelector('#lesson .prose table');
+        const card = document.querySelector('#lesson');
+        return {page: document.documentElement.scrollWidth, table: table.scrollWidth, shown: table.clientWidth,
+                card: card.clientWidth};
+    }""")
+    assert sizes["table"] > PHONE["width"], sizes  # the table is wider than the phone…
+    assert sizes["shown"] <= sizes["card"], sizes  # …and scrolls inside the lesson's card
+    assert sizes["page"] <= PHONE["width"], sizes  # the page does not scroll sideways
