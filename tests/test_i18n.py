@@ -37,3 +37,20 @@ def test_language_before_sign_in(client):
     assert "登录" in client.get("/login").text
     client.post("/language", data={"lang": "en"})
     assert "Sign in" in client.get("/login").text
+
+
+def test_a_message_means_one_thing_across_domains():
+    """The app merges every domain's catalogue into one (Flask-Babel), so a
+    message two domains translate differently shows one domain's words on the
+    other's pages ("Failed" of a delivery read 未通过). Messages whose meaning
+    differs carry a context (pgettext)."""
+    from lms import i18n
+
+    seen: dict[tuple, dict[str, str]] = {}
+    for domain in i18n.domains():
+        catalog = i18n.load(domain)
+        for message in catalog or ():
+            if message.id and isinstance(message.id, str) and message.string:
+                seen.setdefault((message.context, message.id), {})[domain] = message.string
+    differing = {key: by_domain for key, by_domain in seen.items() if len(set(by_domain.values())) > 1}
+    assert not differing

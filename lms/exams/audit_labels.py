@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import select
 
 from lms.audit import labels
@@ -26,7 +27,7 @@ DETAILS = {
     "limit": _l("Limit"),
     "position": _l("Question number"),
     "question": _l("Question id"),
-    "points": _l("Points"),
+    "points": lazy_pgettext("scored", "Points"),
     "max_points": _l("Out of"),
 }
 

@@ -76,7 +76,7 @@ def save_channel(channel: str, enabled: bool, kinds: list[str], *, actor: User) 
     else:
         row.value, row.changed_at, row.changed_by_id = value, clock.now(), actor.id
     db.session.flush()
-    audit.record("notify.channel_changed", object_type="setting", object_id=_key(channel), actor=actor,
+    audit.record("notify.channel_changed", object_type="channel", object_id=channel, actor=actor,
                  before={"enabled": before.enabled, "kinds": before.kinds},
                  after={"enabled": after.enabled, "kinds": after.kinds})
     return True

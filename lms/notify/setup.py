@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from lms.exams import signals as exam_signals
-from lms.notify import channels, events
+from lms.notify import audit_labels, channels, events
 from lms.notify.cli import notify_cli
 from lms.notify.views import admin_bp, bp
 
@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     """Register the notification pages and the administrator's channel page,
     ``flask notify``, the channels' settings from the environment, and the
     receivers of the exam engine's signals (for this app only)."""
+    audit_labels.register(app)
     channels.read_environment(app.config)
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
