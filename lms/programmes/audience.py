@@ -33,7 +33,7 @@ from lms import clock
 from lms.audit.models import AuditEvent
 from lms.content.models import Programme
 from lms.extensions import db
-from lms.org.models import Branch, User
+from lms.org.models import Branch, PositionRecord, User, UserRole
 from lms.programmes.models import ProgrammeMember
 
 # Why a person is (or is not) in a programme's audience.
@@ -42,9 +42,60 @@ ADDED = "added"
 REMOVED = "removed"
 
 
+@dataclass(frozen=True)
+class Stint:
+    """One position record, as plain values."""
+    position: str
+    start_date: date
+    end_date: date | None
+
+
+@dataclass
+class Person:
+    """The facts of a person membership needs, read as plain rows for many
+    people at once (``members``): duck-types ``User`` for the audience rule,
+    the enrolment date and the pages that list members."""
+    id: int
+    employee_no: str
+    name: str
+    branch: Branch | None
+    hire_date: date | None
+    roles: set[str]
+    positions: list[Stint]
+
+    @property
+    def branch_id(self) -> int | None:
+        return self.branch.id if self.branch is not None else None
+
+    @property
+    def current_position(self) -> Stint | None:
+        open_ = [p for p in self.positions if p.end_date is None]
+        return open_[-1] if open_ else None
+
+
+def _people() -> list[Person]:
+    """Every active person, in 工号 order, in three statements."""
+    branches = {b.id: b for b in db.session.scalars(select(Branch))}
+    roles: dict[int, set[str]] = defaultdict(set)
+    for user_id, role in db.session.execute(
+            select(UserRole.user_id, UserRole.role).join(User, User.id == UserRole.user_id)
+            .where(User.active.is_(True))):
+        roles[user_id].add(role)
+    stints: dict[int, list[Stint]] = defaultdict(list)
+    for user_id, position, start, end in db.session.execute(
+            select(PositionRecord.user_id, PositionRecord.position, PositionRecord.start_date, PositionRecord.end_date)
+            .join(User, User.id == PositionRecord.user_id).where(User.active.is_(True))
+            .order_by(PositionRecord.start_date, PositionRecord.id)):
+        stints[user_id].append(Stint(position, start, end))  # as User.positions: by start date
+    rows = db.session.execute(select(User.id, User.employee_no, User.name, User.branch_id, User.hire_date)
+                              .where(User.active.is_(True)).order_by(User.employee_no))
+    return [Person(id=i, employee_no=no, name=name, branch=branches.get(branch_id), hire_date=hired,
+                   roles=roles.get(i, set()), positions=stints.get(i, [])) for i, no, name, branch_id, hired in rows]
+
+
 @dataclass
 class Member:
-    user: User
+    user: User | Person  # a Person from ``members`` (many people), the User from ``membership``
     enrolled_on: date  # weeks due before this day are catch-up
     source: str = BY_RULE  # "rule" (the file's branches/positions/roles) or "added" (by HR)
     reason: str = ""  # HR's reason, for a person HR added
@@ -208,7 +259,7 @@ def members(programme: Programme, today: date | None = None) -> list[Member]:
     changes = {c.user_id: c for c in db.session.scalars(
         select(ProgrammeMember).where(ProgrammeMember.programme_id == programme.id))}
     ancestry = _branch_ancestry()
-    users = list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.employee_no)))
+    users = _people()
     history = _History(None, ancestry) if _needs_history(programme) else _History([], ancestry)
     codes_of = {b_id: ancestry.get(code, set()) for b_id, code in
                 db.session.execute(select(Branch.id, Branch.code))}
