@@ -131,16 +131,20 @@ def _init_domains(app: Flask) -> None:
     commands and of home-page panels of equal rank."""
     from lms.audit import setup as audit
     from lms.auth import setup as auth
+    from lms.certificates import setup as certificates
     from lms.content import setup as content
+    from lms.eligibility import setup as eligibility
     from lms.exams import setup as exams
     from lms.i18n import i18n_cli
     from lms.main import setup as main
+    from lms.mentoring import setup as mentoring
     from lms.notify import setup as notify
     from lms.org import setup as org
     from lms.programmes import setup as programmes
     from lms.reports import setup as reports
     from lms.schedule import setup as schedule
 
-    for domain in (main, auth, org, audit, content, exams, programmes, schedule, reports, notify):
+    for domain in (main, auth, org, audit, content, exams, programmes, schedule, reports, notify, mentoring,
+                   certificates, eligibility):
         domain.init_app(app)
     app.cli.add_command(i18n_cli)

@@ -279,3 +279,54 @@ class ContentRelease(db.Model):
     @property
     def summary(self) -> dict:
         return json.loads(self.summary_json)
+
+
+class Certification(db.Model):
+    """A certification as published from ``content/certifications/<slug>.yaml``
+    (e.g. 客户经理上岗资格): what a person must have done to be issued one, how
+    long a certificate is valid, and when renewal opens. Issued certificates
+    are ``lms.certificates.models.Certificate``."""
+
+    __tablename__ = "certification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    # Serial numbers are PREFIX-YEAR-SEQUENCE (e.g. RMQ-2026-000042).
+    serial_prefix: Mapped[str] = mapped_column(String(16))
+    validity_months: Mapped[int | None]  # None: never expires
+    renewal_window_days: Mapped[int] = mapped_column(default=90)
+    # {"programmes": [slug], "exams": [{"exam": slug, "min_score": 80}],
+    #  "signoff": true, "tenure": [{"positions": [code], "months": 6}]} — content/FORMAT.md
+    requirements_json: Mapped[str] = mapped_column(Text, default="{}")
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    retired: Mapped[bool] = mapped_column(default=False)
+
+    @property
+    def requirements(self) -> dict:
+        return json.loads(self.requirements_json)
+
+
+class EligibilityRule(db.Model):
+    """Who may enter a position (准入), as published from
+    ``content/eligibility/<slug>.yaml``: required valid certifications, tenure
+    in a previous position, a mentor's sign-off, weekly exams passed lately."""
+
+    __tablename__ = "eligibility_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    # The position (lms.org.models.POSITIONS code) or "mentor" (the mentor role) it gates.
+    target: Mapped[str] = mapped_column(String(32), index=True)
+    # {"certifications": [slug], "tenure": [{"positions": [code], "months": 12}],
+    #  "signoff": true, "weeks_passed": {"programme": slug, "last": 8, "min": 8}} — content/FORMAT.md
+    requirements_json: Mapped[str] = mapped_column(Text, default="{}")
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    retired: Mapped[bool] = mapped_column(default=False)
+
+    @property
+    def requirements(self) -> dict:
+        return json.loads(self.requirements_json)
