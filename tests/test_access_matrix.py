@@ -34,10 +34,32 @@ def world(app, make_user, make_branch):
     w.admin = make_user(("admin",), employee_no="m-admin", branch=branch)
     w.grader_learner = make_user(("trainer", "learner"), employee_no="m-grader", branch=branch)
     w.branch_manager = make_user(("branch_manager",), employee_no="m-manager", branch=branch)
+    w.own_mentor = make_user(("mentor", "learner"), employee_no="m-own-mentor", branch=branch)
+    w.former_mentor = make_user(("mentor", "learner"), employee_no="m-former-mentor", branch=branch)
+    w.pairing, w.former_pairing, w.other_pairing = _pairings(w)
     for module in MODULES:
         if hasattr(module, "setup"):
             module.setup(w)
     return w
+
+
+def _pairings(w):
+    """The learner's mentor, a former mentor of the learner, and ``mentor``
+    paired with someone else (tests/access/__init__.py)."""
+    from datetime import timedelta
+
+    from lms import clock
+    from lms.extensions import db
+    from lms.mentoring.models import Pairing, PairingState
+
+    start = clock.today() - timedelta(days=120)
+    former = Pairing(mentor_id=w.former_mentor.id, apprentice_id=w.learner.id, state=PairingState.ENDED,
+                     start_date=start, ended_on=start + timedelta(days=30), end_reason="矩阵: 师傅调岗")
+    current = Pairing(mentor_id=w.own_mentor.id, apprentice_id=w.learner.id, start_date=start + timedelta(days=31))
+    other = Pairing(mentor_id=w.mentor.id, apprentice_id=w.other_learner.id, start_date=start)
+    db.session.add_all([former, current, other])
+    db.session.commit()
+    return current, former, other
 
 
 def _routes(app):

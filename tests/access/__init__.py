@@ -14,13 +14,23 @@ Roles, as the users of the world see them:
   grader_learner a trainer who is also a learner and sat the exam whose
                  attempt the grading rows point at ("grader = learner"):
                  a trainer everywhere else, refused on their own attempt
+  own_mentor     the learner's mentor (an active pairing, ``world.pairing``)
+  former_mentor  a mentor whose pairing with the learner has ended
+                 (``world.former_pairing``)
+
+``mentor`` is a mentor of someone else: paired with ``other_learner``
+(``world.other_pairing``). Unless a row names them, ``own_mentor`` and
+``former_mentor`` expect what ``mentor`` does.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-ROLES = ("anonymous", "learner", "other_learner", "mentor", "trainer", "hr", "admin", "grader_learner", "branch_manager")
+ROLES = ("anonymous", "learner", "other_learner", "mentor", "trainer", "hr", "admin", "grader_learner", "branch_manager",
+         "own_mentor", "former_mentor")
+# Roles that expect what another does unless a row names them.
+SAME_AS = {"own_mentor": "mentor", "former_mentor": "mentor"}
 
 
 @dataclass
@@ -33,7 +43,7 @@ class Row:
 
 def expect(default: int, **per_role: int) -> dict[str, int]:
     """Expected status per role: ``default`` for every role not named."""
-    return {role: per_role.get(role, default) for role in ROLES}
+    return {role: per_role.get(role, per_role.get(SAME_AS.get(role, role), default)) for role in ROLES}
 
 
 def only(*roles: str, ok: int = 200, anonymous: int = 302) -> dict[str, int]:
@@ -42,6 +52,7 @@ def only(*roles: str, ok: int = 200, anonymous: int = 302) -> dict[str, int]:
     allowed = set(roles) | {"admin"}
     if "trainer" in allowed:
         allowed.add("grader_learner")
+    allowed |= {role for role, like in SAME_AS.items() if like in allowed}
     return {role: (anonymous if role == "anonymous" else ok if role in allowed else 403) for role in ROLES}
 
 
