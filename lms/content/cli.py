@@ -17,7 +17,8 @@ content_cli = AppGroup("content", help="The curriculum: check and publish the co
 
 PROGRESS_THRESHOLD = 200  # items written; above this publish shows a progress bar
 KIND_LABELS = {"course": "courses", "lesson": "lessons", "asset": "assets", "question": "questions",
-               "exam": "exams", "programme": "programmes", "programme_item": "programme items"}
+               "exam": "exams", "programme": "programmes", "programme_item": "programme items",
+               "certification": "certifications", "eligibility_rule": "eligibility rules"}
 
 
 def _read(path: str | None):
@@ -47,14 +48,15 @@ def _print_warnings(bundle, db_lookup: bool = True) -> None:
 
 def _counts(bundle) -> str:
     return (f"{len(bundle.courses)} courses, {len(bundle.lessons)} lessons, {len(bundle.questions)} questions, "
-            f"{len(bundle.exams)} exams, {len(bundle.programmes)} programmes, {len(bundle.assets)} assets")
+            f"{len(bundle.exams)} exams, {len(bundle.programmes)} programmes, {len(bundle.assets)} assets, "
+            f"{len(bundle.certifications)} certifications, {len(bundle.eligibility_rules)} eligibility rules")
 
 
 def print_plan(result: Plan) -> None:
-    click.echo(f"{'':<16}{'added':>8}{'changed':>9}{'retired':>9}{'unchanged':>11}")
+    click.echo(f"{'':<18}{'added':>8}{'changed':>9}{'retired':>9}{'unchanged':>11}")
     for kind in KINDS:
         c = result.kinds[kind].counts()
-        click.echo(f"{KIND_LABELS[kind]:<16}{c['added']:>8}{c['changed']:>9}{c['retired']:>9}{c['unchanged']:>11}")
+        click.echo(f"{KIND_LABELS[kind]:<18}{c['added']:>8}{c['changed']:>9}{c['retired']:>9}{c['unchanged']:>11}")
 
 
 def _database_ready() -> bool:

@@ -113,6 +113,38 @@ class ParsedExam:
 
 
 @dataclass
+class ParsedCertification:
+    """A ``certifications/<slug>.yaml`` (content/FORMAT.md). ``requires`` is
+    normalised: only the keys the file gives, e.g. {"programmes": [slug],
+    "exams": [{"exam": slug, "min_score": 80}], "signoff": True,
+    "tenure": [{"positions": [code], "months": 12}]}. ``lines`` maps a
+    reference ("exams", 0) to its line, for cross-file problems."""
+    id: str
+    title: str
+    summary: str
+    serial_prefix: str
+    validity_months: int | None  # None: never expires
+    renewal_window_days: int
+    requires: dict
+    source: Source
+    lines: dict = field(default_factory=dict)
+
+
+@dataclass
+class ParsedEligibilityRule:
+    """An ``eligibility/<slug>.yaml``: who may enter ``target`` (a position
+    code or "mentor"). ``requires``: {"certifications": [slug], "tenure":
+    [...], "signoff": True, "weeks_passed": {"programme": slug, "last": N, "min": M}}."""
+    id: str
+    title: str
+    summary: str
+    target: str
+    requires: dict
+    source: Source
+    lines: dict = field(default_factory=dict)
+
+
+@dataclass
 class ParsedProgrammeItem:
     key: str  # "week-1", "bulletin-1"
     kind: str  # week | bulletin
@@ -159,10 +191,13 @@ class Scope:
     banks: set[str] = field(default_factory=set)  # bank files covered (paths relative to the root)
     all_exams: bool = False
     all_programmes: bool = False
+    all_certifications: bool = False
+    all_eligibility_rules: bool = False
 
     @property
     def whole(self) -> bool:
-        return self.all_courses and self.all_exams and self.all_programmes
+        return (self.all_courses and self.all_exams and self.all_programmes and self.all_certifications
+                and self.all_eligibility_rules)
 
     def covers_course(self, course_id: str) -> bool:
         return self.all_courses or course_id in self.courses
@@ -194,6 +229,8 @@ class ContentBundle:
     questions: list[ParsedQuestion] = field(default_factory=list)
     exams: list[ParsedExam] = field(default_factory=list)
     programmes: list[ParsedProgramme] = field(default_factory=list)
+    certifications: list[ParsedCertification] = field(default_factory=list)
+    eligibility_rules: list[ParsedEligibilityRule] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     scope: Scope = field(default_factory=Scope)  # what publishing this bundle may retire
     root: str = ""  # the content folder it was read from, if any

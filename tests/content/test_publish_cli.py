@@ -63,12 +63,13 @@ def test_check_a_sub_path_against_what_is_published(runner, folder):
 def test_publish_prints_the_summary_table(runner, folder):
     result = runner.invoke(args=["content", "publish"])
     assert result.exit_code == 0, result.output
-    assert "questions              7        0        0          0" in result.output
-    assert "programme items        3        0        0          0" in result.output
+    assert "questions                7        0        0          0" in result.output
+    assert "programme items          3        0        0          0" in result.output
+    assert "eligibility rules        0        0        0          0" in result.output
     assert "Published release 1 (the whole content folder)." in result.output
     again = runner.invoke(args=["content", "publish"])
     assert again.exit_code == 0 and "Nothing changed" in again.output
-    assert "questions              0        0        0          7" in again.output
+    assert "questions                0        0        0          7" in again.output
     assert releases() == 1
 
 

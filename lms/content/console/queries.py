@@ -50,6 +50,8 @@ KIND_LABELS = {
     "exam": _l("Exam"),
     "programme": _l("Programme"),
     "programme_item": _l("Programme week"),
+    "certification": _l("Certification"),
+    "eligibility_rule": _l("Eligibility rule"),
 }
 CHANGE_LABELS = {"added": _l("added"), "changed": _l("changed"), "retired": _l("retired")}
 

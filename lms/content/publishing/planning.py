@@ -1,6 +1,8 @@
 """What publishing a bundle would change, compared with what is published:
 per kind, the ids added / changed / unchanged / retired, and for changed
-lessons and questions the text before and after (for a diff). Reads the
+lessons, questions, certifications and eligibility rules the text before
+and after (for a diff); certifications and rules are planned in
+``lms.content.publishing.credentials``. Reads the
 database (one query per kind), writes nothing. ``lms.content.publishing.publish``
 applies a plan.
 
@@ -23,10 +25,12 @@ from lms.content.models import (
     Asset, Course, Exam, Lesson, Programme, ProgrammeItem, ProgrammeItemLesson, Question, QuestionTag,
     QuestionVersion,
 )
+from lms.content.publishing.credentials import plan_credentials
 from lms.content.schema import ContentBundle, ParsedExam, ParsedQuestion, Scope
 from lms.extensions import db
 
-KINDS = ("course", "lesson", "asset", "question", "exam", "programme", "programme_item")
+KINDS = ("course", "lesson", "asset", "question", "exam", "programme", "programme_item", "certification",
+         "eligibility_rule")
 
 
 def content_hash(value) -> str:
@@ -240,6 +244,7 @@ def plan(bundle: ContentBundle) -> Plan:
     _plan_questions(bundle, result, course_slug)
     _plan_exams(bundle, result)
     _plan_programmes(bundle, result)
+    plan_credentials(bundle, result, content_hash, _classify)
     return result
 
 

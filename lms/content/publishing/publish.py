@@ -31,6 +31,7 @@ from lms.content.models import (
     Asset, ContentRelease, Course, Exam, Lesson, Programme, ProgrammeItem, ProgrammeItemLesson, Question,
     QuestionTag, QuestionVersion,
 )
+from lms.content.publishing.credentials import apply_credentials
 from lms.content.publishing.planning import KINDS, Plan, content_hash, exam_draw, plan  # noqa: F401  (this module's API)
 from lms.content.rendering_fast import render
 from lms.content.schema import ContentBundle, Problem
@@ -183,6 +184,7 @@ def _apply(result: Plan, progress: _Progress) -> None:
     _retire(Exam, work["retire_exams"], progress)
 
     _apply_programmes(work, progress)
+    apply_credentials(work, progress)
 
 
 def _apply_questions(work: dict, course_ids: dict, progress: _Progress, now) -> None:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from lms.content.source.id_owners import foreign_ids
+from lms.content.source.credential_checks import check_credentials
+from lms.content.source.id_owners import foreign_ids, foreign_kind_ids
 from lms.content.source.parser import item_label
 from lms.content.schema import ContentBundle, ParsedExam, ParsedProgramme, Problem, Source
 
@@ -329,6 +330,8 @@ def check(bundle: ContentBundle, db_lookup: bool = True) -> list[Problem]:
     problems = list(bundle.problems)
     _duplicates(bundle, problems)
     foreign_ids(bundle, problems, db_lookup)
+    foreign_kind_ids(bundle, problems, db_lookup)
+    check_credentials(bundle, problems, db_lookup)
     pool = _bundle_pool(bundle)
     if db_lookup:
         _add_published(pool, bundle)

@@ -12,12 +12,18 @@ from pathlib import Path
 from flask_babel import gettext as _
 
 from lms.content.source.files import is_asset_name, is_link, is_plain_file, link_on_path, max_asset_bytes, read_bytes, walk
+from lms.content.source.credentials import parse_certification, parse_eligibility_rule
 from lms.content.source.links import LinkTargets, referenced_files
 from lms.content.source.fields import read_text
 from lms.content.source.parser import (
     lesson_id_from_file_name, parse_course, parse_exam, parse_lesson, parse_programme, parse_question_bank,
 )
 from lms.content.schema import ContentBundle, ParsedAsset, Problem, Scope, Source
+
+# The folders of YAML files: (the reader's method, the scope's flag when the whole folder is read).
+YAML_FOLDERS = {"exams": ("exams", "all_exams"), "programmes": ("programmes", "all_programmes"),
+                "certifications": ("certifications", "all_certifications"),
+                "eligibility": ("eligibility_rules", "all_eligibility_rules")}
 
 _FRONT_ID = re.compile(r"^id:[ \t]*[\"']?([a-z0-9][a-z0-9-]*)[\"']?[ \t]*(?:#.*)?$", re.M)
 
@@ -179,6 +185,14 @@ class _FolderReader:
         for path in files if files is not None else self.yaml_files(self.root / "programmes"):
             self.yaml_file(path, parse_programme, self.bundle.programmes)
 
+    def certifications(self, files=None) -> None:
+        for path in files if files is not None else self.yaml_files(self.root / "certifications"):
+            self.yaml_file(path, parse_certification, self.bundle.certifications)
+
+    def eligibility_rules(self, files=None) -> None:
+        for path in files if files is not None else self.yaml_files(self.root / "eligibility"):
+            self.yaml_file(path, parse_eligibility_rule, self.bundle.eligibility_rules)
+
     def all_courses(self) -> None:
         folder = self.root / "courses"
         if is_link(folder):
@@ -221,9 +235,12 @@ def parse_folder(root: Path, subpath: Path | None = None) -> ContentBundle:
     bundle.scope = scope
     if not parts:
         scope.all_courses = scope.all_exams = scope.all_programmes = True
+        scope.all_certifications = scope.all_eligibility_rules = True
         reader.all_courses()
         reader.exams()
         reader.programmes()
+        reader.certifications()
+        reader.eligibility_rules()
     elif parts[0] == "courses" and len(parts) == 1:
         scope.all_courses = True
         reader.all_courses()
@@ -257,17 +274,15 @@ def parse_folder(root: Path, subpath: Path | None = None) -> ContentBundle:
             if target.is_file() and not any(a.source.path == rel for a in bundle.assets) and not bundle.problems:
                 bundle.problems.append(Problem(Source(rel), _(
                     "only images and documents that a lesson links to are published")))
-    elif parts[0] in ("exams", "programmes") and len(parts) <= 2:
+    elif parts[0] in YAML_FOLDERS and len(parts) <= 2:
         files = [target] if target.is_file() else None
         if files and target.suffix not in (".yaml", ".yml"):
             bundle.problems.append(Problem(Source(rel), _("not a YAML file (.yaml)")))
-        elif parts[0] == "exams":
-            reader.exams(files)
-            scope.all_exams = files is None
         else:
-            reader.programmes(files)
-            scope.all_programmes = files is None
+            read, flag = YAML_FOLDERS[parts[0]]
+            getattr(reader, read)(files)
+            setattr(scope, flag, files is None)
     else:
-        bundle.problems.append(Problem(Source(rel),
-                                       _("not part of the content folder (courses/, exams/, programmes/)")))
+        bundle.problems.append(Problem(Source(rel), _(
+            "not part of the content folder (courses/, exams/, programmes/, certifications/, eligibility/)")))
     return bundle

@@ -117,3 +117,114 @@ def foreign_ids(bundle: ContentBundle, problems: list[Problem], db_lookup: bool 
                        _("id %(id)s is already used by course %(course)s (%(place)s)", id=q.id,
                          course=course or "-", place=_bank_label(bank)))
             problems.append(Problem(q.source, message))
+
+
+# --- ids across kinds -----------------------------------------------------------
+#
+# A certification or eligibility rule id is never the id of anything else: a
+# person's record, the registers and the evidence pack name them by id, next
+# to programmes and exams. So an id of a certification or rule must not be a
+# course, exam, programme, the other of the two, in the bundle, in a file of
+# the folder the bundle did not read, or published (retired or not); and a
+# course, exam or programme may not take the id of a certification or rule.
+
+_CREDENTIAL_KINDS = ("certification", "eligibility_rule")
+_YAML_ID = re.compile(r"^id\s*:\s*['\"]?([a-z0-9][a-z0-9-]*)['\"]?\s*(?:#.*)?$", re.M)
+_FOLDERS = {"exams": ("exam", "all_exams"), "programmes": ("programme", "all_programmes"),
+            "certifications": ("certification", "all_certifications"),
+            "eligibility": ("eligibility_rule", "all_eligibility_rules")}
+
+
+def _kind_labels() -> dict[str, str]:
+    return {"course": _("course"), "exam": _("exam"), "programme": _("programme"),
+            "certification": _("certification"), "eligibility_rule": _("eligibility rule")}
+
+
+def _bundle_ids(bundle: ContentBundle) -> list[tuple[str, str, object]]:
+    """(kind, id, source) of every item the bundle holds whose id is global."""
+    items = [("course", c.id, c.source) for c in bundle.courses]
+    items += [("exam", e.id, e.source) for e in bundle.exams]
+    items += [("programme", p.id, p.source) for p in bundle.programmes]
+    items += [("certification", c.id, c.source) for c in bundle.certifications]
+    items += [("eligibility_rule", r.id, r.source) for r in bundle.eligibility_rules]
+    return items
+
+
+def _ids_in_yaml_files(bundle: ContentBundle) -> dict[str, list[tuple[str, str]]]:
+    """id -> [(kind, path)] of the YAML files (and course.md) the bundle did not read."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    if not bundle.root:
+        return found
+    root = Path(bundle.root)
+    read = {source.path for _kind, _id, source in _bundle_ids(bundle)}
+    for folder, (kind, flag) in _FOLDERS.items():
+        if getattr(bundle.scope, flag) or not is_plain_dir(root / folder):
+            continue
+        for path in sorted(root.joinpath(folder).iterdir()):
+            rel = f"{folder}/{path.name}"
+            if rel in read or path.name.startswith(".") or path.suffix not in (".yaml", ".yml") \
+                    or not is_plain_file(path):
+                continue
+            try:
+                match = _YAML_ID.search(read_bytes(path).decode("utf-8"))
+            except (OSError, UnicodeDecodeError):
+                continue
+            if match:
+                found.setdefault(match.group(1), []).append((kind, rel))
+    courses = root / "courses"
+    if not bundle.scope.all_courses and is_plain_dir(courses):
+        for folder in sorted(p for p in courses.iterdir() if is_plain_dir(p) and not p.name.startswith(".")):
+            rel = f"courses/{folder.name}/course.md"
+            if rel not in read and is_plain_file(folder / "course.md"):
+                found.setdefault(_course_id(folder), []).append(("course", rel))
+    return found
+
+
+def _published_ids(ids: set[str]) -> dict[str, list[tuple[str, bool]]]:
+    """id -> [(kind, retired)] of published items with one of ``ids``."""
+    from sqlalchemy import select
+
+    from lms.content.models import Certification, Course, EligibilityRule, Exam, Programme
+    from lms.extensions import db
+
+    found: dict[str, list[tuple[str, bool]]] = {}
+    wanted = sorted(ids)
+    for kind, model in (("course", Course), ("exam", Exam), ("programme", Programme),
+                        ("certification", Certification), ("eligibility_rule", EligibilityRule)):
+        for start in range(0, len(wanted), _CHUNK):
+            for slug, retired in db.session.execute(
+                    select(model.slug, model.retired).where(model.slug.in_(wanted[start:start + _CHUNK]))):
+                found.setdefault(slug, []).append((kind, retired))
+    return found
+
+
+def foreign_kind_ids(bundle: ContentBundle, problems: list[Problem], db_lookup: bool = True) -> None:
+    """A problem for every id a certification or rule shares with another kind
+    (or another kind shares with a certification or rule)."""
+    items = _bundle_ids(bundle)
+    if not items:
+        return
+    labels = _kind_labels()
+
+    def clash(kind: str, other: str) -> bool:
+        return kind != other and (kind in _CREDENTIAL_KINDS or other in _CREDENTIAL_KINDS)
+
+    in_bundle: dict[str, list[tuple[str, object]]] = {}
+    for kind, ident, source in items:
+        in_bundle.setdefault(ident, []).append((kind, source))
+    in_files = _ids_in_yaml_files(bundle)
+    published = _published_ids({ident for _k, ident, _s in items}) if db_lookup else {}
+    for kind, ident, source in items:
+        reported = set()
+        for other, place in in_bundle.get(ident, []) + in_files.get(ident, []):
+            if clash(kind, other) and other not in reported:
+                reported.add(other)
+                problems.append(Problem(source, _("id %(id)s is already used by the %(kind)s at %(place)s",
+                                                  id=ident, kind=labels[other], place=place)))
+        for other, retired in published.get(ident, []):
+            if clash(kind, other) and other not in reported:
+                reported.add(other)
+                problems.append(Problem(source, (
+                    _("id %(id)s is already used by a published %(kind)s (retired)", id=ident, kind=labels[other])
+                    if retired else
+                    _("id %(id)s is already used by a published %(kind)s", id=ident, kind=labels[other]))))
