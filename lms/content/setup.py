@@ -8,6 +8,7 @@ from lms.content import audit_labels
 from lms.content.blueprint import bp
 from lms.content.cli import content_cli
 from lms.content.console import panels as content_panels
+from lms.content.credentials_views import bp as credentials_bp
 from lms.content.console import views as console_views  # the console's routes, on bp
 from lms.content.importers.cli import COMMANDS as IMPORT_COMMANDS
 from lms.content.importers.views import bp as import_bp
@@ -17,11 +18,13 @@ from lms.main import panels
 
 
 def init_app(app: Flask) -> None:
-    """Register the content and import blueprints, ``flask content`` (with the
+    """Register the content, import and credentials (certification and
+    eligibility rule pages) blueprints, ``flask content`` (with the
     import/export commands), the console's labels for every template, the
     trainer's home panel and the demo hook that publishes the shipped curriculum."""
     app.register_blueprint(bp)
     app.register_blueprint(import_bp)
+    app.register_blueprint(credentials_bp)
     for command in IMPORT_COMMANDS:
         content_cli.add_command(command)
     app.cli.add_command(content_cli)
