@@ -183,7 +183,8 @@ def _load(text: str, path: str, what: str):
         return None, None, problems
     c = Collector(path, problems, lines)
     if not isinstance(data, dict):
-        c.add(_("a %(what)s file must be 'key: value' lines (see content/FORMAT.md)", what=what))
+        c.add(_("a certification file must be 'key: value' lines (see content/FORMAT.md)") if what == "certification"
+              else _("an eligibility rule file must be 'key: value' lines (see content/FORMAT.md)"))
         return None, c, problems
     return data, c, problems
 

@@ -11,6 +11,9 @@ question of the bundle whose id is
   (another course's bank, or another bank of the same course),
 
 naming both places. Duplicates inside the bundle are ``checks._duplicates``'.
+
+Certification and eligibility-rule ids are global too: see ``foreign_kind_ids``
+below.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import re
 from pathlib import Path
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from lms.content.source.files import is_plain_dir, is_plain_file, read_bytes
 from lms.content.schema import FOLDER_BANK_PREFIX, ContentBundle, Problem
@@ -136,8 +140,10 @@ _FOLDERS = {"exams": ("exam", "all_exams"), "programmes": ("programme", "all_pro
 
 
 def _kind_labels() -> dict[str, str]:
-    return {"course": _("course"), "exam": _("exam"), "programme": _("programme"),
-            "certification": _("certification"), "eligibility_rule": _("eligibility rule")}
+    return {"course": pgettext("content kind", "course"), "exam": pgettext("content kind", "exam"),
+            "programme": pgettext("content kind", "programme"),
+            "certification": pgettext("content kind", "certification"),
+            "eligibility_rule": pgettext("content kind", "eligibility rule")}
 
 
 def _bundle_ids(bundle: ContentBundle) -> list[tuple[str, str, object]]:
