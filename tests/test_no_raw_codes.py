@@ -59,9 +59,11 @@ def test_the_pages_of_every_role_show_no_raw_codes(app, client, clock):
             checked.append(path)
 
     check(learner, "/", "/programmes/", f"/programmes/{programme.id}", f"/exams/{exam.id}",
-          f"/attempts/{mine.id}", f"/attempts/{graded.id}/result", "/notebook/", "/me", "/courses")
+          f"/attempts/{mine.id}", f"/attempts/{graded.id}/result", "/notebook/", "/me", "/courses",
+          "/certifications", "/certifications/rm-qualification", "/eligibility-rules", "/eligibility-rules/mentor")
     check(trainer, "/", "/console/", "/console/exams", f"/console/exams/{exam.slug}", "/console/releases",
           "/grading/", f"/grading/attempts/{graded.id}", "/analysis/", f"/analysis/exams/{graded.exam_id}")
-    check(hr, "/", "/audit/", f"/org/people/{learner.id}", "/org/people", "/org/branches")
+    check(hr, "/", "/audit/", f"/org/people/{learner.id}", "/org/people", "/org/branches",
+          "/eligibility-rules/rm-junior-entry")
     check(_user("admin"), "/", "/system/settings", "/audit/")
-    assert len(checked) == 26
+    assert len(checked) == 31

@@ -1,0 +1,97 @@
+"""The certification and eligibility-rule pages: every signed-in user reads
+the requirements in words (Chinese and English), linked to the programme or
+exam where the viewer may open it; retired definitions only for staff."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lms.content.models import Certification, EligibilityRule
+from lms.extensions import db
+from tests.test_labels import visible_text
+
+REQUIRES = {"programmes": ["rm-foundation"], "exams": [{"exam": "exam-rm-entry", "min_score": 80}], "signoff": True,
+            "tenure": [{"positions": ["teller"], "months": 12}]}
+
+
+@pytest.fixture
+def definitions(app, make_exam):
+    from lms.content.models import Programme
+
+    exam = make_exam(slug="exam-rm-entry", title="客户经理准入考试", open_to_all=False)
+    db.session.add(Programme(slug="rm-foundation", title="客户经理基础培训", audience_json="{}"))
+    cert = Certification(slug="rm-qualification", title="客户经理上岗资格", summary="持证上岗的基本资格。",
+                         serial_prefix="RMQ", validity_months=24, renewal_window_days=90,
+                         requirements_json=json.dumps(REQUIRES))
+    rule = EligibilityRule(slug="rm-junior-entry", title="客户经理岗位准入", target="rm_junior",
+                           requirements_json=json.dumps({
+                               "certifications": ["rm-qualification"],
+                               "tenure": [{"positions": ["teller", "intern"], "months": 12}], "signoff": True,
+                               "weeks_passed": {"programme": "rm-foundation", "last": 8, "min": 6}}))
+    old = Certification(slug="old-cert", title="旧资格", serial_prefix="OLD", validity_months=None,
+                        requirements_json='{"signoff": true}', retired=True)
+    db.session.add_all([cert, rule, old])
+    db.session.commit()
+    return exam
+
+
+def test_a_learner_reads_the_requirements_in_chinese(client, login, make_user, definitions):
+    login(make_user(("learner",), position="teller"))
+    text = visible_text(client.get("/certifications/rm-qualification").text)
+    for words in ("客户经理上岗资格", "完成 客户经理基础培训", "客户经理准入考试 ≥ 80 分", "师傅出师评价",
+                  "在柜员岗位满 12 个月", "有效期 24 个月，到期前 90 天可续期", "RMQ-", "客户经理岗位准入"):
+        assert words in text, words
+    text = visible_text(client.get("/eligibility-rules/rm-junior-entry").text)
+    for words in ("初级客户经理", "持有效的客户经理上岗资格", "在柜员、实习生岗位累计满 12 个月", "师傅出师评价",
+                  "客户经理基础培训已到期的最近 8 周测验中至少通过 6 周"):
+        assert words in text, words
+    listing = visible_text(client.get("/certifications").text)
+    assert "客户经理准入考试 ≥ 80 分" in listing and "旧资格" not in listing
+    assert "初级客户经理" in visible_text(client.get("/eligibility-rules").text)
+
+
+def test_an_english_reader_reads_them_in_english(client, login, make_user, definitions):
+    login(make_user(("learner",), locale="en"))
+    text = visible_text(client.get("/certifications/rm-qualification").text)
+    for words in ("Complete 客户经理基础培训", "客户经理准入考试 ≥ 80 points", "A mentor's sign-off",
+                  "12 months as Teller", "Valid for 24 months; renewal opens 90 days before expiry"):
+        assert words in text, words
+    text = visible_text(client.get("/eligibility-rules/rm-junior-entry").text)
+    for words in ("Junior RM", "A valid 客户经理上岗资格", "12 months in total as Teller, Intern",
+                  "At least 6 of the last 8 due weeks of 客户经理基础培训 passed"):
+        assert words in text, words
+
+
+def test_links_go_where_the_viewer_may_go(client, login, make_user, definitions):
+    exam = definitions
+    login(make_user(("trainer",)))
+    html = client.get("/certifications/rm-qualification").text
+    assert 'href="/console/exams/exam-rm-entry"' in html and 'href="/console/programmes/rm-foundation"' in html
+    # A learner outside the programme gets the words without a link to pages that would refuse them.
+    login(make_user(("learner",)))
+    html = client.get("/certifications/rm-qualification").text
+    assert f'href="/exams/{exam.id}"' not in html and "/console/" not in html
+    rule_page = client.get("/eligibility-rules/rm-junior-entry").text
+    assert 'href="/certifications/rm-qualification"' in rule_page
+    # An exam any learner may take is linked for a learner.
+    exam.open_to_all = True
+    db.session.commit()
+    assert f'href="/exams/{exam.id}"' in client.get("/certifications/rm-qualification").text
+
+
+def test_retired_definitions_are_for_staff_only(client, login, make_user, definitions):
+    login(make_user(("learner",)))
+    assert client.get("/certifications/old-cert").status_code == 404
+    assert client.get("/certifications/no-such-thing").status_code == 404
+    login(make_user(("hr",)))
+    page = client.get("/certifications/old-cert")
+    assert page.status_code == 200 and "长期有效" in visible_text(page.text)
+    assert "旧资格" in visible_text(client.get("/certifications").text)
+
+
+def test_hr_and_trainers_find_them_in_the_menu(client, login, make_user, definitions):
+    login(make_user(("hr",)))
+    assert 'href="/certifications"' in client.get("/").text
+    login(make_user(("learner",)))
+    assert 'href="/certifications"' not in client.get("/").text
