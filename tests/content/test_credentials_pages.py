@@ -74,6 +74,18 @@ def test_links_go_where_the_viewer_may_go(client, login, make_user, definitions)
     assert f'href="/exams/{exam.id}"' not in html and "/console/" not in html
     rule_page = client.get("/eligibility-rules/rm-junior-entry").text
     assert 'href="/certifications/rm-qualification"' in rule_page
+    # HR opens the programme's audience page; a member learner their programme page.
+    from lms.content.models import Programme
+
+    programme = db.session.scalar(db.select(Programme).where(Programme.slug == "rm-foundation"))
+    login(make_user(("hr",)))
+    assert f'href="/programmes/{programme.id}/audience"' in client.get("/certifications/rm-qualification").text
+    programme.audience_json = '{"positions": ["teller"]}'
+    db.session.commit()
+    login(make_user(("learner",), position="teller"))
+    assert f'href="/programmes/{programme.id}"' in client.get("/certifications/rm-qualification").text
+    login(make_user(("learner",), position="rm_senior"))
+    assert f'href="/programmes/{programme.id}"' not in client.get("/certifications/rm-qualification").text
     # An exam any learner may take is linked for a learner.
     exam.open_to_all = True
     db.session.commit()
