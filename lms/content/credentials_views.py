@@ -116,7 +116,7 @@ def certification(slug: str):
     return render_template("content/credentials/certification.html", certification=found,
                            requirements=_shown(describe_certification_requirements(found.requirements, titles)),
                            validity=describe_validity(found.validity_months, found.renewal_window_days),
-                           rules=rules, target_label=target_label)
+                           rules=rules, target_label=target_label, staff=_staff())
 
 
 @bp.get("/eligibility-rules")
@@ -131,5 +131,5 @@ def rules():
 @login_required
 def rule(slug: str):
     found = _one(EligibilityRule, slug)
-    return render_template("content/credentials/rule.html", rule=found, target_label=target_label,
+    return render_template("content/credentials/rule.html", rule=found, target_label=target_label, staff=_staff(),
                            requirements=_shown(describe_rule_requirements(found.requirements, Titles())))
