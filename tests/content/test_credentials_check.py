@@ -153,6 +153,43 @@ def test_a_serial_prefix_of_a_published_or_retired_certification_is_refused(root
                         "'rm-qualification': its certificates keep their serial numbers, so choose another prefix"]
 
 
+def test_a_prefix_given_up_by_a_published_certification_stays_its_own(root):
+    publish(parse_folder(root))
+    edit(root, CERT, "serial_prefix: RMQ", "serial_prefix: RMX")
+    (root / "certifications/other.yaml").write_text(
+        "id: other-cert\ntitle: 另一资格\nserial_prefix: RMQ\nvalidity_months: 12\nrequires: {signoff: true}\n",
+        encoding="utf-8")
+    messages = [str(p) for p in check(parse_folder(root))]
+    assert messages == [
+        "certifications/other.yaml:1: serial prefix RMQ is already used by certification 'rm-qualification'"]
+    os.remove(root / "certifications/other.yaml")
+    assert check(parse_folder(root)) == []  # a certification may change its own prefix
+
+
+def test_a_prefix_on_issued_certificates_stays_with_their_certification(root, make_user):
+    from datetime import date
+
+    from lms.certificates.models import Certificate, SerialCounter
+
+    publish(parse_folder(root))
+    holder = make_user()
+    db.session.add_all([SerialCounter(prefix="RMQ", year=2026, last=1), Certificate(
+        certification_id=_cert_id(), user_id=holder.id, serial="RMQ-2026-000001", verify_code="x" * 32,
+        issued_on=date(2026, 3, 1), holder_name="李学员", holder_employee_no="T0001")])
+    db.session.commit()
+    edit(root, CERT, "serial_prefix: RMQ", "serial_prefix: RMX")
+    publish(parse_folder(root))  # the certification now issues RMX-...
+    (root / "certifications/other.yaml").write_text(
+        "id: other-cert\ntitle: 另一资格\nserial_prefix: RMQ\nvalidity_months: 12\nrequires: {signoff: true}\n",
+        encoding="utf-8")
+    assert [str(p) for p in check(parse_folder(root))] == [
+        "certifications/other.yaml:1: serial prefix RMQ is already used by certification 'rm-qualification'"]
+
+
+def _cert_id() -> int:
+    return db.session.scalar(select(Certification.id).where(Certification.slug == "rm-qualification"))
+
+
 def test_two_rules_never_gate_the_same_target(root):
     (root / "eligibility/second.yaml").write_text(
         "id: second-rule\ntitle: 第二条\ntarget: rm_junior\nrequires: {signoff: true}\n", encoding="utf-8")

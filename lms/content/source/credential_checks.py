@@ -5,8 +5,9 @@
   or is published (and is not retired, nor retired by this publish);
 - ``weeks_passed`` names a programme with weeks (not a quarterly one) and
   asks for no more weeks than it has;
-- two certifications never share a serial prefix (a retired one keeps its
-  prefix: its certificates' serials stay unambiguous);
+- two certifications never share a serial prefix (a retired one, or one
+  whose file now gives another prefix, keeps the prefix it was published
+  or issued certificates with: serial numbers stay unambiguous);
 - two rules in force never gate the same target;
 - a published certification or rule that this publish leaves alone must not
   lose what it names (publishing ``exams/`` without an exam a certification
@@ -77,20 +78,42 @@ def _add_published(pool: _Pool, bundle: ContentBundle) -> None:
     for slug, prefix, requirements, retired in db.session.execute(
             select(Certification.slug, Certification.serial_prefix, Certification.requirements_json,
                    Certification.retired)):
+        # A published prefix stays its certification's, even when the file now gives another one.
+        pool.prefixes.setdefault(prefix, (slug, retired))
         if slug in in_bundle:
             continue
-        pool.prefixes.setdefault(prefix, (slug, retired))
         if retired or scope.all_certifications:
             pool.gone["certification"].add(slug)
         else:
             pool.certifications.add(slug)
             pool.other_certifications.append((slug, json.loads(requirements)))
+    _add_issued_prefixes(pool)
     rules = {r.id for r in bundle.eligibility_rules}
     for slug, target, requirements, retired in db.session.execute(
             select(EligibilityRule.slug, EligibilityRule.target, EligibilityRule.requirements_json,
                    EligibilityRule.retired)):
         if slug not in rules and not retired and not scope.all_eligibility_rules:
             pool.other_rules.append((slug, target, json.loads(requirements)))
+
+
+def _add_issued_prefixes(pool: _Pool) -> None:
+    """Prefixes on certificates already issued belong to the certification
+    they were issued for, whatever its file says now."""
+    from sqlalchemy import select
+
+    from lms.certificates.models import Certificate, SerialCounter
+    from lms.content.models import Certification
+    from lms.extensions import db
+
+    for prefix in db.session.scalars(select(SerialCounter.prefix).distinct()):
+        if prefix in pool.prefixes:
+            continue
+        found = db.session.execute(
+            select(Certification.slug, Certification.retired).join(Certificate,
+                                                                   Certificate.certification_id == Certification.id)
+            .where(Certificate.serial.like(f"{prefix}-%")).limit(1)).first()
+        if found is not None:
+            pool.prefixes[prefix] = (found[0], found[1])
 
 
 def _missing(pool: _Pool, kind: str, slug: str) -> str | None:
@@ -177,7 +200,7 @@ def _prefixes(bundle: ContentBundle, pool: _Pool, problems: list[Problem]) -> No
             continue
         seen[c.serial_prefix] = c
         owner = pool.prefixes.get(c.serial_prefix)
-        if owner is not None:
+        if owner is not None and owner[0] != c.id:
             other, retired = owner
             problems.append(Problem(c.source, (
                 _("serial prefix %(prefix)s is used by the retired certification '%(other)s': its certificates keep "
