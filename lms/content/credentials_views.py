@@ -90,6 +90,29 @@ def _listed(model):
     return list(db.session.scalars(query))
 
 
+def _target_rank(target: str) -> int:
+    """Rules in the order of the career: intern … manager, then mentor."""
+    from lms.org.models import POSITIONS
+
+    order = [*POSITIONS, "mentor"]
+    return order.index(target) if target in order else len(order)
+
+
+def _rules_in_order(rules: list[EligibilityRule]) -> list[EligibilityRule]:
+    return sorted(rules, key=lambda r: (r.retired, _target_rank(r.target), r.title))
+
+
+def _certifications_in_order(certifications: list[Certification]) -> list[Certification]:
+    """Each certification where the career first needs it (the first rule in
+    force that requires it); those no rule requires last."""
+    first_needed: dict[str, int] = {}
+    for rule in _rules_in_order(_listed(EligibilityRule)):
+        if not rule.retired:
+            for slug in rule.requirements.get("certifications", []):
+                first_needed.setdefault(slug, _target_rank(rule.target))
+    return sorted(certifications, key=lambda c: (c.retired, first_needed.get(c.slug, 99), c.title))
+
+
 def _one(model, slug: str):
     found = db.session.scalar(select(model).where(model.slug == slug))
     if found is None or (found.retired and not _staff()):
@@ -101,7 +124,7 @@ def _one(model, slug: str):
 @login_required
 def certifications():
     titles = Titles()
-    rows = [(c, describe_certification_requirements(c.requirements, titles)) for c in _listed(Certification)]
+    rows = [(c, describe_certification_requirements(c.requirements, titles)) for c in _certifications_in_order(_listed(Certification))]
     return render_template("content/credentials/certifications.html", rows=rows, describe_validity=describe_validity)
 
 
@@ -123,7 +146,7 @@ def certification(slug: str):
 @login_required
 def rules():
     titles = Titles()
-    rows = [(r, describe_rule_requirements(r.requirements, titles)) for r in _listed(EligibilityRule)]
+    rows = [(r, describe_rule_requirements(r.requirements, titles)) for r in _rules_in_order(_listed(EligibilityRule))]
     return render_template("content/credentials/rules.html", rows=rows, target_label=target_label)
 
 

@@ -107,3 +107,19 @@ def test_hr_and_trainers_find_them_in_the_menu(client, login, make_user, definit
     assert 'href="/certifications"' in client.get("/").text
     login(make_user(("learner",)))
     assert 'href="/certifications"' not in client.get("/").text
+
+
+def test_lists_follow_the_career(client, login, make_user, definitions):
+    db.session.add_all([
+        Certification(slug="a-mentor-cert", title="A 带教师傅资格", serial_prefix="MTQ", validity_months=24,
+                      requirements_json='{"signoff": true}'),
+        EligibilityRule(slug="a-mentor", title="A 带教师傅准入", target="mentor",
+                        requirements_json='{"certifications": ["a-mentor-cert"]}'),
+        EligibilityRule(slug="z-teller", title="Z 柜员准入", target="teller", requirements_json='{"signoff": true}'),
+    ])
+    db.session.commit()
+    login(make_user(("learner",)))
+    text = visible_text(client.get("/certifications").text)
+    assert text.index("客户经理上岗资格") < text.index("A 带教师傅资格")
+    text = visible_text(client.get("/eligibility-rules").text)
+    assert text.index("Z 柜员准入") < text.index("客户经理岗位准入") < text.index("A 带教师傅准入")
