@@ -8,13 +8,18 @@ misses (certificates, eligibility):
     describe_certification_requirements(requires, titles=None) -> [Requirement]
     describe_rule_requirements(requires, titles=None) -> [Requirement]
     describe_tenure({"positions": [...], "months": n}) -> str
+    describe_weeks_passed({"programme": slug, "last": n, "min": m}, titles=None) -> str
+    describe_validity(validity_months, renewal_window_days) -> str
     target_label("rm_junior" | "mentor") -> str
 
 ``requires`` is the stored dict (``Certification.requirements`` /
 ``EligibilityRule.requirements``, content/FORMAT.md). Each ``Requirement``
 has ``kind`` (programme, exam, signoff, tenure, certification, weeks_passed),
-``text`` and ``ref`` (the slug of the programme, exam or certification it
-names, else None), in the order of the file's keys. Titles of programmes,
+``text``, ``ref`` (the slug of the programme, exam or certification it
+names, else None) and ``index`` (its place in its list, e.g. ``exams[1]``, so
+a caller can pair it with its own evidence), in this order: programmes,
+exams, sign-off, tenure (certifications); certifications, tenure, sign-off,
+weeks passed (rules). Titles of programmes,
 exams and certifications are read in one query per kind; pass one
 ``Titles()`` to several calls to share the reads.
 """
