@@ -25,6 +25,8 @@ CASES = [
      "unknown key 'tries'"),
     ("signoff not true or false", CERT, "  signoff: true", "  signoff: always", "signoff: always",
      "'signoff' must be true or false (got 'always')"),
+    ("title too long", RULE, "title: 客户经理岗位准入", "title: " + "长" * 201, "title:",
+     "'title' is 201 characters long: at most 200"),
     ("missing title", CERT, "title: 客户经理上岗资格\n", "", None, "'title' is missing"),
     ("missing serial prefix", CERT, "serial_prefix: RMQ\n", "", None, "'serial_prefix' is missing"),
     ("bad serial prefix", CERT, "serial_prefix: RMQ", "serial_prefix: rmq1", "serial_prefix",

@@ -30,6 +30,15 @@ EXAM_KEYS = {"exam", "min_score"}
 TENURE_KEYS = {"positions", "months"}
 WEEKS_PASSED_KEYS = {"programme", "last", "min"}
 DEFAULT_RENEWAL_WINDOW_DAYS = 90
+TITLE_MAX = 200  # Certification.title, EligibilityRule.title
+
+
+def _title(c: Collector, data: dict) -> str:
+    title = text_value(c, data, "title", "title", required=True)
+    if len(title) > TITLE_MAX:
+        c.add(_("'title' is %(n)s characters long: at most %(max)s", n=len(title), max=TITLE_MAX), "title")
+        title = title[:TITLE_MAX]
+    return title
 
 
 def _whole(value, minimum: int) -> bool:
@@ -208,7 +217,7 @@ def parse_certification(text: str, path: str) -> tuple[ParsedCertification | Non
         return None, problems
     unknown_keys(c, data, CERTIFICATION_KEYS)
     ident = id_value(c, data.get("id"), "id")
-    title = text_value(c, data, "title", "title", required=True)
+    title = _title(c, data)
     prefix = data.get("serial_prefix")
     if prefix is None:
         c.add(_("'serial_prefix' is missing: 2 to 8 capital letters, e.g. RMQ (serial numbers are RMQ-2026-000001)"))
@@ -258,7 +267,7 @@ def parse_eligibility_rule(text: str, path: str) -> tuple[ParsedEligibilityRule 
         return None, problems
     unknown_keys(c, data, RULE_KEYS)
     ident = id_value(c, data.get("id"), "id")
-    title = text_value(c, data, "title", "title", required=True)
+    title = _title(c, data)
     targets = POSITIONS + (MENTOR_TARGET,)
     target = data.get("target")
     if target is None or target == "":
