@@ -42,7 +42,10 @@ def institution_name() -> str:
 
 
 def logo_path() -> Path:
-    return Path(current_app.instance_path) / "certificates" / "logo.png"
+    """Where the uploaded logo is kept: ``LMS_CERTIFICATE_LOGO_FILE``, else
+    ``instance/certificates/logo.png`` (every app process on the machine reads it)."""
+    configured = current_app.config.get("CERTIFICATE_LOGO_FILE")
+    return Path(configured) if configured else Path(current_app.instance_path) / "certificates" / "logo.png"
 
 
 def uploaded_logo() -> bytes | None:

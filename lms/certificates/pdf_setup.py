@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     # and the largest PDF it takes for the upload check.
     app.config.setdefault("VERIFY_LIMIT_PER_MINUTE", int(os.environ.get("LMS_VERIFY_LIMIT", "30")))
     app.config.setdefault("VERIFY_UPLOAD_MAX_BYTES", int(os.environ.get("LMS_VERIFY_UPLOAD_MB", "5")) * 2**20)
+    app.config.setdefault("CERTIFICATE_LOGO_FILE", os.environ.get("LMS_CERTIFICATE_LOGO_FILE") or None)
     pdf_audit_labels.register(app)
     app.register_blueprint(verify_bp)
     app.register_blueprint(pdf_bp)
