@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import io
+import logging
 from urllib.parse import urlsplit
 
 import segno
 from flask import current_app, has_request_context, request, url_for
+
+log = logging.getLogger(__name__)
 
 
 def base_url() -> str:
@@ -18,7 +21,10 @@ def base_url() -> str:
         return configured
     if has_request_context():
         return request.host_url.rstrip("/")
-    server = current_app.config.get("SERVER_NAME") or "localhost"
+    server = current_app.config.get("SERVER_NAME")
+    if not server:
+        log.warning("LMS_BASE_URL is not set: the certificate's QR code points at http://localhost")
+        server = "localhost"
     return f"{current_app.config.get('PREFERRED_URL_SCHEME', 'http')}://{server}"
 
 
