@@ -17,6 +17,13 @@ bp = Blueprint("verify", __name__, url_prefix="/verify")
 PDF_MAGIC = b"%PDF"
 
 
+@bp.after_request
+def _not_for_search_engines(response):
+    # A verification page names a person (masked) and a certificate: for whoever holds the link, not for an index.
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 def _client_may_look() -> bool:
     config = current_app.config
     if not config.get("RATELIMIT_ENABLED", True):

@@ -34,7 +34,8 @@ def test_a_valid_certificate_shows_the_masked_name_the_certification_and_the_dat
     holder = make_user(name="李学员", employee_no="880123", branch=make_branch("ZZ0101", "天元支行"))
     certificate = make_certificate(holder=holder)
     page = _verify(client, certificate)
-    assert page.status_code == 200
+    assert page.status_code == 200 and page.headers["X-Robots-Tag"] == "noindex, nofollow"
+    assert page.headers["Cache-Control"] == "no-store"  # a revocation shows at once, also behind a cache
     text = page.text
     assert "此证书有效" in text and "李*员" in text and "客户经理上岗资格" in text
     assert certificate.serial in text and "2026-03-01" in text and "2028-02-29" in text
@@ -148,3 +149,26 @@ def test_the_limit_per_address_holds_across_two_workers(app, clock, make_certifi
 
     clock.advance(timedelta(minutes=1))
     assert workers[0].get(f"/verify/{certificate.verify_code}").status_code == 200
+
+
+def test_unknown_and_malformed_codes_cost_the_same_queries(app, client, make_certificate):
+    """The same work for both (a proxy for the same timing): one look-up of the code."""
+    from sqlalchemy import event
+
+    make_certificate()
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        seen = {}
+        for label, code in (("unknown", "B" * 43), ("malformed", "%27;--"), ("too long", "C" * 300)):
+            statements.clear()
+            assert client.get(f"/verify/{code}").status_code == 404
+            seen[label] = [s for s in statements if "certificate" in s]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert len(seen["unknown"]) == 1
+    assert seen["unknown"] == seen["malformed"] == seen["too long"]
