@@ -30,6 +30,7 @@ NAV: list[NavItem] = [
     NavItem("org.branches", _l("Branches"), ("hr",)),
     NavItem("audit.events", _l("Audit log"), ("hr",)),
     NavItem("notify_admin.channels_page", _l("Notification channels"), ("admin",)),
+    NavItem("certificate_pdf.issuer", _l("Certificate issuer"), ("admin",)),
 ]
 
 

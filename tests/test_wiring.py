@@ -18,7 +18,7 @@ def test_importing_the_models_registers_nothing():
 def test_each_app_gets_its_own_panels_commands_and_filters(app):
     assert list(app.blueprints) == ["main", "auth", "org", "system", "audit", "content", "content_import", "credentials",
                                     "grading", "analysis", "notebook", "exams", "programmes", "programme_admin", "schedule",
-                                    "reports", "notify", "notify_admin"]
+                                    "reports", "notify", "notify_admin", "verify", "certificate_pdf"]
     assert {"content", "exams", "audit", "people", "i18n", "demo", "create-admin", "notify"} <= set(app.cli.commands)
     assert {"import-gift", "import-xlsx", "export-xlsx", "check", "publish"} <= set(app.cli.commands["content"].commands)
     assert {"md", "inline_md", "stem_summary", "localtime"} <= set(app.jinja_env.filters)

@@ -5,4 +5,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Nothing yet."""
+    """The PDF, the public verification page and the evidence pack (``pdf_setup``)."""
+    from lms.certificates import pdf_setup
+
+    pdf_setup.init_app(app)

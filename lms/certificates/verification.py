@@ -1,0 +1,89 @@
+"""What the public verification page may say about a certificate, and how it
+finds one: by its verification code (the QR link) or by the SHA-256 of an
+uploaded PDF (the stored ``pdf_sha256``).
+
+Nothing personal beyond a partly masked name: no 工号, no branch, no reason
+for a revocation, no link to a newer certificate. An unknown code and a
+malformed one take the same path (one indexed query, the same 404 page), so
+the page is no oracle for guessing codes; the codes themselves are long
+random tokens (``Certificate.verify_code``)."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from lms import clock
+from lms.certificates.models import Certificate, CertificateState
+from lms.extensions import db
+
+CODE_MAX = 64  # the column's length: a longer code names no certificate
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def mask_name(name: str) -> str:
+    """The holder's name as the public page shows it.
+
+    Chinese (and any name without Latin letters), counting characters
+    without spaces: 1 → ``*``; 2 → first + ``*`` (王*); 3 → first + ``*`` + last
+    (李*员); 4 or more → the first two, then one ``*`` for each other
+    character (欧阳** — a compound surname stays readable, the given name not).
+    A name with Latin letters: each word's first letter and ``***`` whatever
+    its length (``John Smith`` → ``J*** S***``), so the length says nothing."""
+    name = " ".join((name or "").split())
+    if not name:
+        return "*"
+    if _LATIN.search(name):
+        return " ".join(word[0] + ("***" if len(word) > 1 else "") for word in name.split(" "))
+    chars = [ch for ch in name if not ch.isspace()]
+    n = len(chars)
+    if n == 1:
+        return "*"
+    if n == 2:
+        return chars[0] + "*"
+    if n == 3:
+        return chars[0] + "*" + chars[2]
+    return "".join(chars[:2]) + "*" * (n - 2)
+
+
+@dataclass(frozen=True)
+class PublicView:
+    """The facts the public page shows."""
+
+    state: CertificateState
+    masked_name: str
+    certification: str
+    serial: str
+    issued_on: date
+    expires_on: date | None
+    changed_at: datetime | None  # when it was revoked or superseded (the page shows the day)
+
+
+def public_view(certificate: Certificate, today: date | None = None) -> PublicView:
+    state = certificate.state(today or clock.today())
+    changed = None
+    if state == CertificateState.REVOKED:
+        changed = certificate.revoked_at
+    elif state == CertificateState.SUPERSEDED:
+        changed = certificate.superseded_at
+    return PublicView(state, mask_name(certificate.holder_name), certificate.certification.title, certificate.serial,
+                      certificate.issued_on, certificate.expires_on, changed)
+
+
+def find_by_code(code: str) -> Certificate | None:
+    """The certificate with verification code ``code``. Every code, well
+    formed or not, costs the same one query."""
+    wanted = code if 0 < len(code) <= CODE_MAX else ""
+    return db.session.scalar(select(Certificate).options(joinedload(Certificate.certification))
+                             .where(Certificate.verify_code == wanted))
+
+
+def find_by_pdf(data: bytes) -> Certificate | None:
+    """The certificate whose stored PDF is exactly ``data`` (same SHA-256)."""
+    digest = hashlib.sha256(data).hexdigest()
+    return db.session.scalars(select(Certificate).options(joinedload(Certificate.certification))
+                              .where(Certificate.pdf_sha256 == digest).order_by(Certificate.id)).first()
