@@ -1,9 +1,10 @@
 """The demo's mentoring record for 王师傅 (``mentor``) and 李学员 (``learner``),
 after the pairings (order 65, after 60): 李学员 fails week 1's exam twice
-(during week 1, so the week is overdue and the failed-twice alert reached the
-mentor), and four check-ins over the last weeks — one action overdue, the
-last check-in not acknowledged yet. Found by the two 工号; without that
-pairing nothing is added. Loading twice changes nothing."""
+today (the failed-twice alert reaches the mentor; 李学员 joined the programme's
+audience with the demo, so the early weeks are catch-up for them), and four
+check-ins over the last weeks — one action overdue, the last check-in not
+acknowledged yet. Found by the two 工号; without that pairing nothing is
+added. Loading twice changes nothing."""
 from __future__ import annotations
 
 import random
@@ -42,21 +43,24 @@ def add_demo_check_ins(_password: str) -> None:
 
 
 def _fail_a_week(learner) -> None:
-    """Two failed attempts at week 1's exam, taken during week 1 (the clock is
-    moved there for them and put back)."""
+    """Two failed attempts at week 1's exam, the second after the cool-down:
+    the clock is moved back to earlier today for them, and put back."""
     exam = db.session.scalar(select(Exam).where(Exam.slug == FAILED_EXAM))
     if exam is None or db.session.scalar(select(Attempt.id).where(Attempt.exam_id == exam.id,
                                                                   Attempt.user_id == learner.id).limit(1)):
         return
     item = db.session.scalar(select(ProgrammeItem).where(ProgrammeItem.exam_id == exam.id,
                                                          ProgrammeItem.retired.is_(False)))
-    if item is None or item.due_on >= clock.today():
+    if item is None or item.opens_on > clock.today():
         return
     rng = random.Random(12)
+    now = clock.now()
+    first = max(datetime.combine(now.date(), time(0, 0)), now - timedelta(minutes=40))
+    gap = timedelta(minutes=(exam.cooldown_minutes or 0) + 6)
     frozen_before = clock._frozen  # put back exactly as it was (tests freeze it)
     try:
-        for n, day in enumerate((item.opens_on + timedelta(days=1), item.opens_on + timedelta(days=3))):
-            clock.freeze(datetime.combine(day, time(2, 0)))  # 10:00 in Shanghai
+        for n, started in enumerate((first, first + gap)):
+            clock.freeze(started)
             try:
                 attempt = exam_attempts.start_attempt(learner, exam, item)
             except exam_errors.ExamError as exc:
@@ -67,7 +71,7 @@ def _fail_a_week(learner) -> None:
                 right = k % 3 == 0 if n == 0 else k % 2 == 0  # about a third, then a half: failed both times
                 answer = questions.get(version.type).simulated_answer(version.data, right, rng)
                 exam_answers.save_answer(attempt, attempt_item, answer)
-            clock.freeze(datetime.combine(day, time(2, 20)))
+            clock.freeze(started + timedelta(minutes=5))
             exam_attempts.submit(attempt, learner)
     finally:
         clock.freeze(frozen_before)
