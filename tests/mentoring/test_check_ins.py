@@ -107,6 +107,8 @@ def test_open_actions_carry_over_to_the_next_check_in(client, world, clock):
     sign_in(client, world.apprentice)
     me = client.get("/mentoring/me").text
     assert "拜访客户" in me.split('id="my-overdue-actions"')[1].split("</section>")[0]
+    latest_card = me.split(f'id="check-in-{latest.id}"')[1].split("</article>")[0]
+    assert "读授信办法" in latest_card and "未完成" in latest_card
     home = client.get("/").text
     assert 'id="my-mentor-panel"' in home and "有 1 项约定事项已逾期" in home and "有 2 条帮扶记录待确认" in home
     # Another pairing's action cannot be closed from here.
