@@ -23,6 +23,7 @@ from lms.mentoring.checkin_forms import CheckInRecordForm
 from lms.mentoring.checkin_labels import FORM_LABELS
 from lms.mentoring.models import Pairing
 from lms.programmes.record import training_record
+from lms.security import background_request
 from lms.web import is_htmx, render_page_or_partial, roles_required
 
 bp = Blueprint("mentoring", __name__, url_prefix="/mentoring")
@@ -42,9 +43,20 @@ def _pairing(user_id: int) -> Pairing:
 @bp.get("/desk")
 @roles_required("mentor")
 def desk_page():
-    """师傅工作台. An htmx request (the refresh button, the poll) gets the region alone."""
+    """师傅工作台. An htmx request (the refresh button) gets the region alone."""
     return render_page_or_partial("mentoring/desk.html", "mentoring/_desk.html",
                                   desks=desk.desk_for(_me()), as_of=clock.now())
+
+
+@bp.get("/desk/poll")
+@roles_required("mentor")
+@background_request
+def desk_poll():
+    """The region, asked for by the open page every two minutes: it changes
+    nothing and is not the mentor's activity (an open desk alone never keeps
+    a sign-in from ending after the idle minutes), like the bell's poll."""
+    html = render_template("mentoring/_desk.html", desks=desk.desk_for(_me()), as_of=clock.now())
+    return html, 200, {"Cache-Control": "no-store"}
 
 
 @bp.get("/apprentices/<int:user_id>")

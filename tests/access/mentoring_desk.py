@@ -37,6 +37,7 @@ ACTIVE_MENTOR_ONLY = expect(404, anonymous=302, own_mentor=200)
 
 ROWS = {
     ("mentoring.desk_page", "GET"): Row(lambda w: "/mentoring/desk", only("mentor")),
+    ("mentoring.desk_poll", "GET"): Row(lambda w: "/mentoring/desk/poll", only("mentor")),
     ("mentoring.apprentice", "GET"): Row(_apprentice(), ACTIVE_MENTOR_ONLY),
     ("mentoring.apprentice_attempt", "GET"): Row(
         lambda w: f"/mentoring/apprentices/{w.learner.id}/attempts/{w.apprentice_attempt.id}", ACTIVE_MENTOR_ONLY),

@@ -76,3 +76,13 @@ def test_an_ended_pairing_stops_the_alerts(world, clock):
     answer(world.apprentice, world.exams[3], {world.deposit.slug: "A"})
     notify_scan.scan()
     assert _kinds(world.mentor) == []
+
+
+def test_notify_knows_nothing_of_mentoring():
+    """Mentoring registers with notify (recipients, the scan, links); notify imports none of it."""
+    from pathlib import Path
+
+    import lms.notify
+
+    for path in Path(lms.notify.__file__).parent.glob("*.py"):
+        assert "lms.mentoring" not in path.read_text(encoding="utf-8"), path.name

@@ -37,12 +37,22 @@ def test_the_desk_shows_only_the_mentors_own_apprentices(client, world):
     assert "李学员" not in page and "你目前没有徒弟" in page
 
 
-def test_the_desk_refreshes_in_place(client, world):
+def test_the_desk_refreshes_in_place(app, client, world, clock):
+    app.config["SESSION_IDLE_MINUTES"] = 30  # as deployed
     sign_in(client, world.mentor)
     response = client.get("/mentoring/desk", headers={"HX-Request": "true"})
     assert response.status_code == 200 and "Vary" in response.headers and "HX-Request" in response.headers["Vary"]
     assert response.text.lstrip().startswith('<section class="card mentor-desk" id="mentor-desk"')
     assert "<html" not in response.text and 'hx-trigger="every 120s"' in response.text
+    assert 'hx-get="/mentoring/desk/poll"' in response.text and 'hx-get="/mentoring/desk" hx-target' in response.text
+    # The poll is not activity: an open desk alone does not keep the sign-in alive.
+    poll = client.get("/mentoring/desk/poll", headers={"HX-Request": "true"})
+    assert poll.status_code == 200 and "李学员" in poll.text and "<html" not in poll.text
+    for _ in range(20):  # a desk left open polls every two minutes
+        clock.advance(timedelta(minutes=2))
+        client.get("/mentoring/desk/poll", headers={"HX-Request": "true"})
+    response = client.get("/mentoring/desk")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]  # 40 idle minutes
 
 
 def test_weak_points_count_missed_answers_per_knowledge_point(world):
