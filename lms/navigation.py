@@ -1,6 +1,7 @@
 """The main menu: each domain's entries, shown to the roles that may use them."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import url_for
@@ -12,6 +13,13 @@ class NavItem:
     endpoint: str
     label: object
     roles: tuple[str, ...]  # empty: every signed-in user
+    when: Callable[[object], bool] | None = None  # and only for the users this says (a small query)
+
+
+def _had_mentor(user) -> bool:
+    from lms.mentoring.access import has_pairing
+
+    return has_pairing(user)
 
 
 # Later domains append their entries here.
@@ -20,6 +28,8 @@ NAV: list[NavItem] = [
     NavItem("content.courses", _l("Courses"), ()),
     NavItem("content.console_home", _l("Content console"), ("trainer",)),
     NavItem("notebook.index", _l("Wrong-answer notebook"), ("learner",)),
+    NavItem("mentoring.desk_page", _l("Mentor's desk"), ("mentor",)),
+    NavItem("mentoring.me", _l("My mentor"), ("learner",), when=_had_mentor),
     NavItem("grading.queue", _l("Essay grading"), ("trainer",)),
     NavItem("analysis.index", _l("Exam analysis"), ("trainer",)),
     NavItem("programme_admin.index", _l("Programmes"), ("hr", "trainer")),
@@ -35,4 +45,5 @@ NAV: list[NavItem] = [
 
 
 def nav_items(user) -> list[tuple[str, object]]:
-    return [(url_for(item.endpoint), item.label) for item in NAV if not item.roles or user.has_role(*item.roles)]
+    return [(url_for(item.endpoint), item.label) for item in NAV
+            if (not item.roles or user.has_role(*item.roles)) and (item.when is None or item.when(user))]

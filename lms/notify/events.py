@@ -8,6 +8,9 @@ committed, in a transaction of its own: a failure here never undoes a submit
 or a grade."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from lms.database import transaction
@@ -17,13 +20,29 @@ from lms.notify.services import notify
 from lms.org.scope import branch_managers_of
 
 FAILURES_FOR_ALERT = 2
+ALERT_RECIPIENTS_KEY = "lms.notify.alert_recipients"
+
+
+def add_alert_recipients(app: Flask, people_of: Callable[[object], list]) -> None:
+    """Another domain adds who hears of a learner in trouble: ``people_of(learner)``
+    returns users (mentoring adds the learner's active mentor). Registered
+    from that domain's ``init_app``, so notify imports none of them."""
+    app.extensions.setdefault(ALERT_RECIPIENTS_KEY, []).append(people_of)
 
 
 def alert_recipients(learner) -> list:
     """Who hears of a learner in trouble (failed twice, overdue): the branch
-    managers over the learner's branch. (The mentoring module adds the
-    learner's mentor here.)"""
-    return [person for person in branch_managers_of(learner) if person.id != learner.id]
+    managers over the learner's branch, and whoever the other domains add
+    (``add_alert_recipients``); each person once, never the learner."""
+    people = list(branch_managers_of(learner))
+    for people_of in current_app.extensions.get(ALERT_RECIPIENTS_KEY, []):
+        people.extend(people_of(learner))
+    seen, out = {learner.id}, []
+    for person in people:
+        if person.id not in seen:
+            seen.add(person.id)
+            out.append(person)
+    return out
 
 
 def learner_params(learner) -> dict:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import Flask, current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
@@ -21,6 +21,7 @@ from werkzeug.routing import BuildError
 from lms.scores import score
 
 LEARNER, ALERT = "learner", "alert"
+PERSON_LINKS_KEY = "lms.notify.person_links"
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,14 @@ def _person_link(p: dict):
     return ("org.person", {"user_id": p["learner_id"]}) if p.get("learner_id") else None
 
 
+def _my_mentor_link(_p: dict):
+    return ("mentoring.me", {})
+
+
+def _apprentice_link(p: dict):
+    return ("mentoring.apprentice", {"user_id": p["learner_id"]}) if p.get("learner_id") else None
+
+
 KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("week_opened", _l("Week opened"), LEARNER,
          lambda p: _("Week open: %(programme)s · %(week)s, due %(due)s.", **_week(p)), _programme_link),
@@ -84,7 +93,20 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("learner_overdue", _l("A learner is overdue"), ALERT,
          lambda p: _("%(learner)s (%(employee_no)s, %(branch)s) is overdue: %(programme)s · %(week)s was due %(due)s.",
                      **_learner(p), **_week(p)), _person_link),
+    Kind("check_in_recorded", _l("A mentor recorded a check-in"), LEARNER,
+         lambda p: _("%(mentor)s recorded a check-in of %(held_on)s with you: please read and acknowledge it.",
+                     mentor=p.get("mentor", ""), held_on=p.get("held_on", "")), _my_mentor_link),
+    Kind("mentor_no_check_in", _l("No check-in for 14 days"), ALERT,
+         lambda p: _("No check-in with %(learner)s (%(employee_no)s, %(branch)s) for %(days)s days (since %(since)s).",
+                     days=p.get("days", 14), since=p.get("since", ""), **_learner(p)), _apprentice_link),
 )}
+
+
+def add_person_link(app: Flask, link_for: Callable[[object, int], tuple[str, dict] | None]) -> None:
+    """Another domain offers where an alert about a learner leads for a viewer
+    who is not HR: ``link_for(viewer, learner_id)`` → (endpoint, values) or
+    None (mentoring: the apprentice page, for the learner's active mentor)."""
+    app.extensions.setdefault(PERSON_LINKS_KEY, []).append(link_for)
 
 
 def text_of(notification) -> str:
@@ -115,7 +137,14 @@ def link_of(notification, viewer=None, **url_options) -> str | None:
         return None
     endpoint, values = target
     if endpoint == "org.person" and (viewer is None or not viewer.has_role("hr")):
-        return None
+        target = None
+        for link_for in current_app.extensions.get(PERSON_LINKS_KEY, []) if viewer is not None else ():
+            target = link_for(viewer, values["user_id"])
+            if target is not None:
+                break
+        if target is None:
+            return None
+        endpoint, values = target
     try:
         return url_for(endpoint, **values, **url_options)
     except BuildError:

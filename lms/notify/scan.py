@@ -13,9 +13,11 @@ an upgrade does not report every week of the past).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from lms import clock
@@ -31,6 +33,7 @@ from lms.programmes.audience import in_audience
 
 DUE_SOON_DAYS = 2
 OVERDUE_LOOKBACK_DAYS = 7
+SCANNERS_KEY = "lms.notify.scanners"
 
 
 @dataclass
@@ -44,6 +47,13 @@ class ScanResult:
     @property
     def total(self) -> int:
         return sum(self.made.values())
+
+
+def add_scanner(app: Flask, scanner: Callable[[datetime, ScanResult], None]) -> None:
+    """Another domain's time-driven notifications, made by the same scan:
+    ``scanner(now, result)`` makes them (``services.notify``, idempotent) and
+    counts each in ``result`` (mentoring: no check-in for 14 days)."""
+    app.extensions.setdefault(SCANNERS_KEY, []).append(scanner)
 
 
 def _items_in_view(today: date) -> list[ProgrammeItem]:
@@ -74,12 +84,13 @@ def scan(now: datetime | None = None) -> ScanResult:
     today = now.date()
     result = ScanResult()
     items = _items_in_view(today)
-    if not items:
-        return result
-    for learner in _learners():
-        for item in items:
-            if in_audience(learner, item.programme.audience):
-                _scan_week(learner, item, now, result)
+    if items:
+        for learner in _learners():
+            for item in items:
+                if in_audience(learner, item.programme.audience):
+                    _scan_week(learner, item, now, result)
+    for scanner in current_app.extensions.get(SCANNERS_KEY, []):
+        scanner(now, result)
     return result
 
 

@@ -1,0 +1,48 @@
+"""Who is whose mentor, read from the pairings: the one place the mentor's
+pages and the apprentice's page ask. A mentor sees an apprentice only while
+their pairing is active (a former mentor sees nothing more); an apprentice
+sees every pairing they had."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from lms.extensions import db
+from lms.mentoring.models import Pairing, PairingState
+from lms.org.models import User
+
+
+def active_pairings_of(mentor) -> list[Pairing]:
+    """The mentor's active pairings with their apprentices, by apprentice 工号."""
+    return list(db.session.scalars(
+        select(Pairing).join(User, User.id == Pairing.apprentice_id)
+        .options(joinedload(Pairing.apprentice).joinedload(User.branch))
+        .where(Pairing.mentor_id == mentor.id, Pairing.state == PairingState.ACTIVE)
+        .order_by(User.employee_no)))
+
+
+def pairing_as_mentor(mentor, apprentice_id: int) -> Pairing | None:
+    """The active pairing of ``mentor`` with the apprentice, or None (the
+    views answer 404: a mentor of someone else, a former mentor, anyone)."""
+    return db.session.scalar(select(Pairing).options(joinedload(Pairing.apprentice)).where(
+        Pairing.mentor_id == mentor.id, Pairing.apprentice_id == apprentice_id,
+        Pairing.state == PairingState.ACTIVE))
+
+
+def active_mentor_of(learner) -> User | None:
+    return db.session.scalar(select(User).join(Pairing, Pairing.mentor_id == User.id).where(
+        Pairing.apprentice_id == learner.id, Pairing.state == PairingState.ACTIVE))
+
+
+def pairings_as_apprentice(user) -> list[Pairing]:
+    """Every pairing the user had as an apprentice: the active one first, then
+    the earlier ones, latest first."""
+    rows = list(db.session.scalars(
+        select(Pairing).options(joinedload(Pairing.mentor).joinedload(User.branch))
+        .where(Pairing.apprentice_id == user.id).order_by(Pairing.start_date.desc(), Pairing.id.desc())))
+    return sorted(rows, key=lambda p: not p.is_active)
+
+
+def has_pairing(user) -> bool:
+    """Has the user ever had a mentor (the menu shows "My mentor" then)?"""
+    return db.session.scalar(select(Pairing.id).where(Pairing.apprentice_id == user.id).limit(1)) is not None

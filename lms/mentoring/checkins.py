@@ -1,0 +1,183 @@
+"""Check-ins (帮扶记录): the mentor records one, the apprentice acknowledges it.
+
+Rules kept here:
+- only the apprentice's active mentor records a check-in; its date is not in
+  the future and not before the pairing started; its form is one of
+  face to face / on the job / phone; its topics are knowledge points of the
+  curriculum (the published questions' tags); each agreed action has a text
+  and a due date not before the check-in;
+- the open actions of earlier check-ins carry over: recording the next one
+  marks those the mentor ticks as done (on the check-in's date, closed at that
+  check-in); the others stay open, and those past their due date are overdue;
+- a check-in is never edited or deleted once recorded (it is the record of
+  what was agreed); recording it is written to the audit log — it is the
+  evidence HR reads beside a sign-off — and the apprentice is notified;
+- only the apprentice acknowledges, once; the time is kept on the check-in
+  (not audited: it changes nobody's status).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from lms import clock
+from lms.audit import services as audit
+from lms.content.models import Question, QuestionTag
+from lms.database import transaction
+from lms.extensions import db
+from lms.mentoring.models import CheckIn, CheckInAction, CheckInForm, Pairing, PairingState
+from lms.notify.services import notify
+
+ACTION_TEXT_MAX = 500
+NOTES_MAX = 20_000
+
+
+class CheckInError(ValueError):
+    """The check-in was refused; ``errors`` names each field with its message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass
+class NewAction:
+    text: str
+    due_on: date | None
+
+
+@dataclass
+class CheckInInput:
+    held_on: date | None
+    form: str
+    topics: list[str] = field(default_factory=list)
+    notes: str = ""
+    actions: list[NewAction] = field(default_factory=list)
+    done_action_ids: list[int] = field(default_factory=list)  # open actions marked done now
+
+
+def curriculum_tags() -> list[str]:
+    """The knowledge points a check-in may name: the tags of the published
+    questions' current versions (retired questions left out)."""
+    return list(db.session.scalars(
+        select(QuestionTag.tag).join(Question, Question.current_version_id == QuestionTag.version_id)
+        .where(Question.retired.is_(False)).distinct().order_by(QuestionTag.tag)))
+
+
+def open_actions(pairing_id: int) -> list[CheckInAction]:
+    """The actions of the pairing not done yet, soonest due first: what the
+    next check-in lists to mark done or keep."""
+    return list(db.session.scalars(select(CheckInAction).where(
+        CheckInAction.pairing_id == pairing_id, CheckInAction.done_on.is_(None))
+        .order_by(CheckInAction.due_on, CheckInAction.id)))
+
+
+def overdue_actions(pairing_ids: list[int], today: date | None = None) -> list[CheckInAction]:
+    """Open actions past their due date, of these pairings."""
+    if not pairing_ids:
+        return []
+    today = today or clock.today()
+    return list(db.session.scalars(select(CheckInAction).where(
+        CheckInAction.pairing_id.in_(pairing_ids), CheckInAction.done_on.is_(None), CheckInAction.due_on < today)
+        .order_by(CheckInAction.due_on, CheckInAction.id)))
+
+
+def check_ins_of(pairing_ids: list[int]) -> list[CheckIn]:
+    """The check-ins of these pairings, latest first, with their actions."""
+    if not pairing_ids:
+        return []
+    from sqlalchemy.orm import selectinload
+
+    return list(db.session.scalars(
+        select(CheckIn).options(selectinload(CheckIn.actions))
+        .where(CheckIn.pairing_id.in_(pairing_ids)).order_by(CheckIn.held_on.desc(), CheckIn.id.desc())))
+
+
+def _check(pairing: Pairing, data: CheckInInput, today: date) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if data.held_on is None:
+        errors["held_on"] = str(_l("Enter the date of the check-in."))
+    elif data.held_on > today:
+        errors["held_on"] = str(_l("The date cannot be in the future."))
+    elif data.held_on < pairing.start_date:
+        errors["held_on"] = str(_l("The date cannot be before the pairing started (%(d)s).",
+                                   d=pairing.start_date.isoformat()))
+    if data.form not in {f.value for f in CheckInForm}:
+        errors["form"] = str(_l("Choose how the check-in was held."))
+    known = set(curriculum_tags())
+    unknown = [t for t in data.topics if t not in known]
+    if unknown:
+        errors["topics"] = str(_l("Not a knowledge point of the curriculum: %(tags)s", tags="、".join(unknown)))
+    if len(data.notes or "") > NOTES_MAX:
+        errors["notes"] = str(_l("The notes are too long (at most %(n)d characters).", n=NOTES_MAX))
+    for n, action in enumerate(data.actions):
+        if not action.text.strip():
+            errors[f"actions-{n}-text"] = str(_l("Say what was agreed."))
+        elif len(action.text) > ACTION_TEXT_MAX:
+            errors[f"actions-{n}-text"] = str(_l("At most %(n)d characters.", n=ACTION_TEXT_MAX))
+        if action.due_on is None:
+            errors[f"actions-{n}-due_on"] = str(_l("Enter the due date of the action."))
+        elif data.held_on is not None and action.due_on < data.held_on:
+            errors[f"actions-{n}-due_on"] = str(_l("The due date cannot be before the check-in."))
+    open_ids = {a.id for a in open_actions(pairing.id)}
+    if set(data.done_action_ids) - open_ids:
+        errors["done_actions"] = str(_l("Only open actions of this pairing can be marked done."))
+    return errors
+
+
+def record_check_in(pairing: Pairing, mentor, data: CheckInInput) -> CheckIn:
+    """Record a check-in of the mentor's active pairing, with its new actions,
+    and mark the chosen open actions done. Raises ``CheckInError`` (nothing
+    changes) when a rule refuses."""
+    with transaction(immediate=True):
+        pairing = db.session.get(Pairing, pairing.id)  # read again under the lock
+        if pairing is None or pairing.state != PairingState.ACTIVE or pairing.mentor_id != mentor.id:
+            raise CheckInError({"pairing": str(_l("This pairing is no longer active."))})
+        errors = _check(pairing, data, clock.today())
+        if errors:
+            raise CheckInError(errors)
+        topics = list(dict.fromkeys(data.topics))
+        check_in = CheckIn(pairing_id=pairing.id, held_on=data.held_on, form=data.form,
+                           topics_json=json.dumps(topics, ensure_ascii=False), notes=data.notes or "",
+                           created_at=clock.now(), created_by_id=mentor.id)
+        db.session.add(check_in)
+        db.session.flush()
+        for action in data.actions:
+            db.session.add(CheckInAction(pairing_id=pairing.id, check_in_id=check_in.id,
+                                         text=action.text.strip(), due_on=action.due_on))
+        if data.done_action_ids:
+            db.session.execute(
+                update(CheckInAction).where(CheckInAction.id.in_(data.done_action_ids),
+                                            CheckInAction.pairing_id == pairing.id, CheckInAction.done_on.is_(None))
+                .values(done_on=data.held_on, closed_at_check_in_id=check_in.id)
+                .execution_options(synchronize_session=False))
+        db.session.flush()
+        apprentice = pairing.apprentice
+        audit.record("mentoring.check_in_recorded", check_in, actor=mentor, apprentice=apprentice.employee_no,
+                     held_on=data.held_on.isoformat(), form=data.form, topics=topics,
+                     actions=len(data.actions), actions_done=len(data.done_action_ids))
+        notify(apprentice, "check_in_recorded", f"check_in:{check_in.id}",
+               {"mentor": mentor.name, "held_on": data.held_on.isoformat(), "check_in_id": check_in.id})
+        return check_in
+
+
+def own_check_in(user, check_in_id: int) -> CheckIn | None:
+    """The check-in if ``user`` is its apprentice; None otherwise (404)."""
+    return db.session.scalar(select(CheckIn).join(Pairing, Pairing.id == CheckIn.pairing_id).where(
+        CheckIn.id == check_in_id, Pairing.apprentice_id == user.id))
+
+
+def acknowledge(user, check_in_id: int) -> bool:
+    """The apprentice acknowledges one of their check-ins. Returns False when
+    it is not theirs; acknowledging twice keeps the first time."""
+    with transaction():
+        owned = select(Pairing.id).where(Pairing.apprentice_id == user.id)
+        result = db.session.execute(
+            update(CheckIn).where(CheckIn.id == check_in_id, CheckIn.pairing_id.in_(owned))
+            .values(acknowledged_at=db.func.coalesce(CheckIn.acknowledged_at, clock.now()))
+            .execution_options(synchronize_session=False))
+        return result.rowcount == 1

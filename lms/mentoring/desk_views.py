@@ -1,0 +1,176 @@
+"""The mentor's pages (the desk, an apprentice, one attempt, recording a
+check-in) and the apprentice's "my mentor" page with its acknowledge button.
+
+Every page about an apprentice loads the pairing first
+(``access.pairing_as_mentor``): anyone who is not the apprentice's active
+mentor — a mentor of someone else, a former mentor, HR, the apprentice —
+gets 404, whatever id they put in the URL."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from lms import clock
+from lms.exams import notebook
+from lms.exams import results as exam_results
+from lms.exams.models import Attempt
+from lms.exams.views import render_question
+from lms.extensions import db
+from lms.forms import EmptyForm
+from lms.mentoring import access, checkins, desk
+from lms.mentoring.checkin_forms import CheckInRecordForm
+from lms.mentoring.checkin_labels import FORM_LABELS
+from lms.mentoring.models import Pairing
+from lms.programmes.record import training_record
+from lms.security import background_request
+from lms.web import is_htmx, render_page_or_partial, roles_required
+
+bp = Blueprint("mentoring", __name__, url_prefix="/mentoring")
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _pairing(user_id: int) -> Pairing:
+    pairing = access.pairing_as_mentor(_me(), user_id)
+    if pairing is None:
+        abort(404)
+    return pairing
+
+
+@bp.get("/desk")
+@roles_required("mentor")
+def desk_page():
+    """师傅工作台. An htmx request (the refresh button) gets the region alone."""
+    return render_page_or_partial("mentoring/desk.html", "mentoring/_desk.html",
+                                  desks=desk.desk_for(_me()), as_of=clock.now())
+
+
+@bp.get("/desk/poll")
+@roles_required("mentor")
+@background_request
+def desk_poll():
+    """The region, asked for by the open page every two minutes: it changes
+    nothing and is not the mentor's activity (an open desk alone never keeps
+    a sign-in from ending after the idle minutes), like the bell's poll."""
+    html = render_template("mentoring/_desk.html", desks=desk.desk_for(_me()), as_of=clock.now())
+    return html, 200, {"Cache-Control": "no-store"}
+
+
+@bp.get("/apprentices/<int:user_id>")
+@login_required
+def apprentice(user_id: int):
+    pairing = _pairing(user_id)
+    person = pairing.apprentice
+    return render_template("mentoring/apprentice.html", pairing=pairing, person=person,
+                           desk=desk.desk_of_pairing(pairing), record=training_record(person),
+                           points=notebook.knowledge_points(person), notebook_counts=notebook.counts(person),
+                           check_ins=checkins.check_ins_of([pairing.id]), today=clock.today(),
+                           form_labels=FORM_LABELS)
+
+
+@bp.get("/apprentices/<int:user_id>/attempts/<int:attempt_id>")
+@login_required
+def apprentice_attempt(user_id: int, attempt_id: int):
+    """One attempt of the apprentice, read only, with exactly the review the
+    apprentice may see (the exam's review policy, judged for the apprentice)."""
+    pairing = _pairing(user_id)
+    person = pairing.apprentice
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != person.id or attempt.state == "open":
+        abort(404)
+    show_review = attempt.state == "finalised" and exam_results.review_allowed(attempt)
+    items = list(attempt.items)
+    reviews = {i.id: render_question(i, review=True, with_autosave=False) for i in items} if show_review else {}
+    return render_template("mentoring/apprentice_attempt.html", person=person, attempt=attempt, exam=attempt.exam,
+                           items=items, show_review=show_review, reviews=reviews,
+                           withheld=exam_results.review_withheld(attempt.exam))
+
+
+def _topic_choices(pairing: Pairing) -> list[str]:
+    """The curriculum's knowledge points, the apprentice's weak ones first."""
+    tags = checkins.curriculum_tags()
+    weak = [p.tag for p in desk.weak_points([pairing.apprentice_id], limit=10)[pairing.apprentice_id]]
+    return [t for t in weak if t in tags] + [t for t in tags if t not in weak]
+
+
+def _render_check_in_form(pairing: Pairing, form: CheckInRecordForm, status: int = 200):
+    return render_template("mentoring/check_in_new.html", pairing=pairing, person=pairing.apprentice, form=form,
+                           open_actions=checkins.open_actions(pairing.id), today=clock.today()), status
+
+
+@bp.route("/apprentices/<int:user_id>/check-ins/new", methods=["GET", "POST"])
+@login_required
+def new_check_in(user_id: int):
+    pairing = _pairing(user_id)
+    form = CheckInRecordForm()
+    form.set_choices(_topic_choices(pairing), checkins.open_actions(pairing.id))
+    if request.method == "GET":
+        if form.held_on.data is None:
+            form.held_on.data = clock.today()
+        return _render_check_in_form(pairing, form)
+    if not form.validate_on_submit():
+        return _render_check_in_form(pairing, form, 400)
+    rows = [(n, row) for n, row in enumerate(form.actions.entries)
+            if (row.form.text.data or "").strip() or row.form.due_on.data]
+    data = checkins.CheckInInput(
+        held_on=form.held_on.data, form=form.form.data, topics=list(form.topics.data or []),
+        notes=form.notes.data or "",
+        actions=[checkins.NewAction((row.form.text.data or "").strip(), row.form.due_on.data) for _n, row in rows],
+        done_action_ids=list(form.done_actions.data or []))
+    try:
+        checkins.record_check_in(pairing, _me(), data)
+    except checkins.CheckInError as exc:
+        _show_errors(form, exc.errors, [n for n, _row in rows])
+        return _render_check_in_form(pairing, form, 400)
+    flash(_("Check-in recorded; %(name)s has been asked to acknowledge it.", name=pairing.apprentice.name), "success")
+    return redirect(url_for("mentoring.apprentice", user_id=pairing.apprentice_id) + "#check-ins")
+
+
+def _show_errors(form: CheckInRecordForm, errors: dict[str, str], row_numbers: list[int]) -> None:
+    """Put each of the service's messages at the field it names (an action's
+    index is among the non-empty rows: map it back to the row on the page)."""
+    for key, message in errors.items():
+        if key.startswith("actions-"):
+            _prefix, index, name = key.split("-", 2)
+            row = form.actions.entries[row_numbers[int(index)]]
+            getattr(row.form, name).errors = [*getattr(row.form, name).errors, message]
+        elif key in form._fields:
+            field = form._fields[key]
+            field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(message)
+
+
+@bp.get("/me")
+@login_required
+def me():
+    """我的师傅: the apprentice's mentor (and former mentors), goals,
+    check-ins with their actions, acknowledge buttons."""
+    user = _me()
+    pairings = access.pairings_as_apprentice(user)
+    return render_template("mentoring/me.html", pairings=pairings,
+                           check_ins=checkins.check_ins_of([p.id for p in pairings]),
+                           overdue=checkins.overdue_actions([p.id for p in pairings]),
+                           today=clock.today(), form_labels=FORM_LABELS, ack_form=EmptyForm())
+
+
+@bp.post("/me/check-ins/<int:check_in_id>/acknowledge")
+@login_required
+def acknowledge(check_in_id: int):
+    user = _me()
+    if checkins.own_check_in(user, check_in_id) is None:
+        abort(404)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    checkins.acknowledge(user, check_in_id)
+    if is_htmx():
+        check_in = checkins.own_check_in(user, check_in_id)
+        db.session.refresh(check_in)
+        return render_template("mentoring/_check_in.html", c=check_in, viewer="apprentice", today=clock.today(),
+                               form_labels=FORM_LABELS, ack_form=EmptyForm())
+    flash(_("Check-in acknowledged."), "success")
+    return redirect(url_for("mentoring.me") + f"#check-in-{check_in_id}")

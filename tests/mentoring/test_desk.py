@@ -1,0 +1,118 @@
+"""The mentor's desk: only their own apprentices, this week's state, recent
+attempts, weak knowledge points, overdue weeks, open alerts, overdue
+actions; refreshed in place with htmx; a bounded number of queries."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import event
+
+from lms.extensions import db
+from lms.mentoring import checkins, desk
+from tests.conftest import sign_in
+from tests.mentoring.conftest import answer
+
+
+def test_the_desk_shows_only_the_mentors_own_apprentices(client, world):
+    answer(world.apprentice, world.exams[3], {world.deposit.slug: "A", world.loan.slug: "A"})
+    answer(world.other_apprentice, world.exams[3], {world.deposit.slug: "B", world.loan.slug: "A"})
+    sign_in(client, world.mentor)
+    page = client.get("/mentoring/desk").text
+    assert "李学员" in page and "赵学员" not in page
+    assert f"/mentoring/apprentices/{world.apprentice.id}" in page
+    this_week = page.split('class="desk-this-week"')[1].split("</div>")[0]
+    assert "第4周" in this_week and "未通过" in this_week  # failed, as the apprentice sees it (未通过，需补考)
+    assert "50%" in page  # the recent attempt and its score
+    assert "个人存款" in page and "错 1 / 共 1" in page  # weak point: missed 1 of 1
+    # Weeks 1-3 passed their due dates without a pass: overdue, and an alert each.
+    assert "逾期 3 周" in page and page.count('class="alert-overdue_week"') == 3
+    home = client.get("/").text
+    assert 'id="mentor-desk"' in home and "李学员" in home and "赵学员" not in home
+
+    sign_in(client, world.other_mentor)
+    page = client.get("/mentoring/desk").text
+    assert "赵学员" in page and "李学员" not in page
+    sign_in(client, world.former_mentor)
+    page = client.get("/mentoring/desk").text
+    assert "李学员" not in page and "你目前没有徒弟" in page
+
+
+def test_the_desk_refreshes_in_place(app, client, world, clock):
+    app.config["SESSION_IDLE_MINUTES"] = 30  # as deployed
+    sign_in(client, world.mentor)
+    response = client.get("/mentoring/desk", headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "Vary" in response.headers and "HX-Request" in response.headers["Vary"]
+    assert response.text.lstrip().startswith('<section class="card mentor-desk" id="mentor-desk"')
+    assert "<html" not in response.text and 'hx-trigger="every 120s"' in response.text
+    assert 'hx-get="/mentoring/desk/poll"' in response.text and 'hx-get="/mentoring/desk" hx-target' in response.text
+    # The poll is not activity: an open desk alone does not keep the sign-in alive.
+    poll = client.get("/mentoring/desk/poll", headers={"HX-Request": "true"})
+    assert poll.status_code == 200 and "李学员" in poll.text and "<html" not in poll.text
+    for _ in range(20):  # a desk left open polls every two minutes
+        clock.advance(timedelta(minutes=2))
+        client.get("/mentoring/desk/poll", headers={"HX-Request": "true"})
+    response = client.get("/mentoring/desk")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]  # 40 idle minutes
+
+
+def test_weak_points_count_missed_answers_per_knowledge_point(world):
+    # Deposit wrong twice, loan right once and partly... (single: right or wrong)
+    answer(world.apprentice, world.exams[0], {world.deposit.slug: "A", world.loan.slug: "A"})
+    answer(world.apprentice, world.exams[1], {world.deposit.slug: "A", world.loan.slug: "B"})
+    answer(world.apprentice, world.exams[2], {world.deposit.slug: "B", world.loan.slug: "A"})
+    answer(world.other_apprentice, world.exams[0], {world.deposit.slug: "A", world.loan.slug: "B"})
+    points = desk.weak_points([world.apprentice.id, world.other_apprentice.id])
+    assert [(p.tag, p.missed, p.answered) for p in points[world.apprentice.id]] == [("个人存款", 2, 3), ("个人贷款", 1, 3)]
+    assert [(p.tag, p.missed, p.answered) for p in points[world.other_apprentice.id]] == [
+        ("个人存款", 1, 1), ("个人贷款", 1, 1)]
+
+
+def test_alerts_on_the_desk(world, clock):
+    # Week 4 (this week) failed twice → failed twice; weeks 1-3 overdue; no check-in since 2026-02-09.
+    answer(world.apprentice, world.exams[3], {world.deposit.slug: "A"})
+    answer(world.apprentice, world.exams[3], {world.deposit.slug: "A"})
+    [d] = desk.desk_for(world.mentor)
+    kinds = [a.kind for a in d.alerts]
+    assert kinds.count(desk.FAILED_TWICE) == 1 and kinds.count(desk.OVERDUE_WEEK) == 3
+    assert desk.NO_CHECK_IN in kinds  # 21 days since the pairing started
+    checkins.record_check_in(world.pairing, world.mentor, checkins.CheckInInput(
+        held_on=date(2026, 2, 20), form="phone", actions=[checkins.NewAction("复习存款保险", date(2026, 2, 27))]))
+    [d] = desk.desk_for(world.mentor)
+    assert desk.NO_CHECK_IN not in [a.kind for a in d.alerts]  # 10 days since the check-in
+    assert [a.text for a in d.overdue_actions] == ["复习存款保险"]
+    clock.advance(timedelta(days=4))  # 14 days since the check-in
+    [d] = desk.desk_for(world.mentor)
+    assert desk.NO_CHECK_IN in [a.kind for a in d.alerts]
+
+
+def test_the_desk_reads_a_bounded_number_of_queries(app, world, make_user):
+    for n in range(2):
+        learner = make_user(("learner",), employee_no=f"A1{n}", branch=world.branch, position="rm_junior")
+        db.session.add(world.pairing.__class__(mentor_id=world.mentor.id, apprentice_id=learner.id,
+                                               start_date=world.pairing.start_date))
+    db.session.commit()
+    apprentices = [p.apprentice for p in desk.active_pairings_of(world.mentor)]
+    assert len(apprentices) == 3
+
+    def count() -> int:
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            db.session.expire_all()
+            desk.desk_for(world.mentor)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    few = count()
+    for learner in apprentices:
+        for exam in world.exams[:4]:
+            answer(learner, exam, {world.deposit.slug: "A"})
+            answer(learner, exam, {world.deposit.slug: "B", world.loan.slug: "A"})
+    many = count()
+    # 24 more attempts read no more statements: the attempts are rows of the same queries.
+    assert many <= few, (few, many)
+    # Per apprentice: their 本周培训 (a statement per week of the programme) and a few more; the
+    # weak points, recent attempts, last check-ins and overdue actions are one statement for all three.
+    assert few <= 3 * (len(world.exams) + 8) + 6, few
