@@ -5,4 +5,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Nothing yet."""
+    """Register the sign-off (``signoff_setup``)."""
+    from lms.mentoring import signoff_setup
+
+    signoff_setup.init_app(app)
