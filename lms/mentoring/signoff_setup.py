@@ -48,7 +48,7 @@ def init_app(app: Flask) -> None:
     from lms.audit.labels import plain
     from lms.mentoring import demo_signoff
     from lms.mentoring.signoff import score_label
-    from lms.mentoring.signoff_views import bp, person_section
+    from lms.mentoring.signoff_views import bp, my_signoff_context, person_section, signoff_action
     from lms.notify.kinds import KINDS
     from lms.org.audit_labels import person_by_id
 
@@ -63,5 +63,8 @@ def init_app(app: Flask) -> None:
                                 {label: f"{score}/5" for label, score in (scores or {}).items()})})
     app.add_template_filter(_recommendation, "signoff_recommendation")
     app.add_template_filter(score_label, "signoff_dimension")
+    # The partials others include (the apprentice's "my mentor" page, the mentor's apprentice page).
+    app.add_template_global(my_signoff_context, "my_signoff_context")
+    app.add_template_global(signoff_action, "signoff_action")
     person_sections.add(app, "mentoring/_person_signoffs.html", person_section, order=40)
     demo_hooks.add(app, 70, demo_signoff.sign_off_second_apprentice)

@@ -121,3 +121,14 @@ def my_signoff_context(user) -> dict:
 def person_section(person, viewer) -> dict:
     """HR's person page: the person's sign-offs (HR may withdraw one in force)."""
     return {"person": person, "signoffs": signoffs_of(person.id), "may_withdraw": viewer.has_role("hr")}
+
+
+def signoff_action(pairing, viewer) -> dict:
+    """What ``mentoring/_signoff_action.html`` offers the mentor on the
+    apprentice's page: the sign-off form, the sign-off given, or nothing."""
+    if pairing is None or viewer is None or pairing.mentor_id != viewer.id or pairing.state == PairingState.ENDED:
+        return {"show": False}
+    given = services.signoff_in_force(pairing.apprentice_id)
+    if given is not None and given.pairing_id == pairing.id:
+        return {"show": True, "given": given, "pairing": pairing}
+    return {"show": True, "given": None, "pairing": pairing, "refusals": services.refusals(pairing, viewer)}

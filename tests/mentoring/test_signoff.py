@@ -302,3 +302,31 @@ def test_the_demo_signs_off_the_mentors_second_apprentice_not_the_learner(app, m
     sign_off_second_apprentice("pw")  # loading twice changes nothing
     assert [(s.apprentice_id, s.mentor_id) for s in _signoffs()] == [(second.id, mentor.id)]
     assert queries.signoff_in_force(learner.id) is None
+
+
+# --- the partials other pages include ------------------------------------------------
+
+def test_the_partials_work_when_simply_included(app, people):
+    from flask import render_template_string
+    from flask_login import login_user
+
+    include_mine = '{% include "mentoring/_my_signoff.html" %}'
+    include_action = '{% include "mentoring/_signoff_action.html" %}'
+    with app.test_request_context():
+        login_user(people.mentor)
+        action = render_template_string(include_action, pairing=people.pairing)
+        assert f"/mentoring/pairings/{people.pairing.id}/signoff" in action
+    with app.test_request_context():
+        login_user(people.other_mentor)
+        assert "signoff-action" not in render_template_string(include_action, pairing=people.pairing)
+    given = give(people)
+    with app.test_request_context():
+        login_user(people.mentor)
+        action = render_template_string(include_action, pairing=db.session.get(Pairing, people.pairing.id))
+        assert f"/mentoring/signoffs/{given.id}" in action and "signoff-link" not in action
+    with app.test_request_context():
+        login_user(people.apprentice)
+        assert "王师傅 于" in render_template_string(include_mine)
+    with app.test_request_context():
+        login_user(people.other_learner)
+        assert "你还没有出师" in render_template_string(include_mine)
