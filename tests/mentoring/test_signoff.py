@@ -300,7 +300,9 @@ def test_the_demo_signs_off_the_mentors_second_apprentice_not_the_learner(app, m
     db.session.commit()
     sign_off_second_apprentice("pw")
     sign_off_second_apprentice("pw")  # loading twice changes nothing
-    assert [(s.apprentice_id, s.mentor_id) for s in _signoffs()] == [(second.id, mentor.id)]
+    assert [(s.apprentice_id, s.mentor_id, s.signed_on) for s in _signoffs()] == [
+        (second.id, mentor.id, lms_clock.today() - timedelta(days=21))]  # before the demo's weeks fell due
+    assert lms_clock._frozen is None  # the clock runs again
     assert queries.signoff_in_force(learner.id) is None
 
 
