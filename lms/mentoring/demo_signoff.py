@@ -4,10 +4,9 @@ second apprentice (the one with an active pairing who is not the demo
 in force. The demo ``learner`` is left for the browser walk.
 
 The sign-off is given three weeks ago (the clock is set back while the
-service runs): the demo's programmes began two weeks ago, so no week was
-overdue then — today every RM has two overdue weeks of rm-advanced (nobody
-takes its exams in the demo), and the rule would rightly refuse a sign-off
-today. Loading twice changes nothing."""
+service runs), before any week of the demo's programmes (which began two
+weeks ago) fell due: it holds under the overdue rule however the demo
+enrols people. Loading twice changes nothing."""
 from __future__ import annotations
 
 import click
