@@ -332,3 +332,18 @@ def test_the_partials_work_when_simply_included(app, people):
     with app.test_request_context():
         login_user(people.other_learner)
         assert "你还没有出师" in render_template_string(include_mine)
+
+
+def test_the_apprentice_reads_the_notification_and_english_readers_get_english_labels(people, client, make_user):
+    give(people, scores=scores(credit_analysis=(3, "现金流分析还需练")))
+    sign_in(client, people.apprentice)
+    bell = client.get("/notifications/").text
+    assert "王师傅 给出了你的出师评价：推荐出师，可独立上岗。" in bell
+    note = db.session.scalar(select(Notification).where(Notification.recipient_id == people.apprentice.id))
+    opened = client.post(f"/notifications/{note.id}/read", data={"open": "1"})
+    assert opened.headers["Location"].endswith("/mentoring/my-signoff")
+    hr_en = make_user(("hr",), employee_no="H002", locale="en")
+    sign_in(client, hr_en)
+    [given] = _signoffs()
+    page = client.get(f"/mentoring/signoffs/{given.id}").text
+    assert "Credit analysis" in page and "Ready: may work on their own" in page and "信贷分析" not in page
