@@ -5,7 +5,7 @@ from flask import Flask
 
 from lms import demo_hooks
 from lms.main import panels
-from lms.mentoring import alerts, checkin_labels, demo_checkins
+from lms.mentoring import alerts, checkin_labels, demo_checkins, signoff_setup
 from lms.mentoring import panels as mentoring_panels
 from lms.mentoring.desk_views import bp as desk_bp
 from lms.notify import events as notify_events
@@ -18,7 +18,8 @@ def init_app(app: Flask) -> None:
     ``mentoring``), their home panels, the audit sentence of a check-in, the
     demo check-ins; and, with notify, the learner's active mentor among those
     who hear of a learner in trouble, the 14-day check-in alert in the scan,
-    and alerts leading a mentor to the apprentice page."""
+    and alerts leading a mentor to the apprentice page; the sign-off
+    (``signoff_setup``)."""
     checkin_labels.register(app)
     app.register_blueprint(desk_bp)
     panels.add(app, "mentor", "mentoring/_desk_panel.html", mentoring_panels.desk_panel, order=5)
@@ -27,3 +28,4 @@ def init_app(app: Flask) -> None:
     notify_scan.add_scanner(app, alerts.scan_check_in_gaps)
     notify_kinds.add_person_link(app, alerts.apprentice_link)
     demo_hooks.add(app, 65, demo_checkins.add_demo_check_ins)
+    signoff_setup.init_app(app)

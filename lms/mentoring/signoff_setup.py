@@ -1,0 +1,70 @@
+"""The sign-off's wiring, called from ``lms.mentoring.setup.init_app``: its
+blueprint, audit sentences, notification kinds, template filters, HR's person
+page section and its demo hook (order 70, after the pairings and check-ins)."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from lms import demo_hooks
+from lms.audit import labels
+from lms.org import person_sections
+
+EVENTS = {
+    "mentoring.signed_off": _l("%(actor)s signed off %(object)s"),
+    "mentoring.signoff_withdrawn": _l("%(actor)s withdrew the sign-off of %(object)s"),
+}
+DETAILS = {
+    "mentor": _l("Mentor"),
+    "recommendation": _l("Overall recommendation"),
+    "scores": _l("Scores"),
+    "signed_on": _l("Signed off on"),
+    "pairing_reopened": _l("The pairing is active again"),
+}
+
+
+def _kinds():
+    from lms.notify.kinds import LEARNER, Kind
+
+    link = lambda p: ("mentoring_signoff.mine", {})  # noqa: E731  (the apprentice's own page)
+    return [
+        Kind("signed_off", _l("Signed off by the mentor"), LEARNER,
+             lambda p: _("%(mentor)s signed you off: %(recommendation)s.", mentor=p.get("mentor", ""),
+                         recommendation=_recommendation(p.get("recommendation", ""))), link),
+        Kind("signoff_withdrawn", _l("Sign-off withdrawn"), LEARNER,
+             lambda p: _("HR withdrew your sign-off of %(day)s: %(reason)s", day=p.get("signed_on", ""),
+                         reason=p.get("reason", "")), link),
+    ]
+
+
+def _recommendation(code: str) -> str:
+    from lms.mentoring.signoff import recommendation_label
+
+    return recommendation_label(code)
+
+
+def init_app(app: Flask) -> None:
+    from lms.audit.labels import plain
+    from lms.mentoring import demo_signoff
+    from lms.mentoring.signoff import score_label
+    from lms.mentoring.signoff_views import bp, my_signoff_context, person_section, signoff_action
+    from lms.notify.kinds import KINDS
+    from lms.org.audit_labels import person_by_id
+
+    app.register_blueprint(bp)
+    # The notification kinds of the sign-off (notify's registry is a plain dict; added once).
+    for kind in _kinds():
+        KINDS.setdefault(kind.code, kind)
+    labels.register(app, events=EVENTS, details=DETAILS, hidden={"signoff_id", "pairing_id"},
+                    values={(None, "mentor"): person_by_id,
+                            (None, "recommendation"): lambda code: _recommendation(code),
+                            ("mentoring.signed_off", "scores"): lambda scores: plain(
+                                {label: f"{score}/5" for label, score in (scores or {}).items()})})
+    app.add_template_filter(_recommendation, "signoff_recommendation")
+    app.add_template_filter(score_label, "signoff_dimension")
+    # The partials others include (the apprentice's "my mentor" page, the mentor's apprentice page).
+    app.add_template_global(my_signoff_context, "my_signoff_context")
+    app.add_template_global(signoff_action, "signoff_action")
+    person_sections.add(app, "mentoring/_person_signoffs.html", person_section, order=40)
+    demo_hooks.add(app, 70, demo_signoff.sign_off_second_apprentice)
