@@ -207,14 +207,15 @@ def _create(mentor: User, apprentice: User, start_date: date, planned_end_date: 
     pairing = Pairing(mentor_id=mentor.id, apprentice_id=apprentice.id, state=PairingState.ACTIVE,
                       start_date=start_date, planned_end_date=planned_end_date, goals=(goals or "").strip(),
                       created_by_id=actor.id if actor is not None else None)
-    db.session.add(pairing)
+    name = who(apprentice)
     try:
-        with db.session.begin_nested():
+        with db.session.begin_nested():  # the savepoint first: begin_nested flushes what is pending
+            db.session.add(pairing)
             db.session.flush()
     except IntegrityError:
         # Another transaction paired the apprentice between our check and our insert.
         raise PairingError([(APPRENTICE, _("%(name)s was given a mentor by someone else a moment ago; "
-                                           "reload the page to see who.", name=who(apprentice)))]) from None
+                                           "reload the page to see who.", name=name))]) from None
     audit.record("pairing.created", pairing, actor=actor, mentor=mentor.employee_no,
                  apprentice=apprentice.employee_no, start=start_date.isoformat(),
                  planned_end=planned_end_date.isoformat(), **details)

@@ -87,7 +87,7 @@ def mentors(scope: list[int] | None, branch_ids: list[int] | None = None) -> lis
         .options(selectinload(User.branch)).order_by(User.employee_no)))
     counts = dict(db.session.execute(
         select(Pairing.mentor_id, func.count()).where(Pairing.state == PairingState.ACTIVE)
-        .group_by(Pairing.mentor_id)).tuples())
+        .group_by(Pairing.mentor_id)).tuples().all())
     overrides, default = settings.capacity_overrides(), settings.default_capacity()
     rule = settings.mentor_rule()
     loads = [MentorLoad(m, counts.get(m.id, 0), overrides.get(m.id, default), rule_refusals(m, rule)) for m in people]

@@ -103,7 +103,7 @@ def capacity_of(mentor: User | int) -> int:
 
 
 def capacity_overrides() -> dict[int, int]:
-    return dict(db.session.execute(select(MentorCapacity.mentor_id, MentorCapacity.capacity)).tuples())
+    return dict(db.session.execute(select(MentorCapacity.mentor_id, MentorCapacity.capacity)).tuples().all())
 
 
 def certification_choices() -> list[tuple[str, str]]:
