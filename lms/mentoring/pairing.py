@@ -23,7 +23,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -36,9 +36,9 @@ from lms.mentoring.models import Pairing, PairingState
 from lms.org.models import POSITIONS, User
 
 STATE_LABELS = {
-    PairingState.ACTIVE: _l("Active"),
-    PairingState.ENDED: _l("Ended"),
-    PairingState.SIGNED_OFF: _l("Signed off"),
+    PairingState.ACTIVE: lazy_pgettext("pairing state", "Active"),
+    PairingState.ENDED: lazy_pgettext("pairing state", "Ended"),
+    PairingState.SIGNED_OFF: lazy_pgettext("pairing state", "Signed off"),
 }
 MAX_GOALS = 2000
 MAX_REASON = 255
