@@ -7,6 +7,8 @@ pairings of their branch tree (a pairing outside it: 404). Views parse input,
 call ``pairing`` / ``imports`` / ``settings`` and choose a page or a partial."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -163,6 +165,8 @@ def pair():
     if request.method == "GET":
         form.apprentice_no.data = request.args.get("apprentice", "")[:32]
         form.mentor_no.data = request.args.get("mentor", "")[:32]
+        form.start_date.data = clock.today()
+        form.planned_end_date.data = clock.today() + timedelta(days=182)
     if form.validate_on_submit():
         mentor = _person(form.mentor_no.data, form.mentor_no)
         apprentice = _person(form.apprentice_no.data, form.apprentice_no)
