@@ -65,8 +65,8 @@ def pairings(scope: list[int] | None, flt: RegisterFilter, limit: int | None = P
         conditions.append(Pairing.state == flt.state)
     if flt.q:
         like = f"%{flt.q}%"
-        conditions.append(or_(apprentice.name.like(like), apprentice.employee_no.like(like), mentor.name.like(like),
-                              mentor.employee_no.like(like)))
+        conditions.append(or_(apprentice.name.ilike(like), apprentice.employee_no.ilike(like), mentor.name.ilike(like),
+                              mentor.employee_no.ilike(like)))
     base = (select(Pairing).join(apprentice, apprentice.id == Pairing.apprentice_id)
             .join(mentor, mentor.id == Pairing.mentor_id).where(*conditions))
     total = db.session.scalar(select(func.count()).select_from(base.subquery()))
