@@ -49,17 +49,23 @@ def load_demo_pairings(_password: str) -> None:
         select(User).join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role == "mentor", User.id != mentor.id, User.active.is_(True)).order_by(User.employee_no))
         if not rules.rule_refusals(m, rule)]
+    def take(mentor: User) -> User:
+        """A free person of the mentor's branch if there is one, else the first free one."""
+        person = next((u for u in free if u.branch_id == mentor.branch_id), free[0])
+        free.remove(person)
+        return person
+
     if others:  # the first other mentor: full (capacity reached)
         full = others[0]
         for i in range(settings.capacity_of(full)):
             if not free:
                 break
-            rules.pair(full, free.pop(0), today - timedelta(days=120 - 20 * i), today + timedelta(days=120 + 20 * i),
+            rules.pair(full, take(full), today - timedelta(days=120 - 20 * i), today + timedelta(days=120 + 20 * i),
                        GOALS["other"], actor=hr)
     if len(others) > 1 and free:  # the second: one pairing ended with a reason, one active
-        ended = rules.pair(others[1], free.pop(0), today - timedelta(days=200), today + timedelta(days=30),
+        ended = rules.pair(others[1], take(others[1]), today - timedelta(days=200), today + timedelta(days=30),
                            GOALS["other"], actor=hr)
         rules.end(ended, "徒弟调往其他支行，改由当地师傅带教", actor=hr)
         if free:
-            rules.pair(others[1], free.pop(0), today - timedelta(days=30), today + timedelta(days=150),
+            rules.pair(others[1], take(others[1]), today - timedelta(days=30), today + timedelta(days=150),
                        GOALS["other"], actor=hr)
