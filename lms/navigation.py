@@ -36,6 +36,7 @@ NAV: list[NavItem] = [
     NavItem("reports.roster", _l("Roster"), ("trainer", "hr", "branch_manager")),
     NavItem("reports.rankings", _l("Rankings"), ("trainer", "hr", "branch_manager")),
     NavItem("credentials.certifications", _l("Certifications and rules"), ("hr", "trainer")),
+    NavItem("mentoring_admin.index", _l("Mentoring pairings"), ("hr", "branch_manager")),
     NavItem("org.people", _l("People"), ("hr",)),
     NavItem("org.branches", _l("Branches"), ("hr",)),
     NavItem("audit.events", _l("Audit log"), ("hr",)),

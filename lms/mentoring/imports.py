@@ -1,0 +1,227 @@
+"""Bulk pairing from a CSV or XLSX file, all or nothing (like the people import).
+
+Columns (Chinese headers, or the English ones): 师傅工号 (Mentor employee no),
+徒弟工号 (Apprentice employee no), 开始日期 (Start date), 计划结束日期
+(Planned end date), 带教目标 (Goals, optional). ``plan_import`` checks every
+row against the people and the pairing rules (``lms.mentoring.pairing``),
+counting the file's own rows: an apprentice twice in the file, a mentor whose
+capacity the file's rows would exceed. Every problem names its row and
+column; ``apply_import`` makes the pairings of a plan without problems in one
+transaction, each audited with the file's name.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from lms import clock
+from lms.database import transaction
+from lms.extensions import db
+from lms.mentoring import pairing as rules
+from lms.org.imports import ImportFileError, Problem, _parse_date, _text, read_table
+from lms.org.models import User
+from lms.staging import StagingArea
+
+COL_MENTOR, COL_APPRENTICE, COL_START, COL_END, COL_GOALS = "师傅工号", "徒弟工号", "开始日期", "计划结束日期", "带教目标"
+HEADERS = (COL_MENTOR, COL_APPRENTICE, COL_START, COL_END, COL_GOALS)
+REQUIRED = (COL_MENTOR, COL_APPRENTICE, COL_START, COL_END)
+ENGLISH = {COL_MENTOR: "Mentor employee no", COL_APPRENTICE: "Apprentice employee no", COL_START: "Start date",
+           COL_END: "Planned end date", COL_GOALS: "Goals"}
+# Other spellings HR types; compared in lower case without spaces.
+ALIASES = {
+    COL_MENTOR: ("mentor", "mentoremployeeno", "mentoremployeenumber", "师傅", "带教人工号"),
+    COL_APPRENTICE: ("apprentice", "apprenticeemployeeno", "apprenticeemployeenumber", "徒弟"),
+    COL_START: ("startdate", "start"),
+    COL_END: ("plannedenddate", "plannedend", "enddate", "结束日期"),
+    COL_GOALS: ("goals", "goal", "目标"),
+}
+FIELD_COLUMNS = {rules.MENTOR: COL_MENTOR, rules.APPRENTICE: COL_APPRENTICE, rules.START: COL_START,
+                 rules.END: COL_END, rules.GOALS: COL_GOALS}
+MAX_ROWS = 2000
+
+
+@dataclass
+class RowPlan:
+    row: int
+    mentor: User
+    apprentice: User
+    start_date: date
+    planned_end_date: date
+    goals: str
+
+
+@dataclass
+class PairingPlan:
+    filename: str
+    rows: list[RowPlan] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.rows)
+
+
+def _column_of(header: str) -> str | None:
+    key = header.strip().lower().replace(" ", "").replace("_", "")
+    for column in HEADERS:
+        if header.strip() == column or key == ENGLISH[column].lower().replace(" ", "") or key in ALIASES[column]:
+            return column
+    return None
+
+
+def plan_import(data: bytes, filename: str, *, today: date | None = None) -> PairingPlan:
+    """Read the file and check every row; nothing is changed."""
+    today = today or clock.today()
+    plan = PairingPlan(filename=filename)
+    try:
+        table = read_table(data, filename)
+    except ImportFileError as exc:
+        plan.problems.append(Problem(1, "", str(exc)))
+        return plan
+    skipped = 0
+    while table and not any(_text(c) for c in table[0]):
+        table.pop(0)
+        skipped += 1
+    if not table:
+        plan.problems.append(Problem(1, "", _("The file is empty.")))
+        return plan
+    header_row_no = skipped + 1
+    index: dict[str, int] = {}
+    shown: dict[str, str] = {}  # column → the header as the file spells it
+    for position, header in enumerate(_text(c) for c in table[0]):
+        column = _column_of(header) if header else None
+        if column and column not in index:
+            index[column], shown[column] = position, header
+    missing = [c for c in REQUIRED if c not in index]
+    for column in missing:
+        plan.problems.append(Problem(header_row_no, column, _("this column is missing from the header row.")))
+    if missing:
+        return plan
+    body = [(header_row_no + 1 + i, row) for i, row in enumerate(table[1:]) if any(_text(c) for c in row)]
+    if not body:
+        plan.problems.append(Problem(header_row_no, "", _("The file has a header but no pairings.")))
+        return plan
+    if len(body) > MAX_ROWS:
+        plan.problems.append(Problem(header_row_no, "", _("At most %(n)d pairings per file.", n=MAX_ROWS)))
+        return plan
+
+    numbers = {_text(row[index[c]]) for _n, row in body for c in (COL_MENTOR, COL_APPRENTICE) if index[c] < len(row)}
+    people = {u.employee_no: u for u in db.session.scalars(select(User).where(User.employee_no.in_(numbers)))}
+    apprentice_rows: dict[int, int] = {}
+    mentor_rows: Counter[int] = Counter()
+
+    for row_no, cells in body:
+        def cell(column):
+            position = index.get(column)
+            return cells[position] if position is not None and position < len(cells) else None
+
+        def problem(column, message):
+            plan.problems.append(Problem(row_no, shown.get(column, column), message))
+
+        before = len(plan.problems)
+        values = {column: _text(cell(column)) for column in HEADERS}
+        for column in REQUIRED:
+            if not values[column]:
+                problem(column, _("required, but empty."))
+        mentor = people.get(values[COL_MENTOR])
+        if values[COL_MENTOR] and mentor is None:
+            problem(COL_MENTOR, _("no one has the employee number “%(value)s”.", value=values[COL_MENTOR]))
+        apprentice = people.get(values[COL_APPRENTICE])
+        if values[COL_APPRENTICE] and apprentice is None:
+            problem(COL_APPRENTICE, _("no one has the employee number “%(value)s”.", value=values[COL_APPRENTICE]))
+        start = _parse_date(cell(COL_START))
+        if values[COL_START] and start is None:
+            problem(COL_START, _("“%(value)s” is not a date; write it as YYYY-MM-DD.", value=values[COL_START]))
+        end = _parse_date(cell(COL_END))
+        if values[COL_END] and end is None:
+            problem(COL_END, _("“%(value)s” is not a date; write it as YYYY-MM-DD.", value=values[COL_END]))
+        if apprentice is not None and apprentice.id in apprentice_rows:
+            problem(COL_APPRENTICE, _("%(name)s appears already in row %(row)d.", name=rules.who(apprentice),
+                                      row=apprentice_rows[apprentice.id]))
+            continue
+        if apprentice is not None:
+            apprentice_rows[apprentice.id] = row_no
+        if len(plan.problems) > before:
+            continue
+        for field_name, message in rules.refusals(mentor, apprentice, start, end, values[COL_GOALS],
+                                                  pending=mentor_rows[mentor.id], today=today):
+            problem(FIELD_COLUMNS.get(field_name, COL_MENTOR), message)
+        mentor_rows[mentor.id] += 1
+        if len(plan.problems) == before:
+            plan.rows.append(RowPlan(row_no, mentor, apprentice, start, end, values[COL_GOALS]))
+    plan.problems.sort(key=lambda p: p.row)
+    return plan
+
+
+class RowRefused(Exception):
+    """A row the rules refuse at confirmation (something changed since the preview)."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+@transaction(immediate=True)
+def apply_import(plan: PairingPlan, *, actor: User) -> list:
+    """Make every pairing of a plan without problems; all or none (a rule
+    broken since the preview rolls the whole file back)."""
+    if not plan.ok:
+        raise rules.PairingError(_("The file has problems; nothing was imported."))
+    made = []
+    for row in plan.rows:
+        try:
+            made.append(rules.pair(row.mentor, row.apprentice, row.start_date, row.planned_end_date, row.goals,
+                                   actor=actor, file=plan.filename))
+        except rules.PairingError as exc:
+            raise RowRefused(Problem(row.row, "", str(exc))) from None
+    return made
+
+
+# --- the template -----------------------------------------------------------------------
+
+def template_csv() -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADERS)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def template_xlsx() -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "师徒结对"
+    sheet.append(list(HEADERS))
+    for column, width in zip("ABCDE", (12, 12, 14, 14, 40), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# --- the uploaded file between preview and confirmation ----------------------------
+
+STASHES = StagingArea("pairing-imports", 2)
+
+
+def stash_upload(data: bytes, filename: str, user: User) -> str:
+    token, _folder = STASHES.stage({"filename": filename, "user_id": user.id, "at": clock.now().isoformat()}, data)
+    return token
+
+
+def load_stash(token: str, user: User) -> tuple[bytes, str] | None:
+    staged = STASHES.open(token)
+    if staged is None or staged.data is None or staged.meta.get("user_id") != user.id:
+        return None
+    return staged.data, staged.meta["filename"]
+
+
+def drop_stash(token: str) -> None:
+    STASHES.discard(token)

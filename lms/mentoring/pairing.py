@@ -1,0 +1,276 @@
+"""Pairing a mentor with an apprentice, ending a pairing and changing the
+mentor: the rules HR's pages and the bulk import share.
+
+A pairing is refused, with the rule and its figures, when the mentor does
+not hold the mentor role or does not meet HR's mentor rule
+(``lms.mentoring.settings``: a position at or above a grade, months at or
+above it summed across stints, a valid certificate if HR requires one), when
+the mentor's active pairings reach their capacity, when the apprentice has an
+active mentor already, when mentor and apprentice are the same person, when
+either account is deactivated, the apprentice is not a learner, or the dates
+do not make sense. History is never deleted: ending and changing keep the old
+pairing with when, who and why.
+
+Concurrency: each service takes SQLite's write lock up front (``BEGIN
+IMMEDIATE``) and on PostgreSQL locks the two people's rows, so two HR users
+pairing the same apprentice, or filling the same mentor's last place, at once
+are served one after the other: the second is refused with the rule's message.
+The partial unique index (one active pairing per apprentice) backs this up;
+its violation becomes the same kind of message, never a 500.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from flask_babel import lazy_pgettext
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from lms import clock
+from lms.audit import services as audit
+from lms.database import transaction
+from lms.extensions import db
+from lms.mentoring import settings
+from lms.mentoring.models import Pairing, PairingState
+from lms.org.models import POSITIONS, User
+
+STATE_LABELS = {
+    PairingState.ACTIVE: lazy_pgettext("pairing state", "Active"),
+    PairingState.ENDED: lazy_pgettext("pairing state", "Ended"),
+    PairingState.SIGNED_OFF: lazy_pgettext("pairing state", "Signed off"),
+}
+MAX_GOALS = 2000
+MAX_REASON = 255
+# How far from today a start date may lie.
+START_WINDOW = timedelta(days=366)
+
+# Which field a refusal is about (the import turns these into its columns).
+MENTOR, APPRENTICE, START, END, GOALS = "mentor", "apprentice", "start", "end", "goals"
+
+
+class PairingError(ValueError):
+    """A pairing change that is refused; ``problems`` are (field, message)."""
+
+    def __init__(self, problems: list[tuple[str, str]] | str):
+        if isinstance(problems, str):
+            problems = [("", problems)]
+        self.problems = problems
+        super().__init__(" ".join(message for _field, message in problems))
+
+
+def who(user: User) -> str:
+    return f"{user.name}（{user.employee_no}）"
+
+
+# --- the mentor rule ----------------------------------------------------------------
+
+def months_at_or_above(user: User, rule: settings.MentorRule, on: date | None = None) -> int:
+    counted = set(rule.positions)
+    return sum(p.months(on) for p in user.positions if p.position in counted)
+
+
+def _holds_valid_certificate(user: User, slug: str, on: date) -> bool:
+    # Read the certificates table directly (lms.certificates owns issuing them).
+    from lms.certificates.models import Certificate
+    from lms.content.models import Certification
+
+    certificates = db.session.scalars(
+        select(Certificate).join(Certification, Certification.id == Certificate.certification_id)
+        .where(Certificate.user_id == user.id, Certification.slug == slug))
+    return any(c.is_valid(on) for c in certificates)
+
+
+def rule_refusals(mentor: User, rule: settings.MentorRule | None = None, on: date | None = None) -> list[str]:
+    """Why ``mentor`` may not take an apprentice under HR's rule (empty: they may)."""
+    rule = rule or settings.mentor_rule()
+    on = on or clock.today()
+    problems = []
+    if not mentor.active:
+        problems.append(_("%(name)s's account is deactivated.", name=who(mentor)))
+    if "mentor" not in mentor.roles:
+        problems.append(_("%(name)s does not hold the mentor role.", name=who(mentor)))
+    if not _holds_position(mentor, rule):
+        current = mentor.current_position
+        problems.append(_("%(name)s's position is %(position)s; a mentor must be %(minimum)s or above.",
+                          name=who(mentor), position=POSITIONS.get(current.position, current.position)
+                          if current else "—", minimum=POSITIONS[rule.min_position]))
+    months = months_at_or_above(mentor, rule, on)
+    if months < rule.min_months:
+        problems.append(_("%(name)s has %(have)d of %(need)d months at %(position)s or above.", name=who(mentor),
+                          have=months, need=rule.min_months, position=POSITIONS[rule.min_position]))
+    if rule.certification and not _holds_valid_certificate(mentor, rule.certification, on):
+        problems.append(_("%(name)s holds no valid certificate “%(title)s” (the mentor rule requires one).",
+                          name=who(mentor), title=settings.certification_title(rule.certification)))
+    return problems
+
+
+def _holds_position(user: User, rule: settings.MentorRule) -> bool:
+    current = user.current_position
+    return current is not None and current.position in rule.positions
+
+
+# --- reading pairings ---------------------------------------------------------------
+
+def active_count(mentor_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Pairing).where(
+        Pairing.mentor_id == mentor_id, Pairing.state == PairingState.ACTIVE)) or 0
+
+
+def active_pairing_of(apprentice_id: int) -> Pairing | None:
+    return db.session.scalar(select(Pairing).where(Pairing.apprentice_id == apprentice_id,
+                                                   Pairing.state == PairingState.ACTIVE))
+
+
+def history_of(user: User) -> tuple[list[Pairing], list[Pairing]]:
+    """(pairings where the user is the apprentice, where they are the mentor), newest first."""
+    def of(column):
+        return list(db.session.scalars(select(Pairing).where(column == user.id)
+                                       .order_by(Pairing.start_date.desc(), Pairing.id.desc())))
+    return of(Pairing.apprentice_id), of(Pairing.mentor_id)
+
+
+# --- checks ---------------------------------------------------------------------------
+
+def check_dates(start_date: date | None, planned_end_date: date | None, today: date) -> list[tuple[str, str]]:
+    problems = []
+    if start_date is None:
+        problems.append((START, _("A start date is required.")))
+    elif abs(start_date - today) > START_WINDOW:
+        problems.append((START, _("The start date %(day)s is more than a year from today.", day=start_date.isoformat())))
+    if planned_end_date is None:
+        problems.append((END, _("A planned end date is required.")))
+    elif start_date is not None and planned_end_date <= start_date:
+        problems.append((END, _("The planned end date %(end)s is not after the start date %(start)s.",
+                                end=planned_end_date.isoformat(), start=start_date.isoformat())))
+    elif planned_end_date < today:
+        problems.append((END, _("The planned end date %(day)s has passed.", day=planned_end_date.isoformat())))
+    return problems
+
+
+def refusals(mentor: User, apprentice: User, start_date: date | None, planned_end_date: date | None,
+             goals: str = "", *, pending: int = 0, apprentice_taken: bool = False,
+             today: date | None = None) -> list[tuple[str, str]]:
+    """Every rule a new pairing would break, as (field, message). ``pending``:
+    pairings of this mentor about to be made too (rows above in a file)."""
+    today = today or clock.today()
+    problems: list[tuple[str, str]] = []
+    if mentor.id == apprentice.id:
+        problems.append((APPRENTICE, _("%(name)s cannot be their own mentor.", name=who(mentor))))
+        return problems
+    problems += [(MENTOR, message) for message in rule_refusals(mentor, on=today)]
+    capacity = settings.capacity_of(mentor)
+    have = active_count(mentor.id) + pending
+    if have >= capacity:
+        problems.append((MENTOR, _("%(name)s already has %(n)d apprentices (capacity %(capacity)d).",
+                                   name=who(mentor), n=have, capacity=capacity)))
+    if not apprentice.active:
+        problems.append((APPRENTICE, _("%(name)s's account is deactivated.", name=who(apprentice))))
+    if "learner" not in apprentice.roles:
+        problems.append((APPRENTICE, _("%(name)s does not hold the learner role.", name=who(apprentice))))
+    current = active_pairing_of(apprentice.id)
+    if current is not None:
+        problems.append((APPRENTICE, _("%(name)s already has an active mentor: %(mentor)s (since %(day)s).",
+                                       name=who(apprentice), mentor=who(current.mentor),
+                                       day=current.start_date.isoformat())))
+    elif apprentice_taken:
+        problems.append((APPRENTICE, _("%(name)s appears twice.", name=who(apprentice))))
+    problems += check_dates(start_date, planned_end_date, today)
+    if len(goals or "") > MAX_GOALS:
+        problems.append((GOALS, _("The goals are longer than %(n)d characters.", n=MAX_GOALS)))
+    return problems
+
+
+def _lock_people(*ids: int) -> None:
+    """PostgreSQL: lock the people's rows (in id order, so two services never
+    wait for each other); SQLite holds the write lock already."""
+    db.session.execute(select(User.id).where(User.id.in_(sorted(ids))).order_by(User.id).with_for_update())
+
+
+def _check_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise PairingError(_("Give a reason."))
+    if len(reason) > MAX_REASON:
+        raise PairingError(_("The reason is longer than %(n)d characters.", n=MAX_REASON))
+    return reason
+
+
+# --- changing pairings ------------------------------------------------------------------
+
+def _create(mentor: User, apprentice: User, start_date: date, planned_end_date: date, goals: str, actor: User | None,
+            **details) -> Pairing:
+    _lock_people(mentor.id, apprentice.id)
+    problems = refusals(mentor, apprentice, start_date, planned_end_date, goals)
+    if problems:
+        raise PairingError(problems)
+    pairing = Pairing(mentor_id=mentor.id, apprentice_id=apprentice.id, state=PairingState.ACTIVE,
+                      start_date=start_date, planned_end_date=planned_end_date, goals=(goals or "").strip(),
+                      created_by_id=actor.id if actor is not None else None)
+    name = who(apprentice)
+    try:
+        with db.session.begin_nested():  # the savepoint first: begin_nested flushes what is pending
+            db.session.add(pairing)
+            db.session.flush()
+    except IntegrityError:
+        # Another transaction paired the apprentice between our check and our insert.
+        raise PairingError([(APPRENTICE, _("%(name)s was given a mentor by someone else a moment ago; "
+                                           "reload the page to see who.", name=name))]) from None
+    audit.record("pairing.created", pairing, actor=actor, mentor=mentor.employee_no,
+                 apprentice=apprentice.employee_no, start=start_date.isoformat(),
+                 planned_end=planned_end_date.isoformat(), **details)
+    return pairing
+
+
+@transaction(immediate=True)
+def pair(mentor: User, apprentice: User, start_date: date, planned_end_date: date, goals: str = "", *,
+         actor: User | None, file: str | None = None) -> Pairing:
+    """Pair ``mentor`` with ``apprentice`` (every rule above); audited."""
+    return _create(mentor, apprentice, start_date, planned_end_date, goals, actor,
+                   **({"file": file} if file else {}))
+
+
+def _locked_active(pairing: Pairing) -> Pairing:
+    locked = db.session.scalar(select(Pairing).where(Pairing.id == pairing.id).with_for_update())
+    if locked is None or locked.state != PairingState.ACTIVE:
+        raise PairingError(_("This pairing is not active any more; reload the page."))
+    return locked
+
+
+def _end(pairing: Pairing, reason: str, actor: User | None, today: date) -> None:
+    pairing.state = PairingState.ENDED
+    pairing.ended_on = today
+    pairing.end_reason = reason
+    pairing.ended_by_id = actor.id if actor is not None else None
+    db.session.flush()
+
+
+@transaction(immediate=True)
+def end(pairing: Pairing, reason: str, *, actor: User | None) -> Pairing:
+    """End an active pairing today, with a reason; audited."""
+    reason = _check_reason(reason)
+    pairing = _locked_active(pairing)
+    _end(pairing, reason, actor, clock.today())
+    audit.record("pairing.ended", pairing, actor=actor, reason=reason, mentor=pairing.mentor.employee_no,
+                 apprentice=pairing.apprentice.employee_no)
+    return pairing
+
+
+@transaction(immediate=True)
+def change_mentor(pairing: Pairing, new_mentor: User, reason: str, *, actor: User | None,
+                  planned_end_date: date | None = None) -> Pairing:
+    """End the pairing with ``reason`` and pair the apprentice with
+    ``new_mentor`` from today, with the same goals (and planned end, unless
+    given), in one transaction: if the new mentor is refused, nothing changes."""
+    reason = _check_reason(reason)
+    pairing = _locked_active(pairing)
+    if new_mentor.id == pairing.mentor_id:
+        raise PairingError([(MENTOR, _("%(name)s is the mentor already.", name=who(new_mentor)))])
+    today = clock.today()
+    old_mentor = pairing.mentor
+    _end(pairing, reason, actor, today)
+    new = _create(new_mentor, pairing.apprentice, today, planned_end_date or pairing.planned_end_date, pairing.goals,
+                  actor, reason=reason, replaces=pairing.id)
+    audit.record("pairing.mentor_changed", pairing, actor=actor, reason=reason, before=old_mentor.employee_no,
+                 after=new_mentor.employee_no, apprentice=pairing.apprentice.employee_no)
+    return new

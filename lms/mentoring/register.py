@@ -1,0 +1,155 @@
+"""HR's pairings register: the pairings (filtered by branch, mentor, state,
+a search), the load of each mentor, and the apprentices without a mentor;
+each also as a table for the XLSX/CSV download. Read only.
+
+The branch scope (``lms.org.scope``) applies to the apprentice for pairings,
+and to the person for mentors and for people without a mentor: a branch
+manager reads their branch tree, HR and administrators the whole bank.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import exists, false, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
+
+from lms.extensions import db
+from lms.mentoring import settings
+from lms.mentoring.models import Pairing, PairingState
+from lms.mentoring.pairing import STATE_LABELS, rule_refusals
+from lms.org.models import POSITIONS, PositionRecord, User, UserRole
+
+# Who counts as "without a mentor": an active account with the learner role,
+# not a mentor, whose current post is one of these, and no active pairing.
+UNPAIRED_POSITIONS = ("intern", "teller", "rm_junior", "rm_intermediate")
+PAGE_LIMIT = 300
+
+
+@dataclass
+class RegisterFilter:
+    branch_ids: list[int] | None = None  # a branch subtree, None: any
+    mentor_id: int | None = None
+    state: str = ""
+    q: str = ""
+
+
+@dataclass
+class MentorLoad:
+    mentor: User
+    active: int
+    capacity: int
+    refusals: list[str] = field(default_factory=list)  # why they may not take an apprentice (rule)
+
+    @property
+    def full(self) -> bool:
+        return self.active >= self.capacity
+
+
+def _in_scope(column, scope: list[int] | None, branch_ids: list[int] | None):
+    conditions = []
+    if scope is not None:
+        conditions.append(column.in_(scope) if scope else false())
+    if branch_ids is not None:
+        conditions.append(column.in_(branch_ids))
+    return conditions
+
+
+def pairings(scope: list[int] | None, flt: RegisterFilter, limit: int | None = PAGE_LIMIT) -> tuple[list[Pairing], int]:
+    """(the pairings that match, newest first with active ones on top, and how many match in all)."""
+    apprentice, mentor = aliased(User), aliased(User)
+    conditions = _in_scope(apprentice.branch_id, scope, flt.branch_ids)
+    if flt.mentor_id:
+        conditions.append(Pairing.mentor_id == flt.mentor_id)
+    if flt.state in STATE_LABELS:
+        conditions.append(Pairing.state == flt.state)
+    if flt.q:
+        like = f"%{flt.q}%"
+        conditions.append(or_(apprentice.name.ilike(like), apprentice.employee_no.ilike(like), mentor.name.ilike(like),
+                              mentor.employee_no.ilike(like)))
+    base = (select(Pairing).join(apprentice, apprentice.id == Pairing.apprentice_id)
+            .join(mentor, mentor.id == Pairing.mentor_id).where(*conditions))
+    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    query = (base.options(selectinload(Pairing.mentor).selectinload(User.branch),
+                          selectinload(Pairing.apprentice).selectinload(User.branch))
+             .order_by((Pairing.state != PairingState.ACTIVE), Pairing.start_date.desc(), Pairing.id.desc()))
+    if limit:
+        query = query.limit(limit)
+    return list(db.session.scalars(query)), total
+
+
+def mentors(scope: list[int] | None, branch_ids: list[int] | None = None) -> list[MentorLoad]:
+    """Every active mentor in scope with their active pairings and capacity,
+    the fullest first, and whether they meet the mentor rule today."""
+    people = list(db.session.scalars(
+        select(User).join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == "mentor", User.active.is_(True), *_in_scope(User.branch_id, scope, branch_ids))
+        .options(selectinload(User.branch)).order_by(User.employee_no)))
+    counts = dict(db.session.execute(
+        select(Pairing.mentor_id, func.count()).where(Pairing.state == PairingState.ACTIVE)
+        .group_by(Pairing.mentor_id)).tuples().all())
+    overrides, default = settings.capacity_overrides(), settings.default_capacity()
+    rule = settings.mentor_rule()
+    loads = [MentorLoad(m, counts.get(m.id, 0), overrides.get(m.id, default), rule_refusals(m, rule)) for m in people]
+    return sorted(loads, key=lambda load: (-load.active / max(load.capacity, 1), load.mentor.employee_no))
+
+
+def mentor_choices(scope: list[int] | None) -> list[tuple[int, str]]:
+    """Everyone who mentors (or mentored) someone in scope, for the filter."""
+    apprentice = aliased(User)
+    rows = db.session.execute(
+        select(User.id, User.employee_no, User.name).where(User.id.in_(
+            select(Pairing.mentor_id).join(apprentice, apprentice.id == Pairing.apprentice_id)
+            .where(*_in_scope(apprentice.branch_id, scope, None))))
+        .order_by(User.employee_no)).all()
+    return [(r.id, f"{r.name}（{r.employee_no}）") for r in rows]
+
+
+def unpaired(scope: list[int] | None, branch_ids: list[int] | None = None) -> list[User]:
+    """Learners without an active mentor (``UNPAIRED_POSITIONS`` above)."""
+    has_role = lambda role: exists().where(UserRole.user_id == User.id, UserRole.role == role)  # noqa: E731
+    in_post = exists().where(PositionRecord.user_id == User.id, PositionRecord.end_date.is_(None),
+                             PositionRecord.position.in_(UNPAIRED_POSITIONS))
+    paired = exists().where(Pairing.apprentice_id == User.id, Pairing.state == PairingState.ACTIVE)
+    return list(db.session.scalars(
+        select(User).where(User.active.is_(True), has_role("learner"), ~has_role("mentor"), in_post, ~paired,
+                           *_in_scope(User.branch_id, scope, branch_ids))
+        .options(selectinload(User.branch)).order_by(User.branch_id, User.employee_no)))
+
+
+def apprentice_choices(scope: list[int] | None) -> list[User]:
+    return unpaired(scope)
+
+
+def position_label(user: User) -> str:
+    current = user.current_position
+    return str(POSITIONS.get(current.position, current.position)) if current else ""
+
+
+# --- downloads ------------------------------------------------------------------------------
+
+def pairings_table(rows: list[Pairing]) -> tuple[list[str], list[list]]:
+    headers = [_("Apprentice employee number"), _("Apprentice"), _("Apprentice's branch"), _("Mentor employee number"),
+               _("Mentor"), _("State"), _("Start date"), _("Planned end date"), _("Ended on"), _("End reason"),
+               _("Goals")]
+    body = [[p.apprentice.employee_no, p.apprentice.name, p.apprentice.branch.name if p.apprentice.branch else "",
+             p.mentor.employee_no, p.mentor.name, str(STATE_LABELS.get(p.state, p.state)), p.start_date,
+             p.planned_end_date, p.ended_on, p.end_reason, p.goals] for p in rows]
+    return headers, body
+
+
+def mentors_table(loads: list[MentorLoad]) -> tuple[list[str], list[list]]:
+    headers = [_("Employee number"), _("Name"), _("Branch"), _("Position"), _("Active apprentices"), _("Capacity"),
+               _("Meets the mentor rule")]
+    body = [[m.mentor.employee_no, m.mentor.name, m.mentor.branch.name if m.mentor.branch else "",
+             position_label(m.mentor), m.active, m.capacity, _("Yes") if not m.refusals else "；".join(m.refusals)]
+            for m in loads]
+    return headers, body
+
+
+def unpaired_table(people: list[User]) -> tuple[list[str], list[list]]:
+    headers = [_("Employee number"), _("Name"), _("Branch"), _("Position"), _("Hire date")]
+    body = [[u.employee_no, u.name, u.branch.name if u.branch else "", position_label(u), u.hire_date]
+            for u in people]
+    return headers, body
+
