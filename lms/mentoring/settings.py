@@ -112,7 +112,7 @@ def certification_choices() -> list[tuple[str, str]]:
 
     rows = db.session.execute(select(Certification.slug, Certification.title)
                               .where(Certification.retired.is_(False)).order_by(Certification.title)).tuples()
-    return list(rows)
+    return [(slug, title) for slug, title in rows]
 
 
 def certification_title(slug: str) -> str:
