@@ -30,7 +30,7 @@ from calendar import monthrange
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from lms import clock
 from lms.audit import services as audit
@@ -130,8 +130,7 @@ def issue(person: User, certification: Certification, *, actor: User | None = No
     person_id, certification_id = person.id, certification.id
 
     with transaction(immediate=True):
-        # PostgreSQL: two issues for one person wait for each other here (SQLite: BEGIN IMMEDIATE did).
-        db.session.execute(select(User.id).where(User.id == person_id).with_for_update(key_share=True))
+        _serialise_issues()
         person = db.session.get(User, person_id)
         certification = db.session.get(Certification, certification_id)
         if actor is None and not automatic_issue_due(person_id, certification):
@@ -162,6 +161,16 @@ def issue(person: User, certification: Certification, *, actor: User | None = No
         after_commit(lambda: _store_pdf_quietly(certificate_id))
         signals.send_after_commit(signals.certificate_issued, certificate_id=certificate_id, user_id=person_id)
         return certificate
+
+
+def _serialise_issues() -> None:
+    """Issues wait for each other, so the "is one due?" check below is made
+    on what the previous issue committed. SQLite: ``BEGIN IMMEDIATE`` did it.
+    PostgreSQL: the audit log's append lock, taken first (the audit event
+    needs it anyway; taking it before the serial counter's row lock keeps one
+    lock order for every transaction that issues and audits)."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": audit._PG_LOCK_KEY})
 
 
 def _notify_holder(person: User, certificate: Certificate, certification: Certification) -> None:
