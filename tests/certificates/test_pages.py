@@ -127,3 +127,25 @@ def test_issue_batch_issues_to_everyone_who_meets_the_requirements(runner, clock
     again = runner.invoke(args=["certificates", "issue-batch", "--certification", "mentor-qualification"])
     assert "issued 0" in again.output and Certificate.query.count() == 3
     assert runner.invoke(args=["certificates", "issue-batch", "--certification", "nope"]).exit_code != 0
+
+
+def test_issue_batch_for_a_programme_takes_only_its_members(runner, clock, make_user, make_branch,
+                                                            make_certification, fast_pdf):
+    import json
+
+    from lms.content.models import Programme
+
+    make_certification(slug="mentor-qualification", title="带教师傅资格", prefix="MTQ",
+                       requirements={"tenure": [{"positions": ["rm_senior"], "months": 24}]})
+    north, south = make_branch("N01"), make_branch("S01")
+    member = make_user(("learner",), branch=north, position="rm_senior", position_start=date(2023, 1, 1)).id
+    make_user(("learner",), branch=south, position="rm_senior", position_start=date(2023, 1, 1))
+    db.session.add(Programme(slug="north-rm", title="北区培训",
+                             audience_json=json.dumps({"branches": ["N01"], "roles": ["learner"]})))
+    db.session.commit()
+    result = runner.invoke(args=["certificates", "issue-batch", "--certification", "mentor-qualification",
+                                 "--programme", "north-rm"])
+    assert result.exit_code == 0, result.output
+    assert [c.user_id for c in Certificate.query] == [member]
+    assert runner.invoke(args=["certificates", "issue-batch", "--certification", "mentor-qualification",
+                               "--programme", "nope"]).exit_code != 0
