@@ -251,8 +251,9 @@ def issue():
     """HR issues a certificate by hand, with a reason; the requirements the
     person does not meet are shown first and kept in the evidence."""
     form = _issue_form()
-    if request.method == "GET" and request.args.get("employee_no"):
-        form.employee_no.data = request.args["employee_no"][:32]
+    if request.method == "GET":  # from the person page, or the live preview of the form
+        form.employee_no.data = request.args.get("employee_no", "").strip()[:32] or None
+        form.certification_id.data = request.args.get("certification_id", type=int)
     preview = None
     person = user_by_employee_no(form.employee_no.data or "") if form.employee_no.data else None
     certification = db.session.get(Certification, form.certification_id.data) if form.certification_id.data else None
@@ -272,7 +273,8 @@ def issue():
                       "success")
                 return redirect(url_for("certificates.detail", certificate_id=certificate.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("certificates/issue.html", form=form, preview=preview, person=person), status
+    return render_template("certificates/issue.html", form=form, preview=preview, person=person,
+                           unknown=bool(form.employee_no.data) and person is None), status
 
 
 # --- sections elsewhere ---------------------------------------------------------
