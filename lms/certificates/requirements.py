@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from lms.content.models import Certification, Exam, Programme
+from lms.content.models import Certification, Exam, Programme, ProgrammeItem
 from lms.exams.models import Attempt, AttemptState
 from lms.extensions import db
 from lms.org.models import POSITIONS
@@ -171,8 +171,8 @@ def certifications_requiring(*, exam_slug: str | None = None, signoff: bool = Fa
                                    .order_by(Certification.id)))
     if exam_slug is not None:
         programmes = set(db.session.scalars(
-            select(Programme.slug).join(Programme.items).join(Exam, Exam.id == _item_exam_id())
-            .where(Exam.slug == exam_slug)))
+            select(Programme.slug).join(ProgrammeItem, ProgrammeItem.programme_id == Programme.id)
+            .join(Exam, Exam.id == ProgrammeItem.exam_id).where(Exam.slug == exam_slug)))
         return [c for c in rows if any(e.get("exam") == exam_slug for e in c.requirements.get("exams") or [])
                 or programmes & set(c.requirements.get("programmes") or [])]
     if signoff:
@@ -180,9 +180,3 @@ def certifications_requiring(*, exam_slug: str | None = None, signoff: bool = Fa
     if tenure:
         return [c for c in rows if c.requirements.get("tenure")]
     return rows
-
-
-def _item_exam_id():
-    from lms.content.models import ProgrammeItem
-
-    return ProgrammeItem.exam_id

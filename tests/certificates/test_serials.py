@@ -133,3 +133,31 @@ def test_serials_count_per_prefix_and_year_and_codes_are_unguessable(app):
         assert serials.next_serial("RMQ", 2027) == "RMQ-2027-000001"
     codes = {serials.new_verify_code() for _ in range(1000)}
     assert len(codes) == 1000 and all(len(c) == 32 for c in codes)
+
+
+def test_two_triggers_at_once_issue_one_certificate(app, clock, make_user, make_certification, fast_pdf):
+    """The attempt's 'finalised' and 'graded' signals (or two processes) may
+    evaluate the same person at the same moment: one certificate."""
+    person_id = make_user(("learner",)).id
+    certification_id = make_certification(requirements={}).id
+    db.session.commit()
+    start, errors = threading.Barrier(4), []
+
+    def work():
+        from lms.content.models import Certification
+
+        try:
+            with app.app_context():
+                start.wait()
+                issuing.issue_if_met(db.session.get(User, person_id), db.session.get(Certification, certification_id))
+                db.session.remove()
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert db.session.scalar(db.select(db.func.count()).select_from(Certificate)) == 1
