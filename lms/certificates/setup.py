@@ -3,9 +3,29 @@ from __future__ import annotations
 
 from flask import Flask
 
+from lms import demo_hooks
+from lms.certificates import audit_labels, demo, pdf_setup, triggers
+from lms.certificates import views as certificate_views
+from lms.certificates.cli import certificates_cli
+from lms.exams import signals as exam_signals
+from lms.main import panels
+from lms.mentoring import signals as mentoring_signals
+from lms.org import person_sections
+
 
 def init_app(app: Flask) -> None:
-    """The PDF, the public verification page and the evidence pack (``pdf_setup``)."""
-    from lms.certificates import pdf_setup
-
+    """Register the certificate pages, ``flask certificates``, the learner's
+    panel, the section of HR's person page, the demo's certificates (order
+    80), and the receivers that issue certificates automatically: an exam
+    result (finalised, graded) and a mentor's sign-off; the PDF, the public
+    verification page and the evidence pack (``pdf_setup``)."""
+    audit_labels.register(app)
+    app.register_blueprint(certificate_views.bp)
+    app.cli.add_command(certificates_cli)
+    panels.add(app, "learner", "certificates/_mine_panel.html", certificate_views.mine_panel, order=30)
+    person_sections.add(app, "certificates/_person_section.html", certificate_views.person_section, order=40)
+    demo_hooks.add(app, 80, demo.issue_demo_certificates)
+    exam_signals.attempt_finalised.connect(triggers.on_attempt_finalised, sender=app, weak=False)
+    exam_signals.attempt_graded.connect(triggers.on_attempt_finalised, sender=app, weak=False)
+    mentoring_signals.signoff_given.connect(triggers.on_signoff_given, sender=app, weak=False)
     pdf_setup.init_app(app)

@@ -60,6 +60,19 @@ def _result_link(p: dict):
     return ("exams.result", {"attempt_id": p["attempt_id"]}) if p.get("attempt_id") else None
 
 
+def _certificates_link(_p: dict):
+    return ("certificates.mine", {})
+
+
+def _certificate(p: dict) -> dict:
+    return {"certification": p.get("certification", ""), "serial": p.get("serial", "")}
+
+
+def _expiring(p: dict) -> str:
+    return _("Your certificate %(certification)s (%(serial)s) expires on %(expires)s, in %(days)s days or less.",
+             expires=p.get("expires_on", ""), days=p.get("threshold", ""), **_certificate(p))
+
+
 def _person_link(p: dict):
     return ("org.person", {"user_id": p["learner_id"]}) if p.get("learner_id") else None
 
@@ -99,6 +112,16 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("mentor_no_check_in", _l("No check-in for 14 days"), ALERT,
          lambda p: _("No check-in with %(learner)s (%(employee_no)s, %(branch)s) for %(days)s days (since %(since)s).",
                      days=p.get("days", 14), since=p.get("since", ""), **_learner(p)), _apprentice_link),
+    Kind("certificate_issued", _l("Certificate issued"), LEARNER,
+         lambda p: _("Certificate issued: %(certification)s, %(serial)s.", **_certificate(p)), _certificates_link),
+    Kind("certificate_revoked", _l("Certificate revoked"), LEARNER,
+         lambda p: _("Your certificate %(certification)s (%(serial)s) was revoked on %(on)s.", on=p.get("on", ""),
+                     **_certificate(p)), _certificates_link),
+    Kind("certificate_expiring", _l("Certificate expiring"), LEARNER, _expiring, _certificates_link),
+    Kind("certificate_expiring_alert", _l("A certificate is expiring"), ALERT,
+         lambda p: _("%(learner)s (%(employee_no)s, %(branch)s): %(certification)s (%(serial)s) expires on "
+                     "%(expires)s.", expires=p.get("expires_on", ""), **_learner(p), **_certificate(p)),
+         _person_link),
 )}
 
 

@@ -1,0 +1,40 @@
+"""The audit log in words for certificates (``lms.audit.labels``),
+registered from ``lms.certificates.setup``."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from lms.audit import labels
+from lms.certificates.models import Certificate
+from lms.extensions import db
+
+EVENTS = {
+    "certificate.issued": _l("%(actor)s issued the certificate %(object)s"),
+    "certificate.superseded": _l("%(actor)s superseded the certificate %(object)s by a new one"),
+    "certificate.revoked": _l("%(actor)s revoked the certificate %(object)s"),
+}
+DETAILS = {
+    "serial": _l("Serial number"),
+    "certification": _l("Certification"),
+    "mode": _l("How issued"),
+    "unmet": _l("Requirements not met"),
+    "by": _l("Superseded by"),
+}
+MODES = {"automatic": _l("automatically (requirements met)"), "manual": _l("by hand")}
+
+
+def certificate_name(certificate_id) -> str:
+    certificate = db.session.get(Certificate, int(certificate_id)) if str(certificate_id).isdigit() else None
+    if certificate is None:
+        return str(certificate_id)
+    return f"{certificate.serial} ({certificate.holder_name})"
+
+
+def mode_label(value) -> str:
+    return str(MODES.get(value, value))
+
+
+def register(app: Flask) -> None:
+    labels.register(app, events=EVENTS, details=DETAILS, objects={"certificate": certificate_name},
+                    values={("certificate.issued", "mode"): mode_label})

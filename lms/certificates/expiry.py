@@ -1,0 +1,74 @@
+"""Certificates about to expire: HR's lists (within 30/60/90 days) and the
+notices to the holder and their branch managers.
+
+A notice is sent at each threshold a valid certificate crosses — 90, 60 and
+30 days before it expires — once per certificate and threshold (the
+notification's subject is ``certificate:<id>:<threshold>``, unique per
+recipient: running the scan again sends nothing twice). A scan that first
+sees a certificate 20 days from expiry sends the 30-day notice only."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from lms import clock
+from lms.certificates.models import Certificate
+from lms.extensions import db
+from lms.org.models import User
+
+THRESHOLDS = (30, 60, 90)
+
+
+def threshold_for(days_left: int) -> int | None:
+    """The smallest threshold (30, 60, 90) that ``days_left`` is within."""
+    return next((t for t in THRESHOLDS if days_left <= t), None)
+
+
+def expiring(within_days: int, *, branch_ids: list[int] | None = None, certification_id: int | None = None,
+             today: date | None = None) -> list[Certificate]:
+    """Valid certificates (not revoked, not superseded) expiring from today
+    to ``within_days`` days ahead, soonest first; ``branch_ids`` None: the
+    whole bank."""
+    today = today or clock.today()
+    query = (select(Certificate).join(User, User.id == Certificate.user_id)
+             .options(joinedload(Certificate.certification), joinedload(Certificate.holder).joinedload(User.branch))
+             .where(Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None),
+                    Certificate.expires_on.is_not(None), Certificate.expires_on >= today,
+                    Certificate.expires_on <= today + timedelta(days=within_days)))
+    if branch_ids is not None:
+        query = query.where(User.branch_id.in_(branch_ids))
+    if certification_id is not None:
+        query = query.where(Certificate.certification_id == certification_id)
+    return list(db.session.scalars(query.order_by(Certificate.expires_on, Certificate.serial)).unique())
+
+
+@dataclass
+class NoticeCount:
+    holders: int = 0
+    managers: int = 0
+
+
+def send_expiry_notices(today: date | None = None) -> NoticeCount:
+    """Notify each holder (and their branch managers) of a certificate that
+    crossed a threshold; each notification once."""
+    from lms.notify.events import learner_params
+    from lms.org.scope import branch_managers_of
+    from lms.notify.services import notify
+
+    today = today or clock.today()
+    count = NoticeCount()
+    for certificate in expiring(max(THRESHOLDS), today=today):
+        threshold = threshold_for((certificate.expires_on - today).days)
+        holder = certificate.holder
+        subject = f"certificate:{certificate.id}:{threshold}"
+        params = {"certification": certificate.certification.title, "serial": certificate.serial,
+                  "expires_on": certificate.expires_on.isoformat(), "threshold": threshold}
+        if notify(holder, "certificate_expiring", subject, params) is not None:
+            count.holders += 1
+        for manager in (m for m in branch_managers_of(holder) if m.id != holder.id):
+            if notify(manager, "certificate_expiring_alert", subject, {**learner_params(holder), **params}):
+                count.managers += 1
+    return count

@@ -1,0 +1,19 @@
+"""HR's forms: a manual issue and a revocation, each with its required reason."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+
+class ManualIssueForm(FlaskForm):
+    employee_no = StringField(_l("Employee number"), validators=[DataRequired(), Length(max=32)])
+    certification_id = SelectField(_l("Certification"), coerce=int, validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=255)],
+                           description=_l("Required; kept with the certificate and in the audit log."))
+
+
+class RevokeForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=255)],
+                           description=_l("Required; the holder is told, the public page shows only the date."))

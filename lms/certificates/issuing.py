@@ -1,0 +1,209 @@
+"""Issuing certificates: automatically when a certification's requirements
+are met, or by HR with a reason; supersession on renewal; the stored PDF.
+
+Rules kept here:
+- an **automatic** issue needs every requirement met (``requirements.evaluate``)
+  and is *due* only when the person holds no valid certificate of the
+  certification, or the one they hold is inside its renewal window
+  (``renewal_window_days`` before it expires). Re-evaluating never issues
+  twice: the check is made again under the lock of the issuing transaction.
+  After HR revoked the person's latest certificate nothing is issued
+  automatically: HR issues again by hand;
+- a **manual** issue by HR needs a reason; it may be made with requirements
+  unmet (the evidence records which ones, the audit event the reason);
+- a new certificate supersedes the holder's valid one of the same
+  certification (``superseded_by_id``/``superseded_at``, audited);
+- holder name, 工号 and branch are copied at issue (the certificate says what
+  was true that day);
+- the PDF is rendered **after** the issuing transaction has committed (a
+  render takes 0.1–0.3 s: SQLite's write lock is not held for it) and stored
+  with its SHA-256 in a second short transaction; ``stored_pdf`` renders and
+  stores it only if it is missing (a crash between the two steps), so every
+  download returns the same bytes.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from calendar import monthrange
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select, text, update
+
+from lms import clock
+from lms.audit import services as audit
+from lms.certificates import signals
+from lms.certificates.models import Certificate
+from lms.certificates.requirements import Evaluation, evaluate
+from lms.certificates.serials import new_verify_code, next_serial
+from lms.content.models import Certification
+from lms.database import after_commit, transaction
+from lms.extensions import db
+from lms.org.models import User
+
+log = logging.getLogger(__name__)
+
+MANUAL_ROLES = ("hr",)  # and admin (``User.has_role``)
+
+
+class IssueError(ValueError):
+    """A certificate cannot be issued (the message says why, for the user)."""
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day if it is shorter)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+def holder_certificates(person_id: int, certification_id: int | None = None) -> list[Certificate]:
+    """Every certificate of the person (of one certification), newest first."""
+    query = select(Certificate).where(Certificate.user_id == person_id)
+    if certification_id is not None:
+        query = query.where(Certificate.certification_id == certification_id)
+    return list(db.session.scalars(query.order_by(Certificate.issued_on.desc(), Certificate.id.desc())))
+
+
+def valid_certificate(person_id: int, certification_id: int, on: date | None = None) -> Certificate | None:
+    return next((c for c in holder_certificates(person_id, certification_id) if c.is_valid(on)), None)
+
+
+def renewal_opens_on(certificate: Certificate) -> date | None:
+    if certificate.expires_on is None:
+        return None
+    return certificate.expires_on - timedelta(days=certificate.certification.renewal_window_days)
+
+
+def automatic_issue_due(person_id: int, certification: Certification, today: date | None = None) -> bool:
+    """Whether meeting the requirements now should issue a certificate: none
+    valid held, or the valid one is in its renewal window; never after HR
+    revoked the latest one."""
+    today = today or clock.today()
+    rows = holder_certificates(person_id, certification.id)
+    if rows and rows[0].revoked_at is not None:
+        return False
+    current = next((c for c in rows if c.is_valid(today)), None)
+    if current is None:
+        return True
+    opens = renewal_opens_on(current)
+    return opens is not None and today >= opens
+
+
+def issue_if_met(person: User, certification: Certification) -> Certificate | None:
+    """The automatic path: issue when the requirements are met and an issue
+    is due; otherwise nothing (returns None). Evaluates outside the write lock."""
+    if not person.active or certification.retired or not automatic_issue_due(person.id, certification):
+        return None
+    evaluation = evaluate(person, certification)
+    if not evaluation.met:
+        return None
+    return issue(person, certification, evaluation=evaluation)
+
+
+def issue(person: User, certification: Certification, *, actor: User | None = None, reason: str = "",
+          evaluation: Evaluation | None = None, on: date | None = None) -> Certificate | None:
+    """Issue a certificate of ``certification`` to ``person``.
+
+    ``actor`` None: automatic — the requirements must be met, and the issue
+    due (checked again under the lock: returns None when another process has
+    just issued it). With an ``actor`` (HR): a manual issue; ``reason`` is
+    required; unmet requirements are allowed and kept in the evidence.
+    ``on`` backdates the issue (the demo's existing certificates)."""
+    reason = (reason or "").strip()
+    if actor is not None:
+        if not actor.has_role(*MANUAL_ROLES):
+            raise IssueError(_("Only HR issues certificates by hand."))
+        if not reason:
+            raise IssueError(_("A reason is required for a manual issue."))
+    if certification.retired:
+        raise IssueError(_("This certification is retired."))
+    if not person.active:
+        raise IssueError(_("This person is deactivated."))
+    evaluation = evaluation or evaluate(person, certification)
+    if actor is None and not evaluation.met:
+        raise IssueError(_("The requirements are not met."))
+    evidence = json.dumps(evaluation.evidence(), ensure_ascii=False, default=str)
+    unmet = [c.text for c in evaluation.unmet]
+    person_id, certification_id = person.id, certification.id
+
+    with transaction(immediate=True):
+        _serialise_issues()
+        person = db.session.get(User, person_id)
+        certification = db.session.get(Certification, certification_id)
+        if actor is None and not automatic_issue_due(person_id, certification):
+            return None
+        today = on or clock.today()
+        previous = valid_certificate(person_id, certification_id, clock.today())
+        certificate = Certificate(
+            certification_id=certification_id, user_id=person_id,
+            serial=next_serial(certification.serial_prefix, today.year), verify_code=new_verify_code(),
+            issued_on=today,
+            expires_on=add_months(today, certification.validity_months) if certification.validity_months else None,
+            issued_at=clock.now(), issued_by_id=actor.id if actor is not None else None, issue_reason=reason[:255],
+            evidence_json=evidence, holder_name=person.name, holder_employee_no=person.employee_no,
+            holder_branch=person.branch.name if person.branch else "")
+        db.session.add(certificate)
+        db.session.flush()
+        audit.record("certificate.issued", certificate, actor=actor, actor_label=None if actor else "system",
+                     serial=certificate.serial, certification=certification.slug,
+                     employee_no=person.employee_no, mode="manual" if actor else "automatic",
+                     reason=reason, unmet=unmet)
+        if previous is not None:
+            previous.superseded_by_id = certificate.id
+            previous.superseded_at = clock.now()
+            audit.record("certificate.superseded", previous, actor=actor, actor_label=None if actor else "system",
+                         serial=previous.serial, by=certificate.serial)
+        _notify_holder(person, certificate, certification)
+        certificate_id = certificate.id
+        after_commit(lambda: _store_pdf_quietly(certificate_id))
+        signals.send_after_commit(signals.certificate_issued, certificate_id=certificate_id, user_id=person_id)
+        return certificate
+
+
+def _serialise_issues() -> None:
+    """Issues wait for each other, so the "is one due?" check below is made
+    on what the previous issue committed. SQLite: ``BEGIN IMMEDIATE`` did it.
+    PostgreSQL: the audit log's append lock, taken first (the audit event
+    needs it anyway; taking it before the serial counter's row lock keeps one
+    lock order for every transaction that issues and audits)."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": audit._PG_LOCK_KEY})
+
+
+def _notify_holder(person: User, certificate: Certificate, certification: Certification) -> None:
+    from lms.notify.services import notify
+
+    notify(person, "certificate_issued", f"certificate:{certificate.id}",
+           {"certification": certification.title, "serial": certificate.serial,
+            "expires_on": certificate.expires_on.isoformat() if certificate.expires_on else ""})
+
+
+# --- the PDF ------------------------------------------------------------------
+
+def _store_pdf_quietly(certificate_id: int) -> None:
+    try:
+        stored_pdf(certificate_id)
+    except Exception:  # the certificate is issued; the download renders it if this failed
+        log.exception("rendering the PDF of certificate %s failed", certificate_id)
+
+
+def stored_pdf(certificate_id: int) -> bytes:
+    """The certificate's PDF as stored at issue; rendered (outside any write
+    transaction) and stored first if it is missing. Whoever stores first
+    wins, so every caller returns the same bytes."""
+    from lms.certificates.pdf import render_certificate
+
+    pdf = db.session.scalar(select(Certificate.pdf).where(Certificate.id == certificate_id))
+    if pdf:
+        return pdf
+    certificate = db.session.get(Certificate, certificate_id)
+    rendered = render_certificate(certificate)
+    with transaction():
+        db.session.execute(update(Certificate).where(Certificate.id == certificate_id, Certificate.pdf.is_(None))
+                           .values(pdf=rendered, pdf_sha256=hashlib.sha256(rendered).hexdigest())
+                           .execution_options(synchronize_session=False))
+    db.session.expire(certificate, ["pdf_sha256"])
+    return db.session.scalar(select(Certificate.pdf).where(Certificate.id == certificate_id))

@@ -1,0 +1,91 @@
+"""Reading certificates for HR's register and the pages: the filters, one
+query, the states in words."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_pgettext
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from lms import clock
+from lms.certificates.models import Certificate, CertificateState
+from lms.content.models import Certification
+from lms.extensions import db
+from lms.org.models import User
+
+STATE_LABELS = {
+    CertificateState.VALID: lazy_pgettext("certificate state", "Valid"),
+    CertificateState.EXPIRED: lazy_pgettext("certificate state", "Expired"),
+    CertificateState.REVOKED: lazy_pgettext("certificate state", "Revoked"),
+    CertificateState.SUPERSEDED: lazy_pgettext("certificate state", "Superseded"),
+}
+STATE_CLASSES = {CertificateState.VALID: "ok", CertificateState.EXPIRED: "warn", CertificateState.REVOKED: "bad",
+                 CertificateState.SUPERSEDED: ""}
+PER_PAGE = 50
+
+
+@dataclass
+class RegisterFilter:
+    q: str = ""
+    branch_ids: list[int] | None = None  # None: no branch filter (the scope still applies)
+    certification_id: int | None = None
+    state: str = ""
+
+
+def state_clause(state: str, today: date):
+    live = and_(Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None))
+    if state == CertificateState.REVOKED:
+        return Certificate.revoked_at.is_not(None)
+    if state == CertificateState.SUPERSEDED:
+        return and_(Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_not(None))
+    if state == CertificateState.EXPIRED:
+        return and_(live, Certificate.expires_on < today)
+    return and_(live, or_(Certificate.expires_on.is_(None), Certificate.expires_on >= today))
+
+
+def register_query(scope: list[int] | None, flt: RegisterFilter, today: date | None = None):
+    today = today or clock.today()
+    query = select(Certificate).join(User, User.id == Certificate.user_id)
+    if scope is not None:
+        query = query.where(User.branch_id.in_(scope))
+    if flt.branch_ids is not None:
+        query = query.where(User.branch_id.in_(flt.branch_ids))
+    if flt.certification_id:
+        query = query.where(Certificate.certification_id == flt.certification_id)
+    if flt.state in STATE_LABELS:
+        query = query.where(state_clause(flt.state, today))
+    if flt.q:
+        like = f"%{flt.q}%"
+        query = query.where(or_(User.name.like(like), User.employee_no.like(like), Certificate.serial.like(like)))
+    return query
+
+
+@dataclass
+class Page:
+    rows: list[Certificate]
+    total: int
+    page: int
+    pages: int
+
+
+def register(scope, flt: RegisterFilter, page: int | None = 1) -> Page:
+    """The certificates in scope matching the filter, newest first; ``page``
+    None: every row (the download)."""
+    query = register_query(scope, flt)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    query = (query.options(joinedload(Certificate.certification), joinedload(Certificate.holder).joinedload(User.branch))
+             .order_by(Certificate.issued_on.desc(), Certificate.id.desc()))
+    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    if page is not None:
+        page = min(max(page, 1), pages)
+        query = query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    return Page(list(db.session.scalars(query).unique()), total, page or 1, pages)
+
+
+def certifications(include_retired: bool = False) -> list[Certification]:
+    query = select(Certification).order_by(Certification.id)
+    if not include_retired:
+        query = query.where(Certification.retired.is_(False))
+    return list(db.session.scalars(query))

@@ -1,0 +1,294 @@
+"""Certificate pages: 我的证书 (every signed-in person, their own), HR's
+register, expiry lists, a certificate's detail with the revoke form, the
+manual issue form, and the PDF download.
+
+Who sees what: HR and administrators the whole bank; a branch manager reads
+the certificates of their branches' people (a certificate outside them is
+404); only HR and administrators issue and revoke. The PDF opens for its
+holder, HR/admin and branch managers in scope — 404 for anyone else."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from lms import clock
+from lms.certificates import expiry, issuing, queries, revoking
+from lms.certificates.forms import ManualIssueForm, RevokeForm
+from lms.certificates.models import Certificate
+from lms.certificates.requirements import describe, evaluate
+from lms.content.models import Certification
+from lms.extensions import db
+from lms.org import scope as org_scope
+from lms.org.models import Branch, user_by_employee_no
+from lms.reports import exports
+from lms.web import render_page_or_partial, roles_required
+
+bp = Blueprint("certificates", __name__, url_prefix="/certificates")
+READERS = ("hr", "branch_manager")
+WITHIN = (30, 60, 90)
+
+
+def _viewer():
+    return current_user._get_current_object()
+
+
+def _scope():
+    return org_scope.branch_scope(_viewer())
+
+
+def _visible(certificate_id: int) -> Certificate:
+    """The certificate, if its holder is in the viewer's scope (404 otherwise)."""
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None or not org_scope.may_see_person(_viewer(), certificate.holder):
+        abort(404)
+    return certificate
+
+
+# --- 我的证书 -------------------------------------------------------------------
+
+def next_steps(person) -> list[dict]:
+    """For each certification the person does not hold validly (or may renew
+    now): what is still missing (the evaluation's unmet lines)."""
+    out = []
+    for certification in queries.certifications():
+        current = issuing.valid_certificate(person.id, certification.id)
+        renewal = current is not None and issuing.automatic_issue_due(person.id, certification)
+        if current is not None and not renewal:
+            continue
+        evaluation = evaluate(person, certification)
+        out.append({"certification": certification, "evaluation": evaluation, "renewal": renewal, "current": current})
+    return out
+
+
+@bp.get("/mine")
+@login_required
+def mine():
+    person = _viewer()
+    return render_template("certificates/mine.html", certificates=issuing.holder_certificates(person.id),
+                           steps=next_steps(person), today=clock.today(), **_labels())
+
+
+def _labels() -> dict:
+    return {"state_labels": queries.STATE_LABELS, "state_classes": queries.STATE_CLASSES, "describe": describe}
+
+
+@bp.get("/<int:certificate_id>/pdf")
+@login_required
+def pdf(certificate_id: int):
+    """The stored PDF (the same bytes every time), named after the serial."""
+    certificate = db.session.get(Certificate, certificate_id)
+    viewer = _viewer()
+    allowed = certificate is not None and (
+        certificate.user_id == viewer.id or viewer.has_role("hr")
+        or ("branch_manager" in viewer.roles and org_scope.may_see_person(viewer, certificate.holder)))
+    if not allowed:
+        abort(404)
+    body = issuing.stored_pdf(certificate.id)
+    return Response(body, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{certificate.serial}.pdf"',
+        "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+
+
+# --- HR: the register -----------------------------------------------------------
+
+def _branch_choices(scope) -> list[tuple[int, str]]:
+    branches = db.session.query(Branch).all()
+    return sorted(((b.id, b.path()) for b in branches if scope is None or b.id in scope), key=lambda c: c[1])
+
+
+def _branch_ids(scope) -> list[int] | None:
+    branch_id = request.args.get("branch", type=int)
+    if not branch_id:
+        return None
+    branch = db.session.get(Branch, branch_id)
+    if branch is None or (scope is not None and branch.id not in scope):
+        abort(404)
+    return branch.subtree_ids()
+
+
+def _certification_id() -> int | None:
+    wanted = request.args.get("certification", type=int)
+    if wanted and db.session.get(Certification, wanted) is None:
+        abort(404)
+    return wanted or None
+
+
+def _register_filter(scope) -> queries.RegisterFilter:
+    state = request.args.get("state", "")
+    return queries.RegisterFilter(q=request.args.get("q", "").strip()[:80], branch_ids=_branch_ids(scope),
+                                  certification_id=_certification_id(),
+                                  state=state if state in queries.STATE_LABELS else "")
+
+
+def _query_args(**extra) -> dict:
+    keys = ("q", "branch", "certification", "state", "within")
+    return {k: v for k, v in {**{k: request.args.get(k) for k in keys}, **extra}.items() if v}
+
+
+@bp.get("/")
+@roles_required(*READERS)
+def register():
+    scope = _scope()
+    flt = _register_filter(scope)
+    page = queries.register(scope, flt, page=request.args.get("page", 1, type=int))
+    return render_page_or_partial(
+        "certificates/register.html", "certificates/_register_rows.html", page=page, flt=flt,
+        branch_choices=_branch_choices(scope), certifications=queries.certifications(include_retired=True),
+        query=_query_args(), whole_bank=scope is None, today=clock.today(), **_labels())
+
+
+def _download(name: str, title: str, headers: list[str], rows: list[list], fmt: str) -> Response:
+    filename = f"{name}-{clock.today().isoformat()}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = exports.to_csv(headers, rows), "text/csv; charset=utf-8"
+    else:
+        body = exports.to_xlsx(title, headers, rows, widths={1: 20, 3: 12, 4: 24})
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+def _row(c: Certificate, today) -> list:
+    state = c.state(today)
+    return [c.serial, c.holder.name, c.holder.employee_no, c.holder.branch.name if c.holder.branch else "",
+            c.certification.title, c.issued_on.isoformat(), c.expires_on.isoformat() if c.expires_on else "",
+            str(queries.STATE_LABELS[state]),
+            c.revoked_at.date().isoformat() if c.revoked_at else "", c.revoke_reason]
+
+
+def _headers() -> list[str]:
+    return [_("Serial number"), _("Name"), _("Employee number"), _("Branch"), _("Certification"), _("Issued"),
+            _("Expires"), _("State"), _("Revoked on"), _("Revocation reason")]
+
+
+@bp.get("/export.<fmt>")
+@roles_required(*READERS)
+def export(fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    scope = _scope()
+    today = clock.today()
+    rows = [_row(c, today) for c in queries.register(scope, _register_filter(scope), page=None).rows]
+    return _download("certificates", _("Certificates"), _headers(), rows, fmt)
+
+
+def _within() -> int:
+    within = request.args.get("within", 90, type=int)
+    return within if within in WITHIN else 90
+
+
+def _expiring_rows(scope):
+    branch_ids = _branch_ids(scope)
+    if branch_ids is None:
+        branch_ids = scope
+    return expiry.expiring(_within(), branch_ids=branch_ids, certification_id=_certification_id())
+
+
+@bp.get("/expiring")
+@roles_required(*READERS)
+def expiring():
+    scope = _scope()
+    return render_page_or_partial(
+        "certificates/expiring.html", "certificates/_expiring_rows.html", rows=_expiring_rows(scope),
+        within=_within(), choices=WITHIN, branch_choices=_branch_choices(scope),
+        certifications=queries.certifications(include_retired=True), query=_query_args(within=_within()),
+        whole_bank=scope is None, today=clock.today(), timedelta=timedelta, **_labels())
+
+
+@bp.get("/expiring/export.<fmt>")
+@roles_required(*READERS)
+def expiring_export(fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    today = clock.today()
+    headers = [*_headers()[:7], _("Days left")]
+    rows = [[*_row(c, today)[:7], (c.expires_on - today).days] for c in _expiring_rows(_scope())]
+    return _download(f"certificates-expiring-{_within()}", _("Expiring"), headers, rows, fmt)
+
+
+# --- HR: one certificate, revoke, issue by hand -----------------------------------
+
+def _render_detail(certificate: Certificate, form=None, status: int = 200):
+    history = issuing.holder_certificates(certificate.user_id, certificate.certification_id)
+    return render_template("certificates/detail.html", certificate=certificate, history=history,
+                           form=form or RevokeForm(), may_revoke=_viewer().has_role("hr"),
+                           today=clock.today(), **_labels()), status
+
+
+@bp.get("/<int:certificate_id>")
+@roles_required(*READERS)
+def detail(certificate_id: int):
+    return _render_detail(_visible(certificate_id))
+
+
+@bp.post("/<int:certificate_id>/revoke")
+@roles_required("hr")
+def revoke(certificate_id: int):
+    certificate = _visible(certificate_id)
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        return _render_detail(certificate, form, 400)
+    try:
+        revoking.revoke(certificate.id, _viewer(), form.reason.data)
+    except revoking.RevokeError as exc:
+        form.reason.errors.append(str(exc))
+        return _render_detail(certificate, form, 400)
+    flash(_("The certificate %(serial)s is revoked.", serial=certificate.serial), "success")
+    return redirect(url_for("certificates.detail", certificate_id=certificate.id))
+
+
+def _issue_form() -> ManualIssueForm:
+    form = ManualIssueForm()
+    form.certification_id.choices = [(c.id, c.title) for c in queries.certifications()]
+    return form
+
+
+@bp.route("/issue", methods=["GET", "POST"])
+@roles_required("hr")
+def issue():
+    """HR issues a certificate by hand, with a reason; the requirements the
+    person does not meet are shown first and kept in the evidence."""
+    form = _issue_form()
+    if request.method == "GET":  # from the person page, or the live preview of the form
+        form.employee_no.data = request.args.get("employee_no", "").strip()[:32] or None
+        form.certification_id.data = request.args.get("certification_id", type=int)
+    preview = None
+    person = user_by_employee_no(form.employee_no.data or "") if form.employee_no.data else None
+    certification = db.session.get(Certification, form.certification_id.data) if form.certification_id.data else None
+    if person is not None and certification is not None:
+        preview = evaluate(person, certification)
+    if request.method == "POST" and form.validate_on_submit():
+        if person is None:
+            form.employee_no.errors.append(_("No person with this employee number."))
+        else:
+            try:
+                certificate = issuing.issue(person, certification, actor=_viewer(), reason=form.reason.data,
+                                            evaluation=preview)
+            except issuing.IssueError as exc:
+                form.form_errors.append(str(exc))
+            else:
+                flash(_("Certificate %(serial)s issued to %(name)s.", serial=certificate.serial, name=person.name),
+                      "success")
+                return redirect(url_for("certificates.detail", certificate_id=certificate.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("certificates/issue.html", form=form, preview=preview, person=person,
+                           unknown=bool(form.employee_no.data) and person is None), status
+
+
+# --- sections elsewhere ---------------------------------------------------------
+
+def person_section(person, viewer) -> dict:
+    """HR's person page: the person's certificates."""
+    if not org_scope.may_see_person(viewer, person):
+        return {"certificates": [], "person": person}
+    return {"certificates": issuing.holder_certificates(person.id), "person": person, "today": clock.today(),
+            **_labels()}
+
+
+def mine_panel(user) -> dict:
+    """The learner's home: their valid certificates, a link to 我的证书."""
+    today = clock.today()
+    return {"certificates": [c for c in issuing.holder_certificates(user.id) if c.is_valid(today)],
+            "today": today}

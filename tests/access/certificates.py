@@ -1,0 +1,46 @@
+"""Certificates: everyone signed in has 我的证书; the register, expiry lists
+and a certificate's page are HR's and branch managers' (in scope); only HR
+issues and revokes; the PDF opens for its holder, HR/admin and the branch
+manager over the holder — 404 for anyone else (no IDOR)."""
+from datetime import date
+
+from lms.certificates.models import Certificate
+from lms.content.models import Certification
+from lms.extensions import db
+from tests.access import Row, expect, only, signed_in
+
+READERS = only("hr", "branch_manager")
+
+
+def setup(world):
+    certification = Certification(slug="acc-rmq", title="客户经理上岗资格", serial_prefix="ACQ", validity_months=24,
+                                  requirements_json="{}")
+    db.session.add(certification)
+    db.session.flush()
+    certificate = Certificate(certification_id=certification.id, user_id=world.learner.id, serial="ACQ-2025-000042",
+                              verify_code="acc-verify-code-000000000000000001", issued_on=date(2026, 1, 5),
+                              expires_on=date(2028, 1, 5), holder_name=world.learner.name,
+                              holder_employee_no=world.learner.employee_no, holder_branch=world.branch.name,
+                              pdf=b"%PDF-1.7 matrix", pdf_sha256="0" * 64)
+    db.session.add(certificate)
+    db.session.commit()
+    world.certification, world.certificate = certification, certificate
+
+
+ROWS = {
+    ("certificates.mine", "GET"): Row(lambda w: "/certificates/mine", signed_in()),
+    ("certificates.pdf", "GET"): Row(lambda w: f"/certificates/{w.certificate.id}/pdf",
+                                     expect(404, anonymous=302, learner=200, hr=200, admin=200, branch_manager=200)),
+    ("certificates.register", "GET"): Row(lambda w: "/certificates/", READERS),
+    ("certificates.export", "GET"): Row(lambda w: "/certificates/export.xlsx", READERS),
+    ("certificates.expiring", "GET"): Row(lambda w: "/certificates/expiring?within=90", READERS),
+    ("certificates.expiring_export", "GET"): Row(lambda w: "/certificates/expiring/export.csv?within=30", READERS),
+    ("certificates.detail", "GET"): Row(lambda w: f"/certificates/{w.certificate.id}", READERS),
+    ("certificates.revoke", "POST"): Row(lambda w: f"/certificates/{w.certificate.id}/revoke", only("hr", ok=302),
+                                         data=lambda w: {"reason": "矩阵：撤销"}),
+    ("certificates.issue", "GET"): Row(lambda w: "/certificates/issue", only("hr")),
+    ("certificates.issue", "POST"): Row(lambda w: "/certificates/issue", only("hr", ok=302),
+                                        data=lambda w: {"employee_no": w.learner.employee_no,
+                                                        "certification_id": w.certification.id,
+                                                        "reason": "矩阵：人工发证"}),
+}

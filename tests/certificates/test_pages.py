@@ -1,0 +1,151 @@
+"""What people see: 我的证书 (certificates with state and download, what is
+still missing), the home panel and menu, the PDF download (same bytes every
+time, named after the serial, rendered and stored only if missing), HR's
+register with filters and a formula-safe export, the person page section."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from datetime import date
+
+from lms.certificates import issuing, revoking
+from lms.certificates.models import Certificate
+from lms.extensions import db
+from tests.conftest import sign_in
+
+RMQ = {"exams": [{"exam": "exam-rm-entry", "min_score": 80}], "signoff": True}
+
+
+def test_my_certificates_show_state_download_and_what_is_missing(client, clock, make_user, make_certification,
+                                                                 entry_exam, take_exam, fast_pdf):
+    hr = make_user(("hr",))
+    learner = make_user(("learner",), name="李学员", position="rm_junior", position_start=date(2025, 9, 1))
+    rmq = make_certification(requirements=RMQ)
+    make_certification(slug="rm-intermediate-qualification", title="中级客户经理资格", prefix="RMI",
+                       requirements={"tenure": [{"positions": ["rm_junior"], "months": 12}]})
+    take_exam(learner, entry_exam, right=1)
+    sign_in(client, learner)
+    page = client.get("/certificates/mine")
+    assert page.status_code == 200
+    assert "你还没有任何证书" in page.text
+    assert "客户经理准入考试最好成绩 50，低于 80" in page.text and "没有生效的师傅出师评价" in page.text
+    assert "初级客户经理 6 / 12 个月" in page.text
+    old = issuing.issue(learner, rmq, actor=hr, reason="存量人员换发", on=date(2024, 1, 10))  # expired 2026-01-10
+    current = issuing.issue(learner, rmq, actor=hr, reason="补发")
+    revoking.revoke(current.id, hr, "冒用他人账号")
+    page = client.get("/certificates/mine")
+    assert f'id="certificate-{old.id}" class="state-expired"' in page.text
+    assert f'id="certificate-{current.id}" class="state-revoked"' in page.text and "已撤销" in page.text
+    assert f"/certificates/{current.id}/pdf" in page.text
+    assert "冒用他人账号" not in page.text  # the reason is HR's, not printed to the holder's list
+    home = client.get("/")
+    assert 'id="my-certificates-panel"' in home.text and "你还没有有效的证书" in home.text
+    assert "/certificates/mine" in home.text
+
+
+def test_a_download_returns_the_stored_bytes_every_time(client, clock, make_user, make_certification):
+    hr = make_user(("hr",))
+    learner = make_user(("learner",), name="李学员")
+    certificate = issuing.issue(learner, make_certification(), actor=hr, reason="存量人员换发")  # a real render
+    certificate = db.session.get(Certificate, certificate.id)
+    assert certificate.pdf_sha256
+    sign_in(client, learner)
+    first = client.get(f"/certificates/{certificate.id}/pdf")
+    second = client.get(f"/certificates/{certificate.id}/pdf")
+    assert first.status_code == 200 and first.mimetype == "application/pdf" and first.data.startswith(b"%PDF")
+    assert first.headers["Content-Disposition"] == f'attachment; filename="{certificate.serial}.pdf"'
+    assert hashlib.sha256(first.data).hexdigest() == hashlib.sha256(second.data).hexdigest() == certificate.pdf_sha256
+
+
+def test_a_missing_pdf_is_rendered_once_at_download(client, clock, make_user, make_certification, fast_pdf):
+    hr = make_user(("hr",))
+    learner = make_user(("learner",))
+    certificate = issuing.issue(learner, make_certification(), actor=hr, reason="存量人员换发")
+    # As after a crash between the issue and the PDF's transaction:
+    db.session.execute(db.update(Certificate).values(pdf=None, pdf_sha256=None))
+    db.session.commit()
+    fast_pdf.clear()
+    sign_in(client, hr)
+    first = client.get(f"/certificates/{certificate.id}/pdf")
+    second = client.get(f"/certificates/{certificate.id}/pdf")
+    assert first.data == second.data and fast_pdf == [certificate.id]
+    assert db.session.get(Certificate, certificate.id).pdf_sha256 == hashlib.sha256(first.data).hexdigest()
+
+
+def test_another_persons_pdf_is_404(client, clock, make_user, make_branch, make_certification, fast_pdf):
+    hr = make_user(("hr",))
+    learner = make_user(("learner",), branch=make_branch("B01"))
+    other_manager = make_user(("branch_manager",), branch=make_branch("B02"))
+    certificate = issuing.issue(learner, make_certification(), actor=hr, reason="存量人员换发")
+    for person in (make_user(("learner",)), make_user(("trainer",)), other_manager):
+        sign_in(client, person)
+        assert client.get(f"/certificates/{certificate.id}/pdf").status_code == 404
+    assert client.get("/certificates/999999/pdf").status_code == 404
+
+
+def test_the_register_filters_and_exports(client, clock, make_user, make_branch, make_certification, fast_pdf):
+    hr = make_user(("hr",))
+    branch = make_branch("B01", "天元支行")
+    rmq = make_certification()
+    mtq = make_certification(slug="mentor-qualification", title="带教师傅资格", prefix="MTQ")
+    a = make_user(("learner",), name="@SUM(A1)", employee_no="E1", branch=branch)
+    b = make_user(("learner",), name="钱二", employee_no="E2")
+    ca = issuing.issue(a, rmq, actor=hr, reason="存量人员换发")
+    cb = issuing.issue(b, mtq, actor=hr, reason="存量人员换发")
+    revoking.revoke(cb.id, hr, "错发")
+    sign_in(client, hr)
+    page = client.get("/certificates/")
+    assert ca.serial in page.text and cb.serial in page.text
+    assert client.get("/certificates/?state=revoked").text.count("state-revoked") == 1
+    only_valid = client.get("/certificates/?state=valid")
+    assert ca.serial in only_valid.text and cb.serial not in only_valid.text
+    by_branch = client.get(f"/certificates/?branch={branch.id}", headers={"HX-Request": "true"})
+    assert by_branch.text.startswith('<div id="certificate-table"') and cb.serial not in by_branch.text
+    assert ca.serial in client.get("/certificates/?q=E1").text
+    assert cb.serial not in client.get(f"/certificates/?certification={rmq.id}").text
+    rows = list(csv.reader(io.StringIO(client.get("/certificates/export.csv").data.decode("utf-8-sig"))))
+    assert len(rows) == 3 and "'@SUM(A1)" in [r[1] for r in rows]
+    revoked_row = next(r for r in rows if r[0] == cb.serial)
+    assert revoked_row[7] == "已撤销" and revoked_row[9] == "错发"
+    person_page = client.get(f"/org/people/{a.id}")
+    assert 'id="person-certificates"' in person_page.text and ca.serial in person_page.text
+    detail = client.get(f"/certificates/{cb.id}")
+    assert "错发" in detail.text and 'id="certificate-revoke"' not in detail.text
+
+
+def test_issue_batch_issues_to_everyone_who_meets_the_requirements(runner, clock, make_user, make_certification,
+                                                                   fast_pdf):
+    make_certification(slug="mentor-qualification", title="带教师傅资格", prefix="MTQ",
+                       requirements={"tenure": [{"positions": ["rm_senior"], "months": 24}]})
+    ready = [make_user(("learner",), position="rm_senior", position_start=date(2023, 1, 1)).id for _ in range(3)]
+    make_user(("learner",), position="rm_senior", position_start=date(2025, 1, 1))
+    result = runner.invoke(args=["certificates", "issue-batch", "--certification", "mentor-qualification"])
+    assert result.exit_code == 0, result.output
+    assert "issued 3; requirements not met 1" in result.output  # the fourth has 14 months
+    assert sorted(c.user_id for c in Certificate.query) == sorted(ready)
+    again = runner.invoke(args=["certificates", "issue-batch", "--certification", "mentor-qualification"])
+    assert "issued 0" in again.output and Certificate.query.count() == 3
+    assert runner.invoke(args=["certificates", "issue-batch", "--certification", "nope"]).exit_code != 0
+
+
+def test_issue_batch_for_a_programme_takes_only_its_members(runner, clock, make_user, make_branch,
+                                                            make_certification, fast_pdf):
+    import json
+
+    from lms.content.models import Programme
+
+    make_certification(slug="mentor-qualification", title="带教师傅资格", prefix="MTQ",
+                       requirements={"tenure": [{"positions": ["rm_senior"], "months": 24}]})
+    north, south = make_branch("N01"), make_branch("S01")
+    member = make_user(("learner",), branch=north, position="rm_senior", position_start=date(2023, 1, 1)).id
+    make_user(("learner",), branch=south, position="rm_senior", position_start=date(2023, 1, 1))
+    db.session.add(Programme(slug="north-rm", title="北区培训",
+                             audience_json=json.dumps({"branches": ["N01"], "roles": ["learner"]})))
+    db.session.commit()
+    result = runner.invoke(args=["certificates", "issue-batch", "--certification", "mentor-qualification",
+                                 "--programme", "north-rm"])
+    assert result.exit_code == 0, result.output
+    assert [c.user_id for c in Certificate.query] == [member]
+    assert runner.invoke(args=["certificates", "issue-batch", "--certification", "mentor-qualification",
+                               "--programme", "nope"]).exit_code != 0
