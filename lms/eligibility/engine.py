@@ -1,0 +1,206 @@
+"""The eligibility engine (准入): for a person and a rule, eligible or not, and
+each condition met or unmet with its evidence in words.
+
+A rule (``EligibilityRule.requirements``) lists conditions, all of which must
+hold:
+
+- ``certifications``: a valid certificate of each (not revoked, not
+  superseded, not expired today);
+- ``tenure``: whole months served, summed across the listed positions;
+- ``signoff``: a mentor's sign-off (出师评价) in force (not withdrawn);
+- ``weeks_passed``: of the programme's last N weeks whose due date has
+  passed, at least M passed (the week's exam, by its deciding result).
+
+Nothing is stored: eligibility is read from certificates, positions,
+sign-offs and attempts each time, so a revoked certificate makes its holder
+ineligible at once. Many people are evaluated from one ``facts.load`` (a
+fixed number of statements, whatever their number)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import pgettext
+
+from lms import clock
+from lms.content.models import EligibilityRule
+from lms.eligibility import facts as facts_mod
+from lms.eligibility.facts import Facts, Stint
+from lms.org.models import POSITIONS
+from lms.reports.cells import deciding
+
+CERTIFICATION, TENURE, SIGNOFF, WEEKS = "certification", "tenure", "signoff", "weeks_passed"
+
+
+@dataclass(frozen=True)
+class Condition:
+    kind: str
+    label: str  # what the rule asks, in words
+    met: bool
+    evidence: str  # what the records show, in words
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.evidence}"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    rule: EligibilityRule
+    conditions: tuple[Condition, ...]
+
+    @property
+    def eligible(self) -> bool:
+        return all(c.met for c in self.conditions)
+
+    @property
+    def unmet(self) -> list[Condition]:
+        return [c for c in self.conditions if not c.met]
+
+    @property
+    def state(self) -> str:
+        return "eligible" if self.eligible else "not_eligible"
+
+
+STATES = ("eligible", "not_eligible")
+
+
+def position_words(codes) -> str:
+    """"Teller", "Senior RM or Manager", "Senior RM, Principal RM or Manager"."""
+    names = [str(POSITIONS.get(code, code)) for code in codes]
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(some)s or %(last)s", some=pgettext("list", ", ").join(names[:-1]), last=names[-1])
+
+
+def months_served(stints: list[Stint], positions, on: date) -> int:
+    """Whole months in ``positions`` up to ``on``, summed over stints (as
+    ``PositionRecord.months``)."""
+    total = 0
+    for s in stints:
+        if s.position not in positions or s.start > on:
+            continue
+        end = min(s.end or on, on)
+        months = (end.year - s.start.year) * 12 + end.month - s.start.month
+        if end.day < s.start.day:
+            months -= 1
+        total += max(months, 0)
+    return total
+
+
+def certificate_condition(slug: str, user_id: int, facts: Facts, today: date) -> Condition:
+    """A valid certificate of ``slug``; the evidence names the best one held,
+    else the latest and why it is no longer valid."""
+    certification = facts.certifications.get(slug)
+    title = certification.title if certification is not None else slug
+    label = _("Valid %(certification)s", certification=title)
+    rows = facts.certificates.get((user_id, certification.id), []) if certification is not None else []
+    valid = [r for r in rows if r.revoked_at is None and r.superseded_by_id is None
+             and (r.expires_on is None or r.expires_on >= today)]
+    if valid:
+        best = max(valid, key=lambda r: (r.expires_on is None, r.expires_on or date.max, r.id))
+        if best.expires_on is None:
+            evidence = _("%(certification)s valid, no expiry", certification=title)
+        else:
+            evidence = _("%(certification)s valid until %(day)s", certification=title, day=best.expires_on.isoformat())
+        return Condition(CERTIFICATION, label, True, evidence)
+    if not rows:
+        return Condition(CERTIFICATION, label, False, _("no %(certification)s", certification=title))
+    latest = rows[-1]
+    if latest.revoked_at is not None:
+        evidence = _("%(certification)s revoked %(day)s", certification=title, day=latest.revoked_at.date().isoformat())
+    elif latest.superseded_by_id is not None:
+        evidence = _("%(certification)s superseded", certification=title)
+    else:
+        evidence = _("%(certification)s expired %(day)s", certification=title, day=latest.expires_on.isoformat())
+    return Condition(CERTIFICATION, label, False, evidence)
+
+
+def _tenure(entry: dict, user_id: int, facts: Facts, today: date) -> Condition:
+    positions, needed = entry.get("positions") or [], int(entry.get("months") or 0)
+    words = position_words(positions)
+    served = months_served(facts.stints.get(user_id, []), set(positions), today)
+    return Condition(TENURE, _("%(months)d months as %(positions)s", months=needed, positions=words),
+                     served >= needed,
+                     _("%(served)d of %(months)d months as %(positions)s", served=served, months=needed,
+                       positions=words))
+
+
+def _signoff(user_id: int, facts: Facts) -> Condition:
+    label = _("A mentor sign-off (出师评价) in force")
+    found = facts.signoffs.get(user_id)
+    if found is None:
+        return Condition(SIGNOFF, label, False, _("no mentor sign-off"))
+    return Condition(SIGNOFF, label, True, _("出师评价 by %(mentor)s on %(day)s", mentor=found.mentor_name,
+                                            day=found.signed_on.isoformat()))
+
+
+def _weeks_passed(spec: dict, user_id: int, facts: Facts, today: date) -> Condition:
+    slug, last, needed = spec.get("programme", ""), int(spec.get("last") or 0), int(spec.get("min") or 0)
+    programme = facts.weeks.get(slug)
+    label = _("%(min)d of the last %(last)d weeks of %(programme)s passed", min=needed, last=last, programme=slug)
+    due = [w for w in (programme or []) if w.due_on < today][-last:] if last else []
+    failed = []
+    for week in due:
+        result = deciding(facts.attempts.get((user_id, week.exam_id), []), week.scoring)
+        if result is None or not result.passed:
+            failed.append(week)
+    passed = len(due) - len(failed)
+    parts = [_("%(passed)d of the last %(n)d weeks passed", passed=passed, n=len(due))]
+    if len(due) < last:
+        parts.append(_("only %(n)d weeks due so far", n=len(due)))
+    parts += [_("week %(n)d exam not passed", n=w.number) for w in failed]
+    return Condition(WEEKS, label, passed >= needed, "; ".join(parts))
+
+
+def evaluate(user_id: int, rule: EligibilityRule, facts: Facts, today: date | None = None) -> Verdict:
+    """The verdict of ``rule`` for one person, from facts already read."""
+    today = today or clock.today()
+    req = rule.requirements
+    conditions = [certificate_condition(slug, user_id, facts, today) for slug in req.get("certifications") or []]
+    conditions += [_tenure(entry, user_id, facts, today) for entry in req.get("tenure") or []]
+    if req.get("signoff"):
+        conditions.append(_signoff(user_id, facts))
+    if req.get("weeks_passed"):
+        conditions.append(_weeks_passed(req["weeks_passed"], user_id, facts, today))
+    return Verdict(rule, tuple(conditions))
+
+
+def evaluate_people(user_ids: list[int] | None, rules: list[EligibilityRule], today: date | None = None
+                    ) -> tuple[Facts, dict[int, list[Verdict]]]:
+    """Every rule for every person (None: everybody with a position), in a
+    fixed number of statements."""
+    today = today or clock.today()
+    facts = facts_mod.load(user_ids, rules, today)
+    ids = user_ids if user_ids is not None else sorted(facts.stints)
+    return facts, {uid: [evaluate(uid, rule, facts, today) for rule in rules] for uid in ids}
+
+
+def explain(user, rule: EligibilityRule, today: date | None = None) -> Verdict:
+    """One person, one rule (e.g. ``eligibility.explain(user, rule)``)."""
+    today = today or clock.today()
+    return evaluate(user.id, rule, facts_mod.load([user.id], [rule], today), today)
+
+
+def verdicts_for(user, today: date | None = None) -> list[Verdict]:
+    """Every rule in force, for one person."""
+    rules = facts_mod.active_rules()
+    return evaluate_people([user.id], rules, today)[1][user.id] if rules else []
+
+
+def gate(user, position: str) -> list[tuple[str, list[str]]]:
+    """The position gate (``lms.org.position_gates``): for each rule in force
+    whose target is ``position``, its title and the unmet conditions with
+    evidence (empty: eligible). ``user`` None is a person not yet created (an
+    import row): no records. Decided as of today, when HR records the move."""
+    rules = facts_mod.active_rules(position)
+    if not rules:
+        return []
+    today = clock.today()
+    user_id = user.id if user is not None else 0  # no person has id 0: nothing is found
+    loaded = facts_mod.load([user_id], rules, today)
+    out = []
+    for rule in rules:
+        verdict = evaluate(user_id, rule, loaded, today)
+        out.append((rule.title, [str(c) for c in verdict.unmet]))
+    return out
