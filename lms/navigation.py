@@ -25,6 +25,7 @@ NAV: list[NavItem] = [
     NavItem("programme_admin.index", _l("Programmes"), ("hr", "trainer")),
     NavItem("reports.roster", _l("Roster"), ("trainer", "hr", "branch_manager")),
     NavItem("reports.rankings", _l("Rankings"), ("trainer", "hr", "branch_manager")),
+    NavItem("eligibility.register", _l("Eligibility"), ("hr", "branch_manager")),
     NavItem("org.people", _l("People"), ("hr",)),
     NavItem("org.branches", _l("Branches"), ("hr",)),
     NavItem("audit.events", _l("Audit log"), ("hr",)),
