@@ -77,10 +77,11 @@ def build(scope: list[int] | None, today: date | None = None) -> Monitor:
     slugs = tuple(sorted({s for slugs in required.values() for s in slugs}))
     facts = facts_mod.load(sorted({p[0] for p in people}), [], today, certifications=slugs)
     by_branch: dict[int | None, list[Uncertified]] = defaultdict(list)
+    words = engine.Words()
     for user_id, employee_no, name, branch_id, position in people:
         reasons = []
         for slug in required[position]:
-            condition = engine.certificate_condition(slug, user_id, facts, today)
+            condition = engine.certificate_condition(slug, user_id, facts, today, words)
             if not condition.met:
                 reasons.append(condition.evidence)
         if reasons:

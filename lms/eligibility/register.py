@@ -140,15 +140,17 @@ def export_table(register: Register, state: str = "") -> tuple[list[str], list[l
     headers = [_("Employee number"), _("Name"), _("Branch"), _("Position"), _("Rule"), _("Target"), _("Verdict"),
                _("Unmet conditions"), _("Conditions and evidence")]
     out = []
+    positions = {code: str(label) for code, label in POSITIONS.items()}
+    targets = {rule.id: target_label(rule.target) for rule in register.rules}
+    states = {s: state_label(s) for s in engine.STATES}
     for row in register.rows:
         p = row.person
         branch = register.branches.get(p.branch_id)
         for v in row.verdicts:
             if state and v.state != state:
                 continue
-            out.append([p.employee_no, p.name, branch.name if branch else "",
-                        str(POSITIONS.get(p.position, p.position or "")), v.rule.title, target_label(v.rule.target),
-                        state_label(v.state), "; ".join(str(c) for c in v.unmet),
+            out.append([p.employee_no, p.name, branch.name if branch else "", positions.get(p.position, p.position),
+                        v.rule.title, targets[v.rule.id], states[v.state], "; ".join(str(c) for c in v.unmet),
                         "\n".join(("✓ " if c.met else "✗ ") + str(c) for c in v.conditions)])
     return headers, out
 
