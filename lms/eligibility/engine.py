@@ -44,14 +44,14 @@ class Condition:
         return f"{self.label}: {self.evidence}"
 
 
-@dataclass(frozen=True)
 class Verdict:
-    rule: EligibilityRule
-    conditions: tuple[Condition, ...]
+    """A rule's answer for one person: every condition, and whether all are met."""
 
-    @property
-    def eligible(self) -> bool:
-        return all(c.met for c in self.conditions)
+    __slots__ = ("rule", "conditions", "eligible")
+
+    def __init__(self, rule: EligibilityRule, conditions: tuple[Condition, ...]):
+        self.rule, self.conditions = rule, conditions
+        self.eligible = all(c.met for c in conditions)
 
     @property
     def unmet(self) -> list[Condition]:
@@ -176,13 +176,25 @@ def _weeks_passed(spec: dict, user_id: int, facts: Facts, today: date, w: Words)
 
 
 def evaluate(user_id: int, rule: EligibilityRule, facts: Facts, today: date | None = None,
-             words: Words | None = None, requirements: dict | None = None) -> Verdict:
-    """The verdict of ``rule`` for one person, from facts already read."""
+             words: Words | None = None, requirements: dict | None = None, seen: dict | None = None) -> Verdict:
+    """The verdict of ``rule`` for one person, from facts already read.
+    ``seen`` keeps the person's conditions already worked out for another
+    rule (most rules ask for the same certificate)."""
     today = today or clock.today()
     w = words or Words()
     req = requirements if requirements is not None else rule.requirements
-    conditions = [certificate_condition(slug, user_id, facts, today, w) for slug in req.get("certifications") or []]
-    conditions += [_tenure(entry, user_id, facts, today, w) for entry in req.get("tenure") or []]
+    seen = {} if seen is None else seen
+    conditions = []
+    for slug in req.get("certifications") or []:
+        key = (CERTIFICATION, slug)
+        if key not in seen:
+            seen[key] = certificate_condition(slug, user_id, facts, today, w)
+        conditions.append(seen[key])
+    for entry in req.get("tenure") or []:
+        key = (TENURE, tuple(entry.get("positions") or ()), entry.get("months"))
+        if key not in seen:
+            seen[key] = _tenure(entry, user_id, facts, today, w)
+        conditions.append(seen[key])
     if req.get("signoff"):
         conditions.append(_signoff(user_id, facts, w))
     if req.get("weeks_passed"):
@@ -199,7 +211,11 @@ def evaluate_people(user_ids: list[int] | None, rules: list[EligibilityRule], to
     ids = user_ids if user_ids is not None else sorted(facts.stints)
     words = Words()
     parsed = [(rule, rule.requirements) for rule in rules]
-    return facts, {uid: [evaluate(uid, rule, facts, today, words, req) for rule, req in parsed] for uid in ids}
+    out = {}
+    for uid in ids:
+        seen: dict = {}
+        out[uid] = [evaluate(uid, rule, facts, today, words, req, seen) for rule, req in parsed]
+    return facts, out
 
 
 def explain(user, rule: EligibilityRule, today: date | None = None) -> Verdict:

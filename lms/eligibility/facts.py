@@ -28,6 +28,12 @@ IN_LIST_LIMIT = 400
 
 
 @dataclass(frozen=True)
+class CertificationRow:
+    id: int
+    title: str
+
+
+@dataclass(frozen=True)
 class Stint:
     position: str
     start: date
@@ -62,11 +68,10 @@ class WeekRow:
 class Facts:
     """Everything the rules need about the people asked for."""
 
-    certifications: dict[str, Certification] = field(default_factory=dict)  # by slug
+    certifications: dict[str, CertificationRow] = field(default_factory=dict)  # by slug
     stints: dict[int, list[Stint]] = field(default_factory=lambda: defaultdict(list))
     certificates: dict[tuple[int, int], list[CertificateRow]] = field(default_factory=lambda: defaultdict(list))
     signoffs: dict[int, SignOffRow] = field(default_factory=dict)  # the latest in force
-    programmes: dict[str, Programme] = field(default_factory=dict)  # by slug, published
     weeks: dict[str, list[WeekRow]] = field(default_factory=dict)  # by programme slug
     attempts: dict[tuple[int, int], list[AttemptRow]] = field(default_factory=dict)
 
@@ -114,8 +119,9 @@ def load(user_ids: list[int] | None, rules: list[EligibilityRule], today: date, 
             facts.stints[user_id].append(Stint(position, start, end))
 
     if wanted_certs:
-        facts.certifications = {c.slug: c for c in db.session.scalars(
-            select(Certification).where(Certification.slug.in_(sorted(wanted_certs))))}
+        facts.certifications = {slug: CertificationRow(id_, title) for slug, id_, title in db.session.execute(
+            select(Certification.slug, Certification.id, Certification.title)
+            .where(Certification.slug.in_(sorted(wanted_certs))))}
         cert_ids = [c.id for c in facts.certifications.values()]
         if cert_ids:
             where, keep = _among(Certificate.user_id, user_ids)

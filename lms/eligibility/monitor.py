@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, exists, func, or_, select, true
 
 from lms import clock
+from lms.certificates.models import Certificate
+from lms.content.models import Certification
 from lms.eligibility import engine, facts as facts_mod
 from lms.extensions import db
 from lms.org.models import POSITIONS, Branch, PositionRecord, User
@@ -92,12 +94,53 @@ def build(scope: list[int] | None, today: date | None = None) -> Monitor:
     return Monitor(groups=groups, in_post=len(people))
 
 
+@dataclass
+class Alarm:
+    """The home panel's figures: how many uncertified people per branch."""
+
+    counts: list[tuple[Branch | None, int]]
+
+    @property
+    def total(self) -> int:
+        return sum(n for _b, n in self.counts)
+
+
+def alarm(scope: list[int] | None, today: date | None = None) -> Alarm:
+    """The monitor's counts by branch, in one aggregate statement (the home
+    page opens often; the reasons are on the monitor's own page)."""
+    today = today or clock.today()
+    required = required_certifications(today)
+    if not required or (scope is not None and not scope):
+        return Alarm(counts=[])
+    slugs = sorted({s for slugs in required.values() for s in slugs})
+    ids = dict(db.session.execute(select(Certification.slug, Certification.id).where(Certification.slug.in_(slugs))).all())
+
+    def lacks(slug):
+        if slug not in ids:
+            return true()  # not published: nobody can hold it
+        return ~exists().where(Certificate.user_id == User.id, Certificate.certification_id == ids[slug],
+                               Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None),
+                               or_(Certificate.expires_on.is_(None), Certificate.expires_on >= today))
+
+    uncertified = or_(*(and_(PositionRecord.position == position, or_(*(lacks(slug) for slug in slugs_)))
+                        for position, slugs_ in required.items()))
+    stmt = (select(User.branch_id, func.count(func.distinct(User.id)))
+            .join(PositionRecord, PositionRecord.user_id == User.id)
+            .where(User.active.is_(True), PositionRecord.end_date.is_(None), uncertified)
+            .group_by(User.branch_id))
+    if scope is not None:
+        stmt = stmt.where(User.branch_id.in_(scope))
+    rows = db.session.execute(stmt).all()
+    branches = {b.id: b for b in db.session.scalars(select(Branch).where(Branch.id.in_([r[0] for r in rows])))}
+    counts = sorted(((branches.get(bid), n) for bid, n in rows), key=lambda c: c[0].code if c[0] else "")
+    return Alarm(counts=counts)
+
+
 def panel(user) -> dict:
     """The home panel of HR (the whole bank) and branch managers (their scope)."""
     from lms.org import scope as org_scope
 
-    result = build(org_scope.branch_scope(user))
-    return {"monitor": result}
+    return {"monitor": alarm(org_scope.branch_scope(user))}
 
 
 def branch_manager_panel(user) -> dict:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from lms import clock
 from lms.content.models import EligibilityRule
@@ -61,11 +61,9 @@ class Register:
     today: date = field(default_factory=clock.today)
 
 
-def people(scope: list[int] | None, flt: RegisterFilter) -> list[PersonRow]:
+def _people_query(scope: list[int] | None, flt: RegisterFilter):
     """Active people with a current position (the career path the rules are
-    about) in ``scope`` matching the filter, by branch code and 工号. One statement."""
-    if scope is not None and not scope:
-        return []
+    about) in ``scope`` matching the filter, by branch code and 工号."""
     current = (select(PositionRecord.user_id, PositionRecord.position)
                .where(PositionRecord.end_date.is_(None)).subquery())
     stmt = (select(User.id, User.employee_no, User.name, User.branch_id, current.c.position)
@@ -81,13 +79,24 @@ def people(scope: list[int] | None, flt: RegisterFilter) -> list[PersonRow]:
     if flt.q:
         like = f"%{flt.q}%"
         stmt = stmt.where(or_(User.employee_no.ilike(like), User.name.ilike(like), Branch.name.ilike(like)))
-    stmt = stmt.order_by(Branch.code, User.employee_no)
-    seen, out = set(), []
-    for row in db.session.execute(stmt):
-        if row[0] not in seen:  # two open stints would repeat a person
-            seen.add(row[0])
-            out.append(PersonRow(*row))
-    return out
+    return stmt
+
+
+def people(scope: list[int] | None, flt: RegisterFilter, limit: int | None = None, offset: int = 0
+           ) -> list[PersonRow]:
+    """The people of the register (``_people_query``), a page of them or all. One statement."""
+    if scope is not None and not scope:
+        return []
+    stmt = _people_query(scope, flt).order_by(Branch.code, User.employee_no, User.id)
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
+    return [PersonRow(*row) for row in db.session.execute(stmt)]
+
+
+def count_people(scope: list[int] | None, flt: RegisterFilter) -> int:
+    if scope is not None and not scope:
+        return 0
+    return db.session.scalar(select(func.count()).select_from(_people_query(scope, flt).subquery()))
 
 
 def rules_for(flt: RegisterFilter) -> list[EligibilityRule]:
@@ -105,18 +114,20 @@ def build(scope: list[int] | None, flt: RegisterFilter, page: int | None = 1, to
     """The register's page ``page`` (``None``: every matching person)."""
     today = today or clock.today()
     rules = rules_for(flt)
-    found = people(scope, flt)
-    if flt.state and rules:
-        verdicts = engine.evaluate_people([p.id for p in found], rules, today)[1]
-        rows = [RegisterRow(p, verdicts[p.id]) for p in found]
-        rows = [r for r in rows if r.matches(flt.state)]
+    if (flt.state and rules) or page is None:
+        found = people(scope, flt)
+        verdicts = engine.evaluate_people([p.id for p in found], rules, today)[1] if rules else {}
+        rows = [RegisterRow(p, verdicts.get(p.id, [])) for p in found]
+        if flt.state:
+            rows = [r for r in rows if r.matches(flt.state)]
         total = len(rows)
         pages, page, chosen = _paginate(total, page)
         rows = rows[chosen]
     else:
-        total = len(found)
+        # Without a state to filter on, the page is cut in SQL and only its people are evaluated.
+        total = count_people(scope, flt)
         pages, page, chosen = _paginate(total, page)
-        shown = found[chosen]
+        shown = people(scope, flt, limit=PAGE_SIZE, offset=chosen.start)
         verdicts = engine.evaluate_people([p.id for p in shown], rules, today)[1] if rules else {}
         rows = [RegisterRow(p, verdicts.get(p.id, [])) for p in shown]
     return Register(rules=rules, rows=rows, branches=branches(), total=total, page=page, pages=pages, today=today)
@@ -141,16 +152,17 @@ def export_table(register: Register, state: str = "") -> tuple[list[str], list[l
                _("Unmet conditions"), _("Conditions and evidence")]
     out = []
     positions = {code: str(label) for code, label in POSITIONS.items()}
-    targets = {rule.id: target_label(rule.target) for rule in register.rules}
-    states = {s: state_label(s) for s in engine.STATES}
+    rules = [(rule.title, target_label(rule.target)) for rule in register.rules]  # in the verdicts' order
+    words = {True: state_label("eligible"), False: state_label("not_eligible")}
+    branch_names = {bid: b.name for bid, b in register.branches.items()}
     for row in register.rows:
         p = row.person
-        branch = register.branches.get(p.branch_id)
-        for v in row.verdicts:
+        person = [p.employee_no, p.name, branch_names.get(p.branch_id, ""), positions.get(p.position, p.position)]
+        for (title, target), v in zip(rules, row.verdicts, strict=True):
             if state and v.state != state:
                 continue
-            out.append([p.employee_no, p.name, branch.name if branch else "", positions.get(p.position, p.position),
-                        v.rule.title, targets[v.rule.id], states[v.state], "; ".join(str(c) for c in v.unmet),
+            out.append([*person, title, target, words[v.eligible],
+                        "; ".join(str(c) for c in v.conditions if not c.met),
                         "\n".join(("✓ " if c.met else "✗ ") + str(c) for c in v.conditions)])
     return headers, out
 

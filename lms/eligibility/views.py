@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import clock
-from lms.eligibility import engine, facts as facts_mod, monitor as monitor_rules, register as reg
+from lms.eligibility import engine, facts as facts_mod, monitor as monitor_rules, register as reg, xlsx
 from lms.extensions import db
 from lms.org import scope as org_scope
 from lms.org.models import POSITIONS, Branch, User
@@ -63,7 +63,8 @@ def register():
     return render_page_or_partial(
         "eligibility/register.html", "eligibility/_register_rows.html", result=result, flt=flt, all_rules=rules,
         query=_query(flt), branch_choices=_branch_choices(scope), whole_bank=scope is None,
-        target_label=reg.target_label, state_label=reg.state_label)
+        target_label=reg.target_label, state_label=reg.state_label,
+        position_words={code: str(label) for code, label in POSITIONS.items()})
 
 
 @bp.get("/export.<fmt>")
@@ -75,7 +76,8 @@ def export(fmt: str):
     scope = _scope()
     flt = _filter(scope, facts_mod.active_rules())
     headers, rows = reg.export_table(reg.build(scope, flt, page=None), flt.state)
-    return _download("eligibility", _("Eligibility"), headers, rows, fmt, widths={2: 12, 3: 14, 8: 50, 9: 80})
+    return _download("eligibility", _("Eligibility"), headers, rows, fmt, widths={2: 12, 3: 14, 8: 50, 9: 80},
+                     wrapped=(8, 9))
 
 
 @bp.get("/people/<int:user_id>")
@@ -105,10 +107,10 @@ def monitor_export(fmt: str):
     return _download("certified-to-work", _("Certified to work"), headers, rows, fmt, widths={1: 14, 5: 60})
 
 
-def _download(name: str, title: str, headers, rows, fmt: str, widths=None) -> Response:
+def _download(name: str, title: str, headers, rows, fmt: str, widths=None, wrapped=()) -> Response:
     filename = f"{name}-{clock.today().isoformat()}.{fmt}"
     if fmt == "csv":
         body, mimetype = exports.to_csv(headers, rows), "text/csv; charset=utf-8"
     else:
-        body, mimetype = exports.to_xlsx(title, headers, rows, widths=widths), XLSX
+        body, mimetype = xlsx.to_xlsx(title, headers, rows, widths=widths, wrapped=wrapped), XLSX
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})

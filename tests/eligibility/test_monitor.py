@@ -33,6 +33,8 @@ def test_the_monitor_lists_rms_without_a_valid_certificate_by_branch_with_the_re
         "ZZ0102": {"r03": ("客户经理上岗资格 revoked 2026-02-10",), "r04": ("no 客户经理上岗资格",)},
     }
     assert result.total == 3
+    # The home panel counts the same people in one aggregate statement.
+    assert [(b.code, n) for b, n in monitor.alarm(None).counts] == [("ZZ0101", 1), ("ZZ0102", 2)]
     # A branch manager sees their own branch tree only.
     assert {g.branch.code for g in monitor.build(world.tianyuan.subtree_ids()).groups} == {"ZZ0101"}
 

@@ -91,7 +91,12 @@ def test_the_export_has_one_row_per_person_and_rule_with_evidence(world, client,
     answer = client.get("/eligibility/export.xlsx?state=eligible")
     sheet = load_workbook(io.BytesIO(answer.data)).active
     values = list(sheet.iter_rows(values_only=True))
-    assert [r[0] for r in values[1:]] == ["t02"]
+    assert values[0][:3] == ("工号", "姓名", "机构")
+    assert [r[0] for r in values[1:]] == ["t02"] and values[1][6] == "符合"
+    everyone = load_workbook(io.BytesIO(client.get(f"/eligibility/export.xlsx?rule={world.rule.id}").data)).active
+    cells = {row[0].value: row for row in everyone.iter_rows(min_row=2)}
+    assert cells["t03"][1].value.startswith("=HYPERLINK") and cells["t03"][1].data_type == "s"  # text, not a formula
+    assert "无出师评价" in cells["t03"][8].value
 
 
 def test_revoking_a_certificate_makes_the_holder_ineligible_at_once_with_that_reason(
