@@ -17,8 +17,8 @@ ineligible at once. Many people are evaluated from one ``facts.load`` (a
 fixed number of statements, whatever their number)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from flask_babel import pgettext
@@ -28,13 +28,11 @@ from lms.content.models import EligibilityRule
 from lms.eligibility import facts as facts_mod
 from lms.eligibility.facts import Facts, Stint
 from lms.org.models import POSITIONS
-from lms.reports.cells import deciding
 
 CERTIFICATION, TENURE, SIGNOFF, WEEKS = "certification", "tenure", "signoff", "weeks_passed"
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(NamedTuple):  # a tuple: 50,000 of them make an export
     kind: str
     label: str  # what the rule asks, in words
     met: bool
@@ -90,13 +88,18 @@ class Words:
         self.either = _("%(some)s or %(last)s")
         self.comma = pgettext("list", ", ")
         self.position = {code: str(label) for code, label in POSITIONS.items()}
+        self._positions: dict[tuple, str] = {}
+        self.certifications: dict[str, tuple] = {}  # slug → (id, title, label, "no …"), per evaluation
+        self.labels: dict[tuple, str] = {}
 
     def positions(self, codes) -> str:
         """"Teller", "Senior RM or Manager", "Senior RM, Principal RM or Manager"."""
-        names = [self.position.get(code, code) for code in codes]
-        if len(names) < 2:
-            return "".join(names)
-        return self.either % {"some": self.comma.join(names[:-1]), "last": names[-1]}
+        key = tuple(codes)
+        if key not in self._positions:
+            names = [self.position.get(code, code) for code in codes]
+            self._positions[key] = "".join(names) if len(names) < 2 else \
+                self.either % {"some": self.comma.join(names[:-1]), "last": names[-1]}
+        return self._positions[key]
 
 
 def months_served(stints: list[Stint], positions, on: date) -> int:
@@ -119,19 +122,26 @@ def certificate_condition(slug: str, user_id: int, facts: Facts, today: date, wo
     """A valid certificate of ``slug``; the evidence names the best one held,
     else the latest and why it is no longer valid."""
     w = words or Words()
-    certification = facts.certifications.get(slug)
-    title = {"certification": certification.title if certification is not None else slug}
-    label = w.valid % title
-    rows = facts.certificates.get((user_id, certification.id), []) if certification is not None else []
-    valid = [r for r in rows if r.revoked_at is None and r.superseded_by_id is None
-             and (r.expires_on is None or r.expires_on >= today)]
-    if valid:
-        best = max(valid, key=lambda r: (r.expires_on is None, r.expires_on or date.max, r.id))
+    known = w.certifications.get(slug)
+    if known is None:
+        certification = facts.certifications.get(slug)
+        title = {"certification": certification.title if certification is not None else slug}
+        known = w.certifications[slug] = (certification.id if certification is not None else None, title,
+                                          w.valid % title, w.none % title)
+    certification_id, title, label, nothing = known
+    rows = facts.certificates.get((user_id, certification_id)) if certification_id is not None else None
+    if not rows:
+        return Condition(CERTIFICATION, label, False, nothing)
+    best = None
+    for r in rows:
+        if r.revoked_at is None and r.superseded_by_id is None and (r.expires_on is None or r.expires_on >= today):
+            if best is None or (r.expires_on is None, r.expires_on or date.max, r.id) > \
+                    (best.expires_on is None, best.expires_on or date.max, best.id):
+                best = r
+    if best is not None:
         if best.expires_on is None:
             return Condition(CERTIFICATION, label, True, w.valid_no_expiry % title)
         return Condition(CERTIFICATION, label, True, w.valid_until % {**title, "day": best.expires_on.isoformat()})
-    if not rows:
-        return Condition(CERTIFICATION, label, False, w.none % title)
     latest = rows[-1]
     if latest.revoked_at is not None:
         evidence = w.revoked % {**title, "day": latest.revoked_at.date().isoformat()}
@@ -145,8 +155,11 @@ def certificate_condition(slug: str, user_id: int, facts: Facts, today: date, wo
 def _tenure(entry: dict, user_id: int, facts: Facts, today: date, w: Words) -> Condition:
     positions, needed = entry.get("positions") or [], int(entry.get("months") or 0)
     words = w.positions(positions)
-    served = months_served(facts.stints.get(user_id, []), set(positions), today)
-    return Condition(TENURE, w.tenure % {"months": needed, "positions": words}, served >= needed,
+    served = months_served(facts.stints.get(user_id, ()), positions, today)
+    label = w.labels.get((words, needed))
+    if label is None:
+        label = w.labels[(words, needed)] = w.tenure % {"months": needed, "positions": words}
+    return Condition(TENURE, label, served >= needed,
                      w.served % {"served": served, "months": needed, "positions": words})
 
 
@@ -162,11 +175,7 @@ def _weeks_passed(spec: dict, user_id: int, facts: Facts, today: date, w: Words)
     slug, last, needed = spec.get("programme", ""), int(spec.get("last") or 0), int(spec.get("min") or 0)
     label = w.weeks % {"min": needed, "last": last, "programme": slug}
     due = [week for week in facts.weeks.get(slug, []) if week.due_on < today][-last:] if last else []
-    failed = []
-    for week in due:
-        result = deciding(facts.attempts.get((user_id, week.exam_id), []), week.scoring)
-        if result is None or not result.passed:
-            failed.append(week)
+    failed = [week for week in due if (user_id, week.exam_id) not in facts.passed]
     passed = len(due) - len(failed)
     parts = [w.weeks_passed % {"passed": passed, "n": len(due)}]
     if len(due) < last:

@@ -2,8 +2,11 @@
 
 Each loader is one statement whatever the number of people: positions,
 certificates, sign-offs in force and, per programme a rule names, its weeks
-and the attempts on their exams (``lms.reports.cells.load_attempts``, the
-roster's reader). For more than ``IN_LIST_LIMIT`` people a loader reads the
+and the finalised attempts on their exams, of which the deciding one says
+whether the week is passed (the rule of ``lms.reports.cells.deciding``: the
+best result, or the latest where the exam scores by the latest). The rows
+are read through the connection (plain tuples: for 60,000 attempts the ORM's
+row handling costs more than the query). For more than ``IN_LIST_LIMIT`` people a loader reads the
 whole table and keeps the wanted rows here: an IN list of thousands of ids
 costs the database more than the rows.
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -22,26 +26,23 @@ from lms.content.models import Certification, EligibilityRule, Exam, Programme, 
 from lms.extensions import db
 from lms.mentoring.models import SignOff
 from lms.org.models import PositionRecord, User
-from lms.reports.cells import AttemptRow, load_attempts
+from lms.exams.models import Attempt, AttemptState
 
 IN_LIST_LIMIT = 400
 
 
-@dataclass(frozen=True)
-class CertificationRow:
+class CertificationRow(NamedTuple):
     id: int
     title: str
 
 
-@dataclass(frozen=True)
-class Stint:
+class Stint(NamedTuple):
     position: str
     start: date
     end: date | None
 
 
-@dataclass(frozen=True)
-class CertificateRow:
+class CertificateRow(NamedTuple):
     id: int
     certification_id: int
     issued_on: date
@@ -50,14 +51,12 @@ class CertificateRow:
     superseded_by_id: int | None
 
 
-@dataclass(frozen=True)
-class SignOffRow:
+class SignOffRow(NamedTuple):
     mentor_name: str
     signed_on: date
 
 
-@dataclass(frozen=True)
-class WeekRow:
+class WeekRow(NamedTuple):
     number: int
     exam_id: int
     due_on: date
@@ -73,7 +72,7 @@ class Facts:
     certificates: dict[tuple[int, int], list[CertificateRow]] = field(default_factory=lambda: defaultdict(list))
     signoffs: dict[int, SignOffRow] = field(default_factory=dict)  # the latest in force
     weeks: dict[str, list[WeekRow]] = field(default_factory=dict)  # by programme slug
-    attempts: dict[tuple[int, int], list[AttemptRow]] = field(default_factory=dict)
+    passed: set[tuple[int, int]] = field(default_factory=set)  # (user id, exam id) whose deciding result passed
 
 
 def active_rules(target: str | None = None) -> list[EligibilityRule]:
@@ -91,6 +90,10 @@ def _among(column, user_ids: list[int] | None):
     if len(user_ids) <= IN_LIST_LIMIT:
         return column.in_(user_ids), None
     return None, set(user_ids)
+
+
+def _rows(stmt) -> list:
+    return db.session.connection().execute(stmt).all()
 
 
 def load(user_ids: list[int] | None, rules: list[EligibilityRule], today: date, *,
@@ -114,12 +117,12 @@ def load(user_ids: list[int] | None, rules: list[EligibilityRule], today: date, 
     # Positions are always read: the register and the monitor show the current one.
     where, keep = _among(PositionRecord.user_id, user_ids)
     stmt = select(PositionRecord.user_id, PositionRecord.position, PositionRecord.start_date, PositionRecord.end_date)
-    for user_id, position, start, end in db.session.execute(stmt.where(where) if where is not None else stmt):
+    for user_id, position, start, end in _rows(stmt.where(where) if where is not None else stmt):
         if keep is None or user_id in keep:
             facts.stints[user_id].append(Stint(position, start, end))
 
     if wanted_certs:
-        facts.certifications = {slug: CertificationRow(id_, title) for slug, id_, title in db.session.execute(
+        facts.certifications = {slug: CertificationRow(id_, title) for slug, id_, title in _rows(
             select(Certification.slug, Certification.id, Certification.title)
             .where(Certification.slug.in_(sorted(wanted_certs))))}
         cert_ids = [c.id for c in facts.certifications.values()]
@@ -130,7 +133,7 @@ def load(user_ids: list[int] | None, rules: list[EligibilityRule], today: date, 
                           ).where(Certificate.certification_id.in_(cert_ids))
             if where is not None:
                 stmt = stmt.where(where)
-            for user_id, *row in db.session.execute(stmt.order_by(Certificate.id)):
+            for user_id, *row in _rows(stmt.order_by(Certificate.id)):
                 if keep is None or user_id in keep:
                     facts.certificates[(user_id, row[1])].append(CertificateRow(*row))
 
@@ -140,21 +143,44 @@ def load(user_ids: list[int] | None, rules: list[EligibilityRule], today: date, 
                 .join(User, User.id == SignOff.mentor_id).where(SignOff.withdrawn_at.is_(None)))
         if where is not None:
             stmt = stmt.where(where)
-        for user_id, mentor_name, signed_on in db.session.execute(stmt.order_by(SignOff.signed_on, SignOff.id)):
+        for user_id, mentor_name, signed_on in _rows(stmt.order_by(SignOff.signed_on, SignOff.id)):
             if keep is None or user_id in keep:
                 facts.signoffs[user_id] = SignOffRow(mentor_name, signed_on)  # the latest wins
 
     if wanted_programmes:
-        rows = db.session.execute(
+        rows = _rows(
             select(Programme.slug, ProgrammeItem.number, ProgrammeItem.exam_id, ProgrammeItem.due_on, Exam.scoring)
             .join(ProgrammeItem, ProgrammeItem.programme_id == Programme.id)
             .join(Exam, Exam.id == ProgrammeItem.exam_id)
             .where(Programme.slug.in_(sorted(wanted_programmes)), Programme.retired.is_(False),
                    ProgrammeItem.retired.is_(False), ProgrammeItem.kind == "week")
-            .order_by(ProgrammeItem.due_on, ProgrammeItem.number)).all()
+            .order_by(ProgrammeItem.due_on, ProgrammeItem.number))
         facts.weeks = {slug: [] for slug in {r[0] for r in rows}}
         for slug, number, exam_id, due_on, scoring in rows:
             facts.weeks[slug].append(WeekRow(number, exam_id, due_on, scoring))
-        exam_ids = sorted({w.exam_id for weeks in facts.weeks.values() for w in weeks if w.due_on < today})
-        facts.attempts = load_attempts(exam_ids, user_ids)
+        scoring = {w.exam_id: w.scoring for weeks in facts.weeks.values() for w in weeks if w.due_on < today}
+        if scoring:
+            facts.passed = _passed_weeks(scoring, user_ids)
     return facts
+
+
+def _passed_weeks(scoring: dict[int, str], user_ids: list[int] | None) -> set[tuple[int, int]]:
+    """(user id, exam id) whose deciding finalised attempt passed. One statement."""
+    where, keep = _among(Attempt.user_id, user_ids)
+    stmt = (select(Attempt.user_id, Attempt.exam_id, Attempt.percent, Attempt.number, Attempt.finalised_at,
+                   Attempt.started_at, Attempt.passed)
+            .where(Attempt.exam_id.in_(sorted(scoring)), Attempt.state == AttemptState.FINALISED,
+                   Attempt.percent.is_not(None)))
+    if where is not None:
+        stmt = stmt.where(where)
+    deciding: dict[tuple[int, int], tuple] = {}
+    for user_id, exam_id, percent, number, finalised_at, started_at, passed in _rows(stmt):
+        if keep is not None and user_id not in keep:
+            continue
+        # The key that wins: the best percent (earliest attempt on a tie), or the latest attempt.
+        rank = (finalised_at or started_at, number) if scoring[exam_id] == "latest" else (percent, -number)
+        key = (user_id, exam_id)
+        held = deciding.get(key)
+        if held is None or rank > held[0]:
+            deciding[key] = (rank, bool(passed))
+    return {key for key, (_rank, passed) in deciding.items() if passed}

@@ -19,6 +19,7 @@ from lms.certificates.models import Certificate
 from lms.content.models import Certification
 from lms.eligibility import engine, facts as facts_mod
 from lms.extensions import db
+from lms.org import scope as org_scope
 from lms.org.models import POSITIONS, Branch, PositionRecord, User
 
 RM_PREFIX = "rm_"
@@ -138,8 +139,6 @@ def alarm(scope: list[int] | None, today: date | None = None) -> Alarm:
 
 def panel(user) -> dict:
     """The home panel of HR (the whole bank) and branch managers (their scope)."""
-    from lms.org import scope as org_scope
-
     return {"monitor": alarm(org_scope.branch_scope(user))}
 
 

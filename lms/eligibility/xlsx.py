@@ -88,17 +88,27 @@ def to_xlsx(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence], 
                                         for c, w in sorted(widths.items())) + "</cols>")
     parts.append("<sheetData>")
     parts.append('<row r="1">' + "".join(_text(str(h), 1) for h in headers) + "</row>")
+    # The same texts come back row after row (rule titles, verdicts, branch
+    # names, a person's name on each of their rows): each cell's XML is made once.
+    made: dict[tuple[str, int], str] = {}
+    styles = [2 if column in wrap else 0 for column in range(1, len(headers) + 1)]
     for number, row in enumerate(rows, start=2):
         cells = []
-        for column, value in enumerate(row, start=1):
-            if value is None or value == "":
+        for style, value in zip(styles, row, strict=False):
+            if value.__class__ is str:
+                key = (value, style)
+                cell = made.get(key)
+                if cell is None:
+                    cell = made[key] = _text(value, style) if value else "<c/>"
+                cells.append(cell)
+            elif value is None:
                 cells.append("<c/>")
             elif isinstance(value, bool):
                 cells.append(_text(str(value)))
             elif isinstance(value, int | float):
                 cells.append(f"<c><v>{value}</v></c>")
             else:
-                cells.append(_text(str(value), 2 if column in wrap else 0))
+                cells.append(_text(str(value), style))
         parts.append(f'<row r="{number}">' + "".join(cells) + "</row>")
     parts.append("</sheetData></worksheet>")
     workbook = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
