@@ -39,6 +39,7 @@ NAV: list[NavItem] = [
     NavItem("credentials.certifications", _l("Certifications and rules"), ("hr", "trainer")),
     NavItem("mentoring_admin.index", _l("Mentoring pairings"), ("hr", "branch_manager")),
     NavItem("certificates.register", _l("Certificates"), ("hr", "branch_manager")),
+    NavItem("eligibility.register", _l("Eligibility"), ("hr", "branch_manager")),
     NavItem("org.people", _l("People"), ("hr",)),
     NavItem("org.branches", _l("Branches"), ("hr",)),
     NavItem("audit.events", _l("Audit log"), ("hr",)),

@@ -42,7 +42,9 @@ def test_the_pages_of_every_role_show_no_raw_codes(app, client, clock):
     learner, hr, trainer = _user("learner"), _user("hr"), _user("trainer")
     with app.test_request_context():
         login_user(hr)
-        org_services.change_position(learner, "rm_intermediate", date(2026, 3, 1), actor=hr)
+        # With the shipped eligibility rules published the learner is not eligible: HR overrides (audited).
+        org_services.change_position(learner, "rm_intermediate", date(2026, 3, 1), actor=hr,
+                                     override_reason="总行特批")
     graded = exam_attempts.start_attempt(learner, db.session.scalar(select(Exam).where(Exam.slug == "exam-week-01")))
     exam_attempts.submit(graded, learner)
     exam = db.session.scalar(select(Exam).where(Exam.slug == "exam-week-03"))
@@ -65,5 +67,6 @@ def test_the_pages_of_every_role_show_no_raw_codes(app, client, clock):
           "/grading/", f"/grading/attempts/{graded.id}", "/analysis/", f"/analysis/exams/{graded.exam_id}")
     check(hr, "/", "/audit/", f"/org/people/{learner.id}", "/org/people", "/org/branches",
           "/eligibility-rules/rm-junior-entry")
+    check(hr, "/eligibility/", f"/eligibility/people/{learner.id}", "/eligibility/monitor")
     check(_user("admin"), "/", "/system/settings", "/audit/")
-    assert len(checked) == 31
+    assert len(checked) == 34

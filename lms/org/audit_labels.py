@@ -17,6 +17,7 @@ ORG_EVENTS = {
     "user.updated": _l("%(actor)s changed the details of %(object)s"),
     "user.roles_changed": _l("%(actor)s changed the roles of %(object)s"),
     "user.position_changed": _l("%(actor)s changed the position of %(object)s"),
+    "user.eligibility_override": _l("%(actor)s overrode an eligibility rule to move %(object)s"),
     "user.deactivated": _l("%(actor)s deactivated the account of %(object)s"),
     "user.reactivated": _l("%(actor)s reactivated the account of %(object)s"),
     "user.password_reset": _l("%(actor)s reset the password of %(object)s"),
@@ -43,6 +44,7 @@ DETAILS = {
     "unchanged": _l("Unchanged"),
     "hire_date": _l("Hire date"),
     "locale": _l("Language"),
+    "unmet": _l("Unmet conditions"),
 }
 FIELDS = {"name": _l("Name"), "branch": _l("Branch"), "hire_date": _l("Hire date"), "locale": _l("Language")}
 
@@ -105,6 +107,7 @@ def field_changes(name: str):
 def register(app: Flask) -> None:
     values = {
         ("user.position_changed", "before"): position, ("user.position_changed", "after"): position,
+        ("user.eligibility_override", "after"): position,
         ("user.roles_changed", "before"): roles, ("user.roles_changed", "after"): roles,
         ("settings.changed", "before"): on_off, ("settings.changed", "after"): on_off,
         (None, "branch"): branch_by_code, (None, "parent"): branch_by_code,

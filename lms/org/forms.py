@@ -45,9 +45,12 @@ class NewPersonForm(PersonForm):
         DataRequired(), Length(max=32),
         Regexp(r"^\S+$", message=_l("No spaces in an employee number."))])
     position = SelectField(_l("Position"), choices=[])
+    override_reason = TextAreaField(_l("Reason to override the eligibility rule"),
+                                    validators=[Optional(), Length(max=500)])
     roles = CheckboxesField(_l("Roles"), choices=[], default=["learner"])
 
-    field_order = ("employee_no", "name", "branch_id", "hire_date", "position", "roles", "email", "locale")
+    field_order = ("employee_no", "name", "branch_id", "hire_date", "position", "override_reason", "roles", "email",
+                   "locale")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,6 +85,9 @@ class PositionForm(FlaskForm):
     position = SelectField(_l("New position"), choices=[])
     start_date = DateField(_l("Start date"), validators=[DataRequired()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=255)])
+    # Needed only when an eligibility rule guards the position and the person does not meet it.
+    override_reason = TextAreaField(_l("Reason to override the eligibility rule"),
+                                    validators=[Optional(), Length(max=500)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

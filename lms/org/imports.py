@@ -1,6 +1,9 @@
 """Bulk import of people from CSV or XLSX, all or nothing.
 
-The file has the Chinese headers HR uses in Excel: 工号, 姓名, 支行, 岗位, 入职日期, 角色.
+The file has the Chinese headers HR uses in Excel: 工号, 姓名, 支行, 岗位, 入职日期, 角色
+(and, optionally, 邮箱 and 准入例外原因). A row that puts someone into a position
+an eligibility rule guards (``position_gates``) they do not meet is a problem
+naming the unmet conditions, unless its 准入例外原因 cell gives HR's reason.
 ``plan_import`` reads and checks every row against the organisation and
 returns a plan (create / update / unchanged per row) with *every* problem,
 each naming its row and column; ``apply_import`` carries out a plan without
@@ -23,7 +26,7 @@ from lms import clock
 from lms.audit import services as audit
 from lms.database import transaction
 from lms.extensions import db
-from lms.org import services
+from lms.org import position_gates, services
 from lms.org.models import EMAIL_PATTERN, POSITIONS, ROLES, Branch, User
 from lms.staging import StagingArea
 
@@ -31,6 +34,9 @@ COL_NO, COL_NAME, COL_BRANCH, COL_POSITION, COL_HIRED, COL_ROLES = "工号", "�
 HEADERS = (COL_NO, COL_NAME, COL_BRANCH, COL_POSITION, COL_HIRED, COL_ROLES)
 # Optional: a column that may be missing, a cell that may be empty (then the address stays as it is).
 COL_EMAIL = "邮箱"
+# Optional: HR's reason to move someone into a gated position they are not eligible for (audited).
+COL_OVERRIDE = "准入例外原因"
+OPTIONAL = (COL_EMAIL, COL_OVERRIDE)
 MAX_ROWS = 5000
 ROLE_SEPARATORS = re.compile(r"[、,，;；\s]+")
 # Words HR uses besides the catalogue's labels.
@@ -66,6 +72,7 @@ class RowPlan:
     roles: set[str]
     user: User | None = None
     email: str | None = None  # None: not given, the address stays as it is
+    override_reason: str = ""  # COL_OVERRIDE
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (what, before, after)
 
     @property
@@ -212,7 +219,7 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
     headers = [_text(c) for c in table[0]]
     index = {}
     for position, header in enumerate(headers):
-        if header in (*HEADERS, COL_EMAIL) and header not in index:
+        if header in (*HEADERS, *OPTIONAL) and header not in index:
             index[header] = position
     missing = [h for h in HEADERS if h not in index]
     for header in missing:
@@ -277,6 +284,9 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
         email = _text(cell(COL_EMAIL)) if COL_EMAIL in index else ""
         if email and (len(email) > 255 or not re.match(EMAIL_PATTERN, email)):
             problem(COL_EMAIL, _("“%(value)s” is not an e-mail address.", value=email))
+        override = _text(cell(COL_OVERRIDE)) if COL_OVERRIDE in index else ""
+        if len(override) > 500:
+            problem(COL_OVERRIDE, _("longer than %(n)d characters.", n=500))
         wanted_roles = set()
         for word in (w for w in ROLE_SEPARATORS.split(values[COL_ROLES]) if w):
             code = roles.get(word.lower())
@@ -288,12 +298,12 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
         if len(plan.problems) > problems_before:
             continue
         row = RowPlan(row_no, employee_no, name, branch, position, hire_date, wanted_roles,
-                      user=existing.get(employee_no), email=email or None)
+                      user=existing.get(employee_no), email=email or None, override_reason=override)
         _check_rules(row, actor, today, problem)
         if row.user is not None:
             _describe_changes(row)
         plan.rows.append(row)
-    plan.problems.sort(key=lambda p: (p.row, (*HEADERS, COL_EMAIL).index(p.column) if p.column else -1))
+    plan.problems.sort(key=lambda p: (p.row, (*HEADERS, *OPTIONAL).index(p.column) if p.column else -1))
     return plan
 
 
@@ -313,6 +323,21 @@ def _check_rules(row: RowPlan, actor: User | None, today: date, problem) -> None
     if current is not None and current.position != row.position and today <= current.start_date:
         problem(COL_POSITION, _("the current position started on %(day)s; a change can start the day after at the earliest.",
                                 day=current.start_date.isoformat()))
+    elif current is None or current.position != row.position:
+        _check_gates(row, actor, problem)
+
+
+def _check_gates(row: RowPlan, actor: User | None, problem) -> None:
+    """The same rule as a change on the web (``services.check_position_gates``), as a problem of the row."""
+    refused = position_gates.refusals(row.user, row.position)
+    if not refused:
+        return
+    if not row.override_reason:
+        problem(COL_POSITION, _("not eligible for %(position)s: %(conditions)s. To record it anyway, give HR's "
+                                "reason in the column “%(column)s”.", position=POSITIONS[row.position],
+                                conditions=position_gates.describe(refused), column=COL_OVERRIDE))
+    elif not services.may_override_eligibility(actor):
+        problem(COL_OVERRIDE, _("only HR may override an eligibility rule."))
 
 
 def _differs(row: RowPlan) -> bool:
@@ -336,6 +361,8 @@ def _describe_changes(row: RowPlan) -> None:
     if (current.position if current else None) != row.position:
         row.changes.append((COL_POSITION, str(POSITIONS[current.position]) if current else "—",
                             str(POSITIONS[row.position])))
+        if row.override_reason and position_gates.refusals(user, row.position):
+            row.changes.append((COL_OVERRIDE, "—", row.override_reason))
     if user.roles != row.roles:
         row.changes.append((COL_ROLES, _describe_roles(user.roles), _describe_roles(row.roles)))
     if row.email is not None and row.email != user.email:
@@ -358,7 +385,8 @@ def apply_import(plan: ImportPlan, *, actor: User | None = None, today: date | N
             services.create_user(row.employee_no, row.name, branch=row.branch, roles=row.roles,
                                  temporary_password=password, position=row.position,
                                  position_start=row.hire_date, hire_date=row.hire_date, actor=actor,
-                                 note=_("Imported from %(file)s", file=plan.filename), email=row.email)
+                                 note=_("Imported from %(file)s", file=plan.filename), email=row.email,
+                                 override_reason=row.override_reason)
             passwords.append((row.employee_no, row.name, password))
         elif row.action == "update":
             user = row.user
@@ -366,7 +394,8 @@ def apply_import(plan: ImportPlan, *, actor: User | None = None, today: date | N
                                  email=row.email if row.email is not None else ...)
             services.set_roles(user, row.roles, actor=actor)
             services.change_position(user, row.position, today, actor=actor,
-                                     note=_("Imported from %(file)s", file=plan.filename))
+                                     note=_("Imported from %(file)s", file=plan.filename),
+                                     override_reason=row.override_reason)
     result = ImportResult(plan.count("create"), plan.count("update"), plan.count("unchanged"), passwords)
     if result.created or result.updated:  # a file that changes nothing leaves no trace
         audit.record("people.imported", object_type="import", file=plan.filename, created=result.created,

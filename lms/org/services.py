@@ -27,7 +27,7 @@ from lms.audit.models import AuditEvent
 from lms.auth.passwords import hash_password, policy_problems
 from lms.database import transaction
 from lms.extensions import db
-from lms.org import settings
+from lms.org import position_gates, settings
 from lms.org.models import LOCALES, POSITIONS, ROLES, Branch, PositionRecord, User, UserRole
 
 
@@ -220,9 +220,12 @@ def create_user(employee_no: str, name: str, *, branch: Branch | None = None, ro
                 password: str | None = None, position: str | None = None,
                 position_start: date | None = None, hire_date: date | None = None,
                 locale: str = "zh_CN", must_change_password: bool = False, actor: User | None = None,
-                note: str = "", temporary_password: str | None = None, email: str | None = None) -> User:
+                note: str = "", temporary_password: str | None = None, email: str | None = None,
+                override_reason: str = "") -> User:
     """A new person. ``temporary_password`` (from generate_temporary_password) is
-    one they must change at their first sign-in; ``password`` one they chose."""
+    one they must change at their first sign-in; ``password`` one they chose.
+    A first position that a gate guards needs eligibility or HR's
+    ``override_reason``, as any move into it (``change_position``)."""
     employee_no, name = employee_no.strip(), name.strip()
     if employee_no_taken(employee_no):
         raise OrgError(_("Employee number %(no)s exists already.", no=employee_no))
@@ -239,7 +242,8 @@ def create_user(employee_no: str, name: str, *, branch: Branch | None = None, ro
                  branch=branch.code if branch else None)
     set_roles(user, roles)  # checked above
     if position:
-        change_position(user, position, position_start or hire_date or clock.today(), note=note)
+        change_position(user, position, position_start or hire_date or clock.today(), note=note, actor=actor,
+                        override_reason=override_reason)
     return user
 
 
@@ -296,27 +300,55 @@ def set_roles(user: User, roles, *, actor: User | None = None) -> bool:
     return True
 
 
+def may_override_eligibility(actor: User | None) -> bool:
+    """HR and administrators (and the system, ``actor`` None) may move a person
+    into a gated position they are not eligible for, with a reason."""
+    return actor is None or actor.has_role("hr")
+
+
+def check_position_gates(user: User, position: str, override_reason: str = "", *,
+                         actor: User | None = None) -> list[position_gates.Check]:
+    """The rules (``position_gates``) that stop ``user`` from entering
+    ``position``. Without an override reason a refusal is an OrgError naming
+    the unmet conditions with their evidence; with one, only HR may pass."""
+    refused = position_gates.refusals(user, position)
+    if not refused:
+        return []
+    if not override_reason.strip():
+        raise OrgError(_("%(name)s is not eligible for %(position)s: %(conditions)s. HR may override with a reason.",
+                         name=user.name, position=POSITIONS[position], conditions=position_gates.describe(refused)))
+    if not may_override_eligibility(actor):
+        raise NotAllowed(_("Only HR may override an eligibility rule."))
+    return refused
+
+
 @transaction(immediate=True)
 def change_position(user: User, position: str, start: date, note: str = "", *,
-                    actor: User | None = None) -> PositionRecord | None:
+                    actor: User | None = None, override_reason: str = "") -> PositionRecord | None:
     """Close the current position the day before ``start`` and open the new one.
-    Moving into the position one already holds changes nothing."""
+    Moving into the position one already holds changes nothing. A position a
+    gate guards (job-entry eligibility) needs the person to be eligible, as of
+    today, or HR's ``override_reason`` (audited with the unmet conditions)."""
     _require_may_manage(actor, user)
     if position not in POSITIONS:
         raise OrgError(_("Unknown position: %(position)s", position=position))
     current = user.current_position
     if current and current.position == position:
         return None
+    if current and start <= current.start_date:
+        raise OrgError(_("The new position must start after the current one started (%(day)s).",
+                         day=current.start_date.isoformat()))
+    overridden = check_position_gates(user, position, override_reason, actor=actor)
     if current:
-        if start <= current.start_date:
-            raise OrgError(_("The new position must start after the current one started (%(day)s).",
-                             day=current.start_date.isoformat()))
         current.end_date = start - timedelta(days=1)
     record = PositionRecord(position=position, start_date=start, note=note.strip())
     user.positions.append(record)
     db.session.flush()
     audit.record("user.position_changed", user, before=current.position if current else None,
                  after=position, start=start.isoformat(), note=note.strip())
+    if overridden:
+        audit.record("user.eligibility_override", user, actor=actor, after=position, reason=override_reason.strip(),
+                     unmet=[f"{c.rule}: {u}" for c in overridden for u in c.unmet])
     return record
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from lms.extensions import db
 from lms.forms import EmptyForm
-from lms.org import imports, person_sections, services
+from lms.org import imports, person_sections, position_gates, services
 from lms.org.forms import (BranchForm, ImportConfirmForm, ImportUploadForm, NewPersonForm, PersonForm, PositionForm,
                            ReasonForm, RenameBranchForm, RolesForm)
 from lms.org.models import POSITIONS, ROLES, Branch, User
@@ -82,7 +82,8 @@ def _render_person(user: User, **forms):
     forms.setdefault("roles_form", RolesForm(data={"roles": sorted(user.roles)}))
     forms.setdefault("position_form", PositionForm(data={"position": _next_position(user)}))
     forms.setdefault("reason_form", ReasonForm())
-    return render_template("org/person.html", person=user, events=services.person_events(user),
+    gate_checks = _gate_checks(user, forms["position_form"].position.data)
+    return render_template("org/person.html", person=user, events=services.person_events(user), gate_checks=gate_checks,
                            sections=person_sections.sections_for(user, _actor()),
                            may_manage=services.may_manage(_actor(), user), **_roles_context(user), **forms)
 
@@ -110,7 +111,7 @@ def new_person():
                 form.employee_no.data, form.name.data, branch=db.session.get(Branch, form.branch_id.data),
                 roles=form.roles.data, temporary_password=password,
                 position=form.position.data, hire_date=form.hire_date.data, locale=form.locale.data,
-                email=form.email.data or None, actor=_actor())
+                email=form.email.data or None, actor=_actor(), override_reason=form.override_reason.data or "")
         except services.NotAllowed as exc:
             return _refused(exc)
         except services.OrgError as exc:
@@ -200,11 +201,11 @@ def change_position(user_id: int):
     if form.validate_on_submit():
         try:
             record = services.change_position(user, form.position.data, form.start_date.data, form.note.data or "",
-                                              actor=_actor())
+                                              actor=_actor(), override_reason=form.override_reason.data or "")
         except services.NotAllowed as exc:
             return _refused(exc, user)
         except services.OrgError as exc:
-            form.start_date.errors.append(str(exc))
+            form.position.errors.append(str(exc))
         else:
             if record is None:
                 form.position.errors.append(_("This is the current position already."))
@@ -215,8 +216,30 @@ def change_position(user_id: int):
                 form = PositionForm(formdata=None, data={"position": _next_position(user)})
     if is_htmx():
         return render_template("org/_person_positions.html", person=user, position_form=form,
-                               may_manage=services.may_manage(_actor(), user))
+                               may_manage=services.may_manage(_actor(), user),
+                               gate_checks=_gate_checks(user, form.position.data))
     return _render_person(user, position_form=form)
+
+
+def _gate_checks(user: User, position: str | None) -> list[position_gates.Check]:
+    """What the eligibility rules (if any guard ``position``) say about moving ``user`` there."""
+    if position not in POSITIONS:
+        return []
+    current = user.current_position
+    if current is not None and current.position == position:
+        return []
+    return position_gates.checks(user, position)
+
+
+@bp.get("/people/<int:user_id>/position/check")
+@roles_required("hr")
+def check_position(user_id: int):
+    """As HR chooses the new position: the rules that guard it, each condition
+    with its evidence, and the override reason field when the person is not eligible."""
+    user = get_person(user_id)
+    position = request.args.get("position", "")
+    return render_template("org/_position_gate.html", gate_checks=_gate_checks(user, position),
+                           position_form=PositionForm(formdata=None), position=position)
 
 
 def _status_change(user_id: int, change, done_message: str):

@@ -29,6 +29,7 @@ ROWS = {
                                    data=lambda w: {"roles": ["learner", "mentor"]}),
     ("org.change_position", "POST"): Row(_person("/position"), only("hr", ok=302),
                                          data=lambda w: {"position": "teller", "start_date": "2025-01-01"}),
+    ("org.check_position", "GET"): Row(_person("/position/check?position=rm_junior"), only("hr")),
     ("org.deactivate", "POST"): Row(_person("/deactivate"), only("hr", ok=302), data=lambda w: {"reason": "离职"}),
     ("org.reactivate", "POST"): Row(_person("/reactivate"), only("hr", ok=302), data=lambda w: {"reason": "返聘"}),
     ("org.reset_password", "POST"): Row(_person("/password"), only("hr")),

@@ -1,0 +1,257 @@
+"""The eligibility engine (准入): for a person and a rule, eligible or not, and
+each condition met or unmet with its evidence in words.
+
+A rule (``EligibilityRule.requirements``) lists conditions, all of which must
+hold:
+
+- ``certifications``: a valid certificate of each (not revoked, not
+  superseded, not expired today);
+- ``tenure``: whole months served, summed across the listed positions;
+- ``signoff``: a mentor's sign-off (出师评价) in force (not withdrawn);
+- ``weeks_passed``: of the programme's last N weeks whose due date has
+  passed, at least M passed (the week's exam, by its deciding result).
+
+Nothing is stored: eligibility is read from certificates, positions,
+sign-offs and attempts each time, so a revoked certificate makes its holder
+ineligible at once. Many people are evaluated from one ``facts.load`` (a
+fixed number of statements, whatever their number)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import NamedTuple
+
+from flask_babel import gettext as _
+from flask_babel import pgettext
+
+from lms import clock
+from lms.content.models import EligibilityRule
+from lms.eligibility import facts as facts_mod
+from lms.eligibility.facts import Facts, Stint
+from lms.org.models import POSITIONS
+
+CERTIFICATION, TENURE, SIGNOFF, WEEKS = "certification", "tenure", "signoff", "weeks_passed"
+
+
+class Condition(NamedTuple):  # a tuple: 50,000 of them make an export
+    kind: str
+    label: str  # what the rule asks, in words
+    met: bool
+    evidence: str  # what the records show, in words
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.evidence}"
+
+
+class Verdict:
+    """A rule's answer for one person: every condition, and whether all are met."""
+
+    __slots__ = ("rule", "conditions", "eligible")
+
+    def __init__(self, rule: EligibilityRule, conditions: tuple[Condition, ...]):
+        self.rule, self.conditions = rule, conditions
+        self.eligible = all(c.met for c in conditions)
+
+    @property
+    def unmet(self) -> list[Condition]:
+        return [c for c in self.conditions if not c.met]
+
+    @property
+    def state(self) -> str:
+        return "eligible" if self.eligible else "not_eligible"
+
+
+STATES = ("eligible", "not_eligible")
+
+
+class Words:
+    """The sentences of conditions and evidence, translated once per
+    evaluation and filled in with ``%``: a gettext call per condition would
+    cost more than the rest of the engine (10,000 people × 5 rules)."""
+
+    def __init__(self):
+        self.valid = _("Valid %(certification)s")
+        self.valid_no_expiry = _("%(certification)s valid, no expiry")
+        self.valid_until = _("%(certification)s valid until %(day)s")
+        self.none = _("no %(certification)s")
+        self.revoked = _("%(certification)s revoked %(day)s")
+        self.superseded = _("%(certification)s superseded")
+        self.expired = _("%(certification)s expired %(day)s")
+        self.tenure = _("%(months)d months as %(positions)s")
+        self.served = _("%(served)d of %(months)d months as %(positions)s")
+        self.signoff = _("A mentor sign-off (出师评价) in force")
+        self.no_signoff = _("no mentor sign-off")
+        self.signed = _("出师评价 by %(mentor)s on %(day)s")
+        self.weeks = _("%(min)d of the last %(last)d weeks of %(programme)s passed")
+        self.weeks_passed = _("%(passed)d of the last %(n)d weeks passed")
+        self.weeks_due = _("only %(n)d weeks due so far")
+        self.week_failed = _("week %(n)d exam not passed")
+        self.either = _("%(some)s or %(last)s")
+        self.comma = pgettext("list", ", ")
+        self.position = {code: str(label) for code, label in POSITIONS.items()}
+        self._positions: dict[tuple, str] = {}
+        self.certifications: dict[str, tuple] = {}  # slug → (id, title, label, "no …"), per evaluation
+        self.labels: dict[tuple, str] = {}
+
+    def positions(self, codes) -> str:
+        """"Teller", "Senior RM or Manager", "Senior RM, Principal RM or Manager"."""
+        key = tuple(codes)
+        if key not in self._positions:
+            names = [self.position.get(code, code) for code in codes]
+            self._positions[key] = "".join(names) if len(names) < 2 else \
+                self.either % {"some": self.comma.join(names[:-1]), "last": names[-1]}
+        return self._positions[key]
+
+
+def months_served(stints: list[Stint], positions, on: date) -> int:
+    """Whole months in ``positions`` up to ``on``, summed over stints (as
+    ``PositionRecord.months``)."""
+    total = 0
+    for s in stints:
+        if s.position not in positions or s.start > on:
+            continue
+        end = min(s.end or on, on)
+        months = (end.year - s.start.year) * 12 + end.month - s.start.month
+        if end.day < s.start.day:
+            months -= 1
+        total += max(months, 0)
+    return total
+
+
+def certificate_condition(slug: str, user_id: int, facts: Facts, today: date, words: Words | None = None
+                          ) -> Condition:
+    """A valid certificate of ``slug``; the evidence names the best one held,
+    else the latest and why it is no longer valid."""
+    w = words or Words()
+    known = w.certifications.get(slug)
+    if known is None:
+        certification = facts.certifications.get(slug)
+        title = {"certification": certification.title if certification is not None else slug}
+        known = w.certifications[slug] = (certification.id if certification is not None else None, title,
+                                          w.valid % title, w.none % title)
+    certification_id, title, label, nothing = known
+    rows = facts.certificates.get((user_id, certification_id)) if certification_id is not None else None
+    if not rows:
+        return Condition(CERTIFICATION, label, False, nothing)
+    best = None
+    for r in rows:
+        if r.revoked_at is None and r.superseded_by_id is None and (r.expires_on is None or r.expires_on >= today):
+            if best is None or (r.expires_on is None, r.expires_on or date.max, r.id) > \
+                    (best.expires_on is None, best.expires_on or date.max, best.id):
+                best = r
+    if best is not None:
+        if best.expires_on is None:
+            return Condition(CERTIFICATION, label, True, w.valid_no_expiry % title)
+        return Condition(CERTIFICATION, label, True, w.valid_until % {**title, "day": best.expires_on.isoformat()})
+    latest = rows[-1]
+    if latest.revoked_at is not None:
+        evidence = w.revoked % {**title, "day": latest.revoked_at.date().isoformat()}
+    elif latest.superseded_by_id is not None:
+        evidence = w.superseded % title
+    else:
+        evidence = w.expired % {**title, "day": latest.expires_on.isoformat()}
+    return Condition(CERTIFICATION, label, False, evidence)
+
+
+def _tenure(entry: dict, user_id: int, facts: Facts, today: date, w: Words) -> Condition:
+    positions, needed = entry.get("positions") or [], int(entry.get("months") or 0)
+    words = w.positions(positions)
+    served = months_served(facts.stints.get(user_id, ()), positions, today)
+    label = w.labels.get((words, needed))
+    if label is None:
+        label = w.labels[(words, needed)] = w.tenure % {"months": needed, "positions": words}
+    return Condition(TENURE, label, served >= needed,
+                     w.served % {"served": served, "months": needed, "positions": words})
+
+
+def _signoff(user_id: int, facts: Facts, w: Words) -> Condition:
+    found = facts.signoffs.get(user_id)
+    if found is None:
+        return Condition(SIGNOFF, w.signoff, False, w.no_signoff)
+    return Condition(SIGNOFF, w.signoff, True, w.signed % {"mentor": found.mentor_name,
+                                                           "day": found.signed_on.isoformat()})
+
+
+def _weeks_passed(spec: dict, user_id: int, facts: Facts, today: date, w: Words) -> Condition:
+    slug, last, needed = spec.get("programme", ""), int(spec.get("last") or 0), int(spec.get("min") or 0)
+    label = w.weeks % {"min": needed, "last": last, "programme": slug}
+    due = [week for week in facts.weeks.get(slug, []) if week.due_on < today][-last:] if last else []
+    failed = [week for week in due if (user_id, week.exam_id) not in facts.passed]
+    passed = len(due) - len(failed)
+    parts = [w.weeks_passed % {"passed": passed, "n": len(due)}]
+    if len(due) < last:
+        parts.append(w.weeks_due % {"n": len(due)})
+    parts += [w.week_failed % {"n": week.number} for week in failed]
+    return Condition(WEEKS, label, passed >= needed, "; ".join(parts))
+
+
+def evaluate(user_id: int, rule: EligibilityRule, facts: Facts, today: date | None = None,
+             words: Words | None = None, requirements: dict | None = None, seen: dict | None = None) -> Verdict:
+    """The verdict of ``rule`` for one person, from facts already read.
+    ``seen`` keeps the person's conditions already worked out for another
+    rule (most rules ask for the same certificate)."""
+    today = today or clock.today()
+    w = words or Words()
+    req = requirements if requirements is not None else rule.requirements
+    seen = {} if seen is None else seen
+    conditions = []
+    for slug in req.get("certifications") or []:
+        key = (CERTIFICATION, slug)
+        if key not in seen:
+            seen[key] = certificate_condition(slug, user_id, facts, today, w)
+        conditions.append(seen[key])
+    for entry in req.get("tenure") or []:
+        key = (TENURE, tuple(entry.get("positions") or ()), entry.get("months"))
+        if key not in seen:
+            seen[key] = _tenure(entry, user_id, facts, today, w)
+        conditions.append(seen[key])
+    if req.get("signoff"):
+        conditions.append(_signoff(user_id, facts, w))
+    if req.get("weeks_passed"):
+        conditions.append(_weeks_passed(req["weeks_passed"], user_id, facts, today, w))
+    return Verdict(rule, tuple(conditions))
+
+
+def evaluate_people(user_ids: list[int] | None, rules: list[EligibilityRule], today: date | None = None
+                    ) -> tuple[Facts, dict[int, list[Verdict]]]:
+    """Every rule for every person (None: everybody with a position), in a
+    fixed number of statements."""
+    today = today or clock.today()
+    facts = facts_mod.load(user_ids, rules, today)
+    ids = user_ids if user_ids is not None else sorted(facts.stints)
+    words = Words()
+    parsed = [(rule, rule.requirements) for rule in rules]
+    out = {}
+    for uid in ids:
+        seen: dict = {}
+        out[uid] = [evaluate(uid, rule, facts, today, words, req, seen) for rule, req in parsed]
+    return facts, out
+
+
+def explain(user, rule: EligibilityRule, today: date | None = None) -> Verdict:
+    """One person, one rule (e.g. ``eligibility.explain(user, rule)``)."""
+    today = today or clock.today()
+    return evaluate(user.id, rule, facts_mod.load([user.id], [rule], today), today)
+
+
+def verdicts_for(user, today: date | None = None) -> list[Verdict]:
+    """Every rule in force, for one person."""
+    rules = facts_mod.active_rules()
+    return evaluate_people([user.id], rules, today)[1][user.id] if rules else []
+
+
+def gate(user, position: str) -> list[tuple[str, list[str]]]:
+    """The position gate (``lms.org.position_gates``): for each rule in force
+    whose target is ``position``, its title and the unmet conditions with
+    evidence (empty: eligible). ``user`` None is a person not yet created (an
+    import row): no records. Decided as of today, when HR records the move."""
+    rules = facts_mod.active_rules(position)
+    if not rules:
+        return []
+    today = clock.today()
+    user_id = user.id if user is not None else 0  # no person has id 0: nothing is found
+    loaded = facts_mod.load([user_id], rules, today)
+    out = []
+    for rule in rules:
+        verdict = evaluate(user_id, rule, loaded, today)
+        out.append((rule.title, [str(c) for c in verdict.unmet]))
+    return out

@@ -1,0 +1,65 @@
+"""The 持证上岗 monitor: RMs in post without a valid certificate their post
+requires, by branch, with the reason; on HR's and branch managers' home pages."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+
+from lms.eligibility import monitor
+from tests.conftest import sign_in
+
+
+def _rms(world, make_user, give_certificate):
+    certified = make_user(("learner",), employee_no="r01", name="甲持证", branch=world.tianyuan,
+                          position="rm_junior")
+    give_certificate(certified, world.rmq)
+    lapsed = make_user(("learner",), employee_no="r02", name="乙过期", branch=world.tianyuan, position="rm_junior")
+    give_certificate(lapsed, world.rmq, issued_on=date(2024, 1, 1), expires_on=date(2026, 1, 31))
+    revoked = make_user(("learner",), employee_no="r03", name="丙吊销", branch=world.lusong, position="rm_junior")
+    give_certificate(revoked, world.rmq, revoked_at=datetime(2026, 2, 10, 8))
+    none = make_user(("learner",), employee_no="r04", name="丁无证", branch=world.lusong, position="rm_junior")
+    teller = make_user(("learner",), employee_no="r05", name="戊柜员", branch=world.lusong, position="teller")
+    return certified, lapsed, revoked, none, teller
+
+
+def test_the_monitor_lists_rms_without_a_valid_certificate_by_branch_with_the_reason(
+        world, english, make_user, give_certificate):
+    _rms(world, make_user, give_certificate)
+    result = monitor.build(None)
+    by_branch = {g.branch.code: {p.employee_no: p.reasons for p in g.people} for g in result.groups}
+    assert by_branch == {
+        "ZZ0101": {"r02": ("客户经理上岗资格 expired 2026-01-31",)},
+        "ZZ0102": {"r03": ("客户经理上岗资格 revoked 2026-02-10",), "r04": ("no 客户经理上岗资格",)},
+    }
+    assert result.total == 3
+    # The home panel counts the same people in one aggregate statement.
+    assert [(b.code, n) for b, n in monitor.alarm(None).counts] == [("ZZ0101", 1), ("ZZ0102", 2)]
+    # A branch manager sees their own branch tree only.
+    assert {g.branch.code for g in monitor.build(world.tianyuan.subtree_ids()).groups} == {"ZZ0101"}
+
+
+def test_the_monitor_is_on_hr_home_in_red_and_lists_in_full_with_export(world, client, make_user, give_certificate):
+    _rms(world, make_user, give_certificate)
+    sign_in(client, world.hr)
+    home = client.get("/").get_data(as_text=True)
+    assert 'id="certified-to-work-panel"' in home and 'class="card alarm"' in home
+    assert home.index("certified-to-work-panel") < home.index("hr-panel")  # the alarm comes first
+    page = client.get("/eligibility/monitor").get_data(as_text=True)
+    assert "乙过期" in page and "丙吊销" in page and "丁无证" in page
+    assert "甲持证" not in page and "戊柜员" not in page
+    rows = list(csv.reader(io.StringIO(client.get("/eligibility/monitor.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    assert sorted(r[1] for r in rows[1:]) == ["r02", "r03", "r04"]
+
+
+def test_the_branch_manager_home_shows_their_scope_and_a_clean_monitor_is_not_red(world, client, make_user,
+                                                                                 give_certificate):
+    certified = make_user(("learner",), employee_no="r01", name="甲持证", branch=world.tianyuan,
+                          position="rm_junior")
+    give_certificate(certified, world.rmq)
+    sign_in(client, world.manager)
+    home = client.get("/").get_data(as_text=True)
+    assert 'id="certified-to-work-panel"' in home and "card alarm" not in home
+    none = make_user(("learner",), employee_no="r04", name="丁无证", branch=world.tianyuan, position="rm_junior")
+    assert "card alarm" in client.get("/").get_data(as_text=True)
+    assert "丁无证" in client.get("/eligibility/monitor").get_data(as_text=True)
