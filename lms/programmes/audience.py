@@ -16,7 +16,8 @@ audience, never before the programme's first day:
   unbroken run of position records the rule covers (the current one and the
   covered ones just before it), the last move into a covered branch and the
   last role change that gave a covered role (both read from the audit log:
-  ``user.updated`` / ``user.roles_changed``); a date not known does not count.
+  ``user.updated`` / ``user.roles_changed``; the roles an account was created
+  with are not a change); a date not known does not count.
 
 Weeks due before the enrolment date are catch-up (补学): shown, takeable,
 never overdue (``lms.programmes.services``)."""
@@ -164,8 +165,13 @@ class _History:
             if action == "user.updated" and isinstance(data.get("branch"), dict):
                 self.branch_moves[int(object_id)].append((at.date(), data["branch"].get("before")))
             elif action == "user.roles_changed":
-                self.role_changes[int(object_id)].append(
-                    (at.date(), set(data.get("before") or []), set(data.get("after") or [])))
+                before = set(data.get("before") or [])
+                if not before and int(object_id) not in self.role_changes:
+                    # The roles an account was created with: they count from the
+                    # hire date, not from the day the account was made.
+                    self.role_changes[int(object_id)] = []
+                    continue
+                self.role_changes[int(object_id)].append((at.date(), before, set(data.get("after") or [])))
 
     def branch_since(self, user_id: int, wanted: set[str]) -> date | None:
         """The last move into a covered branch from one not covered."""

@@ -91,3 +91,19 @@ def test_someone_hired_from_next_week_is_not_yet_in_the_audience(clock, make_use
     assert programme_audience.members(p) == [] and services.programmes_for(future) == []
     assert [m.enrolled_on for m in programme_audience.members(p, today=date(2026, 3, 9))] == [date(2026, 3, 9)]
     assert not exam_access(future, exams[3]).ok
+
+
+def test_an_account_made_mid_programme_counts_from_the_hire_date_not_the_account(
+        clock, make_user, make_question, make_exam):
+    """An RM hired years ago whose account is made (with its roles) in week 3 has
+    been due every week: the roles an account is created with are not a role
+    change; a role granted later is."""
+    p = programme(_exams(make_question, make_exam), audience={"roles": ["learner"]})
+    hr = make_user(("hr",), employee_no="HR1")
+    clock.freeze(clock.now().replace(day=25, month=2))  # Wednesday of week 3
+    veteran = org_services.create_user("V9", "老员工", roles=("learner",), hire_date=date(2019, 5, 6), actor=hr)
+    newcomer = org_services.create_user("N9", "新学员", roles=("mentor",), hire_date=date(2019, 5, 6), actor=hr)
+    org_services.set_roles(newcomer, ("mentor", "learner"), actor=hr)
+    enrolled = {m.user.employee_no: m.enrolled_on for m in programme_audience.members(p)}
+    assert enrolled == {"V9": START, "N9": date(2026, 2, 25)}
+    assert [w.item.number for w in services.programme_weeks(veteran, p) if w.overdue] == [1, 2]
