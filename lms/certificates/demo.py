@@ -39,7 +39,8 @@ def _issue(person, certification, hr, issued_on) -> Certificate | None:
     if db.session.scalar(select(Certificate.id).where(Certificate.user_id == person.id,
                                                       Certificate.certification_id == certification.id).limit(1)):
         return None
-    return issuing.issue(person, certification, actor=hr, reason=REASON, on=issued_on)
+    # Existing certificates loaded in bulk: each PDF is rendered (and stored) at its first download.
+    return issuing.issue(person, certification, actor=hr, reason=REASON, on=issued_on, render_now=False)
 
 
 def issue_demo_certificates(_password: str) -> None:
@@ -74,8 +75,6 @@ def issue_demo_certificates(_password: str) -> None:
     base_issued = [c for c in issued if c.certification_id == base.id]
     if len(base_issued) > len(EXPIRY_DAYS):
         revoking.revoke(base_issued[len(EXPIRY_DAYS)].id, hr, REVOKE_REASON)
-    for certificate in issued:  # normally stored after each issue; make sure
-        issuing.stored_pdf(certificate.id)
     if issued:
-        click.echo(f"Demo certificates: {len(issued)} issued with their PDFs in {time.perf_counter() - started:.1f} s; "
+        click.echo(f"Demo certificates: {len(issued)} issued (PDFs at first download) in {time.perf_counter() - started:.1f} s; "
                    f"without a valid 上岗资格: {', '.join(sorted(without))} and an expired and a revoked one.")

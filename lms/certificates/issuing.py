@@ -104,14 +104,17 @@ def issue_if_met(person: User, certification: Certification) -> Certificate | No
 
 
 def issue(person: User, certification: Certification, *, actor: User | None = None, reason: str = "",
-          evaluation: Evaluation | None = None, on: date | None = None) -> Certificate | None:
+          evaluation: Evaluation | None = None, on: date | None = None,
+          render_now: bool = True) -> Certificate | None:
     """Issue a certificate of ``certification`` to ``person``.
 
     ``actor`` None: automatic — the requirements must be met, and the issue
     due (checked again under the lock: returns None when another process has
     just issued it). With an ``actor`` (HR): a manual issue; ``reason`` is
     required; unmet requirements are allowed and kept in the evidence.
-    ``on`` backdates the issue (the demo's existing certificates)."""
+    ``on`` backdates the issue (the demo's existing certificates).
+    ``render_now`` False leaves the PDF to the first download (``stored_pdf``),
+    for a bulk load of existing certificates."""
     reason = (reason or "").strip()
     if actor is not None:
         if not actor.has_role(*MANUAL_ROLES):
@@ -158,7 +161,8 @@ def issue(person: User, certification: Certification, *, actor: User | None = No
                          serial=previous.serial, by=certificate.serial)
         _notify_holder(person, certificate, certification)
         certificate_id = certificate.id
-        after_commit(lambda: _store_pdf_quietly(certificate_id))
+        if render_now:
+            after_commit(lambda: _store_pdf_quietly(certificate_id))
         signals.send_after_commit(signals.certificate_issued, certificate_id=certificate_id, user_id=person_id)
         return certificate
 

@@ -4,6 +4,7 @@ revoked; 李学员 and another RM hold none. HR's pages and 我的证书 show la
 never codes. Loading twice issues nothing more."""
 from __future__ import annotations
 
+import hashlib
 import json
 
 from sqlalchemy import select
@@ -53,7 +54,8 @@ def test_the_demo_bank_has_certificates_to_show(app, client, monkeypatch):
     assert states.count("expired") == 1 and states.count("revoked") == 1
     for days in (30, 60, 90):
         assert expiry.expiring(days, certification_id=rmq.id)
-    assert all(c.pdf_sha256 for c in Certificate.query)
+    # Loaded in bulk, each PDF is rendered at its first download and stored: the same bytes after.
+    assert not any(c.pdf_sha256 for c in Certificate.query)
     assert Certificate.query.filter_by(issue_reason="存量人员换发").count() == count
     # Pages show labels, never codes.
     sign_in(client, user_by_employee_no("hr"))
@@ -69,3 +71,9 @@ def test_the_demo_bank_has_certificates_to_show(app, client, monkeypatch):
     sign_in(client, mentor)
     mine = client.get("/certificates/mine")
     assert "客户经理上岗资格" in mine.text and "有效" in mine.text
+    held = Certificate.query.filter_by(user_id=mentor.id, certification_id=rmq.id).first()
+    first = client.get(f"/certificates/{held.id}/pdf")
+    assert first.status_code == 200 and first.data.startswith(b"%PDF")
+    assert client.get(f"/certificates/{held.id}/pdf").data == first.data
+    db.session.expire_all()
+    assert db.session.get(Certificate, held.id).pdf_sha256 == hashlib.sha256(first.data).hexdigest()
