@@ -14,9 +14,9 @@ VIEWERS = only("hr", "branch_manager")
 def setup(world):
     # A rule on the mentor role (not a position), so that no other module's
     # position change meets a gate; the pages still evaluate it.
-    db.session.add(Certification(slug="acc-rmq", title="矩阵上岗资格", serial_prefix="ACC", validity_months=24))
+    db.session.add(Certification(slug="acc-elig-rmq", title="矩阵上岗资格", serial_prefix="ACE", validity_months=24))
     db.session.add(EligibilityRule(slug="acc-mentor", title="矩阵带教准入", target="mentor",
-                                   requirements_json=json.dumps({"certifications": ["acc-rmq"], "signoff": True})))
+                                   requirements_json=json.dumps({"certifications": ["acc-elig-rmq"], "signoff": True})))
     db.session.commit()
 
 
