@@ -32,13 +32,18 @@ def _current_actor():
     return None
 
 
+# Pass as ``actor`` for what the system does by itself (an automatic issue)
+# inside somebody's request: no actor, not the signed-in user.
+SYSTEM = object()
+
+
 def record(action: str, obj=None, *, object_type: str = "", object_id: str | int = "",
            actor=None, actor_label: str | None = None, **details) -> AuditEvent:
     """Append an event to the chain in the current transaction."""
     if obj is not None:
         object_type = object_type or obj.__class__.__name__.lower()
         object_id = object_id or getattr(obj, "id", "")
-    actor = actor if actor is not None else _current_actor()
+    actor = None if actor is SYSTEM else actor if actor is not None else _current_actor()
     if actor_label is None:
         actor_label = f"{actor.employee_no} {actor.name}" if actor is not None else "system"
 

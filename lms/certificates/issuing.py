@@ -150,14 +150,14 @@ def issue(person: User, certification: Certification, *, actor: User | None = No
             holder_branch=person.branch.name if person.branch else "")
         db.session.add(certificate)
         db.session.flush()
-        audit.record("certificate.issued", certificate, actor=actor, actor_label=None if actor else "system",
+        audit.record("certificate.issued", certificate, actor=actor or audit.SYSTEM,
                      serial=certificate.serial, certification=certification.slug,
                      employee_no=person.employee_no, mode="manual" if actor else "automatic",
                      reason=reason, unmet=unmet)
         if previous is not None:
             previous.superseded_by_id = certificate.id
             previous.superseded_at = clock.now()
-            audit.record("certificate.superseded", previous, actor=actor, actor_label=None if actor else "system",
+            audit.record("certificate.superseded", previous, actor=actor or audit.SYSTEM,
                          serial=previous.serial, by=certificate.serial)
         _notify_holder(person, certificate, certification)
         certificate_id = certificate.id
