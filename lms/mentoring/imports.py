@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
+from openpyxl import Workbook
 from sqlalchemy import select
 
 from lms import clock
@@ -193,8 +194,6 @@ def template_csv() -> bytes:
 
 
 def template_xlsx() -> bytes:
-    from openpyxl import Workbook
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "师徒结对"

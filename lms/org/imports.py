@@ -20,6 +20,7 @@ from datetime import date, datetime
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from lms import clock
@@ -125,8 +126,6 @@ def _read_csv(data: bytes) -> list[list[object]]:
 
 
 def _read_xlsx(data: bytes) -> list[list[object]]:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -421,8 +420,6 @@ def template_csv() -> bytes:
 
 
 def template_xlsx() -> bytes:
-    from openpyxl import Workbook
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "人员"
