@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
+from lms.mentoring.access import has_pairing
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -17,8 +19,6 @@ class NavItem:
 
 
 def _had_mentor(user) -> bool:
-    from lms.mentoring.access import has_pairing
-
     return has_pairing(user)
 
 

@@ -17,7 +17,10 @@ from sqlalchemy.orm import joinedload
 from lms import clock
 from lms.certificates.models import Certificate
 from lms.extensions import db
+from lms.notify.events import learner_params
+from lms.notify.services import notify
 from lms.org.models import User
+from lms.org.scope import branch_managers_of
 
 THRESHOLDS = (30, 60, 90)
 
@@ -54,10 +57,6 @@ class NoticeCount:
 def send_expiry_notices(today: date | None = None) -> NoticeCount:
     """Notify each holder (and their branch managers) of a certificate that
     crossed a threshold; each notification once."""
-    from lms.notify.events import learner_params
-    from lms.org.scope import branch_managers_of
-    from lms.notify.services import notify
-
     today = today or clock.today()
     count = NoticeCount()
     for certificate in expiring(max(THRESHOLDS), today=today):

@@ -9,9 +9,11 @@ a PNG is only pixels). Both changes are audited. A certificate already issued
 keeps the PDF it was issued with."""
 from __future__ import annotations
 
+import hashlib
 import io
 from pathlib import Path
 
+from PIL import Image
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -62,8 +64,6 @@ def uploaded_logo() -> bytes | None:
 def check_png(data: bytes) -> bytes:
     """``data`` if it is a PNG Pillow decodes whole, of at most
     ``LOGO_MAX_BYTES`` and ``LOGO_MAX_SIDE`` pixels a side; else LogoRefused."""
-    from PIL import Image
-
     if len(data) > LOGO_MAX_BYTES:
         raise LogoRefused(_("The logo is larger than %(kb)d KB.", kb=LOGO_MAX_BYTES // 1024))
     if not data.startswith(PNG_SIGNATURE):
@@ -110,8 +110,6 @@ def set_name(name: str, *, actor: User) -> bool:
 @transaction(immediate=True)
 def set_logo(data: bytes | None, *, actor: User) -> None:
     """Print ``data`` (a checked PNG) as the logo from now on; None: the shipped logo again."""
-    import hashlib
-
     path = logo_path()
     if data is None:
         _set(LOGO_KEY, "", actor)

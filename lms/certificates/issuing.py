@@ -34,6 +34,7 @@ from sqlalchemy import select, text, update
 
 from lms import clock
 from lms.audit import services as audit
+from lms.certificates import pdf as certificate_pdf
 from lms.certificates import signals
 from lms.certificates.models import Certificate
 from lms.certificates.requirements import Evaluation, evaluate
@@ -41,6 +42,7 @@ from lms.certificates.serials import new_verify_code, next_serial
 from lms.content.models import Certification
 from lms.database import after_commit, transaction
 from lms.extensions import db
+from lms.notify.services import notify
 from lms.org.models import User
 
 log = logging.getLogger(__name__)
@@ -178,8 +180,6 @@ def _serialise_issues() -> None:
 
 
 def _notify_holder(person: User, certificate: Certificate, certification: Certification) -> None:
-    from lms.notify.services import notify
-
     notify(person, "certificate_issued", f"certificate:{certificate.id}",
            {"certification": certification.title, "serial": certificate.serial,
             "expires_on": certificate.expires_on.isoformat() if certificate.expires_on else ""})
@@ -198,13 +198,11 @@ def stored_pdf(certificate_id: int) -> bytes:
     """The certificate's PDF as stored at issue; rendered (outside any write
     transaction) and stored first if it is missing. Whoever stores first
     wins, so every caller returns the same bytes."""
-    from lms.certificates.pdf import render_certificate
-
     pdf = db.session.scalar(select(Certificate.pdf).where(Certificate.id == certificate_id))
     if pdf:
         return pdf
     certificate = db.session.get(Certificate, certificate_id)
-    rendered = render_certificate(certificate)
+    rendered = certificate_pdf.render_certificate(certificate)
     with transaction():
         db.session.execute(update(Certificate).where(Certificate.id == certificate_id, Certificate.pdf.is_(None))
                            .values(pdf=rendered, pdf_sha256=hashlib.sha256(rendered).hexdigest())

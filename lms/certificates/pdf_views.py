@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from lms.audit.models import AuditEvent
 from lms.certificates import evidence_pack, institution
+from lms.certificates.samples import sample_certificate_pdf
 from lms.certificates.verify_forms import InstitutionForm
 from lms.extensions import db
 from lms.forms import EmptyForm
@@ -70,7 +71,5 @@ def _issuer_page(form):
 @roles_required("admin")
 def sample():
     """A sample certificate with the current name and logo (nothing is stored)."""
-    from lms.certificates.samples import sample_certificate_pdf
-
     return send_file(io.BytesIO(sample_certificate_pdf()), mimetype="application/pdf", download_name="sample.pdf",
                      max_age=0)

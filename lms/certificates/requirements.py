@@ -25,7 +25,10 @@ from sqlalchemy import select
 from lms.content.models import Certification, Exam, Programme, ProgrammeItem
 from lms.exams.models import Attempt, AttemptState
 from lms.extensions import db
+from lms.mentoring.models import SignOff
 from lms.org.models import POSITIONS
+from lms.programmes.progress import progress
+from lms.programmes.services import programme_weeks
 from lms.scores import score
 
 PROGRAMME, EXAM, SIGNOFF, TENURE, UNKNOWN = "programme", "exam", "signoff", "tenure", "unknown"
@@ -79,9 +82,6 @@ def evaluate(person, certification: Certification) -> Evaluation:
 
 
 def _programme(person, slug: str) -> Condition:
-    from lms.programmes.progress import progress
-    from lms.programmes.services import programme_weeks
-
     programme = db.session.scalar(select(Programme).where(Programme.slug == slug))
     if programme is None:
         return Condition(UNKNOWN, False, {"what": slug})
@@ -114,8 +114,6 @@ def _exam(person, slug: str, min_score) -> Condition:
 def signoff_in_force(person):
     """The apprentice's latest sign-off that HR has not withdrawn, or None.
     (Kept small on purpose: mentoring's own query can replace it.)"""
-    from lms.mentoring.models import SignOff
-
     return db.session.scalar(select(SignOff).where(SignOff.apprentice_id == person.id,
                                                    SignOff.withdrawn_at.is_(None))
                              .order_by(SignOff.signed_on.desc(), SignOff.id.desc()).limit(1))

@@ -13,6 +13,7 @@ from lms.certificates import signals
 from lms.certificates.models import Certificate
 from lms.database import transaction
 from lms.extensions import db
+from lms.notify.services import notify
 
 
 class RevokeError(ValueError):
@@ -36,7 +37,6 @@ def revoke(certificate_id: int, actor, reason: str) -> Certificate:
         certificate.revoke_reason = reason[:255]
         audit.record("certificate.revoked", certificate, actor=actor, serial=certificate.serial,
                      employee_no=certificate.holder_employee_no, reason=reason)
-        from lms.notify.services import notify
 
         notify(certificate.holder, "certificate_revoked", f"certificate:{certificate.id}",
                {"certification": certificate.certification.title, "serial": certificate.serial,

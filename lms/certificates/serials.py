@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import secrets
 
+from sqlalchemy.dialects import postgresql, sqlite
+
 from lms.certificates.models import SerialCounter
 from lms.extensions import db
 
 
 def next_serial(prefix: str, year: int) -> str:
     """The next serial for ``prefix`` in ``year``; joins the caller's transaction."""
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     table = SerialCounter.__table__
     statement = (insert(table).values(prefix=prefix, year=year, last=1)
                  .on_conflict_do_update(index_elements=[table.c.prefix, table.c.year],

@@ -16,10 +16,11 @@ from sqlalchemy import select
 from lms.certificates import issuing
 from lms.certificates.expiry import NoticeCount, send_expiry_notices
 from lms.certificates.requirements import certifications_requiring, evaluate, tenure_condition
-from lms.content.models import Certification
+from lms.content.models import Certification, Programme
 from lms.exams.models import Attempt, AttemptState
 from lms.extensions import db
 from lms.org.models import User
+from lms.programmes.audience import members
 
 log = logging.getLogger(__name__)
 
@@ -99,9 +100,6 @@ class BatchResult:
 def batch_candidates(certification: Certification, programme_slug: str | None = None) -> list[int]:
     """The people the batch looks at: a programme's members, or every active person."""
     if programme_slug:
-        from lms.content.models import Programme
-        from lms.programmes.audience import members
-
         programme = db.session.scalar(select(Programme).where(Programme.slug == programme_slug))
         if programme is None:
             raise LookupError(programme_slug)

@@ -7,11 +7,15 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import inspect
+from sqlalchemy.exc import SQLAlchemyError
 
 from lms.content.source.checks import check
 from lms.content.source.parser import parse_folder
 from lms.content.publishing.publish import KINDS, Plan, publish
 from lms.content.source.review_overlap import review_warnings
+from lms.extensions import db
+from lms.org.models import user_by_employee_no
 
 content_cli = AppGroup("content", help="The curriculum: check and publish the content folder.")
 
@@ -61,11 +65,6 @@ def print_plan(result: Plan) -> None:
 
 def _database_ready() -> bool:
     """The curriculum's tables exist (``flask db upgrade`` has run)."""
-    from sqlalchemy import inspect
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from lms.extensions import db
-
     try:  # through the session's connection: the one the command goes on with
         return inspect(db.session.connection()).has_table("content_release")
     except SQLAlchemyError:
@@ -102,8 +101,6 @@ def publish_command(path: str | None, as_employee: str | None):
         raise click.ClickException("the database is not set up: run `flask db upgrade` first")
     actor = None
     if as_employee:
-        from lms.org.models import user_by_employee_no
-
         actor = user_by_employee_no(as_employee)
         if actor is None or not actor.active:
             raise click.UsageError(f"no active user with employee number {as_employee}")

@@ -31,7 +31,9 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 from sqlalchemy import select
 
+from lms.content.models import Certification, Exam, Programme
 from lms.extensions import db
+from lms.org.models import POSITIONS
 
 
 @dataclass(frozen=True)
@@ -50,8 +52,6 @@ class Titles:
 
     def _load(self, kind: str) -> dict[str, str]:
         if kind not in self._cache:
-            from lms.content.models import Certification, Exam, Programme
-
             model = {"programme": Programme, "exam": Exam, "certification": Certification}[kind]
             self._cache[kind] = dict(db.session.execute(select(model.slug, model.title)).all())
         return self._cache[kind]
@@ -62,16 +62,12 @@ class Titles:
 
 def target_label(target: str) -> str:
     """A rule's target in words: a position's label, or the mentor role."""
-    from lms.org.models import POSITIONS
-
     if target == "mentor":
         return pgettext("eligibility target", "Mentor")
     return str(POSITIONS.get(target, target))
 
 
 def _positions(codes: list[str]) -> str:
-    from lms.org.models import POSITIONS
-
     return pgettext("list separator", ", ").join(str(POSITIONS.get(code, code)) for code in codes)
 
 

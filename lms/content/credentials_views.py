@@ -21,6 +21,9 @@ from lms.content.credentials_text import (
 )
 from lms.content.models import Certification, EligibilityRule, Exam, Programme
 from lms.extensions import db
+from lms.org.models import POSITIONS
+from lms.programmes.access import exam_access
+from lms.programmes.services import get_programme_for
 
 bp = Blueprint("credentials", __name__)
 
@@ -48,7 +51,6 @@ def _programme_url(slug: str) -> str | None:
         return None
     if user.has_role("hr"):
         return url_for("programme_admin.audience", programme_id=programme.id)
-    from lms.programmes.services import get_programme_for
 
     if get_programme_for(user, programme.id) is not None:
         return url_for("programmes.programme", programme_id=programme.id)
@@ -64,7 +66,6 @@ def _exam_url(slug: str) -> str | None:
     exam = db.session.scalar(select(Exam).where(Exam.slug == slug, Exam.retired.is_(False)))
     if exam is None:
         return None
-    from lms.programmes.access import exam_access
 
     return url_for("exams.intro", exam_id=exam.id) if exam_access(user, exam).ok else None
 
@@ -92,8 +93,6 @@ def _listed(model):
 
 def _target_rank(target: str) -> int:
     """Rules in the order of the career: intern … manager, then mentor."""
-    from lms.org.models import POSITIONS
-
     order = [*POSITIONS, "mentor"]
     return order.index(target) if target in order else len(order)
 

@@ -8,7 +8,9 @@ from flask_babel import lazy_gettext as _l
 from lms.audit import labels
 from lms.extensions import db
 from lms.mentoring.models import Pairing, SignOffDimension
+from lms.mentoring.settings import SETTING_LABELS, certification_title
 from lms.org.audit_labels import person_by_employee_no, position
+from lms.org.models import POSITIONS
 
 EVENTS = {
     "pairing.created": _l("%(actor)s paired a mentor and an apprentice: %(object)s"),
@@ -41,15 +43,10 @@ def pairing_name(pairing_id) -> str:
 
 
 def setting_name(key: str) -> str:
-    from lms.mentoring.settings import SETTING_LABELS
-
     return str(SETTING_LABELS.get(key, key))
 
 
 def setting_value(value) -> str:
-    from lms.mentoring.settings import certification_title
-    from lms.org.models import POSITIONS
-
     if value in (None, ""):
         return "—"
     if isinstance(value, str) and value in POSITIONS:

@@ -9,6 +9,7 @@ from flask_babel import lazy_pgettext
 
 from lms.audit import labels
 from lms.extensions import db
+from lms.mentoring.models import CheckIn
 
 FORM_LABELS = {
     "face_to_face": lazy_pgettext("check-in form", "Face to face"),
@@ -30,8 +31,6 @@ DETAILS = {
 
 
 def check_in_name(check_in_id) -> str:
-    from lms.mentoring.models import CheckIn
-
     check_in = db.session.get(CheckIn, int(check_in_id)) if str(check_in_id).isdigit() else None
     if check_in is None:
         return str(check_in_id)

@@ -23,6 +23,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from lms import clock
 from lms.audit import services as audit
@@ -90,7 +91,6 @@ def check_ins_of(pairing_ids: list[int]) -> list[CheckIn]:
     """The check-ins of these pairings, latest first, with their actions."""
     if not pairing_ids:
         return []
-    from sqlalchemy.orm import selectinload
 
     return list(db.session.scalars(
         select(CheckIn).options(selectinload(CheckIn.actions))

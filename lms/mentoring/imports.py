@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
+from openpyxl import Workbook
 from sqlalchemy import select
 
 from lms import clock
 from lms.database import transaction
 from lms.extensions import db
 from lms.mentoring import pairing as rules
-from lms.org.imports import ImportFileError, Problem, _parse_date, _text, read_table
+from lms.org.import_files import ImportFileError, Problem, cell_text, parse_date, read_table
 from lms.org.models import User
 from lms.staging import StagingArea
 
@@ -85,7 +86,7 @@ def plan_import(data: bytes, filename: str, *, today: date | None = None) -> Pai
         plan.problems.append(Problem(1, "", str(exc)))
         return plan
     skipped = 0
-    while table and not any(_text(c) for c in table[0]):
+    while table and not any(cell_text(c) for c in table[0]):
         table.pop(0)
         skipped += 1
     if not table:
@@ -94,7 +95,7 @@ def plan_import(data: bytes, filename: str, *, today: date | None = None) -> Pai
     header_row_no = skipped + 1
     index: dict[str, int] = {}
     shown: dict[str, str] = {}  # column → the header as the file spells it
-    for position, header in enumerate(_text(c) for c in table[0]):
+    for position, header in enumerate(cell_text(c) for c in table[0]):
         column = _column_of(header) if header else None
         if column and column not in index:
             index[column], shown[column] = position, header
@@ -103,7 +104,7 @@ def plan_import(data: bytes, filename: str, *, today: date | None = None) -> Pai
         plan.problems.append(Problem(header_row_no, column, _("this column is missing from the header row.")))
     if missing:
         return plan
-    body = [(header_row_no + 1 + i, row) for i, row in enumerate(table[1:]) if any(_text(c) for c in row)]
+    body = [(header_row_no + 1 + i, row) for i, row in enumerate(table[1:]) if any(cell_text(c) for c in row)]
     if not body:
         plan.problems.append(Problem(header_row_no, "", _("The file has a header but no pairings.")))
         return plan
@@ -111,7 +112,8 @@ def plan_import(data: bytes, filename: str, *, today: date | None = None) -> Pai
         plan.problems.append(Problem(header_row_no, "", _("At most %(n)d pairings per file.", n=MAX_ROWS)))
         return plan
 
-    numbers = {_text(row[index[c]]) for _n, row in body for c in (COL_MENTOR, COL_APPRENTICE) if index[c] < len(row)}
+    numbers = {cell_text(row[index[c]]) for _n, row in body for c in (COL_MENTOR, COL_APPRENTICE)
+               if index[c] < len(row)}
     people = {u.employee_no: u for u in db.session.scalars(select(User).where(User.employee_no.in_(numbers)))}
     apprentice_rows: dict[int, int] = {}
     mentor_rows: Counter[int] = Counter()
@@ -125,7 +127,7 @@ def plan_import(data: bytes, filename: str, *, today: date | None = None) -> Pai
             plan.problems.append(Problem(row_no, shown.get(column, column), message))
 
         before = len(plan.problems)
-        values = {column: _text(cell(column)) for column in HEADERS}
+        values = {column: cell_text(cell(column)) for column in HEADERS}
         for column in REQUIRED:
             if not values[column]:
                 problem(column, _("required, but empty."))
@@ -135,10 +137,10 @@ def plan_import(data: bytes, filename: str, *, today: date | None = None) -> Pai
         apprentice = people.get(values[COL_APPRENTICE])
         if values[COL_APPRENTICE] and apprentice is None:
             problem(COL_APPRENTICE, _("no one has the employee number “%(value)s”.", value=values[COL_APPRENTICE]))
-        start = _parse_date(cell(COL_START))
+        start = parse_date(cell(COL_START))
         if values[COL_START] and start is None:
             problem(COL_START, _("“%(value)s” is not a date; write it as YYYY-MM-DD.", value=values[COL_START]))
-        end = _parse_date(cell(COL_END))
+        end = parse_date(cell(COL_END))
         if values[COL_END] and end is None:
             problem(COL_END, _("“%(value)s” is not a date; write it as YYYY-MM-DD.", value=values[COL_END]))
         if apprentice is not None and apprentice.id in apprentice_rows:
@@ -193,8 +195,6 @@ def template_csv() -> bytes:
 
 
 def template_xlsx() -> bytes:
-    from openpyxl import Workbook
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "师徒结对"

@@ -29,6 +29,8 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import clock
 from lms.audit import services as audit
+from lms.certificates.models import Certificate
+from lms.content.models import Certification
 from lms.database import transaction
 from lms.extensions import db
 from lms.mentoring import settings
@@ -72,9 +74,6 @@ def months_at_or_above(user: User, rule: settings.MentorRule, on: date | None = 
 
 def _holds_valid_certificate(user: User, slug: str, on: date) -> bool:
     # Read the certificates table directly (lms.certificates owns issuing them).
-    from lms.certificates.models import Certificate
-    from lms.content.models import Certification
-
     certificates = db.session.scalars(
         select(Certificate).join(Certification, Certification.id == Certificate.certification_id)
         .where(Certificate.user_id == user.id, Certification.slug == slug))

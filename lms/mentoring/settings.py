@@ -14,12 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from lms import clock
 from lms.audit import services as audit
+from lms.content.models import Certification
 from lms.database import transaction
 from lms.extensions import db
 from lms.mentoring.models import MentorCapacity, SignOffDimension
@@ -108,16 +110,12 @@ def capacity_overrides() -> dict[int, int]:
 
 def certification_choices() -> list[tuple[str, str]]:
     """Published, not retired certifications (slug, title)."""
-    from lms.content.models import Certification
-
     rows = db.session.execute(select(Certification.slug, Certification.title)
                               .where(Certification.retired.is_(False)).order_by(Certification.title)).tuples()
     return [(slug, title) for slug, title in rows]
 
 
 def certification_title(slug: str) -> str:
-    from lms.content.models import Certification
-
     if not slug:
         return ""
     title = db.session.scalar(select(Certification.title).where(Certification.slug == slug))
@@ -200,8 +198,6 @@ def active_dimensions() -> list[SignOffDimension]:
 
 
 def dimension_label(dimension: SignOffDimension, locale: str | None = None) -> str:
-    from flask_babel import get_locale
-
     locale = locale or str(get_locale() or "zh_CN")
     return dimension.label_en if locale.startswith("en") else dimension.label_zh
 

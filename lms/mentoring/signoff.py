@@ -33,21 +33,16 @@ from lms.database import transaction
 from lms.extensions import db
 from lms.mentoring import signals
 from lms.mentoring.queries import signoff_in_force
-from lms.mentoring.models import Pairing, PairingState, Recommendation, SignOff, SignOffDimension
+from lms.mentoring.models import Pairing, PairingState, Recommendation, SignOff
+from lms.mentoring.settings import DEFAULT_DIMENSIONS, active_dimensions  # noqa: F401  (re-exported)
+from lms.notify.services import notify
+from lms.programmes.services import this_week
 
 RECOMMENDATION_LABELS = {
     Recommendation.READY: _l("Ready: may work on their own"),
     Recommendation.READY_WITH_CONDITIONS: _l("Ready, with conditions"),
 }
 SCORES = (1, 2, 3, 4, 5)
-# The issue's defaults (the same as ``lms.mentoring.settings``), used only until that module exists.
-DEFAULT_DIMENSIONS = [
-    ("product_knowledge", "产品知识", "Product knowledge"),
-    ("credit_analysis", "信贷分析", "Credit analysis"),
-    ("risk_awareness", "风险意识", "Risk awareness"),
-    ("compliance", "合规意识", "Compliance"),
-    ("client_communication", "客户沟通", "Client communication"),
-]
 MAX_COMMENT = 2000
 
 
@@ -57,23 +52,6 @@ class SignOffError(ValueError):
 
 class NotAllowed(SignOffError):
     """The user may not do this (not the active mentor, not HR)."""
-
-
-def active_dimensions() -> list[SignOffDimension]:
-    """HR's active dimensions in their order (``lms.mentoring.settings`` owns
-    them once it exists; until then they are read here)."""
-    try:
-        from lms.mentoring.settings import active_dimensions as from_settings
-    except ImportError:
-        from_settings = None
-    if from_settings is not None:
-        return list(from_settings())
-    rows = list(db.session.scalars(select(SignOffDimension).order_by(SignOffDimension.position,
-                                                                      SignOffDimension.key)))
-    if not rows:  # HR has changed nothing yet: the issue's five defaults
-        rows = [SignOffDimension(key=key, label_zh=zh, label_en=en, position=n, active=True)
-                for n, (key, zh, en) in enumerate(DEFAULT_DIMENSIONS)]
-    return [d for d in rows if d.active]
 
 
 def dimension_label(dimension) -> str:
@@ -105,8 +83,6 @@ class OverdueWeek:
 def overdue_weeks(apprentice) -> list[OverdueWeek]:
     """The apprentice's overdue weeks in every programme they are in, as they
     see them on their own 本周培训 (catch-up weeks and quarters are not overdue)."""
-    from lms.programmes.services import this_week
-
     return [OverdueWeek(t.programme.title, w.label, w.due_on) for t in this_week(apprentice) for w in t.overdue]
 
 
@@ -244,6 +220,4 @@ def withdraw(signoff: SignOff, reason: str, actor) -> SignOff:
 
 
 def _notify(apprentice, kind: str, signoff: SignOff, params: dict) -> None:
-    from lms.notify.services import notify
-
     notify(apprentice, kind, f"signoff:{signoff.id}", {"signoff_id": signoff.id, **params})

@@ -9,7 +9,13 @@ from flask_babel import lazy_gettext as _l
 
 from lms import demo_hooks
 from lms.audit import labels
+from lms.audit.labels import plain
+from lms.mentoring import demo_signoff
+from lms.mentoring.signoff import recommendation_label, score_label
+from lms.mentoring.signoff_views import bp, my_signoff_context, person_section, signoff_action
+from lms.notify.kinds import KINDS, Kind, LEARNER
 from lms.org import person_sections
+from lms.org.audit_labels import person_by_id
 
 EVENTS = {
     "mentoring.signed_off": _l("%(actor)s signed off %(object)s"),
@@ -25,8 +31,6 @@ DETAILS = {
 
 
 def _kinds():
-    from lms.notify.kinds import LEARNER, Kind
-
     link = lambda p: ("mentoring_signoff.mine", {})  # noqa: E731  (the apprentice's own page)
     return [
         Kind("signed_off", _l("Signed off by the mentor"), LEARNER,
@@ -39,19 +43,10 @@ def _kinds():
 
 
 def _recommendation(code: str) -> str:
-    from lms.mentoring.signoff import recommendation_label
-
     return recommendation_label(code)
 
 
 def init_app(app: Flask) -> None:
-    from lms.audit.labels import plain
-    from lms.mentoring import demo_signoff
-    from lms.mentoring.signoff import score_label
-    from lms.mentoring.signoff_views import bp, my_signoff_context, person_section, signoff_action
-    from lms.notify.kinds import KINDS
-    from lms.org.audit_labels import person_by_id
-
     app.register_blueprint(bp)
     # The notification kinds of the sign-off (notify's registry is a plain dict; added once).
     for kind in _kinds():

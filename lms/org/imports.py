@@ -8,18 +8,19 @@ naming the unmet conditions, unless its 准入例外原因 cell gives HR's reaso
 returns a plan (create / update / unchanged per row) with *every* problem,
 each naming its row and column; ``apply_import`` carries out a plan without
 problems. Importing the same file twice changes nothing the second time.
+Reading the file (CSV or XLSX, cells, dates) is ``lms.org.import_files``.
 """
 from __future__ import annotations
 
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from openpyxl import Workbook
 from sqlalchemy import select
 
 from lms import clock
@@ -27,6 +28,7 @@ from lms.audit import services as audit
 from lms.database import transaction
 from lms.extensions import db
 from lms.org import position_gates, services
+from lms.org.import_files import ImportFileError, Problem, cell_text, parse_date, read_table
 from lms.org.models import EMAIL_PATTERN, POSITIONS, ROLES, Branch, User
 from lms.staging import StagingArea
 
@@ -42,23 +44,6 @@ ROLE_SEPARATORS = re.compile(r"[、,，;；\s]+")
 # Words HR uses besides the catalogue's labels.
 POSITION_ALIASES = {"实习": "intern", "实习生": "intern", "中层": "manager"}
 ROLE_ALIASES = {"管理员": "admin", "人事": "hr", "带教人": "mentor"}
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (format, encoding)."""
-
-
-@dataclass
-class Problem:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.column:
-            return _("Row %(row)d, column “%(column)s”: %(message)s", row=self.row, column=self.column,
-                     message=self.message)
-        return _("Row %(row)d: %(message)s", row=self.row, message=self.message)
 
 
 @dataclass
@@ -104,75 +89,7 @@ class ImportResult:
     passwords: list[tuple[str, str, str]]  # (employee_no, name, temporary password)
 
 
-# --- reading the file -------------------------------------------------------------
-
-def _decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK, as Excel in China saves)."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError(_("The file is neither UTF-8 nor GBK text; save it as CSV (UTF-8) or XLSX."))
-
-
-def _read_csv(data: bytes) -> list[list[object]]:
-    text = _decode_csv(data)
-    # The header row has no separators inside its cells, so it tells which one the file uses.
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count)
-    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-
-
-def _read_xlsx(data: bytes) -> list[list[object]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
-def read_table(data: bytes, filename: str) -> list[list[object]]:
-    """The rows of the file's first table, as cell values."""
-    name = filename.lower()
-    if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
-    if name.endswith((".csv", ".txt")) or not name:
-        return _read_csv(data)
-    raise ImportFileError(_("Upload a .csv or .xlsx file."))
-
-
-# --- reading cells ----------------------------------------------------------------
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a 工号 typed as a number in Excel
-    if isinstance(value, datetime):
-        value = value.date()
-    return str(value).strip()
-
-
-def _parse_date(value) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s+0{1,2}:0{2}(?::0{2})?)?", _text(value))
-    if not match:
-        return None
-    try:
-        return date(*(int(part) for part in match.groups()))
-    except ValueError:
-        return None
-
+# --- looking up what the cells name -----------------------------------------------
 
 def _labels(mapping: dict, aliases: dict) -> dict[str, str]:
     """Code, English label and Chinese label of each entry → code."""
@@ -209,14 +126,14 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
         return plan
 
     # The header row is the first row that is not empty.
-    while table and not any(_text(c) for c in table[0]):
+    while table and not any(cell_text(c) for c in table[0]):
         table.pop(0)
         continue
     if not table:
         plan.problems.append(Problem(1, "", _("The file is empty.")))
         return plan
     header_row_no = 1
-    headers = [_text(c) for c in table[0]]
+    headers = [cell_text(c) for c in table[0]]
     index = {}
     for position, header in enumerate(headers):
         if header in (*HEADERS, *OPTIONAL) and header not in index:
@@ -227,7 +144,7 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
     if missing:
         return plan
 
-    body = [(header_row_no + 1 + i, row) for i, row in enumerate(table[1:]) if any(_text(c) for c in row)]
+    body = [(header_row_no + 1 + i, row) for i, row in enumerate(table[1:]) if any(cell_text(c) for c in row)]
     if not body:
         plan.problems.append(Problem(header_row_no, "", _("The file has a header but no people.")))
         return plan
@@ -251,7 +168,7 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
         def problem(column, message):
             plan.problems.append(Problem(row_no, column, message))
 
-        values = {column: _text(cell(column)) for column in HEADERS}
+        values = {column: cell_text(cell(column)) for column in HEADERS}
         for column in HEADERS:
             if not values[column]:
                 problem(column, _("required, but empty."))
@@ -276,15 +193,15 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
         position = positions.get(values[COL_POSITION].lower())
         if values[COL_POSITION] and position is None:
             problem(COL_POSITION, _("unknown position “%(value)s”.", value=values[COL_POSITION]))
-        hire_date = _parse_date(cell(COL_HIRED))
+        hire_date = parse_date(cell(COL_HIRED))
         if values[COL_HIRED] and hire_date is None:
             problem(COL_HIRED, _("“%(value)s” is not a date; write it as YYYY-MM-DD.", value=values[COL_HIRED]))
         elif hire_date and hire_date > today:
             problem(COL_HIRED, _("%(day)s is in the future.", day=hire_date.isoformat()))
-        email = _text(cell(COL_EMAIL)) if COL_EMAIL in index else ""
+        email = cell_text(cell(COL_EMAIL)) if COL_EMAIL in index else ""
         if email and (len(email) > 255 or not re.match(EMAIL_PATTERN, email)):
             problem(COL_EMAIL, _("“%(value)s” is not an e-mail address.", value=email))
-        override = _text(cell(COL_OVERRIDE)) if COL_OVERRIDE in index else ""
+        override = cell_text(cell(COL_OVERRIDE)) if COL_OVERRIDE in index else ""
         if len(override) > 500:
             problem(COL_OVERRIDE, _("longer than %(n)d characters.", n=500))
         wanted_roles = set()
@@ -421,8 +338,6 @@ def template_csv() -> bytes:
 
 
 def template_xlsx() -> bytes:
-    from openpyxl import Workbook
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "人员"

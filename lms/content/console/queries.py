@@ -16,6 +16,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from lms import clock, questions
+from lms.content.console.editor import course_folders
 from lms.content.draws import draw_pool
 from lms.content.models import (
     ContentRelease, Course, Exam, Lesson, Programme, Question, QuestionVersion,
@@ -23,6 +24,7 @@ from lms.content.models import (
 from lms.content.rendering import render_inline
 from lms.content.rendering_fast import is_plain, render
 from lms.extensions import db
+from lms.org.models import User
 from lms.sorting import exam_order
 
 TRACK_LABELS = {
@@ -83,8 +85,6 @@ def releases(limit: int = 200) -> list[ContentRelease]:
 
 
 def release_actors(rows: list[ContentRelease]) -> dict[int, object]:
-    from lms.org.models import User
-
     ids = {r.actor_id for r in rows if r.actor_id}
     if not ids:
         return {}
@@ -325,6 +325,4 @@ def plan_line(plan) -> str:
 
 
 def course_slug_of_folder(folder: str) -> str | None:
-    from lms.content.console.editor import course_folders  # editor imports this module (show_question, unified_diff)
-
     return next((slug for slug, f in course_folders().items() if f == folder), None)

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+import json
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
+from lms.content.models import Course, Exam, Lesson, Question, QuestionTag, QuestionVersion
 from lms.content.source.credential_checks import check_credentials
 from lms.content.source.id_owners import foreign_ids, foreign_kind_ids
 from lms.content.source.parser import item_label
 from lms.content.schema import ContentBundle, ParsedExam, ParsedProgramme, Problem, Source
+from lms.extensions import db
 
 BULLETIN_QUESTIONS = (3, 5)
 
@@ -49,13 +53,6 @@ def _bundle_pool(bundle: ContentBundle) -> _Pool:
 
 def _add_published(pool: _Pool, bundle: ContentBundle) -> None:
     """Published items the bundle neither replaces nor retires."""
-    import json
-
-    from sqlalchemy import select
-
-    from lms.content.models import Course, Exam, Lesson, Question, QuestionTag, QuestionVersion
-    from lms.extensions import db
-
     scope = bundle.scope
     in_bundle_courses = set(pool.courses)
     slugs = {}
@@ -303,13 +300,6 @@ def _check_programme(programme: ParsedProgramme, pool: _Pool, problems: list[Pro
 def _published_exams(bundle: ContentBundle) -> list[ParsedExam]:
     """Published exams outside the bundle, as far as their draws go: a bank
     published on its own must not leave one of them short of questions."""
-    import json
-
-    from sqlalchemy import select
-
-    from lms.content.models import Course, Exam
-    from lms.extensions import db
-
     in_bundle = {e.id for e in bundle.exams}
     where = bundle.scope.path or "content"
     exams = []

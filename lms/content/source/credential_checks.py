@@ -19,10 +19,15 @@ the bundle counts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import json
 
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
+from lms.certificates.models import Certificate, SerialCounter
+from lms.content.models import Certification, EligibilityRule, Exam, Programme, ProgrammeItem
 from lms.content.schema import ContentBundle, Problem, Source
+from lms.extensions import db
 
 
 @dataclass
@@ -51,13 +56,6 @@ def _pool(bundle: ContentBundle, db_lookup: bool) -> _Pool:
 
 
 def _add_published(pool: _Pool, bundle: ContentBundle) -> None:
-    import json
-
-    from sqlalchemy import func, select
-
-    from lms.content.models import Certification, EligibilityRule, Exam, Programme, ProgrammeItem
-    from lms.extensions import db
-
     scope = bundle.scope
     weeks = dict(db.session.execute(
         select(ProgrammeItem.programme_id, func.count()).where(ProgrammeItem.kind == "week",
@@ -99,12 +97,6 @@ def _add_published(pool: _Pool, bundle: ContentBundle) -> None:
 def _add_issued_prefixes(pool: _Pool) -> None:
     """Prefixes on certificates already issued belong to the certification
     they were issued for, whatever its file says now."""
-    from sqlalchemy import select
-
-    from lms.certificates.models import Certificate, SerialCounter
-    from lms.content.models import Certification
-    from lms.extensions import db
-
     for prefix in db.session.scalars(select(SerialCounter.prefix).distinct()):
         if prefix in pool.prefixes:
             continue

@@ -22,9 +22,12 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from flask_babel import pgettext
+from sqlalchemy import select
 
+from lms.content.models import Certification, Course, EligibilityRule, Exam, Programme, Question
 from lms.content.source.files import is_plain_dir, is_plain_file, read_bytes
 from lms.content.schema import FOLDER_BANK_PREFIX, ContentBundle, Problem
+from lms.extensions import db
 
 _HEADING = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$", re.M)
 _FRONT_ID = re.compile(r"^id\s*:\s*['\"]?([^'\"\s#]+)", re.M)
@@ -86,11 +89,6 @@ def _bank_label(bank: str) -> str:
 
 def _published_owners(ids: list[str]) -> dict[str, tuple[str | None, str, bool]]:
     """id -> (course id, bank, retired) of published questions."""
-    from sqlalchemy import select
-
-    from lms.content.models import Course, Question
-    from lms.extensions import db
-
     owners = {}
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
@@ -188,11 +186,6 @@ def _ids_in_yaml_files(bundle: ContentBundle) -> dict[str, list[tuple[str, str]]
 
 def _published_ids(ids: set[str]) -> dict[str, list[tuple[str, bool]]]:
     """id -> [(kind, retired)] of published items with one of ``ids``."""
-    from sqlalchemy import select
-
-    from lms.content.models import Certification, Course, EligibilityRule, Exam, Programme
-    from lms.extensions import db
-
     found: dict[str, list[tuple[str, bool]]] = {}
     wanted = sorted(ids)
     for kind, model in (("course", Course), ("exam", Exam), ("programme", Programme),
