@@ -8,13 +8,13 @@ cannot be signed off yet (an overdue week, named), signs the new apprentice
 off; the apprentice sees the sign-off; the mentor changing an id in the URL
 gets 404. No console errors on the way.
 
-(The demo enrols everybody on the day it is loaded, so nobody has an overdue
-week today: step 6 checks the page for 李学员 either way; the overdue rule is
-tested in tests/mentoring/test_signoff.py.)
-
-The apprentice is chosen from the demo the way HR would pick one for a mentor
+The demo's learners are enrolled from the programmes' first day, so most have
+an overdue week (李学员 among them: step 6 shows the refusal naming it). The
+apprentice is chosen from the demo the way HR would pick one for a mentor
 about to sign off: a person without a mentor, with exam results (so there are
-weak points to see) and no overdue week (the sign-off rule).
+weak points to see); before the walk, they catch up on their overdue weeks
+through the exam engine (right answers, the trainer grading what waits), so
+that the sign-off rule lets the mentor sign them off.
 """
 from __future__ import annotations
 
@@ -46,20 +46,54 @@ def _paired_ids() -> set[int]:
     return set(db.session.scalars(select(Pairing.apprentice_id).where(Pairing.state == PairingState.ACTIVE)))
 
 
+def _catch_up(person: User) -> None:
+    """The person passes their overdue weeks: waiting answers graded in full by
+    the demo trainer, then each overdue week's exam taken with right answers."""
+    import random
+
+    from lms import questions
+    from lms.exams import answers, attempts, trainer_services
+    from lms.exams.models import Attempt, AttemptItem
+    from lms.programmes.services import this_week
+
+    trainer, rng = _user("trainer"), random.Random(12)
+
+    def grade_waiting():
+        for item in db.session.scalars(select(AttemptItem).join(Attempt, Attempt.id == AttemptItem.attempt_id).where(
+                Attempt.user_id == person.id, Attempt.state == "grading", AttemptItem.needs_grading.is_(True),
+                AttemptItem.awarded.is_(None))):
+            trainer_services.grade_essay(item, item.points, "补考评分", trainer)
+
+    grade_waiting()
+    # A retake waits out the exam's cooldown after the demo's attempts: half a day later.
+    clock.freeze(clock.now() + timedelta(hours=12))
+    for overview in this_week(person):
+        for week in overview.overdue:
+            attempt = attempts.start_attempt(person, week.item.exam)
+            for item in attempt.items:
+                version = item.question_version
+                answers.save_answer(attempt, item, questions.get(version.type).simulated_answer(version.data, True, rng))
+            attempts.submit(attempt, person)
+    grade_waiting()
+
+
 def _apprentice_to_sign_off() -> User:
-    """A demo person without a mentor, with weak points from their exams, and no overdue week."""
+    """A demo person without a mentor, with weak points from their exams and the
+    fewest overdue weeks; they catch up on those (the sign-off rule)."""
     from lms.mentoring.desk import weak_points
     from lms.mentoring.signoff import overdue_weeks
 
     paired = _paired_ids()
     people = db.session.scalars(select(User).where(User.active.is_(True), User.employee_no.like("E1%"))
                                 .order_by(User.employee_no))
-    for person in people:
-        if person.id in paired or "learner" not in person.roles or "mentor" in person.roles:
-            continue
-        if weak_points([person.id])[person.id] and not overdue_weeks(person):
-            return person
-    pytest.fail("the demo has nobody without a mentor, with weak points and no overdue week")
+    candidates = [p for p in people if p.id not in paired and "learner" in p.roles and "mentor" not in p.roles
+                  and weak_points([p.id])[p.id]]
+    if not candidates:
+        pytest.fail("the demo has nobody without a mentor with weak points")
+    person = min(candidates, key=lambda p: (len(overdue_weeks(p)), p.employee_no))
+    _catch_up(person)
+    assert not overdue_weeks(person), [w.week for w in overdue_weeks(person)]
+    return person
 
 
 def _sign_in(page, base: str, employee_no: str) -> None:
@@ -152,7 +186,7 @@ def test_hr_pairs_the_mentor_checks_in_and_signs_off(page, live_server, demo, tm
     assert db.session.scalar(select(CheckIn.acknowledged_at).where(CheckIn.pairing_id == pairing.id)) is not None
 
     # 6. 李学员: the sign-off page says before any form whether a week is overdue (named) or shows the form.
-    #    (The demo enrols everybody on the day it is loaded, so today nobody is overdue; the rule itself is
+    #    (李学员 failed week 1 twice in the demo, so the page names an overdue week; the rule itself is
     #    tested in tests/mentoring/test_signoff.py.)
     from lms.mentoring.signoff import overdue_weeks
 
