@@ -116,3 +116,36 @@ def visible_text(html: str) -> str:
 def test_exam_lists_sort_week_2_before_week_10():
     titles = ["第10周测验", "第2周测验", "第1周测验", "第11周测验"]
     assert sorted(titles, key=natural_key) == ["第1周测验", "第2周测验", "第10周测验", "第11周测验"]
+
+
+def test_the_audit_log_names_a_page_of_people_in_as_many_statements_as_a_few(app, client, make_user):
+    """Each event names its actor and its object (person, certificate…): the
+    page reads those names together, not one person at a time."""
+    from flask_login import login_user
+    from sqlalchemy import event
+
+    from lms.org import services as org_services
+
+    hr = make_user(("hr",), employee_no="hr01", name="周人事")
+
+    def statements_for_the_log(people: int, prefix: str) -> tuple[str, int]:
+        for n in range(people):
+            person = make_user(("learner",), employee_no=f"{prefix}{n:02d}", name=f"学员{prefix}{n}")
+            actor = make_user(("hr",), employee_no=f"{prefix}hr{n:02d}", name=f"人事{prefix}{n}")
+            with app.test_request_context():
+                login_user(actor)
+                org_services.update_user(person, actor=actor, name=f"新名{prefix}{n}")
+        sign_in(client, hr)
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            page = visible_text(client.get("/audit/").text)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return page, len(statements)
+
+    few_page, few = statements_for_the_log(2, "A")
+    many_page, many = statements_for_the_log(20, "B")
+    assert "人事B19（Bhr19）" in many_page and "新名B0（B00）" in many_page
+    assert many == few

@@ -41,6 +41,8 @@ class Labels:
     # (action, detail key) or (None, detail key) → how to show the value
     values: dict[tuple[str | None, str], Callable[[object], str]] = field(default_factory=dict)
     hidden: set[str] = field(default_factory=set)  # detail keys not worth showing (internal ids)
+    # object_type → names of many object ids at once ({id: name}), for ``prefetch``
+    many: dict[str, Callable[[list[str]], dict[str, str]]] = field(default_factory=dict)
 
 
 def labels(app: Flask | None = None) -> Labels:
@@ -48,10 +50,12 @@ def labels(app: Flask | None = None) -> Labels:
     return app.extensions.setdefault(EXTENSION_KEY, Labels())
 
 
-def register(app: Flask, *, events=None, details=None, objects=None, values=None, hidden=()) -> None:
+def register(app: Flask, *, events=None, details=None, objects=None, values=None, hidden=(), many=None) -> None:
     """A domain's labels: ``events`` {action: sentence}, ``details`` {key: label},
-    ``objects`` {object_type: name(object_id)}, ``values`` {(action or None, key): show(value)}."""
+    ``objects`` {object_type: name(object_id)}, ``values`` {(action or None, key): show(value)},
+    ``many`` {object_type: names({object ids}) → {object_id: name}} for a page of events (``prefetch``)."""
     registry = labels(app)
+    registry.many.update(many or {})
     registry.events.update(events or {})
     registry.details.update(details or {})
     registry.objects.update(objects or {})
@@ -78,23 +82,59 @@ def plain(value) -> str:
     return str(value)
 
 
+def prefetch(events) -> None:
+    """Name the actors and objects of a page of events in one statement per
+    kind of object (where the domain registered ``many``), instead of one or
+    more per event as each is shown. Memoised for the request."""
+    registry, names = labels(), _names()
+    wanted: dict[str, set[str]] = {}
+    for event in events:
+        if event.actor_id is not None:
+            wanted.setdefault("user", set()).add(str(event.actor_id))
+        if event.object_type and event.object_id:
+            wanted.setdefault(event.object_type, set()).add(str(event.object_id))
+    for object_type, ids in wanted.items():
+        many = registry.many.get(object_type)
+        missing = sorted(i for i in ids if (object_type, i) not in names)
+        if many is not None and missing:
+            found = many(missing)
+            names.update({(object_type, i): found[i] for i in missing if i in found})
+
+
+def _names() -> dict[tuple[str, str], str]:
+    return g.setdefault("_audit_names", {})
+
+
+def _name(object_type: str, object_id: str) -> str | None:
+    """The object's name: from this request's prefetch, else its domain's resolver (None without one)."""
+    names = _names()
+    if (object_type, object_id) not in names:
+        name = labels().objects.get(object_type)
+        if name is None:
+            return None
+        names[(object_type, object_id)] = name(object_id)
+    return names[(object_type, object_id)]
+
+
 def actor_name(event) -> str:
     if event.actor_label == "system":
         return _("The system")
     if event.actor_label == "anonymous":
         return _("Someone not signed in")
-    person = labels().objects.get("user")
-    if event.actor_id is not None and person is not None:
-        return person(str(event.actor_id))
+    if event.actor_id is not None:
+        name = _name("user", str(event.actor_id))
+        if name is not None:
+            return name
     return event.actor_label
 
 
 def object_name(event) -> str:
     if not event.object_type:
         return ""
-    name = labels().objects.get(event.object_type)
-    if name is not None and event.object_id:
-        return name(event.object_id)
+    if event.object_id:
+        name = _name(event.object_type, str(event.object_id))
+        if name is not None:
+            return name
     return event.object_id or ""
 
 

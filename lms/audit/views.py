@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, request
 from sqlalchemy import or_, select
 
+from lms.audit import labels
 from lms.audit.models import AuditEvent
 from lms.extensions import db
 from lms.web import render_page_or_partial, roles_required
@@ -24,5 +25,6 @@ def events():
                               AuditEvent.object_type.ilike(like), AuditEvent.object_id == q,
                               AuditEvent.details.ilike(like)))
     rows = db.session.scalars(stmt.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    labels.prefetch(rows[:PAGE_SIZE])
     return render_page_or_partial("audit/events.html", "audit/_events.html",
                                   events=rows[:PAGE_SIZE], has_next=len(rows) > PAGE_SIZE, page=page, q=q)

@@ -25,7 +25,7 @@ from flask_babel import lazy_pgettext
 from sqlalchemy import or_, select, text
 
 from lms import clock
-from lms.audit import services as audit
+from lms.audit import labels, services as audit
 from lms.audit.models import AuditEvent
 from lms.certificates.models import Certificate
 from lms.certificates.pdf import write_pdf
@@ -128,6 +128,7 @@ def generate(person: User, *, actor: User) -> EvidencePack:
         "signoff": [s.id for s in mentoring["signoffs"]],
     }
     events = events_about(person, objects)
+    labels.prefetch(events)
     context = {
         "person": person,
         "html_lang": "en" if (get_locale() and get_locale().language == "en") else "zh-CN",

@@ -3,7 +3,7 @@ sign-in (``lms.audit.labels``): registered from ``lms.org.setup`` and
 ``lms.auth.setup``."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -50,13 +50,25 @@ FIELDS = {"name": _l("Name"), "branch": _l("Branch"), "hire_date": _l("Hire date
 
 
 def person_by_id(user_id: str) -> str:
-    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
-    return f"{user.name}（{user.employee_no}）" if user else str(_l("a deleted account"))
+    return people_by_id([str(user_id)])[str(user_id)]
+
+
+def people_by_id(user_ids: list[str]) -> dict[str, str]:
+    """``person_by_id`` for many ids in one statement (the audit log's page)."""
+    ids = [int(i) for i in user_ids if str(i).isdigit()]
+    rows = db.session.execute(select(User.id, User.name, User.employee_no).where(User.id.in_(ids))) if ids else []
+    found = {str(row.id): f"{row.name}（{row.employee_no}）" for row in rows}
+    return {i: found.get(str(i), str(_l("a deleted account"))) for i in user_ids}
 
 
 def person_by_employee_no(employee_no) -> str:
-    user = db.session.scalar(select(User).where(User.employee_no == str(employee_no)))
-    return f"{user.name}（{user.employee_no}）" if user else labels.plain(employee_no)
+    """Memoised for the request: an import's events name the same people again and again."""
+    known = g.setdefault("_audit_people_by_no", {})
+    if str(employee_no) not in known:
+        row = db.session.execute(select(User.name, User.employee_no)
+                                 .where(User.employee_no == str(employee_no))).first()
+        known[str(employee_no)] = f"{row.name}（{row.employee_no}）" if row else labels.plain(employee_no)
+    return known[str(employee_no)]
 
 
 def branch_by_code(code) -> str:
@@ -117,4 +129,5 @@ def register(app: Flask) -> None:
         values[("user.updated", name)] = field_changes(name)
     labels.register(app, events={**ORG_EVENTS, **AUTH_EVENTS}, details=DETAILS, values=values,
                     objects={"user": person_by_id, "branch": branch_by_id, "setting": setting_name,
-                             "import": lambda _id: ""})
+                             "import": lambda _id: ""},
+                    many={"user": people_by_id})

@@ -23,9 +23,10 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from lms import clock
-from lms.content.models import Exam, Lesson, Programme, ProgrammeItem
+from lms.content.models import Exam, Lesson, Programme, ProgrammeItem, ProgrammeItemLesson
 from lms.exams import results as exam_results
 from lms.exams.models import Attempt, AttemptState
 from lms.extensions import db
@@ -136,13 +137,16 @@ def _status(ws: WeekStatus, attempts: list[Attempt], today: date, window: bool) 
 
 
 def _build(user, item: ProgrammeItem, today: date, enrolled_on: date | None,
-           window: tuple[date, date] | None = None) -> WeekStatus:
+           window: tuple[date, date] | None = None, attempts: dict[int, list[Attempt]] | None = None) -> WeekStatus:
+    """``attempts``: the learner's attempts by exam id, read once for a whole
+    programme (``programme_weeks``); without it, this item's are read."""
     opens, due = window or (item.opens_on, item.due_on)
     lessons = [lesson for lesson in item.lessons if not lesson.retired]
     ws = WeekStatus(item=item, status=NO_EXAM, lessons=lessons, exam=item.exam, is_open=opens <= today,
                     opens_on=opens, due_on=due)
     if ws.exam is not None:
-        _status(ws, exam_results.attempts_of(user, ws.exam), today, window is not None)
+        mine = attempts.get(ws.exam.id, []) if attempts is not None else exam_results.attempts_of(user, ws.exam)
+        _status(ws, mine, today, window is not None)
     ws.catch_up = enrolled_on is not None and due < enrolled_on
     ws.window_over = window is not None and due < today
     ws.overdue = due < today and ws.status not in (PASSED, NO_EXAM) and not ws.catch_up
@@ -197,11 +201,12 @@ def programme_weeks(user, programme: Programme, today: date | None = None,
     enrolled (oldest first)."""
     today = today or clock.today()
     enrolled = _enrolled(user, programme, member, today)
-    items = [item for item in programme.items if not item.retired]
+    items = _live_items(programme)
+    attempts = _attempts_by_exam(user, [item.exam_id for item in items if item.exam_id is not None])
     if programme.recurring == QUARTERLY:
-        return [_build(user, item, today, enrolled, window) for item in items
+        return [_build(user, item, today, enrolled, window, attempts) for item in items
                 for window in _quarters(item, enrolled, today)]
-    weeks = [_build(user, item, today, enrolled) for item in items]
+    weeks = [_build(user, item, today, enrolled, attempts=attempts) for item in items]
     if programme.in_order:
         chain = sorted((w for w in weeks if w.item.kind == "week" and w.exam is not None),
                        key=lambda w: w.item.number)
@@ -209,6 +214,28 @@ def programme_weeks(user, programme: Programme, today: date | None = None,
             if not previous.done:
                 ws.locked, ws.lock_reason = True, lock_reason(previous.item)
     return weeks
+
+
+def _live_items(programme: Programme) -> list[ProgrammeItem]:
+    """The programme's items that are not retired, in date order, with their
+    exams and lessons (three statements for the whole programme, not a few
+    per week: the learner's home page lists every programme)."""
+    return list(db.session.scalars(
+        select(ProgrammeItem)
+        .where(ProgrammeItem.programme_id == programme.id, ProgrammeItem.retired.is_(False))
+        .order_by(ProgrammeItem.opens_on, ProgrammeItem.id)
+        .options(joinedload(ProgrammeItem.exam),
+                 selectinload(ProgrammeItem.lesson_links).joinedload(ProgrammeItemLesson.lesson))))
+
+
+def _attempts_by_exam(user, exam_ids: list[int]) -> dict[int, list[Attempt]]:
+    """The learner's attempts at these exams in one statement, by exam id (in number order)."""
+    out: dict[int, list[Attempt]] = {exam_id: [] for exam_id in exam_ids}
+    if exam_ids:
+        for attempt in db.session.scalars(select(Attempt).where(
+                Attempt.user_id == user.id, Attempt.exam_id.in_(set(exam_ids))).order_by(Attempt.number)):
+            out[attempt.exam_id].append(attempt)
+    return out
 
 
 @dataclass
