@@ -23,7 +23,7 @@ from lms.content.schema import ParsedQuestion, Problem, Source
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 HEADING2 = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$")
 HEADING3 = re.compile(r"^###(?!#)\s*(.*?)\s*#*\s*$")
-KEY_LINE = re.compile(r"^([A-Za-z_]+)\s*:\s*(.*?)\s*$")
+KEY_LINE = re.compile(r"^([A-Za-z_]+)\s*[:：]\s*(.*?)\s*$")  # "type：single" (a Chinese IME's colon) too
 OPTION = re.compile(r"^ {0,3}[-*+]\s+\[([ xX])\]\s?(.*)$")
 EXPLANATION = re.compile(r"^\s*解析\s*[：:]\s*(.*)$")
 RUBRIC = re.compile(r"^\s*评分要点\s*[：:]\s*(.*)$")

@@ -1,0 +1,188 @@
+"""A trainer's own course, written from content/FORMAT.md alone
+(tests/content/fixtures/aml_str: 反洗钱可疑交易识别, with Chinese file names,
+an image whose name has spaces, a lesson with Windows line endings, a bank
+with a BOM, nested lists as editors write them, every question type, an exam,
+a programme with a bulletin, a certification and an eligibility rule), taken
+through the paths a trainer uses: check, publish, the learner's lesson and
+exam, another trainer's grading, item analysis, and a change to a published
+question after it was answered."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from lms.content.models import Asset, Exam, Question
+from lms.content.rendering import render_markdown
+from lms.content.source.links import all_links, referenced_files
+from lms.exams.models import Attempt
+from lms.extensions import db
+from tests.conftest import sign_in
+from tests.exams.takers import as_posted
+
+FIXTURE = Path(__file__).parent / "fixtures" / "aml_str"
+COURSE = "courses/aml-str"
+
+
+@pytest.fixture
+def own_course(app, tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE, root)
+    app.config["CONTENT_DIR"] = str(root)
+    return root
+
+
+# --- what the trainer writes, one thing at a time ------------------------------
+
+def test_a_nested_list_indented_as_editors_write_it_stays_nested():
+    """A sub-list under "1. " indented 3 spaces, under "- " 2 (CommonMark,
+    GitHub, Typora): Python-Markdown wants 4 and ran it into the parent item
+    as text ("客户经理发现异常：<br> - 记录…")."""
+    html = str(render_markdown("1. 发现异常：\n   - 记录客户身份；\n   - 不得透露；\n2. 报告支行\n"))
+    assert "<br>" not in html and " - " not in html
+    assert re.search(r"<ol>\s*<li>发现异常：<ul>\s*<li>记录客户身份；</li>\s*<li>不得透露；</li>\s*</ul>", html)
+    html = str(render_markdown("- 甲\n  - 乙\n    - 丙\n- 丁\n\n  丁的第二段\n\n正文"))
+    assert re.search(r"<li>甲<ul>\s*<li>乙<ul>\s*<li>丙</li>", html)
+    assert re.search(r"<li>\s*<p>丁</p>\s*<p>丁的第二段</p>\s*</li>\s*</ul>\s*<p>正文</p>", html)
+    # Four spaces (what worked before) and lists inside a call-out are unchanged.
+    assert render_markdown("- 甲\n    - 乙") == render_markdown("- 甲\n  - 乙")
+    html = str(render_markdown('!!! case "案例"\n    - 甲\n      - 乙\n\n    正文'))
+    assert re.search(r"<li>甲<ul>\s*<li>乙</li>\s*</ul>\s*</li>\s*</ul>\s*<p>正文</p>\s*</div>", html)
+    # Fenced code keeps its indentation.
+    assert "   - 不是列表" in str(render_markdown("- 甲\n\n```\n1. 代码\n   - 不是列表\n```"))
+
+
+def test_links_and_images_whose_path_has_spaces_are_seen():
+    """The renderer shows ![](images/资金 回流 示意.png); the link scanner
+    did not see it, so it was neither checked nor published (a broken image
+    for the learner, and no problem for the trainer)."""
+    text = "![资金回流](images/资金 回流 示意.png)\n见 [下一课](<02-典型 特征.md#案例>) 与 ![t](images/a b.png \"标题\")"
+    assert [(target, line, column) for target, line, column in all_links(text)] == [
+        ("images/资金 回流 示意.png", 0, 9), ("02-典型 特征.md#案例", 1, 10), ("images/a b.png", 1, 34)]
+    assert referenced_files(text) == {"images/资金 回流 示意.png", "02-典型 特征.md", "images/a b.png"}
+
+
+def test_a_missing_image_with_spaces_is_a_problem_with_its_line(runner, own_course, english):
+    lesson = own_course / COURSE / "lessons" / "02-典型特征.md"
+    lesson.write_bytes(lesson.read_bytes().replace("资金 回流 示意.png".encode(), "资金 回流.png".encode()))
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code == 1
+    assert f"{COURSE}/lessons/02-典型特征.md:10:9: broken link: 'images/资金 回流.png'" in result.output
+
+
+def test_a_key_line_with_a_chinese_colon_is_read(runner, own_course, english):
+    """"points：10" (the colon a Chinese input method types) was not a key
+    line: it became the stem, and the question lost its points (or, for
+    "type：essay", was refused as having no type)."""
+    bank = own_course / COURSE / "questions" / "basics.md"
+    assert "points：10" in bank.read_text(encoding="utf-8")
+    bank.write_text(bank.read_text(encoding="utf-8").replace("## str-003\ntype: truefalse",
+                                                             "## str-003\ntype：truefalse"), encoding="utf-8")
+    result = runner.invoke(args=["content", "publish"])
+    assert result.exit_code == 0, result.output
+    essay = db.session.scalar(select(Question).where(Question.slug == "str-006")).current_version
+    assert essay.points == 10 and "points" not in essay.stem_md
+    assert db.session.scalar(select(Question).where(Question.slug == "str-003")).current_version.type == "truefalse"
+
+
+# --- the whole way: check, publish, learn, take, grade, analyse, change --------
+
+def _right(item) -> dict:
+    """The right answers to every kind of question, in the bank's terms."""
+    name = f"a-{item.id}"
+
+    def answer(qtype, data, field):
+        if qtype == "single":
+            return {field: data["correct"][0]}
+        if qtype == "multiple":
+            return {field: list(data["correct"])}
+        if qtype == "truefalse":
+            return {field: "true" if data["correct"] else "false"}
+        if qtype == "fill":
+            return {f"{field}-{i + 1}": accepted[0] for i, accepted in enumerate(data["blanks"])}
+        if qtype == "numeric":
+            return {field: str(data["answer"])}
+        if qtype == "essay":
+            return {field: "记录身份，不透露，按流程报告。"}
+        raise AssertionError(qtype)
+
+    version = item.question_version
+    if version.type != "case":
+        return as_posted(item, answer(version.type, version.data, name))
+    form = {}
+    for part in version.data["parts"]:
+        form.update(answer(part["type"], part["data"], f"{name}-{part['id']}"))
+    return as_posted(item, form)
+
+
+def test_the_trainers_course_from_files_to_item_analysis(app, client, runner, clock, own_course, make_user,
+                                                         make_branch):
+    author = make_user(("trainer",), employee_no="trainer-aml")
+    grader = make_user(("trainer",), employee_no="trainer-2")
+    learner = make_user(("learner",), branch=make_branch("B01"), position="rm_junior")
+
+    check = runner.invoke(args=["content", "check"])
+    assert check.exit_code == 0, check.output
+    # Both images (one named with spaces), every question of every type.
+    assert "1 courses, 2 lessons, 15 questions, 2 exams, 1 programmes, 2 assets, 1 certifications, " \
+           "1 eligibility rules" in check.output
+    published = runner.invoke(args=["content", "publish", "--as", "trainer-aml"])
+    assert published.exit_code == 0, published.output
+    assert sorted(db.session.scalars(select(Asset.path))) == ["images/可疑交易流程图.png", "images/资金 回流 示意.png"]
+
+    # The learner reads the lessons as written.
+    sign_in(client, learner)
+    overview = client.get("/courses/aml-str/lessons/overview", follow_redirects=True)
+    assert overview.status_code == 200
+    assert re.search(r"<li>客户经理发现异常：<ul>\s*<li>记录客户身份与交易情况；</li>", overview.text)
+    assert 'href="/courses/aml-str/lessons/patterns#资金快进快出"' in overview.text
+    patterns = client.get("/courses/aml-str/lessons/patterns", follow_redirects=True)  # Windows line endings, a tab-indented list
+    assert patterns.status_code == 200 and "\r" not in patterns.text.split('id="资金快进快出"')[1][:2000]
+    assert re.search(r'<div class="admonition case">.*?<li>第一步：记录</li>', patterns.text, re.S)
+    image = "/assets/aml-str/images/%E8%B5%84%E9%87%91%20%E5%9B%9E%E6%B5%81%20%E7%A4%BA%E6%84%8F.png"
+    assert f'src="{image}"' in patterns.text
+    assert client.get(image).status_code == 200
+
+    # The exam: every type, the case with single, numeric, essay, fill and multiple parts.
+    exam = db.session.scalar(select(Exam).where(Exam.slug == "exam-aml-str"))
+    assert "开始考试" in client.get(f"/exams/{exam.id}").text
+    started = client.post(f"/exams/{exam.id}/start")
+    assert started.status_code == 302
+    attempt = db.session.get(Attempt, int(started.headers["Location"].rstrip("/").split("/")[-1]))
+    assert {i.question_version.type for i in attempt.items} == {
+        "single", "multiple", "truefalse", "fill", "numeric", "essay", "case"}
+    for item in attempt.items:
+        saved = client.post(f"/attempts/{attempt.id}/items/{item.id}", data=_right(item), headers={"HX-Request": "true"})
+        assert saved.status_code == 200 and "已保存" in saved.text, saved.text
+    assert client.post(f"/attempts/{attempt.id}/submit").status_code == 302
+    db.session.refresh(attempt)
+    assert attempt.state == "grading"
+
+    # Another trainer grades the essay and the case (graded as a whole).
+    sign_in(client, grader)
+    waiting = [item for item in attempt.items if item.needs_grading]
+    assert sorted(i.question_version.question.slug for i in waiting) == ["str-006", "str-007"]
+    for item in waiting:
+        assert client.post(f"/grading/items/{item.id}", data={"points": str(item.points)}).status_code == 302
+    db.session.refresh(attempt)
+    assert attempt.state == "finalised" and attempt.passed and attempt.percent == 100.0
+
+    # Item analysis lists the trainer's questions.
+    analysis = client.get(f"/analysis/exams/{exam.id}")
+    assert analysis.status_code == 200 and "以下哪些属于典型的可疑特征" in analysis.text, analysis.text
+
+    # The trainer changes a published question that was answered: the attempt keeps what it was asked.
+    bank = own_course / COURSE / "questions" / "basics.md"
+    bank.write_text(bank.read_text(encoding="utf-8").replace("以下哪些属于典型的可疑特征？", "下列哪些属于可疑特征？"),
+                    encoding="utf-8")
+    assert runner.invoke(args=["content", "publish", "--as", "trainer-aml"]).exit_code == 0
+    question = db.session.scalar(select(Question).where(Question.slug == "str-002"))
+    assert [v.version for v in question.versions] == [1, 2]
+    asked = next(i for i in attempt.items if i.question_version.question.slug == "str-002")
+    assert asked.question_version.version == 1
+    sign_in(client, learner)
+    result = client.get(f"/attempts/{attempt.id}/result")
+    assert "以下哪些属于典型的可疑特征？" in result.text and "下列哪些属于可疑特征" not in result.text
