@@ -88,6 +88,36 @@ def test_a_key_line_with_a_chinese_colon_is_read(runner, own_course, english):
     assert db.session.scalar(select(Question).where(Question.slug == "str-003")).current_version.type == "truefalse"
 
 
+
+def test_yaml_mistakes_are_named_in_the_trainers_words(runner, own_course):
+    """A tab in the indentation and "title：" (the Chinese colon) got the
+    parser's English ("found character that cannot start any token") inside
+    a Chinese message; now each says what to change, in the reader's language."""
+    exam = own_course / "exams" / "aml-str-exam.yaml"
+    text = exam.read_text(encoding="utf-8")
+    exam.write_text(text.replace("\n  - {count: 3", "\n\t- {count: 3"), encoding="utf-8")
+    check = own_course / "exams" / "aml-str-check.yaml"
+    check.write_text(check.read_text(encoding="utf-8").replace("title: 速递小测", "title：速递小测"), encoding="utf-8")
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code == 1
+    tab_line = text.split("\n").index("  - {count: 3, type: single}") + 1
+    assert f"exams/aml-str-exam.yaml:{tab_line}:1: YAML 格式错误：缩进里有 Tab，请改用空格缩进" in result.output
+    assert "exams/aml-str-check.yaml:2:6: YAML 格式错误：键后面用了中文冒号“：”，请改为英文冒号加空格（title: …）" \
+        in result.output
+    assert "cannot start any token" not in result.output and "expected ':'" not in result.output
+
+
+def test_a_lesson_without_an_id_whose_file_name_is_chinese_says_what_to_write(runner, own_course, english):
+    """FORMAT.md: a lesson's id defaults to its file name; "03-案例分析.md"
+    gave "invalid id '案例分析'" at line 2, an id the trainer never wrote."""
+    (own_course / COURSE / "lessons" / "03-案例分析.md").write_text("---\ntitle: 案例分析\n---\n正文\n", encoding="utf-8")
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code == 1
+    assert f"{COURSE}/lessons/03-案例分析.md:1: the lesson has no 'id:', and its file name gives '案例分析', " \
+           "which is not a valid id: add an id of lower-case letters, digits and '-' to the front matter " \
+           "(id: case-study)" in result.output
+
+
 # --- the whole way: check, publish, learn, take, grade, analyse, change --------
 
 def _right(item) -> dict:
