@@ -8,14 +8,16 @@ exam, another trainer's grading, item analysis, and a change to a published
 question after it was answered."""
 from __future__ import annotations
 
+import io
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from lms.content.models import Asset, Exam, Question
+from lms.content.models import Asset, Exam, Lesson, Question
 from lms.content.rendering import render_markdown
 from lms.content.source.links import all_links, referenced_files
 from lms.exams.models import Attempt
@@ -116,6 +118,40 @@ def test_a_lesson_without_an_id_whose_file_name_is_chinese_says_what_to_write(ru
     assert f"{COURSE}/lessons/03-案例分析.md:1: the lesson has no 'id:', and its file name gives '案例分析', " \
            "which is not a valid id: add an id of lower-case letters, digits and '-' to the front matter " \
            "(id: case-study)" in result.output
+
+
+
+class _WindowsZipInfo(zipfile.ZipInfo):
+    """A member as Windows' "Compressed (zipped) folder" writes it on a Chinese
+    system: the name in GBK, without the UTF-8 flag."""
+
+    def _encodeFilenameFlags(self):
+        return self.filename.encode("gbk"), self.flag_bits
+
+
+def test_a_course_zipped_by_windows_with_chinese_file_names_uploads(client, runner, own_course, make_user):
+    """The console's 上传课程 read such names as CP437 ("lessons/01-╕┼╩÷.md"):
+    every image link broke ("broken link: 'images/可疑交易流程图.png'")."""
+    assert runner.invoke(args=["content", "publish"]).exit_code == 0
+    sign_in(client, make_user(("trainer",)))
+    course = own_course / COURSE
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(p for p in course.rglob("*") if p.is_file()):
+            data = path.read_bytes()
+            if path.name == "01-概述.md":
+                data = data.replace(b"minutes: 15", b"minutes: 18")
+            zf.writestr(_WindowsZipInfo("反洗钱课程/" + path.relative_to(course).as_posix()), data)
+    buffer.seek(0)
+    page = client.post("/console/upload", data={"archive": (buffer, "反洗钱课程.zip")},
+                       content_type="multipart/form-data")
+    assert page.status_code == 200
+    assert "broken link" not in page.text and "链接" not in page.text, page.text
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page.text).group(1)
+    assert client.post("/console/upload/confirm", data={"token": token}).status_code == 302
+    assert (course / "lessons" / "01-概述.md").read_text(encoding="utf-8").count("minutes: 18") == 1
+    assert db.session.scalar(select(Lesson.minutes).where(Lesson.slug == "overview")) == 18
+    assert (course / "images" / "资金 回流 示意.png").is_file()
 
 
 # --- the whole way: check, publish, learn, take, grade, analyse, change --------
