@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.content.models import Asset, Exam, Lesson, Question
+from lms.content.console.editor import normalise, text_hash
 from lms.content.rendering import render_markdown
 from lms.content.source.links import all_links, referenced_files
 from lms.exams.models import Attempt
@@ -152,6 +153,32 @@ def test_a_course_zipped_by_windows_with_chinese_file_names_uploads(client, runn
     assert (course / "lessons" / "01-概述.md").read_text(encoding="utf-8").count("minutes: 18") == 1
     assert db.session.scalar(select(Lesson.minutes).where(Lesson.slug == "overview")) == 18
     assert (course / "images" / "资金 回流 示意.png").is_file()
+
+
+
+def test_the_console_editor_edits_a_course_saved_with_a_bom(client, runner, own_course, make_user):
+    """course.md and a lesson saved by Windows Notepad start with a BOM: the
+    CLI read them, but the console did not recognise "\\ufeff---" as front
+    matter, so it did not find the course folder (the editor answered 404 and
+    an upload would have made a second folder) and took the lesson's id from
+    its file name. And the editor opened only lower-case ASCII file names:
+    the 编辑 button of lessons/01-概述.md led to 404."""
+    assert (own_course / COURSE / "course.md").read_bytes().startswith(b"\xef\xbb\xbf---")
+    assert runner.invoke(args=["content", "publish"]).exit_code == 0
+    sign_in(client, make_user(("trainer",)))
+    path = f"{COURSE}/lessons/01-概述.md"
+    course_page = client.get("/console/courses/aml-str").text
+    assert "/console/edit?path=courses/aml-str/lessons/01-%E6%A6%82%E8%BF%B0.md" in course_page
+    page = client.get("/console/edit", query_string={"path": path})
+    assert page.status_code == 200 and "可疑交易报告概述" in page.text
+    on_disk = own_course / path
+    text = on_disk.read_bytes().decode("utf-8-sig").replace("minutes: 15", "minutes: 16")
+    data = {"path": path, "text": text, "base_hash": text_hash(on_disk.read_bytes()),
+            "reviewed_hash": text_hash(normalise(text))}
+    review = client.post("/console/review", data=data)
+    assert review.status_code == 200 and "aml-str/overview" in review.text, review.text
+    assert client.post("/console/publish", data=data).status_code == 302
+    assert db.session.scalar(select(Lesson.minutes).where(Lesson.slug == "overview")) == 16
 
 
 # --- the whole way: check, publish, learn, take, grade, analyse, change --------
