@@ -122,6 +122,26 @@ def test_a_lesson_without_an_id_whose_file_name_is_chinese_says_what_to_write(ru
 
 
 
+def test_options_written_with_their_letters_are_a_problem(runner, own_course):
+    """"- [x] B. 5 万元" (as on a paper exam): the page letters the options
+    itself and shuffles them, so the learner read "A. C. 不设金额起点"."""
+    bank = own_course / COURSE / "questions" / "basics.md"
+    text = bank.read_text(encoding="utf-8")
+    lettered = text.replace("- [ ] 5 万元\n- [ ] 20 万元\n- [x] 不设金额起点",
+                            "- [ ] A. 5 万元\n- [ ] B、20 万元\n- [x] C）不设金额起点").replace(
+        "- [ ] 50 万元", "- [ ] D. 50 万元")
+    bank.write_text(lettered, encoding="utf-8")
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code == 1
+    line = lettered.split("\n").index("- [ ] A. 5 万元") + 1
+    assert f"{COURSE}/questions/basics.md:{line}: 试题 str-001：选项以字母开头（A. B. …）：考试会自动为选项编号并可能打乱顺序，" \
+           "请删去这些字母" in result.output
+    # Options that merely start with a letter ("A、B、C 三级", as the shipped banks have) are fine.
+    bank.write_text(text.replace("- [ ] 5 万元", "- [ ] A、B 两级"), encoding="utf-8")
+    assert runner.invoke(args=["content", "check"]).exit_code == 0
+
+
+
 class _WindowsZipInfo(zipfile.ZipInfo):
     """A member as Windows' "Compressed (zipped) folder" writes it on a Chinese
     system: the name in GBK, without the UTF-8 flag."""
