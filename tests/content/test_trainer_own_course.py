@@ -20,6 +20,7 @@ from sqlalchemy import select
 from lms.content.models import Asset, Exam, Lesson, Question
 from lms.content.console.editor import normalise, text_hash
 from lms.content.rendering import render_markdown
+from lms.content.importers.xlsx import read_xlsx
 from lms.content.source.links import all_links, referenced_files
 from lms.exams.models import Attempt
 from lms.extensions import db
@@ -139,6 +140,26 @@ def test_options_written_with_their_letters_are_a_problem(runner, own_course):
     # Options that merely start with a letter ("A、B、C 三级", as the shipped banks have) are fine.
     bank.write_text(text.replace("- [ ] 5 万元", "- [ ] A、B 两级"), encoding="utf-8")
     assert runner.invoke(args=["content", "check"]).exit_code == 0
+
+
+
+def test_an_excel_answer_typed_in_full_width_letters_is_read(app):
+    """答案 "Ｃ" or "ＡＢ" (a Chinese input method in full-width mode) was
+    refused: "write the answer as option letters, e.g. B or ACD (got “Ｃ”)"."""
+    from tests.content.test_xlsx import workbook
+
+    data = workbook([
+        {"编号": "str-301", "题型": "单选", "题干": "可疑交易报告的金额起点？", "选项A": "5 万元", "选项B": "20 万元",
+         "选项C": "不设起点", "答案": "Ｃ"},
+        {"编号": "str-302", "题型": "多选", "题干": "可疑特征有：", "选项A": "快进快出", "选项B": "分散转入",
+         "选项C": "代发工资", "答案": "ＡＢ"},
+        {"编号": "str-303", "题型": "多选", "题干": "可疑特征还有：", "选项A": "过渡账户", "选项B": "按月还贷",
+         "选项C": "跑分", "答案": "Ａ５０％，Ｃ５０％，Ｂ－１００％"},
+    ])
+    result = read_xlsx(data, "反洗钱题库.xlsx")
+    assert result.problems == []
+    assert [q.data["correct"] for q in result.questions] == [["C"], ["A", "B"], ["A", "C"]]
+    assert result.questions[2].data["weights"] == {"A": 50.0, "C": 50.0, "B": -100.0}
 
 
 
