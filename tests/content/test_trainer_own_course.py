@@ -163,6 +163,21 @@ def test_an_excel_answer_typed_in_full_width_letters_is_read(app):
 
 
 
+def test_two_weeks_with_the_same_exam_are_a_problem(runner, own_course):
+    """A week counts as passed once its exam is passed: with week 1's exam
+    copied into week 2, passing week 1 showed week 2 passed too, before it
+    opened ("已通过 2 / 截至本周应完成 1")."""
+    programme = own_course / "programmes" / "aml-str.yaml"
+    text = programme.read_text(encoding="utf-8")
+    programme.write_text(text.replace("exam: exam-aml-str-2", "exam: exam-aml-str"), encoding="utf-8")
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code == 1
+    line = text.split("\n").index("  - title: 第 2 周 典型特征") + 1
+    assert f"programmes/aml-str.yaml:{line}: 第 2 周：考试 'exam-aml-str' 已是第 1 周的考试：考试通过即算该周通过，" \
+           "因此每一周和每期速递都需要单独的考试" in result.output, result.output
+
+
+
 class _WindowsZipInfo(zipfile.ZipInfo):
     """A member as Windows' "Compressed (zipped) folder" writes it on a Chinese
     system: the name in GBK, without the UTF-8 flag."""
@@ -261,7 +276,7 @@ def test_the_trainers_course_from_files_to_item_analysis(app, client, runner, cl
     check = runner.invoke(args=["content", "check"])
     assert check.exit_code == 0, check.output
     # Both images (one named with spaces), every question of every type.
-    assert "1 courses, 2 lessons, 15 questions, 2 exams, 1 programmes, 2 assets, 1 certifications, " \
+    assert "1 courses, 2 lessons, 15 questions, 3 exams, 1 programmes, 2 assets, 1 certifications, " \
            "1 eligibility rules" in check.output
     published = runner.invoke(args=["content", "publish", "--as", "trainer-aml"])
     assert published.exit_code == 0, published.output
