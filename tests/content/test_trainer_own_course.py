@@ -335,3 +335,12 @@ def test_the_trainers_course_from_files_to_item_analysis(app, client, runner, cl
     sign_in(client, learner)
     result = client.get(f"/attempts/{attempt.id}/result")
     assert "以下哪些属于典型的可疑特征？" in result.text and "下列哪些属于可疑特征" not in result.text
+
+
+def test_an_exam_requirement_reads_as_a_percent_in_english(client, runner, own_course, make_user):
+    """min_score is a percent of the exam's points (the trainer's exam has 33):
+    the English page said "反洗钱可疑交易识别测验 ≥ 80 points"."""
+    assert runner.invoke(args=["content", "publish"]).exit_code == 0
+    sign_in(client, make_user(("learner",), locale="en"))
+    page = client.get("/certifications").text
+    assert "反洗钱可疑交易识别测验 ≥ 80%" in page and "80 points" not in page
