@@ -344,3 +344,23 @@ def test_an_exam_requirement_reads_as_a_percent_in_english(client, runner, own_c
     sign_in(client, make_user(("learner",), locale="en"))
     page = client.get("/certifications").text
     assert "反洗钱可疑交易识别测验 ≥ 80%" in page and "80 points" not in page
+
+
+def test_the_trainers_banks_through_gift_and_excel(runner, own_course, tmp_path, english):
+    """The imports a trainer uses: a GIFT file saved by Windows (BOM, CRLF,
+    Chinese titles), and an Excel round trip of the bank with the case of
+    five parts — export, import back: nothing changes."""
+    assert runner.invoke(args=["content", "publish"]).exit_code == 0
+    gift = FIXTURE.parent / "aml_str_imports" / "反洗钱.gift.txt"
+    assert gift.read_bytes().startswith(b"\xef\xbb\xbf") and b"\r\n" in gift.read_bytes()
+    result = runner.invoke(args=["content", "import-gift", str(gift), "--course", "aml-str", "--bank", "gift"])
+    assert result.exit_code == 0, result.output
+    assert "6 added, 0 changed, 0 retired, 0 unchanged" in result.output
+    bank = (own_course / COURSE / "questions" / "gift.md").read_text(encoding="utf-8")
+    assert "weights: A 50, B 50, C -100" in bank and "[[5|五]]" in bank and "answer: false" in bank
+    sheet = tmp_path / "basics.xlsx"
+    exported = runner.invoke(args=["content", "export-xlsx", "--course", "aml-str", "--bank", "basics", "-o", str(sheet)])
+    assert exported.exit_code == 0, exported.output
+    back = runner.invoke(args=["content", "import-xlsx", str(sheet), "--course", "aml-str", "--bank", "basics"])
+    assert back.exit_code == 0, back.output
+    assert "0 added, 0 changed, 0 retired, 7 unchanged" in back.output
