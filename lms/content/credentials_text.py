@@ -87,7 +87,8 @@ def describe_certification_requirements(requires: dict, titles: Titles | None = 
     titles = titles or Titles()
     out = [Requirement("programme", _("Complete %(programme)s", programme=titles("programme", slug)), slug, i)
            for i, slug in enumerate(requires.get("programmes", []))]
-    out += [Requirement("exam", _("%(exam)s ≥ %(score)s points", exam=titles("exam", e["exam"]),
+    # min_score is a percent of the exam's points (its pass mark's scale), not points.
+    out += [Requirement("exam", _("%(exam)s ≥ %(score)s%%", exam=titles("exam", e["exam"]),
                                   score=_score(e["min_score"])), e["exam"], i)
             for i, e in enumerate(requires.get("exams", []))]
     if requires.get("signoff"):

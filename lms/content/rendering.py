@@ -72,10 +72,65 @@ def _markdown() -> markdown.Markdown:
     return md.reset()
 
 
+# A list item: its indentation, its marker ("-", "*", "+" or "1.") and the
+# spaces after it.
+_LIST_ITEM = re.compile(r"^( *)([-*+]|\d{1,9}\.)( +)(?=\S)")
+_ANY_LIST_ITEM = re.compile(r"^ *(?:[-*+]|\d{1,9}\.) +\S", re.M)
+
+
+def _nest_lists(text: str) -> str:
+    """Re-indent nested lists written the way most editors (and CommonMark,
+    GitHub, Typora) write them — a sub-list under "1. " indented 3 spaces,
+    under "- " 2 — to the 4 spaces Python-Markdown needs, so that a
+    trainer's nested list stays nested instead of running into its parent
+    item as text (content/FORMAT.md, "Lessons"). A list item or a
+    paragraph after a blank line nests under the item whose text it is
+    indented to (CommonMark's rule); lists already indented by 4 are
+    unchanged, fenced code is never touched."""
+    if not _ANY_LIST_ITEM.search(text):
+        return text
+    out: list[str] = []
+    stack: list[tuple[int, int]] = []  # open items: (where its text starts in the source, its indent in the output)
+    in_fence = False
+    after_blank = True
+    for line in text.split("\n"):
+        stripped = line.lstrip(" ")
+        if stripped.startswith(("```", "~~~")):
+            in_fence = not in_fence
+            stack.clear()
+            out.append(line)
+            continue
+        if in_fence or "\t" in line[:len(line) - len(stripped) + 1]:
+            out.append(line)  # code, or tab indentation (already what Python-Markdown reads)
+            after_blank = not stripped.strip()
+            continue
+        if not stripped.strip():
+            out.append(line)
+            after_blank = True
+            continue
+        indent = len(line) - len(stripped)
+        item = _LIST_ITEM.match(line)
+        if item or after_blank:
+            while stack and indent < stack[-1][0]:
+                stack.pop()
+        if item:
+            new_indent = stack[-1][1] + 4 if stack else indent
+            stack.append((indent + len(item[2]) + len(item[3]), new_indent))
+            out.append(" " * new_indent + stripped)
+        elif after_blank and stack:
+            # A paragraph (or code block) of the item it is indented to.
+            source_text, item_indent = stack[-1]
+            out.append(" " * (item_indent + 4 + indent - source_text) + stripped)
+        else:
+            out.append(line)  # a continuation line, or text outside any list
+        after_blank = False
+    return "\n".join(out)
+
+
 def heading_ids(text: str) -> list[str]:
     """The ids the headings of a lesson get, in order (what #anchors may name)."""
     md = _markdown()
-    md.convert(text or "")
+    md.convert(_nest_lists(text or ""))
     ids: list[str] = []
 
     def collect(tokens):
@@ -117,7 +172,7 @@ def render_markdown(text: str, resolve_link: Callable[[str], str | None] | None 
     ``resolve_link(relative_path)`` turns a link relative to the course folder
     into a URL (or None to drop it); without it relative links are kept as they
     are."""
-    text = text or ""
+    text = _nest_lists(text or "")
     if "!!!" in text:
         text = _UNTITLED_CALLOUT.sub(lambda m: f'{m[1]}{m[2]} "\ue000{m[2].lower()}\ue001"', text)
     html = _markdown().convert(text)

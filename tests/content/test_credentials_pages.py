@@ -54,7 +54,7 @@ def test_a_learner_reads_the_requirements_in_chinese(client, login, make_user, d
 def test_an_english_reader_reads_them_in_english(client, login, make_user, definitions):
     login(make_user(("learner",), locale="en"))
     text = visible_text(client.get("/certifications/rm-qualification").text)
-    for words in ("Complete 客户经理基础培训", "客户经理准入考试 ≥ 80 points", "A mentor's sign-off",
+    for words in ("Complete 客户经理基础培训", "客户经理准入考试 ≥ 80%", "A mentor's sign-off",
                   "12 months as Teller", "Valid for 24 months; renewal opens 90 days before expiry"):
         assert words in text, words
     text = visible_text(client.get("/eligibility-rules/rm-junior-entry").text)

@@ -38,7 +38,10 @@ from lms.content.source.parser import lesson_id_from_file_name, parse_course, pa
 from lms.database import transaction
 
 # Editable files: a course's lessons and question banks.
-EDITABLE = re.compile(r"^courses/(?P<folder>[^/]+)/(?P<part>lessons|questions)/(?P<name>[a-z0-9][a-z0-9_-]{0,79})\.md$")
+# Any file name the checker reads (Chinese too: lessons/01-概述.md), never a
+# hidden one or one with a path separator; the folder is checked by editable().
+EDITABLE = re.compile(r"^courses/(?P<folder>[^/\\\x00]+)/(?P<part>lessons|questions)/"
+                      r"(?P<name>[^./\\\x00][^/\\\x00]{0,99})\.md$")
 
 LESSON_TEMPLATE = """---
 title: {title}
@@ -188,7 +191,7 @@ def open_file(path: str) -> ContentFile | None:
     f = ContentFile(path=path, folder=f"courses/{match['folder']}", kind=kind)
     if real.is_file():
         data = real.read_bytes()
-        f.text, f.hash, f.exists = data.decode("utf-8", errors="replace"), text_hash(data), True
+        f.text, f.hash, f.exists = data.decode("utf-8-sig", errors="replace"), text_hash(data), True  # without a BOM
     return f
 
 

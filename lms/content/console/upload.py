@@ -79,6 +79,25 @@ def _is_link(info: zipfile.ZipInfo) -> bool:
     return stat.S_ISLNK(mode)
 
 
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as the trainer wrote it. A zip made by Windows'
+    "Send to → Compressed (zipped) folder" on a Chinese system stores names in
+    the system code page (GBK) without the UTF-8 flag, which zipfile reads as
+    CP437 ("images/┐╔╥╔.png"): every Chinese file name, and every link to it,
+    would break. Such a name is read as UTF-8 if it is valid UTF-8 (some tools
+    omit the flag), else as GBK."""
+    name = info.filename
+    if info.flag_bits & 0x800 or name.isascii():
+        return name
+    raw = name.encode("cp437")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return name
+
+
 def unpack(archive: IO[bytes], dest: Path) -> tuple[list[str], list[Problem]]:
     """Unpack a zip into ``dest``; returns the files written and the problems.
     On any problem the caller discards ``dest``."""
@@ -91,7 +110,7 @@ def unpack(archive: IO[bytes], dest: Path) -> tuple[list[str], list[Problem]]:
         members = []
         declared = 0
         for info in zf.infolist():
-            name = info.filename
+            name = info.filename = _member_name(info)
             if name.startswith(ARCHIVER_NOISE[0]) or posixpath.basename(name.rstrip("/")) in ARCHIVER_NOISE[1:]:
                 continue
             why = _unsafe_name(name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -324,6 +325,8 @@ class XlsxReader:
     def choice(self, row: _Row, qtype: str, options, answer: str) -> dict:
         if not options:
             return {}
+        # Typed in a Chinese input method's full-width mode: "ＡＣ", "Ａ５０％".
+        answer = unicodedata.normalize("NFKC", answer)
         if "weights" in question_types.get(qtype).bank_keys and "%" in answer:
             return self.weighted_choice(row, options, answer)
         letters = LETTER_SEPARATORS.sub("", answer).upper()

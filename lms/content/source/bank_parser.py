@@ -23,12 +23,13 @@ from lms.content.schema import ParsedQuestion, Problem, Source
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 HEADING2 = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$")
 HEADING3 = re.compile(r"^###(?!#)\s*(.*?)\s*#*\s*$")
-KEY_LINE = re.compile(r"^([A-Za-z_]+)\s*:\s*(.*?)\s*$")
+KEY_LINE = re.compile(r"^([A-Za-z_]+)\s*[:：]\s*(.*?)\s*$")  # "type：single" (a Chinese IME's colon) too
 OPTION = re.compile(r"^ {0,3}[-*+]\s+\[([ xX])\]\s?(.*)$")
 EXPLANATION = re.compile(r"^\s*解析\s*[：:]\s*(.*)$")
 RUBRIC = re.compile(r"^\s*评分要点\s*[：:]\s*(.*)$")
 FEEDBACK = re.compile(r"^\s*反馈\s*[：:]\s*(.*)$")  # an option's own feedback, indented under it
 BLANK = re.compile(r"\[\[(.*?)\]\]")
+WRITTEN_LETTER = re.compile(r"^([A-Za-z])\s*[.、．:：)）]\s*\S")  # "A. …", "B、…", "C）…"
 TRAILING_COMMENT = re.compile(r"\s+#.*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -277,6 +278,11 @@ class _Item:
             if not checked_text_line[1]:
                 self.add(_("an option has no text"), checked_text_line[2])
         where = options[0][2] if options else None
+        if len(options) >= 2 and all((m := WRITTEN_LETTER.match(text)) and m[1].upper() == key
+                                     for key, (_c, text, *_r) in zip(keys, options)):
+            # "- [x] B. 5 万元": the page letters options itself, and shuffles them.
+            self.add(_("the options start with their letters (A. B. …): the exam letters options itself and may "
+                       "shuffle them; remove the letters"), where)
         single_answer = questions.get(qtype).single_answer
         if single_answer and len(correct) != 1 and options:
             self.add(_("a single-choice question needs exactly one correct option [x] (found %(n)s)", n=len(correct)),

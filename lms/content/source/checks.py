@@ -270,6 +270,7 @@ def _check_exam(exam: ParsedExam, pool: _Pool, index: dict, problems: list[Probl
 
 def _check_programme(programme: ParsedProgramme, pool: _Pool, problems: list[Problem]) -> None:
     weeks = sorted((i for i in programme.items if i.kind == "week"), key=lambda i: i.number)
+    first_use: dict[str, str] = {}  # exam id -> the item that names it first
     for item in programme.items:
         label = item_label(item.kind, item.number)
 
@@ -281,6 +282,14 @@ def _check_programme(programme: ParsedProgramme, pool: _Pool, problems: list[Pro
                 add(_("unknown lesson '%(ref)s' (course-id/lesson-id)", ref=ref))
         if item.exam_id and item.exam_id not in pool.exams:
             add(_("unknown exam '%(exam)s'", exam=item.exam_id))
+        if item.exam_id in first_use:
+            # A week counts as passed once its exam is passed: a second week with
+            # the same exam would be passed with the first, before it even opens.
+            add(_("its exam '%(exam)s' is already the exam of %(other)s: a week counts as passed once its "
+                  "exam is passed, so each week and bulletin needs an exam of its own", exam=item.exam_id,
+                  other=first_use[item.exam_id]))
+        elif item.exam_id:
+            first_use[item.exam_id] = label
         if item.due_on < item.opens_on:
             add(_("is due (%(due)s) before it opens (%(opens)s)", due=item.due_on.isoformat(),
                   opens=item.opens_on.isoformat()))

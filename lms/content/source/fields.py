@@ -58,8 +58,9 @@ def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
 
 
 def split_front_matter(text: str, path: str, problems: list[Problem]):
-    """(front matter mapping or None, line map, body, body's first line number)."""
-    lines = text.split("\n")
+    """(front matter mapping or None, line map, body, body's first line number).
+    A byte-order mark (Windows Notepad's UTF-8) is not part of the text."""
+    lines = text.removeprefix("\ufeff").split("\n")
     if not lines or lines[0].strip() != "---":
         problems.append(Problem(Source(path, 1), _("missing front matter: the file must start with a line '---'")))
         return None, {}, text, 1

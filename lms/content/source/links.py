@@ -13,8 +13,11 @@ from flask_babel import gettext as _
 from lms.content.source.files import DOCUMENT_SUFFIXES, IMAGE_SUFFIXES, is_asset_name
 from lms.content.schema import Problem, Source
 
-# Markdown links and images: [text](target "title") and ![alt](target).
-LINK_RE = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+# Markdown links and images: [text](target "title"), ![alt](target) and
+# ![alt](<target>). The target may hold spaces (``images/资金 回流.png``), as
+# the renderer (Python-Markdown) accepts them: such a link is checked and its
+# image published like any other, never silently left out.
+LINK_RE = re.compile(r"!?\[[^\]]*\]\(\s*(?:<([^>\n]+)>|([^)\s\"'<][^)\"']*?))(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 
 
 def is_relative_link(url: str) -> bool:
@@ -57,7 +60,8 @@ def all_links(markdown_text: str):
     for number, line in _outside_fences(markdown_text):
         if "](" in line:
             for match in LINK_RE.finditer(line):
-                yield match.group(1), number, match.start(1) + 1
+                group = 1 if match.group(1) is not None else 2
+                yield match.group(group).strip(), number, match.start(group) + 1
         if "<" in line:
             for match in HTML_LINK_RE.finditer(line):
                 group = next(g for g in (1, 2, 3) if match.group(g) is not None)

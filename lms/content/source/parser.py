@@ -97,7 +97,15 @@ def parse_lesson(text: str, path: str, course_id: str, position: int, *,
         return None, problems
     c = Collector(path, problems, lines)
     unknown_keys(c, meta, LESSON_KEYS)
-    lesson_id = id_value(c, meta.get("id") or lesson_id_from_file_name(path), "id")
+    if meta.get("id"):
+        lesson_id = id_value(c, meta["id"], "id")
+    else:
+        lesson_id = lesson_id_from_file_name(path)
+        if not ID_RE.match(lesson_id):
+            # The trainer wrote no id: say where this one came from and what to write.
+            c.add(_("the lesson has no 'id:', and its file name gives '%(value)s', which is not a valid id: "
+                    "add an id of lower-case letters, digits and '-' to the front matter (id: case-study)",
+                    value=lesson_id), line=1)
     title = text_value(c, meta, "title", "title", required=True)
     minutes = int_value(c, meta, "minutes", 0, "minutes")
     objectives = str_list(c, meta, "objectives", "objectives") if not isinstance(meta.get("objectives"), str) \

@@ -2,6 +2,8 @@
 problem in a content file can name its line."""
 from __future__ import annotations
 
+import re
+
 import yaml
 from flask_babel import gettext as _
 
@@ -34,11 +36,42 @@ def load_yaml(text: str, path: str, first_line: int = 1):
         reason = getattr(exc, "problem", None) or str(exc)
         context = getattr(exc, "context", None)
         message = _("invalid YAML: %(reason)s", reason=reason + (f" ({context})" if context else ""))
+        hint = _common_mistake(text, exc)
+        if hint:
+            (line, column), message = (first_line + hint[0], hint[1]), hint[2]
         problems.append(Problem(Source(path, line, column), message))
         return None, {}, problems
     if node is not None:
         _walk(node, (), lines, first_line, path, problems)
     return data, lines, problems
+
+
+_CHINESE_COLON_KEY = re.compile(r"^(\s*(?:-\s+)?)[^\s:：#'\"{\[][^:：#]*?\s*：")
+
+
+def _common_mistake(text: str, exc: yaml.YAMLError) -> tuple[int, int, str] | None:
+    """(line from 0, column from 1, message) for the two mistakes a trainer
+    makes most, which the parser reports in its own words ("found character
+    that cannot start any token"): a tab in the indentation, and the colon
+    of a Chinese input method after a key ("title：…")."""
+    marks = [m for m in (getattr(exc, "context_mark", None), getattr(exc, "problem_mark", None)) if m is not None]
+    if not marks:
+        return None
+    lines = text.split("\n")
+    first, last = min(m.line for m in marks), min(max(m.line for m in marks), len(lines) - 1)
+    for number in range(first, last + 1):
+        line = lines[number]
+        indent = line[:len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            return number, indent.index("\t") + 1, _(
+                "invalid YAML: a tab in the indentation; indent with spaces")
+    for number in range(first, last + 1):
+        match = _CHINESE_COLON_KEY.match(lines[number])
+        if match:
+            return number, match.end(), _(
+                "invalid YAML: the Chinese colon '：' after a key; write the key with ':' and a space "
+                "(title: …)")
+    return None
 
 
 def _walk(node, key_path: tuple, lines: dict, first_line: int, path: str, problems: list[Problem]) -> None:
