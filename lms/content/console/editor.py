@@ -38,7 +38,7 @@ from lms.content.source.parser import lesson_id_from_file_name, parse_course, pa
 from lms.database import transaction
 
 # Editable files: a course's lessons and question banks.
-EDITABLE = re.compile(r"^courses/(?P<folder>[^/]+)/(?P<part>lessons|questions)/(?P<name>[a-z0-9][a-z0-9_-]{0,79})\.md$")
+EDITABLE = re.compile(r"^courses/(?P<folder>[^/]+)/(?P<part>lessons|questions)/(?P<name>[a-z0-9][a-z0-9_-]{0,79})\.md\Z")
 
 LESSON_TEMPLATE = """---
 title: {title}
