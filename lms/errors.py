@@ -28,6 +28,13 @@ def init_app(app: Flask) -> None:
     def _not_found(_err):
         return page(404, _("Not found"), _("There is nothing at this address, or it is not yours to see."))
 
+    @app.errorhandler(OverflowError)
+    def _out_of_range(_err):
+        # A number in the address beyond what the database stores (an id or a page of
+        # 20 digits: SQLite cannot bind it) names nothing; it is not a server error.
+        db.session.rollback()
+        return page(404, _("Not found"), _("There is nothing at this address, or it is not yours to see."))
+
     @app.errorhandler(405)
     def _method(_err):
         return page(405, _("Method not allowed"), _("This address does not accept that kind of request."))
