@@ -4,8 +4,11 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 
 from lms.extensions import db
+
+NUMERIC_VALUE_OUT_OF_RANGE = "22003"  # PostgreSQL's SQLSTATE
 
 
 def init_app(app: Flask) -> None:
@@ -27,6 +30,23 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(404)
     def _not_found(_err):
         return page(404, _("Not found"), _("There is nothing at this address, or it is not yours to see."))
+
+    def _out_of_range():
+        db.session.rollback()
+        return page(404, _("Not found"), _("There is nothing at this address, or it is not yours to see."))
+
+    # A number in the address beyond what the database stores (an id or a page of 20
+    # digits) names nothing; it is not a server error. SQLite cannot bind it
+    # (OverflowError); PostgreSQL refuses it as out of range (SQLSTATE 22003).
+    @app.errorhandler(OverflowError)
+    def _overflow(_err):
+        return _out_of_range()
+
+    @app.errorhandler(DataError)
+    def _data_error(err):
+        if getattr(err.orig, "sqlstate", None) == NUMERIC_VALUE_OUT_OF_RANGE:
+            return _out_of_range()
+        raise err
 
     @app.errorhandler(405)
     def _method(_err):

@@ -15,6 +15,7 @@ CSP = (
 )
 
 SEEN_KEY = "_seen"
+SINCE_KEY = "_since"
 SEEN_REFRESH_SECONDS = 60
 
 
@@ -29,6 +30,12 @@ class SessionInterface(SecureCookieSessionInterface):
     ``lms.clock``), refreshed at most once a minute so that the cookie is not
     re-signed on every response.
 
+    The absolute lifetime counts from sign-in: the session holds when it
+    began (``_since``, set on the first response that carries a signed-in
+    user). The cookie's own signature age cannot tell, because refreshing
+    ``_seen`` re-signs the cookie, and an active (or stolen and replayed)
+    session would otherwise never end.
+
     ``digest_method`` (Flask's setting for this class) names OpenSSL's SHA-1
     itself rather than Flask's lazy wrapper, which sends ``hmac`` to its
     pure-Python code on every request; the signatures are the same."""
@@ -40,7 +47,7 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def open_session(self, app, request):
         session = super().open_session(app, request)
-        if session is not None and _idle_too_long(app, session):
+        if session is not None and (_idle_too_long(app, session) or _lived_too_long(app, session)):
             # Signed out. The language and the CSRF token (not a credential) stay, so
             # that a form sent now is answered with the sign-in page, not a bad request.
             kept = ("lang", app.config["WTF_CSRF_FIELD_NAME"])
@@ -48,6 +55,8 @@ class SessionInterface(SecureCookieSessionInterface):
         return session
 
     def save_session(self, app, session, response):
+        if "_user_id" in session and not isinstance(session.get(SINCE_KEY), int):
+            session[SINCE_KEY] = _epoch_now()
         if "_user_id" in session and _seen_refresh_due(session) and not _is_background_request():
             session[SEEN_KEY] = _epoch_now()
         super().save_session(app, session, response)
@@ -82,6 +91,15 @@ def _idle_too_long(app: Flask, data) -> bool:
     if "_user_id" not in data or not isinstance(seen, int):
         return False
     return _epoch_now() - seen > int(app.config.get("SESSION_IDLE_MINUTES", 30)) * 60
+
+
+def _lived_too_long(app: Flask, data) -> bool:
+    """A signed-in session older than PERMANENT_SESSION_LIFETIME, counted
+    from sign-in. A session from before this clock (no ``_since``) starts it now."""
+    since = data.get(SINCE_KEY)
+    if "_user_id" not in data or not isinstance(since, int):
+        return False
+    return _epoch_now() - since > app.permanent_session_lifetime.total_seconds()
 
 
 def security_headers(secure: bool, html: bool) -> list[tuple[str, str]]:

@@ -61,6 +61,8 @@ BASE_CONFIG = {
     # Many tests move the clock (past time limits, by days) without a request in
     # between; the idle limit (30 minutes as deployed) is tested in tests/test_sessions.py.
     "SESSION_IDLE_MINUTES": 365 * 24 * 60,
+    # ... and by weeks: the 12-hour lifetime from sign-in is tested in tests/test_session_lifetime.py.
+    "PERMANENT_SESSION_LIFETIME": 365 * 24 * 3600,
     "AUDIT_KEY": "test-audit-key",
     # The audit head lives outside the database; emptied with it after every test.
     "AUDIT_HEAD_FILE": str(_TMP / f"audit_head{_worker_suffix()}.json"),

@@ -14,6 +14,10 @@ The notebook follows the review policy of the exams the question came from
 held the question, its entry says only "wrong" (or "partly right") and
 practice answers right or wrong, without the key, the explanation or the
 rubric — what the result page of that attempt says, the notebook says.
+
+While the learner has an exam open that holds the question (a retake drew it
+again), practice of that entry is refused (``QuestionInExam``): graded on the
+spot, it would tell the learner in another tab which answer to give.
 """
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ from lms import clock
 from lms.content.models import Exam, Question, QuestionTag, QuestionVersion
 from lms.database import transaction
 from lms.exams import results as exam_results
-from lms.exams.models import Attempt, AttemptItem, NotebookEntry
+from lms.exams.models import Attempt, AttemptItem, AttemptState, NotebookEntry, grace
 from lms.extensions import db
 
 UNTAGGED = ""  # the group of entries whose version has no knowledge point
@@ -164,6 +168,28 @@ def withheld_for(user, entry: NotebookEntry) -> Withheld | None:
     return withheld(user, [entry.question_id]).get(entry.question_id)
 
 
+class QuestionInExam(Exception):
+    """The entry's question is in an exam the learner is taking now."""
+
+    def __init__(self, exam: Exam):
+        super().__init__(exam.title)
+        self.exam = exam
+
+
+def open_exam_with(user, question_id: int, now=None) -> Exam | None:
+    """The exam the learner is taking now (an open attempt within deadline +
+    grace) that holds a version of this question, or None."""
+    now = now or clock.now()
+    attempt = db.session.scalar(
+        select(Attempt)
+        .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .where(Attempt.user_id == user.id, Attempt.state == AttemptState.OPEN,
+               Attempt.deadline >= now - grace(), QuestionVersion.question_id == question_id)
+        .order_by(Attempt.id).limit(1))
+    return attempt.exam if attempt is not None else None
+
+
 @dataclass
 class PracticeResult:
     entry: NotebookEntry
@@ -185,11 +211,15 @@ class PracticeResult:
 def practise(user, entry: NotebookEntry, answer) -> PracticeResult:
     """Grade one practice answer against the current version. Nothing is
     recorded as an attempt; a fully correct answer clears the entry.
-    All-or-nothing for multiple choice: practice is about getting it right."""
+    All-or-nothing for multiple choice: practice is about getting it right.
+    Refused (``QuestionInExam``) while an open exam of the learner holds the question."""
     from lms import questions as question_types
 
     if entry.user_id != user.id:
         raise PermissionError("not this learner's entry")
+    exam = open_exam_with(user, entry.question_id)
+    if exam is not None:
+        raise QuestionInExam(exam)
     version = practice_version(entry)
     grade = question_types.grade(version.type, version.data, answer, partial_credit=False)
     if grade.fraction is not None and grade.fraction >= 1.0 and entry.cleared_at is None:

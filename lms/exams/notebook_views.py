@@ -76,7 +76,8 @@ def _practice_context(entry, feedback: dict | None):
     else:
         html = _question_html(entry, version)
     return {"entry": entry, "version": version, "question_html": html, "feedback": feedback, "tag": _tag_arg(),
-            "remaining": notebook.counts(current_user)[0], "withheld": withheld}
+            "remaining": notebook.counts(current_user)[0], "withheld": withheld,
+            "in_exam": notebook.open_exam_with(current_user, entry.question_id)}
 
 
 @bp.get("/practice/<int:entry_id>")
@@ -102,6 +103,12 @@ def answer(entry_id: int):
     entry = _own_entry(entry_id)
     version = notebook.practice_version(entry)
     given = question_types.get(version.type).answer_from_form(version.data, AnswerForm().answers, "answer")
+    if notebook.open_exam_with(current_user, entry.question_id) is not None:
+        # Graded here, it would say which answer to give in the exam open in another tab.
+        if is_htmx():
+            return render_template("notebook/_practice_card.html", **_practice_context(entry, None)), 200, \
+                {"Vary": "HX-Request"}
+        return redirect(url_for("notebook.practice", entry_id=entry.id, tag=_tag_arg()))
     if given is None:
         if is_htmx():
             context = _practice_context(entry, None)
@@ -109,7 +116,10 @@ def answer(entry_id: int):
             return render_template("notebook/_practice_card.html", **context), 200, {"Vary": "HX-Request"}
         flash(_("Answer the question first."), "error")
         return redirect(url_for("notebook.practice", entry_id=entry.id, tag=_tag_arg()))
-    result = notebook.practise(current_user, entry, given)
+    try:
+        result = notebook.practise(current_user, entry, given)
+    except notebook.QuestionInExam:  # the exam started between the check above and now
+        return redirect(url_for("notebook.practice", entry_id=entry.id, tag=_tag_arg()))
     # While the exam keeps its answers back, the grade (which names the key) stays on the server.
     hidden = notebook.withheld_for(current_user, entry) is not None
     feedback = {"entry_id": entry.id, "answer": given, "grade": None if hidden else result.grade,

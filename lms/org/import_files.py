@@ -14,6 +14,8 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from openpyxl import load_workbook
 
+from lms.xlsx_safety import unpacked_problem
+
 
 class ImportFileError(ValueError):
     """The file as a whole cannot be read (format, encoding)."""
@@ -51,6 +53,9 @@ def _read_csv(data: bytes) -> list[list[object]]:
 
 
 def _read_xlsx(data: bytes) -> list[list[object]]:
+    too_large = unpacked_problem(data)  # a zip bomb is refused before openpyxl inflates it
+    if too_large:
+        raise ImportFileError(too_large)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:

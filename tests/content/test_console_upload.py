@@ -112,6 +112,8 @@ def test_a_new_course_with_course_md_at_the_top(client, content_dir, trainer):
     ({}, (("products/lessons/02-link.md", "/etc/passwd"),), "products/lessons/02-link.md"),
     ({"products/run.sh": "rm -rf /"}, (), "products/run.sh"),
     ({"products/lessons/page.html": "<script>"}, (), "products/lessons/page.html"),
+    # A file, then a folder of the same name (was an unhandled FileExistsError: a 500).
+    ({"products/lessons/01-deposits.md/x.md": "y"}, (), "products/lessons/01-deposits.md/x.md"),
 ])
 def test_hostile_archives_are_refused_and_change_nothing(client, content_dir, trainer, files, links, expected):
     before = _snapshot(content_dir)

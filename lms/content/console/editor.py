@@ -39,9 +39,10 @@ from lms.database import transaction
 
 # Editable files: a course's lessons and question banks.
 # Any file name the checker reads (Chinese too: lessons/01-概述.md), never a
-# hidden one or one with a path separator; the folder is checked by editable().
-EDITABLE = re.compile(r"^courses/(?P<folder>[^/\\\x00]+)/(?P<part>lessons|questions)/"
-                      r"(?P<name>[^./\\\x00][^/\\\x00]{0,99})\.md$")
+# hidden one, one with a path separator or a control character (a newline
+# before the end is not "the end": \Z, not $); the folder is checked by editable().
+EDITABLE = re.compile(r"^courses/(?P<folder>[^/\\\x00-\x1f]+)/(?P<part>lessons|questions)/"
+                      r"(?P<name>[^./\\\x00-\x1f][^/\\\x00-\x1f]{0,99})\.md\Z")
 
 LESSON_TEMPLATE = """---
 title: {title}

@@ -148,7 +148,10 @@ def unpack(archive: IO[bytes], dest: Path) -> tuple[list[str], list[Problem]]:
             target = (root / rel).resolve()
             if root not in target.parents:  # belt and braces after _unsafe_name
                 return [], [Problem(Source(info.filename), _("paths leaving the folder (..) are not allowed"))]
-            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError):  # "a.md" and then "a.md/b.md"
+                return [], [Problem(Source(info.filename), _("a file and a folder of the archive have the same name"))]
             try:
                 with zf.open(info) as src, open(target, "xb") as out:
                     # Count what is really inflated: the sizes in the archive may lie.

@@ -7,7 +7,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Optional, Regexp
 
-BANK_NAME = r"^[a-z0-9][a-z0-9_-]{0,79}$"
+BANK_NAME = r"^[a-z0-9][a-z0-9_-]{0,79}\Z"  # \Z: "$" would let a final newline through
 
 
 class ImportForm(FlaskForm):

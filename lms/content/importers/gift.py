@@ -53,6 +53,7 @@ from lms.content.importers.gift_text import (
     _split_answers,
     _feedback,
 )
+from lms.content.importers.xlsx_sheet import MAX_ROWS as MAX_QUESTIONS
 from lms.content.schema import ParsedQuestion, Problem, Source
 
 
@@ -109,10 +110,16 @@ class GiftReader:
     def read(self, text: str) -> GiftResult:
         text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
         block: list[tuple[int, str]] = []
+        blocks = 0
         for number, line in enumerate(text.split("\n") + [""], start=1):
             if line.strip():
                 block.append((number, line))
             elif block:
+                blocks += 1
+                # As many questions as an Excel sheet holds: reading a few MB more would take minutes.
+                if self.count >= MAX_QUESTIONS or blocks > 2 * MAX_QUESTIONS:
+                    self.problem(block[0][0], _("at most %(n)s questions per file", n=MAX_QUESTIONS))
+                    break
                 self.block(block)
                 block = []
         if self.result.problems:

@@ -26,7 +26,7 @@ from lms.content.schema import ParsedQuestion, Problem, Source
 from lms.database import transaction
 from lms.staging import StagingArea
 
-BANK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
+BANK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}\Z")  # \Z: "$" would let a final newline through
 STAGING_HOURS = 24
 KINDS = {"gift": "GIFT", "xlsx": "Excel"}
 

@@ -91,6 +91,12 @@ class XlsxReader:
     def read(self, data: bytes) -> XlsxResult:
         from openpyxl import load_workbook
 
+        from lms.xlsx_safety import unpacked_problem
+
+        too_large = unpacked_problem(data)
+        if too_large:
+            self.result.problems.append(Problem(Source(self.filename), too_large))
+            return self.result
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
