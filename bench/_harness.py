@@ -137,13 +137,16 @@ class Data:
             from flask_login.utils import _create_identifier
 
             identifier = _create_identifier()
+        # ``_since`` (when the sign-in began, for its 12-hour limit) is set as
+        # sign-in leaves it: without it every response would add it and re-sign.
         # ``_seen`` (the idle clock, lms.security): a browser takes the cookie the
         # server re-signs once a minute; wrk keeps its first cookie for the whole
         # run (about a minute), so it is dated a minute ahead, or every response
         # of the run's second half would re-sign one that no browser would send.
         seen = int(time.time()) + 60
         cookie = signer.dumps({"_user_id": f"{user[0]}:{user[1]}", "_fresh": True, "_id": identifier,
-                               "csrf_token": raw, "_permanent": True, "_seen": seen})
+                               "csrf_token": raw, "_permanent": True, "_seen": seen,
+                               "_since": int(time.time())})
         token = URLSafeTimedSerializer(SECRET_KEY, salt="wtf-csrf-token").dumps(raw)
         return Session(user_id=user[0], cookie=f"session={cookie}", csrf=token)
 
