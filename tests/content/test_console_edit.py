@@ -214,3 +214,27 @@ def test_a_duplicate_id_in_another_bank_of_the_course_blocks_publishing(client, 
     response = client.post("/console/publish", data=_form(content_dir, path, text))
     assert response.status_code == 422 and "dep-001" in response.text
     assert not (content_dir / path).exists() and _releases() == 1
+
+
+def test_the_editor_never_opens_or_writes_through_a_symbolic_link(client, content_dir, trainer, tmp_path):
+    """A course committed with a link in it (lessons/x.md → a secret outside
+    the content folder, or a whole course folder linked from elsewhere) does
+    not show the target in the editor, and nothing is written through it."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET_KEY=do-not-show", encoding="utf-8")
+    (content_dir / "courses/products/lessons/02-linked.md").symlink_to(secret)
+    outside = tmp_path / "elsewhere"
+    (outside / "lessons").mkdir(parents=True)
+    (outside / "course.md").write_text("---\nid: elsewhere\ntitle: 外部\ntrack: products\n---\n", encoding="utf-8")
+    (outside / "lessons/01-a.md").write_text("---\nid: a\ntitle: A\n---\nOUTSIDE-TEXT\n", encoding="utf-8")
+    (content_dir / "courses/elsewhere").symlink_to(outside, target_is_directory=True)
+    for path, target in (("courses/products/lessons/02-linked.md", secret),
+                         ("courses/elsewhere/lessons/01-a.md", outside / "lessons/01-a.md")):
+        before = target.read_text(encoding="utf-8")
+        response = client.get("/console/edit", query_string={"path": path})
+        assert response.status_code == 404, path
+        assert "do-not-show" not in response.text and "OUTSIDE-TEXT" not in response.text
+        refused = client.post("/console/publish", data={**_form(content_dir, LESSON, "---\nid: x\n---\n改写\n"),
+                                                        "path": path, "base_hash": ""})
+        assert "do-not-show" not in refused.text and "OUTSIDE-TEXT" not in refused.text
+        assert target.read_text(encoding="utf-8") == before, path

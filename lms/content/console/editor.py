@@ -28,6 +28,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from lms.content.source import files as source_files
 from lms.content.source.files import walk
 from lms.content.schema import ContentBundle, Problem
 from lms.content.publishing.publish import ContentProblems, plan, publish
@@ -114,7 +115,7 @@ def text_hash(data: bytes | str | None) -> str:
 
 
 def file_hash(path: Path) -> str:
-    return text_hash(path.read_bytes()) if path.is_file() else ""
+    return text_hash(source_files.read_bytes(path)) if source_files.is_plain_file(path) else ""
 
 
 @contextlib.contextmanager
@@ -177,7 +178,10 @@ def editable(path: str) -> re.Match | None:
     match = EDITABLE.match(path or "")
     if not match or match["folder"].startswith("."):
         return None
-    if not (content_root() / "courses" / match["folder"] / "course.md").is_file():
+    root = content_root()
+    course = root / "courses" / match["folder"] / "course.md"
+    # Never through a symbolic link: not the course folder, its parts, nor the file itself.
+    if not source_files.is_plain_file(course) or source_files.link_on_path(root, root / path) is not None:
         return None
     return match
 
@@ -190,8 +194,10 @@ def open_file(path: str) -> ContentFile | None:
     real = content_root() / path
     kind = "lesson" if match["part"] == "lessons" else "bank"
     f = ContentFile(path=path, folder=f"courses/{match['folder']}", kind=kind)
-    if real.is_file():
-        data = real.read_bytes()
+    if os.path.lexists(real) and not source_files.is_plain_file(real):
+        return None  # a folder, a device, a pipe: nothing the editor writes
+    if source_files.is_plain_file(real):
+        data = source_files.read_bytes(real)
         f.text, f.hash, f.exists = data.decode("utf-8-sig", errors="replace"), text_hash(data), True  # without a BOM
     return f
 
@@ -354,7 +360,7 @@ def publish_edit(path: str, text: str, base_hash: str, actor) -> object:
             problems = check_bundle(parse_folder(stage, Path(current.folder)))
         if problems:
             raise EditRefused(_("Nothing was published: fix the problems first."), problems)
-        old = real.read_bytes() if real.is_file() else None
+        old = source_files.read_bytes(real) if source_files.is_plain_file(real) else None
         _write_atomically(real, text.encode("utf-8"))
         try:
             return publish(parse_folder(content_root(), Path(current.folder)), actor, f"web:{path}")
