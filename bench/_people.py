@@ -1,7 +1,8 @@
 """The data builder the in-process report benchmarks share (``roster_2000.py``,
 ``eligibility_10k.py``): a city branch with six sub-branches, a programme of
 twelve weekly exams all opened, many people inserted in bulk with their
-learner role, and the test client's timing of one page.
+learner role, and the timing of one page through the test client
+(``_harness.Data.client`` signs it in).
 
 Everything is named ``bench-<run>-…`` / ``<prefix><run>…`` (see ``_harness``).
 """
@@ -100,14 +101,6 @@ def analyze(tables: str = "") -> None:
         with db.engine.connect() as conn:
             conn.exec_driver_sql("; ".join(f"ANALYZE {t}" for t in tables.split()) if tables else "ANALYZE")
             conn.commit()
-
-
-def signed_in(data: h.Data, user_id: str):
-    """The app's test client with ``user_id`` signed in (as login_user leaves the session)."""
-    client = data.app.test_client()
-    with client.session_transaction() as sess:
-        sess["_user_id"], sess["_fresh"] = user_id, True
-    return client
 
 
 def timed(client, url: str, rounds: int) -> tuple[list[float], list[float], int]:

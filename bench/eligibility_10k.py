@@ -178,7 +178,7 @@ def main() -> None:
     t0 = time.perf_counter()
     ids = generate(data, args.people)
     print(f"  data ready in {time.perf_counter() - t0:.1f} s")
-    client = people_data.signed_in(data, ids["hr"])
+    client = data.client(ids["hr"])
     client.get("/eligibility/")  # warm-up: templates compiled, first connection
     for label, path, target, rounds in (
             ("register, first page (50 people × 5 rules)", "/eligibility/", 150, args.rounds),

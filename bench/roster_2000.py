@@ -99,7 +99,7 @@ def main() -> None:
     t0 = time.perf_counter()
     ids = generate(data, args.learners)
     print(f"  data ready in {time.perf_counter() - t0:.1f} s")
-    client = people.signed_in(data, ids["trainer"])
+    client = data.client(ids["trainer"])
     p = ids["programme"]
     client.get(f"/reports/roster?programme={p}")  # warm-up: templates compiled, first connection
     for label, path, target in (
