@@ -75,6 +75,13 @@ class Data:
         self.url = url
         self.app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY})
 
+    def client(self, user_id: str):
+        """The app's test client (in process) with ``user_id`` (``User.get_id()``) signed in, as login_user leaves the session."""
+        client = self.app.test_client()
+        with client.session_transaction() as sess:
+            sess["_user_id"], sess["_fresh"] = user_id, True
+        return client
+
     def migrate(self) -> None:
         from flask_migrate import upgrade
 

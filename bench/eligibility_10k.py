@@ -27,17 +27,17 @@ import secrets
 import statistics
 import sys
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _harness as h  # noqa: E402
+import _people as people_data  # noqa: E402
 
-BRANCHES = ["天元支行", "芦淞支行", "荷塘支行", "石峰支行", "渌口支行", "株洲分行营业部"]
 MIX = [("intern", 0.08), ("teller", 0.32), ("rm_junior", 0.25), ("rm_intermediate", 0.15), ("rm_senior", 0.1),
        ("rm_principal", 0.05), ("manager", 0.05)]
 CAREER = ["intern", "teller", "rm_junior", "rm_intermediate", "rm_senior", "rm_principal"]
-WEEKS = 12
+WEEKS = people_data.WEEKS
 CERTIFICATIONS = [("rm-qualification", "客户经理上岗资格", "RMQ"), ("rm-intermediate-qualification", "中级客户经理资格", "RMI"),
                   ("rm-senior-qualification", "高级客户经理资格", "RMS"),
                   ("rm-principal-qualification", "资深客户经理资格", "RMP"), ("mentor-qualification", "带教师傅资格", "MTQ")]
@@ -70,22 +70,17 @@ def generate(data: h.Data, people: int) -> dict:
 
     from lms import clock
     from lms.certificates.models import Certificate
-    from lms.content.models import Certification, EligibilityRule, Exam, Programme, ProgrammeItem
+    from lms.content.models import Certification, EligibilityRule
     from lms.exams.models import Attempt
     from lms.extensions import db
     from lms.mentoring.models import Pairing, SignOff
-    from lms.org.models import Branch, PositionRecord, User, UserRole
+    from lms.org.models import PositionRecord
 
     rng = random.Random(20261201)
     today = clock.today()
-    start = today - timedelta(days=today.weekday()) - timedelta(days=7 * (WEEKS - 1))
+    start = people_data.first_day(today)
     with data.app.app_context():
-        city = Branch(code=f"E{h.RUN}", name=f"准入压测分行{h.RUN}")
-        db.session.add(city)
-        db.session.flush()
-        subs = [Branch(code=f"E{h.RUN}{n:02d}", name=f"{name}{h.RUN}", parent_id=city.id)
-                for n, name in enumerate(BRANCHES)]
-        db.session.add_all(subs)
+        subs = people_data.branches("E", "准入压测分行")
         existing = {c.slug: c for c in db.session.scalars(select(Certification))}
         certs = {}
         for slug, title, prefix in CERTIFICATIONS:
@@ -95,25 +90,12 @@ def generate(data: h.Data, people: int) -> dict:
         for rule in rules(h.RUN):
             db.session.add(EligibilityRule(slug=rule["slug"], title=rule["title"], target=rule["target"],
                                            requirements_json=json.dumps(rule["requirements"], ensure_ascii=False)))
-        exams = [Exam(slug=f"bench-{h.RUN}-w{n:02d}", title=f"第{n}周测验", draw_json="[]", pass_mark=80.0,
-                      max_attempts=None, open_to_all=False, scoring="best") for n in range(1, WEEKS + 1)]
-        db.session.add_all(exams)
-        db.session.flush()
-        programme = Programme(slug=f"bench-{h.RUN}", title=f"准入压测十二周培训{h.RUN}",
-                              audience_json=json.dumps({"positions": ["teller", "rm_junior"]}))
-        programme.items = [ProgrammeItem(key=f"week-{n}", kind="week", number=n, title=f"第 {n} 周",
-                                         exam_id=exams[n - 1].id, opens_on=start + timedelta(days=7 * (n - 1)),
-                                         due_on=start + timedelta(days=7 * (n - 1) + 6)) for n in range(1, WEEKS + 1)]
-        db.session.add(programme)
+        _programme, exams = people_data.weekly_programme("准入压测十二周培训", {"positions": ["teller", "rm_junior"]},
+                                                         start)
         db.session.commit()
 
         positions = rng.choices([p for p, _s in MIX], [s for _p, s in MIX], k=people)
-        db.session.execute(insert(User), [
-            {"employee_no": f"bench-{h.RUN}-e{i:05d}", "name": f"员工{i}", "password_hash": "",
-             "branch_id": rng.choice(subs).id, "created_at": datetime(2026, 1, 1)} for i in range(people)])
-        ids = list(db.session.scalars(select(User.id).where(User.employee_no.like(f"bench-{h.RUN}-e%"))
-                                      .order_by(User.id)))
-        db.session.execute(insert(UserRole), [{"user_id": uid, "role": "learner"} for uid in ids])
+        ids = people_data.people("e", people, "员工", lambda _i: rng.choice(subs).id)
         stints, certificates, attempts = [], [], []
         for uid, position in zip(ids, positions, strict=True):
             # The history that led here: each earlier step 6–30 months.
@@ -160,8 +142,7 @@ def generate(data: h.Data, people: int) -> dict:
                                      "score": percent, "max_score": 100.0, "percent": percent,
                                      "passed": percent >= 80.0, "focus_losses": 0})
         for table, rows in ((PositionRecord, stints), (Certificate, certificates), (Attempt, attempts)):
-            for chunk in range(0, len(rows), 5000):
-                db.session.execute(insert(table), rows[chunk:chunk + 5000])
+            people_data.insert_chunked(table, rows)
         mentors = [uid for uid, p in zip(ids, positions, strict=True) if p in ("rm_senior", "rm_principal")][:300]
         apprentices = [uid for uid, p in zip(ids, positions, strict=True)
                        if p in ("teller", "rm_junior") and rng.random() < 0.5]
@@ -175,32 +156,14 @@ def generate(data: h.Data, people: int) -> dict:
             {"pairing_id": pid, "apprentice_id": aid, "mentor_id": mid, "signed_on": today - timedelta(days=30),
              "signed_at": datetime(2026, 1, 1), "scores_json": "[]", "recommendation": "ready", "comment": "",
              "withdraw_reason": ""} for pid, mid, aid in pairings])
-        hr = User(employee_no=f"bench-{h.RUN}-hr", name="压测人事", password_hash="")
-        hr.role_rows = [UserRole(role="hr")]
-        db.session.add(hr)
+        hr = people_data.staff("hr", "压测人事")
         db.session.commit()
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.connect() as conn:
-                conn.exec_driver_sql("ANALYZE")
-                conn.commit()
+        people_data.analyze()
         print(f"  generated {len(ids)} people in {len(subs)} branches, {len(stints)} stints, "
               f"{len(certificates)} certificates, {len(pairings)} sign-offs, {len(attempts)} attempts")
         rule_id = db.session.scalar(select(EligibilityRule.id).where(
             EligibilityRule.slug == f"bench-{h.RUN}-rm-intermediate"))
         return {"hr": hr.get_id(), "rule": rule_id, "people": len(ids)}
-
-
-def timed(client, url: str, rounds: int) -> tuple[list[float], list[float], int]:
-    """Wall-clock and CPU milliseconds of each render."""
-    times, cpu, size = [], [], 0
-    for _ in range(rounds):
-        t0, c0 = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        times.append((time.perf_counter() - t0) * 1000)
-        cpu.append((time.process_time() - c0) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        size = len(response.data)
-    return times, cpu, size
 
 
 def main() -> None:
@@ -215,9 +178,7 @@ def main() -> None:
     t0 = time.perf_counter()
     ids = generate(data, args.people)
     print(f"  data ready in {time.perf_counter() - t0:.1f} s")
-    client = data.app.test_client()
-    with client.session_transaction() as sess:
-        sess["_user_id"], sess["_fresh"] = ids["hr"], True
+    client = data.client(ids["hr"])
     client.get("/eligibility/")  # warm-up: templates compiled, first connection
     for label, path, target, rounds in (
             ("register, first page (50 people × 5 rules)", "/eligibility/", 150, args.rounds),
@@ -225,13 +186,13 @@ def main() -> None:
              f"/eligibility/?rule={ids['rule']}&state=not_eligible", None, 5),
             ("持证上岗 monitor page", "/eligibility/monitor", None, 5),
             ("HR's home page (the alarm panel first)", "/", None, 5)):
-        times, cpu, size = timed(client, path, rounds)
+        times, cpu, size = people_data.timed(client, path, rounds)
         median, p90 = statistics.median(times), h.percentile(times, 90)
         verdict = "" if target is None else (" — met" if median <= target else " — NOT met")
         print(f"  {label}: median {median:.0f} ms, p90 {p90:.0f} ms, CPU median {statistics.median(cpu):.0f} ms "
               f"({size // 1024} KB)" + (f"; target ≤ {target} ms{verdict}" if target else ""))
     for fmt, target in (("xlsx", 5), ("csv", None)):
-        times, cpu, size = timed(client, f"/eligibility/export.{fmt}", 3)
+        times, cpu, size = people_data.timed(client, f"/eligibility/export.{fmt}", 3)
         median = statistics.median(times) / 1000
         print(f"  {fmt.upper()} of the whole register ({ids['people']} people × 5 rules): median {median:.2f} s of 3, "
               f"CPU {statistics.median(cpu) / 1000:.2f} s ({size // 1024} KB)"

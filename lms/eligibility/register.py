@@ -155,16 +155,36 @@ def export_table(register: Register, state: str = "") -> tuple[list[str], list[l
     rules = [(rule.title, target_label(rule.target)) for rule in register.rules]  # in the verdicts' order
     words = {True: state_label("eligible"), False: state_label("not_eligible")}
     branch_names = {bid: b.name for bid, b in register.branches.items()}
+    # A person's conditions are shared by their rules, and many people's read
+    # alike ("no …", the same sign-off): each condition's words are made once.
+    said, lines = _Said(), _Lines()
     for row in register.rows:
         p = row.person
         person = [p.employee_no, p.name, branch_names.get(p.branch_id, ""), positions.get(p.position, p.position)]
         for (title, target), v in zip(rules, row.verdicts, strict=True):
             if state and v.state != state:
                 continue
+            conditions = v.conditions
             out.append([*person, title, target, words[v.eligible],
-                        "; ".join(str(c) for c in v.conditions if not c.met),
-                        "\n".join(("✓ " if c.met else "✗ ") + str(c) for c in v.conditions)])
+                        "; ".join([said[c] for c in conditions if not c.met]),
+                        "\n".join(map(lines.__getitem__, conditions))])
     return headers, out
+
+
+class _Said(dict):
+    """condition → its words ("label: evidence")."""
+
+    def __missing__(self, condition) -> str:
+        said = self[condition] = str(condition)
+        return said
+
+
+class _Lines(dict):
+    """condition → its line in the evidence column, ticked or crossed."""
+
+    def __missing__(self, condition) -> str:
+        line = self[condition] = ("✓ " if condition.met else "✗ ") + str(condition)
+        return line
 
 
 def target_label(target: str) -> str:

@@ -74,6 +74,27 @@ def _text(value: str, style: int = 0) -> str:
     return f'<c t="inlineStr"{attr}><is><t{space}>{text}</t></is></c>'
 
 
+class _Cells(dict):
+    """value → its cell's XML in one style; texts are kept, other values made each time
+    (``True == 1``: a kept number could answer for a boolean)."""
+
+    def __init__(self, style: int):
+        super().__init__()
+        self.style = style
+
+    def __missing__(self, value) -> str:
+        if value.__class__ is str:
+            cell = self[value] = _text(value, self.style) if value else "<c/>"
+            return cell
+        if value is None:
+            return "<c/>"
+        if isinstance(value, bool):
+            return _text(str(value))
+        if isinstance(value, int | float):
+            return f"<c><v>{value}</v></c>"
+        return _text(str(value), self.style)
+
+
 def to_xlsx(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence], widths: dict[int, int] | None = None,
             wrapped: Sequence[int] = ()) -> bytes:
     """The table as XLSX bytes; ``widths`` {1-based column: width},
@@ -89,27 +110,14 @@ def to_xlsx(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence], 
     parts.append("<sheetData>")
     parts.append('<row r="1">' + "".join(_text(str(h), 1) for h in headers) + "</row>")
     # The same texts come back row after row (rule titles, verdicts, branch
-    # names, a person's name on each of their rows): each cell's XML is made once.
-    made: dict[tuple[str, int], str] = {}
-    styles = [2 if column in wrap else 0 for column in range(1, len(headers) + 1)]
-    for number, row in enumerate(rows, start=2):
-        cells = []
-        for style, value in zip(styles, row, strict=False):
-            if value.__class__ is str:
-                key = (value, style)
-                cell = made.get(key)
-                if cell is None:
-                    cell = made[key] = _text(value, style) if value else "<c/>"
-                cells.append(cell)
-            elif value is None:
-                cells.append("<c/>")
-            elif isinstance(value, bool):
-                cells.append(_text(str(value)))
-            elif isinstance(value, int | float):
-                cells.append(f"<c><v>{value}</v></c>")
-            else:
-                cells.append(_text(str(value), style))
-        parts.append(f'<row r="{number}">' + "".join(cells) + "</row>")
+    # names, a person's name on each of their rows): each cell's XML is made
+    # once per column style, and a row's cells are looked up by C code
+    # (``map`` over the columns' caches), Python running only for a new text.
+    plain, wrapping = _Cells(0), _Cells(2)
+    caches = [wrapping if column in wrap else plain for column in range(1, len(headers) + 1)]
+    lookup = dict.__getitem__
+    parts += [f'<row r="{number}">' + "".join(map(lookup, caches, row)) + "</row>"
+              for number, row in enumerate(rows, start=2)]
     parts.append("</sheetData></worksheet>")
     workbook = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                 '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,21 +17,22 @@ from sqlalchemy import select
 from lms import clock
 from lms.audit.models import AuditEvent
 from lms.extensions import db
-from lms.forms import EmptyForm
+from lms.imports.pages import ImportPages, blank_file
 from lms.mentoring import imports, register, settings
 from lms.mentoring import pairing as rules
 from lms.mentoring.forms import (CapacityForm, ChangeMentorForm, DimensionChangeForm, DimensionForm, EndForm, PairForm,
                                  RuleForm)
 from lms.mentoring.models import Pairing
 from lms.org import scope as org_scope
-from lms.org.forms import ImportConfirmForm, ImportUploadForm
 from lms.org.models import Branch, User, user_by_employee_no
 from lms.reports import exports
 from lms.web import render_page_or_partial, roles_required
 
 bp = Blueprint("mentoring_admin", __name__, url_prefix="/mentoring/admin")
 READERS = ("hr", "branch_manager")
-IMPORT_SESSION_KEY = "pairing_import"
+IMPORT = ImportPages("pairing-imports", "pairing_import", "mentoring_admin.import_pairings",
+                     "mentoring_admin.confirm_import", "mentoring_admin.import_template",
+                     "mentoring/admin/import.html", "mentoring/admin/import_preview.html")
 
 
 def _actor() -> User:
@@ -248,59 +249,24 @@ def change(pairing_id: int):
 @roles_required("hr")
 def import_pairings():
     """Upload → every row checked → a preview; nothing changes until confirmed."""
-    form = ImportUploadForm()
-    if form.validate_on_submit():
-        upload = form.file.data
-        data, filename = upload.read(), (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1][:120]
-        plan = imports.plan_import(data, filename)
-        imports.drop_stash(session.pop(IMPORT_SESSION_KEY, ""))
-        token = None
-        if plan.ok:
-            token = imports.stash_upload(data, filename, _actor())
-            session[IMPORT_SESSION_KEY] = token
-        return render_template("mentoring/admin/import_preview.html", plan=plan, token=token,
-                               confirm_form=EmptyForm())
-    return render_template("mentoring/admin/import.html", form=form, headers=imports.HEADERS,
-                           english=imports.ENGLISH)
+    return IMPORT.upload(imports.plan_import, headers=imports.HEADERS, english=imports.ENGLISH)
 
 
 @bp.post("/import/confirm")
 @roles_required("hr")
 def confirm_import():
-    form = ImportConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    token = form.token.data
-    stashed = imports.load_stash(token, _actor()) if token == session.get(IMPORT_SESSION_KEY) else None
-    if stashed is None:
-        flash(_("That preview has expired or belongs to another session; upload the file again."), "error")
-        return redirect(url_for("mentoring_admin.import_pairings"))
-    data, filename = stashed
-    plan = imports.plan_import(data, filename)  # again: pairings may have changed since the preview
-    if plan.ok:
-        try:
-            made = imports.apply_import(plan, actor=_actor())
-        except imports.RowRefused as exc:
-            plan.problems.append(exc.problem)
-    if not plan.ok:
-        return render_template("mentoring/admin/import_preview.html", plan=plan, token=None, confirm_form=EmptyForm())
-    imports.drop_stash(token)
-    session.pop(IMPORT_SESSION_KEY, None)
-    flash(_("%(n)d pairings made from %(file)s.", n=len(made), file=filename), "success")
-    return redirect(url_for("mentoring_admin.index", state="active"))
+    def done(made, filename):
+        flash(_("%(n)d pairings made from %(file)s.", n=len(made), file=filename), "success")
+        return redirect(url_for("mentoring_admin.index", state="active"))
+
+    # Pairings may have changed since the preview: the file is checked again.
+    return IMPORT.confirm(imports.plan_import, lambda plan: imports.apply_import(plan, actor=_actor()), done)
 
 
 @bp.get("/import/template.<fmt>")
 @roles_required("hr")
 def import_template(fmt: str):
-    if fmt == "csv":
-        body, mimetype = imports.template_csv(), "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
-        body, mimetype = imports.template_xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        abort(404)
-    return body, 200, {"Content-Type": mimetype,
-                       "Content-Disposition": f"attachment; filename=pairing_import_template.{fmt}"}
+    return blank_file(fmt, imports.template_csv, imports.template_xlsx, "pairing_import_template")
 
 
 # --- settings -----------------------------------------------------------------------------------

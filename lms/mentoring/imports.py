@@ -7,27 +7,28 @@ row against the people and the pairing rules (``lms.mentoring.pairing``),
 counting the file's own rows: an apprentice twice in the file, a mentor whose
 capacity the file's rows would exceed. Every problem names its row and
 column; ``apply_import`` makes the pairings of a plan without problems in one
-transaction, each audited with the file's name.
+transaction, each audited with the file's name. Reading the file, the
+header and the empty cells, the preview and the confirmation are the shared
+import flow (``lms.imports``).
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from lms import clock
 from lms.database import transaction
 from lms.extensions import db
+from lms.imports import table
+from lms.imports.files import Problem, parse_date
+from lms.imports.pages import blank_csv, blank_xlsx
+from lms.imports.table import RowRefused
 from lms.mentoring import pairing as rules
-from lms.org.import_files import ImportFileError, Problem, cell_text, parse_date, read_table
 from lms.org.models import User
-from lms.staging import StagingArea
 
 COL_MENTOR, COL_APPRENTICE, COL_START, COL_END, COL_GOALS = "师傅工号", "徒弟工号", "开始日期", "计划结束日期", "带教目标"
 HEADERS = (COL_MENTOR, COL_APPRENTICE, COL_START, COL_END, COL_GOALS)
@@ -58,14 +59,8 @@ class RowPlan:
 
 
 @dataclass
-class PairingPlan:
-    filename: str
+class PairingPlan(table.Plan):
     rows: list[RowPlan] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems and bool(self.rows)
 
 
 def _column_of(header: str) -> str | None:
@@ -80,57 +75,19 @@ def plan_import(data: bytes, filename: str, *, today: date | None = None) -> Pai
     """Read the file and check every row; nothing is changed."""
     today = today or clock.today()
     plan = PairingPlan(filename=filename)
-    try:
-        table = read_table(data, filename)
-    except ImportFileError as exc:
-        plan.problems.append(Problem(1, "", str(exc)))
-        return plan
-    skipped = 0
-    while table and not any(cell_text(c) for c in table[0]):
-        table.pop(0)
-        skipped += 1
-    if not table:
-        plan.problems.append(Problem(1, "", _("The file is empty.")))
-        return plan
-    header_row_no = skipped + 1
-    index: dict[str, int] = {}
-    shown: dict[str, str] = {}  # column → the header as the file spells it
-    for position, header in enumerate(cell_text(c) for c in table[0]):
-        column = _column_of(header) if header else None
-        if column and column not in index:
-            index[column], shown[column] = position, header
-    missing = [c for c in REQUIRED if c not in index]
-    for column in missing:
-        plan.problems.append(Problem(header_row_no, column, _("this column is missing from the header row.")))
-    if missing:
-        return plan
-    body = [(header_row_no + 1 + i, row) for i, row in enumerate(table[1:]) if any(cell_text(c) for c in row)]
+    body = table.read(plan, data, filename, table.Columns(
+        HEADERS, REQUIRED, no_rows=_("The file has a header but no pairings."),
+        too_many=_("At most %(n)d pairings per file.", n=MAX_ROWS), max_rows=MAX_ROWS, column_of=_column_of))
     if not body:
-        plan.problems.append(Problem(header_row_no, "", _("The file has a header but no pairings.")))
-        return plan
-    if len(body) > MAX_ROWS:
-        plan.problems.append(Problem(header_row_no, "", _("At most %(n)d pairings per file.", n=MAX_ROWS)))
         return plan
 
-    numbers = {cell_text(row[index[c]]) for _n, row in body for c in (COL_MENTOR, COL_APPRENTICE)
-               if index[c] < len(row)}
+    numbers = {row.values[c] for row in body for c in (COL_MENTOR, COL_APPRENTICE)}
     people = {u.employee_no: u for u in db.session.scalars(select(User).where(User.employee_no.in_(numbers)))}
     apprentice_rows: dict[int, int] = {}
     mentor_rows: Counter[int] = Counter()
 
-    for row_no, cells in body:
-        def cell(column):
-            position = index.get(column)
-            return cells[position] if position is not None and position < len(cells) else None
-
-        def problem(column, message):
-            plan.problems.append(Problem(row_no, shown.get(column, column), message))
-
-        before = len(plan.problems)
-        values = {column: cell_text(cell(column)) for column in HEADERS}
-        for column in REQUIRED:
-            if not values[column]:
-                problem(column, _("required, but empty."))
+    for line in body:
+        row_no, values, cell, problem = line.number, line.values, line.cell, line.problem
         mentor = people.get(values[COL_MENTOR])
         if values[COL_MENTOR] and mentor is None:
             problem(COL_MENTOR, _("no one has the employee number “%(value)s”.", value=values[COL_MENTOR]))
@@ -149,24 +106,16 @@ def plan_import(data: bytes, filename: str, *, today: date | None = None) -> Pai
             continue
         if apprentice is not None:
             apprentice_rows[apprentice.id] = row_no
-        if len(plan.problems) > before:
+        if line.count:
             continue
         for field_name, message in rules.refusals(mentor, apprentice, start, end, values[COL_GOALS],
                                                   pending=mentor_rows[mentor.id], today=today):
             problem(FIELD_COLUMNS.get(field_name, COL_MENTOR), message)
         mentor_rows[mentor.id] += 1
-        if len(plan.problems) == before:
+        if not line.count:
             plan.rows.append(RowPlan(row_no, mentor, apprentice, start, end, values[COL_GOALS]))
     plan.problems.sort(key=lambda p: p.row)
     return plan
-
-
-class RowRefused(Exception):
-    """A row the rules refuse at confirmation (something changed since the preview)."""
-
-    def __init__(self, problem: Problem):
-        self.problem = problem
-        super().__init__(str(problem))
 
 
 @transaction(immediate=True)
@@ -188,40 +137,8 @@ def apply_import(plan: PairingPlan, *, actor: User) -> list:
 # --- the template -----------------------------------------------------------------------
 
 def template_csv() -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADERS)
-    return out.getvalue().encode("utf-8-sig")
+    return blank_csv(HEADERS)
 
 
 def template_xlsx() -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "师徒结对"
-    sheet.append(list(HEADERS))
-    for column, width in zip("ABCDE", (12, 12, 14, 14, 40), strict=True):
-        sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-# --- the uploaded file between preview and confirmation ----------------------------
-
-STASHES = StagingArea("pairing-imports", 2)
-
-
-def stash_upload(data: bytes, filename: str, user: User) -> str:
-    token, _folder = STASHES.stage({"filename": filename, "user_id": user.id, "at": clock.now().isoformat()}, data)
-    return token
-
-
-def load_stash(token: str, user: User) -> tuple[bytes, str] | None:
-    staged = STASHES.open(token)
-    if staged is None or staged.data is None or staged.meta.get("user_id") != user.id:
-        return None
-    return staged.data, staged.meta["filename"]
-
-
-def drop_stash(token: str) -> None:
-    STASHES.discard(token)
+    return blank_xlsx(HEADERS, "师徒结对", (12, 12, 14, 14, 40))

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, DateField, HiddenField, SelectField, SelectMultipleField, StringField,
+from wtforms import (BooleanField, DateField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -115,17 +114,7 @@ class RenameBranchForm(FlaskForm):
     name = StringField(_l("New name"), validators=[DataRequired(), Length(max=120)])
 
 
-class ImportUploadForm(FlaskForm):
-    file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()])
-
-
 class SettingsForm(FlaskForm):
     """The administrator's system settings (``lms.org.settings``)."""
 
     hr_may_grant_trainer = BooleanField(_l("HR may grant and remove the trainer role"))
-
-
-class ImportConfirmForm(FlaskForm):
-    """Confirm a previewed import: the token of the staged file (``lms.staging``)."""
-
-    token = HiddenField(default="")

@@ -8,7 +8,8 @@ naming the unmet conditions, unless its 准入例外原因 cell gives HR's reaso
 returns a plan (create / update / unchanged per row) with *every* problem,
 each naming its row and column; ``apply_import`` carries out a plan without
 problems. Importing the same file twice changes nothing the second time.
-Reading the file (CSV or XLSX, cells, dates) is ``lms.org.import_files``.
+Reading the file, the header and the empty cells, the preview and the
+confirmation are the shared import flow (``lms.imports``).
 """
 from __future__ import annotations
 
@@ -20,17 +21,17 @@ from datetime import date
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from lms import clock
 from lms.audit import services as audit
 from lms.database import transaction
 from lms.extensions import db
+from lms.imports import table
+from lms.imports.files import parse_date
+from lms.imports.pages import blank_csv, blank_xlsx
 from lms.org import position_gates, services
-from lms.org.import_files import ImportFileError, Problem, cell_text, parse_date, read_table
 from lms.org.models import EMAIL_PATTERN, POSITIONS, ROLES, Branch, User
-from lms.staging import StagingArea
 
 COL_NO, COL_NAME, COL_BRANCH, COL_POSITION, COL_HIRED, COL_ROLES = "工号", "姓名", "支行", "岗位", "入职日期", "角色"
 HEADERS = (COL_NO, COL_NAME, COL_BRANCH, COL_POSITION, COL_HIRED, COL_ROLES)
@@ -68,14 +69,8 @@ class RowPlan:
 
 
 @dataclass
-class ImportPlan:
-    filename: str
+class ImportPlan(table.Plan):
     rows: list[RowPlan] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems and bool(self.rows)
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -119,37 +114,10 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
     """Read the file and check every row; nothing is changed."""
     today = today or clock.today()
     plan = ImportPlan(filename=filename)
-    try:
-        table = read_table(data, filename)
-    except ImportFileError as exc:
-        plan.problems.append(Problem(1, "", str(exc)))
-        return plan
-
-    # The header row is the first row that is not empty.
-    while table and not any(cell_text(c) for c in table[0]):
-        table.pop(0)
-        continue
-    if not table:
-        plan.problems.append(Problem(1, "", _("The file is empty.")))
-        return plan
-    header_row_no = 1
-    headers = [cell_text(c) for c in table[0]]
-    index = {}
-    for position, header in enumerate(headers):
-        if header in (*HEADERS, *OPTIONAL) and header not in index:
-            index[header] = position
-    missing = [h for h in HEADERS if h not in index]
-    for header in missing:
-        plan.problems.append(Problem(header_row_no, header, _("this column is missing from the header row.")))
-    if missing:
-        return plan
-
-    body = [(header_row_no + 1 + i, row) for i, row in enumerate(table[1:]) if any(cell_text(c) for c in row)]
+    body = table.read(plan, data, filename, table.Columns(
+        (*HEADERS, *OPTIONAL), HEADERS, no_rows=_("The file has a header but no people."),
+        too_many=_("At most %(n)d people per file.", n=MAX_ROWS), max_rows=MAX_ROWS))
     if not body:
-        plan.problems.append(Problem(header_row_no, "", _("The file has a header but no people.")))
-        return plan
-    if len(body) > MAX_ROWS:
-        plan.problems.append(Problem(header_row_no, "", _("At most %(n)d people per file.", n=MAX_ROWS)))
         return plan
 
     positions = _labels(POSITIONS, POSITION_ALIASES)
@@ -158,21 +126,8 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
     existing = {u.employee_no: u for u in db.session.scalars(select(User))}
     seen: dict[str, int] = {}
 
-    for row_no, cells in body:
-        def cell(column):
-            position = index[column]
-            return cells[position] if position < len(cells) else None
-
-        problems_before = len(plan.problems)
-
-        def problem(column, message):
-            plan.problems.append(Problem(row_no, column, message))
-
-        values = {column: cell_text(cell(column)) for column in HEADERS}
-        for column in HEADERS:
-            if not values[column]:
-                problem(column, _("required, but empty."))
-
+    for line in body:
+        row_no, values, cell, problem = line.number, line.values, line.cell, line.problem
         employee_no = values[COL_NO]
         if employee_no:
             if len(employee_no) > 32 or re.search(r"\s", employee_no):
@@ -198,10 +153,10 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
             problem(COL_HIRED, _("“%(value)s” is not a date; write it as YYYY-MM-DD.", value=values[COL_HIRED]))
         elif hire_date and hire_date > today:
             problem(COL_HIRED, _("%(day)s is in the future.", day=hire_date.isoformat()))
-        email = cell_text(cell(COL_EMAIL)) if COL_EMAIL in index else ""
+        email = values[COL_EMAIL]
         if email and (len(email) > 255 or not re.match(EMAIL_PATTERN, email)):
             problem(COL_EMAIL, _("“%(value)s” is not an e-mail address.", value=email))
-        override = cell_text(cell(COL_OVERRIDE)) if COL_OVERRIDE in index else ""
+        override = values[COL_OVERRIDE]
         if len(override) > 500:
             problem(COL_OVERRIDE, _("longer than %(n)d characters.", n=500))
         wanted_roles = set()
@@ -212,7 +167,7 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
             else:
                 wanted_roles.add(code)
 
-        if len(plan.problems) > problems_before:
+        if line.count:
             continue
         row = RowPlan(row_no, employee_no, name, branch, position, hire_date, wanted_roles,
                       user=existing.get(employee_no), email=email or None, override_reason=override)
@@ -332,44 +287,8 @@ def passwords_csv(result: ImportResult) -> bytes:
 
 
 def template_csv() -> bytes:
-    out = io.StringIO()
-    csv.writer(out).writerow(HEADERS)
-    return out.getvalue().encode("utf-8-sig")
+    return blank_csv(HEADERS)
 
 
 def template_xlsx() -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "人员"
-    sheet.append(list(HEADERS))
-    for column, width in zip("ABCDEF", (12, 10, 14, 16, 12, 20), strict=True):
-        sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-# --- the uploaded file between preview and confirmation -------------------------
-
-STASH_HOURS = 2
-STASHES = StagingArea("people-imports", STASH_HOURS)
-
-
-def stash_upload(data: bytes, filename: str, user: User) -> str:
-    """Keep an uploaded file until HR confirms it; returns a random token.
-    Stale files of abandoned previews are removed on the way."""
-    token, _folder = STASHES.stage({"filename": filename, "user_id": user.id, "at": clock.now().isoformat()}, data)
-    return token
-
-
-def load_stash(token: str, user: User) -> tuple[bytes, str] | None:
-    """The stashed file and its name, if the token is well-formed, exists and
-    belongs to ``user``."""
-    staged = STASHES.open(token)
-    if staged is None or staged.data is None or staged.meta.get("user_id") != user.id:
-        return None
-    return staged.data, staged.meta["filename"]
-
-
-def drop_stash(token: str) -> None:
-    STASHES.discard(token)
+    return blank_xlsx(HEADERS, "人员", (12, 10, 14, 16, 12, 20))

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import base64
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.org import imports, person_sections, position_gates, services
-from lms.org.forms import (BranchForm, ImportConfirmForm, ImportUploadForm, NewPersonForm, PersonForm, PositionForm,
-                           ReasonForm, RenameBranchForm, RolesForm)
+from lms.imports.pages import ImportPages, blank_file
+from lms.org.forms import (BranchForm, NewPersonForm, PersonForm, PositionForm, ReasonForm, RenameBranchForm,
+                           RolesForm)
 from lms.org.models import POSITIONS, ROLES, Branch, User
 from lms.web import is_htmx, render_page_or_partial, roles_required
 
 bp = Blueprint("org", __name__, url_prefix="/org")
 
-IMPORT_SESSION_KEY = "people_import"
+IMPORT = ImportPages("people-imports", "people_import", "org.import_people", "org.confirm_import",
+                     "org.import_template", "org/import.html", "org/import_preview.html")
 
 
 def _actor() -> User:
@@ -338,55 +340,27 @@ def rename_branch(branch_id: int):
 @roles_required("hr")
 def import_people():
     """Upload → every row checked → a preview; nothing changes until confirmed."""
-    form = ImportUploadForm()
-    if form.validate_on_submit():
-        upload = form.file.data
-        data, filename = upload.read(), (upload.filename or "").rsplit("/", 1)[-1][:120]
-        plan = imports.plan_import(data, filename, actor=_actor())
-        token = None
-        imports.drop_stash(session.pop(IMPORT_SESSION_KEY, ""))
-        if plan.ok:
-            token = imports.stash_upload(data, filename, _actor())
-            session[IMPORT_SESSION_KEY] = token
-        return render_template("org/import_preview.html", plan=plan, token=token, confirm_form=EmptyForm())
-    return render_template("org/import.html", form=form, headers=imports.HEADERS)
+    return IMPORT.upload(lambda data, filename: imports.plan_import(data, filename, actor=_actor()),
+                         headers=imports.HEADERS)
 
 
 @bp.post("/people/import/confirm")
 @roles_required("hr")
 def confirm_import():
-    form = ImportConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    token = form.token.data
-    stashed = imports.load_stash(token, _actor()) if token == session.get(IMPORT_SESSION_KEY) else None
-    if stashed is None:
-        flash(_("That preview has expired or belongs to another session; upload the file again."), "error")
-        return redirect(url_for("org.import_people"))
-    data, filename = stashed
-    # Check again: the organisation may have changed since the preview.
-    plan = imports.plan_import(data, filename, actor=_actor())
-    if not plan.ok:
-        return render_template("org/import_preview.html", plan=plan, token=None, confirm_form=EmptyForm())
-    result = imports.apply_import(plan, actor=_actor())
-    imports.drop_stash(token)
-    session.pop(IMPORT_SESSION_KEY, None)
-    passwords_href = None
-    if result.passwords:
-        passwords_href = "data:text/csv;charset=utf-8;base64," + base64.b64encode(
-            imports.passwords_csv(result)).decode("ascii")
-    return render_template("org/import_done.html", result=result, filename=filename,
-                           passwords_href=passwords_href)
+    def done(result, filename):
+        passwords_href = None
+        if result.passwords:
+            passwords_href = "data:text/csv;charset=utf-8;base64," + base64.b64encode(
+                imports.passwords_csv(result)).decode("ascii")
+        return render_template("org/import_done.html", result=result, filename=filename,
+                               passwords_href=passwords_href)
+
+    # The organisation may have changed since the preview: the file is checked again.
+    return IMPORT.confirm(lambda data, filename: imports.plan_import(data, filename, actor=_actor()),
+                          lambda plan: imports.apply_import(plan, actor=_actor()), done)
 
 
 @bp.get("/people/import/template.<fmt>")
 @roles_required("hr")
 def import_template(fmt: str):
-    if fmt == "csv":
-        body, mimetype = imports.template_csv(), "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
-        body, mimetype = imports.template_xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        abort(404)
-    return body, 200, {"Content-Type": mimetype,
-                       "Content-Disposition": f"attachment; filename=people_import_template.{fmt}"}
+    return blank_file(fmt, imports.template_csv, imports.template_xlsx, "people_import_template")

@@ -292,3 +292,23 @@ def test_an_optional_e_mail_column_sets_addresses_and_a_bad_one_is_named(org):
     bad = _plan(with_email.replace("lisiyuan@bank.example", "lisiyuan at bank"))
     assert [str(p) for p in bad.problems] == ["第 2 行「邮箱」：“lisiyuan at bank”不是电子邮件地址"]
     assert User.query.filter_by(email="lisiyuan at bank").count() == 0
+
+
+def test_rows_are_numbered_as_in_the_file_when_blank_rows_stand_above_the_header(org, clock):
+    # Excel users often leave a title line or two empty above the headers: row numbers must still match Excel's.
+    plan = _plan("\n\n" + HEADER + "E3001,黎思远,天元支行,柜员,2025-07-01,学员\nE3002,贺晓琳,天元支行,柜员,2025-13-01,学员\n")
+    assert [(p.row, p.column) for p in plan.problems] == [(5, "入职日期")]
+    missing = _plan(",,\n工号,姓名\nE3001,黎思远\n")
+    assert {(p.row, p.column) for p in missing.problems} == {(2, "支行"), (2, "岗位"), (2, "入职日期"), (2, "角色")}
+
+
+def test_a_windows_path_sent_as_the_file_name_is_cut_to_the_name(client, org, clock):
+    # Old browsers on Windows send "C:\fakepath\people.csv"; the import is known by the file's own name.
+    sign_in(client, org.hr)
+    response = _upload(client, (HEADER + "E3001,黎思远,天元支行,柜员,2025-07-01,学员\n").encode(),
+                       "C:\\Users\\hr\\Desktop\\people.csv")
+    assert response.status_code == 200 and ": people.csv</h1>" in response.text
+    assert "Desktop" not in response.text
+    client.post("/org/people/import/confirm", data={"token": _token(response.text)})
+    [imported] = events("people.imported")
+    assert imported.details_dict["file"] == "people.csv"

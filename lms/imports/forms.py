@@ -1,0 +1,17 @@
+"""The forms of the import flow (``lms.imports.pages``)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField
+
+
+class ImportUploadForm(FlaskForm):
+    file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()])
+
+
+class ImportConfirmForm(FlaskForm):
+    """Confirm a previewed import: the token of the staged file (``lms.staging``)."""
+
+    token = HiddenField(default="")

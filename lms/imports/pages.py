@@ -1,0 +1,151 @@
+"""The web steps of an import, the same for every import: the upload page and
+its check, the preview (``imports/preview.html``, which an import's preview
+extends; the upload page extends ``imports/upload.html``), the confirmation,
+and the blank template files.
+
+The file checked on upload is staged under a random token (``lms.staging``)
+that belongs to the user and to this browser session; the confirmation reads
+the staged file, checks it again (things may have changed since the preview)
+and applies it, all or nothing. Views call these steps with the import's own
+``plan`` and ``apply``; they never commit.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from openpyxl import Workbook
+
+from lms import clock
+from lms.forms import EmptyForm
+from lms.imports.forms import ImportConfirmForm, ImportUploadForm
+from lms.imports.table import Plan, RowRefused
+from lms.staging import StagingArea
+
+STAGING_HOURS = 2
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class ImportPages:
+    """One import's place in the flow: its staging area, its session key,
+    its endpoints and its two pages (the upload page and the preview)."""
+
+    name: str  # the staging area: instance/<name>/
+    session_key: str
+    upload_endpoint: str
+    confirm_endpoint: str
+    template_endpoint: str
+    page: str
+    preview: str
+
+    @property
+    def staging(self) -> StagingArea:
+        return StagingArea(self.name, STAGING_HOURS)
+
+    # --- the staged file ------------------------------------------------------------------
+
+    def stash(self, data: bytes, filename: str, user) -> str:
+        """Keep an uploaded file until it is confirmed; returns a random token.
+        Stale files of abandoned previews are removed on the way."""
+        token, _folder = self.staging.stage({"filename": filename, "user_id": user.id,
+                                             "at": clock.now().isoformat()}, data)
+        return token
+
+    def load(self, token: str, user) -> tuple[bytes, str] | None:
+        """The staged file and its name, if the token is well-formed, exists and belongs to ``user``."""
+        staged = self.staging.open(token)
+        if staged is None or staged.data is None or staged.meta.get("user_id") != user.id:
+            return None
+        return staged.data, staged.meta["filename"]
+
+    def drop(self, token: str) -> None:
+        self.staging.discard(token)
+
+    # --- the steps ------------------------------------------------------------------------
+
+    def upload(self, plan: Callable[[bytes, str], Plan], **page_context):
+        """GET: the upload page. POST: every row checked → the preview (with a
+        confirmation token only when the file has no problem)."""
+        form = ImportUploadForm()
+        if not form.validate_on_submit():
+            return render_template(self.page, form=form, pages=self, **page_context)
+        upload = form.file.data
+        data, filename = upload.read(), upload_name(upload.filename)
+        checked = plan(data, filename)
+        self.drop(session.pop(self.session_key, ""))
+        token = None
+        if checked.ok:
+            token = self.stash(data, filename, current_user)
+            session[self.session_key] = token
+        return self.preview_page(checked, token)
+
+    def confirm(self, plan: Callable[[bytes, str], Plan], apply: Callable[[Plan], object],
+                done: Callable[[object, str], object]):
+        """The staged file of this session checked again and applied; ``done(result,
+        filename)`` answers. A problem found now (or a row the rules refuse while
+        applying, ``RowRefused``) shows the preview with the problems, and nothing changes."""
+        form = ImportConfirmForm()
+        if not form.validate_on_submit():
+            abort(400)
+        token = form.token.data
+        staged = self.load(token, current_user) if token == session.get(self.session_key) else None
+        if staged is None:
+            flash(_("That preview has expired or belongs to another session; upload the file again."), "error")
+            return redirect(url_for(self.upload_endpoint))
+        data, filename = staged
+        checked = plan(data, filename)  # again: things may have changed since the preview
+        if checked.ok:
+            try:
+                result = apply(checked)
+            except RowRefused as exc:
+                checked.problems.append(exc.problem)
+        if not checked.ok:
+            return self.preview_page(checked, None)
+        self.drop(token)
+        session.pop(self.session_key, None)
+        return done(result, filename)
+
+    def preview_page(self, plan: Plan, token: str | None):
+        return render_template(self.preview, plan=plan, token=token, confirm_form=EmptyForm(), pages=self)
+
+
+def upload_name(filename: str | None) -> str:
+    """The uploaded file's own name, without the folders a browser may send (also Windows' ``C:\\…\\``)."""
+    return (filename or "").replace("\\", "/").rsplit("/", 1)[-1][:120]
+
+
+def blank_file(fmt: str, csv_body: Callable[[], bytes], xlsx_body: Callable[[], bytes], download: str):
+    """A blank template as a download: ``<download>.csv`` or ``<download>.xlsx`` (else 404)."""
+    if fmt == "csv":
+        body, mimetype = csv_body(), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        body, mimetype = xlsx_body(), XLSX
+    else:
+        abort(404)
+    return body, 200, {"Content-Type": mimetype, "Content-Disposition": f"attachment; filename={download}.{fmt}"}
+
+
+def blank_csv(headers) -> bytes:
+    """The header row as a CSV Excel opens (UTF-8 with BOM)."""
+    out = io.StringIO()
+    csv.writer(out).writerow(headers)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def blank_xlsx(headers, sheet_title: str, widths) -> bytes:
+    """The header row as a one-sheet workbook, columns ``widths`` wide."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title
+    sheet.append(list(headers))
+    for number, width in enumerate(widths, start=1):
+        sheet.column_dimensions[chr(ord("A") + number - 1)].width = width
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
