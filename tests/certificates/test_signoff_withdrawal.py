@@ -32,7 +32,7 @@ def test_hr_sees_the_certificates_at_the_withdrawal_and_keeps_one_with_a_reason(
     page = client.get(f"/mentoring/signoffs/{signoff.id}/withdraw")
     assert page.status_code == 200
     assert certificate.serial in page.text and "id=\"signoff-certificates\"" in page.text
-    assert "撤销出师评价不会撤销这些证书" in visible_text(page.text)
+    assert "撤销出师评价不会自动撤销这些证书" in visible_text(page.text)
     # Nothing waits in the register while the sign-off is in force.
     assert "signoff-withdrawn-certificates" not in client.get("/certificates/").text
 
