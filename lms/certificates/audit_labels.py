@@ -14,6 +14,8 @@ EVENTS = {
     "certificate.issued": _l("%(actor)s issued the certificate %(object)s"),
     "certificate.superseded": _l("%(actor)s superseded the certificate %(object)s by a new one"),
     "certificate.revoked": _l("%(actor)s revoked the certificate %(object)s"),
+    "certificate.kept_after_signoff_withdrawal":
+        _l("%(actor)s kept the certificate %(object)s valid although the sign-off it was issued on was withdrawn"),
 }
 DETAILS = {
     "serial": _l("Serial number"),

@@ -17,3 +17,9 @@ class ManualIssueForm(FlaskForm):
 class RevokeForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=255)],
                            description=_l("Required; the holder is told, the public page shows only the date."))
+
+
+class KeepForm(FlaskForm):
+    """HR keeps a certificate whose sign-off (出师评价) was withdrawn."""
+    reason = TextAreaField(_l("Why it stays valid"), validators=[DataRequired(), Length(max=255)],
+                           description=_l("Required; kept in the audit log."))

@@ -15,8 +15,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms import clock
-from lms.certificates import expiry, issuing, queries, revoking
-from lms.certificates.forms import ManualIssueForm, RevokeForm
+from lms.certificates import expiry, issuing, queries, revoking, signoff_review
+from lms.certificates.forms import KeepForm, ManualIssueForm, RevokeForm
 from lms.certificates.models import Certificate
 from lms.certificates.requirements import describe, evaluate
 from lms.content.models import Certification
@@ -137,7 +137,8 @@ def register():
     return render_page_or_partial(
         "certificates/register.html", "certificates/_register_rows.html", page=page, flt=flt,
         branch_choices=_branch_choices(scope), certifications=queries.certifications(include_retired=True),
-        query=_query_args(), whole_bank=scope is None, today=clock.today(), **_labels())
+        query=_query_args(), whole_bank=scope is None, today=clock.today(),
+        awaiting=signoff_review.awaiting_decision(scope), **_labels())
 
 
 def _download(name: str, title: str, headers: list[str], rows: list[list], fmt: str) -> Response:
@@ -210,11 +211,12 @@ def expiring_export(fmt: str):
 
 # --- HR: one certificate, revoke, issue by hand -----------------------------------
 
-def _render_detail(certificate: Certificate, form=None, status: int = 200):
+def _render_detail(certificate: Certificate, form=None, status: int = 200, keep_form=None):
     history = issuing.holder_certificates(certificate.user_id, certificate.certification_id)
     return render_template("certificates/detail.html", certificate=certificate, history=history,
                            form=form or RevokeForm(), may_revoke=_viewer().has_role("hr"),
-                           today=clock.today(), **_labels()), status
+                           withdrawn_signoff=signoff_review.withdrawn_signoff_of(certificate),
+                           keep_form=keep_form or KeepForm(prefix="keep"), today=clock.today(), **_labels()), status
 
 
 @bp.get("/<int:certificate_id>")
@@ -236,6 +238,24 @@ def revoke(certificate_id: int):
         form.reason.errors.append(str(exc))
         return _render_detail(certificate, form, 400)
     flash(_("The certificate %(serial)s is revoked.", serial=certificate.serial), "success")
+    return redirect(url_for("certificates.detail", certificate_id=certificate.id))
+
+
+@bp.post("/<int:certificate_id>/keep")
+@roles_required("hr")
+def keep(certificate_id: int):
+    """HR keeps a certificate whose sign-off was withdrawn (audited, with the reason)."""
+    certificate = _visible(certificate_id)
+    form = KeepForm(prefix="keep")
+    if not form.validate_on_submit():
+        return _render_detail(certificate, status=400, keep_form=form)
+    try:
+        signoff_review.keep(certificate.id, _viewer(), form.reason.data)
+    except signoff_review.KeepError as exc:
+        form.reason.errors.append(str(exc))
+        return _render_detail(certificate, status=400, keep_form=form)
+    flash(_("The certificate %(serial)s stays valid; your decision is in the audit log.", serial=certificate.serial),
+          "success")
     return redirect(url_for("certificates.detail", certificate_id=certificate.id))
 
 

@@ -82,7 +82,7 @@ class Words:
         self.served = _("%(served)d of %(months)d months as %(positions)s")
         self.signoff = _("A mentor sign-off (出师评价) in force")
         self.no_signoff = _("no mentor sign-off")
-        self.signed = _("出师评价 by %(mentor)s on %(day)s")
+        self.signed = _("Signed off by %(mentor)s on %(day)s")
         self.weeks = _("%(min)d of the last %(last)d weeks of %(programme)s passed")
         self.weeks_passed = _("%(passed)d of the last %(n)d weeks passed")
         self.weeks_due = _("only %(n)d weeks due so far")
@@ -179,8 +179,9 @@ def _weeks_passed(spec: dict, user_id: int, facts: Facts, today: date, w: Words)
     known = w.due.get((id(facts), slug, last, needed, today))
     if known is None:
         due = [week for week in facts.weeks.get(slug, []) if week.due_on < today][-last:] if last else []
+        title = facts.programme_titles.get(slug, slug)
         known = w.due[(id(facts), slug, last, needed, today)] = (
-            w.weeks % {"min": needed, "last": last, "programme": slug}, due, facts)  # facts kept: its id stays its own
+            w.weeks % {"min": needed, "last": last, "programme": title}, due, facts)  # facts kept: its id stays its own
     label, due, _facts = known
     failed = [week for week in due if (user_id, week.exam_id) not in facts.passed]
     passed = len(due) - len(failed)

@@ -72,6 +72,7 @@ class Facts:
     certificates: dict[tuple[int, int], list[CertificateRow]] = field(default_factory=lambda: defaultdict(list))
     signoffs: dict[int, SignOffRow] = field(default_factory=dict)  # the latest in force
     weeks: dict[str, list[WeekRow]] = field(default_factory=dict)  # by programme slug
+    programme_titles: dict[str, str] = field(default_factory=dict)  # by slug: what a condition names
     passed: set[tuple[int, int]] = field(default_factory=set)  # (user id, exam id) whose deciding result passed
 
 
@@ -156,6 +157,8 @@ def load(user_ids: list[int] | None, rules: list[EligibilityRule], today: date, 
                    ProgrammeItem.retired.is_(False), ProgrammeItem.kind == "week")
             .order_by(ProgrammeItem.due_on, ProgrammeItem.number))
         facts.weeks = {slug: [] for slug in {r[0] for r in rows}}
+        facts.programme_titles = dict(_rows(select(Programme.slug, Programme.title)
+                                            .where(Programme.slug.in_(sorted(wanted_programmes)))))
         for slug, number, exam_id, due_on, scoring in rows:
             facts.weeks[slug].append(WeekRow(number, exam_id, due_on, scoring))
         scoring = {w.exam_id: w.scoring for weeks in facts.weeks.values() for w in weeks if w.due_on < today}

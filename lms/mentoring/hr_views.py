@@ -100,9 +100,9 @@ def _context(page: str) -> dict:
 @roles_required(*READERS)
 def index():
     ctx = _context("pairings")
-    rows, total = register.pairings(ctx["scope"], ctx["flt"])
+    found = register.pairings(ctx["scope"], ctx["flt"], page=request.args.get("page", 1, type=int))
     return render_page_or_partial("mentoring/admin/register.html", "mentoring/admin/_pairings_table.html",
-                                  rows=rows, total=total, limit=register.PAGE_LIMIT, **ctx)
+                                  rows=found.rows, total=found.total, pager=found, **ctx)
 
 
 @bp.get("/mentors")
@@ -132,7 +132,7 @@ def export(table: str, fmt: str):
     scope = _scope()
     flt = _filter(scope)
     if table == "pairings":
-        headers, rows = register.pairings_table(register.pairings(scope, flt, limit=None)[0])
+        headers, rows = register.pairings_table(register.pairings(scope, flt, page=None).rows)
         title = _("Pairings")
     elif table == "mentors":
         headers, rows = register.mentors_table(register.mentors(scope, flt.branch_ids))

@@ -23,7 +23,7 @@ from lms.org.models import POSITIONS, PositionRecord, User, UserRole
 # Who counts as "without a mentor": an active account with the learner role,
 # not a mentor, whose current post is one of these, and no active pairing.
 UNPAIRED_POSITIONS = ("intern", "teller", "rm_junior", "rm_intermediate")
-PAGE_LIMIT = 300
+PER_PAGE = 100  # pairings on one page of the register
 
 
 @dataclass
@@ -55,8 +55,18 @@ def _in_scope(column, scope: list[int] | None, branch_ids: list[int] | None):
     return conditions
 
 
-def pairings(scope: list[int] | None, flt: RegisterFilter, limit: int | None = PAGE_LIMIT) -> tuple[list[Pairing], int]:
-    """(the pairings that match, newest first with active ones on top, and how many match in all)."""
+@dataclass
+class PairingsPage:
+    rows: list[Pairing]
+    total: int  # how many match in all
+    page: int
+    pages: int
+
+
+def pairings(scope: list[int] | None, flt: RegisterFilter, page: int | None = 1) -> PairingsPage:
+    """The pairings that match, newest first with active ones on top, one page
+    of ``PER_PAGE`` (a page past the last shows the last); ``page`` None: every
+    one (the download)."""
     apprentice, mentor = aliased(User), aliased(User)
     conditions = _in_scope(apprentice.branch_id, scope, flt.branch_ids)
     if flt.mentor_id:
@@ -73,9 +83,11 @@ def pairings(scope: list[int] | None, flt: RegisterFilter, limit: int | None = P
     query = (base.options(selectinload(Pairing.mentor).selectinload(User.branch),
                           selectinload(Pairing.apprentice).selectinload(User.branch))
              .order_by((Pairing.state != PairingState.ACTIVE), Pairing.start_date.desc(), Pairing.id.desc()))
-    if limit:
-        query = query.limit(limit)
-    return list(db.session.scalars(query)), total
+    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    if page is not None:
+        page = min(max(page, 1), pages)
+        query = query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    return PairingsPage(list(db.session.scalars(query)), total, page or 1, pages)
 
 
 def mentors(scope: list[int] | None, branch_ids: list[int] | None = None) -> list[MentorLoad]:

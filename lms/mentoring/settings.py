@@ -93,6 +93,16 @@ def mentor_rule() -> MentorRule:
                       _value(CERTIFICATION))
 
 
+def describe_rule(rule: MentorRule | None = None) -> str:
+    """HR's mentor rule in one sentence, in the reader's language."""
+    rule = rule or mentor_rule()
+    text = _("%(position)s or above, at least %(months)d months at or above it", position=POSITIONS[rule.min_position],
+             months=rule.min_months)
+    if rule.certification:
+        text += _("; holding a valid “%(certification)s”", certification=certification_title(rule.certification))
+    return text
+
+
 def default_capacity() -> int:
     return _value(DEFAULT_CAPACITY)
 

@@ -5,7 +5,7 @@ from flask import Flask
 
 from lms import demo_hooks
 from lms.main import panels
-from lms.mentoring import alerts, audit_labels, checkin_labels, demo_checkins, signoff_setup
+from lms.mentoring import alerts, audit_labels, checkin_labels, demo_checkins, settings, signoff_setup
 from lms.mentoring import panels as mentoring_panels
 from lms.mentoring.demo import load_demo_pairings
 from lms.mentoring.desk_views import bp as desk_bp
@@ -38,3 +38,5 @@ def init_app(app: Flask) -> None:
     demo_hooks.add(app, 60, load_demo_pairings)
     demo_hooks.add(app, 65, demo_checkins.add_demo_check_ins)
     signoff_setup.init_app(app)
+    # One question, one rule: pages that show the published mentor eligibility rule say that pairing uses HR's.
+    app.add_template_global(settings.describe_rule, "pairing_mentor_rule")

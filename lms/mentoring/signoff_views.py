@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from lms.certificates import signoff_review
 from lms.extensions import db
 from lms.mentoring import signoff as services
 from lms.mentoring.models import Pairing, PairingState, SignOff
@@ -74,8 +75,9 @@ def sign_off(pairing_id: int):
 @login_required
 def record(signoff_id: int):
     signoff = _readable_signoff(signoff_id)
-    return render_template("mentoring/signoff.html", signoff=signoff,
-                           may_withdraw=signoff.in_force and current_user.has_role("hr"))
+    hr = current_user.has_role("hr")
+    return render_template("mentoring/signoff.html", signoff=signoff, may_withdraw=signoff.in_force and hr,
+                           relying=signoff_review.relying_on(signoff) if hr and not signoff.in_force else [])
 
 
 @bp.route("/signoffs/<int:signoff_id>/withdraw", methods=["GET", "POST"])
@@ -93,7 +95,8 @@ def withdraw(signoff_id: int):
         else:
             flash(_("The sign-off of %(name)s is withdrawn.", name=signoff.apprentice.name), "success")
             return redirect(url_for(".record", signoff_id=signoff.id))
-    return render_template("mentoring/withdraw_signoff.html", signoff=signoff, form=form)
+    return render_template("mentoring/withdraw_signoff.html", signoff=signoff, form=form,
+                           relying=signoff_review.relying_on(signoff) if signoff.in_force else [])
 
 
 @bp.get("/my-signoff")

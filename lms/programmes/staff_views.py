@@ -3,6 +3,8 @@ people, trainers read it) and a person's training record with read-only
 attempt results (HR; a branch manager for the people of their branches)."""
 from __future__ import annotations
 
+from fnmatch import fnmatch
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,7 +15,7 @@ from lms.exams import results as exam_results
 from lms.exams.models import Attempt
 from lms.exams.views import render_question
 from lms.extensions import db
-from lms.org.models import User
+from lms.org.models import POSITIONS, ROLES, Branch, User
 from lms.org.scope import may_see_person
 from lms.programmes import audience_admin
 from lms.programmes.audience import members
@@ -47,7 +49,26 @@ def _render_audience(programme: Programme, add_form=None, remove_form=None, stat
                            rows=audience_admin.audience_rows(programme),
                            add_form=add_form or MemberChangeForm(prefix="add"),
                            remove_form=remove_form or MemberChangeForm(prefix="remove"),
-                           may_change=current_user.has_role("hr")), status
+                           may_change=current_user.has_role("hr"), rule_lines=_audience_rule_lines(programme)), status
+
+
+def _audience_rule_lines(programme: Programme) -> list[dict[str, str]]:
+    """The programme file's audience rule in words (branch names, position and
+    role labels, not the file's codes); one line per alternative."""
+    audience = programme.audience
+    parts = audience.get("any") if "any" in audience else [audience]
+    names = dict(db.session.execute(select(Branch.code, Branch.name)).tuples().all())
+    sep = _(", ")
+
+    def words(codes, labels) -> str:
+        if not codes:
+            return _("all")
+        # A wildcard (rm_*) stands for every position it matches.
+        expanded = [k for c in codes for k in ([k for k in labels if fnmatch(k, c)] if "*" in c else [c])]
+        return sep.join(str(labels.get(c, c)) for c in dict.fromkeys(expanded))
+
+    return [{"branches": words(part.get("branches"), names), "positions": words(part.get("positions"), POSITIONS),
+             "roles": words(part.get("roles"), ROLES)} for part in parts or [{}]]
 
 
 @bp.get("/<int:programme_id>/audience")

@@ -74,15 +74,17 @@ class FillInBlanks(QuestionType):
     def correct_answer(self, data):
         return [list(a) for a in data.get("blanks", [])]
 
-    def stem_with_inputs(self, stem_html: str, name: str, answer, attrs: Markup = Markup("")) -> Markup:
-        """The stem with a text box where each ``{{n}}`` stands."""
+    def stem_with_inputs(self, stem_html: str, name: str, answer, attrs: Markup = Markup(""),
+                         label: str = "{n}") -> Markup:
+        """The stem with a text box where each ``{{n}}`` stands; ``label`` (with
+        ``{n}``) names each box for a screen reader ("第 1 空")."""
         given = list(answer or [])
 
         def box(match):
             n = int(match.group(1))
             value = given[n - 1] if 0 < n <= len(given) else ""
             return (f'<input type="text" class="blank" name="{name}-{n}" value="{escape(value or "")}" '
-                    f'aria-label="{n}" autocomplete="off" {attrs}>')
+                    f'aria-label="{escape(str(label).replace("{n}", str(n)))}" autocomplete="off" {attrs}>')
 
         return Markup(BLANK.sub(box, str(stem_html)))
 

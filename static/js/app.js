@@ -25,3 +25,23 @@ document.documentElement.classList.add("js");
     });
   }
 })();
+
+// After an htmx swap, keyboard and screen-reader users stay where they were: when the element that had
+// focus was inside the swapped region (a pager link, a button), focus moves to the new region rather
+// than falling back to the top of the page.
+(function () {
+  "use strict";
+  var lost = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target, active = document.activeElement;
+    lost = target && target.id && active && active !== document.body && target.contains(active) ? target.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!lost) { return; }
+    var active = document.activeElement, region = document.getElementById(lost);
+    lost = null;
+    if (!region || (active && active !== document.body && document.body.contains(active))) { return; }
+    if (!region.hasAttribute("tabindex")) { region.setAttribute("tabindex", "-1"); }
+    region.focus();
+  });
+})();

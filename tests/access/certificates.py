@@ -38,6 +38,9 @@ ROWS = {
     ("certificates.detail", "GET"): Row(lambda w: f"/certificates/{w.certificate.id}", READERS),
     ("certificates.revoke", "POST"): Row(lambda w: f"/certificates/{w.certificate.id}/revoke", only("hr", ok=302),
                                          data=lambda w: {"reason": "矩阵：撤销"}),
+    # The matrix's certificate was issued on no sign-off: HR reaches the service, which refuses (400).
+    ("certificates.keep", "POST"): Row(lambda w: f"/certificates/{w.certificate.id}/keep", only("hr", ok=400),
+                                       data=lambda w: {"keep-reason": "矩阵：保留"}),
     ("certificates.issue", "GET"): Row(lambda w: "/certificates/issue", only("hr")),
     ("certificates.issue", "POST"): Row(lambda w: "/certificates/issue", only("hr", ok=302),
                                         data=lambda w: {"employee_no": w.learner.employee_no,

@@ -33,7 +33,7 @@ def test_every_condition_met_with_its_evidence(world, english, clock, give_certi
     verdict = engine.explain(world.teller, world.rule)
     assert verdict.eligible
     assert _texts(verdict) == [(True, "客户经理上岗资格 valid until 2027-03-01"), (True, "12 of 12 months as Teller"),
-                               (True, "出师评价 by 王师傅 on 2026-02-28")]
+                               (True, "Signed off by 王师傅 on 2026-02-28")]
 
 
 def test_the_evidence_is_in_chinese_for_a_chinese_reader(world, chinese):
@@ -116,6 +116,8 @@ def test_weeks_passed_when_fewer_weeks_are_due_than_asked(world, english, make_r
     assert not condition.met
     assert condition.evidence == ("0 of the last 2 weeks passed; only 2 weeks due so far; week 1 exam not passed; "
                                   "week 2 exam not passed")
+    # The condition names the programme by its title, not the file's slug (rm-foundation).
+    assert condition.label == "8 of the last 8 weeks of 客户经理基础培训 passed"
 
 
 def test_query_count_does_not_grow_with_the_number_of_people(world, english, make_user, make_rule,

@@ -119,3 +119,16 @@ def test_members_takes_the_same_number_of_queries_for_any_number_of_people(make_
     many, many_queries = count_queries()
     assert (few, many) == (3, 15)
     assert many_queries == few_queries
+
+
+def test_the_audience_rule_reads_in_words_not_the_files_codes(client, make_user, make_branch, make_question,
+                                                               make_exam):
+    make_branch("ZZ0101", "天元支行")
+    p = programme([_exam(make_question, make_exam)],
+                  audience={"any": [{"branches": ["ZZ0101"], "positions": ["teller", "rm_*"], "roles": ["learner"]},
+                                    {"roles": ["mentor"]}]})
+    sign_in(client, make_user(("trainer",)))
+    rule = client.get(f"/programmes/{p.id}/audience").text.split('id="audience-rule"')[1].split("</section>")[0]
+    assert "机构：天元支行" in rule and "角色：学员" in rule and "机构：全部" in rule
+    assert "岗位：柜员、初级客户经理、中级客户经理、高级客户经理、资深客户经理" in rule
+    assert "teller" not in rule and "rm_" not in rule and "ZZ0101" not in rule and "learner" not in rule

@@ -1,0 +1,339 @@
+"""Every page as every kind of user, in Chinese and in English.
+
+The demo organisation is loaded once for the module. For each role (learner,
+mentor, trainer, HR, branch manager, administrator, a person with several
+roles) and each language, a crawler starts at the home page and follows every
+link and ``hx-get`` the pages show, opening each endpoint once (its first
+URL), and checks what a new user would notice:
+
+- no error: every link a page shows answers (after redirects) 200 — no 404
+  from a link the page itself offers, no 403, no 500;
+- every HTML page has a title of its own and a heading, inside the layout
+  (the brand link home and the menu: a way back);
+- no raw codes in the visible text (None, True/False, [], {}, ISO timestamps
+  with a T or microseconds, snake_case codes, dotted event names);
+- the language: on an English page no Chinese interface text (headings,
+  labels, buttons, table headers, hints, placeholders — except what is
+  content: titles of courses, people, branches …, listed in CONTENT_TAGS by
+  class/id); on a Chinese page no English interface sentence.
+
+At the end, every GET route of the app must have been opened by some role or
+be listed in NOT_A_PAGE (downloads, fragments, assets) — a new page nobody
+links to fails here. Someone who must change their password is sent to the
+password page from every page.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict, deque
+from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from sqlalchemy import select
+
+from lms import clock as lms_clock
+from lms import create_app
+from lms.extensions import db
+from tests.conftest import BASE_CONFIG, CSRFClient, _empty_all_tables, sign_in
+from tests.test_labels import visible_text
+
+ROLES = ["learner", "mentor", "trainer", "hr", "manager", "admin", "several"]
+LANGS = ["zh_CN", "en"]
+# Routes that are not pages: downloads, fragments polled by htmx, assets, and the
+# password page (its own test below). Each is still fetched when a page links it.
+NOT_A_PAGE = {
+    "static", "main.favicon", "content.asset", "notify.bell", "mentoring.desk_poll",
+    "certificates.pdf", "certificates.export", "certificates.expiring_export", "eligibility.export",
+    "eligibility.monitor_export", "mentoring_admin.export", "mentoring_admin.import_template",
+    "reports.export", "org.import_template", "content_import.example_gift", "content_import.example_xlsx",
+    "content_import.export", "content_import.template", "certificate_pdf.sample",
+}
+# GET routes no page links to in the demo (each opened here by the role named); more from the demo's
+# rows in _seed() (attempts, sign-offs, files).
+SEEDS = {
+    "anonymous": ["/login", "/verify/", "/verify/no-such-code"],
+    "learner": ["/programmes/", "/mentoring/my-signoff"],
+}
+
+
+def _seed() -> None:
+    from lms.content.models import Course, Lesson, Programme
+    from lms.exams.models import Attempt
+    from lms.mentoring.models import SignOff
+
+    learner = _user("learner")
+    attempt = db.session.scalar(select(Attempt).where(Attempt.user_id == learner.id).order_by(Attempt.id.desc()))
+    if attempt is not None:
+        SEEDS["learner"] += [f"/attempts/{attempt.id}", f"/attempts/{attempt.id}/result",
+                             f"/attempts/{attempt.id}/review"]
+    lesson = db.session.scalar(select(Lesson).order_by(Lesson.id))
+    course = db.session.get(Course, lesson.course_id)
+    SEEDS["learner"].append(f"/courses/{course.slug}/lessons/{lesson.slug}")
+    programme = db.session.scalar(select(Programme).order_by(Programme.id))
+    SEEDS["trainer"] = [f"/console/courses/{course.slug}/new?kind=bank&name=walk",
+                        f"/console/schedule/files/programme/{programme.slug}"]
+    signoff = db.session.scalar(select(SignOff).where(SignOff.withdrawn_at.is_(None)).order_by(SignOff.id))
+    if signoff is not None:
+        SEEDS["hr"] = [f"/mentoring/signoffs/{signoff.id}", f"/mentoring/signoffs/{signoff.id}/withdraw"]
+# On an English page "None" and "True"/"False" are words ("None chosen", "True or false"): checked on Chinese pages.
+RAW_ON_CHINESE = [(r"\bNone\b", "None"), (r"\bTrue\b|\bFalse\b", "a Python boolean")]
+RAW = [
+    (r"\[\]|\{\}", "an empty list or dict"),
+    (r"\b\d{4}-\d\d-\d\dT\d\d:\d\d", "an ISO timestamp with T"), (r"\d\d:\d\d:\d\d\.\d{3,}", "microseconds"),
+    (r"(?<![\w./-])[a-z]+_[a-z_]+\b(?![./(-])", "a snake_case code"),
+]
+# snake_case words a page may show: ids the trainer writes in files (shown as code) are allowed in <code>.
+HAN = re.compile(r"[\u4e00-\u9fff]")
+ENGLISH_SENTENCE = re.compile(r"\b[A-Za-z][a-z]{2,}(?: [a-z]{2,}){2,}")
+CHROME = {"title", "h1", "h2", "h3", "th", "label", "button", "legend", "dt", "caption", "summary"}
+CHROME_ATTRS = ("placeholder", "aria-label")
+# Elements whose text is content (lesson and question bodies, answer options), whatever the page's language.
+CONTENT_CLASSES = {"prose", "q-body", "q-options", "editor-preview"}
+
+
+class Page(HTMLParser):
+    """The links of a page and its interface text (tag, text), skipping content
+    (user text, titles from the curriculum) inside elements marked as such."""
+
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.chrome: list[tuple[str, str]] = []
+        self.stack: list[str] = []
+        self.code = 0
+        self.content: list[str] = []  # the open elements that hold content (prose, answer options)
+        self.has_title = self.has_h1 = self.has_home = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag not in ("br", "input", "img", "meta", "link", "hr", "col", "wbr", "source"):
+            self.stack.append(tag)
+        if tag in ("code", "pre", "kbd"):
+            self.code += 1
+        if self.content or CONTENT_CLASSES & set((a.get("class") or "").split()):
+            self.content.append(tag)
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+            if "brand" in (a.get("class") or ""):
+                self.has_home = True
+        if a.get("hx-get"):
+            self.links.append(a["hx-get"])
+        self.has_h1 = self.has_h1 or tag == "h1"
+        for key in CHROME_ATTRS:
+            if a.get(key):
+                self.chrome.append(("@" + key, a[key]))
+
+    def handle_endtag(self, tag):
+        if tag in ("code", "pre", "kbd") and self.code:
+            self.code -= 1
+        if tag in self.stack:
+            while self.stack and self.stack.pop() != tag:
+                pass
+        if self.content and tag in self.content:
+            while self.content and self.content.pop() != tag:
+                pass
+
+    def handle_data(self, data):
+        text = data.strip()
+        if not text or not self.stack:
+            return
+        if self.stack[-1] == "title":
+            self.has_title = bool(text)
+        if self.stack[-1] in CHROME and not self.code and not self.content:
+            self.chrome.append((self.stack[-1], text))
+
+
+def _user(employee_no):
+    from lms.org.models import User
+
+    return db.session.scalar(select(User).where(User.employee_no == employee_no))
+
+
+@pytest.fixture(scope="module")
+def demo_app(_migrated):
+    """The demo organisation, loaded once for the module (pages are only read)."""
+    from lms.demo import load_demo
+    from lms.org.models import UserRole
+
+    app = create_app(dict(BASE_CONFIG))
+    app.test_client_class = CSRFClient
+    lms_clock.freeze(datetime(2026, 3, 2, 1, 0, 0))
+    with app.app_context():
+        load_demo("demo-pass-2024")
+        several = _user("E1010")  # a learner who is also a mentor and a trainer
+        several.role_rows.extend([UserRole(role="mentor"), UserRole(role="trainer")])
+        db.session.commit()
+        _seed()
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        Path(BASE_CONFIG["AUDIT_HEAD_FILE"]).unlink(missing_ok=True)
+        for engine in db.engines.values():
+            engine.dispose()
+    lms_clock.reset()
+
+
+ACCOUNTS = {"several": "E1010"}
+OPENED: dict[str, set[str]] = defaultdict(set)  # endpoint → roles that opened it
+
+
+def _problems(html: str, lang: str) -> tuple[list[str], Page]:
+    page = Page()
+    page.feed(html)
+    problems = []
+    if "<html" not in html:
+        return problems, page  # a fragment (htmx): checked for codes and language only
+    if not page.has_title:
+        problems.append("no <title>")
+    if not page.has_h1:
+        problems.append("no <h1>")
+    if not page.has_home:
+        problems.append("no way back (the brand link home)")
+    text = visible_text(re.sub(r"<(code|pre|kbd)\b.*?</\1>", " ", html, flags=re.S))
+    for pattern, what in RAW + (RAW_ON_CHINESE if lang == "zh_CN" else []):
+        found = re.search(pattern, text)
+        if found:
+            problems.append(f"{what}: …{text[max(0, found.start() - 40):found.end() + 40]}…")
+    for tag, words in page.chrome:
+        if lang == "en" and HAN.search(words) and not _content(words):
+            problems.append(f"Chinese on the English page <{tag}>: {words[:80]}")
+        if lang == "zh_CN" and ENGLISH_SENTENCE.search(words):
+            problems.append(f"English on the Chinese page <{tag}>: {words[:80]}")
+    return problems, page
+
+
+# Interface elements that carry content (names of people, branches, courses, exams,
+# certifications — all Chinese in the demo) rather than interface words.
+_CONTENT_NAMES: set[str] = set()
+
+
+_GLOSS = re.compile(r"[(（][^()（）]*[\u4e00-\u9fff][^()（）]*[)）]")
+
+
+def _content(words: str) -> bool:
+    """Whether the Chinese in ``words`` is content or a deliberate gloss: the names
+    of the demo's people, branches and curriculum, a bank term glossed in
+    brackets ("Certified to work (持证上岗)"), the language switch (中文)."""
+    rest = words
+    for name in sorted(_CONTENT_NAMES, key=len, reverse=True):
+        rest = rest.replace(name, "")
+    return not HAN.search(_GLOSS.sub("", rest).replace("中文", ""))
+
+
+def _load_content_names():
+    from lms.content.models import Certification, Course, EligibilityRule, Exam, Lesson, Programme, ProgrammeItem
+    from lms.mentoring.models import CheckInAction, SignOffDimension
+    from lms.org.models import Branch, User
+
+    names = set()
+    for model, column in ((Course, "title"), (Exam, "title"), (Lesson, "title"), (Programme, "title"),
+                          (Certification, "title"), (EligibilityRule, "title"), (Branch, "name"), (User, "name"),
+                          (ProgrammeItem, "title"), (CheckInAction, "text")):
+        names.update(n for n in db.session.scalars(select(getattr(model, column))) if n)
+    names.update(d.label_zh for d in db.session.scalars(select(SignOffDimension)))
+    return names
+
+
+def _walk(app, role: str, lang: str) -> list[str]:
+    from lms.org.models import User
+
+    if not _CONTENT_NAMES:
+        _CONTENT_NAMES.update(_load_content_names())
+    adapter = app.url_map.bind("localhost")
+    client = app.test_client()
+    if role != "anonymous":
+        user = _user(ACCOUNTS.get(role, role))
+        db.session.execute(db.update(User).where(User.id == user.id).values(locale=lang))
+        db.session.commit()
+        db.session.expire_all()  # the session version as stored now
+        sign_in(client, _user(ACCOUNTS.get(role, role)))
+    else:
+        client.post("/language", data={"lang": lang})
+    seen_urls, seen_endpoints, errors = set(), set(), []
+    queue = deque([(u, "(seed)") for u in ["/", *SEEDS.get(role, [])]])
+    while queue:
+        url, came_from = queue.popleft()
+        if url in seen_urls:
+            continue
+        seen_urls.add(url)
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            continue
+        try:
+            endpoint, _args = adapter.match(parts.path, method="GET")
+        except Exception:  # noqa: BLE001 — a link to nothing the app serves
+            errors.append(f"{url} (linked from {came_from}) matches no route")
+            continue
+        if endpoint == "static" or endpoint in seen_endpoints:
+            continue
+        seen_endpoints.add(endpoint)
+        response = client.get(url)
+        hops = 0
+        while response.status_code in (301, 302, 303) and hops < 5:
+            url = urljoin(url, response.headers["Location"])
+            response = client.get(url)
+            hops += 1
+        expected = 404 if url.startswith("/verify/no-such-code") else 200
+        if response.status_code != expected:
+            errors.append(f"{url} (linked from {came_from}): {response.status_code}")
+            continue
+        OPENED[endpoint].add(role)
+        try:  # where the redirects led counts as opened too
+            landed, _args = adapter.match(urlsplit(url).path, method="GET")
+            OPENED[landed].add(role)
+            seen_endpoints.add(landed)
+        except Exception:  # noqa: BLE001
+            pass
+        if "html" not in response.content_type:
+            continue
+        problems, page = _problems(response.get_data(as_text=True), lang)
+        errors.extend(f"{url}: {p}" for p in problems)
+        for href in page.links:
+            if href.startswith(("http:", "https:", "mailto:", "#", "javascript:")):
+                continue
+            target = urljoin(url, href).split("#")[0]
+            if urlsplit(target).path.endswith("/logout"):
+                continue
+            queue.append((target, url))
+    return errors
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("role", ["anonymous", *ROLES])
+def test_every_page_of_every_role_reads_well(demo_app, role, lang):
+    errors = _walk(demo_app, role, lang)
+    assert not errors, f"{role} / {lang}:\n" + "\n".join(errors)
+
+
+def test_every_get_route_was_opened(demo_app):
+    """Runs after the walks (pytest keeps the file's order)."""
+    routes = {rule.endpoint for rule in demo_app.url_map.iter_rules() if "GET" in rule.methods}
+    missing = sorted(routes - set(OPENED) - NOT_A_PAGE)
+    assert not missing, f"GET routes no page of any role links to: {missing}"
+
+
+def test_who_must_change_their_password_is_sent_there_from_every_page(demo_app):
+    """Signed in with a password HR reset: every page leads to the password page,
+    which reads well in both languages."""
+    from lms.org.models import User
+
+    client = demo_app.test_client()
+    user = _user("E1012")
+    for lang in LANGS:
+        db.session.execute(db.update(User).where(User.id == user.id).values(must_change_password=True, locale=lang))
+        db.session.commit()
+        signed = client.post("/login", data={"employee_no": "E1012", "password": "demo-pass-2024"})
+        assert signed.status_code == 302 and "/account/password" in signed.headers["Location"]
+        for path in ("/", "/courses", "/programmes/", "/notebook/", "/me", "/certificates/mine", "/mentoring/me"):
+            response = client.get(path)
+            assert response.status_code == 302 and "/account/password" in response.headers["Location"], path
+        page = client.get("/account/password")
+        assert page.status_code == 200
+        problems, _page = _problems(page.text, lang)
+        assert not problems, problems
+        client.post("/logout")
+    db.session.execute(db.update(User).where(User.id == user.id).values(must_change_password=False, locale="zh_CN"))
+    db.session.commit()
