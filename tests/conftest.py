@@ -140,6 +140,61 @@ def app(_migrated):
     lms_clock.reset()
 
 
+# --- the demo organisation, loaded once per worker ---------------------------
+
+DEMO_PASSWORD = "demo-pass-2024"
+# Copies taken with the clock running serve later tests for this long only (the
+# demo's attempts and check-ins are stamped with the time it was loaded).
+RUNNING_CLOCK_COPY_SECONDS = 300
+_DEMO_COPIES: dict[tuple, tuple] = {}
+
+
+def load_demo_copy(password: str = DEMO_PASSWORD):
+    """``lms.demo.load_demo(password)`` on the test's empty database, from a copy.
+
+    The first call on a worker runs the real load (~35 s) and keeps a copy of
+    the database it leaves (tests/snapshots.py); a later call with the same
+    password, clock (frozen at the same instant, or running on the same day and
+    within RUNNING_CLOCK_COPY_SECONDS), app.config and demo hooks gets that copy: the same
+    demo, its own to change. Anything else (a database that is not empty, a
+    different clock or config) runs the real load. Returns what load_demo returns."""
+    from flask import current_app
+
+    from lms.demo import load_demo
+    from tests import snapshots
+
+    if not snapshots.database_is_empty():
+        return load_demo(password)
+    frozen = lms_clock._frozen
+    clock_key = ("frozen", frozen) if frozen is not None else ("running", lms_clock.today(), lms_clock._offset)
+    config = repr(sorted(current_app.config.items(), key=lambda item: item[0]))
+    hooks = tuple((order, fn.__module__, fn.__qualname__)
+                  for order, fn in current_app.extensions.get("lms.demo_hooks", []))
+    key = (password, clock_key, config, hooks)
+    kept = _DEMO_COPIES.get(key)
+    if kept is not None and frozen is None and (lms_clock.now() - kept[2]).total_seconds() > RUNNING_CLOCK_COPY_SECONDS:
+        kept = None
+    if kept is not None:
+        snapshot, accounts, _taken = kept
+        snapshots.restore(snapshot)
+        return list(accounts)
+    taken = lms_clock.now()
+    accounts = load_demo(password)
+    if lms_clock._frozen == frozen:  # the load put the clock back as it found it
+        snapshot = snapshots.take(_TMP)
+        if snapshot is not None:
+            _DEMO_COPIES[key] = (snapshot, accounts, taken)
+    return accounts
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_database_copies():
+    yield
+    from tests import snapshots
+
+    snapshots.drop_templates()
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()
