@@ -25,6 +25,7 @@ from lms.extensions import db
 
 _counter = itertools.count(1)
 _templates: list[tuple[str, str]] = []  # (admin url, template name) to drop at the end
+_files: list[Path] = []  # SQLite copies, removed at the end
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ def take(tmp_dir: Path) -> Snapshot | None:
         finally:
             source.close()
             target.close()
+        _files.append(copy)
         return Snapshot("sqlite", str(copy), head)
     template = f"{url.database}_tpl{next(_counter)}"
     admin = _admin_engine(url)
@@ -113,8 +115,26 @@ def restore(snapshot: Snapshot) -> None:
         head_path.write_bytes(snapshot.audit_head)
 
 
+def discard(snapshot: Snapshot) -> None:
+    """A copy no longer needed (a newer one replaces it)."""
+    if snapshot.dialect == "sqlite":
+        Path(snapshot.location).unlink(missing_ok=True)
+        return
+    for url, template in list(_templates):
+        if template == snapshot.location:
+            _templates.remove((url, template))
+            admin = _admin_engine(make_url(url))
+            try:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
+            finally:
+                admin.dispose()
+
+
 def drop_templates() -> None:
-    """At the end of the session: the PostgreSQL templates this worker made."""
+    """At the end of the session: the copies this worker made (PostgreSQL templates, SQLite files)."""
+    while _files:
+        _files.pop().unlink(missing_ok=True)
     while _templates:
         url, template = _templates.pop()
         admin = _admin_engine(make_url(url))
