@@ -17,6 +17,7 @@ import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -67,6 +68,56 @@ BASE_CONFIG = {
     # The audit head lives outside the database; emptied with it after every test.
     "AUDIT_HEAD_FILE": str(_TMP / f"audit_head{_worker_suffix()}.json"),
 }
+
+
+def _memoise_url_builders() -> None:
+    """Every test makes its own app, and werkzeug compiles two Python functions
+    per route for each (url_for's builders): ~40 % of a small test's time. The
+    builder is a function of the rule's text alone (the rule itself is passed
+    in when it runs), so the test process compiles each once. Rules with
+    defaults (whose values are folded into the code) are compiled as before."""
+    from werkzeug.routing.rules import Rule
+
+    original = Rule._compile_builder
+    if getattr(original, "lms_memoised", False):
+        return
+    compiled: dict[tuple, object] = {}
+
+    def _compile_builder(self, append_unknown=True):
+        if self.defaults:
+            return original(self, append_unknown)
+        key = (self.rule, tuple(self._trace), append_unknown)
+        builder = compiled.get(key)
+        if builder is None:
+            builder = compiled[key] = original(self, append_unknown)
+        return builder
+
+    _compile_builder.lms_memoised = True
+    Rule._compile_builder = _compile_builder
+
+
+_memoise_url_builders()
+
+
+class _SharedBytecodeCache(BytecodeCache):
+    """Jinja's compiled templates, kept in memory for every app of the test
+    process (each test's app would otherwise compile every template it
+    renders). A template whose source changed is compiled again (Jinja checks
+    the source's checksum)."""
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATE_CACHE = _SharedBytecodeCache()
 
 
 @pytest.fixture(scope="session")
@@ -132,6 +183,7 @@ class CSRFClient(FlaskClient):
 def app(_migrated):
     app = create_app(dict(BASE_CONFIG))
     app.test_client_class = CSRFClient
+    app.jinja_env.bytecode_cache = _TEMPLATE_CACHE
     with app.app_context():
         yield app
         db.session.remove()
@@ -140,6 +192,61 @@ def app(_migrated):
         for engine in db.engines.values():
             engine.dispose()
     lms_clock.reset()
+
+
+# --- the demo organisation, loaded once per worker ---------------------------
+
+DEMO_PASSWORD = "demo-pass-2024"
+# Copies taken with the clock running serve later tests for this long only (the
+# demo's attempts and check-ins are stamped with the time it was loaded).
+RUNNING_CLOCK_COPY_SECONDS = 300
+_DEMO_COPIES: dict[tuple, tuple] = {}
+
+
+def load_demo_copy(password: str = DEMO_PASSWORD):
+    """``lms.demo.load_demo(password)`` on the test's empty database, from a copy.
+
+    The first call on a worker runs the real load (~35 s) and keeps a copy of
+    the database it leaves (tests/snapshots.py); a later call with the same
+    password, clock (frozen at the same instant, or running on the same day and
+    within RUNNING_CLOCK_COPY_SECONDS), app.config and demo hooks gets that copy: the same
+    demo, its own to change. Anything else (a database that is not empty, a
+    different clock or config) runs the real load. Returns what load_demo returns."""
+    from flask import current_app
+
+    from lms.demo import load_demo
+    from tests import snapshots
+
+    if not snapshots.database_is_empty():
+        return load_demo(password)
+    frozen = lms_clock._frozen
+    clock_key = ("frozen", frozen) if frozen is not None else ("running", lms_clock.today(), lms_clock._offset)
+    config = repr(sorted(current_app.config.items(), key=lambda item: item[0]))
+    hooks = tuple((order, fn.__module__, fn.__qualname__)
+                  for order, fn in current_app.extensions.get("lms.demo_hooks", []))
+    key = (password, clock_key, config, hooks)
+    kept = _DEMO_COPIES.get(key)
+    if kept is not None and frozen is None and (lms_clock.now() - kept[2]).total_seconds() > RUNNING_CLOCK_COPY_SECONDS:
+        kept = None
+    if kept is not None:
+        snapshot, accounts, _taken = kept
+        snapshots.restore(snapshot)
+        return list(accounts)
+    taken = lms_clock.now()
+    accounts = load_demo(password)
+    if lms_clock._frozen == frozen:  # the load put the clock back as it found it
+        snapshot = snapshots.take(_TMP)
+        if snapshot is not None:
+            _DEMO_COPIES[key] = (snapshot, accounts, taken)
+    return accounts
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_database_copies():
+    yield
+    from tests import snapshots
+
+    snapshots.drop_templates()
 
 
 @pytest.fixture

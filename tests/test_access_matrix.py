@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -22,8 +23,89 @@ for _module in MODULES:
         ROWS[key] = row
 
 
+# The world is built once per worker and copied for every test (tests/snapshots.py):
+# each test gets a fresh copy — database, audit head and content folder — and
+# may change it freely. The world's clock runs (attempts started, check-ins held
+# "now"), so a copy serves for WORLD_COPY_SECONDS at most, then a new one is built.
+WORLD_COPY_SECONDS = 120
+_WORLD_COPY: dict = {}
+
+
 @pytest.fixture
 def world(app, make_user, make_branch):
+    from lms import clock
+
+    kept = _WORLD_COPY.get("world")
+    if kept is None or kept["day"] != clock.today() or \
+            (clock.now() - kept["taken"]).total_seconds() > WORLD_COPY_SECONDS:
+        if kept is not None:
+            from tests import snapshots
+
+            snapshots.discard(kept["snapshot"])
+        kept = _WORLD_COPY["world"] = _build_and_keep(app, make_user, make_branch)
+    return _copy_of(app, kept)
+
+
+def _build_and_keep(app, make_user, make_branch) -> dict:
+    from lms import clock
+    from tests import snapshots
+    from tests.conftest import _TMP
+
+    config_before = dict(app.config)
+    taken = clock.now()
+    w = _build_world(make_user, make_branch)
+    changed = {k: v for k, v in app.config.items() if k not in config_before or config_before[k] != v}
+    content = Path(w.content_root)
+    state = {k: _identities(v) for k, v in vars(w).items()}
+    snapshot = snapshots.take(_TMP)
+    assert snapshot is not None, "the access matrix's world could not be copied"
+    return {"snapshot": snapshot, "state": state, "config": changed, "content": content,
+            "day": clock.today(), "taken": taken}
+
+
+def _identities(value):
+    """ORM objects by (class, primary key), so that a copy loads them from its own database."""
+    from sqlalchemy import inspect
+
+    if hasattr(value, "_sa_instance_state"):
+        return _Identity(type(value), inspect(value).identity)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_identities(v) for v in value)
+    return value
+
+
+class _Identity(tuple):
+    def __new__(cls, model, key):
+        return super().__new__(cls, (model, key))
+
+
+def _objects(value):
+    from lms.extensions import db
+
+    if isinstance(value, _Identity):
+        return db.session.get(value[0], value[1])
+    if isinstance(value, (list, tuple)):
+        return type(value)(_objects(v) for v in value)
+    return value
+
+
+def _copy_of(app, kept) -> SimpleNamespace:
+    import shutil
+    import tempfile
+
+    from tests import snapshots
+
+    snapshots.restore(kept["snapshot"])
+    content = Path(tempfile.mkdtemp(prefix="lms-access-content-"))
+    shutil.copytree(kept["content"], content, dirs_exist_ok=True)
+    for key, value in kept["config"].items():
+        app.config[key] = str(content) if value == str(kept["content"]) else value
+    w = SimpleNamespace(**{k: _objects(v) for k, v in kept["state"].items()})
+    w.content_root = content
+    return w
+
+
+def _build_world(make_user, make_branch) -> SimpleNamespace:
     branch = make_branch("W01", "矩阵支行")
     w = SimpleNamespace(branch=branch)
     w.learner = make_user(("learner",), employee_no="m-learner", branch=branch)

@@ -27,13 +27,12 @@ from lms import questions
 from lms.audit.models import AuditEvent
 from lms.certificates.models import Certificate
 from lms.content.models import Exam
-from lms.demo import load_demo
 from lms.exams.models import Attempt
 from lms.extensions import db
 from lms.org.models import User, user_by_employee_no
 from lms.programmes.access import exam_access
 from tests.certificates.conftest import pdf_fonts, pdf_page_image, pdf_text
-from tests.conftest import sign_in
+from tests.conftest import load_demo_copy, sign_in
 from tests.exams.takers import as_posted
 
 BASE_URL = "https://lms.bank.example"
@@ -104,7 +103,7 @@ def _audit(action: str) -> list[AuditEvent]:
 
 def test_issue_13_done_when_in_the_demo(app, client, clock, weasy_warnings, tmp_path):
     app.config["NOTIFY_BASE_URL"] = BASE_URL
-    load_demo("demo-pass-2024")
+    load_demo_copy("demo-pass-2024")
     person, trainer, hr = (user_by_employee_no(no) for no in ("E1020", "trainer", "hr"))
     mentor = user_by_employee_no("mentor")
     assert person.name == "孙娜" and person.current_position.position == "rm_junior"

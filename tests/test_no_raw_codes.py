@@ -11,12 +11,11 @@ from flask_login import login_user
 from sqlalchemy import select
 
 from lms.content.models import Exam, Programme
-from lms.demo import load_demo
 from lms.exams import attempts as exam_attempts
 from lms.extensions import db
 from lms.org import services as org_services
 from lms.org.models import User
-from tests.conftest import sign_in
+from tests.conftest import load_demo_copy, sign_in
 from tests.test_labels import visible_text
 
 # Codes the database and the files keep; none may reach a page's text.
@@ -38,7 +37,7 @@ def _user(employee_no: str) -> User:
 
 
 def test_the_pages_of_every_role_show_no_raw_codes(app, client, clock):
-    load_demo("demo-pass-2024")
+    load_demo_copy("demo-pass-2024")
     learner, hr, trainer = _user("learner"), _user("hr"), _user("trainer")
     with app.test_request_context():
         login_user(hr)

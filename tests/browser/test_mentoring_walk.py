@@ -25,17 +25,17 @@ import pytest
 from sqlalchemy import select
 
 from lms import clock
-from lms.demo import load_demo
 from lms.extensions import db
 from lms.mentoring.models import CheckIn, Pairing, PairingState, SignOff
 from lms.org.models import User
+from tests.conftest import load_demo_copy
 
 PASSWORD = "Walk-Mentor-2026"
 
 
 @pytest.fixture
 def demo(app):
-    load_demo(PASSWORD)
+    load_demo_copy(PASSWORD)
 
 
 def _user(employee_no: str) -> User:

@@ -1,7 +1,7 @@
 """A newcomer signs in as each demo role and lands on that role's home page."""
 import pytest
 
-from lms.demo import load_demo
+from tests.conftest import load_demo_copy
 
 PASSWORD = "Demo-Password-77"
 
@@ -19,7 +19,7 @@ HOME_MARKERS = {
 
 @pytest.fixture
 def demo(app):
-    load_demo(PASSWORD)
+    load_demo_copy(PASSWORD)
 
 
 @pytest.mark.parametrize("account", list(HOME_MARKERS))

@@ -96,8 +96,8 @@ def fast_pdf(monkeypatch):
 @pytest.fixture
 def make_certificate(app, make_certification, make_user):
     """make_certificate(holder=None, certification=None, render=True, **columns) → a committed Certificate."""
+    from lms.certificates import pdf  # looked up at each call: fast_pdf's stand-in applies
     from lms.certificates.models import Certificate
-    from lms.certificates.pdf import render_certificate
 
     counter = {"n": 0}
 
@@ -115,7 +115,7 @@ def make_certificate(app, make_certification, make_user):
         certificate = Certificate(**values)
         certificate.certification = certification
         if render:
-            certificate.pdf = render_certificate(certificate)
+            certificate.pdf = pdf.render_certificate(certificate)
             certificate.pdf_sha256 = hashlib.sha256(certificate.pdf).hexdigest()
         db.session.add(certificate)
         db.session.commit()

@@ -14,10 +14,9 @@ from lms.certificates import demo as certificates_demo
 from lms.certificates import expiry
 from lms.certificates.models import Certificate
 from lms.content.models import Certification
-from lms.demo import load_demo
 from lms.extensions import db
 from lms.org.models import User, user_by_employee_no
-from tests.conftest import sign_in
+from tests.conftest import load_demo_copy, sign_in
 
 SHIPPED = [("rm-qualification", "客户经理上岗资格", "RMQ", {"exams": [{"exam": "exam-rm-entry", "min_score": 80}],
                                                           "signoff": True}),
@@ -35,7 +34,7 @@ def _ensure_certifications() -> None:
 
 
 def test_the_demo_bank_has_certificates_to_show(app, client, monkeypatch):
-    load_demo("demo-pass-2024")
+    load_demo_copy("demo-pass-2024")
     _ensure_certifications()
     certificates_demo.issue_demo_certificates("demo-pass-2024")
     count = Certificate.query.count()

@@ -30,7 +30,7 @@ def _verify(client, certificate):
 
 
 def test_a_valid_certificate_shows_the_masked_name_the_certification_and_the_dates(client, make_certificate,
-                                                                                   make_user, make_branch):
+                                                                                   make_user, make_branch, fast_pdf):
     holder = make_user(name="李学员", employee_no="880123", branch=make_branch("ZZ0101", "天元支行"))
     certificate = make_certificate(holder=holder)
     page = _verify(client, certificate)
@@ -43,7 +43,7 @@ def test_a_valid_certificate_shows_the_masked_name_the_certification_and_the_dat
         assert personal not in text, personal
 
 
-def test_expired_revoked_and_superseded(client, clock, make_certificate, make_user):
+def test_expired_revoked_and_superseded(client, clock, make_certificate, make_user, fast_pdf):
     holder = make_user(name="王五")
     expired = make_certificate(holder=holder, issued_on=date(2023, 1, 1), expires_on=date(2025, 1, 1))
     assert "此证书已于 2025-01-01 过期" in _verify(client, expired).text
@@ -58,7 +58,7 @@ def test_expired_revoked_and_superseded(client, clock, make_certificate, make_us
     assert newer.verify_code not in page and newer.serial not in page  # no way to the newer one
 
 
-def test_revocation_shows_at_once(client, make_certificate):
+def test_revocation_shows_at_once(client, make_certificate, fast_pdf):
     certificate = make_certificate()
     assert "此证书有效" in _verify(client, certificate).text
     certificate.revoked_at = datetime(2026, 3, 5, 1, 0)
@@ -66,7 +66,7 @@ def test_revocation_shows_at_once(client, make_certificate):
     assert "撤销" in _verify(client, certificate).text
 
 
-def test_unknown_and_malformed_codes_get_the_same_404(client, make_certificate):
+def test_unknown_and_malformed_codes_get_the_same_404(client, make_certificate, fast_pdf):
     certificate = make_certificate()
     unknown = client.get("/verify/" + "A" * 43)
     malformed = client.get("/verify/%27%20OR%201%3D1--")
@@ -79,7 +79,7 @@ def test_unknown_and_malformed_codes_get_the_same_404(client, make_certificate):
     assert "没有证书使用此验证码" in unknown.text
 
 
-def test_the_page_speaks_english_and_fits_a_phone(client, make_certificate):
+def test_the_page_speaks_english_and_fits_a_phone(client, make_certificate, fast_pdf):
     certificate = make_certificate()
     client.post("/language", data={"lang": "en"})
     page = _verify(client, certificate).text
@@ -87,7 +87,7 @@ def test_the_page_speaks_english_and_fits_a_phone(client, make_certificate):
     assert 'name="viewport" content="width=device-width' in page
 
 
-def test_a_pasted_address_in_the_code_box_finds_the_certificate(client, make_certificate):
+def test_a_pasted_address_in_the_code_box_finds_the_certificate(client, make_certificate, fast_pdf):
     certificate = make_certificate()
     response = client.get("/verify/", query_string={"code": f"https://bank/verify/{certificate.verify_code}"})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/verify/{certificate.verify_code}")
@@ -131,7 +131,7 @@ def test_the_upload_needs_the_csrf_token(client, make_certificate):
 
 # --- the limit per address, across processes ------------------------------------
 
-def test_the_limit_per_address_holds_across_two_workers(app, clock, make_certificate):
+def test_the_limit_per_address_holds_across_two_workers(app, clock, make_certificate, fast_pdf):
     certificate = make_certificate()
     workers = []
     for _ in range(2):
@@ -151,7 +151,7 @@ def test_the_limit_per_address_holds_across_two_workers(app, clock, make_certifi
     assert workers[0].get(f"/verify/{certificate.verify_code}").status_code == 200
 
 
-def test_unknown_and_malformed_codes_cost_the_same_queries(app, client, make_certificate):
+def test_unknown_and_malformed_codes_cost_the_same_queries(app, client, make_certificate, fast_pdf):
     """The same work for both (a proxy for the same timing): one look-up of the code."""
     from sqlalchemy import event
 

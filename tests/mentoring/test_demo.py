@@ -14,7 +14,7 @@ from lms.extensions import db
 from lms.mentoring.models import CheckIn, Pairing, PairingState
 from lms.notify.models import Notification
 from lms.org.models import user_by_employee_no
-from tests.conftest import sign_in
+from tests.conftest import load_demo_copy, sign_in
 from tests.test_no_raw_codes import raw_codes
 
 
@@ -29,7 +29,7 @@ def _pair_if_needed(_password):
 
 def test_the_demo_mentor_finds_alerts_check_ins_and_an_overdue_action(app, client):
     app.extensions["lms.demo_hooks"].append((60, _pair_if_needed))
-    load_demo("demo-pass-2024")
+    load_demo_copy("demo-pass-2024")
     load_demo("demo-pass-2024")  # twice: nothing more
     mentor, learner = user_by_employee_no("mentor"), user_by_employee_no("learner")
     check_ins = list(db.session.scalars(select(CheckIn).order_by(CheckIn.held_on)))

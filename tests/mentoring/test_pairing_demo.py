@@ -14,13 +14,13 @@ from lms.mentoring import pairing as rules
 from lms.mentoring import settings
 from lms.mentoring.models import Pairing
 from lms.org.models import user_by_employee_no
-from tests.conftest import sign_in
+from tests.conftest import load_demo_copy, sign_in
 from tests.test_labels import visible_text
 from tests.test_no_raw_codes import raw_codes
 
 
 def test_the_demo_ships_pairings(app, client, clock):
-    load_demo("demo-pass-2024")
+    load_demo_copy("demo-pass-2024")
     mentor, learner = user_by_employee_no("mentor"), user_by_employee_no("learner")
     _as_apprentice, mentored = rules.history_of(mentor)
     # Two apprentices: 李学员 under way, the other signed off by the sign-off demo (hook 70).

@@ -11,13 +11,12 @@ from sqlalchemy import select
 
 from lms import clock, questions
 from lms.content.models import Exam
-from lms.demo import load_demo
 from lms.exams import answers as exam_answers, attempts as exam_attempts, trainer_services
 from lms.extensions import db
 from lms.notify import settings
 from lms.notify.services import unread_count
 from lms.org.models import user_by_employee_no
-from tests.conftest import sign_in
+from tests.conftest import load_demo_copy, sign_in
 from tests.notify.conftest import ROBOT_KEY
 
 
@@ -38,7 +37,7 @@ def _fail(learner, exam, rng):
 
 def test_in_the_demo_a_learner_who_fails_twice_alerts_the_branch_manager_and_the_group(app, client, runner,
                                                                                        robot):
-    load_demo("demo-pass-2024")
+    load_demo_copy("demo-pass-2024")
     app.config["NOTIFY_WECOM_WEBHOOK"] = robot.url(f"/cgi-bin/webhook/send?key={ROBOT_KEY}")
     settings.save_channel("wecom", True, ["learner_failed_twice"], actor=user_by_employee_no("admin"))
     learner, manager = user_by_employee_no("learner"), user_by_employee_no("manager")

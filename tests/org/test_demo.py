@@ -10,6 +10,7 @@ from lms.demo import load_demo
 from lms.extensions import db
 from lms.org import imports
 from lms.org.models import POSITIONS, User
+from tests.conftest import load_demo_copy
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -20,7 +21,7 @@ def _count(model):
 
 @pytest.fixture
 def demo(app, clock):
-    load_demo("demo-pass-2024")
+    load_demo_copy("demo-pass-2024")
 
 
 def test_loading_twice_changes_nothing(app, demo):
