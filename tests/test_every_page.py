@@ -37,7 +37,7 @@ from sqlalchemy import select
 from lms import clock as lms_clock
 from lms import create_app
 from lms.extensions import db
-from tests.conftest import BASE_CONFIG, CSRFClient, _empty_all_tables, sign_in
+from tests.conftest import BASE_CONFIG, CSRFClient, _empty_all_tables, load_demo_copy, sign_in
 from tests.test_labels import visible_text
 
 ROLES = ["learner", "mentor", "trainer", "hr", "manager", "admin", "several"]
@@ -155,14 +155,14 @@ def _user(employee_no):
 @pytest.fixture(scope="module")
 def demo_app(_migrated):
     """The demo organisation, loaded once for the module (pages are only read)."""
-    from lms.demo import load_demo
+
     from lms.org.models import UserRole
 
     app = create_app(dict(BASE_CONFIG))
     app.test_client_class = CSRFClient
     lms_clock.freeze(datetime(2026, 3, 2, 1, 0, 0))
     with app.app_context():
-        load_demo("demo-pass-2024")
+        load_demo_copy("demo-pass-2024")
         several = _user("E1010")  # a learner who is also a mentor and a trainer
         several.role_rows.extend([UserRole(role="mentor"), UserRole(role="trainer")])
         db.session.commit()
