@@ -10,7 +10,8 @@ Rules kept here:
   marks those the mentor ticks as done (on the check-in's date, closed at that
   check-in); the others stay open, and those past their due date are overdue;
 - a check-in is never edited or deleted once recorded (it is the record of
-  what was agreed); recording it is written to the audit log — it is the
+  what was agreed), and the same check-in sent twice (double click, second
+  tab) is recorded once; recording it is written to the audit log — it is the
   evidence HR reads beside a sign-off — and the apprentice is notified;
 - only the apprentice acknowledges, once; the time is kept on the check-in
   (not audited: it changes nobody's status).
@@ -129,18 +130,35 @@ def _check(pairing: Pairing, data: CheckInInput, today: date) -> dict[str, str]:
     return errors
 
 
+def _recorded_already(pairing: Pairing, mentor, data: CheckInInput, topics: list[str]) -> bool:
+    """Whether the mentor recorded this very check-in already: the form sent
+    twice (a double click, a second tab, the browser's resend). Two check-ins
+    of one day that differ in anything are both kept."""
+    same_day = db.session.scalars(select(CheckIn).options(selectinload(CheckIn.actions)).where(
+        CheckIn.pairing_id == pairing.id, CheckIn.created_by_id == mentor.id, CheckIn.held_on == data.held_on,
+        CheckIn.form == data.form)).all()
+    wanted = sorted((a.text.strip(), a.due_on) for a in data.actions)
+    return any(c.notes == (data.notes or "") and c.topics == topics
+               and sorted((a.text, a.due_on) for a in c.actions) == wanted for c in same_day)
+
+
 def record_check_in(pairing: Pairing, mentor, data: CheckInInput) -> CheckIn:
     """Record a check-in of the mentor's active pairing, with its new actions,
     and mark the chosen open actions done. Raises ``CheckInError`` (nothing
     changes) when a rule refuses."""
     with transaction(immediate=True):
         pairing = db.session.get(Pairing, pairing.id)  # read again under the lock
-        if pairing is None or pairing.state != PairingState.ACTIVE or pairing.mentor_id != mentor.id:
+        if (pairing is None or pairing.state != PairingState.ACTIVE or pairing.mentor_id != mentor.id
+                or "mentor" not in mentor.roles):
             raise CheckInError({"pairing": str(_l("This pairing is no longer active."))})
+        topics = list(dict.fromkeys(data.topics))
+        if _recorded_already(pairing, mentor, data, topics):
+            raise CheckInError({"pairing": str(_l("This check-in is recorded already (the same date, form, "
+                                                  "knowledge points, notes and actions); nothing was recorded "
+                                                  "twice."))})
         errors = _check(pairing, data, clock.today())
         if errors:
             raise CheckInError(errors)
-        topics = list(dict.fromkeys(data.topics))
         check_in = CheckIn(pairing_id=pairing.id, held_on=data.held_on, form=data.form,
                            topics_json=json.dumps(topics, ensure_ascii=False), notes=data.notes or "",
                            created_at=clock.now(), created_by_id=mentor.id)

@@ -1,0 +1,48 @@
+"""Check-ins against a careless user and an attacker: a mentor whose mentor
+role HR took away (the pairing still open) sees and records nothing more; the
+same check-in sent twice (double click, two tabs) is recorded once."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from lms.extensions import db
+from lms.mentoring.models import CheckIn, CheckInAction
+from lms.notify.models import Notification
+from lms.org import services
+from tests.conftest import sign_in
+
+
+def _post(client, world, **fields):
+    data = {"held_on": "2026-02-27", "form": "face_to_face", "topics": ["个人存款"], "notes": "复盘第 4 周",
+            "actions-0-text": "重做错题", "actions-0-due_on": "2026-03-06", **fields}
+    return client.post(f"/mentoring/apprentices/{world.apprentice.id}/check-ins/new", data=data)
+
+
+def _count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_mentor_whose_role_was_taken_away_sees_and_records_nothing(client, world):
+    services.set_roles(world.mentor, ["learner"])  # HR took the mentor role away; the pairing is still active
+    db.session.commit()
+    sign_in(client, world.mentor)
+    base = f"/mentoring/apprentices/{world.apprentice.id}"
+    assert client.get(base).status_code == 404
+    assert client.get(base + "/check-ins/new").status_code == 404
+    assert _post(client, world).status_code == 404
+    assert _count(CheckIn) == 0
+    assert db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.kind == "check_in_recorded")) == 0
+
+
+def test_the_same_check_in_sent_twice_is_recorded_once(client, world):
+    sign_in(client, world.mentor)
+    assert _post(client, world).status_code == 302
+    again = _post(client, world)  # the second tab, or the double click
+    assert again.status_code == 400 and "已经记录过" in again.text
+    assert _count(CheckIn) == 1 and _count(CheckInAction) == 1
+    assert db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.kind == "check_in_recorded")) == 1
+    # A second check-in of the same day that says something else is kept.
+    assert _post(client, world, notes="下午又电话沟通了一次", form="phone").status_code == 302
+    assert _count(CheckIn) == 2
