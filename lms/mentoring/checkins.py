@@ -31,11 +31,12 @@ from lms.audit import services as audit
 from lms.content.models import Question, QuestionTag
 from lms.database import transaction
 from lms.extensions import db
+from lms.mentoring import markup
 from lms.mentoring.models import CheckIn, CheckInAction, CheckInForm, Pairing, PairingState
 from lms.notify.services import notify
 
 ACTION_TEXT_MAX = 500
-NOTES_MAX = 20_000
+NOTES_MAX = 5_000  # a markdown note is rendered on every view of the apprentice's pages
 
 
 class CheckInError(ValueError):
@@ -115,6 +116,9 @@ def _check(pairing: Pairing, data: CheckInInput, today: date) -> dict[str, str]:
         errors["topics"] = str(_l("Not a knowledge point of the curriculum: %(tags)s", tags="、".join(unknown)))
     if len(data.notes or "") > NOTES_MAX:
         errors["notes"] = str(_l("The notes are too long (at most %(n)d characters).", n=NOTES_MAX))
+    elif markup.too_costly(data.notes):
+        errors["notes"] = str(_l("Too many “[” or “<” are left unclosed to show this text quickly; close them or "
+                                 "leave them out."))
     for n, action in enumerate(data.actions):
         if not action.text.strip():
             errors[f"actions-{n}-text"] = str(_l("Say what was agreed."))

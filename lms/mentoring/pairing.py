@@ -33,7 +33,7 @@ from lms.certificates.models import Certificate
 from lms.content.models import Certification
 from lms.database import transaction
 from lms.extensions import db
-from lms.mentoring import settings
+from lms.mentoring import markup, settings
 from lms.mentoring.models import Pairing, PairingState
 from lms.org.models import POSITIONS, User
 
@@ -177,6 +177,9 @@ def refusals(mentor: User, apprentice: User, start_date: date | None, planned_en
     problems += check_dates(start_date, planned_end_date, today)
     if len(goals or "") > MAX_GOALS:
         problems.append((GOALS, _("The goals are longer than %(n)d characters.", n=MAX_GOALS)))
+    elif markup.too_costly(goals):
+        problems.append((GOALS, _("Too many “[” or “<” are left unclosed to show this text quickly; close them or "
+                                  "leave them out.")))
     return problems
 
 

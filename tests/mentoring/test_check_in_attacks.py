@@ -46,3 +46,32 @@ def test_the_same_check_in_sent_twice_is_recorded_once(client, world):
     # A second check-in of the same day that says something else is kept.
     assert _post(client, world, notes="下午又电话沟通了一次", form="phone").status_code == 302
     assert _count(CheckIn) == 2
+
+
+def test_notes_that_would_stall_the_renderer_are_refused_and_stored_ones_shown_as_text(client, world):
+    sign_in(client, world.mentor)
+    hostile = "[" * 2000  # the markdown renderer took seconds over this, minutes over 20,000
+    answer = _post(client, world, notes=hostile)
+    assert answer.status_code == 400 and "未闭合" in answer.text and _count(CheckIn) == 0
+    assert _post(client, world, notes="x" * 5001).status_code == 400  # the notes' limit
+    # Notes with links, comparisons and a little markup are fine.
+    fine = "见[存款保险条例](https://example.com/a)，利率<3%时 **提醒客户**。\n\n" * 40
+    assert _post(client, world, notes=fine).status_code == 302
+    # A hostile note stored before the rule (or by other means) shows as text, quickly.
+    check_in = db.session.scalar(select(CheckIn))
+    check_in.notes = "[" * 20000 + "<b>粗体</b>"
+    db.session.commit()
+    page = client.get(f"/mentoring/apprentices/{world.apprentice.id}")
+    assert page.status_code == 200 and "[[[[" in page.text and "&lt;b&gt;粗体" in page.text
+
+
+def test_goals_that_would_stall_the_renderer_are_refused(world):
+    from datetime import date
+
+    import pytest
+
+    from lms.mentoring import pairing as rules
+
+    with pytest.raises(rules.PairingError, match="“\\["):
+        rules.pair(world.former_mentor, world.other_apprentice, date(2026, 3, 2), date(2026, 9, 1),
+                   goals="[" * 1500, actor=None)
