@@ -5,7 +5,7 @@ Rules kept here:
   the future and not before the pairing started; its form is one of
   face to face / on the job / phone; its topics are knowledge points of the
   curriculum (the published questions' tags); each agreed action has a text
-  and a due date not before the check-in;
+  and a due date not before the check-in and at most a year after it;
 - the open actions of earlier check-ins carry over: recording the next one
   marks those the mentor ticks as done (on the check-in's date, closed at that
   check-in); the others stay open, and those past their due date are overdue;
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
@@ -36,6 +36,7 @@ from lms.mentoring.models import CheckIn, CheckInAction, CheckInForm, Pairing, P
 from lms.notify.services import notify
 
 ACTION_TEXT_MAX = 500
+ACTION_DUE_WITHIN = timedelta(days=366)
 NOTES_MAX = 5_000  # a markdown note is rendered on every view of the apprentice's pages
 
 
@@ -128,6 +129,9 @@ def _check(pairing: Pairing, data: CheckInInput, today: date) -> dict[str, str]:
             errors[f"actions-{n}-due_on"] = str(_l("Enter the due date of the action."))
         elif data.held_on is not None and action.due_on < data.held_on:
             errors[f"actions-{n}-due_on"] = str(_l("The due date cannot be before the check-in."))
+        elif data.held_on is not None and action.due_on > data.held_on + ACTION_DUE_WITHIN:
+            # A mistyped year (2062 for 2026) would make an action that is never overdue.
+            errors[f"actions-{n}-due_on"] = str(_l("The due date is more than a year after the check-in."))
     open_ids = {a.id for a in open_actions(pairing.id)}
     if set(data.done_action_ids) - open_ids:
         errors["done_actions"] = str(_l("Only open actions of this pairing can be marked done."))

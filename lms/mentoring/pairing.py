@@ -46,6 +46,8 @@ MAX_GOALS = 2000
 MAX_REASON = 255
 # How far from today a start date may lie.
 START_WINDOW = timedelta(days=366)
+# The longest a pairing may be planned for.
+PAIRING_LONGEST = timedelta(days=731)
 
 # Which field a refusal is about (the import turns these into its columns).
 MENTOR, APPRENTICE, START, END, GOALS = "mentor", "apprentice", "start", "end", "goals"
@@ -144,6 +146,10 @@ def check_dates(start_date: date | None, planned_end_date: date | None, today: d
                                 end=planned_end_date.isoformat(), start=start_date.isoformat())))
     elif planned_end_date < today:
         problems.append((END, _("The planned end date %(day)s has passed.", day=planned_end_date.isoformat())))
+    elif start_date is not None and planned_end_date - start_date > PAIRING_LONGEST:
+        # A mistyped year (2062 for 2026) would keep the pairing "on plan" for decades.
+        problems.append((END, _("The planned end date %(day)s is more than two years after the start.",
+                                day=planned_end_date.isoformat())))
     return problems
 
 

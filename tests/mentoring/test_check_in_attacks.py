@@ -75,3 +75,20 @@ def test_goals_that_would_stall_the_renderer_are_refused(world):
     with pytest.raises(rules.PairingError, match="“\\["):
         rules.pair(world.former_mentor, world.other_apprentice, date(2026, 3, 2), date(2026, 9, 1),
                    goals="[" * 1500, actor=None)
+
+
+def test_a_mistyped_year_is_refused_for_an_action_and_a_pairing(client, world):
+    from datetime import date
+
+    import pytest
+
+    from lms.mentoring import pairing as rules
+
+    sign_in(client, world.mentor)
+    answer = _post(client, world, **{"actions-0-due_on": "2062-03-06"})  # 2062 for 2026: never overdue
+    assert answer.status_code == 400 and "一年以上" in answer.text and _count(CheckIn) == 0
+    assert _post(client, world, **{"actions-0-due_on": "2027-02-27"}).status_code == 302  # a year is fine
+    rules.end(world.other_pairing, "调岗", actor=None)
+    with pytest.raises(rules.PairingError, match="超过两年"):
+        rules.pair(world.other_mentor, world.other_apprentice, date(2026, 3, 2), date(2062, 9, 1), actor=None)
+    rules.pair(world.other_mentor, world.other_apprentice, date(2026, 3, 2), date(2026, 9, 1), actor=None)
