@@ -180,6 +180,11 @@ def refusals(mentor: User, apprentice: User, start_date: date | None, planned_en
                                        day=current.start_date.isoformat())))
     elif apprentice_taken:
         problems.append((APPRENTICE, _("%(name)s appears twice.", name=who(apprentice))))
+    own = active_pairing_of(mentor.id)
+    if own is not None and own.mentor_id == apprentice.id:
+        # The apprentice would mentor their own mentor: each would sign the other off.
+        problems.append((APPRENTICE, _("%(apprentice)s is %(mentor)s's own mentor; they cannot also be their "
+                                       "apprentice.", apprentice=who(apprentice), mentor=who(mentor))))
     problems += check_dates(start_date, planned_end_date, today)
     if len(goals or "") > MAX_GOALS:
         problems.append((GOALS, _("The goals are longer than %(n)d characters.", n=MAX_GOALS)))

@@ -92,3 +92,22 @@ def test_a_mistyped_year_is_refused_for_an_action_and_a_pairing(client, world):
     with pytest.raises(rules.PairingError, match="超过两年"):
         rules.pair(world.other_mentor, world.other_apprentice, date(2026, 3, 2), date(2062, 9, 1), actor=None)
     rules.pair(world.other_mentor, world.other_apprentice, date(2026, 3, 2), date(2026, 9, 1), actor=None)
+
+
+def test_an_apprentice_cannot_be_made_their_own_mentors_mentor(world):
+    from datetime import date
+
+    import pytest
+
+    from lms.mentoring import pairing as rules
+    from lms.org.models import UserRole
+
+    # 李学员 becomes a mentor too (a principal RM under a mentor of their own), free of other rules.
+    world.apprentice.role_rows.append(UserRole(role="mentor"))
+    world.apprentice.positions[0].position = "rm_principal"
+    db.session.commit()
+    refused = rules.refusals(world.apprentice, world.mentor, date(2026, 3, 2), date(2026, 9, 1))
+    assert any("不能同时又是其徒弟" in m for _f, m in refused), refused
+    # With someone else as the apprentice, no such refusal.
+    other = rules.refusals(world.apprentice, world.other_apprentice, date(2026, 3, 2), date(2026, 9, 1))
+    assert not any("不能同时又是其徒弟" in m for _f, m in other)
