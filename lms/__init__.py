@@ -27,6 +27,9 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(BASE_DIR / "static"),
         instance_path=str(settings.INSTANCE_DIR),
     )
+    from lms.ids import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route: ids beyond an INTEGER column are 404
     app.config.update(settings.from_env())
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories())
     if config:

@@ -10,7 +10,9 @@ Rules kept here:
   After HR revoked the person's latest certificate nothing is issued
   automatically: HR issues again by hand;
 - a **manual** issue by HR needs a reason; it may be made with requirements
-  unmet (the evidence records which ones, the audit event the reason);
+  unmet (the evidence records which ones, the audit event the reason); never
+  to oneself, and not a second time on the day the person's valid one of the
+  same certification was issued (the form sent twice; revoke first to replace);
 - a new certificate supersedes the holder's valid one of the same
   certification (``superseded_by_id``/``superseded_at``, audited);
 - holder name, 工号 and branch are copied at issue (the certificate says what
@@ -123,6 +125,8 @@ def issue(person: User, certification: Certification, *, actor: User | None = No
             raise IssueError(_("Only HR issues certificates by hand."))
         if not reason:
             raise IssueError(_("A reason is required for a manual issue."))
+        if actor.id == person.id:
+            raise IssueError(_("You cannot issue a certificate to yourself; ask another HR colleague."))
     if certification.retired:
         raise IssueError(_("This certification is retired."))
     if not person.active:
@@ -142,6 +146,10 @@ def issue(person: User, certification: Certification, *, actor: User | None = No
             return None
         today = on or clock.today()
         previous = valid_certificate(person_id, certification_id, clock.today())
+        if actor is not None and previous is not None and previous.issued_on == today:
+            # The form sent twice (a double click, a second tab): one certificate, not two serials.
+            raise IssueError(_("%(name)s already holds %(serial)s of this certification, issued today; revoke it "
+                               "first if it must be replaced.", name=person.name, serial=previous.serial))
         certificate = Certificate(
             certification_id=certification_id, user_id=person_id,
             serial=next_serial(certification.serial_prefix, today.year), verify_code=new_verify_code(),

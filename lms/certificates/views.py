@@ -21,6 +21,7 @@ from lms.certificates.models import Certificate
 from lms.certificates.requirements import describe, evaluate
 from lms.content.models import Certification
 from lms.extensions import db
+from lms.ids import DB_INT_MAX, db_int
 from lms.org import scope as org_scope
 from lms.org.models import Branch, user_by_employee_no
 from lms.reports import exports
@@ -100,7 +101,7 @@ def _branch_choices(scope) -> list[tuple[int, str]]:
 
 
 def _branch_ids(scope) -> list[int] | None:
-    branch_id = request.args.get("branch", type=int)
+    branch_id = request.args.get("branch", type=db_int)
     if not branch_id:
         return None
     branch = db.session.get(Branch, branch_id)
@@ -110,7 +111,7 @@ def _branch_ids(scope) -> list[int] | None:
 
 
 def _certification_id() -> int | None:
-    wanted = request.args.get("certification", type=int)
+    wanted = request.args.get("certification", type=db_int)
     if wanted and db.session.get(Certification, wanted) is None:
         abort(404)
     return wanted or None
@@ -273,10 +274,11 @@ def issue():
     form = _issue_form()
     if request.method == "GET":  # from the person page, or the live preview of the form
         form.employee_no.data = request.args.get("employee_no", "").strip()[:32] or None
-        form.certification_id.data = request.args.get("certification_id", type=int)
+        form.certification_id.data = request.args.get("certification_id", type=db_int)
     preview = None
     person = user_by_employee_no(form.employee_no.data or "") if form.employee_no.data else None
-    certification = db.session.get(Certification, form.certification_id.data) if form.certification_id.data else None
+    wanted = form.certification_id.data
+    certification = db.session.get(Certification, wanted) if wanted and abs(wanted) <= DB_INT_MAX else None
     if person is not None and certification is not None:
         preview = evaluate(person, certification)
     if request.method == "POST" and form.validate_on_submit():

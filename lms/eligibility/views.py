@@ -11,6 +11,7 @@ from flask_login import current_user
 from lms import clock
 from lms.eligibility import engine, facts as facts_mod, monitor as monitor_rules, register as reg, xlsx
 from lms.extensions import db
+from lms.ids import db_int
 from lms.org import scope as org_scope
 from lms.org.models import POSITIONS, Branch, User
 from lms.reports import exports
@@ -33,13 +34,13 @@ def _branch_choices(scope) -> list[tuple[int, str]]:
 def _filter(scope, rules) -> reg.RegisterFilter:
     args = request.args
     branch_ids = None
-    branch_id = args.get("branch", type=int)
+    branch_id = args.get("branch", type=db_int)
     if branch_id:
         branch = db.session.get(Branch, branch_id)
         if branch is None or (scope is not None and branch.id not in scope):
             abort(404)
         branch_ids = branch.subtree_ids()
-    rule_id = args.get("rule", type=int)
+    rule_id = args.get("rule", type=db_int)
     return reg.RegisterFilter(
         q=args.get("q", "").strip()[:80], branch_ids=branch_ids,
         position=args.get("position", "") if args.get("position", "") in POSITIONS else "",
@@ -48,7 +49,7 @@ def _filter(scope, rules) -> reg.RegisterFilter:
 
 
 def _query(flt: reg.RegisterFilter) -> dict:
-    q = {"q": flt.q, "branch": request.args.get("branch", type=int) if flt.branch_ids is not None else None,
+    q = {"q": flt.q, "branch": request.args.get("branch", type=db_int) if flt.branch_ids is not None else None,
          "position": flt.position, "rule": flt.rule_id, "state": flt.state}
     return {k: v for k, v in q.items() if v}
 

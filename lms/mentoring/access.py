@@ -23,7 +23,10 @@ def active_pairings_of(mentor) -> list[Pairing]:
 
 def pairing_as_mentor(mentor, apprentice_id: int) -> Pairing | None:
     """The active pairing of ``mentor`` with the apprentice, or None (the
-    views answer 404: a mentor of someone else, a former mentor, anyone)."""
+    views answer 404: a mentor of someone else, a former mentor, one whose
+    mentor role HR took away while the pairing is still open, anyone)."""
+    if "mentor" not in mentor.roles:
+        return None
     return db.session.scalar(select(Pairing).options(joinedload(Pairing.apprentice)).where(
         Pairing.mentor_id == mentor.id, Pairing.apprentice_id == apprentice_id,
         Pairing.state == PairingState.ACTIVE))

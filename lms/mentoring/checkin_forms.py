@@ -35,7 +35,7 @@ class CheckInRecordForm(FlaskForm):
     # Checked by the service against the curriculum's tags, so the message names the unknown ones.
     topics = SelectMultipleField(_l("Knowledge points"), choices=[], validate_choice=False,
                                  description=_l("The curriculum's knowledge points; the apprentice's weak points first."))
-    notes = TextAreaField(_l("Notes"), validators=[Length(max=20_000)],
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=5_000)],
                           description=_l("Markdown: **bold**, lists, links."))
     actions = FieldList(FormField(ActionRow), label=_l("New agreed actions"), min_entries=ACTION_ROWS,
                         max_entries=MAX_ACTION_ROWS)

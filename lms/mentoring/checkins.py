@@ -5,12 +5,13 @@ Rules kept here:
   the future and not before the pairing started; its form is one of
   face to face / on the job / phone; its topics are knowledge points of the
   curriculum (the published questions' tags); each agreed action has a text
-  and a due date not before the check-in;
+  and a due date not before the check-in and at most a year after it;
 - the open actions of earlier check-ins carry over: recording the next one
   marks those the mentor ticks as done (on the check-in's date, closed at that
   check-in); the others stay open, and those past their due date are overdue;
 - a check-in is never edited or deleted once recorded (it is the record of
-  what was agreed); recording it is written to the audit log — it is the
+  what was agreed), and the same check-in sent twice (double click, second
+  tab) is recorded once; recording it is written to the audit log — it is the
   evidence HR reads beside a sign-off — and the apprentice is notified;
 - only the apprentice acknowledges, once; the time is kept on the check-in
   (not audited: it changes nobody's status).
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
@@ -30,11 +31,13 @@ from lms.audit import services as audit
 from lms.content.models import Question, QuestionTag
 from lms.database import transaction
 from lms.extensions import db
+from lms.mentoring import markup
 from lms.mentoring.models import CheckIn, CheckInAction, CheckInForm, Pairing, PairingState
 from lms.notify.services import notify
 
 ACTION_TEXT_MAX = 500
-NOTES_MAX = 20_000
+ACTION_DUE_WITHIN = timedelta(days=366)
+NOTES_MAX = 5_000  # a markdown note is rendered on every view of the apprentice's pages
 
 
 class CheckInError(ValueError):
@@ -114,6 +117,9 @@ def _check(pairing: Pairing, data: CheckInInput, today: date) -> dict[str, str]:
         errors["topics"] = str(_l("Not a knowledge point of the curriculum: %(tags)s", tags="、".join(unknown)))
     if len(data.notes or "") > NOTES_MAX:
         errors["notes"] = str(_l("The notes are too long (at most %(n)d characters).", n=NOTES_MAX))
+    elif markup.too_costly(data.notes):
+        errors["notes"] = str(_l("Too many “[” or “<” are left unclosed to show this text quickly; close them or "
+                                 "leave them out."))
     for n, action in enumerate(data.actions):
         if not action.text.strip():
             errors[f"actions-{n}-text"] = str(_l("Say what was agreed."))
@@ -123,10 +129,25 @@ def _check(pairing: Pairing, data: CheckInInput, today: date) -> dict[str, str]:
             errors[f"actions-{n}-due_on"] = str(_l("Enter the due date of the action."))
         elif data.held_on is not None and action.due_on < data.held_on:
             errors[f"actions-{n}-due_on"] = str(_l("The due date cannot be before the check-in."))
+        elif data.held_on is not None and action.due_on > data.held_on + ACTION_DUE_WITHIN:
+            # A mistyped year (2062 for 2026) would make an action that is never overdue.
+            errors[f"actions-{n}-due_on"] = str(_l("The due date is more than a year after the check-in."))
     open_ids = {a.id for a in open_actions(pairing.id)}
     if set(data.done_action_ids) - open_ids:
         errors["done_actions"] = str(_l("Only open actions of this pairing can be marked done."))
     return errors
+
+
+def _recorded_already(pairing: Pairing, mentor, data: CheckInInput, topics: list[str]) -> bool:
+    """Whether the mentor recorded this very check-in already: the form sent
+    twice (a double click, a second tab, the browser's resend). Two check-ins
+    of one day that differ in anything are both kept."""
+    same_day = db.session.scalars(select(CheckIn).options(selectinload(CheckIn.actions)).where(
+        CheckIn.pairing_id == pairing.id, CheckIn.created_by_id == mentor.id, CheckIn.held_on == data.held_on,
+        CheckIn.form == data.form)).all()
+    wanted = sorted((a.text.strip(), a.due_on) for a in data.actions)
+    return any(c.notes == (data.notes or "") and c.topics == topics
+               and sorted((a.text, a.due_on) for a in c.actions) == wanted for c in same_day)
 
 
 def record_check_in(pairing: Pairing, mentor, data: CheckInInput) -> CheckIn:
@@ -135,12 +156,17 @@ def record_check_in(pairing: Pairing, mentor, data: CheckInInput) -> CheckIn:
     changes) when a rule refuses."""
     with transaction(immediate=True):
         pairing = db.session.get(Pairing, pairing.id)  # read again under the lock
-        if pairing is None or pairing.state != PairingState.ACTIVE or pairing.mentor_id != mentor.id:
+        if (pairing is None or pairing.state != PairingState.ACTIVE or pairing.mentor_id != mentor.id
+                or "mentor" not in mentor.roles):
             raise CheckInError({"pairing": str(_l("This pairing is no longer active."))})
+        topics = list(dict.fromkeys(data.topics))
+        if _recorded_already(pairing, mentor, data, topics):
+            raise CheckInError({"pairing": str(_l("This check-in is recorded already (the same date, form, "
+                                                  "knowledge points, notes and actions); nothing was recorded "
+                                                  "twice."))})
         errors = _check(pairing, data, clock.today())
         if errors:
             raise CheckInError(errors)
-        topics = list(dict.fromkeys(data.topics))
         check_in = CheckIn(pairing_id=pairing.id, held_on=data.held_on, form=data.form,
                            topics_json=json.dumps(topics, ensure_ascii=False), notes=data.notes or "",
                            created_at=clock.now(), created_by_id=mentor.id)

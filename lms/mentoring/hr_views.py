@@ -17,6 +17,7 @@ from sqlalchemy import select
 from lms import clock
 from lms.audit.models import AuditEvent
 from lms.extensions import db
+from lms.ids import db_int
 from lms.imports.pages import ImportPages, blank_file
 from lms.mentoring import imports, register, settings
 from lms.mentoring import pairing as rules
@@ -75,21 +76,21 @@ def _branch_choices(scope) -> list[tuple[int, str]]:
 def _filter(scope) -> register.RegisterFilter:
     args = request.args
     branch_ids = None
-    branch_id = args.get("branch", type=int)
+    branch_id = args.get("branch", type=db_int)
     if branch_id:
         branch = db.session.get(Branch, branch_id)
         if branch is None or (scope is not None and branch.id not in scope):
             abort(404)
         branch_ids = branch.subtree_ids()
     state = args.get("state", "")
-    return register.RegisterFilter(branch_ids=branch_ids, mentor_id=args.get("mentor", type=int) or None,
+    return register.RegisterFilter(branch_ids=branch_ids, mentor_id=args.get("mentor", type=db_int) or None,
                                    state=state if state in rules.STATE_LABELS else "", q=args.get("q", "").strip()[:80])
 
 
 def _context(page: str) -> dict:
     scope = _scope()
     flt = _filter(scope)
-    query = {"branch": request.args.get("branch", type=int), "mentor": flt.mentor_id, "state": flt.state, "q": flt.q}
+    query = {"branch": request.args.get("branch", type=db_int), "mentor": flt.mentor_id, "state": flt.state, "q": flt.q}
     return {"scope": scope, "flt": flt, "page": page, "query": {k: v for k, v in query.items() if v},
             "branch_choices": _branch_choices(scope), "mentor_choices": register.mentor_choices(scope),
             "states": rules.STATE_LABELS, "whole_bank": scope is None,

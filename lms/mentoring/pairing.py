@@ -33,7 +33,7 @@ from lms.certificates.models import Certificate
 from lms.content.models import Certification
 from lms.database import transaction
 from lms.extensions import db
-from lms.mentoring import settings
+from lms.mentoring import markup, settings
 from lms.mentoring.models import Pairing, PairingState
 from lms.org.models import POSITIONS, User
 
@@ -46,6 +46,8 @@ MAX_GOALS = 2000
 MAX_REASON = 255
 # How far from today a start date may lie.
 START_WINDOW = timedelta(days=366)
+# The longest a pairing may be planned for.
+PAIRING_LONGEST = timedelta(days=731)
 
 # Which field a refusal is about (the import turns these into its columns).
 MENTOR, APPRENTICE, START, END, GOALS = "mentor", "apprentice", "start", "end", "goals"
@@ -144,6 +146,10 @@ def check_dates(start_date: date | None, planned_end_date: date | None, today: d
                                 end=planned_end_date.isoformat(), start=start_date.isoformat())))
     elif planned_end_date < today:
         problems.append((END, _("The planned end date %(day)s has passed.", day=planned_end_date.isoformat())))
+    elif start_date is not None and planned_end_date - start_date > PAIRING_LONGEST:
+        # A mistyped year (2062 for 2026) would keep the pairing "on plan" for decades.
+        problems.append((END, _("The planned end date %(day)s is more than two years after the start.",
+                                day=planned_end_date.isoformat())))
     return problems
 
 
@@ -174,9 +180,17 @@ def refusals(mentor: User, apprentice: User, start_date: date | None, planned_en
                                        day=current.start_date.isoformat())))
     elif apprentice_taken:
         problems.append((APPRENTICE, _("%(name)s appears twice.", name=who(apprentice))))
+    own = active_pairing_of(mentor.id)
+    if own is not None and own.mentor_id == apprentice.id:
+        # The apprentice would mentor their own mentor: each would sign the other off.
+        problems.append((APPRENTICE, _("%(apprentice)s is %(mentor)s's own mentor; they cannot also be their "
+                                       "apprentice.", apprentice=who(apprentice), mentor=who(mentor))))
     problems += check_dates(start_date, planned_end_date, today)
     if len(goals or "") > MAX_GOALS:
         problems.append((GOALS, _("The goals are longer than %(n)d characters.", n=MAX_GOALS)))
+    elif markup.too_costly(goals):
+        problems.append((GOALS, _("Too many “[” or “<” are left unclosed to show this text quickly; close them or "
+                                  "leave them out.")))
     return problems
 
 

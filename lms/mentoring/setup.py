@@ -5,7 +5,7 @@ from flask import Flask
 
 from lms import demo_hooks
 from lms.main import panels
-from lms.mentoring import alerts, audit_labels, checkin_labels, demo_checkins, settings, signoff_setup
+from lms.mentoring import alerts, audit_labels, checkin_labels, demo_checkins, markup, settings, signoff_setup
 from lms.mentoring import panels as mentoring_panels
 from lms.mentoring.demo import load_demo_pairings
 from lms.mentoring.desk_views import bp as desk_bp
@@ -24,8 +24,10 @@ def init_app(app: Flask) -> None:
     the learner's active mentor among those who hear of a learner in trouble,
     the 14-day check-in alert in the scan, and alerts leading a mentor to the
     apprentice page; the sign-off (``signoff_setup``); the demo pairings
-    (60) and check-ins (65)."""
+    (60) and check-ins (65); the ``mentoring_md`` filter (notes and goals,
+    ``markup.as_html``)."""
     audit_labels.register(app)
+    app.add_template_filter(markup.as_html, "mentoring_md")
     checkin_labels.register(app)
     app.register_blueprint(admin_bp)
     app.register_blueprint(desk_bp)

@@ -210,6 +210,8 @@ def _check_gates(row: RowPlan, actor: User | None, problem) -> None:
                                 conditions=position_gates.describe(refused), column=COL_OVERRIDE))
     elif not services.may_override_eligibility(actor):
         problem(COL_OVERRIDE, _("only HR may override an eligibility rule."))
+    elif row.user is not None and actor is not None and row.user.id == actor.id:
+        problem(COL_OVERRIDE, _("you cannot override an eligibility rule for yourself."))
 
 
 def _differs(row: RowPlan) -> bool:

@@ -310,7 +310,8 @@ def check_position_gates(user: User, position: str, override_reason: str = "", *
                          actor: User | None = None) -> list[position_gates.Check]:
     """The rules (``position_gates``) that stop ``user`` from entering
     ``position``. Without an override reason a refusal is an OrgError naming
-    the unmet conditions with their evidence; with one, only HR may pass."""
+    the unmet conditions with their evidence; with one, only HR may pass, and
+    never for themselves (an override is a second person's judgement)."""
     refused = position_gates.refusals(user, position)
     if not refused:
         return []
@@ -319,6 +320,8 @@ def check_position_gates(user: User, position: str, override_reason: str = "", *
                          name=user.name, position=POSITIONS[position], conditions=position_gates.describe(refused)))
     if not may_override_eligibility(actor):
         raise NotAllowed(_("Only HR may override an eligibility rule."))
+    if actor is not None and actor.id == user.id:
+        raise NotAllowed(_("You cannot override an eligibility rule for yourself; ask another HR colleague."))
     return refused
 
 

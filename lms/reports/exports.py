@@ -2,14 +2,18 @@
 roster streams row by row) and CSV (UTF-8 with a BOM, so Excel opens Chinese
 correctly). Both are formula-safe: a text that starts like a formula
 (= + - @, a tab or a carriage return) stays text — in CSV it gets a leading
-apostrophe, in XLSX the cell is written as a string."""
+apostrophe, in XLSX the cell is written as a string. Control characters a
+worksheet cannot hold are left out of XLSX cells (they made the download fail)."""
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What XML 1.0 (and so a worksheet) cannot carry: control characters other than tab, newline, carriage return.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def csv_safe(value) -> object:
@@ -42,7 +46,7 @@ def to_xlsx(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence], 
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE7F3")
     head = []
     for h in headers:
-        cell = WriteOnlyCell(sheet, value=h)
+        cell = WriteOnlyCell(sheet, value=_ILLEGAL.sub("", str(h)))
         cell.font, cell.fill = bold, fill
         head.append(cell)
     sheet.append(head)
@@ -54,6 +58,11 @@ def to_xlsx(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence], 
 
 
 def _cell(sheet, value, cell_class):
+    if isinstance(value, str):
+        # A control character (a vertical tab pasted from Excel into a name, an
+        # escape in a reason) cannot be written to a worksheet: openpyxl raises,
+        # and the whole download failed. Leave the character out.
+        value = _ILLEGAL.sub("", value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         cell = cell_class(sheet, value=value)
         cell.data_type = "s"  # never a formula

@@ -1,0 +1,113 @@
+"""Check-ins against a careless user and an attacker: a mentor whose mentor
+role HR took away (the pairing still open) sees and records nothing more; the
+same check-in sent twice (double click, two tabs) is recorded once."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from lms.extensions import db
+from lms.mentoring.models import CheckIn, CheckInAction
+from lms.notify.models import Notification
+from lms.org import services
+from tests.conftest import sign_in
+
+
+def _post(client, world, **fields):
+    data = {"held_on": "2026-02-27", "form": "face_to_face", "topics": ["个人存款"], "notes": "复盘第 4 周",
+            "actions-0-text": "重做错题", "actions-0-due_on": "2026-03-06", **fields}
+    return client.post(f"/mentoring/apprentices/{world.apprentice.id}/check-ins/new", data=data)
+
+
+def _count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_mentor_whose_role_was_taken_away_sees_and_records_nothing(client, world):
+    services.set_roles(world.mentor, ["learner"])  # HR took the mentor role away; the pairing is still active
+    db.session.commit()
+    sign_in(client, world.mentor)
+    base = f"/mentoring/apprentices/{world.apprentice.id}"
+    assert client.get(base).status_code == 404
+    assert client.get(base + "/check-ins/new").status_code == 404
+    assert _post(client, world).status_code == 404
+    assert _count(CheckIn) == 0
+    assert db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.kind == "check_in_recorded")) == 0
+
+
+def test_the_same_check_in_sent_twice_is_recorded_once(client, world):
+    sign_in(client, world.mentor)
+    assert _post(client, world).status_code == 302
+    again = _post(client, world)  # the second tab, or the double click
+    assert again.status_code == 400 and "已经记录过" in again.text
+    assert _count(CheckIn) == 1 and _count(CheckInAction) == 1
+    assert db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.kind == "check_in_recorded")) == 1
+    # A second check-in of the same day that says something else is kept.
+    assert _post(client, world, notes="下午又电话沟通了一次", form="phone").status_code == 302
+    assert _count(CheckIn) == 2
+
+
+def test_notes_that_would_stall_the_renderer_are_refused_and_stored_ones_shown_as_text(client, world):
+    sign_in(client, world.mentor)
+    hostile = "[" * 2000  # the markdown renderer took seconds over this, minutes over 20,000
+    answer = _post(client, world, notes=hostile)
+    assert answer.status_code == 400 and "未闭合" in answer.text and _count(CheckIn) == 0
+    assert _post(client, world, notes="x" * 5001).status_code == 400  # the notes' limit
+    # Notes with links, comparisons and a little markup are fine.
+    fine = "见[存款保险条例](https://example.com/a)，利率<3%时 **提醒客户**。\n\n" * 40
+    assert _post(client, world, notes=fine).status_code == 302
+    # A hostile note stored before the rule (or by other means) shows as text, quickly.
+    check_in = db.session.scalar(select(CheckIn))
+    check_in.notes = "[" * 20000 + "<b>粗体</b>"
+    db.session.commit()
+    page = client.get(f"/mentoring/apprentices/{world.apprentice.id}")
+    assert page.status_code == 200 and "[[[[" in page.text and "&lt;b&gt;粗体" in page.text
+
+
+def test_goals_that_would_stall_the_renderer_are_refused(world):
+    from datetime import date
+
+    import pytest
+
+    from lms.mentoring import pairing as rules
+
+    with pytest.raises(rules.PairingError, match="“\\["):
+        rules.pair(world.former_mentor, world.other_apprentice, date(2026, 3, 2), date(2026, 9, 1),
+                   goals="[" * 1500, actor=None)
+
+
+def test_a_mistyped_year_is_refused_for_an_action_and_a_pairing(client, world):
+    from datetime import date
+
+    import pytest
+
+    from lms.mentoring import pairing as rules
+
+    sign_in(client, world.mentor)
+    answer = _post(client, world, **{"actions-0-due_on": "2062-03-06"})  # 2062 for 2026: never overdue
+    assert answer.status_code == 400 and "一年以上" in answer.text and _count(CheckIn) == 0
+    assert _post(client, world, **{"actions-0-due_on": "2027-02-27"}).status_code == 302  # a year is fine
+    rules.end(world.other_pairing, "调岗", actor=None)
+    with pytest.raises(rules.PairingError, match="超过两年"):
+        rules.pair(world.other_mentor, world.other_apprentice, date(2026, 3, 2), date(2062, 9, 1), actor=None)
+    rules.pair(world.other_mentor, world.other_apprentice, date(2026, 3, 2), date(2026, 9, 1), actor=None)
+
+
+def test_an_apprentice_cannot_be_made_their_own_mentors_mentor(world):
+    from datetime import date
+
+    import pytest
+
+    from lms.mentoring import pairing as rules
+    from lms.org.models import UserRole
+
+    # 李学员 becomes a mentor too (a principal RM under a mentor of their own), free of other rules.
+    world.apprentice.role_rows.append(UserRole(role="mentor"))
+    world.apprentice.positions[0].position = "rm_principal"
+    db.session.commit()
+    refused = rules.refusals(world.apprentice, world.mentor, date(2026, 3, 2), date(2026, 9, 1))
+    assert any("不能同时又是其徒弟" in m for _f, m in refused), refused
+    # With someone else as the apprentice, no such refusal.
+    other = rules.refusals(world.apprentice, world.other_apprentice, date(2026, 3, 2), date(2026, 9, 1))
+    assert not any("不能同时又是其徒弟" in m for _f, m in other)
