@@ -42,10 +42,16 @@ def init_app(app: Flask) -> None:
     def _overflow(_err):
         return _out_of_range()
 
+    # A NUL character (\x00) in a form field or the address: PostgreSQL cannot store
+    # it in text and psycopg refuses it before sending. No one types it; answer what it is.
     @app.errorhandler(DataError)
     def _data_error(err):
         if getattr(err.orig, "sqlstate", None) == NUMERIC_VALUE_OUT_OF_RANGE:
             return _out_of_range()
+        if "NUL (0x00)" in str(err.orig):
+            db.session.rollback()
+            return page(400, _("Bad request"), _("The request contains a NUL character (\\x00), which no field "
+                                                 "accepts. Remove it and send again."))
         raise err
 
     @app.errorhandler(405)
