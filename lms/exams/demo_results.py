@@ -145,7 +145,7 @@ class _Loader:
         while at < self.now and tries < failures + 3:
             failing = tries < failures
             right = (0.35 + 0.3 * taker.ability) if failing else \
-                (1.0 if tries >= failures + 2 else 0.8 + 0.2 * taker.ability)
+                (1.0 if tries >= failures + 1 else 0.86 + 0.14 * taker.ability)
             attempt = self.take(taker, item, at, right)
             if attempt is None or (attempt.passed and not failing):
                 return
@@ -174,7 +174,7 @@ def _takers(programme: Programme, today: date, rng: random.Random) -> list[tuple
 
 def _failures(rng: random.Random, ability: float) -> int:
     r = rng.random()
-    return 0 if r < 0.45 + 0.4 * ability else 1 if r < 0.93 + 0.05 * ability else 2
+    return 0 if r < 0.6 + 0.3 * ability else 1 if r < 0.95 + 0.04 * ability else 2
 
 
 def _loaded_before(employee_nos) -> bool:
@@ -210,7 +210,7 @@ def take_demo_exams(_password: str) -> None:
                         continue
                     first = max(item.opens_on, enrolled)
                     if enrolled > item.due_on:  # catch-up (补学): most have done it since joining
-                        if rng.random() < 0.3:
+                        if rng.random() < 0.6:
                             continue
                         last = min(today, first + timedelta(days=10))
                     else:
