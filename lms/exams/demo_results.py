@@ -83,7 +83,9 @@ def _moment(rng: random.Random, first: date, last: date, latest: datetime) -> da
 
 def _early(rng: random.Random, now: datetime) -> datetime | None:
     """Before work today (from 07:00 in Shanghai), half an hour before ``now`` at the latest."""
-    earliest, latest = _utc(now.date(), 7), now - timedelta(minutes=30)
+    # Not before midnight UTC either: the week opens on the clock's (UTC) date.
+    earliest = max(_utc(now.date(), 7), datetime.combine(now.date(), time(0)))
+    latest = now - timedelta(minutes=30)
     return earliest + (latest - earliest) * rng.random() if latest > earliest else None
 
 
