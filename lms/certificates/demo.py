@@ -1,7 +1,9 @@
 """The demo's existing certificates (demo hook, order 80): most people in an
 RM post hold 客户经理上岗资格, issued by HR by hand when the system came in
-("存量人员换发"), plus the qualification of their grade and, for mentors, the
-mentor qualification. Issue dates are spread so that some expire within 30,
+("存量人员换发"), plus the qualification of their grade and, for mentors and
+the trainer (a senior RM, in the quarterly warning education's audience: a
+pass there finds the certificate held and issues nothing more), the mentor
+qualification. Issue dates are spread so that some expire within 30,
 60 and 90 days, one has expired and one is revoked; 李学员 (``learner``) and
 one more RM hold none — with the expired and the revoked one, the 持证上岗
 monitor has four people to show. Loading twice issues nothing more."""
@@ -69,7 +71,7 @@ def issue_demo_certificates(_password: str) -> None:
         if grade is not None and (c := _issue(person, grade, hr, today - timedelta(days=60 + i * 11))):
             issued.append(c)
         mentor = _certification(MENTOR_CERTIFICATION)
-        if mentor is not None and person.has_role("mentor") and (c := _issue(person, mentor, hr,
+        if mentor is not None and person.has_role("mentor", "trainer") and (c := _issue(person, mentor, hr,
                                                                              today - timedelta(days=90 + i * 7))):
             issued.append(c)
     base_issued = [c for c in issued if c.certification_id == base.id]

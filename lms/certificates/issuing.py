@@ -39,7 +39,7 @@ from lms.audit import services as audit
 from lms.certificates import pdf as certificate_pdf
 from lms.certificates import signals
 from lms.certificates.models import Certificate
-from lms.certificates.requirements import Evaluation, evaluate
+from lms.certificates.requirements import Evaluation, evaluate, quick_conditions_met
 from lms.certificates.serials import new_verify_code, next_serial
 from lms.content.models import Certification
 from lms.database import after_commit, transaction
@@ -101,6 +101,8 @@ def issue_if_met(person: User, certification: Certification) -> Certificate | No
     is due; otherwise nothing (returns None). Evaluates outside the write lock."""
     if not person.active or certification.retired or not automatic_issue_due(person.id, certification):
         return None
+    if not quick_conditions_met(person, certification):
+        return None  # evaluate() would not be met either; it reads every week of a programme
     evaluation = evaluate(person, certification)
     if not evaluation.met:
         return None

@@ -81,6 +81,17 @@ def evaluate(person, certification: Certification) -> Evaluation:
     return Evaluation(certification, person, conditions)
 
 
+def quick_conditions_met(person, certification: Certification) -> bool:
+    """The requirements that cost a query or two (tenure, exams, sign-off) all
+    met: ``evaluate`` (whose programme lines read every week) can only be met
+    when this is True, so the automatic path asks this first."""
+    req = certification.requirements
+    return (all(tenure_condition(person, t.get("positions") or [], int(t.get("months", 0))).met
+                for t in req.get("tenure") or [])
+            and all(_exam(person, e.get("exam", ""), e.get("min_score", 0)).met for e in req.get("exams") or [])
+            and (not req.get("signoff") or signoff_in_force(person) is not None))
+
+
 def _programme(person, slug: str) -> Condition:
     programme = db.session.scalar(select(Programme).where(Programme.slug == slug))
     if programme is None:

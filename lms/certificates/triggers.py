@@ -46,7 +46,10 @@ def on_attempt_finalised(_app, attempt_id: int, **_extra) -> None:
         attempt = db.session.get(Attempt, attempt_id)
         if attempt is None or attempt.state != AttemptState.FINALISED:
             return
-        certifications = certifications_requiring(exam_slug=attempt.exam.slug)
+        # Tenure first (cheap, from the positions already loaded): a certification
+        # whose tenure is not served is not met whatever the exam gave.
+        certifications = [c for c in certifications_requiring(exam_slug=attempt.exam.slug)
+                          if _tenure_met(attempt.user, c)]
         if certifications:
             _try_issue(attempt.user, certifications)
     except Exception:

@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
         app.add_template_filter(_label_filter(mapping), name)
     panels.add(app, "learner", "notebook/_notebook_panel.html", notebook.notebook_panel, order=20)
     demo_hooks.add(app, 40, demo_results.take_demo_exams)
+    demo_hooks.add(app, 85, demo_results.take_warning_quarterly)
 
 
 def _label_filter(mapping):

@@ -24,14 +24,15 @@ DEMO_WEEK = 3  # today falls in this week of each shipped programme
 
 def move_programmes_to_today(bundle: ContentBundle, today: date, week: int = DEMO_WEEK) -> None:
     """Shift every programme's dates so that ``today`` is in week ``week``; a
-    quarterly requirement that starts later starts this quarter instead."""
+    quarterly requirement that starts later than last quarter starts last
+    quarter instead (one quarter over, so the demo has a missed one to show)."""
     monday = today - timedelta(days=today.weekday())
+    this_quarter = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    quarter = date(this_quarter.year - (this_quarter.month == 1), (this_quarter.month - 4) % 12 + 1, 1)
     for programme in bundle.programmes:
         if programme.recurring:
-            quarter = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-            programme.items = [replace(item, opens_on=quarter, due_on=date(
-                quarter.year + (quarter.month == 10), (quarter.month + 2) % 12 + 1, 1) - timedelta(days=1))
-                if item.opens_on > today else item for item in programme.items]
+            programme.items = [replace(item, opens_on=quarter, due_on=this_quarter - timedelta(days=1))
+                               if item.opens_on > quarter else item for item in programme.items]
             continue
         weeks = sorted((i for i in programme.items if i.kind == "week"), key=lambda i: i.number)
         if not weeks:
