@@ -186,12 +186,17 @@ def app(_migrated):
     app.jinja_env.bytecode_cache = _TEMPLATE_CACHE
     with app.app_context():
         yield app
-        db.session.remove()
-        _empty_all_tables()
-        Path(BASE_CONFIG["AUDIT_HEAD_FILE"]).unlink(missing_ok=True)
-        for engine in db.engines.values():
-            engine.dispose()
+        leave_database_empty()
     lms_clock.reset()
+
+
+def leave_database_empty() -> None:
+    """What a test's app leaves behind: no session, empty tables, no audit head, no pooled connections."""
+    db.session.remove()
+    _empty_all_tables()
+    Path(BASE_CONFIG["AUDIT_HEAD_FILE"]).unlink(missing_ok=True)
+    for engine in db.engines.values():
+        engine.dispose()
 
 
 # --- the demo organisation, loaded once per worker ---------------------------

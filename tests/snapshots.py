@@ -123,12 +123,7 @@ def discard(snapshot: Snapshot) -> None:
     for url, template in list(_templates):
         if template == snapshot.location:
             _templates.remove((url, template))
-            admin = _admin_engine(make_url(url))
-            try:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
-            finally:
-                admin.dispose()
+            _drop_database(url, template)
 
 
 def drop_templates() -> None:
@@ -136,10 +131,13 @@ def drop_templates() -> None:
     while _files:
         _files.pop().unlink(missing_ok=True)
     while _templates:
-        url, template = _templates.pop()
-        admin = _admin_engine(make_url(url))
-        try:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
-        finally:
-            admin.dispose()
+        _drop_database(*_templates.pop())
+
+
+def _drop_database(url: str, name: str) -> None:
+    admin = _admin_engine(make_url(url))
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()

@@ -28,7 +28,6 @@ import re
 from collections import defaultdict, deque
 from datetime import datetime
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -37,7 +36,7 @@ from sqlalchemy import select
 from lms import clock as lms_clock
 from lms import create_app
 from lms.extensions import db
-from tests.conftest import BASE_CONFIG, CSRFClient, _empty_all_tables, load_demo_copy, sign_in
+from tests.conftest import BASE_CONFIG, CSRFClient, leave_database_empty, load_demo_copy, sign_in
 from tests.test_labels import visible_text
 
 ROLES = ["learner", "mentor", "trainer", "hr", "manager", "admin", "several"]
@@ -168,11 +167,7 @@ def demo_app(_migrated):
         db.session.commit()
         _seed()
         yield app
-        db.session.remove()
-        _empty_all_tables()
-        Path(BASE_CONFIG["AUDIT_HEAD_FILE"]).unlink(missing_ok=True)
-        for engine in db.engines.values():
-            engine.dispose()
+        leave_database_empty()
     lms_clock.reset()
 
 
