@@ -28,7 +28,9 @@ RAW = [r"\bone_page\b", r"\bper_question\b", r"\bafter_submit\b", r"\bafter_pass
 
 
 def raw_codes(html: str) -> list[str]:
-    text = visible_text(html)
+    # Identifiers shown as code on purpose (a question's id such as pa-essay-001 on the
+    # grading page: the trainer wrote it) are not labels; the every-page walk reads pages so too.
+    text = visible_text(re.sub(r"<(code|pre|kbd)\b.*?</\1>", " ", html, flags=re.S))
     return [code for code in RAW if re.search(code, text)]
 
 
