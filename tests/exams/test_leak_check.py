@@ -168,3 +168,32 @@ def test_the_notebook_shows_the_key_once_the_exam_does(client, clock, learner, e
     sign_in(client, learner)
     answered = client.post(f"/notebook/practice/{entry.id}", data={"answer": "A"}, headers=HX)
     assert f"{SECRET_EXPLANATION}-single" in answered.text
+
+
+@pytest.mark.parametrize("policy", ["after_pass", "never"])
+def test_practice_refused_during_a_retake_shows_no_key(client, clock, learner, every_type_exam, policy):
+    """While a retake holds the notebook's questions, practice is refused
+    (no answer oracle): the refusal, asked for or answered, for every type,
+    shows no key, explanation or rubric either."""
+    exam = every_type_exam(review_policy=policy, pass_mark=100.0, cooldown_minutes=0, max_attempts=None)
+    first = exam_attempts.start_attempt(learner, exam)
+    exam_attempts.submit(first, learner)  # nothing answered: every question goes to the notebook
+    essay = next(i for i in first.items if i.question_version.type == "essay")
+    essay.awarded = 0  # graded, so that a retake may start
+    exam_results.recompute_result(first)
+    db.session.commit()
+    exam_attempts.start_attempt(learner, exam)  # the retake, open
+    entries = db.session.scalars(select(NotebookEntry).where(NotebookEntry.user_id == learner.id)).all()
+    assert entries
+    sign_in(client, learner)
+    allow = (WITHHELD_NOTICE,)
+    for entry in entries:
+        qtype = db.session.get(QuestionVersion, entry.version_id).type
+        url = f"/notebook/practice/{entry.id}"
+        refused = client.get(url)
+        assert 'name="answer' not in refused.text, qtype  # nothing to answer while the exam is open
+        assert_no_leak(refused, f"practice during a retake {qtype}", allow=allow)
+        right = {k.replace("a-0", "answer"): v for k, v in RIGHT_FORM[qtype]("a-0").items()}
+        answered = client.post(url, data=right, headers=HX)
+        assert "Correct" not in answered.text and "正确" not in answered.text, qtype
+        assert_no_leak(answered, f"practice answered during a retake {qtype}", allow=allow, typed=True)
