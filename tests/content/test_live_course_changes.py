@@ -1,0 +1,113 @@
+"""A trainer changes a course that is live: learners have its exam open, others
+have finished it (tests/content/fixtures/aml_str, published with the real
+command line and changed as a trainer does: by editing its files and running
+``flask content publish`` again)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from lms.content.models import Exam
+from lms.exams.models import Attempt
+from lms.extensions import db
+from tests.conftest import sign_in
+from tests.content.test_trainer_own_course import _right
+
+FIXTURE = Path(__file__).parent / "fixtures" / "aml_str"
+COURSE = "courses/aml-str"
+EXAM_FILE = "exams/aml-str-exam.yaml"
+
+
+@pytest.fixture
+def live(app, runner, tmp_path, make_user, make_branch):
+    """The trainer's course published by its author, with two learners of a branch."""
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE, root)
+    app.config["CONTENT_DIR"] = str(root)
+    make_user(("trainer",), employee_no="trainer-aml")
+    published = runner.invoke(args=["content", "publish", "--as", "trainer-aml"])
+    assert published.exit_code == 0, published.output
+    return root
+
+
+def _edit(root: Path, name: str, old: str, new: str) -> None:
+    path = root / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (name, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _publish(runner) -> str:
+    result = runner.invoke(args=["content", "publish", "--as", "trainer-aml"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _exam() -> Exam:
+    return db.session.scalar(select(Exam).where(Exam.slug == "exam-aml-str"))
+
+
+def _start(client, learner, exam) -> Attempt:
+    sign_in(client, learner)
+    started = client.post(f"/exams/{exam.id}/start")
+    assert started.status_code == 302, started.text
+    return db.session.get(Attempt, int(started.headers["Location"].rstrip("/").split("/")[-1]))
+
+
+def _answer_all_right_and_submit(client, attempt) -> None:
+    for item in attempt.items:
+        saved = client.post(f"/attempts/{attempt.id}/items/{item.id}", data=_right(item), headers={"HX-Request": "true"})
+        assert saved.status_code == 200, saved.text
+    assert client.post(f"/attempts/{attempt.id}/submit").status_code == 302
+
+
+def test_a_pass_mark_raised_mid_week_does_not_fail_those_who_took_the_exam_under_the_old_one(
+        app, client, runner, live, make_user, make_branch):
+    """The pass mark went from 60 to 95 while a learner's essay waited for
+    grading: grading it (and a later score override) judged the attempt
+    against 95, so a learner who scored 80 under a 60 pass mark was silently
+    failed, and the result page said "pass mark 95%". An attempt is judged by
+    the pass mark it started under; an attempt started after the change by the
+    new one; an open attempt keeps its deadline when the time limit changes."""
+    branch = make_branch("B01")
+    waiting, later = (make_user(("learner",), branch=branch, position="rm_junior") for _ in range(2))
+    grader = make_user(("trainer",), employee_no="trainer-2")
+    exam = _exam()
+    attempt = _start(client, waiting, exam)
+    _answer_all_right_and_submit(client, attempt)
+    db.session.refresh(attempt)
+    assert attempt.state == "grading"
+    deadline = attempt.deadline
+
+    _edit(live, EXAM_FILE, "pass_mark: 60", "pass_mark: 95")
+    _edit(live, EXAM_FILE, "time_limit: 40", "time_limit: 10")
+    _publish(runner)
+    assert _exam().pass_mark == 95
+
+    # The essay gets nothing, the case its full points: 60 % <= percent < 95 %.
+    sign_in(client, grader)
+    for item in [i for i in attempt.items if i.needs_grading]:
+        points = "0" if item.question_version.type == "essay" else str(item.points)
+        assert client.post(f"/grading/items/{item.id}", data={"points": points}).status_code == 302
+    db.session.refresh(attempt)
+    assert attempt.state == "finalised" and 60 <= attempt.percent < 95, attempt.percent
+    assert attempt.passed is True
+    # A trainer corrects another item's points later: still judged against 60.
+    small = min((i for i in attempt.items if i.awarded and not i.needs_grading), key=lambda i: i.points)
+    overridden = client.post(f"/grading/attempts/{attempt.id}/items/{small.id}/override",
+                             data={"points": "0", "reason": "复核：答案不完整"})
+    assert overridden.status_code in (200, 302), overridden.text
+    db.session.refresh(attempt)
+    assert 60 <= attempt.percent < 95 and attempt.passed is True
+    sign_in(client, waiting)
+    result = client.get(f"/attempts/{attempt.id}/result")
+    assert "已通过" in result.text and "及格线 60%" in result.text and "95%" not in result.text
+
+    # Someone who starts now: the new pass mark and time limit.
+    fresh = _start(client, later, _exam())
+    assert fresh.pass_mark == 95
+    assert (fresh.deadline - fresh.started_at).total_seconds() == 10 * 60
+    assert attempt.deadline == deadline
