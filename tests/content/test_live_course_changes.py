@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from lms.content.console.editor import normalise, text_hash
 from lms.content.models import Exam
 from lms.exams.models import Attempt
 from lms.extensions import db
+from lms.org.models import User
 from tests.conftest import sign_in
 from tests.content.test_trainer_own_course import _right
 
@@ -111,3 +113,55 @@ def test_a_pass_mark_raised_mid_week_does_not_fail_those_who_took_the_exam_under
     assert fresh.pass_mark == 95
     assert (fresh.deadline - fresh.started_at).total_seconds() == 10 * 60
     assert attempt.deadline == deadline
+
+
+KEY_BEFORE = "## str-003\ntype: truefalse\nanswer: 错"  # a question every paper of the exam has
+KEY_AFTER = "## str-003\ntype: truefalse\nanswer: 对"
+
+
+def test_the_plan_says_who_a_key_fix_affects_before_publishing(app, client, runner, live, make_user, make_branch):
+    """A trainer fixed a question's key while one learner had the exam open
+    and another had finished it: the plan said "questions: changed 1" and
+    nothing about them (the open attempt goes on being graded against the
+    old key, the finished one keeps its score). `flask content plan` (new),
+    `publish` and the console's review now say so, with the counts."""
+    branch = make_branch("B01")
+    finished, working = (make_user(("learner",), branch=branch, position="rm_junior") for _ in range(2))
+    exam = _exam()
+    done = _start(client, finished, exam)
+    _answer_all_right_and_submit(client, done)
+    still_open = _start(client, working, exam)
+    bank = f"{COURSE}/questions/basics.md"
+
+    # The console: the editor's "review changes" says it before publishing.
+    sign_in(client, db.session.scalar(select(User).where(User.employee_no == "trainer-aml")))
+    on_disk = (live / bank).read_bytes()
+    text = normalise(on_disk.decode("utf-8-sig")).replace(KEY_BEFORE, KEY_AFTER)
+    review = client.post("/console/review", data={"path": bank, "text": text, "base_hash": text_hash(on_disk)})
+    assert review.status_code == 200, review.text
+    effects = review.text.split('id="plan-effects"')[1].split("</div>")[0]
+    assert "对正在学习的学员的影响" in effects
+    assert "试题 str-003：1 份进行中、1 份已交卷的答卷抽到的是第 1 版，仍按该版本评分" in effects
+
+    # The command line: `flask content plan` (changes nothing), then publish.
+    _edit(live, bank, KEY_BEFORE, KEY_AFTER)
+    planned = runner.invoke(args=["content", "plan"])
+    assert planned.exit_code == 0, planned.output
+    assert "questions, changed: str-003" in planned.output
+    assert "试题 str-003：1 份进行中、1 份已交卷的答卷抽到的是第 1 版，仍按该版本评分" in planned.output
+    assert "Nothing would change" not in planned.output
+    assert _question_versions("str-003") == [1]  # plan changes nothing
+
+    published = _publish(runner)
+    assert "试题 str-003：1 份进行中、1 份已交卷的答卷抽到的是第 1 版" in published
+    assert _question_versions("str-003") == [1, 2]
+    db.session.refresh(still_open)
+    assert {i.question_version.version for i in still_open.items
+            if i.question_version.question.slug == "str-003"} <= {1}
+
+
+def _question_versions(slug: str) -> list[int]:
+    from lms.content.models import Question
+
+    db.session.expire_all()
+    return [v.version for v in db.session.scalar(select(Question).where(Question.slug == slug)).versions]
