@@ -165,3 +165,39 @@ def _question_versions(slug: str) -> list[int]:
 
     db.session.expire_all()
     return [v.version for v in db.session.scalar(select(Question).where(Question.slug == slug)).versions]
+
+
+def test_exam_settings_changed_mid_week_are_planned_and_audited(app, client, runner, live, make_user, make_branch):
+    """The pass mark, time limit and review policy changed mid-week: the plan
+    only counted "exams: changed 1", and the audit log's entry said the
+    curriculum was published, not that the pass mark went from 60 to 90."""
+    branch = make_branch("B01")
+    passed, working = (make_user(("learner",), branch=branch, position="rm_junior") for _ in range(2))
+    admin = make_user(("admin",), employee_no="admin-1")
+    grader = make_user(("trainer",), employee_no="trainer-2")
+    done = _start(client, passed, _exam())
+    _answer_all_right_and_submit(client, done)
+    sign_in(client, grader)
+    for item in [i for i in done.items if i.needs_grading]:
+        assert client.post(f"/grading/items/{item.id}", data={"points": str(item.points)}).status_code == 302
+    db.session.refresh(done)
+    assert done.passed
+    _start(client, working, _exam())
+
+    _edit(live, EXAM_FILE, "pass_mark: 60", "pass_mark: 90")
+    _edit(live, EXAM_FILE, "time_limit: 40", "time_limit: 10")
+    _edit(live, EXAM_FILE, "review: after_submit", "review: never")
+    planned = runner.invoke(args=["content", "plan"])
+    assert planned.exit_code == 0, planned.output
+    assert "考试 exam-aml-str：及格线 60% → 90%；考试时长 40 分钟 → 10 分钟；答卷查看 交卷后显示答案 → 不显示答案。" \
+           "1 份进行中的答卷保留原来的试题、截止时间和及格线；已通过的 1 名学员仍算通过；此后开始的考试按新设置。" \
+           " 答卷查看的改动立即对所有学员生效，已交卷的答卷也一样。" in planned.output
+
+    _publish(runner)
+    assert done.passed  # stays passed
+    sign_in(client, admin)
+    log = client.get("/audit/")
+    assert log.status_code == 200
+    entry = log.text.split('class="audit-sentence"')[1]
+    assert "发布了课程内容" in entry and "考试设置的改动</span>：exam-aml-str：及格线 60% → 90%；" in entry
+    assert "考试时长 40 分钟 → 10 分钟" in entry

@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import format_datetime
+from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import distinct, func, select
 
@@ -213,6 +213,17 @@ def _setting_value(name: str, value) -> str:
     return str(value)
 
 
+# Settings read when they are used, so a change reaches attempts already
+# started or finished: when answers are shown, how many attempts and how long
+# between them, which attempt counts, the closing time, the tab-switch limit.
+AT_ONCE = ("review", "attempts", "cooldown", "scoring", "closes_at", "focus", "open_to_all")
+
+
+def _join(parts: list[str]) -> str:
+    locale = get_locale()
+    return ("；" if locale is None or locale.language == "zh" else "; ").join(parts)
+
+
 def settings_text(settings: dict) -> str:
     parts = []
     for name, (before, after) in settings.items():
@@ -220,7 +231,7 @@ def settings_text(settings: dict) -> str:
             parts.append(_("the draw rules change"))
         else:
             parts.append(f"{_setting_label(name)} {_setting_value(name, before)} → {_setting_value(name, after)}")
-    return "; ".join(parts)
+    return _join(parts)
 
 
 def describe(effect: Effect) -> str:
@@ -238,9 +249,14 @@ def describe(effect: Effect) -> str:
                  id=effect.key, version=d["version"], published=format_datetime(d["published"], "yyyy-MM-dd HH:mm"),
                  latest=d["latest"])
     if effect.kind == "exam_settings":
-        return _("exam %(id)s: %(settings)s. %(open)d attempts in progress keep their questions, deadline and pass "
-                 "mark; %(passed)d learners who passed stay passed; new attempts follow the new settings.",
-                 id=effect.key, settings=settings_text(d["settings"]), open=d["open"], passed=d["passed"])
+        sentence = _("exam %(id)s: %(settings)s. %(open)d attempts in progress keep their questions, deadline and "
+                     "pass mark; %(passed)d learners who passed stay passed; new attempts follow the new settings.",
+                     id=effect.key, settings=settings_text(d["settings"]), open=d["open"], passed=d["passed"])
+        at_once = [_setting_label(name) for name in d["settings"] if name in AT_ONCE]
+        if at_once:
+            sentence += " " + _("%(settings)s apply at once to every learner, finished attempts too.",
+                                settings=_join(at_once))
+        return sentence
     if effect.kind == "exam_retired":
         return _("exam %(id)s is retired: nobody can start it; %(open)d attempts in progress can still be submitted; "
                  "%(done)d submitted attempts (%(passed)d learners passed) stay in their records.",
