@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.content.console.editor import normalise, text_hash
-from lms.content.models import Exam
+from lms.content.models import Exam, Programme
 from lms.exams.models import Attempt
 from lms.extensions import db
 from lms.org.models import User
@@ -201,3 +201,55 @@ def test_exam_settings_changed_mid_week_are_planned_and_audited(app, client, run
     entry = log.text.split('class="audit-sentence"')[1]
     assert "发布了课程内容" in entry and "考试设置的改动</span>：exam-aml-str：及格线 60% → 90%；" in entry
     assert "考试时长 40 分钟 → 10 分钟" in entry
+
+
+WEEK_2 = "  - title: 第 2 周 典型特征\n    lessons: [aml-str/patterns]\n    exam: exam-aml-str-2\n"
+
+
+def test_a_week_and_its_exam_removed_after_learners_passed_it(app, client, runner, live, make_user, make_branch):
+    """Week 2 and its exam taken out of the files after one learner passed it
+    and while another had it open: the plan said "retired 1" twice. It now
+    names the week, the programme and the learners concerned; after publishing
+    the open attempt can still be submitted and every page of theirs, the
+    HR record and the roster still open; the exam's page, where the result
+    page's "back to the exam" leads, answered 403 ("not in your programmes")
+    to the learners who took it, and now says it was withdrawn."""
+    branch = make_branch("B01")
+    passed, working = (make_user(("learner",), branch=branch, position="rm_junior") for _ in range(2))
+    hr = make_user(("hr",), employee_no="hr-1", branch=branch)
+    exam = db.session.scalar(select(Exam).where(Exam.slug == "exam-aml-str-2"))
+    done = _start(client, passed, exam)
+    _answer_all_right_and_submit(client, done)
+    db.session.refresh(done)
+    assert done.passed
+    still_open = _start(client, working, exam)
+
+    _edit(live, "programmes/aml-str.yaml", WEEK_2, "")
+    (live / "exams" / "aml-str-exam-2.yaml").unlink()
+    planned = runner.invoke(args=["content", "plan"])
+    assert planned.exit_code == 0, planned.output
+    assert "programme items, retired: aml-str-weekly/week-2" in planned.output
+    assert "考试 exam-aml-str-2 将停用：不能再开始；1 份进行中的答卷仍可交卷；1 份已交卷的答卷（1 名学员已通过）保留在记录中。" \
+        in planned.output
+    assert "反洗钱可疑交易识别（两周） 的 第 2 周 典型特征 将停用：不再计入学习进度、花名册和证书条件；" \
+           "已有 1 名学员通过该周考试（成绩保留）。" in planned.output
+    _publish(runner)
+
+    sign_in(client, working)
+    assert client.post(f"/attempts/{still_open.id}/submit").status_code == 302
+    db.session.refresh(still_open)
+    assert still_open.state == "finalised"
+    programme = db.session.scalar(select(Programme))
+    for learner, attempt in ((working, still_open), (passed, done)):
+        sign_in(client, learner)
+        for url in ("/", "/programmes/", f"/programmes/{programme.id}", f"/attempts/{attempt.id}/result",
+                    "/notebook/", f"/exams/{exam.id}"):
+            assert client.get(url).status_code == 200, url
+        assert "第 2 周 典型特征" not in client.get(f"/programmes/{programme.id}").text
+        # The result page's "back to the exam": the exam's page with their attempts, not a 403.
+        intro = client.get(f"/exams/{exam.id}")
+        assert "该考试已停用。" in intro.text and "开始考试" not in intro.text
+    sign_in(client, hr)
+    for url in (f"/programmes/people/{passed.id}", f"/programmes/people/{passed.id}/attempts/{done.id}",
+                "/reports/roster", f"/reports/people/{passed.id}", "/reports/rankings"):
+        assert client.get(url).status_code == 200, url
