@@ -253,3 +253,20 @@ def test_a_week_and_its_exam_removed_after_learners_passed_it(app, client, runne
     for url in (f"/programmes/people/{passed.id}", f"/programmes/people/{passed.id}/attempts/{done.id}",
                 "/reports/roster", f"/reports/people/{passed.id}", "/reports/rankings"):
         assert client.get(url).status_code == 200, url
+
+
+def test_an_older_copy_published_over_a_newer_one_is_pointed_out(app, runner, live):
+    """A trainer published a corrected key; a colleague then published their
+    older copy of the bank: the plan said "questions: changed 1", exactly as
+    for the fix. It now says the question goes back to version 1's text."""
+    bank = f"{COURSE}/questions/basics.md"
+    older = (live / bank).read_bytes()
+    _edit(live, bank, KEY_BEFORE, KEY_AFTER)
+    first = _publish(runner)
+    assert "旧副本" not in first
+    (live / bank).write_bytes(older)
+    planned = runner.invoke(args=["content", "plan", str(live / bank)])
+    assert planned.exit_code == 0, planned.output
+    assert "试题 str-003 将恢复为第 1 版（发布于 " in planned.output
+    assert "）的内容，而第 2 版更新：这是不是文件的旧副本？" in planned.output
+    assert _question_versions("str-003") == [1, 2]
