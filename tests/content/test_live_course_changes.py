@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.content.console.editor import normalise, text_hash
-from lms.content.models import Exam, Programme
+from lms.content.models import Exam, Lesson, Programme
 from lms.exams.models import Attempt
 from lms.extensions import db
 from lms.org.models import User
@@ -270,3 +270,28 @@ def test_an_older_copy_published_over_a_newer_one_is_pointed_out(app, runner, li
     assert "试题 str-003 将恢复为第 1 版（发布于 " in planned.output
     assert "）的内容，而第 2 版更新：这是不是文件的旧副本？" in planned.output
     assert _question_versions("str-003") == [1, 2]
+
+
+def test_a_lesson_renamed_stays_and_a_lesson_removed_after_it_was_read_is_planned(
+        app, client, runner, live, make_user, make_branch):
+    """Renaming a lesson file whose front matter has its id changes nothing
+    (the learners' reads stay with it); removing a lesson that learners read
+    was "lessons: retired 1": the plan now says how many read it, and its
+    old address answers 404, not an error."""
+    reader = make_user(("learner",), branch=make_branch("B01"), position="rm_junior")
+    extra = live / COURSE / "lessons" / "03-补充阅读.md"
+    extra.write_text("---\nid: extra-reading\ntitle: 补充阅读\nminutes: 5\n---\n正文\n", encoding="utf-8")
+    _publish(runner)
+    lesson = db.session.scalar(select(Lesson).where(Lesson.slug == "extra-reading"))
+    sign_in(client, reader)
+    assert client.post(f"/lessons/{lesson.id}/read").status_code == 302
+
+    extra.rename(live / COURSE / "lessons" / "09-补充阅读（修订）.md")
+    assert "Nothing would change" in runner.invoke(args=["content", "plan"]).output
+
+    (live / COURSE / "lessons" / "09-补充阅读（修订）.md").unlink()
+    planned = runner.invoke(args=["content", "plan"])
+    assert "课时 aml-str/extra-reading（补充阅读）将停用：已有 1 名学员读过；它将从课程和所在的周中移除。" in planned.output
+    _publish(runner)
+    assert client.get(f"/lessons/{lesson.id}").status_code == 404
+    assert client.get("/courses/aml-str").status_code == 200
