@@ -23,6 +23,7 @@ DETAILS = {
     "course": _l("Course"),
     "questions": _l("Questions"),
     "release": _l("Release"),
+    "exam_settings": _l("Exam settings changed"),
 }
 WHOLE_FOLDER = "the whole content folder"  # lms.content.schema: PublishScope.describe()
 
@@ -49,6 +50,16 @@ def changes(value) -> str:
     return "；".join(parts)
 
 
+def exam_settings(value) -> str:
+    """{"exam-x": {"pass_mark": [60, 90]}} → "exam-x: Pass mark 60% → 90%"."""
+    from lms.content.publishing.effects import settings_text
+
+    if not isinstance(value, dict):
+        return labels.plain(value)
+    return "；".join(f"{slug}：{settings_text(settings)}" for slug, settings in value.items()
+                    if isinstance(settings, dict))
+
+
 def course(slug) -> str:
     found = db.session.scalar(select(Course).where(Course.slug == str(slug)))
     return found.title if found else labels.plain(slug)
@@ -58,4 +69,5 @@ def register(app: Flask) -> None:
     labels.register(app, events=EVENTS, details=DETAILS,
                     objects={"contentrelease": release_name, "bank": lambda path: path},
                     values={(None, "scope"): scope, (None, "source"): scope, (None, "changes"): changes,
+                            ("content.published", "exam_settings"): exam_settings,
                             ("content.imported", "course"): course, (None, "release"): release_name})

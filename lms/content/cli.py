@@ -6,13 +6,15 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask_babel import gettext as _
 from flask.cli import AppGroup
 from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 
 from lms.content.source.checks import check
 from lms.content.source.parser import parse_folder
-from lms.content.publishing.publish import KINDS, Plan, publish
+from lms.content.publishing.effects import describe as describe_effect
+from lms.content.publishing.publish import KINDS, Plan, plan, publish
 from lms.content.source.review_overlap import review_warnings
 from lms.extensions import db
 from lms.org.models import user_by_employee_no
@@ -63,6 +65,14 @@ def print_plan(result: Plan) -> None:
         click.echo(f"{KIND_LABELS[kind]:<18}{c['added']:>8}{c['changed']:>9}{c['retired']:>9}{c['unchanged']:>11}")
 
 
+def print_effects(result: Plan) -> None:
+    """What the change does to learners in the middle of the course."""
+    if result.effects:
+        click.echo(_("What this does to learners in the middle of the course:"))
+    for effect in result.effects:
+        click.echo(f"  - {describe_effect(effect)}")
+
+
 def _database_ready() -> bool:
     """The curriculum's tables exist (``flask db upgrade`` has run)."""
     try:  # through the session's connection: the one the command goes on with
@@ -88,6 +98,32 @@ def check_command(path: str | None):
         raise SystemExit(1)
     _print_warnings(bundle, db_lookup=with_database)
     click.echo(f"OK: {_counts(bundle)} ({bundle.scope.describe()} of {root}).")
+
+
+@content_cli.command("plan")
+@click.argument("path", required=False, type=click.Path())
+def plan_command(path: str | None):
+    """Check, then show what publishing the content folder (or PATH inside it)
+    would change and what that does to learners; changes nothing."""
+    if not _database_ready():
+        raise click.ClickException("the database is not set up: run `flask db upgrade` first")
+    root, bundle = _read(path)
+    problems = check(bundle)
+    if problems:
+        _print_problems(problems)
+        raise SystemExit(1)
+    _print_warnings(bundle)
+    result = plan(bundle)
+    db.session.rollback()  # read only
+    print_plan(result)
+    for kind in KINDS:
+        changes = result.kinds[kind]
+        for change in ("added", "changed", "retired"):
+            for ident in getattr(changes, change):
+                click.echo(f"  {KIND_LABELS[kind]}, {change}: {ident}")
+    print_effects(result)
+    if not result.has_changes:
+        click.echo(f"Nothing would change ({bundle.scope.describe()}).")
 
 
 @content_cli.command("publish")
@@ -132,6 +168,7 @@ def publish_command(path: str | None, as_employee: str | None):
         if bar is not None:
             bar.__exit__(None, None, None)
     print_plan(result)
+    print_effects(result)
     if result.release_id is None:
         click.echo(f"Nothing changed ({bundle.scope.describe()}).")
     else:

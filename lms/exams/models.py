@@ -1,6 +1,6 @@
 """Attempts and what happened in them. Results are the source of truth for what
-happened: an attempt keeps the question versions it drew, its deadline, every
-saved answer and how each was graded."""
+happened: an attempt keeps the question versions it drew, its deadline and
+pass mark, every saved answer and how each was graded."""
 from __future__ import annotations
 
 import enum
@@ -74,12 +74,21 @@ class Attempt(db.Model):
     max_score: Mapped[float] = mapped_column(default=0.0)
     percent: Mapped[float | None]
     passed: Mapped[bool | None]
+    # The exam's pass mark when the attempt started: raising or lowering it
+    # later never re-judges this attempt (nor when a trainer overrides a score).
+    # None on rows older than the column: the exam's pass mark then.
+    pass_mark: Mapped[float | None]
     focus_losses: Mapped[int] = mapped_column(default=0)
 
     items: Mapped[list[AttemptItem]] = relationship(
         back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan")
     exam = relationship("Exam")
     user = relationship("User")
+
+    @property
+    def judged_pass_mark(self) -> float:
+        """The pass mark this attempt is judged against (percent)."""
+        return self.pass_mark if self.pass_mark is not None else self.exam.pass_mark
 
     @property
     def is_open(self) -> bool:

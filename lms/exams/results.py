@@ -104,7 +104,7 @@ def grade_attempt(attempt: Attempt) -> None:
 
 def recompute_result(attempt: Attempt, now: datetime | None = None) -> Attempt:
     """Sum the items' ``awarded`` into score and percent, decide pass/fail
-    against the exam's pass mark; the attempt is ``finalised`` once no item
+    against the pass mark the attempt started under (``Attempt.pass_mark``); the attempt is ``finalised`` once no item
     waits for a trainer (``needs_grading`` with nothing awarded), ``grading``
     until then. Called after submit and after a trainer grades an essay or
     overrides a score. On the first move to ``finalised`` every wrong answer
@@ -126,7 +126,7 @@ def recompute_result(attempt: Attempt, now: datetime | None = None) -> Attempt:
         return attempt
     attempt.score = round(sum(i.awarded or 0.0 for i in items), 4)
     attempt.percent = round(attempt.score / attempt.max_score * 100, 2) if attempt.max_score else 0.0
-    attempt.passed = attempt.percent + 1e-9 >= attempt.exam.pass_mark
+    attempt.passed = attempt.percent + 1e-9 >= attempt.judged_pass_mark
     first_time = attempt.state != AttemptState.FINALISED
     attempt.state = AttemptState.FINALISED
     if first_time:

@@ -46,6 +46,10 @@ def eligibility(user, exam, now: datetime | None = None) -> Eligibility:
     current = open_attempt(user, exam)
     if current is not None and not current.is_expired(now):
         return Eligibility(True, resume=current)
+    if exam.retired and attempts_of(user, exam):
+        # Its week was taken out of the programme too: the learner's own
+        # results page links here, and their attempts stay listed.
+        return Eligibility(False, _("This exam has been withdrawn."))
     access = exam_access(user, exam, now.date())
     if not access.ok:
         return Eligibility(False, access.reason, forbidden=True)

@@ -10,6 +10,7 @@ from lms.content.blueprint import bp
 from lms.content.console import editor, queries as console
 from lms.content.console import upload as uploads
 from lms.content.console.forms import ConfirmUploadForm, EditForm, NewFileForm, ReviewedForm, UploadForm
+from lms.content.publishing.effects import describe as describe_effect
 from lms.content.models import LAYOUT_LABELS, REVIEW_POLICY_LABELS, SCORING_LABELS
 from lms.web import roles_required
 
@@ -23,6 +24,7 @@ def labels():
             "KIND_LABELS": console.KIND_LABELS, "LAYOUT_LABELS": LAYOUT_LABELS,
             "REVIEW_POLICY_LABELS": REVIEW_POLICY_LABELS, "SCORING_LABELS": SCORING_LABELS,
             "plan_rows": console.plan_rows, "plan_unchanged": console.plan_unchanged,
+            "describe_effect": describe_effect,
             "course_slug_of_folder": console.course_slug_of_folder}
 
 

@@ -1,7 +1,9 @@
 """What publishing a bundle would change, compared with what is published:
 per kind, the ids added / changed / unchanged / retired, and for changed
 lessons, questions, certifications and eligibility rules the text before
-and after (for a diff); certifications and rules are planned in
+and after (for a diff), and what it does to learners in the middle of the
+course (``effects``: attempts that keep an earlier version, exam settings
+before → after, retired weeks that were passed); certifications and rules are planned in
 ``lms.content.publishing.credentials``. Reads the
 database (one query per kind), writes nothing. ``lms.content.publishing.publish``
 applies a plan.
@@ -26,6 +28,7 @@ from lms.content.models import (
     QuestionVersion,
 )
 from lms.content.publishing.credentials import plan_credentials
+from lms.content.publishing.effects import Effect, learner_effects
 from lms.content.schema import ContentBundle, ParsedExam, ParsedQuestion, Scope
 from lms.extensions import db
 
@@ -137,6 +140,7 @@ class Plan:
     kinds: dict[str, KindChanges] = field(default_factory=lambda: {k: KindChanges() for k in KINDS})
     texts: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (kind, id) -> (before, after)
     release_id: int | None = None
+    effects: list[Effect] = field(default_factory=list)  # what it does to learners mid-course (effects.py)
     _work: dict = field(default_factory=dict, repr=False)  # what publish() applies
 
     @property
@@ -245,6 +249,7 @@ def plan(bundle: ContentBundle) -> Plan:
     _plan_exams(bundle, result)
     _plan_programmes(bundle, result)
     plan_credentials(bundle, result, content_hash, _classify)
+    result.effects = learner_effects(result._work, result.kinds)
     return result
 
 

@@ -105,8 +105,10 @@ def publish(bundle: ContentBundle, actor=None, source: str = "", *, checked: boo
         db.session.flush()
         counts = {kind: {n: v for n, v in c.items() if n != "unchanged" and v}
                   for kind, c in result.summary().items()}
+        # Which exam settings changed, before → after (a pass mark raised mid-week is on the record).
+        settings = {e.key: e.data["settings"] for e in result.effects if e.kind == "exam_settings"}
         record("content.published", release, actor=actor, scope=bundle.scope.describe(), source=release.source,
-               changes={kind: c for kind, c in counts.items() if c})
+               changes={kind: c for kind, c in counts.items() if c}, **({"exam_settings": settings} if settings else {}))
         db.session.commit()
         result.release_id = release.id
         return result

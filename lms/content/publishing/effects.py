@@ -1,0 +1,271 @@
+"""What a publish does to learners who are in the middle of the course: the
+part of a plan a trainer must read before changing something live.
+
+- a question that gets a new version: how many attempts in progress and how
+  many submitted ones drew an earlier version (they keep it: they are graded,
+  reviewed, put in the wrong-answer notebook and analysed with the version
+  they were asked);
+- a question whose file goes back to the text of an earlier version (an
+  older copy published over a newer one);
+- an exam whose settings change: each setting before → after, with the
+  attempts in progress (they keep their questions, deadline and pass mark)
+  and the learners who passed (they stay passed);
+- a retired exam, week or lesson: the learners with attempts, passes or
+  reads of it (their history stays; the week no longer counts).
+
+Read only; ``planning.plan`` computes these for every changed or retired item
+(no query when nothing is changed or retired). Sentences are made at display
+time (``describe``), in the reader's language.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import format_datetime, get_locale
+from flask_babel import gettext as _
+from sqlalchemy import distinct, func, select
+
+from lms.content.models import (
+    Exam, Lesson, LessonView, ProgrammeItem, QuestionVersion, REVIEW_POLICY_LABELS, SCORING_LABELS,
+)
+from lms.extensions import db
+from lms.scores import score as format_score
+
+
+@dataclass
+class Effect:
+    """One consequence for learners. kind: question_version | question_reverted
+    | exam_settings | exam_retired | week_retired | lesson_retired."""
+    kind: str
+    key: str
+    data: dict = field(default_factory=dict)
+
+
+def _exam_settings(exam) -> dict:
+    """The settings a learner meets, as comparable plain values."""
+    return {"pass_mark": float(exam.pass_mark), "time_limit": exam.time_limit_minutes,
+            "attempts": exam.max_attempts, "cooldown": exam.cooldown_minutes, "review": exam.review_policy,
+            "scoring": exam.scoring, "partial": bool(exam.partial_credit), "shuffle": bool(exam.shuffle_options),
+            "focus": exam.focus_loss_limit,
+            "closes_at": exam.closes_at,
+            "open_to_all": bool(exam.open_to_all)}
+
+
+def _attempts_by_state(exam_ids) -> dict[int, dict[str, int]]:
+    from lms.exams.models import Attempt  # the exams domain builds on content, not the other way round
+
+    counts: dict[int, dict[str, int]] = {}
+    if exam_ids:
+        for exam_id, state, n in db.session.execute(
+                select(Attempt.exam_id, Attempt.state, func.count()).where(Attempt.exam_id.in_(list(exam_ids)))
+                .group_by(Attempt.exam_id, Attempt.state)):
+            counts.setdefault(exam_id, {})[state] = n
+    return counts
+
+
+def _passed_learners(exam_ids) -> dict[int, int]:
+    from lms.exams.models import Attempt
+
+    if not exam_ids:
+        return {}
+    return dict(db.session.execute(
+        select(Attempt.exam_id, func.count(distinct(Attempt.user_id)))
+        .where(Attempt.exam_id.in_(list(exam_ids)), Attempt.passed.is_(True)).group_by(Attempt.exam_id)).all())
+
+
+def learner_effects(work: dict, kinds: dict) -> list[Effect]:
+    """The effects of a plan's work (``Plan._work``) on learners."""
+    effects: list[Effect] = []
+    effects += _question_effects(work)
+    effects += _exam_effects(work, kinds)
+    effects += _week_effects(work)
+    effects += _lesson_effects(work)
+    return effects
+
+
+def _question_effects(work: dict) -> list[Effect]:
+    from lms.exams.models import Attempt, AttemptItem
+
+    changed = {qid: q.id for state, q, _h, qid, _last, new_version in work.get("questions", [])
+               if state == "changed" and new_version}
+    if not changed:
+        return []
+    hashes = {qid: h for state, _q, h, qid, _last, new_version in work["questions"]
+              if state == "changed" and new_version}
+    effects = []
+    # An older copy: the file's text is that of an earlier (not the current) version.
+    latest = dict(db.session.execute(
+        select(QuestionVersion.question_id, func.max(QuestionVersion.version))
+        .where(QuestionVersion.question_id.in_(list(changed))).group_by(QuestionVersion.question_id)).all())
+    for qid, version, h, created in db.session.execute(
+            select(QuestionVersion.question_id, QuestionVersion.version, QuestionVersion.content_hash,
+                   QuestionVersion.created_at)
+            .where(QuestionVersion.question_id.in_(list(changed)),
+                   QuestionVersion.content_hash.in_(sorted(set(hashes.values()))))
+            .order_by(QuestionVersion.question_id, QuestionVersion.version.desc())):
+        if h == hashes[qid] and not any(e.key == changed[qid] for e in effects):
+            effects.append(Effect("question_reverted", changed[qid],
+                                  {"version": version, "latest": latest[qid],
+                                   "published": created}))
+    drawn: dict[int, dict[str, set]] = {}
+    for qid, version, state, attempt_id in db.session.execute(
+            select(QuestionVersion.question_id, QuestionVersion.version, Attempt.state, Attempt.id)
+            .join(AttemptItem, AttemptItem.question_version_id == QuestionVersion.id)
+            .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+            .where(QuestionVersion.question_id.in_(list(changed)))):
+        seen = drawn.setdefault(qid, {"open": set(), "done": set(), "versions": set()})
+        seen["open" if state == "open" else "done"].add(attempt_id)
+        seen["versions"].add(version)
+    for qid, seen in sorted(drawn.items(), key=lambda kv: changed[kv[0]]):
+        effects.append(Effect("question_version", changed[qid],
+                              {"open": len(seen["open"]), "done": len(seen["done"]),
+                               "versions": sorted(seen["versions"])}))
+    return effects
+
+
+def _exam_effects(work: dict, kinds: dict) -> list[Effect]:
+    changed = {eid: e for state, e, _h, eid in work.get("exams", []) if state == "changed"}
+    retired = list(work.get("retire_exams", []))
+    if not changed and not retired:
+        return []
+    rows = {exam.id: exam for exam in db.session.scalars(select(Exam).where(Exam.id.in_([*changed, *retired])))}
+    attempts = _attempts_by_state([*changed, *retired])
+    passed = _passed_learners([*changed, *retired])
+    effects = []
+    for eid, parsed in changed.items():
+        before = _exam_settings(rows[eid])
+        after = _exam_settings(parsed)
+        settings = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
+        if json.loads(rows[eid].draw_json) != [{k: v for k, v in r.items() if k != "line"} for r in parsed.draw]:
+            settings["draw"] = [None, None]
+        if not settings or rows[eid].retired:
+            continue
+        counts = attempts.get(eid, {})
+        effects.append(Effect("exam_settings", parsed.id, {
+            "settings": settings, "open": counts.get("open", 0),
+            "done": sum(n for state, n in counts.items() if state != "open"), "passed": passed.get(eid, 0)}))
+    for eid in retired:
+        counts = attempts.get(eid, {})
+        if counts:
+            effects.append(Effect("exam_retired", rows[eid].slug, {
+                "open": counts.get("open", 0), "done": sum(n for state, n in counts.items() if state != "open"),
+                "passed": passed.get(eid, 0)}))
+    return effects
+
+
+def _week_effects(work: dict) -> list[Effect]:
+    ids = list(work.get("retire_items", []))
+    if not ids:
+        return []
+    effects = []
+    items = list(db.session.scalars(select(ProgrammeItem).where(ProgrammeItem.id.in_(ids), ProgrammeItem.kind == "week")))
+    passed = _passed_learners({item.exam_id for item in items if item.exam_id})
+    for item in sorted(items, key=lambda i: (i.programme.slug, i.number)):
+        effects.append(Effect("week_retired", f"{item.programme.slug}/{item.key}", {
+            "title": item.title, "programme": item.programme.title,
+            "passed": passed.get(item.exam_id, 0) if item.exam_id else 0}))
+    return effects
+
+
+def _lesson_effects(work: dict) -> list[Effect]:
+    ids = list(work.get("retire_lessons", []))
+    if not ids:
+        return []
+    readers = dict(db.session.execute(
+        select(LessonView.lesson_id, func.count()).where(LessonView.lesson_id.in_(ids))
+        .group_by(LessonView.lesson_id)).all())
+    effects = []
+    for lesson in db.session.scalars(select(Lesson).where(Lesson.id.in_(ids)).order_by(Lesson.slug)):
+        if readers.get(lesson.id):
+            effects.append(Effect("lesson_retired", f"{lesson.course.slug}/{lesson.slug}",
+                                  {"title": lesson.title, "readers": readers[lesson.id]}))
+    return effects
+
+
+# --- in words -----------------------------------------------------------------
+
+def _setting_label(name: str) -> str:
+    return {"pass_mark": _("Pass mark"), "time_limit": _("Time limit"), "attempts": _("Attempts"),
+            "cooldown": _("Cooldown"), "review": _("Review"), "scoring": _("Scoring"),
+            "partial": _("Partial credit"), "shuffle": _("Shuffle options"), "focus": _("Tab-switch limit"),
+            "closes_at": _("Closes"), "open_to_all": _("Open to all learners"), "draw": _("Draw rules")}[name]
+
+
+def _setting_value(name: str, value) -> str:
+    if value is None:
+        return {"attempts": _("unlimited")}.get(name, "—")
+    if name == "pass_mark":
+        return f"{format_score(value)}%"
+    if name in ("time_limit", "cooldown"):
+        return _("%(n)d min", n=value)
+    if name == "review":
+        return str(REVIEW_POLICY_LABELS.get(value, value))
+    if name == "scoring":
+        return str(SCORING_LABELS.get(value, value))
+    if name == "closes_at":
+        if isinstance(value, str):  # as the audit log keeps it
+            value = datetime.fromisoformat(value)
+        return format_datetime(value, "yyyy-MM-dd HH:mm")  # stored in UTC, shown in the bank's zone
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return str(value)
+
+
+# Settings read when they are used, so a change reaches attempts already
+# started or finished: when answers are shown, how many attempts and how long
+# between them, which attempt counts, the closing time, the tab-switch limit.
+AT_ONCE = ("review", "attempts", "cooldown", "scoring", "closes_at", "focus", "open_to_all")
+
+
+def _join(parts: list[str]) -> str:
+    locale = get_locale()
+    return ("；" if locale is None or locale.language == "zh" else "; ").join(parts)
+
+
+def settings_text(settings: dict) -> str:
+    parts = []
+    for name, (before, after) in settings.items():
+        if name == "draw":
+            parts.append(_("the draw rules change"))
+        else:
+            parts.append(f"{_setting_label(name)} {_setting_value(name, before)} → {_setting_value(name, after)}")
+    return _join(parts)
+
+
+def describe(effect: Effect) -> str:
+    """The effect as one sentence for the trainer, in the reader's language."""
+    d = effect.data
+    if effect.kind == "question_version":
+        return _("question %(id)s: %(open)d attempts in progress and %(done)d submitted drew version %(versions)s and "
+                 "keep it: they are graded against it, and their results, review, wrong-answer notebook and item "
+                 "analysis show it. Only attempts started after publishing get the new version; to correct a "
+                 "submitted score, override it under Grading.",
+                 id=effect.key, open=d["open"], done=d["done"], versions=", ".join(str(v) for v in d["versions"]))
+    if effect.kind == "question_reverted":
+        return _("question %(id)s goes back to the text of version %(version)s (published %(published)s), although "
+                 "version %(latest)s is newer: is this an older copy of the file?",
+                 id=effect.key, version=d["version"], published=format_datetime(d["published"], "yyyy-MM-dd HH:mm"),
+                 latest=d["latest"])
+    if effect.kind == "exam_settings":
+        sentence = _("exam %(id)s: %(settings)s. %(open)d attempts in progress keep their questions, deadline and "
+                     "pass mark; %(passed)d learners who passed stay passed; new attempts follow the new settings.",
+                     id=effect.key, settings=settings_text(d["settings"]), open=d["open"], passed=d["passed"])
+        at_once = [_setting_label(name) for name in d["settings"] if name in AT_ONCE]
+        if at_once:
+            sentence += " " + _("%(settings)s apply at once to every learner, finished attempts too.",
+                                settings=_join(at_once))
+        return sentence
+    if effect.kind == "exam_retired":
+        return _("exam %(id)s is retired: nobody can start it; %(open)d attempts in progress can still be submitted; "
+                 "%(done)d submitted attempts (%(passed)d learners passed) stay in their records.",
+                 id=effect.key, open=d["open"], done=d["done"], passed=d["passed"])
+    if effect.kind == "week_retired":
+        return _("%(week)s of %(programme)s is retired: it no longer counts toward progress, the roster or "
+                 "certificates; %(passed)d learners passed its exam (their results stay).",
+                 week=d["title"], programme=d["programme"], passed=d["passed"])
+    if effect.kind == "lesson_retired":
+        return _("lesson %(id)s (%(title)s) is retired: %(readers)d learners read it; it leaves the course and its "
+                 "weeks.", id=effect.key, title=d["title"], readers=d["readers"])
+    raise ValueError(effect.kind)
