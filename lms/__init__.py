@@ -39,8 +39,9 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _init_domains(app)
 
-    from lms import errors, security, templating
+    from lms import control_characters, errors, security, templating
 
+    control_characters.init_app(app)  # first of the app's request hooks
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
