@@ -29,6 +29,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 TMP = Path(tempfile.mkdtemp(prefix="lms-bench-"))
 os.environ.setdefault("LMS_INSTANCE_DIR", str(TMP / "instance"))
+os.environ.setdefault("LMS_BASE_URL", "http://127.0.0.1:5000")  # the app refuses to start without it
 sys.path.insert(0, str(ROOT))
 
 SECRET_KEY = "bench-" + secrets.token_hex(16)

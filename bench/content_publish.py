@@ -129,6 +129,7 @@ def main() -> int:
         print("refusing: the PostgreSQL database name must contain 'bench' (it is emptied first)")
         return 2
     os.environ.setdefault("LMS_INSTANCE_DIR", str(work / "instance"))
+    os.environ.setdefault("LMS_BASE_URL", "http://127.0.0.1:5000")  # the app refuses to start without it
 
     from flask_migrate import upgrade
     from sqlalchemy import text

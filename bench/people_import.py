@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TMP = Path(tempfile.mkdtemp(prefix="lms-bench-people-"))
 os.environ["LMS_INSTANCE_DIR"] = str(TMP)
 os.environ.pop("DATABASE_URL", None)
+os.environ.setdefault("LMS_BASE_URL", "http://127.0.0.1:5000")  # the app refuses to start without it
 sys.path.insert(0, str(ROOT))
 
 

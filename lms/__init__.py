@@ -34,12 +34,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories())
     if config:
         app.config.update(config)
+    settings.check_base_url(app)  # before anything else: a production app without it does not start
 
     _init_extensions(app)
     _init_domains(app)
 
-    from lms import errors, security, templating
+    from lms import control_characters, errors, security, templating
 
+    control_characters.init_app(app)  # first of the app's request hooks
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

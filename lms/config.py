@@ -1,13 +1,15 @@
 """Settings, read from environment variables.
 
 With nothing set the app runs on SQLite under ``instance/`` so that a newcomer
-can start it at once; production sets ``SECRET_KEY`` and ``DATABASE_URL``.
+can start it at once; production sets ``SECRET_KEY``, ``DATABASE_URL`` and
+``LMS_BASE_URL`` (without which it refuses to start: ``check_base_url``).
 """
 from __future__ import annotations
 
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("LMS_INSTANCE_DIR", BASE_DIR / "instance"))
@@ -47,6 +49,58 @@ def _database_url() -> str:
     return f"sqlite:///{INSTANCE_DIR / 'lms.sqlite3'}"
 
 
+BASE_URL_VARIABLE = "LMS_BASE_URL"
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed: the app does not start."""
+
+
+def parse_base_url(value: str | None) -> str | None:
+    """The academy's address as configured (``LMS_BASE_URL``), without the
+    trailing slash; None when unset. Refuses anything but an http(s) address
+    with a host and no query, fragment or credentials."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    problem = None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (raises on a port that is not a number)
+    except ValueError:
+        parts, problem = None, "it is not a valid address"
+    if parts is not None:
+        if parts.scheme not in ("http", "https"):
+            problem = "it must start with http:// or https://"
+        elif not parts.hostname:
+            problem = "it names no host"
+        elif parts.username is not None or parts.password is not None:
+            problem = "it must not hold a user name or password"
+        elif "?" in value or "#" in value:
+            problem = "it must not have a query (?…) or fragment (#…)"
+        elif any(ch.isspace() or ord(ch) < 32 for ch in value):
+            problem = "it must not contain spaces or control characters"
+    if problem:
+        raise ConfigError(f"{BASE_URL_VARIABLE}={value!r} cannot be used: {problem}. Set it to the academy's "
+                          f"address as users reach it, e.g. https://academy.bank.internal")
+    return value.rstrip("/")
+
+
+def check_base_url(app) -> None:
+    """Validate ``BASE_URL`` and refuse to start without it in production.
+
+    Every absolute address the app hands out (the QR code and link on a
+    certificate, links in e-mails and robot posts) starts with it; none is
+    ever built from a request's ``Host`` header, which the client chooses.
+    Debug and test apps without it use ``SERVER_NAME`` (or 127.0.0.1:5000)."""
+    app.config["BASE_URL"] = parse_base_url(app.config.get("BASE_URL"))
+    if app.config["BASE_URL"] is None and not (app.debug or app.testing):
+        raise ConfigError(f"{BASE_URL_VARIABLE} is not set. Set it to the academy's address as users reach it "
+                          f"(e.g. {BASE_URL_VARIABLE}=https://academy.bank.internal): certificates' QR codes and "
+                          f"the links in e-mails start with it. run.sh sets http://127.0.0.1:<port>; for "
+                          f"development, FLASK_DEBUG=1 works without it.")
+
+
 def from_env() -> dict:
     return {
         "SECRET_KEY": _secret_key(),
@@ -79,4 +133,6 @@ def from_env() -> dict:
         "AUDIT_HEAD_FILE": os.environ.get("LMS_AUDIT_HEAD_FILE") or None,
         "PASSWORD_MIN_LENGTH": int(os.environ.get("LMS_PASSWORD_MIN_LENGTH", "10")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("LMS_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
+        # The academy's address: the start of every absolute link (checked by check_base_url).
+        "BASE_URL": os.environ.get(BASE_URL_VARIABLE) or None,
     }

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 
+from lms.control_characters import ADDRESS, FILE_NAME, QUERY, ControlCharacterRefused
 from lms.extensions import db
 
 NUMERIC_VALUE_OUT_OF_RANGE = "22003"  # PostgreSQL's SQLSTATE
@@ -18,6 +19,22 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(err):
         return page(400, _("The form expired"), _("Reload the page and try again. (%(reason)s)", reason=err.description))
+
+    @app.errorhandler(ControlCharacterRefused)
+    def _control_character(err):
+        # Refused before any view ran (lms/control_characters.py): nothing was stored.
+        if err.where == ADDRESS:
+            message = _("The address contains a control character (such as NUL, \\x00). Check it and try again.")
+        elif err.where == QUERY:
+            message = _("The address's parameter “%(field)s” contains a control character (such as NUL, \\x00). "
+                        "Remove it and try again.", field=err.field)
+        elif err.where == FILE_NAME:
+            message = _("The name of the file sent as “%(field)s” contains a control character (such as NUL, "
+                        "\\x00). Rename the file and send it again.", field=err.field)
+        else:
+            message = _("The field “%(field)s” contains a control character (such as NUL, \\x00), which no field "
+                        "accepts. Remove it and send again; nothing was saved.", field=err.field)
+        return page(400, _("Bad request"), message)
 
     @app.errorhandler(400)
     def _bad_request(_err):
@@ -42,8 +59,9 @@ def init_app(app: Flask) -> None:
     def _overflow(_err):
         return _out_of_range()
 
-    # A NUL character (\x00) in a form field or the address: PostgreSQL cannot store
-    # it in text and psycopg refuses it before sending. No one types it; answer what it is.
+    # A NUL character (\x00) that reached the database anyway (the request's fields and
+    # address are refused before any view by lms/control_characters.py): PostgreSQL cannot
+    # store it in text and psycopg refuses it before sending. Answer what it is.
     @app.errorhandler(DataError)
     def _data_error(err):
         if getattr(err.orig, "sqlstate", None) == NUMERIC_VALUE_OUT_OF_RANGE:

@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 rm -f migrations/versions/*.py
-LMS_INSTANCE_DIR="$tmp" DATABASE_URL= flask db migrate -m "initial schema" >/dev/null
+LMS_INSTANCE_DIR="$tmp" DATABASE_URL= LMS_BASE_URL=http://127.0.0.1:5000 flask db migrate -m "initial schema" >/dev/null
 rm -rf "$tmp"
 ls migrations/versions/

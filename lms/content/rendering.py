@@ -23,7 +23,11 @@ from markupsafe import Markup, escape
 # toc gives every heading an id (Chinese kept: "## 定期存款" → id="定期存款"),
 # so that lessons can link to a heading (content/FORMAT.md).
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "admonition", "sane_lists", "nl2br", "toc"]
-EXTENSION_CONFIGS = {"toc": {"slugify": slugify_unicode}}
+# Footnote back-links are stored without Python-Markdown's English tooltip ("Jump
+# back to footnote 1 in the text"); lms/content/footnotes.py titles them in the
+# reader's language when the page is sent.
+EXTENSION_CONFIGS = {"toc": {"slugify": slugify_unicode}, "footnotes": {"BACKLINK_TITLE": ""}}
+_EMPTY_BACKLINK_TITLE = re.compile(r'(<a class="footnote-backref" href="[^"]*") title=""')
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt", "em",
@@ -176,6 +180,8 @@ def render_markdown(text: str, resolve_link: Callable[[str], str | None] | None 
     if "!!!" in text:
         text = _UNTITLED_CALLOUT.sub(lambda m: f'{m[1]}{m[2]} "\ue000{m[2].lower()}\ue001"', text)
     html = _markdown().convert(text)
+    if 'class="footnote-backref"' in html:
+        html = _EMPTY_BACKLINK_TITLE.sub(r"\1", html)
     if "\ue000" in html:
         html = _CALLOUT_MARK.sub(lambda m: _callout_title(m[1]), html)
 

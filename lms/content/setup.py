@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from lms import demo_hooks
-from lms.content import audit_labels
+from lms.content import audit_labels, footnotes
 from lms.content.blueprint import bp
 from lms.content.cli import content_cli
 from lms.content.console import panels as content_panels
@@ -30,5 +30,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.context_processor(console_views.labels)
     audit_labels.register(app)
+    footnotes.init_app(app)  # footnote back-links titled in the reader's language
     panels.add(app, "trainer", "content/_trainer_panel.html", content_panels.trainer_panel, order=20)
     demo_hooks.add(app, 10, demo.publish_demo_curriculum)

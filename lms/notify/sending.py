@@ -15,7 +15,6 @@ Rules kept here:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -24,6 +23,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from lms import clock
+from lms.addresses import absolute, configured_base_url
 from lms.database import transaction
 from lms.extensions import db
 from lms.notify import channels
@@ -56,13 +56,10 @@ class SendSummary:
 def _link(notification) -> str:
     """The absolute address of the page the notification leads to, when the
     bank's address is set (``LMS_BASE_URL``)."""
-    base = (current_app.config.get("NOTIFY_BASE_URL") or "").rstrip("/")
+    base = configured_base_url()
     if not base:
         return ""
-    with current_app.test_request_context("/", base_url=base + "/"):
-        path = link_of(notification, notification.recipient)  # with the base's own path in front
-    origin = urlsplit(base)
-    return f"{origin.scheme}://{origin.netloc}{path}" if path else ""
+    return absolute(lambda: link_of(notification, notification.recipient), base)
 
 
 def compose(delivery: Delivery) -> channels.Message:

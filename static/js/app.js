@@ -45,3 +45,27 @@ document.documentElement.classList.add("js");
     region.focus();
   });
 })();
+
+// The server refuses a field holding a control character (lms/control_characters.py): a NUL, or the
+// vertical tab a line break pasted from Word or Excel can bring along. Take them out as they are typed
+// or pasted — before htmx's autosave reads the field (capture phase) — so that a save or a submit is not
+// refused for a character nobody sees. Vertical tab and form feed become line breaks; tab, CR, LF stay.
+(function () {
+  "use strict";
+  var CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f]/;
+  function clean(text) {
+    return text.replace(/[\x0b\x0c]/g, "\n").replace(/[\x00-\x08\x0e-\x1f]/g, "");
+  }
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!field || (field.tagName !== "TEXTAREA" && field.tagName !== "INPUT") || field.type === "file"
+        || typeof field.value !== "string" || !CONTROL.test(field.value)) { return; }
+    var caret = null;
+    try { caret = field.selectionEnd; } catch (e) { caret = null; }  // not every input type has one
+    var before = caret === null ? "" : clean(field.value.slice(0, caret));
+    field.value = clean(field.value);
+    if (caret !== null) {
+      try { field.setSelectionRange(before.length, before.length); } catch (e) { /* no caret */ }
+    }
+  }, true);
+})();

@@ -84,3 +84,26 @@ def test_a_save_after_the_time_is_up_shows_the_message(page, live_server, exam_w
         clock.reset()
     attempt = db.session.scalar(db.select(Attempt).where(Attempt.user_id == learner_id))
     assert attempt.state == "finalised" and attempt.end_reason == "timeout"
+
+
+def test_a_control_character_pasted_into_an_essay_is_taken_out_and_the_answer_saved(page, live_server, app, make_user,
+                                                                                    make_question, make_exam):
+    # The server refuses a field holding one (400, lms/control_characters.py); a line break pasted from
+    # Word can bring a vertical tab along, and a learner could not see what to remove.
+    learner = make_user(("learner",), employee_no="b-essay")
+    exam = make_exam([{"questions": [make_question("essay").slug]}], title="论述测验", max_attempts=None)
+    exam_id = exam.id
+    db.session.commit()
+    _sign_in(page, live_server, "b-essay")
+    page.goto(f"{live_server}/exams/{exam_id}")
+    page.click("text=开始考试")
+    page.wait_for_url(f"{live_server}/attempts/*")
+    box = page.locator("textarea").first
+    box.focus()
+    page.keyboard.insert_text("第一段\x0b第二段\x00。")  # as a paste does: one input event
+    assert box.input_value() == "第一段\n第二段。"
+    box.blur()  # the essay saves on change (and on keyup)
+    page.locator(".saved-state").first.filter(has_text="已保存").wait_for()
+    db.session.expire_all()
+    attempt = db.session.query(Attempt).filter_by(user_id=learner.id).one()
+    assert attempt.items[0].answer == "第一段\n第二段。"

@@ -74,7 +74,7 @@ def test_names_and_titles_print_as_text_and_fetch_nothing(app, local_server, mak
 
 
 def test_the_qr_code_opens_the_verification_page_which_says_valid(app, client, tmp_path, make_certificate):
-    app.config["NOTIFY_BASE_URL"] = "https://lms.bank.example"
+    app.config["BASE_URL"] = "https://lms.bank.example"
     certificate = make_certificate()
     image = pdf_page_image(certificate.pdf, tmp_path)
     codes = zxingcpp.read_barcodes(image)
@@ -86,12 +86,14 @@ def test_the_qr_code_opens_the_verification_page_which_says_valid(app, client, t
     assert page.status_code == 200 and "有效" in page.text
 
 
-def test_without_a_base_url_the_qr_code_uses_the_request_host(app, tmp_path, make_certificate):
-    app.config["NOTIFY_BASE_URL"] = None
-    with app.test_request_context("/", base_url="https://academy.bank.example/"):
+def test_a_forged_host_header_never_reaches_the_qr_code(app, tmp_path, make_certificate):
+    # A certificate can be issued inside a learner's own request: its Host header is the learner's choice.
+    app.config["BASE_URL"] = "https://academy.bank.example"
+    with app.test_request_context("/", base_url="https://evil.example/"):
         certificate = make_certificate()
     url = zxingcpp.read_barcodes(pdf_page_image(certificate.pdf, tmp_path))[0].text
     assert url == f"https://academy.bank.example/verify/{certificate.verify_code}"
+    assert "evil.example" not in pdf_text(certificate.pdf, layout=False)
 
 
 # --- the fetcher: only our static files ----------------------------------------------

@@ -179,3 +179,33 @@ def test_unknown_assets_are_404(client, login, make_user, make_course):
     db.session.commit()
     _asset(course, "images/a.png", PNG, "image/png")
     assert client.get("/assets/products/images/a.png").status_code == 404  # retired course
+
+
+FOOTNOTED = "通知存款需提前通知[^1]，大额存单另有规定[^cd]。\n\n[^1]: 以现行规定为准。\n[^cd]: 见《大额存单管理暂行办法》。"
+# What publishing stored before footnote back-links were made language-neutral (Python-Markdown's English tooltip).
+OLD_HTML = ('<p>通知存款需提前通知<sup id="fnref:1"><a href="#fn:1" rel="noopener noreferrer">1</a></sup>。</p>\n'
+            '<div class="footnote">\n<hr>\n<ol>\n<li id="fn:1">\n<p>以现行规定为准。&nbsp;<a href="#fnref:1" '
+            'title="Jump back to footnote 1 in the text" rel="noopener noreferrer">↩</a></p>\n</li>\n</ol>\n</div>')
+
+
+def test_footnote_back_links_speak_the_readers_language_also_in_lessons_published_before(
+        client, login, make_user, make_course, make_lesson):
+    course = make_course()
+    fresh = make_lesson(course, "fresh", 1, body=FOOTNOTED)
+    assert "Jump back" not in fresh.body_html and 'href="#fnref:cd"' in fresh.body_html  # stored language-neutral
+    old = make_lesson(course, "old", 2)
+    old.body_html = OLD_HTML
+    db.session.commit()
+    reader = make_user()
+    login(reader)
+    for lesson, links in ((fresh, ("#fnref:1", "#fnref:cd")), (old, ("#fnref:1",))):
+        page = client.get(f"/lessons/{lesson.id}").text
+        assert "Jump back" not in page and "footnote" not in page.replace('class="footnote"', "")
+        for href in links:
+            assert f'<a href="{href}" title="返回正文中引用此脚注处"' in page
+    reader.locale = "en"
+    db.session.commit()
+    for lesson in (fresh, old):
+        page = client.get(f"/lessons/{lesson.id}").text
+        assert "Jump back" not in page
+        assert '<a href="#fnref:1" title="Back to where the footnote is cited in the text"' in page

@@ -111,3 +111,16 @@ def test_an_apprentice_cannot_be_made_their_own_mentors_mentor(world):
     # With someone else as the apprentice, no such refusal.
     other = rules.refusals(world.apprentice, world.other_apprentice, date(2026, 3, 2), date(2026, 9, 1))
     assert not any("不能同时又是其徒弟" in m for _f, m in other)
+
+
+def test_a_nul_in_a_check_in_note_or_action_is_refused_with_the_field_named_and_nothing_recorded(client, world):
+    # SQLite would have stored it, PostgreSQL refused it only at the database: now both refuse it first.
+    sign_in(client, world.mentor)
+    for fields, field in (({"notes": "复盘\x00第 4 周"}, "notes"), ({"actions-0-text": "重做\x00错题"}, "actions-0-text")):
+        response = _post(client, world, **fields)
+        assert response.status_code == 400
+        assert f"字段“{field}”含有控制字符" in response.text
+    assert _count(CheckIn) == 0 and _count(CheckInAction) == 0
+    assert db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.kind == "check_in_recorded")) == 0
+    assert _post(client, world).status_code == 302  # without it, recorded

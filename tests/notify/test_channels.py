@@ -112,7 +112,7 @@ def test_e_mail_goes_to_the_recipient_in_their_language(app, runner, clock, make
                                                         enable_channel):
     app.config.update(NOTIFY_SMTP_HOST="127.0.0.1", NOTIFY_SMTP_PORT=smtp_sink.server_address[1],
                       NOTIFY_SMTP_SECURITY="none", NOTIFY_SMTP_FROM="academy@bank.example",
-                      NOTIFY_BASE_URL="https://academy.bank.example")
+                      BASE_URL="https://academy.bank.example")
     admin = make_user(("admin",))
     admin.email = None
     db.session.commit()

@@ -43,7 +43,7 @@ def test_a_graded_essay_notifies_the_learner_with_a_link_by_e_mail(app, runner, 
                                                                    make_question, smtp_sink, enable_channel):
     app.config.update(NOTIFY_SMTP_HOST="127.0.0.1", NOTIFY_SMTP_PORT=smtp_sink.server_address[1],
                       NOTIFY_SMTP_SECURITY="none", NOTIFY_SMTP_FROM="academy@bank.example",
-                      NOTIFY_BASE_URL="https://intranet.bank.example/academy")
+                      BASE_URL="https://intranet.bank.example/academy")
     trainer = make_user(("trainer",))
     enable_channel("email", ["graded"], actor=trainer)
     learner = make_user(("learner",))

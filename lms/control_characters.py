@@ -1,0 +1,60 @@
+"""One rule for every request, on every database: what the client sends holds
+no control characters. A form field or query value with a C0 control
+character other than tab, line feed and carriage return (which text areas
+send) — NUL (\\x00) above all, which PostgreSQL cannot store in text while
+SQLite stores it —, a field name, an uploaded file's name or the address
+with any C0 control character: the request is refused with 400 and the field
+named, in the page's language, before any view runs — so nothing is stored.
+
+Why a hook and not the form base class: query strings, file names and the
+few views that read values outside a form (the exam autosave hands its
+answers over through a form without validation) are covered the same way,
+and no view can forget it. The hook goes first among the app's hooks, before
+the CSRF check reads the form and before anything touches the database."""
+from __future__ import annotations
+
+import re
+
+from flask import Flask, request
+from werkzeug.exceptions import BadRequest
+
+IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # tab, LF and CR are text
+ANY = re.compile(r"[\x00-\x1f]")
+
+ADDRESS, QUERY, FORM, FILE_NAME = "address", "query", "form", "file_name"
+
+
+class ControlCharacterRefused(BadRequest):
+    """``where`` (ADDRESS, QUERY, FORM or FILE_NAME) holds a control
+    character; ``field`` is the field's name as sent (control characters
+    shown as \\xNN)."""
+
+    def __init__(self, where: str, field: str = ""):
+        super().__init__()
+        self.where, self.field = where, shown(field)
+
+
+def shown(name: str) -> str:
+    return ANY.sub(lambda m: f"\\x{ord(m.group()):02x}", name)[:80]
+
+
+def refuse_control_characters() -> None:
+    if ANY.search(request.path):
+        raise ControlCharacterRefused(ADDRESS)
+    for key, value in request.args.items(multi=True):
+        if ANY.search(key) or IN_TEXT.search(value):
+            raise ControlCharacterRefused(QUERY, key)
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    for key, value in request.form.items(multi=True):
+        if ANY.search(key) or IN_TEXT.search(value):
+            raise ControlCharacterRefused(FORM, key)
+    for key, storage in request.files.items(multi=True):
+        if ANY.search(key) or ANY.search(storage.filename or ""):
+            raise ControlCharacterRefused(FILE_NAME, key)
+
+
+def init_app(app: Flask) -> None:
+    """Run the check before every other request hook of the app (and so
+    before those of the blueprints, which run after the app's)."""
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_control_characters)
