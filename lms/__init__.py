@@ -34,7 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(translation_directories())
     if config:
         app.config.update(config)
-    settings.check_base_url(app)  # before anything else: a production app without it does not start
+    settings.check_base_url(app)  # before anything else: a malformed address stops the app
 
     _init_extensions(app)
     _init_domains(app)

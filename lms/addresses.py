@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
+from lms.config import require_base_url
+
 
 def configured_base_url() -> str | None:
     """``LMS_BASE_URL`` as configured (no trailing slash), or None."""
@@ -15,9 +17,10 @@ def configured_base_url() -> str | None:
 
 
 def base_url() -> str:
-    """``LMS_BASE_URL``; a debug or test app without it (production refuses to
-    start without it) uses ``SERVER_NAME``, else http://127.0.0.1:5000."""
-    configured = configured_base_url()
+    """``LMS_BASE_URL``; a debug or test app without it uses ``SERVER_NAME``,
+    else http://127.0.0.1:5000. A production app without it raises
+    ``ConfigError`` (the served app never starts without it)."""
+    configured = require_base_url(current_app)  # production: refused here when unset
     if configured:
         return configured
     server = current_app.config.get("SERVER_NAME") or "127.0.0.1:5000"

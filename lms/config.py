@@ -2,7 +2,7 @@
 
 With nothing set the app runs on SQLite under ``instance/`` so that a newcomer
 can start it at once; production sets ``SECRET_KEY``, ``DATABASE_URL`` and
-``LMS_BASE_URL`` (without which it refuses to start: ``check_base_url``).
+``LMS_BASE_URL`` (without which the served app refuses to start: ``require_base_url``).
 """
 from __future__ import annotations
 
@@ -87,18 +87,26 @@ def parse_base_url(value: str | None) -> str | None:
 
 
 def check_base_url(app) -> None:
-    """Validate ``BASE_URL`` and refuse to start without it in production.
+    """Validate ``BASE_URL`` as the app is created (a malformed one stops it)."""
+    app.config["BASE_URL"] = parse_base_url(app.config.get("BASE_URL"))
+
+
+def require_base_url(app) -> str | None:
+    """``BASE_URL``, refusing to go on without it in production.
 
     Every absolute address the app hands out (the QR code and link on a
     certificate, links in e-mails and robot posts) starts with it; none is
     ever built from a request's ``Host`` header, which the client chooses.
-    Debug and test apps without it use ``SERVER_NAME`` (or 127.0.0.1:5000)."""
-    app.config["BASE_URL"] = parse_base_url(app.config.get("BASE_URL"))
-    if app.config["BASE_URL"] is None and not (app.debug or app.testing):
+    The served app checks it as it starts (``wsgi.py``); a command that builds
+    an address checks it there. Debug and test apps may run without it (they
+    use ``SERVER_NAME``, or 127.0.0.1:5000); commands that build no address
+    (``flask content check``, ``flask i18n compile``…) never need it."""
+    if app.config.get("BASE_URL") is None and not (app.debug or app.testing):
         raise ConfigError(f"{BASE_URL_VARIABLE} is not set. Set it to the academy's address as users reach it "
                           f"(e.g. {BASE_URL_VARIABLE}=https://academy.bank.internal): certificates' QR codes and "
                           f"the links in e-mails start with it. run.sh sets http://127.0.0.1:<port>; for "
                           f"development, FLASK_DEBUG=1 works without it.")
+    return app.config.get("BASE_URL")
 
 
 def from_env() -> dict:

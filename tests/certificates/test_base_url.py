@@ -1,9 +1,14 @@
 """The academy's address (LMS_BASE_URL) starts every absolute link the app
 hands out — the certificate's QR code and printed address above all. It never
 comes from the request: a certificate can be issued inside a learner's own
-request, whose Host header the learner chooses. Production does not start
-without it; a malformed value is refused with what is wrong."""
+request, whose Host header the learner chooses. The served app does not start
+without it in production, and nothing builds an address without it; a malformed value is refused with what is wrong."""
 from __future__ import annotations
+
+import os
+from pathlib import Path
+import subprocess
+import sys
 
 import pytest
 import zxingcpp
@@ -15,17 +20,28 @@ from tests.certificates.conftest import pdf_page_image, pdf_text
 from tests.conftest import BASE_CONFIG
 
 FORGED = "https://evil.example/"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _production(**config):
     return {**BASE_CONFIG, "TESTING": False, "DEBUG": False, **config}
 
 
-def test_a_production_app_refuses_to_start_without_lms_base_url(monkeypatch):
+def test_the_served_app_refuses_to_start_without_lms_base_url(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("LMS_BASE_URL", "FLASK_DEBUG", "FLASK_RUN_FROM_CLI")}
+    env.update(LMS_INSTANCE_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}", SECRET_KEY="x" * 40)
+    served = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert served.returncode != 0
+    assert "LMS_BASE_URL is not set" in served.stderr
+    env["LMS_BASE_URL"] = "https://academy.bank.example"
+    assert subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env).returncode == 0
+
+
+def test_a_production_command_without_it_builds_no_address_and_says_why(monkeypatch):
     monkeypatch.delenv("LMS_BASE_URL", raising=False)
-    monkeypatch.delenv("FLASK_DEBUG", raising=False)
-    with pytest.raises(ConfigError, match="LMS_BASE_URL is not set"):
-        create_app(_production())
+    app = create_app(_production())  # `flask content check` and the like run without it
+    with app.app_context(), pytest.raises(ConfigError, match="LMS_BASE_URL is not set"):
+        verification_url("ABCD-2345")
 
 
 def test_a_production_app_reads_lms_base_url_from_the_environment(monkeypatch):
