@@ -55,8 +55,8 @@ def practice_next():
     tag = _tag_arg()
     entry = notebook.next_entry(current_user, tag, after_id=request.args.get("after", type=int))
     if entry is None:
-        if any(e.id != request.args.get("after", type=int) for e, _v in notebook.entries(current_user, tag)):
-            # Open entries are left, but their exams keep the key back.
+        left = [e.question_id for e, _v in notebook.entries(current_user, tag)]
+        if notebook.withheld(current_user, left):  # open entries are left, but their exams keep the key back
             flash(_("The questions left here can be practised once their exams show the answers: "
                     "each one below says when."), "warning")
             return redirect(url_for("notebook.index", tag=tag))

@@ -121,3 +121,12 @@ def test_practice_sequence_and_home_panel_pass_over_withheld_entries(app, client
     assert "Correct!" in client.post(f"/notebook/practice/{free.id}", data={"answer": "B"}, headers=HX).text
     last = client.get("/notebook/practice", follow_redirects=True)
     assert "can be practised once their exams show the answers" in last.text
+
+
+def test_skipping_the_last_withheld_entry_does_not_say_well_done(app, client, clock, make_user, make_question,
+                                                                 make_exam):
+    learner, _exam, hidden = _failed_once(make_user, make_question, make_exam, review_policy="after_pass")
+    sign_in(client, learner)
+    skipped = client.get(f"/notebook/practice?after={hidden.id}", follow_redirects=True)
+    assert "Well done" not in skipped.text
+    assert "can be practised once their exams show the answers" in skipped.text
