@@ -28,7 +28,11 @@ Choices, stated once:
 * **Option counts** (single and multiple choice): how many responses contain
   each option key, derived from ``answer_json`` in SQL. Keys are the letters
   of the question as written (A, B, …), independent of the shuffled display
-  order. The option texts shown are those of the newest version drawn.
+  order. A question answered in one version shows that version's options and
+  key. A question answered in several versions (its key or options may have
+  changed between them) shows each version apart, newest first: its number,
+  when it was published, its own option rows, ✓ by its own key, counts,
+  responses and facility — never one version's answers marked by another's key.
 * **Pass rate**: learners with at least one passed attempt over learners with
   a finalised attempt. **First-try pass rate**: passed first attempts over
   finalised first attempts.
@@ -97,6 +101,16 @@ class OptionCount:
 
 
 @dataclass
+class VersionOptions:
+    """The option table of one version of a choice question answered in several."""
+    version: int
+    published_at: object  # when the version was published (its creation)
+    responses: int
+    facility: float | None
+    options: list[OptionCount] = field(default_factory=list)
+
+
+@dataclass
 class ItemStats:
     question_id: int
     slug: str
@@ -106,7 +120,8 @@ class ItemStats:
     responses: int
     facility: float | None
     discrimination: float | None
-    options: list[OptionCount] = field(default_factory=list)
+    options: list[OptionCount] = field(default_factory=list)  # answered in one version only
+    by_version: list[VersionOptions] = field(default_factory=list)  # answered in several: newest first
     # Responses with all the points, with part of them (部分得分), with none.
     right: int = 0
     partly: int = 0
@@ -261,6 +276,15 @@ def _plain(text: str, limit: int = 120) -> str:
     return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
 
 
+def _option_rows(version: QuestionVersion, counts: dict[str, int], responses: int) -> list[OptionCount]:
+    """One version's options, ✓ by that version's key, with its own counts."""
+    data = version.data
+    correct = set(data.get("correct", []))
+    return [OptionCount(key=o["key"], text=_plain(o.get("text", ""), 60), correct=o["key"] in correct,
+                        count=counts.get(o["key"], 0), share=counts.get(o["key"], 0) / responses if responses else None)
+            for o in data.get("options", [])]
+
+
 def item_analysis(exam: Exam) -> list[ItemStats]:
     sums = _item_sums(exam.id)
     if not sums:
@@ -272,7 +296,7 @@ def item_analysis(exam: Exam) -> list[ItemStats]:
         version = versions[vid]
         acc = per_question.setdefault(version.question_id, {"versions": [], "n": 0, "n_rest": 0, "r": [0.0] * 5,
                                                             "right": 0, "partly": 0})
-        acc["versions"].append((version.version, vid, int(n)))
+        acc["versions"].append((version.version, vid, int(n), float(sx or 0)))
         acc["n"] += int(n)
         acc["right"] += int(n_right or 0)
         acc["partly"] += int(n_partly or 0)
@@ -293,22 +317,21 @@ def item_analysis(exam: Exam) -> list[ItemStats]:
         newest = versions[acc["versions"][-1][1]]
         stats = ItemStats(
             question_id=qid, slug=slugs.get(qid, str(qid)), qtype=newest.type, stem=newest.stem_md,
-            versions=[(v, n) for v, _vid, n in acc["versions"]], responses=acc["n"],
+            versions=[(v, n) for v, _vid, n, _sx in acc["versions"]], responses=acc["n"],
             facility=acc["r"][0] / acc["n"] if acc["n"] else None,
             # Without a rest of the test (a one-question exam) there is nothing to correlate with.
             discrimination=_pearson(acc["n"], *acc["r"]) if acc["n_rest"] == acc["n"] else None,
             right=acc["right"], partly=acc["partly"], wrong=acc["n"] - acc["right"] - acc["partly"])
         if newest.type in CHOICE_TYPES:
-            totals: dict[str, int] = {}
-            for _v, vid, _n in acc["versions"]:
-                for key, count in option_counts.get(vid, {}).items():
-                    totals[key] = totals.get(key, 0) + count
-            data = newest.data
-            correct = set(data.get("correct", []))
-            stats.options = [OptionCount(key=o["key"], text=_plain(o.get("text", ""), 60), correct=o["key"] in correct,
-                                         count=totals.get(o["key"], 0),
-                                         share=totals.get(o["key"], 0) / acc["n"] if acc["n"] else None)
-                             for o in data.get("options", [])]
+            if len(acc["versions"]) == 1:
+                _v, vid, n, _sx = acc["versions"][0]
+                stats.options = _option_rows(versions[vid], option_counts.get(vid, {}), n)
+            else:
+                stats.by_version = [
+                    VersionOptions(version=v, published_at=versions[vid].created_at, responses=n,
+                                   facility=sx / n if n else None,
+                                   options=_option_rows(versions[vid], option_counts.get(vid, {}), n))
+                    for v, vid, n, sx in reversed(acc["versions"])]
         result.append(stats)
     result.sort(key=lambda s: s.slug)
     return result

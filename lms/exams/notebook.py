@@ -11,9 +11,13 @@ loads an entry and checks its owner).
 
 The notebook follows the review policy of the exams the question came from
 (``exam_results.review_allowed``): until the learner may review an attempt that
-held the question, its entry says only "wrong" (or "partly right") and
-practice answers right or wrong, without the key, the explanation or the
-rubric — what the result page of that attempt says, the notebook says.
+held the question, its entry says only "wrong" (or "partly right") — what the
+result page of that attempt says, the notebook says — and it cannot be
+practised (``PracticeWithheld``): graded on the spot, practice would say
+"right" to one of A, B, C, and so give away the key the exam keeps back.
+The entry stays listed with the sentence that says when practice opens
+(``Withheld.practice_opens``); ``next_entry`` passes over it; ``practise``
+refuses it whatever the page asked.
 
 While the learner has an exam open that holds the question (a retake drew it
 again), practice of that entry is refused (``QuestionInExam``): graded on the
@@ -23,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
 
 from lms import clock
@@ -103,8 +107,11 @@ def entry_for(user, entry_id: int) -> NotebookEntry | None:
 
 def next_entry(user, tag: str | None = None, after_id: int | None = None) -> NotebookEntry | None:
     """The next open entry to practise, in the order of ``entries``: the one
-    after ``after_id`` (wrapping round, never ``after_id`` itself)."""
+    after ``after_id`` (wrapping round, never ``after_id`` itself). Entries
+    whose exam keeps the key back (``withheld``) are passed over."""
     open_ = [entry for entry, _version in entries(user, tag)]
+    hidden = withheld(user, list({e.question_id for e in open_}))
+    open_ = [e for e in open_ if e.question_id not in hidden or e.id == after_id]
     ids = [e.id for e in open_]
     if after_id in ids:
         index = ids.index(after_id)
@@ -127,6 +134,18 @@ class Withheld:
     and, in that exam's words, why."""
     exam: Exam
     reason: str
+
+    @property
+    def practice_opens(self) -> str:
+        """When the entry may be practised, in the words of the exam's policy."""
+        exam = self.exam
+        if exam.review_policy == "after_pass":
+            return _("You can practise this question once you have passed “%(exam)s”: that exam shows its answers "
+                     "only after you pass it.", exam=exam.title)
+        if exam.review_policy == "after_close" and exam.closes_at is not None:
+            return _("You can practise this question once “%(exam)s” closes (%(when)s): that exam shows its answers "
+                     "only then.", exam=exam.title, when=format_datetime(exam.closes_at, "yyyy-MM-dd HH:mm"))
+        return _("“%(exam)s” does not show its answers, so this question cannot be practised here.", exam=exam.title)
 
 
 def withheld(user, question_ids: list[int]) -> dict[int, Withheld]:
@@ -166,6 +185,14 @@ def withheld(user, question_ids: list[int]) -> dict[int, Withheld]:
 
 def withheld_for(user, entry: NotebookEntry) -> Withheld | None:
     return withheld(user, [entry.question_id]).get(entry.question_id)
+
+
+class PracticeWithheld(Exception):
+    """The entry's question comes from an exam that keeps its key back."""
+
+    def __init__(self, why: Withheld):
+        super().__init__(why.exam.title)
+        self.withheld = why
 
 
 class QuestionInExam(Exception):
@@ -212,7 +239,9 @@ def practise(user, entry: NotebookEntry, answer) -> PracticeResult:
     """Grade one practice answer against the current version. Nothing is
     recorded as an attempt; a fully correct answer clears the entry.
     All-or-nothing for multiple choice: practice is about getting it right.
-    Refused (``QuestionInExam``) while an open exam of the learner holds the question."""
+    Refused (``QuestionInExam``) while an open exam of the learner holds the
+    question, and (``PracticeWithheld``) while the exams it came from keep
+    their key back."""
     from lms import questions as question_types
 
     if entry.user_id != user.id:
@@ -220,6 +249,9 @@ def practise(user, entry: NotebookEntry, answer) -> PracticeResult:
     exam = open_exam_with(user, entry.question_id)
     if exam is not None:
         raise QuestionInExam(exam)
+    why = withheld_for(user, entry)
+    if why is not None:
+        raise PracticeWithheld(why)
     version = practice_version(entry)
     grade = question_types.grade(version.type, version.data, answer, partial_credit=False)
     if grade.fraction is not None and grade.fraction >= 1.0 and entry.cleared_at is None:
@@ -231,14 +263,27 @@ def practise(user, entry: NotebookEntry, answer) -> PracticeResult:
 @transaction(immediate=True)
 def mark_reviewed(user, entry: NotebookEntry) -> None:
     """Clear an entry by hand: for essays, which nothing grades on the spot,
-    once the learner has compared their answer with the rubric."""
+    once the learner has compared their answer with the rubric (so not while
+    the rubric is withheld: ``PracticeWithheld``)."""
     if entry.user_id != user.id:
         raise PermissionError("not this learner's entry")
+    why = withheld_for(user, entry)
+    if why is not None:
+        raise PracticeWithheld(why)
     if entry.cleared_at is None:
         entry.cleared_at = clock.now()
     db.session.flush()
 
 
+def waiting(user) -> int:
+    """Open entries that cannot be practised yet (their exam keeps the key back)."""
+    question_ids = list(db.session.scalars(
+        select(NotebookEntry.question_id).where(NotebookEntry.user_id == user.id, NotebookEntry.cleared_at.is_(None))))
+    hidden = withheld(user, list(set(question_ids)))
+    return sum(1 for qid in question_ids if qid in hidden)
+
+
 def notebook_panel(user) -> dict:
     to_practise, cleared = counts(user)
-    return {"to_practise": to_practise, "cleared": cleared, "points": knowledge_points(user)[:5]}
+    return {"to_practise": to_practise, "cleared": cleared, "points": knowledge_points(user)[:5],
+            "waiting": waiting(user) if to_practise else 0}

@@ -33,7 +33,9 @@ def _own_entry(entry_id: int):
 @bp.get("/")
 @roles_required("learner")
 def index():
-    """The learner's wrong answers, by knowledge point, with counts."""
+    """The learner's wrong answers, by knowledge point, with counts; an entry
+    whose exam keeps the key back says when it may be practised instead of
+    offering practice."""
     tag = _tag_arg()
     to_practise, cleared = notebook.counts(current_user)
     rows = notebook.entries(current_user, tag, include_cleared=request.args.get("cleared") == "1")
@@ -41,17 +43,23 @@ def index():
         "notebook/index.html", "notebook/_entries.html",
         points=notebook.knowledge_points(current_user), tag=tag, rows=rows,
         withheld=notebook.withheld(current_user, [entry.question_id for entry, _version in rows]),
-        show_cleared=request.args.get("cleared") == "1", to_practise=to_practise, cleared=cleared)
+        show_cleared=request.args.get("cleared") == "1", to_practise=to_practise, cleared=cleared,
+        waiting=notebook.waiting(current_user) if to_practise else 0)
 
 
 @bp.get("/practice")
 @roles_required("learner")
 def practice_next():
-    """Start (or continue) practice: the next open entry, of one knowledge
-    point if ``tag`` is given."""
+    """Start (or continue) practice: the next open entry that may be
+    practised, of one knowledge point if ``tag`` is given."""
     tag = _tag_arg()
     entry = notebook.next_entry(current_user, tag, after_id=request.args.get("after", type=int))
     if entry is None:
+        left = [e.question_id for e, _v in notebook.entries(current_user, tag)]
+        if notebook.withheld(current_user, left):  # open entries are left, but their exams keep the key back
+            flash(_("The questions left here can be practised once their exams show the answers: "
+                    "each one below says when."), "warning")
+            return redirect(url_for("notebook.index", tag=tag))
         flash(_("Nothing left to practise here. Well done!"), "success")
         return redirect(url_for("notebook.index"))
     return redirect(url_for("notebook.practice", entry_id=entry.id, tag=tag))
@@ -69,15 +77,24 @@ def _question_html(entry, version, answer=None, review=False, grade=None):
 def _practice_context(entry, feedback: dict | None):
     version = notebook.practice_version(entry)
     withheld = notebook.withheld_for(current_user, entry)
-    if feedback is not None and withheld is None:
+    if withheld is not None:  # practice refused: no question to answer, no feedback, no key
+        html, feedback = "", None
+    elif feedback is not None:
         html = _question_html(entry, version, feedback["answer"], review=True, grade=feedback["grade"])
-    elif feedback is not None:  # right or wrong only: the answer as given, no key
-        html = _question_html(entry, version, feedback["answer"])
     else:
         html = _question_html(entry, version)
     return {"entry": entry, "version": version, "question_html": html, "feedback": feedback, "tag": _tag_arg(),
             "remaining": notebook.counts(current_user)[0], "withheld": withheld,
             "in_exam": notebook.open_exam_with(current_user, entry.question_id)}
+
+
+def _refused(entry):
+    """Practice refused (an exam open with the question, or its key withheld):
+    the card that says why (htmx), or the practice page, which says it too."""
+    if is_htmx():
+        return render_template("notebook/_practice_card.html", **_practice_context(entry, None)), 200, \
+            {"Vary": "HX-Request"}
+    return redirect(url_for("notebook.practice", entry_id=entry.id, tag=_tag_arg()))
 
 
 @bp.get("/practice/<int:entry_id>")
@@ -105,10 +122,10 @@ def answer(entry_id: int):
     given = question_types.get(version.type).answer_from_form(version.data, AnswerForm().answers, "answer")
     if notebook.open_exam_with(current_user, entry.question_id) is not None:
         # Graded here, it would say which answer to give in the exam open in another tab.
-        if is_htmx():
-            return render_template("notebook/_practice_card.html", **_practice_context(entry, None)), 200, \
-                {"Vary": "HX-Request"}
-        return redirect(url_for("notebook.practice", entry_id=entry.id, tag=_tag_arg()))
+        return _refused(entry)
+    if notebook.withheld_for(current_user, entry) is not None:
+        # Graded here, "right" to one of A, B, C would give away the key the exam keeps back.
+        return _refused(entry)
     if given is None:
         if is_htmx():
             context = _practice_context(entry, None)
@@ -118,11 +135,9 @@ def answer(entry_id: int):
         return redirect(url_for("notebook.practice", entry_id=entry.id, tag=_tag_arg()))
     try:
         result = notebook.practise(current_user, entry, given)
-    except notebook.QuestionInExam:  # the exam started between the check above and now
-        return redirect(url_for("notebook.practice", entry_id=entry.id, tag=_tag_arg()))
-    # While the exam keeps its answers back, the grade (which names the key) stays on the server.
-    hidden = notebook.withheld_for(current_user, entry) is not None
-    feedback = {"entry_id": entry.id, "answer": given, "grade": None if hidden else result.grade,
+    except (notebook.QuestionInExam, notebook.PracticeWithheld):  # changed between the checks above and now
+        return _refused(entry)
+    feedback = {"entry_id": entry.id, "answer": given, "grade": result.grade,
                 "fraction": result.fraction, "correct": result.correct, "cleared": result.cleared}
     if is_htmx():
         return render_template("notebook/_practice_card.html", **_practice_context(entry, feedback)), 200, \
@@ -136,6 +151,9 @@ def answer(entry_id: int):
 def reviewed(entry_id: int):
     """Clear an entry by hand (essays, which are not graded on the spot)."""
     entry = _own_entry(entry_id)
-    notebook.mark_reviewed(current_user, entry)
+    try:
+        notebook.mark_reviewed(current_user, entry)
+    except notebook.PracticeWithheld:  # the practice page says why
+        return redirect(url_for("notebook.practice", entry_id=entry.id, tag=_tag_arg()))
     flash(_("Removed from your notebook."), "success")
     return redirect(url_for("notebook.practice_next", tag=_tag_arg(), after=entry.id))

@@ -110,18 +110,19 @@ def index():
 @roles_required(*READERS)
 def mentors():
     ctx = _context("mentors")
-    loads = register.mentors(ctx["scope"], ctx["flt"].branch_ids)
+    found = register.mentors_page(ctx["scope"], ctx["flt"].branch_ids, page=request.args.get("page", 1, type=int))
     return render_page_or_partial("mentoring/admin/register.html", "mentoring/admin/_mentors_table.html",
-                                  loads=loads, rule=settings.mentor_rule(), **ctx)
+                                  loads=found.rows, total=found.total, pager=found, rule=settings.mentor_rule(), **ctx)
 
 
 @bp.get("/unpaired")
 @roles_required(*READERS)
 def unpaired():
     ctx = _context("unpaired")
-    people = register.unpaired(ctx["scope"], ctx["flt"].branch_ids)
+    found = register.unpaired_page(ctx["scope"], ctx["flt"].branch_ids, page=request.args.get("page", 1, type=int))
     return render_page_or_partial("mentoring/admin/register.html", "mentoring/admin/_unpaired_table.html",
-                                  people=people, unpaired_positions=register.UNPAIRED_POSITIONS, **ctx)
+                                  people=found.rows, total=found.total, pager=found,
+                                  unpaired_positions=register.UNPAIRED_POSITIONS, **ctx)
 
 
 @bp.get("/export/<table>.<fmt>")

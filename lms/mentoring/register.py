@@ -23,7 +23,7 @@ from lms.org.models import POSITIONS, PositionRecord, User, UserRole
 # Who counts as "without a mentor": an active account with the learner role,
 # not a mentor, whose current post is one of these, and no active pairing.
 UNPAIRED_POSITIONS = ("intern", "teller", "rm_junior", "rm_intermediate")
-PER_PAGE = 100  # pairings on one page of the register
+PER_PAGE = 100  # rows on one page of each register tab (pairings, mentors, without a mentor)
 
 
 @dataclass
@@ -56,14 +56,22 @@ def _in_scope(column, scope: list[int] | None, branch_ids: list[int] | None):
 
 
 @dataclass
-class PairingsPage:
-    rows: list[Pairing]
+class Page:
+    """One page of a register tab: its rows, how many match in all, which page
+    of how many (every tab pages the same way; the downloads never do)."""
+    rows: list
     total: int  # how many match in all
     page: int
     pages: int
 
 
-def pairings(scope: list[int] | None, flt: RegisterFilter, page: int | None = 1) -> PairingsPage:
+def _bounds(total: int, page: int) -> tuple[int, int]:
+    """(page, pages): a page before the first shows the first, past the last the last."""
+    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    return min(max(page, 1), pages), pages
+
+
+def pairings(scope: list[int] | None, flt: RegisterFilter, page: int | None = 1) -> Page:
     """The pairings that match, newest first with active ones on top, one page
     of ``PER_PAGE`` (a page past the last shows the last); ``page`` None: every
     one (the download)."""
@@ -83,16 +91,25 @@ def pairings(scope: list[int] | None, flt: RegisterFilter, page: int | None = 1)
     query = (base.options(selectinload(Pairing.mentor).selectinload(User.branch),
                           selectinload(Pairing.apprentice).selectinload(User.branch))
              .order_by((Pairing.state != PairingState.ACTIVE), Pairing.start_date.desc(), Pairing.id.desc()))
-    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    pages = 1
     if page is not None:
-        page = min(max(page, 1), pages)
+        page, pages = _bounds(total, page)
         query = query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    return PairingsPage(list(db.session.scalars(query)), total, page or 1, pages)
+    return Page(list(db.session.scalars(query)), total, page or 1, pages)
 
 
 def mentors(scope: list[int] | None, branch_ids: list[int] | None = None) -> list[MentorLoad]:
     """Every active mentor in scope with their active pairings and capacity,
     the fullest first, and whether they meet the mentor rule today."""
+    return mentors_page(scope, branch_ids, page=None).rows
+
+
+def mentors_page(scope: list[int] | None, branch_ids: list[int] | None = None, page: int | None = 1) -> Page:
+    """The mentors' load, one page of ``PER_PAGE`` in the order of ``mentors``
+    (``page`` None: every one). The order (active over capacity, HR's
+    per-mentor capacities) is made here from two small queries; the mentor
+    rule, which reads each person's posts and certificates, is checked only
+    for the mentors on the page."""
     people = list(db.session.scalars(
         select(User).join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role == "mentor", User.active.is_(True), *_in_scope(User.branch_id, scope, branch_ids))
@@ -101,9 +118,16 @@ def mentors(scope: list[int] | None, branch_ids: list[int] | None = None) -> lis
         select(Pairing.mentor_id, func.count()).where(Pairing.state == PairingState.ACTIVE)
         .group_by(Pairing.mentor_id)).tuples().all())
     overrides, default = settings.capacity_overrides(), settings.default_capacity()
+    loads = sorted((MentorLoad(m, counts.get(m.id, 0), overrides.get(m.id, default)) for m in people),
+                   key=lambda load: (-load.active / max(load.capacity, 1), load.mentor.employee_no))
+    total, pages = len(loads), 1
+    if page is not None:
+        page, pages = _bounds(total, page)
+        loads = loads[(page - 1) * PER_PAGE:page * PER_PAGE]
     rule = settings.mentor_rule()
-    loads = [MentorLoad(m, counts.get(m.id, 0), overrides.get(m.id, default), rule_refusals(m, rule)) for m in people]
-    return sorted(loads, key=lambda load: (-load.active / max(load.capacity, 1), load.mentor.employee_no))
+    for load in loads:
+        load.refusals = rule_refusals(load.mentor, rule)
+    return Page(loads, total, page or 1, pages)
 
 
 def mentor_choices(scope: list[int] | None) -> list[tuple[int, str]]:
@@ -119,14 +143,27 @@ def mentor_choices(scope: list[int] | None) -> list[tuple[int, str]]:
 
 def unpaired(scope: list[int] | None, branch_ids: list[int] | None = None) -> list[User]:
     """Learners without an active mentor (``UNPAIRED_POSITIONS`` above)."""
+    return unpaired_page(scope, branch_ids, page=None).rows
+
+
+def unpaired_page(scope: list[int] | None, branch_ids: list[int] | None = None, page: int | None = 1) -> Page:
+    """The people without a mentor, one page of ``PER_PAGE`` (``page`` None:
+    every one), counted and paged by the database."""
     has_role = lambda role: exists().where(UserRole.user_id == User.id, UserRole.role == role)  # noqa: E731
     in_post = exists().where(PositionRecord.user_id == User.id, PositionRecord.end_date.is_(None),
                              PositionRecord.position.in_(UNPAIRED_POSITIONS))
     paired = exists().where(Pairing.apprentice_id == User.id, Pairing.state == PairingState.ACTIVE)
-    return list(db.session.scalars(
-        select(User).where(User.active.is_(True), has_role("learner"), ~has_role("mentor"), in_post, ~paired,
-                           *_in_scope(User.branch_id, scope, branch_ids))
-        .options(selectinload(User.branch)).order_by(User.branch_id, User.employee_no)))
+    conditions = (User.active.is_(True), has_role("learner"), ~has_role("mentor"), in_post, ~paired,
+                  *_in_scope(User.branch_id, scope, branch_ids))
+    query = (select(User).where(*conditions).options(selectinload(User.branch))
+             .order_by(User.branch_id, User.employee_no))
+    pages = 1
+    if page is not None:
+        total = db.session.scalar(select(func.count(User.id)).where(*conditions)) or 0
+        page, pages = _bounds(total, page)
+        query = query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    rows = list(db.session.scalars(query))
+    return Page(rows, total if page is not None else len(rows), page or 1, pages)
 
 
 def apprentice_choices(scope: list[int] | None) -> list[User]:

@@ -4,6 +4,9 @@ exam page (one page and per question), every autosave, flag and focus
 fragment, the review, the no-JS save, and the result while grading."""
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -112,27 +115,52 @@ def test_option_order_is_shuffled_per_attempt_and_answers_stored_by_key(client, 
     assert positions == sorted(positions)
 
 
-# The sentence that says *why* answers are withheld mentions them (答案与解析): not a leak.
-WITHHELD_NOTICE = "通过该考试后可查看答案与解析。"
+# The sentences that say *why* answers are withheld mention them (答案与解析): not a leak.
+WITHHELD_NOTICES = ("通过该考试后可查看答案与解析。", "考试关闭后可查看答案与解析。")
+WITHHELD_NOTICE = WITHHELD_NOTICES[0]
+HIDING_POLICIES = ["after_pass", "after_close", "never"]
 
 
-@pytest.mark.parametrize("policy", ["after_pass", "never"])
-def test_the_notebook_keeps_the_key_while_the_exam_does(client, clock, learner, every_type_exam, policy):
-    """An exam that shows its answers only after passing (the RM entry exam)
-    or never: the failed attempt's questions fill the 错题本, and neither the
-    notebook nor practice — asked, answered wrong, answered right, with and
-    without JavaScript — shows a key, an explanation or a rubric."""
-    exam = every_type_exam(review_policy=policy, pass_mark=100.0)
+def wrong_form(qtype: str) -> dict:
+    return {"answer": "A"} if qtype in ("single", "multiple") else {"answer": "false"} if qtype == "truefalse" \
+        else {"answer-1": "错", "answer-2": "错"} if qtype == "fill" else {"answer-a": "B", "answer-b": "1"} \
+        if qtype == "case" else {"answer": "1"} if qtype == "numeric" else {"answer": "我的论述"}
+
+
+def candidate_forms(qtype: str) -> list[dict]:
+    """What a learner probing for the key would try: a wrong answer, every
+    option of a choice question one by one, and the right answer."""
+    right = {k.replace("a-0", "answer"): v for k, v in RIGHT_FORM[qtype]("a-0").items()}
+    options = [{"answer": k} for k in ("A", "B", "C", "D")] if qtype in ("single", "multiple") else []
+    return [wrong_form(qtype), *options, right]
+
+
+def failed_hiding_exam(clock, learner, every_type_exam, policy):
+    """A failed attempt of an exam that keeps its answers back: every
+    question in the 错题本 (``after_close``: the exam closes in a week)."""
+    extra = {"closes_at": clock.now() + timedelta(days=7)} if policy == "after_close" else {}
+    exam = every_type_exam(review_policy=policy, pass_mark=100.0, **extra)
     attempt = exam_attempts.start_attempt(learner, exam)
     exam_attempts.submit(attempt, learner)  # nothing answered
     essay = next(i for i in attempt.items if i.question_version.type == "essay")
     essay.awarded = 0
     exam_results.recompute_result(attempt)
     db.session.commit()
+    return exam, attempt
+
+
+@pytest.mark.parametrize("policy", HIDING_POLICIES)
+def test_the_notebook_keeps_the_key_while_the_exam_does(client, clock, learner, every_type_exam, policy):
+    """An exam that shows its answers only after passing (the RM entry exam),
+    after it closes, or never: the failed attempt's questions fill the 错题本,
+    and neither the notebook nor practice — asked, answered wrong, answered
+    right, with and without JavaScript — shows a key, an explanation or a
+    rubric."""
+    _exam, attempt = failed_hiding_exam(clock, learner, every_type_exam, policy)
     entries = db.session.scalars(select(NotebookEntry).where(NotebookEntry.user_id == learner.id)).all()
     assert len(entries) == len(attempt.items)
     sign_in(client, learner)
-    allow = (WITHHELD_NOTICE,)
+    allow = WITHHELD_NOTICES
     assert_no_leak(client.get(f"/attempts/{attempt.id}/result"), "result", allow=allow)
     assert_no_leak(client.get("/notebook/"), "notebook", allow=allow)
     assert_no_leak(client.get("/"), "home", allow=allow)
@@ -140,16 +168,65 @@ def test_the_notebook_keeps_the_key_while_the_exam_does(client, clock, learner, 
         qtype = db.session.get(QuestionVersion, entry.version_id).type
         url = f"/notebook/practice/{entry.id}"
         assert_no_leak(client.get(url), f"practice {qtype}", allow=allow)
-        wrong = {"answer": "A"} if qtype in ("single", "multiple") else {"answer": "false"} if qtype == "truefalse" \
-            else {"answer-1": "错", "answer-2": "错"} if qtype == "fill" else {"answer-a": "B", "answer-b": "1"} \
-            if qtype == "case" else {"answer": "1"} if qtype == "numeric" else {"answer": "我的论述"}
-        assert_no_leak(client.post(url, data=wrong, headers=HX), f"practice answer (htmx) {qtype}", allow=allow,
-                       typed=True)
-        assert_no_leak(client.post(url, data=wrong, follow_redirects=True), f"practice answer {qtype}",
-                       allow=allow, typed=True)
-        right = {k.replace("a-0", "answer"): v for k, v in RIGHT_FORM[qtype]("a-0").items()}
-        assert_no_leak(client.post(url, data=right, headers=HX), f"practice right answer {qtype}", allow=allow,
-                       typed=True)
+        for form in candidate_forms(qtype):
+            assert_no_leak(client.post(url, data=form, headers=HX), f"practice answer (htmx) {qtype}",
+                           allow=allow, typed=True)
+            assert_no_leak(client.post(url, data=form, follow_redirects=True), f"practice answer {qtype}",
+                           allow=allow, typed=True)
+
+
+def without_tokens(html: str) -> str:
+    """The page without its CSRF tokens (signed afresh on every request)."""
+    return re.sub(r'(name="csrf-token" content|name="csrf_token" value)="[^"]*"', r'\1=""', html)
+
+
+@pytest.mark.parametrize("policy", HIDING_POLICIES)
+def test_practice_of_a_withheld_entry_is_no_oracle(client, clock, learner, every_type_exam, policy):
+    """Practice graded on the spot would say "right" to one of A, B, C and so
+    give the key away: while the exam keeps its answers back, no path grades
+    the entry. The practice page has nothing to answer and says when practice
+    opens; every answer tried, right or wrong, with or without JavaScript, gets
+    the same refusal (nothing to tell them apart); nothing clears the entry;
+    "next", the knowledge-point sequence and the home panel never lead to it."""
+    _exam, _attempt = failed_hiding_exam(clock, learner, every_type_exam, policy)
+    entries = db.session.scalars(select(NotebookEntry).where(NotebookEntry.user_id == learner.id)).all()
+    sign_in(client, learner)
+    practice_pages = {f"/notebook/practice/{entry.id}" for entry in entries}
+    for entry in entries:
+        qtype = db.session.get(QuestionVersion, entry.version_id).type
+        url = f"/notebook/practice/{entry.id}"
+        page = client.get(url)
+        assert page.status_code == 200
+        assert 'name="answer' not in page.text and "practice-withheld" in page.text, qtype
+        htmx_replies, plain_replies = set(), set()
+        for form in candidate_forms(qtype):
+            reply = client.post(url, data=form, headers=HX)
+            assert reply.status_code == 200 and "practice-withheld" in reply.text, qtype
+            assert "flash-success" not in reply.text and "flash-error" not in reply.text, qtype
+            htmx_replies.add(reply.text)
+            plain = client.post(url, data=form)
+            assert plain.status_code == 302 and plain.headers["Location"].startswith(url), qtype
+            plain_replies.add(without_tokens(client.get(plain.headers["Location"]).text))
+        assert len(htmx_replies) == 1 and len(plain_replies) == 1, f"{qtype}: the replies tell answers apart"
+        assert "flash-success" not in plain_replies.pop()
+        marked = client.post(f"/notebook/entries/{entry.id}/reviewed")
+        assert marked.status_code == 302
+        assert db.session.get(NotebookEntry, entry.id, populate_existing=True).cleared_at is None, qtype
+
+    # The ways into practice: none reaches a withheld entry.
+    tags = {t for entry in entries for t in db.session.get(QuestionVersion, entry.version_id).tags} | {""}
+    starts = ["/notebook/practice", *(f"/notebook/practice?tag={t}" for t in tags),
+              *(f"/notebook/practice?after={entry.id}" for entry in entries)]
+    home = client.get("/").text
+    starts += [href.replace("&amp;", "&") for href in re.findall(r'href="(/notebook/[^"]*)"', home)]
+    for start in starts:
+        went = client.get(start)
+        assert went.status_code in (200, 302), start
+        if went.status_code == 302:
+            assert "/notebook/practice/" not in went.headers["Location"], start
+    listing = client.get("/notebook/").text
+    assert not any(f'href="{p}' in listing for p in practice_pages)
+    assert listing.count("practice-withheld") == len(entries)
 
 
 def test_the_notebook_shows_the_key_once_the_exam_does(client, clock, learner, every_type_exam):

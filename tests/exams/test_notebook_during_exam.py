@@ -26,7 +26,7 @@ def _failed_once(make_user, make_question, make_exam, **exam_settings):
 
 
 def test_practice_refuses_a_question_of_the_exam_being_taken(app, client, make_user, make_question, make_exam):
-    learner, exam, entry = _failed_once(make_user, make_question, make_exam, review_policy="never")
+    learner, exam, entry = _failed_once(make_user, make_question, make_exam, review_policy="after_submit")
     retake = exam_attempts.start_attempt(learner, exam)
     sign_in(client, learner)
 
@@ -66,7 +66,7 @@ def test_practice_of_other_questions_goes_on_during_an_exam(app, client, make_us
 
 
 def test_an_expired_attempt_does_not_hold_practice_back(app, client, clock, make_user, make_question, make_exam):
-    learner, exam, entry = _failed_once(make_user, make_question, make_exam, review_policy="never",
+    learner, exam, entry = _failed_once(make_user, make_question, make_exam, review_policy="after_submit",
                                         time_limit_minutes=10)
     exam_attempts.start_attempt(learner, exam)
     clock.advance(timedelta(minutes=11))

@@ -60,3 +60,67 @@ def test_the_register_pages_its_rows_and_the_pager_keeps_the_filters(client, w):
     # The download has every matching row, not one page.
     csv = client.get("/mentoring/admin/export/pairings.csv?state=active").get_data(as_text=True)
     assert len(csv.strip().splitlines()) == 1 + 3
+
+
+def mentor_rows(html: str) -> list[str]:
+    return re.findall(r'<tr id="mentor-(\d+)"', html)
+
+
+def unpaired_rows(html: str) -> list[str]:
+    return re.findall(r'<tr id="unpaired-(\d+)"', html)
+
+
+def test_the_mentors_tab_pages_its_rows_fullest_first_and_keeps_the_branch(client, w):
+    """Four mentors, two a page: the fullest first across the pages, the
+    pager keeps the branch filter, past the end shows the last page, and
+    the download has every mentor."""
+    sign_in(client, w.hr)
+    first = client.get("/mentoring/admin/mentors")
+    second = client.get("/mentoring/admin/mentors?page=2")
+    assert len(mentor_rows(first.text)) == 2 and len(mentor_rows(second.text)) == 2
+    # 王师傅 and 刘师傅 have the apprentices: they lead on page 1; 张三 and 钱进 (none) follow.
+    assert set(mentor_rows(first.text)) == {str(w.mentor.id), str(w.mentor2.id)}
+    assert set(mentor_rows(second.text)) == {str(w.short.id), str(w.junior_mentor.id)}
+    text = visible_text(first.text)
+    assert "4 mentors" in text and "Page 1 of 2" in text and "Next" in text and "Previous" not in text
+    assert "Previous" in visible_text(second.text) and "Next" not in visible_text(second.text)
+    # Only the mentors on the page are checked against the rule, and they still are.
+    assert "Does not meet" in second.text
+
+    in_branch = client.get(f"/mentoring/admin/mentors?branch={w.tianyuan.id}")
+    assert "3 mentors" in visible_text(in_branch.text)
+    assert f'href="/mentoring/admin/mentors?page=2&amp;branch={w.tianyuan.id}"' in in_branch.text
+    last = client.get(f"/mentoring/admin/mentors?page=2&branch={w.tianyuan.id}", headers={"HX-Request": "true"})
+    assert len(mentor_rows(last.text)) == 1 and last.text.lstrip().startswith('<div id="register-table"')
+    assert mentor_rows(client.get(f"/mentoring/admin/mentors?page=99&branch={w.tianyuan.id}").text) \
+        == mentor_rows(last.text)
+    assert 'name="page"' not in first.text
+
+    csv = client.get("/mentoring/admin/export/mentors.csv").get_data(as_text=True)
+    assert len(csv.strip().splitlines()) == 1 + 4
+
+
+def test_the_unpaired_tab_pages_its_rows_and_keeps_the_branch(client, w):
+    """Three of the seven learners are paired above: four without a mentor,
+    two a page; with the branch filter, the pager keeps it; the download has
+    every one."""
+    sign_in(client, w.hr)
+    first = client.get("/mentoring/admin/unpaired")
+    second = client.get("/mentoring/admin/unpaired?page=2")
+    assert len(unpaired_rows(first.text)) == 2 and len(unpaired_rows(second.text)) == 2
+    assert set(unpaired_rows(first.text)).isdisjoint(unpaired_rows(second.text))
+    expected = {str(u.id) for u in (w.learners[2], w.learners[3], w.learners[5], w.learners[6])}
+    assert set(unpaired_rows(first.text)) | set(unpaired_rows(second.text)) == expected
+    text = visible_text(first.text)
+    assert "4 people" in text and "Page 1 of 2" in text and "Next" in text and "Previous" not in text
+
+    in_branch = client.get(f"/mentoring/admin/unpaired?branch={w.lusong.id}")
+    assert len(unpaired_rows(in_branch.text)) == 2 and "Page 1 of" not in visible_text(in_branch.text)
+    everyone = client.get(f"/mentoring/admin/unpaired?branch={w.city.id}")
+    assert f'href="/mentoring/admin/unpaired?page=2&amp;branch={w.city.id}"' in everyone.text
+    past = client.get(f"/mentoring/admin/unpaired?page=99&branch={w.city.id}", headers={"HX-Request": "true"})
+    assert unpaired_rows(past.text) == unpaired_rows(second.text)
+    assert past.text.lstrip().startswith('<div id="register-table"')
+
+    csv = client.get("/mentoring/admin/export/unpaired.csv").get_data(as_text=True)
+    assert len(csv.strip().splitlines()) == 1 + 4
