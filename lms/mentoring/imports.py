@@ -29,6 +29,7 @@ from lms.imports.pages import blank_csv, blank_xlsx
 from lms.imports.table import RowRefused
 from lms.mentoring import pairing as rules
 from lms.org.models import User
+from lms.org.services import zero_padded_employee_numbers
 
 COL_MENTOR, COL_APPRENTICE, COL_START, COL_END, COL_GOALS = "师傅工号", "徒弟工号", "开始日期", "计划结束日期", "带教目标"
 HEADERS = (COL_MENTOR, COL_APPRENTICE, COL_START, COL_END, COL_GOALS)
@@ -81,6 +82,13 @@ def plan_import(data: bytes, filename: str, *, today: date | None = None) -> Pai
     if not body:
         return plan
 
+    # A 工号 typed as a number lost its leading zeros in Excel: 123 stands for the existing 00123.
+    padded = zero_padded_employee_numbers(row.values[c] for row in body for c in (COL_MENTOR, COL_APPRENTICE)
+                                          if row.is_number(c))
+    for row in body:
+        for column in (COL_MENTOR, COL_APPRENTICE):
+            if row.is_number(column):
+                row.values[column] = padded.get(row.values[column], row.values[column])
     numbers = {row.values[c] for row in body for c in (COL_MENTOR, COL_APPRENTICE)}
     people = {u.employee_no: u for u in db.session.scalars(select(User).where(User.employee_no.in_(numbers)))}
     apprentice_rows: dict[int, int] = {}

@@ -124,11 +124,13 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
     roles = _labels(ROLES, ROLE_ALIASES)
     branches = _branches()
     existing = {u.employee_no: u for u in db.session.scalars(select(User))}
+    padded = services.zero_padded_employee_numbers(l.values[COL_NO] for l in body if l.is_number(COL_NO))
     seen: dict[str, int] = {}
 
     for line in body:
         row_no, values, cell, problem = line.number, line.values, line.cell, line.problem
-        employee_no = values[COL_NO]
+        # A 工号 typed as a number lost its leading zeros in Excel: 123 is the existing 00123.
+        employee_no = padded.get(values[COL_NO], values[COL_NO]) if line.is_number(COL_NO) else values[COL_NO]
         if employee_no:
             if len(employee_no) > 32 or re.search(r"\s", employee_no):
                 problem(COL_NO, _("“%(value)s” is not a valid employee number (no spaces, at most 32 characters).",
@@ -175,7 +177,7 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
         if row.user is not None:
             _describe_changes(row)
         plan.rows.append(row)
-    plan.problems.sort(key=lambda p: (p.row, (*HEADERS, *OPTIONAL).index(p.column) if p.column else -1))
+    plan.problems.sort(key=lambda p: (p.row, (*HEADERS, *OPTIONAL).index(p.key or p.column) if p.column else -1))
     return plan
 
 

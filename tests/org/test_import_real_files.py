@@ -1,0 +1,158 @@
+"""The people import with files as a real bank's HR system and Excel make them:
+a title above the header, headers spelled with spaces, line breaks, full-width
+brackets and notes, extra columns in another order, the data on another sheet
+(hidden sheets never read), 工号 typed as numbers, dates as serial numbers and
+Chinese text, Excel's error cells, an old .xls workbook."""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+import pytest
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from lms.extensions import db
+from lms.org import imports
+from lms.org.models import User
+from tests.conftest import sign_in
+from tests.org.conftest import events
+
+
+@pytest.fixture(autouse=True)
+def _chinese(app):
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("zh_CN"):
+        yield
+
+
+def _save(workbook: Workbook) -> bytes:
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _person(employee_no: str) -> User | None:
+    return db.session.scalar(db.select(User).where(User.employee_no == employee_no))
+
+
+def _serial(day: date) -> int:
+    return (day - date(1899, 12, 30)).days
+
+
+def test_a_title_row_spelled_headers_extra_columns_and_trailing_empty_rows(app, org, clock):
+    """The sheet an HR system exports: a merged title, the date it was made, then a
+    header in another order with notes, line breaks and full-width brackets, a column
+    the import does not know, and thousands of formatted but empty rows at the end."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "人员名单"
+    sheet.append(["株洲分行2026年一季度新员工名单"])
+    sheet.merge_cells("A1:H1")
+    sheet.append(["导出时间：2026-03-01"])
+    sheet.append([])
+    sheet.append(["序号", "姓  名", "*工号", "所属支行\n（网点）", "岗位(必填)", "入职\n日期（YYYY-MM-DD）", "角色",
+                  "身份证号"])
+    sheet.append([1, "阿依古丽·买买提", "E4001", "天元支行", "柜员", "2025-07-01", "学员", "430202199001011234"])
+    sheet.append([2, "𠮷田晓", "E4002", "芦淞支行", "初级客户经理", "2024/9/1", "学员", "430202199202021234"])
+    for row in range(7, 3007):
+        sheet.cell(row=row, column=1).font = Font(bold=True)  # empty, but written to the file
+    plan = imports.plan_import(_save(workbook), "名单.xlsx")
+    # 所属支行（网点） is not 支行: the problem names the header row and the column as the file spells neither.
+    assert [str(p) for p in plan.problems] == ["第 4 行「支行」：表头缺少此列"]
+
+    sheet.cell(row=4, column=4).value = "支行\n（网点）"
+    plan = imports.plan_import(_save(workbook), "名单.xlsx")
+    assert not plan.problems, [str(p) for p in plan.problems]
+    assert [(r.row, r.employee_no, r.name, r.branch.name, r.hire_date, r.action) for r in plan.rows] == [
+        (5, "E4001", "阿依古丽·买买提", "天元支行", date(2025, 7, 1), "create"),
+        (6, "E4002", "𠮷田晓", "芦淞支行", date(2024, 9, 1), "create")]
+    imports.apply_import(plan)
+    db.session.commit()
+    assert _person("E4002").name == "𠮷田晓" and _person("E4001").name == "阿依古丽·买买提"
+
+    # A problem names the row as Excel numbers it and the column as the file spells it.
+    sheet.cell(row=6, column=4).value = "荷塘支行"
+    plan = imports.plan_import(_save(workbook), "名单.xlsx")
+    assert [str(p) for p in plan.problems] == ["第 6 行「支行 （网点）」：未知支行“荷塘支行”"]
+
+
+def test_the_data_on_another_sheet_is_found_and_a_hidden_sheet_is_never_read(app, org, clock):
+    workbook = Workbook()
+    notes = workbook.active
+    notes.title = "填写说明"
+    notes.append(["请在第三个工作表填写人员；工号、姓名、支行、岗位、入职日期、角色均必填。"])
+    old = workbook.create_sheet("旧名单")
+    old.append(["工号", "姓名", "支行", "岗位", "入职日期", "角色"])
+    old.append(["E4999", "不该导入", "天元支行", "柜员", "2020-01-01", "管理员"])
+    old.sheet_state = "hidden"
+    data = workbook.create_sheet("名单")
+    data.append(["工号", "姓名", "支行", "岗位", "入职日期", "角色"])
+    data.append(["E4003", "段明", "天元支行", "柜员", "2025-01-02", "学员"])
+    plan = imports.plan_import(_save(workbook), "名单.xlsx")
+    assert not plan.problems, [str(p) for p in plan.problems]
+    assert plan.sheet == "名单" and [r.employee_no for r in plan.rows] == ["E4003"]
+
+
+def test_dates_as_serial_numbers_chinese_text_and_date_times(app, org, clock):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["工号", "姓名", "支行", "岗位", "入职日期", "角色"])
+    days = [_serial(date(2025, 3, 5)), "2025/3/5", "2025年3月5日", "2025-03-05 00:00:00", datetime(2025, 3, 5),
+            "20250305", "2025.3.5", str(_serial(date(2025, 3, 5)))]
+    for n, day in enumerate(days, start=1):
+        sheet.append([f"E41{n:02d}", f"测试{n}", "天元支行", "柜员", day, "学员"])
+    sheet.append(["E4199", "测试99", "天元支行", "柜员", "2025-13-05", "学员"])
+    plan = imports.plan_import(_save(workbook), "名单.xlsx")
+    assert [r.hire_date for r in plan.rows] == [date(2025, 3, 5)] * len(days)
+    assert [str(p) for p in plan.problems] == ["第 10 行「入职日期」：“2025-13-05”不是有效日期，请按 YYYY-MM-DD 填写"]
+
+
+def test_employee_numbers_typed_as_numbers_keep_their_leading_zeros(app, org, clock, make_user):
+    """00123 typed into a number cell is 123 in the file: it is the existing 00123,
+    not a new person; a number shown as 00456 by its cell format is 00456; 789.0 is 789."""
+    make_user(("learner",), employee_no="00123", name="钟离·阿明", branch=org.tianyuan, position="teller",
+              position_start=date(2024, 1, 2))
+    existing = _person("00123")
+    existing.hire_date = date(2024, 1, 2)
+    db.session.commit()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["工号", "姓名", "支行", "岗位", "入职日期", "角色"])
+    sheet.append([123, "钟离·阿明", "天元支行", "柜员", "2024-01-02", "学员"])
+    sheet.append([456, "欧阳娜", "天元支行", "柜员", "2025-02-03", "学员"])
+    sheet["A3"].number_format = "00000"
+    sheet.append([789.0, "司马青", "芦淞支行", "柜员", "2025-02-03", "学员"])
+    plan = imports.plan_import(_save(workbook), "名单.xlsx")
+    assert not plan.problems, [str(p) for p in plan.problems]
+    assert [(r.employee_no, r.action) for r in plan.rows] == [
+        ("00123", "unchanged"), ("00456", "create"), ("789", "create")]
+    imports.apply_import(plan)
+    db.session.commit()
+    assert _person("123") is None and _person("00456").name == "欧阳娜"
+
+
+def test_a_cell_showing_an_excel_error_is_named_not_imported(app, org, clock):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["工号", "姓名", "支行", "岗位", "入职日期", "角色"])
+    sheet.append(["E4201", "柯南", "#N/A", "柜员", "2025-01-02", "学员"])  # a VLOOKUP that found nothing
+    plan = imports.plan_import(_save(workbook), "名单.xlsx")
+    assert [str(p) for p in plan.problems] == [
+        "第 2 行「支行」：单元格显示 Excel 错误“#N/A”（公式出错），请更正或直接填写。"]
+    assert not plan.rows
+
+
+def test_an_old_xls_workbook_is_refused_naming_the_format(client, org, clock):
+    xls = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    for name in ("花名册.xls", "花名册.csv"):
+        plan = imports.plan_import(xls, name)
+        assert [str(p) for p in plan.problems] == [
+            "第 1 行：这是旧版 Excel 97–2003 工作簿（.xls），无法读取。请在 Excel 中“另存为”Excel 工作簿（*.xlsx）"
+            "或 CSV UTF-8，再上传该文件。"]
+    sign_in(client, org.hr)
+    page = client.post("/org/people/import", data={"file": (io.BytesIO(xls), "花名册.xls")},
+                       content_type="multipart/form-data")
+    assert page.status_code == 200 and "Excel 97–2003" in page.text
+    assert not events("people.imported")
