@@ -11,8 +11,10 @@ What real spreadsheets hold, and how it is read:
   (``lms.imports.table``), so a cover or instructions sheet may come first;
 - a number shown with leading zeros by its cell format (``00123`` typed as a
   number in a column formatted ``00000``) is read as the text Excel shows;
-- a cell showing one of Excel's errors (``#N/A`` from a failed VLOOKUP) is an
-  ``ExcelError``, never a value;
+- a formula is read by the result the file saved with it; a cell showing one
+  of Excel's errors (``#N/A`` from a failed VLOOKUP) is an ``ExcelError`` and a
+  formula saved without its result (a file a program wrote and nobody opened
+  in Excel) an ``UnsavedFormula``, never a value;
 - dates: a date cell, an Excel serial number (a date column saved with a
   Chinese date format that the reader does not know, or exported as a plain
   number), ``2026-03-05``, ``2026/3/5``, ``2026.3.5``, ``2026年3月5日``,
@@ -40,6 +42,11 @@ class ImportFileError(ValueError):
 
 class ExcelError(str):
     """A cell showing one of Excel's errors (``#N/A``, ``#REF!``, ``#VALUE!``…): a formula that failed."""
+
+
+class UnsavedFormula(str):
+    """A formula whose result the file does not hold (written by a program, never
+    opened and saved in Excel or WPS): its value is unknown, not empty."""
 
 
 @dataclass
@@ -112,9 +119,33 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
     try:
-        return [Sheet(sheet.title, [[_value(cell) for cell in row] for row in sheet.iter_rows()],
-                      hidden=sheet.sheet_state != "visible")
-                for sheet in workbook.worksheets if hasattr(sheet, "iter_rows")]
+        sheets = [Sheet(sheet.title, [[_value(cell) for cell in row] for row in sheet.iter_rows()],
+                        hidden=sheet.sheet_state != "visible")
+                  for sheet in workbook.worksheets if hasattr(sheet, "iter_rows")]
+    finally:
+        workbook.close()
+    if _has_formulas(data):
+        _mark_unsaved_formulas(data, sheets)
+    return sheets
+
+
+def _has_formulas(data: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return any(re.search(rb"<(?:\w+:)?f[ >/]", archive.read(info))
+                   for info in archive.infolist() if info.filename.startswith("xl/worksheets/"))
+
+
+def _mark_unsaved_formulas(data: bytes, sheets: list[Sheet]) -> None:
+    """Formulas are read by their saved result; one without a result is marked
+    (an ``UnsavedFormula``) rather than read as an empty cell."""
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        for sheet, formulas in zip(sheets, (s for s in workbook.worksheets if hasattr(s, "iter_rows")), strict=True):
+            for cells, row in zip(sheet.rows, formulas.iter_rows(), strict=False):
+                for position, cell in enumerate(row):
+                    if (cell.data_type == "f" and position < len(cells) and cells[position] is None
+                            and isinstance(cell.value, str)):
+                        cells[position] = UnsavedFormula(cell.value)
     finally:
         workbook.close()
 
@@ -139,7 +170,7 @@ def read_table(data: bytes, filename: str) -> list[list[object]]:
 
 
 def cell_text(value) -> str:
-    if value is None:
+    if value is None or isinstance(value, UnsavedFormula):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a 工号 typed as a number in Excel
@@ -158,7 +189,7 @@ _DATE = re.compile(r"(\d{4})(?:[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{2})(\d
 
 def parse_date(value) -> date | None:
     """A date as HR's files hold it (see the module's docstring); None when it is not one."""
-    if isinstance(value, ExcelError) or isinstance(value, bool):
+    if isinstance(value, ExcelError | UnsavedFormula | bool):
         return None
     if isinstance(value, datetime):
         return value.date()

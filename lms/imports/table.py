@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from lms.imports.files import ExcelError, ImportFileError, Problem, Sheet, cell_text, read_sheets
+from lms.imports.files import ExcelError, ImportFileError, Problem, Sheet, UnsavedFormula, cell_text, read_sheets
 
 HEADER_SEARCH_ROWS = 20
 _NOTE = re.compile(r"^[*]+|[*]+$|\(.*\)$|\[.*\]$|【.*】$")
@@ -161,6 +161,10 @@ def read(plan: Plan, data: bytes, filename: str, columns: Columns) -> list[Row]:
                 row.problem(column, _("the cell shows Excel's error “%(error)s” (a formula that failed); correct "
                                       "it or type the value.", error=row.values[column]))
                 row.values[column] = ""
+            elif isinstance(row.cell(column), UnsavedFormula):
+                row.problem(column, _("the cell holds the formula %(formula)s, but the file has no result for it; "
+                                      "open the file in Excel or WPS and save it again, or paste the values.",
+                                      formula=row.cell(column)))
             elif column in columns.required and not row.values[column]:
                 row.problem(column, _("required, but empty."))
         rows.append(row)

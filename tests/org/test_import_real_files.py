@@ -156,3 +156,36 @@ def test_an_old_xls_workbook_is_refused_naming_the_format(client, org, clock):
                        content_type="multipart/form-data")
     assert page.status_code == 200 and "Excel 97–2003" in page.text
     assert not events("people.imported")
+
+
+def test_formulas_are_read_by_their_saved_result_and_one_without_a_result_is_named(app, org, clock):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["工号", "姓名", "支行", "岗位", "入职日期", "角色"])
+    sheet.append(["E4301", "=\"欧阳\"&\"娜\"", "天元支行", "柜员", "2025-01-02", "学员"])
+    data = _save(workbook)
+    # openpyxl, like an HR system's exporter, writes the formula without its result.
+    plan = imports.plan_import(data, "名单.xlsx")
+    assert [str(p) for p in plan.problems] == [
+        "第 2 行「姓名」：单元格是公式 =\"欧阳\"&\"娜\"，但文件里没有它的计算结果；请用 Excel 或 WPS 打开后重新保存，"
+        "或粘贴为数值。"]
+    # Excel saves the result beside the formula: that result is the name.
+    saved = _rewrite_sheet(data, lambda xml: xml.replace('<c r="B2"><f>', '<c r="B2" t="str"><f>').replace(
+        "</f><v /></c>", "</f><v>欧阳娜</v></c>"))
+    plan = imports.plan_import(saved, "名单.xlsx")
+    assert not plan.problems and [r.name for r in plan.rows] == ["欧阳娜"]
+
+
+def _rewrite_sheet(data: bytes, change) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                changed = change(body.decode("utf-8"))
+                assert changed != body.decode("utf-8")
+                body = changed.encode("utf-8")
+            target.writestr(info, body)
+    return out.getvalue()
