@@ -149,4 +149,4 @@ def template_csv() -> bytes:
 
 
 def template_xlsx() -> bytes:
-    return blank_xlsx(HEADERS, "师徒结对", (12, 12, 14, 14, 40))
+    return blank_xlsx(HEADERS, "师徒结对", (12, 12, 14, 14, 40), text_columns=(COL_MENTOR, COL_APPRENTICE))

@@ -295,4 +295,4 @@ def template_csv() -> bytes:
 
 
 def template_xlsx() -> bytes:
-    return blank_xlsx(HEADERS, "人员", (12, 10, 14, 16, 12, 20))
+    return blank_xlsx(HEADERS, "人员", (12, 10, 14, 16, 12, 20), text_columns=(COL_NO,))
