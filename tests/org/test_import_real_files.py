@@ -189,3 +189,49 @@ def _rewrite_sheet(data: bytes, change) -> bytes:
                 body = changed.encode("utf-8")
             target.writestr(info, body)
     return out.getvalue()
+
+
+def test_an_hr_export_with_a_status_column_deactivates_who_left_and_creates_no_leaver(client, org, clock, make_user):
+    """HR systems export everyone with their 在职状态: someone who left is deactivated
+    (their other cells change nothing), a leaver unknown here is not created, someone
+    at work again is reactivated; the preview says so before anything changes."""
+    leaving = make_user(("learner",), employee_no="E4401", name="上官·婉", branch=org.tianyuan, position="teller",
+                        position_start=date(2024, 1, 2))
+    back = make_user(("learner",), employee_no="E4402", name="东方朔", branch=org.tianyuan, position="teller",
+                     position_start=date(2024, 1, 2), active=False)
+    for person in (leaving, back):
+        person.hire_date = date(2024, 1, 2)
+    db.session.commit()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["工号", "姓名", "支行", "岗位", "入职日期", "角色", "人员状态"])
+    sheet.append(["E4401", "上官·婉", "芦淞支行", "柜员", "2024-01-02", "学员", "离职"])
+    sheet.append(["E4402", "东方朔", "天元支行", "柜员", "2024-01-02", "学员", "在职"])
+    sheet.append(["E4403", "早已离职", "天元支行", "柜员", "2020-01-02", "学员", "已离职"])
+    sheet.append(["E4404", "新同事", "天元支行", "柜员", "2025-01-02", "学员", ""])
+    sheet.append(["E4405", "待定", "天元支行", "柜员", "2025-01-02", "学员", "停薪留职"])
+    plan = imports.plan_import(_save(workbook), "hr-export.xlsx", actor=org.hr)
+    assert [str(p) for p in plan.problems] == ["第 6 行「人员状态」：未知在职状态“停薪留职”，请填写“在职”或“离职”"]
+    sheet.delete_rows(6)
+    data = _save(workbook)
+    plan = imports.plan_import(data, "hr-export.xlsx", actor=org.hr)
+    assert not plan.problems, [str(p) for p in plan.problems]
+    assert [(r.employee_no, r.action, r.changes) for r in plan.rows] == [
+        ("E4401", "update", [("在职状态", "在职", "离职：停用账户")]),
+        ("E4402", "update", [("在职状态", "已停用", "在职：重新启用账户")]),
+        ("E4403", "unchanged", []),
+        ("E4404", "create", [])]
+
+    sign_in(client, org.hr)
+    preview = client.post("/org/people/import", data={"file": (io.BytesIO(data), "hr-export.xlsx")},
+                          content_type="multipart/form-data")
+    assert "离职：停用账户" in preview.text and "已离职：不创建" in preview.text
+    token = preview.text.split('name="token" value="')[1].split('"')[0]
+    assert client.post("/org/people/import/confirm", data={"token": token}).status_code == 200
+    db.session.expire_all()
+    assert not _person("E4401").active and _person("E4401").branch_id == org.tianyuan.id  # nothing else changed
+    assert _person("E4402").active and _person("E4403") is None and _person("E4404").active
+    assert [e.details_dict["reason"] for e in events("user.deactivated")] == ["离职（从 hr-export.xlsx 导入）"]
+    # The same file again changes nothing.
+    plan = imports.plan_import(data, "hr-export.xlsx", actor=org.hr)
+    assert [r.action for r in plan.rows] == ["unchanged", "unchanged", "unchanged", "unchanged"]
