@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 from lms.imports.files import ExcelError, ImportFileError, Problem, Sheet, UnsavedFormula, cell_text, read_sheets
 
 HEADER_SEARCH_ROWS = 20
+_WHOLE_FLOAT = re.compile(r"\d+\.0+")
 _NOTE = re.compile(r"^[*]+|[*]+$|\(.*\)$|\[.*\]$|【.*】$")
 
 
@@ -72,6 +73,7 @@ class Columns:
     too_many: str  # the message for more than ``max_rows`` rows
     max_rows: int
     column_of: Callable[[str], str | None] | None = None
+    numbers: tuple[str, ...] = ()  # the 工号 columns: a whole float (123.0) in them is the number 123
 
     def find(self, header: str) -> str | None:
         key = header_key(header)
@@ -107,9 +109,12 @@ class Row:
         return self.cells[position] if position is not None and position < len(self.cells) else None
 
     def is_number(self, column: str) -> bool:
-        """Whether the cell holds a number (an Excel number cell), not text: a 工号
-        typed as a number has lost its leading zeros."""
+        """Whether the cell holds a number (an Excel number cell, or a CSV's ``123.0``
+        a program wrote from one), not text: a 工号 typed as a number has lost its
+        leading zeros."""
         value = self.cell(column)
+        if isinstance(value, str):
+            return bool(_WHOLE_FLOAT.fullmatch(value.strip()))
         return isinstance(value, int | float) and not isinstance(value, bool)
 
     def problem(self, column: str, message: str) -> None:
@@ -156,6 +161,9 @@ def read(plan: Plan, data: bytes, filename: str, columns: Columns) -> list[Row]:
     for number, cells in body:
         row = Row(number, cells, {}, plan, index, shown)
         row.values = {column: cell_text(row.cell(column)) for column in columns.all}
+        for column in columns.numbers:
+            if _WHOLE_FLOAT.fullmatch(row.values[column]):
+                row.values[column] = row.values[column].split(".", 1)[0]  # 123.0 from a float column is 123
         for column in columns.all:
             if isinstance(row.cell(column), ExcelError):
                 row.problem(column, _("the cell shows Excel's error “%(error)s” (a formula that failed); correct "

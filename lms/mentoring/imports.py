@@ -40,7 +40,7 @@ ENGLISH = {COL_MENTOR: "Mentor employee no", COL_APPRENTICE: "Apprentice employe
 ALIASES = {
     COL_MENTOR: ("mentor", "mentoremployeeno", "mentoremployeenumber", "师傅", "带教人工号"),
     COL_APPRENTICE: ("apprentice", "apprenticeemployeeno", "apprenticeemployeenumber", "徒弟"),
-    COL_START: ("startdate", "start"),
+    COL_START: ("startdate", "start", "起始日期"),
     COL_END: ("plannedenddate", "plannedend", "enddate", "结束日期"),
     COL_GOALS: ("goals", "goal", "目标"),
 }
@@ -78,7 +78,8 @@ def plan_import(data: bytes, filename: str, *, today: date | None = None) -> Pai
     plan = PairingPlan(filename=filename)
     body = table.read(plan, data, filename, table.Columns(
         HEADERS, REQUIRED, no_rows=_("The file has a header but no pairings."),
-        too_many=_("At most %(n)d pairings per file.", n=MAX_ROWS), max_rows=MAX_ROWS, column_of=_column_of))
+        too_many=_("At most %(n)d pairings per file.", n=MAX_ROWS), max_rows=MAX_ROWS, column_of=_column_of,
+        numbers=(COL_MENTOR, COL_APPRENTICE)))
     if not body:
         return plan
 

@@ -123,7 +123,8 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
     plan = ImportPlan(filename=filename)
     body = table.read(plan, data, filename, table.Columns(
         (*HEADERS, *OPTIONAL), HEADERS, no_rows=_("The file has a header but no people."),
-        too_many=_("At most %(n)d people per file.", n=MAX_ROWS), max_rows=MAX_ROWS, column_of=_column_of))
+        too_many=_("At most %(n)d people per file.", n=MAX_ROWS), max_rows=MAX_ROWS, column_of=_column_of,
+        numbers=(COL_NO,)))
     if not body:
         return plan
 

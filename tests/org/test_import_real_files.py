@@ -235,3 +235,16 @@ def test_an_hr_export_with_a_status_column_deactivates_who_left_and_creates_no_l
     # The same file again changes nothing.
     plan = imports.plan_import(data, "hr-export.xlsx", actor=org.hr)
     assert [r.action for r in plan.rows] == ["unchanged", "unchanged", "unchanged", "unchanged"]
+
+
+def test_a_csv_written_from_a_float_column_reads_123_0_as_the_employee_number(app, org, clock, make_user):
+    make_user(("learner",), employee_no="00777", name="慕容复", branch=org.tianyuan, position="teller",
+              position_start=date(2024, 1, 2))
+    _person("00777").hire_date = date(2024, 1, 2)
+    db.session.commit()
+    body = ("工号,姓名,支行,岗位,入职日期,角色\n"
+            "777.0,慕容复,天元支行,柜员,2024-01-02,学员\n"
+            "888.0,王语嫣,天元支行,柜员,2024-01-02,学员\n").encode("gbk")
+    plan = imports.plan_import(body, "人员.csv")
+    assert not plan.problems, [str(p) for p in plan.problems]
+    assert [(r.employee_no, r.action) for r in plan.rows] == [("00777", "unchanged"), ("888", "create")]
