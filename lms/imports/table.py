@@ -150,7 +150,9 @@ def read(plan: Plan, data: bytes, filename: str, columns: Columns) -> list[Row]:
         plan.problems.append(Problem(header_row_no, column, _("this column is missing from the header row.")))
     if missing:
         return []
-    body = [(header_row_no + 1 + i, cells) for i, cells in enumerate(table[1:]) if any(cell_text(c) for c in cells)]
+    # A row with nothing but a formula's error (a VLOOKUP dragged down past the data: #N/A) is empty too.
+    body = [(header_row_no + 1 + i, cells) for i, cells in enumerate(table[1:])
+            if any(cell_text(c) for c in cells if not isinstance(c, ExcelError))]
     if not body:
         plan.problems.append(Problem(header_row_no, "", columns.no_rows))
         return []

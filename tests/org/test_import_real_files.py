@@ -138,6 +138,8 @@ def test_a_cell_showing_an_excel_error_is_named_not_imported(app, org, clock):
     sheet = workbook.active
     sheet.append(["工号", "姓名", "支行", "岗位", "入职日期", "角色"])
     sheet.append(["E4201", "柯南", "#N/A", "柜员", "2025-01-02", "学员"])  # a VLOOKUP that found nothing
+    for _ in range(3):  # the VLOOKUP dragged down past the data: rows HR sees as empty
+        sheet.append([None, None, "#N/A"])
     plan = imports.plan_import(_save(workbook), "名单.xlsx")
     assert [str(p) for p in plan.problems] == [
         "第 2 行「支行」：单元格显示 Excel 错误“#N/A”（公式出错），请更正或直接填写。"]
