@@ -143,21 +143,16 @@ def register():
 
 
 def _download(name: str, title: str, headers: list[str], rows: list[list], fmt: str) -> Response:
-    filename = f"{name}-{clock.today().isoformat()}.{fmt}"
-    if fmt == "csv":
-        body, mimetype = exports.to_csv(headers, rows), "text/csv; charset=utf-8"
-    else:
-        body = exports.to_xlsx(title, headers, rows, widths={1: 20, 3: 12, 4: 24})
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+    stamp = clock.today().isoformat()
+    body = exports.to_csv(headers, rows) if fmt == "csv" else exports.to_xlsx(title, headers, rows)
+    return exports.download(body, fmt, exports.file_name(title, stamp), f"{name}-{stamp}")
 
 
 def _row(c: Certificate, today) -> list:
     state = c.state(today)
     return [c.serial, c.holder.name, c.holder.employee_no, c.holder.branch.name if c.holder.branch else "",
-            c.certification.title, c.issued_on.isoformat(), c.expires_on.isoformat() if c.expires_on else "",
-            str(queries.STATE_LABELS[state]),
-            c.revoked_at.date().isoformat() if c.revoked_at else "", c.revoke_reason]
+            c.certification.title, c.issued_on, c.expires_on, str(queries.STATE_LABELS[state]),
+            c.revoked_at.date() if c.revoked_at else None, c.revoke_reason]
 
 
 def _headers() -> list[str]:
@@ -173,7 +168,7 @@ def export(fmt: str):
     scope = _scope()
     today = clock.today()
     rows = [_row(c, today) for c in queries.register(scope, _register_filter(scope), page=None).rows]
-    return _download("certificates", _("Certificates"), _headers(), rows, fmt)
+    return _download("certificates", _("Certificate register"), _headers(), rows, fmt)
 
 
 def _within() -> int:

@@ -19,7 +19,6 @@ from lms.web import render_page_or_partial, roles_required
 
 bp = Blueprint("eligibility", __name__, url_prefix="/eligibility")
 VIEWERS = ("hr", "branch_manager")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _scope():
@@ -109,9 +108,10 @@ def monitor_export(fmt: str):
 
 
 def _download(name: str, title: str, headers, rows, fmt: str, widths=None, wrapped=()) -> Response:
-    filename = f"{name}-{clock.today().isoformat()}.{fmt}"
+    stamp = clock.today().isoformat()
     if fmt == "csv":
-        body, mimetype = exports.to_csv(headers, rows), "text/csv; charset=utf-8"
+        body = exports.to_csv(headers, rows)
     else:
-        body, mimetype = xlsx.to_xlsx(title, headers, rows, widths=widths, wrapped=wrapped), XLSX
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+        widths = {**exports.fitted_widths(headers, rows), **(widths or {})}
+        body = xlsx.to_xlsx(title, headers, rows, widths=widths, wrapped=wrapped)
+    return exports.download(body, fmt, exports.file_name(title, stamp), f"{name}-{stamp}")

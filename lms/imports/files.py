@@ -1,7 +1,26 @@
 """Reading an uploaded table (CSV or XLSX) for an all-or-nothing import: the
-rows of its first sheet as cell values, cell text and dates as HR types them,
-and a problem naming its row and column. Used by the people import
-(``lms.org.imports``) and the pairing import (``lms.mentoring.imports``)."""
+rows of each sheet as cell values, cell text and dates as HR types them or as
+an HR system exports them, and a problem naming its row and column. Used by
+the people import (``lms.org.imports``) and the pairing import
+(``lms.mentoring.imports``).
+
+What real spreadsheets hold, and how it is read:
+
+- every sheet of a workbook, hidden ones marked (``Sheet.hidden``): the
+  import takes the first visible sheet whose header it recognises
+  (``lms.imports.table``), so a cover or instructions sheet may come first;
+- a number shown with leading zeros by its cell format (``00123`` typed as a
+  number in a column formatted ``00000``) is read as the text Excel shows;
+- a formula is read by the result the file saved with it; a cell showing one
+  of Excel's errors (``#N/A`` from a failed VLOOKUP) is an ``ExcelError`` and a
+  formula saved without its result (a file a program wrote and nobody opened
+  in Excel) an ``UnsavedFormula``, never a value;
+- dates: a date cell, an Excel serial number (a date column saved with a
+  Chinese date format that the reader does not know, or exported as a plain
+  number), ``2026-03-05``, ``2026/3/5``, ``2026.3.5``, ``2026年3月5日``,
+  ``20260305``, with a midnight time or without;
+- an old Excel 97–2003 workbook (.xls) is refused, naming the format.
+"""
 from __future__ import annotations
 
 import csv
@@ -9,7 +28,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from openpyxl import load_workbook
@@ -21,11 +40,34 @@ class ImportFileError(ValueError):
     """The file as a whole cannot be read (format, encoding)."""
 
 
+class ExcelError(str):
+    """A cell showing one of Excel's errors (``#N/A``, ``#REF!``, ``#VALUE!``…): a formula that failed."""
+
+
+class UnsavedFormula(str):
+    """A formula whose result the file does not hold (written by a program, never
+    opened and saved in Excel or WPS): its value is unknown, not empty."""
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list[object]]
+    hidden: bool = False
+
+
+# An OLE2 compound document: Excel 97–2003 (.xls) and WPS (.et) workbooks.
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A cell format that only pads a whole number with zeros (00000): what Excel shows is the 工号.
+_ZERO_PADDED = re.compile(r"0+")
+
+
 @dataclass
 class Problem:
     row: int
-    column: str
+    column: str  # as the file spells its header
     message: str
+    key: str = ""  # the import's own name of the column (its order in the list of problems)
 
     def __str__(self) -> str:
         if self.column:
@@ -52,7 +94,23 @@ def _read_csv(data: bytes) -> list[list[object]]:
     return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
-def _read_xlsx(data: bytes) -> list[list[object]]:
+def _value(cell) -> object:
+    """A cell's value as the sheet shows it (formulas by their saved result)."""
+    value = cell.value
+    if value is None:
+        return None
+    data_type = getattr(cell, "data_type", None)
+    if data_type == "e":
+        return ExcelError(value)
+    if (data_type == "n" and isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+            and float(value).is_integer()):
+        number_format = getattr(cell, "number_format", None) or ""
+        if _ZERO_PADDED.fullmatch(number_format):
+            return str(int(value)).zfill(len(number_format))
+    return value
+
+
+def _read_xlsx(data: bytes) -> list[Sheet]:
     too_large = unpacked_problem(data)  # a zip bomb is refused before openpyxl inflates it
     if too_large:
         raise ImportFileError(too_large)
@@ -61,24 +119,58 @@ def _read_xlsx(data: bytes) -> list[list[object]]:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
     try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        sheets = [Sheet(sheet.title, [[_value(cell) for cell in row] for row in sheet.iter_rows()],
+                        hidden=sheet.sheet_state != "visible")
+                  for sheet in workbook.worksheets if hasattr(sheet, "iter_rows")]
+    finally:
+        workbook.close()
+    if _has_formulas(data):
+        _mark_unsaved_formulas(data, sheets)
+    return sheets
+
+
+def _has_formulas(data: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return any(re.search(rb"<(?:\w+:)?f[ >/]", archive.read(info))
+                   for info in archive.infolist() if info.filename.startswith("xl/worksheets/"))
+
+
+def _mark_unsaved_formulas(data: bytes, sheets: list[Sheet]) -> None:
+    """Formulas are read by their saved result; one without a result is marked
+    (an ``UnsavedFormula``) rather than read as an empty cell."""
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        for sheet, formulas in zip(sheets, (s for s in workbook.worksheets if hasattr(s, "iter_rows")), strict=True):
+            for cells, row in zip(sheet.rows, formulas.iter_rows(), strict=False):
+                for position, cell in enumerate(row):
+                    if (cell.data_type == "f" and position < len(cells) and cells[position] is None
+                            and isinstance(cell.value, str)):
+                        cells[position] = UnsavedFormula(cell.value)
     finally:
         workbook.close()
 
 
-def read_table(data: bytes, filename: str) -> list[list[object]]:
-    """The rows of the file's first table, as cell values."""
+def read_sheets(data: bytes, filename: str) -> list[Sheet]:
+    """Every table of the file: a workbook's sheets in order, or the one table of a CSV."""
     name = filename.lower()
-    if name.endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+    if data[:8] == OLE2_MAGIC or name.endswith((".xls", ".et")):
+        raise ImportFileError(_("This is an old Excel 97–2003 workbook (.xls), which cannot be read. In Excel "
+                                "choose Save As → Excel Workbook (*.xlsx) or CSV UTF-8, and upload that file."))
+    if name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
         return _read_xlsx(data)
     if name.endswith((".csv", ".txt")) or not name:
-        return _read_csv(data)
+        return [Sheet(filename, _read_csv(data))]
     raise ImportFileError(_("Upload a .csv or .xlsx file."))
 
 
+def read_table(data: bytes, filename: str) -> list[list[object]]:
+    """The rows of the file's first visible table, as cell values."""
+    sheets = read_sheets(data, filename)
+    return next((s.rows for s in sheets if not s.hidden), sheets[0].rows if sheets else [])
+
+
 def cell_text(value) -> str:
-    if value is None:
+    if value is None or isinstance(value, UnsavedFormula):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # a 工号 typed as a number in Excel
@@ -87,17 +179,34 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+# Excel's day 0 (its serial numbers count from here, counting the 1900 leap day Lotus invented).
+EXCEL_EPOCH = date(1899, 12, 30)
+# The serial numbers read as dates: 1927-05-19 … 2173-10-14 (five digits), never a small count.
+SERIALS = range(10000, 100000)
+_DATE = re.compile(r"(\d{4})(?:[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{2})(\d{2}))"
+                   r"(?:[\sT]+0{1,2}:0{2}(?::0{2}(?:\.0+)?)?)?")
+
+
 def parse_date(value) -> date | None:
+    """A date as HR's files hold it (see the module's docstring); None when it is not one."""
+    if isinstance(value, ExcelError | UnsavedFormula | bool):
+        return None
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s+0{1,2}:0{2}(?::0{2})?)?",
-                         cell_text(value))
+    text = cell_text(value)
+    if isinstance(value, int | float) or re.fullmatch(r"\d{5}(?:\.0+)?", text):
+        serial = float(text)
+        if not serial.is_integer() or int(serial) not in SERIALS:
+            return None
+        return EXCEL_EPOCH + timedelta(days=int(serial))
+    match = _DATE.fullmatch(text)
     if not match:
         return None
+    year, month, day, month8, day8 = match.groups()
     try:
-        return date(*(int(part) for part in match.groups()))
+        return date(int(year), int(month or month8), int(day or day8))
     except ValueError:
         return None
 

@@ -25,6 +25,7 @@ from lms import clock
 from lms.forms import EmptyForm
 from lms.imports.forms import ImportConfirmForm, ImportUploadForm
 from lms.imports.table import Plan, RowRefused
+from lms.reports.exports import attachment
 from lms.staging import StagingArea
 
 STAGING_HOURS = 2
@@ -120,15 +121,18 @@ def upload_name(filename: str | None) -> str:
     return (filename or "").replace("\\", "/").rsplit("/", 1)[-1][:120]
 
 
-def blank_file(fmt: str, csv_body: Callable[[], bytes], xlsx_body: Callable[[], bytes], download: str):
-    """A blank template as a download: ``<download>.csv`` or ``<download>.xlsx`` (else 404)."""
+def blank_file(fmt: str, csv_body: Callable[[], bytes], xlsx_body: Callable[[], bytes], download: str,
+               title: str = ""):
+    """A blank template as a download: ``<title>.csv`` or ``<title>.xlsx`` in the page's
+    language (``<download>.<fmt>`` for clients without RFC 5987), else 404."""
     if fmt == "csv":
         body, mimetype = csv_body(), "text/csv; charset=utf-8"
     elif fmt == "xlsx":
         body, mimetype = xlsx_body(), XLSX
     else:
         abort(404)
-    return body, 200, {"Content-Type": mimetype, "Content-Disposition": f"attachment; filename={download}.{fmt}"}
+    return body, 200, {"Content-Type": mimetype,
+                       "Content-Disposition": attachment(f"{title or download}.{fmt}", f"{download}.{fmt}")}
 
 
 def blank_csv(headers) -> bytes:
@@ -138,14 +142,21 @@ def blank_csv(headers) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def blank_xlsx(headers, sheet_title: str, widths) -> bytes:
-    """The header row as a one-sheet workbook, columns ``widths`` wide."""
+def blank_xlsx(headers, sheet_title: str, widths, text_columns=()) -> bytes:
+    """The header row as a one-sheet workbook, columns ``widths`` wide, frozen; the
+    columns named in ``text_columns`` (工号) formatted as text, so a number typed
+    there keeps its leading zeros."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_title
     sheet.append(list(headers))
+    sheet.freeze_panes = "A2"
     for number, width in enumerate(widths, start=1):
         sheet.column_dimensions[chr(ord("A") + number - 1)].width = width
+    for number, header in enumerate(headers, start=1):
+        if header in text_columns:
+            for row in range(2, 1002):
+                sheet.cell(row=row, column=number).number_format = "@"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -1,6 +1,15 @@
 """What every import checks before its own rows: the file can be read, the
-header row (the first row that is not empty) has the required columns, there
-are rows and not too many, and no required cell is empty.
+header row has the required columns, there are rows and not too many, and no
+required cell is empty or shows an Excel error.
+
+The header row is the first row, among the first ``HEADER_SEARCH_ROWS`` of a
+sheet, that names every required column: a title (merged across the columns)
+or notes above it are skipped. The sheet is the first visible one with such a
+row (a workbook may start with instructions, or its data may be on its second
+sheet); hidden sheets are never read. A header is recognised with its spaces,
+line breaks, full-width characters, a leading ``*`` (required) and a note in
+brackets left out: ``入职\n日期（YYYY-MM-DD）`` is 入职日期. Other columns,
+in any order, are ignored.
 
 An import calls ``read`` with its ``Columns`` and then checks each ``Row``
 (its cells by column, its problems named by row and column); what ``read``
@@ -8,12 +17,25 @@ finds wrong is already in ``plan.problems``.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from lms.imports.files import ImportFileError, Problem, cell_text, read_table
+from lms.imports.files import ExcelError, ImportFileError, Problem, Sheet, UnsavedFormula, cell_text, read_sheets
+
+HEADER_SEARCH_ROWS = 20
+_WHOLE_FLOAT = re.compile(r"\d+\.0+")
+_NOTE = re.compile(r"^[*]+|[*]+$|\(.*\)$|\[.*\]$|【.*】$")
+
+
+def header_key(header: str) -> str:
+    """A header as HR may spell it, reduced to its words: full-width characters
+    made half-width, no spaces or line breaks, no ``*`` mark or bracketed note."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", header))
+    return _NOTE.sub("", text) or text
 
 
 @dataclass
@@ -23,6 +45,7 @@ class Plan:
     filename: str
     rows: list = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    sheet: str = ""  # the sheet read, when the workbook has more than one
 
     @property
     def ok(self) -> bool:
@@ -50,11 +73,23 @@ class Columns:
     too_many: str  # the message for more than ``max_rows`` rows
     max_rows: int
     column_of: Callable[[str], str | None] | None = None
+    numbers: tuple[str, ...] = ()  # the 工号 columns: a whole float (123.0) in them is the number 123
 
     def find(self, header: str) -> str | None:
+        key = header_key(header)
         if self.column_of is not None:
-            return self.column_of(header)
-        return header if header in self.all else None
+            return self.column_of(header) or self.column_of(key)
+        return key if key in self.all else None
+
+    def header_of(self, cells) -> dict[str, int]:
+        """Column → its position, for the columns a row names (the first of two alike)."""
+        index: dict[str, int] = {}
+        for position, cell in enumerate(cells):
+            header = cell_text(cell)
+            column = self.find(header) if header else None
+            if column and column not in index:
+                index[column] = position
+        return index
 
 
 @dataclass
@@ -73,9 +108,18 @@ class Row:
         position = self._index.get(column)
         return self.cells[position] if position is not None and position < len(self.cells) else None
 
+    def is_number(self, column: str) -> bool:
+        """Whether the cell holds a number (an Excel number cell, or a CSV's ``123.0``
+        a program wrote from one), not text: a 工号 typed as a number has lost its
+        leading zeros."""
+        value = self.cell(column)
+        if isinstance(value, str):
+            return bool(_WHOLE_FLOAT.fullmatch(value.strip()))
+        return isinstance(value, int | float) and not isinstance(value, bool)
+
     def problem(self, column: str, message: str) -> None:
         """A problem of this row, named by the column's header as the file spells it."""
-        self._plan.problems.append(Problem(self.number, self._shown.get(column, column), message))
+        self._plan.problems.append(Problem(self.number, self._shown.get(column, column), message, column))
         self.count += 1
 
 
@@ -84,30 +128,31 @@ def read(plan: Plan, data: bytes, filename: str, columns: Columns) -> list[Row]:
     wrong (the problem is in ``plan.problems``). A row's empty required cells
     are already problems of the row (``Row.count``)."""
     try:
-        table = read_table(data, filename)
+        sheets = read_sheets(data, filename)
     except ImportFileError as exc:
         plan.problems.append(Problem(1, "", str(exc)))
         return []
-    skipped = 0
-    while table and not any(cell_text(c) for c in table[0]):
-        table.pop(0)
-        skipped += 1
-    if not table:
+    visible = [s for s in sheets if not s.hidden]
+    found = _find_header(visible, columns)
+    if found is None:
         plan.problems.append(Problem(1, "", _("The file is empty.")))
         return []
-    header_row_no = skipped + 1
-    index: dict[str, int] = {}
-    shown: dict[str, str] = {}  # column → the header as the file spells it
-    for position, header in enumerate(cell_text(c) for c in table[0]):
-        column = columns.find(header) if header else None
-        if column and column not in index:
-            index[column], shown[column] = position, header
+    sheet, header_at = found
+    if len(sheets) > 1:
+        plan.sheet = sheet.name
+    table = sheet.rows[header_at:]
+    header_row_no = header_at + 1
+    index = columns.header_of(table[0])
+    # column → the header as the file spells it (a line break in it shown as a space)
+    shown = {column: " ".join(cell_text(table[0][position]).split()) for column, position in index.items()}
     missing = [c for c in columns.required if c not in index]
     for column in missing:
         plan.problems.append(Problem(header_row_no, column, _("this column is missing from the header row.")))
     if missing:
         return []
-    body = [(header_row_no + 1 + i, cells) for i, cells in enumerate(table[1:]) if any(cell_text(c) for c in cells)]
+    # A row with nothing but a formula's error (a VLOOKUP dragged down past the data: #N/A) is empty too.
+    body = [(header_row_no + 1 + i, cells) for i, cells in enumerate(table[1:])
+            if any(cell_text(c) for c in cells if not isinstance(c, ExcelError))]
     if not body:
         plan.problems.append(Problem(header_row_no, "", columns.no_rows))
         return []
@@ -118,9 +163,40 @@ def read(plan: Plan, data: bytes, filename: str, columns: Columns) -> list[Row]:
     for number, cells in body:
         row = Row(number, cells, {}, plan, index, shown)
         row.values = {column: cell_text(row.cell(column)) for column in columns.all}
-        for column in columns.required:
-            if not row.values[column]:
+        for column in columns.numbers:
+            if _WHOLE_FLOAT.fullmatch(row.values[column]):
+                row.values[column] = row.values[column].split(".", 1)[0]  # 123.0 from a float column is 123
+        for column in columns.all:
+            if isinstance(row.cell(column), ExcelError):
+                row.problem(column, _("the cell shows Excel's error “%(error)s” (a formula that failed); correct "
+                                      "it or type the value.", error=row.values[column]))
+                row.values[column] = ""
+            elif isinstance(row.cell(column), UnsavedFormula):
+                row.problem(column, _("the cell holds the formula %(formula)s, but the file has no result for it; "
+                                      "open the file in Excel or WPS and save it again, or paste the values.",
+                                      formula=row.cell(column)))
+            elif column in columns.required and not row.values[column]:
                 row.problem(column, _("required, but empty."))
         rows.append(row)
     return rows
+
+
+def _find_header(sheets: list[Sheet], columns: Columns) -> tuple[Sheet, int] | None:
+    """The first visible sheet, and its row, that names every required column;
+    else the row that names the most of them (its missing columns are the
+    problems), else the first row with anything in it; None: nothing anywhere."""
+    best, best_count, first = None, 0, None
+    for sheet in sheets:
+        for at, cells in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+            if first is None and any(cell_text(c) for c in cells):
+                first = (sheet, at)
+            count = sum(1 for c in columns.header_of(cells) if c in columns.required)
+            if count == len(columns.required):
+                return sheet, at
+            if count > best_count:
+                best, best_count = (sheet, at), count
+    if best is None and first is None:  # more than HEADER_SEARCH_ROWS empty rows on top: look further
+        first = next(((s, at) for s in sheets for at, cells in enumerate(s.rows) if any(cell_text(c) for c in cells)),
+                     None)
+    return best or first
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -142,13 +142,9 @@ def export(table: str, fmt: str):
     else:
         headers, rows = register.unpaired_table(register.unpaired(scope, flt.branch_ids))
         title = _("Without a mentor")
-    filename = f"mentoring-{table}-{clock.today().isoformat()}.{fmt}"
-    if fmt == "csv":
-        body, mimetype = exports.to_csv(headers, rows), "text/csv; charset=utf-8"
-    else:
-        body = exports.to_xlsx(title, headers, rows, widths={1: 12, 2: 10, 3: 14})
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+    stamp = clock.today().isoformat()
+    body = exports.to_csv(headers, rows) if fmt == "csv" else exports.to_xlsx(title, headers, rows)
+    return exports.download(body, fmt, exports.file_name(title, stamp), f"mentoring-{table}-{stamp}")
 
 
 # --- pairing, ending, changing -----------------------------------------------------------
@@ -268,7 +264,8 @@ def confirm_import():
 @bp.get("/import/template.<fmt>")
 @roles_required("hr")
 def import_template(fmt: str):
-    return blank_file(fmt, imports.template_csv, imports.template_xlsx, "pairing_import_template")
+    return blank_file(fmt, imports.template_csv, imports.template_xlsx, "pairing_import_template",
+                      _("Pairing import template"))
 
 
 # --- settings -----------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from lms.imports.pages import blank_csv, blank_xlsx
 from lms.imports.table import RowRefused
 from lms.mentoring import pairing as rules
 from lms.org.models import User
+from lms.org.services import zero_padded_employee_numbers
 
 COL_MENTOR, COL_APPRENTICE, COL_START, COL_END, COL_GOALS = "师傅工号", "徒弟工号", "开始日期", "计划结束日期", "带教目标"
 HEADERS = (COL_MENTOR, COL_APPRENTICE, COL_START, COL_END, COL_GOALS)
@@ -39,7 +40,7 @@ ENGLISH = {COL_MENTOR: "Mentor employee no", COL_APPRENTICE: "Apprentice employe
 ALIASES = {
     COL_MENTOR: ("mentor", "mentoremployeeno", "mentoremployeenumber", "师傅", "带教人工号"),
     COL_APPRENTICE: ("apprentice", "apprenticeemployeeno", "apprenticeemployeenumber", "徒弟"),
-    COL_START: ("startdate", "start"),
+    COL_START: ("startdate", "start", "起始日期"),
     COL_END: ("plannedenddate", "plannedend", "enddate", "结束日期"),
     COL_GOALS: ("goals", "goal", "目标"),
 }
@@ -77,10 +78,18 @@ def plan_import(data: bytes, filename: str, *, today: date | None = None) -> Pai
     plan = PairingPlan(filename=filename)
     body = table.read(plan, data, filename, table.Columns(
         HEADERS, REQUIRED, no_rows=_("The file has a header but no pairings."),
-        too_many=_("At most %(n)d pairings per file.", n=MAX_ROWS), max_rows=MAX_ROWS, column_of=_column_of))
+        too_many=_("At most %(n)d pairings per file.", n=MAX_ROWS), max_rows=MAX_ROWS, column_of=_column_of,
+        numbers=(COL_MENTOR, COL_APPRENTICE)))
     if not body:
         return plan
 
+    # A 工号 typed as a number lost its leading zeros in Excel: 123 stands for the existing 00123.
+    padded = zero_padded_employee_numbers(row.values[c] for row in body for c in (COL_MENTOR, COL_APPRENTICE)
+                                          if row.is_number(c))
+    for row in body:
+        for column in (COL_MENTOR, COL_APPRENTICE):
+            if row.is_number(column):
+                row.values[column] = padded.get(row.values[column], row.values[column])
     numbers = {row.values[c] for row in body for c in (COL_MENTOR, COL_APPRENTICE)}
     people = {u.employee_no: u for u in db.session.scalars(select(User).where(User.employee_no.in_(numbers)))}
     apprentice_rows: dict[int, int] = {}
@@ -141,4 +150,4 @@ def template_csv() -> bytes:
 
 
 def template_xlsx() -> bytes:
-    return blank_xlsx(HEADERS, "师徒结对", (12, 12, 14, 14, 40))
+    return blank_xlsx(HEADERS, "师徒结对", (12, 12, 14, 14, 40), text_columns=(COL_MENTOR, COL_APPRENTICE))

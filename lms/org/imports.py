@@ -39,7 +39,13 @@ HEADERS = (COL_NO, COL_NAME, COL_BRANCH, COL_POSITION, COL_HIRED, COL_ROLES)
 COL_EMAIL = "邮箱"
 # Optional: HR's reason to move someone into a gated position they are not eligible for (audited).
 COL_OVERRIDE = "准入例外原因"
-OPTIONAL = (COL_EMAIL, COL_OVERRIDE)
+# Optional: whether the person still works at the bank, as HR systems export it. Someone who
+# left is deactivated (and not created); someone at work again is reactivated; empty: as they are.
+COL_STATUS = "在职状态"
+OPTIONAL = (COL_EMAIL, COL_OVERRIDE, COL_STATUS)
+STATUS_HEADERS = {COL_STATUS, "状态", "人员状态", "员工状态", "用工状态", "在职情况"}
+AT_WORK = {"在职", "在岗", "正式", "试用", "试用期", "实习", "实习期", "active", "employed"}
+LEFT = {"离职", "已离职", "离岗", "辞职", "退休", "已退休", "解聘", "辞退", "调出", "left", "inactive"}
 MAX_ROWS = 5000
 ROLE_SEPARATORS = re.compile(r"[、,，;；\s]+")
 # Words HR uses besides the catalogue's labels.
@@ -59,12 +65,13 @@ class RowPlan:
     user: User | None = None
     email: str | None = None  # None: not given, the address stays as it is
     override_reason: str = ""  # COL_OVERRIDE
+    leaving: bool | None = None  # COL_STATUS: True left the bank, False at work, None not said
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (what, before, after)
 
     @property
     def action(self) -> str:
         if self.user is None:
-            return "create"
+            return "unchanged" if self.leaving else "create"  # someone who left is not created
         return "update" if self.changes else "unchanged"
 
 
@@ -116,7 +123,8 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
     plan = ImportPlan(filename=filename)
     body = table.read(plan, data, filename, table.Columns(
         (*HEADERS, *OPTIONAL), HEADERS, no_rows=_("The file has a header but no people."),
-        too_many=_("At most %(n)d people per file.", n=MAX_ROWS), max_rows=MAX_ROWS))
+        too_many=_("At most %(n)d people per file.", n=MAX_ROWS), max_rows=MAX_ROWS, column_of=_column_of,
+        numbers=(COL_NO,)))
     if not body:
         return plan
 
@@ -124,11 +132,13 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
     roles = _labels(ROLES, ROLE_ALIASES)
     branches = _branches()
     existing = {u.employee_no: u for u in db.session.scalars(select(User))}
+    padded = services.zero_padded_employee_numbers(l.values[COL_NO] for l in body if l.is_number(COL_NO))
     seen: dict[str, int] = {}
 
     for line in body:
         row_no, values, cell, problem = line.number, line.values, line.cell, line.problem
-        employee_no = values[COL_NO]
+        # A 工号 typed as a number lost its leading zeros in Excel: 123 is the existing 00123.
+        employee_no = padded.get(values[COL_NO], values[COL_NO]) if line.is_number(COL_NO) else values[COL_NO]
         if employee_no:
             if len(employee_no) > 32 or re.search(r"\s", employee_no):
                 problem(COL_NO, _("“%(value)s” is not a valid employee number (no spaces, at most 32 characters).",
@@ -167,16 +177,44 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
             else:
                 wanted_roles.add(code)
 
+        status = values[COL_STATUS].lower()
+        leaving = True if status in LEFT else False if status in AT_WORK else None
+        if status and leaving is None:
+            problem(COL_STATUS, _("unknown status “%(value)s”; write 在职 (at work) or 离职 (left).", value=values[COL_STATUS]))
+
         if line.count:
             continue
         row = RowPlan(row_no, employee_no, name, branch, position, hire_date, wanted_roles,
-                      user=existing.get(employee_no), email=email or None, override_reason=override)
-        _check_rules(row, actor, today, problem)
-        if row.user is not None:
-            _describe_changes(row)
+                      user=existing.get(employee_no), email=email or None, override_reason=override,
+                      leaving=leaving)
+        if leaving:
+            _check_leaving(row, actor, problem)
+        else:
+            _check_rules(row, actor, today, problem)
+            if row.user is not None:
+                _describe_changes(row)
         plan.rows.append(row)
-    plan.problems.sort(key=lambda p: (p.row, (*HEADERS, *OPTIONAL).index(p.column) if p.column else -1))
+    plan.problems.sort(key=lambda p: (p.row, (*HEADERS, *OPTIONAL).index(p.key or p.column) if p.column else -1))
     return plan
+
+
+def _column_of(header: str) -> str | None:
+    if header in HEADERS or header in OPTIONAL:
+        return header
+    return COL_STATUS if header in STATUS_HEADERS else None
+
+
+def _check_leaving(row: RowPlan, actor: User | None, problem) -> None:
+    """Someone who left: deactivated if they have an active account; nothing else of the row changes."""
+    user = row.user
+    if user is None or not user.active:
+        return
+    if actor is not None and user.id == actor.id:
+        problem(COL_STATUS, _("you cannot deactivate yourself."))
+    elif not services.may_manage(actor, user):
+        problem(COL_NO, _("only an administrator may change an administrator's account."))
+    else:
+        row.changes.append((COL_STATUS, _("at work"), _("left: the account is deactivated")))
 
 
 def _check_rules(row: RowPlan, actor: User | None, today: date, problem) -> None:
@@ -217,7 +255,7 @@ def _check_gates(row: RowPlan, actor: User | None, problem) -> None:
 def _differs(row: RowPlan) -> bool:
     user = row.user
     current = user.current_position
-    return (user.name != row.name or user.branch_id != row.branch.id or user.hire_date != row.hire_date
+    return ((row.leaving is False and not user.active) or user.name != row.name or user.branch_id != row.branch.id or user.hire_date != row.hire_date
             or user.roles != row.roles or (current.position if current else None) != row.position
             or (row.email is not None and row.email != user.email))
 
@@ -241,6 +279,8 @@ def _describe_changes(row: RowPlan) -> None:
         row.changes.append((COL_ROLES, _describe_roles(user.roles), _describe_roles(row.roles)))
     if row.email is not None and row.email != user.email:
         row.changes.append((COL_EMAIL, user.email or "—", row.email))
+    if row.leaving is False and not user.active:
+        row.changes.append((COL_STATUS, _("deactivated"), _("at work: the account is reactivated")))
 
 
 # --- carrying it out --------------------------------------------------------------
@@ -262,8 +302,13 @@ def apply_import(plan: ImportPlan, *, actor: User | None = None, today: date | N
                                  note=_("Imported from %(file)s", file=plan.filename), email=row.email,
                                  override_reason=row.override_reason)
             passwords.append((row.employee_no, row.name, password))
+        elif row.action == "update" and row.leaving:
+            services.deactivate(row.user, _("Left the bank (imported from %(file)s)", file=plan.filename),
+                                actor=actor)
         elif row.action == "update":
             user = row.user
+            if row.leaving is False and not user.active:
+                services.reactivate(user, _("At work (imported from %(file)s)", file=plan.filename), actor=actor)
             services.update_user(user, actor=actor, name=row.name, branch=row.branch, hire_date=row.hire_date,
                                  email=row.email if row.email is not None else ...)
             services.set_roles(user, row.roles, actor=actor)
@@ -293,4 +338,4 @@ def template_csv() -> bytes:
 
 
 def template_xlsx() -> bytes:
-    return blank_xlsx(HEADERS, "人员", (12, 10, 14, 16, 12, 20))
+    return blank_xlsx(HEADERS, "人员", (12, 10, 14, 16, 12, 20), text_columns=(COL_NO,))

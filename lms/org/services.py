@@ -151,6 +151,22 @@ def employee_no_taken(employee_no: str) -> bool:
     return db.session.scalar(select(User.id).where(User.employee_no == employee_no.strip())) is not None
 
 
+def zero_padded_employee_numbers(numbers) -> dict[str, str]:
+    """For 工号 an import read from number cells (Excel turned 00123 into 123):
+    number → the one existing 工号 that is it with leading zeros. A number that
+    is someone's 工号 as it stands, or that two padded 工号 share, is left out."""
+    numbers = {n for n in numbers if n.isdigit()}
+    if not numbers:
+        return {}
+    rows = db.session.execute(select(User.employee_no, func.ltrim(User.employee_no, "0")).where(
+        User.employee_no.like("0%"), func.ltrim(User.employee_no, "0").in_(numbers))).all()
+    as_is = set(db.session.scalars(select(User.employee_no).where(User.employee_no.in_(numbers))))
+    found: dict[str, list[str]] = {}
+    for employee_no, stripped in rows:
+        found.setdefault(stripped, []).append(employee_no)
+    return {n: padded[0] for n, padded in found.items() if len(padded) == 1 and n not in as_is}
+
+
 # --- who may do what ------------------------------------------------------------
 
 def may_manage(actor: User | None, user: User) -> bool:

@@ -363,4 +363,5 @@ def confirm_import():
 @bp.get("/people/import/template.<fmt>")
 @roles_required("hr")
 def import_template(fmt: str):
-    return blank_file(fmt, imports.template_csv, imports.template_xlsx, "people_import_template")
+    return blank_file(fmt, imports.template_csv, imports.template_xlsx, "people_import_template",
+                      _("People import template"))

@@ -3,23 +3,74 @@ roster streams row by row) and CSV (UTF-8 with a BOM, so Excel opens Chinese
 correctly). Both are formula-safe: a text that starts like a formula
 (= + - @, a tab or a carriage return) stays text — in CSV it gets a leading
 apostrophe, in XLSX the cell is written as a string. Control characters a
-worksheet cannot hold are left out of XLSX cells (they made the download fail)."""
+worksheet cannot hold are left out of XLSX cells (they made the download fail).
+
+As Excel opens them: dates are date cells (in a Chinese format on a Chinese
+page), texts are text cells (a 工号 keeps its leading zeros), the header row is
+bold and frozen, and every column is as wide as its header and first rows
+need. In CSV, a number-like text Excel would turn into a number (00123,
+a long ID) is written after a tab, which keeps it text. ``download`` answers
+the file under a name in the page's language (RFC 5987 ``filename*``, with an
+ASCII name for old clients)."""
 from __future__ import annotations
 
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from urllib.parse import quote
+
+from flask import Response
+from flask_babel import get_locale
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # What XML 1.0 (and so a worksheet) cannot carry: control characters other than tab, newline, carriage return.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+# Texts Excel would read as numbers and spoil: leading zeros dropped, or more than 15 digits rounded.
+_NUMBER_LIKE = re.compile(r"0\d+|\d{12,}")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MIMETYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
+# A date cell's format: Chinese on a Chinese page, ISO otherwise.
+DATE_FORMATS = {"zh": 'yyyy"年"m"月"d"日"', "en": "yyyy-mm-dd"}
+_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f\\/:*?"<>|;]+')
+
+
+def date_format() -> str:
+    locale = get_locale()
+    return DATE_FORMATS["zh" if locale is not None and locale.language == "zh" else "en"]
+
+
 def csv_safe(value) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
+    if isinstance(value, str) and _NUMBER_LIKE.fullmatch(value):
+        return "\t" + value  # Excel keeps it text (a 工号 00123 stays 00123)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
     return "" if value is None else value
+
+
+def file_name(*parts: object) -> str:
+    """A download's name from its parts (title, programme, date), without what a file name cannot hold."""
+    text = "-".join(str(p) for p in parts if p not in (None, ""))
+    return _UNSAFE_NAME.sub("_", unicodedata.normalize("NFC", text)).strip(" ._")[:150] or "export"
+
+
+def attachment(filename: str, fallback: str) -> str:
+    """The Content-Disposition of a download named ``filename`` (any language,
+    RFC 5987), with ``fallback`` (ASCII) for clients that do not read it."""
+    ascii_name = _UNSAFE_NAME.sub("_", fallback.encode("ascii", "ignore").decode()) or "export"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def download(body: bytes, fmt: str, name: str, fallback: str) -> Response:
+    """A table file as a download: ``<name>.<fmt>`` (``<fallback>.<fmt>`` for old clients)."""
+    return Response(body, mimetype=MIMETYPES[fmt],
+                    headers={"Content-Disposition": attachment(f"{name}.{fmt}", f"{fallback}.{fmt}")})
 
 
 def to_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
@@ -39,8 +90,10 @@ def to_xlsx(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence], 
     from openpyxl.styles import Font, PatternFill
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(sheet_title[:31])
-    for column, width in (widths or {}).items():
+    sheet = book.create_sheet(_UNSAFE_NAME.sub(" ", sheet_title).replace("[", "(").replace("]", ")")[:31])
+    if not isinstance(rows, Sequence):
+        rows = list(rows)
+    for column, width in {**fitted_widths(headers, rows), **(widths or {})}.items():
         sheet.column_dimensions[_letter(column)].width = width
     sheet.freeze_panes = "A2"
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE7F3")
@@ -50,14 +103,36 @@ def to_xlsx(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence], 
         cell.font, cell.fill = bold, fill
         head.append(cell)
     sheet.append(head)
+    day_format = date_format()
     for row in rows:
-        sheet.append([_cell(sheet, v, WriteOnlyCell) for v in row])
+        sheet.append([_cell(sheet, v, WriteOnlyCell, day_format) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _cell(sheet, value, cell_class):
+def display_width(value) -> int:
+    """How many character widths a value takes in Excel (a Chinese character two)."""
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    longest = max(text.split("\n"), key=len) if text else ""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+
+
+def fitted_widths(headers: Sequence[str], rows: Sequence[Sequence], sample: int = 200) -> dict[int, int]:
+    """Each column as wide as its header and its first rows need (8 to 60 characters)."""
+    widths = {}
+    for column, header in enumerate(headers, start=1):
+        cells = [row[column - 1] for row in rows[:sample] if column - 1 < len(row) and row[column - 1] is not None]
+        need = max([display_width(header), *(12 if isinstance(c, date) else display_width(c) for c in cells)])
+        widths[column] = min(max(need + 2, 8), 60)
+    return widths
+
+
+def _cell(sheet, value, cell_class, day_format="yyyy-mm-dd"):
+    if isinstance(value, date):
+        cell = cell_class(sheet, value=value)
+        cell.number_format = day_format if not isinstance(value, datetime) else day_format + " hh:mm"
+        return cell
     if isinstance(value, str):
         # A control character (a vertical tab pasted from Excel into a name, an
         # escape in a reason) cannot be written to a worksheet: openpyxl raises,

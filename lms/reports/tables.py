@@ -52,7 +52,7 @@ def overdue_table(items) -> tuple[list[str], list[list]]:
                _("Days overdue"), _("Status")]
     rows = [[o.member.user.employee_no, o.member.user.name,
              o.member.user.branch.name if o.member.user.branch else "", _position(o.member.user),
-             o.week.title, o.week.due_on.isoformat(), o.days, cell_text(o.cell)] for o in items]
+             o.week.title, o.week.due_on, o.days, cell_text(o.cell)] for o in items]
     return headers, rows
 
 

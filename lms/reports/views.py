@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -181,10 +181,6 @@ def export(table: str, fmt: str):
         headers, rows = make(result)
         title = _("Rankings")
     stamp = clock.today().isoformat()
-    filename = f"{table}-{programme.slug}-{stamp}.{fmt}"
-    if fmt == "csv":
-        body, mimetype = exports.to_csv(headers, rows), "text/csv; charset=utf-8"
-    else:
-        body = exports.to_xlsx(title, headers, rows, widths={2: 12, 3: 14})
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+    body = exports.to_csv(headers, rows) if fmt == "csv" else exports.to_xlsx(title, headers, rows)
+    return exports.download(body, fmt, exports.file_name(title, programme.title, stamp),
+                            f"{table}-{programme.slug}-{stamp}")
