@@ -116,11 +116,16 @@
   }
   if (timer && !isNaN(deadline)) { tick(); }
 
-  // --- focus loss: report each time the page is hidden
+  // --- focus loss: report each time the page is hidden, but not when the page itself is
+  // left (the next question of a one-question-per-page exam, the review, a reload, the
+  // navigator): the browser hides a page it unloads too, after "pagehide".
   var focusUrl = page.dataset.focusUrl;
   var notice = document.getElementById("integrity-notice");
+  var unloading = false;
+  window.addEventListener("pagehide", function () { unloading = true; });
+  window.addEventListener("pageshow", function () { unloading = false; });
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState !== "hidden" || submitted || !focusUrl) { return; }
+    if (document.visibilityState !== "hidden" || submitted || unloading || !focusUrl) { return; }
     var meta = document.querySelector('meta[name="csrf-token"]');
     var body = new FormData();
     body.append("kind", "hidden");
