@@ -8,11 +8,9 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 
 from lms.extensions import db
-from lms.web import send_to_sign_in
+from lms.web import needs_sign_in, send_to_sign_in
 
 NUMERIC_VALUE_OUT_OF_RANGE = "22003"  # PostgreSQL's SQLSTATE
-# The forms someone who is not signed in sends on purpose (an expired one there is just expired).
-OPEN_TO_EVERYONE = {"auth.login", "main.set_language"}
 
 
 def init_app(app: Flask) -> None:
@@ -21,7 +19,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(err):
-        if not current_user.is_authenticated and request.endpoint not in OPEN_TO_EVERYONE:
+        if not current_user.is_authenticated and needs_sign_in(request.endpoint):
             # Signed out in another tab (the sign-out clears the session and its token):
             # a form or an autosave sent from a page still open is asked to sign in again,
             # not answered with a bad request htmx would not show.

@@ -89,6 +89,23 @@ def page_to_return_to() -> str | None:
     return safe_next_url(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
+def needs_sign_in(endpoint: str | None) -> bool:
+    """Whether the view of ``endpoint`` is behind Flask-Login's ``login_required``
+    (directly or through ``roles_required``): the public pages (sign-in, the
+    language, certificate verification) are not."""
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    while view is not None:
+        if getattr(view, "__code__", None) is _LOGIN_REQUIRED_CODE:
+            return True
+        view = getattr(view, "__wrapped__", None)
+    return False
+
+
+# The code of the function login_required wraps a view in (the same for every view;
+# functools.wraps gives it the view's names, so only its code tells).
+_LOGIN_REQUIRED_CODE = login_required(lambda: None).__code__
+
+
 def send_to_sign_in():
     """The answer to a request that needs a sign-in it does not have (never
     signed in, signed out in another tab, the session's idle or 12-hour limit):
