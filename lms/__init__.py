@@ -99,15 +99,9 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def _unauthorized():
-        from flask import redirect, url_for
+        from lms.web import send_to_sign_in
 
-        from lms.web import is_htmx
-
-        login_url = url_for("auth.login", next=request.full_path.rstrip("?"))
-        if is_htmx():
-            # A 302 would swap the login page into a fragment; send the whole page there.
-            return "", 401, {"HX-Redirect": login_url}
-        return redirect(login_url)
+        return send_to_sign_in()
 
 
 def _select_locale() -> Locale:

@@ -1,13 +1,15 @@
 """Error pages. A 500 rolls the session back so the next request starts clean."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 
 from lms.control_characters import ADDRESS, FILE_NAME, QUERY, ControlCharacterRefused
 from lms.extensions import db
+from lms.web import needs_sign_in, send_to_sign_in
 
 NUMERIC_VALUE_OUT_OF_RANGE = "22003"  # PostgreSQL's SQLSTATE
 
@@ -18,6 +20,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(err):
+        if not current_user.is_authenticated and needs_sign_in(request.endpoint):
+            # Signed out in another tab (the sign-out clears the session and its token):
+            # a form or an autosave sent from a page still open is asked to sign in again,
+            # not answered with a bad request htmx would not show.
+            return send_to_sign_in()
         return page(400, _("The form expired"), _("Reload the page and try again. (%(reason)s)", reason=err.description))
 
     @app.errorhandler(ControlCharacterRefused)

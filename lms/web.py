@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 # Pages a user who must change their password may still open.
@@ -69,3 +70,52 @@ def safe_next_url(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def page_to_return_to() -> str | None:
+    """Where the user goes back to after signing in again: the address asked
+    for when it is a page (a GET the browser navigated to); for an htmx request
+    (an exam's autosave, a fragment) or a form sent, the page the user had open
+    (htmx's HX-Current-URL, else the Referer) when it is on this site, because
+    a POST-only address opened after sign-in answers 405 and a fragment is no page."""
+    if request.method == "GET" and not is_htmx():
+        return request.full_path.rstrip("?")
+    sent_from = request.headers.get("HX-Current-URL") or request.referrer
+    if not sent_from:
+        return None
+    parts = urlsplit(sent_from)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    return safe_next_url(parts.path + (f"?{parts.query}" if parts.query else ""))
+
+
+def needs_sign_in(endpoint: str | None) -> bool:
+    """Whether the view of ``endpoint`` is behind Flask-Login's ``login_required``
+    (directly or through ``roles_required``): the public pages (sign-in, the
+    language, certificate verification) are not."""
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    while view is not None:
+        if getattr(view, "__code__", None) is _LOGIN_REQUIRED_CODE:
+            return True
+        view = getattr(view, "__wrapped__", None)
+    return False
+
+
+# The code of the function login_required wraps a view in (the same for every view;
+# functools.wraps gives it the view's names, so only its code tells).
+_LOGIN_REQUIRED_CODE = login_required(lambda: None).__code__
+
+
+def send_to_sign_in():
+    """The answer to a request that needs a sign-in it does not have (never
+    signed in, signed out in another tab, the session's idle or 12-hour limit):
+    the sign-in page, then back to the page the user was on. A request the page
+    made by itself or a form sent from it says why the user is asked again."""
+    target = page_to_return_to()
+    if request.method != "GET" or is_htmx():
+        flash(_("Your sign-in has ended. Sign in again to go on; what was saved before is kept."), "error")
+    login_url = url_for("auth.login", next=target) if target else url_for("auth.login")
+    if is_htmx():
+        # A 302 would swap the login page into a fragment; send the whole page there.
+        return "", 401, {"HX-Redirect": login_url}
+    return redirect(login_url)

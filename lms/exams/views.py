@@ -109,7 +109,9 @@ def is_answered(item: AttemptItem) -> bool:
 def _time_up(attempt: Attempt, item: AttemptItem | None = None, message: str | None = None):
     """409: the time is up (or the attempt closed elsewhere); the learner is
     told so and pointed to the result."""
-    message = message or _("Time is up. Your answers saved before the deadline were submitted.")
+    if message is None:  # what ended it: the clock, or a submit (another tab, the integrity limit)
+        message = (_("Time is up. Your answers saved before the deadline were submitted.")
+                   if attempt.end_reason in (None, "timeout") else str(exam_errors.AttemptClosed(attempt)))
     if is_htmx():
         html = render_template("exams/_time_up.html", attempt=attempt, item=item, message=message)
         return html, 409, {"Vary": "HX-Request"}
@@ -233,7 +235,7 @@ def autosave(attempt_id: int, item_id: int):
         item = get_item(attempt, item_id)
         if isinstance(err, exam_errors.AnswerRefused):  # too long, or a choice the page never offered
             return _rejected(attempt, item, err)
-        return _time_up(attempt, item)  # finalised: out of time, or submitted in another tab
+        return _time_up(attempt, item, str(err))  # finalised: out of time, or submitted in another tab
     if not is_htmx():
         return redirect(url_for("exams.attempt_page", attempt_id=attempt_id))
     fragment = SimpleNamespace(id=item_id, saved_at=now)

@@ -1,7 +1,8 @@
 """The learner's side on a 390 × 844 phone: the sticky exam header takes at
 most 15 % of the screen and jumping to question 9 shows its title below it;
 the top navigation folds into a menu; a wide table scrolls inside its card;
-the built-in calculator computes and is not counted as leaving the exam."""
+the built-in calculator computes and is not counted as leaving the exam;
+the 错题本 shows each question across the screen with its facts under it."""
 from __future__ import annotations
 
 import pytest
@@ -131,3 +132,26 @@ def test_a_wide_lesson_table_scrolls_inside_the_lesson_card(page, live_server, m
     assert sizes["table"] > PHONE["width"], sizes  # the table is wider than the phone…
     assert sizes["shown"] <= sizes["card"], sizes  # …and scrolls inside the lesson's card
     assert sizes["page"] <= PHONE["width"], sizes  # the page does not scroll sideways
+
+
+def test_the_notebook_shows_each_question_across_the_phone(page, live_server, make_user, make_question):
+    from tests.exams.results_data import notebook_entry
+
+    learner = make_user(("learner",), employee_no="p-notebook")
+    stem = "贷后检查发现放款次日 25 万元转入了借款人本人的证券账户。客户经理正确的处理是："
+    notebook_entry(learner, make_question("single", stem=stem, tags=("个人贷款", "贷后管理")), times_wrong=2)
+    db.session.commit()
+    _sign_in(page, live_server, learner.employee_no)
+    page.goto(f"{live_server}/notebook/")
+    row = page.locator("#notebook-entries tbody tr").first
+    question, card = row.locator("td").first.bounding_box(), page.locator("#notebook-entries").bounding_box()
+    assert question["width"] >= 0.8 * card["width"], (question, card)  # was 45 px: three characters a line
+    for cell in row.locator("td").all():  # every fact of the row is on the screen, none behind a sideways scroll
+        box = cell.bounding_box()
+        assert box is None or box["x"] + box["width"] <= PHONE["width"], (cell.inner_text(), box)
+    times = row.locator("td[data-label]").first  # a bare number says what it counts
+    assert times.inner_text().strip() == "2"
+    assert times.evaluate("td => getComputedStyle(td, '::before').content") == '"答错次数："'
+
+    assert row.get_by_role("link", name="练习").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

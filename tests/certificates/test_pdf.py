@@ -4,6 +4,7 @@ verification page, and a renderer that fetches nothing but our static files."""
 from __future__ import annotations
 
 import logging
+import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -169,3 +170,16 @@ def test_generated_resources_are_served_only_by_name(app):
     assert fetcher.fetch(fetcher_module.generated_url("qr.svg")).read() == b"<svg/>"
     with pytest.raises(RefusedURL):
         fetcher.fetch(fetcher_module.generated_url("other.svg"))
+
+
+def test_the_printed_verification_address_is_a_link_to_the_whole_address(app, tmp_path, make_certificate):
+    """Clicked in a PDF reader, the printed address opens the verification page of this
+    certificate: it was plain text, and the reader's own URL detection stopped at the line
+    break, opening /verify/ without the code."""
+    app.config["NOTIFY_BASE_URL"] = "https://lms.bank.example"
+    certificate = make_certificate()
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(certificate.pdf)
+    links = subprocess.run(["pdfinfo", "-url", str(path)], capture_output=True, check=True, text=True).stdout
+    urls = [line.split()[-1] for line in links.splitlines()[1:] if line.strip()]
+    assert urls and set(urls) == {f"https://lms.bank.example/verify/{certificate.verify_code}"}, links
