@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from lms.content.blueprint import bp
 from lms.content.lessons import queries
 from lms.forms import EmptyForm
+from lms.security import SERVED_FILE_CSP
 from lms.web import is_htmx
 
 
@@ -82,5 +83,6 @@ def asset(course_slug, path):
                          download_name=path.rsplit("/", 1)[-1], etag=found.content_hash, conditional=True,
                          max_age=3600)
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = SERVED_FILE_CSP
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
