@@ -154,3 +154,32 @@ def test_the_initial_passwords_file_is_formula_safe():
     rows = list(csv.reader(io.StringIO(passwords_csv(result).decode("utf-8-sig"))))
     assert rows[1][1].startswith("'") and rows[2][1].startswith("'")
     assert rows[3][1] == "张三"
+
+
+# --- htmx history ---------------------------------------------------------------
+
+def test_a_history_restore_gets_the_whole_page_not_the_fragment(client, make_user):
+    """Back to an address htmx pushed (a filtered register) fetches it with
+    HX-Request *and* HX-History-Restore-Request, and htmx puts the answer in
+    place of the whole <body>: a fragment there left the page without its
+    menu, heading and way home."""
+    sign_in(client, make_user(("hr",)))
+    fragment = client.get("/certificates/?q=张", headers={"HX-Request": "true"})
+    assert "<nav" not in fragment.text and "<h1" not in fragment.text
+    restored = client.get("/certificates/?q=张", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert restored.status_code == 200
+    assert "<h1" in restored.text and "<nav" in restored.text and 'id="certificate-table"' in restored.text
+
+
+def test_htmx_keeps_no_copies_of_pages_in_the_browser(client, make_user):
+    """htmx's history cache keeps up to ten pages' HTML (registers, rosters)
+    in the tab's sessionStorage, where it outlives sign-out on a shared PC.
+    The app keeps none (historyCacheSize 0) and Back loads the page from the
+    server again, with its checks (refreshOnHistoryMiss)."""
+    import json
+    import re
+
+    sign_in(client, make_user(("hr",)))
+    html = client.get("/").text
+    config = json.loads(re.search(r'<meta name="htmx-config" content=\'([^\']*)\'', html).group(1))
+    assert config["historyCacheSize"] == 0 and config["refreshOnHistoryMiss"] is True

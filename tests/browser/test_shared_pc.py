@@ -70,3 +70,19 @@ def test_a_lesson_image_shows_on_the_page_and_on_its_own(page, live_server, make
     response = page.goto(live_server + url)
     assert response.status == 200 and response.headers["content-type"] == "image/png"
     assert page.evaluate("() => document.images.length && document.images[0].naturalWidth") == 1
+
+
+def test_back_through_a_filtered_register_reloads_whole_pages_and_keeps_no_copies(page, live_server, make_user):
+    make_user(("hr",), employee_no="hr1", password=PASSWORD)
+    _sign_in(page, live_server, "hr1")
+    page.goto(live_server + "/certificates/")
+    for query in ("张", "李"):
+        with page.expect_response(lambda r: "/certificates/?" in r.url):
+            page.fill("#q", query)
+        page.wait_for_url("**/certificates/?*q=*")
+    assert page.evaluate("() => sessionStorage.getItem('htmx-history-cache')") is None
+    with page.expect_event("load"):  # the page is loaded again from the server, not restored from a copy
+        page.go_back()
+    assert "q=%E5%BC%A0" in page.url
+    assert page.locator("h1").count() == 1 and page.locator("nav").count() >= 1
+    assert page.locator("#q").input_value() == "张"
