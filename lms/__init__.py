@@ -99,13 +99,15 @@ def _init_extensions(app: Flask) -> None:
     def _unauthorized():
         from flask import redirect, url_for
 
-        from lms.web import is_htmx
+        from lms.web import htmx_page_path, is_htmx
 
-        login_url = url_for("auth.login", next=request.full_path.rstrip("?"))
         if is_htmx():
-            # A 302 would swap the login page into a fragment; send the whole page there.
+            # A 302 would swap the login page into a fragment; send the whole page there,
+            # and after sign-in back to the page the request came from (not to the
+            # fragment's address: the bell's poll, an autosave's POST).
+            login_url = url_for("auth.login", next=htmx_page_path() or request.full_path.rstrip("?"))
             return "", 401, {"HX-Redirect": login_url}
-        return redirect(login_url)
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def _select_locale() -> Locale:

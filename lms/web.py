@@ -20,6 +20,15 @@ def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
 
 
+def htmx_page_path() -> str | None:
+    """The path (and query) of the page an htmx request came from (its
+    ``HX-Current-URL``), when that page is on this site; else None."""
+    parts = urlsplit(request.headers.get("HX-Current-URL", ""))
+    if not parts.path.startswith("/") or parts.netloc != request.host:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def render_page_or_partial(page_template: str, partial_template: str, **context):
     """One URL answers a full page or, for htmx, only the region it swaps."""
     html = render_template(partial_template if is_htmx() else page_template, **context)

@@ -183,3 +183,23 @@ def test_htmx_keeps_no_copies_of_pages_in_the_browser(client, make_user):
     html = client.get("/").text
     config = json.loads(re.search(r'<meta name="htmx-config" content=\'([^\']*)\'', html).group(1))
     assert config["historyCacheSize"] == 0 and config["refreshOnHistoryMiss"] is True
+
+
+def test_signed_out_htmx_requests_come_back_to_their_page_after_sign_in(client, make_user):
+    """The bell's poll (or an autosave) after the session ended: the browser
+    goes to the sign-in page and, signed in again, back to the page it was on
+    (HX-Current-URL), not to /notifications/bell, a bare fragment."""
+    from urllib.parse import parse_qs, urlsplit
+
+    poll = client.get("/notifications/bell", headers={"HX-Request": "true",
+                                                       "HX-Current-URL": "http://localhost/courses?x=1"})
+    assert poll.status_code == 401
+    login = poll.headers["HX-Redirect"]
+    assert parse_qs(urlsplit(login).query)["next"] == ["/courses?x=1"]
+    # A page of another site is never where the sign-in leads.
+    other = client.get("/notifications/bell", headers={"HX-Request": "true",
+                                                        "HX-Current-URL": "https://evil.example/x"})
+    assert "evil" not in other.headers["HX-Redirect"]
+    make_user(employee_no="1001")
+    signed_in = client.post(login, data={"employee_no": "1001", "password": TEST_PASSWORD})
+    assert signed_in.headers["Location"] == "/courses?x=1"
