@@ -106,7 +106,7 @@ def _lived_too_long(app: Flask, data) -> bool:
 # with: it may load nothing and run nothing, and, should a browser ever render
 # it as a page (an HTML file renamed .png, a polyglot), it is in a sandbox:
 # another origin, no cookies, no forms, no script.
-SERVED_FILE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
+SERVED_FILE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"
 
 
 def security_headers(secure: bool, hsts_seconds: int = 31536000) -> list[tuple[str, str]]:

@@ -93,7 +93,7 @@ def test_an_uploaded_file_runs_no_script_even_opened_on_its_own(app, client, mak
     assert response.headers["Content-Type"] == "image/png"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     csp = response.headers["Content-Security-Policy"]
-    assert "default-src 'none'" in csp and "sandbox" in csp
+    assert "default-src 'none'" in csp and "sandbox" in csp and "frame-ancestors 'none'" in csp
     assert "no-store" not in response.headers["Cache-Control"]  # lesson images may be cached
 
 
