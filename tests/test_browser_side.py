@@ -4,6 +4,7 @@ spreadsheets Excel opens."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 
 import pytest
@@ -74,7 +75,8 @@ def _asset(app, make_course, path, data, mimetype):
     from lms.extensions import db
 
     course = make_course()
-    db.session.add(Asset(course_id=course.id, path=path, data=data, mimetype=mimetype, content_hash="h" + path))
+    db.session.add(Asset(course_id=course.id, path=path, data=data, mimetype=mimetype,
+                         content_hash=hashlib.sha256(data + path.encode()).hexdigest()))
     db.session.commit()
     return course
 
@@ -203,3 +205,27 @@ def test_signed_out_htmx_requests_come_back_to_their_page_after_sign_in(client, 
     make_user(employee_no="1001")
     signed_in = client.post(login, data={"employee_no": "1001", "password": TEST_PASSWORD})
     assert signed_in.headers["Location"] == "/courses?x=1"
+
+
+def test_a_course_file_name_with_control_or_direction_characters_downloads_safely(app, client, make_user,
+                                                                                     make_course):
+    """A zip member named with a carriage return answered a server error (a
+    header may not hold one); one with a right-to-left override showed
+    "手册\\u202efdp.exe" as "手册exe.pdf" in the download bar."""
+    from urllib.parse import quote
+
+    course = _asset(app, make_course, "attachments/a\rb.pdf", b"%PDF-1.4", "application/pdf")
+    from lms.content.models import Asset
+    from lms.extensions import db
+
+    db.session.add(Asset(course_id=course.id, path="attachments/手册\u202eexe.pdf", data=b"%PDF-1.4",
+                         mimetype="application/pdf", content_hash="rlo"))
+    db.session.commit()
+    sign_in(client, make_user())
+    response = client.get(f"/assets/{course.slug}/" + quote("attachments/a\rb.pdf"))
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == 'attachment; filename=ab.pdf'
+    spoof = client.get(f"/assets/{course.slug}/" + quote("attachments/手册\u202eexe.pdf"))
+    assert spoof.status_code == 200
+    assert "%E2%80%AE" not in spoof.headers["Content-Disposition"]
+    assert "filename*=UTF-8''%E6%89%8B%E5%86%8Cexe.pdf" in spoof.headers["Content-Disposition"]
