@@ -229,3 +229,15 @@ def test_a_course_file_name_with_control_or_direction_characters_downloads_safel
     assert spoof.status_code == 200
     assert "%E2%80%AE" not in spoof.headers["Content-Disposition"]
     assert "filename*=UTF-8''%E6%89%8B%E5%86%8Cexe.pdf" in spoof.headers["Content-Disposition"]
+
+
+def test_an_xlsx_export_with_a_non_character_in_a_name_still_opens():
+    """A name pasted with U+FFFF (or U+FFFE) in it made the roster's XLSX a
+    file Excel calls damaged: XML cannot carry those characters."""
+    import openpyxl
+
+    from lms.reports.exports import to_xlsx
+
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx("名单", ["姓名\ufffe"], [["张\uffff三"], ["=1+1"]])))
+    assert [[c.value for c in row] for row in book.active.iter_rows()] == [["姓名"], ["张三"], ["=1+1"]]
+    assert book.active["A3"].data_type == "s"

@@ -16,8 +16,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Excel also reads a CSV cell as a formula after leading spaces, and (with a
 # Chinese or Japanese input method) from the full-width ＝ ＋ － ＠.
 _CSV_FORMULA = re.compile("^[ \u00a0\u3000]*[=+\\-@\t\r\uff1d\uff0b\uff0d\uff20]")
-# What XML 1.0 (and so a worksheet) cannot carry: control characters other than tab, newline, carriage return.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What XML 1.0 (and so a worksheet) cannot carry: control characters other than tab, newline, carriage
+# return, and the non-characters U+FFFE and U+FFFF (openpyxl writes those, and Excel calls the file damaged).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def csv_safe(value) -> object:
