@@ -241,3 +241,19 @@ def test_an_xlsx_export_with_a_non_character_in_a_name_still_opens():
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx("名单", ["姓名\ufffe"], [["张\uffff三"], ["=1+1"]])))
     assert [[c.value for c in row] for row in book.active.iter_rows()] == [["姓名"], ["张三"], ["=1+1"]]
     assert book.active["A3"].data_type == "s"
+
+
+def test_the_question_bank_export_opens_whatever_a_stem_holds():
+    """A stem with a vertical tab (pasted from Word) made the export a server
+    error; one with U+FFFF made a workbook Excel calls damaged."""
+    import openpyxl
+
+    from lms.content.importers.xlsx_export import export_xlsx
+    from lms.content.source.parser import parse_question_bank
+
+    questions, problems = parse_question_bank("## s-1\ntype: single\n\n题\x0b干\uffff\n\n- [x] 甲\x07\n- [ ] 乙\n",
+                                              "courses/p/questions/q.md", "p")
+    assert problems == []
+    book = openpyxl.load_workbook(io.BytesIO(export_xlsx(questions)))
+    values = [c.value for row in book.worksheets[0].iter_rows() for c in row if c.value is not None]
+    assert "题干" in values and "甲" in values
