@@ -133,6 +133,8 @@ def from_env() -> dict:
         # Sign-in attempts per client address and minute, counted in the database (all processes).
         "LOGIN_CLIENT_LIMIT_PER_MINUTE": int(os.environ.get("LMS_LOGIN_CLIENT_LIMIT", "20")),
         "PROXY_FIX": int(os.environ.get("LMS_PROXY_HOPS", "0")),
+        # Strict-Transport-Security on answers over HTTPS (0: not sent, e.g. while trying TLS out).
+        "HSTS_SECONDS": int(os.environ.get("LMS_HSTS_SECONDS", "31536000")),
         "CONTENT_DIR": os.environ.get("LMS_CONTENT_DIR", str(BASE_DIR / "content")),
         "EXAM_GRACE_SECONDS": int(os.environ.get("LMS_EXAM_GRACE_SECONDS", "30")),
         # The audit chain's HMAC key (None: instance/audit_key, made on first use) and

@@ -102,15 +102,32 @@ def _lived_too_long(app: Flask, data) -> bool:
     return _epoch_now() - since > app.permanent_session_lifetime.total_seconds()
 
 
-def security_headers(secure: bool, html: bool) -> list[tuple[str, str]]:
+# What a file a trainer uploaded (a lesson image, an attachment) is served
+# with: it may load nothing and run nothing, and, should a browser ever render
+# it as a page (an HTML file renamed .png, a polyglot), it is in a sandbox:
+# another origin, no cookies, no forms, no script.
+SERVED_FILE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"
+
+
+def security_headers(secure: bool, hsts_seconds: int = 31536000) -> list[tuple[str, str]]:
     """The headers every response carries (unless a view set its own)."""
     headers = [("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
                ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin")]
-    if secure:
-        headers.append(("Strict-Transport-Security", "max-age=31536000"))
-    if html:
-        headers.append(("Cache-Control", "no-store"))
+    if secure and hsts_seconds > 0:
+        headers.append(("Strict-Transport-Security", f"max-age={hsts_seconds}"))
     return headers
+
+
+def keep_out_of_caches(response) -> None:
+    """Everything but the app's own static files, and a file a view gave a
+    lifetime (a lesson image), is ``no-store``: pages, fragments, PDFs and
+    spreadsheet exports hold personal data, and on a branch's shared PC the
+    next person must not get them from the browser's cache (or its Back
+    button) after sign-out. ``send_file`` alone says only ``no-cache``
+    (kept, but revalidated), which is not enough."""
+    if request.endpoint == "static" or response.cache_control.max_age:
+        return
+    response.cache_control.no_store = True
 
 
 def init_app(app: Flask) -> None:
@@ -118,6 +135,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response):
-        for name, value in security_headers(request.is_secure, response.mimetype == "text/html"):
+        for name, value in security_headers(request.is_secure, int(current_app.config.get("HSTS_SECONDS", 31536000))):
             response.headers.setdefault(name, value)
+        keep_out_of_caches(response)
         return response

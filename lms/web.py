@@ -15,7 +15,10 @@ OPEN_WHILE_PASSWORD_MUST_CHANGE = {"static", "auth.change_password", "auth.logou
 
 
 def is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
+    """A request htmx makes to swap a part of the page. Not its history
+    restore (Back to an address it pushed, not in its cache): htmx puts that
+    answer in place of the whole <body>, so it gets the whole page."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
 
 
 def render_page_or_partial(page_template: str, partial_template: str, **context):

@@ -32,6 +32,7 @@ from lms.imports.files import parse_date
 from lms.imports.pages import blank_csv, blank_xlsx
 from lms.org import position_gates, services
 from lms.org.models import EMAIL_PATTERN, POSITIONS, ROLES, Branch, User
+from lms.reports.exports import csv_safe
 
 COL_NO, COL_NAME, COL_BRANCH, COL_POSITION, COL_HIRED, COL_ROLES = "工号", "姓名", "支行", "岗位", "入职日期", "角色"
 HEADERS = (COL_NO, COL_NAME, COL_BRANCH, COL_POSITION, COL_HIRED, COL_ROLES)
@@ -328,8 +329,8 @@ def passwords_csv(result: ImportResult) -> bytes:
     writer = csv.writer(out)
     writer.writerow([COL_NO, COL_NAME, "初始密码"])
     for row in result.passwords:
-        # A cell starting with = + - @ would be run as a formula by Excel.
-        writer.writerow(["'" + cell if cell[:1] in ("=", "+", "-", "@") else cell for cell in row])
+        # A name like "=HYPERLINK(…)" (or " =…", "\t=…", "＝…") would be run as a formula by Excel.
+        writer.writerow([csv_safe(cell) for cell in row])
     return out.getvalue().encode("utf-8-sig")
 
 

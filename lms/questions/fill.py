@@ -7,6 +7,9 @@ from markupsafe import Markup, escape
 from lms.questions.base import Grade, QuestionType, normalise_text
 
 BLANK = re.compile(r"\{\{(\d+)\}\}")
+# A tag of the sanitised stem (its attribute values always in double quotes,
+# where a ">" may stand), or a comment.
+_TAG = re.compile(r'<!--.*?-->|<[^>"]*(?:"[^"]*"[^>"]*)*>', re.S)
 # A blank as people type it in a sheet: （ ） or ____.
 WRITTEN_BLANK = re.compile(r"[（(][\s\u3000]*[）)]|_{3,}")
 
@@ -14,6 +17,31 @@ WRITTEN_BLANK = re.compile(r"[（(][\s\u3000]*[）)]|_{3,}")
 def blank_mark(n) -> Markup:
     """A blank where the question shows no text box: （1）, as the review of an exam shows it."""
     return Markup('<span class="blank-mark">（{}）</span>').format(n)
+
+
+def _in_text(html: str, replace) -> Markup:
+    """Each blank of the stem's text replaced, never one inside a tag: a blank
+    in an image's alt text or a link's title (![图 [[答案]]](flow.png)) stays
+    as it is instead of putting the box, and the page's hx-* attributes, into
+    that tag and breaking the question's markup."""
+    out, last = [], 0
+    for tag in _TAG.finditer(html):
+        out.append(BLANK.sub(replace, html[last:tag.start()]))
+        out.append(tag.group(0))
+        last = tag.end()
+    out.append(BLANK.sub(replace, html[last:]))
+    return Markup("".join(out))
+
+
+def blanks_in_tags(stem_md: str) -> list[int]:
+    """The blanks ``{{n}}`` of a stem that its rendering puts inside a tag
+    (an image's alt text, a link's title), where no text box can stand."""
+    if "{{" not in stem_md:
+        return []
+    from lms.content.rendering import render_markdown
+
+    html = str(render_markdown(stem_md))
+    return sorted({int(m.group(1)) for tag in _TAG.finditer(html) for m in BLANK.finditer(tag.group(0))})
 
 
 def stem_summary(stem_md: str, limit: int = 80) -> Markup:
@@ -86,10 +114,10 @@ class FillInBlanks(QuestionType):
             return (f'<input type="text" class="blank" name="{name}-{n}" value="{escape(value or "")}" '
                     f'aria-label="{escape(str(label).replace("{n}", str(n)))}" autocomplete="off" {attrs}>')
 
-        return Markup(BLANK.sub(box, str(stem_html)))
+        return _in_text(str(stem_html), box)
 
     def stem_with_marks(self, stem_html: str) -> Markup:
-        return Markup(BLANK.sub(lambda m: str(blank_mark(m.group(1))), str(stem_html)))
+        return _in_text(str(stem_html), lambda m: str(blank_mark(m.group(1))))
 
     def key_text(self, data):
         return [f"{{{{{i}}}}} " + " | ".join(answers) for i, answers in enumerate(data.get("blanks", []), 1)]

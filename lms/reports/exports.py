@@ -1,7 +1,8 @@
 """Tables as downloads: XLSX (openpyxl's write-only workbook, so a whole
 roster streams row by row) and CSV (UTF-8 with a BOM, so Excel opens Chinese
 correctly). Both are formula-safe: a text that starts like a formula
-(= + - @, a tab or a carriage return) stays text — in CSV it gets a leading
+(= + - @, a tab or a carriage return; in CSV also after leading spaces, and
+their full-width forms ＝ ＋ － ＠) stays text — in CSV it gets a leading
 apostrophe, in XLSX the cell is written as a string. Control characters a
 worksheet cannot hold are left out of XLSX cells (they made the download fail).
 
@@ -26,8 +27,12 @@ from flask import Response
 from flask_babel import get_locale
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# What XML 1.0 (and so a worksheet) cannot carry: control characters other than tab, newline, carriage return.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Excel also reads a CSV cell as a formula after leading spaces, and (with a
+# Chinese or Japanese input method) from the full-width ＝ ＋ － ＠.
+_CSV_FORMULA = re.compile("^[ \u00a0\u3000]*[=+\\-@\t\r\uff1d\uff0b\uff0d\uff20]")
+# What XML 1.0 (and so a worksheet) cannot carry: control characters other than tab, newline, carriage
+# return, and the non-characters U+FFFE and U+FFFF (openpyxl writes those, and Excel calls the file damaged).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 # Texts Excel would read as numbers and spoil: leading zeros dropped, or more than 15 digits rounded.
@@ -45,7 +50,8 @@ def date_format() -> str:
 
 
 def csv_safe(value) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """A text Excel could take for a formula gets a leading apostrophe (shown as text)."""
+    if isinstance(value, str) and _CSV_FORMULA.match(value):
         return "'" + value
     if isinstance(value, str) and _NUMBER_LIKE.fullmatch(value):
         return "\t" + value  # Excel keeps it text (a 工号 00123 stays 00123)

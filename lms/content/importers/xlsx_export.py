@@ -3,6 +3,7 @@ and the blank template; ``lms.content.importers.xlsx`` reads them back."""
 from __future__ import annotations
 
 import io
+import re
 
 from lms import questions as question_types
 from lms.content.importers.xlsx_sheet import (
@@ -39,7 +40,14 @@ HELP_ROWS = [
 ]
 
 
+# What a worksheet cannot hold (XML 1.0): control characters but tab, newline and CR, and U+FFFE/U+FFFF.
+# A stem pasted from Word with a vertical tab made the export a server error (openpyxl refuses it).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _set(sheet, row: int, column: int, value) -> None:
+    if isinstance(value, str):
+        value = _ILLEGAL.sub("", value)
     cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, even if the text starts with =

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from lms import questions
 from lms.content.source.links import check_links
+from lms.questions.fill import blanks_in_tags
 from lms.content.models import DIFFICULTIES, QUESTION_TYPES
 from lms.content.schema import ParsedQuestion, Problem, Source
 
@@ -360,6 +361,9 @@ class _Item:
         stem = BLANK.sub(replace, stem)
         if not blanks:
             self.add(_("a fill question needs at least one blank written as [[答案]] in its stem"))
+        for n in blanks_in_tags(stem):
+            self.add(_("blank %(n)d stands in an image's description or a link's title, where no text box can "
+                       "be shown: put it in the sentence", n=n))
         return stem, blanks
 
     def parts(self, blocks: list[_Block]) -> list[dict]:
