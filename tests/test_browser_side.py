@@ -222,9 +222,11 @@ def test_a_course_file_name_with_control_or_direction_characters_downloads_safel
                          mimetype="application/pdf", content_hash="rlo"))
     db.session.commit()
     sign_in(client, make_user())
+    # Such names are refused in an uploaded zip (tests/content/test_console_upload.py); one
+    # published from a folder is not reachable either: an address holding a control
+    # character is refused before any view runs.
     response = client.get(f"/assets/{course.slug}/" + quote("attachments/a\rb.pdf"))
-    assert response.status_code == 200
-    assert response.headers["Content-Disposition"] == 'attachment; filename=ab.pdf'
+    assert response.status_code == 400
     spoof = client.get(f"/assets/{course.slug}/" + quote("attachments/手册\u202eexe.pdf"))
     assert spoof.status_code == 200
     assert "%E2%80%AE" not in spoof.headers["Content-Disposition"]

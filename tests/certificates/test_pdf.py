@@ -176,7 +176,7 @@ def test_the_printed_verification_address_is_a_link_to_the_whole_address(app, tm
     """Clicked in a PDF reader, the printed address opens the verification page of this
     certificate: it was plain text, and the reader's own URL detection stopped at the line
     break, opening /verify/ without the code."""
-    app.config["NOTIFY_BASE_URL"] = "https://lms.bank.example"
+    app.config["BASE_URL"] = "https://lms.bank.example"
     certificate = make_certificate()
     path = tmp_path / "certificate.pdf"
     path.write_bytes(certificate.pdf)

@@ -114,6 +114,10 @@ def test_a_new_course_with_course_md_at_the_top(client, content_dir, trainer):
     ({"products/lessons/page.html": "<script>"}, (), "products/lessons/page.html"),
     # A file, then a folder of the same name (was an unhandled FileExistsError: a 500).
     ({"products/lessons/01-deposits.md/x.md": "y"}, (), "products/lessons/01-deposits.md/x.md"),
+    # A carriage return (no download header can carry it) or a right-to-left override
+    # ("手册\u202efdp.exe" shows as "手册exe.pdf") in a file name.
+    ({"products/attachments/a\rb.pdf": b"%PDF-1.4"}, (), "products/attachments/a\rb.pdf"),
+    ({"products/attachments/手册\u202eexe.pdf": b"%PDF-1.4"}, (), "products/attachments/手册\u202eexe.pdf"),
 ])
 def test_hostile_archives_are_refused_and_change_nothing(client, content_dir, trainer, files, links, expected):
     before = _snapshot(content_dir)

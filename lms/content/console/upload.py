@@ -60,10 +60,17 @@ STAGINGS = StagingArea("content-uploads", STAGING_HOURS)
 
 # --- unpacking ----------------------------------------------------------------
 
+_HIDDEN_CHARACTERS = re.compile("[\x01-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def _unsafe_name(name: str) -> str | None:
     """Why a member name is refused, or None if it is a plain relative path."""
     if "\\" in name or "\x00" in name:
         return _("the name contains a backslash or a NUL character")
+    if _HIDDEN_CHARACTERS.search(name):
+        # A carriage return cannot go into a download's header; a right-to-left
+        # override shows "手册\u202efdp.exe" as "手册exe.pdf".
+        return _("the name contains a control character or a text-direction mark")
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
         return _("absolute paths are not allowed")
     parts = [p for p in name.split("/") if p not in ("", ".")]
