@@ -10,9 +10,15 @@ import lms
 LMS = Path(lms.__file__).parent
 
 
+# The one module that reads every raw value, and is no view: the request-wide
+# refusal of control characters, which runs before any view or form exists.
+BEFORE_ANY_VIEW = {"control_characters.py"}
+
+
 def test_no_view_reads_the_raw_form():
     raw = re.compile(r"request\.form\b")
     found = [f"{p.relative_to(LMS)}:{n}" for p in sorted(LMS.rglob("*.py"))
+             if str(p.relative_to(LMS)) not in BEFORE_ANY_VIEW
              for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
              if raw.search(line)]
     assert found == []
