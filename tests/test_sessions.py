@@ -8,12 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from lms.exams import attempts as exam_attempts
 from lms.exams.models import Attempt
 from lms.extensions import db
 from lms.org.models import User
 from tests.conftest import TEST_PASSWORD
-from tests.exams.takers import as_posted, learner  # noqa: F401
+from tests.exams.takers import as_posted, learner, open_item  # noqa: F401
 
 HX = {"HX-Request": "true"}
 
@@ -21,16 +20,6 @@ HX = {"HX-Request": "true"}
 @pytest.fixture(autouse=True)
 def _deployed_idle_limit(app):
     app.config["SESSION_IDLE_MINUTES"] = 30  # as deployed (the suite's apps are more patient)
-
-
-@pytest.fixture
-def open_item(app, clock, learner, make_question, make_exam):
-    q = make_question("single", data={"options": [{"key": "A", "text": "甲"}, {"key": "B", "text": "乙"}],
-                                      "correct": ["B"]})
-    exam = make_exam([{"questions": [q.slug]}], time_limit_minutes=120)
-    attempt = exam_attempts.start_attempt(learner, exam)
-    db.session.commit()
-    return attempt.id, attempt.items[0].id
 
 
 def _answer(attempt_id: int, item_id: int) -> dict:

@@ -7,7 +7,9 @@ import re
 
 import pytest
 
+from lms.exams import attempts as exam_attempts
 from lms.exams.models import Attempt
+from lms.extensions import db
 
 SECRET_EXPLANATION = "解析机密XJ"
 SECRET_RUBRIC = "评分要点机密RB"
@@ -43,6 +45,17 @@ LEAKY_WORDS = re.compile(r"correct|weights|is-key|explanation|rubric|正确答�
 @pytest.fixture
 def learner(make_user, make_branch):
     return make_user(("learner",), branch=make_branch("B01"))
+
+
+@pytest.fixture
+def open_item(app, clock, learner, make_question, make_exam):
+    """(attempt id, item id) of the learner's open attempt at a one-question exam (key B)."""
+    q = make_question("single", data={"options": [{"key": "A", "text": "甲"}, {"key": "B", "text": "乙"}],
+                                      "correct": ["B"]})
+    exam = make_exam([{"questions": [q.slug]}], time_limit_minutes=120)
+    attempt = exam_attempts.start_attempt(learner, exam)
+    db.session.commit()
+    return attempt.id, attempt.items[0].id
 
 
 @pytest.fixture
