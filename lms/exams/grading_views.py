@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from lms import questions as question_types
 from lms.content.models import Exam
 from lms.content.rendering import render_markdown
 from lms.exams import trainer_services as services
@@ -24,14 +25,13 @@ bp = Blueprint("grading", __name__, url_prefix="/grading")
 def rubrics(item: AttemptItem) -> list[tuple[str, Markup]]:
     """The rubric(s) of an item, rendered from trainer markdown: an essay's own,
     or those of a case's essay parts (labelled by part)."""
-    from lms import questions
 
     version = item.question_version
-    qtype = questions.get(version.type)
+    qtype = question_types.get(version.type)
     own = qtype.rubric(version.data)
     out = [("", render_markdown(own))] if own is not None else []
     for part in qtype.parts(version.data):
-        rubric = questions.get(part["type"]).rubric(part.get("data", {}))
+        rubric = question_types.get(part["type"]).rubric(part.get("data", {}))
         if rubric is not None:
             out.append((part["id"], render_markdown(rubric)))
     return out
@@ -40,7 +40,6 @@ def rubrics(item: AttemptItem) -> list[tuple[str, Markup]]:
 def review_html(item: AttemptItem) -> Markup:
     """The item with the learner's answer and the key, through the question
     type's own review template."""
-    from lms import questions as question_types
 
     version = item.question_version
     qtype = question_types.get(version.type)

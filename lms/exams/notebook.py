@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
 
+from lms import questions as question_types
 from lms import clock
 from lms.content.models import Exam, Question, QuestionTag, QuestionVersion
 from lms.database import transaction
@@ -242,7 +243,6 @@ def practise(user, entry: NotebookEntry, answer) -> PracticeResult:
     Refused (``QuestionInExam``) while an open exam of the learner holds the
     question, and (``PracticeWithheld``) while the exams it came from keep
     their key back."""
-    from lms import questions as question_types
 
     if entry.user_id != user.id:
         raise PermissionError("not this learner's entry")

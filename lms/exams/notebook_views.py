@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from lms import questions as question_types
 from lms.exams import notebook
 from lms.exams.forms import AnswerForm
 from lms.extensions import db
@@ -66,7 +67,6 @@ def practice_next():
 
 
 def _question_html(entry, version, answer=None, review=False, grade=None):
-    from lms import questions as question_types
 
     qtype = question_types.get(version.type)
     return qtype.render(name="answer", data=version.data, answer=answer, order=None, stem_html=version.stem_html,
@@ -115,7 +115,6 @@ def practice(entry_id: int):
 def answer(entry_id: int):
     """Grade the practice answer on the spot; the feedback (key and
     explanation) replaces the question."""
-    from lms import questions as question_types
 
     entry = _own_entry(entry_id)
     version = notebook.practice_version(entry)

@@ -19,11 +19,16 @@ from pathlib import Path
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lms.audit.services import record
 from lms.content.console import editor
 from lms.content.importers import gift, messages_locale, serialize, xlsx, xlsx_export
 from lms.content.importers.gift import Note
+from lms.content.models import Course, Question
+from lms.content.publishing.publish import plan as plan_of
 from lms.content.schema import ParsedQuestion, Problem, Source
+from lms.content.source.parser import parse_course, parse_folder
 from lms.database import transaction
+from lms.extensions import db
 from lms.staging import StagingArea
 
 BANK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}\Z")  # \Z: "$" would let a final newline through
@@ -128,7 +133,6 @@ def bank_text(questions: list[ParsedQuestion], filename: str) -> str:
 
 def courses() -> list[tuple[str, str]]:
     """(course id, title) of every course folder, for choosing where to import."""
-    from lms.content.source.parser import parse_course
 
     root = editor.content_root()
     out = []
@@ -200,7 +204,6 @@ def summarise(plan, questions: list[ParsedQuestion]) -> dict[str, int]:
 
 def prepare(data: bytes, filename: str, course_id: str, bank: str, actor) -> ImportPreview:
     """Read the file and show what importing it would do; nothing changes."""
-    from lms.content.publishing.publish import plan as plan_of
 
     kind = kind_of(filename) or ""
     preview = ImportPreview(filename=filename, kind=kind, course_id=course_id, bank=bank)
@@ -217,7 +220,6 @@ def prepare(data: bytes, filename: str, course_id: str, bank: str, actor) -> Imp
     root = editor.content_root()
     preview.replaces = (root / path).is_file()
     with editor.staged(path, text) as stage:
-        from lms.content.source.parser import parse_folder
 
         bundle = parse_folder(stage, Path(path).parent.parent)
         problems = editor.check_bundle(bundle)
@@ -238,8 +240,6 @@ def confirm(token: str, actor) -> Imported:
     """Write the staged import as its bank file and publish it. Raises ``ImportRefused`` (nothing changed) when the
     staging expired, the file has problems now, or the bank file changed since
     the preview."""
-    from lms.audit.services import record
-    from lms.extensions import db
 
     staged = _load(token, actor)
     if staged is None:
@@ -281,8 +281,6 @@ def import_file(data: bytes, filename: str, course_id: str, bank: str, actor):
             result = editor.publish_edit(path, text, editor.file_hash(real), actor)
         except editor.EditRefused as exc:
             raise ImportRefused(exc.message, _map_to_import(exc.problems, path, text, questions)) from exc
-    from lms.audit.services import record
-    from lms.extensions import db
 
     record("content.imported", actor=actor, object_type="bank", object_id=path, file=filename, course=course_id,
            questions=len(questions), release=getattr(result, "release_id", None))
@@ -295,8 +293,6 @@ def import_file(data: bytes, filename: str, course_id: str, bank: str, actor):
 def published_questions(course_id: str, bank: str | None = None) -> list[ParsedQuestion] | None:
     """The current versions of a course's live questions (or of one of its
     banks), in bank and id order; None if there is no such course."""
-    from lms.content.models import Course, Question
-    from lms.extensions import db
 
     course = db.session.scalar(select(Course).where(Course.slug == course_id))
     if course is None:
