@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _
+from flask_babel import format_datetime, lazy_gettext as _
 
 from lms import clock
 from lms.content.models import ProgrammeItem
@@ -79,7 +79,6 @@ def _rules(user, exam, now: datetime) -> Eligibility:
 
 
 def _fmt(at: datetime) -> str:
-    from flask_babel import format_datetime
 
     try:
         return format_datetime(at, "yyyy-MM-dd HH:mm")

@@ -17,10 +17,12 @@ from sqlalchemy.orm import joinedload
 from lms import clock
 from lms.audit import services as audit
 from lms.content.models import Exam, QuestionVersion
+from lms.exams import results as exam_results
 from lms.exams.models import Attempt, AttemptItem, AttemptState, IntegrityEvent, ScoreOverride
 from lms.exams.signals import attempt_graded, send_after_commit
 from lms.database import transaction
 from lms.extensions import db
+from lms.org.models import User
 from lms.sorting import exam_order
 from lms.scores import score
 
@@ -53,8 +55,6 @@ class GradingError(ValueError):
 
 
 def _recompute(attempt: Attempt) -> None:
-    # The exam engine owns the rules of scoring, passing and finalising.
-    from lms.exams import results as exam_results
 
     waited = attempt.state == AttemptState.GRADING
     exam_results.recompute_result(attempt)
@@ -223,7 +223,6 @@ def override_score(item: AttemptItem, points, reason: str, by) -> ScoreOverride:
 
 def exam_attempts(exam_id: int, q: str = "", page: int = 1, per_page: int = 50):
     """Submitted attempts of an exam, newest first, searchable by learner."""
-    from lms.org.models import User
 
     stmt = (select(Attempt).join(User, Attempt.user_id == User.id)
             .where(Attempt.exam_id == exam_id)

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from lms import clock
 from lms.content.models import Exam, ProgrammeItem, QuestionVersion
-from lms.content.rendering import render_markdown
+from lms.content.rendering import render_inline, render_markdown
 from lms import questions as question_types
 from lms.exams import (
     answers as exam_answers,
@@ -32,20 +32,19 @@ from lms.exams.forms import AnswerForm, FlagForm, FocusForm, PageForm, StartForm
 from lms.exams.models import Attempt, AttemptItem
 from lms.extensions import db, limiter, not_rate_limited, signed_in_user_or_address
 from lms.forms import EmptyForm
+from lms.questions.fill import stem_summary
 from lms.web import is_htmx, render_fragment, roles_required
 
 bp = Blueprint("exams", __name__)
 
 
 def inline_md_filter(text):
-    from lms.content.rendering import render_inline
 
     return render_inline(text or "")
 
 
 def stem_summary_filter(stem_md, limit: int = 80):
     """A stem on one line for lists, blanks shown as （1） (``fill.stem_summary``)."""
-    from lms.questions.fill import stem_summary
 
     return stem_summary(stem_md, limit)
 

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from lms.forms import EmptyForm
 from lms.main.forms import LanguageForm
+from lms.main.panels import panels_for
 from lms.org import services as org_services
 from lms.web import safe_next_url
 
@@ -22,7 +23,6 @@ def favicon():
 @login_required
 def home():
     """Each role's home: the panels of the roles the user holds."""
-    from lms.main.panels import panels_for
 
     return render_template("main/home.html", panels=panels_for(current_user))
 

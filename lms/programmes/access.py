@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _
+from flask_babel import format_date, lazy_gettext as _
 from sqlalchemy import select
 
 from lms import clock
@@ -37,7 +37,6 @@ class ExamAccess:
 
 
 def _format_day(day: date) -> str:
-    from flask_babel import format_date
 
     try:
         return format_date(day, "yyyy-MM-dd")
