@@ -213,3 +213,24 @@ def test_a_sheet_that_hides_every_row_below_its_data(app, english, people_world)
             archive.writestr(info, body)
     problems, read = _plan_people(out.getvalue())
     assert read == 0 and problems[0].startswith("Row 6 is hidden in Excel"), problems
+
+
+def test_a_hidden_sheet_of_questions_is_refused_and_a_hidden_empty_one_is_no_problem(app, english):
+    """The question import read its sheets by name, hidden or not (HR's imports
+    never read a hidden sheet): a trainer's hidden 案例题 sheet of old cases was
+    imported with the rest."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "题库"
+    sheet.append(["题型", "题干", "选项A", "选项B", "答案"])
+    sheet.append(["单选", "第1题？", "对", "错", "A"])
+    cases = workbook.create_sheet("案例题")
+    cases.append(["案例背景", "题型", "题干", "选项A", "选项B", "答案"])
+    cases.sheet_state = "hidden"
+    problems, read = _plan_questions(_save(workbook))
+    assert (problems, read) == ([], 1)  # hidden but empty: nothing to import from it
+    cases.append(["旧案例", "单选", "旧题？", "对", "错", "A"])
+    problems, read = _plan_questions(_save(workbook))
+    assert read == 0 and problems == [
+        "The sheet 案例题 is hidden in Excel, yet its questions would be imported: unhide it (or delete it), then "
+        "upload the file again."]

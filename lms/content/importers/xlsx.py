@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from itertools import islice
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -109,16 +110,28 @@ class XlsxReader:
         self.hiding = hidden_cells(data)
         try:
             names = workbook.sheetnames
-            main = MAIN_SHEET if MAIN_SHEET in names else next(
-                (n for n in names if n not in (CASE_SHEET, HELP_SHEET)), None)
+
+            def shown(name: str) -> bool:
+                return getattr(workbook[name], "sheet_state", "visible") == "visible"
+
+            others = [n for n in names if n not in (CASE_SHEET, HELP_SHEET)]
+            main = MAIN_SHEET if MAIN_SHEET in names else next((n for n in others if shown(n)),
+                                                                others[0] if others else None)
             if main is None and CASE_SHEET not in names:
                 self.result.problems.append(Problem(Source(self.filename), _(
                     "The workbook has no sheet of questions (题库).")))
                 return self.result
-            if main is not None:
-                self.sheet(main, workbook[main].iter_rows(values_only=True), case=False)
-            if CASE_SHEET in names:
-                self.sheet(CASE_SHEET, workbook[CASE_SHEET].iter_rows(values_only=True), case=True)
+            for name, case in ((main, False), (CASE_SHEET if CASE_SHEET in names else None, True)):
+                if name is None:
+                    continue
+                rows = workbook[name].iter_rows(values_only=True)
+                if not shown(name):  # what nobody sees is not imported silently
+                    if any(any(cell_text(v) for v in row) for row in islice(rows, 1, None)):
+                        self.result.problems.append(Problem(Source(self.filename), _(
+                            "The sheet %(sheet)s is hidden in Excel, yet its questions would be imported: unhide "
+                            "it (or delete it), then upload the file again.", sheet=name)))
+                    continue
+                self.sheet(name, rows, case=case)
         finally:
             workbook.close()
         self.assign_ids()
