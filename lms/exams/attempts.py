@@ -6,8 +6,9 @@ Rules kept here:
   concurrent starts land on the same attempt);
 - the server owns time: the deadline is fixed at start (time limit, never past
   the exam's close), and an attempt past deadline + grace is finalised with
-  what was saved (``Attempt.is_expired``); the pass mark is fixed at start
-  too (a trainer who changes it mid-week judges later attempts only);
+  what was saved (``Attempt.is_expired``); the pass mark and the
+  partial-credit rule are fixed at start too (a trainer who changes them
+  mid-week judges and scores later attempts only);
 - an attempt is finalised exactly once: every path to it goes through a
   conditional ``UPDATE attempt ... WHERE state = 'open'``;
 - a flag or a focus loss reaches an open attempt only, holding its row lock
@@ -91,6 +92,7 @@ def _start_or_continue(user, exam: Exam, programme_item) -> Attempt:
         Attempt.exam_id == exam.id, Attempt.user_id == user.id)) or 0) + 1
     attempt = Attempt(exam_id=exam.id, user_id=user.id, number=number, seed=seed, state=AttemptState.OPEN,
                       started_at=now, deadline=deadline, pass_mark=exam.pass_mark,
+                      partial_credit=exam.partial_credit,
                       programme_item_id=programme_item.id if programme_item is not None else None,
                       max_score=sum(v.points for v in versions))
     for position, version in enumerate(versions, start=1):

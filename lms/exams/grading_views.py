@@ -47,7 +47,7 @@ def review_html(item: AttemptItem) -> Markup:
     # The automatic grade kept at submission (per case part too; an open attempt
     # has none yet), with the points as they stand after grading and overrides.
     grade = dict(item.grade or question_types.grade(version.type, data, item.answer,
-                                                     partial_credit=item.attempt.exam.partial_credit).to_dict())
+                                                     partial_credit=item.attempt.scored_with_partial_credit).to_dict())
     if item.awarded is not None and item.points:
         grade["fraction"] = item.awarded / item.points
     return qtype.render(name=f"item-{item.id}", data=data, answer=item.answer, order=item.option_order,

@@ -1,6 +1,6 @@
 """Attempts and what happened in them. Results are the source of truth for what
-happened: an attempt keeps the question versions it drew, its deadline and
-pass mark, every saved answer and how each was graded."""
+happened: an attempt keeps the question versions it drew, its deadline, pass
+mark and partial-credit rule, every saved answer and how each was graded."""
 from __future__ import annotations
 
 import enum
@@ -78,6 +78,10 @@ class Attempt(db.Model):
     # later never re-judges this attempt (nor when a trainer overrides a score).
     # None on rows older than the column: the exam's pass mark then.
     pass_mark: Mapped[float | None]
+    # The exam's partial-credit rule (multiple choice) when the attempt started:
+    # a trainer who turns it on or off later never changes how this attempt is
+    # scored at submit. None on rows older than the column: the exam's rule then.
+    partial_credit: Mapped[bool | None]
     focus_losses: Mapped[int] = mapped_column(default=0)
 
     items: Mapped[list[AttemptItem]] = relationship(
@@ -89,6 +93,11 @@ class Attempt(db.Model):
     def judged_pass_mark(self) -> float:
         """The pass mark this attempt is judged against (percent)."""
         return self.pass_mark if self.pass_mark is not None else self.exam.pass_mark
+
+    @property
+    def scored_with_partial_credit(self) -> bool:
+        """Whether this attempt's multiple choice earns partial credit."""
+        return bool(self.partial_credit if self.partial_credit is not None else self.exam.partial_credit)
 
     @property
     def is_open(self) -> bool:

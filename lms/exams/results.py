@@ -85,9 +85,10 @@ def provisional(attempt: Attempt) -> Provisional:
 
 
 def grade_attempt(attempt: Attempt) -> None:
-    """Grade every item automatically; essays (and cases with an essay part)
-    wait for a trainer with ``needs_grading``."""
-    partial = attempt.exam.partial_credit
+    """Grade every item automatically, under the partial-credit rule the
+    attempt started with (``Attempt.partial_credit``); essays (and cases with
+    an essay part) wait for a trainer with ``needs_grading``."""
+    partial = attempt.scored_with_partial_credit
     for item in attempt.items:
         version = item.question_version
         grade = question_types.grade(version.type, version.data, item.answer, partial_credit=partial)

@@ -19,6 +19,9 @@ What real spreadsheets hold, and how it is read:
   Chinese date format that the reader does not know, or exported as a plain
   number), ``2026-03-05``, ``2026/3/5``, ``2026.3.5``, ``2026年3月5日``,
   ``20260305``, with a midnight time or without;
+- rows and columns Excel does not show (hidden by hand, filtered out, folded
+  in a group) are marked (``Sheet.hiding``, read by ``lms.xlsx_hidden``): the
+  import refuses them rather than import what nobody sees;
 - an old Excel 97–2003 workbook (.xls) is refused, naming the format.
 """
 from __future__ import annotations
@@ -33,6 +36,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 from openpyxl import load_workbook
 
+from lms.xlsx_hidden import Hidden, hidden_cells
 from lms.xlsx_safety import unpacked_problem
 
 
@@ -53,7 +57,8 @@ class UnsavedFormula(str):
 class Sheet:
     name: str
     rows: list[list[object]]
-    hidden: bool = False
+    hidden: bool = False  # the whole sheet (never read)
+    hiding: Hidden | None = None  # its hidden rows and columns
 
 
 # An OLE2 compound document: Excel 97–2003 (.xls) and WPS (.et) workbooks.
@@ -70,6 +75,8 @@ class Problem:
     key: str = ""  # the import's own name of the column (its order in the list of problems)
 
     def __str__(self) -> str:
+        if not self.row:  # about rows it names itself
+            return self.message
         if self.column:
             return _("Row %(row)d, column “%(column)s”: %(message)s", row=self.row, column=self.column,
                      message=self.message)
@@ -118,9 +125,10 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
+    hiding = hidden_cells(data)
     try:
         sheets = [Sheet(sheet.title, [[_value(cell) for cell in row] for row in sheet.iter_rows()],
-                        hidden=sheet.sheet_state != "visible")
+                        hidden=sheet.sheet_state != "visible", hiding=hiding.get(sheet.title))
                   for sheet in workbook.worksheets if hasattr(sheet, "iter_rows")]
     finally:
         workbook.close()

@@ -23,8 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from lms.imports.files import ExcelError, ImportFileError, Problem, Sheet, UnsavedFormula, cell_text, read_sheets
+from lms.xlsx_hidden import numbers_text
 
 HEADER_SEARCH_ROWS = 20
 _WHOLE_FLOAT = re.compile(r"\d+\.0+")
@@ -156,6 +158,8 @@ def read(plan: Plan, data: bytes, filename: str, columns: Columns) -> list[Row]:
     if not body:
         plan.problems.append(Problem(header_row_no, "", columns.no_rows))
         return []
+    if _hidden(plan, sheet, header_row_no, index, shown, [number for number, _cells in body]):
+        return []
     if len(body) > columns.max_rows:
         plan.problems.append(Problem(header_row_no, "", columns.too_many))
         return []
@@ -179,6 +183,34 @@ def read(plan: Plan, data: bytes, filename: str, columns: Columns) -> list[Row]:
                 row.problem(column, _("required, but empty."))
         rows.append(row)
     return rows
+
+
+def _hidden(plan: Plan, sheet: Sheet, header_row_no: int, index: dict[str, int], shown: dict[str, str],
+            numbers: list[int]) -> bool:
+    """Refuse rows and columns that Excel does not show (hidden by hand,
+    filtered out, folded in a group) but that the import would read: HR hid
+    them not to import them, or never saw them. True when there are any."""
+    hiding = sheet.hiding
+    if not hiding:
+        return False
+    found = False
+    for column, position in index.items():
+        if hiding.column(position + 1):
+            plan.problems.append(Problem(header_row_no, shown.get(column, column), _(
+                "this column is hidden in Excel, yet it would be imported: unhide it and check it, then upload "
+                "the file again."), column))
+            found = True
+    rows = [n for n in numbers if n in hiding.rows]
+    if rows:
+        plan.problems.append(Problem(0, "", ngettext(
+            "Row %(rows)s is hidden in Excel (hidden, filtered out or folded in a group), yet it would be "
+            "imported. Delete the row if it is not to be imported, or unhide it (clear the filter), then upload "
+            "the file again.",
+            "Rows %(rows)s are hidden in Excel (hidden, filtered out or folded in a group), yet they would be "
+            "imported. Delete the rows that are not to be imported, or unhide them (clear the filter), then "
+            "upload the file again.", len(rows), rows=numbers_text(rows))))
+        found = True
+    return found
 
 
 def _find_header(sheets: list[Sheet], columns: Columns) -> tuple[Sheet, int] | None:

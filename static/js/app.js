@@ -69,3 +69,17 @@ document.documentElement.classList.add("js");
     }
   }, true);
 })();
+
+// The exam page keeps the answers it sends on the way out in the tab's sessionStorage until the
+// page that follows has read them (static/js/exam.js). Any other page removes such a copy: an
+// answer never stays in the browser after the learner left the exam (a shared bank PC).
+(function () {
+  "use strict";
+  if (document.getElementById("exam-page")) { return; }
+  try {
+    for (var i = window.sessionStorage.length - 1; i >= 0; i -= 1) {
+      var key = window.sessionStorage.key(i);
+      if (key && key.indexOf("lms-unsaved:") === 0) { window.sessionStorage.removeItem(key); }
+    }
+  } catch (err) { /* storage off */ }
+})();

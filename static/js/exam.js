@@ -116,6 +116,122 @@
   }
   if (timer && !isNaN(deadline)) { tick(); }
 
+  // --- the last keystrokes: an answer changed less than the autosave's pause (600 ms) before
+  // the page goes (a reload, closing the tab, another tab or app) is sent when the page is hidden,
+  // to the same autosave address with the same CSRF token as htmx's save, as a keepalive request
+  // that the browser completes after the page is gone. It is not a focus report: leaving is
+  // counted by the focus-loss code below only, and never on a reload or a move within the exam.
+  // An answer counts as unsaved from the keystroke until the server acknowledged a save of it.
+  // A reload may be answered before that request is (the page would show the answer without
+  // its last words, and typing on would save that): the answers sent on the way out are kept
+  // in the tab's sessionStorage for a minute, put back by the page that follows and saved
+  // again the normal way. The copy is removed when read, when the page shows again (another tab
+  // and back), when the form is sent, and by every page that is not the exam (app.js).
+  var unsaved = {};  // saved-state id -> {elt, seq: changes so far, flushed: seq sent on hiding}
+  var STASH = "lms-unsaved:" + (form ? form.getAttribute("action") : "");
+  var STASH_MS = 60000;
+  function dropStash() { try { window.sessionStorage.removeItem(STASH); } catch (err) { /* storage off */ } }
+  function keepStash(items) {
+    try {
+      if (Object.keys(items).length) {
+        window.sessionStorage.setItem(STASH, JSON.stringify({ at: Date.now(), items: items }));
+      } else { dropStash(); }
+    } catch (err) { /* storage off or full: the keepalive request still goes */ }
+  }
+  function restoreStash() {
+    var kept = null;
+    try { kept = JSON.parse(window.sessionStorage.getItem(STASH) || "null"); } catch (err) { kept = null; }
+    dropStash();
+    if (!kept || !kept.items || !form || Date.now() - kept.at > STASH_MS || Date.now() < kept.at) { return; }
+    Object.keys(kept.items).forEach(function (id) {
+      var pairs = kept.items[id], field = null, differs = false;
+      var values = {};
+      pairs.forEach(function (pair) { (values[pair[0]] = values[pair[0]] || []).push(pair[1]); });
+      Object.keys(values).forEach(function (key) {
+        Array.prototype.forEach.call(form.elements, function (elt) {
+          if (elt.name !== key) { return; }
+          field = field || autosaveField(elt);
+          if (elt.type === "radio" || elt.type === "checkbox") {
+            var on = values[key].indexOf(elt.value) !== -1;
+            if (elt.checked !== on) { elt.checked = on; differs = true; }
+          } else if (elt.value !== values[key][0]) { elt.value = values[key][0]; differs = true; }
+        });
+      });
+      if (differs && field && field.id === id) { changed(field); htmx.trigger(field.elt, "change"); }
+    });
+  }
+  function autosaveField(elt) {
+    var field = elt && elt.closest ? elt.closest("[hx-post]") : null;
+    var target = field ? field.getAttribute("hx-target") || "" : "";
+    return target.indexOf("#saved-") === 0 ? { elt: field, id: target.slice(1) } : null;
+  }
+  function changed(save) {
+    var entry = unsaved[save.id] || (unsaved[save.id] = { seq: 0, flushed: -1 });
+    entry.elt = save.elt;
+    entry.seq += 1;
+    return entry.seq;
+  }
+  if (form) {
+    form.addEventListener("input", function (event) {
+      var save = autosaveField(event.target);
+      if (save) { changed(save); }
+    });
+    // The form itself (next question, review, "save answers") carries every answer on the page.
+    form.addEventListener("submit", function () { unsaved = {}; dropStash(); });
+    window.addEventListener("load", restoreStash);
+  }
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var save = autosaveOf(event);
+    if (save && event.detail.xhr) { event.detail.xhr.lmsSeq = changed(save); }
+  });
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var save = autosaveOf(event), xhr = event.detail.xhr, entry = save && unsaved[save.id];
+    if (entry && xhr && (xhr.status === 200 || xhr.status === 409 || xhr.status === 422)
+        && entry.seq === xhr.lmsSeq) { delete unsaved[save.id]; }
+  });
+  function flushUnsaved() {
+    if (submitted || !form) { return; }
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    var token = form.querySelector('input[name="csrf_token"]');
+    var all = new FormData(form), stash = {};
+    Object.keys(unsaved).forEach(function (id) {
+      var entry = unsaved[id], seq = entry.seq;
+      if (!document.body.contains(entry.elt)) { return; }
+      // The question's own fields (a-<item id>, a-<item id>-<blank or part>), as htmx sends them.
+      var name = "a-" + id.slice("saved-".length), body = new FormData(), pairs = [];
+      all.forEach(function (value, key) {
+        if (key === name || key.indexOf(name + "-") === 0) { pairs.push([key, value]); }
+      });
+      stash[id] = pairs;
+      if (entry.flushed === seq) { return; }
+      entry.flushed = seq;
+      if (token) { body.append("csrf_token", token.value); }
+      pairs.forEach(function (pair) { body.append(pair[0], pair[1]); });
+      function send(keepalive) {
+        return fetch(entry.elt.getAttribute("hx-post"), {
+          method: "POST", body: body, credentials: "same-origin", keepalive: keepalive,
+          headers: { "X-CSRFToken": meta ? meta.content : "", "HX-Request": "true" }
+        });
+      }
+      // A keepalive body is limited to 64 kB (a very long essay): then an ordinary request,
+      // which completes when the page stays (another tab) and may not when it unloads.
+      send(true).catch(function () { return send(false); }).then(function (response) {
+        if (!response.ok) { return null; }
+        if (unsaved[id] === entry && entry.seq === seq) { delete unsaved[id]; }
+        return response.text();
+      }).then(function (html) {  // the page is still there (another tab): "saved at …"
+        var span = document.getElementById(id);
+        var fresh = html && new DOMParser().parseFromString(html, "text/html").getElementById(id);
+        if (span && fresh) { span.replaceWith(fresh); }
+      }).catch(function () { entry.flushed = -1; /* offline: the retry above sends it when back */ });
+    });
+    keepStash(stash);
+  }
+  window.addEventListener("pagehide", flushUnsaved);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") { flushUnsaved(); } else { dropStash(); }
+  });
+
   // --- focus loss: report each time the page is hidden, but not when the page itself is
   // left (the next question of a one-question-per-page exam, the review, a reload, the
   // navigator): the browser hides a page it unloads too, after "pagehide".

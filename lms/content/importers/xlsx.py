@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import io
 import re
+from itertools import islice
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from lms import questions as question_types
 from lms.content.importers import messages_locale, serialize
 from lms.content.importers.gift import Note
 from lms.content.schema import ParsedQuestion, Problem, Source
+from lms.xlsx_hidden import Hidden, hidden_cells, numbers_text
 
 from lms.content.importers.xlsx_sheet import (
-    BLANK_MARK, CASE_SHEET, CASE_TYPE, COL_ANSWER, COL_CASE_EXPLANATION, COL_DIFFICULTY, COL_EXPLANATION, COL_ID, COL_POINTS, COL_SCENARIO, COL_STEM, COL_TAGS, COL_TYPE, DIFFICULTY_ALIASES, FALSE_WORDS, FEEDBACK_LINE, HELP_SHEET, ID_RE, INLINE_BLANK, LETTER_SEPARATORS, MAIN_SHEET, MAX_ROWS, NUMERIC_ANSWER, OPTION_COLUMNS, OPTION_LETTERS, REQUIRED, TRUE_WORDS, TYPE_ALIASES, cell_text, column_letter,
+    BLANK_MARK, CASE_HEADERS, CASE_SHEET, CASE_TYPE, COL_ANSWER, COL_CASE_EXPLANATION, COL_DIFFICULTY, COL_EXPLANATION, COL_ID, COL_POINTS, COL_SCENARIO, COL_STEM, COL_TAGS, COL_TYPE, DIFFICULTY_ALIASES, FALSE_WORDS, FEEDBACK_LINE, HELP_SHEET, ID_RE, INLINE_BLANK, LETTER_SEPARATORS, MAIN_HEADERS, MAIN_SHEET, MAX_ROWS, NUMERIC_ANSWER, OPTION_COLUMNS, OPTION_LETTERS, REQUIRED, TRUE_WORDS, TYPE_ALIASES, cell_text, column_letter,
 )
 
 
@@ -72,6 +75,7 @@ class XlsxReader:
         self.ids: dict[str, int] = {}  # given id → row
         self.pending: list[tuple[ParsedQuestion, bool]] = []  # (question, id given)
         self.feedback: dict[tuple[str, int, str], str] = {}  # (sheet, row, option letter) → feedback
+        self.hiding: dict[str, Hidden] = {}  # sheet → the rows and columns Excel does not show
 
     def problem(self, sheet: str, row: int, header: str | None, column: int | None, message: str) -> None:
         if header and column:
@@ -103,18 +107,31 @@ class XlsxReader:
             self.result.problems.append(Problem(Source(self.filename), _(
                 "The file is not a readable Excel workbook (.xlsx). Save it as “Excel Workbook (*.xlsx)”.")))
             return self.result
+        self.hiding = hidden_cells(data)
         try:
             names = workbook.sheetnames
-            main = MAIN_SHEET if MAIN_SHEET in names else next(
-                (n for n in names if n not in (CASE_SHEET, HELP_SHEET)), None)
+
+            def shown(name: str) -> bool:
+                return getattr(workbook[name], "sheet_state", "visible") == "visible"
+
+            others = [n for n in names if n not in (CASE_SHEET, HELP_SHEET)]
+            main = MAIN_SHEET if MAIN_SHEET in names else next((n for n in others if shown(n)),
+                                                                others[0] if others else None)
             if main is None and CASE_SHEET not in names:
                 self.result.problems.append(Problem(Source(self.filename), _(
                     "The workbook has no sheet of questions (题库).")))
                 return self.result
-            if main is not None:
-                self.sheet(main, workbook[main].iter_rows(values_only=True), case=False)
-            if CASE_SHEET in names:
-                self.sheet(CASE_SHEET, workbook[CASE_SHEET].iter_rows(values_only=True), case=True)
+            for name, case in ((main, False), (CASE_SHEET if CASE_SHEET in names else None, True)):
+                if name is None:
+                    continue
+                rows = workbook[name].iter_rows(values_only=True)
+                if not shown(name):  # what nobody sees is not imported silently
+                    if any(any(cell_text(v) for v in row) for row in islice(rows, 1, None)):
+                        self.result.problems.append(Problem(Source(self.filename), _(
+                            "The sheet %(sheet)s is hidden in Excel, yet its questions would be imported: unhide "
+                            "it (or delete it), then upload the file again.", sheet=name)))
+                    continue
+                self.sheet(name, rows, case=case)
         finally:
             workbook.close()
         self.assign_ids()
@@ -146,9 +163,20 @@ class XlsxReader:
             self.problem(name, 1, None, None, _("the header row lacks the columns %(columns)s (use the template)",
                                                 columns="、".join(missing)))
             return
+        hiding = self.hiding.get(name)
+        if hiding:
+            for header, index in columns.items():
+                if header in (CASE_HEADERS if case else MAIN_HEADERS) and hiding.column(index):
+                    self.problem(name, 1, header, index, _(
+                        "this column is hidden in Excel, yet it would be imported: unhide it and check it, then "
+                        "upload the file again."))
+        hidden_rows: list[int] = []
         case_rows: list[list[_Row]] = []
         for number, values in enumerate(rows, start=2):
             if all(cell_text(v) == "" for v in values):
+                continue
+            if hiding and number in hiding.rows:
+                hidden_rows.append(number)  # refused below, not read
                 continue
             if number > MAX_ROWS + 1:
                 self.problem(name, number, None, None, _("at most %(n)s questions per sheet", n=MAX_ROWS))
@@ -165,6 +193,15 @@ class XlsxReader:
                 case_rows[-1].append(row)
         for group in case_rows:
             self.case(group)
+        if hidden_rows:
+            where = "" if name == MAIN_SHEET else _("Sheet %(sheet)s: ", sheet=name)
+            self.result.problems.append(Problem(Source(self.filename, hidden_rows[0]), where + ngettext(
+                "Row %(rows)s is hidden in Excel (hidden, filtered out or folded in a group), yet it would be "
+                "imported. Delete the row if it is not to be imported, or unhide it (clear the filter), then upload "
+                "the file again.",
+                "Rows %(rows)s are hidden in Excel (hidden, filtered out or folded in a group), yet they would be "
+                "imported. Delete the rows that are not to be imported, or unhide them (clear the filter), then "
+                "upload the file again.", len(hidden_rows), rows=numbers_text(hidden_rows))))
 
     # -- rows -------------------------------------------------------------------
 

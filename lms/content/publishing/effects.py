@@ -8,7 +8,8 @@ part of a plan a trainer must read before changing something live.
 - a question whose file goes back to the text of an earlier version (an
   older copy published over a newer one);
 - an exam whose settings change: each setting before → after, with the
-  attempts in progress (they keep their questions, deadline and pass mark)
+  attempts in progress (they keep their questions, deadline, pass mark and
+  partial-credit rule)
   and the learners who passed (they stay passed);
 - a retired exam, week or lesson: the learners with attempts, passes or
   reads of it (their history stays; the week no longer counts).
@@ -249,8 +250,9 @@ def describe(effect: Effect) -> str:
                  id=effect.key, version=d["version"], published=format_datetime(d["published"], "yyyy-MM-dd HH:mm"),
                  latest=d["latest"])
     if effect.kind == "exam_settings":
-        sentence = _("exam %(id)s: %(settings)s. %(open)d attempts in progress keep their questions, deadline and "
-                     "pass mark; %(passed)d learners who passed stay passed; new attempts follow the new settings.",
+        sentence = _("exam %(id)s: %(settings)s. %(open)d attempts in progress keep their questions, deadline, "
+                     "pass mark and partial-credit rule; %(passed)d learners who passed stay passed; new attempts "
+                     "follow the new settings.",
                      id=effect.key, settings=settings_text(d["settings"]), open=d["open"], passed=d["passed"])
         at_once = [_setting_label(name) for name in d["settings"] if name in AT_ONCE]
         if at_once:
