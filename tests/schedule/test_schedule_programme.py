@@ -219,3 +219,32 @@ def test_after_flask_demo_the_form_starts_from_the_published_dates(client, app, 
     assert week_dates(4) == (monday + timedelta(days=14), monday + timedelta(days=20))
     assert f"start: {(file_start + timedelta(days=7)).isoformat()}" in (root / FILE).read_text(encoding="utf-8")
     assert 'id="schedule-shifted"' not in client.get(URL).text  # file and published agree again
+
+
+def test_weeks_removed_or_reordered_in_the_form_stay_the_same_weeks(client, schedule_dir, trainer, make_user):
+    """The form cannot ask the trainer to write ``id:``: removing week 2 and
+    moving week 5 before week 4 write the moved weeks' old keys as their ids, so
+    the publish is not refused and every learner's record stays with its week
+    (week 3, which a learner passed, stays the row ``week-3``)."""
+    from tests.reports.helpers import add_attempt
+
+    learner = make_user(("learner",), name="李学员")
+    before = {i.key: i for i in db.session.scalars(select(ProgrammeItem))}
+    add_attempt(learner, before["week-3"], 100)
+    add_attempt(learner, before["week-4"], None, state="open")
+    data = form_of(client)
+    data["weeks-1-remove"] = "y"
+    data["weeks-3-order"], data["weeks-4-order"] = "5", "4"
+    reviewed, published = review_and_publish(client, data, root=schedule_dir)
+    assert "is retired" in reviewed.text or "停用" in reviewed.text
+    assert published.status_code == 302, published.text
+    text = (schedule_dir / FILE).read_text(encoding="utf-8")
+    assert "  - id: week-3\n    title: 第 3 周 复习" in text
+    assert "  - id: week-5\n    title: 第 5 周 关键比率" in text
+    assert "  - title: 第 4 周 财务报表" in text  # the fourth row again: its place is its key
+    after = {i.key: i for i in db.session.scalars(select(ProgrammeItem).where(ProgrammeItem.retired.is_(False)))}
+    assert [(i.number, i.key) for i in sorted(after.values(), key=lambda i: i.number)] == [
+        (1, "week-1"), (2, "week-3"), (3, "week-5"), (4, "week-4")]
+    assert after["week-3"].id == before["week-3"].id and after["week-3"].exam.slug == "exam-week-03"
+    assert after["week-4"].id == before["week-4"].id and after["week-4"].exam.slug == "exam-week-04"
+    assert db.session.get(ProgrammeItem, before["week-2"].id).retired
