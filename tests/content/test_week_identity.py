@@ -173,6 +173,9 @@ def test_inserting_a_week_with_ids_keeps_every_record_with_its_week(live, runner
             "1 learners who passed it stay passed") in plan.output
     assert f"“{TITLES[4]}” moves from week 4 to week 5" in plan.output
     assert "is retired" not in plan.output and "gets another exam" not in plan.output
+    # The certification that requires the programme completed reads the weeks after publishing.
+    assert ("反洗钱可疑交易识别（四周）: certifications that require it completed (反洗钱可疑交易识别资格) count its weeks "
+            "as they are after publishing") in plan.output
     assert runner.invoke(args=["content", "publish"]).exit_code == 0
 
     # Each row is still its week: same id, same exam, a new place.

@@ -15,7 +15,8 @@ part of a plan a trainer must read before changing something live.
 - a week inserted (open already, or already past its due date: the learners
   who must now pass it, or are overdue at once), moved to another place
   (week 3 → week 4, its dates; its passes go with it), or given another
-  exam at the same place (the passes of the old exam no longer count for it).
+  exam at the same place (the passes of the old exam no longer count for it);
+  the certifications and eligibility rules that count that programme's weeks.
 
 Read only; ``planning.plan`` computes these for every changed or retired item
 (no query when nothing is changed or retired). Sentences are made at display
@@ -42,7 +43,7 @@ from lms.scores import score as format_score
 class Effect:
     """One consequence for learners. kind: question_version | question_reverted
     | exam_settings | exam_retired | week_retired | week_added | week_moved
-    | week_exam_changed | lesson_retired."""
+    | week_exam_changed | weeks_counted | lesson_retired."""
     kind: str
     key: str
     data: dict = field(default_factory=dict)
@@ -85,8 +86,9 @@ def learner_effects(work: dict, kinds: dict) -> list[Effect]:
     effects: list[Effect] = []
     effects += _question_effects(work)
     effects += _exam_effects(work, kinds)
-    effects += _week_effects(work)
-    effects += _item_effects(work)
+    weeks = _week_effects(work) + _item_effects(work)
+    effects += weeks
+    effects += _counted_weeks(weeks)
     effects += _lesson_effects(work)
     return effects
 
@@ -210,6 +212,32 @@ def _item_effects(work: dict) -> list[Effect]:
                 "passed": _passed_learners([row.exam_id]).get(row.exam_id, 0)}))
     if added:
         effects += _added_weeks(added, today)
+    return effects
+
+
+def _counted_weeks(weeks: list[Effect]) -> list[Effect]:
+    """Certifications that require a programme completed, and eligibility
+    rules that count its recent weeks passed, of the programmes whose weeks
+    are inserted, removed, moved or given another exam: they read the weeks
+    as they are after publishing."""
+    from lms.content.models import Certification, EligibilityRule, Programme
+
+    slugs = {e.key.split("/")[0] for e in weeks if e.kind in ("week_retired", "week_added", "week_moved",
+                                                              "week_exam_changed")}
+    if not slugs:
+        return []
+    certifications = [c for c in db.session.scalars(select(Certification).where(Certification.retired.is_(False))
+                                                    .order_by(Certification.title))]
+    rules = [r for r in db.session.scalars(select(EligibilityRule).where(EligibilityRule.retired.is_(False))
+                                           .order_by(EligibilityRule.title))]
+    titles = dict(db.session.execute(select(Programme.slug, Programme.title).where(Programme.slug.in_(slugs))).all())
+    effects = []
+    for slug in sorted(slugs):
+        certs = [c.title for c in certifications if slug in (c.requirements.get("programmes") or [])]
+        counting = [r.title for r in rules if (r.requirements.get("weeks_passed") or {}).get("programme") == slug]
+        if certs or counting:
+            effects.append(Effect("weeks_counted", slug, {"programme": titles.get(slug, slug),
+                                                          "certifications": certs, "rules": counting}))
     return effects
 
 
@@ -374,6 +402,19 @@ def describe(effect: Effect) -> str:
                  "learners who passed %(before)s no longer have this week passed until they pass %(after)s.",
                  programme=d["programme"], n=d["number"], week=d["title"], before=d["before"], after=d["after"],
                  passed=d["passed"])
+    if effect.kind == "weeks_counted":
+        parts = []
+        if d["certifications"]:
+            parts.append(_("%(programme)s: certifications that require it completed (%(certifications)s) count its "
+                           "weeks as they are after publishing: a learner who had every week passed has not while an "
+                           "inserted week is not passed, and one who missed only a removed week now has; "
+                           "certificates already issued stay.", programme=d["programme"],
+                           certifications=_join(d["certifications"])))
+        if d["rules"]:
+            parts.append(_("%(programme)s: eligibility rules that count its recent weeks passed (%(rules)s) count "
+                           "the weeks as they are after publishing: who meets them may change.",
+                           programme=d["programme"], rules=_join(d["rules"])))
+        return " ".join(parts)
     if effect.kind == "lesson_retired":
         return _("lesson %(id)s (%(title)s) is retired: %(readers)d learners read it; it leaves the course and its "
                  "weeks.", id=effect.key, title=d["title"], readers=d["readers"])
