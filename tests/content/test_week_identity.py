@@ -276,3 +276,35 @@ def test_weeks_nobody_has_started_may_move_without_ids(live, runner, english):
     assert runner.invoke(args=["content", "publish"]).exit_code == 0
     assert [i.exam.slug for i in items()] == ["exam-aml-str", "exam-aml-str-2", "exam-aml-str-3", "exam-aml-urgent",
                                              "exam-aml-str-4"]
+
+
+def test_a_new_week_at_the_place_of_a_removed_one_does_not_take_its_records(live, runner, english):
+    """Week 2 removed (with ids), then a new week written where it was: by its
+    place it would be week-2 again, the removed week's row, whose learners
+    were told about the removed week (曹 overdue, her mentor alerted) and would
+    never hear of the new one. Refused; with an id of its own it is a new week."""
+    root, people, _mentor = live
+    write(root, programme_text(1, 3, 4, ids={3: "week-3", 4: "week-4"}))
+    assert runner.invoke(args=["content", "publish"]).exit_code == 0
+    removed = db.session.scalar(select(ProgrammeItem).where(ProgrammeItem.key == "week-2"))
+    text = programme_text(1, "new", 3, 4, ids={3: "week-3", 4: "week-4"})
+    write(root, text)
+    refused = runner.invoke(args=["content", "publish"])
+    assert refused.exit_code == 1
+    assert (f"{FILE}:{line_of(text, 'new')}: week 2 would take the key week-2 of the removed week “{TITLES[2]}” "
+            "(exam exam-aml-str-2), which 3 learners have records of: give this week an id of its own "
+            "(for example `id: exam-aml-urgent`).") in refused.output
+    write(root, programme_text(1, "new", 3, 4, ids={"new": "aml-urgent", 3: "week-3", 4: "week-4"}))
+    assert runner.invoke(args=["content", "publish"]).exit_code == 0
+    db.session.refresh(removed)
+    assert removed.retired and removed.exam.slug == "exam-aml-str-2"
+    new = db.session.scalar(select(ProgrammeItem).where(ProgrammeItem.key == "aml-urgent"))
+    assert runner.invoke(args=["notify", "scan"]).exit_code == 0
+    # Its dates (week 2's) are past: everyone is told they are overdue on it, 曹 too.
+    assert {n.recipient.name for n in db.session.scalars(select(Notification).where(
+        Notification.kind == "overdue", Notification.subject == f"item:{new.id}"))} == {"安", "包", "曹"}
+    # Putting week 2 back as it was (same exam) restores it: no id needed.
+    write(root, programme_text(1, 2, 3, 4, ids={3: "week-3", 4: "week-4"}))
+    assert runner.invoke(args=["content", "publish"]).exit_code == 0
+    db.session.refresh(removed)
+    assert not removed.retired and removed.number == 2

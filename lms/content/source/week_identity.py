@@ -112,10 +112,11 @@ def moves(programme: ParsedProgramme, rows: list[PublishedItem]) -> list[tuple]:
 
 
 def _check_programme(programme: ParsedProgramme, rows: list[PublishedItem], problems: list[Problem]) -> None:
+    by_key = {r.key: r for r in rows}
+    _check_reused_keys(programme, by_key, problems)
     moved = moves(programme, rows)
     if not moved:
         return
-    by_key = {r.key: r for r in rows}
     count_learners([r for r in rows if not r.retired])
     published_exams = {(r.kind, r.exam) for r in rows if r.exam and not r.retired}
     if all(row.learners == 0 and (by_key.get(item.key) is None or by_key[item.key].learners == 0)
@@ -150,3 +151,21 @@ def _check_programme(programme: ParsedProgramme, rows: list[PublishedItem], prob
                 "`id: %(suggest)s`).", item=item_label(item.kind, item.number), key=item.key, title=row.title,
                 n=row.learners, suggest=item.exam_id or f"{item.key}-new")))
 
+
+
+def _check_reused_keys(programme: ParsedProgramme, by_key: dict[str, PublishedItem], problems: list[Problem]) -> None:
+    """A week whose key is that of a removed (retired) week with another exam
+    would bring that row back as this week, with the notifications its
+    learners had about the removed one (so they would not hear of this one)."""
+    reused = [(item, by_key[item.key]) for item in programme.items
+              if item.key in by_key and by_key[item.key].retired and by_key[item.key].exam != item.exam_id]
+    if not reused:
+        return
+    count_learners([row for _item, row in reused])
+    for item, row in reused:
+        if row.learners:
+            problems.append(Problem(item.source, _(
+                "%(item)s would take the key %(key)s of the removed week “%(title)s” (exam %(exam)s), which %(n)s "
+                "learners have records of: give this week an id of its own (for example `id: %(suggest)s`).",
+                item=item_label(item.kind, item.number), key=item.key, title=row.title, exam=row.exam or "—",
+                n=row.learners, suggest=item.exam_id or f"{item.key}-new")))
