@@ -208,7 +208,8 @@ def test_inserting_a_week_with_ids_keeps_every_record_with_its_week(live, runner
 
 # --- removing a week ------------------------------------------------------------------
 
-def test_removing_a_week_without_ids_is_refused_and_with_ids_retires_that_week(live, runner, english):
+def test_removing_a_week_without_ids_is_refused_and_with_ids_retires_that_week(live, runner, client, make_user,
+                                                                              english):
     root, people, _mentor = live
     old = {i.key: i.id for i in items()}
     text = programme_text(1, 3, 4)
@@ -236,6 +237,17 @@ def test_removing_a_week_without_ids_is_refused_and_with_ids_retires_that_week(l
     assert weeks_seen_by(people["安"]) == [(TITLES[1], "passed"), (TITLES[3], "passed"), (TITLES[4], "not_started")]
     # 曹's overdue week was the removed one: her mentor no longer sees it; the moved week is now due.
     assert [w.week for w in overdue_weeks(people["曹"])] == [TITLES[3]]
+    # HR's training record of 曹: the removed week is gone, the moved one is listed once, overdue.
+    sign_in(client, make_user(("hr",), name="周人事", locale="en"))
+    record = client.get(f"/programmes/people/{people['曹'].id}")
+    assert record.status_code == 200
+    weeks_table = record.text.split("removed-weeks")[0]
+    assert TITLES[2] not in weeks_table and TITLES[3] in weeks_table
+    # The removed week's attempts stay on the record, below, not counted.
+    removed = record.text.split('class="record removed-weeks"')[1]
+    assert f'id="record-removed-{old["week-2"]}"' in removed and TITLES[2] in removed
+    assert removed.count("Not passed") == 2
+    assert "1 of 3 passed" in record.text  # of the three weeks open now, week 1 passed; week 2 does not count
 
 
 # --- reordering -----------------------------------------------------------------------
