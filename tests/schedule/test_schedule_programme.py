@@ -248,3 +248,32 @@ def test_weeks_removed_or_reordered_in_the_form_stay_the_same_weeks(client, sche
     assert after["week-3"].id == before["week-3"].id and after["week-3"].exam.slug == "exam-week-03"
     assert after["week-4"].id == before["week-4"].id and after["week-4"].exam.slug == "exam-week-04"
     assert db.session.get(ProgrammeItem, before["week-2"].id).retired
+
+
+def test_a_row_added_where_a_removed_week_was_gets_an_id_of_its_own(client, schedule_dir, trainer, make_user):
+    """Week 5 removed in the form (a learner had taken its exam); later a new
+    week added as the fifth row: by its place it would be week-5, the removed
+    week's row. The form gives it its exam's id, so the publish is not refused
+    and the removed week stays removed with its records."""
+    from tests.content.console_samples import publish_folder
+    from tests.reports.helpers import add_attempt
+    from tests.schedule.samples import EXAM
+
+    learner = make_user(("learner",), name="李学员")
+    week_5 = db.session.scalar(select(ProgrammeItem).where(ProgrammeItem.key == "week-5"))
+    add_attempt(learner, week_5, 40)
+    data = form_of(client)
+    data["weeks-4-remove"] = "y"
+    assert review_and_publish(client, data)[1].status_code == 302
+    (schedule_dir / "exams" / "week-06.yaml").write_text(EXAM.format(n=6), encoding="utf-8")
+    publish_folder(schedule_dir)
+    data = form_of(client)
+    data |= {"weeks-4-origin": "", "weeks-4-title": "第 5 周 新专题", "weeks-4-exam": "exam-week-06",
+             "weeks-4-lessons": ["products/deposits"]}
+    _reviewed, published = review_and_publish(client, data)
+    assert published.status_code == 302, published.text
+    assert "  - id: exam-week-06\n    title: 第 5 周 新专题" in (schedule_dir / FILE).read_text(encoding="utf-8")
+    db.session.refresh(week_5)
+    assert week_5.retired and week_5.exam.slug == "exam-week-05"
+    new = db.session.scalar(select(ProgrammeItem).where(ProgrammeItem.key == "exam-week-06"))
+    assert new is not None and new.number == 5 and not new.retired
