@@ -1,6 +1,8 @@
 """Rules that span files: duplicate ids, exams whose draws the banks cannot
 satisfy, programmes that point at missing lessons or exams, dates that
-overlap. ``check(bundle)`` returns the parser's problems and these, sorted by
+overlap, two weeks with one id, and (with ``db_lookup``) a week that would
+take a published week's key and its learners' records
+(``lms.content.source.week_identity``). ``check(bundle)`` returns the parser's problems and these, sorted by
 file and line; publishing refuses a bundle with any.
 
 With ``db_lookup`` the published curriculum counts too, so that a part of the

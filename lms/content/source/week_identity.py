@@ -13,7 +13,9 @@ notifications sent about the old week 3 would silence the new one's (and the
 old week 3, now ``week-4``, would be announced again). A publish that would do
 this to a row learners have records of is refused here, on the line of the
 week that moved, saying what to write (``id: week-3``). Weeks nobody has
-touched yet (no attempt, no notification) may move freely.
+touched yet (no attempt, no notification) may move freely. A new week
+written where a removed (retired) week was would bring that row back as
+itself: refused too when the removed week's exam differs and it has records.
 
 Recognising a moved week: every week and bulletin of a programme has an
 exam of its own (``checks._check_programme``), so a published row whose exam
