@@ -320,3 +320,32 @@ def test_a_new_week_at_the_place_of_a_removed_one_does_not_take_its_records(live
     assert runner.invoke(args=["content", "publish"]).exit_code == 0
     db.session.refresh(removed)
     assert not removed.retired and removed.number == 2
+
+
+def test_a_week_moved_later_is_reminded_again_before_its_new_due_date(live, runner, clock, english):
+    """Friday of week 3: 包 and 曹 are told week 3 is due on Sunday. The trainer
+    inserts a week before it: week 3 is now due a week later. Two days before
+    the new date they are reminded once more (once), not never."""
+    from datetime import datetime
+
+    root, people, _mentor = live
+    week_3 = db.session.scalar(select(ProgrammeItem).where(ProgrammeItem.key == "week-3"))
+
+    def reminded() -> list[str]:
+        return sorted(n.recipient.name for n in db.session.scalars(select(Notification).where(
+            Notification.kind == "due_soon", Notification.subject.like(f"item:{week_3.id}%"))))
+
+    clock.freeze(datetime(2026, 3, 6, 1, 0))
+    assert runner.invoke(args=["notify", "scan"]).exit_code == 0
+    assert reminded() == ["包", "曹"]
+    write(root, programme_text(1, 2, "new", 3, 4, ids={"new": "aml-urgent", 3: "week-3", 4: "week-4"}))
+    assert runner.invoke(args=["content", "publish"]).exit_code == 0
+    assert runner.invoke(args=["notify", "scan"]).exit_code == 0
+    assert reminded() == ["包", "曹"]  # not due within two days any more: nothing new
+    clock.freeze(datetime(2026, 3, 13, 1, 0))
+    for _run in range(2):
+        assert runner.invoke(args=["notify", "scan"]).exit_code == 0
+    assert reminded() == ["包", "包", "曹", "曹"]
+    assert {n.params["due_on"] for n in db.session.scalars(select(Notification).where(
+        Notification.kind == "due_soon", Notification.subject == f"item:{week_3.id}:due:2026-03-15"))} == {
+        "2026-03-15"}
