@@ -146,7 +146,7 @@ class ParsedEligibilityRule:
 
 @dataclass
 class ParsedProgrammeItem:
-    key: str  # "week-1", "bulletin-1"
+    key: str  # the item's ``id:`` in the file, else its place: "week-1", "bulletin-1"
     kind: str  # week | bulletin
     number: int
     title: str
@@ -155,6 +155,7 @@ class ParsedProgrammeItem:
     opens_on: date
     due_on: date
     source: Source
+    explicit_key: bool = False  # the file gives the item an ``id:``
 
 
 @dataclass

@@ -13,6 +13,7 @@ an upgrade does not report every week of the past).
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -26,6 +27,7 @@ from lms.exams import results as exam_results
 from lms.exams import retakes
 from lms.extensions import db
 from lms.notify.events import alert_recipients, learner_params
+from lms.notify.models import Notification
 from lms.notify.services import notify
 from lms.org.models import User, UserRole
 from lms.programmes import services as programmes
@@ -104,14 +106,28 @@ def _scan_week(learner: User, item: ProgrammeItem, now: datetime, result: ScanRe
     if item.opens_on <= today <= item.due_on:
         result.add("week_opened", notify(learner, "week_opened", subject, params))
     if today < item.due_on <= today + timedelta(days=DUE_SOON_DAYS):
-        result.add("due_soon", notify(learner, "due_soon", subject, params))
+        result.add("due_soon", notify(learner, "due_soon", _dated(learner, "due_soon", subject, item), params))
     if status.overdue:
-        result.add("overdue", notify(learner, "overdue", subject, params))
+        result.add("overdue", notify(learner, "overdue", _dated(learner, "overdue", subject, item), params))
         alert = {**learner_params(learner), **params}
         for person in alert_recipients(learner):
-            result.add("learner_overdue", notify(person, "learner_overdue", f"user:{learner.id}:{subject}", alert))
+            about = f"user:{learner.id}:{subject}"
+            result.add("learner_overdue", notify(person, "learner_overdue",
+                                                 _dated(person, "learner_overdue", about, item), alert))
     if status.status == programmes.FAILED and status.exam.cooldown_minutes:
         _retake(learner, status, now, result)
+
+
+def _dated(recipient: User, kind: str, subject: str, item: ProgrammeItem) -> str:
+    """The subject of a reminder about the week's due date: ``item:<id>``, or,
+    when one was already made for another due date (the trainer moved the
+    week: a week inserted before it, dates changed), ``item:<id>:due:<date>``,
+    so that the new date is reminded once too (and the old one never again)."""
+    made = db.session.scalar(select(Notification.params_json).where(
+        Notification.recipient_id == recipient.id, Notification.kind == kind, Notification.subject == subject))
+    if made is None or json.loads(made or "{}").get("due_on") in (None, item.due_on.isoformat()):
+        return subject
+    return f"{subject}:due:{item.due_on.isoformat()}"
 
 
 def _retake(learner: User, status, now: datetime, result: ScanResult) -> None:

@@ -10,7 +10,8 @@ from datetime import date
 from sqlalchemy import select
 
 from lms import clock
-from lms.content.models import Programme
+from lms.content.models import Programme, ProgrammeItem
+from lms.exams.models import Attempt
 from lms.extensions import db
 from lms.org.scope import may_see_person
 from lms.programmes.audience import Member, memberships
@@ -23,6 +24,9 @@ class ProgrammeRecord:
     member: Member
     weeks: list[WeekStatus]
     overdue: list[WeekStatus] = field(default_factory=list)  # overdue weeks; missed quarters
+    # Weeks the trainer removed from the programme that the person attempted:
+    # (item, attempts). They no longer count, but the record keeps them.
+    removed: list[tuple[ProgrammeItem, list[Attempt]]] = field(default_factory=list)
 
     @property
     def passed(self) -> int:
@@ -45,7 +49,25 @@ def training_record(person, today: date | None = None) -> list[ProgrammeRecord]:
             overdue = [w for w in weeks if w.due_on < today and not w.done]
         else:
             overdue = [w for w in weeks if w.overdue]
-        out.append(ProgrammeRecord(programme, mine[programme.id], weeks, overdue))
+        out.append(ProgrammeRecord(programme, mine[programme.id], weeks, overdue, _removed(person, programme)))
+    return out
+
+
+def _removed(person, programme: Programme) -> list[tuple[ProgrammeItem, list[Attempt]]]:
+    """The removed (retired) weeks of the programme with the person's attempts
+    at their exams (an exam still used by a live week is listed there)."""
+    live = set(db.session.scalars(select(ProgrammeItem.exam_id).where(
+        ProgrammeItem.programme_id == programme.id, ProgrammeItem.retired.is_(False))))
+    out = []
+    for item in db.session.scalars(select(ProgrammeItem).where(
+            ProgrammeItem.programme_id == programme.id, ProgrammeItem.retired.is_(True),
+            ProgrammeItem.kind != QUARTERLY, ProgrammeItem.exam_id.is_not(None)).order_by(ProgrammeItem.opens_on)):
+        if item.exam_id in live:
+            continue
+        attempts = list(db.session.scalars(select(Attempt).where(
+            Attempt.user_id == person.id, Attempt.exam_id == item.exam_id).order_by(Attempt.number)))
+        if attempts:
+            out.append((item, attempts))
     return out
 
 

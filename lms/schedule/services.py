@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from lms.content.models import Course, Exam, Lesson
+from lms.content.models import Course, Exam, Lesson, Programme, ProgrammeItem
 from lms.content.source.parser import item_label
 from lms.content.source.yaml_lines import load_yaml
 from lms.extensions import db
@@ -158,6 +158,25 @@ def programme_values(form: ProgrammeForm) -> Values:
                        "opens": e.form.opens.data, "due": e.form.due.data} for e in bulletins],
     }
     return Values(values, {"weeks": weeks, "bulletins": bulletins})
+
+
+def programme_slug(text: str, path: str, fallback: str) -> str:
+    """The programme's id as its file says (the form does not post it for an existing file)."""
+    data, _lines, _problems = load_yaml(text, path) if text else (None, None, None)
+    value = data.get("id") if isinstance(data, dict) else None
+    return str(value) if value else fallback
+
+
+def removed_items(programme_slug: str) -> dict[str, str | None]:
+    """The keys of the programme's removed (retired) weeks and bulletins with
+    their exams: a new row whose place is one of them gets an id of its own
+    (writer._keep_identity), so that it does not bring the removed row back."""
+    if not programme_slug:
+        return {}
+    return dict(db.session.execute(
+        select(ProgrammeItem.key, Exam.slug).join(Programme, Programme.id == ProgrammeItem.programme_id)
+        .outerjoin(Exam, Exam.id == ProgrammeItem.exam_id)
+        .where(Programme.slug == programme_slug, ProgrammeItem.retired.is_(True))).all())
 
 
 # --- exams -----------------------------------------------------------------------

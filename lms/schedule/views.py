@@ -145,6 +145,9 @@ def _save(found: files.ScheduleFile, form):
     if not form.validate():
         return _page(form, found, status=422, refusal=_("Nothing was changed: correct the marked fields."))
     values = services.programme_values(form) if found.kind == "programme" else services.exam_values(form)
+    if found.kind == "programme":
+        values.values["removed"] = services.removed_items(
+            values.values["id"] or services.programme_slug(found.text, found.path, found.name))
     try:
         text = (writer.write_programme if found.kind == "programme" else writer.write_exam)(found.text, values.values)
     except writer.Unreadable:

@@ -18,7 +18,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 PROGRAMME_ORDER = ("id", "title", "summary", "audience", "start", "weeks", "bulletins")
-WEEK_ORDER = ("title", "lessons", "lesson", "exam", "opens", "due")
+WEEK_ORDER = ("id", "title", "lessons", "lesson", "exam", "opens", "due")
 AUDIENCE_ORDER = ("branches", "positions", "roles")
 EXAM_ORDER = ("id", "title", "course", "time_limit", "pass_mark", "attempts", "cooldown", "shuffle_options",
               "layout", "review", "scoring", "partial_credit", "open_to_all", "focus_loss_limit", "closes_at", "draw")
@@ -117,7 +117,8 @@ def _reuse_seq(m: CommentedMap, key: str, items: list, order: tuple[str, ...]) -
 def write_programme(text: str, values: dict) -> str:
     """``values``: id (a new file only), title, summary, audience {branches, positions, roles},
     start (date or None), weeks and bulletins: lists of {origin, title, lessons | lesson, exam, opens, due},
-    ``origin`` being the item's index in the file (None for a new one)."""
+    ``origin`` being the item's index in the file (None for a new one); ``removed`` (optional): the keys
+    of the programme's removed weeks and bulletins → their exams."""
     doc = load(text)
     if "id" not in doc and values.get("id"):
         put(doc, "id", values["id"], PROGRAMME_ORDER)
@@ -138,7 +139,8 @@ def write_programme(text: str, values: dict) -> str:
     for plural in ("weeks", "bulletins"):
         original = list(doc.get(plural) or []) if isinstance(doc.get(plural), list) else []
         items = []
-        for row in values.get(plural) or []:
+        rows = values.get(plural) or []
+        for row in rows:
             item = _item(original, row.get("origin"))
             put(item, "title", row["title"], WEEK_ORDER)
             if plural == "weeks":
@@ -149,11 +151,40 @@ def write_programme(text: str, values: dict) -> str:
             put_optional(item, "opens", row.get("opens"), WEEK_ORDER)
             put_optional(item, "due", row.get("due"), WEEK_ORDER)
             items.append(item)
+        _keep_identity(items, rows, "week" if plural == "weeks" else "bulletin", values.get("removed") or {})
         if items or plural in doc:
             _reuse_seq(doc, plural, items, PROGRAMME_ORDER)
         if not items and plural == "bulletins" and plural in doc:
             del doc[plural]
     return dump(doc)
+
+
+def _keep_identity(items: list, rows: list[dict], kind: str, removed: dict) -> None:
+    """A week (or bulletin) without ``id:`` is keyed by its place (``week-3``),
+    and learners' records hang on the key (lms.content.source.week_identity):
+    one the form moved (a row inserted, removed or reordered before it) gets
+    ``id:`` its old place, so that it stays the same week; a new row whose
+    place is now another week's id, or the key of a removed week with another
+    exam (``removed``: key → exam of the published retired rows), gets an id
+    of its own (its exam's id)."""
+    for position, (item, row) in enumerate(zip(items, rows)):
+        origin = row.get("origin")
+        if origin is not None and origin != position and "id" not in item:
+            put(item, "id", f"{kind}-{origin + 1}", WEEK_ORDER)
+    keys = {str(item["id"]) for item in items if "id" in item}
+    for position, item in enumerate(items):
+        place = f"{kind}-{position + 1}"
+        reused = place in removed and removed[place] != item.get("exam")
+        if "id" in item or (place not in keys and not reused):
+            continue
+        base = str(item.get("exam") or f"{kind}-{position + 1}-new")[:36]
+        key, n = base, 1
+        while key in keys or key in removed or any(key == f"{kind}-{i + 1}" and "id" not in other
+                                                   for i, other in enumerate(items)):
+            n += 1
+            key = f"{base}-{n}"
+        put(item, "id", key, WEEK_ORDER)
+        keys.add(key)
 
 
 def _rule(original: list, row: dict) -> CommentedMap:

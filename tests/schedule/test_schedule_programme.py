@@ -219,3 +219,61 @@ def test_after_flask_demo_the_form_starts_from_the_published_dates(client, app, 
     assert week_dates(4) == (monday + timedelta(days=14), monday + timedelta(days=20))
     assert f"start: {(file_start + timedelta(days=7)).isoformat()}" in (root / FILE).read_text(encoding="utf-8")
     assert 'id="schedule-shifted"' not in client.get(URL).text  # file and published agree again
+
+
+def test_weeks_removed_or_reordered_in_the_form_stay_the_same_weeks(client, schedule_dir, trainer, make_user):
+    """The form cannot ask the trainer to write ``id:``: removing week 2 and
+    moving week 5 before week 4 write the moved weeks' old keys as their ids, so
+    the publish is not refused and every learner's record stays with its week
+    (week 3, which a learner passed, stays the row ``week-3``)."""
+    from tests.reports.helpers import add_attempt
+
+    learner = make_user(("learner",), name="李学员")
+    before = {i.key: i for i in db.session.scalars(select(ProgrammeItem))}
+    add_attempt(learner, before["week-3"], 100)
+    add_attempt(learner, before["week-4"], None, state="open")
+    data = form_of(client)
+    data["weeks-1-remove"] = "y"
+    data["weeks-3-order"], data["weeks-4-order"] = "5", "4"
+    reviewed, published = review_and_publish(client, data, root=schedule_dir)
+    assert "is retired" in reviewed.text or "停用" in reviewed.text
+    assert published.status_code == 302, published.text
+    text = (schedule_dir / FILE).read_text(encoding="utf-8")
+    assert "  - id: week-3\n    title: 第 3 周 复习" in text
+    assert "  - id: week-5\n    title: 第 5 周 关键比率" in text
+    assert "  - title: 第 4 周 财务报表" in text  # the fourth row again: its place is its key
+    after = {i.key: i for i in db.session.scalars(select(ProgrammeItem).where(ProgrammeItem.retired.is_(False)))}
+    assert [(i.number, i.key) for i in sorted(after.values(), key=lambda i: i.number)] == [
+        (1, "week-1"), (2, "week-3"), (3, "week-5"), (4, "week-4")]
+    assert after["week-3"].id == before["week-3"].id and after["week-3"].exam.slug == "exam-week-03"
+    assert after["week-4"].id == before["week-4"].id and after["week-4"].exam.slug == "exam-week-04"
+    assert db.session.get(ProgrammeItem, before["week-2"].id).retired
+
+
+def test_a_row_added_where_a_removed_week_was_gets_an_id_of_its_own(client, schedule_dir, trainer, make_user):
+    """Week 5 removed in the form (a learner had taken its exam); later a new
+    week added as the fifth row: by its place it would be week-5, the removed
+    week's row. The form gives it its exam's id, so the publish is not refused
+    and the removed week stays removed with its records."""
+    from tests.content.console_samples import publish_folder
+    from tests.reports.helpers import add_attempt
+    from tests.schedule.samples import EXAM
+
+    learner = make_user(("learner",), name="李学员")
+    week_5 = db.session.scalar(select(ProgrammeItem).where(ProgrammeItem.key == "week-5"))
+    add_attempt(learner, week_5, 40)
+    data = form_of(client)
+    data["weeks-4-remove"] = "y"
+    assert review_and_publish(client, data)[1].status_code == 302
+    (schedule_dir / "exams" / "week-06.yaml").write_text(EXAM.format(n=6), encoding="utf-8")
+    publish_folder(schedule_dir)
+    data = form_of(client)
+    data |= {"weeks-4-origin": "", "weeks-4-title": "第 5 周 新专题", "weeks-4-exam": "exam-week-06",
+             "weeks-4-lessons": ["products/deposits"]}
+    _reviewed, published = review_and_publish(client, data)
+    assert published.status_code == 302, published.text
+    assert "  - id: exam-week-06\n    title: 第 5 周 新专题" in (schedule_dir / FILE).read_text(encoding="utf-8")
+    db.session.refresh(week_5)
+    assert week_5.retired and week_5.exam.slug == "exam-week-05"
+    new = db.session.scalar(select(ProgrammeItem).where(ProgrammeItem.key == "exam-week-06"))
+    assert new is not None and new.number == 5 and not new.retired

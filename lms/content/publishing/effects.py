@@ -12,7 +12,12 @@ part of a plan a trainer must read before changing something live.
   partial-credit rule)
   and the learners who passed (they stay passed);
 - a retired exam, week or lesson: the learners with attempts, passes or
-  reads of it (their history stays; the week no longer counts).
+  reads of it (their history stays; the week no longer counts);
+- a week inserted (open already, or already past its due date: the learners
+  who must now pass it, or are overdue at once), moved to another place
+  (week 3 → week 4, its dates; its passes go with it), or given another
+  exam at the same place (the passes of the old exam no longer count for it);
+  the certifications and eligibility rules that count that programme's weeks.
 
 Read only; ``planning.plan`` computes these for every changed or retired item
 (no query when nothing is changed or retired). Sentences are made at display
@@ -38,7 +43,8 @@ from lms.scores import score as format_score
 @dataclass
 class Effect:
     """One consequence for learners. kind: question_version | question_reverted
-    | exam_settings | exam_retired | week_retired | lesson_retired."""
+    | exam_settings | exam_retired | week_retired | week_added | week_moved
+    | week_exam_changed | weeks_counted | lesson_retired."""
     kind: str
     key: str
     data: dict = field(default_factory=dict)
@@ -81,7 +87,9 @@ def learner_effects(work: dict, kinds: dict) -> list[Effect]:
     effects: list[Effect] = []
     effects += _question_effects(work)
     effects += _exam_effects(work, kinds)
-    effects += _week_effects(work)
+    weeks = _week_effects(work) + _item_effects(work)
+    effects += weeks
+    effects += _counted_weeks(weeks)
     effects += _lesson_effects(work)
     return effects
 
@@ -165,8 +173,110 @@ def _week_effects(work: dict) -> list[Effect]:
     passed = _passed_learners({item.exam_id for item in items if item.exam_id})
     for item in sorted(items, key=lambda i: (i.programme.slug, i.number)):
         effects.append(Effect("week_retired", f"{item.programme.slug}/{item.key}", {
-            "title": item.title, "programme": item.programme.title,
+            "title": item.title, "programme": item.programme.title, "number": item.number,
             "passed": passed.get(item.exam_id, 0) if item.exam_id else 0}))
+    return effects
+
+
+def _item_effects(work: dict) -> list[Effect]:
+    """Weeks inserted, moved to another place, or given another exam in a
+    programme that is already published."""
+    from lms import clock
+
+    items = [(state, slug, item, iid) for state, slug, item, iid in work.get("items", [])
+             if item.kind == "week" and state != "unchanged"]
+    if not items:
+        return []
+    today = clock.today()
+    old = {row.id: row for row in db.session.scalars(
+        select(ProgrammeItem).where(ProgrammeItem.id.in_([iid for *_rest, iid in items if iid])))}
+    exam_ids = dict(db.session.execute(select(Exam.slug, Exam.id)).all())
+    effects: list[Effect] = []
+    added = []
+    for state, slug, item, iid in items:
+        row = old.get(iid)
+        if row is None or row.retired:
+            added.append((slug, item))
+            continue
+        key = f"{slug}/{item.key}"
+        if row.number != item.number:
+            effects.append(Effect("week_moved", key, {
+                "title": item.title, "programme": row.programme.title, "before": row.number, "after": item.number,
+                "due_before": row.due_on.isoformat(), "due_after": item.due_on.isoformat(),
+                "passed": _passed_learners([row.exam_id]).get(row.exam_id, 0) if row.exam_id else 0,
+                "overdue": _newly_overdue(row, item, today)}))
+        new_exam = exam_ids.get(item.exam_id)
+        if row.exam_id is not None and new_exam != row.exam_id:
+            effects.append(Effect("week_exam_changed", key, {
+                "title": item.title, "programme": row.programme.title, "number": item.number,
+                "before": row.exam.slug, "after": item.exam_id,
+                "passed": _passed_learners([row.exam_id]).get(row.exam_id, 0)}))
+    if added:
+        effects += _added_weeks(added, today)
+    return effects
+
+
+def _counted_weeks(weeks: list[Effect]) -> list[Effect]:
+    """Certifications that require a programme completed, and eligibility
+    rules that count its recent weeks passed, of the programmes whose weeks
+    are inserted, removed, moved or given another exam: they read the weeks
+    as they are after publishing."""
+    from lms.content.models import Certification, EligibilityRule, Programme
+
+    slugs = {e.key.split("/")[0] for e in weeks if e.kind in ("week_retired", "week_added", "week_moved",
+                                                              "week_exam_changed")}
+    if not slugs:
+        return []
+    certifications = [c for c in db.session.scalars(select(Certification).where(Certification.retired.is_(False))
+                                                    .order_by(Certification.title))]
+    rules = [r for r in db.session.scalars(select(EligibilityRule).where(EligibilityRule.retired.is_(False))
+                                           .order_by(EligibilityRule.title))]
+    titles = dict(db.session.execute(select(Programme.slug, Programme.title).where(Programme.slug.in_(slugs))).all())
+    effects = []
+    for slug in sorted(slugs):
+        certs = [c.title for c in certifications if slug in (c.requirements.get("programmes") or [])]
+        counting = [r.title for r in rules if (r.requirements.get("weeks_passed") or {}).get("programme") == slug]
+        if certs or counting:
+            effects.append(Effect("weeks_counted", slug, {"programme": titles.get(slug, slug),
+                                                          "certifications": certs, "rules": counting}))
+    return effects
+
+
+def _newly_overdue(row: ProgrammeItem, item, today) -> int:
+    """A week moved to dates already past: the learners of the programme who
+    have not passed it and become overdue on it at once."""
+    from lms.exams.models import Attempt
+    from lms.programmes.audience import members
+
+    if not item.due_on < today <= row.due_on or row.exam_id is None:
+        return 0
+    passed = set(db.session.scalars(select(Attempt.user_id).where(
+        Attempt.exam_id == row.exam_id, Attempt.passed.is_(True))))
+    return sum(1 for m in members(row.programme, today) if m.enrolled_on <= item.due_on and m.user.id not in passed)
+
+
+def _added_weeks(added: list, today) -> list[Effect]:
+    """A week inserted in a published programme: who must pass it now."""
+    from lms.content.models import Programme
+    from lms.programmes.audience import members  # the programmes domain builds on content
+
+    programmes = {p.slug: p for p in db.session.scalars(
+        select(Programme).where(Programme.slug.in_({slug for slug, _item in added}), Programme.retired.is_(False)))}
+    people: dict[str, list] = {}
+    effects = []
+    for slug, item in added:
+        programme = programmes.get(slug)
+        if programme is None:
+            continue  # a new programme: nobody is in the middle of it
+        data = {"title": item.title, "programme": programme.title, "number": item.number,
+                "opens": item.opens_on.isoformat(), "due": item.due_on.isoformat(), "learners": 0, "overdue": 0}
+        if item.opens_on <= today:
+            if slug not in people:
+                people[slug] = members(programme, today)
+            data["learners"] = len(people[slug])
+            if item.due_on < today:
+                data["overdue"] = sum(1 for m in people[slug] if m.enrolled_on <= item.due_on)
+        effects.append(Effect("week_added", f"{slug}/{item.key}", data))
     return effects
 
 
@@ -267,6 +377,46 @@ def describe(effect: Effect) -> str:
         return _("%(week)s of %(programme)s is retired: it no longer counts toward progress, the roster or "
                  "certificates; %(passed)d learners passed its exam (their results stay).",
                  week=d["title"], programme=d["programme"], passed=d["passed"])
+    if effect.kind == "week_added":
+        sentence = _("%(programme)s: “%(week)s” is inserted as week %(n)s (%(opens)s – %(due)s); the weeks after "
+                     "it that have no dates of their own move with it.",
+                     programme=d["programme"], week=d["title"], n=d["number"], opens=d["opens"], due=d["due"])
+        if d["overdue"]:
+            sentence += " " + _("It is already past its due date: %(overdue)d learners are overdue on it at once "
+                                "(they are told, and so are their mentors and managers); give it later dates to "
+                                "avoid this.", overdue=d["overdue"])
+        elif d["learners"]:
+            sentence += " " + _("It is open now: %(learners)d learners must pass it.", learners=d["learners"])
+        return sentence
+    if effect.kind == "week_moved":
+        sentence = _("%(programme)s: “%(week)s” moves from week %(before)s to week %(after)s (due %(due_before)s → "
+                     "%(due_after)s); it stays the same week: %(passed)d learners who passed it stay passed, its "
+                     "notifications are not sent again.",
+                     programme=d["programme"], week=d["title"], before=d["before"], after=d["after"],
+                     due_before=d["due_before"], due_after=d["due_after"], passed=d["passed"])
+        if d.get("overdue"):
+            sentence += " " + _("It is now past its due date: %(overdue)d learners who have not passed it are "
+                                "overdue at once (they are told, and so are their mentors and managers); give it "
+                                "later dates to avoid this.", overdue=d["overdue"])
+        return sentence
+    if effect.kind == "week_exam_changed":
+        return _("%(programme)s: week %(n)s “%(week)s” gets another exam (%(before)s → %(after)s): the %(passed)d "
+                 "learners who passed %(before)s no longer have this week passed until they pass %(after)s.",
+                 programme=d["programme"], n=d["number"], week=d["title"], before=d["before"], after=d["after"],
+                 passed=d["passed"])
+    if effect.kind == "weeks_counted":
+        parts = []
+        if d["certifications"]:
+            parts.append(_("%(programme)s: certifications that require it completed (%(certifications)s) count its "
+                           "weeks as they are after publishing: a learner who had every week passed has not while an "
+                           "inserted week is not passed, and one who missed only a removed week now has; "
+                           "certificates already issued stay.", programme=d["programme"],
+                           certifications=_join(d["certifications"])))
+        if d["rules"]:
+            parts.append(_("%(programme)s: eligibility rules that count its recent weeks passed (%(rules)s) count "
+                           "the weeks as they are after publishing: who meets them may change.",
+                           programme=d["programme"], rules=_join(d["rules"])))
+        return " ".join(parts)
     if effect.kind == "lesson_retired":
         return _("lesson %(id)s (%(title)s) is retired: %(readers)d learners read it; it leaves the course and its "
                  "weeks.", id=effect.key, title=d["title"], readers=d["readers"])

@@ -1,6 +1,8 @@
 """Rules that span files: duplicate ids, exams whose draws the banks cannot
 satisfy, programmes that point at missing lessons or exams, dates that
-overlap. ``check(bundle)`` returns the parser's problems and these, sorted by
+overlap, two weeks with one id, and (with ``db_lookup``) a week that would
+take a published week's key and its learners' records
+(``lms.content.source.week_identity``). ``check(bundle)`` returns the parser's problems and these, sorted by
 file and line; publishing refuses a bundle with any.
 
 With ``db_lookup`` the published curriculum counts too, so that a part of the
@@ -20,7 +22,8 @@ from lms.content.models import Course, Exam, Lesson, Question, QuestionTag, Ques
 from lms.content.source.credential_checks import check_credentials
 from lms.content.source.id_owners import foreign_ids, foreign_kind_ids
 from lms.content.source.parser import item_label
-from lms.content.schema import ContentBundle, ParsedExam, ParsedProgramme, Problem, Source
+from lms.content.source.week_identity import check_week_identity
+from lms.content.schema import ContentBundle, ParsedExam, ParsedProgramme, ParsedProgrammeItem, Problem, Source
 from lms.extensions import db
 
 BULLETIN_QUESTIONS = (3, 5)
@@ -271,6 +274,7 @@ def _check_exam(exam: ParsedExam, pool: _Pool, index: dict, problems: list[Probl
 def _check_programme(programme: ParsedProgramme, pool: _Pool, problems: list[Problem]) -> None:
     weeks = sorted((i for i in programme.items if i.kind == "week"), key=lambda i: i.number)
     first_use: dict[str, str] = {}  # exam id -> the item that names it first
+    first_key: dict[str, ParsedProgrammeItem] = {}  # key -> the item that has it first
     for item in programme.items:
         label = item_label(item.kind, item.number)
 
@@ -290,6 +294,11 @@ def _check_programme(programme: ParsedProgramme, pool: _Pool, problems: list[Pro
                   other=first_use[item.exam_id]))
         elif item.exam_id:
             first_use[item.exam_id] = label
+        other = first_key.setdefault(item.key, item)
+        if other is not item:
+            add(_("its id '%(key)s' is already that of %(other)s (line %(line)s): each week and bulletin needs an "
+                  "id of its own (a week without 'id:' is keyed by its place, week-1, week-2…)", key=item.key,
+                  other=item_label(other.kind, other.number), line=other.source.line))
         if item.due_on < item.opens_on:
             add(_("is due (%(due)s) before it opens (%(opens)s)", due=item.due_on.isoformat(),
                   opens=item.opens_on.isoformat()))
@@ -343,6 +352,8 @@ def check(bundle: ContentBundle, db_lookup: bool = True) -> list[Problem]:
             _check_exam(exam, pool, index, problems, published=True)
     for programme in bundle.programmes:
         _check_programme(programme, pool, problems)
+    if db_lookup:
+        check_week_identity(bundle, problems)
     return sort_problems(problems)
 
 

@@ -43,8 +43,9 @@ PROGRAMME_KEYS = {"id", "title", "summary", "audience", "start", "weeks", "bulle
 RECURRING_KEYS = {"id", "title", "summary", "audience", "start", "recurring", "lessons", "exam"}
 RECURRING = ("quarterly",)
 AUDIENCE_KEYS = {"branches", "positions", "roles"}
-WEEK_KEYS = {"title", "lessons", "exam", "opens", "due"}
-BULLETIN_KEYS = {"title", "lesson", "exam", "opens", "due"}
+WEEK_KEYS = {"id", "title", "lessons", "exam", "opens", "due"}
+BULLETIN_KEYS = {"id", "title", "lesson", "exam", "opens", "due"}
+ITEM_ID_MAX = 40  # ProgrammeItem.key
 
 
 
@@ -238,6 +239,7 @@ def _programme_item(c: Collector, raw, kind: str, number: int, start: date | Non
         return None
     unknown_keys(c, raw, WEEK_KEYS if kind == "week" else BULLETIN_KEYS, *where)
     title = text_value(c, raw, "title", *where, required=True) or label
+    key = _item_key(c, raw, kind, number, where)
     if kind == "week":
         lessons = str_list(c, raw, "lessons", *where)
     else:
@@ -265,8 +267,24 @@ def _programme_item(c: Collector, raw, kind: str, number: int, start: date | Non
         c.add(_("%(item)s needs 'opens' and 'due' dates (or the programme's 'start')", item=label) if kind == "week"
               else _("%(item)s needs 'opens' and 'due' dates", item=label), *where)
         return None
-    return ParsedProgrammeItem(key=f"{kind}-{number}", kind=kind, number=number, title=title, lessons=lessons,
-                               exam_id=exam_id, opens_on=opens, due_on=due, source=c.source(*where))
+    return ParsedProgrammeItem(key=key, kind=kind, number=number, title=title, lessons=lessons,
+                               exam_id=exam_id, opens_on=opens, due_on=due, source=c.source(*where),
+                               explicit_key="id" in raw)
+
+
+def _item_key(c: Collector, raw: dict, kind: str, number: int, where: tuple) -> str:
+    """What keeps a week (or bulletin) the same week across edits: its ``id``
+    when the file gives one, else its place (``week-3``), as files without ids
+    have always been published. Records of learners (notifications, attempts)
+    hang on this key, so inserting, removing or reordering weeks needs ids on
+    the weeks that move (``lms.content.source.week_identity``)."""
+    if "id" not in raw:
+        return f"{kind}-{number}"
+    value = id_value(c, raw.get("id"), *where, "id")
+    if value is not None and len(value) > ITEM_ID_MAX:
+        c.add(_("invalid id '%(value)s': a week's or bulletin's id has at most %(n)s characters", value=value,
+                n=ITEM_ID_MAX), *where, "id")
+    return value or f"{kind}-{number}"
 
 
 def _audience_part(c: Collector, raw, *where) -> dict:
