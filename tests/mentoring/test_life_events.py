@@ -1,0 +1,47 @@
+"""A pairing's life as a bank lives it: the mentor changes, leaves the bank
+or loses the mentor role, the apprentice leaves, a sign-off is withdrawn
+after the mentor left. What the apprentice, the mentors and HR see then."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from lms.extensions import db
+from lms.mentoring import checkins
+from lms.mentoring import pairing as rules
+from lms.mentoring.models import CheckInAction
+from tests.conftest import sign_in
+
+
+def _check_in_with_action(world, due: date) -> None:
+    checkins.record_check_in(world.pairing, world.mentor, checkins.CheckInInput(
+        held_on=date(2026, 2, 27), form="face_to_face", notes="复盘",
+        actions=[checkins.NewAction("整理 5 位客户需求", due)]))
+
+
+def test_an_action_left_open_by_an_ended_pairing_is_not_overdue_for_ever(client, world, make_user, clock):
+    """The mentor changes (or the pairing ends) with an agreed action open: nobody
+    can close it any more, so the apprentice is not told for ever that it is overdue."""
+    _check_in_with_action(world, date(2026, 3, 1))  # overdue from 2026-03-02 (today)
+    hr = make_user(("hr",), employee_no="HR01")
+    rules.change_mentor(world.pairing, world.other_mentor, "师傅调岗", actor=hr, planned_end_date=date(2026, 6, 1))
+    sign_in(client, world.apprentice)
+    me = client.get("/mentoring/me").text
+    assert 'id="my-overdue-actions"' not in me
+    card = me.split('class="check-in card"')[1]
+    assert "整理 5 位客户需求" in card and "已逾期" not in card and "结对结束时未完成" in card
+    home = client.get("/").text.split('id="my-mentor-panel"')[1].split("</section>")[0]
+    assert "逾期" not in home
+    # The new mentor's pairing starts clean: no action of the old one is theirs to close.
+    assert checkins.open_actions(rules.active_pairing_of(world.apprentice.id).id) == []
+    # The action itself is kept as it was: history.
+    assert db.session.scalar(select(CheckInAction.done_on)) is None
+
+
+def test_an_open_action_of_the_active_pairing_is_still_overdue(client, world):
+    _check_in_with_action(world, date(2026, 3, 1))
+    sign_in(client, world.apprentice)
+    me = client.get("/mentoring/me").text
+    assert 'id="my-overdue-actions"' in me and "已逾期" in me
+    assert "1 项约定事项已逾期" in client.get("/").text
