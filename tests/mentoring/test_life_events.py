@@ -45,3 +45,33 @@ def test_an_open_action_of_the_active_pairing_is_still_overdue(client, world):
     me = client.get("/mentoring/me").text
     assert 'id="my-overdue-actions"' in me and "已逾期" in me
     assert "1 项约定事项已逾期" in client.get("/").text
+
+
+def _alerts(mentor) -> list[str]:
+    from lms.notify.models import Notification
+    return sorted(db.session.scalars(select(Notification.kind).where(Notification.recipient_id == mentor.id)))
+
+
+def test_a_mentor_who_lost_the_mentor_role_hears_no_more_about_the_apprentice(world, clock):
+    """HR took the mentor role away with the pairing still open: the apprentice page is 404
+    for them, so an alert they cannot act on (and that leads nowhere) is not sent."""
+    from lms.notify import scan as notify_scan
+    from lms.org import services as org
+    from tests.mentoring.conftest import answer
+
+    org.set_roles(world.mentor, ["learner"])
+    answer(world.apprentice, world.exams[3], {world.deposit.slug: "A"})
+    answer(world.apprentice, world.exams[3], {world.deposit.slug: "A"})
+    notify_scan.scan()  # week 3 overdue, 21 days without a check-in
+    assert _alerts(world.mentor) == []
+    assert "mentor_no_check_in" in _alerts(world.other_mentor)  # the rule still holds for others
+
+
+def test_an_apprentice_who_left_the_bank_raises_no_check_in_alert(world, clock):
+    from lms.notify import scan as notify_scan
+    from lms.org import services as org
+
+    org.deactivate(world.other_apprentice, "离职")
+    notify_scan.scan()
+    assert "mentor_no_check_in" not in _alerts(world.other_mentor)
+    assert "mentor_no_check_in" in _alerts(world.mentor)
