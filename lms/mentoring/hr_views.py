@@ -194,6 +194,7 @@ def _detail_page(pairing: Pairing, end_form=None, change_form=None, status=200):
         change_form = ChangeMentorForm(prefix="change", data={"planned_end_date": pairing.planned_end_date})
     return render_template("mentoring/admin/pairing.html", pairing=pairing, history=apprentice_history,
                            events=events, end_form=end_form or EndForm(prefix="end"), change_form=change_form,
+                           attention=rules.attention(pairing),
                            states=rules.STATE_LABELS, may_change=_actor().has_role("hr"),
                            loads=register.mentors(_scope()) if _actor().has_role("hr") else []), status
 

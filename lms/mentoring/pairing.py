@@ -131,6 +131,25 @@ def history_of(user: User) -> tuple[list[Pairing], list[Pairing]]:
     return of(Pairing.apprentice_id), of(Pairing.mentor_id)
 
 
+def attention(pairing: Pairing) -> list[str]:
+    """Why an active pairing cannot go on as it is (empty: it can): the mentor's
+    account is deactivated (they left the bank) or they no longer hold the
+    mentor role — nobody records a check-in or signs the apprentice off — or
+    the apprentice's account is deactivated. Nothing ends a pairing by itself:
+    HR changes the mentor or ends it, and HR's pages say so until then."""
+    if not pairing.is_active:
+        return []
+    reasons = []
+    mentor, apprentice = pairing.mentor, pairing.apprentice
+    if not mentor.active:
+        reasons.append(_("%(name)s's account is deactivated.", name=who(mentor)))
+    elif "mentor" not in mentor.roles:
+        reasons.append(_("%(name)s does not hold the mentor role.", name=who(mentor)))
+    if not apprentice.active:
+        reasons.append(_("%(name)s's account is deactivated.", name=who(apprentice)))
+    return reasons
+
+
 # --- checks ---------------------------------------------------------------------------
 
 def check_dates(start_date: date | None, planned_end_date: date | None, today: date) -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ from flask import Flask
 from lms import demo_hooks
 from lms.main import panels
 from lms.mentoring import alerts, audit_labels, checkin_labels, demo_checkins, markup, settings, signoff_setup
+from lms.mentoring import pairing as pairing_rules
 from lms.mentoring import panels as mentoring_panels
 from lms.mentoring.demo import load_demo_pairings
 from lms.mentoring.desk_views import bp as desk_bp
@@ -42,3 +43,5 @@ def init_app(app: Flask) -> None:
     signoff_setup.init_app(app)
     # One question, one rule: pages that show the published mentor eligibility rule say that pairing uses HR's.
     app.add_template_global(settings.describe_rule, "pairing_mentor_rule")
+    # A pairing whose mentor or apprentice left (or whose mentor lost the role): what HR must do.
+    app.add_template_global(pairing_rules.attention, "pairing_attention")

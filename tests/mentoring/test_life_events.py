@@ -75,3 +75,38 @@ def test_an_apprentice_who_left_the_bank_raises_no_check_in_alert(world, clock):
     notify_scan.scan()
     assert "mentor_no_check_in" not in _alerts(world.other_mentor)
     assert "mentor_no_check_in" in _alerts(world.mentor)
+
+
+def test_hr_sees_a_pairing_nobody_can_carry_on(client, world, make_user):
+    """The mentor left the bank (or lost the mentor role), or the apprentice left: the
+    pairing stays open until HR acts, and HR's pages say so and what to do."""
+    from lms.org import services as org
+
+    hr = make_user(("hr",), employee_no="HR01")
+    sign_in(client, hr)
+    page = client.get(f"/mentoring/admin/pairings/{world.pairing.id}").text
+    assert 'id="pairing-attention"' not in page  # nothing to do while all is well
+    org.deactivate(world.mentor, "离职")
+    org.set_roles(world.other_mentor, ["learner"])
+    page = client.get(f"/mentoring/admin/pairings/{world.pairing.id}").text
+    attention = page.split('id="pairing-attention"')[1].split("</section>")[0]
+    assert "王师傅（M001） 的账号已停用" in attention and "更换师傅" in attention
+    page = client.get(f"/mentoring/admin/pairings/{world.other_pairing.id}").text
+    assert "张师傅（M002） 没有师傅角色" in page.split('id="pairing-attention"')[1].split("</section>")[0]
+    register = client.get("/mentoring/admin/").text
+    rows = {n: register.split(f'id="pairing-{p.id}"')[1].split("</tr>")[0]
+            for n, p in (("mine", world.pairing), ("other", world.other_pairing), ("former", world.former))}
+    assert "需处理" in rows["mine"] and "需处理" in rows["other"] and "需处理" not in rows["former"]
+    # The apprentice is told why nobody records check-ins any more.
+    sign_in(client, world.apprentice)
+    me = client.get("/mentoring/me").text.split(f'id="pairing-{world.pairing.id}"')[1].split("</section>")[0]
+    assert "王师傅（M001） 的账号已停用" in me and "人力资源" in me
+
+
+def test_the_mentor_sees_an_apprentice_who_left(client, world):
+    from lms.org import services as org
+
+    org.deactivate(world.apprentice, "离职")
+    sign_in(client, world.mentor)
+    assert "账号已停用" not in client.get("/mentoring/desk").text.replace("李学员（A001） 的账号已停用", "")
+    assert "李学员（A001） 的账号已停用" in client.get("/mentoring/desk").text
