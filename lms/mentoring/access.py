@@ -32,6 +32,13 @@ def pairing_as_mentor(mentor, apprentice_id: int) -> Pairing | None:
         Pairing.state == PairingState.ACTIVE))
 
 
+def may_act(mentor) -> bool:
+    """Whether the mentor of an active pairing can still act on it (record a
+    check-in, sign off, hear an alert): their account is active and they hold
+    the mentor role. Otherwise the pairing waits for HR (``pairing.attention``)."""
+    return mentor is not None and mentor.active and "mentor" in mentor.roles
+
+
 def active_mentor_of(learner) -> User | None:
     return db.session.scalar(select(User).join(Pairing, Pairing.mentor_id == User.id).where(
         Pairing.apprentice_id == learner.id, Pairing.state == PairingState.ACTIVE))

@@ -12,18 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from lms.extensions import db
-from lms.mentoring.access import active_mentor_of, pairing_as_mentor
+from lms.mentoring.access import active_mentor_of, may_act, pairing_as_mentor
 from lms.mentoring.desk import check_in_gap, last_check_ins
 from lms.mentoring.models import Pairing, PairingState
 from lms.notify.events import learner_params
 from lms.notify.services import notify
-
-
-def may_act(mentor) -> bool:
-    """Whether the mentor of an active pairing can act on an alert: their
-    account is active and they still hold the mentor role (without it the
-    apprentice page is 404 for them, until HR changes the mentor)."""
-    return mentor is not None and mentor.active and "mentor" in mentor.roles
 
 
 def mentor_of(learner) -> list:
