@@ -33,7 +33,7 @@ from lms.certificates.models import Certificate
 from lms.content.models import Certification
 from lms.database import transaction
 from lms.extensions import db
-from lms.mentoring import markup, settings
+from lms.mentoring import markup, pairing_notices, settings
 from lms.mentoring.models import Pairing, PairingState
 from lms.org.models import POSITIONS, User
 
@@ -251,6 +251,7 @@ def _create(mentor: User, apprentice: User, start_date: date, planned_end_date: 
     audit.record("pairing.created", pairing, actor=actor, mentor=mentor.employee_no,
                  apprentice=apprentice.employee_no, start=start_date.isoformat(),
                  planned_end=planned_end_date.isoformat(), **details)
+    pairing_notices.paired(pairing)
     return pairing
 
 
@@ -275,6 +276,7 @@ def _end(pairing: Pairing, reason: str, actor: User | None, today: date) -> None
     pairing.end_reason = reason
     pairing.ended_by_id = actor.id if actor is not None else None
     db.session.flush()
+    pairing_notices.ended(pairing)
 
 
 @transaction(immediate=True)

@@ -5,7 +5,8 @@ from flask import Flask
 
 from lms import demo_hooks
 from lms.main import panels
-from lms.mentoring import alerts, audit_labels, checkin_labels, demo_checkins, markup, settings, signoff_setup
+from lms.mentoring import (alerts, audit_labels, checkin_labels, demo_checkins, markup, pairing_notices, settings,
+                           signoff_setup)
 from lms.mentoring import pairing as pairing_rules
 from lms.mentoring import panels as mentoring_panels
 from lms.mentoring.demo import load_demo_pairings
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
     (60) and check-ins (65); the ``mentoring_md`` filter (notes and goals,
     ``markup.as_html``)."""
     audit_labels.register(app)
+    pairing_notices.register()
     app.add_template_filter(markup.as_html, "mentoring_md")
     checkin_labels.register(app)
     app.register_blueprint(admin_bp)
