@@ -84,7 +84,8 @@ def _filter(scope) -> register.RegisterFilter:
         branch_ids = branch.subtree_ids()
     state = args.get("state", "")
     return register.RegisterFilter(branch_ids=branch_ids, mentor_id=args.get("mentor", type=db_int) or None,
-                                   state=state if state in rules.STATE_LABELS else "", q=args.get("q", "").strip()[:80])
+                                   state=state if state in rules.STATE_LABELS or state == register.ATTENTION else "",
+                                   q=args.get("q", "").strip()[:80])
 
 
 def _context(page: str) -> dict:
@@ -93,7 +94,7 @@ def _context(page: str) -> dict:
     query = {"branch": request.args.get("branch", type=db_int), "mentor": flt.mentor_id, "state": flt.state, "q": flt.q}
     return {"scope": scope, "flt": flt, "page": page, "query": {k: v for k, v in query.items() if v},
             "branch_choices": _branch_choices(scope), "mentor_choices": register.mentor_choices(scope),
-            "states": rules.STATE_LABELS, "whole_bank": scope is None,
+            "states": {**rules.STATE_LABELS, register.ATTENTION: rules.ATTENTION_LABEL}, "whole_bank": scope is None,
             "may_change": _actor().has_role("hr")}
 
 

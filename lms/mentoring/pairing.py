@@ -42,6 +42,8 @@ STATE_LABELS = {
     PairingState.ENDED: lazy_pgettext("pairing state", "Ended"),
     PairingState.SIGNED_OFF: lazy_pgettext("pairing state", "Signed off"),
 }
+# The register's filter for pairings HR must change or end (``attention``), and their badge.
+ATTENTION_LABEL = lazy_pgettext("pairing", "Needs attention")
 MAX_GOALS = 2000
 MAX_REASON = 255
 # How far from today a start date may lie.

@@ -110,3 +110,24 @@ def test_the_mentor_sees_an_apprentice_who_left(client, world):
     sign_in(client, world.mentor)
     assert "账号已停用" not in client.get("/mentoring/desk").text.replace("李学员（A001） 的账号已停用", "")
     assert "李学员（A001） 的账号已停用" in client.get("/mentoring/desk").text
+
+
+def test_hr_finds_every_pairing_that_needs_attention_with_one_filter(client, world, make_user):
+    """A bank with hundreds of pairings: the badges alone would be on page 7. The state filter
+    需处理 lists exactly the active pairings whose mentor or apprentice left, or whose mentor
+    lost the role."""
+    from lms.org import services as org
+
+    hr = make_user(("hr",), employee_no="HR01")
+    sign_in(client, hr)
+    page = client.get("/mentoring/admin/?state=attention").text
+    assert '<option value="attention" selected>需处理</option>' in page and 'id="no-pairing"' in page
+    org.set_roles(world.mentor, ["learner"])
+    org.deactivate(world.former_mentor, "离职")  # their pairing has ended already: nothing to do
+    page = client.get("/mentoring/admin/?state=attention").text
+    assert f'id="pairing-{world.pairing.id}"' in page
+    assert f'id="pairing-{world.other_pairing.id}"' not in page and f'id="pairing-{world.former.id}"' not in page
+    org.deactivate(world.other_apprentice, "离职")
+    page = client.get("/mentoring/admin/?state=attention").text
+    assert f'id="pairing-{world.pairing.id}"' in page and f'id="pairing-{world.other_pairing.id}"' in page
+    assert "共 2 对结对" in page
