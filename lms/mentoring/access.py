@@ -21,6 +21,17 @@ def active_pairings_of(mentor) -> list[Pairing]:
         .order_by(User.employee_no)))
 
 
+def signed_off_pairings_of(mentor) -> list[Pairing]:
+    """The mentor's signed-off pairings, latest first, with their apprentices:
+    the desk lists them so a mentor finds the sign-offs they gave (theirs to
+    read while the pairing is not ended). An ended pairing is not listed: a
+    former mentor sees nothing more of the apprentice."""
+    return list(db.session.scalars(
+        select(Pairing).options(joinedload(Pairing.apprentice))
+        .where(Pairing.mentor_id == mentor.id, Pairing.state == PairingState.SIGNED_OFF)
+        .order_by(Pairing.start_date.desc(), Pairing.id.desc())))
+
+
 def pairing_as_mentor(mentor, apprentice_id: int) -> Pairing | None:
     """The active pairing of ``mentor`` with the apprentice, or None (the
     views answer 404: a mentor of someone else, a former mentor, one whose
@@ -30,6 +41,13 @@ def pairing_as_mentor(mentor, apprentice_id: int) -> Pairing | None:
     return db.session.scalar(select(Pairing).options(joinedload(Pairing.apprentice)).where(
         Pairing.mentor_id == mentor.id, Pairing.apprentice_id == apprentice_id,
         Pairing.state == PairingState.ACTIVE))
+
+
+def may_act(mentor) -> bool:
+    """Whether the mentor of an active pairing can still act on it (record a
+    check-in, sign off, hear an alert): their account is active and they hold
+    the mentor role. Otherwise the pairing waits for HR (``pairing.attention``)."""
+    return mentor is not None and mentor.active and "mentor" in mentor.roles
 
 
 def active_mentor_of(learner) -> User | None:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from lms.extensions import db
-from lms.mentoring.access import active_mentor_of, pairing_as_mentor
+from lms.mentoring.access import active_mentor_of, may_act, pairing_as_mentor
 from lms.mentoring.desk import check_in_gap, last_check_ins
 from lms.mentoring.models import Pairing, PairingState
 from lms.notify.events import learner_params
@@ -20,9 +20,10 @@ from lms.notify.services import notify
 
 
 def mentor_of(learner) -> list:
-    """The learner's active mentor, if any (a former mentor hears nothing more)."""
+    """The learner's active mentor, if any and able to act (a former mentor, or one
+    whose mentor role HR took away, hears nothing more)."""
     mentor = active_mentor_of(learner)
-    return [mentor] if mentor is not None and mentor.active else []
+    return [mentor] if may_act(mentor) else []
 
 
 def apprentice_link(viewer, learner_id: int):
@@ -35,13 +36,17 @@ def apprentice_link(viewer, learner_id: int):
 def scan_check_in_gaps(now: datetime, result) -> None:
     """No check-in for 14 days since the last one (or since the pairing
     started): the mentor hears of it once per pairing and gap — the subject
-    names the day the gap began, so a new check-in starts a new gap."""
+    names the day the gap began, so a new check-in starts a new gap. Not about
+    an apprentice who left (account deactivated), nor to a mentor who cannot
+    record a check-in (``may_act``): HR ends or changes those pairings."""
     today = now.date()
     pairings = list(db.session.scalars(
         select(Pairing).options(joinedload(Pairing.apprentice), joinedload(Pairing.mentor))
         .where(Pairing.state == PairingState.ACTIVE).order_by(Pairing.id)))
     last = last_check_ins([p.id for p in pairings])
     for pairing in pairings:
+        if not pairing.apprentice.active or not may_act(pairing.mentor):
+            continue
         gap = check_in_gap(pairing, last.get(pairing.id), today)
         if gap is None:
             continue

@@ -8,7 +8,8 @@ Rules kept here:
   and a due date not before the check-in and at most a year after it;
 - the open actions of earlier check-ins carry over: recording the next one
   marks those the mentor ticks as done (on the check-in's date, closed at that
-  check-in); the others stay open, and those past their due date are overdue;
+  check-in); the others stay open, and those past their due date are overdue
+  while the pairing is active (one that ended left them "not done", for good);
 - a check-in is never edited or deleted once recorded (it is the record of
   what was agreed), and the same check-in sent twice (double click, second
   tab) is recorded once; recording it is written to the audit log — it is the
@@ -81,12 +82,15 @@ def open_actions(pairing_id: int) -> list[CheckInAction]:
 
 
 def overdue_actions(pairing_ids: list[int], today: date | None = None) -> list[CheckInAction]:
-    """Open actions past their due date, of these pairings."""
+    """Open actions past their due date, of those of these pairings that are
+    active: an action a pairing left open when it ended (the mentor changed, HR
+    ended it, the sign-off) can be closed by nobody, so it is not overdue."""
     if not pairing_ids:
         return []
     today = today or clock.today()
-    return list(db.session.scalars(select(CheckInAction).where(
-        CheckInAction.pairing_id.in_(pairing_ids), CheckInAction.done_on.is_(None), CheckInAction.due_on < today)
+    return list(db.session.scalars(select(CheckInAction).join(Pairing, Pairing.id == CheckInAction.pairing_id).where(
+        CheckInAction.pairing_id.in_(pairing_ids), Pairing.state == PairingState.ACTIVE,
+        CheckInAction.done_on.is_(None), CheckInAction.due_on < today)
         .order_by(CheckInAction.due_on, CheckInAction.id)))
 
 

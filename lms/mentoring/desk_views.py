@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from lms import clock
 from lms.exams import notebook
@@ -21,7 +22,8 @@ from lms.forms import EmptyForm
 from lms.mentoring import access, checkins, desk
 from lms.mentoring.checkin_forms import CheckInRecordForm
 from lms.mentoring.checkin_labels import FORM_LABELS
-from lms.mentoring.models import Pairing
+from lms.mentoring.models import Pairing, SignOff
+from lms.mentoring.pairing import STATE_LABELS
 from lms.programmes.record import training_record
 from lms.security import background_request
 from lms.web import is_htmx, render_page_or_partial, roles_required
@@ -44,8 +46,19 @@ def _pairing(user_id: int) -> Pairing:
 @roles_required("mentor")
 def desk_page():
     """师傅工作台. An htmx request (the refresh button) gets the region alone."""
+    past = [] if is_htmx() else access.signed_off_pairings_of(_me())
     return render_page_or_partial("mentoring/desk.html", "mentoring/_desk.html",
-                                  desks=desk.desk_for(_me()), as_of=clock.now())
+                                  desks=desk.desk_for(_me()), as_of=clock.now(), past=past,
+                                  signoffs=signoffs_by_pairing([p.id for p in past]), states=STATE_LABELS)
+
+
+def signoffs_by_pairing(pairing_ids: list[int]) -> dict[int, SignOff]:
+    """{pairing id: its latest sign-off} for these pairings."""
+    if not pairing_ids:
+        return {}
+    rows = db.session.scalars(select(SignOff).where(SignOff.pairing_id.in_(pairing_ids))
+                              .order_by(SignOff.signed_at, SignOff.id))
+    return {s.pairing_id: s for s in rows}
 
 
 @bp.get("/desk/poll")

@@ -84,7 +84,8 @@ def _filter(scope) -> register.RegisterFilter:
         branch_ids = branch.subtree_ids()
     state = args.get("state", "")
     return register.RegisterFilter(branch_ids=branch_ids, mentor_id=args.get("mentor", type=db_int) or None,
-                                   state=state if state in rules.STATE_LABELS else "", q=args.get("q", "").strip()[:80])
+                                   state=state if state in rules.STATE_LABELS or state == register.ATTENTION else "",
+                                   q=args.get("q", "").strip()[:80])
 
 
 def _context(page: str) -> dict:
@@ -93,7 +94,7 @@ def _context(page: str) -> dict:
     query = {"branch": request.args.get("branch", type=db_int), "mentor": flt.mentor_id, "state": flt.state, "q": flt.q}
     return {"scope": scope, "flt": flt, "page": page, "query": {k: v for k, v in query.items() if v},
             "branch_choices": _branch_choices(scope), "mentor_choices": register.mentor_choices(scope),
-            "states": rules.STATE_LABELS, "whole_bank": scope is None,
+            "states": {**rules.STATE_LABELS, register.ATTENTION: rules.ATTENTION_LABEL}, "whole_bank": scope is None,
             "may_change": _actor().has_role("hr")}
 
 
@@ -194,6 +195,7 @@ def _detail_page(pairing: Pairing, end_form=None, change_form=None, status=200):
         change_form = ChangeMentorForm(prefix="change", data={"planned_end_date": pairing.planned_end_date})
     return render_template("mentoring/admin/pairing.html", pairing=pairing, history=apprentice_history,
                            events=events, end_form=end_form or EndForm(prefix="end"), change_form=change_form,
+                           attention=rules.attention(pairing),
                            states=rules.STATE_LABELS, may_change=_actor().has_role("hr"),
                            loads=register.mentors(_scope()) if _actor().has_role("hr") else []), status
 

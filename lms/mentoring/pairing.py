@@ -33,7 +33,7 @@ from lms.certificates.models import Certificate
 from lms.content.models import Certification
 from lms.database import transaction
 from lms.extensions import db
-from lms.mentoring import markup, settings
+from lms.mentoring import markup, pairing_notices, settings
 from lms.mentoring.models import Pairing, PairingState
 from lms.org.models import POSITIONS, User
 
@@ -42,6 +42,8 @@ STATE_LABELS = {
     PairingState.ENDED: lazy_pgettext("pairing state", "Ended"),
     PairingState.SIGNED_OFF: lazy_pgettext("pairing state", "Signed off"),
 }
+# The register's filter for pairings HR must change or end (``attention``), and their badge.
+ATTENTION_LABEL = lazy_pgettext("pairing", "Needs attention")
 MAX_GOALS = 2000
 MAX_REASON = 255
 # How far from today a start date may lie.
@@ -129,6 +131,25 @@ def history_of(user: User) -> tuple[list[Pairing], list[Pairing]]:
         return list(db.session.scalars(select(Pairing).where(column == user.id)
                                        .order_by(Pairing.start_date.desc(), Pairing.id.desc())))
     return of(Pairing.apprentice_id), of(Pairing.mentor_id)
+
+
+def attention(pairing: Pairing) -> list[str]:
+    """Why an active pairing cannot go on as it is (empty: it can): the mentor's
+    account is deactivated (they left the bank) or they no longer hold the
+    mentor role — nobody records a check-in or signs the apprentice off — or
+    the apprentice's account is deactivated. Nothing ends a pairing by itself:
+    HR changes the mentor or ends it, and HR's pages say so until then."""
+    if not pairing.is_active:
+        return []
+    reasons = []
+    mentor, apprentice = pairing.mentor, pairing.apprentice
+    if not mentor.active:
+        reasons.append(_("%(name)s's account is deactivated.", name=who(mentor)))
+    elif "mentor" not in mentor.roles:
+        reasons.append(_("%(name)s does not hold the mentor role.", name=who(mentor)))
+    if not apprentice.active:
+        reasons.append(_("%(name)s's account is deactivated.", name=who(apprentice)))
+    return reasons
 
 
 # --- checks ---------------------------------------------------------------------------
@@ -232,6 +253,7 @@ def _create(mentor: User, apprentice: User, start_date: date, planned_end_date: 
     audit.record("pairing.created", pairing, actor=actor, mentor=mentor.employee_no,
                  apprentice=apprentice.employee_no, start=start_date.isoformat(),
                  planned_end=planned_end_date.isoformat(), **details)
+    pairing_notices.paired(pairing)
     return pairing
 
 
@@ -256,6 +278,7 @@ def _end(pairing: Pairing, reason: str, actor: User | None, today: date) -> None
     pairing.end_reason = reason
     pairing.ended_by_id = actor.id if actor is not None else None
     db.session.flush()
+    pairing_notices.ended(pairing)
 
 
 @transaction(immediate=True)

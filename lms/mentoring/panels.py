@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from lms import clock
 from lms.extensions import db
-from lms.mentoring import access, desk
-from lms.mentoring.models import CheckIn, CheckInAction, Pairing
+from lms.mentoring import access, checkins, desk
+from lms.mentoring.models import CheckIn, Pairing
 
 
 def desk_panel(user) -> dict:
@@ -20,8 +20,6 @@ def my_mentor_panel(user) -> dict:
         return {"had_pairing": False}
     unacknowledged = db.session.scalar(select(func.count()).select_from(CheckIn).where(
         CheckIn.pairing_id.in_(pairing_ids), CheckIn.acknowledged_at.is_(None))) or 0
-    overdue = db.session.scalar(select(func.count()).select_from(CheckInAction).where(
-        CheckInAction.pairing_id.in_(pairing_ids), CheckInAction.done_on.is_(None),
-        CheckInAction.due_on < clock.today())) or 0
+    overdue = len(checkins.overdue_actions(list(db.session.scalars(pairing_ids))))
     return {"had_pairing": True, "mentor": access.active_mentor_of(user), "unacknowledged": unacknowledged,
             "overdue": overdue}

@@ -24,6 +24,8 @@ from lms.org.models import POSITIONS, PositionRecord, User, UserRole
 # not a mentor, whose current post is one of these, and no active pairing.
 UNPAIRED_POSITIONS = ("intern", "teller", "rm_junior", "rm_intermediate")
 PER_PAGE = 100  # rows on one page of each register tab (pairings, mentors, without a mentor)
+# The pairings filter's extra state: active pairings HR must change or end (``pairing.attention``).
+ATTENTION = "attention"
 
 
 @dataclass
@@ -81,6 +83,12 @@ def pairings(scope: list[int] | None, flt: RegisterFilter, page: int | None = 1)
         conditions.append(Pairing.mentor_id == flt.mentor_id)
     if flt.state in STATE_LABELS:
         conditions.append(Pairing.state == flt.state)
+    elif flt.state == ATTENTION:
+        # What ``pairing.attention`` names: an active pairing whose mentor left or lost the role,
+        # or whose apprentice left.
+        mentor_role = exists().where(UserRole.user_id == mentor.id, UserRole.role == "mentor")
+        conditions += [Pairing.state == PairingState.ACTIVE,
+                       or_(mentor.active.is_(False), apprentice.active.is_(False), ~mentor_role)]
     if flt.q:
         like = f"%{flt.q}%"
         conditions.append(or_(apprentice.name.ilike(like), apprentice.employee_no.ilike(like), mentor.name.ilike(like),

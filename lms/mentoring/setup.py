@@ -5,7 +5,9 @@ from flask import Flask
 
 from lms import demo_hooks
 from lms.main import panels
-from lms.mentoring import alerts, audit_labels, checkin_labels, demo_checkins, markup, settings, signoff_setup
+from lms.mentoring import (alerts, audit_labels, checkin_labels, demo_checkins, markup, pairing_notices, settings,
+                           signoff_setup)
+from lms.mentoring import pairing as pairing_rules
 from lms.mentoring import panels as mentoring_panels
 from lms.mentoring.demo import load_demo_pairings
 from lms.mentoring.desk_views import bp as desk_bp
@@ -27,6 +29,7 @@ def init_app(app: Flask) -> None:
     (60) and check-ins (65); the ``mentoring_md`` filter (notes and goals,
     ``markup.as_html``)."""
     audit_labels.register(app)
+    pairing_notices.register()
     app.add_template_filter(markup.as_html, "mentoring_md")
     checkin_labels.register(app)
     app.register_blueprint(admin_bp)
@@ -42,3 +45,5 @@ def init_app(app: Flask) -> None:
     signoff_setup.init_app(app)
     # One question, one rule: pages that show the published mentor eligibility rule say that pairing uses HR's.
     app.add_template_global(settings.describe_rule, "pairing_mentor_rule")
+    # A pairing whose mentor or apprentice left (or whose mentor lost the role): what HR must do.
+    app.add_template_global(pairing_rules.attention, "pairing_attention")

@@ -14,7 +14,8 @@ Rules kept here:
   capacity); ``signals.signoff_given`` goes out after the commit;
 - only HR (or an administrator) withdraws, with a reason; the pairing returns
   to active when the apprentice has no other active pairing, so the mentor
-  can sign off again later; ``signals.signoff_withdrawn`` goes out after the
+  can sign off again later — unless the mentor can no longer mentor (account
+  deactivated, mentor role removed): then the pairing ends with the reason; ``signals.signoff_withdrawn`` goes out after the
   commit.
 """
 from __future__ import annotations
@@ -32,6 +33,7 @@ from lms.audit import services as audit
 from lms.database import transaction
 from lms.extensions import db
 from lms.mentoring import signals
+from lms.mentoring.access import may_act
 from lms.mentoring.queries import signoff_in_force
 from lms.mentoring.models import Pairing, PairingState, Recommendation, SignOff
 from lms.mentoring.settings import DEFAULT_DIMENSIONS, active_dimensions  # noqa: F401  (re-exported)
@@ -200,18 +202,27 @@ def withdraw(signoff: SignOff, reason: str, actor) -> SignOff:
         signoff.withdrawn_by_id = actor.id
         signoff.withdraw_reason = reason
         pairing = _locked_pairing(signoff.pairing_id)
-        reopened = False
+        reopened = ended = False
         if pairing is not None and pairing.state == PairingState.SIGNED_OFF:
             other_active = db.session.scalar(select(Pairing.id).where(
                 Pairing.apprentice_id == signoff.apprentice_id, Pairing.state == PairingState.ACTIVE,
                 Pairing.id != pairing.id).limit(1))
-            if other_active is None:
+            if other_active is None and may_act(pairing.mentor):
                 pairing.state = PairingState.ACTIVE
                 reopened = True
+            elif other_active is None:
+                # The mentor left the bank or lost the mentor role since: reopening would give the
+                # apprentice a mentor nobody can reach. The pairing ends; HR pairs them anew.
+                pairing.state = PairingState.ENDED
+                pairing.ended_on = clock.today()
+                pairing.end_reason = reason
+                pairing.ended_by_id = actor.id
+                ended = True
         db.session.flush()
         audit.record("mentoring.signoff_withdrawn", object_type="user", object_id=signoff.apprentice_id,
                      actor=actor, signoff_id=signoff.id, pairing_id=signoff.pairing_id, mentor=signoff.mentor_id,
-                     signed_on=signoff.signed_on.isoformat(), reason=reason, pairing_reopened=reopened)
+                     signed_on=signoff.signed_on.isoformat(), reason=reason, pairing_reopened=reopened,
+                     **({"pairing_ended": True} if ended else {}))
         _notify(signoff.apprentice, "signoff_withdrawn", signoff,
                 {"signed_on": signoff.signed_on.isoformat(), "reason": reason})
         signals.send_after_commit(signals.signoff_withdrawn, apprentice_id=signoff.apprentice_id,

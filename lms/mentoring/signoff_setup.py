@@ -27,6 +27,7 @@ DETAILS = {
     "scores": _l("Scores"),
     "signed_on": _l("Signed off on"),
     "pairing_reopened": _l("The pairing is active again"),
+    "pairing_ended": _l("The pairing has ended: the mentor can no longer mentor"),
 }
 
 

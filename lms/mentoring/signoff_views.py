@@ -94,6 +94,9 @@ def withdraw(signoff_id: int):
             form.form_errors.append(str(exc))
         else:
             flash(_("The sign-off of %(name)s is withdrawn.", name=signoff.apprentice.name), "success")
+            if signoff.pairing.state == PairingState.ENDED:
+                flash(_("%(mentor)s can no longer mentor, so the pairing has ended; pair %(name)s with another "
+                        "mentor.", mentor=signoff.mentor.name, name=signoff.apprentice.name), "warning")
             return redirect(url_for(".record", signoff_id=signoff.id))
     return render_template("mentoring/withdraw_signoff.html", signoff=signoff, form=form,
                            relying=signoff_review.relying_on(signoff) if signoff.in_force else [])

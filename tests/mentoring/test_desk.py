@@ -116,3 +116,24 @@ def test_the_desk_reads_a_bounded_number_of_queries(app, world, make_user):
     # Per apprentice: their 本周培训 (a statement per week of the programme) and a few more; the
     # weak points, recent attempts, last check-ins and overdue actions are one statement for all three.
     assert few <= 3 * (len(world.exams) + 8) + 6, few
+
+
+def test_the_mentor_finds_the_sign_offs_they_gave(client, world):
+    """Once signed off, the apprentice leaves the desk, but the sign-off the mentor gave is
+    still theirs to read: the desk page lists it (before, nothing led back to it)."""
+    from lms.mentoring.models import PairingState, SignOff
+
+    world.pairing.state = PairingState.SIGNED_OFF
+    signoff = SignOff(pairing_id=world.pairing.id, apprentice_id=world.apprentice.id, mentor_id=world.mentor.id,
+                      signed_on=world.pairing.start_date, recommendation="ready")
+    db.session.add(signoff)
+    db.session.commit()
+    sign_in(client, world.mentor)
+    page = client.get("/mentoring/desk").text
+    past = page.split('id="past-apprentices"')[1].split("</section>")[0]
+    assert "已出师的徒弟" in past and "李学员" in past and f'href="/mentoring/signoffs/{signoff.id}"' in past
+    assert "/mentoring/apprentices/" not in past
+    assert client.get(f"/mentoring/signoffs/{signoff.id}").status_code == 200
+    for mentor in (world.former_mentor, world.other_mentor):  # an ended pairing, none signed off
+        sign_in(client, mentor)
+        assert 'id="past-apprentices"' not in client.get("/mentoring/desk").text

@@ -218,6 +218,32 @@ def test_withdrawal_leaves_the_pairing_signed_off_when_the_apprentice_has_anothe
     assert db.session.get(Pairing, people.pairing.id).state == PairingState.SIGNED_OFF
 
 
+@pytest.mark.parametrize("mentor_left", ["deactivated", "role removed"])
+def test_withdrawal_after_the_mentor_left_ends_the_pairing_instead_of_reopening_it(people, client, mentor_left):
+    """The mentor left the bank (or lost the mentor role) after the sign-off: a reopened pairing
+    would give the apprentice a mentor nobody can reach and keep HR from pairing them anew."""
+    from lms.mentoring import pairing as rules
+    from lms.org import services as org
+
+    given = give(people)
+    if mentor_left == "deactivated":
+        org.deactivate(people.mentor, "离职")
+    else:
+        org.set_roles(people.mentor, ["learner"])
+    sign_in(client, people.hr)
+    done = client.post(f"/mentoring/signoffs/{given.id}/withdraw", data={"reason": "复核不通过"},
+                       follow_redirects=True)
+    assert "王师傅 已不能带教，结对已结束" in done.text
+    pairing = db.session.get(Pairing, people.pairing.id)
+    assert pairing.state == PairingState.ENDED and pairing.end_reason == "复核不通过"
+    assert pairing.ended_by_id == people.hr.id and pairing.ended_on == lms_clock.today()
+    assert rules.active_pairing_of(people.apprentice.id) is None
+    assert rules.APPRENTICE not in [field for field, _m in rules.refusals(  # HR may pair them anew
+        people.other_mentor, people.apprentice, lms_clock.today(), lms_clock.today() + timedelta(days=90))]
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "mentoring.signoff_withdrawn"))
+    assert event.details_dict["pairing_ended"] is True and event.details_dict["pairing_reopened"] is False
+
+
 # --- through the web --------------------------------------------------------------
 
 def _form_data(**overrides):
