@@ -3,6 +3,7 @@ calendar (Beijing, not UTC), 29 February, renewal before and after expiry,
 revoke then re-issue, and the code a reader types from the printed page."""
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 
 from lms.certificates import issuing
@@ -124,3 +125,18 @@ def test_a_very_long_code_is_the_ordinary_404(client, make_certificate, fast_pdf
     assert response.status_code == 302 and len(response.headers["Location"]) < 300
     assert client.get(response.headers["Location"]).status_code == 404
     assert client.get("/verify/" + "Ａ" * 5000).status_code == 404
+
+
+def test_a_pdf_downloaded_before_its_revocation_says_revoked_with_the_day_and_no_reason(client, clock,
+                                                                                      make_user, make_certificate):
+    from lms.certificates import revoking
+
+    certificate = make_certificate()
+    downloaded = certificate.pdf  # the holder kept the file
+    clock.freeze(datetime(2026, 3, 9, 18, 0))  # 02:00 on 10 March in Beijing
+    revoking.revoke(certificate.id, make_user(("hr",)), "考试舞弊，工单 4711，身份证 430202199001011234")
+    page = client.post("/verify/", data={"pdf": (io.BytesIO(downloaded), "c.pdf")},
+                       content_type="multipart/form-data").text
+    assert "此证书已于 2026-03-10 撤销" in page
+    for private in ("舞弊", "4711", "430202199001011234", certificate.holder_employee_no):
+        assert private not in page
