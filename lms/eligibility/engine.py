@@ -82,7 +82,10 @@ class Words:
         self.served = _("%(served)d of %(months)d months as %(positions)s")
         self.reached_on = _("%(served)d of %(months)d months as %(positions)s, reached on %(day)s")
         self.signoff = _("A mentor sign-off (出师评价) in force")
-        self.no_signoff = _("no mentor sign-off")
+        self.no_signoff_paired = _("no mentor sign-off (mentor %(mentor)s, paired since %(day)s)")
+        self.no_signoff_withdrawn = _("no mentor sign-off (the one by %(mentor)s of %(day)s was withdrawn on "
+                                      "%(withdrawn)s)")
+        self.no_signoff_unpaired = _("no mentor sign-off (no mentor paired)")
         self.signed = _("Signed off by %(mentor)s on %(day)s")
         self.weeks = _("%(min)d of the last %(last)d weeks of %(programme)s passed")
         self.weeks_passed = _("%(passed)d of the last %(n)d weeks passed")
@@ -182,7 +185,15 @@ def tenure_reached_on(stints, positions, needed: int, served: int, on: date) -> 
 def _signoff(user_id: int, facts: Facts, w: Words) -> Condition:
     found = facts.signoffs.get(user_id)
     if found is None:
-        return Condition(SIGNOFF, w.signoff, False, w.no_signoff)
+        why = facts.no_signoff.get(user_id)
+        if why is None:
+            return Condition(SIGNOFF, w.signoff, False, w.no_signoff_unpaired)
+        if why.withdrawn_at is None:
+            return Condition(SIGNOFF, w.signoff, False,
+                             w.no_signoff_paired % {"mentor": why.mentor_name, "day": why.since.isoformat()})
+        return Condition(SIGNOFF, w.signoff, False, w.no_signoff_withdrawn % {
+            "mentor": why.mentor_name, "day": why.since.isoformat(),
+            "withdrawn": clock.bank_date(why.withdrawn_at).isoformat()})
     return Condition(SIGNOFF, w.signoff, True, w.signed % {"mentor": found.mentor_name,
                                                            "day": found.signed_on.isoformat()})
 

@@ -68,3 +68,20 @@ def test_a_certificate_stops_counting_at_midnight_in_beijing(world, english, clo
 def test_a_revocation_is_dated_on_the_bank_calendar(world, english, give_certificate):
     give_certificate(world.teller, world.rmq, revoked_at=datetime(2026, 2, 26, 17, 0))  # 01:00 on 27 February
     assert engine.explain(world.teller, world.rule).conditions[0].evidence == "客户经理上岗资格 revoked 2026-02-27"
+
+
+def test_a_missing_sign_off_names_whose_it_is_to_give(world, client, clock):
+    from flask_babel import force_locale
+
+    from lms.mentoring.models import Pairing, PairingState
+
+    db.session.add(Pairing(mentor_id=world.mentor.id, apprentice_id=world.teller.id, state=PairingState.ACTIVE,
+                           start_date=date(2025, 9, 1)))
+    db.session.commit()
+    with force_locale("en"):
+        assert engine.explain(world.teller, world.rule).conditions[2].evidence == \
+            "no mentor sign-off (mentor 王师傅, paired since 2025-09-01)"
+    sign_in(client, world.hr)
+    answer = client.get(f"/eligibility/export.csv?rule={world.rule.id}").data.decode("utf-8-sig")
+    assert "无出师评价（师傅：王师傅，2025-09-01 起带教）" in answer
+    assert "无出师评价（师傅：王师傅，2025-09-01 起带教）" in client.get(f"/eligibility/people/{world.teller.id}").text
