@@ -81,3 +81,22 @@ def test_the_verification_page_and_the_register_show_the_name_the_pdf_prints(cli
     sign_in(client, hr)
     assert "阿卜杜·热合曼𡒄" in client.get("/certificates/").text
     assert "阿卜杜·热合曼𡒄" in client.get("/certificates/export.csv").data.decode("utf-8-sig")
+
+
+def test_after_a_rename_the_register_shows_and_finds_the_name_printed_on_the_certificate(client, make_user,
+                                                                                       make_certificate, fast_pdf):
+    """A name corrected after issue (a rare character first typed as a look-alike): the certificate and
+    /verify keep the printed name; HR, asked about "刘*" from the verification page, must find it."""
+    from lms.extensions import db
+    from tests.conftest import sign_in
+
+    hr = make_user(("hr",))
+    holder = make_user(name="刘岩")
+    certificate = make_certificate(holder=holder)
+    holder.name = "刘䶮"
+    db.session.commit()
+    sign_in(client, hr)
+    page = client.get("/certificates/", query_string={"q": "刘岩"}).text
+    assert certificate.serial in page and "刘䶮" in page and "（证书上：刘岩）" in page
+    export = client.get("/certificates/export.csv").data.decode("utf-8-sig")
+    assert "证书上的姓名" in export and "刘岩" in export
