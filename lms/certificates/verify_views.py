@@ -28,7 +28,7 @@ def _client_may_look() -> bool:
     config = current_app.config
     if not config.get("RATELIMIT_ENABLED", True):
         return True
-    return limits.hit("verify", request.remote_addr or "-", limit=config["VERIFY_LIMIT_PER_MINUTE"], per_seconds=60)
+    return limits.hit("verify", limits.client_key(request.remote_addr), limit=config["VERIFY_LIMIT_PER_MINUTE"], per_seconds=60)
 
 
 def _too_many():

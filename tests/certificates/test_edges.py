@@ -140,3 +140,14 @@ def test_a_pdf_downloaded_before_its_revocation_says_revoked_with_the_day_and_no
     assert "此证书已于 2026-03-10 撤销" in page
     for private in ("舞弊", "4711", "430202199001011234", certificate.holder_employee_no):
         assert private not in page
+
+
+def test_the_limit_counts_an_ipv6_customer_line_not_each_of_its_addresses(app, client, make_certificate, fast_pdf):
+    """Guessing codes from a /64 (2^64 addresses on one home line) is limited like from one address."""
+    app.config.update(RATELIMIT_ENABLED=True, VERIFY_LIMIT_PER_MINUTE=5)
+    certificate = make_certificate()
+    statuses = [client.get(f"/verify/{certificate.verify_code}",
+                           environ_base={"REMOTE_ADDR": f"2001:db8:1:2::{n:x}"}).status_code for n in range(7)]
+    assert statuses == [200] * 5 + [429] * 2
+    elsewhere = client.get(f"/verify/{certificate.verify_code}", environ_base={"REMOTE_ADDR": "2001:db8:1:3::1"})
+    assert elsewhere.status_code == 200  # another line, its own allowance
