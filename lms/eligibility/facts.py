@@ -1,7 +1,8 @@
 """What the eligibility engine reads, for many people at once, as plain rows.
 
 Each loader is one statement whatever the number of people: positions,
-certificates, sign-offs in force and, per programme a rule names, its weeks
+certificates, sign-offs in force (and, for people without one, their
+mentor now or the sign-off withdrawn: the evidence names whose it is to give) and, per programme a rule names, its weeks
 and the finalised attempts on their exams, of which the deciding one says
 whether the week is passed (the rule of ``lms.reports.cells.deciding``: the
 best result, or the latest where the exam scores by the latest). The rows
