@@ -30,9 +30,11 @@ def client_key(address: str | None) -> str:
         ip = ipaddress.ip_address((address or "").split("%", 1)[0])
     except ValueError:
         return address or "-"
-    if ip.version == 6 and ip.ipv4_mapped is None:
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip.ipv4_mapped or ip)
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:  # ::ffff:10.1.2.3 is that IPv4 address
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
 
 
 @transaction()

@@ -151,3 +151,11 @@ def test_the_limit_counts_an_ipv6_customer_line_not_each_of_its_addresses(app, c
     assert statuses == [200] * 5 + [429] * 2
     elsewhere = client.get(f"/verify/{certificate.verify_code}", environ_base={"REMOTE_ADDR": "2001:db8:1:3::1"})
     assert elsewhere.status_code == 200  # another line, its own allowance
+
+
+def test_whom_a_limit_counts():
+    from lms.auth.limits import client_key
+
+    assert client_key("10.1.2.3") == client_key("::ffff:10.1.2.3") == "10.1.2.3"
+    assert client_key("2001:db8:1:2::5") == client_key("2001:db8:1:2:ffff::1") == "2001:db8:1:2::/64"
+    assert client_key(None) == "-" and client_key("unknown") == "unknown"
