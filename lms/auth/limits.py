@@ -7,6 +7,7 @@ one count for all of them.
 """
 from __future__ import annotations
 
+import ipaddress
 import random
 from datetime import timedelta, timezone
 
@@ -19,6 +20,21 @@ from lms.database import transaction
 from lms.extensions import db
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def client_key(address: str | None) -> str:
+    """Whom a limit counts: an IPv4 address, or an IPv6 address's /64 — one
+    customer line holds a whole /64 and may use any of its 2^64 addresses,
+    so counting each address alone gave it an unlimited allowance."""
+    try:
+        ip = ipaddress.ip_address((address or "").split("%", 1)[0])
+    except ValueError:
+        return address or "-"
+    if ip.version == 4:
+        return str(ip)
+    if ip.ipv4_mapped is not None:  # ::ffff:10.1.2.3 is that IPv4 address
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False))
 
 
 @transaction()

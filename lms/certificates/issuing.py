@@ -14,7 +14,8 @@ Rules kept here:
   to oneself, and not a second time on the day the person's valid one of the
   same certification was issued (the form sent twice; revoke first to replace);
 - a new certificate supersedes the holder's valid one of the same
-  certification (``superseded_by_id``/``superseded_at``, audited);
+  certification (``superseded_by_id``/``superseded_at``, audited); a renewal
+  inside the renewal window runs on from the old expiry (``expiry_of_new``);
 - holder name, 工号 and branch are copied at issue (the certificate says what
   was true that day);
 - the PDF is rendered **after** the issuing transaction has committed (a
@@ -28,7 +29,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from calendar import monthrange
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
@@ -45,7 +45,7 @@ from lms.content.models import Certification
 from lms.database import after_commit, transaction
 from lms.extensions import db
 from lms.notify.services import notify
-from lms.org.models import User
+from lms.org.models import User, add_months  # noqa: F401 (add_months: callers read it here too)
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +56,21 @@ class IssueError(ValueError):
     """A certificate cannot be issued (the message says why, for the user)."""
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later (the month's last day if it is shorter)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return date(year, month, min(day.day, monthrange(year, month)[1]))
+def expiry_of_new(certification: Certification, today: date, previous: Certificate | None) -> date | None:
+    """When a certificate issued ``today`` expires. A renewal — the holder's
+    valid certificate is inside its renewal window — runs on from the old
+    expiry, as a bank renews a licence: renewing 60 days early loses nothing,
+    and the holder is never without a valid certificate. Any other issue
+    (the first, one after expiry or revocation, HR's replacement outside the
+    window) runs from the day of issue."""
+    months = certification.validity_months
+    if not months:
+        return None
+    if previous is not None and previous.expires_on is not None and previous.expires_on >= today:
+        opens = renewal_opens_on(previous)
+        if opens is not None and today >= opens:
+            return add_months(previous.expires_on, months)
+    return add_months(today, months)
 
 
 def holder_certificates(person_id: int, certification_id: int | None = None) -> list[Certificate]:
@@ -85,7 +95,7 @@ def automatic_issue_due(person_id: int, certification: Certification, today: dat
     """Whether meeting the requirements now should issue a certificate: none
     valid held, or the valid one is in its renewal window; never after HR
     revoked the latest one."""
-    today = today or clock.today()
+    today = today or clock.bank_today()
     rows = holder_certificates(person_id, certification.id)
     if rows and rows[0].revoked_at is not None:
         return False
@@ -146,8 +156,8 @@ def issue(person: User, certification: Certification, *, actor: User | None = No
         certification = db.session.get(Certification, certification_id)
         if actor is None and not automatic_issue_due(person_id, certification):
             return None
-        today = on or clock.today()
-        previous = valid_certificate(person_id, certification_id, clock.today())
+        today = on or clock.bank_today()
+        previous = valid_certificate(person_id, certification_id, clock.bank_today())
         if actor is not None and previous is not None and previous.issued_on == today:
             # The form sent twice (a double click, a second tab): one certificate, not two serials.
             raise IssueError(_("%(name)s already holds %(serial)s of this certification, issued today; revoke it "
@@ -156,7 +166,7 @@ def issue(person: User, certification: Certification, *, actor: User | None = No
             certification_id=certification_id, user_id=person_id,
             serial=next_serial(certification.serial_prefix, today.year), verify_code=new_verify_code(),
             issued_on=today,
-            expires_on=add_months(today, certification.validity_months) if certification.validity_months else None,
+            expires_on=expiry_of_new(certification, today, previous),
             issued_at=clock.now(), issued_by_id=actor.id if actor is not None else None, issue_reason=reason[:255],
             evidence_json=evidence, holder_name=person.name, holder_employee_no=person.employee_no,
             holder_branch=person.branch.name if person.branch else "")

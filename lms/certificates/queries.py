@@ -46,7 +46,7 @@ def state_clause(state: str, today: date):
 
 
 def register_query(scope: list[int] | None, flt: RegisterFilter, today: date | None = None):
-    today = today or clock.today()
+    today = today or clock.bank_today()
     query = select(Certificate).join(User, User.id == Certificate.user_id)
     if scope is not None:
         query = query.where(User.branch_id.in_(scope))
@@ -58,7 +58,9 @@ def register_query(scope: list[int] | None, flt: RegisterFilter, today: date | N
         query = query.where(state_clause(flt.state, today))
     if flt.q:
         like = f"%{flt.q}%"
-        query = query.where(or_(User.name.like(like), User.employee_no.like(like), Certificate.serial.like(like)))
+        # The name printed on the certificate too: a caller reads it off the paper or /verify after a rename.
+        query = query.where(or_(User.name.like(like), Certificate.holder_name.like(like), User.employee_no.like(like),
+                                Certificate.serial.like(like)))
     return query
 
 

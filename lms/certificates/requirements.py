@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lms import clock
 from lms.content.models import Certification, Exam, Programme, ProgrammeItem
 from lms.exams.models import Attempt, AttemptState
 from lms.extensions import db
@@ -139,7 +140,7 @@ def _signoff(person) -> Condition:
 
 
 def tenure_condition(person, positions: list[str], months: int) -> Condition:
-    served = sum(person.months_in(p) for p in positions)
+    served = sum(person.months_in(p, clock.bank_today()) for p in positions)
     return Condition(TENURE, served >= months, {"positions": positions, "months": served, "need": months})
 
 

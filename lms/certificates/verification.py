@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -23,6 +24,22 @@ from lms.extensions import db
 
 CODE_MAX = 64  # the column's length: a longer code names no certificate
 _LATIN = re.compile(r"[A-Za-z]")
+
+
+_CODE_RUN = re.compile(r"[A-Za-z0-9_-]+")  # base64url: a code is the last run of these
+
+
+def normalise_code(typed: str) -> str:
+    """A code as a reader types or pastes it from the printed page: full-width
+    letters, digits, ``－`` and ``＿`` (a Chinese input method) become ASCII
+    (NFKC); spaces and line breaks go (the address under the QR code wraps
+    over two lines); of a pasted address or sentence ("验证码：…。") the
+    last run of code characters is kept, without a query or fragment. Letters keep their case: a code is base64url, where ``a``
+    and ``A`` are different characters."""
+    text = "".join(unicodedata.normalize("NFKC", typed or "").split())
+    text = re.split(r"[?#]", text, maxsplit=1)[0]
+    runs = _CODE_RUN.findall(text)
+    return runs[-1] if runs else text
 
 
 def mask_name(name: str) -> str:
@@ -64,7 +81,7 @@ class PublicView:
 
 
 def public_view(certificate: Certificate, today: date | None = None) -> PublicView:
-    state = certificate.state(today or clock.today())
+    state = certificate.state(today or clock.bank_today())
     changed = None
     if state == CertificateState.REVOKED:
         changed = certificate.revoked_at

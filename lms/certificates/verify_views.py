@@ -28,7 +28,7 @@ def _client_may_look() -> bool:
     config = current_app.config
     if not config.get("RATELIMIT_ENABLED", True):
         return True
-    return limits.hit("verify", request.remote_addr or "-", limit=config["VERIFY_LIMIT_PER_MINUTE"], per_seconds=60)
+    return limits.hit("verify", limits.client_key(request.remote_addr), limit=config["VERIFY_LIMIT_PER_MINUTE"], per_seconds=60)
 
 
 def _too_many():
@@ -39,7 +39,7 @@ def _too_many():
 @bp.get("/")
 def index():
     """Type a code or upload a PDF. ``?code=`` (the form) goes to the code's page."""
-    code = request.args.get("code", "").strip().rstrip("/").rsplit("/", 1)[-1]  # a pasted address works too
+    code = verification.normalise_code(request.args.get("code", "")[:1000])  # typed, or a pasted address
     if code:
         return redirect(url_for("verify.code", code=code[:200]))
     return render_template("certificates/verify.html", form=VerifyUploadForm(), view=None)
@@ -49,7 +49,7 @@ def index():
 def code(code: str):
     if not _client_may_look():
         return _too_many()
-    certificate = verification.find_by_code(code)
+    certificate = verification.find_by_code(verification.normalise_code(code))  # typed into the address bar too
     if certificate is None:
         return render_template("certificates/verify.html", form=VerifyUploadForm(), view=None, not_found=True), 404
     view = verification.public_view(certificate)

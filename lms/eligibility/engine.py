@@ -28,7 +28,7 @@ from lms import clock
 from lms.content.models import EligibilityRule
 from lms.eligibility import facts as facts_mod
 from lms.eligibility.facts import Facts, Stint
-from lms.org.models import POSITIONS
+from lms.org.models import POSITIONS, add_months, whole_months
 
 CERTIFICATION, TENURE, SIGNOFF, WEEKS = "certification", "tenure", "signoff", "weeks_passed"
 
@@ -80,8 +80,12 @@ class Words:
         self.expired = _("%(certification)s expired %(day)s")
         self.tenure = _("%(months)d months as %(positions)s")
         self.served = _("%(served)d of %(months)d months as %(positions)s")
+        self.reached_on = _("%(served)d of %(months)d months as %(positions)s, reached on %(day)s")
         self.signoff = _("A mentor sign-off (出师评价) in force")
-        self.no_signoff = _("no mentor sign-off")
+        self.no_signoff_paired = _("no mentor sign-off (mentor %(mentor)s, paired since %(day)s)")
+        self.no_signoff_withdrawn = _("no mentor sign-off (the one by %(mentor)s of %(day)s was withdrawn on "
+                                      "%(withdrawn)s)")
+        self.no_signoff_unpaired = _("no mentor sign-off (no mentor paired)")
         self.signed = _("Signed off by %(mentor)s on %(day)s")
         self.weeks = _("%(min)d of the last %(last)d weeks of %(programme)s passed")
         self.weeks_passed = _("%(passed)d of the last %(n)d weeks passed")
@@ -112,11 +116,7 @@ def months_served(stints: list[Stint], positions, on: date) -> int:
     for s in stints:
         if s.position not in positions or s.start > on:
             continue
-        end = min(s.end or on, on)
-        months = (end.year - s.start.year) * 12 + end.month - s.start.month
-        if end.day < s.start.day:
-            months -= 1
-        total += max(months, 0)
+        total += whole_months(s.start, min(s.end or on, on))
     return total
 
 
@@ -147,7 +147,7 @@ def certificate_condition(slug: str, user_id: int, facts: Facts, today: date, wo
         return Condition(CERTIFICATION, label, True, w.valid_until % {**title, "day": best.expires_on.isoformat()})
     latest = rows[-1]
     if latest.revoked_at is not None:
-        evidence = w.revoked % {**title, "day": latest.revoked_at.date().isoformat()}
+        evidence = w.revoked % {**title, "day": clock.bank_date(latest.revoked_at).isoformat()}
     elif latest.superseded_by_id is not None:
         evidence = w.superseded % title
     else:
@@ -158,18 +158,42 @@ def certificate_condition(slug: str, user_id: int, facts: Facts, today: date, wo
 def _tenure(entry: dict, user_id: int, facts: Facts, today: date, w: Words) -> Condition:
     positions, needed = entry.get("positions") or [], int(entry.get("months") or 0)
     words = w.positions(positions)
-    served = months_served(facts.stints.get(user_id, ()), positions, today)
+    stints = facts.stints.get(user_id, ())
+    served = months_served(stints, positions, today)
     label = w.labels.get((words, needed))
     if label is None:
         label = w.labels[(words, needed)] = w.tenure % {"months": needed, "positions": words}
-    return Condition(TENURE, label, served >= needed,
-                     w.served % {"served": served, "months": needed, "positions": words})
+    values = {"served": served, "months": needed, "positions": words}
+    reached = tenure_reached_on(stints, positions, needed, served, today) if served < needed else None
+    if reached is not None:
+        return Condition(TENURE, label, False, w.reached_on % {**values, "day": reached.isoformat()})
+    return Condition(TENURE, label, served >= needed, w.served % values)
+
+
+def tenure_reached_on(stints, positions, needed: int, served: int, on: date) -> date | None:
+    """The day ``needed`` months are served if the person stays in the
+    position they hold now (one of ``positions``): what HR can plan with.
+    None when they hold none of them now (no date to promise)."""
+    current = [s for s in stints if s.position in positions and s.end is None and s.start <= on]
+    if not current:
+        return None
+    stint = current[-1]
+    before = served - whole_months(stint.start, on)  # from the stints already ended
+    return add_months(stint.start, needed - before)
 
 
 def _signoff(user_id: int, facts: Facts, w: Words) -> Condition:
     found = facts.signoffs.get(user_id)
     if found is None:
-        return Condition(SIGNOFF, w.signoff, False, w.no_signoff)
+        why = facts.no_signoff.get(user_id)
+        if why is None:
+            return Condition(SIGNOFF, w.signoff, False, w.no_signoff_unpaired)
+        if why.withdrawn_at is None:
+            return Condition(SIGNOFF, w.signoff, False,
+                             w.no_signoff_paired % {"mentor": why.mentor_name, "day": why.since.isoformat()})
+        return Condition(SIGNOFF, w.signoff, False, w.no_signoff_withdrawn % {
+            "mentor": why.mentor_name, "day": why.since.isoformat(),
+            "withdrawn": clock.bank_date(why.withdrawn_at).isoformat()})
     return Condition(SIGNOFF, w.signoff, True, w.signed % {"mentor": found.mentor_name,
                                                            "day": found.signed_on.isoformat()})
 
@@ -197,7 +221,7 @@ def evaluate(user_id: int, rule: EligibilityRule, facts: Facts, today: date | No
     """The verdict of ``rule`` for one person, from facts already read.
     ``seen`` keeps the person's conditions already worked out for another
     rule (most rules ask for the same certificate)."""
-    today = today or clock.today()
+    today = today or clock.bank_today()
     w = words or Words()
     req = requirements if requirements is not None else rule.requirements
     seen = {} if seen is None else seen
@@ -223,7 +247,7 @@ def evaluate_people(user_ids: list[int] | None, rules: list[EligibilityRule], to
                     ) -> tuple[Facts, dict[int, list[Verdict]]]:
     """Every rule for every person (None: everybody with a position), in a
     fixed number of statements."""
-    today = today or clock.today()
+    today = today or clock.bank_today()
     facts = facts_mod.load(user_ids, rules, today)
     ids = user_ids if user_ids is not None else sorted(facts.stints)
     words = Words()
@@ -237,7 +261,7 @@ def evaluate_people(user_ids: list[int] | None, rules: list[EligibilityRule], to
 
 def explain(user, rule: EligibilityRule, today: date | None = None) -> Verdict:
     """One person, one rule (e.g. ``eligibility.explain(user, rule)``)."""
-    today = today or clock.today()
+    today = today or clock.bank_today()
     return evaluate(user.id, rule, facts_mod.load([user.id], [rule], today), today)
 
 
@@ -255,7 +279,7 @@ def gate(user, position: str) -> list[tuple[str, list[str]]]:
     rules = facts_mod.active_rules(position)
     if not rules:
         return []
-    today = clock.today()
+    today = clock.bank_today()
     user_id = user.id if user is not None else 0  # no person has id 0: nothing is found
     loaded = facts_mod.load([user_id], rules, today)
     out = []

@@ -1,7 +1,8 @@
 """What the eligibility engine reads, for many people at once, as plain rows.
 
 Each loader is one statement whatever the number of people: positions,
-certificates, sign-offs in force and, per programme a rule names, its weeks
+certificates, sign-offs in force (and, for people without one, their
+mentor now or the sign-off withdrawn: the evidence names whose it is to give) and, per programme a rule names, its weeks
 and the finalised attempts on their exams, of which the deciding one says
 whether the week is passed (the rule of ``lms.reports.cells.deciding``: the
 best result, or the latest where the exam scores by the latest). The rows
@@ -24,7 +25,7 @@ from sqlalchemy import select
 from lms.certificates.models import Certificate
 from lms.content.models import Certification, EligibilityRule, Exam, Programme, ProgrammeItem
 from lms.extensions import db
-from lms.mentoring.models import SignOff
+from lms.mentoring.models import Pairing, PairingState, SignOff
 from lms.org.models import PositionRecord, User
 from lms.exams.models import Attempt, AttemptState
 
@@ -56,6 +57,14 @@ class SignOffRow(NamedTuple):
     signed_on: date
 
 
+class NoSignOffRow(NamedTuple):
+    """Why a person has no sign-off in force, for HR to act on: their mentor now
+    (an active pairing), or the last sign-off HR withdrew."""
+    mentor_name: str
+    since: date  # the pairing's start, or the withdrawn sign-off's day
+    withdrawn_at: datetime | None  # None: an active pairing
+
+
 class WeekRow(NamedTuple):
     number: int
     exam_id: int
@@ -71,6 +80,7 @@ class Facts:
     stints: dict[int, list[Stint]] = field(default_factory=lambda: defaultdict(list))
     certificates: dict[tuple[int, int], list[CertificateRow]] = field(default_factory=lambda: defaultdict(list))
     signoffs: dict[int, SignOffRow] = field(default_factory=dict)  # the latest in force
+    no_signoff: dict[int, NoSignOffRow] = field(default_factory=dict)  # for those without one in force
     weeks: dict[str, list[WeekRow]] = field(default_factory=dict)  # by programme slug
     programme_titles: dict[str, str] = field(default_factory=dict)  # by slug: what a condition names
     passed: set[tuple[int, int]] = field(default_factory=set)  # (user id, exam id) whose deciding result passed
@@ -147,6 +157,7 @@ def load(user_ids: list[int] | None, rules: list[EligibilityRule], today: date, 
         for user_id, mentor_name, signed_on in _rows(stmt.order_by(SignOff.signed_on, SignOff.id)):
             if keep is None or user_id in keep:
                 facts.signoffs[user_id] = SignOffRow(mentor_name, signed_on)  # the latest wins
+        _why_no_signoff(facts, user_ids)
 
     if wanted_programmes:
         rows = _rows(
@@ -165,6 +176,24 @@ def load(user_ids: list[int] | None, rules: list[EligibilityRule], today: date, 
         if scoring:
             facts.passed = _passed_weeks(scoring, user_ids)
     return facts
+
+
+def _why_no_signoff(facts: Facts, user_ids: list[int] | None) -> None:
+    """For people without a sign-off in force: the mentor they are paired with
+    now, else the last sign-off withdrawn. Two statements."""
+    where, keep = _among(SignOff.apprentice_id, user_ids)
+    stmt = (select(SignOff.apprentice_id, User.name, SignOff.signed_on, SignOff.withdrawn_at)
+            .join(User, User.id == SignOff.mentor_id).where(SignOff.withdrawn_at.is_not(None)))
+    for user_id, mentor_name, signed_on, withdrawn_at in _rows((stmt.where(where) if where is not None else stmt)
+                                                               .order_by(SignOff.withdrawn_at, SignOff.id)):
+        if (keep is None or user_id in keep) and user_id not in facts.signoffs:
+            facts.no_signoff[user_id] = NoSignOffRow(mentor_name, signed_on, withdrawn_at)  # the latest wins
+    where, keep = _among(Pairing.apprentice_id, user_ids)
+    stmt = (select(Pairing.apprentice_id, User.name, Pairing.start_date)
+            .join(User, User.id == Pairing.mentor_id).where(Pairing.state == PairingState.ACTIVE))
+    for user_id, mentor_name, start in _rows(stmt.where(where) if where is not None else stmt):
+        if (keep is None or user_id in keep) and user_id not in facts.signoffs:
+            facts.no_signoff[user_id] = NoSignOffRow(mentor_name, start, None)  # the mentor now comes first
 
 
 def _passed_weeks(scoring: dict[int, str], user_ids: list[int] | None) -> set[tuple[int, int]]:

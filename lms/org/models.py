@@ -1,6 +1,7 @@
 """People and the organisation: branches, users, roles and position history."""
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -94,11 +95,26 @@ class PositionRecord(db.Model):
 
     def months(self, on: date | None = None) -> int:
         """Whole months served in this position up to ``on`` (today by default)."""
-        end = self.end_date or on or clock.today()
-        months = (end.year - self.start_date.year) * 12 + end.month - self.start_date.month
-        if end.day < self.start_date.day:
-            months -= 1
-        return max(months, 0)
+        return whole_months(self.start_date, self.end_date or on or clock.today())
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day if it is shorter)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+def whole_months(start: date, end: date) -> int:
+    """Whole months from ``start`` to ``end``: the most ``m`` whose
+    anniversary — ``start`` moved on ``m`` months, the month's last day when
+    it is shorter, as a certificate's validity counts — is on or before
+    ``end``. Hired 31 January: one month on 28 (29) February, two on 31 March."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    anniversary_day = min(start.day, monthrange(end.year, end.month)[1])
+    if end.day < anniversary_day:
+        months -= 1
+    return max(months, 0)
 
 
 class User(UserMixin, db.Model):

@@ -148,7 +148,8 @@ def test_renewal_in_the_window_supersedes_and_outside_it_issues_nothing(clock, m
     assert issuing.issue_if_met(learner, certification) is None
     clock.freeze(datetime_at(date(2027, 1, 1)))  # 60 days before: the window is open
     new = issuing.issue_if_met(learner, certification)
-    assert new is not None and new.serial == "RMQ-2027-000001" and new.expires_on == date(2028, 1, 1)
+    # A renewal runs on from the old expiry (2027-03-02), not from the day it was made: renewing early loses nothing.
+    assert new is not None and new.serial == "RMQ-2027-000001" and new.expires_on == date(2028, 3, 2)
     assert issuing.issue_if_met(learner, certification) is None  # never twice
     old = db.session.get(Certificate, old.id)
     assert old.state() == CertificateState.SUPERSEDED and old.superseded_by_id == new.id

@@ -54,8 +54,9 @@ def test_the_pdf_is_a4_landscape_with_the_chinese_name_in_an_embedded_cjk_font(a
 
 
 def test_a_character_no_font_has_is_caught_by_the_notdef_warning(app, weasy_warnings):
-    """The check above can fail: a character outside Noto CJK SC (U+20000, CJK Extension B)."""
-    render_certificate(sample_certificate(holder_name="李\U00020000"))
+    """The check above can fail: a character no installed font has (U+30000, CJK Extension G; Extension B
+    and the others up to F are printed in HanaMin, see test_rare_names_print_every_glyph_inside_the_page)."""
+    render_certificate(sample_certificate(holder_name="李\U00030000"))
     assert any(".notdef" in w for w in weasy_warnings())
 
 

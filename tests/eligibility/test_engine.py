@@ -19,8 +19,8 @@ def _texts(verdict):
 def test_a_teller_without_anything_is_told_each_missing_condition(world, english):
     verdict = engine.explain(world.teller, world.rule)
     assert not verdict.eligible and verdict.state == "not_eligible"
-    assert _texts(verdict) == [(False, "no 客户经理上岗资格"), (False, "9 of 12 months as Teller"),
-                               (False, "no mentor sign-off")]
+    assert _texts(verdict) == [(False, "no 客户经理上岗资格"), (False, "9 of 12 months as Teller, reached on 2026-05-20"),
+                               (False, "no mentor sign-off (no mentor paired)")]
     assert [c.label for c in verdict.conditions] == ["Valid 客户经理上岗资格", "12 months as Teller",
                                                      "A mentor sign-off (出师评价) in force"]
 
@@ -66,7 +66,8 @@ def test_a_certificate_valid_through_today_counts_until_the_day_after(world, eng
 
 def test_a_withdrawn_signoff_is_not_in_force(world, english, give_signoff):
     give_signoff(world.teller, world.mentor, withdrawn=True)
-    assert _texts(engine.explain(world.teller, world.rule))[2] == (False, "no mentor sign-off")
+    assert _texts(engine.explain(world.teller, world.rule))[2] == (
+        False, "no mentor sign-off (the one by 王师傅 of 2026-02-20 was withdrawn on 2026-02-25)")
 
 
 def test_tenure_sums_whole_months_across_stints_and_positions(world, english, make_rule, make_user):
@@ -85,7 +86,8 @@ def test_tenure_sums_whole_months_across_stints_and_positions(world, english, ma
     db.session.commit()
     db.session.expire_all()
     condition = engine.explain(person, rule).conditions[0]
-    assert not condition.met and condition.evidence == "23 of 24 months as Senior RM, Principal RM or Manager"
+    assert not condition.met and condition.evidence == ("23 of 24 months as Senior RM, Principal RM or Manager, "
+                                                               "reached on 2026-03-03")  # still a principal: a day to go
 
 
 def test_weeks_passed_names_each_week_not_passed(world, english, clock, make_rule):
