@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lms import clock
 from lms.content.models import Certification, Exam, Programme, ProgrammeItem
 from lms.exams.models import Attempt, AttemptState
 from lms.extensions import db
@@ -117,7 +118,7 @@ def _exam(person, slug: str, min_score) -> Condition:
     params = {"exam": exam.title, "slug": slug, "min": min_score}
     if best is None:
         return Condition(EXAM, False, params)
-    on = (best.finalised_at or best.submitted_at or best.started_at).date().isoformat()
+    on = clock.local_date(best.finalised_at or best.submitted_at or best.started_at).isoformat()
     return Condition(EXAM, best.percent >= min_score, {**params, "score": best.percent, "on": on,
                                                        "attempt_id": best.id})
 

@@ -152,7 +152,7 @@ def _row(c: Certificate, today) -> list:
     state = c.state(today)
     return [c.serial, c.holder.name, c.holder.employee_no, c.holder.branch.name if c.holder.branch else "",
             c.certification.title, c.issued_on, c.expires_on, str(queries.STATE_LABELS[state]),
-            c.revoked_at.date() if c.revoked_at else None, c.revoke_reason]
+            clock.local_date(c.revoked_at) if c.revoked_at else None, c.revoke_reason]
 
 
 def _headers() -> list[str]:

@@ -147,7 +147,7 @@ def certificate_condition(slug: str, user_id: int, facts: Facts, today: date, wo
         return Condition(CERTIFICATION, label, True, w.valid_until % {**title, "day": best.expires_on.isoformat()})
     latest = rows[-1]
     if latest.revoked_at is not None:
-        evidence = w.revoked % {**title, "day": latest.revoked_at.date().isoformat()}
+        evidence = w.revoked % {**title, "day": clock.local_date(latest.revoked_at).isoformat()}
     elif latest.superseded_by_id is not None:
         evidence = w.superseded % title
     else:

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from lms import clock
 from lms.extensions import db
 from lms.mentoring.access import active_mentor_of, pairing_as_mentor
 from lms.mentoring.desk import check_in_gap, last_check_ins
@@ -36,7 +37,7 @@ def scan_check_in_gaps(now: datetime, result) -> None:
     """No check-in for 14 days since the last one (or since the pairing
     started): the mentor hears of it once per pairing and gap — the subject
     names the day the gap began, so a new check-in starts a new gap."""
-    today = now.date()
+    today = clock.local_date(now)
     pairings = list(db.session.scalars(
         select(Pairing).options(joinedload(Pairing.apprentice), joinedload(Pairing.mentor))
         .where(Pairing.state == PairingState.ACTIVE).order_by(Pairing.id)))
