@@ -28,7 +28,7 @@ from lms import clock
 from lms.content.models import EligibilityRule
 from lms.eligibility import facts as facts_mod
 from lms.eligibility.facts import Facts, Stint
-from lms.org.models import POSITIONS
+from lms.org.models import POSITIONS, whole_months
 
 CERTIFICATION, TENURE, SIGNOFF, WEEKS = "certification", "tenure", "signoff", "weeks_passed"
 
@@ -112,11 +112,7 @@ def months_served(stints: list[Stint], positions, on: date) -> int:
     for s in stints:
         if s.position not in positions or s.start > on:
             continue
-        end = min(s.end or on, on)
-        months = (end.year - s.start.year) * 12 + end.month - s.start.month
-        if end.day < s.start.day:
-            months -= 1
-        total += max(months, 0)
+        total += whole_months(s.start, min(s.end or on, on))
     return total
 
 

@@ -1,6 +1,7 @@
 """People and the organisation: branches, users, roles and position history."""
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -76,6 +77,17 @@ class UserRole(db.Model):
     role: Mapped[str] = mapped_column(String(16), primary_key=True)
 
 
+def whole_months(start: date, end: date) -> int:
+    """Whole months from ``start`` to ``end``: n once ``end`` reaches the same
+    day n months later, or that month's last day when it is shorter (31 August
+    → 28 February is six months), as a certificate's validity counts them
+    (``lms.certificates.issuing.add_months``)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day and end.day < monthrange(end.year, end.month)[1]:
+        months -= 1
+    return max(months, 0)
+
+
 class PositionRecord(db.Model):
     """One stint in one position; the open one (no end date) is the current position."""
 
@@ -95,10 +107,7 @@ class PositionRecord(db.Model):
     def months(self, on: date | None = None) -> int:
         """Whole months served in this position up to ``on`` (today by default)."""
         end = self.end_date or on or clock.today()
-        months = (end.year - self.start_date.year) * 12 + end.month - self.start_date.month
-        if end.day < self.start_date.day:
-            months -= 1
-        return max(months, 0)
+        return whole_months(self.start_date, end)
 
 
 class User(UserMixin, db.Model):
