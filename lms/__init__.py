@@ -35,6 +35,9 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     settings.check_base_url(app)  # before anything else: a malformed address stops the app
+    from lms import clock
+
+    clock.set_zone(app.config.get("BABEL_DEFAULT_TIMEZONE"))  # the bank's days (clock.today)
 
     _init_extensions(app)
     _init_domains(app)

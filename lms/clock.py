@@ -3,53 +3,61 @@
 Everything that enforces a deadline, a cooldown or a validity asks ``clock.now()``
 so that tests can move time instead of sleeping. Times are naive UTC datetimes in
 the database; templates convert them to the bank's time zone for display.
+
+Days are the bank's: ``today()`` is the date in the bank's zone (Asia/Shanghai
+unless ``LMS_TIMEZONE`` says otherwise), whatever zone the server runs in, so a
+week opens and falls due at midnight China time, not at 08:00. A stored time
+becomes a bank day with ``local_date``; a bank day becomes the stored time its
+first moment with ``day_start`` (a period "1 to 31 March" is
+``day_start(1 March) <= at < day_start(1 April)``).
 """
 from __future__ import annotations
 
-import os
-from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
+
+DEFAULT_ZONE = "Asia/Shanghai"
 
 _offset = timedelta(0)
 _frozen: datetime | None = None
+_zone = ZoneInfo(DEFAULT_ZONE)
+
+
+def set_zone(name: str | None) -> None:
+    """The bank's zone (``create_app`` passes ``BABEL_DEFAULT_TIMEZONE``)."""
+    global _zone
+    _zone = ZoneInfo(name or DEFAULT_ZONE)
+
+
+def zone() -> ZoneInfo:
+    return _zone
 
 
 def now() -> datetime:
+    """Naive UTC, as the database keeps times."""
     if _frozen is not None:
         return _frozen
     return datetime.now(timezone.utc).replace(tzinfo=None) + _offset
 
 
-def today():
-    return now().date()
+def local(at: datetime) -> datetime:
+    """A stored (naive UTC) time as the bank's wall-clock time (naive)."""
+    return at.replace(tzinfo=timezone.utc).astimezone(_zone).replace(tzinfo=None)
 
 
-def bank_zone() -> ZoneInfo:
-    """The bank's time zone: the app's ``BABEL_DEFAULT_TIMEZONE`` (``LMS_TIMEZONE``)."""
-    name = None
-    try:
-        from flask import current_app
-
-        name = current_app.config.get("BABEL_DEFAULT_TIMEZONE")
-    except RuntimeError:  # no app: a script or the tests' set-up
-        pass
-    return _zone(name or os.environ.get("LMS_TIMEZONE", "Asia/Shanghai"))
+def local_date(at: datetime) -> date:
+    """The bank's day a stored (naive UTC) time falls on."""
+    return local(at).date()
 
 
-@lru_cache(maxsize=4)
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
+def day_start(day: date) -> datetime:
+    """The first moment of the bank's ``day``, as naive UTC."""
+    return datetime.combine(day, time.min, tzinfo=_zone).astimezone(timezone.utc).replace(tzinfo=None)
 
 
-def bank_date(at: datetime) -> date:
-    """The bank's calendar date of ``at`` (a naive UTC time, as stored)."""
-    return at.replace(tzinfo=timezone.utc).astimezone(bank_zone()).date()
-
-
-def bank_today() -> date:
-    """Today on the bank's calendar (in Beijing from 00:00, while UTC is still at 16:00 the day before)."""
-    return bank_date(now())
+def today() -> date:
+    """The bank's date now (not the server's, not UTC's)."""
+    return local_date(now())
 
 
 def freeze(at: datetime | None) -> None:

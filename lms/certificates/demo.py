@@ -51,7 +51,7 @@ def issue_demo_certificates(_password: str) -> None:
         click.echo("Demo certificates: no published rm-qualification, none issued.")
         return
     started = time.perf_counter()
-    today = clock.bank_today()
+    today = clock.today()
     validity = base.validity_months or 24
     people = [u for u in db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.employee_no))
               if u.current_position is not None and u.current_position.position.startswith("rm_")]

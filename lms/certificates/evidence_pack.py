@@ -135,7 +135,7 @@ def generate(person: User, *, actor: User) -> EvidencePack:
         "positions": sorted(person.positions, key=lambda p: (p.start_date, p.id)),
         "record": training_record(person),
         "certificates": certificates,
-        "today": clock.bank_today(),
+        "today": clock.today(),
         "events": events,
         "event_limit": EVENT_LIMIT,
         "head": head,

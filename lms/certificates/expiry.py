@@ -35,7 +35,7 @@ def expiring(within_days: int, *, branch_ids: list[int] | None = None, certifica
     """Valid certificates (not revoked, not superseded) expiring from today
     to ``within_days`` days ahead, soonest first; ``branch_ids`` None: the
     whole bank."""
-    today = today or clock.bank_today()
+    today = today or clock.today()
     query = (select(Certificate).join(User, User.id == Certificate.user_id)
              .options(joinedload(Certificate.certification), joinedload(Certificate.holder).joinedload(User.branch))
              .where(Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None),
@@ -57,7 +57,7 @@ class NoticeCount:
 def send_expiry_notices(today: date | None = None) -> NoticeCount:
     """Notify each holder (and their branch managers) of a certificate that
     crossed a threshold; each notification once."""
-    today = today or clock.bank_today()
+    today = today or clock.today()
     count = NoticeCount()
     for certificate in expiring(max(THRESHOLDS), today=today):
         threshold = threshold_for((certificate.expires_on - today).days)

@@ -95,7 +95,7 @@ def automatic_issue_due(person_id: int, certification: Certification, today: dat
     """Whether meeting the requirements now should issue a certificate: none
     valid held, or the valid one is in its renewal window; never after HR
     revoked the latest one."""
-    today = today or clock.bank_today()
+    today = today or clock.today()
     rows = holder_certificates(person_id, certification.id)
     if rows and rows[0].revoked_at is not None:
         return False
@@ -156,8 +156,8 @@ def issue(person: User, certification: Certification, *, actor: User | None = No
         certification = db.session.get(Certification, certification_id)
         if actor is None and not automatic_issue_due(person_id, certification):
             return None
-        today = on or clock.bank_today()
-        previous = valid_certificate(person_id, certification_id, clock.bank_today())
+        today = on or clock.today()
+        previous = valid_certificate(person_id, certification_id, clock.today())
         if actor is not None and previous is not None and previous.issued_on == today:
             # The form sent twice (a double click, a second tab): one certificate, not two serials.
             raise IssueError(_("%(name)s already holds %(serial)s of this certification, issued today; revoke it "

@@ -68,7 +68,7 @@ class Certificate(db.Model):
             return CertificateState.REVOKED
         if self.superseded_by_id is not None:
             return CertificateState.SUPERSEDED
-        if self.expires_on is not None and self.expires_on < (on or clock.bank_today()):
+        if self.expires_on is not None and self.expires_on < (on or clock.today()):
             return CertificateState.EXPIRED
         return CertificateState.VALID
 

@@ -46,7 +46,7 @@ def state_clause(state: str, today: date):
 
 
 def register_query(scope: list[int] | None, flt: RegisterFilter, today: date | None = None):
-    today = today or clock.bank_today()
+    today = today or clock.today()
     query = select(Certificate).join(User, User.id == Certificate.user_id)
     if scope is not None:
         query = query.where(User.branch_id.in_(scope))

@@ -118,7 +118,7 @@ def _exam(person, slug: str, min_score) -> Condition:
     params = {"exam": exam.title, "slug": slug, "min": min_score}
     if best is None:
         return Condition(EXAM, False, params)
-    on = (best.finalised_at or best.submitted_at or best.started_at).date().isoformat()
+    on = clock.local_date(best.finalised_at or best.submitted_at or best.started_at).isoformat()
     return Condition(EXAM, best.percent >= min_score, {**params, "score": best.percent, "on": on,
                                                        "attempt_id": best.id})
 
@@ -140,7 +140,7 @@ def _signoff(person) -> Condition:
 
 
 def tenure_condition(person, positions: list[str], months: int) -> Condition:
-    served = sum(person.months_in(p, clock.bank_today()) for p in positions)
+    served = sum(person.months_in(p, clock.today()) for p in positions)
     return Condition(TENURE, served >= months, {"positions": positions, "months": served, "need": months})
 
 

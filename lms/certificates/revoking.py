@@ -40,7 +40,7 @@ def revoke(certificate_id: int, actor, reason: str) -> Certificate:
 
         notify(certificate.holder, "certificate_revoked", f"certificate:{certificate.id}",
                {"certification": certificate.certification.title, "serial": certificate.serial,
-                "on": clock.bank_today().isoformat()})
+                "on": clock.today().isoformat()})
         signals.send_after_commit(signals.certificate_revoked, certificate_id=certificate.id,
                                   user_id=certificate.user_id)
         return certificate

@@ -13,7 +13,7 @@ from lms.certificates.pdf import render_certificate
 
 def sample_certificate(**overrides) -> SimpleNamespace:
     """An unsaved certificate-like object with everything the PDF prints."""
-    today = clock.bank_today()
+    today = clock.today()
     values = {
         "serial": "RMQ-%d-000000" % today.year,
         "verify_code": "sample-" + "0" * 36,

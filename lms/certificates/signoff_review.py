@@ -49,7 +49,7 @@ def _kept_ids(certificate_ids: list[int]) -> set[int]:
 
 
 def _valid_with_signoff(query) -> list[tuple[Certificate, int]]:
-    today = clock.bank_today()
+    today = clock.today()
     found = []
     for certificate in db.session.scalars(query.order_by(Certificate.issued_on, Certificate.id)):
         signoff_id = signoff_of(certificate) if certificate.is_valid(today) else None

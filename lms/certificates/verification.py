@@ -81,7 +81,7 @@ class PublicView:
 
 
 def public_view(certificate: Certificate, today: date | None = None) -> PublicView:
-    state = certificate.state(today or clock.bank_today())
+    state = certificate.state(today or clock.today())
     changed = None
     if state == CertificateState.REVOKED:
         changed = certificate.revoked_at

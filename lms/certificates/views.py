@@ -69,7 +69,7 @@ def next_steps(person) -> list[dict]:
 def mine():
     person = _viewer()
     return render_template("certificates/mine.html", certificates=issuing.holder_certificates(person.id),
-                           steps=next_steps(person), today=clock.bank_today(), **_labels())
+                           steps=next_steps(person), today=clock.today(), **_labels())
 
 
 def _labels() -> dict:
@@ -138,12 +138,12 @@ def register():
     return render_page_or_partial(
         "certificates/register.html", "certificates/_register_rows.html", page=page, flt=flt,
         branch_choices=_branch_choices(scope), certifications=queries.certifications(include_retired=True),
-        query=_query_args(), whole_bank=scope is None, today=clock.bank_today(),
+        query=_query_args(), whole_bank=scope is None, today=clock.today(),
         awaiting=signoff_review.awaiting_decision(scope), **_labels())
 
 
 def _download(name: str, title: str, headers: list[str], rows: list[list], fmt: str) -> Response:
-    stamp = clock.bank_today().isoformat()
+    stamp = clock.today().isoformat()
     body = exports.to_csv(headers, rows) if fmt == "csv" else exports.to_xlsx(title, headers, rows)
     return exports.download(body, fmt, exports.file_name(title, stamp), f"{name}-{stamp}")
 
@@ -152,7 +152,7 @@ def _row(c: Certificate, today) -> list:
     state = c.state(today)
     return [c.serial, c.holder.name, c.holder.employee_no, c.holder.branch.name if c.holder.branch else "",
             c.certification.title, c.issued_on, c.expires_on, str(queries.STATE_LABELS[state]),
-            clock.bank_date(c.revoked_at) if c.revoked_at else None, c.revoke_reason, c.holder_name]
+            clock.local_date(c.revoked_at) if c.revoked_at else None, c.revoke_reason, c.holder_name]
 
 
 def _headers() -> list[str]:
@@ -166,7 +166,7 @@ def export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     scope = _scope()
-    today = clock.bank_today()
+    today = clock.today()
     rows = [_row(c, today) for c in queries.register(scope, _register_filter(scope), page=None).rows]
     return _download("certificates", _("Certificate register"), _headers(), rows, fmt)
 
@@ -191,7 +191,7 @@ def expiring():
         "certificates/expiring.html", "certificates/_expiring_rows.html", rows=_expiring_rows(scope),
         within=_within(), choices=WITHIN, branch_choices=_branch_choices(scope),
         certifications=queries.certifications(include_retired=True), query=_query_args(within=_within()),
-        whole_bank=scope is None, today=clock.bank_today(), timedelta=timedelta, **_labels())
+        whole_bank=scope is None, today=clock.today(), timedelta=timedelta, **_labels())
 
 
 @bp.get("/expiring/export.<fmt>")
@@ -199,7 +199,7 @@ def expiring():
 def expiring_export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
-    today = clock.bank_today()
+    today = clock.today()
     headers = [*_headers()[:7], _("Days left")]
     rows = [[*_row(c, today)[:7], (c.expires_on - today).days] for c in _expiring_rows(_scope())]
     return _download(f"certificates-expiring-{_within()}", _("Expiring"), headers, rows, fmt)
@@ -212,7 +212,7 @@ def _render_detail(certificate: Certificate, form=None, status: int = 200, keep_
     return render_template("certificates/detail.html", certificate=certificate, history=history,
                            form=form or RevokeForm(), may_revoke=_viewer().has_role("hr"),
                            withdrawn_signoff=signoff_review.withdrawn_signoff_of(certificate),
-                           keep_form=keep_form or KeepForm(prefix="keep"), today=clock.bank_today(), **_labels()), status
+                           keep_form=keep_form or KeepForm(prefix="keep"), today=clock.today(), **_labels()), status
 
 
 @bp.get("/<int:certificate_id>")
@@ -300,12 +300,12 @@ def person_section(person, viewer) -> dict:
     """HR's person page: the person's certificates."""
     if not org_scope.may_see_person(viewer, person):
         return {"certificates": [], "person": person}
-    return {"certificates": issuing.holder_certificates(person.id), "person": person, "today": clock.bank_today(),
+    return {"certificates": issuing.holder_certificates(person.id), "person": person, "today": clock.today(),
             **_labels()}
 
 
 def mine_panel(user) -> dict:
     """The learner's home: their valid certificates, a link to 我的证书."""
-    today = clock.bank_today()
+    today = clock.today()
     return {"certificates": [c for c in issuing.holder_certificates(user.id) if c.is_valid(today)],
             "today": today}

@@ -147,7 +147,7 @@ def certificate_condition(slug: str, user_id: int, facts: Facts, today: date, wo
         return Condition(CERTIFICATION, label, True, w.valid_until % {**title, "day": best.expires_on.isoformat()})
     latest = rows[-1]
     if latest.revoked_at is not None:
-        evidence = w.revoked % {**title, "day": clock.bank_date(latest.revoked_at).isoformat()}
+        evidence = w.revoked % {**title, "day": clock.local_date(latest.revoked_at).isoformat()}
     elif latest.superseded_by_id is not None:
         evidence = w.superseded % title
     else:
@@ -193,7 +193,7 @@ def _signoff(user_id: int, facts: Facts, w: Words) -> Condition:
                              w.no_signoff_paired % {"mentor": why.mentor_name, "day": why.since.isoformat()})
         return Condition(SIGNOFF, w.signoff, False, w.no_signoff_withdrawn % {
             "mentor": why.mentor_name, "day": why.since.isoformat(),
-            "withdrawn": clock.bank_date(why.withdrawn_at).isoformat()})
+            "withdrawn": clock.local_date(why.withdrawn_at).isoformat()})
     return Condition(SIGNOFF, w.signoff, True, w.signed % {"mentor": found.mentor_name,
                                                            "day": found.signed_on.isoformat()})
 
@@ -221,7 +221,7 @@ def evaluate(user_id: int, rule: EligibilityRule, facts: Facts, today: date | No
     """The verdict of ``rule`` for one person, from facts already read.
     ``seen`` keeps the person's conditions already worked out for another
     rule (most rules ask for the same certificate)."""
-    today = today or clock.bank_today()
+    today = today or clock.today()
     w = words or Words()
     req = requirements if requirements is not None else rule.requirements
     seen = {} if seen is None else seen
@@ -247,7 +247,7 @@ def evaluate_people(user_ids: list[int] | None, rules: list[EligibilityRule], to
                     ) -> tuple[Facts, dict[int, list[Verdict]]]:
     """Every rule for every person (None: everybody with a position), in a
     fixed number of statements."""
-    today = today or clock.bank_today()
+    today = today or clock.today()
     facts = facts_mod.load(user_ids, rules, today)
     ids = user_ids if user_ids is not None else sorted(facts.stints)
     words = Words()
@@ -261,7 +261,7 @@ def evaluate_people(user_ids: list[int] | None, rules: list[EligibilityRule], to
 
 def explain(user, rule: EligibilityRule, today: date | None = None) -> Verdict:
     """One person, one rule (e.g. ``eligibility.explain(user, rule)``)."""
-    today = today or clock.bank_today()
+    today = today or clock.today()
     return evaluate(user.id, rule, facts_mod.load([user.id], [rule], today), today)
 
 
@@ -279,7 +279,7 @@ def gate(user, position: str) -> list[tuple[str, list[str]]]:
     rules = facts_mod.active_rules(position)
     if not rules:
         return []
-    today = clock.bank_today()
+    today = clock.today()
     user_id = user.id if user is not None else 0  # no person has id 0: nothing is found
     loaded = facts_mod.load([user_id], rules, today)
     out = []

@@ -64,7 +64,7 @@ def required_certifications(today: date | None = None) -> dict[str, list[str]]:
 def build(scope: list[int] | None, today: date | None = None) -> Monitor:
     """The people of ``scope`` (None: the whole bank) in an RM post without a
     valid certificate their post requires."""
-    today = today or clock.bank_today()
+    today = today or clock.today()
     required = required_certifications(today)
     if not required or (scope is not None and not scope):
         return Monitor(groups=[], in_post=0)
@@ -109,7 +109,7 @@ class Alarm:
 def alarm(scope: list[int] | None, today: date | None = None) -> Alarm:
     """The monitor's counts by branch, in one aggregate statement (the home
     page opens often; the reasons are on the monitor's own page)."""
-    today = today or clock.bank_today()
+    today = today or clock.today()
     required = required_certifications(today)
     if not required or (scope is not None and not scope):
         return Alarm(counts=[])

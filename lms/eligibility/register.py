@@ -58,7 +58,7 @@ class Register:
     total: int = 0
     page: int = 1
     pages: int = 1
-    today: date = field(default_factory=clock.bank_today)
+    today: date = field(default_factory=clock.today)
 
 
 def _people_query(scope: list[int] | None, flt: RegisterFilter):
@@ -112,7 +112,7 @@ def branches() -> dict[int, Branch]:
 
 def build(scope: list[int] | None, flt: RegisterFilter, page: int | None = 1, today: date | None = None) -> Register:
     """The register's page ``page`` (``None``: every matching person)."""
-    today = today or clock.bank_today()
+    today = today or clock.today()
     rules = rules_for(flt)
     if (flt.state and rules) or page is None:
         found = people(scope, flt)

@@ -88,7 +88,7 @@ def person(user_id: int):
     if person is None or not org_scope.may_see_person(current_user._get_current_object(), person):
         abort(404)
     return render_template("eligibility/person.html", person=person, verdicts=engine.verdicts_for(person),
-                           today=clock.bank_today(), target_label=reg.target_label)
+                           today=clock.today(), target_label=reg.target_label)
 
 
 @bp.get("/monitor")
@@ -108,7 +108,7 @@ def monitor_export(fmt: str):
 
 
 def _download(name: str, title: str, headers, rows, fmt: str, widths=None, wrapped=()) -> Response:
-    stamp = clock.bank_today().isoformat()
+    stamp = clock.today().isoformat()
     if fmt == "csv":
         body = exports.to_csv(headers, rows)
     else:

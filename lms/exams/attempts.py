@@ -73,7 +73,7 @@ def _start_or_continue(user, exam: Exam, programme_item) -> Attempt:
     # The week the attempt counts for: the one the learner came from, if it
     # is really theirs and open, else the week that admitted them.
     if programme_item is not None and not (
-            programme_item.exam_id == exam.id and programme_item.opens_on <= now.date()
+            programme_item.exam_id == exam.id and programme_item.opens_on <= clock.local_date(now)
             and is_member(user, programme_item.programme)):
         programme_item = None
     programme_item = programme_item or verdict.programme_item

@@ -83,8 +83,7 @@ def _moment(rng: random.Random, first: date, last: date, latest: datetime) -> da
 
 def _early(rng: random.Random, now: datetime) -> datetime | None:
     """Before work today (from 07:00 in Shanghai), half an hour before ``now`` at the latest."""
-    # Not before midnight UTC either: the week opens on the clock's (UTC) date.
-    earliest = max(_utc(now.date(), 7), datetime.combine(now.date(), time(0)))
+    earliest = _utc(clock.local_date(now), 7)
     latest = now - timedelta(minutes=30)
     return earliest + (latest - earliest) * rng.random() if latest > earliest else None
 
@@ -121,7 +120,7 @@ class _Loader:
         waiting = [i for i in attempt.items if i.needs_grading and i.awarded is None]
         if waiting and self.trainer is not None:
             submitted = attempt.submitted_at or at
-            graded_at = max(at + timedelta(hours=3), _utc(at.date() + timedelta(days=1), 10 + rng.random() * 7))
+            graded_at = max(at + timedelta(hours=3), _utc(clock.local_date(at) + timedelta(days=1), 10 + rng.random() * 7))
             if graded_at >= self.now:
                 if not grade or submitted + timedelta(minutes=20) >= self.now:
                     return attempt  # not graded yet: waits in the trainer's queue
@@ -188,7 +187,7 @@ def take_demo_exams(_password: str) -> None:
     if _loaded_before(["E1001", "E1007", "E1019", "E1027", "mentor"]):
         return
     now = clock.now()
-    today = now.date()
+    today = clock.local_date(now)
     rng = random.Random(2026)
     loader = _Loader(rng, now)
     frozen_before = clock._frozen  # put back exactly as it was (tests freeze it)
@@ -242,7 +241,7 @@ def take_warning_quarterly(_password: str) -> None:
     """Hook 85: last quarter's and this quarter's warning education (quarterly
     windows: an attempt counts for the quarter it was submitted in)."""
     now = clock.now()
-    today = now.date()
+    today = clock.local_date(now)
     rng = random.Random(85)
     loader = _Loader(rng, now)
     frozen_before = clock._frozen

@@ -50,7 +50,7 @@ def eligibility(user, exam, now: datetime | None = None) -> Eligibility:
         # Its week was taken out of the programme too: the learner's own
         # results page links here, and their attempts stay listed.
         return Eligibility(False, _("This exam has been withdrawn."))
-    access = exam_access(user, exam, now.date())
+    access = exam_access(user, exam, clock.local_date(now))
     if not access.ok:
         return Eligibility(False, access.reason, forbidden=True)
     verdict = _rules(user, exam, now)
@@ -82,5 +82,5 @@ def _fmt(at: datetime) -> str:
 
     try:
         return format_datetime(at, "yyyy-MM-dd HH:mm")
-    except Exception:  # outside a request (CLI): UTC is fine
-        return at.strftime("%Y-%m-%d %H:%M UTC")
+    except Exception:  # outside a request (CLI): the bank's time all the same
+        return clock.local(at).strftime("%Y-%m-%d %H:%M")

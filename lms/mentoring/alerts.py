@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from lms import clock
 from lms.extensions import db
 from lms.mentoring.access import active_mentor_of, may_act, pairing_as_mentor
 from lms.mentoring.desk import check_in_gap, last_check_ins
@@ -39,7 +40,7 @@ def scan_check_in_gaps(now: datetime, result) -> None:
     names the day the gap began, so a new check-in starts a new gap. Not about
     an apprentice who left (account deactivated), nor to a mentor who cannot
     record a check-in (``may_act``): HR ends or changes those pairings."""
-    today = now.date()
+    today = clock.local_date(now)
     pairings = list(db.session.scalars(
         select(Pairing).options(joinedload(Pairing.apprentice), joinedload(Pairing.mentor))
         .where(Pairing.state == PairingState.ACTIVE).order_by(Pairing.id)))

@@ -8,7 +8,7 @@ added. Loading twice changes nothing."""
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import click
 from sqlalchemy import select
@@ -55,7 +55,7 @@ def _fail_a_week(learner) -> None:
         return
     rng = random.Random(12)
     now = clock.now()
-    first = max(datetime.combine(now.date(), time(0, 0)), now - timedelta(minutes=40))
+    first = max(clock.day_start(clock.local_date(now)), now - timedelta(minutes=40))  # earlier today
     gap = timedelta(minutes=(exam.cooldown_minutes or 0) + 6)
     frozen_before = clock._frozen  # put back exactly as it was (tests freeze it)
     try:

@@ -83,7 +83,7 @@ def scan(now: datetime | None = None) -> ScanResult:
     transaction; each notification is made in its own (``services.notify``),
     so the write lock is held only to write."""
     now = now or clock.now()
-    today = now.date()
+    today = clock.local_date(now)
     result = ScanResult()
     items = _items_in_view(today)
     if items:
@@ -97,7 +97,7 @@ def scan(now: datetime | None = None) -> ScanResult:
 
 
 def _scan_week(learner: User, item: ProgrammeItem, now: datetime, result: ScanResult) -> None:
-    today = now.date()
+    today = clock.local_date(now)
     status = programmes.week_status(learner, item, today)
     if status.done:
         return

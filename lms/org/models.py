@@ -77,6 +77,17 @@ class UserRole(db.Model):
     role: Mapped[str] = mapped_column(String(16), primary_key=True)
 
 
+def whole_months(start: date, end: date) -> int:
+    """Whole months from ``start`` to ``end``: n once ``end`` reaches the same
+    day n months later, or that month's last day when it is shorter (31 August
+    → 28 February is six months), as a certificate's validity counts them
+    (``add_months``)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day and end.day < monthrange(end.year, end.month)[1]:
+        months -= 1
+    return max(months, 0)
+
+
 class PositionRecord(db.Model):
     """One stint in one position; the open one (no end date) is the current position."""
 
@@ -94,8 +105,10 @@ class PositionRecord(db.Model):
         return POSITIONS.get(self.position, self.position)
 
     def months(self, on: date | None = None) -> int:
-        """Whole months served in this position up to ``on`` (today by default)."""
-        return whole_months(self.start_date, self.end_date or on or clock.today())
+        """Whole months served in this position up to ``on`` (today by default):
+        up to its end if it ended before then."""
+        until = on or clock.today()
+        return whole_months(self.start_date, min(self.end_date, until) if self.end_date else until)
 
 
 def add_months(day: date, months: int) -> date:
@@ -103,18 +116,6 @@ def add_months(day: date, months: int) -> date:
     month0 = day.month - 1 + months
     year, month = day.year + month0 // 12, month0 % 12 + 1
     return date(year, month, min(day.day, monthrange(year, month)[1]))
-
-
-def whole_months(start: date, end: date) -> int:
-    """Whole months from ``start`` to ``end``: the most ``m`` whose
-    anniversary — ``start`` moved on ``m`` months, the month's last day when
-    it is shorter, as a certificate's validity counts — is on or before
-    ``end``. Hired 31 January: one month on 28 (29) February, two on 31 March."""
-    months = (end.year - start.year) * 12 + end.month - start.month
-    anniversary_day = min(start.day, monthrange(end.year, end.month)[1])
-    if end.day < anniversary_day:
-        months -= 1
-    return max(months, 0)
 
 
 class User(UserMixin, db.Model):

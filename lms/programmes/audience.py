@@ -163,7 +163,7 @@ class _History:
                 continue
             data = json.loads(details or "{}")
             if action == "user.updated" and isinstance(data.get("branch"), dict):
-                self.branch_moves[int(object_id)].append((at.date(), data["branch"].get("before")))
+                self.branch_moves[int(object_id)].append((clock.local_date(at), data["branch"].get("before")))
             elif action == "user.roles_changed":
                 before = set(data.get("before") or [])
                 if not before and int(object_id) not in self.role_changes:
@@ -171,7 +171,7 @@ class _History:
                     # hire date, not from the day the account was made.
                     self.role_changes[int(object_id)] = []
                     continue
-                self.role_changes[int(object_id)].append((at.date(), before, set(data.get("after") or [])))
+                self.role_changes[int(object_id)].append((clock.local_date(at), before, set(data.get("after") or [])))
 
     def branch_since(self, user_id: int, wanted: set[str]) -> date | None:
         """The last move into a covered branch from one not covered."""

@@ -110,7 +110,7 @@ def _decide(exam: Exam, attempts: list[Attempt]) -> Attempt | None:
 
 
 def _in_window(attempt: Attempt, opens: date, due: date) -> bool:
-    return opens <= (attempt.submitted_at or attempt.started_at).date() <= due
+    return opens <= clock.local_date(attempt.submitted_at or attempt.started_at) <= due
 
 
 def _status(ws: WeekStatus, attempts: list[Attempt], today: date, window: bool) -> None:

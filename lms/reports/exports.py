@@ -6,7 +6,8 @@ their full-width forms ＝ ＋ － ＠) stays text — in CSV it gets a leading
 apostrophe, in XLSX the cell is written as a string. Control characters a
 worksheet cannot hold are left out of XLSX cells (they made the download fail).
 
-As Excel opens them: dates are date cells (in a Chinese format on a Chinese
+Times are stored in UTC and written in the bank's zone (``lms.clock``), as
+every page shows them. As Excel opens them: dates are date cells (in a Chinese format on a Chinese
 page), texts are text cells (a 工号 keeps its leading zeros), the header row is
 bold and frozen, and every column is as wide as its header and first rows
 need. In CSV, a number-like text Excel would turn into a number (00123,
@@ -25,6 +26,8 @@ from urllib.parse import quote
 
 from flask import Response
 from flask_babel import get_locale
+
+from lms import clock
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Excel also reads a CSV cell as a formula after leading spaces, and (with a
@@ -56,7 +59,7 @@ def csv_safe(value) -> object:
     if isinstance(value, str) and _NUMBER_LIKE.fullmatch(value):
         return "\t" + value  # Excel keeps it text (a 工号 00123 stays 00123)
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return clock.local(value).strftime("%Y-%m-%d %H:%M")  # the bank's time, as the page shows it
     return "" if value is None else value
 
 
@@ -135,9 +138,13 @@ def fitted_widths(headers: Sequence[str], rows: Sequence[Sequence], sample: int 
 
 
 def _cell(sheet, value, cell_class, day_format="yyyy-mm-dd"):
+    if isinstance(value, datetime):  # stored in UTC: the bank's time, as the page shows it
+        cell = cell_class(sheet, value=clock.local(value))
+        cell.number_format = day_format + " hh:mm"
+        return cell
     if isinstance(value, date):
         cell = cell_class(sheet, value=value)
-        cell.number_format = day_format if not isinstance(value, datetime) else day_format + " hh:mm"
+        cell.number_format = day_format
         return cell
     if isinstance(value, str):
         # A control character (a vertical tab pasted from Excel into a name, an

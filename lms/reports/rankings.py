@@ -18,7 +18,7 @@ results together."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from lms import clock
 from lms.content.models import Programme
@@ -144,8 +144,8 @@ def standing_of(rows: list[cell_rules.AttemptRow], scoring: str, start: datetime
 
 def rankings(programme: Programme, scope, first_day: date, last_day: date, branch_ids: list[int] | None = None,
              top: int | None = 10) -> Rankings:
-    start = datetime.combine(first_day, time.min)
-    end = datetime.combine(last_day + timedelta(days=1), time.min)
+    # The bank's days: 1 March 00:00 China time up to (not including) the day after the last.
+    start, end = clock.day_start(first_day), clock.day_start(last_day + timedelta(days=1))
     weeks = cell_rules.roster_weeks(programme)
     members = [m for m in roster_members(programme, scope)
                if branch_ids is None or m.user.branch_id in branch_ids]

@@ -40,7 +40,7 @@ def test_the_demo_bank_has_certificates_to_show(app, client, monkeypatch):
     count = Certificate.query.count()
     certificates_demo.issue_demo_certificates("demo-pass-2024")
     assert Certificate.query.count() == count  # loading twice issues nothing more
-    today = clock.bank_today()  # the certificates' calendar
+    today = clock.today()  # the certificates' calendar
     rmq = db.session.scalar(select(Certification).where(Certification.slug == "rm-qualification"))
     in_rm_post = [u for u in User.query.filter_by(active=True)
                   if u.current_position and u.current_position.position.startswith("rm_")]

@@ -4,7 +4,7 @@ wrong. Shared by the parsers in ``lms.content.source.parser``."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -168,16 +168,24 @@ def date_value(c: Collector, value, key: str, *where) -> date | None:
 
 
 def local_datetime(c: Collector, value, key: str, *where) -> datetime | None:
-    """A bank-local 'YYYY-MM-DD HH:MM' as naive UTC."""
+    """A bank-local 'YYYY-MM-DD HH:MM' as naive UTC. A date alone means the
+    whole of that day: the moment after it (00:00 the next day, bank time),
+    so ``closes_at: 2026-12-31`` still lets learners in on 31 December."""
     if value is None:
         return None
     if isinstance(value, datetime):
         local = value
     elif isinstance(value, date):
-        local = datetime(value.year, value.month, value.day)
+        local = datetime(value.year, value.month, value.day) + timedelta(days=1)
     else:
+        text = str(value).strip()
         try:
-            local = datetime.fromisoformat(str(value).strip())
+            day = date.fromisoformat(text) if len(text) == 10 else None
+        except ValueError:
+            day = None
+        try:
+            local = (datetime(day.year, day.month, day.day) + timedelta(days=1) if day is not None
+                     else datetime.fromisoformat(text))
         except ValueError:
             c.add(_("'%(key)s' must be a date and time like 2026-12-31 18:00 (got '%(value)s')", key=key, value=value),
                   *where, key)
