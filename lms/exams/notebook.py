@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from lms import questions as question_types
 from lms import clock
@@ -163,6 +164,7 @@ def withheld(user, question_ids: list[int]) -> dict[int, Withheld]:
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
         .where(Attempt.user_id == user.id, Attempt.state == "finalised",
                QuestionVersion.question_id.in_(question_ids))
+        .options(joinedload(Attempt.exam))  # a year of weekly exams: not one statement per exam
         .order_by(Attempt.finalised_at.desc(), Attempt.id.desc())).all()
     allowed_by_attempt: dict[int, bool] = {}
     passed_by_exam: dict[int, bool] = {}

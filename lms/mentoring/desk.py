@@ -5,9 +5,9 @@ agreed actions.
 
 What it reads is bounded for a desk of a few apprentices: the pairings, the
 weak points, the recent attempts, the last check-ins and the overdue actions
-are each one query for all apprentices; the week states are the apprentice's
-own 本周培训 (``lms.programmes.services.this_week``), a fixed number of
-queries per programme week, whatever the number of attempts.
+are each one query for all apprentices; the week states are the apprentices'
+own 本周培训 (``lms.programmes.services.this_week_of``), a fixed number of
+queries per programme, whatever the number of apprentices and attempts.
 
 Weak knowledge points come from the apprentice's finalised attempts: per
 tag of the drawn question versions, how many answers were not fully right
@@ -187,9 +187,10 @@ def desk_for(mentor, today: date | None = None) -> list[ApprenticeDesk]:
     overdue: dict[int, list[CheckInAction]] = {pid: [] for pid in pairing_ids}
     for action in overdue_actions(pairing_ids, today):
         overdue[action.pairing_id].append(action)
+    this_week = programmes.this_week_of([p.apprentice for p in pairings], today)
     desks = []
     for pairing in pairings:
-        desk = ApprenticeDesk(pairing=pairing, this_week=programmes.this_week(pairing.apprentice, today),
+        desk = ApprenticeDesk(pairing=pairing, this_week=this_week[pairing.apprentice_id],
                               recent=recent[pairing.apprentice_id], weak=weak[pairing.apprentice_id],
                               last_check_in=last.get(pairing.id), overdue_actions=overdue[pairing.id])
         desk.alerts = alerts_for(desk, today)

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from argon2 import PasswordHasher
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from lms import clock
 from lms.audit import services as audit
@@ -70,7 +71,9 @@ def rename_branch(branch: Branch, name: str) -> bool:
 
 def branch_tree() -> list[Branch]:
     """The top-level branches (分行); their ``children`` are the sub-branches."""
-    return db.session.scalars(select(Branch).where(Branch.parent_id.is_(None)).order_by(Branch.code)).all()
+    # Every level's children in one statement (not one per branch: a bank has sixty and more).
+    return db.session.scalars(select(Branch).where(Branch.parent_id.is_(None)).order_by(Branch.code)
+                              .options(selectinload(Branch.children, recursion_depth=-1))).all()
 
 
 def branch_choices() -> list[tuple[int, str]]:
@@ -135,7 +138,8 @@ def find_people(flt: PeopleFilter, page: int = 1, per_page: int = 25) -> PeopleP
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     pages = max((total + per_page - 1) // per_page, 1)
     page = min(max(page, 1), pages)
-    users = db.session.scalars(stmt.order_by(User.employee_no).limit(per_page).offset((page - 1) * per_page)).all()
+    users = db.session.scalars(stmt.order_by(User.employee_no).limit(per_page).offset((page - 1) * per_page)
+                               .options(joinedload(User.branch))).all()
     return PeoplePage(users, total, page, pages)
 
 

@@ -239,7 +239,12 @@ def _member(user, programme: Programme, change: ProgrammeMember | None, codes: s
 
 
 def _branch_ancestry() -> dict[str, set[str]]:
-    rows = {b.id: (b.code, b.parent_id) for b in db.session.scalars(select(Branch))}
+    return _ancestry({b.id: (b.code, b.parent_id) for b in db.session.execute(select(Branch.id, Branch.code,
+                                                                                     Branch.parent_id))})
+
+
+def _ancestry(rows: dict[int, tuple[str, int | None]]) -> dict[str, set[str]]:
+    """Branch code → the codes of it and every branch above it (``rows``: id → (code, parent id))."""
     out = {}
     for code, parent in rows.values():
         codes = {code}
@@ -281,19 +286,33 @@ def members(programme: Programme, today: date | None = None) -> list[Member]:
 
 def memberships(user, programmes: list[Programme], today: date | None = None) -> dict[int, Member]:
     """The user's membership of each of ``programmes`` (programme id → Member)."""
+    return memberships_of([user], programmes, today)[user.id]
+
+
+def memberships_of(users: list, programmes: list[Programme], today: date | None = None) -> dict[int, dict[int, Member]]:
+    """``memberships`` of several people (user id → programme id → Member),
+    in the same few statements as for one: the mentor's desk asks for forty
+    apprentices at once."""
     today = today or clock.today()
-    if not programmes:
-        return {}
-    changes = {c.programme_id: c for c in db.session.scalars(
-        select(ProgrammeMember).where(ProgrammeMember.user_id == user.id,
-                                      ProgrammeMember.programme_id.in_([p.id for p in programmes])))}
-    codes = _branch_codes(user)
-    history = _History([user.id], _branch_ancestry()) if any(map(_needs_history, programmes)) else _History([], {})
-    out = {}
-    for programme in programmes:
-        member = _member(user, programme, changes.get(programme.id), codes, history, first_day(programme), today)
-        if member is not None:
-            out[programme.id] = member
+    out: dict[int, dict[int, Member]] = {user.id: {} for user in users}
+    if not programmes or not users:
+        return out
+    user_ids = list(out)
+    changes: dict[int, dict[int, ProgrammeMember]] = defaultdict(dict)
+    for c in db.session.scalars(select(ProgrammeMember).where(
+            ProgrammeMember.user_id.in_(user_ids), ProgrammeMember.programme_id.in_([p.id for p in programmes]))):
+        changes[c.user_id][c.programme_id] = c
+    rows = {b.id: (b.code, b.parent_id) for b in db.session.execute(select(Branch.id, Branch.code, Branch.parent_id))}
+    ancestry = _ancestry(rows)
+    history = _History(user_ids, ancestry) if any(map(_needs_history, programmes)) else _History([], {})
+    starts = {p.id: first_day(p) for p in programmes}
+    for user in users:
+        codes = ancestry.get(rows[user.branch_id][0], set()) if user.branch_id in rows else set()
+        mine = changes.get(user.id, {})
+        for programme in programmes:
+            member = _member(user, programme, mine.get(programme.id), codes, history, starts[programme.id], today)
+            if member is not None:
+                out[user.id][programme.id] = member
     return out
 
 

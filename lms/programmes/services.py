@@ -30,7 +30,7 @@ from lms.content.models import Exam, Lesson, Programme, ProgrammeItem, Programme
 from lms.exams import results as exam_results
 from lms.exams.models import Attempt, AttemptState
 from lms.extensions import db
-from lms.programmes.audience import Member, membership, memberships
+from lms.programmes.audience import Member, membership, memberships, memberships_of
 from lms.programmes.progress import Progress, progress
 
 # The learner's status in one week, in the words the pages use.
@@ -200,9 +200,13 @@ def programme_weeks(user, programme: Programme, today: date | None = None,
     order; for a quarterly requirement, every quarter since the learner was
     enrolled (oldest first)."""
     today = today or clock.today()
-    enrolled = _enrolled(user, programme, member, today)
     items = _live_items(programme)
     attempts = _attempts_by_exam(user, [item.exam_id for item in items if item.exam_id is not None])
+    return _weeks(user, programme, today, _enrolled(user, programme, member, today), items, attempts)
+
+
+def _weeks(user, programme: Programme, today: date, enrolled: date | None, items: list[ProgrammeItem],
+           attempts: dict[int, list[Attempt]]) -> list[WeekStatus]:
     if programme.recurring == QUARTERLY:
         return [_build(user, item, today, enrolled, window, attempts) for item in items
                 for window in _quarters(item, enrolled, today)]
@@ -230,11 +234,16 @@ def _live_items(programme: Programme) -> list[ProgrammeItem]:
 
 def _attempts_by_exam(user, exam_ids: list[int]) -> dict[int, list[Attempt]]:
     """The learner's attempts at these exams in one statement, by exam id (in number order)."""
-    out: dict[int, list[Attempt]] = {exam_id: [] for exam_id in exam_ids}
-    if exam_ids:
+    return _attempts_of([user.id], exam_ids)[user.id]
+
+
+def _attempts_of(user_ids: list[int], exam_ids) -> dict[int, dict[int, list[Attempt]]]:
+    """These learners' attempts at these exams in one statement: user id → exam id → attempts in number order."""
+    out: dict[int, dict[int, list[Attempt]]] = {uid: {exam_id: [] for exam_id in exam_ids} for uid in user_ids}
+    if exam_ids and user_ids:
         for attempt in db.session.scalars(select(Attempt).where(
-                Attempt.user_id == user.id, Attempt.exam_id.in_(set(exam_ids))).order_by(Attempt.number)):
-            out[attempt.exam_id].append(attempt)
+                Attempt.user_id.in_(user_ids), Attempt.exam_id.in_(set(exam_ids))).order_by(Attempt.number)):
+            out[attempt.user_id][attempt.exam_id].append(attempt)
     return out
 
 
@@ -259,20 +268,32 @@ class ThisWeek:
 
 def this_week(user, today: date | None = None) -> list[ThisWeek]:
     """本周培训: per programme, what is open now, what is overdue and what to catch up on."""
+    return this_week_of([user], today)[user.id]
+
+
+def this_week_of(users: list, today: date | None = None) -> dict[int, list[ThisWeek]]:
+    """``this_week`` of several people (user id → their 本周培训), in a number
+    of statements that depends on the programmes, not on the people: the
+    mentor's desk shows forty apprentices."""
     today = today or clock.today()
-    out = []
     rows = list(db.session.scalars(select(Programme).where(Programme.retired.is_(False)).order_by(Programme.title)))
-    mine = memberships(user, rows, today)
-    for programme in (p for p in rows if p.id in mine):
-        member = mine[programme.id]
-        weeks = programme_weeks(user, programme, today, member)
-        current = [w for w in weeks if w.opens_on <= today <= w.due_on]
-        if programme.recurring == QUARTERLY:
-            out.append(ThisWeek(programme=programme, current=current, overdue=[], progress=progress(weeks),
-                                enrolled_on=member.enrolled_on))
-            continue
-        overdue = [w for w in weeks if w.overdue]
-        catch_up = [w for w in weeks if w.catch_up and not w.done]
-        out.append(ThisWeek(programme=programme, current=current, overdue=overdue, progress=progress(weeks),
-                            catch_up=catch_up, enrolled_on=member.enrolled_on))
+    mine = memberships_of(users, rows, today)
+    wanted = [p for p in rows if any(p.id in m for m in mine.values())]
+    items = {p.id: _live_items(p) for p in wanted}
+    attempts = _attempts_of(list(mine), {i.exam_id for its in items.values() for i in its if i.exam_id is not None})
+    out = {}
+    for user in users:
+        out[user.id] = []
+        for programme in (p for p in wanted if p.id in mine[user.id]):
+            member = mine[user.id][programme.id]
+            weeks = _weeks(user, programme, today, member.enrolled_on, items[programme.id], attempts[user.id])
+            current = [w for w in weeks if w.opens_on <= today <= w.due_on]
+            if programme.recurring == QUARTERLY:
+                out[user.id].append(ThisWeek(programme=programme, current=current, overdue=[],
+                                             progress=progress(weeks), enrolled_on=member.enrolled_on))
+                continue
+            overdue = [w for w in weeks if w.overdue]
+            catch_up = [w for w in weeks if w.catch_up and not w.done]
+            out[user.id].append(ThisWeek(programme=programme, current=current, overdue=overdue,
+                                         progress=progress(weeks), catch_up=catch_up, enrolled_on=member.enrolled_on))
     return out

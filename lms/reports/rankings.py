@@ -17,13 +17,18 @@ next rank skips (1, 1, 3). Branches are ranked the same way on their learners'
 results together."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, case, func, select
 
 from lms import clock
 from lms.content.models import Programme
-from lms.exams.models import AttemptState
+from lms.exams.models import Attempt, AttemptState
+from lms.extensions import db
 from lms.reports import cells as cell_rules
+from lms.reports.aggregates import CHUNK
 from lms.reports.members import Member, programme_start, roster_members
 
 PERIODS = ("month", "quarter", "programme", "range")
@@ -51,7 +56,8 @@ class Standing:
     first_tries: int = 0
     first_passed: int = 0
     attempts: int = 0
-    scores: list[float] = field(default_factory=list)
+    score_sum: float = 0.0  # of the deciding results (percent)
+    score_count: int = 0
 
     @property
     def pass_rate(self) -> float | None:
@@ -63,7 +69,7 @@ class Standing:
 
     @property
     def mean_score(self) -> float | None:
-        return sum(self.scores) / len(self.scores) if self.scores else None
+        return self.score_sum / self.score_count if self.score_count else None
 
     def key(self) -> tuple:
         """What the ranking compares, best first when sorted ascending."""
@@ -76,7 +82,8 @@ class Standing:
         self.first_tries += other.first_tries
         self.first_passed += other.first_passed
         self.attempts += other.attempts
-        self.scores += other.scores
+        self.score_sum += other.score_sum
+        self.score_count += other.score_count
 
 
 @dataclass
@@ -135,11 +142,46 @@ def standing_of(rows: list[cell_rules.AttemptRow], scoring: str, start: datetime
     result = cell_rules.deciding(mine, scoring)
     if result is not None:
         s.passed = int(bool(result.passed))
-        s.scores.append(result.percent)
+        s.score_sum, s.score_count = result.percent, 1
     first = next((a for a in mine if a.number == 1), None)
     if first is not None:
         s.first_tries, s.first_passed = 1, int(bool(first.passed))
     return s
+
+
+def _standings_by_sql(user_ids: list[int], exam_ids: list[int], start: datetime, end: datetime) -> dict[int, Standing]:
+    """``standing_of`` summed over exams scored by their best attempt, per
+    learner, counted by the database: a year of weekly exams for thousands of
+    learners is ~300,000 attempts, too many to read into Python for one page.
+    The deciding attempt is the one with the highest percent (the earliest of
+    equals), as ``cells.deciding``."""
+    out: dict[int, Standing] = {}
+    if not user_ids or not exam_ids:
+        return out
+    for chunk in range(0, len(user_ids), CHUNK):
+        mine = (select(Attempt.user_id, Attempt.exam_id, Attempt.number, Attempt.percent, Attempt.passed,
+                       func.row_number().over(partition_by=(Attempt.user_id, Attempt.exam_id),
+                                              order_by=(case((Attempt.percent.is_(None), 1), else_=0),
+                                                        Attempt.percent.desc(), Attempt.number)).label("n"))
+                .where(Attempt.exam_id.in_(exam_ids), Attempt.user_id.in_(user_ids[chunk:chunk + CHUNK]),
+                       Attempt.state == AttemptState.FINALISED, Attempt.finalised_at >= start,
+                       Attempt.finalised_at < end)
+                .subquery())
+        deciding = and_(mine.c.n == 1, mine.c.percent.is_not(None))
+        passed = mine.c.passed.is_(True)
+        rows = db.session.execute(
+            select(mine.c.user_id, func.count(func.distinct(mine.c.exam_id)), func.count(),
+                   func.sum(case((and_(deciding, passed), 1), else_=0)),
+                   func.coalesce(func.sum(case((deciding, mine.c.percent))), 0.0),
+                   func.sum(case((deciding, 1), else_=0)),
+                   func.sum(case((mine.c.number == 1, 1), else_=0)),
+                   func.sum(case((and_(mine.c.number == 1, passed), 1), else_=0)))
+            .group_by(mine.c.user_id))
+        for user_id, taken, attempts, n_passed, score_sum, score_count, first_tries, first_passed in rows:
+            out[user_id] = Standing(taken=int(taken), passed=int(n_passed), first_tries=int(first_tries),
+                                    first_passed=int(first_passed), attempts=int(attempts),
+                                    score_sum=float(score_sum), score_count=int(score_count))
+    return out
 
 
 def rankings(programme: Programme, scope, first_day: date, last_day: date, branch_ids: list[int] | None = None,
@@ -149,12 +191,21 @@ def rankings(programme: Programme, scope, first_day: date, last_day: date, branc
     weeks = cell_rules.roster_weeks(programme)
     members = [m for m in roster_members(programme, scope)
                if branch_ids is None or m.user.branch_id in branch_ids]
-    attempts = cell_rules.load_attempts(sorted({w.exam_id for w in weeks}), [m.user.id for m in members])
+    user_ids = [m.user.id for m in members]
+    # Counted by the database: an exam scored by its best attempt that is one week's only.
+    # The rare rest (scored by the latest attempt, or one exam set for two weeks, which counts
+    # once per week) attempt by attempt, as ``standing_of`` says.
+    weeks_of = Counter(w.exam_id for w in weeks)
+    by_sql = _standings_by_sql(user_ids, sorted({w.exam_id for w in weeks if w.exam.scoring != "latest"
+                                                 and weeks_of[w.exam_id] == 1}), start, end)
+    rest = [w for w in weeks if w.exam.scoring == "latest" or weeks_of[w.exam_id] > 1]
+    attempts = cell_rules.load_attempts(sorted({w.exam_id for w in rest}), user_ids) if rest else {}
     per_learner = []
     per_branch: dict[int, tuple[object, Standing, list]] = {}
     for m in members:
         s = Standing()
-        for w in weeks:
+        s.add(by_sql.get(m.user.id, Standing()))
+        for w in rest:
             s.add(standing_of(attempts.get((m.user.id, w.exam_id), []), w.exam.scoring, start, end))
         branch = m.user.branch
         if branch is not None:

@@ -137,3 +137,34 @@ def test_the_mentor_finds_the_sign_offs_they_gave(client, world):
     for mentor in (world.former_mentor, world.other_mentor):  # an ended pairing, none signed off
         sign_in(client, mentor)
         assert 'id="past-apprentices"' not in client.get("/mentoring/desk").text
+
+
+def _statements_of(client, url: str) -> int:
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(statements)
+
+
+def test_the_desk_and_the_mentors_home_read_as_many_statements_for_eight_apprentices_as_for_one(
+        client, world, make_user):
+    """A mentor with forty apprentices had ~600 statements on the desk (each
+    apprentice's 本周培训 read on its own: 15 s a page at a bank's size)."""
+    sign_in(client, world.mentor)
+    answer(world.apprentice, world.exams[0], {world.deposit.slug: "B"})
+    one = {url: _statements_of(client, url) for url in ("/mentoring/desk", "/")}
+    for n in range(7):
+        learner = make_user(("learner",), employee_no=f"A2{n}", name=f"新学员{n}", branch=world.branch, position="rm_junior")
+        db.session.add(world.pairing.__class__(mentor_id=world.mentor.id, apprentice_id=learner.id,
+                                               start_date=world.pairing.start_date))
+        db.session.commit()
+        answer(learner, world.exams[n % 4], {world.deposit.slug: "B", world.loan.slug: "B"})
+    assert len(desk.active_pairings_of(world.mentor)) == 8
+    eight = {url: _statements_of(client, url) for url in ("/mentoring/desk", "/")}
+    assert eight == one
+    page = client.get("/mentoring/desk").get_data(as_text=True)
+    assert all(f"新学员{n}" in page for n in range(7))
