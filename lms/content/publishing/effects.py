@@ -33,8 +33,10 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import distinct, func, select
 
+from lms import clock
 from lms.content.models import (
-    Exam, Lesson, LessonView, ProgrammeItem, QuestionVersion, REVIEW_POLICY_LABELS, SCORING_LABELS,
+    Certification, EligibilityRule, Exam, Lesson, LessonView, Programme, ProgrammeItem, QuestionVersion,
+    REVIEW_POLICY_LABELS, SCORING_LABELS,
 )
 from lms.extensions import db
 from lms.scores import score as format_score
@@ -181,7 +183,6 @@ def _week_effects(work: dict) -> list[Effect]:
 def _item_effects(work: dict) -> list[Effect]:
     """Weeks inserted, moved to another place, or given another exam in a
     programme that is already published."""
-    from lms import clock
 
     items = [(state, slug, item, iid) for state, slug, item, iid in work.get("items", [])
              if item.kind == "week" and state != "unchanged"]
@@ -221,7 +222,6 @@ def _counted_weeks(weeks: list[Effect]) -> list[Effect]:
     rules that count its recent weeks passed, of the programmes whose weeks
     are inserted, removed, moved or given another exam: they read the weeks
     as they are after publishing."""
-    from lms.content.models import Certification, EligibilityRule, Programme
 
     slugs = {e.key.split("/")[0] for e in weeks if e.kind in ("week_retired", "week_added", "week_moved",
                                                               "week_exam_changed")}
@@ -257,7 +257,6 @@ def _newly_overdue(row: ProgrammeItem, item, today) -> int:
 
 def _added_weeks(added: list, today) -> list[Effect]:
     """A week inserted in a published programme: who must pass it now."""
-    from lms.content.models import Programme
     from lms.programmes.audience import members  # the programmes domain builds on content
 
     programmes = {p.slug: p for p in db.session.scalars(
