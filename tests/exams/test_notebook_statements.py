@@ -3,24 +3,9 @@ after many: a year of weekly exams left a learner's notebook page at one
 statement per exam the questions came from (~100 statements, 1 s)."""
 from __future__ import annotations
 
-from sqlalchemy import event
-
-from lms.extensions import db
 from tests.conftest import sign_in
+from tests.statements import statements_of
 from tests.programmes.helpers import take
-
-
-def _statements_of(client, url: str) -> tuple[int, str]:
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    db.session.expire_all()
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    assert response.status_code == 200
-    return len(statements), response.get_data(as_text=True)
 
 
 def test_the_notebook_reads_as_many_statements_after_six_failed_exams_as_after_one(
@@ -31,10 +16,10 @@ def test_the_notebook_reads_as_many_statements_after_six_failed_exams_as_after_o
              for n, q in enumerate(questions)]
     sign_in(client, learner)
     take(learner, exams[0], clock, answer="A")  # wrong: B is right
-    one, page = _statements_of(client, "/notebook/")
+    one, page = statements_of(client, "/notebook/")
     assert "知识点0" in page
     for exam in exams[1:]:
         take(learner, exam, clock, answer="A")
-    six, page = _statements_of(client, "/notebook/")
+    six, page = statements_of(client, "/notebook/")
     assert all(f"知识点{n}" in page for n in range(6))
     assert six == one

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import event
 
 from lms.extensions import db
 from lms.mentoring import checkins, desk
 from tests.conftest import sign_in
 from tests.mentoring.conftest import answer
+from tests.statements import counting_statements, statements_of
 
 
 def test_the_desk_shows_only_the_mentors_own_apprentices(client, world):
@@ -95,14 +95,8 @@ def test_the_desk_reads_a_bounded_number_of_queries(app, world, make_user):
     assert len(apprentices) == 3
 
     def count() -> int:
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            db.session.expire_all()
+        with counting_statements() as statements:
             desk.desk_for(world.mentor)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
 
     few = count()
@@ -139,24 +133,13 @@ def test_the_mentor_finds_the_sign_offs_they_gave(client, world):
         assert 'id="past-apprentices"' not in client.get("/mentoring/desk").text
 
 
-def _statements_of(client, url: str) -> int:
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    return len(statements)
-
-
 def test_the_desk_and_the_mentors_home_read_as_many_statements_for_eight_apprentices_as_for_one(
         client, world, make_user):
     """A mentor with forty apprentices had ~600 statements on the desk (each
     apprentice's 本周培训 read on its own: 15 s a page at a bank's size)."""
     sign_in(client, world.mentor)
     answer(world.apprentice, world.exams[0], {world.deposit.slug: "B"})
-    one = {url: _statements_of(client, url) for url in ("/mentoring/desk", "/")}
+    one = {url: statements_of(client, url)[0] for url in ("/mentoring/desk", "/")}
     for n in range(7):
         learner = make_user(("learner",), employee_no=f"A2{n}", name=f"新学员{n}", branch=world.branch, position="rm_junior")
         db.session.add(world.pairing.__class__(mentor_id=world.mentor.id, apprentice_id=learner.id,
@@ -164,7 +147,7 @@ def test_the_desk_and_the_mentors_home_read_as_many_statements_for_eight_apprent
         db.session.commit()
         answer(learner, world.exams[n % 4], {world.deposit.slug: "B", world.loan.slug: "B"})
     assert len(desk.active_pairings_of(world.mentor)) == 8
-    eight = {url: _statements_of(client, url) for url in ("/mentoring/desk", "/")}
+    eight = {url: statements_of(client, url)[0] for url in ("/mentoring/desk", "/")}
     assert eight == one
     page = client.get("/mentoring/desk").get_data(as_text=True)
     assert all(f"新学员{n}" in page for n in range(7))

@@ -4,23 +4,8 @@ branch of every row shown were each read on their own (99 statements for
 50 people in 60 branches)."""
 from __future__ import annotations
 
-from sqlalchemy import event
-
-from lms.extensions import db
 from tests.conftest import sign_in
-
-
-def _statements_of(client, url: str) -> tuple[int, str]:
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    db.session.expire_all()
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    assert response.status_code == 200
-    return len(statements), response.get_data(as_text=True)
+from tests.statements import statements_of
 
 
 def test_the_people_page_reads_as_many_statements_for_twelve_branches_as_for_two(client, make_user, make_branch):
@@ -29,10 +14,10 @@ def test_the_people_page_reads_as_many_statements_for_twelve_branches_as_for_two
     for n in range(2):
         make_user(("learner",), employee_no=f"P{n:02d}", branch=make_branch(f"C{n:02d}", f"第{n}支行", city))
     sign_in(client, hr)
-    two, page = _statements_of(client, "/org/people")
+    two, page = statements_of(client, "/org/people")
     assert "第1支行" in page
     for n in range(2, 12):
         make_user(("learner",), employee_no=f"P{n:02d}", branch=make_branch(f"C{n:02d}", f"第{n}支行", city))
-    twelve, page = _statements_of(client, "/org/people")
+    twelve, page = statements_of(client, "/org/people")
     assert all(f"P{n:02d}" in page for n in range(12))
     assert twelve == two

@@ -4,10 +4,9 @@ with the number of learners."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
-from lms.extensions import db
 from tests.conftest import sign_in
+from tests.statements import statements_of
 from tests.reports.helpers import add_attempt, make_programme
 
 
@@ -94,20 +93,6 @@ def test_overdue_list(client, bank, make_user):
     assert "第 2 周" in body and "第 1 周" not in body
 
 
-def _statements(client, url) -> int:
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)
-
-
 def test_a_page_costs_the_same_statements_for_10_or_40_learners(app, client, clock, make_user, make_branch):
     branches = [make_branch("ZZ0101", "天元支行"), make_branch("ZZ0102", "芦淞支行")]
     p = make_programme(4)
@@ -124,8 +109,8 @@ def test_a_page_costs_the_same_statements_for_10_or_40_learners(app, client, clo
 
     add_learners(0, 10)
     client.get("/reports/roster")  # the first request of an app loads more
-    with_10 = {url: _statements(client, url) for url in urls}
+    with_10 = {url: statements_of(client, url)[0] for url in urls}
     add_learners(10, 40)
-    with_40 = {url: _statements(client, url) for url in urls}
+    with_40 = {url: statements_of(client, url)[0] for url in urls}
     assert "N039" in client.get("/reports/roster").text
     assert with_10 == with_40
