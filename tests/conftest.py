@@ -115,6 +115,49 @@ def _memoise_url_builders() -> None:
 _memoise_url_builders()
 
 
+def _memoise_rule_parsing() -> None:
+    """The other half of each app's routing cost: werkzeug parses every rule's
+    text with regular expressions when the rule is added (~half of a test's
+    ``create_app``). What the parse leaves on the rule — its parts, its trace,
+    its arguments and one converter per variable — depends on the rule's text
+    and the map's converter classes only, so the test process parses each text
+    once and replays the result on later rules, each with converters of its
+    own (copies bound to its map)."""
+    import copy
+
+    from werkzeug.routing.rules import Rule
+
+    original = Rule._parse_rule
+    if getattr(original, "lms_memoised", False):
+        return
+    parsed: dict[tuple, tuple] = {}
+
+    def _parse_rule(self, rule):
+        key = (rule, tuple(sorted((name, id(cls)) for name, cls in self.map.converters.items())))
+        kept = parsed.get(key)
+        if kept is None:
+            trace_start = len(self._trace)
+            parts = list(original(self, rule))
+            trace = list(self._trace[trace_start:])
+            variables = [name for is_variable, name in trace if is_variable]
+            kept = parsed[key] = (parts, trace, {name: self._converters[name] for name in variables})
+            return iter(parts)
+        parts, trace, converters = kept
+        self._trace.extend(trace)
+        for name, converter in converters.items():
+            mine = copy.copy(converter)
+            mine.map = self.map
+            self._converters[name] = mine
+            self.arguments.add(name)
+        return iter(parts)
+
+    _parse_rule.lms_memoised = True
+    Rule._parse_rule = _parse_rule
+
+
+_memoise_rule_parsing()
+
+
 class _SharedBytecodeCache(BytecodeCache):
     """Jinja's compiled templates, kept in memory for every app of the test
     process (each test's app would otherwise compile every template it
@@ -136,6 +179,44 @@ class _SharedBytecodeCache(BytecodeCache):
 _TEMPLATE_CACHE = _SharedBytecodeCache()
 
 
+_SHARED_ENGINES: dict[tuple[str, str], object] = {}
+
+
+def _share_postgresql_engines() -> None:
+    """Every test makes its own app, and each app made its own engine, whose
+    connections were closed after the test. On PostgreSQL a new connection is
+    a new server process, which reads each table's catalog entries again the
+    first time a query touches it: ~0.1–0.3 s a test before any work. The
+    apps of a test process share one engine per database URL and engine
+    options instead, and its pool keeps its connections from test to test.
+    The engine holds no state of its own (lms adds no engine events on
+    PostgreSQL; tests that add some remove them); each test still has its
+    own session, and its tables are emptied after it. SQLite keeps an engine
+    per app (its connections cost nothing and carry the app's PRAGMA events)."""
+    from flask_sqlalchemy import SQLAlchemy
+
+    original = SQLAlchemy._make_engine
+    if getattr(original, "lms_shared", False):
+        return
+
+    def _make_engine(self, bind_key, options, app):
+        url = make_url(options["url"]) if "url" in options else None
+        if url is None or url.get_backend_name() != "postgresql":
+            return original(self, bind_key, options, app)
+        key = (url.render_as_string(hide_password=False),
+               repr(sorted((k, repr(v)) for k, v in options.items() if k != "url")))
+        engine = _SHARED_ENGINES.get(key)
+        if engine is None:
+            engine = _SHARED_ENGINES[key] = original(self, bind_key, options, app)
+        return engine
+
+    _make_engine.lms_shared = True
+    SQLAlchemy._make_engine = _make_engine
+
+
+_share_postgresql_engines()
+
+
 @pytest.fixture(scope="session")
 def _migrated():
     """Build the schema once, with the real migrations (as a bank would)."""
@@ -144,7 +225,13 @@ def _migrated():
     app = create_app(dict(BASE_CONFIG))
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
+            from tests.snapshots import SNAPSHOT_SCHEMA_PREFIX
+
             with db.engine.begin() as conn:
+                leftovers = conn.scalars(text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p"),
+                                         {"p": SNAPSHOT_SCHEMA_PREFIX + "%"}).all()
+                for schema in leftovers:  # copies left by a run that was stopped
+                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
         upgrade()
@@ -214,12 +301,15 @@ def app(_migrated):
 
 
 def leave_database_empty() -> None:
-    """What a test's app leaves behind: no session, empty tables, no audit head, no pooled connections."""
+    """What a test's app leaves behind: no session, empty tables, no audit
+    head, no pooled connections (PostgreSQL: the shared engine's pool keeps its
+    idle connections for the next test, see _share_postgresql_engines)."""
     db.session.remove()
     _empty_all_tables()
     Path(BASE_CONFIG["AUDIT_HEAD_FILE"]).unlink(missing_ok=True)
     for engine in db.engines.values():
-        engine.dispose()
+        if engine not in _SHARED_ENGINES.values():
+            engine.dispose()
 
 
 # --- the demo organisation, loaded once per worker ---------------------------

@@ -28,3 +28,49 @@ def test_postgresql_test_connections_do_not_wait_for_the_disk_at_commit(app):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite's test databases commit without an fsync already (WAL, synchronous=NORMAL)")
     assert db.session.scalar(text("SHOW synchronous_commit")) == "off"
+
+
+def test_a_copy_restored_gives_back_its_rows_and_ids_where_they_stood(app, make_branch, make_user):
+    """tests/snapshots.py, as load_demo_copy and the access matrix use it: a
+    restored copy has the rows it was taken with, not the ones added since, and
+    its next ids follow the copy's (PostgreSQL: rows copied within the
+    database, sequences put back)."""
+    from tests import snapshots
+    from tests.conftest import _TMP
+
+    first = make_branch("B01")
+    make_user(branch=first)
+    snapshot = snapshots.take(_TMP)
+    make_branch("B02")
+    make_user(employee_no="later")
+    snapshots.restore(snapshot)
+    assert db.session.scalars(select(Branch.code)).all() == ["B01"]
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1
+    assert (make_branch("B03").id, make_user(employee_no="after").id) == (2, 2)
+    snapshots.restore(snapshot)  # a copy serves again and again
+    assert db.session.scalars(select(Branch.code)).all() == ["B01"]
+    snapshots.discard(snapshot)
+
+
+@pytest.mark.parametrize("turn", ["first", "second"])
+def test_each_apps_routes_build_and_match_their_ids(app, turn):
+    """Every test's app parses its routes from the test process's memo
+    (conftest._memoise_rule_parsing); each app's converters are its own and an
+    id beyond an INTEGER column is still refused by the one it matches with."""
+    from flask import url_for
+
+    from lms import create_app
+    from tests.conftest import BASE_CONFIG
+
+    other = create_app(dict(BASE_CONFIG))
+    for each in (app, other):
+        with each.test_request_context():
+            address = url_for("org.person", user_id=42)
+        adapter = each.url_map.bind("localhost")
+        assert adapter.match(address) == ("org.person", {"user_id": 42})
+        rule = next(each.url_map.iter_rules("org.person"))
+        assert all(converter.map is each.url_map for converter in rule._converters.values())
+    from werkzeug.exceptions import NotFound
+
+    with pytest.raises(NotFound):
+        app.url_map.bind("localhost").match(address.replace("42", str(2**31)))
