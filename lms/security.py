@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timezone
+from functools import lru_cache
 
 from flask import Flask, current_app, request
 from flask.sessions import SecureCookieSessionInterface
@@ -109,25 +110,33 @@ def _lived_too_long(app: Flask, data) -> bool:
 SERVED_FILE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox"
 
 
-def security_headers(secure: bool, hsts_seconds: int = 31536000) -> list[tuple[str, str]]:
-    """The headers every response carries (unless a view set its own)."""
-    headers = [("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
-               ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin")]
+@lru_cache(maxsize=8)
+def security_headers(secure: bool, hsts_seconds: int = 31536000) -> tuple[tuple[str, str], ...]:
+    """The headers every response carries (unless a view set its own); the
+    same few tuples for every response, so built once."""
+    headers = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
+               ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin"))
     if secure and hsts_seconds > 0:
-        headers.append(("Strict-Transport-Security", f"max-age={hsts_seconds}"))
+        headers += (("Strict-Transport-Security", f"max-age={hsts_seconds}"),)
     return headers
 
 
-def keep_out_of_caches(response) -> None:
+def keep_out_of_caches(response, present: set[str] | None = None) -> None:
     """Everything but the app's own static files, and a file a view gave a
     lifetime (a lesson image), is ``no-store``: pages, fragments, PDFs and
     spreadsheet exports hold personal data, and on a branch's shared PC the
     next person must not get them from the browser's cache (or its Back
     button) after sign-out. ``send_file`` alone says only ``no-cache``
-    (kept, but revalidated), which is not enough."""
-    if request.endpoint == "static" or response.cache_control.max_age:
+    (kept, but revalidated), which is not enough. ``present``: the header
+    names the response has, in lower case, when the caller has them."""
+    if request.endpoint == "static":
         return
-    response.cache_control.no_store = True
+    if present is None:
+        present = {name.lower() for name in response.headers.keys()}
+    if "cache-control" not in present:  # most answers: what werkzeug would write, without parsing a header
+        response.headers.add("Cache-Control", "no-store")
+    elif not response.cache_control.max_age:
+        response.cache_control.no_store = True
 
 
 def init_app(app: Flask) -> None:
@@ -135,7 +144,11 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response):
+        # Looked up in one set: werkzeug's ``in`` on headers raises and catches a KeyError for every missing name.
+        headers = response.headers
+        present = {name.lower() for name in headers.keys()}
         for name, value in security_headers(request.is_secure, int(current_app.config.get("HSTS_SECONDS", 31536000))):
-            response.headers.setdefault(name, value)
-        keep_out_of_caches(response)
+            if name.lower() not in present:
+                headers.add(name, value)
+        keep_out_of_caches(response, present)
         return response

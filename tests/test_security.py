@@ -1,3 +1,4 @@
+from lms.security import CSP
 from tests.conftest import sign_in
 
 
@@ -84,3 +85,25 @@ def test_a_tampered_session_cookie_signs_nobody_in(app, client, make_user):
     client.set_cookie(name, cookie[:middle] + ("A" if cookie[middle] != "A" else "B") + cookie[middle + 1:])
     response = client.get("/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_every_answer_is_kept_out_of_browser_caches_and_a_views_own_directives_stay(app, client):
+    """The security headers and ``no-store`` are set on every answer (built
+    once, not parsed per response); a view's own header is kept: its own
+    Cache-Control gains ``no-store`` unless it gave a lifetime, its own CSP stays."""
+    @app.get("/_probe/<kind>")
+    def _probe(kind):
+        own = {"plain": {}, "no-cache": {"Cache-Control": "no-cache"},
+               "lifetime": {"Cache-Control": "max-age=60"},
+               "own-csp": {"Content-Security-Policy": "default-src 'none'"}}[kind]
+        return "x", 200, own
+
+    plain = client.get("/_probe/plain").headers
+    assert plain["Cache-Control"] == "no-store"
+    assert plain["X-Frame-Options"] == "DENY" and plain["Referrer-Policy"] == "same-origin"
+    assert plain.getlist("Content-Security-Policy") == [CSP]
+    assert set(client.get("/_probe/no-cache").headers["Cache-Control"].split(", ")) == {"no-cache", "no-store"}
+    assert client.get("/_probe/lifetime").headers["Cache-Control"] == "max-age=60"
+    assert client.get("/_probe/own-csp").headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
+    assert client.get("/login", base_url="https://localhost").headers.getlist("Strict-Transport-Security") \
+        == ["max-age=31536000"]
