@@ -178,6 +178,14 @@ def review_allowed(attempt: Attempt, now: datetime | None = None) -> bool:
     return False
 
 
+def review_withheld_from_viewer(viewer, attempt: Attempt) -> str:
+    """Why ``viewer`` does not see the answers of someone else's attempt
+    (``lms.programmes.access.review_allowed_to``)."""
+    if review_allowed(attempt) and attempt.exam.review_policy == "after_submit":
+        return _("The answers and explanations are shown to you once you have taken this exam yourself.")
+    return review_withheld(attempt.exam)
+
+
 def review_withheld(exam: Exam) -> str:
     """Why the answers of a finalised attempt are not shown: said the same way
     on the result page and in the 错题本."""
