@@ -23,7 +23,7 @@ from sqlalchemy import select
 from lms import clock
 from lms.content.models import Exam, Programme, ProgrammeItem
 from lms.exams.models import Attempt, AttemptState
-from lms.exams.results import attempts_of, has_passed, review_allowed
+from lms.exams.results import attempts_of, exam_in_progress_with, has_passed, review_allowed
 from lms.extensions import db
 from lms.programmes.audience import memberships
 from lms.programmes.services import lock_reason, previous_week
@@ -94,10 +94,13 @@ def review_allowed_to(viewer, attempt: Attempt) -> bool:
     takes the same exam (a mentor in the same programme, anyone for an exam
     open to all), only as far as its review policy shows the key to the viewer
     as a learner: reading a colleague's review must not hand them the answers
-    before their own attempt (after_submit) or pass (after_pass). Trainers
-    (and administrators) see every key in the console already."""
+    before their own attempt (after_submit) or pass (after_pass). Nobody
+    reads it while taking an exam that holds its questions. Trainers (and
+    administrators) see every key in the console already."""
     if not review_allowed(attempt):
         return False
+    if exam_in_progress_with(viewer, [item.question_version.question_id for item in attempt.items]) is not None:
+        return False  # the reader's own exam is open in another tab
     exam = attempt.exam
     if viewer.id == attempt.user_id or viewer.has_role("trainer") or exam.review_policy == "after_close":
         return True

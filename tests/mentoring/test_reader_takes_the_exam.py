@@ -71,3 +71,25 @@ def test_a_trainer_reads_every_review(client, world, make_user):
     passed = answer(world.apprentice, exam, {world.deposit.slug: "B", world.loan.slug: "A"})
     sign_in(client, make_user(("trainer", "learner"), employee_no="T001"))
     assert _shows_key(client.get(f"/programmes/people/{world.apprentice.id}/attempts/{passed.id}").text)
+
+
+def test_nobody_reads_a_review_while_taking_an_exam_that_holds_its_questions(client, world):
+    """The mentor took the exam (after_submit: the apprentice's review is theirs
+    to read) and is taking it again now: not while the retake is open."""
+    from lms.exams import attempts as exam_attempts
+
+    exam = world.exams[3]
+    world.mentor.positions[-1].position = "rm_junior"
+    db.session.commit()
+    passed = answer(world.apprentice, exam, {world.deposit.slug: "B", world.loan.slug: "A"})
+    answer(world.mentor, exam, {world.deposit.slug: "A", world.loan.slug: "B"})  # failed: a retake is allowed
+    url = f"/mentoring/apprentices/{world.apprentice.id}/attempts/{passed.id}"
+    sign_in(client, world.mentor)
+    assert _shows_key(client.get(url).text)
+    retake = exam_attempts.start_attempt(world.mentor, exam)
+    db.session.commit()
+    page = client.get(url).text
+    assert not _shows_key(page) and "review-withheld" in page and exam.title in page
+    exam_attempts.submit(retake, world.mentor)
+    db.session.commit()
+    assert _shows_key(client.get(url).text)
