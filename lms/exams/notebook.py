@@ -36,7 +36,7 @@ from lms import clock
 from lms.content.models import Exam, Question, QuestionTag, QuestionVersion
 from lms.database import transaction
 from lms.exams import results as exam_results
-from lms.exams.models import Attempt, AttemptItem, AttemptState, NotebookEntry, grace
+from lms.exams.models import Attempt, AttemptItem, NotebookEntry
 from lms.extensions import db
 
 UNTAGGED = ""  # the group of entries whose version has no knowledge point
