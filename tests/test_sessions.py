@@ -123,3 +123,25 @@ def test_the_idle_limit_is_configurable(app, client, clock, learner):
     assert client.get("/").status_code == 200
     clock.advance(timedelta(minutes=6))
     assert client.get("/").status_code == 302
+
+
+def test_a_role_taken_away_closes_its_pages_on_the_open_session(app, client, make_user):
+    """A learner made trainer and back: the session signed in as a trainer
+    keeps going as a learner, and the console (its pages, htmx requests and
+    downloads, where every key is) answers 403 at once, without a sign-out."""
+    from lms.org import services as org
+
+    admin = make_user(("admin",), employee_no="A900")
+    person = make_user(("learner",), employee_no="T900")
+    org.set_roles(person, ("learner", "trainer"), actor=admin)
+    db.session.commit()
+    _signed_in_cookie(client, person)
+    paths = ["/console/", "/console/exams", "/console/import/template.xlsx", "/grading/"]
+    assert [client.get(p).status_code for p in paths] == [200] * len(paths)
+    assert client.get("/console/exams", headers=HX).status_code == 200
+
+    org.set_roles(db.session.get(User, person.id), ("learner",), actor=admin)
+    db.session.commit()
+    assert [client.get(p).status_code for p in paths] == [403] * len(paths)
+    assert client.get("/console/exams", headers=HX).status_code == 403
+    assert client.get("/").status_code == 200  # still signed in, as the learner

@@ -36,7 +36,7 @@ from lms import clock
 from lms.content.models import Exam, Question, QuestionTag, QuestionVersion
 from lms.database import transaction
 from lms.exams import results as exam_results
-from lms.exams.models import Attempt, AttemptItem, AttemptState, NotebookEntry, grace
+from lms.exams.models import Attempt, AttemptItem, NotebookEntry
 from lms.extensions import db
 
 UNTAGGED = ""  # the group of entries whose version has no knowledge point
@@ -209,15 +209,7 @@ class QuestionInExam(Exception):
 def open_exam_with(user, question_id: int, now=None) -> Exam | None:
     """The exam the learner is taking now (an open attempt within deadline +
     grace) that holds a version of this question, or None."""
-    now = now or clock.now()
-    attempt = db.session.scalar(
-        select(Attempt)
-        .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
-        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
-        .where(Attempt.user_id == user.id, Attempt.state == AttemptState.OPEN,
-               Attempt.deadline >= now - grace(), QuestionVersion.question_id == question_id)
-        .order_by(Attempt.id).limit(1))
-    return attempt.exam if attempt is not None else None
+    return exam_results.exam_in_progress_with(user, [question_id], now)
 
 
 @dataclass

@@ -28,9 +28,9 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy import select
 
 from lms import clock
-from lms.content.models import Exam
+from lms.content.models import Exam, QuestionVersion
 from lms import questions as question_types
-from lms.exams.models import Attempt, AttemptState, NotebookEntry
+from lms.exams.models import Attempt, AttemptItem, AttemptState, NotebookEntry, grace
 from lms.exams.signals import attempt_finalised, send_after_commit
 from lms.extensions import db
 
@@ -176,6 +176,42 @@ def review_allowed(attempt: Attempt, now: datetime | None = None) -> bool:
     if policy == "after_close":
         return exam.closes_at is not None and (now or clock.now()) >= exam.closes_at
     return False
+
+
+def exam_in_progress_with(user, question_ids, now: datetime | None = None) -> Exam | None:
+    """The exam ``user`` is taking now (an open attempt within deadline +
+    grace) that holds a version of one of these questions, or None. While it
+    is open, no page shows these questions' key to them (a review in another
+    tab, the 错题本's practice): it would say which answer to give."""
+    question_ids = list(question_ids)
+    if not question_ids:
+        return None
+    now = now or clock.now()
+    attempt = db.session.scalar(
+        select(Attempt)
+        .join(AttemptItem, AttemptItem.attempt_id == Attempt.id)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .where(Attempt.user_id == user.id, Attempt.state == AttemptState.OPEN,
+               Attempt.deadline >= now - grace(), QuestionVersion.question_id.in_(question_ids))
+        .order_by(Attempt.id).limit(1))
+    return attempt.exam if attempt is not None else None
+
+
+def review_paused(exam: Exam) -> str:
+    """Why a review the policy allows is not shown now: an exam holding its questions is open."""
+    return _("The answers and explanations are shown again once you have submitted %(exam)s, which you are "
+             "taking now.", exam=exam.title)
+
+
+def review_withheld_from_viewer(viewer, attempt: Attempt) -> str:
+    """Why ``viewer`` does not see the answers of someone else's attempt
+    (``lms.programmes.access.review_allowed_to``)."""
+    in_exam = exam_in_progress_with(viewer, [item.question_version.question_id for item in attempt.items])
+    if in_exam is not None and review_allowed(attempt):
+        return review_paused(in_exam)
+    if review_allowed(attempt) and attempt.exam.review_policy == "after_submit":
+        return _("The answers and explanations are shown to you once you have taken this exam yourself.")
+    return review_withheld(attempt.exam)
 
 
 def review_withheld(exam: Exam) -> str:

@@ -401,10 +401,15 @@ def result(attempt_id: int):
     attempt = get_attempt(attempt_id)
     if attempt.state == "open":
         return redirect(url_for("exams.attempt_page", attempt_id=attempt.id))
-    show_review = exam_results.review_allowed(attempt)
+    user = current_user._get_current_object()
     items = list(attempt.items)
+    show_review, withheld = exam_results.review_allowed(attempt), exam_results.review_withheld(attempt.exam)
+    in_exam = exam_results.exam_in_progress_with(user, [i.question_version.question_id for i in items]) \
+        if show_review else None
+    if in_exam is not None:  # a retake open in another tab: the key would say which answer to give
+        show_review, withheld = False, exam_results.review_paused(in_exam)
     reviews = {i.id: render_question(i, review=True, with_autosave=False) for i in items} if show_review else {}
     return render_template("exams/result.html", attempt=attempt, exam=attempt.exam, items=items,
-                           show_review=show_review, reviews=reviews, withheld=exam_results.review_withheld(attempt.exam),
-                           exam_result=exam_results.exam_result(current_user._get_current_object(), attempt.exam),
-                           verdict=exam_retakes.eligibility(current_user._get_current_object(), attempt.exam))
+                           show_review=show_review, reviews=reviews, withheld=withheld,
+                           exam_result=exam_results.exam_result(user, attempt.exam),
+                           verdict=exam_retakes.eligibility(user, attempt.exam))

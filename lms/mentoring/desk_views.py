@@ -25,6 +25,7 @@ from lms.mentoring.checkin_labels import FORM_LABELS
 from lms.mentoring.models import Pairing, SignOff
 from lms.mentoring.pairing import STATE_LABELS
 from lms.programmes.record import training_record
+from lms.programmes.access import review_allowed_to
 from lms.security import background_request
 from lms.web import is_htmx, render_page_or_partial, roles_required
 
@@ -94,12 +95,12 @@ def apprentice_attempt(user_id: int, attempt_id: int):
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or attempt.user_id != person.id or attempt.state == "open":
         abort(404)
-    show_review = attempt.state == "finalised" and exam_results.review_allowed(attempt)
+    show_review = attempt.state == "finalised" and review_allowed_to(current_user, attempt)
     items = list(attempt.items)
     reviews = {i.id: render_question(i, review=True, with_autosave=False) for i in items} if show_review else {}
     return render_template("mentoring/apprentice_attempt.html", person=person, attempt=attempt, exam=attempt.exam,
                            items=items, show_review=show_review, reviews=reviews,
-                           withheld=exam_results.review_withheld(attempt.exam))
+                           withheld=exam_results.review_withheld_from_viewer(current_user, attempt))
 
 
 def _topic_choices(pairing: Pairing) -> list[str]:

@@ -22,7 +22,8 @@ from sqlalchemy import select
 
 from lms import clock
 from lms.content.models import Exam, Programme, ProgrammeItem
-from lms.exams.results import has_passed
+from lms.exams.models import Attempt, AttemptState
+from lms.exams.results import attempts_of, exam_in_progress_with, has_passed, review_allowed
 from lms.extensions import db
 from lms.programmes.audience import memberships
 from lms.programmes.services import lock_reason, previous_week
@@ -71,3 +72,40 @@ def exam_access(user, exam: Exam, today: date | None = None) -> ExamAccess:
     first = mine[0].opens_on
     return ExamAccess(False, str(_("This exam opens on %(day)s, with its week.", day=_format_day(first))),
                       opens_on=first)
+
+
+def takes_exam(user, exam: Exam, today: date | None = None) -> bool:
+    """Is ``exam`` one ``user`` takes, now or later: open to all, or in a week
+    of a programme whose audience holds them (opened or not, locked or not)?"""
+    if exam.open_to_all:
+        return True
+    programmes = list(db.session.scalars(
+        select(Programme).join(ProgrammeItem, ProgrammeItem.programme_id == Programme.id)
+        .where(ProgrammeItem.exam_id == exam.id, ProgrammeItem.retired.is_(False), Programme.retired.is_(False))
+        .distinct()))
+    return bool(memberships(user, programmes, today or clock.today()))
+
+
+def review_allowed_to(viewer, attempt: Attempt) -> bool:
+    """May ``viewer`` see the key and explanations of someone else's finalised
+    attempt (a mentor, HR or a branch manager reading a learner's record)?
+
+    Only as far as the learner may (``review_allowed``), and, when the viewer
+    takes the same exam (a mentor in the same programme, anyone for an exam
+    open to all), only as far as its review policy shows the key to the viewer
+    as a learner: reading a colleague's review must not hand them the answers
+    before their own attempt (after_submit) or pass (after_pass). Nobody
+    reads it while taking an exam that holds its questions. Trainers (and
+    administrators) see every key in the console already."""
+    if not review_allowed(attempt):
+        return False
+    if exam_in_progress_with(viewer, [item.question_version.question_id for item in attempt.items]) is not None:
+        return False  # the reader's own exam is open in another tab
+    exam = attempt.exam
+    if viewer.id == attempt.user_id or viewer.has_role("trainer") or exam.review_policy == "after_close":
+        return True
+    if not takes_exam(viewer, exam):
+        return True
+    if exam.review_policy == "after_pass":
+        return has_passed(viewer, exam)
+    return any(a.state == AttemptState.FINALISED for a in attempts_of(viewer, exam))

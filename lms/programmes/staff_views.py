@@ -18,6 +18,7 @@ from lms.extensions import db
 from lms.org.models import POSITIONS, ROLES, Branch, User
 from lms.org.scope import may_see_person
 from lms.programmes import audience_admin
+from lms.programmes.access import review_allowed_to
 from lms.programmes.audience import members
 from lms.programmes.forms import MemberChangeForm
 from lms.programmes.record import training_record
@@ -131,9 +132,9 @@ def person_attempt(user_id: int, attempt_id: int):
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or attempt.user_id != person.id or attempt.state == "open":
         abort(404)
-    show_review = attempt.state == "finalised" and exam_results.review_allowed(attempt)
+    show_review = attempt.state == "finalised" and review_allowed_to(current_user, attempt)
     items = list(attempt.items)
     reviews = {i.id: render_question(i, review=True, with_autosave=False) for i in items} if show_review else {}
     return render_template("programmes/person_attempt.html", person=person, attempt=attempt, exam=attempt.exam,
                            items=items, show_review=show_review, reviews=reviews,
-                           withheld=exam_results.review_withheld(attempt.exam))
+                           withheld=exam_results.review_withheld_from_viewer(current_user, attempt))

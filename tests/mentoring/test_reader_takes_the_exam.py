@@ -1,0 +1,95 @@
+"""A review policy holds on every path to the key: a mentor, HR or a branch
+manager who reads a learner's attempt and takes the same exam (the mentor in
+the same programme, anyone for an exam open to all) sees its answers only as
+the policy shows them to the reader as a learner — after their own attempt
+(after_submit) or pass (after_pass). Otherwise reading a colleague's record
+handed them the key before they started."""
+from __future__ import annotations
+
+import pytest
+
+from lms.extensions import db
+from tests.conftest import sign_in
+from tests.mentoring.conftest import answer
+
+KEY_TEXT = ("存款保险最高偿付", "贷款解析文字", "三查")  # an explanation, an option the review marks right
+
+
+def _shows_key(page: str) -> bool:
+    return "review-item" in page or any(text in page for text in KEY_TEXT)
+
+
+@pytest.mark.parametrize("policy", ["after_submit", "after_pass"])
+def test_the_mentor_in_the_same_programme_sees_the_key_only_after_their_own_attempt(client, world, policy):
+    exam = world.exams[3]
+    exam.review_policy = policy
+    world.mentor.positions[-1].position = "rm_junior"  # the mentor is in the programme's audience too
+    db.session.commit()
+    passed = answer(world.apprentice, exam, {world.deposit.slug: "B", world.loan.slug: "A"})
+    assert passed.passed
+    url = f"/mentoring/apprentices/{world.apprentice.id}/attempts/{passed.id}"
+    sign_in(client, world.mentor)
+    page = client.get(url).text
+    assert not _shows_key(page), "the mentor read the key before taking the exam"
+    assert "review-withheld" in page
+    if policy == "after_submit":
+        assert "once you have taken this exam yourself" in page or "在您自己参加本考试之后" in page
+
+    answer(world.mentor, exam, {world.deposit.slug: "A", world.loan.slug: "B"})  # taken, failed
+    page = client.get(url).text
+    assert _shows_key(page) is (policy == "after_submit")
+    answer(world.mentor, exam, {world.deposit.slug: "B", world.loan.slug: "A"})  # passed
+    assert _shows_key(client.get(url).text)
+
+
+def test_a_mentor_outside_the_exams_audience_still_sees_what_the_apprentice_sees(client, world):
+    exam = world.exams[3]
+    passed = answer(world.apprentice, exam, {world.deposit.slug: "B", world.loan.slug: "A"})
+    sign_in(client, world.mentor)  # rm_principal: the programme is for rm_junior
+    assert _shows_key(client.get(f"/mentoring/apprentices/{world.apprentice.id}/attempts/{passed.id}").text)
+
+
+@pytest.mark.parametrize("roles", [("hr", "learner"), ("branch_manager", "learner")])
+def test_staff_who_may_take_an_exam_open_to_all_do_not_read_its_key_first(client, world, make_user, roles):
+    exam = world.exams[3]
+    exam.open_to_all = True
+    db.session.commit()
+    passed = answer(world.apprentice, exam, {world.deposit.slug: "B", world.loan.slug: "A"})
+    reader = make_user(roles, employee_no="S001", name="读者", branch=world.branch)
+    url = f"/programmes/people/{world.apprentice.id}/attempts/{passed.id}"
+    sign_in(client, reader)
+    page = client.get(url).text
+    assert "review-withheld" in page and not _shows_key(page)
+    answer(reader, exam, {world.deposit.slug: "A", world.loan.slug: "A"})
+    assert _shows_key(client.get(url).text)
+
+
+def test_a_trainer_reads_every_review(client, world, make_user):
+    exam = world.exams[3]
+    exam.open_to_all = True
+    db.session.commit()
+    passed = answer(world.apprentice, exam, {world.deposit.slug: "B", world.loan.slug: "A"})
+    sign_in(client, make_user(("trainer", "learner"), employee_no="T001"))
+    assert _shows_key(client.get(f"/programmes/people/{world.apprentice.id}/attempts/{passed.id}").text)
+
+
+def test_nobody_reads_a_review_while_taking_an_exam_that_holds_its_questions(client, world):
+    """The mentor took the exam (after_submit: the apprentice's review is theirs
+    to read) and is taking it again now: not while the retake is open."""
+    from lms.exams import attempts as exam_attempts
+
+    exam = world.exams[3]
+    world.mentor.positions[-1].position = "rm_junior"
+    db.session.commit()
+    passed = answer(world.apprentice, exam, {world.deposit.slug: "B", world.loan.slug: "A"})
+    answer(world.mentor, exam, {world.deposit.slug: "A", world.loan.slug: "B"})  # failed: a retake is allowed
+    url = f"/mentoring/apprentices/{world.apprentice.id}/attempts/{passed.id}"
+    sign_in(client, world.mentor)
+    assert _shows_key(client.get(url).text)
+    retake = exam_attempts.start_attempt(world.mentor, exam)
+    db.session.commit()
+    page = client.get(url).text
+    assert not _shows_key(page) and "review-withheld" in page and exam.title in page
+    exam_attempts.submit(retake, world.mentor)
+    db.session.commit()
+    assert _shows_key(client.get(url).text)
