@@ -181,6 +181,7 @@ def export(table: str, fmt: str):
         headers, rows = make(result)
         title = _("Rankings")
     stamp = clock.today().isoformat()
-    body = exports.to_csv(headers, rows) if fmt == "csv" else exports.to_xlsx(title, headers, rows)
+    # XLSX: written row by row into a temporary file (the roster's rows are made as they are written).
+    body = exports.to_csv(headers, rows) if fmt == "csv" else exports.xlsx_file(title, headers, rows)
     return exports.download(body, fmt, exports.file_name(title, programme.title, stamp),
                             f"{table}-{programme.slug}-{stamp}")
