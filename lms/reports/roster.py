@@ -165,15 +165,17 @@ class Totals:
     bank: dict[int, Total]  # week id → every branch together
 
 
-def totals(programme: Programme, scope, flt: RosterFilter, today: date | None = None) -> Totals:
+def totals(programme: Programme, scope, flt: RosterFilter, today: date | None = None,
+           members: list[Member] | None = None) -> Totals:
     """Per branch (the learner's own branch) and week: learners, passed
     (completion), overdue, first-try pass rate and mean score. Weeks opened
-    so far unless one is chosen."""
+    so far unless one is chosen. ``members``: ``roster_members(programme,
+    scope)`` when the caller has them already (the rankings page)."""
     today = today or clock.today()
     weeks = [w for w in cell_rules.roster_weeks(programme) if w.opens_on <= today]
     if flt.week_id:
         weeks = [w for w in cell_rules.roster_weeks(programme) if w.id == flt.week_id]
-    members = [m for m in roster_members(programme, scope) if flt.keep(m)]
+    members = [m for m in (roster_members(programme, scope) if members is None else members) if flt.keep(m)]
     table = aggregates.branch_week_totals(members, weeks, today, Total)
     bank = {w.id: Total(branch=None, week=w) for w in weeks}
     branches = {}
