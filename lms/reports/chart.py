@@ -53,7 +53,8 @@ def completion_chart(totals) -> dict:
                           dots=dots, legend_y=TOP + 10 + n * 18))
     grid = [{"y": round(TOP + plot_h * (1 - p / 100), 1), "label": f"{p}%"} for p in (0, 25, 50, 75, 100)]
     ticks = [{"x": x, "label": str(w.number)} for x, w in zip(xs, weeks)]
-    table = [(branch, [percent(t.completion) if (t := totals.table.get((branch.id, w.id))) else "—" for w in weeks])
-             for branch in totals.branches]
-    return {"table": table, "width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "base_y": TOP + plot_h,
+    table = [(branch, [percent(t.completion) if (t := totals.table.get((branch.id, w.id))) else "—"
+                       for w in weeks]) for branch in totals.branches]
+    return {"table": table,
+            "width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "base_y": TOP + plot_h,
             "label_y": HEIGHT - 14, "legend_x": WIDTH - RIGHT + 14, "lines": lines, "grid": grid, "ticks": ticks}

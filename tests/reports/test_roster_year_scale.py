@@ -102,7 +102,8 @@ def test_the_roster_filtered_by_a_state_reads_the_same_statements_for_few_or_man
     sign_in(client, make_user(("trainer",), employee_no="trainer"))
     p = year
     urls = [f"/reports/roster?programme={p.id}&state={s}" for s in ("failed", "overdue", "not_started")] + \
-           [f"/reports/export/roster.xlsx?programme={p.id}", f"/reports/export/roster.csv?programme={p.id}&state=failed"]
+           [f"/reports/export/roster.xlsx?programme={p.id}",
+            f"/reports/export/roster.csv?programme={p.id}&state=failed"]
     client.get(urls[0])
 
     def count():
@@ -114,10 +115,10 @@ def test_the_roster_filtered_by_a_state_reads_the_same_statements_for_few_or_man
         return out
 
     few = count()
-    branch = year.items[0]  # any week: more learners with attempts
-    for i in range(30, 90):
+    week_1 = year.items[0]
+    for i in range(30, 90):  # 60 more learners, each with an attempt
         u = make_user(employee_no=f"R{i:02d}", position="teller")
-        add_attempt(u, branch, 40 + i % 60)
+        add_attempt(u, week_1, 40 + i % 60)
     assert count() == few
 
 
