@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -99,10 +99,11 @@ class Cell:
 
 
 def cell_for(item: ProgrammeItem, rows: list[AttemptRow], today: date, now: datetime,
-             enrolled_on: date | None = None) -> Cell:
+             enrolled_on: date | None = None, limit: timedelta | None = None) -> Cell:
+    """``limit``: the exams' grace (``grace()``, read once by ``cells_for`` for thousands of cells)."""
     exam = item.exam
     result = deciding(rows, exam.scoring)
-    limit = grace()
+    limit = grace() if limit is None else limit
     open_now = any(a.state == AttemptState.OPEN and now <= a.deadline + limit for a in rows)
     finished = sum(1 for a in rows if a.state == AttemptState.FINALISED)
     first = next((a for a in rows if a.number == 1 and a.state == AttemptState.FINALISED), None)
@@ -133,6 +134,7 @@ def cells_for(members, weeks: list[ProgrammeItem], today: date | None = None,
     now = clock.now()
     if attempts is None:
         attempts = load_attempts(sorted({w.exam_id for w in weeks}), [m.user.id for m in members])
-    return {m.user.id: {w.id: cell_for(w, attempts.get((m.user.id, w.exam_id), []), today, now, m.enrolled_on)
+    limit = grace()
+    return {m.user.id: {w.id: cell_for(w, attempts.get((m.user.id, w.exam_id), []), today, now, m.enrolled_on, limit)
                         for w in weeks}
             for m in members}

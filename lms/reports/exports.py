@@ -18,13 +18,18 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import os
 import re
+import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import IO
 from urllib.parse import quote
 
-from flask import Response
+from flask import Response, request
+from werkzeug.wsgi import wrap_file
 from flask_babel import get_locale
 
 from lms import clock
@@ -45,6 +50,7 @@ MIMETYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
 # A date cell's format: Chinese on a Chinese page, ISO otherwise.
 DATE_FORMATS = {"zh": 'yyyy"年"m"月"d"日"', "en": "yyyy-mm-dd"}
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f\\/:*?"<>|;]+')
+WIDTH_SAMPLE = 200  # the rows a column's width is fitted to
 
 
 def date_format() -> str:
@@ -76,10 +82,17 @@ def attachment(filename: str, fallback: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def download(body: bytes, fmt: str, name: str, fallback: str) -> Response:
-    """A table file as a download: ``<name>.<fmt>`` (``<fallback>.<fmt>`` for old clients)."""
-    return Response(body, mimetype=MIMETYPES[fmt],
-                    headers={"Content-Disposition": attachment(f"{name}.{fmt}", f"{fallback}.{fmt}")})
+def download(body: bytes | IO[bytes], fmt: str, name: str, fallback: str) -> Response:
+    """A table file as a download: ``<name>.<fmt>`` (``<fallback>.<fmt>`` for old clients).
+    ``body`` is the bytes, or a file (``xlsx_file``) sent a block at a time and closed after."""
+    headers = {"Content-Disposition": attachment(f"{name}.{fmt}", f"{fallback}.{fmt}")}
+    if isinstance(body, bytes):
+        return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
+    body.seek(0, os.SEEK_END)
+    headers["Content-Length"] = str(body.tell())
+    body.seek(0)
+    return Response(wrap_file(request.environ, body), mimetype=MIMETYPES[fmt], headers=headers,
+                    direct_passthrough=True)
 
 
 def to_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
@@ -94,15 +107,25 @@ def to_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
 
 def to_xlsx(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence], widths: dict[int, int] | None = None
             ) -> bytes:
+    with xlsx_file(sheet_title, headers, rows, widths) as out:
+        return out.read()
+
+
+def xlsx_file(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence],
+              widths: dict[int, int] | None = None) -> IO[bytes]:
+    """The workbook in a temporary file (at its start), for ``download``. ``rows``
+    may be a generator: only the first ``WIDTH_SAMPLE`` rows are held (to fit
+    the columns), the rest go to openpyxl's write-only sheet, which writes
+    each row out as it comes, so a year's roster never sits in memory."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_UNSAFE_NAME.sub(" ", sheet_title).replace("[", "(").replace("]", ")")[:31])
-    if not isinstance(rows, Sequence):
-        rows = list(rows)
-    for column, width in {**fitted_widths(headers, rows), **(widths or {})}.items():
+    rows = iter(rows)
+    first = list(itertools.islice(rows, WIDTH_SAMPLE))
+    for column, width in {**fitted_widths(headers, first), **(widths or {})}.items():
         sheet.column_dimensions[_letter(column)].width = width
     sheet.freeze_panes = "A2"
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE7F3")
@@ -113,11 +136,16 @@ def to_xlsx(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence], 
         head.append(cell)
     sheet.append(head)
     day_format = date_format()
-    for row in rows:
+    for row in itertools.chain(first, rows):
         sheet.append([_cell(sheet, v, WriteOnlyCell, day_format) for v in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    out = tempfile.TemporaryFile()
+    try:
+        book.save(out)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out
 
 
 def display_width(value) -> int:
@@ -127,7 +155,7 @@ def display_width(value) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
 
 
-def fitted_widths(headers: Sequence[str], rows: Sequence[Sequence], sample: int = 200) -> dict[int, int]:
+def fitted_widths(headers: Sequence[str], rows: Sequence[Sequence], sample: int = WIDTH_SAMPLE) -> dict[int, int]:
     """Each column as wide as its header and its first rows need (8 to 60 characters)."""
     widths = {}
     for column, header in enumerate(headers, start=1):

@@ -185,11 +185,13 @@ def _standings_by_sql(user_ids: list[int], exam_ids: list[int], start: datetime,
 
 
 def rankings(programme: Programme, scope, first_day: date, last_day: date, branch_ids: list[int] | None = None,
-             top: int | None = 10) -> Rankings:
+             top: int | None = 10, members: list[Member] | None = None) -> Rankings:
+    """``members``: ``roster_members(programme, scope)`` when the caller has
+    them already (the page reads them once for the rankings and the totals)."""
     # The bank's days: 1 March 00:00 China time up to (not including) the day after the last.
     start, end = clock.day_start(first_day), clock.day_start(last_day + timedelta(days=1))
     weeks = cell_rules.roster_weeks(programme)
-    members = [m for m in roster_members(programme, scope)
+    members = [m for m in (roster_members(programme, scope) if members is None else members)
                if branch_ids is None or m.user.branch_id in branch_ids]
     user_ids = [m.user.id for m in members]
     # Counted by the database: an exam scored by its best attempt that is one week's only.

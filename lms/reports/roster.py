@@ -6,6 +6,7 @@ the programme and its weeks, the branches, the people (three plain reads,
 ``members.roster_members``) and the attempts of the learners shown (one)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,10 +16,13 @@ from sqlalchemy.orm import selectinload
 from lms import clock
 from lms.content.models import Programme, ProgrammeItem
 from lms.extensions import db
-from lms.reports import aggregates, cells as cell_rules
+from lms.reports import aggregates, cells as cell_rules, state_filter
 from lms.reports.members import Member, roster_members
 
 PAGE_SIZE = 50
+# The learners whose cells a download computes at a time (one statement each, an IN list the
+# database answers from its index): a year of 5,000 learners × 52 weeks is never held at once.
+EXPORT_BATCH = cell_rules.IN_LIST_LIMIT
 
 
 def programmes() -> list[Programme]:
@@ -58,37 +62,50 @@ class Roster:
     weeks: list[ProgrammeItem]
     members: list[Member]  # after the filter (this page's rows are ``rows``)
     rows: list[Member]
-    cells: dict[int, dict[int, cell_rules.Cell]]
+    cells: dict[int, dict[int, cell_rules.Cell]] | None  # None: every row, computed as ``row_cells`` goes
     page: int = 1
     pages: int = 1
     total: int = 0
     today: date = field(default_factory=clock.today)
 
+    def row_cells(self) -> Iterator[tuple[Member, dict[int, cell_rules.Cell]]]:
+        """Each row with its cells (week id → Cell), in order; for a download
+        the cells of ``EXPORT_BATCH`` learners at a time."""
+        if self.cells is not None:
+            for m in self.rows:
+                yield m, self.cells[m.user.id]
+            return
+        for start in range(0, len(self.rows), EXPORT_BATCH):
+            batch = self.rows[start:start + EXPORT_BATCH]
+            cells = cell_rules.cells_for(batch, self.weeks, self.today)
+            for m in batch:
+                yield m, cells.pop(m.user.id)
+
 
 def _state_filtered(members: list[Member], weeks: list[ProgrammeItem], flt: RosterFilter, today: date):
     """The members whose cell (in the chosen week, or in any week) is in the
-    chosen state, and the cells computed on the way."""
+    chosen state: decided by the database (``state_filter``), not by a cell
+    per learner and week."""
     chosen = [w for w in weeks if w.id == flt.week_id] or weeks
-    cells = cell_rules.cells_for(members, chosen, today)
-    kept = [m for m in members if any(cells[m.user.id][w.id].matches(flt.state) for w in chosen)]
-    return kept
+    return state_filter.matching(members, chosen, flt.state, today)
 
 
 def build(programme: Programme, scope, flt: RosterFilter, page: int | None = 1,
           today: date | None = None) -> Roster:
-    """The roster's page ``page`` (``None``: every row, for the exports)."""
+    """The roster's page ``page`` (``None``: every row, for the exports, whose
+    cells ``Roster.row_cells`` computes a batch of learners at a time)."""
     today = today or clock.today()
     weeks = cell_rules.roster_weeks(programme)
     members = [m for m in roster_members(programme, scope) if flt.keep(m)]
     if flt.state:
         members = _state_filtered(members, weeks, flt, today)
     total = len(members)
-    if page is None:
-        rows, pages, page = members, 1, 1
-    else:
-        pages = max(1, -(-total // PAGE_SIZE))
-        page = min(max(page, 1), pages)
-        rows = members[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    if page is None:  # every row, for a download: the cells as the rows are written (``row_cells``)
+        return Roster(programme=programme, weeks=weeks, members=members, rows=members, cells=None, total=total,
+                      today=today)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    rows = members[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     cells = cell_rules.cells_for(rows, weeks, today)
     return Roster(programme=programme, weeks=weeks, members=members, rows=rows, cells=cells, page=page,
                   pages=pages, total=total, today=today)
@@ -148,15 +165,17 @@ class Totals:
     bank: dict[int, Total]  # week id → every branch together
 
 
-def totals(programme: Programme, scope, flt: RosterFilter, today: date | None = None) -> Totals:
+def totals(programme: Programme, scope, flt: RosterFilter, today: date | None = None,
+           members: list[Member] | None = None) -> Totals:
     """Per branch (the learner's own branch) and week: learners, passed
     (completion), overdue, first-try pass rate and mean score. Weeks opened
-    so far unless one is chosen."""
+    so far unless one is chosen. ``members``: ``roster_members(programme,
+    scope)`` when the caller has them already (the rankings page)."""
     today = today or clock.today()
     weeks = [w for w in cell_rules.roster_weeks(programme) if w.opens_on <= today]
     if flt.week_id:
         weeks = [w for w in cell_rules.roster_weeks(programme) if w.id == flt.week_id]
-    members = [m for m in roster_members(programme, scope) if flt.keep(m)]
+    members = [m for m in (roster_members(programme, scope) if members is None else members) if flt.keep(m)]
     table = aggregates.branch_week_totals(members, weeks, today, Total)
     bank = {w.id: Total(branch=None, week=w) for w in weeks}
     branches = {}

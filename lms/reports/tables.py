@@ -1,6 +1,8 @@
 """The rows of each downloadable table, in the order and words of the page."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from flask_babel import gettext as _
 
 from lms.org.models import POSITIONS
@@ -17,16 +19,19 @@ def _position(user) -> str:
     return str(POSITIONS.get(p.position, p.position)) if p else ""
 
 
-def roster_table(roster) -> tuple[list[str], list[list]]:
+def roster_table(roster) -> tuple[list[str], Iterator[list]]:
+    """The headers and the rows, made as they are written (a generator: a
+    year's roster is never held whole)."""
     headers = [_("Employee number"), _("Name"), _("Branch"), _("Position")] + \
               [_("Week %(n)d", n=w.number) for w in roster.weeks]
-    rows = []
-    for m in roster.rows:
-        u = m.user
-        cells = roster.cells[u.id]
-        rows.append([u.employee_no, u.name, u.branch.name if u.branch else "", _position(u)]
-                    + [cell_text(cells[w.id]) for w in roster.weeks])
-    return headers, rows
+
+    def rows():
+        for m, cells in roster.row_cells():
+            u = m.user
+            yield ([u.employee_no, u.name, u.branch.name if u.branch else "", _position(u)]
+                   + [cell_text(cells[w.id]) for w in roster.weeks])
+
+    return headers, rows()
 
 
 def totals_table(totals) -> tuple[list[str], list[list]]:

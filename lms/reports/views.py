@@ -18,6 +18,7 @@ from lms.org.models import POSITIONS, Branch, User
 from lms.programmes import services as programme_services
 from lms.reports import chart, exports, labels, rankings as ranking_rules, roster as reports, tables
 from lms.reports.cells import STATES, roster_weeks
+from lms.reports.members import roster_members
 from lms.web import render_page_or_partial, roles_required
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -131,8 +132,9 @@ def rankings():
     period, first_day, last_day, top = "programme", None, None, 10
     if programme is not None:
         period, first_day, last_day, top = _rankings_args(programme, scope)
-        result = ranking_rules.rankings(programme, scope, first_day, last_day, flt.branch_ids, top)
-        weekly = reports.totals(programme, scope, reports.RosterFilter(branch_ids=flt.branch_ids))
+        members = roster_members(programme, scope)  # once for both: the audience of 5,000 people is not free
+        result = ranking_rules.rankings(programme, scope, first_day, last_day, flt.branch_ids, top, members)
+        weekly = reports.totals(programme, scope, reports.RosterFilter(branch_ids=flt.branch_ids), members=members)
         completion = {"totals": weekly, "chart": chart.completion_chart(weekly)}
     ctx["query"] = {k: v for k, v in {"programme": programme.id if programme else "", "branch": ctx["query"].get(
         "branch"), "period": period, "from": first_day, "to": last_day, "top": "all" if top is None else top}.items()
@@ -181,6 +183,7 @@ def export(table: str, fmt: str):
         headers, rows = make(result)
         title = _("Rankings")
     stamp = clock.today().isoformat()
-    body = exports.to_csv(headers, rows) if fmt == "csv" else exports.to_xlsx(title, headers, rows)
+    # XLSX: written row by row into a temporary file (the roster's rows are made as they are written).
+    body = exports.to_csv(headers, rows) if fmt == "csv" else exports.xlsx_file(title, headers, rows)
     return exports.download(body, fmt, exports.file_name(title, programme.title, stamp),
                             f"{table}-{programme.slug}-{stamp}")

@@ -1,0 +1,126 @@
+"""The roster filtered by a state ("failed in week 3", "overdue in any week")
+decided by the database, not by a cell per learner and week in Python.
+
+One GROUP BY per (learner, exam) gives what ``cells.cell_for`` decides from:
+the best finalised result and whether an attempt with it passed (the rule of
+``aggregates``: an exam scored by its best attempt), an open attempt still in
+time, an attempt waiting for grading. The outer GROUP BY per learner folds
+the weeks into bit masks (one bit a week): passed, in progress, waiting,
+failed. Each learner's state in the chosen weeks is then a few bit operations
+with the weeks' dates and the learner's enrolment date (overdue against
+catch-up) — a year of 5,000 learners × 52 weeks is 5,000 rows of five
+integers. Exams scored by their latest attempt (rare) go through ``cells``
+for their weeks: the same words either way (tested)."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import BigInteger, and_, case, cast, func, literal, select
+
+from lms import clock
+from lms.content.models import ProgrammeItem
+from lms.exams.models import Attempt, AttemptState, grace
+from lms.extensions import db
+from lms.programmes import services as week_rules
+from lms.reports import cells as cell_rules
+
+# Weeks folded into one integer column (a signed 64-bit sum holds 62 bits).
+BITS = 60
+_KINDS = ("passed", "in_progress", "grading", "failed")
+
+
+def _masks(exam_bits: dict[int, int], user_ids: list[int] | None) -> dict[int, list[int]]:
+    """user id → [passed, in progress, grading, failed] week masks, for the
+    weeks of ``exam_bits`` (exam id → the mask of its weeks). One statement."""
+    finalised = Attempt.state == AttemptState.FINALISED
+    limit = clock.now() - grace()
+    best = func.max(case((and_(finalised, Attempt.percent.is_not(None)), Attempt.percent)))
+    best_passed = func.max(case((and_(finalised, Attempt.passed.is_(True)), Attempt.percent)))
+    open_now = func.max(case((and_(Attempt.state == AttemptState.OPEN, Attempt.deadline >= limit), 1), else_=0))
+    grading = func.max(case((Attempt.state == AttemptState.GRADING, 1), else_=0))
+    query = select(Attempt.user_id.label("user_id"), Attempt.exam_id.label("exam_id"), best.label("best"),
+                   best_passed.label("best_passed"), open_now.label("open_now"),
+                   grading.label("grading")).where(Attempt.exam_id.in_(sorted(exam_bits)))
+    if user_ids is not None:
+        query = query.where(Attempt.user_id.in_(user_ids))
+    per = query.group_by(Attempt.exam_id, Attempt.user_id).subquery()
+    passed = and_(per.c.best_passed.is_not(None), per.c.best_passed >= per.c.best)
+    # The order of cells.cell_for: passed, then in progress, then waiting, then failed.
+    kind = case((passed, 0), (per.c.open_now == 1, 1), (per.c.grading == 1, 2), (per.c.best.is_not(None), 3),
+                else_=None)
+    bit = cast(case({exam_id: literal(mask, BigInteger) for exam_id, mask in exam_bits.items()},
+                    value=per.c.exam_id, else_=literal(0, BigInteger)), BigInteger)
+    columns = [func.coalesce(func.sum(case((kind == n, bit), else_=literal(0, BigInteger))), 0) for n in range(4)]
+    out = {}
+    for user_id, *masks in db.session.execute(select(per.c.user_id, *columns).group_by(per.c.user_id)):
+        out[user_id] = [int(m) for m in masks]
+    return out
+
+
+def _week_states(members, weeks: list[ProgrammeItem], today: date) -> dict[int, list[int]]:
+    """user id → [passed, in progress, grading, failed] masks over ``weeks``
+    (bit i: ``weeks[i]``), the learners without an attempt left out."""
+    ids = [m.user.id for m in members]
+    user_ids = ids if len(ids) <= cell_rules.IN_LIST_LIMIT else None
+    out: dict[int, list[int]] = {}
+    best = [(i, w) for i, w in enumerate(weeks) if w.exam.scoring != "latest"]
+    for start in range(0, len(best), BITS):
+        group = best[start:start + BITS]
+        exam_bits: dict[int, int] = {}
+        for offset, (i, w) in enumerate(group):
+            exam_bits[w.exam_id] = exam_bits.get(w.exam_id, 0) | (1 << offset)
+        for user_id, masks in _masks(exam_bits, user_ids).items():
+            mine = out.setdefault(user_id, [0, 0, 0, 0])
+            for kind, mask in enumerate(masks):
+                for offset, (i, _w) in enumerate(group):
+                    if mask >> offset & 1:
+                        mine[kind] |= 1 << i
+    latest = [(i, w) for i, w in enumerate(weeks) if w.exam.scoring == "latest"]
+    if latest:
+        cells = cell_rules.cells_for(members, [w for _i, w in latest], today)
+        for m in members:
+            for i, w in latest:
+                status = cells[m.user.id][w.id].status
+                if status in _KINDS:
+                    out.setdefault(m.user.id, [0, 0, 0, 0])[_KINDS.index(status)] |= 1 << i
+    return out
+
+
+def matching(members, weeks: list[ProgrammeItem], state: str, today: date) -> list:
+    """The members whose cell in any of ``weeks`` is in ``state`` (a word of
+    ``cells.STATES``), in their order — what ``cells.cell_for(...).matches``
+    says for each, without a cell per learner and week."""
+    if not weeks or not members:
+        return []
+    everything = (1 << len(weeks)) - 1
+    opened = sum(1 << i for i, w in enumerate(weeks) if w.opens_on <= today)
+    due = sum(1 << i for i, w in enumerate(weeks) if w.due_on < today)
+    states = _week_states(members, weeks, today)
+    before: dict[date | None, int] = {}  # enrolment date → the weeks due before it (catch-up, not overdue)
+    kept = []
+    for m in members:
+        passed, in_progress, grading, failed = states.get(m.user.id, (0, 0, 0, 0))
+        in_progress &= ~passed
+        grading &= ~(passed | in_progress)
+        failed &= ~(passed | in_progress | grading)
+        started = passed | in_progress | grading | failed
+        if state == week_rules.PASSED:
+            hit = passed
+        elif state == week_rules.IN_PROGRESS:
+            hit = in_progress
+        elif state == week_rules.GRADING:
+            hit = grading
+        elif state == week_rules.FAILED:
+            hit = failed
+        elif state == week_rules.NOT_STARTED:
+            hit = opened & ~started
+        else:  # overdue or catch-up: due, not passed, and not "not open yet"
+            late = due & ~passed & (opened | started)
+            enrolled = m.enrolled_on
+            if enrolled not in before:
+                before[enrolled] = 0 if enrolled is None else sum(
+                    1 << i for i, w in enumerate(weeks) if w.due_on < enrolled)
+            hit = late & before[enrolled] if state == "catch_up" else late & ~before[enrolled]
+        if hit & everything:
+            kept.append(m)
+    return kept
