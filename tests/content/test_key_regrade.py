@@ -191,3 +191,81 @@ def test_keeping_the_results_changes_no_score_and_records_the_reason(app, client
     decision = json.loads(release.details)["regrade"]
     assert decision["choice"] == "keep" and decision["reason"] == "考试已结束，按原答案认定"
     assert decision["to_fail"] == ["甲学员（E0001）exam-pl-week #1"]
+
+
+def _trainer() -> User:
+    return db.session.scalar(select(User).where(User.employee_no == "trainer-pl"))
+
+
+def test_the_console_editor_asks_for_the_decision_beside_the_plan(app, client, course, sat):
+    """The web editor: "审阅改动" names whose result flips and offers the two
+    choices with a reason; "发布" without a choice is refused at the
+    question's file:line (the file on disk stays as it was); with one it
+    re-grades."""
+    from lms.content.console.editor import normalise, text_hash
+
+    first, second, passed, failed = sat
+    sign_in(client, _trainer())
+    on_disk = (course / BANK).read_bytes()
+    text = normalise(on_disk.decode("utf-8-sig")).replace(KEY_BEFORE.replace("\r\n", "\n"),
+                                                          KEY_AFTER.replace("\r\n", "\n"))
+    form = {"path": BANK, "text": text, "base_hash": text_hash(on_disk)}
+    review = client.post("/console/review", data=form)
+    assert review.status_code == 200, review.text
+    assert 'id="regrade-choice"' in review.text and "将不通过：甲学员（E0001）" in review.text
+    assert 'value="regrade"' in review.text and 'value="keep"' in review.text
+
+    form["reviewed_hash"] = text_hash(normalise(text))
+    refused = client.post("/console/publish", data=form)
+    assert refused.status_code == 422
+    assert f"{BANK}:30" in refused.text and "请选择重新评分或保留原成绩" in refused.text
+    assert (course / BANK).read_bytes() == on_disk and _versions() == [1]
+
+    done = client.post("/console/publish", data={**form, "regrade": "regrade", "regrade_reason": REASON})
+    assert done.status_code == 302, done.text
+    db.session.expire_all()
+    assert db.session.get(Attempt, passed.id).passed is False and db.session.get(Attempt, failed.id).passed is True
+    assert "2 份已交卷的答卷已重新评分" in client.get(done.headers["Location"]).text
+
+
+def test_the_excel_import_asks_for_the_decision_too(app, client, runner, course, sat, tmp_path):
+    """The question bank exported to Excel, the key of pl-003 corrected in its
+    答案 cell and imported again: the preview names the flips and the confirm
+    form has the choice; confirming without one is refused, naming the row;
+    `flask content import-xlsx` takes --keep-results --reason."""
+    import io
+
+    from openpyxl import load_workbook
+
+    first, second, passed, failed = sat
+    exported = runner.invoke(args=["content", "export-xlsx", "--course", "post-loan", "--bank", "basics",
+                                   "-o", str(tmp_path / "basics.xlsx")])
+    assert exported.exit_code == 0, exported.output
+    book = load_workbook(tmp_path / "basics.xlsx")
+    sheet = book["题库"]
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[header.index("编号")].value == "pl-003")
+    assert row[header.index("答案")].value == "错"
+    row[header.index("答案")].value = "对"
+    data = io.BytesIO()
+    book.save(data)
+
+    sign_in(client, _trainer())
+    page = client.post("/console/import/", data={"course": "post-loan", "bank": "basics",
+                                                 "upload": (io.BytesIO(data.getvalue()), "basics.xlsx")},
+                       content_type="multipart/form-data")
+    assert page.status_code == 200, page.text
+    assert 'id="regrade-choice"' in page.text and "将通过：乙学员（E0002）" in page.text
+    marker = 'name="token" type="hidden" value="'
+    token = page.text[page.text.index(marker) + len(marker):].split('"')[0]
+    refused = client.post("/console/import/confirm", data={"token": token})
+    assert "试题 pl-003" in refused.text and "请选择重新评分或保留原成绩" in refused.text
+    assert _versions() == [1]
+
+    (tmp_path / "fixed.xlsx").write_bytes(data.getvalue())
+    kept = runner.invoke(args=["content", "import-xlsx", str(tmp_path / "fixed.xlsx"), "--course", "post-loan",
+                               "--bank", "basics", "--as", "trainer-pl", "--keep-results", "--reason", "按原答案认定"])
+    assert kept.exit_code == 0, kept.output
+    assert _versions() == [1, 2]
+    db.session.expire_all()
+    assert db.session.get(Attempt, passed.id).passed is True
