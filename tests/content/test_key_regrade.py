@@ -116,7 +116,8 @@ def test_the_plan_names_whose_result_a_corrected_key_flips_and_publish_waits_for
     assert _versions() == [1]
 
 
-def test_regrading_flips_both_ways_and_everything_reading_results_follows(app, client, runner, course, sat):
+def test_regrading_flips_both_ways_and_everything_reading_results_follows(app, client, runner, course, sat,
+                                                                        make_user):
     first, second, passed, failed = sat
     # 甲's pass issued the certificate (requires exam-pl-week at 60).
     certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == first.id))
@@ -173,7 +174,19 @@ def test_regrading_flips_both_ways_and_everything_reading_results_follows(app, c
     db.session.refresh(certificate)
     assert certificate.is_valid()
     # 乙 now holds the certificate too (a pass through re-grading meets the certification).
-    assert db.session.scalar(select(Certificate).where(Certificate.user_id == second.id)) is not None
+    second_certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == second.id))
+    assert second_certificate is not None
+
+    # HR sees the holder whose qualifying pass was re-graded to a fail, and only that one.
+    sign_in(client, make_user(("hr",), employee_no="hr-pl"))
+    register = client.get("/certificates/")
+    assert "/certificates/regraded" in register.text
+    listed = client.get("/certificates/regraded")
+    assert listed.status_code == 200
+    rows = listed.text.split('id="regraded-table"')[1]
+    assert f'id="regraded-{certificate.id}"' in rows and certificate.serial in rows and "甲学员" in rows
+    assert "71.4% → 57.1%" in rows and REASON in rows
+    assert f'id="regraded-{second_certificate.id}"' not in rows and "乙学员" not in rows
 
 
 def test_keeping_the_results_changes_no_score_and_records_the_reason(app, client, runner, course, sat):
