@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
+from lms import clock
 from lms.audit.models import AuditEvent
 from lms.certificates.models import Certificate
 from lms.content.models import Exam, Programme, Question
+from lms.eligibility.engine import verdicts_for
 from lms.exams import results as exam_results
 from lms.exams.models import Attempt, NotebookEntry
 from lms.extensions import db
@@ -24,6 +27,7 @@ from lms.notify.models import Notification
 from lms.org.models import User
 from lms.programmes.progress import progress
 from lms.programmes.services import programme_weeks
+from lms.reports.rankings import rankings
 from tests.conftest import sign_in
 from tests.exams.takers import as_posted
 
@@ -123,7 +127,12 @@ def test_regrading_flips_both_ways_and_everything_reading_results_follows(app, c
     certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == first.id))
     assert certificate is not None and certificate.is_valid()
     assert db.session.scalar(select(NotebookEntry).where(NotebookEntry.user_id == second.id)) is not None
+    assert [v.eligible for v in verdicts_for(first)] == [True] and [v.eligible for v in verdicts_for(second)] == [False]
     _fix_key(course)
+    # The same publish raises the pass mark to 75: the attempts keep theirs (60), so 乙's 71.4 % passes.
+    exam_file = course / "exams" / "pl-week.yaml"
+    exam_file.write_text(exam_file.read_text(encoding="utf-8").replace("pass_mark: 60", "pass_mark: 75"),
+                         encoding="utf-8")
     published = runner.invoke(args=["content", "publish", "--as", "trainer-pl", "--regrade", "--reason", REASON])
     assert published.exit_code == 0, published.output
     assert "2 份已交卷的答卷已重新评分" in published.output
@@ -141,6 +150,13 @@ def test_regrading_flips_both_ways_and_everything_reading_results_follows(app, c
     programme = db.session.scalar(select(Programme).where(Programme.slug == "pl-programme"))
     assert progress(programme_weeks(first, programme)).passed == 0
     assert progress(programme_weeks(second, programme)).passed == 1
+
+    # The rankings: 乙 (1 of 1 passed) above 甲 (0 of 1).
+    board = rankings(programme, None, date(2026, 11, 1), clock.today())
+    assert [(r.member.user.employee_no, r.standing.passed) for r in board.learners] == [("E0002", 1), ("E0001", 0)]
+    # Eligibility (高级客户经理准入: 1 of the last 3 weeks due passed): 乙 meets it now, 甲 no longer.
+    assert {v.rule.slug: v.eligible for v in verdicts_for(first)} == {"post-loan-senior": False}
+    assert {v.rule.slug: v.eligible for v in verdicts_for(second)} == {"post-loan-senior": True}
 
     # 错题本: 甲 now has pl-003 to practise; 乙's entry for it (a right answer) is gone.
     mine = {e.question_id: e for e in db.session.scalars(select(NotebookEntry).where(NotebookEntry.user_id == first.id))}
