@@ -99,6 +99,8 @@ def on_attempt_regraded(_app, attempt_id: int, **_extra) -> None:
         if not events:
             return
         _at, details = events[-1]
+        if details.get("percent_after") is None:
+            return  # essays still wait: the learner hears of the result when it is graded
         params = {**_exam_params(attempt), "percent": details.get("percent_after"),
                   "passed": bool(details.get("passed_after")), "percent_before": details.get("percent_before"),
                   "passed_before": bool(details.get("passed_before"))}

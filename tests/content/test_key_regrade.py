@@ -298,3 +298,27 @@ def test_the_excel_import_asks_for_the_decision_too(app, client, runner, course,
     assert _versions() == [1, 2]
     db.session.expire_all()
     assert db.session.get(Attempt, passed.id).passed is True
+
+
+def test_an_answer_a_trainer_overrode_is_not_regraded(app, client, runner, course, sat, make_user):
+    """A trainer already decided 甲's pl-003 by hand (an override, audited):
+    the corrected key leaves that answer alone, so only 乙's attempt is
+    counted, and a re-grade changes only it."""
+    first, second, passed, failed = sat
+    sign_in(client, make_user(("trainer",), employee_no="grader-pl"))
+    item = next(i for i in passed.items if i.question_version.question.slug == "pl-003")
+    overridden = client.post(f"/grading/attempts/{passed.id}/items/{item.id}/override",
+                             data={"points": "0.5", "reason": "复核：表述有歧义，给一半分"})
+    assert overridden.status_code in (200, 302), overridden.text
+    _fix_key(course)
+    planned = runner.invoke(args=["content", "plan"])
+    assert "更正答案（pl-003）：1 份已交卷的答卷按新答案得分会变" in planned.output, planned.output
+    assert "甲学员" not in planned.output and "将通过：乙学员（E0002）" in planned.output
+    published = runner.invoke(args=["content", "publish", "--as", "trainer-pl", "--regrade", "--reason", REASON])
+    assert published.exit_code == 0, published.output
+    db.session.expire_all()
+    kept = db.session.get(Attempt, passed.id)
+    assert next(i for i in kept.items if i.id == item.id).awarded == 0.5
+    assert db.session.get(Attempt, failed.id).passed is True
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "attempt.regraded",
+                                                      AuditEvent.object_id == str(passed.id))) is None
