@@ -27,5 +27,7 @@ def init_app(app: Flask) -> None:
     demo_hooks.add(app, 80, demo.issue_demo_certificates)
     exam_signals.attempt_finalised.connect(triggers.on_attempt_finalised, sender=app, weak=False)
     exam_signals.attempt_graded.connect(triggers.on_attempt_finalised, sender=app, weak=False)
+    # A corrected key that turns a fail into a pass may meet a certification (never revokes one).
+    exam_signals.attempt_regraded.connect(triggers.on_attempt_finalised, sender=app, weak=False)
     mentoring_signals.signoff_given.connect(triggers.on_signoff_given, sender=app, weak=False)
     pdf_setup.init_app(app)

@@ -205,6 +205,16 @@ def expiring_export(fmt: str):
     return _download(f"certificates-expiring-{_within()}", _("Expiring"), headers, rows, fmt)
 
 
+@bp.get("/regraded")
+@roles_required(*READERS)
+def regraded():
+    """Holders whose qualifying pass a corrected answer key re-graded to a fail
+    (lms.certificates.regraded): never revoked automatically, HR decides."""
+    from lms.certificates.regraded import regraded_holders
+
+    return render_template("certificates/regraded.html", rows=regraded_holders(_scope()), **_labels())
+
+
 # --- HR: one certificate, revoke, issue by hand -----------------------------------
 
 def _render_detail(certificate: Certificate, form=None, status: int = 200, keep_form=None):

@@ -24,6 +24,7 @@ DETAILS = {
     "questions": _l("Questions"),
     "release": _l("Release"),
     "exam_settings": _l("Exam settings changed"),
+    "regrade": _l("Corrected keys and submitted attempts"),
 }
 WHOLE_FOLDER = "the whole content folder"  # lms.content.schema: PublishScope.describe()
 
@@ -60,6 +61,23 @@ def exam_settings(value) -> str:
                     if isinstance(settings, dict))
 
 
+def regrade(value) -> str:
+    """The trainer's decision on the submitted attempts a corrected key changes."""
+    if not isinstance(value, dict):
+        return labels.plain(value)
+    if value.get("choice") == "regrade":
+        text = _("%(n)s submitted attempts re-graded; reason: %(reason)s", n=value.get("regraded", 0),
+                 reason=value.get("reason", ""))
+    else:
+        text = _("%(n)s submitted attempts left as they were; reason: %(reason)s", n=value.get("attempts", 0),
+                 reason=value.get("reason", ""))
+    if value.get("to_fail"):
+        text += "；" + _("passed → failed: %(people)s", people="、".join(map(str, value["to_fail"])))
+    if value.get("to_pass"):
+        text += "；" + _("failed → passed: %(people)s", people="、".join(map(str, value["to_pass"])))
+    return text
+
+
 def course(slug) -> str:
     found = db.session.scalar(select(Course).where(Course.slug == str(slug)))
     return found.title if found else labels.plain(slug)
@@ -70,4 +88,5 @@ def register(app: Flask) -> None:
                     objects={"contentrelease": release_name, "bank": lambda path: path},
                     values={(None, "scope"): scope, (None, "source"): scope, (None, "changes"): changes,
                             ("content.published", "exam_settings"): exam_settings,
+                            ("content.published", "regrade"): regrade,
                             ("content.imported", "course"): course, (None, "release"): release_name})

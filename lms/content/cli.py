@@ -14,7 +14,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from lms.content.source.checks import check
 from lms.content.source.parser import parse_folder
 from lms.content.publishing.effects import describe as describe_effect
-from lms.content.publishing.publish import KINDS, Plan, plan, publish
+from lms.content.publishing.publish import KINDS, ContentProblems, Plan, plan, publish
+from lms.exams.regrade import MAX_REASON, Decision
 from lms.content.source.review_overlap import review_warnings
 from lms.extensions import db
 from lms.org.models import user_by_employee_no
@@ -130,9 +131,16 @@ def plan_command(path: str | None):
 @click.argument("path", required=False, type=click.Path())
 @click.option("--as", "as_employee", metavar="EMPLOYEE_NO",
               help="Publish as this trainer or administrator (default: the system).")
-def publish_command(path: str | None, as_employee: str | None):
+@click.option("--regrade", "choice", flag_value="regrade",
+              help="A corrected key changes submitted scores: re-grade those attempts (needs --reason).")
+@click.option("--keep-results", "choice", flag_value="keep",
+              help="A corrected key changes submitted scores: leave those results as they are (needs --reason).")
+@click.option("--reason", default="", help="Why you re-grade or keep the results (kept in the audit log).")
+def publish_command(path: str | None, as_employee: str | None, choice: str | None, reason: str):
     """Check, then publish the content folder (or PATH inside it) in one
-    transaction. Any problem: nothing changes, exit 1."""
+    transaction. Any problem: nothing changes, exit 1. When a corrected key
+    changes the score of submitted attempts, choose --regrade or
+    --keep-results and give --reason."""
     if not _database_ready():
         raise click.ClickException("the database is not set up: run `flask db upgrade` first")
     actor = None
@@ -162,8 +170,15 @@ def publish_command(path: str | None, as_employee: str | None):
         bar.update(done - bar.pos)
 
     source = f"cli:{bundle.scope.path or root}"
+    decision = Decision(choice, reason) if choice else None
+    if decision is not None and len(decision.reason) > MAX_REASON:
+        raise click.UsageError(f"--reason is too long (at most {MAX_REASON} characters)")
     try:
-        result = publish(bundle, actor, source, checked=True, progress=progress)
+        result = publish(bundle, actor, source, checked=True, progress=progress, decision=decision)
+    except ContentProblems as refused:
+        _print_problems(refused.problems)
+        click.echo("Nothing was published.", err=True)
+        raise SystemExit(1) from None
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -173,3 +188,6 @@ def publish_command(path: str | None, as_employee: str | None):
         click.echo(f"Nothing changed ({bundle.scope.describe()}).")
     else:
         click.echo(f"Published release {result.release_id} ({bundle.scope.describe()}).")
+        if result.regraded:
+            click.echo(_("%(n)d submitted attempts were re-graded (each learner whose result changed is notified).",
+                         n=result.regraded))

@@ -80,6 +80,21 @@ def _markdown() -> markdown.Markdown:
 # spaces after it.
 _LIST_ITEM = re.compile(r"^( *)([-*+]|\d{1,9}\.)( +)(?=\S)")
 _ANY_LIST_ITEM = re.compile(r"^ *(?:[-*+]|\d{1,9}\.) +\S", re.M)
+_TAB_LIST_ITEM = re.compile(r"^[ \t]*\t[ \t]*(?:[-*+]|\d{1,9}\.) +\S", re.M)
+
+
+# Lines after which a list starts without a blank line anyway: headings,
+# block quotes, table rows.
+_BLOCK_LINE = re.compile(r"^ {0,3}(?:#{1,6}(?:\s|$)|>|\|)")
+
+
+def _expand_indent(line: str) -> str:
+    """The line with its leading tabs and spaces as spaces (a tab to the next multiple of 4)."""
+    column, i = 0, 0
+    while i < len(line) and line[i] in " \t":
+        column = column + 4 - column % 4 if line[i] == "\t" else column + 1
+        i += 1
+    return " " * column + line[i:]
 
 
 def _nest_lists(text: str) -> str:
@@ -91,12 +106,13 @@ def _nest_lists(text: str) -> str:
     paragraph after a blank line nests under the item whose text it is
     indented to (CommonMark's rule); lists already indented by 4 are
     unchanged, fenced code is never touched."""
-    if not _ANY_LIST_ITEM.search(text):
+    if not _ANY_LIST_ITEM.search(text) and not _TAB_LIST_ITEM.search(text):
         return text
     out: list[str] = []
     stack: list[tuple[int, int]] = []  # open items: (where its text starts in the source, its indent in the output)
     in_fence = False
     after_blank = True
+    tab_shift = 0  # a list indented with tabs from its first item: their indentation
     for line in text.split("\n"):
         stripped = line.lstrip(" ")
         if stripped.startswith(("```", "~~~")):
@@ -104,6 +120,16 @@ def _nest_lists(text: str) -> str:
             stack.clear()
             out.append(line)
             continue
+        if not in_fence and "\t" in line[:len(line) - len(stripped) + 1]:
+            # A list item indented with tabs (Word, WPS): a tab is 4 columns; a
+            # list that starts with one is a list, not a code block.
+            expanded = _expand_indent(line)
+            if _LIST_ITEM.match(expanded):
+                column = len(expanded) - len(expanded.lstrip(" "))
+                if not stack and after_blank:
+                    tab_shift = column  # the list's own items are at this column
+                line = expanded[min(tab_shift, column):]
+                stripped = line.lstrip(" ")
         if in_fence or "\t" in line[:len(line) - len(stripped) + 1]:
             out.append(line)  # code, or tab indentation (already what Python-Markdown reads)
             after_blank = not stripped.strip()
@@ -114,6 +140,11 @@ def _nest_lists(text: str) -> str:
             continue
         indent = len(line) - len(stripped)
         item = _LIST_ITEM.match(line)
+        if item and not after_blank and not stack and out and not _BLOCK_LINE.match(out[-1]):
+            # A list right under a line of text ("检查内容：" then "1. …", as
+            # Word pastes it): Python-Markdown needs a blank line first, or the
+            # list runs into the paragraph as text.
+            out.append("")
         if item or after_blank:
             while stack and indent < stack[-1][0]:
                 stack.pop()

@@ -19,6 +19,7 @@ EVENTS = {
                                        "more often than allowed"),
     "attempt.essay_graded": _l("%(actor)s graded an essay in %(object)s"),
     "attempt.score_overridden": _l("%(actor)s changed a score in %(object)s"),
+    "attempt.regraded": _l("%(actor)s re-graded %(object)s after correcting an answer key"),
 }
 DETAILS = {
     "exam": _l("Exam"),
@@ -29,6 +30,11 @@ DETAILS = {
     "question": _l("Question id"),
     "points": lazy_pgettext("scored", "Points"),
     "max_points": _l("Out of"),
+    "items": _l("Answers re-graded"),
+    "percent_before": _l("Score before"),
+    "percent_after": _l("Score after"),
+    "passed_before": _l("Passed before"),
+    "passed_after": _l("Passed after"),
 }
 
 
@@ -49,10 +55,29 @@ def points(value) -> str:
     return score(value) if isinstance(value, int | float) and not isinstance(value, bool) else labels.plain(value)
 
 
+def percent(value) -> str:
+    return f"{score(value)}%" if isinstance(value, int | float) and not isinstance(value, bool) else labels.plain(value)
+
+
+def regraded_items(value) -> str:
+    """[{"position": 3, "question": "q-1", "version_before": 1, ...}] in words."""
+    if not isinstance(value, list):
+        return labels.plain(value)
+    return "；".join(
+        _("question %(n)s (%(id)s, version %(v1)s → %(v2)s): %(before)s → %(after)s points",
+          n=row.get("position", ""), id=row.get("question", ""), v1=row.get("version_before", ""),
+          v2=row.get("version_after", ""), before=points(row.get("before")), after=points(row.get("after")))
+        for row in value if isinstance(row, dict))
+
+
 def register(app: Flask) -> None:
     values = {("exam.submitted_for_integrity", "exam"): exam_title, (None, "points"): points,
               (None, "max_points"): points}
     for key in ("before", "after"):
         values[("attempt.score_overridden", key)] = points
+    values[("attempt.regraded", "exam")] = exam_title
+    values[("attempt.regraded", "items")] = regraded_items
+    values[("attempt.regraded", "percent_before")] = percent
+    values[("attempt.regraded", "percent_after")] = percent
     labels.register(app, events=EVENTS, details=DETAILS, objects={"attempt": attempt_name},
                     values=values, hidden={"item_id"})

@@ -10,7 +10,9 @@ and owns its own transaction.
 - ``attempt_finalised``: an attempt has its result for the first time
   (passed or failed), whether submitted, timed out, or graded by a trainer;
 - ``attempt_graded``: a trainer's grading gave a waiting attempt its result
-  (sent after ``attempt_finalised`` for the same attempt).
+  (sent after ``attempt_finalised`` for the same attempt);
+- ``attempt_regraded``: a corrected answer key changed a finalised or waiting
+  attempt's score (``lms.exams.regrade``).
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from lms.database import after_commit
 _signals = Namespace()
 attempt_finalised = _signals.signal("attempt-finalised")
 attempt_graded = _signals.signal("attempt-graded")
+attempt_regraded = _signals.signal("attempt-regraded")
 
 
 def send_after_commit(signal, attempt_id: int) -> None:

@@ -25,6 +25,7 @@ from lms.exams import (
     answers as exam_answers,
     attempts as exam_attempts,
     errors as exam_errors,
+    regrade as exam_regrade,
     results as exam_results,
     retakes as exam_retakes,
 )
@@ -411,5 +412,6 @@ def result(attempt_id: int):
     reviews = {i.id: render_question(i, review=True, with_autosave=False) for i in items} if show_review else {}
     return render_template("exams/result.html", attempt=attempt, exam=attempt.exam, items=items,
                            show_review=show_review, reviews=reviews, withheld=withheld,
+                           regrades=exam_regrade.regrades_of(attempt.id),
                            exam_result=exam_results.exam_result(user, attempt.exam),
                            verdict=exam_retakes.eligibility(user, attempt.exam))

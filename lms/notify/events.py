@@ -84,3 +84,24 @@ def on_attempt_graded(_app, attempt_id: int, **_extra) -> None:
         if attempt is None or attempt.state != AttemptState.FINALISED:
             return
         notify(attempt.user, "graded", f"attempt:{attempt.id}", _exam_params(attempt))
+
+
+def on_attempt_regraded(_app, attempt_id: int, **_extra) -> None:
+    """A corrected key re-graded the attempt (``lms.exams.regrade``): the
+    learner hears of it, once per re-grade, with the score before and after."""
+    from lms.exams.regrade import regrades_of
+
+    with transaction(immediate=True):
+        attempt = db.session.get(Attempt, attempt_id)
+        if attempt is None:
+            return
+        events = regrades_of(attempt.id)
+        if not events:
+            return
+        _at, details = events[-1]
+        if details.get("percent_after") is None:
+            return  # essays still wait: the learner hears of the result when it is graded
+        params = {**_exam_params(attempt), "percent": details.get("percent_after"),
+                  "passed": bool(details.get("passed_after")), "percent_before": details.get("percent_before"),
+                  "passed_before": bool(details.get("passed_before"))}
+        notify(attempt.user, "regraded", f"regrade:{attempt.id}:{len(events)}", params)

@@ -48,6 +48,19 @@ def _graded(p: dict) -> str:
     return _("Graded: %(exam)s, attempt %(number)s: %(percent)s%%, not passed yet.", **values)
 
 
+def _regraded(p: dict) -> str:
+    values = {"exam": p.get("exam", ""), "number": p.get("number", 1), "before": score(p.get("percent_before")),
+              "after": score(p.get("percent"))}
+    if p.get("passed_before") and not p.get("passed"):
+        return _("An answer key of %(exam)s was corrected: attempt %(number)s was re-graded from %(before)s%% to "
+                 "%(after)s%% and is no longer passed. The result page says why.", **values)
+    if p.get("passed") and not p.get("passed_before"):
+        return _("An answer key of %(exam)s was corrected: attempt %(number)s was re-graded from %(before)s%% to "
+                 "%(after)s%% and is now passed.", **values)
+    return _("An answer key of %(exam)s was corrected: attempt %(number)s was re-graded from %(before)s%% to "
+             "%(after)s%%.", **values)
+
+
 def _programme_link(p: dict):
     return ("programmes.programme", {"programme_id": p["programme_id"]}) if p.get("programme_id") else None
 
@@ -97,6 +110,7 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("retake_available", _l("Retake available"), LEARNER,
          lambda p: _("You can retake %(exam)s now.", exam=p.get("exam", "")), _exam_link),
     Kind("graded", _l("Graded"), LEARNER, _graded, _result_link),
+    Kind("regraded", _l("Re-graded after a key correction"), LEARNER, _regraded, _result_link),
     Kind("passed", _l("Passed"), LEARNER,
          lambda p: _("Passed: %(exam)s with %(percent)s%%.", exam=p.get("exam", ""), percent=score(p.get("percent"))),
          _result_link),

@@ -35,6 +35,7 @@ ROWS = {
     ("certificates.export", "GET"): Row(lambda w: "/certificates/export.xlsx", READERS),
     ("certificates.expiring", "GET"): Row(lambda w: "/certificates/expiring?within=90", READERS),
     ("certificates.expiring_export", "GET"): Row(lambda w: "/certificates/expiring/export.csv?within=30", READERS),
+    ("certificates.regraded", "GET"): Row(lambda w: "/certificates/regraded", READERS),
     ("certificates.detail", "GET"): Row(lambda w: f"/certificates/{w.certificate.id}", READERS),
     ("certificates.revoke", "POST"): Row(lambda w: f"/certificates/{w.certificate.id}/revoke", only("hr", ok=302),
                                          data=lambda w: {"reason": "矩阵：撤销"}),

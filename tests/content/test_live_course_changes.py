@@ -42,8 +42,8 @@ def _edit(root: Path, name: str, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def _publish(runner) -> str:
-    result = runner.invoke(args=["content", "publish", "--as", "trainer-aml"])
+def _publish(runner, *extra: str) -> str:
+    result = runner.invoke(args=["content", "publish", "--as", "trainer-aml", *extra])
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -152,7 +152,9 @@ def test_the_plan_says_who_a_key_fix_affects_before_publishing(app, client, runn
     assert "Nothing would change" not in planned.output
     assert _question_versions("str-003") == [1]  # plan changes nothing
 
-    published = _publish(runner)
+    # The finished attempt's score changes under the new key: the trainer decides (tests/content/test_key_regrade.py).
+    assert "更正答案（str-003）：1 份已交卷的答卷按新答案得分会变" in planned.output
+    published = _publish(runner, "--keep-results", "--reason", "已交卷的按原答案认定")
     assert "试题 str-003：1 份进行中、1 份已交卷的答卷抽到的是第 1 版" in published
     assert _question_versions("str-003") == [1, 2]
     db.session.refresh(still_open)

@@ -342,7 +342,7 @@ def preview(path: str, text: str) -> tuple[object, list[Problem]]:
 
 
 @transaction(immediate=True)
-def publish_edit(path: str, text: str, base_hash: str, actor) -> object:
+def publish_edit(path: str, text: str, base_hash: str, actor, decision=None) -> object:
     """Write the edited file and publish its course; refuse a stale edit (the
     file changed on disk since the editor opened it) and any problem. Nothing
     changes when refused: the file is restored if publishing fails."""
@@ -363,7 +363,7 @@ def publish_edit(path: str, text: str, base_hash: str, actor) -> object:
         old = source_files.read_bytes(real) if source_files.is_plain_file(real) else None
         _write_atomically(real, text.encode("utf-8"))
         try:
-            return publish(parse_folder(content_root(), Path(current.folder)), actor, f"web:{path}")
+            return publish(parse_folder(content_root(), Path(current.folder)), actor, f"web:{path}", decision=decision)
         except ContentProblems as refused:
             _restore(real, old)
             raise EditRefused(_("Nothing was published: fix the problems first."), refused.problems) from None

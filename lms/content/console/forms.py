@@ -7,9 +7,33 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from lms.exams.regrade import KEEP, MAX_REASON, REGRADE, Decision
 
 FILE_NAME = r"^[a-z0-9][a-z0-9-]{0,79}$"
+
+
+class RegradeFields:
+    """The trainer's decision when a corrected key changes the score of
+    submitted attempts (``lms.exams.regrade``): shown only then, beside the
+    plan that names them, and posted with the form that publishes."""
+
+    regrade = RadioField(_l("Submitted attempts whose score the corrected key changes"), choices=[
+        SelectChoice(REGRADE, _l("Re-grade them with the corrected key (learners whose result changes are notified)")),
+        SelectChoice(KEEP, _l("Leave their results as they are"))], validators=[Optional()])
+    regrade_reason = TextAreaField(_l("Reason"), validators=[Length(max=MAX_REASON)])
+
+    def decision(self) -> Decision | None:
+        choice = self.regrade.data
+        return Decision(choice, (self.regrade_reason.data or "")[:MAX_REASON]) if choice in (REGRADE, KEEP) else None
+
+
+class RegradeForm(RegradeFields, FlaskForm):
+    """Posted with the editor form (which carries the CSRF token)."""
+
+    class Meta:
+        csrf = False
 
 
 class EditForm(FlaskForm):
@@ -47,5 +71,5 @@ class UploadForm(FlaskForm):
                         description=_l("A .zip holding course.md (at the top or in one folder), lessons/, questions/ and images."))
 
 
-class ConfirmUploadForm(FlaskForm):
+class ConfirmUploadForm(RegradeFields, FlaskForm):
     token = HiddenField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])

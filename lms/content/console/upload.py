@@ -274,7 +274,7 @@ def _relative_to_course(problems: list[Problem], folder: str) -> list[Problem]:
 
 
 @transaction(immediate=True)
-def confirm(token: str, actor) -> object:
+def confirm(token: str, actor, decision=None) -> object:
     """Copy a staged, problem-free course into the content folder (replacing
     that course's folder) and publish it. Returns (the course id, the engine's Plan)."""
 
@@ -307,7 +307,8 @@ def confirm(token: str, actor) -> object:
             os.replace(real, backup)
         try:
             shutil.copytree(new, real)
-            result = publish(parse_folder(root, Path(folder)), actor, f"upload:{meta['archive_name']}")
+            result = publish(parse_folder(root, Path(folder)), actor, f"upload:{meta['archive_name']}",
+                             decision=decision)
         except BaseException as exc:
             shutil.rmtree(real, ignore_errors=True)
             if backup.exists():

@@ -9,7 +9,9 @@ from flask_login import current_user
 from lms.content.blueprint import bp
 from lms.content.console import editor, queries as console
 from lms.content.console import upload as uploads
-from lms.content.console.forms import ConfirmUploadForm, EditForm, NewFileForm, ReviewedForm, UploadForm
+from lms.content.console.forms import (
+    ConfirmUploadForm, EditForm, NewFileForm, RegradeForm, ReviewedForm, UploadForm,
+)
 from lms.content.publishing.effects import describe as describe_effect
 from lms.content.models import LAYOUT_LABELS, REVIEW_POLICY_LABELS, SCORING_LABELS
 from lms.web import roles_required
@@ -123,7 +125,7 @@ def _editor_page(form, file, *, review=None, status=200, refusal=None, refused_p
     shown, problems = editor.preview(file.path, text)
     reviewed_hash = editor.text_hash(editor.normalise(text)) if review else ""
     return render_template("content/console/editor.html", form=form, file=file, review=review, refusal=refusal,
-                           shown=shown, problems=problems, reviewed_hash=reviewed_hash,
+                           shown=shown, problems=problems, reviewed_hash=reviewed_hash, regrade_form=RegradeForm(),
                            refused_problems=list(refused_problems)), status
 
 
@@ -208,7 +210,8 @@ def publish():
         return _editor_page(form, file, review=editor.review(file.path, text), status=409,
                             refusal=_("The text changed after the review: check the changes again, then publish."))
     try:
-        result = editor.publish_edit(file.path, text, form.base_hash.data or "", current_user._get_current_object())
+        result = editor.publish_edit(file.path, text, form.base_hash.data or "", current_user._get_current_object(),
+                                     RegradeForm().decision())
     except editor.EditRefused as refused:
         return _editor_page(form, file, refusal=refused.message, refused_problems=refused.problems,
                             status=422 if refused.problems else 409)
@@ -218,7 +221,11 @@ def publish():
 
 
 def _plan_line(result) -> str:
-    return console.plan_line(result) or _("no changes")
+    line = console.plan_line(result) or _("no changes")
+    if getattr(result, "regraded", 0):
+        line += " " + _("%(n)d submitted attempts were re-graded (each learner whose result changed is notified).",
+                        n=result.regraded)
+    return line
 
 
 # --- the console: uploading a course ------------------------------------------
@@ -246,7 +253,7 @@ def confirm_upload():
     if not form.validate():
         abort(400)
     try:
-        course_slug, result = uploads.confirm(form.token.data, current_user._get_current_object())
+        course_slug, result = uploads.confirm(form.token.data, current_user._get_current_object(), form.decision())
     except editor.EditRefused as refused:
         flash(refused.message, "error")
         return render_template("content/console/upload.html", form=UploadForm(formdata=None), staged=None,

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from lms.content.importers import messages_locale, services
+from lms.exams.regrade import KEEP, MAX_REASON, REGRADE, Decision
 
 
 def _actor(as_employee: str | None):
@@ -23,12 +24,24 @@ def _actor(as_employee: str | None):
     return actor
 
 
-def _import(path: str, course: str, bank: str | None, as_employee: str | None) -> None:
+def _regrade_options(command):
+    """--regrade / --keep-results with --reason, as `flask content publish` has
+    them: needed when the import corrects a key that changes submitted scores."""
+    command = click.option("--reason", default="", help="Why you re-grade or keep the results (audited).")(command)
+    command = click.option("--keep-results", "choice", flag_value=KEEP,
+                           help="A corrected key changes submitted scores: leave them (needs --reason).")(command)
+    return click.option("--regrade", "choice", flag_value=REGRADE,
+                        help="A corrected key changes submitted scores: re-grade them (needs --reason).")(command)
+
+
+def _import(path: str, course: str, bank: str | None, as_employee: str | None, choice: str | None = None,
+            reason: str = "") -> None:
     file = Path(path)
     actor = _actor(as_employee)
     bank = bank or services.default_bank(file.name)
+    decision = Decision(choice, reason[:MAX_REASON]) if choice else None
     try:
-        done, notes = services.import_file(file.read_bytes(), file.name, course, bank, actor)
+        done, notes = services.import_file(file.read_bytes(), file.name, course, bank, actor, decision)
     except services.ImportRefused as refused:
         for problem in refused.problems:
             click.echo(f"{problem.source.path}: {problem.message}", err=True)
@@ -48,10 +61,11 @@ def _import(path: str, course: str, bank: str | None, as_employee: str | None) -
 @click.option("--course", required=True, help="Course id (as in its course.md).")
 @click.option("--bank", help="Bank name: questions/<bank>.md (default: from the file name).")
 @click.option("--as", "as_employee", metavar="EMPLOYEE_NO", help="Import as this trainer (default: the system).")
-def import_gift(file: str, course: str, bank: str | None, as_employee: str | None):
+@_regrade_options
+def import_gift(file: str, course: str, bank: str | None, as_employee: str | None, choice: str | None, reason: str):
     """Import a Moodle GIFT file as a bank of COURSE and publish it; any
     problem (each with its line): nothing changes, exit 1."""
-    _import(file, course, bank, as_employee)
+    _import(file, course, bank, as_employee, choice, reason)
 
 
 @click.command("import-xlsx")
@@ -59,10 +73,11 @@ def import_gift(file: str, course: str, bank: str | None, as_employee: str | Non
 @click.option("--course", required=True, help="Course id (as in its course.md).")
 @click.option("--bank", help="Bank name: questions/<bank>.md (default: from the file name).")
 @click.option("--as", "as_employee", metavar="EMPLOYEE_NO", help="Import as this trainer (default: the system).")
-def import_xlsx(file: str, course: str, bank: str | None, as_employee: str | None):
+@_regrade_options
+def import_xlsx(file: str, course: str, bank: str | None, as_employee: str | None, choice: str | None, reason: str):
     """Import an Excel question bank (the template's columns) into COURSE and
     publish it; any problem (each with row and column): nothing changes, exit 1."""
-    _import(file, course, bank, as_employee)
+    _import(file, course, bank, as_employee, choice, reason)
 
 
 @click.command("export-xlsx")

@@ -7,6 +7,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Optional, Regexp
 
+from lms.content.console.forms import RegradeFields
+
 BANK_NAME = r"^[a-z0-9][a-z0-9_-]{0,79}\Z"  # \Z: "$" would let a final newline through
 
 
@@ -20,5 +22,5 @@ class ImportForm(FlaskForm):
                        description=_l("Moodle GIFT (.txt, .gift, UTF-8) or Excel (.xlsx) in the template below."))
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(RegradeFields, FlaskForm):
     token = HiddenField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])

@@ -236,7 +236,7 @@ def prepare(data: bytes, filename: str, course_id: str, bank: str, actor) -> Imp
 
 
 @transaction(immediate=True)
-def confirm(token: str, actor) -> Imported:
+def confirm(token: str, actor, decision=None) -> Imported:
     """Write the staged import as its bank file and publish it. Raises ``ImportRefused`` (nothing changed) when the
     staging expired, the file has problems now, or the bank file changed since
     the preview."""
@@ -252,7 +252,7 @@ def confirm(token: str, actor) -> Imported:
         raise ImportRefused(_("Nothing was published: fix the problems first."), problems)
     text = bank_text(questions, meta["filename"])
     try:
-        result = editor.publish_edit(meta["path"], text, meta["base_hash"], actor)
+        result = editor.publish_edit(meta["path"], text, meta["base_hash"], actor, decision)
     except editor.EditRefused as exc:
         raise ImportRefused(exc.message, _map_to_import(exc.problems, meta["path"], text, questions)) from exc
     record("content.imported", actor=actor, object_type="bank", object_id=meta["path"],
@@ -264,7 +264,7 @@ def confirm(token: str, actor) -> Imported:
 
 
 @transaction(immediate=True)
-def import_file(data: bytes, filename: str, course_id: str, bank: str, actor):
+def import_file(data: bytes, filename: str, course_id: str, bank: str, actor, decision=None):
     """Both steps at once (the command line): returns (Imported, notes); raises
     ``ImportRefused`` with every problem."""
     with messages_locale():
@@ -278,7 +278,7 @@ def import_file(data: bytes, filename: str, course_id: str, bank: str, actor):
         text = bank_text(questions, filename)
         real = editor.content_root() / path
         try:
-            result = editor.publish_edit(path, text, editor.file_hash(real), actor)
+            result = editor.publish_edit(path, text, editor.file_hash(real), actor, decision)
         except editor.EditRefused as exc:
             raise ImportRefused(exc.message, _map_to_import(exc.problems, path, text, questions)) from exc
 

@@ -65,11 +65,14 @@ def confirm():
     if not form.validate_on_submit():
         abort(400)
     try:
-        done = services.confirm(form.token.data, current_user)
+        done = services.confirm(form.token.data, current_user, form.decision())
     except services.ImportRefused as refused:
         return _page(_form(), refused=refused)
     flash(_("Imported and published: %(added)d questions added, %(changed)d changed, %(retired)d retired, "
             "%(unchanged)d unchanged.", **done.counts), "success")
+    if getattr(done.plan, "regraded", 0):
+        flash(_("%(n)d submitted attempts were re-graded (each learner whose result changed is notified).",
+                n=done.plan.regraded), "success")
     return redirect(url_for("content.console_course", slug=done.course_id))
 
 

@@ -7,6 +7,9 @@ part of a plan a trainer must read before changing something live.
   they were asked);
 - a question whose file goes back to the text of an earlier version (an
   older copy published over a newer one);
+- a corrected key: the submitted attempts the new versions would score
+  differently, and whose pass or fail would flip (both ways); ``publish``
+  wants the trainer's decision for them (``lms.exams.regrade``);
 - an exam whose settings change: each setting before → after, with the
   attempts in progress (they keep their questions, deadline, pass mark and
   partial-credit rule)
@@ -88,6 +91,7 @@ def learner_effects(work: dict, kinds: dict) -> list[Effect]:
     """The effects of a plan's work (``Plan._work``) on learners."""
     effects: list[Effect] = []
     effects += _question_effects(work)
+    effects += _regrade_effects(work)
     effects += _exam_effects(work, kinds)
     weeks = _week_effects(work) + _item_effects(work)
     effects += weeks
@@ -134,6 +138,23 @@ def _question_effects(work: dict) -> list[Effect]:
                               {"open": len(seen["open"]), "done": len(seen["done"]),
                                "versions": sorted(seen["versions"])}))
     return effects
+
+
+def _regrade_effects(work: dict) -> list[Effect]:
+    """Submitted attempts a corrected key would score differently; kept in
+    ``work["regrade"]`` for publish (which re-grades them or leaves them, as
+    the trainer decides)."""
+    from lms.exams import regrade
+
+    changed = {qid: q for state, q, _h, qid, _last, new_version in work.get("questions", [])
+               if state == "changed" and new_version}
+    changes = regrade.affected_attempts(changed)
+    work["regrade"] = changes
+    if not changes:
+        return []
+    data = regrade.summary(changes)
+    data["sources"] = {q.id: [q.source.path, q.source.line] for q in changed.values() if q.id in data["questions"]}
+    return [Effect("answers_regraded", ", ".join(data["questions"]), data)]
 
 
 def _exam_effects(work: dict, kinds: dict) -> list[Effect]:
@@ -353,6 +374,19 @@ def describe(effect: Effect) -> str:
                  "analysis show it. Only attempts started after publishing get the new version; to correct a "
                  "submitted score, override it under Grading.",
                  id=effect.key, open=d["open"], done=d["done"], versions=", ".join(str(v) for v in d["versions"]))
+    if effect.kind == "answers_regraded":
+        sentence = _("corrected answers (%(questions)s): %(n)d submitted attempts would score differently under the "
+                     "new key (each against its own pass mark and partial-credit rule); their pass or fail would "
+                     "flip for %(to_fail)d (passed → failed) and %(to_pass)d (failed → passed).",
+                     questions=effect.key, n=d["attempts"], to_fail=len(d["to_fail"]), to_pass=len(d["to_pass"]))
+        if d["to_fail"]:
+            sentence += " " + _("Would fail: %(people)s.", people=_join(d["to_fail"]))
+        if d["to_pass"]:
+            sentence += " " + _("Would pass: %(people)s.", people=_join(d["to_pass"]))
+        if d["waiting"]:
+            sentence += " " + _("%(n)d of them still wait for essay grading.", n=d["waiting"])
+        return sentence + " " + _("Publishing asks you to choose, with a reason: re-grade these attempts or leave "
+                                  "their results as they are.")
     if effect.kind == "question_reverted":
         return _("question %(id)s goes back to the text of version %(version)s (published %(published)s), although "
                  "version %(latest)s is newer: is this an older copy of the file?",

@@ -140,6 +140,7 @@ class Plan:
     kinds: dict[str, KindChanges] = field(default_factory=lambda: {k: KindChanges() for k in KINDS})
     texts: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (kind, id) -> (before, after)
     release_id: int | None = None
+    regraded: int = 0  # submitted attempts re-graded for a corrected key (lms.exams.regrade)
     effects: list[Effect] = field(default_factory=list)  # what it does to learners mid-course (effects.py)
     _work: dict = field(default_factory=dict, repr=False)  # what publish() applies
 

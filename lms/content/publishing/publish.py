@@ -34,7 +34,7 @@ from lms.content.models import (
 from lms.content.publishing.credentials import apply_credentials
 from lms.content.publishing.planning import KINDS, Plan, content_hash, exam_draw, plan  # noqa: F401  (this module's API)
 from lms.content.rendering_fast import render
-from lms.content.schema import ContentBundle, Problem
+from lms.content.schema import ContentBundle, Problem, Source
 from lms.extensions import db
 
 _PG_LOCK_KEY = 7_340_222  # serialises publishes on PostgreSQL (SQLite: BEGIN IMMEDIATE does)
@@ -77,12 +77,39 @@ def _retire(model, ids: list[int], progress: _Progress, **extra) -> None:
         progress.step(len(ids))
 
 
+def regrade_problems(result: Plan, decision) -> list[Problem]:
+    """A corrected key changes submitted scores: without the trainer's
+    decision (re-grade or leave them) and its reason, publishing is refused,
+    each question named at its file and line."""
+    from flask_babel import gettext as _
+
+    effect = next((e for e in result.effects if e.kind == "answers_regraded"), None)
+    if effect is None or (decision is not None and decision.reason):
+        return []
+    d = effect.data
+    problems = []
+    for slug in d["questions"]:
+        if decision is None:
+            message = _("question %(id)s: the corrected key changes the score of %(n)d submitted attempts "
+                        "(%(to_fail)d would fail, %(to_pass)d would pass); choose to re-grade them or to leave their "
+                        "results, and give the reason (command line: --regrade or --keep-results with --reason).",
+                        id=slug, n=d["attempts"], to_fail=len(d["to_fail"]), to_pass=len(d["to_pass"]))
+        else:
+            message = _("question %(id)s: give the reason for your decision on the %(n)d submitted attempts the "
+                        "corrected key changes.", id=slug, n=d["attempts"])
+        path, line = d["sources"].get(slug, ["", 0])
+        problems.append(Problem(Source(path, line), message))
+    return problems
+
+
 @transaction(immediate=True)
 def publish(bundle: ContentBundle, actor=None, source: str = "", *, checked: bool = False,
-            progress: Callable[[int, int], None] | None = None) -> Plan:
+            progress: Callable[[int, int], None] | None = None, decision=None) -> Plan:
     """Check (unless ``checked``), plan and apply the bundle in one
     transaction. Raises ``ContentProblems`` (nothing changed) when the bundle
-    has problems; any other error rolls everything back too."""
+    has problems; any other error rolls everything back too. When a corrected
+    key changes submitted scores, ``decision`` (``lms.exams.regrade.Decision``:
+    re-grade them or keep them, with a reason) is required."""
     try:
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
@@ -92,6 +119,9 @@ def publish(bundle: ContentBundle, actor=None, source: str = "", *, checked: boo
                 raise ContentProblems(problems)
         result = plan(bundle)
         result._work["lesson_files"] = bundle.lesson_files  # links between lessons
+        refused = regrade_problems(result, decision)
+        if refused:
+            raise ContentProblems(refused)
         if not result.has_changes:
             db.session.commit()  # ends the transaction (and its lock); nothing of ours was written
             return result
@@ -107,8 +137,19 @@ def publish(bundle: ContentBundle, actor=None, source: str = "", *, checked: boo
                   for kind, c in result.summary().items()}
         # Which exam settings changed, before → after (a pass mark raised mid-week is on the record).
         settings = {e.key: e.data["settings"] for e in result.effects if e.kind == "exam_settings"}
+        extra = {"exam_settings": settings} if settings else {}
+        changes = result._work.get("regrade") or []
+        if changes:
+            from lms.exams import regrade  # the exams domain builds on content
+
+            regraded = regrade.apply(changes, decision.reason, actor, release.id) \
+                if decision.choice == regrade.REGRADE else 0
+            extra["regrade"] = {"choice": decision.choice, "reason": decision.reason, "regraded": regraded,
+                                **{k: v for k, v in regrade.summary(changes).items() if k != "questions"},
+                                "questions": regrade.summary(changes)["questions"]}
+            result.regraded = regraded
         record("content.published", release, actor=actor, scope=bundle.scope.describe(), source=release.source,
-               changes={kind: c for kind, c in counts.items() if c}, **({"exam_settings": settings} if settings else {}))
+               changes={kind: c for kind, c in counts.items() if c}, **extra)
         db.session.commit()
         result.release_id = release.id
         return result
