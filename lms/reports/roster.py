@@ -23,7 +23,7 @@ PAGE_SIZE = 50
 
 def programmes() -> list[Programme]:
     return list(db.session.scalars(
-        select(Programme).where(Programme.retired.is_(False)).order_by(Programme.title)
+        select(Programme).where(Programme.retired.is_(False)).order_by(Programme.title, Programme.slug)
         .options(selectinload(Programme.items).selectinload(ProgrammeItem.exam))))
 
 
