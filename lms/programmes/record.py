@@ -61,7 +61,8 @@ def _removed(person, programme: Programme) -> list[tuple[ProgrammeItem, list[Att
     out = []
     for item in db.session.scalars(select(ProgrammeItem).where(
             ProgrammeItem.programme_id == programme.id, ProgrammeItem.retired.is_(True),
-            ProgrammeItem.kind != QUARTERLY, ProgrammeItem.exam_id.is_not(None)).order_by(ProgrammeItem.opens_on, ProgrammeItem.number, ProgrammeItem.id)):
+            ProgrammeItem.kind != QUARTERLY, ProgrammeItem.exam_id.is_not(None))
+            .order_by(ProgrammeItem.opens_on, ProgrammeItem.id)):
         if item.exam_id in live:
             continue
         attempts = list(db.session.scalars(select(Attempt).where(

@@ -28,3 +28,25 @@ def test_programmes_of_the_same_title_are_listed_by_their_id_everywhere(client, 
     sign_in(client, trainer)
     page = client.get("/programmes/manage").text
     assert page.index(f"/programmes/{ids[0]}/") < page.index(f"/programmes/{ids[1]}/")
+
+
+def test_weeks_opening_on_the_same_day_keep_their_order_after_one_is_changed(clock, make_question, make_exam):
+    """Two weeks of a programme opening the same Monday (a trainer's catch-up week beside the
+    regular one): the programme's items, the roster's columns, stay in the order the weeks were
+    added after the first of them is edited (PostgreSQL stores the edited row anew, at the end)."""
+    from lms.content.models import Programme
+    from lms.extensions import db
+    from lms.reports.cells import roster_weeks
+
+    exams = [make_exam([{"questions": [make_question("single").slug]}], title=f"第{n}周测验") for n in (1, 2)]
+    p = programme(exams, slug="rm-same-day")
+    first, second = p.items
+    second.opens_on = first.opens_on  # the second week opens with the first
+    db.session.commit()
+    first.title = "第1周（补）"  # an edit of the earlier-added week
+    db.session.commit()
+    db.session.expire_all()
+
+    items = db.session.get(Programme, p.id).items
+    assert [i.number for i in items] == [1, 2]
+    assert [w.number for w in roster_weeks(db.session.get(Programme, p.id))] == [1, 2]
