@@ -133,7 +133,8 @@ def certification(slug: str):
     found = _one(Certification, slug)
     titles = Titles()
     rules = [rule for rule in db.session.scalars(
-        select(EligibilityRule).where(EligibilityRule.retired.is_(False)).order_by(EligibilityRule.title, EligibilityRule.slug))
+        select(EligibilityRule).where(EligibilityRule.retired.is_(False))
+        .order_by(EligibilityRule.title, EligibilityRule.slug))
         if slug in rule.requirements.get("certifications", [])]
     return render_template("content/credentials/certification.html", certification=found,
                            requirements=_shown(describe_certification_requirements(found.requirements, titles)),

@@ -40,7 +40,8 @@ class ProgrammeRecord:
 
 def training_record(person, today: date | None = None) -> list[ProgrammeRecord]:
     today = today or clock.today()
-    rows = list(db.session.scalars(select(Programme).where(Programme.retired.is_(False)).order_by(Programme.title, Programme.slug)))
+    rows = list(db.session.scalars(select(Programme).where(Programme.retired.is_(False))
+                                   .order_by(Programme.title, Programme.slug)))
     mine = memberships(person, rows, today)
     out = []
     for programme in (p for p in rows if p.id in mine):
