@@ -85,7 +85,7 @@ def _shown(requirements: list[Requirement]) -> list[Shown]:
 
 
 def _listed(model):
-    query = select(model).order_by(model.retired, model.title)
+    query = select(model).order_by(model.retired, model.title, model.slug)
     if not _staff():
         query = query.where(model.retired.is_(False))
     return list(db.session.scalars(query))
@@ -133,7 +133,8 @@ def certification(slug: str):
     found = _one(Certification, slug)
     titles = Titles()
     rules = [rule for rule in db.session.scalars(
-        select(EligibilityRule).where(EligibilityRule.retired.is_(False)).order_by(EligibilityRule.title))
+        select(EligibilityRule).where(EligibilityRule.retired.is_(False))
+        .order_by(EligibilityRule.title, EligibilityRule.slug))
         if slug in rule.requirements.get("certifications", [])]
     return render_template("content/credentials/certification.html", certification=found,
                            requirements=_shown(describe_certification_requirements(found.requirements, titles)),

@@ -209,7 +209,10 @@ class Programme(db.Model):
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     retired: Mapped[bool] = mapped_column(default=False)
 
-    items: Mapped[list[ProgrammeItem]] = relationship(back_populates="programme", order_by="ProgrammeItem.opens_on")
+    # In date order; items opening on the same day in the order they were added (PostgreSQL
+    # returns rows of equal date in storage order, which an update changes).
+    items: Mapped[list[ProgrammeItem]] = relationship(
+        back_populates="programme", order_by=lambda: (ProgrammeItem.opens_on, ProgrammeItem.id))
 
     @property
     def audience(self) -> dict:

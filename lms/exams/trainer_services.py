@@ -173,7 +173,8 @@ def attempt_detail(attempt_id: int) -> AttemptDetail | None:
         .options(joinedload(AttemptItem.question_version).joinedload(QuestionVersion.question))
         .order_by(AttemptItem.position)))
     events = list(db.session.scalars(
-        select(IntegrityEvent).where(IntegrityEvent.attempt_id == attempt.id).order_by(IntegrityEvent.at)))
+        select(IntegrityEvent).where(IntegrityEvent.attempt_id == attempt.id)
+        .order_by(IntegrityEvent.at, IntegrityEvent.id)))
     overrides: dict[int, list[ScoreOverride]] = {}
     if items:
         for row in db.session.scalars(select(ScoreOverride)

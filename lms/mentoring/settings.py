@@ -121,7 +121,8 @@ def capacity_overrides() -> dict[int, int]:
 def certification_choices() -> list[tuple[str, str]]:
     """Published, not retired certifications (slug, title)."""
     rows = db.session.execute(select(Certification.slug, Certification.title)
-                              .where(Certification.retired.is_(False)).order_by(Certification.title)).tuples()
+                              .where(Certification.retired.is_(False))
+                              .order_by(Certification.title, Certification.slug)).tuples()
     return [(slug, title) for slug, title in rows]
 
 

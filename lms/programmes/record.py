@@ -40,7 +40,8 @@ class ProgrammeRecord:
 
 def training_record(person, today: date | None = None) -> list[ProgrammeRecord]:
     today = today or clock.today()
-    rows = list(db.session.scalars(select(Programme).where(Programme.retired.is_(False)).order_by(Programme.title)))
+    rows = list(db.session.scalars(select(Programme).where(Programme.retired.is_(False))
+                                   .order_by(Programme.title, Programme.slug)))
     mine = memberships(person, rows, today)
     out = []
     for programme in (p for p in rows if p.id in mine):
@@ -61,7 +62,8 @@ def _removed(person, programme: Programme) -> list[tuple[ProgrammeItem, list[Att
     out = []
     for item in db.session.scalars(select(ProgrammeItem).where(
             ProgrammeItem.programme_id == programme.id, ProgrammeItem.retired.is_(True),
-            ProgrammeItem.kind != QUARTERLY, ProgrammeItem.exam_id.is_not(None)).order_by(ProgrammeItem.opens_on)):
+            ProgrammeItem.kind != QUARTERLY, ProgrammeItem.exam_id.is_not(None))
+            .order_by(ProgrammeItem.opens_on, ProgrammeItem.id)):
         if item.exam_id in live:
             continue
         attempts = list(db.session.scalars(select(Attempt).where(

@@ -46,7 +46,8 @@ QUARTERLY = "quarterly"
 
 def programmes_for(user) -> list[Programme]:
     """The programmes (not retired) whose audience includes the user."""
-    rows = list(db.session.scalars(select(Programme).where(Programme.retired.is_(False)).order_by(Programme.title)))
+    rows = list(db.session.scalars(select(Programme).where(Programme.retired.is_(False))
+                                   .order_by(Programme.title, Programme.slug)))
     mine = memberships(user, rows)
     return [p for p in rows if p.id in mine]
 
@@ -276,7 +277,8 @@ def this_week_of(users: list, today: date | None = None) -> dict[int, list[ThisW
     of statements that depends on the programmes, not on the people: the
     mentor's desk shows forty apprentices."""
     today = today or clock.today()
-    rows = list(db.session.scalars(select(Programme).where(Programme.retired.is_(False)).order_by(Programme.title)))
+    rows = list(db.session.scalars(select(Programme).where(Programme.retired.is_(False))
+                                   .order_by(Programme.title, Programme.slug)))
     mine = memberships_of(users, rows, today)
     wanted = [p for p in rows if any(p.id in m for m in mine.values())]
     items = {p.id: _live_items(p) for p in wanted}

@@ -34,7 +34,7 @@ RECORD_ROLES = ("hr", "trainer", "branch_manager")
 def index():
     """Every programme (not retired) with the size of its audience."""
     programmes = list(db.session.scalars(
-        select(Programme).where(Programme.retired.is_(False)).order_by(Programme.title)))
+        select(Programme).where(Programme.retired.is_(False)).order_by(Programme.title, Programme.slug)))
     return render_template("programmes/manage.html", rows=[(p, len(members(p))) for p in programmes])
 
 

@@ -27,7 +27,7 @@ EXPORT_BATCH = cell_rules.IN_LIST_LIMIT
 
 def programmes() -> list[Programme]:
     return list(db.session.scalars(
-        select(Programme).where(Programme.retired.is_(False)).order_by(Programme.title)
+        select(Programme).where(Programme.retired.is_(False)).order_by(Programme.title, Programme.slug)
         .options(selectinload(Programme.items).selectinload(ProgrammeItem.exam))))
 
 

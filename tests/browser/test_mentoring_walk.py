@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import csv
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from lms import clock
@@ -173,7 +175,9 @@ def test_hr_pairs_the_mentor_checks_in_and_signs_off(page, live_server, demo, tm
     page.fill("input[name='actions-0-text']", "整理三个理财客户的风险测评记录")
     page.fill("input[name='actions-0-due_on']", (today + timedelta(days=7)).isoformat())
     page.click("#check-in-form button[type=submit]")
-    page.wait_for_url(f"**/mentoring/apprentices/{apprentice.id}**")
+    # The apprentice's page itself: "**/apprentices/<id>**" matched the form's own address
+    # (…/check-ins/new), so the wait returned before the form was even sent.
+    page.wait_for_url(lambda url: urlsplit(url).path.endswith(f"/mentoring/apprentices/{apprentice.id}"))
     assert "理财适当性" in page.inner_text("#check-ins")
 
     # 5. The apprentice acknowledges it (htmx swaps the check-in in place).
@@ -181,7 +185,8 @@ def test_hr_pairs_the_mentor_checks_in_and_signs_off(page, live_server, demo, tm
     page.goto(base + "/mentoring/me")
     check_in = page.locator("#check-ins article.check-in").first
     check_in.locator("button[type=submit]").click()
-    page.wait_for_selector("#check-ins article.check-in .badge.ok")
+    expect(check_in.locator("h3 .badge.ok")).to_be_visible()  # this check-in, swapped in place
+    expect(check_in.locator("button[type=submit]")).to_have_count(0)
     db.session.rollback()
     assert db.session.scalar(select(CheckIn.acknowledged_at).where(CheckIn.pairing_id == pairing.id)) is not None
 
@@ -205,8 +210,8 @@ def test_hr_pairs_the_mentor_checks_in_and_signs_off(page, live_server, demo, tm
     # 7. The new apprentice is signed off: a score and a comment on each of HR's dimensions.
     page.goto(base + f"/mentoring/apprentices/{apprentice.id}")
     page.click("#signoff-link")
-    page.wait_for_selector("#signoff-form")
-    dimensions = page.locator("fieldset.signoff-dimension")
+    page.wait_for_url(f"**/mentoring/pairings/{pairing.id}/signoff")  # loaded whole, not only its form's start
+    dimensions = page.locator("#signoff-form fieldset.signoff-dimension")
     assert dimensions.count() == 5
     for i in range(dimensions.count()):
         dimension = dimensions.nth(i)

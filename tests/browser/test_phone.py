@@ -6,6 +6,7 @@ the 错题本 shows each question across the screen with its facts under it."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from lms.exams.models import Attempt
 from lms.extensions import db
@@ -47,7 +48,13 @@ def test_jumping_to_question_9_shows_its_title_below_the_sticky_header(page, liv
     assert head["height"] <= 0.15 * PHONE["height"], head
     page.locator("#q-nav a.q-nav-link", has_text="9").first.click()
     page.wait_for_function("location.hash === '#q-9'")
-    page.wait_for_timeout(300)  # the jump has been scrolled
+    # The jump has been scrolled and the page stands still (the same position on two frames in a
+    # row), rather than a fixed 300 ms that a loaded machine may not have spent on it.
+    page.wait_for_function("""() => {
+        const y = window.scrollY, same = window.lmsTestLastY === y;
+        window.lmsTestLastY = y;
+        return y > 0 && same;
+    }""", polling="raf")
     head = page.locator(".exam-head").bounding_box()
     title = page.locator("#q-9 h2").bounding_box()
     assert head["y"] <= 1  # stuck to the top while the page is scrolled
@@ -62,10 +69,11 @@ def test_the_navigation_folds_into_a_menu(page, live_server, phone_exam):
     nav, toggle = page.locator("#mainnav"), page.locator(".nav-toggle")
     assert toggle.is_visible() and not nav.is_visible()
     toggle.click()
-    assert nav.is_visible() and toggle.get_attribute("aria-expanded") == "true"
-    assert page.locator("#mainnav a", has_text="错题本").is_visible()
+    expect(nav).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    expect(page.locator("#mainnav a", has_text="错题本")).to_be_visible()
     toggle.click()
-    assert not nav.is_visible()
+    expect(nav).to_be_hidden()
 
 
 def test_a_wide_table_scrolls_inside_its_card(page, live_server, make_user):
@@ -93,13 +101,13 @@ def test_the_calculator_computes_and_is_not_leaving_the_exam(page, live_server, 
     question.locator(".calculator-wrap summary").click()
     for key in ["2", "0", "0", "×", "1", "5", "%", "+", "3", "2", ".", "5", "="]:
         question.locator(".calc-keys button", has_text=key).first.click()
-    assert question.locator(".calc-display").input_value() == "62.5"
+    expect(question.locator(".calc-display")).to_have_value("62.5")
     question.locator(".calc-use").click()
-    assert question.locator("input[inputmode=decimal][name]").input_value() == "62.5"
+    expect(question.locator("input[inputmode=decimal][name]")).to_have_value("62.5")
     question.locator(".saved-state").filter(has_text="已保存").wait_for()  # the answer autosaved
     question.locator(".calc-display").fill("(1+2")
     question.locator(".calc-keys button", has_text="=").click()
-    assert question.locator(".calc-status").inner_text() == "无法计算这个算式"
+    assert question.locator(".calc-status").inner_text() == "无法计算这个算式"  # set by the click itself
     assert page.locator("#integrity-notice").inner_text().strip() == ""
     db.session.expire_all()
     attempt = db.session.scalar(db.select(Attempt))

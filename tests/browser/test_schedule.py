@@ -26,7 +26,8 @@ def test_trainer_moves_week_4_by_a_week_and_publishes(page, live_server, schedul
     page.wait_for_url("**/console/schedule/programmes/rm-foundation")
     page.fill("#weeks-3-opens", (monday + timedelta(days=7)).isoformat())
     page.fill("#weeks-3-due", (monday + timedelta(days=13)).isoformat())
-    page.click("button[value=review]")
+    with page.expect_navigation():  # the whole page, loaded: the form posts to its own address
+        page.click("button[value=review]")
     page.wait_for_selector("#schedule-clean")
     moved = page.locator("#calendar-week-4")
     assert "moved" in (moved.get_attribute("class") or "")

@@ -1,5 +1,6 @@
 """A newcomer signs in as each demo role and lands on that role's home page."""
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import load_demo_copy
 
@@ -30,7 +31,7 @@ def test_sign_in_as_each_demo_role(page, live_server, demo, account):
     page.fill("input[name=password]", PASSWORD)
     page.click("form.login-form button[type=submit]")
     page.wait_for_url(live_server + "/")
-    assert page.locator(HOME_MARKERS[account]).is_visible()
+    expect(page.locator(HOME_MARKERS[account])).to_be_visible()
     assert page.locator("h1").first.inner_text().startswith("欢迎")
     page.click("text=退出")
     page.wait_for_url(live_server + "/login*")
@@ -41,4 +42,6 @@ def test_wrong_password_shows_message(page, live_server, demo):
     page.fill("input[name=employee_no]", "learner")
     page.fill("input[name=password]", "not-the-password")
     page.click("form.login-form button[type=submit]")
-    assert "工号或密码错误" in page.content()
+    # The click returns once the form's navigation started, not once the answer is shown:
+    # page.content() read then raced the new page (or met the sign-in form it replaces).
+    expect(page.locator("body")).to_contain_text("工号或密码错误")

@@ -142,8 +142,11 @@ def test_a_pdf_downloaded_before_its_revocation_says_revoked_with_the_day_and_no
         assert private not in page
 
 
-def test_the_limit_counts_an_ipv6_customer_line_not_each_of_its_addresses(app, client, make_certificate, fast_pdf):
-    """Guessing codes from a /64 (2^64 addresses on one home line) is limited like from one address."""
+def test_the_limit_counts_an_ipv6_customer_line_not_each_of_its_addresses(app, client, clock, make_certificate,
+                                                                          fast_pdf):
+    """Guessing codes from a /64 (2^64 addresses on one home line) is limited like from one address.
+    (The clock is frozen: the limit counts per minute of the clock, and a running one could start
+    the next minute between the fifth request and the sixth.)"""
     app.config.update(RATELIMIT_ENABLED=True, VERIFY_LIMIT_PER_MINUTE=5)
     certificate = make_certificate()
     statuses = [client.get(f"/verify/{certificate.verify_code}",

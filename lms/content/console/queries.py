@@ -116,7 +116,7 @@ class CourseRow:
 
 
 def console_courses() -> list[CourseRow]:
-    courses = db.session.scalars(select(Course).order_by(Course.retired, Course.track, Course.title)).all()
+    courses = db.session.scalars(select(Course).order_by(Course.retired, Course.track, Course.title, Course.slug)).all()
     lessons = dict(db.session.execute(select(Lesson.course_id, func.count()).where(
         Lesson.retired.is_(False)).group_by(Lesson.course_id)).all())
     questions = dict(db.session.execute(select(Question.course_id, func.count()).where(

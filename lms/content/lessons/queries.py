@@ -14,7 +14,7 @@ def catalogue() -> list[tuple[Course, list[Lesson]]]:
     """Courses of every track that have lessons, each with its live lessons
     in reading order. Retired courses and lessons are not listed."""
     courses = db.session.scalars(
-        select(Course).where(Course.retired.is_(False)).order_by(Course.track, Course.title)).all()
+        select(Course).where(Course.retired.is_(False)).order_by(Course.track, Course.title, Course.slug)).all()
     lessons = db.session.scalars(
         select(Lesson).where(Lesson.retired.is_(False)).order_by(Lesson.course_id, Lesson.position)).all()
     by_course: dict[int, list[Lesson]] = {}

@@ -249,9 +249,9 @@ def _counted_weeks(weeks: list[Effect]) -> list[Effect]:
     if not slugs:
         return []
     certifications = [c for c in db.session.scalars(select(Certification).where(Certification.retired.is_(False))
-                                                    .order_by(Certification.title))]
+                                                    .order_by(Certification.title, Certification.slug))]
     rules = [r for r in db.session.scalars(select(EligibilityRule).where(EligibilityRule.retired.is_(False))
-                                           .order_by(EligibilityRule.title))]
+                                           .order_by(EligibilityRule.title, EligibilityRule.slug))]
     titles = dict(db.session.execute(select(Programme.slug, Programme.title).where(Programme.slug.in_(slugs))).all())
     effects = []
     for slug in sorted(slugs):

@@ -1,0 +1,52 @@
+"""Two programmes may carry the same title (a trainer's editions of one course, 新员工培训 of
+2026 and of 2027): every list of programmes puts them in one defined order — by title, then by
+the programme's id in the content files — rather than in whatever order the database returns
+rows of equal title (on PostgreSQL that order changes when a row is updated, so the roster's
+default programme and the learner's list could swap from one page load to the next)."""
+from __future__ import annotations
+
+from lms.programmes.record import training_record
+from lms.programmes.services import programmes_for, this_week_of
+from lms.reports import roster
+from tests.conftest import sign_in
+from tests.programmes.helpers import programme
+
+
+def test_programmes_of_the_same_title_are_listed_by_their_id_everywhere(client, clock, make_user, make_question,
+                                                                        make_exam):
+    exams = [make_exam([{"questions": [make_question("single").slug]}], title=f"第{n}期测验") for n in (1, 2)]
+    later = programme([exams[0]], slug="rm-2027", title="新员工培训")  # stored first, listed second
+    earlier = programme([exams[1]], slug="rm-2026", title="新员工培训")
+    ids = earlier.id, later.id
+    learner, trainer = make_user(("learner",)), make_user(("trainer",))
+
+    assert [p.slug for p in programmes_for(learner)] == ["rm-2026", "rm-2027"]
+    assert [r.programme.slug for r in training_record(learner)] == ["rm-2026", "rm-2027"]
+    assert [w.programme.slug for w in this_week_of([learner])[learner.id]] == ["rm-2026", "rm-2027"]
+    assert [p.slug for p in roster.programmes()] == ["rm-2026", "rm-2027"]
+
+    sign_in(client, trainer)
+    page = client.get("/programmes/manage").text
+    assert page.index(f"/programmes/{ids[0]}/") < page.index(f"/programmes/{ids[1]}/")
+
+
+def test_weeks_opening_on_the_same_day_keep_their_order_after_one_is_changed(clock, make_question, make_exam):
+    """Two weeks of a programme opening the same Monday (a trainer's catch-up week beside the
+    regular one): the programme's items, the roster's columns, stay in the order the weeks were
+    added after the first of them is edited (PostgreSQL stores the edited row anew, at the end)."""
+    from lms.content.models import Programme
+    from lms.extensions import db
+    from lms.reports.cells import roster_weeks
+
+    exams = [make_exam([{"questions": [make_question("single").slug]}], title=f"第{n}周测验") for n in (1, 2)]
+    p = programme(exams, slug="rm-same-day")
+    first, second = p.items
+    second.opens_on = first.opens_on  # the second week opens with the first
+    db.session.commit()
+    first.title = "第1周（补）"  # an edit of the earlier-added week
+    db.session.commit()
+    db.session.expire_all()
+
+    items = db.session.get(Programme, p.id).items
+    assert [i.number for i in items] == [1, 2]
+    assert [w.number for w in roster_weeks(db.session.get(Programme, p.id))] == [1, 2]
