@@ -21,6 +21,7 @@ from lms.certificates.models import Certificate
 from lms.certificates.requirements import describe, evaluate
 from lms.content.models import Certification
 from lms.extensions import db
+from lms.forms import options
 from lms.ids import DB_INT_MAX, db_int
 from lms.org import scope as org_scope
 from lms.org.models import Branch, user_by_employee_no
@@ -257,7 +258,7 @@ def keep(certificate_id: int):
 
 def _issue_form() -> ManualIssueForm:
     form = ManualIssueForm()
-    form.certification_id.choices = [(c.id, c.title) for c in queries.certifications()]
+    form.certification_id.choices = options((c.id, c.title) for c in queries.certifications())
     return form
 
 

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms import clock
+from lms.forms import options
 from lms.org import services
 from lms.org.models import EMAIL_PATTERN, LOCALES, POSITIONS, ROLES
 
@@ -35,8 +36,8 @@ class PersonForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.branch_id.choices = services.branch_choices()
-        self.locale.choices = list(LOCALES.items())
+        self.branch_id.choices = options(services.branch_choices())
+        self.locale.choices = options(LOCALES.items())
 
 
 class NewPersonForm(PersonForm):
@@ -53,8 +54,8 @@ class NewPersonForm(PersonForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.position.choices = list(POSITIONS.items())
-        self.roles.choices = list(ROLES.items())
+        self.position.choices = options(POSITIONS.items())
+        self.roles.choices = options(ROLES.items())
 
     def validate_employee_no(self, field):
         if field.data and services.employee_no_taken(field.data):
@@ -73,7 +74,7 @@ class RolesForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.roles.choices = list(ROLES.items())
+        self.roles.choices = options(ROLES.items())
 
     def validate_roles(self, field):
         if not field.data:
@@ -90,7 +91,7 @@ class PositionForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.position.choices = list(POSITIONS.items())
+        self.position.choices = options(POSITIONS.items())
 
 
 class ReasonForm(FlaskForm):
@@ -107,7 +108,7 @@ class BranchForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.parent_id.choices = [(0, _l("— none (a top-level branch) —"))] + services.branch_choices()
+        self.parent_id.choices = options([(0, _l("— none (a top-level branch) —"))] + services.branch_choices())
 
 
 class RenameBranchForm(FlaskForm):
