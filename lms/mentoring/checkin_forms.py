@@ -46,3 +46,10 @@ class CheckInRecordForm(FlaskForm):
     def set_choices(self, tags: list[str], open_actions) -> None:
         self.topics.choices = options((t, t) for t in tags)
         self.done_actions.choices = options((a.id, a.text) for a in open_actions)
+
+
+class CorrectionForm(FlaskForm):
+    """The mentor's correction of their own check-in."""
+
+    text = TextAreaField(_l("Correction"), validators=[InputRequired(_l("Write the correction.")), Length(max=2_000)],
+                         render_kw={"rows": 3})
