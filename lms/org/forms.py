@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, SelectField, SelectMultipleField, StringField,
+from wtforms import (BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -69,8 +69,17 @@ class NewPersonForm(PersonForm):
         return [self[name] for name in self.field_order]
 
 
+# What HR does, in the same step, with what a deactivation or a removed role
+# leaves without someone to act (``lms.org.dependents``): shown only when there is any.
+DEPENDENTS_CHOICES = (("end", _l("End them now")),
+                      ("keep", _l("Leave them open for now; they stay flagged for HR until someone acts")))
+
+
 class RolesForm(FlaskForm):
     roles = CheckboxesField(_l("Roles"), choices=[])
+    dependents = RadioField(_l("What happens to them"), choices=options(DEPENDENTS_CHOICES), validators=[Optional()],
+                            validate_choice=False)
+    reason = StringField(_l("Reason for ending them"), validators=[Optional(), Length(max=255)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,6 +107,8 @@ class ReasonForm(FlaskForm):
     """Deactivation and reactivation need a reason, for the audit log."""
 
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    dependents = RadioField(_l("What happens to them"), choices=options(DEPENDENTS_CHOICES), validators=[Optional()],
+                            validate_choice=False)
 
 
 class BranchForm(FlaskForm):

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from lms.extensions import db
 from lms.forms import EmptyForm
-from lms.org import imports, person_sections, position_gates, services
+from lms.org import dependents, imports, person_sections, position_gates, services
 from lms.imports.pages import ImportPages, blank_file
 from lms.org.forms import (BranchForm, NewPersonForm, PersonForm, PositionForm, ReasonForm, RenameBranchForm,
                            RolesForm)
@@ -85,15 +85,25 @@ def _render_person(user: User, **forms):
     forms.setdefault("position_form", PositionForm(data={"position": _next_position(user)}))
     forms.setdefault("reason_form", ReasonForm())
     gate_checks = _gate_checks(user, forms["position_form"].position.data)
+    leaving = dependents.affected(user, roles_after=user.roles, active_after=False) if user.active else []
     return render_template("org/person.html", person=user, events=services.person_events(user), gate_checks=gate_checks,
-                           sections=person_sections.sections_for(user, _actor()),
+                           sections=person_sections.sections_for(user, _actor()), leaving=leaving,
                            may_manage=services.may_manage(_actor(), user), **_roles_context(user), **forms)
 
 
 def _roles_context(user: User | None) -> dict:
-    """What the roles form offers: the roles the signed-in user may not change are shown locked."""
+    """What the roles form offers: the roles the signed-in user may not change are shown locked;
+    and what taking a role away would leave without someone to act, role by role
+    (``role_dependents``: {role: [Dependents]}), for the form to list."""
     assignable = services.assignable_roles(_actor(), user)
-    return {"locked_choices": set(ROLES) - assignable, "may_change_roles": bool(assignable)}
+    role_dependents = {}
+    if user is not None and user.active:
+        for role in sorted(user.roles & assignable):
+            found = dependents.affected(user, roles_after=user.roles - {role}, active_after=True)
+            if found:
+                role_dependents[role] = found
+    return {"locked_choices": set(ROLES) - assignable, "may_change_roles": bool(assignable),
+            "role_dependents": role_dependents}
 
 
 @bp.get("/people/<int:user_id>")
@@ -177,7 +187,8 @@ def set_roles(user_id: int):
     form = RolesForm()
     if form.validate_on_submit():
         try:
-            changed = services.set_roles(user, form.roles.data, actor=_actor())
+            changed = services.set_roles(user, form.roles.data, actor=_actor(),
+                                         end_dependents=form.dependents.data == "end", reason=form.reason.data or "")
         except services.NotAllowed as exc:
             return _refused(exc, user)
         except services.OrgError as exc:
@@ -244,12 +255,12 @@ def check_position(user_id: int):
                            position_form=PositionForm(formdata=None), position=position)
 
 
-def _status_change(user_id: int, change, done_message: str):
+def _status_change(user_id: int, change, done_message: str, options):
     user = get_person(user_id)
     form = ReasonForm()
     if form.validate_on_submit():
         try:
-            change(user, form.reason.data.strip(), actor=_actor())
+            change(user, form.reason.data.strip(), actor=_actor(), **options(form))
         except services.NotAllowed as exc:
             return _refused(exc, user)
         except services.OrgError as exc:
@@ -264,13 +275,15 @@ def _status_change(user_id: int, change, done_message: str):
 @roles_required("hr")
 def deactivate(user_id: int):
     return _status_change(user_id, services.deactivate,
-                          _("Deactivated. The person can no longer sign in; their sessions have ended."))
+                          _("Deactivated. The person can no longer sign in; their sessions have ended."),
+                          options=lambda form: {"end_dependents": form.dependents.data == "end"})
 
 
 @bp.post("/people/<int:user_id>/reactivate")
 @roles_required("hr")
 def reactivate(user_id: int):
-    return _status_change(user_id, services.reactivate, _("Reactivated. The person can sign in again."))
+    return _status_change(user_id, services.reactivate, _("Reactivated. The person can sign in again."),
+                          options=lambda form: {})
 
 
 @bp.post("/people/<int:user_id>/password")
