@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms import clock
+from lms import clock, printable
 from lms.certificates import expiry, issuing, queries, revoking, signoff_review
 from lms.certificates.forms import KeepForm, ManualIssueForm, RevokeForm
 from lms.certificates.models import Certificate
@@ -289,10 +289,13 @@ def issue():
             else:
                 flash(_("Certificate %(serial)s issued to %(name)s.", serial=certificate.serial, name=person.name),
                       "success")
+                if (warning := printable.warning_for(certificate.holder_name)) is not None:
+                    flash(warning, "error")
                 return redirect(url_for("certificates.detail", certificate_id=certificate.id))
     status = 400 if request.method == "POST" else 200
     return render_template("certificates/issue.html", form=form, preview=preview, person=person,
-                           unknown=bool(form.employee_no.data) and person is None), status
+                           unknown=bool(form.employee_no.data) and person is None,
+                           name_warning=printable.warning_for(person.name) if person is not None else None), status
 
 
 # --- sections elsewhere ---------------------------------------------------------

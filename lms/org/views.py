@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from lms import printable
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.org import dependents, imports, person_sections, position_gates, services
@@ -129,8 +130,17 @@ def new_person():
         except services.OrgError as exc:
             form.form_errors.append(str(exc))
         else:
+            _warn_if_unprintable(user.name)
             return render_template("org/password_shown.html", person=user, password=password, created=True)
     return render_template("org/new_person.html", form=form, **_roles_context(None))
+
+
+def _warn_if_unprintable(name: str) -> None:
+    """The name is kept as entered (a legal name); HR learns now which
+    character a certificate would show as a box (``lms.printable``)."""
+    warning = printable.warning_for(name)
+    if warning is not None:
+        flash(warning, "error")
 
 
 def _checked_field(form, allowed):
@@ -169,6 +179,7 @@ def edit_person(user_id: int):
             form.form_errors.append(str(exc))
         else:
             flash(_("Saved.") if changes else _("Nothing changed."), "success")
+            _warn_if_unprintable(user.name)
             return redirect(url_for("org.person", user_id=user.id))
     return render_template("org/edit_person.html", form=form, person=user)
 

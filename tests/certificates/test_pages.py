@@ -175,3 +175,25 @@ def test_my_certificates_gives_the_day_the_tenure_will_be_served(client, clock, 
     assert "12 个月（需 24 个月）" in page and "满）" not in page
     # A certificate issued before the day was kept reads as it did.
     assert describe(12, 24, "柜员") == "任柜员 12 个月（需 24 个月）"
+
+
+def test_issuing_to_a_name_that_will_not_print_tells_hr_and_keeps_it_in_the_log(client, clock, make_user,
+                                                                                make_certification, fast_pdf):
+    from lms.audit.models import AuditEvent
+
+    hr = make_user(("hr",))
+    person = make_user(("learner",), name="张\U00030000明")
+    certification = make_certification()
+    sign_in(client, hr)
+    form = client.get(f"/certificates/issue?employee_no={person.employee_no}&certification_id={certification.id}")
+    assert "第 2 个字符（U+30000 “\U00030000”）" in form.text
+    done = client.post("/certificates/issue", data={"employee_no": person.employee_no,
+                                                    "certification_id": certification.id, "reason": "补发"},
+                       follow_redirects=True)
+    assert "已向" in done.text or "颁发" in done.text
+    assert "无法按原样打印" in done.text
+    issued = AuditEvent.query.filter_by(action="certificate.issued").one()
+    assert '"unprintable": ["2 U+30000"]' in issued.details
+    plain = make_user(("learner",), name="李四")
+    issuing.issue(plain, certification, actor=hr, reason="补发")
+    assert "unprintable" not in AuditEvent.query.filter_by(action="certificate.issued").all()[-1].details
