@@ -28,7 +28,18 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address)
+
+
+def client_address() -> str:
+    """Rate-limit key for a client: its IPv4 address, or its IPv6 address's
+    /64 (``limits.client_key``) — a customer line holds a whole /64, and
+    counting each address alone gave it 2^64 allowances."""
+    from lms.auth.limits import client_key
+
+    return client_key(get_remote_address())
+
+
+limiter = Limiter(key_func=client_address)
 
 
 def signed_in_user_or_address() -> str:
@@ -38,7 +49,7 @@ def signed_in_user_or_address() -> str:
 
     if current_user.is_authenticated:
         return f"user:{current_user.id}"
-    return get_remote_address()
+    return client_address()
 
 
 def not_rate_limited(view):

@@ -135,3 +135,39 @@ def test_the_demo_test_and_generated_passwords_pass_the_policy(app):
     assert policy_problems("demo-pass-2024", "admin") == []
     assert policy_problems("Another-Good-Pass-9", "1001") == []
     assert policy_problems(generate_temporary_password(), "1001") == []
+
+
+def test_sign_in_counts_an_ipv6_64_as_one_client_and_ipv4_addresses_apart(app, clock):
+    """An attacker with a /64 has 2^64 addresses: changing the last 64 bits
+    between guesses must not buy a fresh allowance. IPv4 addresses (and the
+    same address written ::ffff:a.b.c.d) count as before."""
+    app.config["RATELIMIT_ENABLED"] = True
+    client = app.test_client()
+    statuses = [client.post("/login", data={"employee_no": f"v6-{n}", "password": "wrong-password-123"},
+                            environ_base={"REMOTE_ADDR": f"2001:db8:7:9::{n + 1:x}"}).status_code
+                for n in range(21)]
+    assert statuses[:20] == [401] * 20 and statuses[20] == 429
+    # Another /64 is another client.
+    other = client.post("/login", data={"employee_no": "v6-x", "password": "wrong-password-123"},
+                        environ_base={"REMOTE_ADDR": "2001:db8:7:a::1"})
+    assert other.status_code == 401
+    # IPv4: one address's 20, then the next address still has its own.
+    for n in range(20):
+        assert client.post("/login", data={"employee_no": f"v4-{n}", "password": "wrong-password-123"},
+                           environ_base={"REMOTE_ADDR": "10.9.8.7"}).status_code == 401
+    assert client.post("/login", data={"employee_no": "v4-x", "password": "wrong-password-123"},
+                       environ_base={"REMOTE_ADDR": "::ffff:10.9.8.7"}).status_code == 429
+    assert client.post("/login", data={"employee_no": "v4-y", "password": "wrong-password-123"},
+                       environ_base={"REMOTE_ADDR": "10.9.8.6"}).status_code == 401
+
+
+def test_every_flask_limiter_limit_keys_an_ipv6_64_as_one_client(app):
+    """The decorators' keys (the default and the signed-out fallback) use
+    the same client key as sign-in and /verify."""
+    from lms.extensions import limiter, signed_in_user_or_address
+
+    for address, key in (("2001:db8:1:2::5", "2001:db8:1:2::/64"), ("2001:db8:1:2:ffff::1", "2001:db8:1:2::/64"),
+                         ("10.1.2.3", "10.1.2.3")):
+        with app.test_request_context("/", environ_base={"REMOTE_ADDR": address}):
+            assert limiter._key_func() == key
+            assert signed_in_user_or_address() == key

@@ -51,3 +51,35 @@ def test_the_language_form_takes_only_a_known_language(app):
         assert not LanguageForm().validate_on_submit()
     with app.test_request_context("/", method="POST", data={}):
         assert not LanguageForm().validate_on_submit()
+
+
+def test_no_choices_are_declared_as_deprecated_tuples():
+    """WTForms 3.3 deprecates (value, label) tuples and 3.4 drops them: every
+    choices list in lms/ is built from SelectChoice (lms.forms.options), so
+    the upgrade changes no option. A source check: the setters that take
+    tuples silently today are the ones 3.4 would break."""
+    tuple_choices = re.compile(r"\bchoices\s*=\s*(list\(|\[\(|\[\s*\(|services\.\w+_choices\(\))")
+    found = [f"{p.relative_to(LMS)}:{n}" for p in sorted(LMS.rglob("*.py"))
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if tuple_choices.search(line)]
+    assert found == []
+
+
+def test_the_forms_with_fixed_choices_raise_no_deprecation_warning(app):
+    import warnings
+
+    from lms.mentoring.checkin_forms import CheckInRecordForm
+    from lms.mentoring.signoff_forms import signoff_form
+    from lms.org.forms import PersonForm
+
+    class Dimension:
+        key, label_zh, label_en = "k", "知识", "Knowledge"
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    with app.test_request_context("/"), warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        form = CheckInRecordForm()
+        form.set_choices(["存款"], [])
+        assert [c.value for c in form.form.iter_choices()][:1] and [c.label for c in form.topics.iter_choices()] == ["存款"]
+        signoff_form([Dimension()])
+        assert PersonForm().branch_id.choices is not None

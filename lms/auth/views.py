@@ -13,12 +13,12 @@ bp = Blueprint("auth", __name__)
 
 
 def _client_may_try() -> bool:
-    """Sign-in attempts per client address, counted in the database so that
+    """Sign-in attempts per client (an IPv4 address or an IPv6 /64), counted in the database so that
     the limit holds across every app process."""
     config = current_app.config
     if request.method != "POST" or not config.get("RATELIMIT_ENABLED", True):
         return True
-    return limits.hit("login", request.remote_addr or "-", limit=config["LOGIN_CLIENT_LIMIT_PER_MINUTE"],
+    return limits.hit("login", limits.client_key(request.remote_addr), limit=config["LOGIN_CLIENT_LIMIT_PER_MINUTE"],
                       per_seconds=60)
 
 

@@ -23,6 +23,7 @@ DETAILS = {
     "mode": _l("How issued"),
     "unmet": _l("Requirements not met"),
     "by": _l("Superseded by"),
+    "unprintable": _l("Characters of the name that do not print (position, code)"),
 }
 MODES = {"automatic": _l("automatically (requirements met)"), "manual": _l("by hand")}
 

@@ -23,6 +23,7 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_pgettext
 from sqlalchemy import or_, select, text
+from sqlalchemy.orm import selectinload
 
 from lms import clock
 from lms.audit import labels, services as audit
@@ -96,7 +97,8 @@ def _mentoring(person: User) -> dict:
     pairings = db.session.scalars(select(Pairing).where(Pairing.apprentice_id == person.id)
                                   .order_by(Pairing.start_date, Pairing.id)).all()
     pairing_ids = [p.id for p in pairings]
-    check_ins = db.session.scalars(select(CheckIn).where(CheckIn.pairing_id.in_(pairing_ids))
+    check_ins = db.session.scalars(select(CheckIn).options(selectinload(CheckIn.corrections))
+                                   .where(CheckIn.pairing_id.in_(pairing_ids))
                                    .order_by(CheckIn.held_on, CheckIn.id)).all() if pairing_ids else []
     actions = db.session.scalars(select(CheckInAction).where(CheckInAction.pairing_id.in_(pairing_ids))
                                  .order_by(CheckInAction.due_on, CheckInAction.id)).all() if pairing_ids else []

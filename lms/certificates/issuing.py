@@ -34,7 +34,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select, text, update
 
-from lms import clock
+from lms import clock, printable
 from lms.audit import services as audit
 from lms.certificates import pdf as certificate_pdf
 from lms.certificates import signals
@@ -172,10 +172,12 @@ def issue(person: User, certification: Certification, *, actor: User | None = No
             holder_branch=person.branch.name if person.branch else "")
         db.session.add(certificate)
         db.session.flush()
+        problems = printable.unprintable(person.name)  # kept with the issue: never a box unnoticed
         audit.record("certificate.issued", certificate, actor=actor or audit.SYSTEM,
                      serial=certificate.serial, certification=certification.slug,
                      employee_no=person.employee_no, mode="manual" if actor else "automatic",
-                     reason=reason, unmet=unmet)
+                     reason=reason, unmet=unmet,
+                     **({"unprintable": [f"{p.position} {p.code}" for p in problems]} if problems else {}))
         if previous is not None:
             previous.superseded_by_id = certificate.id
             previous.superseded_at = clock.now()

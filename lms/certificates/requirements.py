@@ -27,6 +27,7 @@ from lms.content.models import Certification, Exam, Programme, ProgrammeItem
 from lms.exams.models import Attempt, AttemptState
 from lms.extensions import db
 from lms.mentoring.models import SignOff
+from lms.org import tenure
 from lms.org.models import POSITIONS
 from lms.programmes.progress import progress
 from lms.programmes.services import programme_weeks
@@ -140,8 +141,17 @@ def _signoff(person) -> Condition:
 
 
 def tenure_condition(person, positions: list[str], months: int) -> Condition:
-    served = sum(person.months_in(p, clock.today()) for p in positions)
-    return Condition(TENURE, served >= months, {"positions": positions, "months": served, "need": months})
+    """Months served in ``positions``; not yet enough: also the day they will
+    be if the person stays where they are (``reached_on``, as the position
+    gate and HR's register say it)."""
+    today = clock.today()
+    served = sum(person.months_in(p, today) for p in positions)
+    params = {"positions": positions, "months": served, "need": months}
+    if served < months:
+        reached = tenure.reached_on(tenure.stints_of(person), positions, months, served, today)
+        if reached is not None:
+            params["reached_on"] = reached.isoformat()
+    return Condition(TENURE, served >= months, params)
 
 
 def position_names(codes) -> str:
@@ -167,8 +177,8 @@ def describe(line: dict) -> str:
             return _("Mentor sign-off by %(mentor)s on %(on)s", mentor=p.get("mentor", ""), on=p.get("on", ""))
         return _("No mentor sign-off in force")
     if kind == TENURE:
-        return _("%(months)s of %(need)s months as %(positions)s", months=p.get("months", 0),
-                 need=p.get("need", 0), positions=position_names(p.get("positions") or []))
+        return tenure.describe(int(p.get("months", 0)), int(p.get("need", 0)), position_names(p.get("positions") or []),
+                               p.get("reached_on"))
     return _("%(what)s is not published", what=p.get("what", ""))
 
 

@@ -14,13 +14,14 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from lms import clock
+from lms import clock, printable
 from lms.certificates import expiry, issuing, queries, revoking, signoff_review
 from lms.certificates.forms import KeepForm, ManualIssueForm, RevokeForm
 from lms.certificates.models import Certificate
 from lms.certificates.requirements import describe, evaluate
 from lms.content.models import Certification
 from lms.extensions import db
+from lms.forms import options
 from lms.ids import DB_INT_MAX, db_int
 from lms.org import scope as org_scope
 from lms.org.models import Branch, user_by_employee_no
@@ -267,7 +268,7 @@ def keep(certificate_id: int):
 
 def _issue_form() -> ManualIssueForm:
     form = ManualIssueForm()
-    form.certification_id.choices = [(c.id, c.title) for c in queries.certifications()]
+    form.certification_id.choices = options((c.id, c.title) for c in queries.certifications())
     return form
 
 
@@ -298,10 +299,13 @@ def issue():
             else:
                 flash(_("Certificate %(serial)s issued to %(name)s.", serial=certificate.serial, name=person.name),
                       "success")
+                if (warning := printable.warning_for(certificate.holder_name)) is not None:
+                    flash(warning, "error")
                 return redirect(url_for("certificates.detail", certificate_id=certificate.id))
     status = 400 if request.method == "POST" else 200
     return render_template("certificates/issue.html", form=form, preview=preview, person=person,
-                           unknown=bool(form.employee_no.data) and person is None), status
+                           unknown=bool(form.employee_no.data) and person is None,
+                           name_warning=printable.warning_for(person.name) if person is not None else None), status
 
 
 # --- sections elsewhere ---------------------------------------------------------

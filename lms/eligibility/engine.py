@@ -27,8 +27,10 @@ from flask_babel import pgettext
 from lms import clock
 from lms.content.models import EligibilityRule
 from lms.eligibility import facts as facts_mod
-from lms.eligibility.facts import Facts, Stint
-from lms.org.models import POSITIONS, add_months, whole_months
+from lms.eligibility.facts import Facts
+from lms.org import tenure
+from lms.org.models import POSITIONS, whole_months
+from lms.org.tenure import Stint
 
 CERTIFICATION, TENURE, SIGNOFF, WEEKS = "certification", "tenure", "signoff", "weeks_passed"
 
@@ -79,8 +81,8 @@ class Words:
         self.superseded = _("%(certification)s superseded")
         self.expired = _("%(certification)s expired %(day)s")
         self.tenure = _("%(months)d months as %(positions)s")
-        self.served = _("%(served)d of %(months)d months as %(positions)s")
-        self.reached_on = _("%(served)d of %(months)d months as %(positions)s, reached on %(day)s")
+        self.served = tenure.served_words()
+        self.reached_on = tenure.reached_words()
         self.signoff = _("A mentor sign-off (出师评价) in force")
         self.no_signoff_paired = _("no mentor sign-off (mentor %(mentor)s, paired since %(day)s)")
         self.no_signoff_withdrawn = _("no mentor sign-off (the one by %(mentor)s of %(day)s was withdrawn on "
@@ -164,22 +166,10 @@ def _tenure(entry: dict, user_id: int, facts: Facts, today: date, w: Words) -> C
     if label is None:
         label = w.labels[(words, needed)] = w.tenure % {"months": needed, "positions": words}
     values = {"served": served, "months": needed, "positions": words}
-    reached = tenure_reached_on(stints, positions, needed, served, today) if served < needed else None
+    reached = tenure.reached_on(stints, positions, needed, served, today) if served < needed else None
     if reached is not None:
         return Condition(TENURE, label, False, w.reached_on % {**values, "day": reached.isoformat()})
     return Condition(TENURE, label, served >= needed, w.served % values)
-
-
-def tenure_reached_on(stints, positions, needed: int, served: int, on: date) -> date | None:
-    """The day ``needed`` months are served if the person stays in the
-    position they hold now (one of ``positions``): what HR can plan with.
-    None when they hold none of them now (no date to promise)."""
-    current = [s for s in stints if s.position in positions and s.end is None and s.start <= on]
-    if not current:
-        return None
-    stint = current[-1]
-    before = served - whole_months(stint.start, on)  # from the stints already ended
-    return add_months(stint.start, needed - before)
 
 
 def _signoff(user_id: int, facts: Facts, w: Words) -> Condition:

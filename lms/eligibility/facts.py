@@ -27,6 +27,7 @@ from lms.content.models import Certification, EligibilityRule, Exam, Programme, 
 from lms.extensions import db
 from lms.mentoring.models import Pairing, PairingState, SignOff
 from lms.org.models import PositionRecord, User
+from lms.org.tenure import Stint
 from lms.exams.models import Attempt, AttemptState
 
 IN_LIST_LIMIT = 400
@@ -35,12 +36,6 @@ IN_LIST_LIMIT = 400
 class CertificationRow(NamedTuple):
     id: int
     title: str
-
-
-class Stint(NamedTuple):
-    position: str
-    start: date
-    end: date | None
 
 
 class CertificateRow(NamedTuple):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
 
+from lms.forms import options
 from lms.org.models import LOCALES
 
 
@@ -11,5 +12,5 @@ class LanguageForm(FlaskForm):
     """Switch the interface language (one button per language, ``lang``);
     ``next`` is where to go back to (followed only if it is a local path)."""
 
-    lang = SelectField(choices=list(LOCALES))
+    lang = SelectField(choices=options((code, code) for code in LOCALES))
     next = HiddenField()

@@ -10,6 +10,7 @@ from wtforms import DateField, FieldList, Form, FormField, RadioField, SelectMul
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from lms.forms import options
 from lms.mentoring.checkin_labels import FORM_LABELS
 
 ACTION_ROWS = 3
@@ -30,7 +31,7 @@ class ActionRow(Form):
 
 class CheckInRecordForm(FlaskForm):
     held_on = DateField(_l("Date of the check-in"), validators=[InputRequired(message=_l("Enter the date of the check-in."))])
-    form = RadioField(_l("Form"), choices=list(FORM_LABELS.items()),
+    form = RadioField(_l("Form"), choices=options(FORM_LABELS.items()),
                       validators=[InputRequired(message=_l("Choose how the check-in was held."))])
     # Checked by the service against the curriculum's tags, so the message names the unknown ones.
     topics = SelectMultipleField(_l("Knowledge points"), choices=[], validate_choice=False,
@@ -43,5 +44,12 @@ class CheckInRecordForm(FlaskForm):
                                    validate_choice=False)
 
     def set_choices(self, tags: list[str], open_actions) -> None:
-        self.topics.choices = [(t, t) for t in tags]
-        self.done_actions.choices = [(a.id, a.text) for a in open_actions]
+        self.topics.choices = options((t, t) for t in tags)
+        self.done_actions.choices = options((a.id, a.text) for a in open_actions)
+
+
+class CorrectionForm(FlaskForm):
+    """The mentor's correction of their own check-in."""
+
+    text = TextAreaField(_l("Correction"), validators=[InputRequired(_l("Write the correction.")), Length(max=2_000)],
+                         render_kw={"rows": 3})

@@ -19,6 +19,7 @@ FORM_LABELS = {
 
 EVENTS = {
     "mentoring.check_in_recorded": _l("%(actor)s recorded a check-in: %(object)s"),
+    "mentoring.check_in_corrected": _l("%(actor)s added a correction to the check-in %(object)s"),
 }
 DETAILS = {
     "apprentice": _l("Apprentice"),
@@ -27,6 +28,7 @@ DETAILS = {
     "topics": _l("Knowledge points"),
     "actions": _l("New agreed actions"),
     "actions_done": _l("Actions marked done"),
+    "correction": _l("Correction"),
 }
 
 

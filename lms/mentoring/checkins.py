@@ -14,6 +14,13 @@ Rules kept here:
   what was agreed), and the same check-in sent twice (double click, second
   tab) is recorded once; recording it is written to the audit log — it is the
   evidence HR reads beside a sign-off — and the apprentice is notified;
+- a check-in is never edited, but the mentor who wrote it may add a
+  correction (a typo in the record) while it can still be corrected: the
+  pairing is active, no sign-off in force closes it, and at most
+  ``CORRECTION_DAYS`` bank days (``clock.today()``) have passed since it was
+  recorded. The original stays as written and is shown as corrected, with
+  each correction and its time; adding one is audited, and the apprentice
+  is not asked to acknowledge again (HR reads both in the evidence pack);
 - only the apprentice acknowledges, once; the time is kept on the check-in
   (not audited: it changes nobody's status).
 """
@@ -33,12 +40,15 @@ from lms.content.models import Question, QuestionTag
 from lms.database import transaction
 from lms.extensions import db
 from lms.mentoring import markup
-from lms.mentoring.models import CheckIn, CheckInAction, CheckInForm, Pairing, PairingState
+from lms.mentoring.models import (CheckIn, CheckInAction, CheckInCorrection, CheckInForm, Pairing, PairingState,
+                                  SignOff)
 from lms.notify.services import notify
 
 ACTION_TEXT_MAX = 500
 ACTION_DUE_WITHIN = timedelta(days=366)
 NOTES_MAX = 5_000  # a markdown note is rendered on every view of the apprentice's pages
+CORRECTION_DAYS = 7
+CORRECTION_MAX = 2_000
 
 
 class CheckInError(ValueError):
@@ -100,7 +110,7 @@ def check_ins_of(pairing_ids: list[int]) -> list[CheckIn]:
         return []
 
     return list(db.session.scalars(
-        select(CheckIn).options(selectinload(CheckIn.actions))
+        select(CheckIn).options(selectinload(CheckIn.actions), selectinload(CheckIn.corrections))
         .where(CheckIn.pairing_id.in_(pairing_ids)).order_by(CheckIn.held_on.desc(), CheckIn.id.desc())))
 
 
@@ -211,3 +221,75 @@ def acknowledge(user, check_in_id: int) -> bool:
             .values(acknowledged_at=db.func.coalesce(CheckIn.acknowledged_at, clock.now()))
             .execution_options(synchronize_session=False))
         return result.rowcount == 1
+
+
+def authored_check_in(mentor, check_in_id: int) -> CheckIn | None:
+    """The check-in if ``mentor`` wrote it and is still the active mentor of
+    its pairing; None otherwise (the view answers 404)."""
+    if "mentor" not in mentor.roles:
+        return None
+    return db.session.scalar(select(CheckIn).join(Pairing, Pairing.id == CheckIn.pairing_id).where(
+        CheckIn.id == check_in_id, CheckIn.created_by_id == mentor.id, Pairing.mentor_id == mentor.id,
+        Pairing.state == PairingState.ACTIVE))
+
+
+def correction_closes_on(check_in: CheckIn) -> date:
+    """The last bank day a correction may be added."""
+    return clock.local_date(check_in.created_at) + timedelta(days=CORRECTION_DAYS)
+
+
+def _signed_off(pairing_id: int) -> bool:
+    return db.session.scalar(select(SignOff.id).where(SignOff.pairing_id == pairing_id,
+                                                      SignOff.withdrawn_at.is_(None)).limit(1)) is not None
+
+
+def correctable(check_ins: list[CheckIn], mentor) -> dict[int, date]:
+    """{id: last day it may be corrected} of the ``check_ins`` (of one
+    pairing) that ``mentor`` may correct now."""
+    if not check_ins or _signed_off(check_ins[0].pairing_id):
+        return {}
+    return {c.id: correction_closes_on(c) for c in check_ins
+            if why_not_correctable(c, mentor, signed_off=False) is None}
+
+
+def why_not_correctable(check_in: CheckIn, mentor, signed_off: bool | None = None) -> str | None:
+    """None when ``mentor`` may add a correction to ``check_in`` now; else why not."""
+    pairing = check_in.pairing
+    if (check_in.created_by_id != mentor.id or pairing.mentor_id != mentor.id or "mentor" not in mentor.roles
+            or not mentor.active):
+        return str(_l("Only the mentor who recorded a check-in can correct it."))
+    if pairing.state != PairingState.ACTIVE:
+        return str(_l("This pairing is no longer active."))
+    if _signed_off(pairing.id) if signed_off is None else signed_off:
+        return str(_l("The apprentice is signed off: the check-ins are part of the sign-off and cannot be "
+                      "corrected."))
+    if clock.today() > correction_closes_on(check_in):
+        return str(_l("A check-in can be corrected for %(n)d days after it was recorded; this one was recorded "
+                      "on %(d)s.", n=CORRECTION_DAYS, d=clock.local_date(check_in.created_at).isoformat()))
+    return None
+
+
+def correct_check_in(mentor, check_in_id: int, text: str) -> CheckInCorrection:
+    """Add the mentor's correction to their own check-in (the check-in is
+    not changed). Raises ``CheckInError`` when a rule refuses; see the
+    module's rules."""
+    text = (text or "").strip()
+    with transaction(immediate=True):
+        check_in = db.session.get(CheckIn, check_in_id)
+        if check_in is None:
+            raise CheckInError({"check_in": str(_l("Only the mentor who recorded a check-in can correct it."))})
+        why = why_not_correctable(check_in, mentor)
+        if why is not None:
+            raise CheckInError({"check_in": why})
+        if not text:
+            raise CheckInError({"text": str(_l("Write the correction."))})
+        if len(text) > CORRECTION_MAX:
+            raise CheckInError({"text": str(_l("At most %(n)d characters.", n=CORRECTION_MAX))})
+        correction = CheckInCorrection(check_in_id=check_in.id, text=text, created_at=clock.now(),
+                                       created_by_id=mentor.id)
+        db.session.add(correction)
+        db.session.flush()
+        audit.record("mentoring.check_in_corrected", check_in, actor=mentor,
+                     apprentice=check_in.pairing.apprentice.employee_no, held_on=check_in.held_on.isoformat(),
+                     correction=text)
+        return correction

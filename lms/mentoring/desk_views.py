@@ -20,7 +20,7 @@ from lms.exams.views import render_question
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.mentoring import access, checkins, desk
-from lms.mentoring.checkin_forms import CheckInRecordForm
+from lms.mentoring.checkin_forms import CheckInRecordForm, CorrectionForm
 from lms.mentoring.checkin_labels import FORM_LABELS
 from lms.mentoring.models import Pairing, SignOff
 from lms.mentoring.pairing import STATE_LABELS
@@ -76,13 +76,41 @@ def desk_poll():
 @bp.get("/apprentices/<int:user_id>")
 @login_required
 def apprentice(user_id: int):
-    pairing = _pairing(user_id)
+    return _apprentice_page(_pairing(user_id))
+
+
+def _apprentice_page(pairing: Pairing, correction_form: CorrectionForm | None = None, correcting: int | None = None,
+                     status: int = 200):
     person = pairing.apprentice
+    check_ins = checkins.check_ins_of([pairing.id])
     return render_template("mentoring/apprentice.html", pairing=pairing, person=person,
                            desk=desk.desk_of_pairing(pairing), record=training_record(person),
                            points=notebook.knowledge_points(person), notebook_counts=notebook.counts(person),
-                           check_ins=checkins.check_ins_of([pairing.id]), today=clock.today(),
-                           form_labels=FORM_LABELS)
+                           check_ins=check_ins, today=clock.today(), form_labels=FORM_LABELS,
+                           correctable=checkins.correctable(check_ins, _me()),
+                           correction_form=correction_form or CorrectionForm(), correcting=correcting), status
+
+
+@bp.post("/apprentices/<int:user_id>/check-ins/<int:check_in_id>/correction")
+@login_required
+def correct_check_in(user_id: int, check_in_id: int):
+    """Add a correction to a check-in the mentor recorded (the check-in
+    itself stays as written); only its author, within the rules of
+    ``checkins.why_not_correctable`` — checked again by the service."""
+    pairing = _pairing(user_id)
+    check_in = checkins.authored_check_in(_me(), check_in_id)
+    if check_in is None or check_in.pairing_id != pairing.id:
+        abort(404)
+    form = CorrectionForm()
+    if not form.validate_on_submit():
+        return _apprentice_page(pairing, form, check_in_id, 400)
+    try:
+        checkins.correct_check_in(_me(), check_in_id, form.text.data)
+    except checkins.CheckInError as exc:
+        form.text.errors = [*form.text.errors, *exc.errors.values()]
+        return _apprentice_page(pairing, form, check_in_id, 400)
+    flash(_("Correction added; the check-in shows it beside what was written."), "success")
+    return redirect(url_for("mentoring.apprentice", user_id=pairing.apprentice_id) + f"#check-in-{check_in_id}")
 
 
 @bp.get("/apprentices/<int:user_id>/attempts/<int:attempt_id>")

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from lms.forms import options
 from lms.mentoring import settings
 from lms.mentoring.pairing import MAX_GOALS, MAX_REASON
 from lms.org.models import POSITIONS
@@ -44,8 +45,8 @@ class RuleForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.min_position.choices = [(code, POSITIONS[code]) for code in settings.RULE_POSITIONS]
-        self.certification.choices = [("", _l("— none —"))] + settings.certification_choices()
+        self.min_position.choices = options((code, POSITIONS[code]) for code in settings.RULE_POSITIONS)
+        self.certification.choices = options([("", _l("— none —"))] + settings.certification_choices())
 
 
 class CapacityForm(FlaskForm):

@@ -105,10 +105,27 @@ class CheckIn(db.Model):
     pairing: Mapped[Pairing] = relationship(back_populates="check_ins")
     actions: Mapped[list[CheckInAction]] = relationship(
         back_populates="check_in", order_by="CheckInAction.due_on", foreign_keys="CheckInAction.check_in_id")
+    corrections: Mapped[list[CheckInCorrection]] = relationship(
+        back_populates="check_in", order_by="CheckInCorrection.id")
 
     @property
     def topics(self) -> list[str]:
         return json.loads(self.topics_json)
+
+
+class CheckInCorrection(db.Model):
+    """A correction the mentor added to their own check-in (a typo in the
+    record): the check-in itself is never changed, both are shown."""
+
+    __tablename__ = "mentor_check_in_correction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_in_id: Mapped[int] = mapped_column(ForeignKey("mentor_check_in.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    check_in: Mapped[CheckIn] = relationship(back_populates="corrections")
 
 
 class CheckInAction(db.Model):

@@ -24,7 +24,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_pgettext
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from lms import clock
@@ -310,3 +310,42 @@ def change_mentor(pairing: Pairing, new_mentor: User, reason: str, *, actor: Use
     audit.record("pairing.mentor_changed", pairing, actor=actor, reason=reason, before=old_mentor.employee_no,
                  after=new_mentor.employee_no, apprentice=pairing.apprentice.employee_no)
     return new
+
+
+# --- a mentor or apprentice leaves (HR's person page, ``lms.org.dependents``) ------------
+
+def left_without(person: User, roles_after: set, active_after: bool) -> list[Pairing]:
+    """The active pairings that HR's change to ``person`` leaves without
+    someone to act: theirs as mentor when they lose the account or the
+    mentor role, theirs as apprentice when they lose the account."""
+    conditions = []
+    if not active_after or "mentor" not in roles_after:
+        conditions.append(Pairing.mentor_id == person.id)
+    if not active_after:
+        conditions.append(Pairing.apprentice_id == person.id)
+    if not conditions:
+        return []
+    return list(db.session.scalars(select(Pairing).where(Pairing.state == PairingState.ACTIVE, or_(*conditions))
+                                   .order_by(Pairing.start_date, Pairing.id)))
+
+
+def dependents_of(person: User, roles_after: set, active_after: bool):
+    from lms.org.dependents import Dependents
+
+    pairings = left_without(person, roles_after, active_after)
+    if not pairings:
+        return None
+    return Dependents(
+        heading=_("Active mentoring pairings this leaves without a mentor or apprentice"),
+        lines=tuple(_("%(mentor)s → %(apprentice)s, since %(start)s", mentor=who(p.mentor), apprentice=who(p.apprentice),
+                      start=p.start_date.isoformat()) for p in pairings),
+        ending=_("End these pairings today with the reason above (mentor and apprentice are notified)"))
+
+
+def end_dependents(person: User, roles_after: set, active_after: bool, reason: str, actor: User | None) -> int:
+    """End every pairing ``left_without`` lists, each audited and notified as
+    HR ending it on its own page; in the caller's transaction."""
+    pairings = left_without(person, roles_after, active_after)
+    for p in pairings:
+        end(p, reason, actor=actor)
+    return len(pairings)

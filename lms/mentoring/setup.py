@@ -16,7 +16,7 @@ from lms.mentoring.person_section import mentoring_section
 from lms.notify import events as notify_events
 from lms.notify import kinds as notify_kinds
 from lms.notify import scan as notify_scan
-from lms.org import person_sections
+from lms.org import dependents, person_sections
 
 
 def init_app(app: Flask) -> None:
@@ -27,7 +27,8 @@ def init_app(app: Flask) -> None:
     the 14-day check-in alert in the scan, and alerts leading a mentor to the
     apprentice page; the sign-off (``signoff_setup``); the demo pairings
     (60) and check-ins (65); the ``mentoring_md`` filter (notes and goals,
-    ``markup.as_html``)."""
+    ``markup.as_html``); the pairings a mentor or apprentice leaves, listed
+    and ended from HR's person page (``lms.org.dependents``)."""
     audit_labels.register(app)
     pairing_notices.register()
     app.add_template_filter(markup.as_html, "mentoring_md")
@@ -35,6 +36,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(desk_bp)
     person_sections.add(app, "mentoring/admin/_person_section.html", mentoring_section, order=20)
+    dependents.add(app, pairing_rules.dependents_of, pairing_rules.end_dependents)
     panels.add(app, "mentor", "mentoring/_desk_panel.html", mentoring_panels.desk_panel, order=5)
     panels.add(app, "learner", "mentoring/_my_mentor_panel.html", mentoring_panels.my_mentor_panel, order=15)
     notify_events.add_alert_recipients(app, alerts.mentor_of)

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from lms.forms import options
 from lms.mentoring.signoff import MAX_COMMENT, RECOMMENDATION_LABELS, SCORES, dimension_label
 
 
@@ -20,7 +21,7 @@ class SignOffFormBase(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.recommendation.choices = [(code.value, label) for code, label in RECOMMENDATION_LABELS.items()]
+        self.recommendation.choices = options((code.value, label) for code, label in RECOMMENDATION_LABELS.items())
 
     def dimension_fields(self):
         """(score field, comment field) per dimension, in HR's order."""
@@ -39,7 +40,7 @@ def signoff_form(dimensions, **kwargs) -> SignOffFormBase:
     for dimension in dimensions:
         label = dimension_label(dimension)
         setattr(SignOffForm, f"score_{dimension.key}", RadioField(
-            label, choices=[(str(n), str(n)) for n in SCORES],
+            label, choices=options((str(n), str(n)) for n in SCORES),
             validators=[InputRequired(_l("Give a score from 1 to 5."))]))
         setattr(SignOffForm, f"comment_{dimension.key}", TextAreaField(
             _l("Comment on %(dimension)s", dimension=label), render_kw={"rows": 2},

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from lms.forms import options
 from lms.notify.kinds import KINDS
 
 
@@ -27,4 +28,4 @@ class ChannelForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kinds.choices = [(code, kind.label) for code, kind in KINDS.items()]
+        self.kinds.choices = options((code, kind.label) for code, kind in KINDS.items())

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, SelectField, SelectMultipleField, StringField,
+from wtforms import (BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms import clock
+from lms.forms import options
 from lms.org import services
 from lms.org.models import EMAIL_PATTERN, LOCALES, POSITIONS, ROLES
 
@@ -35,8 +36,8 @@ class PersonForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.branch_id.choices = services.branch_choices()
-        self.locale.choices = list(LOCALES.items())
+        self.branch_id.choices = options(services.branch_choices())
+        self.locale.choices = options(LOCALES.items())
 
 
 class NewPersonForm(PersonForm):
@@ -53,8 +54,8 @@ class NewPersonForm(PersonForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.position.choices = list(POSITIONS.items())
-        self.roles.choices = list(ROLES.items())
+        self.position.choices = options(POSITIONS.items())
+        self.roles.choices = options(ROLES.items())
 
     def validate_employee_no(self, field):
         if field.data and services.employee_no_taken(field.data):
@@ -68,12 +69,21 @@ class NewPersonForm(PersonForm):
         return [self[name] for name in self.field_order]
 
 
+# What HR does, in the same step, with what a deactivation or a removed role
+# leaves without someone to act (``lms.org.dependents``): shown only when there is any.
+DEPENDENTS_CHOICES = (("end", _l("End them now")),
+                      ("keep", _l("Leave them open for now; they stay flagged for HR until someone acts")))
+
+
 class RolesForm(FlaskForm):
     roles = CheckboxesField(_l("Roles"), choices=[])
+    dependents = RadioField(_l("What happens to them"), choices=options(DEPENDENTS_CHOICES), validators=[Optional()],
+                            validate_choice=False)
+    reason = StringField(_l("Reason for ending them"), validators=[Optional(), Length(max=255)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.roles.choices = list(ROLES.items())
+        self.roles.choices = options(ROLES.items())
 
     def validate_roles(self, field):
         if not field.data:
@@ -90,13 +100,15 @@ class PositionForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.position.choices = list(POSITIONS.items())
+        self.position.choices = options(POSITIONS.items())
 
 
 class ReasonForm(FlaskForm):
     """Deactivation and reactivation need a reason, for the audit log."""
 
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
+    dependents = RadioField(_l("What happens to them"), choices=options(DEPENDENTS_CHOICES), validators=[Optional()],
+                            validate_choice=False)
 
 
 class BranchForm(FlaskForm):
@@ -107,7 +119,7 @@ class BranchForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.parent_id.choices = [(0, _l("— none (a top-level branch) —"))] + services.branch_choices()
+        self.parent_id.choices = options([(0, _l("— none (a top-level branch) —"))] + services.branch_choices())
 
 
 class RenameBranchForm(FlaskForm):

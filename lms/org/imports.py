@@ -23,7 +23,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from lms import clock
+from lms import clock, printable
 from lms.audit import services as audit
 from lms.database import transaction
 from lms.extensions import db
@@ -68,6 +68,11 @@ class RowPlan:
     override_reason: str = ""  # COL_OVERRIDE
     leaving: bool | None = None  # COL_STATUS: True left the bank, False at work, None not said
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (what, before, after)
+
+    @property
+    def name_warning(self) -> str | None:
+        """Which character of the name a certificate would show as a box (``lms.printable``)."""
+        return printable.warning_for(self.name)
 
     @property
     def action(self) -> str:

@@ -28,7 +28,7 @@ from lms.audit.models import AuditEvent
 from lms.auth.passwords import hash_password, policy_problems
 from lms.database import transaction
 from lms.extensions import db
-from lms.org import position_gates, settings
+from lms.org import dependents, position_gates, settings
 from lms.org.models import LOCALES, POSITIONS, ROLES, Branch, PositionRecord, User, UserRole
 
 
@@ -297,9 +297,23 @@ def update_user(user: User, *, actor: User | None = None, name: str | None = Non
     return changes
 
 
+def _end_dependents(user: User, *, roles_after: set, active_after: bool, reason: str, actor: User | None) -> int:
+    """End what the change leaves without someone to act (``dependents``),
+    in the caller's transaction, with HR's reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise OrgError(_("Give a reason for ending them."))
+    if len(reason) > dependents.REASON_MAX:
+        raise OrgError(_("The reason is longer than %(n)d characters.", n=dependents.REASON_MAX))
+    return dependents.end_all(user, roles_after=roles_after, active_after=active_after, reason=reason, actor=actor)
+
+
 @transaction(immediate=True)
-def set_roles(user: User, roles, *, actor: User | None = None) -> bool:
-    """Give the user exactly these roles. Returns whether anything changed."""
+def set_roles(user: User, roles, *, actor: User | None = None, end_dependents: bool = False,
+              reason: str = "") -> bool:
+    """Give the user exactly these roles. Returns whether anything changed.
+    ``end_dependents``: also end what losing a role leaves without someone to
+    act (a mentor's pairings), with ``reason``, in the same transaction."""
     wanted = set(roles)
     unknown = wanted - set(ROLES)
     if unknown:
@@ -317,6 +331,8 @@ def set_roles(user: User, roles, *, actor: User | None = None) -> bool:
         user.role_rows.append(UserRole(role=role))
     db.session.flush()
     audit.record("user.roles_changed", user, before=sorted(before), after=sorted(wanted))
+    if end_dependents:
+        _end_dependents(user, roles_after=wanted, active_after=user.active, reason=reason, actor=actor)
     return True
 
 
@@ -376,8 +392,11 @@ def change_position(user: User, position: str, start: date, note: str = "", *,
 
 
 @transaction(immediate=True)
-def deactivate(user: User, reason: str = "", *, actor: User | None = None) -> None:
-    """Disable sign-in and end every session of the user."""
+def deactivate(user: User, reason: str = "", *, actor: User | None = None, end_dependents: bool = False) -> None:
+    """Disable sign-in and end every session of the user. ``end_dependents``:
+    also end what the account leaves without someone to act (the pairings of
+    a mentor or an apprentice), with the same reason, in the same transaction;
+    otherwise those stay, flagged for HR (需处理)."""
     if actor is not None and actor.id == user.id:
         raise OrgError(_("You cannot deactivate yourself."))
     _require_may_manage(actor, user)
@@ -386,6 +405,8 @@ def deactivate(user: User, reason: str = "", *, actor: User | None = None) -> No
     user.active = False
     user.session_version += 1
     audit.record("user.deactivated", user, reason=reason)
+    if end_dependents:
+        _end_dependents(user, roles_after=user.roles, active_after=False, reason=reason, actor=actor)
 
 
 @transaction(immediate=True)

@@ -8,9 +8,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from lms import printable
 from lms.extensions import db
 from lms.forms import EmptyForm
-from lms.org import imports, person_sections, position_gates, services
+from lms.org import dependents, imports, person_sections, position_gates, services
 from lms.imports.pages import ImportPages, blank_file
 from lms.org.forms import (BranchForm, NewPersonForm, PersonForm, PositionForm, ReasonForm, RenameBranchForm,
                            RolesForm)
@@ -85,15 +86,25 @@ def _render_person(user: User, **forms):
     forms.setdefault("position_form", PositionForm(data={"position": _next_position(user)}))
     forms.setdefault("reason_form", ReasonForm())
     gate_checks = _gate_checks(user, forms["position_form"].position.data)
+    leaving = dependents.affected(user, roles_after=user.roles, active_after=False) if user.active else []
     return render_template("org/person.html", person=user, events=services.person_events(user), gate_checks=gate_checks,
-                           sections=person_sections.sections_for(user, _actor()),
+                           sections=person_sections.sections_for(user, _actor()), leaving=leaving,
                            may_manage=services.may_manage(_actor(), user), **_roles_context(user), **forms)
 
 
 def _roles_context(user: User | None) -> dict:
-    """What the roles form offers: the roles the signed-in user may not change are shown locked."""
+    """What the roles form offers: the roles the signed-in user may not change are shown locked;
+    and what taking a role away would leave without someone to act, role by role
+    (``role_dependents``: {role: [Dependents]}), for the form to list."""
     assignable = services.assignable_roles(_actor(), user)
-    return {"locked_choices": set(ROLES) - assignable, "may_change_roles": bool(assignable)}
+    role_dependents = {}
+    if user is not None and user.active:
+        for role in sorted(user.roles & assignable):
+            found = dependents.affected(user, roles_after=user.roles - {role}, active_after=True)
+            if found:
+                role_dependents[role] = found
+    return {"locked_choices": set(ROLES) - assignable, "may_change_roles": bool(assignable),
+            "role_dependents": role_dependents}
 
 
 @bp.get("/people/<int:user_id>")
@@ -119,8 +130,17 @@ def new_person():
         except services.OrgError as exc:
             form.form_errors.append(str(exc))
         else:
+            _warn_if_unprintable(user.name)
             return render_template("org/password_shown.html", person=user, password=password, created=True)
     return render_template("org/new_person.html", form=form, **_roles_context(None))
+
+
+def _warn_if_unprintable(name: str) -> None:
+    """The name is kept as entered (a legal name); HR learns now which
+    character a certificate would show as a box (``lms.printable``)."""
+    warning = printable.warning_for(name)
+    if warning is not None:
+        flash(warning, "error")
 
 
 def _checked_field(form, allowed):
@@ -159,6 +179,7 @@ def edit_person(user_id: int):
             form.form_errors.append(str(exc))
         else:
             flash(_("Saved.") if changes else _("Nothing changed."), "success")
+            _warn_if_unprintable(user.name)
             return redirect(url_for("org.person", user_id=user.id))
     return render_template("org/edit_person.html", form=form, person=user)
 
@@ -177,7 +198,8 @@ def set_roles(user_id: int):
     form = RolesForm()
     if form.validate_on_submit():
         try:
-            changed = services.set_roles(user, form.roles.data, actor=_actor())
+            changed = services.set_roles(user, form.roles.data, actor=_actor(),
+                                         end_dependents=form.dependents.data == "end", reason=form.reason.data or "")
         except services.NotAllowed as exc:
             return _refused(exc, user)
         except services.OrgError as exc:
@@ -244,12 +266,12 @@ def check_position(user_id: int):
                            position_form=PositionForm(formdata=None), position=position)
 
 
-def _status_change(user_id: int, change, done_message: str):
+def _status_change(user_id: int, change, done_message: str, options):
     user = get_person(user_id)
     form = ReasonForm()
     if form.validate_on_submit():
         try:
-            change(user, form.reason.data.strip(), actor=_actor())
+            change(user, form.reason.data.strip(), actor=_actor(), **options(form))
         except services.NotAllowed as exc:
             return _refused(exc, user)
         except services.OrgError as exc:
@@ -264,13 +286,15 @@ def _status_change(user_id: int, change, done_message: str):
 @roles_required("hr")
 def deactivate(user_id: int):
     return _status_change(user_id, services.deactivate,
-                          _("Deactivated. The person can no longer sign in; their sessions have ended."))
+                          _("Deactivated. The person can no longer sign in; their sessions have ended."),
+                          options=lambda form: {"end_dependents": form.dependents.data == "end"})
 
 
 @bp.post("/people/<int:user_id>/reactivate")
 @roles_required("hr")
 def reactivate(user_id: int):
-    return _status_change(user_id, services.reactivate, _("Reactivated. The person can sign in again."))
+    return _status_change(user_id, services.reactivate, _("Reactivated. The person can sign in again."),
+                          options=lambda form: {})
 
 
 @bp.post("/people/<int:user_id>/password")

@@ -7,7 +7,8 @@ apprentice answers 200 only to the apprentice's *active* mentor
 (``own_mentor``) and 404 to everyone else — a mentor of someone else, a
 former mentor, the apprentice, HR and the branch manager (they read the
 person through HR's pages), the administrator: no id in a URL shows who is
-whose apprentice. "My mentor" is every signed-in user's own page; only the
+whose apprentice; only the check-in's author (the active mentor) adds a
+correction to it. "My mentor" is every signed-in user's own page; only the
 apprentice acknowledges their check-in (404 for anyone else)."""
 from datetime import timedelta
 
@@ -45,6 +46,11 @@ ROWS = {
     ("mentoring.new_check_in", "POST"): Row(
         _apprentice("/check-ins/new"), expect(404, anonymous=302, own_mentor=302),
         data=lambda w: {"held_on": clock.today().isoformat(), "form": "phone", "notes": "矩阵"}),
+    # The world's pairing has a sign-off in force (mentoring_signoff): the author gets past access
+    # and the rule refuses (400, said on the page); everyone else 404. Adding one: tests/mentoring.
+    ("mentoring.correct_check_in", "POST"): Row(
+        lambda w: f"/mentoring/apprentices/{w.learner.id}/check-ins/{w.check_in.id}/correction",
+        expect(404, anonymous=302, own_mentor=400), data=lambda w: {"text": "更正：是面谈"}),
     ("mentoring.me", "GET"): Row(lambda w: "/mentoring/me", signed_in()),
     ("mentoring.acknowledge", "POST"): Row(lambda w: f"/mentoring/me/check-ins/{w.check_in.id}/acknowledge",
                                            expect(404, anonymous=302, learner=302)),

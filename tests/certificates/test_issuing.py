@@ -32,7 +32,7 @@ def test_requirements_are_evaluated_with_evidence_in_words(clock, make_user, mak
     first = evaluate(learner, certification)
     assert not first.met
     assert [c.text for c in first.conditions] == [
-        "客户经理准入考试：尚未参加（需 80 分）", "没有生效的师傅出师评价", "柜员 8 / 12 个月"]
+        "客户经理准入考试：尚未参加（需 80 分）", "没有生效的师傅出师评价", "任柜员 8 个月（需 12 个月，2026-07-02 满）"]
     take_exam(learner, entry_exam, right=1)  # 50%: passed the exam's own mark, not the certification's 80
     sign_off(learner, on=date(2026, 2, 28))
     second = evaluate(learner, certification)

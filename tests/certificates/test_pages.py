@@ -30,7 +30,7 @@ def test_my_certificates_show_state_download_and_what_is_missing(client, clock, 
     assert page.status_code == 200
     assert "你还没有任何证书" in page.text
     assert "客户经理准入考试最好成绩 50，低于 80" in page.text and "没有生效的师傅出师评价" in page.text
-    assert "初级客户经理 6 / 12 个月" in page.text
+    assert "任初级客户经理 6 个月（需 12 个月，2026-09-01 满）" in page.text
     old = issuing.issue(learner, rmq, actor=hr, reason="存量人员换发", on=date(2024, 1, 10))  # expired 2026-01-10
     current = issuing.issue(learner, rmq, actor=hr, reason="补发")
     revoking.revoke(current.id, hr, "冒用他人账号")
@@ -149,3 +149,51 @@ def test_issue_batch_for_a_programme_takes_only_its_members(runner, clock, make_
     assert [c.user_id for c in Certificate.query] == [member]
     assert runner.invoke(args=["certificates", "issue-batch", "--certification", "mentor-qualification",
                                "--programme", "nope"]).exit_code != 0
+
+
+def test_my_certificates_gives_the_day_the_tenure_will_be_served(client, clock, make_user, make_certification):
+    """The tenure line on 我的证书 says the day, as the position gate and HR's
+    register do (one sentence, lms.org.tenure): months of earlier stints count,
+    and someone no longer in the position gets no date to plan with."""
+    from lms.org.models import PositionRecord
+    from lms.org.tenure import describe
+
+    make_certification(slug="rm-intermediate-qualification", title="中级客户经理资格", prefix="RMI",
+                       requirements={"tenure": [{"positions": ["teller", "rm_junior"], "months": 24}]})
+    staying = make_user(("learner",), name="王柜员", position="teller", position_start=date(2024, 9, 30))
+    db.session.add(PositionRecord(user_id=staying.id, position="rm_junior", start_date=date(2021, 1, 1),
+                                  end_date=date(2021, 7, 1)))  # six months long ago count too
+    left = make_user(("learner",), name="赵柜员", position="rm_senior", position_start=date(2025, 3, 2))
+    db.session.add(PositionRecord(user_id=left.id, position="teller", start_date=date(2024, 3, 2),
+                                  end_date=date(2025, 3, 2)))
+    db.session.commit()
+    sign_in(client, staying)  # 17 months as teller on 2026-03-02, plus 6
+    assert "23 个月（需 24 个月，2026-03-30 满）" in client.get("/certificates/mine").text
+    client.post("/logout")
+    sign_in(client, left)  # 12 months as teller, a senior RM now: no day to promise
+    page = client.get("/certificates/mine").text
+    assert "12 个月（需 24 个月）" in page and "满）" not in page
+    # A certificate issued before the day was kept reads as it did.
+    assert describe(12, 24, "柜员") == "任柜员 12 个月（需 24 个月）"
+
+
+def test_issuing_to_a_name_that_will_not_print_tells_hr_and_keeps_it_in_the_log(client, clock, make_user,
+                                                                                make_certification, fast_pdf):
+    from lms.audit.models import AuditEvent
+
+    hr = make_user(("hr",))
+    person = make_user(("learner",), name="张\U00030000明")
+    certification = make_certification()
+    sign_in(client, hr)
+    form = client.get(f"/certificates/issue?employee_no={person.employee_no}&certification_id={certification.id}")
+    assert "第 2 个字符（U+30000 “\U00030000”）" in form.text
+    done = client.post("/certificates/issue", data={"employee_no": person.employee_no,
+                                                    "certification_id": certification.id, "reason": "补发"},
+                       follow_redirects=True)
+    assert "已向" in done.text or "颁发" in done.text
+    assert "无法按原样打印" in done.text
+    issued = AuditEvent.query.filter_by(action="certificate.issued").one()
+    assert '"unprintable": ["2 U+30000"]' in issued.details
+    plain = make_user(("learner",), name="李四")
+    issuing.issue(plain, certification, actor=hr, reason="补发")
+    assert "unprintable" not in AuditEvent.query.filter_by(action="certificate.issued").all()[-1].details

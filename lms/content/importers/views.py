@@ -13,6 +13,7 @@ from flask_login import current_user
 from lms.content.importers import services, xlsx_export
 from lms.content.importers.examples import example_questions
 from lms.content.importers.forms import ConfirmImportForm, ImportForm
+from lms.forms import options
 from lms.web import render_page_or_partial, roles_required
 
 bp = Blueprint("content_import", __name__, url_prefix="/console/import")
@@ -24,7 +25,7 @@ EXAMPLE_GIFT = Path(__file__).resolve().parents[3] / "examples" / "rm-banking.gi
 
 def _form() -> ImportForm:
     form = ImportForm()
-    form.course.choices = [(cid, f"{title} ({cid})") for cid, title in services.courses()]
+    form.course.choices = options((cid, f"{title} ({cid})") for cid, title in services.courses())
     return form
 
 
