@@ -179,6 +179,31 @@ class _SharedBytecodeCache(BytecodeCache):
 _TEMPLATE_CACHE = _SharedBytecodeCache()
 
 
+def _light_password_hashing() -> None:
+    """The tests' passwords are hashed and checked with Argon2id as deployed,
+    at a light setting (one pass over 1 MiB, one lane) instead of the
+    deployed one (three passes over 64 MiB, four lanes): a check took
+    0.1–2 s of the shared cores (the more, the busier they were), and the
+    suite makes hundreds — every sign-in through the form, and a hash for
+    each of the demo's ~150 people at each load. Everything else about them
+    is the product's: the same functions, hashes in the same format, the
+    same rehash rule (a hash not at the current setting is rehashed at
+    sign-in; the light setting of temporary passwords, 8 MiB, is not this
+    one, so their rehash is still exercised), the same dummy hash for an
+    unknown account."""
+    from argon2 import PasswordHasher
+
+    from lms.auth import passwords
+    from lms.auth import services as auth_services
+
+    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    passwords._hasher = hasher
+    passwords.DUMMY_HASH = auth_services.DUMMY_HASH = hasher.hash("not-a-real-password-only-for-timing")
+
+
+_light_password_hashing()
+
+
 _SHARED_ENGINES: dict[tuple[str, str], object] = {}
 
 
