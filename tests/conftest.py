@@ -133,7 +133,7 @@ def _memoise_rule_parsing() -> None:
     parsed: dict[tuple, tuple] = {}
 
     def _parse_rule(self, rule):
-        key = (rule, tuple(sorted((name, id(cls)) for name, cls in self.map.converters.items())))
+        key = (rule, tuple(self.map.converters.items()))  # the converter classes by name, as added
         kept = parsed.get(key)
         if kept is None:
             trace_start = len(self._trace)
