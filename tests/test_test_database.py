@@ -74,3 +74,53 @@ def test_each_apps_routes_build_and_match_their_ids(app, turn):
 
     with pytest.raises(NotFound):
         app.url_map.bind("localhost").match(address.replace("42", str(2**31)))
+
+
+def test_a_demo_copy_serves_later_tests_as_a_load_just_now_would(app, monkeypatch):
+    """conftest.load_demo_copy with the clock running: a copy restored twenty
+    minutes after its load shows the demo a load ending now would leave (the
+    test's clock at the moment the copy's load ended, so 'an hour ago' in the
+    demo is still an hour ago), and with another password the demo people sign
+    in with that one; neither loads the demo again."""
+    from datetime import datetime, timedelta
+
+    import lms.clock
+    import tests.conftest as conftest
+    from lms.auth.passwords import check_password, hash_password
+
+    class RealTime(datetime):  # the machine's clock, moved by the test
+        at = datetime(2026, 3, 2, 4, 0)  # 12:00 in Shanghai
+
+        @classmethod
+        def now(cls, tz=None):
+            return cls.at.replace(tzinfo=tz)
+
+    monkeypatch.setattr(lms.clock, "datetime", RealTime)
+    monkeypatch.setattr(conftest, "_DEMO_COPIES", {})
+    loads = []
+
+    def load_demo(password):
+        loads.append(password)
+        db.session.add(Branch(code="B01", name=lms.clock.now().isoformat()))  # stamped with the load's moment
+        db.session.add(User(employee_no="demo", name="演示", password_hash=hash_password(password)))
+        RealTime.at += timedelta(seconds=35)  # a load takes a while
+        db.session.commit()
+        return [("demo", "演示", ("learner",))]
+
+    monkeypatch.setattr("lms.demo.load_demo", load_demo)
+    assert conftest.load_demo_copy("first-Pass-1") == [("demo", "演示", ("learner",))]
+    loaded_at = datetime.fromisoformat(db.session.scalar(select(Branch.name)))
+    assert lms.clock.now() == loaded_at + timedelta(seconds=35)
+    conftest.leave_database_empty()
+    lms.clock.reset()
+
+    RealTime.at += timedelta(minutes=20)  # a later test on the same worker
+    assert conftest.load_demo_copy("second-Pass-2") == [("demo", "演示", ("learner",))]
+    assert loads == ["first-Pass-1"]
+    assert db.session.scalar(select(Branch.name)) == loaded_at.isoformat()
+    assert lms.clock.now() == loaded_at + timedelta(seconds=35)
+    RealTime.at += timedelta(seconds=5)
+    assert lms.clock.now() == loaded_at + timedelta(seconds=40)  # and runs on from there
+    user = db.session.scalar(select(User))
+    assert check_password(user.password_hash, "second-Pass-2")
+    assert not check_password(user.password_hash, "first-Pass-1")
