@@ -18,6 +18,7 @@ from lms import clock, printable
 from lms.certificates import expiry, issuing, queries, revoking, signoff_review
 from lms.certificates.forms import KeepForm, ManualIssueForm, RevokeForm
 from lms.certificates.models import Certificate
+from lms.certificates.regraded import regraded_holders
 from lms.certificates.requirements import describe, evaluate
 from lms.content.models import Certification
 from lms.extensions import db
@@ -211,7 +212,6 @@ def expiring_export(fmt: str):
 def regraded():
     """Holders whose qualifying pass a corrected answer key re-graded to a fail
     (lms.certificates.regraded): never revoked automatically, HR decides."""
-    from lms.certificates.regraded import regraded_holders
 
     return render_template("certificates/regraded.html", rows=regraded_holders(_scope()), **_labels())
 

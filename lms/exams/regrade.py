@@ -33,6 +33,7 @@ from sqlalchemy import select
 from lms import clock
 from lms import questions as question_types
 from lms.audit import services as audit
+from lms.audit.models import AuditEvent
 from lms.content.models import Question, QuestionVersion
 from lms.exams.models import Attempt, AttemptItem, AttemptState, NotebookEntry, ScoreOverride, outcome_of
 from lms.exams.signals import attempt_regraded, send_after_commit
@@ -228,7 +229,6 @@ def apply(changes: list[AttemptChange], reason: str, actor=None, release_id: int
 def regrades_of(attempt_id: int) -> list:
     """The ``attempt.regraded`` events of one attempt, oldest first: what the
     learner's result page says about them."""
-    from lms.audit.models import AuditEvent
 
     events = db.session.scalars(select(AuditEvent).where(
         AuditEvent.action == "attempt.regraded", AuditEvent.object_type == "attempt",

@@ -35,6 +35,7 @@ from lms.database import transaction
 from lms.extensions import db
 from lms.mentoring import markup, pairing_notices, settings
 from lms.mentoring.models import Pairing, PairingState
+from lms.org.dependents import Dependents
 from lms.org.models import POSITIONS, User
 
 STATE_LABELS = {
@@ -330,7 +331,6 @@ def left_without(person: User, roles_after: set, active_after: bool) -> list[Pai
 
 
 def dependents_of(person: User, roles_after: set, active_after: bool):
-    from lms.org.dependents import Dependents
 
     pairings = left_without(person, roles_after, active_after)
     if not pairings:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from lms.database import transaction
 from lms.exams.models import Attempt, AttemptState
+from lms.exams.regrade import regrades_of
 from lms.extensions import db
 from lms.notify.services import notify
 from lms.org.scope import branch_managers_of
@@ -89,7 +90,6 @@ def on_attempt_graded(_app, attempt_id: int, **_extra) -> None:
 def on_attempt_regraded(_app, attempt_id: int, **_extra) -> None:
     """A corrected key re-graded the attempt (``lms.exams.regrade``): the
     learner hears of it, once per re-grade, with the score before and after."""
-    from lms.exams.regrade import regrades_of
 
     with transaction(immediate=True):
         attempt = db.session.get(Attempt, attempt_id)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, text, update
 
 from lms import clock
@@ -81,7 +82,6 @@ def regrade_problems(result: Plan, decision) -> list[Problem]:
     """A corrected key changes submitted scores: without the trainer's
     decision (re-grade or leave them) and its reason, publishing is refused,
     each question named at its file and line."""
-    from flask_babel import gettext as _
 
     effect = next((e for e in result.effects if e.kind == "answers_regraded"), None)
     if effect is None or (decision is not None and decision.reason):
