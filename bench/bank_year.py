@@ -366,7 +366,8 @@ def exports(ids: dict) -> list[tuple[str, str, str]]:
     ]
 
 
-def measure(data: h.Data, ids: dict, rounds: int, only: str, skip: str = "", export_rounds: int = 3) -> None:
+def measure(data: h.Data, ids: dict, rounds: int, only: str, skip: str = "", export_rounds: int = 3,
+            profile: str = "") -> None:
     from lms.extensions import db
 
     with data.app.app_context():
@@ -384,6 +385,8 @@ def measure(data: h.Data, ids: dict, rounds: int, only: str, skip: str = "", exp
         sql = statements.count - before
         assert response.status_code == 200, (url, response.status_code, response.headers.get("Location"))
         times, cpu, size = people_data.timed(client, url, rounds)
+        if profile:
+            _profile(client, url, profile + "".join(c if c.isalnum() else "-" for c in f"{who} {label}") + ".prof")
         p95 = h.percentile(times, 95)
         print(f"{who + ': ' + label:<48} {statistics.median(times):>6.0f}ms {p95:>6.0f}ms "
               f"{statistics.median(cpu):>6.0f}ms {sql:>5} {size // 1024:>6}"
@@ -413,6 +416,17 @@ def measure(data: h.Data, ids: dict, rounds: int, only: str, skip: str = "", exp
               f"{grown:>+5.0f} MB   {'met' if peak < TARGET_MB else 'NOT met'}", flush=True)
 
 
+def _profile(client, url: str, path: str) -> None:
+    """One more render under cProfile, its statistics written to ``path`` (read them with ``pstats``)."""
+    import cProfile
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    client.get(url)
+    profiler.disable()
+    profiler.dump_stats(path)
+
+
 def main() -> None:
     parser = h.arguments(__doc__.splitlines()[0])
     parser.add_argument("--data", default=None, help="SQLite file to build once and reuse")
@@ -421,6 +435,8 @@ def main() -> None:
     parser.add_argument("--only", default="", help="only the pages whose '<who> <label>' holds these words")
     parser.add_argument("--export-rounds", type=int, default=3, help="downloads of each export (median)")
     parser.add_argument("--skip", default="", help="leave out the pages whose '<who> <label>' holds these words")
+    parser.add_argument("--profile", default="", help="cProfile one more render of each page measured: "
+                        "<PREFIX><who>-<page>.prof (read with pstats)")
     args = parser.parse_args()
     url = args.database_url or f"sqlite:///{args.data or f'/tmp/lms-bank-year-{args.scale:g}.sqlite3'}"
     url = h.database_url(url)
@@ -438,7 +454,7 @@ def main() -> None:
     if not built:
         build(data, args.scale)
     ids = prepare(data)
-    measure(data, ids, args.rounds, args.only, args.skip, args.export_rounds)
+    measure(data, ids, args.rounds, args.only, args.skip, args.export_rounds, args.profile)
 
 
 if __name__ == "__main__":

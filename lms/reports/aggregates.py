@@ -75,11 +75,12 @@ def branch_week_totals(members, weeks, today: date | None = None, total_class=No
                     t.first_try_passed += int(first_passed or 0)
                     t.score_sum += float(score_sum or 0.0)
                     t.score_count += int(scores or 0)
+        on_time = {bid: sum(1 for m in ms if m.user.id not in late_ids) for bid, ms in by_branch.items()}
         for w in best:
             if w.due_on < today:
-                for bid, ms in by_branch.items():
+                for bid in by_branch:
                     t = table[(bid, w.id)]
-                    t.overdue = sum(1 for m in ms if m.user.id not in late_ids) - t.passed
+                    t.overdue = on_time[bid] - t.passed
     # One by one: exams scored by the latest attempt (for everyone), late joiners (for every week).
     one_by_one = [(counted, [w for w in weeks if w.exam.scoring == "latest"]), (late, weeks)]
     for who, which in one_by_one:

@@ -21,14 +21,13 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from lms import clock
 from lms.content.models import Programme
 from lms.exams.models import Attempt, AttemptState
 from lms.extensions import db
 from lms.reports import cells as cell_rules
-from lms.reports.aggregates import CHUNK
 from lms.reports.members import Member, programme_start, roster_members
 
 PERIODS = ("month", "quarter", "programme", "range")
@@ -153,34 +152,57 @@ def _standings_by_sql(user_ids: list[int], exam_ids: list[int], start: datetime,
     """``standing_of`` summed over exams scored by their best attempt, per
     learner, counted by the database: a year of weekly exams for thousands of
     learners is ~300,000 attempts, too many to read into Python for one page.
-    The deciding attempt is the one with the highest percent (the earliest of
-    equals), as ``cells.deciding``."""
+
+    One GROUP BY per (learner, exam), folded per learner: the deciding result
+    is the highest percent (``cells.deciding``: the earliest of equals). It
+    passed when the best passed result is above every result that did not
+    pass; it failed when a result that did not pass is the higher. When a
+    passed and a failed attempt share the best percent (the pass mark was
+    changed between them), the earliest decides: those few learners' attempts
+    are read and go through ``standing_of`` (one more statement, only then).
+    Above ``cells.IN_LIST_LIMIT`` learners no IN list is sent (it cost the
+    database more than the rows): every learner of the exams is counted and
+    the others are left out here."""
     out: dict[int, Standing] = {}
     if not user_ids or not exam_ids:
         return out
-    for chunk in range(0, len(user_ids), CHUNK):
-        mine = (select(Attempt.user_id, Attempt.exam_id, Attempt.number, Attempt.percent, Attempt.passed,
-                       func.row_number().over(partition_by=(Attempt.user_id, Attempt.exam_id),
-                                              order_by=(case((Attempt.percent.is_(None), 1), else_=0),
-                                                        Attempt.percent.desc(), Attempt.number)).label("n"))
-                .where(Attempt.exam_id.in_(exam_ids), Attempt.user_id.in_(user_ids[chunk:chunk + CHUNK]),
-                       Attempt.state == AttemptState.FINALISED, Attempt.finalised_at >= start,
-                       Attempt.finalised_at < end)
-                .subquery())
-        deciding = and_(mine.c.n == 1, mine.c.percent.is_not(None))
-        passed = mine.c.passed.is_(True)
-        rows = db.session.execute(
-            select(mine.c.user_id, func.count(func.distinct(mine.c.exam_id)), func.count(),
-                   func.sum(case((and_(deciding, passed), 1), else_=0)),
-                   func.coalesce(func.sum(case((deciding, mine.c.percent))), 0.0),
-                   func.sum(case((deciding, 1), else_=0)),
-                   func.sum(case((mine.c.number == 1, 1), else_=0)),
-                   func.sum(case((and_(mine.c.number == 1, passed), 1), else_=0)))
-            .group_by(mine.c.user_id))
-        for user_id, taken, attempts, n_passed, score_sum, score_count, first_tries, first_passed in rows:
-            out[user_id] = Standing(taken=int(taken), passed=int(n_passed), first_tries=int(first_tries),
-                                    first_passed=int(first_passed), attempts=int(attempts),
-                                    score_sum=float(score_sum), score_count=int(score_count))
+    wanted = set(user_ids)
+    passed = Attempt.passed.is_(True)
+    per = (select(Attempt.user_id.label("user_id"), func.count().label("attempts"),
+                  func.max(Attempt.percent).label("best"),
+                  func.max(case((passed, Attempt.percent))).label("best_passed"),
+                  func.max(case((Attempt.passed.is_not(True), Attempt.percent))).label("best_failed"),
+                  func.max(case((Attempt.number == 1, 1), else_=0)).label("first"),
+                  func.max(case((and_(Attempt.number == 1, passed), 1), else_=0)).label("first_passed"))
+           .where(Attempt.exam_id.in_(exam_ids), Attempt.state == AttemptState.FINALISED,
+                  Attempt.finalised_at >= start, Attempt.finalised_at < end))
+    if len(user_ids) <= cell_rules.IN_LIST_LIMIT:
+        per = per.where(Attempt.user_id.in_(user_ids))
+    per = per.group_by(Attempt.user_id, Attempt.exam_id).subquery()
+    top_passed = and_(per.c.best_passed.is_not(None), per.c.best_passed == per.c.best)
+    deciding_passed = and_(top_passed, or_(per.c.best_failed.is_(None), per.c.best_failed < per.c.best))
+    undecided = and_(top_passed, per.c.best_failed == per.c.best)
+    rows = db.session.execute(
+        select(per.c.user_id, func.count(), func.sum(per.c.attempts), func.sum(case((deciding_passed, 1), else_=0)),
+               func.coalesce(func.sum(per.c.best), 0.0), func.count(per.c.best), func.sum(per.c.first),
+               func.sum(per.c.first_passed), func.sum(case((undecided, 1), else_=0)))
+        .group_by(per.c.user_id))
+    tied = []
+    for user_id, taken, attempts, n_passed, score_sum, score_count, first_tries, first_passed, undecided_n in rows:
+        if user_id not in wanted:
+            continue
+        if undecided_n:
+            tied.append(user_id)
+            continue
+        out[user_id] = Standing(taken=int(taken), passed=int(n_passed), first_tries=int(first_tries),
+                                first_passed=int(first_passed), attempts=int(attempts),
+                                score_sum=float(score_sum), score_count=int(score_count))
+    if tied:
+        attempts_of = cell_rules.load_attempts(exam_ids, tied)
+        for user_id in tied:
+            s = out[user_id] = Standing()
+            for exam_id in exam_ids:
+                s.add(standing_of(attempts_of.get((user_id, exam_id), []), "best", start, end))
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+import pytest
 from sqlalchemy import select
 
 from lms.org.models import User
@@ -189,3 +190,96 @@ def test_the_page_reads_the_programmes_audience_once(client, clock, make_user, m
     page = client.get(f"/reports/rankings?programme={p.id}")
     assert page.status_code == 200 and "T1" in page.text
     assert len(calls) == 1
+
+
+def _standings_attempt_by_attempt(p, user_ids: dict, first: date, last: date) -> dict:
+    """employee no → ``standing_of`` summed over the weeks, the rule read attempt by attempt."""
+    from lms import clock as bank_clock
+    from lms.reports import cells
+
+    start, end = bank_clock.day_start(first), bank_clock.day_start(last + rules.timedelta(days=1))
+    attempts = cells.load_attempts([w.exam_id for w in p.items], None)
+    out = {}
+    for no, user_id in user_ids.items():
+        s = rules.Standing()
+        for w in p.items:
+            s.add(rules.standing_of(attempts.get((user_id, w.exam_id), []), w.exam.scoring, start, end))
+        out[no] = s
+    return out
+
+
+@pytest.mark.parametrize("in_list_limit", [400, 0], ids=["IN list", "every learner of the exams"])
+def test_a_tie_between_a_pass_and_a_fail_is_decided_by_the_earlier_attempt(app, clock, make_user, make_branch,
+                                                                          monkeypatch, in_list_limit):
+    """The database folds each learner's attempts per exam (best, best passed,
+    best not passed) instead of numbering every attempt of the year with a
+    window. Equal best results where the pass mark changed between the two
+    attempts (75 % failed under 80, 75 % passed under 70, or the other way
+    round) go to the earlier one, as ``cells.deciding`` says; retakes, the
+    first try and the period count as before; a branch's rankings and a
+    bank's (no IN list of thousands of ids: ``in_list_limit`` 0) leave out
+    whoever is not on the roster."""
+    from sqlalchemy import event
+
+    from lms.extensions import db
+    from lms.reports import cells
+
+    monkeypatch.setattr(cells, "IN_LIST_LIMIT", in_list_limit)
+    north, south = make_branch("ZZ0101", "天元支行"), make_branch("ZZ0102", "芦淞支行")
+    p = make_programme(3)
+    w1, w2, w3 = p.items
+    fail_then_pass, pass_then_fail, retaker, steady = (
+        make_user(employee_no=no, branch=north) for no in ("FP", "PF", "RT", "ST"))
+    southerner = make_user(employee_no="SO", branch=south)
+    outsider = make_user(("hr",), employee_no="HR1", branch=north)  # took the exam, not on the roster
+
+    def marked(attempt, pass_mark: float):
+        attempt.pass_mark, attempt.passed = pass_mark, attempt.percent >= pass_mark
+        db.session.commit()
+
+    marked(add_attempt(fail_then_pass, w1, 75), 80)      # failed under 80 …
+    marked(add_attempt(fail_then_pass, w1, 75), 70)      # … the same 75 passed after the mark went down to 70
+    add_attempt(fail_then_pass, w2, 90)
+    marked(add_attempt(pass_then_fail, w1, 75), 70)      # passed under 70 …
+    marked(add_attempt(pass_then_fail, w1, 75), 80)      # … and the same 75 failed after it went up to 80
+    add_attempt(pass_then_fail, w2, 85)
+    add_attempt(retaker, w1, 60)
+    add_attempt(retaker, w1, 70)
+    add_attempt(retaker, w1, 95)
+    add_attempt(retaker, w2, 80)
+    add_attempt(retaker, w3, 40)
+    add_attempt(steady, w1, 90)
+    add_attempt(steady, w1, 90)                          # equal results, both passed: not a tie to resolve
+    add_attempt(steady, w2, 100)
+    add_attempt(steady, w3, None, state="grading")
+    add_attempt(southerner, w1, 85)
+    add_attempt(outsider, w1, 100)
+    first, last = date(2026, 2, 16), date(2026, 3, 2)
+    ids = {u.employee_no: u.id for u in (fail_then_pass, pass_then_fail, retaker, steady, southerner)}
+    expected = _standings_attempt_by_attempt(p, ids, first, last)
+
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        bank = rules.rankings(p, None, first, last, top=None)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    got = {r.member.user.employee_no: r.standing for r in bank.learners}
+    assert set(got) == {"FP", "PF", "RT", "ST", "SO"}
+    for no, s in got.items():
+        e = expected[no]
+        assert (s.taken, s.passed, s.first_tries, s.first_passed, s.attempts, s.score_count, s.mean_score) == \
+            (e.taken, e.passed, e.first_tries, e.first_passed, e.attempts, e.score_count, e.mean_score), no
+    assert (got["FP"].passed, got["PF"].passed) == (1, 2)  # FP's week 1 failed (the earlier 75), PF's passed
+    assert (got["RT"].passed, got["RT"].first_passed, got["RT"].attempts) == (2, 1, 5)  # w1 at the third try
+    assert got["RT"].mean_score == pytest.approx((95 + 80 + 40) / 3)
+    assert (got["ST"].taken, got["ST"].passed, got["ST"].attempts) == (2, 2, 3)
+    # Only the two learners with an undecided tie had their attempts read, in one more statement.
+    per_attempt = [s for s in statements if "attempt.finalised_at" in s and "GROUP BY" not in s.upper()]
+    assert len(per_attempt) == 1
+    north_only = rules.rankings(p, None, first, last, branch_ids=[north.id], top=None)
+    assert {r.member.user.employee_no for r in north_only.learners} == {"FP", "PF", "RT", "ST"}
+    assert [(r.branch.code, r.learners) for r in north_only.branches] == [("ZZ0101", 4)]
+    [south_row] = [r for r in bank.branches if r.branch.code == "ZZ0102"]
+    assert (south_row.standing.taken, south_row.standing.passed, south_row.standing.attempts) == (1, 1, 1)
