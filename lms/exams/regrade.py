@@ -36,6 +36,7 @@ from lms.audit import services as audit
 from lms.audit.models import AuditEvent
 from lms.content.models import Question, QuestionVersion
 from lms.exams.models import Attempt, AttemptItem, AttemptState, NotebookEntry, ScoreOverride, outcome_of
+from lms.exams.results import note_wrong, recompute_result
 from lms.exams.signals import attempt_regraded, send_after_commit
 from lms.extensions import db
 
@@ -156,19 +157,12 @@ def _notebook(attempt: Attempt, item: AttemptItem, before: float | None, now) ->
     old, new = outcome_of(before, item.points), item.outcome
     wrong = ("wrong", "partly")
     version = item.question_version
+    if new in wrong and old not in wrong:
+        note_wrong(attempt.user_id, version, new == "partly", now, answered_now=False)
+        return
     entry = db.session.scalar(select(NotebookEntry).where(
         NotebookEntry.user_id == attempt.user_id, NotebookEntry.question_id == version.question_id))
-    if new in wrong and old not in wrong:
-        if entry is None:
-            db.session.add(NotebookEntry(user_id=attempt.user_id, question_id=version.question_id,
-                                         version_id=version.id, first_wrong_at=now, last_wrong_at=now,
-                                         times_wrong=1, partly_right=new == "partly"))
-        else:
-            entry.times_wrong += 1
-            entry.version_id = version.id
-            entry.partly_right = new == "partly"
-            entry.cleared_at = None
-    elif entry is not None and old in wrong and new not in wrong:
+    if entry is not None and old in wrong and new not in wrong:
         # The answer was right all along: this attempt no longer puts the question there.
         if entry.times_wrong <= 1:
             db.session.delete(entry)
@@ -183,8 +177,6 @@ def apply(changes: list[AttemptChange], reason: str, actor=None, release_id: int
     """Re-grade the attempts of ``changes`` against the current versions of
     their questions (publish has just made them current). Joins the caller's
     transaction (``publish``); returns how many attempts changed."""
-    from lms.exams.results import recompute_result  # results imports signals too; keep the import order simple
-
     now = clock.now()
     done = 0
     for change in changes:
