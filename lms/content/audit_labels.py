@@ -25,6 +25,7 @@ DETAILS = {
     "release": _l("Release"),
     "exam_settings": _l("Exam settings changed"),
     "regrade": _l("Corrected keys and submitted attempts"),
+    "open_attempts": _l("Corrected questions and attempts in progress"),
 }
 WHOLE_FOLDER = "the whole content folder"  # lms.content.schema: PublishScope.describe()
 
@@ -78,6 +79,17 @@ def regrade(value) -> str:
     return text
 
 
+def open_attempts(value) -> str:
+    """What a publish did to the open attempts that drew an earlier version."""
+    if not isinstance(value, dict):
+        return labels.plain(value)
+    text = _("%(moved)s answers moved to the new version (same question, corrected key); %(kept)s attempts keep "
+             "the text they were shown", moved=value.get("moved", 0), kept=value.get("kept", 0))
+    if value.get("kept") and value.get("regrade_at_submit"):
+        text += "；" + _("they are re-graded when submitted")
+    return text
+
+
 def course(slug) -> str:
     found = db.session.scalar(select(Course).where(Course.slug == str(slug)))
     return found.title if found else labels.plain(slug)
@@ -89,4 +101,5 @@ def register(app: Flask) -> None:
                     values={(None, "scope"): scope, (None, "source"): scope, (None, "changes"): changes,
                             ("content.published", "exam_settings"): exam_settings,
                             ("content.published", "regrade"): regrade,
+                            ("content.published", "open_attempts"): open_attempts,
                             ("content.imported", "course"): course, (None, "release"): release_name})

@@ -28,17 +28,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from lms import clock
 from lms import questions as question_types
 from lms.audit import services as audit
 from lms.audit.models import AuditEvent
-from lms.content.models import Question, QuestionVersion
+from lms.content.models import ContentRelease, Question, QuestionVersion
 from lms.exams.models import Attempt, AttemptItem, AttemptState, NotebookEntry, ScoreOverride, outcome_of
 from lms.exams.results import note_wrong, recompute_result
 from lms.exams.signals import attempt_regraded, send_after_commit
 from lms.extensions import db
+from lms.org.models import User
 
 REGRADE, KEEP = "regrade", "keep"
 MAX_REASON = 1000
@@ -94,18 +95,21 @@ def _fraction_points(fraction: float, points: float) -> float:
     return round(fraction * points, 4)
 
 
-def affected_attempts(changed: dict) -> list[AttemptChange]:
-    """The submitted attempts whose score the new versions would change.
-    ``changed``: question id (database) → the parsed question of its new
-    version. Answers a trainer graded or overrode, and answers that a person
-    must grade, are left out (nobody re-grades a person's judgement)."""
+def affected_attempts(changed: dict, attempt_ids: list[int] | None = None) -> list[AttemptChange]:
+    """The submitted attempts (of ``attempt_ids``, or all) whose score the
+    new versions would change. ``changed``: question id (database) → the
+    parsed question of its new version (``type``, ``data``, ``id``). Answers
+    a trainer graded or overrode, and answers that a person must grade, are
+    left out (nobody re-grades a person's judgement)."""
     if not changed:
         return []
-    rows = db.session.execute(
-        select(AttemptItem, Attempt, QuestionVersion.question_id, QuestionVersion.type)
-        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
-        .where(QuestionVersion.question_id.in_(list(changed)), Attempt.state != AttemptState.OPEN)).all()
+    query = (select(AttemptItem, Attempt, QuestionVersion.question_id, QuestionVersion.type)
+             .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+             .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+             .where(QuestionVersion.question_id.in_(list(changed)), Attempt.state != AttemptState.OPEN))
+    if attempt_ids is not None:
+        query = query.where(Attempt.id.in_(attempt_ids))
+    rows = db.session.execute(query).all()
     if not rows:
         return []
     overridden = set(db.session.scalars(select(ScoreOverride.item_id).where(
@@ -216,6 +220,97 @@ def apply(changes: list[AttemptChange], reason: str, actor=None, release_id: int
         done += 1
     db.session.flush()
     return done
+
+
+# --- attempts still open when a corrected key is published --------------------
+
+def seen(qtype: str, stem_md: str, data: dict) -> tuple:
+    """What a learner sees of a question while the attempt is open: its type,
+    stem and public data (options, blanks, unit, case parts), not its key,
+    weights or explanation."""
+    found = question_types.find(qtype)
+    return qtype, stem_md, found.public_data(data) if found is not None else data
+
+
+@dataclass
+class OpenMoves:
+    moved: int = 0  # answers moved to the new version
+    kept: list[int] = field(default_factory=list)  # attempts that keep an earlier version whose text changed
+
+
+def move_open_attempts(question_ids) -> OpenMoves:
+    """At publish, after the new versions became current: the answers of open
+    attempts that drew an earlier version of these questions move to the
+    current one when the learner sees the same question in both (only the
+    key, weights or explanation changed), so the submit grades them with the
+    corrected key; the others keep their version (the learner is answering
+    that text). Joins the caller's transaction."""
+    question_ids = list(question_ids)
+    if not question_ids:
+        return OpenMoves()
+    rows = db.session.execute(
+        select(AttemptItem.id, AttemptItem.attempt_id, AttemptItem.question_version_id, Question.current_version_id)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .where(Question.id.in_(question_ids), Attempt.state == AttemptState.OPEN,
+               AttemptItem.question_version_id != Question.current_version_id)
+        .order_by(AttemptItem.id)).all()
+    if not rows:
+        return OpenMoves()
+    wanted = {vid for _i, _a, old, new in rows for vid in (old, new)}
+    versions = {v.id: seen(v.type, v.stem_md, v.data)
+                for v in db.session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_(wanted)))}
+    moves: dict[int, list[int]] = {}
+    kept = set()
+    for item_id, attempt_id, old, new in rows:
+        if versions[old] == versions[new]:
+            moves.setdefault(new, []).append(item_id)
+        else:
+            kept.add(attempt_id)
+    for new, item_ids in moves.items():
+        db.session.execute(update(AttemptItem).where(AttemptItem.id.in_(item_ids))
+                           .values(question_version_id=new).execution_options(synchronize_session=False))
+    db.session.expire_all()
+    return OpenMoves(moved=sum(len(ids) for ids in moves.values()), kept=sorted(kept))
+
+
+def open_regrade(moves: OpenMoves, decision, question_ids) -> dict | None:
+    """What a release keeps for the attempts that stay on an earlier version:
+    when the trainer chose to re-grade, they are re-graded at submit
+    (``at_submit``) with the reason given."""
+    if not moves.kept or decision is None or decision.choice != REGRADE:
+        return None
+    return {"attempts": moves.kept, "questions": sorted(question_ids), "reason": decision.reason}
+
+
+class _Current:
+    """A question's current version as ``affected_attempts`` reads a parsed one."""
+
+    def __init__(self, version: QuestionVersion, slug: str):
+        self.type, self.data, self.id = version.type, version.data, slug
+
+
+def at_submit(attempt: Attempt) -> int:
+    """Just after an attempt is submitted: if a publish while it was open
+    corrected a key, changed what the learner saw and the trainer chose to
+    re-grade, the attempt is re-graded as the submitted ones were (audited,
+    the learner told). Returns how many attempts changed (0 or 1)."""
+    pending = []
+    for release in db.session.scalars(select(ContentRelease).where(ContentRelease.at >= attempt.started_at)
+                                      .order_by(ContentRelease.id)):
+        later = release.summary.get("regrade_open")
+        if later and attempt.id in later["attempts"]:
+            pending.append((release, later))
+    if not pending:
+        return 0
+    release, later = pending[-1]
+    question_ids = sorted({qid for _r, data in pending for qid in data["questions"]})
+    changed = {q.id: _Current(db.session.get(QuestionVersion, q.current_version_id), q.slug)
+               for q in db.session.scalars(select(Question).where(Question.id.in_(question_ids)))}
+    changes = affected_attempts(changed, [attempt.id])
+    actor = db.session.get(User, release.actor_id) if release.actor_id is not None else None
+    return apply(changes, later["reason"], actor, release.id)
 
 
 def regrades_of(attempt_id: int) -> list:

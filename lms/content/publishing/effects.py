@@ -101,6 +101,7 @@ def learner_effects(work: dict, kinds: dict) -> list[Effect]:
 
 
 def _question_effects(work: dict) -> list[Effect]:
+    from lms.exams import regrade
     from lms.exams.models import Attempt, AttemptItem
 
     changed = {qid: q.id for state, q, _h, qid, _last, new_version in work.get("questions", [])
@@ -124,18 +125,34 @@ def _question_effects(work: dict) -> list[Effect]:
             effects.append(Effect("question_reverted", changed[qid],
                                   {"version": version, "latest": latest[qid],
                                    "published": created}))
+    parsed = {qid: q for state, q, _h, qid, _last, new_version in work["questions"]
+              if state == "changed" and new_version}
     drawn: dict[int, dict[str, set]] = {}
-    for qid, version, state, attempt_id in db.session.execute(
-            select(QuestionVersion.question_id, QuestionVersion.version, Attempt.state, Attempt.id)
+    open_items = []  # (question id, version id, attempt id)
+    for qid, vid, version, state, attempt_id in db.session.execute(
+            select(QuestionVersion.question_id, QuestionVersion.id, QuestionVersion.version, Attempt.state, Attempt.id)
             .join(AttemptItem, AttemptItem.question_version_id == QuestionVersion.id)
             .join(Attempt, Attempt.id == AttemptItem.attempt_id)
             .where(QuestionVersion.question_id.in_(list(changed)))):
-        seen = drawn.setdefault(qid, {"open": set(), "done": set(), "versions": set()})
-        seen["open" if state == "open" else "done"].add(attempt_id)
-        seen["versions"].add(version)
+        seen = drawn.setdefault(qid, {"open": set(), "done": set(), "versions": set(), "moving": set()})
+        if state == "open":
+            open_items.append((qid, vid, version, attempt_id))
+        else:
+            seen["done"].add(attempt_id)
+            seen["versions"].add(version)
+    # An open attempt whose learner sees the same question in the new version moves to it at publish
+    # (``lms.exams.regrade.move_open_attempts``); the others keep the version they were shown.
+    shown = {v.id: regrade.seen(v.type, v.stem_md, v.data) for v in db.session.scalars(
+        select(QuestionVersion).where(QuestionVersion.id.in_({vid for _q, vid, _v, _a in open_items})))}
+    for qid, vid, version, attempt_id in open_items:
+        q = parsed[qid]
+        same = shown[vid] == regrade.seen(q.type, q.stem_md, q.data)
+        drawn[qid]["moving" if same else "open"].add(attempt_id)
+        if not same:
+            drawn[qid]["versions"].add(version)
     for qid, seen in sorted(drawn.items(), key=lambda kv: changed[kv[0]]):
         effects.append(Effect("question_version", changed[qid],
-                              {"open": len(seen["open"]), "done": len(seen["done"]),
+                              {"open": len(seen["open"]), "done": len(seen["done"]), "moving": len(seen["moving"]),
                                "versions": sorted(seen["versions"])}))
     return effects
 
@@ -365,15 +382,34 @@ def settings_text(settings: dict) -> str:
     return _join(parts)
 
 
+def _question_version(key: str, d: dict) -> str:
+    versions = ", ".join(str(v) for v in d["versions"])
+    parts = []
+    if d["open"]:
+        parts.append(_("question %(id)s: %(open)d attempts in progress and %(done)d submitted drew version "
+                       "%(versions)s and keep it: they are graded against it, and their results, review, "
+                       "wrong-answer notebook and item analysis show it.",
+                       id=key, open=d["open"], done=d["done"], versions=versions))
+        parts.append(_("The learners of those attempts in progress were shown another text than the new version's: "
+                       "if you choose to re-grade (--regrade), they are re-graded with the new version when they "
+                       "submit; otherwise they are graded against the version they were shown."))
+    elif d["done"]:
+        parts.append(_("question %(id)s: %(done)d submitted attempts drew version %(versions)s and keep it: they are "
+                       "graded against it, and their results, review, wrong-answer notebook and item analysis show "
+                       "it.", id=key, done=d["done"], versions=versions))
+    if d.get("moving"):
+        parts.append(_("question %(id)s: %(n)d attempts in progress were shown the same question as the new version "
+                       "(only its key, weights or explanation change): they move to the new version now and are "
+                       "graded with it when they submit.", id=key, n=d["moving"]))
+    parts.append(_("Attempts started after publishing get the new version."))
+    return " ".join(parts)
+
+
 def describe(effect: Effect) -> str:
     """The effect as one sentence for the trainer, in the reader's language."""
     d = effect.data
     if effect.kind == "question_version":
-        return _("question %(id)s: %(open)d attempts in progress and %(done)d submitted drew version %(versions)s and "
-                 "keep it: they are graded against it, and their results, review, wrong-answer notebook and item "
-                 "analysis show it. Only attempts started after publishing get the new version; to correct a "
-                 "submitted score, override it under Grading.",
-                 id=effect.key, open=d["open"], done=d["done"], versions=", ".join(str(v) for v in d["versions"]))
+        return _question_version(effect.key, d)
     if effect.kind == "answers_regraded":
         sentence = _("corrected answers (%(questions)s): %(n)d submitted attempts would score differently under the "
                      "new key (each against its own pass mark and partial-credit rule); their pass or fail would "
