@@ -10,6 +10,7 @@ from sqlalchemy import select
 from lms.audit import labels
 from lms.content.console.queries import CHANGE_LABELS, KIND_LABELS
 from lms.content.models import ContentRelease, Course
+from lms.content.publishing.wording import settings_text
 from lms.extensions import db
 
 EVENTS = {
@@ -54,8 +55,6 @@ def changes(value) -> str:
 
 def exam_settings(value) -> str:
     """{"exam-x": {"pass_mark": [60, 90]}} → "exam-x: Pass mark 60% → 90%"."""
-    from lms.content.publishing.effects import settings_text
-
     if not isinstance(value, dict):
         return labels.plain(value)
     return "；".join(f"{slug}：{settings_text(settings)}" for slug, settings in value.items()

@@ -36,6 +36,7 @@ from lms.content.publishing.credentials import apply_credentials
 from lms.content.publishing.planning import KINDS, Plan, content_hash, exam_draw, plan  # noqa: F401  (this module's API)
 from lms.content.rendering_fast import render
 from lms.content.schema import ContentBundle, Problem, Source
+from lms.exams import regrade
 from lms.extensions import db
 
 _PG_LOCK_KEY = 7_340_222  # serialises publishes on PostgreSQL (SQLite: BEGIN IMMEDIATE does)
@@ -126,8 +127,6 @@ def publish(bundle: ContentBundle, actor=None, source: str = "", *, checked: boo
             db.session.commit()  # ends the transaction (and its lock); nothing of ours was written
             return result
         _apply(result, _Progress(progress, result.size))
-        from lms.exams import regrade  # the exams domain builds on content
-
         # Open attempts: a key-only fix moves them to the new version now; the others keep theirs.
         new_versions = [qid for state, _q, _h, qid, _last, new_version in result._work["questions"]
                         if state == "changed" and new_version]
