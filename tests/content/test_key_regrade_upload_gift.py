@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.audit.models import AuditEvent
+from lms.audit.services import verify
 from lms.exams.models import Attempt
 from lms.extensions import db
 from tests.conftest import sign_in
@@ -90,6 +91,10 @@ def test_the_upload_confirm_is_refused_without_a_choice_and_a_reason_then_regrad
     assert _versions() == [1, 2] and (course / BANK).read_bytes() != on_disk
     assert _results(passed, failed) == (False, True)
     assert (_decision()["choice"], _decision()["reason"], _decision()["regraded"]) == ("regrade", REASON, 2)
+    # The two attempt.regraded events were appended together (audit.record_many): the chain still verifies.
+    assert [json.loads(e.details)["reason"] for e in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "attempt.regraded"))] == [REASON, REASON]
+    assert verify().ok, verify().problem
 
 
 def test_the_upload_confirm_keeps_the_results_when_the_trainer_chooses_to(app, client, course, sat):
