@@ -363,7 +363,8 @@ def at_submit(attempt: Attempt) -> int:
     changed = {q.id: _Current(db.session.get(QuestionVersion, q.current_version_id), q.slug)
                for q in db.session.scalars(select(Question).where(Question.id.in_(question_ids)))}
     changes = affected_attempts(changed, [attempt.id])
-    actor = db.session.get(User, release.actor_id) if release.actor_id is not None else None
+    # The trainer who published (not the learner whose submit this is); the system for a publish without one.
+    actor = db.session.get(User, release.actor_id) if release.actor_id is not None else audit.SYSTEM
     return apply(changes, later["reason"], actor, release.id)
 
 

@@ -130,6 +130,7 @@ def test_an_open_attempt_shown_another_text_keeps_it_and_is_regraded_at_submit_w
     assert [e.object_id for e in events] == [str(still_open.id)]
     details = json.loads(events[0].details)
     assert (details["reason"], details["passed_before"], details["passed_after"]) == (REASON, False, True)
+    assert events[0].actor_label.startswith("trainer-pl")  # the trainer who chose to re-grade, not the learner
     assert db.session.scalar(select(Notification).where(Notification.kind == "regraded",
                                                         Notification.recipient_id == second.id)) is not None
     # A later attempt of someone else is not touched by that release.
