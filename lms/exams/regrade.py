@@ -322,10 +322,12 @@ def move_open_attempts(question_ids) -> OpenMoves:
             moves.setdefault(new, []).append(item_id)
         else:
             kept.add(attempt_id)
+    db.session.flush()
     for new, item_ids in moves.items():
-        db.session.execute(update(AttemptItem).where(AttemptItem.id.in_(item_ids))
-                           .values(question_version_id=new).execution_options(synchronize_session=False))
-    db.session.expire_all()
+        for chunk in _chunks(item_ids):
+            db.session.execute(update(AttemptItem).where(AttemptItem.id.in_(chunk))
+                               .values(question_version_id=new).execution_options(synchronize_session=False))
+    db.session.expire_all()  # the answers were moved past the session's objects
     return OpenMoves(moved=sum(len(ids) for ids in moves.values()), kept=sorted(kept))
 
 
