@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextvars
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -421,6 +422,36 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+MIDNIGHT_MARGIN_MINUTES = 15
+
+
+def clear_of_midnight(margin_minutes: int = MIDNIGHT_MARGIN_MINUTES) -> bool:
+    """Move the running clock past the bank's midnight (00:00 in Shanghai is
+    16:00 UTC) when fewer than ``margin_minutes`` are left in the bank's day:
+    a test that reads today's date more than once (a pairing ended "today"
+    by a request and compared with today after it, a demo built on one day
+    and read on the next) would straddle two days. The clock keeps running
+    from the next day's first second; the ``app`` fixture resets it. A frozen
+    clock is left alone. Returns whether it moved."""
+    if lms_clock._frozen is not None:
+        return False
+    left = lms_clock.day_start(lms_clock.today() + timedelta(days=1)) - lms_clock.now()
+    if left >= timedelta(minutes=margin_minutes):
+        return False
+    lms_clock.advance(left + timedelta(seconds=1))
+    return True
+
+
+@pytest.fixture(autouse=True)
+def _clear_of_midnight(request):
+    """Every test (but those marked ``real_clock``) starts at least
+    ``MIDNIGHT_MARGIN_MINUTES`` before the bank's midnight."""
+    moved = request.node.get_closest_marker("real_clock") is None and clear_of_midnight()
+    yield
+    if moved:
+        lms_clock.reset()
 
 
 @pytest.fixture

@@ -57,6 +57,7 @@ def test_a_bank_day_starts_at_its_midnight_in_china(server_zone, at, day):
     assert clock.local_date(start - timedelta(seconds=1)) == day - timedelta(days=1)
 
 
+@pytest.mark.real_clock
 def test_the_running_clock_gives_the_bank_date(server_zone):
     before = datetime.now(timezone.utc).astimezone(ZoneInfo("Asia/Shanghai")).date()
     today = clock.today()
@@ -79,3 +80,34 @@ def app_factory_zone(_migrated):
     yield
     clock.reset()
     clock.set_zone(clock.DEFAULT_ZONE)
+
+
+def test_no_test_straddles_the_banks_midnight():
+    """A run that crossed 16:00 UTC failed tests that read the running
+    clock's date twice (a pairing ended "today" by a request, compared with
+    today after it; a demo built on one day and read on the next). Every test
+    now starts at least 15 minutes before the bank's midnight
+    (tests/conftest.py: ``clear_of_midnight``, autouse): at 23:50 in Shanghai
+    the running clock moves on to 00:00:01 and keeps running; at 23:40 it
+    stays; a frozen clock is left alone."""
+    from tests.conftest import clear_of_midnight
+
+    try:
+        day = clock.today()
+        clock.advance(clock.day_start(day + timedelta(days=1)) - timedelta(minutes=10) - clock.now())
+        assert clock.local(clock.now()).strftime("%H:%M") == "23:50"
+        assert clear_of_midnight() is True
+        assert clock.today() == day + timedelta(days=1)
+        assert clock.local(clock.now()).strftime("%H:%M") == "00:00"
+        started = clock.now()
+        process_time.sleep(0.01)
+        assert clock.now() > started  # still running
+
+        clock.reset()
+        clock.advance(clock.day_start(day + timedelta(days=1)) - timedelta(minutes=20) - clock.now())
+        assert clear_of_midnight() is False and clock.today() == day
+
+        clock.freeze(clock.day_start(day + timedelta(days=1)) - timedelta(minutes=1))
+        assert clear_of_midnight() is False and clock.now() == clock.day_start(day + timedelta(days=1)) - timedelta(minutes=1)
+    finally:
+        clock.reset()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import has_app_context, has_request_context
 from flask_login import current_user
 from sqlalchemy import event as sa_event
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from lms import clock
@@ -20,6 +20,8 @@ from lms.audit import anchor
 from lms.audit.models import GENESIS, AuditEvent
 from lms.extensions import db
 
+_COLUMNS = ("seq", "at", "actor_id", "actor_label", "action", "object_type", "object_id", "details", "prev_hash",
+            "hash")
 _HEAD = "audit_head"  # Session.info key: the newest event written in the transaction
 
 # Any constant: the key of the PostgreSQL advisory lock that serialises appends.
@@ -43,32 +45,52 @@ def record(action: str, obj=None, *, object_type: str = "", object_id: str | int
     if obj is not None:
         object_type = object_type or obj.__class__.__name__.lower()
         object_id = object_id or getattr(obj, "id", "")
+    return record_many(action, object_type, [(object_id, details)], actor=actor, actor_label=actor_label)[0]
+
+
+def record_many(action: str, object_type: str, events: list[tuple[str | int, dict]], *,
+                actor=None, actor_label: str | None = None) -> list[AuditEvent]:
+    """Append one event per (object id, details) to the chain in the current
+    transaction, in that order: the chain's head is read once and the events
+    written with one statement (a re-grade of thousands of attempts)."""
+    if not events:
+        return []
     actor = None if actor is SYSTEM else actor if actor is not None else _current_actor()
     if actor_label is None:
         actor_label = f"{actor.employee_no} {actor.name}" if actor is not None else "system"
-
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
     # On SQLite the transaction began IMMEDIATE and already holds the write lock.
     last = db.session.execute(
         select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
     ).first()
-    event = AuditEvent(
-        seq=(last.seq + 1) if last else 1,
-        at=clock.now(),
-        actor_id=actor.id if actor is not None else None,
-        actor_label=actor_label,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id or ""),
-        details=json.dumps(details, sort_keys=True, ensure_ascii=False, default=str),
-        prev_hash=last.hash if last else GENESIS,
-    )
-    event.hash = event.compute_hash()
-    db.session.add(event)
-    db.session.flush()
-    db.session.info[_HEAD] = (event.seq, event.hash, event.at.isoformat(timespec="seconds"))
-    return event
+    seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS)
+    written = []
+    for object_id, details in events:
+        event = AuditEvent(
+            seq=seq + 1,
+            at=clock.now(),
+            actor_id=actor.id if actor is not None else None,
+            actor_label=actor_label,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id or ""),
+            details=json.dumps(details, sort_keys=True, ensure_ascii=False, default=str),
+            prev_hash=prev_hash,
+        )
+        event.hash = event.compute_hash()
+        seq, prev_hash = event.seq, event.hash
+        written.append(event)
+    if len(written) == 1:
+        db.session.add(written[0])
+        db.session.flush()
+    else:  # one INSERT for them all; the events returned are not in the session
+        db.session.execute(insert(AuditEvent), [
+            {column: getattr(event, column) for column in _COLUMNS} for event in written])
+    if written:
+        event = written[-1]
+        db.session.info[_HEAD] = (event.seq, event.hash, event.at.isoformat(timespec="seconds"))
+    return written
 
 
 @sa_event.listens_for(Session, "after_commit")

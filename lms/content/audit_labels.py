@@ -10,6 +10,7 @@ from sqlalchemy import select
 from lms.audit import labels
 from lms.content.console.queries import CHANGE_LABELS, KIND_LABELS
 from lms.content.models import ContentRelease, Course
+from lms.content.publishing.wording import settings_text
 from lms.extensions import db
 
 EVENTS = {
@@ -25,6 +26,7 @@ DETAILS = {
     "release": _l("Release"),
     "exam_settings": _l("Exam settings changed"),
     "regrade": _l("Corrected keys and submitted attempts"),
+    "open_attempts": _l("Corrected questions and attempts in progress"),
 }
 WHOLE_FOLDER = "the whole content folder"  # lms.content.schema: PublishScope.describe()
 
@@ -53,8 +55,6 @@ def changes(value) -> str:
 
 def exam_settings(value) -> str:
     """{"exam-x": {"pass_mark": [60, 90]}} → "exam-x: Pass mark 60% → 90%"."""
-    from lms.content.publishing.effects import settings_text
-
     if not isinstance(value, dict):
         return labels.plain(value)
     return "；".join(f"{slug}：{settings_text(settings)}" for slug, settings in value.items()
@@ -78,6 +78,17 @@ def regrade(value) -> str:
     return text
 
 
+def open_attempts(value) -> str:
+    """What a publish did to the open attempts that drew an earlier version."""
+    if not isinstance(value, dict):
+        return labels.plain(value)
+    text = _("%(moved)s answers moved to the new version (same question, corrected key); %(kept)s attempts keep "
+             "the text they were shown", moved=value.get("moved", 0), kept=value.get("kept", 0))
+    if value.get("kept") and value.get("regrade_at_submit"):
+        text += "；" + _("they are re-graded when submitted")
+    return text
+
+
 def course(slug) -> str:
     found = db.session.scalar(select(Course).where(Course.slug == str(slug)))
     return found.title if found else labels.plain(slug)
@@ -89,4 +100,5 @@ def register(app: Flask) -> None:
                     values={(None, "scope"): scope, (None, "source"): scope, (None, "changes"): changes,
                             ("content.published", "exam_settings"): exam_settings,
                             ("content.published", "regrade"): regrade,
+                            ("content.published", "open_attempts"): open_attempts,
                             ("content.imported", "course"): course, (None, "release"): release_name})

@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from lms.content.source.checks import check
 from lms.content.source.parser import parse_folder
-from lms.content.publishing.effects import describe as describe_effect
+from lms.content.publishing.wording import describe as describe_effect
 from lms.content.publishing.publish import KINDS, ContentProblems, Plan, plan, publish
 from lms.exams.regrade import MAX_REASON, Decision
 from lms.content.source.review_overlap import review_warnings

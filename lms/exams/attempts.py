@@ -39,6 +39,7 @@ from lms.database import transaction
 from lms import questions as question_types
 from lms.exams.drawing import draw, learner_history
 from lms.exams.errors import AttemptClosed, ExamError, ExamForbidden, TimeUp
+from lms.exams import regrade
 from lms.exams.models import Attempt, AttemptItem, AttemptState, IntegrityEvent, grace
 from lms.exams.results import grade_attempt, open_attempt, recompute_result
 from lms.exams.retakes import eligibility
@@ -196,6 +197,7 @@ def finalise(attempt: Attempt, reason: str, now: datetime | None = None) -> bool
         return False
     grade_attempt(attempt)
     recompute_result(attempt, now)
+    regrade.at_submit(attempt)  # a corrected key published while it was open, if the trainer chose to re-grade
     return True
 
 

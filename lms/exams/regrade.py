@@ -12,7 +12,7 @@ decides, with a reason: re-grade them, or leave them as they are.
 A re-grade (``apply``) moves each affected answer to the corrected version
 and grades it again with the attempt's own partial-credit rule, then
 recomputes the attempt's result against the attempt's own pass mark
-(``lms.exams.results.recompute_result``). It never touches an answer a
+(as ``lms.exams.results.recompute_result`` does). It never touches an answer a
 trainer graded or overrode (a person decided those), nor an answer that a
 person must grade under the new version. Per changed attempt: one
 ``attempt.regraded`` audit event (before → after, the reason), the
@@ -28,16 +28,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from lms import clock
 from lms import questions as question_types
 from lms.audit import services as audit
 from lms.audit.models import AuditEvent
-from lms.content.models import Question, QuestionVersion
+from lms.content.models import ContentRelease, Exam, Question, QuestionVersion
 from lms.exams.models import Attempt, AttemptItem, AttemptState, NotebookEntry, ScoreOverride, outcome_of
+from lms.exams.results import note_wrong
 from lms.exams.signals import attempt_regraded, send_after_commit
 from lms.extensions import db
+from lms.org.models import User
 
 REGRADE, KEEP = "regrade", "keep"
 MAX_REASON = 1000
@@ -49,6 +51,7 @@ class ItemChange:
     question: str  # the question's id (slug)
     before: float | None
     after: float
+    question_id: int = 0  # in the database
 
 
 @dataclass
@@ -64,6 +67,9 @@ class AttemptChange:
     before_passed: bool | None
     after_passed: bool | None
     items: list[ItemChange] = field(default_factory=list)
+    user_id: int = 0
+    partial_credit: bool = False  # the attempt's own rule
+    after_score: float | None = None
 
     @property
     def flip(self) -> str | None:
@@ -93,51 +99,75 @@ def _fraction_points(fraction: float, points: float) -> float:
     return round(fraction * points, 4)
 
 
-def affected_attempts(changed: dict) -> list[AttemptChange]:
-    """The submitted attempts whose score the new versions would change.
-    ``changed``: question id (database) → the parsed question of its new
-    version. Answers a trainer graded or overrode, and answers that a person
-    must grade, are left out (nobody re-grades a person's judgement)."""
+CHUNK = 900  # ids per IN (...): under SQLite's oldest limit of 999 variables
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def affected_attempts(changed: dict, attempt_ids: list[int] | None = None) -> list[AttemptChange]:
+    """The submitted attempts (of ``attempt_ids``, or all) whose score the
+    new versions would change. ``changed``: question id (database) → the
+    parsed question of its new version (``type``, ``data``, ``id``). Answers
+    a trainer graded or overrode, and answers that a person must grade, are
+    left out (nobody re-grades a person's judgement). Set-based: a few
+    statements however many attempts sat the questions (bench/regrade.py)."""
     if not changed:
         return []
-    rows = db.session.execute(
-        select(AttemptItem, Attempt, QuestionVersion.question_id, QuestionVersion.type)
-        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
-        .where(QuestionVersion.question_id.in_(list(changed)), Attempt.state != AttemptState.OPEN)).all()
-    if not rows:
-        return []
-    overridden = set(db.session.scalars(select(ScoreOverride.item_id).where(
-        ScoreOverride.item_id.in_([item.id for item, *_rest in rows]))))
-    per_attempt: dict[int, tuple[Attempt, list]] = {}
-    for item, attempt, qid, qtype in rows:
+    overridden = select(ScoreOverride.id).where(ScoreOverride.item_id == AttemptItem.id).exists()
+    query = (select(AttemptItem.id, AttemptItem.attempt_id, AttemptItem.answer_json, AttemptItem.points,
+                    AttemptItem.awarded, QuestionVersion.question_id, QuestionVersion.type, Attempt.partial_credit,
+                    Exam.partial_credit)
+             .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+             .join(Exam, Exam.id == Attempt.exam_id)
+             .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+             .where(QuestionVersion.question_id.in_(list(changed)), Attempt.state != AttemptState.OPEN,
+                    AttemptItem.grader_id.is_(None), ~overridden))
+    if attempt_ids is not None:
+        query = query.where(Attempt.id.in_(attempt_ids))
+    per_attempt: dict[int, list[ItemChange]] = {}
+    partial_of: dict[int, bool] = {}
+    for item_id, attempt_id, answer_json, points, awarded, qid, qtype, partial, exam_partial in db.session.execute(query):
         new = changed[qid]
-        if item.id in overridden or item.grader_id is not None or new.type != qtype:
+        if new.type != qtype:
             continue
-        grade = question_types.grade(new.type, new.data, item.answer,
-                                     partial_credit=attempt.scored_with_partial_credit)
+        partial_of[attempt_id] = bool(partial if partial is not None else exam_partial)
+        answer = None if answer_json is None else json.loads(answer_json)
+        grade = question_types.grade(new.type, new.data, answer, partial_credit=partial_of[attempt_id])
         if grade.fraction is None:
             continue
-        after = _fraction_points(grade.fraction, item.points)
-        if item.awarded is not None and abs(after - item.awarded) < 1e-9:
+        after = _fraction_points(grade.fraction, points)
+        if awarded is not None and abs(after - awarded) < 1e-9:
             continue
-        per_attempt.setdefault(attempt.id, (attempt, []))[1].append(ItemChange(item.id, new.id, item.awarded, after))
+        per_attempt.setdefault(attempt_id, []).append(ItemChange(item_id, new.id, awarded, after, qid))
     out = []
-    for attempt, items in per_attempt.values():
-        new_awarded = {c.item_id: c.after for c in items}
-        all_items = list(attempt.items)
-        waiting = attempt.state == AttemptState.GRADING
-        after_percent = after_passed = None
-        if not waiting:
-            total = sum(new_awarded.get(i.id, i.awarded or 0.0) for i in all_items)
-            maximum = sum(i.points for i in all_items)
-            after_percent = round(total / maximum * 100, 2) if maximum else 0.0
-            after_passed = after_percent + 1e-9 >= attempt.judged_pass_mark
-        out.append(AttemptChange(
-            attempt_id=attempt.id, learner=attempt.user.name, employee_no=attempt.user.employee_no,
-            exam=attempt.exam.slug, number=attempt.number, waiting=waiting,
-            before_percent=attempt.percent, after_percent=after_percent,
-            before_passed=attempt.passed, after_passed=after_passed, items=items))
+    for chunk in _chunks(sorted(per_attempt)):
+        totals = {aid: (total, maximum) for aid, total, maximum in db.session.execute(
+            select(AttemptItem.attempt_id, func.sum(func.coalesce(AttemptItem.awarded, 0.0)),
+                   func.sum(AttemptItem.points))
+            .where(AttemptItem.attempt_id.in_(chunk)).group_by(AttemptItem.attempt_id))}
+        for row in db.session.execute(
+                select(Attempt.id, Attempt.state, Attempt.number, Attempt.percent, Attempt.passed, Attempt.pass_mark,
+                       Attempt.user_id, Exam.pass_mark.label("exam_pass_mark"), Exam.slug, User.name, User.employee_no)
+                .join(Exam, Exam.id == Attempt.exam_id).join(User, User.id == Attempt.user_id)
+                .where(Attempt.id.in_(chunk))):
+            items = per_attempt[row.id]
+            waiting = row.state == AttemptState.GRADING
+            after_score = after_percent = after_passed = None
+            if not waiting:
+                total, maximum = totals[row.id]
+                total = total - sum(c.before or 0.0 for c in items) + sum(c.after for c in items)
+                after_score = round(total, 4)
+                after_percent = round(after_score / maximum * 100, 2) if maximum else 0.0
+                pass_mark = row.pass_mark if row.pass_mark is not None else row.exam_pass_mark
+                after_passed = after_percent + 1e-9 >= pass_mark
+            out.append(AttemptChange(
+                attempt_id=row.id, learner=row.name, employee_no=row.employee_no, exam=row.slug,
+                number=row.number, waiting=waiting, before_percent=row.percent, after_percent=after_percent,
+                before_passed=row.passed, after_passed=after_passed, items=items, user_id=row.user_id,
+                partial_credit=partial_of[row.id], after_score=after_score))
     out.sort(key=lambda c: (c.exam, c.employee_no, c.number))
     return out
 
@@ -151,27 +181,21 @@ def summary(changes: list[AttemptChange]) -> dict:
             "waiting": sum(1 for c in changes if c.waiting)}
 
 
-def _notebook(attempt: Attempt, item: AttemptItem, before: float | None, now) -> None:
-    """Bring the learner's 错题本 in line with the answer's new outcome."""
-    old, new = outcome_of(before, item.points), item.outcome
+def _notebook(entries: dict, user_id: int, version: QuestionVersion, before: float | None, after: float,
+              points: float, now) -> None:
+    """Bring the learner's 错题本 in line with the answer's new outcome
+    (``entries``: the learners' entries of these questions, by (user, question))."""
+    old, new = outcome_of(before, points), outcome_of(after, points)
     wrong = ("wrong", "partly")
-    version = item.question_version
-    entry = db.session.scalar(select(NotebookEntry).where(
-        NotebookEntry.user_id == attempt.user_id, NotebookEntry.question_id == version.question_id))
     if new in wrong and old not in wrong:
-        if entry is None:
-            db.session.add(NotebookEntry(user_id=attempt.user_id, question_id=version.question_id,
-                                         version_id=version.id, first_wrong_at=now, last_wrong_at=now,
-                                         times_wrong=1, partly_right=new == "partly"))
-        else:
-            entry.times_wrong += 1
-            entry.version_id = version.id
-            entry.partly_right = new == "partly"
-            entry.cleared_at = None
-    elif entry is not None and old in wrong and new not in wrong:
+        note_wrong(user_id, version, new == "partly", now, answered_now=False, entries=entries)
+        return
+    entry = entries.get((user_id, version.question_id))
+    if entry is not None and old in wrong and new not in wrong:
         # The answer was right all along: this attempt no longer puts the question there.
         if entry.times_wrong <= 1:
             db.session.delete(entry)
+            del entries[(user_id, version.question_id)]
         else:
             entry.times_wrong -= 1
     elif entry is not None and new in wrong:
@@ -182,48 +206,168 @@ def _notebook(attempt: Attempt, item: AttemptItem, before: float | None, now) ->
 def apply(changes: list[AttemptChange], reason: str, actor=None, release_id: int | None = None) -> int:
     """Re-grade the attempts of ``changes`` against the current versions of
     their questions (publish has just made them current). Joins the caller's
-    transaction (``publish``); returns how many attempts changed."""
-    from lms.exams.results import recompute_result  # results imports signals too; keep the import order simple
-
+    transaction (``publish``); returns how many attempts changed. Set-based:
+    the answers and results are written with one statement each per
+    ``CHUNK`` attempts; the audit events are one per attempt."""
+    changes = [c for c in changes if c.items]
+    if not changes:
+        return 0
     now = clock.now()
-    done = 0
-    for change in changes:
-        attempt = db.session.get(Attempt, change.attempt_id)
-        if attempt is None or attempt.is_open:
-            continue
-        before = {"percent": attempt.percent, "passed": attempt.passed, "score": attempt.score}
-        moved = []
-        for item_change in change.items:
-            item = db.session.get(AttemptItem, item_change.item_id)
-            question = db.session.get(Question, item.question_version.question_id)
-            version = db.session.get(QuestionVersion, question.current_version_id)
-            grade = question_types.grade(version.type, version.data, item.answer,
-                                         partial_credit=attempt.scored_with_partial_credit)
-            if grade.fraction is None:
-                continue
-            old_awarded = item.awarded
-            old_version = item.question_version.version
-            item.question_version_id = version.id
-            item.question_version = version
-            item.grade_json = json.dumps(grade.to_dict())
-            item.awarded = _fraction_points(grade.fraction, item.points)
-            item.correct = grade.fraction >= 1.0
-            item.needs_grading = False
-            _notebook(attempt, item, old_awarded, now)
-            moved.append({"position": item.position, "question": question.slug, "version_before": old_version,
-                          "version_after": version.version, "before": old_awarded, "after": item.awarded})
-        if not moved:
-            continue
-        db.session.flush()
-        recompute_result(attempt, now)
-        audit.record("attempt.regraded", attempt, actor=actor, exam=attempt.exam.slug,
-                     learner=attempt.user.employee_no, reason=reason, release=release_id, items=moved,
-                     percent_before=before["percent"], percent_after=attempt.percent,
-                     passed_before=before["passed"], passed_after=attempt.passed)
-        send_after_commit(attempt_regraded, attempt.id)
-        done += 1
     db.session.flush()
+    question_ids = sorted({i.question_id for c in changes for i in c.items})
+    current = {question.id: (question.slug, version) for question, version in db.session.execute(
+        select(Question, QuestionVersion).join(QuestionVersion, QuestionVersion.id == Question.current_version_id)
+        .where(Question.id.in_(question_ids)))}
+    done = 0
+    for start in range(0, len(changes), CHUNK):
+        batch = changes[start:start + CHUNK]
+        item_ids = [i.item_id for c in batch for i in c.items]
+        items = {row.id: row for row in db.session.execute(
+            select(AttemptItem.id, AttemptItem.answer_json, AttemptItem.points, AttemptItem.position,
+                   AttemptItem.awarded, QuestionVersion.version, Attempt.state)
+            .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+            .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+            .where(AttemptItem.id.in_(item_ids)))}
+        entries = {(e.user_id, e.question_id): e for e in db.session.scalars(select(NotebookEntry).where(
+            NotebookEntry.question_id.in_(question_ids),
+            NotebookEntry.user_id.in_(sorted({c.user_id for c in batch}))))}
+        item_rows, attempt_rows, regraded = [], [], []
+        for change in batch:
+            moved = []
+            for item_change in change.items:
+                row = items.get(item_change.item_id)
+                if row is None or row.state == AttemptState.OPEN:
+                    continue
+                slug, version = current[item_change.question_id]
+                answer = None if row.answer_json is None else json.loads(row.answer_json)
+                grade = question_types.grade(version.type, version.data, answer, partial_credit=change.partial_credit)
+                if grade.fraction is None:
+                    continue
+                awarded = _fraction_points(grade.fraction, row.points)
+                item_rows.append({"id": row.id, "question_version_id": version.id,
+                                  "grade_json": json.dumps(grade.to_dict()), "awarded": awarded,
+                                  "correct": grade.fraction >= 1.0, "needs_grading": False})
+                _notebook(entries, change.user_id, version, row.awarded, awarded, row.points, now)
+                moved.append({"position": row.position, "question": slug, "version_before": row.version,
+                              "version_after": version.version, "before": row.awarded, "after": awarded})
+            if not moved:
+                continue
+            if not change.waiting:  # an attempt still waiting for essays has no result yet
+                attempt_rows.append({"id": change.attempt_id, "score": change.after_score,
+                                     "percent": change.after_percent, "passed": change.after_passed})
+            regraded.append((change, moved))
+        if item_rows:
+            db.session.execute(update(AttemptItem), item_rows)
+        if attempt_rows:
+            db.session.execute(update(Attempt), attempt_rows)
+        db.session.flush()
+        audit.record_many("attempt.regraded", "attempt", [
+            (change.attempt_id, {"exam": change.exam, "learner": change.employee_no, "reason": reason,
+                                 "release": release_id, "items": moved, "percent_before": change.before_percent,
+                                 "percent_after": None if change.waiting else change.after_percent,
+                                 "passed_before": change.before_passed,
+                                 "passed_after": None if change.waiting else change.after_passed})
+            for change, moved in regraded], actor=actor)
+        for change, _moved in regraded:
+            send_after_commit(attempt_regraded, change.attempt_id)
+        done += len(regraded)
+    db.session.flush()
+    db.session.expire_all()  # the answers and results were written past the session's objects
     return done
+
+
+# --- attempts still open when a corrected key is published --------------------
+
+def seen(qtype: str, stem_md: str, data: dict) -> tuple:
+    """What a learner sees of a question while the attempt is open: its type,
+    stem and public data (options, blanks, unit, case parts), not its key,
+    weights or explanation."""
+    found = question_types.find(qtype)
+    return qtype, stem_md, found.public_data(data) if found is not None else data
+
+
+@dataclass
+class OpenMoves:
+    moved: int = 0  # answers moved to the new version
+    kept: list[int] = field(default_factory=list)  # attempts that keep an earlier version whose text changed
+
+
+def move_open_attempts(question_ids) -> OpenMoves:
+    """At publish, after the new versions became current: the answers of open
+    attempts that drew an earlier version of these questions move to the
+    current one when the learner sees the same question in both (only the
+    key, weights or explanation changed), so the submit grades them with the
+    corrected key; the others keep their version (the learner is answering
+    that text). Joins the caller's transaction."""
+    question_ids = list(question_ids)
+    if not question_ids:
+        return OpenMoves()
+    rows = db.session.execute(
+        select(AttemptItem.id, AttemptItem.attempt_id, AttemptItem.question_version_id, Question.current_version_id)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .where(Question.id.in_(question_ids), Attempt.state == AttemptState.OPEN,
+               AttemptItem.question_version_id != Question.current_version_id)
+        .order_by(AttemptItem.id)).all()
+    if not rows:
+        return OpenMoves()
+    wanted = {vid for _i, _a, old, new in rows for vid in (old, new)}
+    versions = {v.id: seen(v.type, v.stem_md, v.data)
+                for v in db.session.scalars(select(QuestionVersion).where(QuestionVersion.id.in_(wanted)))}
+    moves: dict[int, list[int]] = {}
+    kept = set()
+    for item_id, attempt_id, old, new in rows:
+        if versions[old] == versions[new]:
+            moves.setdefault(new, []).append(item_id)
+        else:
+            kept.add(attempt_id)
+    db.session.flush()
+    for new, item_ids in moves.items():
+        for chunk in _chunks(item_ids):
+            db.session.execute(update(AttemptItem).where(AttemptItem.id.in_(chunk))
+                               .values(question_version_id=new).execution_options(synchronize_session=False))
+    db.session.expire_all()  # the answers were moved past the session's objects
+    return OpenMoves(moved=sum(len(ids) for ids in moves.values()), kept=sorted(kept))
+
+
+def open_regrade(moves: OpenMoves, decision, question_ids) -> dict | None:
+    """What a release keeps for the attempts that stay on an earlier version:
+    when the trainer chose to re-grade, they are re-graded at submit
+    (``at_submit``) with the reason given."""
+    if not moves.kept or decision is None or decision.choice != REGRADE:
+        return None
+    return {"attempts": moves.kept, "questions": sorted(question_ids), "reason": decision.reason}
+
+
+class _Current:
+    """A question's current version as ``affected_attempts`` reads a parsed one."""
+
+    def __init__(self, version: QuestionVersion, slug: str):
+        self.type, self.data, self.id = version.type, version.data, slug
+
+
+def at_submit(attempt: Attempt) -> int:
+    """Just after an attempt is submitted: if a publish while it was open
+    corrected a key, changed what the learner saw and the trainer chose to
+    re-grade, the attempt is re-graded as the submitted ones were (audited,
+    the learner told). Returns how many attempts changed (0 or 1)."""
+    pending = []
+    for release in db.session.scalars(select(ContentRelease).where(ContentRelease.at >= attempt.started_at)
+                                      .order_by(ContentRelease.id)):
+        later = release.summary.get("regrade_open")
+        if later and attempt.id in later["attempts"]:
+            pending.append((release, later))
+    if not pending:
+        return 0
+    release, later = pending[-1]
+    question_ids = sorted({qid for _r, data in pending for qid in data["questions"]})
+    changed = {q.id: _Current(db.session.get(QuestionVersion, q.current_version_id), q.slug)
+               for q in db.session.scalars(select(Question).where(Question.id.in_(question_ids)))}
+    changes = affected_attempts(changed, [attempt.id])
+    # The trainer who published (not the learner whose submit this is); the system for a publish without one.
+    actor = db.session.get(User, release.actor_id) if release.actor_id is not None else audit.SYSTEM
+    return apply(changes, later["reason"], actor, release.id)
 
 
 def regrades_of(attempt_id: int) -> list:

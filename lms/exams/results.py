@@ -141,25 +141,41 @@ def recompute_result(attempt: Attempt, now: datetime | None = None) -> Attempt:
 def _note_mistakes(attempt: Attempt, now: datetime) -> None:
     """Every question not fully right into the notebook: a wrong answer as
     wrong, one with part of the points as *partly right* (the learner should
-    still see what they missed). Insert, or count one more time and put it
-    back on the list if it had been cleared."""
+    still see what they missed)."""
     for item in attempt.items:
         outcome = item.outcome
-        if outcome not in ("wrong", "partly"):
-            continue
-        version = item.question_version
+        if outcome in ("wrong", "partly"):
+            note_wrong(attempt.user_id, item.question_version, outcome == "partly", now)
+
+
+def note_wrong(user_id: int, version: QuestionVersion, partly: bool, now: datetime, *,
+               answered_now: bool = True, entries: dict | None = None) -> None:
+    """Put the question of ``version`` in the learner's 错题本 (wrong, or
+    partly right): insert it, or count one more time, point it at this
+    version and put it back on the list if it had been cleared. Serves a
+    submitted attempt and a re-grade (``lms.exams.regrade``); a re-grade
+    (``answered_now=False``) leaves the entry's last wrong time, as the
+    answer was given at submit, not now, and passes the learners' entries it
+    has loaded (``entries``, by (user, question); kept up to date)."""
+    key = (user_id, version.question_id)
+    if entries is not None:
+        entry = entries.get(key)
+    else:
         entry = db.session.scalar(select(NotebookEntry).where(
-            NotebookEntry.user_id == attempt.user_id, NotebookEntry.question_id == version.question_id))
-        if entry is None:
-            db.session.add(NotebookEntry(user_id=attempt.user_id, question_id=version.question_id,
-                                         version_id=version.id, first_wrong_at=now, last_wrong_at=now,
-                                         times_wrong=1, partly_right=outcome == "partly"))
-        else:
-            entry.times_wrong += 1
-            entry.last_wrong_at = now
-            entry.version_id = version.id
-            entry.partly_right = outcome == "partly"
-            entry.cleared_at = None
+            NotebookEntry.user_id == user_id, NotebookEntry.question_id == version.question_id))
+    if entry is None:
+        entry = NotebookEntry(user_id=user_id, question_id=version.question_id, version_id=version.id,
+                              first_wrong_at=now, last_wrong_at=now, times_wrong=1, partly_right=partly)
+        db.session.add(entry)
+        if entries is not None:
+            entries[key] = entry
+        return
+    entry.times_wrong += 1
+    if answered_now:
+        entry.last_wrong_at = now
+    entry.version_id = version.id
+    entry.partly_right = partly
+    entry.cleared_at = None
 
 
 def review_allowed(attempt: Attempt, now: datetime | None = None) -> bool:

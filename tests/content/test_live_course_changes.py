@@ -124,7 +124,9 @@ def test_the_plan_says_who_a_key_fix_affects_before_publishing(app, client, runn
     and another had finished it: the plan said "questions: changed 1" and
     nothing about them (the open attempt goes on being graded against the
     old key, the finished one keeps its score). `flask content plan` (new),
-    `publish` and the console's review now say so, with the counts."""
+    `publish` and the console's review now say so, with the counts. The open
+    attempt was shown the same question, so it moves to the corrected version
+    at publish."""
     branch = make_branch("B01")
     finished, working = (make_user(("learner",), branch=branch, position="rm_junior") for _ in range(2))
     exam = _exam()
@@ -141,25 +143,31 @@ def test_the_plan_says_who_a_key_fix_affects_before_publishing(app, client, runn
     assert review.status_code == 200, review.text
     effects = review.text.split('id="plan-effects"')[1].split("</div>")[0]
     assert "对正在学习的学员的影响" in effects
-    assert "试题 str-003：1 份进行中、1 份已交卷的答卷抽到的是第 1 版，仍按该版本评分" in effects
+    assert "试题 str-003：1 份已交卷的答卷抽到的是第 1 版，仍按该版本评分" in effects
+    assert "试题 str-003：1 份进行中的答卷看到的题目与新版本相同（只改了答案、权重或解析）：发布时即改用新版本" in effects
 
     # The command line: `flask content plan` (changes nothing), then publish.
     _edit(live, bank, KEY_BEFORE, KEY_AFTER)
     planned = runner.invoke(args=["content", "plan"])
     assert planned.exit_code == 0, planned.output
     assert "questions, changed: str-003" in planned.output
-    assert "试题 str-003：1 份进行中、1 份已交卷的答卷抽到的是第 1 版，仍按该版本评分" in planned.output
+    assert "试题 str-003：1 份已交卷的答卷抽到的是第 1 版，仍按该版本评分" in planned.output
+    assert "试题 str-003：1 份进行中的答卷看到的题目与新版本相同" in planned.output
     assert "Nothing would change" not in planned.output
     assert _question_versions("str-003") == [1]  # plan changes nothing
 
     # The finished attempt's score changes under the new key: the trainer decides (tests/content/test_key_regrade.py).
     assert "更正答案（str-003）：1 份已交卷的答卷按新答案得分会变" in planned.output
     published = _publish(runner, "--keep-results", "--reason", "已交卷的按原答案认定")
-    assert "试题 str-003：1 份进行中、1 份已交卷的答卷抽到的是第 1 版" in published
+    assert "试题 str-003：1 份已交卷的答卷抽到的是第 1 版" in published
     assert _question_versions("str-003") == [1, 2]
-    db.session.refresh(still_open)
-    assert {i.question_version.version for i in still_open.items
-            if i.question_version.question.slug == "str-003"} <= {1}
+    # Only the key changed: the open attempt moves to version 2 (its submit is graded with the corrected key;
+    # tests/content/test_key_fix_open_attempts.py); the submitted one keeps version 1.
+    db.session.expire_all()
+    assert {i.question_version.version for i in db.session.get(Attempt, still_open.id).items
+            if i.question_version.question.slug == "str-003"} == {2}
+    assert {i.question_version.version for i in db.session.get(Attempt, done.id).items
+            if i.question_version.question.slug == "str-003"} == {1}
 
 
 def _question_versions(slug: str) -> list[int]:

@@ -12,7 +12,7 @@ from lms.content.console import upload as uploads
 from lms.content.console.forms import (
     ConfirmUploadForm, EditForm, NewFileForm, RegradeForm, ReviewedForm, UploadForm,
 )
-from lms.content.publishing.effects import describe as describe_effect
+from lms.content.publishing.wording import describe as describe_effect
 from lms.content.models import LAYOUT_LABELS, REVIEW_POLICY_LABELS, SCORING_LABELS
 from lms.web import roles_required
 

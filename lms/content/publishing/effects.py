@@ -24,25 +24,23 @@ part of a plan a trainer must read before changing something live.
 
 Read only; ``planning.plan`` computes these for every changed or retired item
 (no query when nothing is changed or retired). Sentences are made at display
-time (``describe``), in the reader's language.
+time (``lms.content.publishing.wording``), in the reader's language.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from flask_babel import format_datetime, get_locale
-from flask_babel import gettext as _
 from sqlalchemy import distinct, func, select
 
 from lms import clock
 from lms.content.models import (
     Certification, EligibilityRule, Exam, Lesson, LessonView, Programme, ProgrammeItem, QuestionVersion,
-    REVIEW_POLICY_LABELS, SCORING_LABELS,
 )
+from lms.exams import regrade
+from lms.exams.models import Attempt, AttemptItem
 from lms.extensions import db
-from lms.scores import score as format_score
+from lms.programmes.audience import members
 
 
 @dataclass
@@ -66,8 +64,6 @@ def _exam_settings(exam) -> dict:
 
 
 def _attempts_by_state(exam_ids) -> dict[int, dict[str, int]]:
-    from lms.exams.models import Attempt  # the exams domain builds on content, not the other way round
-
     counts: dict[int, dict[str, int]] = {}
     if exam_ids:
         for exam_id, state, n in db.session.execute(
@@ -78,8 +74,6 @@ def _attempts_by_state(exam_ids) -> dict[int, dict[str, int]]:
 
 
 def _passed_learners(exam_ids) -> dict[int, int]:
-    from lms.exams.models import Attempt
-
     if not exam_ids:
         return {}
     return dict(db.session.execute(
@@ -101,8 +95,6 @@ def learner_effects(work: dict, kinds: dict) -> list[Effect]:
 
 
 def _question_effects(work: dict) -> list[Effect]:
-    from lms.exams.models import Attempt, AttemptItem
-
     changed = {qid: q.id for state, q, _h, qid, _last, new_version in work.get("questions", [])
                if state == "changed" and new_version}
     if not changed:
@@ -124,18 +116,34 @@ def _question_effects(work: dict) -> list[Effect]:
             effects.append(Effect("question_reverted", changed[qid],
                                   {"version": version, "latest": latest[qid],
                                    "published": created}))
+    parsed = {qid: q for state, q, _h, qid, _last, new_version in work["questions"]
+              if state == "changed" and new_version}
     drawn: dict[int, dict[str, set]] = {}
-    for qid, version, state, attempt_id in db.session.execute(
-            select(QuestionVersion.question_id, QuestionVersion.version, Attempt.state, Attempt.id)
+    open_items = []  # (question id, version id, attempt id)
+    for qid, vid, version, state, attempt_id in db.session.execute(
+            select(QuestionVersion.question_id, QuestionVersion.id, QuestionVersion.version, Attempt.state, Attempt.id)
             .join(AttemptItem, AttemptItem.question_version_id == QuestionVersion.id)
             .join(Attempt, Attempt.id == AttemptItem.attempt_id)
             .where(QuestionVersion.question_id.in_(list(changed)))):
-        seen = drawn.setdefault(qid, {"open": set(), "done": set(), "versions": set()})
-        seen["open" if state == "open" else "done"].add(attempt_id)
-        seen["versions"].add(version)
+        seen = drawn.setdefault(qid, {"open": set(), "done": set(), "versions": set(), "moving": set()})
+        if state == "open":
+            open_items.append((qid, vid, version, attempt_id))
+        else:
+            seen["done"].add(attempt_id)
+            seen["versions"].add(version)
+    # An open attempt whose learner sees the same question in the new version moves to it at publish
+    # (``lms.exams.regrade.move_open_attempts``); the others keep the version they were shown.
+    shown = {v.id: regrade.seen(v.type, v.stem_md, v.data) for v in db.session.scalars(
+        select(QuestionVersion).where(QuestionVersion.id.in_({vid for _q, vid, _v, _a in open_items})))}
+    for qid, vid, version, attempt_id in open_items:
+        q = parsed[qid]
+        same = shown[vid] == regrade.seen(q.type, q.stem_md, q.data)
+        drawn[qid]["moving" if same else "open"].add(attempt_id)
+        if not same:
+            drawn[qid]["versions"].add(version)
     for qid, seen in sorted(drawn.items(), key=lambda kv: changed[kv[0]]):
         effects.append(Effect("question_version", changed[qid],
-                              {"open": len(seen["open"]), "done": len(seen["done"]),
+                              {"open": len(seen["open"]), "done": len(seen["done"]), "moving": len(seen["moving"]),
                                "versions": sorted(seen["versions"])}))
     return effects
 
@@ -144,7 +152,6 @@ def _regrade_effects(work: dict) -> list[Effect]:
     """Submitted attempts a corrected key would score differently; kept in
     ``work["regrade"]`` for publish (which re-grades them or leaves them, as
     the trainer decides)."""
-    from lms.exams import regrade
 
     changed = {qid: q for state, q, _h, qid, _last, new_version in work.get("questions", [])
                if state == "changed" and new_version}
@@ -266,9 +273,6 @@ def _counted_weeks(weeks: list[Effect]) -> list[Effect]:
 def _newly_overdue(row: ProgrammeItem, item, today) -> int:
     """A week moved to dates already past: the learners of the programme who
     have not passed it and become overdue on it at once."""
-    from lms.exams.models import Attempt
-    from lms.programmes.audience import members
-
     if not item.due_on < today <= row.due_on or row.exam_id is None:
         return 0
     passed = set(db.session.scalars(select(Attempt.user_id).where(
@@ -278,8 +282,6 @@ def _newly_overdue(row: ProgrammeItem, item, today) -> int:
 
 def _added_weeks(added: list, today) -> list[Effect]:
     """A week inserted in a published programme: who must pass it now."""
-    from lms.programmes.audience import members  # the programmes domain builds on content
-
     programmes = {p.slug: p for p in db.session.scalars(
         select(Programme).where(Programme.slug.in_({slug for slug, _item in added}), Programme.retired.is_(False)))}
     people: dict[str, list] = {}
@@ -313,144 +315,3 @@ def _lesson_effects(work: dict) -> list[Effect]:
             effects.append(Effect("lesson_retired", f"{lesson.course.slug}/{lesson.slug}",
                                   {"title": lesson.title, "readers": readers[lesson.id]}))
     return effects
-
-
-# --- in words -----------------------------------------------------------------
-
-def _setting_label(name: str) -> str:
-    return {"pass_mark": _("Pass mark"), "time_limit": _("Time limit"), "attempts": _("Attempts"),
-            "cooldown": _("Cooldown"), "review": _("Review"), "scoring": _("Scoring"),
-            "partial": _("Partial credit"), "shuffle": _("Shuffle options"), "focus": _("Tab-switch limit"),
-            "closes_at": _("Closes"), "open_to_all": _("Open to all learners"), "draw": _("Draw rules")}[name]
-
-
-def _setting_value(name: str, value) -> str:
-    if value is None:
-        return {"attempts": _("unlimited")}.get(name, "—")
-    if name == "pass_mark":
-        return f"{format_score(value)}%"
-    if name in ("time_limit", "cooldown"):
-        return _("%(n)d min", n=value)
-    if name == "review":
-        return str(REVIEW_POLICY_LABELS.get(value, value))
-    if name == "scoring":
-        return str(SCORING_LABELS.get(value, value))
-    if name == "closes_at":
-        if isinstance(value, str):  # as the audit log keeps it
-            value = datetime.fromisoformat(value)
-        return format_datetime(value, "yyyy-MM-dd HH:mm")  # stored in UTC, shown in the bank's zone
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return str(value)
-
-
-# Settings read when they are used, so a change reaches attempts already
-# started or finished: when answers are shown, how many attempts and how long
-# between them, which attempt counts, the closing time, the tab-switch limit.
-AT_ONCE = ("review", "attempts", "cooldown", "scoring", "closes_at", "focus", "open_to_all")
-
-
-def _join(parts: list[str]) -> str:
-    locale = get_locale()
-    return ("；" if locale is None or locale.language == "zh" else "; ").join(parts)
-
-
-def settings_text(settings: dict) -> str:
-    parts = []
-    for name, (before, after) in settings.items():
-        if name == "draw":
-            parts.append(_("the draw rules change"))
-        else:
-            parts.append(f"{_setting_label(name)} {_setting_value(name, before)} → {_setting_value(name, after)}")
-    return _join(parts)
-
-
-def describe(effect: Effect) -> str:
-    """The effect as one sentence for the trainer, in the reader's language."""
-    d = effect.data
-    if effect.kind == "question_version":
-        return _("question %(id)s: %(open)d attempts in progress and %(done)d submitted drew version %(versions)s and "
-                 "keep it: they are graded against it, and their results, review, wrong-answer notebook and item "
-                 "analysis show it. Only attempts started after publishing get the new version; to correct a "
-                 "submitted score, override it under Grading.",
-                 id=effect.key, open=d["open"], done=d["done"], versions=", ".join(str(v) for v in d["versions"]))
-    if effect.kind == "answers_regraded":
-        sentence = _("corrected answers (%(questions)s): %(n)d submitted attempts would score differently under the "
-                     "new key (each against its own pass mark and partial-credit rule); their pass or fail would "
-                     "flip for %(to_fail)d (passed → failed) and %(to_pass)d (failed → passed).",
-                     questions=effect.key, n=d["attempts"], to_fail=len(d["to_fail"]), to_pass=len(d["to_pass"]))
-        if d["to_fail"]:
-            sentence += " " + _("Would fail: %(people)s.", people=_join(d["to_fail"]))
-        if d["to_pass"]:
-            sentence += " " + _("Would pass: %(people)s.", people=_join(d["to_pass"]))
-        if d["waiting"]:
-            sentence += " " + _("%(n)d of them still wait for essay grading.", n=d["waiting"])
-        return sentence + " " + _("Publishing asks you to choose, with a reason: re-grade these attempts or leave "
-                                  "their results as they are.")
-    if effect.kind == "question_reverted":
-        return _("question %(id)s goes back to the text of version %(version)s (published %(published)s), although "
-                 "version %(latest)s is newer: is this an older copy of the file?",
-                 id=effect.key, version=d["version"], published=format_datetime(d["published"], "yyyy-MM-dd HH:mm"),
-                 latest=d["latest"])
-    if effect.kind == "exam_settings":
-        sentence = _("exam %(id)s: %(settings)s. %(open)d attempts in progress keep their questions, deadline, "
-                     "pass mark and partial-credit rule; %(passed)d learners who passed stay passed; new attempts "
-                     "follow the new settings.",
-                     id=effect.key, settings=settings_text(d["settings"]), open=d["open"], passed=d["passed"])
-        at_once = [_setting_label(name) for name in d["settings"] if name in AT_ONCE]
-        if at_once:
-            sentence += " " + _("%(settings)s apply at once to every learner, finished attempts too.",
-                                settings=_join(at_once))
-        return sentence
-    if effect.kind == "exam_retired":
-        return _("exam %(id)s is retired: nobody can start it; %(open)d attempts in progress can still be submitted; "
-                 "%(done)d submitted attempts (%(passed)d learners passed) stay in their records.",
-                 id=effect.key, open=d["open"], done=d["done"], passed=d["passed"])
-    if effect.kind == "week_retired":
-        return _("%(week)s of %(programme)s is retired: it no longer counts toward progress, the roster or "
-                 "certificates; %(passed)d learners passed its exam (their results stay).",
-                 week=d["title"], programme=d["programme"], passed=d["passed"])
-    if effect.kind == "week_added":
-        sentence = _("%(programme)s: “%(week)s” is inserted as week %(n)s (%(opens)s – %(due)s); the weeks after "
-                     "it that have no dates of their own move with it.",
-                     programme=d["programme"], week=d["title"], n=d["number"], opens=d["opens"], due=d["due"])
-        if d["overdue"]:
-            sentence += " " + _("It is already past its due date: %(overdue)d learners are overdue on it at once "
-                                "(they are told, and so are their mentors and managers); give it later dates to "
-                                "avoid this.", overdue=d["overdue"])
-        elif d["learners"]:
-            sentence += " " + _("It is open now: %(learners)d learners must pass it.", learners=d["learners"])
-        return sentence
-    if effect.kind == "week_moved":
-        sentence = _("%(programme)s: “%(week)s” moves from week %(before)s to week %(after)s (due %(due_before)s → "
-                     "%(due_after)s); it stays the same week: %(passed)d learners who passed it stay passed, its "
-                     "notifications are not sent again.",
-                     programme=d["programme"], week=d["title"], before=d["before"], after=d["after"],
-                     due_before=d["due_before"], due_after=d["due_after"], passed=d["passed"])
-        if d.get("overdue"):
-            sentence += " " + _("It is now past its due date: %(overdue)d learners who have not passed it are "
-                                "overdue at once (they are told, and so are their mentors and managers); give it "
-                                "later dates to avoid this.", overdue=d["overdue"])
-        return sentence
-    if effect.kind == "week_exam_changed":
-        return _("%(programme)s: week %(n)s “%(week)s” gets another exam (%(before)s → %(after)s): the %(passed)d "
-                 "learners who passed %(before)s no longer have this week passed until they pass %(after)s.",
-                 programme=d["programme"], n=d["number"], week=d["title"], before=d["before"], after=d["after"],
-                 passed=d["passed"])
-    if effect.kind == "weeks_counted":
-        parts = []
-        if d["certifications"]:
-            parts.append(_("%(programme)s: certifications that require it completed (%(certifications)s) count its "
-                           "weeks as they are after publishing: a learner who had every week passed has not while an "
-                           "inserted week is not passed, and one who missed only a removed week now has; "
-                           "certificates already issued stay.", programme=d["programme"],
-                           certifications=_join(d["certifications"])))
-        if d["rules"]:
-            parts.append(_("%(programme)s: eligibility rules that count its recent weeks passed (%(rules)s) count "
-                           "the weeks as they are after publishing: who meets them may change.",
-                           programme=d["programme"], rules=_join(d["rules"])))
-        return " ".join(parts)
-    if effect.kind == "lesson_retired":
-        return _("lesson %(id)s (%(title)s) is retired: %(readers)d learners read it; it leaves the course and its "
-                 "weeks.", id=effect.key, title=d["title"], readers=d["readers"])
-    raise ValueError(effect.kind)

@@ -36,6 +36,7 @@ from lms.content.publishing.credentials import apply_credentials
 from lms.content.publishing.planning import KINDS, Plan, content_hash, exam_draw, plan  # noqa: F401  (this module's API)
 from lms.content.rendering_fast import render
 from lms.content.schema import ContentBundle, Problem, Source
+from lms.exams import regrade
 from lms.extensions import db
 
 _PG_LOCK_KEY = 7_340_222  # serialises publishes on PostgreSQL (SQLite: BEGIN IMMEDIATE does)
@@ -126,10 +127,16 @@ def publish(bundle: ContentBundle, actor=None, source: str = "", *, checked: boo
             db.session.commit()  # ends the transaction (and its lock); nothing of ours was written
             return result
         _apply(result, _Progress(progress, result.size))
+        # Open attempts: a key-only fix moves them to the new version now; the others keep theirs.
+        new_versions = [qid for state, _q, _h, qid, _last, new_version in result._work["questions"]
+                        if state == "changed" and new_version]
+        moves = regrade.move_open_attempts(new_versions)
+        later = regrade.open_regrade(moves, decision, new_versions)
         release = ContentRelease(at=clock.now(), actor_id=actor.id if actor is not None else None,
                                  source=source[:255] or bundle.scope.describe()[:255],
                                  summary_json=json.dumps(
-                                     {"scope": bundle.scope.describe(), "counts": result.summary()},
+                                     {"scope": bundle.scope.describe(), "counts": result.summary(),
+                                      **({"regrade_open": later} if later else {})},
                                      ensure_ascii=False, sort_keys=True))
         db.session.add(release)
         db.session.flush()
@@ -138,10 +145,11 @@ def publish(bundle: ContentBundle, actor=None, source: str = "", *, checked: boo
         # Which exam settings changed, before → after (a pass mark raised mid-week is on the record).
         settings = {e.key: e.data["settings"] for e in result.effects if e.kind == "exam_settings"}
         extra = {"exam_settings": settings} if settings else {}
+        if moves.moved or moves.kept:
+            extra["open_attempts"] = {"moved": moves.moved, "kept": len(moves.kept),
+                                      "regrade_at_submit": later is not None}
         changes = result._work.get("regrade") or []
         if changes:
-            from lms.exams import regrade  # the exams domain builds on content
-
             regraded = regrade.apply(changes, decision.reason, actor, release.id) \
                 if decision.choice == regrade.REGRADE else 0
             extra["regrade"] = {"choice": decision.choice, "reason": decision.reason, "regraded": regraded,
