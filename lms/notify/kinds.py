@@ -123,6 +123,9 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("check_in_recorded", _l("A mentor recorded a check-in"), LEARNER,
          lambda p: _("%(mentor)s recorded a check-in of %(held_on)s with you: please read and acknowledge it.",
                      mentor=p.get("mentor", ""), held_on=p.get("held_on", "")), _my_mentor_link),
+    Kind("check_in_corrected", _l("A mentor corrected a check-in"), LEARNER,
+         lambda p: _("%(mentor)s added a correction to the check-in of %(held_on)s: please read it and acknowledge "
+                     "it again.", mentor=p.get("mentor", ""), held_on=p.get("held_on", "")), _my_mentor_link),
     Kind("mentor_no_check_in", _l("No check-in for 14 days"), ALERT,
          lambda p: _("No check-in with %(learner)s (%(employee_no)s, %(branch)s) for %(days)s days (since %(since)s).",
                      days=p.get("days", 14), since=p.get("since", ""), **_learner(p)), _apprentice_link),
