@@ -111,12 +111,16 @@ def _shown(char: str) -> str:
     return "" if unicodedata.category(char).startswith("C") else " “" + char + "”"
 
 
+def listed(problems: list[Unprintable]) -> str:
+    """Each character with its position and why, for a sentence of HR's."""
+    return "; ".join(_("character %(n)d (%(code)s%(shown)s): %(why)s", n=p.position, code=p.code,
+                       shown=_shown(p.char), why=p.why) for p in problems)
+
+
 def describe(problems: list[Unprintable]) -> str:
     """One sentence for HR, naming each character and its position."""
-    parts = [_("character %(n)d (%(code)s%(shown)s): %(why)s", n=p.position, code=p.code, shown=_shown(p.char),
-               why=p.why) for p in problems]
     return _("The name will not print as written on a certificate — %(problems)s. A box would show there; "
-             "the name is kept as entered.", problems="; ".join(parts))
+             "the name is kept as entered.", problems=listed(problems))
 
 
 def warning_for(name: str) -> str | None:

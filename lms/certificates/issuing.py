@@ -46,6 +46,7 @@ from lms.database import after_commit, transaction
 from lms.extensions import db
 from lms.notify.services import notify
 from lms.org.models import User, add_months  # noqa: F401 (add_months: callers read it here too)
+from lms.org.scope import hr_of
 
 log = logging.getLogger(__name__)
 
@@ -184,11 +185,24 @@ def issue(person: User, certification: Certification, *, actor: User | None = No
             audit.record("certificate.superseded", previous, actor=actor or audit.SYSTEM,
                          serial=previous.serial, by=certificate.serial)
         _notify_holder(person, certificate, certification)
+        if problems and actor is None:
+            _tell_hr_the_name_will_not_print(person, certificate, certification)
         certificate_id = certificate.id
         if render_now:
             after_commit(lambda: _store_pdf_quietly(certificate_id))
         signals.send_after_commit(signals.certificate_issued, certificate_id=certificate_id, user_id=person_id)
         return certificate
+
+
+def _tell_hr_the_name_will_not_print(person: User, certificate: Certificate, certification: Certification) -> None:
+    """An automatic issue HR did not see: the HR users of the holder's branch
+    hear which characters of the name print as a box (HR's manual issue form
+    says so before issuing)."""
+    params = {"learner": person.name, "employee_no": person.employee_no, "learner_id": person.id,
+              "branch": person.branch.name if person.branch else "", "certification": certification.title,
+              "serial": certificate.serial, "certificate_id": certificate.id, "holder_name": certificate.holder_name}
+    for hr in hr_of(person):
+        notify(hr, "certificate_name_unprintable", f"certificate:{certificate.id}", params)
 
 
 def _serialise_issues() -> None:

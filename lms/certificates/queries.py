@@ -9,7 +9,7 @@ from flask_babel import lazy_pgettext
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from lms import clock
+from lms import clock, printable
 from lms.certificates.models import Certificate, CertificateState
 from lms.content.models import Certification
 from lms.extensions import db
@@ -32,6 +32,14 @@ class RegisterFilter:
     branch_ids: list[int] | None = None  # None: no branch filter (the scope still applies)
     certification_id: int | None = None
     state: str = ""
+    unprintable: bool = False  # only certificates whose printed name has a character that prints as a box
+
+
+def unprintable_names() -> list[str]:
+    """The names printed on certificates that will not print as written
+    (``lms.printable``): read once per distinct name, as many as people."""
+    names = db.session.scalars(select(Certificate.holder_name).distinct())
+    return sorted(n for n in names if printable.unprintable(n))
 
 
 def state_clause(state: str, today: date):
@@ -56,6 +64,8 @@ def register_query(scope: list[int] | None, flt: RegisterFilter, today: date | N
         query = query.where(Certificate.certification_id == flt.certification_id)
     if flt.state in STATE_LABELS:
         query = query.where(state_clause(flt.state, today))
+    if flt.unprintable:
+        query = query.where(Certificate.holder_name.in_(unprintable_names()))
     if flt.q:
         like = f"%{flt.q}%"
         # The name printed on the certificate too: a caller reads it off the paper or /verify after a rename.

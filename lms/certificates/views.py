@@ -123,11 +123,12 @@ def _register_filter(scope) -> queries.RegisterFilter:
     state = request.args.get("state", "")
     return queries.RegisterFilter(q=request.args.get("q", "").strip()[:80], branch_ids=_branch_ids(scope),
                                   certification_id=_certification_id(),
-                                  state=state if state in queries.STATE_LABELS else "")
+                                  state=state if state in queries.STATE_LABELS else "",
+                                  unprintable=request.args.get("name") == "unprintable")
 
 
 def _query_args(**extra) -> dict:
-    keys = ("q", "branch", "certification", "state", "within")
+    keys = ("q", "branch", "certification", "state", "within", "name")
     return {k: v for k, v in {**{k: request.args.get(k) for k in keys}, **extra}.items() if v}
 
 
@@ -141,7 +142,16 @@ def register():
         "certificates/register.html", "certificates/_register_rows.html", page=page, flt=flt,
         branch_choices=_branch_choices(scope), certifications=queries.certifications(include_retired=True),
         query=_query_args(), whole_bank=scope is None, today=clock.today(),
-        awaiting=signoff_review.awaiting_decision(scope), **_labels())
+        awaiting=signoff_review.awaiting_decision(scope), will_not_print=_will_not_print(page.rows), **_labels())
+
+
+def _will_not_print(certificates) -> dict[int, str]:
+    """{id: which characters print as a box} of the certificates whose printed name will not print."""
+    out = {}
+    for certificate in certificates:
+        if problems := printable.unprintable(certificate.holder_name):
+            out[certificate.id] = printable.listed(problems)
+    return out
 
 
 def _download(name: str, title: str, headers: list[str], rows: list[list], fmt: str) -> Response:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField
+from wtforms import HiddenField, StringField
 
 
 class ImportUploadForm(FlaskForm):
@@ -15,3 +15,5 @@ class ImportConfirmForm(FlaskForm):
     """Confirm a previewed import: the token of the staged file (``lms.staging``)."""
 
     token = HiddenField(default="")
+    # HR's one choice for what the import leaves without someone to act ("end" / "keep"), when it leaves any.
+    dependents = StringField(default="")

@@ -20,6 +20,8 @@ FORM_LABELS = {
 EVENTS = {
     "mentoring.check_in_recorded": _l("%(actor)s recorded a check-in: %(object)s"),
     "mentoring.check_in_corrected": _l("%(actor)s added a correction to the check-in %(object)s"),
+    "mentoring.check_in_correction_acknowledged": _l("%(actor)s acknowledged the corrections of the check-in "
+                                                     "%(object)s"),
 }
 DETAILS = {
     "apprentice": _l("Apprentice"),
@@ -29,6 +31,8 @@ DETAILS = {
     "actions": _l("New agreed actions"),
     "actions_done": _l("Actions marked done"),
     "correction": _l("Correction"),
+    "corrections": _l("Corrections"),
+    "acknowledged_before": _l("Acknowledged before the correction"),
 }
 
 

@@ -19,10 +19,15 @@ Rules kept here:
   pairing is active, no sign-off in force closes it, and at most
   ``CORRECTION_DAYS`` bank days (``clock.today()``) have passed since it was
   recorded. The original stays as written and is shown as corrected, with
-  each correction and its time; adding one is audited, and the apprentice
-  is not asked to acknowledge again (HR reads both in the evidence pack);
-- only the apprentice acknowledges, once; the time is kept on the check-in
-  (not audited: it changes nobody's status).
+  each correction and its time; adding one is audited and the apprentice is
+  notified; an apprentice who had acknowledged the check-in is asked to
+  acknowledge it again (待确认更正) — what they acknowledged is no longer
+  the whole record;
+- only the apprentice acknowledges; the time is kept on the check-in (the
+  first acknowledgement is not audited: it changes nobody's status).
+  Acknowledging a correction moves that time to now (it covers the record
+  with every correction before it) and is audited with the time of the
+  acknowledgement it replaces; acknowledging twice keeps the first time.
 """
 from __future__ import annotations
 
@@ -212,15 +217,24 @@ def own_check_in(user, check_in_id: int) -> CheckIn | None:
 
 
 def acknowledge(user, check_in_id: int) -> bool:
-    """The apprentice acknowledges one of their check-ins. Returns False when
-    it is not theirs; acknowledging twice keeps the first time."""
-    with transaction():
-        owned = select(Pairing.id).where(Pairing.apprentice_id == user.id)
-        result = db.session.execute(
-            update(CheckIn).where(CheckIn.id == check_in_id, CheckIn.pairing_id.in_(owned))
-            .values(acknowledged_at=db.func.coalesce(CheckIn.acknowledged_at, clock.now()))
-            .execution_options(synchronize_session=False))
-        return result.rowcount == 1
+    """The apprentice acknowledges one of their check-ins, or the corrections
+    added since they did. Returns False when it is not theirs; acknowledging
+    twice keeps the first time."""
+    with transaction(immediate=True):
+        check_in = db.session.scalar(
+            select(CheckIn).options(selectinload(CheckIn.corrections)).join(Pairing, Pairing.id == CheckIn.pairing_id)
+            .where(CheckIn.id == check_in_id, Pairing.apprentice_id == user.id))
+        if check_in is None:
+            return False
+        if check_in.acknowledged_at is None:
+            check_in.acknowledged_at = clock.now()
+        elif check_in.correction_to_acknowledge:
+            earlier = check_in.acknowledged_at
+            check_in.acknowledged_at = clock.now()
+            audit.record("mentoring.check_in_correction_acknowledged", check_in, actor=user,
+                         held_on=check_in.held_on.isoformat(), corrections=len(check_in.corrections),
+                         acknowledged_before=clock.local(earlier).strftime("%Y-%m-%d %H:%M"))
+        return True
 
 
 def authored_check_in(mentor, check_in_id: int) -> CheckIn | None:
@@ -285,11 +299,13 @@ def correct_check_in(mentor, check_in_id: int, text: str) -> CheckInCorrection:
             raise CheckInError({"text": str(_l("Write the correction."))})
         if len(text) > CORRECTION_MAX:
             raise CheckInError({"text": str(_l("At most %(n)d characters.", n=CORRECTION_MAX))})
-        correction = CheckInCorrection(check_in_id=check_in.id, text=text, created_at=clock.now(),
-                                       created_by_id=mentor.id)
-        db.session.add(correction)
+        correction = CheckInCorrection(text=text, created_at=clock.now(), created_by_id=mentor.id)
+        check_in.corrections.append(correction)  # a list read before in this session shows it too
         db.session.flush()
+        apprentice = check_in.pairing.apprentice
         audit.record("mentoring.check_in_corrected", check_in, actor=mentor,
-                     apprentice=check_in.pairing.apprentice.employee_no, held_on=check_in.held_on.isoformat(),
+                     apprentice=apprentice.employee_no, held_on=check_in.held_on.isoformat(),
                      correction=text)
+        notify(apprentice, "check_in_corrected", f"check_in_correction:{correction.id}",
+               {"mentor": mentor.name, "held_on": check_in.held_on.isoformat(), "check_in_id": check_in.id})
         return correction

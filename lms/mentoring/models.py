@@ -10,7 +10,7 @@ import enum
 import json
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, or_, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms import clock
@@ -111,6 +111,26 @@ class CheckIn(db.Model):
     @property
     def topics(self) -> list[str]:
         return json.loads(self.topics_json)
+
+    @property
+    def correction_to_acknowledge(self) -> bool:
+        """The apprentice acknowledged the check-in, and the mentor corrected
+        it after that: they are asked to acknowledge it again (待确认更正)."""
+        return self.acknowledged_at is not None and any(k.created_at > self.acknowledged_at
+                                                        for k in self.corrections)
+
+    @property
+    def awaits_acknowledgement(self) -> bool:
+        return self.acknowledged_at is None or self.correction_to_acknowledge
+
+    @classmethod
+    def awaiting_acknowledgement(cls):
+        """SQL: the check-in was never acknowledged, or corrected since (the
+        same rule as ``awaits_acknowledgement``)."""
+        corrected_since = (select(CheckInCorrection.id)
+                           .where(CheckInCorrection.check_in_id == cls.id,
+                                  CheckInCorrection.created_at > cls.acknowledged_at).exists())
+        return or_(cls.acknowledged_at.is_(None), corrected_since)
 
 
 class CheckInCorrection(db.Model):

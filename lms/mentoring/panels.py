@@ -19,7 +19,7 @@ def my_mentor_panel(user) -> dict:
     if not access.has_pairing(user):
         return {"had_pairing": False}
     unacknowledged = db.session.scalar(select(func.count()).select_from(CheckIn).where(
-        CheckIn.pairing_id.in_(pairing_ids), CheckIn.acknowledged_at.is_(None))) or 0
+        CheckIn.pairing_id.in_(pairing_ids), CheckIn.awaiting_acknowledgement())) or 0
     overdue = len(checkins.overdue_actions(list(db.session.scalars(pairing_ids))))
     return {"had_pairing": True, "mentor": access.active_mentor_of(user), "unacknowledged": unacknowledged,
             "overdue": overdue}

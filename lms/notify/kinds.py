@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
+from lms import printable
 from lms.scores import score
 
 LEARNER, ALERT = "learner", "alert"
@@ -90,6 +91,18 @@ def _person_link(p: dict):
     return ("org.person", {"user_id": p["learner_id"]}) if p.get("learner_id") else None
 
 
+def _name_will_not_print(p: dict) -> str:
+    return _("%(learner)s (%(employee_no)s, %(branch)s) was issued %(certification)s (%(serial)s) automatically, but "
+             "the name will not print as written: %(problems)s. A box shows there on the certificate; correct the name "
+             "in the person's record if it was mistyped and issue a replacement.",
+             problems=printable.listed(printable.unprintable(p.get("holder_name", ""))) or "—",
+             **_learner(p), **_certificate(p))
+
+
+def _certificate_link(p: dict):
+    return ("certificates.detail", {"certificate_id": p["certificate_id"]}) if p.get("certificate_id") else None
+
+
 def _my_mentor_link(_p: dict):
     return ("mentoring.me", {})
 
@@ -123,11 +136,16 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("check_in_recorded", _l("A mentor recorded a check-in"), LEARNER,
          lambda p: _("%(mentor)s recorded a check-in of %(held_on)s with you: please read and acknowledge it.",
                      mentor=p.get("mentor", ""), held_on=p.get("held_on", "")), _my_mentor_link),
+    Kind("check_in_corrected", _l("A mentor corrected a check-in"), LEARNER,
+         lambda p: _("%(mentor)s added a correction to the check-in of %(held_on)s: please read it and acknowledge "
+                     "it again.", mentor=p.get("mentor", ""), held_on=p.get("held_on", "")), _my_mentor_link),
     Kind("mentor_no_check_in", _l("No check-in for 14 days"), ALERT,
          lambda p: _("No check-in with %(learner)s (%(employee_no)s, %(branch)s) for %(days)s days (since %(since)s).",
                      days=p.get("days", 14), since=p.get("since", ""), **_learner(p)), _apprentice_link),
     Kind("certificate_issued", _l("Certificate issued"), LEARNER,
          lambda p: _("Certificate issued: %(certification)s, %(serial)s.", **_certificate(p)), _certificates_link),
+    Kind("certificate_name_unprintable", _l("A certificate was issued to a name that will not print"), ALERT,
+         _name_will_not_print, _certificate_link),
     Kind("certificate_revoked", _l("Certificate revoked"), LEARNER,
          lambda p: _("Your certificate %(certification)s (%(serial)s) was revoked on %(on)s.", on=p.get("on", ""),
                      **_certificate(p)), _certificates_link),

@@ -52,8 +52,11 @@ people_cli = AppGroup("people", help="People of the organisation.")
 @click.option("--dry-run", is_flag=True, help="Check the file and show what would change; change nothing.")
 @click.option("--passwords", "passwords_file", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write the initial passwords of new people to this CSV file (instead of printing them).")
+@click.option("--end-pairings", is_flag=True,
+              help="End what a deactivation or a removed role leaves without someone to act (a leaver's mentoring "
+                   "pairings), with the row's reason; without it they stay flagged for HR.")
 @with_appcontext
-def import_people(file: Path, dry_run: bool, passwords_file: Path | None):
+def import_people(file: Path, dry_run: bool, passwords_file: Path | None, end_pairings: bool = False):
     """Import people from a CSV or XLSX file (all or nothing), as HR does on the web.
 
     Prints every problem with its row and column and exits with status 1 if
@@ -67,10 +70,15 @@ def import_people(file: Path, dry_run: bool, passwords_file: Path | None):
             sys.exit(1)
         click.echo(f"{file.name}: {plan.count('create')} to create, {plan.count('update')} to update, "
                    f"{plan.count('unchanged')} unchanged.")
+        for row in plan.rows:
+            for found in row.dependents:
+                for line in found.lines:
+                    click.echo(f"  row {row.row} ({row.employee_no}): {line} — "
+                               + ("ended" if end_pairings else "left flagged (--end-pairings ends them)"))
         if dry_run:
             db.session.rollback()
             return
-        result = imports.apply_import(plan)
+        result = imports.apply_import(plan, end_dependents=end_pairings)
         db.session.commit()
     click.echo(f"Imported: {result.created} created, {result.updated} updated, {result.unchanged} unchanged.")
     if result.passwords:

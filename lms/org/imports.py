@@ -8,6 +8,11 @@ naming the unmet conditions, unless its 准入例外原因 cell gives HR's reaso
 returns a plan (create / update / unchanged per row) with *every* problem,
 each naming its row and column; ``apply_import`` carries out a plan without
 problems. Importing the same file twice changes nothing the second time.
+A row that deactivates someone or takes a role away lists what it leaves
+without someone to act (``lms.org.dependents``: a leaver's mentoring
+pairings); HR makes one choice for the whole import, as on the person page:
+end them in the same all-or-nothing import (each with the row's reason,
+audited and notified like ending one by hand) or leave them flagged (需处理).
 Reading the file, the header and the empty cells, the preview and the
 confirmation are the shared import flow (``lms.imports``).
 """
@@ -30,7 +35,7 @@ from lms.extensions import db
 from lms.imports import table
 from lms.imports.files import parse_date
 from lms.imports.pages import blank_csv, blank_xlsx
-from lms.org import position_gates, services
+from lms.org import dependents, position_gates, services
 from lms.org.models import EMAIL_PATTERN, POSITIONS, ROLES, Branch, User
 from lms.reports.exports import csv_safe
 
@@ -68,6 +73,8 @@ class RowPlan:
     override_reason: str = ""  # COL_OVERRIDE
     leaving: bool | None = None  # COL_STATUS: True left the bank, False at work, None not said
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (what, before, after)
+    # What the row's deactivation or lost role leaves without someone to act (``dependents``).
+    dependents: list[dependents.Dependents] = field(default_factory=list)
 
     @property
     def name_warning(self) -> str | None:
@@ -88,6 +95,11 @@ class ImportPlan(table.Plan):
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
 
+    @property
+    def leaves_dependents(self) -> bool:
+        """Whether HR must choose what happens to what the import leaves without someone to act."""
+        return any(r.dependents for r in self.rows)
+
 
 @dataclass
 class ImportResult:
@@ -95,6 +107,7 @@ class ImportResult:
     updated: int
     unchanged: int
     passwords: list[tuple[str, str, str]]  # (employee_no, name, temporary password)
+    dependents_ended: bool = False  # HR chose to end what the import left without someone to act
 
 
 # --- looking up what the cells name -----------------------------------------------
@@ -199,6 +212,7 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
             _check_rules(row, actor, today, problem)
             if row.user is not None:
                 _describe_changes(row)
+        _find_dependents(row)
         plan.rows.append(row)
     plan.problems.sort(key=lambda p: (p.row, (*HEADERS, *OPTIONAL).index(p.key or p.column) if p.column else -1))
     return plan
@@ -221,6 +235,32 @@ def _check_leaving(row: RowPlan, actor: User | None, problem) -> None:
         problem(COL_NO, _("only an administrator may change an administrator's account."))
     else:
         row.changes.append((COL_STATUS, _("at work"), _("left: the account is deactivated")))
+
+
+def _roles_after(row: RowPlan) -> set[str]:
+    return row.user.roles if row.leaving else row.roles
+
+
+def _active_after(row: RowPlan) -> bool:
+    return False if row.leaving else (True if row.leaving is False else row.user.active)
+
+
+def _find_dependents(row: RowPlan) -> None:
+    """What deactivating the row's person, or the roles the row takes away, leaves
+    without someone to act — as the person page lists it (``dependents.affected``)."""
+    user = row.user
+    if row.action != "update" or not user.active:
+        return
+    if row.leaving or user.roles - row.roles:
+        row.dependents = dependents.affected(user, roles_after=_roles_after(row), active_after=_active_after(row))
+
+
+def _dependents_reason(row: RowPlan, filename: str) -> str:
+    if row.leaving:
+        reason = _("Left the bank (imported from %(file)s)", file=filename)
+    else:
+        reason = _("Roles changed (imported from %(file)s)", file=filename)
+    return reason[:dependents.REASON_MAX]
 
 
 def _check_rules(row: RowPlan, actor: User | None, today: date, problem) -> None:
@@ -292,9 +332,13 @@ def _describe_changes(row: RowPlan) -> None:
 # --- carrying it out --------------------------------------------------------------
 
 @transaction(immediate=True)
-def apply_import(plan: ImportPlan, *, actor: User | None = None, today: date | None = None) -> ImportResult:
+def apply_import(plan: ImportPlan, *, actor: User | None = None, today: date | None = None,
+                 end_dependents: bool = False) -> ImportResult:
     """Create and update the people of a plan without problems, in the caller's
-    transaction. New people get a temporary password they must change."""
+    transaction. New people get a temporary password they must change.
+    ``end_dependents``: also end what a deactivation or a lost role leaves
+    without someone to act (a leaver's pairings), with the row's reason;
+    otherwise those stay, flagged for HR."""
     if not plan.ok:
         raise services.OrgError(_("The file has problems; nothing was imported."))
     today = today or clock.today()
@@ -309,19 +353,21 @@ def apply_import(plan: ImportPlan, *, actor: User | None = None, today: date | N
                                  override_reason=row.override_reason)
             passwords.append((row.employee_no, row.name, password))
         elif row.action == "update" and row.leaving:
-            services.deactivate(row.user, _("Left the bank (imported from %(file)s)", file=plan.filename),
-                                actor=actor)
+            services.deactivate(row.user, _dependents_reason(row, plan.filename), actor=actor,
+                                end_dependents=end_dependents and bool(row.dependents))
         elif row.action == "update":
             user = row.user
             if row.leaving is False and not user.active:
                 services.reactivate(user, _("At work (imported from %(file)s)", file=plan.filename), actor=actor)
             services.update_user(user, actor=actor, name=row.name, branch=row.branch, hire_date=row.hire_date,
                                  email=row.email if row.email is not None else ...)
-            services.set_roles(user, row.roles, actor=actor)
+            services.set_roles(user, row.roles, actor=actor, end_dependents=end_dependents and bool(row.dependents),
+                               reason=_dependents_reason(row, plan.filename))
             services.change_position(user, row.position, today, actor=actor,
                                      note=_("Imported from %(file)s", file=plan.filename),
                                      override_reason=row.override_reason)
-    result = ImportResult(plan.count("create"), plan.count("update"), plan.count("unchanged"), passwords)
+    result = ImportResult(plan.count("create"), plan.count("update"), plan.count("unchanged"), passwords,
+                          dependents_ended=end_dependents and plan.leaves_dependents)
     if result.created or result.updated:  # a file that changes nothing leaves no trace
         audit.record("people.imported", object_type="import", file=plan.filename, created=result.created,
                      updated=result.updated, unchanged=result.unchanged)

@@ -33,6 +33,21 @@ def may_see_person(user, person: User) -> bool:
     return scope is None or person.branch_id in scope
 
 
+def hr_of(person: User) -> list[User]:
+    """The active HR users who look after ``person``: those of the person's
+    branch and of every branch above it; when there are none, every active
+    HR user (HR sees the whole bank, and someone must hear)."""
+    ids = []
+    branch = person.branch
+    while branch is not None:
+        ids.append(branch.id)
+        branch = branch.parent
+    query = (select(User).join(UserRole, UserRole.user_id == User.id)
+             .where(UserRole.role == "hr", User.active.is_(True), User.id != person.id).order_by(User.employee_no))
+    near = list(db.session.scalars(query.where(User.branch_id.in_(ids)))) if ids else []
+    return near or list(db.session.scalars(query))
+
+
 def branch_managers_of(person: User) -> list[User]:
     """The active branch managers whose scope includes ``person``: those of
     the person's branch and of every branch above it."""

@@ -12,6 +12,7 @@ from lms import printable
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.org import dependents, imports, person_sections, position_gates, services
+from lms.imports.forms import ImportConfirmForm
 from lms.imports.pages import ImportPages, blank_file
 from lms.org.forms import (BranchForm, NewPersonForm, PersonForm, PositionForm, ReasonForm, RenameBranchForm,
                            RolesForm)
@@ -380,8 +381,10 @@ def confirm_import():
                                passwords_href=passwords_href)
 
     # The organisation may have changed since the preview: the file is checked again.
+    end_dependents = ImportConfirmForm().dependents.data == "end"  # else they stay, flagged (需处理)
     return IMPORT.confirm(lambda data, filename: imports.plan_import(data, filename, actor=_actor()),
-                          lambda plan: imports.apply_import(plan, actor=_actor()), done)
+                          lambda plan: imports.apply_import(plan, actor=_actor(), end_dependents=end_dependents),
+                          done)
 
 
 @bp.get("/people/import/template.<fmt>")

@@ -171,10 +171,27 @@
     entry.seq += 1;
     return entry.seq;
   }
+  // --- typing without a pause: the autosave waits for a 600 ms pause, so a learner who types on
+  // (or pastes with the mouse, which no key up follows) had nothing saved until they stopped. An
+  // answer changed and not saved for SAVE_AT_LEAST_MS is saved then, pause or not: if the page then
+  // goes with an answer too long for the send on the way out (below), at most those seconds are lost.
+  var SAVE_AT_LEAST_MS = 5000;
+  var dueSaves = {};  // saved-state id -> timer of the save that comes even without a pause
+  function saveWithin(save) {
+    if (dueSaves[save.id]) { return; }
+    dueSaves[save.id] = window.setTimeout(function () {
+      delete dueSaves[save.id];
+      if (unsaved[save.id] && !submitted && document.body.contains(save.elt)) { htmx.trigger(save.elt, "change"); }
+    }, SAVE_AT_LEAST_MS);
+  }
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var save = autosaveOf(event);  // a save is on its way: the next change starts a new wait
+    if (save && dueSaves[save.id]) { window.clearTimeout(dueSaves[save.id]); delete dueSaves[save.id]; }
+  });
   if (form) {
     form.addEventListener("input", function (event) {
       var save = autosaveField(event.target);
-      if (save) { changed(save); }
+      if (save) { changed(save); saveWithin(save); }
     });
     // The form itself (next question, review, "save answers") carries every answer on the page.
     form.addEventListener("submit", function () { unsaved = {}; dropStash(); });
@@ -228,6 +245,34 @@
     keepStash(stash);
   }
   window.addEventListener("pagehide", flushUnsaved);
+
+  // --- an answer too long for the send on the way out: a keepalive request carries at most 64 kB
+  // (all of the page's together), so closing the tab or reloading with more than that unsaved
+  // would lose it without a word. The browser asks the learner to stay; the save is started at
+  // once, so staying a moment saves it.
+  var KEEPALIVE_BYTES = 65536 - 2048;  // the limit, less the form's CSRF token and multipart framing
+  function unsavedBytes() {
+    if (!form || !window.TextEncoder) { return 0; }
+    var encoder = new TextEncoder(), all = new FormData(form), bytes = 0;
+    Object.keys(unsaved).forEach(function (id) {
+      var name = "a-" + id.slice("saved-".length);
+      all.forEach(function (value, key) {
+        if (typeof value === "string" && (key === name || key.indexOf(name + "-") === 0)) {
+          bytes += encoder.encode(value).length + key.length + 100;
+        }
+      });
+    });
+    return bytes;
+  }
+  window.addEventListener("beforeunload", function (event) {
+    if (submitted || unsavedBytes() <= KEEPALIVE_BYTES) { return; }
+    Object.keys(unsaved).forEach(function (id) {
+      var entry = unsaved[id];
+      if (entry.elt && document.body.contains(entry.elt)) { htmx.trigger(entry.elt, "change"); }
+    });
+    event.preventDefault();
+    event.returnValue = "";  // Chromium before 119 asks only when returnValue is set
+  });
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden") { flushUnsaved(); } else { dropStash(); }
   });

@@ -89,3 +89,72 @@ def test_hr_reads_the_correction_beside_the_check_in_in_the_evidence_pack(app, w
         html = evidence_pack.generate(world.apprentice, actor=hr).html
     db.session.rollback()
     assert "约定周五前读授信办法" in html and "已更正" in html and "更正：是跟岗带教" in html
+
+
+def _ack(client, check_in_id):
+    return client.post(f"/mentoring/me/check-ins/{check_in_id}/acknowledge")
+
+
+def test_a_correction_after_the_acknowledgement_asks_the_apprentice_to_acknowledge_again(client, world, clock):
+    from lms.mentoring.panels import my_mentor_panel
+
+    check_in = _record(world)
+    sign_in(client, world.apprentice)
+    assert _ack(client, check_in.id).status_code == 302
+    first = db.session.get(CheckIn, check_in.id).acknowledged_at
+    assert my_mentor_panel(world.apprentice)["unacknowledged"] == 0
+    client.post("/logout")
+
+    clock.advance(timedelta(hours=3))
+    sign_in(client, world.mentor)
+    assert _correct(client, world, check_in.id).status_code == 302
+    assert "待确认更正" in client.get(f"/mentoring/apprentices/{world.apprentice.id}").text
+    client.post("/logout")
+
+    sign_in(client, world.apprentice)
+    bell = client.get("/notifications/").text
+    assert "王师傅 更正了 2026-03-02 的帮扶记录：请阅读并再次确认。" in bell
+    mine = client.get("/mentoring/me").text
+    assert "待确认更正" in mine and "确认更正" in mine and "更正：约定的是周四" in mine
+    assert my_mentor_panel(world.apprentice)["unacknowledged"] == 1  # the home page's count
+    assert "有 1 条帮扶记录待确认" in client.get("/").text
+
+    clock.advance(timedelta(hours=1))
+    assert _ack(client, check_in.id).status_code == 302
+    again = db.session.get(CheckIn, check_in.id)
+    db.session.refresh(again)
+    assert again.acknowledged_at > first and not again.correction_to_acknowledge
+    assert my_mentor_panel(world.apprentice)["unacknowledged"] == 0
+    mine = client.get("/mentoring/me").text
+    assert "待确认更正" not in mine and "已于 2026-03-02 13:00 确认" in mine
+    event = AuditEvent.query.filter_by(action="mentoring.check_in_correction_acknowledged").one()
+    assert event.object_id == str(check_in.id) and "2026-03-02 09:00" in event.details  # the first acknowledgement
+    assert _ack(client, check_in.id).status_code == 302  # twice: nothing more
+    assert AuditEvent.query.filter_by(action="mentoring.check_in_correction_acknowledged").count() == 1
+
+
+def test_a_correction_before_any_acknowledgement_is_acknowledged_with_the_check_in(client, world, clock):
+    check_in = _record(world)
+    clock.advance(timedelta(hours=1))
+    checkins.correct_check_in(world.mentor, check_in.id, "更正：是跟岗带教")
+    sign_in(client, world.apprentice)
+    mine = client.get("/mentoring/me").text
+    assert "待确认更正" not in mine and "徒弟尚未确认" in mine and "更正：是跟岗带教" in mine
+    clock.advance(timedelta(hours=1))
+    assert _ack(client, check_in.id).status_code == 302
+    assert not db.session.get(CheckIn, check_in.id).awaits_acknowledgement
+    assert AuditEvent.query.filter_by(action="mentoring.check_in_correction_acknowledged").count() == 0
+
+
+def test_hr_sees_a_correction_the_apprentice_has_not_acknowledged_in_the_evidence_pack(app, world, clock, make_user):
+    from lms.certificates import evidence_pack
+
+    hr = make_user(("hr",))
+    check_in = _record(world)
+    checkins.acknowledge(world.apprentice, check_in.id)
+    clock.advance(timedelta(hours=1))
+    checkins.correct_check_in(world.mentor, check_in.id, "更正：是跟岗带教")
+    with app.test_request_context("/"):
+        html = evidence_pack.generate(world.apprentice, actor=hr).html
+    db.session.rollback()
+    assert "待确认更正" in html
