@@ -28,8 +28,10 @@ ADDRESS, QUERY, FORM, FILE_NAME = "address", "query", "form", "file_name"
 # "李\u200b学员" two people who look the same; a right-to-left override turns
 # the rest of a sentence around ("…签到了 李\u202e员学 on 3月1日" in a
 # notification or the audit log). Refused where such a text is typed or
-# imported (names, branch names, content titles), with the place named.
-INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# imported (names, branch names, content titles), with the place named. These are
+# one-line texts: a tab or a line break in one (a crafted form, a CSV cell in quotes)
+# breaks the line of a certificate, a list or a sentence, and is refused too.
+INVISIBLE = re.compile("[\t\n\r\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def invisible_character(text: str | None) -> str | None:

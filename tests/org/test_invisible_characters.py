@@ -13,7 +13,8 @@ from lms.extensions import db
 from lms.org.models import Branch, User
 from tests.conftest import sign_in
 
-HIDDEN = [("李\u200b学员", "U+200B"), ("李学员\u202e", "U+202E"), ("\u2066李学员", "U+2066"), ("李\ufeff学员", "U+FEFF")]
+HIDDEN = [("李\u200b学员", "U+200B"), ("李学员\u202e", "U+202E"), ("\u2066李学员", "U+2066"), ("李\ufeff学员", "U+FEFF"),
+          ("李学员\n王师傅", "U+000A")]  # a one-line name: the browser sends no line break, a crafted form does
 
 
 def _count(**where) -> int:
