@@ -130,6 +130,9 @@ def from_env() -> dict:
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("LMS_TIMEZONE", "Asia/Shanghai"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        # Flask-Limiter's limits (@limiter.limit) count in a window that moves with the clock:
+        # a fixed minute let a burst across its boundary through twice.
+        "RATELIMIT_STRATEGY": "moving-window",
         # Sign-in attempts per client address and minute, counted in the database (all processes).
         "LOGIN_CLIENT_LIMIT_PER_MINUTE": int(os.environ.get("LMS_LOGIN_CLIENT_LIMIT", "20")),
         "PROXY_FIX": int(os.environ.get("LMS_PROXY_HOPS", "0")),

@@ -23,6 +23,22 @@ ANY = re.compile(r"[\x00-\x1f]")
 
 ADDRESS, QUERY, FORM, FILE_NAME = "address", "query", "form", "file_name"
 
+# In a name or a title that other people read: characters nobody sees that
+# change what they see. Zero-width spaces and joiners make "李学员" and
+# "李\u200b学员" two people who look the same; a right-to-left override turns
+# the rest of a sentence around ("…签到了 李\u202e员学 on 3月1日" in a
+# notification or the audit log). Refused where such a text is typed or
+# imported (names, branch names, content titles), with the place named. These are
+# one-line texts: a tab or a line break in one (a crafted form, a CSV cell in quotes)
+# breaks the line of a certificate, a list or a sentence, and is refused too.
+INVISIBLE = re.compile("[\t\n\r\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def invisible_character(text: str | None) -> str | None:
+    """The first invisible or text-direction character of ``text`` as "U+202E", or None."""
+    found = INVISIBLE.search(text or "")
+    return f"U+{ord(found.group()):04X}" if found else None
+
 
 class ControlCharacterRefused(BadRequest):
     """``where`` (ADDRESS, QUERY, FORM or FILE_NAME) holds a control

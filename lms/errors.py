@@ -85,7 +85,14 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(413)
     def _too_large(_err):
-        return page(413, _("File too large"), _("The upload is larger than the server accepts."))
+        # The body was refused before any view read it: the form never ran, nothing changed.
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if not limit:
+            return page(413, _("File too large"), _("The upload is larger than the server accepts."))
+        return page(413, _("File too large"), _(
+            "What was sent is larger than %(mb)s MB, the most this server accepts in one upload. Nothing was "
+            "saved: go back, choose a smaller file (or split it) and send it again.",
+            mb=f"{limit / 2**20:g}"))
 
     @app.errorhandler(429)
     def _too_many(_err):

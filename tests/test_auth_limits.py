@@ -34,16 +34,54 @@ def test_the_per_client_limit_holds_across_two_workers(app, clock):  # frozen: o
     assert "Too many sign-in attempts" in refused.text or "尝试登录次数过多" in refused.text
 
 
-def test_the_per_client_limit_starts_again_next_minute(app, clock):
+def test_the_per_client_limit_comes_back_as_the_window_slides(app, clock):
+    from datetime import timedelta
+
+    app.config["RATELIMIT_ENABLED"] = True
+    client = app.test_client()
+    for n in range(20):  # 09:00:00
+        assert _login(client, f"x{n}", "wrong-password-123").status_code == 401
+    assert _login(client, "x20", "wrong-password-123").status_code == 429
+    clock.advance(timedelta(minutes=1))  # 09:01:00: the burst is still within the last minute
+    assert _login(client, "x21", "wrong-password-123").status_code == 429
+    clock.advance(timedelta(seconds=30))  # 09:01:30: half of the last minute is after the burst's
+    statuses = [_login(client, f"y{n}", "wrong-password-123").status_code for n in range(12)]
+    assert statuses == [401] * 10 + [429] * 2
+    clock.advance(timedelta(minutes=2))  # none of it
+    statuses = [_login(client, f"z{n}", "wrong-password-123").status_code for n in range(21)]
+    assert statuses == [401] * 20 + [429]
+
+
+def test_a_burst_across_the_minute_boundary_gets_one_allowance_not_two(app, clock):
+    """Fixed minute windows let 20 tries at 09:00:59 and 20 more at 09:01:00:
+    40 within two seconds. The window slides: the second burst is refused."""
+    from datetime import timedelta
+
+    app.config["RATELIMIT_ENABLED"] = True
+    client = app.test_client()
+    clock.advance(timedelta(seconds=59))  # 09:00:59
+    assert [_login(client, f"a{n}", "wrong-password-123").status_code for n in range(20)] == [401] * 20
+    clock.advance(timedelta(seconds=2))  # 09:01:01, past the minute's boundary
+    statuses = [_login(client, f"b{n}", "wrong-password-123").status_code for n in range(20)]
+    assert statuses == [429] * 20
+    refused = _login(client, "b99", "wrong-password-123")
+    assert "尝试登录次数过多" in refused.text
+
+
+def test_refused_tries_do_not_keep_a_client_out(app, clock):
+    """Knocking on while refused does not push the window on: a minute after
+    the allowance was used, the client may try again."""
     from datetime import timedelta
 
     app.config["RATELIMIT_ENABLED"] = True
     client = app.test_client()
     for n in range(20):
-        assert _login(client, f"x{n}", "wrong-password-123").status_code == 401
-    assert _login(client, "x20", "wrong-password-123").status_code == 429
-    clock.advance(timedelta(minutes=1))
-    assert _login(client, "x21", "wrong-password-123").status_code == 401
+        _login(client, f"x{n}", "wrong-password-123")
+    clock.advance(timedelta(seconds=50))
+    for n in range(50):  # refused, every one
+        assert _login(client, f"k{n}", "wrong-password-123").status_code in (401, 429)
+    clock.advance(timedelta(seconds=70))  # two minutes after the 20
+    assert _login(client, "again", "wrong-password-123").status_code == 401
 
 
 @pytest.fixture

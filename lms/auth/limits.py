@@ -11,7 +11,7 @@ import ipaddress
 import random
 from datetime import timedelta, timezone
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms import clock
@@ -37,20 +37,41 @@ def client_key(address: str | None) -> str:
     return str(ipaddress.ip_network(f"{ip}/64", strict=False))
 
 
+def _window_key(what: str, who: str, window: int) -> str:
+    return f"{what}:{who}"[:100] + f":{window}"
+
+
 @transaction()
 def hit(what: str, who: str, *, limit: int, per_seconds: int) -> bool:
-    """Count one request of ``who`` at ``what`` in the current fixed window of
-    ``per_seconds``; True while the count is within ``limit``. Committed
-    when it returns (also when refused); one statement, so it needs no
-    ``BEGIN IMMEDIATE``."""
+    """Count one request of ``who`` at ``what`` in a window of ``per_seconds``
+    that slides with the clock; True while it is within ``limit``.
+
+    Fixed windows let a burst across a boundary through twice (``limit`` at
+    09:00:59, ``limit`` more at 09:01:00). The sliding window counter (the
+    ``limits`` library's *sliding-window-counter* strategy, kept in this
+    shared table) weighs the previous window's count by the part of it still
+    inside the last ``per_seconds``: at 09:01:15, three quarters of 09:00's
+    requests still count. A refused request is not counted, so a client that
+    keeps knocking is let in again as its earlier requests slide out.
+    Committed when it returns; the upsert locks the current window's row
+    until then, so concurrent processes count one after another."""
     now = clock.now()
-    window = int(now.replace(tzinfo=timezone.utc).timestamp()) // per_seconds
-    key = f"{what}:{who}"[:100] + f":{window}"
+    moment = now.replace(tzinfo=timezone.utc).timestamp()
+    window = int(moment // per_seconds)
+    still_inside = 1 - (moment - window * per_seconds) / per_seconds  # of the previous window
+    key = _window_key(what, who, window)
     insert = _INSERTS[db.session.get_bind().dialect.name](RequestCounter)
-    stmt = (insert.values(key=key, count=1, expires_at=now + timedelta(seconds=per_seconds))
+    # The previous window's count is read next window, so a row lives two windows.
+    stmt = (insert.values(key=key, count=1, expires_at=now + timedelta(seconds=2 * per_seconds))
             .on_conflict_do_update(index_elements=["key"], set_={"count": RequestCounter.count + 1})
             .returning(RequestCounter.count))
     count = db.session.execute(stmt).scalar_one()
+    previous = db.session.execute(select(RequestCounter.count).where(
+        RequestCounter.key == _window_key(what, who, window - 1), RequestCounter.expires_at > now)).scalar() or 0
+    allowed = previous * still_inside + count <= limit
+    if not allowed:
+        db.session.execute(update(RequestCounter).where(RequestCounter.key == key)
+                           .values(count=RequestCounter.count - 1))
     if random.random() < 0.02:  # now and then, forget windows that are over
         db.session.execute(delete(RequestCounter).where(RequestCounter.expires_at < now))
-    return count <= limit
+    return allowed

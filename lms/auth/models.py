@@ -22,7 +22,7 @@ class LoginThrottle(db.Model):
 
 class RequestCounter(db.Model):
     """Requests per key (e.g. sign-in attempts of one client address) in one
-    fixed window, counted in the database so that every app process — every
+    window of a sliding window counter (``lms.auth.limits.hit``), counted in the database so that every app process — every
     gunicorn worker, every machine — counts the same requests."""
 
     __tablename__ = "request_counter"

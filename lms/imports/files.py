@@ -32,6 +32,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from xml.etree.ElementTree import ParseError
 
 from flask_babel import gettext as _
 from openpyxl import load_workbook
@@ -121,19 +122,24 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
     too_large = unpacked_problem(data)  # a zip bomb is refused before openpyxl inflates it
     if too_large:
         raise ImportFileError(too_large)
+    # ParseError: XML no Excel writes — entity declarations (a billion laughs, an external
+    # entity; expat refuses both) or a damaged part. It escaped as a server error.
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError) as exc:
         raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
-    hiding = hidden_cells(data)
     try:
-        sheets = [Sheet(sheet.title, [[_value(cell) for cell in row] for row in sheet.iter_rows()],
-                        hidden=sheet.sheet_state != "visible", hiding=hiding.get(sheet.title))
-                  for sheet in workbook.worksheets if hasattr(sheet, "iter_rows")]
-    finally:
-        workbook.close()
-    if _has_formulas(data):
-        _mark_unsaved_formulas(data, sheets)
+        hiding = hidden_cells(data)
+        try:
+            sheets = [Sheet(sheet.title, [[_value(cell) for cell in row] for row in sheet.iter_rows()],
+                            hidden=sheet.sheet_state != "visible", hiding=hiding.get(sheet.title))
+                      for sheet in workbook.worksheets if hasattr(sheet, "iter_rows")]
+        finally:
+            workbook.close()
+        if _has_formulas(data):
+            _mark_unsaved_formulas(data, sheets)
+    except ParseError as exc:
+        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
     return sheets
 
 

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms import clock
-from lms.forms import options
+from lms.forms import options, visible_text
 from lms.org import services
 from lms.org.models import EMAIL_PATTERN, LOCALES, POSITIONS, ROLES
 
@@ -26,7 +26,7 @@ def _not_in_future(form, field):
 class PersonForm(FlaskForm):
     """The facts HR edits about a person."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80), visible_text])
     branch_id = SelectField(_l("Branch"), coerce=int)
     hire_date = DateField(_l("Hire date"), validators=[Optional(), _not_in_future])
     email = StringField(_l("E-mail"), filters=[lambda v: v.strip() if isinstance(v, str) else v],
@@ -43,7 +43,7 @@ class PersonForm(FlaskForm):
 class NewPersonForm(PersonForm):
     employee_no = StringField(_l("Employee number"), validators=[
         DataRequired(), Length(max=32),
-        Regexp(r"^\S+$", message=_l("No spaces in an employee number."))])
+        Regexp(r"^\S+$", message=_l("No spaces in an employee number.")), visible_text])
     position = SelectField(_l("Position"), choices=[])
     override_reason = TextAreaField(_l("Reason to override the eligibility rule"),
                                     validators=[Optional(), Length(max=500)])
@@ -114,7 +114,7 @@ class ReasonForm(FlaskForm):
 class BranchForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32),
                                                Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, - and _ only."))])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120), visible_text])
     parent_id = SelectField(_l("Part of"), coerce=int)
 
     def __init__(self, *args, **kwargs):
@@ -123,7 +123,7 @@ class BranchForm(FlaskForm):
 
 
 class RenameBranchForm(FlaskForm):
-    name = StringField(_l("New name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("New name"), validators=[DataRequired(), Length(max=120), visible_text])
 
 
 class SettingsForm(FlaskForm):

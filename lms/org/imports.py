@@ -30,6 +30,7 @@ from sqlalchemy import select
 
 from lms import clock, printable
 from lms.audit import services as audit
+from lms.control_characters import invisible_character
 from lms.database import transaction
 from lms.extensions import db
 from lms.imports import table
@@ -162,6 +163,9 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
             if len(employee_no) > 32 or re.search(r"\s", employee_no):
                 problem(COL_NO, _("“%(value)s” is not a valid employee number (no spaces, at most 32 characters).",
                                   value=employee_no))
+            elif invisible_character(employee_no):
+                problem(COL_NO, _("It contains an invisible character or a text-direction mark (%(code)s). "
+                                  "Type it again without it.", code=invisible_character(employee_no)))
             elif employee_no in seen:
                 problem(COL_NO, _("“%(value)s” appears already in row %(row)d.", value=employee_no,
                                   row=seen[employee_no]))
@@ -170,6 +174,9 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
         name = values[COL_NAME]
         if len(name) > 80:
             problem(COL_NAME, _("longer than %(n)d characters.", n=80))
+        elif invisible_character(name):
+            problem(COL_NAME, _("It contains an invisible character or a text-direction mark (%(code)s). "
+                                "Type it again without it.", code=invisible_character(name)))
 
         branch = branches.get(values[COL_BRANCH].lower())
         if values[COL_BRANCH] and branch is None:

@@ -33,6 +33,7 @@ from werkzeug.wsgi import wrap_file
 from flask_babel import get_locale
 
 from lms import clock
+from lms.control_characters import INVISIBLE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Excel also reads a CSV cell as a formula after leading spaces, and (with a
@@ -70,8 +71,9 @@ def csv_safe(value) -> object:
 
 
 def file_name(*parts: object) -> str:
-    """A download's name from its parts (title, programme, date), without what a file name cannot hold."""
-    text = "-".join(str(p) for p in parts if p not in (None, ""))
+    """A download's name from its parts (title, programme, date), without what a file name cannot hold,
+    nor invisible and text-direction characters ("名单\u202excod.exe" shows as "名单exe.docx")."""
+    text = INVISIBLE.sub("", "-".join(str(p) for p in parts if p not in (None, "")))
     return _UNSAFE_NAME.sub("_", unicodedata.normalize("NFC", text)).strip(" ._")[:150] or "export"
 
 

@@ -147,8 +147,27 @@ def test_the_limit_per_address_holds_across_two_workers(app, clock, make_certifi
     assert other.status_code == 200  # another address has its own allowance
     from datetime import timedelta
 
+    clock.advance(timedelta(minutes=1))  # the window slides: the ten of 09:00:00 were within the last minute
+    assert workers[0].get(f"/verify/{certificate.verify_code}").status_code == 429
     clock.advance(timedelta(minutes=1))
     assert workers[0].get(f"/verify/{certificate.verify_code}").status_code == 200
+
+
+def test_a_burst_across_the_minute_boundary_gets_one_allowance_not_two(app, clock, make_certificate, fast_pdf):
+    """Fixed minute windows let 10 look-ups at 09:00:59 and 10 more at
+    09:01:00; the window slides, so the second burst is refused."""
+    from datetime import timedelta
+
+    certificate = make_certificate()
+    app.config.update(RATELIMIT_ENABLED=True, VERIFY_LIMIT_PER_MINUTE=10)
+    client = app.test_client()
+    clock.advance(timedelta(seconds=59))
+    assert [client.get(f"/verify/{certificate.verify_code}").status_code for _ in range(10)] == [200] * 10
+    clock.advance(timedelta(seconds=2))
+    assert [client.get(f"/verify/{certificate.verify_code}").status_code for _ in range(10)] == [429] * 10
+    clock.advance(timedelta(seconds=30))  # 09:01:31: 29 s of the last minute fell in 09:00's window
+    statuses = [client.get(f"/verify/{certificate.verify_code}").status_code for _ in range(7)]
+    assert statuses == [200] * 5 + [429] * 2  # 10 × 29/60 ≈ 4.8 still count
 
 
 def test_unknown_and_malformed_codes_cost_the_same_queries(app, client, make_certificate, fast_pdf):

@@ -118,6 +118,11 @@ def test_a_new_course_with_course_md_at_the_top(client, content_dir, trainer):
     # ("手册\u202efdp.exe" shows as "手册exe.pdf") in a file name.
     ({"products/attachments/a\rb.pdf": b"%PDF-1.4"}, (), "products/attachments/a\rb.pdf"),
     ({"products/attachments/手册\u202eexe.pdf": b"%PDF-1.4"}, (), "products/attachments/手册\u202eexe.pdf"),
+    # Two files here, one on a checkout on Windows or macOS, and two names that look the same in every link:
+    # the same name in other case, and "café" with a combining accent (a Mac) beside the composed "é".
+    ({"products/images/Flow.png": PNG}, (), "products/images/Flow.png"),
+    ({"products/images/caf\u00e9.png": PNG, "products/images/cafe\u0301.png": PNG}, (),
+     "products/images/cafe\u0301.png"),
 ])
 def test_hostile_archives_are_refused_and_change_nothing(client, content_dir, trainer, files, links, expected):
     before = _snapshot(content_dir)
@@ -128,6 +133,31 @@ def test_hostile_archives_are_refused_and_change_nothing(client, content_dir, tr
     assert _snapshot(content_dir) == before and _releases() == 1
     assert _staged_uploads() == []
     assert not (content_dir.parent / "evil.md").exists()
+
+
+def test_names_differing_only_in_case_or_composition_say_which_file_is_the_twin(client, content_dir, trainer):
+    response = _upload(client, _zip(_course_files(**{"products/images/FLOW.png": PNG})))
+    assert response.status_code == 422
+    assert "压缩包中此文件出现了两次" in response.text and "products/images/flow.png" in response.text
+
+
+@pytest.mark.parametrize("title, problem", [
+    ("长" * 5000, "“title”有 5000 个字符，最多 200 个"),
+    ("对公\u202e品产", "U+202E"),
+    ("对公\u200b产品", "U+200B"),
+], ids=["5000 characters", "right-to-left override", "zero-width space"])
+def test_a_course_title_too_long_or_with_invisible_characters_is_refused(client, content_dir, trainer, title,
+                                                                         problem):
+    """A title is on every page, certificate and export: 5,000 characters broke
+    the publish on PostgreSQL (the column holds 200) and every layout on SQLite;
+    a right-to-left override turned round whatever followed it in a sentence."""
+    before = _snapshot(content_dir)
+    course_md = COURSE_MD.replace("对公与对私产品", title)
+    response = _upload(client, _zip(_course_files(**{"products/course.md": course_md})))
+    assert response.status_code == 422
+    assert problem in response.text and "<code>course.md" in response.text
+    assert 'name="token"' not in response.text
+    assert _snapshot(content_dir) == before and _releases() == 1
 
 
 def test_too_many_files_or_too_large_are_refused(client, content_dir, trainer):
@@ -175,3 +205,15 @@ def test_confirming_after_the_course_folder_changed_is_refused(client, content_d
     assert response.status_code == 409 and "courses/products" in response.text
     assert "同事刚补充的一段" in lesson.read_text(encoding="utf-8")
     assert _releases() == 1
+
+
+def test_an_upload_over_the_servers_limit_says_the_limit_and_changes_nothing(app, client, content_dir, trainer):
+    """Past MAX_CONTENT_LENGTH the body is refused before any view reads it: the
+    page says how large an upload may be and that nothing was saved."""
+    before = _snapshot(content_dir)
+    app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
+    response = _upload(client, io.BytesIO(b"PK" + b"\0" * (3 * 1024 * 1024)))
+    assert response.status_code == 413
+    assert "超过 2 MB" in response.text and "未保存任何内容" in response.text
+    assert 'href="/console/"' in response.text  # the page keeps the menu: a way back, not a white page
+    assert _snapshot(content_dir) == before and _releases() == 1 and _staged_uploads() == []

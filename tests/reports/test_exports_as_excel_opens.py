@@ -74,6 +74,20 @@ def test_report_exports_download_under_chinese_names_with_date_cells(client, ban
     assert _download_name(roster) == (f"学习进度-{p.title}-2026-03-02.csv", f"roster-{p.slug}-2026-03-02.csv")
 
 
+def test_a_title_with_a_right_to_left_override_does_not_turn_the_download_name_round(client, bank, make_user):  # noqa: F811
+    """A programme published before titles were checked, titled "新员工\u202eslx.exe": the
+    roster's download was "学习进度-新员工<RLO>slx.exe-2026-03-02.xlsx", which a download bar
+    shows ending in ".exe"-like text. The name keeps no invisible or text-direction character."""
+    from lms.extensions import db
+
+    sign_in(client, make_user(("hr",), employee_no="hr"))
+    p = bank["programme"]
+    p.title = "新员工\u202eslx.exe\u200b"
+    db.session.commit()
+    name, _fallback = _download_name(client.get(f"/reports/export/roster.xlsx?programme={p.id}"))
+    assert name == "学习进度-新员工slx.exe-2026-03-02.xlsx"
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_import_templates_download_under_chinese_names(client, make_user, fmt):
     sign_in(client, make_user(("hr",), employee_no="hr01"))

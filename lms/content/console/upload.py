@@ -16,6 +16,7 @@ import posixpath
 import re
 import shutil
 import stat
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,6 +116,7 @@ def unpack(archive: IO[bytes], dest: Path) -> tuple[list[str], list[Problem]]:
         return [], [Problem(Source("upload"), _("The file is not a zip archive."))]
     with zf:
         members = []
+        seen: dict[str, str] = {}  # a file's name, case and composition folded → as the archive has it
         declared = 0
         for info in zf.infolist():
             name = info.filename = _member_name(info)
@@ -137,6 +139,17 @@ def unpack(archive: IO[bytes], dest: Path) -> tuple[list[str], list[Problem]]:
             if info.flag_bits & 0x1:
                 problems.append(Problem(Source(name), _("encrypted files are not allowed")))
                 continue
+            # "images/Flow.png" and "images/flow.png", or "café.png" typed on a Mac (e + a combining
+            # accent) and on Windows (é): two files here, one on a checkout on Windows or macOS, and two
+            # names that look the same in every link and list.
+            folded = unicodedata.normalize("NFC", name).casefold()
+            if folded in seen:
+                problems.append(Problem(Source(name), _("the archive holds this file twice") if seen[folded] == name
+                                        else _("the archive holds this file twice: “%(other)s” differs only in "
+                                               "upper and lower case or in how its characters are composed",
+                                               other=seen[folded])))
+                continue
+            seen[folded] = name
             declared += info.file_size
             members.append(info)
         if len(members) > MAX_FILES:

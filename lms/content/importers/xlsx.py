@@ -8,6 +8,7 @@ import io
 import re
 from itertools import islice
 import zipfile
+from xml.etree.ElementTree import ParseError
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -28,6 +29,17 @@ class XlsxReader(CellReader):
     # -- the workbook -----------------------------------------------------------
 
     def read(self, data: bytes) -> XlsxResult:
+        try:
+            return self._read(data)
+        except ParseError:
+            # XML no Excel writes: entity declarations (a billion laughs, an external entity —
+            # expat refuses both) or a damaged part. Was a server error.
+            self.result.questions = []
+            self.result.problems.append(Problem(Source(self.filename), _(
+                "The file is not a readable Excel workbook (.xlsx). Save it as “Excel Workbook (*.xlsx)”.")))
+            return self.result
+
+    def _read(self, data: bytes) -> XlsxResult:
         from openpyxl import load_workbook
 
         from lms.xlsx_safety import unpacked_problem

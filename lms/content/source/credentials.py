@@ -30,15 +30,10 @@ EXAM_KEYS = {"exam", "min_score"}
 TENURE_KEYS = {"positions", "months"}
 WEEKS_PASSED_KEYS = {"programme", "last", "min"}
 DEFAULT_RENEWAL_WINDOW_DAYS = 90
-TITLE_MAX = 200  # Certification.title, EligibilityRule.title
 
 
 def _title(c: Collector, data: dict) -> str:
-    title = text_value(c, data, "title", "title", required=True)
-    if len(title) > TITLE_MAX:
-        c.add(_("'title' is %(n)s characters long: at most %(max)s", n=len(title), max=TITLE_MAX), "title")
-        title = title[:TITLE_MAX]
-    return title
+    return text_value(c, data, "title", "title", required=True)  # at most TITLE_MAX, checked there
 
 
 def _whole(value, minimum: int) -> bool:

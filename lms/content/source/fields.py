@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from lms.content.source.files import read_bytes
 from lms.content.schema import Problem, Source
 from lms.content.source.yaml_lines import load_yaml
+from lms.control_characters import invisible_character
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 BANK_TZ = ZoneInfo("Asia/Shanghai")  # dates in content files are the bank's local time
@@ -99,7 +100,29 @@ def text_value(c: Collector, data: dict, key: str, *where, required: bool = Fals
     if isinstance(value, (dict, list)):
         c.add(_("'%(key)s' must be text", key=key), *where, key)
         return default
-    return str(value).strip()
+    text = str(value).strip()
+    if key == "title":
+        text = _checked_title(c, text, where)
+    return text
+
+
+# Every title column (course, lesson, exam, programme and its weeks, certification, rule) holds 200.
+TITLE_MAX = 200
+
+
+def _checked_title(c: Collector, title: str, where) -> str:
+    """A title others read on every page, certificate and export: at most
+    ``TITLE_MAX`` characters (a longer one broke the publish on PostgreSQL
+    and every layout on SQLite), without invisible or text-direction
+    characters (``lms.control_characters.INVISIBLE``)."""
+    if len(title) > TITLE_MAX:
+        c.add(_("'title' is %(n)s characters long: at most %(max)s", n=len(title), max=TITLE_MAX), *where)
+        title = title[:TITLE_MAX]
+    code = invisible_character(title)
+    if code:
+        c.add(_("'title' contains an invisible character or a text-direction mark (%(code)s): remove it",
+                code=code), *where)
+    return title
 
 
 def id_value(c: Collector, value, *where, what: str = "id") -> str | None:
