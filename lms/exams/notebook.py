@@ -15,6 +15,9 @@ held the question, its entry says only "wrong" (or "partly right") — what the
 result page of that attempt says, the notebook says — and it cannot be
 practised (``PracticeWithheld``): graded on the spot, practice would say
 "right" to one of A, B, C, and so give away the key the exam keeps back.
+The same holds while another exam the learner can still sit asks the
+question and keeps its key from them (``lms.exams.shared_keys``), even when
+the exam they got it wrong in shows its answers.
 The entry stays listed with the sentence that says when practice opens
 (``Withheld.practice_opens``); ``next_entry`` passes over it; ``practise``
 refuses it whatever the page asked.
@@ -35,7 +38,7 @@ from lms import questions as question_types
 from lms import clock
 from lms.content.models import Exam, Question, QuestionTag, QuestionVersion
 from lms.database import transaction
-from lms.exams import results as exam_results
+from lms.exams import results as exam_results, shared_keys
 from lms.exams.models import Attempt, AttemptItem, NotebookEntry
 from lms.extensions import db
 
@@ -136,11 +139,17 @@ class Withheld:
     and, in that exam's words, why."""
     exam: Exam
     reason: str
+    # Another exam the learner can still sit asks the question and keeps its key
+    # back (``shared_keys``): ``reason`` names it.
+    shared: bool = False
 
     @property
     def practice_opens(self) -> str:
         """When the entry may be practised, in the words of the exam's policy."""
         exam = self.exam
+        if self.shared:
+            return _("You can practise this question once you have finished “%(exam)s”, which asks it too.",
+                     exam=exam.title)
         if exam.review_policy == "after_pass":
             return _("You can practise this question once you have passed “%(exam)s”: that exam shows its answers "
                      "only after you pass it.", exam=exam.title)
@@ -153,9 +162,11 @@ class Withheld:
 def withheld(user, question_ids: list[int]) -> dict[int, Withheld]:
     """Of these questions, those whose key the learner may not see yet:
     every finalised attempt of theirs that held the question keeps its
-    answers back (review policy after passing, after closing, or never).
-    A question reviewable in any attempt is not withheld: its key is on
-    that attempt's result page already."""
+    answers back (review policy after passing, after closing, or never),
+    or an exam they can still sit asks it too and keeps its key from them
+    (``shared_keys``: practice must not give away what that exam will ask).
+    Otherwise a question reviewable in any attempt is not withheld: its key
+    is on that attempt's result page already."""
     if not question_ids:
         return {}
     rows = db.session.execute(
@@ -183,7 +194,11 @@ def withheld(user, question_ids: list[int]) -> dict[int, Withheld]:
             reviewable.add(question_id)
         elif question_id not in hidden:  # the latest attempt that keeps it back
             hidden[question_id] = Withheld(attempt.exam, str(exam_results.review_withheld(attempt.exam)))
-    return {qid: w for qid, w in hidden.items() if qid not in reviewable}
+    out = {qid: w for qid, w in hidden.items() if qid not in reviewable}
+    for question_id, exam in shared_keys.keys_held_back(user, question_ids).items():
+        if question_id not in out:  # reviewable here, but an exam still to sit asks it too
+            out[question_id] = Withheld(exam, str(shared_keys.held_back_sentence(exam)), shared=True)
+    return out
 
 
 def withheld_for(user, entry: NotebookEntry) -> Withheld | None:

@@ -48,7 +48,12 @@ def attempts_of(user, exam) -> list[Attempt]:
 def exam_result(user, exam) -> Attempt | None:
     """The finalised attempt that decides the learner's result: the best
     (highest percent, earliest on a tie) or the latest, per ``Exam.scoring``."""
-    done = [a for a in attempts_of(user, exam) if a.state == AttemptState.FINALISED and a.percent is not None]
+    return counting_attempt(exam, attempts_of(user, exam))
+
+
+def counting_attempt(exam, attempts) -> Attempt | None:
+    """``exam_result`` among these attempts of one learner (read once for many exams)."""
+    done = [a for a in attempts if a.state == AttemptState.FINALISED and a.percent is not None]
     if not done:
         return None
     if exam.scoring == "latest":

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from lms import clock
@@ -28,6 +29,7 @@ from lms.exams import (
     regrade as exam_regrade,
     results as exam_results,
     retakes as exam_retakes,
+    shared_keys,
 )
 from lms.exams.forms import AnswerForm, FlagForm, FocusForm, PageForm, StartForm, SubmitForm
 from lms.exams.models import Attempt, AttemptItem
@@ -95,6 +97,17 @@ def render_question(item: AttemptItem, *, review: bool, with_autosave: bool = Tr
         autosave_url=url_for("exams.autosave", attempt_id=item.attempt_id, item_id=item.id) if with_autosave else None,
         saved_target=f"#saved-{item.id}", values=None if review else exam_answers.option_values(item.attempt),
     )
+
+
+def review_of(items, held: dict[int, str] | None = None) -> dict[int, Markup]:
+    """The review of each item (item id → HTML): the answer with the key and
+    the explanation; for an item in ``held`` (another exam still protects its
+    key: ``shared_keys.held_back_items``) only the answer as it was given, read
+    only — the question as the exam page showed it, without key or explanation."""
+    held = held or {}
+    return {item.id: Markup('<fieldset class="answer-only" disabled>%s</fieldset>')
+            % render_question(item, review=False, with_autosave=False) if item.id in held
+            else render_question(item, review=True, with_autosave=False) for item in items}
 
 
 def needs_calculator(version: QuestionVersion) -> bool:
@@ -409,9 +422,10 @@ def result(attempt_id: int):
         if show_review else None
     if in_exam is not None:  # a retake open in another tab: the key would say which answer to give
         show_review, withheld = False, exam_results.review_paused(in_exam)
-    reviews = {i.id: render_question(i, review=True, with_autosave=False) for i in items} if show_review else {}
+    held = shared_keys.held_back_items(user, attempt) if show_review else {}
+    reviews = review_of(items, held) if show_review else {}
     return render_template("exams/result.html", attempt=attempt, exam=attempt.exam, items=items,
-                           show_review=show_review, reviews=reviews, withheld=withheld,
+                           show_review=show_review, reviews=reviews, withheld=withheld, held=held,
                            regrades=exam_regrade.regrades_of(attempt.id),
                            exam_result=exam_results.exam_result(user, attempt.exam),
                            verdict=exam_retakes.eligibility(user, attempt.exam))

@@ -13,10 +13,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms import clock
-from lms.exams import notebook
+from lms.exams import notebook, shared_keys
 from lms.exams import results as exam_results
 from lms.exams.models import Attempt
-from lms.exams.views import render_question
+from lms.exams.views import review_of
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.mentoring import access, checkins, desk
@@ -125,9 +125,10 @@ def apprentice_attempt(user_id: int, attempt_id: int):
         abort(404)
     show_review = attempt.state == "finalised" and review_allowed_to(current_user, attempt)
     items = list(attempt.items)
-    reviews = {i.id: render_question(i, review=True, with_autosave=False) for i in items} if show_review else {}
+    held = shared_keys.held_back_items(current_user, attempt) if show_review else {}
+    reviews = review_of(items, held) if show_review else {}
     return render_template("mentoring/apprentice_attempt.html", person=person, attempt=attempt, exam=attempt.exam,
-                           items=items, show_review=show_review, reviews=reviews,
+                           items=items, show_review=show_review, reviews=reviews, held=held,
                            withheld=exam_results.review_withheld_from_viewer(current_user, attempt))
 
 

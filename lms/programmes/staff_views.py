@@ -13,7 +13,8 @@ from sqlalchemy import select
 from lms.content.models import Programme
 from lms.exams import results as exam_results
 from lms.exams.models import Attempt
-from lms.exams.views import render_question
+from lms.exams import shared_keys
+from lms.exams.views import review_of
 from lms.extensions import db
 from lms.org.models import POSITIONS, ROLES, Branch, User
 from lms.org.scope import may_see_person
@@ -134,7 +135,8 @@ def person_attempt(user_id: int, attempt_id: int):
         abort(404)
     show_review = attempt.state == "finalised" and review_allowed_to(current_user, attempt)
     items = list(attempt.items)
-    reviews = {i.id: render_question(i, review=True, with_autosave=False) for i in items} if show_review else {}
+    held = shared_keys.held_back_items(current_user, attempt) if show_review else {}
+    reviews = review_of(items, held) if show_review else {}
     return render_template("programmes/person_attempt.html", person=person, attempt=attempt, exam=attempt.exam,
-                           items=items, show_review=show_review, reviews=reviews,
+                           items=items, show_review=show_review, reviews=reviews, held=held,
                            withheld=exam_results.review_withheld_from_viewer(current_user, attempt))
