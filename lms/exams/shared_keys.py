@@ -15,13 +15,16 @@ practice):
 - an exam they can still sit: not withdrawn, not closed, theirs (open to all,
   or a week of a programme whose audience holds them — opened or scheduled
   later), not passed, and with attempts left (or one open now);
-- it would show the key now: after submitting once they have a finalised
-  attempt; after passing once passed (never before: not passed is part of
-  "can still sit"); never and after closing not while it can be sat.
+- it would show the key now: after submitting, always — except while they
+  are sitting it (an open attempt): its owner shows answers once sat, so it
+  keeps back nothing another exam's review shows, but a second tab must not
+  help during the exam; after passing once passed (never before: not passed
+  is part of "can still sit"); never and after closing not while it can be sat.
 
 So the key appears once the other exam is passed, closed, withdrawn, or its
-attempts are used up — or, for an exam that shows its answers after
-submitting, once they have sat it. ``keys_held_back`` answers for a page's
+attempts are used up — and an exam that shows its answers after submitting
+holds keys only while it is being sat (weekly exams drawing from one pool
+keep their reviews). ``keys_held_back`` answers for a page's
 questions in a fixed number of statements, whatever their number.
 """
 from __future__ import annotations
@@ -36,7 +39,7 @@ from sqlalchemy.orm import selectinload
 from lms import clock
 from lms.content.draws import draw_pool
 from lms.content.models import Exam, Programme, ProgrammeItem, Question, QuestionVersion
-from lms.exams.models import Attempt, AttemptState
+from lms.exams.models import Attempt
 from lms.exams.results import counting_attempt
 from lms.extensions import db
 from lms.programmes.audience import first_day, memberships
@@ -90,7 +93,9 @@ def _holds_keys(exam: Exam, attempts: list[Attempt], now: datetime) -> bool:
     if not sitting and exam.max_attempts is not None and taken >= exam.max_attempts:
         return False  # attempts used up: it will not ask them again
     if exam.review_policy == "after_submit":
-        return not any(a.state == AttemptState.FINALISED for a in attempts)
+        # Its owner shows the answers once sat; it keeps them back only while
+        # the learner is sitting it (another exam's review must not help).
+        return sitting
     return True  # after passing (not passed), after closing (still open), never
 
 

@@ -54,13 +54,10 @@ def test_practice_refuses_a_question_of_the_exam_being_taken(app, client, make_u
 def test_practice_of_other_questions_goes_on_during_an_exam(app, client, make_user, make_question, make_exam):
     learner, exam, entry = _failed_once(make_user, make_question, make_exam, review_policy="after_submit")
     other = make_question("single", slug="dep-102", tags=("个人存款",))
-    other_exam = make_exam([{"questions": ["dep-102"]}], slug="other-exam")
-    # Got wrong in the other exam, which shows its answers once sat (an exam not
-    # sat yet would keep its key back: lms.exams.shared_keys).
-    sat = exam_attempts.start_attempt(learner, other_exam)
-    exam_answers.save_answer(sat, sat.items[0], "A")
-    exam_attempts.submit(sat, learner)
-    other_entry = db.session.query(NotebookEntry).filter_by(user_id=learner.id, question_id=other.id).one()
+    make_exam([{"questions": ["dep-102"]}], slug="other-exam")
+    from tests.exams.results_data import notebook_entry
+
+    other_entry = notebook_entry(learner, other)
     exam_attempts.start_attempt(learner, exam)
     sign_in(client, learner)
     answered = client.post(f"/notebook/practice/{other_entry.id}", data={"answer": "B"},
