@@ -19,6 +19,7 @@ from tests.conftest import sign_in
 from tests.content.test_key_regrade import (  # noqa: F401  (fixtures)
     BANK, KEY_AFTER, KEY_BEFORE, REASON, _exam, _fix_key, _take, course,
 )
+from tests.content.test_live_course_changes import live  # noqa: F401  (fixture)
 from tests.exams.takers import as_posted
 
 STEM_BEFORE = "逾期 30 天以内的贷款应立即起诉。"
@@ -155,3 +156,44 @@ def test_an_open_attempt_shown_another_text_is_graded_on_it_when_the_trainer_kee
     assert (done.passed, done.percent) == (False, 57.14)
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "attempt.regraded")) is None
     assert db.session.get(Attempt, passed.id).passed is True
+
+
+def test_a_submitted_attempt_waiting_for_its_essay_is_regraded_and_keeps_waiting(
+        app, client, runner, live, make_user, make_branch):
+    """tests/content/fixtures/aml_str: the exam has an essay, so a submitted
+    attempt waits for a trainer. Its str-003 answer (right under the old key)
+    is re-graded to 0 with the new version; the attempt still waits (no
+    result yet: the audit event says none) and the trainer's grading then
+    decides against the corrected score."""
+    from tests.content.test_live_course_changes import KEY_AFTER as AML_AFTER
+    from tests.content.test_live_course_changes import KEY_BEFORE as AML_BEFORE
+    from tests.content.test_live_course_changes import _answer_all_right_and_submit, _edit, _exam, _start
+
+    learner = make_user(("learner",), branch=make_branch("B01"), position="rm_junior")
+    attempt = _start(client, learner, _exam())
+    _answer_all_right_and_submit(client, attempt)
+    db.session.expire_all()
+    attempt = db.session.get(Attempt, attempt.id)
+    assert attempt.state == "grading"
+    item = next(i for i in attempt.items if i.question_version.question.slug == "str-003")
+    assert item.awarded == item.points
+
+    _edit(live, "courses/aml-str/questions/basics.md", AML_BEFORE, AML_AFTER)
+    published = runner.invoke(args=["content", "publish", "--as", "trainer-aml", "--regrade", "--reason", REASON])
+    assert published.exit_code == 0, published.output
+    db.session.expire_all()
+    attempt = db.session.get(Attempt, attempt.id)
+    item = next(i for i in attempt.items if i.question_version.question.slug == "str-003")
+    assert (attempt.state, attempt.percent, attempt.passed) == ("grading", None, None)
+    assert (item.question_version.version, item.awarded, item.correct) == (2, 0.0, False)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "attempt.regraded"))
+    details = json.loads(event.details)
+    assert (details["percent_after"], details["passed_after"], details["items"][0]["after"]) == (None, None, 0.0)
+
+    sign_in(client, make_user(("trainer",), employee_no="grader-aml"))
+    for waiting in [i for i in attempt.items if i.needs_grading and i.awarded is None]:
+        assert client.post(f"/grading/items/{waiting.id}", data={"points": str(waiting.points)}).status_code == 302
+    db.session.expire_all()
+    attempt = db.session.get(Attempt, attempt.id)
+    assert attempt.state == "finalised"
+    assert attempt.score == sum(i.points for i in attempt.items) - item.points  # only str-003 missed
