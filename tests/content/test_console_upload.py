@@ -170,6 +170,16 @@ def test_too_many_files_or_too_large_are_refused(client, content_dir, trainer):
     assert _releases() == 1 and _staged_uploads() == []
 
 
+def test_an_archive_of_thousands_of_entries_is_refused_with_one_line_not_one_per_entry(client, content_dir, trainer):
+    """6,001 entries named "../x" (a few hundred kilobytes; 400,000 fit in 20 MB): one
+    problem, not a page listing every one."""
+    hostile = {f"../x{i}.md": "" for i in range(6001)}
+    response = _upload(client, _zip(_course_files(**hostile)))
+    assert response.status_code == 422
+    assert "6005" in response.text and response.text.count("<code>../x") == 0
+    assert _releases() == 1 and _staged_uploads() == []
+
+
 def test_a_broken_file_is_reported_with_file_and_line(client, content_dir, trainer):
     before = _snapshot(content_dir)
     broken_bank = BANK_MD.replace("- [ ] 1 万元", "- [x] 1 万元")

@@ -34,6 +34,7 @@ from lms.staging import StagingArea
 
 MAX_UNPACKED = 20 * 1024 * 1024
 MAX_FILES = 2000
+MAX_ENTRIES = 3 * MAX_FILES  # files, their folders, and what archivers add (a Mac: a __MACOSX/._ twin per file)
 ALLOWED_SUFFIXES = {".md", ".yaml", ".yml", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf", ".xlsx", ".docx"}
 # Added by archivers, not by the trainer: skipped silently.
 ARCHIVER_NOISE = ("__MACOSX/", ".DS_Store", "Thumbs.db")
@@ -115,10 +116,17 @@ def unpack(archive: IO[bytes], dest: Path) -> tuple[list[str], list[Problem]]:
     except (zipfile.BadZipFile, OSError, ValueError):
         return [], [Problem(Source("upload"), _("The file is not a zip archive."))]
     with zf:
+        entries = zf.infolist()
+        if len(entries) > MAX_ENTRIES:
+            # Folders, archiver noise and refused names are not files, but each costs a
+            # look and maybe a problem line: 400,000 entries of "../x" fit in 20 MB and
+            # made a page of 400,000 problems. Refused at once, with one line.
+            return [], [Problem(Source("upload"), _("too many files: %(n)d (at most %(max)d)",
+                                                    n=len(entries), max=MAX_FILES))]
         members = []
         seen: dict[str, str] = {}  # a file's name, case and composition folded → as the archive has it
         declared = 0
-        for info in zf.infolist():
+        for info in entries:
             name = info.filename = _member_name(info)
             if name.startswith(ARCHIVER_NOISE[0]) or posixpath.basename(name.rstrip("/")) in ARCHIVER_NOISE[1:]:
                 continue
