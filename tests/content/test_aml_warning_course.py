@@ -315,3 +315,39 @@ def test_mid_week_a_typo_a_reordered_bank_and_a_deleted_question_that_attempts_u
     retake = db.session.get(Attempt, int(retake.headers["Location"].rstrip("/").split("/")[-1]))
     assert sorted(i.question_version.question.slug for i in retake.items) == [
         "amlw-001", "amlw-002", "amlw-004", "amlw-005", "amlw-006", "amlw-007"]
+
+
+# --- a bank file written as a trainer writes it ---------------------------------
+
+def test_a_bank_with_the_excel_words_and_full_width_brackets(runner, aml):
+    """"type: 单选" and "difficulty: 难" (the words of the Excel template the
+    trainer knows) were refused ("unknown question type '单选'"); an option
+    typed with full-width brackets "- ［x］甲" (or "- []乙") was read as stem
+    text, and the only problem said "single 题至少需要两个选项", not which line
+    was wrong."""
+    bank = aml / COURSE / "questions" / "反洗钱题库.md"
+    text = bank.read_text(encoding="utf-8")
+    text = text.replace("## amlw-001\ntype: single\npoints: 2\ndifficulty: easy",
+                        "## amlw-001\ntype: 单选题\npoints: 2\ndifficulty: 易")
+    text = text.replace("## amlw-007\ntype: case\ndifficulty: medium", "## amlw-007\ntype: 案例\ndifficulty: 中")
+    exam = aml / "exams" / "aml-warning-exam.yaml"
+    exam.write_text(exam.read_text(encoding="utf-8") + "  - {count: 1, type: 多选, difficulty: 中}\n",
+                    encoding="utf-8")
+    text += "\n## amlw-008\ntype: 多选\n\n可疑特征有：\n\n- [x] 快进快出\n- [x] 化整为零\n- [ ] 代发工资\n"
+    bank.write_text(text, encoding="utf-8")
+    _publish(runner)
+    types = dict(db.session.execute(select(Question.slug, Question.id)).all())
+    versions = {slug: db.session.get(Question, qid).current_version for slug, qid in types.items()}
+    assert (versions["amlw-001"].type, versions["amlw-001"].difficulty) == ("single", "easy")
+    assert versions["amlw-007"].type == "case" and versions["amlw-008"].type == "multiple"
+    assert db.session.scalar(select(Exam.draw_json).where(Exam.slug == "exam-aml-warning")).count('"multiple"') == 1
+
+    lines = text.split("\n") + ["", "## amlw-009", "type: single", "", "全角方括号", "", "- ［x］甲", "- []乙", ""]
+    bank.write_text("\n".join(lines), encoding="utf-8")
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code == 1
+    first = lines.index("- ［x］甲") + 1
+    message = "试题 amlw-009：这一行像是选项，但写法不对：请写成“- [ ] ”或“- [x] ”——半角方括号，中间是一个空格或 x，后面再空一格"
+    assert f"{COURSE}/questions/反洗钱题库.md:{first}: {message}" in result.output
+    assert f"{COURSE}/questions/反洗钱题库.md:{first + 1}: {message}" in result.output
+    assert "至少需要两个选项" not in result.output and "2 problem(s)" in result.output
