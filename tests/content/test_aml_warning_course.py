@@ -351,3 +351,26 @@ def test_a_bank_with_the_excel_words_and_full_width_brackets(runner, aml):
     assert f"{COURSE}/questions/反洗钱题库.md:{first}: {message}" in result.output
     assert f"{COURSE}/questions/反洗钱题库.md:{first + 1}: {message}" in result.output
     assert "至少需要两个选项" not in result.output and "2 problem(s)" in result.output
+
+
+# --- the console -------------------------------------------------------------
+
+def test_the_console_import_previews_the_gift_bank_in_the_trainers_words(client, runner, aml, make_user):
+    """The preview of an import listed a true/false key as the code
+    ("答案: true") on the Chinese page; it says 对 / 错, as the exam does."""
+    import io
+
+    _publish(runner)
+    sign_in(client, make_user(("trainer",)))
+    gift = (IMPORTS / "反洗钱警示.gift.txt").read_bytes()
+    page = client.post("/console/import/", data={"course": "aml-warning", "bank": "gift",
+                                                 "upload": (io.BytesIO(gift), "反洗钱警示.gift.txt")},
+                       content_type="multipart/form-data")
+    assert page.status_code == 200
+    preview = page.text.split('class="import-questions"')[1]
+    kyc_02 = preview.split('id="q-gift-kyc-02"')[1].split("</li>")[0]
+    assert "<code>对</code>" in kyc_02 and "<code>true</code>" not in kyc_02
+    assert "<code>198200</code>" in preview  # the numeric key, as typed
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page.text).group(1)
+    assert client.post("/console/import/confirm", data={"token": token}).status_code == 302
+    assert db.session.scalar(select(Question.id).where(Question.slug == "gift-kyc-06")) is not None
