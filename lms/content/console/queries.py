@@ -228,7 +228,7 @@ def show_question(qtype: str, stem_md: str, data: dict, *, points: float = 1.0, 
         shown.options = [(o["key"], _inline(o.get("text", "")) + _option_feedback(o), o["key"] in correct)
                          for o in data.get("options", [])]
     # A true/false key in the reader's words (对 / 错), as the exam shows it, never the code "true".
-    shown.key = [str(_TRUE_FALSE.get(k, k)) for k in found.key_text(data)] if qtype == "truefalse" \
+    shown.key = [str(_TRUE_FALSE.get(k, k)) for k in found.key_text(data)] if found.truth_key \
         else found.key_text(data)
     rubric = found.rubric(data)
     if rubric is not None:

@@ -101,8 +101,8 @@ def _split_bank(text: str) -> tuple[list[tuple[int, str]], list[_Block]]:
 
 
 def type_code(value: str) -> str:
-    """The type code of "single", or of the Excel template's names for it
-    (单选, 单选题, 案例…), which trainers write in a bank file too."""
+    """The type code, written as such or with the Excel template's names for
+    it (单选, 单选题, 案例…), which trainers write in a bank file too."""
     value = value.strip()
     word = value.replace(" ", "").lower()
     if value in QUESTION_TYPES:
