@@ -149,11 +149,16 @@ def test_an_rm_fails_retakes_and_passes_and_the_trainer_sees_the_items(client, r
 
     sign_in(client, rm)
     result = client.get(f"/attempts/{first.id}/result").text
+    # The stem's table of transactions, amounts right-aligned, inside the question's prose (it scrolls on a phone).
+    assert re.search(r'<div class="q-stem prose">.*?<table>.*?<td align="right">49,500.00</td>', result, re.S)
     # The review shows the option's own feedback to whoever chose it, and the explanation.
     assert "20 万元是旧标准中的转账标准。" in result or "解析" in result
     assert "化整为零、快进快出，与经营规模不符。" in result
     notebook = client.get("/notebook/").text
     assert "“鑫达商贸”案中，哪些是可疑特征？" in notebook and "当日累计现金交易人民币多少元以上" in notebook
+    # A stem with a table is summarised as the learner reads it, not as markdown ("| 日期 | 对手方 | --- |").
+    table_stem = "“鑫达商贸”账户 4 月 1 日、2 日的个人转入如下： 四笔合计多少元？"
+    assert table_stem in notebook and "| ---" not in notebook and "| 日期" not in notebook
 
     second = _sit(client, exam, _right)
     assert second.number == 2 and second.state == "grading"
@@ -163,6 +168,9 @@ def test_an_rm_fails_retakes_and_passes_and_the_trainer_sees_the_items(client, r
     analysis = client.get(f"/analysis/exams/{exam.id}")
     assert analysis.status_code == 200
     assert "“鑫达商贸”案中，哪些是可疑特征？" in analysis.text
+    assert table_stem in analysis.text and "| ---" not in analysis.text
+    # Both attempts are there; the item statistics count first attempts (the one failed).
+    assert re.search(r"<code>amlw-002</code>.*?多笔略低于 5 万元的转入: 0 \(0%\)", analysis.text, re.S)
 
 
 # --- the imports, with a trainer's mistakes -----------------------------------
