@@ -382,3 +382,38 @@ def test_the_console_import_previews_the_gift_bank_in_the_trainers_words(client,
     token = re.search(r'name="token" type="hidden" value="([^"]+)"', page.text).group(1)
     assert client.post("/console/import/confirm", data={"token": token}).status_code == 302
     assert db.session.scalar(select(Question.id).where(Question.slug == "gift-kyc-06")) is not None
+
+
+def test_the_course_uploaded_as_a_zip_and_edited_in_the_console(client, runner, aml, make_user):
+    """The other two ways in: 上传课程 (a zip of the course folder) and the
+    editor (a typo fixed in a lesson), each reviewed, then published."""
+    import io
+    import zipfile
+
+    from lms.content.console.editor import normalise, text_hash
+    from lms.content.models import Lesson
+
+    sign_in(client, make_user(("trainer",)))
+    course = aml / COURSE
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(p for p in course.rglob("*") if p.is_file()):
+            zf.write(path, "反洗钱与案例警示教育/" + path.relative_to(course).as_posix())
+    buffer.seek(0)
+    page = client.post("/console/upload", data={"archive": (buffer, "反洗钱与案例警示教育.zip")},
+                       content_type="multipart/form-data")
+    assert page.status_code == 200 and "链接失效" not in page.text, page.text
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page.text).group(1)
+    assert client.post("/console/upload/confirm", data={"token": token}).status_code == 302
+    assert db.session.scalar(select(Lesson.title).where(Lesson.slug == "case-study")) == "案例警示：“过桥”账户"
+
+    path = f"{COURSE}/lessons/03-案例警示.md"
+    on_disk = aml / path
+    text = on_disk.read_text(encoding="utf-8").replace("经营场所空置；", "经营场所空置、无人办公；")
+    data = {"path": path, "text": text, "base_hash": text_hash(on_disk.read_bytes()),
+            "reviewed_hash": text_hash(normalise(text))}
+    review = client.post("/console/review", data=data)
+    assert review.status_code == 200 and "aml-warning/case-study" in review.text
+    assert client.post("/console/publish", data=data).status_code == 302
+    html = db.session.scalar(select(Lesson.body_html).where(Lesson.slug == "case-study"))
+    assert "经营场所空置、无人办公；" in html and '<td align="right">49,500.00</td>' in html
