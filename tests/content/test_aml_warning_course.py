@@ -417,3 +417,45 @@ def test_the_course_uploaded_as_a_zip_and_edited_in_the_console(client, runner, 
     assert client.post("/console/publish", data=data).status_code == 302
     html = db.session.scalar(select(Lesson.body_html).where(Lesson.slug == "case-study"))
     assert "经营场所空置、无人办公；" in html and '<td align="right">49,500.00</td>' in html
+
+
+# --- scheduling it in the browser ------------------------------------------------
+
+def test_the_scheduling_form_keeps_an_audience_of_every_rm(client, runner, clock, aml, rm, make_user,
+                                                           make_branch):
+    """The programme is for `positions: [rm_*]`. The scheduling form had no box
+    for rm_* and showed none ticked ("不选即全部岗位"), and saving it — to fix a
+    week's title — wrote `positions: []`: the AML week went to every teller,
+    intern and manager. Now the boxes show the RM levels ticked, and the file
+    keeps rm_* when the trainer did not touch them (a list-of-mappings
+    audience too)."""
+    from lms.content.models import Programme
+    from tests.schedule.test_schedule_programme import fields_of, review_and_publish
+
+    _publish(runner)
+    sign_in(client, make_user(("trainer",)))
+    url = "/console/schedule/programmes/aml-warning"
+    data = fields_of(client.get(url).text)
+    assert sorted(data["positions"]) == ["rm_intermediate", "rm_junior", "rm_principal", "rm_senior"]
+    data["weeks-0-title"] = "第 1 周 反洗钱与案例警示教育"
+    reviewed, published = review_and_publish(client, data, url=url, root=aml)
+    assert published.status_code == 302, published.text
+    written = (aml / "programmes" / "aml-warning.yaml").read_text(encoding="utf-8")
+    assert "  positions: [rm_*]\n" in written and "title: 第 1 周 反洗钱与案例警示教育" in written
+    programme = db.session.scalar(select(Programme).where(Programme.slug == "aml-warning-weekly"))
+    assert '"rm_*"' in programme.audience_json
+    teller = make_user(("learner",), employee_no="E7009", branch=make_branch("B08"), position="teller")
+    sign_in(client, teller)
+    assert "反洗钱" not in client.get("/").text
+
+    # Written as a list of mappings (every RM, and every mentor): kept as well.
+    path = aml / "programmes" / "aml-warning.yaml"
+    path.write_text(written.replace("audience:\n  positions: [rm_*]\n",
+                                    "audience:\n  - positions: [rm_*]\n  - roles: [mentor]\n"), encoding="utf-8")
+    _publish(runner)
+    sign_in(client, make_user(("trainer",), employee_no="T7002"))
+    data = fields_of(client.get(url).text)
+    data["weeks-0-title"] = "第 1 周 反洗钱"
+    _reviewed, published = review_and_publish(client, data, url=url, root=aml)
+    assert published.status_code == 302, published.text
+    assert "audience:\n  - positions: [rm_*]\n  - roles: [mentor]\n" in path.read_text(encoding="utf-8")
