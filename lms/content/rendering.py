@@ -26,7 +26,11 @@ EXTENSIONS = ["tables", "fenced_code", "footnotes", "admonition", "sane_lists", 
 # Footnote back-links are stored without Python-Markdown's English tooltip ("Jump
 # back to footnote 1 in the text"); lms/content/footnotes.py titles them in the
 # reader's language when the page is sent.
-EXTENSION_CONFIGS = {"toc": {"slugify": slugify_unicode}, "footnotes": {"BACKLINK_TITLE": ""}}
+# A table column aligned in the source (`| ---: |`, amounts in a case's table of
+# transactions) keeps its alignment as the `align` attribute: the sanitiser
+# removes every `style`, and with it Python-Markdown's default text-align.
+EXTENSION_CONFIGS = {"toc": {"slugify": slugify_unicode}, "footnotes": {"BACKLINK_TITLE": ""},
+                     "tables": {"use_align_attribute": True}}
 _EMPTY_BACKLINK_TITLE = re.compile(r'(<a class="footnote-backref" href="[^"]*") title=""')
 
 ALLOWED_TAGS = {

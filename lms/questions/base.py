@@ -183,6 +183,10 @@ class QuestionType:
         """The data as plain text, one fact a line, for diffs between versions."""
         return [f"{k}: {v}" for k, v in sorted(data.items())]
 
+    # The key is a truth value (``key_text`` gives true / false): pages show it
+    # in the reader's words (对 / 错), as the exam does.
+    truth_key: bool = False
+
     def plan_lines(self, data: dict) -> list[str]:
         """The key as written in a planned bank entry (the content plan's draft)."""
         raise NotImplementedError

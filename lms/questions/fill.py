@@ -44,11 +44,38 @@ def blanks_in_tags(stem_md: str) -> list[int]:
     return sorted({int(m.group(1)) for tag in _TAG.finditer(html) for m in BLANK.finditer(tag.group(0))})
 
 
+# Markdown that a one-line summary shows as the learner reads it: table rows
+# and footnote definitions left out, images dropped, links as their text,
+# emphasis, code, heading, quote, list and call-out markers removed.
+_TABLE_ROW = re.compile(r"^[ \t]*\|.*$|^[ \t]*:?-{3,}:?[ \t]*(\|[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$", re.M)
+_FOOTNOTE_DEFINITION = re.compile(r"^\[\^[^\]]+\]:.*$", re.M)
+_CALLOUT_LINE = re.compile(r'^[ \t]*!!![ \t]*\w+[ \t]*(?:"([^"]*)")?[ \t]*$', re.M)
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\([^)]*\)")
+_FOOTNOTE_REF = re.compile(r"\[\^[^\]]+\]")
+_LINE_MARKERS = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+(?!\[[ xX]\])|\d{1,9}\.[ \t]+)", re.M)
+_EMPHASIS = re.compile(r"\*\*|__|`|~~|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+
+
+def _plain_text(stem_md: str) -> str:
+    """A stem's markdown as the text a reader sees (for one-line summaries)."""
+    if not any(ch in stem_md for ch in "|![*_`#>~-+0123456789"):
+        return stem_md
+    text = _TABLE_ROW.sub("", stem_md)
+    text = _FOOTNOTE_DEFINITION.sub("", text)
+    text = _CALLOUT_LINE.sub(lambda m: m.group(1) or "", text)
+    text = _IMAGE.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _FOOTNOTE_REF.sub("", text)
+    text = _LINE_MARKERS.sub("", text)
+    return _EMPHASIS.sub("", text)
+
+
 def stem_summary(stem_md: str, limit: int = 80) -> Markup:
     """A question's text on one line for lists (错题本, item analysis):
     shortened to ``limit`` characters, escaped, and each ``{{n}}`` shown as
     its blank mark, never cut in half."""
-    text = " ".join((stem_md or "").split())
+    text = " ".join(_plain_text(stem_md or "").split())
     out: list[Markup] = []
     used = 0
     for index, piece in enumerate(BLANK.split(text)):  # text, blank number, text, ...

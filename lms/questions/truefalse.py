@@ -9,6 +9,7 @@ class TrueFalse(QuestionType):
     bank_keys = ("answer",)
     excel_aliases = ("是非题",)
     secret_keys = ("correct",)
+    truth_key = True
 
     def grade(self, data, answer, *, partial_credit=False):
         return Grade(1.0 if answer is not None and bool(answer) == bool(data.get("correct")) else 0.0)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from lms.content.models import Course, Exam, Lesson, Programme, ProgrammeItem
-from lms.content.source.parser import item_label
+from lms.content.source.parser import POSITIONS, item_label
 from lms.content.source.yaml_lines import load_yaml
 from lms.extensions import db
 from lms.org.models import Branch
@@ -74,9 +74,25 @@ def _list(value) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else []
 
 
+def _expanded(positions: list[str]) -> list[str]:
+    """Positions as the form's boxes show them: ``rm_*`` ticks every RM level."""
+    out: list[str] = []
+    for position in positions:
+        out += [p for p in POSITIONS if p.startswith(position[:-1])] if position.endswith("*") else [position]
+    return list(dict.fromkeys(out))
+
+
+def shown_audience(doc) -> dict[str, list[str]]:
+    """The audience as the form shows it: a file's ``positions: [rm_*]`` ticks
+    the RM levels; an audience written as a list of mappings (every RM and
+    every mentor) has no boxes of its own and shows none."""
+    audience = doc.get("audience") if isinstance(doc.get("audience"), dict) else {}
+    return {"branches": _list(audience.get("branches")), "positions": _expanded(_list(audience.get("positions"))),
+            "roles": _list(audience.get("roles"))}
+
+
 def programme_form_data(doc) -> dict:
     """The form's data for a programme file (``doc``: the round-trip mapping)."""
-    audience = doc.get("audience") if isinstance(doc.get("audience"), dict) else {}
     weeks = [{"origin": str(i), "order": i + 1, "title": _text(w.get("title")), "lessons": _list(w.get("lessons")),
               "exam": _text(w.get("exam")), "opens": writer.as_date(w.get("opens")),
               "due": writer.as_date(w.get("due"))} for i, w in enumerate(_rows(doc, "weeks"))]
@@ -84,8 +100,7 @@ def programme_form_data(doc) -> dict:
                   "exam": _text(b.get("exam")), "opens": writer.as_date(b.get("opens")),
                   "due": writer.as_date(b.get("due"))} for i, b in enumerate(_rows(doc, "bulletins"))]
     return {"id": _text(doc.get("id")), "title": _text(doc.get("title")), "summary": _text(doc.get("summary")),
-            "branches": _list(audience.get("branches")), "positions": _list(audience.get("positions")),
-            "roles": _list(audience.get("roles")), "start": writer.as_date(doc.get("start")),
+            **shown_audience(doc), "start": writer.as_date(doc.get("start")),
             "weeks": weeks, "bulletins": bulletins}
 
 
@@ -142,7 +157,10 @@ def _kept(entries) -> list:
     return [e for _i, e in kept]
 
 
-def programme_values(form: ProgrammeForm) -> Values:
+def programme_values(form: ProgrammeForm, text: str = "") -> Values:
+    """The form's values for ``writer.write_programme``; ``audience`` is None
+    (the file's stays as written: ``rm_*``, a list of mappings) when the boxes
+    are as the file showed them."""
     weeks, bulletins = _kept(form.weeks), _kept(form.bulletins)
     values = {
         "id": (form.id.data or "").strip(), "title": form.title.data.strip(),
@@ -157,6 +175,9 @@ def programme_values(form: ProgrammeForm) -> Values:
                        "lesson": e.form.lesson.data or "", "exam": e.form.exam.data or "",
                        "opens": e.form.opens.data, "due": e.form.due.data} for e in bulletins],
     }
+    shown = shown_audience(writer.load(text)) if text else {}
+    if all(set(values["audience"][key]) == set(shown.get(key, [])) for key in values["audience"]):
+        values["audience"] = None
     return Values(values, {"weeks": weeks, "bulletins": bulletins})
 
 

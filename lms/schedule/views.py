@@ -144,7 +144,7 @@ def _save(found: files.ScheduleFile, form):
         return _page(form, found)
     if not form.validate():
         return _page(form, found, status=422, refusal=_("Nothing was changed: correct the marked fields."))
-    values = services.programme_values(form) if found.kind == "programme" else services.exam_values(form)
+    values = services.programme_values(form, found.text) if found.kind == "programme" else services.exam_values(form)
     if found.kind == "programme":
         values.values["removed"] = services.removed_items(
             values.values["id"] or services.programme_slug(found.text, found.path, found.name))

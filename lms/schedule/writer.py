@@ -114,8 +114,20 @@ def _reuse_seq(m: CommentedMap, key: str, items: list, order: tuple[str, ...]) -
         put(m, key, CommentedSeq(items), order)
 
 
+def _write_audience(doc: CommentedMap, wanted: dict) -> None:
+    audience = doc.get("audience")
+    if not isinstance(audience, CommentedMap):
+        if not any(wanted.get(k) for k in AUDIENCE_ORDER) and "audience" not in doc:
+            return
+        audience = CommentedMap()
+        put(doc, "audience", audience, PROGRAMME_ORDER)
+    for key in AUDIENCE_ORDER:
+        put(audience, key, flow(wanted.get(key) or []), AUDIENCE_ORDER)
+
+
 def write_programme(text: str, values: dict) -> str:
-    """``values``: id (a new file only), title, summary, audience {branches, positions, roles},
+    """``values``: id (a new file only), title, summary, audience {branches, positions, roles} (None: as
+    written),
     start (date or None), weeks and bulletins: lists of {origin, title, lessons | lesson, exam, opens, due},
     ``origin`` being the item's index in the file (None for a new one); ``removed`` (optional): the keys
     of the programme's removed weeks and bulletins → their exams."""
@@ -124,17 +136,8 @@ def write_programme(text: str, values: dict) -> str:
         put(doc, "id", values["id"], PROGRAMME_ORDER)
     put(doc, "title", values["title"], PROGRAMME_ORDER)
     put_optional(doc, "summary", values.get("summary") or None, PROGRAMME_ORDER)
-    audience = doc.get("audience")
-    wanted = values.get("audience") or {}
-    if not isinstance(audience, CommentedMap):
-        if not any(wanted.get(k) for k in AUDIENCE_ORDER) and "audience" not in doc:
-            audience = None
-        else:
-            audience = CommentedMap()
-            put(doc, "audience", audience, PROGRAMME_ORDER)
-    if audience is not None:
-        for key in AUDIENCE_ORDER:
-            put(audience, key, flow(wanted.get(key) or []), AUDIENCE_ORDER)
+    if values.get("audience") is not None:  # None: the audience stays as written
+        _write_audience(doc, values["audience"])
     put_optional(doc, "start", values.get("start"), PROGRAMME_ORDER)
     for plural in ("weeks", "bulletins"):
         original = list(doc.get(plural) or []) if isinstance(doc.get(plural), list) else []

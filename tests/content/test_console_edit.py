@@ -75,7 +75,7 @@ def test_bank_preview_shows_each_question_with_its_key(client, content_dir, trai
     assert "dep-001" in html and "dep-002" in html
     assert re.search(r'<li class="correct"><strong>B\.</strong> 5 万元', html)
     assert "<strong>10</strong> 万元" in html and "<script" not in html
-    assert "<code>true</code>" in html  # the true/false key
+    assert "<code>对</code>" in html  # the true/false key, in the page's words (not the code "true")
     assert "个人通知存款最低起存金额为 5 万元" in html  # explanation
     broken = BANK_MD.replace("- [ ] 1 万元", "- [x] 1 万元")  # two keys for a single choice
     html = client.post("/console/preview", data=_form(content_dir, BANK, broken), headers=HX).text

@@ -208,6 +208,9 @@ def _option_feedback(option: dict) -> Markup:
     return Markup(' <span class="opt-feedback">') + label + "：" + _inline(option["feedback"]) + Markup("</span>")
 
 
+_TRUE_FALSE = {"true": _l("True"), "false": _l("False")}
+
+
 def show_question(qtype: str, stem_md: str, data: dict, *, points: float = 1.0, explanation_md: str = "",
                   difficulty: str = "", tags: list[str] | None = None, stem_html: str | None = None,
                   explanation_html: str | None = None, resolve_link=None) -> Shown:
@@ -224,7 +227,9 @@ def show_question(qtype: str, stem_md: str, data: dict, *, points: float = 1.0, 
         correct = set(data.get("correct", []))
         shown.options = [(o["key"], _inline(o.get("text", "")) + _option_feedback(o), o["key"] in correct)
                          for o in data.get("options", [])]
-    shown.key = found.key_text(data)
+    # A true/false key in the reader's words (对 / 错), as the exam shows it, never the code "true".
+    shown.key = [str(_TRUE_FALSE.get(k, k)) for k in found.key_text(data)] if found.truth_key \
+        else found.key_text(data)
     rubric = found.rubric(data)
     if rubric is not None:
         shown.rubric = _html(rubric, resolve_link)

@@ -181,6 +181,12 @@ class GiftReader:
 
         opens = [i for i, ch in enumerate(text) if ch == "{" and i >= pos]
         closes = [i for i, ch in enumerate(text) if ch == "}" and i >= pos]
+        wide = next((i for i, ch in enumerate(text) if ch in "｛｝" and i >= pos), None)
+        if not opens and not closes and wide is not None:
+            # Typed in a Chinese input method's full-width mode: not a description to skip.
+            b.problem(wide, _("the answers are in full-width braces ｛ ｝: write the half-width { } "
+                              "(switch the input method to half-width)"))
+            return
         if not opens and not closes:
             b.note(pos, _("A text without answers (a Moodle description) was skipped."))
             return
@@ -218,6 +224,12 @@ class GiftReader:
         q = ParsedQuestion(id=qid, type="", stem_md="", points=1.0, difficulty="medium", tags=tags,
                            explanation_md="", data={}, source=Source(self.filename, b.line_at(pos)))
         feedback: list[str] = []
+        wide = re.search(r"(?:^|\s)([＝～])", answers)
+        if wide:
+            # "{＝5 ＝五}" would be a fill-in whose one answer is "＝5 ＝五"; "{＝甲 ～乙}" the same.
+            b.problem(base + wide.start(1), _("an answer starts with the full-width %(mark)s: write the half-width "
+                                              "= or ~ (switch the input method to half-width)", mark=wide.group(1)))
+            return
         if not answers:
             ok = self.essay(q)
         elif answers.startswith("#"):

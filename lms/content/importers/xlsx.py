@@ -25,6 +25,23 @@ from lms.content.schema import ParsedQuestion, Problem, Source
 from lms.xlsx_hidden import hidden_cells, numbers_text
 
 
+def percent_text(value: float) -> str:
+    """A number Excel shows as a percentage (0.25 in a cell formatted 0%), as
+    shown: "25%"."""
+    shown = round(value * 100, 9)
+    return (str(int(shown)) if shown.is_integer() else repr(shown)) + "%"
+
+
+def shown_values(rows):
+    """The values of each row's cells; a number in a cell formatted as a
+    percentage is read as Excel shows it ("25%", not 0.25): a numeric answer
+    typed as 25% is 25 with the unit %, which is what a learner types."""
+    for cells in rows:
+        yield tuple(percent_text(cell.value) if isinstance(cell.value, (int, float))
+                    and not isinstance(cell.value, bool) and "%" in (getattr(cell, "number_format", None) or "")
+                    else cell.value for cell in cells)
+
+
 class XlsxReader(CellReader):
     # -- the workbook -----------------------------------------------------------
 
@@ -71,7 +88,7 @@ class XlsxReader(CellReader):
             for name, case in ((main, False), (CASE_SHEET if CASE_SHEET in names else None, True)):
                 if name is None:
                     continue
-                rows = workbook[name].iter_rows(values_only=True)
+                rows = shown_values(workbook[name].iter_rows())
                 if not shown(name):  # what nobody sees is not imported silently
                     if any(any(cell_text(v) for v in row) for row in islice(rows, 1, None)):
                         self.result.problems.append(Problem(Source(self.filename), _(

@@ -11,7 +11,7 @@ Sheet 题库, one question per row:
   it in when the bank will be edited and imported again.
 - 题型: 单选 多选 判断 填空 数值 简答 (also 单选题…, or single, multiple,
   truefalse, fill, numeric, essay).
-- 答案: choice letters (``B``, ``ACD``, ``A,C,D``), or for partial-credit
+- 答案: choice letters (``B``, ``ACD``, ``A,C,D``, ``A、C/D``), or for partial-credit
   multiple choice the weights ``A50%,C50%,B-50%``; 对/错/正确/错误 for
   true/false; fill-in: the stem marks each blank with ``（ ）`` or ``____``
   and 答案 lists the blanks separated by ``;``, the accepted answers of one
@@ -70,7 +70,7 @@ INLINE_BLANK = re.compile(r"\[\[(.*?)\]\]")
 NUMERIC_ANSWER = re.compile(
     r"^\s*([+-]?(?:\d[\d,，]*)?\.?\d+)\s*(?:(?:±|\+/-|\+-)\s*(\d*\.?\d+))?\s*(.{0,20}?)\s*$")
 FEEDBACK_LINE = re.compile(r"^[ \t]*反馈[ \t]*[：:][ \t]*(.*)$", re.M)
-LETTER_SEPARATORS = re.compile(r"[\s,，、;；.。]+")
+LETTER_SEPARATORS = re.compile(r"[\s,，、;；.。/]+")  # "A、C/D": the separators trainers mix
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 

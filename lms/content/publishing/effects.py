@@ -16,6 +16,9 @@ part of a plan a trainer must read before changing something live.
   and the learners who passed (they stay passed);
 - a retired exam, week or lesson: the learners with attempts, passes or
   reads of it (their history stays; the week no longer counts);
+- a retired question (deleted from its bank): the attempts in progress and
+  submitted that drew it (they keep it) and the wrong-answer notebooks that
+  still hold it;
 - a week inserted (open already, or already past its due date: the learners
   who must now pass it, or are overdue at once), moved to another place
   (week 3 → week 4, its dates; its passes go with it), or given another
@@ -35,10 +38,10 @@ from sqlalchemy import distinct, func, select
 
 from lms import clock
 from lms.content.models import (
-    Certification, EligibilityRule, Exam, Lesson, LessonView, Programme, ProgrammeItem, QuestionVersion,
+    Certification, EligibilityRule, Exam, Lesson, LessonView, Programme, ProgrammeItem, Question, QuestionVersion,
 )
 from lms.exams import regrade
-from lms.exams.models import Attempt, AttemptItem
+from lms.exams.models import Attempt, AttemptItem, NotebookEntry
 from lms.extensions import db
 from lms.programmes.audience import members
 
@@ -47,7 +50,7 @@ from lms.programmes.audience import members
 class Effect:
     """One consequence for learners. kind: question_version | question_reverted
     | exam_settings | exam_retired | week_retired | week_added | week_moved
-    | week_exam_changed | weeks_counted | lesson_retired."""
+    | week_exam_changed | weeks_counted | lesson_retired | question_retired."""
     kind: str
     key: str
     data: dict = field(default_factory=dict)
@@ -85,6 +88,7 @@ def learner_effects(work: dict, kinds: dict) -> list[Effect]:
     """The effects of a plan's work (``Plan._work``) on learners."""
     effects: list[Effect] = []
     effects += _question_effects(work)
+    effects += _retired_question_effects(work)
     effects += _regrade_effects(work)
     effects += _exam_effects(work, kinds)
     weeks = _week_effects(work) + _item_effects(work)
@@ -145,6 +149,33 @@ def _question_effects(work: dict) -> list[Effect]:
         effects.append(Effect("question_version", changed[qid],
                               {"open": len(seen["open"]), "done": len(seen["done"]), "moving": len(seen["moving"]),
                                "versions": sorted(seen["versions"])}))
+    return effects
+
+
+def _retired_question_effects(work: dict) -> list[Effect]:
+    """A question deleted from its bank while attempts hold it: they keep it
+    (an open one is submitted and graded with it); notebooks keep it too."""
+    ids = list(work.get("retire_questions", []))
+    if not ids:
+        return []
+    drawn: dict[int, dict[str, set]] = {}
+    for qid, state, attempt_id in db.session.execute(
+            select(QuestionVersion.question_id, Attempt.state, Attempt.id)
+            .join(AttemptItem, AttemptItem.question_version_id == QuestionVersion.id)
+            .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+            .where(QuestionVersion.question_id.in_(ids))):
+        drawn.setdefault(qid, {"open": set(), "done": set()})["open" if state == "open" else "done"].add(attempt_id)
+    notebooks = dict(db.session.execute(
+        select(NotebookEntry.question_id, func.count(distinct(NotebookEntry.user_id)))
+        .where(NotebookEntry.question_id.in_(ids), NotebookEntry.cleared_at.is_(None))
+        .group_by(NotebookEntry.question_id)).all())
+    effects = []
+    for qid, slug in db.session.execute(select(Question.id, Question.slug).where(Question.id.in_(ids))
+                                        .order_by(Question.slug)):
+        seen = drawn.get(qid)
+        if seen:
+            effects.append(Effect("question_retired", slug, {
+                "open": len(seen["open"]), "done": len(seen["done"]), "notebooks": notebooks.get(qid, 0)}))
     return effects
 
 

@@ -90,6 +90,15 @@ def describe(effect: Effect) -> str:
     d = effect.data
     if effect.kind == "question_version":
         return _question_version(effect.key, d)
+    if effect.kind == "question_retired":
+        sentence = _("question %(id)s is retired (no longer in its bank): new attempts do not draw it; "
+                     "%(open)d attempts in progress and %(done)d submitted drew it and keep it: they are graded "
+                     "against it, and their results, review and item analysis show it.",
+                     id=effect.key, open=d["open"], done=d["done"])
+        if d["notebooks"]:
+            sentence += " " + _("%(n)d learners still have it to practise in their wrong-answer notebook.",
+                                n=d["notebooks"])
+        return sentence
     if effect.kind == "answers_regraded":
         sentence = _("corrected answers (%(questions)s): %(n)d submitted attempts would score differently under the "
                      "new key (each against its own pass mark and partial-credit rule); their pass or fail would "

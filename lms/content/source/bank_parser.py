@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from lms import questions
 from lms.content.source.links import check_links
 from lms.questions.fill import blanks_in_tags
+from lms.content.importers.xlsx_sheet import CASE_TYPE, DIFFICULTY_ALIASES, TYPE_ALIASES
 from lms.content.models import DIFFICULTIES, QUESTION_TYPES
 from lms.content.schema import ParsedQuestion, Problem, Source
 
@@ -37,6 +38,9 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 COMMON_KEYS = {"type", "points", "difficulty", "tags"}
 TYPE_KEYS = {code: set(t.bank_keys) for code, t in questions.TYPES.items() if t.bank_keys}
 PART_KEYS = {"type", "points", "answer", "tolerance", "unit"}
+# A line that was meant as an option but is not one: full-width brackets
+# (［x］, a Chinese input method), "[]" without its space, "[√]".
+LOOSE_OPTION = re.compile(r"^ {0,3}[-*+]\s*[\[［]\s*[ xX√✓ｘＸ\u3000]?\s*[\]］]")
 TRUE_WORDS = {"true": True, "对": True, "正确": True, "false": False, "错": False, "错误": False}
 
 
@@ -96,6 +100,22 @@ def _split_bank(text: str) -> tuple[list[tuple[int, str]], list[_Block]]:
     return before, blocks
 
 
+def type_code(value: str) -> str:
+    """The type code, written as such or with the Excel template's names for
+    it (单选, 单选题, 案例…), which trainers write in a bank file too."""
+    value = value.strip()
+    word = value.replace(" ", "").lower()
+    if value in QUESTION_TYPES:
+        return value
+    return TYPE_ALIASES.get(word) or (CASE_TYPE if word in ("案例", "案例题", "案例分析", "案例分析题") else value)
+
+
+def difficulty_code(value: str) -> str:
+    """easy / medium / hard, or 易 / 中 / 难 (and the Excel template's other words)."""
+    value = value.strip()
+    return DIFFICULTY_ALIASES.get(value.lower(), value)
+
+
 class _Item:
     """Parses one question or case part; problems go to ``problems``."""
 
@@ -105,6 +125,7 @@ class _Item:
         self.problems = problems
         self.part_of = part_of
         self.keys: dict[str, tuple[str, int]] = {}
+        self.loose_options = False  # a line meant as an option was reported already
 
     @property
     def label(self) -> str:  # translated only when a problem needs it (thousands of questions have none)
@@ -204,6 +225,11 @@ class _Item:
             if ("`" in text or "~" in text) and FENCE.match(text):
                 in_fence = not in_fence
             match = OPTION.match(text) if "[" in text and not in_fence else None
+            if match is None and not in_fence and LOOSE_OPTION.match(text):
+                self.add(_("this line looks like an option but is not written as one: write '- [ ] ' or '- [x] ' "
+                           "with half-width brackets, a space or an x between them, and a space after them"), number)
+                self.loose_options = True
+                continue
             if match:
                 options.append([match.group(1) != " ", match.group(2).strip(), number, ""])
             elif not options:
@@ -223,7 +249,7 @@ class _Item:
     def parse(self):
         """(type, stem_md, data, points, explanation_md)"""
         body = self.read_keys()
-        qtype = self.keys.get("type", ("", 0))[0].strip()
+        qtype = type_code(self.keys.get("type", ("", 0))[0])
         if "type" not in self.keys:
             self.add(_("'type' is missing (one of: %(choices)s)", choices=", ".join(QUESTION_TYPES)))
             qtype = ""
@@ -271,7 +297,7 @@ class _Item:
         return parts, total or points
 
     def choice_data(self, qtype: str, options) -> dict:
-        if len(options) < 2:
+        if len(options) < 2 and not self.loose_options:
             self.add(_("a %(type)s question needs at least two options written as '- [ ]' / '- [x]'", type=qtype))
         keys = [chr(ord("A") + i) if i < 26 else f"O{i + 1}" for i in range(len(options))]
         correct = [key for key, (checked, *_rest) in zip(keys, options) if checked]
@@ -418,7 +444,7 @@ def parse_question_bank(text: str, path: str, course_id: str | None, *,
         difficulty = "medium"
         if "difficulty" in item.keys:
             raw, line = item.keys["difficulty"]
-            difficulty = raw.strip()
+            difficulty = difficulty_code(raw)
             if difficulty not in DIFFICULTIES:
                 item.add(_("unknown difficulty '%(value)s' (expected one of: %(choices)s)", value=difficulty,
                            choices=", ".join(DIFFICULTIES)), line)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
-from lms.content.source.bank_parser import parse_question_bank
+from lms.content.source.bank_parser import difficulty_code, parse_question_bank, type_code
 from lms.content.source.fields import (  # noqa: F401  (split_front_matter: part of this module's API)
     ID_RE, Collector, bool_value, choice_value, date_value, id_value, int_value, local_datetime, read_text,
     split_front_matter, str_list, text_value, unknown_keys,
@@ -150,11 +150,13 @@ def _draw_rules(c: Collector, value) -> list[dict]:
                 count = 0
             rule["count"] = count
             if "type" in raw:
+                raw["type"] = type_code(str(raw["type"]))  # 单选 as the Excel template and a bank file write it
                 if raw["type"] not in QUESTION_TYPES:
                     c.add(_("unknown question type '%(value)s' (expected one of: %(choices)s)", value=raw["type"],
                             choices=", ".join(QUESTION_TYPES)), *where, "type")
                 rule["type"] = str(raw["type"])
             if "difficulty" in raw:
+                raw["difficulty"] = difficulty_code(str(raw["difficulty"]))
                 if raw["difficulty"] not in DIFFICULTIES:
                     c.add(_("unknown difficulty '%(value)s' (expected one of: %(choices)s)", value=raw["difficulty"],
                             choices=", ".join(DIFFICULTIES)), *where, "difficulty")
