@@ -41,17 +41,8 @@ from flask_babel import gettext as _
 
 from lms.content.importers import messages_locale, serialize
 from lms.content.importers.gift_text import (
-    _BLANK_MARK,
-    _WEIGHT_RE,
-    _FORMAT_RE,
-    _SPECIAL_CATEGORY_PARTS,
-    _escape_pre,
-    _unescape,
-    _to_markdown,
-    _literal,
-    _decimal,
-    _split_answers,
-    _feedback,
+    _BLANK_MARK, _FORMAT_RE, _SPECIAL_CATEGORY_PARTS, _WEIGHT_RE, _decimal, _escape_pre, _feedback, _literal,
+    _split_answers, _to_markdown, _unescape,
 )
 from lms.content.importers.xlsx_sheet import MAX_ROWS as MAX_QUESTIONS
 from lms.content.schema import ParsedQuestion, Problem, Source
@@ -70,7 +61,6 @@ class GiftResult:
     questions: list[ParsedQuestion] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
-
 
 
 class _Block:

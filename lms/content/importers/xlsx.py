@@ -17,10 +17,11 @@ from lms import questions as question_types
 from lms.content.importers import messages_locale, serialize
 from lms.content.importers.xlsx_cells import CellReader, Item, Row, XlsxResult
 from lms.content.importers.xlsx_sheet import (
-    CASE_HEADERS, CASE_SHEET, CASE_TYPE, COL_ANSWER, COL_CASE_EXPLANATION, COL_DIFFICULTY, COL_EXPLANATION, COL_ID,
-    COL_POINTS, COL_SCENARIO, COL_STEM, COL_TAGS, COL_TYPE, DIFFICULTY_ALIASES, HELP_SHEET, ID_RE, MAIN_HEADERS,
-    MAIN_SHEET, MAX_ROWS, REQUIRED, TYPE_ALIASES, cell_text,
+    CASE_HEADERS, CASE_SHEET, COL_ANSWER, COL_CASE_EXPLANATION, COL_DIFFICULTY, COL_EXPLANATION, COL_ID, COL_POINTS,
+    COL_SCENARIO, COL_STEM, COL_TAGS, COL_TYPE, HELP_SHEET, ID_RE, MAIN_HEADERS, MAIN_SHEET, MAX_ROWS, REQUIRED,
+    cell_text,
 )
+from lms.content.source.words import CASE_TYPE, DIFFICULTY_ALIASES, TYPE_ALIASES
 from lms.content.schema import ParsedQuestion, Problem, Source
 from lms.xlsx_hidden import hidden_cells, numbers_text
 

@@ -8,8 +8,9 @@ import re
 from lms import questions as question_types
 from lms.content.importers.xlsx_sheet import (
     CASE_SHEET, COL_ANSWER, COL_CASE_EXPLANATION, COL_DIFFICULTY, COL_EXPLANATION, COL_ID, COL_POINTS, COL_SCENARIO,
-    COL_STEM, COL_TAGS, COL_TYPE, DIFFICULTY_NAMES, HELP_SHEET, MAIN_SHEET, TYPE_NAMES, column_letter,
+    COL_STEM, COL_TAGS, COL_TYPE, HELP_SHEET, MAIN_SHEET, column_letter,
 )
+from lms.content.source.words import DIFFICULTY_NAMES, TYPE_NAMES
 from lms.content.schema import ParsedQuestion
 
 # --- export --------------------------------------------------------------------

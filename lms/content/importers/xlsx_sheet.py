@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import re
 
-from lms import questions as question_types
 from lms.questions.fill import WRITTEN_BLANK
 
 MAIN_SHEET, CASE_SHEET, HELP_SHEET = "题库", "案例题", "填写说明"
@@ -50,18 +49,6 @@ CASE_HEADERS = (COL_ID, COL_SCENARIO, COL_TYPE, COL_STEM, *OPTION_COLUMNS, COL_A
 REQUIRED = (COL_TYPE, COL_STEM)
 MAX_ROWS = 5000
 
-# The 题型 names of the types a sheet row holds (a case spans rows of its own sheet).
-TYPE_NAMES = {code: t.excel_name for code, t in question_types.TYPES.items() if not t.has_parts}
-TYPE_ALIASES = {
-    **{code: code for code in TYPE_NAMES}, **{name: code for code, name in TYPE_NAMES.items()},
-    **{name + "题": code for code, name in TYPE_NAMES.items()},
-    **{alias: code for code, t in question_types.TYPES.items() for alias in t.excel_aliases},
-}
-CASE_TYPE = next(code for code, t in question_types.TYPES.items() if t.has_parts)
-DIFFICULTY_NAMES = {"easy": "易", "medium": "中", "hard": "难"}
-DIFFICULTY_ALIASES = {"易": "easy", "简单": "easy", "容易": "easy", "easy": "easy", "中": "medium", "中等": "medium",
-                      "一般": "medium", "medium": "medium", "难": "hard", "困难": "hard", "较难": "hard",
-                      "hard": "hard"}
 TRUE_WORDS = {"对", "正确", "是", "√", "✓", "t", "true", "y", "yes"}
 FALSE_WORDS = {"错", "错误", "否", "×", "✗", "x", "f", "false", "n", "no"}
 # A blank in a fill-in stem: empty brackets （ ） ( ) or three or more underscores.

@@ -18,9 +18,9 @@ from flask_babel import gettext as _
 from lms import questions
 from lms.content.source.links import check_links
 from lms.questions.fill import blanks_in_tags
-from lms.content.importers.xlsx_sheet import CASE_TYPE, DIFFICULTY_ALIASES, TYPE_ALIASES
 from lms.content.models import DIFFICULTIES, QUESTION_TYPES
 from lms.content.schema import ParsedQuestion, Problem, Source
+from lms.content.source.words import difficulty_code, type_code
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 HEADING2 = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$")
@@ -98,22 +98,6 @@ def _split_bank(text: str) -> tuple[list[tuple[int, str]], list[_Block]]:
         blocks.append(_Block(HEADING2.match(match.group(0)).group(1), line, lines))
         line += 1 + len(lines)
     return before, blocks
-
-
-def type_code(value: str) -> str:
-    """The type code, written as such or with the Excel template's names for
-    it (单选, 单选题, 案例…), which trainers write in a bank file too."""
-    value = value.strip()
-    word = value.replace(" ", "").lower()
-    if value in QUESTION_TYPES:
-        return value
-    return TYPE_ALIASES.get(word) or (CASE_TYPE if word in ("案例", "案例题", "案例分析", "案例分析题") else value)
-
-
-def difficulty_code(value: str) -> str:
-    """easy / medium / hard, or 易 / 中 / 难 (and the Excel template's other words)."""
-    value = value.strip()
-    return DIFFICULTY_ALIASES.get(value.lower(), value)
 
 
 class _Item:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
-from lms.content.source.bank_parser import difficulty_code, parse_question_bank, type_code
+from lms.content.source.bank_parser import parse_question_bank
+from lms.content.source.words import difficulty_code, type_code
 from lms.content.source.fields import (  # noqa: F401  (split_front_matter: part of this module's API)
     ID_RE, Collector, bool_value, choice_value, date_value, id_value, int_value, local_datetime, read_text,
     split_front_matter, str_list, text_value, unknown_keys,
