@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from lms.exams.models import Attempt
 from lms.extensions import db
 from tests.browser.test_take_exam import _sign_in
+from tests.content.console_samples import content_dir  # noqa: F401
 
 PHONE = {"width": 390, "height": 844}
 
@@ -162,4 +163,17 @@ def test_the_notebook_shows_each_question_across_the_phone(page, live_server, ma
     assert times.evaluate("td => getComputedStyle(td, '::before').content") == '"答错次数："'
 
     assert row.get_by_role("link", name="练习").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+
+def test_a_long_file_path_shown_as_code_breaks_rather_than_widen_the_page(page, live_server, make_user,
+                                                                           content_dir):  # noqa: F811
+    """The lesson editor names its file in the heading, in <code>; a path has no place to break
+    (a slash is none), so on a phone it pushed the whole page sideways."""
+    trainer = make_user(("trainer",), employee_no="p-trainer")
+    db.session.commit()
+    _sign_in(page, live_server, trainer.employee_no)
+    page.goto(f"{live_server}/console/edit?path=courses/products/lessons/01-deposits.md")
+    expect(page.locator("h1 code")).to_have_text("courses/products/lessons/01-deposits.md")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
