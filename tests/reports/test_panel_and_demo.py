@@ -42,3 +42,34 @@ def test_the_demo_roster_shows_failed_learners_in_tianyuan_week_3(app, runner, c
     roster = reports.build(programme, None, flt)
     assert roster.total >= 2
     assert all(roster.cells[m.user.id][week3.id].status == "failed" for m in roster.rows)
+
+
+def test_a_quarterly_requirement_shows_this_quarters_passes_not_no_week_open(client, bank, make_user):  # noqa: F811
+    """警示教育 is due every quarter and has no weeks: the branch manager's panel said "今天没有开放
+    的培训周" (and 0 overdue) all quarter long, while each learner's 本周培训 shows it open until
+    the quarter's end. It now counts who has passed it this quarter."""
+    import json
+    from datetime import date
+
+    from lms.content.models import Exam, Programme, ProgrammeItem
+    from lms.extensions import db
+
+    exam = Exam(slug="exam-warning", title="季度警示教育测验", draw_json="[]", pass_mark=80.0, max_attempts=None,
+                open_to_all=False)
+    db.session.add(exam)
+    db.session.flush()
+    warning = Programme(slug="warning-quarterly", title="警示教育（季度必修）", recurring="quarterly",
+                        audience_json=json.dumps({"positions": ["rm_*"]}))
+    warning.items = [ProgrammeItem(key="quarterly", kind="quarterly", number=1, title="警示教育（季度必修）",
+                                   exam_id=exam.id, opens_on=date(2026, 1, 1), due_on=date(2026, 3, 31))]
+    db.session.add(warning)
+    db.session.commit()
+    make_user(employee_no="T4", name="赵敏", branch=bank["tianyuan"], position="rm_senior")
+    add_attempt(bank["people"]["T2"], warning.items[0], 90)  # passed in this quarter (2026 Q1)
+    manager = make_user(("branch_manager",), employee_no="manager", branch=bank["tianyuan"])
+    sign_in(client, manager)
+
+    panel = client.get("/").text.split('id="branch-manager-panel"', 1)[1].split("</section>", 1)[0]
+    block = panel.split("警示教育（季度必修）", 1)[1]
+    assert "本季度（2026 年第 1 季度）：2 人中 1 人已通过" in block and "50%" in block
+    assert "今天没有开放的培训周" not in block
