@@ -75,3 +75,20 @@ def test_programmes_of_the_same_title_are_told_apart_on_the_manage_page(client, 
     assert "rm-2026" in rows[0] and "2026-02-09" in rows[0] and "2026-02-15" in rows[0]
     assert "rm-2027" in rows[1] and "2027-02-08" in rows[1]
     assert rows[0] != rows[1]
+
+
+def test_the_reports_programme_pickers_tell_two_programmes_of_the_same_title_apart(client, clock, make_user,
+                                                                                   make_question, make_exam):
+    """The roster's and the rankings' programme pickers offered 新员工培训 twice; the two options
+    now carry each programme's id. A title no other programme has is shown alone."""
+    import re
+
+    exams = [make_exam([{"questions": [make_question("single").slug]}], title=f"第{n}期测验") for n in (1, 2, 3)]
+    first = programme([exams[0]], slug="rm-2026", title="新员工培训")
+    second = programme([exams[1]], slug="rm-2027", title="新员工培训")
+    other = programme([exams[2]], slug="rm-advanced", title="进阶培训")
+    sign_in(client, make_user(("trainer",)))
+    for path in (f"/reports/roster?programme={first.id}", f"/reports/rankings?programme={first.id}"):
+        picker = client.get(path).text.split('id="programme"', 1)[1].split("</select>", 1)[0]
+        options = {int(v): t.strip() for v, t in re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', picker)}
+        assert options == {first.id: "新员工培训 (rm-2026)", second.id: "新员工培训 (rm-2027)", other.id: "进阶培训"}, path
