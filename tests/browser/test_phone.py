@@ -5,6 +5,8 @@ the built-in calculator computes and is not counted as leaving the exam;
 the 错题本 shows each question across the screen with its facts under it."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -176,4 +178,53 @@ def test_a_long_file_path_shown_as_code_breaks_rather_than_widen_the_page(page, 
     _sign_in(page, live_server, trainer.employee_no)
     page.goto(f"{live_server}/console/edit?path=courses/products/lessons/01-deposits.md")
     expect(page.locator("h1 code")).to_have_text("courses/products/lessons/01-deposits.md")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_the_roster_on_a_phone_keeps_each_name_and_branch_on_one_line(page, live_server, make_user, make_branch,
+                                                                      clock):
+    """The roster's week cells do not wrap, so on a phone the table squeezed the name, branch and
+    position columns to one character a line (吕/文/博 stacked); they now keep their width and the
+    table scrolls sideways inside its card, as wide tables do."""
+    from tests.reports.helpers import make_programme
+
+    city = make_branch("ZZ01", "株洲分行")
+    tianyuan = make_branch("ZZ0101", "天元支行", parent=city)
+    make_programme(4)
+    for n, name in enumerate(("吕文博", "梁芳芳", "欧阳明月")):
+        make_user(employee_no=f"E10{n}", name=name, branch=tianyuan, position="rm_intermediate")
+    hr = make_user(("hr",), employee_no="p-hr")
+    db.session.commit()
+    _sign_in(page, live_server, hr.employee_no)
+    page.goto(f"{live_server}/reports/roster")
+    expect(page.locator("table.roster tbody tr")).to_have_count(3)
+    lines = page.evaluate("""() => Array.from(document.querySelectorAll('table.roster tbody tr')).map(tr =>
+        Array.from(tr.cells).slice(0, 4).map(td => {
+            const range = document.createRange(); range.selectNodeContents(td);
+            return new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size;
+        }))""")
+    assert lines == [[1, 1, 1, 1]] * 3, lines
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_the_people_list_on_a_phone_keeps_each_name_and_branch_whole(page, live_server, make_user, make_branch):
+    """HR's people list (and every register of people: certificates, eligibility) squeezed its
+    columns on a phone until a name broke between its characters (高海/燕, 株/洲/分/行). A name or
+    a branch stays whole; the table scrolls inside its card."""
+    city = make_branch("ZZ01", "株洲分行")
+    tianyuan = make_branch("ZZ0101", "天元支行", parent=city)
+    for n, name in enumerate(("高海燕", "欧阳明月", "吕文博")):
+        make_user(("learner", "mentor"), employee_no=f"E100{n}", name=name, branch=tianyuan, position="rm_intermediate")
+    hr = make_user(("hr",), employee_no="p-hr", branch=city)
+    db.session.commit()
+    _sign_in(page, live_server, hr.employee_no)
+    page.goto(f"{live_server}/org/people")
+    names = page.locator("main table tbody a", has_text=re.compile("高海燕|欧阳明月|吕文博"))
+    expect(names).to_have_count(3)
+    tops = page.evaluate("""() => Array.from(document.querySelectorAll('main table tbody td')).filter(td =>
+        /^(高海燕|欧阳明月|吕文博|天元支行)$/.test(td.innerText.trim())).map(td => {
+            const range = document.createRange(); range.selectNodeContents(td);
+            return [td.innerText.trim(), new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size];
+        })""")
+    assert len(tops) >= 6 and all(lines == 1 for _, lines in tops), tops
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
