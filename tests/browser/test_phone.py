@@ -228,3 +228,24 @@ def test_the_people_list_on_a_phone_keeps_each_name_and_branch_whole(page, live_
         })""")
     assert len(tops) >= 6 and all(lines == 1 for _, lines in tops), tops
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_the_folded_menu_keeps_the_bell_and_its_unread_count_in_sight(page, live_server, make_user, clock):
+    """On a phone the whole user box folded into 菜单 with the menu, bell included: a learner with
+    unread notifications saw no sign of them until opening the menu. The bell stays beside 菜单."""
+    from lms.notify import services
+
+    learner = make_user(("learner",), employee_no="p-bell")
+    for n in (1, 2):
+        services.notify(learner, "graded", f"attempt:{n}", {"exam": f"第{n}周测验", "exam_id": n, "attempt_id": n,
+                                                           "number": 1, "percent": 90.0, "passed": True})
+    db.session.commit()
+    _sign_in(page, live_server, learner.employee_no)
+    expect(page.locator("#notify-bell .bell-count")).to_have_text("2")
+    expect(page.locator("#notify-bell")).to_be_visible()
+    assert page.locator(".nav-toggle").is_visible() and not page.locator("#mainnav").is_visible()
+    assert not page.locator(".userbox .who").is_visible()
+    bell, toggle = page.locator("#notify-bell").bounding_box(), page.locator(".nav-toggle").bounding_box()
+    assert bell["y"] < toggle["y"] + toggle["height"] and bell["x"] + bell["width"] <= PHONE["width"]
+    page.locator(".nav-toggle").click()
+    expect(page.locator(".userbox .who")).to_be_visible()
