@@ -249,3 +249,23 @@ def test_the_folded_menu_keeps_the_bell_and_its_unread_count_in_sight(page, live
     assert bell["y"] < toggle["y"] + toggle["height"] and bell["x"] + bell["width"] <= PHONE["width"]
     page.locator(".nav-toggle").click()
     expect(page.locator(".userbox .who")).to_be_visible()
+
+
+def test_a_refused_form_puts_the_first_field_in_error_in_sight_with_the_focus(page, live_server, make_user,
+                                                                              make_branch):
+    """HR's new-person form is longer than a phone's screen: refused for a hire date in the future,
+    it came back at its top, the error out of sight below, as if the button had done nothing."""
+    branch = make_branch("B01", "天元支行")
+    hr = make_user(("hr",), employee_no="p-hr", branch=branch)
+    db.session.commit()
+    _sign_in(page, live_server, hr.employee_no)
+    page.goto(f"{live_server}/org/people/new")
+    page.fill("input[name=employee_no]", "E2001")
+    page.fill("input[name=name]", "新同事")
+    page.fill("input[name=hire_date]", "2999-01-01")
+    with page.expect_navigation():
+        page.click("form button[type=submit].primary")
+    expect(page.locator("#field-hire_date.has-error")).to_be_visible()
+    expect(page.locator("input[name=hire_date]")).to_be_focused()
+    box = page.locator("#field-hire_date").bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], box
