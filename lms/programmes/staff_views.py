@@ -33,10 +33,21 @@ RECORD_ROLES = ("hr", "trainer", "branch_manager")
 @bp.get("/manage")
 @roles_required("hr", "trainer")
 def index():
-    """Every programme (not retired) with the size of its audience."""
+    """Every programme (not retired) with the size of its audience. Two programmes may share a
+    title (this year's and next year's 新员工培训): each row also shows the programme's id in the
+    content files and the dates its weeks run, which tell them apart."""
     programmes = list(db.session.scalars(
         select(Programme).where(Programme.retired.is_(False)).order_by(Programme.title, Programme.slug)))
-    return render_template("programmes/manage.html", rows=[(p, len(members(p))) for p in programmes])
+    return render_template("programmes/manage.html",
+                           rows=[(p, _span(p), len(members(p))) for p in programmes])
+
+
+def _span(programme: Programme):
+    """(first week's opening day, last week's due day) of the live weeks, or None without any."""
+    items = [i for i in programme.items if not i.retired]
+    if not items:
+        return None
+    return min(i.opens_on for i in items), max(i.due_on for i in items)
 
 
 def _programme(programme_id: int) -> Programme:

@@ -83,3 +83,17 @@ document.documentElement.classList.add("js");
     }
   } catch (err) { /* storage off */ }
 })();
+
+// A form that comes back refused puts the focus on its first field in error, scrolled to the middle of the
+// screen: on a phone the page reloads at its top and an error further down went unseen (the submit button
+// seemed to do nothing). Only on page load — the inline checks while typing leave the focus where it is.
+(function () {
+  "use strict";
+  var field = document.querySelector(".has-error");
+  if (!field) { return; }
+  var input = field.matches("input, select, textarea") ? field
+    : field.querySelector("input:not([type=hidden]), select, textarea");
+  if (!input) { return; }
+  input.focus({ preventScroll: true });
+  field.scrollIntoView({ block: "center" });
+})();

@@ -5,12 +5,15 @@ the built-in calculator computes and is not counted as leaving the exam;
 the 错题本 shows each question across the screen with its facts under it."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from lms.exams.models import Attempt
 from lms.extensions import db
 from tests.browser.test_take_exam import _sign_in
+from tests.content.console_samples import content_dir  # noqa: F401
 
 PHONE = {"width": 390, "height": 844}
 
@@ -163,3 +166,106 @@ def test_the_notebook_shows_each_question_across_the_phone(page, live_server, ma
 
     assert row.get_by_role("link", name="练习").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+
+def test_a_long_file_path_shown_as_code_breaks_rather_than_widen_the_page(page, live_server, make_user,
+                                                                           content_dir):  # noqa: F811
+    """The lesson editor names its file in the heading, in <code>; a path has no place to break
+    (a slash is none), so on a phone it pushed the whole page sideways."""
+    trainer = make_user(("trainer",), employee_no="p-trainer")
+    db.session.commit()
+    _sign_in(page, live_server, trainer.employee_no)
+    page.goto(f"{live_server}/console/edit?path=courses/products/lessons/01-deposits.md")
+    expect(page.locator("h1 code")).to_have_text("courses/products/lessons/01-deposits.md")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_the_roster_on_a_phone_keeps_each_name_and_branch_on_one_line(page, live_server, make_user, make_branch,
+                                                                      clock):
+    """The roster's week cells do not wrap, so on a phone the table squeezed the name, branch and
+    position columns to one character a line (吕/文/博 stacked); they now keep their width and the
+    table scrolls sideways inside its card, as wide tables do."""
+    from tests.reports.helpers import make_programme
+
+    city = make_branch("ZZ01", "株洲分行")
+    tianyuan = make_branch("ZZ0101", "天元支行", parent=city)
+    make_programme(4)
+    for n, name in enumerate(("吕文博", "梁芳芳", "欧阳明月")):
+        make_user(employee_no=f"E10{n}", name=name, branch=tianyuan, position="rm_intermediate")
+    hr = make_user(("hr",), employee_no="p-hr")
+    db.session.commit()
+    _sign_in(page, live_server, hr.employee_no)
+    page.goto(f"{live_server}/reports/roster")
+    expect(page.locator("table.roster tbody tr")).to_have_count(3)
+    lines = page.evaluate("""() => Array.from(document.querySelectorAll('table.roster tbody tr')).map(tr =>
+        Array.from(tr.cells).slice(0, 4).map(td => {
+            const range = document.createRange(); range.selectNodeContents(td);
+            return new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size;
+        }))""")
+    assert lines == [[1, 1, 1, 1]] * 3, lines
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_the_people_list_on_a_phone_keeps_each_name_and_branch_whole(page, live_server, make_user, make_branch):
+    """HR's people list (and every register of people: certificates, eligibility) squeezed its
+    columns on a phone until a name broke between its characters (高海/燕, 株/洲/分/行). A name or
+    a branch stays whole; the table scrolls inside its card."""
+    city = make_branch("ZZ01", "株洲分行")
+    tianyuan = make_branch("ZZ0101", "天元支行", parent=city)
+    for n, name in enumerate(("高海燕", "欧阳明月", "吕文博")):
+        make_user(("learner", "mentor"), employee_no=f"E100{n}", name=name, branch=tianyuan, position="rm_intermediate")
+    hr = make_user(("hr",), employee_no="p-hr", branch=city)
+    db.session.commit()
+    _sign_in(page, live_server, hr.employee_no)
+    page.goto(f"{live_server}/org/people")
+    names = page.locator("main table tbody a", has_text=re.compile("高海燕|欧阳明月|吕文博"))
+    expect(names).to_have_count(3)
+    tops = page.evaluate("""() => Array.from(document.querySelectorAll('main table tbody td')).filter(td =>
+        /^(高海燕|欧阳明月|吕文博|天元支行)$/.test(td.innerText.trim())).map(td => {
+            const range = document.createRange(); range.selectNodeContents(td);
+            return [td.innerText.trim(), new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size];
+        })""")
+    assert len(tops) >= 6 and all(lines == 1 for _, lines in tops), tops
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_the_folded_menu_keeps_the_bell_and_its_unread_count_in_sight(page, live_server, make_user, clock):
+    """On a phone the whole user box folded into 菜单 with the menu, bell included: a learner with
+    unread notifications saw no sign of them until opening the menu. The bell stays beside 菜单."""
+    from lms.notify import services
+
+    learner = make_user(("learner",), employee_no="p-bell")
+    for n in (1, 2):
+        services.notify(learner, "graded", f"attempt:{n}", {"exam": f"第{n}周测验", "exam_id": n, "attempt_id": n,
+                                                           "number": 1, "percent": 90.0, "passed": True})
+    db.session.commit()
+    _sign_in(page, live_server, learner.employee_no)
+    expect(page.locator("#notify-bell .bell-count")).to_have_text("2")
+    expect(page.locator("#notify-bell")).to_be_visible()
+    assert page.locator(".nav-toggle").is_visible() and not page.locator("#mainnav").is_visible()
+    assert not page.locator(".userbox .who").is_visible()
+    bell, toggle = page.locator("#notify-bell").bounding_box(), page.locator(".nav-toggle").bounding_box()
+    assert bell["y"] < toggle["y"] + toggle["height"] and bell["x"] + bell["width"] <= PHONE["width"]
+    page.locator(".nav-toggle").click()
+    expect(page.locator(".userbox .who")).to_be_visible()
+
+
+def test_a_refused_form_puts_the_first_field_in_error_in_sight_with_the_focus(page, live_server, make_user,
+                                                                              make_branch):
+    """HR's new-person form is longer than a phone's screen: refused for a hire date in the future,
+    it came back at its top, the error out of sight below, as if the button had done nothing."""
+    branch = make_branch("B01", "天元支行")
+    hr = make_user(("hr",), employee_no="p-hr", branch=branch)
+    db.session.commit()
+    _sign_in(page, live_server, hr.employee_no)
+    page.goto(f"{live_server}/org/people/new")
+    page.fill("input[name=employee_no]", "E2001")
+    page.fill("input[name=name]", "新同事")
+    page.fill("input[name=hire_date]", "2999-01-01")
+    with page.expect_navigation():
+        page.click("form button[type=submit].primary")
+    expect(page.locator("#field-hire_date.has-error")).to_be_visible()
+    expect(page.locator("input[name=hire_date]")).to_be_focused()
+    box = page.locator("#field-hire_date").bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], box

@@ -123,3 +123,16 @@ def test_lists_follow_the_career(client, login, make_user, definitions):
     assert text.index("客户经理上岗资格") < text.index("A 带教师傅资格")
     text = visible_text(client.get("/eligibility-rules").text)
     assert text.index("Z 柜员准入") < text.index("客户经理岗位准入") < text.index("A 带教师傅准入")
+
+
+def test_the_two_halves_are_tabs_that_show_which_one_is_open(client, login, make_user, definitions):
+    """The menu's 资格认证与准入规则 opens 资格认证; its two halves were two plain links, neither
+    showing where the reader was. They are tabs; the open one (its detail pages too) is marked."""
+    import re
+
+    login(make_user(("hr",)))
+    for path, current in (("/certifications", "资格认证"), ("/certifications/rm-qualification", "资格认证"),
+                          ("/eligibility-rules", "准入规则"), ("/eligibility-rules/rm-junior-entry", "准入规则")):
+        nav = client.get(path).text.split('id="credentials-nav"', 1)[1].split("</nav>", 1)[0]
+        marked = re.findall(r'<a href="[^"]+" aria-current="page">([^<]+)</a>', nav)
+        assert marked == [current], (path, nav)

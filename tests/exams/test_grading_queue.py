@@ -129,6 +129,26 @@ def test_queue_filters_by_exam(app, client, make_user, make_question, make_exam,
     assert "乙学员" in only_other and "甲学员" not in only_other
 
 
+
+def test_the_exam_picker_tells_two_exams_of_the_same_title_apart(app, client, make_user, make_question, make_exam,
+                                                                  essay_exam):
+    """A trainer's two programmes each have a 第3周测验: the queue's picker offered two identical
+    options. Each now carries its exam's id; an exam whose title is its own is shown alone."""
+    import re
+
+    exam, _s, _e = essay_exam
+    make_question("essay", slug="essay-002")
+    make_question("essay", slug="essay-003")
+    twin = make_exam([{"questions": ["essay-002"]}], title="第3周测验")
+    other = make_exam([{"questions": ["essay-003"]}], title="第4周测验")
+    for e in (exam, twin, other):
+        submitted(make_user(("learner",)), e)
+    sign_in(client, make_user(("trainer",)))
+    picker = client.get("/grading/").text.split('id="grading-exam"', 1)[1].split("</select>", 1)[0]
+    options = dict(re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', picker))
+    assert options == {str(exam.id): f"第3周测验 · {exam.slug} (1)", str(twin.id): f"第3周测验 · {twin.slug} (1)",
+                       str(other.id): "第4周测验 (1)"}
+
 def test_an_answer_is_graded_once(app, client, make_user, essay_exam):
     exam, _s, _e = essay_exam
     attempt = submitted(make_user(("learner",)), exam)

@@ -183,3 +183,13 @@ def test_practice_in_chinese(app, client, make_user, make_question):
     assert "提交答案" in client.get(f"/notebook/practice/{entry.id}").text
     feedback = client.post(f"/notebook/practice/{entry.id}", data={"answer": "A"}, headers={"HX-Request": "true"})
     assert "回答有误" in feedback.text and EXPLANATION in feedback.text
+
+
+def test_a_new_learners_empty_notebook_offers_no_practice_of_nothing(client, make_user):
+    """A learner who has taken no exam opened 错题本 and found a primary button 练习全部错题（0）,
+    which led to "Nothing left to practise here. Well done!" for work never done. With nothing
+    to practise there is no such button; the page says the notebook is empty."""
+    sign_in(client, make_user(("learner",)))
+    page = client.get("/notebook/").text
+    assert "练习全部错题" not in page and "/notebook/practice" not in page
+    assert "错题本是空的：暂无需要复习的错题。" in page

@@ -144,3 +144,13 @@ def test_the_person_page_shows_mentors_and_apprentices(client, w):
     assert "Pair with a mentor" in apprentice
     mentor = visible_text(client.get(f"/org/people/{w.mentor.id}").text)
     assert "Mentor: 2 active apprentices of 3." in mentor and "学员1（L001）" in mentor
+
+
+def test_each_tab_of_the_register_has_its_own_page_title(client, w):
+    """The register's three tabs share one heading; the browser tab (and the history a user goes
+    back through) names which one is open, as the tab links do."""
+    sign_in(client, w.hr)
+    titles = [re.search(r"<title>(.*?)</title>", client.get(path).text).group(1)
+              for path in ("/mentoring/admin/", "/mentoring/admin/mentors", "/mentoring/admin/unpaired")]
+    assert titles == ["Mentoring pairings · RM Academy", "Mentors' load · Mentoring pairings · RM Academy",
+                      "Without a mentor · Mentoring pairings · RM Academy"]

@@ -32,6 +32,18 @@ def test_the_bell_counts_unread_and_changes_nothing(client, clock, make_user):
     assert Notification.query.filter(Notification.read_at.is_not(None)).count() == 0
 
 
+
+def test_the_bell_is_drawn_not_an_emoji(client, clock, make_user):
+    """The header's bell was the emoji 🔔: on a PC without an emoji font (Debian's Chromium, an
+    older Windows) it showed as an empty box beside the name. It is drawn (SVG) in both forms."""
+    learner = make_user(("learner",))
+    sign_in(client, learner)
+    _graded(learner, 1)
+    for html in (client.get("/").text, client.get("/notifications/bell", headers=HX).text):
+        bell = html.split('id="notify-bell"', 1)[1].split("</a>", 1)[0]
+        assert '<svg class="bell-icon" aria-hidden="true"' in bell and "🔔" not in bell
+        assert '<span class="visually-hidden">通知</span>' in bell
+
 def test_the_bells_poll_does_not_keep_the_sign_in_alive(app, client, clock, make_user):
     app.config["SESSION_IDLE_MINUTES"] = 30
     learner = make_user(("learner",))

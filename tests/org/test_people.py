@@ -283,3 +283,17 @@ def test_hr_panel_counts_and_links(client, org, make_user):
     assert "/org/people/import" in panel and "/org/branches" in panel and "/org/people?position=teller" in panel
     assert '<a href="/org/people?status=inactive">1</a>' in panel
     assert TEST_PASSWORD not in home
+
+
+def test_reset_password_asks_before_it_ends_the_persons_password(client, org, make_user):
+    """On the person page 重置密码 was a one-click submit: a slip of the mouse ended the person's
+    password and sessions. It now opens a confirmation that names them; the submit is inside it."""
+    user = make_user(employee_no="E1001", name="钱多多")
+    sign_in(client, org.hr)
+    page = client.get(f"/org/people/{user.id}").text
+    form = page.split(f'action="/org/people/{user.id}/password"', 1)[1].split("</form>", 1)[0]
+    confirm = form.split('<details id="reset-password-confirm">', 1)[1].split("</details>", 1)[0]
+    assert "<summary" in confirm and "重置密码" in confirm
+    assert "钱多多 现在的密码将立即失效。" in confirm
+    assert '<button type="submit" class="danger">确认重置密码</button>' in confirm
+    assert form.count('type="submit"') == 1  # no submit outside the confirmation

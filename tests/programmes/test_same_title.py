@@ -50,3 +50,45 @@ def test_weeks_opening_on_the_same_day_keep_their_order_after_one_is_changed(clo
     items = db.session.get(Programme, p.id).items
     assert [i.number for i in items] == [1, 2]
     assert [w.number for w in roster_weeks(db.session.get(Programme, p.id))] == [1, 2]
+
+
+def test_programmes_of_the_same_title_are_told_apart_on_the_manage_page(client, clock, make_user, make_question,
+                                                                        make_exam):
+    """HR sees two rows 新员工培训 on /programmes/manage: each shows its id in the content files
+    and the dates its weeks run, so the two rows do not look identical."""
+    from datetime import timedelta
+
+    from lms.extensions import db
+    from tests.test_labels import visible_text
+
+    exams = [make_exam([{"questions": [make_question("single").slug]}], title=f"第{n}期测验") for n in (1, 2)]
+    first = programme([exams[0]], slug="rm-2026", title="新员工培训")
+    second = programme([exams[1]], slug="rm-2027", title="新员工培训")
+    for item in second.items:  # next year's edition
+        item.opens_on += timedelta(days=364)
+        item.due_on += timedelta(days=364)
+    db.session.commit()
+    sign_in(client, make_user(("hr",)))
+
+    page = client.get("/programmes/manage").text
+    rows = [visible_text(page.split(f'id="programme-{p.id}"', 1)[1].split("</tr>", 1)[0]) for p in (first, second)]
+    assert "rm-2026" in rows[0] and "2026-02-09" in rows[0] and "2026-02-15" in rows[0]
+    assert "rm-2027" in rows[1] and "2027-02-08" in rows[1]
+    assert rows[0] != rows[1]
+
+
+def test_the_reports_programme_pickers_tell_two_programmes_of_the_same_title_apart(client, clock, make_user,
+                                                                                   make_question, make_exam):
+    """The roster's and the rankings' programme pickers offered 新员工培训 twice; the two options
+    now carry each programme's id. A title no other programme has is shown alone."""
+    import re
+
+    exams = [make_exam([{"questions": [make_question("single").slug]}], title=f"第{n}期测验") for n in (1, 2, 3)]
+    first = programme([exams[0]], slug="rm-2026", title="新员工培训")
+    second = programme([exams[1]], slug="rm-2027", title="新员工培训")
+    other = programme([exams[2]], slug="rm-advanced", title="进阶培训")
+    sign_in(client, make_user(("trainer",)))
+    for path in (f"/reports/roster?programme={first.id}", f"/reports/rankings?programme={first.id}"):
+        picker = client.get(path).text.split('id="programme"', 1)[1].split("</select>", 1)[0]
+        options = {int(v): t.strip() for v, t in re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', picker)}
+        assert options == {first.id: "新员工培训 (rm-2026)", second.id: "新员工培训 (rm-2027)", other.id: "进阶培训"}, path

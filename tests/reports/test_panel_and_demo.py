@@ -42,3 +42,72 @@ def test_the_demo_roster_shows_failed_learners_in_tianyuan_week_3(app, runner, c
     roster = reports.build(programme, None, flt)
     assert roster.total >= 2
     assert all(roster.cells[m.user.id][week3.id].status == "failed" for m in roster.rows)
+
+
+def test_a_quarterly_requirement_shows_this_quarters_passes_not_no_week_open(client, bank, make_user):  # noqa: F811
+    """警示教育 is due every quarter and has no weeks: the branch manager's panel said "今天没有开放
+    的培训周" (and 0 overdue) all quarter long, while each learner's 本周培训 shows it open until
+    the quarter's end. It now counts who has passed it this quarter."""
+    warning = _warning_education()
+    make_user(employee_no="T4", name="赵敏", branch=bank["tianyuan"], position="rm_senior")
+    add_attempt(bank["people"]["T2"], warning.items[0], 90)  # passed in this quarter (2026 Q1)
+    manager = make_user(("branch_manager",), employee_no="manager", branch=bank["tianyuan"])
+    sign_in(client, manager)
+
+    panel = client.get("/").text.split('id="branch-manager-panel"', 1)[1].split("</section>", 1)[0]
+    block = panel.split("警示教育（季度必修）", 1)[1]
+    assert "本季度（2026 年第 1 季度）：2 人中 1 人已通过" in block and "50%" in block
+    assert "今天没有开放的培训周" not in block
+
+
+def _warning_education():
+    """A quarterly requirement for every RM, its window this quarter (the tests' clock: 2026 Q1)."""
+    import json
+    from datetime import date
+
+    from lms.content.models import Exam, Programme, ProgrammeItem
+    from lms.extensions import db
+
+    exam = Exam(slug="exam-warning", title="季度警示教育测验", draw_json="[]", pass_mark=80.0, max_attempts=None,
+                open_to_all=False)
+    db.session.add(exam)
+    db.session.flush()
+    warning = Programme(slug="warning-quarterly", title="警示教育（季度必修）", recurring="quarterly",
+                        audience_json=json.dumps({"positions": ["rm_*"]}))
+    warning.items = [ProgrammeItem(key="quarterly", kind="quarterly", number=1, title="警示教育（季度必修）",
+                                   exam_id=exam.id, opens_on=date(2026, 1, 1), due_on=date(2026, 3, 31))]
+    db.session.add(warning)
+    db.session.commit()
+    return warning
+
+
+def test_the_reports_of_a_quarterly_requirement_say_where_its_quarters_are(client, bank, make_user):  # noqa: F811
+    """The roster of 警示教育 listed its people under no column at all (it has no weeks); the
+    reports now say so and send the reader to each person's training record, which has them."""
+    warning = _warning_education()
+    add_attempt(bank["people"]["T2"], warning.items[0], 90)
+    sign_in(client, make_user(("hr",), employee_no="hr"))
+    for page in ("roster", "totals", "overdue", "rankings"):
+        html = client.get(f"/reports/{page}?programme={warning.id}").text
+        assert 'id="quarterly-notice"' in html and "培训记录" in html, page
+        assert 'id="quarterly-notice"' not in client.get(f"/reports/{page}?programme={bank['programme'].id}").text
+    record = client.get(f"/reports/people/{bank['people']['T2'].id}").text
+    assert "警示教育（季度必修）" in record and "2026 年第 1 季度" in record
+
+
+def test_a_persons_report_names_each_quarter_with_its_own_due_date(client, bank, make_user, clock):  # noqa: F811
+    """A quarterly requirement's rows on /reports/people/<id> all read 警示教育（季度必修） with the
+    first quarter's due date, the missed quarter and the passed one told apart by nothing but
+    the badge; each row now names its quarter and its own last day."""
+    from datetime import datetime
+
+    from tests.test_labels import visible_text
+
+    warning = _warning_education()
+    clock.freeze(datetime(2026, 5, 6, 2, 0))  # 2026 Q2: Q1 was missed
+    add_attempt(bank["people"]["T2"], warning.items[0], 90, at=datetime(2026, 5, 5, 2, 0))
+    sign_in(client, make_user(("hr",), employee_no="hr"))
+    record = client.get(f"/reports/people/{bank['people']['T2'].id}").text
+    section = visible_text(record.split("警示教育（季度必修）</h2>", 1)[1].split("</section>", 1)[0])
+    assert "2026 年第 1 季度 2026-03-31 · 已逾期" in section
+    assert "2026 年第 2 季度 2026-06-30 已通过" in section
