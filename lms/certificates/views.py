@@ -164,12 +164,14 @@ def _row(c: Certificate, today) -> list:
     state = c.state(today)
     return [c.serial, c.holder.name, c.holder.employee_no, c.holder.branch.name if c.holder.branch else "",
             c.certification.title, c.issued_on, c.expires_on, str(queries.STATE_LABELS[state]),
-            clock.local_date(c.revoked_at) if c.revoked_at else None, c.revoke_reason, c.holder_name]
+            clock.local_date(c.revoked_at) if c.revoked_at else None, c.revoke_reason, c.holder_name,
+            printable.listed(problems) if (problems := printable.unprintable(c.holder_name)) else ""]
 
 
 def _headers() -> list[str]:
     return [_("Serial number"), _("Name"), _("Employee number"), _("Branch"), _("Certification"), _("Issued"),
-            _("Expires"), _("State"), _("Revoked on"), _("Revocation reason"), _("Name printed on the certificate")]
+            _("Expires"), _("State"), _("Revoked on"), _("Revocation reason"), _("Name printed on the certificate"),
+            _("Characters that will not print")]
 
 
 @bp.get("/export.<fmt>")

@@ -5,6 +5,9 @@ which character at which position — and the register marks the certificate
 (a badge, and the filter 打印姓名: 无法按原样打印)."""
 from __future__ import annotations
 
+import csv
+import io
+
 from lms.certificates.models import Certificate
 from lms.notify.models import Notification
 from tests.conftest import sign_in
@@ -49,6 +52,13 @@ def test_hr_of_the_branch_hears_of_an_automatic_issue_to_a_name_that_will_not_pr
     assert certificate.serial in only and plain_certificate.serial not in only and "1 张证书" in only
     everything = client.get("/certificates/").text
     assert plain_certificate.serial in everything
+
+    # The register's download says it too, in a column of its own (HR works from the file).
+    rows = list(csv.reader(io.StringIO(client.get("/certificates/export.csv").data.decode("utf-8-sig"))))
+    column = rows[0].index("无法打印的字符")
+    by_serial = {row[0]: row[column] for row in rows[1:]}
+    assert "第 2 个字符（U+30000 “" + EXT_G + "”）" in by_serial[certificate.serial]
+    assert by_serial[plain_certificate.serial] == ""
 
 
 def test_with_no_hr_over_the_branch_every_hr_user_hears(clock, make_user, make_branch, make_certification,
