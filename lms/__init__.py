@@ -27,7 +27,10 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(BASE_DIR / "static"),
         instance_path=str(settings.INSTANCE_DIR),
     )
+    from lms.form_limits import Request
     from lms.ids import IdConverter
+
+    app.request_class = Request  # the few large forms (lms/form_limits.py)
 
     app.url_map.converters["int"] = IdConverter  # before any route: ids beyond an INTEGER column are 404
     app.config.update(settings.from_env())

@@ -9,6 +9,7 @@ from sqlalchemy.exc import DataError
 
 from lms.control_characters import ADDRESS, FILE_NAME, QUERY, ControlCharacterRefused
 from lms.extensions import db
+from lms.form_limits import over_the_upload_limit
 from lms.web import needs_sign_in, send_to_sign_in
 
 NUMERIC_VALUE_OUT_OF_RANGE = "22003"  # PostgreSQL's SQLSTATE
@@ -87,6 +88,12 @@ def init_app(app: Flask) -> None:
     def _too_large(_err):
         # The body was refused before any view read it: the form never ran, nothing changed.
         limit = app.config.get("MAX_CONTENT_LENGTH")
+        if not over_the_upload_limit(request):
+            # Flask's limits on a form: its text (MAX_FORM_MEMORY_SIZE) or its fields (MAX_FORM_PARTS).
+            return page(413, _("Form too large"), _(
+                "The form sent holds more than the server reads from one form (%(kb)s kB of text, %(n)s fields). "
+                "Nothing was saved: go back, shorten what you typed or pasted and send it again.",
+                kb=f"{(request.max_form_memory_size or 0) // 1000:,}", n=f"{request.max_form_parts or 0:,}"))
         if not limit:
             return page(413, _("File too large"), _("The upload is larger than the server accepts."))
         return page(413, _("File too large"), _(

@@ -34,6 +34,7 @@ from lms.exams import (
 from lms.exams.forms import AnswerForm, FlagForm, FocusForm, PageForm, StartForm, SubmitForm
 from lms.exams.models import Attempt, AttemptItem
 from lms.extensions import db, limiter, not_rate_limited, signed_in_user_or_address
+from lms.form_limits import large_form
 from lms.forms import EmptyForm
 from lms.questions.fill import stem_summary
 from lms.web import is_htmx, render_fragment, roles_required
@@ -287,6 +288,7 @@ def _navigator_oob(attempt: Attempt, current: AttemptItem, fragment: str, *, ans
 
 
 @bp.post("/attempts/<int:attempt_id>/save")
+@large_form  # every answer on the page, essays too (lms/form_limits.py)
 @roles_required("learner")
 def save_all(attempt_id: int):
     """Without JavaScript: the whole form at once, then on to where the

@@ -14,6 +14,7 @@ from lms.content.console.forms import (
 )
 from lms.content.publishing.wording import describe as describe_effect
 from lms.content.models import LAYOUT_LABELS, REVIEW_POLICY_LABELS, SCORING_LABELS
+from lms.form_limits import large_form
 from lms.web import roles_required
 
 CONSOLE_ROLES = ("trainer",)  # admin passes every role check
@@ -172,6 +173,7 @@ def _posted_edit():
 
 
 @bp.post("/console/preview")
+@large_form  # a whole content file (lms/form_limits.py)
 @roles_required(*CONSOLE_ROLES)
 def preview():
     """The live preview: the sanitised rendering and the checks, as a fragment."""
@@ -182,6 +184,7 @@ def preview():
 
 
 @bp.post("/console/review")
+@large_form  # a whole content file (lms/form_limits.py)
 @roles_required(*CONSOLE_ROLES)
 def review():
     """What publishing the edit would change: per item added/changed/retired,
@@ -200,6 +203,7 @@ def _stale_message(path):
 
 
 @bp.post("/console/publish")
+@large_form  # a whole content file (lms/form_limits.py)
 @roles_required(*CONSOLE_ROLES)
 def publish():
 
