@@ -16,7 +16,15 @@ class ReadForm(FlaskForm):
 
 
 class ReadAllForm(FlaskForm):
-    """Mark every notification read (a bare POST with its CSRF token)."""
+    """Mark every notification read that the page showed: ``through`` is the
+    newest notification id when the page was drawn, so that one arriving
+    between drawing the page and the click stays unread ("" marks all)."""
+
+    through = HiddenField(default="")
+
+    def through_id(self) -> int | None:
+        value = (self.through.data or "").strip()
+        return int(value) if value.isdigit() and len(value) <= 18 else None
 
 
 class ChannelForm(FlaskForm):

@@ -119,9 +119,17 @@ def mark_read(user, notification_id: int) -> bool:
     return result.rowcount == 1
 
 
+def newest_id(user) -> int:
+    """The id of the user's newest notification (0: none), the mark of what a page showed."""
+    return db.session.scalar(select(func.max(Notification.id)).where(Notification.recipient_id == user.id)) or 0
+
+
 @transaction()
-def mark_all_read(user) -> int:
-    """Mark every unread notification of the user read; returns how many."""
-    return db.session.execute(
-        update(Notification).where(Notification.recipient_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=clock.now()).execution_options(synchronize_session=False)).rowcount
+def mark_all_read(user, through: int | None = None) -> int:
+    """Mark every unread notification of the user read, up to the id ``through``
+    (what the page showed: a notice made since stays unread); returns how many."""
+    condition = [Notification.recipient_id == user.id, Notification.read_at.is_(None)]
+    if through is not None:
+        condition.append(Notification.id <= through)
+    return db.session.execute(update(Notification).where(*condition)
+                              .values(read_at=clock.now()).execution_options(synchronize_session=False)).rowcount

@@ -3,7 +3,7 @@ administrator's page of channels and deliveries."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -43,7 +43,7 @@ def index():
     page = services.page_of(user, request.args.get("page", 1, type=int))
     rows = [(n, text_of(n), link_of(n, user)) for n in page.items]
     return render_template("notify/index.html", page=page, rows=rows, kinds=KINDS,
-                           read_form=ReadForm(), read_all_form=ReadAllForm())
+                           read_form=ReadForm(), read_all_form=ReadAllForm(through=str(services.newest_id(user))))
 
 
 @bp.post("/<int:notification_id>/read")
@@ -72,10 +72,17 @@ def read(notification_id: int):
 @bp.post("/read-all")
 @login_required
 def read_all():
-    if not ReadAllForm().validate_on_submit():
+    form = ReadAllForm()
+    if not form.validate_on_submit():
         abort(400)
-    count = services.mark_all_read(_user())
+    user = _user()
+    count = services.mark_all_read(user, form.through_id())
     flash(_("%(n)d notifications marked read.", n=count) if count else _("Nothing was unread."), "success")
+    arrived = services.unread_count(user)
+    if arrived:
+        # Made after the page was drawn (or by another tab since): not seen, so not marked.
+        flash(ngettext("%(num)d notification arrived after the page was shown and stays unread.",
+                       "%(num)d notifications arrived after the page was shown and stay unread.", arrived), "warning")
     return redirect(url_for("notify.index"))
 
 

@@ -131,3 +131,34 @@ def test_no_bell_while_the_password_must_change(client, clock, make_user):
     sign_in(client, learner)
     page = client.get("/account/password")
     assert page.status_code == 200 and "/notifications/bell" not in page.text
+
+
+def _read_all_form(page_html: str) -> dict:
+    """The fields of the page's 'mark all read' form, as the browser sends them."""
+    import re
+
+    form = re.search(r'<form method="post" action="/notifications/read-all".*?</form>', page_html, re.S).group(0)
+    return dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+
+
+def test_mark_all_read_leaves_a_notice_that_came_after_the_page_unread(client, clock, make_user):
+    """A learner opens the list, a 'graded' notice arrives (a trainer grades an
+    essay), the learner clicks 'mark all read': what the page showed is read,
+    the new notice is not silently marked read unseen."""
+    learner = make_user(("learner",))
+    shown = [_graded(learner, n) for n in (1, 2)]
+    sign_in(client, learner)
+    form = _read_all_form(client.get("/notifications/").text)
+    clock.advance(timedelta(seconds=30))
+    arrived = _graded(learner, 3, percent=40.0, passed=False)
+    response = client.post("/notifications/read-all", data=form, csrf=False)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert all(n.read_at is not None for n in shown)
+    assert arrived.read_at is None and services.unread_count(learner) == 1
+    page = client.get("/notifications/").text
+    assert "已将 2 条通知标为已读" in page and "1 条通知在页面显示后到达，仍为未读" in page
+    # The same form sent again (Back and resubmit) marks nothing more.
+    client.post("/notifications/read-all", data=form, csrf=False)
+    db.session.expire_all()
+    assert arrived.read_at is None
