@@ -26,6 +26,7 @@ from flask import current_app
 TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 META = "meta.json"
 UPLOAD = "upload"
+CLAIMED = "claimed"  # made by the confirmation that applies it (StagingArea.claim)
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,19 @@ class StagingArea:
         if not isinstance(meta, dict):
             return None
         return Staged(token, folder, meta, data)
+
+    def claim(self, token: str | None) -> bool:
+        """Take the staging for its one confirmation: True for the first caller
+        only (a file created exclusively, so also between two app processes);
+        False for a second click or tab, or an unknown token."""
+        folder = self.folder(token)
+        if folder is None:
+            return False
+        try:
+            _write(folder / CLAIMED, b"")
+        except OSError:  # FileExistsError: claimed already
+            return False
+        return True
 
     def discard(self, token: str | None) -> None:
         folder = self.folder(token)

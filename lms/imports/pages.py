@@ -99,6 +99,11 @@ class ImportPages:
         if staged is None:
             flash(_("That preview has expired or belongs to another session; upload the file again."), "error")
             return redirect(url_for(self.upload_endpoint))
+        if not self.staging.claim(token):
+            # A second click or tab sending the same confirmation while (or after) the first applies it.
+            flash(_("This file is already being imported (confirmed twice, or from another tab): it is imported "
+                    "once. The page that confirmed it first shows the result."), "error")
+            return redirect(url_for(self.upload_endpoint))
         data, filename = staged
         checked = plan(data, filename)  # again: things may have changed since the preview
         if checked.ok:

@@ -312,3 +312,59 @@ def test_a_windows_path_sent_as_the_file_name_is_cut_to_the_name(client, org, cl
     client.post("/org/people/import/confirm", data={"token": _token(response.text)})
     [imported] = events("people.imported")
     assert imported.details_dict["file"] == "people.csv"
+
+
+def test_confirming_twice_at_once_imports_once_and_tells_the_second(app, client, org, clock, monkeypatch):
+    """HR double-clicks 确认导入 (or confirms in two tabs): both requests arrive
+    together. One imports; the other is told, no server error, no second person.
+    The first import to start waits until the other request has been answered,
+    so the two overlap every run."""
+    import threading
+
+    sign_in(client, org.hr)
+    preview = _upload(client, (HEADER + "E3001,黎思远,天元支行,柜员,2025-07-01,学员\n").encode())
+    token = _token(preview.text)
+    second = app.test_client()
+    for key, cookie in client._cookies.items():
+        second._cookies[key] = cookie
+    db.session.commit()
+    barrier, one_answered, lock = threading.Barrier(2), threading.Event(), threading.Lock()
+    applying = []
+    apply_import = imports.apply_import
+
+    def slow_first_apply(*args, **kwargs):
+        with lock:
+            applying.append(threading.current_thread().name)
+            first = len(applying) == 1
+        if first:
+            one_answered.wait(timeout=10)
+        return apply_import(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "apply_import", slow_first_apply)
+    answers, errors = {}, []
+
+    def confirm(name, browser):
+        with app.app_context():
+            try:
+                barrier.wait()
+                answers[name] = browser.post("/org/people/import/confirm", data={"token": token})
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+                one_answered.set()
+
+    threads = [threading.Thread(target=confirm, args=(name, b), name=name)
+               for name, b in (("tab-1", client), ("tab-2", second))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    assert len(applying) == 1  # the file was applied once
+    assert sorted(a.status_code for a in answers.values()) == [200, 302]
+    assert _people_count() == 3 and len(events("people.imported")) == 1
+    told = next(name for name, a in answers.items() if a.status_code == 302)
+    assert answers[told].headers["Location"].endswith("/org/people/import")
+    page = (client if told == "tab-1" else second).get("/org/people/import").text
+    assert "该文件已在导入" in page
