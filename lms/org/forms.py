@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, RadioField, SelectField, SelectMultipleField, StringField,
+from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -38,6 +38,12 @@ class PersonForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.branch_id.choices = options(services.branch_choices())
         self.locale.choices = options(LOCALES.items())
+
+
+class EditPersonForm(PersonForm):
+    """The edit page: ``seen`` keeps the facts it showed (lms/org/stale_edit.py)."""
+
+    seen = HiddenField()
 
 
 class NewPersonForm(PersonForm):

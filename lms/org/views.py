@@ -3,6 +3,7 @@ Views parse input, call ``services`` / ``imports`` and choose a page or a partia
 from __future__ import annotations
 
 import base64
+from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,11 +12,11 @@ from flask_login import current_user
 from lms import printable
 from lms.extensions import db
 from lms.forms import EmptyForm
-from lms.org import dependents, imports, person_sections, position_gates, services
+from lms.org import dependents, imports, person_sections, position_gates, services, stale_edit
 from lms.imports.forms import ImportConfirmForm
 from lms.imports.pages import ImportPages, blank_file
-from lms.org.forms import (BranchForm, NewPersonForm, PersonForm, PositionForm, ReasonForm, RenameBranchForm,
-                           RolesForm)
+from lms.org.forms import (BranchForm, EditPersonForm, NewPersonForm, PersonForm, PositionForm, ReasonForm,
+                           RenameBranchForm, RolesForm)
 from lms.org.models import POSITIONS, ROLES, Branch, User
 from lms.web import is_htmx, render_page_or_partial, roles_required
 
@@ -165,10 +166,14 @@ def check_new_person():
 @roles_required("hr")
 def edit_person(user_id: int):
     user = get_person(user_id)
-    form = PersonForm(obj=user)
+    form = EditPersonForm(obj=user)
     if request.method == "GET":
         form.branch_id.data = user.branch_id or 0
+        form.seen.data = stale_edit.seal(user)
     if form.validate_on_submit():
+        if not _merge_with_changes_since(form, user):
+            form.seen.data = stale_edit.seal(user)  # sent again, the page's values are saved
+            return render_template("org/edit_person.html", form=form, person=user), 409
         try:
             changes = services.update_user(user, actor=_actor(), name=form.name.data,
                                            branch=db.session.get(Branch, form.branch_id.data),
@@ -183,6 +188,27 @@ def edit_person(user_id: int):
             _warn_if_unprintable(user.name)
             return redirect(url_for("org.person", user_id=user.id))
     return render_template("org/edit_person.html", form=form, person=user)
+
+
+def _merge_with_changes_since(form, user) -> bool:
+    """The person changed since the page was opened (an import, another HR user):
+    keep those changes in the fields this page left alone; False (with the
+    fields named) when both changed a field differently."""
+    seen = stale_edit.seen_of(form.seen.data)
+    if seen is None:
+        return True
+    now = stale_edit.facts(user)
+    values, conflicts = stale_edit.merge(seen, stale_edit.posted(form), now)
+    for field in conflicts:
+        shown = user.branch.name if field == "branch_id" and user.branch else now[field]
+        form[field].errors.append(_("Changed by someone else (an import or another HR user) since you opened this "
+                                    "page: it is now “%(now)s”. Save again to replace it with yours.", now=shown))
+    if conflicts:
+        return False
+    form.name.data, form.email.data, form.locale.data = values["name"], values["email"], values["locale"]
+    form.branch_id.data = int(values["branch_id"])
+    form.hire_date.data = date.fromisoformat(values["hire_date"]) if values["hire_date"] else None
+    return True
 
 
 @bp.post("/people/<int:user_id>/edit/check")

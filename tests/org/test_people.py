@@ -297,3 +297,51 @@ def test_reset_password_asks_before_it_ends_the_persons_password(client, org, ma
     assert "钱多多 现在的密码将立即失效。" in confirm
     assert '<button type="submit" class="danger">确认重置密码</button>' in confirm
     assert form.count('type="submit"') == 1  # no submit outside the confirmation
+
+
+def _edit_page_form(html: str) -> dict:
+    """What the edit page sends when saved unchanged (its inputs and selected options)."""
+    import html as markup
+    import re
+
+    form = re.search(r'<form method="post" action="/org/people/\d+/edit".*?</form>', html, re.S).group(0)
+    data = {name: markup.unescape(value)
+            for name, value in re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?value="([^"]*)"', form)}
+    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        data[name] = re.search(r'<option(?=[^>]*\bselected\b)[^>]*\bvalue="([^"]*)"', body).group(1)
+    return data
+
+
+def test_an_edit_page_opened_before_an_import_does_not_undo_it(client, org, make_user, clock):
+    """HR opens 张伟's edit page to add an e-mail; meanwhile the HR import moves
+    him to 芦淞支行. Saving the page keeps the import's branch (the page did not
+    touch it) and saves the e-mail; a field both changed is not saved, and the
+    page says what it is now."""
+    from lms.org import imports
+
+    user = make_user(employee_no="E1001", name="张伟", branch=org.tianyuan, position="rm_junior")
+    sign_in(client, org.hr)
+    data = _edit_page_form(client.get(f"/org/people/{user.id}/edit").text)
+    assert data["branch_id"] == str(org.tianyuan.id) and data["name"] == "张伟"
+    plan = imports.plan_import("工号,姓名,支行,岗位,入职日期,角色\nE1001,张伟,芦淞支行,初级客户经理,2024-01-01,学员\n"
+                               .encode(), "people.csv", actor=org.hr)
+    assert not plan.problems, plan.problems
+    imports.apply_import(plan, actor=org.hr)
+    db.session.commit()
+    saved = client.post(f"/org/people/{user.id}/edit", data={**data, "email": "zhangwei@bank.example"})
+    assert saved.status_code == 302
+    db.session.refresh(user)
+    assert (user.branch_id, user.email) == (org.lusong.id, "zhangwei@bank.example")
+    # The same page's user also renamed him while another HR user renamed him differently.
+    data = _edit_page_form(client.get(f"/org/people/{user.id}/edit").text)
+    from lms.org import services
+
+    services.update_user(user, actor=org.admin, name="张伟明")
+    refused = client.post(f"/org/people/{user.id}/edit", data={**data, "name": "张维"})
+    assert refused.status_code == 409 and "它现在是“张伟明”" in refused.text
+    db.session.refresh(user)
+    assert user.name == "张伟明"
+    again = client.post(f"/org/people/{user.id}/edit", data=_edit_page_form(refused.text))
+    assert again.status_code == 302
+    db.session.refresh(user)
+    assert user.name == "张维"
