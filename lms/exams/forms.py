@@ -76,3 +76,5 @@ class OverrideForm(FlaskForm):
 
     points = StringField(default="")
     reason = StringField(default="")
+    # The item's points as the page showed them (trainer_services.points_seen); None from a page without it.
+    seen = HiddenField(default=None)

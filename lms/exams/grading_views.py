@@ -150,6 +150,7 @@ def attempt(attempt_id: int):
     except services.OwnAttempt as err:
         return _refused(err)
     return render_template("grading/attempt.html", detail=detail, review_html=review_html, rubrics=rubrics,
+                           points_seen=services.points_seen,
                            errors={}, values={}, error_item=None)
 
 
@@ -161,13 +162,13 @@ def override(attempt_id: int, item_id: int):
         abort(404)
     form = OverrideForm()
     try:
-        services.override_score(item, form.points.data, form.reason.data, _grader())
+        services.override_score(item, form.points.data, form.reason.data, _grader(), seen=form.seen.data)
     except services.OwnAttempt as err:
         return _refused(err)
     except services.GradingError as err:
         detail = _detail_or_404(attempt_id)
         context = {"detail": detail, "review_html": review_html, "rubrics": rubrics,
-                   "errors": {err.field: err.message}, "values": form.data, "error_item": item_id}
+                   "points_seen": services.points_seen, "errors": {err.field: err.message}, "values": form.data, "error_item": item_id}
         if is_htmx():
             item = next(i for i in detail.items if i.id == item_id)
             return render_template("grading/_override_form.html", item=item, **context), 200, {"Vary": "HX-Request"}

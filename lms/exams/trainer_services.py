@@ -184,17 +184,29 @@ def attempt_detail(attempt_id: int) -> AttemptDetail | None:
     return AttemptDetail(attempt, items, events, overrides)
 
 
+def points_seen(item: AttemptItem) -> str:
+    """The item's points as a page shows them to a trainer, sent back with an override."""
+    return "" if item.awarded is None else repr(float(item.awarded))
+
+
 @transaction(immediate=True)
-def override_score(item: AttemptItem, points, reason: str, by) -> ScoreOverride:
+def override_score(item: AttemptItem, points, reason: str, by, seen: str | None = None) -> ScoreOverride:
     """Change the points of one item of a submitted attempt. A reason is
     required; the change is kept as a ScoreOverride, audited with before, after
     and reason, and the attempt's result is recomputed. Never on one's own
-    attempt."""
+    attempt. ``seen``: the item's points as the trainer's page showed them
+    (``points_seen``); when they changed since (another trainer's override or
+    grade), nothing is changed and the trainer is told."""
     refuse_own(item.attempt, by)
     item = db.session.scalar(select(AttemptItem).where(AttemptItem.id == item.id).with_for_update()) or item
     db.session.refresh(item)
     if item.attempt.state == "open":
         raise GradingError("points", _("The attempt is still open; wait until it is submitted."))
+    if seen is not None and seen != points_seen(item):
+        raise GradingError("points", _(
+            "Someone changed this item's points since you opened the page: they are now %(now)s. Check the "
+            "changes on the page and send again if yours still applies.",
+            now="—" if item.awarded is None else score(item.awarded)))
     value = parse_points(points, item.points)
     reason = (reason or "").strip()
     if not reason:

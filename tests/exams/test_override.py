@@ -133,3 +133,35 @@ def test_attempt_page_in_chinese(app, client, make_user, failed_attempt):
     sign_in(client, make_user(("trainer",)))  # zh_CN, the default
     page = client.get(f"/grading/attempts/{failed_attempt.id}")
     assert page.status_code == 200 and "调整分数" in page.text and "及格线 100%" in page.text
+
+
+def _override_form(html: str, item_id: int) -> dict:
+    import re
+
+    form = re.search(rf'<form id="override-{item_id}".*?</form>', html, re.S).group(0)
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+
+
+def test_an_override_from_a_page_opened_before_another_trainers_is_refused(app, client, make_user, failed_attempt):
+    """Two trainers open the attempt (the item shows 0 / 1). The first changes it
+    to 1 with a reason; the second, from the page as it was, sends 0.5 for
+    another reason: nothing is changed over the first one's head, the second is
+    told the points are now 1; sent again from the page as it is now, it applies."""
+    first, second = make_user(("trainer",)), make_user(("trainer",))
+    item = wrong_item(failed_attempt)
+    url = f"/grading/attempts/{failed_attempt.id}/items/{item.id}/override"
+    sign_in(client, second)
+    stale = _override_form(client.get(f"/grading/attempts/{failed_attempt.id}").text, item.id)
+    assert stale["seen"] == "0.0"
+    other = app.test_client()
+    sign_in(other, first)
+    assert other.post(url, data={"points": "1", "reason": "题目表述有歧义"}).status_code == 302
+    refused = client.post(url, data={**stale, "points": "0.5", "reason": "部分正确"}, headers={"HX-Request": "true"})
+    assert refused.status_code == 200 and "现为 1" in refused.text
+    db.session.expire_all()
+    assert db.session.get(AttemptItem, item.id).awarded == 1.0
+    assert len(db.session.scalars(select(ScoreOverride)).all()) == 1
+    again = client.post(url, data={**_override_form(refused.text, item.id), "points": "0.5", "reason": "部分正确"})
+    assert again.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(AttemptItem, item.id).awarded == 0.5
