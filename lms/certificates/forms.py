@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
@@ -17,6 +17,9 @@ class ManualIssueForm(FlaskForm):
 class RevokeForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=255)],
                            description=_l("Required; the holder is told, the public page shows only the date."))
+    # The certificate's state as the page showed it (valid, superseded, expired): a revocation
+    # sent from a page opened before it changed is refused (revoking.revoke).
+    seen = HiddenField()
 
 
 class KeepForm(FlaskForm):

@@ -11,6 +11,7 @@ from lms import clock
 from lms.audit import services as audit
 from lms.certificates import signals
 from lms.certificates.models import Certificate
+from lms.certificates.queries import STATE_LABELS
 from lms.database import transaction
 from lms.extensions import db
 from lms.notify.services import notify
@@ -20,7 +21,9 @@ class RevokeError(ValueError):
     pass
 
 
-def revoke(certificate_id: int, actor, reason: str) -> Certificate:
+def revoke(certificate_id: int, actor, reason: str, seen_state: str | None = None) -> Certificate:
+    """``seen_state``: the certificate's state as HR's page showed it; when it changed since
+    (a renewal superseded it, it expired), nothing is revoked and HR is told."""
     reason = (reason or "").strip()
     if not actor.has_role("hr"):
         raise RevokeError(_("Only HR revokes certificates."))
@@ -32,6 +35,8 @@ def revoke(certificate_id: int, actor, reason: str) -> Certificate:
             raise RevokeError(_("No such certificate."))
         if certificate.revoked_at is not None:
             raise RevokeError(_("This certificate is already revoked."))
+        if seen_state is not None and seen_state != certificate.state().value:
+            raise RevokeError(_changed_since(certificate))
         certificate.revoked_at = clock.now()
         certificate.revoked_by_id = actor.id
         certificate.revoke_reason = reason[:255]
@@ -44,3 +49,14 @@ def revoke(certificate_id: int, actor, reason: str) -> Certificate:
         signals.send_after_commit(signals.certificate_revoked, certificate_id=certificate.id,
                                   user_id=certificate.user_id)
         return certificate
+
+
+def _changed_since(certificate: Certificate) -> str:
+    newer = db.session.get(Certificate, certificate.superseded_by_id) if certificate.superseded_by_id else None
+    if newer is not None:
+        return _("Since you opened this page, certificate %(newer)s replaced this one and is the holder's certificate "
+                 "now: revoking this one would leave that one in force. Nothing was revoked; open %(newer)s to "
+                 "revoke it, or send this form again to revoke this one.", newer=newer.serial)
+    return _("Since you opened this page, this certificate's state changed (it is now: %(state)s). Nothing was "
+             "revoked; check the page and send the form again if you still mean to revoke it.",
+             state=STATE_LABELS[certificate.state()])

@@ -232,8 +232,10 @@ def regraded():
 
 def _render_detail(certificate: Certificate, form=None, status: int = 200, keep_form=None):
     history = issuing.holder_certificates(certificate.user_id, certificate.certification_id)
+    form = form or RevokeForm()
+    form.seen.data = certificate.state().value  # what this page shows; sent back with a revocation
     return render_template("certificates/detail.html", certificate=certificate, history=history,
-                           form=form or RevokeForm(), may_revoke=_viewer().has_role("hr"),
+                           form=form, may_revoke=_viewer().has_role("hr"),
                            withdrawn_signoff=signoff_review.withdrawn_signoff_of(certificate),
                            keep_form=keep_form or KeepForm(prefix="keep"), today=clock.today(), **_labels()), status
 
@@ -252,7 +254,7 @@ def revoke(certificate_id: int):
     if not form.validate_on_submit():
         return _render_detail(certificate, form, 400)
     try:
-        revoking.revoke(certificate.id, _viewer(), form.reason.data)
+        revoking.revoke(certificate.id, _viewer(), form.reason.data, seen_state=form.seen.data or None)
     except revoking.RevokeError as exc:
         form.reason.errors.append(str(exc))
         return _render_detail(certificate, form, 400)

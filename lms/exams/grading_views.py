@@ -168,7 +168,8 @@ def override(attempt_id: int, item_id: int):
     except services.GradingError as err:
         detail = _detail_or_404(attempt_id)
         context = {"detail": detail, "review_html": review_html, "rubrics": rubrics,
-                   "points_seen": services.points_seen, "errors": {err.field: err.message}, "values": form.data, "error_item": item_id}
+                   "points_seen": services.points_seen, "errors": {err.field: err.message}, "values": form.data,
+                   "error_item": item_id}
         if is_htmx():
             item = next(i for i in detail.items if i.id == item_id)
             return render_template("grading/_override_form.html", item=item, **context), 200, {"Vary": "HX-Request"}

@@ -69,3 +69,41 @@ def test_exports_survive_control_characters_and_keep_formulas_as_text(client, cl
     assert "'=HYPERLINK(\"http://x\",\"点我\")" in [r[1] for r in rows]
     mentoring = client.get("/mentoring/admin/export/unpaired.xlsx")
     assert mentoring.status_code == 200
+
+
+def _revoke_form(html: str) -> dict:
+    import re
+
+    form = re.search(r'<section class="card" id="certificate-revoke">.*?</form>', html, re.S).group(0)
+    return dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+
+
+def test_a_revocation_from_a_page_opened_before_a_renewal_revokes_nothing(client, clock, make_user,
+                                                                          make_certification, fast_pdf):
+    """HR opens 李学员's certificate to revoke it; meanwhile a renewal replaces it
+    with a new one. The revocation sent from the page as it was would revoke the
+    replaced certificate and leave the new one in force, HR believing the
+    qualification taken away: nothing is revoked, HR is told which certificate
+    is in force now; sent again from the page as it is now, it revokes this one."""
+    from datetime import timedelta
+
+    hr = make_user(("hr",), employee_no="hr01")
+    learner = make_user(("learner",), employee_no="E1", name="李学员")
+    rmq = make_certification()
+    first = issuing.issue(learner, rmq, actor=hr, reason="换发")
+    db.session.commit()
+    sign_in(client, hr)
+    stale = _revoke_form(client.get(f"/certificates/{first.id}").text)
+    assert stale["seen"] == "valid"
+    clock.advance(timedelta(days=1))
+    second = issuing.issue(learner, rmq, actor=hr, reason="续证")
+    db.session.commit()
+    refused = client.post(f"/certificates/{first.id}/revoke", data={**stale, "reason": "违规展业"})
+    assert refused.status_code == 400 and second.serial in refused.text and "未撤销" in refused.text
+    db.session.expire_all()
+    assert db.session.get(Certificate, first.id).revoked_at is None
+    assert db.session.get(Certificate, second.id).is_valid()
+    again = client.post(f"/certificates/{first.id}/revoke", data={**_revoke_form(refused.text), "reason": "违规展业"})
+    assert again.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Certificate, first.id).revoked_at is not None
