@@ -86,6 +86,8 @@ class RolesForm(FlaskForm):
     dependents = RadioField(_l("What happens to them"), choices=options(DEPENDENTS_CHOICES), validators=[Optional()],
                             validate_choice=False)
     reason = StringField(_l("Reason for ending them"), validators=[Optional(), Length(max=255)])
+    # The roles the page showed, separated by commas (None: a form without it); see stale_edit.roles_wanted.
+    seen = HiddenField(default=None)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

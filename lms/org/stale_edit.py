@@ -1,4 +1,4 @@
-"""A person's edit page sent after the person changed since it was opened.
+"""A person's edit page (and roles form) sent after the person changed since it was opened.
 
 The page keeps the facts it showed (``seen``). When someone else changed the
 person meanwhile (the HR import, another HR user), a field this page's user
@@ -53,3 +53,14 @@ def merge(seen: dict[str, str], sent: dict[str, str], now: dict[str, str]) -> tu
         else:
             conflicts.append(field)
     return values, conflicts
+
+
+def roles_wanted(seen_text: str | None, sent: set[str], now: set[str]) -> set[str]:
+    """The roles to give: the roles the person has now with the page's own
+    changes (roles it ticked or cleared against what it showed) applied, so a
+    role another HR user or the import gave or took since stays as they left
+    it. A form without ``seen`` gives exactly what it sent."""
+    if seen_text is None:
+        return set(sent)
+    seen = {role for role in seen_text.split(",") if role}
+    return (now - (seen - sent)) | (sent - seen)

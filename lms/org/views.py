@@ -225,7 +225,8 @@ def set_roles(user_id: int):
     form = RolesForm()
     if form.validate_on_submit():
         try:
-            changed = services.set_roles(user, form.roles.data, actor=_actor(),
+            wanted = stale_edit.roles_wanted(form.seen.data, set(form.roles.data), user.roles)
+            changed = services.set_roles(user, sorted(wanted), actor=_actor(),
                                          end_dependents=form.dependents.data == "end", reason=form.reason.data or "")
         except services.NotAllowed as exc:
             return _refused(exc, user)

@@ -345,3 +345,35 @@ def test_an_edit_page_opened_before_an_import_does_not_undo_it(client, org, make
     assert again.status_code == 302
     db.session.refresh(user)
     assert user.name == "张维"
+
+
+def _roles_form(html: str) -> dict:
+    import re
+
+    form = re.search(r'<section class="card" id="person-roles">.*?</form>', html, re.S).group(0)
+    ticked = re.findall(r'<input[^>]*?checked[^>]*?value="([^"]+)"|<input[^>]*?value="([^"]+)"[^>]*?checked', form)
+    return {"seen": re.search(r'name="seen" value="([^"]*)"', form).group(1),
+            "roles": sorted({a or b for a, b in ticked})}
+
+
+def test_a_roles_form_opened_before_another_change_keeps_that_change(client, org, make_user):
+    """HR opens 张伟's page (学员); meanwhile the HR import makes him 师傅 too. HR
+    ticks 支行负责人 on the page as it was: he is 学员, 师傅 and 支行负责人 — the
+    page's form no longer takes away the role it never showed."""
+    from lms.org import imports
+
+    user = make_user(employee_no="E1001", name="张伟", branch=org.tianyuan, position="rm_junior")
+    sign_in(client, org.hr)
+    form = _roles_form(client.get(f"/org/people/{user.id}").text)
+    assert form == {"seen": "learner", "roles": ["learner"]}
+    plan = imports.plan_import("工号,姓名,支行,岗位,入职日期,角色\nE1001,张伟,天元支行,初级客户经理,2024-01-01,学员、师傅\n"
+                               .encode(), "people.csv", actor=org.hr)
+    assert not plan.problems, plan.problems
+    imports.apply_import(plan, actor=org.hr)
+    db.session.commit()
+    db.session.refresh(user)
+    assert user.roles == {"learner", "mentor"}
+    response = client.post(f"/org/people/{user.id}/roles", data={**form, "roles": ["learner", "branch_manager"]})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.roles == {"learner", "mentor", "branch_manager"}
