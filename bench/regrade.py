@@ -5,8 +5,18 @@ wrong key said. The key is corrected and
 
     plan      `flask content plan`: which submitted attempts change, whose pass/fail flips
     publish   `flask content publish --regrade --reason …`: the plan again, the new version,
-              and every changed attempt re-graded (answers, result, 错题本, audit event)
+              and every changed attempt re-graded (answers, result, 错题本, audit event),
+              then what follows the commit (the learners' notices, the certificates)
     regrade   the re-grade inside that publish alone (``lms.exams.regrade.apply``)
+    after     what follows that publish's commit alone (``after_commit``: notices, certificates)
+
+then, on a second copy of the same data, the whole publish as a trainer does
+it in the console (the editor's two requests):
+
+    review    "审阅改动": the edited bank checked and planned (``editor.review``)
+    confirm   "发布" with 重新评分 and a reason (``editor.publish_edit``): the check, the
+              plan, the new version, the re-grade, the commit and what follows it
+    whole     review + confirm
 
 are timed, with the SQL statements each runs (an event listener on the
 engine). Every attempt changes and every one flips (100 % ↔ 80 %).
@@ -110,6 +120,103 @@ class Statements:
         self.count += 1
 
 
+class AfterCommit:
+    """Time spent in the callbacks that run after a commit (the outermost
+    ``run_committed_callbacks`` only: a subscriber's own transaction runs inside it)."""
+
+    def __init__(self, statements):
+        import lms.database as database
+
+        self.database, self.real, self.statements = database, database.run_committed_callbacks, statements
+        self.seconds, self.count, self.depth = 0.0, 0, 0
+        database.run_committed_callbacks = self._run
+
+    def _run(self):
+        self.depth += 1
+        t0, s0 = time.perf_counter(), self.statements.count
+        try:
+            self.real()
+        finally:
+            self.depth -= 1
+            if self.depth == 0:
+                self.seconds += time.perf_counter() - t0
+                self.count += self.statements.count - s0
+
+    def stop(self):
+        self.database.run_committed_callbacks = self.real
+
+
+def check_outcome(attempts: int) -> None:
+    from sqlalchemy import func, select
+
+    from lms.audit.models import AuditEvent
+    from lms.exams.models import Attempt
+    from lms.extensions import db
+    from lms.notify.models import Notification
+
+    passed = db.session.scalar(select(func.count()).select_from(Attempt).where(Attempt.passed.is_(True)))
+    events = db.session.scalar(select(func.count()).select_from(AuditEvent)
+                               .where(AuditEvent.action == "attempt.regraded"))
+    notices = db.session.scalar(select(func.count()).select_from(Notification).where(Notification.kind == "regraded"))
+    assert passed == attempts - attempts // 2 and events == attempts and notices == attempts, (passed, events, notices)
+    db.session.remove()
+
+
+def reset(app, url: str, root: Path, attempts: int) -> None:
+    """An empty database again, the wrong key published and ``attempts`` sat under it."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from lms.content.publishing.publish import publish
+    from lms.content.source.parser import parse_folder
+    from lms.extensions import db
+
+    db.session.remove()
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    else:
+        db.engine.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            Path(url[len("sqlite:///"):] + suffix).unlink(missing_ok=True)
+    upgrade()
+    publish(parse_folder(root), None, "bench")
+    sit(attempts)
+    db.session.remove()
+
+
+def console(app, root: Path, statements, attempts: int) -> dict:
+    """The trainer's two requests in the console editor: review, then publish with 重新评分."""
+    from lms.content.console import editor
+    from lms.exams import regrade
+    from lms.extensions import db
+
+    path = "courses/bench-regrade/questions/basics.md"
+    figures = {}
+    with app.test_request_context("/console/review"):
+        file = editor.open_file(path)
+        corrected = file.text.replace(KEY_BEFORE, KEY_AFTER, 1)
+        statements.count, t0 = 0, time.perf_counter()
+        review = editor.review(path, corrected)
+        figures["review"] = (time.perf_counter() - t0, statements.count)
+        assert not review.problems and len(review.plan._work["regrade"]) == attempts
+    db.session.remove()
+    with app.test_request_context("/console/publish"):
+        after = AfterCommit(statements)
+        statements.count, t0 = 0, time.perf_counter()
+        result = editor.publish_edit(path, corrected, file.hash, None,
+                                     regrade.Decision(regrade.REGRADE, "基准：更正答案"))
+        figures["confirm"] = (time.perf_counter() - t0, statements.count)
+        figures["  after"] = (after.seconds, after.count)
+        after.stop()
+        assert result.regraded == attempts, result.regraded
+    db.session.remove()
+    check_outcome(attempts)
+    figures["whole"] = (figures["review"][0] + figures["confirm"][0], figures["review"][1] + figures["confirm"][1])
+    return figures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--attempts", type=int, default=2000)
@@ -126,14 +233,12 @@ def main() -> int:
     os.environ.setdefault("LMS_BASE_URL", "http://127.0.0.1:5000")  # the app refuses to start without it
 
     from flask_migrate import upgrade
-    from sqlalchemy import func, select, text
+    from sqlalchemy import text
 
     from lms import create_app
-    from lms.audit.models import AuditEvent
     from lms.content.publishing.publish import plan, publish
     from lms.content.source.parser import parse_folder
     from lms.exams import regrade
-    from lms.exams.models import Attempt
     from lms.extensions import db
 
     root = work / "content"
@@ -171,17 +276,23 @@ def main() -> int:
             return done
 
         regrade.apply = apply
+        after = AfterCommit(statements)
         statements.count, t0 = 0, time.perf_counter()
         result = publish(parse_folder(root), None, "bench", decision=regrade.Decision(regrade.REGRADE, "基准：更正答案"))
         figures["publish"] = (time.perf_counter() - t0, statements.count)
         figures.update(timed_apply)
+        figures["after"] = (after.seconds, after.count)
+        after.stop()
         regrade.apply = real_apply
         assert result.regraded == args.attempts, result.regraded
         db.session.remove()
-        passed = db.session.scalar(select(func.count()).select_from(Attempt).where(Attempt.passed.is_(True)))
-        events = db.session.scalar(select(func.count()).select_from(AuditEvent)
-                                   .where(AuditEvent.action == "attempt.regraded"))
-        assert passed == args.attempts - args.attempts // 2 and events == args.attempts, (passed, events)
+        check_outcome(args.attempts)
+
+        # The console, on the data as it was: the key back to the wrong one and every attempt as sat.
+        bank.write_text(bank.read_text(encoding="utf-8").replace(KEY_AFTER, KEY_BEFORE, 1), encoding="utf-8")
+        reset(app, url, root, args.attempts)
+        figures.update(console(app, root, statements, args.attempts))
+    with app.app_context():
         print(f"database: {db.engine.dialect.name}; {args.attempts} submitted attempts of a 5-question exam, "
               f"all re-graded ({args.attempts // 2} flip to pass, {args.attempts - args.attempts // 2} to fail)")
     print()
