@@ -43,27 +43,30 @@ QUESTIONS = 5
 KEY_BEFORE, KEY_AFTER = "answer: 错", "answer: 对"
 
 
-def write_course(root: Path) -> None:
-    course = root / "courses" / "bench-regrade"
+def write_course(root: Path, name: str = "rg") -> Path:
+    """The course bench-``name`` (its bank: questions ``name``-001…) with the
+    wrong key of ``name``-001; returns the bank file."""
+    course = root / "courses" / f"bench-{name}"
     (course / "questions").mkdir(parents=True)
-    (course / "course.md").write_text("---\nid: bench-regrade\ntitle: 贷后管理\ntrack: credit\n"
+    (course / "course.md").write_text(f"---\nid: bench-{name}\ntitle: 贷后管理\ntrack: credit\n"
                                       "summary: 更正答案的基准。\n---\n", encoding="utf-8")
     bank = []
     for n in range(1, QUESTIONS + 1):
         answer = KEY_BEFORE if n == 1 else "answer: 对"
-        bank.append(f"## rg-{n:03d}\ntype: truefalse\n{answer}\ntags: 逾期催收\n\n第 {n} 题：逾期贷款的处理规定。\n")
+        bank.append(f"## {name}-{n:03d}\ntype: truefalse\n{answer}\ntags: 逾期催收\n\n第 {n} 题：逾期贷款的处理规定。\n")
     (course / "questions" / "basics.md").write_text("\n".join(bank), encoding="utf-8")
-    (root / "exams").mkdir()
-    ids = ", ".join(f"rg-{n:03d}" for n in range(1, QUESTIONS + 1))
-    (root / "exams" / "rg-week.yaml").write_text(
-        f"id: exam-rg-week\ntitle: 贷后管理周测\ncourse: bench-regrade\npass_mark: 90\nreview: after_submit\n"
+    (root / "exams").mkdir(exist_ok=True)
+    ids = ", ".join(f"{name}-{n:03d}" for n in range(1, QUESTIONS + 1))
+    (root / "exams" / f"{name}-week.yaml").write_text(
+        f"id: exam-{name}-week\ntitle: 贷后管理周测\ncourse: bench-{name}\npass_mark: 90\nreview: after_submit\n"
         f"draw:\n  - {{questions: [{ids}]}}\n", encoding="utf-8")
+    return course / "questions" / "basics.md"
 
 
-def sit(attempts: int) -> None:
-    """``attempts`` learners, each with one finalised attempt; the odd ones
-    answered rg-001 错 (right under the wrong key: 100 %, passed), the even
-    ones 对 (80 %, failed; rg-001 in their 错题本)."""
+def sit(attempts: int, name: str = "rg") -> None:
+    """``attempts`` learners, each with one finalised attempt of exam-``name``-week;
+    the odd ones answered ``name``-001 错 (right under the wrong key: 100 %,
+    passed), the even ones 对 (80 %, failed; ``name``-001 in their 错题本)."""
     from sqlalchemy import insert, select
 
     from lms.content.models import Exam, Question
@@ -72,11 +75,12 @@ def sit(attempts: int) -> None:
     from lms.org.models import User, UserRole
 
     now = datetime(2026, 11, 30, 2, 0)
-    db.session.execute(insert(User), [{"employee_no": f"bench-rg-{i:05d}", "name": f"学员{i}", "password_hash": "",
+    db.session.execute(insert(User), [{"employee_no": f"bench-{name}-{i:05d}", "name": f"学员{i}", "password_hash": "",
                                        "created_at": now} for i in range(attempts)])
-    users = list(db.session.scalars(select(User.id).where(User.employee_no.like("bench-rg-%")).order_by(User.id)))
+    users = list(db.session.scalars(select(User.id).where(User.employee_no.like(f"bench-{name}-%"))
+                                    .order_by(User.id)))
     db.session.execute(insert(UserRole), [{"user_id": uid, "role": "learner"} for uid in users])
-    exam = db.session.scalar(select(Exam).where(Exam.slug == "exam-rg-week"))
+    exam = db.session.scalar(select(Exam).where(Exam.slug == f"exam-{name}-week"))
     versions = dict(db.session.execute(select(Question.slug, Question.current_version_id)).all())
     rows = []
     for i, uid in enumerate(users):
@@ -94,16 +98,16 @@ def sit(attempts: int) -> None:
         for n in range(1, QUESTIONS + 1):
             answer = (n != 1) or (not right)  # rg-001: 错 (False) for the odd ones
             ok = n != 1 or right
-            items.append({"attempt_id": aid, "position": n, "question_version_id": versions[f"rg-{n:03d}"],
+            items.append({"attempt_id": aid, "position": n, "question_version_id": versions[f"{name}-{n:03d}"],
                           "option_order_json": "null", "points": 1.0, "answer_json": json.dumps(answer),
                           "saved_at": now, "awarded": 1.0 if ok else 0.0, "correct": ok,
                           "grade_json": json.dumps({"fraction": 1.0 if ok else 0.0})})
         if not right:
-            notes.append({"user_id": uid, "question_id": None, "version_id": versions["rg-001"],
+            notes.append({"user_id": uid, "question_id": None, "version_id": versions[f"{name}-001"],
                           "first_wrong_at": now, "last_wrong_at": now, "times_wrong": 1})
     for start in range(0, len(items), 5000):
         db.session.execute(insert(AttemptItem), items[start:start + 5000])
-    q1 = db.session.scalar(select(Question.id).where(Question.slug == "rg-001"))
+    q1 = db.session.scalar(select(Question.id).where(Question.slug == f"{name}-001"))
     if notes:
         db.session.execute(insert(NotebookEntry), [{**n, "question_id": q1} for n in notes])
     db.session.commit()
@@ -192,7 +196,7 @@ def console(app, root: Path, statements, attempts: int) -> dict:
     from lms.exams import regrade
     from lms.extensions import db
 
-    path = "courses/bench-regrade/questions/basics.md"
+    path = "courses/bench-rg/questions/basics.md"
     figures = {}
     with app.test_request_context("/console/review"):
         file = editor.open_file(path)
@@ -242,7 +246,7 @@ def main() -> int:
     from lms.extensions import db
 
     root = work / "content"
-    write_course(root)
+    bank = write_course(root)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "CONTENT_DIR": str(root)})
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
@@ -252,7 +256,6 @@ def main() -> int:
         upgrade()
         publish(parse_folder(root), None, "bench")
         sit(args.attempts)
-        bank = root / "courses" / "bench-regrade" / "questions" / "basics.md"
         bank.write_text(bank.read_text(encoding="utf-8").replace(KEY_BEFORE, KEY_AFTER, 1), encoding="utf-8")
         statements = Statements(db.engine)
         figures = {}
