@@ -24,10 +24,10 @@ from lms.content.models import ContentRelease
 from lms.extensions import db
 from tests.conftest import sign_in
 from tests.content.test_key_fix_open_attempts import (
-    STEM_AFTER, STEM_BEFORE, _answer, _edit_stem, _learners, _pl003_version, _submit,
+    STEM_AFTER, STEM_BEFORE, _answer, _learners, _pl003_version, _submit,
 )
 from tests.content.test_key_regrade import (  # noqa: F401  (fixtures)
-    BANK, KEY_AFTER, KEY_BEFORE, REASON, _fix_key, _trainer, _versions, course,
+    BANK, KEY_AFTER, KEY_BEFORE, REASON, _trainer, _versions, course,
 )
 
 OPEN_SENTENCE = "1 份进行中的答卷的学员看到的题目文字与新版本不同"
