@@ -45,6 +45,7 @@ _immediate: ContextVar[bool] = ContextVar("lms_begin_immediate", default=False)
 _in_service: ContextVar[bool] = ContextVar("lms_in_service_transaction", default=False)
 # Session.info keys: callbacks waiting for the commit, and those whose work was committed.
 _PENDING, _COMMITTED = "lms_after_commit_pending", "lms_after_commit_ready"
+_RUNNING = "lms_after_commit_running"  # the committed callbacks are being run (not again inside one)
 log = logging.getLogger(__name__)
 
 
@@ -100,16 +101,26 @@ def after_commit(callback) -> None:
 
 
 def run_committed_callbacks() -> None:
-    """Run the callbacks whose work has been committed (each once)."""
+    """Run the callbacks whose work has been committed (each once, in the
+    order registered). A callback's own service transaction ends by calling
+    this again: that call returns at once and the loop already running takes
+    the next one (run inside each other, 2,000 callbacks of a re-grade went
+    past the recursion limit and the rest were silently dropped)."""
     from lms.extensions import db
 
     info = db.session().info
-    while info.get(_COMMITTED):
-        callback = info[_COMMITTED].pop(0)
-        try:
-            callback()
-        except Exception:  # the change is committed; what follows it must not undo the request
-            log.exception("after-commit callback failed")
+    if info.get(_RUNNING):
+        return
+    info[_RUNNING] = True
+    try:
+        while info.get(_COMMITTED):
+            callback = info[_COMMITTED].pop(0)
+            try:
+                callback()
+            except Exception:  # the change is committed; what follows it must not undo the request
+                log.exception("after-commit callback failed")
+    finally:
+        info.pop(_RUNNING, None)
 
 
 @event.listens_for(Session, "after_commit")

@@ -110,3 +110,30 @@ def test_the_begin_follows_the_service_not_the_request(app, make_user):
     finally:
         event.remove(db.engine, "before_cursor_execute", before)
     assert seen == ["BEGIN", "BEGIN IMMEDIATE"]
+
+
+def test_after_commit_runs_every_callback_when_each_has_its_own_transaction(app, make_user):
+    """A publish that re-grades 2,000 attempts leaves one callback per
+    learner; each runs a service transaction of its own, whose end runs the
+    callbacks still waiting. They must all run, one after the other: a
+    callback that ran the next one inside itself went a frame deeper each
+    time, and past Python's recursion limit (~150 callbacks) the rest were
+    dropped without a word (learners never told, certificates never issued)."""
+    from lms.database import after_commit
+
+    user = make_user()
+    user_id, start = user.id, user.session_version
+    db.session.commit()
+    ran = []
+
+    def callback(n):
+        with transaction():
+            db.session.execute(text('UPDATE "user" SET session_version = session_version + 1 WHERE id = :id'),
+                               {"id": user_id})
+        ran.append(n)
+
+    with transaction():
+        for n in range(600):
+            after_commit(lambda n=n: callback(n))
+    assert ran == list(range(600))
+    assert _version(user_id) == start + 600

@@ -28,17 +28,24 @@ from pathlib import Path
 from flask import current_app
 
 
+_FILE_KEYS: dict[str, bytes] = {}  # instance/audit_key, read once per process (a re-grade hashes 2,000 events)
+
+
 def audit_key() -> bytes:
     key = current_app.config.get("AUDIT_KEY")
     if key:
         return key.encode() if isinstance(key, str) else key
     path = Path(current_app.instance_path) / "audit_key"
+    known = _FILE_KEYS.get(str(path))
+    if known is not None and path.exists():
+        return known
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
+    _FILE_KEYS[str(path)] = key = path.read_text().strip().encode()
+    return key
 
 
 def keyed_hash(payload: str) -> str:

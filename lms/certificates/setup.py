@@ -28,6 +28,6 @@ def init_app(app: Flask) -> None:
     exam_signals.attempt_finalised.connect(triggers.on_attempt_finalised, sender=app, weak=False)
     exam_signals.attempt_graded.connect(triggers.on_attempt_finalised, sender=app, weak=False)
     # A corrected key that turns a fail into a pass may meet a certification (never revokes one).
-    exam_signals.attempt_regraded.connect(triggers.on_attempt_finalised, sender=app, weak=False)
+    exam_signals.attempts_regraded.connect(triggers.on_attempts_regraded, sender=app, weak=False)
     mentoring_signals.signoff_given.connect(triggers.on_signoff_given, sender=app, weak=False)
     pdf_setup.init_app(app)

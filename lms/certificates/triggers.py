@@ -16,7 +16,7 @@ from sqlalchemy import select
 from lms.certificates import issuing
 from lms.certificates.expiry import NoticeCount, send_expiry_notices
 from lms.certificates.requirements import certifications_requiring, evaluate, tenure_condition
-from lms.content.models import Certification, Programme
+from lms.content.models import Certification, Exam, Programme
 from lms.exams.models import Attempt, AttemptState
 from lms.extensions import db
 from lms.org.models import User
@@ -54,6 +54,34 @@ def on_attempt_finalised(_app, attempt_id: int, **_extra) -> None:
             _try_issue(attempt.user, certifications)
     except Exception:
         log.exception("certificates after attempt %s failed", attempt_id)
+
+
+def on_attempts_regraded(_app, attempt_ids: list[int], **_extra) -> None:
+    """A corrected key re-graded these attempts: the certifications naming
+    their exams are evaluated for their learners who now have a result —
+    each exam's certifications looked up once, each learner once, and no
+    learner at all when no certification names the exams (a re-grade never
+    revokes)."""
+    try:
+        finalised: dict[str, set[int]] = {}  # exam id (slug) → learners
+        for start in range(0, len(attempt_ids), 900):
+            for slug, user_id in db.session.execute(
+                    select(Exam.slug, Attempt.user_id).join(Exam, Exam.id == Attempt.exam_id)
+                    .where(Attempt.id.in_(attempt_ids[start:start + 900]),
+                           Attempt.state == AttemptState.FINALISED)):
+                finalised.setdefault(slug, set()).add(user_id)
+        wanted: dict[int, dict[int, Certification]] = {}  # learner → certifications to evaluate
+        for slug in sorted(finalised):
+            certifications = certifications_requiring(exam_slug=slug)
+            for user_id in finalised[slug] if certifications else ():
+                wanted.setdefault(user_id, {}).update({c.id: c for c in certifications})
+        for user_id in sorted(wanted):
+            person = db.session.get(User, user_id)
+            due = [c for c in wanted[user_id].values() if person is not None and _tenure_met(person, c)]
+            if due:
+                _try_issue(person, due)
+    except Exception:
+        log.exception("certificates after re-grading %s attempts failed", len(attempt_ids))
 
 
 def on_signoff_given(_app, apprentice_id: int, **_extra) -> None:

@@ -53,6 +53,79 @@ def notify(recipient, kind: str, subject: str, params: dict) -> Notification | N
         return notification
 
 
+CHUNK = 900  # values per IN (...): under SQLite's oldest limit of 999 variables
+
+
+def _insert_ignoring_duplicates(model, rows: list[dict], keys: list[str]) -> None:
+    """One INSERT for all ``rows``; a row whose unique ``keys`` exist already
+    (made a moment ago by another process) is left out, not an error."""
+    if not rows:
+        return
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    db.session.execute(insert(model).on_conflict_do_nothing(index_elements=keys), rows)
+
+
+def notify_many(kind: str, items: list[tuple]) -> int:
+    """``notify`` for many at once: ``items`` are (recipient, subject, params);
+    those that exist already, or whose recipient is inactive, are left out.
+    The notifications in one INSERT and their deliveries in one more (per
+    ``CHUNK``), not a transaction each: a corrected key re-grading 2,000
+    attempts tells 2,000 learners (bench/regrade.py). Joins the caller's
+    transaction, or owns one. Returns how many were made."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    wanted = {}
+    for recipient, subject, params in items:
+        if recipient is not None and recipient.active:
+            wanted.setdefault((recipient.id, subject[:120]), (recipient, params))
+    if not wanted:
+        return 0
+    made = 0
+    with transaction(immediate=True):
+        now = clock.now()
+        channels_on = settings.active_channels(kind)
+        keys = sorted(wanted)
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start:start + CHUNK]
+            subjects = sorted({subject for _r, subject in chunk})
+            existing = set(db.session.execute(select(Notification.recipient_id, Notification.subject).where(
+                Notification.kind == kind, Notification.subject.in_(subjects))).all())
+            new = [key for key in chunk if key not in existing]
+            _insert_ignoring_duplicates(Notification, [
+                {"recipient_id": rid, "kind": kind, "subject": subject, "created_at": now,
+                 "params_json": json.dumps(wanted[(rid, subject)][1], ensure_ascii=False, default=str)}
+                for rid, subject in new], ["recipient_id", "kind", "subject"])
+            if not new or not channels_on:
+                made += len(new)
+                continue
+            ids = {(rid, subject): nid for nid, rid, subject in db.session.execute(
+                select(Notification.id, Notification.recipient_id, Notification.subject).where(
+                    Notification.kind == kind, Notification.subject.in_(sorted({s for _r, s in new}))))}
+            made += len(new)
+            deliveries = []
+            for rid, subject in new:
+                nid = ids.get((rid, subject))
+                recipient = wanted[(rid, subject)][0]
+                if nid is None:
+                    continue
+                for channel in channels_on:
+                    if channel == channels.EMAIL:
+                        if not recipient.email:
+                            continue
+                        target, key = recipient.email, f"n:{nid}"
+                    else:
+                        target, key = "group", f"{kind}:{subject}"
+                        if KINDS[kind].audience != ALERT:
+                            key += f":u{rid}"
+                    deliveries.append({"notification_id": nid, "channel": channel, "target": target,
+                                       "dedup_key": key, "next_attempt_at": now, "created_at": now})
+            _insert_ignoring_duplicates(Delivery, deliveries, ["channel", "target", "dedup_key"])
+    return made
+
+
 def _queue_deliveries(notification: Notification, recipient) -> None:
     kind = KINDS[notification.kind]
     for channel in settings.active_channels(notification.kind):

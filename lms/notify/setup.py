@@ -20,4 +20,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(notify_cli)
     exam_signals.attempt_finalised.connect(events.on_attempt_finalised, sender=app, weak=False)
     exam_signals.attempt_graded.connect(events.on_attempt_graded, sender=app, weak=False)
-    exam_signals.attempt_regraded.connect(events.on_attempt_regraded, sender=app, weak=False)
+    exam_signals.attempts_regraded.connect(events.on_attempts_regraded, sender=app, weak=False)

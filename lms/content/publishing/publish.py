@@ -85,8 +85,10 @@ def regrade_problems(result: Plan, decision) -> list[Problem]:
     each question named at its file and line."""
 
     effect = next((e for e in result.effects if e.kind == "answers_regraded"), None)
-    if effect is None or (decision is not None and decision.reason):
+    if decision is not None and decision.reason:
         return []
+    if effect is None:
+        return _open_reason_problems(result, decision)
     d = effect.data
     problems = []
     for slug in d["questions"]:
@@ -100,6 +102,22 @@ def regrade_problems(result: Plan, decision) -> list[Problem]:
                         "corrected key changes.", id=slug, n=d["attempts"])
         path, line = d["sources"].get(slug, ["", 0])
         problems.append(Problem(Source(path, line), message))
+    return problems
+
+
+def _open_reason_problems(result: Plan, decision) -> list[Problem]:
+    """Re-grading attempts in progress that keep an earlier text (at their
+    submit) is a decision the learners read the reason of: refused without one."""
+    if decision is None or decision.choice != regrade.REGRADE:
+        return []
+    sources = {q.id: q.source for state, q, *_rest in result._work.get("questions", []) if state == "changed"}
+    problems = []
+    for e in result.effects:
+        if e.kind == "question_version" and e.data.get("open"):
+            source = sources.get(e.key)
+            problems.append(Problem(Source(source.path if source else "", source.line if source else 0), _(
+                "question %(id)s: give the reason for re-grading the %(n)d attempts in progress that were shown "
+                "another text (the learners read it when they are re-graded).", id=e.key, n=e.data["open"])))
     return problems
 
 
