@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import random
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -88,6 +89,16 @@ def bank_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
+_ABOUT_THE_OTHERS = re.compile(r"^(以上|上述|(all|none|both|neither)\s+of\s+the\s+(above|previous))", re.I)
+
+
+def refers_to_the_others(option_text: str) -> bool:
+    """An option that only means something where it is written: 以上都是, 以上都不是,
+    上述选项均正确, All of the above, None of the above (markdown emphasis aside)."""
+    text = unicodedata.normalize("NFKC", option_text or "").strip().lstrip("*_ ")
+    return bool(_ABOUT_THE_OTHERS.match(text))
+
+
 def normalise_text(value: str) -> str:
     """NFKC (full-width → half-width), every kind of space removed, case folded:
     ``" ＡＢＣ 银行 "`` and ``"abc银行"`` compare equal."""
@@ -157,9 +168,16 @@ class QuestionType:
         """The order options are shown in (stored per attempt item), or None."""
         if not self.has_options:
             return None
-        keys = [o["key"] for o in data.get("options", [])]
+        options = data.get("options", [])
+        keys = [o["key"] for o in options]
         if shuffle:
-            rng.shuffle(keys)
+            # "以上都是" / "None of the above" speaks of the options written before it:
+            # it keeps its place, the others are shuffled around it.
+            movable = [i for i, o in enumerate(options) if not refers_to_the_others(o.get("text", ""))]
+            moved = [keys[i] for i in movable]
+            rng.shuffle(moved)
+            for i, key in zip(movable, moved):
+                keys[i] = key
         return keys
 
     def correct_answer(self, data: dict):
