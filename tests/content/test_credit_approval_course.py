@@ -66,7 +66,7 @@ def test_numeric_keys_written_as_a_trainer_writes_them(runner, credit):
     statements) were each "'answer' 必须是数字" — the last one of a number."""
     check = runner.invoke(args=["content", "check"])
     assert check.exit_code == 0, check.output
-    assert "1 courses, 4 lessons, 13 questions, 1 exams, 1 programmes, 1 assets" in check.output
+    assert "1 courses, 4 lessons, 14 questions, 1 exams, 1 programmes, 1 assets" in check.output
     _publish(runner)
     assert _question("cr-002").current_version.data == {"answer": 62.5, "tolerance": 0.1, "unit": "%"}
     assert _question("cr-003").current_version.data == {"answer": 1497.83, "tolerance": 0.5, "unit": "万元"}
@@ -136,6 +136,7 @@ TYPED = {
     "cr-013": "(247.46)",          # the statements' way of writing a negative
     "cr-008": ["１．５"],            # a full-width full stop
     "cr-009": ["营运资金需求", "实际需求"],
+    "cr-014": ["1.5", "62.50%", "1234.57"],  # the key says 1.50, 62.5% and 1,234.57
 }
 
 
@@ -176,12 +177,13 @@ def _answer(client, attempt, answers, only=None) -> None:
 
 
 def test_an_rm_types_the_numbers_as_people_type_them_and_every_one_counts(client, runner, clock, credit, rm):
-    """A negative typed as the lesson prints it, (247.46), was marked wrong."""
+    """A negative typed as the lesson prints it, (247.46), was marked wrong; so
+    were 1.5 in a blank whose answer is 1.50, and 1234.57 for 1,234.57."""
     _publish(runner)
     sign_in(client, rm)
     attempt = _start(client, _exam())
     assert sorted(i.question_version.question.slug for i in attempt.items) == sorted(
-        [f"cr-{n:03d}" for n in range(1, 14)])
+        [f"cr-{n:03d}" for n in range(1, 15)])
     page = client.get(f"/attempts/{attempt.id}").text
     # The case's stem, with its table, stands once above its four parts; units sit by their boxes.
     assert re.search(r'<div class="q-stem prose">.*?湘江商贸有限公司 2025 年.*?<td align="right">8,600 万元</td>',
@@ -325,7 +327,7 @@ def test_the_bank_goes_to_excel_and_back(runner, credit, tmp_path):
     again = runner.invoke(args=["content", "import-xlsx", str(exported), "--course", "sme-credit-approval",
                                 "--bank", "ratios"])
     assert again.exit_code == 0, again.output
-    assert "0 added, 0 changed, 0 retired, 13 unchanged" in again.output
+    assert "0 added, 0 changed, 0 retired, 14 unchanged" in again.output
 
     book = load_workbook(exported)
     sheet = book["题库"]
@@ -339,5 +341,21 @@ def test_the_bank_goes_to_excel_and_back(runner, credit, tmp_path):
     edited = runner.invoke(args=["content", "import-xlsx", str(exported), "--course", "sme-credit-approval",
                                  "--bank", "ratios"])
     assert edited.exit_code == 0, edited.output
-    assert "0 added, 1 changed, 0 retired, 12 unchanged" in edited.output
+    assert "0 added, 1 changed, 0 retired, 13 unchanged" in edited.output
     assert _question("cr-013").current_version.data == {"answer": -247.5, "tolerance": 0.05, "unit": "万元"}
+
+
+@pytest.mark.parametrize("accepted, typed, right", [
+    ("1.50", "1.5", True),
+    ("1.50", "１．５００", True),
+    ("1,234.57", "1234.57", True),
+    ("1234.57", "1,234.57", True),
+    ("62.5%", "62.50％", True),
+    ("62.5%", "62.5", False),      # the per cent sign is part of what the blank asks
+    ("1.50", "1.51", False),
+    ("第8条", "第08条", False),    # not a plain number: compared as text
+    ("次级", "次级", True),
+])
+def test_a_blank_whose_answer_is_a_number_takes_it_however_it_is_written(app, accepted, typed, right):
+    data = {"blanks": [[accepted]]}
+    assert (question_types.get("fill").grade(data, [typed]).fraction == 1.0) is right
