@@ -359,3 +359,26 @@ def test_the_bank_goes_to_excel_and_back(runner, credit, tmp_path):
 def test_a_blank_whose_answer_is_a_number_takes_it_however_it_is_written(app, accepted, typed, right):
     data = {"blanks": [[accepted]]}
     assert (question_types.get("fill").grade(data, [typed]).fraction == 1.0) is right
+
+
+def test_the_trainer_and_the_learner_read_a_key_in_yuan_with_every_digit(client, runner, clock, credit, rm,
+                                                                          make_user):
+    """The console showed the key of 营业收入 as "1.23457e+07 ± 0.5 元" — a
+    different number — and the learner's review "12345678.9 ± 0.5"."""
+    _publish(runner)
+    trainer = make_user(("trainer",), employee_no="T8001")
+    sign_in(client, trainer)
+    page = client.get("/console/questions/cr-004").text
+    assert "<code>12,345,678.9 ± 0.5 元</code>" in page and "e+07" not in page
+    assert "<code>1,497.83 ± 0.5 万元</code>" in client.get("/console/questions/cr-003").text
+    sign_in(client, rm)
+    attempt = _start(client, _exam())
+    _answer(client, attempt, _typed)
+    assert client.post(f"/attempts/{attempt.id}/submit").status_code == 302
+    sign_in(client, trainer)
+    essay = next(i for i in attempt.items if i.needs_grading)
+    assert client.post(f"/grading/items/{essay.id}", data={"points": "8"}).status_code == 302
+    sign_in(client, rm)
+    review = client.get(f"/attempts/{attempt.id}/result").text
+    assert "<strong>12,345,678.9 ± 0.5 元</strong>" in review
+    assert "<strong>-247.46 ± 0.01 万元</strong>" in review
