@@ -13,6 +13,7 @@ import io
 import random
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from lms import questions as question_types
+from lms.content.console.editor import normalise, text_hash
 from lms.content.models import Exam, Question
 from lms.exams.models import Attempt
 from lms.extensions import db
@@ -382,3 +384,66 @@ def test_the_trainer_and_the_learner_read_a_key_in_yuan_with_every_digit(client,
     review = client.get(f"/attempts/{attempt.id}/result").text
     assert "<strong>12,345,678.9 ± 0.5 元</strong>" in review
     assert "<strong>-247.46 ± 0.01 万元</strong>" in review
+
+
+# --- the other ways in: a zip in the console, the editor, a GIFT file ------------------
+
+GIFT_BANK = """// 信贷审批：GIFT 题库（培训师从 Moodle 导出）
+$CATEGORY: $course$/top/财务比率
+
+::cg-001:: 某企业流动资产 6,757.85 万元，流动负债 4,500.00 万元，流动比率（两位小数）为：{#1.50:0.01}
+
+::cg-002:: 货币资金由 1,234.56 万元降到 987.10 万元，变动为多少万元？{#-247.46:0.01}
+
+::cg-003:: 下列属于贷后预警信号的是：{~销售回款连续下降 ~实际控制人涉诉 =以上都是}
+
+::cg-004:: 资产负债率 62.5% 写成小数是 {=0.625 =.625} 。
+"""
+
+
+def test_the_course_comes_in_as_a_zip_is_edited_in_the_console_and_gets_a_gift_bank(client, runner, app, tmp_path,
+                                                                                    make_user):
+    root = tmp_path / "content"
+    (root / "courses").mkdir(parents=True)
+    app.config["CONTENT_DIR"] = str(root)
+    sign_in(client, make_user(("trainer",), employee_no="T8002"))
+    course = FIXTURE / "courses" / "sme-credit"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(p for p in course.rglob("*") if p.is_file()):
+            zf.writestr("小企业信贷/" + path.relative_to(course).as_posix(), path.read_bytes())
+    buffer.seek(0)
+    page = client.post("/console/upload", data={"archive": (buffer, "小企业信贷.zip")},
+                       content_type="multipart/form-data")
+    assert page.status_code == 200 and "sme-credit-approval" in page.text, page.text
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page.text).group(1)
+    assert client.post("/console/upload/confirm", data={"token": token}).status_code == 302
+    assert _question("cr-003").current_version.data == {"answer": 1497.83, "tolerance": 0.5, "unit": "万元"}
+
+    # The editor: the trainer writes the key on one line, the Excel way.
+    folder = next(p for p in (root / "courses").iterdir() if (p / "course.md").is_file())
+    path = f"courses/{folder.name}/questions/ratios.md"
+    on_disk = root / path
+    text = on_disk.read_text(encoding="utf-8").replace("answer: 62.5%\ntolerance: ±0.1\n", "answer: 62.5±0.2 %\n")
+    data = {"path": path, "text": text, "base_hash": text_hash(on_disk.read_bytes()),
+            "reviewed_hash": text_hash(normalise(text))}
+    review = client.post("/console/review", data=data)
+    assert review.status_code == 200 and "cr-002" in review.text, review.text
+    assert client.post("/console/publish", data=data).status_code == 302
+    assert _question("cr-002").current_version.data == {"answer": 62.5, "tolerance": 0.2, "unit": "%"}
+
+    # A GIFT bank of the same course: keys shown in the preview, then published.
+    page = client.post("/console/import/", data={"course": "sme-credit-approval", "bank": "gift",
+                                                 "upload": (io.BytesIO(GIFT_BANK.encode()), "信贷.gift.txt")},
+                       content_type="multipart/form-data")
+    assert page.status_code == 200 and "cg-002" in page.text, page.text
+    assert "<code>-247.46 ± 0.01</code>" in page.text and "<code>1.5 ± 0.01</code>" in page.text
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page.text).group(1)
+    assert client.post("/console/import/confirm", data={"token": token}).status_code == 302
+    assert _question("cg-002").current_version.data == {"answer": -247.46, "tolerance": 0.01}
+    signals = _question("cg-003").current_version.data
+    assert [o["text"] for o in signals["options"]][-1] == "以上都是" and signals["correct"] == ["C"]
+    assert all(question_types.get("single").option_order(signals, random.Random(s), True)[-1] == "C"
+               for s in range(20))
+    blank = _question("cg-004").current_version.data
+    assert question_types.get("fill").grade(blank, ["0.6250"]).fraction == 1.0
