@@ -82,10 +82,10 @@ def option_value(values: OptionValues | None, name: str, key: str) -> str:
 
 def number_text(value) -> str:
     """A number as a trainer writes it: ``2.0`` → ``"2"``, ``0.5`` → ``"0.5"``,
-    ``12345678.9`` → ``"12,345,678.9"`` (every digit: ``:g`` made it ``1.23457e+07``)."""
+    ``12345678.9`` → ``"12345678.9"`` (every digit: ``:g`` made it ``1.23457e+07``)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
-    return format(Decimal(repr(value)).normalize(), ",f")
+    return format(Decimal(repr(value)).normalize(), "f")
 
 
 def bank_number(value: float) -> str:

@@ -365,14 +365,14 @@ def test_a_blank_whose_answer_is_a_number_takes_it_however_it_is_written(app, ac
 
 def test_the_trainer_and_the_learner_read_a_key_in_yuan_with_every_digit(client, runner, clock, credit, rm,
                                                                           make_user):
-    """The console showed the key of 营业收入 as "1.23457e+07 ± 0.5 元" — a
-    different number — and the learner's review "12345678.9 ± 0.5"."""
+    """The console (and an import's preview) showed the key of 营业收入 as
+    "1.23457e+07 ± 0.5 元": another number, 12,345,700."""
     _publish(runner)
     trainer = make_user(("trainer",), employee_no="T8001")
     sign_in(client, trainer)
     page = client.get("/console/questions/cr-004").text
-    assert "<code>12,345,678.9 ± 0.5 元</code>" in page and "e+07" not in page
-    assert "<code>1,497.83 ± 0.5 万元</code>" in client.get("/console/questions/cr-003").text
+    assert "<code>12345678.9 ± 0.5 元</code>" in page and "e+07" not in page
+    assert "<code>1497.83 ± 0.5 万元</code>" in client.get("/console/questions/cr-003").text
     sign_in(client, rm)
     attempt = _start(client, _exam())
     _answer(client, attempt, _typed)
@@ -382,7 +382,7 @@ def test_the_trainer_and_the_learner_read_a_key_in_yuan_with_every_digit(client,
     assert client.post(f"/grading/items/{essay.id}", data={"points": "8"}).status_code == 302
     sign_in(client, rm)
     review = client.get(f"/attempts/{attempt.id}/result").text
-    assert "<strong>12,345,678.9 ± 0.5 元</strong>" in review
+    assert "<strong>12345678.9 ± 0.5 元</strong>" in review
     assert "<strong>-247.46 ± 0.01 万元</strong>" in review
 
 
