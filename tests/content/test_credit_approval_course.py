@@ -113,6 +113,10 @@ def test_the_lessons_read_as_written(runner, client, clock, credit, rm):
     # A numbered list inside a numbered item (indented four spaces), and bullets under numbers.
     assert re.search(r"<li>计算周转天数：<ol>\s*<li>存货周转天数 = 360 ÷ 存货周转次数</li>", capital)
     assert re.search(r"<li>计算营运资金量：<ul>\s*<li>营运资金量 = 上年度销售收入 × \(1 − 上年度销售利润率\)", capital)
+    # A formula typed with * as the multiplication sign keeps its signs (they made the text between
+    # them italic and vanished), while *注意* is still emphasis.
+    assert ("营运资金量=上年销售收入*(1-销售利润率)*(1+增长率)/周转次数，资产负债率=负债总额/资产总额*100%，"
+            "<em>注意</em>百分数要先换算。") in capital
     image = "/assets/sme-credit-approval/images/%E6%B5%8B%E7%AE%97%E8%A1%A8.png"
     assert f'<img alt="流动资金贷款需求测算表" src="{image}">' in capital
     assert client.get(image).status_code == 200
@@ -126,6 +130,20 @@ def test_the_lessons_read_as_written(runner, client, clock, credit, rm):
     second = client.get("/courses/sme-credit-approval/lessons/case-part-2", follow_redirects=True).text
     assert "营运资金量 = 8,600 × (1 − 5%) × (1 + 10%) ÷ 6 = 1,497.83 万元" in second
     assert 'href="/courses/sme-credit-approval/lessons/statements#二常用比率"' in second
+
+
+@pytest.mark.parametrize("written, shown", [
+    ("收入*(1-利润率)*(1+增长率)", "收入*(1-利润率)*(1+增长率)"),
+    ("8,600*(1-5%)*(1+10%)/6", "8,600*(1-5%)*(1+10%)/6"),
+    ("(a+b)*c 与 3*利率", "(a+b)*c 与 3*利率"),
+    ("这是*重点*内容，**粗体**", "这是<em>重点</em>内容，<strong>粗体</strong>"),
+    ("，*(注)*，*共 3 项*。*2025*", "，<em>(注)</em>，<em>共 3 项</em>。<em>2025</em>"),
+    ("**100%** 与 `a*(b)*c`", "<strong>100%</strong> 与 <code>a*(b)*c</code>"),
+])
+def test_an_asterisk_between_figures_is_a_multiplication_sign(app, written, shown):
+    from lms.content.rendering import render_inline
+
+    assert str(render_inline(written)) == shown
 
 
 # --- sitting the exam, typing numbers as people type them -------------------------
