@@ -166,6 +166,36 @@ def _nest_lists(text: str) -> str:
     return "\n".join(out)
 
 
+# A lone "*" typed as a multiplication sign: 收入*(1-利润率)*(1+增长率), 总额*100%.
+# Python-Markdown made the text between two of them italic and dropped both signs.
+# A "*" counts as one when a figure touches it: a digit, ")", "）" or "%" before it
+# and a word or "(" after it (not a space, a "*" or punctuation), or a word, ")"
+# or "%" before it and a digit, "(" or "（" after it. "这是*重点*" (emphasis inside
+# Chinese text), "，*(注)*，" and "**粗体**" stay as they are.
+_TIMES = re.compile(r"(?<=[\d)）%])(?<!\*)\*(?=[^*\s,.，。;；:：!！?？、)）\]】\"”'’])|(?<=[\w)）%])\*(?=[\d(（])")
+_CODE_SPAN = re.compile(r"(`+).+?\1")
+
+
+def _multiplication_signs(text: str) -> str:
+    """Escape the asterisks of formulas (see _TIMES), never inside code."""
+    if "*" not in text:
+        return text
+    out, in_fence = [], False
+    for line in text.split("\n"):
+        if line.lstrip(" ").startswith(("```", "~~~")):
+            in_fence = not in_fence
+        elif not in_fence and "*" in line:
+            pieces, last = [], 0
+            for code in _CODE_SPAN.finditer(line):
+                pieces.append(_TIMES.sub(r"\\*", line[last:code.start()]))
+                pieces.append(code.group(0))
+                last = code.end()
+            pieces.append(_TIMES.sub(r"\\*", line[last:]))
+            line = "".join(pieces)
+        out.append(line)
+    return "\n".join(out)
+
+
 def heading_ids(text: str) -> list[str]:
     """The ids the headings of a lesson get, in order (what #anchors may name)."""
     md = _markdown()
@@ -211,7 +241,7 @@ def render_markdown(text: str, resolve_link: Callable[[str], str | None] | None 
     ``resolve_link(relative_path)`` turns a link relative to the course folder
     into a URL (or None to drop it); without it relative links are kept as they
     are."""
-    text = _nest_lists(text or "")
+    text = _nest_lists(_multiplication_signs(text or ""))
     if "!!!" in text:
         text = _UNTITLED_CALLOUT.sub(lambda m: f'{m[1]}{m[2]} "\ue000{m[2].lower()}\ue001"', text)
     html = _markdown().convert(text)

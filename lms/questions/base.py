@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import random
+import re
 import unicodedata
+from decimal import Decimal
 from dataclasses import dataclass, field
 
 from flask import render_template
@@ -79,13 +81,26 @@ def option_value(values: OptionValues | None, name: str, key: str) -> str:
 
 
 def number_text(value) -> str:
-    """A number as a trainer writes it: ``2.0`` → ``"2"``, ``0.5`` → ``"0.5"``."""
-    return f"{value:g}" if isinstance(value, int | float) else str(value)
+    """A number as a trainer writes it: ``2.0`` → ``"2"``, ``0.5`` → ``"0.5"``,
+    ``12345678.9`` → ``"12345678.9"`` (every digit: ``:g`` made it ``1.23457e+07``)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return format(Decimal(repr(value)).normalize(), "f")
 
 
 def bank_number(value: float) -> str:
     """A number as the bank file writes it: ``2`` not ``2.0``, else in full."""
     return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+_ABOUT_THE_OTHERS = re.compile(r"^(以上|上述|(all|none|both|neither)\s+of\s+the\s+(above|previous))", re.I)
+
+
+def refers_to_the_others(option_text: str) -> bool:
+    """An option that only means something where it is written: 以上都是, 以上都不是,
+    上述选项均正确, All of the above, None of the above (markdown emphasis aside)."""
+    text = unicodedata.normalize("NFKC", option_text or "").strip().lstrip("*_ ")
+    return bool(_ABOUT_THE_OTHERS.match(text))
 
 
 def normalise_text(value: str) -> str:
@@ -157,9 +172,16 @@ class QuestionType:
         """The order options are shown in (stored per attempt item), or None."""
         if not self.has_options:
             return None
-        keys = [o["key"] for o in data.get("options", [])]
+        options = data.get("options", [])
+        keys = [o["key"] for o in options]
         if shuffle:
-            rng.shuffle(keys)
+            # "以上都是" / "None of the above" speaks of the options written before it:
+            # it keeps its place, the others are shuffled around it.
+            movable = [i for i, o in enumerate(options) if not refers_to_the_others(o.get("text", ""))]
+            moved = [keys[i] for i in movable]
+            rng.shuffle(moved)
+            for i, key in zip(movable, moved):
+                keys[i] = key
         return keys
 
     def correct_answer(self, data: dict):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from markupsafe import Markup, escape
 
@@ -94,9 +95,24 @@ def stem_summary(stem_md: str, limit: int = 80) -> Markup:
     return Markup("").join(out)
 
 
+_PLAIN_NUMBER = re.compile(r"([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(%?)")
+
+
+def _same_number(text: str):
+    """A blank's answer that is only a number, as (the number, its % sign), so that
+    1.5, 1.50 and １.５ fill the blank of [[1.50]] and 1234.5 the one of [[1,234.5]];
+    None for anything else (a word, a number with a unit, an article 第8条)."""
+    match = _PLAIN_NUMBER.fullmatch(text.replace("\u2212", "-"))
+    if not match:
+        return None
+    sign, whole, fraction, percent = match.groups()
+    return Decimal(sign + whole.replace(",", "") + (fraction or "")).normalize(), percent
+
+
 class FillInBlanks(QuestionType):
     """Blanks ``{{1}}``, ``{{2}}`` in the stem; each compared, normalised
-    (full/half width, spaces, case), with every accepted answer. The fraction
+    (full/half width, spaces, case), with every accepted answer; a blank whose
+    answer is a plain number takes the same number however it is written. The fraction
     is the share of blanks filled right."""
 
     code = "fill"
@@ -111,7 +127,11 @@ class FillInBlanks(QuestionType):
         right = 0
         for i, accepted in enumerate(blanks):
             value = normalise_text(given[i]) if i < len(given) and given[i] else ""
-            if value and value in {normalise_text(a) for a in accepted}:
+            if not value:
+                continue
+            written = {normalise_text(a) for a in accepted}
+            if value in written or (_same_number(value) is not None
+                                    and _same_number(value) in {_same_number(a) for a in written}):
                 right += 1
         return Grade(right / len(blanks))
 

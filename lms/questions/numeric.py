@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 
 from lms.questions.base import Grade, QuestionType, bank_number, number_text
 
@@ -15,7 +16,11 @@ def parse_number(text: str, unit: str = "") -> float | None:
     if text is None:
         return None
     value = unicodedata.normalize("NFKC", str(text)).strip()
-    value = value.replace("，", ",").replace(" ", "").replace("\u3000", "")
+    value = value.replace("，", ",").replace(" ", "").replace("\u3000", "").replace("\u2212", "-")
+    # An accountant's negative, as the statements print it: (247.46) is −247.46.
+    accounting = re.fullmatch(r"\(([\d,.]+)\)(.*)", value)
+    if accounting:
+        value = "-" + accounting.group(1) + accounting.group(2)
     value = re.sub(r"(?<=\d),(?=\d{3}(\D|$))", "", value)
     if unit:
         norm_unit = unicodedata.normalize("NFKC", unit).replace(" ", "")
@@ -32,6 +37,11 @@ def parse_number(text: str, unit: str = "") -> float | None:
         return float(match.group(0))
     except ValueError:
         return None
+
+
+def _decimal(number) -> Decimal:
+    """A stored float as the decimal it was written as (repr is the shortest that reads back)."""
+    return Decimal(repr(float(number)))
 
 
 class Numeric(QuestionType):
@@ -51,21 +61,22 @@ class Numeric(QuestionType):
         value = parse_number(answer, data.get("unit", "")) if answer not in (None, "") else None
         if value is None:
             return Grade(0.0)
-        eps = 1e-9
+        # Compared as the decimals written, not as binary floats: at 98,765,432.1 元 a float
+        # difference of 0.1 comes out a little over 0.1 and refused the boundary.
+        typed = _decimal(value)
         for low, high in data.get("ranges") or []:
-            if float(low) - eps <= value <= float(high) + eps:
+            if _decimal(low) <= typed <= _decimal(high):
                 return Grade(1.0)
         if "answer" in data and data["answer"] is not None:
-            tolerance = float(data.get("tolerance") or 0)
-            if abs(value - float(data["answer"])) <= tolerance + eps:
+            if abs(typed - _decimal(data["answer"])) <= _decimal(data.get("tolerance") or 0):
                 return Grade(1.0)
         return Grade(0.0)
 
     def correct_answer(self, data):
         if data.get("ranges"):
-            return " / ".join(f"{low} – {high}" for low, high in data["ranges"])
+            return " / ".join(f"{number_text(low)} – {number_text(high)}" for low, high in data["ranges"])
         tol = data.get("tolerance")
-        return f"{data.get('answer')}" + (f" ± {tol}" if tol else "")
+        return number_text(data.get("answer")) + (f" ± {number_text(tol)}" if tol else "")
 
     def key_text(self, data):
         if "ranges" in data:

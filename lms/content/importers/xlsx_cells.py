@@ -223,6 +223,7 @@ class CellReader:
         raw = row.raw(COL_ANSWER)
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
             return {"answer": float(raw), "tolerance": 0.0}
+        answer = (answer or "").replace("\u2212", "-")  # a typographic minus, as Word and statements print it
         m = NUMERIC_ANSWER.match(answer)
         if not answer or not m or re.search(r"[\d±+]", m.group(3) or ""):
             row.problem(COL_ANSWER, _("a numeric answer is a number with an optional ±tolerance and unit, "

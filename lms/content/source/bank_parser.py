@@ -33,6 +33,8 @@ FEEDBACK = re.compile(r"^\s*反馈\s*[：:]\s*(.*)$")  # an option's own feedbac
 BLANK = re.compile(r"\[\[(.*?)\]\]")
 WRITTEN_LETTER = re.compile(r"^([A-Za-z])\s*[.、．:：)）]\s*\S")  # "A. …", "B、…", "C）…"
 TRAILING_COMMENT = re.compile(r"\s+#.*$")
+# answer: 62.5±0.5 %  — a number, optionally ±tolerance, optionally a unit (no digits in it)
+WRITTEN_ANSWER = re.compile(r"^\s*([+\-\u2212]?[\d,，]*\.?\d+)\s*(?:(?:±|\+/-|\+-)\s*(\d*\.?\d+))?\s*([^\d±+\-.,]{1,20})?\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
 
 COMMON_KEYS = {"type", "points", "difficulty", "tags"}
@@ -163,7 +165,11 @@ class _Item:
             return default
         raw, line = self.keys[key]
         try:
-            value = float(raw.replace("，", "").replace(",", ""))
+            # As a trainer types it: 1,497.83, a typographic minus (−247.46), a tolerance as ±0.01.
+            written = raw.replace("，", "").replace(",", "").replace("\u2212", "-")
+            if key == "tolerance":
+                written = written.removeprefix("±").strip()
+            value = float(written)
             if not math.isfinite(value):
                 raise ValueError
         except ValueError:
@@ -351,11 +357,31 @@ class _Item:
     def numeric(self) -> dict:
         if "answer" not in self.keys:
             self.add(_("a numeric question needs 'answer:' with a number"))
+        else:
+            self.split_written_answer()
         data = {"answer": self.number("answer", None), "tolerance": self.number("tolerance", 0.0, minimum=0)}
         unit = self.keys.get("unit", ("", 0))[0].strip()
         if unit:
             data["unit"] = unit
         return data
+
+    def split_written_answer(self) -> None:
+        """``answer: 62.5±0.5 %`` / ``answer: 847.83 万元`` — the Excel template's way — is
+        the answer, its tolerance and its unit, as if written on three lines."""
+        raw, line = self.keys["answer"]
+        match = WRITTEN_ANSWER.match(raw)
+        if not match or not (match.group(2) or match.group(3)):
+            return
+        number, tolerance, unit = match.group(1), match.group(2), (match.group(3) or "").strip()
+        self.keys["answer"] = (number, line)
+        for key, value in (("tolerance", tolerance), ("unit", unit)):
+            if not value:
+                continue
+            if key in self.keys and self.keys[key][0].lstrip("±").strip() != value:
+                self.add(_("'answer' gives %(key)s %(value)s, but '%(key)s' says %(other)s: write it once",
+                           key=key, value=value, other=self.keys[key][0]), self.keys[key][1])
+            elif key not in self.keys:
+                self.keys[key] = (value, line)
 
     def blanks(self, stem: str, stem_lines) -> tuple[str, list[list[str]]]:
         blanks: list[list[str]] = []
