@@ -133,3 +133,15 @@ def test_attempt_page_in_chinese(app, client, make_user, failed_attempt):
     sign_in(client, make_user(("trainer",)))  # zh_CN, the default
     page = client.get(f"/grading/attempts/{failed_attempt.id}")
     assert page.status_code == 200 and "调整分数" in page.text and "及格线 100%" in page.text
+
+
+def test_override_reason_with_a_text_direction_control_is_refused(app, client, make_user, failed_attempt):
+    # "按正确处理 ‮收回" would read to HR and the audit log with its end turned around.
+    item = wrong_item(failed_attempt)
+    sign_in(client, make_user(("trainer",), locale="en"))
+    response = client.post(f"/grading/attempts/{failed_attempt.id}/items/{item.id}/override",
+                           data={"points": "1", "reason": "按正确处理 \u202e回收"})
+    assert response.status_code == 200
+    assert "contains a text-direction character (U+202E)" in response.text
+    assert db.session.scalar(select(ScoreOverride)) is None
+    assert db.session.get(Attempt, failed_attempt.id, populate_existing=True).passed is False
