@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+import click
 from flask import Flask, request
 from werkzeug.exceptions import BadRequest
 
@@ -34,10 +35,53 @@ ADDRESS, QUERY, FORM, FILE_NAME = "address", "query", "form", "file_name"
 INVISIBLE = re.compile("[\t\n\r\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
+# In any text, free text too (notes, reasons, comments, descriptions): the
+# embeddings, overrides and isolates of the bidirectional algorithm. One of
+# them turns what follows around or moves it elsewhere on the line, for every
+# reader — HR, the apprentice, the audit log, an export. Nothing in a bank's
+# Chinese or English prose needs them. Zero-width characters are not here:
+# they do not move text, and the zero-width joiner builds emoji (👨‍👩‍👧) in a
+# note; names and titles refuse them with INVISIBLE above.
+TEXT_DIRECTION = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def text_direction_character(text: str | None) -> str | None:
+    """The first text-direction control of ``text`` as "U+202E", or None."""
+    found = TEXT_DIRECTION.search(text or "") if isinstance(text, str) else None
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def shown_direction_characters(text: str) -> str:
+    """``text`` with every text-direction control written out ("[U+202E]"):
+    how text stored before the rule is shown, exported and printed — the
+    reader sees that something was there, and nothing is turned around."""
+    return TEXT_DIRECTION.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+
+
 def invisible_character(text: str | None) -> str | None:
     """The first invisible or text-direction character of ``text`` as "U+202E", or None."""
     found = INVISIBLE.search(text or "")
     return f"U+{ord(found.group()):04X}" if found else None
+
+
+def command_line_text(ctx, param, value):
+    """A ``flask`` command's free-text option (a reason) as the forms take it:
+    no text-direction control. A click callback: the option is named."""
+    code = text_direction_character(value)
+    if code:
+        raise click.BadParameter(f"contains a text-direction character ({code}) that would show the text "
+                                 f"reversed to its readers (the audit log, HR); type it again without it")
+    return value
+
+
+def command_line_name(ctx, param, value):
+    """A name or 工号 given to a ``flask`` command, as the forms take it
+    (``lms.forms.visible_text``): no invisible or text-direction character."""
+    code = invisible_character(value)
+    if code:
+        raise click.BadParameter(f"contains an invisible character or a text-direction mark ({code}); "
+                                 f"type it again without it")
+    return value
 
 
 class ControlCharacterRefused(BadRequest):

@@ -8,6 +8,9 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
+from markupsafe import Markup
+
+from lms.control_characters import TEXT_DIRECTION, shown_direction_characters
 
 from lms.org.models import LOCALES, POSITIONS, ROLES
 from lms.scores import score
@@ -22,7 +25,21 @@ def clock_time(value) -> str:
     return value.replace(tzinfo=timezone.utc).astimezone(zone).strftime("%H:%M:%S")
 
 
+def shown(value):
+    """Every ``{{ value }}`` of every page, fragment and PDF: a text-direction
+    control in it (text stored before forms refused them, an exam answer) is
+    written out as "[U+202E]", so it turns nothing around — not the rest of
+    its sentence, a table row or an attribute. Rendered markdown (Markup) too:
+    the replacement holds no HTML."""
+    if isinstance(value, str) and TEXT_DIRECTION.search(value):
+        written = shown_direction_characters(value)
+        return Markup(written) if isinstance(value, Markup) else written
+    return value
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.finalize = shown
+
     @app.template_filter("localtime")
     def _localtime(value, fmt: str = "yyyy-MM-dd HH:mm"):
         # Stored times are naive UTC; Flask-Babel shows them in the bank's zone.

@@ -15,6 +15,7 @@ from lms.content.source.checks import check
 from lms.content.source.parser import parse_folder
 from lms.content.publishing.wording import describe as describe_effect
 from lms.content.publishing.publish import KINDS, ContentProblems, Plan, plan, publish
+from lms.control_characters import command_line_text
 from lms.exams.regrade import MAX_REASON, Decision
 from lms.content.source.review_overlap import review_warnings
 from lms.extensions import db
@@ -135,7 +136,8 @@ def plan_command(path: str | None):
               help="A corrected key changes submitted scores: re-grade those attempts (needs --reason).")
 @click.option("--keep-results", "choice", flag_value="keep",
               help="A corrected key changes submitted scores: leave those results as they are (needs --reason).")
-@click.option("--reason", default="", help="Why you re-grade or keep the results (kept in the audit log).")
+@click.option("--reason", default="", callback=command_line_text,
+              help="Why you re-grade or keep the results (kept in the audit log).")
 def publish_command(path: str | None, as_employee: str | None, choice: str | None, reason: str):
     """Check, then publish the content folder (or PATH inside it) in one
     transaction. Any problem: nothing changes, exit 1. When a corrected key

@@ -14,6 +14,8 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape
 
+from lms.control_characters import shown_direction_characters
+
 # Characters XML 1.0 cannot carry (control characters other than tab, newline, carriage return).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -68,7 +70,7 @@ def _column(n: int) -> str:
 
 
 def _text(value: str, style: int = 0) -> str:
-    text = escape(_ILLEGAL.sub("", value))
+    text = escape(shown_direction_characters(_ILLEGAL.sub("", value)))  # "[U+202E]", as lms.reports.exports
     space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
     attr = f' s="{style}"' if style else ""
     return f'<c t="inlineStr"{attr}><is><t{space}>{text}</t></is></c>'

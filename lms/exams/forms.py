@@ -4,26 +4,28 @@ over by ``AnswerForm``; the fixed parts are WTForms fields. Every POST carries
 the CSRF token (Flask-WTF)."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _lp
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, IntegerField, StringField
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
+from lms.forms import Form
 
-class StartForm(FlaskForm):
+
+class StartForm(Form):
     """Start or continue an exam; ``item`` names the programme week it belongs to."""
 
     item = IntegerField(validators=[Optional()], widget=HiddenInput())
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(Form):
     """The final submit on the review page."""
 
     confirm = HiddenField(default="1")
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     """A form that carries answers. Its answer fields depend on the drawn
     questions, so they are not WTForms fields: each question type reads its own
     (``answer_from_form(data, form.answers, name)``) from ``answers``, the
@@ -57,24 +59,24 @@ class FlagForm(AnswerForm):
     back = HiddenField(default="")
 
 
-class FocusForm(FlaskForm):
+class FocusForm(Form):
     """The page reports that it was hidden (``kind``, ``hidden`` by default)."""
 
     kind = HiddenField(default="hidden")
 
 
-class GradeForm(FlaskForm):
+class GradeForm(Form):
     """A trainer grades an essay answer: points and an optional comment. The
     rules (range, length) are the service's, which names the field at fault."""
 
-    points = StringField(default="")
-    comment = StringField(default="")
+    points = StringField(_lp("scored", "Points"), default="")
+    comment = StringField(_l("Comment"), default="")
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(Form):
     """A trainer changes an item's points, giving the reason (checked by the service)."""
 
-    points = StringField(default="")
-    reason = StringField(default="")
+    points = StringField(_lp("scored", "Points"), default="")
+    reason = StringField(_l("Reason"), default="")
     # The item's points as the page showed them (trainer_services.points_seen); None from a page without it.
     seen = HiddenField(default=None)

@@ -114,6 +114,7 @@ def grade(item_id: int):
         return redirect(url_for("grading.queue", exam=exam_id))
     form = GradeForm()
     try:
+        _refuse_invalid(form)
         services.grade_essay(item, form.points.data, form.comment.data, _grader())
     except services.OwnAttempt as err:
         return _refused(err)
@@ -127,6 +128,14 @@ def grade(item_id: int):
             {"Vary": "HX-Request"}
     flash(_("Graded."), "success")
     return redirect(url_for("grading.queue", exam=exam_id))
+
+
+def _refuse_invalid(form) -> None:
+    """The rules every form has (lms.forms.Form: no text-direction character
+    in a text field) before the service's, at the field they name."""
+    if not form.validate():
+        field, messages = next(iter(form.errors.items()))
+        raise services.GradingError(field, str(messages[0]))
 
 
 # --- an attempt, as a trainer sees it ---------------------------------------
@@ -162,6 +171,7 @@ def override(attempt_id: int, item_id: int):
         abort(404)
     form = OverrideForm()
     try:
+        _refuse_invalid(form)
         services.override_score(item, form.points.data, form.reason.data, _grader(), seen=form.seen.data)
     except services.OwnAttempt as err:
         return _refused(err)

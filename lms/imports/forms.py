@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, StringField
 
+from lms.forms import Form
 
-class ImportUploadForm(FlaskForm):
+
+class ImportUploadForm(Form):
     file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()])
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(Form):
     """Confirm a previewed import: the token of the staged file (``lms.staging``)."""
 
     token = HiddenField(default="")

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from lms.control_characters import text_direction_character
 from lms.imports.files import ExcelError, ImportFileError, Problem, Sheet, UnsavedFormula, cell_text, read_sheets
 from lms.xlsx_hidden import numbers_text
 
@@ -179,6 +180,13 @@ def read(plan: Plan, data: bytes, filename: str, columns: Columns) -> list[Row]:
                 row.problem(column, _("the cell holds the formula %(formula)s, but the file has no result for it; "
                                       "open the file in Excel or WPS and save it again, or paste the values.",
                                       formula=row.cell(column)))
+            elif code := text_direction_character(row.values[column]):
+                # Read by HR, the apprentice and the audit log: refused in every
+                # column of every import (lms.control_characters.TEXT_DIRECTION).
+                row.problem(column, _("it contains a text-direction character (%(code)s) that would show the text "
+                                      "reversed or out of order to its readers. Most programs show it as nothing: "
+                                      "type the cell again.", code=code))
+                row.values[column] = ""
             elif column in columns.required and not row.values[column]:
                 row.problem(column, _("required, but empty."))
         rows.append(row)

@@ -5,12 +5,11 @@ the form parses and shows their messages at the field they name."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, Form, FormField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, FieldList, FormField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from lms.forms import options
+from lms.forms import Form, RowForm, options
 from lms.mentoring.checkin_labels import FORM_LABELS
 
 ACTION_ROWS = 3
@@ -22,14 +21,14 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ActionRow(Form):
+class ActionRow(RowForm):
     """One new agreed action (a row left empty is ignored)."""
 
     text = StringField(_l("Agreed action"), validators=[Optional(), Length(max=500)])
     due_on = DateField(_l("Due"), validators=[Optional()])
 
 
-class CheckInRecordForm(FlaskForm):
+class CheckInRecordForm(Form):
     held_on = DateField(_l("Date of the check-in"), validators=[InputRequired(message=_l("Enter the date of the check-in."))])
     form = RadioField(_l("Form"), choices=options(FORM_LABELS.items()),
                       validators=[InputRequired(message=_l("Choose how the check-in was held."))])
@@ -48,7 +47,7 @@ class CheckInRecordForm(FlaskForm):
         self.done_actions.choices = options((a.id, a.text) for a in open_actions)
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(Form):
     """The mentor's correction of their own check-in."""
 
     text = TextAreaField(_l("Correction"), validators=[InputRequired(_l("Write the correction.")), Length(max=2_000)],

@@ -3,11 +3,10 @@ mentor's capacity, the sign-off dimensions."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from lms.forms import options
+from lms.forms import Form, options
 from lms.mentoring import settings
 from lms.mentoring.pairing import MAX_GOALS, MAX_REASON
 from lms.org.models import POSITIONS
@@ -15,7 +14,7 @@ from lms.org.models import POSITIONS
 _strip = [lambda v: v.strip() if isinstance(v, str) else v]
 
 
-class PairForm(FlaskForm):
+class PairForm(Form):
     mentor_no = StringField(_l("Mentor (employee number)"), filters=_strip, validators=[DataRequired(), Length(max=32)])
     apprentice_no = StringField(_l("Apprentice (employee number)"), filters=_strip,
                                 validators=[DataRequired(), Length(max=32)])
@@ -24,18 +23,18 @@ class PairForm(FlaskForm):
     goals = TextAreaField(_l("Goals"), filters=_strip, validators=[Optional(), Length(max=MAX_GOALS)])
 
 
-class EndForm(FlaskForm):
+class EndForm(Form):
     reason = StringField(_l("Reason"), filters=_strip, validators=[DataRequired(), Length(max=MAX_REASON)])
 
 
-class ChangeMentorForm(FlaskForm):
+class ChangeMentorForm(Form):
     mentor_no = StringField(_l("New mentor (employee number)"), filters=_strip,
                             validators=[DataRequired(), Length(max=32)])
     reason = StringField(_l("Reason"), filters=_strip, validators=[DataRequired(), Length(max=MAX_REASON)])
     planned_end_date = DateField(_l("Planned end date"), validators=[Optional()])
 
 
-class RuleForm(FlaskForm):
+class RuleForm(Form):
     min_position = SelectField(_l("Lowest position"), choices=[])
     min_months = IntegerField(_l("Months at or above that position (summed across stints)"),
                               validators=[InputRequired(), NumberRange(min=0, max=600)])
@@ -49,13 +48,13 @@ class RuleForm(FlaskForm):
         self.certification.choices = options([("", _l("— none —"))] + settings.certification_choices())
 
 
-class CapacityForm(FlaskForm):
+class CapacityForm(Form):
     mentor_no = StringField(_l("Mentor (employee number)"), filters=_strip, validators=[DataRequired(), Length(max=32)])
     capacity = IntegerField(_l("Capacity (empty: the default)"),
                             validators=[Optional(), NumberRange(min=1, max=settings.MAX_CAPACITY)])
 
 
-class DimensionForm(FlaskForm):
+class DimensionForm(Form):
     label_zh = StringField(_l("Chinese label"), filters=_strip, validators=[DataRequired(), Length(max=80)])
     label_en = StringField(_l("English label"), filters=_strip, validators=[DataRequired(), Length(max=80)])
 

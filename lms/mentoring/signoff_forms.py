@@ -3,15 +3,14 @@ and HR's withdrawal form."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from lms.forms import options
+from lms.forms import Form, options
 from lms.mentoring.signoff import MAX_COMMENT, RECOMMENDATION_LABELS, SCORES, dimension_label
 
 
-class SignOffFormBase(FlaskForm):
+class SignOffFormBase(Form):
     recommendation = RadioField(_l("Overall recommendation"), choices=[],
                                 validators=[InputRequired(_l("Choose a recommendation."))])
     comment = TextAreaField(_l("Overall comment (optional)"), validators=[Length(max=MAX_COMMENT)],
@@ -49,6 +48,6 @@ def signoff_form(dimensions, **kwargs) -> SignOffFormBase:
     return SignOffForm(**kwargs)
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     reason = TextAreaField(_l("Why is the sign-off withdrawn?"), render_kw={"rows": 2},
                            validators=[DataRequired(_l("Say why the sign-off is withdrawn.")), Length(max=255)])

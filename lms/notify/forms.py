@@ -1,21 +1,20 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from lms.forms import options
+from lms.forms import Form, options
 from lms.notify.kinds import KINDS
 
 
-class ReadForm(FlaskForm):
+class ReadForm(Form):
     """Mark one notification read; with ``open`` set, then go to its page."""
 
     open = HiddenField(default="")
 
 
-class ReadAllForm(FlaskForm):
+class ReadAllForm(Form):
     """Mark every notification read that the page showed: ``through`` is the
     newest notification id when the page was drawn, so that one arriving
     between drawing the page and the click stays unread ("" marks all)."""
@@ -27,7 +26,7 @@ class ReadAllForm(FlaskForm):
         return int(value) if value.isdigit() and len(value) <= 18 else None
 
 
-class ChannelForm(FlaskForm):
+class ChannelForm(Form):
     """An administrator's choice for one channel: on or off, and which kinds go out on it."""
 
     enabled = BooleanField(_l("Send on this channel"))

@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 
 from lms import clock
 from lms.addresses import absolute, configured_base_url
+from lms.control_characters import shown_direction_characters
 from lms.database import transaction
 from lms.extensions import db
 from lms.notify import channels
@@ -73,7 +74,11 @@ def compose(delivery: Delivery) -> channels.Message:
         text = group_text_of(notification) if group else text_of(notification)
         if link:
             text = f"{text}\n{link}"
-    return channels.Message(subject=subject, text=text, to="" if group else delivery.target)
+    # A text-direction control in what it quotes (a reason, an exam's title stored
+    # before forms refused them) written out, as the pages show it: a mail client
+    # or WeCom would turn the rest of the sentence around.
+    return channels.Message(subject=shown_direction_characters(subject), text=shown_direction_characters(text),
+                            to="" if group else delivery.target)
 
 
 def _claim(delivery_id: int, now: datetime) -> bool:

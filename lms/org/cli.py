@@ -8,14 +8,16 @@ from flask.cli import AppGroup, with_appcontext
 from flask_babel import force_locale
 
 from lms.auth.passwords import policy_problems
+from lms.control_characters import command_line_name
 from lms.extensions import db
 from lms.org import imports, services
 from lms.org.models import user_by_employee_no
 
 
 @click.command("create-admin")
-@click.option("--employee-no", prompt=True, help="Employee number (工号) to sign in with.")
-@click.option("--name", prompt=True)
+@click.option("--employee-no", prompt=True, callback=command_line_name,
+              help="Employee number (工号) to sign in with.")
+@click.option("--name", prompt=True, callback=command_line_name)
 @click.password_option(help="At least 10 characters, not a common password.")
 @with_appcontext
 def create_admin(employee_no: str, name: str, password: str):

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms import clock
-from lms.forms import options, visible_text
+from lms.forms import Form, options, visible_text
 from lms.org import services
 from lms.org.models import EMAIL_PATTERN, LOCALES, POSITIONS, ROLES
 
@@ -23,7 +22,7 @@ def _not_in_future(form, field):
         raise ValidationError(_l("The date cannot be in the future."))
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     """The facts HR edits about a person."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80), visible_text])
@@ -81,7 +80,7 @@ DEPENDENTS_CHOICES = (("end", _l("End them now")),
                       ("keep", _l("Leave them open for now; they stay flagged for HR until someone acts")))
 
 
-class RolesForm(FlaskForm):
+class RolesForm(Form):
     roles = CheckboxesField(_l("Roles"), choices=[])
     dependents = RadioField(_l("What happens to them"), choices=options(DEPENDENTS_CHOICES), validators=[Optional()],
                             validate_choice=False)
@@ -98,7 +97,7 @@ class RolesForm(FlaskForm):
             raise ValidationError(_l("Choose at least one role."))
 
 
-class PositionForm(FlaskForm):
+class PositionForm(Form):
     position = SelectField(_l("New position"), choices=[])
     start_date = DateField(_l("Start date"), validators=[DataRequired()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=255)])
@@ -111,7 +110,7 @@ class PositionForm(FlaskForm):
         self.position.choices = options(POSITIONS.items())
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """Deactivation and reactivation need a reason, for the audit log."""
 
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=500)])
@@ -119,7 +118,7 @@ class ReasonForm(FlaskForm):
                             validate_choice=False)
 
 
-class BranchForm(FlaskForm):
+class BranchForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32),
                                                Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, - and _ only."))])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120), visible_text])
@@ -130,11 +129,11 @@ class BranchForm(FlaskForm):
         self.parent_id.choices = options([(0, _l("— none (a top-level branch) —"))] + services.branch_choices())
 
 
-class RenameBranchForm(FlaskForm):
+class RenameBranchForm(Form):
     name = StringField(_l("New name"), validators=[DataRequired(), Length(max=120), visible_text])
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     """The administrator's system settings (``lms.org.settings``)."""
 
     hr_may_grant_trainer = BooleanField(_l("HR may grant and remove the trainer role"))

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from lms.forms import Form
 
-class MemberChangeForm(FlaskForm):
+
+class MemberChangeForm(Form):
     """Add a person to, or remove a person from, a programme's audience."""
 
     employee_no = StringField(_l("Employee number"), validators=[DataRequired(), Length(max=32)])

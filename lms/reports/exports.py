@@ -5,6 +5,9 @@ correctly). Both are formula-safe: a text that starts like a formula
 their full-width forms ＝ ＋ － ＠) stays text — in CSV it gets a leading
 apostrophe, in XLSX the cell is written as a string. Control characters a
 worksheet cannot hold are left out of XLSX cells (they made the download fail).
+A text-direction control (U+202E, text stored before forms refused them) is
+written out as "[U+202E]" in both, as the pages show it: in Excel it would
+turn the cell's text around.
 
 Times are stored in UTC and written in the bank's zone (``lms.clock``), as
 every page shows them. As Excel opens them: dates are date cells (in a Chinese format on a Chinese
@@ -33,7 +36,7 @@ from werkzeug.wsgi import wrap_file
 from flask_babel import get_locale
 
 from lms import clock
-from lms.control_characters import INVISIBLE
+from lms.control_characters import INVISIBLE, shown_direction_characters
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Excel also reads a CSV cell as a formula after leading spaces, and (with a
@@ -61,6 +64,8 @@ def date_format() -> str:
 
 def csv_safe(value) -> object:
     """A text Excel could take for a formula gets a leading apostrophe (shown as text)."""
+    if isinstance(value, str):
+        value = shown_direction_characters(value)
     if isinstance(value, str) and _CSV_FORMULA.match(value):
         return "'" + value
     if isinstance(value, str) and _NUMBER_LIKE.fullmatch(value):
@@ -180,7 +185,7 @@ def _cell(sheet, value, cell_class, day_format="yyyy-mm-dd"):
         # A control character (a vertical tab pasted from Excel into a name, an
         # escape in a reason) cannot be written to a worksheet: openpyxl raises,
         # and the whole download failed. Leave the character out.
-        value = _ILLEGAL.sub("", value)
+        value = shown_direction_characters(_ILLEGAL.sub("", value))
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         cell = cell_class(sheet, value=value)
         cell.data_type = "s"  # never a formula

@@ -6,7 +6,6 @@ index in the file, so that what the form does not manage survives) and
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, DateField, DecimalField, FieldList, FormField, HiddenField, IntegerField, SelectField,
     SelectMultipleField, StringField, TextAreaField,
@@ -18,6 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from lms.content.console.queries import DIFFICULTY_LABELS, TYPE_LABELS
 from lms.content.models import DIFFICULTIES, LAYOUTS, QUESTION_TYPES, REVIEW_POLICIES, SCORING
 from lms.content.source.parser import POSITIONS, ROLES
+from lms.forms import Form, RowForm
 from lms.org.models import POSITIONS as POSITION_LABELS, ROLES as ROLE_LABELS
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
@@ -37,11 +37,8 @@ def _labelled(codes, labels) -> list[SelectChoice]:
     return [SelectChoice(code, labels.get(code, code)) for code in codes]
 
 
-class _Row(FlaskForm):
-    """One row of a list in the file (a FlaskForm for its translated messages; the page's form carries the CSRF token)."""
-
-    class Meta:
-        csrf = False
+class _Row(RowForm):
+    """One row of a list in the file."""
 
     origin = HiddenField()
     order = IntegerField(_l("Order"), validators=[Optional()])
@@ -69,7 +66,7 @@ class BulletinForm(_Row):
     due = DateField(_l("Due"), validators=[Optional()])
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(Form):
     """What every scheduling form carries: the hash of the file as the form
     opened it ("" for a new file) and the hash of the YAML the trainer reviewed."""
 

@@ -198,3 +198,15 @@ def test_issuing_to_a_name_that_will_not_print_tells_hr_and_keeps_it_in_the_log(
     certificate = issuing.issue(plain, certification, actor=hr, reason="补发")
     plain_issued = AuditEvent.query.filter_by(action="certificate.issued", object_id=str(certificate.id)).one()
     assert "unprintable" not in plain_issued.details
+
+
+def test_a_revocation_reason_with_a_right_to_left_override_is_refused(client, make_user, make_certification):
+    """HR, the audit log and the export would read "…，不撤销" for "…，销撤不"."""
+    hr = make_user(("hr",))
+    learner = make_user(("learner",), name="李学员")
+    certificate = issuing.issue(learner, make_certification(), actor=hr, reason="补发")
+    sign_in(client, hr)
+    response = client.post(f"/certificates/{certificate.id}/revoke", data={"reason": "核实后\u202e销撤不"})
+    assert response.status_code == 400
+    assert "含有文字方向控制符（U+202E）" in response.text
+    assert db.session.get(Certificate, certificate.id, populate_existing=True).revoked_at is None

@@ -322,3 +322,24 @@ def test_an_answer_a_trainer_overrode_is_not_regraded(app, client, runner, cours
     assert db.session.get(Attempt, failed.id).passed is True
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "attempt.regraded",
                                                       AuditEvent.object_id == str(passed.id))) is None
+
+
+def test_a_regrade_reason_with_a_text_direction_control_is_refused(app, client, runner, course, sat):
+    """The reason goes to the audit log and the learners' notices: refused on
+    the command line (the option named) and in the editor, nothing published."""
+    from lms.content.console.editor import normalise, text_hash
+
+    _fix_key(course)
+    reversed_reason = "原题有误\u202e对为应案答"
+    cli = runner.invoke(args=["content", "publish", "--as", "trainer-pl", "--regrade", "--reason", reversed_reason])
+    assert cli.exit_code == 2 and "--reason" in cli.output and "U+202E" in cli.output, cli.output
+    assert _versions() == [1]
+
+    sign_in(client, _trainer())
+    on_disk = (course / BANK).read_bytes()
+    text = normalise(on_disk.decode("utf-8-sig"))
+    form = {"path": BANK, "text": text, "base_hash": text_hash(on_disk), "reviewed_hash": text_hash(text),
+            "regrade": "regrade", "regrade_reason": reversed_reason}
+    refused = client.post("/console/publish", data=form)
+    assert refused.status_code == 422 and "文字方向控制符（U+202E）" in refused.text
+    assert _versions() == [1]

@@ -192,3 +192,27 @@ def test_any_trainer_and_admin_may_grade(app, client, make_user, essay_exam):
         sign_in(client, grader)
         assert client.post(f"/grading/items/{essay_item(attempt).id}", data={"points": "2"}).status_code == 302
         assert db.session.get(AttemptItem, essay_item(attempt).id, populate_existing=True).grader_id == grader.id
+
+
+def test_a_comment_with_a_text_direction_control_is_refused(app, client, make_user, essay_exam):
+    exam, _s, _e = essay_exam
+    attempt = submitted(make_user(("learner",)), exam)
+    item = essay_item(attempt)
+    sign_in(client, make_user(("trainer",), locale="en"))
+    response = client.post(f"/grading/items/{item.id}",
+                           data={"points": "3", "comment": "要点齐全\u2067满分\u2069"})
+    assert response.status_code == 200
+    assert "“Comment” contains a text-direction character (U+2067)" in response.text
+    item = db.session.get(AttemptItem, item.id, populate_existing=True)
+    assert item.needs_grading and item.awarded is None and not item.grader_comment
+
+
+def test_an_answer_with_a_text_direction_control_shows_it_to_the_grader(app, client, make_user, essay_exam):
+    # An exam answer is never refused while the clock runs; the grader sees the
+    # control written out, and the text around it in its order.
+    exam, _s, _e = essay_exam
+    submitted(make_user(("learner",)), exam, essay_text="实地走访\u202e。表报务财核")
+    sign_in(client, make_user(("trainer",), locale="en"))
+    page = client.get("/grading/")
+    assert "实地走访[U+202E]。表报务财核" in page.text
+    assert "\u202e" not in page.text

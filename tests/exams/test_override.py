@@ -165,3 +165,15 @@ def test_an_override_from_a_page_opened_before_another_trainers_is_refused(app, 
     assert again.status_code == 302
     db.session.expire_all()
     assert db.session.get(AttemptItem, item.id).awarded == 0.5
+
+
+def test_override_reason_with_a_text_direction_control_is_refused(app, client, make_user, failed_attempt):
+    # "按正确处理 ‮收回" would read to HR and the audit log with its end turned around.
+    item = wrong_item(failed_attempt)
+    sign_in(client, make_user(("trainer",), locale="en"))
+    response = client.post(f"/grading/attempts/{failed_attempt.id}/items/{item.id}/override",
+                           data={"points": "1", "reason": "按正确处理 \u202e回收"})
+    assert response.status_code == 200
+    assert "contains a text-direction character (U+202E)" in response.text
+    assert db.session.scalar(select(ScoreOverride)) is None
+    assert db.session.get(Attempt, failed_attempt.id, populate_existing=True).passed is False

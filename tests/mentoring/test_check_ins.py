@@ -152,3 +152,21 @@ def test_a_learner_without_a_mentor(client, world, make_user):
     assert "/mentoring/me" not in client.get("/").text  # no menu entry, no panel
     sign_in(client, world.apprentice)
     assert 'href="/mentoring/me"' in client.get("/").text
+
+
+def test_notes_or_an_agreed_action_with_a_text_direction_control_are_refused_at_the_field(client, world):
+    """The apprentice and HR would read the rest of the sentence reversed."""
+    sign_in(client, world.mentor)
+    cases = [({"notes": "复盘第 4 周\u202e。格合不"}, "notes", "U+202E"),
+             ({"actions-0-text": "重做错题\u2067月底前\u2069", "actions-0-due_on": "2026-03-06"}, "actions-0-text",
+              "U+2067")]
+    for fields, field_id, code in cases:
+        response = _post(client, world, **fields)
+        assert response.status_code == 400, fields
+        page = response.text
+        start = page.index(f'id="{field_id}"')
+        errors = page[start:start + 1500].split("</fieldset>")[0].split('<div class="action-row">')[0]
+        assert f"含有文字方向控制符（{code}）" in errors, (fields, errors)
+    assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 0
+    # An emoji built with zero-width joiners is a note like any other.
+    assert _post(client, world, notes="全家到场 👨\u200d👩\u200d👧").status_code == 302

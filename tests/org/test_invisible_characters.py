@@ -77,3 +77,29 @@ def test_an_employee_number_with_a_text_direction_mark_is_refused(client, org, c
                           content_type="multipart/form-data")
     assert "第 2 行「工号」：含有不可见字符或文字方向控制符（U+200B）" in preview.text
     assert _count(name="王五") == 0
+
+
+def test_a_text_direction_control_in_any_column_of_an_import_is_refused(client, org, clock):
+    """Not only names: every column of every import (lms.imports.table) — a
+    branch or a position with U+202E would be read by HR reversed."""
+    sign_in(client, org.hr)
+    data = "工号,姓名,支行,岗位,入职日期,角色\nE5001,王五,天元\u202e支行,柜员,2025-07-01,学员\n"
+    preview = client.post("/org/people/import", data={"file": (io.BytesIO(data.encode("utf-8")), "people.csv")},
+                          content_type="multipart/form-data")
+    assert "第 2 行「支行」：含有文字方向控制符（U+202E）" in preview.text
+    assert "未知支行" not in preview.text  # one problem for the cell, not two
+    assert 'name="token"' not in preview.text
+    assert _count(employee_no="E5001") == 0
+
+
+def test_create_admin_refuses_a_name_or_number_with_an_invisible_character(runner, app):
+    for option, value in (("--name", "管\u202e理员"), ("--employee-no", "A\u200b001")):
+        args = {"--employee-no": "A001", "--name": "管理员", option: value}
+        result = runner.invoke(args=["create-admin", *[x for pair in args.items() for x in pair],
+                                     "--password", "Correct-Horse-42-long"])
+        assert result.exit_code == 2 and option in result.output and "U+20" in result.output, result.output
+    assert _count(employee_no="A001") == 0
+    ok = runner.invoke(args=["create-admin", "--employee-no", "A001", "--name", "管理员",
+                             "--password", "Correct-Horse-42-long"])
+    assert ok.exit_code == 0, ok.output
+    assert _count(employee_no="A001") == 1

@@ -3,13 +3,13 @@ carry a file's path, its new text and the hash of what the editor opened."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from lms.exams.regrade import KEEP, MAX_REASON, REGRADE, Decision
+from lms.forms import Form, ReportedAtItsLine
 
 FILE_NAME = r"^[a-z0-9][a-z0-9-]{0,79}$"
 
@@ -29,23 +29,23 @@ class RegradeFields:
         return Decision(choice, (self.regrade_reason.data or "")[:MAX_REASON]) if choice in (REGRADE, KEEP) else None
 
 
-class RegradeForm(RegradeFields, FlaskForm):
+class RegradeForm(RegradeFields, Form):
     """Posted with the editor form (which carries the CSRF token)."""
 
     class Meta:
         csrf = False
 
 
-class EditForm(FlaskForm):
+class EditForm(Form):
     """One content file being edited: ``base_hash`` is the hash of the file as
     the editor opened it ("" for a new file), so that a stale edit is refused."""
 
     path = HiddenField(validators=[DataRequired(), Length(max=500)])
     base_hash = HiddenField()
-    text = TextAreaField(_l("Text"), validators=[Length(max=2_000_000)])
+    text = TextAreaField(_l("Text"), validators=[Length(max=2_000_000), ReportedAtItsLine()])
 
 
-class ReviewedForm(FlaskForm):
+class ReviewedForm(Form):
     """Sent with Publish beside the editor form: the hash of the text the
     trainer reviewed (the editor form, posted with it, carries the CSRF token)."""
 
@@ -55,7 +55,7 @@ class ReviewedForm(FlaskForm):
         csrf = False
 
 
-class NewFileForm(FlaskForm):
+class NewFileForm(Form):
     kind = RadioField(_l("New"), choices=[SelectChoice("lesson", _l("Lesson")), SelectChoice("bank", _l("Question bank"))],
                       default="lesson", validators=[DataRequired()])
     name = StringField(_l("File name"), validators=[
@@ -66,10 +66,10 @@ class NewFileForm(FlaskForm):
         csrf = False  # a GET form: it only opens the editor
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     archive = FileField(_l("Zipped course folder"), validators=[FileRequired()],
                         description=_l("A .zip holding course.md (at the top or in one folder), lessons/, questions/ and images."))
 
 
-class ConfirmUploadForm(RegradeFields, FlaskForm):
+class ConfirmUploadForm(RegradeFields, Form):
     token = HiddenField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])

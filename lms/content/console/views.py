@@ -213,9 +213,14 @@ def publish():
         # Only what the trainer reviewed is published.
         return _editor_page(form, file, review=editor.review(file.path, text), status=409,
                             refusal=_("The text changed after the review: check the changes again, then publish."))
+    regrade = RegradeForm()
+    if not regrade.validate():
+        # Its reason goes to the audit log and the learners' notices: the rules of every form (lms.forms.Form).
+        return _editor_page(form, file, review=editor.review(file.path, text), status=422,
+                            refusal=" ".join(str(m) for messages in regrade.errors.values() for m in messages))
     try:
         result = editor.publish_edit(file.path, text, form.base_hash.data or "", current_user._get_current_object(),
-                                     RegradeForm().decision())
+                                     regrade.decision())
     except editor.EditRefused as refused:
         return _editor_page(form, file, refusal=refused.message, refused_problems=refused.problems,
                             status=422 if refused.problems else 409)

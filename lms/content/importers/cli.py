@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from lms.content.importers import messages_locale, services
+from lms.control_characters import command_line_text
 from lms.exams.regrade import KEEP, MAX_REASON, REGRADE, Decision
 
 
@@ -27,7 +28,8 @@ def _actor(as_employee: str | None):
 def _regrade_options(command):
     """--regrade / --keep-results with --reason, as `flask content publish` has
     them: needed when the import corrects a key that changes submitted scores."""
-    command = click.option("--reason", default="", help="Why you re-grade or keep the results (audited).")(command)
+    command = click.option("--reason", default="", callback=command_line_text,
+                           help="Why you re-grade or keep the results (audited).")(command)
     command = click.option("--keep-results", "choice", flag_value=KEEP,
                            help="A corrected key changes submitted scores: leave them (needs --reason).")(command)
     return click.option("--regrade", "choice", flag_value=REGRADE,

@@ -2,17 +2,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Optional, Regexp
 
 from lms.content.console.forms import RegradeFields
+from lms.forms import Form
 
 BANK_NAME = r"^[a-z0-9][a-z0-9_-]{0,79}\Z"  # \Z: "$" would let a final newline through
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     course = SelectField(_l("Course"), validators=[DataRequired()])
     bank = StringField(_l("Bank name"), validators=[Optional(), Regexp(
         BANK_NAME, message=_l("Lower-case letters, digits and -, e.g. deposits."))],
@@ -22,5 +22,5 @@ class ImportForm(FlaskForm):
                        description=_l("Moodle GIFT (.txt, .gift, UTF-8) or Excel (.xlsx) in the template below."))
 
 
-class ConfirmImportForm(RegradeFields, FlaskForm):
+class ConfirmImportForm(RegradeFields, Form):
     token = HiddenField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])

@@ -12,6 +12,7 @@ from lms.content.importers.xlsx_sheet import (
 )
 from lms.content.source.words import DIFFICULTY_NAMES, TYPE_NAMES
 from lms.content.schema import ParsedQuestion
+from lms.control_characters import shown_direction_characters
 
 # --- export --------------------------------------------------------------------
 
@@ -48,7 +49,9 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def _set(sheet, row: int, column: int, value) -> None:
     if isinstance(value, str):
-        value = _ILLEGAL.sub("", value)
+        # A text-direction control (a stem stored before imports refused them)
+        # written out, so the trainer sees it and the next import is not refused for it.
+        value = shown_direction_characters(_ILLEGAL.sub("", value))
     cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, even if the text starts with =

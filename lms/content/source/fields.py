@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from lms.content.source.files import read_bytes
 from lms.content.schema import Problem, Source
 from lms.content.source.yaml_lines import load_yaml
-from lms.control_characters import invisible_character
+from lms.control_characters import TEXT_DIRECTION, invisible_character
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 BANK_TZ = ZoneInfo("Asia/Shanghai")  # dates in content files are the bank's local time
@@ -55,7 +55,25 @@ def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
         line = data[: exc.start].count(b"\n") + 1
         problems.append(Problem(Source(rel, line), _("the file is not UTF-8 text")))
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    _refuse_text_direction(text, rel, problems)
+    return text
+
+
+def _refuse_text_direction(text: str, rel: str, problems: list[Problem]) -> None:
+    """Every content file (lesson, bank, exam, programme; typed in the editor,
+    uploaded or made by a question import) without text-direction characters
+    (``lms.control_characters.TEXT_DIRECTION``): learners would read the text
+    after one reversed or out of order, and an answer option could show as
+    another. The trainer is told each line and column (an editor shows nothing there)."""
+    if not TEXT_DIRECTION.search(text):
+        return
+    for number, line in enumerate(text.split("\n"), start=1):
+        for found in TEXT_DIRECTION.finditer(line):
+            problems.append(Problem(Source(rel, number, found.start() + 1), _(
+                "a text-direction character (%(code)s) would show the text after it reversed or out of order to "
+                "learners; most editors show it as nothing: delete it (retype the words around it)",
+                code=f"U+{ord(found.group()):04X}")))
 
 
 def split_front_matter(text: str, path: str, problems: list[Problem]):
