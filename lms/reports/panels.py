@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from lms import clock
 from lms.org import scope as org_scope
-from lms.programmes.services import QUARTERLY, quarter_label, quarter_of, this_week_of
-from lms.reports import roster as reports
+from lms.programmes.services import QUARTERLY, quarter_label, quarter_of
+from lms.reports import quarters as quarter_rules, roster as reports
 from lms.reports.cells import roster_weeks
 
 
@@ -56,15 +56,18 @@ def branch_manager_panel(user) -> dict:
 
 
 def _quarterly_block(programme, scope, today) -> BranchWeek | None:
-    """A quarterly requirement has no weeks (the roster's columns): the panel counts who has
-    passed it this quarter, as each learner's 本周培训 shows it, rather than "no week is open
-    today" while the quarter is running."""
-    people = [m.user for m in reports.roster_members(programme, scope)]
-    if not people:
+    """A quarterly requirement has quarters, not weeks: the panel counts who has passed it this
+    quarter and who has missed an earlier one (the overdue list's lines), from one read of the
+    attempts for every person of the manager's branches (``quarters.cells_for``), as each
+    learner's 本周培训 and training record show them."""
+    members = reports.roster_members(programme, scope)
+    if not members:
         return None
-    passed, label = 0, quarter_label(quarter_of(today)[0])
-    for mine in this_week_of(people, today).values():
-        current = [w for t in mine if t.programme.id == programme.id for w in t.current]
-        passed += any(w.done for w in current)
-    return BranchWeek(programme=programme, week=None, total=None, overdue_people=0, learners=len(people),
-                      quarter=QuarterPassed(label=label, passed=passed, learners=len(people)))
+    first = quarter_of(today)[0]
+    columns = [q for q in quarter_rules.quarters(programme, today) if q.opens_on <= first]
+    cells = quarter_rules.cells_for(programme, members, columns, today)
+    this_quarter = next((q.id for q in columns if q.opens_on == first), None)
+    passed = sum(1 for mine in cells.values() if this_quarter and mine[this_quarter].state == quarter_rules.DONE)
+    missed = sum(1 for mine in cells.values() if any(c.overdue for c in mine.values()))
+    return BranchWeek(programme=programme, week=None, total=None, overdue_people=missed, learners=len(members),
+                      quarter=QuarterPassed(label=quarter_label(first), passed=passed, learners=len(members)))
