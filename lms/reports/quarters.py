@@ -95,22 +95,23 @@ def _day(row: AttemptRow) -> date:
     return clock.local_date(row.submitted_at or row.finalised_at or row.started_at)
 
 
-def cell_for(q: Quarter, rows: list[AttemptRow], scoring: str, today: date, now: datetime,
+def cell_for(q: Quarter, rows: list[tuple[AttemptRow, date]], scoring: str, today: date, now: datetime,
              required_from: date, limit: timedelta) -> QuarterCell:
-    """One learner in one quarter. ``rows``: their attempts at the exam; ``required_from``: the
-    first day of the first quarter asked of them."""
+    """One learner in one quarter. ``rows``: their attempts at the exam, each with the bank's day
+    it was handed in (``_day``); ``required_from``: the first day of the first quarter asked of them."""
     if q.due_on < required_from:
         return QuarterCell(state=NOT_REQUIRED)
     current = q.opens_on <= today <= q.due_on
-    inside = [a for a in rows if a.state != AttemptState.OPEN and q.opens_on <= _day(a) <= q.due_on]
+    dated = [(a, day) for a, day in rows if a.state != AttemptState.OPEN and q.opens_on <= day <= q.due_on]
+    inside = [a for a, _day in dated]
     result = deciding(inside, scoring)
     finished = sum(1 for a in inside if a.state == AttemptState.FINALISED)
     cell = QuarterCell(state=NOT_DUE, finished=finished, percent=result.percent if result else None)
     if result is not None and result.passed:
         cell.state, cell.status = DONE, week_rules.PASSED
-        cell.on = min(_day(a) for a in inside if a.state == AttemptState.FINALISED and a.passed)
+        cell.on = min(day for a, day in dated if a.state == AttemptState.FINALISED and a.passed)
         return cell
-    if current and any(a.state == AttemptState.OPEN and now <= a.deadline + limit for a in rows):
+    if current and any(a.state == AttemptState.OPEN and now <= a.deadline + limit for a, _day in rows):
         cell.status = week_rules.IN_PROGRESS
     elif any(a.state == AttemptState.GRADING for a in inside):
         cell.status = week_rules.GRADING
@@ -136,6 +137,6 @@ def cells_for(programme: Programme, members, columns: list[Quarter], today: date
     out = {}
     for m in members:
         since = week_rules.quarter_of(max(item.opens_on, m.enrolled_on or first))[0]
-        rows = attempts.get((m.user.id, item.exam_id), [])
+        rows = [(a, _day(a)) for a in attempts.get((m.user.id, item.exam_id), [])]  # each day worked out once
         out[m.user.id] = {q.id: cell_for(q, rows, item.exam.scoring, today, now, since, limit) for q in columns}
     return out

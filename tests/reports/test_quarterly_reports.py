@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import openpyxl
 
@@ -183,3 +183,39 @@ def test_the_panel_costs_the_same_statements_for_8_or_40_people(client, bank, ma
     many, html = statements_of(client, "/")
     assert "42 人中" in visible_text(html)  # 40 and the fixture's two RMs (T2, L2)
     assert many == few
+
+
+def test_the_demo_overdue_list_names_the_missed_quarter(app, client):
+    """The demo's 董强 (E1028, 石峰支行) missed last quarter's 警示教育: before, only his own
+    record said so. HR now finds him on the overdue list and the roster's missed filter; 赵行长
+    (天元支行) does not, nor anyone outside 天元支行, on the page or in the download."""
+    from sqlalchemy import select
+
+    from lms import clock
+    from lms.content.models import Programme
+    from lms.extensions import db
+    from lms.org.models import User
+    from lms.programmes.services import quarter_label, quarter_of
+    from tests.conftest import load_demo_copy
+
+    load_demo_copy()
+    warning = db.session.scalar(select(Programme).where(Programme.recurring == "quarterly"))
+    last = quarter_of(quarter_of(clock.today())[0] - timedelta(days=1))
+    sign_in(client, db.session.scalar(select(User).where(User.employee_no == "hr")))
+    html = client.get(f"/reports/overdue?programme={warning.id}").text
+    row = _row(html, "E1028")
+    assert row[3:6] == [quarter_label(last[0]), last[1].isoformat(), str((clock.today() - last[1]).days)]
+    assert "E1028" in client.get(f"/reports/roster?programme={warning.id}&state=overdue").text
+
+    manager = db.session.scalar(select(User).where(User.employee_no == "manager"))
+    mine = set(manager.branch.subtree_ids())
+    sign_in(client, manager)
+    for url in (f"/reports/roster?programme={warning.id}", f"/reports/overdue?programme={warning.id}",
+                f"/reports/export/roster.csv?programme={warning.id}",
+                f"/reports/export/overdue.csv?programme={warning.id}"):
+        text = client.get(url).get_data().decode("utf-8-sig")
+        shown = set(re.findall(r"E1\d{3}", text))
+        outside = {u.employee_no for u in db.session.scalars(select(User).where(User.employee_no.in_(shown)))
+                   if u.branch_id not in mine}
+        assert not outside and "E1028" not in text, (url, outside)
+        assert shown or "overdue" in url, url  # 天元支行's RMs are on its roster
