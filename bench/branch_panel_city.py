@@ -59,7 +59,8 @@ def generate(data: h.Data, count: int, branches: int, start_no: int = 0, subs=No
             db.session.flush()
             subs = [b.id for b in subs + extra]
             weekly, exams = people.weekly_programme(
-                "压测十二周培训", {"positions": ["teller", "rm_junior"], "roles": ["learner"]}, people.first_day(today))
+                "压测十二周培训", {"positions": ["teller", "rm_junior"], "roles": ["learner"]},
+                people.first_day(today))
             exam = Exam(slug=f"bench-{h.RUN}-warning", title="季度警示教育测验", draw_json="[]", pass_mark=80.0,
                         max_attempts=None, open_to_all=False)
             db.session.add(exam)
@@ -160,7 +161,8 @@ def quarterly_block(data: h.Data, manager_id: str, rounds: int) -> None:
                                                               Programme.slug.like(f"bench-{h.RUN}%")))
         today = clock.today()
         for label, run in (
-                ("quarterly block, its people and one read of the attempts", lambda: panels._quarterly_block(programme, reports.roster_members(programme, scope), today)),
+                ("quarterly block, its people and one read of the attempts",
+                 lambda: panels._quarterly_block(programme, reports.roster_members(programme, scope), today)),
                 ("before: this_week_of for everyone in scope",
                  lambda: this_week_of([m.user for m in reports.roster_members(programme, scope)], today))):
             times, counts = [], []

@@ -98,7 +98,8 @@ def test_the_overdue_list_has_a_line_per_person_and_missed_quarter(client, bank,
     clock.freeze(datetime(2026, 5, 6, 2, 0))  # 36 days after Q1's last day
     html = client.get(f"/reports/overdue?programme={warning.id}").text
     assert "2 项季度逾期" in html and "<th>季度</th>" in html
-    assert _row(html, "T5") == ["T5", "孙丽", "天元支行", "2026 年第 1 季度", "2026-03-31", "36", "逾期未完成 · 未开始"]
+    assert _row(html, "T5") == ["T5", "孙丽", "天元支行", "2026 年第 1 季度", "2026-03-31", "36",
+                                "逾期未完成 · 未开始"]
     assert _row(html, "T6")[3:6] == ["2026 年第 1 季度", "2026-03-31", "36"]
     assert "赵敏" not in html and "王芳" not in html  # done in Q1; Q2 is not over
 
@@ -133,7 +134,8 @@ def test_the_downloads_say_the_same_in_both_languages(client, bank, make_user, c
     book = openpyxl.load_workbook(io.BytesIO(client.get(f"/reports/export/overdue.xlsx?programme={warning.id}").data))
     sheet = [[c.value for c in row] for row in book.active.iter_rows()]
     assert sheet[0][4] == "季度"
-    assert sorted((r[0], r[4], r[6]) for r in sheet[1:]) == [("T5", "2026 年第 1 季度", 1), ("T6", "2026 年第 1 季度", 1)]
+    assert sorted((r[0], r[4], r[6]) for r in sheet[1:]) == [("T5", "2026 年第 1 季度", 1),
+                                                             ("T6", "2026 年第 1 季度", 1)]
 
 
 def test_a_branch_manager_sees_only_their_branches(client, bank, make_user, clock):  # noqa: F811
@@ -146,7 +148,8 @@ def test_a_branch_manager_sees_only_their_branches(client, bank, make_user, cloc
     assert "T6" in roster and "L2" not in roster and "L3" not in roster
     overdue = client.get(f"/reports/overdue?programme={warning.id}").text
     assert "周杰" in overdue and "郑凯" not in overdue
-    for url in (f"/reports/export/roster.csv?programme={warning.id}", f"/reports/export/overdue.csv?programme={warning.id}"):
+    for url in (f"/reports/export/roster.csv?programme={warning.id}",
+                f"/reports/export/overdue.csv?programme={warning.id}"):
         text = client.get(url).data.decode("utf-8-sig")
         assert "T6" in text and "L2" not in text and "L3" not in text, url
     assert client.get(f"/reports/roster?programme={warning.id}&branch={bank['lusong'].id}").status_code == 404
