@@ -222,3 +222,20 @@ def test_the_demo_overdue_list_names_the_missed_quarter(app, client):
                    if u.branch_id not in mine}
         assert not outside and "E1028" not in text, (url, outside)
         assert shown or "overdue" in url, url  # 天元支行's RMs are on its roster
+
+
+def test_the_panel_costs_the_same_statements_for_2_or_12_branches(client, bank, make_user, make_branch):  # noqa: F811
+    """A city-level manager's scope (``Branch.subtree_ids``) read each branch's sub-branches in
+    turn: one statement a branch, on every page they open. It is one statement now."""
+    warning = _warning_education()
+    manager = make_user(("branch_manager",), employee_no="manager", branch=bank["city"])
+    sign_in(client, manager)
+    client.get("/")
+    few, _html = statements_of(client, "/")
+    for n in range(10):
+        branch = make_branch(f"ZZ01{n + 10:02d}", f"新网点{n}", parent=bank["city"])
+        u = make_user(employee_no=f"B{n:02d}", branch=branch, position="rm_junior")
+        add_attempt(u, warning.items[0], 90, at=datetime(2026, 2, 3, 2, 0))
+    many, html = statements_of(client, "/")
+    assert "12 人中 10 人已通过" in visible_text(html)  # T2, L2 (not passed) and B00–B09 (passed)
+    assert many == few
