@@ -56,9 +56,18 @@ class Branch(db.Model):
         return f"{self.parent.path()} / {self.name}" if self.parent else self.name
 
     def subtree_ids(self) -> list[int]:
-        ids = [self.id]
-        for child in self.children:
-            ids.extend(child.subtree_ids())
+        """This branch and every branch under it (children in code order, depth first), in one
+        statement: walking ``children`` read each branch's children in turn, one statement a
+        branch, and a city-level manager's scope is asked for on every page they open."""
+        under: dict[int | None, list[int]] = {}
+        for branch_id, parent_id in db.session.execute(
+                select(Branch.id, Branch.parent_id).order_by(Branch.code)):
+            under.setdefault(parent_id, []).append(branch_id)
+        ids, todo = [], [self.id]
+        while todo:
+            branch_id = todo.pop()
+            ids.append(branch_id)
+            todo.extend(reversed(under.get(branch_id, [])))
         return ids
 
     def __repr__(self) -> str:

@@ -266,21 +266,31 @@ def members(programme: Programme, today: date | None = None) -> list[Member]:
     default) leaves out people who enter the audience only after it (a hire
     date or a position starting later); the rule and HR's changes are the ones
     in force now."""
+    return members_of_each([programme], today)[programme.id]
+
+
+def members_of_each(programmes: list[Programme], today: date | None = None) -> dict[int, list[Member]]:
+    """``members`` of several programmes (programme id → members), reading
+    the people once: the branch manager's panel lists every programme of a
+    city's thousands of people."""
     today = today or clock.today()
-    changes = {c.user_id: c for c in db.session.scalars(
-        select(ProgrammeMember).where(ProgrammeMember.programme_id == programme.id))}
+    if not programmes:
+        return {}
+    changes: dict[int, dict[int, ProgrammeMember]] = defaultdict(dict)
+    for c in db.session.scalars(select(ProgrammeMember).where(
+            ProgrammeMember.programme_id.in_([p.id for p in programmes]))):
+        changes[c.programme_id][c.user_id] = c
     ancestry = _branch_ancestry()
     users = _people()
-    history = _History(None, ancestry) if _needs_history(programme) else _History([], ancestry)
+    history = _History(None, ancestry) if any(map(_needs_history, programmes)) else _History([], ancestry)
     codes_of = {b_id: ancestry.get(code, set()) for b_id, code in
                 db.session.execute(select(Branch.id, Branch.code))}
-    start = first_day(programme)
-    out = []
-    for user in users:
-        member = _member(user, programme, changes.get(user.id), codes_of.get(user.branch_id, set()), history, start,
-                         today)
-        if member is not None:
-            out.append(member)
+    out = {}
+    for programme in programmes:
+        start, mine = first_day(programme), changes.get(programme.id, {})
+        out[programme.id] = [member for user in users if (member := _member(
+            user, programme, mine.get(user.id), codes_of.get(user.branch_id, set()), history, start, today))
+            is not None]
     return out
 
 

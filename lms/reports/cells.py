@@ -44,6 +44,7 @@ class AttemptRow:
     finalised_at: datetime | None
     started_at: datetime
     deadline: datetime
+    submitted_at: datetime | None = None  # which quarter an attempt counts for (``lms.reports.quarters``)
 
 
 def roster_weeks(programme: Programme) -> list[ProgrammeItem]:
@@ -57,7 +58,7 @@ def load_attempts(exam_ids: list[int], user_ids: list[int] | None) -> dict[tuple
     if not exam_ids or (user_ids is not None and not user_ids):
         return out
     query = select(Attempt.user_id, Attempt.exam_id, Attempt.number, Attempt.state, Attempt.percent, Attempt.passed,
-                   Attempt.finalised_at, Attempt.started_at, Attempt.deadline).where(Attempt.exam_id.in_(exam_ids))
+                   Attempt.finalised_at, Attempt.started_at, Attempt.deadline, Attempt.submitted_at).where(Attempt.exam_id.in_(exam_ids))
     wanted = None
     if user_ids is not None:
         if len(user_ids) <= IN_LIST_LIMIT:

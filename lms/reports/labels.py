@@ -22,7 +22,11 @@ STATE_LABELS = {
 
 def cell_text(cell) -> str:
     """One cell as a line of text: 已通过 85%（2 次）, 未通过 ×2, 逾期 · 未开始 …
-    (A roster repeats few distinct cells: each is worded once per request.)"""
+    (A roster repeats few distinct cells: each is worded once per request.)
+    A quarter's cell (``lms.reports.quarters``): 已完成 2026-09-12, 逾期未完成 · 未开始,
+    2026-12-31 前完成, 未到期."""
+    if getattr(cell, "quarter", False):
+        return quarter_text(cell)
     key = (cell.status, cell.overdue, cell.catch_up, cell.finished, cell.percent)
     memo = g.setdefault("lms_cell_texts", {}) if has_request_context() else {}
     if key not in memo:
@@ -45,8 +49,30 @@ def _cell_text(cell) -> str:
     return text
 
 
+def quarter_text(cell) -> str:
+    """A quarter of a quarterly requirement, as a compliance officer reads it."""
+    if cell.state == "done":
+        return _("Done %(date)s", date=cell.on.isoformat())
+    if cell.state == "not_due":
+        return _("Not yet due")
+    if cell.state == "not_required":
+        return _("Not required (joined later)")
+    if cell.status == "failed":
+        status = _("Failed ×%(n)d", n=cell.finished)
+    else:
+        status = str(STATE_LABELS.get(cell.status, cell.status))
+    if cell.state == "missed":
+        return _("Missed · %(s)s", s=status)
+    if cell.status == "not_started":
+        return _("Due by %(date)s", date=cell.on.isoformat())
+    return _("Due by %(date)s · %(s)s", date=cell.on.isoformat(), s=status)
+
+
 def cell_class(cell) -> str:
     """The CSS class of a cell: ok, bad, warn or none."""
+    if getattr(cell, "quarter", False):
+        return {"done": "ok", "missed": "bad", "due": "warn" if cell.status != "not_started" else ""}.get(
+            cell.state, "")
     if cell.status == "passed":
         return "ok"
     if cell.overdue or cell.status == "failed":

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from lms import clock
 from lms.org import scope as org_scope
-from lms.programmes.services import QUARTERLY, quarter_label, quarter_of, this_week_of
-from lms.reports import roster as reports
+from lms.programmes.services import QUARTERLY, quarter_label, quarter_of
+from lms.reports import quarters as quarter_rules, roster as reports, state_filter
 from lms.reports.cells import roster_weeks
+from lms.reports.members import roster_members_of
 
 
 @dataclass
@@ -33,38 +34,44 @@ class QuarterPassed:
 
 
 def branch_manager_panel(user) -> dict:
+    """Per programme, for everyone of the manager's branches (a city's thousands): the people
+    read once for every programme, the weeks' totals and the overdue people decided by the
+    database (``state_filter``), a quarterly requirement's quarters from one read of its exam's
+    attempts — a fixed number of statements whatever the number of people (tested; measured
+    by bench/branch_panel_city.py)."""
     today = clock.today()
     scope = org_scope.branch_scope(user)
+    programmes = reports.programmes()
+    everyone = roster_members_of(programmes, scope)
     out = []
-    for programme in reports.programmes():
+    for programme in programmes:
+        members = everyone[programme.id]
+        if not members:
+            continue
         if programme.recurring == QUARTERLY:
-            block = _quarterly_block(programme, scope, today)
-            if block is not None:
-                out.append(block)
+            out.append(_quarterly_block(programme, members, today))
             continue
-        current = next((w for w in roster_weeks(programme) if w.opens_on <= today <= w.due_on), None)
-        flt = reports.RosterFilter(week_id=current.id if current else None)
-        totals = reports.totals(programme, scope, flt, today) if current else None
-        late = reports.overdue(programme, scope, reports.RosterFilter(), today)
-        learners = len(reports.roster_members(programme, scope))
-        if not learners:
-            continue
+        weeks = roster_weeks(programme)
+        current = next((w for w in weeks if w.opens_on <= today <= w.due_on), None)
+        totals = reports.totals(programme, scope, reports.RosterFilter(week_id=current.id), today,
+                                members=members) if current else None
+        late = state_filter.matching(members, [w for w in weeks if w.due_on < today], "overdue", today)
         out.append(BranchWeek(programme=programme, week=current,
                               total=totals.bank[current.id] if totals else None,
-                              overdue_people=len({o.member.user.id for o in late}), learners=learners))
+                              overdue_people=len(late), learners=len(members)))
     return {"branch": user.branch, "programmes": out}
 
 
-def _quarterly_block(programme, scope, today) -> BranchWeek | None:
-    """A quarterly requirement has no weeks (the roster's columns): the panel counts who has
-    passed it this quarter, as each learner's 本周培训 shows it, rather than "no week is open
-    today" while the quarter is running."""
-    people = [m.user for m in reports.roster_members(programme, scope)]
-    if not people:
-        return None
-    passed, label = 0, quarter_label(quarter_of(today)[0])
-    for mine in this_week_of(people, today).values():
-        current = [w for t in mine if t.programme.id == programme.id for w in t.current]
-        passed += any(w.done for w in current)
-    return BranchWeek(programme=programme, week=None, total=None, overdue_people=0, learners=len(people),
-                      quarter=QuarterPassed(label=label, passed=passed, learners=len(people)))
+def _quarterly_block(programme, members, today) -> BranchWeek:
+    """A quarterly requirement has quarters, not weeks: the panel counts who has passed it this
+    quarter and who has missed an earlier one (the overdue list's lines), from one read of the
+    attempts for every person of the manager's branches (``quarters.cells_for``), as each
+    learner's 本周培训 and training record show them."""
+    first = quarter_of(today)[0]
+    columns = [q for q in quarter_rules.quarters(programme, today) if q.opens_on <= first]
+    cells = quarter_rules.cells_for(programme, members, columns, today)
+    this_quarter = next((q.id for q in columns if q.opens_on == first), None)
+    passed = sum(1 for mine in cells.values() if this_quarter and mine[this_quarter].state == quarter_rules.DONE)
+    missed = sum(1 for mine in cells.values() if any(c.overdue for c in mine.values()))
+    return BranchWeek(programme=programme, week=None, total=None, overdue_people=missed, learners=len(members),
+                      quarter=QuarterPassed(label=quarter_label(first), passed=passed, learners=len(members)))

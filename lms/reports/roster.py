@@ -16,7 +16,8 @@ from sqlalchemy.orm import selectinload
 from lms import clock
 from lms.content.models import Programme, ProgrammeItem
 from lms.extensions import db
-from lms.reports import aggregates, cells as cell_rules, state_filter
+from lms.programmes.services import QUARTERLY
+from lms.reports import aggregates, cells as cell_rules, quarters as quarter_rules, state_filter
 from lms.reports.members import Member, roster_members
 
 PAGE_SIZE = 50
@@ -56,10 +57,23 @@ class RosterFilter:
         return True
 
 
+def columns(programme: Programme, today: date) -> list:
+    """The roster's columns: the weeks with an exam, or a quarterly requirement's quarters."""
+    if programme.recurring == QUARTERLY:
+        return quarter_rules.quarters(programme, today)
+    return cell_rules.roster_weeks(programme)
+
+
+def _cells(programme: Programme, members, columns: list, today: date) -> dict:
+    if programme.recurring == QUARTERLY:
+        return quarter_rules.cells_for(programme, members, columns, today)
+    return cell_rules.cells_for(members, columns, today)
+
+
 @dataclass
 class Roster:
     programme: Programme
-    weeks: list[ProgrammeItem]
+    weeks: list  # ProgrammeItem, or a quarterly requirement's quarter_rules.Quarter
     members: list[Member]  # after the filter (this page's rows are ``rows``)
     rows: list[Member]
     cells: dict[int, dict[int, cell_rules.Cell]] | None  # None: every row, computed as ``row_cells`` goes
@@ -77,7 +91,7 @@ class Roster:
             return
         for start in range(0, len(self.rows), EXPORT_BATCH):
             batch = self.rows[start:start + EXPORT_BATCH]
-            cells = cell_rules.cells_for(batch, self.weeks, self.today)
+            cells = _cells(self.programme, batch, self.weeks, self.today)
             for m in batch:
                 yield m, cells.pop(m.user.id)
 
@@ -95,9 +109,12 @@ def build(programme: Programme, scope, flt: RosterFilter, page: int | None = 1,
     """The roster's page ``page`` (``None``: every row, for the exports, whose
     cells ``Roster.row_cells`` computes a batch of learners at a time)."""
     today = today or clock.today()
-    weeks = cell_rules.roster_weeks(programme)
+    weeks = columns(programme, today)
     members = [m for m in roster_members(programme, scope) if flt.keep(m)]
-    if flt.state:
+    if flt.state and programme.recurring == QUARTERLY:  # any quarter in that state: a few columns, one read
+        every = quarter_rules.cells_for(programme, members, weeks, today)
+        members = [m for m in members if any(c.matches(flt.state) for c in every[m.user.id].values())]
+    elif flt.state:
         members = _state_filtered(members, weeks, flt, today)
     total = len(members)
     if page is None:  # every row, for a download: the cells as the rows are written (``row_cells``)
@@ -106,7 +123,7 @@ def build(programme: Programme, scope, flt: RosterFilter, page: int | None = 1,
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     rows = members[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    cells = cell_rules.cells_for(rows, weeks, today)
+    cells = _cells(programme, rows, weeks, today)
     return Roster(programme=programme, weeks=weeks, members=members, rows=rows, cells=cells, page=page,
                   pages=pages, total=total, today=today)
 
@@ -191,19 +208,20 @@ def totals(programme: Programme, scope, flt: RosterFilter, today: date | None = 
 @dataclass
 class Overdue:
     member: Member
-    week: ProgrammeItem
-    cell: cell_rules.Cell
+    week: ProgrammeItem | quarter_rules.Quarter  # a quarterly requirement: the missed quarter
+    cell: cell_rules.Cell | quarter_rules.QuarterCell
     days: int
 
 
 def overdue(programme: Programme, scope, flt: RosterFilter, today: date | None = None) -> list[Overdue]:
-    """Every (learner, week) past due and not passed, longest overdue first."""
+    """Every (learner, week) past due and not passed, longest overdue first; for a
+    quarterly requirement every (learner, quarter) missed, one line each."""
     today = today or clock.today()
-    weeks = [w for w in cell_rules.roster_weeks(programme) if w.due_on < today]
+    weeks = [w for w in columns(programme, today) if w.due_on < today]
     if flt.week_id:
         weeks = [w for w in weeks if w.id == flt.week_id]
     members = [m for m in roster_members(programme, scope) if flt.keep(m)]
-    cells = cell_rules.cells_for(members, weeks, today)
+    cells = _cells(programme, members, weeks, today)
     out = [Overdue(member=m, week=w, cell=cells[m.user.id][w.id], days=(today - w.due_on).days)
            for m in members for w in weeks if cells[m.user.id][w.id].overdue]
     if flt.state:

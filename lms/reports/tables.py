@@ -22,8 +22,9 @@ def _position(user) -> str:
 def roster_table(roster) -> tuple[list[str], Iterator[list]]:
     """The headers and the rows, made as they are written (a generator: a
     year's roster is never held whole)."""
+    quarterly = roster.programme.recurring == "quarterly"  # the columns are quarters ("2026 Q3")
     headers = [_("Employee number"), _("Name"), _("Branch"), _("Position")] + \
-              [_("Week %(n)d", n=w.number) for w in roster.weeks]
+              [w.title if quarterly else _("Week %(n)d", n=w.number) for w in roster.weeks]
 
     def rows():
         for m, cells in roster.row_cells():
@@ -52,9 +53,10 @@ def totals_table(totals) -> tuple[list[str], list[list]]:
     return headers, rows
 
 
-def overdue_table(items) -> tuple[list[str], list[list]]:
-    headers = [_("Employee number"), _("Name"), _("Branch"), _("Position"), _("Week"), _("Due"),
-               _("Days overdue"), _("Status")]
+def overdue_table(items, quarterly: bool = False) -> tuple[list[str], list[list]]:
+    """``quarterly``: a quarterly requirement's list, one line per person and missed quarter."""
+    headers = [_("Employee number"), _("Name"), _("Branch"), _("Position"), _("Quarter") if quarterly else _("Week"),
+               _("Due"), _("Days overdue"), _("Status")]
     rows = [[o.member.user.employee_no, o.member.user.name,
              o.member.user.branch.name if o.member.user.branch else "", _position(o.member.user),
              o.week.title, o.week.due_on, o.days, cell_text(o.cell)] for o in items]

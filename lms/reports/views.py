@@ -174,7 +174,8 @@ def export(table: str, fmt: str):
         headers, rows = tables.totals_table(reports.totals(programme, scope, flt))
         title = _("Branch totals")
     elif table == "overdue":
-        headers, rows = tables.overdue_table(reports.overdue(programme, scope, flt))
+        headers, rows = tables.overdue_table(reports.overdue(programme, scope, flt),
+                                             quarterly=programme.recurring == programme_services.QUARTERLY)
         title = _("Overdue")
     else:
         _period, first_day, last_day, top = _rankings_args(programme, scope)
