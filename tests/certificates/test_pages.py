@@ -198,3 +198,23 @@ def test_issuing_to_a_name_that_will_not_print_tells_hr_and_keeps_it_in_the_log(
     certificate = issuing.issue(plain, certification, actor=hr, reason="补发")
     plain_issued = AuditEvent.query.filter_by(action="certificate.issued", object_id=str(certificate.id)).one()
     assert "unprintable" not in plain_issued.details
+
+
+def test_the_register_picker_lists_certifications_by_title_current_first(client, make_user, make_certification):
+    """HR looks for 客户经理上岗资格 by its name, as in every other picker: by
+    title (第 2 before 第 10), current before retired and marked as such; not
+    in the order the certifications were published."""
+    import re
+
+    hr = make_user(("hr",))
+    make_certification(slug="z-second", title="第10期理财师资格", prefix="Z10")
+    make_certification(slug="a-retired", title="AML 反洗钱资格", prefix="AML").retired = True
+    make_certification(slug="m-first", title="第2期理财师资格", prefix="Z02")
+    make_certification(slug="b-rmq", title="客户经理上岗资格", prefix="RMQ")
+    db.session.commit()
+    sign_in(client, hr)
+    for path in ("/certificates/", "/certificates/expiring"):
+        page = client.get(path).text
+        picker = re.search(r'<select id="certification".*?</select>', page, re.S).group(0)
+        assert re.findall(r'<option value="\d+"[^>]*>([^<]*)</option>', picker) == [
+            "客户经理上岗资格", "第2期理财师资格", "第10期理财师资格", "AML 反洗钱资格 · 已停用"], path
