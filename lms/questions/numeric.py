@@ -63,9 +63,9 @@ class Numeric(QuestionType):
 
     def correct_answer(self, data):
         if data.get("ranges"):
-            return " / ".join(f"{low} – {high}" for low, high in data["ranges"])
+            return " / ".join(f"{number_text(low)} – {number_text(high)}" for low, high in data["ranges"])
         tol = data.get("tolerance")
-        return f"{data.get('answer')}" + (f" ± {tol}" if tol else "")
+        return number_text(data.get("answer")) + (f" ± {number_text(tol)}" if tol else "")
 
     def key_text(self, data):
         if "ranges" in data:
