@@ -15,6 +15,10 @@ def natural_key(text) -> tuple:
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in _DIGITS.split(norm) if part)
 
 
-def exam_order(exam) -> tuple:
-    """Every list of exams: current before retired, then by title in natural order, then id."""
-    return (bool(getattr(exam, "retired", False)), natural_key(exam.title), natural_key(exam.slug))
+def title_order(item) -> tuple:
+    """Every list or picker of exams and certifications: current before retired,
+    then by title in natural order, then by slug."""
+    return (bool(getattr(item, "retired", False)), natural_key(item.title), natural_key(item.slug))
+
+
+exam_order = title_order

@@ -14,6 +14,7 @@ from lms.certificates.models import Certificate, CertificateState
 from lms.content.models import Certification
 from lms.extensions import db
 from lms.org.models import User
+from lms.sorting import title_order
 
 STATE_LABELS = {
     CertificateState.VALID: lazy_pgettext("certificate state", "Valid"),
@@ -97,7 +98,9 @@ def register(scope, flt: RegisterFilter, page: int | None = 1) -> Page:
 
 
 def certifications(include_retired: bool = False) -> list[Certification]:
-    query = select(Certification).order_by(Certification.id)
+    """The certifications in the order HR reads them in every picker and list:
+    current before retired, then by title (lms.sorting), not in publishing order."""
+    query = select(Certification)
     if not include_retired:
         query = query.where(Certification.retired.is_(False))
-    return list(db.session.scalars(query))
+    return sorted(db.session.scalars(query), key=title_order)

@@ -42,7 +42,8 @@ class Condition(NamedTuple):  # a tuple: 50,000 of them make an export
     evidence: str  # what the records show, in words
 
     def __str__(self) -> str:
-        return f"{self.label}: {self.evidence}"
+        # "有效的客户经理上岗资格：无客户经理上岗资格" (a Chinese colon in Chinese).
+        return _("%(condition)s: %(evidence)s", condition=self.label, evidence=self.evidence)
 
 
 class Verdict:

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, current_app
+from flask_babel import gettext as _
+from flask_babel import pgettext
 
 EXTENSION_KEY = "lms.position_gates"
 
@@ -48,4 +50,6 @@ def refusals(person, position: str) -> list[Check]:
 
 def describe(refused: list[Check]) -> str:
     """The unmet conditions in one line, rule by rule."""
-    return "; ".join(f"{c.rule}: " + "; ".join(c.unmet) for c in refused)
+    between = pgettext("between conditions", "; ")  # "；" in Chinese
+    return between.join(_("%(rule)s: %(conditions)s", rule=c.rule, conditions=between.join(c.unmet))
+                        for c in refused)

@@ -100,6 +100,13 @@ class WeekStatus:
         """The quarter ("2026 Q4") of a quarterly item, else the item's title."""
         return quarter_label(self.opens_on) if self.item.kind == QUARTERLY else self.item.title
 
+    @property
+    def full_label(self) -> str:
+        """The label where weeks of several programmes share one list (the
+        mentor's desk): a quarterly item names itself too, "警示教育（季度必修）
+        · 2026 年第 4 季度", not a bare quarter."""
+        return f"{self.item.title} · {self.label}" if self.item.kind == QUARTERLY else self.label
+
 
 def _decide(exam: Exam, attempts: list[Attempt]) -> Attempt | None:
     done = [a for a in attempts if a.state == AttemptState.FINALISED and a.percent is not None]

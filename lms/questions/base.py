@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import random
 import re
 import unicodedata
 from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from flask import render_template
 from markupsafe import Markup
@@ -82,10 +84,13 @@ def option_value(values: OptionValues | None, name: str, key: str) -> str:
 
 def number_text(value) -> str:
     """A number as a trainer writes it: ``2.0`` → ``"2"``, ``0.5`` → ``"0.5"``,
-    ``12345678.9`` → ``"12345678.9"`` (every digit: ``:g`` made it ``1.23457e+07``)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    in full: ``1500000.0`` → ``"1500000"`` and ``3327.591`` → ``"3327.591"``
+    (``:g`` made them ``1.5e+06`` and ``3327.59``)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return str(value)
-    return format(Decimal(repr(value)).normalize(), "f")
+    if float(value).is_integer():
+        return str(int(value))
+    return format(Decimal(repr(float(value))), "f")
 
 
 def bank_number(value: float) -> str:

@@ -77,7 +77,8 @@ class ScheduleForm(Form):
 
 class ProgrammeForm(ScheduleForm):
     id = StringField(_l("Id"), validators=[Optional(), Regexp(ID_PATTERN, message=ID_MESSAGE)],
-                     description=_l("The file's name and the programme's stable id; it cannot change later."))
+                     description=_l("The file's name and the programme's stable id: lower-case letters, digits and - "
+                                     "(e.g. rm-foundation-2027); it cannot change later."))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
     branches = SelectMultipleField(_l("Branches"), choices=[],
@@ -117,7 +118,8 @@ class RuleForm(_Row):
 
 class ExamForm(ScheduleForm):
     id = StringField(_l("Id"), validators=[Optional(), Regexp(ID_PATTERN, message=ID_MESSAGE)],
-                     description=_l("The file's name and the exam's stable id; it cannot change later."))
+                     description=_l("The file's name and the exam's stable id: lower-case letters, digits and - "
+                                     "(e.g. exam-week-01); it cannot change later."))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     course = SelectField(_l("Course"), choices=[], description=_l("Where the rules draw from unless they name one"))
     time_limit = IntegerField(_l("Time limit (minutes)"), validators=[InputRequired(), NumberRange(min=1, max=600)])

@@ -125,6 +125,11 @@ def _new(kind: str):
         if (form.action.data or "").startswith("add-"):
             services.add_row(form, _rows_name(form.action.data))
             return _page(form, None, kind=kind)
+        # Every field's problem at once: the trainer who left the id empty
+        # learnt of a Tuesday start only after correcting the id.
+        id_errors = list(form.id.errors)
+        form.validate()
+        form.id.errors = list(dict.fromkeys([*form.id.errors, *id_errors]))
         return _page(form, None, kind=kind, status=422, refusal=_("Nothing was changed: correct the marked fields."))
     return _save(found, form)
 

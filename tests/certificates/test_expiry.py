@@ -96,3 +96,30 @@ def test_the_scan_command_sends_the_notices(runner, clock, make_user, make_branc
     assert result.exit_code == 0 and "4 to holders, 3 to branch managers" in result.output
     result = runner.invoke(args=["certificates", "scan"])
     assert "0 to holders, 0 to branch managers" in result.output
+
+
+def test_hr_renews_an_expiring_certificate_from_its_page(client, clock, make_user, make_branch, make_certification,
+                                                         fast_pdf):
+    """From 即将到期 HR opens the certificate and finds 续期（人工发证）: the issue
+    form filled in with the holder and the certification; the new certificate
+    supersedes the old one, whose page no longer offers it. Before, the page
+    offered only 撤销 and HR had to know that renewing is a manual issue."""
+    import re
+
+    hr, manager, north, rmq, people = _setup(make_user, make_branch, make_certification)
+    old = people["钱二"]
+    sign_in(client, hr)
+    page = client.get(f"/certificates/{old.id}").text
+    renew = re.search(r'<a class="button primary" id="renew" href="([^"]+)">续期（人工发证）</a>', page)
+    assert renew, page
+    form = client.get(renew.group(1).replace("&amp;", "&")).text
+    assert f'value="{old.holder.employee_no}"' in form
+    assert re.search(rf'<option selected value="{rmq.id}">|<option value="{rmq.id}" selected>', form), form
+    response = client.post("/certificates/issue", data={"employee_no": old.holder.employee_no,
+                                                        "certification_id": rmq.id, "reason": "到期续期"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Certificate, old.id).superseded_by_id is not None
+    assert 'id="renew"' not in client.get(f"/certificates/{old.id}").text
+    sign_in(client, manager)  # a branch manager reads the page, HR renews
+    assert 'id="renew"' not in client.get(f"/certificates/{people['李四'].id}").text

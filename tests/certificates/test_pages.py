@@ -210,3 +210,23 @@ def test_a_revocation_reason_with_a_right_to_left_override_is_refused(client, ma
     assert response.status_code == 400
     assert "含有文字方向控制符（U+202E）" in response.text
     assert db.session.get(Certificate, certificate.id, populate_existing=True).revoked_at is None
+
+
+def test_the_register_picker_lists_certifications_by_title_current_first(client, make_user, make_certification):
+    """HR looks for 客户经理上岗资格 by its name, as in every other picker: by
+    title (第 2 before 第 10), current before retired and marked as such; not
+    in the order the certifications were published."""
+    import re
+
+    hr = make_user(("hr",))
+    make_certification(slug="z-second", title="第10期理财师资格", prefix="Z10")
+    make_certification(slug="a-retired", title="AML 反洗钱资格", prefix="AML").retired = True
+    make_certification(slug="m-first", title="第2期理财师资格", prefix="Z02")
+    make_certification(slug="b-rmq", title="客户经理上岗资格", prefix="RMQ")
+    db.session.commit()
+    sign_in(client, hr)
+    for path in ("/certificates/", "/certificates/expiring"):
+        page = client.get(path).text
+        picker = re.search(r'<select id="certification".*?</select>', page, re.S).group(0)
+        assert re.findall(r'<option value="\d+"[^>]*>([^<]*)</option>', picker) == [
+            "客户经理上岗资格", "第2期理财师资格", "第10期理财师资格", "AML 反洗钱资格 · 已停用"], path

@@ -2,7 +2,10 @@
 is the contract); ``check`` never raises on bad content."""
 from __future__ import annotations
 
+import re
+
 import pytest
+from flask_babel import force_locale
 
 from lms.content.source.checks import check
 from lms.content.source.parser import parse_folder
@@ -56,9 +59,9 @@ CASES = [
     ("unknown exam key", EXAM, "cooldown: 10", "cooldown: 10\nretries: 2", "retries: 2", "unknown key 'retries'"),
     ("draw asks for more than the banks have", EXAM, "{count: 1, type: case, course: risk-cases}",
      "{count: 10, type: case, course: risk-cases}", "count: 10",
-     "draw rule 2 asks for 10 questions (type case, course risk-cases) where there are 1"),
+     "draw rule 2 asks for 10 questions (type Case, course risk-cases) where there are 1"),
     ("hard questions short", "exams/week-02.yaml", "{count: 3}", "{count: 10, difficulty: hard}", "count: 10",
-     "asks for 10 questions (difficulty hard, course products) where there are 1"),
+     "asks for 10 questions (difficulty Hard, course products) where there are 1"),
     ("unknown question in a fixed list", EXAM, "{questions: [dep-003]}", "{questions: [dep-404]}", "dep-404",
      "unknown question id 'dep-404'"),
     ("unknown draw type", EXAM, "type: single", "type: choice", "type: choice", "unknown question type 'choice'"),
@@ -91,6 +94,31 @@ def test_each_problem_names_its_file_and_line(tmp_path, name, rel, old, new, nee
     matching = [p for p in problems if message in p.message]
     assert matching, f"no problem with {message!r} in {[str(p) for p in problems]}"
     assert (matching[0].source.path, matching[0].source.line) == (expected_file, line), str(matching[0])
+
+
+TYPE_NAMED = [
+    # (file, text to replace, replacement, Chinese message, English message)
+    (BANK, "- [ ] 1 万元\n- [x] 5 万元\n- [ ] 10 万元", "- [x] 5 万元",
+     "单选题至少需要两个选项，写作 '- [ ]' / '- [x]'",
+     "a question of type Single choice needs at least two options"),
+    (BANK, "type: single\npoints: 2", "type: single\npoints: 2\nanswer: 5", "单选题不使用 'answer'",
+     "'answer' is not used by questions of type Single choice"),
+    (EXAM, "{count: 1, type: case, course: risk-cases}", "{count: 10, type: case, difficulty: hard, course: risk-cases}",
+     "（题型 案例题, 难度 难, 课程 risk-cases）", "(type Case, difficulty Hard, course risk-cases)"),
+]
+
+
+@pytest.mark.parametrize("rel, old, new, chinese, english", TYPE_NAMED, ids=["two options", "unused key", "draw rule"])
+def test_a_problem_names_a_question_type_in_the_readers_language(app, tmp_path, rel, old, new, chinese, english):
+    """单选题 on a Chinese page, Single choice on an English one: never the code
+    ("single 题至少需要两个选项", "题型 case, 难度 hard")."""
+    root = write_folder(tmp_path)
+    edit(root, rel, old, new)
+    for locale, expected in (("zh_CN", chinese), ("en", english)):
+        with app.test_request_context(), force_locale(locale):
+            messages = [p.message for p in check(parse_folder(root), db_lookup=False)]
+        assert any(expected in m for m in messages), (locale, messages)
+        assert not any(re.search(r"\b(single|case|hard)\b", m) for m in messages), messages
 
 
 def test_the_sample_folder_is_clean(tmp_path):

@@ -158,3 +158,23 @@ def test_a_new_person_imported_into_a_gated_post_needs_the_override(world, chine
     imports.apply_import(plan, actor=world.hr, today=date(2026, 3, 2))
     db.session.commit()
     assert len(_events("user.eligibility_override")) == 1
+
+
+def test_a_chinese_refusal_reads_with_chinese_punctuation(world, client):
+    """HR creating a new RM read "客户经理岗位准入: 有效的客户经理上岗资格: 无客户经理上岗资格;
+    任柜员满 12 个月: …": English colons and semicolons through a Chinese
+    sentence. In Chinese: ：and ；; in English: and ; stay."""
+    import re
+
+    from flask_babel import force_locale
+
+    sign_in(client, world.hr)
+    html = client.post(f"/org/people/{world.teller.id}/position", data={"position": "rm_junior",
+                       "start_date": "2026-03-02"}, headers={"HX-Request": "true"}).get_data(as_text=True)
+    sentence = re.search(r"不符合[^<]*的准入条件：([^<]*)。", html).group(1)
+    assert "：无客户经理上岗资格；" in sentence, sentence
+    assert not re.search(r"[:;] ", sentence), sentence
+    with force_locale("en"), pytest.raises(services.OrgError) as refused:
+        services.change_position(world.teller, "rm_junior", date(2026, 3, 2), actor=world.hr)
+    assert re.search(r": no 客户经理上岗资格; ", str(refused.value)), str(refused.value)
+    db.session.rollback()

@@ -50,3 +50,20 @@ def test_the_demo_mentor_finds_alerts_check_ins_and_an_overdue_action(app, clien
     me = client.get("/mentoring/me").text
     assert raw_codes(me) == [] and me.count('class="check-in card"') == 4 and me.count("hx-post=") == 1
     assert "有 1 条帮扶记录待确认" in client.get("/").text
+
+
+def test_the_desk_names_the_quarterly_requirement_not_a_bare_quarter(app, client):
+    """本周 on the mentor's desk lists the weeks of every programme in one list:
+    the quarterly 警示教育 read "2026 年第 4 季度 未开始", and the mentor could
+    not tell what was due."""
+    import re
+
+    from lms.programmes.services import quarter_label, quarter_of
+
+    load_demo_copy("demo-pass-2024")
+    sign_in(client, user_by_employee_no("mentor"))
+    desk = client.get("/mentoring/desk").text
+    this_week = re.search(r'<div class="desk-this-week">.*?</div>', desk, re.S).group(0)
+    quarter = quarter_label(quarter_of(clock.today())[0])
+    assert f"<p>警示教育（季度必修） · {quarter} " in this_week, this_week
+    assert f"<p>{quarter} " not in this_week

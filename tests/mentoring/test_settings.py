@@ -106,3 +106,26 @@ def test_the_settings_page_changes_the_rule_and_shows_the_log(app, client, w):
     assert client.post("/mentoring/admin/settings", data={"min_position": "rm_junior", "min_months": "0",
                                                           "capacity": "9"}).status_code == 403
     assert settings.mentor_rule().min_months == 36
+
+
+def test_retiring_a_dimension_asks_first(app, client, w):
+    """停用 takes a dimension off every mentor's sign-off form: the button
+    opens a confirmation that names the dimension (no inline script: the CSP
+    is strict); up, down and rename stay one click."""
+    import re
+
+    w.hr.locale = "zh_CN"
+    db.session.commit()
+    sign_in(client, w.hr)
+    page = client.get("/mentoring/admin/settings").text
+    item = re.search(r'<li id="dimension-compliance".*?</li>', page, re.S).group(0)
+    retire = re.search(r'<form[^>]*>(?:(?!</form>).)*value="retire".*?</form>', item, re.S).group(0)
+    confirm = re.search(r'<details id="retire-compliance-confirm"><summary class="button small">停用</summary>'
+                        r'(.*?)</details>', retire, re.S)
+    assert confirm, retire
+    assert "不再为“合规意识”打分" in confirm.group(1) and '<button type="submit" class="danger small">确定停用</button>' \
+        in confirm.group(1)
+    assert retire.count("<button") == 1  # the only submit button is the one inside the confirmation
+    response = client.post("/mentoring/admin/settings/dimensions/compliance", data={"action": "retire"})
+    assert response.status_code == 302
+    assert not db.session.get(SignOffDimension, "compliance").active

@@ -110,3 +110,23 @@ def test_a_quarterly_file_is_published(runner, folder, english):
         ("quarterly", date(2026, 7, 1), date(2026, 9, 30), ["deposits"])]
     assert p.audience == {"any": [{"branches": [], "positions": ["rm_*"], "roles": []},
                                   {"branches": [], "positions": [], "roles": ["mentor"]}]}
+
+
+def test_my_training_shows_the_quarter_not_zero_weeks(client, clock, make_user, make_question, make_exam):
+    """我的培训 and the requirement's page counted weeks for a quarterly
+    requirement: 已通过 0 · 截至本周应完成 0 · 计划总周数 0, beside a quarter
+    passed. They say 每季度必修 and where this quarter stands."""
+    import re
+
+    exam = make_exam([{"questions": [make_question("single").slug]}], open_to_all=False, title="季度警示教育测验")
+    p = _quarterly(exam)
+    senior = make_user(("learner",), employee_no="RM1", position="rm_senior")
+    clock.freeze(datetime(2025, 11, 10, 2, 0))
+    take(senior, exam, clock)
+    sign_in(client, senior)
+    mine = client.get("/programmes/").text
+    block = re.search(rf'<a href="/programmes/{p.id}">.*?</div>', mine, re.S).group(0)
+    assert "计划总周数" not in block and "每季度必修" in block
+    assert re.search(r"2025 年第 4 季度\s*<span class=\"badge ok\">已通过</span>", block), block
+    page = client.get(f"/programmes/{p.id}").text
+    assert "计划总周数" not in page and "每季度必修；当季通过只计入当季。" in page

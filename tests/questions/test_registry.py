@@ -22,7 +22,7 @@ STILL_NAMING = {
     "content/schema.py",               # the documentation of data shapes
     "content/models.py",               # a comment on pool rules
     "content/importers/examples.py",   # example questions (data, not branches)
-    "content/console/queries.py",      # TYPE_LABELS: translated names in the content catalogue
+    "content/source/words.py",         # TYPE_LABELS: translated names of the types
     "content/importers/gift.py",       # reading GIFT (a foreign format: it decides the type)
 }
 

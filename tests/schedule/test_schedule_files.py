@@ -189,3 +189,19 @@ weeks:
                      ("2027-01-25", "2027-01-31"),  # the Monday after week 2 is due: one week later
                      ("2027-02-03", "2027-02-07"),  # opens on a Wednesday, due on the Sunday of its week
                      ("2027-02-08", "2027-02-14")]  # follows week 4
+
+
+def test_a_new_programme_refused_names_every_field_at_once(client, schedule_dir, trainer):
+    """A trainer who leaves the id empty (the help now says what an id is made
+    of) and starts on a Tuesday hears of both at once: the start was checked
+    only once the id was right, a second refusal for one form."""
+    tuesday = this_monday() + timedelta(days=8)
+    page = client.get("/console/schedule/new-programme").text
+    assert "小写英文字母、数字和“-”（如 rm-foundation-2027）" in page
+    data = fields_of(page) | {"title": "下周合规专项培训", "start": tuesday.isoformat(), "weeks-0-title": "w",
+                              "weeks-0-exam": "exam-week-01", "action": "review"}
+    for slug, id_problem in (("", "新文件需要填写编号。"), ("下周培训", "小写字母、数字和 -，最多 80 个字符")):
+        response = client.post("/console/schedule/new-programme", data=data | {"id": slug})
+        assert response.status_code == 422
+        assert id_problem in response.text, slug
+        assert "请选择周一：每周从周一开始。" in response.text, slug

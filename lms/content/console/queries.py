@@ -23,6 +23,7 @@ from lms.content.models import (
 )
 from lms.content.rendering import render_inline
 from lms.content.rendering_fast import is_plain, render
+from lms.content.source.words import DIFFICULTY_LABELS, TYPE_LABELS  # noqa: F401 (the catalogue's labels)
 from lms.extensions import db
 from lms.org.models import User
 from lms.sorting import exam_order
@@ -34,16 +35,6 @@ TRACK_LABELS = {
     "warning-education": _l("Warning education"),
     "other": _l("Other"),
 }
-TYPE_LABELS = {
-    "single": _l("Single choice"),
-    "multiple": _l("Multiple choice"),
-    "truefalse": _l("True or false"),
-    "fill": _l("Fill in the blanks"),
-    "numeric": _l("Numeric"),
-    "essay": _l("Essay"),
-    "case": _l("Case"),
-}
-DIFFICULTY_LABELS = {"easy": _l("Easy"), "medium": _l("Medium"), "hard": _l("Hard")}
 KIND_LABELS = {
     "course": _l("Course"),
     "lesson": _l("Lesson"),

@@ -20,7 +20,7 @@ from lms.content.source.links import check_links
 from lms.questions.fill import blanks_in_tags
 from lms.content.models import DIFFICULTIES, QUESTION_TYPES
 from lms.content.schema import ParsedQuestion, Problem, Source
-from lms.content.source.words import difficulty_code, type_code
+from lms.content.source.words import difficulty_code, type_code, type_label
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 HEADING2 = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$")
@@ -153,7 +153,8 @@ class _Item:
             if self.part_of and key in ("difficulty", "tags"):
                 self.add(_("'%(key)s' belongs to the case, not to its parts", key=key), line)
             elif key in ("answer", "tolerance", "unit"):
-                self.add(_("'%(key)s' is not used by %(type)s questions", key=key, type=qtype), line)
+                self.add(_("'%(key)s' is not used by questions of type %(type)s", key=key, type=type_label(qtype)),
+                         line)
             else:
                 expected = sorted(allowed)
                 self.add(_("unknown key '%(key)s' (expected one of: %(choices)s)", key=key,
@@ -288,7 +289,8 @@ class _Item:
 
     def choice_data(self, qtype: str, options) -> dict:
         if len(options) < 2 and not self.loose_options:
-            self.add(_("a %(type)s question needs at least two options written as '- [ ]' / '- [x]'", type=qtype))
+            self.add(_("a question of type %(type)s needs at least two options written as '- [ ]' / '- [x]'",
+                       type=type_label(qtype)))
         keys = [chr(ord("A") + i) if i < 26 else f"O{i + 1}" for i in range(len(options))]
         correct = [key for key, (checked, *_rest) in zip(keys, options) if checked]
         for checked_text_line in options:

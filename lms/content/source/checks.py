@@ -22,6 +22,7 @@ from lms.content.models import Course, Exam, Lesson, Question, QuestionTag, Ques
 from lms.content.source.credential_checks import check_credentials
 from lms.content.source.id_owners import foreign_ids, foreign_kind_ids
 from lms.content.source.parser import item_label
+from lms.content.source.words import difficulty_label, type_label
 from lms.content.source.week_identity import check_week_identity
 from lms.content.schema import ContentBundle, ParsedExam, ParsedProgramme, ParsedProgrammeItem, Problem, Source
 from lms.extensions import db
@@ -121,12 +122,12 @@ def _duplicates(bundle: ContentBundle, problems: list[Problem]) -> None:
 # --- exams -------------------------------------------------------------------
 
 def _describe(rule: dict, course: str | None) -> str:
-    """The filters of a rule, e.g. "type single, difficulty hard, course products"."""
+    """The filters of a rule, e.g. "题型 单选题, 难度 难, 课程 products": types and difficulties by name."""
     parts = []
     if "type" in rule:
-        parts.append(_("type %(value)s", value=rule["type"]))
+        parts.append(_("type %(value)s", value=type_label(rule["type"])))
     if "difficulty" in rule:
-        parts.append(_("difficulty %(value)s", value=rule["difficulty"]))
+        parts.append(_("difficulty %(value)s", value=difficulty_label(rule["difficulty"])))
     if rule.get("tags"):
         parts.append(_("tags %(value)s", value=" / ".join(rule["tags"])))
     if course:

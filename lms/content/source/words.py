@@ -5,6 +5,8 @@ Excel sheet all read them here.
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from lms import questions as question_types
 from lms.content.models import QUESTION_TYPES
 
@@ -20,6 +22,31 @@ DIFFICULTY_NAMES = {"easy": "易", "medium": "中", "hard": "难"}
 DIFFICULTY_ALIASES = {"易": "easy", "简单": "easy", "容易": "easy", "easy": "easy", "中": "medium", "中等": "medium",
                       "一般": "medium", "medium": "medium", "难": "hard", "困难": "hard", "较难": "hard",
                       "hard": "hard"}
+
+
+# What a type and a difficulty are called on a page and in a problem message
+# ("单选题", not "single": the code is what a trainer writes, not what he reads).
+TYPE_LABELS = {
+    "single": _l("Single choice"),
+    "multiple": _l("Multiple choice"),
+    "truefalse": _l("True or false"),
+    "fill": _l("Fill in the blanks"),
+    "numeric": _l("Numeric"),
+    "essay": _l("Essay"),
+    "case": _l("Case"),
+}
+DIFFICULTY_LABELS = {"easy": _l("Easy"), "medium": _l("Medium"), "hard": _l("Hard")}
+
+
+def type_label(code: str) -> str:
+    """The name of the type ``code`` in the reader's language (the code itself when unknown)."""
+    label = TYPE_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def difficulty_label(code: str) -> str:
+    label = DIFFICULTY_LABELS.get(code)
+    return str(label) if label is not None else code
 
 
 def type_code(value: str) -> str:
