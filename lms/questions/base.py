@@ -13,7 +13,6 @@ import math
 import random
 import re
 import unicodedata
-from decimal import Decimal
 from dataclasses import dataclass, field
 from decimal import Decimal
 
