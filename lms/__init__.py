@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from lms import config as settings
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+from lms.form_limits import Request
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
@@ -27,7 +28,6 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(BASE_DIR / "static"),
         instance_path=str(settings.INSTANCE_DIR),
     )
-    from lms.form_limits import Request
     from lms.ids import IdConverter
 
     app.request_class = Request  # the few large forms (lms/form_limits.py)

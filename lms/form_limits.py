@@ -11,7 +11,8 @@ marked :func:`large_form` read up to ``MAX_CONTENT_LENGTH`` for a signed-in
 user; every other form, and anyone not signed in, keeps Flask's limits."""
 from __future__ import annotations
 
-from flask import Request as FlaskRequest, current_app
+from flask import Request as FlaskRequest, current_app, request
+from flask_login import current_user
 
 
 def large_form(view):
@@ -21,9 +22,6 @@ def large_form(view):
 
 
 def takes_large_form() -> bool:
-    from flask import request
-    from flask_login import current_user
-
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     return bool(getattr(view, "large_form", False)) and current_user.is_authenticated
 

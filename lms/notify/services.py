@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from lms import clock
@@ -61,10 +62,7 @@ def _insert_ignoring_duplicates(model, rows: list[dict], keys: list[str]) -> Non
     (made a moment ago by another process) is left out, not an error."""
     if not rows:
         return
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     db.session.execute(insert(model).on_conflict_do_nothing(index_elements=keys), rows)
 
 

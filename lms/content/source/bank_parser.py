@@ -8,14 +8,13 @@ checked across the whole folder in the same run.
 """
 from __future__ import annotations
 
-import itertools
 import math
 import re
-from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
 from lms import questions
+from lms.content.source.bank_blocks import FENCE, HEADING3, Block, split, split_bank
 from lms.content.source.links import check_links
 from lms.questions.fill import blanks_in_tags
 from lms.content.models import DIFFICULTIES, QUESTION_TYPES
@@ -23,8 +22,6 @@ from lms.content.schema import ParsedQuestion, Problem, Source
 from lms.content.source.words import difficulty_code, type_code, type_label
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-HEADING2 = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$")
-HEADING3 = re.compile(r"^###(?!#)\s*(.*?)\s*#*\s*$")
 KEY_LINE = re.compile(r"^([A-Za-z_]+)\s*[:：]\s*(.*?)\s*$")  # "type：single" (a Chinese IME's colon) too
 OPTION = re.compile(r"^ {0,3}[-*+]\s+\[([ xX])\]\s?(.*)$")
 EXPLANATION = re.compile(r"^\s*解析\s*[：:]\s*(.*)$")
@@ -35,7 +32,6 @@ WRITTEN_LETTER = re.compile(r"^([A-Za-z])\s*[.、．:：)）]\s*\S")  # "A. …"
 TRAILING_COMMENT = re.compile(r"\s+#.*$")
 # answer: 62.5±0.5 %  — a number, optionally ±tolerance, optionally a unit (no digits in it)
 WRITTEN_ANSWER = re.compile(r"^\s*([+\-\u2212]?[\d,，]*\.?\d+)\s*(?:(?:±|\+/-|\+-)\s*(\d*\.?\d+))?\s*([^\d±+\-.,]{1,20})?\s*$")
-FENCE = re.compile(r"^\s*(```|~~~)")
 
 COMMON_KEYS = {"type", "points", "difficulty", "tags"}
 TYPE_KEYS = {code: set(t.bank_keys) for code, t in questions.TYPES.items() if t.bank_keys}
@@ -46,66 +42,10 @@ LOOSE_OPTION = re.compile(r"^ {0,3}[-*+]\s*[\[［]\s*[ xX√✓ｘＸ\u3000]?\s*
 TRUE_WORDS = {"true": True, "对": True, "正确": True, "false": False, "错": False, "错误": False}
 
 
-@dataclass
-class _Block:
-    """The lines of one question (or case part) after its heading."""
-    ident: str
-    line: int
-    body: list[tuple[int, str]] = field(default_factory=list)
-
-
-def _split(lines: list[tuple[int, str]], heading: re.Pattern) -> tuple[list[tuple[int, str]], list[_Block]]:
-    """Lines before the first heading, and one block per heading (fences respected)."""
-    before: list[tuple[int, str]] = []
-    blocks: list[_Block] = []
-    in_fence = False
-    for number, text in lines:
-        if ("`" in text or "~" in text) and FENCE.match(text):
-            in_fence = not in_fence
-        match = heading.match(text) if text.startswith("##") and not in_fence else None
-        if match:
-            blocks.append(_Block(match.group(1), number))
-        elif blocks:
-            blocks[-1].body.append((number, text))
-        else:
-            before.append((number, text))
-    return before, blocks
-
-
-HEADING2_LINES = re.compile(r"^##(?!#)[^\n]*", re.M)
-
-
-def _split_bank(text: str) -> tuple[list[tuple[int, str]], list[_Block]]:
-    """``_split`` of a whole bank at its '## ' headings, without a Python
-    step per line (banks hold thousands of lines). A bank with code fences
-    takes the line-by-line way, which knows about fences."""
-    if "```" in text or "~~~" in text:
-        return _split(list(enumerate(text.split("\n"), start=1)), HEADING2)
-    matches = list(HEADING2_LINES.finditer(text))
-
-    def numbered(segment: str, first: int) -> list[tuple[int, str]]:
-        return list(zip(itertools.count(first), segment.split("\n")))
-
-    if not matches:
-        return numbered(text, 1), []
-    before = numbered(text[:matches[0].start()], 1)[:-1]  # the heading's own line is not "before"
-    blocks = []
-    line = text.count("\n", 0, matches[0].start()) + 1
-    for i, match in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(text) + 1
-        body = text[match.end() + 1:end]
-        lines = numbered(body, line + 1) if match.end() < len(text) else []
-        if i + 1 < len(matches):
-            lines = lines[:-1]  # the empty piece after the last newline before the next heading
-        blocks.append(_Block(HEADING2.match(match.group(0)).group(1), line, lines))
-        line += 1 + len(lines)
-    return before, blocks
-
-
 class _Item:
     """Parses one question or case part; problems go to ``problems``."""
 
-    def __init__(self, block: _Block, path: str, problems: list[Problem], *, part_of: str | None = None):
+    def __init__(self, block: Block, path: str, problems: list[Problem], *, part_of: str | None = None):
         self.block = block
         self.path = path
         self.problems = problems
@@ -256,9 +196,9 @@ class _Item:
         self.check_keys(qtype)
         points = self.number("points", 1.0, positive=True)
         data: dict = {}
-        parts_blocks: list[_Block] = []
+        parts_blocks: list[Block] = []
         if found is not None and found.has_parts:
-            body, parts_blocks = _split(body, HEADING3)
+            body, parts_blocks = split(body, HEADING3)
         content, explanation_match, explanation_lines = self.split_at(body, EXPLANATION)
         explanation = self.join(explanation_lines, explanation_match.group(1)) if explanation_match else ""
         if found is not None and found.has_rubric:
@@ -278,7 +218,7 @@ class _Item:
                      else _("the question has no text (stem)"))
         return qtype, stem, data, points, explanation
 
-    def case_parts(self, parts_blocks: list[_Block], points: float) -> tuple[list[dict], float]:
+    def case_parts(self, parts_blocks: list[Block], points: float) -> tuple[list[dict], float]:
         """A case's parts, and its points: their sum."""
         parts = self.parts(parts_blocks)
         total = sum(part["points"] for part in parts)
@@ -404,7 +344,7 @@ class _Item:
                        "be shown: put it in the sentence", n=n))
         return stem, blanks
 
-    def parts(self, blocks: list[_Block]) -> list[dict]:
+    def parts(self, blocks: list[Block]) -> list[dict]:
         if not blocks:
             self.add(_("a case needs sub-questions (### a, ### b …), each with its own type"))
         parts = []
@@ -434,7 +374,7 @@ def parse_question_bank(text: str, path: str, course_id: str | None, *,
     course folder), when given, is used to report broken links and images."""
     problems: list[Problem] = []
     text = text.replace("\r\n", "\n").lstrip("\ufeff")
-    before, blocks = _split_bank(text)
+    before, blocks = split_bank(text)
     in_comment = False
     for number, line in before:
         stripped = line.strip()
