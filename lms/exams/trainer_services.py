@@ -7,6 +7,7 @@ Each service flushes; the caller commits (one request, one transaction).
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from math import isfinite
 
@@ -185,8 +186,11 @@ def attempt_detail(attempt_id: int) -> AttemptDetail | None:
 
 
 def points_seen(item: AttemptItem) -> str:
-    """The item's points as a page shows them to a trainer, sent back with an override."""
-    return "" if item.awarded is None else repr(float(item.awarded))
+    """A fingerprint of the item's points as the trainer's page drew them, sent
+    back with an override. Not the points themselves: a page shows them to one
+    decimal (lms.scores), and its source should not hold 6.3334 where it says 6.3."""
+    points = "" if item.awarded is None else repr(float(item.awarded))
+    return hashlib.sha256(points.encode()).hexdigest()[:16]
 
 
 @transaction(immediate=True)
