@@ -96,11 +96,18 @@ def test_the_begin_follows_the_service_not_the_request(app, make_user):
     db.session.commit()
     seen: list[str] = []
 
-    def before(conn, cursor, statement, *_args):
+    def traced(statement):
         if statement.startswith("BEGIN"):
             seen.append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", before)
+    traced_connections = []
+
+    def checkout(dbapi_connection, *_args):  # what SQLite itself is sent (BEGIN goes on the driver's connection)
+        dbapi_connection.set_trace_callback(traced)
+        traced_connections.append(dbapi_connection)
+
+    db.session.remove()  # the next statement checks a connection out of the pool
+    event.listen(db.engine, "checkout", checkout)
     try:
         with app.test_request_context("/anything", method="POST"):
             db.session.execute(text("SELECT 1"))
@@ -108,5 +115,8 @@ def test_the_begin_follows_the_service_not_the_request(app, make_user):
             with transaction(immediate=True):
                 db.session.execute(text("SELECT 1"))
     finally:
-        event.remove(db.engine, "before_cursor_execute", before)
+        event.remove(db.engine, "checkout", checkout)
+        db.session.remove()
+        for connection in traced_connections:
+            connection.set_trace_callback(None)
     assert seen == ["BEGIN", "BEGIN IMMEDIATE"]
