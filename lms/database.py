@@ -158,7 +158,4 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        # Sent on the driver's connection, as pysqlite itself would send its
-        # BEGIN: through ``exec_driver_sql`` it was a whole statement execution
-        # (context, cursor, result, events) twice per saving request.
-        conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if _immediate.get() else "BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _immediate.get() else "BEGIN")

@@ -96,18 +96,11 @@ def test_the_begin_follows_the_service_not_the_request(app, make_user):
     db.session.commit()
     seen: list[str] = []
 
-    def traced(statement):
+    def before(conn, cursor, statement, *_args):
         if statement.startswith("BEGIN"):
             seen.append(statement)
 
-    traced_connections = []
-
-    def checkout(dbapi_connection, *_args):  # what SQLite itself is sent (BEGIN goes on the driver's connection)
-        dbapi_connection.set_trace_callback(traced)
-        traced_connections.append(dbapi_connection)
-
-    db.session.remove()  # the next statement checks a connection out of the pool
-    event.listen(db.engine, "checkout", checkout)
+    event.listen(db.engine, "before_cursor_execute", before)
     try:
         with app.test_request_context("/anything", method="POST"):
             db.session.execute(text("SELECT 1"))
@@ -115,8 +108,5 @@ def test_the_begin_follows_the_service_not_the_request(app, make_user):
             with transaction(immediate=True):
                 db.session.execute(text("SELECT 1"))
     finally:
-        event.remove(db.engine, "checkout", checkout)
-        db.session.remove()
-        for connection in traced_connections:
-            connection.set_trace_callback(None)
+        event.remove(db.engine, "before_cursor_execute", before)
     assert seen == ["BEGIN", "BEGIN IMMEDIATE"]
