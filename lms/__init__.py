@@ -83,13 +83,15 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     from sqlalchemy import bindparam, select
-    from sqlalchemy.orm import joinedload, lazyload
+    from sqlalchemy.orm import lazyload, with_expression
 
-    from lms.org.models import User
+    from lms.org.models import ROLE_NAMES, User
 
-    # One query per request, built once: the roles come joined (every view
-    # checks them); the positions load only where something reads them.
-    signed_in_user = (select(User).options(joinedload(User.role_rows), lazyload(User.positions))
+    # One query per request, built once: the role names come in the same row
+    # (every view checks them; ``User.roles``), without loading the role rows
+    # as objects; the rows and the positions load only where something reads them.
+    signed_in_user = (select(User).options(with_expression(User.role_names, ROLE_NAMES), lazyload(User.role_rows),
+                                           lazyload(User.positions))
                       .where(User.id == bindparam("user_id")))
 
     @login_manager.user_loader
@@ -98,7 +100,7 @@ def _init_extensions(app: Flask) -> None:
             user_id, version = (int(part) for part in session_id.split(":", 1))
         except ValueError:
             return None
-        user = db.session.execute(signed_in_user, {"user_id": user_id}).unique().scalar_one_or_none()
+        user = db.session.execute(signed_in_user, {"user_id": user_id}).scalar_one_or_none()
         if user is None or user.session_version != version or not user.active:
             return None
         return user

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, func, select
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from lms import clock
 from lms.extensions import db
@@ -151,6 +151,11 @@ class User(UserMixin, db.Model):
     positions: Mapped[list[PositionRecord]] = relationship(
         cascade="all, delete-orphan", order_by="PositionRecord.start_date", lazy="selectin"
     )
+    # The role names ("learner,trainer"), where the query that loaded the user
+    # asked for them (``with_expression(User.role_names, ROLE_NAMES)``: the
+    # signed-in user's one query); otherwise nothing, and ``roles`` reads
+    # ``role_rows``.
+    role_names: Mapped[str | None] = query_expression()
 
     # Flask-Login: the session stores id and session version together, so a bump
     # of the version logs the user out everywhere.
@@ -163,6 +168,10 @@ class User(UserMixin, db.Model):
 
     @property
     def roles(self) -> set[str]:
+        loaded = self.__dict__
+        if "role_rows" not in loaded and loaded.get("role_names") is not None:
+            # The names came with the user; the rows, once read or changed, decide.
+            return set(filter(None, loaded["role_names"].split(",")))
         return {r.role for r in self.role_rows}
 
     def has_role(self, *roles: str) -> bool:
@@ -179,6 +188,11 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.employee_no}>"
+
+
+# A user's role names in the statement that loads the user (``User.role_names``).
+ROLE_NAMES = (select(func.coalesce(func.aggregate_strings(UserRole.role, ","), ""))
+              .where(UserRole.user_id == User.id).correlate(User).scalar_subquery())
 
 
 def user_by_employee_no(employee_no: str) -> User | None:
