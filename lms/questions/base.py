@@ -97,7 +97,12 @@ def bank_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-_ABOUT_THE_OTHERS = re.compile(r"^(以上|上述|(all|none|both|neither)\s+of\s+the\s+(above|previous))", re.I)
+# 以上 / 上述 refer to the options only when what follows says so: 以上都是,
+# 以上均不正确, 以上皆非, 以上选项/说法/答案/各项/三项/A 和 B, or nothing at all.
+# "以上海为例" and "上述情形下…" are ordinary options and shuffle.
+_ABOUT_THE_OTHERS = re.compile(
+    r"^(?:(?:以上|上述)(?:$|[都均皆全各几两二三四五六七八九十]|选项|说法|答案|做法|情况都|\s*[A-H](?:[\s、,，和与及+]*[A-H])*(?![A-Za-z])|\s*[。.!！]?$)"
+    r"|(?:all|none|both|neither)\s+of\s+(?:the\s+)?(?:above|previous|these|those|options))", re.I)
 
 
 def refers_to_the_others(option_text: str) -> bool:
