@@ -147,6 +147,24 @@ def test_a_stale_edit_is_refused(client, content_dir, trainer):
     assert review.status_code == 409 and 'formaction="/console/publish"' not in review.text
 
 
+def test_publish_sent_twice_is_published_once_and_the_second_says_so(client, content_dir, trainer):
+    """A double-clicked Publish: the second request carries the hash the
+    editor opened with, but the file already holds exactly its text. It used to
+    be refused as "changed by someone else" with the trainer's own change."""
+    data = _form(content_dir, LESSON, DEPOSITS_MD.replace("minutes: 20", "minutes: 30"))
+    assert client.post("/console/publish", data=data).status_code == 302
+    again = client.post("/console/publish", data=data, follow_redirects=True)
+    assert again.status_code == 200
+    assert "changed by someone else" not in again.text and "已被他人修改" not in again.text
+    assert "Publish was sent twice" in again.text or "发布被提交了两次" in again.text
+    assert db.session.scalar(select(Lesson.minutes).where(Lesson.slug == "deposits")) == 30
+    assert _releases() == 2  # the demo's release and this one: the second click added none
+    # A different text from the same old page is still refused as stale.
+    other = _form(content_dir, LESSON, DEPOSITS_MD.replace("minutes: 20", "minutes: 35"), base=data["base_hash"])
+    assert client.post("/console/publish", data=other).status_code == 409
+    assert "minutes: 30" in (content_dir / LESSON).read_text(encoding="utf-8")
+
+
 def test_text_changed_after_review_is_not_published(client, content_dir, trainer):
     data = _form(content_dir, LESSON, DEPOSITS_MD.replace("minutes: 20", "minutes: 25"))
     data["text"] = DEPOSITS_MD.replace("minutes: 20", "minutes: 99")

@@ -353,7 +353,11 @@ def publish_edit(path: str, text: str, base_hash: str, actor, decision=None) -> 
     text = normalise(text)
     with folder_lock():
         real = content_root() / path
-        if file_hash(real) != (base_hash or ""):
+        on_disk = file_hash(real)
+        # The file already holding exactly this text is the same Publish sent
+        # twice (a double click, a resubmitted page): nobody's change is
+        # overwritten, and publishing it again changes nothing once it is in.
+        if on_disk != (base_hash or "") and on_disk != text_hash(text):
             raise EditRefused(_("%(path)s was changed by someone else since you opened it. "
                                 "Copy your text, reload the editor and apply your changes again.", path=path))
         with staged(path, text) as stage:

@@ -218,13 +218,19 @@ def publish():
         # Its reason goes to the audit log and the learners' notices: the rules of every form (lms.forms.Form).
         return _editor_page(form, file, review=editor.review(file.path, text), status=422,
                             refusal=" ".join(str(m) for messages in regrade.errors.values() for m in messages))
+    # Publish sent twice (double click): the first one already wrote this very text.
+    repeated = file.hash != (form.base_hash.data or "") and file.hash == editor.text_hash(editor.normalise(text))
     try:
         result = editor.publish_edit(file.path, text, form.base_hash.data or "", current_user._get_current_object(),
                                      regrade.decision())
     except editor.EditRefused as refused:
         return _editor_page(form, file, refusal=refused.message, refused_problems=refused.problems,
                             status=422 if refused.problems else 409)
-    flash(_("Published %(path)s: %(summary)s", path=file.path, summary=_plan_line(result)), "success")
+    if repeated and not result.has_changes:
+        flash(_("%(path)s is already published with this text (Publish was sent twice); nothing more changed.",
+                path=file.path), "success")
+    else:
+        flash(_("Published %(path)s: %(summary)s", path=file.path, summary=_plan_line(result)), "success")
     slug = console.course_slug_of_folder(file.folder)
     return redirect(url_for("content.console_course", slug=slug) if slug else url_for("content.console_home"))
 
