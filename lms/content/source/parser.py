@@ -255,9 +255,6 @@ def _programme_item(c: Collector, raw, kind: str, number: int, start: date | Non
             c.add(_("%(item)s: lesson '%(ref)s' must be written as course-id/lesson-id", item=label, ref=ref), *where,
                   "lessons" if kind == "week" else "lesson")
     exam_id = text_value(c, raw, "exam", *where) or None
-    if exam_id is None:
-        c.add(_("%(item)s needs an 'exam' (every week ends with an exam)", item=label) if kind == "week"
-              else _("%(item)s needs its check ('exam')", item=label), *where)
     opens = date_value(c, raw.get("opens"), "opens", *where)
     due = date_value(c, raw.get("due"), "due", *where)
     if kind == "week" and start is not None:
@@ -265,7 +262,19 @@ def _programme_item(c: Collector, raw, kind: str, number: int, start: date | Non
         if previous_due is not None:
             default_opens = max(default_opens, _monday_after(previous_due))
         opens = opens or default_opens
-        due = due or default_opens + timedelta(days=6)
+        # Due on the Sunday ending the week's seventh day: a week given only
+        # 'opens' (moved past a holiday) runs a full week from that day.
+        last_day = opens + timedelta(days=6)
+        due = due or last_day + timedelta(days=(6 - last_day.weekday()) % 7)
+    if exam_id is None and kind == "week" and not lessons and due is not None:
+        # A week off written as a week (国庆假期（停训）): say how a break is written.
+        c.add(_("%(item)s has neither an exam nor lessons: a break (a holiday) is not a week of its own. "
+                "Delete it and give the week after it 'opens: %(monday)s' (the weeks after that follow), "
+                "or give the week before it a later 'due' to make that week longer",
+                item=label, monday=_monday_after(due).isoformat()), *where)
+    elif exam_id is None:
+        c.add(_("%(item)s needs an 'exam' (every week ends with an exam)", item=label) if kind == "week"
+              else _("%(item)s needs its check ('exam')", item=label), *where)
     if opens is None or due is None:
         c.add(_("%(item)s needs 'opens' and 'due' dates (or the programme's 'start')", item=label) if kind == "week"
               else _("%(item)s needs 'opens' and 'due' dates", item=label), *where)
