@@ -292,3 +292,19 @@ def test_moving_a_week_that_rms_passed_the_plan_says_what_happens_and_passes_sta
     text = " ".join(re.sub(r"<[^>]+>", " ", client.get(programme_page).text).split())
     assert "已通过 2 截至本周应完成 3" in text
     assert "第 3 周 风险揭示（国庆节后） 未开始 2026-10-05 开放 · 2026-10-11 截止 · 已逾期" in text
+
+
+def test_a_week_moved_later_after_an_rm_passed_it_reads_passed_not_not_open(
+        client, runner, clock, wealth, make_user, make_branch):
+    """Week 3 moved to the next Monday after an RM passed it read "已通过" and "尚未开放。"
+    at once, without the score."""
+    clock.freeze(datetime(2026, 10, 14, 2, 0, 0))
+    rm = _rm(make_user, make_branch("B09"), "E8101", "钱理财")
+    _publish(runner)
+    sign_in(client, rm)
+    assert _sit(client, _exam(3)).passed
+    _edit(wealth, PROGRAMME, "    opens: 2026-10-12\n", "    opens: 2026-10-19\n")
+    _publish(runner)
+    text = " ".join(re.sub(r"<[^>]+>", " ", client.get(f"/programmes/{_week(3).programme_id}").text).split())
+    assert "第 3 周 风险揭示（国庆节后） 已通过 2026-10-19 开放 · 2026-10-25 截止 得分 100%" in text, text
+    assert "尚未开放" not in text
