@@ -308,3 +308,27 @@ def test_a_week_moved_later_after_an_rm_passed_it_reads_passed_not_not_open(
     text = " ".join(re.sub(r"<[^>]+>", " ", client.get(f"/programmes/{_week(3).programme_id}").text).split())
     assert "第 3 周 风险揭示（国庆节后） 已通过 2026-10-19 开放 · 2026-10-25 截止 得分 100%" in text, text
     assert "尚未开放" not in text
+
+
+def test_programme_dates_written_as_trainers_write_them(runner, wealth):
+    """`start: 2026/09/14` was "'start' 必须是日期" and then, for every week, "第 N 周 需要
+    'opens' 和 'due' 日期" — four problems for one way of writing a date."""
+    _edit(wealth, PROGRAMME, "start: 2026-09-14", "start: 2026/09/14")
+    _edit(wealth, PROGRAMME, "    opens: 2026-10-12\n", "    opens: 2026年10月12日\n")
+    _publish(runner)
+    assert (_week(1).opens_on, _week(3).opens_on, _week(3).due_on) == (
+        date(2026, 9, 14), date(2026, 10, 12), date(2026, 10, 18))
+
+
+def test_a_date_that_does_not_exist_is_a_problem_at_its_line_not_a_crash(runner, wealth):
+    """`start: 2026-02-30` stopped `flask content check` with a traceback (the YAML
+    reader's ValueError), and the console's publish with it."""
+    _edit(wealth, PROGRAMME, "start: 2026-09-14", "start: 2026-02-30")
+    (wealth / "exams/week-01.yaml").write_text(
+        (wealth / "exams/week-01.yaml").read_text(encoding="utf-8") + "closes_at: 2026-12-32\n", encoding="utf-8")
+    check = _check(runner)
+    assert check.exit_code == 1 and not isinstance(check.exception, ValueError), check.output
+    assert f"{PROGRAMME}:5: 'start' 必须是日期，如 2026-09-07（现为 '2026-02-30'）" in check.output, check.output
+    assert "exams/week-01.yaml:13: 'closes_at' 必须是日期和时间" in check.output
+    assert "需要 'opens' 和 'due' 日期" not in check.output  # the weeks counted from it say nothing more
+    assert "2 problem(s) in 2 file(s)." in check.output

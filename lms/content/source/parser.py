@@ -229,7 +229,7 @@ def _monday_after(day: date) -> date:
 
 
 def _programme_item(c: Collector, raw, kind: str, number: int, start: date | None,
-                    previous_due: date | None = None) -> ParsedProgrammeItem | None:
+                    previous_due: date | None = None, start_written: bool = False) -> ParsedProgrammeItem | None:
     """One week or bulletin. A week without its own dates opens on its Monday
     counted from ``start`` or, when the week before it is due later (it was
     moved or extended), on the Monday after that due date: moving one week
@@ -276,8 +276,11 @@ def _programme_item(c: Collector, raw, kind: str, number: int, start: date | Non
         c.add(_("%(item)s needs an 'exam' (every week ends with an exam)", item=label) if kind == "week"
               else _("%(item)s needs its check ('exam')", item=label), *where)
     if opens is None or due is None:
-        c.add(_("%(item)s needs 'opens' and 'due' dates (or the programme's 'start')", item=label) if kind == "week"
-              else _("%(item)s needs 'opens' and 'due' dates", item=label), *where)
+        if not (kind == "week" and start is None and start_written) and not (
+                raw.get("opens") is not None and opens is None) and not (raw.get("due") is not None and due is None):
+            # (A 'start', 'opens' or 'due' that is no date has its own problem already.)
+            c.add(_("%(item)s needs 'opens' and 'due' dates (or the programme's 'start')", item=label)
+                  if kind == "week" else _("%(item)s needs 'opens' and 'due' dates", item=label), *where)
         return None
     return ParsedProgrammeItem(key=key, kind=kind, number=number, title=title, lessons=lessons,
                                exam_id=exam_id, opens_on=opens, due_on=due, source=c.source(*where),
@@ -391,7 +394,8 @@ def parse_programme(text: str, path: str) -> tuple[ParsedProgramme | None, list[
                 continue
             previous_due = None
             for number, raw in enumerate(raw_items, start=1):
-                item = _programme_item(c, raw, kind, number, start, previous_due if kind == "week" else None)
+                item = _programme_item(c, raw, kind, number, start, previous_due if kind == "week" else None,
+                                       start_written=data.get("start") is not None)
                 if item is not None:
                     items.append(item)
                 previous_due = item.due_on if item is not None else None
