@@ -332,3 +332,16 @@ def test_a_date_that_does_not_exist_is_a_problem_at_its_line_not_a_crash(runner,
     assert "exams/week-01.yaml:13: 'closes_at' 必须是日期和时间" in check.output
     assert "需要 'opens' 和 'due' 日期" not in check.output  # the weeks counted from it say nothing more
     assert "2 problem(s) in 2 file(s)." in check.output
+
+
+def test_an_emoji_made_of_several_in_a_title_is_not_an_invisible_character(runner, wealth):
+    """A lesson titled "在售产品对比 👨‍💼" was "“title”含有不可见字符或文字方向控制符（U+200D）：请删除":
+    the joiner inside one emoji; deleting it would show 👨💼. Between letters it is still refused."""
+    _edit(wealth, "courses/wealth/lessons/01-产品对比.md", "title: 在售存款与理财产品对比",
+          "title: 在售存款与理财产品对比 👨‍💼")
+    _edit(wealth, LESSON, "title: 适当性管理与风险揭示", "title: ⚠️ 适当性管理与风险揭示 👩‍🏫")
+    check = _check(runner)
+    assert check.exit_code == 0, check.output
+    _edit(wealth, LESSON, "适当性管理与风险揭示 👩‍🏫", "适当性\u200d管理与风险揭示 👩‍🏫")
+    check = _check(runner)
+    assert f"{LESSON}:3: “title”含有不可见字符或文字方向控制符（U+200D）：请删除" in check.output, check.output
