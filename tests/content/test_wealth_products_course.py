@@ -172,8 +172,8 @@ def test_a_holiday_written_as_a_week_says_how_to_write_a_break(runner, wealth):
 
 
 @pytest.mark.parametrize("opens, due", [("2026-10-12", date(2026, 10, 18)),    # the Monday after 国庆
-                                        ("2026-10-08", date(2026, 10, 18))])   # the first working day, a Thursday
-def test_a_week_given_only_opens_runs_a_full_week_from_it(runner, wealth, opens, due):
+                                        ("2026-10-08", date(2026, 10, 11))])   # the first working day, a Thursday
+def test_a_week_given_only_opens_is_due_the_sunday_of_the_week_it_opens_in(runner, wealth, opens, due):
     """A week moved past 国庆 with `opens:` alone was "截止日期（2026-10-04）早于开始日期
     （2026-10-12）": its due date was counted from the place it had before."""
     _edit(wealth, PROGRAMME, "    opens: 2026-10-12\n", f"    opens: {opens}\n")

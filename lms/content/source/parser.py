@@ -262,10 +262,9 @@ def _programme_item(c: Collector, raw, kind: str, number: int, start: date | Non
         if previous_due is not None:
             default_opens = max(default_opens, _monday_after(previous_due))
         opens = opens or default_opens
-        # Due on the Sunday ending the week's seventh day: a week given only
-        # 'opens' (moved past a holiday) runs a full week from that day.
-        last_day = opens + timedelta(days=6)
-        due = due or last_day + timedelta(days=(6 - last_day.weekday()) % 7)
+        # Due on the Sunday of the week it opens in: a week given only 'opens'
+        # (moved past a holiday) is due that Sunday, not its old place's.
+        due = due or opens + timedelta(days=6 - opens.weekday())
     if exam_id is None and kind == "week" and not lessons and due is not None:
         # A week off written as a week (国庆假期（停训）): say how a break is written.
         c.add(_("%(item)s has neither an exam nor lessons: a break (a holiday) is not a week of its own. "
