@@ -276,7 +276,8 @@ def test_moving_a_week_that_rms_passed_the_plan_says_what_happens_and_passes_sta
 
     _edit(wealth, PROGRAMME, "    opens: 2026-10-12\n    due: 2026-10-25\n",
           "    opens: 2026-10-05\n    due: 2026-10-11\n")
-    _edit(wealth, PROGRAMME, "    exam: exam-retail-wealth-w2\n", "    exam: exam-retail-wealth-w2\n    due: 2026-10-04\n")
+    _edit(wealth, PROGRAMME, "    exam: exam-retail-wealth-w2\n",
+          "    exam: exam-retail-wealth-w2\n    due: 2026-10-04\n")
     plan = runner.invoke(args=["content", "plan"]).output
     assert "改为 2026-10-05 – 2026-10-11（原为 2026-10-12 – 2026-10-25）" in plan, plan
     assert "已通过的 1 名学员仍算通过" in plan
