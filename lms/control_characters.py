@@ -58,10 +58,26 @@ def shown_direction_characters(text: str) -> str:
     return TEXT_DIRECTION.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
 
 
+def _emoji(ch: str) -> bool:
+    """A pictograph, a skin tone or the emoji presentation selector (U+FE0F)."""
+    code = ord(ch)
+    return (0x1F000 <= code <= 0x1FAFF or 0x2300 <= code <= 0x23FF or 0x2600 <= code <= 0x27BF
+            or 0x2B00 <= code <= 0x2BFF or code in (0xFE0F, 0x2640, 0x2642, 0x2695, 0x2696, 0x2708))
+
+
 def invisible_character(text: str | None) -> str | None:
-    """The first invisible or text-direction character of ``text`` as "U+202E", or None."""
-    found = INVISIBLE.search(text or "")
-    return f"U+{ord(found.group()):04X}" if found else None
+    """The first invisible or text-direction character of ``text`` as "U+202E", or None.
+    A zero-width joiner between two emoji is part of one emoji (👨‍💼, 👩‍🏫), as a
+    trainer pastes it into a lesson title, and is no hidden character; between
+    letters ("李\u200d学员") it is."""
+    text = text or ""
+    for found in INVISIBLE.finditer(text):
+        at = found.start()
+        if (found.group() == "\u200d" and 0 < at < len(text) - 1
+                and _emoji(text[at - 1]) and _emoji(text[at + 1])):
+            continue
+        return f"U+{ord(found.group()):04X}"
+    return None
 
 
 def command_line_text(ctx, param, value):

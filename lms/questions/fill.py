@@ -109,10 +109,37 @@ def _same_number(text: str):
     return Decimal(sign + whole.replace(",", "") + (fraction or "")).normalize(), percent
 
 
+# A date as people write it: 2026年1月1日, 2026-01-01, 2026/1/1, 2026.01.01.
+_PLAIN_DATE = re.compile(r"(\d{4})(?:年(\d{1,2})月(\d{1,2})日?|([-/.])(\d{1,2})\4(\d{1,2}))")
+
+
+def _same_date(text: str):
+    """A blank's answer that is only a date, as (year, month, day), so that
+    2026-01-01, 2026/1/1 and 2026.01.01 fill the blank of [[2026年1月1日]];
+    None for anything else."""
+    match = _PLAIN_DATE.fullmatch(text)
+    if not match:
+        return None
+    year, month, day = match[1], match[2] or match[5], match[3] or match[6]
+    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        return None
+    return int(year), int(month), int(day)
+
+
+def _same_value(value: str, written: set[str]) -> bool:
+    """``value`` is the number or the date of one of the accepted answers."""
+    for same in (_same_number, _same_date):
+        mine = same(value)
+        if mine is not None and mine in {same(a) for a in written}:
+            return True
+    return False
+
+
 class FillInBlanks(QuestionType):
     """Blanks ``{{1}}``, ``{{2}}`` in the stem; each compared, normalised
     (full/half width, spaces, case), with every accepted answer; a blank whose
-    answer is a plain number takes the same number however it is written. The fraction
+    answer is a plain number takes the same number however it is written, and
+    one whose answer is a date the same date (2026年1月1日, 2026-01-01, 2026/1/1). The fraction
     is the share of blanks filled right."""
 
     code = "fill"
@@ -130,8 +157,7 @@ class FillInBlanks(QuestionType):
             if not value:
                 continue
             written = {normalise_text(a) for a in accepted}
-            if value in written or (_same_number(value) is not None
-                                    and _same_number(value) in {_same_number(a) for a in written}):
+            if value in written or _same_value(value, written):
                 right += 1
         return Grade(right / len(blanks))
 

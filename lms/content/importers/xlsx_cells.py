@@ -14,10 +14,11 @@ from lms import questions as question_types
 from lms.content.importers import serialize
 from lms.content.importers.gift import Note
 from lms.content.importers.xlsx_sheet import (
-    BLANK_MARK, COL_ANSWER, COL_STEM, FALSE_WORDS, FEEDBACK_LINE, INLINE_BLANK, LETTER_SEPARATORS, MAIN_SHEET,
-    NUMERIC_ANSWER, OPTION_COLUMNS, OPTION_LETTERS, TRUE_WORDS, cell_text, column_letter,
+    BLANK_MARK, COL_ANSWER, COL_STEM, FEEDBACK_LINE, INLINE_BLANK, LETTER_SEPARATORS, MAIN_SHEET,
+    NUMERIC_ANSWER, OPTION_COLUMNS, OPTION_LETTERS, cell_text, column_letter,
 )
 from lms.content.schema import ParsedQuestion, Problem, Source
+from lms.content.source.words import truth_value
 from lms.xlsx_hidden import Hidden
 
 class XlsxResult:
@@ -90,9 +91,9 @@ class CellReader:
                                             _("%(where)s: %(message)s", where=where, message=message)))
 
     def truefalse(self, row: Row, answer: str) -> dict:
-        word = answer.lower()
-        if word in TRUE_WORDS or word in FALSE_WORDS:
-            return {"correct": word in TRUE_WORDS}
+        value = truth_value(answer)
+        if value is not None:
+            return {"correct": value}
         row.problem(COL_ANSWER, _("a true/false answer is 对 or 错 (got “%(value)s”)", value=answer))
         return {}
 

@@ -49,8 +49,6 @@ CASE_HEADERS = (COL_ID, COL_SCENARIO, COL_TYPE, COL_STEM, *OPTION_COLUMNS, COL_A
 REQUIRED = (COL_TYPE, COL_STEM)
 MAX_ROWS = 5000
 
-TRUE_WORDS = {"对", "正确", "是", "√", "✓", "t", "true", "y", "yes"}
-FALSE_WORDS = {"错", "错误", "否", "×", "✗", "x", "f", "false", "n", "no"}
 # A blank in a fill-in stem: empty brackets （ ） ( ) or three or more underscores.
 BLANK_MARK = WRITTEN_BLANK
 INLINE_BLANK = re.compile(r"\[\[(.*?)\]\]")

@@ -21,8 +21,11 @@ part of a plan a trainer must read before changing something live.
   still hold it;
 - a week inserted (open already, or already past its due date: the learners
   who must now pass it, or are overdue at once), moved to another place
-  (week 3 → week 4, its dates; its passes go with it), or given another
+  (week 3 → week 4, its dates; its passes go with it), given other dates at
+  the same place (its passes stay; who is overdue at once), or given another
   exam at the same place (the passes of the old exam no longer count for it);
+- a new programme whose first weeks are already past due (its audience is
+  overdue on them the day it is published);
   the certifications and eligibility rules that count that programme's weeks.
 
 Read only; ``planning.plan`` computes these for every changed or retired item
@@ -50,7 +53,8 @@ from lms.programmes.audience import members
 class Effect:
     """One consequence for learners. kind: question_version | question_reverted
     | exam_settings | exam_retired | week_retired | week_added | week_moved
-    | week_exam_changed | weeks_counted | lesson_retired | question_retired."""
+    | week_dates_changed | week_exam_changed | weeks_counted | lesson_retired | question_retired
+    | programme_past_due."""
     kind: str
     key: str
     data: dict = field(default_factory=dict)
@@ -265,6 +269,14 @@ def _item_effects(work: dict) -> list[Effect]:
                 "due_before": row.due_on.isoformat(), "due_after": item.due_on.isoformat(),
                 "passed": _passed_learners([row.exam_id]).get(row.exam_id, 0) if row.exam_id else 0,
                 "overdue": _newly_overdue(row, item, today)}))
+        elif (row.opens_on, row.due_on) != (item.opens_on, item.due_on):
+            # The same week at the same place with other dates (moved past a holiday, made longer).
+            effects.append(Effect("week_dates_changed", key, {
+                "title": item.title, "programme": row.programme.title, "number": item.number,
+                "opens_before": row.opens_on.isoformat(), "due_before": row.due_on.isoformat(),
+                "opens_after": item.opens_on.isoformat(), "due_after": item.due_on.isoformat(),
+                "passed": _passed_learners([row.exam_id]).get(row.exam_id, 0) if row.exam_id else 0,
+                "overdue": _newly_overdue(row, item, today)}))
         new_exam = exam_ids.get(item.exam_id)
         if row.exam_id is not None and new_exam != row.exam_id:
             effects.append(Effect("week_exam_changed", key, {
@@ -283,7 +295,7 @@ def _counted_weeks(weeks: list[Effect]) -> list[Effect]:
     as they are after publishing."""
 
     slugs = {e.key.split("/")[0] for e in weeks if e.kind in ("week_retired", "week_added", "week_moved",
-                                                              "week_exam_changed")}
+                                                              "week_dates_changed", "week_exam_changed")}
     if not slugs:
         return []
     certifications = [c for c in db.session.scalars(select(Certification).where(Certification.retired.is_(False))
@@ -317,10 +329,15 @@ def _added_weeks(added: list, today) -> list[Effect]:
         select(Programme).where(Programme.slug.in_({slug for slug, _item in added}), Programme.retired.is_(False)))}
     people: dict[str, list] = {}
     effects = []
+    past_due: dict[str, list] = {}
     for slug, item in added:
         programme = programmes.get(slug)
         if programme is None:
-            continue  # a new programme: nobody is in the middle of it
+            # A new programme: nobody is in the middle of it, but weeks already
+            # past due make its whole audience overdue on them the day it is published.
+            if item.due_on < today:
+                past_due.setdefault(slug, []).append(item)
+            continue
         data = {"title": item.title, "programme": programme.title, "number": item.number,
                 "opens": item.opens_on.isoformat(), "due": item.due_on.isoformat(), "learners": 0, "overdue": 0}
         if item.opens_on <= today:
@@ -330,6 +347,10 @@ def _added_weeks(added: list, today) -> list[Effect]:
             if item.due_on < today:
                 data["overdue"] = sum(1 for m in people[slug] if m.enrolled_on <= item.due_on)
         effects.append(Effect("week_added", f"{slug}/{item.key}", data))
+    for slug, items in past_due.items():
+        effects.append(Effect("programme_past_due", slug, {
+            "weeks": [item.number for item in items], "first_due": min(i.due_on for i in items).isoformat(),
+            "last_due": max(i.due_on for i in items).isoformat(), "today": today.isoformat()}))
     return effects
 
 

@@ -52,6 +52,11 @@ def _join(parts: list[str]) -> str:
     return ("；" if locale is None or locale.language == "zh" else "; ").join(parts)
 
 
+def _numbers(numbers: list[int]) -> str:
+    locale = get_locale()
+    return ("、" if locale is None or locale.language == "zh" else ", ").join(str(n) for n in numbers)
+
+
 def settings_text(settings: dict) -> str:
     parts = []
     for name, (before, after) in settings.items():
@@ -157,6 +162,25 @@ def describe(effect: Effect) -> str:
                                 "overdue at once (they are told, and so are their mentors and managers); give it "
                                 "later dates to avoid this.", overdue=d["overdue"])
         return sentence
+    if effect.kind == "week_dates_changed":
+        sentence = _("%(programme)s: week %(n)s “%(week)s” now runs %(opens_after)s – %(due_after)s (was "
+                     "%(opens_before)s – %(due_before)s); it stays the same week: %(passed)d learners who passed it "
+                     "stay passed, its notifications are not sent again.",
+                     programme=d["programme"], n=d["number"], week=d["title"], opens_after=d["opens_after"],
+                     due_after=d["due_after"], opens_before=d["opens_before"], due_before=d["due_before"],
+                     passed=d["passed"])
+        if d.get("overdue"):
+            sentence += " " + _("It is now past its due date: %(overdue)d learners who have not passed it are "
+                                "overdue at once (they are told, and so are their mentors and managers); give it "
+                                "later dates to avoid this.", overdue=d["overdue"])
+        return sentence
+    if effect.kind == "programme_past_due":
+        return _("%(programme)s is new and its weeks %(weeks)s were due between %(first)s and %(last)s, before "
+                 "today (%(today)s): everyone in its audience who joined before then is overdue on them the day "
+                 "it is published (they are told, and so are their mentors and managers). Give those weeks later "
+                 "dates, or a later 'start', to avoid this.",
+                 programme=effect.key, weeks=_numbers(d["weeks"]), first=d["first_due"],
+                 last=d["last_due"], today=d["today"])
     if effect.kind == "week_exam_changed":
         return _("%(programme)s: week %(n)s “%(week)s” gets another exam (%(before)s → %(after)s): the %(passed)d "
                  "learners who passed %(before)s no longer have this week passed until they pass %(after)s.",

@@ -16,10 +16,11 @@ from flask_babel import gettext as _
 from lms import questions
 from lms.content.source.bank_blocks import FENCE, HEADING3, Block, split, split_bank
 from lms.content.source.links import check_links
+from lms.questions.base import normalise_text
 from lms.questions.fill import blanks_in_tags
 from lms.content.models import DIFFICULTIES, QUESTION_TYPES
 from lms.content.schema import ParsedQuestion, Problem, Source
-from lms.content.source.words import difficulty_code, type_code, type_label
+from lms.content.source.words import difficulty_code, truth_value, type_code, type_label, unsupported_type_hint
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 KEY_LINE = re.compile(r"^([A-Za-z_]+)\s*[:：]\s*(.*?)\s*$")  # "type：single" (a Chinese IME's colon) too
@@ -39,7 +40,6 @@ PART_KEYS = {"type", "points", "answer", "tolerance", "unit"}
 # A line that was meant as an option but is not one: full-width brackets
 # (［x］, a Chinese input method), "[]" without its space, "[√]".
 LOOSE_OPTION = re.compile(r"^ {0,3}[-*+]\s*[\[［]\s*[ xX√✓ｘＸ\u3000]?\s*[\]］]")
-TRUE_WORDS = {"true": True, "对": True, "正确": True, "false": False, "错": False, "错误": False}
 
 
 class _Item:
@@ -185,8 +185,9 @@ class _Item:
             self.add(_("'type' is missing (one of: %(choices)s)", choices=", ".join(QUESTION_TYPES)))
             qtype = ""
         elif qtype not in QUESTION_TYPES:
-            self.add(_("unknown question type '%(value)s' (expected one of: %(choices)s)", value=qtype,
-                       choices=", ".join(QUESTION_TYPES)),
+            hint = unsupported_type_hint(qtype)
+            self.add(hint or _("unknown question type '%(value)s' (expected one of: %(choices)s)", value=qtype,
+                               choices=", ".join(QUESTION_TYPES)),
                      self.keys["type"][1])
             qtype = ""
         found = questions.find(qtype)
@@ -236,6 +237,15 @@ class _Item:
         for checked_text_line in options:
             if not checked_text_line[1]:
                 self.add(_("an option has no text"), checked_text_line[2])
+        seen: dict[str, str] = {}
+        for key, (_c, text, line, _f) in zip(keys, options):
+            plain = normalise_text(text)
+            if plain and plain in seen:
+                # 2.80% and 2.80％, （含） and (含): two options a learner cannot tell apart.
+                self.add(_("option %(key)s reads the same as option %(other)s (they differ at most in full-width "
+                           "and half-width characters or spaces): a learner cannot tell them apart; change or "
+                           "remove one", key=key, other=seen[plain]), line)
+            seen.setdefault(plain, key)
         where = options[0][2] if options else None
         if len(options) >= 2 and all((m := WRITTEN_LETTER.match(text)) and m[1].upper() == key
                                      for key, (_c, text, *_r) in zip(keys, options)):
@@ -291,7 +301,7 @@ class _Item:
             self.add(_("a true/false question needs 'answer: true' or 'answer: false'"))
             return None
         raw, line = self.keys["answer"]
-        value = TRUE_WORDS.get(raw.strip().lower())
+        value = truth_value(raw)
         if value is None:
             self.add(_("'answer' must be true or false (对 / 错), got '%(value)s'", value=raw), line)
         return value

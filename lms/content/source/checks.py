@@ -22,6 +22,7 @@ from lms.content.models import Course, Exam, Lesson, Question, QuestionTag, Ques
 from lms.content.source.credential_checks import check_credentials
 from lms.content.source.id_owners import foreign_ids, foreign_kind_ids
 from lms.content.source.parser import item_label
+from lms.content.source.stem_references import check_stem_references
 from lms.content.source.words import difficulty_label, type_label
 from lms.content.source.week_identity import check_week_identity
 from lms.content.schema import ContentBundle, ParsedExam, ParsedProgramme, ParsedProgrammeItem, Problem, Source
@@ -338,6 +339,7 @@ def check(bundle: ContentBundle, db_lookup: bool = True) -> list[Problem]:
     """Every problem of the bundle: the parser's and the cross-file rules'."""
     problems = list(bundle.problems)
     _duplicates(bundle, problems)
+    check_stem_references(bundle, problems)
     foreign_ids(bundle, problems, db_lookup)
     foreign_kind_ids(bundle, problems, db_lookup)
     check_credentials(bundle, problems, db_lookup)

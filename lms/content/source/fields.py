@@ -4,6 +4,7 @@ wrong. Shared by the parsers in ``lms.content.source.parser``."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -194,6 +195,10 @@ def str_list(c: Collector, data: dict, key: str, *where) -> list[str]:
     return [str(v).strip() for v in value if v is not None and str(v).strip()]
 
 
+# A date as trainers write it besides 2026-09-14: 2026/09/14, 2026.9.14, 2026年9月14日.
+WRITTEN_DATE = re.compile(r"(\d{4})(?:年(\d{1,2})月(\d{1,2})日?|([-/.])(\d{1,2})\4(\d{1,2}))")
+
+
 def date_value(c: Collector, value, key: str, *where) -> date | None:
     if value is None:
         return None
@@ -202,7 +207,10 @@ def date_value(c: Collector, value, key: str, *where) -> date | None:
     if isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(str(value).strip())
+        match = WRITTEN_DATE.fullmatch(unicodedata.normalize("NFKC", str(value)).replace(" ", ""))
+        if match is None:
+            raise ValueError(value)
+        return date(int(match[1]), int(match[2] or match[5]), int(match[3] or match[6]))
     except ValueError:
         c.add(_("'%(key)s' must be a date like 2026-09-07 (got '%(value)s')", key=key, value=value), *where, key)
         return None

@@ -117,11 +117,31 @@ def _problem(problems, path, line, column, message):
     problems.append(Problem(Source(path, line, column), message))
 
 
+# Colour a trainer types for a risk disclosure: <span style="color:red">, <font color="red">.
+COLOURED = re.compile(r"<(?:font\b[^>]*\bcolou?r\s*=|[a-z][a-z0-9]*\b[^>]*\bstyle\s*=\s*[\"'][^\"']*colou?r)", re.I)
+
+
+def check_colour(markdown_text: str, path: str, first_line: int, problems: list[Problem]) -> None:
+    """Coloured text is published plain (styles are removed with the rest of
+    the HTML a page must not take from a file): say so, and what to write."""
+    if "<" not in markdown_text:
+        return
+    for offset, line in enumerate(markdown_text.split("\n")):
+        match = COLOURED.search(line)
+        if match:
+            _problem(problems, path, first_line + offset, match.start() + 1, _(
+                "coloured text (style=\"color:…\", <font color>) is shown plain: colours are removed when "
+                "published. For a risk disclosure write a call-out (!!! risk \"风险提示\" and the text indented "
+                "four spaces), for emphasis **bold**"))
+
+
 def check_links(markdown_text: str, path: str, first_line: int, course_files: set[str] | LinkTargets | None,
                 problems: list[Problem]) -> None:
     """Report links and images that point at no file of the course folder, at
     a missing lesson or heading, at a file that is never published, or that
-    are absolute paths (content/FORMAT.md, "Links and images")."""
+    are absolute paths (content/FORMAT.md, "Links and images"); and coloured
+    text, which is published plain."""
+    check_colour(markdown_text, path, first_line, problems)
     if course_files is None:
         return
     targets = course_files if isinstance(course_files, LinkTargets) else None

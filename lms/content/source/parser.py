@@ -229,7 +229,7 @@ def _monday_after(day: date) -> date:
 
 
 def _programme_item(c: Collector, raw, kind: str, number: int, start: date | None,
-                    previous_due: date | None = None) -> ParsedProgrammeItem | None:
+                    previous_due: date | None = None, start_written: bool = False) -> ParsedProgrammeItem | None:
     """One week or bulletin. A week without its own dates opens on its Monday
     counted from ``start`` or, when the week before it is due later (it was
     moved or extended), on the Monday after that due date: moving one week
@@ -255,9 +255,6 @@ def _programme_item(c: Collector, raw, kind: str, number: int, start: date | Non
             c.add(_("%(item)s: lesson '%(ref)s' must be written as course-id/lesson-id", item=label, ref=ref), *where,
                   "lessons" if kind == "week" else "lesson")
     exam_id = text_value(c, raw, "exam", *where) or None
-    if exam_id is None:
-        c.add(_("%(item)s needs an 'exam' (every week ends with an exam)", item=label) if kind == "week"
-              else _("%(item)s needs its check ('exam')", item=label), *where)
     opens = date_value(c, raw.get("opens"), "opens", *where)
     due = date_value(c, raw.get("due"), "due", *where)
     if kind == "week" and start is not None:
@@ -265,10 +262,24 @@ def _programme_item(c: Collector, raw, kind: str, number: int, start: date | Non
         if previous_due is not None:
             default_opens = max(default_opens, _monday_after(previous_due))
         opens = opens or default_opens
-        due = due or default_opens + timedelta(days=6)
+        # Due on the Sunday of the week it opens in: a week given only 'opens'
+        # (moved past a holiday) is due that Sunday, not its old place's.
+        due = due or opens + timedelta(days=6 - opens.weekday())
+    if exam_id is None and kind == "week" and not lessons and due is not None:
+        # A week off written as a week (国庆假期（停训）): say how a break is written.
+        c.add(_("%(item)s has neither an exam nor lessons: a break (a holiday) is not a week of its own. "
+                "Delete it and give the week after it 'opens: %(monday)s' (the weeks after that follow), "
+                "or give the week before it a later 'due' to make that week longer",
+                item=label, monday=_monday_after(due).isoformat()), *where)
+    elif exam_id is None:
+        c.add(_("%(item)s needs an 'exam' (every week ends with an exam)", item=label) if kind == "week"
+              else _("%(item)s needs its check ('exam')", item=label), *where)
     if opens is None or due is None:
-        c.add(_("%(item)s needs 'opens' and 'due' dates (or the programme's 'start')", item=label) if kind == "week"
-              else _("%(item)s needs 'opens' and 'due' dates", item=label), *where)
+        if not (kind == "week" and start is None and start_written) and not (
+                raw.get("opens") is not None and opens is None) and not (raw.get("due") is not None and due is None):
+            # (A 'start', 'opens' or 'due' that is no date has its own problem already.)
+            c.add(_("%(item)s needs 'opens' and 'due' dates (or the programme's 'start')", item=label)
+                  if kind == "week" else _("%(item)s needs 'opens' and 'due' dates", item=label), *where)
         return None
     return ParsedProgrammeItem(key=key, kind=kind, number=number, title=title, lessons=lessons,
                                exam_id=exam_id, opens_on=opens, due_on=due, source=c.source(*where),
@@ -382,7 +393,8 @@ def parse_programme(text: str, path: str) -> tuple[ParsedProgramme | None, list[
                 continue
             previous_due = None
             for number, raw in enumerate(raw_items, start=1):
-                item = _programme_item(c, raw, kind, number, start, previous_due if kind == "week" else None)
+                item = _programme_item(c, raw, kind, number, start, previous_due if kind == "week" else None,
+                                       start_written=data.get("start") is not None)
                 if item is not None:
                     items.append(item)
                 previous_due = item.due_on if item is not None else None

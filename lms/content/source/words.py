@@ -63,3 +63,39 @@ def difficulty_code(value: str) -> str:
     """easy / medium / hard, or 易 / 中 / 难 (and the Excel template's other words)."""
     value = value.strip()
     return DIFFICULTY_ALIASES.get(value.lower(), value)
+
+
+# How a trainer writes the key of a true/false question, in a bank file and in
+# an Excel sheet alike (对 / 错, √ / ×, 是 / 否, 正确 / 错误, T / F…).
+TRUE_WORDS = frozenset({"对", "正确", "是", "√", "✓", "✔", "t", "true", "y", "yes"})
+FALSE_WORDS = frozenset({"错", "错误", "否", "×", "✗", "✘", "x", "f", "false", "n", "no"})
+
+
+def truth_value(word: str) -> bool | None:
+    """True or False for a word of TRUE_WORDS / FALSE_WORDS (any case, spaces around), else None."""
+    word = word.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+# Question types other tools have that this format does not: the words trainers
+# write for them, and what to write instead.
+MATCHING_WORDS = frozenset({"matching", "match", "配对", "配对题", "匹配", "匹配题", "连线", "连线题"})
+ORDERING_WORDS = frozenset({"ordering", "order", "sorting", "排序", "排序题"})
+
+
+def unsupported_type_hint(value: str) -> str | None:
+    """What to write instead of a matching or an ordering question, or None."""
+    word = value.replace(" ", "").lower()
+    if word in MATCHING_WORDS:
+        return str(_l("there is no matching question: write it as a case (type: case) with one part "
+                      "(### a, ### b…, type: single) for each item to match, its options the choices it "
+                      "is matched with"))
+    if word in ORDERING_WORDS:
+        return str(_l("there is no ordering question: write it as a single choice whose options are "
+                      "orders (评估 → 匹配 → 揭示), or as a case with one part for each step "
+                      "(第一步是…?)"))
+    return None

@@ -10,9 +10,25 @@ from flask_babel import gettext as _
 from lms.content.schema import Problem, Source
 
 try:  # libyaml when available: ten times faster on a large curriculum
-    Loader = yaml.CSafeLoader
+    _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
-    Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+
+class Loader(_BaseLoader):
+    """The safe loader, except that a date that does not exist (start: 2026-02-30)
+    stays the text it is, for the field's own problem with its line, instead of
+    the ValueError that stopped the whole check."""
+
+
+def _timestamp(loader, node):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 def load_yaml(text: str, path: str, first_line: int = 1):
