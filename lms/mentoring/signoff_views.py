@@ -16,6 +16,7 @@ from lms.mentoring import signoff as services
 from lms.mentoring.models import Pairing, PairingState, SignOff
 from lms.mentoring.signoff_forms import WithdrawForm, signoff_form
 from lms.org.scope import may_see_person
+from lms.programmes.services import this_week
 from lms.web import roles_required
 
 bp = Blueprint("mentoring_signoff", __name__, url_prefix="/mentoring")
@@ -68,7 +69,7 @@ def sign_off(pairing_id: int):
             flash(_("%(name)s is signed off.", name=given.apprentice.name), "success")
             return redirect(url_for(".record", signoff_id=given.id))
     return render_template("mentoring/signoff_form.html", pairing=pairing, form=form, refusals=refusals,
-                           dimensions=dimensions)
+                           dimensions=dimensions, standing=this_week(pairing.apprentice))
 
 
 @bp.get("/signoffs/<int:signoff_id>")
