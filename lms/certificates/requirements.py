@@ -99,8 +99,10 @@ def _programme(person, slug: str) -> Condition:
     if programme is None:
         return Condition(UNKNOWN, False, {"what": slug})
     counted = progress(programme_weeks(person, programme))
-    return Condition(PROGRAMME, counted.total > 0 and counted.passed >= counted.total,
-                     {"programme": programme.title, "slug": slug, "passed": counted.passed, "total": counted.total})
+    params = {"programme": programme.title, "slug": slug, "passed": counted.passed, "total": counted.total}
+    if counted.quarterly:
+        params["unit"] = counted.unit
+    return Condition(PROGRAMME, counted.total > 0 and counted.passed >= counted.total, params)
 
 
 def best_attempt(person, exam: Exam) -> Attempt | None:
@@ -161,6 +163,9 @@ def position_names(codes) -> str:
 def describe(line: dict) -> str:
     """One stored condition in words, in the current language."""
     kind, met, p = line.get("kind"), line.get("met"), line.get("params") or {}
+    if kind == PROGRAMME and p.get("unit") == "quarter":
+        return _("%(programme)s: %(passed)s of %(total)s quarters passed", programme=p.get("programme", ""),
+                 passed=p.get("passed", 0), total=p.get("total", 0))
     if kind == PROGRAMME:
         return _("%(programme)s: %(passed)s of %(total)s weeks passed", programme=p.get("programme", ""),
                  passed=p.get("passed", 0), total=p.get("total", 0))

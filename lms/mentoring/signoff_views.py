@@ -12,10 +12,12 @@ from sqlalchemy import select
 
 from lms.certificates import signoff_review
 from lms.extensions import db
+from lms.mentoring import checkins
 from lms.mentoring import signoff as services
 from lms.mentoring.models import Pairing, PairingState, SignOff
 from lms.mentoring.signoff_forms import WithdrawForm, signoff_form
 from lms.org.scope import may_see_person
+from lms.programmes.services import this_week
 from lms.web import roles_required
 
 bp = Blueprint("mentoring_signoff", __name__, url_prefix="/mentoring")
@@ -68,7 +70,8 @@ def sign_off(pairing_id: int):
             flash(_("%(name)s is signed off.", name=given.apprentice.name), "success")
             return redirect(url_for(".record", signoff_id=given.id))
     return render_template("mentoring/signoff_form.html", pairing=pairing, form=form, refusals=refusals,
-                           dimensions=dimensions)
+                           dimensions=dimensions, standing=this_week(pairing.apprentice),
+                           check_ins=checkins.check_ins_of([pairing.id]), open_actions=checkins.open_actions(pairing.id))
 
 
 @bp.get("/signoffs/<int:signoff_id>")

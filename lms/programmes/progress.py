@@ -1,29 +1,45 @@
 """Where a learner stands in a programme, counted one way for every page that
-shows it (本周培训, 我的培训, the programme page): weeks passed, weeks due so
-far (opened up to today, this week included) and weeks in the programme.
+states it: 本周培训 (home), 我的培训, the programme page, the mentor's desk and
+apprentice record, the sign-off page, HR's and the branch manager's training
+record and the evidence pack. Each shows ``Progress`` through
+``templates/programmes/_progress.html`` (or its one-line form), with the
+words that say what is counted.
 
-Only weeks with an exam count (a week counts when its exam is passed);
-product bulletins and retired items do not.
+- A programme of weeks: only weeks with an exam count (a week counts when its
+  exam is passed); product bulletins and retired items do not.
+- A quarterly requirement (警示教育): the quarters it has been required in
+  since the learner was enrolled, this one included.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+WEEK, QUARTER = "week", "quarter"
+
 
 @dataclass(frozen=True)
 class Progress:
-    passed: int  # weeks whose exam is passed
+    passed: int  # weeks (quarters) whose exam is passed
     due: int  # weeks opened so far (this week included): what should be passed by this week's due date
-    total: int  # weeks with an exam in the programme
+    total: int  # weeks with an exam in the programme (quarters so far)
+    unit: str = WEEK  # what is counted: WEEK or QUARTER
 
     @property
     def behind(self) -> int:
         """Weeks opened so far and not passed yet."""
         return max(self.due - self.passed, 0)
 
+    @property
+    def quarterly(self) -> bool:
+        return self.unit == QUARTER
+
 
 def progress(weeks) -> Progress:
     """Count the ``WeekStatus`` list of one programme (``programme_weeks``)."""
+    quarters = [w for w in weeks if w.exam is not None and w.item.kind == "quarterly" and not w.item.retired]
+    if quarters:
+        return Progress(passed=sum(1 for w in quarters if w.done), due=sum(1 for w in quarters if w.is_open),
+                        total=len(quarters), unit=QUARTER)
     counted = [w for w in weeks if w.exam is not None and w.item.kind == "week" and not w.item.retired]
     return Progress(passed=sum(1 for w in counted if w.done),
                     due=sum(1 for w in counted if w.is_open),

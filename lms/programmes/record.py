@@ -15,6 +15,7 @@ from lms.exams.models import Attempt
 from lms.extensions import db
 from lms.org.scope import may_see_person
 from lms.programmes.audience import Member, memberships
+from lms.programmes.progress import Progress, progress
 from lms.programmes.services import QUARTERLY, WeekStatus, programme_weeks
 
 
@@ -29,13 +30,11 @@ class ProgrammeRecord:
     removed: list[tuple[ProgrammeItem, list[Attempt]]] = field(default_factory=list)
 
     @property
-    def passed(self) -> int:
-        return sum(1 for w in self.weeks if w.done)
-
-    @property
-    def counted(self) -> int:
-        """The weeks (quarters) opened so far that have an exam."""
-        return sum(1 for w in self.weeks if w.exam is not None and w.is_open)
+    def progress(self) -> Progress:
+        """Counted as on the person's own 本周培训 (``lms.programmes.progress``):
+        the record once counted product bulletins too, so the mentor read
+        a number the apprentice never saw."""
+        return progress(self.weeks)
 
 
 def training_record(person, today: date | None = None) -> list[ProgrammeRecord]:
