@@ -34,10 +34,9 @@ from lms.control_characters import shown_direction_characters
 from lms.database import transaction
 from lms.extensions import db
 from lms.notify import channels
-from lms.notify.kinds import ALERT, KINDS, PERSON_LINKS_KEY, group_text_of, link_of, text_of
+from lms.notify.kinds import KINDS, group_text_of, link_of, text_of
 from lms.notify.models import Delivery, DeliveryState
-from lms.org import scope as org_scope
-from lms.org.models import User
+from lms.notify.readers import AlertReader
 
 BACKOFF_MINUTES = (1, 5, 25, 125, 360)
 MAX_ATTEMPTS = 6
@@ -101,24 +100,9 @@ def withheld(delivery: Delivery) -> str | None:
         return "not sent: the recipient's account was deactivated after the message was queued"
     if (recipient.email or "") != delivery.target:
         return "not sent: the recipient's e-mail address changed after the message was queued"
-    kind = KINDS.get(notification.kind)
-    learner_id = notification.params.get("learner_id")
-    if kind is not None and kind.audience == ALERT and learner_id and not _may_hear_of(recipient, learner_id):
+    if AlertReader(recipient).withheld(notification):
         return "not sent: the recipient may no longer see this person (branch, role or pairing changed)"
     return None
-
-
-def _may_hear_of(recipient, learner_id) -> bool:
-    """HR and the branch managers in scope (``lms.org.scope``), or whoever
-    another domain still leads to the person (the active mentor)."""
-    learner = db.session.get(User, learner_id) if isinstance(learner_id, int) else None
-    if learner is None:
-        return False
-    if (org_scope.sees_whole_bank(recipient) or "branch_manager" in recipient.roles) \
-            and org_scope.may_see_person(recipient, learner):
-        return True
-    return any(link_for(recipient, learner.id) is not None
-               for link_for in current_app.extensions.get(PERSON_LINKS_KEY, []))
 
 
 def _claim(delivery_id: int, now: datetime) -> bool:

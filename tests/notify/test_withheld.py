@@ -72,3 +72,22 @@ def test_unchanged_it_is_sent(runner, smtp_sink, queued):
     result = _send(runner)
     assert result.exit_code == 0 and "sent 1" in result.output, result.output
     assert [m.recipients for m in smtp_sink.messages] == [["zhao@bank.example"]]
+
+
+def test_the_list_of_notifications_no_longer_names_the_old_branchs_learner(client, queued):
+    """The alert stays in the moved manager's list (counted, readable) but
+    says only that it is about someone they can no longer see."""
+    from tests.conftest import sign_in
+
+    admin, manager, other = queued
+    sign_in(client, manager)
+    before = client.get("/notifications/").text
+    assert "李学员" in before and "E3001" in before
+    _manager_moved(admin, db.session.get(User, manager.id), other)
+    after = client.get("/notifications/")
+    assert after.status_code == 200 and "李学员" not in after.text and "E3001" not in after.text
+    assert "一条关于您已无权查看人员的提醒" in after.text
+    assert 'class="bell-count">1<' in client.get("/notifications/bell", headers={"HX-Request": "true"}).text
+    notification_id = Delivery.query.one().notification_id
+    row = client.post(f"/notifications/{notification_id}/read", headers={"HX-Request": "true"})
+    assert row.status_code == 200 and "李学员" not in row.text and "一条关于您已无权查看人员的提醒" in row.text
