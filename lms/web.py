@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -109,13 +109,35 @@ def needs_sign_in(endpoint: str | None) -> bool:
 _LOGIN_REQUIRED_CODE = login_required(lambda: None).__code__
 
 
+def _ended_by_password_reset() -> bool:
+    """The browser's session names a user (``id:version``, Flask-Login's
+    ``_user_id``) whose sessions were ended since, by a password reset that
+    waits for a new password (HR's reset, or HR's new password for them).
+    Only the holder of that session learns it: the sign-in page itself says
+    nothing about any account."""
+    from lms.extensions import db
+    from lms.org.models import User
+
+    user_id, _sep, version = str(session.get("_user_id") or "").partition(":")
+    if not (user_id.isdigit() and version.isdigit()) or len(user_id) > 18:
+        return False
+    user = db.session.get(User, int(user_id))
+    return (user is not None and user.active and user.must_change_password
+            and user.session_version != int(version))
+
+
 def send_to_sign_in():
     """The answer to a request that needs a sign-in it does not have (never
     signed in, signed out in another tab, the session's idle or 12-hour limit):
     the sign-in page, then back to the page the user was on. A request the page
     made by itself or a form sent from it says why the user is asked again."""
     target = page_to_return_to()
-    if request.method != "GET" or is_htmx():
+    if _ended_by_password_reset():
+        # The password the learner knows no longer works: "sign in again" alone sends
+        # them to a sign-in that fails (mid-exam too), with no word of why.
+        flash(_("HR reset your password, which ended your sign-in; what was saved before is kept. Ask HR for "
+                "the temporary password, sign in with it and choose a new one."), "error")
+    elif request.method != "GET" or is_htmx():
         flash(_("Your sign-in has ended. Sign in again to go on; what was saved before is kept."), "error")
     login_url = url_for("auth.login", next=target) if target else url_for("auth.login")
     if is_htmx():

@@ -5,7 +5,8 @@ manual issue form, and the PDF download.
 Who sees what: HR and administrators the whole bank; a branch manager reads
 the certificates of their branches' people (a certificate outside them is
 404); only HR and administrators issue and revoke. The PDF opens for its
-holder, HR/admin and branch managers in scope — 404 for anyone else."""
+holder (not once revoked: 410), HR/admin and branch managers in scope — 404
+for anyone else."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -89,10 +90,24 @@ def pdf(certificate_id: int):
         or ("branch_manager" in viewer.roles and org_scope.may_see_person(viewer, certificate.holder)))
     if not allowed:
         abort(404)
+    if certificate.revoked_at is not None and not _keeps_records_of(viewer, certificate):
+        # The stored PDF reads as a certificate in force: once revoked, its holder
+        # gets no new copy to print (a link kept from before the revocation too).
+        return render_template("errors/error.html", status=410, title=_("Certificate revoked"), message=_(
+            "Certificate %(serial)s was revoked on %(day)s, so its PDF is no longer available. Ask HR if you "
+            "think this is a mistake.", serial=certificate.serial,
+            day=clock.local_date(certificate.revoked_at).isoformat())), 410
     body = issuing.stored_pdf(certificate.id)
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{certificate.serial}.pdf"',
         "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"})
+
+
+def _keeps_records_of(viewer, certificate: Certificate) -> bool:
+    """HR/admin, and a branch manager in scope, keep the records of a
+    certificate whatever its state (the PDF of a revoked one included)."""
+    return viewer.has_role("hr") or (
+        "branch_manager" in viewer.roles and org_scope.may_see_person(viewer, certificate.holder))
 
 
 # --- HR: the register -----------------------------------------------------------

@@ -43,6 +43,13 @@ def pairing_as_mentor(mentor, apprentice_id: int) -> Pairing | None:
         Pairing.state == PairingState.ACTIVE))
 
 
+def was_mentor_of(mentor, apprentice_id: int) -> bool:
+    """Whether ``mentor`` had a pairing with the apprentice at some time (the
+    pages say why they are closed now, to a former mentor only)."""
+    return db.session.scalar(select(Pairing.id).where(
+        Pairing.mentor_id == mentor.id, Pairing.apprentice_id == apprentice_id).limit(1)) is not None
+
+
 def may_act(mentor) -> bool:
     """Whether the mentor of an active pairing can still act on it (record a
     check-in, sign off, hear an alert): their account is active and they hold

@@ -7,7 +7,7 @@ mentor — a mentor of someone else, a former mentor, HR, the apprentice —
 gets 404, whatever id they put in the URL."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -39,6 +39,13 @@ def _me():
 def _pairing(user_id: int) -> Pairing:
     pairing = access.pairing_as_mentor(_me(), user_id)
     if pairing is None:
+        if access.was_mentor_of(_me(), user_id):
+            # A page (a half-written check-in) opened before HR ended or reassigned the
+            # pairing: still 404, nothing recorded, but saying why rather than "no such page".
+            page = render_template("errors/error.html", status=404, title=_("No longer your apprentice"), message=_(
+                "You are no longer this person's mentor (the pairing ended, was given to another mentor, or your "
+                "mentor role was taken away), so nothing was recorded. Your desk lists your apprentices now."))
+            abort(make_response(page, 404))
         abort(404)
     return pairing
 

@@ -25,7 +25,8 @@ def send_command(limit: int):
     """Send every delivery that is due (e-mail, 企业微信, 钉钉), retrying
     failures with back-off; prints what happened. Exit 1 if any failed."""
     summary = sending.send_due(limit=limit)
-    click.echo(f"sent {summary.sent}, to retry {summary.retrying}, failed {summary.failed}")
+    click.echo(f"sent {summary.sent}, to retry {summary.retrying}, failed {summary.failed}"
+               + (f", withheld {summary.withheld}" if summary.withheld else ""))
     for line in summary.errors:
         click.echo(f"  {line}", err=True)
     if summary.retrying or summary.failed:

@@ -10,7 +10,13 @@ Rules kept here:
   secrets) and the next attempt after an exponential back-off (1, 5, 25, 125
   minutes, then every 6 hours); after ``MAX_ATTEMPTS`` it is failed for good;
 - the message is written when it is sent, in the recipient's language for
-  e-mail and in the bank's default language (Chinese) for a group robot.
+  e-mail and in the bank's default language (Chinese) for a group robot;
+- an e-mail is sent only if, when it is sent, it is still for its recipient
+  (``withheld``): their account is active, the address is still theirs, and
+  an alert about a learner goes only to someone who may still see that
+  learner (a branch manager moved to another branch, a mentor whose pairing
+  ended, an HR user whose role was taken away hear nothing more of them).
+  Otherwise it is failed at once with the reason, and nothing is sent.
 """
 from __future__ import annotations
 
@@ -30,6 +36,7 @@ from lms.extensions import db
 from lms.notify import channels
 from lms.notify.kinds import KINDS, group_text_of, link_of, text_of
 from lms.notify.models import Delivery, DeliveryState
+from lms.notify.readers import AlertReader
 
 BACKOFF_MINUTES = (1, 5, 25, 125, 360)
 MAX_ATTEMPTS = 6
@@ -47,11 +54,12 @@ class SendSummary:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    withheld: int = 0  # no longer for the recipient (``withheld``): failed without sending
     errors: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
-        return self.sent + self.retrying + self.failed
+        return self.sent + self.retrying + self.failed + self.withheld
 
 
 def _link(notification) -> str:
@@ -81,6 +89,22 @@ def compose(delivery: Delivery) -> channels.Message:
                             to="" if group else delivery.target)
 
 
+def withheld(delivery: Delivery) -> str | None:
+    """Why a queued e-mail is no longer for its recipient, decided from the
+    data when it is sent (it may have waited hours in back-off), or None."""
+    if delivery.channel != channels.EMAIL:
+        return None  # a group robot posts to the bank's group, not to a person
+    notification = delivery.notification
+    recipient = notification.recipient
+    if not recipient.active:
+        return "not sent: the recipient's account was deactivated after the message was queued"
+    if (recipient.email or "") != delivery.target:
+        return "not sent: the recipient's e-mail address changed after the message was queued"
+    if AlertReader(recipient).withheld(notification):
+        return "not sent: the recipient may no longer see this person (branch, role or pairing changed)"
+    return None
+
+
 def _claim(delivery_id: int, now: datetime) -> bool:
     with transaction():
         return db.session.execute(
@@ -90,11 +114,13 @@ def _claim(delivery_id: int, now: datetime) -> bool:
             .execution_options(synchronize_session=False)).rowcount == 1
 
 
-def _record(delivery_id: int, now: datetime, error: str | None) -> str:
+def _record(delivery_id: int, now: datetime, error: str | None, final: bool = False) -> str:
     with transaction():
         delivery = db.session.get(Delivery, delivery_id, populate_existing=True)
         delivery.attempts += 1
-        if error is None:
+        if final:
+            delivery.state, delivery.last_error = DeliveryState.FAILED, error
+        elif error is None:
             delivery.state, delivery.sent_at, delivery.last_error = DeliveryState.SENT, now, ""
         else:
             delivery.last_error = error
@@ -119,6 +145,12 @@ def send_due(now: datetime | None = None, limit: int = 500) -> SendSummary:
         if not _claim(delivery_id, now):
             continue
         delivery = db.session.get(Delivery, delivery_id)
+        reason = withheld(delivery)
+        if reason is not None:
+            db.session.rollback()
+            _record(delivery_id, now, reason, final=True)
+            summary.withheld += 1
+            continue
         channel = available.get(delivery.channel)
         error = None
         try:

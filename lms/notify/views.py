@@ -11,6 +11,7 @@ from lms.extensions import db, not_rate_limited
 from lms.notify import channels, services, settings
 from lms.notify.forms import ChannelForm, ReadAllForm, ReadForm
 from lms.notify.kinds import KINDS, link_of, text_of
+from lms.notify.readers import AlertReader
 from lms.notify.models import Delivery, DeliveryState
 from lms.security import background_request
 from lms.web import is_htmx, render_fragment, roles_required
@@ -41,7 +42,8 @@ def bell():
 def index():
     user = _user()
     page = services.page_of(user, request.args.get("page", 1, type=int))
-    rows = [(n, text_of(n), link_of(n, user)) for n in page.items]
+    reader = AlertReader(user)
+    rows = [(n, reader.text(n), link_of(n, user)) for n in page.items]
     return render_template("notify/index.html", page=page, rows=rows, kinds=KINDS,
                            read_form=ReadForm(), read_all_form=ReadAllForm(through=str(services.newest_id(user))))
 
@@ -62,7 +64,7 @@ def read(notification_id: int):
         return redirect(target)
     if is_htmx():
         db.session.refresh(notification)
-        html = render_template("notify/_row.html", n=notification, text=text_of(notification),
+        html = render_template("notify/_row.html", n=notification, text=AlertReader(user).text(notification),
                                link=link_of(notification, user), kinds=KINDS, read_form=ReadForm())
         bell_html = render_fragment("notify/_bell.html", unread=services.unread_count(user), oob=True)
         return html + bell_html

@@ -97,3 +97,30 @@ document.documentElement.classList.add("js");
   input.focus({ preventScroll: true });
   field.scrollIntoView({ block: "center" });
 })();
+
+// htmx 2 does not swap an error answer, so a request refused after the user's rights changed (a role
+// taken away, a pairing ended, a lesson withdrawn while its page was open: 403, 404, 410), a form that
+// expired (400) or a server error left the page as it was, as if nothing had been sent. The error page's
+// title and message are shown at the top of the page instead (role="alert"), the newest replacing the
+// last. The exam's autosave shows its own state beside its question (exam.js).
+(function () {
+  "use strict";
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr, elt = event.detail.elt;
+    var target = elt && elt.getAttribute ? elt.getAttribute("hx-target") || "" : "";
+    if (!xhr || target.indexOf("#saved-") === 0) { return; }
+    var found = new DOMParser().parseFromString(xhr.responseText || "", "text/html").getElementById("error-page");
+    var main = document.getElementById("main");
+    if (!found || !main) { return; }
+    var title = found.querySelector("h1"), message = found.querySelector(".error-message");
+    var old = document.getElementById("request-refused");
+    if (old) { old.remove(); }
+    var banner = document.createElement("div");
+    banner.id = "request-refused";
+    banner.className = "flash flash-error";
+    banner.setAttribute("role", "alert");
+    banner.textContent = (title ? title.textContent.trim() + " — " : "") + (message ? message.textContent.trim() : "");
+    main.insertBefore(banner, main.firstChild);
+    banner.scrollIntoView({ block: "nearest" });
+  });
+})();

@@ -37,7 +37,9 @@ def test_my_certificates_show_state_download_and_what_is_missing(client, clock, 
     page = client.get("/certificates/mine")
     assert f'id="certificate-{old.id}" class="state-expired"' in page.text
     assert f'id="certificate-{current.id}" class="state-revoked"' in page.text and "已撤销" in page.text
-    assert f"/certificates/{current.id}/pdf" in page.text
+    # No download of a revoked certificate for its holder (tests/certificates/test_revoked_pdf.py).
+    assert f"/certificates/{current.id}/pdf" not in page.text and "已撤销，不提供 PDF" in page.text
+    assert f"/certificates/{old.id}/pdf" in page.text
     assert "冒用他人账号" not in page.text  # the reason is HR's, not printed to the holder's list
     home = client.get("/")
     assert 'id="my-certificates-panel"' in home.text and "你还没有有效的证书" in home.text

@@ -209,3 +209,25 @@ def test_footnote_back_links_speak_the_readers_language_also_in_lessons_publishe
         page = client.get(f"/lessons/{lesson.id}").text
         assert "Jump back" not in page
         assert '<a href="#fnref:1" title="Back to where the footnote is cited in the text"' in page
+
+
+def test_a_lesson_withdrawn_while_its_page_is_open_says_so(client, login, make_user, products):
+    """The trainers retire a lesson (or its course) while a learner reads it:
+    reloading it, or marking it read from the page opened before (htmx),
+    answers that the lesson was withdrawn, and records nothing; a number that
+    never was a lesson keeps the plain 404."""
+    course, (deposits, retired, wealth) = products
+    learner = make_user()
+    login(learner)
+    assert client.get(f"/lessons/{wealth.id}").status_code == 200
+    wealth.retired = True
+    db.session.commit()
+    for response in (client.get(f"/lessons/{wealth.id}"),
+                     client.post(f"/lessons/{wealth.id}/read", headers={"HX-Request": "true"})):
+        assert response.status_code == 404 and "课时已停用" in response.text and "培训部已停用此课时" in response.text
+    assert db.session.get(LessonView, (learner.id, wealth.id)) is None
+    course.retired = True
+    db.session.commit()
+    assert "课时已停用" in client.get(f"/lessons/{deposits.id}").text
+    never = client.get("/lessons/999999")
+    assert never.status_code == 404 and "课时已停用" not in never.text

@@ -94,3 +94,41 @@ def test_a_fragment_asked_for_after_the_sign_in_ended_returns_to_its_page(client
     # An address of another site in the header is not followed.
     response = client.get("/notifications/bell", headers={**HX, "HX-Current-URL": "http://evil.example/phish"})
     assert response.headers["HX-Redirect"] == "/login"
+
+
+def test_a_password_reset_by_hr_mid_exam_says_so_and_keeps_the_answers(client, learner, open_item, make_user):
+    """HR resets the learner's password while the exam page is open: the next
+    autosave (or a page opened) sends to the sign-in page, which says that HR
+    reset the password and to ask for the temporary one — the learner's own
+    password no longer works, and "sign in again" alone left them stuck with
+    "wrong password" and no reason. What was saved stays; nothing else is stored."""
+    from lms.org import services as org
+    from lms.org.models import User
+
+    attempt_id, item_id = open_item
+    hr = make_user(("hr",), employee_no="H901")
+    _sign_in(client, learner)
+    token = client.csrf_token()
+    assert _autosave(client, attempt_id, item_id, "B", token).status_code == 200
+    temporary = org.reset_password(db.session.get(User, learner.id), actor=hr)
+
+    response = _autosave(client, attempt_id, item_id, "A", token)
+    assert response.status_code == 401
+    login = client.get(response.headers["HX-Redirect"])
+    assert "人力资源部重置了您的密码" in login.text and "请向人力资源部索取临时密码" in login.text
+    assert _stored(attempt_id) == "B"
+    page = client.get(f"/attempts/{attempt_id}", follow_redirects=True)  # the exam page reloaded
+    assert "人力资源部重置了您的密码" in page.text
+    assert _sign_in(client, learner).status_code == 401  # the old password is gone
+    signed_in = client.post("/login", data={"employee_no": learner.employee_no, "password": temporary})
+    assert signed_in.headers["Location"] == "/account/password"
+    assert "人力资源部重置了您的密码" not in client.get("/account/password").text
+
+
+def test_signing_out_in_another_tab_does_not_speak_of_a_reset(client, learner, open_item):
+    attempt_id, item_id = open_item
+    _sign_in(client, learner)
+    token = client.csrf_token()
+    client.post("/logout", headers={"X-CSRFToken": token}, csrf=False)
+    login = client.get(f"/attempts/{attempt_id}", follow_redirects=True)
+    assert "人力资源部重置了您的密码" not in login.text

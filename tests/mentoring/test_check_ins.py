@@ -170,3 +170,22 @@ def test_notes_or_an_agreed_action_with_a_text_direction_control_are_refused_at_
     assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 0
     # An emoji built with zero-width joiners is a note like any other.
     assert _post(client, world, notes="全家到场 👨\u200d👩\u200d👧").status_code == 302
+
+
+def test_a_check_in_sent_after_hr_ended_the_pairing_says_why_and_records_nothing(client, world, make_user):
+    """The mentor has the check-in form open; HR ends the pairing; the form
+    sent is refused (404, as for anyone not the active mentor) with the reason
+    — not 'nothing at this address' — and nothing is recorded. Someone who
+    never mentored the person still gets the plain 404."""
+    from lms.mentoring import pairing as pairings
+
+    sign_in(client, world.mentor)
+    assert client.get(f"/mentoring/apprentices/{world.apprentice.id}/check-ins/new").status_code == 200
+    pairings.end(db.session.merge(world.pairing), "调岗", actor=make_user(("hr",), employee_no="H001"))
+    response = _post(client, world)
+    assert response.status_code == 404 and "已不是您的徒弟" in response.text and "未记录任何内容" in response.text
+    assert db.session.scalar(select(func.count(CheckIn.id))) == 0
+    assert "已不是您的徒弟" in client.get(f"/mentoring/apprentices/{world.apprentice.id}").text
+    sign_in(client, world.other_mentor)
+    stranger = client.get(f"/mentoring/apprentices/{world.apprentice.id}")
+    assert stranger.status_code == 404 and "已不是您的徒弟" not in stranger.text

@@ -38,6 +38,11 @@ def live_lesson(lesson_id: int) -> Lesson | None:
     return lesson
 
 
+def lesson_exists(lesson_id: int) -> bool:
+    """Whether the id is a lesson's, live or retired."""
+    return db.session.get(Lesson, lesson_id) is not None
+
+
 def live_lesson_by_slug(course_slug: str, lesson_slug: str) -> Lesson | None:
     """A live lesson by its course and lesson ids (how one lesson links to another)."""
     return db.session.scalar(select(Lesson).join(Course, Course.id == Lesson.course_id).where(

@@ -34,12 +34,23 @@ def course(slug):
                            read=queries.read_lesson_ids(current_user, lessons))
 
 
+def _withdrawn(lesson_id: int):
+    """A lesson (or its course) retired while its page was open: still 404, but
+    saying so (the plain 404 read as a wrong address, and marking it read from
+    the page opened before did nothing visible); an id that never was a lesson: the plain 404."""
+    if queries.lesson_exists(lesson_id):
+        return render_template("errors/error.html", status=404, title=_("Lesson withdrawn"), message=_(
+            "This lesson has been withdrawn by the trainers; it is no longer shown or counted. The courses page "
+            "lists the lessons in force.")), 404
+    abort(404)
+
+
 @bp.get("/lessons/<int:lesson_id>")
 @login_required
 def lesson(lesson_id):
     found = queries.live_lesson(lesson_id)
     if found is None:
-        abort(404)
+        return _withdrawn(lesson_id)
     previous, following = queries.neighbours(found)
     return render_template("content/lesson.html", lesson=found, previous=previous, following=following,
                            view=queries.lesson_view(current_user, found), form=EmptyForm())
@@ -50,7 +61,7 @@ def lesson(lesson_id):
 def mark_read(lesson_id):
     found = queries.live_lesson(lesson_id)
     if found is None:
-        abort(404)
+        return _withdrawn(lesson_id)
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
