@@ -9,6 +9,9 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from lms.extensions import db
+from lms.org.models import User
+
 # Pages a user who must change their password may still open.
 OPEN_WHILE_PASSWORD_MUST_CHANGE = {"static", "auth.change_password", "auth.logout", "auth.login",
                                    "main.set_language"}
@@ -115,9 +118,6 @@ def _ended_by_password_reset() -> bool:
     waits for a new password (HR's reset, or HR's new password for them).
     Only the holder of that session learns it: the sign-in page itself says
     nothing about any account."""
-    from lms.extensions import db
-    from lms.org.models import User
-
     user_id, _sep, version = str(session.get("_user_id") or "").partition(":")
     if not (user_id.isdigit() and version.isdigit()) or len(user_id) > 18:
         return False
