@@ -97,6 +97,9 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        from lms.database import begin_sqlite_transactions
+
+        begin_sqlite_transactions(connection)  # each migration's DDL in one transaction on SQLite too
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -201,6 +201,10 @@ def start(exam_id: int):
 
 def _page_context(attempt: Attempt, position: int | None = None) -> dict:
     items = list(attempt.items)
+    # Every item's question in one query (their tags in one more), not two
+    # queries per question as each item's version was first touched.
+    versions = db.session.scalars(select(QuestionVersion).where(
+        QuestionVersion.id.in_({i.question_version_id for i in items}))).all()  # noqa: F841 - held while read
     layout = attempt.exam.layout
     if layout == "per_question":
         position = min(max(position or 1, 1), len(items))
