@@ -11,6 +11,7 @@ from lms.audit import labels
 from lms.extensions import db
 from lms.org.models import LOCALES, POSITIONS, ROLES, Branch, User
 from lms.org.settings import FLAGS
+from lms import punctuation
 
 ORG_EVENTS = {
     "user.created": _l("%(actor)s created the account of %(object)s"),
@@ -88,7 +89,7 @@ def position(code) -> str:
 
 
 def roles(codes) -> str:
-    return "、".join(str(ROLES.get(c, c)) for c in codes) if codes else "—"
+    return punctuation.listing(str(ROLES.get(c, c)) for c in codes) if codes else "—"
 
 
 def setting_name(key: str) -> str:
