@@ -19,6 +19,7 @@ from lms.mentoring import settings
 from lms.mentoring.models import Pairing, PairingState
 from lms.mentoring.pairing import STATE_LABELS, rule_refusals
 from lms.org.models import POSITIONS, PositionRecord, User, UserRole
+from lms import punctuation
 
 # Who counts as "without a mentor": an active account with the learner role,
 # not a mentor, whose current post is one of these, and no active pairing.
@@ -199,7 +200,7 @@ def mentors_table(loads: list[MentorLoad]) -> tuple[list[str], list[list]]:
     headers = [_("Employee number"), _("Name"), _("Branch"), _("Position"), _("Active apprentices"), _("Capacity"),
                _("Meets the mentor rule")]
     body = [[m.mentor.employee_no, m.mentor.name, m.mentor.branch.name if m.mentor.branch else "",
-             position_label(m.mentor), m.active, m.capacity, _("Yes") if not m.refusals else "；".join(m.refusals)]
+             position_label(m.mentor), m.active, m.capacity, _("Yes") if not m.refusals else punctuation.statements(m.refusals)]
             for m in loads]
     return headers, body
 
