@@ -39,6 +39,7 @@ from lms.imports.pages import blank_csv, blank_xlsx
 from lms.org import dependents, position_gates, services
 from lms.org.models import EMAIL_PATTERN, POSITIONS, ROLES, Branch, User
 from lms.reports.exports import csv_safe
+from lms import punctuation
 
 COL_NO, COL_NAME, COL_BRANCH, COL_POSITION, COL_HIRED, COL_ROLES = "工号", "姓名", "支行", "岗位", "入职日期", "角色"
 HEADERS = (COL_NO, COL_NAME, COL_BRANCH, COL_POSITION, COL_HIRED, COL_ROLES)
@@ -132,7 +133,7 @@ def _branches() -> dict[str, Branch]:
 
 
 def _describe_roles(roles) -> str:
-    return "、".join(str(ROLES[r]) for r in sorted(roles)) or "—"
+    return punctuation.listing(str(ROLES[r]) for r in sorted(roles)) or "—"
 
 
 # --- the plan ---------------------------------------------------------------------

@@ -27,6 +27,7 @@ from lms.content.source.words import DIFFICULTY_LABELS, TYPE_LABELS  # noqa: F40
 from lms.extensions import db
 from lms.org.models import User
 from lms.sorting import exam_order
+from lms import punctuation
 
 TRACK_LABELS = {
     "products": _l("Products"),
@@ -195,8 +196,7 @@ def _option_feedback(option: dict) -> Markup:
     """An option's own feedback (shown in a review to whoever chose it)."""
     if not option.get("feedback"):
         return Markup("")
-    label = str(_l("Feedback"))
-    return Markup(' <span class="opt-feedback">') + label + "：" + _inline(option["feedback"]) + Markup("</span>")
+    return Markup(' <span class="opt-feedback">') + punctuation.label(_l("Feedback")) + _inline(option["feedback"]) + Markup("</span>")
 
 
 _TRUE_FALSE = {"true": _l("True"), "false": _l("False")}
