@@ -58,8 +58,8 @@ def exam_settings(value) -> str:
     """{"exam-x": {"pass_mark": [60, 90]}} → "exam-x: Pass mark 60% → 90%"."""
     if not isinstance(value, dict):
         return labels.plain(value)
-    return punctuation.statements(punctuation.labelled(slug, settings_text(settings)) for slug, settings in value.items()
-                      if isinstance(settings, dict))
+    return punctuation.statements(punctuation.labelled(slug, settings_text(settings))
+                                  for slug, settings in value.items() if isinstance(settings, dict))
 
 
 def regrade(value) -> str:

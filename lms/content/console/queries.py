@@ -196,7 +196,8 @@ def _option_feedback(option: dict) -> Markup:
     """An option's own feedback (shown in a review to whoever chose it)."""
     if not option.get("feedback"):
         return Markup("")
-    return Markup(' <span class="opt-feedback">') + punctuation.label(_l("Feedback")) + _inline(option["feedback"]) + Markup("</span>")
+    return (Markup(' <span class="opt-feedback">') + punctuation.label(_l("Feedback")) + _inline(option["feedback"])
+            + Markup("</span>"))
 
 
 _TRUE_FALSE = {"true": _l("True"), "false": _l("False")}
