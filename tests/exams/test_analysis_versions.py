@@ -85,14 +85,14 @@ def test_the_page_shows_the_versions_apart_newest_first(app, client, make_user, 
     v2, v1 = row[v2_at:v1_at], row[v1_at:]
     assert "published 2026-02-23 14:30" in v2 and "3 responses" in v2 and "facility 66.7%" in v2
     assert "published 2026-02-02 10:00" in v1 and "4 responses" in v1 and "facility 75%" in v1
-    assert re.search(r'<li class="key"><strong>B</strong> ✓ 二十万元：2 \(67%\)</li>', v2)
-    assert re.search(r"<li><strong>A</strong> 五万元：1 \(33%\)</li>", v2)
-    assert re.search(r'<li class="key"><strong>A</strong> ✓ 五万元：3 \(75%\)</li>', v1)
-    assert re.search(r"<li><strong>B</strong> 二十万元：1 \(25%\)</li>", v1)
+    assert re.search(r'<li class="key"><strong>B</strong> ✓ 二十万元: 2 \(67%\)</li>', v2)
+    assert re.search(r"<li><strong>A</strong> 五万元: 1 \(33%\)</li>", v2)
+    assert re.search(r'<li class="key"><strong>A</strong> ✓ 五万元: 3 \(75%\)</li>', v1)
+    assert re.search(r"<li><strong>B</strong> 二十万元: 1 \(25%\)</li>", v1)
 
     single = _row(text, "trd-002")
     assert "version-options" not in single and "published" not in single
-    assert re.search(r'<li class="key"><strong>B</strong> ✓ 二十万元：5 \(71%\)</li>', single)
+    assert re.search(r'<li class="key"><strong>B</strong> ✓ 二十万元: 5 \(71%\)</li>', single)
 
 
 def test_the_versions_in_chinese(app, client, make_user, changed_key):
