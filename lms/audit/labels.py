@@ -1,5 +1,5 @@
 """What an audit event says to the person reading the log: a sentence per
-kind of event ("周人事 changed the position of 李学员（learner）") and its
+kind of event ("周人事 changed the position of 李学员 (learner)") and its
 details as labelled values (people by name and 工号, positions and roles by
 label), in the reader's language. Never the codes the log stores.
 
@@ -17,6 +17,7 @@ from flask import Flask, current_app, g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+
 from lms import punctuation
 
 EXTENSION_KEY = "lms.audit_labels"
