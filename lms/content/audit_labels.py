@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from lms import punctuation
 from lms.audit import labels
 from lms.content.console.queries import CHANGE_LABELS, KIND_LABELS
 from lms.content.models import ContentRelease, Course
 from lms.content.publishing.wording import settings_text
 from lms.extensions import db
-from lms import punctuation
 
 EVENTS = {
     "content.published": _l("%(actor)s published the curriculum (%(object)s)"),

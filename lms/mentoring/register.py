@@ -14,12 +14,12 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, false, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
+from lms import punctuation
 from lms.extensions import db
 from lms.mentoring import settings
 from lms.mentoring.models import Pairing, PairingState
 from lms.mentoring.pairing import STATE_LABELS, rule_refusals
 from lms.org.models import POSITIONS, PositionRecord, User, UserRole
-from lms import punctuation
 
 # Who counts as "without a mentor": an active account with the learner role,
 # not a mentor, whose current post is one of these, and no active pairing.

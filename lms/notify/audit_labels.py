@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from lms import punctuation
 from lms.audit import labels
 from lms.notify.channels import CHANNEL_LABELS
 from lms.notify.kinds import KINDS
-from lms import punctuation
 
 EVENTS = {
     "notify.channel_changed": _l("%(actor)s changed what the channel %(object)s sends"),

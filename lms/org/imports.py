@@ -28,7 +28,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from lms import clock, printable
+from lms import clock, printable, punctuation
 from lms.audit import services as audit
 from lms.control_characters import invisible_character
 from lms.database import transaction
@@ -39,7 +39,6 @@ from lms.imports.pages import blank_csv, blank_xlsx
 from lms.org import dependents, position_gates, services
 from lms.org.models import EMAIL_PATTERN, POSITIONS, ROLES, Branch, User
 from lms.reports.exports import csv_safe
-from lms import punctuation
 
 COL_NO, COL_NAME, COL_BRANCH, COL_POSITION, COL_HIRED, COL_ROLES = "工号", "姓名", "支行", "岗位", "入职日期", "角色"
 HEADERS = (COL_NO, COL_NAME, COL_BRANCH, COL_POSITION, COL_HIRED, COL_ROLES)

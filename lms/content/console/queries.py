@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from lms import clock, questions
+from lms import clock, punctuation, questions
 from lms.content.console.editor import course_folders
 from lms.content.draws import draw_pool
 from lms.content.models import (
@@ -27,7 +27,6 @@ from lms.content.source.words import DIFFICULTY_LABELS, TYPE_LABELS  # noqa: F40
 from lms.extensions import db
 from lms.org.models import User
 from lms.sorting import exam_order
-from lms import punctuation
 
 TRACK_LABELS = {
     "products": _l("Products"),
