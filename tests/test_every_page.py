@@ -18,7 +18,7 @@ URL), and checks what a new user would notice:
   class/id); on a Chinese page no English interface sentence;
 - punctuation of the page's language (README, Languages): on a Chinese page no
   ASCII colon, semicolon, comma, ? or ! after Chinese and no ASCII brackets
-  around Chinese; on an English page no Chinese ：；，、（ touching English.
+  around Chinese; on an English page no Chinese ：；，、（ between English words.
 
 At the end, every GET route of the app must have been opened by some role or
 be listed in NOT_A_PAGE (downloads, fragments, assets) — a new page nobody
@@ -253,9 +253,10 @@ def _interface_text(html: str) -> str:
     return re.sub(r"\s+", " ", "".join(parser.parts)).replace("分:秒", "")
 
 
-# On an English page: a Chinese colon, semicolon, comma or enumeration comma, or an opening bracket, touching
-# English words or figures ("Feedback：", "Week 1、Week 2").
-CHINESE_IN_ENGLISH = re.compile(r"[A-Za-z0-9%)][：；，、（]|[：；，、）][A-Za-z]")
+# On an English page: a Chinese colon, semicolon, comma or enumeration comma, or an opening bracket, between
+# English words ("Intern、Teller", "Feedback：Good"). Chinese content (a title "现金流预测、DSCR 与回收期") has
+# Chinese on one side.
+CHINESE_IN_ENGLISH = re.compile(r"[A-Za-z]{2}[：；，、（] ?[A-Za-z]")
 
 
 def chinese_punctuation_in_english(html: str) -> list[str]:
