@@ -147,5 +147,5 @@ def test_the_audit_log_names_a_page_of_people_in_as_many_statements_as_a_few(app
 
     few_page, few = statements_for_the_log(2, "A")
     many_page, many = statements_for_the_log(20, "B")
-    assert "人事B19（Bhr19）" in many_page and "新名B0（B00）" in many_page
+    assert "人事B19 (Bhr19)" in many_page and "新名B0 (B00)" in many_page
     assert many == few
