@@ -30,6 +30,10 @@ def test_a_label_is_escaped_where_a_page_shows_it(app):
     with app.test_request_context(), force_locale("en"):
         html = app.jinja_env.from_string('{{ name|label }}{{ words|aside }}').render(name="<b>", words="<i>")
     assert html == "&lt;b&gt;:  (&lt;i&gt;)"
+    # A translated string with a value is HTML already (its value escaped): not escaped a second time.
+    with app.test_request_context(), force_locale("en"):
+        html = app.jinja_env.from_string('{{ _("since %(d)s", d=v)|aside }}').render(v="R&D")
+    assert html == " (since R&amp;D)"
 
 
 def test_the_audit_log_in_english_does_not_use_chinese_punctuation(app, make_user):

@@ -172,8 +172,7 @@ def details_html(event) -> Markup:
     """The details as "label: value" pairs, escaped."""
     parts = [Markup("<span class=\"detail\"><span class=\"detail-label\">{}</span>{}</span>").format(
         punctuation.label(name), value) for name, value in describe(event).details]
-    # The separator is the catalogue's (；or ;), the parts escaped above.
-    return Markup(punctuation.statements(parts)) if parts else Markup(escape(""))
+    return punctuation.statements(parts) if parts else Markup(escape(""))
 
 
 def init_app(app: Flask) -> None:
