@@ -13,6 +13,7 @@ from markupsafe import Markup
 from lms.control_characters import TEXT_DIRECTION, shown_direction_characters
 
 from lms.org.models import LOCALES, POSITIONS, ROLES
+from lms.punctuation import aside, clauses, label, listing, statements
 from lms.scores import score
 
 
@@ -46,6 +47,11 @@ def init_app(app: Flask) -> None:
         return format_datetime(value, fmt) if value else ""
 
     app.template_filter("clock_time")(clock_time)
+    app.template_filter("label")(label)
+    app.template_filter("aside")(aside)
+    app.template_filter("listing")(listing)
+    app.template_filter("clauses")(clauses)
+    app.template_filter("statements")(statements)
     # Scores, points and percentages: at most one decimal (lms.scores).
     app.template_filter("score")(score)
 

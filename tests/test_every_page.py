@@ -15,7 +15,10 @@ URL), and checks what a new user would notice:
 - the language: on an English page no Chinese interface text (headings,
   labels, buttons, table headers, hints, placeholders — except what is
   content: titles of courses, people, branches …, listed in CONTENT_TAGS by
-  class/id); on a Chinese page no English interface sentence.
+  class/id); on a Chinese page no English interface sentence;
+- punctuation of the page's language (README, Languages): on a Chinese page no
+  ASCII colon, semicolon, comma, ? or ! after Chinese and no ASCII brackets
+  around Chinese; on an English page no Chinese ：；，、（ between English words.
 
 At the end, every GET route of the app must have been opened by some role or
 be listed in NOT_A_PAGE (downloads, fragments, assets) — a new page nobody
@@ -192,12 +195,73 @@ def _problems(html: str, lang: str) -> tuple[list[str], Page]:
         found = re.search(pattern, text)
         if found:
             problems.append(f"{what}: …{text[max(0, found.start() - 40):found.end() + 40]}…")
+    if lang == "zh_CN":
+        problems.extend(f"English punctuation after Chinese: …{where}…" for where in ascii_punctuation_after_chinese(html))
+    else:
+        problems.extend(f"Chinese punctuation in English: …{where}…" for where in chinese_punctuation_in_english(html))
     for tag, words in page.chrome:
         if lang == "en" and HAN.search(words) and not _content(words):
             problems.append(f"Chinese on the English page <{tag}>: {words[:80]}")
         if lang == "zh_CN" and ENGLISH_SENTENCE.search(words):
             problems.append(f"English on the Chinese page <{tag}>: {words[:80]}")
     return problems, page
+
+
+# Chinese text, then an ASCII colon, semicolon, comma, question or exclamation mark ("得分: 80", "下载:"), or an
+# ASCII bracket holding Chinese ("评分标准 (第 1 部分)"). Half-width brackets around a number or code stay
+# ("李学员 (E1001)", "未作答 (3)"); times (10:30) and URLs have no Chinese before their colon.
+CJK = r"\u3400-\u9fff\u3001-\u3003\u300b\u300d\u300f\u3011\uff09"
+ASCII_AFTER_CJK = re.compile(rf"[{CJK}]\s*[:;,?!]|[{CJK}]\(|\((?=[^()]*[\u3400-\u9fff])[^()]*\)")
+NOT_TEXT = {"code", "pre", "kbd", "script", "style", "textarea", "samp"}
+
+
+def ascii_punctuation_after_chinese(html: str) -> list[str]:
+    """The places in a page's interface text where ASCII punctuation follows Chinese."""
+    text = _interface_text(html)
+    return [text[max(0, m.start() - 30):m.end() + 30] for m in ASCII_AFTER_CJK.finditer(text)]
+
+
+def _interface_text(html: str) -> str:
+    """A page's text, not code, not content a trainer wrote; tags between two
+    characters do not separate them."""
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts, self.skip = [], []
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("br", "input", "img", "meta", "link", "hr", "col", "wbr", "source"):
+                return
+            classes = set((dict(attrs).get("class") or "").split())
+            if self.skip or tag in NOT_TEXT or CONTENT_CLASSES & classes:
+                self.skip.append(tag)
+                self.parts.append(" ")
+
+        def handle_endtag(self, tag):
+            if self.skip and tag in self.skip:
+                while self.skip and self.skip.pop() != tag:
+                    pass
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(html)
+    # 分:秒 names the notation of a duration (12:05) in the item analysis' headers: not punctuation.
+    return re.sub(r"\s+", " ", "".join(parser.parts)).replace("分:秒", "")
+
+
+# On an English page: a Chinese colon, semicolon, comma or enumeration comma, or an opening bracket, between
+# English words ("Intern、Teller", "Feedback：Good"). Chinese content (a title "现金流预测、DSCR 与回收期") has
+# Chinese on one side.
+CHINESE_IN_ENGLISH = re.compile(r"[A-Za-z]{2}[：；，、（] ?[A-Za-z]")
+
+
+def chinese_punctuation_in_english(html: str) -> list[str]:
+    text = _interface_text(html)
+    return [text[max(0, m.start() - 30):m.end() + 30] for m in CHINESE_IN_ENGLISH.finditer(text)]
 
 
 # Interface elements that carry content (names of people, branches, courses, exams,

@@ -1,5 +1,7 @@
 """Chinese is the default language: every string the UI shows has a zh_CN
 translation, and the compiled catalogues match their sources."""
+import re
+
 import pytest
 from babel.messages.mofile import read_mo
 
@@ -54,3 +56,33 @@ def test_a_message_means_one_thing_across_domains():
                 seen.setdefault((message.context, message.id), {})[domain] = message.string
     differing = {key: by_domain for key, by_domain in seen.items() if len(set(by_domain.values())) > 1}
     assert not differing
+
+
+# Chinese (a Han character, or a closing Chinese quote or bracket) and then ASCII punctuation.
+ASCII_AFTER_CHINESE = re.compile(r"[\u3400-\u9fff”」』）][:;,?!(]")
+# Where the ASCII sign after Chinese is not punctuation but notation the reader types or reads as such:
+# "键: 值" is the syntax of a content file's lines (a trainer must write the ASCII colon); 分:秒 is a duration
+# written like a clock (12:05).
+NOTATION = {
+    "a certification file must be 'key: value' lines (see content/FORMAT.md)",
+    "an eligibility rule file must be 'key: value' lines (see content/FORMAT.md)",
+    "front matter must be 'key: value' lines",
+    "an exam file must be 'key: value' lines (see content/FORMAT.md)",
+    "a programme file must be 'key: value' lines (see content/FORMAT.md)",
+    "mean time (min:s)",
+    "median time (min:s)",
+}
+
+
+def test_chinese_translations_use_chinese_punctuation():
+    """得分：80, not 得分: 80 — in every zh msgstr no ASCII colon, semicolon, comma,
+    question or exclamation mark or opening bracket straight after Chinese
+    (README, Languages)."""
+    wrong = []
+    for domain in i18n.domains():
+        for message in i18n.load(domain) or ():
+            msgid = message.id if isinstance(message.id, str) else (message.id or ("",))[0]
+            strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+            if msgid and msgid not in NOTATION:
+                wrong += [f"{domain}: {msgid!r} → {s!r}" for s in strings if s and ASCII_AFTER_CHINESE.search(s)]
+    assert not wrong, "\n".join(wrong)

@@ -76,13 +76,13 @@ def test_the_audit_log_reads_as_sentences_with_labelled_details(app, client, clo
         org_settings.set_flag(org_settings.HR_MAY_GRANT_TRAINER, True, actor=admin)
     sign_in(client, hr)
     log = visible_text(client.get("/audit/").text)
-    assert "周人事（hr01） 调整了 李学员二（learner） 的岗位" in log
+    assert "周人事 (hr01) 调整了 李学员二 (learner) 的岗位" in log
     assert "调整前：柜员" in log and "调整后：初级客户经理" in log and "备注：晋升" in log
     assert "调整后：学员、师傅" in log
     assert "姓名：李学员 → 李学员二" in log
     assert "修改了设置「人力资源可以授予和取消培训师角色」" in log and "调整后：开启" in log
     person = visible_text(client.get(f"/org/people/{learner.id}").text)
-    assert "调整了 李学员二（learner） 的岗位" in person
+    assert "调整了 李学员二 (learner) 的岗位" in person
     for code in ("user.position_changed", "after=", "before=", "rm_junior", "teller", "user #", "hr_may_grant_trainer"):
         assert code not in log and code not in person, code
 
@@ -147,5 +147,5 @@ def test_the_audit_log_names_a_page_of_people_in_as_many_statements_as_a_few(app
 
     few_page, few = statements_for_the_log(2, "A")
     many_page, many = statements_for_the_log(20, "B")
-    assert "人事B19（Bhr19）" in many_page and "新名B0（B00）" in many_page
+    assert "人事B19 (Bhr19)" in many_page and "新名B0 (B00)" in many_page
     assert many == few

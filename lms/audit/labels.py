@@ -1,5 +1,5 @@
 """What an audit event says to the person reading the log: a sentence per
-kind of event ("周人事 changed the position of 李学员（learner）") and its
+kind of event ("周人事 changed the position of 李学员 (learner)") and its
 details as labelled values (people by name and 工号, positions and roles by
 label), in the reader's language. Never the codes the log stores.
 
@@ -17,6 +17,8 @@ from flask import Flask, current_app, g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+
+from lms import punctuation
 
 EXTENSION_KEY = "lms.audit_labels"
 
@@ -76,9 +78,9 @@ def plain(value) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list | tuple):
-        return "、".join(plain(v) for v in value) if value else "—"
+        return punctuation.listing(plain(v) for v in value) if value else "—"
     if isinstance(value, dict):
-        return "; ".join(f"{plain(k)}: {plain(v)}" for k, v in value.items())
+        return punctuation.statements(punctuation.labelled(plain(k), plain(v)) for k, v in value.items())
     return str(value)
 
 
@@ -168,9 +170,9 @@ def describe(event) -> Described:
 
 def details_html(event) -> Markup:
     """The details as "label: value" pairs, escaped."""
-    parts = [Markup("<span class=\"detail\"><span class=\"detail-label\">{}</span>：{}</span>").format(label, value)
-             for label, value in describe(event).details]
-    return Markup("；").join(parts) if parts else Markup(escape(""))
+    parts = [Markup("<span class=\"detail\"><span class=\"detail-label\">{}</span>{}</span>").format(
+        punctuation.label(name), value) for name, value in describe(event).details]
+    return punctuation.statements(parts) if parts else Markup(escape(""))
 
 
 def init_app(app: Flask) -> None:

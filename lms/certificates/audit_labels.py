@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from lms import punctuation
 from lms.audit import labels
 from lms.certificates.models import Certificate
 from lms.extensions import db
@@ -32,7 +33,7 @@ def certificate_name(certificate_id) -> str:
     certificate = db.session.get(Certificate, int(certificate_id)) if str(certificate_id).isdigit() else None
     if certificate is None:
         return str(certificate_id)
-    return f"{certificate.serial} ({certificate.holder_name})"
+    return certificate.serial + punctuation.aside(certificate.holder_name)
 
 
 def certificates_by_id(certificate_ids: list[str]) -> dict[str, str]:
@@ -40,7 +41,7 @@ def certificates_by_id(certificate_ids: list[str]) -> dict[str, str]:
     ids = [int(i) for i in certificate_ids if str(i).isdigit()]
     rows = db.session.execute(select(Certificate.id, Certificate.serial, Certificate.holder_name)
                               .where(Certificate.id.in_(ids))) if ids else []
-    found = {str(row.id): f"{row.serial} ({row.holder_name})" for row in rows}
+    found = {str(row.id): row.serial + punctuation.aside(row.holder_name) for row in rows}
     return {i: found.get(str(i), str(i)) for i in certificate_ids}
 
 

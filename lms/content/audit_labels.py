@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from lms import punctuation
 from lms.audit import labels
 from lms.content.console.queries import CHANGE_LABELS, KIND_LABELS
 from lms.content.models import ContentRelease, Course
@@ -48,17 +49,17 @@ def changes(value) -> str:
         return labels.plain(value)
     parts = []
     for kind, counts in value.items():
-        done = "、".join(f"{CHANGE_LABELS.get(change, change)} {n}" for change, n in counts.items())
-        parts.append(f"{KIND_LABELS.get(kind, kind)}：{done}")
-    return "；".join(parts)
+        done = punctuation.listing(f"{CHANGE_LABELS.get(change, change)} {n}" for change, n in counts.items())
+        parts.append(punctuation.labelled(KIND_LABELS.get(kind, kind), done))
+    return punctuation.statements(parts)
 
 
 def exam_settings(value) -> str:
     """{"exam-x": {"pass_mark": [60, 90]}} → "exam-x: Pass mark 60% → 90%"."""
     if not isinstance(value, dict):
         return labels.plain(value)
-    return "；".join(f"{slug}：{settings_text(settings)}" for slug, settings in value.items()
-                    if isinstance(settings, dict))
+    return punctuation.statements(punctuation.labelled(slug, settings_text(settings))
+                                  for slug, settings in value.items() if isinstance(settings, dict))
 
 
 def regrade(value) -> str:
@@ -71,11 +72,12 @@ def regrade(value) -> str:
     else:
         text = _("%(n)s submitted attempts left as they were; reason: %(reason)s", n=value.get("attempts", 0),
                  reason=value.get("reason", ""))
+    parts = [text]
     if value.get("to_fail"):
-        text += "；" + _("passed → failed: %(people)s", people="、".join(map(str, value["to_fail"])))
+        parts.append(_("passed → failed: %(people)s", people=punctuation.listing(value["to_fail"])))
     if value.get("to_pass"):
-        text += "；" + _("failed → passed: %(people)s", people="、".join(map(str, value["to_pass"])))
-    return text
+        parts.append(_("failed → passed: %(people)s", people=punctuation.listing(value["to_pass"])))
+    return punctuation.statements(parts)
 
 
 def open_attempts(value) -> str:
@@ -85,7 +87,7 @@ def open_attempts(value) -> str:
     text = _("%(moved)s answers moved to the new version (same question, corrected key); %(kept)s attempts keep "
              "the text they were shown", moved=value.get("moved", 0), kept=value.get("kept", 0))
     if value.get("kept") and value.get("regrade_at_submit"):
-        text += "；" + _("they are re-graded when submitted")
+        text = punctuation.statements([text, _("they are re-graded when submitted")])
     return text
 
 

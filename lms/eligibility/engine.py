@@ -96,6 +96,7 @@ class Words:
         self.week_failed = _("week %(n)d exam not passed")
         self.either = _("%(some)s or %(last)s")
         self.comma = pgettext("list", ", ")
+        self.semicolon = pgettext("between statements", "; ")  # "；" in Chinese
         self.position = {code: str(label) for code, label in POSITIONS.items()}
         self._positions: dict[tuple, str] = {}
         self.certifications: dict[str, tuple] = {}  # slug → (id, title, label, "no …"), per evaluation
@@ -204,7 +205,7 @@ def _weeks_passed(spec: dict, user_id: int, facts: Facts, today: date, w: Words)
     if len(due) < last:
         parts.append(w.weeks_due % {"n": len(due)})
     parts += [w.week_failed % {"n": week.number} for week in failed]
-    return Condition(WEEKS, label, passed >= needed, "; ".join(parts))
+    return Condition(WEEKS, label, passed >= needed, w.semicolon.join(parts))
 
 
 def evaluate(user_id: int, rule: EligibilityRule, facts: Facts, today: date | None = None,

@@ -14,7 +14,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select, true
 
-from lms import clock
+from lms import clock, punctuation
 from lms.certificates.models import Certificate
 from lms.content.models import Certification
 from lms.eligibility import engine, facts as facts_mod
@@ -155,5 +155,5 @@ def export_table(result: Monitor) -> tuple[list[str], list[list]]:
     for group in result.groups:
         for person in group.people:
             rows.append([group.branch.name if group.branch else "", person.employee_no, person.name,
-                         str(POSITIONS.get(person.position, person.position)), "; ".join(person.reasons)])
+                         str(POSITIONS.get(person.position, person.position)), punctuation.statements(person.reasons)])
     return headers, rows

@@ -14,7 +14,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from lms import clock
+from lms import clock, punctuation
 from lms.content.models import EligibilityRule
 from lms.eligibility import engine, facts as facts_mod
 from lms.extensions import db
@@ -166,7 +166,7 @@ def export_table(register: Register, state: str = "") -> tuple[list[str], list[l
                 continue
             conditions = v.conditions
             out.append([*person, title, target, words[v.eligible],
-                        "; ".join([said[c] for c in conditions if not c.met]),
+                        punctuation.statements([said[c] for c in conditions if not c.met]),
                         "\n".join(map(lines.__getitem__, conditions))])
     return headers, out
 

@@ -39,7 +39,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from lms import clock
+from lms import clock, punctuation
 from lms.audit import services as audit
 from lms.content.models import Question, QuestionTag
 from lms.database import transaction
@@ -133,7 +133,7 @@ def _check(pairing: Pairing, data: CheckInInput, today: date) -> dict[str, str]:
     known = set(curriculum_tags())
     unknown = [t for t in data.topics if t not in known]
     if unknown:
-        errors["topics"] = str(_l("Not a knowledge point of the curriculum: %(tags)s", tags="、".join(unknown)))
+        errors["topics"] = str(_l("Not a knowledge point of the curriculum: %(tags)s", tags=punctuation.listing(unknown)))
     if len(data.notes or "") > NOTES_MAX:
         errors["notes"] = str(_l("The notes are too long (at most %(n)d characters).", n=NOTES_MAX))
     elif markup.too_costly(data.notes):

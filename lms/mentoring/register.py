@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, false, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
+from lms import punctuation
 from lms.extensions import db
 from lms.mentoring import settings
 from lms.mentoring.models import Pairing, PairingState
@@ -199,7 +200,7 @@ def mentors_table(loads: list[MentorLoad]) -> tuple[list[str], list[list]]:
     headers = [_("Employee number"), _("Name"), _("Branch"), _("Position"), _("Active apprentices"), _("Capacity"),
                _("Meets the mentor rule")]
     body = [[m.mentor.employee_no, m.mentor.name, m.mentor.branch.name if m.mentor.branch else "",
-             position_label(m.mentor), m.active, m.capacity, _("Yes") if not m.refusals else "；".join(m.refusals)]
+             position_label(m.mentor), m.active, m.capacity, _("Yes") if not m.refusals else punctuation.statements(m.refusals)]
             for m in loads]
     return headers, body
 

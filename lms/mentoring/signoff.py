@@ -28,7 +28,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import get_locale
 from sqlalchemy import select
 
-from lms import clock
+from lms import clock, punctuation
 from lms.audit import services as audit
 from lms.database import transaction
 from lms.extensions import db
@@ -118,7 +118,7 @@ def refusals(pairing: Pairing, actor) -> list[str]:
 def _checked_scores(dimensions, scores: dict) -> list[dict]:
     unknown = sorted(set(scores) - {d.key for d in dimensions})
     if unknown:
-        raise SignOffError(_("These are not dimensions of the sign-off: %(keys)s.", keys="、".join(unknown)))
+        raise SignOffError(_("These are not dimensions of the sign-off: %(keys)s.", keys=punctuation.listing(unknown)))
     out = []
     for dimension in dimensions:
         label = dimension_label(dimension)

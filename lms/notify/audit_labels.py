@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from lms import punctuation
 from lms.audit import labels
 from lms.notify.channels import CHANNEL_LABELS
 from lms.notify.kinds import KINDS
@@ -23,8 +24,8 @@ def channel_choice(value) -> str:
     if not isinstance(value, dict):
         return labels.plain(value)
     state = _l("on") if value.get("enabled") else _l("off")
-    kinds = "、".join(str(KINDS[k].label) if k in KINDS else k for k in value.get("kinds") or []) or "—"
-    return f"{state}：{kinds}"
+    kinds = punctuation.listing(str(KINDS[k].label) if k in KINDS else k for k in value.get("kinds") or []) or "—"
+    return punctuation.labelled(state, kinds)
 
 
 def register(app: Flask) -> None:

@@ -7,6 +7,7 @@ from flask import Flask, g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from lms import punctuation
 from lms.audit import labels
 from lms.extensions import db
 from lms.org.models import LOCALES, POSITIONS, ROLES, Branch, User
@@ -57,7 +58,7 @@ def people_by_id(user_ids: list[str]) -> dict[str, str]:
     """``person_by_id`` for many ids in one statement (the audit log's page)."""
     ids = [int(i) for i in user_ids if str(i).isdigit()]
     rows = db.session.execute(select(User.id, User.name, User.employee_no).where(User.id.in_(ids))) if ids else []
-    found = {str(row.id): f"{row.name}（{row.employee_no}）" for row in rows}
+    found = {str(row.id): row.name + punctuation.aside(row.employee_no) for row in rows}
     return {i: found.get(str(i), str(_l("a deleted account"))) for i in user_ids}
 
 
@@ -67,7 +68,7 @@ def person_by_employee_no(employee_no) -> str:
     if str(employee_no) not in known:
         row = db.session.execute(select(User.name, User.employee_no)
                                  .where(User.employee_no == str(employee_no))).first()
-        known[str(employee_no)] = f"{row.name}（{row.employee_no}）" if row else labels.plain(employee_no)
+        known[str(employee_no)] = row.name + punctuation.aside(row.employee_no) if row else labels.plain(employee_no)
     return known[str(employee_no)]
 
 
@@ -88,7 +89,7 @@ def position(code) -> str:
 
 
 def roles(codes) -> str:
-    return "、".join(str(ROLES.get(c, c)) for c in codes) if codes else "—"
+    return punctuation.listing(str(ROLES.get(c, c)) for c in codes) if codes else "—"
 
 
 def setting_name(key: str) -> str:

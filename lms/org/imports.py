@@ -28,7 +28,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from lms import clock, printable
+from lms import clock, printable, punctuation
 from lms.audit import services as audit
 from lms.control_characters import invisible_character
 from lms.database import transaction
@@ -132,7 +132,7 @@ def _branches() -> dict[str, Branch]:
 
 
 def _describe_roles(roles) -> str:
-    return "、".join(str(ROLES[r]) for r in sorted(roles)) or "—"
+    return punctuation.listing(str(ROLES[r]) for r in sorted(roles)) or "—"
 
 
 # --- the plan ---------------------------------------------------------------------

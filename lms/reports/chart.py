@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from lms import punctuation
 from lms.scores import score
 
 WIDTH, HEIGHT = 720, 300
@@ -47,7 +48,8 @@ def completion_chart(totals) -> dict:
                 continue
             y = round(TOP + plot_h * (1 - total.completion), 1)
             dots.append({"x": x, "y": y, "week": week, "value": total.completion,
-                         "title": f"{branch.name} · {week_words[week.id]}: {percent(total.completion)}"})
+                         "title": punctuation.labelled(f"{branch.name} · {week_words[week.id]}",
+                                                  percent(total.completion))})
         css = f"series-{n % SERIES_CLASSES}" + (" dashed" if n >= SERIES_CLASSES else "")
         lines.append(Line(label=branch.name, css=css, points=" ".join(f"{d['x']},{d['y']}" for d in dots),
                           dots=dots, legend_y=TOP + 10 + n * 18))

@@ -170,7 +170,7 @@ def test_an_rm_fails_retakes_and_passes_and_the_trainer_sees_the_items(client, r
     assert "“鑫达商贸”案中，哪些是可疑特征？" in analysis.text
     assert table_stem in analysis.text and "| ---" not in analysis.text
     # Both attempts are there; the item statistics count first attempts (the one failed).
-    assert re.search(r"<code>amlw-002</code>.*?多笔略低于 5 万元的转入: 0 \(0%\)", analysis.text, re.S)
+    assert re.search(r"<code>amlw-002</code>.*?多笔略低于 5 万元的转入：0 \(0%\)", analysis.text, re.S)
 
 
 # --- the imports, with a trainer's mistakes -----------------------------------

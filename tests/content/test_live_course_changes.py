@@ -209,7 +209,7 @@ def test_exam_settings_changed_mid_week_are_planned_and_audited(app, client, run
     log = client.get("/audit/")
     assert log.status_code == 200
     entry = log.text.split('class="audit-sentence"')[1]
-    assert "发布了课程内容" in entry and "考试设置的改动</span>：exam-aml-str：及格线 60% → 90%；" in entry
+    assert "发布了课程内容" in entry and "考试设置的改动：</span>exam-aml-str：及格线 60% → 90%；" in entry
     assert "考试时长 40 分钟 → 10 分钟" in entry
 
 

@@ -306,7 +306,7 @@ def test_hr_withdraws_from_the_person_page_with_a_reason(people, client):
     record = client.get(f"/mentoring/signoffs/{given.id}").text
     assert "已撤销" in record and "复核不通过" in record
     history = client.get(f"/org/people/{people.apprentice.id}").text
-    assert "人力 撤销了 李学员（A001） 的出师评价" in history.replace("（H001）", "")
+    assert "人力 撤销了 李学员 (A001) 的出师评价" in history.replace(" (H001)", "")
     sign_in(client, people.apprentice)
     mine = client.get("/mentoring/my-signoff").text
     assert "以前的出师评价（已撤销）" in mine and "复核不通过" in mine

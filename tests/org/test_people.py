@@ -73,7 +73,7 @@ def test_person_page_shows_facts_roles_positions_and_events(client, org, make_us
     assert "<td>17</td>" in page  # 2024-01-10 → 2025-06-30: 17 whole months as teller
     assert "<td>8</td>" in page   # 2025-07-01 → 2026-03-02: 8 months as junior RM so far
     # The history reads as a sentence, not the stored code (issue 11: no raw codes).
-    assert "调整了 张伟（E1001） 的岗位" in page and "user.position_changed" not in page
+    assert "调整了 张伟 (E1001) 的岗位" in page and "user.position_changed" not in page
     assert client.get("/org/people/99999").status_code == 404
 
 

@@ -36,7 +36,7 @@ def test_the_person_page_shows_the_training_record(client, clock, make_user, mak
     assert 'id="training-record"' in page and "客户经理周训" in page and "2026-02-17 起参训" in page
     assert page.count("补学") == 1  # week 1 (due before the promotion)
     overdue = page.split("overdue-list")[1].split("</p>")[0].replace(" ", "").replace("\n", "")
-    assert overdue.endswith("已逾期:第2周")  # week 2 is overdue; week 1 is catch-up, week 3 passed
+    assert overdue.endswith("已逾期：第2周")  # week 2 is overdue; week 1 is catch-up, week 3 passed
     assert f"/programmes/people/{learner.id}/attempts/{failed.id}" in page
     assert f"/programmes/people/{learner.id}/attempts/{passed.id}" in page
     assert "0%" in page and "100%" in page and "已通过" in page

@@ -89,7 +89,7 @@ def test_the_page_shows_the_rule_both_tables_and_the_chart(client, clock, make_u
     table = chart.split('id="completion-table"', 1)[1]
     tianyuan_row = re.search(r"<th scope=\"row\">天元支行</th>(.*?)</tr>", table).group(1)
     assert re.findall(r"<td>([^<]*)</td>", tianyuan_row) == ["100%", "100%", "0%"]
-    assert "<title>芦淞支行 · 第 1 周: 0%</title>" in chart and "<title>天元支行 · 第 2 周: 100%</title>" in chart
+    assert "<title>芦淞支行 · 第 1 周：0%</title>" in chart and "<title>天元支行 · 第 2 周：100%</title>" in chart
     assert "<script" not in chart and "style=" not in chart
     mine = client.get(f"/reports/rankings?branch={lusong.id}").text
     assert "T1" not in mine.split('id="rankings-learners"', 1)[1].split("</section>", 1)[0]

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from lms import clock, questions
+from lms import clock, punctuation, questions
 from lms.content.console.editor import course_folders
 from lms.content.draws import draw_pool
 from lms.content.models import (
@@ -195,8 +195,8 @@ def _option_feedback(option: dict) -> Markup:
     """An option's own feedback (shown in a review to whoever chose it)."""
     if not option.get("feedback"):
         return Markup("")
-    label = str(_l("Feedback"))
-    return Markup(' <span class="opt-feedback">') + label + "：" + _inline(option["feedback"]) + Markup("</span>")
+    return (Markup(' <span class="opt-feedback">') + punctuation.label(_l("Feedback")) + _inline(option["feedback"])
+            + Markup("</span>"))
 
 
 _TRUE_FALSE = {"true": _l("True"), "false": _l("False")}

@@ -13,6 +13,7 @@ from xml.etree.ElementTree import ParseError
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from lms import punctuation
 from lms import questions as question_types
 from lms.content.importers import messages_locale, serialize
 from lms.content.importers.xlsx_cells import CellReader, Item, Row, XlsxResult
@@ -126,7 +127,7 @@ class XlsxReader(CellReader):
         missing = [h for h in required if h not in columns]
         if missing:
             self.problem(name, 1, None, None, _("the header row lacks the columns %(columns)s (use the template)",
-                                                columns="、".join(missing)))
+                                                columns=punctuation.listing(missing)))
             return
         hiding = self.hiding.get(name)
         if hiding:

@@ -1,0 +1,52 @@
+"""Punctuation belongs to the reader's language (README, Languages): 得分：80 and
+第 1 周、第 2 周 on a Chinese page, Score: 80 and Week 1, Week 2 on an English one."""
+from flask import g
+from flask_babel import force_locale
+
+from lms import punctuation
+from lms.audit import labels as audit_labels
+from lms.audit import services as audit
+from lms.database import transaction
+
+
+def test_labels_lists_and_brackets_in_each_language(app):
+    with app.test_request_context():
+        with force_locale("zh_CN"):
+            assert punctuation.label("得分") + "80" == "得分：80"
+            assert punctuation.listing(["第 1 周", "第 2 周"]) == "第 1 周、第 2 周"
+            assert punctuation.clauses(["2026-12-01 截止", "2026-11-30 完成"]) == "2026-12-01 截止，2026-11-30 完成"
+            assert punctuation.statements(["无上岗资格", "任柜员 3 个月"]) == "无上岗资格；任柜员 3 个月"
+            assert "自 2026-03-01 起" + punctuation.aside("11 个月") == "自 2026-03-01 起（11 个月）"
+            # Around a number or a code the brackets stay half-width, after a space.
+            assert "李学员" + punctuation.aside("E1001") == "李学员 (E1001)"
+        with force_locale("en"):
+            assert punctuation.label("Score") + "80" == "Score: 80"
+            assert punctuation.listing(["Week 1", "Week 2"]) == "Week 1, Week 2"
+            assert punctuation.statements(["a", "b"]) == "a; b"
+            assert "since 2026-03-01" + punctuation.aside("11 months") == "since 2026-03-01 (11 months)"
+
+
+def test_a_label_is_escaped_where_a_page_shows_it(app):
+    with app.test_request_context(), force_locale("en"):
+        html = app.jinja_env.from_string('{{ name|label }}{{ words|aside }}').render(name="<b>", words="<i>")
+    assert html == "&lt;b&gt;:  (&lt;i&gt;)"
+    # A translated string with a value is HTML already (its value escaped): not escaped a second time.
+    with app.test_request_context(), force_locale("en"):
+        html = app.jinja_env.from_string('{{ _("since %(d)s", d=v)|aside }}').render(v="R&D")
+    assert html == " (since R&amp;D)"
+
+
+def test_the_audit_log_in_english_does_not_use_chinese_punctuation(app, make_user):
+    """An English reader of the audit log read 'Before：Learner、Mentor；After：…'."""
+    admin = make_user(("admin",))
+    with transaction():
+        event = audit.record("user.roles_changed", admin, actor=admin, before=["learner", "mentor"],
+                             after=["learner"])
+    with app.test_request_context(), force_locale("en"):
+        english = str(audit_labels.details_html(event))
+    g.pop("_audit_described", None)  # the page's memo of the event's words (one language a request)
+    with app.test_request_context(), force_locale("zh_CN"):
+        chinese = str(audit_labels.details_html(event))
+    assert not any(mark in english for mark in "：；、"), english
+    assert ": " in english and "; " in english and ", " in english, english
+    assert "：" in chinese and "；" in chinese and "、" in chinese, chinese
