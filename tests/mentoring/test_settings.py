@@ -93,7 +93,7 @@ def test_the_settings_page_changes_the_rule_and_shows_the_log(app, client, w):
     assert settings.mentor_rule().min_months == 36
     text = visible_text(client.get("/mentoring/admin/settings").text)
     assert "changed the mentoring setting “Mentor rule: months at or above that position”" in text
-    assert "Before：24" in text and "After：36" in text
+    assert "Before: 24" in text and "After: 36" in text  # English punctuation on an English page (h2)
     assert "mentoring.setting_changed" not in text and "rm_principal" not in text
     response = client.post("/mentoring/admin/settings/capacity", data={"capacity-mentor_no": "L001",
                                                                       "capacity-capacity": "4"})
