@@ -42,6 +42,14 @@ class RosterFilter:
     position: str = ""
     week_id: int | None = None
     state: str = ""
+    quarter: str = ""  # a quarterly requirement's one quarter ("2026-Q3"), as ``week_id`` is a week
+
+    def chosen(self, columns: list) -> list:
+        """The columns the filter names (one week, or one quarter), or all of them."""
+        wanted = self.quarter or self.week_id
+        if not wanted:
+            return columns
+        return [c for c in columns if c.id == wanted]
 
     def keep(self, member: Member) -> bool:
         user = member.user
@@ -111,8 +119,8 @@ def build(programme: Programme, scope, flt: RosterFilter, page: int | None = 1,
     today = today or clock.today()
     weeks = columns(programme, today)
     members = [m for m in roster_members(programme, scope) if flt.keep(m)]
-    if flt.state and programme.recurring == QUARTERLY:  # any quarter in that state: a few columns, one read
-        every = quarter_rules.cells_for(programme, members, weeks, today)
+    if flt.state and programme.recurring == QUARTERLY:  # the chosen quarter (or any) in that state: one read
+        every = quarter_rules.cells_for(programme, members, flt.chosen(weeks), today)
         members = [m for m in members if any(c.matches(flt.state) for c in every[m.user.id].values())]
     elif flt.state:
         members = _state_filtered(members, weeks, flt, today)
@@ -186,14 +194,18 @@ def totals(programme: Programme, scope, flt: RosterFilter, today: date | None = 
            members: list[Member] | None = None) -> Totals:
     """Per branch (the learner's own branch) and week: learners, passed
     (completion), overdue, first-try pass rate and mean score. Weeks opened
-    so far unless one is chosen. ``members``: ``roster_members(programme,
-    scope)`` when the caller has them already (the rankings page)."""
+    so far unless one is chosen. A quarterly requirement counts quarters the
+    same way (``quarters.tally``: learners asked, done, missed). ``members``:
+    ``roster_members(programme, scope)`` when the caller has them already
+    (the rankings page)."""
     today = today or clock.today()
-    weeks = [w for w in cell_rules.roster_weeks(programme) if w.opens_on <= today]
-    if flt.week_id:
-        weeks = [w for w in cell_rules.roster_weeks(programme) if w.id == flt.week_id]
+    every = columns(programme, today)
+    weeks = flt.chosen(every) if (flt.week_id or flt.quarter) else [w for w in every if w.opens_on <= today]
     members = [m for m in (roster_members(programme, scope) if members is None else members) if flt.keep(m)]
-    table = aggregates.branch_week_totals(members, weeks, today, Total)
+    if programme.recurring == QUARTERLY:
+        table = quarter_rules.branch_totals(programme, members, weeks, today, Total)
+    else:
+        table = aggregates.branch_week_totals(members, weeks, today, Total)
     bank = {w.id: Total(branch=None, week=w) for w in weeks}
     branches = {}
     for (branch_id, week_id), total in table.items():
@@ -217,9 +229,7 @@ def overdue(programme: Programme, scope, flt: RosterFilter, today: date | None =
     """Every (learner, week) past due and not passed, longest overdue first; for a
     quarterly requirement every (learner, quarter) missed, one line each."""
     today = today or clock.today()
-    weeks = [w for w in columns(programme, today) if w.due_on < today]
-    if flt.week_id:
-        weeks = [w for w in weeks if w.id == flt.week_id]
+    weeks = [w for w in flt.chosen(columns(programme, today)) if w.due_on < today]
     members = [m for m in roster_members(programme, scope) if flt.keep(m)]
     cells = _cells(programme, members, weeks, today)
     out = [Overdue(member=m, week=w, cell=cells[m.user.id][w.id], days=(today - w.due_on).days)
