@@ -3,7 +3,9 @@ overdue list, for one programme, within the viewer's branch scope.
 
 A page costs a fixed number of statements whatever the number of learners:
 the programme and its weeks, the branches, the people (three plain reads,
-``members.roster_members``) and the attempts of the learners shown (one)."""
+``members.roster_members``) and the attempts of the learners shown (one).
+A download and the overdue list read the database's sums per learner and
+exam (``cells_sql``), one statement per ``EXPORT_BATCH`` learners."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -17,7 +19,7 @@ from lms import clock
 from lms.content.models import Programme, ProgrammeItem
 from lms.extensions import db
 from lms.programmes.services import QUARTERLY
-from lms.reports import aggregates, cells as cell_rules, quarters as quarter_rules, state_filter
+from lms.reports import aggregates, cells as cell_rules, cells_sql, quarters as quarter_rules, state_filter
 from lms.reports.members import Member, roster_members
 
 PAGE_SIZE = 50
@@ -72,9 +74,13 @@ def columns(programme: Programme, today: date) -> list:
     return cell_rules.roster_weeks(programme)
 
 
-def _cells(programme: Programme, members, columns: list, today: date) -> dict:
+def _cells(programme: Programme, members, columns: list, today: date, many: bool = False) -> dict:
+    """``many``: a batch of a download or of the overdue list, its weeks' cells from the
+    database's sums (``cells_sql``: the same cells, without every attempt read into Python)."""
     if programme.recurring == QUARTERLY:
         return quarter_rules.cells_for(programme, members, columns, today)
+    if many:
+        return cells_sql.cells_for(members, columns, today)
     return cell_rules.cells_for(members, columns, today)
 
 
@@ -99,7 +105,7 @@ class Roster:
             return
         for start in range(0, len(self.rows), EXPORT_BATCH):
             batch = self.rows[start:start + EXPORT_BATCH]
-            cells = _cells(self.programme, batch, self.weeks, self.today)
+            cells = _cells(self.programme, batch, self.weeks, self.today, many=True)
             for m in batch:
                 yield m, cells.pop(m.user.id)
 
@@ -231,9 +237,12 @@ def overdue(programme: Programme, scope, flt: RosterFilter, today: date | None =
     today = today or clock.today()
     weeks = [w for w in flt.chosen(columns(programme, today)) if w.due_on < today]
     members = [m for m in roster_members(programme, scope) if flt.keep(m)]
-    cells = _cells(programme, members, weeks, today)
-    out = [Overdue(member=m, week=w, cell=cells[m.user.id][w.id], days=(today - w.due_on).days)
-           for m in members for w in weeks if cells[m.user.id][w.id].overdue]
+    out = []
+    for start in range(0, len(members), EXPORT_BATCH):  # a batch at a time: only the overdue cells are kept
+        batch = members[start:start + EXPORT_BATCH]
+        cells = _cells(programme, batch, weeks, today, many=True)
+        out += [Overdue(member=m, week=w, cell=cells[m.user.id][w.id], days=(today - w.due_on).days)
+                for m in batch for w in weeks if cells[m.user.id][w.id].overdue]
     if flt.state:
         out = [o for o in out if o.cell.matches(flt.state)]
     out.sort(key=lambda o: (-o.days, o.member.user.branch.code if o.member.user.branch else "",
