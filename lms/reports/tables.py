@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from flask_babel import gettext as _
 
 from lms.org.models import POSITIONS
-from lms.reports.labels import cell_text
+from lms.reports.labels import cell_text, cell_texts
 from lms.scores import score
 
 
@@ -27,10 +27,11 @@ def roster_table(roster) -> tuple[list[str], Iterator[list]]:
               [w.title if quarterly else _("Week %(n)d", n=w.number) for w in roster.weeks]
 
     def rows():
+        text, week_ids = cell_texts(), [w.id for w in roster.weeks]
         for m, cells in roster.row_cells():
             u = m.user
             yield ([u.employee_no, u.name, u.branch.name if u.branch else "", _position(u)]
-                   + [cell_text(cells[w.id]) for w in roster.weeks])
+                   + [text(cells[week_id]) for week_id in week_ids])
 
     return headers, rows()
 
