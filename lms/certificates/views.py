@@ -169,9 +169,10 @@ def _will_not_print(certificates) -> dict[int, str]:
     return out
 
 
-def _download(name: str, title: str, headers: list[str], rows: list[list], fmt: str) -> Response:
+def _download(name: str, title: str, headers: list[str], rows, fmt: str) -> Response:
+    """``rows``: a list or a generator (the register's, read as it is written)."""
     stamp = clock.today().isoformat()
-    body = exports.to_csv(headers, rows) if fmt == "csv" else exports.to_xlsx(title, headers, rows)
+    body = exports.to_csv(headers, rows) if fmt == "csv" else exports.xlsx_file(title, headers, rows)
     return exports.download(body, fmt, exports.file_name(title, stamp), f"{name}-{stamp}")
 
 
@@ -196,7 +197,7 @@ def export(fmt: str):
         abort(404)
     scope = _scope()
     today = clock.today()
-    rows = [_row(c, today) for c in queries.register(scope, _register_filter(scope), page=None).rows]
+    rows = (_row(c, today) for c in queries.register_rows(scope, _register_filter(scope)))
     return _download("certificates", _("Certificate register"), _headers(), rows, fmt)
 
 

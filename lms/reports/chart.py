@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from lms import punctuation
+from lms.reports.quarters import Quarter
 from lms.scores import score
 
 WIDTH, HEIGHT = 720, 300
@@ -35,7 +36,8 @@ def completion_chart(totals) -> dict:
     of the table beside the chart are made here once: 60 branches × 52 weeks
     through a template macro each took a second of the rankings page."""
     weeks = totals.weeks
-    week_words = {w.id: _("Week %(n)d", n=w.number) for w in weeks}
+    quarterly = any(isinstance(w, Quarter) for w in weeks)  # a quarterly requirement: a dot per quarter
+    week_words = {w.id: w.title if quarterly else _("Week %(n)d", n=w.number) for w in weeks}
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / max(len(weeks) - 1, 1)
     xs = [round(LEFT + (i * step if len(weeks) > 1 else plot_w / 2), 1) for i in range(len(weeks))]
@@ -54,9 +56,9 @@ def completion_chart(totals) -> dict:
         lines.append(Line(label=branch.name, css=css, points=" ".join(f"{d['x']},{d['y']}" for d in dots),
                           dots=dots, legend_y=TOP + 10 + n * 18))
     grid = [{"y": round(TOP + plot_h * (1 - p / 100), 1), "label": f"{p}%"} for p in (0, 25, 50, 75, 100)]
-    ticks = [{"x": x, "label": str(w.number)} for x, w in zip(xs, weeks)]
+    ticks = [{"x": x, "label": w.title if quarterly else _("W%(n)s", n=w.number)} for x, w in zip(xs, weeks)]
     table = [(branch, [percent(t.completion) if (t := totals.table.get((branch.id, w.id))) else "—"
                        for w in weeks]) for branch in totals.branches]
-    return {"table": table,
+    return {"table": table, "columns": [week_words[w.id] for w in weeks],
             "width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "base_y": TOP + plot_h,
             "label_y": HEIGHT - 14, "legend_x": WIDTH - RIGHT + 14, "lines": lines, "grid": grid, "ticks": ticks}

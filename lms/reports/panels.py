@@ -71,7 +71,12 @@ def _quarterly_block(programme, members, today) -> BranchWeek:
     columns = [q for q in quarter_rules.quarters(programme, today) if q.opens_on <= first]
     cells = quarter_rules.cells_for(programme, members, columns, today)
     this_quarter = next((q.id for q in columns if q.opens_on == first), None)
-    passed = sum(1 for mine in cells.values() if this_quarter and mine[this_quarter].state == quarter_rules.DONE)
+    # This quarter counted as the branch totals count it (``quarters.tally``), so the panel and
+    # /reports/totals say the same "n of m".
+    total = reports.Total(branch=None, week=None)
+    if this_quarter:
+        for mine in cells.values():
+            quarter_rules.tally(total, mine[this_quarter])
     missed = sum(1 for mine in cells.values() if any(c.overdue for c in mine.values()))
     return BranchWeek(programme=programme, week=None, total=None, overdue_people=missed, learners=len(members),
-                      quarter=QuarterPassed(label=quarter_label(first), passed=passed, learners=len(members)))
+                      quarter=QuarterPassed(label=quarter_label(first), passed=total.passed, learners=total.learners))

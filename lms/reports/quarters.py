@@ -8,6 +8,11 @@ the quarter running today is due by its last day; a later one is not yet due.
 Quarters before the learner joined the requirement (their enrolment date) are
 not asked of them, as on their training record.
 
+The unit every report counts is a quarter (``tally``): the roster's cells, the
+branch totals (learners asked, done, missed), the overdue list's lines, the
+rankings (a quarter done on time counts for, a missed one against:
+``counts_in``) and the branch manager's panel all read them from here.
+
 The columns are every quarter from the requirement's first one to the end of
 the current year (a compliance officer reads the year). Every cell of every
 learner asked about is worked out from one read of the attempts
@@ -51,6 +56,7 @@ class QuarterCell:
     on: date | None = None  # done: the day it was passed; due and missed: the quarter's last day
     finished: int = 0  # finalised attempts inside the quarter
     percent: float | None = None
+    first_try_passed: bool | None = None  # the first attempt finalised inside the quarter passed (None: none)
     quarter = True  # tells the cell's words (``labels.cell_text``) from a week's
     catch_up = False  # a quarter before the learner joined is not required, never catch-up
 
@@ -106,7 +112,9 @@ def cell_for(q: Quarter, rows: list[tuple[AttemptRow, date]], scoring: str, toda
     inside = [a for a, _day in dated]
     result = deciding(inside, scoring)
     finished = sum(1 for a in inside if a.state == AttemptState.FINALISED)
-    cell = QuarterCell(state=NOT_DUE, finished=finished, percent=result.percent if result else None)
+    first = next((a for a in sorted(inside, key=lambda a: a.number) if a.state == AttemptState.FINALISED), None)
+    cell = QuarterCell(state=NOT_DUE, finished=finished, percent=result.percent if result else None,
+                       first_try_passed=None if first is None else bool(first.passed))
     if result is not None and result.passed:
         cell.state, cell.status = DONE, week_rules.PASSED
         cell.on = min(day for a, day in dated if a.state == AttemptState.FINALISED and a.passed)
@@ -140,3 +148,51 @@ def cells_for(programme: Programme, members, columns: list[Quarter], today: date
         rows = [(a, _day(a)) for a in attempts.get((m.user.id, item.exam_id), [])]  # each day worked out once
         out[m.user.id] = {q.id: cell_for(q, rows, item.exam.scoring, today, now, since, limit) for q in columns}
     return out
+
+
+def tally(total, cell: QuarterCell) -> None:
+    """Count one learner's quarter into a branch total (``roster.Total``): a learner asked for
+    it (not a quarter before they joined), done (passed inside it), missed (over without a pass),
+    the first attempt inside it and the deciding result. The totals, the panel and the overdue
+    list count the same quarters this way."""
+    if cell.state == NOT_REQUIRED:
+        return
+    total.learners += 1
+    total.passed += cell.state == DONE
+    total.overdue += cell.state == MISSED
+    if cell.first_try_passed is not None:
+        total.first_tries += 1
+        total.first_try_passed += cell.first_try_passed
+    if cell.percent is not None:
+        total.score_sum += cell.percent
+        total.score_count += 1
+
+
+def branch_totals(programme: Programme, members, columns: list[Quarter], today: date, total_class
+                  ) -> dict[tuple[int, str], object]:
+    """(branch id, quarter id) → ``total_class`` (``roster.Total``), the learners' own branches:
+    the cells of ``cells_for`` (one statement) counted by ``tally``."""
+    cells = cells_for(programme, members, columns, today)
+    table = {}
+    for m in members:
+        branch = m.user.branch
+        if branch is None:
+            continue
+        mine = cells[m.user.id]
+        for q in columns:
+            total = table.get((branch.id, q.id))
+            if total is None:
+                total = table[(branch.id, q.id)] = total_class(branch=branch, week=q)
+            tally(total, mine[q.id])
+    return table
+
+
+def counts_in(q: Quarter, cell: QuarterCell, first_day: date, last_day: date) -> bool:
+    """Whether a quarter counts in a ranking's period: done on a day inside it (for), or missed
+    with its last day inside it (against). A quarter still running and not done counts neither
+    way yet, nor does one before the learner joined."""
+    if cell.state == DONE:
+        return cell.on is not None and first_day <= cell.on <= last_day
+    if cell.state == MISSED:
+        return first_day <= q.due_on <= last_day
+    return False

@@ -11,6 +11,11 @@ passed. Then, over the exams of the programme's weeks:
 - mean score: the mean of the deciding results (percent);
 - attempts: finalised attempts (fewer is better).
 
+A quarterly requirement (警示教育) has quarters, not weeks: its unit is a
+quarter (``quarters.counts_in``), one done in the period counting for the
+learner and one missed with its last day in the period against; the
+first-try pass rate reads the first attempt inside each quarter.
+
 Order: pass rate, then first-try pass rate, then mean score (each higher
 first), then fewer attempts. Equal on all four: the same rank (并列), and the
 next rank skips (1, 1, 3). Branches are ranked the same way on their learners'
@@ -27,7 +32,8 @@ from lms import clock
 from lms.content.models import Programme
 from lms.exams.models import Attempt, AttemptState
 from lms.extensions import db
-from lms.reports import cells as cell_rules
+from lms.programmes.services import QUARTERLY
+from lms.reports import cells as cell_rules, quarters as quarter_rules
 from lms.reports.members import Member, programme_start, roster_members
 
 PERIODS = ("month", "quarter", "programme", "range")
@@ -216,6 +222,9 @@ def rankings(programme: Programme, scope, first_day: date, last_day: date, branc
     members = [m for m in (roster_members(programme, scope) if members is None else members)
                if branch_ids is None or m.user.branch_id in branch_ids]
     user_ids = [m.user.id for m in members]
+    if programme.recurring == QUARTERLY:
+        return _ranked_result(programme, first_day, last_day, members,
+                              _quarter_standings(programme, members, first_day, last_day), [], {}, top)
     # Counted by the database: an exam scored by its best attempt that is one week's only.
     # The rare rest (scored by the latest attempt, or one exam set for two weeks, which counts
     # once per week) attempt by attempt, as ``standing_of`` says.
@@ -224,6 +233,37 @@ def rankings(programme: Programme, scope, first_day: date, last_day: date, branc
                                                  and weeks_of[w.exam_id] == 1}), start, end)
     rest = [w for w in weeks if w.exam.scoring == "latest" or weeks_of[w.exam_id] > 1]
     attempts = cell_rules.load_attempts(sorted({w.exam_id for w in rest}), user_ids) if rest else {}
+    return _ranked_result(programme, first_day, last_day, members, by_sql, rest, attempts, top, start, end)
+
+
+def _quarter_standings(programme: Programme, members: list[Member], first_day: date, last_day: date
+                       ) -> dict[int, Standing]:
+    """A quarterly requirement's standings: per learner, the quarters that count in the period
+    (``quarters.counts_in``) from the roster's own cells (one read of the attempts)."""
+    today = clock.today()
+    columns = [q for q in quarter_rules.quarters(programme, today) if q.opens_on <= last_day and q.due_on >= first_day]
+    cells = quarter_rules.cells_for(programme, members, columns, today)
+    out = {}
+    for m in members:
+        s = out[m.user.id] = Standing()
+        for q in columns:
+            cell = cells[m.user.id][q.id]
+            if not quarter_rules.counts_in(q, cell, first_day, last_day):
+                continue
+            s.taken += 1
+            s.passed += cell.state == quarter_rules.DONE
+            s.attempts += cell.finished
+            if cell.first_try_passed is not None:
+                s.first_tries += 1
+                s.first_passed += cell.first_try_passed
+            if cell.percent is not None:
+                s.score_sum += cell.percent
+                s.score_count += 1
+    return out
+
+
+def _ranked_result(programme, first_day, last_day, members, by_sql, rest, attempts, top, start=None, end=None
+                   ) -> Rankings:
     per_learner = []
     per_branch: dict[int, tuple[object, Standing, list]] = {}
     for m in members:

@@ -3,7 +3,9 @@ overdue list, for one programme, within the viewer's branch scope.
 
 A page costs a fixed number of statements whatever the number of learners:
 the programme and its weeks, the branches, the people (three plain reads,
-``members.roster_members``) and the attempts of the learners shown (one)."""
+``members.roster_members``) and the attempts of the learners shown (one).
+A download and the overdue list read the database's sums per learner and
+exam (``cells_sql``), one statement per ``EXPORT_BATCH`` learners."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -17,7 +19,7 @@ from lms import clock
 from lms.content.models import Programme, ProgrammeItem
 from lms.extensions import db
 from lms.programmes.services import QUARTERLY
-from lms.reports import aggregates, cells as cell_rules, quarters as quarter_rules, state_filter
+from lms.reports import aggregates, cells as cell_rules, cells_sql, quarters as quarter_rules, state_filter
 from lms.reports.members import Member, roster_members
 
 PAGE_SIZE = 50
@@ -42,6 +44,14 @@ class RosterFilter:
     position: str = ""
     week_id: int | None = None
     state: str = ""
+    quarter: str = ""  # a quarterly requirement's one quarter ("2026-Q3"), as ``week_id`` is a week
+
+    def chosen(self, columns: list) -> list:
+        """The columns the filter names (one week, or one quarter), or all of them."""
+        wanted = self.quarter or self.week_id
+        if not wanted:
+            return columns
+        return [c for c in columns if c.id == wanted]
 
     def keep(self, member: Member) -> bool:
         user = member.user
@@ -64,9 +74,13 @@ def columns(programme: Programme, today: date) -> list:
     return cell_rules.roster_weeks(programme)
 
 
-def _cells(programme: Programme, members, columns: list, today: date) -> dict:
+def _cells(programme: Programme, members, columns: list, today: date, many: bool = False) -> dict:
+    """``many``: a batch of a download or of the overdue list, its weeks' cells from the
+    database's sums (``cells_sql``: the same cells, without every attempt read into Python)."""
     if programme.recurring == QUARTERLY:
         return quarter_rules.cells_for(programme, members, columns, today)
+    if many:
+        return cells_sql.cells_for(members, columns, today)
     return cell_rules.cells_for(members, columns, today)
 
 
@@ -91,7 +105,7 @@ class Roster:
             return
         for start in range(0, len(self.rows), EXPORT_BATCH):
             batch = self.rows[start:start + EXPORT_BATCH]
-            cells = _cells(self.programme, batch, self.weeks, self.today)
+            cells = _cells(self.programme, batch, self.weeks, self.today, many=True)
             for m in batch:
                 yield m, cells.pop(m.user.id)
 
@@ -111,8 +125,8 @@ def build(programme: Programme, scope, flt: RosterFilter, page: int | None = 1,
     today = today or clock.today()
     weeks = columns(programme, today)
     members = [m for m in roster_members(programme, scope) if flt.keep(m)]
-    if flt.state and programme.recurring == QUARTERLY:  # any quarter in that state: a few columns, one read
-        every = quarter_rules.cells_for(programme, members, weeks, today)
+    if flt.state and programme.recurring == QUARTERLY:  # the chosen quarter (or any) in that state: one read
+        every = quarter_rules.cells_for(programme, members, flt.chosen(weeks), today)
         members = [m for m in members if any(c.matches(flt.state) for c in every[m.user.id].values())]
     elif flt.state:
         members = _state_filtered(members, weeks, flt, today)
@@ -186,14 +200,18 @@ def totals(programme: Programme, scope, flt: RosterFilter, today: date | None = 
            members: list[Member] | None = None) -> Totals:
     """Per branch (the learner's own branch) and week: learners, passed
     (completion), overdue, first-try pass rate and mean score. Weeks opened
-    so far unless one is chosen. ``members``: ``roster_members(programme,
-    scope)`` when the caller has them already (the rankings page)."""
+    so far unless one is chosen. A quarterly requirement counts quarters the
+    same way (``quarters.tally``: learners asked, done, missed). ``members``:
+    ``roster_members(programme, scope)`` when the caller has them already
+    (the rankings page)."""
     today = today or clock.today()
-    weeks = [w for w in cell_rules.roster_weeks(programme) if w.opens_on <= today]
-    if flt.week_id:
-        weeks = [w for w in cell_rules.roster_weeks(programme) if w.id == flt.week_id]
+    every = columns(programme, today)
+    weeks = flt.chosen(every) if (flt.week_id or flt.quarter) else [w for w in every if w.opens_on <= today]
     members = [m for m in (roster_members(programme, scope) if members is None else members) if flt.keep(m)]
-    table = aggregates.branch_week_totals(members, weeks, today, Total)
+    if programme.recurring == QUARTERLY:
+        table = quarter_rules.branch_totals(programme, members, weeks, today, Total)
+    else:
+        table = aggregates.branch_week_totals(members, weeks, today, Total)
     bank = {w.id: Total(branch=None, week=w) for w in weeks}
     branches = {}
     for (branch_id, week_id), total in table.items():
@@ -217,13 +235,14 @@ def overdue(programme: Programme, scope, flt: RosterFilter, today: date | None =
     """Every (learner, week) past due and not passed, longest overdue first; for a
     quarterly requirement every (learner, quarter) missed, one line each."""
     today = today or clock.today()
-    weeks = [w for w in columns(programme, today) if w.due_on < today]
-    if flt.week_id:
-        weeks = [w for w in weeks if w.id == flt.week_id]
+    weeks = [w for w in flt.chosen(columns(programme, today)) if w.due_on < today]
     members = [m for m in roster_members(programme, scope) if flt.keep(m)]
-    cells = _cells(programme, members, weeks, today)
-    out = [Overdue(member=m, week=w, cell=cells[m.user.id][w.id], days=(today - w.due_on).days)
-           for m in members for w in weeks if cells[m.user.id][w.id].overdue]
+    out = []
+    for start in range(0, len(members), EXPORT_BATCH):  # a batch at a time: only the overdue cells are kept
+        batch = members[start:start + EXPORT_BATCH]
+        cells = _cells(programme, batch, weeks, today, many=True)
+        out += [Overdue(member=m, week=w, cell=cells[m.user.id][w.id], days=(today - w.due_on).days)
+                for m in batch for w in weeks if cells[m.user.id][w.id].overdue]
     if flt.state:
         out = [o for o in out if o.cell.matches(flt.state)]
     out.sort(key=lambda o: (-o.days, o.member.user.branch.code if o.member.user.branch else "",

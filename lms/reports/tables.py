@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from flask_babel import gettext as _
 
 from lms.org.models import POSITIONS
-from lms.reports.labels import cell_text
+from lms.reports.labels import cell_text, cell_texts
 from lms.scores import score
 
 
@@ -27,28 +27,30 @@ def roster_table(roster) -> tuple[list[str], Iterator[list]]:
               [w.title if quarterly else _("Week %(n)d", n=w.number) for w in roster.weeks]
 
     def rows():
+        text, week_ids = cell_texts(), [w.id for w in roster.weeks]
         for m, cells in roster.row_cells():
             u = m.user
             yield ([u.employee_no, u.name, u.branch.name if u.branch else "", _position(u)]
-                   + [cell_text(cells[w.id]) for w in roster.weeks])
+                   + [text(cells[week_id]) for week_id in week_ids])
 
     return headers, rows()
 
 
 def totals_table(totals) -> tuple[list[str], list[list]]:
-    headers = [_("Branch"), _("Week"), _("Learners"), _("Passed"), _("Completion"), _("First-try pass rate"),
-               _("Mean score"), _("Overdue")]
+    quarterly = totals.programme.recurring == "quarterly"  # a row per branch and quarter ("2026 Q3")
+    headers = [_("Branch"), _("Quarter") if quarterly else _("Week"), _("Learners"), _("Passed"), _("Completion"),
+               _("First-try pass rate"), _("Mean score"), _("Overdue")]
     rows = []
     for branch in totals.branches:
         for w in totals.weeks:
             t = totals.table.get((branch.id, w.id))
             if t is not None:
-                rows.append([branch.name, w.number, t.learners, t.passed, _pct(t.completion),
+                rows.append([branch.name, w.title if quarterly else w.number, t.learners, t.passed, _pct(t.completion),
                              _pct(t.first_try_pass_rate), "" if t.mean_score is None else score(t.mean_score),
                              t.overdue])
     for w in totals.weeks:
         t = totals.bank[w.id]
-        rows.append([_("All branches"), w.number, t.learners, t.passed, _pct(t.completion),
+        rows.append([_("All branches"), w.title if quarterly else w.number, t.learners, t.passed, _pct(t.completion),
                      _pct(t.first_try_pass_rate), "" if t.mean_score is None else score(t.mean_score), t.overdue])
     return headers, rows
 
@@ -68,9 +70,14 @@ def _standing(s) -> list:
             s.attempts, s.taken]
 
 
+def _taken(result) -> str:
+    """The last column: exams taken, or a quarterly requirement's quarters counted."""
+    return _("Quarters counted") if result.programme.recurring == "quarterly" else _("Exams taken")
+
+
 def learner_rankings_table(result) -> tuple[list[str], list[list]]:
     headers = [_("Rank"), _("Employee number"), _("Name"), _("Branch"), _("Pass rate"), _("First-try pass rate"),
-               _("Mean score"), _("Attempts"), _("Exams taken")]
+               _("Mean score"), _("Attempts"), _taken(result)]
     rows = [[f"{r.rank}" + (f" {_('tied')}" if r.tied else ""), r.member.user.employee_no, r.member.user.name,
              r.member.user.branch.name if r.member.user.branch else ""] + _standing(r.standing)
             for r in result.learners]
@@ -79,7 +86,7 @@ def learner_rankings_table(result) -> tuple[list[str], list[list]]:
 
 def branch_rankings_table(result) -> tuple[list[str], list[list]]:
     headers = [_("Rank"), _("Branch"), _("Learners"), _("Pass rate"), _("First-try pass rate"), _("Mean score"),
-               _("Attempts"), _("Exams taken")]
+               _("Attempts"), _taken(result)]
     rows = [[f"{r.rank}" + (f" {_('tied')}" if r.tied else ""), r.branch.name, r.learners] + _standing(r.standing)
             for r in result.branches]
     return headers, rows

@@ -16,7 +16,8 @@ from lms.extensions import db
 from lms.org import scope as org_scope
 from lms.org.models import POSITIONS, Branch, User
 from lms.programmes import services as programme_services
-from lms.reports import chart, exports, labels, rankings as ranking_rules, roster as reports, tables
+from lms.reports import chart, exports, labels, quarters as quarter_rules, rankings as ranking_rules, tables
+from lms.reports import roster as reports
 from lms.reports.cells import STATES, roster_weeks
 from lms.reports.members import roster_members
 from lms.web import render_page_or_partial, roles_required
@@ -56,17 +57,27 @@ def _filter(programme, scope) -> reports.RosterFilter:
         branch_ids = branch.subtree_ids()
     weeks = {w.id for w in roster_weeks(programme)} if programme else set()
     week_id = args.get("week", type=int)
+    quarter = args.get("quarter", "")
     return reports.RosterFilter(
         q=args.get("q", "").strip()[:80], branch_ids=branch_ids,
         position=args.get("position", "") if args.get("position", "") in POSITIONS else "",
         week_id=week_id if week_id in weeks else None,
-        state=args.get("state", "") if args.get("state", "") in STATES else "")
+        state=args.get("state", "") if args.get("state", "") in STATES else "",
+        quarter=quarter if quarter in {q.id for q in _quarters(programme)} else "")
+
+
+def _quarters(programme) -> list:
+    """A quarterly requirement's quarters (the roster's columns), for the quarter filter."""
+    if programme is None or programme.recurring != programme_services.QUARTERLY:
+        return []
+    return quarter_rules.quarters(programme, clock.today())
 
 
 def _query(programme, flt: reports.RosterFilter, **extra) -> dict:
     """The query string that reproduces the page (pager, downloads)."""
     q = {"programme": programme.id if programme else "", "q": flt.q, "branch": request.args.get("branch", type=int),
-         "position": flt.position, "week": flt.week_id, "state": flt.state, **extra}
+         "position": flt.position, "week": flt.week_id, "quarter": flt.quarter,
+         "state": flt.state, **extra}
     return {k: v for k, v in q.items() if v}
 
 
@@ -78,7 +89,8 @@ def _context(page: str):
     return scope, programmes, programme, flt, {
         "page_name": page, "programmes": programmes, "programme": programme, "flt": flt,
         "branch_choices": _branch_choices(scope), "states": labels.STATE_LABELS, "state_codes": STATES,
-        "weeks": roster_weeks(programme) if programme else [], "query": _query(programme, flt),
+        "weeks": roster_weeks(programme) if programme else [], "quarters": _quarters(programme),
+        "quarterly": programme is not None and programme.recurring == programme_services.QUARTERLY, "query": _query(programme, flt),
         "cell_text": labels.cell_text, "cell_class": labels.cell_class, "whole_bank": scope is None}
 
 

@@ -29,3 +29,47 @@ def test_certificate_register_export_has_date_cells_and_text_employee_numbers(cl
     assert row["颁发日期"].is_date and row["颁发日期"].value.date() == certificate.issued_on
     csv_rows = list(csv.reader(io.StringIO(client.get("/certificates/export.csv").data.decode("utf-8-sig"))))
     assert csv_rows[1][2] == "\t007001" and csv_rows[1][5] == certificate.issued_on.isoformat()
+
+
+def test_the_register_download_is_read_a_chunk_at_a_time_in_the_pages_order(client, clock, make_user,
+                                                                          make_certification, make_branch,
+                                                                          fast_pdf, monkeypatch):
+    """The register's download held every certificate of the bank with its holder, branch and
+    certification at once (bench/hr_downloads.py: 24,000 at 20,000 people). It reads them a chunk
+    at a time as the file is written: every certificate in the page's order (newest first), a
+    branch manager's branches only, a formula-like reason still text."""
+    from datetime import datetime, timedelta
+
+    from lms.certificates import queries, revoking
+
+    monkeypatch.setattr(queries, "EXPORT_CHUNK", 2)  # seven certificates: four chunks, the last one short
+    hr = make_user(("hr",), employee_no="hr01")
+    tianyuan, lusong = make_branch("ZZ0101", "天元支行"), make_branch("ZZ0102", "芦淞支行")
+    rmq = make_certification()
+    serials = []
+    for i in range(7):
+        clock.freeze(datetime(2026, 3, 2, 2, 0) + timedelta(days=i))
+        holder = make_user(("learner",), employee_no=f"E{i:03d}", branch=(tianyuan, lusong)[i % 2])
+        serials.append(issuing.issue(holder, rmq, actor=hr, reason="考试通过").serial)
+    revoking.revoke(db_certificate(serials[0]).id, actor=hr, reason="=HYPERLINK(\"x\")")
+    sign_in(client, hr)
+    rows = list(csv.reader(io.StringIO(client.get("/certificates/export.csv").data.decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == serials[::-1]
+    assert rows[-1][9] == "'=HYPERLINK(\"x\")"
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/certificates/export.xlsx").data)).active
+    assert [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)] == serials[::-1]
+    last = list(sheet.iter_rows(min_row=8, values_only=True))[0]
+    assert last[9] == "=HYPERLINK(\"x\")" and sheet.cell(8, 10).data_type == "s"
+
+    sign_in(client, make_user(("branch_manager",), employee_no="m01", branch=lusong))
+    rows = list(csv.reader(io.StringIO(client.get("/certificates/export.csv").data.decode("utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == serials[5::-2]  # E005, E003, E001: 芦淞支行's
+
+
+def db_certificate(serial):
+    from sqlalchemy import select
+
+    from lms.certificates.models import Certificate
+    from lms.extensions import db
+
+    return db.session.scalar(select(Certificate).where(Certificate.serial == serial))

@@ -84,15 +84,15 @@ def _warning_education():
 def test_the_reports_of_a_quarterly_requirement_say_where_its_quarters_are(client, bank, make_user):  # noqa: F811
     """The roster of 警示教育 listed its people under no column at all (it has no weeks). The
     roster and the overdue list now have its quarters (tests/reports/test_quarterly_reports.py)
-    and say what a quarter's cell means; the totals and rankings, which count weeks, say they do
-    not count it and where its quarters are."""
+    and say what a quarter's cell means; the totals and rankings count quarters
+    (tests/reports/test_quarterly_totals.py) and say what a quarter done and missed are."""
     warning = _warning_education()
     add_attempt(bank["people"]["T2"], warning.items[0], 90)
     sign_in(client, make_user(("hr",), employee_no="hr"))
     for page in ("totals", "rankings"):
         html = client.get(f"/reports/{page}?programme={warning.id}").text
-        assert 'id="quarterly-notice"' in html and "培训记录" in html and "逾期名单" in html, page
-        assert 'id="quarterly-notice"' not in client.get(f"/reports/{page}?programme={bank['programme'].id}").text
+        assert 'id="quarterly-units"' in html and "逾期名单" in html, page
+        assert 'id="quarterly-units"' not in client.get(f"/reports/{page}?programme={bank['programme'].id}").text
     for page in ("roster", "overdue"):
         html = client.get(f"/reports/{page}?programme={warning.id}").text
         assert 'id="quarterly-columns"' in html and "季度最后一天前完成" in html, page
