@@ -339,7 +339,15 @@ def waiting(user) -> int:
     return sum(1 for qid in question_ids if qid in hidden)
 
 
+def awaiting_grading(user) -> int:
+    """The learner's submitted attempts waiting for a trainer's grading: their
+    wrong answers reach the notebook only when the attempt is finalised, so an
+    empty notebook right after a failed exam says why."""
+    return int(db.session.scalar(select(func.count(Attempt.id)).where(
+        Attempt.user_id == user.id, Attempt.state == "grading")) or 0)
+
+
 def notebook_panel(user) -> dict:
     to_practise, cleared = counts(user)
     return {"to_practise": to_practise, "cleared": cleared, "points": knowledge_points(user)[:5],
-            "waiting": waiting(user) if to_practise else 0}
+            "waiting": waiting(user) if to_practise else 0, "in_grading": awaiting_grading(user)}

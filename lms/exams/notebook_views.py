@@ -46,7 +46,8 @@ def index():
         retired=notebook.retired_questions(entry.question_id for entry, _version in rows),
         withheld=notebook.withheld(current_user, [entry.question_id for entry, _version in rows]),
         show_cleared=request.args.get("cleared") == "1", to_practise=to_practise, cleared=cleared,
-        waiting=notebook.waiting(current_user) if to_practise else 0)
+        waiting=notebook.waiting(current_user) if to_practise else 0,
+        in_grading=notebook.awaiting_grading(current_user))
 
 
 @bp.get("/practice")

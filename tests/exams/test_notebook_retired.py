@@ -96,3 +96,22 @@ def test_an_unretired_question_is_practised_again(app, book):
     db.session.commit()
     assert notebook.counts(learner) == (2, 0)
     assert notebook.next_entry(learner) == entries["gone"]  # most often wrong first
+
+
+def test_an_empty_notebook_after_an_exam_in_grading_says_why(app, client, make_user, make_question, make_exam):
+    """A newcomer failed an exam with an essay in it and opened 错题本: "暂无错题" — their wrong answers
+    come only once the trainer has graded the essay, and nothing said so."""
+    from lms.exams import answers as exam_answers, attempts as exam_attempts
+
+    single = make_question("single", slug="grading-001")
+    essay = make_question("essay", slug="grading-002")
+    exam = make_exam([{"questions": [single.slug, essay.slug]}], pass_mark=80.0)
+    learner = make_user(("learner",))
+    attempt = exam_attempts.start_attempt(learner, exam)
+    exam_answers.save_answer(attempt, attempt.items[0], "A")
+    exam_attempts.submit(attempt, learner)
+    assert db.session.get(type(attempt), attempt.id).state == "grading"
+    sign_in(client, learner)
+    expected = "你有 1 场考试正在等待培训师阅卷：阅卷完成后，其中答错的题目会记入错题本。"
+    assert expected in client.get("/notebook/").text
+    assert expected in client.get("/").text
