@@ -28,14 +28,22 @@ class ProgrammeRecord:
     # (item, attempts). They no longer count, but the record keeps them.
     removed: list[tuple[ProgrammeItem, list[Attempt]]] = field(default_factory=list)
 
+    def _counted_weeks(self):
+        """The weeks (quarters) counted as the learner's own pages count them
+        (``lms.programmes.progress``): with an exam, not retired, and not a
+        product bulletin — HR's "2 of 6 passed" beside the learner's "1 passed,
+        3 due" was the bulletins counted here only."""
+        return [w for w in self.weeks
+                if w.exam is not None and w.item.kind != "bulletin" and not w.item.retired]
+
     @property
     def passed(self) -> int:
-        return sum(1 for w in self.weeks if w.done)
+        return sum(1 for w in self._counted_weeks() if w.done)
 
     @property
     def counted(self) -> int:
         """The weeks (quarters) opened so far that have an exam."""
-        return sum(1 for w in self.weeks if w.exam is not None and w.is_open)
+        return sum(1 for w in self._counted_weeks() if w.is_open)
 
 
 def training_record(person, today: date | None = None) -> list[ProgrammeRecord]:
