@@ -145,7 +145,6 @@ def _record_wrong_current_password(key: str, user: User, now) -> LoginResult:
     return LoginResult()
 
 
-@transaction(immediate=True)
 def password_was_reset(user: User) -> bool:
     """Whether the temporary password the user must change came from a reset
     (HR's "reset password") rather than from HR creating the account: a new
@@ -159,6 +158,7 @@ def password_was_reset(user: User) -> bool:
         AuditEvent.object_id == str(user.id)).limit(1)) is not None
 
 
+@transaction(immediate=True)
 def change_password(user: User, new_password: str, *, by: User | None = None) -> list[str]:
     """Set a new password if the policy allows it; ends the user's other sessions."""
     problems = policy_problems(new_password, user.employee_no)
