@@ -145,6 +145,19 @@ def _record_wrong_current_password(key: str, user: User, now) -> LoginResult:
     return LoginResult()
 
 
+def password_was_reset(user: User) -> bool:
+    """Whether the temporary password the user must change came from a reset
+    (HR's "reset password") rather than from HR creating the account: a new
+    employee is not told their password "was reset"."""
+    from sqlalchemy import select
+
+    from lms.audit.models import AuditEvent
+
+    return db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.action == "user.password_reset", AuditEvent.object_type == "user",
+        AuditEvent.object_id == str(user.id)).limit(1)) is not None
+
+
 @transaction(immediate=True)
 def change_password(user: User, new_password: str, *, by: User | None = None) -> list[str]:
     """Set a new password if the policy allows it; ends the user's other sessions."""

@@ -75,7 +75,7 @@ def change_password():
             if checked.retry_after:
                 form.current_password.errors.append(
                     _("Too many failed attempts. Try again in %(s)d seconds.", s=checked.retry_after))
-                return render_template("auth/change_password.html", form=form), 429
+                return _change_password_page(form), 429
             form.current_password.errors.append(_("The current password is wrong."))
         else:
             problems = services.change_password(user, form.new_password.data)
@@ -85,4 +85,10 @@ def change_password():
                 login_user(user)  # keep this session, now on the new version
                 flash(_("Your password was changed. Other sessions were signed out."), "success")
                 return redirect(url_for("main.home"))
-    return render_template("auth/change_password.html", form=form)
+    return _change_password_page(form)
+
+
+def _change_password_page(form):
+    user = current_user._get_current_object()
+    return render_template("auth/change_password.html", form=form,
+                           was_reset=user.must_change_password and services.password_was_reset(user))

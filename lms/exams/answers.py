@@ -136,9 +136,9 @@ def autosave(user, attempt_id: int, item_id: int, read_answer, now: datetime | N
         if target.state != AttemptState.OPEN or now > target.deadline + grace():
             _refuse_save(attempt_id, now)  # a closed attempt says so first, whatever was sent
         raise UnknownChoice(target.position) from None
+    if question_types.typed_length(answer) > MAX_ANSWER_CHARS:
+        raise AnswerTooLong(target.position, question_types.typed_length(answer))
     text = None if answer is None else json.dumps(answer, ensure_ascii=False)
-    if text is not None and len(text) > MAX_ANSWER_CHARS:
-        raise AnswerTooLong(target.position)
     with transaction():  # one statement that checks again in SQL what the read above found
         saved = db.session.execute(_SAVE_IF_OPEN, {
             "b_item_id": item_id, "b_attempt_id": attempt_id, "b_user_id": user_id,
@@ -162,11 +162,11 @@ def _refuse_save(attempt_id: int, now: datetime) -> None:
 def _stored(item: AttemptItem, answer) -> str | None:
     if answer is None:
         return None
-    text = json.dumps(answer, ensure_ascii=False)
-    if len(text) > MAX_ANSWER_CHARS:
+    typed = question_types.typed_length(answer)
+    if typed > MAX_ANSWER_CHARS:
         db.session.rollback()
-        raise AnswerTooLong(item.position)
-    return text
+        raise AnswerTooLong(item.position, typed)
+    return json.dumps(answer, ensure_ascii=False)
 
 
 def save_answers(attempt: Attempt, answers: dict[int, object], now: datetime | None = None) -> int:

@@ -7,8 +7,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _
 
 from lms.exams.models import Attempt
-
-MAX_ANSWER_CHARS = 20_000  # an essay of ten pages; longer is not an answer
+from lms.questions import MAX_ANSWER_CHARS  # noqa: F401  (an essay of ten pages; longer is not an answer)
 
 
 class ExamError(Exception):
@@ -33,12 +32,16 @@ class AnswerRefused(ExamError):
 
 
 class AnswerTooLong(AnswerRefused):
-    """An answer longer than any real one (a hostile or broken form); nothing is saved."""
+    """An answer box holding more than ``MAX_ANSWER_CHARS`` typed characters
+    (``lms.questions.typed_length``); nothing is saved. The message names the
+    count the learner sees under the box."""
 
-    def __init__(self, position: int):
-        super().__init__(_("The answer to question %(n)d is too long (at most %(max)d characters); it was not saved.",
-                           n=position, max=MAX_ANSWER_CHARS))
+    def __init__(self, position: int, typed: int):
+        super().__init__(_("Question %(n)d: your answer has %(count)d characters, more than the %(max)d allowed; it "
+                           "was not saved. Shorten it and save again.",
+                           n=position, count=typed, max=MAX_ANSWER_CHARS))
         self.position = position
+        self.typed = typed
 
 
 class UnknownChoice(AnswerRefused):

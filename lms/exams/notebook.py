@@ -22,6 +22,12 @@ The entry stays listed with the sentence that says when practice opens
 (``Withheld.practice_opens``); ``next_entry`` passes over it; ``practise``
 refuses it whatever the page asked.
 
+A question the trainer retired (deleted from its bank) is no longer asked:
+its entries stay listed as history, marked retired, with the question as it
+was last published (a corrected key included) once its key may be shown, but
+they are not practised (``QuestionRetired``) and count neither as open nor as
+cleared — not on the notebook page, the home panel nor the mentor's desk.
+
 While the learner has an exam open that holds the question (a retake drew it
 again), practice of that entry is refused (``QuestionInExam``): graded on the
 spot, it would tell the learner in another tab which answer to give.
@@ -31,7 +37,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from lms import questions as question_types
@@ -46,11 +52,29 @@ UNTAGGED = ""  # the group of entries whose version has no knowledge point
 UNTAGGED_LABEL = _l("Without knowledge point")
 
 
+def _retired():
+    """True for an entry whose question was retired (see the module's docstring)."""
+    return select(Question.id).where(Question.id == NotebookEntry.question_id, Question.retired.is_(True)).exists()
+
+
+def _live():
+    return ~_retired()
+
+
+def retired_questions(question_ids) -> set[int]:
+    """Of these questions, those the trainer retired."""
+    ids = sorted(set(question_ids))
+    if not ids:
+        return set()
+    return set(db.session.scalars(select(Question.id).where(Question.id.in_(ids), Question.retired.is_(True))))
+
+
 @dataclass
 class KnowledgePoint:
     tag: str  # UNTAGGED for entries without tags
-    open: int  # entries not cleared yet
+    open: int  # entries not cleared yet (of questions still asked)
     cleared: int
+    retired: int = 0  # not cleared, but the question was retired: history only
 
     @property
     def label(self):
@@ -61,30 +85,36 @@ def knowledge_points(user) -> list[KnowledgePoint]:
     """The learner's entries counted per knowledge point, in SQL. An entry
     whose question has several tags counts under each of them."""
     tag = func.coalesce(QuestionTag.tag, UNTAGGED)
+    retired_open = case((NotebookEntry.cleared_at.is_(None) & _retired(), 1), else_=0)
     rows = db.session.execute(
-        select(tag.label("tag"), func.count(NotebookEntry.id), func.count(NotebookEntry.cleared_at))
+        select(tag.label("tag"), func.count(NotebookEntry.id), func.count(NotebookEntry.cleared_at),
+               func.sum(retired_open))
         .select_from(NotebookEntry)
         .outerjoin(QuestionTag, QuestionTag.version_id == NotebookEntry.version_id)
         .where(NotebookEntry.user_id == user.id)
         .group_by(tag)
     ).all()
-    points = [KnowledgePoint(t, int(n) - int(c), int(c)) for t, n, c in rows]
+    points = [KnowledgePoint(t, int(n) - int(c) - int(r or 0), int(c), int(r or 0)) for t, n, c, r in rows]
     # Most to practise first; the untagged group last.
     return sorted(points, key=lambda p: (p.tag == UNTAGGED, -p.open, p.tag))
 
 
-def entries(user, tag: str | None = None, include_cleared: bool = False) -> list[tuple[NotebookEntry, QuestionVersion]]:
+def entries(user, tag: str | None = None, include_cleared: bool = False,
+            live_only: bool = False) -> list[tuple[NotebookEntry, QuestionVersion]]:
     """The learner's entries with the version got wrong (optionally of one
-    knowledge point), most often wrong first."""
+    knowledge point), most often wrong first; those of retired questions
+    after the ones to practise, the cleared ones last."""
     stmt = (select(NotebookEntry, QuestionVersion)
             .join(QuestionVersion, QuestionVersion.id == NotebookEntry.version_id)
             .where(NotebookEntry.user_id == user.id)
-            .order_by(NotebookEntry.cleared_at.is_not(None), NotebookEntry.times_wrong.desc(),
+            .order_by(NotebookEntry.cleared_at.is_not(None), _retired(), NotebookEntry.times_wrong.desc(),
                       NotebookEntry.last_wrong_at.desc(), NotebookEntry.id))
     if not include_cleared:
         stmt = stmt.where(NotebookEntry.cleared_at.is_(None))
     if tag is not None:
         stmt = stmt.where(_tag_filter(tag))
+    if live_only:
+        stmt = stmt.where(_live())
     return [(entry, version) for entry, version in db.session.execute(stmt)]
 
 
@@ -96,12 +126,14 @@ def _tag_filter(tag: str):
 
 
 def counts(user) -> tuple[int, int]:
-    """(entries to practise, entries cleared)."""
+    """(entries to practise, entries cleared); an entry of a retired question
+    is neither."""
     row = db.session.execute(
-        select(func.count(NotebookEntry.id), func.count(NotebookEntry.cleared_at))
+        select(func.count(NotebookEntry.id), func.count(NotebookEntry.cleared_at),
+               func.sum(case((NotebookEntry.cleared_at.is_(None) & _retired(), 1), else_=0)))
         .where(NotebookEntry.user_id == user.id)).one()
-    total, cleared = int(row[0] or 0), int(row[1] or 0)
-    return total - cleared, cleared
+    total, cleared, retired = int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
+    return total - cleared - retired, cleared
 
 
 def entry_for(user, entry_id: int) -> NotebookEntry | None:
@@ -113,8 +145,9 @@ def entry_for(user, entry_id: int) -> NotebookEntry | None:
 def next_entry(user, tag: str | None = None, after_id: int | None = None) -> NotebookEntry | None:
     """The next open entry to practise, in the order of ``entries``: the one
     after ``after_id`` (wrapping round, never ``after_id`` itself). Entries
-    whose exam keeps the key back (``withheld``) are passed over."""
-    open_ = [entry for entry, _version in entries(user, tag)]
+    whose exam keeps the key back (``withheld``) and those of retired
+    questions are passed over."""
+    open_ = [entry for entry, _version in entries(user, tag, live_only=True)]
     hidden = withheld(user, list({e.question_id for e in open_}))
     open_ = [e for e in open_ if e.question_id not in hidden or e.id == after_id]
     ids = [e.id for e in open_]
@@ -213,6 +246,15 @@ class PracticeWithheld(Exception):
         self.withheld = why
 
 
+class QuestionRetired(Exception):
+    """The entry's question was retired: it is history, not practised."""
+
+
+def is_retired(entry: NotebookEntry) -> bool:
+    question = db.session.get(Question, entry.question_id)
+    return question is not None and question.retired
+
+
 class QuestionInExam(Exception):
     """The entry's question is in an exam the learner is taking now."""
 
@@ -255,6 +297,8 @@ def practise(user, entry: NotebookEntry, answer) -> PracticeResult:
 
     if entry.user_id != user.id:
         raise PermissionError("not this learner's entry")
+    if is_retired(entry):
+        raise QuestionRetired(entry.question_id)
     exam = open_exam_with(user, entry.question_id)
     if exam is not None:
         raise QuestionInExam(exam)
@@ -276,6 +320,8 @@ def mark_reviewed(user, entry: NotebookEntry) -> None:
     the rubric is withheld: ``PracticeWithheld``)."""
     if entry.user_id != user.id:
         raise PermissionError("not this learner's entry")
+    if is_retired(entry):
+        raise QuestionRetired(entry.question_id)
     why = withheld_for(user, entry)
     if why is not None:
         raise PracticeWithheld(why)
@@ -287,12 +333,21 @@ def mark_reviewed(user, entry: NotebookEntry) -> None:
 def waiting(user) -> int:
     """Open entries that cannot be practised yet (their exam keeps the key back)."""
     question_ids = list(db.session.scalars(
-        select(NotebookEntry.question_id).where(NotebookEntry.user_id == user.id, NotebookEntry.cleared_at.is_(None))))
+        select(NotebookEntry.question_id).where(NotebookEntry.user_id == user.id, NotebookEntry.cleared_at.is_(None),
+                                                _live())))
     hidden = withheld(user, list(set(question_ids)))
     return sum(1 for qid in question_ids if qid in hidden)
+
+
+def awaiting_grading(user) -> int:
+    """The learner's submitted attempts waiting for a trainer's grading: their
+    wrong answers reach the notebook only when the attempt is finalised, so an
+    empty notebook right after a failed exam says why."""
+    return int(db.session.scalar(select(func.count(Attempt.id)).where(
+        Attempt.user_id == user.id, Attempt.state == "grading")) or 0)
 
 
 def notebook_panel(user) -> dict:
     to_practise, cleared = counts(user)
     return {"to_practise": to_practise, "cleared": cleared, "points": knowledge_points(user)[:5],
-            "waiting": waiting(user) if to_practise else 0}
+            "waiting": waiting(user) if to_practise else 0, "in_grading": awaiting_grading(user)}

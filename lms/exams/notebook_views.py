@@ -43,9 +43,11 @@ def index():
     return render_page_or_partial(
         "notebook/index.html", "notebook/_entries.html",
         points=notebook.knowledge_points(current_user), tag=tag, rows=rows,
+        retired=notebook.retired_questions(entry.question_id for entry, _version in rows),
         withheld=notebook.withheld(current_user, [entry.question_id for entry, _version in rows]),
         show_cleared=request.args.get("cleared") == "1", to_practise=to_practise, cleared=cleared,
-        waiting=notebook.waiting(current_user) if to_practise else 0)
+        waiting=notebook.waiting(current_user) if to_practise else 0,
+        in_grading=notebook.awaiting_grading(current_user))
 
 
 @bp.get("/practice")
@@ -56,7 +58,7 @@ def practice_next():
     tag = _tag_arg()
     entry = notebook.next_entry(current_user, tag, after_id=request.args.get("after", type=int))
     if entry is None:
-        left = [e.question_id for e, _v in notebook.entries(current_user, tag)]
+        left = [e.question_id for e, _v in notebook.entries(current_user, tag, live_only=True)]
         if notebook.withheld(current_user, left):  # open entries are left, but their exams keep the key back
             flash(_("The questions left here can be practised once their exams show the answers: "
                     "each one below says when."), "warning")
@@ -77,15 +79,20 @@ def _question_html(entry, version, answer=None, review=False, grade=None):
 def _practice_context(entry, feedback: dict | None):
     version = notebook.practice_version(entry)
     withheld = notebook.withheld_for(current_user, entry)
-    if withheld is not None:  # practice refused: no question to answer, no feedback, no key
+    retired = notebook.is_retired(entry)
+    in_exam = notebook.open_exam_with(current_user, entry.question_id)
+    if withheld is not None or (retired and in_exam is not None):
+        # practice refused: no question to answer, no feedback, no key
         html, feedback = "", None
+    elif retired:  # history: the question as last published, with its key; nothing to answer
+        html, feedback = _question_html(entry, version, review=True), None
     elif feedback is not None:
         html = _question_html(entry, version, feedback["answer"], review=True, grade=feedback["grade"])
     else:
         html = _question_html(entry, version)
     return {"entry": entry, "version": version, "question_html": html, "feedback": feedback, "tag": _tag_arg(),
-            "remaining": notebook.counts(current_user)[0], "withheld": withheld,
-            "in_exam": notebook.open_exam_with(current_user, entry.question_id)}
+            "remaining": notebook.counts(current_user)[0], "withheld": withheld, "retired": retired,
+            "in_exam": in_exam}
 
 
 def _refused(entry):
@@ -119,6 +126,8 @@ def answer(entry_id: int):
     entry = _own_entry(entry_id)
     version = notebook.practice_version(entry)
     given = question_types.get(version.type).answer_from_form(version.data, AnswerForm().answers, "answer")
+    if notebook.is_retired(entry):  # no longer asked: nothing to practise
+        return _refused(entry)
     if notebook.open_exam_with(current_user, entry.question_id) is not None:
         # Graded here, it would say which answer to give in the exam open in another tab.
         return _refused(entry)
@@ -134,7 +143,7 @@ def answer(entry_id: int):
         return redirect(url_for("notebook.practice", entry_id=entry.id, tag=_tag_arg()))
     try:
         result = notebook.practise(current_user, entry, given)
-    except (notebook.QuestionInExam, notebook.PracticeWithheld):  # changed between the checks above and now
+    except (notebook.QuestionInExam, notebook.PracticeWithheld, notebook.QuestionRetired):  # changed since the checks
         return _refused(entry)
     feedback = {"entry_id": entry.id, "answer": given, "grade": result.grade,
                 "fraction": result.fraction, "correct": result.correct, "cleared": result.cleared}
@@ -152,7 +161,7 @@ def reviewed(entry_id: int):
     entry = _own_entry(entry_id)
     try:
         notebook.mark_reviewed(current_user, entry)
-    except notebook.PracticeWithheld:  # the practice page says why
+    except (notebook.PracticeWithheld, notebook.QuestionRetired):  # the practice page says why
         return redirect(url_for("notebook.practice", entry_id=entry.id, tag=_tag_arg()))
     flash(_("Removed from your notebook."), "success")
     return redirect(url_for("notebook.practice_next", tag=_tag_arg(), after=entry.id))

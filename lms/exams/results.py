@@ -76,6 +76,16 @@ class Provisional:
     pending_points: float  # points of the questions waiting for a trainer
     pending_count: int
 
+    def cannot_pass(self, pass_mark: float) -> bool:
+        """Even full points on every answer waiting for a trainer would stay
+        under the pass mark (computed as ``finalise`` computes pass): the
+        learner learns now that a retake is coming, not after the grading."""
+        total = self.auto_max + self.pending_points
+        if not total:
+            return False
+        best = round(round(self.auto_score + self.pending_points, 4) / total * 100, 2)
+        return best + 1e-9 < pass_mark
+
 
 def provisional(attempt: Attempt) -> Provisional:
     """The provisional score of an attempt in ``grading``: the objective part

@@ -11,8 +11,8 @@ neither of them (but lms.content.rendering, for markdown).
 """
 from __future__ import annotations
 
-from lms.questions.base import (REGISTRY_METHODS, BankBody, Grade, OptionValues, QuestionType, UnknownOption, normalise_text,
-                                number_text)
+from lms.questions.base import (MAX_ANSWER_CHARS, REGISTRY_METHODS, BankBody, Grade, OptionValues, QuestionType, UnknownOption, normalise_text,
+                                number_text, typed_length)
 from lms.questions.case import Case
 from lms.questions.essay import Essay
 from lms.questions.fill import FillInBlanks

@@ -20,6 +20,26 @@ from flask import render_template
 from markupsafe import Markup
 
 
+# The longest text a learner may type in one answer box (an essay of ten
+# pages), counted as they count it: characters typed, a line break one.
+MAX_ANSWER_CHARS = 20_000
+
+
+def typed_length(answer) -> int:
+    """The characters typed in the longest text box of an answer (an essay,
+    a blank, a case's part), as the learner counts them and the page's counter
+    shows them: not the stored JSON's quotes and escapes."""
+    if answer is None:
+        return 0
+    if isinstance(answer, str):
+        return len(answer.replace("\r\n", "\n"))
+    if isinstance(answer, dict):
+        return max((typed_length(v) for v in answer.values()), default=0)
+    if isinstance(answer, (list, tuple)):
+        return max((typed_length(v) for v in answer), default=0)
+    return len(str(answer))
+
+
 @dataclass
 class Grade:
     """``fraction`` of the points earned, 0..1, or None when a person must
@@ -279,7 +299,7 @@ class QuestionType:
             stem_html=Markup(stem_html or ""), review=review,
             explanation_html=Markup(explanation_html or "") if review else Markup(""),
             key=self.correct_answer(data) if review else None, grade=grade if review else None,
-            points=points, autosave_url=autosave_url, saved_target=saved_target,
+            points=points, autosave_url=autosave_url, saved_target=saved_target, max_chars=MAX_ANSWER_CHARS,
             value_of=lambda key: option_value(values, name, key),
         )
         if review:

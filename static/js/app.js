@@ -124,3 +124,44 @@ document.documentElement.classList.add("js");
     banner.scrollIntoView({ block: "nearest" });
   });
 })();
+
+// An essay box's counter: the characters typed, counted as the server counts them (a line break one,
+// surrounding blanks not at all; lms.questions.typed_length), so the limit named under the box is the
+// one a save is held to.
+(function () {
+  "use strict";
+  function update(box) {
+    var counter = document.getElementById(box.getAttribute("aria-describedby") || "");
+    var shown = counter && counter.querySelector(".char-count-n");
+    if (!shown) { return; }
+    var typed = Array.from(box.value.replace(/\r\n/g, "\n").trim()).length;
+    shown.textContent = String(typed);
+    counter.classList.toggle("over", typed > Number(box.dataset.maxChars));
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("textarea[data-max-chars]")) { update(event.target); }
+  });
+})();
+
+// A numeric answer box's ± button: the decimal keypad of a phone (inputmode="decimal") has no minus
+// sign, so the button puts one in front of the number or takes it away. The button is hidden until this
+// script runs (without JavaScript it would do nothing); the change reaches the autosave like typing does.
+(function () {
+  "use strict";
+  var MINUS = /^\s*[-\u2212\uff0d]/;
+  function wire(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("button.negate[hidden]"), function (b) { b.hidden = false; });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button.negate");
+    if (!button) { return; }
+    var box = document.getElementById(button.getAttribute("aria-controls") || "");
+    if (!box) { return; }
+    box.value = MINUS.test(box.value) ? box.value.replace(MINUS, "") : "-" + box.value.trim();
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+    box.dispatchEvent(new Event("change", { bubbles: true }));
+    box.focus();
+  });
+  wire(document);
+  document.addEventListener("htmx:afterSettle", function (event) { wire(event.target); });
+})();

@@ -101,8 +101,8 @@ def describe(effect: Effect) -> str:
                      "against it, and their results, review and item analysis show it.",
                      id=effect.key, open=d["open"], done=d["done"])
         if d["notebooks"]:
-            sentence += " " + _("%(n)d learners still have it to practise in their wrong-answer notebook.",
-                                n=d["notebooks"])
+            sentence += " " + _("%(n)d learners have it in their wrong-answer notebook: it stays there as a record, "
+                                "marked retired, and is no longer practised.", n=d["notebooks"])
         return sentence
     if effect.kind == "answers_regraded":
         sentence = _("corrected answers (%(questions)s): %(n)d submitted attempts would score differently under the "
