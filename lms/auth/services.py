@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy import select
 
 from lms import clock
 from lms.audit import services as audit
+from lms.audit.models import AuditEvent
 from lms.auth.models import LoginThrottle
 from lms.auth.passwords import DUMMY_HASH, check_password, hash_password, needs_rehash, policy_problems
 from lms.database import transaction
@@ -149,10 +151,6 @@ def password_was_reset(user: User) -> bool:
     """Whether the temporary password the user must change came from a reset
     (HR's "reset password") rather than from HR creating the account: a new
     employee is not told their password "was reset"."""
-    from sqlalchemy import select
-
-    from lms.audit.models import AuditEvent
-
     return db.session.scalar(select(AuditEvent.id).where(
         AuditEvent.action == "user.password_reset", AuditEvent.object_type == "user",
         AuditEvent.object_id == str(user.id)).limit(1)) is not None
