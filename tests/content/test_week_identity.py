@@ -247,7 +247,8 @@ def test_removing_a_week_without_ids_is_refused_and_with_ids_retires_that_week(l
     removed = record.text.split('class="record removed-weeks"')[1]
     assert f'id="record-removed-{old["week-2"]}"' in removed and TITLES[2] in removed
     assert removed.count("Not passed") == 2
-    assert "1 of 3 passed" in record.text  # of the three weeks open now, week 1 passed; week 2 does not count
+    # Of the three weeks open now, week 1 passed; week 2 does not count.
+    assert '<dd class="progress-passed">1</dd>' in record.text and '<dd class="progress-due">3</dd>' in record.text
 
 
 # --- reordering -----------------------------------------------------------------------

@@ -41,7 +41,7 @@ def test_an_essay_under_the_limit_as_typed_is_saved_by_autosave(client, learner,
     assert response.status_code == 200, response.text
     assert _stored(essay) == LONG_ESSAY.strip()
     page = client.get(f"/attempts/{attempt.id}").text
-    assert "已输入字数: <span class=\"char-count-n\">19599</span> / 20000" in page
+    assert "已输入字数：<span class=\"char-count-n\">19599</span> / 20000" in page
 
 
 def test_an_essay_under_the_limit_as_typed_is_saved_without_javascript_and_submitted(client, learner,

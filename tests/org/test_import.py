@@ -307,7 +307,7 @@ def test_a_windows_path_sent_as_the_file_name_is_cut_to_the_name(client, org, cl
     sign_in(client, org.hr)
     response = _upload(client, (HEADER + "E3001,黎思远,天元支行,柜员,2025-07-01,学员\n").encode(),
                        "C:\\Users\\hr\\Desktop\\people.csv")
-    assert response.status_code == 200 and ": people.csv</h1>" in response.text
+    assert response.status_code == 200 and "：people.csv</h1>" in response.text
     assert "Desktop" not in response.text
     client.post("/org/people/import/confirm", data={"token": _token(response.text)})
     [imported] = events("people.imported")

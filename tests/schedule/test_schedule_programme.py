@@ -142,22 +142,22 @@ def test_invalid_values_are_refused_naming_the_field(client, schedule_dir, train
                               "weeks-3-due": (monday + timedelta(days=1)).isoformat()}
     response = client.post(URL, data=data | {"action": "review"})
     assert response.status_code == 422 and 'id="schedule-publish"' not in response.text
-    assert re.search(rf"<code>{FILE}:\d+</code> <strong>第 4 周</strong>: 第 4 周：截止日期（[0-9-]+）早于开始日期", response.text)
+    assert re.search(rf"<code>{FILE}:\d+</code> <strong>第 4 周：</strong>第 4 周：截止日期（[0-9-]+）早于开始日期", response.text)
     # A week overlapping the next one: named by the week too.
     data = form_of(client) | {"weeks-4-opens": (monday + timedelta(days=2)).isoformat()}
     response = client.post(URL, data=data | {"action": "review"})
-    assert response.status_code == 422 and "<strong>第 5 周</strong>" in response.text
+    assert response.status_code == 422 and "<strong>第 5 周：</strong>" in response.text
     # The form's own validation: the field, with its week.
     bad = form_of(client) | {"start": "2026-13-40", "title": "", "weeks-1-due": "下周"}
     response = client.post(URL, data=bad | {"action": "publish", "reviewed_hash": "0" * 64})
     assert response.status_code == 422
-    assert "<strong>标题</strong>: 该字段是必填字段。" in response.text
-    assert "<strong>第 2 周 · 截止</strong>: 不是有效的日期值。" in response.text
-    assert re.search(r"<strong>开始[^<]*</strong>: 不是有效的日期值。", response.text)
+    assert "<strong>标题：</strong>该字段是必填字段。" in response.text
+    assert "<strong>第 2 周 · 截止：</strong>不是有效的日期值。" in response.text
+    assert re.search(r"<strong>开始[^<]*：</strong>不是有效的日期值。", response.text)
     # An exam that does not exist (a value no select offers) is refused by the check, naming the week.
     response = client.post(URL, data=form_of(client) | {"weeks-1-exam": "exam-nope", "action": "review"})
     assert response.status_code == 422
-    assert re.search(r"<strong>第 2 周</strong>: [^<]*exam-nope", response.text)
+    assert re.search(r"<strong>第 2 周：</strong>[^<]*exam-nope", response.text)
     assert (schedule_dir / FILE).read_text(encoding="utf-8") == before
     assert db.session.scalar(select(func.count()).select_from(ContentRelease)) == releases
 
