@@ -157,15 +157,8 @@ def tally(total, cell: QuarterCell) -> None:
     list count the same quarters this way."""
     if cell.state == NOT_REQUIRED:
         return
-    total.learners += 1
-    total.passed += cell.state == DONE
-    total.overdue += cell.state == MISSED
-    if cell.first_try_passed is not None:
-        total.first_tries += 1
-        total.first_try_passed += cell.first_try_passed
-    if cell.percent is not None:
-        total.score_sum += cell.percent
-        total.score_count += 1
+    total.count(passed=cell.state == DONE, overdue=cell.state == MISSED, first_try_passed=cell.first_try_passed,
+                percent=cell.percent)
 
 
 def branch_totals(programme: Programme, members, columns: list[Quarter], today: date, total_class

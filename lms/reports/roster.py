@@ -158,6 +158,19 @@ class Total:
     score_sum: float = 0.0  # of the results that count
     score_count: int = 0
 
+    def count(self, *, passed: bool, overdue: bool, first_try_passed: bool | None, percent: float | None) -> None:
+        """One learner asked for this week (or quarter): passed, overdue, their first
+        finalised attempt (None: none yet) and the result that counts (None: none)."""
+        self.learners += 1
+        self.passed += passed
+        self.overdue += overdue
+        if first_try_passed is not None:
+            self.first_tries += 1
+            self.first_try_passed += first_try_passed
+        if percent is not None:
+            self.score_sum += percent
+            self.score_count += 1
+
     @property
     def completion(self) -> float | None:
         return self.passed / self.learners if self.learners else None
@@ -176,15 +189,8 @@ class Total:
 
 
 def add_cell(total: Total, cell: cell_rules.Cell) -> None:
-    total.learners += 1
-    total.passed += cell.status == "passed"
-    total.overdue += cell.overdue
-    if cell.first_try_passed is not None:
-        total.first_tries += 1
-        total.first_try_passed += cell.first_try_passed
-    if cell.percent is not None:
-        total.score_sum += cell.percent
-        total.score_count += 1
+    total.count(passed=cell.status == "passed", overdue=cell.overdue, first_try_passed=cell.first_try_passed,
+                percent=cell.percent)
 
 
 @dataclass

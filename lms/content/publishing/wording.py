@@ -157,11 +157,7 @@ def describe(effect: Effect) -> str:
                      "notifications are not sent again.",
                      programme=d["programme"], week=d["title"], before=d["before"], after=d["after"],
                      due_before=d["due_before"], due_after=d["due_after"], passed=d["passed"])
-        if d.get("overdue"):
-            sentence += " " + _("It is now past its due date: %(overdue)d learners who have not passed it are "
-                                "overdue at once (they are told, and so are their mentors and managers); give it "
-                                "later dates to avoid this.", overdue=d["overdue"])
-        return sentence
+        return sentence + _overdue_at_once(d)
     if effect.kind == "week_dates_changed":
         sentence = _("%(programme)s: week %(n)s “%(week)s” now runs %(opens_after)s – %(due_after)s (was "
                      "%(opens_before)s – %(due_before)s); it stays the same week: %(passed)d learners who passed it "
@@ -169,11 +165,7 @@ def describe(effect: Effect) -> str:
                      programme=d["programme"], n=d["number"], week=d["title"], opens_after=d["opens_after"],
                      due_after=d["due_after"], opens_before=d["opens_before"], due_before=d["due_before"],
                      passed=d["passed"])
-        if d.get("overdue"):
-            sentence += " " + _("It is now past its due date: %(overdue)d learners who have not passed it are "
-                                "overdue at once (they are told, and so are their mentors and managers); give it "
-                                "later dates to avoid this.", overdue=d["overdue"])
-        return sentence
+        return sentence + _overdue_at_once(d)
     if effect.kind == "programme_past_due":
         return _("%(programme)s is new and its weeks %(weeks)s were due between %(first)s and %(last)s, before "
                  "today (%(today)s): everyone in its audience who joined before then is overdue on them the day "
@@ -203,3 +195,12 @@ def describe(effect: Effect) -> str:
         return _("lesson %(id)s (%(title)s) is retired: %(readers)d learners read it; it leaves the course and its "
                  "weeks.", id=effect.key, title=d["title"], readers=d["readers"])
     raise ValueError(effect.kind)
+
+
+def _overdue_at_once(d: dict) -> str:
+    """The sentence a week given earlier dates adds: who is overdue the day it is published."""
+    if not d.get("overdue"):
+        return ""
+    return " " + _("It is now past its due date: %(overdue)d learners who have not passed it are overdue at once "
+                   "(they are told, and so are their mentors and managers); give it later dates to avoid this.",
+                   overdue=d["overdue"])
