@@ -28,7 +28,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from lms.content.source import files as source_files
+from lms.content.source import encoding, files as source_files
 from lms.content.source.files import walk
 from lms.content.schema import ContentBundle, Problem
 from lms.content.publishing.publish import ContentProblems, plan, publish
@@ -145,8 +145,8 @@ def course_folders(root: Path | None = None) -> dict[str, str]:
             continue
         rel = f"courses/{folder.name}"
         try:
-            parsed, _problems = parse_course(course_md.read_text(encoding="utf-8"), f"{rel}/course.md")
-        except (OSError, UnicodeDecodeError):
+            parsed, _problems = parse_course(encoding.decode(course_md.read_bytes()), f"{rel}/course.md")
+        except (OSError, encoding.NotText):
             continue
         if parsed is not None:
             found.setdefault(parsed.id, rel)
@@ -164,8 +164,8 @@ def course_files(course_slug: str) -> CourseFiles:
     for path in sorted((root / folder / "lessons").glob("*.md")):
         rel = path.relative_to(root).as_posix()
         lesson_id = lesson_id_from_file_name(path.name)
-        with contextlib.suppress(OSError, UnicodeDecodeError):
-            meta, *_rest = split_front_matter(path.read_text(encoding="utf-8"), rel, [])
+        with contextlib.suppress(OSError, encoding.NotText):
+            meta, *_rest = split_front_matter(encoding.decode(path.read_bytes()), rel, [])
             if isinstance(meta, dict) and isinstance(meta.get("id"), str):
                 lesson_id = meta["id"]
         files.lessons[lesson_id] = rel
@@ -198,7 +198,11 @@ def open_file(path: str) -> ContentFile | None:
         return None  # a folder, a device, a pipe: nothing the editor writes
     if source_files.is_plain_file(real):
         data = source_files.read_bytes(real)
-        f.text, f.hash, f.exists = data.decode("utf-8-sig", errors="replace"), text_hash(data), True  # without a BOM
+        # Without a BOM; a file Notepad saved as GBK ("ANSI") or UTF-16 ("Unicode") opens as its text (and is
+        # saved back as UTF-8), never as replacement characters a save would write over the trainer's words.
+        text = encoding.decode_or_none(data)
+        f.text = text if text is not None else data.decode("utf-8", errors="replace")
+        f.hash, f.exists = text_hash(data), True
     return f
 
 

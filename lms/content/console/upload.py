@@ -25,6 +25,7 @@ from typing import IO
 from flask_babel import gettext as _
 
 from lms.content.console import editor
+from lms.content.source import encoding
 from lms.content.source.files import is_link, is_plain_dir, read_bytes, walk
 from lms.content.schema import Problem, Source
 from lms.content.publishing.publish import ContentProblems, plan, publish
@@ -228,7 +229,7 @@ def stage(archive: IO[bytes], archive_name: str, actor_id: int) -> StagedUpload:
         result.problems = [problem]
         shutil.rmtree(staging, ignore_errors=True)
         return result
-    course, problems = parse_course((folder / "course.md").read_text(encoding="utf-8", errors="replace"),
+    course, problems = parse_course(encoding.decode_or_none((folder / "course.md").read_bytes()) or "",
                                     "course.md")
     if course is None:
         result.problems = problems

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from lms.audit.services import record
 from lms.content.console import editor
+from lms.content.source import encoding
 from lms.content.importers import gift, messages_locale, serialize, xlsx, xlsx_export
 from lms.content.importers.gift import Note
 from lms.content.models import Course, Question
@@ -138,8 +139,8 @@ def courses() -> list[tuple[str, str]]:
     out = []
     for course_id, folder in sorted(editor.course_folders(root).items()):
         title = course_id
-        with contextlib.suppress(OSError, UnicodeDecodeError):
-            parsed, _problems = parse_course((root / folder / "course.md").read_text(encoding="utf-8"),
+        with contextlib.suppress(OSError, encoding.NotText):
+            parsed, _problems = parse_course(encoding.decode((root / folder / "course.md").read_bytes()),
                                              f"{folder}/course.md")
             if parsed is not None:
                 title = parsed.title

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
+from lms.content.source import encoding
 from lms.content.source.files import read_bytes
 from lms.content.schema import Problem, Source
 from lms.content.source.yaml_lines import load_yaml
@@ -51,10 +52,9 @@ def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
                                                "put the file itself in the folder")))
         return None
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems.append(Problem(Source(rel, line), _("the file is not UTF-8 text")))
+        text = encoding.decode(data)  # UTF-8, GBK ("ANSI") or UTF-16 ("Unicode"), as Notepad saves
+    except encoding.NotText as exc:
+        problems.append(Problem(Source(rel, exc.line), encoding.not_text_message()))
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     _refuse_text_direction(text, rel, problems)
