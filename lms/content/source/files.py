@@ -34,6 +34,24 @@ def is_asset_name(path: str) -> bool:
     return path.lower().endswith(ASSET_SUFFIXES)
 
 
+# The first bytes of each image format a browser shows, and of those a Windows PC saves that it may not.
+_SHOWN = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
+_NOT_SHOWN = ((b"BM", "BMP"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"), (b"\x01\x00\x00\x00", "EMF"),
+              (b"\xd7\xcd\xc6\x9a", "WMF"))
+
+
+def image_format_mismatch(name: str, data: bytes) -> str | None:
+    """The format of an image whose bytes are not what its name says and that
+    browsers may not show ("BMP": a Paint picture renamed 图1.png), or None."""
+    if not name.lower().endswith(IMAGE_SUFFIXES):
+        return None
+    if data.startswith(_SHOWN) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+        return None
+    if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"):
+        return "HEIC"
+    return next((kind for magic, kind in _NOT_SHOWN if data.startswith(magic)), None)
+
+
 def max_asset_bytes() -> int:
     """Assets get the limit of uploads (``LMS_MAX_UPLOAD_MB``)."""
     if has_app_context():

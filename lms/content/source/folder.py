@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
-from lms.content.source.files import is_asset_name, is_link, is_plain_file, link_on_path, max_asset_bytes, read_bytes, walk
+from lms.content.source.files import image_format_mismatch, is_asset_name, is_link, is_plain_file, link_on_path, max_asset_bytes, read_bytes, walk
 from lms.content.source.credentials import parse_certification, parse_eligibility_rule
 from lms.content.source.links import LinkTargets, referenced_files
 from lms.content.source.fields import read_text
@@ -148,6 +148,14 @@ class _FolderReader:
             except OSError:
                 self.refuse_link(path)
                 continue
+            wrong = image_format_mismatch(path.name, data)
+            if wrong:
+                self.bundle.problems.append(Problem(Source(rel), _(
+                    "the file is named %(suffix)s but is a %(kind)s image (renamed, not converted): only PNG, JPG, "
+                    "GIF and WebP images are published. Open it in Paint (画图) or WPS, save it as PNG or JPG "
+                    "(另存为) and link that file",
+                    suffix=path.suffix.lower(), kind=wrong)))
+                continue
             mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             self.bundle.assets.append(ParsedAsset(course_id=course_id, path=rel_in_course, data=data,
                                                   mimetype=mimetype, source=Source(rel)))
@@ -203,6 +211,20 @@ class _FolderReader:
                     self.refuse_link(course)
                 elif course.is_dir():
                     self.course(course)
+
+
+# A picture larger than this is a photo straight from a phone or a scanner: a learner on a
+# phone downloads all of it each time the lesson opens.
+LARGE_IMAGE_BYTES = 2 * 1024 * 1024
+
+
+def large_image_warnings(bundle: ContentBundle) -> list[Problem]:
+    """A warning (never a problem) for each image over LARGE_IMAGE_BYTES."""
+    return [Problem(asset.source, _(
+        "the picture is %(mb).1f MB: every learner who opens the lesson on a phone downloads all of it. Make it "
+        "smaller (画图 → 重新调整大小 to about 1,600 pixels wide, then 另存为 JPG) unless its detail is needed",
+        mb=len(asset.data) / 1024 / 1024))
+        for asset in bundle.assets if asset.mimetype.startswith("image/") and len(asset.data) > LARGE_IMAGE_BYTES]
 
 
 def parse_folder(root: Path, subpath: Path | None = None) -> ContentBundle:

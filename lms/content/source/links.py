@@ -135,6 +135,19 @@ def check_colour(markdown_text: str, path: str, first_line: int, problems: list[
                 "four spaces), for emphasis **bold**"))
 
 
+_SAVE_AS_PNG = (".bmp", ".tif", ".tiff", ".heic", ".emf", ".wmf")
+_OWN_COMPUTER = re.compile(r"^(?:file:|[a-z]:[\\/]|\\\\)", re.I)
+
+
+def _on_own_computer(target: str) -> bool:
+    """``file:///C:/…``, ``C:\\Users\\…``, ``D:/资料/…``, ``\\\\server\\share``: a path on the trainer's PC."""
+    return bool(_OWN_COMPUTER.match(target))
+
+
+def _file_name(target: str) -> str:
+    return unquote(re.split(r"[\\/]", target.split("#", 1)[0].rstrip("/\\"))[-1])
+
+
 def check_links(markdown_text: str, path: str, first_line: int, course_files: set[str] | LinkTargets | None,
                 problems: list[Problem]) -> None:
     """Report links and images that point at no file of the course folder, at
@@ -147,6 +160,17 @@ def check_links(markdown_text: str, path: str, first_line: int, course_files: se
     targets = course_files if isinstance(course_files, LinkTargets) else None
     for target, offset, column in all_links(markdown_text):
         line = first_line + offset
+        if _on_own_computer(target):
+            _problem(problems, path, line, column, _(
+                "link '%(target)s' points at a file on your own computer, which learners cannot open: copy the "
+                "file into the course folder (images/ or attachments/) and write the path from there, as "
+                "images/%(name)s", target=target, name=_file_name(target)))
+            continue
+        if "\\" in target and is_relative_link(target.replace("\\", "/")):
+            _problem(problems, path, line, column, _(
+                "link '%(target)s' is written with Windows backslashes (\\): write it with forward slashes, "
+                "%(fixed)s", target=target, fixed=target.replace("\\", "/")))
+            continue
         if target.startswith("/") and not target.startswith("//"):
             _problem(problems, path, line, column, _(
                 "link '%(target)s' is an absolute path: write it relative to the course folder "
@@ -178,6 +202,11 @@ def check_links(markdown_text: str, path: str, first_line: int, course_files: se
         elif resolved not in course_files:
             _problem(problems, path, line, column, _(
                 "broken link: '%(target)s' (no file %(path)s in the course folder)", target=target, path=resolved))
+        elif targets is not None and resolved.lower().endswith(_SAVE_AS_PNG):
+            _problem(problems, path, line, column, _(
+                "image '%(target)s' is a %(kind)s file: only PNG, JPG, GIF and WebP images are published. Open it in "
+                "Paint (画图) or WPS, save it as PNG or JPG (另存为) and link that file", target=target,
+                kind=resolved.rsplit(".", 1)[-1].upper()))
         elif targets is not None and not is_asset_name(resolved):
             _problem(problems, path, line, column, _(
                 "link '%(target)s': only images (%(images)s) and documents (%(documents)s) are published, "
