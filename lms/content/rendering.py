@@ -196,6 +196,28 @@ def _multiplication_signs(text: str) -> str:
     return "\n".join(out)
 
 
+_FULLWIDTH_INDENT = re.compile(r"^\u3000+", re.M)
+
+
+def _fullwidth_indents(text: str) -> str:
+    """Keep a paragraph's first-line indent written the Chinese way, with
+    full-width spaces (U+3000, "　　正文…" as Word and WPS indent two characters):
+    markdown strips leading white space, so the learner read the paragraph
+    flush left. As character references they pass through to the page, where
+    a browser shows U+3000 as it is (HTML collapses only ASCII white space).
+    Never inside fenced code."""
+    if "\u3000" not in text:
+        return text
+    out, in_fence = [], False
+    for line in text.split("\n"):
+        if line.lstrip(" ").startswith(("```", "~~~")):
+            in_fence = not in_fence
+        elif not in_fence and line.startswith("\u3000"):
+            line = _FULLWIDTH_INDENT.sub(lambda m: "&#12288;" * len(m[0]), line)
+        out.append(line)
+    return "\n".join(out)
+
+
 def heading_ids(text: str) -> list[str]:
     """The ids the headings of a lesson get, in order (what #anchors may name)."""
     md = _markdown()
@@ -241,7 +263,7 @@ def render_markdown(text: str, resolve_link: Callable[[str], str | None] | None 
     ``resolve_link(relative_path)`` turns a link relative to the course folder
     into a URL (or None to drop it); without it relative links are kept as they
     are."""
-    text = _nest_lists(_multiplication_signs(text or ""))
+    text = _nest_lists(_multiplication_signs(_fullwidth_indents(text or "")))
     if "!!!" in text:
         text = _UNTITLED_CALLOUT.sub(lambda m: f'{m[1]}{m[2]} "\ue000{m[2].lower()}\ue001"', text)
     html = _markdown().convert(text)
