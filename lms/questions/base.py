@@ -136,7 +136,11 @@ def normalise_text(value: str) -> str:
     """NFKC (full-width → half-width), every kind of space removed, case folded:
     ``" ＡＢＣ 银行 "`` and ``"abc银行"`` compare equal."""
     value = unicodedata.normalize("NFKC", value or "")
-    return "".join(ch for ch in value if not ch.isspace()).casefold()
+    # Zero-width characters (a key or an answer pasted from WeChat) are as invisible as spaces.
+    return "".join(ch for ch in value if not ch.isspace() and ch not in _ZERO_WIDTH).casefold()
+
+
+_ZERO_WIDTH = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
 
 
 @dataclass

@@ -4,38 +4,91 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from lms.questions.chinese_numbers import chinese_number
 from lms.questions.base import Grade, QuestionType, bank_number, number_text
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_ZERO_WIDTH = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+
+# What a written unit is worth, by family: an answer in another unit of the key's
+# family is converted (10万元 for a key in 元, 5‰ for a key in %); one of another
+# family is not the key's quantity (10元 for a key in %). 万 and 亿 alone are
+# figures (10万 for a key in 元 is 100,000 元).
+_MONEY = {"元": 1, "千元": 10**3, "万元": 10**4, "十万元": 10**5, "百万元": 10**6, "千万元": 10**7, "亿元": 10**8,
+          "万": 10**4, "亿": 10**8}
+_RATIO = {"%": Decimal("0.01"), "‰": Decimal("0.001"), "‱": Decimal("0.0001"), "bp": Decimal("0.0001"),
+          "bps": Decimal("0.0001"), "基点": Decimal("0.0001"), "个基点": Decimal("0.0001"),
+          "百分点": Decimal("0.01"), "个百分点": Decimal("0.01")}
+_FAMILIES = (_MONEY, _RATIO)  # a key without a unit, or with another, reads the figure as typed
+# 百分之三点五, 千分之五, 万分之五 (the ratio said in words) are 3.5%, 5‰, 5‱.
+_SAID_RATIO = re.compile(r"^(百分之|千分之|万分之)(.+)$")
+_SAID_UNIT = {"百分之": "%", "千分之": "‰", "万分之": "‱"}
+
+
+def _unit_key(unit: str) -> str:
+    return unicodedata.normalize("NFKC", unit or "").replace(" ", "").lower()
+
+
+def _family(unit: str):
+    return next((family for family in _FAMILIES if _unit_key(unit) in family), None)
+
+
+def _figure(text: str) -> tuple[Decimal, str] | None:
+    """The figure at the start of ``text`` (digits, or Chinese figures up to a
+    unit) and what follows it."""
+    match = _NUMBER.match(text)
+    if match:
+        return Decimal(match.group(0)), text[match.end():]
+    for cut in range(len(text), 0, -1):
+        value = chinese_number(text[:cut])
+        if value is not None:  # 壹拾万元整: an amount in 元
+            return value, ("元" if re.search("[元圆]", text[:cut]) else "") + text[cut:]
+    return None
 
 
 def parse_number(text: str, unit: str = "") -> float | None:
     """A number as a learner types it: full-width digits, thousands
-    separators (``1,234.5``, ``1，234``), a trailing unit (``62.5%``, ``800 万元``).
-    None when it is not a number."""
+    separators (``1,234.5``, ``1，234``), a trailing unit (``62.5%``, ``800 万元``),
+    a unit of the key's own family converted (``10万元`` or ``壹拾万元整`` for a key
+    in 元, ``5‰``, ``千分之五`` or ``50BP`` for a key in %), Chinese figures
+    (``三点五``, ``百分之三点五``). None when it is not a number, or when its unit is
+    of another kind than the key's (``10元`` for a key in %)."""
     if text is None:
         return None
     value = unicodedata.normalize("NFKC", str(text)).strip()
+    value = _ZERO_WIDTH.sub("", value)  # pasted from WeChat: never seen, never part of the figure
     value = value.replace("，", ",").replace(" ", "").replace("\u3000", "").replace("\u2212", "-")
     # An accountant's negative, as the statements print it: (247.46) is −247.46.
     accounting = re.fullmatch(r"\(([\d,.]+)\)(.*)", value)
     if accounting:
         value = "-" + accounting.group(1) + accounting.group(2)
     value = re.sub(r"(?<=\d),(?=\d{3}(\D|$))", "", value)
-    if unit:
-        norm_unit = unicodedata.normalize("NFKC", unit).replace(" ", "")
-        if norm_unit and value.endswith(norm_unit):
-            value = value[: -len(norm_unit)]
-    match = _NUMBER.match(value)
-    if not match:
+    said = _SAID_RATIO.match(value)
+    if said:
+        value = said.group(2) + _SAID_UNIT[said.group(1)]
+    norm_unit = _unit_key(unit)
+    if norm_unit and value.lower().endswith(norm_unit):
+        value = value[: -len(norm_unit)]
+    sign = -1 if value.startswith("-") else 1
+    found = _figure(value.lstrip("+-") if value[:1] in "+-" and not _NUMBER.match(value) else value)
+    if found is None:
         return None
-    rest = value[match.end():]
+    number, rest = found
+    if sign < 0 and number > 0 and not _NUMBER.match(value):
+        number = -number
     # Anything after the number may only be a unit (letters, %, CJK), never more digits.
     if rest and re.search(r"[\d.,]", rest):
         return None
+    family = _family(norm_unit)
+    written = _unit_key(rest)
+    if written and family is not None:
+        if written in family:
+            number = number * Decimal(family[written]) / Decimal(family[norm_unit])
+        elif _family(written) is not None:
+            return None  # 10元 for a key in %: not the quantity asked for
     try:
-        return float(match.group(0))
-    except ValueError:
+        return float(number)
+    except (ValueError, ArithmeticError):
         return None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 
 from flask_babel import gettext as _
 
@@ -329,7 +330,7 @@ class _Item:
         for key, value in (("tolerance", tolerance), ("unit", unit)):
             if not value:
                 continue
-            if key in self.keys and self.keys[key][0].lstrip("±").strip() != value:
+            if key in self.keys and _same_unit(self.keys[key][0].lstrip("±").strip()) != _same_unit(value):
                 self.add(_("'answer' gives %(key)s %(value)s, but '%(key)s' says %(other)s: write it once",
                            key=key, value=value, other=self.keys[key][0]), self.keys[key][1])
             elif key not in self.keys:
@@ -372,6 +373,11 @@ class _Item:
             parts.append({"id": block.ident, "type": qtype, "stem": stem, "points": points, "data": data,
                           "explanation": explanation})
         return parts
+
+
+def _same_unit(text: str) -> str:
+    """``％`` and ``%``, ``万 元`` and ``万元`` are one unit (full-width as an input method types it)."""
+    return unicodedata.normalize("NFKC", text).replace(" ", "")
 
 
 def _tags(raw: str) -> list[str]:
