@@ -22,7 +22,7 @@ from lms.content.importers.xlsx_sheet import (
     COL_SCENARIO, COL_STEM, COL_TAGS, COL_TYPE, HELP_SHEET, ID_RE, MAIN_HEADERS, MAIN_SHEET, MAX_ROWS, REQUIRED,
     cell_text,
 )
-from lms.content.source.words import CASE_TYPE, DIFFICULTY_ALIASES, TYPE_ALIASES
+from lms.content.source.words import CASE_TYPE, DIFFICULTY_ALIASES, MATCHING_WORDS, ORDERING_WORDS, TYPE_ALIASES
 from lms.content.schema import ParsedQuestion, Problem, Source
 from lms.xlsx_hidden import hidden_cells, numbers_text
 
@@ -117,17 +117,23 @@ class XlsxReader(CellReader):
                 self.problem(name, 1, None, None, _("the sheet is empty: the first row must hold the column "
                                                     "headers of the template"))
             return
-        columns: dict[str, int] = {}
-        for index, value in enumerate(first, start=1):
-            # "题型*" or "选项 A" as some templates write them.
-            header = re.sub(r"[\s*＊]", "", cell_text(value))
-            if header and header not in columns:
-                columns[header] = index
         required = REQUIRED + ((COL_SCENARIO,) if case else ())
+        header_row, columns = 1, _headers(first)
+        # A title above the headers (a merged 普惠小微贷款题库（2026版） across the sheet, as WPS
+        # templates have): the headers are on the first of the top rows that holds them.
+        while any(h not in columns for h in required) and header_row < HEADER_ROWS_LOOKED_AT:
+            following = next(rows, None)
+            if following is None:
+                break
+            header_row += 1
+            if all(h in _headers(following) for h in required):
+                columns = _headers(following)
         missing = [h for h in required if h not in columns]
         if missing:
+            columns = _headers(first)
             self.problem(name, 1, None, None, _("the header row lacks the columns %(columns)s (use the template)",
-                                                columns=punctuation.listing(missing)))
+                                                columns=punctuation.listing([h for h in required
+                                                                             if h not in columns])))
             return
         hiding = self.hiding.get(name)
         if hiding:
@@ -138,7 +144,7 @@ class XlsxReader(CellReader):
                         "upload the file again."))
         hidden_rows: list[int] = []
         case_rows: list[list[Row]] = []
-        for number, values in enumerate(rows, start=2):
+        for number, values in enumerate(rows, start=header_row + 1):
             if all(cell_text(v) == "" for v in values):
                 continue
             if hiding and number in hiding.rows:
@@ -236,8 +242,8 @@ class XlsxReader(CellReader):
         qtype = TYPE_ALIASES.get(raw.replace(" ", "").lower()) or (CASE_TYPE if raw.startswith("案例") or
                                                                        raw.lower() == CASE_TYPE else None)
         if qtype is None:
-            row.problem(COL_TYPE, _("unknown question type “%(value)s” (单选, 多选, 判断, 填空, 数值 or 简答)",
-                                    value=raw))
+            row.problem(COL_TYPE, _unsupported_type(raw) or _(
+                "unknown question type “%(value)s” (单选, 多选, 判断, 填空, 数值 or 简答)", value=raw))
             return ""
         return qtype
 
@@ -289,6 +295,33 @@ class XlsxReader(CellReader):
             stem, item.data = found.from_excel_row(self, row, stem, answer, options)
         item.stem = stem
         return None if row.failed else item
+
+def _unsupported_type(raw: str) -> str | None:
+    """What to write in the sheet instead of a matching or an ordering question (连线题, 排序题), or None."""
+    word = raw.replace(" ", "").lower()
+    if word in MATCHING_WORDS:
+        return _("there is no matching question (“%(value)s”): put it on the sheet 案例题 as a case, one row for "
+                 "each item to match (题型 单选, its options the choices it is matched with)", value=raw)
+    if word in ORDERING_WORDS:
+        return _("there is no ordering question (“%(value)s”): write it as a 单选 whose options are orders "
+                 "(评估 → 匹配 → 揭示), or on the sheet 案例题 as a case with one row for each step", value=raw)
+    return None
+
+
+# How far down a title may push the header row.
+HEADER_ROWS_LOOKED_AT = 5
+
+
+def _headers(values) -> dict[str, int]:
+    """The column of each header of a row (its first place); "题型*" or "选项 A"
+    as some templates write them."""
+    columns: dict[str, int] = {}
+    for index, value in enumerate(values, start=1):
+        header = re.sub(r"[\s*＊]", "", cell_text(value))
+        if header and header not in columns:
+            columns[header] = index
+    return columns
+
 
 def read_xlsx(data: bytes, filename: str, id_prefix: str | None = None) -> XlsxResult:
     """Questions, problems (row and column each) and notes of a workbook."""

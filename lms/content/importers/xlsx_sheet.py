@@ -32,6 +32,8 @@ questions in exactly this shape, so an exported bank imports back unchanged.
 """
 from __future__ import annotations
 
+from datetime import datetime, time
+
 import re
 
 from lms.questions.fill import WRITTEN_BLANK
@@ -66,6 +68,12 @@ def cell_text(value) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, datetime):  # a date cell: WPS and Excel turn a typed 2026年9月14日 into one
+        if value.time() == time(0):
+            return f"{value.year}年{value.month}月{value.day}日"
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
     return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
