@@ -3,6 +3,7 @@ problem in a content file can name its line."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import yaml
 from flask_babel import gettext as _
@@ -29,6 +30,21 @@ def _timestamp(loader, node):
 
 
 Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+# pass_mark: ８０ — typed with the input method in full-width mode, it looks like 80 and
+# was the text '８０' ("'pass_mark' must be a percentage…"): it is the number it shows.
+_FULL_WIDTH_NUMBER = re.compile("^[-+－＋]?[０-９]+(?:[.．][０-９]+)?$")
+_FULL_WIDTH_TAG = "tag:lms,2026:full-width-number"
+
+
+def _full_width_number(loader, node):
+    text = unicodedata.normalize("NFKC", loader.construct_scalar(node))
+    return float(text) if "." in text else int(text)
+
+
+Loader.add_implicit_resolver(_FULL_WIDTH_TAG, _FULL_WIDTH_NUMBER, list("０１２３４５６７８９－＋-+"))
+Loader.add_constructor(_FULL_WIDTH_TAG, _full_width_number)
 
 
 def load_yaml(text: str, path: str, first_line: int = 1):
