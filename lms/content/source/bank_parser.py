@@ -40,7 +40,9 @@ TYPE_KEYS = {code: set(t.bank_keys) for code, t in questions.TYPES.items() if t.
 PART_KEYS = {"type", "points", "answer", "tolerance", "unit"}
 # A line that was meant as an option but is not one: full-width brackets
 # (［x］, a Chinese input method), "[]" without its space, "[√]".
-LOOSE_OPTION = re.compile(r"^ {0,3}[-*+]\s*[\[［]\s*[ xX√✓ｘＸ\u3000]?\s*[\]］]")
+# A dash typed in full-width mode (－ [x]), or a bullet from Word (•, ·), counts too: it is an option
+# that is not written as one, never the stem text it would otherwise become.
+LOOSE_OPTION = re.compile(r"^[ \u3000]{0,3}[-*+－—–•·・＊＋]\s*[\[［]\s*[ xX√✓ｘＸ\u3000]?\s*[\]］]")
 
 
 class _Item:

@@ -73,7 +73,7 @@ FALSE_WORDS = frozenset({"错", "错误", "否", "×", "✗", "✘", "x", "f", "
 
 def truth_value(word: str) -> bool | None:
     """True or False for a word of TRUE_WORDS / FALSE_WORDS (any case, spaces around), else None."""
-    word = word.strip().lower()
+    word = word.strip().strip("\"'“”‘’「」『』").strip().lower()  # answer: “对”, as in YAML's quotes
     if word in TRUE_WORDS:
         return True
     if word in FALSE_WORDS:
