@@ -184,11 +184,15 @@ def test_text_before_the_first_question_and_a_bank_without_questions(tmp_path):
 
 def test_check_never_raises_on_garbage(tmp_path):
     root = write_folder(tmp_path)
-    (root / "exams/week-01.yaml").write_bytes(b"\xff\xfe garbage")
+    # Neither UTF-8, GBK nor UTF-16 (b"\xff\xfe …", the bytes this test used, are now read: they are
+    # Notepad's "Unicode" byte-order mark).
+    (root / "exams/week-01.yaml").write_bytes(b"\x80\xff garbage")
     (root / "programmes/rm-foundation.yaml").write_text("- just\n- a list\n", encoding="utf-8")
     (root / BANK).write_text("## \n\n- [x]\n", encoding="utf-8")
     problems = [str(p) for p in check(parse_folder(root), db_lookup=False)]
-    assert "exams/week-01.yaml:1: the file is not UTF-8 text" in problems
+    assert ("exams/week-01.yaml:1: the file is neither UTF-8 nor GBK text from this line on (a character pasted "
+            "from elsewhere, or not a text file): open it in Notepad and save it again with 另存为 → 编码 UTF-8"
+            in problems)
     assert "programmes/rm-foundation.yaml:1: a programme file must be 'key: value' lines (see content/FORMAT.md)" \
         in problems
 
