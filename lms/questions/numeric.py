@@ -74,6 +74,8 @@ def parse_number(text: str, unit: str = "") -> float | None:
     if found is None:
         return None
     number, rest = found
+    if rest and not _NUMBER.match(value.lstrip("+-")) and _family(rest) is None:
+        return None  # Chinese figures and words after them (百分之, 三个多): not a number read with confidence
     if sign < 0 and number > 0 and not _NUMBER.match(value):
         number = -number
     # Anything after the number may only be a unit (letters, %, CJK), never more digits.
