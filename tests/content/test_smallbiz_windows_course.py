@@ -18,7 +18,9 @@ checked on a copy changed the way the first draft was."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,7 @@ from lms.content.importers.xlsx import read_xlsx
 from lms.content.models import Asset, Exam, Lesson, Programme, ProgrammeItem, Question
 from lms.content.source.parser import parse_folder
 from lms.extensions import db
+from tests.conftest import sign_in
 
 FIXTURE = Path(__file__).parent / "fixtures" / "smallbiz"
 WORKBOOK = Path(__file__).parent / "fixtures" / "smallbiz_imports" / "普惠题库（WPS）.xlsx"
@@ -124,6 +127,39 @@ def test_the_console_editor_opens_a_gbk_lesson_as_its_words(app, smallbiz):
     assert opened is not None and "\ufffd" not in opened.text
     assert "title: 小微企业主经营贷" in opened.text and "最高500万元" in opened.text
     assert "owner-loan" in editor.course_files("smallbiz").lessons
+
+
+class _WindowsZipInfo(zipfile.ZipInfo):
+    """A member as Windows' "Send to → Compressed (zipped) folder" writes it on a Chinese
+    system: the name in GBK, without the UTF-8 flag."""
+
+    def _encodeFilenameFlags(self):
+        return self.filename.encode("gbk"), self.flag_bits
+
+
+def test_the_course_folder_zipped_by_windows_uploads_in_the_console(client, smallbiz, make_user):
+    """The trainer zips "新建文件夹 (2)" (Thumbs.db, desktop.ini and the ~$ lock file inside)
+    and uploads it under 上传课程: the whole upload was refused for "新建文件夹 (2)/desktop.ini
+    不允许的文件类型", and the ANSI and Unicode lessons were "文件不是 UTF-8 编码的文本".
+    desktop.ini and the lock file are skipped like Thumbs.db; the lessons are read."""
+    sign_in(client, make_user(("trainer",)))
+    course = smallbiz / COURSE
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(p for p in course.rglob("*") if p.is_file()):
+            zf.writestr(_WindowsZipInfo("新建文件夹 (2)/" + path.relative_to(course).as_posix()), path.read_bytes())
+    shutil.rmtree(course)  # a course the content folder does not have yet
+    buffer.seek(0)
+    page = client.post("/console/upload", data={"archive": (buffer, "新建文件夹 (2).zip")},
+                       content_type="multipart/form-data")
+    assert page.status_code == 200, re.sub(r"<[^>]+>", " ", page.text)[-3000:]
+    assert "UTF-8" not in page.text and "GBK" not in page.text, page.text
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page.text).group(1)
+    assert client.post("/console/upload/confirm", data={"token": token}).status_code == 302
+    assert _lesson("owner-loan").title == "小微企业主经营贷"
+    assert "个体工商户没有独立的法人资格" in _lesson("sole-proprietor").body_html
+    uploaded = {p.name for p in (smallbiz / "courses").rglob("*")}
+    assert "desktop.ini" not in uploaded and "~$普惠题库.xlsx" not in uploaded and "Thumbs.db" not in uploaded
 
 
 def test_paragraphs_indented_with_full_width_spaces_keep_their_indent(runner, smallbiz):

@@ -37,8 +37,11 @@ MAX_UNPACKED = 20 * 1024 * 1024
 MAX_FILES = 2000
 MAX_ENTRIES = 3 * MAX_FILES  # files, their folders, and what archivers add (a Mac: a __MACOSX/._ twin per file)
 ALLOWED_SUFFIXES = {".md", ".yaml", ".yml", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".pdf", ".xlsx", ".docx"}
-# Added by archivers, not by the trainer: skipped silently.
-ARCHIVER_NOISE = ("__MACOSX/", ".DS_Store", "Thumbs.db")
+# Added by archivers and by Windows, not by the trainer: skipped silently. Windows writes
+# desktop.ini into a folder with a custom icon, and Office a lock file ~$name.xlsx next to
+# a workbook that is open (zipped with the folder while the bank was still open in Excel).
+ARCHIVER_NOISE = ("__MACOSX/", ".ds_store", "thumbs.db", "desktop.ini")
+OFFICE_LOCK_PREFIX = "~$"
 STAGING_HOURS = 24
 
 
@@ -129,7 +132,9 @@ def unpack(archive: IO[bytes], dest: Path) -> tuple[list[str], list[Problem]]:
         declared = 0
         for info in entries:
             name = info.filename = _member_name(info)
-            if name.startswith(ARCHIVER_NOISE[0]) or posixpath.basename(name.rstrip("/")) in ARCHIVER_NOISE[1:]:
+            base = posixpath.basename(name.rstrip("/"))
+            if (name.startswith(ARCHIVER_NOISE[0]) or base.lower() in ARCHIVER_NOISE[1:]
+                    or (base.startswith(OFFICE_LOCK_PREFIX) and not info.is_dir())):
                 continue
             why = _unsafe_name(name)
             if why:
