@@ -69,14 +69,14 @@ def parse_number(text: str, unit: str = "") -> float | None:
     norm_unit = _unit_key(unit)
     if norm_unit and value.lower().endswith(norm_unit):
         value = value[: -len(norm_unit)]
-    sign = -1 if value.startswith("-") else 1
-    found = _figure(value.lstrip("+-") if value[:1] in "+-" and not _NUMBER.match(value) else value)
+    in_words = _NUMBER.match(value) is None  # Chinese figures (a sign before them is read here)
+    found = _figure(value[1:] if in_words and value[:1] in "+-" else value)
     if found is None:
         return None
     number, rest = found
-    if rest and not _NUMBER.match(value.lstrip("+-")) and _family(rest) is None:
+    if in_words and rest and _family(rest) is None:
         return None  # Chinese figures and words after them (百分之, 三个多): not a number read with confidence
-    if sign < 0 and number > 0 and not _NUMBER.match(value):
+    if in_words and value[:1] == "-":
         number = -number
     # Anything after the number may only be a unit (letters, %, CJK), never more digits.
     if rest and re.search(r"[\d.,]", rest):
