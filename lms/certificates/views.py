@@ -25,6 +25,7 @@ from lms.content.models import Certification
 from lms.extensions import db
 from lms.forms import options
 from lms.ids import DB_INT_MAX, db_int
+from lms.org import leavers
 from lms.org import scope as org_scope
 from lms.org.models import Branch, user_by_employee_no
 from lms.reports import exports
@@ -157,7 +158,8 @@ def register():
         "certificates/register.html", "certificates/_register_rows.html", page=page, flt=flt,
         branch_choices=_branch_choices(scope), certifications=queries.certifications(include_retired=True),
         query=_query_args(), whole_bank=scope is None, today=clock.today(),
-        awaiting=signoff_review.awaiting_decision(scope), will_not_print=_will_not_print(page.rows), **_labels())
+        awaiting=signoff_review.awaiting_decision(scope), will_not_print=_will_not_print(page.rows),
+        left=leavers.leaving_dates(c.user_id for c in page.rows), **_labels())
 
 
 def _will_not_print(certificates) -> dict[int, str]:
@@ -176,18 +178,26 @@ def _download(name: str, title: str, headers: list[str], rows, fmt: str) -> Resp
     return exports.download(body, fmt, exports.file_name(title, stamp), f"{name}-{stamp}")
 
 
-def _row(c: Certificate, today) -> list:
+def _left_cell(c: Certificate, left: dict):
+    """The day the holder left the bank; a word when the day is not recorded; empty while at work."""
+    if c.user_id not in left:
+        return None
+    return left[c.user_id] or _("No longer at the bank")
+
+
+def _row(c: Certificate, today, left: dict) -> list:
     state = c.state(today)
     return [c.serial, c.holder.name, c.holder.employee_no, c.holder.branch.name if c.holder.branch else "",
             c.certification.title, c.issued_on, c.expires_on, str(queries.STATE_LABELS[state]),
             clock.local_date(c.revoked_at) if c.revoked_at else None, c.revoke_reason, c.holder_name,
-            printable.listed(problems) if (problems := printable.unprintable(c.holder_name)) else ""]
+            printable.listed(problems) if (problems := printable.unprintable(c.holder_name)) else "",
+            _left_cell(c, left)]
 
 
 def _headers() -> list[str]:
     return [_("Serial number"), _("Name"), _("Employee number"), _("Branch"), _("Certification"), _("Issued"),
             _("Expires"), _("State"), _("Revoked on"), _("Revocation reason"), _("Name printed on the certificate"),
-            _("Characters that will not print")]
+            _("Characters that will not print"), _("Left the bank on")]
 
 
 @bp.get("/export.<fmt>")
@@ -197,7 +207,8 @@ def export(fmt: str):
         abort(404)
     scope = _scope()
     today = clock.today()
-    rows = (_row(c, today) for c in queries.register_rows(scope, _register_filter(scope)))
+    left = leavers.leaving_dates()  # everyone who left: one query, however long the register
+    rows = (_row(c, today, left) for c in queries.register_rows(scope, _register_filter(scope)))
     return _download("certificates", _("Certificate register"), _headers(), rows, fmt)
 
 
@@ -231,7 +242,7 @@ def expiring_export(fmt: str):
         abort(404)
     today = clock.today()
     headers = [*_headers()[:7], _("Days left")]
-    rows = [[*_row(c, today)[:7], (c.expires_on - today).days] for c in _expiring_rows(_scope())]
+    rows = [[*_row(c, today, {})[:7], (c.expires_on - today).days] for c in _expiring_rows(_scope())]
     return _download(f"certificates-expiring-{_within()}", _("Expiring"), headers, rows, fmt)
 
 
@@ -251,6 +262,7 @@ def _render_detail(certificate: Certificate, form=None, status: int = 200, keep_
     form = form or RevokeForm()
     form.seen.data = certificate.state().value  # what this page shows; sent back with a revocation
     return render_template("certificates/detail.html", certificate=certificate, history=history,
+                           left=leavers.leaving_dates([certificate.user_id]),
                            form=form, may_revoke=_viewer().has_role("hr"),
                            withdrawn_signoff=signoff_review.withdrawn_signoff_of(certificate),
                            keep_form=keep_form or KeepForm(prefix="keep"), today=clock.today(), **_labels()), status
@@ -344,8 +356,10 @@ def person_section(person, viewer) -> dict:
     """HR's person page: the person's certificates."""
     if not org_scope.may_see_person(viewer, person):
         return {"certificates": [], "person": person}
-    return {"certificates": issuing.holder_certificates(person.id), "person": person, "today": clock.today(),
-            **_labels()}
+    certificates = issuing.holder_certificates(person.id)
+    left, left_on = leavers.left_on(person) if certificates else (False, None)
+    return {"certificates": certificates, "person": person, "today": clock.today(), "left": left,
+            "left_on": left_on, **_labels()}
 
 
 def mine_panel(user) -> dict:
