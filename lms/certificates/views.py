@@ -9,10 +9,11 @@ holder (not once revoked: 410), HR/admin and branch managers in scope — 404
 for anyone else."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 
 from lms import clock, printable
@@ -135,16 +136,24 @@ def _certification_id() -> int | None:
     return wanted or None
 
 
+def _as_on() -> date | None:
+    """``?on=YYYY-MM-DD``: the register as on that day (an auditor's "who held a valid certificate on …")."""
+    try:
+        return date.fromisoformat(request.args.get("on", "")[:10])
+    except ValueError:
+        return None
+
+
 def _register_filter(scope) -> queries.RegisterFilter:
     state = request.args.get("state", "")
     return queries.RegisterFilter(q=request.args.get("q", "").strip()[:80], branch_ids=_branch_ids(scope),
                                   certification_id=_certification_id(),
                                   state=state if state in queries.STATE_LABELS else "",
-                                  unprintable=request.args.get("name") == "unprintable")
+                                  unprintable=request.args.get("name") == "unprintable", on=_as_on())
 
 
 def _query_args(**extra) -> dict:
-    keys = ("q", "branch", "certification", "state", "within", "name")
+    keys = ("q", "branch", "certification", "state", "within", "name", "on")
     return {k: v for k, v in {**{k: request.args.get(k) for k in keys}, **extra}.items() if v}
 
 
@@ -159,7 +168,7 @@ def register():
         branch_choices=_branch_choices(scope), certifications=queries.certifications(include_retired=True),
         query=_query_args(), whole_bank=scope is None, today=clock.today(),
         awaiting=signoff_review.awaiting_decision(scope), will_not_print=_will_not_print(page.rows),
-        left=leavers.leaving_dates(c.user_id for c in page.rows), **_labels())
+        left=leavers.leaving_dates(c.user_id for c in page.rows), as_of=flt.on, **_labels())
 
 
 def _will_not_print(certificates) -> dict[int, str]:
@@ -185,19 +194,32 @@ def _left_cell(c: Certificate, left: dict):
     return left[c.user_id] or _("No longer at the bank")
 
 
-def _row(c: Certificate, today, left: dict) -> list:
-    state = c.state(today)
+def _row(c: Certificate, today, left: dict, on: date | None = None) -> list:
+    """One certificate as the download has it: the state today (or as ``on`` that day), and every change
+    with who and why — issued (by whom, HR's reason), revoked (when, by whom, why), superseded (when)."""
+    state = c.state_on(on) if on else c.state(today)
     return [c.serial, c.holder.name, c.holder.employee_no, c.holder.branch.name if c.holder.branch else "",
             c.certification.title, c.issued_on, c.expires_on, str(queries.STATE_LABELS[state]),
             clock.local_date(c.revoked_at) if c.revoked_at else None, c.revoke_reason, c.holder_name,
             printable.listed(problems) if (problems := printable.unprintable(c.holder_name)) else "",
-            _left_cell(c, left)]
+            _left_cell(c, left), _issued_by(c), c.issue_reason, _person(c.revoked_by),
+            clock.local_date(c.superseded_at) if c.superseded_at else None]
 
 
-def _headers() -> list[str]:
+def _person(user) -> str:
+    return f"{user.name} ({user.employee_no})" if user is not None else ""
+
+
+def _issued_by(c: Certificate) -> str:
+    return _person(c.issued_by) if c.issued_by_id else _("automatically (requirements met)")
+
+
+def _headers(on: date | None = None) -> list[str]:
+    state = _("State on %(d)s", d=on.isoformat()) if on else _("State")
     return [_("Serial number"), _("Name"), _("Employee number"), _("Branch"), _("Certification"), _("Issued"),
-            _("Expires"), _("State"), _("Revoked on"), _("Revocation reason"), _("Name printed on the certificate"),
-            _("Characters that will not print"), _("Left the bank on")]
+            _("Expires"), state, _("Revoked on"), _("Revocation reason"), _("Name printed on the certificate"),
+            _("Characters that will not print"), _("Left the bank on"), pgettext("person", "Issued by"),
+            _("Reason for issuing"), _("Revoked by"), _("Superseded on")]
 
 
 @bp.get("/export.<fmt>")
@@ -208,8 +230,9 @@ def export(fmt: str):
     scope = _scope()
     today = clock.today()
     left = leavers.leaving_dates()  # everyone who left: one query, however long the register
-    rows = (_row(c, today, left) for c in queries.register_rows(scope, _register_filter(scope)))
-    return _download("certificates", _("Certificate register"), _headers(), rows, fmt)
+    flt = _register_filter(scope)
+    rows = (_row(c, today, left, flt.on) for c in queries.register_rows(scope, flt))
+    return _download("certificates", _("Certificate register"), _headers(flt.on), rows, fmt)
 
 
 def _within() -> int:
