@@ -310,7 +310,28 @@ def revoke(certificate_id: int):
         form.reason.errors.append(str(exc))
         return _render_detail(certificate, form, 400)
     flash(_("The certificate %(serial)s is revoked.", serial=certificate.serial), "success")
+    if notice := _uncertified_in_post(certificate):
+        flash(notice, "warning")
     return redirect(url_for("certificates.detail", certificate_id=certificate.id))
+
+
+def _uncertified_in_post(certificate: Certificate) -> str | None:
+    """After a revocation, what happens next when the holder's post requires the certification (持证上岗):
+    they are in post without it from now on, the monitor lists them, and nothing is issued by itself."""
+    from lms.eligibility.monitor import required_certifications  # eligibility reads certificates: not at import
+
+    holder = certificate.holder
+    position = holder.current_position
+    if not holder.active or position is None:
+        return None
+    if certificate.certification.slug not in required_certifications().get(position.position, []):
+        return None
+    if issuing.valid_certificate(holder.id, certificate.certification_id) is not None:
+        return None
+    return _("%(name)s is in post as %(position)s without a valid %(certification)s from now on: the 持证上岗 "
+             "monitor lists them. Move them to another post, or issue a new certificate by hand once they meet "
+             "the requirements again (nothing is issued automatically after a revocation).", name=holder.name,
+             position=position.label, certification=certificate.certification.title)
 
 
 @bp.post("/<int:certificate_id>/keep")
