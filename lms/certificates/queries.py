@@ -124,7 +124,8 @@ def register_rows(scope, flt: RegisterFilter) -> Iterator[Certificate]:
     time as the file is written, so a whole bank's register (tens of thousands, each with its
     holder, branch and certification) is never held at once."""
     query = (register_query(scope, flt)
-             .options(joinedload(Certificate.certification), joinedload(Certificate.holder).joinedload(User.branch))
+             .options(joinedload(Certificate.certification), joinedload(Certificate.holder).joinedload(User.branch),
+                      joinedload(Certificate.issued_by), joinedload(Certificate.revoked_by))  # who issued, revoked
              .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
              .execution_options(yield_per=EXPORT_CHUNK))
     yield from db.session.scalars(query)
