@@ -32,13 +32,14 @@ def threshold_for(days_left: int) -> int | None:
 
 def expiring(within_days: int, *, branch_ids: list[int] | None = None, certification_id: int | None = None,
              today: date | None = None) -> list[Certificate]:
-    """Valid certificates (not revoked, not superseded) expiring from today
-    to ``within_days`` days ahead, soonest first; ``branch_ids`` None: the
-    whole bank."""
+    """Valid certificates (not revoked, not superseded) of people at work
+    expiring from today to ``within_days`` days ahead, soonest first;
+    ``branch_ids`` None: the whole bank. Someone who left the bank renews
+    nothing: neither HR's lists nor a branch manager's notice name them."""
     today = today or clock.today()
     query = (select(Certificate).join(User, User.id == Certificate.user_id)
              .options(joinedload(Certificate.certification), joinedload(Certificate.holder).joinedload(User.branch))
-             .where(Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None),
+             .where(User.active.is_(True), Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None),
                     Certificate.expires_on.is_not(None), Certificate.expires_on >= today,
                     Certificate.expires_on <= today + timedelta(days=within_days)))
     if branch_ids is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
@@ -69,6 +69,19 @@ class Certificate(db.Model):
         if self.superseded_by_id is not None:
             return CertificateState.SUPERSEDED
         if self.expires_on is not None and self.expires_on < (on or clock.today()):
+            return CertificateState.EXPIRED
+        return CertificateState.VALID
+
+    def state_on(self, day: date) -> CertificateState:
+        """The state at the end of the bank's ``day`` — what an auditor asks of a
+        past date: revoked or superseded only if that happened by then (a
+        certificate revoked since was valid that day)."""
+        end = clock.day_start(day + timedelta(days=1))
+        if self.revoked_at is not None and self.revoked_at < end:
+            return CertificateState.REVOKED
+        if self.superseded_by_id is not None and (self.superseded_at is None or self.superseded_at < end):
+            return CertificateState.SUPERSEDED
+        if self.expires_on is not None and self.expires_on < day:
             return CertificateState.EXPIRED
         return CertificateState.VALID
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_pgettext
 from sqlalchemy import and_, func, or_, select
@@ -37,6 +37,7 @@ class RegisterFilter:
     certification_id: int | None = None
     state: str = ""
     unprintable: bool = False  # only certificates whose printed name has a character that prints as a box
+    on: date | None = None  # as on this day: issued by then, the state at its end (None: today, as it stands)
 
 
 def unprintable_names() -> list[str]:
@@ -57,6 +58,22 @@ def state_clause(state: str, today: date):
     return and_(live, or_(Certificate.expires_on.is_(None), Certificate.expires_on >= today))
 
 
+def state_clause_on(state: str, day: date):
+    """``state_clause`` as on a past (or future) ``day``: ``Certificate.state_on`` in SQL."""
+    end = clock.day_start(day + timedelta(days=1))
+    revoked = and_(Certificate.revoked_at.is_not(None), Certificate.revoked_at < end)
+    superseded = and_(Certificate.superseded_by_id.is_not(None),
+                      or_(Certificate.superseded_at.is_(None), Certificate.superseded_at < end))
+    if state == CertificateState.REVOKED:
+        return revoked
+    if state == CertificateState.SUPERSEDED:
+        return and_(~revoked, superseded)
+    live = and_(~revoked, ~superseded)
+    if state == CertificateState.EXPIRED:
+        return and_(live, Certificate.expires_on < day)
+    return and_(live, or_(Certificate.expires_on.is_(None), Certificate.expires_on >= day))
+
+
 def register_query(scope: list[int] | None, flt: RegisterFilter, today: date | None = None):
     today = today or clock.today()
     query = select(Certificate).join(User, User.id == Certificate.user_id)
@@ -66,8 +83,10 @@ def register_query(scope: list[int] | None, flt: RegisterFilter, today: date | N
         query = query.where(User.branch_id.in_(flt.branch_ids))
     if flt.certification_id:
         query = query.where(Certificate.certification_id == flt.certification_id)
+    if flt.on is not None:
+        query = query.where(Certificate.issued_on <= flt.on)
     if flt.state in STATE_LABELS:
-        query = query.where(state_clause(flt.state, today))
+        query = query.where(state_clause_on(flt.state, flt.on) if flt.on else state_clause(flt.state, today))
     if flt.unprintable:
         query = query.where(Certificate.holder_name.in_(unprintable_names()))
     if flt.q:
@@ -105,7 +124,8 @@ def register_rows(scope, flt: RegisterFilter) -> Iterator[Certificate]:
     time as the file is written, so a whole bank's register (tens of thousands, each with its
     holder, branch and certification) is never held at once."""
     query = (register_query(scope, flt)
-             .options(joinedload(Certificate.certification), joinedload(Certificate.holder).joinedload(User.branch))
+             .options(joinedload(Certificate.certification), joinedload(Certificate.holder).joinedload(User.branch),
+                      joinedload(Certificate.issued_by), joinedload(Certificate.revoked_by))  # who issued, revoked
              .order_by(Certificate.issued_on.desc(), Certificate.id.desc())
              .execution_options(yield_per=EXPORT_CHUNK))
     yield from db.session.scalars(query)

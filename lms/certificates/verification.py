@@ -3,7 +3,11 @@ finds one: by its verification code (the QR link) or by the SHA-256 of an
 uploaded PDF (the stored ``pdf_sha256``).
 
 Nothing personal beyond a partly masked name: no 工号, no branch, no reason
-for a revocation, no link to a newer certificate. An unknown code and a
+for a revocation, no link to a newer certificate. When the holder has left
+the bank the page says so, with the day, and nothing else of it: the
+certificate stays as issued (it records training that happened), but a
+customer shown it learns that it does not make its holder the bank's
+employee. An unknown code and a
 malformed one take the same path (one indexed query, the same 404 page), so
 the page is no oracle for guessing codes; the codes themselves are long
 random tokens (``Certificate.verify_code``)."""
@@ -21,6 +25,7 @@ from sqlalchemy.orm import joinedload
 from lms import clock
 from lms.certificates.models import Certificate, CertificateState
 from lms.extensions import db
+from lms.org import leavers
 
 CODE_MAX = 64  # the column's length: a longer code names no certificate
 _LATIN = re.compile(r"[A-Za-z]")
@@ -78,6 +83,8 @@ class PublicView:
     issued_on: date
     expires_on: date | None
     changed_at: datetime | None  # when it was revoked or superseded (the page shows the day)
+    holder_left: bool = False  # the holder no longer works at the bank (``lms.org.leavers``)
+    left_on: date | None = None  # since when; nothing else of the leaving is shown
 
 
 def public_view(certificate: Certificate, today: date | None = None) -> PublicView:
@@ -87,8 +94,10 @@ def public_view(certificate: Certificate, today: date | None = None) -> PublicVi
         changed = certificate.revoked_at
     elif state == CertificateState.SUPERSEDED:
         changed = certificate.superseded_at
+    left = leavers.leaving_dates([certificate.user_id])
     return PublicView(state, mask_name(certificate.holder_name), certificate.certification.title, certificate.serial,
-                      certificate.issued_on, certificate.expires_on, changed)
+                      certificate.issued_on, certificate.expires_on, changed,
+                      certificate.user_id in left, left.get(certificate.user_id))
 
 
 def find_by_code(code: str) -> Certificate | None:

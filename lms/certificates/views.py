@@ -9,10 +9,11 @@ holder (not once revoked: 410), HR/admin and branch managers in scope — 404
 for anyone else."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 
 from lms import clock, printable
@@ -25,6 +26,7 @@ from lms.content.models import Certification
 from lms.extensions import db
 from lms.forms import options
 from lms.ids import DB_INT_MAX, db_int
+from lms.org import leavers
 from lms.org import scope as org_scope
 from lms.org.models import Branch, user_by_employee_no
 from lms.reports import exports
@@ -134,16 +136,24 @@ def _certification_id() -> int | None:
     return wanted or None
 
 
+def _as_on() -> date | None:
+    """``?on=YYYY-MM-DD``: the register as on that day (an auditor's "who held a valid certificate on …")."""
+    try:
+        return date.fromisoformat(request.args.get("on", "")[:10])
+    except ValueError:
+        return None
+
+
 def _register_filter(scope) -> queries.RegisterFilter:
     state = request.args.get("state", "")
     return queries.RegisterFilter(q=request.args.get("q", "").strip()[:80], branch_ids=_branch_ids(scope),
                                   certification_id=_certification_id(),
                                   state=state if state in queries.STATE_LABELS else "",
-                                  unprintable=request.args.get("name") == "unprintable")
+                                  unprintable=request.args.get("name") == "unprintable", on=_as_on())
 
 
 def _query_args(**extra) -> dict:
-    keys = ("q", "branch", "certification", "state", "within", "name")
+    keys = ("q", "branch", "certification", "state", "within", "name", "on")
     return {k: v for k, v in {**{k: request.args.get(k) for k in keys}, **extra}.items() if v}
 
 
@@ -157,7 +167,8 @@ def register():
         "certificates/register.html", "certificates/_register_rows.html", page=page, flt=flt,
         branch_choices=_branch_choices(scope), certifications=queries.certifications(include_retired=True),
         query=_query_args(), whole_bank=scope is None, today=clock.today(),
-        awaiting=signoff_review.awaiting_decision(scope), will_not_print=_will_not_print(page.rows), **_labels())
+        awaiting=signoff_review.awaiting_decision(scope), will_not_print=_will_not_print(page.rows),
+        left=leavers.leaving_dates(c.user_id for c in page.rows), as_of=flt.on, **_labels())
 
 
 def _will_not_print(certificates) -> dict[int, str]:
@@ -176,18 +187,39 @@ def _download(name: str, title: str, headers: list[str], rows, fmt: str) -> Resp
     return exports.download(body, fmt, exports.file_name(title, stamp), f"{name}-{stamp}")
 
 
-def _row(c: Certificate, today) -> list:
-    state = c.state(today)
+def _left_cell(c: Certificate, left: dict):
+    """The day the holder left the bank; a word when the day is not recorded; empty while at work."""
+    if c.user_id not in left:
+        return None
+    return left[c.user_id] or _("No longer at the bank")
+
+
+def _row(c: Certificate, today, left: dict, on: date | None = None) -> list:
+    """One certificate as the download has it: the state today (or as ``on`` that day), and every change
+    with who and why — issued (by whom, HR's reason), revoked (when, by whom, why), superseded (when)."""
+    state = c.state_on(on) if on else c.state(today)
     return [c.serial, c.holder.name, c.holder.employee_no, c.holder.branch.name if c.holder.branch else "",
             c.certification.title, c.issued_on, c.expires_on, str(queries.STATE_LABELS[state]),
             clock.local_date(c.revoked_at) if c.revoked_at else None, c.revoke_reason, c.holder_name,
-            printable.listed(problems) if (problems := printable.unprintable(c.holder_name)) else ""]
+            printable.listed(problems) if (problems := printable.unprintable(c.holder_name)) else "",
+            _left_cell(c, left), _issued_by(c), c.issue_reason, _person(c.revoked_by),
+            clock.local_date(c.superseded_at) if c.superseded_at else None]
 
 
-def _headers() -> list[str]:
+def _person(user) -> str:
+    return f"{user.name} ({user.employee_no})" if user is not None else ""
+
+
+def _issued_by(c: Certificate) -> str:
+    return _person(c.issued_by) if c.issued_by_id else _("automatically (requirements met)")
+
+
+def _headers(on: date | None = None) -> list[str]:
+    state = _("State on %(d)s", d=on.isoformat()) if on else _("State")
     return [_("Serial number"), _("Name"), _("Employee number"), _("Branch"), _("Certification"), _("Issued"),
-            _("Expires"), _("State"), _("Revoked on"), _("Revocation reason"), _("Name printed on the certificate"),
-            _("Characters that will not print")]
+            _("Expires"), state, _("Revoked on"), _("Revocation reason"), _("Name printed on the certificate"),
+            _("Characters that will not print"), _("Left the bank on"), pgettext("person", "Issued by"),
+            _("Reason for issuing"), _("Revoked by"), _("Superseded on")]
 
 
 @bp.get("/export.<fmt>")
@@ -197,8 +229,10 @@ def export(fmt: str):
         abort(404)
     scope = _scope()
     today = clock.today()
-    rows = (_row(c, today) for c in queries.register_rows(scope, _register_filter(scope)))
-    return _download("certificates", _("Certificate register"), _headers(), rows, fmt)
+    left = leavers.leaving_dates()  # everyone who left: one query, however long the register
+    flt = _register_filter(scope)
+    rows = (_row(c, today, left, flt.on) for c in queries.register_rows(scope, flt))
+    return _download("certificates", _("Certificate register"), _headers(flt.on), rows, fmt)
 
 
 def _within() -> int:
@@ -231,7 +265,7 @@ def expiring_export(fmt: str):
         abort(404)
     today = clock.today()
     headers = [*_headers()[:7], _("Days left")]
-    rows = [[*_row(c, today)[:7], (c.expires_on - today).days] for c in _expiring_rows(_scope())]
+    rows = [[*_row(c, today, {})[:7], (c.expires_on - today).days] for c in _expiring_rows(_scope())]
     return _download(f"certificates-expiring-{_within()}", _("Expiring"), headers, rows, fmt)
 
 
@@ -251,6 +285,7 @@ def _render_detail(certificate: Certificate, form=None, status: int = 200, keep_
     form = form or RevokeForm()
     form.seen.data = certificate.state().value  # what this page shows; sent back with a revocation
     return render_template("certificates/detail.html", certificate=certificate, history=history,
+                           left=leavers.leaving_dates([certificate.user_id]),
                            form=form, may_revoke=_viewer().has_role("hr"),
                            withdrawn_signoff=signoff_review.withdrawn_signoff_of(certificate),
                            keep_form=keep_form or KeepForm(prefix="keep"), today=clock.today(), **_labels()), status
@@ -275,7 +310,28 @@ def revoke(certificate_id: int):
         form.reason.errors.append(str(exc))
         return _render_detail(certificate, form, 400)
     flash(_("The certificate %(serial)s is revoked.", serial=certificate.serial), "success")
+    if notice := _uncertified_in_post(certificate):
+        flash(notice, "warning")
     return redirect(url_for("certificates.detail", certificate_id=certificate.id))
+
+
+def _uncertified_in_post(certificate: Certificate) -> str | None:
+    """After a revocation, what happens next when the holder's post requires the certification (持证上岗):
+    they are in post without it from now on, the monitor lists them, and nothing is issued by itself."""
+    from lms.eligibility.monitor import required_certifications  # eligibility reads certificates: not at import
+
+    holder = certificate.holder
+    position = holder.current_position
+    if not holder.active or position is None:
+        return None
+    if certificate.certification.slug not in required_certifications().get(position.position, []):
+        return None
+    if issuing.valid_certificate(holder.id, certificate.certification_id) is not None:
+        return None
+    return _("%(name)s is in post as %(position)s without a valid %(certification)s from now on: the 持证上岗 "
+             "monitor lists them. Move them to another post, or issue a new certificate by hand once they meet "
+             "the requirements again (nothing is issued automatically after a revocation).", name=holder.name,
+             position=position.label, certification=certificate.certification.title)
 
 
 @bp.post("/<int:certificate_id>/keep")
@@ -344,8 +400,10 @@ def person_section(person, viewer) -> dict:
     """HR's person page: the person's certificates."""
     if not org_scope.may_see_person(viewer, person):
         return {"certificates": [], "person": person}
-    return {"certificates": issuing.holder_certificates(person.id), "person": person, "today": clock.today(),
-            **_labels()}
+    certificates = issuing.holder_certificates(person.id)
+    left, left_on = leavers.left_on(person) if certificates else (False, None)
+    return {"certificates": certificates, "person": person, "today": clock.today(), "left": left,
+            "left_on": left_on, **_labels()}
 
 
 def mine_panel(user) -> dict:

@@ -92,6 +92,8 @@ class Words:
         self.signed = _("Signed off by %(mentor)s on %(day)s")
         self.weeks = _("%(min)d of the last %(last)d weeks of %(programme)s passed")
         self.weeks_passed = _("%(passed)d of the last %(n)d weeks passed")
+        # Unmet: what is needed too (the register's cell shows the evidence alone), as tenure says "(needs 12)".
+        self.weeks_short = _("%(passed)d of the last %(n)d weeks passed (needs %(min)d of the last %(last)d)")
         self.weeks_due = _("only %(n)d weeks due so far")
         self.week_failed = _("week %(n)d exam not passed")
         self.either = _("%(some)s or %(last)s")
@@ -201,11 +203,13 @@ def _weeks_passed(spec: dict, user_id: int, facts: Facts, today: date, w: Words)
     label, due, _facts = known
     failed = [week for week in due if (user_id, week.exam_id) not in facts.passed]
     passed = len(due) - len(failed)
-    parts = [w.weeks_passed % {"passed": passed, "n": len(due)}]
+    met = passed >= needed
+    parts = [w.weeks_passed % {"passed": passed, "n": len(due)} if met
+             else w.weeks_short % {"passed": passed, "n": len(due), "min": needed, "last": last}]
     if len(due) < last:
         parts.append(w.weeks_due % {"n": len(due)})
     parts += [w.week_failed % {"n": week.number} for week in failed]
-    return Condition(WEEKS, label, passed >= needed, w.semicolon.join(parts))
+    return Condition(WEEKS, label, met, w.semicolon.join(parts))
 
 
 def evaluate(user_id: int, rule: EligibilityRule, facts: Facts, today: date | None = None,

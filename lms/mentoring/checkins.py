@@ -119,6 +119,17 @@ def check_ins_of(pairing_ids: list[int]) -> list[CheckIn]:
         .where(CheckIn.pairing_id.in_(pairing_ids)).order_by(CheckIn.held_on.desc(), CheckIn.id.desc())))
 
 
+def handed_over(pairing: Pairing) -> list[CheckIn]:
+    """The check-ins of the apprentice's earlier pairings (a former mentor's,
+    before HR changed the mentor or ended a pairing), for the mentor who
+    carries on: what was worked on, agreed and left open, each with its
+    mentor. Read only; nothing of why a pairing ended (HR's reason)."""
+    earlier = db.session.scalars(select(Pairing.id).where(
+        Pairing.apprentice_id == pairing.apprentice_id, Pairing.id != pairing.id,
+        Pairing.state != PairingState.ACTIVE, Pairing.start_date <= pairing.start_date))
+    return check_ins_of(list(earlier))
+
+
 def _check(pairing: Pairing, data: CheckInInput, today: date) -> dict[str, str]:
     errors: dict[str, str] = {}
     if data.held_on is None:

@@ -93,7 +93,8 @@ def _apprentice_page(pairing: Pairing, correction_form: CorrectionForm | None = 
     return render_template("mentoring/apprentice.html", pairing=pairing, person=person,
                            desk=desk.desk_of_pairing(pairing), record=training_record(person),
                            points=notebook.knowledge_points(person), notebook_counts=notebook.counts(person),
-                           check_ins=check_ins, today=clock.today(), form_labels=FORM_LABELS,
+                           check_ins=check_ins, earlier_check_ins=checkins.handed_over(pairing),
+                           today=clock.today(), form_labels=FORM_LABELS,
                            correctable=checkins.correctable(check_ins, _me()),
                            correction_form=correction_form or CorrectionForm(), correcting=correcting), status
 

@@ -12,7 +12,7 @@ from flask_login import current_user
 from lms import printable
 from lms.extensions import db
 from lms.forms import EmptyForm
-from lms.org import dependents, imports, person_sections, position_gates, services, stale_edit
+from lms.org import dependents, imports, leavers, person_sections, position_gates, services, stale_edit
 from lms.imports.forms import ImportConfirmForm
 from lms.imports.pages import ImportPages, blank_file
 from lms.org.forms import (BranchForm, EditPersonForm, NewPersonForm, PersonForm, PositionForm, ReasonForm,
@@ -91,6 +91,7 @@ def _render_person(user: User, **forms):
     leaving = dependents.affected(user, roles_after=user.roles, active_after=False) if user.active else []
     return render_template("org/person.html", person=user, events=services.person_events(user), gate_checks=gate_checks,
                            sections=person_sections.sections_for(user, _actor()), leaving=leaving,
+                           left_on=None if user.active else leavers.left_on(user)[1],
                            may_manage=services.may_manage(_actor(), user), **_roles_context(user), **forms)
 
 

@@ -104,7 +104,7 @@ def test_weeks_passed_names_each_week_not_passed(world, english, clock, make_rul
                      weeks_passed={"programme": "rm-foundation", "last": 5, "min": 5})
     condition = engine.explain(world.teller, rule).conditions[0]
     assert not condition.met
-    assert condition.evidence == "4 of the last 5 weeks passed; week 4 exam not passed"
+    assert condition.evidence == "4 of the last 5 weeks passed (needs 5 of the last 5); week 4 exam not passed"
     add_attempt(world.teller, weeks[3], 85.0)
     condition = engine.explain(world.teller, rule).conditions[0]
     assert condition.met and condition.evidence == "5 of the last 5 weeks passed"
@@ -116,8 +116,8 @@ def test_weeks_passed_when_fewer_weeks_are_due_than_asked(world, english, make_r
                      weeks_passed={"programme": "rm-foundation", "last": 8, "min": 8})
     condition = engine.explain(world.teller, rule).conditions[0]
     assert not condition.met
-    assert condition.evidence == ("0 of the last 2 weeks passed; only 2 weeks due so far; week 1 exam not passed; "
-                                  "week 2 exam not passed")
+    assert condition.evidence == ("0 of the last 2 weeks passed (needs 8 of the last 8); only 2 weeks due so far; "
+                                  "week 1 exam not passed; week 2 exam not passed")
     # The condition names the programme by its title, not the file's slug (rm-foundation).
     assert condition.label == "8 of the last 8 weeks of 客户经理基础培训 passed"
 
@@ -156,3 +156,16 @@ def test_query_count_does_not_grow_with_the_number_of_people(world, english, mak
     everybody, _v = statements(None)
     assert few == many == everybody
     assert sum(v[0].conditions[0].met for v in verdicts.values()) == certified
+
+
+def test_the_register_cell_says_how_many_weeks_are_needed(world, client, make_rule):
+    """The register shows an unmet condition's evidence alone: "最近 2 周通过 2 周；目前仅有 2 周已到期" read
+    as everything passed, yet 不符合 — the evidence now says what the rule needs, as tenure's "（需 12 个月）"."""
+    from tests.conftest import sign_in
+
+    make_programme(8)  # two weeks due on the clock's day, neither passed
+    rule = make_rule(slug="rm-intermediate", target="rm_intermediate", title="中级客户经理准入",
+                     weeks_passed={"programme": "rm-foundation", "last": 8, "min": 8})
+    sign_in(client, world.hr)
+    page = client.get(f"/eligibility/?rule={rule.id}&q=t01").text
+    assert "最近 2 周通过 0 周（需最近 8 周至少通过 8 周）" in page and "目前仅有 2 周已到期" in page

@@ -63,3 +63,23 @@ def test_the_branch_manager_home_shows_their_scope_and_a_clean_monitor_is_not_re
     none = make_user(("learner",), employee_no="r04", name="丁无证", branch=world.tianyuan, position="rm_junior")
     assert "card alarm" in client.get("/").get_data(as_text=True)
     assert "丁无证" in client.get("/eligibility/monitor").get_data(as_text=True)
+
+
+def test_revoking_the_certificate_of_an_rm_in_post_says_what_happens_next(world, client, make_user, give_certificate):
+    """HR revokes for misconduct (a 警示教育 case): the holder is on the monitor at once, and the page says so
+    and what HR does next; a teller's revoked certificate (a post without the rule) raises no such notice."""
+    rm = make_user(("learner",), employee_no="r01", name="甲持证", branch=world.tianyuan, position="rm_junior")
+    certificate = give_certificate(rm, world.rmq)
+    teller = make_user(("learner",), employee_no="r05", name="戊柜员", branch=world.lusong, position="teller")
+    teller_certificate = give_certificate(teller, world.rmq)
+    sign_in(client, world.hr)
+    page = client.post(f"/certificates/{certificate.id}/revoke", data={
+        "csrf_token": client.csrf_token(), "reason": "违规销售理财产品（警示教育案例）", "seen": "valid"},
+        follow_redirects=True).get_data(as_text=True)
+    assert "已撤销" in page
+    assert "甲持证自即日起在初级客户经理岗位上无有效的客户经理上岗资格，持证上岗监测已将其列出" in page
+    assert "r01" in client.get("/eligibility/monitor").get_data(as_text=True)
+    page = client.post(f"/certificates/{teller_certificate.id}/revoke", data={
+        "csrf_token": client.csrf_token(), "reason": "错发", "seen": "valid"},
+        follow_redirects=True).get_data(as_text=True)
+    assert "持证上岗监测已将其列出" not in page
