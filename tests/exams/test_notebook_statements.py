@@ -23,3 +23,24 @@ def test_the_notebook_reads_as_many_statements_after_six_failed_exams_as_after_o
     six, page = statements_of(client, "/notebook/")
     assert all(f"知识点{n}" in page for n in range(6))
     assert six == one
+
+
+def test_the_notebook_judges_what_is_withheld_once_for_its_rows_and_its_open_entries(
+        client, clock, make_user, make_question, make_exam):
+    """The rule of shared keys reads every exam the learner can still sit; the
+    page asked it twice (the rows, then the open entries waiting), ten of its
+    31 statements for a learner's year."""
+    from tests.statements import counting_statements
+
+    learner = make_user(("learner",), employee_no="N002")
+    questions = [make_question("single", tags=(f"知识点{n}",)) for n in range(3)]
+    exams = [make_exam([{"questions": [q.slug]}], slug=f"wk-{n}", title=f"第{n}周测验") for n, q in enumerate(questions)]
+    for exam in exams:
+        take(learner, exam, clock, answer="A")  # wrong: B is right
+    sign_in(client, learner)
+    client.get("/notebook/")
+    with counting_statements() as statements:
+        page = client.get("/notebook/").text
+    assert all(f"知识点{n}" in page for n in range(3))
+    live_exams = [s for s in statements if "FROM exam" in s and "closes_at" in s]
+    assert len(live_exams) == 1, statements
