@@ -246,6 +246,26 @@ def pages(ids: dict) -> list[tuple[str, str, str]]:
     ]
 
 
+def _open_attempt(data: h.Data, ids: dict) -> int:
+    """This week's attempt, started again when the kept one has run out (30 minutes)."""
+    from lms import clock
+    from lms.content.models import ProgrammeItem
+    from lms.exams import attempts as exam_attempts
+    from lms.exams.models import Attempt
+    from lms.extensions import db
+
+    with data.app.app_context():
+        attempt = db.session.get(Attempt, ids["attempt"])
+        if attempt.state == "open" and not attempt.is_expired(clock.now()):
+            return attempt.id
+        exam_attempts.expire_if_due(attempt)
+        db.session.commit()
+        item = db.session.get(ProgrammeItem, attempt.programme_item_id)
+        fresh = exam_attempts.start_attempt(attempt.user, attempt.exam, item)
+        db.session.commit()
+        return fresh.id
+
+
 class Statements:
     def __init__(self, engine):
         from sqlalchemy import event
@@ -303,6 +323,7 @@ def main() -> None:
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
     if kept is not None and kept.exists():
         ids = json.loads(kept.read_text())
+        ids["attempt"] = _open_attempt(data, ids)
     else:
         ids = build(data, args.weeks)
         if kept is not None:
