@@ -96,8 +96,13 @@ def automatic_issue_due(person_id: int, certification: Certification, today: dat
     """Whether meeting the requirements now should issue a certificate: none
     valid held, or the valid one is in its renewal window; never after HR
     revoked the latest one."""
-    today = today or clock.today()
-    rows = holder_certificates(person_id, certification.id)
+    return issue_due_among(holder_certificates(person_id, certification.id), today or clock.today())
+
+
+def issue_due_among(rows: list[Certificate], today: date) -> bool:
+    """``automatic_issue_due`` from the person's certificates of one
+    certification (newest first, as ``holder_certificates`` reads them), for a
+    page that has read them all already."""
     if rows and rows[0].revoked_at is not None:
         return False
     current = next((c for c in rows if c.is_valid(today)), None)

@@ -55,13 +55,19 @@ def _visible(certificate_id: int) -> Certificate:
 
 # --- 我的证书 -------------------------------------------------------------------
 
-def next_steps(person) -> list[dict]:
+def next_steps(person, held: list[Certificate] | None = None) -> list[dict]:
     """For each certification the person does not hold validly (or may renew
-    now): what is still missing (the evaluation's unmet lines)."""
+    now): what is still missing (the evaluation's unmet lines). ``held``: the
+    person's certificates, newest first (``holder_certificates``), when the
+    page has read them already — not read again for each certification."""
+    if held is None:
+        held = issuing.holder_certificates(person.id)
+    today = clock.today()
     out = []
     for certification in queries.certifications():
-        current = issuing.valid_certificate(person.id, certification.id)
-        renewal = current is not None and issuing.automatic_issue_due(person.id, certification)
+        rows = [c for c in held if c.certification_id == certification.id]
+        current = next((c for c in rows if c.is_valid(today)), None)
+        renewal = current is not None and issuing.issue_due_among(rows, today)
         if current is not None and not renewal:
             continue
         evaluation = evaluate(person, certification)
@@ -73,8 +79,9 @@ def next_steps(person) -> list[dict]:
 @login_required
 def mine():
     person = _viewer()
-    return render_template("certificates/mine.html", certificates=issuing.holder_certificates(person.id),
-                           steps=next_steps(person), today=clock.today(), **_labels())
+    held = issuing.holder_certificates(person.id)
+    return render_template("certificates/mine.html", certificates=held, steps=next_steps(person, held),
+                           today=clock.today(), **_labels())
 
 
 def _labels() -> dict:

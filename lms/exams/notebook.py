@@ -330,12 +330,22 @@ def mark_reviewed(user, entry: NotebookEntry) -> None:
     db.session.flush()
 
 
-def waiting(user) -> int:
-    """Open entries that cannot be practised yet (their exam keeps the key back)."""
-    question_ids = list(db.session.scalars(
+def open_question_ids(user) -> list[int]:
+    """The questions of the learner's open entries (not cleared, not retired), one per entry."""
+    return list(db.session.scalars(
         select(NotebookEntry.question_id).where(NotebookEntry.user_id == user.id, NotebookEntry.cleared_at.is_(None),
                                                 _live())))
-    hidden = withheld(user, list(set(question_ids)))
+
+
+def waiting(user, question_ids: list[int] | None = None, hidden: dict[int, Withheld] | None = None) -> int:
+    """Open entries that cannot be practised yet (their exam keeps the key back).
+    A page that has read ``open_question_ids`` and judged ``withheld`` for
+    them already (the 错题本 does, for its rows too) passes both: the rule's
+    statements (every exam the learner can still sit) are read once a page."""
+    if question_ids is None:
+        question_ids = open_question_ids(user)
+    if hidden is None:
+        hidden = withheld(user, list(set(question_ids)))
     return sum(1 for qid in question_ids if qid in hidden)
 
 

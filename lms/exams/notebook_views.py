@@ -40,13 +40,16 @@ def index():
     tag = _tag_arg()
     to_practise, cleared = notebook.counts(current_user)
     rows = notebook.entries(current_user, tag, include_cleared=request.args.get("cleared") == "1")
+    # One judgement of what is withheld for the rows and the open entries together
+    # (it reads every exam the learner can still sit): the same answer per question.
+    open_ids = notebook.open_question_ids(current_user) if to_practise else []
+    withheld = notebook.withheld(current_user, list({entry.question_id for entry, _version in rows} | set(open_ids)))
     return render_page_or_partial(
         "notebook/index.html", "notebook/_entries.html",
         points=notebook.knowledge_points(current_user), tag=tag, rows=rows,
         retired=notebook.retired_questions(entry.question_id for entry, _version in rows),
-        withheld=notebook.withheld(current_user, [entry.question_id for entry, _version in rows]),
-        show_cleared=request.args.get("cleared") == "1", to_practise=to_practise, cleared=cleared,
-        waiting=notebook.waiting(current_user) if to_practise else 0,
+        withheld=withheld, show_cleared=request.args.get("cleared") == "1", to_practise=to_practise,
+        cleared=cleared, waiting=notebook.waiting(current_user, open_ids, withheld) if to_practise else 0,
         in_grading=notebook.awaiting_grading(current_user))
 
 

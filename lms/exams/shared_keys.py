@@ -38,7 +38,7 @@ from sqlalchemy.orm import selectinload
 
 from lms import clock
 from lms.content.draws import draw_pool
-from lms.content.models import Exam, Programme, ProgrammeItem, Question, QuestionVersion
+from lms.content.models import Course, Exam, Programme, ProgrammeItem, Question, QuestionVersion
 from lms.exams.models import Attempt
 from lms.exams.results import counting_attempt
 from lms.extensions import db
@@ -109,9 +109,25 @@ def keys_held_back(user, question_ids, now: datetime | None = None) -> dict[int,
     exams = exams_holding_keys(user, now)
     if not exams:
         return {}
+    # A rule can ask a question only from its course (the rule's, or the
+    # exam's) or by its slug: the rules that cannot ask any of these are left
+    # out before the database is asked (a year of weekly exams of other courses
+    # made a union of one term per rule, the most of the 错题本's time).
+    courses, slugs = set(), set()
+    for course_id, course_slug, slug in db.session.execute(
+            select(Question.course_id, Course.slug, Question.slug)
+            .outerjoin(Course, Course.id == Question.course_id).where(Question.id.in_(question_ids))):
+        courses.update({("id", course_id), ("slug", course_slug)})
+        slugs.add(slug)
     terms = []
     for exam in exams:
         for rule in exam.draw:
+            if "questions" in rule:
+                if slugs.isdisjoint(rule["questions"]):
+                    continue
+            elif ("slug", rule["course"]) not in courses if rule.get("course") else \
+                    exam.course_id is not None and ("id", exam.course_id) not in courses:
+                continue
             tag = literal(exam.id, Integer).label("exam_id")
             if "questions" in rule:
                 terms.append(select(tag, Question.id.label("question_id")).where(
@@ -120,6 +136,8 @@ def keys_held_back(user, question_ids, now: datetime | None = None) -> dict[int,
             else:
                 terms.append(draw_pool(rule, exam.course_id).where(QuestionVersion.question_id.in_(question_ids))
                              .with_only_columns(tag, QuestionVersion.question_id.label("question_id")))
+    if not terms:
+        return {}
     by_id = {exam.id: exam for exam in exams}
     held: dict[int, Exam] = {}
     for start in range(0, len(terms), _TERMS_PER_STATEMENT):

@@ -199,12 +199,18 @@ def start(exam_id: int):
 
 # --- the exam page ------------------------------------------------------------
 
+def versions_of(items) -> list[QuestionVersion]:
+    """Every item's question version in one query (their tags in one more),
+    not two queries per question as each item's version is first touched.
+    Keep the list while the items are read: the session holds its objects
+    weakly, and ``item.question_version`` finds them there."""
+    return db.session.scalars(select(QuestionVersion).where(
+        QuestionVersion.id.in_({i.question_version_id for i in items}))).all()
+
+
 def _page_context(attempt: Attempt, position: int | None = None) -> dict:
     items = list(attempt.items)
-    # Every item's question in one query (their tags in one more), not two
-    # queries per question as each item's version was first touched.
-    versions = db.session.scalars(select(QuestionVersion).where(
-        QuestionVersion.id.in_({i.question_version_id for i in items}))).all()  # noqa: F841 - held while read
+    versions = versions_of(items)  # noqa: F841 - held while read
     layout = attempt.exam.layout
     if layout == "per_question":
         position = min(max(position or 1, 1), len(items))
@@ -387,6 +393,7 @@ def review(attempt_id: int):
     if attempt.state != "open":
         return redirect(url_for("exams.result", attempt_id=attempt.id))
     items = list(attempt.items)
+    versions = versions_of(items)  # noqa: F841 - held while read
     return render_template("exams/review.html", attempt=attempt, exam=attempt.exam, items=items,
                            answered={i.id for i in items if is_answered(i)}, form=SubmitForm(),
                            remaining_minutes=max(int((attempt.deadline - clock.now()).total_seconds() // 60), 0),
@@ -423,6 +430,7 @@ def result(attempt_id: int):
         return redirect(url_for("exams.attempt_page", attempt_id=attempt.id))
     user = current_user._get_current_object()
     items = list(attempt.items)
+    versions = versions_of(items)  # noqa: F841 - held while read
     show_review, withheld = exam_results.review_allowed(attempt), exam_results.review_withheld(attempt.exam)
     in_exam = exam_results.exam_in_progress_with(user, [i.question_version.question_id for i in items]) \
         if show_review else None

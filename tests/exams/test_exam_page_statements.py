@@ -30,3 +30,28 @@ def test_the_exam_page_reads_as_many_statements_for_ten_questions_as_for_two(
     large, page = statements_of(client, f"/attempts/{ten}")
     assert page.count('name="a-') >= 10
     assert large == small, (small, large)
+
+
+def test_the_review_before_submitting_reads_as_many_statements_for_ten_questions_as_for_two(
+        app, client, clock, learner, make_question, make_exam):
+    """It asked each question's version for 'answered or not' one at a time."""
+    sign_in(client, learner)
+    small, page = statements_of(client, f"/attempts/{_attempt_of(learner, make_question, make_exam, 2)}/review")
+    large, page = statements_of(client, f"/attempts/{_attempt_of(learner, make_question, make_exam, 10)}/review")
+    assert large == small, (small, large)
+
+
+def test_the_result_page_reads_as_many_statements_for_ten_questions_as_for_two(
+        app, client, clock, learner, make_question, make_exam):
+    """The review of every question read each one's version (and its tags)
+    as it first touched it: 20 more statements for a paper of ten."""
+    sign_in(client, learner)
+    sizes = {}
+    for questions in (2, 10):
+        attempt_id = _attempt_of(learner, make_question, make_exam, questions)
+        attempt = db.session.get(exam_attempts.Attempt, attempt_id)
+        exam_attempts.submit(attempt, learner)
+        db.session.commit()
+        sizes[questions], page = statements_of(client, f"/attempts/{attempt_id}/result")
+        assert page.count('class="q-review') >= questions or page.count("乙") >= questions, page[:2000]
+    assert sizes[10] == sizes[2], sizes

@@ -23,3 +23,59 @@ def test_the_notebook_reads_as_many_statements_after_six_failed_exams_as_after_o
     six, page = statements_of(client, "/notebook/")
     assert all(f"知识点{n}" in page for n in range(6))
     assert six == one
+
+
+def test_the_notebook_judges_what_is_withheld_once_for_its_rows_and_its_open_entries(
+        client, clock, make_user, make_question, make_exam):
+    """The rule of shared keys reads every exam the learner can still sit; the
+    page asked it twice (the rows, then the open entries waiting), ten of its
+    31 statements for a learner's year."""
+    from tests.statements import counting_statements
+
+    learner = make_user(("learner",), employee_no="N002")
+    questions = [make_question("single", tags=(f"知识点{n}",)) for n in range(3)]
+    exams = [make_exam([{"questions": [q.slug]}], slug=f"wk-{n}", title=f"第{n}周测验") for n, q in enumerate(questions)]
+    for exam in exams:
+        take(learner, exam, clock, answer="A")  # wrong: B is right
+    sign_in(client, learner)
+    client.get("/notebook/")
+    with counting_statements() as statements:
+        page = client.get("/notebook/").text
+    assert all(f"知识点{n}" in page for n in range(3))
+    live_exams = [s for s in statements if "FROM exam" in s and "closes_at" in s]
+    assert len(live_exams) == 1, statements
+
+
+def test_an_exam_of_another_course_that_keeps_its_keys_is_not_asked_about_the_notebooks_questions(
+        client, clock, make_user, make_question, make_exam):
+    """The shared-keys rule asked, for every exam the learner can still sit
+    that keeps its keys back, whether its draw could hold each of the 错题本's
+    questions: one union term per draw rule, whatever their courses. A rule
+    can only draw from its course: the other courses' exams are not asked,
+    and a question of the same course is still withheld."""
+    from lms.content.models import Course
+    from lms.extensions import db
+    from tests.statements import counting_statements
+
+    products, credit = Course(slug="products", title="产品", track="products"), \
+        Course(slug="credit", title="授信", track="credit")
+    db.session.add_all([products, credit])
+    db.session.commit()
+    learner = make_user(("learner",), employee_no="N003")
+    wrong = make_question("single", tags=("存款",), course=products)
+    week = make_exam([{"questions": [wrong.slug]}], slug="wk-products", title="产品周测", course=products)
+    take(learner, week, clock, answer="A")  # wrong: in the 错题本
+    for n in range(3):  # not taken, answers shown only after passing: they keep their keys
+        make_question("single", tags=("授信",), course=credit)
+        make_exam([{"type": "single"}], slug=f"credit-{n}", title=f"授信考试{n}", course=credit,
+                  review_policy="after_pass")
+    sign_in(client, learner)
+    with counting_statements() as statements:
+        page = client.get("/notebook/").text
+    assert "存款" in page and "Practise" in page or "练习" in page
+    assert not [s for s in statements if "exam_id" in s and "UNION" in s.upper()], statements
+    # the same course: still withheld while that exam can be sat
+    make_exam([{"type": "single"}], slug="products-final", title="产品结业考试", course=products,
+              review_policy="after_pass")
+    page = client.get("/notebook/").text
+    assert "产品结业考试" in page
