@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from lms.auth import limits, services
+from lms.auth import devices, limits, services
 from lms.auth.forms import ChangePasswordForm, LoginForm
 from lms.forms import EmptyForm
 from lms.web import safe_next_url
@@ -32,7 +32,8 @@ def login():
         form.form_errors.append(_("Too many sign-in attempts from this address. Try again in a minute."))
         return render_template("auth/login.html", form=form), 429
     if form.validate_on_submit():
-        result = services.authenticate(form.employee_no.data, form.password.data)
+        result = services.authenticate(form.employee_no.data, form.password.data,
+                                       devices.throttle_key(form.employee_no.data))
         if result.ok:
             next_url = safe_next_url(request.args.get("next"))
             # A fresh session at sign-in: nothing from before survives (fixation).
@@ -43,8 +44,11 @@ def login():
             login_user(result.user)
             session.permanent = True
             if result.user.must_change_password:
-                return redirect(url_for("auth.change_password"))
-            return redirect(next_url or url_for("main.home"))
+                response = redirect(url_for("auth.change_password"))
+            else:
+                response = redirect(next_url or url_for("main.home"))
+            devices.remember(response, form.employee_no.data)
+            return response
         if result.retry_after:
             status = 429
             form.form_errors.append(_("Too many failed attempts. Try again in %(s)d seconds.", s=result.retry_after))
