@@ -71,3 +71,26 @@ def test_a_made_up_or_altered_cookie_is_a_browser_the_account_does_not_know(app,
     assert _sign_in(thief, TEST_PASSWORD, employee_no=other.employee_no).status_code == 302
     _sign_out(thief)
     assert _sign_in(thief, TEST_PASSWORD).status_code == 429
+
+
+def test_one_address_spraying_one_password_over_many_accounts_is_held_after_100_failures(app, make_user, clock):
+    """20 tries a minute per address let one address try a password on 28,800
+    工号 a day; failures now also count per address and hour (100). The
+    browser an account knows still gets in from that address (a colleague
+    behind the branch's one address cannot shut the branch out)."""
+    app.config["RATELIMIT_ENABLED"] = True
+    make_user(("learner",), employee_no="E2001")
+    rm, sprayer = app.test_client(), app.test_client()
+    assert _sign_in(rm, TEST_PASSWORD).status_code == 302
+    _sign_out(rm)
+    statuses = []
+    for n in range(110):  # under 20 a minute: only the failures count
+        statuses.append(_sign_in(sprayer, "Summer-2026-bank", employee_no=f"E{3000 + n}").status_code)
+        clock.advance(timedelta(seconds=4))
+    assert statuses[:100] == [401] * 100 and set(statuses[100:]) == {429}
+    refused = _sign_in(sprayer, "Summer-2026-bank", employee_no="E9999")
+    assert refused.status_code == 429 and "登录失败次数过多" in refused.text
+    assert _sign_in(app.test_client(), TEST_PASSWORD).status_code == 429  # a browser the account never used
+    assert _sign_in(rm, TEST_PASSWORD).status_code == 302
+    clock.advance(timedelta(hours=2))  # the failures slide out of the window
+    assert _sign_in(sprayer, "Summer-2026-bank", employee_no="E9998").status_code == 401
