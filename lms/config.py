@@ -135,6 +135,9 @@ def from_env() -> dict:
         "RATELIMIT_STRATEGY": "moving-window",
         # Sign-in attempts per client address and minute, counted in the database (all processes).
         "LOGIN_CLIENT_LIMIT_PER_MINUTE": int(os.environ.get("LMS_LOGIN_CLIENT_LIMIT", "20")),
+        # Failed sign-ins per client address and hour (any 工号): one address trying one password on
+        # every 工号 of the bank (spraying) gets 100 an hour, not 20 a minute; sign-ins that succeed do not count.
+        "LOGIN_CLIENT_FAILURES_PER_HOUR": int(os.environ.get("LMS_LOGIN_CLIENT_FAILURES", "100")),
         "PROXY_FIX": int(os.environ.get("LMS_PROXY_HOPS", "0")),
         # Strict-Transport-Security on answers over HTTPS (0: not sent, e.g. while trying TLS out).
         "HSTS_SECONDS": int(os.environ.get("LMS_HSTS_SECONDS", "31536000")),

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from lms import punctuation
+from lms.audit.models import FULL_OBJECT_ID
 
 EXTENSION_KEY = "lms.audit_labels"
 
@@ -133,6 +134,11 @@ def actor_name(event) -> str:
 def object_name(event) -> str:
     if not event.object_type:
         return ""
+    if event.object_id and event.object_id.endswith("…"):  # cut to fit its column: the whole id is in the details
+        whole = event.details_dict.get(FULL_OBJECT_ID)
+        if isinstance(whole, str):
+            name = _name(event.object_type, whole)
+            return name if name is not None else whole
     if event.object_id:
         name = _name(event.object_type, str(event.object_id))
         if name is not None:
@@ -160,7 +166,7 @@ def describe(event) -> Described:
         sentence = str(template) % {"actor": actor, "object": obj}
     details = []
     for key, value in event.details_dict.items():
-        if key in registry.hidden:
+        if key in registry.hidden or key == FULL_OBJECT_ID:
             continue
         label = registry.details.get(key)
         details.append((str(label) if label is not None else _("Other"), show_value(event.action, key, value)))

@@ -13,6 +13,12 @@ from lms.extensions import db
 GENESIS = "0" * 64
 
 
+# The object column's length. An id longer than that (a question bank's path: its name may have 80
+# characters) is kept whole in the details under FULL_OBJECT_ID and cut with "…" in the column
+# (``lms.audit.services.record_many``): PostgreSQL refused the row, and with it the action it records.
+OBJECT_ID_MAX = 64
+FULL_OBJECT_ID = "object_id"
+
 class AuditEvent(db.Model):
     __tablename__ = "audit_event"
 
@@ -24,7 +30,7 @@ class AuditEvent(db.Model):
     actor_label: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(64), index=True)
     object_type: Mapped[str] = mapped_column(String(64), default="")
-    object_id: Mapped[str] = mapped_column(String(64), default="")
+    object_id: Mapped[str] = mapped_column(String(OBJECT_ID_MAX), default="")
     details: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))

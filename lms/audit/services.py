@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from lms import clock
 from lms.audit import anchor
-from lms.audit.models import GENESIS, AuditEvent
+from lms.audit.models import FULL_OBJECT_ID, GENESIS, OBJECT_ID_MAX, AuditEvent
 from lms.extensions import db
 
 _COLUMNS = ("seq", "at", "actor_id", "actor_label", "action", "object_type", "object_id", "details", "prev_hash",
@@ -67,6 +67,10 @@ def record_many(action: str, object_type: str, events: list[tuple[str | int, dic
     seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS)
     written = []
     for object_id, details in events:
+        object_id = str(object_id or "")
+        if len(object_id) > OBJECT_ID_MAX:  # the whole id in the details, the column's part marked as cut
+            details = {**details, FULL_OBJECT_ID: object_id}
+            object_id = object_id[:OBJECT_ID_MAX - 1] + "…"
         event = AuditEvent(
             seq=seq + 1,
             at=clock.now(),
@@ -74,7 +78,7 @@ def record_many(action: str, object_type: str, events: list[tuple[str | int, dic
             actor_label=actor_label,
             action=action,
             object_type=object_type,
-            object_id=str(object_id or ""),
+            object_id=object_id,
             details=json.dumps(details, sort_keys=True, ensure_ascii=False, default=str),
             prev_hash=prev_hash,
         )

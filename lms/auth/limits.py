@@ -41,6 +41,20 @@ def _window_key(what: str, who: str, window: int) -> str:
     return f"{what}:{who}"[:100] + f":{window}"
 
 
+def used_up(what: str, who: str, *, limit: int, per_seconds: int) -> bool:
+    """Whether ``who`` has used up ``limit`` at ``what`` (counted by ``hit``)
+    in the sliding window, without counting anything: for a limit of
+    failures, looked at before a try and counted only when the try fails."""
+    now = clock.now()
+    moment = now.replace(tzinfo=timezone.utc).timestamp()
+    window = int(moment // per_seconds)
+    still_inside = 1 - (moment - window * per_seconds) / per_seconds
+    current, previous = _window_key(what, who, window), _window_key(what, who, window - 1)
+    counts = dict(db.session.execute(select(RequestCounter.key, RequestCounter.count).where(
+        RequestCounter.key.in_([current, previous]), RequestCounter.expires_at > now)).all())
+    return counts.get(previous, 0) * still_inside + counts.get(current, 0) >= limit
+
+
 @transaction()
 def hit(what: str, who: str, *, limit: int, per_seconds: int) -> bool:
     """Count one request of ``who`` at ``what`` in a window of ``per_seconds``

@@ -88,14 +88,16 @@ def typed_label(typed: str) -> str:
     return "unknown:" + digest.hexdigest()[:16]
 
 
-def authenticate(employee_no: str, password: str) -> LoginResult:
+def authenticate(employee_no: str, password: str, known_device_key: str | None = None) -> LoginResult:
     """Check credentials. The answer does not tell an unknown employee number
     from a wrong password, nor in its time: every kind of account (unknown,
     deactivated, without a password, existing) costs exactly one Argon2
     verification. Repeated failures on one number are delayed, longer each
-    time."""
+    time; from a browser the account signed in with before
+    (``known_device_key``, ``lms.auth.devices``) they count for that browser
+    alone, so failures sent from elsewhere do not hold it."""
     now = clock.now()
-    key = _throttle_key(employee_no)
+    key = known_device_key or _throttle_key(employee_no)
     retry_after = _locked_for(db.session.get(LoginThrottle, key), now)
     if retry_after:
         return LoginResult(retry_after=retry_after)

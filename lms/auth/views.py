@@ -4,12 +4,28 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from lms.auth import limits, services
+from lms.auth import devices, limits, services
 from lms.auth.forms import ChangePasswordForm, LoginForm
 from lms.forms import EmptyForm
 from lms.web import safe_next_url
 
 bp = Blueprint("auth", __name__)
+
+
+def _client_failed_too_often() -> bool:
+    """Failed sign-ins per client and hour, whatever 工号 they named (password spraying from one address)."""
+    config = current_app.config
+    if not config.get("RATELIMIT_ENABLED", True):
+        return False
+    return limits.used_up("login-failed", limits.client_key(request.remote_addr),
+                          limit=config["LOGIN_CLIENT_FAILURES_PER_HOUR"], per_seconds=3600)
+
+
+def _count_client_failure() -> None:
+    config = current_app.config
+    if config.get("RATELIMIT_ENABLED", True):
+        limits.hit("login-failed", limits.client_key(request.remote_addr),
+                   limit=config["LOGIN_CLIENT_FAILURES_PER_HOUR"], per_seconds=3600)
 
 
 def _client_may_try() -> bool:
@@ -32,7 +48,14 @@ def login():
         form.form_errors.append(_("Too many sign-in attempts from this address. Try again in a minute."))
         return render_template("auth/login.html", form=form), 429
     if form.validate_on_submit():
-        result = services.authenticate(form.employee_no.data, form.password.data)
+        # A browser the account signed in with before is held neither by other browsers' failures on the
+        # account nor by its address's failures (a colleague behind the branch's one address).
+        known = devices.throttle_key(form.employee_no.data)
+        if known is None and _client_failed_too_often():
+            form.form_errors.append(_("Too many failed sign-ins from this address in the last hour. "
+                                      "Try again later."))
+            return render_template("auth/login.html", form=form), 429
+        result = services.authenticate(form.employee_no.data, form.password.data, known)
         if result.ok:
             next_url = safe_next_url(request.args.get("next"))
             # A fresh session at sign-in: nothing from before survives (fixation).
@@ -43,13 +66,18 @@ def login():
             login_user(result.user)
             session.permanent = True
             if result.user.must_change_password:
-                return redirect(url_for("auth.change_password"))
-            return redirect(next_url or url_for("main.home"))
+                response = redirect(url_for("auth.change_password"))
+            else:
+                response = redirect(next_url or url_for("main.home"))
+            devices.remember(response, form.employee_no.data)
+            return response
         if result.retry_after:
             status = 429
             form.form_errors.append(_("Too many failed attempts. Try again in %(s)d seconds.", s=result.retry_after))
         else:
             status = 401
+            if known is None:
+                _count_client_failure()
             form.form_errors.append(_("Wrong employee number or password."))
     return render_template("auth/login.html", form=form), status
 

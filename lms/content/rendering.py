@@ -258,16 +258,48 @@ def _is_relative(url: str) -> bool:
     return not (":" in url.split("/", 1)[0] or url.startswith(("/", "#", "//")))
 
 
+# Lists and quotes opened on one line ("- - - x", "1. 1. x", ">>>x"): Python-Markdown
+# recurses once per level, and some 500 levels (1,000 characters of "- ") exhaust
+# Python's stack: the page showing such a check-in note answered 500 on every view.
+# People nest a handful; a text past this is shown as plain text.
+MAX_NESTING = 50
+_OPENER = re.compile(r"[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))")
+
+
+def _too_deeply_nested(text: str) -> bool:
+    for line in text.splitlines():
+        pos = depth = 0
+        while (found := _OPENER.match(line, pos)) is not None:
+            depth += 1
+            if depth > MAX_NESTING:
+                return True
+            pos = found.end()
+    return False
+
+
+def plain_text_html(text: str) -> Markup:
+    """A text as escaped plain text, its lines kept: for one the renderer should not be given."""
+    return Markup('<p class="plain">') + Markup("<br>").join(escape(line) for line in text.splitlines()) \
+        + Markup("</p>")
+
+
 def render_markdown(text: str, resolve_link: Callable[[str], str | None] | None = None) -> Markup:
     """Render trainer markdown to sanitised HTML.
 
     ``resolve_link(relative_path)`` turns a link relative to the course folder
     into a URL (or None to drop it); without it relative links are kept as they
-    are."""
-    text = _nest_lists(_multiplication_signs(_fullwidth_indents(text or "")))
+    are. A text nested deeper than ``MAX_NESTING`` (or deep enough by
+    indentation to exhaust the renderer's recursion) is shown as plain text."""
+    original = text or ""
+    if _too_deeply_nested(original):
+        return plain_text_html(original)
+    text = _nest_lists(_multiplication_signs(_fullwidth_indents(original)))
     if "!!!" in text:
         text = _UNTITLED_CALLOUT.sub(lambda m: f'{m[1]}{m[2]} "\ue000{m[2].lower()}\ue001"', text)
-    html = _markdown().convert(text)
+    try:
+        html = _markdown().convert(text)
+    except RecursionError:
+        return plain_text_html(original)
     if 'class="footnote-backref"' in html:
         html = _EMPTY_BACKLINK_TITLE.sub(r"\1", html)
     if "\ue000" in html:

@@ -11,9 +11,9 @@ stored already (written before this rule, or by a file), shown as plain
 text (``as_html``), never handed to the renderer."""
 from __future__ import annotations
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from lms.content.rendering import render_markdown
+from lms.content.rendering import plain_text_html, render_markdown
 
 # About 0.2 s of the renderer's scanning on this machine; a note with a dozen
 # links, or a few "<" in a comparison, costs a few thousand.
@@ -49,6 +49,5 @@ def as_html(text: str | None) -> Markup:
     """The text as sanitised markdown, or as escaped plain text when it is too costly to render."""
     text = text or ""
     if too_costly(text):
-        return Markup('<p class="plain">') + Markup("<br>").join(escape(line) for line in text.splitlines()) \
-            + Markup("</p>")
+        return plain_text_html(text)
     return render_markdown(text)

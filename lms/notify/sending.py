@@ -11,12 +11,14 @@ Rules kept here:
   minutes, then every 6 hours); after ``MAX_ATTEMPTS`` it is failed for good;
 - the message is written when it is sent, in the recipient's language for
   e-mail and in the bank's default language (Chinese) for a group robot;
-- an e-mail is sent only if, when it is sent, it is still for its recipient
-  (``withheld``): their account is active, the address is still theirs, and
-  an alert about a learner goes only to someone who may still see that
-  learner (a branch manager moved to another branch, a mentor whose pairing
-  ended, an HR user whose role was taken away hear nothing more of them).
-  Otherwise it is failed at once with the reason, and nothing is sent.
+- a delivery is sent only if, when it is sent, it is still wanted
+  (``withheld``): its channel is still switched on for its kind; an e-mail
+  is still for its recipient (their account is active, the address is still
+  theirs, and an alert about a learner goes only to someone who may still see
+  that learner: a branch manager moved to another branch, a mentor whose
+  pairing ended, an HR user whose role was taken away hear nothing more of
+  them); a group robot's post names nobody who left the bank or moved branch
+  since. Otherwise it is failed at once with the reason, and nothing is sent.
 """
 from __future__ import annotations
 
@@ -33,10 +35,11 @@ from lms.addresses import absolute, configured_base_url
 from lms.control_characters import shown_direction_characters
 from lms.database import transaction
 from lms.extensions import db
-from lms.notify import channels
-from lms.notify.kinds import KINDS, group_text_of, link_of, text_of
+from lms.notify import channels, settings
+from lms.notify.kinds import ALERT, KINDS, group_text_of, link_of, text_of
 from lms.notify.models import Delivery, DeliveryState
 from lms.notify.readers import AlertReader
+from lms.org.models import User
 
 BACKOFF_MINUTES = (1, 5, 25, 125, 360)
 MAX_ATTEMPTS = 6
@@ -90,11 +93,14 @@ def compose(delivery: Delivery) -> channels.Message:
 
 
 def withheld(delivery: Delivery) -> str | None:
-    """Why a queued e-mail is no longer for its recipient, decided from the
-    data when it is sent (it may have waited hours in back-off), or None."""
-    if delivery.channel != channels.EMAIL:
-        return None  # a group robot posts to the bank's group, not to a person
+    """Why a queued delivery is no longer to be sent, decided from the data
+    when it is sent (it may have waited hours in back-off), or None."""
     notification = delivery.notification
+    setting = settings.channel_setting(delivery.channel)
+    if not setting.enabled or notification.kind not in setting.kinds:
+        return "not sent: the administrator switched this channel, or this kind on it, off after the message was queued"
+    if delivery.channel in channels.GROUP_CHANNELS:
+        return _group_post_withheld(notification)
     recipient = notification.recipient
     if not recipient.active:
         return "not sent: the recipient's account was deactivated after the message was queued"
@@ -102,6 +108,33 @@ def withheld(delivery: Delivery) -> str | None:
         return "not sent: the recipient's e-mail address changed after the message was queued"
     if AlertReader(recipient).withheld(notification):
         return "not sent: the recipient may no longer see this person (branch, role or pairing changed)"
+    return None
+
+
+def _group_post_withheld(notification) -> str | None:
+    """A group robot posts to the bank's group, not to a person, but its post
+    names a person (the learner of an alert, or the recipient of a learner's
+    notification) with their branch as it was when the event happened. It is
+    not posted when that person left the bank since (account deactivated) or
+    moved to another branch: the post would name a leaver to the whole group,
+    or put a learner under a branch whose managers no longer look after them
+    (the people who do now were never told of it)."""
+    kind = KINDS.get(notification.kind)
+    params = notification.params
+    if kind is not None and kind.audience == ALERT:
+        learner_id = params.get("learner_id")
+        person = db.session.get(User, learner_id) if isinstance(learner_id, int) else None
+        if learner_id and person is None:
+            return "not sent: the person it names is no longer in the records"
+    else:
+        person = notification.recipient
+    if person is None:
+        return None
+    if not person.active:
+        return "not sent: the person it names left (account deactivated) after the message was queued"
+    branch_then = params.get("branch")
+    if branch_then is not None and (person.branch.name if person.branch else "") != branch_then:
+        return "not sent: the person it names moved to another branch after the message was queued"
     return None
 
 

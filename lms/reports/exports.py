@@ -138,7 +138,10 @@ def xlsx_file(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence]
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE7F3")
     head = []
     for h in headers:
-        cell = WriteOnlyCell(sheet, value=_ILLEGAL.sub("", str(h)))
+        # A header is text, always: openpyxl takes a string that starts with = for a formula, and a
+        # header may carry a name someone typed (a quarter's or a dimension's), as a cell may.
+        cell = WriteOnlyCell(sheet, value=shown_direction_characters(_ILLEGAL.sub("", str(h))))
+        cell.data_type = "s"
         cell.font, cell.fill = bold, fill
         head.append(cell)
     sheet.append(head)

@@ -235,3 +235,21 @@ def test_problems_of_other_files_of_the_course_are_named_by_file_and_line(client
     page = upload(client, GIFT, "rm-banking.gift.txt")
     assert "courses/products/questions/broken.md:1" in page.text
     assert 'name="token"' not in page.text
+
+
+def test_a_bank_with_a_long_name_is_imported_and_audited_on_every_database(client, content_dir, trainer):
+    """The bank's name may have 80 characters, so its path ("courses/products/questions/<name>.md")
+    more than the audit log's 64-character object column: PostgreSQL refused the audit row, the
+    trainer got a server error, and the bank file was on disk though nothing was published."""
+    name = "deposit-products-for-relationship-managers-2026-q1-" + "x" * 29
+    assert len(name) == 80
+    token = token_of(upload(client, GIFT, "rm-banking.gift.txt", bank=name).text)
+    done = client.post("/console/import/confirm", data={"token": token})
+    assert done.status_code == 302
+    path = f"courses/products/questions/{name}.md"
+    assert (content_dir / path).exists()
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "content.imported"))
+    assert event.details_dict["object_id"] == path and len(event.object_id) <= 64
+    from lms.audit.labels import describe
+
+    assert path in describe(event).sentence  # the audit log names the whole bank

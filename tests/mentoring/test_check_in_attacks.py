@@ -124,3 +124,21 @@ def test_a_nul_in_a_check_in_note_or_action_is_refused_with_the_field_named_and_
     assert db.session.scalar(select(func.count()).select_from(Notification).where(
         Notification.kind == "check_in_recorded")) == 0
     assert _post(client, world).status_code == 302  # without it, recorded
+
+
+def test_a_note_of_lists_nested_hundreds_deep_does_not_break_the_apprentices_page(client, world):
+    """"- - - - … x" (1,201 characters, far within the notes' limit) is a list inside a
+    list 600 deep: the markdown renderer recursed until Python gave up, and the
+    apprentice's page (and the mentor's, and HR's) answered 500 on every view."""
+    sign_in(client, world.mentor)
+    nested = "- " * 600 + "x"
+    assert _post(client, world, notes=nested).status_code == 302
+    assert _post(client, world, notes="1. " * 600 + "y", held_on="2026-02-26").status_code == 302
+    page = client.get(f"/mentoring/apprentices/{world.apprentice.id}")
+    assert page.status_code == 200 and "- - - - x" in page.text and "1. 1. y" in page.text
+    sign_in(client, world.apprentice)
+    assert client.get("/mentoring/me").status_code == 200
+    # A few levels, as people write them, are still lists.
+    from lms.content.rendering import render_markdown
+
+    assert str(render_markdown("- 存款\n    - 定期\n        - 三年期")).count("<ul>") == 3

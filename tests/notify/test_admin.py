@@ -50,3 +50,22 @@ def test_a_channel_switched_on_without_its_environment_sends_nothing(app, clock,
     admin = make_user(("admin",))
     settings.save_channel("dingtalk", True, ["learner_failed_twice"], actor=admin)
     assert settings.active_channels("learner_failed_twice") == []
+
+
+def test_e_mail_switched_on_for_every_kind_is_saved_on_every_database(app, client, clock, make_user):
+    """The page offers e-mail with every kind ticked; saved as one setting of 280
+    characters, PostgreSQL refused it (the column holds 200) and the administrator
+    got a server error: e-mail could not be switched on as offered."""
+    from lms.notify.kinds import KINDS
+
+    app.config.update(NOTIFY_SMTP_HOST="smtp.bank.example", NOTIFY_SMTP_FROM="academy@bank.example")
+    sign_in(client, make_user(("admin",)))
+    response = client.post("/system/notifications/email", data={"email-enabled": "y", "email-kinds": list(KINDS)})
+    assert response.status_code == 302
+    assert settings.channel_setting("email").enabled and settings.channel_setting("email").kinds == list(KINDS)
+    assert settings.active_channels("certificate_name_unprintable") == ["email"]
+    # Fewer kinds later: what is left of the longer value is gone too.
+    client.post("/system/notifications/email", data={"email-enabled": "y", "email-kinds": ["graded"]})
+    assert settings.channel_setting("email").kinds == ["graded"]
+    client.post("/system/notifications/email", data={"email-enabled": "y", "email-kinds": list(KINDS)[::-1]})
+    assert settings.channel_setting("email").kinds == list(KINDS)

@@ -91,3 +91,82 @@ def test_the_list_of_notifications_no_longer_names_the_old_branchs_learner(clien
     notification_id = Delivery.query.one().notification_id
     row = client.post(f"/notifications/{notification_id}/read", headers={"HX-Request": "true"})
     assert row.status_code == 200 and "李学员" not in row.text and "一条关于您已无权查看人员的提醒" in row.text
+
+
+# --- group robots (企业微信, 钉钉): the post names the learner to the whole group --------
+
+
+@pytest.fixture
+def queued_post(app, clock, make_user, make_branch, robot, enable_channel):
+    """A 企业微信 post is queued: 李学员 of 天元支行 failed an exam twice."""
+    from tests.notify.conftest import ROBOT_KEY
+
+    app.config["NOTIFY_WECOM_WEBHOOK"] = robot.url(f"/cgi-bin/webhook/send?key={ROBOT_KEY}")
+    admin = make_user(("admin",), employee_no="A001")
+    enable_channel("wecom", ["learner_failed_twice"], actor=admin)
+    branch = make_branch("ZZ01", "天元支行")
+    other = make_branch("ZZ02", "荷塘支行")
+    learner = make_user(("learner",), name="李学员", employee_no="E3001", branch=branch)
+    manager = make_user(("branch_manager",), name="赵行长", employee_no="M001", branch=branch)
+    db.session.commit()
+    services.notify(manager, "learner_failed_twice", f"user:{learner.id}:exam:1",
+                    {"learner": learner.name, "employee_no": learner.employee_no, "branch": branch.name,
+                     "learner_id": learner.id, "exam": "第3周测验", "exam_id": 1})
+    db.session.commit()
+    assert [d.channel for d in Delivery.query.all()] == ["wecom"]
+    return admin, learner, other
+
+
+def _learner_moved(admin, learner, other):
+    learner.branch_id = other.id
+    db.session.commit()
+
+
+def _learner_left(admin, learner, _other):
+    org.deactivate(learner, "离职", actor=admin)
+
+
+def _robot_switched_off(admin, _learner, _other):
+    from lms.notify import settings
+
+    settings.save_channel("wecom", False, ["learner_failed_twice"], actor=admin)
+
+
+def _kind_taken_off_the_robot(admin, _learner, _other):
+    from lms.notify import settings
+
+    settings.save_channel("wecom", True, ["learner_overdue"], actor=admin)
+
+
+@pytest.mark.parametrize("change, why", [
+    (_learner_moved, "moved to another branch"),
+    (_learner_left, "left (account deactivated)"),
+    (_robot_switched_off, "switched this channel, or this kind on it, off"),
+    (_kind_taken_off_the_robot, "switched this channel, or this kind on it, off"),
+], ids=["learner-moved-branch", "learner-left", "robot-switched-off", "kind-taken-off"])
+def test_a_queued_group_post_naming_a_learner_is_not_posted_after_the_change(runner, robot, queued_post, change,
+                                                                             why):
+    admin, learner, other = queued_post
+    change(db.session.get(User, admin.id), db.session.get(User, learner.id), other)
+    result = _send(runner)
+    assert result.exit_code == 0 and "sent 0, to retry 0, failed 0, withheld 1" in result.output, result.output
+    assert robot.posts == []
+    delivery = Delivery.query.one()
+    assert delivery.state == "failed" and why in delivery.last_error
+    assert "sent 0, to retry 0, failed 0" in _send(runner).output and robot.posts == []  # never tried again
+
+
+def test_an_unchanged_group_post_is_posted(runner, robot, queued_post):
+    result = _send(runner)
+    assert result.exit_code == 0 and "sent 1" in result.output, result.output
+    assert "李学员" in robot.posts[0].json["text"]["content"]
+
+
+def test_a_queued_e_mail_is_not_sent_after_its_channel_was_switched_off(runner, smtp_sink, queued):
+    from lms.notify import settings
+
+    admin, _manager, _other = queued
+    settings.save_channel("email", False, ["learner_failed_twice"], actor=db.session.get(User, admin.id))
+    result = _send(runner)
+    assert "sent 0, to retry 0, failed 0, withheld 1" in result.output, result.output
+    assert smtp_sink.messages == []

