@@ -142,3 +142,23 @@ def test_the_late_grading_does_not_reopen_what_the_learner_practised_since(clock
     assert len(others) == 4 and all(e.cleared_at is None for e in others)  # three singles and the essay at 0
     answered = db.session.get(Attempt, first.id).submitted_at
     assert all(e.last_wrong_at == answered for e in others)  # wrong when answered, not when graded
+
+
+def test_no_failed_twice_alert_once_a_retake_passed(clock, setup, make_user, make_branch):
+    """Two certain fails graded after the third attempt passed: the branch manager used to hear that the
+    learner 'has failed twice' about an exam the learner had passed hours before."""
+    learner, build, take, grade = setup
+    branch = make_branch("ZZ01", "天元支行")
+    learner.branch = branch
+    manager = make_user(("branch_manager",), name="赵行长", branch=branch)
+    db.session.commit()
+    exam, _week = build()
+    first = take(exam, 0)
+    second = take(exam, 1)  # also certain: 1 + 1 = 2 of 5
+    third = grade(take(exam, 4), 1)
+    assert third.passed
+    grade(first, 0)
+    grade(second, 0)
+    alerts = db.session.scalars(db.select(Notification).where(Notification.kind == "learner_failed_twice")).all()
+    assert [n.recipient_id for n in alerts] == []
+    assert manager.id  # there was someone to alert
