@@ -135,6 +135,11 @@ def test_from_a_retake_to_a_certificate_a_customer_verifies(app, client, clock, 
     for personal in ("欧阳喆堃", "喆堃", "880123", "天元支行", "周培训", "要点齐全"):
         assert personal not in page.text, personal
 
+    # The first attempt, still waiting, no longer offers a retake of an exam already passed.
+    still = client.get(f"/attempts/{first.id}/result").text
+    assert "你已在之后的一次作答中通过该考试" in still and "无需等待阅卷即可补考" not in still
+    assert 'id="result-retake"' not in still
+
     # The first attempt is graded last: recorded, and nothing of the above moves.
     clock.advance(timedelta(hours=1))
     first = _grade(first, 1, trainer)
