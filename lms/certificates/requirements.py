@@ -119,6 +119,11 @@ def _exam(person, slug: str, min_score) -> Condition:
         return Condition(UNKNOWN, False, {"what": slug})
     best = best_attempt(person, exam)
     params = {"exam": exam.title, "slug": slug, "min": min_score}
+    if best is None or best.percent < min_score:
+        # Taken, and waiting for a trainer: "not taken yet" would be wrong, and the learner should know why.
+        if db.session.scalar(select(Attempt.id).where(Attempt.user_id == person.id, Attempt.exam_id == exam.id,
+                                                      Attempt.state == AttemptState.GRADING).limit(1)) is not None:
+            params["grading"] = True
     if best is None:
         return Condition(EXAM, False, params)
     on = clock.local_date(best.finalised_at or best.submitted_at or best.started_at).isoformat()
@@ -170,8 +175,14 @@ def describe(line: dict) -> str:
         return _("%(programme)s: %(passed)s of %(total)s weeks passed", programme=p.get("programme", ""),
                  passed=p.get("passed", 0), total=p.get("total", 0))
     if kind == EXAM:
+        if "score" not in p and p.get("grading"):
+            return _("%(exam)s: waiting for a trainer's grading (needs %(min)s)", exam=p.get("exam", ""),
+                     min=score(p.get("min")))
         if "score" not in p:
             return _("%(exam)s: not taken yet (needs %(min)s)", exam=p.get("exam", ""), min=score(p.get("min")))
+        if not met and p.get("grading"):
+            return _("%(exam)s best score %(score)s, below %(min)s; another attempt is waiting for a trainer's "
+                     "grading", exam=p.get("exam", ""), score=score(p["score"]), min=score(p.get("min")))
         if met:
             return _("%(exam)s best score %(score)s ≥ %(min)s on %(on)s", exam=p.get("exam", ""),
                      score=score(p["score"]), min=score(p.get("min")), on=p.get("on", ""))

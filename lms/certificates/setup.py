@@ -7,7 +7,7 @@ from lms import demo_hooks
 from lms.certificates import audit_labels, demo, pdf_setup, triggers
 from lms.certificates import views as certificate_views
 from lms.certificates.cli import certificates_cli
-from lms.exams import signals as exam_signals
+from lms.exams import after_result, signals as exam_signals
 from lms.main import panels
 from lms.mentoring import signals as mentoring_signals
 from lms.org import person_sections
@@ -15,7 +15,7 @@ from lms.org import person_sections
 
 def init_app(app: Flask) -> None:
     """Register the certificate pages, ``flask certificates``, the learner's
-    panel, the section of HR's person page, the demo's certificates (order
+    panel, the section of HR's person page, the note on an exam's result page, the demo's certificates (order
     80), and the receivers that issue certificates automatically: an exam
     result (finalised, graded) and a mentor's sign-off; the PDF, the public
     verification page and the evidence pack (``pdf_setup``)."""
@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(certificates_cli)
     panels.add(app, "learner", "certificates/_mine_panel.html", certificate_views.mine_panel, order=30)
     person_sections.add(app, "certificates/_person_section.html", certificate_views.person_section, order=40)
+    after_result.add(app, "certificates/_result_note.html", certificate_views.result_note)
     demo_hooks.add(app, 80, demo.issue_demo_certificates)
     exam_signals.attempt_finalised.connect(triggers.on_attempt_finalised, sender=app, weak=False)
     exam_signals.attempt_graded.connect(triggers.on_attempt_finalised, sender=app, weak=False)

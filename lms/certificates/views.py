@@ -21,7 +21,7 @@ from lms.certificates import expiry, issuing, queries, revoking, signoff_review
 from lms.certificates.forms import KeepForm, ManualIssueForm, RevokeForm
 from lms.certificates.models import Certificate
 from lms.certificates.regraded import regraded_holders
-from lms.certificates.requirements import describe, evaluate
+from lms.certificates.requirements import certifications_requiring, describe, evaluate
 from lms.content.models import Certification
 from lms.extensions import db
 from lms.forms import options
@@ -71,8 +71,22 @@ def next_steps(person, held: list[Certificate] | None = None) -> list[dict]:
         if current is not None and not renewal:
             continue
         evaluation = evaluate(person, certification)
-        out.append({"certification": certification, "evaluation": evaluation, "renewal": renewal, "current": current})
+        out.append({"certification": certification, "evaluation": evaluation, "renewal": renewal, "current": current,
+                    "automatic": renewal or issuing.automatic_issue_due(person.id, certification)})
     return out
+
+
+def result_note(person, exam) -> dict | None:
+    """The learner's result page of ``exam``: for each certification naming it
+    (or a programme with it), the certificate held now, or what is still
+    missing and who issues it (``next_steps``)."""
+    wanted = {c.id for c in certifications_requiring(exam_slug=exam.slug)}
+    if not wanted:
+        return None
+    held = [c for c in issuing.holder_certificates(person.id) if c.certification_id in wanted
+            and c.is_valid(clock.today())]
+    steps = [s for s in next_steps(person) if s["certification"].id in wanted]
+    return {"held": held, "steps": steps, "describe": describe}
 
 
 @bp.get("/mine")

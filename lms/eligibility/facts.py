@@ -205,7 +205,7 @@ def _passed_weeks(scoring: dict[int, str], user_ids: list[int] | None) -> set[tu
         if keep is not None and user_id not in keep:
             continue
         # The key that wins: the best percent (earliest attempt on a tie), or the latest attempt.
-        rank = (finalised_at or started_at, number) if scoring[exam_id] == "latest" else (percent, -number)
+        rank = (number,) if scoring[exam_id] == "latest" else (percent, -number)
         key = (user_id, exam_id)
         held = deciding.get(key)
         if held is None or rank > held[0]:

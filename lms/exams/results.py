@@ -57,7 +57,9 @@ def counting_attempt(exam, attempts) -> Attempt | None:
     if not done:
         return None
     if exam.scoring == "latest":
-        return max(done, key=lambda a: (a.finalised_at or a.started_at, a.number))
+        # The latest attempt taken, not the latest graded: an attempt graded after a retake
+        # (``lms.exams.retakes``: its fail was certain) never replaces the retake's result.
+        return max(done, key=lambda a: a.number)
     return max(done, key=lambda a: (a.percent, -a.number))
 
 
@@ -97,6 +99,14 @@ def provisional(attempt: Attempt) -> Provisional:
     return Provisional(auto_score=round(sum(i.awarded or 0.0 for i in auto), 4),
                        auto_max=round(sum(i.points for i in auto), 4),
                        pending_points=round(sum(i.points for i in waiting), 4), pending_count=len(waiting))
+
+
+def fail_is_certain(attempt: Attempt) -> bool:
+    """An attempt waiting for grading that cannot pass whatever the trainer
+    gives (``Provisional.cannot_pass`` at the pass mark it is judged
+    against): it does not hold a retake back (``lms.exams.retakes``) and its
+    week reads "failed — retake", not "waiting for grading"."""
+    return attempt.state == AttemptState.GRADING and provisional(attempt).cannot_pass(attempt.judged_pass_mark)
 
 
 def grade_attempt(attempt: Attempt) -> None:
@@ -144,10 +154,13 @@ def recompute_result(attempt: Attempt, now: datetime | None = None) -> Attempt:
     attempt.percent = round(attempt.score / attempt.max_score * 100, 2) if attempt.max_score else 0.0
     attempt.passed = attempt.percent + 1e-9 >= attempt.judged_pass_mark
     first_time = attempt.state != AttemptState.FINALISED
+    graded_late = attempt.state == AttemptState.GRADING
     attempt.state = AttemptState.FINALISED
     if first_time:
         attempt.finalised_at = now
-        _note_mistakes(attempt, now)
+        # Graded by a trainer after the submit: the answers were given at the submit, and the
+        # learner may have retaken the exam and practised since (lms.exams.retakes).
+        _note_mistakes(attempt, (attempt.submitted_at or attempt.deadline) if graded_late else now)
         send_after_commit(attempt_finalised, attempt.id)
     db.session.flush()
     return attempt
@@ -171,7 +184,12 @@ def note_wrong(user_id: int, version: QuestionVersion, partly: bool, now: dateti
     submitted attempt and a re-grade (``lms.exams.regrade``); a re-grade
     (``answered_now=False``) leaves the entry's last wrong time, as the
     answer was given at submit, not now, and passes the learners' entries it
-    has loaded (``entries``, by (user, question); kept up to date)."""
+    has loaded (``entries``, by (user, question); kept up to date).
+
+    ``now`` is when the wrong answer was given. An answer older than what the
+    entry already holds (an attempt graded by a trainer after a retake) adds
+    one wrong time and changes nothing else: it neither reopens an entry the
+    learner has cleared since nor points it back at an older version."""
     key = (user_id, version.question_id)
     if entries is not None:
         entry = entries.get(key)
@@ -186,6 +204,9 @@ def note_wrong(user_id: int, version: QuestionVersion, partly: bool, now: dateti
             entries[key] = entry
         return
     entry.times_wrong += 1
+    if answered_now and (now < entry.last_wrong_at or (entry.cleared_at is not None and now < entry.cleared_at)):
+        entry.first_wrong_at = min(entry.first_wrong_at, now)
+        return  # answered before the entry's last wrong answer or its clearing: history only
     if answered_now:
         entry.last_wrong_at = now
     entry.version_id = version.id

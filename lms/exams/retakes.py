@@ -5,8 +5,15 @@ Rules kept here:
 - otherwise the exam must be the learner's (``lms.programmes.access``: a week
   of their programme that has opened, or open to all), not withdrawn, not
   closed;
-- no retake while an attempt waits for a trainer's grading: its result may
-  be a pass, and the learner should read it first;
+- no retake while an attempt waits for a trainer's grading *and could still
+  pass*: its result may be a pass, and the learner should read it first. An
+  attempt whose fail is already certain (full points on every answer waiting
+  for a trainer would stay under its pass mark, ``Provisional.cannot_pass``)
+  does not hold the retake back: it counts as taken (attempt limit, cool-down
+  from its submit) and is still graded and recorded when the trainer gets to
+  it; that grading never undoes a later pass (a fail never outranks a pass as
+  the best result, and the latest result is the latest *attempt*, not the
+  latest grading);
 - attempts are limited by ``Exam.max_attempts`` (an attempt counts once it is
   submitted or its time ran out) and a retake waits ``Exam.cooldown_minutes``
   after the last one ended (``Attempt.can_retake``).
@@ -24,7 +31,7 @@ from flask_babel import format_datetime, lazy_gettext as _
 from lms import clock
 from lms.content.models import ProgrammeItem
 from lms.exams.models import Attempt, AttemptState
-from lms.exams.results import attempts_of, open_attempt
+from lms.exams.results import attempts_of, fail_is_certain, open_attempt
 from lms.programmes.access import exam_access
 
 
@@ -64,7 +71,7 @@ def _rules(user, exam, now: datetime) -> Eligibility:
     if exam.closes_at is not None and now >= exam.closes_at:
         return Eligibility(False, _("This exam closed on %(when)s.", when=_fmt(exam.closes_at)))
     attempts = attempts_of(user, exam)
-    grading = [a for a in attempts if a.state == AttemptState.GRADING]
+    grading = [a for a in attempts if a.state == AttemptState.GRADING and not fail_is_certain(a)]
     if grading:
         return Eligibility(False, _("Attempt %(n)d is waiting for a trainer's grading; you can retake the exam "
                                     "once its result is known.", n=grading[-1].number))

@@ -23,6 +23,7 @@ from lms.content.models import Exam, ProgrammeItem, QuestionVersion
 from lms.content.rendering import render_inline, render_markdown
 from lms import questions as question_types
 from lms.exams import (
+    after_result,
     answers as exam_answers,
     attempts as exam_attempts,
     errors as exam_errors,
@@ -442,4 +443,6 @@ def result(attempt_id: int):
                            show_review=show_review, reviews=reviews, withheld=withheld, held=held,
                            regrades=exam_regrade.regrades_of(attempt.id),
                            exam_result=exam_results.exam_result(user, attempt.exam),
+                           attempts_taken=len(exam_results.attempts_of(user, attempt.exam)),
+                           after=after_result.notes(user, attempt.exam) if attempt.state == "finalised" else [],
                            verdict=exam_retakes.eligibility(user, attempt.exam))

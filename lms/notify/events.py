@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from lms.audit.models import AuditEvent
 from lms.database import transaction
 from lms.content.models import Exam
+from lms.exams import results as exam_results
 from lms.exams.models import Attempt, AttemptState
 from lms.extensions import db
 from lms.notify.services import CHUNK, notify, notify_many
@@ -71,6 +72,8 @@ def on_attempt_finalised(_app, attempt_id: int, **_extra) -> None:
         if attempt.passed:
             notify(learner, "passed", f"exam:{attempt.exam_id}", _exam_params(attempt))
             return
+        if exam_results.has_passed(learner, attempt.exam):
+            return  # graded after a retake that passed (lms.exams.retakes): nothing to alert anyone of
         failures = db.session.scalar(select(func.count()).select_from(Attempt).where(
             Attempt.user_id == learner.id, Attempt.exam_id == attempt.exam_id,
             Attempt.state == AttemptState.FINALISED, Attempt.passed.is_(False))) or 0
@@ -88,7 +91,10 @@ def on_attempt_graded(_app, attempt_id: int, **_extra) -> None:
         attempt = db.session.get(Attempt, attempt_id)
         if attempt is None or attempt.state != AttemptState.FINALISED:
             return
-        notify(attempt.user, "graded", f"attempt:{attempt.id}", _exam_params(attempt))
+        params = _exam_params(attempt)
+        if not attempt.passed and exam_results.has_passed(attempt.user, attempt.exam):
+            params["exam_passed"] = True  # a retake passed while this attempt waited for its grading
+        notify(attempt.user, "graded", f"attempt:{attempt.id}", params)
 
 
 class _Recipient(NamedTuple):

@@ -46,6 +46,9 @@ def _graded(p: dict) -> str:
     values = {"exam": p.get("exam", ""), "number": p.get("number", 1), "percent": score(p.get("percent"))}
     if p.get("passed"):
         return _("Graded: %(exam)s, attempt %(number)s: %(percent)s%%, passed.", **values)
+    if p.get("exam_passed"):
+        return _("Graded: %(exam)s, attempt %(number)s: %(percent)s%%, not passed. You have passed the exam with "
+                 "a later attempt; that result stands.", **values)
     return _("Graded: %(exam)s, attempt %(number)s: %(percent)s%%, not passed yet.", **values)
 
 

@@ -113,7 +113,7 @@ def _decide(exam: Exam, attempts: list[Attempt]) -> Attempt | None:
     if not done:
         return None
     if exam.scoring == "latest":
-        return max(done, key=lambda a: (a.finalised_at or a.started_at, a.number))
+        return max(done, key=lambda a: a.number)  # the latest attempt taken, not graded (lms.exams.retakes)
     return max(done, key=lambda a: (a.percent, -a.number))
 
 
@@ -136,8 +136,10 @@ def _status(ws: WeekStatus, attempts: list[Attempt], today: date, window: bool) 
     elif ws.open_attempt is not None:
         ws.status = IN_PROGRESS
     elif any(a.state == "grading" for a in attempts):
-        ws.status = GRADING
-        ws.pending = [a for a in attempts if a.state == "grading"][-1]
+        waiting = [a for a in attempts if a.state == "grading"]
+        ws.pending = waiting[-1]
+        # Every attempt still waiting has a certain fail: the retake is open now (lms.exams.retakes).
+        ws.status = FAILED if all(exam_results.fail_is_certain(a) for a in waiting) else GRADING
     elif ws.result is not None:
         ws.status = FAILED
     else:

@@ -77,7 +77,7 @@ def deciding(rows: list[AttemptRow], scoring: str) -> AttemptRow | None:
     if not done:
         return None
     if scoring == "latest":
-        return max(done, key=lambda a: (a.finalised_at or a.started_at, a.number))
+        return max(done, key=lambda a: a.number)  # the latest attempt taken, not graded (lms.exams.retakes)
     return max(done, key=lambda a: (a.percent, -a.number))
 
 

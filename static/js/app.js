@@ -105,23 +105,44 @@ document.documentElement.classList.add("js");
 // last. The exam's autosave shows its own state beside its question (exam.js).
 (function () {
   "use strict";
-  document.addEventListener("htmx:responseError", function (event) {
-    var xhr = event.detail.xhr, elt = event.detail.elt;
-    var target = elt && elt.getAttribute ? elt.getAttribute("hx-target") || "" : "";
-    if (!xhr || target.indexOf("#saved-") === 0) { return; }
-    var found = new DOMParser().parseFromString(xhr.responseText || "", "text/html").getElementById("error-page");
+  function showBanner(text) {
     var main = document.getElementById("main");
-    if (!found || !main) { return; }
-    var title = found.querySelector("h1"), message = found.querySelector(".error-message");
+    if (!main) { return; }
     var old = document.getElementById("request-refused");
     if (old) { old.remove(); }
     var banner = document.createElement("div");
     banner.id = "request-refused";
     banner.className = "flash flash-error";
     banner.setAttribute("role", "alert");
-    banner.textContent = (title ? title.textContent.trim() + " — " : "") + (message ? message.textContent.trim() : "");
+    banner.textContent = text;
     main.insertBefore(banner, main.firstChild);
     banner.scrollIntoView({ block: "nearest" });
+  }
+  // Offline (a phone in a lift, on the metro): a form sent the ordinary way would replace the page with
+  // the browser's "no internet" page, and what was typed on it (an exam's last answers) with it. It is
+  // not sent; the page stays and says why. Caught before any other listener (capture on the document),
+  // so the exam page does not count its answers as sent. The server stays the judge of everything else.
+  document.addEventListener("submit", function (event) {
+    if (navigator.onLine !== false) { return; }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    showBanner(document.body.dataset.msgNoNetwork || "");
+  }, true);
+  // An htmx request that never reached the server (offline, connection dropped) said nothing either.
+  document.addEventListener("htmx:sendError", function (event) {
+    var elt = event.detail.elt;
+    var target = elt && elt.getAttribute ? elt.getAttribute("hx-target") || "" : "";
+    if (target.indexOf("#saved-") === 0) { return; }  // the exam's autosave says so beside its question
+    showBanner(document.body.dataset.msgNoNetwork || "");
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr, elt = event.detail.elt;
+    var target = elt && elt.getAttribute ? elt.getAttribute("hx-target") || "" : "";
+    if (!xhr || target.indexOf("#saved-") === 0) { return; }
+    var found = new DOMParser().parseFromString(xhr.responseText || "", "text/html").getElementById("error-page");
+    if (!found) { return; }
+    var title = found.querySelector("h1"), message = found.querySelector(".error-message");
+    showBanner((title ? title.textContent.trim() + " — " : "") + (message ? message.textContent.trim() : ""));
   });
 })();
 
