@@ -196,7 +196,8 @@ def export(table: str, fmt: str):
         headers, rows = make(result)
         title = _("Rankings")
     stamp = clock.today().isoformat()
-    # XLSX: written row by row into a temporary file (the roster's rows are made as they are written).
-    body = exports.to_csv(headers, rows) if fmt == "csv" else exports.xlsx_file(title, headers, rows)
+    # CSV: sent a block of rows at a time as they are made; XLSX: written row by row into a temporary
+    # file (the roster's rows are made as they are written).
+    body = exports.csv_blocks(headers, rows) if fmt == "csv" else exports.xlsx_file(title, headers, rows)
     return exports.download(body, fmt, exports.file_name(title, programme.title, stamp),
                             f"{table}-{programme.slug}-{stamp}")
