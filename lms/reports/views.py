@@ -186,7 +186,7 @@ def export(table: str, fmt: str):
         headers, rows = tables.totals_table(reports.totals(programme, scope, flt))
         title = _("Branch totals")
     elif table == "overdue":
-        headers, rows = tables.overdue_table(reports.overdue(programme, scope, flt),
+        headers, rows = tables.overdue_table(reports.overdue_lines(programme, scope, flt),
                                              quarterly=programme.recurring == programme_services.QUARTERLY)
         title = _("Overdue")
     else:
