@@ -57,6 +57,11 @@ DATE_FORMATS = {"zh": 'yyyy"年"m"月"d"日"', "en": "yyyy-mm-dd"}
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f\\/:*?"<>|;]+')
 WIDTH_SAMPLE = 200  # the rows a column's width is fitted to
 CSV_BLOCK = 1000  # the rows of a CSV sent at a time (``csv_blocks``)
+# openpyxl writes an XLSX cell by cell (~36 µs a cell, ~27 µs with lxml, on an idle core;
+# the year's roster at 20,000 people, 1.1 million cells, took 57 s of CPU even with lxml:
+# bench/README.md): above this many cells a worker may not finish within gunicorn's 60 s, so the
+# page offers CSV or a narrower filter instead, before anyone presses (``reports.views``).
+XLSX_MAX_CELLS = 300_000
 
 
 def date_format() -> str:

@@ -244,21 +244,16 @@ def overdue(programme: Programme, scope, flt: RosterFilter, today: date | None =
     return list(overdue_lines(programme, scope, flt, today))
 
 
-def overdue_lines(programme: Programme, scope, flt: RosterFilter, today: date | None = None) -> Iterator[Overdue]:
-    """``overdue`` one line at a time, for a download: longest overdue first (the weeks by due
-    date), then by branch code and 工号 (the members' order), a learner's weeks due the same day
-    in the programme's order. The cells are worked out a batch of learners at a time before the
-    first line; what is kept of them is, per week, the overdue learners' places in the list and
-    their cells (a few bytes a line, the cells shared): not a line object per overdue week.
-    The members are read now, the cells as the first line is asked for."""
+def overdue_lines(programme: Programme, scope, flt: RosterFilter, today: date | None = None) -> OverdueLines:
+    """``overdue`` for a download: the lines counted (``len``) and made one at a time as they are
+    written (iterating), longest overdue first (the weeks by due date), then by branch code and
+    工号 (the members' order), a learner's weeks due the same day in the programme's order. The
+    cells are worked out here, a batch of learners at a time; what is kept of them is, per week,
+    the overdue learners' places in the list and their cells (a few bytes a line, the cells
+    shared): not a line object per overdue week."""
     today = today or clock.today()
     weeks = [w for w in flt.chosen(columns(programme, today)) if w.due_on < today]
     members = [m for m in roster_members(programme, scope) if flt.keep(m)]
-    return _overdue_lines(programme, members, weeks, flt, today)
-
-
-def _overdue_lines(programme: Programme, members: list[Member], weeks: list, flt: RosterFilter,
-                   today: date) -> Iterator[Overdue]:
     found = {w.id: (array("l"), []) for w in weeks}
     for start in range(0, len(members), EXPORT_BATCH):
         batch = members[start:start + EXPORT_BATCH]
@@ -271,11 +266,29 @@ def _overdue_lines(programme: Programme, members: list[Member], weeks: list, flt
                     places, kept = found[w.id]
                     places.append(place)
                     kept.append(cell)
-    for due_on in sorted({w.due_on for w in weeks}):
-        days = (today - due_on).days
-        same_day = [w for w in weeks if w.due_on == due_on]
-        lines = sorted(((place, order, w, cell) for order, w in enumerate(same_day)
-                        for place, cell in zip(*found.pop(w.id))), key=lambda line: line[:2]) \
-            if len(same_day) > 1 else ((place, 0, same_day[0], cell) for place, cell in zip(*found.pop(same_day[0].id)))
-        for place, _order, w, cell in lines:
-            yield Overdue(member=members[place], week=w, cell=cell, days=days)
+    return OverdueLines(members, weeks, found, today)
+
+
+@dataclass
+class OverdueLines:
+    members: list[Member]
+    weeks: list
+    found: dict[int, tuple]  # week id → (the overdue learners' places in ``members``, their cells)
+    today: date
+
+    def __len__(self) -> int:
+        return sum(len(places) for places, _cells in self.found.values())
+
+    def __iter__(self) -> Iterator[Overdue]:
+        weeks, members = self.weeks, self.members
+        for due_on in sorted({w.due_on for w in weeks}):
+            days = (self.today - due_on).days
+            same_day = [w for w in weeks if w.due_on == due_on]
+            if len(same_day) == 1:
+                lines = ((place, same_day[0], cell) for place, cell in zip(*self.found[same_day[0].id]))
+            else:  # weeks due the same day: each learner's in the programme's order
+                lines = ((place, w, cell) for place, _order, w, cell in sorted(
+                    ((place, order, w, cell) for order, w in enumerate(same_day)
+                     for place, cell in zip(*self.found[w.id])), key=lambda line: line[:2]))
+            for place, w, cell in lines:
+                yield Overdue(member=members[place], week=w, cell=cell, days=days)

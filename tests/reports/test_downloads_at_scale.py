@@ -193,3 +193,36 @@ def test_a_download_outside_the_managers_branches_is_refused_before_any_byte(app
         response = client.get(f"/reports/export/{table}.csv?programme={weekly.id}")
         rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
         assert rows[1:] and {r[2] for r in rows[1:]} == {"天元支行"}
+
+
+def test_an_xlsx_a_worker_could_not_finish_is_not_offered(app, client, mixed, make_user, monkeypatch):
+    """The year's roster as XLSX at 20,000 people outlasted gunicorn's 60 s (the worker killed, a
+    broken file). Above ``XLSX_MAX_CELLS`` the page says so before HR presses, offers CSV and a
+    narrower filter; the XLSX address itself (kept from before) goes back to the page saying so."""
+    weekly, _warning, _people = mixed
+    from lms.org.models import Branch
+
+    members = roster_members(weekly, None)
+    whole = len(members) * (4 + len(cell_rules.roster_weeks(weekly)))
+    monkeypatch.setattr(exports, "XLSX_MAX_CELLS", whole - 1)
+    sign_in(client, make_user(("hr",), employee_no="hr", locale="en"))
+    html = client.get(f"/reports/roster?programme={weekly.id}").text
+    assert 'id="xlsx-too-large"' in html and "/reports/export/roster.xlsx" not in html
+    assert f"Too large for XLSX (about {whole:,} cells)" in html and "/reports/export/roster.csv" in html
+    response = client.get(f"/reports/export/roster.xlsx?programme={weekly.id}")
+    assert response.status_code == 302 and f"/reports/roster?programme={weekly.id}" in response.location
+    assert "Too large for XLSX" in client.get(response.location).text
+
+    branch = db.session.query(Branch).filter_by(code="ZZ0101").one()
+    html = client.get(f"/reports/roster?programme={weekly.id}&branch={branch.id}").text
+    assert 'id="xlsx-too-large"' not in html and "/reports/export/roster.xlsx" in html
+    response = client.get(f"/reports/export/roster.xlsx?programme={weekly.id}&branch={branch.id}")
+    assert response.status_code == 200 and response.mimetype == exports.XLSX
+
+    lines = len(roster_rules.overdue(weekly, None, roster_rules.RosterFilter()))
+    monkeypatch.setattr(exports, "XLSX_MAX_CELLS", lines * 8 - 1)
+    html = client.get(f"/reports/overdue?programme={weekly.id}").text
+    assert 'id="xlsx-too-large"' in html and "/reports/export/overdue.xlsx" not in html
+    assert client.get(f"/reports/export/overdue.xlsx?programme={weekly.id}").status_code == 302
+    monkeypatch.setattr(exports, "XLSX_MAX_CELLS", lines * 8)
+    assert client.get(f"/reports/export/overdue.xlsx?programme={weekly.id}").status_code == 200
