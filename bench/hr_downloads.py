@@ -164,17 +164,20 @@ def measure(data: h.Data, rounds: int, only: str, trace: bool) -> None:
             before = statements.count
             t0, c0 = time.perf_counter(), time.process_time()
             response = client.get(url)
-            body = response.get_data()
+            size = 0
+            for block in response.response:  # as a server sends it: a block at a time, not held whole here
+                size += len(block)
+            response.close()
             runs.append(time.perf_counter() - t0)
             cpu.append(time.process_time() - c0)
             if trace:
                 traced = max(traced, tracemalloc.get_traced_memory()[1] / 2**20)
                 tracemalloc.stop()
             assert response.status_code == 200, (url, response.status_code)
-            sql, size = statements.count - before, len(body)
+            sql = statements.count - before
             if reset:
                 grown = max(grown, _status("VmHWM") - rss)
-            del body, response
+            del response
         print(f"{label:<40} {statistics.median(runs):>7.1f}s {statistics.median(cpu):>7.1f}s {sql:>5} "
               f"{size / 2**20:>7.1f}MB {grown:>8.0f}MB" + (f" {traced:>9.0f}MB" if trace else ""), flush=True)
 
@@ -198,7 +201,12 @@ def main() -> None:
 
     with data.app.app_context():
         built = db.session.scalar(select(User.id).where(User.employee_no == HR))
-    print(f"HR's downloads on {h.dialect(url)} ({url.rsplit('/', 1)[-1]}): {args.people} people × {WEEKS} weeks, "
+    try:
+        import lxml  # noqa: F401  (openpyxl writes XLSX through it when it is installed)
+        xml = "lxml"
+    except ImportError:
+        xml = "no lxml"
+    print(f"HR's downloads ({xml}) on {h.dialect(url)} ({url.rsplit('/', 1)[-1]}): {args.people} people × {WEEKS} weeks, "
           f"load average {os.getloadavg()[0]:.1f}", flush=True)
     if not built:
         build(data, args.people, args.branches)

@@ -303,7 +303,10 @@ class CSRFClient(FlaskClient):
 
         def in_own_app_context():
             _cv_app.set(None)
-            return FlaskClient.open(self, *args, **kwargs)
+            response = FlaskClient.open(self, *args, **kwargs)
+            if response.is_streamed:  # a streamed download: its rows are made in the request's context,
+                response.make_sequence()  # as the server reads them, before the context ends
+            return response
 
         return contextvars.copy_context().run(in_own_app_context)
 

@@ -204,7 +204,7 @@ def _will_not_print(certificates) -> dict[int, str]:
 def _download(name: str, title: str, headers: list[str], rows, fmt: str) -> Response:
     """``rows``: a list or a generator (the register's, read as it is written)."""
     stamp = clock.today().isoformat()
-    body = exports.to_csv(headers, rows) if fmt == "csv" else exports.xlsx_file(title, headers, rows)
+    body = exports.csv_blocks(headers, rows) if fmt == "csv" else exports.xlsx_file(title, headers, rows)
     return exports.download(body, fmt, exports.file_name(title, stamp), f"{name}-{stamp}")
 
 

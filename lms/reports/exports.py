@@ -20,18 +20,19 @@ ASCII name for old clients)."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import IO
 from urllib.parse import quote
 
-from flask import Response, request
+from flask import Response, request, stream_with_context
 from werkzeug.wsgi import wrap_file
 from flask_babel import get_locale
 
@@ -55,6 +56,12 @@ MIMETYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX}
 DATE_FORMATS = {"zh": 'yyyy"年"m"月"d"日"', "en": "yyyy-mm-dd"}
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f\\/:*?"<>|;]+')
 WIDTH_SAMPLE = 200  # the rows a column's width is fitted to
+CSV_BLOCK = 1000  # the rows of a CSV sent at a time (``csv_blocks``)
+# openpyxl writes an XLSX cell by cell (~36 µs a cell, ~27 µs with lxml, on an idle core;
+# the year's roster at 20,000 people, 1.1 million cells, took 57 s of CPU even with lxml:
+# bench/README.md): above this many cells a worker may not finish within gunicorn's 60 s, so the
+# page offers CSV or a narrower filter instead, before anyone presses (``reports.views``).
+XLSX_MAX_CELLS = 300_000
 
 
 def date_format() -> str:
@@ -65,14 +72,22 @@ def date_format() -> str:
 def csv_safe(value) -> object:
     """A text Excel could take for a formula gets a leading apostrophe (shown as text)."""
     if isinstance(value, str):
-        value = shown_direction_characters(value)
-    if isinstance(value, str) and _CSV_FORMULA.match(value):
-        return "'" + value
-    if isinstance(value, str) and _NUMBER_LIKE.fullmatch(value):
-        return "\t" + value  # Excel keeps it text (a 工号 00123 stays 00123)
+        return _csv_text(value)
     if isinstance(value, datetime):
         return clock.local(value).strftime("%Y-%m-%d %H:%M")  # the bank's time, as the page shows it
     return "" if value is None else value
+
+
+@functools.lru_cache(maxsize=4096)
+def _csv_text(value: str) -> str:
+    """``csv_safe`` of a text; remembered for the texts a download repeats (a roster's million
+    cells are a few hundred distinct words, a branch's name is on every one of its lines)."""
+    value = shown_direction_characters(value)
+    if _CSV_FORMULA.match(value):
+        return "'" + value
+    if _NUMBER_LIKE.fullmatch(value):
+        return "\t" + value  # Excel keeps it text (a 工号 00123 stays 00123)
+    return value
 
 
 def file_name(*parts: object) -> str:
@@ -89,12 +104,17 @@ def attachment(filename: str, fallback: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def download(body: bytes | IO[bytes], fmt: str, name: str, fallback: str) -> Response:
+def download(body: bytes | IO[bytes] | Iterator[bytes], fmt: str, name: str, fallback: str) -> Response:
     """A table file as a download: ``<name>.<fmt>`` (``<fallback>.<fmt>`` for old clients).
-    ``body`` is the bytes, or a file (``xlsx_file``) sent a block at a time and closed after."""
+    ``body`` is the bytes, a file (``xlsx_file``) sent a block at a time and closed after, or
+    blocks of bytes made as they are sent (``csv_blocks``: the request's checks, scope and
+    filters are all applied before, in the view; the rows are made inside the request's context,
+    its database session open until the last block)."""
     headers = {"Content-Disposition": attachment(f"{name}.{fmt}", f"{fallback}.{fmt}")}
     if isinstance(body, bytes):
         return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
+    if not hasattr(body, "seek"):
+        return Response(stream_with_context(body), mimetype=MIMETYPES[fmt], headers=headers)
     body.seek(0, os.SEEK_END)
     headers["Content-Length"] = str(body.tell())
     body.seek(0)
@@ -103,13 +123,23 @@ def download(body: bytes | IO[bytes], fmt: str, name: str, fallback: str) -> Res
 
 
 def to_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    return b"".join(csv_blocks(headers, rows))
+
+
+def csv_blocks(headers: Sequence[str], rows: Iterable[Sequence]) -> Iterator[bytes]:
+    """The CSV (a BOM, the header, the rows) as blocks of ``CSV_BLOCK`` rows, each encoded as it
+    is made: ``rows`` may be a generator (a year's roster), never held whole."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([csv_safe(h) for h in headers])
-    for row in rows:
+    for n, row in enumerate(rows, start=1):
         writer.writerow([csv_safe(v) for v in row])
-    return out.getvalue().encode("utf-8")
+        if n % CSV_BLOCK == 0:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode("utf-8")
 
 
 def to_xlsx(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence], widths: dict[int, int] | None = None

@@ -8,6 +8,7 @@ A download and the overdue list read the database's sums per learner and
 exam (``cells_sql``), one statement per ``EXPORT_BATCH`` learners."""
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -240,17 +241,54 @@ class Overdue:
 def overdue(programme: Programme, scope, flt: RosterFilter, today: date | None = None) -> list[Overdue]:
     """Every (learner, week) past due and not passed, longest overdue first; for a
     quarterly requirement every (learner, quarter) missed, one line each."""
+    return list(overdue_lines(programme, scope, flt, today))
+
+
+def overdue_lines(programme: Programme, scope, flt: RosterFilter, today: date | None = None) -> OverdueLines:
+    """``overdue`` for a download: the lines counted (``len``) and made one at a time as they are
+    written (iterating), longest overdue first (the weeks by due date), then by branch code and
+    工号 (the members' order), a learner's weeks due the same day in the programme's order. The
+    cells are worked out here, a batch of learners at a time; what is kept of them is, per week,
+    the overdue learners' places in the list and their cells (a few bytes a line, the cells
+    shared): not a line object per overdue week."""
     today = today or clock.today()
     weeks = [w for w in flt.chosen(columns(programme, today)) if w.due_on < today]
     members = [m for m in roster_members(programme, scope) if flt.keep(m)]
-    out = []
-    for start in range(0, len(members), EXPORT_BATCH):  # a batch at a time: only the overdue cells are kept
+    found = {w.id: (array("l"), []) for w in weeks}
+    for start in range(0, len(members), EXPORT_BATCH):
         batch = members[start:start + EXPORT_BATCH]
         cells = _cells(programme, batch, weeks, today, many=True)
-        out += [Overdue(member=m, week=w, cell=cells[m.user.id][w.id], days=(today - w.due_on).days)
-                for m in batch for w in weeks if cells[m.user.id][w.id].overdue]
-    if flt.state:
-        out = [o for o in out if o.cell.matches(flt.state)]
-    out.sort(key=lambda o: (-o.days, o.member.user.branch.code if o.member.user.branch else "",
-                            o.member.user.employee_no))
-    return out
+        for place, m in enumerate(batch, start=start):
+            mine = cells.pop(m.user.id)
+            for w in weeks:
+                cell = mine[w.id]
+                if cell.overdue and (not flt.state or cell.matches(flt.state)):
+                    places, kept = found[w.id]
+                    places.append(place)
+                    kept.append(cell)
+    return OverdueLines(members, weeks, found, today)
+
+
+@dataclass
+class OverdueLines:
+    members: list[Member]
+    weeks: list
+    found: dict[int, tuple]  # week id → (the overdue learners' places in ``members``, their cells)
+    today: date
+
+    def __len__(self) -> int:
+        return sum(len(places) for places, _cells in self.found.values())
+
+    def __iter__(self) -> Iterator[Overdue]:
+        weeks, members = self.weeks, self.members
+        for due_on in sorted({w.due_on for w in weeks}):
+            days = (self.today - due_on).days
+            same_day = [w for w in weeks if w.due_on == due_on]
+            if len(same_day) == 1:
+                lines = ((place, same_day[0], cell) for place, cell in zip(*self.found[same_day[0].id]))
+            else:  # weeks due the same day: each learner's in the programme's order
+                lines = ((place, w, cell) for place, _order, w, cell in sorted(
+                    ((place, order, w, cell) for order, w in enumerate(same_day)
+                     for place, cell in zip(*self.found[w.id])), key=lambda line: line[:2]))
+            for place, w, cell in lines:
+                yield Overdue(member=members[place], week=w, cell=cell, days=days)

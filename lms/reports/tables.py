@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from flask_babel import gettext as _
 
 from lms.org.models import POSITIONS
-from lms.reports.labels import cell_text, cell_texts
+from lms.reports.labels import cell_texts
 from lms.scores import score
 
 
@@ -19,6 +19,23 @@ def _position(user) -> str:
     return str(POSITIONS.get(p.position, p.position)) if p else ""
 
 
+def _positions():
+    """``_position`` for the lines of a download: each position's words translated once (a
+    lazy string asks Flask-Babel for the locale each time: a quarter of the overdue list's CPU)."""
+    words: dict[str, str] = {}
+
+    def position(user) -> str:
+        p = user.current_position
+        if p is None:
+            return ""
+        found = words.get(p.position)
+        if found is None:
+            found = words[p.position] = str(POSITIONS.get(p.position, p.position))
+        return found
+
+    return position
+
+
 def roster_table(roster) -> tuple[list[str], Iterator[list]]:
     """The headers and the rows, made as they are written (a generator: a
     year's roster is never held whole)."""
@@ -27,10 +44,10 @@ def roster_table(roster) -> tuple[list[str], Iterator[list]]:
               [w.title if quarterly else _("Week %(n)d", n=w.number) for w in roster.weeks]
 
     def rows():
-        text, week_ids = cell_texts(), [w.id for w in roster.weeks]
+        text, position, week_ids = cell_texts(), _positions(), [w.id for w in roster.weeks]
         for m, cells in roster.row_cells():
             u = m.user
-            yield ([u.employee_no, u.name, u.branch.name if u.branch else "", _position(u)]
+            yield ([u.employee_no, u.name, u.branch.name if u.branch else "", position(u)]
                    + [text(cells[week_id]) for week_id in week_ids])
 
     return headers, rows()
@@ -55,13 +72,15 @@ def totals_table(totals) -> tuple[list[str], list[list]]:
     return headers, rows
 
 
-def overdue_table(items, quarterly: bool = False) -> tuple[list[str], list[list]]:
-    """``quarterly``: a quarterly requirement's list, one line per person and missed quarter."""
+def overdue_table(items, quarterly: bool = False) -> tuple[list[str], Iterator[list]]:
+    """``quarterly``: a quarterly requirement's list, one line per person and missed quarter.
+    ``items``: a list or a generator (``roster.overdue_lines``); the rows are made as they are written."""
     headers = [_("Employee number"), _("Name"), _("Branch"), _("Position"), _("Quarter") if quarterly else _("Week"),
                _("Due"), _("Days overdue"), _("Status")]
-    rows = [[o.member.user.employee_no, o.member.user.name,
-             o.member.user.branch.name if o.member.user.branch else "", _position(o.member.user),
-             o.week.title, o.week.due_on, o.days, cell_text(o.cell)] for o in items]
+    text, position = cell_texts(), _positions()
+    rows = ([o.member.user.employee_no, o.member.user.name,
+             o.member.user.branch.name if o.member.user.branch else "", position(o.member.user),
+             o.week.title, o.week.due_on, o.days, text(o.cell)] for o in items)
     return headers, rows
 
 

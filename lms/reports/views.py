@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -91,7 +91,8 @@ def _context(page: str):
         "branch_choices": _branch_choices(scope), "states": labels.STATE_LABELS, "state_codes": STATES,
         "weeks": roster_weeks(programme) if programme else [], "quarters": _quarters(programme),
         "quarterly": programme is not None and programme.recurring == programme_services.QUARTERLY, "query": _query(programme, flt),
-        "cell_text": labels.cell_text, "cell_class": labels.cell_class, "whole_bank": scope is None}
+        "cell_text": labels.cell_text, "cell_class": labels.cell_class, "whole_bank": scope is None,
+        "xlsx_cells": 0, "xlsx_max": exports.XLSX_MAX_CELLS}
 
 
 @bp.get("/roster")
@@ -99,6 +100,8 @@ def _context(page: str):
 def roster():
     scope, _p, programme, flt, ctx = _context("roster")
     result = reports.build(programme, scope, flt, page=request.args.get("page", 1, type=int)) if programme else None
+    if result is not None:
+        ctx["xlsx_cells"] = _roster_cells(result)
     return render_page_or_partial("reports/roster.html", "reports/_roster_rows.html", roster=result, **ctx)
 
 
@@ -115,6 +118,7 @@ def totals():
 def overdue():
     scope, _p, programme, flt, ctx = _context("overdue")
     items = reports.overdue(programme, scope, flt) if programme else []
+    ctx["xlsx_cells"] = len(items) * OVERDUE_COLUMNS
     return render_page_or_partial("reports/overdue.html", "reports/_overdue_rows.html", items=items, **ctx)
 
 
@@ -168,6 +172,21 @@ def person(user_id: int):
 
 
 EXPORTS = ("roster", "totals", "overdue", "rankings-learners", "rankings-branches")
+OVERDUE_COLUMNS = 8  # 工号, name, branch, position, week, due, days, status (``tables.overdue_table``)
+
+
+def _roster_cells(result) -> int:
+    """The cells of the roster's download: every row (not one page) × 工号, name, branch, position and the weeks."""
+    return result.total * (4 + len(result.weeks))
+
+
+def _too_large(table: str, programme, flt, cells: int):
+    """An XLSX a worker could not finish (``exports.XLSX_MAX_CELLS``): back to the page, which
+    says so next to the link (a link typed or kept from before the data grew)."""
+    shown = f"{cells:,}"
+    flash(_("Too large for XLSX (about %(cells)s cells): download CSV, or choose a branch or a week first.",
+            cells=shown), "error")
+    return redirect(url_for(f"reports.{table}", **_query(programme, flt)))
 
 
 @bp.get("/export/<table>.<fmt>")
@@ -180,14 +199,19 @@ def export(table: str, fmt: str):
     if programme is None:
         abort(404)
     if table == "roster":
-        headers, rows = tables.roster_table(reports.build(programme, scope, flt, page=None))
+        result = reports.build(programme, scope, flt, page=None)
+        if fmt == "xlsx" and _roster_cells(result) > exports.XLSX_MAX_CELLS:
+            return _too_large(table, programme, flt, _roster_cells(result))
+        headers, rows = tables.roster_table(result)
         title = _("Roster")
     elif table == "totals":
         headers, rows = tables.totals_table(reports.totals(programme, scope, flt))
         title = _("Branch totals")
     elif table == "overdue":
-        headers, rows = tables.overdue_table(reports.overdue(programme, scope, flt),
-                                             quarterly=programme.recurring == programme_services.QUARTERLY)
+        lines = reports.overdue_lines(programme, scope, flt)
+        if fmt == "xlsx" and len(lines) * OVERDUE_COLUMNS > exports.XLSX_MAX_CELLS:
+            return _too_large(table, programme, flt, len(lines) * OVERDUE_COLUMNS)
+        headers, rows = tables.overdue_table(lines, quarterly=programme.recurring == programme_services.QUARTERLY)
         title = _("Overdue")
     else:
         _period, first_day, last_day, top = _rankings_args(programme, scope)
@@ -196,7 +220,8 @@ def export(table: str, fmt: str):
         headers, rows = make(result)
         title = _("Rankings")
     stamp = clock.today().isoformat()
-    # XLSX: written row by row into a temporary file (the roster's rows are made as they are written).
-    body = exports.to_csv(headers, rows) if fmt == "csv" else exports.xlsx_file(title, headers, rows)
+    # CSV: sent a block of rows at a time as they are made; XLSX: written row by row into a temporary
+    # file (the roster's rows are made as they are written).
+    body = exports.csv_blocks(headers, rows) if fmt == "csv" else exports.xlsx_file(title, headers, rows)
     return exports.download(body, fmt, exports.file_name(title, programme.title, stamp),
                             f"{table}-{programme.slug}-{stamp}")
