@@ -72,7 +72,7 @@ def next_steps(person, held: list[Certificate] | None = None) -> list[dict]:
             continue
         evaluation = evaluate(person, certification)
         out.append({"certification": certification, "evaluation": evaluation, "renewal": renewal, "current": current,
-                    "automatic": renewal or issuing.automatic_issue_due(person.id, certification)})
+                    "automatic": renewal or issuing.issue_due_among(rows, today)})
     return out
 
 
