@@ -37,6 +37,7 @@ from lms.mentoring import markup, pairing_notices, settings
 from lms.mentoring.models import Pairing, PairingState
 from lms.org.dependents import Dependents
 from lms.org.models import POSITIONS, User
+from lms.punctuation import aside, sentences
 
 STATE_LABELS = {
     PairingState.ACTIVE: lazy_pgettext("pairing state", "Active"),
@@ -63,11 +64,11 @@ class PairingError(ValueError):
         if isinstance(problems, str):
             problems = [("", problems)]
         self.problems = problems
-        super().__init__(" ".join(message for _field, message in problems))
+        super().__init__(sentences(message for _field, message in problems))
 
 
 def who(user: User) -> str:
-    return f"{user.name}（{user.employee_no}）"
+    return f"{user.name}{aside(user.employee_no)}"
 
 
 # --- the mentor rule ----------------------------------------------------------------
