@@ -13,7 +13,7 @@ from markupsafe import Markup
 from lms.control_characters import TEXT_DIRECTION, shown_direction_characters
 
 from lms.org.models import LOCALES, POSITIONS, ROLES
-from lms.punctuation import aside, clauses, label, listing, statements
+from lms.punctuation import aside, clauses, label, listing, sentences, statements
 from lms.scores import score
 
 
@@ -52,6 +52,7 @@ def init_app(app: Flask) -> None:
     app.template_filter("listing")(listing)
     app.template_filter("clauses")(clauses)
     app.template_filter("statements")(statements)
+    app.template_filter("sentences")(sentences)
     # Scores, points and percentages: at most one decimal (lms.scores).
     app.template_filter("score")(score)
 
