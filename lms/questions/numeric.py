@@ -4,7 +4,8 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from lms.questions.base import Grade, QuestionType, bank_number, number_text
+from lms.numbers import reading_number
+from lms.questions.base import Grade, QuestionType, bank_number
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
@@ -72,17 +73,19 @@ class Numeric(QuestionType):
                 return Grade(1.0)
         return Grade(0.0)
 
+    # The key as a person reads it, every digit kept and grouped in the reader's way (1,500,000; lms.numbers):
+    # the learner's review and the trainer's console. Bank files and Excel keep the bare number (bank_number).
     def correct_answer(self, data):
         if data.get("ranges"):
-            return " / ".join(f"{number_text(low)} – {number_text(high)}" for low, high in data["ranges"])
+            return " / ".join(f"{reading_number(low)} – {reading_number(high)}" for low, high in data["ranges"])
         tol = data.get("tolerance")
-        return number_text(data.get("answer")) + (f" ± {number_text(tol)}" if tol else "")
+        return reading_number(data.get("answer")) + (f" ± {reading_number(tol)}" if tol else "")
 
     def key_text(self, data):
         if "ranges" in data:
-            return [f"{number_text(lo)} – {number_text(hi)}" for lo, hi in data["ranges"]]
+            return [f"{reading_number(lo)} – {reading_number(hi)}" for lo, hi in data["ranges"]]
         tol = data.get("tolerance")
-        return [f"{number_text(data.get('answer'))}" + (f" ± {number_text(tol)}" if tol else "")
+        return [f"{reading_number(data.get('answer'))}" + (f" ± {reading_number(tol)}" if tol else "")
                 + (f" {data['unit']}" if data.get("unit") else "")]
 
     def plan_lines(self, data):
