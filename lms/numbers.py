@@ -12,7 +12,7 @@ import math
 from decimal import Decimal
 
 from babel.numbers import format_decimal
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 
 
 def reading_number(value) -> str:
@@ -26,3 +26,12 @@ def reading_number(value) -> str:
         value = int(value) if value.is_integer() else Decimal(repr(value))
     locale = get_locale()
     return format_decimal(value, locale=str(locale) if locale else "zh_CN", decimal_quantization=False)
+
+
+def plural_forms(singular: str, plural: str) -> tuple[str, str]:
+    """The translated message for one and for more than one ("only %(n)d week
+    due so far" / "… weeks …"), looked up once where a page formats it for many
+    rows: ``forms[n != 1] % values``. Chinese has one form for both.
+    (``flask i18n`` extracts it as it does ngettext.)"""
+    translations = get_translations()
+    return translations.ungettext(singular, plural, 1), translations.ungettext(singular, plural, 2)

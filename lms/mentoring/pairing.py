@@ -23,7 +23,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from flask_babel import lazy_pgettext
+from flask_babel import lazy_pgettext, ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -190,8 +190,9 @@ def refusals(mentor: User, apprentice: User, start_date: date | None, planned_en
     capacity = settings.capacity_of(mentor)
     have = active_count(mentor.id) + pending
     if have >= capacity:
-        problems.append((MENTOR, _("%(name)s already has %(n)d apprentices (capacity %(capacity)d).",
-                                   name=who(mentor), n=have, capacity=capacity)))
+        problems.append((MENTOR, ngettext("%(name)s already has %(n)d apprentice (capacity %(capacity)d).",
+                                          "%(name)s already has %(n)d apprentices (capacity %(capacity)d).", have,
+                                          name=who(mentor), n=have, capacity=capacity)))
     if not apprentice.active:
         problems.append((APPRENTICE, _("%(name)s's account is deactivated.", name=who(apprentice))))
     if "learner" not in apprentice.roles:

@@ -1,0 +1,32 @@
+"""A count of one reads in the singular on an English page: the exam intro read
+"1 minutes" and "more than 1 times", the eligibility register "only 1 weeks due
+so far", a full mentor "already has 1 apprentices (capacity 1)"."""
+from flask_babel import force_locale
+
+from lms.extensions import db
+from tests.conftest import sign_in
+
+
+def test_an_exam_of_one_minute_and_one_leave_reads_in_the_singular(client, make_user, make_exam):
+    learner = make_user(("learner",), locale="en")
+    exam = make_exam(time_limit_minutes=1, focus_loss_limit=1, cooldown_minutes=1, max_attempts=1)
+    sign_in(client, learner)
+    page = client.get(f"/exams/{exam.id}").text
+    assert "<dd>1 minute</dd>" in page and "1 minutes" not in page
+    assert "The exam is submitted after you leave the page more than 1 time." in page
+    assert "After more than 1 time the exam is submitted with the answers saved." in page
+    exam.time_limit_minutes = 30
+    db.session.commit()
+    assert "<dd>30 minutes</dd>" in client.get(f"/exams/{exam.id}").text
+
+
+def test_the_eligibility_words_count_one_week_and_one_month(app):
+    from lms.eligibility.engine import Words
+
+    with app.test_request_context(), force_locale("en"):
+        words = Words()
+        assert words.weeks_due[False] % {"n": 1} == "only 1 week due so far"
+        assert words.weeks_due[True] % {"n": 2} == "only 2 weeks due so far"
+        assert words.tenure[False] % {"months": 1, "positions": "Teller"} == "1 month as Teller"
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert Words().weeks_due[False] % {"n": 1} == "目前仅有 1 周已到期"
