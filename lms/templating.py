@@ -6,7 +6,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
-from flask_babel import format_date, format_datetime, get_locale, get_translations
+from flask_babel import format_date, format_datetime, get_locale, get_translations, ngettext
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -74,6 +74,12 @@ def init_app(app: Flask) -> None:
     app.template_filter("sentences")(sentences)
     # Scores, points and percentages: at most one decimal (lms.scores).
     app.template_filter("score")(score)
+
+    @app.template_filter("points")
+    def _points(value):
+        """"1 point", "0.5 points", "2 points" (a score, lms.scores): singular for exactly one."""
+        shown = score(value)
+        return ngettext("%(n)s point", "%(n)s points", 1 if shown == "1" else 2, n=shown)
     # A number a person reads (a count, a total, a size): grouped as the reader's language groups digits.
     app.template_filter("number")(reading_number)
 

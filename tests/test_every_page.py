@@ -87,6 +87,11 @@ RAW = [
     (r"\b\d{4}-\d\d-\d\dT\d\d:\d\d", "an ISO timestamp with T"), (r"\d\d:\d\d:\d\d\.\d{3,}", "microseconds"),
     (r"(?<![\w./-])[a-z]+_[a-z_]+\b(?![./(-])", "a snake_case code"),
 ]
+# On an English page: a date written the Chinese way, or a count of one with a plural noun ("1 / 1 points" is
+# a score out of its maximum). A Chinese weekday in the interface is caught as Chinese in the chrome.
+RAW_ON_ENGLISH = [(r"\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日", "a date in Chinese form"),
+                  (r"(?<![\d.,])(?<!/ )1 (?:weeks|minutes|months|days|times|people|questions|attempts|learners|answers|"
+                   r"apprentices|items|certificates|mentors|pairings|notifications|points)\b", "a plural after 1")]
 # snake_case words a page may show: ids the trainer writes in files (shown as code) are allowed in <code>.
 HAN = re.compile(r"[\u4e00-\u9fff]")
 ENGLISH_SENTENCE = re.compile(r"\b[A-Za-z][a-z]{2,}(?: [a-z]{2,}){2,}")
@@ -191,7 +196,7 @@ def _problems(html: str, lang: str) -> tuple[list[str], Page]:
     if not page.has_home:
         problems.append("no way back (the brand link home)")
     text = visible_text(re.sub(r"<(code|pre|kbd)\b.*?</\1>", " ", html, flags=re.S))
-    for pattern, what in RAW + (RAW_ON_CHINESE if lang == "zh_CN" else []):
+    for pattern, what in RAW + (RAW_ON_CHINESE if lang == "zh_CN" else RAW_ON_ENGLISH):
         found = re.search(pattern, text)
         if found:
             problems.append(f"{what}: …{text[max(0, found.start() - 40):found.end() + 40]}…")

@@ -30,3 +30,14 @@ def test_the_eligibility_words_count_one_week_and_one_month(app):
         assert words.tenure[False] % {"months": 1, "positions": "Teller"} == "1 month as Teller"
     with app.test_request_context(), force_locale("zh_CN"):
         assert Words().weeks_due[False] % {"n": 1} == "目前仅有 1 周已到期"
+
+
+def test_one_point_and_one_person_with_an_overdue_week(app):
+    """A case part read "Part c (1 points)"; 赵行长's panel "1 people with an overdue week"."""
+    with app.test_request_context(), force_locale("en"):
+        render = app.jinja_env.from_string
+        assert render("{{ 1.0|points }} · {{ 0.5|points }} · {{ 3|points }}").render() == "1 point · 0.5 points · 3 points"
+        panel = render('{{ ngettext("person with an overdue week", "people with an overdue week", n) }}')
+        assert panel.render(n=1) == "person with an overdue week" and panel.render(n=2) == "people with an overdue week"
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert app.jinja_env.from_string("{{ 1|points }}").render() == "1 分"
