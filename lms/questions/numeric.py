@@ -5,7 +5,7 @@ import unicodedata
 from decimal import Decimal
 
 from lms.numbers import reading_number
-from lms.questions.base import Grade, QuestionType, bank_number
+from lms.questions.base import Grade, QuestionType, bank_number, number_text
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
@@ -73,8 +73,9 @@ class Numeric(QuestionType):
                 return Grade(1.0)
         return Grade(0.0)
 
-    # The key as a person reads it, every digit kept and grouped in the reader's way (1,500,000; lms.numbers):
-    # the learner's review and the trainer's console. Bank files and Excel keep the bare number (bank_number).
+    # The right answer as the learner's review shows it: every digit kept and grouped in the reader's way
+    # (1,500,000; lms.numbers). The trainer's key (key_text, in <code> in the console and the import preview)
+    # stays as typed in the file, and bank files and Excel keep the bare number (bank_number).
     def correct_answer(self, data):
         if data.get("ranges"):
             return " / ".join(f"{reading_number(low)} – {reading_number(high)}" for low, high in data["ranges"])
@@ -83,9 +84,9 @@ class Numeric(QuestionType):
 
     def key_text(self, data):
         if "ranges" in data:
-            return [f"{reading_number(lo)} – {reading_number(hi)}" for lo, hi in data["ranges"]]
+            return [f"{number_text(lo)} – {number_text(hi)}" for lo, hi in data["ranges"]]
         tol = data.get("tolerance")
-        return [f"{reading_number(data.get('answer'))}" + (f" ± {reading_number(tol)}" if tol else "")
+        return [f"{number_text(data.get('answer'))}" + (f" ± {number_text(tol)}" if tol else "")
                 + (f" {data['unit']}" if data.get("unit") else "")]
 
     def plan_lines(self, data):
