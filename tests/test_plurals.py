@@ -41,3 +41,21 @@ def test_one_point_and_one_person_with_an_overdue_week(app):
         assert panel.render(n=1) == "person with an overdue week" and panel.render(n=2) == "people with an overdue week"
     with app.test_request_context(), force_locale("zh_CN"):
         assert app.jinja_env.from_string("{{ 1|points }}").render() == "1 分"
+
+
+def test_the_notebook_panel_counts_one_question_and_joins_its_sentences(app):
+    """王师傅's home page read "1 questions to practise."; with nothing to practise the Chinese panel read
+    "暂无错题。 已掌握：3" (a space after 。)."""
+    from types import SimpleNamespace
+
+    from flask import render_template
+
+    panel = SimpleNamespace(to_practise=1, cleared=0, waiting=0, points=[], in_grading=0)
+    with app.test_request_context(), force_locale("en"):
+        assert "1 question to practise." in render_template("notebook/_notebook_panel.html", panel=panel)
+        panel.to_practise = 2
+        assert "2 questions to practise." in render_template("notebook/_notebook_panel.html", panel=panel)
+    panel.to_practise, panel.cleared = 0, 3
+    with app.test_request_context(), force_locale("zh_CN"):
+        html = render_template("notebook/_notebook_panel.html", panel=panel)
+    assert "暂无错题。已掌握：3" in html and "。 " not in html
