@@ -50,6 +50,28 @@ def statements(parts) -> str:
     return _join(pgettext("between statements", "; "), parts)
 
 
+# Full-width punctuation ends a Chinese sentence or clause (。！？；：，、）」』”): the next one follows it
+# without a space. After anything else (". ", "3 passed.") a space, as English writes.
+_FULL_WIDTH_END = re.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f\u201d\u2019\u2026]$")
+
+
+def sentences(parts) -> str:
+    """Sentences one after another: "Saved. Week 2 moves." in English,
+    "已保存。第 2 周顺延。" in Chinese — a space after an English full stop,
+    none after a Chinese one (README, Languages). Empty parts are left out."""
+    items = [item for item in parts if item]
+    if not items:
+        return Markup("") if any(isinstance(item, Markup) for item in parts) else ""
+    html = any(isinstance(item, Markup) for item in items)
+    joined = items[0] if html else str(items[0])
+    for item in items[1:]:
+        end = joined.striptags() if isinstance(joined, Markup) else str(joined).rstrip()
+        gap = "" if _FULL_WIDTH_END.search(end) else " "
+        joined = (Markup("{}{}{}").format(joined, Markup(gap), item) if html
+                  else str(joined).rstrip() + gap + str(item))
+    return joined
+
+
 def labelled(name, value) -> str:
     """"Name: value" (an audit detail, an export cell) in the reader's punctuation."""
     return label(name) + (value if isinstance(value, Markup) else str(value))

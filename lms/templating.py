@@ -6,14 +6,15 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, get_translations, ngettext
 from flask_login import current_user
 from markupsafe import Markup
 
 from lms.control_characters import TEXT_DIRECTION, shown_direction_characters
 
 from lms.org.models import LOCALES, POSITIONS, ROLES
-from lms.punctuation import aside, clauses, label, listing, statements
+from lms.punctuation import aside, clauses, label, listing, sentences, statements
+from lms.numbers import reading_number
 from lms.scores import score
 
 
@@ -38,8 +39,26 @@ def shown(value):
     return value
 
 
+def group_counts(app: Flask) -> None:
+    """Counts a page prints through ``ngettext`` ("20,000 people", "1,204
+    certificates") in the reader's digit grouping (README, Languages): every
+    ``%(num)d`` of a template's plural message is written by Babel's
+    format_number. Installed over Flask-Babel's, whose own callables print
+    the bare int ("20000 people")."""
+
+    def ngettext(singular, plural, n):
+        text = get_translations().ungettext(singular, plural, n)
+        return text.replace("%(num)d", reading_number(n)) if isinstance(n, int) and abs(n) >= 1000 else text
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: get_translations().ugettext(s), ngettext=ngettext, newstyle=True,
+        pgettext=lambda c, s: get_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.finalize = shown
+    group_counts(app)  # after Flask-Babel (create_app initialises the extensions first)
 
     @app.template_filter("localtime")
     def _localtime(value, fmt: str = "yyyy-MM-dd HH:mm"):
@@ -52,8 +71,17 @@ def init_app(app: Flask) -> None:
     app.template_filter("listing")(listing)
     app.template_filter("clauses")(clauses)
     app.template_filter("statements")(statements)
+    app.template_filter("sentences")(sentences)
     # Scores, points and percentages: at most one decimal (lms.scores).
     app.template_filter("score")(score)
+
+    @app.template_filter("points")
+    def _points(value):
+        """"1 point", "0.5 points", "2 points" (a score, lms.scores): singular for exactly one."""
+        shown = score(value)
+        return ngettext("%(n)s point", "%(n)s points", 1 if shown == "1" else 2, n=shown)
+    # A number a person reads (a count, a total, a size): grouped as the reader's language groups digits.
+    app.template_filter("number")(reading_number)
 
     @app.template_filter("day")
     def _day(value):

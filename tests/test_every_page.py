@@ -87,6 +87,11 @@ RAW = [
     (r"\b\d{4}-\d\d-\d\dT\d\d:\d\d", "an ISO timestamp with T"), (r"\d\d:\d\d:\d\d\.\d{3,}", "microseconds"),
     (r"(?<![\w./-])[a-z]+_[a-z_]+\b(?![./(-])", "a snake_case code"),
 ]
+# On an English page: a date written the Chinese way, or a count of one with a plural noun ("1 / 1 points" is
+# a score out of its maximum). A Chinese weekday in the interface is caught as Chinese in the chrome.
+RAW_ON_ENGLISH = [(r"\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日", "a date in Chinese form"),
+                  (r"(?<![\d.,])(?<!/ )1 (?:weeks|minutes|months|days|times|people|questions|attempts|learners|answers|"
+                   r"apprentices|items|certificates|mentors|pairings|notifications|points)\b", "a plural after 1")]
 # snake_case words a page may show: ids the trainer writes in files (shown as code) are allowed in <code>.
 HAN = re.compile(r"[\u4e00-\u9fff]")
 ENGLISH_SENTENCE = re.compile(r"\b[A-Za-z][a-z]{2,}(?: [a-z]{2,}){2,}")
@@ -191,12 +196,13 @@ def _problems(html: str, lang: str) -> tuple[list[str], Page]:
     if not page.has_home:
         problems.append("no way back (the brand link home)")
     text = visible_text(re.sub(r"<(code|pre|kbd)\b.*?</\1>", " ", html, flags=re.S))
-    for pattern, what in RAW + (RAW_ON_CHINESE if lang == "zh_CN" else []):
+    for pattern, what in RAW + (RAW_ON_CHINESE if lang == "zh_CN" else RAW_ON_ENGLISH):
         found = re.search(pattern, text)
         if found:
             problems.append(f"{what}: …{text[max(0, found.start() - 40):found.end() + 40]}…")
     if lang == "zh_CN":
         problems.extend(f"English punctuation after Chinese: …{where}…" for where in ascii_punctuation_after_chinese(html))
+        problems.extend(f"a space after Chinese punctuation: …{where}…" for where in space_after_chinese_punctuation(html))
     else:
         problems.extend(f"Chinese punctuation in English: …{where}…" for where in chinese_punctuation_in_english(html))
     for tag, words in page.chrome:
@@ -221,16 +227,37 @@ def ascii_punctuation_after_chinese(html: str) -> list[str]:
     return [text[max(0, m.start() - 30):m.end() + 30] for m in ASCII_AFTER_CJK.finditer(text)]
 
 
-def _interface_text(html: str) -> str:
+# A Chinese full stop, comma or colon with a space after it inside one line of text ("计划已保存。 第 2 周…",
+# "得分： 80"): Chinese writes the next word straight after its punctuation. Elements that start a line of
+# their own (a paragraph, a cell, a list item) end the line before them.
+SPACE_AFTER_CHINESE = re.compile(r"[。，：；！？][ \u3000]+(?=\S)")
+BLOCKS = {"p", "div", "li", "td", "th", "tr", "table", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4",
+          "h5", "h6", "section", "article", "header", "footer", "nav", "main", "form", "fieldset", "legend",
+          "details", "summary", "option", "select", "br", "hr", "label", "caption", "figure", "figcaption",
+          "blockquote", "aside", "tbody", "thead", "button", "input", "textarea", "title", "body", "html"}
+
+
+def space_after_chinese_punctuation(html: str) -> list[str]:
+    text = _interface_text(html, lines=True)
+    return [text[max(0, m.start() - 30):m.end() + 30].replace("\n", " | ")
+            for m in SPACE_AFTER_CHINESE.finditer(text)]
+
+
+def _interface_text(html: str, lines: bool = False) -> str:
     """A page's text, not code, not content a trainer wrote; tags between two
-    characters do not separate them."""
+    characters do not separate them. With ``lines``, an element that starts a
+    line of its own (BLOCKS) ends the line of text before it."""
 
     class Text(HTMLParser):
         def __init__(self):
             super().__init__()
-            self.parts, self.skip = [], []
+            self.parts, self.skip, self.apart = [], [], []
 
         def handle_starttag(self, tag, attrs):
+            if lines and "button" in (dict(attrs).get("class") or "").split():
+                self.apart.append(tag)  # a link drawn as a button stands apart, as a <button> does
+            if lines and (tag in BLOCKS or self.apart and self.apart[-1] == tag):
+                self.parts.append("\0")
             if tag in ("br", "input", "img", "meta", "link", "hr", "col", "wbr", "source"):
                 return
             classes = set((dict(attrs).get("class") or "").split())
@@ -239,6 +266,10 @@ def _interface_text(html: str) -> str:
                 self.parts.append(" ")
 
         def handle_endtag(self, tag):
+            if lines and (tag in BLOCKS or self.apart and self.apart[-1] == tag):
+                self.parts.append("\0")
+                if self.apart and self.apart[-1] == tag:
+                    self.apart.pop()
             if self.skip and tag in self.skip:
                 while self.skip and self.skip.pop() != tag:
                     pass
@@ -249,6 +280,8 @@ def _interface_text(html: str) -> str:
 
     parser = Text()
     parser.feed(html)
+    if lines:
+        return "\n".join(re.sub(r"\s+", " ", line).strip() for line in "".join(parser.parts).split("\0"))
     # 分:秒 names the notation of a duration (12:05) in the item analysis' headers: not punctuation.
     return re.sub(r"\s+", " ", "".join(parser.parts)).replace("分:秒", "")
 

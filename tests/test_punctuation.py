@@ -50,3 +50,48 @@ def test_the_audit_log_in_english_does_not_use_chinese_punctuation(app, make_use
     assert not any(mark in english for mark in "：；、"), english
     assert ": " in english and "; " in english and ", " in english, english
     assert "：" in chinese and "；" in chinese and "、" in chinese, chinese
+
+
+def test_sentences_follow_one_another_in_the_readers_way(app):
+    """A plan read "…得分会变。 将不通过：…。 发布时须选择…": a space after each Chinese
+    full stop. Chinese writes the next sentence straight after 。, English after ". "."""
+    assert punctuation.sentences(["已保存。", "第 2 周顺延。"]) == "已保存。第 2 周顺延。"
+    assert punctuation.sentences(["Saved.", "Week 2 moves."]) == "Saved. Week 2 moves."
+    assert punctuation.sentences(["已保存。", "", "Done."]) == "已保存。Done."
+    assert punctuation.sentences([]) == ""
+    with app.test_request_context():
+        html = app.jinja_env.from_string('{% set link %}<a href="/n">打开错题本</a>{% endset %}'
+                                         '{{ [_("x"), "<b>", link]|sentences }}').render()
+    assert html == 'x &lt;b&gt; <a href="/n">打开错题本</a>'
+    with app.test_request_context():
+        html = app.jinja_env.from_string('{% set link %}<a href="/n">打开错题本</a>{% endset %}'
+                                         '{{ ["4 道题已记入错题本。", link]|sentences }}').render()
+    assert html == '4 道题已记入错题本。<a href="/n">打开错题本</a>'
+
+
+def test_the_publish_plan_reads_as_one_paragraph_in_each_language(app):
+    from lms.content.publishing.effects import Effect
+    from lms.content.publishing.wording import describe
+
+    effect = Effect("answers_regraded", "pl-003", {"attempts": 2, "to_fail": ["甲学员 (E0001) exam-pl-week #1"],
+                                                   "to_pass": [], "waiting": 1})
+    with app.test_request_context(), force_locale("zh_CN"):
+        text = describe(effect)
+    assert "。将不通过：甲学员 (E0001) exam-pl-week #1。其中 1 份仍在等待主观题阅卷。发布时须选择并写明理由：" in text
+    assert "。 " not in text and "， " not in text and "： " not in text
+    with app.test_request_context(), force_locale("en"):
+        text = describe(effect)
+    assert "). Would fail: 甲学员 (E0001) exam-pl-week #1. 1 of them still wait for essay grading. Publishing asks" in text
+
+
+def test_a_folded_chinese_summary_keeps_no_space_after_its_punctuation():
+    """``summary: >-`` over two lines: YAML turns the line break into a space, and the certification page
+    read "80 分及以上）， 并取得带教师傅的出师评价". English and numbers keep their spaces."""
+    import yaml
+
+    from lms.content.source.fields import text_value
+
+    data = yaml.safe_load("summary: >-\n  通过准入考试（80 分及以上），\n  并取得出师评价。证书有效期两年。\n"
+                          "english: >-\n  Pass the exam (80 or more),\n  then a sign-off.\n")
+    assert text_value(None, data, "summary") == "通过准入考试（80 分及以上），并取得出师评价。证书有效期两年。"
+    assert text_value(None, data, "english") == "Pass the exam (80 or more), then a sign-off."

@@ -28,6 +28,7 @@ from lms import clock
 from lms.content.models import EligibilityRule
 from lms.eligibility import facts as facts_mod
 from lms.eligibility.facts import Facts
+from lms.numbers import plural_forms
 from lms.org import tenure
 from lms.org.models import POSITIONS, whole_months
 from lms.org.tenure import Stint
@@ -81,7 +82,7 @@ class Words:
         self.revoked = _("%(certification)s revoked %(day)s")
         self.superseded = _("%(certification)s superseded")
         self.expired = _("%(certification)s expired %(day)s")
-        self.tenure = _("%(months)d months as %(positions)s")
+        self.tenure = plural_forms("%(months)d month as %(positions)s", "%(months)d months as %(positions)s")
         self.served = tenure.served_words()
         self.reached_on = tenure.reached_words()
         self.signoff = _("A mentor sign-off (出师评价) in force")
@@ -91,10 +92,12 @@ class Words:
         self.no_signoff_unpaired = _("no mentor sign-off (no mentor paired)")
         self.signed = _("Signed off by %(mentor)s on %(day)s")
         self.weeks = _("%(min)d of the last %(last)d weeks of %(programme)s passed")
-        self.weeks_passed = _("%(passed)d of the last %(n)d weeks passed")
+        self.weeks_passed = plural_forms("%(passed)d of the last %(n)d week passed",
+                                         "%(passed)d of the last %(n)d weeks passed")
         # Unmet: what is needed too (the register's cell shows the evidence alone), as tenure says "(needs 12)".
-        self.weeks_short = _("%(passed)d of the last %(n)d weeks passed (needs %(min)d of the last %(last)d)")
-        self.weeks_due = _("only %(n)d weeks due so far")
+        self.weeks_short = plural_forms("%(passed)d of the last %(n)d week passed (needs %(min)d of the last %(last)d)",
+                                        "%(passed)d of the last %(n)d weeks passed (needs %(min)d of the last %(last)d)")
+        self.weeks_due = plural_forms("only %(n)d week due so far", "only %(n)d weeks due so far")
         self.week_failed = _("week %(n)d exam not passed")
         self.either = _("%(some)s or %(last)s")
         self.comma = pgettext("list", ", ")
@@ -168,7 +171,7 @@ def _tenure(entry: dict, user_id: int, facts: Facts, today: date, w: Words) -> C
     served = months_served(stints, positions, today)
     label = w.labels.get((words, needed))
     if label is None:
-        label = w.labels[(words, needed)] = w.tenure % {"months": needed, "positions": words}
+        label = w.labels[(words, needed)] = w.tenure[needed != 1] % {"months": needed, "positions": words}
     values = {"served": served, "months": needed, "positions": words}
     reached = tenure.reached_on(stints, positions, needed, served, today) if served < needed else None
     if reached is not None:
@@ -204,10 +207,10 @@ def _weeks_passed(spec: dict, user_id: int, facts: Facts, today: date, w: Words)
     failed = [week for week in due if (user_id, week.exam_id) not in facts.passed]
     passed = len(due) - len(failed)
     met = passed >= needed
-    parts = [w.weeks_passed % {"passed": passed, "n": len(due)} if met
-             else w.weeks_short % {"passed": passed, "n": len(due), "min": needed, "last": last}]
+    values = {"passed": passed, "n": len(due), "min": needed, "last": last}
+    parts = [(w.weeks_passed if met else w.weeks_short)[len(due) != 1] % values]
     if len(due) < last:
-        parts.append(w.weeks_due % {"n": len(due)})
+        parts.append(w.weeks_due[len(due) != 1] % {"n": len(due)})
     parts += [w.week_failed % {"n": week.number} for week in failed]
     return Condition(WEEKS, label, met, w.semicolon.join(parts))
 

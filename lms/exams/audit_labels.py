@@ -12,6 +12,7 @@ from lms.audit import labels
 from lms.content.models import Exam
 from lms.exams.models import Attempt
 from lms.extensions import db
+from lms.punctuation import aside
 from lms.scores import score
 
 EVENTS = {
@@ -42,7 +43,7 @@ def attempt_name(attempt_id: str) -> str:
     attempt = db.session.get(Attempt, int(attempt_id)) if str(attempt_id).isdigit() else None
     if attempt is None:
         return _("an attempt that no longer exists")
-    person = f"{attempt.user.name}（{attempt.user.employee_no}）"
+    person = f"{attempt.user.name}{aside(attempt.user.employee_no)}"
     return _("%(person)s's attempt %(n)d at “%(exam)s”", person=person, n=attempt.number, exam=attempt.exam.title)
 
 

@@ -41,6 +41,7 @@ from lms.exams.results import note_wrong
 from lms.exams.signals import attempts_regraded, send_many_after_commit
 from lms.extensions import db
 from lms.org.models import User
+from lms.punctuation import aside
 
 REGRADE, KEEP = "regrade", "keep"
 MAX_REASON = 1000
@@ -80,7 +81,7 @@ class AttemptChange:
         return "to_pass" if self.after_passed else "to_fail"
 
     def who(self) -> str:
-        return f"{self.learner}（{self.employee_no}）{self.exam} #{self.number}"
+        return f"{self.learner}{aside(self.employee_no)} {self.exam} #{self.number}"
 
 
 @dataclass

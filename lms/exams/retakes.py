@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import format_datetime, lazy_gettext as _
+from flask_babel import format_datetime, lazy_gettext as _, lazy_ngettext
 
 from lms import clock
 from lms.content.models import ProgrammeItem
@@ -77,7 +77,8 @@ def _rules(user, exam, now: datetime) -> Eligibility:
                                     "once its result is known.", n=grading[-1].number))
     past = [a for a in attempts if a.counts_as_taken(now)]
     if exam.max_attempts is not None and len(past) >= exam.max_attempts:
-        return Eligibility(False, _("You have used all %(n)d attempts.", n=exam.max_attempts))
+        return Eligibility(False, lazy_ngettext("You have used your only attempt.", "You have used all %(n)d attempts.",
+                                                exam.max_attempts, n=exam.max_attempts))
     waiting = [a for a in past if not a.can_retake(now, exam.cooldown_minutes)]
     if waiting:
         ready = max(a.retake_from(exam.cooldown_minutes) for a in waiting)

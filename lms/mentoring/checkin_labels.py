@@ -9,6 +9,7 @@ from flask_babel import lazy_pgettext
 
 from lms.audit import labels
 from lms.extensions import db
+from lms.punctuation import aside
 from lms.mentoring.models import CheckIn
 
 FORM_LABELS = {
@@ -41,7 +42,7 @@ def check_in_name(check_in_id) -> str:
     if check_in is None:
         return str(check_in_id)
     apprentice = check_in.pairing.apprentice
-    return f"{apprentice.name}（{apprentice.employee_no}） {check_in.held_on.isoformat()}"
+    return f"{apprentice.name}{aside(apprentice.employee_no)} {check_in.held_on.isoformat()}"
 
 
 def register(app: Flask) -> None:

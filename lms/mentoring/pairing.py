@@ -23,7 +23,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from flask_babel import lazy_pgettext
+from flask_babel import lazy_pgettext, ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -37,6 +37,7 @@ from lms.mentoring import markup, pairing_notices, settings
 from lms.mentoring.models import Pairing, PairingState
 from lms.org.dependents import Dependents
 from lms.org.models import POSITIONS, User
+from lms.punctuation import aside, sentences
 
 STATE_LABELS = {
     PairingState.ACTIVE: lazy_pgettext("pairing state", "Active"),
@@ -63,11 +64,11 @@ class PairingError(ValueError):
         if isinstance(problems, str):
             problems = [("", problems)]
         self.problems = problems
-        super().__init__(" ".join(message for _field, message in problems))
+        super().__init__(sentences(message for _field, message in problems))
 
 
 def who(user: User) -> str:
-    return f"{user.name}（{user.employee_no}）"
+    return f"{user.name}{aside(user.employee_no)}"
 
 
 # --- the mentor rule ----------------------------------------------------------------
@@ -189,8 +190,9 @@ def refusals(mentor: User, apprentice: User, start_date: date | None, planned_en
     capacity = settings.capacity_of(mentor)
     have = active_count(mentor.id) + pending
     if have >= capacity:
-        problems.append((MENTOR, _("%(name)s already has %(n)d apprentices (capacity %(capacity)d).",
-                                   name=who(mentor), n=have, capacity=capacity)))
+        problems.append((MENTOR, ngettext("%(name)s already has %(n)d apprentice (capacity %(capacity)d).",
+                                          "%(name)s already has %(n)d apprentices (capacity %(capacity)d).", have,
+                                          name=who(mentor), n=have, capacity=capacity)))
     if not apprentice.active:
         problems.append((APPRENTICE, _("%(name)s's account is deactivated.", name=who(apprentice))))
     if "learner" not in apprentice.roles:

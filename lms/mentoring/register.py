@@ -147,7 +147,7 @@ def mentor_choices(scope: list[int] | None) -> list[tuple[int, str]]:
             select(Pairing.mentor_id).join(apprentice, apprentice.id == Pairing.apprentice_id)
             .where(*_in_scope(apprentice.branch_id, scope, None))))
         .order_by(User.employee_no)).all()
-    return [(r.id, f"{r.name}（{r.employee_no}）") for r in rows]
+    return [(r.id, f"{r.name}{punctuation.aside(r.employee_no)}") for r in rows]
 
 
 def unpaired(scope: list[int] | None, branch_ids: list[int] | None = None) -> list[User]:

@@ -162,7 +162,7 @@ def sign_off(pairing: Pairing, scores: dict, recommendation: str, comment: str, 
             raise SignOffError(_("HR has not set up any sign-off dimension yet."))
         reasons = refusals(pairing, actor)
         if reasons:
-            raise SignOffError(" ".join(reasons))
+            raise SignOffError(punctuation.sentences(reasons))
         comment = (comment or "").strip()
         if len(comment) > MAX_COMMENT:
             raise SignOffError(_("The overall comment is too long (at most %(n)d characters).", n=MAX_COMMENT))

@@ -4,6 +4,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from lms.numbers import reading_number
 from lms.questions.chinese_numbers import chinese_number
 from lms.questions.base import Grade, QuestionType, bank_number, number_text
 
@@ -127,11 +128,14 @@ class Numeric(QuestionType):
                 return Grade(1.0)
         return Grade(0.0)
 
+    # The right answer as the learner's review shows it: every digit kept and grouped in the reader's way
+    # (1,500,000; lms.numbers). The trainer's key (key_text, in <code> in the console and the import preview)
+    # stays as typed in the file, and bank files and Excel keep the bare number (bank_number).
     def correct_answer(self, data):
         if data.get("ranges"):
-            return " / ".join(f"{number_text(low)} – {number_text(high)}" for low, high in data["ranges"])
+            return " / ".join(f"{reading_number(low)} – {reading_number(high)}" for low, high in data["ranges"])
         tol = data.get("tolerance")
-        return number_text(data.get("answer")) + (f" ± {number_text(tol)}" if tol else "")
+        return reading_number(data.get("answer")) + (f" ± {reading_number(tol)}" if tol else "")
 
     def key_text(self, data):
         if "ranges" in data:

@@ -187,7 +187,9 @@ def _reviewed(form, found, text, values, *, status=200, refusal=None):
             field, row = services.field_for_line(text, found.path, problem.source.line, form, values.rows)
         label = str(field.label.text) if field is not None else ""
         if row is not None:
-            label = " · ".join(filter(None, (services.row_label(*row), label)))
+            # The check names the week itself ("第 4 周：截止日期…"): the label then names only the field.
+            place = None if services.names_row(problem.message, *row) else services.row_label(*row)
+            label = " · ".join(filter(None, (place, label)))
             if field is None:  # a problem of the whole week: shown under its title (or a rule's count)
                 field = getattr(values.rows[row[0]][row[1]].form, "title", None) or \
                     values.rows[row[0]][row[1]].form.count

@@ -303,7 +303,7 @@ def test_mid_week_a_typo_a_reordered_bank_and_a_deleted_question_that_attempts_u
     assert "lessons, changed: aml-warning/case-study" in plan.output
     assert "questions, retired: amlw-003" in plan.output and "questions, changed" not in plan.output  # the reorder
     assert "试题 amlw-003 已停用（已从题库删除）：新的考试不会再抽到它；1 份进行中、1 份已交卷的答卷抽到了它并保留它：" \
-           "按它评分，成绩、回顾和试题分析都显示它。 1 名学员的错题本里有这道题：它作为记录保留并标为已停用，不再练习。" in plan.output, plan.output
+           "按它评分，成绩、回顾和试题分析都显示它。1 名学员的错题本里有这道题：它作为记录保留并标为已停用，不再练习。" in plan.output, plan.output
     _publish(runner)
 
     # The learner in the middle of the exam still answers and submits the deleted question.

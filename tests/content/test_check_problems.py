@@ -104,7 +104,7 @@ TYPE_NAMED = [
     (BANK, "type: single\npoints: 2", "type: single\npoints: 2\nanswer: 5", "单选题不使用 'answer'",
      "'answer' is not used by questions of type Single choice"),
     (EXAM, "{count: 1, type: case, course: risk-cases}", "{count: 10, type: case, difficulty: hard, course: risk-cases}",
-     "（题型 案例题, 难度 难, 课程 risk-cases）", "(type Case, difficulty Hard, course risk-cases)"),
+     "（题型 案例题，难度 难，课程 risk-cases）", "(type Case, difficulty Hard, course risk-cases)"),
 ]
 
 

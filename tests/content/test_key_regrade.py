@@ -106,8 +106,8 @@ def test_the_plan_names_whose_result_a_corrected_key_flips_and_publish_waits_for
     assert planned.exit_code == 0, planned.output
     assert "更正答案（pl-003）：2 份已交卷的答卷按新答案得分会变" in planned.output
     assert "其中 1 份将由通过变为不通过，1 份将由不通过变为通过" in planned.output
-    assert "将不通过：甲学员（E0001）exam-pl-week #1" in planned.output
-    assert "将通过：乙学员（E0002）exam-pl-week #1" in planned.output
+    assert "将不通过：甲学员 (E0001) exam-pl-week #1" in planned.output
+    assert "将通过：乙学员 (E0002) exam-pl-week #1" in planned.output
 
     refused = runner.invoke(args=["content", "publish", "--as", "trainer-pl"])
     assert refused.exit_code == 1
@@ -219,7 +219,7 @@ def test_keeping_the_results_changes_no_score_and_records_the_reason(app, client
                                 .order_by(AuditEvent.seq.desc()).limit(1))
     decision = json.loads(release.details)["regrade"]
     assert decision["choice"] == "keep" and decision["reason"] == "考试已结束，按原答案认定"
-    assert decision["to_fail"] == ["甲学员（E0001）exam-pl-week #1"]
+    assert decision["to_fail"] == ["甲学员 (E0001) exam-pl-week #1"]
 
 
 def _trainer() -> User:
@@ -241,7 +241,7 @@ def test_the_console_editor_asks_for_the_decision_beside_the_plan(app, client, c
     form = {"path": BANK, "text": text, "base_hash": text_hash(on_disk)}
     review = client.post("/console/review", data=form)
     assert review.status_code == 200, review.text
-    assert 'id="regrade-choice"' in review.text and "将不通过：甲学员（E0001）" in review.text
+    assert 'id="regrade-choice"' in review.text and "将不通过：甲学员 (E0001)" in review.text
     assert 'value="regrade"' in review.text and 'value="keep"' in review.text
 
     form["reviewed_hash"] = text_hash(normalise(text))
@@ -284,7 +284,7 @@ def test_the_excel_import_asks_for_the_decision_too(app, client, runner, course,
                                                  "upload": (io.BytesIO(data.getvalue()), "basics.xlsx")},
                        content_type="multipart/form-data")
     assert page.status_code == 200, page.text
-    assert 'id="regrade-choice"' in page.text and "将通过：乙学员（E0002）" in page.text
+    assert 'id="regrade-choice"' in page.text and "将通过：乙学员 (E0002)" in page.text
     marker = 'name="token" type="hidden" value="'
     token = page.text[page.text.index(marker) + len(marker):].split('"')[0]
     refused = client.post("/console/import/confirm", data={"token": token})
@@ -313,7 +313,7 @@ def test_an_answer_a_trainer_overrode_is_not_regraded(app, client, runner, cours
     _fix_key(course)
     planned = runner.invoke(args=["content", "plan"])
     assert "更正答案（pl-003）：1 份已交卷的答卷按新答案得分会变" in planned.output, planned.output
-    assert "甲学员" not in planned.output and "将通过：乙学员（E0002）" in planned.output
+    assert "甲学员" not in planned.output and "将通过：乙学员 (E0002)" in planned.output
     published = runner.invoke(args=["content", "publish", "--as", "trainer-pl", "--regrade", "--reason", REASON])
     assert published.exit_code == 0, published.output
     db.session.expire_all()

@@ -54,7 +54,7 @@ def _staged(client, root) -> str:
                        content_type="multipart/form-data")
     assert page.status_code == 200, page.text
     assert 'id="regrade-choice"' in page.text
-    assert "将不通过：甲学员（E0001）" in page.text and "将通过：乙学员（E0002）" in page.text
+    assert "将不通过：甲学员 (E0001)" in page.text and "将通过：乙学员 (E0002)" in page.text
     return re.search(r'name="token" type="hidden" value="([^"]+)"', page.text).group(1)
 
 

@@ -281,7 +281,7 @@ def test_moving_a_week_that_rms_passed_the_plan_says_what_happens_and_passes_sta
     plan = runner.invoke(args=["content", "plan"]).output
     assert "改为 2026-10-05 – 2026-10-11（原为 2026-10-12 – 2026-10-25）" in plan, plan
     assert "已通过的 1 名学员仍算通过" in plan
-    assert "已通过的 1 名学员仍算通过，相关通知不会重发。 移动后已过截止日期：尚未通过的 1 名学员立即逾期" in plan, plan
+    assert "已通过的 1 名学员仍算通过，相关通知不会重发。移动后已过截止日期：尚未通过的 1 名学员立即逾期" in plan, plan
     _publish(runner)
     # The one who passed keeps week 3 passed; the other is overdue on it.
     programme_page = f"/programmes/{_week(3).programme_id}"

@@ -82,7 +82,7 @@ def test_the_home_panel_counts_only_what_can_be_practised(app, client, book):
     learner, entries = book
     sign_in(client, learner)
     home = client.get("/").text
-    assert "1 questions to practise." in home
+    assert "1 question to practise." in home
     # Once the live one is cleared nothing is left to practise: no "Practise now" that leads nowhere.
     client.post(f"/notebook/practice/{entries['live'].id}", data={"answer": "B"})
     home = client.get("/").text

@@ -62,9 +62,9 @@ def test_one_bad_row_refuses_the_whole_file_with_row_and_column(client, w):
     sign_in(client, w.hr)
     page = upload(client, body, "bad.csv")
     assert "4 problems: nothing was imported." in page.text
-    for line in ("Row 3, column “师傅工号”: 张三（M003） has 14 of 24 months at Senior RM or above.",
+    for line in ("Row 3, column “师傅工号”: 张三 (M003) has 14 of 24 months at Senior RM or above.",
                  "Row 4, column “徒弟工号”: no one has the employee number “L009”.",
-                 "Row 5, column “徒弟工号”: 学员1（L001） appears already in row 2.",
+                 "Row 5, column “徒弟工号”: 学员1 (L001) appears already in row 2.",
                  "Row 6, column “计划结束日期”: “soon” is not a date; write it as YYYY-MM-DD."):
         assert line.replace("“", "&#34;").replace("”", "&#34;") in page.text or line in page.text, line
     assert 'name="token"' not in page.text
@@ -75,7 +75,7 @@ def test_capacity_counts_the_files_own_rows(w):
     rows = "".join(f"M001,L00{i},2026-03-02,2026-09-01,\n" for i in range(1, 5))
     plan = imports.plan_import((HEAD + rows).encode(), "four.csv")
     assert [str(p) for p in plan.problems] == [
-        "Row 5, column “师傅工号”: 王师傅（M001） already has 3 apprentices (capacity 3)."]
+        "Row 5, column “师傅工号”: 王师傅 (M001) already has 3 apprentices (capacity 3)."]
 
 
 def test_english_headers_and_xlsx_work(w):

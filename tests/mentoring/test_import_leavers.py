@@ -43,8 +43,8 @@ def _row(html: str, employee_no: str) -> str:
 def test_the_preview_lists_each_leavers_pairings_and_hr_ends_them_with_the_import(client, world, make_user):
     sign_in(client, make_user(("hr",), employee_no="HR01", name="人力甲"))
     preview = _upload(client).text
-    assert "王师傅（M001） → 李学员（A001），自 2026-02-09" in _row(preview, "A001")
-    assert "张师傅（M002） → 赵学员（A002），自 2026-02-09" in _row(preview, "M002")
+    assert "王师傅 (M001) → 李学员 (A001)，自 2026-02-09" in _row(preview, "A001")
+    assert "张师傅 (M002) → 赵学员 (A002)，自 2026-02-09" in _row(preview, "M002")
     assert "→" not in _row(preview, "M003").split("</ul>", 1)[1]  # a mentor who stays: nothing listed
     choice = preview.split('id="import-dependents"')[1].split("</fieldset>")[0]
     assert 'value="end"' in choice and 'value="keep"' in choice and "required" in choice
@@ -87,7 +87,7 @@ def test_the_command_line_import_lists_them_and_ends_them_when_asked(app, world,
     people.write_bytes(FILE)
     runner = app.test_cli_runner()
     dry = runner.invoke(args=["people", "import", "--dry-run", str(people)])
-    assert dry.exit_code == 0 and "row 2 (A001): 王师傅（M001） → 李学员（A001），自 2026-02-09" in dry.output
+    assert dry.exit_code == 0 and "row 2 (A001): 王师傅 (M001) → 李学员 (A001)，自 2026-02-09" in dry.output
     assert "--end-pairings" in dry.output
     done = runner.invoke(args=["people", "import", "--end-pairings", str(people)])
     assert done.exit_code == 0, done.output

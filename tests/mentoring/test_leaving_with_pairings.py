@@ -28,7 +28,7 @@ def test_deactivating_a_mentor_lists_their_pairings_and_ends_them_in_the_same_st
     _hr(client, make_user)
     page = client.get(f"/org/people/{world.mentor.id}").text
     account = page.split('id="person-account"')[1].split("</section>")[0]
-    assert "王师傅（M001） → 李学员（A001），自 2026-02-09" in account
+    assert "王师傅 (M001) → 李学员 (A001)，自 2026-02-09" in account
     assert 'value="end"' in account and 'value="keep"' in account
     assert "李学员" not in client.get(f"/org/people/{world.other_apprentice.id}").text.split(
         'id="person-account"')[1].split("</section>")[0]  # 张师傅's apprentice: nothing of 王师傅's
@@ -58,7 +58,7 @@ def test_leaving_them_keeps_the_pairing_flagged_for_hr(client, world, make_user)
 def test_deactivating_an_apprentice_ends_their_pairing_when_hr_says_so(client, world, make_user):
     _hr(client, make_user)
     account = client.get(f"/org/people/{world.apprentice.id}").text.split('id="person-account"')[1]
-    assert "王师傅（M001） → 李学员（A001）" in account.split("</section>")[0]
+    assert "王师傅 (M001) → 李学员 (A001)" in account.split("</section>")[0]
     client.post(f"/org/people/{world.apprentice.id}/deactivate", data={"reason": "调离本行", "dependents": "end"})
     pairing = db.session.get(Pairing, world.pairing.id)
     assert pairing.state == PairingState.ENDED and pairing.end_reason == "调离本行"
@@ -68,7 +68,7 @@ def test_deactivating_an_apprentice_ends_their_pairing_when_hr_says_so(client, w
 def test_taking_the_mentor_role_away_offers_the_same_choice(client, world, make_user):
     _hr(client, make_user)
     roles = client.get(f"/org/people/{world.mentor.id}").text.split('id="person-roles"')[1].split("</section>")[0]
-    assert "王师傅（M001） → 李学员（A001）" in roles and 'value="end"' in roles
+    assert "王师傅 (M001) → 李学员 (A001)" in roles and 'value="end"' in roles
     # Ending needs a reason: refused, and the role stays (one transaction).
     refused = client.post(f"/org/people/{world.mentor.id}/roles", data={"roles": ["learner"], "dependents": "end"})
     assert refused.status_code == 200 and "请填写结束的原因" in refused.text

@@ -90,9 +90,9 @@ def test_hr_sees_a_pairing_nobody_can_carry_on(client, world, make_user):
     org.set_roles(world.other_mentor, ["learner"])
     page = client.get(f"/mentoring/admin/pairings/{world.pairing.id}").text
     attention = page.split('id="pairing-attention"')[1].split("</section>")[0]
-    assert "王师傅（M001） 的账号已停用" in attention and "更换师傅" in attention
+    assert "王师傅 (M001) 的账号已停用" in attention and "更换师傅" in attention
     page = client.get(f"/mentoring/admin/pairings/{world.other_pairing.id}").text
-    assert "张师傅（M002） 没有师傅角色" in page.split('id="pairing-attention"')[1].split("</section>")[0]
+    assert "张师傅 (M002) 没有师傅角色" in page.split('id="pairing-attention"')[1].split("</section>")[0]
     register = client.get("/mentoring/admin/").text
     rows = {n: register.split(f'id="pairing-{p.id}"')[1].split("</tr>")[0]
             for n, p in (("mine", world.pairing), ("other", world.other_pairing), ("former", world.former))}
@@ -100,7 +100,7 @@ def test_hr_sees_a_pairing_nobody_can_carry_on(client, world, make_user):
     # The apprentice is told why nobody records check-ins any more.
     sign_in(client, world.apprentice)
     me = client.get("/mentoring/me").text.split(f'id="pairing-{world.pairing.id}"')[1].split("</section>")[0]
-    assert "王师傅（M001） 的账号已停用" in me and "人力资源" in me
+    assert "王师傅 (M001) 的账号已停用" in me and "人力资源" in me
 
 
 def test_the_mentor_sees_an_apprentice_who_left(client, world):
@@ -108,8 +108,8 @@ def test_the_mentor_sees_an_apprentice_who_left(client, world):
 
     org.deactivate(world.apprentice, "离职")
     sign_in(client, world.mentor)
-    assert "账号已停用" not in client.get("/mentoring/desk").text.replace("李学员（A001） 的账号已停用", "")
-    assert "李学员（A001） 的账号已停用" in client.get("/mentoring/desk").text
+    assert "账号已停用" not in client.get("/mentoring/desk").text.replace("李学员 (A001) 的账号已停用", "")
+    assert "李学员 (A001) 的账号已停用" in client.get("/mentoring/desk").text
 
 
 def test_hr_finds_every_pairing_that_needs_attention_with_one_filter(client, world, make_user):

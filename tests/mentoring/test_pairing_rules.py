@@ -47,16 +47,16 @@ def test_a_qualified_mentor_is_paired_and_it_is_audited(w):
 
 
 def test_refusals_say_which_rule_with_the_figures(w):
-    assert "张三（M003） has 14 of 24 months at Senior RM or above." in refused(
+    assert "张三 (M003) has 14 of 24 months at Senior RM or above." in refused(
         w.short, w.learners[0], START, END, actor=w.hr)
-    assert "钱进（M004）'s position is Junior RM; a mentor must be Senior RM or above." in refused(
+    assert "钱进 (M004)'s position is Junior RM; a mentor must be Senior RM or above." in refused(
         w.junior_mentor, w.learners[0], START, END, actor=w.hr)
-    assert "孙强（M005） does not hold the mentor role." in refused(w.no_role, w.learners[0], START, END, actor=w.hr)
+    assert "孙强 (M005) does not hold the mentor role." in refused(w.no_role, w.learners[0], START, END, actor=w.hr)
     assert "cannot be their own mentor" in refused(w.mentor, w.mentor, START, END, actor=w.hr)
     assert "does not hold the learner role" in refused(w.mentor, w.hr, START, END, actor=w.hr)
     w.learners[1].active = False
     db.session.commit()
-    assert "学员2（L002）'s account is deactivated." in refused(w.mentor, w.learners[1], START, END, actor=w.hr)
+    assert "学员2 (L002)'s account is deactivated." in refused(w.mentor, w.learners[1], START, END, actor=w.hr)
     assert db.session.scalar(select(func.count()).select_from(Pairing)) == 0
     assert events("pairing.created") == []
 
@@ -77,7 +77,7 @@ def test_tenure_sums_the_stints_at_or_above_the_grade(w):
 def test_a_mentor_takes_apprentices_up_to_their_capacity(w):
     for learner in w.learners[:3]:
         rules.pair(w.mentor, learner, START, END, actor=w.hr)
-    assert "王师傅（M001） already has 3 apprentices (capacity 3)." in refused(
+    assert "王师傅 (M001) already has 3 apprentices (capacity 3)." in refused(
         w.mentor, w.learners[3], START, END, actor=w.hr)
     settings.set_capacity(w.mentor, 4, actor=w.hr)
     rules.pair(w.mentor, w.learners[3], START, END, actor=w.hr)
@@ -90,7 +90,7 @@ def test_a_mentor_takes_apprentices_up_to_their_capacity(w):
 
 def test_an_apprentice_has_one_active_mentor(w):
     rules.pair(w.mentor, w.learners[0], date(2026, 2, 1), END, actor=w.hr)
-    assert "学员1（L001） already has an active mentor: 王师傅（M001） (since 2026-02-01)." in refused(
+    assert "学员1 (L001) already has an active mentor: 王师傅 (M001) (since 2026-02-01)." in refused(
         w.mentor2, w.learners[0], START, END, actor=w.hr)
 
 
@@ -111,7 +111,7 @@ def test_a_required_certification_must_be_held_valid(w, clock):
     db.session.commit()
     settings.set_rule(min_position="rm_senior", min_months=24, certification="mentor-qualification", capacity=3,
                       actor=w.hr)
-    assert "王师傅（M001） holds no valid certificate “带教师傅资格”" in refused(
+    assert "王师傅 (M001) holds no valid certificate “带教师傅资格”" in refused(
         w.mentor, w.learners[0], START, END, actor=w.hr)
     expired = Certificate(certification_id=cert.id, user_id=w.mentor.id, serial="MTQ-2023-000001", verify_code="x1",
                           issued_on=date(2023, 1, 1), expires_on=date(2025, 1, 1), holder_name="王师傅",

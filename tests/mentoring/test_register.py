@@ -111,7 +111,7 @@ def test_hr_pairs_through_the_form_and_sees_the_refusal_in_words(client, w):
     assert 'value="L003"' in page.text
     refused = client.post("/mentoring/admin/pair", data={"mentor_no": "M003", "apprentice_no": "L003",
                                                          "start_date": "2026-03-02", "planned_end_date": "2026-09-01"})
-    assert refused.status_code == 200 and "张三（M003） has 14 of 24 months at Senior RM or above." in refused.text
+    assert refused.status_code == 200 and "张三 (M003) has 14 of 24 months at Senior RM or above." in refused.text
     unknown = client.post("/mentoring/admin/pair", data={"mentor_no": "NOPE", "apprentice_no": "L003",
                                                          "start_date": "2026-03-02", "planned_end_date": "2026-09-01"})
     assert "No one has the employee number “NOPE”." in unknown.text.replace("&#34;", "“", 1).replace("&#34;", "”", 1) \
@@ -125,7 +125,7 @@ def test_hr_pairs_through_the_form_and_sees_the_refusal_in_words(client, w):
     assert "熟悉对公业务" in detail and "paired a mentor and an apprentice: 王师傅 → 学员3" in detail
     full = client.post("/mentoring/admin/pair", data={"mentor_no": "M001", "apprentice_no": "L004",
                                                       "start_date": "2026-03-02", "planned_end_date": "2026-09-01"})
-    assert "王师傅（M001） already has 3 apprentices (capacity 3)." in full.text
+    assert "王师傅 (M001) already has 3 apprentices (capacity 3)." in full.text
     # Change the mentor, then end; the history shows both.
     changed = client.post(f"/mentoring/admin/pairings/{pairing.id}/change",
                           data={"change-mentor_no": "M002", "change-reason": "师傅调岗"})
@@ -143,7 +143,7 @@ def test_the_person_page_shows_mentors_and_apprentices(client, w):
     assert f"/mentoring/admin/pairings/{w.ended.id}" in apprentice and "徒弟调岗" in apprentice
     assert "Pair with a mentor" in apprentice
     mentor = visible_text(client.get(f"/org/people/{w.mentor.id}").text)
-    assert "Mentor: 2 active apprentices of 3." in mentor and "学员1（L001）" in mentor
+    assert "Mentor: 2 active apprentices of 3." in mentor and "学员1 (L001)" in mentor
 
 
 def test_each_tab_of_the_register_has_its_own_page_title(client, w):

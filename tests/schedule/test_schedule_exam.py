@@ -80,6 +80,8 @@ def test_bad_settings_are_refused_with_the_field_named(client, schedule_dir, tra
     greedy = form_of(client) | {"draw-0-count": "9"}
     response = client.post(URL, data=greedy | {"action": "review"})
     assert response.status_code == 422 and 'id="schedule-publish"' not in response.text
-    assert f"<code>{FILE}:" in response.text and "<strong>抽题规则 1" in response.text
+    # The message names the rule itself (no "抽题规则 1：抽题规则 1 …"), its filters in Chinese punctuation.
+    assert (f"<code>{FILE}:9</code> 抽题规则 1 要抽 9 道题（题型 单选题，知识点 个人存款，课程 products），题库中只有 1 道</li>"
+            in response.text)
     assert (schedule_dir / FILE).read_text(encoding="utf-8") == before
     assert db.session.scalar(select(func.count()).select_from(ContentRelease)) == releases

@@ -15,6 +15,7 @@ from lms.content.console.forms import (
 from lms.content.publishing.wording import describe as describe_effect
 from lms.content.models import LAYOUT_LABELS, REVIEW_POLICY_LABELS, SCORING_LABELS
 from lms.form_limits import large_form
+from lms.punctuation import sentences
 from lms.web import roles_required
 
 CONSOLE_ROLES = ("trainer",)  # admin passes every role check
@@ -217,7 +218,7 @@ def publish():
     if not regrade.validate():
         # Its reason goes to the audit log and the learners' notices: the rules of every form (lms.forms.Form).
         return _editor_page(form, file, review=editor.review(file.path, text), status=422,
-                            refusal=" ".join(str(m) for messages in regrade.errors.values() for m in messages))
+                            refusal=sentences(str(m) for messages in regrade.errors.values() for m in messages))
     # Publish sent twice (double click): the first one already wrote this very text.
     repeated = file.hash != (form.base_hash.data or "") and file.hash == editor.text_hash(editor.normalise(text))
     try:
@@ -238,8 +239,8 @@ def publish():
 def _plan_line(result) -> str:
     line = console.plan_line(result) or _("no changes")
     if getattr(result, "regraded", 0):
-        line += " " + _("%(n)d submitted attempts were re-graded (each learner whose result changed is notified).",
-                        n=result.regraded)
+        line = sentences([line, _("%(n)d submitted attempts were re-graded (each learner whose result changed is "
+                                  "notified).", n=result.regraded)])
     return line
 
 

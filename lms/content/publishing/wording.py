@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from lms.content.models import REVIEW_POLICY_LABELS, SCORING_LABELS
 from lms.content.publishing.effects import Effect
+from lms.punctuation import listing, sentences
 from lms.scores import score as format_score
 
 
@@ -68,7 +69,7 @@ def settings_text(settings: dict) -> str:
 
 
 def _question_version(key: str, d: dict) -> str:
-    versions = ", ".join(str(v) for v in d["versions"])
+    versions = listing(str(v) for v in d["versions"])
     parts = []
     if d["open"]:
         parts.append(_("question %(id)s: %(open)d attempts in progress and %(done)d submitted drew version "
@@ -87,7 +88,7 @@ def _question_version(key: str, d: dict) -> str:
                        "(only its key, weights or explanation change): they move to the new version now and are "
                        "graded with it when they submit.", id=key, n=d["moving"]))
     parts.append(_("Attempts started after publishing get the new version."))
-    return " ".join(parts)
+    return sentences(parts)
 
 
 def describe(effect: Effect) -> str:
@@ -101,8 +102,8 @@ def describe(effect: Effect) -> str:
                      "against it, and their results, review and item analysis show it.",
                      id=effect.key, open=d["open"], done=d["done"])
         if d["notebooks"]:
-            sentence += " " + _("%(n)d learners have it in their wrong-answer notebook: it stays there as a record, "
-                                "marked retired, and is no longer practised.", n=d["notebooks"])
+            sentence = sentences([sentence, _("%(n)d learners have it in their wrong-answer notebook: it stays there as a record, "
+                                             "marked retired, and is no longer practised.", n=d["notebooks"])])
         return sentence
     if effect.kind == "answers_regraded":
         sentence = _("corrected answers (%(questions)s): %(n)d submitted attempts would score differently under the "
@@ -110,13 +111,13 @@ def describe(effect: Effect) -> str:
                      "flip for %(to_fail)d (passed → failed) and %(to_pass)d (failed → passed).",
                      questions=effect.key, n=d["attempts"], to_fail=len(d["to_fail"]), to_pass=len(d["to_pass"]))
         if d["to_fail"]:
-            sentence += " " + _("Would fail: %(people)s.", people=_join(d["to_fail"]))
+            sentence = sentences([sentence, _("Would fail: %(people)s.", people=_join(d["to_fail"]))])
         if d["to_pass"]:
-            sentence += " " + _("Would pass: %(people)s.", people=_join(d["to_pass"]))
+            sentence = sentences([sentence, _("Would pass: %(people)s.", people=_join(d["to_pass"]))])
         if d["waiting"]:
-            sentence += " " + _("%(n)d of them still wait for essay grading.", n=d["waiting"])
-        return sentence + " " + _("Publishing asks you to choose, with a reason: re-grade these attempts or leave "
-                                  "their results as they are.")
+            sentence = sentences([sentence, _("%(n)d of them still wait for essay grading.", n=d["waiting"])])
+        return sentences([sentence, _("Publishing asks you to choose, with a reason: re-grade these attempts or "
+                                      "leave their results as they are.")])
     if effect.kind == "question_reverted":
         return _("question %(id)s goes back to the text of version %(version)s (published %(published)s), although "
                  "version %(latest)s is newer: is this an older copy of the file?",
@@ -129,8 +130,8 @@ def describe(effect: Effect) -> str:
                      id=effect.key, settings=settings_text(d["settings"]), open=d["open"], passed=d["passed"])
         at_once = [_setting_label(name) for name in d["settings"] if name in AT_ONCE]
         if at_once:
-            sentence += " " + _("%(settings)s apply at once to every learner, finished attempts too.",
-                                settings=_join(at_once))
+            sentence = sentences([sentence, _("%(settings)s apply at once to every learner, finished attempts too.",
+                                             settings=_join(at_once))])
         return sentence
     if effect.kind == "exam_retired":
         return _("exam %(id)s is retired: nobody can start it; %(open)d attempts in progress can still be submitted; "
@@ -145,11 +146,11 @@ def describe(effect: Effect) -> str:
                      "it that have no dates of their own move with it.",
                      programme=d["programme"], week=d["title"], n=d["number"], opens=d["opens"], due=d["due"])
         if d["overdue"]:
-            sentence += " " + _("It is already past its due date: %(overdue)d learners are overdue on it at once "
-                                "(they are told, and so are their mentors and managers); give it later dates to "
-                                "avoid this.", overdue=d["overdue"])
+            sentence = sentences([sentence, _("It is already past its due date: %(overdue)d learners are overdue on it at once "
+                                             "(they are told, and so are their mentors and managers); give it later dates to "
+                                             "avoid this.", overdue=d["overdue"])])
         elif d["learners"]:
-            sentence += " " + _("It is open now: %(learners)d learners must pass it.", learners=d["learners"])
+            sentence = sentences([sentence, _("It is open now: %(learners)d learners must pass it.", learners=d["learners"])])
         return sentence
     if effect.kind == "week_moved":
         sentence = _("%(programme)s: “%(week)s” moves from week %(before)s to week %(after)s (due %(due_before)s → "
@@ -157,7 +158,7 @@ def describe(effect: Effect) -> str:
                      "notifications are not sent again.",
                      programme=d["programme"], week=d["title"], before=d["before"], after=d["after"],
                      due_before=d["due_before"], due_after=d["due_after"], passed=d["passed"])
-        return sentence + _overdue_at_once(d)
+        return sentences([sentence, _overdue_at_once(d)])
     if effect.kind == "week_dates_changed":
         sentence = _("%(programme)s: week %(n)s “%(week)s” now runs %(opens_after)s – %(due_after)s (was "
                      "%(opens_before)s – %(due_before)s); it stays the same week: %(passed)d learners who passed it "
@@ -165,7 +166,7 @@ def describe(effect: Effect) -> str:
                      programme=d["programme"], n=d["number"], week=d["title"], opens_after=d["opens_after"],
                      due_after=d["due_after"], opens_before=d["opens_before"], due_before=d["due_before"],
                      passed=d["passed"])
-        return sentence + _overdue_at_once(d)
+        return sentences([sentence, _overdue_at_once(d)])
     if effect.kind == "programme_past_due":
         return _("%(programme)s is new and its weeks %(weeks)s were due between %(first)s and %(last)s, before "
                  "today (%(today)s): everyone in its audience who joined before then is overdue on them the day "
@@ -190,7 +191,7 @@ def describe(effect: Effect) -> str:
             parts.append(_("%(programme)s: eligibility rules that count its recent weeks passed (%(rules)s) count "
                            "the weeks as they are after publishing: who meets them may change.",
                            programme=d["programme"], rules=_join(d["rules"])))
-        return " ".join(parts)
+        return sentences(parts)
     if effect.kind == "lesson_retired":
         return _("lesson %(id)s (%(title)s) is retired: %(readers)d learners read it; it leaves the course and its "
                  "weeks.", id=effect.key, title=d["title"], readers=d["readers"])
@@ -201,6 +202,6 @@ def _overdue_at_once(d: dict) -> str:
     """The sentence a week given earlier dates adds: who is overdue the day it is published."""
     if not d.get("overdue"):
         return ""
-    return " " + _("It is now past its due date: %(overdue)d learners who have not passed it are overdue at once "
+    return _("It is now past its due date: %(overdue)d learners who have not passed it are overdue at once "
                    "(they are told, and so are their mentors and managers); give it later dates to avoid this.",
                    overdue=d["overdue"])

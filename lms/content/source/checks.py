@@ -27,6 +27,7 @@ from lms.content.source.words import difficulty_label, type_label
 from lms.content.source.week_identity import check_week_identity
 from lms.content.schema import ContentBundle, ParsedExam, ParsedProgramme, ParsedProgrammeItem, Problem, Source
 from lms.extensions import db
+from lms.punctuation import clauses
 
 BULLETIN_QUESTIONS = (3, 5)
 
@@ -123,7 +124,8 @@ def _duplicates(bundle: ContentBundle, problems: list[Problem]) -> None:
 # --- exams -------------------------------------------------------------------
 
 def _describe(rule: dict, course: str | None) -> str:
-    """The filters of a rule, e.g. "题型 单选题, 难度 难, 课程 products": types and difficulties by name."""
+    """The filters of a rule, e.g. "题型 单选题，难度 难，课程 products" ("type single choice, difficulty
+    hard, course products" in English): types and difficulties by name, in the reader's punctuation."""
     parts = []
     if "type" in rule:
         parts.append(_("type %(value)s", value=type_label(rule["type"])))
@@ -133,7 +135,7 @@ def _describe(rule: dict, course: str | None) -> str:
         parts.append(_("tags %(value)s", value=" / ".join(rule["tags"])))
     if course:
         parts.append(_("course %(value)s", value=course))
-    return ", ".join(parts)
+    return clauses(parts)
 
 
 def _matches(rule: dict, course: str | None, question: tuple) -> bool:

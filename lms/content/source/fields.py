@@ -119,10 +119,15 @@ def text_value(c: Collector, data: dict, key: str, *where, required: bool = Fals
     if isinstance(value, (dict, list)):
         c.add(_("'%(key)s' must be text", key=key), *where, key)
         return default
-    text = str(value).strip()
+    text = FOLDED_AFTER_CHINESE.sub(r"\1", str(value).strip())
     if key == "title":
         text = _checked_title(c, text, where)
     return text
+
+
+# YAML folds a long summary (``summary: >-``) by turning each line break into a space: after Chinese
+# punctuation that reads "80 分及以上）， 并取得…". Chinese writes no space after its punctuation.
+FOLDED_AFTER_CHINESE = re.compile(r"([\u3001\u3002\uff01\uff09\uff0c\uff1a\uff1b\uff1f\u300d\u300f]) +(?=\S)")
 
 
 # Every title column (course, lesson, exam, programme and its weeks, certification, rule) holds 200.

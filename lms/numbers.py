@@ -1,0 +1,37 @@
+"""Numbers a person reads, in the reader's digit grouping: 20,000 people,
+1,500,000 as a numeric question's key, 10,485,760 bytes (README, Languages).
+
+Never for what is typed back or read by a program: CSV and XLSX cells stay
+numbers, and ids, years, employee numbers, serials and form values are written
+as they are. Every decimal is kept (3327.591 stays 3,327.591): a key is not
+rounded to the locale's three places.
+"""
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+from flask_babel import get_locale, get_translations
+
+
+def reading_number(value) -> str:
+    """``1500000`` → "1,500,000"; ``3327.591`` → "3,327.591"; ``2.0`` → "2".
+    Anything that is not a finite number is returned as text."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        value = int(value) if value.is_integer() else Decimal(repr(value))
+    locale = get_locale()
+    return format_decimal(value, locale=str(locale) if locale else "zh_CN", decimal_quantization=False)
+
+
+def plural_forms(singular: str, plural: str) -> tuple[str, str]:
+    """The translated message for one and for more than one ("only %(n)d week
+    due so far" / "… weeks …"), looked up once where a page formats it for many
+    rows: ``forms[n != 1] % values``. Chinese has one form for both.
+    (``flask i18n`` extracts it as it does ngettext.)"""
+    translations = get_translations()
+    return translations.ungettext(singular, plural, 1), translations.ungettext(singular, plural, 2)

@@ -1,0 +1,61 @@
+"""A count of one reads in the singular on an English page: the exam intro read
+"1 minutes" and "more than 1 times", the eligibility register "only 1 weeks due
+so far", a full mentor "already has 1 apprentices (capacity 1)"."""
+from flask_babel import force_locale
+
+from lms.extensions import db
+from tests.conftest import sign_in
+
+
+def test_an_exam_of_one_minute_and_one_leave_reads_in_the_singular(client, make_user, make_exam):
+    learner = make_user(("learner",), locale="en")
+    exam = make_exam(time_limit_minutes=1, focus_loss_limit=1, cooldown_minutes=1, max_attempts=1)
+    sign_in(client, learner)
+    page = client.get(f"/exams/{exam.id}").text
+    assert "<dd>1 minute</dd>" in page and "1 minutes" not in page
+    assert "The exam is submitted after you leave the page more than 1 time." in page
+    assert "After more than 1 time the exam is submitted with the answers saved." in page
+    exam.time_limit_minutes = 30
+    db.session.commit()
+    assert "<dd>30 minutes</dd>" in client.get(f"/exams/{exam.id}").text
+
+
+def test_the_eligibility_words_count_one_week_and_one_month(app):
+    from lms.eligibility.engine import Words
+
+    with app.test_request_context(), force_locale("en"):
+        words = Words()
+        assert words.weeks_due[False] % {"n": 1} == "only 1 week due so far"
+        assert words.weeks_due[True] % {"n": 2} == "only 2 weeks due so far"
+        assert words.tenure[False] % {"months": 1, "positions": "Teller"} == "1 month as Teller"
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert Words().weeks_due[False] % {"n": 1} == "目前仅有 1 周已到期"
+
+
+def test_one_point_and_one_person_with_an_overdue_week(app):
+    """A case part read "Part c (1 points)"; 赵行长's panel "1 people with an overdue week"."""
+    with app.test_request_context(), force_locale("en"):
+        render = app.jinja_env.from_string
+        assert render("{{ 1.0|points }} · {{ 0.5|points }} · {{ 3|points }}").render() == "1 point · 0.5 points · 3 points"
+        panel = render('{{ ngettext("person with an overdue week", "people with an overdue week", n) }}')
+        assert panel.render(n=1) == "person with an overdue week" and panel.render(n=2) == "people with an overdue week"
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert app.jinja_env.from_string("{{ 1|points }}").render() == "1 分"
+
+
+def test_the_notebook_panel_counts_one_question_and_joins_its_sentences(app):
+    """王师傅's home page read "1 questions to practise."; with nothing to practise the Chinese panel read
+    "暂无错题。 已掌握：3" (a space after 。)."""
+    from types import SimpleNamespace
+
+    from flask import render_template
+
+    panel = SimpleNamespace(to_practise=1, cleared=0, waiting=0, points=[], in_grading=0)
+    with app.test_request_context(), force_locale("en"):
+        assert "1 question to practise." in render_template("notebook/_notebook_panel.html", panel=panel)
+        panel.to_practise = 2
+        assert "2 questions to practise." in render_template("notebook/_notebook_panel.html", panel=panel)
+    panel.to_practise, panel.cleared = 0, 3
+    with app.test_request_context(), force_locale("zh_CN"):
+        html = render_template("notebook/_notebook_panel.html", panel=panel)
+    assert "暂无错题。已掌握：3" in html and "。 " not in html
