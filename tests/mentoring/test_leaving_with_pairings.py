@@ -29,6 +29,7 @@ def test_deactivating_a_mentor_lists_their_pairings_and_ends_them_in_the_same_st
     page = client.get(f"/org/people/{world.mentor.id}").text
     account = page.split('id="person-account"')[1].split("</section>")[0]
     assert "王师傅 (M001) → 李学员 (A001)，自 2026-02-09" in account
+    assert "<p>将因此没有师傅或徒弟的进行中结对：</p>" in account  # the reader's colon, not an ASCII one glued on
     assert 'value="end"' in account and 'value="keep"' in account
     assert "李学员" not in client.get(f"/org/people/{world.other_apprentice.id}").text.split(
         'id="person-account"')[1].split("</section>")[0]  # 张师傅's apprentice: nothing of 王师傅's
