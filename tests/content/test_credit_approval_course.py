@@ -400,7 +400,7 @@ def test_the_trainer_and_the_learner_read_a_key_in_yuan_with_every_digit(client,
     assert client.post(f"/grading/items/{essay.id}", data={"points": "8"}).status_code == 302
     sign_in(client, rm)
     review = client.get(f"/attempts/{attempt.id}/result").text
-    assert "<strong>12345678.9 ± 0.5 元</strong>" in review
+    assert "<strong>12,345,678.9 ± 0.5 元</strong>" in review
     assert "<strong>-247.46 ± 0.01 万元</strong>" in review
 
 
