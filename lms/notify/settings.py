@@ -1,7 +1,6 @@
 """Which channels an administrator switched on, and which kinds go out on
 each. Stored as system settings (``SystemSetting``: ``notify.<channel>`` =
-``on|off`` and the kinds, continued in ``notify.<channel>#2``… when longer
-than a setting holds), every change audited as ``notify.channel_changed``. The
+``on|off`` and the kinds), every change audited as ``notify.channel_changed``. The
 channels' addresses and secrets are not settings: they come from the
 environment (``lms.notify.channels``)."""
 from __future__ import annotations
@@ -43,43 +42,9 @@ def _parse(value: str) -> ChannelSetting:
     return ChannelSetting(state == "on", [k for k in kinds.split(",") if k in KINDS])
 
 
-# A setting's value holds 200 characters; a channel's kinds (every kind: over 300) are kept in
-# as many rows as they need, ``notify.email``, ``notify.email#2``, … read back joined.
-PART = SystemSetting.value.type.length
-
-
-def _part_key(channel: str, n: int) -> str:
-    return _key(channel) if n == 1 else f"{_key(channel)}#{n}"
-
-
-def _stored(channel: str) -> str | None:
-    row = db.session.get(SystemSetting, _key(channel))
-    if row is None:
-        return None
-    value, n = row.value, 2
-    while (more := db.session.get(SystemSetting, _part_key(channel, n))) is not None:
-        value, n = value + more.value, n + 1
-    return value
-
-
-def _store(channel: str, value: str, actor: User) -> None:
-    parts = [value[i:i + PART] for i in range(0, len(value), PART)] or [""]
-    for n, part in enumerate(parts, start=1):
-        row = db.session.get(SystemSetting, _part_key(channel, n))
-        if row is None:
-            db.session.add(SystemSetting(key=_part_key(channel, n), value=part, changed_at=clock.now(),
-                                         changed_by_id=actor.id))
-        else:
-            row.value, row.changed_at, row.changed_by_id = part, clock.now(), actor.id
-    n = len(parts) + 1
-    while (left := db.session.get(SystemSetting, _part_key(channel, n))) is not None:  # of a longer value before
-        db.session.delete(left)
-        n += 1
-
-
 def channel_setting(channel: str) -> ChannelSetting:
-    value = _stored(channel)
-    return _default(channel) if value is None else _parse(value)
+    row = db.session.get(SystemSetting, _key(channel))
+    return _default(channel) if row is None else _parse(row.value)
 
 
 def all_settings() -> dict[str, ChannelSetting]:
@@ -104,7 +69,12 @@ def save_channel(channel: str, enabled: bool, kinds: list[str], *, actor: User) 
     after = ChannelSetting(bool(enabled), [k for k in KINDS if k in set(kinds)])
     if (before.enabled, before.kinds) == (after.enabled, after.kinds):
         return False
-    _store(channel, ("on:" if after.enabled else "off:") + ",".join(after.kinds), actor)
+    value = ("on:" if after.enabled else "off:") + ",".join(after.kinds)
+    row = db.session.get(SystemSetting, _key(channel))
+    if row is None:
+        db.session.add(SystemSetting(key=_key(channel), value=value, changed_at=clock.now(), changed_by_id=actor.id))
+    else:
+        row.value, row.changed_at, row.changed_by_id = value, clock.now(), actor.id
     db.session.flush()
     audit.record("notify.channel_changed", object_type="channel", object_id=channel, actor=actor,
                  before={"enabled": before.enabled, "kinds": before.kinds},

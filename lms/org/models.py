@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, func, select
+from sqlalchemy import ForeignKey, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from lms import clock
@@ -205,6 +205,6 @@ class SystemSetting(db.Model):
     __tablename__ = "system_setting"
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(String(200))
+    value: Mapped[str] = mapped_column(Text)  # a channel with every kind of notification is over 300 characters
     changed_at: Mapped[datetime]
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
