@@ -82,10 +82,16 @@ def test_notices_at_each_threshold_once_to_holder_and_branch_manager(clock, make
     clock.advance(timedelta(days=20))
     later = expiry.send_expiry_notices()
     assert (later.holders, later.managers) == (3, 2)
-    alert = Notification.query.filter_by(kind="certificate_expiring_alert", recipient_id=manager.id).first()
+    # The north manager hears of 钱二 (30 days, RMQ) and 李四 (60 days, MTQ); 孙三 is south's.
+    alerts = Notification.query.filter_by(kind="certificate_expiring_alert", recipient_id=manager.id).all()
     from lms.notify.kinds import text_of
 
-    assert "将于" in text_of(alert) and alert.params["serial"].startswith("RMQ-")
+    by_subject = {a.subject: a for a in alerts}
+    qian, li = by_subject[f"certificate:{ids['钱二']}:30"], by_subject[f"certificate:{ids['李四']}:60"]
+    assert qian.params["serial"].startswith("RMQ-") and li.params["serial"].startswith("MTQ-")
+    assert "钱二" in text_of(qian) and "将于" in text_of(qian)
+    assert "李四" in text_of(li) and "将于" in text_of(li)
+    assert f"certificate:{ids['孙三']}:60" not in by_subject
 
 
 def test_the_scan_command_sends_the_notices(runner, clock, make_user, make_branch, make_certification, fast_pdf):
