@@ -111,3 +111,39 @@ def test_a_quarterly_requirement_counts_quarters_on_every_record(client, clock, 
         assert "已通过季度数" in block and "截至本季度应完成" in block and "计划总周数" not in block
         assert re.search(rf'class="progress-passed">{counted.passed}<', block)
         assert re.search(rf'class="progress-due">{counted.due}<', block)
+
+
+def test_a_newcomer_is_due_what_hrs_overdue_list_holds_against_them(client, clock, world, make_user):
+    """李学员 was hired on Wednesday of week 3 (2026-02-25): weeks 1 and 2 are catch-up (补学, never overdue),
+    week 3 is overdue, week 4 runs now. They have caught up on week 1. Their own 本周培训 and the mentor's desk
+    read "已通过 1 · 截至本周应完成 4", which left them three weeks behind where HR's overdue list names one
+    week and the current week is the other: the catch-up week 2 counted as due. Now "due so far" holds the
+    weeks due since they joined plus the weeks they passed (3), the catch-up week still open is counted
+    apart (待补学 1), and passed and due differ by exactly HR's overdue list and this week."""
+    w = world
+    w.apprentice.hire_date = date(2026, 2, 25)
+    db.session.commit()
+    answer(w.apprentice, w.exams[0], {w.deposit.slug: "B", w.loan.slug: "A"})  # week 1, catch-up, passed
+    pid, uid = w.programme.id, w.apprentice.id
+
+    sign_in(client, w.apprentice)
+    home = client.get("/").text
+    sign_in(client, w.mentor)
+    desk = client.get("/mentoring/desk").text
+    record = client.get(f"/mentoring/apprentices/{uid}").text
+    hr = make_user(("hr",))
+    sign_in(client, hr)
+    overdue = client.get(f"/reports/overdue?programme={pid}").text
+
+    seen = {"home": _numbers(home, f"this-week-programme-{pid}"),
+            "mentor's desk": _numbers(desk, f"desk-progress-{uid}-{pid}"),
+            "mentor's record": _numbers(record, f"record-programme-{pid}")}
+    assert seen == {page: (1, 3, 5) for page in seen}
+    for html, block_id in ((home, f"this-week-programme-{pid}"), (desk, f"desk-progress-{uid}-{pid}"),
+                           (record, f"record-programme-{pid}")):
+        block = html[html.index(f'id="{block_id}"'):]
+        assert re.search(r'class="progress-catch-up">1<', block[:block.index("progress-counted")]), block_id
+        assert "补学周通过后计入" in block[:block.index("progress-counted") + 400]
+    rows = overdue.split('class="overdue-list"', 1)[1].split("<tr>")
+    lines = [re.search(r"<td>(第\d周)</td>", row).group(1) for row in rows if ">A001</a>" in row]
+    assert lines == ["第3周"]  # due 3 − passed 1 = week 3 (overdue) + week 4 (this week)
