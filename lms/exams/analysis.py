@@ -20,7 +20,8 @@ Choices, stated once:
   "discrimination index". From -1 to 1; below 0 means the stronger candidates
   do worse on this item than the weaker ones: the question is misleading or
   its key is wrong. Flagged only from ``MIN_RESPONSES_TO_JUDGE`` first-attempt
-  responses on: below that the index is shown, marked as too few to judge. Computed from the sums n, Σx, Σy, Σx², Σy², Σxy that the
+  responses on, as "too easy" and "too hard" are: below that the indices are
+  shown, marked as too few to judge. Computed from the sums n, Σx, Σy, Σx², Σy², Σxy that the
   database returns per question.
 * **Per question, across versions**: a question that was edited has several
   versions in the results; rows are grouped by the question's stable id and
@@ -129,15 +130,17 @@ class ItemStats:
 
     @property
     def too_easy(self) -> bool:
-        return self.facility is not None and self.facility > TOO_EASY
+        return self.facility is not None and self.facility > TOO_EASY and not self.too_few_to_judge
 
     @property
     def too_hard(self) -> bool:
-        return self.facility is not None and self.facility < TOO_HARD
+        return self.facility is not None and self.facility < TOO_HARD and not self.too_few_to_judge
 
     @property
     def too_few_to_judge(self) -> bool:
-        return self.discrimination is not None and self.responses < MIN_RESPONSES_TO_JUDGE
+        """Answered, but too seldom for any flag: four learners who all got it right say as little about
+        its difficulty as about its discrimination."""
+        return 0 < self.responses < MIN_RESPONSES_TO_JUDGE
 
     @property
     def misleading(self) -> bool:

@@ -256,3 +256,22 @@ def test_the_overview_finds_the_exams_attempts_by_the_exam_not_by_their_state(ap
         finally:
             connection.close()
         assert all("ix_attempt_state" not in plan for plan in plans), plans
+
+
+def test_four_responses_are_too_few_to_call_a_question_too_easy_or_too_hard(app, client, make_user, dataset):
+    """A trainer opening the analysis after the first four learners read every question "too easy" or "too
+    hard" when all four happened to get it right (q4) or wrong (q5): four answers say little more about
+    difficulty than about discrimination. Below the minimum the facility is shown, nothing is flagged, and
+    the row says there are too few responses to judge, also where the discrimination cannot be computed."""
+    exam, *_ = dataset
+    items = by_slug(analysis.item_analysis(exam))
+    assert items["q4"].facility == pytest.approx(1.0) and items["q5"].facility == pytest.approx(0.0)
+    assert not items["q4"].too_easy and not items["q5"].too_hard
+    assert items["q4"].discrimination is None and items["q4"].too_few_to_judge
+    sign_in(client, make_user(("trainer",), locale="en"))
+    text = client.get(f"/analysis/exams/{exam.id}").text
+    for slug, shown in (("q4", "100%"), ("q5", "0%")):
+        row = re.search(rf'<tr id="question-\d+">\s*<td><code>{slug}</code>.*?</tr>', text, re.S).group(0)
+        flags = row.split('class="flags"', 1)[1]
+        assert shown in row and "too few responses to judge" in flags
+        assert "too easy" not in flags and "too hard" not in flags
