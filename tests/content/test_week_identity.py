@@ -200,10 +200,12 @@ def test_inserting_a_week_with_ids_keeps_every_record_with_its_week(live, runner
     assert opened(now["week-3"]) == {"包", "曹"}
     assert db.session.scalar(select(func.count()).select_from(Notification).where(
         Notification.kind == "week_opened", Notification.subject == f"item:{old['week-3']}")) == 2
-    # The mentor still sees 曹 overdue on week 2 (the same week), and the progress counts the new week.
+    # The mentor still sees 曹 overdue on week 2 (the same week), and the progress counts the new week: due so
+    # far are the weeks open now (1, 2 and the new 3) and the moved week 4 安 passed before it moved, so that
+    # due minus passed is the one week 安 has to do now (it read 3 of 3, as if 安 had nothing to do).
     assert [w.week for w in overdue_weeks(people["曹"])] == [TITLES[2]]
     progress = programmes.this_week(people["安"])[0].progress
-    assert (progress.passed, progress.due, progress.total) == (3, 3, 5)
+    assert (progress.passed, progress.due, progress.total, progress.behind) == (3, 4, 5, 1)
 
 
 # --- removing a week ------------------------------------------------------------------
