@@ -82,6 +82,15 @@ class StagingArea:
             raise FileNotFoundError(token)
         _write(folder / META, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
 
+    def rewrite_meta(self, token: str, meta: dict) -> None:
+        """The staging's metadata replaced (a new file moved over the old one, never written through it)."""
+        folder = self.folder(token)
+        if folder is None:
+            raise FileNotFoundError(token)
+        fresh = folder / f"{META}.{secrets.token_hex(8)}"
+        _write(fresh, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+        os.replace(fresh, folder / META)
+
     def folder(self, token: str | None) -> Path | None:
         """The staging's folder, or None for a malformed or unknown token or a symbolic link."""
         if not token or not TOKEN.fullmatch(token):

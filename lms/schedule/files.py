@@ -148,9 +148,11 @@ def review(file: ScheduleFile, text: str) -> Review:
 
 
 @transaction(immediate=True)
-def publish_file(file: ScheduleFile, text: str, base_hash: str, actor) -> object:
+def publish_file(file: ScheduleFile, text: str, base_hash: str, actor, reviewed: str | None = None) -> object:
     """Write the file and publish it; refuse a stale save (the file changed
-    since the form opened it) and any problem. Refused: nothing changes."""
+    since the form opened it), any problem, and a plan other than the one
+    reviewed (``reviewed``: its fingerprint; raises ``PlanChanged``).
+    Refused: nothing changes."""
     text = normalise(text)
     with folder_lock():
         current = locate(file.kind, file.name)
@@ -173,7 +175,7 @@ def publish_file(file: ScheduleFile, text: str, base_hash: str, actor) -> object
         old = real.read_bytes() if current.exists else None
         _write_atomically(real, text.encode("utf-8"))
         try:
-            return publish(parse_folder(root, Path(file.path)), actor, f"web:{file.path}")
+            return publish(parse_folder(root, Path(file.path)), actor, f"web:{file.path}", reviewed=reviewed)
         except ContentProblems as refused:
             _restore(real, old)
             raise EditRefused(_("Nothing was published: fix the problems first."), refused.problems) from None

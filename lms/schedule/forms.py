@@ -68,10 +68,12 @@ class BulletinForm(_Row):
 
 class ScheduleForm(Form):
     """What every scheduling form carries: the hash of the file as the form
-    opened it ("" for a new file) and the hash of the YAML the trainer reviewed."""
+    opened it ("" for a new file), the hash of the YAML the trainer reviewed
+    and the fingerprint of the plan they were shown."""
 
     base_hash = HiddenField()
     reviewed_hash = HiddenField()
+    reviewed_plan = HiddenField()
     action = StringField()  # the button pressed (not a hidden field: the buttons carry it): review | publish | add-week | add-bulletin | add-rule
 
 

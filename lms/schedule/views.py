@@ -14,6 +14,7 @@ from sqlalchemy import select
 from lms.content.console.editor import EditRefused, text_hash
 from lms.content.console.queries import plan_line
 from lms.content.models import Exam, Programme
+from lms.content.publishing.publish import PlanChanged
 from lms.extensions import db
 from lms.schedule import files, forms, preview, services, writer
 from lms.web import roles_required
@@ -163,7 +164,12 @@ def _save(found: files.ScheduleFile, form):
             return _reviewed(form, found, text, values, status=409,
                              refusal=_("The form changed after the review: check the changes again, then publish."))
         try:
-            result = files.publish_file(found, text, form.base_hash.data or "", current_user._get_current_object())
+            result = files.publish_file(found, text, form.base_hash.data or "", current_user._get_current_object(),
+                                        reviewed=form.reviewed_plan.data or None)
+        except PlanChanged:
+            return _reviewed(form, found, text, values, status=409, refusal=_(
+                "What publishing changes is no longer what you reviewed: the published content changed since. "
+                "Nothing was published. Check the changes below, then publish."))
         except EditRefused as refused:
             return _reviewed(form, found, text, values, status=422 if refused.problems else 409,
                              refusal=refused.message)
@@ -197,6 +203,7 @@ def _reviewed(form, found, text, values, *, status=200, refusal=None):
             field.errors = [*(field.errors or []), problem.message]
         named.append((problem, label))
     form.reviewed_hash.data = text_hash(text) if not review.problems else ""
+    form.reviewed_plan.data = review.plan.fingerprint if review.plan is not None else ""
     shown = preview.calendar(text, found.path) if found.kind == "programme" else preview.exam_preview(text, found.path)
     return _page(form, found, review=review, named=named, shown=shown, status=status if not review.problems
                  else max(status, 422), refusal=refusal)

@@ -256,3 +256,61 @@ def test_the_editor_never_opens_or_writes_through_a_symbolic_link(client, conten
                                                         "path": path, "base_hash": ""})
         assert "do-not-show" not in refused.text and "OUTSIDE-TEXT" not in refused.text
         assert target.read_text(encoding="utf-8") == before, path
+
+
+def _reviewed_plan(page: str) -> str:
+    return re.search(r'name="reviewed_plan" value="([0-9a-f]{64})"', page).group(1)
+
+
+def test_a_plan_that_changed_after_the_review_is_shown_not_published(client, content_dir, trainer):
+    """The trainer reviewed "lesson deposits changed"; before they pressed Publish someone changed another
+    lesson of the course in the folder (a colleague's edit, a git pull). Publishing used to write the reviewed
+    file and publish the whole course: the loans lesson went out unseen. Now nothing is published; the page
+    says why and shows what publishing changes now (both lessons); after a second review it goes."""
+    data = _form(content_dir, LESSON, DEPOSITS_MD.replace("minutes: 20", "minutes: 25"))
+    review = client.post("/console/review", data=data)
+    assert review.status_code == 200 and "products/loans" not in review.text
+    data["reviewed_plan"] = _reviewed_plan(review.text)
+    loans = content_dir / "courses/products/lessons/02-loans.md"
+    loans.write_text(loans.read_text(encoding="utf-8").replace("minutes: 15", "minutes: 45"), encoding="utf-8")
+
+    refused = client.post("/console/publish", data=data)
+    assert refused.status_code == 409
+    assert "不再是您审阅时的内容" in refused.text and "未发布任何内容" in refused.text
+    plan = refused.text.split('id="publish-plan"', 1)[1]
+    assert "products/deposits" in plan and "products/loans" in plan
+    assert 'formaction="/console/publish"' not in refused.text
+    assert "minutes: 20" in (content_dir / LESSON).read_text(encoding="utf-8")  # the reviewed file is not written
+    assert db.session.scalar(select(Lesson.minutes).where(Lesson.slug == "deposits")) == 20
+    assert db.session.scalar(select(Lesson.minutes).where(Lesson.slug == "loans")) == 15
+    assert _releases() == 1
+
+    again = client.post("/console/review", data=data)
+    data["reviewed_plan"] = _reviewed_plan(again.text)
+    assert client.post("/console/publish", data=data).status_code == 302
+    assert db.session.scalar(select(Lesson.minutes).where(Lesson.slug == "deposits")) == 25
+    assert db.session.scalar(select(Lesson.minutes).where(Lesson.slug == "loans")) == 45
+
+
+def test_publishing_an_edit_checks_and_plans_the_course_once(client, content_dir, trainer, monkeypatch):
+    """Publish checked the course twice (in the staged copy, then again in the engine: the same files under
+    the same lock and transaction); the staged copy now holds the whole content folder, so its check is the
+    one publishing needs, and the engine does not repeat it."""
+    from lms.content.console import editor
+    from lms.content.publishing import publish as engine
+
+    calls = {"check": 0, "plan": 0}
+
+    def counted(name, real):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(editor, "check", counted("check", editor.check))
+    monkeypatch.setattr(engine, "check", counted("check", engine.check))
+    monkeypatch.setattr(engine, "plan", counted("plan", engine.plan))
+    data = _form(content_dir, LESSON, DEPOSITS_MD.replace("minutes: 20", "minutes: 25"))
+    assert client.post("/console/publish", data=data).status_code == 302
+    assert calls == {"check": 1, "plan": 1}
+    assert db.session.scalar(select(Lesson.minutes).where(Lesson.slug == "deposits")) == 25

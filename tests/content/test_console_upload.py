@@ -227,3 +227,34 @@ def test_an_upload_over_the_servers_limit_says_the_limit_and_changes_nothing(app
     assert "超过 2 MB" in response.text and "未保存任何内容" in response.text
     assert 'href="/console/"' in response.text  # the page keeps the menu: a way back, not a white page
     assert _snapshot(content_dir) == before and _releases() == 1 and _staged_uploads() == []
+
+
+def test_confirming_after_the_published_course_changed_shows_the_new_plan_first(client, content_dir, trainer,
+                                                                                 tmp_path):
+    """The upload was checked against 个人存款 of 20 minutes; before the trainer confirmed, a colleague
+    published the course from another checkout (flask content publish) with 40 minutes. The folder here did
+    not change, so confirming used to publish at once and put 35 over the colleague's 40 unseen. Now nothing
+    is published: the page says so and shows the plan of now (its diff from 40), and a second confirmation
+    publishes that."""
+    from lms.content.publishing.publish import publish
+    from lms.content.source.parser import parse_folder
+    from tests.content.console_samples import write_sample_content
+
+    response = _upload(client, _zip(_course_files()))
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', response.text).group(1)
+    assert 'class="diff-del">-minutes: 20' in response.text
+    checkout = write_sample_content(tmp_path / "checkout")
+    lesson = checkout / "courses/products/lessons/01-deposits.md"
+    lesson.write_text(DEPOSITS_MD.replace("minutes: 20", "minutes: 40"), encoding="utf-8")
+    publish(parse_folder(checkout))
+    before = _snapshot(content_dir)
+
+    refused = client.post("/console/upload/confirm", data={"token": token})
+    assert refused.status_code == 409
+    assert "不再是您审阅时的内容" in refused.text and "未发布任何内容" in refused.text
+    assert 'class="diff-del">-minutes: 40' in refused.text and 'class="diff-add">+minutes: 35' in refused.text
+    assert _snapshot(content_dir) == before and _releases() == 2
+    assert db.session.scalar(select(Lesson.minutes).where(Lesson.slug == "deposits")) == 40
+
+    assert client.post("/console/upload/confirm", data={"token": token}).status_code == 302
+    assert db.session.scalar(select(Lesson.minutes).where(Lesson.slug == "deposits")) == 35

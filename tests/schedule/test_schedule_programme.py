@@ -282,3 +282,38 @@ def test_a_row_added_where_a_removed_week_was_gets_an_id_of_its_own(client, sche
     assert week_5.retired and week_5.exam.slug == "exam-week-05"
     new = db.session.scalar(select(ProgrammeItem).where(ProgrammeItem.key == "exam-week-06"))
     assert new is not None and new.number == 5 and not new.retired
+
+
+def test_a_plan_that_changed_after_the_review_is_shown_before_it_is_published(client, schedule_dir, trainer,
+                                                                               tmp_path):
+    """The trainer reviewed "week 4 moves a week"; meanwhile a colleague published the programme from another
+    checkout under a new title. The file here did not change, so Publish used to go through and put the old
+    title back unseen. Now nothing is published; the page says so and shows the plan of now (the title too)."""
+    import shutil
+    from pathlib import Path
+
+    from lms.content.publishing.publish import publish
+    from lms.content.source.parser import parse_folder
+
+    monday = this_monday()
+    data = form_of(client)
+    data["weeks-3-opens"] = (monday + timedelta(days=7)).isoformat()
+    data["weeks-3-due"] = (monday + timedelta(days=13)).isoformat()
+    reviewed = client.post(URL, data=data | {"action": "review"})
+    fields = fields_of(reviewed.text)
+    assert fields["reviewed_plan"]
+    checkout = tmp_path / "checkout"
+    shutil.copytree(schedule_dir, checkout)
+    theirs = checkout / FILE
+    theirs.write_text(theirs.read_text(encoding="utf-8").replace("title: 客户经理基础培训", "title: 客户经理基础培训（新版）", 1),
+                      encoding="utf-8")
+    publish(parse_folder(checkout, Path(FILE)))
+    before = (schedule_dir / FILE).read_text(encoding="utf-8")
+
+    refused = client.post(URL, data=data | {"action": "publish", "reviewed_hash": fields["reviewed_hash"],
+                                            "reviewed_plan": fields["reviewed_plan"]})
+    assert refused.status_code == 409
+    assert "不再是您审阅时的内容" in refused.text and "未发布任何内容" in refused.text
+    assert (schedule_dir / FILE).read_text(encoding="utf-8") == before
+    assert db.session.scalar(select(Programme.title).where(Programme.slug == "rm-foundation")) == "客户经理基础培训（新版）"
+    assert week_dates(4) == (monday, monday + timedelta(days=6))

@@ -248,8 +248,9 @@ def staged(path: str, text: str) -> Iterator[Path]:
     """A temporary content root holding the course folder of ``path`` with
     ``text`` in place of that file (other files hard-linked or copied;
     symbolic links kept as links, so that the check refuses them), and the
-    other course folders beside it the same way (their question ids count as
-    taken)."""
+    rest of the content folder beside it the same way (other courses'
+    question ids, the exams', programmes' and credentials' ids count as
+    taken): the check here is the check publishing would make."""
     match = editable(path)
     if match is None:
         raise EditRefused(_("This file cannot be edited here."))
@@ -264,6 +265,13 @@ def staged(path: str, text: str) -> Iterator[Path]:
             if other.name != match["folder"] and not other.name.startswith(".") \
                     and other.is_dir() and not other.is_symlink():
                 _link_tree(other, stage / "courses" / other.name)
+        for entry in sorted(root.iterdir()):
+            if entry.name == "courses" or entry.name.startswith("."):
+                continue
+            if entry.is_symlink():
+                os.symlink(os.readlink(entry), stage / entry.name)
+            elif entry.is_dir():
+                _link_tree(entry, stage / entry.name)
         edited = stage / path
         edited.parent.mkdir(parents=True, exist_ok=True)
         if edited.is_symlink() or edited.exists():
@@ -346,10 +354,14 @@ def preview(path: str, text: str) -> tuple[object, list[Problem]]:
 
 
 @transaction(immediate=True)
-def publish_edit(path: str, text: str, base_hash: str, actor, decision=None) -> object:
+def publish_edit(path: str, text: str, base_hash: str, actor, decision=None, reviewed: str | None = None) -> object:
     """Write the edited file and publish its course; refuse a stale edit (the
-    file changed on disk since the editor opened it) and any problem. Nothing
-    changes when refused: the file is restored if publishing fails."""
+    file changed on disk since the editor opened it), any problem, and a plan
+    other than the one reviewed (``reviewed``: its fingerprint; raises
+    ``PlanChanged`` with the plan of now). Nothing changes when refused: the
+    file is restored if publishing fails. The course is checked once, in the
+    staged copy, before the file is written: publishing the same files under
+    the same lock and transaction does not check them again."""
 
     current = open_file(path)
     if current is None:
@@ -371,7 +383,8 @@ def publish_edit(path: str, text: str, base_hash: str, actor, decision=None) -> 
         old = source_files.read_bytes(real) if source_files.is_plain_file(real) else None
         _write_atomically(real, text.encode("utf-8"))
         try:
-            return publish(parse_folder(content_root(), Path(current.folder)), actor, f"web:{path}", decision=decision)
+            return publish(parse_folder(content_root(), Path(current.folder)), actor, f"web:{path}", checked=True,
+                           decision=decision, reviewed=reviewed)
         except ContentProblems as refused:
             _restore(real, old)
             raise EditRefused(_("Nothing was published: fix the problems first."), refused.problems) from None

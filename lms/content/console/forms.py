@@ -47,9 +47,11 @@ class EditForm(Form):
 
 class ReviewedForm(Form):
     """Sent with Publish beside the editor form: the hash of the text the
-    trainer reviewed (the editor form, posted with it, carries the CSRF token)."""
+    trainer reviewed and the fingerprint of the plan they were shown (the
+    editor form, posted with it, carries the CSRF token)."""
 
     reviewed_hash = HiddenField(default="")
+    reviewed_plan = HiddenField(default="", validators=[Optional(), Regexp(r"^[0-9a-f]{64}$")])
 
     class Meta:
         csrf = False

@@ -28,7 +28,7 @@ from lms.content.console import editor
 from lms.content.source import encoding
 from lms.content.source.files import is_link, is_plain_dir, read_bytes, walk
 from lms.content.schema import Problem, Source
-from lms.content.publishing.publish import ContentProblems, plan, publish
+from lms.content.publishing.publish import ContentProblems, PlanChanged, plan, publish
 from lms.content.source.parser import parse_course, parse_folder
 from lms.database import transaction
 from lms.staging import StagingArea
@@ -263,7 +263,8 @@ def stage(archive: IO[bytes], archive_name: str, actor_id: int) -> StagedUpload:
         result.plan = plan(bundle)
     STAGINGS.write_meta(token, {
         "actor_id": actor_id, "course_id": result.course_id, "folder": result.folder,
-        "archive_name": archive_name, "ok": not result.problems,
+        "archive_name": archive_name, "ok": not result.problems, "files": result.files,
+        "plan": result.plan.fingerprint if result.plan is not None else "",
         "replaces": folder_digest(editor.content_root() / result.folder)})
     if result.problems:
         shutil.rmtree(staging, ignore_errors=True)
@@ -298,6 +299,17 @@ def _relative_to_course(problems: list[Problem], folder: str) -> list[Problem]:
         path = p.source.path[len(prefix):] if p.source.path.startswith(prefix) else p.source.path
         out.append(Problem(Source(path, p.source.line, p.source.column), p.message))
     return out
+
+
+class ChangedSinceReview(Exception):
+    """What confirming would publish is not what the trainer was shown (the
+    published content changed since the upload was checked): nothing was
+    published; ``staged`` holds the plan of now, which a second confirmation
+    publishes."""
+
+    def __init__(self, staged: StagedUpload):
+        super().__init__("the plan changed since the upload was checked")
+        self.staged = staged
 
 
 @transaction(immediate=True)
@@ -335,11 +347,17 @@ def confirm(token: str, actor, decision=None) -> object:
         try:
             shutil.copytree(new, real)
             result = publish(parse_folder(root, Path(folder)), actor, f"upload:{meta['archive_name']}",
-                             decision=decision)
+                             decision=decision, reviewed=meta.get("plan") or None)
         except BaseException as exc:
             shutil.rmtree(real, ignore_errors=True)
             if backup.exists():
                 os.replace(backup, real)
+            if isinstance(exc, PlanChanged):
+                # Shown instead, and what a second confirmation publishes.
+                STAGINGS.rewrite_meta(token, {**meta, "plan": exc.plan.fingerprint})
+                raise ChangedSinceReview(StagedUpload(
+                    token=token, archive_name=meta["archive_name"], course_id=meta["course_id"], folder=folder,
+                    replaces=bool(meta.get("replaces")), plan=exc.plan, files=meta.get("files", 0))) from None
             if isinstance(exc, ContentProblems):
                 raise editor.EditRefused(_("Nothing was published: fix the problems first."),
                                          _relative_to_course(exc.problems, folder)) from None

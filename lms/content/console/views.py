@@ -12,6 +12,7 @@ from lms.content.console import upload as uploads
 from lms.content.console.forms import (
     ConfirmUploadForm, EditForm, NewFileForm, RegradeForm, ReviewedForm, UploadForm,
 )
+from lms.content.publishing.publish import PlanChanged
 from lms.content.publishing.wording import describe as describe_effect
 from lms.content.models import LAYOUT_LABELS, REVIEW_POLICY_LABELS, SCORING_LABELS
 from lms.form_limits import large_form
@@ -210,7 +211,8 @@ def publish():
 
     form, file = _posted_edit()
     text = form.text.data or ""
-    if editor.text_hash(editor.normalise(text)) != ReviewedForm().reviewed_hash.data:
+    reviewed = ReviewedForm()
+    if editor.text_hash(editor.normalise(text)) != reviewed.reviewed_hash.data or not reviewed.validate():
         # Only what the trainer reviewed is published.
         return _editor_page(form, file, review=editor.review(file.path, text), status=409,
                             refusal=_("The text changed after the review: check the changes again, then publish."))
@@ -223,7 +225,13 @@ def publish():
     repeated = file.hash != (form.base_hash.data or "") and file.hash == editor.text_hash(editor.normalise(text))
     try:
         result = editor.publish_edit(file.path, text, form.base_hash.data or "", current_user._get_current_object(),
-                                     regrade.decision())
+                                     regrade.decision(), reviewed=reviewed.reviewed_plan.data or None)
+    except PlanChanged as changed:
+        # The plan of now, computed by the publish that was refused: shown, not planned a second time.
+        review = editor.Review(file=file, problems=[], plan=changed.plan,
+                               file_diff=console.unified_diff(file.text, editor.normalise(text), f"a/{file.path}",
+                                                              f"b/{file.path}"))
+        return _editor_page(form, file, review=review, status=409, refusal=_plan_changed_message())
     except editor.EditRefused as refused:
         return _editor_page(form, file, refusal=refused.message, refused_problems=refused.problems,
                             status=422 if refused.problems else 409)
@@ -234,6 +242,14 @@ def publish():
         flash(_("Published %(path)s: %(summary)s", path=file.path, summary=_plan_line(result)), "success")
     slug = console.course_slug_of_folder(file.folder)
     return redirect(url_for("content.console_course", slug=slug) if slug else url_for("content.console_home"))
+
+
+def _plan_changed_message(upload: bool = False) -> str:
+    if upload:
+        return _("What publishing changes is no longer what you reviewed: the published content changed since the "
+                 "upload was checked. Nothing was published. Check the changes below, then publish again.")
+    return _("What publishing changes is no longer what you reviewed: other files of the course or the published "
+             "content changed since. Nothing was published. Check the changes below, review again, then publish.")
 
 
 def _plan_line(result) -> str:
@@ -270,6 +286,10 @@ def confirm_upload():
         abort(400)
     try:
         course_slug, result = uploads.confirm(form.token.data, current_user._get_current_object(), form.decision())
+    except uploads.ChangedSinceReview as changed:
+        flash(_plan_changed_message(upload=True), "error")
+        return render_template("content/console/upload.html", form=UploadForm(formdata=None), staged=changed.staged,
+                               confirm_form=ConfirmUploadForm(formdata=None, token=changed.staged.token)), 409
     except editor.EditRefused as refused:
         flash(refused.message, "error")
         return render_template("content/console/upload.html", form=UploadForm(formdata=None), staged=None,

@@ -126,6 +126,7 @@ class KindChanges:
     unchanged: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)  # were retired, come back
+    hashes: dict[str, str] = field(default_factory=dict)  # added or changed id → "old hash>new hash"
 
     def counts(self) -> dict[str, int]:
         return {"added": len(self.added), "changed": len(self.changed), "unchanged": len(self.unchanged),
@@ -156,6 +157,18 @@ class Plan:
         """How many items publishing writes (for a progress bar)."""
         return sum(len(c.added) + len(c.changed) + len(c.retired) for c in self.kinds.values())
 
+    @property
+    def fingerprint(self) -> str:
+        """What publishing would write, in one hash: each kind's ids added,
+        changed, restored and retired, with the content each replaces and its
+        new content (the diff the trainer read). A plan
+        shown to the trainer carries it to the publish, which refuses when the
+        plan it is about to apply has another (the files or the published
+        content changed in between). What the plan says about learners (how
+        many attempts are open) is left out: it moves with every exam taken."""
+        return content_hash({kind: [sorted(c.added), sorted(c.changed), sorted(c.restored), sorted(c.retired),
+                                    c.hashes] for kind, c in self.kinds.items()})
+
     def diff(self, kind: str, ident: str) -> str:
         """A unified diff of a changed lesson or question ('' if none)."""
         before, after = self.texts.get((kind, ident), ("", ""))
@@ -167,12 +180,14 @@ def _classify(changes: KindChanges, ident: str, existing, new_hash: str) -> str:
     """existing: (hash, retired) or None → 'added' | 'changed' | 'unchanged'."""
     if existing is None:
         changes.added.append(ident)
+        changes.hashes[ident] = f">{new_hash}"
         return "added"
     old_hash, retired = existing
     if retired:
         changes.restored.append(ident)
     if old_hash != new_hash or retired:
         changes.changed.append(ident)
+        changes.hashes[ident] = f"{old_hash}>{new_hash}"
         return "changed"
     changes.unchanged.append(ident)
     return "unchanged"
@@ -273,6 +288,7 @@ def _plan_questions(bundle: ContentBundle, result: Plan, course_slug: dict) -> N
         old = existing.get(q.id)
         if old is None:
             changes.added.append(q.id)
+            changes.hashes[q.id] = f">{h}"
             work["questions"].append(("added", q, h, None, 0, True))
             continue
         qid, old_hash, retired, old_course, old_bank = old
@@ -282,6 +298,7 @@ def _plan_questions(bundle: ContentBundle, result: Plan, course_slug: dict) -> N
             changes.restored.append(q.id)
         if new_version or moved or retired:
             changes.changed.append(q.id)
+            changes.hashes[q.id] = f"{old_hash}>{content_hash([h, q.course_id, q.bank])}"
             work["questions"].append(("changed", q, h, qid, last_version.get(qid, 0), new_version))
             if new_version:
                 changed_versions[qid] = (q.id, fields)

@@ -50,6 +50,16 @@ class ContentProblems(Exception):
         self.problems = problems
 
 
+class PlanChanged(Exception):
+    """What publishing would change now is not the plan the trainer reviewed
+    (its ``fingerprint``): nothing was published; ``plan`` is what it would
+    change now, to show instead."""
+
+    def __init__(self, plan: Plan):
+        super().__init__("the plan changed since it was reviewed")
+        self.plan = plan
+
+
 # --- publishing -----------------------------------------------------------------
 
 class _Progress:
@@ -123,12 +133,14 @@ def _open_reason_problems(result: Plan, decision) -> list[Problem]:
 
 @transaction(immediate=True)
 def publish(bundle: ContentBundle, actor=None, source: str = "", *, checked: bool = False,
-            progress: Callable[[int, int], None] | None = None, decision=None) -> Plan:
+            progress: Callable[[int, int], None] | None = None, decision=None, reviewed: str | None = None) -> Plan:
     """Check (unless ``checked``), plan and apply the bundle in one
     transaction. Raises ``ContentProblems`` (nothing changed) when the bundle
     has problems; any other error rolls everything back too. When a corrected
     key changes submitted scores, ``decision`` (``lms.exams.regrade.Decision``:
-    re-grade them or keep them, with a reason) is required."""
+    re-grade them or keep them, with a reason) is required. ``reviewed``: the
+    ``Plan.fingerprint`` the trainer was shown; a plan that would write
+    anything else raises ``PlanChanged`` (nothing changed) with the plan of now."""
     try:
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
@@ -138,6 +150,8 @@ def publish(bundle: ContentBundle, actor=None, source: str = "", *, checked: boo
                 raise ContentProblems(problems)
         result = plan(bundle)
         result._work["lesson_files"] = bundle.lesson_files  # links between lessons
+        if reviewed and result.has_changes and result.fingerprint != reviewed:
+            raise PlanChanged(result)
         refused = regrade_problems(result, decision)
         if refused:
             raise ContentProblems(refused)
