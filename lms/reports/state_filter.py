@@ -4,7 +4,8 @@ decided by the database, not by a cell per learner and week in Python.
 One GROUP BY per (learner, exam) gives what ``cells.cell_for`` decides from:
 the best finalised result and whether an attempt with it passed (the rule of
 ``aggregates``: an exam scored by its best attempt), an open attempt still in
-time, an attempt waiting for grading. The outer GROUP BY per learner folds
+time, an attempt waiting for grading (those whose fail is certain are failed weeks, as on
+the learner's page: ``waiting``, one more statement when one waits). The outer GROUP BY per learner folds
 the weeks into bit masks (one bit a week): passed, in progress, waiting,
 failed. Each learner's state in the chosen weeks is then a few bit operations
 with the weeks' dates and the learner's enrolment date (overdue against
@@ -22,7 +23,7 @@ from lms.content.models import ProgrammeItem
 from lms.exams.models import Attempt, AttemptState, grace
 from lms.extensions import db
 from lms.programmes import services as week_rules
-from lms.reports import cells as cell_rules
+from lms.reports import cells as cell_rules, waiting as waiting_rules
 
 # Weeks folded into one integer column (a signed 64-bit sum holds 62 bits).
 BITS = 60
@@ -57,6 +58,18 @@ def _masks(exam_bits: dict[int, int], user_ids: list[int] | None) -> dict[int, l
     return out
 
 
+def _certain_fails_as_failed(found: dict[int, list[int]], exam_bits: dict[int, int], user_ids) -> None:
+    """Move the weeks whose every waiting attempt has a certain fail (``waiting``) from "waiting
+    for grading" to "failed", as the learner's own page reads them. One statement."""
+    for (user_id, exam_id), verdict in waiting_rules.verdicts(sorted(exam_bits), user_ids).items():
+        masks = found.get(user_id)
+        if masks is None or not waiting_rules.all_certain(verdict):
+            continue
+        moved = masks[2] & exam_bits[exam_id]
+        masks[2] &= ~moved
+        masks[3] |= moved
+
+
 def _week_states(members, weeks: list[ProgrammeItem], today: date) -> dict[int, list[int]]:
     """user id → [passed, in progress, grading, failed] masks over ``weeks``
     (bit i: ``weeks[i]``), the learners without an attempt left out."""
@@ -69,7 +82,10 @@ def _week_states(members, weeks: list[ProgrammeItem], today: date) -> dict[int, 
         exam_bits: dict[int, int] = {}
         for offset, (i, w) in enumerate(group):
             exam_bits[w.exam_id] = exam_bits.get(w.exam_id, 0) | (1 << offset)
-        for user_id, masks in _masks(exam_bits, user_ids).items():
+        found = _masks(exam_bits, user_ids)
+        if any(masks[2] for masks in found.values()):
+            _certain_fails_as_failed(found, exam_bits, user_ids)
+        for user_id, masks in found.items():
             mine = out.setdefault(user_id, [0, 0, 0, 0])
             for kind, mask in enumerate(masks):
                 for offset, (i, _w) in enumerate(group):
