@@ -106,37 +106,46 @@ def matching(members, weeks: list[ProgrammeItem], state: str, today: date) -> li
     """The members whose cell in any of ``weeks`` is in ``state`` (a word of
     ``cells.STATES``), in their order — what ``cells.cell_for(...).matches``
     says for each, without a cell per learner and week."""
+    return [m for m, hit in zip(members, week_masks(members, weeks, (state,), today)) if hit]
+
+
+def week_masks(members, weeks: list[ProgrammeItem], states: tuple[str, ...], today: date) -> list[int]:
+    """Per member (in their order), the weeks (bit i: ``weeks[i]``) whose cell is in every one of
+    ``states`` (words of ``cells.STATES``: "overdue" and "failed" is an overdue week failed) —
+    ``cells.cell_for(...).matches`` for each, from the database's GROUP BY (``_week_states``)."""
     if not weeks or not members:
-        return []
+        return [0] * len(members)
     everything = (1 << len(weeks)) - 1
     opened = sum(1 << i for i, w in enumerate(weeks) if w.opens_on <= today)
     due = sum(1 << i for i, w in enumerate(weeks) if w.due_on < today)
-    states = _week_states(members, weeks, today)
+    found = _week_states(members, weeks, today)
     before: dict[date | None, int] = {}  # enrolment date → the weeks due before it (catch-up, not overdue)
-    kept = []
+    out = []
     for m in members:
-        passed, in_progress, grading, failed = states.get(m.user.id, (0, 0, 0, 0))
+        passed, in_progress, grading, failed = found.get(m.user.id, (0, 0, 0, 0))
         in_progress &= ~passed
         grading &= ~(passed | in_progress)
         failed &= ~(passed | in_progress | grading)
         started = passed | in_progress | grading | failed
-        if state == week_rules.PASSED:
-            hit = passed
-        elif state == week_rules.IN_PROGRESS:
-            hit = in_progress
-        elif state == week_rules.GRADING:
-            hit = grading
-        elif state == week_rules.FAILED:
-            hit = failed
-        elif state == week_rules.NOT_STARTED:
-            hit = opened & ~started
-        else:  # overdue or catch-up: due, not passed, and not "not open yet"
-            late = due & ~passed & (opened | started)
-            enrolled = m.enrolled_on
-            if enrolled not in before:
-                before[enrolled] = 0 if enrolled is None else sum(
-                    1 << i for i, w in enumerate(weeks) if w.due_on < enrolled)
-            hit = late & before[enrolled] if state == "catch_up" else late & ~before[enrolled]
-        if hit & everything:
-            kept.append(m)
-    return kept
+        hits = everything
+        for state in states:
+            if state == week_rules.PASSED:
+                hit = passed
+            elif state == week_rules.IN_PROGRESS:
+                hit = in_progress
+            elif state == week_rules.GRADING:
+                hit = grading
+            elif state == week_rules.FAILED:
+                hit = failed
+            elif state == week_rules.NOT_STARTED:
+                hit = opened & ~started
+            else:  # overdue or catch-up: due, not passed, and not "not open yet"
+                late = due & ~passed & (opened | started)
+                enrolled = m.enrolled_on
+                if enrolled not in before:
+                    before[enrolled] = 0 if enrolled is None else sum(
+                        1 << i for i, w in enumerate(weeks) if w.due_on < enrolled)
+                hit = late & before[enrolled] if state == "catch_up" else late & ~before[enrolled]
+            hits &= hit
+        out.append(hits)
+    return out
