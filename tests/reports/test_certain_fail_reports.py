@@ -121,3 +121,20 @@ def test_the_certain_fails_are_read_in_one_statement_for_everyone(app, clock, fo
     assert got == cell_rules.cells_for(members, weeks, clock.today())
     kept = state_filter.matching(members, weeks[:1], week_rules.GRADING, clock.today())
     assert [m.user.employee_no for m in kept] == ["R02"]
+
+
+def test_a_quarterly_requirements_quarter_says_failed_too(client, clock, make_user, make_branch, make_question):
+    """警示教育: this quarter's paper waits with a certain fail (the roster's quarter cell)."""
+    from tests.reports.test_panel_and_demo import _warning_education
+
+    warning = _warning_education()
+    version = make_question("single", slug="cf-warning").versions[0]
+    branch = make_branch("ZZ0101", "天元支行")
+    certain = make_user(employee_no="Q01", name="必挂", branch=branch, position="rm_junior")
+    could = make_user(employee_no="Q02", name="待阅", branch=branch, position="rm_junior")
+    _waiting(certain, warning.items[0], version.id, right=2)
+    _waiting(could, warning.items[0], version.id, right=3)
+    sign_in(client, make_user(("hr",), employee_no="hr"))
+    page = client.get(f"/reports/roster?programme={warning.id}").text
+    assert "未通过 ×1" in _row(page, "Q01") and "待阅卷" not in _row(page, "Q01")
+    assert "待阅卷" in _row(page, "Q02")
