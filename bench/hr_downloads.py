@@ -128,7 +128,8 @@ def build(data: h.Data, n_people: int, n_branches: int) -> None:
 
 def downloads(programme: int) -> list[tuple[str, str]]:
     p = f"programme={programme}"
-    out = []
+    # The overdue list's page (HTML), first page and its last: every line once built in Python.
+    out = [("overdue list page (HTML)", f"/reports/overdue?{p}"), ("overdue list page 2 (HTML)", f"/reports/overdue?{p}&page=2")]
     for fmt in ("csv", "xlsx"):
         out += [(f"roster {fmt.upper()} (the year)", f"/reports/export/roster.{fmt}?{p}"),
                 (f"branch totals {fmt.upper()}", f"/reports/export/totals.{fmt}?{p}"),

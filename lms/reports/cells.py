@@ -4,7 +4,8 @@ The same rule, in the same words, as ``lms.programmes.services.week_status``
 (the learner's own page): a week counts only when its exam's deciding result
 (best or latest finalised attempt, per ``Exam.scoring``) passed; an open
 attempt within its time is *in progress*; an attempt waiting for a trainer is
-*waiting for grading*; finalised attempts without a pass are *failed ×N*;
+*waiting for grading* — unless its fail is already certain (``lms.reports.waiting``), which the
+learner reads as failed, retake open; attempts without a pass are *failed ×N*;
 past the due date and not passed is *overdue* — unless the week was due
 before the learner joined the programme, which makes it *catch-up* (补学).
 
@@ -19,10 +20,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from lms import clock
-from lms.content.models import Programme, ProgrammeItem
+from lms.content.models import Exam, Programme, ProgrammeItem
 from lms.exams.models import Attempt, AttemptState, grace
 from lms.extensions import db
 from lms.programmes import services as week_rules
+from lms.reports import waiting as waiting_rules
 
 NOT_OPEN = "not_open"
 # The states a cell is filtered by: week_status's words plus overdue and catch-up.
@@ -45,6 +47,12 @@ class AttemptRow:
     started_at: datetime
     deadline: datetime
     submitted_at: datetime | None = None  # which quarter an attempt counts for (``lms.reports.quarters``)
+    certain_fail: bool = False  # waiting for grading, and full points on what waits would not pass
+
+    @property
+    def waits(self) -> bool:
+        """Waiting for a trainer and could still pass: the week reads "waiting for grading"."""
+        return self.state == AttemptState.GRADING and not self.certain_fail
 
 
 def roster_weeks(programme: Programme) -> list[ProgrammeItem]:
@@ -53,12 +61,16 @@ def roster_weeks(programme: Programme) -> list[ProgrammeItem]:
 
 
 def load_attempts(exam_ids: list[int], user_ids: list[int] | None) -> dict[tuple[int, int], list[AttemptRow]]:
-    """(user id, exam id) → that learner's attempts of that exam, by number. One statement."""
+    """(user id, exam id) → that learner's attempts of that exam, by number, each waiting for
+    grading marked when its fail is certain (``waiting``: its items' sums joined in). One statement."""
     out: dict[tuple[int, int], list[AttemptRow]] = defaultdict(list)
     if not exam_ids or (user_ids is not None and not user_ids):
         return out
-    query = select(Attempt.user_id, Attempt.exam_id, Attempt.number, Attempt.state, Attempt.percent, Attempt.passed,
-                   Attempt.finalised_at, Attempt.started_at, Attempt.deadline, Attempt.submitted_at).where(Attempt.exam_id.in_(exam_ids))
+    verdict, sums = waiting_rules.verdict_columns(exam_ids)
+    query = (select(Attempt.user_id, Attempt.exam_id, Attempt.number, Attempt.state, Attempt.percent, Attempt.passed,
+                    Attempt.finalised_at, Attempt.started_at, Attempt.deadline, Attempt.submitted_at, *verdict)
+             .join(Exam, Exam.id == Attempt.exam_id).outerjoin(sums, sums.c.attempt_id == Attempt.id)
+             .where(Attempt.exam_id.in_(exam_ids)))
     wanted = None
     if user_ids is not None:
         if len(user_ids) <= IN_LIST_LIMIT:
@@ -67,7 +79,8 @@ def load_attempts(exam_ids: list[int], user_ids: list[int] | None) -> dict[tuple
             wanted = set(user_ids)
     for row in db.session.execute(query.order_by(Attempt.number)):
         if wanted is None or row[0] in wanted:
-            out[(row[0], row[1])].append(AttemptRow(*row))
+            certain = row[3] == AttemptState.GRADING and waiting_rules.certain_fail(*row[10:])
+            out[(row[0], row[1])].append(AttemptRow(*row[:10], certain_fail=certain))
     return out
 
 
@@ -86,7 +99,7 @@ class Cell:
     status: str
     overdue: bool = False
     catch_up: bool = False
-    finished: int = 0  # finalised attempts
+    finished: int = 0  # attempts with a known result: finalised, or waiting with a certain fail
     attempts: int = 0  # every attempt
     percent: float | None = None  # the deciding result's
     first_try_passed: bool | None = None  # None: no finalised first attempt
@@ -106,15 +119,15 @@ def cell_for(item: ProgrammeItem, rows: list[AttemptRow], today: date, now: date
     result = deciding(rows, exam.scoring)
     limit = grace() if limit is None else limit
     open_now = any(a.state == AttemptState.OPEN and now <= a.deadline + limit for a in rows)
-    finished = sum(1 for a in rows if a.state == AttemptState.FINALISED)
+    finished = sum(1 for a in rows if a.state == AttemptState.FINALISED or a.certain_fail)
     first = next((a for a in rows if a.number == 1 and a.state == AttemptState.FINALISED), None)
     if result is not None and result.passed:
         status = week_rules.PASSED
     elif open_now:
         status = week_rules.IN_PROGRESS
-    elif any(a.state == AttemptState.GRADING for a in rows):
+    elif any(a.waits for a in rows):
         status = week_rules.GRADING
-    elif result is not None:
+    elif result is not None or any(a.certain_fail for a in rows):
         status = week_rules.FAILED
     elif item.opens_on > today:
         status = NOT_OPEN

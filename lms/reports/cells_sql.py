@@ -7,7 +7,8 @@ A year's roster of 20,000 learners × 52 weeks is ~1.6 million attempts: reading
 beyond a worker's 60 s. What a cell says needs only, per learner and exam: the best finalised
 result and whether an attempt with it passed (``cells.deciding``: the highest percent, the
 earliest of equals), the finalised attempts, every attempt, whether one is open within its time,
-one waiting for grading, and how the first finalised attempt went.
+how many wait for grading (those whose fail is certain told apart by ``waiting``: one more
+statement, only when one waits), and how the first finalised attempt went.
 
 When a passed and a failed attempt share the best percent (the pass mark was changed between
 them) the earliest decides: those few (learner, exam) pairs, and exams scored by their latest
@@ -23,7 +24,7 @@ from lms import clock
 from lms.exams.models import Attempt, AttemptState, grace
 from lms.extensions import db
 from lms.programmes import services as week_rules
-from lms.reports import cells as cell_rules
+from lms.reports import cells as cell_rules, waiting as waiting_rules
 
 
 def _sums(exam_ids: list[int], user_ids: list[int]):
@@ -37,7 +38,7 @@ def _sums(exam_ids: list[int], user_ids: list[int]):
                     func.max(case((and_(done, Attempt.passed.is_not(True)), Attempt.percent))),
                     func.sum(case((finalised, 1), else_=0)), func.count(),
                     func.max(case((and_(Attempt.state == AttemptState.OPEN, Attempt.deadline >= limit), 1), else_=0)),
-                    func.max(case((Attempt.state == AttemptState.GRADING, 1), else_=0)),
+                    func.sum(case((Attempt.state == AttemptState.GRADING, 1), else_=0)),
                     func.max(case((first, 1), else_=0)),
                     func.max(case((and_(first, Attempt.passed.is_(True)), 1), else_=0)))
              .where(Attempt.exam_id.in_(exam_ids), Attempt.user_id.in_(user_ids))
@@ -59,11 +60,20 @@ def cells_for(members, weeks: list, today: date | None = None) -> dict[int, dict
     sums: dict[tuple[int, int], tuple] = {}
     exact: set[tuple[int, int]] = set()  # decided from the attempts: a passed and a failed one share the best
     if user_ids and by_exam:
-        for user_id, exam_id, top, top_passed, top_failed, *rest in _sums(sorted(by_exam), user_ids):
+        verdicts = None  # the waiting attempts' certain fails (``waiting``), read once if any waits
+        for user_id, exam_id, top, top_passed, top_failed, finished, attempts, open_now, grading, *first in _sums(
+                sorted(by_exam), user_ids):
             if top_passed is not None and top_passed == top and top_failed == top:
                 exact.add((user_id, exam_id))
-            else:
-                sums[(user_id, exam_id)] = (top, top_passed is not None and top_passed == top, *rest)
+                continue
+            certain = 0
+            if grading:
+                if verdicts is None:
+                    verdicts = waiting_rules.verdicts(sorted(by_exam), user_ids)
+                certain = sum(verdicts.get((user_id, exam_id), {}).values())
+            # A waiting attempt whose fail is certain is a failed attempt, as on the learner's page.
+            sums[(user_id, exam_id)] = (top, top_passed is not None and top_passed == top, int(finished) + certain,
+                                        attempts, open_now, int(grading) > certain, certain > 0, *first)
     latest = [w for w in weeks if w.exam.scoring == "latest"]
     slow = {}
     exact_users = sorted({u for u, _e in exact})
@@ -101,14 +111,14 @@ def _cell(row, opens_on: date, due_on: date, today: date, enrolled_on: date | No
         late = due_on < today and status != cell_rules.NOT_OPEN
         catch_up = late and enrolled_on is not None and due_on < enrolled_on
         return cell_rules.Cell(status=status, overdue=late and not catch_up, catch_up=catch_up)
-    top, passed, finished, attempts, open_now, grading, first, first_passed = row
+    top, passed, finished, attempts, open_now, grading, certain_fail, first, first_passed = row
     if top is not None and passed:
         status = week_rules.PASSED
     elif open_now:
         status = week_rules.IN_PROGRESS
     elif grading:
         status = week_rules.GRADING
-    elif top is not None:
+    elif top is not None or certain_fail:
         status = week_rules.FAILED
     elif opens_on > today:
         status = cell_rules.NOT_OPEN

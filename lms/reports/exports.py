@@ -34,7 +34,7 @@ from urllib.parse import quote
 
 from flask import Response, request, stream_with_context
 from werkzeug.wsgi import wrap_file
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 
 from lms import clock
 from lms.control_characters import INVISIBLE, shown_direction_characters
@@ -114,7 +114,12 @@ def download(body: bytes | IO[bytes] | Iterator[bytes], fmt: str, name: str, fal
     if isinstance(body, bytes):
         return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
     if not hasattr(body, "seek"):
-        return Response(stream_with_context(body), mimetype=MIMETYPES[fmt], headers=headers)
+        # The first block is made here, in the view: an error in it (the people, the first batch's
+        # sums: where a database that is down or too slow fails) is the error page, before any byte.
+        body = iter(body)
+        first = next(body, b"")
+        return Response(stream_with_context(itertools.chain((first,), body)), mimetype=MIMETYPES[fmt],
+                        headers=headers)
     body.seek(0, os.SEEK_END)
     headers["Content-Length"] = str(body.tell())
     body.seek(0)
@@ -128,18 +133,45 @@ def to_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
 
 def csv_blocks(headers: Sequence[str], rows: Iterable[Sequence]) -> Iterator[bytes]:
     """The CSV (a BOM, the header, the rows) as blocks of ``CSV_BLOCK`` rows, each encoded as it
-    is made: ``rows`` may be a generator (a year's roster), never held whole."""
+    is made: ``rows`` may be a generator (a year's roster), never held whole.
+
+    An error while the rows are made after a block has been sent (the status line and the first
+    rows are out: no error page can follow) ends the file with a last line saying it broke off
+    after so many rows and is incomplete, then raises again: the server logs it and closes the
+    connection without the end of the chunked body, so the browser marks the download failed,
+    and a file kept all the same says on its last line that it is not whole. An error before
+    the first block is sent is raised as it is (``download`` makes that block in the view: the
+    error page)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([csv_safe(h) for h in headers])
-    for n, row in enumerate(rows, start=1):
-        writer.writerow([csv_safe(v) for v in row])
-        if n % CSV_BLOCK == 0:
-            yield out.getvalue().encode("utf-8")
-            out.seek(0)
-            out.truncate()
+    n = sent = 0
+    try:
+        for n, row in enumerate(rows, start=1):
+            writer.writerow([csv_safe(v) for v in row])
+            if n % CSV_BLOCK == 0:
+                yield out.getvalue().encode("utf-8")
+                sent = n
+                out.seek(0)
+                out.truncate()
+    except Exception:
+        if not sent:
+            raise
+        out.seek(0)
+        out.truncate()
+        writer.writerow([broken_off_line(sent)])
+        yield out.getvalue().encode("utf-8")
+        raise
     yield out.getvalue().encode("utf-8")
+
+
+def broken_off_line(rows: int) -> str:
+    """The last line of a CSV whose making failed after ``rows`` rows were sent."""
+    return ngettext("The download broke off after %(num)d row because of an error on the server: this file is "
+                    "incomplete. Download it again.",
+                    "The download broke off after %(num)d rows because of an error on the server: this file is "
+                    "incomplete. Download it again.", rows)
 
 
 def to_xlsx(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence], widths: dict[int, int] | None = None

@@ -54,7 +54,7 @@ class QuarterCell:
     state: str  # done | missed | due | not_due | not_required
     status: str = week_rules.NOT_STARTED  # the exam's, in the weeks' words (failed, grading, ...)
     on: date | None = None  # done: the day it was passed; due and missed: the quarter's last day
-    finished: int = 0  # finalised attempts inside the quarter
+    finished: int = 0  # attempts inside the quarter with a known result (finalised, or a certain fail waiting)
     percent: float | None = None
     first_try_passed: bool | None = None  # the first attempt finalised inside the quarter passed (None: none)
     quarter = True  # tells the cell's words (``labels.cell_text``) from a week's
@@ -111,7 +111,7 @@ def cell_for(q: Quarter, rows: list[tuple[AttemptRow, date]], scoring: str, toda
     dated = [(a, day) for a, day in rows if a.state != AttemptState.OPEN and q.opens_on <= day <= q.due_on]
     inside = [a for a, _day in dated]
     result = deciding(inside, scoring)
-    finished = sum(1 for a in inside if a.state == AttemptState.FINALISED)
+    finished = sum(1 for a in inside if a.state == AttemptState.FINALISED or a.certain_fail)
     first = next((a for a in sorted(inside, key=lambda a: a.number) if a.state == AttemptState.FINALISED), None)
     cell = QuarterCell(state=NOT_DUE, finished=finished, percent=result.percent if result else None,
                        first_try_passed=None if first is None else bool(first.passed))
@@ -121,9 +121,9 @@ def cell_for(q: Quarter, rows: list[tuple[AttemptRow, date]], scoring: str, toda
         return cell
     if current and any(a.state == AttemptState.OPEN and now <= a.deadline + limit for a, _day in rows):
         cell.status = week_rules.IN_PROGRESS
-    elif any(a.state == AttemptState.GRADING for a in inside):
+    elif any(a.waits for a in inside):
         cell.status = week_rules.GRADING
-    elif result is not None:
+    elif result is not None or any(a.certain_fail for a in inside):  # the learner's page: failed, retake
         cell.status = week_rules.FAILED
     if q.due_on < today:
         cell.state, cell.on = MISSED, q.due_on

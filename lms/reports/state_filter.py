@@ -4,7 +4,8 @@ decided by the database, not by a cell per learner and week in Python.
 One GROUP BY per (learner, exam) gives what ``cells.cell_for`` decides from:
 the best finalised result and whether an attempt with it passed (the rule of
 ``aggregates``: an exam scored by its best attempt), an open attempt still in
-time, an attempt waiting for grading. The outer GROUP BY per learner folds
+time, an attempt waiting for grading (those whose fail is certain are failed weeks, as on
+the learner's page: ``waiting``, one more statement when one waits). The outer GROUP BY per learner folds
 the weeks into bit masks (one bit a week): passed, in progress, waiting,
 failed. Each learner's state in the chosen weeks is then a few bit operations
 with the weeks' dates and the learner's enrolment date (overdue against
@@ -22,7 +23,7 @@ from lms.content.models import ProgrammeItem
 from lms.exams.models import Attempt, AttemptState, grace
 from lms.extensions import db
 from lms.programmes import services as week_rules
-from lms.reports import cells as cell_rules
+from lms.reports import cells as cell_rules, waiting as waiting_rules
 
 # Weeks folded into one integer column (a signed 64-bit sum holds 62 bits).
 BITS = 60
@@ -57,6 +58,18 @@ def _masks(exam_bits: dict[int, int], user_ids: list[int] | None) -> dict[int, l
     return out
 
 
+def _certain_fails_as_failed(found: dict[int, list[int]], exam_bits: dict[int, int], user_ids) -> None:
+    """Move the weeks whose every waiting attempt has a certain fail (``waiting``) from "waiting
+    for grading" to "failed", as the learner's own page reads them. One statement."""
+    for (user_id, exam_id), verdict in waiting_rules.verdicts(sorted(exam_bits), user_ids).items():
+        masks = found.get(user_id)
+        if masks is None or not waiting_rules.all_certain(verdict):
+            continue
+        moved = masks[2] & exam_bits[exam_id]
+        masks[2] &= ~moved
+        masks[3] |= moved
+
+
 def _week_states(members, weeks: list[ProgrammeItem], today: date) -> dict[int, list[int]]:
     """user id → [passed, in progress, grading, failed] masks over ``weeks``
     (bit i: ``weeks[i]``), the learners without an attempt left out."""
@@ -69,7 +82,10 @@ def _week_states(members, weeks: list[ProgrammeItem], today: date) -> dict[int, 
         exam_bits: dict[int, int] = {}
         for offset, (i, w) in enumerate(group):
             exam_bits[w.exam_id] = exam_bits.get(w.exam_id, 0) | (1 << offset)
-        for user_id, masks in _masks(exam_bits, user_ids).items():
+        found = _masks(exam_bits, user_ids)
+        if any(masks[2] for masks in found.values()):
+            _certain_fails_as_failed(found, exam_bits, user_ids)
+        for user_id, masks in found.items():
             mine = out.setdefault(user_id, [0, 0, 0, 0])
             for kind, mask in enumerate(masks):
                 for offset, (i, _w) in enumerate(group):
@@ -90,37 +106,46 @@ def matching(members, weeks: list[ProgrammeItem], state: str, today: date) -> li
     """The members whose cell in any of ``weeks`` is in ``state`` (a word of
     ``cells.STATES``), in their order — what ``cells.cell_for(...).matches``
     says for each, without a cell per learner and week."""
+    return [m for m, hit in zip(members, week_masks(members, weeks, (state,), today)) if hit]
+
+
+def week_masks(members, weeks: list[ProgrammeItem], states: tuple[str, ...], today: date) -> list[int]:
+    """Per member (in their order), the weeks (bit i: ``weeks[i]``) whose cell is in every one of
+    ``states`` (words of ``cells.STATES``: "overdue" and "failed" is an overdue week failed) —
+    ``cells.cell_for(...).matches`` for each, from the database's GROUP BY (``_week_states``)."""
     if not weeks or not members:
-        return []
+        return [0] * len(members)
     everything = (1 << len(weeks)) - 1
     opened = sum(1 << i for i, w in enumerate(weeks) if w.opens_on <= today)
     due = sum(1 << i for i, w in enumerate(weeks) if w.due_on < today)
-    states = _week_states(members, weeks, today)
+    found = _week_states(members, weeks, today)
     before: dict[date | None, int] = {}  # enrolment date → the weeks due before it (catch-up, not overdue)
-    kept = []
+    out = []
     for m in members:
-        passed, in_progress, grading, failed = states.get(m.user.id, (0, 0, 0, 0))
+        passed, in_progress, grading, failed = found.get(m.user.id, (0, 0, 0, 0))
         in_progress &= ~passed
         grading &= ~(passed | in_progress)
         failed &= ~(passed | in_progress | grading)
         started = passed | in_progress | grading | failed
-        if state == week_rules.PASSED:
-            hit = passed
-        elif state == week_rules.IN_PROGRESS:
-            hit = in_progress
-        elif state == week_rules.GRADING:
-            hit = grading
-        elif state == week_rules.FAILED:
-            hit = failed
-        elif state == week_rules.NOT_STARTED:
-            hit = opened & ~started
-        else:  # overdue or catch-up: due, not passed, and not "not open yet"
-            late = due & ~passed & (opened | started)
-            enrolled = m.enrolled_on
-            if enrolled not in before:
-                before[enrolled] = 0 if enrolled is None else sum(
-                    1 << i for i, w in enumerate(weeks) if w.due_on < enrolled)
-            hit = late & before[enrolled] if state == "catch_up" else late & ~before[enrolled]
-        if hit & everything:
-            kept.append(m)
-    return kept
+        hits = everything
+        for state in states:
+            if state == week_rules.PASSED:
+                hit = passed
+            elif state == week_rules.IN_PROGRESS:
+                hit = in_progress
+            elif state == week_rules.GRADING:
+                hit = grading
+            elif state == week_rules.FAILED:
+                hit = failed
+            elif state == week_rules.NOT_STARTED:
+                hit = opened & ~started
+            else:  # overdue or catch-up: due, not passed, and not "not open yet"
+                late = due & ~passed & (opened | started)
+                enrolled = m.enrolled_on
+                if enrolled not in before:
+                    before[enrolled] = 0 if enrolled is None else sum(
+                        1 << i for i, w in enumerate(weeks) if w.due_on < enrolled)
+                hit = late & before[enrolled] if state == "catch_up" else late & ~before[enrolled]
+            hits &= hit
+        out.append(hits)
+    return out

@@ -20,6 +20,7 @@ from lms.reports import chart, exports, labels, quarters as quarter_rules, ranki
 from lms.reports import roster as reports
 from lms.reports.cells import STATES, roster_weeks
 from lms.reports.members import roster_members
+from lms.reports.overdue_page import overdue_page
 from lms.web import render_page_or_partial, roles_required
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -117,9 +118,9 @@ def totals():
 @roles_required(*VIEWERS)
 def overdue():
     scope, _p, programme, flt, ctx = _context("overdue")
-    items = reports.overdue(programme, scope, flt) if programme else []
-    ctx["xlsx_cells"] = len(items) * OVERDUE_COLUMNS
-    return render_page_or_partial("reports/overdue.html", "reports/_overdue_rows.html", items=items, **ctx)
+    listing = overdue_page(programme, scope, flt, page=request.args.get("page", 1, type=int)) if programme else None
+    ctx["xlsx_cells"] = listing.total * OVERDUE_COLUMNS if listing else 0
+    return render_page_or_partial("reports/overdue.html", "reports/_overdue_rows.html", listing=listing, **ctx)
 
 
 def _rankings_args(programme, scope):
