@@ -13,7 +13,12 @@ last week; a learner in a branch of their own who has taken every earlier week
 through the exam engine (``lms.exams.demo_results``: start, answers, submit,
 the real grading and 错题本) with retakes, paired with the demo's mentor 王师傅,
 holding three certificates (issued by HR), with every lesson read and this
-week's exam open (the exam page and its review).
+week's exam open (the exam page and its review). Seven more learners of the
+branch have the same year and are 王师傅's apprentices too: his home (the
+师傅 panel) shows eight apprentices of a year each, beside the demo's.
+Practice (错题本) is measured as a learner uses it: start (a redirect to the
+next question), the question, and a wrong answer posted by htmx with the
+page's CSRF token (nothing changes).
 
 Then, in process through Flask's test client (no server: the figures are the
 app's own), each page: median CPU time of the process over the rounds, the
