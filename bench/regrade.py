@@ -248,7 +248,12 @@ def main() -> int:
         publish(parse_folder(root), None, "bench")
         sit(args.attempts)
         bank.write_text(bank.read_text(encoding="utf-8").replace(KEY_BEFORE, KEY_AFTER, 1), encoding="utf-8")
-        statements = h.Statements(db.engine)
+        # The benches' one counter; _harness is read here, after this script set its own
+        # instance folder (its defaults would win at the top).
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from _harness import Statements
+
+        statements = Statements(db.engine)
         figures = {}
 
         db.session.remove()
