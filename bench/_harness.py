@@ -328,5 +328,19 @@ def start_exam(client: Client, session: Session, exam_id: int) -> int | None:
     return int(location.rstrip("/").rsplit("/", 1)[-1].split("?")[0])
 
 
+class Statements:
+    """Counts the SQL statements the engine runs (``before_cursor_execute``):
+    read ``count`` before and after a request. The benches share this one."""
+
+    def __init__(self, engine):
+        from sqlalchemy import event
+
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_args):
+        self.count += 1
+
+
 def dialect(url: str) -> str:
     return "PostgreSQL" if url.startswith("postgresql") else "SQLite"

@@ -251,19 +251,6 @@ def build(data: h.Data, scale: float) -> None:
 
 # --- measuring --------------------------------------------------------------------------
 
-class Statements:
-    """Counts the SQL statements the engine runs (``before_cursor_execute``)."""
-
-    def __init__(self, engine):
-        from sqlalchemy import event
-
-        self.count = 0
-        event.listen(engine, "before_cursor_execute", self._seen)
-
-    def _seen(self, *_args):
-        self.count += 1
-
-
 def _rss_peak_reset() -> bool:
     try:
         Path("/proc/self/clear_refs").write_text("5")
@@ -371,7 +358,7 @@ def measure(data: h.Data, ids: dict, rounds: int, only: str, skip: str = "", exp
     from lms.extensions import db
 
     with data.app.app_context():
-        statements = Statements(db.engine)
+        statements = h.Statements(db.engine)
     clients = {who: (data.app.test_client() if who == "anonymous" else data.client(ids[who]))
                for who in ("learner", "mentor", "trainer", "hr", "anonymous")}
     print(f"\n{'page':<48} {'median':>8} {'p95':>8} {'CPU':>8} {'SQL':>5} {'KB':>6}   target p95 ≤ {TARGET_MS} ms")

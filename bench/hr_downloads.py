@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _harness as h  # noqa: E402
 import _people as people_data  # noqa: E402
-from bank_year import Statements, _rss_peak_reset, _status  # noqa: E402
+from bank_year import _rss_peak_reset, _status  # noqa: E402
 
 WEEKS = 52
 HR = "bench-hr-downloads"
@@ -147,7 +147,7 @@ def measure(data: h.Data, rounds: int, only: str, trace: bool) -> None:
     from lms.org.models import User
 
     with data.app.app_context():
-        statements = Statements(db.engine)
+        statements = h.Statements(db.engine)
         hr = db.session.scalar(select(User).where(User.employee_no == HR)).get_id()
         programme = db.session.scalar(select(Programme.id).where(Programme.title.like("全行客户经理周周练%")))
     client = data.client(hr)

@@ -13,7 +13,12 @@ last week; a learner in a branch of their own who has taken every earlier week
 through the exam engine (``lms.exams.demo_results``: start, answers, submit,
 the real grading and 错题本) with retakes, paired with the demo's mentor 王师傅,
 holding three certificates (issued by HR), with every lesson read and this
-week's exam open (the exam page and its review).
+week's exam open (the exam page and its review). Seven more learners of the
+branch have the same year and are 王师傅's apprentices too: his home (the
+师傅 panel) shows eight apprentices of a year each, beside the demo's.
+Practice (错题本) is measured as a learner uses it: start (a redirect to the
+next question), the question, and a wrong answer posted by htmx with the
+page's CSRF token (nothing changes).
 
 Then, in process through Flask's test client (no server: the figures are the
 app's own), each page: median CPU time of the process over the rounds, the
@@ -38,6 +43,7 @@ import _harness as h  # noqa: E402
 import _people as people_data  # noqa: E402
 
 PER_WEEK = 10
+APPRENTICES = 8  # 王师傅's apprentices of a year each (the learner is one)
 
 LESSON = """本周课程是第 {n} 周的重点：{title}。请在周五前读完并完成测验。
 
@@ -124,7 +130,7 @@ def build(data: h.Data, weeks: int) -> dict:
     from lms.exams import attempts as exam_attempts, demo_results
     from lms.exams.models import Attempt, NotebookEntry
     from lms.extensions import db
-    from lms.mentoring import pairing as pairings
+    from lms.mentoring import pairing as pairings, settings as mentoring_settings
     from lms.org.models import Branch, PositionRecord, User, UserRole, user_by_employee_no
 
     rng = random.Random(20261202)
@@ -137,11 +143,17 @@ def build(data: h.Data, weeks: int) -> dict:
         branch = Branch(code=f"LP{h.RUN}", name=f"压测支行{h.RUN}")
         db.session.add(branch)
         db.session.flush()
-        learner = User(employee_no=f"bench-{h.RUN}-learner", name="压测学员", password_hash="",
-                       branch_id=branch.id, hire_date=start - timedelta(days=30))
-        learner.role_rows = [UserRole(role="learner")]
-        learner.positions = [PositionRecord(position="rm_junior", start_date=start - timedelta(days=30))]
-        db.session.add(learner)
+        def person(no: str, name: str) -> User:
+            user = User(employee_no=f"bench-{h.RUN}-{no}", name=name, password_hash="",
+                        branch_id=branch.id, hire_date=start - timedelta(days=30))
+            user.role_rows = [UserRole(role="learner")]
+            user.positions = [PositionRecord(position="rm_junior", start_date=start - timedelta(days=30))]
+            db.session.add(user)
+            return user
+
+        learner = person("learner", "压测学员")
+        # The mentor's other apprentices, in the same branch with the same year.
+        others = [person(f"apprentice{i}", f"压测徒弟{i}") for i in range(1, APPRENTICES)]
         course = Course(slug=f"bench-{h.RUN}", title="压测：一年的产品知识", track="products",
                         intro_md="一年的周课。", intro_html="<p>一年的周课。</p>")
         db.session.add(course)
@@ -182,47 +194,57 @@ def build(data: h.Data, weeks: int) -> dict:
                                          lesson_links=[ProgrammeItemLesson(lesson_id=lessons[n - 1].id)])
                            for n in range(1, weeks + 1)]
         db.session.add(programme)
-        db.session.add_all(LessonView(user_id=learner.id, lesson_id=lesson.id,
-                                      first_viewed_at=datetime.combine(start, datetime.min.time())) for lesson in lessons)
+        db.session.add_all(LessonView(user_id=user.id, lesson_id=lesson.id,
+                                      first_viewed_at=datetime.combine(start, datetime.min.time()))
+                           for user in [learner, *others] for lesson in lessons)
         db.session.commit()
         print(f"  course, {weeks} lessons, {weeks * PER_WEEK} questions in {time.perf_counter() - t0:.0f} s", flush=True)
 
         now = clock.now()
         loader = demo_results._Loader(rng, now)
-        taker = demo_results._Taker(db.session.get(User, learner.id), 0.45)
         frozen = clock._frozen
         try:
-            for item in sorted(programme.items, key=lambda i: i.number)[:-1]:  # this week's is open (below)
-                r = rng.random()
-                failures = 0 if r < 0.5 else 1 if r < 0.9 else 2
-                loader.until_passed(taker, item, item.opens_on, item.due_on, failures)
-                db.session.expire_all()
+            for n, user_id in enumerate([learner.id] + [o.id for o in others]):
+                taker = demo_results._Taker(db.session.get(User, user_id), 0.45 if n == 0 else 0.3 + 0.05 * n)
+                for item in sorted(programme.items, key=lambda i: i.number)[:-1]:  # this week's is open (below)
+                    r = rng.random()
+                    failures = 0 if r < 0.5 else 1 if r < 0.9 else 2
+                    loader.until_passed(taker, item, item.opens_on, item.due_on, failures)
+                    db.session.expire_all()
         finally:
             clock.freeze(frozen)
         print(f"  {loader.attempts} attempts in {time.perf_counter() - t0:.0f} s", flush=True)
 
         hr, mentor = user_by_employee_no("hr"), user_by_employee_no("mentor")
-        learner = db.session.get(User, learner.id)
-        pairings.pair(mentor, learner, today - timedelta(days=200), today + timedelta(days=165),
-                      "一年内独立开展理财销售", actor=hr)
+        mentoring_settings.set_capacity(mentor, 20, actor=hr)  # the demo's apprentices and these
         db.session.commit()
-        for slug in ("rm-qualification", "rm-intermediate-qualification", "mentor-qualification"):
-            certification = db.session.scalar(select(Certification).where(Certification.slug == slug))
-            issuing.issue(learner, certification, actor=hr, reason="压测：历史证书补录",
-                          on=today - timedelta(days=rng.randint(30, 300)), render_now=False)
+        for user_id in [learner.id] + [o.id for o in others]:
+            apprentice = db.session.get(User, user_id)
+            pairings.pair(mentor, apprentice, today - timedelta(days=200), today + timedelta(days=165),
+                          "一年内独立开展理财销售", actor=hr)
             db.session.commit()
+            for slug in ("rm-qualification", "rm-intermediate-qualification", "mentor-qualification"):
+                certification = db.session.scalar(select(Certification).where(Certification.slug == slug))
+                issuing.issue(apprentice, certification, actor=hr, reason="压测：历史证书补录",
+                              on=today - timedelta(days=rng.randint(30, 300)), render_now=False)
+                db.session.commit()
+        learner = db.session.get(User, learner.id)
         current = programme.items[-1]
         attempt = exam_attempts.start_attempt(learner, db.session.get(Exam, current.exam_id), current)
         db.session.commit()
         last = db.session.scalar(select(Attempt).where(Attempt.user_id == learner.id,
                                                        Attempt.submitted_at.is_not(None))
                                  .order_by(Attempt.submitted_at.desc()).limit(1))
-        entry = db.session.scalar(select(NotebookEntry.id).where(NotebookEntry.user_id == learner.id)
+        # A single-choice entry: practice answers it wrong (B; the key is C), which changes nothing.
+        entry = db.session.scalar(select(NotebookEntry.id)
+                                  .join(QuestionVersion, QuestionVersion.id == NotebookEntry.version_id)
+                                  .where(NotebookEntry.user_id == learner.id, QuestionVersion.type == "single")
                                   .order_by(NotebookEntry.id).limit(1))
         attempts = db.session.scalar(select(db.func.count()).select_from(Attempt).where(Attempt.user_id == learner.id))
         entries = db.session.scalar(select(db.func.count()).select_from(NotebookEntry)
                                     .where(NotebookEntry.user_id == learner.id))
         print(f"  the learner: {weeks} weeks, {attempts} attempts, {entries} 错题本 entries, 3 certificates; "
+              f"王师傅: {APPRENTICES} such apprentices ({loader.attempts} attempts in all) and the demo's; "
               f"built in {time.perf_counter() - t0:.0f} s", flush=True)
         return {"learner": learner.get_id(), "mentor": mentor.get_id(), "programme": programme.id,
                 "lesson": lessons[-1].id, "attempt": attempt.id, "result": last.id, "entry": entry,
@@ -230,6 +252,8 @@ def build(data: h.Data, weeks: int) -> dict:
 
 
 def pages(ids: dict) -> list[tuple[str, str, str]]:
+    """(who, label, URL); a URL starting with "POST " is an htmx form post
+    (with the page's CSRF token), one answering 302 a redirect."""
     return [
         ("learner", "home (本周培训)", "/"),
         ("learner", "我的培训", "/programmes/"),
@@ -239,7 +263,9 @@ def pages(ids: dict) -> list[tuple[str, str, str]]:
         ("learner", "review before submit", f"/attempts/{ids['attempt']}/review"),
         ("learner", "result page (last attempt)", f"/attempts/{ids['result']}/result"),
         ("learner", "错题本", "/notebook/"),
+        ("learner", "practice: start (302)", "/notebook/practice"),
         ("learner", "practice (one question)", f"/notebook/practice/{ids['entry']}"),
+        ("learner", "practice: answer (htmx POST)", f"POST /notebook/practice/{ids['entry']}"),
         ("learner", "我的证书", "/certificates/mine"),
         ("learner", "my mentor", "/mentoring/me"),
         ("mentor", "mentor's home (师傅 panel)", "/"),
@@ -266,41 +292,59 @@ def _open_attempt(data: h.Data, ids: dict) -> int:
         return fresh.id
 
 
-class Statements:
-    def __init__(self, engine):
-        from sqlalchemy import event
+def _request(client, url: str, token: str):
+    """One request of a page as ``pages`` names it: the response."""
+    if url.startswith("POST "):
+        return client.post(url[5:], data={"answer": "B"}, headers={"HX-Request": "true", "X-CSRFToken": token})
+    return client.get(url)
 
-        self.count = 0
-        event.listen(engine, "before_cursor_execute", self._seen)
 
-    def _seen(self, *_args):
-        self.count += 1
+def _timed(client, url: str, token: str, rounds: int) -> list[float]:
+    cpu = []
+    for _ in range(rounds):
+        c0 = time.process_time()
+        response = _request(client, url, token)
+        cpu.append((time.process_time() - c0) * 1000)
+        response.close()
+    return cpu
+
+
+def _csrf_token(client, url: str) -> str:
+    import re
+
+    page = client.get(url).get_data(as_text=True)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, f"no CSRF token on {url}"
+    return found.group(1)
 
 
 def measure(data: h.Data, ids: dict, rounds: int, only: str, profile: str) -> None:
     from lms.extensions import db
 
     with data.app.app_context():
-        statements = Statements(db.engine)
+        statements = h.Statements(db.engine)
     clients = {who: data.client(ids[who]) for who in ("learner", "mentor")}
+    token = _csrf_token(clients["learner"], f"/notebook/practice/{ids['entry']}")
     print(f"\n{'page':<44} {'CPU ms':>7} {'SQL':>5} {'bytes':>8} {'gzip':>7}")
     for who, label, url in pages(ids):
         if only and only not in f"{who} {label}":
             continue
         client = clients[who]
-        client.get(url)  # warm-up: templates compiled
+        _request(client, url, token)  # warm-up: templates compiled
         before = statements.count
-        response = client.get(url)
+        response = _request(client, url, token)
         sql = statements.count - before
-        assert response.status_code == 200, (url, response.status_code, response.headers.get("Location"))
+        expected = 302 if "(302)" in label else 200
+        assert response.status_code == expected, (url, response.status_code, response.headers.get("Location"))
         body = response.get_data()
-        _times, cpu, _size = people_data.timed(client, url, rounds)
+        cpu = _timed(client, url, token, rounds)
         if profile:
             import cProfile
 
-            profiler = cProfile.Profile()
+            profiler = cProfile.Profile()  # over the rounds: one render is too noisy to read
             profiler.enable()
-            client.get(url)
+            for _ in range(rounds):
+                _request(client, url, token)
             profiler.disable()
             profiler.dump_stats(profile + "".join(c if c.isalnum() else "-" for c in f"{who} {label}") + ".prof")
         print(f"{who + ': ' + label:<44} {statistics.median(cpu):>7.1f} {sql:>5} {len(body):>8,} "
@@ -313,7 +357,7 @@ def main() -> None:
     parser.add_argument("--weeks", type=int, default=44)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--only", default="", help="only the pages whose '<who> <label>' holds these words")
-    parser.add_argument("--profile", default="", help="cProfile one more render of each page: <PREFIX><page>.prof")
+    parser.add_argument("--profile", default="", help="cProfile ``--rounds`` more renders of each page: <PREFIX><page>.prof")
     args = parser.parse_args()
     url = h.database_url(args.database_url or (f"sqlite:///{args.data}" if args.data else None))
     kept = Path(args.data + ".json") if args.data else None

@@ -114,17 +114,6 @@ def sit(attempts: int, name: str = "rg") -> None:
     db.session.commit()
 
 
-class Statements:
-    def __init__(self, engine):
-        from sqlalchemy import event
-
-        self.count = 0
-        event.listen(engine, "before_cursor_execute", self._seen)
-
-    def _seen(self, *args):
-        self.count += 1
-
-
 class AfterCommit:
     """Time spent in the callbacks that run after a commit (the outermost
     ``run_committed_callbacks`` only: a subscriber's own transaction runs inside it)."""
@@ -259,6 +248,11 @@ def main() -> int:
         publish(parse_folder(root), None, "bench")
         sit(args.attempts)
         bank.write_text(bank.read_text(encoding="utf-8").replace(KEY_BEFORE, KEY_AFTER, 1), encoding="utf-8")
+        # The benches' one counter; _harness is read here, after this script set its own
+        # instance folder (its defaults would win at the top).
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from _harness import Statements
+
         statements = Statements(db.engine)
         figures = {}
 

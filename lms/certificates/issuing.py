@@ -33,6 +33,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select, text, update
+from sqlalchemy.orm import joinedload
 
 from lms import clock, printable
 from lms.audit import services as audit
@@ -75,8 +76,10 @@ def expiry_of_new(certification: Certification, today: date, previous: Certifica
 
 
 def holder_certificates(person_id: int, certification_id: int | None = None) -> list[Certificate]:
-    """Every certificate of the person (of one certification), newest first."""
-    query = select(Certificate).where(Certificate.user_id == person_id)
+    """Every certificate of the person (of one certification), newest first,
+    with its certification (every page that lists them names it: not a
+    statement per certificate)."""
+    query = select(Certificate).options(joinedload(Certificate.certification)).where(Certificate.user_id == person_id)
     if certification_id is not None:
         query = query.where(Certificate.certification_id == certification_id)
     return list(db.session.scalars(query.order_by(Certificate.issued_on.desc(), Certificate.id.desc())))

@@ -38,7 +38,6 @@ from dataclasses import dataclass
 
 from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import joinedload
 
 from lms import questions as question_types
 from lms import clock
@@ -202,35 +201,52 @@ def withheld(user, question_ids: list[int]) -> dict[int, Withheld]:
     is on that attempt's result page already."""
     if not question_ids:
         return {}
+    # Whether an attempt's review shows the key depends on its exam only (the
+    # attempts are finalised): one row per question and exam, the exam's latest
+    # attempt first, not every attempt loaded with its exam.
     rows = db.session.execute(
-        select(QuestionVersion.question_id, Attempt)
+        select(QuestionVersion.question_id, Exam)
         .join(AttemptItem, AttemptItem.question_version_id == QuestionVersion.id)
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .join(Exam, Exam.id == Attempt.exam_id)
         .where(Attempt.user_id == user.id, Attempt.state == "finalised",
                QuestionVersion.question_id.in_(question_ids))
-        .options(joinedload(Attempt.exam))  # a year of weekly exams: not one statement per exam
-        .order_by(Attempt.finalised_at.desc(), Attempt.id.desc())).all()
-    allowed_by_attempt: dict[int, bool] = {}
-    passed_by_exam: dict[int, bool] = {}
+        .group_by(QuestionVersion.question_id, Exam.id)
+        .order_by(func.max(Attempt.finalised_at).desc(), func.max(Attempt.id).desc())).all()
+    allowed = _reviews_allowed(user, list({exam.id: exam for _q, exam in rows}.values()))
     reviewable: set[int] = set()
     hidden: dict[int, Withheld] = {}
-    for question_id, attempt in rows:
-        if attempt.id not in allowed_by_attempt:
-            exam = attempt.exam
-            if exam.review_policy == "after_pass":  # one look-up per exam, not per attempt
-                if exam.id not in passed_by_exam:
-                    passed_by_exam[exam.id] = exam_results.has_passed(user, exam)
-                allowed_by_attempt[attempt.id] = passed_by_exam[exam.id]
-            else:
-                allowed_by_attempt[attempt.id] = exam_results.review_allowed(attempt)
-        if allowed_by_attempt[attempt.id]:
+    for question_id, exam in rows:
+        if allowed[exam.id]:
             reviewable.add(question_id)
         elif question_id not in hidden:  # the latest attempt that keeps it back
-            hidden[question_id] = Withheld(attempt.exam, str(exam_results.review_withheld(attempt.exam)))
+            hidden[question_id] = Withheld(exam, str(exam_results.review_withheld(exam)))
     out = {qid: w for qid, w in hidden.items() if qid not in reviewable}
     for question_id, exam in shared_keys.keys_held_back(user, question_ids).items():
         if question_id not in out:  # reviewable here, but an exam still to sit asks it too
             out[question_id] = Withheld(exam, str(shared_keys.held_back_sentence(exam)), shared=True)
+    return out
+
+
+def _reviews_allowed(user, exams: list[Exam]) -> dict[int, bool]:
+    """Per exam, whether the review of the learner's finalised attempts shows
+    the key (``exam_results.review_allowed``, which depends on the exam only);
+    the exams shown after passing read the learner's attempts at them once."""
+    after_pass = [exam for exam in exams if exam.review_policy == "after_pass"]
+    attempts: dict[int, list[Attempt]] = {exam.id: [] for exam in after_pass}
+    if after_pass:
+        for attempt in db.session.scalars(select(Attempt).where(
+                Attempt.user_id == user.id, Attempt.exam_id.in_(list(attempts))).order_by(Attempt.number)):
+            attempts[attempt.exam_id].append(attempt)
+    now = clock.now()
+    out = {}
+    for exam in exams:
+        if exam.review_policy == "after_pass":
+            result = exam_results.counting_attempt(exam, attempts[exam.id])
+            out[exam.id] = bool(result and result.passed)
+        else:
+            out[exam.id] = exam.review_policy == "after_submit" or (
+                exam.review_policy == "after_close" and exam.closes_at is not None and now >= exam.closes_at)
     return out
 
 

@@ -79,11 +79,17 @@ def _question_html(entry, version, answer=None, review=False, grade=None):
                         grade=grade if review else None, points=version.points)
 
 
-def _practice_context(entry, feedback: dict | None):
-    version = notebook.practice_version(entry)
-    withheld = notebook.withheld_for(current_user, entry)
-    retired = notebook.is_retired(entry)
-    in_exam = notebook.open_exam_with(current_user, entry.question_id)
+def _practice_context(entry, feedback: dict | None, practised=None):
+    """``practised``: the ``PracticeResult`` of the answer just graded; the
+    service has judged the entry open to practice inside its transaction, so
+    the page does not ask the rules (a dozen statements) a second time."""
+    if practised is not None:
+        version, withheld, retired, in_exam = practised.version, None, False, None
+    else:
+        version = notebook.practice_version(entry)
+        withheld = notebook.withheld_for(current_user, entry)
+        retired = notebook.is_retired(entry)
+        in_exam = notebook.open_exam_with(current_user, entry.question_id)
     if withheld is not None or (retired and in_exam is not None):
         # practice refused: no question to answer, no feedback, no key
         html, feedback = "", None
@@ -129,13 +135,14 @@ def answer(entry_id: int):
     entry = _own_entry(entry_id)
     version = notebook.practice_version(entry)
     given = question_types.get(version.type).answer_from_form(version.data, AnswerForm().answers, "answer")
-    if notebook.is_retired(entry):  # no longer asked: nothing to practise
-        return _refused(entry)
-    if notebook.open_exam_with(current_user, entry.question_id) is not None:
-        # Graded here, it would say which answer to give in the exam open in another tab.
-        return _refused(entry)
-    if notebook.withheld_for(current_user, entry) is not None:
-        # Graded here, "right" to one of A, B, C would give away the key the exam keeps back.
+    # ``practise`` refuses an entry that is retired (no longer asked), in an exam
+    # open in another tab (grading would say which answer to give there) or whose
+    # exam keeps the key back ("right" to one of A, B, C would give it away); an
+    # empty answer is asked here first, so that a refused entry says why, not
+    # "answer first".
+    if given is None and (notebook.is_retired(entry)
+                          or notebook.open_exam_with(current_user, entry.question_id) is not None
+                          or notebook.withheld_for(current_user, entry) is not None):
         return _refused(entry)
     if given is None:
         if is_htmx():
@@ -146,12 +153,12 @@ def answer(entry_id: int):
         return redirect(url_for("notebook.practice", entry_id=entry.id, tag=_tag_arg()))
     try:
         result = notebook.practise(current_user, entry, given)
-    except (notebook.QuestionInExam, notebook.PracticeWithheld, notebook.QuestionRetired):  # changed since the checks
+    except (notebook.QuestionInExam, notebook.PracticeWithheld, notebook.QuestionRetired):
         return _refused(entry)
     feedback = {"entry_id": entry.id, "answer": given, "grade": result.grade,
                 "fraction": result.fraction, "correct": result.correct, "cleared": result.cleared}
     if is_htmx():
-        return render_template("notebook/_practice_card.html", **_practice_context(entry, feedback)), 200, \
+        return render_template("notebook/_practice_card.html", **_practice_context(entry, feedback, result)), 200, \
             {"Vary": "HX-Request"}
     session[FEEDBACK_KEY] = feedback
     return redirect(url_for("notebook.practice", entry_id=entry.id, tag=_tag_arg()))

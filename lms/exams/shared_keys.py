@@ -34,7 +34,6 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _
 from sqlalchemy import Integer, literal, or_, select, union_all
-from sqlalchemy.orm import selectinload
 
 from lms import clock
 from lms.content.draws import draw_pool
@@ -42,7 +41,7 @@ from lms.content.models import Course, Exam, Programme, ProgrammeItem, Question,
 from lms.exams.models import Attempt
 from lms.exams.results import counting_attempt
 from lms.extensions import db
-from lms.programmes.audience import first_day, memberships
+from lms.programmes.audience import first_days, memberships
 
 # SQLite refuses a compound SELECT of more than 500 terms; a year of weekly
 # exams with a few draw rules each stays far below one batch.
@@ -63,14 +62,14 @@ def exams_holding_keys(user, now: datetime | None = None) -> list[Exam]:
         select(ProgrammeItem.exam_id, Programme)
         .join(Programme, Programme.id == ProgrammeItem.programme_id)
         .where(ProgrammeItem.exam_id.in_(list(live)), ProgrammeItem.retired.is_(False),
-               Programme.retired.is_(False))
-        .options(selectinload(Programme.items))).all()  # first_day: not one statement per programme
+               Programme.retired.is_(False))).all()
     programmes = list({programme.id: programme for _exam_id, programme in weeks}.values())
     # Judged on the last first day among them: a programme that starts later
     # (its weeks scheduled, nobody enrolled yet) holds its audience's keys
     # already; a later day only ever admits more people, never fewer.
-    day = max([clock.local_date(now), *filter(None, map(first_day, programmes))])
-    member_of = memberships(user, programmes, day) if programmes else {}
+    starts = first_days(programmes)  # one statement, not every week of every programme loaded
+    day = max([clock.local_date(now), *filter(None, starts.values())])
+    member_of = memberships(user, programmes, day, starts=starts) if programmes else {}
     theirs = {exam_id for exam_id, programme in weeks if programme.id in member_of}
     theirs.update(exam_id for exam_id, exam in live.items() if exam.open_to_all)
     if not theirs:

@@ -28,11 +28,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, inspect, select
 
 from lms import clock
 from lms.audit.models import AuditEvent
-from lms.content.models import Programme
+from lms.content.models import Programme, ProgrammeItem
 from lms.extensions import db
 from lms.org.models import Branch, PositionRecord, User, UserRole
 from lms.programmes.models import ProgrammeMember
@@ -220,6 +220,21 @@ def first_day(programme: Programme) -> date | None:
     return min(days) if days else None
 
 
+def first_days(programmes: list[Programme]) -> dict[int, date | None]:
+    """``first_day`` of each programme (id → day): from its items where they
+    are loaded already, else in one statement for all the others (not a
+    statement per programme loading every week of it)."""
+    out = {p.id: first_day(p) for p in programmes if "items" in inspect(p).dict}
+    rest = [p.id for p in programmes if p.id not in out]
+    if rest:
+        out.update({pid: None for pid in rest})
+        out.update(db.session.execute(
+            select(ProgrammeItem.programme_id, func.min(ProgrammeItem.opens_on))
+            .where(ProgrammeItem.programme_id.in_(rest), ProgrammeItem.retired.is_(False))
+            .group_by(ProgrammeItem.programme_id)).tuples().all())
+    return out
+
+
 def _member(user, programme: Programme, change: ProgrammeMember | None, codes: set[str],
             history: _History, start: date | None, today: date, audience: list[dict] | None = None) -> Member | None:
     """``audience``: ``_parts(programme.audience)``, read once by a caller asking for thousands of people."""
@@ -299,15 +314,18 @@ def members_of_each(programmes: list[Programme], today: date | None = None) -> d
     return out
 
 
-def memberships(user, programmes: list[Programme], today: date | None = None) -> dict[int, Member]:
+def memberships(user, programmes: list[Programme], today: date | None = None,
+                starts: dict[int, date | None] | None = None) -> dict[int, Member]:
     """The user's membership of each of ``programmes`` (programme id → Member)."""
-    return memberships_of([user], programmes, today)[user.id]
+    return memberships_of([user], programmes, today, starts)[user.id]
 
 
-def memberships_of(users: list, programmes: list[Programme], today: date | None = None) -> dict[int, dict[int, Member]]:
+def memberships_of(users: list, programmes: list[Programme], today: date | None = None,
+                   starts: dict[int, date | None] | None = None) -> dict[int, dict[int, Member]]:
     """``memberships`` of several people (user id → programme id → Member),
     in the same few statements as for one: the mentor's desk asks for forty
-    apprentices at once."""
+    apprentices at once. ``starts``: ``first_days(programmes)``, where the
+    caller has read them already."""
     today = today or clock.today()
     out: dict[int, dict[int, Member]] = {user.id: {} for user in users}
     if not programmes or not users:
@@ -320,7 +338,7 @@ def memberships_of(users: list, programmes: list[Programme], today: date | None 
     rows = {b.id: (b.code, b.parent_id) for b in db.session.execute(select(Branch.id, Branch.code, Branch.parent_id))}
     ancestry = _ancestry(rows)
     history = _History(user_ids, ancestry) if any(map(_needs_history, programmes)) else _History([], {})
-    starts = {p.id: first_day(p) for p in programmes}
+    starts = first_days(programmes) if starts is None else starts
     for user in users:
         codes = ancestry.get(rows[user.branch_id][0], set()) if user.branch_id in rows else set()
         mine = changes.get(user.id, {})

@@ -232,14 +232,29 @@ def _weeks(user, programme: Programme, today: date, enrolled: date | None, items
 
 def _live_items(programme: Programme) -> list[ProgrammeItem]:
     """The programme's items that are not retired, in date order, with their
-    exams and lessons (three statements for the whole programme, not a few
-    per week: the learner's home page lists every programme)."""
-    return list(db.session.scalars(
-        select(ProgrammeItem)
-        .where(ProgrammeItem.programme_id == programme.id, ProgrammeItem.retired.is_(False))
-        .order_by(ProgrammeItem.opens_on, ProgrammeItem.id)
-        .options(joinedload(ProgrammeItem.exam),
-                 selectinload(ProgrammeItem.lesson_links).joinedload(ProgrammeItemLesson.lesson))))
+    exams and lessons."""
+    return _live_items_of([programme])[programme.id]
+
+
+def _live_items_of(programmes: list[Programme]) -> dict[int, list[ProgrammeItem]]:
+    """``_live_items`` of several programmes (programme id → items) in three
+    statements for them all, not a few per week or per programme: the
+    learner's home page lists every programme of theirs. Of a lesson, what a
+    week's row shows: not its body (a year of long lessons, read and dropped
+    on every home page)."""
+    out: dict[int, list[ProgrammeItem]] = {p.id: [] for p in programmes}
+    if not out:
+        return out
+    for item in db.session.scalars(
+            select(ProgrammeItem)
+            .where(ProgrammeItem.programme_id.in_(list(out)), ProgrammeItem.retired.is_(False))
+            .order_by(ProgrammeItem.opens_on, ProgrammeItem.id)
+            .options(joinedload(ProgrammeItem.exam),
+                     selectinload(ProgrammeItem.lesson_links).joinedload(ProgrammeItemLesson.lesson)
+                     .load_only(Lesson.course_id, Lesson.slug, Lesson.position, Lesson.title, Lesson.minutes,
+                                Lesson.retired))):
+        out[item.programme_id].append(item)
+    return out
 
 
 def _attempts_by_exam(user, exam_ids: list[int]) -> dict[int, list[Attempt]]:
@@ -290,7 +305,7 @@ def this_week_of(users: list, today: date | None = None) -> dict[int, list[ThisW
                                    .order_by(Programme.title, Programme.slug)))
     mine = memberships_of(users, rows, today)
     wanted = [p for p in rows if any(p.id in m for m in mine.values())]
-    items = {p.id: _live_items(p) for p in wanted}
+    items = _live_items_of(wanted)
     attempts = _attempts_of(list(mine), {i.exam_id for its in items.values() for i in its if i.exam_id is not None})
     out = {}
     for user in users:

@@ -25,19 +25,35 @@ from lms.reports.members import programme_start
 CHUNK = 20000
 
 
+def learner_exam_results(exam_ids: list[int], user_ids: list[int] | None = None, start=None, end=None):
+    """One row per (learner, exam) of their finalised attempts (finalised in
+    [start, end) when given; of these learners when ``user_ids`` is given):
+    ``attempts``, ``best`` (the highest percent), ``best_passed`` and
+    ``best_failed`` (the highest percent of an attempt that passed, that did
+    not), ``first`` (1: the first attempt is among them) and ``first_passed``.
+    The branch totals and the rankings count passes from these same facts,
+    each by its rule (a subquery)."""
+    passed = Attempt.passed.is_(True)
+    per = (select(Attempt.user_id.label("user_id"), Attempt.exam_id.label("exam_id"),
+                  func.count().label("attempts"), func.max(Attempt.percent).label("best"),
+                  func.max(case((passed, Attempt.percent))).label("best_passed"),
+                  func.max(case((Attempt.passed.is_not(True), Attempt.percent))).label("best_failed"),
+                  func.max(case((Attempt.number == 1, 1), else_=0)).label("first"),
+                  func.max(case((and_(Attempt.number == 1, passed), 1), else_=0)).label("first_passed"))
+           .where(Attempt.exam_id.in_(exam_ids), Attempt.state == AttemptState.FINALISED))
+    if start is not None:
+        per = per.where(Attempt.finalised_at >= start, Attempt.finalised_at < end)
+    if user_ids is not None:
+        per = per.where(Attempt.user_id.in_(user_ids))
+    return per.group_by(Attempt.user_id, Attempt.exam_id).subquery()
+
+
 def _facts(member_ids: list[int], exam_ids: list[int]):
     """(branch id, exam id, passed, first tries, first passed, sum of results, results)."""
-    finalised = Attempt.state == AttemptState.FINALISED
-    per = (select(Attempt.user_id.label("user_id"), Attempt.exam_id.label("exam_id"),
-                  func.max(case((finalised, Attempt.percent))).label("best"),
-                  func.max(case((and_(finalised, Attempt.passed.is_(True)), Attempt.percent))).label("best_passed"),
-                  func.max(case((and_(finalised, Attempt.number == 1),
-                                 case((Attempt.passed.is_(True), 1), else_=0)))).label("first"))
-           .where(Attempt.exam_id.in_(exam_ids), Attempt.user_id.in_(member_ids))
-           .group_by(Attempt.exam_id, Attempt.user_id).subquery())
+    per = learner_exam_results(exam_ids, member_ids)
     passed = case((and_(per.c.best_passed.is_not(None), per.c.best_passed >= per.c.best), 1), else_=0)
-    query = (select(User.branch_id, per.c.exam_id, func.sum(passed), func.count(per.c.first),
-                    func.coalesce(func.sum(per.c.first), 0), func.coalesce(func.sum(per.c.best), 0.0),
+    query = (select(User.branch_id, per.c.exam_id, func.sum(passed), func.coalesce(func.sum(per.c.first), 0),
+                    func.coalesce(func.sum(per.c.first_passed), 0), func.coalesce(func.sum(per.c.best), 0.0),
                     func.count(per.c.best))
              .join(User, User.id == per.c.user_id).group_by(User.branch_id, per.c.exam_id))
     return db.session.execute(query).all()

@@ -30,10 +30,11 @@ from sqlalchemy import and_, case, func, or_, select
 
 from lms import clock
 from lms.content.models import Programme
-from lms.exams.models import Attempt, AttemptState
+from lms.exams.models import AttemptState
 from lms.extensions import db
 from lms.programmes.services import QUARTERLY
 from lms.reports import cells as cell_rules, quarters as quarter_rules
+from lms.reports.aggregates import learner_exam_results
 from lms.reports.members import Member, programme_start, roster_members
 
 PERIODS = ("month", "quarter", "programme", "range")
@@ -173,18 +174,7 @@ def _standings_by_sql(user_ids: list[int], exam_ids: list[int], start: datetime,
     if not user_ids or not exam_ids:
         return out
     wanted = set(user_ids)
-    passed = Attempt.passed.is_(True)
-    per = (select(Attempt.user_id.label("user_id"), func.count().label("attempts"),
-                  func.max(Attempt.percent).label("best"),
-                  func.max(case((passed, Attempt.percent))).label("best_passed"),
-                  func.max(case((Attempt.passed.is_not(True), Attempt.percent))).label("best_failed"),
-                  func.max(case((Attempt.number == 1, 1), else_=0)).label("first"),
-                  func.max(case((and_(Attempt.number == 1, passed), 1), else_=0)).label("first_passed"))
-           .where(Attempt.exam_id.in_(exam_ids), Attempt.state == AttemptState.FINALISED,
-                  Attempt.finalised_at >= start, Attempt.finalised_at < end))
-    if len(user_ids) <= cell_rules.IN_LIST_LIMIT:
-        per = per.where(Attempt.user_id.in_(user_ids))
-    per = per.group_by(Attempt.user_id, Attempt.exam_id).subquery()
+    per = learner_exam_results(exam_ids, user_ids if len(user_ids) <= cell_rules.IN_LIST_LIMIT else None, start, end)
     top_passed = and_(per.c.best_passed.is_not(None), per.c.best_passed == per.c.best)
     deciding_passed = and_(top_passed, or_(per.c.best_failed.is_(None), per.c.best_failed < per.c.best))
     undecided = and_(top_passed, per.c.best_failed == per.c.best)

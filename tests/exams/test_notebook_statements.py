@@ -79,3 +79,73 @@ def test_an_exam_of_another_course_that_keeps_its_keys_is_not_asked_about_the_no
               review_policy="after_pass")
     page = client.get("/notebook/").text
     assert "产品结业考试" in page
+
+
+def _entries(learner):
+    from sqlalchemy import select
+
+    from lms.exams.models import NotebookEntry
+    from lms.extensions import db
+
+    return list(db.session.scalars(select(NotebookEntry).where(NotebookEntry.user_id == learner.id)
+                                   .order_by(NotebookEntry.id)))
+
+
+def test_a_practice_answer_judges_what_is_withheld_once(client, clock, make_user, make_question, make_exam):
+    """Answering in practice asked the rules (retired, in an open exam, key
+    withheld: a dozen statements with the exams the learner can still sit)
+    three times: in the view, in the service, and again to draw the card."""
+    from tests.statements import counting_statements
+
+    learner = make_user(("learner",), employee_no="N004")
+    questions = [make_question("single", tags=(f"知识点{n}",)) for n in range(3)]
+    for n, q in enumerate(questions):
+        take(learner, make_exam([{"questions": [q.slug]}], slug=f"pa-{n}", title=f"第{n}周测验"), clock, answer="A")
+    entry = _entries(learner)[0]
+    sign_in(client, learner)
+    client.get(f"/notebook/practice/{entry.id}")
+    with counting_statements() as statements:
+        response = client.post(f"/notebook/practice/{entry.id}", data={"answer": "C"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "回答有误。正确答案和解析见下方" in response.text  # wrong: B is right
+    live_exams = [s for s in statements if "FROM exam" in s and "closes_at >" in s]
+    assert len(live_exams) == 1, statements
+
+
+def test_practice_reads_as_many_statements_after_six_exams_shown_after_passing_as_after_one(
+        client, clock, make_user, make_question, make_exam):
+    """Exams that show their answers only after passing: whether the learner
+    passed was read once per exam the 错题本's questions came from."""
+    learner = make_user(("learner",), employee_no="N005")
+
+    def year(n):  # an exam not taken yet would keep its key back (lms.exams.shared_keys): made when taken
+        question = make_question("single", tags=(f"知识点{n}",))
+        exam = make_exam([{"questions": [question.slug]}], slug=f"ap-{n}", title=f"第{n}周测验",
+                         review_policy="after_pass", cooldown_minutes=None)
+        take(learner, exam, clock, answer="A")  # wrong: in the 错题本
+        take(learner, exam, clock, answer="B")  # passed: its answers are shown, the entry may be practised
+
+    def counts(entry_id):
+        return [statements_of(client, url)[0] for url in ("/notebook/", f"/notebook/practice/{entry_id}")] + [
+            _answer_statements(client, entry_id)]
+
+    year(0)
+    sign_in(client, learner)
+    entry = _entries(learner)[0]
+    one = counts(entry.id)
+    for n in range(1, 6):
+        year(n)
+    assert len(_entries(learner)) == 6
+    page = client.get(f"/notebook/practice/{entry.id}").text
+    assert 'name="answer"' in page  # practised, not withheld
+    six = counts(entry.id)
+    assert six == one, (one, six)
+
+
+def _answer_statements(client, entry_id: int) -> int:
+    from tests.statements import counting_statements
+
+    with counting_statements() as statements:
+        response = client.post(f"/notebook/practice/{entry_id}", data={"answer": "C"}, headers={"HX-Request": "true"})
+    assert "回答有误" in response.text
+    return len(statements)

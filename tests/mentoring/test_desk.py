@@ -151,3 +151,22 @@ def test_the_desk_and_the_mentors_home_read_as_many_statements_for_eight_apprent
     assert eight == one
     page = client.get("/mentoring/desk").get_data(as_text=True)
     assert all(f"新学员{n}" in page for n in range(7))
+
+
+def test_the_desk_and_the_mentors_home_read_as_many_statements_for_three_programmes_as_for_one(client, world):
+    """Apprentices in several programmes (weekly training, bulletins, warning
+    education): each programme added statements to the desk and to the
+    mentor's home (its weeks read on their own, and every week of it loaded
+    once more to find its first day)."""
+    from tests.programmes.helpers import programme
+
+    sign_in(client, world.mentor)
+    answer(world.apprentice, world.exams[0], {world.deposit.slug: "B"})
+    one = {url: statements_of(client, url)[0] for url in ("/mentoring/desk", "/")}
+    for n, title in ((2, "产品周训乙"), (3, "产品周训丙")):
+        programme(world.exams[:3], audience={"positions": ["rm_junior"]}, slug=f"extra-{n}", title=title)
+    answer(world.apprentice, world.exams[1], {world.deposit.slug: "B", world.loan.slug: "A"})
+    three = {url: statements_of(client, url)[0] for url in ("/mentoring/desk", "/")}
+    page = client.get("/").get_data(as_text=True)
+    assert "产品周训乙" in page and "产品周训丙" in page
+    assert three == one, (one, three)
