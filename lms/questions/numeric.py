@@ -34,6 +34,20 @@ def _family(unit: str):
     return next((family for family in _FAMILIES if _unit_key(unit) in family), None)
 
 
+def unit_factor(written: str, unit: str) -> Decimal | None:
+    """What one ``written`` is in ``unit`` when both are units of one family
+    (万 in 元: 10,000; BP in %: 0.01), or None when they are not."""
+    family = _family(unit)
+    if family is None or _unit_key(written) not in family:
+        return None
+    return Decimal(family[_unit_key(written)]) / Decimal(family[_unit_key(unit)])
+
+
+def unit_kind_differs(written: str, unit: str) -> bool:
+    """Both are units the grading knows, of different kinds (万 and %)."""
+    return _family(written) is not None and _family(unit) is not None and _family(written) is not _family(unit)
+
+
 def _figure(text: str) -> tuple[Decimal, str] | None:
     """The figure at the start of ``text`` (digits, or Chinese figures up to a
     unit) and what follows it."""
