@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from decimal import Decimal
 
 from flask_babel import gettext as _
 
@@ -20,7 +19,7 @@ from lms.content.source.bank_blocks import FENCE, HEADING3, Block, split, split_
 from lms.content.source.links import check_links
 from lms.questions.base import normalise_text
 from lms.questions.fill import blanks_in_tags
-from lms.questions.numeric import unit_factor, unit_kind_differs
+from lms.questions.numeric import in_unit, unit_kind_differs
 from lms.content.models import DIFFICULTIES, QUESTION_TYPES
 from lms.content.schema import ParsedQuestion, Problem, Source
 from lms.content.source.words import difficulty_code, truth_value, type_code, type_label, unsupported_type_hint
@@ -333,16 +332,14 @@ class _Item:
         if unit and "unit" in self.keys and _same_unit(self.keys["unit"][0].strip()) != _same_unit(unit):
             # answer: 3.5万 with unit: 元 is 35,000 元, as the trainer means it (and as an RM's 3.5万 is read).
             key_unit = self.keys["unit"][0].strip()
-            factor = unit_factor(unit, key_unit)
-            if factor is None and unit_kind_differs(unit, key_unit):
+            if unit_kind_differs(unit, key_unit):
                 self.add(_("the answer is written in %(written)s, which is not the same kind of quantity as the "
                            "unit %(unit)s (an amount and a ratio do not convert): write the answer in %(unit)s, or "
                            "correct 'unit'", written=unit, unit=key_unit), line)
-                self.keys["answer"] = (number, line)  # one problem, not a second one for the figure
-                return
-            if factor is not None:
-                number, unit = _converted(number, factor), ""
-                tolerance = _converted(tolerance, factor) if tolerance else tolerance
+                unit = tolerance = ""  # one problem, not a second one for the figure
+            elif in_unit(number, unit, key_unit) is not None:
+                number, tolerance = in_unit(number, unit, key_unit), tolerance and in_unit(tolerance, unit, key_unit)
+                unit = ""
         self.keys["answer"] = (number, line)
         for key, value in (("tolerance", tolerance), ("unit", unit)):
             if not value:
@@ -390,16 +387,6 @@ class _Item:
             parts.append({"id": block.ident, "type": qtype, "stem": stem, "points": points, "data": data,
                           "explanation": explanation})
         return parts
-
-
-def _converted(number: str, factor: Decimal) -> str:
-    """``number`` (as written: 1,200.5) times ``factor``, written back without an exponent."""
-    try:
-        value = Decimal(number.replace(",", "").replace("，", "").replace("\u2212", "-")) * factor
-    except ArithmeticError:
-        return number  # refused by number() with the text as written
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _same_unit(text: str) -> str:
