@@ -153,3 +153,25 @@ def test_a_question_moved_to_another_bank_says_so_and_keeps_its_version(client, 
     result = client.get(f"/attempts/{attempt.id}/result").text
     assert "得分 4 / 满分 6" in result and "临时存款账户的有效期最长可以超过 2 年。" in result
     assert "练习全部错题（2）" in client.get("/notebook/").text
+
+
+def test_moving_a_question_in_the_editor_says_how_it_can_be_moved(client, content_dir, published):
+    """The editor publishes one file at a time: pasted into the other bank first, the question
+    is in two banks; cut first, the exam that names it would lose it. Both are refused, and the
+    page now says how a question is moved (the course uploaded as a zip, as above)."""
+    from lms.content.console.editor import normalise, text_hash
+
+    accounts = (FIXTURE / "questions/accounts.md").read_text(encoding="utf-8")
+    cases = (FIXTURE / "questions/cases.md").read_text(encoding="utf-8")
+    path = "courses/corp-accounts/questions/cases.md"
+    text = cases + "\n" + accounts[accounts.index("## acct-004"):]
+    page = client.post("/console/review", data={
+        "path": path, "text": text, "base_hash": text_hash((content_dir / path).read_bytes()),
+        "reviewed_hash": text_hash(normalise(text))}).text
+    hint = re.search(r'<div class="notice" id="move-hint">(.*?)</div>', page, re.S)
+    assert hint, page
+    assert ("试题 acct-004 也在 questions/accounts.md 中。编辑器每次只发布一个文件，所以无法在这里把试题移到另一个题库："
+            "请在课程文件夹中把它从 questions/accounts.md 剪切到 questions/cases.md，然后把整个课程打包上传：") \
+        in hint.group(1)
+    assert re.search(r'<a href="/console/upload">上传课程</a>', hint.group(1))
+    assert 'formaction="/console/publish"' not in page
