@@ -38,7 +38,7 @@ def test_a_gift_file_that_is_no_text_names_its_line(client, content_dir, trainer
 TOP = ["编号", "题型", "题干", "选项", None, None, None, "答案", "解析", "分值", "难度", "知识点"]
 
 
-def grouped_workbook(sub, rows, *, title="对公存款题库（2026 版）") -> bytes:
+def grouped_workbook(sub, rows, *, title="对公存款题库（2026 版）", hide=None) -> bytes:
     """A title row merged across the sheet, then the headers: 选项 merged over
     four cells with A/B/C/D (``sub``) below it, every other header merged over both rows."""
     wb = Workbook()
@@ -53,6 +53,8 @@ def grouped_workbook(sub, rows, *, title="对公存款题库（2026 版）") -> 
         sheet.merge_cells(f"{column}2:{column}3")
     for row in rows:
         sheet.append(row)
+    if hide:
+        sheet.column_dimensions[hide].hidden = True
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -85,3 +87,10 @@ def test_a_label_under_the_group_that_is_no_option_letter_is_named_by_its_cell(a
     assert [p.message for p in result.problems] == [
         f"第 3 行 选项 列（{cell}3）：“选项”下方的小标题应为选项字母 A、B、C、D、E、F（现为“{label}”）：请改为 {letter}，"
         "或把表头改成一行（选项A、选项B……）" for cell, label, letter in zip("DEFG", "甲乙丙丁", "ABCD")]
+
+
+def test_a_hidden_column_under_a_two_row_header_is_named_at_the_header_not_the_title(app):
+    result = read_xlsx(grouped_workbook(["A", "B", "C", "D"], ROWS, hide="I"), "b.xlsx")
+    assert result.questions == []
+    assert [p.message for p in result.problems] == [
+        "第 2 行 解析 列（I2）：此列在 Excel 中是隐藏的，但会被导入：请取消隐藏并核对后重新上传文件。"]

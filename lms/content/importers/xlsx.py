@@ -136,6 +136,7 @@ class XlsxReader(CellReader):
                                                 columns=punctuation.listing([h for h in required
                                                                              if h not in columns])))
             return
+        header_top = header_row  # below a title; a second header row (A B C D) may follow
         if OPTION_GROUP in columns:
             # A header of two rows: 选项 merged over four cells, A/B/C/D below it (the other
             # headers merged down over both rows).
@@ -163,7 +164,7 @@ class XlsxReader(CellReader):
         if hiding:
             for header, index in columns.items():
                 if header in (CASE_HEADERS if case else MAIN_HEADERS) and hiding.column(index):
-                    self.problem(name, 1, header, index, _(
+                    self.problem(name, header_top, header, index, _(
                         "this column is hidden in Excel, yet it would be imported: unhide it and check it, then "
                         "upload the file again."))
         hidden_rows: list[int] = []
