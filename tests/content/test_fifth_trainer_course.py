@@ -114,6 +114,24 @@ def test_the_rm_reads_the_lesson_and_reviews_the_exam_as_written(client, publish
     assert "练习全部错题（2）" in notebook and "某企业临时存款账户余额 3.5 万元，折合多少元？" in notebook
 
 
+def test_footnotes_of_several_questions_on_one_page_each_point_at_their_own(client, published):
+    """Each stem and explanation is rendered on its own, so each numbers its footnotes from 1: on a
+    page of several, every "fn:1" link jumped to the first question's footnote."""
+    _trainer, rm, attempt = published
+    sign_in(client, rm)
+    page = client.get(f"/attempts/{attempt.id}/result").text
+    ids = re.findall(r'id="(fn(?:ref)?\d*:[^"]+)"', page)
+    assert len(ids) == 4 and len(set(ids)) == 4, ids  # a reference and a footnote in two questions
+    for target in re.findall(r'href="#(fn(?:ref)?\d*:[^"]+)"', page):
+        assert ids.count(target) == 1, target
+    articles = [a for a in re.findall(r'<article class="question review-item[^>]*>(.*?)</article>', page, re.S)
+                if "footnote" in a]
+    assert len(articles) == 2
+    for article in articles:  # each question's link and footnote are its own
+        links = re.findall(r'href="#(fn\d*:[^"]+)"', article)
+        assert links and all(f'id="{link}"' in article for link in links)
+
+
 def test_a_lesson_file_renamed_after_publishing_says_how_to_keep_the_lesson(client, published):
     lesson = (FIXTURE / "lessons/01-account-types.md").read_text(encoding="utf-8")
     page, _token = check_upload(client, {
