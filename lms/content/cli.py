@@ -17,8 +17,7 @@ from lms.content.publishing.wording import describe as describe_effect
 from lms.content.publishing.publish import KINDS, ContentProblems, Plan, plan, publish
 from lms.control_characters import command_line_text
 from lms.exams.regrade import MAX_REASON, Decision
-from lms.content.source.folder import large_image_warnings
-from lms.content.source.review_overlap import review_warnings
+from lms.content.source.advice import content_warnings
 from lms.extensions import db
 from lms.org.models import user_by_employee_no
 
@@ -51,7 +50,7 @@ def _print_problems(problems) -> None:
 
 def _print_warnings(bundle, db_lookup: bool = True) -> None:
     """Warnings do not stop a check or a publish; they are printed first."""
-    for warning in review_warnings(bundle, db_lookup) + large_image_warnings(bundle):
+    for warning in content_warnings(bundle, db_lookup):
         click.echo(f"{warning.source}: warning: {warning.message}", err=True)
 
 

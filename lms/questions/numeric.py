@@ -34,6 +34,26 @@ def _family(unit: str):
     return next((family for family in _FAMILIES if _unit_key(unit) in family), None)
 
 
+def in_unit(figure: str, written: str, unit: str) -> str | None:
+    """``figure`` (as a trainer writes it: 1,200.5) in ``written`` as a figure in
+    ``unit`` when both are units of one family (3.5 万 → 35000 元, 50 BP → 0.5 %),
+    else None."""
+    family = _family(unit)
+    if family is None or _unit_key(written) not in family:
+        return None
+    try:
+        value = Decimal(figure.replace(",", "").replace("，", "").replace("\u2212", "-"))
+    except ArithmeticError:
+        return None
+    text = format(value * Decimal(family[_unit_key(written)]) / Decimal(family[_unit_key(unit)]), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def unit_kind_differs(written: str, unit: str) -> bool:
+    """Both are units the grading knows, of different kinds (万 and %)."""
+    return _family(written) is not None and _family(unit) is not None and _family(written) is not _family(unit)
+
+
 def _figure(text: str) -> tuple[Decimal, str] | None:
     """The figure at the start of ``text`` (digits, or Chinese figures up to a
     unit) and what follows it."""

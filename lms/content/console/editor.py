@@ -33,6 +33,7 @@ from lms.content.source.files import walk
 from lms.content.schema import ContentBundle, Problem
 from lms.content.publishing.publish import ContentProblems, plan, publish
 from lms.content.rendering_fast import render
+from lms.content.source.advice import content_warnings
 from lms.content.source.checks import check
 from lms.content.source.links import course_link_resolver
 from lms.content.source.parser import lesson_id_from_file_name, parse_course, parse_folder, split_front_matter
@@ -303,6 +304,9 @@ class Review:
     problems: list[Problem]
     plan: object | None  # lms.content.publishing.publish.Plan
     file_diff: list[tuple[str, str]]
+    warnings: list[Problem] = field(default_factory=list)  # shown apart; they never stop a publish
+    # (question id, its other bank in the course folder): a question being moved, which one file cannot do
+    also_elsewhere: list[tuple[str, str]] = field(default_factory=list)
 
 
 def normalise(text: str) -> str:
@@ -323,8 +327,18 @@ def review(path: str, text: str) -> Review:
         bundle = parse_folder(stage, Path(current.folder))
         problems = check_bundle(bundle)
         the_plan = plan(bundle) if not problems else None
+        warnings = content_warnings(bundle)
     return Review(file=current, problems=problems, plan=the_plan,
-                  file_diff=unified_diff(current.text, text, f"a/{path}", f"b/{path}"))
+                  file_diff=unified_diff(current.text, text, f"a/{path}", f"b/{path}"), warnings=warnings,
+                  also_elsewhere=_also_in_other_banks(bundle, path, current.folder))
+
+
+def _also_in_other_banks(bundle: ContentBundle, path: str, folder: str) -> list[tuple[str, str]]:
+    """Questions of the edited bank that another bank of its course holds too."""
+    here = {q.id for q in bundle.questions if q.source.path == path}
+    prefix = folder + "/"
+    return sorted({(q.id, q.source.path[len(prefix):]) for q in bundle.questions
+                   if q.id in here and q.source.path != path and q.source.path.startswith(prefix)})
 
 
 def preview(path: str, text: str) -> tuple[object, list[Problem]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -295,6 +296,7 @@ class PlanRow:
     key: str
     change: str  # added | changed | retired
     diff: list[tuple[str, str]]
+    note: str = ""  # a question moved to another bank
 
 
 def plan_rows(plan) -> list[PlanRow]:
@@ -308,8 +310,20 @@ def plan_rows(plan) -> list[PlanRow]:
                 if (kind, key) in plan.texts:
                     before, after = plan.texts[(kind, key)]
                     diff = unified_diff(before, after, f"{key} (published)", f"{key} (new)")
-                rows.append(PlanRow(str(KIND_LABELS.get(kind, kind)), key, change, diff))
+                note = _moved_note(*plan.moves[key], bool(diff)) if kind == "question" and key in plan.moves else ""
+                rows.append(PlanRow(str(KIND_LABELS.get(kind, kind)), key, change, diff, note))
     return rows
+
+
+def _moved_note(before: str, after: str, new_version: bool) -> str:
+    """Where a question went: its bank files, inside the course when it stays in it."""
+    same = before.split("/")[:2] == after.split("/")[:2] and before.startswith("courses/")
+    if same:
+        before, after = before.split("/", 2)[2], after.split("/", 2)[2]
+    if new_version:
+        return _("moved from %(before)s to %(after)s", before=before, after=after)
+    return _("moved from %(before)s to %(after)s (the question is unchanged: same version)", before=before,
+             after=after)
 
 
 def plan_unchanged(plan) -> int:

@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 
 from lms.content.console import editor
 from lms.content.source import encoding
+from lms.content.source.advice import content_warnings
 from lms.content.source.files import is_link, is_plain_dir, read_bytes, walk
 from lms.content.schema import Problem, Source
 from lms.content.publishing.publish import ContentProblems, PlanChanged, plan, publish
@@ -55,6 +56,7 @@ class StagedUpload:
     problems: list[Problem] = field(default_factory=list)
     plan: object | None = None
     files: int = 0
+    warnings: list[Problem] = field(default_factory=list)  # shown apart; they never stop a publish
 
     @property
     def ok(self) -> bool:
@@ -259,6 +261,7 @@ def stage(archive: IO[bytes], archive_name: str, actor_id: int) -> StagedUpload:
     shutil.move(str(folder), stage_root / result.folder)
     bundle = parse_folder(stage_root, Path(result.folder))
     result.problems = _relative_to_course(editor.check_bundle(bundle), result.folder)
+    result.warnings = _relative_to_course(content_warnings(bundle), result.folder)
     if not result.problems:
         result.plan = plan(bundle)
     STAGINGS.write_meta(token, {

@@ -19,7 +19,7 @@ class ImportForm(Form):
         description=_l("The bank file questions/<name>.md of the course; an existing bank of that name is "
                        "replaced. Empty: taken from the file name."))
     upload = FileField(_l("Question file"), validators=[FileRequired()],
-                       description=_l("Moodle GIFT (.txt, .gift, UTF-8) or Excel (.xlsx) in the template below."))
+                       description=_l("Moodle GIFT (.txt, .gift; UTF-8 or GBK) or Excel (.xlsx) in the template below."))
 
 
 class ConfirmImportForm(RegradeFields, Form):

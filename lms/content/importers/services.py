@@ -97,13 +97,13 @@ def default_bank(filename: str) -> str:
 
 
 def _decode(data: bytes, filename: str) -> tuple[str | None, list[Problem]]:
+    """A GIFT file's text, read as every content file is (UTF-8, GBK saved as
+    "ANSI" by Notepad on a Chinese PC, UTF-16 saved as "Unicode")."""
     try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return None, [Problem(Source(filename, line), _(
-            "Line %(line)s: the file is not UTF-8 text; save it as UTF-8 (Moodle's GIFT files are UTF-8)",
-            line=line))]
+        return encoding.decode(data), []
+    except encoding.NotText as exc:
+        return None, [Problem(Source(filename, exc.line), _("Line %(line)s: %(message)s", line=exc.line,
+                                                            message=encoding.not_text_message()))]
 
 
 def read_upload(data: bytes, filename: str, bank: str) -> tuple[list[ParsedQuestion], list[Problem], list[Note]]:

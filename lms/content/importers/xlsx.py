@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import io
 import re
-from itertools import islice
+import unicodedata
+from itertools import chain, islice
 import zipfile
 from xml.etree.ElementTree import ParseError
 
@@ -19,8 +20,8 @@ from lms.content.importers import messages_locale, serialize
 from lms.content.importers.xlsx_cells import CellReader, Item, Row, XlsxResult
 from lms.content.importers.xlsx_sheet import (
     CASE_HEADERS, CASE_SHEET, COL_ANSWER, COL_CASE_EXPLANATION, COL_DIFFICULTY, COL_EXPLANATION, COL_ID, COL_POINTS,
-    COL_SCENARIO, COL_STEM, COL_TAGS, COL_TYPE, HELP_SHEET, ID_RE, MAIN_HEADERS, MAIN_SHEET, MAX_ROWS, REQUIRED,
-    cell_text,
+    COL_SCENARIO, COL_STEM, COL_TAGS, COL_TYPE, HELP_SHEET, ID_RE, MAIN_HEADERS, MAIN_SHEET, MAX_ROWS, OPTION_GROUP,
+    OPTION_LETTERS, REQUIRED, cell_text,
 )
 from lms.content.source.words import CASE_TYPE, DIFFICULTY_ALIASES, MATCHING_WORDS, ORDERING_WORDS, TYPE_ALIASES
 from lms.content.schema import ParsedQuestion, Problem, Source
@@ -118,7 +119,7 @@ class XlsxReader(CellReader):
                                                     "headers of the template"))
             return
         required = REQUIRED + ((COL_SCENARIO,) if case else ())
-        header_row, columns = 1, _headers(first)
+        header_row, header_values, columns = 1, first, _headers(first)
         # A title above the headers (a merged 普惠小微贷款题库（2026版） across the sheet, as WPS
         # templates have): the headers are on the first of the top rows that holds them.
         while any(h not in columns for h in required) and header_row < HEADER_ROWS_LOOKED_AT:
@@ -127,7 +128,7 @@ class XlsxReader(CellReader):
                 break
             header_row += 1
             if all(h in _headers(following) for h in required):
-                columns = _headers(following)
+                header_values, columns = following, _headers(following)
         missing = [h for h in required if h not in columns]
         if missing:
             columns = _headers(first)
@@ -135,11 +136,35 @@ class XlsxReader(CellReader):
                                                 columns=punctuation.listing([h for h in required
                                                                              if h not in columns])))
             return
+        header_top = header_row  # below a title; a second header row (A B C D) may follow
+        if OPTION_GROUP in columns:
+            # A header of two rows: 选项 merged over four cells, A/B/C/D below it (the other
+            # headers merged down over both rows).
+            below = next(rows, None)
+            labels = _group_labels(header_values, below) if below is not None else None
+            if labels is None:
+                rows = chain(() if below is None else (below,), rows)  # a question, not labels: read it
+            else:
+                header_row += 1
+                wrong = False
+                for index, label in labels:
+                    option = _option_header(label)
+                    if option is None:
+                        letter = OPTION_LETTERS[min(index - columns[OPTION_GROUP], len(OPTION_LETTERS) - 1)]
+                        self.problem(name, header_row, OPTION_GROUP, index, _(
+                            "the labels under “%(group)s” must be the option letters %(letters)s (got “%(value)s”): "
+                            "write %(letter)s, or make the header one row (选项A, 选项B …)", group=OPTION_GROUP,
+                            letters=punctuation.listing(list(OPTION_LETTERS)), value=label, letter=letter))
+                        wrong = True
+                    else:
+                        columns.setdefault(option, index)
+                if wrong:
+                    return
         hiding = self.hiding.get(name)
         if hiding:
             for header, index in columns.items():
                 if header in (CASE_HEADERS if case else MAIN_HEADERS) and hiding.column(index):
-                    self.problem(name, 1, header, index, _(
+                    self.problem(name, header_top, header, index, _(
                         "this column is hidden in Excel, yet it would be imported: unhide it and check it, then "
                         "upload the file again."))
         hidden_rows: list[int] = []
@@ -317,10 +342,39 @@ def _headers(values) -> dict[str, int]:
     as some templates write them."""
     columns: dict[str, int] = {}
     for index, value in enumerate(values, start=1):
-        header = re.sub(r"[\s*＊]", "", cell_text(value))
+        header = _header_text(value)
         if header and header not in columns:
             columns[header] = index
     return columns
+
+
+def _group_labels(top, below) -> list[tuple[int, str]] | None:
+    """The labels under the group header 选项 (column, text), when ``below`` is
+    the second row of a two-row header: it writes only under 选项 and the empty
+    cells of its merged span. None when ``below`` is a question's row."""
+    group_start = None
+    labels = []
+    for index in range(1, max(len(top), len(below)) + 1):
+        head = _header_text(top[index - 1] if index - 1 < len(top) else None)
+        if head:
+            group_start = index if head == OPTION_GROUP else None
+        label = _header_text(below[index - 1] if index - 1 < len(below) else None)
+        if not label:
+            continue
+        if group_start is None:
+            return None  # a cell under 题型, 题干 …: a question
+        labels.append((index, label))
+    return labels or None
+
+
+def _option_header(label: str) -> str | None:
+    """选项A for a label A (Ａ, a) or 选项A under the group; None for anything else."""
+    letter = unicodedata.normalize("NFKC", label).upper().removeprefix(OPTION_GROUP)
+    return OPTION_GROUP + letter if len(letter) == 1 and letter in OPTION_LETTERS else None
+
+
+def _header_text(value) -> str:
+    return re.sub(r"[\s*＊]", "", cell_text(value))
 
 
 def read_xlsx(data: bytes, filename: str, id_prefix: str | None = None) -> XlsxResult:

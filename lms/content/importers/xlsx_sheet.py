@@ -21,6 +21,10 @@ Sheet 题库, one question per row:
 - 难度 易/中/难 (default 中); 知识点 separated by 、 or commas; 分值 default 1.
 - Cells are markdown; plain text shows as typed.
 
+A title row above the headers is skipped, and so is a header of two rows:
+选项 merged over the option columns with A, B, C… (or 选项A…) in the row
+below it, the other headers merged down over both rows.
+
 Sheet 案例题 holds case questions, one row per sub-question: a row with
 案例背景 starts a case (its 编号, 难度, 知识点 and 案例解析 go on that row);
 the rows below it, 案例背景 empty, are its further sub-questions, lettered
@@ -43,6 +47,7 @@ COL_ID, COL_TYPE, COL_STEM, COL_ANSWER, COL_EXPLANATION = "编号", "题型", "�
 COL_POINTS, COL_DIFFICULTY, COL_TAGS = "分值", "难度", "知识点"
 COL_SCENARIO, COL_CASE_EXPLANATION = "案例背景", "案例解析"
 OPTION_LETTERS = "ABCDEF"
+OPTION_GROUP = "选项"  # a group header merged over the option columns, A B C D in the row below it
 OPTION_COLUMNS = tuple(f"选项{letter}" for letter in OPTION_LETTERS)
 MAIN_HEADERS = (COL_ID, COL_TYPE, COL_STEM, *OPTION_COLUMNS, COL_ANSWER, COL_EXPLANATION, COL_POINTS,
                 COL_DIFFICULTY, COL_TAGS)

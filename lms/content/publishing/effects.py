@@ -361,9 +361,23 @@ def _lesson_effects(work: dict) -> list[Effect]:
     readers = dict(db.session.execute(
         select(LessonView.lesson_id, func.count()).where(LessonView.lesson_id.in_(ids))
         .group_by(LessonView.lesson_id)).all())
+    added = [lesson for state, lesson, *_rest in work.get("lessons", []) if state == "added"]
     effects = []
     for lesson in db.session.scalars(select(Lesson).where(Lesson.id.in_(ids)).order_by(Lesson.slug)):
-        if readers.get(lesson.id):
-            effects.append(Effect("lesson_retired", f"{lesson.course.slug}/{lesson.slug}",
-                                  {"title": lesson.title, "readers": readers[lesson.id]}))
+        data = {"title": lesson.title, "readers": readers.get(lesson.id, 0)}
+        successor = _renamed_to(lesson, added)
+        if successor is not None:
+            # A file renamed (01-account-types.md → 01-account-kinds.md) is another lesson id: the
+            # old lesson, its readers and every link to it would go without the trainer meaning it.
+            data["renamed"] = {"key": f"{successor.course_id}/{successor.id}", "file": successor.source.path}
+        if data["readers"] or successor is not None:
+            effects.append(Effect("lesson_retired", f"{lesson.course.slug}/{lesson.slug}", data))
     return effects
+
+
+def _renamed_to(lesson, added: list):
+    """The added lesson of the same course that looks like ``lesson`` under a
+    new file name (the same text, or the same place in the course), or None."""
+    same_course = [new for new in added if new.course_id == lesson.course.slug]
+    return next((new for new in same_course if new.body_md == lesson.body_md),
+                next((new for new in same_course if new.position == lesson.position), None))

@@ -143,6 +143,7 @@ class Plan:
     release_id: int | None = None
     regraded: int = 0  # submitted attempts re-graded for a corrected key (lms.exams.regrade)
     effects: list[Effect] = field(default_factory=list)  # what it does to learners mid-course (effects.py)
+    moves: dict[str, tuple[str, str]] = field(default_factory=dict)  # question id -> (its bank before, after)
     _work: dict = field(default_factory=dict, repr=False)  # what publish() applies
 
     @property
@@ -296,6 +297,8 @@ def _plan_questions(bundle: ContentBundle, result: Plan, course_slug: dict) -> N
         moved = (old_course, old_bank) != (q.course_id, q.bank)
         if retired:
             changes.restored.append(q.id)
+        if moved and old_bank:
+            result.moves[q.id] = (old_bank, q.bank)
         if new_version or moved or retired:
             changes.changed.append(q.id)
             changes.hashes[q.id] = f"{old_hash}>{content_hash([h, q.course_id, q.bank])}"

@@ -192,10 +192,23 @@ def describe(effect: Effect) -> str:
                            "the weeks as they are after publishing: who meets them may change.",
                            programme=d["programme"], rules=_join(d["rules"])))
         return sentences(parts)
+    if effect.kind == "lesson_retired" and d.get("renamed"):
+        return _("lesson %(id)s (%(title)s) is retired, and the new %(new)s (%(file)s) looks like it under a new "
+                 "file name: if you only renamed the file, write “id: %(slug)s” in the front matter at the top of "
+                 "%(name)s and the lesson is kept (learners who read it: %(readers)d; their record and every link to "
+                 "it stay as they are)", id=effect.key, title=d["title"], new=d["renamed"]["key"],
+                 file=_in_course(d["renamed"]["file"]), slug=effect.key.split("/", 1)[1],
+                 name=d["renamed"]["file"].rsplit("/", 1)[-1], readers=d["readers"])
     if effect.kind == "lesson_retired":
         return _("lesson %(id)s (%(title)s) is retired: %(readers)d learners read it; it leaves the course and its "
                  "weeks.", id=effect.key, title=d["title"], readers=d["readers"])
     raise ValueError(effect.kind)
+
+
+def _in_course(path: str) -> str:
+    """courses/corp-accounts/lessons/01-x.md as the trainer sees it in the course folder: lessons/01-x.md."""
+    parts = path.split("/")
+    return "/".join(parts[2:]) if len(parts) > 2 and parts[0] == "courses" else path
 
 
 def _overdue_at_once(d: dict) -> str:

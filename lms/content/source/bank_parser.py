@@ -19,6 +19,7 @@ from lms.content.source.bank_blocks import FENCE, HEADING3, Block, split, split_
 from lms.content.source.links import check_links
 from lms.questions.base import normalise_text
 from lms.questions.fill import blanks_in_tags
+from lms.questions.numeric import in_unit, unit_kind_differs
 from lms.content.models import DIFFICULTIES, QUESTION_TYPES
 from lms.content.schema import ParsedQuestion, Problem, Source
 from lms.content.source.words import difficulty_code, truth_value, type_code, type_label, unsupported_type_hint
@@ -328,6 +329,17 @@ class _Item:
         if not match or not (match.group(2) or match.group(3)):
             return
         number, tolerance, unit = match.group(1), match.group(2), (match.group(3) or "").strip()
+        if unit and "unit" in self.keys and _same_unit(self.keys["unit"][0].strip()) != _same_unit(unit):
+            # answer: 3.5万 with unit: 元 is 35,000 元, as the trainer means it (and as an RM's 3.5万 is read).
+            key_unit = self.keys["unit"][0].strip()
+            if unit_kind_differs(unit, key_unit):
+                self.add(_("the answer is written in %(written)s, which is not the same kind of quantity as the "
+                           "unit %(unit)s (an amount and a ratio do not convert): write the answer in %(unit)s, or "
+                           "correct 'unit'", written=unit, unit=key_unit), line)
+                unit = tolerance = ""  # one problem, not a second one for the figure
+            elif in_unit(number, unit, key_unit) is not None:
+                number, tolerance = in_unit(number, unit, key_unit), tolerance and in_unit(tolerance, unit, key_unit)
+                unit = ""
         self.keys["answer"] = (number, line)
         for key, value in (("tolerance", tolerance), ("unit", unit)):
             if not value:
