@@ -168,3 +168,13 @@ def test_the_search_takes_percent_and_underscore_as_typed(app, client, make_user
     assert "利率50%专员" in percent and "利率500专员" not in percent
     underscore = client.get("/audit/", query_string={"q": "a_b"}).text
     assert "a_b" in underscore and "axb" not in underscore
+
+
+@pytest.mark.parametrize("url", ["/audit/", "/org/people", "/certificates/", "/eligibility/", "/mentoring/admin/",
+                                 "/reports/roster", "/certificates/export.csv"])
+def test_a_search_longer_than_any_box_is_refused_with_a_message(app, client, make_user, url):
+    sign_in(client, make_user(("hr",), locale="en"))
+    response = client.get(url, query_string={"q": "x" * 5000})
+    assert response.status_code == 400
+    assert "The search “q” is 5,000 characters long; a search holds at most 80." in response.text
+    assert client.get(url, query_string={"q": "x" * 80}).status_code == 200

@@ -6,7 +6,7 @@ from sqlalchemy import or_, select
 from lms.audit import labels
 from lms.audit.models import AuditEvent
 from lms.extensions import db
-from lms.text_search import containing
+from lms.text_search import containing, search_text
 from lms.web import render_page_or_partial, roles_required
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -17,7 +17,7 @@ PAGE_SIZE = 50
 @roles_required("hr")
 def events():
     """The audit log, newest first, searchable by action, object or actor."""
-    q = request.args.get("q", "").strip()
+    q = search_text()
     page = max(request.args.get("page", 1, type=int), 1)
     stmt = select(AuditEvent).order_by(AuditEvent.seq.desc())
     if q:

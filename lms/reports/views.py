@@ -20,6 +20,7 @@ from lms.reports import chart, exports, labels, quarters as quarter_rules, ranki
 from lms.reports import roster as reports
 from lms.reports.cells import STATES, roster_weeks
 from lms.reports.members import roster_members
+from lms.text_search import search_text
 from lms.web import render_page_or_partial, roles_required
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -59,7 +60,7 @@ def _filter(programme, scope) -> reports.RosterFilter:
     week_id = args.get("week", type=int)
     quarter = args.get("quarter", "")
     return reports.RosterFilter(
-        q=args.get("q", "").strip()[:80], branch_ids=branch_ids,
+        q=search_text(), branch_ids=branch_ids,
         position=args.get("position", "") if args.get("position", "") in POSITIONS else "",
         week_id=week_id if week_id in weeks else None,
         state=args.get("state", "") if args.get("state", "") in STATES else "",
