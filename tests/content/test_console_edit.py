@@ -256,3 +256,15 @@ def test_the_editor_never_opens_or_writes_through_a_symbolic_link(client, conten
                                                         "path": path, "base_hash": ""})
         assert "do-not-show" not in refused.text and "OUTSIDE-TEXT" not in refused.text
         assert target.read_text(encoding="utf-8") == before, path
+
+
+def test_a_new_file_named_like_a_windows_device_is_refused(client, content_dir, trainer):
+    """con.md, nul.md, com1.md: lower-case letters and digits, but no Windows checkout of the content folder
+    could hold them. Refused when opened and when published straight to that path."""
+    response = client.get("/console/courses/products/new", query_string={"kind": "lesson", "name": "con"},
+                          follow_redirects=True)
+    assert "“con”是 Windows 的设备名" in response.text
+    data = _form(content_dir, "courses/products/lessons/nul.md", "---\ntitle: 设备名\n---\n正文\n", base="")
+    assert client.post("/console/publish", data=data).status_code == 404
+    assert not (content_dir / "courses/products/lessons/nul.md").exists()
+    assert not (content_dir / "courses/products/lessons/con.md").exists()
