@@ -10,6 +10,9 @@ from sqlalchemy.exc import DataError
 from lms.control_characters import ADDRESS, FILE_NAME, QUERY, ControlCharacterRefused
 from lms.extensions import db
 from lms.form_limits import over_the_upload_limit
+from lms.numbers import reading_number
+from lms.query_dates import EARLIEST, LATEST, BadQueryDate
+from lms.text_search import SEARCH_MAX, SearchTooLong
 from lms.web import needs_sign_in, send_to_sign_in
 
 NUMERIC_VALUE_OUT_OF_RANGE = "22003"  # PostgreSQL's SQLSTATE
@@ -43,6 +46,24 @@ def init_app(app: Flask) -> None:
             message = _("The field “%(field)s” contains a control character (such as NUL, \\x00), which no field "
                         "accepts. Remove it and send again; nothing was saved.", field=err.field)
         return page(400, _("Bad request"), message)
+
+    @app.errorhandler(SearchTooLong)
+    def _search_too_long(err):
+        return page(400, _("Search too long"),
+                    _("The search “%(field)s” is %(length)s characters long; a search holds at most %(limit)s. "
+                      "Shorten it and try again.", field=err.field, length=reading_number(err.length),
+                      limit=reading_number(SEARCH_MAX)))
+
+    @app.errorhandler(BadQueryDate)
+    def _bad_query_date(err):
+        if err.out_of_range:
+            message = _("The date “%(field)s” (%(value)s) lies outside %(first)s to %(last)s. Choose a day in "
+                        "between and try again.", field=err.field, value=err.value, first=EARLIEST.isoformat(),
+                        last=LATEST.isoformat())
+        else:
+            message = _("The date “%(field)s” (“%(value)s”) is not a day of the calendar. Write it as YYYY-MM-DD, "
+                        "for example 2026-03-31, and try again.", field=err.field, value=err.value)
+        return page(400, _("Not a date"), message)
 
     @app.errorhandler(400)
     def _bad_request(_err):

@@ -3,6 +3,7 @@ from sqlalchemy import text
 
 from lms.audit import services as audit
 from lms.extensions import db
+from tests.conftest import sign_in
 
 
 def _three_events():
@@ -153,3 +154,27 @@ def test_the_head_file_follows_commits_only(app):
     assert anchor.read_head() == {}
     _three_events()
     assert anchor.read_head()["seq"] == 3
+
+
+def test_the_search_takes_percent_and_underscore_as_typed(app, client, make_user):
+    hr = make_user(("hr",), employee_no="H0001", name="审计员")
+    audit.record("test.event", object_type="thing", object_id=1, actor_label="利率50%专员")
+    audit.record("test.event", object_type="thing", object_id=2, actor_label="利率500专员")
+    audit.record("test.event", object_type="thing", object_id=3, actor_label="a_b")
+    audit.record("test.event", object_type="thing", object_id=4, actor_label="axb")
+    db.session.commit()
+    sign_in(client, hr)
+    percent = client.get("/audit/", query_string={"q": "50%"}).text
+    assert "利率50%专员" in percent and "利率500专员" not in percent
+    underscore = client.get("/audit/", query_string={"q": "a_b"}).text
+    assert "a_b" in underscore and "axb" not in underscore
+
+
+@pytest.mark.parametrize("url", ["/audit/", "/org/people", "/certificates/", "/eligibility/", "/mentoring/admin/",
+                                 "/reports/roster", "/certificates/export.csv"])
+def test_a_search_longer_than_any_box_is_refused_with_a_message(app, client, make_user, url):
+    sign_in(client, make_user(("hr",), locale="en"))
+    response = client.get(url, query_string={"q": "x" * 5000})
+    assert response.status_code == 400
+    assert "The search “q” is 5,000 characters long; a search holds at most 80." in response.text
+    assert client.get(url, query_string={"q": "x" * 80}).status_code == 200

@@ -94,3 +94,28 @@ def test_one_address_spraying_one_password_over_many_accounts_is_held_after_100_
     assert _sign_in(rm, TEST_PASSWORD).status_code == 302
     clock.advance(timedelta(hours=2))  # the failures slide out of the window
     assert _sign_in(sprayer, "Summer-2026-bank", employee_no="E9998").status_code == 401
+
+
+NEW_PASSWORD = "Another-Horse-77"
+
+
+def _change_password(client, current, new):
+    return client.post("/account/password", data={"current_password": current, "new_password": new,
+                                                  "confirm": new, "csrf_token": client.csrf_token()})
+
+
+def test_a_password_change_forgets_the_browsers_that_knew_the_old_one(app, make_user, clock):
+    """Someone who signed in with the old password (a stolen one, or a colleague at the branch's PC)
+    kept a known browser after the RM changed it: held neither by the account's delays nor by its
+    address's limit. Now that browser is a stranger again; the RM's own browser, where the password
+    was changed, stays known."""
+    make_user(("learner",), employee_no="E2001")
+    rm, intruder, attacker = app.test_client(), app.test_client(), app.test_client()
+    assert _sign_in(intruder, TEST_PASSWORD).status_code == 302  # the old password, stolen
+    _sign_out(intruder)
+    assert _sign_in(rm, TEST_PASSWORD).status_code == 302
+    assert _change_password(rm, TEST_PASSWORD, NEW_PASSWORD).status_code == 302
+    _sign_out(rm)
+    _attack(attacker, clock, hours=1)
+    assert _sign_in(intruder, NEW_PASSWORD).status_code == 429  # even knowing the new one, it waits
+    assert _sign_in(rm, NEW_PASSWORD).status_code == 302  # the RM's browser gets in

@@ -145,3 +145,29 @@ def test_a_role_taken_away_closes_its_pages_on_the_open_session(app, client, mak
     assert [client.get(p).status_code for p in paths] == [403] * len(paths)
     assert client.get("/console/exams", headers=HX).status_code == 403
     assert client.get("/").status_code == 200  # still signed in, as the learner
+
+
+def _password_reset_by_hr(client, user, token):
+    from lms.org import services as org
+
+    org.reset_password(db.session.get(User, user.id))
+    db.session.commit()
+
+
+@pytest.mark.parametrize("end", [_logout, _password_reset_by_hr, _deactivated_by_hr],
+                         ids=["logout", "password-reset-by-hr", "deactivation"])
+def test_a_copied_cookie_opens_no_download_and_no_partial_once_the_session_ended(app, client, make_user, end):
+    """The streamed register download, its XLSX, and an htmx partial: refused before a byte of them is sent."""
+    hr = make_user(("hr", "learner"), name="周人事")
+    make_user(("learner",), name="名单上的人")
+    cookie, token = _signed_in_cookie(client, hr)
+    assert "名单上的人" in client.get("/org/people").text
+    end(client, hr, token)
+    replayed = app.test_client()
+    for url, headers in [("/certificates/export.csv", {}), ("/certificates/export.xlsx", {}),
+                         ("/org/people", HX), ("/notifications/bell", HX)]:
+        replayed.set_cookie("session", cookie)
+        response = replayed.get(url, headers=headers)
+        assert response.status_code in (302, 401), url
+        assert (response.headers.get("HX-Redirect") or response.headers["Location"]).startswith("/login"), url
+        assert "名单上的人" not in response.text and "attachment" not in response.headers.get("Content-Disposition", "")

@@ -6,6 +6,7 @@ from sqlalchemy import or_, select
 from lms.audit import labels
 from lms.audit.models import AuditEvent
 from lms.extensions import db
+from lms.text_search import containing, search_text
 from lms.web import render_page_or_partial, roles_required
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -16,14 +17,12 @@ PAGE_SIZE = 50
 @roles_required("hr")
 def events():
     """The audit log, newest first, searchable by action, object or actor."""
-    q = request.args.get("q", "").strip()
+    q = search_text()
     page = max(request.args.get("page", 1, type=int), 1)
     stmt = select(AuditEvent).order_by(AuditEvent.seq.desc())
     if q:
-        like = f"%{q}%"
-        stmt = stmt.where(or_(AuditEvent.action.ilike(like), AuditEvent.actor_label.ilike(like),
-                              AuditEvent.object_type.ilike(like), AuditEvent.object_id == q,
-                              AuditEvent.details.ilike(like)))
+        stmt = stmt.where(or_(containing(q, AuditEvent.action, AuditEvent.actor_label, AuditEvent.object_type,
+                                         AuditEvent.details), AuditEvent.object_id == q))
     rows = db.session.scalars(stmt.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     labels.prefetch(rows[:PAGE_SIZE])
     return render_page_or_partial("audit/events.html", "audit/_events.html",

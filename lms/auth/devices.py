@@ -15,6 +15,7 @@ failures apart, against that browser alone (the same growing delays: its
 cookie is no licence to guess), and is not held by failures sent from
 elsewhere. The cookie is signed with the app's secret: it cannot be made
 up, and it is sent only to the sign-in page (``path``), HttpOnly, SameSite.
+A password change forgets the browsers that knew the old password.
 A new browser still waits while the account is being attacked; HR's
 password reset does not change that (the README says what the RM can do)."""
 from __future__ import annotations
@@ -26,6 +27,8 @@ from datetime import timedelta
 
 from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from lms.org.models import user_by_employee_no
 
 COOKIE = "lms_known"
 PATH = "/login"
@@ -42,9 +45,18 @@ def _keyed(text: str) -> str:
     return hmac.new(current_app.secret_key.encode(), text.encode(), hashlib.sha256).hexdigest()
 
 
-def _account(employee_no: str) -> str:
-    """What the cookie holds of an account: never the 工号 itself."""
-    return _keyed("known-account:" + employee_no.strip().lower())[:20]
+def _account(employee_no: str, password_hash: str) -> str:
+    """What the cookie holds of an account: never the 工号 itself. Keyed with the
+    account's password hash too, so a password change (the RM's own, or HR's
+    reset after a suspected break-in) forgets every browser that signed in
+    with the old password: one that knew it is a stranger again, held by the
+    account's delays and its address's limit like any other."""
+    return _keyed("known-account:" + employee_no.strip().lower() + ":" + password_hash)[:20]
+
+
+def _password_hash(employee_no: str) -> str | None:
+    user = user_by_employee_no(employee_no) if employee_no.strip() else None
+    return user.password_hash if user is not None and user.password_hash else None
 
 
 def _read() -> dict | None:
@@ -65,16 +77,20 @@ def throttle_key(employee_no: str) -> str | None:
     the account has signed in with this browser before; None otherwise (the
     failures count against the account, wherever they come from)."""
     data = _read()
-    if data is None or _account(employee_no) not in data["a"]:
+    if data is None:
+        return None
+    password_hash = _password_hash(employee_no)
+    if password_hash is None or _account(employee_no, password_hash) not in data["a"]:
         return None
     return "dev:" + _keyed(f"known-device:{data['d']}:{employee_no.strip().lower()}")[:40]
 
 
-def remember(response, employee_no: str) -> None:
-    """After a successful sign-in: this browser knows the account (the most
-    recent ``MAX_ACCOUNTS``), for ``LIFETIME`` from now."""
+def remember(response, employee_no: str, password_hash: str) -> None:
+    """After a successful sign-in (or a password change in this browser): this
+    browser knows the account with that password (the most recent
+    ``MAX_ACCOUNTS``), for ``LIFETIME`` from now."""
     data = _read() or {"d": secrets.token_hex(16), "a": []}
-    account = _account(employee_no)
+    account = _account(employee_no, password_hash)
     accounts = [a for a in data["a"] if a != account and isinstance(a, str)] + [account]
     value = _serializer().dumps({"d": data["d"], "a": accounts[-MAX_ACCOUNTS:]})
     response.set_cookie(COOKIE, value, max_age=int(LIFETIME.total_seconds()), path=PATH, httponly=True,

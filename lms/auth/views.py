@@ -69,7 +69,7 @@ def login():
                 response = redirect(url_for("auth.change_password"))
             else:
                 response = redirect(next_url or url_for("main.home"))
-            devices.remember(response, form.employee_no.data)
+            devices.remember(response, form.employee_no.data, result.user.password_hash)
             return response
         if result.retry_after:
             status = 429
@@ -112,7 +112,9 @@ def change_password():
             else:
                 login_user(user)  # keep this session, now on the new version
                 flash(_("Your password was changed. Other sessions were signed out."), "success")
-                return redirect(url_for("main.home"))
+                response = redirect(url_for("main.home"))
+                devices.remember(response, user.employee_no, user.password_hash)  # this browser stays known
+                return response
     return _change_password_page(form)
 
 

@@ -16,6 +16,7 @@ from lms.content.models import Certification
 from lms.extensions import db
 from lms.org.models import User
 from lms.sorting import title_order
+from lms.text_search import containing
 
 EXPORT_CHUNK = 1000  # certificates read at a time by the register's download
 
@@ -90,10 +91,9 @@ def register_query(scope: list[int] | None, flt: RegisterFilter, today: date | N
     if flt.unprintable:
         query = query.where(Certificate.holder_name.in_(unprintable_names()))
     if flt.q:
-        like = f"%{flt.q}%"
         # The name printed on the certificate too: a caller reads it off the paper or /verify after a rename.
-        query = query.where(or_(User.name.like(like), Certificate.holder_name.like(like), User.employee_no.like(like),
-                                Certificate.serial.like(like)))
+        query = query.where(containing(flt.q, User.name, Certificate.holder_name, User.employee_no,
+                                       Certificate.serial))
     return query
 
 

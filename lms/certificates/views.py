@@ -29,7 +29,9 @@ from lms.ids import DB_INT_MAX, db_int
 from lms.org import leavers
 from lms.org import scope as org_scope
 from lms.org.models import Branch, user_by_employee_no
+from lms.query_dates import query_date
 from lms.reports import exports
+from lms.text_search import search_text
 from lms.web import render_page_or_partial, roles_required
 
 bp = Blueprint("certificates", __name__, url_prefix="/certificates")
@@ -159,15 +161,12 @@ def _certification_id() -> int | None:
 
 def _as_on() -> date | None:
     """``?on=YYYY-MM-DD``: the register as on that day (an auditor's "who held a valid certificate on …")."""
-    try:
-        return date.fromisoformat(request.args.get("on", "")[:10])
-    except ValueError:
-        return None
+    return query_date("on")
 
 
 def _register_filter(scope) -> queries.RegisterFilter:
     state = request.args.get("state", "")
-    return queries.RegisterFilter(q=request.args.get("q", "").strip()[:80], branch_ids=_branch_ids(scope),
+    return queries.RegisterFilter(q=search_text(), branch_ids=_branch_ids(scope),
                                   certification_id=_certification_id(),
                                   state=state if state in queries.STATE_LABELS else "",
                                   unprintable=request.args.get("name") == "unprintable", on=_as_on())

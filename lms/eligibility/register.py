@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from lms import clock, punctuation
 from lms.content.models import EligibilityRule
 from lms.eligibility import engine, facts as facts_mod
 from lms.extensions import db
 from lms.org.models import POSITIONS, Branch, PositionRecord, User
+from lms.text_search import containing
 
 PAGE_SIZE = 50
 
@@ -77,8 +78,7 @@ def _people_query(scope: list[int] | None, flt: RegisterFilter):
     if flt.position:
         stmt = stmt.where(current.c.position == flt.position)
     if flt.q:
-        like = f"%{flt.q}%"
-        stmt = stmt.where(or_(User.employee_no.ilike(like), User.name.ilike(like), Branch.name.ilike(like)))
+        stmt = stmt.where(containing(flt.q, User.employee_no, User.name, Branch.name))
     return stmt
 
 

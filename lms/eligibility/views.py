@@ -15,6 +15,7 @@ from lms.ids import db_int
 from lms.org import scope as org_scope
 from lms.org.models import POSITIONS, Branch, User
 from lms.reports import exports
+from lms.text_search import search_text
 from lms.web import render_page_or_partial, roles_required
 
 bp = Blueprint("eligibility", __name__, url_prefix="/eligibility")
@@ -41,7 +42,7 @@ def _filter(scope, rules) -> reg.RegisterFilter:
         branch_ids = branch.subtree_ids()
     rule_id = args.get("rule", type=db_int)
     return reg.RegisterFilter(
-        q=args.get("q", "").strip()[:80], branch_ids=branch_ids,
+        q=search_text(), branch_ids=branch_ids,
         position=args.get("position", "") if args.get("position", "") in POSITIONS else "",
         rule_id=rule_id if rule_id in {r.id for r in rules} else None,
         state=args.get("state", "") if args.get("state", "") in engine.STATES else "")

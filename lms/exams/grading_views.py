@@ -15,6 +15,7 @@ from lms.exams import trainer_services as services
 from lms.exams.forms import GradeForm, OverrideForm
 from lms.exams.models import AttemptItem
 from lms.extensions import db
+from lms.text_search import search_text
 from lms.web import is_htmx, render_page_or_partial, roles_required
 
 bp = Blueprint("grading", __name__, url_prefix="/grading")
@@ -196,7 +197,7 @@ def override(attempt_id: int, item_id: int):
 def exam_attempts(exam_id: int):
     """An exam's attempts, searchable by learner, each linking to its detail."""
     exam = db.session.get(Exam, exam_id) or abort(404)
-    q = request.args.get("q", "").strip()[:80]
+    q = search_text()
     page = max(request.args.get("page", 1, type=int), 1)
     attempts, has_next = services.exam_attempts(exam.id, q, page)
     return render_page_or_partial("grading/attempts.html", "grading/_attempt_rows.html",

@@ -26,6 +26,7 @@ from lms.extensions import db
 from lms.org.models import User
 from lms.sorting import exam_order
 from lms.scores import score
+from lms.text_search import containing
 
 MAX_COMMENT = 4000
 MAX_REASON = 1000
@@ -246,7 +247,6 @@ def exam_attempts(exam_id: int, q: str = "", page: int = 1, per_page: int = 50):
             .options(joinedload(Attempt.user))
             .order_by(Attempt.started_at.desc(), Attempt.id.desc()))
     if q:
-        like = f"%{q}%"
-        stmt = stmt.where((User.employee_no.ilike(like)) | (User.name.ilike(like)))
+        stmt = stmt.where(containing(q, User.employee_no, User.name))
     rows = list(db.session.scalars(stmt.limit(per_page + 1).offset((page - 1) * per_page)))
     return rows[:per_page], len(rows) > per_page

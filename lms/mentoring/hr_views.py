@@ -27,6 +27,7 @@ from lms.mentoring.models import Pairing
 from lms.org import scope as org_scope
 from lms.org.models import Branch, User, user_by_employee_no
 from lms.reports import exports
+from lms.text_search import search_text
 from lms.web import render_page_or_partial, roles_required
 
 bp = Blueprint("mentoring_admin", __name__, url_prefix="/mentoring/admin")
@@ -85,7 +86,7 @@ def _filter(scope) -> register.RegisterFilter:
     state = args.get("state", "")
     return register.RegisterFilter(branch_ids=branch_ids, mentor_id=args.get("mentor", type=db_int) or None,
                                    state=state if state in rules.STATE_LABELS or state == register.ATTENTION else "",
-                                   q=args.get("q", "").strip()[:80])
+                                   q=search_text())
 
 
 def _context(page: str) -> dict:

@@ -20,6 +20,7 @@ from lms.mentoring import settings
 from lms.mentoring.models import Pairing, PairingState
 from lms.mentoring.pairing import STATE_LABELS, rule_refusals
 from lms.org.models import POSITIONS, PositionRecord, User, UserRole
+from lms.text_search import containing
 
 # Who counts as "without a mentor": an active account with the learner role,
 # not a mentor, whose current post is one of these, and no active pairing.
@@ -91,9 +92,7 @@ def pairings(scope: list[int] | None, flt: RegisterFilter, page: int | None = 1)
         conditions += [Pairing.state == PairingState.ACTIVE,
                        or_(mentor.active.is_(False), apprentice.active.is_(False), ~mentor_role)]
     if flt.q:
-        like = f"%{flt.q}%"
-        conditions.append(or_(apprentice.name.ilike(like), apprentice.employee_no.ilike(like), mentor.name.ilike(like),
-                              mentor.employee_no.ilike(like)))
+        conditions.append(containing(flt.q, apprentice.name, apprentice.employee_no, mentor.name, mentor.employee_no))
     base = (select(Pairing).join(apprentice, apprentice.id == Pairing.apprentice_id)
             .join(mentor, mentor.id == Pairing.mentor_id).where(*conditions))
     total = db.session.scalar(select(func.count()).select_from(base.subquery()))

@@ -98,11 +98,30 @@ class EmailChannel:
             smtp.send_message(mail)
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A robot's webhook answers, it never redirects. urllib would follow a 301/302/303 with a GET to
+    wherever it points — an address inside the bank's network, named by whoever answers at the
+    webhook's host — so a redirect is a failure, recorded without the address (it may carry a key)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        raise ChannelError(f"the robot's address answered with a redirect (HTTP {code}), which is not followed: "
+                           f"check the webhook address")
+
+
+# http and https only (not file:, ftp: or data:, which urllib's default opener reads too), no redirects.
+_OPENER = urllib.request.OpenerDirector()
+for _handler in (urllib.request.HTTPHandler, urllib.request.HTTPSHandler, urllib.request.HTTPDefaultErrorHandler,
+                 urllib.request.HTTPErrorProcessor, _NoRedirects):
+    _OPENER.add_handler(_handler())
+
+
 def _post_json(url: str, payload: dict, timeout: float) -> dict:
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise ChannelError("the webhook address is not an http or https address")
     body = json.dumps(payload, ensure_ascii=False).encode()
     request = urllib.request.Request(url, data=body, method="POST",
                                      headers={"Content-Type": "application/json; charset=utf-8"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (an https URL from settings)
+    with _OPENER.open(request, timeout=timeout) as response:  # noqa: S310 (http or https, checked above)
         raw = response.read()
     try:
         return json.loads(raw or b"{}")

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 from argon2 import PasswordHasher
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from lms import clock
@@ -30,6 +30,7 @@ from lms.database import transaction
 from lms.extensions import db
 from lms.org import dependents, position_gates, settings
 from lms.org.models import LOCALES, POSITIONS, ROLES, Branch, PositionRecord, User, UserRole
+from lms.text_search import containing
 
 
 class OrgError(ValueError):
@@ -121,8 +122,7 @@ def find_people(flt: PeopleFilter, page: int = 1, per_page: int = 25) -> PeopleP
     sub-branches; the position is the current one."""
     stmt = select(User)
     if flt.q:
-        like = f"%{flt.q}%"
-        stmt = stmt.where(or_(User.employee_no.ilike(like), User.name.ilike(like)))
+        stmt = stmt.where(containing(flt.q, User.employee_no, User.name))
     if flt.branch_id:
         branch = db.session.get(Branch, flt.branch_id)
         stmt = stmt.where(User.branch_id.in_(branch.subtree_ids() if branch else [-1]))

@@ -18,6 +18,7 @@ from lms.imports.pages import ImportPages, blank_file
 from lms.org.forms import (BranchForm, EditPersonForm, NewPersonForm, PersonForm, PositionForm, ReasonForm,
                            RenameBranchForm, RolesForm)
 from lms.org.models import POSITIONS, ROLES, Branch, User
+from lms.text_search import search_text
 from lms.web import is_htmx, render_page_or_partial, roles_required
 
 bp = Blueprint("org", __name__, url_prefix="/org")
@@ -52,7 +53,7 @@ def _people_filter() -> services.PeopleFilter:
     args = request.args
     status = args.get("status", "active")
     return services.PeopleFilter(
-        q=args.get("q", "").strip()[:80],
+        q=search_text(),
         branch_id=args.get("branch", type=int) or None,
         role=args.get("role", "") if args.get("role", "") in ROLES else "",
         position=args.get("position", "") if args.get("position", "") in POSITIONS else "",

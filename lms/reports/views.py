@@ -5,8 +5,6 @@ check it against the viewer's scope (a branch or person outside it: 404) and
 hand it to the report modules; nothing here changes anything."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,11 +14,13 @@ from lms.extensions import db
 from lms.org import scope as org_scope
 from lms.org.models import POSITIONS, Branch, User
 from lms.programmes import services as programme_services
+from lms.query_dates import query_date
 from lms.reports import chart, exports, labels, quarters as quarter_rules, rankings as ranking_rules, tables
 from lms.reports import roster as reports
 from lms.reports.cells import STATES, roster_weeks
 from lms.reports.members import roster_members
 from lms.reports.overdue_page import overdue_page
+from lms.text_search import search_text
 from lms.web import render_page_or_partial, roles_required
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -60,7 +60,7 @@ def _filter(programme, scope) -> reports.RosterFilter:
     week_id = args.get("week", type=int)
     quarter = args.get("quarter", "")
     return reports.RosterFilter(
-        q=args.get("q", "").strip()[:80], branch_ids=branch_ids,
+        q=search_text(), branch_ids=branch_ids,
         position=args.get("position", "") if args.get("position", "") in POSITIONS else "",
         week_id=week_id if week_id in weeks else None,
         state=args.get("state", "") if args.get("state", "") in STATES else "",
@@ -127,18 +127,11 @@ def _rankings_args(programme, scope):
     args = request.args
     period = args.get("period", "programme")
     period = period if period in ranking_rules.PERIODS else "programme"
-    start, end = _date(args.get("from")), _date(args.get("to"))
+    start, end = query_date("from"), query_date("to")
     first_day, last_day = ranking_rules.period_dates(period, programme, clock.today(), start, end)
     top_arg = args.get("top", "10")
     top = None if top_arg == "all" else (int(top_arg) if top_arg in ("10", "20", "50") else 10)
     return period, first_day, last_day, top
-
-
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 @bp.get("/rankings")

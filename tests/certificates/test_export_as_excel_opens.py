@@ -64,6 +64,9 @@ def test_the_register_download_is_read_a_chunk_at_a_time_in_the_pages_order(clie
     sign_in(client, make_user(("branch_manager",), employee_no="m01", branch=lusong))
     rows = list(csv.reader(io.StringIO(client.get("/certificates/export.csv").data.decode("utf-8-sig"))))
     assert [r[0] for r in rows[1:]] == serials[5::-2]  # E005, E003, E001: 芦淞支行's
+    for fmt in ("csv", "xlsx"):  # another branch, asked by its id: refused before the file starts
+        other = client.get(f"/certificates/export.{fmt}?branch={tianyuan.id}")
+        assert other.status_code == 404 and "Content-Disposition" not in other.headers
 
 
 def db_certificate(serial):

@@ -232,3 +232,14 @@ def test_the_register_picker_lists_certifications_by_title_current_first(client,
         picker = re.search(r'<select id="certification".*?</select>', page, re.S).group(0)
         assert re.findall(r'<option value="\d+"[^>]*>([^<]*)</option>', picker) == [
             "客户经理上岗资格", "第2期理财师资格", "第10期理财师资格", "AML 反洗钱资格 · 已停用"], path
+
+
+def test_the_register_search_takes_percent_and_underscore_as_typed(client, make_user, make_certificate):
+    hr = make_user(("hr",))
+    fifty = make_certificate(holder=make_user(name="利率50%专员", employee_no="E_1"), render=False)
+    five_hundred = make_certificate(holder=make_user(name="利率500专员", employee_no="EX1"), render=False)
+    sign_in(client, hr)
+    percent = client.get("/certificates/", query_string={"q": "50%"}).text
+    assert fifty.serial in percent and five_hundred.serial not in percent
+    underscore = client.get("/certificates/", query_string={"q": "E_1"}).text
+    assert fifty.serial in underscore and five_hundred.serial not in underscore

@@ -61,3 +61,22 @@ def test_the_download_says_who_issued_revoked_and_why(client, clock, make_user, 
     assert by_serial[first.serial]["撤销日期"] == "2026-03-03"
     assert by_serial[second.serial]["颁发原因"] == "处分期满，重新考核通过后补发"
     assert by_serial[second.serial]["撤销人"] == "" and by_serial[second.serial]["状态"] == "有效"
+
+
+def test_a_date_that_is_no_day_is_refused_by_name_before_anything_is_sent(client, make_user, make_certificate):
+    """``on`` was read by its first ten characters and ignored when unreadable (2026-02-30 showed today's
+    register as if asked); 9999-12-31 broke the download half-way and year 1 answered 404."""
+    certificate = make_certificate(render=False)
+    sign_in(client, make_user(("hr",), locale="en"))
+    for query, message in [
+            ("on=2026-02-30", "The date “on” (“2026-02-30”) is not a day of the calendar. Write it as YYYY-MM-DD"),
+            ("on=2026-03-15garbage", "The date “on” (“2026-03-15garbage”) is not a day of the calendar."),
+            ("on=9999-12-31", "The date “on” (9999-12-31) lies outside 1900-01-01 to 2999-12-31."),
+            ("on=0001-01-01", "The date “on” (0001-01-01) lies outside 1900-01-01 to 2999-12-31.")]:
+        for url in ("/certificates/", "/certificates/export.csv", "/certificates/export.xlsx"):
+            response = client.get(f"{url}?{query}")
+            assert response.status_code == 400 and message in response.text, (url, query)
+    far = client.get("/certificates/export.csv?on=2999-12-31")  # the last day allowed: every certificate expired
+    assert far.status_code == 200
+    assert [r[7] for r in csv.reader(io.StringIO(far.data.decode("utf-8-sig")))][1:] == ["Expired"]
+    assert certificate.serial in far.data.decode("utf-8-sig")

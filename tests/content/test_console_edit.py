@@ -314,3 +314,15 @@ def test_publishing_an_edit_checks_and_plans_the_course_once(client, content_dir
     assert client.post("/console/publish", data=data).status_code == 302
     assert calls == {"check": 1, "plan": 1}
     assert db.session.scalar(select(Lesson.minutes).where(Lesson.slug == "deposits")) == 25
+
+
+def test_a_new_file_named_like_a_windows_device_is_refused(client, content_dir, trainer):
+    """con.md, nul.md, com1.md: lower-case letters and digits, but no Windows checkout of the content folder
+    could hold them. Refused when opened and when published straight to that path."""
+    response = client.get("/console/courses/products/new", query_string={"kind": "lesson", "name": "con"},
+                          follow_redirects=True)
+    assert "“con”是 Windows 的设备名" in response.text
+    data = _form(content_dir, "courses/products/lessons/nul.md", "---\ntitle: 设备名\n---\n正文\n", base="")
+    assert client.post("/console/publish", data=data).status_code == 404
+    assert not (content_dir / "courses/products/lessons/nul.md").exists()
+    assert not (content_dir / "courses/products/lessons/con.md").exists()

@@ -135,6 +135,23 @@ def test_hostile_archives_are_refused_and_change_nothing(client, content_dir, tr
     assert not (content_dir.parent / "evil.md").exists()
 
 
+@pytest.mark.parametrize("name, message", [
+    ("products/attachments/con.pdf", "“con.pdf”是 Windows 的设备名"),
+    ("products/lessons/AUX.md", "“AUX.md”是 Windows 的设备名"),
+    ("products/lpt1/03-x.md", "“lpt1”是 Windows 的设备名"),
+    ("products/lessons/03-x.md.", "这个名称在 Windows 上无法使用"),
+    ("products/lessons/03-x.md:hidden.md", "这个名称在 Windows 上无法使用"),
+])
+def test_a_name_no_windows_checkout_can_hold_is_refused(client, content_dir, trainer, name, message):
+    """The content folder is also checked out on the trainers' Windows PCs, where a device name (any
+    extension), a trailing dot or a colon cannot be made: the checkout of the whole folder would fail."""
+    before = _snapshot(content_dir)
+    response = _upload(client, _zip({**_course_files(), name: b"%PDF-1.4" if name.endswith(".pdf") else "# x"}))
+    assert response.status_code == 422
+    assert f"<code>{name}</code>" in response.text and message in response.text
+    assert _snapshot(content_dir) == before and _staged_uploads() == []
+
+
 def test_names_differing_only_in_case_or_composition_say_which_file_is_the_twin(client, content_dir, trainer):
     response = _upload(client, _zip(_course_files(**{"products/images/FLOW.png": PNG})))
     assert response.status_code == 422

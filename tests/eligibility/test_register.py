@@ -141,3 +141,13 @@ def test_the_register_first_page_costs_the_same_statements_for_10_and_200_people
     for _ in range(190):
         give_certificate(make_user(("learner",), branch=world.lusong, position="teller"), world.rmq)
     assert count_page() == few
+
+
+def test_the_text_search_takes_percent_and_underscore_as_typed(world, client, make_user):
+    make_user(("learner",), employee_no="t_5", name="利率50%专员", branch=world.tianyuan, position="teller")
+    make_user(("learner",), employee_no="tx6", name="利率500专员", branch=world.tianyuan, position="teller")
+    sign_in(client, world.hr)
+    percent = client.get("/eligibility/", query_string={"q": "50%"}).text
+    assert "利率50%专员" in percent and "利率500专员" not in percent
+    underscore = client.get("/eligibility/", query_string={"q": "t_"}).text
+    assert "利率50%专员" in underscore and "利率500专员" not in underscore and "李学员" not in underscore

@@ -154,3 +154,10 @@ def test_each_tab_of_the_register_has_its_own_page_title(client, w):
               for path in ("/mentoring/admin/", "/mentoring/admin/mentors", "/mentoring/admin/unpaired")]
     assert titles == ["Mentoring pairings · RM Academy", "Mentors' load · Mentoring pairings · RM Academy",
                       "Without a mentor · Mentoring pairings · RM Academy"]
+
+
+def test_the_text_search_takes_percent_and_underscore_as_typed(client, w):
+    sign_in(client, w.hr)
+    assert names(client.get("/mentoring/admin/?q=L001").text) == {"学员1"}
+    assert names(client.get("/mentoring/admin/", query_string={"q": "L_01"}).text) == set()  # no 工号 holds "L_01"
+    assert names(client.get("/mentoring/admin/", query_string={"q": "%"}).text) == set()

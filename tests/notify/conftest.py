@@ -32,15 +32,23 @@ class _RobotHandler(BaseHTTPRequestHandler):
                                                  .encode(), hashlib.sha256).digest()).decode()
             post.sign_ok = hmac.compare_digest(query["sign"], expected)
         server.posts.append(post)
-        status, answer = server.answers.pop(0) if server.answers else (200, {"errcode": 0, "errmsg": "ok"})
+        status, answer, *headers = server.answers.pop(0) if server.answers else (200, {"errcode": 0, "errmsg": "ok"})
         if post.sign_ok is False:
             status, answer = 200, {"errcode": 310000, "errmsg": "sign not match"}
         raw = json.dumps(answer).encode()
         self.send_response(status)
+        for name, value in (headers[0] if headers else {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(raw)))
         self.end_headers()
         self.wfile.write(raw)
+
+    def do_GET(self):  # noqa: N802 (http.server's name): a robot is only posted to; a GET is recorded
+        self.server.gets.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def log_message(self, *args):
         pass
@@ -48,10 +56,10 @@ class _RobotHandler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def robot():
-    """A robot server: ``robot.url(path)``; ``robot.posts`` what arrived;
-    ``robot.answers`` (status, json) to give next, else errcode 0."""
+    """A robot server: ``robot.url(path)``; ``robot.posts`` what arrived (``robot.gets``: GETs);
+    ``robot.answers`` (status, json[, headers]) to give next, else errcode 0."""
     server = HTTPServer(("127.0.0.1", 0), _RobotHandler)
-    server.posts, server.answers = [], []
+    server.posts, server.answers, server.gets = [], [], []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.url = lambda path: f"http://127.0.0.1:{server.server_port}{path}"

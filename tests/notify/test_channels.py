@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from lms.extensions import db
 from lms.notify import sending, services
 from lms.notify.models import Delivery
@@ -145,3 +147,27 @@ def test_no_address_no_e_mail_and_channels_off_queue_nothing(app, clock, make_us
     no_address = make_user(("branch_manager",), branch=branch)
     services.notify(no_address, "learner_failed_twice", f"user:{learner.id}:exam:1", {"learner": learner.name})
     assert Delivery.query.count() == 0
+
+
+def test_a_robot_that_answers_with_a_redirect_is_not_followed(app, runner, clock, make_user, make_branch, robot,
+                                                              enable_channel):
+    """urllib followed a 302 from the webhook's host with a GET to wherever it pointed (an address inside the
+    bank): now the delivery fails, saying so, without the address or the key, and nothing else is asked."""
+    app.config["NOTIFY_WECOM_WEBHOOK"] = robot.url(f"/cgi-bin/webhook/send?key={ROBOT_KEY}")
+    make_user(("admin",))
+    enable_channel("wecom", ["learner_failed_twice"])
+    _alert(make_user, make_branch)
+    robot.answers.append((302, {}, {"Location": robot.url("/internal/admin?drop=all")}))
+    result = _send(runner)
+    assert result.exit_code == 1 and "to retry 1" in result.output
+    assert robot.gets == [] and len(robot.posts) == 1
+    delivery = Delivery.query.one()
+    assert "answered with a redirect (HTTP 302), which is not followed" in delivery.last_error
+    assert ROBOT_KEY not in delivery.last_error and "internal" not in delivery.last_error
+
+
+def test_a_webhook_that_is_not_http_is_refused(app):
+    from lms.notify.channels import ChannelError, Message, WeComChannel
+
+    with pytest.raises(ChannelError, match="not an http or https address"):
+        WeComChannel("file:///etc/passwd").send(Message("主题", "正文"))

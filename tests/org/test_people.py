@@ -377,3 +377,17 @@ def test_a_roles_form_opened_before_another_change_keeps_that_change(client, org
     assert response.status_code == 302
     db.session.refresh(user)
     assert user.roles == {"learner", "mentor", "branch_manager"}
+
+
+def test_search_takes_percent_and_underscore_as_typed(client, org, make_user):
+    """``%`` and ``_`` are not SQL wildcards: ``50%`` finds "50%", not every "50"; ``_`` is an underscore."""
+    make_user(employee_no="E1001", name="利率50%专员", branch=org.tianyuan)
+    make_user(employee_no="E1002", name="利率500专员", branch=org.tianyuan)
+    make_user(employee_no="E_1003", name="下划线", branch=org.tianyuan)
+    make_user(employee_no="EX1004", name="无下划线", branch=org.tianyuan)
+    sign_in(client, org.hr)
+    percent = _people(client, q="50%").text
+    assert "E1001" in percent and "E1002" not in percent
+    underscore = _people(client, q="E_1").text
+    assert "E_1003" in underscore and "EX1004" not in underscore
+    assert "E1001" not in _people(client, q="\\").text  # a backslash is a character too, not an escape

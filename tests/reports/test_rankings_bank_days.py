@@ -58,3 +58,13 @@ def test_this_month_and_quarter_turn_at_midnight_in_china(app, clock, at, month,
     clock.freeze(at)
     assert rules.period_dates("month", p)[0] == month
     assert rules.period_dates("quarter", p)[0] == quarter
+
+
+@pytest.mark.parametrize("url", ["/reports/rankings", "/reports/export/rankings-learners.csv"])
+def test_a_range_beyond_the_calendar_is_refused_by_name(app, clock, make_user, client, url):
+    p = make_programme(9)
+    sign_in(client, make_user(("hr",), employee_no="HR1", locale="en"))
+    far = client.get(url, query_string={"programme": p.id, "period": "range", "from": "2026-03-01", "to": "9999-12-31"})
+    assert far.status_code == 400 and "The date “to” (9999-12-31) lies outside 1900-01-01 to 2999-12-31." in far.text
+    bad = client.get(url, query_string={"programme": p.id, "period": "range", "from": "2026-02-30", "to": "2026-03-31"})
+    assert bad.status_code == 400 and "The date “from” (“2026-02-30”) is not a day of the calendar." in bad.text

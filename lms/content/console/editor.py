@@ -28,7 +28,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from lms.content.source import encoding, files as source_files
+from lms.content.source import encoding, files as source_files, windows_names
 from lms.content.source.files import walk
 from lms.content.schema import ContentBundle, Problem
 from lms.content.publishing.publish import ContentProblems, plan, publish
@@ -177,8 +177,8 @@ def course_files(course_slug: str) -> CourseFiles:
 def editable(path: str) -> re.Match | None:
     """The path names a lesson or bank file of an existing course folder."""
     match = EDITABLE.match(path or "")
-    if not match or match["folder"].startswith("."):
-        return None
+    if not match or match["folder"].startswith(".") or windows_names.device_name(f"{match['name']}.md"):
+        return None  # a Windows device's name: no checkout on a trainer's PC could hold the file
     root = content_root()
     course = root / "courses" / match["folder"] / "course.md"
     # Never through a symbolic link: not the course folder, its parts, nor the file itself.

@@ -25,7 +25,7 @@ from typing import IO
 from flask_babel import gettext as _
 
 from lms.content.console import editor
-from lms.content.source import encoding
+from lms.content.source import encoding, windows_names
 from lms.content.source.advice import content_warnings
 from lms.content.source.files import is_link, is_plain_dir, read_bytes, walk
 from lms.content.schema import Problem, Source
@@ -86,6 +86,12 @@ def _unsafe_name(name: str) -> str | None:
         return _("paths leaving the folder (..) are not allowed")
     if not parts:
         return _("an empty name")
+    if device := next((p for p in parts if windows_names.device_name(p)), None):
+        return _("“%(part)s” is the name of a device on Windows (CON, PRN, AUX, NUL, COM1–9, LPT1–9, whatever "
+                 "the extension): the content folder could not be checked out there; rename it", part=device)
+    if any(windows_names.not_writable_on_windows(p) for p in parts):
+        return _("the name cannot be written on Windows (it holds one of < > : \" | ? * or ends in a dot or a "
+                 "space); rename it")
     return None
 
 

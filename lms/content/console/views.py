@@ -15,6 +15,7 @@ from lms.content.console.forms import (
 from lms.content.publishing.publish import PlanChanged
 from lms.content.publishing.wording import describe as describe_effect
 from lms.content.models import LAYOUT_LABELS, REVIEW_POLICY_LABELS, SCORING_LABELS
+from lms.content.source import windows_names
 from lms.form_limits import large_form
 from lms.punctuation import sentences
 from lms.web import roles_required
@@ -152,6 +153,10 @@ def new_file(slug):
     choice = NewFileForm(request.args)
     if not choice.validate():
         flash(_("Choose lesson or question bank, and a file name of lower-case letters, digits and -."), "error")
+        return redirect(url_for("content.console_course", slug=slug))
+    if windows_names.device_name(choice.name.data):
+        flash(_("“%(name)s” is the name of a device on Windows: the content folder could not be checked out there. "
+                "Choose another file name.", name=choice.name.data), "error")
         return redirect(url_for("content.console_course", slug=slug))
     file = editor.new_file(slug, choice.kind.data, choice.name.data)
     if file is None:
