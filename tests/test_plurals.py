@@ -59,3 +59,27 @@ def test_the_notebook_panel_counts_one_question_and_joins_its_sentences(app):
     with app.test_request_context(), force_locale("zh_CN"):
         html = render_template("notebook/_notebook_panel.html", panel=panel)
     assert "暂无错题。已掌握：3" in html and "。 " not in html
+
+
+def test_the_publish_plan_counts_one_learner_and_groups_thousands(app):
+    """The plan read "1 learners who passed it stay passed", "1 of them still wait", and a bank-wide
+    programme "20000 learners are overdue" (no thousands separator)."""
+    from lms.content.publishing.effects import Effect
+    from lms.content.publishing.wording import describe, regraded_text
+
+    moved = {"programme": "RM", "title": "Week 3", "before": 3, "after": 4, "due_before": "2026-03-08",
+             "due_after": "2026-03-15", "passed": 1, "overdue": 20000}
+    with app.test_request_context(), force_locale("en"):
+        text = describe(Effect("week_moved", "rm/week-3", moved))
+        assert "1 learner who passed it stays passed" in text
+        assert "20,000 learners who have not passed it are overdue at once" in text
+        assert "1 learner read it" in describe(Effect("lesson_retired", "aml/l1", {"title": "T", "readers": 1}))
+        assert "1,204 learners read it" in describe(Effect("lesson_retired", "aml/l1", {"title": "T", "readers": 1204}))
+        retired = describe(Effect("question_retired", "q-1", {"open": 1, "done": 2500, "notebooks": 1}))
+        assert "1 attempt in progress and 2,500 submitted attempts drew it" in retired
+        assert "1 learner has it in their wrong-answer notebook" in retired
+        assert regraded_text(1).startswith("1 submitted attempt was re-graded")
+        assert regraded_text(1500).startswith("1,500 submitted attempts were re-graded")
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert "尚未通过的 20,000 名学员立即逾期" in describe(Effect("week_moved", "rm/week-3", moved))
+

@@ -12,7 +12,7 @@ from lms.content.console import upload as uploads
 from lms.content.console.forms import (
     ConfirmUploadForm, EditForm, NewFileForm, RegradeForm, ReviewedForm, UploadForm,
 )
-from lms.content.publishing.wording import describe as describe_effect
+from lms.content.publishing.wording import describe as describe_effect, regraded_text
 from lms.content.models import LAYOUT_LABELS, REVIEW_POLICY_LABELS, SCORING_LABELS
 from lms.form_limits import large_form
 from lms.punctuation import sentences
@@ -239,8 +239,7 @@ def publish():
 def _plan_line(result) -> str:
     line = console.plan_line(result) or _("no changes")
     if getattr(result, "regraded", 0):
-        line = sentences([line, _("%(n)d submitted attempts were re-graded (each learner whose result changed is "
-                                  "notified).", n=result.regraded)])
+        line = sentences([line, regraded_text(result.regraded)])
     return line
 
 
