@@ -83,3 +83,18 @@ def test_the_publish_plan_counts_one_learner_and_groups_thousands(app):
     with app.test_request_context(), force_locale("zh_CN"):
         assert "尚未通过的 20,000 名学员立即逾期" in describe(Effect("week_moved", "rm/week-3", moved))
 
+
+
+def test_a_rule_of_one_month_and_an_audit_line_of_moved_answers(app):
+    """An eligibility rule of one month read "1 months as Teller"; the audit log of a publish
+    "1 answers moved to the new version … 1 attempts keep the text"."""
+    from lms.content import audit_labels
+    from lms.content.credentials_text import describe_tenure
+
+    with app.test_request_context(), force_locale("en"):
+        assert describe_tenure({"months": 1, "positions": ["teller"]}) == "1 month as Teller"
+        assert describe_tenure({"months": 12, "positions": ["teller"]}) == "12 months as Teller"
+        line = audit_labels.open_attempts({"moved": 1, "kept": 1200})
+        assert "1 answers" not in line and line.endswith("attempts that keep the text they were shown: 1,200")
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert describe_tenure({"months": 1, "positions": ["teller"]}) == "在柜员岗位满 1 个月"
