@@ -260,8 +260,8 @@ def test_excel_mistakes_name_their_row_and_column(app):
     result = read_xlsx(data, "反洗钱题库.xlsx")
     assert result.questions == []
     assert [p.message for p in result.problems] == [
-        "第 2 行 答案 列（H2）：答案 E 对应的选项是空的",
-        "第 3 行 编号 列（A3）：编号 xl-001 已在第 2 行使用",
+        "第 2 行 答案 列 (H2)：答案 E 对应的选项是空的",
+        "第 3 行 编号 列 (A3)：编号 xl-001 已在第 2 行使用",
     ]
 
 

@@ -367,4 +367,4 @@ def test_a_matching_or_ordering_row_in_excel_says_what_to_write_instead(app, wri
     workbook.save(data)
     result = read_xlsx(data.getvalue(), "普惠题库.xlsx")
     assert result.questions == []
-    assert [str(p) for p in result.problems] == [f"普惠题库.xlsx:2:2: 第 2 行 题型 列（B2）：{expected}"]
+    assert [str(p) for p in result.problems] == [f"普惠题库.xlsx:2:2: 第 2 行 题型 列 (B2)：{expected}"]
