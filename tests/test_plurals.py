@@ -98,3 +98,15 @@ def test_a_rule_of_one_month_and_an_audit_line_of_moved_answers(app):
         assert "1 answers" not in line and line.endswith("attempts that keep the text they were shown: 1,200")
     with app.test_request_context(), force_locale("zh_CN"):
         assert describe_tenure({"months": 1, "positions": ["teller"]}) == "在柜员岗位满 1 个月"
+
+
+def test_marking_one_notification_read_says_one_notification(client, clock, make_user):
+    """"Mark all read" with one unread notification flashed "1 notifications marked read."."""
+    from tests.notify.test_inbox import _graded
+
+    learner = make_user(("learner",), locale="en")
+    _graded(learner, 1)
+    sign_in(client, learner)
+    client.post("/notifications/read-all")
+    page = client.get("/notifications/").text
+    assert "1 notification marked read." in page and "1 notifications" not in page
