@@ -110,3 +110,23 @@ def test_marking_one_notification_read_says_one_notification(client, clock, make
     client.post("/notifications/read-all")
     page = client.get("/notifications/").text
     assert "1 notification marked read." in page and "1 notifications" not in page
+
+
+def test_one_focus_loss_reads_in_the_singular(app):
+    """The exam's notice read "You left the exam page 1 times. After 1 times the exam is submitted."
+    (the course list's "1 lessons" and a mentor's "1 active apprentices" are caught by the every-page walk)."""
+    from types import SimpleNamespace
+
+    from flask import render_template
+
+    attempt = SimpleNamespace(focus_losses=1, exam=SimpleNamespace(focus_loss_limit=1))
+    with app.test_request_context(), force_locale("en"):
+        html = render_template("exams/_integrity.html", attempt=attempt)
+        assert "You left the exam page 1 time. After more than 1 time the exam is submitted." in html
+        attempt.exam.focus_loss_limit = None
+        assert "You left the exam page 1 time. This is recorded." in render_template("exams/_integrity.html",
+                                                                                   attempt=attempt)
+    attempt.exam.focus_loss_limit, attempt.focus_losses = 3, 2
+    with app.test_request_context(), force_locale("zh_CN"):
+        html = render_template("exams/_integrity.html", attempt=attempt)
+    assert "你已离开考试页面 2 次。超过 3 次将自动交卷。" in html
