@@ -54,7 +54,7 @@ def catalog_path(domain: str) -> Path:
 
 _KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
              "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3), "lazy_ngettext": (1, 2),
-             "plural_forms": (1, 2)}
+             "plural_forms": (1, 2), "counted": (1, 2)}
 
 
 def extract(domain: str) -> Catalog:

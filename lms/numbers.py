@@ -35,3 +35,12 @@ def plural_forms(singular: str, plural: str) -> tuple[str, str]:
     (``flask i18n`` extracts it as it does ngettext.)"""
     translations = get_translations()
     return translations.ungettext(singular, plural, 1), translations.ungettext(singular, plural, 2)
+
+
+def counted(singular: str, plural: str, count: int, /, **values) -> str:
+    """ngettext whose count reads as a number: ``counted("%(num)s learner",
+    "%(num)s learners", 1204)`` → "1,204 learners", and "1 learner" for one
+    (flask-babel's own prints ``%(num)d`` bare). Other values are filled in as
+    given. (``flask i18n`` extracts it as it does ngettext.)"""
+    text = get_translations().ungettext(singular, plural, count)
+    return text % {**values, "num": reading_number(count)}

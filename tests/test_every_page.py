@@ -17,8 +17,10 @@ URL), and checks what a new user would notice:
   content: titles of courses, people, branches …, listed in CONTENT_TAGS by
   class/id); on a Chinese page no English interface sentence;
 - punctuation of the page's language (README, Languages): on a Chinese page no
-  ASCII colon, semicolon, comma, ? or ! after Chinese and no ASCII brackets
-  around Chinese; on an English page no Chinese ：；，、（ between English words.
+  ASCII colon, semicolon, comma, ? or ! after Chinese, no ASCII brackets
+  around Chinese and no full-width ones around a bare number or cell (练习全部错题
+  (3), not （3）); on an English page no Chinese ：；，、（ between English words
+  and no plural left to the reader ("1 problem(s)").
 
 At the end, every GET route of the app must have been opened by some role or
 be listed in NOT_A_PAGE (downloads, fragments, assets) — a new page nobody
@@ -91,7 +93,9 @@ RAW = [
 # a score out of its maximum). A Chinese weekday in the interface is caught as Chinese in the chrome.
 RAW_ON_ENGLISH = [(r"\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日", "a date in Chinese form"),
                   (r"(?<![\d.,])(?<!/ )1 (?:weeks|minutes|months|days|times|people|questions|attempts|learners|answers|"
-                   r"apprentices|items|certificates|mentors|pairings|notifications|points)\b", "a plural after 1")]
+                   r"apprentices|items|certificates|mentors|pairings|notifications|points|problems|files|courses|"
+                   r"lessons|exams|programmes|assets|certifications)\b", "a plural after 1"),
+                  (r"[a-z]\(s\)", "a plural left to the reader (“problem(s)”)")]
 # snake_case words a page may show: ids the trainer writes in files (shown as code) are allowed in <code>.
 HAN = re.compile(r"[\u4e00-\u9fff]")
 ENGLISH_SENTENCE = re.compile(r"\b[A-Za-z][a-z]{2,}(?: [a-z]{2,}){2,}")
@@ -202,6 +206,7 @@ def _problems(html: str, lang: str) -> tuple[list[str], Page]:
             problems.append(f"{what}: …{text[max(0, found.start() - 40):found.end() + 40]}…")
     if lang == "zh_CN":
         problems.extend(f"English punctuation after Chinese: …{where}…" for where in ascii_punctuation_after_chinese(html))
+        problems.extend(f"full-width brackets around a number or cell: …{where}…" for where in bracketed_number(html))
         problems.extend(f"a space after Chinese punctuation: …{where}…" for where in space_after_chinese_punctuation(html))
     else:
         problems.extend(f"Chinese punctuation in English: …{where}…" for where in chinese_punctuation_in_english(html))
@@ -219,6 +224,16 @@ def _problems(html: str, lang: str) -> tuple[list[str], Page]:
 CJK = r"\u3400-\u9fff\u3001-\u3003\u300b\u300d\u300f\u3011\uff09"
 ASCII_AFTER_CJK = re.compile(rf"[{CJK}]\s*[:;,?!]|[{CJK}]\(|\((?=[^()]*[\u3400-\u9fff])[^()]*\)")
 NOT_TEXT = {"code", "pre", "kbd", "script", "style", "textarea", "samp"}
+
+
+# A number or a cell reference in brackets is written as in English after a space, on a Chinese page too
+# (README, Languages: 未作答 (3), 第 7 行 答案 列 (I7)); a blank of a fill-in stem （1） stands apart.
+BRACKETED_NUMBER = re.compile(r"(?<=[\u3400-\u9fff])（(?:\d[\d,]*|[A-Z]{1,3}\d+)）")
+
+
+def bracketed_number(html: str) -> list[str]:
+    text = _interface_text(html)
+    return [text[max(0, m.start() - 30):m.end() + 30] for m in BRACKETED_NUMBER.finditer(text)]
 
 
 def ascii_punctuation_after_chinese(html: str) -> list[str]:

@@ -59,3 +59,74 @@ def test_the_notebook_panel_counts_one_question_and_joins_its_sentences(app):
     with app.test_request_context(), force_locale("zh_CN"):
         html = render_template("notebook/_notebook_panel.html", panel=panel)
     assert "暂无错题。已掌握：3" in html and "。 " not in html
+
+
+def test_the_publish_plan_counts_one_learner_and_groups_thousands(app):
+    """The plan read "1 learners who passed it stay passed", "1 of them still wait", and a bank-wide
+    programme "20000 learners are overdue" (no thousands separator)."""
+    from lms.content.publishing.effects import Effect
+    from lms.content.publishing.wording import describe, regraded_text
+
+    moved = {"programme": "RM", "title": "Week 3", "before": 3, "after": 4, "due_before": "2026-03-08",
+             "due_after": "2026-03-15", "passed": 1, "overdue": 20000}
+    with app.test_request_context(), force_locale("en"):
+        text = describe(Effect("week_moved", "rm/week-3", moved))
+        assert "1 learner who passed it stays passed" in text
+        assert "20,000 learners who have not passed it are overdue at once" in text
+        assert "1 learner read it" in describe(Effect("lesson_retired", "aml/l1", {"title": "T", "readers": 1}))
+        assert "1,204 learners read it" in describe(Effect("lesson_retired", "aml/l1", {"title": "T", "readers": 1204}))
+        retired = describe(Effect("question_retired", "q-1", {"open": 1, "done": 2500, "notebooks": 1}))
+        assert "1 attempt in progress and 2,500 submitted attempts drew it" in retired
+        assert "1 learner has it in their wrong-answer notebook" in retired
+        assert regraded_text(1).startswith("1 submitted attempt was re-graded")
+        assert regraded_text(1500).startswith("1,500 submitted attempts were re-graded")
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert "尚未通过的 20,000 名学员立即逾期" in describe(Effect("week_moved", "rm/week-3", moved))
+
+
+
+def test_a_rule_of_one_month_and_an_audit_line_of_moved_answers(app):
+    """An eligibility rule of one month read "1 months as Teller"; the audit log of a publish
+    "1 answers moved to the new version … 1 attempts keep the text"."""
+    from lms.content import audit_labels
+    from lms.content.credentials_text import describe_tenure
+
+    with app.test_request_context(), force_locale("en"):
+        assert describe_tenure({"months": 1, "positions": ["teller"]}) == "1 month as Teller"
+        assert describe_tenure({"months": 12, "positions": ["teller"]}) == "12 months as Teller"
+        line = audit_labels.open_attempts({"moved": 1, "kept": 1200})
+        assert "1 answers" not in line and line.endswith("attempts that keep the text they were shown: 1,200")
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert describe_tenure({"months": 1, "positions": ["teller"]}) == "在柜员岗位满 1 个月"
+
+
+def test_marking_one_notification_read_says_one_notification(client, clock, make_user):
+    """"Mark all read" with one unread notification flashed "1 notifications marked read."."""
+    from tests.notify.test_inbox import _graded
+
+    learner = make_user(("learner",), locale="en")
+    _graded(learner, 1)
+    sign_in(client, learner)
+    client.post("/notifications/read-all")
+    page = client.get("/notifications/").text
+    assert "1 notification marked read." in page and "1 notifications" not in page
+
+
+def test_one_focus_loss_reads_in_the_singular(app):
+    """The exam's notice read "You left the exam page 1 times. After 1 times the exam is submitted."
+    (the course list's "1 lessons" and a mentor's "1 active apprentices" are caught by the every-page walk)."""
+    from types import SimpleNamespace
+
+    from flask import render_template
+
+    attempt = SimpleNamespace(focus_losses=1, exam=SimpleNamespace(focus_loss_limit=1))
+    with app.test_request_context(), force_locale("en"):
+        html = render_template("exams/_integrity.html", attempt=attempt)
+        assert "You left the exam page 1 time. After more than 1 time the exam is submitted." in html
+        attempt.exam.focus_loss_limit = None
+        assert "You left the exam page 1 time. This is recorded." in render_template("exams/_integrity.html",
+                                                                                   attempt=attempt)
+    attempt.exam.focus_loss_limit, attempt.focus_losses = 3, 2
+    with app.test_request_context(), force_locale("zh_CN"):
+        html = render_template("exams/_integrity.html", attempt=attempt)
+    assert "你已离开考试页面 2 次。超过 3 次将自动交卷。" in html

@@ -81,7 +81,7 @@ def test_the_publish_plan_reads_as_one_paragraph_in_each_language(app):
     assert "。 " not in text and "， " not in text and "： " not in text
     with app.test_request_context(), force_locale("en"):
         text = describe(effect)
-    assert "). Would fail: 甲学员 (E0001) exam-pl-week #1. 1 of them still wait for essay grading. Publishing asks" in text
+    assert "). Would fail: 甲学员 (E0001) exam-pl-week #1. 1 of them still waits for essay grading. Publishing asks" in text
 
 
 def test_a_folded_chinese_summary_keeps_no_space_after_its_punctuation():

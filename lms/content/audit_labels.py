@@ -13,6 +13,7 @@ from lms.content.console.queries import CHANGE_LABELS, KIND_LABELS
 from lms.content.models import ContentRelease, Course
 from lms.content.publishing.wording import settings_text
 from lms.extensions import db
+from lms.numbers import reading_number
 
 EVENTS = {
     "content.published": _l("%(actor)s published the curriculum (%(object)s)"),
@@ -84,8 +85,9 @@ def open_attempts(value) -> str:
     """What a publish did to the open attempts that drew an earlier version."""
     if not isinstance(value, dict):
         return labels.plain(value)
-    text = _("%(moved)s answers moved to the new version (same question, corrected key); %(kept)s attempts keep "
-             "the text they were shown", moved=value.get("moved", 0), kept=value.get("kept", 0))
+    text = _("answers moved to the new version (same question, corrected key): %(moved)s; attempts that keep the "
+             "text they were shown: %(kept)s", moved=reading_number(value.get("moved", 0)),
+             kept=reading_number(value.get("kept", 0)))
     if value.get("kept") and value.get("regrade_at_submit"):
         text = punctuation.statements([text, _("they are re-graded when submitted")])
     return text

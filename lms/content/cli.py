@@ -11,14 +11,17 @@ from flask.cli import AppGroup
 from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 
+from lms.content import audit_labels
 from lms.content.source.checks import check
 from lms.content.source.parser import parse_folder
-from lms.content.publishing.wording import describe as describe_effect
+from lms.content.publishing.wording import describe as describe_effect, regraded_text
 from lms.content.publishing.publish import KINDS, ContentProblems, Plan, plan, publish
 from lms.control_characters import command_line_text
 from lms.exams.regrade import MAX_REASON, Decision
 from lms.content.source.advice import content_warnings
 from lms.extensions import db
+from lms.numbers import counted
+from lms.punctuation import listing
 from lms.org.models import user_by_employee_no
 
 content_cli = AppGroup("content", help="The curriculum: check and publish the content folder.")
@@ -45,7 +48,8 @@ def _print_problems(problems) -> None:
     for problem in problems:
         click.echo(f"{problem.source}: {problem.message}", err=True)
     files = len({p.source.path for p in problems})
-    click.echo(f"{len(problems)} problem(s) in {files} file(s).", err=True)
+    click.echo(_("%(problems)s in %(files)s.", problems=counted("%(num)s problem", "%(num)s problems", len(problems)),
+                 files=counted("%(num)s file", "%(num)s files", files)), err=True)
 
 
 def _print_warnings(bundle, db_lookup: bool = True) -> None:
@@ -55,9 +59,15 @@ def _print_warnings(bundle, db_lookup: bool = True) -> None:
 
 
 def _counts(bundle) -> str:
-    return (f"{len(bundle.courses)} courses, {len(bundle.lessons)} lessons, {len(bundle.questions)} questions, "
-            f"{len(bundle.exams)} exams, {len(bundle.programmes)} programmes, {len(bundle.assets)} assets, "
-            f"{len(bundle.certifications)} certifications, {len(bundle.eligibility_rules)} eligibility rules")
+    return listing([
+        counted("%(num)s course", "%(num)s courses", len(bundle.courses)),
+        counted("%(num)s lesson", "%(num)s lessons", len(bundle.lessons)),
+        counted("%(num)s question", "%(num)s questions", len(bundle.questions)),
+        counted("%(num)s exam", "%(num)s exams", len(bundle.exams)),
+        counted("%(num)s programme", "%(num)s programmes", len(bundle.programmes)),
+        counted("%(num)s asset", "%(num)s assets", len(bundle.assets)),
+        counted("%(num)s certification", "%(num)s certifications", len(bundle.certifications)),
+        counted("%(num)s eligibility rule", "%(num)s eligibility rules", len(bundle.eligibility_rules))])
 
 
 def print_plan(result: Plan) -> None:
@@ -99,7 +109,8 @@ def check_command(path: str | None):
         _print_problems(problems)
         raise SystemExit(1)
     _print_warnings(bundle, db_lookup=with_database)
-    click.echo(f"OK: {_counts(bundle)} ({bundle.scope.describe()} of {root}).")
+    click.echo(_("OK: %(counts)s (%(scope)s of %(root)s).", counts=_counts(bundle),
+                 scope=audit_labels.scope(bundle.scope.describe()), root=root))
 
 
 @content_cli.command("plan")
@@ -191,5 +202,4 @@ def publish_command(path: str | None, as_employee: str | None, choice: str | Non
     else:
         click.echo(f"Published release {result.release_id} ({bundle.scope.describe()}).")
         if result.regraded:
-            click.echo(_("%(n)d submitted attempts were re-graded (each learner whose result changed is notified).",
-                         n=result.regraded))
+            click.echo(regraded_text(result.regraded))

@@ -33,6 +33,7 @@ from sqlalchemy import select
 
 from lms.content.models import Certification, Exam, Programme
 from lms.extensions import db
+from lms.numbers import counted
 from lms.org.models import POSITIONS
 
 
@@ -75,8 +76,10 @@ def describe_tenure(entry: dict) -> str:
     """"在柜员岗位满 12 个月"; several positions: months summed across them."""
     positions = entry.get("positions", [])
     if len(positions) == 1:
-        return _("%(months)s months as %(position)s", months=entry["months"], position=_positions(positions))
-    return _("%(months)s months in total as %(positions)s", months=entry["months"], positions=_positions(positions))
+        return counted("%(num)s month as %(position)s", "%(num)s months as %(position)s", entry["months"],
+                       position=_positions(positions))
+    return counted("%(num)s month in total as %(positions)s", "%(num)s months in total as %(positions)s",
+                   entry["months"], positions=_positions(positions))
 
 
 def _score(value) -> str:

@@ -24,6 +24,7 @@ from lms.mentoring import pairing as rules
 from lms.mentoring.forms import (CapacityForm, ChangeMentorForm, DimensionChangeForm, DimensionForm, EndForm, PairForm,
                                  RuleForm)
 from lms.mentoring.models import Pairing
+from lms.numbers import counted
 from lms.org import scope as org_scope
 from lms.org.models import Branch, User, user_by_employee_no
 from lms.reports import exports
@@ -257,7 +258,8 @@ def import_pairings():
 @roles_required("hr")
 def confirm_import():
     def done(made, filename):
-        flash(_("%(n)d pairings made from %(file)s.", n=len(made), file=filename), "success")
+        flash(counted("%(num)s pairing made from %(file)s.", "%(num)s pairings made from %(file)s.", len(made),
+                      file=filename), "success")
         return redirect(url_for("mentoring_admin.index", state="active"))
 
     # Pairings may have changed since the preview: the file is checked again.

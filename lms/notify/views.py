@@ -3,7 +3,7 @@ administrator's page of channels and deliveries."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -12,6 +12,7 @@ from lms.notify import channels, services, settings
 from lms.notify.forms import ChannelForm, ReadAllForm, ReadForm
 from lms.notify.kinds import KINDS, link_of, text_of
 from lms.notify.readers import AlertReader
+from lms.numbers import counted
 from lms.notify.models import Delivery, DeliveryState
 from lms.security import background_request
 from lms.web import is_htmx, render_fragment, roles_required
@@ -79,12 +80,13 @@ def read_all():
         abort(400)
     user = _user()
     count = services.mark_all_read(user, form.through_id())
-    flash(_("%(n)d notifications marked read.", n=count) if count else _("Nothing was unread."), "success")
+    flash(counted("%(num)s notification marked read.", "%(num)s notifications marked read.", count) if count
+          else _("Nothing was unread."), "success")
     arrived = services.unread_count(user)
     if arrived:
         # Made after the page was drawn (or by another tab since): not seen, so not marked.
-        flash(ngettext("%(num)d notification arrived after the page was shown and stays unread.",
-                       "%(num)d notifications arrived after the page was shown and stay unread.", arrived), "warning")
+        flash(counted("%(num)s notification arrived after the page was shown and stays unread.",
+                      "%(num)s notifications arrived after the page was shown and stay unread.", arrived), "warning")
     return redirect(url_for("notify.index"))
 
 

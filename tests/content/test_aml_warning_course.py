@@ -55,7 +55,7 @@ def _publish(runner, *args):
 def test_the_course_publishes_and_the_learner_reads_it_as_written(runner, client, clock, aml, rm):
     check = runner.invoke(args=["content", "check"])
     assert check.exit_code == 0, check.output
-    assert "1 courses, 3 lessons, 7 questions, 1 exams, 1 programmes, 1 assets" in check.output
+    assert "检查通过：1 门课程、3 个课时、7 道题、1 场考试、1 个培训计划、1 个附件" in check.output
     _publish(runner)
     sign_in(client, rm)
 
@@ -260,8 +260,8 @@ def test_excel_mistakes_name_their_row_and_column(app):
     result = read_xlsx(data, "反洗钱题库.xlsx")
     assert result.questions == []
     assert [p.message for p in result.problems] == [
-        "第 2 行 答案 列（H2）：答案 E 对应的选项是空的",
-        "第 3 行 编号 列（A3）：编号 xl-001 已在第 2 行使用",
+        "第 2 行 答案 列 (H2)：答案 E 对应的选项是空的",
+        "第 3 行 编号 列 (A3)：编号 xl-001 已在第 2 行使用",
     ]
 
 
@@ -302,7 +302,7 @@ def test_mid_week_a_typo_a_reordered_bank_and_a_deleted_question_that_attempts_u
     assert plan.exit_code == 0, plan.output
     assert "lessons, changed: aml-warning/case-study" in plan.output
     assert "questions, retired: amlw-003" in plan.output and "questions, changed" not in plan.output  # the reorder
-    assert "试题 amlw-003 已停用（已从题库删除）：新的考试不会再抽到它；1 份进行中、1 份已交卷的答卷抽到了它并保留它：" \
+    assert "试题 amlw-003 已停用（已从题库删除）：新的考试不会再抽到它；1 份进行中的答卷、1 份已交卷的答卷抽到了它并保留它：" \
            "按它评分，成绩、回顾和试题分析都显示它。1 名学员的错题本里有这道题：它作为记录保留并标为已停用，不再练习。" in plan.output, plan.output
     _publish(runner)
 
@@ -358,7 +358,7 @@ def test_a_bank_with_the_excel_words_and_full_width_brackets(runner, aml):
     message = "试题 amlw-009：这一行像是选项，但写法不对：请写成“- [ ] ”或“- [x] ”——半角方括号，中间是一个空格或 x，后面再空一格"
     assert f"{COURSE}/questions/反洗钱题库.md:{first}: {message}" in result.output
     assert f"{COURSE}/questions/反洗钱题库.md:{first + 1}: {message}" in result.output
-    assert "至少需要两个选项" not in result.output and "2 problem(s)" in result.output
+    assert "至少需要两个选项" not in result.output and "共有 2 个问题" in result.output
 
 
 # --- the console -------------------------------------------------------------

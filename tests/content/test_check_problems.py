@@ -80,7 +80,7 @@ CASES = [
      "[dep-001, dep-002, dep-003, dep-004, dep-005, dep-006]", "晨会产品速递",
      "bulletin 1: its check 'check-bulletin-01' has 6 questions; a bulletin check has 3 to 5"),
     ("bulletin check too short", "exams/check-bulletin-01.yaml", "[dep-001, dep-002, dep-003]", "[dep-001]",
-     "晨会产品速递", "bulletin 1: its check 'check-bulletin-01' has 1 questions; a bulletin check has 3 to 5"),
+     "晨会产品速递", "bulletin 1: its check 'check-bulletin-01' has 1 question; a bulletin check has 3 to 5"),
 ]
 
 

@@ -260,7 +260,7 @@ def test_check_on_a_database_that_was_never_created(tmp_path, folder):
     with fresh.app_context():  # the command runs in this app, not the test's migrated one
         result = runner.invoke(args=["content", "check"])
         assert result.exit_code == 0, result.output
-        assert "flask db upgrade" in result.output and "OK:" in result.output
+        assert "flask db upgrade" in result.output and "检查通过：" in result.output
         edit(folder, LESSON, "title: 个人存款产品", "title:")
         result = runner.invoke(args=["content", "check"])
         assert result.exit_code == 1 and "courses/products/lessons/01-deposits.md" in result.output

@@ -81,7 +81,7 @@ def test_publish_cli_counts_the_new_kinds(root, runner):
     assert "certifications           1        0        0          0" in result.output
     assert "eligibility rules        1        0        0          0" in result.output
     check = runner.invoke(args=["content", "check"])
-    assert "1 certifications, 1 eligibility rules" in check.output
+    assert "1 certification, 1 eligibility rule" in check.output
 
 
 def test_the_console_publish_preview_of_a_course_edit_lists_no_definition(root, client, login, make_user):

@@ -68,7 +68,7 @@ def test_numeric_keys_written_as_a_trainer_writes_them(runner, credit):
     statements) were each "'answer' 必须是数字" — the last one of a number."""
     check = runner.invoke(args=["content", "check"])
     assert check.exit_code == 0, check.output
-    assert "1 courses, 4 lessons, 14 questions, 1 exams, 1 programmes, 1 assets" in check.output
+    assert "检查通过：1 门课程、4 个课时、14 道题、1 场考试、1 个培训计划、1 个附件" in check.output
     _publish(runner)
     assert _question("cr-002").current_version.data == {"answer": 62.5, "tolerance": 0.1, "unit": "%"}
     assert _question("cr-003").current_version.data == {"answer": 1497.83, "tolerance": 0.5, "unit": "万元"}

@@ -29,7 +29,7 @@ def releases() -> int:
 def test_check_passes_on_a_clean_folder(runner, folder):
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 0, result.output
-    assert "OK: 2 courses, 4 lessons, 7 questions, 3 exams, 1 programmes, 2 assets" in result.output
+    assert "OK: 2 courses, 4 lessons, 7 questions, 3 exams, 1 programme, 2 assets" in result.output
 
 
 def test_check_prints_path_line_message_and_exits_1(runner, folder):
@@ -42,7 +42,7 @@ def test_check_prints_path_line_message_and_exits_1(runner, folder):
            "(expected one of: single, multiple, truefalse, fill, numeric, essay, case)" in lines
     assert f"exams/week-01.yaml:{line_of(folder, 'exams/week-01.yaml', 'dep-404')}: draw rule 3: unknown question " \
            "id 'dep-404'" in lines
-    assert lines[-1] == "2 problem(s) in 2 file(s)."
+    assert lines[-1] == "2 problems in 2 files."
 
 
 def test_check_a_sub_path_against_what_is_published(runner, folder):
@@ -57,7 +57,7 @@ def test_check_a_sub_path_against_what_is_published(runner, folder):
     line = line_of(folder, "exams/week-01.yaml", "review: later")
     assert result.exit_code == 1
     assert result.output.startswith(f"exams/week-01.yaml:{line}: unknown review policy 'later'")
-    assert result.output.strip().endswith("1 problem(s) in 1 file(s).")
+    assert result.output.strip().endswith("1 problem in 1 file.")
 
 
 def test_publish_prints_the_summary_table(runner, folder):

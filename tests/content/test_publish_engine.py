@@ -275,7 +275,7 @@ def test_a_bank_cannot_retire_what_a_published_exam_draws(app, folder):
     with pytest.raises(ContentProblems) as refused:
         publish(parse_folder(folder, folder / BANK))
     messages = [str(p) for p in refused.value.problems]
-    assert f"{BANK}: published exam 'exam-week-01' could no longer be drawn: draw rule 1 asks for 1 questions " \
+    assert f"{BANK}: published exam 'exam-week-01' could no longer be drawn: draw rule 1 asks for 1 question " \
            "(type Single choice, tags 个人存款, course products) where there are 0" in messages
     assert any("published exam 'check-bulletin-01'" in m and "'dep-001' is retired" in m for m in messages)
     assert snapshot() == before

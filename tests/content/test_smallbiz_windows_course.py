@@ -88,7 +88,7 @@ def test_the_course_saved_by_notepad_in_every_encoding_checks_and_publishes(runn
     assert (smallbiz / COURSE / "lessons/03-个体工商户贷款.md").read_bytes()[:2] == b"\xff\xfe"
     check = _check(runner)
     assert check.exit_code == 0, check.output
-    assert "1 courses, 6 lessons, 43 questions, 12 exams, 1 programmes, 2 assets" in check.output
+    assert "检查通过：1 门课程、6 个课时、43 道题、12 场考试、1 个培训计划、2 个附件" in check.output
     _publish(runner)
     owner = _lesson("owner-loan")
     assert owner.title == "小微企业主经营贷"
@@ -367,4 +367,4 @@ def test_a_matching_or_ordering_row_in_excel_says_what_to_write_instead(app, wri
     workbook.save(data)
     result = read_xlsx(data.getvalue(), "普惠题库.xlsx")
     assert result.questions == []
-    assert [str(p) for p in result.problems] == [f"普惠题库.xlsx:2:2: 第 2 行 题型 列（B2）：{expected}"]
+    assert [str(p) for p in result.problems] == [f"普惠题库.xlsx:2:2: 第 2 行 题型 列 (B2)：{expected}"]

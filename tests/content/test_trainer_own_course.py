@@ -276,8 +276,8 @@ def test_the_trainers_course_from_files_to_item_analysis(app, client, runner, cl
     check = runner.invoke(args=["content", "check"])
     assert check.exit_code == 0, check.output
     # Both images (one named with spaces), every question of every type.
-    assert "1 courses, 2 lessons, 15 questions, 3 exams, 1 programmes, 2 assets, 1 certifications, " \
-           "1 eligibility rules" in check.output
+    assert "检查通过：1 门课程、2 个课时、15 道题、3 场考试、1 个培训计划、2 个附件、1 项资格认证、" \
+           "1 条准入规则" in check.output
     published = runner.invoke(args=["content", "publish", "--as", "trainer-aml"])
     assert published.exit_code == 0, published.output
     assert sorted(db.session.scalars(select(Asset.path))) == ["images/可疑交易流程图.png", "images/资金 回流 示意.png"]

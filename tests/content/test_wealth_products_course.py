@@ -88,7 +88,7 @@ def test_true_false_keys_written_as_trainers_write_them(runner, wealth):
     file, while the Excel import of the same bank took them."""
     check = _check(runner)
     assert check.exit_code == 0, check.output
-    assert "1 courses, 2 lessons, 19 questions, 3 exams, 1 programmes, 2 assets" in check.output
+    assert "检查通过：1 门课程、2 个课时、19 道题、3 场考试、1 个培训计划、2 个附件" in check.output
     _publish(runner)
     keys = {slug: _question(slug).current_version.data["correct"]
             for slug in ("wm-002", "wm-003", "wm-004", "wm-005", "wm-006", "wm-007", "wm-008", "wm-009")}
@@ -332,7 +332,7 @@ def test_a_date_that_does_not_exist_is_a_problem_at_its_line_not_a_crash(runner,
     assert f"{PROGRAMME}:5: 'start' 必须是日期，如 2026-09-07（现为 '2026-02-30'）" in check.output, check.output
     assert "exams/week-01.yaml:13: 'closes_at' 必须是日期和时间" in check.output
     assert "需要 'opens' 和 'due' 日期" not in check.output  # the weeks counted from it say nothing more
-    assert "2 problem(s) in 2 file(s)." in check.output
+    assert "2 个文件中共有 2 个问题。" in check.output
 
 
 def test_an_emoji_made_of_several_in_a_title_is_not_an_invisible_character(runner, wealth):

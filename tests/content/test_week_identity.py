@@ -170,7 +170,7 @@ def test_inserting_a_week_with_ids_keeps_every_record_with_its_week(live, runner
     assert (f"“{TITLES['new']}” is inserted as week 3 (2026-03-02 – 2026-03-08); the weeks after it that have no "
             "dates of their own move with it. It is open now: 3 learners must pass it.") in plan.output
     assert (f"“{TITLES[3]}” moves from week 3 to week 4 (due 2026-03-08 → 2026-03-15); it stays the same week: "
-            "1 learners who passed it stay passed") in plan.output
+            "1 learner who passed it stays passed") in plan.output
     assert f"“{TITLES[4]}” moves from week 4 to week 5" in plan.output
     assert "is retired" not in plan.output and "gets another exam" not in plan.output
     # The certification that requires the programme completed reads the weeks after publishing.

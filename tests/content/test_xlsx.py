@@ -140,8 +140,8 @@ def test_problems_are_worded_in_chinese_by_default(app):
     result = read_xlsx(workbook([GOOD[0]] * 5 + [{"题型": "单选", "题干": "甲？", "选项A": "一", "选项B": "二",
                                                   "选项C": "三", "答案": "AB"}]), "bank.xlsx")
     messages = [p.message for p in result.problems]
-    assert "第 7 行 答案 列（J7）：单选题只能有一个答案" in messages
-    assert "第 3 行 编号 列（A3）：编号 dep-001 已在第 2 行使用" in messages
+    assert "第 7 行 答案 列 (J7)：单选题只能有一个答案" in messages
+    assert "第 3 行 编号 列 (A3)：编号 dep-001 已在第 2 行使用" in messages
 
 
 def test_every_problem_of_the_file_is_reported_and_nothing_is_returned():

@@ -212,6 +212,9 @@ def test_after_flask_demo_the_form_starts_from_the_published_dates(client, app, 
     assert week_dates(3) == (monday, monday + timedelta(days=6))
     page = client.get(URL).text
     assert 'id="schedule-shifted"' in page and 'href="?adopt=published"' in page
+    # It said "相差 7 天" / "lie 7 days from" (or "-273 days"): which way, without a minus sign.
+    assert "已发布的各周比文件中的日期晚 7 天" in page
+    assert "比文件中的日期晚 7 天。发布后会写入文件。" in client.get(URL + "?adopt=published").text
     data = form_of(client, URL + "?adopt=published")
     file_start = monday - timedelta(days=21)
     assert data["start"] == (file_start + timedelta(days=7)).isoformat()

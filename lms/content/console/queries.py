@@ -26,6 +26,7 @@ from lms.content.rendering import render_inline
 from lms.content.rendering_fast import is_plain, render
 from lms.content.source.words import DIFFICULTY_LABELS, TYPE_LABELS  # noqa: F401 (the catalogue's labels)
 from lms.extensions import db
+from lms.numbers import reading_number
 from lms.org.models import User
 from lms.sorting import exam_order
 
@@ -91,7 +92,7 @@ def summary_line(summary: dict) -> str:
     for kind, value in counts.items():
         if not isinstance(value, dict):
             continue
-        signs = " ".join(f"{sign}{value[key]}" for key, sign in
+        signs = " ".join(f"{sign}{reading_number(value[key])}" for key, sign in
                          (("added", "+"), ("changed", "~"), ("retired", "−")) if value.get(key))
         if signs:
             parts.append(f"{KIND_LABELS.get(kind, kind)} {signs}")

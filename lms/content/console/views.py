@@ -13,7 +13,7 @@ from lms.content.console.forms import (
     ConfirmUploadForm, EditForm, NewFileForm, RegradeForm, ReviewedForm, UploadForm,
 )
 from lms.content.publishing.publish import PlanChanged
-from lms.content.publishing.wording import describe as describe_effect
+from lms.content.publishing.wording import describe as describe_effect, regraded_text
 from lms.content.models import LAYOUT_LABELS, REVIEW_POLICY_LABELS, SCORING_LABELS
 from lms.content.source import windows_names
 from lms.form_limits import large_form
@@ -260,8 +260,7 @@ def _plan_changed_message(upload: bool = False) -> str:
 def _plan_line(result) -> str:
     line = console.plan_line(result) or _("no changes")
     if getattr(result, "regraded", 0):
-        line = sentences([line, _("%(n)d submitted attempts were re-graded (each learner whose result changed is "
-                                  "notified).", n=result.regraded)])
+        line = sentences([line, regraded_text(result.regraded)])
     return line
 
 

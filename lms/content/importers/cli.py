@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask_babel import gettext as _
 
 from lms.content.importers import messages_locale, services
 from lms.control_characters import command_line_text
+from lms.numbers import counted
 from lms.exams.regrade import KEEP, MAX_REASON, REGRADE, Decision
 
 
@@ -95,7 +97,9 @@ def export_xlsx(course: str, bank: str | None, output: str):
     from lms.content.importers.xlsx_export import export_xlsx as write
 
     Path(output).write_bytes(write(questions))
-    click.echo(f"{len(questions)} questions of {course} written to {output}.")
+    with messages_locale():
+        click.echo(_("%(questions)s of %(course)s written to %(path)s.", course=course, path=output,
+                     questions=counted("%(num)s question", "%(num)s questions", len(questions))))
 
 
 COMMANDS = [import_gift, import_xlsx, export_xlsx]

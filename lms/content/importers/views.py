@@ -13,7 +13,9 @@ from flask_login import current_user
 from lms.content.importers import services, xlsx_export
 from lms.content.importers.examples import example_questions
 from lms.content.importers.forms import ConfirmImportForm, ImportForm
+from lms.content.publishing.wording import regraded_text
 from lms.forms import options
+from lms.numbers import counted, reading_number
 from lms.web import render_page_or_partial, roles_required
 
 bp = Blueprint("content_import", __name__, url_prefix="/console/import")
@@ -69,11 +71,13 @@ def confirm():
         done = services.confirm(form.token.data, current_user, form.decision())
     except services.ImportRefused as refused:
         return _page(_form(), refused=refused)
-    flash(_("Imported and published: %(added)d questions added, %(changed)d changed, %(retired)d retired, "
-            "%(unchanged)d unchanged.", **done.counts), "success")
+    counts = done.counts
+    flash(_("Imported and published: %(added)s added, %(changed)s changed, %(retired)s retired, %(unchanged)s "
+            "unchanged.", added=counted("%(num)s question", "%(num)s questions", counts["added"]),
+            changed=reading_number(counts["changed"]), retired=reading_number(counts["retired"]),
+            unchanged=reading_number(counts["unchanged"])), "success")
     if getattr(done.plan, "regraded", 0):
-        flash(_("%(n)d submitted attempts were re-graded (each learner whose result changed is notified).",
-                n=done.plan.regraded), "success")
+        flash(regraded_text(done.plan.regraded), "success")
     return redirect(url_for("content.console_course", slug=done.course_id))
 
 

@@ -30,7 +30,7 @@ Sheet 案例题 holds case questions, one row per sub-question: a row with
 the rows below it, 案例背景 empty, are its further sub-questions, lettered
 a, b, c…. The other columns mean what they mean on 题库.
 
-Every problem names its row and column (``第 7 行 答案 列（I7）：…``);
+Every problem names its row and column (``第 7 行 答案 列 (I7)：…``);
 any problem and nothing is imported. ``export_xlsx`` writes any list of
 questions in exactly this shape, so an exported bank imports back unchanged.
 """

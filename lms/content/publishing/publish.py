@@ -38,6 +38,7 @@ from lms.content.rendering_fast import render
 from lms.content.schema import ContentBundle, Problem, Source
 from lms.exams import regrade
 from lms.extensions import db
+from lms.numbers import counted, reading_number
 
 _PG_LOCK_KEY = 7_340_222  # serialises publishes on PostgreSQL (SQLite: BEGIN IMMEDIATE does)
 
@@ -103,13 +104,19 @@ def regrade_problems(result: Plan, decision) -> list[Problem]:
     problems = []
     for slug in d["questions"]:
         if decision is None:
-            message = _("question %(id)s: the corrected key changes the score of %(n)d submitted attempts "
-                        "(%(to_fail)d would fail, %(to_pass)d would pass); choose to re-grade them or to leave their "
-                        "results, and give the reason (command line: --regrade or --keep-results with --reason).",
-                        id=slug, n=d["attempts"], to_fail=len(d["to_fail"]), to_pass=len(d["to_pass"]))
+            message = counted(
+                "question %(id)s: the corrected key changes the score of %(num)s submitted attempt (%(to_fail)s "
+                "would fail, %(to_pass)s would pass); choose to re-grade it or to leave its result, and give the "
+                "reason (command line: --regrade or --keep-results with --reason).",
+                "question %(id)s: the corrected key changes the score of %(num)s submitted attempts (%(to_fail)s "
+                "would fail, %(to_pass)s would pass); choose to re-grade them or to leave their results, and give "
+                "the reason (command line: --regrade or --keep-results with --reason).", d["attempts"], id=slug,
+                to_fail=reading_number(len(d["to_fail"])), to_pass=reading_number(len(d["to_pass"])))
         else:
-            message = _("question %(id)s: give the reason for your decision on the %(n)d submitted attempts the "
-                        "corrected key changes.", id=slug, n=d["attempts"])
+            message = counted("question %(id)s: give the reason for your decision on the %(num)s submitted attempt "
+                              "the corrected key changes.",
+                              "question %(id)s: give the reason for your decision on the %(num)s submitted attempts "
+                              "the corrected key changes.", d["attempts"], id=slug)
         path, line = d["sources"].get(slug, ["", 0])
         problems.append(Problem(Source(path, line), message))
     return problems
@@ -125,9 +132,11 @@ def _open_reason_problems(result: Plan, decision) -> list[Problem]:
     for e in result.effects:
         if e.kind == "question_version" and e.data.get("open"):
             source = sources.get(e.key)
-            problems.append(Problem(Source(source.path if source else "", source.line if source else 0), _(
-                "question %(id)s: give the reason for re-grading the %(n)d attempts in progress that were shown "
-                "another text (the learners read it when they are re-graded).", id=e.key, n=e.data["open"])))
+            problems.append(Problem(Source(source.path if source else "", source.line if source else 0), counted(
+                "question %(id)s: give the reason for re-grading the %(num)s attempt in progress that was shown "
+                "another text (the learner reads it when it is re-graded).",
+                "question %(id)s: give the reason for re-grading the %(num)s attempts in progress that were shown "
+                "another text (the learners read it when they are re-graded).", e.data["open"], id=e.key)))
     return problems
 
 

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from lms.content.models import REVIEW_POLICY_LABELS, SCORING_LABELS
 from lms.content.publishing.effects import Effect
+from lms.numbers import counted, reading_number
 from lms.punctuation import listing, sentences
 from lms.scores import score as format_score
 
@@ -68,25 +69,44 @@ def settings_text(settings: dict) -> str:
     return _join(parts)
 
 
+def _in_progress(n: int) -> str:
+    return counted("%(num)s attempt in progress", "%(num)s attempts in progress", n)
+
+
+def _submitted(n: int) -> str:
+    return counted("%(num)s submitted attempt", "%(num)s submitted attempts", n)
+
+
+def regraded_text(n: int) -> str:
+    """What a publish with --regrade (or the console's choice) reports when it is done."""
+    return counted("%(num)s submitted attempt was re-graded (the learner is notified if the result changed).",
+                   "%(num)s submitted attempts were re-graded (each learner whose result changed is notified).", n)
+
+
 def _question_version(key: str, d: dict) -> str:
     versions = listing(str(v) for v in d["versions"])
     parts = []
     if d["open"]:
-        parts.append(_("question %(id)s: %(open)d attempts in progress and %(done)d submitted drew version "
-                       "%(versions)s and keep it: they are graded against it, and their results, review, "
-                       "wrong-answer notebook and item analysis show it.",
-                       id=key, open=d["open"], done=d["done"], versions=versions))
+        parts.append(_("question %(id)s: %(open)s and %(done)s drew version %(versions)s and keep it: they are "
+                       "graded against it, and their results, review, wrong-answer notebook and item analysis show "
+                       "it.", id=key, open=_in_progress(d["open"]), done=_submitted(d["done"]), versions=versions))
         parts.append(_("The learners of those attempts in progress were shown another text than the new version's: "
                        "if you choose to re-grade (--regrade), they are re-graded with the new version when they "
                        "submit; otherwise they are graded against the version they were shown."))
     elif d["done"]:
-        parts.append(_("question %(id)s: %(done)d submitted attempts drew version %(versions)s and keep it: they are "
-                       "graded against it, and their results, review, wrong-answer notebook and item analysis show "
-                       "it.", id=key, done=d["done"], versions=versions))
+        parts.append(counted("question %(id)s: %(num)s submitted attempt drew version %(versions)s and keeps it: it "
+                             "is graded against it, and its result, review, wrong-answer notebook and item analysis "
+                             "show it.",
+                             "question %(id)s: %(num)s submitted attempts drew version %(versions)s and keep it: "
+                             "they are graded against it, and their results, review, wrong-answer notebook and item "
+                             "analysis show it.", d["done"], id=key, versions=versions))
     if d.get("moving"):
-        parts.append(_("question %(id)s: %(n)d attempts in progress were shown the same question as the new version "
-                       "(only its key, weights or explanation change): they move to the new version now and are "
-                       "graded with it when they submit.", id=key, n=d["moving"]))
+        parts.append(counted("question %(id)s: %(num)s attempt in progress was shown the same question as the new "
+                             "version (only its key, weights or explanation change): it moves to the new version now "
+                             "and is graded with it when it is submitted.",
+                             "question %(id)s: %(num)s attempts in progress were shown the same question as the new "
+                             "version (only its key, weights or explanation change): they move to the new version "
+                             "now and are graded with it when they submit.", d["moving"], id=key))
     parts.append(_("Attempts started after publishing get the new version."))
     return sentences(parts)
 
@@ -98,24 +118,29 @@ def describe(effect: Effect) -> str:
         return _question_version(effect.key, d)
     if effect.kind == "question_retired":
         sentence = _("question %(id)s is retired (no longer in its bank): new attempts do not draw it; "
-                     "%(open)d attempts in progress and %(done)d submitted drew it and keep it: they are graded "
-                     "against it, and their results, review and item analysis show it.",
-                     id=effect.key, open=d["open"], done=d["done"])
+                     "%(open)s and %(done)s drew it and keep it: they are graded against it, and their results, "
+                     "review and item analysis show it.",
+                     id=effect.key, open=_in_progress(d["open"]), done=_submitted(d["done"]))
         if d["notebooks"]:
-            sentence = sentences([sentence, _("%(n)d learners have it in their wrong-answer notebook: it stays there as a record, "
-                                             "marked retired, and is no longer practised.", n=d["notebooks"])])
+            sentence = sentences([sentence, counted(
+                "%(num)s learner has it in their wrong-answer notebook: it stays there as a record, marked retired, "
+                "and is no longer practised.",
+                "%(num)s learners have it in their wrong-answer notebook: it stays there as a record, marked "
+                "retired, and is no longer practised.", d["notebooks"])])
         return sentence
     if effect.kind == "answers_regraded":
-        sentence = _("corrected answers (%(questions)s): %(n)d submitted attempts would score differently under the "
-                     "new key (each against its own pass mark and partial-credit rule); their pass or fail would "
-                     "flip for %(to_fail)d (passed → failed) and %(to_pass)d (failed → passed).",
-                     questions=effect.key, n=d["attempts"], to_fail=len(d["to_fail"]), to_pass=len(d["to_pass"]))
+        sentence = _("corrected answers (%(questions)s): %(attempts)s would score differently under the new key "
+                     "(each against its own pass mark and partial-credit rule); pass or fail would flip for "
+                     "%(to_fail)s (passed → failed) and %(to_pass)s (failed → passed).",
+                     questions=effect.key, attempts=_submitted(d["attempts"]),
+                     to_fail=reading_number(len(d["to_fail"])), to_pass=reading_number(len(d["to_pass"])))
         if d["to_fail"]:
             sentence = sentences([sentence, _("Would fail: %(people)s.", people=_join(d["to_fail"]))])
         if d["to_pass"]:
             sentence = sentences([sentence, _("Would pass: %(people)s.", people=_join(d["to_pass"]))])
         if d["waiting"]:
-            sentence = sentences([sentence, _("%(n)d of them still wait for essay grading.", n=d["waiting"])])
+            sentence = sentences([sentence, counted("%(num)s of them still waits for essay grading.",
+                                                    "%(num)s of them still wait for essay grading.", d["waiting"])])
         return sentences([sentence, _("Publishing asks you to choose, with a reason: re-grade these attempts or "
                                       "leave their results as they are.")])
     if effect.kind == "question_reverted":
@@ -124,48 +149,60 @@ def describe(effect: Effect) -> str:
                  id=effect.key, version=d["version"], published=format_datetime(d["published"], "yyyy-MM-dd HH:mm"),
                  latest=d["latest"])
     if effect.kind == "exam_settings":
-        sentence = _("exam %(id)s: %(settings)s. %(open)d attempts in progress keep their questions, deadline, "
-                     "pass mark and partial-credit rule; %(passed)d learners who passed stay passed; new attempts "
-                     "follow the new settings.",
-                     id=effect.key, settings=settings_text(d["settings"]), open=d["open"], passed=d["passed"])
+        sentence = _("exam %(id)s: %(settings)s. Attempts in progress (%(open)s) keep their questions, deadline, "
+                     "pass mark and partial-credit rule; learners who passed (%(passed)s) stay passed; new attempts "
+                     "follow the new settings.", id=effect.key, settings=settings_text(d["settings"]),
+                     open=reading_number(d["open"]), passed=reading_number(d["passed"]))
         at_once = [_setting_label(name) for name in d["settings"] if name in AT_ONCE]
         if at_once:
             sentence = sentences([sentence, _("%(settings)s apply at once to every learner, finished attempts too.",
                                              settings=_join(at_once))])
         return sentence
     if effect.kind == "exam_retired":
-        return _("exam %(id)s is retired: nobody can start it; %(open)d attempts in progress can still be submitted; "
-                 "%(done)d submitted attempts (%(passed)d learners passed) stay in their records.",
-                 id=effect.key, open=d["open"], done=d["done"], passed=d["passed"])
+        return _("exam %(id)s is retired: nobody can start it; attempts in progress (%(open)s) can still be "
+                 "submitted; submitted attempts (%(done)s, learners who passed: %(passed)s) stay in their records.",
+                 id=effect.key, open=reading_number(d["open"]), done=reading_number(d["done"]),
+                 passed=reading_number(d["passed"]))
     if effect.kind == "week_retired":
-        return _("%(week)s of %(programme)s is retired: it no longer counts toward progress, the roster or "
-                 "certificates; %(passed)d learners passed its exam (their results stay).",
-                 week=d["title"], programme=d["programme"], passed=d["passed"])
+        return counted("%(week)s of %(programme)s is retired: it no longer counts toward progress, the roster or "
+                       "certificates; %(num)s learner passed its exam (the result stays).",
+                       "%(week)s of %(programme)s is retired: it no longer counts toward progress, the roster or "
+                       "certificates; %(num)s learners passed its exam (their results stay).",
+                       d["passed"], week=d["title"], programme=d["programme"])
     if effect.kind == "week_added":
         sentence = _("%(programme)s: “%(week)s” is inserted as week %(n)s (%(opens)s – %(due)s); the weeks after "
                      "it that have no dates of their own move with it.",
                      programme=d["programme"], week=d["title"], n=d["number"], opens=d["opens"], due=d["due"])
         if d["overdue"]:
-            sentence = sentences([sentence, _("It is already past its due date: %(overdue)d learners are overdue on it at once "
-                                             "(they are told, and so are their mentors and managers); give it later dates to "
-                                             "avoid this.", overdue=d["overdue"])])
+            sentence = sentences([sentence, counted(
+                "It is already past its due date: %(num)s learner is overdue on it at once (they are told, and so are "
+                "their mentor and managers); give it later dates to avoid this.",
+                "It is already past its due date: %(num)s learners are overdue on it at once (they are told, and so "
+                "are their mentors and managers); give it later dates to avoid this.", d["overdue"])])
         elif d["learners"]:
-            sentence = sentences([sentence, _("It is open now: %(learners)d learners must pass it.", learners=d["learners"])])
+            sentence = sentences([sentence, counted("It is open now: %(num)s learner must pass it.",
+                                                    "It is open now: %(num)s learners must pass it.", d["learners"])])
         return sentence
     if effect.kind == "week_moved":
-        sentence = _("%(programme)s: “%(week)s” moves from week %(before)s to week %(after)s (due %(due_before)s → "
-                     "%(due_after)s); it stays the same week: %(passed)d learners who passed it stay passed, its "
-                     "notifications are not sent again.",
-                     programme=d["programme"], week=d["title"], before=d["before"], after=d["after"],
-                     due_before=d["due_before"], due_after=d["due_after"], passed=d["passed"])
+        sentence = counted(
+            "%(programme)s: “%(week)s” moves from week %(before)s to week %(after)s (due %(due_before)s → "
+            "%(due_after)s); it stays the same week: %(num)s learner who passed it stays passed, its notifications "
+            "are not sent again.",
+            "%(programme)s: “%(week)s” moves from week %(before)s to week %(after)s (due %(due_before)s → "
+            "%(due_after)s); it stays the same week: %(num)s learners who passed it stay passed, its notifications "
+            "are not sent again.", d["passed"], programme=d["programme"], week=d["title"], before=d["before"],
+            after=d["after"], due_before=d["due_before"], due_after=d["due_after"])
         return sentences([sentence, _overdue_at_once(d)])
     if effect.kind == "week_dates_changed":
-        sentence = _("%(programme)s: week %(n)s “%(week)s” now runs %(opens_after)s – %(due_after)s (was "
-                     "%(opens_before)s – %(due_before)s); it stays the same week: %(passed)d learners who passed it "
-                     "stay passed, its notifications are not sent again.",
-                     programme=d["programme"], n=d["number"], week=d["title"], opens_after=d["opens_after"],
-                     due_after=d["due_after"], opens_before=d["opens_before"], due_before=d["due_before"],
-                     passed=d["passed"])
+        sentence = counted(
+            "%(programme)s: week %(n)s “%(week)s” now runs %(opens_after)s – %(due_after)s (was %(opens_before)s – "
+            "%(due_before)s); it stays the same week: %(num)s learner who passed it stays passed, its notifications "
+            "are not sent again.",
+            "%(programme)s: week %(n)s “%(week)s” now runs %(opens_after)s – %(due_after)s (was %(opens_before)s – "
+            "%(due_before)s); it stays the same week: %(num)s learners who passed it stay passed, its notifications "
+            "are not sent again.", d["passed"], programme=d["programme"], n=d["number"], week=d["title"],
+            opens_after=d["opens_after"], due_after=d["due_after"], opens_before=d["opens_before"],
+            due_before=d["due_before"])
         return sentences([sentence, _overdue_at_once(d)])
     if effect.kind == "programme_past_due":
         return _("%(programme)s is new and its weeks %(weeks)s were due between %(first)s and %(last)s, before "
@@ -175,10 +212,13 @@ def describe(effect: Effect) -> str:
                  programme=effect.key, weeks=_numbers(d["weeks"]), first=d["first_due"],
                  last=d["last_due"], today=d["today"])
     if effect.kind == "week_exam_changed":
-        return _("%(programme)s: week %(n)s “%(week)s” gets another exam (%(before)s → %(after)s): the %(passed)d "
-                 "learners who passed %(before)s no longer have this week passed until they pass %(after)s.",
-                 programme=d["programme"], n=d["number"], week=d["title"], before=d["before"], after=d["after"],
-                 passed=d["passed"])
+        return counted(
+            "%(programme)s: week %(n)s “%(week)s” gets another exam (%(before)s → %(after)s): the %(num)s learner "
+            "who passed %(before)s no longer has this week passed until they pass %(after)s.",
+            "%(programme)s: week %(n)s “%(week)s” gets another exam (%(before)s → %(after)s): the %(num)s learners "
+            "who passed %(before)s no longer have this week passed until they pass %(after)s.",
+            d["passed"], programme=d["programme"], n=d["number"], week=d["title"], before=d["before"],
+            after=d["after"])
     if effect.kind == "weeks_counted":
         parts = []
         if d["certifications"]:
@@ -200,8 +240,10 @@ def describe(effect: Effect) -> str:
                  file=_in_course(d["renamed"]["file"]), slug=effect.key.split("/", 1)[1],
                  name=d["renamed"]["file"].rsplit("/", 1)[-1], readers=d["readers"])
     if effect.kind == "lesson_retired":
-        return _("lesson %(id)s (%(title)s) is retired: %(readers)d learners read it; it leaves the course and its "
-                 "weeks.", id=effect.key, title=d["title"], readers=d["readers"])
+        return counted("lesson %(id)s (%(title)s) is retired: %(num)s learner read it; it leaves the course and its "
+                       "weeks.",
+                       "lesson %(id)s (%(title)s) is retired: %(num)s learners read it; it leaves the course and its "
+                       "weeks.", d["readers"], id=effect.key, title=d["title"])
     raise ValueError(effect.kind)
 
 
@@ -215,6 +257,8 @@ def _overdue_at_once(d: dict) -> str:
     """The sentence a week given earlier dates adds: who is overdue the day it is published."""
     if not d.get("overdue"):
         return ""
-    return _("It is now past its due date: %(overdue)d learners who have not passed it are overdue at once "
-                   "(they are told, and so are their mentors and managers); give it later dates to avoid this.",
-                   overdue=d["overdue"])
+    return counted("It is now past its due date: %(num)s learner who has not passed it is overdue at once (they are "
+                   "told, and so are their mentor and managers); give it later dates to avoid this.",
+                   "It is now past its due date: %(num)s learners who have not passed it are overdue at once (they "
+                   "are told, and so are their mentors and managers); give it later dates to avoid this.",
+                   d["overdue"])

@@ -27,6 +27,7 @@ from lms.content.source.words import difficulty_label, type_label
 from lms.content.source.week_identity import check_week_identity
 from lms.content.schema import ContentBundle, ParsedExam, ParsedProgramme, ParsedProgrammeItem, Problem, Source
 from lms.extensions import db
+from lms.numbers import counted, reading_number
 from lms.punctuation import clauses
 
 BULLETIN_QUESTIONS = (3, 5)
@@ -249,11 +250,13 @@ def _check_exam(exam: ParsedExam, pool: _Pool, index: dict, problems: list[Probl
         if count > len(matching):
             filters = _describe(rule, course)
             if filters:
-                add(_("draw rule %(n)s asks for %(count)s questions (%(filters)s) where there are %(available)s",
-                      n=number, count=count, filters=filters, available=len(matching)), line)
+                add(counted("draw rule %(n)s asks for %(num)s question (%(filters)s) where there are %(available)s",
+                            "draw rule %(n)s asks for %(num)s questions (%(filters)s) where there are %(available)s",
+                            count, n=number, filters=filters, available=reading_number(len(matching))), line)
             else:
-                add(_("draw rule %(n)s asks for %(count)s questions where there are %(available)s",
-                      n=number, count=count, available=len(matching)), line)
+                add(counted("draw rule %(n)s asks for %(num)s question where there are %(available)s",
+                            "draw rule %(n)s asks for %(num)s questions where there are %(available)s",
+                            count, n=number, available=reading_number(len(matching))), line)
         demands.append(count)
         candidates.append(matching)
     if not demands or len(demands) > 60:
@@ -269,7 +272,8 @@ def _check_exam(exam: ParsedExam, pool: _Pool, index: dict, problems: list[Probl
     possible = _max_draw([min(d, len(c)) for d, c in zip(demands, candidates)], groups)
     if possible < wanted:
         add(_("the draw rules ask for %(wanted)s questions in all, but only %(possible)s can be drawn without "
-              "using a question twice (rules share the same questions)", wanted=wanted, possible=possible),
+              "using a question twice (rules share the same questions)", wanted=reading_number(wanted),
+              possible=reading_number(possible)),
             exam.source.line)
 
 
@@ -310,8 +314,9 @@ def _check_programme(programme: ParsedProgramme, pool: _Pool, problems: list[Pro
             size = pool.exams[item.exam_id]
             low, high = BULLETIN_QUESTIONS
             if not low <= size <= high:
-                add(_("its check '%(exam)s' has %(size)s questions; a bulletin check has %(low)s to %(high)s",
-                      exam=item.exam_id, size=size, low=low, high=high))
+                add(counted("its check '%(exam)s' has %(num)s question; a bulletin check has %(low)s to %(high)s",
+                            "its check '%(exam)s' has %(num)s questions; a bulletin check has %(low)s to %(high)s",
+                            size, exam=item.exam_id, low=low, high=high))
     for previous, week in zip(weeks, weeks[1:]):
         if week.opens_on <= previous.due_on:
             problems.append(Problem(week.source, _(

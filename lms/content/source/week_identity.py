@@ -33,6 +33,7 @@ from lms.content.models import Exam, Programme, ProgrammeItem
 from lms.content.schema import ContentBundle, ParsedProgramme, Problem
 from lms.content.source.parser import item_label
 from lms.extensions import db
+from lms.numbers import counted
 
 
 @dataclass
@@ -131,9 +132,10 @@ def _check_programme(programme: ParsedProgramme, rows: list[PublishedItem], prob
         if n:
             message = _(
                 "%(item)s (exam %(exam)s) was published as %(old)s, “%(title)s”: without an id it becomes %(new)s, "
-                "and the records of %(n)s learners (notifications about the week, its attempts) would stay with "
+                "and the records of %(learners)s (notifications about the week, its attempts) would stay with "
                 "%(old)s, which would now be another week. Write `id: %(old)s` under this week so that it stays "
-                "the same week.", item=label, exam=item.exam_id, old=row.key, title=row.title, new=item.key, n=n)
+                "the same week.", item=label, exam=item.exam_id, old=row.key, title=row.title, new=item.key,
+                learners=counted("%(num)s learner", "%(num)s learners", n))
         else:
             message = _(
                 "%(item)s (exam %(exam)s) was published as %(old)s, “%(title)s”: without an id it becomes %(new)s "
@@ -147,11 +149,14 @@ def _check_programme(programme: ParsedProgramme, rows: list[PublishedItem], prob
             continue
         if item.key in moved_keys and not item.explicit_key:
             # A new week at the place of one that moved away: it needs a key of its own.
-            problems.append(Problem(item.source, _(
-                "%(item)s is new here, but %(key)s is the published week “%(title)s”, which %(n)s learners have "
+            problems.append(Problem(item.source, counted(
+                "%(item)s is new here, but %(key)s is the published week “%(title)s”, which %(num)s learner has "
                 "records of and which this file moves elsewhere: give this week an id of its own (for example "
-                "`id: %(suggest)s`).", item=item_label(item.kind, item.number), key=item.key, title=row.title,
-                n=row.learners, suggest=item.exam_id or f"{item.key}-new")))
+                "`id: %(suggest)s`).",
+                "%(item)s is new here, but %(key)s is the published week “%(title)s”, which %(num)s learners have "
+                "records of and which this file moves elsewhere: give this week an id of its own (for example "
+                "`id: %(suggest)s`).", row.learners, item=item_label(item.kind, item.number), key=item.key,
+                title=row.title, suggest=item.exam_id or f"{item.key}-new")))
 
 
 
