@@ -632,7 +632,7 @@ BROWSER_FIXTURES = frozenset({"page", "context", "browser", "browser_context_arg
 # happens to get one of its tests.
 DEMO_GROUPS = {
     "demo-frozen": ("tests/test_every_page.py", "tests/test_no_raw_codes.py", "tests/org/test_demo.py",
-                    "tests/mentoring/test_pairing_demo.py"),
+                    "tests/mentoring/test_pairing_demo.py", "tests/test_done_when_certificates.py"),
     "demo-running": ("tests/certificates/test_demo.py", "tests/mentoring/test_demo.py",
                      "tests/org/test_branch_scope_sweep.py", "tests/programmes/test_record_counts_agree.py",
                      "tests/notify/test_demo_story.py",
