@@ -1,8 +1,9 @@
-"""Wall and CPU time of the test suite, one directory at a time (the README's
-command, ``pytest -n 2``, run on each part in turn), with the machine's load
-before each part. The CPU seconds (user + system of pytest, its workers and
-what they started, Chromium included) are the figure to compare on a shared
-machine: the wall clock there grows with everyone else's load. The suite's own speed is measured here, never by a timed
+"""Wall and CPU time of the test suite, one directory at a time (test.sh's
+command, ``pytest -n 2 --dist loadgroup``, run on each part in turn), with
+the machine's load before each part. The CPU seconds (user + system of
+pytest, its workers and what they started, Chromium included) are the figure
+to compare on a shared machine: the wall clock there grows with everyone
+else's load. The suite's own speed is measured here, never by a timed
 assertion. Parts: each folder of tests/ and the files directly in tests/.
 
     python bench/suite_by_directory.py [--database-url URL] [--out FILE] [--only content,exams] [--whole]
@@ -51,8 +52,8 @@ def main() -> int:
         load = os.getloadavg()[0]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.monotonic()
-        proc = subprocess.run([sys.executable, "-m", "pytest", "-n", "2", "-p", "no:cacheprovider", "-q",
-                               "--durations=60", *paths], cwd=ROOT, env=env, capture_output=True, text=True)
+        proc = subprocess.run([sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-p", "no:cacheprovider",
+                               "-q", "--durations=60", *paths], cwd=ROOT, env=env, capture_output=True, text=True)
         seconds = time.monotonic() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
