@@ -5,4 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/install.sh
-exec python3 -m pytest -n 2 -p no:cacheprovider "$@"
+exec python3 -m pytest -n 2 --dist loadgroup -p no:cacheprovider "$@"

@@ -625,10 +625,39 @@ def make_exam(app):
 BROWSER_FIXTURES = frozenset({"page", "context", "browser", "browser_context_args"})
 
 
+# The tests that start from a demo copy of one kind (load_demo_copy's key: a
+# frozen clock or a running one; the live server's config), by file or test.
+# ``--dist loadgroup`` (test.sh) runs each group on one worker, so the suite
+# pays each kind's real load (~35 s of CPU) once, not once per worker that
+# happens to get one of its tests.
+DEMO_GROUPS = {
+    "demo-frozen": ("tests/test_every_page.py", "tests/test_no_raw_codes.py", "tests/org/test_demo.py",
+                    "tests/mentoring/test_pairing_demo.py", "tests/test_done_when_certificates.py"),
+    "demo-running": ("tests/certificates/test_demo.py", "tests/mentoring/test_demo.py",
+                     "tests/org/test_branch_scope_sweep.py", "tests/programmes/test_record_counts_agree.py",
+                     "tests/notify/test_demo_story.py",
+                     "tests/reports/test_quarterly_reports.py::test_the_demo_overdue_list_names_the_missed_quarter"),
+    "demo-live-server": ("tests/browser/test_smoke.py", "tests/browser/test_mentoring_walk.py",
+                         "tests/browser/test_shared_pc.py"),
+}
+
+
+def _demo_group(nodeid: str) -> str | None:
+    for group, places in DEMO_GROUPS.items():
+        if any(nodeid == place or nodeid.startswith(place + "::") for place in places):
+            return group
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups off the items
 def pytest_collection_modifyitems(config, items):
     """Every test that drives Chromium carries the ``browser`` marker
     (pytest.ini), wherever it lives, so that ``-m "not browser"`` runs the
-    fast suite and ``-m browser`` only the browser tests."""
+    fast suite and ``-m browser`` only the browser tests. Each test of
+    DEMO_GROUPS carries its ``xdist_group``."""
     for item in items:
         if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+        group = _demo_group(item.nodeid)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))

@@ -124,3 +124,23 @@ def test_a_demo_copy_serves_later_tests_as_a_load_just_now_would(app, monkeypatc
     user = db.session.scalar(select(User))
     assert check_password(user.password_hash, "second-Pass-2")
     assert not check_password(user.password_hash, "first-Pass-1")
+
+
+def test_every_demo_group_names_tests_that_start_from_the_demo():
+    """conftest.DEMO_GROUPS (one worker per kind of demo copy under ``--dist
+    loadgroup``): a file renamed or a test moved would leave its group
+    silently; each place is a test file that loads a demo copy, or a test of
+    one that does."""
+    from pathlib import Path
+
+    from tests.conftest import DEMO_GROUPS
+
+    root = Path(__file__).resolve().parent.parent
+    wrong = []
+    for group, places in DEMO_GROUPS.items():
+        for place in places:
+            path, _, test = place.partition("::")
+            source = (root / path).read_text(encoding="utf-8") if (root / path).is_file() else ""
+            if "load_demo_copy(" not in source or (test and f"def {test}(" not in source):
+                wrong.append(f"{group}: {place}")
+    assert not wrong, "DEMO_GROUPS names places that load no demo copy: " + ", ".join(wrong)

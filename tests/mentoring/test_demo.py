@@ -1,10 +1,8 @@
 """The demo's mentoring story: 王师傅 and 李学员 (paired by the pairings'
-demo hook at order 60; simulated here when that hook is not installed) —
-李学员 failed week 1 twice, four check-ins, one action overdue, the last
-check-in not acknowledged; the pages show labels, never codes."""
+demo hook at order 60) — 李学员 failed week 1 twice, four check-ins, one
+action overdue, the last check-in not acknowledged; the pages show labels,
+never codes."""
 from __future__ import annotations
-
-from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -18,20 +16,12 @@ from tests.conftest import load_demo_copy, sign_in
 from tests.test_no_raw_codes import raw_codes
 
 
-def _pair_if_needed(_password):
-    mentor, learner = user_by_employee_no("mentor"), user_by_employee_no("learner")
-    if db.session.scalar(select(Pairing.id).where(Pairing.apprentice_id == learner.id,
-                                                  Pairing.state == PairingState.ACTIVE)) is None:
-        db.session.add(Pairing(mentor_id=mentor.id, apprentice_id=learner.id,
-                               start_date=clock.today() - timedelta(days=60), goals="三个月内独立上岗"))
-        db.session.commit()
-
-
 def test_the_demo_mentor_finds_alerts_check_ins_and_an_overdue_action(app, client):
-    app.extensions["lms.demo_hooks"].append((60, _pair_if_needed))
     load_demo_copy("demo-pass-2024")
     load_demo("demo-pass-2024")  # twice: nothing more
     mentor, learner = user_by_employee_no("mentor"), user_by_employee_no("learner")
+    assert db.session.scalar(select(Pairing.mentor_id).where(Pairing.apprentice_id == learner.id,
+                                                             Pairing.state == PairingState.ACTIVE)) == mentor.id
     check_ins = list(db.session.scalars(select(CheckIn).order_by(CheckIn.held_on)))
     assert len(check_ins) == 4
     assert [c.acknowledged_at is not None for c in check_ins] == [True, True, True, False]
