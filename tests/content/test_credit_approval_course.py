@@ -86,7 +86,7 @@ def test_a_tolerance_written_twice_differently_is_a_problem_with_its_line_and_a_
     assert (f"{BANK}:20: 试题 cr-002：'answer' 中已写明 tolerance 为 0.2，但 'tolerance' 写的是 ±0.1：只写一处"
             in check.output), check.output
     # 1,497.83 ± 0.5 万元 with unit: 元 is 14,978,300 ± 5,000 元, as the trainer means it (test_numeric_written_units).
-    assert ":32:" not in check.output and "1 problem(s) in 1 file(s)." in check.output
+    assert ":32:" not in check.output and "1 个文件中共有 1 个问题。" in check.output
 
 
 # --- what the learner reads -----------------------------------------------------

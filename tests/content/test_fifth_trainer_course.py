@@ -111,7 +111,7 @@ def test_the_rm_reads_the_lesson_and_reviews_the_exam_as_written(client, publish
     assert "得分 4 / 满分 6" in result
     assert "你的答案：<strong>350000</strong>" in result and "正确答案：<strong>35,000 元</strong>" in result
     notebook = client.get("/notebook/").text
-    assert "练习全部错题（2）" in notebook and "某企业临时存款账户余额 3.5 万元，折合多少元？" in notebook
+    assert "练习全部错题 (2)" in notebook and "某企业临时存款账户余额 3.5 万元，折合多少元？" in notebook
 
 
 def test_footnotes_of_several_questions_on_one_page_each_point_at_their_own(client, published):
@@ -170,7 +170,7 @@ def test_a_question_moved_to_another_bank_says_so_and_keeps_its_version(client, 
     sign_in(client, rm)
     result = client.get(f"/attempts/{attempt.id}/result").text
     assert "得分 4 / 满分 6" in result and "临时存款账户的有效期最长可以超过 2 年。" in result
-    assert "练习全部错题（2）" in client.get("/notebook/").text
+    assert "练习全部错题 (2)" in client.get("/notebook/").text
 
 
 def test_moving_a_question_in_the_editor_says_how_it_can_be_moved(client, content_dir, published):

@@ -85,7 +85,7 @@ def test_a_label_under_the_group_that_is_no_option_letter_is_named_by_its_cell(a
     result = read_xlsx(grouped_workbook(["甲", "乙", "丙", "丁"], ROWS), "b.xlsx")
     assert result.questions == []
     assert [p.message for p in result.problems] == [
-        f"第 3 行 选项 列（{cell}3）：“选项”下方的小标题应为选项字母 A、B、C、D、E、F（现为“{label}”）：请改为 {letter}，"
+        f"第 3 行 选项 列 ({cell}3)：“选项”下方的小标题应为选项字母 A、B、C、D、E、F（现为“{label}”）：请改为 {letter}，"
         "或把表头改成一行（选项A、选项B……）" for cell, label, letter in zip("DEFG", "甲乙丙丁", "ABCD")]
 
 
@@ -93,4 +93,4 @@ def test_a_hidden_column_under_a_two_row_header_is_named_at_the_header_not_the_t
     result = read_xlsx(grouped_workbook(["A", "B", "C", "D"], ROWS, hide="I"), "b.xlsx")
     assert result.questions == []
     assert [p.message for p in result.problems] == [
-        "第 2 行 解析 列（I2）：此列在 Excel 中是隐藏的，但会被导入：请取消隐藏并核对后重新上传文件。"]
+        "第 2 行 解析 列 (I2)：此列在 Excel 中是隐藏的，但会被导入：请取消隐藏并核对后重新上传文件。"]
