@@ -48,7 +48,7 @@ def test_in_the_demo_a_learner_who_fails_twice_alerts_the_branch_manager_and_the
     clock.advance(timedelta(minutes=exam.cooldown_minutes + 1))
     _fail(learner, exam, rng)
     sign_in(client, manager)
-    assert f'class="bell-count">{before + 1}<' in client.get("/notifications/bell", headers={"HX-Request": "true"}).text
+    assert f'class="bell-count" aria-hidden="true">{before + 1}<' in client.get("/notifications/bell", headers={"HX-Request": "true"}).text
     assert "李学员（learner，天元支行）" in client.get("/notifications/").text
     result = runner.invoke(args=["notify", "send"])
     assert result.exit_code == 0 and "sent 1" in result.output

@@ -27,7 +27,7 @@ def test_the_bell_counts_unread_and_changes_nothing(client, clock, make_user):
     _graded(learner, 1)
     _graded(learner, 2)
     bell = client.get("/notifications/bell", headers=HX)
-    assert bell.status_code == 200 and 'class="bell-count">2<' in bell.text
+    assert bell.status_code == 200 and 'class="bell-count" aria-hidden="true">2<' in bell.text
     assert 'hx-trigger="every 60s"' in bell.text and "load" not in bell.text  # no loop of loads
     assert Notification.query.filter(Notification.read_at.is_not(None)).count() == 0
 
@@ -83,7 +83,7 @@ def test_mark_one_read_and_all_read(client, clock, make_user):
     response = client.post(f"/notifications/{first.id}/read", headers=HX)
     assert response.status_code == 200
     assert f'id="notification-{first.id}"' in response.text and "标为已读" not in response.text
-    assert 'hx-swap-oob="true"' in response.text and 'class="bell-count">2<' in response.text
+    assert 'hx-swap-oob="true"' in response.text and 'class="bell-count" aria-hidden="true">2<' in response.text
     # Opening one marks it read and goes to its page (the attempt's result).
     response = client.post(f"/notifications/{second.id}/read", data={"open": "1"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/attempts/2/result")
@@ -162,3 +162,16 @@ def test_mark_all_read_leaves_a_notice_that_came_after_the_page_unread(client, c
     client.post("/notifications/read-all", data=form, csrf=False)
     db.session.expire_all()
     assert arrived.read_at is None
+
+
+def test_a_screen_reader_hears_the_count_once(client, clock, make_user):
+    """The bell showed "15" and a hidden "15 条未读": a screen reader read both ("15 15 unread").
+    The drawn number is hidden from it, the label stays, on the page's swap and on the refresh."""
+    learner = make_user(("learner",))
+    last = [_graded(learner, n) for n in range(1, 17)][-1]
+    sign_in(client, learner)
+    marked = client.post(f"/notifications/{last.id}/read", headers=HX).text  # the bell swapped out of band
+    for html in (client.get("/notifications/bell", headers=HX).text, marked):
+        bell = html.split('id="notify-bell"', 1)[1].split("</a>", 1)[0]
+        assert '<span class="bell-count" aria-hidden="true">15</span>' in bell
+        assert '<span class="visually-hidden">15 条未读</span>' in bell

@@ -51,7 +51,7 @@ def test_failing_twice_alerts_the_branch_manager_and_posts_to_the_group_robot(
 
     sign_in(client, manager)
     bell = client.get("/notifications/bell", headers={"HX-Request": "true"})
-    assert 'class="bell-count">1<' in bell.text
+    assert 'class="bell-count" aria-hidden="true">1<' in bell.text
     page = client.get("/notifications/")
     assert "李学员（E3001，天元支行）第3周测验已两次未通过。" in page.text
     # The manager of the city branch above hears of it too; another branch's does not.

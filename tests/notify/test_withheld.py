@@ -87,7 +87,7 @@ def test_the_list_of_notifications_no_longer_names_the_old_branchs_learner(clien
     after = client.get("/notifications/")
     assert after.status_code == 200 and "李学员" not in after.text and "E3001" not in after.text
     assert "一条关于您已无权查看人员的提醒" in after.text
-    assert 'class="bell-count">1<' in client.get("/notifications/bell", headers={"HX-Request": "true"}).text
+    assert 'class="bell-count" aria-hidden="true">1<' in client.get("/notifications/bell", headers={"HX-Request": "true"}).text
     notification_id = Delivery.query.one().notification_id
     row = client.post(f"/notifications/{notification_id}/read", headers={"HX-Request": "true"})
     assert row.status_code == 200 and "李学员" not in row.text and "一条关于您已无权查看人员的提醒" in row.text
