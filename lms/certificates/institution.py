@@ -22,6 +22,7 @@ from lms import clock
 from lms.audit import services as audit
 from lms.database import transaction
 from lms.extensions import db
+from lms.numbers import reading_number
 from lms.org.models import SystemSetting, User
 
 NAME_KEY = "certificates.institution_name"
@@ -74,7 +75,8 @@ def check_png(data: bytes) -> bytes:
                 raise LogoRefused(_("The logo must be a PNG image."))
             width, height = image.size
             if max(width, height) > LOGO_MAX_SIDE:
-                raise LogoRefused(_("The logo may be at most %(px)d pixels wide and high.", px=LOGO_MAX_SIDE))
+                raise LogoRefused(_("The logo may be at most %(px)s pixels wide and high.",
+                                     px=reading_number(LOGO_MAX_SIDE)))
             image.load()  # decodes every pixel: a truncated or corrupt file fails here
     except LogoRefused:
         raise

@@ -64,7 +64,8 @@ def _issuer_page(form):
     history = db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "certificate_issuer")
                                  .order_by(AuditEvent.seq.desc()).limit(20)).all()
     return render_template("certificates/issuer.html", form=form, history=history,
-                           uploaded=institution.uploaded_logo() is not None)
+                           uploaded=institution.uploaded_logo() is not None,
+                           logo_kb=institution.LOGO_MAX_BYTES // 1024, logo_side=institution.LOGO_MAX_SIDE)
 
 
 @bp.get("/system/certificate-issuer/sample.pdf")

@@ -79,3 +79,17 @@ def test_only_administrators_change_the_institution(client, make_user):
         assert _post(client, name="x").status_code == 403
         assert client.get("/system/certificate-issuer/sample.pdf").status_code == 403
     assert institution.institution_name() == "某某银行 客户经理学院"
+
+
+def test_the_logo_limits_read_with_grouped_digits(app, client, make_user):
+    """The hint and the refusal wrote "2000 pixels": a size a person reads is grouped, in both languages."""
+    admin = make_user(("admin",))
+    sign_in(client, admin)
+    assert "边长不超过 2,000 像素" in client.get("/system/certificate-issuer").text
+    refused = _post(client, name="某某银行 客户经理学院", logo=(io.BytesIO(_png((2001, 10))), "wide.png"))
+    assert refused.status_code == 400 and "标志的宽和高不能超过 2,000 像素。" in refused.text
+    admin.locale = "en"
+    db.session.commit()
+    assert "A PNG of at most 512 KB and 2,000 pixels a side." in client.get("/system/certificate-issuer").text
+    refused = _post(client, name="某某银行 客户经理学院", logo=(io.BytesIO(_png((10, 2001))), "tall.png"))
+    assert "The logo may be at most 2,000 pixels wide and high." in refused.text
