@@ -163,6 +163,21 @@ def test_a_bad_file_changes_nothing(app, folder):
     assert snapshot() == before
 
 
+def test_the_refusal_counts_its_problems_in_words(app, folder):
+    """The refusal read "1 problem(s) in the content" in a log or a traceback: one or many, grouped, zh and en."""
+    from flask_babel import force_locale
+
+    edit(folder, "courses/risk/course.md", "track: risk-cases", "track: nope")
+    with pytest.raises(ContentProblems) as refused:
+        publish(parse_folder(folder))
+    problem = refused.value.problems[0]
+    with force_locale("en"):
+        assert [str(ContentProblems([problem] * n)) for n in (1, 2, 1204)] == [
+            "1 problem in the content", "2 problems in the content", "1,204 problems in the content"]
+    with force_locale("zh_CN"):
+        assert str(ContentProblems([problem] * 1204)) == "内容中有 1,204 个问题"
+
+
 def test_an_error_half_way_rolls_everything_back(app, folder, monkeypatch):
     publish(parse_folder(folder))
     before = snapshot()

@@ -47,7 +47,7 @@ class ContentProblems(Exception):
     """The bundle has problems: nothing was published."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} problem(s) in the content")
+        super().__init__(counted("%(num)s problem in the content", "%(num)s problems in the content", len(problems)))
         self.problems = problems
 
 
