@@ -24,10 +24,14 @@
     var target = elt && elt.getAttribute ? elt.getAttribute("hx-target") || "" : "";
     return target.indexOf("#saved-") === 0 ? { elt: elt, id: target.slice(1) } : null;
   }
+  // The state is inside the question's live region (.saved-live): a screen reader hears the outcome of
+  // a save once ("saved at …", from the server, or "not saved"), not "saving…" before it nor the same
+  // "not saved" again at each retry.
   function showState(id, text, kind) {
     var span = document.getElementById(id);
     if (!span) { return; }
-    span.textContent = text;
+    if (kind === "pending") { span.setAttribute("aria-hidden", "true"); } else { span.removeAttribute("aria-hidden"); }
+    if (span.textContent !== text) { span.textContent = text; }
     span.className = "saved-state " + kind;
   }
   function sendAgain(id) {

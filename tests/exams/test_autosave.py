@@ -7,6 +7,8 @@ longer admit, another learner's attempt (404), a missing or bad CSRF token
 (400), the time up (409), a body over the size limit (413)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from lms.exams import attempts as exam_attempts, errors as exam_errors, models as exam_models
@@ -410,3 +412,17 @@ def test_an_autosave_opens_two_transactions_and_a_page_one(app, client, learner,
     assert saved.status_code == 200 and page.status_code == 200
     assert save_ended == (["commit", "commit"] if db.engine.dialect.name == "sqlite" else ["commit"])
     assert ended == ["rollback"]  # the page's reads, ended with the request
+
+
+def test_a_screen_reader_hears_each_save_once_from_a_lasting_live_region(client, learner, open_item):
+    """The "saved at" state was itself the live region (role=status) and the autosave swapped it
+    whole: a live region put in anew is often not read out. It now sits in a lasting one; the
+    swapped fragment carries no live role of its own (no region in a region); the timer stays silent."""
+    attempt_id, item_id = open_item
+    sign_in(client, learner)
+    page = client.get(f"/attempts/{attempt_id}").text
+    assert re.search(rf'<span class="saved-live" role="status">\s*<span id="saved-{item_id}" class="saved-state">', page)
+    assert 'role="timer" aria-live="off"' in page
+    saved = _save(client, attempt_id, item_id)
+    fragment = saved.text.split(f'id="saved-{item_id}"', 1)[1].split("</span>", 1)[0]
+    assert saved.status_code == 200 and "已保存" in fragment and "role=" not in fragment
