@@ -144,6 +144,19 @@ def test_problems_are_worded_in_chinese_by_default(app):
     assert "第 3 行 编号 列 (A3)：编号 dep-001 已在第 2 行使用" in messages
 
 
+def test_a_blank_count_that_does_not_match_reads_as_words(app):
+    """The message read "the stem has 2 blank(s)": one blank or many, in English and in Chinese."""
+    from flask_babel import force_locale
+
+    rows = [{"题型": "填空", "题干": "甲（ ）", "答案": "一;二"}, {"题型": "填空", "题干": "甲（ ）乙（ ）", "答案": "一"}]
+    with app.test_request_context(), force_locale("en"):  # an English-speaking trainer's upload
+        messages = [p.message for p in read_xlsx(workbook(rows), "bank.xlsx").problems]
+    assert messages == ["Row 2, column 答案 (J2): the stem has 1 blank but the answer gives 2 (separate blanks with ;)",
+                        "Row 3, column 答案 (J3): the stem has 2 blanks but the answer gives 1 (separate blanks with ;)"]
+    messages = [p.message for p in read_xlsx(workbook(rows[1:]), "bank.xlsx").problems]
+    assert messages == ["第 2 行 答案 列 (J2)：题干有 2 个空，答案却给了 1 个（各空答案之间用 ; 分隔）"]
+
+
 def test_every_problem_of_the_file_is_reported_and_nothing_is_returned():
     rows = [GOOD[0], {"题型": "判断", "题干": "甲", "答案": "?"}, GOOD[2], {"题型": "数值", "题干": "乙", "答案": "x"}]
     result = read_xlsx(workbook(rows), "bank.xlsx")

@@ -19,6 +19,7 @@ from lms.content.importers.xlsx_sheet import (
 )
 from lms.content.schema import ParsedQuestion, Problem, Source
 from lms.content.source.words import truth_value
+from lms.numbers import counted
 from lms.xlsx_hidden import Hidden
 
 class XlsxResult:
@@ -204,8 +205,10 @@ class CellReader:
             groups = [g for g in re.split(r"[;；]", answer)] if answer else []
             blanks = [[a.strip() for a in g.split("|") if a.strip()] for g in groups]
             if len(blanks) != len(marks):
-                row.problem(COL_ANSWER, _("the stem has %(blanks)s blank(s) but the answer gives %(answers)s "
-                                          "(separate blanks with ;)", blanks=len(marks), answers=len(blanks)))
+                row.problem(COL_ANSWER, counted("the stem has %(num)s blank but the answer gives %(answers)s "
+                                                "(separate blanks with ;)",
+                                                "the stem has %(num)s blanks but the answer gives %(answers)s "
+                                                "(separate blanks with ;)", len(marks), answers=len(blanks)))
                 return stem, {}
             counter = iter(range(1, len(marks) + 1))
             stem = BLANK_MARK.sub(lambda _m: "{{%d}}" % next(counter), stem)
