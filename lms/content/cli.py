@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from lms.content import audit_labels
 from lms.content.source.checks import check
 from lms.content.source.parser import parse_folder
-from lms.content.publishing.wording import describe as describe_effect, regraded_text
+from lms.content.publishing.wording import describe as describe_effect, moved_note, regraded_text
 from lms.content.publishing.publish import KINDS, ContentProblems, Plan, plan, publish
 from lms.control_characters import command_line_text
 from lms.exams.regrade import MAX_REASON, Decision
@@ -133,7 +133,8 @@ def plan_command(path: str | None):
         changes = result.kinds[kind]
         for change in ("added", "changed", "retired"):
             for ident in getattr(changes, change):
-                click.echo(f"  {KIND_LABELS[kind]}, {change}: {ident}")
+                note = moved_note(result, ident) if kind == "question" else ""
+                click.echo(f"  {KIND_LABELS[kind]}, {change}: {ident}" + (f": {note}" if note else ""))
     print_effects(result)
     if not result.has_changes:
         click.echo(f"Nothing would change ({bundle.scope.describe()}).")

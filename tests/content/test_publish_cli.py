@@ -128,3 +128,26 @@ def test_problems_are_in_chinese_by_default(runner, folder):
     assert result.exit_code == 1
     line = line_of(folder, BANK, "- [x] 1 万元")
     assert f"{BANK}:{line}: 试题 dep-001：单选题必须恰好有一个正确选项 [x]（现有 2 个）" in result.output
+
+
+def test_plan_says_a_question_moved_bank_and_how_to_keep_a_renamed_lesson(runner, folder):
+    """The console's publish plan says both; the command line says them too, in the same words."""
+    assert runner.invoke(args=["content", "publish"]).exit_code == 0
+    lessons = folder / "courses/products/lessons"
+    (lessons / "02-loans.md").rename(lessons / "02-company-loans.md")
+    edit(folder, "courses/products/lessons/02-company-loans.md", "id: corporate-loans\n", "")
+    edit(folder, "programmes/rm-foundation.yaml", "products/corporate-loans", "products/company-loans")
+    text = (folder / BANK).read_text(encoding="utf-8")
+    (folder / BANK).write_text(text[:text.index("## dep-006")], encoding="utf-8")
+    (folder / "courses/products/questions/essays.md").write_text(text[text.index("## dep-006"):], encoding="utf-8")
+
+    result = runner.invoke(args=["content", "plan"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.split("\n")
+    assert ("  questions, changed: dep-006: moved from questions/deposits.md to questions/essays.md "
+            "(the question is unchanged: same version)") in lines
+    assert ("  - lesson products/corporate-loans (对公贷款) is retired, and the new products/company-loans "
+            "(lessons/02-company-loans.md) looks like it under a new file name: if you only renamed the file, write "
+            "“id: corporate-loans” in the front matter at the top of 02-company-loans.md and the lesson is kept "
+            "(learners who read it: 0; their record and every link to it stay as they are)") in lines
+    assert releases() == 1

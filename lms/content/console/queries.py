@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -22,6 +21,7 @@ from lms.content.draws import draw_pool
 from lms.content.models import (
     ContentRelease, Course, Exam, Lesson, Programme, Question, QuestionVersion,
 )
+from lms.content.publishing.wording import moved_note
 from lms.content.rendering import render_inline
 from lms.content.rendering_fast import is_plain, render
 from lms.content.source.words import DIFFICULTY_LABELS, TYPE_LABELS  # noqa: F401 (the catalogue's labels)
@@ -311,20 +311,9 @@ def plan_rows(plan) -> list[PlanRow]:
                 if (kind, key) in plan.texts:
                     before, after = plan.texts[(kind, key)]
                     diff = unified_diff(before, after, f"{key} (published)", f"{key} (new)")
-                note = _moved_note(*plan.moves[key], bool(diff)) if kind == "question" and key in plan.moves else ""
+                note = moved_note(plan, key) if kind == "question" else ""
                 rows.append(PlanRow(str(KIND_LABELS.get(kind, kind)), key, change, diff, note))
     return rows
-
-
-def _moved_note(before: str, after: str, new_version: bool) -> str:
-    """Where a question went: its bank files, inside the course when it stays in it."""
-    same = before.split("/")[:2] == after.split("/")[:2] and before.startswith("courses/")
-    if same:
-        before, after = before.split("/", 2)[2], after.split("/", 2)[2]
-    if new_version:
-        return _("moved from %(before)s to %(after)s", before=before, after=after)
-    return _("moved from %(before)s to %(after)s (the question is unchanged: same version)", before=before,
-             after=after)
 
 
 def plan_unchanged(plan) -> int:

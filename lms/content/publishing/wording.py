@@ -247,6 +247,22 @@ def describe(effect: Effect) -> str:
     raise ValueError(effect.kind)
 
 
+def moved_note(plan, key: str) -> str:
+    """Where a question went when it moved to another bank ('' if it did not):
+    its bank files, inside the course when it stays in it. The console's plan
+    row and ``flask content plan`` say it in these words."""
+    if key not in plan.moves:
+        return ""
+    before, after = plan.moves[key]
+    if before.split("/")[:2] == after.split("/")[:2] and before.startswith("courses/"):
+        before, after = before.split("/", 2)[2], after.split("/", 2)[2]
+    old_text, new_text = plan.texts.get(("question", key), ("", ""))
+    if old_text != new_text:
+        return _("moved from %(before)s to %(after)s", before=before, after=after)
+    return _("moved from %(before)s to %(after)s (the question is unchanged: same version)", before=before,
+             after=after)
+
+
 def _in_course(path: str) -> str:
     """courses/corp-accounts/lessons/01-x.md as the trainer sees it in the course folder: lessons/01-x.md."""
     parts = path.split("/")

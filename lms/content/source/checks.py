@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.content.models import Course, Exam, Lesson, Question, QuestionTag, QuestionVersion
-from lms.content.source.credential_checks import check_credentials
+from lms.content.source.credential_checks import check_credentials, duplicate_ids
 from lms.content.source.id_owners import foreign_ids, foreign_kind_ids
 from lms.content.source.parser import item_label
 from lms.content.source.stem_references import check_stem_references
@@ -28,7 +28,7 @@ from lms.content.source.week_identity import check_week_identity
 from lms.content.schema import ContentBundle, ParsedExam, ParsedProgramme, ParsedProgrammeItem, Problem, Source
 from lms.extensions import db
 from lms.numbers import counted, reading_number
-from lms.punctuation import clauses
+from lms.punctuation import clauses, statements
 
 BULLETIN_QUESTIONS = (3, 5)
 
@@ -53,8 +53,8 @@ def _bundle_pool(bundle: ContentBundle) -> _Pool:
     pool.courses = {c.id for c in bundle.courses}
     pool.lessons = {f"{lesson.course_id}/{lesson.id}" for lesson in bundle.lessons}
     pool.exams = {e.id: _draw_size(e.draw) for e in bundle.exams}
-    for q in bundle.questions:
-        pool.questions[q.id] = (q.type, q.difficulty, frozenset(q.tags), q.course_id)
+    for q in bundle.questions:  # an id written twice counts where it was first: the duplicate is its one fault
+        pool.questions.setdefault(q.id, (q.type, q.difficulty, frozenset(q.tags), q.course_id))
     return pool
 
 
@@ -114,12 +114,7 @@ def _duplicates(bundle: ContentBundle, problems: list[Problem]) -> None:
         ("programme", ((p.id, p.source) for p in bundle.programmes)),
     ]
     for kind, items in kinds:
-        first: dict[str, Source] = {}
-        for ident, source in items:
-            if ident in first:
-                problems.append(Problem(source, DUPLICATE[kind] % {"id": ident, "place": first[ident]}))
-            else:
-                first[ident] = source
+        duplicate_ids(items, DUPLICATE[kind], problems)
 
 
 # --- exams -------------------------------------------------------------------
@@ -206,14 +201,22 @@ def _by_course_type(pool: _Pool) -> dict:
 def _check_exam(exam: ParsedExam, pool: _Pool, index: dict, problems: list[Problem], *,
                 published: bool = False) -> None:
     """``published``: an exam already published (not in the bundle) whose
-    draws this bundle's questions must still satisfy."""
+    draws this bundle's questions must still satisfy; its faults are one
+    problem (they have no line of their own in the files read)."""
+    found: list[Problem] = []
+    _exam_faults(exam, pool, index, found)
+    if published and found:
+        problems.append(Problem(Source(exam.source.path), _(
+            "published exam '%(exam)s' could no longer be drawn: %(message)s", exam=exam.id,
+            message=statements(p.message for p in sort_problems(found)))))
+    else:
+        problems.extend(found)
+
+
+def _exam_faults(exam: ParsedExam, pool: _Pool, index: dict, problems: list[Problem]) -> None:
     path = exam.source.path
 
     def add(message: str, line: int) -> None:
-        if published:
-            message = _("published exam '%(exam)s' could no longer be drawn: %(message)s", exam=exam.id,
-                        message=message)
-            line = 0
         problems.append(Problem(Source(path, line), message))
 
     if exam.course_id and exam.course_id not in pool.courses:

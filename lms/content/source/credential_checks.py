@@ -28,6 +28,7 @@ from lms.certificates.models import Certificate, SerialCounter
 from lms.content.models import Certification, EligibilityRule, Exam, Programme, ProgrammeItem
 from lms.content.schema import ContentBundle, Problem, Source
 from lms.extensions import db
+from lms.punctuation import listing
 
 
 @dataclass
@@ -147,21 +148,24 @@ def _references(requires: dict) -> list[tuple[str, str, tuple]]:
     return refs
 
 
-def _duplicates(items, message: str, problems: list[Problem]) -> None:
-    first: dict[str, Source] = {}
+def duplicate_ids(items, message: str, problems: list[Problem]) -> None:
+    """One problem for each id written in more than one place: at its second
+    place, naming every other (file:line each)."""
+    places: dict[str, list[Source]] = {}
     for ident, source in items:
-        if ident in first:
-            problems.append(Problem(source, message % {"id": ident, "place": first[ident]}))
-        else:
-            first[ident] = source
+        places.setdefault(ident, []).append(source)
+    for ident, sources in places.items():
+        if len(sources) > 1:
+            others = [sources[0], *sources[2:]]
+            problems.append(Problem(sources[1], message % {"id": ident, "place": listing(map(str, others))}))
 
 
 def check_credentials(bundle: ContentBundle, problems: list[Problem], db_lookup: bool = True) -> None:
     """Add the problems of the bundle's certifications and eligibility rules
     (and of published ones this bundle would break)."""
-    _duplicates(((c.id, c.source) for c in bundle.certifications),
+    duplicate_ids(((c.id, c.source) for c in bundle.certifications),
                 _("duplicate certification id '%(id)s': also at %(place)s"), problems)
-    _duplicates(((r.id, r.source) for r in bundle.eligibility_rules),
+    duplicate_ids(((r.id, r.source) for r in bundle.eligibility_rules),
                 _("duplicate eligibility rule id '%(id)s': also at %(place)s"), problems)
     if not (bundle.certifications or bundle.eligibility_rules or db_lookup):
         return

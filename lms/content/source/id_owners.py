@@ -104,6 +104,7 @@ def foreign_ids(bundle: ContentBundle, problems: list[Problem], db_lookup: bool 
         return
     in_files = _ids_in_files(bundle)
     owners = _published_owners(sorted({q.id for q in bundle.questions})) if db_lookup else {}
+    courses_of = {(q.id, q.course_id) for q in bundle.questions}
     for q in bundle.questions:
         if q.id in in_files:
             course, bank, line = in_files[q.id]
@@ -112,6 +113,8 @@ def foreign_ids(bundle: ContentBundle, problems: list[Problem], db_lookup: bool 
                 "id %(id)s is already used by course %(course)s (%(place)s)", id=q.id, course=course, place=place)))
             continue
         owner = owners.get(q.id)
+        if owner is not None and (q.id, owner[0]) in courses_of:
+            continue  # written in the owner's course in this bundle too: the duplicate names both places
         if owner is not None and owner[0] != q.course_id:
             course, bank, retired = owner
             message = (_("id %(id)s is already used by course %(course)s (%(place)s, retired)", id=q.id,
