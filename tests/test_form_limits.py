@@ -8,7 +8,7 @@ from lms.exams import attempts as exam_attempts, errors as exam_errors
 from lms.exams.models import AttemptItem
 from lms.extensions import db
 from tests.conftest import sign_in
-from tests.content.console_samples import DEPOSITS_MD, content_dir, trainer  # noqa: F401
+from tests.content.console_samples import DEPOSITS_MD, content_dir, review_for_publish, trainer  # noqa: F401
 from tests.content.test_console_edit import LESSON, _form
 from tests.exams.takers import learner  # noqa: F401
 
@@ -21,7 +21,7 @@ def test_a_long_lesson_is_previewed_reviewed_and_published(client, content_dir, 
     data = _form(content_dir, LESSON, LONG_LESSON)
     preview = client.post("/console/preview", data=data, headers={"HX-Request": "true"})
     assert preview.status_code == 200 and "存款存款" in preview.text
-    assert client.post("/console/review", data=data).status_code == 200
+    assert review_for_publish(client, data).status_code == 200
     assert client.post("/console/publish", data=data).status_code == 302
     assert (content_dir / LESSON).read_text(encoding="utf-8").count("存款存款") > 10_000
 

@@ -15,6 +15,7 @@ from lms.content.console.editor import EditRefused, text_hash
 from lms.content.console.queries import plan_line
 from lms.content.models import Exam, Programme
 from lms.content.publishing.publish import PlanChanged
+from lms.content.publishing.wording import not_reviewed_message
 from lms.extensions import db
 from lms.schedule import files, forms, preview, services, writer
 from lms.web import roles_required
@@ -160,6 +161,9 @@ def _save(found: files.ScheduleFile, form):
         return _unreadable(found)
     stale = found.hash != (form.base_hash.data or "")
     if action == "publish" and not stale:
+        if not form.reviewed_plan.data:
+            # A page opened before the fingerprint existed, or a request made by hand: shown, never published unseen.
+            return _reviewed(form, found, text, values, status=409, refusal=not_reviewed_message())
         if text_hash(text) != (form.reviewed_hash.data or ""):
             return _reviewed(form, found, text, values, status=409,
                              refusal=_("The form changed after the review: check the changes again, then publish."))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from lms.content.console import editor
 from lms.content.console.editor import normalise, text_hash
 from lms.content.models import Asset, Course, Exam, Lesson, Programme, Question
 from lms.extensions import db
@@ -36,6 +37,13 @@ def _edit(w, text_change=True):
             "reviewed_hash": text_hash(normalise(text))}
 
 
+def _reviewed_edit(w):
+    """The edit as Publish posts it after the review: with the fingerprint of the plan the trainer was shown."""
+    data = _edit(w)
+    data["reviewed_plan"] = editor.review(data["path"], data["text"]).plan.fingerprint
+    return data
+
+
 ROWS = {
     ("content.courses", "GET"): Row(lambda w: "/courses", signed_in()),
     ("content.course", "GET"): Row(lambda w: "/courses/products", signed_in()),
@@ -58,7 +66,7 @@ ROWS = {
     ("content.preview", "POST"): Row(lambda w: "/console/preview", only("trainer"), data=_edit,
                                      ),
     ("content.review", "POST"): Row(lambda w: "/console/review", only("trainer"), data=_edit),
-    ("content.publish", "POST"): Row(lambda w: "/console/publish", only("trainer", ok=302), data=_edit),
+    ("content.publish", "POST"): Row(lambda w: "/console/publish", only("trainer", ok=302), data=_reviewed_edit),
     ("content.upload", "GET"): Row(lambda w: "/console/upload", only("trainer")),
     # No file: the form comes back with its error.
     ("content.upload", "POST"): Row(lambda w: "/console/upload", only("trainer", ok=400), data=lambda w: {}),

@@ -124,3 +124,17 @@ def trainer(make_user, login):
     user = make_user(("trainer",), employee_no="trainer-1", name="陈培训")
     login(user)
     return user
+
+
+def review_for_publish(client, data: dict):
+    """Review an editor form as the trainer does before Publish: the hash of
+    the reviewed text and the fingerprint of the plan shown go into ``data``
+    (a web Publish without them publishes nothing). Returns the review page."""
+    import re
+
+    page = client.post("/console/review", data=data)
+    for name in ("reviewed_hash", "reviewed_plan"):
+        found = re.search(rf'name="{name}" value="([0-9a-f]{{64}})"', page.text)
+        assert found, f"the review shows no {name}: {page.status_code}"
+        data[name] = found.group(1)
+    return page

@@ -22,6 +22,7 @@ from lms.content.models import Exam, Question
 from lms.exams.models import Attempt
 from lms.extensions import db
 from tests.conftest import sign_in
+from tests.content.console_samples import review_for_publish
 from tests.content.test_trainer_own_course import _right
 from tests.exams.takers import as_posted
 
@@ -412,7 +413,7 @@ def test_the_course_uploaded_as_a_zip_and_edited_in_the_console(client, runner, 
     text = on_disk.read_text(encoding="utf-8").replace("经营场所空置；", "经营场所空置、无人办公；")
     data = {"path": path, "text": text, "base_hash": text_hash(on_disk.read_bytes()),
             "reviewed_hash": text_hash(normalise(text))}
-    review = client.post("/console/review", data=data)
+    review = review_for_publish(client, data)
     assert review.status_code == 200 and "aml-warning/case-study" in review.text
     assert client.post("/console/publish", data=data).status_code == 302
     html = db.session.scalar(select(Lesson.body_html).where(Lesson.slug == "case-study"))

@@ -12,7 +12,7 @@ from lms.audit.models import AuditEvent
 from lms.content.console.editor import normalise, text_hash
 from lms.content.models import ContentRelease, Lesson, Question
 from lms.extensions import db
-from tests.content.console_samples import BANK_MD, DEPOSITS_MD, content_dir, trainer  # noqa: F401
+from tests.content.console_samples import BANK_MD, DEPOSITS_MD, content_dir, review_for_publish, trainer  # noqa: F401
 
 LESSON = "courses/products/lessons/01-deposits.md"
 BANK = "courses/products/questions/deposits.md"
@@ -86,7 +86,7 @@ def test_bank_preview_shows_each_question_with_its_key(client, content_dir, trai
 def test_review_publish_end_to_end(client, content_dir, trainer):
     text = DEPOSITS_MD.replace("minutes: 20", "minutes: 25").replace("50 元起存", "50 元起存，不设上限")
     data = _form(content_dir, LESSON, text)
-    review = client.post("/console/review", data=data)
+    review = review_for_publish(client, data)
     assert review.status_code == 200
     page = review.text
     assert "products/deposits" in page  # the changed lesson
@@ -122,9 +122,10 @@ def test_publishing_a_bank_versions_changed_questions_and_retires_removed_ones(c
                                                      encoding="utf-8")
     publish(parse_folder(content_dir, "exams/week-01.yaml"))
     text = BANK_MD.split("## dep-002")[0].replace("个人通知存款的最低起存金额", "个人通知存款的起存金额")
-    review = client.post("/console/review", data=_form(content_dir, BANK, text)).text
+    data = _form(content_dir, BANK, text)
+    review = review_for_publish(client, data).text
     assert "dep-001" in review and "dep-002" in review
-    assert client.post("/console/publish", data=_form(content_dir, BANK, text)).status_code == 302
+    assert client.post("/console/publish", data=data).status_code == 302
     dep1 = db.session.scalar(select(Question).where(Question.slug == "dep-001"))
     dep2 = db.session.scalar(select(Question).where(Question.slug == "dep-002"))
     assert [v.version for v in dep1.versions] == [1, 2] and dep1.current_version.version == 2
@@ -133,6 +134,7 @@ def test_publishing_a_bank_versions_changed_questions_and_retires_removed_ones(c
 
 def test_a_stale_edit_is_refused(client, content_dir, trainer):
     opened = _form(content_dir, LESSON, DEPOSITS_MD.replace("minutes: 20", "minutes: 30"))
+    review_for_publish(client, opened)
     theirs = DEPOSITS_MD.replace("minutes: 20", "minutes: 40")
     (content_dir / LESSON).write_text(theirs, encoding="utf-8")  # someone else saved meanwhile
     response = client.post("/console/publish", data=opened)
@@ -152,6 +154,7 @@ def test_publish_sent_twice_is_published_once_and_the_second_says_so(client, con
     editor opened with, but the file already holds exactly its text. It used to
     be refused as "changed by someone else" with the trainer's own change."""
     data = _form(content_dir, LESSON, DEPOSITS_MD.replace("minutes: 20", "minutes: 30"))
+    review_for_publish(client, data)
     assert client.post("/console/publish", data=data).status_code == 302
     again = client.post("/console/publish", data=data, follow_redirects=True)
     assert again.status_code == 200
@@ -161,12 +164,14 @@ def test_publish_sent_twice_is_published_once_and_the_second_says_so(client, con
     assert _releases() == 2  # the demo's release and this one: the second click added none
     # A different text from the same old page is still refused as stale.
     other = _form(content_dir, LESSON, DEPOSITS_MD.replace("minutes: 20", "minutes: 35"), base=data["base_hash"])
+    other["reviewed_plan"] = data["reviewed_plan"]
     assert client.post("/console/publish", data=other).status_code == 409
     assert "minutes: 30" in (content_dir / LESSON).read_text(encoding="utf-8")
 
 
 def test_text_changed_after_review_is_not_published(client, content_dir, trainer):
     data = _form(content_dir, LESSON, DEPOSITS_MD.replace("minutes: 20", "minutes: 25"))
+    review_for_publish(client, data)
     data["text"] = DEPOSITS_MD.replace("minutes: 20", "minutes: 99")
     assert client.post("/console/publish", data=data).status_code == 409
     assert "minutes: 20" in (content_dir / LESSON).read_text(encoding="utf-8")
@@ -187,7 +192,9 @@ def test_new_lesson_and_new_bank(client, content_dir, trainer):
     path = "courses/products/lessons/03-cards.md"
     assert path in page and "title: cards" in page
     text = "---\ntitle: 银行卡业务\nminutes: 10\n---\n## 借记卡\n\n一类户、二类户。\n"
-    assert client.post("/console/publish", data=_form(content_dir, path, text)).status_code == 302
+    data = _form(content_dir, path, text)
+    review_for_publish(client, data)
+    assert client.post("/console/publish", data=data).status_code == 302
     assert (content_dir / path).read_text(encoding="utf-8") == text
     lesson = db.session.scalar(select(Lesson).where(Lesson.slug == "cards"))
     assert lesson.title == "银行卡业务" and lesson.position == 3
@@ -195,16 +202,18 @@ def test_new_lesson_and_new_bank(client, content_dir, trainer):
     page = client.get("/console/courses/products/new", query_string={"kind": "bank", "name": "cards"}).text
     assert "courses/products/questions/cards.md" in page and "type: single" in page
     bank = "## card-001\ntype: truefalse\nanswer: false\n\n二类户可以无限额转账。\n\n解析：二类户有限额。\n"
-    assert client.post("/console/publish", data=_form(content_dir, "courses/products/questions/cards.md",
-                                                      bank)).status_code == 302
+    data = _form(content_dir, "courses/products/questions/cards.md", bank)
+    review_for_publish(client, data)
+    assert client.post("/console/publish", data=data).status_code == 302
     assert db.session.scalar(select(Question).where(Question.slug == "card-001")).bank.endswith("cards.md")
 
 
 def test_a_new_file_someone_else_created_meanwhile_is_refused(client, content_dir, trainer):
     path = "courses/products/lessons/03-cards.md"
     client.get("/console/courses/products/new", query_string={"kind": "lesson", "name": "03-cards"})
-    (content_dir / path).write_text("---\ntitle: 他人的课\n---\n正文\n", encoding="utf-8")
     data = _form(content_dir, path, "---\ntitle: 我的课\n---\n正文\n", base="")
+    review_for_publish(client, data)
+    (content_dir / path).write_text("---\ntitle: 他人的课\n---\n正文\n", encoding="utf-8")
     assert client.post("/console/publish", data=data).status_code == 409
     assert "他人的课" in (content_dir / path).read_text(encoding="utf-8")
 
@@ -307,10 +316,11 @@ def test_publishing_an_edit_checks_and_plans_the_course_once(client, content_dir
             return real(*args, **kwargs)
         return wrapper
 
+    data = _form(content_dir, LESSON, DEPOSITS_MD.replace("minutes: 20", "minutes: 25"))
+    review_for_publish(client, data)
     monkeypatch.setattr(editor, "check", counted("check", editor.check))
     monkeypatch.setattr(engine, "check", counted("check", engine.check))
     monkeypatch.setattr(engine, "plan", counted("plan", engine.plan))
-    data = _form(content_dir, LESSON, DEPOSITS_MD.replace("minutes: 20", "minutes: 25"))
     assert client.post("/console/publish", data=data).status_code == 302
     assert calls == {"check": 1, "plan": 1}
     assert db.session.scalar(select(Lesson.minutes).where(Lesson.slug == "deposits")) == 25
@@ -326,3 +336,21 @@ def test_a_new_file_named_like_a_windows_device_is_refused(client, content_dir, 
     assert client.post("/console/publish", data=data).status_code == 404
     assert not (content_dir / "courses/products/lessons/nul.md").exists()
     assert not (content_dir / "courses/products/lessons/con.md").exists()
+
+
+def test_a_publish_without_the_reviewed_plan_publishes_nothing_and_shows_the_plan(client, content_dir, trainer):
+    """A Publish from an editor page opened before the plan's fingerprint existed (or a request made by hand)
+    carries the text's hash but no reviewed plan. It used to publish the whole course as it was then, unseen.
+    Now nothing is written or published: the page says the changes were not reviewed and shows them."""
+    data = _form(content_dir, LESSON, DEPOSITS_MD.replace("minutes: 20", "minutes: 25"))
+    refused = client.post("/console/publish", data=data)
+    assert refused.status_code == 409
+    assert "未附带您审阅过的变更" in refused.text and "未发布任何内容" in refused.text
+    assert "products/deposits" in refused.text.split('id="publish-plan"', 1)[1]
+    assert "minutes: 20" in (content_dir / LESSON).read_text(encoding="utf-8")
+    assert db.session.scalar(select(Lesson.minutes).where(Lesson.slug == "deposits")) == 20
+    assert _releases() == 1
+    # The refusal is the review: its Publish carries the plan now, and goes.
+    data["reviewed_plan"] = _reviewed_plan(refused.text)
+    assert client.post("/console/publish", data=data).status_code == 302
+    assert db.session.scalar(select(Lesson.minutes).where(Lesson.slug == "deposits")) == 25

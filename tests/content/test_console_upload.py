@@ -275,3 +275,26 @@ def test_confirming_after_the_published_course_changed_shows_the_new_plan_first(
 
     assert client.post("/console/upload/confirm", data={"token": token}).status_code == 302
     assert db.session.scalar(select(Lesson.minutes).where(Lesson.slug == "deposits")) == 35
+
+
+def test_confirming_an_upload_staged_without_a_reviewed_plan_shows_the_plan_first(client, content_dir, trainer):
+    """An upload checked before the plan's fingerprint was kept with it (a staging from before the update, or
+    metadata without it): confirming used to publish whatever the plan was at that moment, unseen. Now nothing
+    is published: the page says the changes were not reviewed and shows them; a second confirmation publishes."""
+    from lms.content.console.upload import STAGINGS
+
+    response = _upload(client, _zip(_course_files()))
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', response.text).group(1)
+    meta = STAGINGS.open(token).meta
+    STAGINGS.rewrite_meta(token, {k: v for k, v in meta.items() if k != "plan"})
+    before = _snapshot(content_dir)
+
+    refused = client.post("/console/upload/confirm", data={"token": token})
+    assert refused.status_code == 409
+    assert "未附带您审阅过的变更" in refused.text and "未发布任何内容" in refused.text
+    assert 'class="diff-del">-minutes: 20' in refused.text and 'class="diff-add">+minutes: 35' in refused.text
+    assert _snapshot(content_dir) == before and _releases() == 1
+    assert db.session.scalar(select(Lesson.minutes).where(Lesson.slug == "deposits")) == 20
+
+    assert client.post("/console/upload/confirm", data={"token": token}).status_code == 302
+    assert db.session.scalar(select(Lesson.minutes).where(Lesson.slug == "deposits")) == 35

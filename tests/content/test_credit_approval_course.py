@@ -26,6 +26,7 @@ from lms.content.models import Exam, Question
 from lms.exams.models import Attempt
 from lms.extensions import db
 from tests.conftest import sign_in
+from tests.content.console_samples import review_for_publish
 from tests.exams.takers import as_posted
 
 FIXTURE = Path(__file__).parent / "fixtures" / "credit"
@@ -446,7 +447,7 @@ def test_the_course_comes_in_as_a_zip_is_edited_in_the_console_and_gets_a_gift_b
     text = on_disk.read_text(encoding="utf-8").replace("answer: 62.5%\ntolerance: ±0.1\n", "answer: 62.5±0.2 %\n")
     data = {"path": path, "text": text, "base_hash": text_hash(on_disk.read_bytes()),
             "reviewed_hash": text_hash(normalise(text))}
-    review = client.post("/console/review", data=data)
+    review = review_for_publish(client, data)
     assert review.status_code == 200 and "cr-002" in review.text, review.text
     assert client.post("/console/publish", data=data).status_code == 302
     assert _question("cr-002").current_version.data == {"answer": 62.5, "tolerance": 0.2, "unit": "%"}

@@ -29,6 +29,7 @@ from lms.programmes.progress import progress
 from lms.programmes.services import programme_weeks
 from lms.reports.rankings import rankings
 from tests.conftest import sign_in
+from tests.content.console_samples import review_for_publish
 from tests.exams.takers import as_posted
 
 FIXTURE = Path(__file__).parent / "fixtures" / "post_loan"
@@ -239,7 +240,7 @@ def test_the_console_editor_asks_for_the_decision_beside_the_plan(app, client, c
     text = normalise(on_disk.decode("utf-8-sig")).replace(KEY_BEFORE.replace("\r\n", "\n"),
                                                           KEY_AFTER.replace("\r\n", "\n"))
     form = {"path": BANK, "text": text, "base_hash": text_hash(on_disk)}
-    review = client.post("/console/review", data=form)
+    review = review_for_publish(client, form)
     assert review.status_code == 200, review.text
     assert 'id="regrade-choice"' in review.text and "将不通过：甲学员 (E0001)" in review.text
     assert 'value="regrade"' in review.text and 'value="keep"' in review.text
@@ -340,6 +341,7 @@ def test_a_regrade_reason_with_a_text_direction_control_is_refused(app, client, 
     text = normalise(on_disk.decode("utf-8-sig"))
     form = {"path": BANK, "text": text, "base_hash": text_hash(on_disk), "reviewed_hash": text_hash(text),
             "regrade": "regrade", "regrade_reason": reversed_reason}
+    review_for_publish(client, form)
     refused = client.post("/console/publish", data=form)
     assert refused.status_code == 422 and "文字方向控制符（U+202E）" in refused.text
     assert _versions() == [1]

@@ -23,6 +23,7 @@ from lms.audit.models import AuditEvent
 from lms.content.models import ContentRelease
 from lms.extensions import db
 from tests.conftest import sign_in
+from tests.content.console_samples import review_for_publish
 from tests.content.test_key_fix_open_attempts import (
     STEM_AFTER, STEM_BEFORE, _answer, _learners, _pl003_version, _submit,
 )
@@ -79,7 +80,7 @@ def test_the_console_editor_asks_about_the_attempts_in_progress(app, client, cou
 
     still_open = _answer(client, second, "true")
     sign_in(client, _trainer())
-    review = client.post("/console/review", data=form)
+    review = review_for_publish(client, form)
     assert review.status_code == 200, review.text
     choice = _choice(review.text)
     assert choice, review.text

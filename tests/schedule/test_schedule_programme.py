@@ -94,7 +94,10 @@ def review_and_publish(client, data, url=URL, root=None):
         assert {p: p.read_bytes() for p in root.rglob("*.yaml")} == before
     hashes = __import__("re").findall(r'name="reviewed_hash" type="hidden" value="([0-9a-f]{64})"', reviewed.text)
     assert hashes, "no reviewed hash"
-    return reviewed, client.post(url, data=data | {"action": "publish", "reviewed_hash": hashes[0]})
+    plans = __import__("re").findall(r'name="reviewed_plan" type="hidden" value="([0-9a-f]{64})"', reviewed.text)
+    assert plans, "no reviewed plan"  # a publish without it publishes nothing
+    return reviewed, client.post(url, data=data | {"action": "publish", "reviewed_hash": hashes[0],
+                                                   "reviewed_plan": plans[0]})
 
 
 def test_trainer_moves_week_4_by_a_week_and_the_weeks_after_follow(client, schedule_dir, trainer):
@@ -320,3 +323,27 @@ def test_a_plan_that_changed_after_the_review_is_shown_before_it_is_published(cl
     assert (schedule_dir / FILE).read_text(encoding="utf-8") == before
     assert db.session.scalar(select(Programme.title).where(Programme.slug == "rm-foundation")) == "客户经理基础培训（新版）"
     assert week_dates(4) == (monday, monday + timedelta(days=6))
+
+
+def test_a_publish_without_the_reviewed_plan_publishes_nothing_and_shows_the_plan(client, schedule_dir, trainer):
+    """A scheduling form opened before the plan's fingerprint existed (or a request made by hand) posts Publish
+    with the YAML's hash but no reviewed plan. It used to publish whatever the plan was then, unseen. Now nothing
+    is written or published: the page says the changes were not reviewed and shows them, ready to publish."""
+    monday = this_monday()
+    data = form_of(client)
+    data["weeks-3-opens"] = (monday + timedelta(days=7)).isoformat()
+    data["weeks-3-due"] = (monday + timedelta(days=13)).isoformat()
+    fields = fields_of(client.post(URL, data=data | {"action": "review"}).text)
+    before = (schedule_dir / FILE).read_text(encoding="utf-8")
+
+    refused = client.post(URL, data=data | {"action": "publish", "reviewed_hash": fields["reviewed_hash"]})
+    assert refused.status_code == 409
+    assert "未附带您审阅过的变更" in refused.text and "未发布任何内容" in refused.text
+    assert 'id="calendar-week-4" class="moved"' in refused.text
+    assert (schedule_dir / FILE).read_text(encoding="utf-8") == before
+    assert week_dates(4) == (monday, monday + timedelta(days=6))
+    again = fields_of(refused.text)
+    published = client.post(URL, data=data | {"action": "publish", "reviewed_hash": again["reviewed_hash"],
+                                              "reviewed_plan": again["reviewed_plan"]})
+    assert published.status_code == 302, published.text
+    assert week_dates(4) == (monday + timedelta(days=7), monday + timedelta(days=13))

@@ -316,9 +316,10 @@ class ChangedSinceReview(Exception):
     published; ``staged`` holds the plan of now, which a second confirmation
     publishes."""
 
-    def __init__(self, staged: StagedUpload):
-        super().__init__("the plan changed since the upload was checked")
+    def __init__(self, staged: StagedUpload, reviewed: bool = True):
+        super().__init__("the plan changed since the upload was checked" if reviewed else "the plan was not reviewed")
         self.staged = staged
+        self.reviewed = reviewed  # False: the staging carried no reviewed plan (staged before the fingerprint)
 
 
 @transaction(immediate=True)
@@ -350,6 +351,11 @@ def confirm(token: str, actor, decision=None) -> object:
         if problems:
             raise editor.EditRefused(_("Nothing was published: fix the problems first."),
                                      _relative_to_course(problems, folder))
+        if not meta.get("plan"):
+            # Nothing publishes unseen: the plan of now is shown, and a second confirmation publishes it.
+            now = plan(bundle)
+            STAGINGS.rewrite_meta(token, {**meta, "plan": now.fingerprint})
+            raise ChangedSinceReview(_staged_with(token, meta, now), reviewed=False)
         backup = staging / "previous"
         if real.exists():
             os.replace(real, backup)
@@ -364,15 +370,19 @@ def confirm(token: str, actor, decision=None) -> object:
             if isinstance(exc, PlanChanged):
                 # Shown instead, and what a second confirmation publishes.
                 STAGINGS.rewrite_meta(token, {**meta, "plan": exc.plan.fingerprint})
-                raise ChangedSinceReview(StagedUpload(
-                    token=token, archive_name=meta["archive_name"], course_id=meta["course_id"], folder=folder,
-                    replaces=bool(meta.get("replaces")), plan=exc.plan, files=meta.get("files", 0))) from None
+                raise ChangedSinceReview(_staged_with(token, meta, exc.plan)) from None
             if isinstance(exc, ContentProblems):
                 raise editor.EditRefused(_("Nothing was published: fix the problems first."),
                                          _relative_to_course(exc.problems, folder)) from None
             raise
     shutil.rmtree(staging, ignore_errors=True)
     return meta["course_id"], result
+
+
+def _staged_with(token: str, meta: dict, now) -> StagedUpload:
+    return StagedUpload(token=token, archive_name=meta["archive_name"], course_id=meta["course_id"],
+                        folder=meta["folder"], replaces=bool(meta.get("replaces")), plan=now,
+                        files=meta.get("files", 0))
 
 
 def discard(token: str) -> None:

@@ -13,7 +13,7 @@ from lms.content.console.forms import (
     ConfirmUploadForm, EditForm, NewFileForm, RegradeForm, ReviewedForm, UploadForm,
 )
 from lms.content.publishing.publish import PlanChanged
-from lms.content.publishing.wording import describe as describe_effect, regraded_text
+from lms.content.publishing.wording import describe as describe_effect, not_reviewed_message, regraded_text
 from lms.content.models import LAYOUT_LABELS, REVIEW_POLICY_LABELS, SCORING_LABELS
 from lms.content.source import windows_names
 from lms.form_limits import large_form
@@ -217,6 +217,11 @@ def publish():
     form, file = _posted_edit()
     text = form.text.data or ""
     reviewed = ReviewedForm()
+    if not reviewed.reviewed_plan.data:
+        # A page opened before the fingerprint existed, or a request made by hand: shown, never published unseen.
+        shown = editor.review(file.path, text)
+        return _editor_page(form, file, review=shown, status=422 if shown.problems else 409,
+                            refusal=not_reviewed_message())
     if editor.text_hash(editor.normalise(text)) != reviewed.reviewed_hash.data or not reviewed.validate():
         # Only what the trainer reviewed is published.
         return _editor_page(form, file, review=editor.review(file.path, text), status=409,
@@ -291,7 +296,7 @@ def confirm_upload():
     try:
         course_slug, result = uploads.confirm(form.token.data, current_user._get_current_object(), form.decision())
     except uploads.ChangedSinceReview as changed:
-        flash(_plan_changed_message(upload=True), "error")
+        flash(_plan_changed_message(upload=True) if changed.reviewed else not_reviewed_message(), "error")
         return render_template("content/console/upload.html", form=UploadForm(formdata=None), staged=changed.staged,
                                confirm_form=ConfirmUploadForm(formdata=None, token=changed.staged.token)), 409
     except editor.EditRefused as refused:

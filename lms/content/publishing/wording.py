@@ -278,3 +278,10 @@ def _overdue_at_once(d: dict) -> str:
                    "It is now past its due date: %(num)s learners who have not passed it are overdue at once (they "
                    "are told, and so are their mentors and managers); give it later dates to avoid this.",
                    d["overdue"])
+
+
+def not_reviewed_message() -> str:
+    """A web Publish that carries no reviewed plan (a page opened before the
+    fingerprint existed, or a request made by hand): nothing is published."""
+    return _("This Publish did not carry the changes you reviewed (a page opened before an update, or a request "
+             "made by hand). Nothing was published. Check the changes below, then publish.")
