@@ -9,7 +9,6 @@ before the attempt is finalised: the exam page renders questions through
 """
 from __future__ import annotations
 
-import json
 from types import SimpleNamespace
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -34,6 +33,7 @@ from lms.exams import (
 )
 from lms.exams.forms import AnswerForm, FlagForm, FocusForm, PageForm, StartForm, SubmitForm
 from lms.exams.models import Attempt, AttemptItem
+from lms.exams.navigator import navigator_oob
 from lms.extensions import db, limiter, not_rate_limited, signed_in_user_or_address
 from lms.form_limits import large_form
 from lms.forms import EmptyForm
@@ -267,35 +267,10 @@ def autosave(attempt_id: int, item_id: int):
     if saved.answered == saved.was_answered:  # still typing: the navigator has not changed
         html = render_fragment("exams/_saved.html", item=fragment)
     else:
-        html = _navigator_oob(db.session.get(Attempt, attempt_id), SimpleNamespace(id=item_id, position=saved.position),
-                              "exams/_saved.html", answered=saved.answered, item=fragment)
+        html = navigator_oob(attempt_id, SimpleNamespace(id=item_id, position=saved.position),
+                             "exams/_saved.html", answered=saved.answered, item=fragment)
     return html, 200, {"Vary": "HX-Request"}
 
-
-def _navigator_oob(attempt: Attempt, current: AttemptItem, fragment: str, *, answered: bool | None = None,
-                   flagged: bool | None = None, **fragment_context) -> str:
-    """``fragment`` followed by the question navigator and the answered count,
-    swapped out of band so they follow each save and flag; ``answered`` /
-    ``flagged`` give the state of ``current`` after the change being made."""
-    # One light query (no versions, no tags): this runs on every keystroke pause.
-    rows = db.session.execute(
-        select(AttemptItem.id, AttemptItem.position, AttemptItem.flagged, AttemptItem.answer_json, QuestionVersion.type)
-        .join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
-        .where(AttemptItem.attempt_id == attempt.id).order_by(AttemptItem.position)).all()
-    items = [SimpleNamespace(id=r.id, position=r.position) for r in rows]
-    answered_ids = {r.id for r in rows
-                    if r.answer_json is not None and question_types.get(r.type).is_answered(json.loads(r.answer_json))}
-    flagged_ids = {r.id for r in rows if r.flagged}
-    for ids, now_on in ((answered_ids, answered), (flagged_ids, flagged)):
-        if now_on is True:
-            ids.add(current.id)
-        elif now_on is False:
-            ids.discard(current.id)
-    layout = attempt.exam.layout
-    context = {"attempt": SimpleNamespace(id=attempt.id), "items": items, "answered": answered_ids,
-               "flagged": flagged_ids, "layout": layout, "oob": True,
-               "position": current.position if layout == "per_question" else None}
-    return render_fragment("exams/_with_navigator.html", fragment=fragment, **fragment_context, **context)
 
 
 @bp.post("/attempts/<int:attempt_id>/save")
@@ -346,8 +321,8 @@ def flag(attempt_id: int, item_id: int):
     flagged = form.flagged(item.id)
     html = None
     if is_htmx():  # rendered before the commit, sent after it (see autosave)
-        html = _navigator_oob(attempt, item, "exams/_flag.html", flagged=flagged,
-                              item=SimpleNamespace(id=item.id, flagged=flagged))
+        html = navigator_oob(attempt.id, item, "exams/_flag.html", flagged=flagged,
+                             item=SimpleNamespace(id=item.id, flagged=flagged))
     try:
         exam_attempts.set_flag(attempt, item, flagged)
     except exam_errors.ExamError as err:

@@ -379,6 +379,35 @@ def test_an_autosave_costs_three_statements(app, client, learner, open_item):
     assert _stored_answer(attempt_id) == "B"
 
 
+def test_an_autosave_that_answers_a_question_costs_one_statement_more(app, client, learner, open_item):
+    """The first answer to a question (and clearing one) also sends the navigator and the answered
+    count: one statement more, the attempt's items with their types and the exam's layout
+    together (it was three: the attempt, its exam, then the items). Counted, not timed."""
+    from sqlalchemy import event
+
+    attempt_id, item_id = open_item
+    sign_in(client, learner)
+    data = {f"a-{item_id}": _value(attempt_id, item_id, "B")}  # read before counting
+    db.session.commit()
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if not statement.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.post(f"/attempts/{attempt_id}/items/{item_id}", data=data, headers=HX)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    assert "已保存" in response.text and "已答 1 / 共 1 题" in response.text  # the count, out of band
+    assert re.search(r'class="q-nav-link answered[^"]*">1</a>', response.text)
+    assert 'href="#q-1"' in response.text  # the one-page layout: the navigator links within the page
+    assert [s.split()[0] for s in statements] == ["SELECT", "SELECT", "UPDATE", "SELECT"], statements
+    assert _stored_answer(attempt_id) == "B"
+
+
 def test_an_autosave_opens_two_transactions_and_a_page_one(app, client, learner, open_item):
     """Each transaction costs every request its begin and commit (~0.3 ms of
     CPU): an autosave opens two on SQLite (the request's reads, the user
