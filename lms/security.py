@@ -43,6 +43,22 @@ class SessionInterface(SecureCookieSessionInterface):
 
     digest_method = staticmethod(hashlib.sha1)
 
+    def __init__(self):
+        self._serializers: dict[tuple, object] = {}
+
+    def get_signing_serializer(self, app):
+        """Flask's serializer, built once for each set of keys (``SECRET_KEY``
+        and ``SECRET_KEY_FALLBACKS``) rather than on every request: a key
+        changed while the app runs makes a new one. It holds the keys and
+        the settings only; every cookie is still checked in full."""
+        if not app.secret_key:
+            return None
+        keys = (*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key)
+        serializer = self._serializers.get(keys)
+        if serializer is None:
+            serializer = self._serializers[keys] = super().get_signing_serializer(app)
+        return serializer
+
     def get_cookie_secure(self, app):
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
 

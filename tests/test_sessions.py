@@ -171,3 +171,21 @@ def test_a_copied_cookie_opens_no_download_and_no_partial_once_the_session_ended
         assert response.status_code in (302, 401), url
         assert (response.headers.get("HX-Redirect") or response.headers["Location"]).startswith("/login"), url
         assert "名单上的人" not in response.text and "attachment" not in response.headers.get("Content-Disposition", "")
+
+
+def test_a_new_secret_key_ends_the_sessions_signed_with_the_old_one_unless_kept_as_a_fallback(app, client, learner):
+    """The session's signer is built once per set of keys, not per request: a key changed
+    while the app runs is honoured at once, the old key accepted only while it is listed in
+    SECRET_KEY_FALLBACKS (a rotation), refused once it is taken out."""
+    cookie, _token = _signed_in_cookie(client, learner)
+    old = app.config["SECRET_KEY"]
+    app.config.update(SECRET_KEY="rotated-" + old, SECRET_KEY_FALLBACKS=[old])
+    client.set_cookie("session", cookie)
+    assert client.get("/").status_code == 200
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    client.set_cookie("session", cookie)
+    page = client.get("/")
+    assert page.status_code == 302 and page.headers["Location"].startswith("/login")
+    app.config.update(SECRET_KEY=old)
+    client.set_cookie("session", cookie)
+    assert client.get("/").status_code == 200
