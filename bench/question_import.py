@@ -9,6 +9,8 @@ Measures, each printed in seconds:
     bank markdown        the bank file written and parsed back          (bank_markdown, parse_question_bank)
     preview              upload → checked, planned, rendered with keys  (services.prepare)
     confirm              bank file written and published                (services.confirm)
+    changed, shown again a question of the course edited after the preview: nothing
+                         published, the preview of now shown            (confirm + preview_again)
     re-import            the same file again: nothing changes           (prepare + confirm)
 
 Run from the repository root:  python bench/question_import.py [--questions 1000]
@@ -37,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 def timed(label: str, fn):
     start = time.perf_counter()
     result = fn()
-    print(f"  {label:<16} {time.perf_counter() - start:8.2f} s")
+    print(f"  {label:<20} {time.perf_counter() - start:8.2f} s")
     return result
 
 
@@ -121,15 +123,30 @@ def main() -> None:
             login_user(trainer)
             preview = timed("preview", lambda: services.prepare(data, "bench.xlsx", "products", "bench", trainer))
             assert preview.ok, preview.problems[:3]
-            counts = timed("confirm", lambda: services.confirm(preview.token, trainer)).counts
+            counts = timed("confirm", lambda: services.confirm(preview.token, trainer,
+                                                               reviewed=preview.plan.fingerprint)).counts
             assert counts["added"] == args.questions, counts
 
             def again():
                 p = services.prepare(data, "bench.xlsx", "products", "bench", trainer)
-                return services.confirm(p.token, trainer)
+                return services.confirm(p.token, trainer, reviewed=p.plan.fingerprint)
 
             counts = timed("re-import", again).counts
             assert counts["unchanged"] == args.questions, counts
+
+            edited = TMP / "content" / "courses" / "products" / "questions" / "other.md"
+            seen = services.prepare(data, "bench.xlsx", "products", "bench", trainer)
+            edited.write_text("## other-001\ntype: truefalse\nanswer: true\n\n另一题。\n", encoding="utf-8")
+
+            def changed():
+                try:
+                    services.confirm(seen.token, trainer, reviewed=seen.plan.fingerprint)
+                except services.ImportChanged:
+                    return services.preview_again(seen.token, trainer)
+                raise AssertionError("published what the preview did not show")
+
+            shown = timed("changed, shown again", changed)
+            assert shown.ok and "other-001" in shown.plan.kinds["question"].added
 
 
 if __name__ == "__main__":

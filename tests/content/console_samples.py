@@ -138,3 +138,17 @@ def review_for_publish(client, data: dict):
         assert found, f"the review shows no {name}: {page.status_code}"
         data[name] = found.group(1)
     return page
+
+
+def import_confirm_data(html: str) -> dict:
+    """The confirm form of a question import's preview, as the trainer's
+    browser posts it: the staging's token and the fingerprint of the plan the
+    preview showed (a confirmation without it publishes nothing)."""
+    import re
+
+    data = {}
+    for name in ("token", "reviewed_plan"):
+        found = re.search(rf'name="{name}" type="hidden" value="([^"]*)"', html)
+        assert found, f"the preview has no {name} to confirm"
+        data[name] = found.group(1)
+    return data

@@ -22,7 +22,7 @@ from lms.content.models import Exam, Question
 from lms.exams.models import Attempt
 from lms.extensions import db
 from tests.conftest import sign_in
-from tests.content.console_samples import review_for_publish
+from tests.content.console_samples import import_confirm_data, review_for_publish
 from tests.content.test_trainer_own_course import _right
 from tests.exams.takers import as_posted
 
@@ -380,8 +380,7 @@ def test_the_console_import_previews_the_gift_bank_in_the_trainers_words(client,
     kyc_02 = preview.split('id="q-gift-kyc-02"')[1].split("</li>")[0]
     assert "<code>对</code>" in kyc_02 and "<code>true</code>" not in kyc_02
     assert "<code>198200</code>" in preview  # the numeric key, as typed
-    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page.text).group(1)
-    assert client.post("/console/import/confirm", data={"token": token}).status_code == 302
+    assert client.post("/console/import/confirm", data=import_confirm_data(page.text)).status_code == 302
     assert db.session.scalar(select(Question.id).where(Question.slug == "gift-kyc-06")) is not None
 
 

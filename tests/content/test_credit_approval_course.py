@@ -26,7 +26,7 @@ from lms.content.models import Exam, Question
 from lms.exams.models import Attempt
 from lms.extensions import db
 from tests.conftest import sign_in
-from tests.content.console_samples import review_for_publish
+from tests.content.console_samples import import_confirm_data, review_for_publish
 from tests.exams.takers import as_posted
 
 FIXTURE = Path(__file__).parent / "fixtures" / "credit"
@@ -458,8 +458,7 @@ def test_the_course_comes_in_as_a_zip_is_edited_in_the_console_and_gets_a_gift_b
                        content_type="multipart/form-data")
     assert page.status_code == 200 and "cg-002" in page.text, page.text
     assert "<code>-247.46 ± 0.01</code>" in page.text and "<code>1.5 ± 0.01</code>" in page.text
-    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page.text).group(1)
-    assert client.post("/console/import/confirm", data={"token": token}).status_code == 302
+    assert client.post("/console/import/confirm", data=import_confirm_data(page.text)).status_code == 302
     assert _question("cg-002").current_version.data == {"answer": -247.46, "tolerance": 0.01}
     signals = _question("cg-003").current_version.data
     assert [o["text"] for o in signals["options"]][-1] == "以上都是" and signals["correct"] == ["C"]

@@ -13,7 +13,7 @@ from lms.content.importers.examples import example_questions
 from lms.content.importers.xlsx_export import export_xlsx
 from lms.content.models import Question
 from lms.extensions import db
-from tests.content.console_samples import content_dir, trainer  # noqa: F401  (fixtures)
+from tests.content.console_samples import content_dir, import_confirm_data, trainer  # noqa: F401  (fixtures)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 GIFT = (EXAMPLES / "rm-banking.gift.txt").read_bytes()
@@ -23,12 +23,6 @@ BANK = "courses/products/questions/rm-banking.md"
 def upload(client, data: bytes, name: str, bank: str = "", course: str = "products"):
     return client.post("/console/import/", data={"course": course, "bank": bank, "upload": (io.BytesIO(data), name)},
                        content_type="multipart/form-data")
-
-
-def token_of(html: str) -> str:
-    marker = 'name="token" type="hidden" value="'
-    start = html.index(marker) + len(marker)
-    return html[start:html.index('"', start)]
 
 
 def question_count() -> int:
@@ -57,8 +51,8 @@ def test_gift_preview_shows_questions_with_keys_and_changes_nothing(client, cont
 
 def test_confirm_writes_the_bank_file_and_publishes_it(client, content_dir, trainer):
     before = question_count()
-    token = token_of(upload(client, GIFT, "rm-banking.gift.txt").text)
-    done = client.post("/console/import/confirm", data={"token": token})
+    sent = import_confirm_data(upload(client, GIFT, "rm-banking.gift.txt").text)
+    done = client.post("/console/import/confirm", data=sent)
     assert done.status_code == 302 and done.location.endswith("/console/courses/products")
     page = client.get(done.location)
     assert "8 questions added" in page.text or "新增 8 道题" in page.text
@@ -71,15 +65,15 @@ def test_confirm_writes_the_bank_file_and_publishes_it(client, content_dir, trai
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "content.imported"))
     assert event is not None and event.object_id == BANK and "rm-banking.gift.txt" in event.details
     # The same token cannot publish twice.
-    again = client.post("/console/import/confirm", data={"token": token})
+    again = client.post("/console/import/confirm", data=sent)
     assert again.status_code == 200 and "expired" in again.text or "过期" in again.text
 
 
 def test_importing_the_same_file_again_changes_nothing(client, content_dir, trainer):
-    client.post("/console/import/confirm", data={"token": token_of(upload(client, GIFT, "rm-banking.gift.txt").text)})
+    client.post("/console/import/confirm", data=import_confirm_data(upload(client, GIFT, "rm-banking.gift.txt").text))
     page = upload(client, GIFT, "rm-banking.gift.txt")
     assert "replaces the existing bank" in page.text or "替换现有题库" in page.text
-    client.post("/console/import/confirm", data={"token": token_of(page.text)})
+    client.post("/console/import/confirm", data=import_confirm_data(page.text))
     page = client.get("/console/import/")
     assert "0 questions added, 0 changed, 0 retired, 8 unchanged" in page.text or "8 道未变" in page.text
 
@@ -120,24 +114,24 @@ def test_excel_import_including_cases(client, content_dir, trainer):
     page = upload(client, data, "题库示例.xlsx")
     # A Chinese file name: the bank is named by a hash of it (another file never replaces it).
     assert "courses/products/questions/bank-" in page.text
-    client.post("/console/import/confirm", data={"token": token_of(page.text)})
+    client.post("/console/import/confirm", data=import_confirm_data(page.text))
     case = db.session.scalar(select(Question).where(Question.slug == "ex-case-001"))
     assert case.current_version.type == "case" and len(case.current_version.data["parts"]) == 3
 
 
 def test_a_bank_changed_between_preview_and_confirm_is_refused(client, content_dir, trainer):
-    token = token_of(upload(client, GIFT, "rm-banking.gift.txt").text)
+    sent = import_confirm_data(upload(client, GIFT, "rm-banking.gift.txt").text)
     (content_dir / BANK).write_text("## other-001\ntype: truefalse\nanswer: true\n\n别人刚写的题。\n", encoding="utf-8")
-    page = client.post("/console/import/confirm", data={"token": token})
-    assert page.status_code == 200
+    page = client.post("/console/import/confirm", data=sent)
+    assert page.status_code == 409  # and the preview of now (tests/content/test_import_reviewed.py)
     assert "changed by someone else" in page.text or "被他人修改" in page.text
     assert "别人刚写的题" in (content_dir / BANK).read_text(encoding="utf-8")
 
 
 def test_another_trainers_preview_cannot_be_confirmed(client, content_dir, trainer, make_user, login):
-    token = token_of(upload(client, GIFT, "rm-banking.gift.txt").text)
+    sent = import_confirm_data(upload(client, GIFT, "rm-banking.gift.txt").text)
     login(make_user(("trainer",), employee_no="trainer-2"))
-    page = client.post("/console/import/confirm", data={"token": token})
+    page = client.post("/console/import/confirm", data=sent)
     assert page.status_code == 200
     assert not (content_dir / BANK).exists()
 
@@ -157,7 +151,7 @@ def test_downloads(client, content_dir, trainer):
 
 
 def test_export_of_one_bank(client, content_dir, trainer):
-    client.post("/console/import/confirm", data={"token": token_of(upload(client, GIFT, "rm-banking.gift.txt").text)})
+    client.post("/console/import/confirm", data=import_confirm_data(upload(client, GIFT, "rm-banking.gift.txt").text))
     whole = load_workbook(io.BytesIO(client.get("/console/import/export/products.xlsx").data))["题库"]
     one = load_workbook(io.BytesIO(client.get("/console/import/export/products.xlsx?bank=rm-banking").data))["题库"]
     ids = [row[0].value for row in one.iter_rows(min_row=2)]
@@ -220,11 +214,11 @@ def test_default_bank_names():
 
 
 def test_a_bank_exported_to_excel_imports_back_unchanged(client, content_dir, trainer):
-    client.post("/console/import/confirm", data={"token": token_of(upload(client, GIFT, "rm-banking.gift.txt").text)})
+    client.post("/console/import/confirm", data=import_confirm_data(upload(client, GIFT, "rm-banking.gift.txt").text))
     exported = client.get("/console/import/export/products.xlsx?bank=rm-banking").data
     page = upload(client, exported, "products-questions.xlsx", bank="rm-banking")
     assert "replaces the existing bank" in page.text or "替换现有题库" in page.text
-    done = client.post("/console/import/confirm", data={"token": token_of(page.text)})
+    done = client.post("/console/import/confirm", data=import_confirm_data(page.text))
     flash = client.get(done.location).text
     assert "0 questions added, 0 changed, 0 retired, 8 unchanged" in flash or "新增 0 道题，修改 0 道，停用 0 道，8 道未变" in flash
 
@@ -243,8 +237,8 @@ def test_a_bank_with_a_long_name_is_imported_and_audited_on_every_database(clien
     trainer got a server error, and the bank file was on disk though nothing was published."""
     name = "deposit-products-for-relationship-managers-2026-q1-" + "x" * 29
     assert len(name) == 80
-    token = token_of(upload(client, GIFT, "rm-banking.gift.txt", bank=name).text)
-    done = client.post("/console/import/confirm", data={"token": token})
+    sent = import_confirm_data(upload(client, GIFT, "rm-banking.gift.txt", bank=name).text)
+    done = client.post("/console/import/confirm", data=sent)
     assert done.status_code == 302
     path = f"courses/products/questions/{name}.md"
     assert (content_dir / path).exists()

@@ -29,7 +29,7 @@ from lms.programmes.progress import progress
 from lms.programmes.services import programme_weeks
 from lms.reports.rankings import rankings
 from tests.conftest import sign_in
-from tests.content.console_samples import review_for_publish
+from tests.content.console_samples import import_confirm_data, review_for_publish
 from tests.exams.takers import as_posted
 
 FIXTURE = Path(__file__).parent / "fixtures" / "post_loan"
@@ -286,9 +286,7 @@ def test_the_excel_import_asks_for_the_decision_too(app, client, runner, course,
                        content_type="multipart/form-data")
     assert page.status_code == 200, page.text
     assert 'id="regrade-choice"' in page.text and "将通过：乙学员 (E0002)" in page.text
-    marker = 'name="token" type="hidden" value="'
-    token = page.text[page.text.index(marker) + len(marker):].split('"')[0]
-    refused = client.post("/console/import/confirm", data={"token": token})
+    refused = client.post("/console/import/confirm", data=import_confirm_data(page.text))
     assert "试题 pl-003" in refused.text and "请选择重新评分或保留原成绩" in refused.text
     assert _versions() == [1]
 

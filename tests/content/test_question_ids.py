@@ -14,7 +14,7 @@ from lms.content.publishing.publish import ContentProblems, publish
 from lms.extensions import db
 from tests.content.console_samples import content_dir, publish_folder, trainer  # noqa: F401  (fixtures)
 from tests.content.sample_folder import line_of, write_folder
-from tests.content.test_import_views import token_of, upload
+from tests.content.test_import_views import upload
 from tests.content.test_xlsx import workbook
 
 RISK_BANK = "courses/risk/questions/cases.md"

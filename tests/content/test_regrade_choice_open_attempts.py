@@ -23,7 +23,7 @@ from lms.audit.models import AuditEvent
 from lms.content.models import ContentRelease
 from lms.extensions import db
 from tests.conftest import sign_in
-from tests.content.console_samples import review_for_publish
+from tests.content.console_samples import import_confirm_data, review_for_publish
 from tests.content.test_key_fix_open_attempts import (
     STEM_AFTER, STEM_BEFORE, _answer, _learners, _pl003_version, _submit,
 )
@@ -168,10 +168,7 @@ def test_the_excel_import_asks_about_the_attempts_in_progress(app, client, runne
     assert page.status_code == 200, page.text
     choice = _choice(page.text)
     assert OPEN_SENTENCE in choice and 'value="keep"' in choice, page.text
-    marker = 'name="token" type="hidden" value="'
-    token = page.text[page.text.index(marker) + len(marker):].split('"')[0]
-
-    done = client.post("/console/import/confirm", data={"token": token, "regrade": "keep",
+    done = client.post("/console/import/confirm", data={**import_confirm_data(page.text), "regrade": "keep",
                                                         "regrade_reason": KEEP_REASON})
     assert done.status_code == 302, done.text
     assert _versions() == [1, 2]

@@ -128,9 +128,18 @@ def _editor_page(form, file, *, review=None, status=200, refusal=None, refused_p
     text = form.text.data or ""
     shown, problems = editor.preview(file.path, text)
     reviewed_hash = editor.text_hash(editor.normalise(text)) if review else ""
+    # Each fault once: the edited file's in the preview (beside the text, following it as the trainer types);
+    # the review and a refusal list only what the preview cannot see (the rest of the course).
     return render_template("content/console/editor.html", form=form, file=file, review=review, refusal=refusal,
                            shown=shown, problems=problems, reviewed_hash=reviewed_hash, regrade_form=RegradeForm(),
-                           refused_problems=list(refused_problems)), status
+                           review_problems=_not_in(review.problems, problems) if review else [],
+                           refused_problems=_not_in(refused_problems, problems)), status
+
+
+def _not_in(problems, shown) -> list:
+    """``problems`` less those ``shown`` already says (the same place, the same words)."""
+    said = {(str(p.source), p.message) for p in shown}
+    return [p for p in problems if (str(p.source), p.message) not in said]
 
 
 @bp.get("/console/edit")

@@ -23,4 +23,9 @@ class ImportForm(Form):
 
 
 class ConfirmImportForm(RegradeFields, Form):
+    """The confirmation of a previewed import: its staging's token and the
+    fingerprint of the plan the preview showed (checked by the service: one
+    missing or malformed publishes nothing and shows the preview again)."""
+
     token = HiddenField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
+    reviewed_plan = HiddenField(default="")

@@ -5,8 +5,12 @@ writes nothing and shows what would happen (the questions with their keys,
 or every problem with its line / row and column, and the publish plan);
 ``confirm`` writes the bank file ``courses/<course>/questions/<bank>.md``
 into the content folder and publishes it through the editor's pipeline
-(parse → check → publish), refusing if the bank file changed in between.
-Nothing changes on any problem.
+(parse → check → publish) only if it still publishes what the preview
+showed: the confirmation carries the fingerprint of the plan shown
+(``Plan.fingerprint``), and a bank file, course or staged file changed in
+between (or no fingerprint at all) publishes nothing and shows the preview of
+now instead (``ImportChanged``, ``preview_again``). Nothing changes on any
+problem.
 """
 from __future__ import annotations
 
@@ -25,7 +29,8 @@ from lms.content.source import encoding
 from lms.content.importers import gift, messages_locale, serialize, xlsx, xlsx_export
 from lms.content.importers.gift import Note
 from lms.content.models import Course, Question
-from lms.content.publishing.publish import plan as plan_of
+from lms.content.publishing.publish import PlanChanged, plan as plan_of
+from lms.content.publishing.wording import not_reviewed_message
 from lms.content.schema import ParsedQuestion, Problem, Source
 from lms.content.source.parser import parse_course, parse_folder
 from lms.database import transaction
@@ -33,6 +38,7 @@ from lms.extensions import db
 from lms.staging import StagingArea
 
 BANK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}\Z")  # \Z: "$" would let a final newline through
+FINGERPRINT = re.compile(r"^[0-9a-f]{64}\Z")  # Plan.fingerprint
 STAGING_HOURS = 24
 KINDS = {"gift": "GIFT", "xlsx": "Excel"}
 
@@ -47,11 +53,39 @@ class Imported:
     path: str
 
 
+def expired_message() -> str:
+    return _("This import has expired or was already published. Upload the file again.")
+
+
 class ImportRefused(Exception):
     def __init__(self, message: str, problems: list[Problem] | None = None):
         super().__init__(message)
         self.message = message
         self.problems = problems or []
+
+
+class ImportChanged(Exception):
+    """Confirming would not publish what the preview showed: nothing was
+    published. ``reason``: ``unreviewed`` (the confirmation carried no plan),
+    ``bank`` (the bank file changed on disk) or ``plan`` (the course, the
+    published content or the staged file changed). ``preview_again`` shows
+    what confirming does now."""
+
+    def __init__(self, reason: str, path: str):
+        super().__init__(f"the import changed since its preview ({reason})")
+        self.reason = reason
+        self.path = path
+
+    @property
+    def message(self) -> str:
+        if self.reason == "unreviewed":
+            return not_reviewed_message()
+        if self.reason == "bank":
+            return _("%(path)s was changed by someone else since the preview. Nothing was published. Check below what "
+                     "importing the file does now (it replaces the bank as it is now), then confirm again.",
+                     path=self.path)
+        return _("What importing publishes is no longer what the preview showed: the course, its published content or "
+                 "the staged file changed since. Nothing was published. Check the preview below, then confirm again.")
 
 
 @dataclass
@@ -65,6 +99,7 @@ class ImportPreview:
     problems: list[Problem] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     replaces: bool = False  # the bank file exists and will be replaced
+    base_hash: str = ""  # the bank file as the preview read it ("" if there is none)
     plan: object | None = None
     shown: list = field(default_factory=list)  # (question, console.Shown)
     token: str = ""
@@ -204,8 +239,36 @@ def summarise(plan, questions: list[ParsedQuestion]) -> dict[str, int]:
 
 
 def prepare(data: bytes, filename: str, course_id: str, bank: str, actor) -> ImportPreview:
-    """Read the file and show what importing it would do; nothing changes."""
+    """Read the file and show what importing it would do; nothing changes
+    (the file is staged under the preview's token)."""
 
+    preview = _checked(data, filename, course_id, bank)
+    if preview.ok:
+        preview.token, _folder = STAGINGS.stage({"actor_id": actor.id, "filename": filename, "course_id": course_id,
+                                                 "bank": bank, "path": preview.path,
+                                                 "base_hash": preview.base_hash}, data)
+    return preview
+
+
+def preview_again(token: str, actor) -> ImportPreview | None:
+    """The preview of a staged import as confirming it would publish now
+    (after ``ImportChanged``), under the same token: confirming it with this
+    preview's plan publishes what it shows. None if the staging is gone."""
+    staged = _load(token, actor)
+    if staged is None:
+        return None
+    data, meta = staged
+    preview = _checked(data, meta["filename"], meta["course_id"], meta["bank"])
+    if not preview.ok:
+        discard(token)  # nothing to confirm: the file is uploaded again once fixed
+        return preview
+    STAGINGS.rewrite_meta(token, {**meta, "path": preview.path, "base_hash": preview.base_hash})
+    preview.token = token
+    return preview
+
+
+def _checked(data: bytes, filename: str, course_id: str, bank: str) -> ImportPreview:
+    """The file read, checked with its course and planned; nothing changes."""
     kind = kind_of(filename) or ""
     preview = ImportPreview(filename=filename, kind=kind, course_id=course_id, bank=bank)
     path = bank_path(course_id, bank)
@@ -219,6 +282,8 @@ def prepare(data: bytes, filename: str, course_id: str, bank: str, actor) -> Imp
         return preview
     text = bank_text(preview.questions, filename)
     root = editor.content_root()
+    # Read before the plan: a bank file changed after this is noticed on confirming.
+    preview.base_hash = editor.file_hash(root / path)
     preview.replaces = (root / path).is_file()
     with editor.staged(path, text) as stage:
 
@@ -230,30 +295,36 @@ def prepare(data: bytes, filename: str, course_id: str, bank: str, actor) -> Imp
         preview.problems = _map_to_import(problems, path, text, preview.questions)
         return preview
     preview.shown, _problems = editor.preview(path, text)
-    preview.token, _folder = STAGINGS.stage({"actor_id": actor.id, "filename": filename, "course_id": course_id,
-                                             "bank": bank, "path": path,
-                                             "base_hash": editor.file_hash(root / path)}, data)
     return preview
 
 
 @transaction(immediate=True)
-def confirm(token: str, actor, decision=None) -> Imported:
-    """Write the staged import as its bank file and publish it. Raises ``ImportRefused`` (nothing changed) when the
-    staging expired, the file has problems now, or the bank file changed since
-    the preview."""
+def confirm(token: str, actor, decision=None, reviewed: str | None = None) -> Imported:
+    """Write the staged import as its bank file and publish it, if that
+    publishes what the preview showed (``reviewed``: the fingerprint of its
+    plan). Raises ``ImportRefused`` (nothing changed) when the staging expired
+    or the file has problems now, and ``ImportChanged`` (nothing changed) when
+    the confirmation carries no plan, or the bank file, the course, the
+    published content or the staged file changed since the preview."""
 
     staged = _load(token, actor)
     if staged is None:
-        raise ImportRefused(_("This import has expired or was already published. Upload the file again."))
+        raise ImportRefused(expired_message())
     data, meta = staged
     if bank_path(meta["course_id"], meta["bank"]) != meta["path"]:
         raise ImportRefused(_("The course has moved in the content folder since the preview. Upload the file again."))
     questions, problems, _notes = read_upload(data, meta["filename"], meta["bank"])
     if problems:
         raise ImportRefused(_("Nothing was published: fix the problems first."), problems)
+    if not FINGERPRINT.match(reviewed or ""):
+        raise ImportChanged("unreviewed", meta["path"])
+    if editor.file_hash(editor.content_root() / meta["path"]) != meta["base_hash"]:
+        raise ImportChanged("bank", meta["path"])
     text = bank_text(questions, meta["filename"])
     try:
-        result = editor.publish_edit(meta["path"], text, meta["base_hash"], actor, decision)
+        result = editor.publish_edit(meta["path"], text, meta["base_hash"], actor, decision, reviewed=reviewed)
+    except PlanChanged:
+        raise ImportChanged("plan", meta["path"]) from None
     except editor.EditRefused as exc:
         raise ImportRefused(exc.message, _map_to_import(exc.problems, meta["path"], text, questions)) from exc
     record("content.imported", actor=actor, object_type="bank", object_id=meta["path"],

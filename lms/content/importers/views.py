@@ -16,6 +16,7 @@ from lms.content.importers.forms import ConfirmImportForm, ImportForm
 from lms.content.publishing.wording import regraded_text
 from lms.forms import options
 from lms.numbers import counted, reading_number
+from lms.punctuation import sentences
 from lms.web import render_page_or_partial, roles_required
 
 bp = Blueprint("content_import", __name__, url_prefix="/console/import")
@@ -31,11 +32,14 @@ def _form() -> ImportForm:
     return form
 
 
-def _page(form: ImportForm, preview=None, refused=None):
-    return render_page_or_partial(
+def _page(form: ImportForm, preview=None, refused=None, status=200):
+    # The confirmation carries the plan this page shows (never one a refused confirmation posted).
+    confirm_form = ConfirmImportForm(formdata=None, token=preview.token if preview else "",
+                                     reviewed_plan=preview.plan.fingerprint if preview and preview.plan else "")
+    html, _status, headers = render_page_or_partial(
         "content/import/page.html", "content/import/_result.html", form=form, preview=preview, refused=refused,
-        confirm_form=ConfirmImportForm(token=preview.token if preview else ""), courses=services.courses(),
-        kinds=services.KINDS)
+        confirm_form=confirm_form, courses=services.courses(), kinds=services.KINDS)
+    return html, status, headers
 
 
 @bp.get("/")
@@ -66,11 +70,16 @@ def preview():
 def confirm():
     form = ConfirmImportForm()
     if not form.validate_on_submit():
-        abort(400)
+        if form.token.errors:
+            return _page(_form(), refused=services.ImportRefused(services.expired_message()), status=400)
+        # A reason longer than the form allows: said beside the preview, nothing published.
+        return _again(form.token.data, sentences(str(m) for messages in form.errors.values() for m in messages), 422)
     try:
-        done = services.confirm(form.token.data, current_user, form.decision())
+        done = services.confirm(form.token.data, current_user, form.decision(), reviewed=form.reviewed_plan.data)
     except services.ImportRefused as refused:
         return _page(_form(), refused=refused)
+    except services.ImportChanged as changed:
+        return _again(form.token.data, changed.message, 409)
     counts = done.counts
     flash(_("Imported and published: %(added)s added, %(changed)s changed, %(retired)s retired, %(unchanged)s "
             "unchanged.", added=counted("%(num)s question", "%(num)s questions", counts["added"]),
@@ -79,6 +88,16 @@ def confirm():
     if getattr(done.plan, "regraded", 0):
         flash(regraded_text(done.plan.regraded), "success")
     return redirect(url_for("content.console_course", slug=done.course_id))
+
+
+def _again(token: str, message: str, status: int):
+    """The preview of now with why nothing was published; its confirmation publishes what it shows."""
+    preview = services.preview_again(token, current_user)
+    if preview is None:
+        return _page(_form(), refused=services.ImportRefused(services.expired_message()), status=status)
+    form = _form()
+    form.course.data, form.bank.data = preview.course_id, preview.bank
+    return _page(form, preview=preview, refused=services.ImportRefused(message), status=status)
 
 
 @bp.get("/template.xlsx")
