@@ -112,6 +112,15 @@ def download(body: bytes | IO[bytes] | Iterator[bytes], fmt: str, name: str, fal
     filters are all applied before, in the view; the rows are made inside the request's context,
     its database session open until the last block)."""
     headers = {"Content-Disposition": attachment(f"{name}.{fmt}", f"{fallback}.{fmt}")}
+    if isinstance(body, bytes) or hasattr(body, "seek"):
+        # Made whole in the view (an eligibility register of the whole bank takes a while): handed
+        # over only while the sign-in it was asked under still holds.
+        try:
+            _raise_if_sign_in_ended(for_this_request())
+        except SignInEnded:
+            if not isinstance(body, bytes):
+                body.close()
+            raise
     if isinstance(body, bytes):
         return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
     if not hasattr(body, "seek"):
@@ -128,6 +137,11 @@ def download(body: bytes | IO[bytes] | Iterator[bytes], fmt: str, name: str, fal
                     headers=headers, direct_passthrough=True)
 
 
+def _raise_if_sign_in_ended(check: SignInCheck | None) -> None:
+    if check is not None and (ended := check.ended()) is not None:
+        raise ended
+
+
 def _file_blocks(file: IO[bytes], check: SignInCheck | None) -> Iterator[bytes]:
     """A made file sent ``FILE_BLOCK`` bytes at a time, and closed after. Before each block but the
     first, the sign-in is asked again (``lms.auth.session_check``): once it has ended, the rest is
@@ -138,8 +152,8 @@ def _file_blocks(file: IO[bytes], check: SignInCheck | None) -> Iterator[bytes]:
         while block:
             yield block
             block = file.read(FILE_BLOCK)
-            if block and check is not None and (ended := check.ended()) is not None:
-                raise ended
+            if block:
+                _raise_if_sign_in_ended(check)
     finally:
         file.close()
 
@@ -217,8 +231,8 @@ def _rows_while_signed_in(rows: Iterable[Sequence], check: SignInCheck | None) -
     """``rows``, asking the sign-in again every ``CSV_BLOCK`` rows: an XLSX is written whole before
     its first byte is sent, and a large one takes a while. ``SignInEnded`` once it has ended."""
     for n, row in enumerate(rows, start=1):
-        if n % CSV_BLOCK == 0 and check is not None and (ended := check.ended()) is not None:
-            raise ended
+        if n % CSV_BLOCK == 0:
+            _raise_if_sign_in_ended(check)
         yield row
 
 

@@ -127,3 +127,26 @@ def test_an_xlsx_whose_sign_in_ends_while_it_is_written_is_not_sent(app, client,
     answer = client.get(f"/reports/export/roster.xlsx?programme={year.id}")
     assert answer.status_code == 302 and "/login" in answer.headers["Location"]
     assert "Content-Disposition" not in answer.headers
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_eligibility_register_made_in_the_view_is_not_handed_over_once_the_sign_in_ended(
+        app, client, make_user, monkeypatch, fmt):
+    """The register of the whole bank is made before the first byte: a deactivation meanwhile
+    (here: while its rows are made) answers the sign-in page, not the file."""
+    from lms.eligibility import views as eligibility_views
+
+    hr = make_user(("hr",), employee_no="hr")
+    make_user(employee_no="R01", name="学员1")
+    sign_in(client, hr)
+    real = eligibility_views.reg.export_table
+
+    def export_table(*args, **kwargs):
+        with db.engine.begin() as connection:
+            connection.execute(update(User).where(User.id == hr.id).values(active=False))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(eligibility_views.reg, "export_table", export_table)
+    answer = client.get(f"/eligibility/export.{fmt}")
+    assert answer.status_code == 302 and "/login" in answer.headers["Location"]
+    assert "Content-Disposition" not in answer.headers
