@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 
+from lms.auth.session_check import SignInEnded
 from lms.control_characters import ADDRESS, FILE_NAME, QUERY, ControlCharacterRefused
 from lms.extensions import db
 from lms.form_limits import over_the_upload_limit
@@ -68,6 +69,15 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(400)
     def _bad_request(_err):
         return page(400, _("Bad request"), _("The request could not be understood."))
+
+    # A download made in the view (an XLSX is written whole first) whose sign-in ended meanwhile
+    # (``lms.auth.session_check``): nothing was sent; the sign-in page, or "not allowed" if the role went.
+    @app.errorhandler(SignInEnded)
+    def _sign_in_ended(err):
+        db.session.rollback()
+        if err.signed_out:
+            return send_to_sign_in()
+        return page(403, _("Not allowed"), _("Your roles do not give access to this page."))
 
     @app.errorhandler(403)
     def _forbidden(_err):

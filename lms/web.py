@@ -41,6 +41,7 @@ def roles_required(*roles: str):
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapped.required_roles = roles  # asked again while a download is made (``lms.auth.session_check``)
         return wrapped
 
     return decorator

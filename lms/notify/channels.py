@@ -17,20 +17,25 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.client
 import json
+import logging
 import os
 import smtplib
 import ssl
 import time
-import urllib.request
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr
 from urllib.parse import parse_qsl, quote_plus, urlsplit, urlunsplit
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from lms.notify import webhook_address
+
 SEND_TIMEOUT_SECONDS = 10
+log = logging.getLogger(__name__)
 
 # The names an administrator sees; e-mail is personal, the robots post to a group.
 EMAIL, WECOM, DINGTALK = "email", "wecom", "dingtalk"
@@ -48,6 +53,7 @@ ENVIRONMENT = {
     "NOTIFY_WECOM_WEBHOOK": "LMS_WECOM_WEBHOOK",
     "NOTIFY_DINGTALK_WEBHOOK": "LMS_DINGTALK_WEBHOOK",
     "NOTIFY_DINGTALK_SECRET": "LMS_DINGTALK_SECRET",
+    "NOTIFY_WEBHOOK_ALLOW_NETWORKS": webhook_address.ALLOW_VARIABLE,  # private networks a webhook may reach
 }
 SECRET_KEYS = ("NOTIFY_SMTP_PASSWORD", "NOTIFY_WECOM_WEBHOOK", "NOTIFY_DINGTALK_WEBHOOK", "NOTIFY_DINGTALK_SECRET")
 
@@ -98,31 +104,67 @@ class EmailChannel:
             smtp.send_message(mail)
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A robot's webhook answers, it never redirects. urllib would follow a 301/302/303 with a GET to
-    wherever it points — an address inside the bank's network, named by whoever answers at the
-    webhook's host — so a redirect is a failure, recorded without the address (it may carry a key)."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        raise ChannelError(f"the robot's address answered with a redirect (HTTP {code}), which is not followed: "
-                           f"check the webhook address")
+# What is read of a robot's answer at most (its JSON is a few dozen bytes).
+ANSWER_LIMIT = 64 * 1024
 
 
-# http and https only (not file:, ftp: or data:, which urllib's default opener reads too), no redirects.
-_OPENER = urllib.request.OpenerDirector()
-for _handler in (urllib.request.HTTPHandler, urllib.request.HTTPSHandler, urllib.request.HTTPDefaultErrorHandler,
-                 urllib.request.HTTPErrorProcessor, _NoRedirects):
-    _OPENER.add_handler(_handler())
+class _CheckedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the address checked for the host (``webhook_address``), not to the name again."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self.checked_address = address
+
+    def connect(self):
+        self.sock = webhook_address.open_socket(self.checked_address, self.port, self.timeout)
 
 
-def _post_json(url: str, payload: dict, timeout: float) -> dict:
-    if urlsplit(url).scheme not in ("http", "https"):
+class _CheckedHTTPSConnection(http.client.HTTPSConnection):
+    """The same over TLS; the certificate is checked against the host's name."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self.checked_address = address
+
+    def connect(self):
+        sock = webhook_address.open_socket(self.checked_address, self.port, self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def _post_json(url: str, payload: dict, timeout: float, allow_networks: str | None = None) -> dict:
+    """POST ``payload`` to a robot's webhook: http or https only (not file:, ftp: or data:), to an
+    address ``webhook_address`` allows, resolved once and connected to as checked, and no redirect
+    followed. A robot's webhook answers, it never redirects: a redirect would send the post (or a
+    GET) to wherever it points, an address inside the bank's network named by whoever answers at
+    the webhook's host; so it is a failure, recorded without the address (it may carry a key). A
+    refused address is recorded in the delivery log and logged, never raised to a user."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ChannelError("the webhook address is not an http or https address")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        address = webhook_address.checked_address(parts.hostname, port,
+                                                  webhook_address.allowed_networks(allow_networks))
+    except (webhook_address.AddressRefused, webhook_address.BadAllowList) as refused:
+        log.warning("webhook not sent: %s", refused)
+        raise ChannelError(str(refused)) from None
+    except ValueError:  # a port that is not a number, or out of range
+        raise ChannelError("the webhook address has a port that is not a number from 1 to 65535") from None
     body = json.dumps(payload, ensure_ascii=False).encode()
-    request = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Content-Type": "application/json; charset=utf-8"})
-    with _OPENER.open(request, timeout=timeout) as response:  # noqa: S310 (http or https, checked above)
-        raw = response.read()
+    kind = _CheckedHTTPSConnection if parts.scheme == "https" else _CheckedHTTPConnection
+    connection = kind(parts.hostname, port, address, timeout)
+    try:
+        connection.request("POST", urlunsplit(("", "", parts.path or "/", parts.query, "")), body=body,
+                           headers={"Content-Type": "application/json; charset=utf-8"})
+        response = connection.getresponse()
+        if 300 <= response.status < 400:
+            raise ChannelError(f"the robot's address answered with a redirect (HTTP {response.status}), which is "
+                               f"not followed: check the webhook address")
+        if response.status >= 400:
+            raise ChannelError(f"the robot answered HTTP {response.status} {response.reason}"[:200])
+        raw = response.read(ANSWER_LIMIT)
+    finally:
+        connection.close()
     try:
         return json.loads(raw or b"{}")
     except ValueError:
@@ -143,11 +185,11 @@ class WeComChannel:
 
     name = WECOM
 
-    def __init__(self, webhook: str, timeout: float = SEND_TIMEOUT_SECONDS):
-        self.webhook, self.timeout = webhook, timeout
+    def __init__(self, webhook: str, timeout: float = SEND_TIMEOUT_SECONDS, allow_networks: str | None = None):
+        self.webhook, self.timeout, self.allow_networks = webhook, timeout, allow_networks
 
     def send(self, message: Message) -> None:
-        _check_errcode(_post_json(self.webhook, _text_payload(message), self.timeout))
+        _check_errcode(_post_json(self.webhook, _text_payload(message), self.timeout, self.allow_networks))
 
 
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
@@ -161,8 +203,9 @@ class DingTalkChannel:
 
     name = DINGTALK
 
-    def __init__(self, webhook: str, secret: str = "", timeout: float = SEND_TIMEOUT_SECONDS):
-        self.webhook, self.secret, self.timeout = webhook, secret, timeout
+    def __init__(self, webhook: str, secret: str = "", timeout: float = SEND_TIMEOUT_SECONDS,
+                 allow_networks: str | None = None):
+        self.webhook, self.secret, self.timeout, self.allow_networks = webhook, secret, timeout, allow_networks
 
     def signed_url(self, timestamp_ms: int | None = None) -> str:
         if not self.secret:
@@ -172,7 +215,7 @@ class DingTalkChannel:
         return f"{self.webhook}{joiner}timestamp={timestamp_ms}&sign={dingtalk_sign(self.secret, timestamp_ms)}"
 
     def send(self, message: Message) -> None:
-        _check_errcode(_post_json(self.signed_url(), _text_payload(message), self.timeout))
+        _check_errcode(_post_json(self.signed_url(), _text_payload(message), self.timeout, self.allow_networks))
 
 
 def configured(config) -> dict[str, object]:
@@ -184,11 +227,46 @@ def configured(config) -> dict[str, object]:
         out[EMAIL] = EmailChannel(config["NOTIFY_SMTP_HOST"], int(config.get("NOTIFY_SMTP_PORT") or default_port),
                                   config["NOTIFY_SMTP_FROM"], config.get("NOTIFY_SMTP_USER") or "",
                                   config.get("NOTIFY_SMTP_PASSWORD") or "", security)
+    allow = config.get("NOTIFY_WEBHOOK_ALLOW_NETWORKS")
     if config.get("NOTIFY_WECOM_WEBHOOK"):
-        out[WECOM] = WeComChannel(config["NOTIFY_WECOM_WEBHOOK"])
+        out[WECOM] = WeComChannel(config["NOTIFY_WECOM_WEBHOOK"], allow_networks=allow)
     if config.get("NOTIFY_DINGTALK_WEBHOOK"):
-        out[DINGTALK] = DingTalkChannel(config["NOTIFY_DINGTALK_WEBHOOK"], config.get("NOTIFY_DINGTALK_SECRET") or "")
+        out[DINGTALK] = DingTalkChannel(config["NOTIFY_DINGTALK_WEBHOOK"], config.get("NOTIFY_DINGTALK_SECRET") or "",
+                                        allow_networks=allow)
     return out
+
+
+WEBHOOK_SETTINGS = {WECOM: "NOTIFY_WECOM_WEBHOOK", DINGTALK: "NOTIFY_DINGTALK_WEBHOOK"}
+
+
+def webhook_problem(channel: str, config) -> str | None:
+    """Why the group robot ``channel``'s webhook will never be posted to (its scheme, or the address
+    its host resolves to, refused by ``webhook_address``), naming the environment variable; None when
+    it may be (or is not set, or its name does not resolve now: sending records that)."""
+    key = WEBHOOK_SETTINGS.get(channel)
+    url = config.get(key) if key else None
+    if not url:
+        return None
+    variable = ENVIRONMENT[key]
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return _("%(variable)s is not an http or https address.", variable=variable)
+    try:
+        webhook_address.checked_address(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
+                                        webhook_address.allowed_networks(config.get("NOTIFY_WEBHOOK_ALLOW_NETWORKS")))
+    except webhook_address.AddressRefused as refused:
+        return _("%(variable)s points at %(address)s, %(kind)s: webhooks are not sent there. Set the robot's own "
+                 "address; a gateway inside the bank is allowed once its network is listed in "
+                 "LMS_WEBHOOK_ALLOW_NETWORKS.", variable=variable, address=refused.address,
+                 kind=webhook_address.KIND_LABELS[refused.kind])
+    except webhook_address.BadAllowList as bad:
+        return _("LMS_WEBHOOK_ALLOW_NETWORKS holds “%(entry)s”, which is not a network: write CIDRs such as "
+                 "10.8.0.0/16, separated by commas.", entry=bad.entry)
+    except ValueError:
+        return _("%(variable)s has a port that is not a number from 1 to 65535.", variable=variable)
+    except OSError:
+        return None
+    return None
 
 
 def mask_url(url: str | None) -> str:

@@ -124,6 +124,12 @@ def save_channel(channel: str):
         forms = _channel_forms()
         forms[channel] = form
         return channels_page(forms=forms, status=400)
+    problem = form.enabled.data and channels.webhook_problem(channel, current_app.config)
+    if problem:  # switched on, it would only fill the delivery log with refusals: nothing is saved
+        form.enabled.errors = [problem]
+        forms = _channel_forms()
+        forms[channel] = form
+        return channels_page(forms=forms, status=400)
     changed = settings.save_channel(channel, form.enabled.data, form.kinds.data, actor=_user())
     flash(_("Settings saved.") if changed else _("Nothing changed."), "success")
     return redirect(url_for("notify_admin.channels_page"))

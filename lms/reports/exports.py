@@ -32,11 +32,11 @@ from datetime import date, datetime
 from typing import IO
 from urllib.parse import quote
 
-from flask import Response, request, stream_with_context
-from werkzeug.wsgi import wrap_file
+from flask import Response, stream_with_context
 from flask_babel import get_locale, ngettext
 
 from lms import clock
+from lms.auth.session_check import SignInCheck, SignInEnded, for_this_request
 from lms.control_characters import INVISIBLE, shown_direction_characters
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -57,6 +57,7 @@ DATE_FORMATS = {"zh": 'yyyy"年"m"月"d"日"', "en": "yyyy-mm-dd"}
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f\\/:*?"<>|;]+')
 WIDTH_SAMPLE = 200  # the rows a column's width is fitted to
 CSV_BLOCK = 1000  # the rows of a CSV sent at a time (``csv_blocks``)
+FILE_BLOCK = 256 * 1024  # the bytes of an XLSX sent at a time (``_file_blocks``)
 # openpyxl writes an XLSX cell by cell (~36 µs a cell, ~27 µs with lxml, on an idle core;
 # the year's roster at 20,000 people, 1.1 million cells, took 57 s of CPU even with lxml:
 # bench/README.md): above this many cells a worker may not finish within gunicorn's 60 s, so the
@@ -111,6 +112,15 @@ def download(body: bytes | IO[bytes] | Iterator[bytes], fmt: str, name: str, fal
     filters are all applied before, in the view; the rows are made inside the request's context,
     its database session open until the last block)."""
     headers = {"Content-Disposition": attachment(f"{name}.{fmt}", f"{fallback}.{fmt}")}
+    if isinstance(body, bytes) or hasattr(body, "seek"):
+        # Made whole in the view (an eligibility register of the whole bank takes a while): handed
+        # over only while the sign-in it was asked under still holds.
+        try:
+            _raise_if_sign_in_ended(for_this_request())
+        except SignInEnded:
+            if not isinstance(body, bytes):
+                body.close()
+            raise
     if isinstance(body, bytes):
         return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
     if not hasattr(body, "seek"):
@@ -123,8 +133,29 @@ def download(body: bytes | IO[bytes] | Iterator[bytes], fmt: str, name: str, fal
     body.seek(0, os.SEEK_END)
     headers["Content-Length"] = str(body.tell())
     body.seek(0)
-    return Response(wrap_file(request.environ, body), mimetype=MIMETYPES[fmt], headers=headers,
-                    direct_passthrough=True)
+    return Response(stream_with_context(_file_blocks(body, for_this_request())), mimetype=MIMETYPES[fmt],
+                    headers=headers, direct_passthrough=True)
+
+
+def _raise_if_sign_in_ended(check: SignInCheck | None) -> None:
+    if check is not None and (ended := check.ended()) is not None:
+        raise ended
+
+
+def _file_blocks(file: IO[bytes], check: SignInCheck | None) -> Iterator[bytes]:
+    """A made file sent ``FILE_BLOCK`` bytes at a time, and closed after. Before each block but the
+    first, the sign-in is asked again (``lms.auth.session_check``): once it has ended, the rest is
+    not sent and the connection is broken off (the browser marks the download failed; the cut
+    workbook does not open)."""
+    try:
+        block = file.read(FILE_BLOCK)
+        while block:
+            yield block
+            block = file.read(FILE_BLOCK)
+            if block:
+                _raise_if_sign_in_ended(check)
+    finally:
+        file.close()
 
 
 def to_csv(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
@@ -141,7 +172,13 @@ def csv_blocks(headers: Sequence[str], rows: Iterable[Sequence]) -> Iterator[byt
     connection without the end of the chunked body, so the browser marks the download failed,
     and a file kept all the same says on its last line that it is not whole. An error before
     the first block is sent is raised as it is (``download`` makes that block in the view: the
-    error page)."""
+    error page).
+
+    Before each block but the first the sign-in of the request is asked again
+    (``lms.auth.session_check``, one query): once it has ended (signed out in another tab,
+    deactivated, the role taken away, the sessions ended) no further row is made; the file ends with
+    a last line saying so, and ``SignInEnded`` is raised, breaking the download off as an error does."""
+    check = for_this_request()
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
@@ -155,6 +192,12 @@ def csv_blocks(headers: Sequence[str], rows: Iterable[Sequence]) -> Iterator[byt
                 sent = n
                 out.seek(0)
                 out.truncate()
+                if check is not None and (ended := check.ended()) is not None:
+                    writer.writerow([stopped_line(sent)])
+                    yield out.getvalue().encode("utf-8")
+                    raise ended
+    except SignInEnded:
+        raise
     except Exception:
         if not sent:
             raise
@@ -174,6 +217,25 @@ def broken_off_line(rows: int) -> str:
                     "incomplete. Download it again.", rows)
 
 
+def stopped_line(rows: int) -> str:
+    """The last line of a CSV stopped after ``rows`` rows because the sign-in ended meanwhile."""
+    return ngettext("The download was stopped after %(num)d row because your sign-in ended (signed out, "
+                    "deactivated, role removed or sessions ended): this file is incomplete. Sign in again to "
+                    "download it.",
+                    "The download was stopped after %(num)d rows because your sign-in ended (signed out, "
+                    "deactivated, role removed or sessions ended): this file is incomplete. Sign in again to "
+                    "download it.", rows)
+
+
+def _rows_while_signed_in(rows: Iterable[Sequence], check: SignInCheck | None) -> Iterator[Sequence]:
+    """``rows``, asking the sign-in again every ``CSV_BLOCK`` rows: an XLSX is written whole before
+    its first byte is sent, and a large one takes a while. ``SignInEnded`` once it has ended."""
+    for n, row in enumerate(rows, start=1):
+        if n % CSV_BLOCK == 0:
+            _raise_if_sign_in_ended(check)
+        yield row
+
+
 def to_xlsx(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence], widths: dict[int, int] | None = None
             ) -> bytes:
     with xlsx_file(sheet_title, headers, rows, widths) as out:
@@ -190,6 +252,7 @@ def xlsx_file(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence]
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
 
+    rows = _rows_while_signed_in(rows, for_this_request())
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_UNSAFE_NAME.sub(" ", sheet_title).replace("[", "(").replace("]", ")")[:31])
     rows = iter(rows)

@@ -1,10 +1,15 @@
 """A local group-robot server (企业微信 and 钉钉 posts, with 钉钉's signature
-checked) and a local SMTP sink, both on 127.0.0.1 in a thread."""
+checked) and a local SMTP sink, both on 127.0.0.1 in a thread. A webhook is
+never posted to 127.0.0.1 (``lms.notify.webhook_address``): the robot is named
+``robot.bank.example``, which the resolver stub (``webhook_dns``) resolves to
+an address inside an allowed network, and the stub's connections reach the
+local port instead (no DNS, no network)."""
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
+import ipaddress
 import json
 import socket
 import socketserver
@@ -54,15 +59,62 @@ class _RobotHandler(BaseHTTPRequestHandler):
         pass
 
 
+ROBOT_HOST, ROBOT_ADDRESS, GATEWAY_NETWORK = "robot.bank.example", "10.20.30.40", "10.20.0.0/16"
+
+
+def _literal_only(host, port):
+    try:
+        ipaddress.ip_address(host)
+        return [host]
+    except ValueError:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known") from None
+
+
+@pytest.fixture(autouse=True)
+def _no_dns(monkeypatch):
+    """No test here asks the machine's DNS: a name resolves only through ``webhook_dns``."""
+    from lms.notify import webhook_address
+
+    monkeypatch.setattr(webhook_address, "resolve", _literal_only)
+
+
 @pytest.fixture
-def robot():
+def webhook_dns(app, monkeypatch):
+    """The resolver stub: ``webhook_dns.names[host]`` the addresses a name resolves to (or a list of
+    such lists: one answer per lookup, as a rebinding DNS gives; an address literal resolves to
+    itself; any other name does not resolve). Every connection made goes to the
+    same port on 127.0.0.1, and ``webhook_dns.connected`` records the (address, port) asked for.
+    The robot's network is allowed (``LMS_WEBHOOK_ALLOW_NETWORKS``)."""
+    from lms.notify import webhook_address
+
+    stub = SimpleNamespace(names={ROBOT_HOST: [ROBOT_ADDRESS]}, connected=[], resolved=[])
+
+    def resolve(host, port):
+        stub.resolved.append(host)
+        if host in stub.names:
+            names = stub.names[host]
+            return list(names.pop(0) if names and isinstance(names[0], list) else names)
+        return _literal_only(host, port)
+
+    def open_socket(address, port, timeout):
+        stub.connected.append((address, port))
+        return socket.create_connection(("127.0.0.1", port), timeout=timeout)
+
+    monkeypatch.setattr(webhook_address, "resolve", resolve)
+    monkeypatch.setattr(webhook_address, "open_socket", open_socket)
+    app.config["NOTIFY_WEBHOOK_ALLOW_NETWORKS"] = GATEWAY_NETWORK
+    return stub
+
+
+@pytest.fixture
+def robot(webhook_dns):
     """A robot server: ``robot.url(path)``; ``robot.posts`` what arrived (``robot.gets``: GETs);
     ``robot.answers`` (status, json[, headers]) to give next, else errcode 0."""
     server = HTTPServer(("127.0.0.1", 0), _RobotHandler)
     server.posts, server.answers, server.gets = [], [], []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    server.url = lambda path: f"http://127.0.0.1:{server.server_port}{path}"
+    server.url = lambda path: f"http://{ROBOT_HOST}:{server.server_port}{path}"
     yield server
     server.shutdown()
     server.server_close()

@@ -11,7 +11,7 @@ import pytest
 from lms.extensions import db
 from lms.notify import sending, services
 from lms.notify.models import Delivery
-from tests.notify.conftest import DINGTALK_SECRET, ROBOT_KEY
+from tests.notify.conftest import DINGTALK_SECRET, ROBOT_HOST, ROBOT_KEY
 
 
 def _alert(make_user, make_branch, *, manager_email=None, manager_locale="zh_CN"):
@@ -88,8 +88,8 @@ def test_a_500_is_retried_with_back_off_then_sent(app, runner, clock, make_user,
 
 def test_a_refused_connection_backs_off_and_gives_up_after_the_last_attempt(app, runner, clock, make_user,
                                                                             make_branch, closed_port,
-                                                                            enable_channel):
-    app.config["NOTIFY_WECOM_WEBHOOK"] = f"http://127.0.0.1:{closed_port}/cgi-bin/webhook/send?key={ROBOT_KEY}"
+                                                                            enable_channel, webhook_dns):
+    app.config["NOTIFY_WECOM_WEBHOOK"] = f"http://{ROBOT_HOST}:{closed_port}/cgi-bin/webhook/send?key={ROBOT_KEY}"
     make_user(("admin",))
     enable_channel("wecom", ["learner_failed_twice"])
     _alert(make_user, make_branch)
