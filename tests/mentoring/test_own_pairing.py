@@ -5,6 +5,7 @@ roles. Another HR officer does it; HR deactivating their own apprentice still
 ends that pairing (a consequence of the deactivation, not a pairing decision)."""
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.mentoring import pairing as rules
 from lms.mentoring.models import Pairing, PairingState
+from lms.org.models import User
 from tests.conftest import sign_in
 from tests.mentoring.pairing_world import make_world
 from tests.test_labels import visible_text
@@ -67,3 +69,15 @@ def test_hr_who_mentors_someone_still_deactivates_them_and_the_pairing_ends(clie
     assert left.status_code == 302
     db.session.expire_all()
     assert db.session.get(Pairing, pairing.id).state == PairingState.ENDED
+
+
+def test_a_pairing_file_naming_the_importer_is_refused_at_the_preview_with_its_row(client, w, make_user):
+    make_user(("hr", "learner"), employee_no="hr02", name="吴人事", branch=w.tianyuan)
+    sign_in(client, db.session.scalar(select(User).where(User.employee_no == "hr02")))
+    body = "师傅工号,徒弟工号,开始日期,计划结束日期,带教目标\nM001,L001,2026-03-02,2026-09-01,\nM001,hr02,2026-03-02,2026-09-01,\n"
+    page = client.post("/mentoring/admin/import", data={"file": (io.BytesIO(body.encode()), "结对.csv")},
+                       content_type="multipart/form-data")
+    text = visible_text(page.text)
+    assert "第 3 行" in text and REFUSED in text
+    assert 'name="token"' not in page.text  # nothing to confirm
+    assert db.session.scalar(select(Pairing.id)) is None
