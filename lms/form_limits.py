@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from flask import Request as FlaskRequest, current_app, request
 from flask_login import current_user
+from werkzeug.wsgi import LimitedStream
 
 
 def large_form(view):
@@ -39,6 +40,13 @@ class Request(FlaskRequest):
 
 
 def over_the_upload_limit(request) -> bool:
-    """Whether a 413 is for the body's size (``MAX_CONTENT_LENGTH``), not a form's text or fields."""
+    """Whether a 413 is for the body's size (``MAX_CONTENT_LENGTH``), not a form's text or fields.
+    A body sent without a length (chunked) is cut off as it is read: then the stream,
+    which werkzeug bounds by ``MAX_CONTENT_LENGTH``, was read to that bound."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    return bool(limit) and (request.content_length or 0) > limit
+    if not limit:
+        return False
+    if request.content_length is not None:
+        return request.content_length > limit
+    stream = request.__dict__.get("stream")  # the body's stream, when something read it
+    return isinstance(stream, LimitedStream) and stream.is_exhausted

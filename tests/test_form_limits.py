@@ -53,3 +53,19 @@ def test_a_form_over_the_limit_says_so_not_that_a_file_was_over_20_mb(client, co
 def test_only_a_signed_in_user_sends_a_large_form(client, content_dir):
     response = client.post("/console/preview", data=_form(content_dir, LESSON, LONG_LESSON), csrf=False)
     assert response.status_code == 413
+
+
+def test_a_streamed_upload_over_the_limit_says_the_limit_not_that_a_form_was_too_long(app, client):
+    """A body sent without a Content-Length (chunked, as a script or a proxy may
+    send it) is cut off at MAX_CONTENT_LENGTH as it is read: the page says how
+    large an upload may be, not that the form's text or fields were too many."""
+    import io
+
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    body = (b"--xx\r\nContent-Disposition: form-data; name=\"pdf\"; filename=\"big.pdf\"\r\n"
+            b"Content-Type: application/pdf\r\n\r\n%PDF" + b"\0" * (2 * 1024 * 1024) + b"\r\n--xx--\r\n")
+    response = client.post("/verify/", input_stream=io.BytesIO(body), content_type="multipart/form-data; boundary=xx",
+                           headers={"Transfer-Encoding": "chunked"}, environ_overrides={"wsgi.input_terminated": True})
+    assert response.status_code == 413
+    assert "超过 1 MB" in response.text and "未保存任何内容" in response.text
+    assert "表单" not in response.text.split('id="error-page"')[1]

@@ -108,6 +108,9 @@ def keep(certificate_id: int, actor, reason: str) -> Certificate:
         certificate = db.session.get(Certificate, certificate_id, with_for_update=True)
         if certificate is None:
             raise KeepError(_("No such certificate."))
+        if certificate.user_id == actor.id:
+            # As with issuing to oneself or overriding a rule for oneself: a second person's judgement.
+            raise KeepError(_("You cannot keep your own certificate valid; ask another HR colleague to decide."))
         signoff = withdrawn_signoff_of(certificate)
         if signoff is None:
             raise KeepError(_("This certificate does not wait for a decision."))

@@ -251,7 +251,8 @@ def change(pairing_id: int):
 @roles_required("hr")
 def import_pairings():
     """Upload → every row checked → a preview; nothing changes until confirmed."""
-    return IMPORT.upload(imports.plan_import, headers=imports.HEADERS, english=imports.ENGLISH)
+    return IMPORT.upload(lambda data, filename: imports.plan_import(data, filename, actor=_actor()),
+                         headers=imports.HEADERS, english=imports.ENGLISH)
 
 
 @bp.post("/import/confirm")
@@ -263,7 +264,8 @@ def confirm_import():
         return redirect(url_for("mentoring_admin.index", state="active"))
 
     # Pairings may have changed since the preview: the file is checked again.
-    return IMPORT.confirm(imports.plan_import, lambda plan: imports.apply_import(plan, actor=_actor()), done)
+    return IMPORT.confirm(lambda data, filename: imports.plan_import(data, filename, actor=_actor()),
+                          lambda plan: imports.apply_import(plan, actor=_actor()), done)
 
 
 @bp.get("/import/template.<fmt>")

@@ -72,8 +72,8 @@ def _column_of(header: str) -> str | None:
     return None
 
 
-def plan_import(data: bytes, filename: str, *, today: date | None = None) -> PairingPlan:
-    """Read the file and check every row; nothing is changed."""
+def plan_import(data: bytes, filename: str, *, today: date | None = None, actor: User | None = None) -> PairingPlan:
+    """Read the file and check every row (``actor``: who imports it); nothing is changed."""
     today = today or clock.today()
     plan = PairingPlan(filename=filename)
     body = table.read(plan, data, filename, table.Columns(
@@ -118,7 +118,7 @@ def plan_import(data: bytes, filename: str, *, today: date | None = None) -> Pai
         if line.count:
             continue
         for field_name, message in rules.refusals(mentor, apprentice, start, end, values[COL_GOALS],
-                                                  pending=mentor_rows[mentor.id], today=today):
+                                                  pending=mentor_rows[mentor.id], today=today, actor=actor):
             problem(FIELD_COLUMNS.get(field_name, COL_MENTOR), message)
         mentor_rows[mentor.id] += 1
         if not line.count:

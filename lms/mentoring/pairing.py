@@ -8,7 +8,10 @@ above it summed across stints, a valid certificate if HR requires one), when
 the mentor's active pairings reach their capacity, when the apprentice has an
 active mentor already, when mentor and apprentice are the same person, when
 either account is deactivated, the apprentice is not a learner, or the dates
-do not make sense. History is never deleted: ending and changing keep the old
+do not make sense, or when the person making it is the mentor or the
+apprentice (nobody makes, changes or ends their own pairing, as nobody
+changes their own roles: the mentor who signs someone off is chosen by
+someone else). History is never deleted: ending and changing keep the old
 pairing with when, who and why.
 
 Concurrency: each service takes SQLite's write lock up front (``BEGIN
@@ -176,16 +179,23 @@ def check_dates(start_date: date | None, planned_end_date: date | None, today: d
     return problems
 
 
+def _own_pairing() -> str:
+    return _("You cannot make, change or end a pairing you are part of; ask another HR colleague.")
+
+
 def refusals(mentor: User, apprentice: User, start_date: date | None, planned_end_date: date | None,
              goals: str = "", *, pending: int = 0, apprentice_taken: bool = False,
-             today: date | None = None) -> list[tuple[str, str]]:
+             today: date | None = None, actor: User | None = None) -> list[tuple[str, str]]:
     """Every rule a new pairing would break, as (field, message). ``pending``:
-    pairings of this mentor about to be made too (rows above in a file)."""
+    pairings of this mentor about to be made too (rows above in a file);
+    ``actor``: who makes it (never one of the two)."""
     today = today or clock.today()
     problems: list[tuple[str, str]] = []
     if mentor.id == apprentice.id:
         problems.append((APPRENTICE, _("%(name)s cannot be their own mentor.", name=who(mentor))))
         return problems
+    if actor is not None and actor.id in (mentor.id, apprentice.id):
+        problems.append((MENTOR if actor.id == mentor.id else APPRENTICE, _own_pairing()))
     problems += [(MENTOR, message) for message in rule_refusals(mentor, on=today)]
     capacity = settings.capacity_of(mentor)
     have = active_count(mentor.id) + pending
@@ -238,7 +248,7 @@ def _check_reason(reason: str) -> str:
 def _create(mentor: User, apprentice: User, start_date: date, planned_end_date: date, goals: str, actor: User | None,
             **details) -> Pairing:
     _lock_people(mentor.id, apprentice.id)
-    problems = refusals(mentor, apprentice, start_date, planned_end_date, goals)
+    problems = refusals(mentor, apprentice, start_date, planned_end_date, goals, actor=actor)
     if problems:
         raise PairingError(problems)
     pairing = Pairing(mentor_id=mentor.id, apprentice_id=apprentice.id, state=PairingState.ACTIVE,
@@ -268,10 +278,12 @@ def pair(mentor: User, apprentice: User, start_date: date, planned_end_date: dat
                    **({"file": file} if file else {}))
 
 
-def _locked_active(pairing: Pairing) -> Pairing:
+def _locked_active(pairing: Pairing, actor: User | None) -> Pairing:
     locked = db.session.scalar(select(Pairing).where(Pairing.id == pairing.id).with_for_update())
     if locked is None or locked.state != PairingState.ACTIVE:
         raise PairingError(_("This pairing is not active any more; reload the page."))
+    if actor is not None and actor.id in (locked.mentor_id, locked.apprentice_id):
+        raise PairingError(_own_pairing())
     return locked
 
 
@@ -286,9 +298,12 @@ def _end(pairing: Pairing, reason: str, actor: User | None, today: date) -> None
 
 @transaction(immediate=True)
 def end(pairing: Pairing, reason: str, *, actor: User | None) -> Pairing:
-    """End an active pairing today, with a reason; audited."""
+    """End an active pairing today, with a reason; audited. Nobody ends their own."""
     reason = _check_reason(reason)
-    pairing = _locked_active(pairing)
+    return _end_today(_locked_active(pairing, actor), reason, actor)
+
+
+def _end_today(pairing: Pairing, reason: str, actor: User | None) -> Pairing:
     _end(pairing, reason, actor, clock.today())
     audit.record("pairing.ended", pairing, actor=actor, reason=reason, mentor=pairing.mentor.employee_no,
                  apprentice=pairing.apprentice.employee_no)
@@ -302,7 +317,7 @@ def change_mentor(pairing: Pairing, new_mentor: User, reason: str, *, actor: Use
     ``new_mentor`` from today, with the same goals (and planned end, unless
     given), in one transaction: if the new mentor is refused, nothing changes."""
     reason = _check_reason(reason)
-    pairing = _locked_active(pairing)
+    pairing = _locked_active(pairing, actor)
     if new_mentor.id == pairing.mentor_id:
         raise PairingError([(MENTOR, _("%(name)s is the mentor already.", name=who(new_mentor)))])
     today = clock.today()
@@ -349,5 +364,7 @@ def end_dependents(person: User, roles_after: set, active_after: bool, reason: s
     HR ending it on its own page; in the caller's transaction."""
     pairings = left_without(person, roles_after, active_after)
     for p in pairings:
-        end(p, reason, actor=actor)
+        # A consequence of HR's change to the person, not a pairing decision: the HR officer
+        # may be the mentor of the person they deactivate.
+        _end_today(_locked_active(p, None), _check_reason(reason), actor)
     return len(pairings)

@@ -4,7 +4,7 @@ audience page's list of who is in it and why.
 Adding: a person the rule does not cover joins from today (enrolled from the
 week current today; earlier weeks are catch-up); a person HR removed before
 is restored. Removing: a person the rule covers is removed (removal wins over
-the rule); a person HR added is taken out again. Each change needs a reason
+the rule); a person HR added is taken out again; nobody removes themselves. Each change needs a reason
 and is written to the audit log (``programme.member_added`` /
 ``programme.member_removed``)."""
 from __future__ import annotations
@@ -99,6 +99,9 @@ def remove_person(programme: Programme, employee_no: str, reason: str, actor: Us
         by_rule = in_audience(person, programme.audience)
         if change is not None and not change.added or change is None and not by_rule:
             raise AudienceError(_("%(name)s is not in the audience.", name=person.name))
+        if person.id == actor.id:
+            # An exemption from the programme's weeks: a second person's judgement.
+            raise AudienceError(_("You cannot take yourself out of the audience; ask another HR colleague."))
         if by_rule:
             _set(programme, person, actor, reason.strip(), added=False)
         else:

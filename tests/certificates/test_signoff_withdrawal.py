@@ -101,3 +101,31 @@ def test_a_certificate_issued_on_an_earlier_signoff_is_not_listed_for_a_later_on
     second = sign_off(learner)  # signed off again; the certificate still rests on the first
     page = client.get(f"/mentoring/signoffs/{second.id}/withdraw")
     assert page.status_code == 200 and 'id="signoff-certificates"' not in page.text
+
+
+def test_hr_cannot_keep_their_own_certificate_after_its_signoff_is_withdrawn(
+        client, clock, make_user, make_certification, entry_exam, take_exam, sign_off, fast_pdf):
+    """Keeping a certificate valid is a second person's judgement, as issuing one by
+    hand is: an HR officer who holds one decides nothing on it."""
+    make_certification(requirements=RMQ)
+    other_hr = make_user(("hr",), name="周人事")
+    holder = make_user(("hr", "learner"), name="吴人事")
+    signoff = sign_off(holder)
+    take_exam(holder, entry_exam, right=2)
+    [certificate] = Certificate.query.filter_by(user_id=holder.id).all()
+    sign_in(client, other_hr)
+    assert client.post(f"/mentoring/signoffs/{signoff.id}/withdraw", data={"reason": "评价依据不实"}).status_code == 302
+
+    sign_in(client, holder)
+    detail = client.get(f"/certificates/{certificate.id}")
+    assert 'id="certificate-keep-form"' not in detail.text
+    assert "这是您本人的证书：是否保留由另一位人力资源同事决定。" in visible_text(detail.text)
+    refused = client.post(f"/certificates/{certificate.id}/keep", data={"keep-reason": "我已另行考核通过"})
+    assert refused.status_code == 400
+    assert "不能保留您本人的证书，请另一位人力资源同事决定。" in visible_text(refused.text)
+    assert AuditEvent.query.filter_by(action="certificate.kept_after_signoff_withdrawal").count() == 0
+
+    # Another HR officer still decides.
+    sign_in(client, other_hr)
+    assert client.post(f"/certificates/{certificate.id}/keep", data={"keep-reason": "已另行考核通过"}).status_code == 302
+    assert AuditEvent.query.filter_by(action="certificate.kept_after_signoff_withdrawal").count() == 1

@@ -62,6 +62,21 @@ def test_removal_wins_over_the_rule(client, clock, make_user, make_question, mak
     assert db.session.scalar(select(ProgrammeMember)) is None
 
 
+def test_hr_cannot_take_themselves_out_of_a_programme(client, clock, make_user, make_question, make_exam):
+    """Leaving a programme the rule puts you in is an exemption from its weeks
+    (overdue weeks, which hold back a sign-off and a certificate, go with it):
+    a second person's judgement, as an eligibility override is."""
+    p = programme([_exam(make_question, make_exam)], audience={"positions": ["rm_junior"]})
+    hr = make_user(("hr", "learner"), employee_no="H001", name="人事兼客户经理", position="rm_junior")
+    sign_in(client, hr)
+    refused = client.post(f"/programmes/{p.id}/audience/remove",
+                          data={"remove-employee_no": "H001", "remove-reason": "工作忙"})
+    assert refused.status_code == 400
+    assert "不能把自己移出培训对象，请另一位人力资源同事办理。" in refused.text
+    assert services.programmes_for(hr) == [p] and db.session.scalar(select(ProgrammeMember)) is None
+    assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "programme.member_removed")) is None
+
+
 def test_bad_input_names_the_field_and_changes_nothing(client, clock, make_user, make_question, make_exam):
     p = programme([_exam(make_question, make_exam)], audience={"positions": ["rm_junior"]})
     make_user(("learner",), employee_no="R002", position="rm_junior")
