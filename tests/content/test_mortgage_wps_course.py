@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import select
 
 from lms.content.models import Exam, Lesson, Question
+from lms.content.rendering import render_markdown
 from lms.extensions import db
 from tests.conftest import sign_in
 from tests.content.test_aml_warning_course import _sit, _wrong
@@ -125,6 +126,48 @@ def test_what_stays_ambiguous_is_refused_at_its_line(runner, mortgage):
             in check.output), check.output
     assert f"{BANK}:{marked + 1}: 试题 mg-002：有一个选项没有内容" in check.output
     assert f"{BANK}:{middle + 1}: 试题 mg-010：有一个选项没有内容" in check.output
+
+
+# --- the lesson page ---------------------------------------------------------------------
+
+def test_the_lessons_read_as_they_looked_in_wps(runner, client, mortgage, rm):
+    """A paragraph and ①②③ indented with a tab after a blank line were shown as a grey
+    block of code; "[1]" and "[1] 《个人贷款管理办法》…" stayed as typed instead of a
+    footnote; lines joined with Shift+Enter (U+2028) ran together on one line."""
+    _publish(runner)
+    sign_in(client, rm)
+    page = client.get("/courses/mortgage/lessons/overview", follow_redirects=True)
+    assert page.status_code == 200
+    assert "<pre>" not in page.text and "<code>" not in page.text
+    assert "<p>\u3000\u3000面谈是贷前调查的核心环节，重点<strong>核实</strong>借款人的真实意愿。</p>" in page.text
+    assert re.search("<p>\u3000\u3000①\\s+购房用途（自住、投资）；<br>\n\u3000\u3000②\\s+首付款从哪里来；", page.text)
+    assert re.search(r'收入偿债比例控制机制<sup id="fnref:1"><a href="#fn:1"[^>]*>1</a></sup>。', page.text)
+    assert re.search(r'<li id="fn:1">\s*<p>《个人贷款管理办法》（国家金融监督管理总局令2024年第3号）第十三条。', page.text)
+    assert "[1]" not in page.text
+    assert "<strong>重点</strong>：调查由客户经理本人完成" in page.text
+    assert "<strong>“认房又认贷”</strong>政策" in page.text
+
+    income = client.get("/courses/mortgage/lessons/income", follow_redirects=True).text
+    assert "借款人已有负债以征信报告为准：<br>\n信用卡已用额度按１０％折算月还款，<br>\n其他贷款按实际月供计算。" in income
+    # The table pasted from WPS keeps its rows and line breaks, without Word's styles.
+    assert re.search(r"<td><p[^>]*>代发工资流水</p></td>\s*<td><p[^>]*>近６个月每月入账日期、金额<br>摘要是否为", income)
+    assert "MsoNormal" not in income and "style=" not in income.split("<main", 1)[-1].split("</main>")[0]
+    image = "/assets/mortgage/images/%E6%88%BF%E4%BA%A7%20%E6%9F%A5%E9%AA%8C%20%E6%B5%81%E7%A8%8B%E5%9B%BE.png"
+    assert f'src="{image}"' in income and client.get(image).status_code == 200
+
+
+@pytest.mark.parametrize("written, shown", [
+    # A reference link "[1]: url" is markdown's own, never a footnote.
+    ("见[规定][1]。\n\n[1]: https://www.nfra.gov.cn", '<a href="https://www.nfra.gov.cn"'),
+    # A paragraph of a list item, indented under it, stays in the item.
+    ("- 面谈\n\n    面谈记录当场签字。", "<li>\n<p>面谈</p>\n<p>面谈记录当场签字。</p>\n</li>"),
+    # Code indented four spaces is still code.
+    ("示例：\n\n    rate = 0.035", "<pre><code>rate = 0.035"),
+    # "[2]" at a line's start that nothing refers to is text as written.
+    ("[2] 仅供参考。", "<p>[2] 仅供参考。</p>"),
+])
+def test_what_markdown_means_is_left_alone(app, written, shown):
+    assert shown in str(render_markdown(written))
 
 
 # --- the exam, the 错题本, item analysis ---------------------------------------------------
