@@ -12,19 +12,24 @@ trainer meant is read so and said at its line; what is ambiguous is refused
 saying what to write."""
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 from sqlalchemy import select
 
+from lms.content.importers.xlsx import read_xlsx
 from lms.content.models import Exam, Lesson, Question
 from lms.content.rendering import render_markdown
 from lms.extensions import db
 from tests.conftest import sign_in
 from tests.content.test_aml_warning_course import _sit, _wrong
 from tests.content.test_trainer_own_course import _right
+from tests.content.console_samples import content_dir, trainer  # noqa: F401  (fixtures)
+from tests.content.test_import_views import upload
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mortgage"
 COURSE = "courses/个人住房贷款"
@@ -207,3 +212,58 @@ def test_the_very_long_stem_is_shown_whole_on_the_exam_page(client, runner, cloc
     page = client.get(started.headers["Location"])
     assert page.status_code == 200 and stem in page.text
     assert "57.2%" in page.text and "11324÷19800" not in page.text  # options shown, the explanation not yet
+
+
+# --- the bank kept in Excel -----------------------------------------------------------------
+
+def _sheet(rows: list[list]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "题库"
+    ws.append(["编号", "题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "答案", "解析"])
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def test_excel_answers_written_as_in_word_are_read_and_said(app):
+    """答案 "答案：B", "“C”" and "正确答案：对" were "请用选项字母填写答案，如 B 或 ACD（现为“答案：B”）"
+    and "判断题的答案是 对 或 错"; lower-case and full-width letters and options left blank with a
+    full-width space at the end were read already, and still are."""
+    data = _sheet([
+        ["xl-001", "单选", "面谈应由几名客户经理在场？", "一名", "两名", "三名", None, None, "答案：B"],
+        ["xl-002", "单选", "面谈地点原则上在？", "售楼处", "中介门店", "本行营业网点", "\u3000", "\u3000", "“C”"],
+        ["xl-003", "多选", "应交叉核对的资料？", "代发工资流水", "个税APP记录", "售楼处意向书", None, None, "ａｂ"],
+        ["xl-004", "判断", "首付款可以来自消费贷。", None, None, None, None, None, "正确答案：错"],
+        ["xl-005", "单选", "抵押房产以什么为准？", "复印件", "不动产登记查询", None, None, None, "b"],
+    ])
+    result = read_xlsx(data, "住房贷款题库.xlsx")
+    assert result.problems == []
+    keys = [q.data.get("correct") for q in result.questions]
+    assert keys == [["B"], ["C"], ["A", "B"], False, ["B"]]
+    assert len(result.questions[1].data["options"]) == 3
+    assert [(n.line, n.message) for n in result.notes] == [
+        (2, "答案“答案：B”按 B 读取"), (3, "答案““C””按 C 读取"), (5, "答案“正确答案：错”按 错 读取")]
+
+
+def test_excel_answers_that_stay_ambiguous_name_their_cell(app):
+    data = _sheet([
+        ["xl-001", "单选", "面谈应由几名客户经理在场？", "一名", "两名", None, None, None, "答案：两名"],
+        ["xl-002", "单选", "面谈地点？", "售楼处", "售楼处", None, None, None, "A"],
+    ])
+    result = read_xlsx(data, "住房贷款题库.xlsx")
+    messages = [p.message for p in result.problems]
+    assert messages[0] == "第 2 行 答案 列 (I2)：答案要写选项字母，如 B 或 ACD（填的是“答案:两名”）", messages
+
+
+def test_the_console_preview_says_how_the_answers_were_read_and_refuses_alike_options(client, content_dir, trainer):
+    read = upload(client, _sheet([["xl-001", "单选", "面谈应由几名客户经理在场？", "一名", "两名", "三名", None, None,
+                                   "答案：B"]]), "住房贷款题库.xlsx")
+    assert read.status_code == 200 and "import-problems" not in read.text
+    assert "<li><code>第 2 行</code> 答案“答案：B”按 B 读取</li>" in read.text, read.text
+    alike = upload(client, _sheet([["xl-001", "单选", "面谈地点？", "售楼处", "售楼处", "网点", None, None, "C"]]),
+                   "住房贷款题库.xlsx")
+    assert "题目 xl-001（第 2 行）：试题 xl-001：选项 B 与选项 A 读起来相同" in alike.text
+    assert "没有做任何改动" in alike.text
