@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -267,3 +268,27 @@ def test_the_console_preview_says_how_the_answers_were_read_and_refuses_alike_op
                    "住房贷款题库.xlsx")
     assert "题目 xl-001（第 2 行）：试题 xl-001：选项 B 与选项 A 读起来相同" in alike.text
     assert "没有做任何改动" in alike.text
+
+
+# --- the console ---------------------------------------------------------------------------
+
+def test_the_course_uploaded_in_the_console_shows_what_was_read_as_meant(client, mortgage, make_user):
+    """The same notes as `flask content check`, on the upload's review, before anything is published."""
+    sign_in(client, make_user(("trainer",)))
+    course = mortgage / COURSE
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for path in sorted(p for p in course.rglob("*") if p.is_file()):
+            zf.writestr("个人住房贷款/" + path.relative_to(course).as_posix(), path.read_bytes())
+    shutil.rmtree(course)
+    buffer.seek(0)
+    page = client.post("/console/upload", data={"archive": (buffer, "个人住房贷款.zip")},
+                       content_type="multipart/form-data")
+    assert page.status_code == 200, page.text
+    assert 'id="content-warnings"' in page.text
+    assert ("<li><code>questions/住房贷款题库.md:101</code> 按 mg-010 读取：两边的中文引号已略去（Word、WPS 会把输入的引号改成“ ”；"
+            "编号、知识点和名称都不用加引号）</li>") in page.text, page.text
+    assert "<code>questions/住房贷款题库.md:27</code> 最后一个选项后面的空选项（Word、WPS 的列表会多留一个）已略去" in page.text
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page.text).group(1)
+    assert client.post("/console/upload/confirm", data={"token": token}).status_code == 302
+    assert db.session.scalar(select(Question).where(Question.slug == "mg-010")) is not None
