@@ -22,6 +22,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from lms.content.importers.gift import parse_gift, read_gift
 from lms.content.importers.xlsx import read_xlsx
 from lms.content.models import Exam, Lesson, Question
 from lms.content.rendering import render_markdown
@@ -292,3 +293,26 @@ def test_the_course_uploaded_in_the_console_shows_what_was_read_as_meant(client,
     token = re.search(r'name="token" type="hidden" value="([^"]+)"', page.text).group(1)
     assert client.post("/console/upload/confirm", data={"token": token}).status_code == 302
     assert db.session.scalar(select(Question).where(Question.slug == "mg-010")) is not None
+
+
+# --- GIFT and Excel ids between curled quotes ---------------------------------------------
+
+GIFT = ("\ufeff// 住房贷款题（WPS 另存为纯文本）\r\n"
+        "::“mg-g01”::面谈应由几名客户经理在场？{\r\n\t~一名\r\n\t=两名\r\n\t~三名\r\n}\r\n\r\n"
+        "::mg-g02::首付款可以来自消费贷。{F}\r\n")
+
+
+def test_an_id_between_curled_quotes_in_gift_or_excel_is_the_id(app):
+    """`::“mg-g01”::` became the id mg-g01-5a9bd42c (a title with non-ASCII characters gets a
+    hash), so importing the file again after fixing the quotes retired the question; 编号
+    “xl-001” was "“xl-001” is not a valid id"."""
+    questions, problems = parse_gift(GIFT, "住房贷款.gift.txt")
+    assert problems == [] and [q.id for q in questions] == ["mg-g01", "mg-g02"]
+    notes = [(n.line, n.message) for n in read_gift(GIFT, "住房贷款.gift.txt").notes]
+    assert notes == [(2, "按 mg-g01 读取：两边的中文引号已略去（Word、WPS 会把输入的引号改成“ ”；编号、知识点和名称都不用加引号）")]
+    result = read_xlsx(_sheet([["“xl-001”", "判断", "首付款可以来自消费贷。", None, None, None, None, None, "错"]]),
+                       "住房贷款题库.xlsx")
+    assert result.problems == [] and [q.id for q in result.questions] == ["xl-001"]
+    assert [(n.line, n.message) for n in result.notes] == [
+        (2, "按 xl-001 读取：两边的中文引号已略去（Word、WPS 会把输入的引号改成“ ”；编号、知识点和名称都不用加引号）")]
+

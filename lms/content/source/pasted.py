@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from flask_babel import gettext as _
 
@@ -61,11 +62,24 @@ def _yaml(text: str, rel: str, notes: list[Problem], first: int) -> str:
         found = [m["value"] for m in _CURLY.finditer(line)]
         if found:
             lines[i] = _CURLY.sub(lambda m: f'{m["before"]}"{m["value"]}"', line)
-            notes.append(Problem(Source(rel, first + i), _quotes_note(found)))
+            notes.append(Problem(Source(rel, first + i), quotes_note(found)))
     return "\n".join(lines)
 
 
-def _quotes_note(values: list[str]) -> str:
+_QUOTED_ID = re.compile(r"[“‘\"']([A-Za-z0-9][A-Za-z0-9_-]{0,79})[”’\"']")
+
+
+def unquoted_id(text: str | None, note: Callable[[str], None]) -> str | None:
+    """An id typed between quotes that Word or WPS curled (“mg-001”, in an import's title or 编号
+    column): the id, and ``note`` is told; any other text as it is."""
+    found = _QUOTED_ID.fullmatch(text.strip()) if text else None
+    if found is None:
+        return text
+    note(quotes_note([found[1]]))
+    return found[1]
+
+
+def quotes_note(values: list[str]) -> str:
     return _("read as %(values)s: the Chinese quotation marks around it were left out (Word and WPS turn typed "
              "quotes into “ ”; an id, a tag or a name needs no quotes)",
              values="、".join(values))
@@ -78,7 +92,7 @@ def _bank(text: str, rel: str, notes: list[Problem]) -> str:
         heading = _HEADING.match(line)
         if heading:
             lines[i] = heading[1] + heading[3]
-            notes.append(Problem(Source(rel, i + 1), _quotes_note([heading[3]])))
+            notes.append(Problem(Source(rel, i + 1), quotes_note([heading[3]])))
         if line.startswith("#"):
             in_keys, seen_key = True, False
             continue
