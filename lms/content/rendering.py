@@ -259,12 +259,18 @@ def _pasted_from_word(text: str) -> str:
     return "\n".join(out)
 
 
+def word_footnotes(text: str) -> list[str]:
+    """The numbers of the footnotes written as Word writes them: "[1]" in the text and a line "[1] …"."""
+    if "[" not in text:
+        return []
+    return [number for number in dict.fromkeys(_WORD_NOTE.findall(text))
+            if re.search(_WORD_NOTE_MARK % number, text, re.M)]  # a "[1]" line nothing refers to is text
+
+
 def _word_footnotes(text: str) -> str:
-    """"[1]" in the text and a line "[1] …" that explains it: markdown's "[^1]" and "[^1]: …"."""
-    for number in dict.fromkeys(_WORD_NOTE.findall(text)):
+    """Word's footnotes as markdown's: "[^1]" in the text and "[^1]: …"."""
+    for number in word_footnotes(text):
         mark = re.compile(_WORD_NOTE_MARK % number, re.M)
-        if not mark.search(text):
-            continue  # "[1]" begins a line but nothing refers to it: text as written
         text = mark.sub(f"[^{number}]", text)
         text = re.sub(r"^\[%s\][ \t\u3000]*" % number, f"[^{number}]: ", text, count=1, flags=re.M)
     return text

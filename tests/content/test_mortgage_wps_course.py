@@ -95,6 +95,8 @@ def test_what_wps_changed_is_read_as_the_trainer_meant_and_said_at_its_line(runn
             "中文输入法的全角状态会打出全角字符）") in notes
     assert f"{BANK}:123: warning: “weights: Ａ 50, Ｂ 50, Ｃ -100”按 A 50, B 50, C -100 读取" in check.output
     assert f"{BANK}:27: warning: 最后一个选项后面的空选项（Word、WPS 的列表会多留一个）已略去" in notes
+    assert (f"{COURSE}/lessons/01-贷前调查概述.md:41: warning: [1] 按 Word 的写法显示为脚注（Markdown 的写法是 [^1] 和 "
+            "[^1]: …）") in notes
     # The title's own quotes are the trainer's words, not YAML's: kept, and not noted.
     assert "双人面谈、实地调查" not in "".join(notes)
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from flask_babel import gettext as _
 
+from lms.content.rendering import word_footnotes
 from lms.content.schema import Problem, Source
 
 # A value wholly inside curly quotes, where YAML has a value (after "key:", "[", "," or
@@ -41,7 +42,12 @@ def clean(text: str, rel: str, notes: list[Problem]) -> str:
         end = text.index("\n---", 3)
         text = "---\n" + _yaml(text[4:end], rel, notes, 2) + text[end:]
     if "/questions/" in "/" + rel:
-        text = _bank(text, rel, notes)
+        return _bank(text, rel, notes)
+    for number in word_footnotes(text):
+        line = next(n for n, line in enumerate(text.split("\n"), 1) if line.startswith(f"[{number}]"))
+        notes.append(Problem(Source(rel, line), _(
+            "[%(n)s] is shown as a footnote, as in Word (in markdown it is written [^%(n)s] and [^%(n)s]: …)",
+            n=number)))
     return text
 
 
