@@ -91,7 +91,14 @@ def quotes_note(values: list[str]) -> str:
              values="、".join(values))
 
 
+# Any line _bank may change: most banks have none, and are not walked line by line.
+_BANK_SIGNS = re.compile(r"^(?:#{2,3}[ \t]+[“‘]|(?:answer|tolerance|weights|points)\s*[:：].*[\uff01-\uff5e\u3000]"
+                         r"| {0,3}[-*+]\s+\[ \][ \t\u3000\u00a0]*$)", re.M)
+
+
 def _bank(text: str, rel: str, notes: list[Problem]) -> str:
+    if not _BANK_SIGNS.search(text):
+        return text
     lines = text.split("\n")
     in_keys = seen_key = False  # the key lines under a question's heading
     for i, line in enumerate(lines):
