@@ -219,6 +219,63 @@ def _fullwidth_indents(text: str) -> str:
     return "\n".join(out)
 
 
+# Word's and WPS's line and paragraph breaks inside a pasted paragraph (Shift+Enter): U+2028,
+# a vertical tab, U+2029. Markdown read them as spaces: the lines ran together.
+_SOFT_BREAKS = str.maketrans({"\u2028": "\n", "\x0b": "\n", "\u2029": "\n\n"})
+# A Word footnote pasted as text: "[1]" in the sentence, "[1] 《办法》第十三条。" at the end.
+_WORD_NOTE = re.compile(r"^\[(\d{1,3})\][ \t\u3000]*(?=[^\s:(\[])", re.M)
+_WORD_NOTE_MARK = r"(?<!^)(?<![\[!\]])\[%s\](?![(:\[])"
+# An indented line that begins with Chinese text or numbering (①, （1）, 一、): a paragraph or a list
+# that Word pastes with a tab in front, never code.
+_INDENTED_CHINESE = re.compile(r"^(?:\t|    )[ \t]*(?=[\u2460-\u24ff\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef“‘])")
+# Lines whose indented lines below belong to them: a list item, a call-out, a footnote.
+_CONTAINER = re.compile(r"^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+\S|!!!|\[\^[^\]]+\]:)")
+
+
+def _pasted_from_word(text: str) -> str:
+    """What Word and WPS paste, as the trainer meant it: soft line breaks are line
+    breaks; footnotes written [1] … "[1] text" are footnotes; a paragraph or a line
+    of Chinese numbering indented with a tab keeps a two-character indent instead
+    of becoming a block of code. Never inside fenced code, nor under a markdown list
+    item, a call-out or a footnote (whose indented lines are theirs)."""
+    if "\u2028" in text or "\x0b" in text or "\u2029" in text:
+        text = text.translate(_SOFT_BREAKS)
+    if "[" in text and _WORD_NOTE.search(text):
+        text = _word_footnotes(text)
+    if "\t" not in text and "    " not in text:
+        return text
+    out, in_fence, in_container = [], False, False
+    for line in text.split("\n"):
+        if line.lstrip(" ").startswith(("```", "~~~")):
+            in_fence = not in_fence
+        elif not in_fence and line.strip():
+            if _CONTAINER.match(line):
+                in_container = True
+            elif not line[0].isspace():
+                in_container = False
+            elif not in_container and _INDENTED_CHINESE.match(line):
+                line = "\u3000\u3000" + line.lstrip(" \t")
+        out.append(line)
+    return "\n".join(out)
+
+
+def word_footnotes(text: str) -> list[str]:
+    """The numbers of the footnotes written as Word writes them: "[1]" in the text and a line "[1] …"."""
+    if "[" not in text:
+        return []
+    return [number for number in dict.fromkeys(_WORD_NOTE.findall(text))
+            if re.search(_WORD_NOTE_MARK % number, text, re.M)]  # a "[1]" line nothing refers to is text
+
+
+def _word_footnotes(text: str) -> str:
+    """Word's footnotes as markdown's: "[^1]" in the text and "[^1]: …"."""
+    for number in word_footnotes(text):
+        mark = re.compile(_WORD_NOTE_MARK % number, re.M)
+        text = mark.sub(f"[^{number}]", text)
+        text = re.sub(r"^\[%s\][ \t\u3000]*" % number, f"[^{number}]: ", text, count=1, flags=re.M)
+    return text
+
+
 def heading_ids(text: str) -> list[str]:
     """The ids the headings of a lesson get, in order (what #anchors may name)."""
     md = _markdown()
@@ -293,7 +350,7 @@ def render_markdown(text: str, resolve_link: Callable[[str], str | None] | None 
     original = text or ""
     if _too_deeply_nested(original):
         return plain_text_html(original)
-    text = _nest_lists(_multiplication_signs(_fullwidth_indents(original)))
+    text = _nest_lists(_multiplication_signs(_fullwidth_indents(_pasted_from_word(original))))
     if "!!!" in text:
         text = _UNTITLED_CALLOUT.sub(lambda m: f'{m[1]}{m[2]} "\ue000{m[2].lower()}\ue001"', text)
     try:

@@ -233,6 +233,8 @@ class ContentBundle:
     certifications: list[ParsedCertification] = field(default_factory=list)
     eligibility_rules: list[ParsedEligibilityRule] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # What was read as the trainer meant it rather than as written (lms.content.source.pasted): warnings
+    notes: list[Problem] = field(default_factory=list)
     scope: Scope = field(default_factory=Scope)  # what publishing this bundle may retire
     root: str = ""  # the content folder it was read from, if any
     # course id → {lesson file path inside the course folder → lesson id}, for links between lessons

@@ -8,9 +8,9 @@ What maps to what (README "Importing questions" says the same to trainers):
   as Moodle 3.6+ does); ``$CATEGORY: a/b/c`` makes a, b, c the tags of the
   questions that follow (Moodle's ``$course$``/``$system$``/``top`` parts
   are skipped);
-- ``::title::`` becomes the id (slugified; a non-ASCII title keeps a short
-  hash of itself); untitled questions get ``<prefix>-<n>`` by position;
-- ``\\~ \\= \\# \\{ \\} \\: \\\\`` are literal characters, ``\\n`` a line break;
+- ``::title::`` becomes the id (slugified; a non-ASCII title keeps a short hash of itself; ``::“mg-001”::``,
+  curled by Word, is mg-001); untitled questions get ``<prefix>-<n>`` by position; ``\\~ \\= \\# \\{ \\} \\: \\\\``
+  are literal characters, ``\\n`` a line break;
 - ``[markdown]`` text is kept, ``[plain]`` is escaped so that it shows as
   typed, ``[html]`` (and Moodle's default format when it holds tags) is
   sanitised with the renderer's allow-list;
@@ -46,6 +46,7 @@ from lms.content.importers.gift_text import (
 )
 from lms.content.importers.xlsx_sheet import MAX_ROWS as MAX_QUESTIONS
 from lms.content.schema import ParsedQuestion, Problem, Source
+from lms.content.source.pasted import unquoted_id
 
 
 @dataclass
@@ -260,6 +261,7 @@ class GiftReader:
         given = re.search(r"\[id:(.+?)\]", b.comments)
         if given and serialize.slugify(given.group(1)):
             return serialize.slugify(given.group(1))
+        title = unquoted_id(title, lambda note: b.note(0, note))  # ::“mg-001”::, curled by Word: mg-001
         if title and serialize.slugify(title):
             return serialize.slugify(title)
         return f"{self.prefix}-{self.count:03d}"

@@ -17,6 +17,7 @@ from flask_babel import ngettext
 from lms import punctuation
 from lms import questions as question_types
 from lms.content.importers import messages_locale, serialize
+from lms.content.importers.gift import Note
 from lms.content.importers.xlsx_cells import CellReader, Item, Row, XlsxResult
 from lms.content.importers.xlsx_sheet import (
     CASE_HEADERS, CASE_SHEET, COL_ANSWER, COL_CASE_EXPLANATION, COL_DIFFICULTY, COL_EXPLANATION, COL_ID, COL_POINTS,
@@ -25,6 +26,7 @@ from lms.content.importers.xlsx_sheet import (
 )
 from lms.content.source.words import CASE_TYPE, DIFFICULTY_ALIASES, MATCHING_WORDS, ORDERING_WORDS, TYPE_ALIASES
 from lms.content.schema import ParsedQuestion, Problem, Source
+from lms.content.source.pasted import unquoted_id
 from lms.xlsx_hidden import hidden_cells, numbers_text
 
 
@@ -274,7 +276,7 @@ class XlsxReader(CellReader):
 
     def meta(self, row: Row) -> tuple[str | None, str, list[str]] | None:
         qid = None
-        raw_id = row[COL_ID]
+        raw_id = unquoted_id(row[COL_ID], lambda note: self.result.notes.append(Note(row.number, note)))
         if raw_id:
             qid = raw_id.lower()
             if not ID_RE.match(qid):

@@ -22,6 +22,12 @@ from lms.content.source.words import truth_value
 from lms.numbers import counted
 from lms.xlsx_hidden import Hidden
 
+# An answer cell written as in Word: "答案：B", "正确答案: AC", or in quotes ("“B”").
+WRITTEN_KEY = re.compile(r"\s*(?:(?:正确)?答案\s*[:：]\s*)?[“\"'‘]?\s*([A-Za-z][A-Za-z,，、;；/\s]*?)\s*[”\"'’]?\s*")
+
+WRITTEN_TRUTH = re.compile(r"\s*(?:正确)?答案\s*[:：]\s*(\S+?)\s*")
+
+
 class XlsxResult:
     def __init__(self):
         self.questions: list[ParsedQuestion] = []
@@ -91,8 +97,17 @@ class CellReader:
         self.result.problems.append(Problem(Source(self.filename, row, column),
                                             _("%(where)s: %(message)s", where=where, message=message)))
 
+    def written_key(self, row: Row, answer: str, pattern: re.Pattern) -> str:
+        """The key of a cell written as a question is in Word ("答案：B", "“B”"), with a note."""
+        written = pattern.fullmatch(answer)
+        if written is None or written[1] == answer:
+            return answer
+        self.result.notes.append(Note(row.number, _("答案 “%(cell)s” is read as %(key)s", cell=row[COL_ANSWER],
+                                                    key=written[1])))
+        return written[1]
+
     def truefalse(self, row: Row, answer: str) -> dict:
-        value = truth_value(answer)
+        value = truth_value(self.written_key(row, answer, WRITTEN_TRUTH))
         if value is not None:
             return {"correct": value}
         row.problem(COL_ANSWER, _("a true/false answer is 对 or 错 (got “%(value)s”)", value=answer))
@@ -137,6 +152,7 @@ class CellReader:
             return {}
         # Typed in a Chinese input method's full-width mode: "ＡＣ", "Ａ５０％".
         answer = unicodedata.normalize("NFKC", answer)
+        answer = self.written_key(row, answer, WRITTEN_KEY)
         if "weights" in question_types.get(qtype).bank_keys and "%" in answer:
             return self.weighted_choice(row, options, answer)
         letters = LETTER_SEPARATORS.sub("", answer).upper()

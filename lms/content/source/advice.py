@@ -11,4 +11,4 @@ from lms.content.source.review_overlap import review_warnings
 
 def content_warnings(bundle: ContentBundle, db_lookup: bool = True) -> list[Problem]:
     """Every warning of a bundle, each naming its file (and line)."""
-    return review_warnings(bundle, db_lookup) + large_image_warnings(bundle)
+    return bundle.notes + review_warnings(bundle, db_lookup) + large_image_warnings(bundle)

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from lms import questions
 from lms.content.source.bank_blocks import FENCE, HEADING3, Block, split, split_bank
 from lms.content.source.links import check_links
+from lms.content.source.pasted import answer_line_message
 from lms.questions.base import normalise_text
 from lms.questions.fill import blanks_in_tags
 from lms.questions.numeric import in_unit, unit_kind_differs
@@ -177,8 +178,8 @@ class _Item:
             elif text.startswith(("  ", "\t")):
                 options[-1][1] += "\n" + text.strip()
             else:
-                self.add(_("text after the options: put the stem before them, or start the explanation with 解析："),
-                         number)
+                self.add(answer_line_message(text) or _(
+                    "text after the options: put the stem before them, or start the explanation with 解析："), number)
         return stem, [tuple(o) for o in options]
 
     def parse(self):

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from lms.content.source.files import image_format_mismatch, is_asset_name, is_link, is_plain_file, link_on_path, max_asset_bytes, read_bytes, walk
 from lms.content.source.credentials import parse_certification, parse_eligibility_rule
 from lms.content.source.links import LinkTargets, referenced_files
+from lms.content.source import pasted
 from lms.content.source.fields import read_text
 from lms.content.source.parser import (
     lesson_id_from_file_name, parse_course, parse_exam, parse_lesson, parse_programme, parse_question_bank,
@@ -64,7 +65,7 @@ class _FolderReader:
             self.bundle.problems.append(Problem(Source(rel_folder + "/course.md"),
                                                 _("the course folder has no course.md")))
             return None
-        text = read_text(course_md, _rel(course_md, self.root), self.bundle.problems)
+        text = self.cleaned(read_text(course_md, _rel(course_md, self.root), self.bundle.problems), course_md)
         if text is None:
             return None
         files, links = walk(folder)
@@ -110,7 +111,11 @@ class _FolderReader:
 
     def read(self, path: Path) -> tuple[str | None, list[Problem]]:
         problems: list[Problem] = []
-        return read_text(path, _rel(path, self.root), problems), problems
+        return self.cleaned(read_text(path, _rel(path, self.root), problems), path), problems
+
+    def cleaned(self, text: str | None, path: Path) -> str | None:
+        """The text as the trainer meant it where Word or WPS changed it (``pasted``), with notes."""
+        return None if text is None else pasted.clean(text, _rel(path, self.root), self.bundle.notes)
 
     def link_targets(self, folder: Path, inside: dict, lesson_files: list[Path], texts: dict) -> LinkTargets:
         """The files and lessons (id and body, from every lesson file) links may name."""
@@ -162,7 +167,7 @@ class _FolderReader:
 
     def yaml_file(self, path: Path, parse, target: list) -> None:
         rel = _rel(path, self.root)
-        text = read_text(path, rel, self.bundle.problems)
+        text = self.cleaned(read_text(path, rel, self.bundle.problems), path)
         if text is None:
             return
         parsed, problems = parse(text, rel)
