@@ -226,9 +226,10 @@ ASCII_AFTER_CJK = re.compile(rf"[{CJK}]\s*[:;,?!]|[{CJK}]\(|\((?=[^()]*[\u3400-\
 NOT_TEXT = {"code", "pre", "kbd", "script", "style", "textarea", "samp"}
 
 
-# A number or a cell reference in brackets is written as in English after a space, on a Chinese page too
-# (README, Languages: 未作答 (3), 第 7 行 答案 列 (I7)); a blank of a fill-in stem （1） stands apart.
-BRACKETED_NUMBER = re.compile(r"(?<=[\u3400-\u9fff])（(?:\d[\d,]*|[A-Z]{1,3}\d+)）")
+# A number, a code, a date or a cell reference in brackets is written as in English after a space, on a
+# Chinese page too (README, Languages: 未作答 (3), 李学员 (E1001), 第 7 行 答案 列 (I7), 空白模板 (XLSX));
+# a blank of a fill-in stem （1） stands apart.
+BRACKETED_NUMBER = re.compile(r"(?<=[\u3400-\u9fff])（(?=[^）]*[0-9A-Za-z])[^（）\u3400-\u9fff\u3000-\u303f\uff01-\uff5e“”]+）")
 
 
 def bracketed_number(html: str) -> list[str]:
