@@ -9,6 +9,7 @@ the field. One place, so no form forgets it; tests/test_forms_text_direction.py
 posts U+202E into every text field of every form of the app."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import PasswordField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
@@ -47,11 +48,37 @@ class _TextDirectionMeta:
         return field
 
 
+class _ErrorsDescribedMeta:
+    def render_field(self, field, render_kw):
+        """A field refused by validation says so to a screen reader: ``aria-invalid`` and its error
+        text (``field_errors``, id ``<field id>-error``) named in ``aria-describedby``, after any
+        description the template gave it."""
+        if field.errors and isinstance(field.errors, list | tuple):
+            described = [*str(render_kw.get("aria-describedby") or "").split(), error_id(field)]
+            render_kw = {**render_kw, "aria-invalid": "true", "aria-describedby": " ".join(described)}
+        return super().render_field(field, render_kw)
+
+
 class Form(FlaskForm):
     """The base of every form of the app (see the module's docstring)."""
 
-    class Meta(_TextDirectionMeta):
+    class Meta(_ErrorsDescribedMeta, _TextDirectionMeta):
         pass
+
+
+def error_id(field) -> str:
+    return f"{field.id}-error"
+
+
+def field_errors(field) -> Markup:
+    """A field's error messages where the page shows them, in the element its ``aria-describedby``
+    names (``{{ form.x|field_errors }}``)."""
+    errors = field.errors if isinstance(field.errors, list | tuple) else ()  # a FormField's are a dict
+    messages = [m for m in errors if not isinstance(m, dict | list | tuple)]  # a message may be a lazy string
+    if not messages:
+        return Markup("")
+    inner = Markup("").join(Markup('<small class="error">{}</small>').format(m) for m in messages)
+    return Markup('<span class="field-errors" id="{}">{}</span>').format(error_id(field), inner)
 
 
 class RowForm(Form):

@@ -11,6 +11,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from lms.control_characters import TEXT_DIRECTION, shown_direction_characters
+from lms.forms import field_errors
 
 from lms.org.models import LOCALES, POSITIONS, ROLES
 from lms.punctuation import aside, clauses, label, listing, sentences, statements
@@ -66,6 +67,7 @@ def init_app(app: Flask) -> None:
         return format_datetime(value, fmt) if value else ""
 
     app.template_filter("clock_time")(clock_time)
+    app.template_filter("field_errors")(field_errors)
     app.template_filter("label")(label)
     app.template_filter("aside")(aside)
     app.template_filter("listing")(listing)

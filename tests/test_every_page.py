@@ -92,9 +92,10 @@ RAW = [
 # On an English page: a date written the Chinese way, or a count of one with a plural noun ("1 / 1 points" is
 # a score out of its maximum). A Chinese weekday in the interface is caught as Chinese in the chrome.
 RAW_ON_ENGLISH = [(r"\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日", "a date in Chinese form"),
-                  (r"(?<![\d.,])(?<!/ )1 (?:weeks|minutes|months|days|times|people|questions|attempts|learners|answers|"
-                   r"apprentices|items|certificates|mentors|pairings|notifications|points|problems|files|courses|"
-                   r"lessons|exams|programmes|assets|certifications)\b", "a plural after 1"),
+                  # Any plural noun after a count of one, not a list of nouns that grew one fault at a time.
+                  (r"(?<![\d.,:/-])(?<!/ )(?<!Q)\b1 (?:people|(?!(?:is|was|has|does|as|its|this|plus|less|status|access|"
+                   r"process|address|business|analysis|focus|bonus|class|pass|passes|miss|cross|loss|across|gross|"
+                   r"always|news|series|yes|us|thus)\b)[a-z]+s)\b", "a plural after 1"),
                   (r"[a-z]\(s\)", "a plural left to the reader (“problem(s)”)")]
 # snake_case words a page may show: ids the trainer writes in files (shown as code) are allowed in <code>.
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -210,6 +211,7 @@ def _problems(html: str, lang: str) -> tuple[list[str], Page]:
         problems.extend(f"a space after Chinese punctuation: …{where}…" for where in space_after_chinese_punctuation(html))
     else:
         problems.extend(f"Chinese punctuation in English: …{where}…" for where in chinese_punctuation_in_english(html))
+        problems.extend(f"Chinese in the English text: {line[:100]}" for line in chinese_in_english_text(html))
     for tag, words in page.chrome:
         if lang == "en" and HAN.search(words) and not _content(words):
             problems.append(f"Chinese on the English page <{tag}>: {words[:80]}")
@@ -226,9 +228,10 @@ ASCII_AFTER_CJK = re.compile(rf"[{CJK}]\s*[:;,?!]|[{CJK}]\(|\((?=[^()]*[\u3400-\
 NOT_TEXT = {"code", "pre", "kbd", "script", "style", "textarea", "samp"}
 
 
-# A number or a cell reference in brackets is written as in English after a space, on a Chinese page too
-# (README, Languages: 未作答 (3), 第 7 行 答案 列 (I7)); a blank of a fill-in stem （1） stands apart.
-BRACKETED_NUMBER = re.compile(r"(?<=[\u3400-\u9fff])（(?:\d[\d,]*|[A-Z]{1,3}\d+)）")
+# A number, a code, a date or a cell reference in brackets is written as in English after a space, on a
+# Chinese page too (README, Languages: 未作答 (3), 李学员 (E1001), 第 7 行 答案 列 (I7), 空白模板 (XLSX));
+# a blank of a fill-in stem （1） stands apart.
+BRACKETED_NUMBER = re.compile(r"(?<=[\u3400-\u9fff])（(?=[^）]*\d)[^（）\u3400-\u9fff\u3000-\u303f\uff01-\uff5e“”]+）")
 
 
 def bracketed_number(html: str) -> list[str]:
@@ -310,6 +313,32 @@ CHINESE_IN_ENGLISH = re.compile(r"[A-Za-z]{2}[：；，、（] ?[A-Za-z]")
 def chinese_punctuation_in_english(html: str) -> list[str]:
     text = _interface_text(html)
     return [text[max(0, m.start() - 30):m.end() + 30] for m in CHINESE_IN_ENGLISH.finditer(text)]
+
+
+def chinese_in_english_text(html: str) -> list[str]:
+    """The lines of an English page's text (not only its headings and labels: a message, a cell, a hint)
+    that are one of the app's own Chinese translations: a message made in Chinese whatever the reader's
+    language ("语言已切换。" flashed on the English page after switching to English). Content (stems,
+    titles, reasons HR typed), Chinese in the demo, is not a translation of the app."""
+    messages = _interface_messages()
+    return [line for line in _interface_text(html, lines=True).split("\n")
+            if HAN.search(line) and line.strip() in messages]
+
+
+_MESSAGES: set[str] = set()
+
+
+def _interface_messages() -> set[str]:
+    """The zh translations without a value in them, less those that are also content in the demo."""
+    if not _MESSAGES:
+        from lms import i18n
+
+        for domain in i18n.domains():
+            for message in i18n.load(domain) or ():
+                strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+                _MESSAGES.update(s.strip() for s in strings if s and "%(" not in s and HAN.search(s))
+        _MESSAGES.difference_update(_CONTENT_NAMES)
+    return _MESSAGES
 
 
 # Interface elements that carry content (names of people, branches, courses, exams,

@@ -86,3 +86,16 @@ def test_chinese_translations_use_chinese_punctuation():
             if msgid and msgid not in NOTATION:
                 wrong += [f"{domain}: {msgid!r} → {s!r}" for s in strings if s and ASCII_AFTER_CHINESE.search(s)]
     assert not wrong, "\n".join(wrong)
+
+
+def test_switching_the_language_says_so_in_the_language_chosen(client, make_user):
+    """After choosing English the page said "语言已切换。": the message was made before the switch."""
+    client.post("/language", data={"lang": "en"})
+    page = client.get("/login").text
+    assert "Language changed." in page and "语言已切换" not in page
+    client.post("/language", data={"lang": "zh_CN"})
+    assert "语言已切换。" in client.get("/login").text
+    user = make_user(("learner",), locale="zh_CN")
+    sign_in(client, user)
+    client.post("/language", data={"lang": "en"})
+    assert "Language changed." in client.get("/").text

@@ -80,7 +80,7 @@ def test_the_audit_log_reads_as_sentences_with_labelled_details(app, client, clo
     assert "调整前：柜员" in log and "调整后：初级客户经理" in log and "备注：晋升" in log
     assert "调整后：学员、师傅" in log
     assert "姓名：李学员 → 李学员二" in log
-    assert "修改了设置「人力资源可以授予和取消培训师角色」" in log and "调整后：开启" in log
+    assert "修改了设置“人力资源可以授予和取消培训师角色”" in log and "调整后：开启" in log
     person = visible_text(client.get(f"/org/people/{learner.id}").text)
     assert "调整了 李学员二 (learner) 的岗位" in person
     for code in ("user.position_changed", "after=", "before=", "rm_junior", "teller", "user #", "hr_may_grant_trainer"):

@@ -1,6 +1,8 @@
 """A count of one reads in the singular on an English page: the exam intro read
 "1 minutes" and "more than 1 times", the eligibility register "only 1 weeks due
 so far", a full mentor "already has 1 apprentices (capacity 1)"."""
+from types import SimpleNamespace
+
 from flask_babel import force_locale
 
 from lms.extensions import db
@@ -130,3 +132,60 @@ def test_one_focus_loss_reads_in_the_singular(app):
     with app.test_request_context(), force_locale("zh_CN"):
         html = render_template("exams/_integrity.html", attempt=attempt)
     assert "你已离开考试页面 2 次。超过 3 次将自动交卷。" in html
+
+
+def test_the_commands_count_in_words_in_each_language(app, runner, tmp_path, monkeypatch):
+    """`flask people import` ended "1 problem(s); nothing imported.", `flask exams finalise-expired`
+    "finalised 1 expired attempt(s)", `flask notify scan` "made 1 notification(s)" and `flask certificates scan`
+    "issued 1 certificate(s)" — in English only, although a command speaks Chinese."""
+    from lms.certificates import triggers
+    from lms.exams import attempts
+    from lms.notify import scan as notify_scan
+
+    bad = tmp_path / "people.csv"
+    bad.write_text("工号,姓名,支行,岗位,入职日期,角色\nE3001,黎思远,无此支行,柜员,2025-07-01,学员\n", encoding="utf-8")
+    monkeypatch.setattr(attempts, "finalise_expired", lambda: 1)
+    monkeypatch.setattr(notify_scan, "scan", lambda: SimpleNamespace(total=1, made={"due_soon": 1}))
+    monkeypatch.setattr(triggers, "scan", lambda: SimpleNamespace(
+        issued=1, notices=SimpleNamespace(holders=1, managers=1204)))
+
+    def run(*args):
+        return runner.invoke(args=list(args)).output
+
+    with force_locale("en"):
+        assert run("people", "import", str(bad)).endswith("\n1 problem: nothing imported.\n")
+        assert run("exams", "finalise-expired") == "Finalised 1 expired attempt.\n"
+        assert run("notify", "scan") == "Made 1 notification: due_soon 1\n"
+        assert run("certificates", "scan") == ("Issued 1 certificate; expiry notices: 1 to a holder, "
+                                               "1,204 to branch managers.\n")
+    output = run("people", "import", str(bad))
+    assert output.endswith("\n1 个问题，未导入任何数据。\n") and "(s)" not in output
+    assert run("exams", "finalise-expired") == "已为 1 份超时答卷交卷。\n"
+    assert run("notify", "scan") == "生成了 1 条通知：due_soon 1\n"
+    assert run("certificates", "scan") == "颁发了 1 张证书；到期提醒：1 条发给持证人，1,204 条发给机构负责人。\n"
+
+
+def test_a_figure_of_one_has_its_word_in_the_singular(app):
+    """The trainer's home page showed "1" over "courses", HR's "1" over "branches", the item analysis "1" over
+    "learners", and a case part in grading "part a · 1 points"."""
+    import re
+
+    from flask import render_template
+
+    trainer = SimpleNamespace(courses=1, lessons=1, questions=1, exams=1, programmes=1, last_release=None)
+    hr = SimpleNamespace(active_people=1, branches=1, inactive_people=0, must_change_password=0, joined_recently=0)
+
+    def figures(html):
+        return [(n, word.strip()) for n, word in
+                re.findall(r'class="stat">(?:<a [^>]*>)?([\d,]+)(?:</a>)?</div><div class="muted">([^<]*)', html)]
+
+    with app.test_request_context(), force_locale("en"):
+        assert figures(render_template("content/_trainer_panel.html", panel=trainer)) == [
+            ("1", "course"), ("1", "lesson"), ("1", "question"), ("1", "exam"), ("1", "programme")]
+        assert figures(render_template("org/_hr_panel.html", panel=hr))[:2] == [("1", "active person"),
+                                                                                ("1", "branch")]
+        trainer.courses = 1204
+        assert figures(render_template("content/_trainer_panel.html", panel=trainer))[0] == ("1,204", "courses")
+    with app.test_request_context(), force_locale("zh_CN"):
+        assert figures(render_template("content/_trainer_panel.html", panel=trainer))[0] == ("1,204", "门课程")
+        assert figures(render_template("org/_hr_panel.html", panel=hr))[1] == ("1", "机构数")

@@ -1,5 +1,7 @@
 """Punctuation belongs to the reader's language (README, Languages): 得分：80 and
 第 1 周、第 2 周 on a Chinese page, Score: 80 and Week 1, Week 2 on an English one."""
+import re
+
 from flask import g
 from flask_babel import force_locale
 
@@ -95,3 +97,57 @@ def test_a_folded_chinese_summary_keeps_no_space_after_its_punctuation():
                           "english: >-\n  Pass the exam (80 or more),\n  then a sign-off.\n")
     assert text_value(None, data, "summary") == "通过准入考试（80 分及以上），并取得出师评价。证书有效期两年。"
     assert text_value(None, data, "english") == "Pass the exam (80 or more), then a sign-off."
+
+
+# A placeholder whose value is a code, a number or a date (README, Languages: brackets and quotes in Chinese).
+CODE_PLACEHOLDERS = {"h", "on", "serial", "total", "opens", "due", "today", "before", "after", "questions", "place",
+                     "min", "last", "code", "file", "when", "p", "day", "d", "employee_no", "no", "apprentice_no",
+                     "mentor_no", "value", "n", "num", "cell", "mb", "max", "images", "documents", "row", "id"}
+_PLACEHOLDER = re.compile(r"%\((\w+)\)(?:\.\d+)?[sdf]|%%")
+_CHINESE = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff01-\uff5e“”]")
+
+
+def bracket_and_quote_faults(text: str) -> list[str]:
+    """What breaks the rule in one zh msgstr: 「」 quotes; full-width brackets around only a code, number
+    or date (a placeholder of CODE_PLACEHOLDERS or ASCII); half-width ones around Chinese or a word
+    placeholder, or touching a Chinese character without a space."""
+    faults = [f"「」 instead of “”: {text}"] if re.search("[「」『』]", text) else []
+    for inside in re.findall(r"（([^（）]*)）", text):
+        names = re.findall(r"%\((\w+)\)", inside)
+        if inside.strip() and all(n in CODE_PLACEHOLDERS for n in names) \
+                and not _CHINESE.search(_PLACEHOLDER.sub("", inside)):
+            faults.append(f"full-width brackets around a code or number （{inside}）: {text}")
+    bare = _PLACEHOLDER.sub(lambda m: "X" if m.group(1) in CODE_PLACEHOLDERS or m.group(0) == "%%" else "词",
+                            text)
+    for found in re.finditer(r"(.?)\(([^()]*)\)(.?)", bare):
+        before, inside, after = found.groups()
+        if _CHINESE.search(inside):
+            faults.append(f"half-width brackets around Chinese ({inside}): {text}")
+        elif re.match(r"[\u3400-\u9fff”]", before or "") or re.match(r"[\u3400-\u9fff“]", after or ""):
+            faults.append(f"half-width brackets without a space beside Chinese: {text}")
+    return faults
+
+
+def test_the_bracket_and_quote_rule_holds_in_every_chinese_translation():
+    """Codes, dates and names sat in （…） in some messages, in (…) or 「…」 in others: 李学员（E1001）
+    in a notification, 李学员 (E1001) on the pages, 「考试」 beside “考试”. One rule (README, Languages)."""
+    from lms import i18n
+
+    wrong = []
+    for domain in i18n.domains():
+        for message in i18n.load(domain) or ():
+            strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+            wrong += [f"{domain}: {fault}" for s in strings if s for fault in bracket_and_quote_faults(s)]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_bracket_rule_catches_each_kind_of_fault():
+    assert bracket_and_quote_faults("你的证书 %(certification)s（%(serial)s）已撤销。")
+    assert bracket_and_quote_faults("空白模板（XLSX）")
+    assert bracket_and_quote_faults("没有工号为「%(value)s」的人员。")
+    assert bracket_and_quote_faults("自 %(d)s 起 (%(months)s 个月)")
+    assert bracket_and_quote_faults("关闭 (%(when)s)后可练习")
+    assert not bracket_and_quote_faults("你的证书 %(certification)s (%(serial)s) 已撤销。")
+    assert not bracket_and_quote_faults("%(learner)s（%(employee_no)s，%(branch)s）培训逾期")
+    assert not bracket_and_quote_faults("课时 %(id)s（%(title)s）将停用")
+    assert not bracket_and_quote_faults("请在题干中用 （ ） 或 ____ 标出每个空")

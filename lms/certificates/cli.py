@@ -5,11 +5,13 @@ import time
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.certificates import triggers
 from lms.content.models import Certification
 from lms.extensions import db
+from lms.numbers import counted
 
 certificates_cli = AppGroup("certificates", help="Certificates: the daily scan, batch issues.")
 
@@ -19,8 +21,11 @@ def scan_command():
     """Issue the certificates that tenure now allows and send the expiry
     notices (90/60/30 days). Running it again issues and sends nothing twice."""
     result = triggers.scan()
-    click.echo(f"issued {result.issued} certificate(s); expiry notices: {result.notices.holders} to holders, "
-               f"{result.notices.managers} to branch managers")
+    click.echo(_("%(issued)s; expiry notices: %(holders)s, %(managers)s.",
+                 issued=counted("Issued %(num)s certificate", "Issued %(num)s certificates", result.issued),
+                 holders=counted("%(num)s to a holder", "%(num)s to holders", result.notices.holders),
+                 managers=counted("%(num)s to a branch manager", "%(num)s to branch managers",
+                                  result.notices.managers)))
 
 
 @certificates_cli.command("issue-batch")

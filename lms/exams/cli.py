@@ -2,6 +2,7 @@ import click
 from flask.cli import AppGroup
 
 from lms.exams import attempts as exam_attempts
+from lms.numbers import counted
 
 exams_cli = AppGroup("exams", help="Exam attempts.")
 
@@ -12,4 +13,4 @@ def finalise_expired_command():
     saved. Run it from cron every few minutes; attempts are also finalised when
     they are next opened."""
     count = exam_attempts.finalise_expired()
-    click.echo(f"finalised {count} expired attempt(s)")
+    click.echo(counted("Finalised %(num)s expired attempt.", "Finalised %(num)s expired attempts.", count))

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 from flask_login import current_user, login_required
 
 from lms.forms import EmptyForm
@@ -44,5 +44,6 @@ def set_language():
     if current_user.is_authenticated:
         org_services.set_locale(current_user._get_current_object(), lang)
     session["lang"] = lang
-    flash(_("Language changed."), "success")
+    with force_locale(lang):  # said in the language chosen, not the one left
+        flash(_("Language changed."), "success")
     return redirect(safe_next_url(form.next.data) or url_for("main.home"))

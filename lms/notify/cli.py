@@ -6,6 +6,8 @@ from flask.cli import AppGroup
 
 from lms.notify import scan as notify_scan
 from lms.notify import sending
+from lms.numbers import counted
+from lms.punctuation import label, listing
 
 notify_cli = AppGroup("notify", help="Notifications: make the time-driven ones, send what is due.")
 
@@ -15,8 +17,9 @@ def scan_command():
     """Make the notifications that time brings (a week opened, due in two
     days, overdue, a retake available). Running it again makes nothing twice."""
     result = notify_scan.scan()
-    detail = ", ".join(f"{kind} {n}" for kind, n in sorted(result.made.items()))
-    click.echo(f"made {result.total} notification(s)" + (f": {detail}" if detail else ""))
+    made = counted("Made %(num)s notification", "Made %(num)s notifications", result.total)
+    detail = listing([f"{kind} {n}" for kind, n in sorted(result.made.items())])
+    click.echo(label(made) + detail if detail else made)
 
 
 @notify_cli.command("send")

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup, with_appcontext
-from flask_babel import force_locale
 
 from lms.auth.passwords import policy_problems
 from lms.control_characters import command_line_name
 from lms.extensions import db
+from lms.numbers import counted
 from lms.org import imports, services
 from lms.org.models import user_by_employee_no
 
@@ -63,25 +63,25 @@ def import_people(file: Path, dry_run: bool, passwords_file: Path | None, end_pa
 
     Prints every problem with its row and column and exits with status 1 if
     there is any; nothing is imported then."""
-    with force_locale("zh_CN"):
-        plan = imports.plan_import(file.read_bytes(), file.name)
-        if plan.problems:
-            for problem in plan.problems:
-                click.echo(f"{file.name}: {problem}", err=True)
-            click.echo(f"{len(plan.problems)} problem(s); nothing imported.", err=True)
-            sys.exit(1)
-        click.echo(f"{file.name}: {plan.count('create')} to create, {plan.count('update')} to update, "
-                   f"{plan.count('unchanged')} unchanged.")
-        for row in plan.rows:
-            for found in row.dependents:
-                for line in found.lines:
-                    click.echo(f"  row {row.row} ({row.employee_no}): {line} — "
-                               + ("ended" if end_pairings else "left flagged (--end-pairings ends them)"))
-        if dry_run:
-            db.session.rollback()
-            return
-        result = imports.apply_import(plan, end_dependents=end_pairings)
-        db.session.commit()
+    plan = imports.plan_import(file.read_bytes(), file.name)
+    if plan.problems:
+        for problem in plan.problems:
+            click.echo(f"{file.name}: {problem}", err=True)
+        click.echo(counted("%(num)s problem: nothing imported.", "%(num)s problems: nothing imported.",
+                           len(plan.problems)), err=True)
+        sys.exit(1)
+    click.echo(f"{file.name}: {plan.count('create')} to create, {plan.count('update')} to update, "
+               f"{plan.count('unchanged')} unchanged.")
+    for row in plan.rows:
+        for found in row.dependents:
+            for line in found.lines:
+                click.echo(f"  row {row.row} ({row.employee_no}): {line} — "
+                           + ("ended" if end_pairings else "left flagged (--end-pairings ends them)"))
+    if dry_run:
+        db.session.rollback()
+        return
+    result = imports.apply_import(plan, end_dependents=end_pairings)
+    db.session.commit()
     click.echo(f"Imported: {result.created} created, {result.updated} updated, {result.unchanged} unchanged.")
     if result.passwords:
         if passwords_file:

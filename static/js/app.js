@@ -186,3 +186,18 @@ document.documentElement.classList.add("js");
   wire(document);
   document.addEventListener("htmx:afterSettle", function (event) { wire(event.target); });
 })();
+
+// Flash messages arrive with a page just loaded (post-redirect-get), and a live region that is already
+// there when the page loads is not read out: a screen-reader user was not told "Saved." or "Language
+// changed.". They are said once, through the page's empty polite region, a moment after the page loads.
+(function () {
+  "use strict";
+  var announcer = document.getElementById("page-announcer");
+  var flashes = document.querySelectorAll("#main > .flash");
+  if (!announcer || !flashes.length) { return; }
+  window.setTimeout(function () {
+    announcer.textContent = Array.prototype.map.call(flashes, function (flash) {
+      return flash.textContent.trim();
+    }).join(" ");
+  }, 250);
+})();

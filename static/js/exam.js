@@ -102,11 +102,35 @@
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
+  // --- the low-time warnings (5 minutes, 1 minute): the countdown is not read out at each tick
+  // (role=timer, aria-live=off), so a screen reader hears each threshold once, through a polite live
+  // region. Once per attempt: the thresholds said are kept in the tab's sessionStorage, so the next
+  // page of a one-question-per-page exam (or a reload) does not say them again; a page opened past a
+  // threshold not said yet says the lowest one reached (and counts the ones above it as said).
+  var warning = document.getElementById("exam-time-warning");
+  var WARNED = "lms-time-warned:" + (form ? form.getAttribute("action") : "");
+  var warnedHere = [];
+  function warnedBefore() {
+    try { return JSON.parse(window.sessionStorage.getItem(WARNED) || "[]"); } catch (err) { return []; }
+  }
+  function warnLowTime(left) {
+    if (!warning || left <= 0) { return; }
+    var said = warnedHere.concat(warnedBefore()), due = null;
+    [300, 60].forEach(function (at) {
+      if (left <= at && said.indexOf(at) === -1 && warning.getAttribute("data-warn-" + at)) { due = at; }
+    });
+    if (due === null) { return; }
+    [300, 60].forEach(function (at) { if (at >= due && warnedHere.indexOf(at) === -1) { warnedHere.push(at); } });
+    try { window.sessionStorage.setItem(WARNED, JSON.stringify(warnedHere.concat(said))); } catch (err) { /* off */ }
+    warning.textContent = warning.getAttribute("data-warn-" + due);
+  }
+
   function tick() {
     var left = Math.max(0, Math.floor((deadline - (Date.now() + skew)) / 1000));
     var h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
     timer.textContent = (timer.dataset.label || "") + (h ? h + ":" + pad(m) : m) + ":" + pad(s);
     timer.classList.toggle("low", left <= 300);
+    warnLowTime(left);
     if (left === 0 && !submitted && form) {
       // Time is up: send what is on the page and submit (the server decides).
       submitted = true;

@@ -99,9 +99,9 @@ def test_the_scan_command_sends_the_notices(runner, clock, make_user, make_branc
     Notification.query.delete()
     db.session.commit()
     result = runner.invoke(args=["certificates", "scan"])
-    assert result.exit_code == 0 and "4 to holders, 3 to branch managers" in result.output
+    assert result.exit_code == 0 and "4 条发给持证人，3 条发给机构负责人" in result.output
     result = runner.invoke(args=["certificates", "scan"])
-    assert "0 to holders, 0 to branch managers" in result.output
+    assert "0 条发给持证人，0 条发给机构负责人" in result.output
 
 
 def test_hr_renews_an_expiring_certificate_from_its_page(client, clock, make_user, make_branch, make_certification,

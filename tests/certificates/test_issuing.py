@@ -40,7 +40,7 @@ def test_requirements_are_evaluated_with_evidence_in_words(clock, make_user, mak
     assert second.conditions[0].text == "客户经理准入考试最好成绩 50，低于 80"
     assert second.conditions[1].text == "王师傅 2026-02-28 出师评价"
     take_exam(learner, entry_exam, right=2)
-    assert evaluate(learner, certification).conditions[0].text == "客户经理准入考试最好成绩 100 ≥ 80（2026-03-02）"
+    assert evaluate(learner, certification).conditions[0].text == "客户经理准入考试最好成绩 100 ≥ 80 (2026-03-02)"
 
 
 def test_passing_the_exam_with_a_signoff_in_force_issues_at_once(clock, make_user, make_certification, entry_exam,

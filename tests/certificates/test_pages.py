@@ -210,7 +210,7 @@ def test_a_revocation_reason_with_a_right_to_left_override_is_refused(client, ma
     sign_in(client, hr)
     response = client.post(f"/certificates/{certificate.id}/revoke", data={"reason": "核实后\u202e销撤不"})
     assert response.status_code == 400
-    assert "含有文字方向控制符（U+202E）" in response.text
+    assert "含有文字方向控制符 (U+202E)" in response.text
     assert db.session.get(Certificate, certificate.id, populate_existing=True).revoked_at is None
 
 

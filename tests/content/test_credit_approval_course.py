@@ -313,7 +313,7 @@ def test_mid_week_a_key_widened_a_table_fixed_and_a_question_removed(client, run
     assert "lessons, changed: sme-credit-approval/statements" in plan.output
     assert "questions, retired: cr-009" in plan.output
     # The widened key changes the submitted attempt's score (still waiting for its essay: no verdict yet).
-    assert "更正答案（cr-003）：1 份已交卷的答卷按新答案得分会变" in plan.output
+    assert "更正答案 (cr-003)：1 份已交卷的答卷按新答案得分会变" in plan.output
     assert "其中 1 份仍在等待主观题阅卷" in plan.output
     assert "1 份进行中的答卷看到的题目与新版本相同（只改了答案、权重或解析）：发布时即改用新版本" in plan.output
     refused = runner.invoke(args=["content", "publish"])

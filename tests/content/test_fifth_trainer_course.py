@@ -140,7 +140,7 @@ def test_a_lesson_file_renamed_after_publishing_says_how_to_keep_the_lesson(clie
     effects = re.search(r'<div class="notice" id="plan-effects">(.*?)</div>', page, re.S)
     assert effects, page
     assert ("课件 corp-accounts/account-types（单位银行结算账户的种类）将停用，新增的 corp-accounts/account-kinds"
-            "（lessons/01-account-kinds.md）像是它改名后的文件：如果只是改了文件名，请在 01-account-kinds.md 开头的"
+            " (lessons/01-account-kinds.md) 像是它改名后的文件：如果只是改了文件名，请在 01-account-kinds.md 开头的"
             "属性中写上“id: account-types”，课件就会保留（已读的 1 名学员的记录和指向它的链接都不变）") in effects.group(1)
 
     # Done as the notice says: the same lesson, its reader kept, the old address still works.

@@ -115,7 +115,7 @@ def test_an_open_attempt_shown_another_text_keeps_it_and_is_regraded_at_submit_w
 
     planned = runner.invoke(args=["content", "plan"])
     assert "试题 pl-003：1 份进行中的答卷、0 份已交卷的答卷抽到的是第 1 版" in planned.output, planned.output
-    assert "如选择重新评分（--regrade），他们交卷时即按新版本重新评分" in planned.output
+    assert "如选择重新评分 (--regrade)，他们交卷时即按新版本重新评分" in planned.output
 
     published = runner.invoke(args=["content", "publish", "--as", "trainer-pl", "--regrade", "--reason", REASON])
     assert published.exit_code == 0, published.output

@@ -105,7 +105,7 @@ def test_the_plan_names_whose_result_a_corrected_key_flips_and_publish_waits_for
     _fix_key(course)
     planned = runner.invoke(args=["content", "plan"])
     assert planned.exit_code == 0, planned.output
-    assert "更正答案（pl-003）：2 份已交卷的答卷按新答案得分会变" in planned.output
+    assert "更正答案 (pl-003)：2 份已交卷的答卷按新答案得分会变" in planned.output
     assert "其中 1 份将由通过变为不通过，1 份将由不通过变为通过" in planned.output
     assert "将不通过：甲学员 (E0001) exam-pl-week #1" in planned.output
     assert "将通过：乙学员 (E0002) exam-pl-week #1" in planned.output
@@ -311,7 +311,7 @@ def test_an_answer_a_trainer_overrode_is_not_regraded(app, client, runner, cours
     assert overridden.status_code in (200, 302), overridden.text
     _fix_key(course)
     planned = runner.invoke(args=["content", "plan"])
-    assert "更正答案（pl-003）：1 份已交卷的答卷按新答案得分会变" in planned.output, planned.output
+    assert "更正答案 (pl-003)：1 份已交卷的答卷按新答案得分会变" in planned.output, planned.output
     assert "甲学员" not in planned.output and "将通过：乙学员 (E0002)" in planned.output
     published = runner.invoke(args=["content", "publish", "--as", "trainer-pl", "--regrade", "--reason", REASON])
     assert published.exit_code == 0, published.output
@@ -341,5 +341,5 @@ def test_a_regrade_reason_with_a_text_direction_control_is_refused(app, client, 
             "regrade": "regrade", "regrade_reason": reversed_reason}
     review_for_publish(client, form)
     refused = client.post("/console/publish", data=form)
-    assert refused.status_code == 422 and "文字方向控制符（U+202E）" in refused.text
+    assert refused.status_code == 422 and "文字方向控制符 (U+202E)" in refused.text
     assert _versions() == [1]

@@ -157,7 +157,7 @@ def test_the_plan_says_who_a_key_fix_affects_before_publishing(app, client, runn
     assert _question_versions("str-003") == [1]  # plan changes nothing
 
     # The finished attempt's score changes under the new key: the trainer decides (tests/content/test_key_regrade.py).
-    assert "更正答案（str-003）：1 份已交卷的答卷按新答案得分会变" in planned.output
+    assert "更正答案 (str-003)：1 份已交卷的答卷按新答案得分会变" in planned.output
     published = _publish(runner, "--keep-results", "--reason", "已交卷的按原答案认定")
     assert "试题 str-003：1 份已交卷的答卷抽到的是第 1 版" in published
     assert _question_versions("str-003") == [1, 2]

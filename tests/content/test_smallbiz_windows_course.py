@@ -211,7 +211,7 @@ def test_links_to_the_trainers_own_computer_or_with_backslashes_say_what_to_writ
             "如 images/授权书.png") in check.output, check.output
     assert (f"{LESSON_CHECKS}:{first + 3}:9: 链接“C:\\Users\\Administrator\\Desktop\\查询流程.png”指向你自己电脑上的文件"
             in check.output)
-    assert (f"{LESSON_CHECKS}:{first + 5}:9: 链接“images\\图1.png”用的是 Windows 的反斜杠（\\）：请改用正斜杠，"
+    assert (f"{LESSON_CHECKS}:{first + 5}:9: 链接“images\\图1.png”用的是 Windows 的反斜杠 (\\)：请改用正斜杠，"
             "写成 images/图1.png") in check.output
 
 

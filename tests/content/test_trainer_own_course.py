@@ -107,7 +107,7 @@ def test_yaml_mistakes_are_named_in_the_trainers_words(runner, own_course):
     assert result.exit_code == 1
     tab_line = text.split("\n").index("  - {count: 3, type: single}") + 1
     assert f"exams/aml-str-exam.yaml:{tab_line}:1: YAML 格式错误：缩进里有 Tab，请改用空格缩进" in result.output
-    assert "exams/aml-str-check.yaml:2:6: YAML 格式错误：键后面用了中文冒号“：”，请改为英文冒号加空格（title: …）" \
+    assert "exams/aml-str-check.yaml:2:6: YAML 格式错误：键后面用了中文冒号“：”，请改为英文冒号加空格 (title: …)" \
         in result.output
     assert "cannot start any token" not in result.output and "expected ':'" not in result.output
 
@@ -136,7 +136,7 @@ def test_options_written_with_their_letters_are_a_problem(runner, own_course):
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 1
     line = lettered.split("\n").index("- [ ] A. 5 万元") + 1
-    assert f"{COURSE}/questions/basics.md:{line}: 试题 str-001：选项以字母开头（A. B. …）：考试会自动为选项编号并可能打乱顺序，" \
+    assert f"{COURSE}/questions/basics.md:{line}: 试题 str-001：选项以字母开头 (A. B. …)：考试会自动为选项编号并可能打乱顺序，" \
            "请删去这些字母" in result.output
     # Options that merely start with a letter ("A、B、C 三级", as the shipped banks have) are fine.
     bank.write_text(text.replace("- [ ] 5 万元", "- [ ] A、B 两级"), encoding="utf-8")

@@ -102,7 +102,7 @@ def test_matching_and_ordering_questions_say_what_to_write_instead(runner, wealt
     check = _check(runner)
     assert check.exit_code == 1
     matching, ordering = _line(wealth, BANK, "type: 配对题"), _line(wealth, BANK, "type: ordering")
-    assert (f"{BANK}:{matching}: 试题 wm-001：没有配对（连线）题型：请写成案例题（type: case），每个要配对的项目一个小题"
+    assert (f"{BANK}:{matching}: 试题 wm-001：没有配对（连线）题型：请写成案例题 (type: case)，每个要配对的项目一个小题"
             in check.output), check.output
     assert f"{BANK}:{ordering}: 试题 wm-018：没有排序题型：请写成单选题，选项是几种顺序" in check.output
 
@@ -189,7 +189,7 @@ def test_a_programme_first_published_after_its_weeks_were_due_is_announced_in_th
     plan = runner.invoke(args=["content", "plan"])
     assert plan.exit_code == 0, plan.output
     assert ("retail-wealth-weekly 是新培训计划，其第 1、2、3 周的截止日期在 2026-09-20 至 2026-10-18 之间，"
-            "早于今天（2026-10-20）：发布当天，培训对象中在此之前已入组的人都会立即在这些周逾期") in plan.output
+            "早于今天 (2026-10-20)：发布当天，培训对象中在此之前已入组的人都会立即在这些周逾期") in plan.output
 
 
 # --- the learner -----------------------------------------------------------------------
@@ -336,7 +336,7 @@ def test_a_date_that_does_not_exist_is_a_problem_at_its_line_not_a_crash(runner,
 
 
 def test_an_emoji_made_of_several_in_a_title_is_not_an_invisible_character(runner, wealth):
-    """A lesson titled "在售产品对比 👨‍💼" was "“title”含有不可见字符或文字方向控制符（U+200D）：请删除":
+    """A lesson titled "在售产品对比 👨‍💼" was "“title”含有不可见字符或文字方向控制符 (U+200D)：请删除":
     the joiner inside one emoji; deleting it would show 👨💼. Between letters it is still refused."""
     _edit(wealth, "courses/wealth/lessons/01-产品对比.md", "title: 在售存款与理财产品对比",
           "title: 在售存款与理财产品对比 👨‍💼")
@@ -345,4 +345,4 @@ def test_an_emoji_made_of_several_in_a_title_is_not_an_invisible_character(runne
     assert check.exit_code == 0, check.output
     _edit(wealth, LESSON, "适当性管理与风险揭示 👩‍🏫", "适当性\u200d管理与风险揭示 👩‍🏫")
     check = _check(runner)
-    assert f"{LESSON}:3: “title”含有不可见字符或文字方向控制符（U+200D）：请删除" in check.output, check.output
+    assert f"{LESSON}:3: “title”含有不可见字符或文字方向控制符 (U+200D)：请删除" in check.output, check.output

@@ -106,10 +106,10 @@ def test_cli_finalises_expired_attempts_only(runner, clock, learner, make_user, 
     fresh = exam_attempts.start_attempt(other, exam)
     clock.advance(timedelta(minutes=11))  # the first is past deadline + grace, the second is not
     result = runner.invoke(args=["exams", "finalise-expired"])
-    assert result.exit_code == 0 and "finalised 1 " in result.output
+    assert result.exit_code == 0 and result.output == "已为 1 份超时答卷交卷。\n"
     assert db.session.get(Attempt, expired.id, populate_existing=True).state != "open"
     assert db.session.get(Attempt, fresh.id, populate_existing=True).state == "open"
-    assert runner.invoke(args=["exams", "finalise-expired"]).output.startswith("finalised 0 ")
+    assert runner.invoke(args=["exams", "finalise-expired"]).output == "已为 0 份超时答卷交卷。\n"
 
 
 def test_countdown_reads_the_server_deadline(client, clock, learner, every_type_exam):

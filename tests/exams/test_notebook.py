@@ -193,3 +193,23 @@ def test_a_new_learners_empty_notebook_offers_no_practice_of_nothing(client, mak
     page = client.get("/notebook/").text
     assert "练习全部错题" not in page and "/notebook/practice" not in page
     assert "错题本是空的：暂无需要复习的错题。" in page
+
+
+def test_the_practice_verdict_is_said_by_a_lasting_live_region(app, client, book):
+    """The card was a live region that htmx swapped whole (outerHTML): a screen reader said nothing of
+    "Not quite…" (or, where it did, the whole question again). The page keeps an empty polite region
+    outside the card; the answer fills it out of band with the verdict alone."""
+    import re
+
+    learner, _o, entries, _t = book
+    sign_in(client, learner)
+    page = client.get(f"/notebook/practice/{entries['dep'].id}").text
+    assert re.search(r'<p id="practice-status" class="visually-hidden" role="status" aria-live="polite"></p>', page)
+    assert 'id="practice-card" aria-live' not in page
+    response = client.post(f"/notebook/practice/{entries['dep'].id}", data={"answer": "A"},
+                           headers={"HX-Request": "true"}).text
+    said = re.findall(r'<p id="practice-status" hx-swap-oob="innerHTML">([^<]*)</p>', response)
+    assert said == ["Not quite. The correct answer and the explanation are below; the question stays in your "
+                    "notebook."]
+    without_js = client.post(f"/notebook/practice/{entries['dep'].id}", data={"answer": "A"}).text
+    assert without_js.count('id="practice-status"') <= 1

@@ -70,9 +70,9 @@ def test_never_says_so_in_chinese_and_the_service_refuses_too(app, client, clock
     learner, _exam, entry = _failed_once(make_user, make_question, make_exam, locale="zh_CN", review_policy="never")
     sign_in(client, learner)
     page = client.get(f"/notebook/practice/{entry.id}")
-    assert "该题所在考试「准入考试」不公布答案，该题不能在错题本中练习。" in page.text
+    assert "该题所在考试“准入考试”不公布答案，该题不能在错题本中练习。" in page.text
     listing = client.get("/notebook/")
-    assert "该题所在考试「准入考试」不公布答案" in listing.text
+    assert "该题所在考试“准入考试”不公布答案" in listing.text
     assert f'href="/notebook/practice/{entry.id}"' not in listing.text  # listed, but no way into practice
 
     try:
@@ -94,7 +94,7 @@ def test_after_pass_in_chinese_says_when_practice_opens(app, client, clock, make
     learner, _exam, entry = _failed_once(make_user, make_question, make_exam, locale="zh_CN",
                                          review_policy="after_pass")
     sign_in(client, learner)
-    assert "通过该题所在考试「准入考试」后可练习" in client.get(f"/notebook/practice/{entry.id}").text
+    assert "通过该题所在考试“准入考试”后可练习" in client.get(f"/notebook/practice/{entry.id}").text
 
 
 def test_practice_sequence_and_home_panel_pass_over_withheld_entries(app, client, clock, make_user, make_question,

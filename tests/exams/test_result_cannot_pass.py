@@ -11,7 +11,7 @@ from lms.exams import answers as exam_answers, attempts as exam_attempts
 from lms.extensions import db
 from tests.conftest import sign_in
 
-SENTENCE = "即使待阅卷的题目全部得满分，也达不到及格线（80%）：本次考试不会通过。"
+SENTENCE = "即使待阅卷的题目全部得满分，也达不到及格线 (80%)：本次考试不会通过。"
 
 
 @pytest.mark.parametrize("right, says", [(0, True), (2, True), (3, False), (4, False)])

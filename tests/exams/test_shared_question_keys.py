@@ -246,5 +246,5 @@ def test_the_sentence_in_chinese_names_the_exam_still_to_sit(client, clock, shar
     attempt = _sit(member, shared["lax"], {"sh-1": "A", "wk-1": "A"})
     sign_in(client, member)
     held = _article(client.get(f"/attempts/{attempt.id}/result").text, attempt, "sh-1")
-    assert "此题也出现在您尚未完成的考试「客户经理准入考试」中，答案与解析在该考试允许您查看后显示。" in held
-    assert "完成同样考到此题的考试「客户经理准入考试」后可练习。" in client.get("/notebook/").text
+    assert "此题也出现在您尚未完成的考试“客户经理准入考试”中，答案与解析在该考试允许您查看后显示。" in held
+    assert "完成同样考到此题的考试“客户经理准入考试”后可练习。" in client.get("/notebook/").text

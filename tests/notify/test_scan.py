@@ -41,11 +41,11 @@ def test_week_opened_and_due_soon_once_however_often_it_runs(runner, clock, make
     today = clock.today()
     _programme(exam, opens=today, due=today + timedelta(days=2))
     result = runner.invoke(args=["notify", "scan"])
-    assert result.exit_code == 0 and "made 2 notification(s): due_soon 1, week_opened 1" in result.output
+    assert result.exit_code == 0 and "生成了 2 条通知：due_soon 1、week_opened 1" in result.output
     assert _kinds(learner) == ["due_soon", "week_opened"] and _kinds(hr) == []
     opened = Notification.query.filter_by(kind="week_opened").one()
     assert opened.params["week"] == "第3周 贷款" and opened.params["due_on"] == (today + timedelta(days=2)).isoformat()
-    assert "made 0 notification(s)" in runner.invoke(args=["notify", "scan"]).output
+    assert "生成了 0 条通知" in runner.invoke(args=["notify", "scan"]).output
     clock.advance(timedelta(hours=5))
     assert scan().total == 0 and Notification.query.count() == 2
 

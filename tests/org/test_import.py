@@ -120,15 +120,15 @@ def test_every_bad_cell_is_reported_with_row_and_column_and_nothing_changes(app,
     plan = _plan(bad)
     messages = [str(p) for p in plan.problems]
     assert messages == [
-        "第 3 行「岗位」：未知岗位“柜台”",
-        "第 4 行「支行」：未知支行“不存在支行”",
-        "第 5 行「入职日期」：“2025-13-01”不是有效日期，请按 YYYY-MM-DD 填写",
-        "第 6 行「角色」：未知角色“老板”",
-        "第 7 行「工号」：工号“E3001”与第 2 行重复",
-        "第 8 行「工号」：必填，但为空",
-        "第 8 行「姓名」：必填，但为空",
-        "第 9 行「入职日期」：2027-01-01 晚于今天",
-        "第 10 行「工号」：“E 3009”不是有效的工号（不能有空格，最多 32 个字符）",
+        "第 3 行“岗位”：未知岗位“柜台”",
+        "第 4 行“支行”：未知支行“不存在支行”",
+        "第 5 行“入职日期”：“2025-13-01”不是有效日期，请按 YYYY-MM-DD 填写",
+        "第 6 行“角色”：未知角色“老板”",
+        "第 7 行“工号”：工号“E3001”与第 2 行重复",
+        "第 8 行“工号”：必填，但为空",
+        "第 8 行“姓名”：必填，但为空",
+        "第 9 行“入职日期”：2027-01-01 晚于今天",
+        "第 10 行“工号”：“E 3009”不是有效的工号（不能有空格，最多 32 个字符）",
     ]
     with pytest.raises(ValueError):
         imports.apply_import(plan)
@@ -138,7 +138,7 @@ def test_every_bad_cell_is_reported_with_row_and_column_and_nothing_changes(app,
 
 def test_missing_headers_are_named(app, org):
     plan = _plan("工号,姓名,支行,入职日期\nE1,张三,天元支行,2024-01-01\n")
-    assert [str(p) for p in plan.problems] == ["第 1 行「岗位」：表头缺少此列", "第 1 行「角色」：表头缺少此列"]
+    assert [str(p) for p in plan.problems] == ["第 1 行“岗位”：表头缺少此列", "第 1 行“角色”：表头缺少此列"]
 
 
 def test_unreadable_and_empty_files(app, org):
@@ -170,7 +170,7 @@ def test_xlsx_with_date_cells_and_numeric_employee_numbers(app, org, clock):
         ["E3003", "段明", "天元支行", "柜员", "去年", "学员"],
     ])
     plan = _plan(data, "people.xlsx")
-    assert [str(p) for p in plan.problems] == ["第 5 行「入职日期」：“去年”不是有效日期，请按 YYYY-MM-DD 填写"]
+    assert [str(p) for p in plan.problems] == ["第 5 行“入职日期”：“去年”不是有效日期，请按 YYYY-MM-DD 填写"]
     good = _plan(_xlsx([
         ["工号", "姓名", "支行", "岗位", "入职日期", "角色"],
         [3001, "黎思远", "天元支行", "柜员", datetime(2025, 7, 1), "学员"],
@@ -181,7 +181,7 @@ def test_xlsx_with_date_cells_and_numeric_employee_numbers(app, org, clock):
 def test_hr_cannot_grant_admin_by_import(app, org, clock):
     file = HEADER + "E3001,黎思远,天元支行,柜员,2025-07-01,管理员\n"
     plan = _plan(file, actor=org.hr)
-    assert [str(p) for p in plan.problems] == ["第 2 行「角色」：只有系统管理员才能授予系统管理员角色"]
+    assert [str(p) for p in plan.problems] == ["第 2 行“角色”：只有系统管理员才能授予系统管理员角色"]
     assert not _plan(file, actor=org.admin).problems
     admin_row = HEADER + "admin01,系统管理员,天元支行,柜员,2025-07-01,学员\n"
     assert "只有系统管理员才能修改" in str(_plan(admin_row, actor=org.hr).problems[0])
@@ -229,7 +229,7 @@ def test_upload_preview_confirm_and_passwords_once(app, client, org, clock):
 def test_bad_upload_lists_problems_and_offers_no_confirmation(client, org, clock):
     sign_in(client, org.hr)
     response = _upload(client, (HEADER + "E3001,黎思远,天元支行,柜台,2025-07-01,学员\n").encode())
-    assert "第 2 行「岗位」：未知岗位“柜台”" in response.text
+    assert "第 2 行“岗位”：未知岗位“柜台”" in response.text
     assert 'name="token"' not in response.text and _people_count() == 2
 
 
@@ -264,7 +264,7 @@ def test_command_line_import(app, runner, org, clock, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "E3001,黎思远,天元支行,柜台,2025-07-01,学员\n", encoding="utf-8")
     result = runner.invoke(args=["people", "import", str(bad)])
-    assert result.exit_code == 1 and "第 2 行「岗位」：未知岗位“柜台”" in result.output
+    assert result.exit_code == 1 and "第 2 行“岗位”：未知岗位“柜台”" in result.output
     assert _people_count() == 2
     good = tmp_path / "good.xlsx"
     good.write_bytes(_xlsx([list(imports.HEADERS), ["E3001", "黎思远", "天元支行", "柜员", datetime(2025, 7, 1), "学员"]]))
@@ -290,7 +290,7 @@ def test_an_optional_e_mail_column_sets_addresses_and_a_bad_one_is_named(org):
     assert [r.changes for r in changed.rows if r.employee_no == "E3001"] == [
         [("邮箱", "lisiyuan@bank.example", "lsy@bank.example")]]
     bad = _plan(with_email.replace("lisiyuan@bank.example", "lisiyuan at bank"))
-    assert [str(p) for p in bad.problems] == ["第 2 行「邮箱」：“lisiyuan at bank”不是电子邮件地址"]
+    assert [str(p) for p in bad.problems] == ["第 2 行“邮箱”：“lisiyuan at bank”不是电子邮件地址"]
     assert User.query.filter_by(email="lisiyuan at bank").count() == 0
 
 

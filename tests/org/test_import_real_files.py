@@ -60,7 +60,7 @@ def test_a_title_row_spelled_headers_extra_columns_and_trailing_empty_rows(app, 
         sheet.cell(row=row, column=1).font = Font(bold=True)  # empty, but written to the file
     plan = imports.plan_import(_save(workbook), "名单.xlsx")
     # 所属支行（网点） is not 支行: the problem names the header row and the column as the file spells neither.
-    assert [str(p) for p in plan.problems] == ["第 4 行「支行」：表头缺少此列"]
+    assert [str(p) for p in plan.problems] == ["第 4 行“支行”：表头缺少此列"]
 
     sheet.cell(row=4, column=4).value = "支行\n（网点）"
     plan = imports.plan_import(_save(workbook), "名单.xlsx")
@@ -75,7 +75,7 @@ def test_a_title_row_spelled_headers_extra_columns_and_trailing_empty_rows(app, 
     # A problem names the row as Excel numbers it and the column as the file spells it.
     sheet.cell(row=6, column=4).value = "荷塘支行"
     plan = imports.plan_import(_save(workbook), "名单.xlsx")
-    assert [str(p) for p in plan.problems] == ["第 6 行「支行 （网点）」：未知支行“荷塘支行”"]
+    assert [str(p) for p in plan.problems] == ["第 6 行“支行 （网点）”：未知支行“荷塘支行”"]
 
 
 def test_the_data_on_another_sheet_is_found_and_a_hidden_sheet_is_never_read(app, org, clock):
@@ -106,7 +106,7 @@ def test_dates_as_serial_numbers_chinese_text_and_date_times(app, org, clock):
     sheet.append(["E4199", "测试99", "天元支行", "柜员", "2025-13-05", "学员"])
     plan = imports.plan_import(_save(workbook), "名单.xlsx")
     assert [r.hire_date for r in plan.rows] == [date(2025, 3, 5)] * len(days)
-    assert [str(p) for p in plan.problems] == ["第 10 行「入职日期」：“2025-13-05”不是有效日期，请按 YYYY-MM-DD 填写"]
+    assert [str(p) for p in plan.problems] == ["第 10 行“入职日期”：“2025-13-05”不是有效日期，请按 YYYY-MM-DD 填写"]
 
 
 def test_employee_numbers_typed_as_numbers_keep_their_leading_zeros(app, org, clock, make_user):
@@ -142,7 +142,7 @@ def test_a_cell_showing_an_excel_error_is_named_not_imported(app, org, clock):
         sheet.append([None, None, "#N/A"])
     plan = imports.plan_import(_save(workbook), "名单.xlsx")
     assert [str(p) for p in plan.problems] == [
-        "第 2 行「支行」：单元格显示 Excel 错误“#N/A”（公式出错），请更正或直接填写。"]
+        "第 2 行“支行”：单元格显示 Excel 错误“#N/A”（公式出错），请更正或直接填写。"]
     assert not plan.rows
 
 
@@ -151,7 +151,7 @@ def test_an_old_xls_workbook_is_refused_naming_the_format(client, org, clock):
     for name in ("花名册.xls", "花名册.csv"):
         plan = imports.plan_import(xls, name)
         assert [str(p) for p in plan.problems] == [
-            "第 1 行：这是旧版 Excel 97–2003 工作簿（.xls），无法读取。请在 Excel 中“另存为”Excel 工作簿（*.xlsx）"
+            "第 1 行：这是旧版 Excel 97–2003 工作簿 (.xls)，无法读取。请在 Excel 中“另存为”Excel 工作簿 (*.xlsx) "
             "或 CSV UTF-8，再上传该文件。"]
     sign_in(client, org.hr)
     page = client.post("/org/people/import", data={"file": (io.BytesIO(xls), "花名册.xls")},
@@ -169,7 +169,7 @@ def test_formulas_are_read_by_their_saved_result_and_one_without_a_result_is_nam
     # openpyxl, like an HR system's exporter, writes the formula without its result.
     plan = imports.plan_import(data, "名单.xlsx")
     assert [str(p) for p in plan.problems] == [
-        "第 2 行「姓名」：单元格是公式 =\"欧阳\"&\"娜\"，但文件里没有它的计算结果；请用 Excel 或 WPS 打开后重新保存，"
+        "第 2 行“姓名”：单元格是公式 =\"欧阳\"&\"娜\"，但文件里没有它的计算结果；请用 Excel 或 WPS 打开后重新保存，"
         "或粘贴为数值。"]
     # Excel saves the result beside the formula: that result is the name.
     saved = _rewrite_sheet(data, lambda xml: xml.replace('<c r="B2"><f>', '<c r="B2" t="str"><f>').replace(
@@ -213,7 +213,7 @@ def test_an_hr_export_with_a_status_column_deactivates_who_left_and_creates_no_l
     sheet.append(["E4404", "新同事", "天元支行", "柜员", "2025-01-02", "学员", ""])
     sheet.append(["E4405", "待定", "天元支行", "柜员", "2025-01-02", "学员", "停薪留职"])
     plan = imports.plan_import(_save(workbook), "hr-export.xlsx", actor=org.hr)
-    assert [str(p) for p in plan.problems] == ["第 6 行「人员状态」：未知在职状态“停薪留职”，请填写“在职”或“离职”"]
+    assert [str(p) for p in plan.problems] == ["第 6 行“人员状态”：未知在职状态“停薪留职”，请填写“在职”或“离职”"]
     sheet.delete_rows(6)
     data = _save(workbook)
     plan = imports.plan_import(data, "hr-export.xlsx", actor=org.hr)

@@ -73,7 +73,7 @@ def test_bad_settings_are_refused_with_the_field_named(client, schedule_dir, tra
     response = client.post(URL, data=bad | {"action": "review"})
     assert response.status_code == 422
     refusal = response.text.split('id="schedule-refusal"')[1].split("</div>")[0]
-    for label in ("及格线（%）", "考试时长（分钟）", "答案与解析", "抽题规则 1 · 题数"):
+    for label in ("及格线 (%)", "考试时长（分钟）", "答案与解析", "抽题规则 1 · 题数"):
         assert f"<strong>{label}：</strong>" in refusal, label
     assert "<strong>抽题规则 2 · 题数：</strong>请填写题数，或填写指定试题。" in refusal
     # The check of the whole tree: a rule asking for more questions than the banks hold.
