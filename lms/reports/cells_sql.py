@@ -50,7 +50,7 @@ def _sums(exam_ids: list[int], user_ids: list[int]):
 
 def cells_for(members, weeks: list, today: date | None = None) -> dict[int, dict[int, cell_rules.Cell]]:
     """user id → week id → ``cells.Cell``, as ``cells.cells_for`` says them. ``members``: a batch
-    small enough for an IN list (``cells.IN_LIST_LIMIT``)."""
+    small enough for an IN list (``in_list.IN_LIST_LIMIT``)."""
     today = today or clock.today()
     user_ids = [m.user.id for m in members]
     best = [w for w in weeks if w.exam.scoring != "latest"]

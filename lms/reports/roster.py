@@ -16,7 +16,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from lms import clock
+from lms import clock, in_list
 from lms.content.models import Programme, ProgrammeItem
 from lms.extensions import db
 from lms.programmes.services import QUARTERLY
@@ -26,7 +26,7 @@ from lms.reports.members import Member, roster_members
 PAGE_SIZE = 50
 # The learners whose cells a download computes at a time (one statement each, an IN list the
 # database answers from its index): a year of 5,000 learners × 52 weeks is never held at once.
-EXPORT_BATCH = cell_rules.IN_LIST_LIMIT
+EXPORT_BATCH = in_list.IN_LIST_LIMIT
 
 
 def programmes() -> list[Programme]:
