@@ -54,6 +54,9 @@ def _sums(exam_ids: list[int], user_ids: list[int]):
 
 
 TIED, WAITING = -2, -3  # ``Made.sums`` of a row decided from the attempts, of one with a paper to grade
+# The distinct sums a download remembers; past them (percents of every value) it starts afresh at
+# the next batch: a bound on its memory whatever the data.
+KEPT = 50_000
 
 
 class Made(dict):
@@ -70,6 +73,15 @@ class Made(dict):
         self.sums: dict[tuple, int] = {}
         self.codes: dict[tuple, int] = {}
         self.facts: list[tuple] = []
+
+    def batch(self) -> None:
+        """Before a batch: forget everything when past ``KEPT`` distinct sums (the cells already
+        handed out stay as they are)."""
+        if len(self.sums) > KEPT:
+            self.sums.clear()
+            self.codes.clear()
+            self.facts.clear()
+            self.clear()
 
     def code(self, fact: tuple) -> int:
         found = self.codes.get(fact)
@@ -100,6 +112,7 @@ def cells_for(members, weeks: list, today: date | None = None, made: Made | None
     batches before (one ``Made`` per download and day)."""
     today = today or clock.today()
     made = Made() if made is None else made
+    made.batch()
     user_ids = [m.user.id for m in members]
     best = [w for w in weeks if w.exam.scoring != "latest"]
     exam_ids = sorted({w.exam_id for w in best})
