@@ -165,6 +165,8 @@ def measure(data: h.Data, rounds: int, only: str, trace: bool) -> None:
             before = statements.count
             t0, c0 = time.perf_counter(), time.process_time()
             response = client.get(url)
+            if response.status_code == 302:  # XLSX above exports.XLSX_MAX_CELLS: the page offers CSV instead
+                break
             size = 0
             for block in response.response:  # as a server sends it: a block at a time, not held whole here
                 size += len(block)
@@ -179,6 +181,9 @@ def measure(data: h.Data, rounds: int, only: str, trace: bool) -> None:
             if reset:
                 grown = max(grown, _status("VmHWM") - rss)
             del response
+        if not runs:
+            print(f"{label:<40} refused: too large for XLSX (exports.XLSX_MAX_CELLS), the page offers CSV", flush=True)
+            continue
         print(f"{label:<40} {statistics.median(runs):>7.1f}s {statistics.median(cpu):>7.1f}s {sql:>5} "
               f"{size / 2**20:>7.1f}MB {grown:>8.0f}MB" + (f" {traced:>9.0f}MB" if trace else ""), flush=True)
 

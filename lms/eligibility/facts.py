@@ -7,7 +7,7 @@ and the finalised attempts on their exams, of which the deciding one says
 whether the week is passed (the rule of ``lms.reports.cells.deciding``: the
 best result, or the latest where the exam scores by the latest). The rows
 are read through the connection (plain tuples: for 60,000 attempts the ORM's
-row handling costs more than the query). For more than ``IN_LIST_LIMIT`` people a loader reads the
+row handling costs more than the query). For more than ``lms.in_list.IN_LIST_LIMIT`` people a loader reads the
 whole table and keeps the wanted rows here: an IN list of thousands of ids
 costs the database more than the rows.
 
@@ -25,12 +25,11 @@ from sqlalchemy import select
 from lms.certificates.models import Certificate
 from lms.content.models import Certification, EligibilityRule, Exam, Programme, ProgrammeItem
 from lms.extensions import db
+from lms.in_list import narrow
 from lms.mentoring.models import Pairing, PairingState, SignOff
 from lms.org.models import PositionRecord, User
 from lms.org.tenure import Stint
 from lms.exams.models import Attempt, AttemptState
-
-IN_LIST_LIMIT = 400
 
 
 class CertificationRow(NamedTuple):
@@ -89,15 +88,6 @@ def active_rules(target: str | None = None) -> list[EligibilityRule]:
     return list(db.session.scalars(stmt.order_by(EligibilityRule.target, EligibilityRule.slug)))
 
 
-def _among(column, user_ids: list[int] | None):
-    """(where clause or None, the set to keep in Python or None)."""
-    if user_ids is None:
-        return None, None
-    if len(user_ids) <= IN_LIST_LIMIT:
-        return column.in_(user_ids), None
-    return None, set(user_ids)
-
-
 def _rows(stmt) -> list:
     return db.session.connection().execute(stmt).all()
 
@@ -121,9 +111,9 @@ def load(user_ids: list[int] | None, rules: list[EligibilityRule], today: date, 
             wanted_programmes.add(req["weeks_passed"].get("programme", ""))
 
     # Positions are always read: the register and the monitor show the current one.
-    where, keep = _among(PositionRecord.user_id, user_ids)
-    stmt = select(PositionRecord.user_id, PositionRecord.position, PositionRecord.start_date, PositionRecord.end_date)
-    for user_id, position, start, end in _rows(stmt.where(where) if where is not None else stmt):
+    stmt, keep = narrow(select(PositionRecord.user_id, PositionRecord.position, PositionRecord.start_date,
+                               PositionRecord.end_date), PositionRecord.user_id, user_ids)
+    for user_id, position, start, end in _rows(stmt):
         if keep is None or user_id in keep:
             facts.stints[user_id].append(Stint(position, start, end))
 
@@ -133,22 +123,18 @@ def load(user_ids: list[int] | None, rules: list[EligibilityRule], today: date, 
             .where(Certification.slug.in_(sorted(wanted_certs))))}
         cert_ids = [c.id for c in facts.certifications.values()]
         if cert_ids:
-            where, keep = _among(Certificate.user_id, user_ids)
-            stmt = select(Certificate.user_id, Certificate.id, Certificate.certification_id, Certificate.issued_on,
-                          Certificate.expires_on, Certificate.revoked_at, Certificate.superseded_by_id
-                          ).where(Certificate.certification_id.in_(cert_ids))
-            if where is not None:
-                stmt = stmt.where(where)
+            stmt, keep = narrow(select(Certificate.user_id, Certificate.id, Certificate.certification_id,
+                                       Certificate.issued_on, Certificate.expires_on, Certificate.revoked_at,
+                                       Certificate.superseded_by_id).where(Certificate.certification_id.in_(cert_ids)),
+                                Certificate.user_id, user_ids)
             for user_id, *row in _rows(stmt.order_by(Certificate.id)):
                 if keep is None or user_id in keep:
                     facts.certificates[(user_id, row[1])].append(CertificateRow(*row))
 
     if needs_signoff:
-        where, keep = _among(SignOff.apprentice_id, user_ids)
-        stmt = (select(SignOff.apprentice_id, User.name, SignOff.signed_on)
-                .join(User, User.id == SignOff.mentor_id).where(SignOff.withdrawn_at.is_(None)))
-        if where is not None:
-            stmt = stmt.where(where)
+        stmt, keep = narrow(select(SignOff.apprentice_id, User.name, SignOff.signed_on)
+                            .join(User, User.id == SignOff.mentor_id).where(SignOff.withdrawn_at.is_(None)),
+                            SignOff.apprentice_id, user_ids)
         for user_id, mentor_name, signed_on in _rows(stmt.order_by(SignOff.signed_on, SignOff.id)):
             if keep is None or user_id in keep:
                 facts.signoffs[user_id] = SignOffRow(mentor_name, signed_on)  # the latest wins
@@ -176,30 +162,26 @@ def load(user_ids: list[int] | None, rules: list[EligibilityRule], today: date, 
 def _why_no_signoff(facts: Facts, user_ids: list[int] | None) -> None:
     """For people without a sign-off in force: the mentor they are paired with
     now, else the last sign-off withdrawn. Two statements."""
-    where, keep = _among(SignOff.apprentice_id, user_ids)
-    stmt = (select(SignOff.apprentice_id, User.name, SignOff.signed_on, SignOff.withdrawn_at)
-            .join(User, User.id == SignOff.mentor_id).where(SignOff.withdrawn_at.is_not(None)))
-    for user_id, mentor_name, signed_on, withdrawn_at in _rows((stmt.where(where) if where is not None else stmt)
-                                                               .order_by(SignOff.withdrawn_at, SignOff.id)):
+    stmt, keep = narrow(select(SignOff.apprentice_id, User.name, SignOff.signed_on, SignOff.withdrawn_at)
+                        .join(User, User.id == SignOff.mentor_id).where(SignOff.withdrawn_at.is_not(None)),
+                        SignOff.apprentice_id, user_ids)
+    for user_id, mentor_name, signed_on, withdrawn_at in _rows(stmt.order_by(SignOff.withdrawn_at, SignOff.id)):
         if (keep is None or user_id in keep) and user_id not in facts.signoffs:
             facts.no_signoff[user_id] = NoSignOffRow(mentor_name, signed_on, withdrawn_at)  # the latest wins
-    where, keep = _among(Pairing.apprentice_id, user_ids)
-    stmt = (select(Pairing.apprentice_id, User.name, Pairing.start_date)
-            .join(User, User.id == Pairing.mentor_id).where(Pairing.state == PairingState.ACTIVE))
-    for user_id, mentor_name, start in _rows(stmt.where(where) if where is not None else stmt):
+    stmt, keep = narrow(select(Pairing.apprentice_id, User.name, Pairing.start_date)
+                        .join(User, User.id == Pairing.mentor_id).where(Pairing.state == PairingState.ACTIVE),
+                        Pairing.apprentice_id, user_ids)
+    for user_id, mentor_name, start in _rows(stmt):
         if (keep is None or user_id in keep) and user_id not in facts.signoffs:
             facts.no_signoff[user_id] = NoSignOffRow(mentor_name, start, None)  # the mentor now comes first
 
 
 def _passed_weeks(scoring: dict[int, str], user_ids: list[int] | None) -> set[tuple[int, int]]:
     """(user id, exam id) whose deciding finalised attempt passed. One statement."""
-    where, keep = _among(Attempt.user_id, user_ids)
-    stmt = (select(Attempt.user_id, Attempt.exam_id, Attempt.percent, Attempt.number, Attempt.finalised_at,
-                   Attempt.started_at, Attempt.passed)
-            .where(Attempt.exam_id.in_(sorted(scoring)), Attempt.state == AttemptState.FINALISED,
-                   Attempt.percent.is_not(None)))
-    if where is not None:
-        stmt = stmt.where(where)
+    stmt, keep = narrow(select(Attempt.user_id, Attempt.exam_id, Attempt.percent, Attempt.number,
+                               Attempt.finalised_at, Attempt.started_at, Attempt.passed)
+                        .where(Attempt.exam_id.in_(sorted(scoring)), Attempt.state == AttemptState.FINALISED,
+                               Attempt.percent.is_not(None)), Attempt.user_id, user_ids)
     deciding: dict[tuple[int, int], tuple] = {}
     for user_id, exam_id, percent, number, finalised_at, started_at, passed in _rows(stmt):
         if keep is not None and user_id not in keep:

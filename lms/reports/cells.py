@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from lms import clock
+from lms import clock, in_list
 from lms.content.models import Exam, Programme, ProgrammeItem
 from lms.exams.models import Attempt, AttemptState, grace
 from lms.extensions import db
@@ -30,9 +30,6 @@ NOT_OPEN = "not_open"
 # The states a cell is filtered by: week_status's words plus overdue and catch-up.
 STATES = (week_rules.NOT_STARTED, week_rules.IN_PROGRESS, week_rules.GRADING, week_rules.FAILED,
           week_rules.PASSED, "overdue", "catch_up")
-# Above this many learners every attempt on the exams is read and sorted out
-# here: an IN list of thousands of ids costs the database more than the rows.
-IN_LIST_LIMIT = 400
 
 
 @dataclass(frozen=True)
@@ -71,12 +68,7 @@ def load_attempts(exam_ids: list[int], user_ids: list[int] | None) -> dict[tuple
                     Attempt.finalised_at, Attempt.started_at, Attempt.deadline, Attempt.submitted_at, *verdict)
              .join(Exam, Exam.id == Attempt.exam_id).outerjoin(sums, sums.c.attempt_id == Attempt.id)
              .where(Attempt.exam_id.in_(exam_ids)))
-    wanted = None
-    if user_ids is not None:
-        if len(user_ids) <= IN_LIST_LIMIT:
-            query = query.where(Attempt.user_id.in_(user_ids))
-        else:
-            wanted = set(user_ids)
+    query, wanted = in_list.narrow(query, Attempt.user_id, user_ids)  # many learners: every attempt, sorted here
     for row in db.session.execute(query.order_by(Attempt.number)):
         if wanted is None or row[0] in wanted:
             certain = row[3] == AttemptState.GRADING and waiting_rules.certain_fail(*row[10:])

@@ -27,20 +27,25 @@ from lms.programmes import services as week_rules
 from lms.reports import cells as cell_rules, waiting as waiting_rules
 
 
+# One sum counts the finalised attempts and, in its upper bits, the ones waiting for grading.
+_GRADING = 65536
+
+
 def _sums(exam_ids: list[int], user_ids: list[int]):
+    """Per (learner, exam): the best finalised percent, the best of those that passed and of those
+    that did not, finalised + ``_GRADING`` × waiting, every attempt, an open one in time, and the
+    first finalised attempt (0: none, 1: failed, 2: passed). ``max`` leaves out a NULL percent."""
     finalised = Attempt.state == AttemptState.FINALISED
-    done = and_(finalised, Attempt.percent.is_not(None))
     first = and_(finalised, Attempt.number == 1)
     limit = clock.now() - grace()
     query = (select(Attempt.user_id, Attempt.exam_id,
-                    func.max(case((done, Attempt.percent))),
-                    func.max(case((and_(done, Attempt.passed.is_(True)), Attempt.percent))),
-                    func.max(case((and_(done, Attempt.passed.is_not(True)), Attempt.percent))),
-                    func.sum(case((finalised, 1), else_=0)), func.count(),
+                    func.max(case((finalised, Attempt.percent))),
+                    func.max(case((and_(finalised, Attempt.passed.is_(True)), Attempt.percent))),
+                    func.max(case((and_(finalised, Attempt.passed.is_not(True)), Attempt.percent))),
+                    func.sum(case((finalised, 1), (Attempt.state == AttemptState.GRADING, _GRADING), else_=0)),
+                    func.count(),
                     func.max(case((and_(Attempt.state == AttemptState.OPEN, Attempt.deadline >= limit), 1), else_=0)),
-                    func.sum(case((Attempt.state == AttemptState.GRADING, 1), else_=0)),
-                    func.max(case((first, 1), else_=0)),
-                    func.max(case((and_(first, Attempt.passed.is_(True)), 1), else_=0)))
+                    func.max(case((and_(first, Attempt.passed.is_(True)), 2), (first, 1), else_=0)))
              .where(Attempt.exam_id.in_(exam_ids), Attempt.user_id.in_(user_ids))
              .group_by(Attempt.user_id, Attempt.exam_id))
     # Plain rows through the session's connection: the ORM's result machinery costs more per
@@ -48,70 +53,142 @@ def _sums(exam_ids: list[int], user_ids: list[int]):
     return db.session.connection().execute(query)
 
 
-def cells_for(members, weeks: list, today: date | None = None) -> dict[int, dict[int, cell_rules.Cell]]:
+TIED, WAITING = -2, -3  # ``Made.sums`` of a row decided from the attempts, of one with a paper to grade
+# The distinct sums a download remembers; past them (percents of every value) it starts afresh at
+# the next batch: a bound on its memory whatever the data.
+KEPT = 50_000
+
+
+class Made(dict):
+    """The cells of one download, each made once: key ``(fact code + 1) << 3 | date bits``
+    (``facts[code]``: one (learner, exam) row of ``_sums`` as ``_cell`` reads it, code -1: no
+    attempt; the bits: not open yet, past due, due before the learner joined). A year's roster
+    repeats a few thousand distinct cells: the same key gives the same cell, shared by every
+    batch of the download (nothing changes a Cell once made). ``sums``: a row of ``_sums``
+    (past the learner and the exam) → its fact's code, ``TIED`` or ``WAITING``: a million rows
+    are a few thousand distinct sums, each worked out once."""
+
+    def __init__(self):
+        super().__init__()
+        self.sums: dict[tuple, int] = {}
+        self.codes: dict[tuple, int] = {}
+        self.facts: list[tuple] = []
+
+    def batch(self) -> None:
+        """Before a batch: forget everything when past ``KEPT`` distinct sums (the cells already
+        handed out stay as they are)."""
+        if len(self.sums) > KEPT:
+            self.sums.clear()
+            self.codes.clear()
+            self.facts.clear()
+            self.clear()
+
+    def code(self, fact: tuple) -> int:
+        found = self.codes.get(fact)
+        if found is None:
+            found = self.codes[fact] = len(self.facts)
+            self.facts.append(fact)
+        return found
+
+    def code_of_sums(self, sums: tuple) -> int:
+        top, top_passed, top_failed, counted, _attempts, _open_now, _first = sums
+        if top_passed is not None and top_passed == top and top_failed == top:
+            return TIED  # a passed and a failed attempt share the best: the earliest decides
+        if counted >= _GRADING:
+            return WAITING  # whose fail is certain is the learner's own (``waiting``)
+        return self.code(_fact(sums, 0))
+
+    def __missing__(self, key: int) -> cell_rules.Cell:
+        code, bits = (key >> 3) - 1, key & 7
+        cell = self[key] = _cell(self.facts[code] if code >= 0 else None, bool(bits & 1), bool(bits & 2),
+                                 bool(bits & 4))
+        return cell
+
+
+def cells_for(members, weeks: list, today: date | None = None, made: Made | None = None
+              ) -> dict[int, dict[int, cell_rules.Cell]]:
     """user id → week id → ``cells.Cell``, as ``cells.cells_for`` says them. ``members``: a batch
-    small enough for an IN list (``cells.IN_LIST_LIMIT``)."""
+    small enough for an IN list (``in_list.IN_LIST_LIMIT``). ``made``: the cells made for the
+    batches before (one ``Made`` per download and day)."""
     today = today or clock.today()
+    made = Made() if made is None else made
+    made.batch()
     user_ids = [m.user.id for m in members]
     best = [w for w in weeks if w.exam.scoring != "latest"]
-    by_exam: dict[int, list] = {}
-    for w in best:
-        by_exam.setdefault(w.exam_id, []).append(w)
-    sums: dict[tuple[int, int], tuple] = {}
-    exact: set[tuple[int, int]] = set()  # decided from the attempts: a passed and a failed one share the best
-    if user_ids and by_exam:
+    exam_ids = sorted({w.exam_id for w in best})
+    facts_of: dict[int, dict[int, int]] = {}  # user id → exam id → fact code
+    exact: dict[int, set[int]] = {}  # user id → exams decided from the attempts: a passed and a failed share the best
+    if user_ids and exam_ids:
         verdicts = None  # the waiting attempts' certain fails (``waiting``), read once if any waits
-        for user_id, exam_id, top, top_passed, top_failed, finished, attempts, open_now, grading, *first in _sums(
-                sorted(by_exam), user_ids):
-            if top_passed is not None and top_passed == top and top_failed == top:
-                exact.add((user_id, exam_id))
-                continue
-            certain = 0
-            if grading:
+        known, last, mine = made.sums, None, None
+        for row in _sums(exam_ids, user_ids):
+            sums = row[2:]
+            code = known.get(sums)
+            if code is None:
+                code = known[sums] = made.code_of_sums(sums)
+            user_id, exam_id = row[0], row[1]
+            if code < 0:
+                if code == TIED:
+                    exact.setdefault(user_id, set()).add(exam_id)
+                    continue
                 if verdicts is None:
-                    verdicts = waiting_rules.verdicts(sorted(by_exam), user_ids)
-                certain = sum(verdicts.get((user_id, exam_id), {}).values())
-            # A waiting attempt whose fail is certain is a failed attempt, as on the learner's page.
-            sums[(user_id, exam_id)] = (top, top_passed is not None and top_passed == top, int(finished) + certain,
-                                        attempts, open_now, int(grading) > certain, certain > 0, *first)
+                    verdicts = waiting_rules.verdicts(exam_ids, user_ids)
+                code = made.code(_fact(sums, sum(verdicts.get((user_id, exam_id), {}).values())))
+            if user_id != last:
+                mine = facts_of.get(user_id)
+                if mine is None:
+                    mine = facts_of[user_id] = {}
+                last = user_id
+            mine[exam_id] = code
     latest = [w for w in weeks if w.exam.scoring == "latest"]
+    tied = set().union(*exact.values())
+    slow_weeks = latest + [w for w in best if w.exam_id in tied]
     slow = {}
-    exact_users = sorted({u for u, _e in exact})
-    if latest or exact_users:
-        exam_ids = sorted({w.exam_id for w in latest} | {e for _u, e in exact})
-        attempts = cell_rules.load_attempts(exam_ids, exact_users if not latest else user_ids)
-        slow = cell_rules.cells_for(members, latest + [w for w in best if any(e == w.exam_id for _u, e in exact)],
-                                    today, attempts=attempts)
-    # Plain values read once: the weeks' ORM attributes cost more than the rule for a million cells.
-    plain = [(w.id, w.exam_id, w.exam.scoring == "latest", w.opens_on, w.due_on) for w in weeks]
-    # A year's roster repeats few distinct cells: each is made once per call (the same row and the
-    # same side of the week's dates give the same cell; nothing changes a Cell once made).
-    made: dict[tuple, cell_rules.Cell] = {}
+    if slow_weeks:
+        attempts = cell_rules.load_attempts(sorted({w.exam_id for w in slow_weeks}),
+                                            sorted(exact) if not latest else user_ids)
+        slow = cell_rules.cells_for(members, slow_weeks, today, attempts=attempts)
+    slow_plain = [(w.id, w.exam_id, w.exam.scoring == "latest") for w in slow_weeks]
+    # Per enrolment date, each week's (id, exam id, date bits): plain values read once, the
+    # weeks' ORM attributes cost more than the rule for a million cells.
+    plain = [(w.id, w.exam_id, (w.opens_on > today) | (w.due_on < today) << 1, w.due_on) for w in weeks]
+    layouts: dict = {}
     out = {}
+    none: dict[int, int] = {}
     for m in members:
         uid, enrolled = m.user.id, m.enrolled_on
-        mine = out[uid] = {}
-        for week_id, exam_id, by_latest, opens_on, due_on in plain:
-            if by_latest or (uid, exam_id) in exact:
-                mine[week_id] = slow[uid][week_id]
-                continue
-            row = sums.get((uid, exam_id))
-            key = (row, opens_on > today, due_on < today, enrolled is not None and due_on < enrolled)
-            cell = made.get(key)
-            if cell is None:
-                cell = made[key] = _cell(row, opens_on, due_on, today, enrolled)
-            mine[week_id] = cell
+        layout = layouts.get(enrolled)
+        if layout is None:
+            layout = layouts[enrolled] = [(week_id, exam_id, bits | (enrolled is not None and due_on < enrolled) << 2)
+                                          for week_id, exam_id, bits, due_on in plain]
+        get = facts_of.get(uid, none).get
+        mine = out[uid] = {week_id: made[(get(exam_id, -1) + 1) << 3 | bits] for week_id, exam_id, bits in layout}
+        if slow_weeks:  # weeks scored by the latest attempt, and this learner's tied ones
+            own = exact.get(uid, ())
+            for week_id, exam_id, by_latest in slow_plain:
+                if by_latest or exam_id in own:
+                    mine[week_id] = slow[uid][week_id]
     return out
 
 
-def _cell(row, opens_on: date, due_on: date, today: date, enrolled_on: date | None) -> cell_rules.Cell:
-    """``cells.cell_for`` from one (learner, exam) row of ``_sums`` (None: no attempt)."""
+def _fact(sums: tuple, certain: int) -> tuple:
+    """What ``_cell`` reads of a row of ``_sums``, ``certain`` of its waiting papers' fails
+    certain: those count as failed attempts, as on the learner's page."""
+    top, top_passed, _top_failed, counted, attempts, open_now, first = sums
+    grading, finished = divmod(int(counted), _GRADING)
+    return (top, top_passed is not None and top_passed == top, finished + certain, attempts, open_now,
+            grading > certain, certain > 0, first)
+
+
+def _cell(row, not_open: bool, past_due: bool, due_before_joining: bool) -> cell_rules.Cell:
+    """``cells.cell_for`` from one (learner, exam) fact (None: no attempt), for a week not open yet,
+    past due, due before the learner joined (catch-up) or not."""
     if row is None:
-        status = cell_rules.NOT_OPEN if opens_on > today else week_rules.NOT_STARTED
-        late = due_on < today and status != cell_rules.NOT_OPEN
-        catch_up = late and enrolled_on is not None and due_on < enrolled_on
+        status = cell_rules.NOT_OPEN if not_open else week_rules.NOT_STARTED
+        late = past_due and status != cell_rules.NOT_OPEN
+        catch_up = late and due_before_joining
         return cell_rules.Cell(status=status, overdue=late and not catch_up, catch_up=catch_up)
-    top, passed, finished, attempts, open_now, grading, certain_fail, first, first_passed = row
+    top, passed, finished, attempts, open_now, grading, certain_fail, first = row
     if top is not None and passed:
         status = week_rules.PASSED
     elif open_now:
@@ -120,12 +197,12 @@ def _cell(row, opens_on: date, due_on: date, today: date, enrolled_on: date | No
         status = week_rules.GRADING
     elif top is not None or certain_fail:
         status = week_rules.FAILED
-    elif opens_on > today:
+    elif not_open:
         status = cell_rules.NOT_OPEN
     else:
         status = week_rules.NOT_STARTED
-    late = due_on < today and status not in (week_rules.PASSED, cell_rules.NOT_OPEN)
-    catch_up = late and enrolled_on is not None and due_on < enrolled_on
+    late = past_due and status not in (week_rules.PASSED, cell_rules.NOT_OPEN)
+    catch_up = late and due_before_joining
     return cell_rules.Cell(status=status, overdue=late and not catch_up, catch_up=catch_up, finished=int(finished),
                            attempts=int(attempts), percent=None if top is None else float(top),
-                           first_try_passed=bool(first_passed) if first else None)
+                           first_try_passed=None if not first else first == 2)

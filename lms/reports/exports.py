@@ -91,6 +91,24 @@ def _csv_text(value: str) -> str:
     return value
 
 
+def _download_memo(make):
+    """``make`` of a value, its texts remembered for this one download: the overdue list repeats
+    each person's 工号, name and branch on ~20 lines, 20,000 people apart (too far for
+    ``_csv_text``'s cache), and the roster a few hundred cell words a million times. Freed with
+    the download; other values (dates, numbers) are made each time."""
+    memo: dict[str, object] = {}
+
+    def cell(value):
+        if value.__class__ is not str:
+            return make(value)
+        found = memo.get(value)
+        if found is None:
+            found = memo[value] = make(value)
+        return found
+
+    return cell
+
+
 def file_name(*parts: object) -> str:
     """A download's name from its parts (title, programme, date), without what a file name cannot hold,
     nor invisible and text-direction characters ("名单\u202excod.exe" shows as "名单exe.docx")."""
@@ -183,10 +201,11 @@ def csv_blocks(headers: Sequence[str], rows: Iterable[Sequence]) -> Iterator[byt
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([csv_safe(h) for h in headers])
+    safe = _download_memo(csv_safe)
     n = sent = 0
     try:
         for n, row in enumerate(rows, start=1):
-            writer.writerow([csv_safe(v) for v in row])
+            writer.writerow([safe(v) for v in row])
             if n % CSV_BLOCK == 0:
                 yield out.getvalue().encode("utf-8")
                 sent = n
@@ -271,8 +290,11 @@ def xlsx_file(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence]
         head.append(cell)
     sheet.append(head)
     day_format = date_format()
+    # Each text cleaned once (a cell object is made anew for each value that needs one: openpyxl's
+    # write-only sheet reuses a plain cell it is given for the values after it).
+    text = _download_memo(_xlsx_text)
     for row in itertools.chain(first, rows):
-        sheet.append([_cell(sheet, v, WriteOnlyCell, day_format) for v in row])
+        sheet.append([_cell(sheet, v, WriteOnlyCell, day_format, text) for v in row])
     out = tempfile.TemporaryFile()
     try:
         book.save(out)
@@ -300,7 +322,22 @@ def fitted_widths(headers: Sequence[str], rows: Sequence[Sequence], sample: int 
     return widths
 
 
-def _cell(sheet, value, cell_class, day_format="yyyy-mm-dd"):
+def _xlsx_text(value: str) -> str:
+    """A text as a worksheet can hold it and shows it: without the control characters XML cannot
+    carry (a vertical tab pasted from Excel into a name, an escape in a reason: openpyxl raised,
+    and the whole download failed), a text-direction control written out."""
+    return shown_direction_characters(_ILLEGAL.sub("", value))
+
+
+def _cell(sheet, value, cell_class, day_format="yyyy-mm-dd", text=_xlsx_text):
+    """``text``: ``_xlsx_text``, or the download's memo of it."""
+    if isinstance(value, str):
+        value = text(value)
+        if value.startswith(FORMULA_STARTS):
+            cell = cell_class(sheet, value=value)
+            cell.data_type = "s"  # never a formula
+            return cell
+        return value
     if isinstance(value, datetime):  # stored in UTC: the bank's time, as the page shows it
         cell = cell_class(sheet, value=clock.local(value))
         cell.number_format = day_format + " hh:mm"
@@ -308,15 +345,6 @@ def _cell(sheet, value, cell_class, day_format="yyyy-mm-dd"):
     if isinstance(value, date):
         cell = cell_class(sheet, value=value)
         cell.number_format = day_format
-        return cell
-    if isinstance(value, str):
-        # A control character (a vertical tab pasted from Excel into a name, an
-        # escape in a reason) cannot be written to a worksheet: openpyxl raises,
-        # and the whole download failed. Leave the character out.
-        value = shown_direction_characters(_ILLEGAL.sub("", value))
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell = cell_class(sheet, value=value)
-        cell.data_type = "s"  # never a formula
         return cell
     return value
 

@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, func, or_, select
 
-from lms import clock
+from lms import clock, in_list
 from lms.content.models import Programme
 from lms.exams.models import AttemptState
 from lms.extensions import db
@@ -167,14 +167,14 @@ def _standings_by_sql(user_ids: list[int], exam_ids: list[int], start: datetime,
     passed and a failed attempt share the best percent (the pass mark was
     changed between them), the earliest decides: those few learners' attempts
     are read and go through ``standing_of`` (one more statement, only then).
-    Above ``cells.IN_LIST_LIMIT`` learners no IN list is sent (it cost the
+    Above ``in_list.IN_LIST_LIMIT`` learners no IN list is sent (it cost the
     database more than the rows): every learner of the exams is counted and
     the others are left out here."""
     out: dict[int, Standing] = {}
     if not user_ids or not exam_ids:
         return out
     wanted = set(user_ids)
-    per = learner_exam_results(exam_ids, user_ids if len(user_ids) <= cell_rules.IN_LIST_LIMIT else None, start, end)
+    per = learner_exam_results(exam_ids, in_list.ids_or_everyone(user_ids), start, end)
     top_passed = and_(per.c.best_passed.is_not(None), per.c.best_passed == per.c.best)
     deciding_passed = and_(top_passed, or_(per.c.best_failed.is_(None), per.c.best_failed < per.c.best))
     undecided = and_(top_passed, per.c.best_failed == per.c.best)

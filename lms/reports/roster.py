@@ -16,7 +16,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from lms import clock
+from lms import clock, in_list
 from lms.content.models import Programme, ProgrammeItem
 from lms.extensions import db
 from lms.programmes.services import QUARTERLY
@@ -26,7 +26,7 @@ from lms.reports.members import Member, roster_members
 PAGE_SIZE = 50
 # The learners whose cells a download computes at a time (one statement each, an IN list the
 # database answers from its index): a year of 5,000 learners × 52 weeks is never held at once.
-EXPORT_BATCH = cell_rules.IN_LIST_LIMIT
+EXPORT_BATCH = in_list.IN_LIST_LIMIT
 
 
 def programmes() -> list[Programme]:
@@ -75,13 +75,14 @@ def columns(programme: Programme, today: date) -> list:
     return cell_rules.roster_weeks(programme)
 
 
-def _cells(programme: Programme, members, columns: list, today: date, many: bool = False) -> dict:
+def _cells(programme: Programme, members, columns: list, today: date, many: cells_sql.Made | None = None) -> dict:
     """``many``: a batch of a download or of the overdue list, its weeks' cells from the
-    database's sums (``cells_sql``: the same cells, without every attempt read into Python)."""
+    database's sums (``cells_sql``: the same cells, without every attempt read into Python),
+    those of the batches before given (one ``cells_sql.Made`` for all of them)."""
     if programme.recurring == QUARTERLY:
         return quarter_rules.cells_for(programme, members, columns, today)
-    if many:
-        return cells_sql.cells_for(members, columns, today)
+    if many is not None:
+        return cells_sql.cells_for(members, columns, today, many)
     return cell_rules.cells_for(members, columns, today)
 
 
@@ -104,9 +105,10 @@ class Roster:
             for m in self.rows:
                 yield m, self.cells[m.user.id]
             return
+        made = cells_sql.Made()
         for start in range(0, len(self.rows), EXPORT_BATCH):
             batch = self.rows[start:start + EXPORT_BATCH]
-            cells = _cells(self.programme, batch, self.weeks, self.today, many=True)
+            cells = _cells(self.programme, batch, self.weeks, self.today, many=made)
             for m in batch:
                 yield m, cells.pop(m.user.id)
 
@@ -255,17 +257,18 @@ def overdue_lines(programme: Programme, scope, flt: RosterFilter, today: date | 
     weeks = [w for w in flt.chosen(columns(programme, today)) if w.due_on < today]
     members = [m for m in roster_members(programme, scope) if flt.keep(m)]
     found = {w.id: (array("l"), []) for w in weeks}
+    slots = [(week_id, places.append, kept.append) for week_id, (places, kept) in found.items()]
+    made, state = cells_sql.Made(), flt.state
     for start in range(0, len(members), EXPORT_BATCH):
         batch = members[start:start + EXPORT_BATCH]
-        cells = _cells(programme, batch, weeks, today, many=True)
+        cells = _cells(programme, batch, weeks, today, many=made)
         for place, m in enumerate(batch, start=start):
             mine = cells.pop(m.user.id)
-            for w in weeks:
-                cell = mine[w.id]
-                if cell.overdue and (not flt.state or cell.matches(flt.state)):
-                    places, kept = found[w.id]
-                    places.append(place)
-                    kept.append(cell)
+            for week_id, add_place, add_cell in slots:
+                cell = mine[week_id]
+                if cell.overdue and (not state or cell.matches(state)):
+                    add_place(place)
+                    add_cell(cell)
     return OverdueLines(members, weeks, found, today)
 
 

@@ -18,7 +18,7 @@ from datetime import date
 
 from sqlalchemy import BigInteger, and_, case, cast, func, literal, select
 
-from lms import clock
+from lms import clock, in_list
 from lms.content.models import ProgrammeItem
 from lms.exams.models import Attempt, AttemptState, grace
 from lms.extensions import db
@@ -74,7 +74,7 @@ def _week_states(members, weeks: list[ProgrammeItem], today: date) -> dict[int, 
     """user id → [passed, in progress, grading, failed] masks over ``weeks``
     (bit i: ``weeks[i]``), the learners without an attempt left out."""
     ids = [m.user.id for m in members]
-    user_ids = ids if len(ids) <= cell_rules.IN_LIST_LIMIT else None
+    user_ids = in_list.ids_or_everyone(ids)  # many: everyone's attempts grouped, the others left out
     out: dict[int, list[int]] = {}
     best = [(i, w) for i, w in enumerate(weeks) if w.exam.scoring != "latest"]
     for start in range(0, len(best), BITS):

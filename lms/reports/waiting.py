@@ -13,13 +13,11 @@ from __future__ import annotations
 
 from sqlalchemy import and_, case, func, select
 
+from lms import in_list
 from lms.content.models import Exam
 from lms.exams.models import Attempt, AttemptItem, AttemptState
 from lms.exams.results import Provisional
 from lms.extensions import db
-
-# Above this many learners the IN list costs more than reading every waiting attempt on the exams.
-IN_LIST_LIMIT = 400
 
 
 def _waiting_sums(exam_ids: list[int]):
@@ -63,12 +61,7 @@ def verdicts(exam_ids: list[int], user_ids: list[int] | None = None) -> dict[tup
     columns, sums = verdict_columns(exam_ids)
     query = (select(Attempt.user_id, Attempt.exam_id, Attempt.number, *columns)
              .join(Exam, Exam.id == Attempt.exam_id).join(sums, sums.c.attempt_id == Attempt.id))
-    wanted = None
-    if user_ids is not None:
-        if len(user_ids) <= IN_LIST_LIMIT:
-            query = query.where(Attempt.user_id.in_(user_ids))
-        else:
-            wanted = set(user_ids)
+    query, wanted = in_list.narrow(query, Attempt.user_id, user_ids)  # many: every waiting one, sorted here
     for user_id, exam_id, number, *row in db.session.execute(query):
         if wanted is None or user_id in wanted:
             out.setdefault((user_id, exam_id), {})[number] = certain_fail(*row)

@@ -81,3 +81,20 @@ def test_the_roster_download_and_overdue_list_agree_with_the_page(app, client, c
     from_page = sorted((no, week_headers[i].replace("第 ", "").replace(" 周", ""))
                        for no, cells in page.items() for i, text in enumerate(cells[4:]) if text.startswith("逾期"))
     assert [no for no, _w in late] == [no for no, _w in from_page] and late
+
+
+def test_batches_sharing_their_cells_give_the_cells_of_the_attempts(app, clock, year, monkeypatch):  # noqa: F811
+    """A download's batches share the cells made (``cells_sql.Made``); past ``KEPT`` distinct
+    sums it starts afresh between batches: the cells are the page's either way."""
+    members = _members(year, late=("R03", "R10"))
+    weeks = cell_rules.roster_weeks(year)
+    today = clock.today()
+    expected = {u: {w: asdict(c) for w, c in row.items()} for u, row in cell_rules.cells_for(members, weeks,
+                                                                                              today).items()}
+    for kept in (50_000, 3):
+        monkeypatch.setattr(cells_sql, "KEPT", kept)
+        made, got = cells_sql.Made(), {}
+        for start in range(0, len(members), 4):
+            got.update(cells_sql.cells_for(members[start:start + 4], weeks, today, made))
+        assert {u: {w: asdict(c) for w, c in row.items()} for u, row in got.items()} == expected, kept
+        assert len(made.sums) <= kept + 4 * len(weeks)

@@ -118,6 +118,7 @@ def test_the_database_counts_what_standing_of_says_and_reads_no_attempt_row(app,
     from sqlalchemy import event
 
     from lms.exams.models import Attempt
+    from lms import in_list
     from lms.extensions import db
     from lms.reports import cells
 
@@ -195,6 +196,7 @@ def test_the_page_reads_the_programmes_audience_once(client, clock, make_user, m
 def _standings_attempt_by_attempt(p, user_ids: dict, first: date, last: date) -> dict:
     """employee no → ``standing_of`` summed over the weeks, the rule read attempt by attempt."""
     from lms import clock as bank_clock
+    from lms import in_list
     from lms.reports import cells
 
     start, end = bank_clock.day_start(first), bank_clock.day_start(last + rules.timedelta(days=1))
@@ -221,10 +223,11 @@ def test_a_tie_between_a_pass_and_a_fail_is_decided_by_the_earlier_attempt(app, 
     whoever is not on the roster."""
     from sqlalchemy import event
 
+    from lms import in_list
     from lms.extensions import db
     from lms.reports import cells
 
-    monkeypatch.setattr(cells, "IN_LIST_LIMIT", in_list_limit)
+    monkeypatch.setattr(in_list, "IN_LIST_LIMIT", in_list_limit)
     north, south = make_branch("ZZ0101", "天元支行"), make_branch("ZZ0102", "芦淞支行")
     p = make_programme(3)
     w1, w2, w3 = p.items

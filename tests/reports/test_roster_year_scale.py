@@ -12,6 +12,7 @@ from datetime import timedelta
 import openpyxl
 import pytest
 
+from lms import in_list
 from lms.reports import cells as cell_rules, exports, roster as roster_rules, state_filter, tables
 from lms.reports.cells import STATES
 from lms.reports.labels import cell_text
@@ -91,7 +92,7 @@ def test_the_state_filter_is_the_same_above_the_in_list_limit(app, clock, year, 
     asked = members[::2]
     expected = {s: [m.user.employee_no for m in _old_state_filtered(asked, weeks, None, s, clock.today())]
                 for s in STATES}
-    monkeypatch.setattr(cell_rules, "IN_LIST_LIMIT", 3)
+    monkeypatch.setattr(in_list, "IN_LIST_LIMIT", 3)
     got = {s: [m.user.employee_no for m in state_filter.matching(asked, weeks, s, clock.today())] for s in STATES}
     assert got == expected
 
