@@ -11,7 +11,12 @@ mentor's read-only attempt of an apprentice, HR's and a branch manager's.
 - nobody while sitting an exam that holds one of its questions
   (``results.exam_in_progress_with``);
 - item by item, no key another exam still to sit protects
-  (``shared_keys.held_back_items``).
+  (``shared_keys.held_back_items``), and, for a reader who can still sit this
+  exam, no key of a question it has not asked them yet (``not_asked_of``):
+  their own reviews show them the keys of the questions they were asked, and
+  a colleague's attempt (drawn from the same pool, or before the trainer
+  republished it with other questions) must not show them the rest before
+  their retake asks it.
 The 错题本 asks the same policy per question (``notebook.withheld``).
 """
 from __future__ import annotations
@@ -19,9 +24,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _
+
+from lms import clock
 from lms.exams import results, shared_keys
 from lms.exams.models import Attempt, AttemptState
-from lms.programmes.access import review_allowed_to
+from lms.programmes.access import review_allowed_to, takes_exam
 
 
 @dataclass(frozen=True)
@@ -47,4 +55,30 @@ def review_for(viewer, attempt: Attempt, now: datetime | None = None) -> Review:
         why = results.review_withheld_from_viewer(viewer, attempt)
     if not shown:
         return Review(False, str(why))
-    return Review(True, held=shared_keys.held_back_items(viewer, attempt, now))
+    held = not_asked_of(viewer, attempt, now)
+    held.update(shared_keys.held_back_items(viewer, attempt, now))
+    return Review(True, held=held)
+
+
+def not_asked_of(viewer, attempt: Attempt, now: datetime | None = None) -> dict[int, str]:
+    """The items of someone else's ``attempt`` whose question the exam has
+    not asked ``viewer`` in a finalised attempt of theirs, while ``viewer``
+    can still sit it (theirs, live, open, not passed, attempts left), with the
+    sentence that says why (item id → sentence). Trainers see every key in the
+    console already."""
+    exam = attempt.exam
+    now = now or clock.now()
+    if viewer.id == attempt.user_id or viewer.has_role("trainer") or exam.retired \
+            or (exam.closes_at is not None and now >= exam.closes_at) or not takes_exam(viewer, exam):
+        return {}
+    mine = results.attempts_of(viewer, exam)
+    result = results.counting_attempt(exam, mine)
+    if result is not None and result.passed:
+        return {}
+    if exam.max_attempts is not None and sum(1 for a in mine if a.counts_as_taken(now)) >= exam.max_attempts:
+        return {}
+    asked = {item.question_version.question_id for a in mine if a.state == AttemptState.FINALISED
+             for item in a.items}
+    sentence = str(_("You have not been asked this question in this exam yet: its answer and explanation are shown "
+                     "to you once you have passed the exam or used up your attempts."))
+    return {item.id: sentence for item in attempt.items if item.question_version.question_id not in asked}
