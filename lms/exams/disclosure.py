@@ -65,10 +65,10 @@ def not_asked_of(viewer, attempt: Attempt, now: datetime | None = None) -> dict[
     not asked ``viewer`` in a finalised attempt of theirs, while ``viewer``
     can still sit it (theirs, live, open, not passed, attempts left), with the
     sentence that says why (item id → sentence). Trainers see every key in the
-    console already."""
+    console already; staff without the learner role never sit an exam."""
     exam = attempt.exam
     now = now or clock.now()
-    if viewer.id == attempt.user_id or viewer.has_role("trainer") or exam.retired \
+    if viewer.id == attempt.user_id or viewer.has_role("trainer") or not viewer.has_role("learner") or exam.retired \
             or (exam.closes_at is not None and now >= exam.closes_at) or not takes_exam(viewer, exam):
         return {}
     mine = results.attempts_of(viewer, exam)

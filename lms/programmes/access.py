@@ -96,7 +96,8 @@ def review_allowed_to(viewer, attempt: Attempt) -> bool:
     as a learner: reading a colleague's review must not hand them the answers
     before their own attempt (after_submit) or pass (after_pass). Nobody
     reads it while taking an exam that holds its questions. Trainers (and
-    administrators) see every key in the console already."""
+    administrators) see every key in the console already; staff without the
+    learner role never sit an exam, so their reading protects nothing."""
     if not review_allowed(attempt):
         return False
     if exam_in_progress_with(viewer, [item.question_version.question_id for item in attempt.items]) is not None:
@@ -104,8 +105,8 @@ def review_allowed_to(viewer, attempt: Attempt) -> bool:
     exam = attempt.exam
     if viewer.id == attempt.user_id or viewer.has_role("trainer") or exam.review_policy == "after_close":
         return True
-    if not takes_exam(viewer, exam):
-        return True
+    if not viewer.has_role("learner") or not takes_exam(viewer, exam):
+        return True  # they never sit it (staff without the learner role cannot start an exam)
     if exam.review_policy == "after_pass":
         return has_passed(viewer, exam)
     return any(a.state == AttemptState.FINALISED for a in attempts_of(viewer, exam))

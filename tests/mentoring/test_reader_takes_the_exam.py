@@ -122,3 +122,17 @@ def test_a_reader_still_sitting_the_exam_does_not_read_keys_of_questions_they_we
     answer(world.mentor, exam, {world.deposit.slug: "B", world.loan.slug: "A"})  # passed now
     page = client.get(url).text
     assert "贷款解析文字" in page and "您在本考试中尚未作答过此题" not in page
+
+
+@pytest.mark.parametrize("policy", ["after_submit", "after_pass"])
+def test_staff_who_cannot_sit_exams_read_what_the_learner_reads(client, world, make_user, policy):
+    """HR without the learner role never sits an exam, even one open to all:
+    nothing to protect, so the review shows them what it shows the learner."""
+    exam = world.exams[3]
+    exam.open_to_all = True
+    exam.review_policy = policy
+    db.session.commit()
+    passed = answer(world.apprentice, exam, {world.deposit.slug: "B", world.loan.slug: "A"})
+    sign_in(client, make_user(("hr",), employee_no="H001", name="人事", branch=world.branch))
+    page = client.get(f"/programmes/people/{world.apprentice.id}/attempts/{passed.id}").text
+    assert "存款保险最高偿付" in page and "贷款解析文字" in page and "review-withheld" not in page
