@@ -26,10 +26,9 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _
 
-from lms import clock
 from lms.exams import results, shared_keys
 from lms.exams.models import Attempt, AttemptState
-from lms.programmes.access import review_allowed_to, takes_exam
+from lms.programmes.access import may_still_sit, review_allowed_to
 
 
 @dataclass(frozen=True)
@@ -63,20 +62,13 @@ def review_for(viewer, attempt: Attempt, now: datetime | None = None) -> Review:
 def not_asked_of(viewer, attempt: Attempt, now: datetime | None = None) -> dict[int, str]:
     """The items of someone else's ``attempt`` whose question the exam has
     not asked ``viewer`` in a finalised attempt of theirs, while ``viewer``
-    can still sit it (theirs, live, open, not passed, attempts left), with the
-    sentence that says why (item id → sentence). Trainers see every key in the
-    console already; staff without the learner role never sit an exam."""
+    can still sit it (``may_still_sit``: theirs, not withdrawn or closed, not
+    passed, attempts left), with the sentence that says why (item id →
+    sentence). Trainers see every key in the console already."""
     exam = attempt.exam
-    now = now or clock.now()
-    if viewer.id == attempt.user_id or viewer.has_role("trainer") or not viewer.has_role("learner") or exam.retired \
-            or (exam.closes_at is not None and now >= exam.closes_at) or not takes_exam(viewer, exam):
+    if viewer.id == attempt.user_id or viewer.has_role("trainer") or not may_still_sit(viewer, exam, now):
         return {}
     mine = results.attempts_of(viewer, exam)
-    result = results.counting_attempt(exam, mine)
-    if result is not None and result.passed:
-        return {}
-    if exam.max_attempts is not None and sum(1 for a in mine if a.counts_as_taken(now)) >= exam.max_attempts:
-        return {}
     asked = {item.question_version.question_id for a in mine if a.state == AttemptState.FINALISED
              for item in a.items}
     sentence = str(_("You have not been asked this question in this exam yet: its answer and explanation are shown "

@@ -136,3 +136,27 @@ def test_staff_who_cannot_sit_exams_read_what_the_learner_reads(client, world, m
     sign_in(client, make_user(("hr",), employee_no="H001", name="人事", branch=world.branch))
     page = client.get(f"/programmes/people/{world.apprentice.id}/attempts/{passed.id}").text
     assert "存款保险最高偿付" in page and "贷款解析文字" in page and "review-withheld" not in page
+
+
+@pytest.mark.parametrize("change", ["withdrawn", "closed"])
+def test_a_reader_who_can_no_longer_sit_the_exam_reads_what_the_learner_reads(client, world, make_user, clock, change):
+    """The policy keeps the key from a reader only while they may still sit the
+    exam: once the trainer withdrew it or it closed, there is nothing to protect."""
+    from datetime import timedelta
+
+    exam = world.exams[3]
+    exam.open_to_all = True
+    exam.closes_at = clock.now() + timedelta(days=1)
+    db.session.commit()
+    passed = answer(world.apprentice, exam, {world.deposit.slug: "B", world.loan.slug: "A"})
+    reader = make_user(("hr", "learner"), employee_no="S001", name="读者", branch=world.branch)
+    url = f"/programmes/people/{world.apprentice.id}/attempts/{passed.id}"
+    sign_in(client, reader)
+    assert not _shows_key(client.get(url).text)  # they may still sit it
+    if change == "withdrawn":
+        exam.retired = True
+        db.session.commit()
+    else:
+        clock.advance(timedelta(days=1))
+    page = client.get(url).text
+    assert "存款保险最高偿付" in page and "贷款解析文字" in page and "review-withheld" not in page
