@@ -241,12 +241,8 @@ def _reviews_allowed(user, exams: list[Exam]) -> dict[int, bool]:
     now = clock.now()
     out = {}
     for exam in exams:
-        if exam.review_policy == "after_pass":
-            result = exam_results.counting_attempt(exam, attempts[exam.id])
-            out[exam.id] = bool(result and result.passed)
-        else:
-            out[exam.id] = exam.review_policy == "after_submit" or (
-                exam.review_policy == "after_close" and exam.closes_at is not None and now >= exam.closes_at)
+        result = exam_results.counting_attempt(exam, attempts[exam.id]) if exam.id in attempts else None
+        out[exam.id] = exam_results.policy_shows_key(exam, bool(result and result.passed), now)
     return out
 
 

@@ -214,20 +214,40 @@ def note_wrong(user_id: int, version: QuestionVersion, partly: bool, now: dateti
     entry.cleared_at = None
 
 
-def review_allowed(attempt: Attempt, now: datetime | None = None) -> bool:
-    """May the learner see the key and explanations of a finalised attempt,
-    per ``Exam.review_policy``?"""
-    if attempt.state != AttemptState.FINALISED:
-        return False
-    exam = attempt.exam
+def policy_shows_key(exam: Exam, passed: bool, now: datetime | None = None) -> bool:
+    """The review policy, decided here only: does ``exam`` show its key and
+    explanations to a learner whose attempt at it is finalised, given whether
+    they have passed it (``has_passed``)? After submitting: always; after
+    passing: once passed; after closing: once no answer to it is accepted any
+    more (``review_opens_at``); never: never. Every page that shows a key
+    (the result page, a mentor's or HR's read-only attempt, the 错题本 and its
+    practice) asks this, through ``review_allowed`` or directly."""
     policy = exam.review_policy
     if policy == "after_submit":
         return True
     if policy == "after_pass":
-        return has_passed(attempt.user, exam)
+        return passed
     if policy == "after_close":
-        return exam.closes_at is not None and (now or clock.now()) >= exam.closes_at
+        opens = review_opens_at(exam)
+        return opens is not None and (now or clock.now()) >= opens
     return False
+
+
+def review_opens_at(exam: Exam) -> datetime | None:
+    """When an exam shown after closing shows its answers: the close plus the
+    grace (``grace``), in which an attempt whose deadline was the close still
+    saves and submits — another learner's review must not help it then."""
+    return exam.closes_at + grace() if exam.closes_at is not None else None
+
+
+def review_allowed(attempt: Attempt, now: datetime | None = None) -> bool:
+    """May the learner see the key and explanations of a finalised attempt,
+    per ``Exam.review_policy`` (``policy_shows_key``)?"""
+    if attempt.state != AttemptState.FINALISED:
+        return False
+    exam = attempt.exam
+    passed = exam.review_policy == "after_pass" and has_passed(attempt.user, exam)
+    return policy_shows_key(exam, passed, now)
 
 
 def exam_in_progress_with(user, question_ids, now: datetime | None = None) -> Exam | None:

@@ -165,7 +165,7 @@ def held_back_items(viewer, attempt: Attempt, now: datetime | None = None) -> di
     question_of = {item.id: item.question_version.question_id for item in items}
     learner = attempt.user
     owner_held = keys_held_back(learner, question_of.values(), now)
-    reader_held = {} if viewer.id == learner.id or viewer.has_role("trainer") \
+    reader_held = {} if viewer.id == learner.id or viewer.has_role("trainer") or not viewer.has_role("learner") \
         else keys_held_back(viewer, question_of.values(), now)
     sentences: dict[int, str] = {}
     for item_id, question_id in question_of.items():

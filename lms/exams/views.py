@@ -25,11 +25,11 @@ from lms.exams import (
     after_result,
     answers as exam_answers,
     attempts as exam_attempts,
+    disclosure,
     errors as exam_errors,
     regrade as exam_regrade,
     results as exam_results,
     retakes as exam_retakes,
-    shared_keys,
 )
 from lms.exams.forms import AnswerForm, FlagForm, FocusForm, PageForm, StartForm, SubmitForm
 from lms.exams.models import Attempt, AttemptItem
@@ -407,15 +407,10 @@ def result(attempt_id: int):
     user = current_user._get_current_object()
     items = list(attempt.items)
     versions = versions_of(items)  # noqa: F841 - held while read
-    show_review, withheld = exam_results.review_allowed(attempt), exam_results.review_withheld(attempt.exam)
-    in_exam = exam_results.exam_in_progress_with(user, [i.question_version.question_id for i in items]) \
-        if show_review else None
-    if in_exam is not None:  # a retake open in another tab: the key would say which answer to give
-        show_review, withheld = False, exam_results.review_paused(in_exam)
-    held = shared_keys.held_back_items(user, attempt) if show_review else {}
-    reviews = review_of(items, held) if show_review else {}
+    shown = disclosure.review_for(user, attempt)
+    reviews = review_of(items, shown.held) if shown.shown else {}
     return render_template("exams/result.html", attempt=attempt, exam=attempt.exam, items=items,
-                           show_review=show_review, reviews=reviews, withheld=withheld, held=held,
+                           show_review=shown.shown, reviews=reviews, withheld=shown.withheld, held=shown.held,
                            regrades=exam_regrade.regrades_of(attempt.id),
                            exam_result=exam_results.exam_result(user, attempt.exam),
                            attempts_taken=len(exam_results.attempts_of(user, attempt.exam)),

@@ -13,8 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms import clock
-from lms.exams import notebook, shared_keys
-from lms.exams import results as exam_results
+from lms.exams import disclosure, notebook
 from lms.exams.models import Attempt
 from lms.exams.views import review_of
 from lms.extensions import db
@@ -25,7 +24,6 @@ from lms.mentoring.checkin_labels import FORM_LABELS
 from lms.mentoring.models import Pairing, SignOff
 from lms.mentoring.pairing import STATE_LABELS
 from lms.programmes.record import training_record
-from lms.programmes.access import review_allowed_to
 from lms.security import background_request
 from lms.web import is_htmx, render_page_or_partial, roles_required
 
@@ -131,13 +129,12 @@ def apprentice_attempt(user_id: int, attempt_id: int):
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or attempt.user_id != person.id or attempt.state == "open":
         abort(404)
-    show_review = attempt.state == "finalised" and review_allowed_to(current_user, attempt)
+    shown = disclosure.review_for(current_user, attempt)
     items = list(attempt.items)
-    held = shared_keys.held_back_items(current_user, attempt) if show_review else {}
-    reviews = review_of(items, held) if show_review else {}
+    reviews = review_of(items, shown.held) if shown.shown else {}
     return render_template("mentoring/apprentice_attempt.html", person=person, attempt=attempt, exam=attempt.exam,
-                           items=items, show_review=show_review, reviews=reviews, held=held,
-                           withheld=exam_results.review_withheld_from_viewer(current_user, attempt))
+                           items=items, show_review=shown.shown, reviews=reviews, held=shown.held,
+                           withheld=shown.withheld)
 
 
 def _topic_choices(pairing: Pairing) -> list[str]:

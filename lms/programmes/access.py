@@ -15,7 +15,7 @@ somebody else's programme — is refused with the reason. The other rules
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import format_date, lazy_gettext as _
 from sqlalchemy import select
@@ -23,7 +23,7 @@ from sqlalchemy import select
 from lms import clock
 from lms.content.models import Exam, Programme, ProgrammeItem
 from lms.exams.models import Attempt, AttemptState
-from lms.exams.results import attempts_of, exam_in_progress_with, has_passed, review_allowed
+from lms.exams.results import attempts_of, counting_attempt, exam_in_progress_with, has_passed, review_allowed
 from lms.extensions import db
 from lms.programmes.audience import memberships
 from lms.programmes.services import lock_reason, previous_week
@@ -86,6 +86,24 @@ def takes_exam(user, exam: Exam, today: date | None = None) -> bool:
     return bool(memberships(user, programmes, today or clock.today()))
 
 
+def may_still_sit(user, exam: Exam, now: datetime | None = None) -> bool:
+    """Could ``user`` still sit ``exam``, now or later: a learner whose exam
+    it is (``takes_exam``), not withdrawn, not closed, not passed, with
+    attempts left (or one open)? Only from such a reader does reading someone
+    else's review have a key to protect."""
+    now = now or clock.now()
+    if not user.has_role("learner") or exam.retired or (exam.closes_at is not None and now >= exam.closes_at):
+        return False
+    if not takes_exam(user, exam, clock.local_date(now)):
+        return False
+    mine = attempts_of(user, exam)
+    result = counting_attempt(exam, mine)
+    if result is not None and result.passed:
+        return False
+    taken = sum(1 for a in mine if a.counts_as_taken(now))
+    return exam.max_attempts is None or taken < exam.max_attempts or any(a.is_open for a in mine)
+
+
 def review_allowed_to(viewer, attempt: Attempt) -> bool:
     """May ``viewer`` see the key and explanations of someone else's finalised
     attempt (a mentor, HR or a branch manager reading a learner's record)?
@@ -96,7 +114,8 @@ def review_allowed_to(viewer, attempt: Attempt) -> bool:
     as a learner: reading a colleague's review must not hand them the answers
     before their own attempt (after_submit) or pass (after_pass). Nobody
     reads it while taking an exam that holds its questions. Trainers (and
-    administrators) see every key in the console already."""
+    administrators) see every key in the console already; a reader who can
+    no longer sit the exam (``may_still_sit``) reads what the learner reads."""
     if not review_allowed(attempt):
         return False
     if exam_in_progress_with(viewer, [item.question_version.question_id for item in attempt.items]) is not None:
@@ -104,8 +123,8 @@ def review_allowed_to(viewer, attempt: Attempt) -> bool:
     exam = attempt.exam
     if viewer.id == attempt.user_id or viewer.has_role("trainer") or exam.review_policy == "after_close":
         return True
-    if not takes_exam(viewer, exam):
-        return True
+    if not may_still_sit(viewer, exam):
+        return True  # nothing to protect: passed, or they never sit it again (staff without the learner role never)
     if exam.review_policy == "after_pass":
-        return has_passed(viewer, exam)
+        return False  # not passed yet
     return any(a.state == AttemptState.FINALISED for a in attempts_of(viewer, exam))

@@ -11,15 +11,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from lms.content.models import Programme
-from lms.exams import results as exam_results
+from lms.exams import disclosure
 from lms.exams.models import Attempt
-from lms.exams import shared_keys
 from lms.exams.views import review_of
 from lms.extensions import db
 from lms.org.models import POSITIONS, ROLES, Branch, User
 from lms.org.scope import may_see_person
 from lms.programmes import audience_admin
-from lms.programmes.access import review_allowed_to
 from lms.programmes.audience import members
 from lms.programmes.forms import MemberChangeForm
 from lms.programmes.record import training_record
@@ -144,10 +142,9 @@ def person_attempt(user_id: int, attempt_id: int):
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or attempt.user_id != person.id or attempt.state == "open":
         abort(404)
-    show_review = attempt.state == "finalised" and review_allowed_to(current_user, attempt)
+    shown = disclosure.review_for(current_user, attempt)
     items = list(attempt.items)
-    held = shared_keys.held_back_items(current_user, attempt) if show_review else {}
-    reviews = review_of(items, held) if show_review else {}
+    reviews = review_of(items, shown.held) if shown.shown else {}
     return render_template("programmes/person_attempt.html", person=person, attempt=attempt, exam=attempt.exam,
-                           items=items, show_review=show_review, reviews=reviews, held=held,
-                           withheld=exam_results.review_withheld_from_viewer(current_user, attempt))
+                           items=items, show_review=shown.shown, reviews=reviews, held=shown.held,
+                           withheld=shown.withheld)

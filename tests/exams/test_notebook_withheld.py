@@ -61,7 +61,9 @@ def test_after_close_names_the_closing_time_and_opens_then(app, client, clock, m
     plain = client.post(f"/notebook/practice/{entry.id}", data={"answer": "B"})
     assert "Correct!" not in client.get(plain.headers["Location"]).text and not _cleared(entry)
 
-    clock.advance(timedelta(days=3))
+    clock.advance(timedelta(days=3))  # closed, but a learner still sitting it may answer for the grace (30 s)
+    assert "Correct!" not in client.post(f"/notebook/practice/{entry.id}", data={"answer": "B"}, headers=HX).text
+    clock.advance(timedelta(seconds=30))
     assert "Correct!" in client.post(f"/notebook/practice/{entry.id}", data={"answer": "B"}, headers=HX).text
 
 

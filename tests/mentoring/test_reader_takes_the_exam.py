@@ -93,3 +93,70 @@ def test_nobody_reads_a_review_while_taking_an_exam_that_holds_its_questions(cli
     exam_attempts.submit(retake, world.mentor)
     db.session.commit()
     assert _shows_key(client.get(url).text)
+
+
+def test_a_reader_still_sitting_the_exam_does_not_read_keys_of_questions_they_were_not_asked(client, world):
+    """After submitting: the mentor failed their attempt, which asked only the
+    deposit question; the trainer then republished the exam with the loan
+    question too, and the apprentice passed it. The mentor's retake will ask
+    the loan question: the apprentice's review shows them the deposit key
+    (their own review shows it too), not the loan key, until they pass."""
+    import json
+
+    exam = world.exams[3]
+    exam.open_to_all = True
+    exam.draw_json = json.dumps([{"questions": [world.deposit.slug]}])
+    db.session.commit()
+    mine = answer(world.mentor, exam, {world.deposit.slug: "A"})
+    assert not mine.passed and [i.question_version.question_id for i in mine.items] == [world.deposit.id]
+    exam.draw_json = json.dumps([{"questions": [world.deposit.slug, world.loan.slug]}])
+    db.session.commit()
+    passed = answer(world.apprentice, exam, {world.deposit.slug: "B", world.loan.slug: "A"})
+    url = f"/mentoring/apprentices/{world.apprentice.id}/attempts/{passed.id}"
+    sign_in(client, world.mentor)
+    page = client.get(url).text
+    assert "存款保险最高偿付" in page  # the deposit question: asked of the mentor, its review is theirs
+    loan = next(a for a in page.split("<article")[1:] if "三查" in a)  # the apprentice's answer, read only
+    assert "贷款解析文字" not in page and "is-key" not in loan, "the key of a question the mentor's retake will ask"
+    assert "您在本考试中尚未作答过此题" in loan and "disabled" in loan
+    answer(world.mentor, exam, {world.deposit.slug: "B", world.loan.slug: "A"})  # passed now
+    page = client.get(url).text
+    assert "贷款解析文字" in page and "您在本考试中尚未作答过此题" not in page
+
+
+@pytest.mark.parametrize("policy", ["after_submit", "after_pass"])
+def test_staff_who_cannot_sit_exams_read_what_the_learner_reads(client, world, make_user, policy):
+    """HR without the learner role never sits an exam, even one open to all:
+    nothing to protect, so the review shows them what it shows the learner."""
+    exam = world.exams[3]
+    exam.open_to_all = True
+    exam.review_policy = policy
+    db.session.commit()
+    passed = answer(world.apprentice, exam, {world.deposit.slug: "B", world.loan.slug: "A"})
+    sign_in(client, make_user(("hr",), employee_no="H001", name="人事", branch=world.branch))
+    page = client.get(f"/programmes/people/{world.apprentice.id}/attempts/{passed.id}").text
+    assert "存款保险最高偿付" in page and "贷款解析文字" in page and "review-withheld" not in page
+
+
+@pytest.mark.parametrize("change", ["withdrawn", "closed"])
+def test_a_reader_who_can_no_longer_sit_the_exam_reads_what_the_learner_reads(client, world, make_user, clock, change):
+    """The policy keeps the key from a reader only while they may still sit the
+    exam: once the trainer withdrew it or it closed, there is nothing to protect."""
+    from datetime import timedelta
+
+    exam = world.exams[3]
+    exam.open_to_all = True
+    exam.closes_at = clock.now() + timedelta(days=1)
+    db.session.commit()
+    passed = answer(world.apprentice, exam, {world.deposit.slug: "B", world.loan.slug: "A"})
+    reader = make_user(("hr", "learner"), employee_no="S001", name="读者", branch=world.branch)
+    url = f"/programmes/people/{world.apprentice.id}/attempts/{passed.id}"
+    sign_in(client, reader)
+    assert not _shows_key(client.get(url).text)  # they may still sit it
+    if change == "withdrawn":
+        exam.retired = True
+        db.session.commit()
+    else:
+        clock.advance(timedelta(days=1))
+    page = client.get(url).text
+    assert "存款保险最高偿付" in page and "贷款解析文字" in page and "review-withheld" not in page
