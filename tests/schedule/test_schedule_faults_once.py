@@ -50,3 +50,10 @@ def test_the_form_refused_names_the_fields_and_says_each_message_once(client, sc
     assert "不是有效的日期值。" in _row(page, "week-row-2")
     refusal = page.split('id="schedule-refusal"')[1].split("</div>")[0]
     assert '<a href="#title">标题</a>' in refusal and '<a href="#weeks-1-due">第 2 周 · 截止</a>' in refusal
+
+
+def test_the_review_is_headed_as_a_check_not_as_a_bulletins_quiz(client, schedule_dir, trainer):
+    # "Check" is also a bulletin's quiz (小测): the review of the form is the check of the curriculum.
+    page = client.post(URL, data=form_of(client) | {"action": "review"}).text
+    review = page.split('id="schedule-review"')[1]
+    assert "<h2>检查结果</h2>" in review and "<h2>小测</h2>" not in page
