@@ -92,3 +92,10 @@ def test_every_page_a_new_user_reaches_says_what_to_do(app, client, fresh, role,
     sign_in(client, user)
     errors, _pages = walk(app, client, lang)
     assert not errors, f"{role} / {lang}:\n" + "\n".join(errors)
+
+
+def test_the_first_branch_is_named_as_a_branch_not_as_a_person(client, fresh):
+    sign_in(client, fresh["hr"])
+    form = client.get("/org/branches").text.split('id="new-branch"')[1].split("</section>")[0]
+    labels = re.findall(r"<label[^>]*>([^<]*)</label>", form)
+    assert "机构名称" in labels and "姓名" not in labels
