@@ -46,3 +46,12 @@ def test_a_branch_manager_is_not_offered_to_issue_a_certificate(client, make_use
     sign_in(client, make_user(("branch_manager",), branch=make_branch("B01")))
     cell = client.get("/certificates/").text.split('id="no-certificate"')[1].split("</td>")[0]
     assert "还没有颁发任何证书。" in visible_text(cell) and "/certificates/issue" not in cell
+
+
+def test_a_learner_is_not_told_they_hold_every_certification_when_none_is_published(client, make_user, app,
+                                                                                      tmp_path):
+    (tmp_path / "content").mkdir()
+    app.config["CONTENT_DIR"] = str(tmp_path / "content")
+    sign_in(client, make_user(("learner",)))
+    text = visible_text(client.get("/certificates/mine").text.split('id="next-certificates"')[1])
+    assert "尚未发布任何资格认证" in text and "你都持有" not in text
