@@ -99,3 +99,16 @@ def test_the_first_branch_is_named_as_a_branch_not_as_a_person(client, fresh):
     form = client.get("/org/branches").text.split('id="new-branch"')[1].split("</section>")[0]
     labels = re.findall(r"<label[^>]*>([^<]*)</label>", form)
     assert "机构名称" in labels and "姓名" not in labels
+
+
+def test_the_first_trainer_is_shown_where_a_course_comes_from(client, fresh):
+    sign_in(client, fresh["trainer"])
+    cell = client.get("/console", follow_redirects=True).text.split('id="no-course"')[1].split("</td>")[0]
+    assert "尚未发布任何课程。将课程文件夹打包为 zip 上传" in cell and 'href="/console/upload"' in cell
+
+
+def test_the_first_programme_with_no_exam_published_is_told_to_make_the_exams_first(client, fresh):
+    sign_in(client, fresh["trainer"])
+    page = client.get("/console/schedule/new-programme").text
+    notice = page.split('id="no-exam-yet"')[1].split("</p>")[0]
+    assert "尚未发布任何考试，而每个培训周都以考试结束。" in notice and 'href="/console/schedule/new-exam"' in notice

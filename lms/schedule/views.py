@@ -224,7 +224,8 @@ def _page(form, found, *, kind=None, review=None, named=(), at_fields=0, shown=N
                            refused_fields=services.refused_fields(form) if refusal and not review else [],
                            named=list(named), at_fields=at_fields, shown=shown, refusal=refusal, is_new=not (found and found.exists),
                            REVIEW_LABELS=forms.REVIEW_LABELS, SCORING_LABELS=forms.SCORING_LABELS,
-                           LAYOUT_LABELS=forms.LAYOUT_LABELS, shift=shift, adopted=adopted), \
+                           LAYOUT_LABELS=forms.LAYOUT_LABELS, shift=shift, adopted=adopted,
+                           has_exams=kind != "programme" or bool(services.exam_choices())), \
         status
 
 
