@@ -112,3 +112,20 @@ def test_the_first_programme_with_no_exam_published_is_told_to_make_the_exams_fi
     page = client.get("/console/schedule/new-programme").text
     notice = page.split('id="no-exam-yet"')[1].split("</p>")[0]
     assert "尚未发布任何考试，而每个培训周都以考试结束。" in notice and 'href="/console/schedule/new-exam"' in notice
+
+
+def test_the_first_upload_of_a_wrong_zip_names_the_file_the_trainer_chose(client, fresh):
+    import io
+    import zipfile
+
+    sign_in(client, fresh["trainer"])
+    response = client.post("/console/upload", data={"archive": (io.BytesIO(b"not a zip"), "个人存款课程.zip")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "<code>个人存款课程.zip</code>" in response.text and "<code>upload</code>" not in response.text
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("lessons/01-deposits.md", "# 存款\n")
+    response = client.post("/console/upload", data={"archive": (io.BytesIO(buffer.getvalue()), "存款.zip")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422 and "<code>存款.zip</code>" in response.text and "course.md" in response.text
