@@ -25,3 +25,33 @@ def test_hr_with_no_pairing_yet_gets_the_ways_to_make_one(client, make_user):
     # With a filter, the same empty table says the filter found nothing.
     filtered = client.get("/mentoring/admin/?q=nobody").text
     assert "没有符合条件的结对" in visible_text(filtered.split('id="no-pairing"')[1].split("</td>")[0])
+
+
+def test_a_certificate_register_with_nothing_issued_says_how_certificates_come(client, make_user, app, tmp_path):
+    (tmp_path / "content").mkdir()
+    app.config["CONTENT_DIR"] = str(tmp_path / "content")
+    sign_in(client, make_user(("hr",)))
+    page = client.get("/certificates/")
+    cell = page.text.split('id="no-certificate"')[1].split("</td>")[0]
+    text = visible_text(cell)
+    assert "还没有颁发任何证书。" in text and "没有符合条件" not in text
+    assert "尚未发布任何资格认证" in text
+    assert 'href="/certifications"' in cell and 'href="/certificates/issue"' in cell
+    # A filter that finds nothing still says so.
+    filtered = client.get("/certificates/?q=nobody").text
+    assert "没有符合条件的证书。" in visible_text(filtered.split('id="no-certificate"')[1].split("</td>")[0])
+
+
+def test_a_branch_manager_is_not_offered_to_issue_a_certificate(client, make_user, make_branch):
+    sign_in(client, make_user(("branch_manager",), branch=make_branch("B01")))
+    cell = client.get("/certificates/").text.split('id="no-certificate"')[1].split("</td>")[0]
+    assert "还没有颁发任何证书。" in visible_text(cell) and "/certificates/issue" not in cell
+
+
+def test_a_learner_is_not_told_they_hold_every_certification_when_none_is_published(client, make_user, app,
+                                                                                      tmp_path):
+    (tmp_path / "content").mkdir()
+    app.config["CONTENT_DIR"] = str(tmp_path / "content")
+    sign_in(client, make_user(("learner",)))
+    text = visible_text(client.get("/certificates/mine").text.split('id="next-certificates"')[1])
+    assert "尚未发布任何资格认证" in text and "你都持有" not in text

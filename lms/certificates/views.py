@@ -97,7 +97,7 @@ def mine():
     person = _viewer()
     held = issuing.holder_certificates(person.id)
     return render_template("certificates/mine.html", certificates=held, steps=next_steps(person, held),
-                           today=clock.today(), **_labels())
+                           any_published=bool(queries.certifications()), today=clock.today(), **_labels())
 
 
 def _labels() -> dict:

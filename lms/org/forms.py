@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
@@ -121,7 +121,7 @@ class ReasonForm(Form):
 class BranchForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32),
                                                Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, - and _ only."))])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120), visible_text])
+    name = StringField(lazy_pgettext("a branch's", "Name"), validators=[DataRequired(), Length(max=120), visible_text])
     parent_id = SelectField(_l("Part of"), coerce=int)
 
     def __init__(self, *args, **kwargs):

@@ -285,23 +285,15 @@ def row_label(head: str, index: int) -> str:
     return item_label("week" if head == "weeks" else "bulletin", index + 1)
 
 
-def names_row(message: str, head: str, index: int) -> bool:
-    """Whether a problem's message starts by naming its row ("week 4: …",
-    "第 4 周：…"), as the content check's messages of a week do: the page
-    then does not name the row a second time before it."""
-    name = row_label(head, index)
-    rest = str(message)[len(name):]
-    return str(message).lower().startswith(name.lower()) and not rest[:1].isdigit()
-
-
-def field_errors(form) -> list[tuple[str, str]]:
-    """(where, message) of every field the form refused: "week 4 · Due", "不是有效的日期值。"."""
+def refused_fields(form) -> list[tuple[str, str]]:
+    """(where, the field's id) of every field the form refused: ("week 4 · Due",
+    "weeks-3-due"). The refusal links to them; each message is said at its field."""
     found = []
     for field in form:
         if field.type == "FieldList":
             for index, entry in enumerate(field.entries):
-                for sub in entry.form:
-                    found += [(f"{row_label(field.name, index)} · {sub.label.text}", str(e)) for e in sub.errors]
-        else:
-            found += [(str(field.label.text), str(e)) for e in field.errors]
+                found += [(f"{row_label(field.name, index)} · {sub.label.text}", sub.id) for sub in entry.form
+                          if sub.errors]
+        elif field.errors:
+            found.append((str(field.label.text), field.id))
     return found

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from lms.content.console.editor import EditRefused, text_hash
@@ -187,34 +188,32 @@ def _save(found: files.ScheduleFile, form):
 
 
 def _reviewed(form, found, text, values, *, status=200, refusal=None):
-    """The form with its review: problems (each with file:line and the form
-    field), the preview, what publishing changes and the diff of the file."""
+    """The form with its review: each problem once (at its form field, or in
+    the review's list when no field holds it; with file:line), the preview,
+    what publishing changes and the diff of the file."""
     review = files.review(found, text)
-    named = []
+    named, at_fields = [], 0
     for problem in review.problems:
         field, row = (None, None)
         if problem.source.path == found.path:
             field, row = services.field_for_line(text, found.path, problem.source.line, form, values.rows)
-        label = str(field.label.text) if field is not None else ""
-        if row is not None:
-            # The check names the week itself ("第 4 周：截止日期…"): the label then names only the field.
-            place = None if services.names_row(problem.message, *row) else services.row_label(*row)
-            label = " · ".join(filter(None, (place, label)))
-            if field is None:  # a problem of the whole week: shown under its title (or a rule's count)
-                field = getattr(values.rows[row[0]][row[1]].form, "title", None) or \
-                    values.rows[row[0]][row[1]].form.count
+        if field is None and row is not None:  # a problem of the whole week: under its title (or a rule's count)
+            field = getattr(values.rows[row[0]][row[1]].form, "title", None) or values.rows[row[0]][row[1]].form.count
         if field is not None:
-            field.errors = [*(field.errors or []), problem.message]
-        named.append((problem, label))
+            # Said once, at the field the trainer corrects (in its row: the week is plain), with its file:line.
+            field.errors = [*(field.errors or []), Markup("<code>{}</code> {}").format(problem.source, problem.message)]
+            at_fields += 1
+        else:
+            named.append(problem)
     form.reviewed_hash.data = text_hash(text) if not review.problems else ""
     form.reviewed_plan.data = review.plan.fingerprint if review.plan is not None else ""
     shown = preview.calendar(text, found.path) if found.kind == "programme" else preview.exam_preview(text, found.path)
-    return _page(form, found, review=review, named=named, shown=shown, status=status if not review.problems
-                 else max(status, 422), refusal=refusal)
+    return _page(form, found, review=review, named=named, at_fields=at_fields, shown=shown,
+                 status=status if not review.problems else max(status, 422), refusal=refusal)
 
 
-def _page(form, found, *, kind=None, review=None, named=(), shown=None, status=200, refusal=None, shift=None,
-          adopted=False):
+def _page(form, found, *, kind=None, review=None, named=(), at_fields=0, shown=None, status=200, refusal=None,
+          shift=None, adopted=False):
     kind = found.kind if found is not None else kind
     template = "schedule/programme_form.html" if kind == "programme" else "schedule/exam_form.html"
     if found is not None and found.exists:
@@ -222,10 +221,11 @@ def _page(form, found, *, kind=None, review=None, named=(), shown=None, status=2
     else:
         action = url_for(f"schedule.new_{kind}")
     return render_template(template, form=form, file=found, action=action, review=review,
-                           refused_fields=services.field_errors(form) if refusal and not review else [],
-                           named=list(named), shown=shown, refusal=refusal, is_new=not (found and found.exists),
+                           refused_fields=services.refused_fields(form) if refusal and not review else [],
+                           named=list(named), at_fields=at_fields, shown=shown, refusal=refusal, is_new=not (found and found.exists),
                            REVIEW_LABELS=forms.REVIEW_LABELS, SCORING_LABELS=forms.SCORING_LABELS,
-                           LAYOUT_LABELS=forms.LAYOUT_LABELS, shift=shift, adopted=adopted), \
+                           LAYOUT_LABELS=forms.LAYOUT_LABELS, shift=shift, adopted=adopted,
+                           has_exams=kind != "programme" or bool(services.exam_choices())), \
         status
 
 

@@ -73,15 +73,24 @@ def test_bad_settings_are_refused_with_the_field_named(client, schedule_dir, tra
     response = client.post(URL, data=bad | {"action": "review"})
     assert response.status_code == 422
     refusal = response.text.split('id="schedule-refusal"')[1].split("</div>")[0]
+<<<<<<< HEAD
     for label in ("及格线 (%)", "考试时长（分钟）", "答案与解析", "抽题规则 1 · 题数"):
         assert f"<strong>{label}：</strong>" in refusal, label
     assert "<strong>抽题规则 2 · 题数：</strong>请填写题数，或填写指定试题。" in refusal
+=======
+    for field_id, label in (("pass_mark", "及格线（%）"), ("time_limit", "考试时长（分钟）"), ("review", "答案与解析"),
+                            ("draw-0-count", "抽题规则 1 · 题数"), ("draw-1-count", "抽题规则 2 · 题数")):
+        assert f'<a href="#{field_id}">{label}</a>' in refusal, label
+    # Each message once, at its field: rule 2's in its row.
+    assert response.text.count("请填写题数，或填写指定试题。") == 1
+    assert "请填写题数，或填写指定试题。" in response.text.split('id="rule-row-2"')[1].split("</tr>")[0]
+>>>>>>> h1
     # The check of the whole tree: a rule asking for more questions than the banks hold.
     greedy = form_of(client) | {"draw-0-count": "9"}
     response = client.post(URL, data=greedy | {"action": "review"})
     assert response.status_code == 422 and 'id="schedule-publish"' not in response.text
     # The message names the rule itself (no "抽题规则 1：抽题规则 1 …"), its filters in Chinese punctuation.
-    assert (f"<code>{FILE}:9</code> 抽题规则 1 要抽 9 道题（题型 单选题，知识点 个人存款，课程 products），题库中只有 1 道</li>"
+    assert (f"<code>{FILE}:9</code> 抽题规则 1 要抽 9 道题（题型 单选题，知识点 个人存款，课程 products），题库中只有 1 道</small>"
             in response.text)
     assert (schedule_dir / FILE).read_text(encoding="utf-8") == before
     assert db.session.scalar(select(func.count()).select_from(ContentRelease)) == releases

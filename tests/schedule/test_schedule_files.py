@@ -64,7 +64,7 @@ def test_a_new_file_may_not_take_an_id_or_a_path(client, schedule_dir, trainer):
     for bad in ("rm-foundation", "../courses/products/x", "a/b", "..", "Programme", "x.yaml", "", "a" * 81):
         response = client.post("/console/schedule/new-programme", data=base | {"id": bad})
         assert response.status_code == 422, bad
-        assert "<strong>编号：</strong>" in response.text, bad
+        assert '<a href="#id">编号</a>' in response.text, bad
     # Adding a week to a new programme named like an existing one stays a new file (and says the id is taken).
     response = client.post("/console/schedule/new-programme", data=base | {"id": "rm-foundation", "action": "add-week"})
     assert 'action="/console/schedule/new-programme"' in response.text and "该编号已被使用" in response.text

@@ -145,27 +145,33 @@ def test_invalid_values_are_refused_naming_the_field(client, schedule_dir, train
                               "weeks-3-due": (monday + timedelta(days=1)).isoformat()}
     response = client.post(URL, data=data | {"action": "review"})
     assert response.status_code == 422 and 'id="schedule-publish"' not in response.text
-    # The check's message names the week: the page does not name it a second time ("第 4 周：第 4 周：…").
+    # Said at the week's field, with file:line; the check's message names the week (never "第 4 周：第 4 周：…").
     opens, due = (monday + timedelta(days=3)).isoformat(), (monday + timedelta(days=1)).isoformat()
+<<<<<<< HEAD
     assert re.search(rf"<code>{FILE}:\d+</code> 第 4 周：截止日期 \({due}\) 早于开始日期 \({opens}\)</li>", response.text)
     assert "第 4 周：</strong>第 4 周" not in response.text
+=======
+    assert re.search(rf"<code>{FILE}:\d+</code> 第 4 周：截止日期（{due}）早于开始日期（{opens}）</small>", response.text)
+    assert "第 4 周：第 4 周" not in response.text
+>>>>>>> h1
     # A week overlapping the next one: named by the week, once.
     data = form_of(client) | {"weeks-4-opens": (monday + timedelta(days=2)).isoformat()}
     response = client.post(URL, data=data | {"action": "review"})
     assert response.status_code == 422
     assert re.search(rf"<code>{FILE}:\d+</code> 第 5 周（{(monday + timedelta(days=2)).isoformat()} 开始）与第 4 周"
-                     r"（[0-9-]+ 截止）时间重叠</li>", response.text)
-    # The form's own validation: the field, with its week.
+                     r"（[0-9-]+ 截止）时间重叠</small>", response.text)
+    # The form's own validation: the refusal links to each field (with its week); the field says what is wrong.
     bad = form_of(client) | {"start": "2026-13-40", "title": "", "weeks-1-due": "下周"}
     response = client.post(URL, data=bad | {"action": "publish", "reviewed_hash": "0" * 64})
     assert response.status_code == 422
-    assert "<strong>标题：</strong>该字段是必填字段。" in response.text
-    assert "<strong>第 2 周 · 截止：</strong>不是有效的日期值。" in response.text
-    assert re.search(r"<strong>开始[^<]*：</strong>不是有效的日期值。", response.text)
+    assert '<a href="#title">标题</a>' in response.text and '<a href="#weeks-1-due">第 2 周 · 截止</a>' in response.text
+    assert re.search(r'<a href="#start">开始[^<]*</a>', response.text)
+    assert '<small class="error">该字段是必填字段。</small>' in response.text
+    assert response.text.count('<small class="error">不是有效的日期值。</small>') == 2  # the start, week 2's due
     # An exam that does not exist (a value no select offers) is refused by the check, naming the week.
     response = client.post(URL, data=form_of(client) | {"weeks-1-exam": "exam-nope", "action": "review"})
     assert response.status_code == 422
-    assert re.search(rf"<code>{FILE}:\d+</code> 第 2 周：未知的考试 &#39;exam-nope&#39;</li>", response.text)
+    assert re.search(rf"<code>{FILE}:\d+</code> 第 2 周：未知的考试 &#39;exam-nope&#39;</small>", response.text)
     assert (schedule_dir / FILE).read_text(encoding="utf-8") == before
     assert db.session.scalar(select(func.count()).select_from(ContentRelease)) == releases
 

@@ -222,6 +222,12 @@ def _find_course_folder(unpacked: Path) -> tuple[Path | None, Problem | None]:
         "no course.md: put it at the top of the zip or in its one top-level folder"))
 
 
+def _of_archive(problems: list[Problem], archive_name: str) -> list[Problem]:
+    """A problem of the whole upload named by the file the trainer chose (课程.zip), not "upload"."""
+    name = Path(archive_name or "").name or "upload"
+    return [Problem(Source(name), p.message) if p.source.path == "upload" else p for p in problems]
+
+
 # --- the two steps ------------------------------------------------------------
 
 def stage(archive: IO[bytes], archive_name: str, actor_id: int) -> StagedUpload:
@@ -234,12 +240,12 @@ def stage(archive: IO[bytes], archive_name: str, actor_id: int) -> StagedUpload:
     files, problems = unpack(archive, unpacked)
     result.files = len(files)
     if problems:
-        result.problems = problems
+        result.problems = _of_archive(problems, archive_name)
         shutil.rmtree(staging, ignore_errors=True)
         return result
     folder, problem = _find_course_folder(unpacked)
     if problem:
-        result.problems = [problem]
+        result.problems = _of_archive([problem], archive_name)
         shutil.rmtree(staging, ignore_errors=True)
         return result
     course, problems = parse_course(encoding.decode_or_none((folder / "course.md").read_bytes()) or "",
