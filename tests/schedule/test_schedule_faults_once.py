@@ -25,7 +25,7 @@ def test_a_week_whose_due_is_before_its_opening_is_said_once_at_the_week(client,
     opens, due = (monday + timedelta(days=3)).isoformat(), (monday + timedelta(days=1)).isoformat()
     data = form_of(client) | {"weeks-3-opens": opens, "weeks-3-due": due, "action": "review"}
     page = client.post(URL, data=data).text
-    message = f"截止日期（{due}）早于开始日期（{opens}）"
+    message = f"截止日期 ({due}) 早于开始日期 ({opens})"
     assert page.count(message) == 1
     row = _row(page, "week-row-4")
     assert message in row and re.search(rf"<code>{FILE}:\d+</code>", row)  # at the week, naming file:line

@@ -147,13 +147,8 @@ def test_invalid_values_are_refused_naming_the_field(client, schedule_dir, train
     assert response.status_code == 422 and 'id="schedule-publish"' not in response.text
     # Said at the week's field, with file:line; the check's message names the week (never "第 4 周：第 4 周：…").
     opens, due = (monday + timedelta(days=3)).isoformat(), (monday + timedelta(days=1)).isoformat()
-<<<<<<< HEAD
-    assert re.search(rf"<code>{FILE}:\d+</code> 第 4 周：截止日期 \({due}\) 早于开始日期 \({opens}\)</li>", response.text)
-    assert "第 4 周：</strong>第 4 周" not in response.text
-=======
-    assert re.search(rf"<code>{FILE}:\d+</code> 第 4 周：截止日期（{due}）早于开始日期（{opens}）</small>", response.text)
+    assert re.search(rf"<code>{FILE}:\d+</code> 第 4 周：截止日期 \({due}\) 早于开始日期 \({opens}\)</small>", response.text)
     assert "第 4 周：第 4 周" not in response.text
->>>>>>> h1
     # A week overlapping the next one: named by the week, once.
     data = form_of(client) | {"weeks-4-opens": (monday + timedelta(days=2)).isoformat()}
     response = client.post(URL, data=data | {"action": "review"})
