@@ -59,8 +59,10 @@ def preview():
         return _page(form)
     upload = form.upload.data
     filename = Path(upload.filename or "").name or "upload"
-    bank = form.bank.data or services.default_bank(filename)
-    result = services.prepare(upload.read(), filename, form.course.data, bank, current_user)
+    named = services.bank_names.BankName(form.bank.data) if form.bank.data else \
+        services.default_bank(filename, form.course.data)
+    bank = named.name
+    result = services.prepare(upload.read(), filename, form.course.data, bank, current_user, named.note)
     form.bank.data = bank
     return _page(form, preview=result)
 
