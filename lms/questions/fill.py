@@ -34,11 +34,17 @@ def _in_text(html: str, replace) -> Markup:
     return Markup("".join(out))
 
 
+# What a stem needs for its text to end up in a tag's attribute: a link, an
+# image or a footnote ([), raw HTML or an autolink (<), fenced code's info
+# string (` ~), a call-out (!). Without any of them the stem is not rendered.
+_MAKES_ATTRIBUTES = "[<`~!"
+
+
 def blanks_in_tags(stem_md: str) -> list[int]:
     """The blanks ``{{n}}`` of a stem that its rendering puts inside a tag
     (an image's alt text, a link's title), where no text box can stand."""
-    if "{{" not in stem_md:
-        return []
+    if "{{" not in stem_md or not any(ch in stem_md for ch in _MAKES_ATTRIBUTES):
+        return []  # no link, image, footnote, HTML or fenced code: no tag holds any of its text
     from lms.content.rendering import render_markdown
 
     html = str(render_markdown(stem_md))

@@ -112,8 +112,8 @@ def test_ids_already_used_by_another_bank_are_named_with_the_file_row(client, co
 def test_excel_import_including_cases(client, content_dir, trainer):
     data = export_xlsx(example_questions())
     page = upload(client, data, "题库示例.xlsx")
-    # A Chinese file name: the bank is named by a hash of it (another file never replaces it).
-    assert "courses/products/questions/bank-" in page.text
+    # A Chinese file name names the bank as it is (another file never replaces it).
+    assert "courses/products/questions/题库示例.md" in page.text
     client.post("/console/import/confirm", data=import_confirm_data(page.text))
     case = db.session.scalar(select(Question).where(Question.slug == "ex-case-001"))
     assert case.current_version.type == "case" and len(case.current_version.data["parts"]) == 3
@@ -206,11 +206,11 @@ def test_a_bank_name_outside_the_rules_is_refused(client, content_dir, trainer, 
 
 
 def test_default_bank_names():
-    from lms.content.importers.services import default_bank
+    from lms.content.importers.bank_names import readable
 
-    assert default_bank("Deposits Bank.gift.txt") == "deposits-bank"
-    assert default_bank("存款题库.xlsx").startswith("bank-")
-    assert default_bank("存款题库.xlsx") == default_bank("存款题库.xlsx") != default_bank("贷款题库.xlsx")
+    assert readable("Deposits Bank.gift.txt") == "deposits-bank"
+    assert readable("存款题库.xlsx") == "存款题库"
+    assert readable("存款题库.xlsx") == readable("存款题库.xlsx") != readable("贷款题库.xlsx")
 
 
 def test_a_bank_exported_to_excel_imports_back_unchanged(client, content_dir, trainer):

@@ -42,7 +42,11 @@ def _import(path: str, course: str, bank: str | None, as_employee: str | None, c
             reason: str = "") -> None:
     file = Path(path)
     actor = _actor(as_employee)
-    bank = bank or services.default_bank(file.name)
+    if not bank:
+        named = services.default_bank(file.name, course)
+        bank = named.name
+        if named.note:
+            click.echo(named.note)
     decision = Decision(choice, reason[:MAX_REASON]) if choice else None
     try:
         done, notes = services.import_file(file.read_bytes(), file.name, course, bank, actor, decision)

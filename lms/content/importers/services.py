@@ -15,7 +15,6 @@ problem.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,7 @@ from sqlalchemy import select
 from lms.audit.services import record
 from lms.content.console import editor
 from lms.content.source import encoding
-from lms.content.importers import gift, messages_locale, serialize, xlsx, xlsx_export
+from lms.content.importers import bank_names, gift, messages_locale, serialize, xlsx, xlsx_export
 from lms.content.importers.gift import Note
 from lms.content.models import Course, Question
 from lms.content.publishing.publish import PlanChanged, plan as plan_of
@@ -37,7 +36,6 @@ from lms.database import transaction
 from lms.extensions import db
 from lms.staging import StagingArea
 
-BANK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}\Z")  # \Z: "$" would let a final newline through
 FINGERPRINT = re.compile(r"^[0-9a-f]{64}\Z")  # Plan.fingerprint
 STAGING_HOURS = 24
 KINDS = {"gift": "GIFT", "xlsx": "Excel"}
@@ -94,6 +92,7 @@ class ImportPreview:
     kind: str  # gift | xlsx
     course_id: str
     bank: str
+    bank_note: str = ""  # why the bank is not named as the file is
     path: str = ""  # courses/<folder>/questions/<bank>.md
     questions: list[ParsedQuestion] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -120,15 +119,12 @@ def kind_of(filename: str) -> str | None:
     return None
 
 
-def default_bank(filename: str) -> str:
-    """A bank name from the file name: its ASCII part, else ``bank-`` and a
-    short hash of the name (存款题库.xlsx and 贷款题库.xlsx must not replace
-    each other; the same file imported again replaces its own bank)."""
-    stem = Path(filename).name.split(".")[0]
-    ascii_part = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:80].strip("-")
-    if BANK_NAME.match(ascii_part):
-        return ascii_part
-    return "bank-" + hashlib.sha1(stem.encode("utf-8")).hexdigest()[:8]
+def default_bank(filename: str, course_id: str | None = None) -> bank_names.BankName:
+    """The bank an import makes or replaces when the trainer names none: the
+    file's name kept readable (住房贷款题库.xlsx → 住房贷款题库), made distinct
+    from a bank of another course (see ``bank_names``)."""
+    root = editor.content_root()
+    return bank_names.for_course(filename, course_id or "", root, editor.course_folders(root))
 
 
 def _decode(data: bytes, filename: str) -> tuple[str | None, list[Problem]]:
@@ -185,7 +181,7 @@ def courses() -> list[tuple[str, str]]:
 
 def bank_path(course_id: str, bank: str) -> str | None:
     folder = editor.course_folders().get(course_id)
-    if folder is None or not BANK_NAME.match(bank or ""):
+    if folder is None or bank_names.problem(bank or "") is not None:
         return None
     return f"{folder}/questions/{bank}.md"
 
@@ -238,14 +234,16 @@ def summarise(plan, questions: list[ParsedQuestion]) -> dict[str, int]:
             "retired": len(changes.retired)}
 
 
-def prepare(data: bytes, filename: str, course_id: str, bank: str, actor) -> ImportPreview:
+def prepare(data: bytes, filename: str, course_id: str, bank: str, actor, bank_note: str = "") -> ImportPreview:
     """Read the file and show what importing it would do; nothing changes
-    (the file is staged under the preview's token)."""
+    (the file is staged under the preview's token). ``bank_note``: why the
+    bank is not named as the file is, shown with the preview."""
 
     preview = _checked(data, filename, course_id, bank)
+    preview.bank_note = bank_note
     if preview.ok:
         preview.token, _folder = STAGINGS.stage({"actor_id": actor.id, "filename": filename, "course_id": course_id,
-                                                 "bank": bank, "path": preview.path,
+                                                 "bank": bank, "bank_note": bank_note, "path": preview.path,
                                                  "base_hash": preview.base_hash}, data)
     return preview
 
@@ -259,6 +257,7 @@ def preview_again(token: str, actor) -> ImportPreview | None:
         return None
     data, meta = staged
     preview = _checked(data, meta["filename"], meta["course_id"], meta["bank"])
+    preview.bank_note = meta.get("bank_note", "")
     if not preview.ok:
         discard(token)  # nothing to confirm: the file is uploaded again once fixed
         return preview
@@ -274,7 +273,7 @@ def _checked(data: bytes, filename: str, course_id: str, bank: str) -> ImportPre
     path = bank_path(course_id, bank)
     if path is None:
         preview.problems = [Problem(Source(filename), _("Choose a course of the content folder and a bank name of "
-                                                        "lower-case letters, digits and -."))]
+                                                        "lower-case letters (Chinese too), digits, - and _."))]
         return preview
     preview.path = path
     preview.questions, preview.problems, preview.notes = read_upload(data, filename, bank)
@@ -343,7 +342,7 @@ def import_file(data: bytes, filename: str, course_id: str, bank: str, actor, de
         path = bank_path(course_id, bank)
         if path is None:
             raise ImportRefused(_("No course %(course)s in the content folder, or the bank name is not lower-case "
-                                  "letters, digits and -.", course=course_id))
+                                  "letters (Chinese too), digits, - and _.", course=course_id))
         questions, problems, notes = read_upload(data, filename, bank)
         if problems:
             raise ImportRefused(_("Nothing was imported."), problems)

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from lms.content.importers import services, xlsx_export
+from lms.content.importers import bank_names, services, xlsx_export
 from lms.content.importers.examples import example_questions
 from lms.content.importers.forms import ConfirmImportForm, ImportForm
 from lms.content.publishing.wording import regraded_text
@@ -59,8 +59,10 @@ def preview():
         return _page(form)
     upload = form.upload.data
     filename = Path(upload.filename or "").name or "upload"
-    bank = form.bank.data or services.default_bank(filename)
-    result = services.prepare(upload.read(), filename, form.course.data, bank, current_user)
+    named = bank_names.BankName(form.bank.data) if form.bank.data else \
+        services.default_bank(filename, form.course.data)
+    bank = named.name
+    result = services.prepare(upload.read(), filename, form.course.data, bank, current_user, named.note)
     form.bank.data = bank
     return _page(form, preview=result)
 

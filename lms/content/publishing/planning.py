@@ -272,9 +272,6 @@ def plan(bundle: ContentBundle) -> Plan:
 
 def _plan_questions(bundle: ContentBundle, result: Plan, course_slug: dict) -> None:
     work, scope, changes = result._work, bundle.scope, result.kinds["question"]
-    last_version = dict(db.session.execute(
-        select(QuestionVersion.question_id, func.max(QuestionVersion.version))
-        .group_by(QuestionVersion.question_id)).all())
     existing = {}
     for qid, slug, course_id, bank, retired, h in db.session.execute(
             select(Question.id, Question.slug, Question.course_id, Question.bank, Question.retired,
@@ -302,11 +299,12 @@ def _plan_questions(bundle: ContentBundle, result: Plan, course_slug: dict) -> N
         if new_version or moved or retired:
             changes.changed.append(q.id)
             changes.hashes[q.id] = f"{old_hash}>{content_hash([h, q.course_id, q.bank])}"
-            work["questions"].append(("changed", q, h, qid, last_version.get(qid, 0), new_version))
+            work["questions"].append(("changed", q, h, qid, 0, new_version))
             if new_version:
                 changed_versions[qid] = (q.id, fields)
         else:
             changes.unchanged.append(q.id)
+    _last_versions(work["questions"])
     slugs = {q.id for q in bundle.questions}
     work["retire_questions"] = [qid for slug, (qid, _h, retired, course, bank) in existing.items()
                                 if not retired and slug not in slugs and scope.covers_question(course, bank)]
@@ -330,6 +328,21 @@ def _plan_questions(bundle: ContentBundle, result: Plan, course_slug: dict) -> N
             before = {"type": qtype, "stem": stem, "data": json.loads(data_json), "points": points,
                       "difficulty": difficulty, "tags": sorted(tags[vid]), "explanation": explanation}
             result.texts[("question", slug)] = (question_text(before), question_text(new_fields))
+
+
+def _last_versions(work: list) -> None:
+    """The last version number of each changed question, read only for them
+    (an unchanged publish reads no version history)."""
+    ids = [item[3] for item in work if item[0] == "changed"]
+    if not ids:
+        return
+    stmt = select(QuestionVersion.question_id, func.max(QuestionVersion.version))
+    if len(ids) <= 500:  # more: one read of every question's, not a statement per 500
+        stmt = stmt.where(QuestionVersion.question_id.in_(ids))
+    last = dict(db.session.execute(stmt.group_by(QuestionVersion.question_id)).all())
+    work[:] = [(state, q, h, qid, last.get(qid, 0), new_version) if state == "changed" else
+               (state, q, h, qid, last_version, new_version)
+               for state, q, h, qid, last_version, new_version in work]
 
 
 def _plan_exams(bundle: ContentBundle, result: Plan) -> None:
