@@ -5,7 +5,7 @@ line, whichever the decision; another trainer publishes it."""
 from __future__ import annotations
 
 from lms.extensions import db
-from tests.content.test_key_regrade import BANK, REASON, _exam, _fix_key, _take, _versions, course  # noqa: F401
+from tests.content.test_key_regrade import BANK, REASON, _fix_key, _take, _versions, course  # noqa: F401
 
 
 def test_a_trainer_does_not_regrade_or_keep_their_own_attempt(app, client, runner, course, make_user,  # noqa: F811
