@@ -48,6 +48,7 @@ from lms.extensions import db
 from lms.notify.services import notify
 from lms.org.models import User, add_months  # noqa: F401 (add_months: callers read it here too)
 from lms.org.scope import hr_of
+from lms.own_case import own_case
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +147,7 @@ def issue(person: User, certification: Certification, *, actor: User | None = No
             raise IssueError(_("Only HR issues certificates by hand."))
         if not reason:
             raise IssueError(_("A reason is required for a manual issue."))
-        if actor.id == person.id:
+        if own_case(actor, person.id):
             raise IssueError(_("You cannot issue a certificate to yourself; ask another HR colleague."))
     if certification.retired:
         raise IssueError(_("This certification is retired."))

@@ -1,8 +1,8 @@
 """Revoking a certificate: HR (or an administrator) with a reason, audited,
 effective at once everywhere — ``Certificate.state()`` reads ``revoked_at``,
 so the verification page, the holder's page and eligibility see it on their
-next read. The holder is told in the app; ``certificate_revoked`` is sent
-after commit (eligibility subscribes)."""
+next read. Nobody revokes their own (``lms.own_case``). The holder is told
+in the app; ``certificate_revoked`` is sent after commit (eligibility subscribes)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -15,6 +15,7 @@ from lms.certificates.queries import STATE_LABELS
 from lms.database import transaction
 from lms.extensions import db
 from lms.notify.services import notify
+from lms.own_case import own_case
 
 
 class RevokeError(ValueError):
@@ -33,6 +34,9 @@ def revoke(certificate_id: int, actor, reason: str, seen_state: str | None = Non
         certificate = db.session.get(Certificate, certificate_id, with_for_update=True)
         if certificate is None:
             raise RevokeError(_("No such certificate."))
+        if own_case(actor, certificate.user_id):
+            # Whether one's own certificate stands is a second person's judgement, either way.
+            raise RevokeError(_("You cannot revoke your own certificate; ask another HR colleague."))
         if certificate.revoked_at is not None:
             raise RevokeError(_("This certificate is already revoked."))
         if seen_state is not None and seen_state != certificate.state().value:

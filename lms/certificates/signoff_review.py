@@ -21,6 +21,7 @@ from lms.database import transaction
 from lms.extensions import db
 from lms.mentoring.models import SignOff
 from lms.org.models import User
+from lms.own_case import own_case
 
 KEPT = "certificate.kept_after_signoff_withdrawal"
 
@@ -108,7 +109,7 @@ def keep(certificate_id: int, actor, reason: str) -> Certificate:
         certificate = db.session.get(Certificate, certificate_id, with_for_update=True)
         if certificate is None:
             raise KeepError(_("No such certificate."))
-        if certificate.user_id == actor.id:
+        if own_case(actor, certificate.user_id):
             # As with issuing to oneself or overriding a rule for oneself: a second person's judgement.
             raise KeepError(_("You cannot keep your own certificate valid; ask another HR colleague to decide."))
         signoff = withdrawn_signoff_of(certificate)

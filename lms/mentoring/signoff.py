@@ -38,6 +38,7 @@ from lms.mentoring.queries import signoff_in_force
 from lms.mentoring.models import Pairing, PairingState, Recommendation, SignOff
 from lms.mentoring.settings import DEFAULT_DIMENSIONS, active_dimensions  # noqa: F401  (re-exported)
 from lms.notify.services import notify
+from lms.own_case import own_case
 from lms.programmes.services import this_week
 
 RECOMMENDATION_LABELS = {
@@ -187,6 +188,9 @@ def withdraw(signoff: SignOff, reason: str, actor) -> SignOff:
     active unless the apprentice has another active pairing by then."""
     if actor is None or not actor.has_role("hr"):
         raise NotAllowed(_("Only HR withdraws a sign-off."))
+    if own_case(actor, signoff.apprentice_id):
+        # Withdrawn, the pairing reopens for a sign-off anew: the apprentice's own case.
+        raise NotAllowed(_("You cannot withdraw your own sign-off; ask another HR colleague."))
     reason = (reason or "").strip()
     if not reason:
         raise SignOffError(_("Say why the sign-off is withdrawn."))

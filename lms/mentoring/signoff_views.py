@@ -17,6 +17,7 @@ from lms.mentoring import signoff as services
 from lms.mentoring.models import Pairing, PairingState, SignOff
 from lms.mentoring.signoff_forms import WithdrawForm, signoff_form
 from lms.org.scope import may_see_person
+from lms.own_case import own_case
 from lms.programmes.services import this_week
 from lms.web import roles_required
 
@@ -79,7 +80,8 @@ def sign_off(pairing_id: int):
 def record(signoff_id: int):
     signoff = _readable_signoff(signoff_id)
     hr = current_user.has_role("hr")
-    return render_template("mentoring/signoff.html", signoff=signoff, may_withdraw=signoff.in_force and hr,
+    return render_template("mentoring/signoff.html", signoff=signoff,
+                           may_withdraw=signoff.in_force and hr and not own_case(current_user, signoff.apprentice_id),
                            relying=signoff_review.relying_on(signoff) if hr and not signoff.in_force else [])
 
 
@@ -89,10 +91,13 @@ def withdraw(signoff_id: int):
     signoff = _readable_signoff(signoff_id)
     if not current_user.has_role("hr"):
         abort(403)
-    form = WithdrawForm()
+    form, status = WithdrawForm(), 200
     if signoff.in_force and form.validate_on_submit():
         try:
             services.withdraw(signoff, form.reason.data, current_user)
+        except services.NotAllowed as exc:
+            form.reason.errors.append(str(exc))
+            status = 403
         except services.SignOffError as exc:
             form.form_errors.append(str(exc))
         else:
@@ -102,7 +107,7 @@ def withdraw(signoff_id: int):
                         "mentor.", mentor=signoff.mentor.name, name=signoff.apprentice.name), "warning")
             return redirect(url_for(".record", signoff_id=signoff.id))
     return render_template("mentoring/withdraw_signoff.html", signoff=signoff, form=form,
-                           relying=signoff_review.relying_on(signoff) if signoff.in_force else [])
+                           relying=signoff_review.relying_on(signoff) if signoff.in_force else []), status
 
 
 @bp.get("/my-signoff")

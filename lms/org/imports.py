@@ -36,8 +36,9 @@ from lms.extensions import db
 from lms.imports import table
 from lms.imports.files import parse_date
 from lms.imports.pages import blank_csv, blank_xlsx
-from lms.org import dependents, position_gates, services
+from lms.org import admins, dependents, position_gates, services
 from lms.org.models import EMAIL_PATTERN, POSITIONS, ROLES, Branch, User
+from lms.own_case import own_case
 from lms.reports.exports import csv_safe
 
 COL_NO, COL_NAME, COL_BRANCH, COL_POSITION, COL_HIRED, COL_ROLES = "工号", "姓名", "支行", "岗位", "入职日期", "角色"
@@ -236,8 +237,10 @@ def _check_leaving(row: RowPlan, actor: User | None, problem) -> None:
     user = row.user
     if user is None or not user.active:
         return
-    if actor is not None and user.id == actor.id:
+    if own_case(actor, user.id):
         problem(COL_STATUS, _("you cannot deactivate yourself."))
+    elif (last_admin := admins.last_admin_problem(user, user.roles, active_after=False)) is not None:
+        problem(COL_STATUS, last_admin)
     elif not services.may_manage(actor, user):
         problem(COL_NO, _("only an administrator may change an administrator's account."))
     else:
@@ -278,16 +281,31 @@ def _check_rules(row: RowPlan, actor: User | None, today: date, problem) -> None
         elif "admin" in row.roles and (user is None or "admin" not in user.roles):
             problem(COL_ROLES, _("only an administrator may grant the administrator role."))
     changed = row.roles ^ (user.roles if user is not None else set())
-    if user is not None and actor is not None and user.id == actor.id and changed:
+    own = user is not None and own_case(actor, user.id)
+    if own and changed:
         problem(COL_ROLES, _("you cannot change your own roles."))
     elif "trainer" in changed and "trainer" not in services.assignable_roles(actor):
         problem(COL_ROLES, _("only an administrator may grant or remove the trainer role."))
+    if user is not None and (last_admin := admins.last_admin_problem(user, row.roles)) is not None:
+        problem(COL_ROLES, last_admin)
     current = user.current_position if user is not None else None
-    if current is not None and current.position != row.position and today <= current.start_date:
+    if own:
+        _check_own_row(row, problem)
+    elif current is not None and current.position != row.position and today <= current.start_date:
         problem(COL_POSITION, _("the current position started on %(day)s; a change can start the day after at the earliest.",
                                 day=current.start_date.isoformat()))
     elif current is None or current.position != row.position:
         _check_gates(row, actor, problem)
+
+
+def _check_own_row(row: RowPlan, problem) -> None:
+    """The importer's own row: what decides their post stays as it is (``lms.own_case``)."""
+    user, current = row.user, row.user.current_position
+    own = {COL_NAME: user.name != row.name, COL_BRANCH: user.branch_id != row.branch.id,
+           COL_HIRED: user.hire_date != row.hire_date,
+           COL_POSITION: (current.position if current else None) != row.position}
+    for column in (column for column, differs in own.items() if differs):
+        problem(column, _("this row is you: another HR colleague changes your own record."))
 
 
 def _check_gates(row: RowPlan, actor: User | None, problem) -> None:
@@ -301,7 +319,7 @@ def _check_gates(row: RowPlan, actor: User | None, problem) -> None:
                                 conditions=position_gates.describe(refused), column=COL_OVERRIDE))
     elif not services.may_override_eligibility(actor):
         problem(COL_OVERRIDE, _("only HR may override an eligibility rule."))
-    elif row.user is not None and actor is not None and row.user.id == actor.id:
+    elif row.user is not None and own_case(actor, row.user.id):
         problem(COL_OVERRIDE, _("you cannot override an eligibility rule for yourself."))
 
 

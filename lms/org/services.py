@@ -6,18 +6,18 @@ Rules enforced here, whoever calls (web, import, command line):
 - only an administrator may grant or take away the ``admin`` role, or manage
   (edit, deactivate, reset the password of, change the roles or the position of)
   an administrator;
-- nobody changes their own roles, and nobody deactivates themselves;
+- nobody decides their own case (``lms.own_case``): their roles, name, branch, hire date,
+  position, deactivation or reactivation (e-mail and language they may change);
+- the last active administrator keeps the role and the account (``admins``);
 - HR grants or removes the ``trainer`` role only when an administrator allowed it
   (``lms.org.settings.HR_MAY_GRANT_TRAINER``);
 - a position change closes the previous stint the day before the new one starts.
 """
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from argon2 import PasswordHasher
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -25,11 +25,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from lms import clock
 from lms.audit import services as audit
 from lms.audit.models import AuditEvent
-from lms.auth.passwords import hash_password, policy_problems
+from lms.auth.passwords import hash_password
 from lms.database import transaction
 from lms.extensions import db
-from lms.org import dependents, position_gates, settings
+from lms.org import admins, dependents, position_gates, settings
 from lms.org.models import LOCALES, POSITIONS, ROLES, Branch, PositionRecord, User, UserRole
+from lms.org.temporary_passwords import generate_temporary_password, hash_temporary_password
+from lms.own_case import own_case
 from lms.text_search import containing
 
 
@@ -39,6 +41,18 @@ class OrgError(ValueError):
 
 class NotAllowed(OrgError):
     """Refused because of who asks (the views answer 403); the message says why."""
+
+
+class OwnRecord(NotAllowed):
+    """The actor would change their own record; ``field`` names what (a form field)."""
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def _refuse_own(actor: User | None, user: User, field: str, message: str) -> None:
+    if own_case(actor, user.id):
+        raise OwnRecord(field, message)
 
 
 # --- branches ---------------------------------------------------------------
@@ -187,7 +201,7 @@ def assignable_roles(actor: User | None, user: User | None = None) -> set[str]:
     """The roles ``actor`` may grant to or take from ``user`` (None: a new person)."""
     if actor is None:
         return set(ROLES)
-    if user is not None and (user.id == actor.id or not may_manage(actor, user)):
+    if user is not None and (own_case(actor, user.id) or not may_manage(actor, user)):
         return set()
     if "admin" in actor.roles:
         return set(ROLES)
@@ -201,7 +215,7 @@ def _require_may_change_roles(actor: User | None, user: User | None, changed: se
     refused = changed - assignable_roles(actor, user)
     if not refused:
         return
-    if user is not None and user.id == actor.id:
+    if user is not None and own_case(actor, user.id):
         raise NotAllowed(_("You cannot change your own roles; ask an administrator."))
     if user is not None:
         _require_may_manage(actor, user)
@@ -213,27 +227,12 @@ def _require_may_change_roles(actor: User | None, user: User | None, changed: se
                        "allow HR to on the system settings page."))
 
 
+def _require_another_admin(user: User, roles_after: set) -> None:
+    if (problem := admins.last_admin_problem(user, roles_after)) is not None:
+        raise OrgError(problem)
+
+
 # --- people ---------------------------------------------------------------------
-
-# Temporary passwords are random (12 characters of 56: about 70 bits), so a light
-# Argon2 setting already makes guessing them from a stolen hash hopeless; it keeps a
-# 500-person import from spending minutes on hashing. The first sign-in rehashes
-# with the full setting (auth.services.authenticate) and the user must change it anyway.
-_temporary_hasher = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
-
-
-def hash_temporary_password(password: str) -> str:
-    return _temporary_hasher.hash(password)
-
-
-def generate_temporary_password() -> str:
-    """A random password for a first sign-in; the user must change it."""
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
-    while True:
-        password = "".join(secrets.choice(alphabet) for _ in range(12))
-        if not policy_problems(password):
-            return password
-
 
 @transaction(immediate=True)
 def create_user(employee_no: str, name: str, *, branch: Branch | None = None, roles=("learner",),
@@ -273,6 +272,12 @@ def update_user(user: User, *, actor: User | None = None, name: str | None = Non
                 locale: str | None = None, email: str | None | object = ...) -> dict:
     """Change a person's facts; returns {field: (before, after)} of what changed."""
     _require_may_manage(actor, user)
+    if name is not None and name.strip() != user.name:
+        _refuse_own(actor, user, "name", _("You cannot change your own name; ask another HR colleague."))
+    if branch is not ... and branch is not user.branch:
+        _refuse_own(actor, user, "branch_id", _("You cannot change your own branch; ask another HR colleague."))
+    if hire_date is not ... and hire_date != user.hire_date:
+        _refuse_own(actor, user, "hire_date", _("You cannot change your own hire date; ask another HR colleague."))
     changes = {}
     if name is not None and name.strip() != user.name:
         changes["name"] = (user.name, name.strip())
@@ -324,6 +329,7 @@ def set_roles(user: User, roles, *, actor: User | None = None, end_dependents: b
     if wanted == before:
         return False
     _require_may_change_roles(actor, user, before ^ wanted)
+    _require_another_admin(user, roles_after=wanted)
     for row in list(user.role_rows):
         if row.role not in wanted:
             user.role_rows.remove(row)
@@ -356,7 +362,7 @@ def check_position_gates(user: User, position: str, override_reason: str = "", *
                          name=user.name, position=POSITIONS[position], conditions=position_gates.describe(refused)))
     if not may_override_eligibility(actor):
         raise NotAllowed(_("Only HR may override an eligibility rule."))
-    if actor is not None and actor.id == user.id:
+    if own_case(actor, user.id):
         raise NotAllowed(_("You cannot override an eligibility rule for yourself; ask another HR colleague."))
     return refused
 
@@ -374,6 +380,8 @@ def change_position(user: User, position: str, start: date, note: str = "", *,
     current = user.current_position
     if current and current.position == position:
         return None
+    # Which post one works, and from when (tenure counts from it), is someone else's decision.
+    _refuse_own(actor, user, "position", _("You cannot change your own position; ask another HR colleague."))
     if current and start <= current.start_date:
         raise OrgError(_("The new position must start after the current one started (%(day)s).",
                          day=current.start_date.isoformat()))
@@ -397,11 +405,12 @@ def deactivate(user: User, reason: str = "", *, actor: User | None = None, end_d
     also end what the account leaves without someone to act (the pairings of
     a mentor or an apprentice), with the same reason, in the same transaction;
     otherwise those stay, flagged for HR (需处理)."""
-    if actor is not None and actor.id == user.id:
+    if own_case(actor, user.id):
         raise OrgError(_("You cannot deactivate yourself."))
     _require_may_manage(actor, user)
     if not user.active:
         return
+    _require_another_admin(user, roles_after=set())
     user.active = False
     user.session_version += 1
     audit.record("user.deactivated", user, reason=reason)
@@ -411,6 +420,7 @@ def deactivate(user: User, reason: str = "", *, actor: User | None = None, end_d
 
 @transaction(immediate=True)
 def reactivate(user: User, reason: str = "", *, actor: User | None = None) -> None:
+    _refuse_own(actor, user, "reason", _("You cannot reactivate yourself; ask another HR colleague."))
     _require_may_manage(actor, user)
     if user.active:
         return

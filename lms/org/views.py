@@ -181,6 +181,9 @@ def edit_person(user_id: int):
                                            branch=db.session.get(Branch, form.branch_id.data),
                                            hire_date=form.hire_date.data, locale=form.locale.data,
                                            email=form.email.data or None)
+        except services.OwnRecord as exc:
+            form[exc.field].errors.append(str(exc))
+            return render_template("org/edit_person.html", form=form, person=user), 403
         except services.NotAllowed as exc:
             return _refused(exc, user)
         except services.OrgError as exc:
@@ -251,11 +254,14 @@ def set_roles(user_id: int):
 @roles_required("hr")
 def change_position(user_id: int):
     user = get_person(user_id)
-    form = PositionForm()
+    form, status = PositionForm(), 200
     if form.validate_on_submit():
         try:
             record = services.change_position(user, form.position.data, form.start_date.data, form.note.data or "",
                                               actor=_actor(), override_reason=form.override_reason.data or "")
+        except services.OwnRecord as exc:
+            form.position.errors.append(str(exc))
+            status = 200 if is_htmx() else 403  # htmx swaps only a 2xx answer into the section
         except services.NotAllowed as exc:
             return _refused(exc, user)
         except services.OrgError as exc:
@@ -271,8 +277,8 @@ def change_position(user_id: int):
     if is_htmx():
         return render_template("org/_person_positions.html", person=user, position_form=form,
                                may_manage=services.may_manage(_actor(), user),
-                               gate_checks=_gate_checks(user, form.position.data))
-    return _render_person(user, position_form=form)
+                               gate_checks=_gate_checks(user, form.position.data)), status
+    return _render_person(user, position_form=form), status
 
 
 def _gate_checks(user: User, position: str | None) -> list[position_gates.Check]:

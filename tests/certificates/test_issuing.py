@@ -226,3 +226,28 @@ def test_tenure_sums_the_listed_positions(app, make_user, make_certification):
                                                                   "months": 12}]})
     [condition] = evaluate(person, certification).conditions
     assert condition.met and condition.params["months"] == 12
+
+
+def test_hr_cannot_revoke_their_own_certificate(client, clock, make_user, make_certification, entry_exam, take_exam,
+                                                sign_off, fast_pdf):
+    """Whether one's own certificate stands is someone else's judgement, either way:
+    the holder (HR and a learner) sees a note instead of the form, and a sent form
+    is refused next to the reason; a colleague revokes it."""
+    from tests.conftest import sign_in
+
+    hr = make_user(("hr", "learner"), name="周人事")
+    certification = make_certification(requirements=RMQ)
+    sign_off(hr)
+    take_exam(hr, entry_exam, right=2)
+    [certificate] = _certificates(hr)
+    sign_in(client, hr)
+    page = client.get(f"/certificates/{certificate.id}")
+    assert "这是您本人的证书：是否撤销由另一位人力资源同事决定。" in page.text
+    assert f"/certificates/{certificate.id}/revoke" not in page.text
+    refused = client.post(f"/certificates/{certificate.id}/revoke", data={"reason": "我自己撤销"})
+    assert refused.status_code == 400 and "不能撤销您本人的证书，请另一位人力资源同事办理。" in refused.text
+    assert db.session.get(Certificate, certificate.id).state() == CertificateState.VALID
+    assert not AuditEvent.query.filter_by(action="certificate.revoked").count()
+    colleague = make_user(("hr",), name="吴人事")
+    revoking.revoke(certificate.id, colleague, "复核不合格")
+    assert db.session.get(Certificate, certificate.id).state() == CertificateState.REVOKED

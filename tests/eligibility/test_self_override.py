@@ -33,7 +33,7 @@ def _position(user):
 
 
 def test_hr_cannot_override_a_rule_for_themselves(world, english, hr_teller):
-    with pytest.raises(services.NotAllowed, match="for yourself"):
+    with pytest.raises(services.NotAllowed, match="your own position"):
         services.change_position(hr_teller, "rm_junior", date(2026, 3, 2), actor=hr_teller,
                                  override_reason="我自己批准自己")
     db.session.rollback()
@@ -51,7 +51,7 @@ def test_the_own_person_page_refuses_the_override(world, client, hr_teller):
     sign_in(client, hr_teller)
     answer = client.post(f"/org/people/{hr_teller.id}/position",
                          data={"position": "rm_junior", "start_date": "2026-03-02", "override_reason": "急需"})
-    assert answer.status_code == 403 and "不能为自己" in answer.text
+    assert answer.status_code == 403 and "不能变更您本人的岗位" in answer.text
     assert _position(hr_teller) == "teller" and not _overrides()
 
 
@@ -59,8 +59,8 @@ def test_an_import_row_overriding_for_the_importer_is_a_problem(world, chinese, 
     text = ("工号,姓名,支行,岗位,入职日期,角色,准入例外原因\n"
             f"hr01,周人事,株洲分行,初级客户经理,2025-12-01,人力资源、学员,我自己批准自己\n")
     plan = imports.plan_import(text.encode("utf-8"), "people.csv", actor=hr_teller, today=date(2026, 3, 2))
-    assert [(p.row, p.column) for p in plan.problems] == [(2, "准入例外原因")]
-    assert "不能为自己" in str(plan.problems[0])
+    assert [(p.row, p.column) for p in plan.problems] == [(2, "岗位"), (2, "入职日期")]
+    assert "这一行是您本人" in str(plan.problems[0])
     with pytest.raises(services.OrgError):
         imports.apply_import(plan, actor=hr_teller)
     db.session.rollback()

@@ -373,3 +373,19 @@ def test_the_apprentice_reads_the_notification_and_english_readers_get_english_l
     [given] = _signoffs()
     page = client.get(f"/mentoring/signoffs/{given.id}").text
     assert "Credit analysis" in page and "Ready: may work on their own" in page and "信贷分析" not in page
+
+
+def test_hr_cannot_withdraw_their_own_signoff(people, client):
+    """Withdrawn, the pairing reopens for a sign-off anew: HR who is the apprentice
+    does not withdraw their own; another HR colleague may."""
+    people.apprentice.role_rows.append(type(people.apprentice.role_rows[0])(role="hr"))
+    db.session.commit()
+    given = give(people)
+    sign_in(client, people.apprentice)
+    assert f"/signoffs/{given.id}/withdraw" not in client.get(f"/mentoring/signoffs/{given.id}").text
+    refused = client.post(f"/mentoring/signoffs/{given.id}/withdraw", data={"reason": "我想重新出师"})
+    assert refused.status_code == 403 and "不能撤回您本人的出师评价，请另一位人力资源同事办理。" in refused.text
+    assert db.session.get(SignOff, given.id).in_force
+    assert not db.session.scalar(select(AuditEvent).where(AuditEvent.action == "mentoring.signoff_withdrawn"))
+    services.withdraw(given, "复核", people.hr)
+    assert not db.session.get(SignOff, given.id).in_force

@@ -39,6 +39,7 @@ from lms.content.schema import ContentBundle, Problem, Source
 from lms.exams import regrade
 from lms.extensions import db
 from lms.numbers import counted, reading_number
+from lms.own_case import own_case
 
 _PG_LOCK_KEY = 7_340_222  # serialises publishes on PostgreSQL (SQLite: BEGIN IMMEDIATE does)
 
@@ -122,6 +123,23 @@ def regrade_problems(result: Plan, decision) -> list[Problem]:
     return problems
 
 
+def own_attempt_problems(result: Plan, actor) -> list[Problem]:
+    """Whether the corrected key's change to submitted scores stands (re-graded
+    or kept) decides each learner's result: a trainer who sat the exam does not
+    decide their own (``lms.own_case``); another trainer publishes the release."""
+    own = [c for c in result._work.get("regrade") or [] if own_case(actor, c.user_id)]
+    effect = next((e for e in result.effects if e.kind == "answers_regraded"), None)
+    sources = effect.data["sources"] if effect is not None else {}
+    problems = []
+    for slug in dict.fromkeys(item.question for change in own for item in change.items):
+        attempts = ", ".join(c.who() for c in own if any(i.question == slug for i in c.items))
+        path, line = sources.get(slug, ["", 0])
+        problems.append(Problem(Source(path, line), _(
+            "question %(id)s: the corrected key changes the score of your own attempt (%(attempts)s); another "
+            "trainer decides on it and publishes this change.", id=slug, attempts=attempts)))
+    return problems
+
+
 def _open_reason_problems(result: Plan, decision) -> list[Problem]:
     """Re-grading attempts in progress that keep an earlier text (at their
     submit) is a decision the learners read the reason of: refused without one."""
@@ -161,7 +179,7 @@ def publish(bundle: ContentBundle, actor=None, source: str = "", *, checked: boo
         result._work["lesson_files"] = bundle.lesson_files  # links between lessons
         if reviewed and result.has_changes and result.fingerprint != reviewed:
             raise PlanChanged(result)
-        refused = regrade_problems(result, decision)
+        refused = own_attempt_problems(result, actor) or regrade_problems(result, decision)
         if refused:
             raise ContentProblems(refused)
         if not result.has_changes:
