@@ -107,18 +107,15 @@ def grade(item_id: int):
         return _refused(err)
     item = services.waiting_item(item_id)
     if item is None:
-        notice = _("That answer was already graded by someone else.")
-        if is_htmx():
-            return render_template("grading/_queue.html", **_queue_context(exam_id, notice=notice)), 200, \
-                {"Vary": "HX-Request"}
-        flash(notice, "warning")
-        return redirect(url_for("grading.queue", exam=exam_id))
+        return _graded_by_someone_else(exam_id)
     form = GradeForm()
     try:
         _refuse_invalid(form)
         services.grade_essay(item, form.points.data, form.comment.data, _grader())
     except services.OwnAttempt as err:
         return _refused(err)
+    except services.AlreadyGraded:  # graded by another trainer since the check above
+        return _graded_by_someone_else(exam_id)
     except services.GradingError as err:
         item = services.waiting_item(item_id)
         context = _queue_context(exam_id, current=item, errors={err.field: err.message}, values=form.data)
@@ -128,6 +125,17 @@ def grade(item_id: int):
         return render_template("grading/_queue.html", **_queue_context(exam_id, notice=notice)), 200, \
             {"Vary": "HX-Request"}
     flash(_("Graded."), "success")
+    return redirect(url_for("grading.queue", exam=exam_id))
+
+
+def _graded_by_someone_else(exam_id: int | None):
+    """The queue as it is now, and the grader told: their points are not put
+    on the next answer's form."""
+    notice = _("That answer was already graded by someone else.")
+    if is_htmx():
+        return render_template("grading/_queue.html", **_queue_context(exam_id, notice=notice)), 200, \
+            {"Vary": "HX-Request"}
+    flash(notice, "warning")
     return redirect(url_for("grading.queue", exam=exam_id))
 
 

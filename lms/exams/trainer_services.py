@@ -56,6 +56,14 @@ class GradingError(ValueError):
         self.message = message
 
 
+class AlreadyGraded(GradingError):
+    """Another trainer graded the answer first (their commit came between
+    this trainer's page and their grade)."""
+
+    def __init__(self):
+        super().__init__("points", _("This answer has already been graded."))
+
+
 def _recompute(attempt: Attempt) -> None:
 
     waited = attempt.state == AttemptState.GRADING
@@ -136,7 +144,7 @@ def grade_essay(item: AttemptItem, points, comment: str, grader) -> AttemptItem:
     item = db.session.scalar(select(AttemptItem).where(AttemptItem.id == item.id).with_for_update()) or item
     db.session.refresh(item)
     if not item.needs_grading:
-        raise GradingError("points", _("This answer has already been graded."))
+        raise AlreadyGraded()
     value = parse_points(points, item.points)
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:

@@ -185,7 +185,10 @@ def record_check_in(pairing: Pairing, mentor, data: CheckInInput) -> CheckIn:
     and mark the chosen open actions done. Raises ``CheckInError`` (nothing
     changes) when a rule refuses."""
     with transaction(immediate=True):
-        pairing = db.session.get(Pairing, pairing.id)  # read again under the lock
+        # Read again under the lock: SQLite's write lock, the pairing's row lock
+        # on PostgreSQL (the same check-in from two tabs, HR ending the pairing).
+        pairing = db.session.scalar(select(Pairing).where(Pairing.id == pairing.id).with_for_update()
+                                    .execution_options(populate_existing=True))
         if (pairing is None or pairing.state != PairingState.ACTIVE or pairing.mentor_id != mentor.id
                 or "mentor" not in mentor.roles):
             raise CheckInError({"pairing": str(_l("This pairing is no longer active."))})

@@ -9,6 +9,7 @@ from flask.cli import AppGroup, with_appcontext
 from lms.auth.passwords import policy_problems
 from lms.control_characters import command_line_name
 from lms.extensions import db
+from lms.imports.table import RowRefused
 from lms.numbers import counted
 from lms.org import imports, services
 from lms.org.models import user_by_employee_no
@@ -80,7 +81,12 @@ def import_people(file: Path, dry_run: bool, passwords_file: Path | None, end_pa
     if dry_run:
         db.session.rollback()
         return
-    result = imports.apply_import(plan, end_dependents=end_pairings)
+    try:
+        result = imports.apply_import(plan, end_dependents=end_pairings)
+    except RowRefused as exc:  # changed since the file was checked (someone imported at the same time)
+        click.echo(f"{file.name}: {exc.problem}", err=True)
+        click.echo(counted("%(num)s problem: nothing imported.", "%(num)s problems: nothing imported.", 1), err=True)
+        sys.exit(1)
     db.session.commit()
     click.echo(f"Imported: {result.created} created, {result.updated} updated, {result.unchanged} unchanged.")
     if result.passwords:

@@ -369,28 +369,33 @@ def apply_import(plan: ImportPlan, *, actor: User | None = None, today: date | N
     today = today or clock.today()
     passwords = []
     for row in plan.rows:
-        if row.action == "create":
-            password = services.generate_temporary_password()
-            services.create_user(row.employee_no, row.name, branch=row.branch, roles=row.roles,
-                                 temporary_password=password, position=row.position,
-                                 position_start=row.hire_date, hire_date=row.hire_date, actor=actor,
-                                 note=_("Imported from %(file)s", file=plan.filename), email=row.email,
-                                 override_reason=row.override_reason)
-            passwords.append((row.employee_no, row.name, password))
-        elif row.action == "update" and row.leaving:
-            services.deactivate(row.user, _dependents_reason(row, plan.filename), actor=actor,
-                                end_dependents=end_dependents and bool(row.dependents))
-        elif row.action == "update":
-            user = row.user
-            if row.leaving is False and not user.active:
-                services.reactivate(user, _("At work (imported from %(file)s)", file=plan.filename), actor=actor)
-            services.update_user(user, actor=actor, name=row.name, branch=row.branch, hire_date=row.hire_date,
-                                 email=row.email if row.email is not None else ...)
-            services.set_roles(user, row.roles, actor=actor, end_dependents=end_dependents and bool(row.dependents),
-                               reason=_dependents_reason(row, plan.filename))
-            services.change_position(user, row.position, today, actor=actor,
-                                     note=_("Imported from %(file)s", file=plan.filename),
+        try:
+            if row.action == "create":
+                password = services.generate_temporary_password()
+                services.create_user(row.employee_no, row.name, branch=row.branch, roles=row.roles,
+                                     temporary_password=password, position=row.position,
+                                     position_start=row.hire_date, hire_date=row.hire_date, actor=actor,
+                                     note=_("Imported from %(file)s", file=plan.filename), email=row.email,
                                      override_reason=row.override_reason)
+                passwords.append((row.employee_no, row.name, password))
+            elif row.action == "update" and row.leaving:
+                services.deactivate(row.user, _dependents_reason(row, plan.filename), actor=actor,
+                                    end_dependents=end_dependents and bool(row.dependents))
+            elif row.action == "update":
+                user = row.user
+                if row.leaving is False and not user.active:
+                    services.reactivate(user, _("At work (imported from %(file)s)", file=plan.filename), actor=actor)
+                services.update_user(user, actor=actor, name=row.name, branch=row.branch, hire_date=row.hire_date,
+                                     email=row.email if row.email is not None else ...)
+                services.set_roles(user, row.roles, actor=actor, end_dependents=end_dependents and bool(row.dependents),
+                                   reason=_dependents_reason(row, plan.filename))
+                services.change_position(user, row.position, today, actor=actor,
+                                         note=_("Imported from %(file)s", file=plan.filename),
+                                         override_reason=row.override_reason)
+        except services.OrgError as exc:
+            # A rule broken since the file was checked (another HR officer imported the
+            # same people a moment before): the whole file is rolled back, the row named.
+            raise table.RowRefused(table.Problem(row.row, "", str(exc))) from None
     result = ImportResult(plan.count("create"), plan.count("update"), plan.count("unchanged"), passwords,
                           dependents_ended=end_dependents and plan.leaves_dependents)
     if result.created or result.updated:  # a file that changes nothing leaves no trace

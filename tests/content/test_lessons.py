@@ -99,6 +99,28 @@ def test_mark_as_read_records_completion_once(client, login, make_user, products
     assert "已读" in client.get("/courses/products").text
 
 
+def test_two_tabs_marking_read_at_once_keep_the_first_time(client, login, make_user, products, clock,
+                                                           monkeypatch):
+    """Two tabs post "mark as read" at the same moment: the second read the
+    lesson as unread before the first one's row was committed (PostgreSQL does
+    not serialise them). It is told the lesson is read, with the first time;
+    never a 500 from the duplicate row."""
+    from lms.content.lessons import queries
+
+    course, (deposits, *_rest) = products
+    user = make_user()
+    login(user)
+    assert client.post(f"/lessons/{deposits.id}/read").status_code == 302
+    first = clock.now()
+    clock.advance(timedelta(minutes=1))
+    monkeypatch.setattr(queries, "lesson_view", lambda user, lesson: None)  # the stale read of the other tab
+    fragment = client.post(f"/lessons/{deposits.id}/read", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    assert 'id="lesson-read"' in fragment.text and "标记为已读" not in fragment.text
+    db.session.expire_all()
+    assert db.session.get(LessonView, (user.id, deposits.id)).completed_at == first
+
+
 def test_mark_as_read_needs_csrf(client, login, make_user, products):
     course, (deposits, *_rest) = products
     user = make_user()

@@ -2,6 +2,7 @@
 attempt, and what is refused."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -159,6 +160,43 @@ def test_an_answer_is_graded_once(app, client, make_user, essay_exam):
     assert again.status_code == 302
     assert db.session.get(AttemptItem, item.id, populate_existing=True).awarded == 4.0
     assert len(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "attempt.essay_graded")).all()) == 1
+
+
+def test_two_trainers_grading_the_same_answer_at_once(app, client, clock, make_user, essay_exam, monkeypatch):
+    """Trainer B sends a grade for the answer trainer A grades at the same
+    moment (A's commit lands between B's check that it waits and B's write). B is told the
+    answer was graded by someone else; B's points and comment are not put on
+    the next answer's form with an error of the one before, and A's grade holds."""
+    from lms.exams import grading_views
+
+    exam, _s, _e = essay_exam
+    first = submitted(make_user(("learner",)), exam)
+    clock.advance(timedelta(minutes=5))
+    second = submitted(make_user(("learner",), name="后交卷"), exam)
+    trainer_a, trainer_b = make_user(("trainer",)), make_user(("trainer",))
+    waiting = grading_views.services.waiting_item
+    stale = []
+
+    def still_waiting_when_b_checked(item_id, grader=None):
+        if not stale:  # B's check ran before A's grade was committed
+            stale.append(item_id)
+            return db.session.get(AttemptItem, item_id)
+        return waiting(item_id, grader)
+
+    grading_views.services.grade_essay(essay_item(first), 4, "A 的评语", trainer_a)
+    monkeypatch.setattr(grading_views.services, "waiting_item", still_waiting_when_b_checked)
+    sign_in(client, trainer_b)
+    response = client.post(f"/grading/items/{essay_item(first).id}", data={"points": "1", "comment": "B 的评语"},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "该答案已由其他培训师评分。" in response.text
+    assert "该答案已经评过分。" not in response.text
+    assert f'/grading/items/{essay_item(second).id}"' in response.text
+    points_input = re.search(r'<input[^>]*id="grade-points"[^>]*>', response.text).group(0)
+    assert 'value=""' in points_input and "aria-invalid" not in points_input
+    assert "B 的评语" not in response.text
+    graded = db.session.get(AttemptItem, essay_item(first).id, populate_existing=True)
+    assert (graded.awarded, graded.grader_id, graded.grader_comment) == (4.0, trainer_a.id, "A 的评语")
 
 
 def test_an_open_attempt_is_not_in_the_queue(app, client, make_user, essay_exam):

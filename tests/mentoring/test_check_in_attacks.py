@@ -3,6 +3,9 @@ role HR took away (the pairing still open) sees and records nothing more; the
 same check-in sent twice (double click, two tabs) is recorded once."""
 from __future__ import annotations
 
+import threading
+from datetime import date
+
 from sqlalchemy import func, select
 
 from lms.extensions import db
@@ -46,6 +49,53 @@ def test_the_same_check_in_sent_twice_is_recorded_once(client, world):
     # A second check-in of the same day that says something else is kept.
     assert _post(client, world, notes="下午又电话沟通了一次", form="phone").status_code == 302
     assert _count(CheckIn) == 2
+
+
+def test_the_same_check_in_from_two_tabs_at_the_same_moment_is_recorded_once(app, world, monkeypatch):
+    """Both requests look for the same check-in before either has written it.
+    The second waits for the first (the pairing's row lock on PostgreSQL,
+    the write lock on SQLite), then finds it and is told; without the wait
+    both were recorded on PostgreSQL. Each thread waits at most 0.5 s for the
+    other to reach the same point: it can only if nothing holds it back."""
+    from lms.mentoring import checkins
+
+    looked = checkins._recorded_already
+    both_looked = threading.Barrier(2, timeout=0.5)
+
+    def look_then_wait_for_the_other(*args):
+        found = looked(*args)
+        try:
+            both_looked.wait()
+        except threading.BrokenBarrierError:
+            pass  # the other request waits for this one's lock: as it should
+        return found
+
+    monkeypatch.setattr(checkins, "_recorded_already", look_then_wait_for_the_other)
+    pairing_id, mentor_id = world.pairing.id, world.mentor.id
+    db.session.commit()  # this test's own reads end: it counts what the threads committed
+    told = []
+
+    def record():
+        from lms.mentoring.models import Pairing
+        from lms.org.models import User
+
+        with app.app_context():
+            try:
+                checkins.record_check_in(db.session.get(Pairing, pairing_id), db.session.get(User, mentor_id),
+                                         checkins.CheckInInput(held_on=date(2026, 2, 27), form="face_to_face",
+                                                               topics=["个人存款"], notes="复盘第 4 周"))
+            except checkins.CheckInError as err:
+                told.append(err.errors)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=record) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert _count(CheckIn) == 1
+    assert len(told) == 1 and "没有重复记录" in told[0]["pairing"]
 
 
 def test_notes_that_would_stall_the_renderer_are_refused_and_stored_ones_shown_as_text(client, world):

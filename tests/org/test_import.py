@@ -2,6 +2,7 @@
 idempotent, CSV (UTF-8, BOM, GBK) and XLSX."""
 import base64
 import io
+import threading
 from datetime import date, datetime
 from pathlib import Path
 
@@ -368,3 +369,41 @@ def test_confirming_twice_at_once_imports_once_and_tells_the_second(app, client,
     assert answers[told].headers["Location"].endswith("/org/people/import")
     page = (client if told == "tab-1" else second).get("/org/people/import").text
     assert "该文件已在导入" in page
+
+
+def test_two_hr_officers_importing_the_same_file_at_once(app, client, org, make_user, clock, monkeypatch):
+    """HR officer B confirms the file that HR officer A confirms at the same
+    moment: B's check ran before A's people were committed, B's write after.
+    B is shown the file again with the row that now exists named, and nothing
+    of B's is written (no 500, no one made twice)."""
+    file = (HEADER + "E3001,黎思远,天元支行,柜员,2025-07-01,学员\n").encode()
+    first, second = app.test_client(), app.test_client()
+    sign_in(first, org.hr)
+    sign_in(second, make_user(("hr",), employee_no="hr02", branch=org.hr.branch))
+    token_a, token_b = _token(_upload(first, file).text), _token(_upload(second, file).text)
+    apply_import = imports.apply_import
+    answers = {}
+
+    def a_confirms():
+        with app.app_context():
+            try:
+                answers["a"] = first.post("/org/people/import/confirm", data={"token": token_a})
+            finally:
+                db.session.remove()
+
+    def a_confirms_first(*args, **kwargs):
+        if not answers:  # B's confirmation, its file already checked: A's lands now
+            answers["a"] = None
+            db.session.commit()  # B's request ends its reads, as B's service would on SQLite
+            worker = threading.Thread(target=a_confirms)
+            worker.start()
+            worker.join()
+        return apply_import(*args, **kwargs)
+
+    monkeypatch.setattr(imports, "apply_import", a_confirms_first)
+    answer_b = second.post("/org/people/import/confirm", data={"token": token_b})
+    assert answers["a"].status_code == 200 and "黎思远" in answers["a"].text
+    assert answer_b.status_code == 200
+    assert "第 2 行" in answer_b.text and "工号 E3001 已存在" in answer_b.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(User).where(User.employee_no == "E3001")) == 1
+    assert len(events("people.imported")) == 1

@@ -1,7 +1,8 @@
 """What learners read: the live catalogue, lessons and their neighbours, reading marks, and course assets."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from lms import clock
 from lms.content.models import Asset, Course, Lesson, LessonView
@@ -60,17 +61,24 @@ def lesson_view(user, lesson: Lesson) -> LessonView | None:
     return db.session.get(LessonView, (user.id, lesson.id))
 
 
-@transaction(immediate=True)
+@transaction()
 def mark_lesson_read(user, lesson: Lesson) -> LessonView:
     """Record that ``user`` finished reading ``lesson``; the first time
-    counts (marking again keeps the original completion time)."""
-    view = lesson_view(user, lesson)
-    if view is None:
-        view = LessonView(user_id=user.id, lesson_id=lesson.id, first_viewed_at=clock.now())
-        db.session.add(view)
-    if view.completed_at is None:
-        view.completed_at = clock.now()
-    return view
+    counts (marking again keeps the original completion time). Two tabs
+    marking at once make one row and keep one time: the row is inserted
+    unless there, and the time set only while it is empty, each in one
+    statement (on PostgreSQL the second waits for the first's row lock)."""
+    now = clock.now()
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    db.session.execute(insert(LessonView).values(user_id=user.id, lesson_id=lesson.id, first_viewed_at=now)
+                       .on_conflict_do_nothing(index_elements=["user_id", "lesson_id"]))
+    db.session.execute(update(LessonView)
+                       .where(LessonView.user_id == user.id, LessonView.lesson_id == lesson.id,
+                              LessonView.completed_at.is_(None))
+                       .values(completed_at=now).execution_options(synchronize_session=False))
+    return db.session.execute(select(LessonView).where(LessonView.user_id == user.id,
+                                                       LessonView.lesson_id == lesson.id)
+                              .execution_options(populate_existing=True)).scalar_one()
 
 
 def read_lesson_ids(user, lessons: list[Lesson]) -> set[int]:
