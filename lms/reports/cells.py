@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select
 
 from lms import clock, in_list
 from lms.content.models import Exam, Programme, ProgrammeItem
@@ -84,6 +84,22 @@ def deciding(rows: list[AttemptRow], scoring: str) -> AttemptRow | None:
     if scoring == "latest":
         return max(done, key=lambda a: a.number)  # the latest attempt taken, not graded (lms.exams.retakes)
     return max(done, key=lambda a: (a.percent, -a.number))
+
+
+def deciding_rank(counts):
+    """``deciding`` in SQL: each attempt's place (1: the deciding one) among its learner's attempts
+    at its exam, for an exam scored by its best attempt. ``counts``: the condition an attempt's
+    result counts under (finalised, with a percent), to be ANDed with ``rank == 1``: the highest
+    percent, the earliest (lowest number) of equals — so when a pass and a fail share the top percent
+    (the pass mark changed between them) the earlier one decides, as on the learner's page."""
+    return func.row_number().over(partition_by=(Attempt.user_id, Attempt.exam_id),
+                                  order_by=(case((counts, 0), else_=1), Attempt.percent.desc(), Attempt.number))
+
+
+def deciding_passed(rank, counts, passed):
+    """1 for the (learner, exam) group's deciding attempt when it passed, else 0: its ``max`` over
+    a subquery carrying ``deciding_rank`` (``rank``) says whether the week counts as passed."""
+    return case((and_(rank == 1, counts, passed.is_(True)), 1), else_=0)
 
 
 @dataclass
