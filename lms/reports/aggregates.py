@@ -5,7 +5,7 @@ GROUP BY statements instead of a cell per learner and week.
 
 The rule is ``cells.cell_for``'s: for an exam scored by its best attempt,
 the result that counts is the highest finalised percent, passed if the
-earliest attempt with that percent passed (``cells.deciding_rank``). Exams scored by their latest attempt (rare)
+earliest attempt with that percent passed (``cells.deciding_passed``). Exams scored by their latest attempt (rare)
 and learners who joined after the programme began (catch-up) go through
 ``cells`` one by one: their numbers are the same either way (tested)."""
 from __future__ import annotations
@@ -28,36 +28,31 @@ CHUNK = 20000
 def learner_exam_results(exam_ids: list[int], user_ids: list[int] | None = None, start=None, end=None):
     """One row per (learner, exam) of their finalised attempts (finalised in
     [start, end) when given; of these learners when ``user_ids`` is given):
-    ``attempts``, ``best`` (the highest percent), ``decided_passed`` (1: the
-    deciding attempt passed, ``cells.deciding_rank``: on equal top percents
-    the earliest decides), ``first`` (1: the first attempt is among them) and
+    ``attempts``, ``cells.deciding_columns`` (``cells.deciding_passed`` reads
+    them: on equal top percents the earliest decides), ``first`` (1: the first attempt is among them) and
     ``first_passed``. The branch totals and the rankings count passes from these same facts (a
     subquery)."""
     finalised = Attempt.state == AttemptState.FINALISED
-    counts = and_(finalised, Attempt.percent.is_not(None))
-    ranked = (select(Attempt.user_id, Attempt.exam_id, Attempt.number, Attempt.percent, Attempt.passed,
-                     cell_rules.deciding_passed(cell_rules.deciding_rank(counts), counts, Attempt.passed).label("won"))
-              .where(Attempt.exam_id.in_(exam_ids), finalised))
+    passed = Attempt.passed.is_(True)
+    per = (select(Attempt.user_id.label("user_id"), Attempt.exam_id.label("exam_id"),
+                  func.count().label("attempts"),
+                  *cell_rules.deciding_columns(and_(finalised, Attempt.percent.is_not(None)), Attempt.passed),
+                  func.max(case((Attempt.number == 1, 1), else_=0)).label("first"),
+                  func.max(case((and_(Attempt.number == 1, passed), 1), else_=0)).label("first_passed"))
+           .where(Attempt.exam_id.in_(exam_ids), finalised))
     if start is not None:
-        ranked = ranked.where(Attempt.finalised_at >= start, Attempt.finalised_at < end)
+        per = per.where(Attempt.finalised_at >= start, Attempt.finalised_at < end)
     if user_ids is not None:
-        ranked = ranked.where(Attempt.user_id.in_(user_ids))
-    ranked = ranked.subquery()
-    passed = ranked.c.passed.is_(True)
-    return (select(ranked.c.user_id.label("user_id"), ranked.c.exam_id.label("exam_id"),
-                   func.count().label("attempts"), func.max(ranked.c.percent).label("best"),
-                   func.max(ranked.c.won).label("decided_passed"),
-                   func.max(case((ranked.c.number == 1, 1), else_=0)).label("first"),
-                   func.max(case((and_(ranked.c.number == 1, passed), 1), else_=0)).label("first_passed"))
-            .group_by(ranked.c.user_id, ranked.c.exam_id).subquery())
+        per = per.where(Attempt.user_id.in_(user_ids))
+    return per.group_by(Attempt.user_id, Attempt.exam_id).subquery()
 
 
 def _facts(member_ids: list[int], exam_ids: list[int]):
     """(branch id, exam id, passed, first tries, first passed, sum of results, results)."""
     per = learner_exam_results(exam_ids, member_ids)
-    query = (select(User.branch_id, per.c.exam_id, func.sum(per.c.decided_passed),
-                    func.coalesce(func.sum(per.c.first), 0), func.coalesce(func.sum(per.c.first_passed), 0), func.coalesce(func.sum(per.c.best), 0.0),
-                    func.count(per.c.best))
+    query = (select(User.branch_id, per.c.exam_id, func.sum(cell_rules.deciding_passed(per.c)),
+                    func.coalesce(func.sum(per.c.first), 0), func.coalesce(func.sum(per.c.first_passed), 0),
+                    func.coalesce(func.sum(per.c.best), 0.0), func.count(per.c.best))
              .join(User, User.id == per.c.user_id).group_by(User.branch_id, per.c.exam_id))
     return db.session.execute(query).all()
 

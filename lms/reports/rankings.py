@@ -161,8 +161,8 @@ def _standings_by_sql(user_ids: list[int], exam_ids: list[int], start: datetime,
     learners is ~300,000 attempts, too many to read into Python for one page.
 
     One GROUP BY per (learner, exam), folded per learner: the deciding result
-    is the highest percent, and whether it passed is ``decided_passed``
-    (``cells.deciding_rank``: when a passed and a failed attempt share the
+    is the highest percent, and whether it passed is ``cells.deciding_passed``
+    (one GROUP BY, no window over every attempt of the year: when a passed and a failed attempt share the
     best percent — the pass mark was changed between them — the earlier
     decides, as on the learner's page and in every other report).
     Above ``in_list.IN_LIST_LIMIT`` learners no IN list is sent (it cost the
@@ -174,7 +174,7 @@ def _standings_by_sql(user_ids: list[int], exam_ids: list[int], start: datetime,
     wanted = set(user_ids)
     per = learner_exam_results(exam_ids, in_list.ids_or_everyone(user_ids), start, end)
     rows = db.session.execute(
-        select(per.c.user_id, func.count(), func.sum(per.c.attempts), func.sum(per.c.decided_passed),
+        select(per.c.user_id, func.count(), func.sum(per.c.attempts), func.sum(cell_rules.deciding_passed(per.c)),
                func.coalesce(func.sum(per.c.best), 0.0), func.count(per.c.best), func.sum(per.c.first),
                func.sum(per.c.first_passed))
         .group_by(per.c.user_id))

@@ -2,7 +2,7 @@
 decided by the database, not by a cell per learner and week in Python.
 
 One GROUP BY per (learner, exam) gives what ``cells.cell_for`` decides from:
-the best finalised result and whether the deciding attempt passed (``cells.deciding_rank``:
+the best finalised result and whether the deciding attempt passed (``cells.deciding_passed``:
 the earliest of equal top percents, as on the learner's page), an open attempt still in
 time, an attempt waiting for grading (those whose fail is certain are failed weeks, as on
 the learner's page: ``waiting``, one more statement when one waits). The outer GROUP BY per learner folds
@@ -35,22 +35,15 @@ def _masks(exam_bits: dict[int, int], user_ids: list[int] | None) -> dict[int, l
     weeks of ``exam_bits`` (exam id → the mask of its weeks). One statement."""
     counts = and_(Attempt.state == AttemptState.FINALISED, Attempt.percent.is_not(None))
     limit = clock.now() - grace()
-    ranked = select(Attempt.user_id, Attempt.exam_id, Attempt.percent,
-                    cell_rules.deciding_passed(cell_rules.deciding_rank(counts), counts, Attempt.passed).label("won"),
-                    case((counts, 1), else_=0).label("counts"),
-                    case((and_(Attempt.state == AttemptState.OPEN, Attempt.deadline >= limit), 1),
-                         else_=0).label("open_now"),
-                    case((Attempt.state == AttemptState.GRADING, 1), else_=0).label("grading")
-                    ).where(Attempt.exam_id.in_(sorted(exam_bits)))
+    open_now = func.max(case((and_(Attempt.state == AttemptState.OPEN, Attempt.deadline >= limit), 1), else_=0))
+    grading = func.max(case((Attempt.state == AttemptState.GRADING, 1), else_=0))
+    query = select(Attempt.user_id.label("user_id"), Attempt.exam_id.label("exam_id"),
+                   *cell_rules.deciding_columns(counts, Attempt.passed), open_now.label("open_now"),
+                   grading.label("grading")).where(Attempt.exam_id.in_(sorted(exam_bits)))
     if user_ids is not None:
-        ranked = ranked.where(Attempt.user_id.in_(user_ids))
-    ranked = ranked.subquery()
-    best = func.max(case((ranked.c.counts == 1, ranked.c.percent)))
-    per = select(ranked.c.user_id.label("user_id"), ranked.c.exam_id.label("exam_id"), best.label("best"),
-                 func.max(ranked.c.won).label("won"), func.max(ranked.c.open_now).label("open_now"),
-                 func.max(ranked.c.grading).label("grading")
-                 ).group_by(ranked.c.exam_id, ranked.c.user_id).subquery()
-    passed = per.c.won == 1  # the deciding attempt passed (``cells.deciding``: the earliest of equal tops)
+        query = query.where(Attempt.user_id.in_(user_ids))
+    per = query.group_by(Attempt.exam_id, Attempt.user_id).subquery()
+    passed = cell_rules.deciding_passed(per.c) == 1  # as ``cells.deciding``: the earliest of equal tops
     # The order of cells.cell_for: passed, then in progress, then waiting, then failed.
     kind = case((passed, 0), (per.c.open_now == 1, 1), (per.c.grading == 1, 2), (per.c.best.is_not(None), 3),
                 else_=None)
