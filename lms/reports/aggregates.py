@@ -4,8 +4,8 @@ sum and count of the results that count — for thousands of learners in two
 GROUP BY statements instead of a cell per learner and week.
 
 The rule is ``cells.cell_for``'s: for an exam scored by its best attempt,
-the result that counts is the highest finalised percent, passed if an
-attempt with that percent passed. Exams scored by their latest attempt (rare)
+the result that counts is the highest finalised percent, passed if the
+earliest attempt with that percent passed (``cells.deciding_passed``). Exams scored by their latest attempt (rare)
 and learners who joined after the programme began (catch-up) go through
 ``cells`` one by one: their numbers are the same either way (tested)."""
 from __future__ import annotations
@@ -28,19 +28,18 @@ CHUNK = 20000
 def learner_exam_results(exam_ids: list[int], user_ids: list[int] | None = None, start=None, end=None):
     """One row per (learner, exam) of their finalised attempts (finalised in
     [start, end) when given; of these learners when ``user_ids`` is given):
-    ``attempts``, ``best`` (the highest percent), ``best_passed`` and
-    ``best_failed`` (the highest percent of an attempt that passed, that did
-    not), ``first`` (1: the first attempt is among them) and ``first_passed``.
-    The branch totals and the rankings count passes from these same facts,
-    each by its rule (a subquery)."""
+    ``attempts``, ``cells.deciding_columns`` (``cells.deciding_passed`` reads
+    them: on equal top percents the earliest decides), ``first`` (1: the first attempt is among them) and
+    ``first_passed``. The branch totals and the rankings count passes from these same facts (a
+    subquery)."""
+    finalised = Attempt.state == AttemptState.FINALISED
     passed = Attempt.passed.is_(True)
     per = (select(Attempt.user_id.label("user_id"), Attempt.exam_id.label("exam_id"),
-                  func.count().label("attempts"), func.max(Attempt.percent).label("best"),
-                  func.max(case((passed, Attempt.percent))).label("best_passed"),
-                  func.max(case((Attempt.passed.is_not(True), Attempt.percent))).label("best_failed"),
+                  func.count().label("attempts"),
+                  *cell_rules.deciding_columns(and_(finalised, Attempt.percent.is_not(None)), Attempt.passed),
                   func.max(case((Attempt.number == 1, 1), else_=0)).label("first"),
                   func.max(case((and_(Attempt.number == 1, passed), 1), else_=0)).label("first_passed"))
-           .where(Attempt.exam_id.in_(exam_ids), Attempt.state == AttemptState.FINALISED))
+           .where(Attempt.exam_id.in_(exam_ids), finalised))
     if start is not None:
         per = per.where(Attempt.finalised_at >= start, Attempt.finalised_at < end)
     if user_ids is not None:
@@ -51,10 +50,9 @@ def learner_exam_results(exam_ids: list[int], user_ids: list[int] | None = None,
 def _facts(member_ids: list[int], exam_ids: list[int]):
     """(branch id, exam id, passed, first tries, first passed, sum of results, results)."""
     per = learner_exam_results(exam_ids, member_ids)
-    passed = case((and_(per.c.best_passed.is_not(None), per.c.best_passed >= per.c.best), 1), else_=0)
-    query = (select(User.branch_id, per.c.exam_id, func.sum(passed), func.coalesce(func.sum(per.c.first), 0),
-                    func.coalesce(func.sum(per.c.first_passed), 0), func.coalesce(func.sum(per.c.best), 0.0),
-                    func.count(per.c.best))
+    query = (select(User.branch_id, per.c.exam_id, func.sum(cell_rules.deciding_passed(per.c)),
+                    func.coalesce(func.sum(per.c.first), 0), func.coalesce(func.sum(per.c.first_passed), 0),
+                    func.coalesce(func.sum(per.c.best), 0.0), func.count(per.c.best))
              .join(User, User.id == per.c.user_id).group_by(User.branch_id, per.c.exam_id))
     return db.session.execute(query).all()
 

@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, or_, select
 
 from lms import clock, in_list
 from lms.content.models import Exam, Programme, ProgrammeItem
@@ -84,6 +84,36 @@ def deciding(rows: list[AttemptRow], scoring: str) -> AttemptRow | None:
     if scoring == "latest":
         return max(done, key=lambda a: a.number)  # the latest attempt taken, not graded (lms.exams.retakes)
     return max(done, key=lambda a: (a.percent, -a.number))
+
+
+# ``deciding`` in SQL orders attempts of equal percent by number through one key, percent × this
+# − number: exact for the percents the engine writes (two decimals) and numbers under a million.
+_KEY_SCALE = 1_000_000_000
+
+
+def deciding_columns(counts, passed) -> list:
+    """``deciding`` in one GROUP BY per (learner, exam), no window over every attempt: the
+    aggregates ``best``, ``best_passed``, ``best_failed`` (the highest counted percent; of an
+    attempt that passed; that did not) and ``key_passed``, ``key_failed`` (the highest
+    percent × scale − number of each: among equal percents, the earliest). ``counts``: the
+    condition an attempt's result counts under (finalised, with a percent); ``passed``: its
+    passed column. ``deciding_passed`` reads them."""
+    won, lost = and_(counts, passed.is_(True)), and_(counts, passed.is_not(True))
+    key = Attempt.percent * _KEY_SCALE - Attempt.number
+    return [func.max(case((counts, Attempt.percent))).label("best"),
+            func.max(case((won, Attempt.percent))).label("best_passed"),
+            func.max(case((lost, Attempt.percent))).label("best_failed"),
+            func.max(case((won, key))).label("key_passed"), func.max(case((lost, key))).label("key_failed")]
+
+
+def deciding_passed(c):
+    """1 when the deciding attempt passed, else 0, from ``deciding_columns`` (``c``: the subquery's
+    columns): the best passed result is the best, and no result that did not pass is above it —
+    when a pass and a fail share the best percent (the pass mark changed between them), the earlier
+    attempt decides, as on the learner's page (``lms.exams.results.counting_attempt``)."""
+    top = and_(c.best_passed.is_not(None), c.best_passed == c.best)
+    return case((and_(top, or_(c.best_failed.is_(None), c.best_failed < c.best)), 1),
+                (and_(top, c.key_passed > c.key_failed), 1), else_=0)
 
 
 @dataclass

@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import func, select
 
 from lms import clock, in_list
 from lms.content.models import Programme
@@ -161,12 +161,10 @@ def _standings_by_sql(user_ids: list[int], exam_ids: list[int], start: datetime,
     learners is ~300,000 attempts, too many to read into Python for one page.
 
     One GROUP BY per (learner, exam), folded per learner: the deciding result
-    is the highest percent (``cells.deciding``: the earliest of equals). It
-    passed when the best passed result is above every result that did not
-    pass; it failed when a result that did not pass is the higher. When a
-    passed and a failed attempt share the best percent (the pass mark was
-    changed between them), the earliest decides: those few learners' attempts
-    are read and go through ``standing_of`` (one more statement, only then).
+    is the highest percent, and whether it passed is ``cells.deciding_passed``
+    (one GROUP BY, no window over every attempt of the year: when a passed and a failed attempt share the
+    best percent — the pass mark was changed between them — the earlier
+    decides, as on the learner's page and in every other report).
     Above ``in_list.IN_LIST_LIMIT`` learners no IN list is sent (it cost the
     database more than the rows): every learner of the exams is counted and
     the others are left out here."""
@@ -175,30 +173,16 @@ def _standings_by_sql(user_ids: list[int], exam_ids: list[int], start: datetime,
         return out
     wanted = set(user_ids)
     per = learner_exam_results(exam_ids, in_list.ids_or_everyone(user_ids), start, end)
-    top_passed = and_(per.c.best_passed.is_not(None), per.c.best_passed == per.c.best)
-    deciding_passed = and_(top_passed, or_(per.c.best_failed.is_(None), per.c.best_failed < per.c.best))
-    undecided = and_(top_passed, per.c.best_failed == per.c.best)
     rows = db.session.execute(
-        select(per.c.user_id, func.count(), func.sum(per.c.attempts), func.sum(case((deciding_passed, 1), else_=0)),
+        select(per.c.user_id, func.count(), func.sum(per.c.attempts), func.sum(cell_rules.deciding_passed(per.c)),
                func.coalesce(func.sum(per.c.best), 0.0), func.count(per.c.best), func.sum(per.c.first),
-               func.sum(per.c.first_passed), func.sum(case((undecided, 1), else_=0)))
+               func.sum(per.c.first_passed))
         .group_by(per.c.user_id))
-    tied = []
-    for user_id, taken, attempts, n_passed, score_sum, score_count, first_tries, first_passed, undecided_n in rows:
-        if user_id not in wanted:
-            continue
-        if undecided_n:
-            tied.append(user_id)
-            continue
-        out[user_id] = Standing(taken=int(taken), passed=int(n_passed), first_tries=int(first_tries),
-                                first_passed=int(first_passed), attempts=int(attempts),
-                                score_sum=float(score_sum), score_count=int(score_count))
-    if tied:
-        attempts_of = cell_rules.load_attempts(exam_ids, tied)
-        for user_id in tied:
-            s = out[user_id] = Standing()
-            for exam_id in exam_ids:
-                s.add(standing_of(attempts_of.get((user_id, exam_id), []), "best", start, end))
+    for user_id, taken, attempts, n_passed, score_sum, score_count, first_tries, first_passed in rows:
+        if user_id in wanted:
+            out[user_id] = Standing(taken=int(taken), passed=int(n_passed), first_tries=int(first_tries),
+                                    first_passed=int(first_passed), attempts=int(attempts),
+                                    score_sum=float(score_sum), score_count=int(score_count))
     return out
 
 

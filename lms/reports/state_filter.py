@@ -2,8 +2,8 @@
 decided by the database, not by a cell per learner and week in Python.
 
 One GROUP BY per (learner, exam) gives what ``cells.cell_for`` decides from:
-the best finalised result and whether an attempt with it passed (the rule of
-``aggregates``: an exam scored by its best attempt), an open attempt still in
+the best finalised result and whether the deciding attempt passed (``cells.deciding_passed``:
+the earliest of equal top percents, as on the learner's page), an open attempt still in
 time, an attempt waiting for grading (those whose fail is certain are failed weeks, as on
 the learner's page: ``waiting``, one more statement when one waits). The outer GROUP BY per learner folds
 the weeks into bit masks (one bit a week): passed, in progress, waiting,
@@ -33,19 +33,17 @@ _KINDS = ("passed", "in_progress", "grading", "failed")
 def _masks(exam_bits: dict[int, int], user_ids: list[int] | None) -> dict[int, list[int]]:
     """user id → [passed, in progress, grading, failed] week masks, for the
     weeks of ``exam_bits`` (exam id → the mask of its weeks). One statement."""
-    finalised = Attempt.state == AttemptState.FINALISED
+    counts = and_(Attempt.state == AttemptState.FINALISED, Attempt.percent.is_not(None))
     limit = clock.now() - grace()
-    best = func.max(case((and_(finalised, Attempt.percent.is_not(None)), Attempt.percent)))
-    best_passed = func.max(case((and_(finalised, Attempt.passed.is_(True)), Attempt.percent)))
     open_now = func.max(case((and_(Attempt.state == AttemptState.OPEN, Attempt.deadline >= limit), 1), else_=0))
     grading = func.max(case((Attempt.state == AttemptState.GRADING, 1), else_=0))
-    query = select(Attempt.user_id.label("user_id"), Attempt.exam_id.label("exam_id"), best.label("best"),
-                   best_passed.label("best_passed"), open_now.label("open_now"),
+    query = select(Attempt.user_id.label("user_id"), Attempt.exam_id.label("exam_id"),
+                   *cell_rules.deciding_columns(counts, Attempt.passed), open_now.label("open_now"),
                    grading.label("grading")).where(Attempt.exam_id.in_(sorted(exam_bits)))
     if user_ids is not None:
         query = query.where(Attempt.user_id.in_(user_ids))
     per = query.group_by(Attempt.exam_id, Attempt.user_id).subquery()
-    passed = and_(per.c.best_passed.is_not(None), per.c.best_passed >= per.c.best)
+    passed = cell_rules.deciding_passed(per.c) == 1  # as ``cells.deciding``: the earliest of equal tops
     # The order of cells.cell_for: passed, then in progress, then waiting, then failed.
     kind = case((passed, 0), (per.c.open_now == 1, 1), (per.c.grading == 1, 2), (per.c.best.is_not(None), 3),
                 else_=None)

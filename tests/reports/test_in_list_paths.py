@@ -22,7 +22,8 @@ from lms.eligibility import engine
 from lms.exams.models import Attempt, AttemptItem
 from lms.extensions import db
 from lms.mentoring.models import Pairing, PairingState, SignOff
-from lms.reports import cells as cell_rules, roster as roster_rules, state_filter, tables, waiting
+from lms.programmes import services as week_rules
+from lms.reports import cells as cell_rules, rankings, roster as roster_rules, state_filter, tables, waiting
 from lms.reports.cells import STATES
 from lms.reports.members import roster_members
 from tests.reports.helpers import add_attempt, make_programme
@@ -171,3 +172,50 @@ def test_hr_reads_the_same_figures_with_an_in_list_or_the_whole_table(app, clock
                    "P03": [False, False, False, False]}
     signoff = {n: small["eligibility"][people[n].id][2][2] for n in (1, 3, 6)}
     assert "2026-02-20 给出出师评价" in signoff[1] and "已于 2026-02-25 撤回" in signoff[3] and "带教" in signoff[6]
+
+
+@pytest.mark.parametrize("limit", [None, 1], ids=["in-list", "whole-table"])
+def test_a_tie_between_a_pass_and_a_fail_reads_as_on_the_learners_page_in_every_hr_view(app, clock, mixed,
+                                                                                         monkeypatch, limit):
+    """P03 failed 75 % (pass mark 80) then passed 75 % (mark 70); P04 the mirror. The learner's page
+    decides by the earliest of equal top percents: P03 failed week 1, P04 passed it. The roster and
+    its download, the state filter, the overdue list, the branch totals, the branch manager's count
+    of overdue people and the rankings say the same, with an IN list and past the limit."""
+    p, people, _outsiders = mixed
+    if limit:
+        monkeypatch.setattr(in_list, "IN_LIST_LIMIT", limit)
+    today = clock.today()
+    w1 = p.items[0]
+    page = {n: week_rules.week_status(people[n], w1, today) for n in (3, 4)}
+    assert (page[3].status, page[3].overdue, page[4].status) == ("failed", True, "passed")
+    db.session.expire_all()
+    with app.test_request_context(), force_locale("zh_CN"):
+        weeks = cell_rules.roster_weeks(p)
+        members = roster_members(p, None)
+        headers, rows = tables.roster_table(roster_rules.build(p, None, roster_rules.RosterFilter(), page=None,
+                                                               today=today))
+        column = headers.index(next(h for h in headers if w1.title in h))
+        cell_text = {row[0]: row[column] for row in rows}
+        assert "未通过" in cell_text["P03"] and "逾期" in cell_text["P03"] and "已通过" in cell_text["P04"]
+        found = {state: [m.user.employee_no for m in state_filter.matching(members, [w1], state, today)]
+                 for state in ("passed", "failed", "overdue")}
+        assert "P03" in found["failed"] and "P03" in found["overdue"] and "P03" not in found["passed"]
+        assert "P04" in found["passed"] and "P04" not in found["failed"] + found["overdue"]
+        cells = cell_rules.cells_for(members, weeks, today)
+        for state in STATES:  # every state, in week 1 and in any week: the cells' words
+            for chosen in ([w1], weeks):
+                assert [m.user.employee_no for m in state_filter.matching(members, chosen, state, today)] == \
+                    [m.user.employee_no for m in members
+                     if any(cells[m.user.id][w.id].matches(state) for w in chosen)], (state, chosen)
+        late = {(o.member.user.employee_no, o.week.id) for o in roster_rules.overdue(
+            p, None, roster_rules.RosterFilter(), today)}
+        assert ("P03", w1.id) in late and ("P04", w1.id) not in late
+        totals = roster_rules.totals(p, None, roster_rules.RosterFilter(week_id=w1.id), today)
+        for (branch_id, _week_id), total in totals.table.items():
+            mine = [m for m in members if m.user.branch_id == branch_id]
+            assert (total.passed, total.overdue) == (
+                sum(cells[m.user.id][w1.id].status == "passed" for m in mine),
+                sum(cells[m.user.id][w1.id].overdue for m in mine)), branch_id
+        standings = {r.member.user.employee_no: r.standing for r in rankings.rankings(
+            p, None, date(2026, 1, 1), today, top=None).learners}
+        assert (standings["P03"].passed, standings["P04"].passed) == (0, 1)
