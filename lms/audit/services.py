@@ -28,6 +28,15 @@ _HEAD = "audit_head"  # Session.info key: the newest event written in the transa
 _PG_LOCK_KEY = 7_340_221
 
 
+def lock_the_log() -> None:
+    """Take the lock an append takes, now: a transaction that will audit takes
+    it before any row lock, so every transaction that writes and audits locks
+    in one order (PostgreSQL; on SQLite ``BEGIN IMMEDIATE`` already holds the
+    database's write lock, and this does nothing)."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+
+
 def _current_actor():
     if has_request_context() and current_user and current_user.is_authenticated:
         return current_user
@@ -58,9 +67,7 @@ def record_many(action: str, object_type: str, events: list[tuple[str | int, dic
     actor = None if actor is SYSTEM else actor if actor is not None else _current_actor()
     if actor_label is None:
         actor_label = f"{actor.employee_no} {actor.name}" if actor is not None else "system"
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-    # On SQLite the transaction began IMMEDIATE and already holds the write lock.
+    lock_the_log()  # on SQLite the transaction began IMMEDIATE and already holds the write lock
     last = db.session.execute(
         select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
     ).first()

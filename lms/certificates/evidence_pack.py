@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_pgettext
-from sqlalchemy import or_, select, text
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from lms import clock
@@ -68,13 +68,6 @@ class EvidencePack:
         return write_pdf(self.html, stylesheet_name=STYLESHEET)
 
 
-def _lock_the_log() -> None:
-    # The same lock lms.audit.services.record takes before appending (PostgreSQL);
-    # on SQLite BEGIN IMMEDIATE already holds the database's write lock.
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": audit._PG_LOCK_KEY})
-
-
 def audit_head() -> Head:
     row = db.session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
     return Head(row.seq, row.hash) if row else Head(0, "")
@@ -115,7 +108,7 @@ def _mentoring(person: User) -> dict:
 def generate(person: User, *, actor: User) -> EvidencePack:
     """Read the pack of ``person`` at the audit chain's current head, record
     that ``actor`` generated it, and return its HTML (``.pdf()`` lays it out)."""
-    _lock_the_log()
+    audit.lock_the_log()
     head = audit_head()
     now = clock.now()
     certificates = db.session.scalars(select(Certificate).where(Certificate.user_id == person.id)

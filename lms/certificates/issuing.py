@@ -32,7 +32,7 @@ import logging
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from lms import clock, printable
@@ -161,7 +161,7 @@ def issue(person: User, certification: Certification, *, actor: User | None = No
     person_id, certification_id = person.id, certification.id
 
     with transaction(immediate=True):
-        _serialise_issues()
+        audit.lock_the_log()  # issues wait for each other: the check below reads what the last one committed
         person = db.session.get(User, person_id)
         certification = db.session.get(Certification, certification_id)
         if actor is None and not automatic_issue_due(person_id, certification):
@@ -212,16 +212,6 @@ def _tell_hr_the_name_will_not_print(person: User, certificate: Certificate, cer
               "serial": certificate.serial, "certificate_id": certificate.id, "holder_name": certificate.holder_name}
     for hr in hr_of(person):
         notify(hr, "certificate_name_unprintable", f"certificate:{certificate.id}", params)
-
-
-def _serialise_issues() -> None:
-    """Issues wait for each other, so the "is one due?" check below is made
-    on what the previous issue committed. SQLite: ``BEGIN IMMEDIATE`` did it.
-    PostgreSQL: the audit log's append lock, taken first (the audit event
-    needs it anyway; taking it before the serial counter's row lock keeps one
-    lock order for every transaction that issues and audits)."""
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": audit._PG_LOCK_KEY})
 
 
 def _notify_holder(person: User, certificate: Certificate, certification: Certification) -> None:

@@ -31,6 +31,9 @@ def revoke(certificate_id: int, actor, reason: str, seen_state: str | None = Non
     if not reason:
         raise RevokeError(_("A reason is required to revoke a certificate."))
     with transaction(immediate=True):
+        # The audit log's lock before the certificate's row, in the order an issue takes them: a renewal
+        # of this certificate at the same moment is waited for (or waits), never a deadlock.
+        audit.lock_the_log()
         certificate = db.session.get(Certificate, certificate_id, with_for_update=True)
         if certificate is None:
             raise RevokeError(_("No such certificate."))
