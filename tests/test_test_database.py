@@ -76,6 +76,7 @@ def test_each_apps_routes_build_and_match_their_ids(app, turn):
         app.url_map.bind("localhost").match(address.replace("42", str(2**31)))
 
 
+@pytest.mark.real_clock  # it sets the machine's time itself: not moved past midnight by the fixture
 def test_a_demo_copy_serves_later_tests_as_a_load_just_now_would(app, monkeypatch):
     """conftest.load_demo_copy with the clock running: a copy restored twenty
     minutes after its load shows the demo a load ending now would leave (the
