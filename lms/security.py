@@ -73,9 +73,9 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def save_session(self, app, session, response):
         if "_user_id" in session and not isinstance(session.get(SINCE_KEY), int):
-            session[SINCE_KEY] = _epoch_now()
+            session[SINCE_KEY] = epoch_now()
         if "_user_id" in session and _seen_refresh_due(session) and not _is_background_request():
-            session[SEEN_KEY] = _epoch_now()
+            session[SEEN_KEY] = epoch_now()
         super().save_session(app, session, response)
 
 
@@ -92,13 +92,14 @@ def _is_background_request() -> bool:
     return bool(getattr(view, "background_request", False))
 
 
-def _epoch_now() -> int:
+def epoch_now() -> int:
     return int(clock.now().replace(tzinfo=timezone.utc).timestamp())
+
 
 
 def _seen_refresh_due(data) -> bool:
     seen = data.get(SEEN_KEY)
-    return not isinstance(seen, int) or _epoch_now() - seen >= SEEN_REFRESH_SECONDS
+    return not isinstance(seen, int) or epoch_now() - seen >= SEEN_REFRESH_SECONDS
 
 
 def _idle_too_long(app: Flask, data) -> bool:
@@ -107,16 +108,24 @@ def _idle_too_long(app: Flask, data) -> bool:
     seen = data.get(SEEN_KEY)
     if "_user_id" not in data or not isinstance(seen, int):
         return False
-    return _epoch_now() - seen > int(app.config.get("SESSION_IDLE_MINUTES", 30)) * 60
+    return epoch_now() - seen > int(app.config.get("SESSION_IDLE_MINUTES", 30)) * 60
 
 
 def _lived_too_long(app: Flask, data) -> bool:
     """A signed-in session older than PERMANENT_SESSION_LIFETIME, counted
     from sign-in. A session from before this clock (no ``_since``) starts it now."""
+    ends_at = session_ends_at(app, data)
+    return ends_at is not None and epoch_now() > ends_at
+
+
+def session_ends_at(app: Flask, data) -> int | None:
+    """When (epoch seconds of ``lms.clock``) a signed-in session's absolute
+    lifetime ends, or None for a session not signed in or from before that
+    clock. A streamed download asks it between blocks (``lms.auth.session_check``)."""
     since = data.get(SINCE_KEY)
     if "_user_id" not in data or not isinstance(since, int):
-        return False
-    return _epoch_now() - since > app.permanent_session_lifetime.total_seconds()
+        return None
+    return since + int(app.permanent_session_lifetime.total_seconds())
 
 
 # What a file a trainer uploaded (a lesson image, an attachment) is served

@@ -5,8 +5,10 @@ the session's version, the account active; ``lms.web.roles_required``: the
 role). A streamed download goes on long after that: a year's roster is made a
 block of rows at a time while the browser reads it. If meanwhile the user
 signs out in another tab, an administrator deactivates them, their role is
-taken away, or their sessions are ended (a password change or reset), the
-rest of the file must not be sent. So the download asks again between its
+taken away, their sessions are ended (a password change or reset), or the
+session's absolute lifetime (``PERMANENT_SESSION_LIFETIME``, counted from
+sign-in: ``lms.security``) runs out while the file is read, the rest of the
+file must not be sent. So the download asks again between its
 blocks (``SignInCheck.holds``): one light query per block, never per row.
 
 The query runs on a connection of its own, not the request's session: on
@@ -16,12 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, has_request_context, request
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy import select
 
 from lms.extensions import db
 from lms.org.models import ROLE_NAMES, User, roles_admitted
+from lms.security import epoch_now, session_ends_at
 
 
 class SignInEnded(Exception):
@@ -39,9 +42,12 @@ class SignInCheck:
     user_id: int
     session_version: int
     roles: tuple[str, ...]  # the page's roles (``roles_required``); empty: any signed-in user
+    ends_at: int | None = None  # epoch seconds (``lms.clock``) the session's absolute lifetime ends
 
     def ended(self) -> SignInEnded | None:
         """Why the sign-in no longer holds, or None while it does: one query."""
+        if self.ends_at is not None and epoch_now() > self.ends_at:
+            return SignInEnded(signed_out=True)
         statement = select(User.active, User.session_version, ROLE_NAMES).where(User.id == self.user_id)
         with db.engine.connect() as connection:
             row = connection.execute(statement).first()
@@ -64,4 +70,4 @@ def for_this_request() -> SignInCheck | None:
         return None
     view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
     return SignInCheck(current_user.id, current_user.session_version,
-                       tuple(getattr(view, "required_roles", ())))
+                       tuple(getattr(view, "required_roles", ())), session_ends_at(current_app, session))

@@ -150,3 +150,25 @@ def test_an_eligibility_register_made_in_the_view_is_not_handed_over_once_the_si
     answer = client.get(f"/eligibility/export.{fmt}")
     assert answer.status_code == 302 and "/login" in answer.headers["Location"]
     assert "Content-Disposition" not in answer.headers
+
+
+def test_the_roster_csv_stops_once_the_twelve_hours_since_sign_in_are_up(app, client, clock, year, make_user,
+                                                                        small_blocks):
+    """A download begun five minutes before the session's absolute lifetime ends (12 hours after
+    sign-in, however active) sends no row made after it: a slow reader (or a stolen cookie's
+    holder) cannot keep a sign-in alive by keeping one download open."""
+    from datetime import timedelta
+
+    from lms.security import SINCE_KEY, epoch_now
+
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=12)
+    sign_in(client, make_user(("hr",), employee_no="hr"))
+    with client.session_transaction() as sess:  # signed in 11 h 55 min ago
+        sess[SINCE_KEY] = epoch_now() - (12 * 3600 - 5 * 60)
+    stream = Stream(client, f"/reports/export/roster.csv?programme={year.id}")
+    assert stream.status_code == 200
+    stream.read_block()
+    clock.advance(timedelta(minutes=6))
+    rows = stream.read_rest().csv_rows()
+    assert isinstance(stream.error, SignInEnded)
+    assert len(rows) == 1 + 5 + 1 and rows[-1] == [STOPPED]
