@@ -60,7 +60,7 @@ class SessionInterface(SecureCookieSessionInterface):
         return serializer
 
     def get_cookie_secure(self, app):
-        return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+        return cookies_secure(app)
 
     def open_session(self, app, request):
         session = super().open_session(app, request)
@@ -77,6 +77,16 @@ class SessionInterface(SecureCookieSessionInterface):
         if "_user_id" in session and _seen_refresh_due(session) and not _is_background_request():
             session[SEEN_KEY] = epoch_now()
         super().save_session(app, session, response)
+
+
+def cookies_secure(app: Flask) -> bool:
+    """Whether the app's cookies carry the Secure flag: ``SESSION_COOKIE_SECURE``,
+    a request that came over HTTPS, or an academy whose address (``LMS_BASE_URL``)
+    is https — behind a TLS proxy whose hops are not configured the request looks
+    like plain http, yet the users reach the academy over HTTPS, and a cookie
+    without the flag would also go out on a plain-http request to the same host."""
+    return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure
+                or (app.config.get("BASE_URL") or "").startswith("https://"))
 
 
 def background_request(view):

@@ -107,3 +107,16 @@ def test_every_answer_is_kept_out_of_browser_caches_and_a_views_own_directives_s
     assert client.get("/_probe/own-csp").headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
     assert client.get("/login", base_url="https://localhost").headers.getlist("Strict-Transport-Security") \
         == ["max-age=31536000"]
+
+
+def test_cookies_are_secure_when_the_academy_is_reached_over_https_behind_a_proxy(app, client, make_user):
+    """Behind a TLS proxy whose hops are not configured (``LMS_PROXY_HOPS``) the app sees plain
+    http; with ``LMS_BASE_URL`` on https the users reach it over HTTPS, so its cookies (the
+    session and the known-browser one) are marked Secure all the same and never go out over
+    a plain-http request to the same host."""
+    app.config["BASE_URL"] = "https://academy.bank.internal"
+    make_user(employee_no="1001")
+    response = client.post("/login", data={"employee_no": "1001", "password": "Correct-Horse-42"})
+    cookies = response.headers.getlist("Set-Cookie")
+    assert {c.split("=", 1)[0] for c in cookies} == {app.config["SESSION_COOKIE_NAME"], "lms_known"}
+    assert all("; Secure" in c for c in cookies), cookies

@@ -29,6 +29,7 @@ from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from lms.org.models import user_by_employee_no
+from lms.security import cookies_secure
 
 COOKIE = "lms_known"
 PATH = "/login"
@@ -94,5 +95,5 @@ def remember(response, employee_no: str, password_hash: str) -> None:
     accounts = [a for a in data["a"] if a != account and isinstance(a, str)] + [account]
     value = _serializer().dumps({"d": data["d"], "a": accounts[-MAX_ACCOUNTS:]})
     response.set_cookie(COOKIE, value, max_age=int(LIFETIME.total_seconds()), path=PATH, httponly=True,
-                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE") or request.is_secure),
+                        secure=cookies_secure(current_app),
                         samesite="Lax")
