@@ -74,7 +74,8 @@ class Data:
         from lms import create_app
 
         self.url = url
-        self.app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY})
+        # No request limits: a bench downloads a file many times a minute to time it (lms/download_limits.py).
+        self.app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "RATELIMIT_ENABLED": False})
 
     def client(self, user_id: str):
         """The app's test client (in process) with ``user_id`` (``User.get_id()``) signed in, as login_user leaves the session."""
