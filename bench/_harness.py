@@ -74,7 +74,7 @@ class Data:
         from lms import create_app
 
         self.url = url
-        # No request limits: a bench downloads a file many times a minute to time it (lms/download_limits.py).
+        # No request limits: a bench downloads a file many times a minute to time it (lms/file_limits.py).
         self.app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "RATELIMIT_ENABLED": False})
 
     def client(self, user_id: str):

@@ -45,11 +45,11 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _init_domains(app)
 
-    from lms import control_characters, download_limits, errors, security, static_files, templating
+    from lms import control_characters, file_limits, errors, security, static_files, templating
 
     control_characters.init_app(app)  # first of the app's request hooks
     security.init_app(app)
-    download_limits.init_app(app)
+    file_limits.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     static_files.init_app(app)
