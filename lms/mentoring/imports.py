@@ -79,7 +79,8 @@ def plan_import(data: bytes, filename: str, *, today: date | None = None, actor:
     body = table.read(plan, data, filename, table.Columns(
         HEADERS, REQUIRED, no_rows=_("The file has a header but no pairings."),
         too_many=_("At most %(n)d pairings per file.", n=MAX_ROWS), max_rows=MAX_ROWS, column_of=_column_of,
-        numbers=(COL_MENTOR, COL_APPRENTICE)))
+        numbers=(COL_MENTOR, COL_APPRENTICE),
+        spellings={c: tuple(a for a in ALIASES[c] if not a.isascii()) + (ENGLISH[c],) for c in HEADERS}))
     if not body:
         return plan
 

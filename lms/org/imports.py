@@ -36,7 +36,7 @@ from lms.extensions import db
 from lms.imports import table
 from lms.imports.files import parse_date
 from lms.imports.pages import blank_csv, blank_xlsx
-from lms.org import admins, dependents, position_gates, services
+from lms.org import admins, dependents, import_spelling, position_gates, services
 from lms.org.models import EMAIL_PATTERN, POSITIONS, ROLES, Branch, User
 from lms.own_case import own_case
 from lms.reports.exports import csv_safe
@@ -145,7 +145,7 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
     body = table.read(plan, data, filename, table.Columns(
         (*HEADERS, *OPTIONAL), HEADERS, no_rows=_("The file has a header but no people."),
         too_many=_("At most %(n)d people per file.", n=MAX_ROWS), max_rows=MAX_ROWS, column_of=_column_of,
-        numbers=(COL_NO,)))
+        numbers=(COL_NO,), spellings=import_spelling.HEADER_ALIASES))
     if not body:
         return plan
 
@@ -172,7 +172,11 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
                                   row=seen[employee_no]))
             else:
                 seen[employee_no] = row_no
-        name = values[COL_NAME]
+        name = import_spelling.tidy_name(values[COL_NAME])
+        if name != values[COL_NAME]:
+            plan.notes.append(table.Problem(row_no, line.shown(COL_NAME), _(
+                "“%(value)s” is read as “%(name)s”: spaces between Chinese characters are left out and a dot in a "
+                "name is written “·”.", value=values[COL_NAME], name=name)))
         if len(name) > 80:
             problem(COL_NAME, _("longer than %(n)d characters.", n=80))
         elif invisible_character(name):
@@ -181,7 +185,12 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
 
         branch = branches.get(values[COL_BRANCH].lower())
         if values[COL_BRANCH] and branch is None:
-            problem(COL_BRANCH, _("unknown branch “%(value)s”.", value=values[COL_BRANCH]))
+            meant = import_spelling.branch_meant(values[COL_BRANCH], set(branches.values()))
+            if meant is not None:
+                problem(COL_BRANCH, _("unknown branch “%(value)s”. If it is “%(branch)s”, write “%(branch)s” or its "
+                                      "code %(code)s.", value=values[COL_BRANCH], branch=meant.name, code=meant.code))
+            else:
+                problem(COL_BRANCH, _("unknown branch “%(value)s”.", value=values[COL_BRANCH]))
         position = positions.get(values[COL_POSITION].lower())
         if values[COL_POSITION] and position is None:
             problem(COL_POSITION, _("unknown position “%(value)s”.", value=values[COL_POSITION]))
@@ -229,6 +238,8 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
 def _column_of(header: str) -> str | None:
     if header in HEADERS or header in OPTIONAL:
         return header
+    if column := import_spelling.column_of_alias(header):
+        return column
     return COL_STATUS if header in STATUS_HEADERS else None
 
 

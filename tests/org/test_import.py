@@ -139,7 +139,9 @@ def test_every_bad_cell_is_reported_with_row_and_column_and_nothing_changes(app,
 
 def test_missing_headers_are_named(app, org):
     plan = _plan("工号,姓名,支行,入职日期\nE1,张三,天元支行,2024-01-01\n")
-    assert [str(p) for p in plan.problems] == ["第 1 行“岗位”：表头缺少此列", "第 1 行“角色”：表头缺少此列"]
+    assert [str(p) for p in plan.problems] == [
+        "第 1 行“岗位”：表头缺少此列（可用的列名：“岗位”、“岗位名称”、“现岗位”、“当前岗位”、“职位”）",
+        "第 1 行“角色”：表头缺少此列（可用的列名：“角色”、“系统角色”）"]
 
 
 def test_unreadable_and_empty_files(app, org):
