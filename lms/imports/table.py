@@ -4,7 +4,8 @@ required cell is empty or shows an Excel error.
 
 The header row is the first row, among the first ``HEADER_SEARCH_ROWS`` of a
 sheet, that names every required column: a title (merged across the columns)
-or notes above it are skipped. The sheet is the first visible one with such a
+or notes above it are skipped. A header of two rows (a group name merged
+over 支行, 岗位, 入职日期; 工号 merged down both rows) is read as one. The sheet is the first visible one with such a
 row (a workbook may start with instructions, or its data may be on its second
 sheet); hidden sheets are never read. A header is recognised with its spaces,
 line breaks, full-width characters, a leading ``*`` (required) and a note in
@@ -164,14 +165,14 @@ def read(plan: Plan, data: bytes, filename: str, columns: Columns) -> list[Row]:
     if found is None:
         plan.problems.append(Problem(1, "", _("The file is empty.")))
         return []
-    sheet, header_at = found
+    sheet, header_at, header = found
     if len(sheets) > 1:
         plan.sheet = sheet.name
     table = sheet.rows[header_at:]
     header_row_no = header_at + 1
-    index = columns.header_of(table[0])
+    index = columns.header_of(header)
     # column → the header as the file spells it (a line break in it shown as a space)
-    shown = {column: " ".join(cell_text(table[0][position]).split()) for column, position in index.items()}
+    shown = {column: " ".join(cell_text(header[position]).split()) for column, position in index.items()}
     missing = [c for c in columns.required if c not in index]
     for column in missing:
         if columns.spellings.get(column):
@@ -274,22 +275,37 @@ def _hidden(plan: Plan, sheet: Sheet, header_row_no: int, index: dict[str, int],
     return found
 
 
-def _find_header(sheets: list[Sheet], columns: Columns) -> tuple[Sheet, int] | None:
-    """The first visible sheet, and its row, that names every required column;
-    else the row that names the most of them (its missing columns are the
-    problems), else the first row with anything in it; None: nothing anywhere."""
+def _two_rows(above: list, cells: list) -> list:
+    """A header of two rows (任职信息 merged over 支行, 岗位, 入职日期; 工号 merged down
+    both rows): each cell of the lower row, or the cell above it where it is empty."""
+    width = max(len(above), len(cells))
+    return [cells[i] if i < len(cells) and cell_text(cells[i]) else (above[i] if i < len(above) else None)
+            for i in range(width)]
+
+
+def _find_header(sheets: list[Sheet], columns: Columns) -> tuple[Sheet, int, list] | None:
+    """The first visible sheet, its row and its header cells, that names every
+    required column (in one row, or in two: ``_two_rows``); else the row that
+    names the most of them (its missing columns are the problems), else the
+    first row with anything in it; None: nothing anywhere."""
     best, best_count, first = None, 0, None
+
+    def named(cells) -> int:
+        return sum(1 for c in columns.header_of(cells) if c in columns.required)
+
     for sheet in sheets:
         for at, cells in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
             if first is None and any(cell_text(c) for c in cells):
-                first = (sheet, at)
-            count = sum(1 for c in columns.header_of(cells) if c in columns.required)
+                first = (sheet, at, cells)
+            count = named(cells)
             if count == len(columns.required):
-                return sheet, at
+                return sheet, at, cells
+            if at and count and named(both := _two_rows(sheet.rows[at - 1], cells)) == len(columns.required):
+                return sheet, at, both
             if count > best_count:
-                best, best_count = (sheet, at), count
+                best, best_count = (sheet, at, cells), count
     if best is None and first is None:  # more than HEADER_SEARCH_ROWS empty rows on top: look further
-        first = next(((s, at) for s in sheets for at, cells in enumerate(s.rows) if any(cell_text(c) for c in cells)),
-                     None)
+        first = next(((s, at, cells) for s in sheets for at, cells in enumerate(s.rows)
+                      if any(cell_text(c) for c in cells)), None)
     return best or first
 

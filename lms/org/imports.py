@@ -154,7 +154,7 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
     branches = _branches()
     existing = {u.employee_no: u for u in db.session.scalars(select(User))}
     padded = services.zero_padded_employee_numbers(l.values[COL_NO] for l in body if l.is_number(COL_NO))
-    seen: dict[str, int] = {}
+    seen: dict[str, table.Row] = {}
 
     for line in body:
         row_no, values, cell, problem = line.number, line.values, line.cell, line.problem
@@ -167,11 +167,17 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
             elif invisible_character(employee_no):
                 problem(COL_NO, _("It contains an invisible character or a text-direction mark (%(code)s). "
                                   "Type it again without it.", code=invisible_character(employee_no)))
-            elif employee_no in seen:
-                problem(COL_NO, _("“%(value)s” appears already in row %(row)d.", value=employee_no,
-                                  row=seen[employee_no]))
+            elif (first := seen.get(employee_no)) is not None:
+                differ = [f"“{line.shown(c)}”" for c in (*HEADERS[1:], *OPTIONAL) if first.values[c] != values[c]]
+                if not differ:  # the same person twice (a join in the HR system's report)
+                    plan.notes.append(table.Problem(row_no, "", _("the same as row %(row)d: read once.",
+                                                                  row=first.number)))
+                    continue
+                problem(COL_NO, _("“%(value)s” appears already in row %(row)d, which differs in %(columns)s: keep "
+                                  "the row that is right and delete the other.", value=employee_no, row=first.number,
+                                  columns=punctuation.listing(differ)))
             else:
-                seen[employee_no] = row_no
+                seen[employee_no] = line
         name = import_spelling.tidy_name(values[COL_NAME])
         if name != values[COL_NAME]:
             plan.notes.append(table.Problem(row_no, line.shown(COL_NAME), _(
@@ -231,6 +237,7 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
                 _describe_changes(row)
         _find_dependents(row)
         plan.rows.append(row)
+    plan.notes.sort(key=lambda p: p.row)
     plan.problems.sort(key=lambda p: (p.row, (*HEADERS, *OPTIONAL).index(p.key or p.column) if p.column else -1))
     return plan
 

@@ -119,3 +119,37 @@ def test_excels_unicode_text_and_dates_with_a_time(app, org, clock):
     imports.apply_import(plan)
     db.session.commit()
     assert events("people.imported")
+
+
+def test_a_header_of_two_rows_with_merged_cells_is_read(app, org, clock):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["2026年12月员工花名册"])
+    sheet.append(["工号", "姓名", "任职信息", None, None, "角色"])
+    sheet.append([None, None, "支行", "岗位", "入职日期", None])
+    for cells in ("A1:F1", "A2:A3", "B2:B3", "C2:E2", "F2:F3"):
+        sheet.merge_cells(cells)
+    sheet.append(["E5501", "卓然", "天元支行", "柜员", "2025-07-01", "学员"])
+    sheet.append(["E5502", "", "天元支行", "柜员", "2025-07-01", "学员"])
+    plan = imports.plan_import(_save(workbook), "花名册.xlsx")
+    assert _texts(plan.problems) == ["第 5 行“姓名”：必填，但为空"]
+    sheet["B5"] = "卓越"
+    plan = imports.plan_import(_save(workbook), "花名册.xlsx")
+    assert not plan.problems, _texts(plan.problems)
+    assert [(r.row, r.employee_no, r.branch.name) for r in plan.rows] == [(4, "E5501", "天元支行"),
+                                                                          (5, "E5502", "天元支行")]
+
+
+def test_the_same_person_twice_is_read_once_and_with_other_data_is_refused(app, org, clock):
+    data = _sheet(HEADER, ["E5601", "乔木", "天元支行", "柜员", "2025-07-01", "学员"],
+                  ["E5601", "乔木", "天元支行", "柜员", "2025-07-01", "学员"])
+    plan = imports.plan_import(data, "花名册.xlsx")
+    assert not plan.problems, _texts(plan.problems)
+    assert [r.row for r in plan.rows] == [2] and _texts(plan.notes) == ["第 3 行：与第 2 行相同，只读一次"]
+
+    data = _sheet(["员工编号", "姓名", "所属机构", "岗位", "入职日期", "角色"],
+                  ["E5601", "乔木", "天元支行", "柜员", "2025-07-01", "学员"],
+                  ["E5601", "乔木", "芦淞支行", "初级客户经理", "2025-07-01", "学员"])
+    plan = imports.plan_import(data, "花名册.xlsx")
+    assert _texts(plan.problems) == [
+        "第 3 行“员工编号”：工号“E5601”与第 2 行重复，且“所属机构”、“岗位”不同：请保留正确的一行，删除另一行"]
