@@ -19,7 +19,7 @@ What real spreadsheets hold, and how it is read:
   in Excel) an ``UnsavedFormula``, never a value;
 - dates: a date cell, an Excel serial number (a date column saved with a
   Chinese date format that the reader does not know, or exported as a plain
-  number), ``2026-03-05``, ``2026/3/5``, ``2026.3.5``, ``2026年3月5日``,
+  number; ``46082.375`` with its time of day), ``2026-03-05``, ``2026/3/5``, ``2026.3.5``, ``2026年3月5日``,
   ``20260305``, with a time (an HR system's ``2026-03-05 08:30:00``) or without;
 - rows and columns Excel does not show (hidden by hand, filtered out, folded
   in a group) are marked (``Sheet.hiding``, read by ``lms.xlsx_hidden``): the
@@ -218,9 +218,9 @@ def parse_date(value) -> date | None:
     if isinstance(value, date):
         return value
     text = cell_text(value)
-    if isinstance(value, int | float) or re.fullmatch(r"\d{5}(?:\.0+)?", text):
-        serial = float(text)
-        if not serial.is_integer() or int(serial) not in SERIALS:
+    if isinstance(value, int | float) or re.fullmatch(r"\d{5}(?:\.\d+)?", text):
+        serial = float(text)  # a fraction is the time of day (a date-time column saved as a number)
+        if int(serial) not in SERIALS:
             return None
         return EXCEL_EPOCH + timedelta(days=int(serial))
     match = _DATE.fullmatch(text)

@@ -153,3 +153,18 @@ def test_the_same_person_twice_is_read_once_and_with_other_data_is_refused(app, 
     plan = imports.plan_import(data, "花名册.xlsx")
     assert _texts(plan.problems) == [
         "第 3 行“员工编号”：工号“E5601”与第 2 行重复，且“所属机构”、“岗位”不同：请保留正确的一行，删除另一行"]
+
+
+def test_dates_with_a_time_of_day_as_hr_systems_export_them(app, org, clock):
+    """A date-time column saved as a number (46082.375 is 2026-03-01 09:00), or as text with a time."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER)
+    days = [46082.375, "46082.375", "2026-03-01 09:00:00", "2026/3/1 9:30", "2026年3月1日 08:00", "2026.3.1"]
+    for n, day in enumerate(days, start=1):
+        sheet.append([f"E57{n:02d}", f"测试{n}", "天元支行", "柜员", day, "学员"])
+        sheet.cell(row=n + 1, column=5).number_format = "@"  # the column formatted as text
+    sheet.append(["E5799", "测试99", "天元支行", "柜员", "2026/3/1 25:00", "学员"])
+    plan = imports.plan_import(_save(workbook), "花名册.xlsx", today=date(2026, 12, 2))
+    assert [r.hire_date for r in plan.rows] == [date(2026, 3, 1)] * len(days)
+    assert _texts(plan.problems) == ["第 8 行“入职日期”：“2026/3/1 25:00”不是有效日期，请按 YYYY-MM-DD 填写"]
