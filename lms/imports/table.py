@@ -42,7 +42,7 @@ _WHOLE_FLOAT = re.compile(r"\d+\.0+")
 _EXCEL_DIGITS = 10 ** 15
 _SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[eE]\+?\d+")
 # The first cell of a totals row an HR system adds below the people.
-_TOTALS = re.compile(r"(?:合计|总计|小计|共计|总数|总人数|共\s*\d+\s*人|total)", re.IGNORECASE)
+_TOTALS = re.compile(r"(?:合计|总计|小计|共计|总数|总人数|共\s*\d+\s*人|total\b)", re.IGNORECASE)
 _NOTE = re.compile(r"^[*]+|[*]+$|\(.*\)$|\[.*\]$|【.*】$")
 
 

@@ -65,6 +65,9 @@ def test_a_totals_row_at_the_bottom_is_left_out_with_a_note(client, org, clock):
     assert not plan.problems, _texts(plan.problems)
     assert [r.row for r in plan.rows] == [4]
     assert _texts(plan.notes) == ["第 5 行：“合计：1 人”是合计行，不导入"]
+    # a 工号 that only starts like the word is a person
+    person = imports.plan_import(_sheet(HEADER, ["TOTALE01", "甘霖", "天元支行", "柜员", "2025-07-01", "学员"]), "a.xlsx")
+    assert [r.employee_no for r in person.rows] == ["TOTALE01"] and not person.notes
     sign_in(client, org.hr)
     page = client.post("/org/people/import", data={"file": (io.BytesIO(data), "花名册.xlsx")},
                        content_type="multipart/form-data")
