@@ -1,6 +1,8 @@
 """Reading an uploaded table (CSV or XLSX) for an all-or-nothing import: the
 rows of each sheet as cell values, cell text and dates as HR types them or as
-an HR system exports them, and a problem naming its row and column. Used by
+an HR system exports them, and a problem naming its row and column.
+CSV: UTF-8 (with or without BOM), GBK/GB18030 (Excel's CSV on Chinese
+Windows), UTF-16 (Excel's "Unicode text"); comma, semicolon or tab. Used by
 the people import (``lms.org.imports``) and the pairing import
 (``lms.mentoring.imports``).
 
@@ -17,8 +19,8 @@ What real spreadsheets hold, and how it is read:
   in Excel) an ``UnsavedFormula``, never a value;
 - dates: a date cell, an Excel serial number (a date column saved with a
   Chinese date format that the reader does not know, or exported as a plain
-  number), ``2026-03-05``, ``2026/3/5``, ``2026.3.5``, ``2026年3月5日``,
-  ``20260305``, with a midnight time or without;
+  number; ``46082.375`` with its time of day), ``2026-03-05``, ``2026/3/5``, ``2026.3.5``, ``2026年3月5日``,
+  ``20260305``, with a time (an HR system's ``2026-03-05 08:30:00``) or without;
 - rows and columns Excel does not show (hidden by hand, filtered out, folded
   in a group) are marked (``Sheet.hiding``, read by ``lms.xlsx_hidden``): the
   import refuses them rather than import what nobody sees;
@@ -85,7 +87,13 @@ class Problem:
 
 
 def _decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK, as Excel in China saves)."""
+    """UTF-16 with its BOM (Excel's "Unicode text", tab-separated), UTF-8 (with or
+    without BOM), else GB18030 (a superset of GBK, as Excel in China saves)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportFileError(_("The file is neither UTF-8 nor GBK text; save it as CSV (UTF-8) or XLSX.")) from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
@@ -198,7 +206,7 @@ EXCEL_EPOCH = date(1899, 12, 30)
 # The serial numbers read as dates: 1927-05-19 … 2173-10-14 (five digits), never a small count.
 SERIALS = range(10000, 100000)
 _DATE = re.compile(r"(\d{4})(?:[-/.年](\d{1,2})[-/.月](\d{1,2})日?|(\d{2})(\d{2}))"
-                   r"(?:[\sT]+0{1,2}:0{2}(?::0{2}(?:\.0+)?)?)?")
+                   r"(?:[\sT]+(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?)?")
 
 
 def parse_date(value) -> date | None:
@@ -210,9 +218,9 @@ def parse_date(value) -> date | None:
     if isinstance(value, date):
         return value
     text = cell_text(value)
-    if isinstance(value, int | float) or re.fullmatch(r"\d{5}(?:\.0+)?", text):
-        serial = float(text)
-        if not serial.is_integer() or int(serial) not in SERIALS:
+    if isinstance(value, int | float) or re.fullmatch(r"\d{5}(?:\.\d+)?", text):
+        serial = float(text)  # a fraction is the time of day (a date-time column saved as a number)
+        if int(serial) not in SERIALS:
             return None
         return EXCEL_EPOCH + timedelta(days=int(serial))
     match = _DATE.fullmatch(text)

@@ -4,12 +4,18 @@ required cell is empty or shows an Excel error.
 
 The header row is the first row, among the first ``HEADER_SEARCH_ROWS`` of a
 sheet, that names every required column: a title (merged across the columns)
-or notes above it are skipped. The sheet is the first visible one with such a
+or notes above it are skipped. A header of two rows (a group name merged
+over 支行, 岗位, 入职日期; 工号 merged down both rows) is read as one. The sheet is the first visible one with such a
 row (a workbook may start with instructions, or its data may be on its second
 sheet); hidden sheets are never read. A header is recognised with its spaces,
 line breaks, full-width characters, a leading ``*`` (required) and a note in
 brackets left out: ``入职\n日期（YYYY-MM-DD）`` is 入职日期. Other columns,
 in any order, are ignored.
+
+A totals row at the bottom (``合计``, ``总计``, ``共 52 人``…) is left out
+with a note (``Plan.notes``: what was read other than as written, shown with the
+preview). A 工号 that Excel shortened to 15 digits (a long number, shown as
+``1.23457E+17``) is refused: its last digits are lost.
 
 An import calls ``read`` with its ``Columns`` and then checks each ``Row``
 (its cells by column, its problems named by row and column); what ``read``
@@ -25,12 +31,18 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from lms import punctuation
 from lms.control_characters import text_direction_character
 from lms.imports.files import ExcelError, ImportFileError, Problem, Sheet, UnsavedFormula, cell_text, read_sheets
 from lms.xlsx_hidden import numbers_text
 
 HEADER_SEARCH_ROWS = 20
 _WHOLE_FLOAT = re.compile(r"\d+\.0+")
+# Excel keeps 15 significant digits of a number: a longer 工号 typed as a number has lost its last ones.
+_EXCEL_DIGITS = 10 ** 15
+_SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[eE]\+?\d+")
+# The first cell of a totals row an HR system adds below the people.
+_TOTALS = re.compile(r"(?:合计|总计|小计|共计|总数|总人数|共\s*\d+\s*人|total\b)", re.IGNORECASE)
 _NOTE = re.compile(r"^[*]+|[*]+$|\(.*\)$|\[.*\]$|【.*】$")
 
 
@@ -49,6 +61,7 @@ class Plan:
     rows: list = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sheet: str = ""  # the sheet read, when the workbook has more than one
+    notes: list[Problem] = field(default_factory=list)  # what was read other than as written (HR checks them)
 
     @property
     def ok(self) -> bool:
@@ -77,6 +90,8 @@ class Columns:
     max_rows: int
     column_of: Callable[[str], str | None] | None = None
     numbers: tuple[str, ...] = ()  # the 工号 columns: a whole float (123.0) in them is the number 123
+    # Column → the headers it is accepted under besides its own, the better first (named when it is missing).
+    spellings: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def find(self, header: str) -> str | None:
         key = header_key(header)
@@ -87,11 +102,17 @@ class Columns:
     def header_of(self, cells) -> dict[str, int]:
         """Column → its position, for the columns a row names (the first of two alike)."""
         index: dict[str, int] = {}
+        rank: dict[str, int] = {}
         for position, cell in enumerate(cells):
             header = cell_text(cell)
             column = self.find(header) if header else None
-            if column and column not in index:
-                index[column] = position
+            if column is None:
+                continue
+            # 支行 before 所属机构 before 部门, wherever they stand in the row
+            key = header_key(header)
+            better = 0 if key == column else 1 + (self.spellings.get(column, ()) + (key,)).index(key)
+            if column not in index or better < rank[column]:
+                index[column], rank[column] = position, better
         return index
 
 
@@ -120,6 +141,10 @@ class Row:
             return bool(_WHOLE_FLOAT.fullmatch(value.strip()))
         return isinstance(value, int | float) and not isinstance(value, bool)
 
+    def shown(self, column: str) -> str:
+        """The column's header as the file spells it."""
+        return self._shown.get(column, column)
+
     def problem(self, column: str, message: str) -> None:
         """A problem of this row, named by the column's header as the file spells it."""
         self._plan.problems.append(Problem(self.number, self._shown.get(column, column), message, column))
@@ -140,22 +165,32 @@ def read(plan: Plan, data: bytes, filename: str, columns: Columns) -> list[Row]:
     if found is None:
         plan.problems.append(Problem(1, "", _("The file is empty.")))
         return []
-    sheet, header_at = found
+    sheet, header_at, header = found
     if len(sheets) > 1:
         plan.sheet = sheet.name
     table = sheet.rows[header_at:]
     header_row_no = header_at + 1
-    index = columns.header_of(table[0])
+    index = columns.header_of(header)
     # column → the header as the file spells it (a line break in it shown as a space)
-    shown = {column: " ".join(cell_text(table[0][position]).split()) for column, position in index.items()}
+    shown = {column: " ".join(cell_text(header[position]).split()) for column, position in index.items()}
     missing = [c for c in columns.required if c not in index]
     for column in missing:
-        plan.problems.append(Problem(header_row_no, column, _("this column is missing from the header row.")))
+        if columns.spellings.get(column):
+            names = punctuation.listing(f"“{h}”" for h in (column, *columns.spellings[column]))
+            message = _("this column is missing from the header row (accepted headers: %(names)s).", names=names)
+        else:
+            message = _("this column is missing from the header row.")
+        plan.problems.append(Problem(header_row_no, column, message))
     if missing:
         return []
     # A row with nothing but a formula's error (a VLOOKUP dragged down past the data: #N/A) is empty too.
     body = [(header_row_no + 1 + i, cells) for i, cells in enumerate(table[1:])
             if any(cell_text(c) for c in cells if not isinstance(c, ExcelError))]
+    while body and _TOTALS.match(_first_text(body[-1][1])):
+        number, cells = body.pop()
+        plan.notes.append(Problem(number, "", _("“%(text)s” is a totals row: it is not imported.",
+                                                text=_first_text(cells))))
+    plan.notes.reverse()
     if not body:
         plan.problems.append(Problem(header_row_no, "", columns.no_rows))
         return []
@@ -187,10 +222,29 @@ def read(plan: Plan, data: bytes, filename: str, columns: Columns) -> list[Row]:
                                       "reversed or out of order to its readers. Most programs show it as nothing: "
                                       "type the cell again.", code=code))
                 row.values[column] = ""
+            elif column in columns.numbers and _shortened(row.cell(column)):
+                row.problem(column, _("“%(value)s” is a long number that Excel kept to 15 digits: its last digits "
+                                      "are lost. Format the column as Text and type the employee number again.",
+                                      value=_excel_shows(row.cell(column))))
             elif column in columns.required and not row.values[column]:
                 row.problem(column, _("required, but empty."))
         rows.append(row)
     return rows
+
+
+def _first_text(cells) -> str:
+    return next((text for text in (cell_text(c) for c in cells) if text), "")
+
+
+def _shortened(value) -> bool:
+    """A 工号 Excel stored as a number of more than 15 digits, or wrote as ``1.23457E+17``."""
+    if isinstance(value, float):
+        return abs(value) >= _EXCEL_DIGITS
+    return isinstance(value, str) and bool(_SCIENTIFIC.fullmatch(value.strip()))
+
+
+def _excel_shows(value) -> str:
+    return f"{value:.5E}" if isinstance(value, float) else cell_text(value)
 
 
 def _hidden(plan: Plan, sheet: Sheet, header_row_no: int, index: dict[str, int], shown: dict[str, str],
@@ -221,22 +275,37 @@ def _hidden(plan: Plan, sheet: Sheet, header_row_no: int, index: dict[str, int],
     return found
 
 
-def _find_header(sheets: list[Sheet], columns: Columns) -> tuple[Sheet, int] | None:
-    """The first visible sheet, and its row, that names every required column;
-    else the row that names the most of them (its missing columns are the
-    problems), else the first row with anything in it; None: nothing anywhere."""
+def _two_rows(above: list, cells: list) -> list:
+    """A header of two rows (任职信息 merged over 支行, 岗位, 入职日期; 工号 merged down
+    both rows): each cell of the lower row, or the cell above it where it is empty."""
+    width = max(len(above), len(cells))
+    return [cells[i] if i < len(cells) and cell_text(cells[i]) else (above[i] if i < len(above) else None)
+            for i in range(width)]
+
+
+def _find_header(sheets: list[Sheet], columns: Columns) -> tuple[Sheet, int, list] | None:
+    """The first visible sheet, its row and its header cells, that names every
+    required column (in one row, or in two: ``_two_rows``); else the row that
+    names the most of them (its missing columns are the problems), else the
+    first row with anything in it; None: nothing anywhere."""
     best, best_count, first = None, 0, None
+
+    def named(cells) -> int:
+        return sum(1 for c in columns.header_of(cells) if c in columns.required)
+
     for sheet in sheets:
         for at, cells in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
             if first is None and any(cell_text(c) for c in cells):
-                first = (sheet, at)
-            count = sum(1 for c in columns.header_of(cells) if c in columns.required)
+                first = (sheet, at, cells)
+            count = named(cells)
             if count == len(columns.required):
-                return sheet, at
+                return sheet, at, cells
+            if at and count and named(both := _two_rows(sheet.rows[at - 1], cells)) == len(columns.required):
+                return sheet, at, both
             if count > best_count:
-                best, best_count = (sheet, at), count
+                best, best_count = (sheet, at, cells), count
     if best is None and first is None:  # more than HEADER_SEARCH_ROWS empty rows on top: look further
-        first = next(((s, at) for s in sheets for at, cells in enumerate(s.rows) if any(cell_text(c) for c in cells)),
-                     None)
+        first = next(((s, at, cells) for s in sheets for at, cells in enumerate(s.rows)
+                      if any(cell_text(c) for c in cells)), None)
     return best or first
 

@@ -38,8 +38,10 @@ ENGLISH = {COL_MENTOR: "Mentor employee no", COL_APPRENTICE: "Apprentice employe
            COL_END: "Planned end date", COL_GOALS: "Goals"}
 # Other spellings HR types; compared in lower case without spaces.
 ALIASES = {
-    COL_MENTOR: ("mentor", "mentoremployeeno", "mentoremployeenumber", "师傅", "带教人工号"),
-    COL_APPRENTICE: ("apprentice", "apprenticeemployeeno", "apprenticeemployeenumber", "徒弟"),
+    COL_MENTOR: ("mentor", "mentoremployeeno", "mentoremployeenumber", "师傅", "带教人工号", "师傅员工编号",
+                 "带教人员工编号", "带教师傅工号"),
+    COL_APPRENTICE: ("apprentice", "apprenticeemployeeno", "apprenticeemployeenumber", "徒弟", "徒弟员工编号",
+                     "学员工号", "被带教人工号"),
     COL_START: ("startdate", "start", "起始日期"),
     COL_END: ("plannedenddate", "plannedend", "enddate", "结束日期"),
     COL_GOALS: ("goals", "goal", "目标"),
@@ -79,7 +81,8 @@ def plan_import(data: bytes, filename: str, *, today: date | None = None, actor:
     body = table.read(plan, data, filename, table.Columns(
         HEADERS, REQUIRED, no_rows=_("The file has a header but no pairings."),
         too_many=_("At most %(n)d pairings per file.", n=MAX_ROWS), max_rows=MAX_ROWS, column_of=_column_of,
-        numbers=(COL_MENTOR, COL_APPRENTICE)))
+        numbers=(COL_MENTOR, COL_APPRENTICE),
+        spellings={c: tuple(a for a in ALIASES[c] if not a.isascii()) + (ENGLISH[c],) for c in HEADERS}))
     if not body:
         return plan
 

@@ -65,6 +65,8 @@ def import_people(file: Path, dry_run: bool, passwords_file: Path | None, end_pa
     Prints every problem with its row and column and exits with status 1 if
     there is any; nothing is imported then."""
     plan = imports.plan_import(file.read_bytes(), file.name)
+    for note in plan.notes:  # read other than as written
+        click.echo(f"{file.name}: {note}")
     if plan.problems:
         for problem in plan.problems:
             click.echo(f"{file.name}: {problem}", err=True)

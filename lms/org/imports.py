@@ -36,7 +36,7 @@ from lms.extensions import db
 from lms.imports import table
 from lms.imports.files import parse_date
 from lms.imports.pages import blank_csv, blank_xlsx
-from lms.org import admins, dependents, position_gates, services
+from lms.org import admins, dependents, import_spelling, position_gates, services
 from lms.org.models import EMAIL_PATTERN, POSITIONS, ROLES, Branch, User
 from lms.own_case import own_case
 from lms.reports.exports import csv_safe
@@ -145,7 +145,7 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
     body = table.read(plan, data, filename, table.Columns(
         (*HEADERS, *OPTIONAL), HEADERS, no_rows=_("The file has a header but no people."),
         too_many=_("At most %(n)d people per file.", n=MAX_ROWS), max_rows=MAX_ROWS, column_of=_column_of,
-        numbers=(COL_NO,)))
+        numbers=(COL_NO,), spellings=import_spelling.HEADER_ALIASES))
     if not body:
         return plan
 
@@ -154,7 +154,7 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
     branches = _branches()
     existing = {u.employee_no: u for u in db.session.scalars(select(User))}
     padded = services.zero_padded_employee_numbers(l.values[COL_NO] for l in body if l.is_number(COL_NO))
-    seen: dict[str, int] = {}
+    seen: dict[str, table.Row] = {}
 
     for line in body:
         row_no, values, cell, problem = line.number, line.values, line.cell, line.problem
@@ -167,12 +167,22 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
             elif invisible_character(employee_no):
                 problem(COL_NO, _("It contains an invisible character or a text-direction mark (%(code)s). "
                                   "Type it again without it.", code=invisible_character(employee_no)))
-            elif employee_no in seen:
-                problem(COL_NO, _("“%(value)s” appears already in row %(row)d.", value=employee_no,
-                                  row=seen[employee_no]))
+            elif (first := seen.get(employee_no)) is not None:
+                differ = [f"“{line.shown(c)}”" for c in (*HEADERS[1:], *OPTIONAL) if first.values[c] != values[c]]
+                if not differ:  # the same person twice (a join in the HR system's report)
+                    plan.notes.append(table.Problem(row_no, "", _("the same as row %(row)d: read once.",
+                                                                  row=first.number)))
+                    continue
+                problem(COL_NO, _("“%(value)s” appears already in row %(row)d, which differs in %(columns)s: keep "
+                                  "the row that is right and delete the other.", value=employee_no, row=first.number,
+                                  columns=punctuation.listing(differ)))
             else:
-                seen[employee_no] = row_no
-        name = values[COL_NAME]
+                seen[employee_no] = line
+        name = import_spelling.tidy_name(values[COL_NAME])
+        if name != values[COL_NAME]:
+            plan.notes.append(table.Problem(row_no, line.shown(COL_NAME), _(
+                "“%(value)s” is read as “%(name)s”: spaces between Chinese characters are left out and a dot in a "
+                "name is written “·”.", value=values[COL_NAME], name=name)))
         if len(name) > 80:
             problem(COL_NAME, _("longer than %(n)d characters.", n=80))
         elif invisible_character(name):
@@ -181,7 +191,12 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
 
         branch = branches.get(values[COL_BRANCH].lower())
         if values[COL_BRANCH] and branch is None:
-            problem(COL_BRANCH, _("unknown branch “%(value)s”.", value=values[COL_BRANCH]))
+            meant = import_spelling.branch_meant(values[COL_BRANCH], set(branches.values()))
+            if meant is not None:
+                problem(COL_BRANCH, _("unknown branch “%(value)s”. If it is “%(branch)s”, write “%(branch)s” or its "
+                                      "code %(code)s.", value=values[COL_BRANCH], branch=meant.name, code=meant.code))
+            else:
+                problem(COL_BRANCH, _("unknown branch “%(value)s”.", value=values[COL_BRANCH]))
         position = positions.get(values[COL_POSITION].lower())
         if values[COL_POSITION] and position is None:
             problem(COL_POSITION, _("unknown position “%(value)s”.", value=values[COL_POSITION]))
@@ -222,6 +237,7 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
                 _describe_changes(row)
         _find_dependents(row)
         plan.rows.append(row)
+    plan.notes.sort(key=lambda p: p.row)
     plan.problems.sort(key=lambda p: (p.row, (*HEADERS, *OPTIONAL).index(p.key or p.column) if p.column else -1))
     return plan
 
@@ -229,6 +245,8 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
 def _column_of(header: str) -> str | None:
     if header in HEADERS or header in OPTIONAL:
         return header
+    if column := import_spelling.column_of_alias(header):
+        return column
     return COL_STATUS if header in STATUS_HEADERS else None
 
 

@@ -99,8 +99,11 @@ def test_english_headers_and_xlsx_work(w):
 def test_missing_columns_and_unreadable_files_are_named(w):
     plan = imports.plan_import("师傅工号,开始日期\nM001,2026-03-02\n".encode(), "x.csv")
     assert [str(p) for p in plan.problems] == [
-        "Row 1, column “徒弟工号”: this column is missing from the header row.",
-        "Row 1, column “计划结束日期”: this column is missing from the header row."]
+        "Row 1, column “徒弟工号”: this column is missing from the header row (accepted headers: “徒弟工号”, "
+        "“徒弟”, “徒弟员工编号”, “学员工号”, “被带教人工号”, “Apprentice employee no”).",
+        "Row 1, column “计划结束日期”: this column is missing from the header row (accepted headers: "
+        "“计划结束日期”, “结束日期”, “Planned end date”).",
+    ]
     assert not imports.plan_import(b"PK\x03\x04garbage", "x.xlsx").ok
 
 

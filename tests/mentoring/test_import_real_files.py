@@ -52,3 +52,13 @@ def test_a_numeric_employee_number_on_the_second_sheet_is_the_zero_padded_person
                        content_type="multipart/form-data")
     assert "Read from the sheet “结对”; the row numbers are that sheet's." in page.text
     assert "Row 3, column “徒弟 工号”: no one has the employee number “732”." in page.text
+
+
+def test_the_hr_systems_headers_and_a_totals_row_are_read(w):
+    text = ("师傅员工编号\t徒弟员工编号\t开始日期\t计划结束日期\r\n"
+            "M001\tL001\t2026-03-09 00:00:00\t2026/9/1\r\n"
+            "合计：1 对\r\n")
+    plan = imports.plan_import(text.encode("utf-16"), "结对.txt")
+    assert not plan.problems, [str(p) for p in plan.problems]
+    assert [(r.row, r.mentor.employee_no, r.apprentice.employee_no) for r in plan.rows] == [(2, "M001", "L001")]
+    assert [str(n) for n in plan.notes] == ["Row 3: “合计：1 对” is a totals row: it is not imported."]

@@ -125,7 +125,7 @@ def test_every_bad_cell_is_reported_with_row_and_column_and_nothing_changes(app,
         "第 4 行“支行”：未知支行“不存在支行”",
         "第 5 行“入职日期”：“2025-13-01”不是有效日期，请按 YYYY-MM-DD 填写",
         "第 6 行“角色”：未知角色“老板”",
-        "第 7 行“工号”：工号“E3001”与第 2 行重复",
+        "第 7 行“工号”：工号“E3001”与第 2 行重复，且“姓名”不同：请保留正确的一行，删除另一行",
         "第 8 行“工号”：必填，但为空",
         "第 8 行“姓名”：必填，但为空",
         "第 9 行“入职日期”：2027-01-01 晚于今天",
@@ -139,7 +139,9 @@ def test_every_bad_cell_is_reported_with_row_and_column_and_nothing_changes(app,
 
 def test_missing_headers_are_named(app, org):
     plan = _plan("工号,姓名,支行,入职日期\nE1,张三,天元支行,2024-01-01\n")
-    assert [str(p) for p in plan.problems] == ["第 1 行“岗位”：表头缺少此列", "第 1 行“角色”：表头缺少此列"]
+    assert [str(p) for p in plan.problems] == [
+        "第 1 行“岗位”：表头缺少此列（可用的列名：“岗位”、“岗位名称”、“现岗位”、“当前岗位”、“职位”）",
+        "第 1 行“角色”：表头缺少此列（可用的列名：“角色”、“系统角色”）"]
 
 
 def test_unreadable_and_empty_files(app, org):

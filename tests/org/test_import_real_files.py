@@ -52,15 +52,17 @@ def test_a_title_row_spelled_headers_extra_columns_and_trailing_empty_rows(app, 
     sheet.merge_cells("A1:H1")
     sheet.append(["导出时间：2026-03-01"])
     sheet.append([])
-    sheet.append(["序号", "姓  名", "*工号", "所属支行\n（网点）", "岗位(必填)", "入职\n日期（YYYY-MM-DD）", "角色",
+    sheet.append(["序号", "姓  名", "*工号", "地区\n（网点）", "岗位(必填)", "入职\n日期（YYYY-MM-DD）", "角色",
                   "身份证号"])
     sheet.append([1, "阿依古丽·买买提", "E4001", "天元支行", "柜员", "2025-07-01", "学员", "430202199001011234"])
     sheet.append([2, "𠮷田晓", "E4002", "芦淞支行", "初级客户经理", "2024/9/1", "学员", "430202199202021234"])
     for row in range(7, 3007):
         sheet.cell(row=row, column=1).font = Font(bold=True)  # empty, but written to the file
     plan = imports.plan_import(_save(workbook), "名单.xlsx")
-    # 所属支行（网点） is not 支行: the problem names the header row and the column as the file spells neither.
-    assert [str(p) for p in plan.problems] == ["第 4 行“支行”：表头缺少此列"]
+    # 地区（网点） is not 支行: the problem names the header row and the headers the branch may stand under.
+    assert [str(p) for p in plan.problems] == [
+        "第 4 行“支行”：表头缺少此列（可用的列名：“支行”、“所属支行”、“所属机构”、“机构名称”、“所属网点”、“网点”、"
+        "“机构”、“所属部门”、“部门”）"]
 
     sheet.cell(row=4, column=4).value = "支行\n（网点）"
     plan = imports.plan_import(_save(workbook), "名单.xlsx")
