@@ -44,13 +44,18 @@ class SignInCheck:
     roles: tuple[str, ...]  # the page's roles (``roles_required``); empty: any signed-in user
     ends_at: int | None = None  # epoch seconds (``lms.clock``) the session's absolute lifetime ends
 
-    def ended(self) -> SignInEnded | None:
-        """Why the sign-in no longer holds, or None while it does: one query."""
+    def ended(self, reader=None) -> SignInEnded | None:
+        """Why the sign-in no longer holds, or None while it does: one query,
+        on a connection of its own, or on ``reader`` (a service's session,
+        reading under the lock its transaction holds)."""
         if self.ends_at is not None and epoch_now() > self.ends_at:
             return SignInEnded(signed_out=True)
         statement = select(User.active, User.session_version, ROLE_NAMES).where(User.id == self.user_id)
-        with db.engine.connect() as connection:
-            row = connection.execute(statement).first()
+        if reader is not None:
+            row = reader.execute(statement).first()
+        else:
+            with db.engine.connect() as connection:
+                row = connection.execute(statement).first()
         if row is None or not row.active or row.session_version != self.session_version:
             return SignInEnded(signed_out=True)
         held = set(filter(None, (row[2] or "").split(",")))

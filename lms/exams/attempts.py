@@ -34,6 +34,8 @@ from sqlalchemy.exc import IntegrityError
 
 from lms import clock
 from lms.audit import services as audit
+from lms.auth.session_check import SignInCheck
+from lms.org.models import User
 from lms.content.models import Exam
 from lms.database import transaction
 from lms import questions as question_types
@@ -162,15 +164,27 @@ def report_focus_loss(attempt: Attempt, kind: str = "hidden", now: datetime | No
     return attempt
 
 
-def submit(attempt: Attempt, user=None, now: datetime | None = None) -> Attempt:
+def submit(attempt: Attempt, user=None, now: datetime | None = None, *,
+           sign_in: SignInCheck | None = None) -> Attempt:
     """The learner submits. Exactly once however many tabs or clicks: a second
     submit finds the attempt no longer open and returns it as it is. After
-    deadline + grace the saved answers are submitted and TimeUp is raised."""
+    deadline + grace the saved answers are submitted and TimeUp is raised.
+    ``sign_in``: the sign-in the request came with; if it ended before the
+    submit commits (the account deactivated, the sessions ended, the learner
+    role taken away), nothing is submitted and ``SignInEnded`` is raised —
+    an ending and a submit are one before the other, never both half."""
     now = now or clock.now()
     if user is not None and attempt.user_id != user.id:
         raise ValueError("not the learner's attempt")
     attempt_id = attempt.id
     with transaction(immediate=True):
+        if sign_in is not None:
+            # PostgreSQL: a deactivation or an end of sessions (both write this row) waits for this
+            # submit, or this submit for it and then reads it (SQLite: the write lock orders them).
+            db.session.execute(select(User.id).where(User.id == sign_in.user_id).with_for_update(read=True))
+            ended = sign_in.ended(db.session)
+            if ended is not None:
+                raise ended
         attempt = db.session.get(Attempt, attempt_id)
         if attempt.is_expired(now):
             timed_out = finalise(attempt, "timeout", now)

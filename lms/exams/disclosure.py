@@ -1,4 +1,4 @@
-"""What a reader sees of a finalised attempt's answers — the one question
+"""What a reader sees of an attempt's answers — the one question
 every page that shows an attempt asks: the learner's result page, the
 mentor's read-only attempt of an apprentice, HR's and a branch manager's.
 
@@ -17,6 +17,9 @@ mentor's read-only attempt of an apprentice, HR's and a branch manager's.
   a colleague's attempt (drawn from the same pool, or before the trainer
   republished it with other questions) must not show them the rest before
   their retake asks it.
+While an attempt waits for a trainer's grading nobody reading it sees more
+than its learner does: the provisional total, no answer's outcome
+(``Review.outcomes``).
 The 错题本 asks the same policy per question (``notebook.withheld``).
 """
 from __future__ import annotations
@@ -36,12 +39,16 @@ class Review:
     shown: bool  # the key and explanations of the attempt's items
     withheld: str = ""  # why not, when the attempt is finalised and they are not shown
     held: dict[int, str] = field(default_factory=dict)  # shown, but not these items (id → why)
+    outcomes: bool = True  # each answer's right / partly right / wrong (not while grading waits)
 
 
 def review_for(viewer, attempt: Attempt, now: datetime | None = None) -> Review:
     """What ``viewer`` may see of ``attempt``'s key and explanations now."""
     if attempt.state != AttemptState.FINALISED:
-        return Review(False)
+        # While a trainer's grading waits the learner sees only the provisional
+        # total; so does every other reader (the trainer grades on the grading page).
+        return Review(False, str(_("Each answer's outcome is shown once the trainer's grading is done.")),
+                      outcomes=False)
     if viewer.id == attempt.user_id:
         shown, why = results.review_allowed(attempt, now), results.review_withheld(attempt.exam)
         if shown:

@@ -37,7 +37,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import format_datetime, gettext as _, lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, update
 
 from lms import questions as question_types
 from lms import clock
@@ -319,9 +319,8 @@ def practise(user, entry: NotebookEntry, answer) -> PracticeResult:
         raise PracticeWithheld(why)
     version = practice_version(entry)
     grade = question_types.grade(version.type, version.data, answer, partial_credit=False)
-    if grade.fraction is not None and grade.fraction >= 1.0 and entry.cleared_at is None:
-        entry.cleared_at = clock.now()
-    db.session.flush()
+    if grade.fraction is not None and grade.fraction >= 1.0:
+        _clear(entry)
     return PracticeResult(entry=entry, version=version, answer=answer, fraction=grade.fraction, grade=grade.to_dict())
 
 
@@ -337,9 +336,18 @@ def mark_reviewed(user, entry: NotebookEntry) -> None:
     why = withheld_for(user, entry)
     if why is not None:
         raise PracticeWithheld(why)
-    if entry.cleared_at is None:
-        entry.cleared_at = clock.now()
+    _clear(entry)
+
+
+def _clear(entry: NotebookEntry) -> None:
+    """The first clearing wins: one conditional UPDATE, so a second tab that
+    loaded the entry before another cleared it (PostgreSQL reads it as it was)
+    leaves the time of the first — the time a later wrong exam answer is
+    compared with (``results.note_wrong``)."""
     db.session.flush()
+    db.session.execute(update(NotebookEntry).where(NotebookEntry.id == entry.id, NotebookEntry.cleared_at.is_(None))
+                       .values(cleared_at=clock.now()).execution_options(synchronize_session=False))
+    db.session.refresh(entry, ["cleared_at"])
 
 
 def open_question_ids(user) -> list[int]:

@@ -329,7 +329,9 @@ def move_open_attempts(question_ids) -> OpenMoves:
         .join(Question, Question.id == QuestionVersion.question_id)
         .where(Question.id.in_(question_ids), Attempt.state == AttemptState.OPEN,
                AttemptItem.question_version_id != Question.current_version_id)
-        .order_by(AttemptItem.id)).all()
+        # PostgreSQL: a submit in flight holds its attempt's row; wait for it and leave the attempt
+        # out once it is submitted (graded with the key of then), never move its graded answers.
+        .order_by(AttemptItem.id).with_for_update(of=Attempt)).all()
     if not rows:
         return OpenMoves()
     wanted = {vid for _i, _a, old, new in rows for vid in (old, new)}

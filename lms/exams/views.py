@@ -18,6 +18,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from lms import clock
+from lms.auth import session_check
 from lms.content.models import Exam, ProgrammeItem, QuestionVersion
 from lms.content.rendering import render_inline, render_markdown
 from lms import questions as question_types
@@ -279,6 +280,7 @@ def autosave(attempt_id: int, item_id: int):
 def save_all(attempt_id: int):
     """Without JavaScript: the whole form at once, then on to where the
     learner asked (next/previous question, the review, or submit at time-out)."""
+    sign_in = session_check.for_this_request()  # as the request was signed in, before any save commits
     attempt = get_attempt(attempt_id)
     form = PageForm()
     if not form.validate_on_submit():
@@ -302,7 +304,7 @@ def save_all(attempt_id: int):
     if go == "review":
         return redirect(url_for("exams.review", attempt_id=attempt.id))
     if go == "submit":  # the countdown reached zero in the browser
-        return _do_submit(attempt)
+        return _do_submit(attempt, sign_in)
     if go.isdigit():
         return redirect(url_for("exams.attempt_page", attempt_id=attempt.id, q=int(go)))
     flash(_("Your answers were saved."), "success")
@@ -379,18 +381,24 @@ def review(attempt_id: int):
 @bp.post("/attempts/<int:attempt_id>/submit")
 @roles_required("learner")
 def submit(attempt_id: int):
+    sign_in = session_check.for_this_request()
     attempt = get_attempt(attempt_id)
     if not SubmitForm().validate_on_submit():
         abort(400)
-    return _do_submit(attempt)
+    return _do_submit(attempt, sign_in)
 
 
-def _do_submit(attempt: Attempt):
+def _do_submit(attempt: Attempt, sign_in: session_check.SignInCheck | None):
     if attempt.state == "open":
         try:
-            attempt = exam_attempts.submit(attempt, current_user._get_current_object())
+            attempt = exam_attempts.submit(attempt, current_user._get_current_object(), sign_in=sign_in)
         except exam_errors.TimeUp as err:
             return _time_up(err.attempt)
+        except session_check.SignInEnded as ended:  # the error page: the sign-in page, or "not allowed"
+            flash(_("Your sign-in ended before the exam was submitted: the attempt was not submitted.")
+                  if ended.signed_out else _("You no longer hold the learner role: the attempt was not submitted."),
+                  "error")
+            raise
     # Submitted here, in another tab or by the timer: every request ends on the same result.
     target = url_for("exams.result", attempt_id=attempt.id)
     if is_htmx():

@@ -134,7 +134,7 @@ def apprentice_attempt(user_id: int, attempt_id: int):
     reviews = review_of(items, shown.held) if shown.shown else {}
     return render_template("mentoring/apprentice_attempt.html", person=person, attempt=attempt, exam=attempt.exam,
                            items=items, show_review=shown.shown, reviews=reviews, held=shown.held,
-                           withheld=shown.withheld)
+                           withheld=shown.withheld, outcomes=shown.outcomes)
 
 
 def _topic_choices(pairing: Pairing) -> list[str]:

@@ -147,4 +147,4 @@ def person_attempt(user_id: int, attempt_id: int):
     reviews = review_of(items, shown.held) if shown.shown else {}
     return render_template("programmes/person_attempt.html", person=person, attempt=attempt, exam=attempt.exam,
                            items=items, show_review=shown.shown, reviews=reviews, held=shown.held,
-                           withheld=shown.withheld)
+                           withheld=shown.withheld, outcomes=shown.outcomes)

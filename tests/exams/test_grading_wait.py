@@ -82,3 +82,33 @@ def test_calculation_questions_get_the_calculator(client, make_user, make_questi
     assert f'id="calc-{by_type["single"]}"' not in page
     assert f'data-target="input-a-{by_type["numeric"]}"' in page and f'id="input-a-{by_type["numeric"]}"' in page
     assert "js/calculator.js" in page
+
+
+def test_readers_see_no_more_than_the_learner_while_grading_waits(client, clock, waiting, make_user):
+    """While the essay waits, the learner sees only the provisional total: the
+    mentor, HR and a branch manager see the same, not which auto-graded
+    question was right; once graded, each answer's outcome shows for all."""
+    from lms.mentoring.models import Pairing
+
+    learner, exam, attempt, essay_item = waiting
+    mentor = make_user(("mentor", "learner"))
+    db.session.add(Pairing(mentor_id=mentor.id, apprentice_id=learner.id, start_date=clock.now().date()))
+    db.session.commit()
+    hr = make_user(("hr",))
+    pages = {mentor: f"/mentoring/apprentices/{learner.id}/attempts/{attempt.id}",
+             hr: f"/programmes/people/{learner.id}/attempts/{attempt.id}"}
+    sign_in(client, learner)
+    own = client.get(f"/attempts/{attempt.id}/result").text
+    assert "正确" not in own and "错误" not in own
+    for reader, url in pages.items():
+        sign_in(client, reader)
+        page = client.get(url).text
+        answers = page.split('id="attempt-answers"')[1]
+        assert "客观题得分 1 / 2 分，主观题待阅卷" in page, url
+        assert "正确" not in answers and "错误" not in answers, url
+        assert "阅卷完成后" in answers, url
+    trainer_services.grade_essay(db.session.get(type(essay_item), essay_item.id), 2, "", make_user(("trainer",)))
+    for reader, url in pages.items():
+        sign_in(client, reader)
+        answers = client.get(url).text.split('id="attempt-answers"')[1]
+        assert answers.count('outcome">正确') == 2 and answers.count('outcome">错误') == 1, url

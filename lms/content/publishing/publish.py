@@ -37,9 +37,11 @@ from lms.content.publishing.planning import KINDS, Plan, content_hash, exam_draw
 from lms.content.rendering_fast import render
 from lms.content.schema import ContentBundle, Problem, Source
 from lms.exams import regrade
+from lms.exams.models import Attempt, AttemptItem, AttemptState
 from lms.extensions import db
 from lms.numbers import counted, reading_number
 from lms.own_case import own_case
+from lms.punctuation import aside
 
 _PG_LOCK_KEY = 7_340_222  # serialises publishes on PostgreSQL (SQLite: BEGIN IMMEDIATE does)
 
@@ -137,7 +139,44 @@ def own_attempt_problems(result: Plan, actor) -> list[Problem]:
         problems.append(Problem(Source(path, line), _(
             "question %(id)s: the corrected key changes the score of your own attempt (%(attempts)s); another "
             "trainer decides on it and publishes this change.", id=slug, attempts=attempts)))
+    for slug, attempts in _own_open_attempts(result, actor).items():
+        path, line = sources.get(slug) or _question_source(result, slug)
+        problems.append(Problem(Source(path, line), _(
+            "question %(id)s: the corrected key would grade your own attempt in progress (%(attempts)s) when you "
+            "submit it; another trainer publishes this change.", id=slug, attempts=", ".join(attempts))))
     return problems
+
+
+def _own_open_attempts(result: Plan, actor) -> dict[str, list[str]]:
+    """Question id → the actor's open attempts that hold it under another key:
+    an open attempt is graded at submit with the key of then (moved to the new
+    version, or re-graded at submit), so publishing it would decide the
+    publisher's own result just as re-grading a submitted one would."""
+    if actor is None:
+        return {}
+    new = {qid: (q.id, q.type, q.data) for state, q, _h, qid, _last, new_version in result._work.get("questions", [])
+           if state == "changed" and new_version}
+    if not new:
+        return {}
+    found: dict[str, list[str]] = {}
+    for qid, qtype, data_json, exam_slug, number in db.session.execute(
+            select(QuestionVersion.question_id, QuestionVersion.type, QuestionVersion.data_json, Exam.slug,
+                   Attempt.number)
+            .join(AttemptItem, AttemptItem.question_version_id == QuestionVersion.id)
+            .join(Attempt, Attempt.id == AttemptItem.attempt_id).join(Exam, Exam.id == Attempt.exam_id)
+            .where(Attempt.user_id == actor.id, Attempt.state == AttemptState.OPEN,
+                   QuestionVersion.question_id.in_(list(new)))
+            .order_by(Exam.slug, Attempt.number)):
+        slug, new_type, new_data = new[qid]
+        if (qtype, json.loads(data_json)) != (new_type, new_data):
+            found.setdefault(slug, []).append(f"{actor.name}{aside(actor.employee_no)} {exam_slug} #{number}")
+    return found
+
+
+def _question_source(result: Plan, slug: str) -> tuple[str, int]:
+    source = next((q.source for state, q, *_rest in result._work.get("questions", [])
+                   if state == "changed" and q.id == slug), None)
+    return (source.path, source.line) if source is not None else ("", 0)
 
 
 def _open_reason_problems(result: Plan, decision) -> list[Problem]:
