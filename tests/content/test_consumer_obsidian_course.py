@@ -172,3 +172,42 @@ def test_the_zip_made_on_windows_uploads_and_publishes(client, consumer, make_us
     assert [lesson.slug for lesson in course.lessons] == ["rights", "suitability", "cases"]
     uploaded = {p.name for p in (consumer / "courses").rglob("*")}
     assert "图1.png" in uploaded and not any(name.startswith("._") or name == "__MACOSX" for name in uploaded)
+
+
+def test_an_upload_under_another_top_folder_name_is_shown_again_once_the_course_was_published(
+        client, consumer, make_user):
+    """The trainer uploads 消保案例 zipped as cp-2026q3/, and again, corrected, as cp-2026q4/; then
+    publishes the first. Publishing the second said "未发布任何内容：请先修正问题。courses/cp-2026q4
+    该课程现位于 courses/cp-2026q3", with nothing to fix: the trainer had to upload it again. It is now
+    a new review of the second zip replacing courses/cp-2026q3, with the reason, and publishes from there."""
+    sign_in(client, make_user(("trainer",)))
+    keep = consumer.parent / "keep"
+    shutil.copytree(consumer / COURSE, keep)
+
+    def staged(top: str) -> str:
+        page = client.post("/console/upload", data={"archive": (_zip(consumer, top), f"{top[:-1]}.zip")},
+                           content_type="multipart/form-data")
+        assert page.status_code == 200 and "import-problems" not in page.text, page.text
+        return re.search(r'name="token" type="hidden" value="([^"]+)"', page.text).group(1)
+
+    first = staged("cp-2026q3/")
+    shutil.copytree(keep, consumer / COURSE)
+    bank = consumer / COURSE / "questions/消保题库.md"
+    bank.write_text(bank.read_text(encoding="utf-8").replace("用于营销。", "用于联合营销。"), encoding="utf-8")
+    second = staged("cp-2026q4/")
+    assert client.post("/console/upload/confirm", data={"token": first}).status_code == 302
+
+    again = client.post("/console/upload/confirm", data={"token": second})
+    assert again.status_code == 409
+    assert ("未发布任何内容：本次上传检查之后，课程 consumer-protection 已发布在 courses/cp-2026q3（来自另一次上传，"
+            "其最外层文件夹名称不同），因此本次上传改为替换 courses/cp-2026q3，而不是新建 courses/cp-2026q4。"
+            "请核对下面的变化，然后再次发布。") in again.text, again.text
+    assert "该课程现位于" not in again.text and "<code>courses/cp-2026q3</code>" in again.text
+    shown = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", again.text))
+    assert "题目 cp-005 修改" in shown and "+客户经理可以将客户信息提供给合作的第三方机构用于联合营销。" in shown, shown
+    assert client.post("/console/upload/confirm", data={"token": second}).status_code == 302
+    question = db.session.scalar(select(Question).where(Question.slug == "cp-005"))
+    db.session.refresh(question)
+    assert question.current_version.stem_md.endswith("用于联合营销。")
+    assert "用于联合营销" in (consumer / "courses/cp-2026q3/questions/消保题库.md").read_text(encoding="utf-8")
+    assert not (consumer / "courses/cp-2026q4").exists()

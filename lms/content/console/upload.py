@@ -355,10 +355,11 @@ class ChangedSinceReview(Exception):
     published; ``staged`` holds the plan of now, which a second confirmation
     publishes."""
 
-    def __init__(self, staged: StagedUpload, reviewed: bool = True):
+    def __init__(self, staged: StagedUpload, reviewed: bool = True, reason: str | None = None):
         super().__init__("the plan changed since the upload was checked" if reviewed else "the plan was not reviewed")
         self.staged = staged
         self.reviewed = reviewed  # False: the staging carried no reviewed plan (staged before the fingerprint)
+        self.reason = reason  # why the trainer sees a new review, when it is not the plan alone
 
 
 @transaction(immediate=True)
@@ -386,7 +387,13 @@ def confirm(token: str, actor, decision=None) -> object:
                                        "Upload the zip again to see the changes it makes now.", folder=folder))
         claimed = editor.course_folders(root).get(meta["course_id"])
         if claimed not in (None, folder):
-            problems.append(Problem(Source(folder), _("the course is now in %(f)s", f=claimed)))
+            # Another upload of the course, zipped under another top folder name, was published
+            # since: this one now replaces that folder, as it would if uploaded now. Shown first.
+            raise ChangedSinceReview(_moved(token, meta, claimed), reason=_(
+                "Nothing was published: since this upload was checked, the course %(course)s was published "
+                "in %(now)s (from an upload whose top folder had another name), so this upload now replaces "
+                "%(now)s instead of creating %(was)s. Check the changes below, then publish again.",
+                course=meta["course_id"], now=claimed, was=folder))
         if problems:
             raise editor.EditRefused(_("Nothing was published: fix the problems first."),
                                      _relative_to_course(problems, folder))
@@ -416,6 +423,21 @@ def confirm(token: str, actor, decision=None) -> object:
             raise
     shutil.rmtree(staging, ignore_errors=True)
     return meta["course_id"], result
+
+
+def _moved(token: str, meta: dict, claimed: str) -> StagedUpload:
+    """The staged course moved to the folder the course has now, checked and planned there again."""
+    staging = STAGINGS.folder(token) / "root"
+    os.replace(staging / meta["folder"], staging / claimed)
+    bundle = parse_folder(staging, Path(claimed))
+    problems = editor.check_bundle(bundle)
+    now = None if problems else plan(bundle)
+    meta = {**meta, "folder": claimed, "replaces": folder_digest(editor.content_root() / claimed),
+            "ok": not problems, "plan": now.fingerprint if now is not None else ""}
+    STAGINGS.rewrite_meta(token, meta)
+    staged = _staged_with(token, meta, now)
+    staged.problems = _relative_to_course(problems, claimed)
+    return staged
 
 
 def _staged_with(token: str, meta: dict, now) -> StagedUpload:
