@@ -63,7 +63,11 @@ def test_what_obsidian_and_typora_wrote_is_read_as_meant_and_said_at_its_line(ru
     "[!warning] 风险提示" in a grey quote."""
     check = runner.invoke(args=["content", "check"])
     assert check.exit_code == 0, check.output
-    assert "检查通过：1 门课程、3 个课时、5 道题、1 场考试、1 个培训计划、4 个附件" in check.output
+    assert "检查通过：1 门课程、3 个课时、6 道题、1 场考试、1 个培训计划、4 个附件" in check.output
+    # Typora's smart quotes around a type and knowledge points: “销售适当性” was a tag of its own, so the
+    # exam's rule drawing from 双录 found no question ("题库中只有 0 道").
+    assert f"{BANK}:67: warning: 按 single 读取：两边的中文引号已略去" in check.output
+    assert f"{BANK}:68: warning: 按 销售适当性、双录 读取：两边的中文引号已略去" in check.output
     assert f"{FIRST}:8: warning: [[第二课]]（Obsidian 的双链）按指向 lessons/第二课.md 的链接读取" in check.output
     assert (f"{FIRST}:10: warning: Obsidian 的标注 [!warning] 按“风险提示”标注显示（本格式写作 !!! risk）"
             in check.output), check.output
@@ -76,6 +80,8 @@ def test_what_obsidian_and_typora_wrote_is_read_as_meant_and_said_at_its_line(ru
     assert [o["text"] for o in _data("cp-003")["options"]] == ["录音和录像", "录入和录制", "登记和记录"]
     assert _data("cp-003")["correct"] == ["A"] and _data("cp-004")["correct"] == ["B"]
     assert _data("cp-001")["correct"] == ["C"]
+    cp006 = db.session.scalar(select(Question).where(Question.slug == "cp-006")).current_version
+    assert sorted(cp006.tags) == ["双录", "销售适当性"], cp006.tags
     course = db.session.scalar(select(Course).where(Course.slug == "consumer-protection"))
     # 第一课, 第二课, 第三课: by their numbers, not by the characters (三 sorts before 二).
     assert [lesson.slug for lesson in course.lessons] == ["rights", "suitability", "cases"]
