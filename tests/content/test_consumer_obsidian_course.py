@@ -111,6 +111,8 @@ def test_the_learner_reads_the_lessons_as_they_looked_in_obsidian(runner, client
     assert "<details>" in text and "<summary>点击展开：监管依据</summary>" in text
     assert "隐瞒费用 | 夸大收益" in text and '<td align="right">' in text
     assert "金融消费者的八项权利 #" not in text and "八项权利一览 ##" not in text
+    # The task list as boxes, as Obsidian shows it (was "[x] 读完本课" as typed).
+    assert "<li>☑ 读完本课</li>" in text and "<li>☐ 完成课后测验 ✅</li>" in text
 
     cases = client.get("/courses/consumer-protection/lessons/cases", follow_redirects=True).text
     assert re.search(r'<a href="/courses/consumer-protection/lessons/rights#八项权利一览"[^>]*>第一课 › 八项权利一览</a>',
