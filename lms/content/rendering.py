@@ -340,6 +340,11 @@ def plain_text_html(text: str) -> Markup:
         + Markup("</p>")
 
 
+# A task list as Typora, Obsidian and GitHub write it (- [ ] 完成测验, - [x] 读完本课): a box,
+# not "[ ]" as typed. Bank options are read before a stem is rendered, so this is never an option.
+_TASK_ITEM = re.compile(r"(<li>(?:\s*<p>)?)\[([ xX])\][ \t]")
+
+
 def render_markdown(text: str, resolve_link: Callable[[str], str | None] | None = None) -> Markup:
     """Render trainer markdown to sanitised HTML.
 
@@ -361,6 +366,8 @@ def render_markdown(text: str, resolve_link: Callable[[str], str | None] | None 
         html = _EMPTY_BACKLINK_TITLE.sub(r"\1", html)
     if "\ue000" in html:
         html = _CALLOUT_MARK.sub(lambda m: _callout_title(m[1]), html)
+    if "<li>" in html and "]" in html:
+        html = _TASK_ITEM.sub(lambda m: m[1] + ("☐ " if m[2] == " " else "☑ "), html)
 
     def attribute_filter(tag: str, attr: str, value: str):
         if attr in ("href", "src"):

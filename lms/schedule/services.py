@@ -278,6 +278,30 @@ def field_for_line(text: str, path: str, line: int | None, form, rows: dict[str,
 
 
 
+_QUOTED_KEY = re.compile(r"(?P<before> ?)'(?P<key>[a-z_]+)'(?P<after> ?)")
+_FIELD_OF_KEY = {"questions": "fixed"}  # the file's key → the form's field, where they differ
+_NOT_FIELDS = {"action", "base_hash", "reviewed_hash", "reviewed_plan", "origin", "order", "remove"}
+
+
+def in_form_words(message: str, *forms) -> str:
+    """A check's message with each key of the file it names ('exam', 'opens', 'pass_mark') as the
+    label of the form's field the trainer filled in (“考试”, “开始”, “及格线 (%)”), looked up in
+    ``forms`` in order (a week's row, then the programme). ``flask content check`` keeps the keys:
+    there the trainer reads the file."""
+    def label(match: re.Match) -> str:
+        name = _FIELD_OF_KEY.get(match["key"], match["key"])
+        for form in forms:
+            field = getattr(form, name, None) if name not in _NOT_FIELDS else None
+            if field is not None and getattr(field, "label", None) is not None:
+                # Chinese puts no space around “…”: "需要 'exam'（" → "需要“考试”（".
+                before = match["before"] if message[:match.start()][-1:].isascii() else ""
+                after = match["after"] if message[match.end():][:1].isascii() else ""
+                return f"{before}“{field.label.text}”{after}"
+        return match[0]
+
+    return _QUOTED_KEY.sub(label, message)
+
+
 def row_label(head: str, index: int) -> str:
     """"week 4", "bulletin 1", "draw rule 2"."""
     if head == "draw":

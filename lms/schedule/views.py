@@ -17,6 +17,7 @@ from lms.content.console.queries import plan_line
 from lms.content.models import Exam, Programme
 from lms.content.publishing.publish import PlanChanged
 from lms.content.publishing.wording import not_reviewed_message
+from lms.content.schema import Problem
 from lms.extensions import db
 from lms.schedule import files, forms, preview, services, writer
 from lms.web import roles_required
@@ -199,12 +200,13 @@ def _reviewed(form, found, text, values, *, status=200, refusal=None):
             field, row = services.field_for_line(text, found.path, problem.source.line, form, values.rows)
         if field is None and row is not None:  # a problem of the whole week: under its title (or a rule's count)
             field = getattr(values.rows[row[0]][row[1]].form, "title", None) or values.rows[row[0]][row[1]].form.count
+        words = services.in_form_words(problem.message, *([values.rows[row[0]][row[1]].form] if row else []), form)
         if field is not None:
             # Said once, at the field the trainer corrects (in its row: the week is plain), with its file:line.
-            field.errors = [*(field.errors or []), Markup("<code>{}</code> {}").format(problem.source, problem.message)]
+            field.errors = [*(field.errors or []), Markup("<code>{}</code> {}").format(problem.source, words)]
             at_fields += 1
         else:
-            named.append(problem)
+            named.append(Problem(problem.source, words))
     form.reviewed_hash.data = text_hash(text) if not review.problems else ""
     form.reviewed_plan.data = review.plan.fingerprint if review.plan is not None else ""
     shown = preview.calendar(text, found.path) if found.kind == "programme" else preview.exam_preview(text, found.path)

@@ -43,6 +43,10 @@ ALLOWED_SUFFIXES = {".md", ".yaml", ".yml", ".png", ".jpg", ".jpeg", ".gif", ".w
 # a workbook that is open (zipped with the folder while the bank was still open in Excel).
 ARCHIVER_NOISE = ("__MACOSX/", ".ds_store", "thumbs.db", "desktop.ini")
 OFFICE_LOCK_PREFIX = "~$"
+# A Mac's zip keeps each file's Finder data as __MACOSX/<path>/._<name>; unpacked on Windows and
+# zipped again (folder and all), __MACOSX sits inside the top folder, and a copy through a USB
+# stick leaves a ._<name> beside each file. Neither is the trainer's.
+APPLE_DOUBLE_PREFIX = "._"
 STAGING_HOURS = 24
 
 
@@ -100,23 +104,51 @@ def _is_link(info: zipfile.ZipInfo) -> bool:
     return stat.S_ISLNK(mode)
 
 
-def _member_name(info: zipfile.ZipInfo) -> str:
-    """The member's name as the trainer wrote it. A zip made by Windows'
-    "Send to → Compressed (zipped) folder" on a Chinese system stores names in
-    the system code page (GBK) without the UTF-8 flag, which zipfile reads as
-    CP437 ("images/┐╔╥╔.png"): every Chinese file name, and every link to it,
-    would break. Such a name is read as UTF-8 if it is valid UTF-8 (some tools
-    omit the flag), else as GBK."""
-    name = info.filename
-    if info.flag_bits & 0x800 or name.isascii():
-        return name
-    raw = name.encode("cp437")
+def _unflagged(info: zipfile.ZipInfo) -> bytes | None:
+    """A member name's bytes as stored, when they are not marked UTF-8 and not plain ASCII."""
+    if info.flag_bits & 0x800 or info.filename.isascii():
+        return None
+    return info.filename.encode("cp437")
+
+
+def _cjk(text: str) -> int:
+    return sum("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" for c in text)
+
+
+def names_encoding(entries: list[zipfile.ZipInfo]) -> str:
+    """How the archive's names without the UTF-8 flag are written. A zip made by Windows'
+    "Send to → Compressed (zipped) folder" on a Chinese system stores them in the system code
+    page (GBK) without the flag, which zipfile reads as CP437 ("images/┐╔╥╔.png"); some tools
+    store UTF-8 without it. Decided for the whole archive, not name by name: the GBK bytes of a
+    short name can be valid UTF-8 by chance ("图1.png" read as UTF-8 is "ͼ1.png"). UTF-8 unless
+    a name is not valid UTF-8, or GBK reads the names as more Chinese characters."""
+    raw = [b for b in map(_unflagged, entries) if b is not None]
+    readings = {}
     for encoding in ("utf-8", "gb18030"):
         try:
-            return raw.decode(encoding)
+            readings[encoding] = "".join(b.decode(encoding) for b in raw)
         except UnicodeDecodeError:
             continue
-    return name
+    if "utf-8" in readings and _cjk(readings["utf-8"]) >= _cjk(readings.get("gb18030", "")):
+        return "utf-8"
+    return "gb18030" if "gb18030" in readings else "utf-8"
+
+
+def _member_name(info: zipfile.ZipInfo, charset: str) -> str:
+    """The member's name as the trainer wrote it (``names_encoding``)."""
+    raw = _unflagged(info)
+    if raw is None:
+        return info.filename
+    for candidate in (charset, "utf-8", "gb18030"):
+        try:
+            return raw.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def _in_macosx(name: str) -> bool:
+    return ARCHIVER_NOISE[0].rstrip("/") in name.split("/")
 
 
 def unpack(archive: IO[bytes], dest: Path) -> tuple[list[str], list[Problem]]:
@@ -138,10 +170,11 @@ def unpack(archive: IO[bytes], dest: Path) -> tuple[list[str], list[Problem]]:
         members = []
         seen: dict[str, str] = {}  # a file's name, case and composition folded → as the archive has it
         declared = 0
+        charset = names_encoding(entries)
         for info in entries:
-            name = info.filename = _member_name(info)
+            name = info.filename = _member_name(info, charset)
             base = posixpath.basename(name.rstrip("/"))
-            if (name.startswith(ARCHIVER_NOISE[0]) or base.lower() in ARCHIVER_NOISE[1:]
+            if (_in_macosx(name) or base.lower() in ARCHIVER_NOISE[1:] or base.startswith(APPLE_DOUBLE_PREFIX)
                     or (base.startswith(OFFICE_LOCK_PREFIX) and not info.is_dir())):
                 continue
             why = _unsafe_name(name)
@@ -322,10 +355,11 @@ class ChangedSinceReview(Exception):
     published; ``staged`` holds the plan of now, which a second confirmation
     publishes."""
 
-    def __init__(self, staged: StagedUpload, reviewed: bool = True):
+    def __init__(self, staged: StagedUpload, reviewed: bool = True, reason: str | None = None):
         super().__init__("the plan changed since the upload was checked" if reviewed else "the plan was not reviewed")
         self.staged = staged
         self.reviewed = reviewed  # False: the staging carried no reviewed plan (staged before the fingerprint)
+        self.reason = reason  # why the trainer sees a new review, when it is not the plan alone
 
 
 @transaction(immediate=True)
@@ -353,7 +387,13 @@ def confirm(token: str, actor, decision=None) -> object:
                                        "Upload the zip again to see the changes it makes now.", folder=folder))
         claimed = editor.course_folders(root).get(meta["course_id"])
         if claimed not in (None, folder):
-            problems.append(Problem(Source(folder), _("the course is now in %(f)s", f=claimed)))
+            # Another upload of the course, zipped under another top folder name, was published
+            # since: this one now replaces that folder, as it would if uploaded now. Shown first.
+            raise ChangedSinceReview(_moved(token, meta, claimed), reason=_(
+                "Nothing was published: since this upload was checked, the course %(course)s was published "
+                "in %(now)s (from an upload whose top folder had another name), so this upload now replaces "
+                "%(now)s instead of creating %(was)s. Check the changes below, then publish again.",
+                course=meta["course_id"], now=claimed, was=folder))
         if problems:
             raise editor.EditRefused(_("Nothing was published: fix the problems first."),
                                      _relative_to_course(problems, folder))
@@ -383,6 +423,21 @@ def confirm(token: str, actor, decision=None) -> object:
             raise
     shutil.rmtree(staging, ignore_errors=True)
     return meta["course_id"], result
+
+
+def _moved(token: str, meta: dict, claimed: str) -> StagedUpload:
+    """The staged course moved to the folder the course has now, checked and planned there again."""
+    staging = STAGINGS.folder(token) / "root"
+    os.replace(staging / meta["folder"], staging / claimed)
+    bundle = parse_folder(staging, Path(claimed))
+    problems = editor.check_bundle(bundle)
+    now = None if problems else plan(bundle)
+    meta = {**meta, "folder": claimed, "replaces": folder_digest(editor.content_root() / claimed),
+            "ok": not problems, "plan": now.fingerprint if now is not None else ""}
+    STAGINGS.rewrite_meta(token, meta)
+    staged = _staged_with(token, meta, now)
+    staged.problems = _relative_to_course(problems, claimed)
+    return staged
 
 
 def _staged_with(token: str, meta: dict, now) -> StagedUpload:

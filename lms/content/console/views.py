@@ -305,7 +305,8 @@ def confirm_upload():
     try:
         course_slug, result = uploads.confirm(form.token.data, current_user._get_current_object(), form.decision())
     except uploads.ChangedSinceReview as changed:
-        flash(_plan_changed_message(upload=True) if changed.reviewed else not_reviewed_message(), "error")
+        flash(changed.reason or (_plan_changed_message(upload=True) if changed.reviewed else not_reviewed_message()),
+              "error")
         return render_template("content/console/upload.html", form=UploadForm(formdata=None), staged=changed.staged,
                                confirm_form=ConfirmUploadForm(formdata=None, token=changed.staged.token)), 409
     except editor.EditRefused as refused:

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from lms.content.source.files import image_format_mismatch, is_asset_name, is_link, is_plain_file, link_on_path, max_asset_bytes, read_bytes, walk
 from lms.content.source.credentials import parse_certification, parse_eligibility_rule
 from lms.content.source.links import LinkTargets, referenced_files
-from lms.content.source import pasted
+from lms.content.source import obsidian, pasted
 from lms.content.source.fields import read_text
 from lms.content.source.parser import (
     lesson_id_from_file_name, parse_course, parse_exam, parse_lesson, parse_programme, parse_question_bank,
@@ -72,11 +72,14 @@ class _FolderReader:
         for path in links:
             self.refuse_link(path)
         inside = {_rel(p, folder): p for p in files}
-        lesson_files = [p for rel, p in inside.items() if rel.startswith("lessons/") and rel.endswith(".md")
-                        and rel.count("/") == 1]
+        text = obsidian.lesson_text(text, _rel(course_md, self.root), set(inside), self.bundle.notes,
+                                    self.bundle.problems)
+        lesson_files = sorted((p for rel, p in inside.items() if rel.startswith("lessons/") and rel.endswith(".md")
+                               and rel.count("/") == 1), key=lambda p: obsidian.lesson_order(p.name))
         bank_files = [p for rel, p in inside.items() if rel.startswith("questions/") and rel.endswith(".md")
                       and rel.count("/") == 1]
-        reads = {path: self.read(path) for path in lesson_files + bank_files}  # once: for links, then to parse
+        # once: for links, then to parse
+        reads = {path: self.read(path, set(inside), path in bank_files) for path in lesson_files + bank_files}
         texts = {path: text or "" for path, (text, _problems) in reads.items()}
         targets = self.link_targets(folder, inside, lesson_files, texts)
         course, problems = parse_course(text, _rel(course_md, self.root), course_files=targets)
@@ -109,9 +112,17 @@ class _FolderReader:
         self.assets(course.id, inside, referenced, assets)
         return course.id
 
-    def read(self, path: Path) -> tuple[str | None, list[Problem]]:
+    def read(self, path: Path, course_files: set[str] = frozenset(), bank: bool = False,
+             ) -> tuple[str | None, list[Problem]]:
+        """A lesson or a bank as the trainer meant it (``pasted``, ``obsidian``); ``course_files``: the
+        paths in its course folder, which Obsidian's wikilinks name."""
         problems: list[Problem] = []
-        return self.cleaned(read_text(path, _rel(path, self.root), problems), path), problems
+        rel = _rel(path, self.root)
+        text = self.cleaned(read_text(path, rel, problems), path)
+        if text is not None:
+            text = (obsidian.bank_text(text, rel, self.bundle.notes) if bank
+                    else obsidian.lesson_text(text, rel, course_files, self.bundle.notes, problems))
+        return text, problems
 
     def cleaned(self, text: str | None, path: Path) -> str | None:
         """The text as the trainer meant it where Word or WPS changed it (``pasted``), with notes."""

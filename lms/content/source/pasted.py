@@ -93,7 +93,10 @@ def quotes_note(values: list[str]) -> str:
 
 # Any line _bank may change: most banks have none, and are not walked line by line.
 _BANK_SIGNS = re.compile(r"^(?:#{2,3}[ \t]+[“‘]|(?:answer|tolerance|weights|points)\s*[:：].*[\uff01-\uff5e\u3000]"
-                         r"| {0,3}[-*+]\s+\[ \][ \t\u3000\u00a0]*$)", re.M)
+                         r"|(?:type|tags|difficulty)\s*[:：].*[“‘]| {0,3}[-*+]\s+\[ \][ \t\u3000\u00a0]*$)", re.M)
+# Key lines whose values are codes or knowledge points, never text with quotes of its own:
+# Typora's and Word's smart quotes around them (type: “single”, tags: “双录”, “适当性”) are left out.
+_CODE_KEYS = {"type", "tags", "difficulty"}
 
 
 def _bank(text: str, rel: str, notes: list[Problem]) -> str:
@@ -118,6 +121,11 @@ def _bank(text: str, rel: str, notes: list[Problem]) -> str:
                 notes.append(Problem(Source(rel, i + 1), _(
                     "the empty option after the last one (a list in Word or WPS leaves one) was left out")))
             continue
+        if key[1] in _CODE_KEYS and ("“" in key[3] or "‘" in key[3]):
+            found = [m["value"] for m in _CURLY.finditer(line)]
+            if found:
+                lines[i] = _CURLY.sub(lambda m: m["before"] + m["value"], line)
+                notes.append(Problem(Source(rel, i + 1), quotes_note(found)))
         if key[1] in _FIGURE_KEYS:
             value = "".join(unicodedata.normalize("NFKC", c) if c in _FULL_WIDTH else c for c in key[3])
             if value != key[3]:
