@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import shutil
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -532,6 +533,24 @@ def login(client):
 
 
 # --- content factories: rows as publish would leave them, without files ------
+
+# The course folders the content tests publish (tests/content/fixtures/<name>).
+COURSE_FIXTURES = Path(__file__).parent / "content" / "fixtures"
+
+
+@pytest.fixture
+def course_folder(app, tmp_path):
+    """``course_folder("aml")``: a copy of the fixture course folder, in place
+    as the app's content folder (CONTENT_DIR); its path, for the test to edit."""
+
+    def place(name: str) -> Path:
+        root = tmp_path / "content"
+        shutil.copytree(COURSE_FIXTURES / name, root)
+        app.config["CONTENT_DIR"] = str(root)
+        return root
+
+    return place
+
 
 @pytest.fixture
 def make_course(app):

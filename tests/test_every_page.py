@@ -30,10 +30,9 @@ password page from every page.
 from __future__ import annotations
 
 import re
-from collections import defaultdict, deque
+from collections import defaultdict
 from datetime import datetime
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -43,6 +42,7 @@ from lms import create_app
 from lms.extensions import db
 from tests.conftest import BASE_CONFIG, CSRFClient, leave_database_empty, load_demo_copy, sign_in
 from tests.test_labels import visible_text
+from tests.walk import empty_tables, walk
 
 ROLES = ["learner", "mentor", "trainer", "hr", "manager", "admin", "several"]
 LANGS = ["zh_CN", "en"]
@@ -378,7 +378,6 @@ def _walk(app, role: str, lang: str) -> list[str]:
 
     if not _CONTENT_NAMES:
         _CONTENT_NAMES.update(_load_content_names())
-    adapter = app.url_map.bind("localhost")
     client = app.test_client()
     if role != "anonymous":
         user = _user(ACCOUNTS.get(role, role))
@@ -388,53 +387,15 @@ def _walk(app, role: str, lang: str) -> list[str]:
         sign_in(client, _user(ACCOUNTS.get(role, role)))
     else:
         client.post("/language", data={"lang": lang})
-    seen_urls, seen_endpoints, errors = set(), set(), []
-    queue = deque([(u, "(seed)") for u in ["/", *SEEDS.get(role, [])]])
-    while queue:
-        url, came_from = queue.popleft()
-        if url in seen_urls:
-            continue
-        seen_urls.add(url)
-        parts = urlsplit(url)
-        if parts.netloc not in ("", "localhost"):
-            continue
-        try:
-            endpoint, _args = adapter.match(parts.path, method="GET")
-        except Exception:  # noqa: BLE001 — a link to nothing the app serves
-            errors.append(f"{url} (linked from {came_from}) matches no route")
-            continue
-        if endpoint == "static" or endpoint in seen_endpoints:
-            continue
-        seen_endpoints.add(endpoint)
-        response = client.get(url)
-        hops = 0
-        while response.status_code in (301, 302, 303) and hops < 5:
-            url = urljoin(url, response.headers["Location"])
-            response = client.get(url)
-            hops += 1
-        expected = 404 if url.startswith("/verify/no-such-code") else 200
-        if response.status_code != expected:
-            errors.append(f"{url} (linked from {came_from}): {response.status_code}")
-            continue
+    def check(html):
+        problems, page = _problems(html, lang)
+        return problems + empty_tables(html), page.links
+
+    walked = walk(app, client, starts=["/", *SEEDS.get(role, [])], check=check,
+                  expected_status=lambda url: 404 if url.startswith("/verify/no-such-code") else 200)
+    for endpoint in walked.opened:
         OPENED[endpoint].add(role)
-        try:  # where the redirects led counts as opened too
-            landed, _args = adapter.match(urlsplit(url).path, method="GET")
-            OPENED[landed].add(role)
-            seen_endpoints.add(landed)
-        except Exception:  # noqa: BLE001
-            pass
-        if "html" not in response.content_type:
-            continue
-        problems, page = _problems(response.get_data(as_text=True), lang)
-        errors.extend(f"{url}: {p}" for p in problems)
-        for href in page.links:
-            if href.startswith(("http:", "https:", "mailto:", "#", "javascript:")):
-                continue
-            target = urljoin(url, href).split("#")[0]
-            if urlsplit(target).path.endswith("/logout"):
-                continue
-            queue.append((target, url))
-    return errors
+    return walked.errors
 
 
 @pytest.mark.parametrize("lang", LANGS)

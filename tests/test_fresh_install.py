@@ -7,68 +7,26 @@ English on a Chinese page (the checks of tests/test_every_page.py)."""
 from __future__ import annotations
 
 import re
-from collections import deque
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 from lms.extensions import db
 from tests.conftest import sign_in
 from tests.test_every_page import _CONTENT_NAMES, _load_content_names, _problems
+from tests.walk import Walk, empty_tables, walk
 
 FRESH_ROLES = {"admin": ("admin",), "hr": ("hr",), "trainer": ("trainer",), "learner": ("learner",),
                "mentor": ("mentor", "learner"), "manager": ("branch_manager",)}
-# Links that change something or leave the page's world.
-SKIP = ("/logout",)
 
 
-def _empty_tables(html: str) -> list[str]:
-    """Tables whose body has no row: a blank table says nothing to a new user."""
-    found = []
-    for match in re.finditer(r"<table\b.*?</table>", html, flags=re.S):
-        table = match.group(0)
-        body = re.search(r"<tbody\b[^>]*>(.*?)</tbody>", table, flags=re.S)
-        if body is not None and "<tr" not in body.group(1):
-            head = re.sub(r"<[^>]+>", " ", table[:300])
-            found.append("a table with no row: " + " ".join(head.split())[:80])
-    return found
+def walk_fresh(app, client, lang: str) -> Walk:
+    """Every page from home, judged as every demo page is, and no table left blank."""
 
-
-def walk(app, client, lang: str) -> tuple[list[str], dict[str, str]]:
-    adapter = app.url_map.bind("localhost")
-    seen, endpoints, errors, pages = set(), set(), [], {}
-    queue = deque([("/", "(start)")])
-    while queue:
-        url, came_from = queue.popleft()
-        if url in seen:
-            continue
-        seen.add(url)
-        parts = urlsplit(url)
-        if parts.netloc not in ("", "localhost") or parts.path.endswith(SKIP):
-            continue
-        try:
-            endpoint, _args = adapter.match(parts.path, method="GET")
-        except Exception:  # noqa: BLE001 — a link to nothing the app serves
-            errors.append(f"{url} (linked from {came_from}) matches no route")
-            continue
-        if endpoint == "static" or endpoint in endpoints:
-            continue
-        endpoints.add(endpoint)
-        response = client.get(url, follow_redirects=True)
-        if response.status_code != 200:
-            errors.append(f"{url} (linked from {came_from}): {response.status_code}")
-            continue
-        if "html" not in response.content_type:
-            continue
-        html = response.get_data(as_text=True)
-        pages[parts.path] = html
+    def check(html):
         problems, page = _problems(html, lang)
-        errors.extend(f"{url}: {p}" for p in problems + _empty_tables(html))
-        for href in page.links:
-            if href.startswith(("http:", "https:", "mailto:", "#", "javascript:")):
-                continue
-            queue.append((urljoin(url, href).split("#")[0], url))
-    return errors, pages
+        return problems + empty_tables(html), page.links
+
+    return walk(app, client, check=check)
 
 
 @pytest.fixture
@@ -90,7 +48,7 @@ def test_every_page_a_new_user_reaches_says_what_to_do(app, client, fresh, role,
     db.session.commit()
     _CONTENT_NAMES.update(_load_content_names())  # the people's and the branch's names are content, not interface
     sign_in(client, user)
-    errors, _pages = walk(app, client, lang)
+    errors = walk_fresh(app, client, lang).errors
     assert not errors, f"{role} / {lang}:\n" + "\n".join(errors)
 
 

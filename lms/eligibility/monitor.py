@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, exists, func, or_, select, true
+from sqlalchemy import and_, case, exists, func, or_, select, true
 
 from lms import clock, punctuation
 from lms.certificates.models import Certificate
@@ -44,6 +44,7 @@ class BranchGroup:
 class Monitor:
     groups: list[BranchGroup]
     in_post: int  # people in a post with a certification rule, in scope
+    required: bool = True  # some RM post's rule in force requires a certificate
 
     @property
     def total(self) -> int:
@@ -67,7 +68,7 @@ def build(scope: list[int] | None, today: date | None = None) -> Monitor:
     today = today or clock.today()
     required = required_certifications(today)
     if not required or (scope is not None and not scope):
-        return Monitor(groups=[], in_post=0)
+        return Monitor(groups=[], in_post=0, required=bool(required))
     stmt = (select(User.id, User.employee_no, User.name, User.branch_id, PositionRecord.position)
             .join(PositionRecord, PositionRecord.user_id == User.id)
             .where(User.active.is_(True), PositionRecord.end_date.is_(None),
@@ -100,6 +101,8 @@ class Alarm:
     """The home panel's figures: how many uncertified people per branch."""
 
     counts: list[tuple[Branch | None, int]]
+    required: bool = True  # some RM post's rule in force requires a certificate
+    in_post: int = 0  # people of the scope in such a post: a count of nobody is not "all certified"
 
     @property
     def total(self) -> int:
@@ -112,7 +115,7 @@ def alarm(scope: list[int] | None, today: date | None = None) -> Alarm:
     today = today or clock.today()
     required = required_certifications(today)
     if not required or (scope is not None and not scope):
-        return Alarm(counts=[])
+        return Alarm(counts=[], required=bool(required))
     slugs = sorted({s for slugs in required.values() for s in slugs})
     ids = dict(db.session.execute(select(Certification.slug, Certification.id).where(Certification.slug.in_(slugs))).all())
 
@@ -125,16 +128,20 @@ def alarm(scope: list[int] | None, today: date | None = None) -> Alarm:
 
     uncertified = or_(*(and_(PositionRecord.position == position, or_(*(lacks(slug) for slug in slugs_)))
                         for position, slugs_ in required.items()))
-    stmt = (select(User.branch_id, func.count(func.distinct(User.id)))
+    # Per branch: the uncertified, and everyone in a post that requires a certificate.
+    stmt = (select(User.branch_id, func.count(func.distinct(case((uncertified, User.id)))),
+                   func.count(func.distinct(User.id)))
             .join(PositionRecord, PositionRecord.user_id == User.id)
-            .where(User.active.is_(True), PositionRecord.end_date.is_(None), uncertified)
+            .where(User.active.is_(True), PositionRecord.end_date.is_(None),
+                   PositionRecord.position.in_(sorted(required)))
             .group_by(User.branch_id))
     if scope is not None:
         stmt = stmt.where(User.branch_id.in_(scope))
-    rows = db.session.execute(stmt).all()
+    found = db.session.execute(stmt).all()
+    rows = [(bid, n) for bid, n, _in_post in found if n]
     branches = {b.id: b for b in db.session.scalars(select(Branch).where(Branch.id.in_([r[0] for r in rows])))}
     counts = sorted(((branches.get(bid), n) for bid, n in rows), key=lambda c: c[0].code if c[0] else "")
-    return Alarm(counts=counts)
+    return Alarm(counts=counts, in_post=sum(r[2] for r in found))
 
 
 def panel(user) -> dict:

@@ -123,8 +123,9 @@ def mentors():
 def unpaired():
     ctx = _context("unpaired")
     found = register.unpaired_page(ctx["scope"], ctx["flt"].branch_ids, page=request.args.get("page", 1, type=int))
+    anyone = found.total > 0 or register.anyone_to_pair(ctx["scope"], ctx["flt"].branch_ids)
     return render_page_or_partial("mentoring/admin/register.html", "mentoring/admin/_unpaired_table.html",
-                                  people=found.rows, total=found.total, pager=found,
+                                  people=found.rows, total=found.total, pager=found, anyone_to_pair=anyone,
                                   unpaired_positions=register.UNPAIRED_POSITIONS, **ctx)
 
 
@@ -154,8 +155,11 @@ def export(table: str, fmt: str):
 
 def _pair_page(form, status=200):
     scope = _scope()
+    apprentices = register.apprentice_choices(scope)
     return render_template("mentoring/admin/pair.html", form=form, loads=register.mentors(scope),
-                           apprentices=register.apprentice_choices(scope), rule=settings.mentor_rule(),
+                           apprentices=apprentices, rule=settings.mentor_rule(),
+                           anyone_to_pair=bool(apprentices) or register.anyone_to_pair(scope),
+                           unpaired_positions=register.UNPAIRED_POSITIONS,
                            rule_certification=settings.certification_title(settings.mentor_rule().certification),
                            default_capacity=settings.default_capacity()), status
 

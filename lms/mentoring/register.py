@@ -157,12 +157,8 @@ def unpaired(scope: list[int] | None, branch_ids: list[int] | None = None) -> li
 def unpaired_page(scope: list[int] | None, branch_ids: list[int] | None = None, page: int | None = 1) -> Page:
     """The people without a mentor, one page of ``PER_PAGE`` (``page`` None:
     every one), counted and paged by the database."""
-    has_role = lambda role: exists().where(UserRole.user_id == User.id, UserRole.role == role)  # noqa: E731
-    in_post = exists().where(PositionRecord.user_id == User.id, PositionRecord.end_date.is_(None),
-                             PositionRecord.position.in_(UNPAIRED_POSITIONS))
     paired = exists().where(Pairing.apprentice_id == User.id, Pairing.state == PairingState.ACTIVE)
-    conditions = (User.active.is_(True), has_role("learner"), ~has_role("mentor"), in_post, ~paired,
-                  *_in_scope(User.branch_id, scope, branch_ids))
+    conditions = (*_may_be_paired(scope, branch_ids), ~paired)
     query = (select(User).where(*conditions).options(selectinload(User.branch))
              .order_by(User.branch_id, User.employee_no))
     pages = 1
@@ -172,6 +168,22 @@ def unpaired_page(scope: list[int] | None, branch_ids: list[int] | None = None, 
         query = query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     rows = list(db.session.scalars(query))
     return Page(rows, total if page is not None else len(rows), page or 1, pages)
+
+
+def _may_be_paired(scope: list[int] | None, branch_ids: list[int] | None) -> tuple:
+    """Who takes a mentor, paired or not: active learners, not mentors themselves, in one of
+    ``UNPAIRED_POSITIONS``, in scope."""
+    has_role = lambda role: exists().where(UserRole.user_id == User.id, UserRole.role == role)  # noqa: E731
+    in_post = exists().where(PositionRecord.user_id == User.id, PositionRecord.end_date.is_(None),
+                             PositionRecord.position.in_(UNPAIRED_POSITIONS))
+    return (User.active.is_(True), has_role("learner"), ~has_role("mentor"), in_post,
+            *_in_scope(User.branch_id, scope, branch_ids))
+
+
+def anyone_to_pair(scope: list[int] | None, branch_ids: list[int] | None = None) -> bool:
+    """Whether anyone in scope takes a mentor at all: an empty list of people without a mentor
+    says "everyone has one" only then, and "nobody here takes a mentor yet" otherwise."""
+    return db.session.scalar(select(User.id).where(*_may_be_paired(scope, branch_ids)).limit(1)) is not None
 
 
 def apprentice_choices(scope: list[int] | None) -> list[User]:

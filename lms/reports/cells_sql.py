@@ -5,15 +5,15 @@ every attempt read into Python.
 A year's roster of 20,000 learners × 52 weeks is ~1.6 million attempts: reading each into an
 ``AttemptRow`` and deciding each cell from them took ~90 s of CPU (bench/hr_downloads.py),
 beyond a worker's 60 s. What a cell says needs only, per learner and exam: the best finalised
-result and whether an attempt with it passed (``cells.deciding``: the highest percent, the
-earliest of equals), the finalised attempts, every attempt, whether one is open within its time,
-how many wait for grading (those whose fail is certain told apart by ``waiting``: one more
-statement, only when one waits), and how the first finalised attempt went.
+result and whether the attempt that decides passed (``cells.deciding_columns``: the GROUP BY the
+state filter, the branch totals and the rankings decide by — the highest percent, the earliest of
+equals, when a passed and a failed attempt share the best because the pass mark changed between
+them), the finalised attempts, every attempt, whether one is open within its time, how many wait
+for grading (those whose fail is certain told apart by ``waiting``: one more statement, only when
+one waits), and how the first finalised attempt went.
 
-When a passed and a failed attempt share the best percent (the pass mark was changed between
-them) the earliest decides: those few (learner, exam) pairs, and exams scored by their latest
-attempt, go through ``cells.cell_for`` from their attempts (one more statement, only then).
-The two ways give the same cells (tests/reports/test_cells_sql.py)."""
+Exams scored by their latest attempt go through ``cells.cell_for`` from their attempts (one more
+statement, only then). The two ways give the same cells (tests/reports/test_cells_sql.py)."""
 from __future__ import annotations
 
 from datetime import date
@@ -32,28 +32,32 @@ _GRADING = 65536
 
 
 def _sums(exam_ids: list[int], user_ids: list[int]):
-    """Per (learner, exam): the best finalised percent, the best of those that passed and of those
-    that did not, finalised + ``_GRADING`` × waiting, every attempt, an open one in time, and the
-    first finalised attempt (0: none, 1: failed, 2: passed). ``max`` leaves out a NULL percent."""
+    """Per (learner, exam): the best finalised percent, whether the attempt that decides passed
+    (``cells.deciding_columns`` and ``deciding_passed``, as the state filter, the branch totals and
+    the rankings decide: on equal best percents the earliest attempt), finalised + ``_GRADING`` ×
+    waiting, every attempt, an open one in time, and the first finalised attempt (0: none, 1:
+    failed, 2: passed). ``max`` leaves out a NULL percent."""
     finalised = Attempt.state == AttemptState.FINALISED
     first = and_(finalised, Attempt.number == 1)
     limit = clock.now() - grace()
-    query = (select(Attempt.user_id, Attempt.exam_id,
-                    func.max(case((finalised, Attempt.percent))),
-                    func.max(case((and_(finalised, Attempt.passed.is_(True)), Attempt.percent))),
-                    func.max(case((and_(finalised, Attempt.passed.is_not(True)), Attempt.percent))),
-                    func.sum(case((finalised, 1), (Attempt.state == AttemptState.GRADING, _GRADING), else_=0)),
-                    func.count(),
-                    func.max(case((and_(Attempt.state == AttemptState.OPEN, Attempt.deadline >= limit), 1), else_=0)),
-                    func.max(case((and_(first, Attempt.passed.is_(True)), 2), (first, 1), else_=0)))
-             .where(Attempt.exam_id.in_(exam_ids), Attempt.user_id.in_(user_ids))
-             .group_by(Attempt.user_id, Attempt.exam_id))
+    per = (select(Attempt.user_id.label("user_id"), Attempt.exam_id.label("exam_id"),
+                  *cell_rules.deciding_columns(and_(finalised, Attempt.percent.is_not(None)), Attempt.passed),
+                  func.sum(case((finalised, 1), (Attempt.state == AttemptState.GRADING, _GRADING), else_=0))
+                  .label("counted"),
+                  func.count().label("attempts"),
+                  func.max(case((and_(Attempt.state == AttemptState.OPEN, Attempt.deadline >= limit), 1), else_=0))
+                  .label("open_now"),
+                  func.max(case((and_(first, Attempt.passed.is_(True)), 2), (first, 1), else_=0)).label("first"))
+           .where(Attempt.exam_id.in_(exam_ids), Attempt.user_id.in_(user_ids))
+           .group_by(Attempt.user_id, Attempt.exam_id).subquery())
+    query = select(per.c.user_id, per.c.exam_id, per.c.best, cell_rules.deciding_passed(per.c), per.c.counted,
+                   per.c.attempts, per.c.open_now, per.c.first)
     # Plain rows through the session's connection: the ORM's result machinery costs more per
     # row than the rule below for the million rows of a year's roster.
     return db.session.connection().execute(query)
 
 
-TIED, WAITING = -2, -3  # ``Made.sums`` of a row decided from the attempts, of one with a paper to grade
+WAITING = -3  # ``Made.sums`` of a row with a paper to grade
 # The distinct sums a download remembers; past them (percents of every value) it starts afresh at
 # the next batch: a bound on its memory whatever the data.
 KEPT = 50_000
@@ -65,7 +69,7 @@ class Made(dict):
     attempt; the bits: not open yet, past due, due before the learner joined). A year's roster
     repeats a few thousand distinct cells: the same key gives the same cell, shared by every
     batch of the download (nothing changes a Cell once made). ``sums``: a row of ``_sums``
-    (past the learner and the exam) → its fact's code, ``TIED`` or ``WAITING``: a million rows
+    (past the learner and the exam) → its fact's code or ``WAITING``: a million rows
     are a few thousand distinct sums, each worked out once."""
 
     def __init__(self):
@@ -91,9 +95,7 @@ class Made(dict):
         return found
 
     def code_of_sums(self, sums: tuple) -> int:
-        top, top_passed, top_failed, counted, _attempts, _open_now, _first = sums
-        if top_passed is not None and top_passed == top and top_failed == top:
-            return TIED  # a passed and a failed attempt share the best: the earliest decides
+        counted = sums[2]
         if counted >= _GRADING:
             return WAITING  # whose fail is certain is the learner's own (``waiting``)
         return self.code(_fact(sums, 0))
@@ -117,7 +119,6 @@ def cells_for(members, weeks: list, today: date | None = None, made: Made | None
     best = [w for w in weeks if w.exam.scoring != "latest"]
     exam_ids = sorted({w.exam_id for w in best})
     facts_of: dict[int, dict[int, int]] = {}  # user id → exam id → fact code
-    exact: dict[int, set[int]] = {}  # user id → exams decided from the attempts: a passed and a failed share the best
     if user_ids and exam_ids:
         verdicts = None  # the waiting attempts' certain fails (``waiting``), read once if any waits
         known, last, mine = made.sums, None, None
@@ -128,9 +129,6 @@ def cells_for(members, weeks: list, today: date | None = None, made: Made | None
                 code = known[sums] = made.code_of_sums(sums)
             user_id, exam_id = row[0], row[1]
             if code < 0:
-                if code == TIED:
-                    exact.setdefault(user_id, set()).add(exam_id)
-                    continue
                 if verdicts is None:
                     verdicts = waiting_rules.verdicts(exam_ids, user_ids)
                 code = made.code(_fact(sums, sum(verdicts.get((user_id, exam_id), {}).values())))
@@ -141,14 +139,8 @@ def cells_for(members, weeks: list, today: date | None = None, made: Made | None
                 last = user_id
             mine[exam_id] = code
     latest = [w for w in weeks if w.exam.scoring == "latest"]
-    tied = set().union(*exact.values())
-    slow_weeks = latest + [w for w in best if w.exam_id in tied]
-    slow = {}
-    if slow_weeks:
-        attempts = cell_rules.load_attempts(sorted({w.exam_id for w in slow_weeks}),
-                                            sorted(exact) if not latest else user_ids)
-        slow = cell_rules.cells_for(members, slow_weeks, today, attempts=attempts)
-    slow_plain = [(w.id, w.exam_id, w.exam.scoring == "latest") for w in slow_weeks]
+    slow = cell_rules.cells_for(members, latest, today) if latest else {}
+    latest_ids = [w.id for w in latest]
     # Per enrolment date, each week's (id, exam id, date bits): plain values read once, the
     # weeks' ORM attributes cost more than the rule for a million cells.
     plain = [(w.id, w.exam_id, (w.opens_on > today) | (w.due_on < today) << 1, w.due_on) for w in weeks]
@@ -163,20 +155,17 @@ def cells_for(members, weeks: list, today: date | None = None, made: Made | None
                                           for week_id, exam_id, bits, due_on in plain]
         get = facts_of.get(uid, none).get
         mine = out[uid] = {week_id: made[(get(exam_id, -1) + 1) << 3 | bits] for week_id, exam_id, bits in layout}
-        if slow_weeks:  # weeks scored by the latest attempt, and this learner's tied ones
-            own = exact.get(uid, ())
-            for week_id, exam_id, by_latest in slow_plain:
-                if by_latest or exam_id in own:
-                    mine[week_id] = slow[uid][week_id]
+        for week_id in latest_ids:  # weeks scored by the latest attempt: from the attempts
+            mine[week_id] = slow[uid][week_id]
     return out
 
 
 def _fact(sums: tuple, certain: int) -> tuple:
     """What ``_cell`` reads of a row of ``_sums``, ``certain`` of its waiting papers' fails
     certain: those count as failed attempts, as on the learner's page."""
-    top, top_passed, _top_failed, counted, attempts, open_now, first = sums
+    top, passed, counted, attempts, open_now, first = sums
     grading, finished = divmod(int(counted), _GRADING)
-    return (top, top_passed is not None and top_passed == top, finished + certain, attempts, open_now,
+    return (top, passed == 1, finished + certain, attempts, open_now,
             grading > certain, certain > 0, first)
 
 

@@ -32,6 +32,12 @@ class OverduePage:
     total: int  # the lines of every page
     page: int = 1
     pages: int = 1
+    people: int | None = None  # on the roster (filter and scope); known when nobody is overdue
+
+    @property
+    def nobody_asked(self) -> bool:
+        """An empty list about an empty roster: "nobody is overdue" would be true of nobody."""
+        return self.people == 0
 
 
 def _pages(total: int, page: int) -> tuple[int, int]:
@@ -48,7 +54,8 @@ def overdue_page(programme: Programme, scope, flt: RosterFilter, page: int = 1, 
         total = len(lines)
         page, pages = _pages(total, page)
         start = (page - 1) * PAGE_SIZE
-        return OverduePage(list(itertools.islice(lines, start, start + PAGE_SIZE)), total, page, pages)
+        people = None if total else sum(1 for m in roster_members(programme, scope) if flt.keep(m))
+        return OverduePage(list(itertools.islice(lines, start, start + PAGE_SIZE)), total, page, pages, people)
     weeks = [w for w in flt.chosen(columns(programme, today)) if w.due_on < today]
     members = [m for m in roster_members(programme, scope) if flt.keep(m)]
     states = ("overdue", flt.state) if flt.state and flt.state != "overdue" else ("overdue",)
@@ -81,4 +88,4 @@ def overdue_page(programme: Programme, scope, flt: RosterFilter, page: int = 1, 
     cells = cell_rules.cells_for(shown, list({w.id: w for _p, w in chosen}.values()), today)
     items = [Overdue(member=members[place], week=w, cell=cells[members[place].user.id][w.id],
                      days=(today - w.due_on).days) for place, w in chosen]
-    return OverduePage(items, total, page, pages)
+    return OverduePage(items, total, page, pages, len(members))

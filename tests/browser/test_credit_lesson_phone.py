@@ -4,8 +4,6 @@ the item names are not stacked a character a line, and the table scrolls
 inside the lesson rather than widening the page."""
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +13,6 @@ from lms.extensions import db
 from tests.browser.test_phone import PHONE
 from tests.browser.test_take_exam import _sign_in
 
-FIXTURE = Path(__file__).parent.parent / "content" / "fixtures" / "credit"
 
 
 @pytest.fixture
@@ -24,10 +21,8 @@ def browser_context_args(browser_context_args):
 
 
 def test_the_balance_sheet_keeps_each_figure_on_one_line_on_a_phone(page, live_server, app, runner, make_user,
-                                                                     tmp_path):
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURE, root)
-    app.config["CONTENT_DIR"] = str(root)
+                                                                     course_folder):
+    root = course_folder("credit")
     published = runner.invoke(args=["content", "publish"])
     assert published.exit_code == 0, published.output
     lesson = db.session.scalar(select(Lesson).where(Lesson.slug == "statements"))

@@ -9,7 +9,6 @@ mistakes a real trainer makes in a GIFT file and an Excel sheet."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -26,17 +25,13 @@ from tests.content.console_samples import import_confirm_data, review_for_publis
 from tests.content.test_trainer_own_course import _right
 from tests.exams.takers import as_posted
 
-FIXTURE = Path(__file__).parent / "fixtures" / "aml"
 IMPORTS = Path(__file__).parent / "fixtures" / "aml_imports"
 COURSE = "courses/aml-warning"
 
 
 @pytest.fixture
-def aml(app, tmp_path):
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURE, root)
-    app.config["CONTENT_DIR"] = str(root)
-    return root
+def aml(app, course_folder):
+    return course_folder("aml")
 
 
 @pytest.fixture

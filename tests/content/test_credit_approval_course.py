@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import random
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -34,11 +33,8 @@ BANK = "courses/sme-credit/questions/ratios.md"
 
 
 @pytest.fixture
-def credit(app, tmp_path):
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURE, root)
-    app.config["CONTENT_DIR"] = str(root)
-    return root
+def credit(app, course_folder):
+    return course_folder("credit")
 
 
 @pytest.fixture

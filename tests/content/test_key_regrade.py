@@ -8,7 +8,6 @@ the pass mark of 60) and 乙 5 (71 %)."""
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -32,7 +31,6 @@ from tests.conftest import sign_in
 from tests.content.console_samples import import_confirm_data, review_for_publish
 from tests.exams.takers import as_posted
 
-FIXTURE = Path(__file__).parent / "fixtures" / "post_loan"
 BANK = "courses/post-loan/questions/basics.md"
 KEY_BEFORE = "## pl-003\r\ntype: truefalse\r\nanswer: 错"
 KEY_AFTER = "## pl-003\r\ntype: truefalse\r\nanswer: 对"
@@ -40,10 +38,8 @@ REASON = "制度规定：逾期 30 天以内先提醒，不立即起诉；原题
 
 
 @pytest.fixture
-def course(app, runner, tmp_path, make_user):
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURE, root)
-    app.config["CONTENT_DIR"] = str(root)
+def course(app, runner, course_folder, make_user):
+    root = course_folder("post_loan")
     make_user(("trainer",), employee_no="trainer-pl", name="贷后培训师")
     published = runner.invoke(args=["content", "publish", "--as", "trainer-pl"])
     assert published.exit_code == 0, published.output

@@ -4,7 +4,6 @@ command line and changed as a trainer does: by editing its files and running
 ``flask content publish`` again)."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,17 +17,14 @@ from lms.org.models import User
 from tests.conftest import sign_in
 from tests.content.test_trainer_own_course import _right
 
-FIXTURE = Path(__file__).parent / "fixtures" / "aml_str"
 COURSE = "courses/aml-str"
 EXAM_FILE = "exams/aml-str-exam.yaml"
 
 
 @pytest.fixture
-def live(app, runner, tmp_path, make_user, make_branch):
+def live(app, runner, course_folder, make_user, make_branch):
     """The trainer's course published by its author, with two learners of a branch."""
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURE, root)
-    app.config["CONTENT_DIR"] = str(root)
+    root = course_folder("aml_str")
     make_user(("trainer",), employee_no="trainer-aml")
     published = runner.invoke(args=["content", "publish", "--as", "trainer-aml"])
     assert published.exit_code == 0, published.output

@@ -33,7 +33,6 @@ from tests.content.test_trainer_own_course import _right
 from tests.content.console_samples import content_dir, trainer  # noqa: F401  (fixtures)
 from tests.content.test_import_views import upload
 
-FIXTURE = Path(__file__).parent / "fixtures" / "mortgage"
 COURSE = "courses/个人住房贷款"
 BANK = f"{COURSE}/questions/住房贷款题库.md"
 EXAM = "exams/住房贷款第1周.yaml"
@@ -41,11 +40,8 @@ LONG_STEM = "张先生在某市一家国有企业任职，收入证明显示税�
 
 
 @pytest.fixture
-def mortgage(app, tmp_path):
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURE, root)
-    app.config["CONTENT_DIR"] = str(root)
-    return root
+def mortgage(app, course_folder):
+    return course_folder("mortgage")
 
 
 @pytest.fixture

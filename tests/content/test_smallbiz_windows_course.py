@@ -43,11 +43,8 @@ BANK = f"{COURSE}/questions/普惠题库.md"
 
 
 @pytest.fixture
-def smallbiz(app, tmp_path):
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURE, root)
-    app.config["CONTENT_DIR"] = str(root)
-    return root
+def smallbiz(app, course_folder):
+    return course_folder("smallbiz")
 
 
 def _check(runner):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -33,11 +32,8 @@ COURSE = "courses/aml-str"
 
 
 @pytest.fixture
-def own_course(app, tmp_path):
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURE, root)
-    app.config["CONTENT_DIR"] = str(root)
-    return root
+def own_course(app, course_folder):
+    return course_folder("aml_str")
 
 
 # --- what the trainer writes, one thing at a time ------------------------------

@@ -10,7 +10,6 @@ skips 国庆. Each test starts from the files as the trainer first wrote them
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import date, datetime
 from pathlib import Path
 
@@ -26,7 +25,6 @@ from lms.extensions import db
 from tests.conftest import sign_in
 from tests.exams.takers import as_posted
 
-FIXTURE = Path(__file__).parent / "fixtures" / "wealth"
 SHIPPED = Path(__file__).resolve().parents[2] / "content"
 BANK = "courses/wealth/questions/理财题库.md"
 LESSON = "courses/wealth/lessons/02-适当性.md"
@@ -34,11 +32,8 @@ PROGRAMME = "programmes/wealth-2026.yaml"
 
 
 @pytest.fixture
-def wealth(app, tmp_path):
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURE, root)
-    app.config["CONTENT_DIR"] = str(root)
-    return root
+def wealth(app, course_folder):
+    return course_folder("wealth")
 
 
 def _rm(make_user, branch, number, name):

@@ -11,7 +11,6 @@ week, and the plan says what is inserted, moved or removed and who it reaches.
 """
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -28,7 +27,6 @@ from lms.programmes import services as programmes
 from tests.conftest import sign_in
 from tests.reports.helpers import add_attempt
 
-FIXTURE = Path(__file__).parent / "fixtures" / "aml_str"
 FILE = "programmes/aml-str.yaml"
 
 HEAD = """id: aml-str-weekly
@@ -67,10 +65,9 @@ def line_of(text: str, week) -> int:
 
 
 @pytest.fixture
-def live(app, clock, runner, tmp_path, make_user, make_branch):
+def live(app, clock, runner, course_folder, make_user, make_branch):
     """The four-week programme published and lived in up to today (Monday of week 3)."""
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURE, root)
+    root = course_folder("aml_str")
     (root / "programmes" / "aml-str.yaml").unlink()
     exam_2 = (root / "exams" / "aml-str-exam-2.yaml").read_text(encoding="utf-8")
     for slug, title in (("exam-aml-str-3", "第 3 周测验"), ("exam-aml-str-4", "第 4 周测验"),
@@ -79,7 +76,6 @@ def live(app, clock, runner, tmp_path, make_user, make_branch):
             exam_2.replace("id: exam-aml-str-2", f"id: {slug}").replace("第 2 周测验：典型可疑特征", title),
             encoding="utf-8")
     (root / FILE).write_text(programme_text(1, 2, 3, 4), encoding="utf-8")
-    app.config["CONTENT_DIR"] = str(root)
     make_user(("trainer",), employee_no="trainer-aml")
     published = runner.invoke(args=["content", "publish", "--as", "trainer-aml"])
     assert published.exit_code == 0, published.output

@@ -35,10 +35,10 @@ def test_the_sums_give_the_cells_of_the_attempts(app, clock, year, make_user):  
     expected = cell_rules.cells_for(members, weeks, today)
     with counting_statements() as statements:
         got = cells_sql.cells_for(members, weeks, today)
-    # The sums, and the attempts of the exam scored by its latest attempt and of the ties (the rest
-    # reloads what the counting expired: the weeks and people, which a page has loaded already).
-    # The sums, the attempts of an exam scored by its latest / a tie, and (papers wait for a trainer
-    # in this world) whether each waiting paper's fail is already certain (``lms.reports.waiting``).
+    # The sums (the ties decided in them), the attempts of the exam scored by its latest attempt,
+    # and (papers wait for a trainer in this world) whether each waiting paper's fail is already
+    # certain (``lms.reports.waiting``). The rest reloads what the counting expired: the weeks and
+    # people, which a page has loaded already.
     assert len([s for s in statements if "FROM attempt" in s]) == 3
     assert {u: {w: asdict(c) for w, c in row.items()} for u, row in got.items()} == \
            {u: {w: asdict(c) for w, c in row.items()} for u, row in expected.items()}
