@@ -27,18 +27,14 @@ from tests.conftest import sign_in
 from tests.content.test_aml_warning_course import _sit, _wrong
 from tests.content.test_trainer_own_course import _right
 
-FIXTURE = Path(__file__).parent / "fixtures" / "consumer"
 COURSE = "courses/消保警示教育"
 BANK = f"{COURSE}/questions/消保题库.md"
 FIRST = f"{COURSE}/lessons/第一课.md"
 
 
 @pytest.fixture
-def consumer(app, tmp_path):
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURE, root)
-    app.config["CONTENT_DIR"] = str(root)
-    return root
+def consumer(course_folder):
+    return course_folder("consumer")
 
 
 @pytest.fixture
