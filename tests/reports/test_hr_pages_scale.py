@@ -128,3 +128,32 @@ def test_the_overdue_page_and_roster_filter_cost_the_same_statements_for_10_or_4
     with_40 = {url: statements_of(client, url)[0] for url in urls}
     assert "N039" in client.get(f"/reports/roster?programme={p.id}").text
     assert with_10 == with_40
+
+
+@pytest.mark.parametrize("limit", [None, 1], ids=["in-list", "whole-table"])
+def test_the_top_of_the_rankings_is_the_head_of_every_learners_ranking_ties_and_all(app, clock, with_leaver,
+                                                                                    make_user, monkeypatch, limit):
+    """The rankings page ranks only up to the places it shows (``top``); each cut is the head of
+    the whole ranking: the same ranks, the same 并列 marks, the same notes on a broken tie."""
+    from datetime import date
+
+    from lms.reports import rankings
+
+    p, people, _outsiders = with_leaver
+    for n in range(3):  # three equal records: one rank shared
+        twin = make_user(employee_no=f"Q{n:02d}", branch=people[1].branch, position="rm_junior")
+        add_attempt(twin, p.items[0], 90)
+    if limit:
+        monkeypatch.setattr(in_list, "IN_LIST_LIMIT", limit)
+
+    def seen(result):
+        return [(r.rank, r.tied, r.member.user.employee_no, r.tie_note) for r in result.learners], \
+            [(r.rank, r.tied, r.branch.code, r.learners, r.tie_note) for r in result.branches]
+
+    with app.test_request_context():
+        every, branches = seen(rankings.rankings(p, None, date(2026, 1, 1), clock.today(), top=None))
+        assert len(every) > 5 and any(tied for _r, tied, _n, _t in every)
+        assert "L01" not in {no for _r, _t, no, _n in every}
+        for top in range(1, len(every) + 1):
+            assert seen(rankings.rankings(p, None, date(2026, 1, 1), clock.today(), top=top)) == (
+                [r for r in every if r[0] <= top], branches), top
