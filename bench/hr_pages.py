@@ -8,7 +8,8 @@ The data is ``hr_downloads.py``'s (built once, then reused: ``--data FILE``, def
 certificate per person. This script adds once a branch manager of the first sub-branch.
 
 Each page ``--rounds`` times in process through Flask's test client (the figures are the app's
-own): median CPU and wall clock, the statements of one request, the size.
+own): median CPU and wall clock, the statements of one request, the size; on PostgreSQL also the
+CPU its backends spent on the request (``DB CPU``: read from ``/proc``, the server being local).
 
     python bench/hr_pages.py [--database-url URL | --data FILE] [--people 20000] [--rounds 3] [--only WORDS]
 """
@@ -25,6 +26,27 @@ import _harness as h  # noqa: E402
 import hr_downloads  # noqa: E402
 
 MANAGER = "bench-hr-pages-manager"
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def database_cpu(url: str) -> float:
+    """Seconds of CPU the PostgreSQL backends serving this database have used so far (their
+    ``/proc/<pid>/stat``; the server runs on this machine), or 0 for SQLite (in process)."""
+    if not url.startswith("postgresql"):
+        return 0.0
+    name, total = url.rsplit("/", 1)[-1].split("?")[0], 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                words = f.read().split(b"\0")[0].decode(errors="replace").split()
+            if not words or words[0] != "postgres:" or name not in words[1:5]:
+                continue
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / TICKS
 
 
 def manager(data: h.Data) -> str:
@@ -95,18 +117,22 @@ def measure(data: h.Data, rounds: int, only: str) -> None:
         week = db.session.scalar(select(ProgrammeItem.id).where(ProgrammeItem.programme_id == programme,
                                                                 ProgrammeItem.number == 26))
     viewers = [("HR", data.client(hr)), ("manager", data.client(manager(data)))]
-    print(f"\n{'page':<32} {'viewer':<8} {'CPU':>7} {'wall':>7} {'SQL':>5} {'size':>8}")
+    pg = data.url.startswith("postgresql")
+    print(f"\n{'page':<32} {'viewer':<8} {'CPU':>7} {'wall':>7} {'SQL':>5} {'size':>8}"
+          + (f" {'DB CPU':>7}" if pg else ""))
     for label, url in pages(programme, branch, week):
         if only and only not in label:
             continue
         for who, client in viewers:
-            cpu, wall, sql, size, status = [], [], 0, 0, 0
+            cpu, wall, db_cpu, sql, size, status = [], [], [], 0, 0, 0
             for _ in range(rounds):
                 before = statements.count
+                d0 = database_cpu(data.url)
                 t0, c0 = time.perf_counter(), time.process_time()
                 response = client.get(url)
                 wall.append(time.perf_counter() - t0)
                 cpu.append(time.process_time() - c0)
+                db_cpu.append(database_cpu(data.url) - d0)
                 sql, size, status = statements.count - before, len(response.data), response.status_code
                 if status != 200:
                     break
@@ -114,7 +140,7 @@ def measure(data: h.Data, rounds: int, only: str) -> None:
                 print(f"{label:<32} {who:<8} status {status}", flush=True)
                 continue
             print(f"{label:<32} {who:<8} {statistics.median(cpu):>6.2f}s {statistics.median(wall):>6.2f}s {sql:>5} "
-                  f"{size / 1024:>6.0f}KB", flush=True)
+                  f"{size / 1024:>6.0f}KB" + (f" {statistics.median(db_cpu):>6.2f}s" if pg else ""), flush=True)
 
 
 def main() -> None:
