@@ -108,12 +108,18 @@ def _week_states(members, weeks: list[ProgrammeItem], today: date, passed_only: 
         found = _masks(exam_bits, user_ids, passed_only)
         if any(masks[2] for masks in found.values()):
             _certain_fails_as_failed(found, exam_bits, user_ids)
+        places = [i for i, _w in group]
+        shift = places[0] if places == list(range(places[0], places[0] + len(places))) else None
         for user_id, masks in found.items():
             mine = out.setdefault(user_id, [0, 0, 0, 0])
             for kind, mask in enumerate(masks):
-                for offset, (i, _w) in enumerate(group):
-                    if mask >> offset & 1:
-                        mine[kind] |= 1 << i
+                if shift is not None:  # the group's weeks are consecutive: its bits move as one
+                    mine[kind] |= mask << shift
+                    continue
+                while mask:  # each bit set (20,000 learners × 52 weeks: not every bit tried)
+                    low = mask & -mask
+                    mine[kind] |= 1 << places[low.bit_length() - 1]
+                    mask ^= low
     latest = [(i, w) for i, w in enumerate(weeks) if w.exam.scoring == "latest"]
     if latest:
         cells = cell_rules.cells_for(members, [w for _i, w in latest], today)

@@ -50,15 +50,18 @@ def with_leaver(mixed, make_user):  # noqa: F811
     return p, people, outsiders
 
 
-@pytest.mark.parametrize("limit", [None, 1], ids=["in-list", "whole-table"])
+@pytest.mark.parametrize("limit, bits", [(None, 60), (1, 60), (None, 2)],
+                         ids=["in-list", "whole-table", "two-weeks-a-statement"])
 def test_the_overdue_weeks_read_from_the_passed_weeks_alone_are_the_cells_overdue_weeks(app, clock, with_leaver,
-                                                                                        monkeypatch, limit):
+                                                                                        monkeypatch, limit, bits):
     """The overdue list and the roster filtered by "overdue" (or "catch-up", or "passed") ask the
     database only which weeks passed; every other state still reads every kind of week. Both say
-    what each learner's cells say."""
+    what each learner's cells say, also when the weeks are read a few at a time (``BITS``; week 2
+    is scored by its latest attempt, so the first statement's weeks are not consecutive)."""
     p, _people, _outsiders = with_leaver
     if limit:
         monkeypatch.setattr(in_list, "IN_LIST_LIMIT", limit)
+    monkeypatch.setattr(state_filter, "BITS", bits)
     today = clock.today()
     with app.test_request_context():
         members = roster_members(p, None)
