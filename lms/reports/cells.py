@@ -116,6 +116,15 @@ def deciding_passed(c):
                 (and_(top, c.key_passed > c.key_failed), 1), else_=0)
 
 
+def deciding_passed_where(c):
+    """``deciding_passed(c) == 1`` as a condition without the ``best`` column (``best`` is the
+    larger of ``best_passed`` and ``best_failed``), for a query that needs only that: one
+    aggregate fewer per (learner, exam)."""
+    return and_(c.best_passed.is_not(None),
+                or_(c.best_failed.is_(None), c.best_failed < c.best_passed,
+                    and_(c.best_failed == c.best_passed, c.key_passed > c.key_failed)))
+
+
 @dataclass
 class Cell:
     status: str

@@ -103,12 +103,18 @@ class Ranked:
     tie_note: str = ""  # which measure separated it from the one above
 
 
-def _rank(entries: list[tuple[object, Standing]]) -> list[tuple[int, bool, object, Standing]]:
-    ordered = sorted(entries, key=lambda e: e[1].key())
-    out = []
-    for i, (who, standing) in enumerate(ordered):
-        rank = out[-1][0] if out and out[-1][3].key() == standing.key() else i + 1
+def _rank(entries: list[tuple[object, Standing]], top: int | None = None) -> list[tuple[int, bool, object, Standing]]:
+    """Ranked best first, equal keys sharing a rank; ``top``: only the ranks up to it (everybody
+    tied with the last place shown too: an equal key shares its rank). Each standing's key is
+    worked out once (a bank's 20,000 learners: it was asked again for every neighbour)."""
+    keyed = sorted(((standing.key(), who, standing) for who, standing in entries), key=lambda e: e[0])
+    out, keys = [], []
+    for i, (key, who, standing) in enumerate(keyed):
+        rank = out[-1][0] if out and keys[-1] == key else i + 1
+        if top is not None and rank > top:
+            break
         out.append((rank, False, who, standing))
+        keys.append(key)
     counts: dict[int, int] = {}
     for rank, *_ in out:
         counts[rank] = counts.get(rank, 0) + 1
@@ -252,11 +258,7 @@ def _ranked_result(programme, first_day, last_day, members, by_sql, rest, attemp
             entry[2].append(m)
         if s.taken:
             per_learner.append((m, s))
-    learners = _ranked(_rank(per_learner), member=True)
-    if top is not None:
-        # Everybody tied with the last place shown is shown too.
-        cut = [r for r in learners if r.rank <= top]
-        learners = cut
+    learners = _ranked(_rank(per_learner, top), member=True)  # everybody tied with the last place shown too
     branches = _ranked(_rank([(b, s) for b, s, _m in per_branch.values() if s.taken]), member=False)
     for r in branches:
         r.learners = len(per_branch[r.branch.id][2])

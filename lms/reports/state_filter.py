@@ -30,10 +30,14 @@ BITS = 60
 _KINDS = ("passed", "in_progress", "grading", "failed")
 
 
-def _masks(exam_bits: dict[int, int], user_ids: list[int] | None) -> dict[int, list[int]]:
+def _masks(exam_bits: dict[int, int], user_ids: list[int] | None, passed_only: bool = False
+           ) -> dict[int, list[int]]:
     """user id → [passed, in progress, grading, failed] week masks, for the
-    weeks of ``exam_bits`` (exam id → the mask of its weeks). One statement."""
+    weeks of ``exam_bits`` (exam id → the mask of its weeks). One statement.
+    ``passed_only``: the passed weeks alone (the others 0), the learners without one left out."""
     counts = and_(Attempt.state == AttemptState.FINALISED, Attempt.percent.is_not(None))
+    if passed_only:
+        return _passed_masks(exam_bits, user_ids, counts)
     limit = clock.now() - grace()
     open_now = func.max(case((and_(Attempt.state == AttemptState.OPEN, Attempt.deadline >= limit), 1), else_=0))
     grading = func.max(case((Attempt.state == AttemptState.GRADING, 1), else_=0))
@@ -47,13 +51,32 @@ def _masks(exam_bits: dict[int, int], user_ids: list[int] | None) -> dict[int, l
     # The order of cells.cell_for: passed, then in progress, then waiting, then failed.
     kind = case((passed, 0), (per.c.open_now == 1, 1), (per.c.grading == 1, 2), (per.c.best.is_not(None), 3),
                 else_=None)
-    bit = cast(case({exam_id: literal(mask, BigInteger) for exam_id, mask in exam_bits.items()},
-                    value=per.c.exam_id, else_=literal(0, BigInteger)), BigInteger)
+    bit = _bit(per.c.exam_id, exam_bits)
     columns = [func.coalesce(func.sum(case((kind == n, bit), else_=literal(0, BigInteger))), 0) for n in range(4)]
     out = {}
     for user_id, *masks in db.session.execute(select(per.c.user_id, *columns).group_by(per.c.user_id)):
         out[user_id] = [int(m) for m in masks]
     return out
+
+
+def _bit(exam_id_column, exam_bits: dict[int, int]):
+    return cast(case({exam_id: literal(mask, BigInteger) for exam_id, mask in exam_bits.items()},
+                     value=exam_id_column, else_=literal(0, BigInteger)), BigInteger)
+
+
+def _passed_masks(exam_bits: dict[int, int], user_ids: list[int] | None, counts) -> dict[int, list[int]]:
+    """``_masks`` of the passed weeks alone: what the overdue list (and the roster filtered by
+    "overdue") needs. A year of a bank is a million (learner, exam) groups: deciding only whether
+    each passed, and summing the bits of those that did, costs a quarter of deciding every state."""
+    query = select(Attempt.user_id.label("user_id"), Attempt.exam_id.label("exam_id"),
+                   *[c for c in cell_rules.deciding_columns(counts, Attempt.passed) if c.name != "best"]
+                   ).where(Attempt.exam_id.in_(sorted(exam_bits)))
+    if user_ids is not None:
+        query = query.where(Attempt.user_id.in_(user_ids))
+    per = query.group_by(Attempt.exam_id, Attempt.user_id).subquery()
+    rows = db.session.execute(select(per.c.user_id, func.sum(_bit(per.c.exam_id, exam_bits)))
+                              .where(cell_rules.deciding_passed_where(per.c)).group_by(per.c.user_id))
+    return {user_id: [int(mask), 0, 0, 0] for user_id, mask in rows}
 
 
 def _certain_fails_as_failed(found: dict[int, list[int]], exam_bits: dict[int, int], user_ids) -> None:
@@ -68,9 +91,11 @@ def _certain_fails_as_failed(found: dict[int, list[int]], exam_bits: dict[int, i
         masks[3] |= moved
 
 
-def _week_states(members, weeks: list[ProgrammeItem], today: date) -> dict[int, list[int]]:
+def _week_states(members, weeks: list[ProgrammeItem], today: date, passed_only: bool = False
+                 ) -> dict[int, list[int]]:
     """user id → [passed, in progress, grading, failed] masks over ``weeks``
-    (bit i: ``weeks[i]``), the learners without an attempt left out."""
+    (bit i: ``weeks[i]``), the learners without an attempt left out. ``passed_only``: the
+    exams scored by their best attempt say only which weeks passed (``_passed_masks``)."""
     ids = [m.user.id for m in members]
     user_ids = in_list.ids_or_everyone(ids)  # many: everyone's attempts grouped, the others left out
     out: dict[int, list[int]] = {}
@@ -80,15 +105,21 @@ def _week_states(members, weeks: list[ProgrammeItem], today: date) -> dict[int, 
         exam_bits: dict[int, int] = {}
         for offset, (i, w) in enumerate(group):
             exam_bits[w.exam_id] = exam_bits.get(w.exam_id, 0) | (1 << offset)
-        found = _masks(exam_bits, user_ids)
+        found = _masks(exam_bits, user_ids, passed_only)
         if any(masks[2] for masks in found.values()):
             _certain_fails_as_failed(found, exam_bits, user_ids)
+        places = [i for i, _w in group]
+        shift = places[0] if places == list(range(places[0], places[0] + len(places))) else None
         for user_id, masks in found.items():
             mine = out.setdefault(user_id, [0, 0, 0, 0])
             for kind, mask in enumerate(masks):
-                for offset, (i, _w) in enumerate(group):
-                    if mask >> offset & 1:
-                        mine[kind] |= 1 << i
+                if shift is not None:  # the group's weeks are consecutive: its bits move as one
+                    mine[kind] |= mask << shift
+                    continue
+                while mask:  # each bit set (20,000 learners × 52 weeks: not every bit tried)
+                    low = mask & -mask
+                    mine[kind] |= 1 << places[low.bit_length() - 1]
+                    mask ^= low
     latest = [(i, w) for i, w in enumerate(weeks) if w.exam.scoring == "latest"]
     if latest:
         cells = cell_rules.cells_for(members, [w for _i, w in latest], today)
@@ -116,7 +147,11 @@ def week_masks(members, weeks: list[ProgrammeItem], states: tuple[str, ...], tod
     everything = (1 << len(weeks)) - 1
     opened = sum(1 << i for i, w in enumerate(weeks) if w.opens_on <= today)
     due = sum(1 << i for i, w in enumerate(weeks) if w.due_on < today)
-    found = _week_states(members, weeks, today)
+    # Overdue and catch-up weeks are the due weeks not passed (and not "not open yet": a due week
+    # has opened, unless its dates are odd): when every state asked reads only the passed weeks,
+    # the database decides only those.
+    passed_only = set(states) <= {week_rules.PASSED, "overdue", "catch_up"} and not due & ~opened
+    found = _week_states(members, weeks, today, passed_only)
     before: dict[date | None, int] = {}  # enrolment date → the weeks due before it (catch-up, not overdue)
     out = []
     for m in members:
