@@ -17,3 +17,18 @@ workers = int(os.environ.get("LMS_WORKERS", (os.cpu_count() or 1) + 1))
 threads = int(os.environ.get("LMS_THREADS", "1"))
 backlog = 2048
 timeout = 60
+
+
+def on_starting(server):
+    """Before any worker starts: refuse to serve without the production
+    settings (lms/production.py), each problem named once, no traceback."""
+    import sys
+
+    from lms import production
+
+    if os.environ.get("FLASK_DEBUG", "").strip().lower() in {"1", "true", "yes", "on"}:
+        return
+    found = production.problems(os.environ)
+    if found:
+        print(production.refusal(found), file=sys.stderr)
+        sys.exit(1)
