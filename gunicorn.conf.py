@@ -8,7 +8,8 @@ On two cores this served autosaves faster and with a far shorter tail than
 threaded workers (SQLite: 1,272-1,293 autosaves/s, p95 28 ms, against 1,131/s,
 p95 54 ms for gthread 3 × 4; bench/README.md). Sync workers expect a reverse proxy in front that buffers
 slow clients (nginx, as gunicorn's deployment notes say); run.sh serves
-127.0.0.1 only."""
+127.0.0.1 only. Before any worker starts, ``on_starting`` refuses an
+environment without the production settings (lms/production.py)."""
 import os
 
 bind = os.environ.get("LMS_BIND", "127.0.0.1:5000")
