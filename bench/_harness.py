@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TMP = Path(tempfile.mkdtemp(prefix="lms-bench-"))
 os.environ.setdefault("LMS_INSTANCE_DIR", str(TMP / "instance"))
 os.environ.setdefault("LMS_BASE_URL", "http://127.0.0.1:5000")  # the app refuses to start without it
+os.environ.setdefault("LMS_AUDIT_KEY", secrets.token_hex(32))  # ... and without its own audit key
 sys.path.insert(0, str(ROOT))
 
 SECRET_KEY = "bench-" + secrets.token_hex(16)

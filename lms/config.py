@@ -1,8 +1,8 @@
 """Settings, read from environment variables.
 
 With nothing set the app runs on SQLite under ``instance/`` so that a newcomer
-can start it at once; production sets ``SECRET_KEY``, ``DATABASE_URL`` and
-``LMS_BASE_URL`` (without which the served app refuses to start: ``require_base_url``).
+can start it at once; production sets ``SECRET_KEY``, ``DATABASE_URL``, ``LMS_BASE_URL`` and
+``LMS_AUDIT_KEY`` (without which the served app refuses to start: ``lms.production``).
 """
 from __future__ import annotations
 

@@ -49,7 +49,7 @@ LANGS = ["zh_CN", "en"]
 # Routes that are not pages: downloads, fragments polled by htmx, assets, and the
 # password page (its own test below). Each is still fetched when a page links it.
 NOT_A_PAGE = {
-    "static", "main.favicon", "content.asset", "notify.bell", "mentoring.desk_poll",
+    "static", "main.favicon", "main.health", "content.asset", "notify.bell", "mentoring.desk_poll",
     "certificates.pdf", "certificates.export", "certificates.expiring_export", "eligibility.export",
     "eligibility.monitor_export", "mentoring_admin.export", "mentoring_admin.import_template",
     "reports.export", "org.import_template", "content_import.example_gift", "content_import.example_xlsx",

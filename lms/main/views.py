@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import force_locale, gettext as _
 from flask_login import current_user, login_required
 
 from lms.forms import EmptyForm
+from lms.main import health as health_check
 from lms.main.forms import LanguageForm
 from lms.main.panels import panels_for
 from lms.org import services as org_services
@@ -17,6 +18,14 @@ bp = Blueprint("main", __name__)
 def favicon():
     """Browsers ask for it on every first visit, whatever the page links."""
     return current_app.send_static_file("favicon.ico")
+
+
+@bp.get("/health")
+def health():
+    """For the proxy and monitoring, without signing in: ``ok`` or what is wrong
+    (``lms/main/health.py``), as plain text."""
+    state, status = health_check.state()
+    return Response(state + "\n", status=status, mimetype="text/plain")
 
 
 @bp.get("/")

@@ -4,6 +4,7 @@ ROWS = {
     ("static", "GET"): Row(lambda w: "/static/css/app.css", expect(200)),
     ("main.home", "GET"): Row(lambda w: "/", signed_in()),
     ("main.favicon", "GET"): Row(lambda w: "/favicon.ico", expect(200)),
+    ("main.health", "GET"): Row(lambda w: "/health", expect(200)),
     ("main.profile", "GET"): Row(lambda w: "/me", signed_in()),
     ("main.set_language", "POST"): Row(lambda w: "/language", expect(302), data=lambda w: {"lang": "en"}),
     ("auth.login", "GET"): Row(lambda w: "/login", expect(302, anonymous=200)),

@@ -29,10 +29,12 @@ def _production(**config):
 
 def test_the_served_app_refuses_to_start_without_lms_base_url(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("LMS_BASE_URL", "FLASK_DEBUG", "FLASK_RUN_FROM_CLI")}
-    env.update(LMS_INSTANCE_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}", SECRET_KEY="x" * 40)
+    env.update(LMS_INSTANCE_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}",
+               SECRET_KEY="0123456789abcdef" * 4, LMS_AUDIT_KEY="fedcba9876543210" * 4)
     served = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert served.returncode != 0
     assert "LMS_BASE_URL is not set" in served.stderr
+    assert "Traceback" not in served.stderr
     env["LMS_BASE_URL"] = "https://academy.bank.example"
     assert subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env).returncode == 0
 

@@ -77,6 +77,16 @@ def test_overdue_tells_the_learner_and_alerts_the_branch_manager(clock, make_use
     assert scan().total == 0
 
 
+def test_a_scan_missed_for_days_still_tells_an_overdue_week_once(clock, make_user, make_exam, make_question):
+    """The timer did not run for six days (README, Running it): the next run catches up."""
+    learner = make_user(("learner",))
+    exam = make_exam([{"questions": [make_question("single").slug]}], open_to_all=False)
+    _programme(exam, opens=clock.today() - timedelta(days=13), due=clock.today() - timedelta(days=6))
+    assert scan().made == {"overdue": 1} and _kinds(learner) == ["overdue"]
+    clock.advance(timedelta(days=1))
+    assert scan().total == 0
+
+
 def test_weeks_long_overdue_are_not_reported_by_a_first_scan(clock, make_user, make_exam, make_question):
     learner = make_user(("learner",))
     exam = make_exam([{"questions": [make_question("single").slug]}], open_to_all=False)
