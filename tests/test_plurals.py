@@ -155,13 +155,13 @@ def test_the_commands_count_in_words_in_each_language(app, runner, tmp_path, mon
     with force_locale("en"):
         assert run("people", "import", str(bad)).endswith("\n1 problem: nothing imported.\n")
         assert run("exams", "finalise-expired") == "Finalised 1 expired attempt.\n"
-        assert run("notify", "scan") == "Made 1 notification: due_soon 1\n"
+        assert run("notify", "scan") == "Made 1 notification: Due in 2 days (1)\n"
         assert run("certificates", "scan") == ("Issued 1 certificate; expiry notices: 1 to a holder, "
                                                "1,204 to branch managers.\n")
     output = run("people", "import", str(bad))
     assert output.endswith("\n1 个问题，未导入任何数据。\n") and "(s)" not in output
     assert run("exams", "finalise-expired") == "已为 1 份超时答卷交卷。\n"
-    assert run("notify", "scan") == "生成了 1 条通知：due_soon 1\n"
+    assert run("notify", "scan") == "生成了 1 条通知：两天内截止 (1)\n"
     assert run("certificates", "scan") == "颁发了 1 张证书；到期提醒：1 条发给持证人，1,204 条发给机构负责人。\n"
 
 

@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 
 from lms.notify import scan as notify_scan
 from lms.notify import sending
+from lms.notify.kinds import KINDS
 from lms.numbers import counted
 from lms.punctuation import label, listing
 
@@ -18,7 +19,9 @@ def scan_command():
     days, overdue, a retake available). Running it again makes nothing twice."""
     result = notify_scan.scan()
     made = counted("Made %(num)s notification", "Made %(num)s notifications", result.total)
-    detail = listing([f"{kind} {n}" for kind, n in sorted(result.made.items())])
+    # Each kind by the name an administrator picks it by on the channel settings, never its code.
+    detail = listing([f"{KINDS[kind].label if kind in KINDS else kind} ({n})"
+                      for kind, n in sorted(result.made.items())])
     click.echo(label(made) + detail if detail else made)
 
 

@@ -41,7 +41,7 @@ def test_week_opened_and_due_soon_once_however_often_it_runs(runner, clock, make
     today = clock.today()
     _programme(exam, opens=today, due=today + timedelta(days=2))
     result = runner.invoke(args=["notify", "scan"])
-    assert result.exit_code == 0 and "生成了 2 条通知：due_soon 1、week_opened 1" in result.output
+    assert result.exit_code == 0 and "生成了 2 条通知：两天内截止 (1)、培训周开放 (1)" in result.output
     assert _kinds(learner) == ["due_soon", "week_opened"] and _kinds(hr) == []
     opened = Notification.query.filter_by(kind="week_opened").one()
     assert opened.params["week"] == "第3周 贷款" and opened.params["due_on"] == (today + timedelta(days=2)).isoformat()
