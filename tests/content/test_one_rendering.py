@@ -61,3 +61,17 @@ def test_the_editor_checks_a_bank_as_publishing_reads_it(runner, client, consume
     assert f"{BANK}:68 按 销售适当性、双录 读取：两边的中文引号已略去" in " ".join(shown)
     assert any(w.startswith(f"{BANK}:27 “答案：AC”按答案读取") for w in shown), shown
     assert re.search(r'<li class="correct"><strong>A\.</strong>', page)  # the key the 答案 line gave
+
+
+def test_the_uploaded_course_is_warned_of_as_flask_content_check_warns(runner, client, consumer, make_user):
+    """The course zipped and uploaded: its review lists the warnings the command line prints for the
+    folder (paths inside the zip), no more and no fewer."""
+    from tests.content.test_consumer_obsidian_course import COURSE, _zip
+
+    expected = {w.removeprefix(COURSE + "/") for w in _cli_warnings(runner, consumer, COURSE)}
+    sign_in(client, make_user(("trainer",), employee_no="T7003"))
+    page = client.post("/console/upload", data={"archive": (_zip(consumer, "消保警示教育/"), "消保警示教育.zip")},
+                       content_type="multipart/form-data").text
+    block = re.search(r'<div class="notice warnings" role="status" id="content-warnings">(.*?)</div>', page, re.S)
+    shown = {html.unescape(f"{m[1]} {m[2]}") for m in re.finditer(r"<li><code>([^<]*)</code> (.*?)</li>", block[1])}
+    assert expected and shown == expected
