@@ -41,3 +41,23 @@ def test_relative_links_are_resolved_to_asset_urls():
     assert 'src="/assets/products/images/flow.png"' in html
     assert 'href="/assets/products/attachments/m.pdf"' in html
     assert 'href="https://a.example/"' in html
+
+
+@pytest.mark.parametrize("text", ["- 存款\n- 贷款\n* 风险一\n* 风险二", "- 存款\n- 贷款\n\n* 风险一\n* 风险二",
+                                  "+ 存款\n+ 贷款\n- 风险一\n- 风险二"])
+def test_a_list_with_another_bullet_right_after_a_list_is_a_second_list(text):
+    """CommonMark starts a new list where the bullet changes; Python-Markdown ran the two into one
+    (a loose one, each item a paragraph, with a blank line between them). A trainer who wrote two
+    lists sees two."""
+    html = str(render_markdown(text))
+    assert html.count("<ul>") == 2 and "<p>" not in html, html
+    first, second = html.split("</ul>")[:2]
+    assert "存款" in first and "贷款" in first and "风险" not in first
+    assert "风险一" in second and "风险二" in second
+    assert "<!--" not in html
+
+
+def test_one_bullet_throughout_stays_one_list_and_nested_lists_stay_nested():
+    assert str(render_markdown("- 存款\n- 贷款\n- 理财")).count("<ul>") == 1
+    nested = str(render_markdown("- 存款\n  * 定期\n  * 活期\n- 贷款"))
+    assert nested.count("<ul>") == 2 and nested.index("定期") < nested.index("贷款") < nested.rindex("</ul>")

@@ -118,11 +118,13 @@ def _nest_lists(text: str) -> str:
     in_fence = False
     after_blank = True
     tab_shift = 0  # a list indented with tabs from its first item: their indentation
+    last_bullet = None  # the marker ("-", "*", "+") of the top-level bullet list going on
     for line in text.split("\n"):
         stripped = line.lstrip(" ")
         if stripped.startswith(("```", "~~~")):
             in_fence = not in_fence
             stack.clear()
+            last_bullet = None
             out.append(line)
             continue
         if not in_fence and "\t" in line[:len(line) - len(stripped) + 1]:
@@ -153,6 +155,15 @@ def _nest_lists(text: str) -> str:
         if item or after_blank:
             while stack and indent < stack[-1][0]:
                 stack.pop()
+        if item and not stack and indent < 4:
+            bullet = item[2] if item[2] in "-*+" else None
+            if bullet and last_bullet not in (None, bullet):
+                # "* " right after a "- " list starts a new list (CommonMark), where Python-Markdown
+                # ran both into one: an HTML comment (the sanitiser drops it) ends the first.
+                out.extend(["", "<!-- -->", ""])
+            last_bullet = bullet
+        elif not item and not stack:
+            last_bullet = None  # text outside any list
         if item:
             new_indent = stack[-1][1] + 4 if stack else indent
             stack.append((indent + len(item[2]) + len(item[3]), new_indent))

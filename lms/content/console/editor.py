@@ -341,10 +341,13 @@ def _also_in_other_banks(bundle: ContentBundle, path: str, folder: str) -> list[
                    if q.id in here and q.source.path != path and q.source.path.startswith(prefix)})
 
 
-def preview(path: str, text: str) -> tuple[object, list[Problem]]:
+def preview(path: str, text: str) -> tuple[object, list[Problem], list[Problem]]:
     """The rendering of the edited file (a lesson's HTML, or each question of a
-    bank with its key) and its problems, as ``flask content check <file>``
-    reports them. (The review step checks the whole course.)"""
+    bank with its key), its problems and its warnings, as ``flask content check
+    <file>`` reports them: the same reading (``pasted``, ``obsidian``), the same
+    renderer as publishing, and the notes of what was read another way than
+    written (a wikilink, a call-out, a key line). (The review step checks the
+    whole course.)"""
     from lms.content.console.queries import show_question  # queries imports this module (course_folders)
 
     current = open_file(path)
@@ -353,6 +356,7 @@ def preview(path: str, text: str) -> tuple[object, list[Problem]]:
     with staged(path, normalise(text)) as stage:
         bundle = parse_folder(stage, Path(path))  # this file (and course.md), as `flask content check <file>`
         problems = check_bundle(bundle)
+        warnings = content_warnings(bundle)
     course_id = bundle.courses[0].id if bundle.courses else ""
     resolve = course_link_resolver(course_id, bundle.lesson_files.get(course_id)) if course_id else None
     if current.kind == "lesson":
@@ -364,7 +368,7 @@ def preview(path: str, text: str) -> tuple[object, list[Problem]]:
         shown = [(q, show_question(q.type, q.stem_md, q.data, points=q.points, explanation_md=q.explanation_md,
                                    difficulty=q.difficulty, tags=q.tags, resolve_link=resolve))
                  for q in bundle.questions if q.source.path == path]
-    return shown, problems
+    return shown, problems, warnings
 
 
 @transaction(immediate=True)

@@ -126,13 +126,15 @@ def _editor_page(form, file, *, review=None, status=200, refusal=None, refused_p
     JavaScript), and after "review changes" what publishing would change."""
 
     text = form.text.data or ""
-    shown, problems = editor.preview(file.path, text)
+    shown, problems, warnings = editor.preview(file.path, text)
     reviewed_hash = editor.text_hash(editor.normalise(text)) if review else ""
     # Each fault once: the edited file's in the preview (beside the text, following it as the trainer types);
     # the review and a refusal list only what the preview cannot see (the rest of the course).
     return render_template("content/console/editor.html", form=form, file=file, review=review, refusal=refusal,
-                           shown=shown, problems=problems, reviewed_hash=reviewed_hash, regrade_form=RegradeForm(),
+                           shown=shown, problems=problems, warnings=warnings, reviewed_hash=reviewed_hash,
+                           regrade_form=RegradeForm(),
                            review_problems=_not_in(review.problems, problems) if review else [],
+                           review_warnings=_not_in(review.warnings, warnings) if review else [],
                            refused_problems=_not_in(refused_problems, problems)), status
 
 
@@ -195,8 +197,9 @@ def preview():
     """The live preview: the sanitised rendering and the checks, as a fragment."""
 
     form, file = _posted_edit()
-    shown, problems = editor.preview(file.path, form.text.data or "")
-    return render_template("content/console/_preview.html", file=file, shown=shown, problems=problems), 200
+    shown, problems, warnings = editor.preview(file.path, form.text.data or "")
+    return render_template("content/console/_preview.html", file=file, shown=shown, problems=problems,
+                           warnings=warnings), 200
 
 
 @bp.post("/console/review")

@@ -293,7 +293,7 @@ def _checked(data: bytes, filename: str, course_id: str, bank: str) -> ImportPre
     if problems:
         preview.problems = _map_to_import(problems, path, text, preview.questions)
         return preview
-    preview.shown, _problems = editor.preview(path, text)
+    preview.shown, _problems, _warnings = editor.preview(path, text)
     return preview
 
 
