@@ -55,3 +55,20 @@ def test_after_a_re_pairing_only_the_new_mentor_signs_off(client, world):
     assert client.get(f"/mentoring/pairings/{old.id}/signoff").status_code == 404
     assert client.get(f"/mentoring/pairings/{new.id}/signoff").status_code == 200
     assert db.session.scalar(select(func.count(SignOff.id))) == 0
+
+
+def test_an_english_mentor_reads_the_overdue_weeks_in_english(client, world):
+    """The weeks that hold a sign-off back were joined with the Chinese
+    semicolon on English pages too."""
+    from lms.extensions import db
+    from tests.test_labels import visible_text
+
+    world.mentor.locale = "en"
+    db.session.commit()
+    sign_in(client, world.mentor)
+    page = visible_text(client.get(f"/mentoring/apprentices/{world.apprentice.id}").text)
+    assert " (due 2026-02-15); " in page and "；" not in page.split("has overdue weeks:")[1].split("A sign-off")[0]
+    world.mentor.locale = "zh"
+    db.session.commit()
+    page = visible_text(client.get(f"/mentoring/apprentices/{world.apprentice.id}").text)
+    assert "（截止 2026-02-15）；" in page
