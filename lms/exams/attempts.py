@@ -212,7 +212,24 @@ def finalise(attempt: Attempt, reason: str, now: datetime | None = None) -> bool
     grade_attempt(attempt)
     recompute_result(attempt, now)
     regrade.at_submit(attempt)  # a corrected key published while it was open, if the trainer chose to re-grade
+    _note_if_left(attempt)
     return True
+
+
+def _note_if_left(attempt: Attempt) -> None:
+    """An attempt closed (at its deadline, by the timer) after its learner was
+    deactivated or lost the learner role: their own submit is refused then
+    (``submit``), but the answers they saved while they could are kept and
+    graded, as for anyone whose time ran out; the audit log says the person
+    had left before it closed, so HR reads the result knowing it."""
+    learner = attempt.user
+    if not learner.active:
+        action = "exam.closed_after_deactivation"
+    elif not learner.has_role("learner"):
+        action = "exam.closed_after_role_removed"
+    else:
+        return
+    audit.record(action, attempt, exam=attempt.exam.slug, learner=learner.employee_no)
 
 
 def expire_if_due(attempt: Attempt, now: datetime | None = None) -> Attempt:

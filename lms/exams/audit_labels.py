@@ -18,6 +18,10 @@ from lms.scores import score
 EVENTS = {
     "exam.submitted_for_integrity": _l("The exam of %(object)s was submitted: the learner left the exam page "
                                        "more often than allowed"),
+    "exam.closed_after_deactivation": _l("%(object)s was closed at its deadline with the answers saved: the "
+                                         "learner had been deactivated before it closed"),
+    "exam.closed_after_role_removed": _l("%(object)s was closed at its deadline with the answers saved: the "
+                                         "learner no longer held the learner role when it closed"),
     "attempt.essay_graded": _l("%(actor)s graded an essay in %(object)s"),
     "attempt.score_overridden": _l("%(actor)s changed a score in %(object)s"),
     "attempt.regraded": _l("%(actor)s re-graded %(object)s after correcting an answer key"),
@@ -73,7 +77,8 @@ def regraded_items(value) -> str:
 
 def register(app: Flask) -> None:
     values = {("exam.submitted_for_integrity", "exam"): exam_title, (None, "points"): points,
-              (None, "max_points"): points}
+              (None, "max_points"): points, ("exam.closed_after_deactivation", "exam"): exam_title,
+              ("exam.closed_after_role_removed", "exam"): exam_title}
     for key in ("before", "after"):
         values[("attempt.score_overridden", key)] = points
     values[("attempt.regraded", "exam")] = exam_title

@@ -312,6 +312,25 @@ class OpenMoves:
     kept: list[int] = field(default_factory=list)  # attempts that keep an earlier version whose text changed
 
 
+def submitted_since_planned(drawn: dict | None) -> bool:
+    """At publish, just after planning: holds (``FOR UPDATE``) the open
+    attempts that drew the corrected questions, so none is submitted until
+    the publish ends, and says whether one was submitted since the plan read
+    them (``drawn``: the questions and the submitted attempts it counted). A
+    submit that committed in between was graded with the old key and the
+    plan neither counted it nor asked the trainer about it: publish plans
+    again. Joins the caller's transaction."""
+    if not drawn or not drawn["questions"]:
+        return False
+    drew = (select(AttemptItem.attempt_id).join(QuestionVersion, QuestionVersion.id == AttemptItem.question_version_id)
+            .where(QuestionVersion.question_id.in_(drawn["questions"])))
+    db.session.execute(select(Attempt.id).where(Attempt.id.in_(drew), Attempt.state == AttemptState.OPEN)
+                       .with_for_update(of=Attempt)).all()
+    submitted = set(db.session.scalars(select(Attempt.id).where(Attempt.id.in_(drew),
+                                                                 Attempt.state != AttemptState.OPEN)))
+    return bool(submitted - drawn["done"])
+
+
 def move_open_attempts(question_ids) -> OpenMoves:
     """At publish, after the new versions became current: the answers of open
     attempts that drew an earlier version of these questions move to the

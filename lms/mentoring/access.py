@@ -43,6 +43,13 @@ def pairing_as_mentor(mentor, apprentice_id: int) -> Pairing | None:
         Pairing.state == PairingState.ACTIVE))
 
 
+def signed_off_pairing(mentor, apprentice_id: int) -> Pairing | None:
+    """The mentor's signed-off pairing with the apprentice (the latest), or None."""
+    return db.session.scalar(select(Pairing).where(
+        Pairing.mentor_id == mentor.id, Pairing.apprentice_id == apprentice_id,
+        Pairing.state == PairingState.SIGNED_OFF).order_by(Pairing.start_date.desc(), Pairing.id.desc()).limit(1))
+
+
 def was_mentor_of(mentor, apprentice_id: int) -> bool:
     """Whether ``mentor`` had a pairing with the apprentice at some time (the
     pages say why they are closed now, to a former mentor only)."""

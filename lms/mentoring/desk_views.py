@@ -81,6 +81,14 @@ def desk_poll():
 @bp.get("/apprentices/<int:user_id>")
 @login_required
 def apprentice(user_id: int):
+    if access.pairing_as_mentor(_me(), user_id) is None:
+        signed = access.signed_off_pairing(_me(), user_id)
+        given = signoffs_by_pairing([signed.id]).get(signed.id) if signed is not None else None
+        if given is not None:
+            # Their own apprentice, signed off: the page closed with the pairing, the sign-off they gave did not.
+            flash(_("%(name)s was signed off on %(day)s; the apprentice's page closed with the pairing. This is the "
+                    "sign-off you gave.", name=signed.apprentice.name, day=given.signed_on.isoformat()), "info")
+            return redirect(url_for("mentoring_signoff.record", signoff_id=given.id))
     return _apprentice_page(_pairing(user_id))
 
 

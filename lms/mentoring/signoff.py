@@ -90,8 +90,8 @@ def overdue_weeks(apprentice) -> list[OverdueWeek]:
 
 
 def overdue_message(apprentice, weeks: list[OverdueWeek]) -> str:
-    named = "；".join(_("%(programme)s %(week)s (due %(due)s)", programme=w.programme, week=w.week,
-                        due=w.due_on.isoformat()) for w in weeks)
+    named = punctuation.statements(_("%(programme)s %(week)s (due %(due)s)", programme=w.programme, week=w.week,
+                                     due=w.due_on.isoformat()) for w in weeks)
     if len(weeks) == 1:
         return _("%(name)s has an overdue week: %(weeks)s. A sign-off waits until it is passed.",
                  name=apprentice.name, weeks=named)

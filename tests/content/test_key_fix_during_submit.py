@@ -2,7 +2,9 @@
 while a learner's submit is in flight: the submit has graded the attempt and
 not committed yet. The attempt is graded once, with one key: the version its
 answers point at is the one that graded them, so the result page, the 错题本
-and anything reading the score agree. On PostgreSQL (row locks; SQLite's
+and anything reading the score agree; and an attempt submitted while the
+publish planned is one the trainer decides about (re-grade or keep), as
+about every other submitted attempt. On PostgreSQL (row locks; SQLite's
 write lock already puts one after the other)."""
 from __future__ import annotations
 
@@ -10,14 +12,16 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from lms import questions as question_types
 from lms.exams import attempts as exam_attempts
+from lms.audit.models import AuditEvent
+from lms.content.models import Question
 from lms.exams.models import Attempt
 from lms.extensions import db
 from tests.conftest import sign_in
-from tests.content.test_key_regrade import _exam, _fix_key, course  # noqa: F401
+from tests.content.test_key_regrade import REASON, _exam, _fix_key, course  # noqa: F401
 from tests.exams.takers import as_posted
 
 
@@ -28,8 +32,12 @@ def _waiting_on_a_lock(app) -> bool:
         )).scalar() > 0
 
 
-def test_a_key_fixed_during_a_submit_grades_the_attempt_with_one_key(app, client, runner, course,  # noqa: F811
-                                                                     make_user, make_branch, monkeypatch):
+def _publish_during_submit(app, client, course, make_user, make_branch, monkeypatch, *publish_args):
+    """The learner answers pl-003 错 (right by the old key, wrong by the
+    corrected one) and submits; the submit grades and waits; the trainer
+    publishes the corrected key meanwhile (planning reads the attempt as
+    open), then the submit commits. Returns the publish's CLI result and the
+    attempt and item ids."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite's write lock orders a publish and a submit already")
     learner = make_user(("learner",), branch=make_branch("B01"), position="rm_junior", employee_no="E0001")
@@ -74,20 +82,49 @@ def test_a_key_fixed_during_a_submit_grades_the_attempt_with_one_key(app, client
     assert graded.wait(30)
     outcome = {}
     publishing = in_thread(lambda: outcome.setdefault("publish", app.test_cli_runner().invoke(
-        args=["content", "publish", "--as", "trainer-pl"])))
+        args=["content", "publish", "--as", "trainer-pl", *publish_args])))
     deadline = time.monotonic() + 20
     while not _waiting_on_a_lock(app) and time.monotonic() < deadline:
-        time.sleep(0.01)  # until the publish waits for the submit's locks
+        time.sleep(0.01)  # until the publish (planned already) waits for the submit's locks
     go.set()
     submitting.join(30)
     publishing.join(30)
     assert not failures, failures
-    assert outcome["publish"].exit_code == 0, outcome["publish"].output
-
     db.session.expire_all()
+    return outcome["publish"], attempt_id, item_id
+
+
+def test_a_key_fixed_during_a_submit_grades_the_attempt_with_one_key(app, client, course,  # noqa: F811
+                                                                     make_user, make_branch, monkeypatch):
+    published, attempt_id, item_id = _publish_during_submit(app, client, course, make_user, make_branch,
+                                                            monkeypatch, "--regrade", "--reason", REASON)
+    assert published.exit_code == 0, published.output
+    assert "1 份已交卷的答卷已重新评分" in published.output, published.output
+
     attempt = db.session.get(Attempt, attempt_id)
     item = next(i for i in attempt.items if i.id == item_id)
     version = item.question_version
     by_its_key = question_types.grade(version.type, version.data, item.answer, partial_credit=False).fraction
     assert attempt.state == "finalised"
     assert item.awarded == by_its_key * item.points, (version.version, item.awarded)
+    # Re-graded with the corrected key, as the trainer decided, and on the record.
+    assert version.id == db.session.scalar(select(Question).where(Question.slug == "pl-003")).current_version_id
+    assert item.awarded == 0
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "attempt.regraded",
+                                                      AuditEvent.object_id == str(attempt_id))) is not None
+
+
+def test_an_attempt_submitted_while_the_publish_planned_asks_the_trainer(app, client, course,  # noqa: F811
+                                                                          make_user, make_branch, monkeypatch):
+    question = db.session.scalar(select(Question).where(Question.slug == "pl-003"))
+    live_version = question.current_version_id
+    published, attempt_id, item_id = _publish_during_submit(app, client, course, make_user, make_branch,
+                                                            monkeypatch)
+    assert published.exit_code == 1, published.output
+    assert "basics.md:30: 试题 pl-003：更正后的答案会改变 1 份已交卷答卷的得分" in published.output
+    assert "Nothing was published." in published.output
+    db.session.expire_all()
+    assert db.session.get(Question, question.id).current_version_id == live_version
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.state == "finalised"
+    assert next(i for i in attempt.items if i.id == item_id).awarded == 1

@@ -112,3 +112,45 @@ def test_a_learner_withdrawn_during_the_submit_finishes_the_attempt(app, client,
     response = client.post(f"/attempts/{attempt_id}/submit")
     assert response.status_code == 302 and response.headers["Location"] == f"/attempts/{attempt_id}/result"
     assert _state(attempt_id) == "finalised"
+
+
+@pytest.mark.parametrize("ending, note", [
+    (_deactivate, "已在截止时间按已保存的答案交卷：学员在交卷前已被停用"),
+    (_remove_role, "已在截止时间按已保存的答案交卷：交卷时该人员已不再担任学员角色"),
+])
+def test_an_attempt_left_open_by_an_ending_is_closed_at_its_deadline_and_noted(client, runner, clock, sitting,
+                                                                              ending, note):
+    """The learner could not submit any more; at the deadline the answers
+    saved while they could are graded as for anyone whose time ran out, and
+    HR reads in the audit log that the person had left before it closed."""
+    from datetime import timedelta
+
+    from lms.exams import answers as exam_answers
+    from tests.test_labels import visible_text
+
+    hr_id, learner_id, attempt_id = sitting
+    attempt = db.session.get(Attempt, attempt_id)
+    item = attempt.items[0]
+    exam_answers.save_answer(attempt, item, "B", clock.now())
+    ending(hr_id, learner_id)
+    clock.advance(timedelta(hours=2))
+    closed = runner.invoke(args=["exams", "finalise-expired"])
+    assert closed.output == "已为 1 份超时答卷交卷。\n"
+    db.session.expire_all()
+    attempt = db.session.get(Attempt, attempt_id)
+    assert attempt.state == "finalised" and attempt.end_reason == "timeout" and attempt.items[0].answer == "B"
+
+    sign_in(client, db.session.get(User, hr_id))
+    log = visible_text(client.get("/audit/").text)
+    assert f"客户经理乙 (R001) 的“{attempt.exam.title}”第 1 次作答{note}" in log, log[:2000]
+
+
+def test_an_attempt_closed_at_its_deadline_of_a_learner_still_in_post_is_not_noted(runner, clock, sitting):
+    from datetime import timedelta
+
+    from lms.audit.models import AuditEvent
+
+    _hr_id, _learner_id, attempt_id = sitting
+    clock.advance(timedelta(hours=2))
+    assert runner.invoke(args=["exams", "finalise-expired"]).output == "已为 1 份超时答卷交卷。\n"
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action.like("exam.closed_after%"))) is None

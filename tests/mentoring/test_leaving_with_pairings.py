@@ -85,3 +85,20 @@ def test_taking_the_mentor_role_away_offers_the_same_choice(client, world, make_
     client.post(f"/org/people/{world.other_mentor.id}/roles", data={"roles": ["learner", "mentor", "trainer"],
                                                                    "dependents": "end", "reason": "x"})
     assert db.session.get(Pairing, world.other_pairing.id).is_active
+
+
+def test_the_apprentice_page_says_the_apprentice_left_as_the_desk_does(client, world, make_user):
+    """The desk said an apprentice's account was deactivated and HR would end
+    or change the pairing; the apprentice's own page, where the mentor
+    records check-ins, said nothing of it."""
+    from lms.org import services as org_services
+    from tests.test_labels import visible_text
+
+    hr = make_user(("hr",), employee_no="H001")
+    sign_in(client, world.mentor)
+    assert "pairing-attention" not in client.get(f"/mentoring/apprentices/{world.apprentice.id}").text
+    org_services.deactivate(world.apprentice, "离职", actor=hr)
+    sign_in(client, world.mentor)
+    note = "李学员 (A001) 的账号已停用。此结对需由人力资源结束或更换师傅。"
+    assert note in visible_text(client.get("/mentoring/desk").text)
+    assert note in visible_text(client.get(f"/mentoring/apprentices/{world.apprentice.id}").text)

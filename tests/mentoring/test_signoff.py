@@ -389,3 +389,20 @@ def test_hr_cannot_withdraw_their_own_signoff(people, client):
     assert not db.session.scalar(select(AuditEvent).where(AuditEvent.action == "mentoring.signoff_withdrawn"))
     services.withdraw(given, "复核", people.hr)
     assert not db.session.get(SignOff, given.id).in_force
+
+
+def test_the_mentor_who_signed_off_finds_the_sign_off_not_a_closed_page(people, client):
+    """After the sign-off the apprentice's page answered the mentor 404
+    "no longer your apprentice … the pairing ended … nothing was recorded".
+    It now leads to the sign-off they gave, saying why the page closed; a
+    mentor who never had the apprentice still gets a plain 404."""
+    sign_in(client, people.mentor)
+    url = f"/mentoring/apprentices/{people.apprentice.id}"
+    assert client.get(url).status_code == 200
+    given = give(people)
+    moved = client.get(url)
+    assert moved.status_code == 302 and moved.headers["Location"].endswith(f"/mentoring/signoffs/{given.id}")
+    page = client.get(moved.headers["Location"]).text
+    assert f"李学员已于 {given.signed_on.isoformat()} 出师，徒弟页面随结对关闭。以下是您给出的出师评价。" in page
+    sign_in(client, people.other_mentor)
+    assert client.get(url).status_code == 404

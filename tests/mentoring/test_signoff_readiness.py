@@ -55,3 +55,41 @@ def test_after_a_re_pairing_only_the_new_mentor_signs_off(client, world):
     assert client.get(f"/mentoring/pairings/{old.id}/signoff").status_code == 404
     assert client.get(f"/mentoring/pairings/{new.id}/signoff").status_code == 200
     assert db.session.scalar(select(func.count(SignOff.id))) == 0
+
+
+def test_an_english_mentor_reads_the_overdue_weeks_in_english(client, world):
+    """The weeks that hold a sign-off back were joined with the Chinese
+    semicolon on English pages too."""
+    from lms.extensions import db
+    from tests.test_labels import visible_text
+
+    world.mentor.locale = "en"
+    db.session.commit()
+    sign_in(client, world.mentor)
+    page = visible_text(client.get(f"/mentoring/apprentices/{world.apprentice.id}").text)
+    assert " (due 2026-02-15); " in page and "；" not in page.split("has overdue weeks:")[1].split("A sign-off")[0]
+    world.mentor.locale = "zh"
+    db.session.commit()
+    page = visible_text(client.get(f"/mentoring/apprentices/{world.apprentice.id}").text)
+    assert "（截止 2026-02-15）；" in page
+
+
+def test_a_sign_off_held_back_is_not_offered_as_one(client, world):
+    """With overdue weeks the apprentice's page said why, then offered
+    出师评价 anyway; the page it led to refused. The link now says it shows
+    what the sign-off needs; once nothing holds it back it offers it."""
+    import re
+
+    from lms.extensions import db
+    from tests.mentoring.conftest import answer
+
+    def link():
+        page = client.get(f"/mentoring/apprentices/{world.apprentice.id}").text
+        return re.search(r'id="signoff-link"[^>]*>([^<]*)</a>', page).group(1)
+
+    sign_in(client, world.mentor)
+    assert link() == "查看出师条件"
+    for exam in world.exams[:3]:
+        answer(world.apprentice, exam, {world.deposit.slug: "B", world.loan.slug: "A"})
+    db.session.expire_all()
+    assert link() == "出师评价"

@@ -149,6 +149,8 @@ def _question_effects(work: dict) -> list[Effect]:
         drawn[qid]["moving" if same else "open"].add(attempt_id)
         if not same:
             drawn[qid]["versions"].add(version)
+    # What publish compares with once it holds the open attempts (a submit may commit in between).
+    work["drawn"] = {"questions": sorted(changed), "done": {a for seen in drawn.values() for a in seen["done"]}}
     for qid, seen in sorted(drawn.items(), key=lambda kv: changed[kv[0]]):
         effects.append(Effect("question_version", changed[qid],
                               {"open": len(seen["open"]), "done": len(seen["done"]), "moving": len(seen["moving"]),

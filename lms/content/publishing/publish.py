@@ -215,6 +215,10 @@ def publish(bundle: ContentBundle, actor=None, source: str = "", *, checked: boo
             if problems:
                 raise ContentProblems(problems)
         result = plan(bundle)
+        if regrade.submitted_since_planned(result._work.get("drawn")):
+            # A learner's submit committed while planning, graded with the old key: plan again, the open
+            # attempts now held, so the trainer decides about it as about every other submitted attempt.
+            result = plan(bundle)
         result._work["lesson_files"] = bundle.lesson_files  # links between lessons
         if reviewed and result.has_changes and result.fingerprint != reviewed:
             raise PlanChanged(result)
