@@ -24,7 +24,7 @@ from typing import IO
 
 from flask_babel import gettext as _
 
-from lms.content.console import editor
+from lms.content.console import editor, unwritable
 from lms.content.source import encoding, windows_names
 from lms.content.source.advice import content_warnings
 from lms.content.source.files import is_link, is_plain_dir, read_bytes, walk
@@ -380,6 +380,8 @@ def confirm(token: str, actor, decision=None) -> object:
             if isinstance(exc, ContentProblems):
                 raise editor.EditRefused(_("Nothing was published: fix the problems first."),
                                          _relative_to_course(exc.problems, folder)) from None
+            if isinstance(exc, OSError):  # a full disk: the folder as it was is back
+                raise editor.EditRefused(unwritable.message(exc, folder)) from None
             raise
     shutil.rmtree(staging, ignore_errors=True)
     return meta["course_id"], result
