@@ -107,3 +107,25 @@ def test_an_exported_bank_with_its_keys_is_the_owners_alone_and_never_written_th
     result = runner.invoke(args=["content", "export-xlsx", "--course", "products", "-o", str(linked)])
     assert result.exit_code != 0 and f"{linked} is a symbolic link" in result.output
     assert victim.read_text(encoding="utf-8") == "kept\n"
+
+
+def test_an_upload_meeting_a_full_disk_is_not_kept_and_the_page_says_so(app, client, org, clock, tmp_path,
+                                                                        monkeypatch):
+    from lms import staging
+    from tests.conftest import sign_in
+    from tests.org.test_import import _upload
+
+    app.instance_path = str(tmp_path / "instance")
+    real_write = staging._write
+
+    def half_then_full(path, data):
+        real_write(path, data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(staging, "_write", half_then_full)
+    sign_in(client, org.hr)
+    response = _upload(client, NEW_PERSON.encode("utf-8"))
+    assert response.status_code == 507
+    assert "服务器磁盘已满" in response.text and "没有保存或更改任何内容" in response.text
+    assert list((tmp_path / "instance" / "people-imports").iterdir()) == []
+    assert not _imported()
