@@ -60,7 +60,7 @@ def test_an_edit_published_onto_a_full_disk_says_so_and_leaves_the_file_whole(cl
     review_for_publish(client, data)
     response = client.post("/console/publish", data=data)
     assert response.status_code == 409
-    assert "the disk is full" in response.text and LESSON in response.text
+    assert "服务器磁盘已满" in response.text and "未发布任何内容" in response.text and LESSON in response.text
     assert (content_dir / LESSON).read_text(encoding="utf-8") == DEPOSITS_MD
     assert not [p for p in (content_dir / LESSON).parent.iterdir() if p.name.startswith(".edit-")]
     assert _releases() == 1
@@ -81,7 +81,7 @@ def test_an_upload_confirmed_onto_a_full_disk_says_so_and_keeps_the_old_folder(c
     monkeypatch.setattr(uploads.shutil, "copytree", copy_half)
     response = client.post("/console/upload/confirm", data={"token": token})
     assert response.status_code == 409
-    assert "the disk is full" in response.text and "courses/products" in response.text
+    assert "服务器磁盘已满" in response.text and "未发布任何内容" in response.text and "courses/products" in response.text
     assert _snapshot(content_dir) == before and _releases() == 1
 
 
