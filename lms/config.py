@@ -22,17 +22,28 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _instance_dir() -> Path:
+    """instance/, made for the app's account alone (0700): it holds the SQLite
+    database, the keys and staged uploads of people's data, which SQLite and
+    the stagings would otherwise leave readable to every account (umask 022)."""
+    INSTANCE_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return INSTANCE_DIR
+
+
 def _secret_key() -> str:
     """SECRET_KEY from the environment; otherwise one kept in instance/ so that
     sessions survive a restart of a development server."""
     key = os.environ.get("SECRET_KEY")
     if key:
         return key
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    path = INSTANCE_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+    path = _instance_dir() / "secret_key"
+    try:  # 0600 from the first byte; a second process starting at once reads the first one's key
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
     return path.read_text().strip()
 
 
@@ -45,8 +56,7 @@ def _database_url() -> str:
         elif url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url[len("postgresql://"):]
         return url
-    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{INSTANCE_DIR / 'lms.sqlite3'}"
+    return f"sqlite:///{_instance_dir() / 'lms.sqlite3'}"
 
 
 BASE_URL_VARIABLE = "LMS_BASE_URL"

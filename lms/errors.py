@@ -1,6 +1,8 @@
 """Error pages. A 500 rolls the session back so the next request starts clean."""
 from __future__ import annotations
 
+import errno
+
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,6 +15,7 @@ from lms.extensions import db
 from lms.form_limits import over_the_upload_limit
 from lms.numbers import reading_number
 from lms.query_dates import EARLIEST, LATEST, BadQueryDate
+from lms.staging import NotStaged
 from lms.text_search import SEARCH_MAX, SearchTooLong
 from lms.web import needs_sign_in, send_to_sign_in
 
@@ -131,6 +134,18 @@ def init_app(app: Flask) -> None:
             "What was sent is larger than %(mb)s MB, the most this server accepts in one upload. Nothing was "
             "saved: go back, choose a smaller file (or split it) and send it again.",
             mb=f"{limit / 2**20:g}"))
+
+    @app.errorhandler(NotStaged)
+    def _not_staged(err):
+        db.session.rollback()
+        app.logger.error("an upload could not be staged: %s", err)
+        if err.errno in (errno.ENOSPC, errno.EDQUOT):
+            return page(507, _("The server's disk is full"), _(
+                "The file you sent could not be kept: the server's disk is full. Nothing was saved or changed. "
+                "Ask the administrator to free space on the server, then send the file again."))
+        return page(507, _("The file could not be kept"), _(
+            "The file you sent could not be kept on the server (%(why)s). Nothing was saved or changed. "
+            "Tell the administrator, then send the file again.", why=err.strerror or err))
 
     @app.errorhandler(429)
     def _too_many(_err):

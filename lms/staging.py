@@ -29,6 +29,11 @@ UPLOAD = "upload"
 CLAIMED = "claimed"  # made by the confirmation that applies it (StagingArea.claim)
 
 
+class NotStaged(OSError):
+    """The upload could not be kept (a full disk, a folder the app may not
+    write); nothing of it is left. The error page says so (``lms.errors``)."""
+
+
 @dataclass(frozen=True)
 class Staged:
     """One staged upload: its folder, its metadata and (if any) the uploaded bytes."""
@@ -66,21 +71,32 @@ class StagingArea:
     def stage(self, meta: dict | None = None, data: bytes | None = None) -> tuple[str, Path]:
         """A new staging with a random token; returns (token, its folder).
         ``meta`` and ``data`` are written now if given (see ``write_meta``)."""
-        self.sweep()
         token = secrets.token_urlsafe(24)  # 32 characters
-        folder = self.root() / token
-        folder.mkdir(mode=0o700)
-        if data is not None:
-            _write(folder / UPLOAD, data)
+        folder = None
+        try:
+            self.sweep()
+            folder = self.root() / token
+            folder.mkdir(mode=0o700)
+            if data is not None:
+                _write(folder / UPLOAD, data)
+        except OSError as exc:
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)  # never half an upload
+            raise NotStaged(exc.errno, exc.strerror) from exc
         if meta is not None:
             self.write_meta(token, meta)
         return token, folder
 
     def write_meta(self, token: str, meta: dict) -> None:
+        """The staging's metadata; on a failure (a full disk) the whole staging is removed (NotStaged)."""
         folder = self.folder(token)
         if folder is None:
             raise FileNotFoundError(token)
-        _write(folder / META, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+        try:
+            _write(folder / META, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+        except OSError as exc:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise NotStaged(exc.errno, exc.strerror) from exc
 
     def rewrite_meta(self, token: str, meta: dict) -> None:
         """The staging's metadata replaced (a new file moved over the old one, never written through it)."""

@@ -178,3 +178,32 @@ def test_a_search_longer_than_any_box_is_refused_with_a_message(app, client, mak
     assert response.status_code == 400
     assert "The search “q” is 5,000 characters long; a search holds at most 80." in response.text
     assert client.get(url, query_string={"q": "x" * 80}).status_code == 200
+
+
+def test_a_full_disk_when_the_head_is_written_keeps_the_change_and_the_old_head_whole(app, monkeypatch, caplog):
+    import errno
+    import json
+    import os
+    from pathlib import Path
+
+    from lms.audit import anchor
+
+    _three_events()
+    head = anchor.head_path()
+    before = head.read_bytes()
+
+    def half_then_full(self, data, *args, **kwargs):
+        with open(self, "w", encoding="utf-8") as out:
+            out.write(data[: len(data) // 2])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(Path, "write_text", half_then_full)
+    audit.record("test.event", actor_label="tester")
+    db.session.commit()  # the change is in: the user is not shown an error for it
+    monkeypatch.undo()
+    assert db.session.scalar(text("SELECT max(seq) FROM audit_event")) == 4
+    assert head.read_bytes() == before and json.loads(before)["seq"] == 3
+    assert [p.name for p in head.parent.iterdir() if p.name.startswith(head.name + ".") and p.suffix == ".tmp"] == []
+    assert "No space left on device" in caplog.text and "audit" in caplog.text
+    _three_events()
+    assert anchor.read_head()["seq"] == 7  # written again once there is room

@@ -9,8 +9,12 @@ a PNG is only pixels). Both changes are audited. A certificate already issued
 keeps the PDF it was issued with."""
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import io
+import os
+import tempfile
 from pathlib import Path
 
 from PIL import Image
@@ -119,11 +123,35 @@ def set_logo(data: bytes | None, *, actor: User) -> None:
     else:
         data = check_png(data)
         digest = hashlib.sha256(data).hexdigest()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        _store(path, data)
         _set(LOGO_KEY, digest, actor)
     db.session.flush()
     audit.record("certificates.logo_changed", object_type="certificate_issuer", object_id="logo", actor=actor,
                  logo=digest or "default")
+
+
+def _store(path: Path, data: bytes) -> None:
+    """The logo replaced whole: written to a new file of its own (never through
+    a link or a stale temporary file) and moved over the old one. A full disk
+    leaves the old logo in place (LogoRefused says why)."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".logo-", suffix=".tmp")
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+        os.chmod(tmp, 0o644)  # a logo, printed on every certificate: nothing private
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise LogoRefused(_("The logo could not be saved: the server's disk is full. Nothing changed; ask "
+                                "the administrator of the server to free space.")) from exc
+        raise LogoRefused(_("The logo could not be saved on the server (%(why)s). Nothing changed.",
+                            why=exc.strerror or exc)) from exc

@@ -24,6 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from lms.control_characters import ANY
+
 
 @dataclass(frozen=True)
 class Source:
@@ -32,7 +34,9 @@ class Source:
     column: int | None = None
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        # A file named "x\nOK: …" shows as x\x0aOK: …, never as a line of its own.
+        path = ANY.sub(lambda m: f"\\x{ord(m.group()):02x}", self.path)
+        where = f"{path}:{self.line}" if self.line else path
         return f"{where}:{self.column}" if self.column else where
 
 

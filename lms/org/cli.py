@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup, with_appcontext
 
+from lms import private_files
 from lms.auth.passwords import policy_problems
 from lms.control_characters import command_line_name
 from lms.extensions import db
@@ -83,20 +85,47 @@ def import_people(file: Path, dry_run: bool, passwords_file: Path | None, end_pa
     if dry_run:
         db.session.rollback()
         return
+    passwords_fd, created = None, False
+    if passwords_file:
+        created = not os.path.lexists(passwords_file)
+        try:  # before anything is imported: the passwords are shown once, they must have somewhere to go
+            passwords_fd = private_files.claim(passwords_file)
+        except OSError as exc:
+            db.session.rollback()
+            click.echo(f"--passwords {passwords_file}: {_reason(exc)}. Nothing imported.", err=True)
+            sys.exit(1)
     try:
         result = imports.apply_import(plan, end_dependents=end_pairings)
     except RowRefused as exc:  # changed since the file was checked (someone imported at the same time)
+        _give_back(passwords_fd, passwords_file if created else None)
         click.echo(f"{file.name}: {exc.problem}", err=True)
         click.echo(counted("%(num)s problem: nothing imported.", "%(num)s problems: nothing imported.", 1), err=True)
         sys.exit(1)
     db.session.commit()
     click.echo(f"Imported: {result.created} created, {result.updated} updated, {result.unchanged} unchanged.")
-    if result.passwords:
-        if passwords_file:
-            passwords_file.write_bytes(imports.passwords_csv(result))
-            passwords_file.chmod(0o600)
+    if passwords_fd is not None and not result.passwords:
+        _give_back(passwords_fd, passwords_file if created else None)
+    elif passwords_fd is not None:
+        try:
+            private_files.write(passwords_fd, passwords_file, imports.passwords_csv(result))
             click.echo(f"Initial passwords written to {passwords_file}.")
-        else:
-            click.echo("Initial passwords (shown once):")
-            for employee_no, name, password in result.passwords:
-                click.echo(f"  {employee_no:<10} {name:<8} {password}")
+            return
+        except OSError as exc:  # a full disk: the people are imported, their passwords must not be lost
+            click.echo(f"--passwords {passwords_file}: {_reason(exc)}; the file was removed.", err=True)
+    if result.passwords:
+        click.echo("Initial passwords (shown once):")
+        for employee_no, name, password in result.passwords:
+            click.echo(f"  {employee_no:<10} {name:<8} {password}")
+
+
+def _reason(exc: OSError) -> str:
+    return str(exc) if isinstance(exc, private_files.Refused) else f"cannot write it ({exc.strerror or exc})"
+
+
+def _give_back(fd: int | None, path: Path | None) -> None:
+    """The passwords file claimed for nothing: closed, and removed if this command made it."""
+    if fd is None:
+        return
+    os.close(fd)
+    if path is not None:
+        path.unlink(missing_ok=True)

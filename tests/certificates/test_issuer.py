@@ -93,3 +93,26 @@ def test_the_logo_limits_read_with_grouped_digits(app, client, make_user):
     assert "A PNG of at most 512 KB and 2,000 pixels a side." in client.get("/system/certificate-issuer").text
     refused = _post(client, name="某某银行 客户经理学院", logo=(io.BytesIO(_png((10, 2001))), "tall.png"))
     assert "The logo may be at most 2,000 pixels wide and high." in refused.text
+
+
+def test_a_logo_meeting_a_full_disk_keeps_the_old_one_and_says_why(app, client, make_user, monkeypatch, tmp_path):
+    import errno
+    import os
+
+    sign_in(client, make_user(("admin",)))
+    old = _png(color=(10, 10, 10))
+    assert _post(client, name="某某银行 客户经理学院", logo=(io.BytesIO(old), "logo.png")).status_code == 302
+    real_write = os.write
+
+    def half_then_full(fd, data):
+        real_write(fd, bytes(data[: len(data) // 2]))
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "write", half_then_full)
+    monkeypatch.setattr("pathlib.Path.write_bytes",
+                        lambda self, data: half_then_full(os.open(self, os.O_WRONLY | os.O_CREAT), data))
+    response = _post(client, name="某某银行 客户经理学院", logo=(io.BytesIO(_png()), "new.png"))
+    monkeypatch.undo()
+    assert response.status_code == 400 and "服务器磁盘已满" in response.text
+    assert (tmp_path / "logo.png").read_bytes() == old and institution.uploaded_logo() == old
+    assert sorted(p.name for p in tmp_path.iterdir() if "logo" in p.name) == ["logo.png"]

@@ -116,7 +116,7 @@ def test_a_new_course_with_course_md_at_the_top(client, content_dir, trainer):
     ({"products/lessons/01-deposits.md/x.md": "y"}, (), "products/lessons/01-deposits.md/x.md"),
     # A carriage return (no download header can carry it) or a right-to-left override
     # ("手册\u202efdp.exe" shows as "手册exe.pdf") in a file name.
-    ({"products/attachments/a\rb.pdf": b"%PDF-1.4"}, (), "products/attachments/a\rb.pdf"),
+    ({"products/attachments/a\rb.pdf": b"%PDF-1.4"}, (), "products/attachments/a\\x0db.pdf"),  # the CR shown, not hidden
     ({"products/attachments/手册\u202eexe.pdf": b"%PDF-1.4"}, (), "products/attachments/手册\u202eexe.pdf"),
     # Two files here, one on a checkout on Windows or macOS, and two names that look the same in every link:
     # the same name in other case, and "café" with a combining accent (a Mac) beside the composed "é".

@@ -28,6 +28,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from lms.content.console import unwritable
 from lms.content.source import encoding, files as source_files, windows_names
 from lms.content.source.files import walk
 from lms.content.schema import ContentBundle, Problem
@@ -138,15 +139,16 @@ def course_folders(root: Path | None = None) -> dict[str, str]:
     root = root or content_root()
     found: dict[str, str] = {}
     courses = root / "courses"
-    if not courses.is_dir():
+    plain_dir = source_files.is_plain_dir
+    if not plain_dir(courses):
         return found
-    for folder in sorted(p for p in courses.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    for folder in sorted(p for p in courses.iterdir() if plain_dir(p) and not p.name.startswith(".")):
         course_md = folder / "course.md"
-        if not course_md.is_file():
-            continue
+        if not source_files.is_plain_file(course_md):
+            continue  # a link (to another course's course.md, to /etc/passwd) names no course
         rel = f"courses/{folder.name}"
         try:
-            parsed, _problems = parse_course(encoding.decode(course_md.read_bytes()), f"{rel}/course.md")
+            parsed, _problems = parse_course(encoding.decode(source_files.read_bytes(course_md)), f"{rel}/course.md")
         except (OSError, encoding.NotText):
             continue
         if parsed is not None:
@@ -163,14 +165,17 @@ def course_files(course_slug: str) -> CourseFiles:
     if folder is None:
         return files
     for path in sorted((root / folder / "lessons").glob("*.md")):
+        if not source_files.is_plain_file(path):
+            continue  # a link, a pipe (reading it would wait for ever): the check reports it, never read
         rel = path.relative_to(root).as_posix()
         lesson_id = lesson_id_from_file_name(path.name)
         with contextlib.suppress(OSError, encoding.NotText):
-            meta, *_rest = split_front_matter(encoding.decode(path.read_bytes()), rel, [])
+            meta, *_rest = split_front_matter(encoding.decode(source_files.read_bytes(path)), rel, [])
             if isinstance(meta, dict) and isinstance(meta.get("id"), str):
                 lesson_id = meta["id"]
         files.lessons[lesson_id] = rel
-    files.banks = [p.relative_to(root).as_posix() for p in sorted((root / folder / "questions").glob("*.md"))]
+    files.banks = [p.relative_to(root).as_posix() for p in sorted((root / folder / "questions").glob("*.md"))
+                   if source_files.is_plain_file(p)]
     return files
 
 
@@ -399,7 +404,10 @@ def publish_edit(path: str, text: str, base_hash: str, actor, decision=None, rev
         if problems:
             raise EditRefused(_("Nothing was published: fix the problems first."), problems)
         old = source_files.read_bytes(real) if source_files.is_plain_file(real) else None
-        _write_atomically(real, text.encode("utf-8"))
+        try:
+            _write_atomically(real, text.encode("utf-8"))
+        except OSError as exc:  # a full disk: the temporary file is gone, the file as it was
+            raise EditRefused(unwritable.message(exc, path)) from None
         try:
             return publish(parse_folder(content_root(), Path(current.folder)), actor, f"web:{path}", checked=True,
                            decision=decision, reviewed=reviewed)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask_babel import gettext as _
 
+from lms import private_files
 from lms.content.importers import messages_locale, services
 from lms.control_characters import command_line_text
 from lms.numbers import counted
@@ -100,7 +101,11 @@ def export_xlsx(course: str, bank: str | None, output: str):
         raise click.UsageError(f"no published course {course}")
     from lms.content.importers.xlsx_export import export_xlsx as write
 
-    Path(output).write_bytes(write(questions))
+    try:  # the answer keys: readable by whoever exports them, never written through a link
+        private_files.write_new(Path(output), write(questions))
+    except OSError as exc:
+        raise click.UsageError(f"{output}: {exc if isinstance(exc, private_files.Refused) else exc.strerror or exc}; "
+                               "nothing written") from None
     with messages_locale():
         click.echo(_("%(questions)s of %(course)s written to %(path)s.", course=course, path=output,
                      questions=counted("%(num)s question", "%(num)s questions", len(questions))))

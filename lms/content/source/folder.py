@@ -7,6 +7,7 @@ from __future__ import annotations
 import mimetypes
 import os
 import re
+import stat
 from pathlib import Path
 
 from flask_babel import gettext as _
@@ -49,8 +50,17 @@ class _FolderReader:
         self.bundle = ContentBundle(root=str(root))
 
     def refuse_link(self, path: Path) -> None:
-        self.bundle.problems.append(Problem(Source(_rel(path, self.root)), _(
-            "a symbolic link: links are never followed (put the file itself in the folder)")))
+        """A symbolic link, or anything else that is not a file (a named pipe, a device), named as what it is."""
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            mode = stat.S_IFLNK
+        if stat.S_ISLNK(mode) or stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+            message = _("a symbolic link: links are never followed (put the file itself in the folder)")
+        else:
+            kind = _("a named pipe") if stat.S_ISFIFO(mode) else _("a socket") if stat.S_ISSOCK(mode) else _("a device")
+            message = _("not a file but %(kind)s: only files are read; remove it from the folder", kind=kind)
+        self.bundle.problems.append(Problem(Source(_rel(path, self.root)), message))
 
     def course(self, folder: Path, *, lessons=None, questions=None, assets=None) -> str | None:
         """Read one course folder; ``lessons``/``questions``/``assets``: None for

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 
-from lms.content.console import editor
+from lms.content.console import editor, unwritable
 from lms.content.console.upload.staging import STAGINGS, StagedUpload, folder_digest, relative_to_course
 from lms.content.publishing.publish import ContentProblems, PlanChanged, plan, publish
 from lms.content.source.parser import parse_folder
@@ -88,6 +88,8 @@ def confirm(token: str, actor, decision=None) -> object:
             if isinstance(exc, ContentProblems):
                 raise editor.EditRefused(_("Nothing was published: fix the problems first."),
                                          relative_to_course(exc.problems, folder)) from None
+            if isinstance(exc, OSError):  # a full disk: the folder as it was is back
+                raise editor.EditRefused(unwritable.message(exc, folder)) from None
             raise
     shutil.rmtree(staging, ignore_errors=True)
     return meta["course_id"], result
