@@ -1,0 +1,49 @@
+"""Year end in Shanghai: a certificate valid "until 2026-12-31" is valid all of
+that day in China time; the next morning its holder, if not renewed, is on the
+持证上岗 monitor, and they and their branch manager are told it has expired."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from lms.certificates import expiry
+from tests.conftest import sign_in
+
+
+def _year_end(world, make_user, give_certificate):
+    lapsing = make_user(("learner",), employee_no="r01", name="甲持证", branch=world.tianyuan, position="rm_junior")
+    give_certificate(lapsing, world.rmq, issued_on=date(2025, 12, 31), expires_on=date(2026, 12, 31))
+    renewed = make_user(("learner",), employee_no="r02", name="乙换证", branch=world.tianyuan, position="rm_junior")
+    give_certificate(renewed, world.rmq, issued_on=date(2025, 12, 31), expires_on=date(2026, 12, 31))
+    give_certificate(renewed, world.rmq, issued_on=date(2027, 1, 1), expires_on=date(2028, 1, 1))
+    return lapsing, renewed
+
+
+def test_an_rm_whose_certificate_lapses_at_midnight_is_told_and_so_is_the_branch_manager(
+        world, clock, client, make_user, give_certificate):
+    lapsing, _renewed = _year_end(world, make_user, give_certificate)
+    clock.freeze(datetime(2026, 12, 31, 15, 59, 59))  # 23:59:59 on 31 December in Shanghai: still valid
+    counted = expiry.send_expiry_notices()
+    assert (counted.expired_holders, counted.expired_managers) == (0, 0)
+
+    clock.freeze(datetime(2027, 1, 1, 0, 30))  # 08:30 on 1 January in Shanghai
+    counted = expiry.send_expiry_notices()
+    assert (counted.expired_holders, counted.expired_managers) == (1, 1)  # 乙 holds the new one: nothing
+    again = expiry.send_expiry_notices()
+    assert (again.expired_holders, again.expired_managers) == (0, 0)
+
+    sign_in(client, world.manager)
+    told = client.get("/notifications/").text
+    assert "甲持证（r01，天元支行）：客户经理上岗资格 (RMQ-2025-000001) 已于 2026-12-31 过期，且未续期。" in told
+    assert "乙换证（r02，天元支行）：客户经理上岗资格 (RMQ-2025-000002) 已于" not in told
+    monitor = client.get(f"/eligibility/monitor?branch={world.tianyuan.id}").text
+    assert "客户经理上岗资格已于 2026-12-31 过期" in monitor and "乙换证" not in monitor
+    sign_in(client, lapsing)
+    assert "你的证书 客户经理上岗资格 (RMQ-2025-000001) 已于 2026-12-31 过期，且未续期。" in client.get(
+        "/notifications/").text
+
+
+def test_the_scan_command_says_how_many_were_told_of_an_expiry(world, clock, runner, make_user, give_certificate):
+    _year_end(world, make_user, give_certificate)
+    clock.freeze(datetime(2027, 1, 1, 0, 30))
+    result = runner.invoke(args=["certificates", "scan"])
+    assert result.exit_code == 0 and "已过期且未续期的通知：1 条发给持证人，1 条发给机构负责人。" in result.output, result.output
