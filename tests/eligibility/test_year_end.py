@@ -47,3 +47,22 @@ def test_the_scan_command_says_how_many_were_told_of_an_expiry(world, clock, run
     clock.freeze(datetime(2027, 1, 1, 0, 30))
     result = runner.invoke(args=["certificates", "scan"])
     assert result.exit_code == 0 and "已过期且未续期的通知：1 条发给持证人，1 条发给机构负责人。" in result.output, result.output
+
+
+def test_a_move_on_1_january_is_recorded_that_day_not_on_31_december(world, clock, client):
+    """Recorded on 31 December for 1 January, the open record made 李学员 an RM at once: on the
+    monitor and the register on 31 December while still a teller. It is refused until the day,
+    which is 1 January in Shanghai from 16:00 UTC on 31 December."""
+    sign_in(client, world.hr)
+    url = f"/org/people/{world.teller.id}/position"
+    move = {"position": "rm_junior", "start_date": "2027-01-01", "override_reason": "年度调岗（总行批准）"}
+    clock.freeze(datetime(2026, 12, 31, 2, 0))  # 10:00 on 31 December in Shanghai
+    early = client.post(url, data=move, headers={"HX-Request": "true"}).text
+    assert "起始日期：岗位变动须在生效当天登记，不能提前登记（今天是 2026-12-31）。" in early
+    assert "李学员" not in client.get("/eligibility/monitor").text
+    assert "柜员" in client.get(f"/org/people/{world.teller.id}").text.split("岗位履历", 1)[1].split("</table>", 1)[0]
+
+    clock.freeze(datetime(2026, 12, 31, 16, 30))  # 00:30 on 1 January in Shanghai
+    assert client.post(url, data=move).status_code == 302
+    monitor = client.get("/eligibility/monitor").text
+    assert "李学员" in monitor and "无客户经理上岗资格" in monitor
