@@ -66,3 +66,28 @@ def test_a_move_on_1_january_is_recorded_that_day_not_on_31_december(world, cloc
     assert client.post(url, data=move).status_code == 302
     monitor = client.get("/eligibility/monitor").text
     assert "李学员" in monitor and "无客户经理上岗资格" in monitor
+
+
+def test_on_31_december_the_expiring_list_says_it_is_the_last_day_and_every_page_agrees(
+        world, clock, client, make_user, give_certificate):
+    """23:30 on 31 December in Shanghai (15:30 UTC): 甲's certificate "valid until 2026-12-31" is valid on
+    every page, and HR's list says today is its last day ("0" days left read as expired); at 00:30 every
+    page says expired."""
+    lapsing, _renewed = _year_end(world, make_user, give_certificate)
+    clock.freeze(datetime(2026, 12, 31, 15, 30))
+    sign_in(client, world.hr)
+    row = client.get("/certificates/expiring?within=30").text.split('<tr id="certificate-', 2)[1]
+    assert "甲持证" in row and "今天是有效期最后一天" in row
+    assert "此证书有效" in client.get(f"/verify/{_code(lapsing)}").text
+    assert "甲持证" not in client.get("/eligibility/monitor").text
+    clock.freeze(datetime(2026, 12, 31, 16, 30))
+    assert "甲持证" not in client.get("/certificates/expiring?within=30").text
+    assert "此证书已于 2026-12-31 过期" in client.get(f"/verify/{_code(lapsing)}").text
+    assert "甲持证" in client.get("/eligibility/monitor").text
+
+
+def _code(person) -> str:
+    from lms.certificates.models import Certificate
+    from lms.extensions import db
+
+    return db.session.query(Certificate).filter_by(user_id=person.id).one().verify_code
