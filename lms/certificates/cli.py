@@ -26,6 +26,10 @@ def scan_command():
                  holders=counted("%(num)s to a holder", "%(num)s to holders", result.notices.holders),
                  managers=counted("%(num)s to a branch manager", "%(num)s to branch managers",
                                   result.notices.managers)))
+    click.echo(_("Expired and not renewed: %(holders)s, %(managers)s.",
+                 holders=counted("%(num)s to a holder", "%(num)s to holders", result.notices.expired_holders),
+                 managers=counted("%(num)s to a branch manager", "%(num)s to branch managers",
+                                  result.notices.expired_managers)))
 
 
 @certificates_cli.command("issue-batch")

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased, joinedload
 
 from lms import clock
 from lms.certificates.models import Certificate
@@ -23,6 +23,7 @@ from lms.org.models import User
 from lms.org.scope import branch_managers_of
 
 THRESHOLDS = (30, 60, 90)
+LAPSED_WITHIN_DAYS = 30
 
 
 def threshold_for(days_left: int) -> int | None:
@@ -53,6 +54,8 @@ def expiring(within_days: int, *, branch_ids: list[int] | None = None, certifica
 class NoticeCount:
     holders: int = 0
     managers: int = 0
+    expired_holders: int = 0  # told that their certificate has expired, not renewed
+    expired_managers: int = 0
 
 
 def send_expiry_notices(today: date | None = None) -> NoticeCount:
@@ -71,4 +74,33 @@ def send_expiry_notices(today: date | None = None) -> NoticeCount:
         for manager in (m for m in branch_managers_of(holder) if m.id != holder.id):
             if notify(manager, "certificate_expiring_alert", subject, {**learner_params(holder), **params}):
                 count.managers += 1
+    for certificate in lapsed(today):
+        holder = certificate.holder
+        subject = f"certificate:{certificate.id}:expired"
+        params = {"certification": certificate.certification.title, "serial": certificate.serial,
+                  "expires_on": certificate.expires_on.isoformat(), "certificate_id": certificate.id}
+        if notify(holder, "certificate_expired", subject, params) is not None:
+            count.expired_holders += 1
+        for manager in (m for m in branch_managers_of(holder) if m.id != holder.id):
+            if notify(manager, "certificate_expired_alert", subject, {**learner_params(holder), **params}):
+                count.expired_managers += 1
     return count
+
+
+def lapsed(today: date | None = None) -> list[Certificate]:
+    """Certificates of people at work that expired in the last
+    ``LAPSED_WITHIN_DAYS`` days (their last day before today) and were not
+    renewed: neither revoked nor superseded, and the holder holds no valid
+    certificate of the certification (one issued after the expiry)."""
+    today = today or clock.today()
+    newer = aliased(Certificate)
+    renewed = (select(newer.id).where(newer.user_id == Certificate.user_id,
+                                      newer.certification_id == Certificate.certification_id,
+                                      newer.revoked_at.is_(None), newer.superseded_by_id.is_(None),
+                                      or_(newer.expires_on.is_(None), newer.expires_on >= today)).exists())
+    query = (select(Certificate).join(User, User.id == Certificate.user_id)
+             .options(joinedload(Certificate.certification), joinedload(Certificate.holder).joinedload(User.branch))
+             .where(User.active.is_(True), Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None),
+                    Certificate.expires_on < today,
+                    Certificate.expires_on >= today - timedelta(days=LAPSED_WITHIN_DAYS), ~renewed))
+    return list(db.session.scalars(query.order_by(Certificate.expires_on, Certificate.serial)).unique())

@@ -92,11 +92,27 @@ def person(user_id: int):
                            today=clock.today(), target_label=reg.target_label)
 
 
+def _monitor_scope(scope) -> tuple[list[int] | None, Branch | None]:
+    """The monitor's people: the viewer's scope, narrowed by ``?branch=`` to a
+    branch and its sub-branches (one outside the scope is 404), so a branch
+    manager's figure and HR's list filtered to that branch count the same rows."""
+    branch_id = request.args.get("branch", type=db_int)
+    if not branch_id:
+        return scope, None
+    branch = db.session.get(Branch, branch_id)
+    if branch is None or (scope is not None and branch.id not in scope):
+        abort(404)
+    subtree = branch.subtree_ids()
+    return (subtree if scope is None else [b for b in subtree if b in scope]), branch
+
+
 @bp.get("/monitor")
 @roles_required(*VIEWERS)
 def monitor():
-    result = monitor_rules.build(_scope())
-    return render_template("eligibility/monitor.html", monitor=result, whole_bank=_scope() is None)
+    scope = _scope()
+    narrowed, branch = _monitor_scope(scope)
+    return render_template("eligibility/monitor.html", monitor=monitor_rules.build(narrowed), whole_bank=scope is None,
+                           branch=branch, branch_choices=_branch_choices(scope))
 
 
 @bp.get("/monitor.<fmt>")
@@ -104,7 +120,7 @@ def monitor():
 def monitor_export(fmt: str):
     if fmt not in ("xlsx", "csv"):
         abort(404)
-    headers, rows = monitor_rules.export_table(monitor_rules.build(_scope()))
+    headers, rows = monitor_rules.export_table(monitor_rules.build(_monitor_scope(_scope())[0]))
     return _download("certified-to-work", _("Certified to work"), headers, rows, fmt, widths={1: 14, 5: 60})
 
 

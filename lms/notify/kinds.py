@@ -157,6 +157,15 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
          lambda p: _("%(learner)s (%(employee_no)s, %(branch)s): %(certification)s (%(serial)s) expires on "
                      "%(expires)s.", expires=p.get("expires_on", ""), **_learner(p), **_certificate(p)),
          _person_link),
+    Kind("certificate_expired", _l("Certificate expired"), LEARNER,
+         lambda p: _("Your certificate %(certification)s (%(serial)s) expired on %(expires)s and was not renewed. "
+                     "A post that requires it cannot be held without it: ask HR about renewing it.",
+                     expires=p.get("expires_on", ""), **_certificate(p)), _certificates_link),
+    Kind("certificate_expired_alert", _l("A certificate has expired"), ALERT,
+         lambda p: _("%(learner)s (%(employee_no)s, %(branch)s): %(certification)s (%(serial)s) expired on "
+                     "%(expires)s and was not renewed. In a post that requires it, they are on the certified-to-work "
+                     "monitor (持证上岗).", expires=p.get("expires_on", ""), **_learner(p), **_certificate(p)),
+         _person_link),
 )}
 
 

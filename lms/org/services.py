@@ -385,6 +385,9 @@ def change_position(user: User, position: str, start: date, note: str = "", *,
     if current and start <= current.start_date:
         raise OrgError(_("The new position must start after the current one started (%(day)s).",
                          day=current.start_date.isoformat()))
+    if start > clock.today():  # an open record counts at once everywhere: one dated ahead would start early
+        raise OrgError(_("Start date: a position change is recorded on the day it takes effect, not before "
+                         "(today is %(today)s).", today=clock.today().isoformat()))
     overridden = check_position_gates(user, position, override_reason, actor=actor)
     if current:
         current.end_date = start - timedelta(days=1)

@@ -25,6 +25,7 @@ class BranchWeek:
 @dataclass
 class QuarterPassed:
     label: str  # "2026 Q4"
+    id: str  # "2026-Q4", the roster's quarter filter
     passed: int
     learners: int
 
@@ -79,4 +80,5 @@ def _quarterly_block(programme, members, today) -> BranchWeek:
             quarter_rules.tally(total, mine[this_quarter])
     missed = sum(1 for mine in cells.values() if any(c.overdue for c in mine.values()))
     return BranchWeek(programme=programme, week=None, total=None, overdue_people=missed, learners=len(members),
-                      quarter=QuarterPassed(label=quarter_label(first), passed=total.passed, learners=total.learners))
+                      quarter=QuarterPassed(label=quarter_label(first), id=this_quarter or "", passed=total.passed,
+                                            learners=total.learners))

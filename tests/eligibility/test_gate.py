@@ -3,7 +3,7 @@ eligibility, or HR's override with a reason (audited); the web form and the
 people import obey the same rule."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -41,10 +41,11 @@ def test_an_eligible_person_moves_without_a_reason(world, english, give_certific
     assert not _events("user.eligibility_override")
 
 
-def test_ungated_positions_and_retired_rules_do_not_stop_anyone(world, english):
+def test_ungated_positions_and_retired_rules_do_not_stop_anyone(world, english, clock):
     services.change_position(world.teller, "rm_intermediate", date(2026, 3, 2), actor=world.hr)  # no rule
     world.rule.retired = True
     db.session.commit()
+    clock.advance(timedelta(days=1))  # a change is recorded on its day: the next one the day after
     services.change_position(world.teller, "rm_junior", date(2026, 3, 3), actor=world.hr)
     db.session.commit()
     assert world.teller.current_position.position == "rm_junior"

@@ -83,3 +83,30 @@ def test_revoking_the_certificate_of_an_rm_in_post_says_what_happens_next(world,
         "csrf_token": client.csrf_token(), "reason": "错发", "seen": "valid"},
         follow_redirects=True).get_data(as_text=True)
     assert "持证上岗监测已将其列出" not in page
+
+
+def test_hr_filters_the_monitor_to_a_branch_and_the_managers_figure_links_to_those_rows(
+        world, client, make_user, give_certificate):
+    """Monday morning: the branch manager's panel counts their uncertified RMs, the count opens the
+    monitor filtered to that branch, and HR filtering the monitor to the same branch sees the same people."""
+    _rms(world, make_user, give_certificate)
+    sign_in(client, world.hr)
+    page = client.get(f"/eligibility/monitor?branch={world.lusong.id}").get_data(as_text=True)
+    assert "丙吊销" in page and "丁无证" in page and "乙过期" not in page
+    assert f'<option value="{world.lusong.id}" selected>' in page
+    rows = list(csv.reader(io.StringIO(client.get(f"/eligibility/monitor.csv?branch={world.lusong.id}")
+                                       .get_data(as_text=True).lstrip("\ufeff"))))
+    assert sorted(r[1] for r in rows[1:]) == ["r03", "r04"]
+    # The parent branch takes in its sub-branches.
+    city = client.get(f"/eligibility/monitor?branch={world.tianyuan.parent_id}").get_data(as_text=True)
+    assert all(name in city for name in ("乙过期", "丙吊销", "丁无证"))
+    home = client.get("/").get_data(as_text=True)
+    assert f'href="/eligibility/monitor?branch={world.lusong.id}">2</a>' in home
+
+    sign_in(client, world.manager)
+    home = client.get("/").get_data(as_text=True)
+    assert f'href="/eligibility/monitor?branch={world.tianyuan.id}">1</a>' in home
+    mine = client.get(f"/eligibility/monitor?branch={world.tianyuan.id}").get_data(as_text=True)
+    assert "乙过期" in mine and "丙吊销" not in mine
+    assert client.get(f"/eligibility/monitor?branch={world.lusong.id}").status_code == 404
+    assert client.get(f"/eligibility/monitor.csv?branch={world.lusong.id}").status_code == 404

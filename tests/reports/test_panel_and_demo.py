@@ -15,9 +15,29 @@ def test_branch_manager_home_shows_this_weeks_completion_and_overdue(client, ban
     assert "天元支行" in panel
     assert "第 3 周：3 人中 1 人已通过" in panel and "33.3%" in panel
     # T1, T2, T3 all missed week 2 (due yesterday).
-    assert '<div class="stat error">3</div>' in panel
+    assert '<div class="stat error"><a href="/reports/overdue?programme=%d">3</a></div>' % bank["programme"].id in panel
     nav = home.split('class="mainnav"', 1)[1].split("</nav>", 1)[0]
     assert "/reports/roster" in nav and "/reports/rankings" in nav
+
+
+def test_each_figure_of_the_branch_managers_panel_opens_the_rows_it_counts(client, bank, make_user):  # noqa: F811
+    """Monday morning: "3 人中 1 人已通过" opens the roster of this week's passes, and the overdue count
+    the overdue list, both within the manager's branches — the same people the figures count."""
+    import re
+
+    from tests.reports.test_roster_pages import _rows
+
+    manager = make_user(("branch_manager",), employee_no="manager", branch=bank["tianyuan"])
+    sign_in(client, manager)
+    panel = client.get("/").text.split('id="branch-manager-panel"', 1)[1].split("</section>", 1)[0]
+    p, w3 = bank["programme"], bank["weeks"][2]
+    passed = f"/reports/roster?programme={p.id}&amp;week={w3.id}&amp;state=passed"
+    assert f'<div class="stat"><a href="{passed}">33.3%</a></div>' in panel
+    assert _rows(client.get(passed.replace("&amp;", "&")).text) == ["T2"]
+    overdue = f"/reports/overdue?programme={p.id}"
+    assert f'<div class="stat error"><a href="{overdue}">3</a></div>' in panel
+    listed = client.get(overdue).text.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert sorted(set(re.findall(r">(T\d)<", listed))) == ["T1", "T2", "T3"]
 
 
 def test_learners_have_no_report_menu(client, clock, make_user):
@@ -57,6 +77,10 @@ def test_a_quarterly_requirement_shows_this_quarters_passes_not_no_week_open(cli
     panel = client.get("/").text.split('id="branch-manager-panel"', 1)[1].split("</section>", 1)[0]
     block = panel.split("警示教育（季度必修）", 1)[1]
     assert "本季度（2026 年第 1 季度）：2 人中 1 人已通过" in block and "50%" in block
+    passed = f"/reports/roster?programme={warning.id}&amp;quarter=2026-Q1&amp;state=passed"
+    assert f'<a href="{passed}">50%</a>' in block
+    from tests.reports.test_roster_pages import _rows
+    assert _rows(client.get(passed.replace("&amp;", "&")).text) == ["T2"]
     assert "今天没有开放的培训周" not in block
 
 
