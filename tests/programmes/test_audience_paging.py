@@ -82,21 +82,28 @@ def test_a_change_on_page_two_with_a_filter_returns_there(client, mixed):
     p, hr, east, _west = mixed
     sign_in(client, hr)
     query = f"branch={east.id}&why=rule&page=2"
-    page = client.get(f"/programmes/{p.id}/audience?{query}").text
-    assert f'action="/programmes/{p.id}/audience/remove?branch={east.id}&amp;why=rule&amp;page=2"' in page
-    response = client.post(f"/programmes/{p.id}/audience/remove?{query}",
-                           data={"remove-employee_no": "R055", "remove-reason": "调岗"})
+    url = f"/programmes/{p.id}/audience"
+    page = client.get(f"{url}?{query}").text
+    # The forms carry the list's page and filter back; filtering or paging in place (htmx) updates them.
+    assert page.count(f'name="back" id="audience-back-') == 2 and f'value="branch={east.id}&amp;why=rule&amp;page=2"' in page
+    swapped = client.get(f"{url}?{query}", headers={"HX-Request": "true"}).text
+    assert swapped.count(f'value="branch={east.id}&amp;why=rule&amp;page=2" hx-swap-oob="true"') == 2
+    response = client.post(f"{url}/remove", data={"remove-employee_no": "R055", "remove-reason": "调岗",
+                                                  "back": query})
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/programmes/{p.id}/audience?branch={east.id}&why=rule&page=2"
+    assert response.headers["Location"] == f"{url}?branch={east.id}&why=rule&page=2"
     after = client.get(response.headers["Location"]).text
     assert "已将 客户经理55 移出培训对象。" in after
     assert _shown(after) == ["R052", "R053", "R054", "R056", "R057"] and "第 2 页，共 2 页" in after
     assert _counts(after) == "培训对象 59 人（按规则：58，HR 添加：1） · HR 移出：2"
     # Refused input keeps the page and filter too, and changes nothing.
-    refused = client.post(f"/programmes/{p.id}/audience/add?{query}",
-                          data={"add-employee_no": "R056", "add-reason": "重复"})
+    refused = client.post(f"{url}/add", data={"add-employee_no": "R056", "add-reason": "重复", "back": query})
     assert refused.status_code == 400 and _shown(refused.text) == ["R052", "R053", "R054", "R056", "R057"]
     assert "客户经理56 已在培训对象中。" in refused.text and _counts(refused.text).endswith("HR 移出：2")
+    # A return to a branch that does not exist is refused like the page's own filter.
+    assert client.post(f"{url}/add", data={"add-employee_no": "T002", "add-reason": "参训",
+                                           "back": "branch=99999"}).status_code == 404
+    assert "柜员乙" not in client.get(f"{url}?why=added").text
 
 
 def test_english(client, mixed):
