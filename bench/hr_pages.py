@@ -99,6 +99,10 @@ def pages(programme: int, branch: int, week: int) -> list[tuple[str, str]]:
         ("audit log", "/audit/"),
         ("programmes (audience sizes)", "/programmes/manage"),
         ("programme audience", f"/programmes/{programme}/audience"),
+        ("programme audience page 100", f"/programmes/{programme}/audience?page=100"),
+        ("programme audience search 工号", f"/programmes/{programme}/audience?q=H0123"),
+        ("programme audience branch", f"/programmes/{programme}/audience?branch={branch}"),
+        ("programme audience position+why", f"/programmes/{programme}/audience?position=rm_senior&why=rule"),
     ]
 
 

@@ -4,11 +4,13 @@ attempt results (HR; a branch manager for the people of their branches)."""
 from __future__ import annotations
 
 from fnmatch import fnmatch
+from urllib.parse import parse_qsl, urlencode
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from lms.content.models import Programme
 from lms.exams import disclosure
@@ -16,12 +18,13 @@ from lms.exams.models import Attempt
 from lms.exams.views import review_of
 from lms.extensions import db
 from lms.org.models import POSITIONS, ROLES, Branch, User
-from lms.org.scope import may_see_person
-from lms.programmes import audience_admin
+from lms.org.scope import branch_scope, may_see_person
+from lms.programmes import audience_admin, audience_page as listing
 from lms.programmes.audience import members
 from lms.programmes.forms import MemberChangeForm
 from lms.programmes.record import training_record
-from lms.web import roles_required
+from lms.text_search import SEARCH_MAX, SearchTooLong
+from lms.web import is_htmx, roles_required
 
 bp = Blueprint("programme_admin", __name__, url_prefix="/programmes")
 
@@ -55,12 +58,42 @@ def _programme(programme_id: int) -> Programme:
     return programme
 
 
+def _audience_query(programme: Programme) -> tuple[listing.AudienceFilter, dict, list[int] | None]:
+    """The list's filter (a branch outside the viewer's: 404), the query that reproduces it
+    (pager, the forms' return) and the viewer's branches. A page's filter is its query string;
+    an add or remove form's is its ``back`` field, the query of the list it was sent beside
+    (kept current as the list is filtered and paged in place)."""
+    scope = branch_scope(current_user._get_current_object())
+    args = MultiDict(parse_qsl(request.form.get("back", ""))) if request.method == "POST" else request.args
+    q = args.get("q", "").strip()
+    if len(q) > SEARCH_MAX:
+        raise SearchTooLong("q", len(q))
+    branch_ids, branch_id = None, args.get("branch", type=int)
+    if branch_id:
+        branch = db.session.get(Branch, branch_id)
+        if branch is None or (scope is not None and branch.id not in scope):
+            abort(404)
+        branch_ids = branch.subtree_ids()
+    position = args.get("position", "") if args.get("position", "") in POSITIONS else ""
+    why = args.get("why", "") if args.get("why", "") in listing.WHYS else ""
+    flt = listing.AudienceFilter(q=q, branch_ids=branch_ids, position=position, why=why)
+    query = {"q": q, "branch": branch_ids and branch_id, "position": position, "why": why,
+             "page": args.get("page", type=int)}
+    return flt, {k: v for k, v in query.items() if v}, scope
+
+
 def _render_audience(programme: Programme, add_form=None, remove_form=None, status: int = 200):
-    return render_template("programmes/audience.html", programme=programme,
-                           rows=audience_admin.audience_rows(programme),
-                           add_form=add_form or MemberChangeForm(prefix="add"),
+    flt, query, scope = _audience_query(programme)
+    found = listing.audience_page(programme, scope, flt, query.get("page", 1))
+    branches = [(b.id, b.path()) for b in db.session.scalars(select(Branch)) if scope is None or b.id in scope]
+    context = dict(programme=programme, found=found, flt=flt, query=query, filters={
+        k: v for k, v in query.items() if k != "page"}, back=urlencode(query), branch_choices=sorted(branches, key=lambda c: c[1]),
+        may_change=current_user.has_role("hr"))
+    if is_htmx() and request.method == "GET":
+        return render_template("programmes/_audience_rows.html", swapped=True, **context), status, {"Vary": "HX-Request"}
+    return render_template("programmes/audience.html", add_form=add_form or MemberChangeForm(prefix="add"),
                            remove_form=remove_form or MemberChangeForm(prefix="remove"),
-                           may_change=current_user.has_role("hr"), rule_lines=_audience_rule_lines(programme)), status
+                           rule_lines=_audience_rule_lines(programme), **context), status, {"Vary": "HX-Request"}
 
 
 def _audience_rule_lines(programme: Programme) -> list[dict[str, str]]:
@@ -90,6 +123,9 @@ def audience(programme_id: int):
 
 def _change(programme_id: int, which: str):
     programme = _programme(programme_id)
+    # Back to the page and filter the form was sent beside (its ``back`` field), checked first:
+    # a return the viewer may not see changes nothing.
+    _flt, query, _scope = _audience_query(programme)
     form = MemberChangeForm(prefix=which)
     forms = {f"{which}_form": form}
     if not form.validate_on_submit():
@@ -102,7 +138,7 @@ def _change(programme_id: int, which: str):
         return _render_audience(programme, status=400, **forms)
     flash(_("%(name)s was added to the audience.", name=person.name) if which == "add"
           else _("%(name)s was removed from the audience.", name=person.name), "success")
-    return redirect(url_for("programme_admin.audience", programme_id=programme.id))
+    return redirect(url_for("programme_admin.audience", programme_id=programme.id, **query))
 
 
 @bp.post("/<int:programme_id>/audience/add")

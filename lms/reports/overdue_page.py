@@ -45,6 +45,20 @@ def _pages(total: int, page: int) -> tuple[int, int]:
     return min(max(page, 1), pages), pages
 
 
+def group_counts(masks: list[int], groups: list[int], width: int) -> list[int]:
+    """For each group (a mask of weeks), the set bits of every learner's mask within it:
+    ``sum((mask & group).bit_count() for mask in masks)``, without a Python step per learner and
+    group (20,000 learners × 52 due days was a million). The masks (under ``width`` bits) are laid
+    side by side in one integer, a whole number of bytes each, and each group repeated as often:
+    one AND and one bit count per group."""
+    if not masks:
+        return [0 for _group in groups]
+    size = max(1, -(-width // 8))
+    packed = int.from_bytes(b"".join(mask.to_bytes(size, "little") for mask in masks), "little")
+    return [(packed & int.from_bytes(group.to_bytes(size, "little") * len(masks), "little")).bit_count()
+            for group in groups]
+
+
 def overdue_page(programme: Programme, scope, flt: RosterFilter, page: int = 1, today: date | None = None
                  ) -> OverduePage:
     """Page ``page`` (from 1; past the last: the last) of ``roster.overdue``'s lines."""
@@ -62,7 +76,7 @@ def overdue_page(programme: Programme, scope, flt: RosterFilter, page: int = 1, 
     masks = state_filter.week_masks(members, weeks, states, today)
     days = sorted({w.due_on for w in weeks})
     groups = [(sum(1 << i for i, w in enumerate(weeks) if w.due_on == day), day) for day in days]
-    counts = [sum((mask & group).bit_count() for mask in masks) for group, _day in groups]
+    counts = group_counts(masks, [group for group, _day in groups], len(weeks))
     total = sum(counts)
     page, pages = _pages(total, page)
     skip, chosen = (page - 1) * PAGE_SIZE, []

@@ -59,3 +59,19 @@ def test_the_pages_walk_the_downloads_lines_in_order_under_its_total_and_keep_th
     assert _lines(page) == every[(last - 1) * 7:]
     previous = html.unescape(re.search(r'<a href="([^"]+)"[^>]*>← ', page).group(1))
     assert "q=%E5%AD%A6%E5%91%981" in previous and f"page={last - 1}" in previous
+
+
+def test_the_overdue_lines_per_due_day_are_counted_as_learner_by_learner():
+    """``group_counts`` (every learner's weeks at once) equals the count learner by learner and
+    due day, for masks of a few weeks, of a year's 52 and of more than 64, empty masks among them."""
+    import random
+
+    chance = random.Random(20261202)
+    for width in (1, 3, 52, 70):
+        masks = [0, (1 << width) - 1] + [chance.getrandbits(width) for _ in range(300)]
+        bits = list(range(width))
+        chance.shuffle(bits)
+        groups = [sum(1 << i for i in bits[k::4]) for k in range(min(4, width))] + [0]
+        assert overdue_page.group_counts(masks, groups, width) == [
+            sum((mask & group).bit_count() for mask in masks) for group in groups]
+    assert overdue_page.group_counts([], [3, 1], 2) == [0, 0]
