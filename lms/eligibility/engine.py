@@ -286,3 +286,30 @@ def gate(user, position: str) -> list[tuple[str, list[str]]]:
         verdict = evaluate(user_id, rule, loaded, today)
         out.append((rule.title, [str(c) for c in verdict.unmet]))
     return out
+
+
+def gate_for(people, positions: set[str]):
+    """The position gate for many moves at once (the people import): the
+    rules guarding ``positions`` and the facts about ``people`` read once, in
+    a fixed number of statements, then each move answered as ``gate`` would
+    (the same words). Anyone else, or another position, is asked one by one."""
+    rules = [rule for rule in facts_mod.active_rules() if rule.target in positions]
+    if not rules:
+        return lambda user, position: [] if position in positions else gate(user, position)
+    today = clock.today()
+    ids = {person.id for person in people}
+    # Someone not yet created (id 0, nothing found) is read too: the certifications' titles come with the facts.
+    loaded = facts_mod.load(sorted(ids) or [0], rules, today)
+    words = Words()
+    guarding: dict[str, list] = {}
+    for rule in rules:
+        guarding.setdefault(rule.target, []).append((rule, rule.requirements))
+
+    def prepared(user, position: str) -> list[tuple[str, list[str]]]:
+        if position not in positions or (user is not None and user.id not in ids):
+            return gate(user, position)
+        user_id = user.id if user is not None else 0
+        return [(rule.title, [str(c) for c in evaluate(user_id, rule, loaded, today, words, req).unmet])
+                for rule, req in guarding.get(position, ())]
+
+    return prepared

@@ -19,7 +19,7 @@ def init_app(app: Flask) -> None:
     eligibility section of HR's person page and the 持证上岗 alarm on the
     home page of HR and branch managers (before everything else)."""
     app.register_blueprint(bp)
-    position_gates.add(app, engine.gate)
+    position_gates.add(app, engine.gate, engine.gate_for)
     person_sections.add(app, "eligibility/_person_section.html", _person_section, order=20)
     panels.add(app, "hr", "eligibility/_monitor_panel.html", monitor.panel, order=1)
     panels.add(app, "branch_manager", "eligibility/_branch_monitor_panel.html", monitor.branch_manager_panel, order=1)

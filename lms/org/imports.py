@@ -155,11 +155,13 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
     existing = {u.employee_no: u for u in db.session.scalars(select(User))}
     padded = services.zero_padded_employee_numbers(l.values[COL_NO] for l in body if l.is_number(COL_NO))
     seen: dict[str, table.Row] = {}
+    # What the eligibility rules need about everyone the file names, read once for all rows.
+    gates = position_gates.prepare((existing.get(_employee_no(l, padded)) for l in body),
+                                   {positions.get(l.values[COL_POSITION].lower()) for l in body} - {None})
 
     for line in body:
         row_no, values, cell, problem = line.number, line.values, line.cell, line.problem
-        # A 工号 typed as a number lost its leading zeros in Excel: 123 is the existing 00123.
-        employee_no = padded.get(values[COL_NO], values[COL_NO]) if line.is_number(COL_NO) else values[COL_NO]
+        employee_no = _employee_no(line, padded)
         if employee_no:
             if len(employee_no) > 32 or re.search(r"\s", employee_no):
                 problem(COL_NO, _("“%(value)s” is not a valid employee number (no spaces, at most 32 characters).",
@@ -232,14 +234,19 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
         if leaving:
             _check_leaving(row, actor, problem)
         else:
-            _check_rules(row, actor, today, problem)
+            _check_rules(row, actor, today, problem, gates)
             if row.user is not None:
-                _describe_changes(row)
+                _describe_changes(row, gates)
         _find_dependents(row)
         plan.rows.append(row)
     plan.notes.sort(key=lambda p: p.row)
     plan.problems.sort(key=lambda p: (p.row, (*HEADERS, *OPTIONAL).index(p.key or p.column) if p.column else -1))
     return plan
+
+
+def _employee_no(line: table.Row, padded: dict[str, str]) -> str:
+    """A 工号 typed as a number lost its leading zeros in Excel: 123 is the existing 00123."""
+    return padded.get(line.values[COL_NO], line.values[COL_NO]) if line.is_number(COL_NO) else line.values[COL_NO]
 
 
 def _column_of(header: str) -> str | None:
@@ -291,7 +298,7 @@ def _dependents_reason(row: RowPlan, filename: str) -> str:
     return reason[:dependents.REASON_MAX]
 
 
-def _check_rules(row: RowPlan, actor: User | None, today: date, problem) -> None:
+def _check_rules(row: RowPlan, actor: User | None, today: date, problem, gates: position_gates.Gates) -> None:
     user = row.user
     if actor is not None and "admin" not in actor.roles:
         if user is not None and "admin" in user.roles and ("admin" not in row.roles or _differs(row)):
@@ -313,7 +320,7 @@ def _check_rules(row: RowPlan, actor: User | None, today: date, problem) -> None
         problem(COL_POSITION, _("the current position started on %(day)s; a change can start the day after at the earliest.",
                                 day=current.start_date.isoformat()))
     elif current is None or current.position != row.position:
-        _check_gates(row, actor, problem)
+        _check_gates(row, actor, problem, gates)
 
 
 def _check_own_row(row: RowPlan, problem) -> None:
@@ -326,9 +333,9 @@ def _check_own_row(row: RowPlan, problem) -> None:
         problem(column, _("this row is you: another HR colleague changes your own record."))
 
 
-def _check_gates(row: RowPlan, actor: User | None, problem) -> None:
+def _check_gates(row: RowPlan, actor: User | None, problem, gates: position_gates.Gates) -> None:
     """The same rule as a change on the web (``services.check_position_gates``), as a problem of the row."""
-    refused = position_gates.refusals(row.user, row.position)
+    refused = gates.refusals(row.user, row.position)
     if not refused:
         return
     if not row.override_reason:
@@ -349,7 +356,7 @@ def _differs(row: RowPlan) -> bool:
             or (row.email is not None and row.email != user.email))
 
 
-def _describe_changes(row: RowPlan) -> None:
+def _describe_changes(row: RowPlan, gates: position_gates.Gates) -> None:
     user = row.user
     if user.name != row.name:
         row.changes.append((COL_NAME, user.name, row.name))
@@ -362,7 +369,7 @@ def _describe_changes(row: RowPlan) -> None:
     if (current.position if current else None) != row.position:
         row.changes.append((COL_POSITION, str(POSITIONS[current.position]) if current else "—",
                             str(POSITIONS[row.position])))
-        if row.override_reason and position_gates.refusals(user, row.position):
+        if row.override_reason and gates.refusals(user, row.position):
             row.changes.append((COL_OVERRIDE, "—", row.override_reason))
     if user.roles != row.roles:
         row.changes.append((COL_ROLES, _describe_roles(user.roles), _describe_roles(row.roles)))
