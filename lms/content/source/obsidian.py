@@ -17,17 +17,18 @@ import unicodedata
 from flask_babel import gettext as _
 from markdown.extensions.toc import slugify_unicode
 
-from lms.content.rendering import callout_titles
+from lms.content.rendering import CALLOUT_TYPES, callout_titles
 from lms.content.schema import Problem, Source
 
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _WIKILINK = re.compile(r"(!?)\[\[([^\[\]\n|#]+)(#[^\[\]\n|]*)?(?:\|([^\[\]\n]*))?\]\]")
 _CALLOUT = re.compile(r"^>[ \t]?\[!([A-Za-z][\w-]*)\][+-]?[ \t]*(.*?)[ \t]*$")
 # Obsidian's call-out types, and the one of the format each is shown as.
+RISK, CASE, KEY = CALLOUT_TYPES
 CALLOUT_KINDS = {
     **dict.fromkeys(("warning", "caution", "attention", "danger", "error", "bug", "failure", "fail", "missing"),
-                    "risk"),
-    **dict.fromkeys(("example", "quote", "cite"), "case"),
+                    RISK),
+    **dict.fromkeys(("example", "quote", "cite"), CASE),
 }  # every other type (note, info, tip, important, summary, success, question, todo…) is a 要点 call-out
 
 
@@ -59,7 +60,7 @@ def lesson_text(text: str, rel: str, files: set[str], notes: list[Problem], prob
                 callout_at = None
         found = _CALLOUT.match(line)
         if found:
-            kind = CALLOUT_KINDS.get(found[1].lower(), "key")
+            kind = CALLOUT_KINDS.get(found[1].lower(), KEY)
             title = found[2].replace('"', "”")
             lines[i] = f'!!! {kind} "{title}"' if title else f"!!! {kind}"
             callout_at = i
