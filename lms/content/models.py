@@ -12,8 +12,8 @@ import json
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from lms import clock, questions
 from lms.extensions import db
@@ -134,6 +134,12 @@ class QuestionVersion(db.Model):
     explanation_html: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    # The course whose images the relative links of the options, case parts and
+    # rubric show (the stem and explanation were resolved at publish), read with
+    # the version: the exam page reads no statement more per question for it.
+    course_slug: Mapped[str | None] = column_property(
+        select(Course.slug).where(Course.id == Question.course_id, Question.id == question_id)
+        .correlate_except(Course, Question).scalar_subquery())
 
     question: Mapped[Question] = relationship(foreign_keys=[question_id], back_populates="versions")
     tag_rows: Mapped[list[QuestionTag]] = relationship(cascade="all, delete-orphan", lazy="selectin")

@@ -21,6 +21,8 @@ from flask_babel import force_locale, pgettext
 from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup, escape
 
+from lms.content.source.links import course_link_resolver
+
 # toc gives every heading an id (Chinese kept: "## 定期存款" → id="定期存款"),
 # so that lessons can link to a heading (content/FORMAT.md).
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "admonition", "sane_lists", "nl2br", "toc"]
@@ -400,27 +402,31 @@ def render_markdown(text: str, resolve_link: Callable[[str], str | None] | None 
     return Markup(clean)
 
 
-def render_inline(text: str) -> Markup:
-    """A short piece (an option, a blank's label) without the wrapping <p>.
+def render_inline(text: str, course_slug: str | None = None) -> Markup:
+    """A short piece (an option, a blank's label) without the wrapping <p>;
+    with ``course_slug`` its relative links (``![甲](../images/x.png)``) become
+    the course's URLs, as publishing makes a lesson's (``course_link_resolver``).
 
-    Rendered once per text in a process: the exam page, the result and the
-    错题本 show each option of a published question version (which never
-    changes) on every view, and converting and sanitising them was most of the
-    exam page's CPU (28 options: ~20 of 37 ms). The rendering is a function of
-    the text alone (no link resolver; a call-out's titles carry both languages),
-    so what is kept is exactly what would be rendered again, sanitised the same."""
+    Rendered once per text and course in a process: the exam page, the result
+    and the 错题本 show each option of a published question version (which
+    never changes) on every view, and converting and sanitising them was most
+    of the exam page's CPU (28 options: ~20 of 37 ms). The rendering is a
+    function of the text and the course alone (a call-out's titles carry both
+    languages), so what is kept is exactly what would be rendered again,
+    sanitised the same."""
     if not has_app_context():  # call-out titles come from the catalogue only with an app
-        return _inline(text)
-    return _inline_kept(text)
+        return inline_html(text, course_link_resolver(course_slug) if course_slug else None)
+    return _inline_kept(text, course_slug)
 
 
-def _inline(text: str) -> Markup:
-    html = str(render_markdown(text)).strip()
+def inline_html(text: str, resolve_link: Callable[[str], str | None] | None = None) -> Markup:
+    """``render_markdown`` of a short piece, without the wrapping <p>."""
+    html = str(render_markdown(text, resolve_link)).strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return Markup(html)
 
 
 @lru_cache(maxsize=8192)
-def _inline_kept(text: str) -> Markup:
-    return _inline(text)
+def _inline_kept(text: str, course_slug: str | None) -> Markup:
+    return inline_html(text, course_link_resolver(course_slug) if course_slug else None)

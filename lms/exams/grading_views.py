@@ -11,6 +11,7 @@ from markupsafe import Markup
 from lms import questions as question_types
 from lms.content.models import Exam
 from lms.content.rendering import render_markdown
+from lms.content.source.links import course_link_resolver
 from lms.exams import trainer_services as services
 from lms.exams.forms import GradeForm, OverrideForm
 from lms.exams.models import AttemptItem
@@ -29,12 +30,13 @@ def rubrics(item: AttemptItem) -> list[tuple[str, Markup]]:
 
     version = item.question_version
     qtype = question_types.get(version.type)
+    resolve = course_link_resolver(version.course_slug) if version.course_slug else None
     own = qtype.rubric(version.data)
-    out = [("", render_markdown(own))] if own is not None else []
+    out = [("", render_markdown(own, resolve))] if own is not None else []
     for part in qtype.parts(version.data):
         rubric = question_types.get(part["type"]).rubric(part.get("data", {}))
         if rubric is not None:
-            out.append((part["id"], render_markdown(rubric)))
+            out.append((part["id"], render_markdown(rubric, resolve)))
     return out
 
 
@@ -53,7 +55,7 @@ def review_html(item: AttemptItem) -> Markup:
         grade["fraction"] = item.awarded / item.points
     return qtype.render(name=f"item-{item.id}", data=data, answer=item.answer, order=item.option_order,
                         stem_html=version.stem_html, review=True, explanation_html=version.explanation_html,
-                        grade=grade, points=item.points)
+                        grade=grade, points=item.points, course_slug=version.course_slug)
 
 
 def _exam_filter() -> int | None:

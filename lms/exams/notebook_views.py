@@ -76,7 +76,8 @@ def _question_html(entry, version, answer=None, review=False, grade=None):
     qtype = question_types.get(version.type)
     return qtype.render(name="answer", data=version.data, answer=answer, order=None, stem_html=version.stem_html,
                         review=review, explanation_html=version.explanation_html if review else "",
-                        grade=grade if review else None, points=version.points)
+                        grade=grade if review else None, points=version.points,
+                        course_slug=version.course_slug)
 
 
 def _practice_context(entry, feedback: dict | None, practised=None):

@@ -30,6 +30,7 @@ def sample_paper(exam: Exam, seed: int | None = None) -> list[PreviewQuestion]:
         html = qtype.render(name=f"preview-{position}", data=version.data, answer=None,
                             order=qtype.option_order(version.data, rng, exam.shuffle_options),
                             stem_html=version.stem_html or render_markdown(version.stem_md), review=True,
-                            explanation_html=version.explanation_html, grade=None, points=version.points)
+                            explanation_html=version.explanation_html, grade=None, points=version.points,
+                            course_slug=version.course_slug)
         paper.append(PreviewQuestion(position, version, html))
     return paper

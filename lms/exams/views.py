@@ -21,6 +21,7 @@ from lms import clock
 from lms.auth import session_check
 from lms.content.models import Exam, ProgrammeItem, QuestionVersion
 from lms.content.rendering import render_inline, render_markdown
+from lms.content.source.links import course_link_resolver
 from lms import questions as question_types
 from lms.exams import (
     after_result,
@@ -44,9 +45,10 @@ from lms.web import is_htmx, render_fragment, roles_required
 bp = Blueprint("exams", __name__)
 
 
-def inline_md_filter(text):
-
-    return render_inline(text or "")
+def inline_md_filter(text, course_slug: str | None = None):
+    """An option's markdown; ``course_slug``: its question's course, whose
+    images its relative links show (``render_inline``)."""
+    return render_inline(text or "", course_slug)
 
 
 def stem_summary_filter(stem_md, limit: int = 80):
@@ -55,8 +57,8 @@ def stem_summary_filter(stem_md, limit: int = 80):
     return stem_summary(stem_md, limit)
 
 
-def md_filter(text):
-    return render_markdown(text or "")
+def md_filter(text, course_slug: str | None = None):
+    return render_markdown(text or "", course_link_resolver(course_slug) if course_slug else None)
 
 
 # --- loading with access checks --------------------------------------------
@@ -96,7 +98,7 @@ def render_question(item: AttemptItem, *, review: bool, with_autosave: bool = Tr
         name=field_name(item), data=version.data, answer=item.answer, order=item.option_order,
         stem_html=version.stem_html or render_markdown(version.stem_md), review=review,
         explanation_html=version.explanation_html if review else "", grade=item.grade if review else None,
-        points=item.points,
+        points=item.points, course_slug=version.course_slug,
         autosave_url=url_for("exams.autosave", attempt_id=item.attempt_id, item_id=item.id) if with_autosave else None,
         saved_target=f"#saved-{item.id}", values=None if review else exam_answers.option_values(item.attempt),
     )

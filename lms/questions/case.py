@@ -4,6 +4,7 @@ from flask import render_template
 from markupsafe import Markup
 
 from lms.content.rendering import render_markdown
+from lms.content.source.links import course_link_resolver
 from lms.questions.base import Grade, QuestionType
 
 
@@ -81,21 +82,22 @@ class Case(QuestionType):
                    for p in self._parts(data) if parts.get(p["id"], {}).get("fraction") is not None)
 
     def render(self, *, name, data, answer, order, stem_html, review, explanation_html="", grade=None,
-               points=None, autosave_url=None, saved_target=None, values=None):
+               points=None, autosave_url=None, saved_target=None, values=None, course_slug=None):
         from lms.questions import get
 
         answer = answer or {}
         order = order or {}
         rendered = []
+        resolve = course_link_resolver(course_slug) if course_slug else None
         for part in self._parts(data):
             qtype = get(part["type"])
             part_grade = ((grade or {}).get("parts") or {}).get(part["id"])
             html = qtype.render(
                 name=f"{name}-{part['id']}", data=part.get("data", {}), answer=answer.get(part["id"]),
-                order=order.get(part["id"]), stem_html=render_markdown(part.get("stem", "")), review=review,
-                explanation_html=render_markdown(part.get("explanation", "")) if review else "",
+                order=order.get(part["id"]), stem_html=render_markdown(part.get("stem", ""), resolve), review=review,
+                explanation_html=render_markdown(part.get("explanation", ""), resolve) if review else "",
                 grade=part_grade, points=part.get("points", 1), autosave_url=autosave_url, saved_target=saved_target,
-                values=values)
+                values=values, course_slug=course_slug)
             rendered.append((part, html))
         html = render_template(self.template, qtype=self, name=name, stem_html=Markup(stem_html or ""),
                                parts=rendered, review=review)

@@ -69,6 +69,14 @@ def test_preview_reports_the_cli_checks_with_line_numbers(client, content_dir, t
     assert re.search(rf"{re.escape(LESSON)}:\d+:\d+</code> 链接失效", html)  # "broken link", in the UI's Chinese
 
 
+def test_bank_preview_shows_an_image_in_an_option_at_its_served_address(client, content_dir, trainer):
+    text = BANK_MD.replace("- [ ] 10 万元", "- [ ] ![流程](../images/flow.png)")
+    html = client.post("/console/preview", data=_form(content_dir, BANK, text), headers=HX).text
+    assert re.findall(r'<img[^>]*src="([^"]+)"', html) == ["/assets/products/images/flow.png"]
+    served = client.get("/assets/products/images/flow.png")
+    assert served.status_code == 200 and served.mimetype == "image/png"
+
+
 def test_bank_preview_shows_each_question_with_its_key(client, content_dir, trainer):
     text = BANK_MD.replace("- [ ] 10 万元", "- [ ] **10** 万元<script>x()</script>")
     html = client.post("/console/preview", data=_form(content_dir, BANK, text), headers=HX).text

@@ -22,8 +22,9 @@ from lms.content.models import (
     ContentRelease, Course, Exam, Lesson, Programme, Question, QuestionVersion,
 )
 from lms.content.publishing.wording import moved_note
-from lms.content.rendering import render_inline
+from lms.content.rendering import inline_html, render_inline
 from lms.content.rendering_fast import is_plain, render
+from lms.content.source.links import course_link_resolver
 from lms.content.source.words import DIFFICULTY_LABELS, TYPE_LABELS  # noqa: F401 (the catalogue's labels)
 from lms.extensions import db
 from lms.numbers import reading_number
@@ -185,19 +186,22 @@ def _html(text: str, resolve_link=None) -> Markup:
     return Markup(render(text or "", resolve_link))
 
 
-def _inline(text: str) -> Markup:
-    return Markup(text) if is_plain(text) else render_inline(text)
+def _inline(text: str, resolve_link=None) -> Markup:
+    if is_plain(text):
+        return Markup(text)
+    return inline_html(text, resolve_link) if resolve_link else render_inline(text)
 
 
 def _num(value) -> str:
     return f"{value:g}" if isinstance(value, int | float) else str(value)
 
 
-def _option_feedback(option: dict) -> Markup:
+def _option_feedback(option: dict, resolve_link=None) -> Markup:
     """An option's own feedback (shown in a review to whoever chose it)."""
     if not option.get("feedback"):
         return Markup("")
-    return (Markup(' <span class="opt-feedback">') + punctuation.label(_l("Feedback")) + _inline(option["feedback"])
+    return (Markup(' <span class="opt-feedback">') + punctuation.label(_l("Feedback"))
+            + _inline(option["feedback"], resolve_link)
             + Markup("</span>"))
 
 
@@ -218,7 +222,8 @@ def show_question(qtype: str, stem_md: str, data: dict, *, points: float = 1.0, 
         return shown
     if found.has_options:
         correct = set(data.get("correct", []))
-        shown.options = [(o["key"], _inline(o.get("text", "")) + _option_feedback(o), o["key"] in correct)
+        shown.options = [(o["key"], _inline(o.get("text", ""), resolve_link) + _option_feedback(o, resolve_link),
+                          o["key"] in correct)
                          for o in data.get("options", [])]
     # A true/false key in the reader's words (对 / 错), as the exam shows it, never the code "true".
     shown.key = [str(_TRUE_FALSE.get(k, k)) for k in found.key_text(data)] if found.truth_key \
@@ -236,7 +241,8 @@ def show_question(qtype: str, stem_md: str, data: dict, *, points: float = 1.0, 
 def show_version(version: QuestionVersion) -> Shown:
     return show_question(version.type, version.stem_md, version.data, points=version.points,
                          difficulty=version.difficulty, tags=version.tags, stem_html=version.stem_html,
-                         explanation_html=version.explanation_html)
+                         explanation_html=version.explanation_html,
+                         resolve_link=course_link_resolver(version.course_slug) if version.course_slug else None)
 
 
 def version_text(version: QuestionVersion) -> str:
