@@ -12,6 +12,7 @@ from sqlalchemy import select
 from lms import clock
 from lms.extensions import db
 from lms.org import services
+from lms.org.branches import create_branch
 from lms.org.models import POSITIONS, Branch, User
 
 CITY = ("ZZ01", "株洲分行")
@@ -42,10 +43,10 @@ MIX = [("intern", ("learner",))] * 6 + [("teller", ("learner",))] * 12 + [("rm_j
 def _ensure_branches() -> dict[str, Branch]:
     by_code = {b.code: b for b in db.session.scalars(select(Branch))}
     if CITY[0] not in by_code:
-        by_code[CITY[0]] = services.create_branch(*CITY)
+        by_code[CITY[0]] = create_branch(*CITY)
     for code, name in SUB_BRANCHES:
         if code not in by_code:
-            by_code[code] = services.create_branch(code, name, parent=by_code[CITY[0]])
+            by_code[code] = create_branch(code, name, parent=by_code[CITY[0]])
     return by_code
 
 

@@ -8,6 +8,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms import clock
 from lms.forms import Form, options, visible_text
+from lms.org import branches as org_branches
 from lms.org import services
 from lms.org.models import EMAIL_PATTERN, LOCALES, POSITIONS, ROLES
 
@@ -35,7 +36,7 @@ class PersonForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.branch_id.choices = options(services.branch_choices())
+        self.branch_id.choices = options(org_branches.branch_choices())
         self.locale.choices = options(LOCALES.items())
 
 
@@ -126,7 +127,7 @@ class BranchForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.parent_id.choices = options([(0, _l("— none (a top-level branch) —"))] + services.branch_choices())
+        self.parent_id.choices = options([(0, _l("— none (a top-level branch) —"))] + org_branches.branch_choices())
 
 
 class RenameBranchForm(Form):

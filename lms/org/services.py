@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from lms import clock
 from lms.audit import services as audit
@@ -53,63 +53,6 @@ class OwnRecord(NotAllowed):
 def _refuse_own(actor: User | None, user: User, field: str, message: str) -> None:
     if own_case(actor, user.id):
         raise OwnRecord(field, message)
-
-
-# --- branches ---------------------------------------------------------------
-
-@transaction(immediate=True)
-def create_branch(code: str, name: str, parent: Branch | None = None) -> Branch:
-    code, name = code.strip(), name.strip()
-    if db.session.scalar(select(Branch.id).where(Branch.code == code)):
-        raise OrgError(_("Branch code %(code)s exists already.", code=code))
-    if db.session.scalar(select(Branch.id).where(Branch.name == name)):
-        raise OrgError(_("A branch named %(name)s exists already.", name=name))
-    branch = Branch(code=code, name=name, parent=parent)
-    db.session.add(branch)
-    db.session.flush()
-    audit.record("branch.created", branch, code=code, name=name, parent=parent.code if parent else None)
-    return branch
-
-
-@transaction(immediate=True)
-def rename_branch(branch: Branch, name: str) -> bool:
-    name = name.strip()
-    if name == branch.name:
-        return False
-    if db.session.scalar(select(Branch.id).where(Branch.name == name, Branch.id != branch.id)):
-        raise OrgError(_("A branch named %(name)s exists already.", name=name))
-    before, branch.name = branch.name, name
-    db.session.flush()
-    audit.record("branch.renamed", branch, code=branch.code, before=before, after=name)
-    return True
-
-
-def branch_tree() -> list[Branch]:
-    """The top-level branches (分行); their ``children`` are the sub-branches."""
-    # Every level's children in one statement (not one per branch: a bank has sixty and more).
-    return db.session.scalars(select(Branch).where(Branch.parent_id.is_(None)).order_by(Branch.code)
-                              .options(selectinload(Branch.children, recursion_depth=-1))).all()
-
-
-def branch_choices() -> list[tuple[int, str]]:
-    """Every branch, in tree order, labelled with its place in the tree."""
-    out: list[tuple[int, str]] = []
-
-    def walk(branch: Branch, depth: int):
-        out.append((branch.id, "\u3000" * depth + f"{branch.name} ({branch.code})"))
-        for child in branch.children:
-            walk(child, depth + 1)
-
-    for root in branch_tree():
-        walk(root, 0)
-    return out
-
-
-def headcount_by_branch() -> dict[int, int]:
-    rows = db.session.execute(
-        select(User.branch_id, func.count()).where(User.active.is_(True)).group_by(User.branch_id)
-    ).all()
-    return {branch_id: n for branch_id, n in rows if branch_id is not None}
 
 
 # --- finding people -----------------------------------------------------------

@@ -12,6 +12,7 @@ from flask_login import current_user
 from lms import printable
 from lms.extensions import db
 from lms.forms import EmptyForm
+from lms.org import branches as org_branches
 from lms.org import dependents, imports, leavers, person_sections, position_gates, services, stale_edit
 from lms.imports.forms import ImportConfirmForm
 from lms.imports.pages import ImportPages, blank_file
@@ -70,7 +71,7 @@ def people():
              "status": flt.status}
     return render_page_or_partial("org/people.html", "org/_people_rows.html", result=result, flt=flt,
                                   query={k: v for k, v in query.items() if v},
-                                  branch_choices=services.branch_choices())
+                                  branch_choices=org_branches.branch_choices())
 
 
 # --- one person --------------------------------------------------------------------
@@ -352,8 +353,8 @@ def reset_password(user_id: int):
 # --- branches ----------------------------------------------------------------------
 
 def _render_branches(form=None, rename_errors=None, status=200):
-    return render_template("org/branches.html", roots=services.branch_tree(), form=form or BranchForm(),
-                           headcount=services.headcount_by_branch(),
+    return render_template("org/branches.html", roots=org_branches.branch_tree(), form=form or BranchForm(),
+                           headcount=org_branches.headcount_by_branch(),
                            rename_errors=rename_errors or {}), status
 
 
@@ -370,7 +371,7 @@ def create_branch():
     if form.validate_on_submit():
         parent = db.session.get(Branch, form.parent_id.data) if form.parent_id.data else None
         try:
-            branch = services.create_branch(form.code.data, form.name.data, parent=parent)
+            branch = org_branches.create_branch(form.code.data, form.name.data, parent=parent)
         except services.OrgError as exc:
             form.form_errors.append(str(exc))
         else:
@@ -386,7 +387,7 @@ def rename_branch(branch_id: int):
     form = RenameBranchForm()
     if form.validate_on_submit():
         try:
-            services.rename_branch(branch, form.name.data)
+            org_branches.rename_branch(branch, form.name.data)
         except services.OrgError as exc:
             return _render_branches(rename_errors={branch_id: [str(exc)]})
         flash(_("Branch renamed."), "success")
