@@ -50,7 +50,7 @@ def test_staff_tiles_branch_totals_and_the_branch_panel_group_thousands(app):
                                 panel=SimpleNamespace(branch=None, programmes=[block]))
     assert ">20,000</a>" in tiles and ">1,500</div>" in tiles and "<td>12,034</td>" in tiles
     assert "<td>12,034</td><td>11,000</td>" in table and '<span class="error">1,034</span>' in table
-    assert "第 1 周: 1,204 of 20,000 passed" in panel and ">1,204</div>" in panel
+    assert "第 1 周: 1,204 of 20,000 passed" in panel and ">1,204</a></div>" in panel
     with app.test_request_context(), force_locale("zh_CN"):
         panel = render_template("reports/_branch_manager_panel.html",
                                 panel=SimpleNamespace(branch=None, programmes=[block]))

@@ -21,7 +21,7 @@ from lms.org.models import POSITIONS, ROLES, Branch, User
 from lms.org.scope import branch_scope, may_see_person
 from lms.programmes import audience_admin, audience_page as listing
 from lms.programmes.audience import members
-from lms.programmes.forms import MemberChangeForm
+from lms.programmes.forms import ListReturnForm, MemberChangeForm
 from lms.programmes.record import training_record
 from lms.text_search import SEARCH_MAX, SearchTooLong
 from lms.web import is_htmx, roles_required
@@ -64,7 +64,7 @@ def _audience_query(programme: Programme) -> tuple[listing.AudienceFilter, dict,
     an add or remove form's is its ``back`` field, the query of the list it was sent beside
     (kept current as the list is filtered and paged in place)."""
     scope = branch_scope(current_user._get_current_object())
-    args = MultiDict(parse_qsl(request.form.get("back", ""))) if request.method == "POST" else request.args
+    args = MultiDict(parse_qsl(ListReturnForm().back.data or "")) if request.method == "POST" else request.args
     q = args.get("q", "").strip()
     if len(q) > SEARCH_MAX:
         raise SearchTooLong("q", len(q))
