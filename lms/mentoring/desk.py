@@ -165,7 +165,9 @@ def alerts_for(desk: ApprenticeDesk, today: date) -> list[Alert]:
             alerts.append(Alert(OVERDUE_WEEK, str(_l("%(programme)s · %(week)s was due %(due)s",
                                                      programme=tw.programme.title, week=w.label,
                                                      due=w.due_on.isoformat()))))
-    gap = check_in_gap(desk.pairing, desk.last_check_in, today)
+    # As the scan's alert (``alerts.scan_check_in_gaps``): not about an apprentice who left; the
+    # desk says HR ends or changes that pairing instead.
+    gap = check_in_gap(desk.pairing, desk.last_check_in, today) if desk.pairing.apprentice.active else None
     if gap is not None:
         since, days = gap
         alerts.append(Alert(NO_CHECK_IN, str(_l("No check-in for %(days)d days (since %(since)s)",

@@ -85,6 +85,23 @@ def test_alerts_on_the_desk(world, clock):
     assert desk.NO_CHECK_IN in [a.kind for a in d.alerts]
 
 
+def test_an_apprentice_who_left_raises_no_check_in_alert_on_the_desk(client, world):
+    """The scan sends no "no check-in for 14 days" alert about an apprentice whose account is
+    deactivated (HR ends or changes that pairing), but the desk still listed it beside the
+    notice that the apprentice left."""
+    from lms.org import services as org
+
+    [d] = desk.desk_for(world.mentor)
+    assert desk.NO_CHECK_IN in [a.kind for a in d.alerts]  # 21 days since the pairing started
+    org.deactivate(world.apprentice, "离职")
+    db.session.commit()
+    [d] = desk.desk_for(world.mentor)
+    assert desk.NO_CHECK_IN not in [a.kind for a in d.alerts]
+    sign_in(client, world.mentor)
+    page = client.get("/mentoring/desk").text
+    assert "李学员 (A001) 的账号已停用" in page and "天没有帮扶记录" not in page
+
+
 def test_the_desk_reads_a_bounded_number_of_queries(app, world, make_user):
     for n in range(2):
         learner = make_user(("learner",), employee_no=f"A1{n}", branch=world.branch, position="rm_junior")
