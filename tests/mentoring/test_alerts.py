@@ -53,7 +53,8 @@ def test_the_overdue_scan_alerts_the_mentor(world, clock):
 def test_no_check_in_for_14_days_alerts_the_mentor_once_per_gap(world, clock):
     def gaps(mentor):
         return list(db.session.scalars(select(Notification.subject).where(
-            Notification.recipient_id == mentor.id, Notification.kind == "mentor_no_check_in")))
+            Notification.recipient_id == mentor.id, Notification.kind == "mentor_no_check_in")
+            .order_by(Notification.id)))
 
     result = notify_scan.scan()  # 21 days since the pairings started on 2026-02-09
     assert result.made.get("mentor_no_check_in") == 2
