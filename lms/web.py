@@ -73,6 +73,10 @@ def safe_next_url(target: str | None) -> str | None:
     """Only local paths are followed after sign-in (no open redirect)."""
     if not target:
         return None
+    # Browsers read a backslash as a slash ("/\\evil.example" is "//evil.example") and drop
+    # tabs and newlines inside an address, so neither may appear in a local path.
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
