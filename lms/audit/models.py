@@ -19,6 +19,31 @@ GENESIS = "0" * 64
 OBJECT_ID_MAX = 64
 FULL_OBJECT_ID = "object_id"
 
+PAYLOAD_COLUMNS = ("seq", "at", "actor_id", "actor_label", "action", "object_type", "object_id", "details",
+                   "prev_hash")
+
+
+def payload_text(event: dict) -> str:
+    """The canonical text an event's hash covers, from its columns (``details`` as
+    stored: JSON text); an event's row need not be an ``AuditEvent`` to be hashed."""
+    return json.dumps(
+        {
+            "seq": event["seq"],
+            "at": event["at"].isoformat(timespec="microseconds"),
+            "actor_id": event["actor_id"],
+            "actor_label": event["actor_label"],
+            "action": event["action"],
+            "object_type": event["object_type"],
+            "object_id": event["object_id"],
+            "details": json.loads(event["details"]),
+            "prev_hash": event["prev_hash"],
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
 class AuditEvent(db.Model):
     __tablename__ = "audit_event"
 
@@ -37,22 +62,7 @@ class AuditEvent(db.Model):
 
     def payload(self) -> str:
         """The canonical text the hash covers."""
-        return json.dumps(
-            {
-                "seq": self.seq,
-                "at": self.at.isoformat(timespec="microseconds"),
-                "actor_id": self.actor_id,
-                "actor_label": self.actor_label,
-                "action": self.action,
-                "object_type": self.object_type,
-                "object_id": self.object_id,
-                "details": json.loads(self.details),
-                "prev_hash": self.prev_hash,
-            },
-            sort_keys=True,
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+        return payload_text({column: getattr(self, column) for column in PAYLOAD_COLUMNS})
 
     def compute_hash(self) -> str:
         """HMAC-SHA256 of the payload with the audit key (``lms.audit.anchor``)."""
