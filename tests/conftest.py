@@ -190,7 +190,7 @@ def _light_password_hashing() -> None:
     each of the demo's ~150 people at each load. Everything else about them
     is the product's: the same functions, hashes in the same format, the
     same rehash rule (a hash not at the current setting is rehashed at
-    sign-in; the light setting of temporary passwords, 8 MiB, is not this
+    sign-in; the light setting of temporary passwords, 512 KiB, is not this
     one, so their rehash is still exercised), the same dummy hash for an
     unknown account."""
     from argon2 import PasswordHasher

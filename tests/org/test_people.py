@@ -87,7 +87,7 @@ def test_create_person_shows_a_temporary_password_once(client, org, clock):
     assert user.must_change_password and user.roles == {"learner", "mentor"}
     assert user.current_position.position == "teller" and user.current_position.start_date == date(2026, 2, 1)
     password = response.text.split('class="secret"><code>')[1].split("</code>")[0]
-    assert password not in user.password_hash and "$m=8192," in user.password_hash  # light: see services
+    assert password not in user.password_hash and "$m=512," in user.password_hash  # light: see services
     client.post("/logout")
     login = client.post("/login", data={"employee_no": "E3001", "password": password})
     assert login.headers["Location"] == "/account/password"
