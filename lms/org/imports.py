@@ -36,7 +36,7 @@ from lms.extensions import db
 from lms.imports import table
 from lms.imports.files import parse_date
 from lms.imports.pages import blank_csv, blank_xlsx
-from lms.org import admins, dependents, import_spelling, position_gates, services
+from lms.org import admins, dependents, import_spelling, new_people, position_gates, services
 from lms.org.models import EMAIL_PATTERN, POSITIONS, ROLES, Branch, User
 from lms.own_case import own_case
 from lms.reports.exports import csv_safe
@@ -385,25 +385,27 @@ def _describe_changes(row: RowPlan, gates: position_gates.Gates) -> None:
 def apply_import(plan: ImportPlan, *, actor: User | None = None, today: date | None = None,
                  end_dependents: bool = False) -> ImportResult:
     """Create and update the people of a plan without problems, in the caller's
-    transaction. New people get a temporary password they must change.
+    transaction: the new people all at once (``new_people``), then the changes row
+    by row. New people get a temporary password they must change.
     ``end_dependents``: also end what a deactivation or a lost role leaves
     without someone to act (a leaver's pairings), with the row's reason;
     otherwise those stay, flagged for HR."""
     if not plan.ok:
         raise services.OrgError(_("The file has problems; nothing was imported."))
     today = today or clock.today()
-    passwords = []
+    created = [row for row in plan.rows if row.action == "create"]
+    people = [new_people.NewPerson(row.employee_no, row.name, row.branch, frozenset(row.roles), row.position,
+                                   row.hire_date, services.generate_temporary_password(), email=row.email,
+                                   override_reason=row.override_reason) for row in created]
+    try:
+        new_people.create_people(people, actor=actor, note=_("Imported from %(file)s", file=plan.filename))
+    except new_people.PersonRefused as exc:
+        # A rule broken since the file was checked (another HR officer imported the
+        # same people a moment before): the whole file is rolled back, the row named.
+        raise table.RowRefused(table.Problem(created[exc.index].row, "", str(exc))) from None
     for row in plan.rows:
         try:
-            if row.action == "create":
-                password = services.generate_temporary_password()
-                services.create_user(row.employee_no, row.name, branch=row.branch, roles=row.roles,
-                                     temporary_password=password, position=row.position,
-                                     position_start=row.hire_date, hire_date=row.hire_date, actor=actor,
-                                     note=_("Imported from %(file)s", file=plan.filename), email=row.email,
-                                     override_reason=row.override_reason)
-                passwords.append((row.employee_no, row.name, password))
-            elif row.action == "update" and row.leaving:
+            if row.action == "update" and row.leaving:
                 services.deactivate(row.user, _dependents_reason(row, plan.filename), actor=actor,
                                     end_dependents=end_dependents and bool(row.dependents))
             elif row.action == "update":
@@ -418,10 +420,9 @@ def apply_import(plan: ImportPlan, *, actor: User | None = None, today: date | N
                                          note=_("Imported from %(file)s", file=plan.filename),
                                          override_reason=row.override_reason)
         except services.OrgError as exc:
-            # A rule broken since the file was checked (another HR officer imported the
-            # same people a moment before): the whole file is rolled back, the row named.
             raise table.RowRefused(table.Problem(row.row, "", str(exc))) from None
-    result = ImportResult(plan.count("create"), plan.count("update"), plan.count("unchanged"), passwords,
+    passwords = [(row.employee_no, row.name, person.temporary_password) for row, person in zip(created, people)]
+    result = ImportResult(len(created), plan.count("update"), plan.count("unchanged"), passwords,
                           dependents_ended=end_dependents and plan.leaves_dependents)
     if result.created or result.updated:  # a file that changes nothing leaves no trace
         audit.record("people.imported", object_type="import", file=plan.filename, created=result.created,

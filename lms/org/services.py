@@ -154,7 +154,7 @@ def assignable_roles(actor: User | None, user: User | None = None) -> set[str]:
     return roles
 
 
-def _require_may_change_roles(actor: User | None, user: User | None, changed: set[str]) -> None:
+def require_may_change_roles(actor: User | None, user: User | None, changed: set[str]) -> None:
     refused = changed - assignable_roles(actor, user)
     if not refused:
         return
@@ -191,7 +191,7 @@ def create_user(employee_no: str, name: str, *, branch: Branch | None = None, ro
     employee_no, name = employee_no.strip(), name.strip()
     if employee_no_taken(employee_no):
         raise OrgError(_("Employee number %(no)s exists already.", no=employee_no))
-    _require_may_change_roles(actor, None, set(roles))
+    require_may_change_roles(actor, None, set(roles))
     if temporary_password:
         password_hash, must_change_password = hash_temporary_password(temporary_password), True
     else:
@@ -271,7 +271,7 @@ def set_roles(user: User, roles, *, actor: User | None = None, end_dependents: b
     before = user.roles
     if wanted == before:
         return False
-    _require_may_change_roles(actor, user, before ^ wanted)
+    require_may_change_roles(actor, user, before ^ wanted)
     _require_another_admin(user, roles_after=wanted)
     for row in list(user.role_rows):
         if row.role not in wanted:
@@ -297,15 +297,22 @@ def check_position_gates(user: User, position: str, override_reason: str = "", *
     ``position``. Without an override reason a refusal is an OrgError naming
     the unmet conditions with their evidence; with one, only HR may pass, and
     never for themselves (an override is a second person's judgement)."""
-    refused = position_gates.refusals(user, position)
+    return judge_gates(user.name, position, position_gates.refusals(user, position), override_reason,
+                       actor=actor, own=own_case(actor, user.id))
+
+
+def judge_gates(name: str, position: str, refused: list[position_gates.Check], override_reason: str, *,
+                actor: User | None, own: bool = False) -> list[position_gates.Check]:
+    """``check_position_gates`` once the gates have answered (``refused``) about
+    the person called ``name``; ``own``: the actor is that person."""
     if not refused:
         return []
     if not override_reason.strip():
         raise OrgError(_("%(name)s is not eligible for %(position)s: %(conditions)s. HR may override with a reason.",
-                         name=user.name, position=POSITIONS[position], conditions=position_gates.describe(refused)))
+                         name=name, position=POSITIONS[position], conditions=position_gates.describe(refused)))
     if not may_override_eligibility(actor):
         raise NotAllowed(_("Only HR may override an eligibility rule."))
-    if own_case(actor, user.id):
+    if own:
         raise NotAllowed(_("You cannot override an eligibility rule for yourself; ask another HR colleague."))
     return refused
 
