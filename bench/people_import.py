@@ -26,11 +26,14 @@ limit is raised in this process only, to see how the check scales.
 Run from the repository root:
 
     python bench/people_import.py                       # SQLite, 2,000 and 20,000 rows
-    python bench/people_import.py --rows 2000 --postgres postgresql+psycopg://lms:lms@127.0.0.1/lms
+    python bench/people_import.py --rows 2000 --database-url postgresql+psycopg://lms:lms@127.0.0.1/lms_bench
     python bench/people_import.py --no-confirm          # check and preview only
+    python bench/people_import.py --rows 2000 --profile confirm.prof   # cProfile of each confirm
 
-``--postgres`` names a server and a role allowed to create databases: the
-bench creates a database of its own there and drops it at the end.
+``--database-url`` names a PostgreSQL database the role may create a schema
+in: the bench works in a schema of its own there (``bench_people_<hex>``,
+first on the connection's search path) and drops it at the end; the
+database's other schemas are not touched.
 """
 from __future__ import annotations
 
@@ -85,36 +88,39 @@ def timed(label: str, fn):
     return result
 
 
-def _postgres_database(server_url: str) -> tuple[str, object]:
-    """A fresh database on the server of ``server_url``; returns its URL and how to drop it."""
+def _postgres_schema(database_url: str) -> tuple[str, object]:
+    """A fresh schema in the database of ``database_url``; returns a URL whose
+    connections work in it, and how to drop it."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    url = make_url(server_url)
-    name = f"{url.database or 'lms'}_bench_people_{secrets.token_hex(3)}"
+    url = make_url(database_url)
+    schema = f"bench_people_{secrets.token_hex(3)}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
 
     def drop():
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
 
-    return url.set(database=name).render_as_string(hide_password=False), drop
+    url = url.update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False), drop
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[2000, 20000])
-    parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server (default: SQLite)")
+    parser.add_argument("--database-url", metavar="URL", help="a PostgreSQL database (default: SQLite)")
     parser.add_argument("--no-confirm", action="store_true", help="check and preview only")
+    parser.add_argument("--profile", metavar="FILE", help="write a cProfile of each confirm to FILE-<rows>")
     args = parser.parse_args()
 
     drop = None
     config = {"SECRET_KEY": "bench"}
-    if args.postgres:
-        url, drop = _postgres_database(args.postgres)
+    if args.database_url:
+        url, drop = _postgres_schema(args.database_url)
         config["SQLALCHEMY_DATABASE_URI"] = url
     try:
         _run(args, config)
@@ -163,7 +169,14 @@ def _run(args, config: dict) -> None:
                     db.session.commit()
                     return result
 
-                result = timed("confirm (check again, create, commit)", confirm)
+                if args.profile:
+                    import cProfile
+
+                    profiler = cProfile.Profile()
+                    result = timed("confirm (check again, create, commit)", lambda: profiler.runcall(confirm))
+                    profiler.dump_stats(f"{args.profile}-{rows}")
+                else:
+                    result = timed("confirm (check again, create, commit)", confirm)
                 assert result.created == rows, result
                 again = timed("re-check (all unchanged)", lambda: imports.plan_import(data, "bench.xlsx"))
                 assert again.count("unchanged") == rows
