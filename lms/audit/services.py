@@ -7,6 +7,7 @@ it describes is committed, and never without it.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import has_app_context, has_request_context
@@ -21,6 +22,7 @@ from lms.audit.models import FULL_OBJECT_ID, GENESIS, OBJECT_ID_MAX, AuditEvent,
 from lms.extensions import db
 
 _HEAD = "audit_head"  # Session.info key: the newest event written in the transaction
+_BATCH = "audit_batch"  # Session.info key: the rows of an ``appended_together`` block, written at its end
 
 # Any constant: the key of the PostgreSQL advisory lock that serialises appends.
 _PG_LOCK_KEY = 7_340_221
@@ -54,8 +56,9 @@ def record(action: str, obj=None, *, object_type: str = "", object_id: str | int
         object_id = object_id or getattr(obj, "id", "")
     [row] = _chained(action, object_type, [(object_id, details)], actor=actor, actor_label=actor_label)
     event = AuditEvent(**row)
-    db.session.add(event)
-    db.session.flush()
+    if _BATCH not in db.session.info:  # in a batch the row is written at its end
+        db.session.add(event)
+        db.session.flush()
     return event
 
 
@@ -67,22 +70,47 @@ def record_many(action: str, object_type: str, events: list[tuple[str | int, dic
     import). They are rows, not objects of the session: building thousands of
     ``AuditEvent`` objects took longer than hashing and writing them."""
     if events:
-        db.session.execute(insert(AuditEvent), _chained(action, object_type, events, actor=actor,
-                                                        actor_label=actor_label))
+        rows = _chained(action, object_type, events, actor=actor, actor_label=actor_label)
+        if _BATCH not in db.session.info:
+            db.session.execute(insert(AuditEvent), rows)
+
+
+@contextmanager
+def appended_together():
+    """Within the block, ``record`` and ``record_many`` link their events to the
+    chain in memory, and the block's end writes them all with one INSERT: the
+    services a people import calls row by row read the head once and write
+    once, not twice per event. Nothing inside may read the log back."""
+    info = db.session.info
+    if _BATCH in info:  # inside another batch: that one writes
+        yield
+        return
+    info[_BATCH] = []
+    try:
+        yield
+        if info[_BATCH]:
+            db.session.execute(insert(AuditEvent), info[_BATCH])
+    finally:
+        info.pop(_BATCH, None)
 
 
 def _chained(action: str, object_type: str, events: list[tuple[str | int, dict]], *,
              actor, actor_label: str | None) -> list[dict]:
     """The rows of ``events``, each linked to the one before it from the chain's
-    head (read under the log's lock), which they become in this transaction."""
+    head (read under the log's lock, or the last of the batch in progress),
+    which they become in this transaction."""
     actor = None if actor is SYSTEM else actor if actor is not None else _current_actor()
     if actor_label is None:
         actor_label = f"{actor.employee_no} {actor.name}" if actor is not None else "system"
-    lock_the_log()  # on SQLite the transaction began IMMEDIATE and already holds the write lock
-    last = db.session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
-    seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS)
+    batch = db.session.info.get(_BATCH)
+    if batch:
+        seq, prev_hash = batch[-1]["seq"], batch[-1]["hash"]
+    else:
+        lock_the_log()  # on SQLite the transaction began IMMEDIATE and already holds the write lock
+        last = db.session.execute(
+            select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+        ).first()
+        seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS)
     rows = []
     for object_id, details in events:
         object_id = str(object_id or "")
@@ -95,6 +123,8 @@ def _chained(action: str, object_type: str, events: list[tuple[str | int, dict]]
         row["hash"] = anchor.keyed_hash(payload_text(row))
         seq, prev_hash = row["seq"], row["hash"]
         rows.append(row)
+    if batch is not None:
+        batch.extend(rows)
     db.session.info[_HEAD] = (seq, prev_hash, rows[-1]["at"].isoformat(timespec="seconds"))
     return rows
 

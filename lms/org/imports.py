@@ -36,7 +36,7 @@ from lms.extensions import db
 from lms.imports import table
 from lms.imports.files import parse_date
 from lms.imports.pages import blank_csv, blank_xlsx
-from lms.org import admins, dependents, import_spelling, new_people, position_gates, services
+from lms.org import admins, changed_people, dependents, import_spelling, new_people, position_gates, services
 from lms.org.models import EMAIL_PATTERN, POSITIONS, ROLES, Branch, User
 from lms.own_case import own_case
 from lms.reports.exports import csv_safe
@@ -290,14 +290,6 @@ def _find_dependents(row: RowPlan) -> None:
         row.dependents = dependents.affected(user, roles_after=_roles_after(row), active_after=_active_after(row))
 
 
-def _dependents_reason(row: RowPlan, filename: str) -> str:
-    if row.leaving:
-        reason = _("Left the bank (imported from %(file)s)", file=filename)
-    else:
-        reason = _("Roles changed (imported from %(file)s)", file=filename)
-    return reason[:dependents.REASON_MAX]
-
-
 def _check_rules(row: RowPlan, actor: User | None, today: date, problem, gates: position_gates.Gates) -> None:
     user = row.user
     if actor is not None and "admin" not in actor.roles:
@@ -403,24 +395,11 @@ def apply_import(plan: ImportPlan, *, actor: User | None = None, today: date | N
         # A rule broken since the file was checked (another HR officer imported the
         # same people a moment before): the whole file is rolled back, the row named.
         raise table.RowRefused(table.Problem(created[exc.index].row, "", str(exc))) from None
-    for row in plan.rows:
-        try:
-            if row.action == "update" and row.leaving:
-                services.deactivate(row.user, _dependents_reason(row, plan.filename), actor=actor,
-                                    end_dependents=end_dependents and bool(row.dependents))
-            elif row.action == "update":
-                user = row.user
-                if row.leaving is False and not user.active:
-                    services.reactivate(user, _("At work (imported from %(file)s)", file=plan.filename), actor=actor)
-                services.update_user(user, actor=actor, name=row.name, branch=row.branch, hire_date=row.hire_date,
-                                     email=row.email if row.email is not None else ...)
-                services.set_roles(user, row.roles, actor=actor, end_dependents=end_dependents and bool(row.dependents),
-                                   reason=_dependents_reason(row, plan.filename))
-                services.change_position(user, row.position, today, actor=actor,
-                                         note=_("Imported from %(file)s", file=plan.filename),
-                                         override_reason=row.override_reason)
-        except services.OrgError as exc:
-            raise table.RowRefused(table.Problem(row.row, "", str(exc))) from None
+    try:
+        changed_people.apply_rows([row for row in plan.rows if row.action == "update"], plan.filename,
+                                  actor=actor, today=today, end_dependents=end_dependents)
+    except changed_people.RowFailed as exc:
+        raise table.RowRefused(table.Problem(exc.row, "", str(exc))) from None
     passwords = [(row.employee_no, row.name, person.temporary_password) for row, person in zip(created, people)]
     result = ImportResult(len(created), plan.count("update"), plan.count("unchanged"), passwords,
                           dependents_ended=end_dependents and plan.leaves_dependents)

@@ -240,7 +240,6 @@ def update_user(user: User, *, actor: User | None = None, name: str | None = Non
         changes["locale"] = (user.locale, locale)
         user.locale = locale
     if changes:
-        db.session.flush()
         audit.record("user.updated", user, **{k: {"before": b, "after": a} for k, (b, a) in changes.items()})
     return changes
 
@@ -278,7 +277,6 @@ def set_roles(user: User, roles, *, actor: User | None = None, end_dependents: b
             user.role_rows.remove(row)
     for role in sorted(wanted - before):
         user.role_rows.append(UserRole(role=role))
-    db.session.flush()
     audit.record("user.roles_changed", user, before=sorted(before), after=sorted(wanted))
     if end_dependents:
         _end_dependents(user, roles_after=wanted, active_after=user.active, reason=reason, actor=actor)
@@ -291,14 +289,14 @@ def may_override_eligibility(actor: User | None) -> bool:
     return actor is None or actor.has_role("hr")
 
 
-def check_position_gates(user: User, position: str, override_reason: str = "", *,
-                         actor: User | None = None) -> list[position_gates.Check]:
+def check_position_gates(user: User, position: str, override_reason: str = "", *, actor: User | None = None,
+                         gates: position_gates.Gates | None = None) -> list[position_gates.Check]:
     """The rules (``position_gates``) that stop ``user`` from entering
     ``position``. Without an override reason a refusal is an OrgError naming
     the unmet conditions with their evidence; with one, only HR may pass, and
     never for themselves (an override is a second person's judgement)."""
-    return judge_gates(user.name, position, position_gates.refusals(user, position), override_reason,
-                       actor=actor, own=own_case(actor, user.id))
+    refused = gates.refusals(user, position) if gates is not None else position_gates.refusals(user, position)
+    return judge_gates(user.name, position, refused, override_reason, actor=actor, own=own_case(actor, user.id))
 
 
 def judge_gates(name: str, position: str, refused: list[position_gates.Check], override_reason: str, *,
@@ -318,12 +316,13 @@ def judge_gates(name: str, position: str, refused: list[position_gates.Check], o
 
 
 @transaction(immediate=True)
-def change_position(user: User, position: str, start: date, note: str = "", *,
-                    actor: User | None = None, override_reason: str = "") -> PositionRecord | None:
+def change_position(user: User, position: str, start: date, note: str = "", *, actor: User | None = None,
+                    override_reason: str = "", gates: position_gates.Gates | None = None) -> PositionRecord | None:
     """Close the current position the day before ``start`` and open the new one.
     Moving into the position one already holds changes nothing. A position a
     gate guards (job-entry eligibility) needs the person to be eligible, as of
-    today, or HR's ``override_reason`` (audited with the unmet conditions)."""
+    today, or HR's ``override_reason`` (audited with the unmet conditions).
+    ``gates``: the gates prepared for many moves (``position_gates.prepare``)."""
     _require_may_manage(actor, user)
     if position not in POSITIONS:
         raise OrgError(_("Unknown position: %(position)s", position=position))
@@ -338,12 +337,11 @@ def change_position(user: User, position: str, start: date, note: str = "", *,
     if start > clock.today():  # an open record counts at once everywhere: one dated ahead would start early
         raise OrgError(_("Start date: a position change is recorded on the day it takes effect, not before "
                          "(today is %(today)s).", today=clock.today().isoformat()))
-    overridden = check_position_gates(user, position, override_reason, actor=actor)
+    overridden = check_position_gates(user, position, override_reason, actor=actor, gates=gates)
     if current:
         current.end_date = start - timedelta(days=1)
     record = PositionRecord(position=position, start_date=start, note=note.strip())
     user.positions.append(record)
-    db.session.flush()
     audit.record("user.position_changed", user, before=current.position if current else None,
                  after=position, start=start.isoformat(), note=note.strip())
     if overridden:
