@@ -19,6 +19,7 @@ and measures, as the upload and confirm requests do:
                committed: a light Argon2 hash of each temporary password,
                roles, first position, audit events              (apply_import)
     re-check   the accepted file again: every row unchanged
+    changes    the same people, each in another branch: every row updated, one by one
 
 A file holds at most 5,000 people (``imports.MAX_ROWS``); for 20,000 the
 limit is raised in this process only, to see how the check scales.
@@ -59,8 +60,9 @@ FREE = ["实习生", "柜员", "柜员", "实习生", "中层"]  # no rule guard
 GUARDED = ["初级客户经理", "中级客户经理", "高级客户经理"]
 
 
-def _xlsx(rows: int, prefix: str, mixed: bool) -> bytes:
-    """``rows`` new people; ``mixed``: every fifth into a guarded position without a reason."""
+def _xlsx(rows: int, prefix: str, mixed: bool, moved: int = 0) -> bytes:
+    """``rows`` new people; ``mixed``: every fifth into a guarded position without a reason;
+    ``moved``: everyone ``moved`` branches further along (the same people, each changed)."""
     from openpyxl import Workbook
 
     from lms.org.imports import COL_OVERRIDE, HEADERS
@@ -74,7 +76,7 @@ def _xlsx(rows: int, prefix: str, mixed: bool) -> bytes:
             position, reason = "初级客户经理", "社会招聘，持他行客户经理资格证"
         elif mixed and i % 5 == 1:
             position = GUARDED[(i // 5) % 3]
-        sheet.append([f"{prefix}{100000 + i}", f"员工{i}", BRANCHES[i % 5], position,
+        sheet.append([f"{prefix}{100000 + i}", f"员工{i}", BRANCHES[(i + moved) % 5], position,
                       date(2020, 1, 1) + timedelta(days=i % 1500), "学员" if i % 7 else "学员、师傅", reason])
     out = io.BytesIO()
     workbook.save(out)
@@ -86,6 +88,23 @@ def timed(label: str, fn):
     result = fn()
     print(f"  {label:<44} {time.perf_counter() - start:8.2f} s", flush=True)
     return result
+
+
+def _profiled(fn, profile: str | None, rows: int):
+    """``fn``, run under cProfile writing to ``<profile>-<rows>`` when ``profile`` is given."""
+    if not profile:
+        return fn
+
+    def run():
+        import cProfile
+
+        profiler = cProfile.Profile()
+        try:
+            return profiler.runcall(fn)
+        finally:
+            profiler.dump_stats(f"{profile}-{rows}")
+
+    return run
 
 
 def _postgres_schema(database_url: str) -> tuple[str, object]:
@@ -114,7 +133,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[2000, 20000])
     parser.add_argument("--database-url", metavar="URL", help="a PostgreSQL database (default: SQLite)")
     parser.add_argument("--no-confirm", action="store_true", help="check and preview only")
-    parser.add_argument("--profile", metavar="FILE", help="write a cProfile of each confirm to FILE-<rows>")
+    parser.add_argument("--profile", metavar="FILE", help="write a cProfile of each confirm to FILE-<rows> (FILE-changes-<rows>)")
     args = parser.parse_args()
 
     drop = None
@@ -169,17 +188,20 @@ def _run(args, config: dict) -> None:
                     db.session.commit()
                     return result
 
-                if args.profile:
-                    import cProfile
-
-                    profiler = cProfile.Profile()
-                    result = timed("confirm (check again, create, commit)", lambda: profiler.runcall(confirm))
-                    profiler.dump_stats(f"{args.profile}-{rows}")
-                else:
-                    result = timed("confirm (check again, create, commit)", confirm)
+                result = timed("confirm (check again, create, commit)", _profiled(confirm, args.profile, rows))
                 assert result.created == rows, result
                 again = timed("re-check (all unchanged)", lambda: imports.plan_import(data, "bench.xlsx"))
                 assert again.count("unchanged") == rows
+                moved = _xlsx(rows, f"OK{n}-", False, moved=1)
+
+                def change():
+                    result = imports.apply_import(imports.plan_import(moved, "bench.xlsx"))
+                    db.session.commit()
+                    return result
+
+                result = timed("confirm changes (every row another branch)",
+                               _profiled(change, args.profile and f"{args.profile}-changes", rows))
+                assert result.updated == rows, result
 
 
 if __name__ == "__main__":
