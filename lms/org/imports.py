@@ -97,6 +97,11 @@ class ImportPlan(table.Plan):
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
 
+    def listed(self, action: str, keep=None) -> tuple[list[RowPlan], int]:
+        """As ``table.Plan.listed``; also listed, wherever they stand: a row whose change
+        leaves something without someone to act, a name a certificate cannot print."""
+        return super().listed(action, keep or (lambda row: bool(row.dependents or row.name_warning)))
+
     @property
     def leaves_dependents(self) -> bool:
         """Whether HR must choose what happens to what the import leaves without someone to act."""
