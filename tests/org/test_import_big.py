@@ -3,6 +3,7 @@ kind and lists the first rows of each with "and N more"; the confirmation
 creates or changes everyone with their audit trail (the chain still verifies);
 and a row refused at the last moment leaves nothing of the file behind."""
 import base64
+import io
 from datetime import date
 
 import pytest
@@ -27,7 +28,7 @@ def _file(n=N, branch=lambda i: "天元支行" if i % 2 else "芦淞支行", ext
 
 
 def _upload(client, data: bytes):
-    return client.post("/org/people/import", data={"file": (__import__("io").BytesIO(data), "big.csv")},
+    return client.post("/org/people/import", data={"file": (io.BytesIO(data), "big.csv")},
                        content_type="multipart/form-data")
 
 
