@@ -45,7 +45,7 @@ from lms.org import leavers
 from lms.org.models import User
 from lms.own_case import own_case
 
-LIMIT = 500  # certificates renewed in one action (one request: ~50 ms each, well inside the worker's timeout)
+LIMIT = 300  # renewed in one action: one request (37 ms each on SQLite, 69 on PostgreSQL: inside the 60-s timeout)
 
 
 class RenewalError(ValueError):
@@ -164,10 +164,33 @@ def plan(ids: list[int], actor, scope: list[int] | None, today: date | None = No
     return Plan(items, missing=len(wanted) - len(found))
 
 
+@dataclass(frozen=True)
+class Line:
+    """A certificate of the result page, as plain values (the session is emptied between renewals)."""
+    id: int
+    serial: str
+    holder_name: str
+    employee_no: str
+    certification: str
+
+    @classmethod
+    def of(cls, certificate: Certificate) -> Line:
+        return cls(certificate.id, certificate.serial, certificate.holder.name, certificate.holder.employee_no,
+                   certificate.certification.title)
+
+
+@dataclass(frozen=True)
+class Renewed:
+    old: Line
+    new: Line
+    expires_on: date | None
+    printed_name: str  # as on the new certificate (a warning when it will not print)
+
+
 @dataclass
 class Done:
-    renewed: list[tuple[Certificate, Certificate]] = field(default_factory=list)  # (old, new)
-    not_renewed: list[tuple[Certificate, str]] = field(default_factory=list)  # (certificate, why)
+    renewed: list[Renewed] = field(default_factory=list)
+    not_renewed: list[tuple[Line, str]] = field(default_factory=list)  # (certificate, why)
     missing: int = 0
 
 
@@ -181,18 +204,22 @@ def renew(ids: list[int], actor, reason: str, *, include_unmet: bool, scope: lis
         raise RenewalError(_("A reason is required for a manual issue."))
     chosen = plan(ids, actor, scope)  # the requirements are read here, outside any write lock
     done = Done(missing=chosen.missing)
-    for item in chosen.items:
-        certificate = item.certificate
-        if item.refusal is not None:
-            done.not_renewed.append((certificate, item.refusal))
-        elif item.unmet and not include_unmet:
-            done.not_renewed.append((certificate, _("Does not meet every requirement, and you chose to renew only "
-                                                    "those who do.")))
-        else:
+    work = [(Line.of(i.certificate), i.refusal, i.unmet, i.evaluation) for i in chosen.items]
+    for line, why, unmet, evaluation in work:
+        if why is None and unmet and not include_unmet:
+            why = _("Does not meet every requirement, and you chose to renew only those who do.")
+        if why is None:
             try:
-                done.renewed.append((certificate, _renew_one(certificate.id, actor, reason, item.evaluation)))
+                new = _renew_one(line.id, actor, reason, evaluation)
             except (_NotRenewed, issuing.IssueError) as exc:
-                done.not_renewed.append((db.session.get(Certificate, certificate.id), str(exc)))
+                why = str(exc)
+            else:
+                done.renewed.append(Renewed(line, Line.of(new), new.expires_on, new.holder_name))
+        if why is not None:
+            done.not_renewed.append((line, why))
+        # Hundreds of renewals: each commit would otherwise walk every object read so far.
+        db.session.expunge_all()
+        db.session.add(actor)  # the signed-in user: the page is still rendered for them
     return done
 
 

@@ -73,6 +73,6 @@ def renew():
     except renewal.RenewalError as exc:
         form.form_errors.append(str(exc))
         return _confirmation(form.certificate.data, form, 400)
-    will_not_print = {new.id: printable.warning_for(new.holder_name) for _old, new in done.renewed
-                      if printable.unprintable(new.holder_name)}
+    will_not_print = {r.new.id: printable.warning_for(r.printed_name) for r in done.renewed
+                      if printable.unprintable(r.printed_name)}
     return render_template("certificates/renewed.html", done=done, will_not_print=will_not_print)

@@ -236,3 +236,19 @@ def test_renewal_is_not_offered_where_a_bulk_renewal_would_refuse_it(client, clo
     assert 'id="renew"' not in client.get(f"/certificates/{old.id}").text  # the holder holds a newer one
     sign_in(client, other_hr)
     assert 'id="renew"' in client.get(f"/certificates/{own.id}").text
+
+
+def test_more_than_one_action_renews_is_refused_whole_and_says_how_to_go_on(
+        client, clock, make_user, make_branch, make_certification, fast_pdf, monkeypatch):
+    from lms.certificates import renewal
+
+    hr, _colleague, _north, _south, _rmq, held = _world(make_user, make_branch, make_certification)
+    monkeypatch.setattr(renewal, "LIMIT", 2)
+    before = _count(Certificate)
+    sign_in(client, hr)
+    ids = [str(held[n].id) for n in ("赵一", "钱二", "孙三")]
+    page = client.post("/certificates/renew/preview", data={"certificate": ids})
+    assert page.status_code == 400 and "一次最多续期 2 张证书，本次选择了 3 张。" in page.text
+    page = client.post("/certificates/renew/", data={"certificate": ids, "reason": "续期"})
+    assert page.status_code == 400 and "一次最多续期 2 张证书" in page.text
+    assert _count(Certificate) == before
