@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from lms.certificates import issuing
 from lms.certificates.models import Certificate, CertificateState
 from lms.extensions import db
 from tests.conftest import sign_in
@@ -38,8 +39,6 @@ def test_a_valid_certificate_s_page_keeps_the_plain_revoke(client, clock, make_u
 
 def test_a_replaced_certificate_s_page_says_the_newer_one_stays_in_force(client, clock, make_user, make_certificate,
                                                                          make_certification, fast_pdf):
-    from lms.certificates import issuing
-
     hr = make_user(("hr",))
     colleague = make_user(("hr",))
     certification = make_certification()
