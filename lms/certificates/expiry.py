@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from lms import clock
@@ -19,7 +19,7 @@ from lms.certificates.models import Certificate
 from lms.extensions import db
 from lms.notify.events import learner_params
 from lms.notify.services import notify
-from lms.org.models import User
+from lms.org.models import PositionRecord, User
 from lms.org.scope import branch_managers_of
 
 THRESHOLDS = (30, 60, 90)
@@ -32,11 +32,12 @@ def threshold_for(days_left: int) -> int | None:
 
 
 def expiring(within_days: int, *, branch_ids: list[int] | None = None, certification_id: int | None = None,
-             today: date | None = None) -> list[Certificate]:
+             position: str | None = None, today: date | None = None) -> list[Certificate]:
     """Valid certificates (not revoked, not superseded) of people at work
     expiring from today to ``within_days`` days ahead, soonest first;
-    ``branch_ids`` None: the whole bank. Someone who left the bank renews
-    nothing: neither HR's lists nor a branch manager's notice name them."""
+    ``branch_ids`` None: the whole bank; ``position``: only holders now in that
+    post. Someone who left the bank renews nothing: neither HR's lists nor a
+    branch manager's notice name them."""
     today = today or clock.today()
     query = (select(Certificate).join(User, User.id == Certificate.user_id)
              .options(joinedload(Certificate.certification), joinedload(Certificate.holder).joinedload(User.branch))
@@ -47,6 +48,9 @@ def expiring(within_days: int, *, branch_ids: list[int] | None = None, certifica
         query = query.where(User.branch_id.in_(branch_ids))
     if certification_id is not None:
         query = query.where(Certificate.certification_id == certification_id)
+    if position:
+        query = query.where(exists().where(PositionRecord.user_id == User.id, PositionRecord.end_date.is_(None),
+                                           PositionRecord.position == position))
     return list(db.session.scalars(query.order_by(Certificate.expires_on, Certificate.serial)).unique())
 
 

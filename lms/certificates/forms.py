@@ -1,11 +1,12 @@
-"""HR's forms: a manual issue and a revocation, each with its required reason."""
+"""HR's forms: a manual issue and a revocation, each with its required reason; a bulk renewal."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, Field, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from lms.forms import Form
+from lms.ids import db_int
 
 
 class ManualIssueForm(Form):
@@ -27,3 +28,43 @@ class KeepForm(Form):
     """HR keeps a certificate whose sign-off (出师评价) was withdrawn."""
     reason = TextAreaField(_l("Why it stays valid"), validators=[DataRequired(), Length(max=255)],
                            description=_l("Required; kept in the audit log."))
+
+
+class CertificateIds(Field):
+    """Certificate ids sent as one field repeated (the list's checkboxes, the confirmation's hidden inputs):
+    whole numbers in the database's range, each once, in the order sent."""
+
+    def process_formdata(self, valuelist):
+        ids = []
+        for value in valuelist:
+            try:
+                number = db_int(value)
+            except ValueError:
+                self.data = []
+                raise ValueError(_l("“%(value)s” is not a certificate number.", value=value[:20])) from None
+            if number not in ids:
+                ids.append(number)
+        self.data = ids
+
+    def _value(self):
+        return ""
+
+
+class RenewalSelectionForm(Form):
+    """The expiry list's selection: the certificates ticked, or every one the list's filter shows."""
+    certificate = CertificateIds(default=list)
+    matching = BooleanField()  # "every certificate the filter shows", not only those ticked
+    within = IntegerField(validators=[Optional()])
+    branch = IntegerField(validators=[Optional()])
+    certification = IntegerField(validators=[Optional()])
+    position = StringField(validators=[Optional(), Length(max=32)])
+
+
+class BulkRenewalForm(Form):
+    """The confirmation: the certificates to renew, HR's reason, and whether to renew those whose holder
+    does not meet every requirement."""
+    certificate = CertificateIds(default=list)
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=255)],
+                           description=_l("Required; kept with each new certificate and in the audit log."))
+    include_unmet = BooleanField(_l("Renew these too; their unmet requirements are kept in the evidence of each "
+                                    "new certificate"))

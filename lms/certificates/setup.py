@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 
 from lms import demo_hooks
-from lms.certificates import audit_labels, demo, pdf_setup, triggers
+from lms.certificates import audit_labels, demo, pdf_setup, renewal_views, triggers
 from lms.certificates import views as certificate_views
 from lms.certificates.cli import certificates_cli
 from lms.exams import after_result, signals as exam_signals
@@ -14,13 +14,14 @@ from lms.org import person_sections
 
 
 def init_app(app: Flask) -> None:
-    """Register the certificate pages, ``flask certificates``, the learner's
+    """Register the certificate pages (HR's bulk renewal too), ``flask certificates``, the learner's
     panel, the section of HR's person page, the note on an exam's result page, the demo's certificates (order
     80), and the receivers that issue certificates automatically: an exam
     result (finalised, graded) and a mentor's sign-off; the PDF, the public
     verification page and the evidence pack (``pdf_setup``)."""
     audit_labels.register(app)
     app.register_blueprint(certificate_views.bp)
+    app.register_blueprint(renewal_views.bp)
     app.cli.add_command(certificates_cli)
     panels.add(app, "learner", "certificates/_mine_panel.html", certificate_views.mine_panel, order=30)
     person_sections.add(app, "certificates/_person_section.html", certificate_views.person_section, order=40)

@@ -17,8 +17,8 @@ from flask_babel import pgettext
 from flask_login import current_user, login_required
 
 from lms import clock, printable
-from lms.certificates import expiry, issuing, queries, revoking, signoff_review
-from lms.certificates.forms import KeepForm, ManualIssueForm, RevokeForm
+from lms.certificates import expiry, issuing, queries, renewal, revoking, signoff_review
+from lms.certificates.forms import KeepForm, ManualIssueForm, RenewalSelectionForm, RevokeForm
 from lms.certificates.models import Certificate
 from lms.certificates.regraded import regraded_holders
 from lms.certificates.requirements import certifications_requiring, describe, evaluate
@@ -28,7 +28,7 @@ from lms.forms import options
 from lms.ids import DB_INT_MAX, db_int
 from lms.org import leavers
 from lms.org import scope as org_scope
-from lms.org.models import Branch, user_by_employee_no
+from lms.org.models import POSITIONS, Branch, user_by_employee_no
 from lms.query_dates import query_date
 from lms.reports import exports
 from lms.text_search import search_text
@@ -142,21 +142,27 @@ def _branch_choices(scope) -> list[tuple[int, str]]:
     return sorted(((b.id, b.path()) for b in branches if scope is None or b.id in scope), key=lambda c: c[1])
 
 
-def _branch_ids(scope) -> list[int] | None:
-    branch_id = request.args.get("branch", type=db_int)
+def _branch_ids(scope, branch_id: int | None = None) -> list[int] | None:
+    """The branch filter (``?branch=``, or ``branch_id``) and its sub-branches; 404 outside ``scope``."""
+    branch_id = branch_id or request.args.get("branch", type=db_int)
     if not branch_id:
         return None
-    branch = db.session.get(Branch, branch_id)
+    branch = db.session.get(Branch, branch_id) if abs(branch_id) <= DB_INT_MAX else None
     if branch is None or (scope is not None and branch.id not in scope):
         abort(404)
     return branch.subtree_ids()
 
 
-def _certification_id() -> int | None:
-    wanted = request.args.get("certification", type=db_int)
-    if wanted and db.session.get(Certification, wanted) is None:
+def _certification_id(wanted: int | None = None) -> int | None:
+    wanted = wanted or request.args.get("certification", type=db_int)
+    if wanted and (abs(wanted) > DB_INT_MAX or db.session.get(Certification, wanted) is None):
         abort(404)
     return wanted or None
+
+
+def _position() -> str:
+    position = request.args.get("position", "")
+    return position if position in POSITIONS else ""
 
 
 def _as_on() -> date | None:
@@ -173,7 +179,7 @@ def _register_filter(scope) -> queries.RegisterFilter:
 
 
 def _query_args(**extra) -> dict:
-    keys = ("q", "branch", "certification", "state", "within", "name", "on")
+    keys = ("q", "branch", "certification", "state", "within", "name", "on", "position")
     return {k: v for k, v in {**{k: request.args.get(k) for k in keys}, **extra}.items() if v}
 
 
@@ -255,16 +261,21 @@ def export(fmt: str):
     return _download("certificates", _("Certificate register"), _headers(flt.on), rows, fmt)
 
 
-def _within() -> int:
-    within = request.args.get("within", 90, type=int)
+def _within(within: int | None = None) -> int:
+    within = within or request.args.get("within", 90, type=int)
     return within if within in WITHIN else 90
 
 
-def _expiring_rows(scope):
-    branch_ids = _branch_ids(scope)
+def expiring_rows(scope, within: int | None = None, branch_id: int | None = None,
+                  certification_id: int | None = None, position: str | None = None) -> list[Certificate]:
+    """The expiry list as its filter (the query string, or the values given: a bulk renewal's
+    "every certificate the list shows") reads it, inside ``scope``."""
+    branch_ids = _branch_ids(scope, branch_id)
     if branch_ids is None:
         branch_ids = scope
-    return expiry.expiring(_within(), branch_ids=branch_ids, certification_id=_certification_id())
+    position = position if position in POSITIONS else _position() if position is None else ""
+    return expiry.expiring(_within(within), branch_ids=branch_ids,
+                           certification_id=_certification_id(certification_id), position=position or None)
 
 
 @bp.get("/expiring")
@@ -272,10 +283,11 @@ def _expiring_rows(scope):
 def expiring():
     scope = _scope()
     return render_page_or_partial(
-        "certificates/expiring.html", "certificates/_expiring_rows.html", rows=_expiring_rows(scope),
+        "certificates/expiring.html", "certificates/_expiring_rows.html", rows=expiring_rows(scope),
         within=_within(), choices=WITHIN, branch_choices=_branch_choices(scope),
         certifications=queries.certifications(include_retired=True), query=_query_args(within=_within()),
-        whole_bank=scope is None, today=clock.today(), timedelta=timedelta, **_labels())
+        whole_bank=scope is None, today=clock.today(), timedelta=timedelta, may_renew=_viewer().has_role("hr"),
+        selection=RenewalSelectionForm(formdata=None), **_labels())
 
 
 @bp.get("/expiring/export.<fmt>")
@@ -285,7 +297,7 @@ def expiring_export(fmt: str):
         abort(404)
     today = clock.today()
     headers = [*_headers()[:7], _("Days left")]
-    rows = [[*_row(c, today, {})[:7], (c.expires_on - today).days] for c in _expiring_rows(_scope())]
+    rows = [[*_row(c, today, {})[:7], (c.expires_on - today).days] for c in expiring_rows(_scope())]
     return _download(f"certificates-expiring-{_within()}", _("Expiring"), headers, rows, fmt)
 
 
@@ -307,6 +319,7 @@ def _render_detail(certificate: Certificate, form=None, status: int = 200, keep_
     return render_template("certificates/detail.html", certificate=certificate, history=history,
                            left=leavers.leaving_dates([certificate.user_id]),
                            form=form, may_revoke=_viewer().has_role("hr"),
+                           may_renew=_viewer().has_role("hr") and renewal.renewable(certificate, _viewer()),
                            withdrawn_signoff=signoff_review.withdrawn_signoff_of(certificate),
                            keep_form=keep_form or KeepForm(prefix="keep"), today=clock.today(), **_labels()), status
 

@@ -1,6 +1,6 @@
 """Certificates: everyone signed in has 我的证书; the register, expiry lists
 and a certificate's page are HR's and branch managers' (in scope); only HR
-issues and revokes; the PDF opens for its holder, HR/admin and the branch
+issues, renews (one or many) and revokes; the PDF opens for its holder, HR/admin and the branch
 manager over the holder — 404 for anyone else (no IDOR)."""
 from datetime import date
 
@@ -42,6 +42,12 @@ ROWS = {
     # The matrix's certificate was issued on no sign-off: HR reaches the service, which refuses (400).
     ("certificates.keep", "POST"): Row(lambda w: f"/certificates/{w.certificate.id}/keep", only("hr", ok=400),
                                        data=lambda w: {"keep-reason": "矩阵：保留"}),
+    # A bulk renewal (the expiry list's selection, then the confirmation): HR's alone, as one renewal is.
+    ("certificate_renewal.preview", "POST"): Row(lambda w: "/certificates/renew/preview", only("hr"),
+                                                 data=lambda w: {"certificate": str(w.certificate.id)}),
+    ("certificate_renewal.renew", "POST"): Row(lambda w: "/certificates/renew/", only("hr"),
+                                               data=lambda w: {"certificate": str(w.certificate.id),
+                                                               "reason": "矩阵：批量续期"}),
     ("certificates.issue", "GET"): Row(lambda w: "/certificates/issue", only("hr")),
     ("certificates.issue", "POST"): Row(lambda w: "/certificates/issue", only("hr", ok=302),
                                         data=lambda w: {"employee_no": w.learner.employee_no,
