@@ -30,10 +30,10 @@ def my_mentor_panel(user) -> dict:
 
 def unpaired_panel(user) -> dict:
     """尚无师傅 in the branch manager's branch tree, by the rule of the
-    register's tab (``register.UNPAIRED_POSITIONS``). None of them reads
-    "everyone has a mentor" only when someone there takes a mentor at all;
-    else the panel says nobody there is in such a post, or nobody but the
-    manager works there."""
+    register's tab (``register.UNPAIRED_POSITIONS``). When there are none,
+    "everyone has a mentor" only if someone there takes a mentor at all; else
+    the panel says nobody there is in such a post, or nobody but the manager
+    works there."""
     scope = org_scope.branch_scope(user)
     unpaired = register.unpaired_count(scope)
     anyone = unpaired > 0 or register.anyone_to_pair(scope)

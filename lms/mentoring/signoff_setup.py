@@ -3,7 +3,7 @@ blueprint, audit sentences, notification kinds, template filters, HR's person
 page section and its demo hook (order 70, after the pairings and check-ins)."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -54,7 +54,9 @@ def scores_in_words(scores) -> str:
     the dimension's Chinese label, named as its dimension when one still has
     that label (else as stored). In HR's order of the dimensions (the log
     keeps the details sorted by key), those no dimension has after them."""
-    known = dimensions()
+    if "_signoff_dimensions" not in g:  # read once for a page of events
+        g._signoff_dimensions = dimensions()
+    known = g._signoff_dimensions
     by_name = {d.key: d for d in known} | {d.label_zh: d for d in known}
     order = {d.key: n for n, d in enumerate(known)}
     entries = [(by_name.get(str(stored)), str(stored), score) for stored, score in (scores or {}).items()]
