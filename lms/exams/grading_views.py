@@ -41,8 +41,8 @@ def rubrics(item: AttemptItem) -> list[tuple[str, Markup]]:
 
 
 def review_html(item: AttemptItem) -> Markup:
-    """The item with the learner's answer and the key, through the question
-    type's own review template."""
+    """The item with the learner's answer (labelled as theirs, not the
+    trainer's) and the key, through the question type's own review template."""
 
     version = item.question_version
     qtype = question_types.get(version.type)
@@ -55,7 +55,7 @@ def review_html(item: AttemptItem) -> Markup:
         grade["fraction"] = item.awarded / item.points
     return qtype.render(name=f"item-{item.id}", data=data, answer=item.answer, order=item.option_order,
                         stem_html=version.stem_html, review=True, explanation_html=version.explanation_html,
-                        grade=grade, points=item.points, course_slug=version.course_slug)
+                        grade=grade, points=item.points, course_slug=version.course_slug, own=False)
 
 
 def _exam_filter() -> int | None:

@@ -90,8 +90,9 @@ def field_name(item: AttemptItem) -> str:
     return f"a-{item.id}"
 
 
-def render_question(item: AttemptItem, *, review: bool, with_autosave: bool = True):
-    """One question: the widget (public data only) or, after finalising, the review."""
+def render_question(item: AttemptItem, *, review: bool, with_autosave: bool = True, own: bool = True):
+    """One question: the widget (public data only) or, after finalising, the
+    review; ``own`` False when someone other than the learner reads it."""
     version = item.question_version
     qtype = question_types.get(version.type)
     return qtype.render(
@@ -101,18 +102,20 @@ def render_question(item: AttemptItem, *, review: bool, with_autosave: bool = Tr
         points=item.points, course_slug=version.course_slug,
         autosave_url=url_for("exams.autosave", attempt_id=item.attempt_id, item_id=item.id) if with_autosave else None,
         saved_target=f"#saved-{item.id}", values=None if review else exam_answers.option_values(item.attempt),
+        own=own,
     )
 
 
-def review_of(items, held: dict[int, str] | None = None) -> dict[int, Markup]:
+def review_of(items, held: dict[int, str] | None = None, *, own: bool = True) -> dict[int, Markup]:
     """The review of each item (item id → HTML): the answer with the key and
     the explanation; for an item in ``held`` (another exam still protects its
     key: ``shared_keys.held_back_items``) only the answer as it was given, read
-    only — the question as the exam page showed it, without key or explanation."""
+    only — the question as the exam page showed it, without key or explanation.
+    ``own`` False: a mentor or HR reads it, and the answer is the learner's, not theirs."""
     held = held or {}
     return {item.id: Markup('<fieldset class="answer-only" disabled>%s</fieldset>')
-            % render_question(item, review=False, with_autosave=False) if item.id in held
-            else render_question(item, review=True, with_autosave=False) for item in items}
+            % render_question(item, review=False, with_autosave=False, own=own) if item.id in held
+            else render_question(item, review=True, with_autosave=False, own=own) for item in items}
 
 
 def needs_calculator(version: QuestionVersion) -> bool:

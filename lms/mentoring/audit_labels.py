@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from lms.audit import labels
 from lms.extensions import db
 from lms.mentoring.models import Pairing, SignOffDimension
-from lms.mentoring.settings import SETTING_LABELS, certification_title
+from lms.mentoring.settings import SETTING_LABELS, certification_title, dimension_label
 from lms.org.audit_labels import person_by_employee_no, position
 from lms.org.models import POSITIONS
 
@@ -57,8 +57,9 @@ def setting_value(value) -> str:
 
 
 def dimension_name(key: str) -> str:
+    """The dimension in the reader's language (its key once it is unknown)."""
     dimension = db.session.get(SignOffDimension, key)
-    return dimension.label_zh if dimension is not None else str(key)
+    return dimension_label(dimension) if dimension is not None else str(key)
 
 
 def capacity(value) -> str:

@@ -157,8 +157,7 @@ def unpaired(scope: list[int] | None, branch_ids: list[int] | None = None) -> li
 def unpaired_page(scope: list[int] | None, branch_ids: list[int] | None = None, page: int | None = 1) -> Page:
     """The people without a mentor, one page of ``PER_PAGE`` (``page`` None:
     every one), counted and paged by the database."""
-    paired = exists().where(Pairing.apprentice_id == User.id, Pairing.state == PairingState.ACTIVE)
-    conditions = (*_may_be_paired(scope, branch_ids), ~paired)
+    conditions = _unpaired(scope, branch_ids)
     query = (select(User).where(*conditions).options(selectinload(User.branch))
              .order_by(User.branch_id, User.employee_no))
     pages = 1
@@ -168,6 +167,16 @@ def unpaired_page(scope: list[int] | None, branch_ids: list[int] | None = None, 
         query = query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     rows = list(db.session.scalars(query))
     return Page(rows, total if page is not None else len(rows), page or 1, pages)
+
+
+def unpaired_count(scope: list[int] | None) -> int:
+    """How many people in scope are without a mentor (the home panel's figure)."""
+    return db.session.scalar(select(func.count(User.id)).where(*_unpaired(scope, None))) or 0
+
+
+def _unpaired(scope: list[int] | None, branch_ids: list[int] | None) -> tuple:
+    paired = exists().where(Pairing.apprentice_id == User.id, Pairing.state == PairingState.ACTIVE)
+    return (*_may_be_paired(scope, branch_ids), ~paired)
 
 
 def _may_be_paired(scope: list[int] | None, branch_ids: list[int] | None) -> tuple:

@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
     dependents.add(app, pairing_rules.dependents_of, pairing_rules.end_dependents)
     panels.add(app, "mentor", "mentoring/_desk_panel.html", mentoring_panels.desk_panel, order=5)
     panels.add(app, "learner", "mentoring/_my_mentor_panel.html", mentoring_panels.my_mentor_panel, order=15)
+    panels.add(app, "branch_manager", "mentoring/_unpaired_panel.html", mentoring_panels.unpaired_panel, order=50)
     notify_events.add_alert_recipients(app, alerts.mentor_of)
     notify_scan.add_scanner(app, alerts.scan_check_in_gaps)
     notify_kinds.add_person_link(app, alerts.apprentice_link)

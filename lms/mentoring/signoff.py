@@ -176,7 +176,9 @@ def sign_off(pairing: Pairing, scores: dict, recommendation: str, comment: str, 
         db.session.flush()
         audit.record("mentoring.signed_off", object_type="user", object_id=pairing.apprentice_id, actor=actor,
                      signoff_id=signoff.id, pairing_id=pairing.id, mentor=actor.id,
-                     recommendation=str(recommendation), scores={e["label"]: e["score"] for e in entries})
+                     recommendation=str(recommendation),
+                     # Stable keys: the log shows each in the reader's language (signoff_setup).
+                     scores={e["key"]: e["score"] for e in entries})
         _notify(pairing.apprentice, "signed_off", signoff,
                 {"mentor": actor.name, "recommendation": str(recommendation)})
         signals.send_after_commit(signals.signoff_given, apprentice_id=pairing.apprentice_id, signoff_id=signoff.id)

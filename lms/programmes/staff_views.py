@@ -180,7 +180,7 @@ def person_attempt(user_id: int, attempt_id: int):
         abort(404)
     shown = disclosure.review_for(current_user, attempt)
     items = list(attempt.items)
-    reviews = review_of(items, shown.held) if shown.shown else {}
+    reviews = review_of(items, shown.held, own=False) if shown.shown else {}
     return render_template("programmes/person_attempt.html", person=person, attempt=attempt, exam=attempt.exam,
                            items=items, show_review=shown.shown, reviews=reviews, held=shown.held,
                            withheld=shown.withheld, outcomes=shown.outcomes)

@@ -112,3 +112,30 @@ def test_readers_see_no_more_than_the_learner_while_grading_waits(client, clock,
         sign_in(client, reader)
         answers = client.get(url).text.split('id="attempt-answers"')[1]
         assert answers.count('outcome">正确') == 2 and answers.count('outcome">错误') == 1, url
+
+
+def test_the_mentors_desk_shows_this_week_as_the_apprentice_sees_it_while_grading_waits(client, clock, waiting,
+                                                                                         make_user):
+    """A retake waits for the trainer after a failed attempt: the apprentice's 本周培训 shows the
+    retake's provisional total, not the failed score; the mentor's desk says the same, and the
+    mentor's attempt page says the mentor sees no more than the apprentice, not "the same"."""
+    from lms.mentoring.models import Pairing
+
+    learner, exam, first, essay_item = waiting
+    trainer_services.grade_essay(db.session.get(type(essay_item), essay_item.id), 0, "", make_user(("trainer",)))
+    retake = exam_attempts.start_attempt(learner, exam)
+    for item in retake.items:
+        answer = {"essay": "三个要点……"}.get(item.question_version.type, "B")
+        exam_answers.save_answer(retake, item, answer, clock.now())
+    exam_attempts.submit(retake, learner)
+    mentor = make_user(("mentor",))
+    db.session.add(Pairing(mentor_id=mentor.id, apprentice_id=learner.id, start_date=clock.now().date()))
+    db.session.commit()
+    sign_in(client, learner)
+    home = client.get("/").text
+    assert "客观题得分 2 / 2 分，主观题待阅卷" in home and "得分 25%" not in home
+    sign_in(client, mentor)
+    this_week = client.get("/mentoring/desk").text.split('class="desk-this-week"')[1].split("</div>")[0]
+    assert "客观题得分 2 / 2 分，主观题待阅卷" in this_week and "25%" not in this_week
+    page = client.get(f"/mentoring/apprentices/{learner.id}/attempts/{retake.id}").text
+    assert "您看到的不会多于徒弟本人看到的" in page

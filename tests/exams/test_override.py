@@ -111,7 +111,8 @@ def test_attempt_page_shows_answers_keys_points_and_integrity(app, client, clock
     page = client.get(f"/grading/attempts/{failed_attempt.id}")
     assert page.status_code == 200
     assert "王学员" in page.text
-    assert "correct answer" in page.text and "your answer" in page.text  # keys and answers, per the type's review
+    assert "correct answer" in page.text and "learner's answer" in page.text  # keys and answers, per the type's review
+    assert "your answer" not in page.text  # the trainer reads the learner's answer, not their own
     assert "存款保险限额五十万元。" in page.text  # explanations too
     assert "1 / 1" in page.text and "0 / 1" in page.text
     assert "Integrity events" in page.text

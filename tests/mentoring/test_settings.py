@@ -83,6 +83,17 @@ def test_hr_adds_renames_orders_and_retires_dimensions(w):
         settings.change_dimension("client_communication", active=False, actor=w.hr)
 
 
+
+def test_the_log_names_a_dimension_in_the_readers_language(app, w):
+    """The dimension events read "… retired the sign-off dimension Credit analysis" in English."""
+    from lms.audit import labels
+
+    settings.change_dimension("credit_analysis", active=False, actor=w.hr)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "mentoring.dimension_retired"))
+    assert labels.describe(event).sentence.endswith("retired the sign-off dimension Credit analysis")
+    with app.app_context(), app.test_request_context(), force_locale("zh_CN"):  # a new request's memo
+        assert labels.describe(event).sentence.endswith("信贷分析")
+
 def test_the_settings_page_changes_the_rule_and_shows_the_log(app, client, w):
     sign_in(client, w.hr)
     page = client.get("/mentoring/admin/settings")

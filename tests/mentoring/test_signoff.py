@@ -406,3 +406,31 @@ def test_the_mentor_who_signed_off_finds_the_sign_off_not_a_closed_page(people, 
     assert f"李学员已于 {given.signed_on.isoformat()} 出师，徒弟页面随结对关闭。以下是您给出的出师评价。" in page
     sign_in(client, people.other_mentor)
     assert client.get(url).status_code == 404
+
+
+def test_the_audit_log_names_the_dimensions_in_the_readers_language(people, client, make_user):
+    """The sign-off's audit event keeps each dimension's key, not its Chinese label: HR
+    reading the log in English reads the English names, in Chinese the Chinese ones. An
+    event written before (Chinese labels) still reads, in English too where a dimension
+    still has that label; a label no dimension has any more shows as it was stored. The
+    dimensions read in HR's order."""
+    from lms.audit import services as audit
+
+    give(people, scores=scores(credit_analysis=(3, "现金流分析还需练")))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "mentoring.signed_off"))
+    assert json.loads(event.details)["scores"] == {
+        "product_knowledge": 4, "credit_analysis": 3, "risk_awareness": 4, "compliance": 4, "client_communication": 4}
+    with transaction():
+        audit.record("mentoring.signed_off", object_type="user", object_id=people.other_learner.id,
+                     actor=people.other_mentor, mentor=people.other_mentor.id, recommendation="ready",
+                     scores={"产品知识": 5, "营销能力": 2})  # as events were stored before the keys
+
+    sign_in(client, people.hr)
+    zh = client.get("/audit/").text
+    assert "产品知识：4/5；信贷分析：3/5；风险意识：4/5；合规意识：4/5；客户沟通：4/5" in zh
+    assert "产品知识：5/5；营销能力：2/5" in zh
+    sign_in(client, make_user(("hr",), locale="en"))
+    en = client.get("/audit/").text
+    assert ("Product knowledge: 4/5; Credit analysis: 3/5; Risk awareness: 4/5; Compliance: 4/5; "
+            "Client communication: 4/5") in en
+    assert "Product knowledge: 5/5; 营销能力: 2/5" in en and "产品知识" not in en

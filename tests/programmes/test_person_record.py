@@ -35,7 +35,7 @@ def test_the_person_page_shows_the_training_record(client, clock, make_user, mak
     sign_in(client, make_user(("hr",)))
     page = client.get(f"/org/people/{learner.id}").text
     assert 'id="training-record"' in page and "客户经理周训" in page and "2026-02-17 起参训" in page
-    assert page.count('<span class="badge warn">补学</span>') == 1  # week 1 (due before the promotion)
+    assert page.count('<span class="badge warn catch-up"') == 1  # week 1 (due before the promotion)
     assert re.search(r'待补学</dt><dd class="progress-catch-up">1<', page)  # and the counts say so
     overdue = page.split("overdue-list")[1].split("</p>")[0].replace(" ", "").replace("\n", "")
     assert overdue.endswith("已逾期：第2周")  # week 2 is overdue; week 1 is catch-up, week 3 passed
