@@ -38,7 +38,7 @@ def tighten_folder(folder: Path) -> None:
     try:
         os.chmod(folder, 0o700)
     except OSError as exc:
-        logging.getLogger("lms").warning(
+        logging.getLogger(__name__).warning(
             "%s can be read by other accounts (mode %o) and this account cannot change that (%s): it holds "
             "the keys, the SQLite database and staged uploads of people's data. As its owner, run: chmod 700 %s",
             folder, mode, exc.strerror or exc, folder)
