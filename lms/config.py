@@ -6,8 +6,10 @@ can start it at once; production sets ``SECRET_KEY``, ``DATABASE_URL``, ``LMS_BA
 """
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+import stat
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,12 +24,38 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def tighten_folder(folder: Path) -> None:
+    """An existing instance/ folder that other accounts may read or enter
+    (made by hand, by an older version, by ``mkdir -p``: 0755) is made the
+    app's alone (0700); when it cannot be (another account owns it), a warning
+    names it and says what to do. A missing folder is left missing."""
+    try:
+        mode = stat.S_IMODE(folder.stat().st_mode)
+    except FileNotFoundError:
+        return
+    if not mode & 0o077:
+        return
+    try:
+        os.chmod(folder, 0o700)
+    except OSError as exc:
+        logging.getLogger(__name__).warning(
+            "%s can be read by other accounts (mode %o) and this account cannot change that (%s): it holds "
+            "the keys, the SQLite database and staged uploads of people's data. As its owner, run: chmod 700 %s",
+            folder, mode, exc.strerror or exc, folder)
+
+
+def private_folder(folder: Path) -> Path:
+    """``folder`` made (0700) or tightened (``tighten_folder``) for the app's account alone."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tighten_folder(folder)
+    return folder
+
+
 def _instance_dir() -> Path:
     """instance/, made for the app's account alone (0700): it holds the SQLite
     database, the keys and staged uploads of people's data, which SQLite and
     the stagings would otherwise leave readable to every account (umask 022)."""
-    INSTANCE_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return INSTANCE_DIR
+    return private_folder(INSTANCE_DIR)
 
 
 def _secret_key() -> str:
@@ -153,9 +181,13 @@ def from_env() -> dict:
         "HSTS_SECONDS": int(os.environ.get("LMS_HSTS_SECONDS", "31536000")),
         "CONTENT_DIR": os.environ.get("LMS_CONTENT_DIR", str(BASE_DIR / "content")),
         "EXAM_GRACE_SECONDS": int(os.environ.get("LMS_EXAM_GRACE_SECONDS", "30")),
-        # The audit chain's HMAC key (None: instance/audit_key, made on first use) and
-        # the file outside the database that keeps its head (None: instance/audit_head.json).
+        # The audit chain's HMAC key (None: instance/audit_key, made on first use, in development only:
+        # lms.audit.anchor.check_key) and the file outside the database that keeps its head
+        # (None: instance/audit_head.json).
         "AUDIT_KEY": os.environ.get("LMS_AUDIT_KEY") or None,
+        # The environment names the database, as production's environment file does: its audit key must
+        # come from the environment too, for every process (a key made on the spot would be this one's).
+        "AUDIT_KEY_REQUIRED": bool(os.environ.get("DATABASE_URL")),
         "AUDIT_HEAD_FILE": os.environ.get("LMS_AUDIT_HEAD_FILE") or None,
         "PASSWORD_MIN_LENGTH": int(os.environ.get("LMS_PASSWORD_MIN_LENGTH", "10")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("LMS_MAX_UPLOAD_MB", "20")) * 1024 * 1024,

@@ -58,6 +58,32 @@ def shown_direction_characters(text: str) -> str:
     return TEXT_DIRECTION.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
 
 
+# What an uploaded file's name never carries onto a page (a preview's heading, a
+# review, the audit log): controls (C0, DEL, C1), the text-direction controls
+# and marks (U+061C, U+200E/F, U+202A–E, U+2066–9) and the invisible ones
+# (zero-width, word joiner, BOM). "名单\u202excod.exe" read as "名单exe.docx".
+NOT_IN_FILE_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+FILE_NAME_LIMIT = 120
+
+
+def uploaded_file_name(filename: str | None, default: str = "upload") -> str:
+    """An uploaded file's name as the app shows and keeps it: the browser
+    sends whatever it likes (a Windows path ``C:\\fakepath\\名单.xlsx``,
+    ``../../etc/passwd``, a right-to-left override, a name of 10,000
+    characters). Kept: the last part of the path, without the characters of
+    ``NOT_IN_FILE_NAME``, at most ``FILE_NAME_LIMIT`` characters, cut before
+    the extension so that what the file is stays; ``default`` when
+    nothing is left."""
+    name = NOT_IN_FILE_NAME.sub("", (filename or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()
+    if name in ("", ".", ".."):
+        return default
+    if len(name) > FILE_NAME_LIMIT:
+        stem, dot, suffix = name.rpartition(".")
+        suffix = dot + suffix if stem and len(suffix) <= 10 else ""
+        name = name[:FILE_NAME_LIMIT - len(suffix) - 1].rstrip() + "…" + suffix
+    return name
+
+
 def _emoji(ch: str) -> bool:
     """A pictograph, a skin tone or the emoji presentation selector (U+FE0F)."""
     code = ord(ch)

@@ -1,7 +1,8 @@
 """What the database cannot rewrite: the key of the audit chain and its head.
 
 The chain is keyed: each event's hash is an HMAC-SHA256 with ``LMS_AUDIT_KEY``
-(in development, a key kept in ``instance/audit_key``, made on first use). Who
+(in development, a key kept in ``instance/audit_key``, made on first use; in
+production its absence stops the app at start-up: ``check_key``). Who
 can write to the database but does not hold the key cannot recompute a chain
 that verifies.
 
@@ -17,21 +18,75 @@ head file); every later event must be keyed.
 """
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import hmac
 import json
 import os
 import secrets
+import stat
+import tempfile
 from pathlib import Path
 
 from flask import current_app
 
+from lms.config import ConfigError, private_folder
+
 
 _FILE_KEYS: dict[str, bytes] = {}  # instance/audit_key, read once per process (a re-grade hashes 2,000 events)
+KEY_FILE_MODE = 0o600
+
+
+def check_key(app) -> None:
+    """At start-up (``create_app``): where the environment names the database
+    (``AUDIT_KEY_REQUIRED``: production's environment file, every ``flask``
+    command run with it) the audit key must come from ``LMS_AUDIT_KEY``; without
+    it the app does not start, saying so. A key made on the spot would key
+    this process's events with a key no other process has, and the chain
+    would no longer verify. Debug servers and tests may make one (``audit_key``)."""
+    if app.config.get("AUDIT_KEY") or not app.config.get("AUDIT_KEY_REQUIRED") or app.debug or app.testing:
+        return
+    raise ConfigError(
+        "LMS_AUDIT_KEY is not set. It keys the audit log's hash chain and must be the same on every process "
+        "(the server and every flask command): set it in the environment file beside DATABASE_URL (README, "
+        "Production). A key is made under instance/ only for a development database (no DATABASE_URL) or "
+        "with FLASK_DEBUG=1.")
+
+
+def _file_key(path: Path) -> bytes:
+    """The development key in ``path`` (instance/audit_key), made once with
+    mode 0600 in a folder kept 0700 (``lms.config.private_folder``): written
+    whole to a temporary file first and then given its name, so that a second
+    process starting at the same moment reads the first one's key, never half
+    of it. Never read through a link; a key file others may read is tightened."""
+    private_folder(path.parent)
+    if not os.path.lexists(path):
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".audit_key.")  # 0600
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_hex(32))
+                out.flush()
+                os.fsync(out.fileno())
+            with contextlib.suppress(FileExistsError):  # another process made it first: theirs is the key
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(fd) as kept:
+        info = os.fstat(kept.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ConfigError(f"{path} is not a plain file: remove it (a new key is made) or set LMS_AUDIT_KEY")
+        if stat.S_IMODE(info.st_mode) & 0o077:
+            os.fchmod(kept.fileno(), KEY_FILE_MODE)
+        key = kept.read().strip()
+    if not key:
+        raise ConfigError(f"{path} is empty: remove it (a new key is made) or set LMS_AUDIT_KEY")
+    return key.encode()
 
 
 def audit_key() -> bytes:
+    """``LMS_AUDIT_KEY``; without it (development, ``check_key``) the key in instance/audit_key."""
     key = current_app.config.get("AUDIT_KEY")
     if key:
         return key.encode() if isinstance(key, str) else key
@@ -39,12 +94,7 @@ def audit_key() -> bytes:
     known = _FILE_KEYS.get(str(path))
     if known is not None and path.exists():
         return known
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_hex(32))
-    _FILE_KEYS[str(path)] = key = path.read_text().strip().encode()
+    _FILE_KEYS[str(path)] = key = _file_key(path)
     return key
 
 

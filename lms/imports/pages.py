@@ -22,6 +22,7 @@ from flask_login import current_user
 from openpyxl import Workbook
 
 from lms import clock
+from lms.control_characters import uploaded_file_name
 from lms.forms import EmptyForm
 from lms.imports.forms import ImportConfirmForm, ImportUploadForm
 from lms.imports.table import Plan, RowRefused
@@ -77,7 +78,7 @@ class ImportPages:
         if not form.validate_on_submit():
             return render_template(self.page, form=form, pages=self, **page_context)
         upload = form.file.data
-        data, filename = upload.read(), upload_name(upload.filename)
+        data, filename = upload.read(), uploaded_file_name(upload.filename)
         checked = plan(data, filename)
         self.drop(session.pop(self.session_key, ""))
         token = None
@@ -119,11 +120,6 @@ class ImportPages:
 
     def preview_page(self, plan: Plan, token: str | None):
         return render_template(self.preview, plan=plan, token=token, confirm_form=EmptyForm(), pages=self)
-
-
-def upload_name(filename: str | None) -> str:
-    """The uploaded file's own name, without the folders a browser may send (also Windows' ``C:\\…\\``)."""
-    return (filename or "").replace("\\", "/").rsplit("/", 1)[-1][:120]
 
 
 def blank_file(fmt: str, csv_body: Callable[[], bytes], xlsx_body: Callable[[], bytes], download: str,

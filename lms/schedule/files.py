@@ -104,8 +104,8 @@ def ids_in_files(kind: str) -> set[str]:
 
 @contextlib.contextmanager
 def staged(path: str, text: str) -> Iterator[Path]:
-    """A temporary content root: every file of the content folder hard-linked
-    (or copied) in, links kept as links, ``text`` in place of ``path``."""
+    """A temporary content root: every file of the content folder copied in
+    (``editor._link_tree``: links kept as links), ``text`` in place of ``path``."""
     root = content_root()
     with tempfile.TemporaryDirectory(prefix="lms-schedule-", dir=_stage_parent()) as tmp:
         stage = Path(tmp).resolve()
@@ -119,7 +119,7 @@ def staged(path: str, text: str) -> Iterator[Path]:
         edited = stage / path
         edited.parent.mkdir(parents=True, exist_ok=True)
         if os.path.lexists(edited):
-            edited.unlink()  # a hard link: never write through it into the real file
+            edited.unlink()  # a link: never write through it into the real file
         edited.write_text(text, encoding="utf-8")
         yield stage
 
@@ -172,7 +172,7 @@ def publish_file(file: ScheduleFile, text: str, base_hash: str, actor, reviewed:
             folder.mkdir(parents=True)
         if not is_plain_dir(folder) or link_on_path(root, real) is not None:
             raise EditRefused(_("This file cannot be edited here."))
-        old = real.read_bytes() if current.exists else None
+        old = read_bytes(real) if current.exists else None
         _write_atomically(real, text.encode("utf-8"))
         try:
             return publish(parse_folder(root, Path(file.path)), actor, f"web:{file.path}", reviewed=reviewed)

@@ -18,7 +18,7 @@ import fcntl
 import hashlib
 import os
 import re
-import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -231,29 +231,35 @@ def new_file(course_slug: str, kind: str, name: str) -> ContentFile | None:
 
 # --- staging: what publishing would see ---------------------------------------
 
-def _link_tree(folder: Path, target: Path) -> None:
-    """``folder``'s files under ``target``: hard-linked (the same file, without
-    copying it, and never a symbolic link) or copied; symbolic links kept as
-    links, so that the check reports them as it would in the folder."""
-    files, links = walk(folder)
+def _link_tree(folder: Path, target: Path, *, assets: bool = True) -> None:
+    """``folder``'s files copied (never hard-linked: the check refuses a second name) under ``target``, without
+    images and documents unless ``assets`` (another course: its ids are read, not its files). What the check
+    refuses stays refused: a link kept, a hard link linked again, a pipe, socket or device made a named pipe."""
+    files, odd = walk(folder)
     for src in files:
+        if not assets and source_files.is_asset_name(src.name):
+            continue
         dst = target / src.relative_to(folder)
         dst.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copyfile(src, dst, follow_symlinks=False)
-    for src in links:
+        with contextlib.suppress(OSError):  # changed or removed since the walk: the check reports what it finds
+            dst.write_bytes(source_files.read_bytes(src))
+    for src in odd:
         dst = target / src.relative_to(folder)
         dst.parent.mkdir(parents=True, exist_ok=True)
-        os.symlink(os.readlink(src), dst)
+        with contextlib.suppress(OSError):
+            if source_files.is_link(src):
+                os.symlink(os.readlink(src), dst)
+            elif stat.S_ISREG(os.lstat(src).st_mode):
+                os.link(src, dst, follow_symlinks=False)
+            else:
+                os.mkfifo(dst)
 
 
 @contextlib.contextmanager
 def staged(path: str, text: str) -> Iterator[Path]:
     """A temporary content root holding the course folder of ``path`` with
-    ``text`` in place of that file (other files hard-linked or copied;
-    symbolic links kept as links, so that the check refuses them), and the
+    ``text`` in place of that file (other files copied; links kept as links,
+    so that the check refuses them: ``_link_tree``), and the
     rest of the content folder beside it the same way (other courses'
     question ids, the exams', programmes' and credentials' ids count as
     taken): the check here is the check publishing would make."""
@@ -270,7 +276,7 @@ def staged(path: str, text: str) -> Iterator[Path]:
         for other in sorted(courses.iterdir()) if courses.is_dir() else ():
             if other.name != match["folder"] and not other.name.startswith(".") \
                     and other.is_dir() and not other.is_symlink():
-                _link_tree(other, stage / "courses" / other.name)
+                _link_tree(other, stage / "courses" / other.name, assets=False)
         for entry in sorted(root.iterdir()):
             if entry.name == "courses" or entry.name.startswith("."):
                 continue
@@ -281,14 +287,13 @@ def staged(path: str, text: str) -> Iterator[Path]:
         edited = stage / path
         edited.parent.mkdir(parents=True, exist_ok=True)
         if edited.is_symlink() or edited.exists():
-            edited.unlink()  # a hard link: never write through it into the real file
+            edited.unlink()  # a link: never write through it into the real file
         edited.write_text(text, encoding="utf-8")
         yield stage
 
 
 def _stage_parent() -> str:
-    """Staged copies go under the instance folder: usually the content
-    folder's file system, so that files are hard-linked, not copied."""
+    """Staged copies go under the instance folder (made for the app's account alone)."""
     path = Path(current_app.instance_path) / "content-edits"
     path.mkdir(parents=True, exist_ok=True)
     return str(path)

@@ -16,6 +16,7 @@ from lms.content.publishing.publish import PlanChanged
 from lms.content.publishing.wording import describe as describe_effect, not_reviewed_message, regraded_text
 from lms.content.models import LAYOUT_LABELS, REVIEW_POLICY_LABELS, SCORING_LABELS
 from lms.content.source import windows_names
+from lms.control_characters import uploaded_file_name
 from lms.form_limits import large_form
 from lms.punctuation import sentences
 from lms.web import roles_required
@@ -292,7 +293,7 @@ def upload():
         status = 400 if request.method == "POST" else 200
         return render_template("content/console/upload.html", form=form, staged=None), status
     archive = form.archive.data
-    staged = uploads.stage(archive.stream, archive.filename or "upload.zip", current_user.id)
+    staged = uploads.stage(archive.stream, uploaded_file_name(archive.filename, "upload.zip"), current_user.id)
     confirm_form = ConfirmUploadForm(formdata=None, token=staged.token)
     return render_template("content/console/upload.html", form=form, staged=staged, confirm_form=confirm_form), \
         200 if staged.ok else 422

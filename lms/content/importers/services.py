@@ -25,6 +25,7 @@ from sqlalchemy import select
 from lms.audit.services import record
 from lms.content.console import editor
 from lms.content.source import encoding
+from lms.content.source.files import read_bytes
 from lms.content.importers import bank_names, gift, messages_locale, serialize, xlsx, xlsx_export
 from lms.content.importers.gift import Note
 from lms.content.models import Course, Question
@@ -171,7 +172,7 @@ def courses() -> list[tuple[str, str]]:
     for course_id, folder in sorted(editor.course_folders(root).items()):
         title = course_id
         with contextlib.suppress(OSError, encoding.NotText):
-            parsed, _problems = parse_course(encoding.decode((root / folder / "course.md").read_bytes()),
+            parsed, _problems = parse_course(encoding.decode(read_bytes(root / folder / "course.md")),
                                              f"{folder}/course.md")
             if parsed is not None:
                 title = parsed.title

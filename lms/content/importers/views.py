@@ -14,6 +14,7 @@ from lms.content.importers import bank_names, services, xlsx_export
 from lms.content.importers.examples import example_questions
 from lms.content.importers.forms import ConfirmImportForm, ImportForm
 from lms.content.publishing.wording import regraded_text
+from lms.control_characters import uploaded_file_name
 from lms.forms import options
 from lms.numbers import counted, reading_number
 from lms.punctuation import sentences
@@ -58,7 +59,7 @@ def preview():
     if not form.validate_on_submit():
         return _page(form)
     upload = form.upload.data
-    filename = Path(upload.filename or "").name or "upload"
+    filename = uploaded_file_name(upload.filename)
     named = bank_names.BankName(form.bank.data) if form.bank.data else \
         services.default_bank(filename, form.course.data)
     bank = named.name

@@ -24,17 +24,31 @@ def catalogue() -> list[tuple[Course, list[Lesson]]]:
     return [(c, by_course[c.id]) for c in courses if c.id in by_course]
 
 
-def live_course(slug: str) -> Course | None:
-    return db.session.scalar(select(Course).where(Course.slug == slug, Course.retired.is_(False)))
+def may_read(user, course: Course) -> bool:
+    """Who may read a course: its page, its lessons and the files they show
+    (images, attachments: ``find_asset``), by one rule, so that nobody fetches
+    a file by its address whose lesson they may not open. A course is the
+    bank's library, read by every signed-in employee (learners of any
+    programme or none, mentors, trainers, HR, administrators), while it is
+    live; a retired course is read by nobody. Programmes decide who must
+    *pass* a week (``lms.programmes.access``), not who may read."""
+    return bool(getattr(user, "is_authenticated", False)) and not course.retired
+
+
+def live_course(user, slug: str) -> Course | None:
+    """The course ``user`` may read (``may_read``), or None."""
+    course = db.session.scalar(select(Course).where(Course.slug == slug))
+    return course if course is not None and may_read(user, course) else None
 
 
 def live_lessons(course: Course) -> list[Lesson]:
     return [lesson for lesson in course.lessons if not lesson.retired]
 
 
-def live_lesson(lesson_id: int) -> Lesson | None:
+def live_lesson(user, lesson_id: int) -> Lesson | None:
+    """A live lesson of a course ``user`` may read (``may_read``), or None."""
     lesson = db.session.get(Lesson, lesson_id)
-    if lesson is None or lesson.retired or lesson.course.retired:
+    if lesson is None or lesson.retired or not may_read(user, lesson.course):
         return None
     return lesson
 
@@ -44,10 +58,11 @@ def lesson_exists(lesson_id: int) -> bool:
     return db.session.get(Lesson, lesson_id) is not None
 
 
-def live_lesson_by_slug(course_slug: str, lesson_slug: str) -> Lesson | None:
-    """A live lesson by its course and lesson ids (how one lesson links to another)."""
-    return db.session.scalar(select(Lesson).join(Course, Course.id == Lesson.course_id).where(
-        Course.slug == course_slug, Course.retired.is_(False), Lesson.slug == lesson_slug, Lesson.retired.is_(False)))
+def live_lesson_by_slug(user, course_slug: str, lesson_slug: str) -> Lesson | None:
+    """A live lesson by its course and lesson ids (how one lesson links to another), as ``live_lesson``."""
+    lesson = db.session.scalar(select(Lesson).join(Course, Course.id == Lesson.course_id).where(
+        Course.slug == course_slug, Lesson.slug == lesson_slug, Lesson.retired.is_(False)))
+    return lesson if lesson is not None and may_read(user, lesson.course) else None
 
 
 def neighbours(lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
@@ -89,15 +104,19 @@ def read_lesson_ids(user, lessons: list[Lesson]) -> set[int]:
         LessonView.lesson_id.in_([lesson.id for lesson in lessons]))))
 
 
-def find_asset(course_slug: str, path: str) -> Asset | None:
-    """An image or attachment of a live course, by its path in the course
-    folder; only images and documents are ever served (not a bank or a
-    spreadsheet published before assets were limited to them)."""
+def find_asset(user, course_slug: str, path: str) -> Asset | None:
+    """An image or attachment of a course ``user`` may read (``may_read``: the
+    lesson page's rule), by its path in the course folder; only images and
+    documents are ever served (not a bank or a spreadsheet published before
+    assets were limited to them)."""
     if not is_asset_name(path):
         return None
-    return db.session.scalar(
-        select(Asset).join(Course, Course.id == Asset.course_id)
-        .where(Course.slug == course_slug, Course.retired.is_(False), Asset.path == path, Asset.retired.is_(False)))
+    found = db.session.execute(
+        select(Asset, Course).join(Course, Course.id == Asset.course_id)
+        .where(Course.slug == course_slug, Asset.path == path, Asset.retired.is_(False))).first()
+    if found is None or not may_read(user, found.Course):
+        return None
+    return found.Asset
 
 
 def is_inline_image(mimetype: str) -> bool:

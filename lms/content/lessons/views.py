@@ -26,7 +26,7 @@ def courses():
 @bp.get("/courses/<slug>")
 @login_required
 def course(slug):
-    found = queries.live_course(slug)
+    found = queries.live_course(current_user, slug)
     if found is None:
         abort(404)
     lessons = queries.live_lessons(found)
@@ -48,7 +48,7 @@ def _withdrawn(lesson_id: int):
 @bp.get("/lessons/<int:lesson_id>")
 @login_required
 def lesson(lesson_id):
-    found = queries.live_lesson(lesson_id)
+    found = queries.live_lesson(current_user, lesson_id)
     if found is None:
         return _withdrawn(lesson_id)
     previous, following = queries.neighbours(found)
@@ -59,7 +59,7 @@ def lesson(lesson_id):
 @bp.post("/lessons/<int:lesson_id>/read")
 @login_required
 def mark_read(lesson_id):
-    found = queries.live_lesson(lesson_id)
+    found = queries.live_lesson(current_user, lesson_id)
     if found is None:
         return _withdrawn(lesson_id)
     form = EmptyForm()
@@ -77,7 +77,7 @@ def mark_read(lesson_id):
 def lesson_by_slug(course_slug, lesson_slug):
     """Where links between lessons point (content/FORMAT.md): the lesson's page
     (the browser keeps the #heading)."""
-    found = queries.live_lesson_by_slug(course_slug, lesson_slug)
+    found = queries.live_lesson_by_slug(current_user, course_slug, lesson_slug)
     if found is None:
         abort(404)
     return redirect(url_for("content.lesson", lesson_id=found.id))
@@ -86,7 +86,7 @@ def lesson_by_slug(course_slug, lesson_slug):
 @bp.get("/assets/<course_slug>/<path:path>")
 @login_required
 def asset(course_slug, path):
-    found = queries.find_asset(course_slug, path)
+    found = queries.find_asset(current_user, course_slug, path)
     if found is None:
         abort(404)
     # send_file writes the file name as RFC 6266 filename* when it is not ASCII (流程图.png).

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 
 from lms.content.source import encoding
-from lms.content.source.files import read_bytes
+from lms.content.source.files import read_bytes, refusal
 from lms.content.schema import Problem, Source
 from lms.content.source.yaml_lines import load_yaml
 from lms.control_characters import TEXT_DIRECTION, invisible_character
@@ -44,12 +44,12 @@ class Collector:
 
 
 def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
-    """The text of a content file; never read through a symbolic link."""
+    """The text of a content file; never read through a symbolic or hard link
+    (``lms.content.source.files``): the problem says which it is."""
     try:
         data = read_bytes(path)
     except OSError:
-        problems.append(Problem(Source(rel), _("not a regular file (symbolic links are never followed): "
-                                               "put the file itself in the folder")))
+        problems.append(Problem(Source(rel), refusal(path)))
         return None
     try:
         text = encoding.decode(data)  # UTF-8, GBK ("ANSI") or UTF-16 ("Unicode"), as Notepad saves

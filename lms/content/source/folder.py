@@ -7,12 +7,14 @@ from __future__ import annotations
 import mimetypes
 import os
 import re
-import stat
 from pathlib import Path
 
 from flask_babel import gettext as _
 
-from lms.content.source.files import image_format_mismatch, is_asset_name, is_link, is_plain_file, link_on_path, max_asset_bytes, read_bytes, walk
+from lms.content.source.files import (
+    image_format_mismatch, is_asset_name, is_link, is_plain_dir, is_plain_file, link_on_path, max_asset_bytes, read_bytes,
+    refusal, walk,
+)
 from lms.content.source.credentials import parse_certification, parse_eligibility_rule
 from lms.content.source.links import LinkTargets, referenced_files
 from lms.content.source import obsidian, pasted
@@ -50,17 +52,9 @@ class _FolderReader:
         self.bundle = ContentBundle(root=str(root))
 
     def refuse_link(self, path: Path) -> None:
-        """A symbolic link, or anything else that is not a file (a named pipe, a device), named as what it is."""
-        try:
-            mode = os.lstat(path).st_mode
-        except OSError:
-            mode = stat.S_IFLNK
-        if stat.S_ISLNK(mode) or stat.S_ISREG(mode) or stat.S_ISDIR(mode):
-            message = _("a symbolic link: links are never followed (put the file itself in the folder)")
-        else:
-            kind = _("a named pipe") if stat.S_ISFIFO(mode) else _("a socket") if stat.S_ISSOCK(mode) else _("a device")
-            message = _("not a file but %(kind)s: only files are read; remove it from the folder", kind=kind)
-        self.bundle.problems.append(Problem(Source(_rel(path, self.root)), message))
+        """A symbolic link, a hard link or anything else that is not a file (a named pipe, a device),
+        named as what it is (``files.refusal``)."""
+        self.bundle.problems.append(Problem(Source(_rel(path, self.root)), refusal(path)))
 
     def course(self, folder: Path, *, lessons=None, questions=None, assets=None) -> str | None:
         """Read one course folder; ``lessons``/``questions``/``assets``: None for
@@ -71,7 +65,7 @@ class _FolderReader:
         if is_link(folder) or is_link(course_md):
             self.refuse_link(folder if is_link(folder) else course_md)
             return None
-        if not course_md.is_file():
+        if not os.path.lexists(course_md):
             self.bundle.problems.append(Problem(Source(rel_folder + "/course.md"),
                                                 _("the course folder has no course.md")))
             return None
@@ -205,10 +199,10 @@ class _FolderReader:
         found = []
         for path in sorted(folder.iterdir()):
             if path.suffix in (".yaml", ".yml") and not path.name.startswith("."):
-                if is_link(path):
-                    self.refuse_link(path)
-                elif is_plain_file(path):
+                if is_plain_file(path):
                     found.append(path)
+                elif not is_plain_dir(path):  # a link, a hard link, a pipe: named, never read
+                    self.refuse_link(path)
         return found
 
     def exams(self, files=None) -> None:
@@ -304,12 +298,12 @@ def parse_folder(root: Path, subpath: Path | None = None) -> ContentBundle:
         elif inner == ("course.md",):
             reader.course(folder, lessons=[], questions=[], assets=[])
         elif inner[0] == "lessons":
-            files = [target] if target.is_file() else None
+            files = [target] if is_plain_file(target) else None  # else the folder: its walk names the link
             course_id = reader.course(folder, lessons=files, questions=[], assets=[])
             if course_id and files is None:
                 scope.lessons_of.add(course_id)
         elif inner[0] == "questions":
-            files = [target] if target.is_file() else None
+            files = [target] if is_plain_file(target) else None  # else the folder: its walk names the link
             course_id = reader.course(folder, lessons=[], questions=files, assets=[])
             if course_id:
                 if files is None:
@@ -317,7 +311,7 @@ def parse_folder(root: Path, subpath: Path | None = None) -> ContentBundle:
                 else:
                     scope.banks.add(rel)
         else:
-            files = [target] if target.is_file() else walk(target)[0]
+            files = [target] if is_plain_file(target) else walk(target)[0]
             reader.course(folder, lessons=[], questions=[], assets=files)
             if target.is_file() and not any(a.source.path == rel for a in bundle.assets) and not bundle.problems:
                 bundle.problems.append(Problem(Source(rel), _(

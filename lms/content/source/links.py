@@ -191,7 +191,14 @@ def check_links(markdown_text: str, path: str, first_line: int, course_files: se
         lesson = targets.lesson_of(resolved) if targets else None
         if lesson is not None:
             anchor = unquote(target.split("#", 1)[1]) if "#" in target else ""
-            if anchor and anchor not in targets.anchors(lesson):
+            lesson_id = targets.lessons[lesson][0]
+            if "/questions/" in path and lesson_id != lesson_id_from_file_name(lesson):
+                # A question's options and case parts are rendered when shown, knowing the course, not its files.
+                _problem(problems, path, line, column, _(
+                    "link '%(target)s': a question links to a lesson by its file name, and lesson %(lesson)s has "
+                    "the id '%(id)s': name the file NN-%(id)s.md (and the link with it)",
+                    target=target, lesson=lesson, id=lesson_id))
+            elif anchor and anchor not in targets.anchors(lesson):
                 _problem(problems, path, line, column, _(
                     "link '%(target)s': lesson %(lesson)s has no heading with the id '%(anchor)s'",
                     target=target, lesson=lesson, anchor=anchor))
@@ -231,6 +238,15 @@ def check_callouts(markdown_text: str, path: str, first_line: int, problems: lis
                 choices=", ".join(CALLOUT_TYPES)))
 
 
+def lesson_id_from_file_name(name: str) -> str:
+    """A lesson's id when its front matter gives none: its file name without the number (01-deposits.md: deposits)."""
+    return re.sub(r"^\d+[-_ ]*", "", posixpath.splitext(posixpath.basename(name))[0])
+
+
+def _lesson_file(path: str) -> bool:
+    return path.startswith("lessons/") and path.endswith(".md") and path.count("/") == 1
+
+
 def lesson_url(course_slug: str, lesson_id: str) -> str:
     return f"/courses/{quote(course_slug)}/lessons/{quote(lesson_id)}"
 
@@ -241,17 +257,22 @@ def asset_url(course_slug: str, path: str) -> str:
 
 def course_link_resolver(course_slug: str, lessons: dict[str, str] | None = None):
     """For ``render_markdown``: a relative link becomes the asset's URL, or
-    with ``lessons`` (lesson file path in the course folder → lesson id) a
-    link to a lesson file becomes that lesson's page (keeping its #fragment);
-    a link that leaves the course folder is dropped."""
-    lessons = lessons or {}
+    a link to a lesson file that lesson's page (keeping its #fragment); a link
+    that leaves the course folder is dropped. ``lessons`` (lesson file path in
+    the course folder → lesson id) when the folder is read (publishing, the
+    editor); without it (a question's options, case parts and rubric, rendered
+    when shown) a lesson file's id is its file name's, which the check makes
+    sure of for a question's links (``check_links``)."""
+    known = lessons or {}
 
     def resolve(url: str) -> str | None:
         path = course_path_of_link(url)
         if path is None:
             return None
         fragment = "#" + url.split("#", 1)[1] if "#" in url else ""
-        lesson = lessons.get(path) or (lessons.get(f"lessons/{path}") if "/" not in path else None)
+        lesson = known.get(path) or (known.get(f"lessons/{path}") if "/" not in path else None)
+        if lesson is None and lessons is None and _lesson_file(path):
+            lesson = lesson_id_from_file_name(path)
         if lesson is not None:
             return lesson_url(course_slug, lesson) + fragment
         return asset_url(course_slug, path) + fragment

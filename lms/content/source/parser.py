@@ -20,7 +20,7 @@ from lms.content.source.fields import (  # noqa: F401  (split_front_matter: part
     ID_RE, Collector, bool_value, choice_value, date_value, id_value, int_value, local_datetime, read_text,
     split_front_matter, str_list, text_value, unknown_keys,
 )
-from lms.content.source.links import check_callouts, check_links
+from lms.content.source.links import check_callouts, check_links, lesson_id_from_file_name
 from lms.content.models import DIFFICULTIES, LAYOUTS, QUESTION_TYPES, REVIEW_POLICIES, SCORING, TRACKS
 from lms.content.schema import (
     ContentBundle, ParsedCourse, ParsedExam, ParsedLesson, ParsedProgramme, ParsedProgrammeItem, Problem, Source,
@@ -83,10 +83,6 @@ def parse_course(text: str, path: str, *,
     check_callouts(body, path, body_line, problems)
     return ParsedCourse(id=course_id, title=title, track=str(track), summary=summary, source=Source(path, 1),
                         intro_md=body.strip("\n")), problems
-
-
-def lesson_id_from_file_name(name: str) -> str:
-    return re.sub(r"^\d+[-_ ]*", "", Path(name).stem)
 
 
 def parse_lesson(text: str, path: str, course_id: str, position: int, *,
