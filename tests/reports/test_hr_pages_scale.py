@@ -160,3 +160,37 @@ def test_the_top_of_the_rankings_is_the_head_of_every_learners_ranking_ties_and_
         for top in range(1, len(every) + 1):
             assert seen(rankings.rankings(p, None, date(2026, 1, 1), clock.today(), top=top)) == (
                 [r for r in every if r[0] <= top], branches), top
+
+
+def test_the_deciding_attempt_read_as_one_key_is_the_learners_page_on_two_place_percents(app, clock, make_user,
+                                                                                         make_branch):
+    """The overdue weeks and the branch totals read each (learner, exam) from one key (percent in
+    hundredths, then the earlier attempt, then passed): two-place percents a hundredth apart, equal
+    two-place percents across a pass-mark change either way round, a fail after a pass, and a
+    result of 0 % decide as the learner's page does."""
+    branch = make_branch("ZZ0101", "天元支行")
+    p = make_programme(2)
+    w1 = p.items[0]
+    records = {"K01": [(79.99, 80), (80.0, 80)], "K02": [(80.0, 80), (79.99, 80)],
+               "K03": [(83.33, 80), (83.33, 85)], "K04": [(83.33, 85), (83.33, 80)],
+               "K05": [(0.0, 80)], "K06": [(99.99, 80), (100.0, 100.01)], "K07": [(66.67, 60), (66.66, 60)]}
+    for no, record in records.items():
+        user = make_user(employee_no=no, branch=branch)
+        for percent, mark in record:
+            attempt = add_attempt(user, w1, percent)
+            attempt.pass_mark, attempt.passed = mark, percent >= mark
+        db.session.commit()
+    today = clock.today()
+    with app.test_request_context():
+        members = roster_members(p, None)
+        weeks = cell_rules.roster_weeks(p)
+        cells = cell_rules.cells_for(members, weeks, today)
+        overdue = state_filter.week_masks(members, [w1], ("overdue",), today)
+        totals = roster_rules.totals(p, None, roster_rules.RosterFilter(week_id=w1.id), today)
+    assert {m.user.employee_no: cells[m.user.id][w1.id].status for m in members} == {
+        "K01": "passed", "K02": "passed", "K03": "passed", "K04": "failed", "K05": "failed", "K06": "failed",
+        "K07": "passed"}
+    assert overdue == [int(cells[m.user.id][w1.id].overdue) for m in members] == [0, 0, 0, 1, 1, 1, 0]
+    (total,) = totals.table.values()
+    assert (total.passed, total.overdue, total.first_tries, total.first_try_passed, total.score_count) == (4, 3, 7, 4, 7)
+    assert round(total.score_sum, 4) == round(sum(cells[m.user.id][w1.id].percent for m in members), 4) == 493.33
