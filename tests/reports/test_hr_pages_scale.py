@@ -194,3 +194,32 @@ def test_the_deciding_attempt_read_as_one_key_is_the_learners_page_on_two_place_
     (total,) = totals.table.values()
     assert (total.passed, total.overdue, total.first_tries, total.first_try_passed, total.score_count) == (4, 3, 7, 4, 7)
     assert round(total.score_sum, 4) == round(sum(cells[m.user.id][w1.id].percent for m in members), 4) == 493.33
+
+
+@pytest.mark.parametrize("limit", [None, 1], ids=["in-list", "whole-table"])
+def test_the_branch_totals_count_every_figure_as_the_cells_say(app, clock, with_leaver, monkeypatch, limit):
+    """Every figure of the branch totals (learners, passed, overdue, first tries and their passes,
+    the results and their sum) per branch and week, on the mixed population with a leaver: what
+    the roster's cells say, a late joiner's catch-up week and the week scored by its latest
+    attempt included."""
+    p, _people, _outsiders = with_leaver
+    if limit:
+        monkeypatch.setattr(in_list, "IN_LIST_LIMIT", limit)
+    today = clock.today()
+    with app.test_request_context():
+        members = roster_members(p, None)
+        result = roster_rules.totals(p, None, roster_rules.RosterFilter(), today)
+        cells = cell_rules.cells_for(members, result.weeks, today)
+        expected = {}
+        for m in members:
+            for w in result.weeks:
+                roster_rules.add_cell(expected.setdefault((m.user.branch_id, w.id), roster_rules.Total(
+                    branch=m.user.branch, week=w)), cells[m.user.id][w.id])
+    fields = ("learners", "passed", "overdue", "first_tries", "first_try_passed", "score_count")
+
+    def figures(table):
+        return {k: [getattr(t, f) for f in fields] + [round(t.score_sum, 4)] for k, t in table.items()}
+
+    assert figures(result.table) == figures(expected)
+    assert sum(t.learners for t in result.table.values()) == 12 * len(result.weeks)
+    assert sum(t.passed for t in result.table.values()) and sum(t.overdue for t in result.table.values())
