@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy import Integer, and_, case, cast, func, select
 
 from lms import clock
 from lms.exams.models import Attempt, AttemptState
@@ -33,11 +33,15 @@ def learner_exam_results(exam_ids: list[int], user_ids: list[int] | None = None,
     first attempt is not among them, 1: it failed, 2: it passed). The branch totals and the
     rankings count passes from these same facts (a subquery)."""
     finalised = Attempt.state == AttemptState.FINALISED
+    # The state is read inside the aggregates, not in the WHERE clause: SQLite, without statistics,
+    # would walk every finalised attempt of the bank by ix_attempt_state (and the table) rather
+    # than these exams' part of the covering index ix_attempt_report, which holds finalised_at.
+    counted = func.count(case((finalised, 1)))
     per = (select(Attempt.user_id.label("user_id"), Attempt.exam_id.label("exam_id"),
-                  func.count().label("attempts"), cell_rules.deciding_key(finalised).label("key"),
-                  func.max(case((Attempt.number == 1, 1 + func.coalesce(cast(Attempt.passed, Integer), 0))))
-                  .label("first"))
-           .where(Attempt.exam_id.in_(exam_ids), finalised))
+                  counted.label("attempts"), cell_rules.deciding_key(finalised).label("key"),
+                  func.max(case((and_(finalised, Attempt.number == 1),
+                                 1 + func.coalesce(cast(Attempt.passed, Integer), 0)))).label("first"))
+           .where(Attempt.exam_id.in_(exam_ids)).having(counted > 0))
     if start is not None:
         per = per.where(Attempt.finalised_at >= start, Attempt.finalised_at < end)
     if user_ids is not None:
