@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Integer, and_, case, cast, func, select
+from sqlalchemy import Integer, and_, case, cast, func, literal, select
 
 from lms import clock
 from lms.exams.models import Attempt, AttemptState
@@ -64,9 +64,24 @@ def _facts(member_ids: list[int], exam_ids: list[int]):
     return db.session.execute(query).all()
 
 
-def branch_week_totals(members, weeks, today: date | None = None, total_class=None) -> dict:
+def _passes(member_ids: list[int], exam_ids: list[int]):
+    """``_facts`` of the passes alone (the other figures 0): one aggregate per (learner, exam)."""
+    per = (select(Attempt.user_id.label("user_id"), Attempt.exam_id.label("exam_id"),
+                  cell_rules.deciding_key(Attempt.state == AttemptState.FINALISED).label("key"))
+           .where(Attempt.exam_id.in_(exam_ids), Attempt.user_id.in_(member_ids))
+           .group_by(Attempt.exam_id, Attempt.user_id).subquery())
+    query = (select(User.branch_id, per.c.exam_id, func.coalesce(func.sum(cell_rules.key_passed(per.c.key)), 0),
+                    literal(0), literal(0), literal(0.0), literal(0))
+             .join(User, User.id == per.c.user_id).group_by(User.branch_id, per.c.exam_id))
+    return db.session.execute(query).all()
+
+
+def branch_week_totals(members, weeks, today: date | None = None, total_class=None, passes_only: bool = False
+                       ) -> dict:
     """(branch id, week id) → ``total_class`` (``roster.Total``) filled in, for
-    the members' own branches."""
+    the members' own branches. ``passes_only``: learners, passed and overdue only (the rankings'
+    completion chart), the first tries and the results left at 0 for the learners counted by
+    the database."""
     today = today or clock.today()
     start = None
     by_branch: dict[int, list] = {}
@@ -87,8 +102,8 @@ def branch_week_totals(members, weeks, today: date | None = None, total_class=No
         week_of_exam.setdefault(w.exam_id, []).append(w)
     if ids and best:
         for chunk in range(0, len(ids), CHUNK):
-            for branch_id, exam_id, passed, first_tries, first_passed, score_sum, scores in _facts(
-                    ids[chunk:chunk + CHUNK], sorted(week_of_exam)):
+            for branch_id, exam_id, passed, first_tries, first_passed, score_sum, scores in (
+                    _passes if passes_only else _facts)(ids[chunk:chunk + CHUNK], sorted(week_of_exam)):
                 for w in week_of_exam[exam_id]:
                     t = table[(branch_id, w.id)]
                     t.passed += int(passed or 0)

@@ -223,3 +223,29 @@ def test_the_branch_totals_count_every_figure_as_the_cells_say(app, clock, with_
     assert figures(result.table) == figures(expected)
     assert sum(t.learners for t in result.table.values()) == 12 * len(result.weeks)
     assert sum(t.passed for t in result.table.values()) and sum(t.overdue for t in result.table.values())
+
+
+@pytest.mark.parametrize("limit", [None, 1], ids=["in-list", "whole-table"])
+def test_the_rankings_completion_chart_shows_the_completion_of_the_branch_totals(app, client, clock, with_leaver,
+                                                                                make_user, monkeypatch, limit):
+    """The rankings page counts only the passes for its completion chart (``passes_only``): each
+    branch's learners, passes, overdue and completion in each week are the branch totals' own,
+    and the chart's table on the page says the totals' percentages."""
+    from lms.reports import chart
+
+    p, _people, _outsiders = with_leaver
+    if limit:
+        monkeypatch.setattr(in_list, "IN_LIST_LIMIT", limit)
+    today = clock.today()
+    with app.test_request_context():
+        full = roster_rules.totals(p, None, roster_rules.RosterFilter(), today)
+        light = roster_rules.totals(p, None, roster_rules.RosterFilter(), today, passes_only=True)
+        expected = [[visible_text(text) for text in cells] for _b, cells in chart.completion_chart(full)["table"]]
+    assert {k: (t.learners, t.passed, t.overdue, t.completion) for k, t in light.table.items()} == \
+        {k: (t.learners, t.passed, t.overdue, t.completion) for k, t in full.table.items()}
+    assert any(t.passed for t in full.table.values()) and any(t.overdue for t in full.table.values())
+    sign_in(client, make_user(("hr",), employee_no="hr"))
+    page = client.get(f"/reports/rankings?programme={p.id}").text
+    table = page.split('id="completion-table"', 1)[1].split("</tbody>", 1)[0]
+    rows = [[visible_text(c).strip() for c in re.split(r"<td[^>]*>", row)[1:]] for row in table.split("<tr")[2:]]
+    assert rows == expected and len(rows) == 2
