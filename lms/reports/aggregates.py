@@ -102,12 +102,12 @@ def branch_week_totals(members, weeks, today: date | None = None, total_class=No
         week_of_exam.setdefault(w.exam_id, []).append(w)
     if ids and best:
         for chunk in range(0, len(ids), CHUNK):
-            for branch_id, exam_id, passed, first_tries, first_passed, score_sum, scores in (
+            for branch_id, exam_id, passed, firsts, first_passed, score_sum, scores in (
                     _passes if passes_only else _facts)(ids[chunk:chunk + CHUNK], sorted(week_of_exam)):
                 for w in week_of_exam[exam_id]:
                     t = table[(branch_id, w.id)]
                     t.passed += int(passed or 0)
-                    t.first_tries += int(first_tries or 0)
+                    t.first_tries += int(firsts or 0)
                     t.first_try_passed += int(first_passed or 0)
                     t.score_sum += float(score_sum or 0.0)
                     t.score_count += int(scores or 0)
