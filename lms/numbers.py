@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.numbers import format_decimal
 from flask_babel import get_locale, get_translations
@@ -25,7 +26,17 @@ def reading_number(value) -> str:
             return str(value)
         value = int(value) if value.is_integer() else Decimal(repr(value))
     locale = get_locale()
-    return format_decimal(value, locale=str(locale) if locale else "zh_CN", decimal_quantization=False)
+    name = str(locale) if locale else "zh_CN"
+    if type(value) is int:
+        return _whole(value, name)
+    return format_decimal(value, locale=name, decimal_quantization=False)
+
+
+@lru_cache(maxsize=8192)
+def _whole(value: int, locale: str) -> str:
+    """A whole number in the locale's grouping, worked out once: the branch totals of a bank
+    write ~10,000 counts (a few hundred distinct ones), ~40 µs each through Babel."""
+    return format_decimal(value, locale=locale, decimal_quantization=False)
 
 
 def plural_forms(singular: str, plural: str) -> tuple[str, str]:

@@ -54,8 +54,9 @@ class Attempt(db.Model):
         Index("uq_attempt_one_open", "exam_id", "user_id", unique=True,
               sqlite_where=text("state = 'open'"), postgresql_where=text("state = 'open'")),
         CheckConstraint("state IN ('open', 'grading', 'finalised')", name="state"),
-        # The branch totals (lms.reports.aggregates) read only these columns: an index-only scan.
-        Index("ix_attempt_report", "exam_id", "user_id", "state", "number", "passed", "percent"),
+        # The branch totals and the rankings (lms.reports.aggregates) read only these columns: an
+        # index-only scan; the rankings' period is finalised_at.
+        Index("ix_attempt_report", "exam_id", "user_id", "state", "number", "passed", "percent", "finalised_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

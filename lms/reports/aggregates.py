@@ -5,14 +5,14 @@ GROUP BY statements instead of a cell per learner and week.
 
 The rule is ``cells.cell_for``'s: for an exam scored by its best attempt,
 the result that counts is the highest finalised percent, passed if the
-earliest attempt with that percent passed (``cells.deciding_passed``). Exams scored by their latest attempt (rare)
+earliest attempt with that percent passed (``cells.deciding_key``: one aggregate). Exams scored by their latest attempt (rare)
 and learners who joined after the programme began (catch-up) go through
 ``cells`` one by one: their numbers are the same either way (tested)."""
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Integer, and_, case, cast, func, literal, select
 
 from lms import clock
 from lms.exams.models import Attempt, AttemptState
@@ -28,38 +28,60 @@ CHUNK = 20000
 def learner_exam_results(exam_ids: list[int], user_ids: list[int] | None = None, start=None, end=None):
     """One row per (learner, exam) of their finalised attempts (finalised in
     [start, end) when given; of these learners when ``user_ids`` is given):
-    ``attempts``, ``cells.deciding_columns`` (``cells.deciding_passed`` reads
-    them: on equal top percents the earliest decides), ``first`` (1: the first attempt is among them) and
-    ``first_passed``. The branch totals and the rankings count passes from these same facts (a
-    subquery)."""
+    ``attempts``, ``key`` (``cells.deciding_key``: ``cells.key_passed`` and ``cells.key_percent``
+    read the deciding result; on equal top percents the earliest decides) and ``first`` (NULL: the
+    first attempt is not among them, 1: it failed, 2: it passed). The branch totals and the
+    rankings count passes from these same facts (a subquery)."""
     finalised = Attempt.state == AttemptState.FINALISED
-    passed = Attempt.passed.is_(True)
+    # The state is read inside the aggregates, not in the WHERE clause: SQLite, without statistics,
+    # would walk every finalised attempt of the bank by ix_attempt_state (and the table) rather
+    # than these exams' part of the covering index ix_attempt_report, which holds finalised_at.
+    counted = func.count(case((finalised, 1)))
     per = (select(Attempt.user_id.label("user_id"), Attempt.exam_id.label("exam_id"),
-                  func.count().label("attempts"),
-                  *cell_rules.deciding_columns(and_(finalised, Attempt.percent.is_not(None)), Attempt.passed),
-                  func.max(case((Attempt.number == 1, 1), else_=0)).label("first"),
-                  func.max(case((and_(Attempt.number == 1, passed), 1), else_=0)).label("first_passed"))
-           .where(Attempt.exam_id.in_(exam_ids), finalised))
+                  counted.label("attempts"), cell_rules.deciding_key(finalised).label("key"),
+                  func.max(case((and_(finalised, Attempt.number == 1),
+                                 1 + func.coalesce(cast(Attempt.passed, Integer), 0)))).label("first"))
+           .where(Attempt.exam_id.in_(exam_ids)).having(counted > 0))
     if start is not None:
         per = per.where(Attempt.finalised_at >= start, Attempt.finalised_at < end)
     if user_ids is not None:
         per = per.where(Attempt.user_id.in_(user_ids))
-    return per.group_by(Attempt.user_id, Attempt.exam_id).subquery()
+    return per.group_by(Attempt.exam_id, Attempt.user_id).subquery()
+
+
+def first_tries(c):
+    """Of ``learner_exam_results``' rows (``c``: its columns): the first attempts, and those passed."""
+    return func.count(c.first), func.coalesce(func.sum(c.first), 0) - func.count(c.first)
 
 
 def _facts(member_ids: list[int], exam_ids: list[int]):
     """(branch id, exam id, passed, first tries, first passed, sum of results, results)."""
     per = learner_exam_results(exam_ids, member_ids)
-    query = (select(User.branch_id, per.c.exam_id, func.sum(cell_rules.deciding_passed(per.c)),
-                    func.coalesce(func.sum(per.c.first), 0), func.coalesce(func.sum(per.c.first_passed), 0),
-                    func.coalesce(func.sum(per.c.best), 0.0), func.count(per.c.best))
+    query = (select(User.branch_id, per.c.exam_id, func.coalesce(func.sum(cell_rules.key_passed(per.c.key)), 0),
+                    *first_tries(per.c), func.coalesce(func.sum(cell_rules.key_percent(per.c.key)), 0.0),
+                    func.count(per.c.key))
              .join(User, User.id == per.c.user_id).group_by(User.branch_id, per.c.exam_id))
     return db.session.execute(query).all()
 
 
-def branch_week_totals(members, weeks, today: date | None = None, total_class=None) -> dict:
+def _passes(member_ids: list[int], exam_ids: list[int]):
+    """``_facts`` of the passes alone (the other figures 0): one aggregate per (learner, exam)."""
+    per = (select(Attempt.user_id.label("user_id"), Attempt.exam_id.label("exam_id"),
+                  cell_rules.deciding_key(Attempt.state == AttemptState.FINALISED).label("key"))
+           .where(Attempt.exam_id.in_(exam_ids), Attempt.user_id.in_(member_ids))
+           .group_by(Attempt.exam_id, Attempt.user_id).subquery())
+    query = (select(User.branch_id, per.c.exam_id, func.coalesce(func.sum(cell_rules.key_passed(per.c.key)), 0),
+                    literal(0), literal(0), literal(0.0), literal(0))
+             .join(User, User.id == per.c.user_id).group_by(User.branch_id, per.c.exam_id))
+    return db.session.execute(query).all()
+
+
+def branch_week_totals(members, weeks, today: date | None = None, total_class=None, passes_only: bool = False
+                       ) -> dict:
     """(branch id, week id) → ``total_class`` (``roster.Total``) filled in, for
-    the members' own branches."""
+    the members' own branches. ``passes_only``: learners, passed and overdue only (the rankings'
+    completion chart), the first tries and the results left at 0 for the learners counted by
+    the database."""
     today = today or clock.today()
     start = None
     by_branch: dict[int, list] = {}
@@ -80,12 +102,12 @@ def branch_week_totals(members, weeks, today: date | None = None, total_class=No
         week_of_exam.setdefault(w.exam_id, []).append(w)
     if ids and best:
         for chunk in range(0, len(ids), CHUNK):
-            for branch_id, exam_id, passed, first_tries, first_passed, score_sum, scores in _facts(
-                    ids[chunk:chunk + CHUNK], sorted(week_of_exam)):
+            for branch_id, exam_id, passed, firsts, first_passed, score_sum, scores in (
+                    _passes if passes_only else _facts)(ids[chunk:chunk + CHUNK], sorted(week_of_exam)):
                 for w in week_of_exam[exam_id]:
                     t = table[(branch_id, w.id)]
                     t.passed += int(passed or 0)
-                    t.first_tries += int(first_tries or 0)
+                    t.first_tries += int(firsts or 0)
                     t.first_try_passed += int(first_passed or 0)
                     t.score_sum += float(score_sum or 0.0)
                     t.score_count += int(scores or 0)

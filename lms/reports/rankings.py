@@ -34,7 +34,7 @@ from lms.exams.models import AttemptState
 from lms.extensions import db
 from lms.programmes.services import QUARTERLY
 from lms.reports import cells as cell_rules, quarters as quarter_rules
-from lms.reports.aggregates import learner_exam_results
+from lms.reports.aggregates import first_tries, learner_exam_results
 from lms.reports.members import Member, programme_start, roster_members
 
 PERIODS = ("month", "quarter", "programme", "range")
@@ -167,7 +167,7 @@ def _standings_by_sql(user_ids: list[int], exam_ids: list[int], start: datetime,
     learners is ~300,000 attempts, too many to read into Python for one page.
 
     One GROUP BY per (learner, exam), folded per learner: the deciding result
-    is the highest percent, and whether it passed is ``cells.deciding_passed``
+    is the highest percent, and whether it passed is ``cells.key_passed``
     (one GROUP BY, no window over every attempt of the year: when a passed and a failed attempt share the
     best percent — the pass mark was changed between them — the earlier
     decides, as on the learner's page and in every other report).
@@ -180,13 +180,14 @@ def _standings_by_sql(user_ids: list[int], exam_ids: list[int], start: datetime,
     wanted = set(user_ids)
     per = learner_exam_results(exam_ids, in_list.ids_or_everyone(user_ids), start, end)
     rows = db.session.execute(
-        select(per.c.user_id, func.count(), func.sum(per.c.attempts), func.sum(cell_rules.deciding_passed(per.c)),
-               func.coalesce(func.sum(per.c.best), 0.0), func.count(per.c.best), func.sum(per.c.first),
-               func.sum(per.c.first_passed))
+        select(per.c.user_id, func.count(), func.sum(per.c.attempts),
+               func.coalesce(func.sum(cell_rules.key_passed(per.c.key)), 0),
+               func.coalesce(func.sum(cell_rules.key_percent(per.c.key)), 0.0), func.count(per.c.key),
+               *first_tries(per.c))
         .group_by(per.c.user_id))
-    for user_id, taken, attempts, n_passed, score_sum, score_count, first_tries, first_passed in rows:
+    for user_id, taken, attempts, n_passed, score_sum, score_count, firsts, first_passed in rows:
         if user_id in wanted:
-            out[user_id] = Standing(taken=int(taken), passed=int(n_passed), first_tries=int(first_tries),
+            out[user_id] = Standing(taken=int(taken), passed=int(n_passed), first_tries=int(firsts),
                                     first_passed=int(first_passed), attempts=int(attempts),
                                     score_sum=float(score_sum), score_count=int(score_count))
     return out

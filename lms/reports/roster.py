@@ -206,13 +206,14 @@ class Totals:
 
 
 def totals(programme: Programme, scope, flt: RosterFilter, today: date | None = None,
-           members: list[Member] | None = None) -> Totals:
+           members: list[Member] | None = None, passes_only: bool = False) -> Totals:
     """Per branch (the learner's own branch) and week: learners, passed
     (completion), overdue, first-try pass rate and mean score. Weeks opened
     so far unless one is chosen. A quarterly requirement counts quarters the
     same way (``quarters.tally``: learners asked, done, missed). ``members``:
     ``roster_members(programme, scope)`` when the caller has them already
-    (the rankings page)."""
+    (the rankings page). ``passes_only``: learners, passed (completion) and overdue only, for
+    the rankings' completion chart (``aggregates.branch_week_totals``)."""
     today = today or clock.today()
     every = columns(programme, today)
     weeks = flt.chosen(every) if (flt.week_id or flt.quarter) else [w for w in every if w.opens_on <= today]
@@ -220,7 +221,7 @@ def totals(programme: Programme, scope, flt: RosterFilter, today: date | None = 
     if programme.recurring == QUARTERLY:
         table = quarter_rules.branch_totals(programme, members, weeks, today, Total)
     else:
-        table = aggregates.branch_week_totals(members, weeks, today, Total)
+        table = aggregates.branch_week_totals(members, weeks, today, Total, passes_only)
     bank = {w.id: Total(branch=None, week=w) for w in weeks}
     branches = {}
     for (branch_id, week_id), total in table.items():

@@ -66,16 +66,16 @@ def _bit(exam_id_column, exam_bits: dict[int, int]):
 
 def _passed_masks(exam_bits: dict[int, int], user_ids: list[int] | None, counts) -> dict[int, list[int]]:
     """``_masks`` of the passed weeks alone: what the overdue list (and the roster filtered by
-    "overdue") needs. A year of a bank is a million (learner, exam) groups: deciding only whether
-    each passed, and summing the bits of those that did, costs a quarter of deciding every state."""
+    "overdue") needs. A year of a bank is a million (learner, exam) groups: each decides only
+    whether it passed, from one aggregate (``cells.deciding_key``), and the bits of those that did
+    are summed per learner."""
     query = select(Attempt.user_id.label("user_id"), Attempt.exam_id.label("exam_id"),
-                   *[c for c in cell_rules.deciding_columns(counts, Attempt.passed) if c.name != "best"]
-                   ).where(Attempt.exam_id.in_(sorted(exam_bits)))
+                   cell_rules.deciding_key(counts).label("key")).where(Attempt.exam_id.in_(sorted(exam_bits)))
     if user_ids is not None:
         query = query.where(Attempt.user_id.in_(user_ids))
     per = query.group_by(Attempt.exam_id, Attempt.user_id).subquery()
     rows = db.session.execute(select(per.c.user_id, func.sum(_bit(per.c.exam_id, exam_bits)))
-                              .where(cell_rules.deciding_passed_where(per.c)).group_by(per.c.user_id))
+                              .where(cell_rules.key_passed(per.c.key) == 1).group_by(per.c.user_id))
     return {user_id: [int(mask), 0, 0, 0] for user_id, mask in rows}
 
 

@@ -144,7 +144,8 @@ def rankings():
         period, first_day, last_day, top = _rankings_args(programme, scope)
         members = roster_members(programme, scope)  # once for both: the audience of 5,000 people is not free
         result = ranking_rules.rankings(programme, scope, first_day, last_day, flt.branch_ids, top, members)
-        weekly = reports.totals(programme, scope, reports.RosterFilter(branch_ids=flt.branch_ids), members=members)
+        weekly = reports.totals(programme, scope, reports.RosterFilter(branch_ids=flt.branch_ids), members=members,
+                                passes_only=True)  # the chart shows completion alone
         completion = {"totals": weekly, "chart": chart.completion_chart(weekly)}
     ctx["query"] = {k: v for k, v in {"programme": programme.id if programme else "", "branch": ctx["query"].get(
         "branch"), "period": period, "from": first_day, "to": last_day, "top": "all" if top is None else top}.items()

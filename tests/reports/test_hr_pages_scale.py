@@ -160,3 +160,92 @@ def test_the_top_of_the_rankings_is_the_head_of_every_learners_ranking_ties_and_
         for top in range(1, len(every) + 1):
             assert seen(rankings.rankings(p, None, date(2026, 1, 1), clock.today(), top=top)) == (
                 [r for r in every if r[0] <= top], branches), top
+
+
+def test_the_deciding_attempt_read_as_one_key_is_the_learners_page_on_two_place_percents(app, clock, make_user,
+                                                                                         make_branch):
+    """The overdue weeks and the branch totals read each (learner, exam) from one key (percent in
+    hundredths, then the earlier attempt, then passed): two-place percents a hundredth apart, equal
+    two-place percents across a pass-mark change either way round, a fail after a pass, and a
+    result of 0 % decide as the learner's page does."""
+    branch = make_branch("ZZ0101", "天元支行")
+    p = make_programme(2)
+    w1 = p.items[0]
+    records = {"K01": [(79.99, 80), (80.0, 80)], "K02": [(80.0, 80), (79.99, 80)],
+               "K03": [(83.33, 80), (83.33, 85)], "K04": [(83.33, 85), (83.33, 80)],
+               "K05": [(0.0, 80)], "K06": [(99.99, 80), (100.0, 100.01)], "K07": [(66.67, 60), (66.66, 60)]}
+    for no, record in records.items():
+        user = make_user(employee_no=no, branch=branch)
+        for percent, mark in record:
+            attempt = add_attempt(user, w1, percent)
+            attempt.pass_mark, attempt.passed = mark, percent >= mark
+        db.session.commit()
+    today = clock.today()
+    with app.test_request_context():
+        members = roster_members(p, None)
+        weeks = cell_rules.roster_weeks(p)
+        cells = cell_rules.cells_for(members, weeks, today)
+        overdue = state_filter.week_masks(members, [w1], ("overdue",), today)
+        totals = roster_rules.totals(p, None, roster_rules.RosterFilter(week_id=w1.id), today)
+    assert {m.user.employee_no: cells[m.user.id][w1.id].status for m in members} == {
+        "K01": "passed", "K02": "passed", "K03": "passed", "K04": "failed", "K05": "failed", "K06": "failed",
+        "K07": "passed"}
+    assert overdue == [int(cells[m.user.id][w1.id].overdue) for m in members] == [0, 0, 0, 1, 1, 1, 0]
+    (total,) = totals.table.values()
+    assert (total.passed, total.overdue, total.first_tries, total.first_try_passed, total.score_count) == (4, 3, 7, 4, 7)
+    assert round(total.score_sum, 4) == round(sum(cells[m.user.id][w1.id].percent for m in members), 4) == 493.33
+
+
+@pytest.mark.parametrize("limit", [None, 1], ids=["in-list", "whole-table"])
+def test_the_branch_totals_count_every_figure_as_the_cells_say(app, clock, with_leaver, monkeypatch, limit):
+    """Every figure of the branch totals (learners, passed, overdue, first tries and their passes,
+    the results and their sum) per branch and week, on the mixed population with a leaver: what
+    the roster's cells say, a late joiner's catch-up week and the week scored by its latest
+    attempt included."""
+    p, _people, _outsiders = with_leaver
+    if limit:
+        monkeypatch.setattr(in_list, "IN_LIST_LIMIT", limit)
+    today = clock.today()
+    with app.test_request_context():
+        members = roster_members(p, None)
+        result = roster_rules.totals(p, None, roster_rules.RosterFilter(), today)
+        cells = cell_rules.cells_for(members, result.weeks, today)
+        expected = {}
+        for m in members:
+            for w in result.weeks:
+                roster_rules.add_cell(expected.setdefault((m.user.branch_id, w.id), roster_rules.Total(
+                    branch=m.user.branch, week=w)), cells[m.user.id][w.id])
+    fields = ("learners", "passed", "overdue", "first_tries", "first_try_passed", "score_count")
+
+    def figures(table):
+        return {k: [getattr(t, f) for f in fields] + [round(t.score_sum, 4)] for k, t in table.items()}
+
+    assert figures(result.table) == figures(expected)
+    assert sum(t.learners for t in result.table.values()) == 12 * len(result.weeks)
+    assert sum(t.passed for t in result.table.values()) and sum(t.overdue for t in result.table.values())
+
+
+@pytest.mark.parametrize("limit", [None, 1], ids=["in-list", "whole-table"])
+def test_the_rankings_completion_chart_shows_the_completion_of_the_branch_totals(app, client, clock, with_leaver,
+                                                                                make_user, monkeypatch, limit):
+    """The rankings page counts only the passes for its completion chart (``passes_only``): each
+    branch's learners, passes, overdue and completion in each week are the branch totals' own,
+    and the chart's table on the page says the totals' percentages."""
+    from lms.reports import chart
+
+    p, _people, _outsiders = with_leaver
+    if limit:
+        monkeypatch.setattr(in_list, "IN_LIST_LIMIT", limit)
+    today = clock.today()
+    with app.test_request_context():
+        full = roster_rules.totals(p, None, roster_rules.RosterFilter(), today)
+        light = roster_rules.totals(p, None, roster_rules.RosterFilter(), today, passes_only=True)
+        expected = [[visible_text(text) for text in cells] for _b, cells in chart.completion_chart(full)["table"]]
+    assert {k: (t.learners, t.passed, t.overdue, t.completion) for k, t in light.table.items()} == \
+        {k: (t.learners, t.passed, t.overdue, t.completion) for k, t in full.table.items()}
+    assert any(t.passed for t in full.table.values()) and any(t.overdue for t in full.table.values())
+    sign_in(client, make_user(("hr",), employee_no="hr"))
+    page = client.get(f"/reports/rankings?programme={p.id}").text
+    table = page.split('id="completion-table"', 1)[1].split("</tbody>", 1)[0]
+    rows = [[visible_text(c).strip() for c in re.split(r"<td[^>]*>", row)[1:]] for row in table.split("<tr")[2:]]
+    assert rows == expected and len(rows) == 2
