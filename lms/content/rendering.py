@@ -22,6 +22,7 @@ from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup, escape
 
 from lms.content.source.links import course_link_resolver
+from lms.content.typed_markdown import as_meant
 
 # toc gives every heading an id (Chinese kept: "## 定期存款" → id="定期存款"),
 # so that lessons can link to a heading (content/FORMAT.md).
@@ -291,7 +292,7 @@ def _word_footnotes(text: str) -> str:
 def heading_ids(text: str) -> list[str]:
     """The ids the headings of a lesson get, in order (what #anchors may name)."""
     md = _markdown()
-    md.convert(_nest_lists(text or ""))
+    md.convert(_nest_lists(as_meant(text or "")))
     ids: list[str] = []
 
     def collect(tokens):
@@ -367,7 +368,7 @@ def render_markdown(text: str, resolve_link: Callable[[str], str | None] | None 
     original = text or ""
     if _too_deeply_nested(original):
         return plain_text_html(original)
-    text = _nest_lists(_multiplication_signs(_fullwidth_indents(_pasted_from_word(original))))
+    text = _nest_lists(_multiplication_signs(_fullwidth_indents(_pasted_from_word(as_meant(original)))))
     if "!!!" in text:
         text = _UNTITLED_CALLOUT.sub(lambda m: f'{m[1]}{m[2]} "\ue000{m[2].lower()}\ue001"', text)
     try:
