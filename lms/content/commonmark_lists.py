@@ -21,6 +21,7 @@ from markdown.extensions.sane_lists import SaneOListProcessor, SaneUListProcesso
 
 # An item of a list at a block's own level (0-3 spaces): its marker.
 _ITEM = re.compile(r"^ {0,3}([-*+]|\d{1,9}\.)[ ]+\S")
+_MARKER = re.compile(r" {0,3}([-*+]|\d{1,9}\.)")
 
 
 def _kind(marker: str) -> str:
@@ -33,7 +34,7 @@ def split_at_other_marker(block: str) -> tuple[str, str]:
     and the rest: from the first line at the list's level whose marker is of
     another kind."""
     lines = block.split("\n")
-    first = _ITEM.match(lines[0])
+    first = _MARKER.match(lines[0])
     if first is None:
         return block, ""
     kind = _kind(first[1])
@@ -69,7 +70,8 @@ class _ListMixin:
         if rest:
             blocks.insert(0, rest)
         blocks.insert(0, mine)
-        kind = _kind(_ITEM.match(mine)[1]) if _ITEM.match(mine) else "."
+        marker = _MARKER.match(mine)
+        kind = _kind(marker[1]) if marker else "."
         sibling = self.lastChild(parent)  # type: ignore[attr-defined]
         own_tags = self.SIBLING_TAGS
         if sibling is not None and sibling.tag == self.TAG and self.markers.of.get(sibling, kind) != kind:
