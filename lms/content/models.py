@@ -33,7 +33,6 @@ REVIEW_POLICY_LABELS = {
 }
 LAYOUT_LABELS = {"one_page": _l("All questions on one page"), "per_question": _l("One question per page")}
 SCORING_LABELS = {"best": _l("best attempt"), "latest": _l("latest attempt")}
-ITEM_KIND_LABELS = {"week": _l("Week"), "bulletin": _l("Product bulletin")}
 
 
 class Course(db.Model):

@@ -22,10 +22,12 @@ from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup, escape
 
 from lms.content.source.links import course_link_resolver
+from lms.content.typed_markdown import as_meant
 
 # toc gives every heading an id (Chinese kept: "## 定期存款" → id="定期存款"),
 # so that lessons can link to a heading (content/FORMAT.md).
-EXTENSIONS = ["tables", "fenced_code", "footnotes", "admonition", "sane_lists", "nl2br", "toc"]
+# Lists end where CommonMark ends them (lms/content/commonmark_lists.py, in place of "sane_lists").
+EXTENSIONS = ["tables", "fenced_code", "footnotes", "admonition", "lms.content.commonmark_lists", "nl2br", "toc"]
 # Footnote back-links are stored without Python-Markdown's English tooltip ("Jump
 # back to footnote 1 in the text"); lms/content/footnotes.py titles them in the
 # reader's language when the page is sent.
@@ -120,13 +122,13 @@ def _nest_lists(text: str) -> str:
     in_fence = False
     after_blank = True
     tab_shift = 0  # a list indented with tabs from its first item: their indentation
-    last_bullet = None  # the marker ("-", "*", "+") of the top-level bullet list going on
+    in_item_paragraph = False  # the lines since the last blank are a paragraph of a list item
     for line in text.split("\n"):
         stripped = line.lstrip(" ")
         if stripped.startswith(("```", "~~~")):
             in_fence = not in_fence
             stack.clear()
-            last_bullet = None
+            in_item_paragraph = False
             out.append(line)
             continue
         if not in_fence and "\t" in line[:len(line) - len(stripped) + 1]:
@@ -154,28 +156,26 @@ def _nest_lists(text: str) -> str:
             # Word pastes it): Python-Markdown needs a blank line first, or the
             # list runs into the paragraph as text.
             out.append("")
+        elif item and not after_blank and in_item_paragraph:
+            # An item right under a paragraph of the item before ("- 甲\n\n  说明\n- 乙"): a new
+            # item (CommonMark), where Python-Markdown took it for a line of that paragraph.
+            out.append("")
         if item or after_blank:
             while stack and indent < stack[-1][0]:
                 stack.pop()
-        if item and not stack and indent < 4:
-            bullet = item[2] if item[2] in "-*+" else None
-            if bullet and last_bullet not in (None, bullet):
-                # "* " right after a "- " list starts a new list (CommonMark), where Python-Markdown
-                # ran both into one: an HTML comment (the sanitiser drops it) ends the first.
-                out.extend(["", "<!-- -->", ""])
-            last_bullet = bullet
-        elif not item and not stack:
-            last_bullet = None  # text outside any list
         if item:
             new_indent = stack[-1][1] + 4 if stack else indent
             stack.append((indent + len(item[2]) + len(item[3]), new_indent))
             out.append(" " * new_indent + stripped)
+            in_item_paragraph = False
         elif after_blank and stack:
             # A paragraph (or code block) of the item it is indented to.
             source_text, item_indent = stack[-1]
             out.append(" " * (item_indent + 4 + indent - source_text) + stripped)
+            in_item_paragraph = True
         else:
             out.append(line)  # a continuation line, or text outside any list
+            in_item_paragraph = in_item_paragraph and bool(stack)
         after_blank = False
     return "\n".join(out)
 
@@ -292,7 +292,7 @@ def _word_footnotes(text: str) -> str:
 def heading_ids(text: str) -> list[str]:
     """The ids the headings of a lesson get, in order (what #anchors may name)."""
     md = _markdown()
-    md.convert(_nest_lists(text or ""))
+    md.convert(_nest_lists(as_meant(text or "")))
     ids: list[str] = []
 
     def collect(tokens):
@@ -368,7 +368,7 @@ def render_markdown(text: str, resolve_link: Callable[[str], str | None] | None 
     original = text or ""
     if _too_deeply_nested(original):
         return plain_text_html(original)
-    text = _nest_lists(_multiplication_signs(_fullwidth_indents(_pasted_from_word(original))))
+    text = _nest_lists(_multiplication_signs(_fullwidth_indents(_pasted_from_word(as_meant(original)))))
     if "!!!" in text:
         text = _UNTITLED_CALLOUT.sub(lambda m: f'{m[1]}{m[2]} "\ue000{m[2].lower()}\ue001"', text)
     try:

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from lms import questions
 from lms.content.source.bank_blocks import FENCE, HEADING3, Block, split, split_bank
 from lms.content.source.links import check_links
+from lms.content.source.markup import check_markup, without_comments
 from lms.content.source.pasted import answer_line_message
 from lms.questions.base import normalise_text
 from lms.questions.fill import blanks_in_tags
@@ -410,13 +411,10 @@ def parse_question_bank(text: str, path: str, course_id: str | None, *,
     course folder), when given, is used to report broken links and images."""
     problems: list[Problem] = []
     text = text.replace("\r\n", "\n").lstrip("\ufeff")
-    before, blocks = split_bank(text)
-    in_comment = False
+    check_markup(text, path, 1, problems)
+    before, blocks = split_bank(without_comments(text))  # a question or option commented out is not there
     for number, line in before:
         stripped = line.strip()
-        if in_comment or stripped.startswith("<!--"):
-            in_comment = "-->" not in stripped
-            continue
         if stripped and not stripped.startswith("# "):
             problems.append(Problem(Source(path, number), _(
                 "text before the first question: each question starts with a heading '## question-id'")))

@@ -21,6 +21,7 @@ from lms.content.source.fields import (  # noqa: F401  (split_front_matter: part
     split_front_matter, str_list, text_value, unknown_keys,
 )
 from lms.content.source.links import check_callouts, check_links, lesson_id_from_file_name
+from lms.content.source.markup import check_markup, without_comments
 from lms.content.models import DIFFICULTIES, LAYOUTS, QUESTION_TYPES, REVIEW_POLICIES, SCORING, TRACKS
 from lms.content.schema import (
     ContentBundle, ParsedCourse, ParsedExam, ParsedLesson, ParsedProgramme, ParsedProgrammeItem, Problem, Source,
@@ -79,8 +80,9 @@ def parse_course(text: str, path: str, *,
     summary = text_value(c, meta, "summary", "summary")
     if course_id is None:
         return None, problems
-    check_links(body, path, body_line, course_files, problems)
-    check_callouts(body, path, body_line, problems)
+    check_markup(body, path, body_line, problems)
+    check_links(without_comments(body), path, body_line, course_files, problems)
+    check_callouts(without_comments(body), path, body_line, problems)
     return ParsedCourse(id=course_id, title=title, track=str(track), summary=summary, source=Source(path, 1),
                         intro_md=body.strip("\n")), problems
 
@@ -110,8 +112,9 @@ def parse_lesson(text: str, path: str, course_id: str, position: int, *,
         else [meta["objectives"].strip()]
     if not body.strip():
         c.add(_("the lesson has no text after its front matter"), line=body_line)
-    check_links(body, path, body_line, course_files, problems)
-    check_callouts(body, path, body_line, problems)
+    check_markup(body, path, body_line, problems)
+    check_links(without_comments(body), path, body_line, course_files, problems)
+    check_callouts(without_comments(body), path, body_line, problems)
     if lesson_id is None:
         return None, problems
     return ParsedLesson(course_id=course_id, id=lesson_id, position=position, title=title, minutes=minutes,
