@@ -19,14 +19,14 @@ def test_each_app_gets_its_own_panels_commands_and_filters(app):
     assert list(app.blueprints) == ["main", "auth", "org", "system", "audit", "content", "content_import", "credentials",
                                     "grading", "analysis", "notebook", "exams", "programmes", "programme_admin", "schedule",
                                     "reports", "notify", "notify_admin", "mentoring_admin", "mentoring",
-                                    "mentoring_signoff", "certificates", "verify", "certificate_pdf", "eligibility"]
+                                    "mentoring_signoff", "certificates", "certificate_renewal", "verify", "certificate_pdf", "eligibility"]
     assert {"content", "exams", "audit", "people", "i18n", "demo", "create-admin", "notify", "certificates"} <= set(app.cli.commands)
     assert {"import-gift", "import-xlsx", "export-xlsx", "check", "publish"} <= set(app.cli.commands["content"].commands)
     assert {"md", "inline_md", "stem_summary", "localtime"} <= set(app.jinja_env.filters)
     other = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
     # A second app does not add the panels again to the first (nor to itself twice).
     templates = [p.template for p in app.extensions["lms.panels"]]
-    assert len(templates) == len(set(templates)) == len(other.extensions["lms.panels"]) == 12
+    assert len(templates) == len(set(templates)) == len(other.extensions["lms.panels"]) == 13
     assert [order for order, _fn in other.extensions["lms.demo_hooks"]] == [10, 40, 85, 50, 60, 65, 70, 80]  # registration order (run sorted)
 
 
