@@ -16,7 +16,7 @@ from flask_login import current_user
 from lms import clock, printable
 from lms.certificates import renewal
 from lms.certificates.forms import BulkRenewalForm, RenewalSelectionForm
-from lms.certificates.views import expiring_rows
+from lms.certificates.register_views import expiring_rows
 from lms.org import scope as org_scope
 from lms.web import roles_required
 
