@@ -4,6 +4,7 @@ a corrected answer key re-graded to a fail. The register and the expiry list
 both let HR choose certificates to renew at once (``renewal_views``)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from flask import Response, abort, render_template, request
@@ -17,7 +18,7 @@ from lms.certificates.blueprint import labels as _labels
 from lms.certificates.blueprint import scope as _scope
 from lms.certificates.blueprint import viewer as _viewer
 from lms.certificates.forms import RenewalSelectionForm
-from lms.certificates.models import Certificate
+from lms.certificates.models import Certificate, CertificateState
 from lms.certificates.regraded import regraded_holders
 from lms.content.models import Certification
 from lms.extensions import db
@@ -86,12 +87,31 @@ def register():
     scope = _scope()
     flt = _register_filter(scope)
     page = queries.register(scope, flt, page=request.args.get("page", 1, type=int))
+    # HR renews expired certificates from here too: not as on a past day (what was then is not renewed),
+    # nor while the filter shows another state.
+    may_renew = _viewer().has_role("hr") and flt.on is None and flt.state in ("", CertificateState.EXPIRED)
     return render_page_or_partial(
         "certificates/register.html", "certificates/_register_rows.html", page=page, flt=flt,
         branch_choices=_branch_choices(scope), certifications=queries.certifications(include_retired=True),
         query=_query_args(), whole_bank=scope is None, today=clock.today(),
         awaiting=signoff_review.awaiting_decision(scope), will_not_print=_will_not_print(page.rows),
-        left=leavers.leaving_dates(c.user_id for c in page.rows), as_of=flt.on, **_labels())
+        left=leavers.leaving_dates(c.user_id for c in page.rows), as_of=flt.on, may_renew=may_renew,
+        to_renew=queries.count(scope, to_renew(flt)) if may_renew else 0,
+        choosable=queries.among(scope, to_renew(flt), [c.id for c in page.rows]) if may_renew else set(),
+        selection=RenewalSelectionForm(formdata=None), **_labels())
+
+
+def to_renew(flt: queries.RegisterFilter) -> queries.RegisterFilter:
+    """The register's filter narrowed to the certificates a bulk renewal from it takes: the expired ones
+    that are their holder's newest (whatever state the filter shows), today."""
+    return replace(flt, state="", on=None, to_renew=True)
+
+
+def register_filter(scope, q: str, branch_id: int | None, certification_id: int | None,
+                    unprintable: bool) -> queries.RegisterFilter:
+    """The register's filter from a bulk renewal's selection (the values its form sent back)."""
+    return queries.RegisterFilter(q=(q or "").strip(), branch_ids=_branch_ids(scope, branch_id),
+                                  certification_id=_certification_id(certification_id), unprintable=unprintable)
 
 
 def _will_not_print(certificates) -> dict[int, str]:
