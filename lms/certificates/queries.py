@@ -126,6 +126,25 @@ def among(scope, flt: RegisterFilter, ids: list[int]) -> set[int]:
                                   .with_only_columns(Certificate.id)))
 
 
+def renewed_since(rows: list[Certificate], today: date | None = None) -> dict[int, Certificate]:
+    """{id: the holder's newer certificate of the same certification} of the expired ``rows``: one renewed
+    after it expired stays "expired" (only a valid certificate is superseded), and the register says by what."""
+    today = today or clock.today()
+    expired = [c for c in rows if c.state(today) == CertificateState.EXPIRED]
+    if not expired:
+        return {}
+    newer = sorted(db.session.scalars(select(Certificate).where(
+        Certificate.user_id.in_(sorted({c.user_id for c in expired})))),
+        key=lambda c: (c.issued_on, c.id), reverse=True)
+    out = {}
+    for c in expired:
+        later = [n for n in newer if n.user_id == c.user_id and n.certification_id == c.certification_id
+                 and (n.issued_on, n.id) > (c.issued_on, c.id)]
+        if later:
+            out[c.id] = later[0]
+    return out
+
+
 def register(scope, flt: RegisterFilter, page: int | None = 1) -> Page:
     """The certificates in scope matching the filter, newest first; ``page``
     None: every row (the download)."""

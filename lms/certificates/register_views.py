@@ -98,6 +98,7 @@ def register():
         left=leavers.leaving_dates(c.user_id for c in page.rows), as_of=flt.on, may_renew=may_renew,
         to_renew=queries.count(scope, to_renew(flt)) if may_renew else 0,
         choosable=queries.among(scope, to_renew(flt), [c.id for c in page.rows]) if may_renew else set(),
+        renewed_since={} if flt.on else queries.renewed_since(page.rows),
         selection=RenewalSelectionForm(formdata=None), **_labels())
 
 

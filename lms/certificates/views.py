@@ -126,8 +126,16 @@ def _render_detail(certificate: Certificate, form=None, status: int = 200, keep_
                            left=leavers.leaving_dates([certificate.user_id]),
                            form=form, may_revoke=_viewer().has_role("hr"),
                            may_renew=_viewer().has_role("hr") and renewal.renewable(certificate, _viewer()),
+                           may_issue_again=_viewer().has_role("hr") and _issued_again_by_hand(certificate),
                            withdrawn_signoff=signoff_review.withdrawn_signoff_of(certificate),
                            keep_form=keep_form or KeepForm(prefix="keep"), today=clock.today(), **_labels()), status
+
+
+def _issued_again_by_hand(certificate: Certificate) -> bool:
+    """A revoked certificate is not renewed (nothing is issued automatically after a revocation either): its
+    page leads HR to the manual issue while the holder works here and holds no valid one of it."""
+    return (certificate.revoked_at is not None and certificate.holder.active
+            and issuing.valid_certificate(certificate.user_id, certificate.certification_id) is None)
 
 
 @bp.get("/<int:certificate_id>")

@@ -146,7 +146,7 @@ def test_renewing_renews_each_audits_it_and_tells_the_holder(client, clock, make
     # Sent again (the browser's resend): each is refused as already renewed, nothing twice.
     again = client.post("/certificates/renew/", data={"certificate": [str(i) for i in chosen], "reason": "重复提交"},
                         follow_redirects=True)
-    assert "已续期 0 张证书。" in again.text and again.text.count("已被替换") == 3
+    assert "已续期 0 张证书。" in again.text and again.text.count("已被替代") == 3
     assert _count(Certificate) == 9
 
 
