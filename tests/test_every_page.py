@@ -82,6 +82,20 @@ def _seed() -> None:
     signoff = db.session.scalar(select(SignOff).where(SignOff.withdrawn_at.is_(None)).order_by(SignOff.id))
     if signoff is not None:
         SEEDS["hr"] = [f"/mentoring/signoffs/{signoff.id}", f"/mentoring/signoffs/{signoff.id}/withdraw"]
+    _seed_renewal_batch()
+
+
+def _seed_renewal_batch() -> None:
+    """A bulk renewal's result page (reached by the redirect after its POST): of the demo's revoked
+    certificates, which it names as not renewed and changes nothing."""
+    from lms.certificates import renewal_batches
+    from lms.certificates.models import Certificate
+
+    revoked = list(db.session.scalars(select(Certificate.id).where(Certificate.revoked_at.is_not(None))
+                                      .order_by(Certificate.id)))
+    token = renewal_batches.new_token()
+    renewal_batches.run(token, revoked, _user("hr"), "walk", include_unmet=False, scope=None)
+    SEEDS.setdefault("hr", []).append(f"/certificates/renew/{token}")
 # On an English page "None" and "True"/"False" are words ("None chosen", "True or false"): checked on Chinese pages.
 RAW_ON_CHINESE = [(r"\bNone\b", "None"), (r"\bTrue\b|\bFalse\b", "a Python boolean")]
 RAW = [

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from lms import punctuation
 from lms.audit import labels
 from lms.certificates.models import Certificate
+from lms.certificates.renewal import Why
 from lms.extensions import db
 
 EVENTS = {
@@ -17,6 +18,7 @@ EVENTS = {
     "certificate.revoked": _l("%(actor)s revoked the certificate %(object)s"),
     "certificate.kept_after_signoff_withdrawal":
         _l("%(actor)s kept the certificate %(object)s valid although the sign-off it was issued on was withdrawn"),
+    "certificate.bulk_renewal": _l("%(actor)s renewed certificates at once (batch %(object)s)"),
 }
 DETAILS = {
     "serial": _l("Serial number"),
@@ -25,6 +27,9 @@ DETAILS = {
     "unmet": _l("Requirements not met"),
     "by": _l("Superseded by"),
     "unprintable": _l("Characters of the name that do not print (position, code)"),
+    "renewed": _l("Certificates renewed (old, new)"),
+    "not_renewed": _l("Certificates not renewed"),
+    "missing": _l("Chosen but not found"),
 }
 MODES = {"automatic": _l("automatically (requirements met)"), "manual": _l("by hand")}
 
@@ -45,6 +50,21 @@ def certificates_by_id(certificate_ids: list[str]) -> dict[str, str]:
     return {i: found.get(str(i), str(i)) for i in certificate_ids}
 
 
+def old_and_new(value) -> str:
+    """A bulk renewal's renewed certificates: each old serial → the new one."""
+    pairs = [p for p in value if isinstance(p, list) and len(p) == 2] if isinstance(value, list) else []
+    names = certificates_by_id([str(i) for pair in pairs for i in pair])
+    return punctuation.listing(f"{names[str(old)]} → {names[str(new)]}" for old, new in pairs) if pairs else "—"
+
+
+def not_renewed(value) -> str:
+    """A bulk renewal's certificates not renewed, each with why."""
+    rows = [r for r in value if isinstance(r, list) and len(r) == 3] if isinstance(value, list) else []
+    names = certificates_by_id([str(r[0]) for r in rows])
+    return punctuation.statements(punctuation.labelled(names[str(i)], str(Why.from_stored(why)))
+                                  for i, *why in rows) if rows else "—"
+
+
 def mode_label(value) -> str:
     return str(MODES.get(value, value))
 
@@ -52,4 +72,7 @@ def mode_label(value) -> str:
 def register(app: Flask) -> None:
     labels.register(app, events=EVENTS, details=DETAILS, objects={"certificate": certificate_name},
                     many={"certificate": certificates_by_id},
-                    values={("certificate.issued", "mode"): mode_label})
+                    values={("certificate.issued", "mode"): mode_label,
+                            ("certificate.bulk_renewal", "renewed"): old_and_new,
+                            ("certificate.bulk_renewal", "not_renewed"): not_renewed},
+                    hidden={"chosen_on"})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, Field, HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from lms.forms import Form
 from lms.ids import db_int
@@ -58,6 +58,11 @@ class RenewalSelectionForm(Form):
     branch = IntegerField(validators=[Optional()])
     certification = IntegerField(validators=[Optional()])
     position = StringField(validators=[Optional(), Length(max=32)])
+    # Chosen on the register (its filter: search, branch, certification, names that will not print) rather
+    # than on the expiry list; "every one the filter shows" is then every expired one it shows.
+    source = HiddenField()
+    q = StringField(validators=[Optional(), Length(max=100)])
+    name = StringField(validators=[Optional(), Length(max=20)])
 
 
 class BulkRenewalForm(Form):
@@ -66,5 +71,9 @@ class BulkRenewalForm(Form):
     certificate = CertificateIds(default=list)
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=255)],
                            description=_l("Required; kept with each new certificate and in the audit log."))
+    # The batch: the confirmation's token, sent back with it; its outcome is kept under it (renewal_batches),
+    # and a second send of the same confirmation renews nothing again.
+    batch = HiddenField(validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{22}$")])
+    source = HiddenField()
     include_unmet = BooleanField(_l("Renew these too; their unmet requirements are kept in the evidence of each "
                                     "new certificate"))

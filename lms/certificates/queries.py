@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_pgettext
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased, joinedload
 
 from lms import clock, printable
 from lms.certificates.models import Certificate, CertificateState
@@ -39,6 +39,9 @@ class RegisterFilter:
     state: str = ""
     unprintable: bool = False  # only certificates whose printed name has a character that prints as a box
     on: date | None = None  # as on this day: issued by then, the state at its end (None: today, as it stands)
+    # Only expired certificates that are their holder's newest of the certification (a bulk renewal from the
+    # register: one renewed since, by a newer certificate issued after it expired, is not offered again).
+    to_renew: bool = False
 
 
 def unprintable_names() -> list[str]:
@@ -90,6 +93,12 @@ def register_query(scope: list[int] | None, flt: RegisterFilter, today: date | N
         query = query.where(state_clause_on(flt.state, flt.on) if flt.on else state_clause(flt.state, today))
     if flt.unprintable:
         query = query.where(Certificate.holder_name.in_(unprintable_names()))
+    if flt.to_renew:
+        newer = aliased(Certificate)
+        query = query.where(state_clause(CertificateState.EXPIRED, today), ~exists().where(
+            newer.user_id == Certificate.user_id, newer.certification_id == Certificate.certification_id,
+            or_(newer.issued_on > Certificate.issued_on,
+                and_(newer.issued_on == Certificate.issued_on, newer.id > Certificate.id))))
     if flt.q:
         # The name printed on the certificate too: a caller reads it off the paper or /verify after a rename.
         query = query.where(containing(flt.q, User.name, Certificate.holder_name, User.employee_no,
@@ -105,11 +114,42 @@ class Page:
     pages: int
 
 
+def count(scope, flt: RegisterFilter) -> int:
+    return db.session.scalar(select(func.count()).select_from(register_query(scope, flt).subquery())) or 0
+
+
+def among(scope, flt: RegisterFilter, ids: list[int]) -> set[int]:
+    """Which of the certificates ``ids`` the filter takes (a page's rows: which of them may be ticked)."""
+    if not ids:
+        return set()
+    return set(db.session.scalars(register_query(scope, flt).where(Certificate.id.in_(ids))
+                                  .with_only_columns(Certificate.id)))
+
+
+def renewed_since(rows: list[Certificate], today: date | None = None) -> dict[int, Certificate]:
+    """{id: the holder's newer certificate of the same certification} of the expired ``rows``: one renewed
+    after it expired stays "expired" (only a valid certificate is superseded), and the register says by what."""
+    today = today or clock.today()
+    expired = [c for c in rows if c.state(today) == CertificateState.EXPIRED]
+    if not expired:
+        return {}
+    newer = sorted(db.session.scalars(select(Certificate).where(
+        Certificate.user_id.in_(sorted({c.user_id for c in expired})))),
+        key=lambda c: (c.issued_on, c.id), reverse=True)
+    out = {}
+    for c in expired:
+        later = [n for n in newer if n.user_id == c.user_id and n.certification_id == c.certification_id
+                 and (n.issued_on, n.id) > (c.issued_on, c.id)]
+        if later:
+            out[c.id] = later[0]
+    return out
+
+
 def register(scope, flt: RegisterFilter, page: int | None = 1) -> Page:
     """The certificates in scope matching the filter, newest first; ``page``
     None: every row (the download)."""
     query = register_query(scope, flt)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = count(scope, flt)
     query = (query.options(joinedload(Certificate.certification), joinedload(Certificate.holder).joinedload(User.branch))
              .order_by(Certificate.issued_on.desc(), Certificate.id.desc()))
     pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -56,26 +57,63 @@ class _NotRenewed(Exception):
     """One certificate is not renewed after all (read again under the lock)."""
 
 
+# Why a certificate is not renewed, by code: a batch's outcome keeps the code and its values, and its
+# result page says it in the reader's language (``Why``).
+REASONS = {
+    "revoked": _l("Revoked on %(day)s: a revoked certificate is not renewed. Issue a new one by hand once the holder "
+                  "qualifies again."),
+    "replaced": _l("Already replaced: the holder holds %(serial)s, issued %(day)s."),
+    "left": _l("The holder left the bank on %(day)s."),
+    "inactive": _l("The holder no longer works at the bank."),
+    "retired": _l("The certification is retired."),
+    "own": _l("This is your own certificate: another HR colleague renews it."),
+    "today": _l("Issued today: it is renewed already."),
+    "unmet": _l("Does not meet every requirement, and you chose to renew only those who do."),
+}
+
+
+@dataclass(frozen=True)
+class Why:
+    """Why one certificate is not renewed: a code of ``REASONS`` and its values, or (``code`` "refused")
+    the issue's own message, kept as it was said."""
+    code: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    def __str__(self) -> str:
+        values = dict(self.values)
+        if self.code not in REASONS:
+            return values.get("message", "")
+        return str(REASONS[self.code]) % values
+
+    def stored(self) -> list:
+        return [self.code, dict(self.values)]
+
+    @classmethod
+    def from_stored(cls, value) -> Why:
+        code, values = value
+        return cls(str(code), tuple(sorted((str(k), str(v)) for k, v in dict(values).items())))
+
+
+def _why(code: str, **values) -> Why:
+    return Why(code, tuple(sorted(values.items())))
+
+
 def refusal(certificate: Certificate, actor, *, newer: Certificate | None, left_on: date | None,
-            today: date) -> str | None:
+            today: date) -> Why | None:
     """Why ``certificate`` is not renewed by ``actor`` (None: it may be). ``newer``: the holder's newest
     certificate of the certification when it is not this one; ``left_on``: the day the holder left."""
     if certificate.revoked_at is not None:
-        return _("Revoked on %(day)s: a revoked certificate is not renewed. Issue a new one by hand once the holder "
-                 "qualifies again.", day=clock.local_date(certificate.revoked_at).isoformat())
+        return _why("revoked", day=clock.local_date(certificate.revoked_at).isoformat())
     if newer is not None:
-        return _("Already replaced: the holder holds %(serial)s, issued %(day)s.", serial=newer.serial,
-                 day=newer.issued_on.isoformat())
+        return _why("replaced", serial=newer.serial, day=newer.issued_on.isoformat())
     if not certificate.holder.active:
-        if left_on is not None:
-            return _("The holder left the bank on %(day)s.", day=left_on.isoformat())
-        return _("The holder no longer works at the bank.")
+        return _why("left", day=left_on.isoformat()) if left_on is not None else _why("inactive")
     if certificate.certification.retired:
-        return _("The certification is retired.")
+        return _why("retired")
     if own_case(actor, certificate.user_id):
-        return _("This is your own certificate: another HR colleague renews it.")
+        return _why("own")
     if certificate.issued_on == today and certificate.is_valid(today):
-        return _("Issued today: it is renewed already.")
+        return _why("today")
     return None
 
 
@@ -97,7 +135,7 @@ def renewable(certificate: Certificate, actor) -> bool:
 @dataclass
 class Item:
     certificate: Certificate
-    refusal: str | None = None
+    refusal: Why | None = None
     evaluation: Evaluation | None = None
     expires_on: date | None = None  # the new certificate's
     runs_on: bool = False  # from the old expiry (renewed inside the window)
@@ -190,7 +228,7 @@ class Renewed:
 @dataclass
 class Done:
     renewed: list[Renewed] = field(default_factory=list)
-    not_renewed: list[tuple[Line, str]] = field(default_factory=list)  # (certificate, why)
+    not_renewed: list[tuple[Line, Why]] = field(default_factory=list)  # (certificate, why)
     missing: int = 0
 
 
@@ -207,12 +245,14 @@ def renew(ids: list[int], actor, reason: str, *, include_unmet: bool, scope: lis
     work = [(Line.of(i.certificate), i.refusal, i.unmet, i.evaluation) for i in chosen.items]
     for line, why, unmet, evaluation in work:
         if why is None and unmet and not include_unmet:
-            why = _("Does not meet every requirement, and you chose to renew only those who do.")
+            why = _why("unmet")
         if why is None:
             try:
                 new = _renew_one(line.id, actor, reason, evaluation)
-            except (_NotRenewed, issuing.IssueError) as exc:
-                why = str(exc)
+            except _NotRenewed as exc:
+                why = exc.args[0]
+            except issuing.IssueError as exc:
+                why = _why("refused", message=str(exc))
             else:
                 done.renewed.append(Renewed(line, Line.of(new), new.expires_on, new.holder_name))
         if why is not None:

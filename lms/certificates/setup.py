@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import Flask
 
 from lms import demo_hooks
-from lms.certificates import audit_labels, demo, pdf_setup, renewal_views, triggers
+from lms.certificates import audit_labels, demo, pdf_setup, register_views, renewal_views, triggers
 from lms.certificates import views as certificate_views
+from lms.certificates.blueprint import bp as certificates_bp
 from lms.certificates.cli import certificates_cli
 from lms.exams import after_result, signals as exam_signals
 from lms.main import panels
@@ -20,7 +21,7 @@ def init_app(app: Flask) -> None:
     result (finalised, graded) and a mentor's sign-off; the PDF, the public
     verification page and the evidence pack (``pdf_setup``)."""
     audit_labels.register(app)
-    app.register_blueprint(certificate_views.bp)
+    app.register_blueprint(certificates_bp)  # with the routes of views and register_views (imported above)
     app.register_blueprint(renewal_views.bp)
     app.cli.add_command(certificates_cli)
     panels.add(app, "learner", "certificates/_mine_panel.html", certificate_views.mine_panel, order=30)

@@ -4,6 +4,7 @@ issues, renews (one or many) and revokes; the PDF opens for its holder, HR/admin
 manager over the holder — 404 for anyone else (no IDOR)."""
 from datetime import date
 
+from lms.certificates import renewal_batches
 from lms.certificates.models import Certificate
 from lms.content.models import Certification
 from lms.extensions import db
@@ -25,6 +26,9 @@ def setup(world):
     db.session.add(certificate)
     db.session.commit()
     world.certification, world.certificate = certification, certificate
+    # A bulk renewal's result (of nothing: the matrix's certificate stays as it is for the other rows).
+    world.renewal_batch = renewal_batches.new_token()
+    renewal_batches.run(world.renewal_batch, [], world.hr, "矩阵：批量续期", include_unmet=False, scope=None)
 
 
 ROWS = {
@@ -45,9 +49,12 @@ ROWS = {
     # A bulk renewal (the expiry list's selection, then the confirmation): HR's alone, as one renewal is.
     ("certificate_renewal.preview", "POST"): Row(lambda w: "/certificates/renew/preview", only("hr"),
                                                  data=lambda w: {"certificate": str(w.certificate.id)}),
-    ("certificate_renewal.renew", "POST"): Row(lambda w: "/certificates/renew/", only("hr"),
+    ("certificate_renewal.renew", "POST"): Row(lambda w: "/certificates/renew/", only("hr", ok=303),
                                                data=lambda w: {"certificate": str(w.certificate.id),
                                                                "reason": "矩阵：批量续期"}),
+    # Its result: HR and administrators (every HR officer sees the whole bank); for anyone else it does not exist.
+    ("certificate_renewal.result", "GET"): Row(lambda w: f"/certificates/renew/{w.renewal_batch}",
+                                               expect(404, anonymous=302, hr=200, admin=200)),
     ("certificates.issue", "GET"): Row(lambda w: "/certificates/issue", only("hr")),
     ("certificates.issue", "POST"): Row(lambda w: "/certificates/issue", only("hr", ok=302),
                                         data=lambda w: {"employee_no": w.learner.employee_no,

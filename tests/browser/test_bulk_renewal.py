@@ -1,13 +1,18 @@
 """HR renews a quarter's expiring certificates in the browser: the expiry
 list filtered by position (htmx swaps the table, the selection form with it),
-two ticked, the confirmation, one reason, the result."""
+two ticked, the confirmation, one reason, the result on its own address
+(Post/Redirect/Get): reloading it renews nothing twice."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
+from sqlalchemy import func, select
+
 from lms.certificates import issuing
+from lms.certificates.models import Certificate
 from lms.content.models import Certification
 from lms.extensions import db
 from tests.conftest import TEST_PASSWORD
@@ -44,6 +49,11 @@ def test_hr_ticks_two_certificates_on_the_filtered_list_and_renews_them(page, li
     expect(page.locator("#renewal-ready tbody tr")).to_have_count(2)
     page.fill("#reason", "2026 年一季度到期批量续期")
     page.click("#renewal-confirm button[type=submit]")
-    page.wait_for_url(live_server + "/certificates/renew/")
+    page.wait_for_url(re.compile(re.escape(live_server) + r"/certificates/renew/[A-Za-z0-9_-]{22}$"))
     expect(page.locator("#renewal-result")).to_contain_text("已续期 2 张证书。")
     expect(page.locator("#renewal-renewed tbody tr")).to_have_count(2)
+    result = page.url
+    page.reload()  # a GET: the same batch's result, nothing sent again
+    expect(page.locator("#renewal-result")).to_contain_text("已续期 2 张证书。")
+    assert page.url == result
+    assert db.session.scalar(select(func.count()).select_from(Certificate)) == 5  # three issued, two renewed

@@ -121,7 +121,7 @@ def test_renewing_renews_each_audits_it_and_tells_the_holder(client, clock, make
     chosen = [held[n].id for n in ("赵一", "钱二", "周五")]
     sign_in(client, hr)
     done = client.post("/certificates/renew/", data={"certificate": [str(i) for i in chosen],
-                                                    "reason": "2026 年一季度批量续期"})
+                                                    "reason": "2026 年一季度批量续期"}, follow_redirects=True)
     assert done.status_code == 200 and "已续期 3 张证书。" in done.text
     for name in ("赵一", "钱二", "周五"):
         old = db.session.get(Certificate, held[name].id)
@@ -144,8 +144,9 @@ def test_renewing_renews_each_audits_it_and_tells_the_holder(client, clock, make
                               .order_by(Notification.recipient_id)).all()
     assert len(told) == 6  # the backdated first issue and the renewal, each
     # Sent again (the browser's resend): each is refused as already renewed, nothing twice.
-    again = client.post("/certificates/renew/", data={"certificate": [str(i) for i in chosen], "reason": "重复提交"})
-    assert "已续期 0 张证书。" in again.text and again.text.count("已被替换") == 3
+    again = client.post("/certificates/renew/", data={"certificate": [str(i) for i in chosen], "reason": "重复提交"},
+                        follow_redirects=True)
+    assert "已续期 0 张证书。" in again.text and again.text.count("已被替代") == 3
     assert _count(Certificate) == 9
 
 
@@ -164,11 +165,12 @@ def test_holders_who_do_not_meet_the_requirements_are_renewed_only_when_hr_says_
     unmet = preview[preview.index('id="renewal-unmet"'):preview.index('id="renewal-confirm"')]
     assert f'id="renewal-{short_cert.id}"' in unmet and "任初级客户经理 3 个月（需 12 个月" in unmet
     assert "1 位持证人未满足全部条件" in preview and 'name="include_unmet"' in preview
-    done = client.post("/certificates/renew/", data={"certificate": ids, "reason": "批量续期"}).text
+    done = client.post("/certificates/renew/", data={"certificate": ids, "reason": "批量续期"},
+                       follow_redirects=True).text
     assert "已续期 1 张证书。" in done and f'id="not-renewed-{short_cert.id}"' in done
     assert db.session.get(Certificate, short_cert.id).is_valid()
     done = client.post("/certificates/renew/", data={"certificate": ids, "reason": "批量续期，经分管行长同意",
-                                                    "include_unmet": "y"}).text
+                                                    "include_unmet": "y"}, follow_redirects=True).text
     assert "已续期 1 张证书。" in done
     renewed = db.session.get(Certificate, db.session.get(Certificate, short_cert.id).superseded_by_id)
     assert [line["met"] for line in renewed.evidence] == [False]  # kept in the evidence, as by hand
@@ -198,7 +200,8 @@ def test_only_hr_renews_and_ids_out_of_sight_renew_nothing(client, clock, make_u
                                                     "reason": "续期"}).status_code == 403
     assert client.post("/certificates/renew/preview", data={"certificate": [str(held["赵一"].id)]}).status_code == 403
     sign_in(client, hr)
-    page = client.post("/certificates/renew/", data={"certificate": ["999999", str(2**31 - 1)], "reason": "续期"})
+    page = client.post("/certificates/renew/", data={"certificate": ["999999", str(2**31 - 1)], "reason": "续期"},
+                       follow_redirects=True)
     assert "已续期 0 张证书。" in page.text and "所选证书中有 2 张未找到，不在其中。" in page.text
     assert _count(Certificate) == before
 
@@ -210,7 +213,8 @@ def test_a_certificate_revoked_after_the_confirmation_is_left_out_and_the_others
     ids = [str(held["赵一"].id), str(held["钱二"].id)]
     assert "将续期 2 张证书。" in client.post("/certificates/renew/preview", data={"certificate": ids}).text
     revoking.revoke(held["钱二"].id, colleague, "冒用他人账号参加考试")  # a colleague, meanwhile
-    done = client.post("/certificates/renew/", data={"certificate": ids, "reason": "批量续期"}).text
+    done = client.post("/certificates/renew/", data={"certificate": ids, "reason": "批量续期"},
+                       follow_redirects=True).text
     assert "已续期 1 张证书。" in done
     assert f'id="not-renewed-{held["钱二"].id}"' in done and "已于 2026-03-02 撤销" in done
     assert db.session.get(Certificate, held["钱二"].id).superseded_by_id is None

@@ -47,4 +47,4 @@ def test_a_replaced_certificate_s_page_says_the_newer_one_stays_in_force(client,
     issuing.issue(old.holder, certification, actor=colleague, reason="续期")
     sign_in(client, hr)
     page = client.get(f"/certificates/{old.id}").text
-    assert 'id="revoke-superseded"' in page and "新证书仍然有效" in page and "撤销已被替换的证书" in page
+    assert 'id="revoke-superseded"' in page and "新证书仍然有效" in page and "撤销已被替代的证书" in page

@@ -54,7 +54,7 @@ def test_expired_revoked_and_superseded(client, clock, make_certificate, make_us
     newer = make_certificate(holder=holder)
     old = make_certificate(holder=holder, superseded_by_id=newer.id, superseded_at=datetime(2026, 2, 20, 3, 0))
     page = _verify(client, old).text
-    assert "已于 2026-02-20 被新证书取代" in page
+    assert "已于 2026-02-20 被新证书替代" in page
     assert newer.verify_code not in page and newer.serial not in page  # no way to the newer one
 
 
