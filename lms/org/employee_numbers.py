@@ -28,5 +28,10 @@ def problem(employee_no: str) -> str | None:
         if not "!" <= ch <= "~":
             return _("“%(value)s” holds %(char)s (U+%(code)s), which is not a letter, digit or sign of an employee "
                      "number: type it with the keyboard in English mode (e.g. E1001).",
-                     value=employee_no, char=ch, code="%04X" % ord(ch))
+                     value=_shown(employee_no), char=_shown(ch), code="%04X" % ord(ch))
     return None
+
+
+def _shown(text: str) -> str:
+    """``text`` with a control character (a NUL from a broken file) written out (\\x00), not sent as it is."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
