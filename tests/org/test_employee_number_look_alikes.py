@@ -74,6 +74,24 @@ def test_sign_in_typed_full_width_is_the_person_and_counts_against_the_same_thro
     assert post_login(client, "E10０1", TEST_PASSWORD).status_code == 429
 
 
+def test_the_pairing_import_reads_full_width_as_the_person(app, client, clock, make_user, make_branch):
+    from flask_babel import force_locale
+
+    from lms.mentoring.models import Pairing
+    from tests.mentoring.pairing_world import make_world
+    from tests.mentoring.test_import import HEAD, upload
+
+    w = make_world(make_user, make_branch)
+    sign_in(client, w.hr)
+    with app.test_request_context(), force_locale("en"):
+        preview = upload(client, (HEAD + "Ｍ００１,Ｌ001,2026-03-02,2026-09-01,独立完成贷前调查\n").encode(), "结对.csv")
+    assert "1 pairing will be made." in preview.text and "no one has" not in preview.text
+    token = preview.text.split('name="token" value="')[1].split('"')[0]
+    client.post("/mentoring/admin/import/confirm", data={"token": token})
+    [pairing] = db.session.scalars(db.select(Pairing)).all()
+    assert (pairing.mentor_id, pairing.apprentice_id) == (w.mentor.id, w.learners[0].id)
+
+
 def test_create_admin_refuses_a_look_alike(app):
     from lms.org.cli import create_admin
 
