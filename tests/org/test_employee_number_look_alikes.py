@@ -2,7 +2,7 @@
 input method's full-width mode) they are that person's 工号, on every path; with
 a Cyrillic or Greek letter, or the same but for upper and lower case, they are
 refused, so that no two people read the same on a register, a certificate or
-the audit log."""
+the audit log. Nor may two branches read the same (a Kangxi radical ⾏ for 行)."""
 from __future__ import annotations
 
 import io
@@ -102,3 +102,15 @@ def test_create_admin_refuses_a_look_alike(app):
         refused = runner.invoke(create_admin, ["--employee-no", typed, "--name", "运维", "--password", TEST_PASSWORD])
         assert refused.exit_code == 2 and says in refused.output
     assert _numbers() == ["ops01"]
+
+
+@pytest.mark.parametrize("typed", ["天元支⾏", "天元 支行"])  # ⾏: the Kangxi radical U+2F8F
+def test_a_branch_cannot_be_named_as_another_reads(client, org, typed):
+    from lms.org.models import Branch
+
+    sign_in(client, org.hr)
+    made = client.post("/org/branches", data={"code": "ZZ0103", "name": typed, "parent_id": org.city.id})
+    assert "名为 天元支行 的机构已存在" in made.text
+    renamed = client.post(f"/org/branches/{org.lusong.id}/rename", data={"name": typed})
+    assert "名为 天元支行 的机构已存在" in renamed.text
+    assert db.session.scalars(db.select(Branch.name).order_by(Branch.code)).all() == ["株洲分行", "天元支行", "芦淞支行"]
