@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     settings.check_base_url(app)  # before anything else: a malformed address stops the app
+    settings.check_secret_key(app)  # production without SECRET_KEY stops; development keeps one in instance/
     settings.tighten_folder(Path(app.instance_path))  # keys, SQLite, staged uploads: the app's account alone
     from lms import clock
 

@@ -58,12 +58,14 @@ def _instance_dir() -> Path:
     return private_folder(INSTANCE_DIR)
 
 
-def _secret_key() -> str:
-    """SECRET_KEY from the environment; otherwise one kept in instance/ so that
-    sessions survive a restart of a development server."""
-    key = os.environ.get("SECRET_KEY")
-    if key:
-        return key
+def _secret_key() -> str | None:
+    """SECRET_KEY from the environment; None when it is unset (``check_secret_key`` decides)."""
+    return os.environ.get("SECRET_KEY") or None
+
+
+def instance_secret_key() -> str:
+    """The development key kept in instance/secret_key, so that sessions
+    survive a restart of a development server; made on first use."""
     path = _instance_dir() / "secret_key"
     try:  # 0600 from the first byte; a second process starting at once reads the first one's key
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
@@ -73,6 +75,25 @@ def _secret_key() -> str:
         with os.fdopen(fd, "w") as out:
             out.write(secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def check_secret_key(app) -> None:
+    """At start-up (``create_app``): where the environment names the database
+    (``SECRET_KEY_REQUIRED``: production's environment file, every ``flask``
+    command run with it) the key that signs sessions and CSRF tokens must come
+    from ``SECRET_KEY``; without it the app does not start, saying so. A key made
+    on the spot under instance/ would be this process's alone: the other
+    processes would refuse its sessions. Without ``DATABASE_URL``, in debug and
+    in tests, the key in instance/secret_key is used (made once)."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config.get("SECRET_KEY_REQUIRED") and not (app.debug or app.testing):
+        raise ConfigError(
+            "SECRET_KEY is not set. It signs sessions and CSRF tokens and must be the same on every process "
+            "(the server and every flask command): set it in the environment file beside DATABASE_URL (README, "
+            "Production). A key is made under instance/ only for a development database (no DATABASE_URL) or "
+            "with FLASK_DEBUG=1.")
+    app.config["SECRET_KEY"] = instance_secret_key()
 
 
 def _database_url() -> str:
@@ -150,6 +171,9 @@ def require_base_url(app) -> str | None:
 def from_env() -> dict:
     return {
         "SECRET_KEY": _secret_key(),
+        # The environment names the database, as production's environment file does: the key must come
+        # from the environment too (check_secret_key), as the audit key must (AUDIT_KEY_REQUIRED).
+        "SECRET_KEY_REQUIRED": bool(os.environ.get("DATABASE_URL")),
         "SQLALCHEMY_DATABASE_URI": _database_url(),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Sessions: signed cookies, so any app process can serve any user.

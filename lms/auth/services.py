@@ -21,6 +21,7 @@ from lms.auth.models import LoginThrottle
 from lms.auth.passwords import DUMMY_HASH, check_password, hash_password, needs_rehash, policy_problems
 from lms.database import transaction
 from lms.extensions import db
+from lms.org import employee_numbers
 from lms.org.models import User, user_by_employee_no
 
 # Failures allowed before delays start; after that each failure doubles the wait.
@@ -41,7 +42,8 @@ class LoginResult:
 
 
 def _throttle_key(employee_no: str) -> str:
-    return "acct:" + employee_no.strip().lower()[:58]
+    # As the lookup reads it (full-width Ｅ１００１ is E1001): spellings of one 工号 share one count.
+    return "acct:" + employee_numbers.normalise(employee_no).lower()[:58]
 
 
 def delay_after(failures: int) -> timedelta:

@@ -44,7 +44,11 @@ from lms.xlsx_safety import unpacked_problem
 
 
 class ImportFileError(ValueError):
-    """The file as a whole cannot be read (format, encoding)."""
+    """The file as a whole cannot be read (format, encoding); ``row``: the line it stopped at, if one."""
+
+    def __init__(self, message: str, row: int = 1):
+        super().__init__(message)
+        self.row = row
 
 
 class ExcelError(str):
@@ -102,12 +106,29 @@ def _decode_csv(data: bytes) -> str:
     raise ImportFileError(_("The file is neither UTF-8 nor GBK text; save it as CSV (UTF-8) or XLSX."))
 
 
+CSV_CELL_LIMIT = csv.field_size_limit()  # the csv module refuses a longer cell
+
+
 def _read_csv(data: bytes) -> list[list[object]]:
     text = _decode_csv(data)
     # The header row has no separators inside its cells, so it tells which one the file uses.
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
-    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[object]] = []
+    line = 1  # where the row being read starts (a quoted cell may hold line breaks)
+    try:
+        for row in reader:
+            rows.append(row)
+            line = reader.line_num + 1
+    except csv.Error as exc:  # a cell past the csv module's limit, or a line it cannot read
+        if "field limit" in str(exc):
+            raise ImportFileError(_("A cell of this row is longer than %(n)s characters, which no import file's is: "
+                                    "check the row (a quote left open runs a cell on to the end of the file).",
+                                    n=f"{CSV_CELL_LIMIT:,}"), row=line) from None
+        raise ImportFileError(_("This row cannot be read as CSV (%(reason)s): save the file from Excel again as CSV "
+                                "(UTF-8) or XLSX.", reason=str(exc)), row=line) from None
+    return rows
 
 
 def _value(cell) -> object:

@@ -32,7 +32,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from lms import punctuation
-from lms.control_characters import text_direction_character
+from lms.control_characters import IN_TEXT, text_direction_character
 from lms.imports.files import ExcelError, ImportFileError, Problem, Sheet, UnsavedFormula, cell_text, read_sheets
 from lms.xlsx_hidden import numbers_text
 
@@ -177,7 +177,7 @@ def read(plan: Plan, data: bytes, filename: str, columns: Columns) -> list[Row]:
     try:
         sheets = read_sheets(data, filename)
     except ImportFileError as exc:
-        plan.problems.append(Problem(1, "", str(exc)))
+        plan.problems.append(Problem(exc.row, "", str(exc)))
         return []
     visible = [s for s in sheets if not s.hidden]
     found = _find_header(visible, columns)
@@ -240,6 +240,12 @@ def read(plan: Plan, data: bytes, filename: str, columns: Columns) -> list[Row]:
                 row.problem(column, _("it contains a text-direction character (%(code)s) that would show the text "
                                       "reversed or out of order to its readers. Most programs show it as nothing: "
                                       "type the cell again.", code=code))
+                row.values[column] = ""
+            elif control := IN_TEXT.search(row.values[column]):
+                # A NUL or another control character (a file cut or made by a program, not typed): no name,
+                # branch or date holds one, and PostgreSQL cannot store a NUL (the confirm failed after the preview).
+                row.problem(column, _("it contains a control character (U+%(code)s) that no cell of this file holds: "
+                                      "type the cell again.", code="%04X" % ord(control.group())))
                 row.values[column] = ""
             elif column in columns.numbers and _shortened(row.cell(column)):
                 row.problem(column, _("“%(value)s” is a long number that Excel kept to 15 digits: its last digits "

@@ -3,6 +3,8 @@ recorded in the audit log), the tree, the choices a form offers, and how many
 active people each has."""
 from __future__ import annotations
 
+import unicodedata
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -19,8 +21,8 @@ def create_branch(code: str, name: str, parent: Branch | None = None) -> Branch:
     code, name = code.strip(), name.strip()
     if db.session.scalar(select(Branch.id).where(Branch.code == code)):
         raise OrgError(_("Branch code %(code)s exists already.", code=code))
-    if db.session.scalar(select(Branch.id).where(Branch.name == name)):
-        raise OrgError(_("A branch named %(name)s exists already.", name=name))
+    if (taken := _name_taken(name)) is not None:
+        raise OrgError(_("A branch named %(name)s exists already.", name=taken))
     branch = Branch(code=code, name=name, parent=parent)
     db.session.add(branch)
     db.session.flush()
@@ -33,12 +35,26 @@ def rename_branch(branch: Branch, name: str) -> bool:
     name = name.strip()
     if name == branch.name:
         return False
-    if db.session.scalar(select(Branch.id).where(Branch.name == name, Branch.id != branch.id)):
-        raise OrgError(_("A branch named %(name)s exists already.", name=name))
+    if (taken := _name_taken(name, besides=branch.id)) is not None:
+        raise OrgError(_("A branch named %(name)s exists already.", name=taken))
     before, branch.name = branch.name, name
     db.session.flush()
     audit.record("branch.renamed", branch, code=branch.code, before=before, after=name)
     return True
+
+
+def _name_key(name: str) -> str:
+    """A branch's name as a reader tells it apart: full-width letters and compatibility forms (the
+    Kangxi radical ⾏ for 行) as what they look like (NFKC), spaces and upper or lower case aside."""
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+def _name_taken(name: str, besides: int | None = None) -> str | None:
+    """The existing branch name that reads as ``name`` (``_name_key``), or None: two branches that look
+    the same would be one on every filter, register and import (a bank has a few hundred)."""
+    key = _name_key(name)
+    return next((existing for branch_id, existing in db.session.execute(select(Branch.id, Branch.name))
+                 if branch_id != besides and _name_key(existing) == key), None)
 
 
 def branch_tree() -> list[Branch]:

@@ -13,8 +13,7 @@ from lms.control_characters import command_line_name
 from lms.extensions import db
 from lms.imports.table import RowRefused
 from lms.numbers import counted
-from lms.org import imports, services
-from lms.org.models import user_by_employee_no
+from lms.org import employee_numbers, imports, services
 
 
 @click.command("create-admin")
@@ -28,8 +27,11 @@ def create_admin(employee_no: str, name: str, password: str):
     problems = policy_problems(password, employee_no)
     if problems:
         raise click.UsageError(" ".join(str(p) for p in problems))
-    if user_by_employee_no(employee_no):
-        raise click.UsageError(f"employee number {employee_no} exists already")
+    employee_no = employee_numbers.normalise(employee_no)
+    if problem := employee_numbers.problem(employee_no):
+        raise click.UsageError(problem)
+    if taken := services.employee_no_taken(employee_no):
+        raise click.UsageError(f"employee number {taken} exists already")
     services.create_user(employee_no, name, roles=("admin",), password=password)
     db.session.commit()
     click.echo(f"Administrator {employee_no} created.")

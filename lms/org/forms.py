@@ -9,7 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from lms import clock
 from lms.forms import Form, options, visible_text
 from lms.org import branches as org_branches
-from lms.org import services
+from lms.org import employee_numbers, services
 from lms.org.models import EMAIL_PATTERN, LOCALES, POSITIONS, ROLES
 
 
@@ -47,7 +47,7 @@ class EditPersonForm(PersonForm):
 
 
 class NewPersonForm(PersonForm):
-    employee_no = StringField(_l("Employee number"), validators=[
+    employee_no = StringField(_l("Employee number"), filters=[employee_numbers.normalise], validators=[
         DataRequired(), Length(max=32),
         Regexp(r"^\S+$", message=_l("No spaces in an employee number.")), visible_text])
     position = SelectField(_l("Position"), choices=[])
@@ -64,8 +64,15 @@ class NewPersonForm(PersonForm):
         self.roles.choices = options(ROLES.items())
 
     def validate_employee_no(self, field):
-        if field.data and services.employee_no_taken(field.data):
+        if field.data and (problem := employee_numbers.problem(field.data)):
+            raise ValidationError(problem)
+        taken = services.employee_no_taken(field.data) if field.data else None
+        if taken == field.data:
             raise ValidationError(_l("This employee number is taken already."))
+        if taken:
+            raise ValidationError(_l("This employee number is taken already, written %(existing)s: employee numbers "
+                                     "that differ only in upper and lower case would be mistaken for each other.",
+                                     existing=taken))
 
     def validate_roles(self, field):
         if not field.data:

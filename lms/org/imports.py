@@ -36,7 +36,8 @@ from lms.extensions import db
 from lms.imports import table
 from lms.imports.files import parse_date
 from lms.imports.pages import blank_csv, blank_xlsx
-from lms.org import admins, changed_people, dependents, import_spelling, new_people, position_gates, services
+from lms.org import (admins, changed_people, dependents, employee_numbers, import_spelling, new_people, position_gates,
+                     services)
 from lms.org.models import EMAIL_PATTERN, POSITIONS, ROLES, Branch, User
 from lms.own_case import own_case
 from lms.reports.exports import csv_safe
@@ -158,6 +159,7 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
     roles = _labels(ROLES, ROLE_ALIASES)
     branches = _branches()
     existing = {u.employee_no: u for u in db.session.scalars(select(User))}
+    folded = {no.lower(): u for no, u in sorted(existing.items(), reverse=True)}
     padded = services.zero_padded_employee_numbers(l.values[COL_NO] for l in body if l.is_number(COL_NO))
     seen: dict[str, table.Row] = {}
     # What the eligibility rules need about everyone the file names, read once for all rows.
@@ -174,7 +176,13 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
             elif invisible_character(employee_no):
                 problem(COL_NO, _("It contains an invisible character or a text-direction mark (%(code)s). "
                                   "Type it again without it.", code=invisible_character(employee_no)))
-            elif (first := seen.get(employee_no)) is not None:
+            elif (wrong := employee_numbers.problem(employee_no)) is not None:
+                problem(COL_NO, wrong)
+            elif employee_no not in existing and (other := folded.get(employee_no.lower())) is not None:
+                problem(COL_NO, _("“%(value)s” differs from %(existing)s (%(name)s) only in upper and lower case: "
+                                  "write it as %(existing)s to change that person, or give the new person another "
+                                  "employee number.", value=employee_no, existing=other.employee_no, name=other.name))
+            elif (first := seen.get(employee_no.lower())) is not None:
                 differ = [f"“{line.shown(c)}”" for c in (*HEADERS[1:], *OPTIONAL) if first.values[c] != values[c]]
                 if not differ:  # the same person twice (a join in the HR system's report)
                     plan.notes.append(table.Problem(row_no, "", _("the same as row %(row)d: read once.",
@@ -184,7 +192,7 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
                                   "the row that is right and delete the other.", value=employee_no, row=first.number,
                                   columns=punctuation.listing(differ)))
             else:
-                seen[employee_no] = line
+                seen[employee_no.lower()] = line
         name = import_spelling.tidy_name(values[COL_NAME])
         if name != values[COL_NAME]:
             plan.notes.append(table.Problem(row_no, line.shown(COL_NAME), _(
@@ -250,8 +258,10 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
 
 
 def _employee_no(line: table.Row, padded: dict[str, str]) -> str:
-    """A 工号 typed as a number lost its leading zeros in Excel: 123 is the existing 00123."""
-    return padded.get(line.values[COL_NO], line.values[COL_NO]) if line.is_number(COL_NO) else line.values[COL_NO]
+    """A 工号 typed as a number lost its leading zeros in Excel: 123 is the existing 00123;
+    one typed full-width (Ｅ１００１) is E1001 (``employee_numbers.normalise``)."""
+    typed = employee_numbers.normalise(line.values[COL_NO])
+    return padded.get(typed, typed) if line.is_number(COL_NO) else typed
 
 
 def _column_of(header: str) -> str | None:

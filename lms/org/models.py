@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from lms import clock
 from lms.extensions import db
+from lms.org import employee_numbers
 
 # Roles a user may hold (several at once).
 ROLES: dict[str, object] = {
@@ -196,7 +197,8 @@ ROLE_NAMES = (select(func.coalesce(func.aggregate_strings(UserRole.role, ","), "
 
 
 def user_by_employee_no(employee_no: str) -> User | None:
-    return db.session.scalar(select(User).where(User.employee_no == employee_no.strip()))
+    """The person with this 工号, typed as people type it (full-width too: ``employee_numbers.normalise``)."""
+    return db.session.scalar(select(User).where(User.employee_no == employee_numbers.normalise(employee_no)))
 
 
 class SystemSetting(db.Model):

@@ -28,7 +28,7 @@ from lms.audit.models import AuditEvent
 from lms.auth.passwords import hash_password
 from lms.database import transaction
 from lms.extensions import db
-from lms.org import admins, dependents, position_gates, settings
+from lms.org import admins, dependents, employee_numbers, position_gates, settings
 from lms.org.models import LOCALES, POSITIONS, ROLES, Branch, PositionRecord, User, UserRole
 from lms.org.temporary_passwords import generate_temporary_password, hash_temporary_password
 from lms.own_case import own_case
@@ -108,8 +108,12 @@ def person_events(user: User, limit: int = 100) -> list[AuditEvent]:
     ).all()
 
 
-def employee_no_taken(employee_no: str) -> bool:
-    return db.session.scalar(select(User.id).where(User.employee_no == employee_no.strip())) is not None
+def employee_no_taken(employee_no: str) -> str | None:
+    """The existing 工号 that ``employee_no`` is, full-width or upper and lower case aside
+    (``lms.org.employee_numbers``), or None when it is free."""
+    employee_no = employee_numbers.normalise(employee_no)
+    return db.session.scalar(select(func.min(User.employee_no)).where(
+        func.lower(User.employee_no) == employee_no.lower()))
 
 
 def zero_padded_employee_numbers(numbers) -> dict[str, str]:
@@ -188,9 +192,11 @@ def create_user(employee_no: str, name: str, *, branch: Branch | None = None, ro
     one they must change at their first sign-in; ``password`` one they chose.
     A first position that a gate guards needs eligibility or HR's
     ``override_reason``, as any move into it (``change_position``)."""
-    employee_no, name = employee_no.strip(), name.strip()
-    if employee_no_taken(employee_no):
-        raise OrgError(_("Employee number %(no)s exists already.", no=employee_no))
+    employee_no, name = employee_numbers.normalise(employee_no), name.strip()
+    if problem := employee_numbers.problem(employee_no):
+        raise OrgError(problem)
+    if taken := employee_no_taken(employee_no):
+        raise OrgError(_("Employee number %(no)s exists already.", no=taken))
     require_may_change_roles(actor, None, set(roles))
     if temporary_password:
         password_hash, must_change_password = hash_temporary_password(temporary_password), True

@@ -15,7 +15,7 @@ from lms.content.source import encoding
 from lms.content.source.files import read_bytes, refusal
 from lms.content.schema import Problem, Source
 from lms.content.source.yaml_lines import load_yaml
-from lms.control_characters import TEXT_DIRECTION, invisible_character
+from lms.control_characters import IN_TEXT, TEXT_DIRECTION, invisible_character
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 BANK_TZ = ZoneInfo("Asia/Shanghai")  # dates in content files are the bank's local time
@@ -58,7 +58,22 @@ def read_text(path: Path, rel: str, problems: list[Problem]) -> str | None:
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     _refuse_text_direction(text, rel, problems)
+    _refuse_control_characters(text, rel, problems)
     return text
+
+
+def _refuse_control_characters(text: str, rel: str, problems: list[Problem]) -> None:
+    """No content file holds a NUL or another control character (tab and line breaks aside): one comes
+    from a file cut off or made by a program (a GIFT or Excel bank exported by another system), shows
+    as nothing or a box, and PostgreSQL cannot store a NUL (the publish failed after the check passed)."""
+    if not IN_TEXT.search(text):
+        return
+    for number, line in enumerate(text.split("\n"), start=1):
+        for found in IN_TEXT.finditer(line):
+            problems.append(Problem(Source(rel, number, found.start() + 1), _(
+                "a control character (%(code)s) that no text holds, from a file cut off or made by a program; "
+                "most editors show it as nothing: delete it (retype the words around it)",
+                code=f"U+{ord(found.group()):04X}")))
 
 
 def _refuse_text_direction(text: str, rel: str, problems: list[Problem]) -> None:
