@@ -67,7 +67,7 @@ def test_the_course_checks_clean_and_what_is_commented_out_is_not_there(runner, 
     not yet in the folder, a `!!! tip`) was a broken link and an unknown call-out."""
     check = runner.invoke(args=["content", "check"])
     assert check.exit_code == 0, check.output
-    assert "14 个课时、6 道题" in check.output
+    assert "15 个课时、6 道题" in check.output
     _publish(runner)
     slugs = db.session.scalars(select(Question.slug).order_by(Question.slug)).all()
     assert slugs == ["cmp-001", "cmp-002", "cmp-003", "ops-001", "ops-002", "ops-004"]
@@ -138,6 +138,23 @@ def test_the_lessons_read_as_the_trainer_meant_them(runner, client, own, teller)
     checklist = _lesson(client, "checklist")
     assert "<li>☐ 检查监控录像是否正常</li>" in checklist and "<li>☑ 核对尾箱</li>" in checklist
     assert re.search(r"<li>立即报告运营主管<ul>\s*<li>设备故障</li>\s*</ul>\s*<ul>\s*<li>钱箱短款</li>", checklist)
+
+
+def test_code_in_a_list_item_stays_in_the_item(runner, client, own, teller):
+    """A fenced block indented under an item's text was inline code in the item's text (``text``
+    its language) or ended the list, the next item numbered 1 again; a fence right under an item,
+    not indented, is a code block after the list (CommonMark)."""
+    _publish(runner)
+    sign_in(client, teller)
+    commands = _lesson(client, "commands")
+    assert re.search(r"<ol>\s*<li>\s*<p>登录柜面系统，进入开户界面：</p>\s*<pre><code class=\"language-text\">"
+                     r"F2 → 个人业务 → 开户\n\| 户名 \| 证件号 \|\n- 这一行不是列表\n</code></pre>\s*</li>\s*"
+                     r"<li>\s*<p>录入客户信息，核对后提交：</p>\s*<pre><code class=\"language-sql\">SELECT 户名 FROM 客户 "
+                     r"WHERE 证件号 = '&lt;script&gt;';\n</code></pre>\s*<p>提交后打印回单。</p>\s*</li>\s*"
+                     r"<li>\s*<p>请客户在回单上签字</p>\s*</li>\s*</ol>", commands), commands
+    assert "<ol start" not in commands and "```" not in commands and "<table>" not in commands
+    assert re.search(r"<ul>\s*<li>离开柜台前按快捷键</li>\s*</ul>\s*<pre><code>Win\+L\n</code></pre>\s*"
+                     r"<p>回来后输入柜员密码解锁。</p>", commands), commands
 
 
 def test_the_questions_read_as_the_trainer_meant_them(runner, own):

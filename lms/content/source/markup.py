@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from lms.content.schema import Problem, Source
 
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_FENCE = re.compile(r"^ *(```|~~~)")  # at any indent: a code block in a list item too
 _CODE_SPAN = re.compile(r"(`+).+?\1")
 OPEN, CLOSE = "<!--", "-->"
 
