@@ -67,7 +67,7 @@ def test_the_course_checks_clean_and_what_is_commented_out_is_not_there(runner, 
     not yet in the folder, a `!!! tip`) was a broken link and an unknown call-out."""
     check = runner.invoke(args=["content", "check"])
     assert check.exit_code == 0, check.output
-    assert "15 个课时、6 道题" in check.output
+    assert "16 个课时、6 道题" in check.output
     _publish(runner)
     slugs = db.session.scalars(select(Question.slug).order_by(Question.slug)).all()
     assert slugs == ["cmp-001", "cmp-002", "cmp-003", "ops-001", "ops-002", "ops-004"]
@@ -157,6 +157,21 @@ def test_code_in_a_list_item_stays_in_the_item(runner, client, own, teller):
                      r"<p>回来后输入柜员密码解锁。</p>", commands), commands
 
 
+def test_a_table_in_a_quote_or_a_call_out_is_a_table(runner, client, own, teller):
+    """"> | 项目 | 收费 |" right under a quoted line, and a table under a line of a call-out's body,
+    showed their pipes and dashes as text."""
+    _publish(runner)
+    sign_in(client, teller)
+    rules = _lesson(client, "quoted-rules")
+    assert re.search(r"<blockquote>\s*<p>《商业银行服务价格管理办法》要求明码标价，本行收费标准如下：</p>\s*<table>"
+                     r".*<td>小额账户管理费</td>\s*<td align=\"right\">1 元/月</td>.*</table>\s*<p>以网点公示为准。</p>"
+                     r"\s*</blockquote>", rules, re.S), rules
+    assert re.search(r'<div class="admonition key">\s*<p class="admonition-title">柜面收费要点</p>\s*'
+                     r"<p>须事先告知客户的收费：</p>\s*<table>.*<td>挂失</td>\s*<td>是</td>.*</table>\s*"
+                     r"<p>告知后请客户签字确认。</p>\s*</div>", rules, re.S), rules
+    assert "| ---" not in rules and "| 项目" not in rules
+
+
 def test_the_questions_read_as_the_trainer_meant_them(runner, own):
     _publish(runner)
     first = _shown("ops-001")
@@ -186,6 +201,11 @@ def test_the_questions_read_as_the_trainer_meant_them(runner, own):
     (f"{COURSE}/lessons/03-系统操作.md", "离开柜台必须锁屏（Win+L）。", "离开柜台必须锁屏（Win+L）。<!-- 待补充",
      "HTML 注释 (<!--) 没有用 --> 结束"),
     (f"{COURSE}/questions/柜面业务题库.md", "| 挂失 | 10 元 |", "| 挂失 | 10 元 | 补卡另收 |",
+     "表格这一行有 3 格，表头只有 2 格"),
+    # A table in a block quote and in a call-out is read, and checked, as one.
+    (f"{COURSE}/lessons/16-制度摘录.md", "> | 开户 | 免费 |", "> | 开户 | 免费 | 含网银 |",
+     "表格这一行有 3 格，表头只有 2 格"),
+    (f"{COURSE}/lessons/16-制度摘录.md", "    | 补卡 | 是 |", "    | 补卡 | 是 | 工本费 10 元 |",
      "表格这一行有 3 格，表头只有 2 格"),
     # The option's comment left open runs to the end of the comment round ops-003: ops-002 would vanish.
     (f"{COURSE}/questions/柜面业务题库.md", "<!-- - [ ] 旧选项：只需复印件 -->", "<!-- - [ ] 旧选项：只需复印件",
