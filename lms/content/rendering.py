@@ -24,13 +24,15 @@ from markupsafe import Markup, escape
 from lms.content.nested_lists import nest_lists
 from lms.content.source.links import course_link_resolver
 from lms.content.typed_markdown import as_meant
+from lms.content.web_addresses import in_new_tab
 
 # toc gives every heading an id (Chinese kept: "## 定期存款" → id="定期存款"),
 # so that lessons can link to a heading (content/FORMAT.md).
 # Lists end where CommonMark ends them (lms/content/commonmark_lists.py, in place of "sane_lists");
-# a fenced code block inside a list item stays in it (lms/content/nested_lists.py).
+# a fenced code block inside a list item stays in it (lms/content/nested_lists.py); a bare web
+# address is a link, and a link to a web page opens in a new tab (lms/content/web_addresses.py).
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "admonition", "lms.content.commonmark_lists",
-              "lms.content.nested_lists", "nl2br", "toc"]
+              "lms.content.nested_lists", "lms.content.web_addresses", "nl2br", "toc"]
 # Footnote back-links are stored without Python-Markdown's English tooltip ("Jump
 # back to footnote 1 in the text"); lms/content/footnotes.py titles them in the
 # reader's language when the page is sent.
@@ -307,7 +309,7 @@ def render_markdown(text: str, resolve_link: Callable[[str], str | None] | None 
         allowed_classes=ALLOWED_CLASSES,
         link_rel="noopener noreferrer",
     )
-    return Markup(clean)
+    return Markup(in_new_tab(clean))
 
 
 def render_inline(text: str, course_slug: str | None = None) -> Markup:

@@ -118,8 +118,9 @@ def test_the_lessons_read_as_written(runner, client, clock, credit, rm):
     image = "/assets/sme-credit-approval/images/%E6%B5%8B%E7%AE%97%E8%A1%A8.png"
     assert f'<img alt="流动资金贷款需求测算表" src="{image}">' in capital
     assert client.get(image).status_code == 200
-    assert '<a href="https://intranet.bank.local/credit/manual" rel="noopener noreferrer">' in capital
-    assert '<a href="http://10.1.2.3/policies/credit.html" rel="noopener noreferrer">' in capital
+    # Web pages open in a new tab.
+    assert '<a target="_blank" href="https://intranet.bank.local/credit/manual" rel="noopener noreferrer">' in capital
+    assert '<a target="_blank" href="http://10.1.2.3/policies/credit.html" rel="noopener noreferrer">' in capital
 
     # The case over two lessons: each links to the other, the second back to a heading of the first.
     first = client.get("/courses/sme-credit-approval/lessons/case-part-1", follow_redirects=True).text

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from lms import questions as question_types
 from lms.content.models import Lesson, Question
-from lms.content.rendering import render_inline
+from lms.content.rendering import render_inline, render_markdown
 from lms.extensions import db
 from tests.conftest import sign_in
 from tests.content.sample_folder import edit
@@ -67,7 +67,7 @@ def test_the_course_checks_clean_and_what_is_commented_out_is_not_there(runner, 
     not yet in the folder, a `!!! tip`) was a broken link and an unknown call-out."""
     check = runner.invoke(args=["content", "check"])
     assert check.exit_code == 0, check.output
-    assert "16 个课时、6 道题" in check.output
+    assert "17 个课时、6 道题" in check.output
     _publish(runner)
     slugs = db.session.scalars(select(Question.slug).order_by(Question.slug)).all()
     assert slugs == ["cmp-001", "cmp-002", "cmp-003", "ops-001", "ops-002", "ops-004"]
@@ -170,6 +170,45 @@ def test_a_table_in_a_quote_or_a_call_out_is_a_table(runner, client, own, teller
                      r"<p>须事先告知客户的收费：</p>\s*<table>.*<td>挂失</td>\s*<td>是</td>.*</table>\s*"
                      r"<p>告知后请客户签字确认。</p>\s*</div>", rules, re.S), rules
     assert "| ---" not in rules and "| 项目" not in rules
+
+
+def test_a_web_address_typed_bare_is_a_link_that_opens_in_a_new_tab(runner, client, own, teller):
+    """GitHub and Typora link a bare https://… or www.…; a Chinese sentence ends the address at its
+    punctuation; a written link opens the same way; code stays code."""
+    _publish(runner)
+    sign_in(client, teller)
+    page = _lesson(client, "web-addresses")
+    new_tab = 'target="_blank" href="%s" rel="noopener noreferrer">%s</a>'
+    assert "人民银行官网：<a " + new_tab % ("https://www.pbc.gov.cn/", "https://www.pbc.gov.cn/") + " ，" in page
+    assert "<a " + new_tab % ("http://www.nfra.gov.cn", "www.nfra.gov.cn") + "。" in page
+    assert "请登录<a " + new_tab % ("https://ipcrs.pbccrc.org.cn/", "https://ipcrs.pbccrc.org.cn/") \
+        + "（个人信用信息服务平台）" in page
+    long = "https://www.pbc.gov.cn/zhengwuxinxi/4880/4881/4882/20261103093015123456789/index.html?" \
+           "channel=teller-training&amp;from=branch-ops"
+    assert "<a " + new_tab % (long, long) + "</p>" in page
+    assert "<a " + new_tab % ("https://ipcrs.pbccrc.org.cn/", "个人信用信息服务平台") + "。" in page
+    assert "<code>http://10.1.2.3:8080/teller</code>" in page and 'href="http://10.1' not in page
+    # Links inside the course stay in the learner's tab.
+    links = _lesson(client, "links")
+    assert re.search(r'<a href="/courses/branch-ops/lessons/account-opening#[^"]+" rel="noopener noreferrer">', links)
+    assert 'target="_blank" href="https://www.pbc.gov.cn/zhengwuxinxi/"' in links
+
+
+@pytest.mark.parametrize("text, link", [
+    ('https://x.cn/"><script>alert(1)</script>', "https://x.cn/"),
+    ("www.x.cn/<img src=x onerror=alert(1)>", "http://www.x.cn/"),
+    ("https://x.cn/'onmouseover='alert(1)", "https://x.cn/"),
+    ("https://x.cn/a&quot;onclick=alert(1)", "https://x.cn/a&quot;onclick=alert(1)"),  # inside the value
+    ("javascript:alert(1)//www.x.cn", None),  # inside another address: text
+])
+def test_a_bare_address_never_breaks_out_of_the_sanitiser(app, text, link):
+    html = str(render_markdown(text))
+    if link is None:
+        assert "<a " not in html, html
+    else:
+        assert html.count("<a ") == 1 and f'<a target="_blank" href="{link}" rel="noopener noreferrer">' in html, html
+    assert "<script" not in html and "onerror" not in html.replace("onerror=alert(1)&gt;", "") \
+        and " onmouseover=" not in html and " onclick=" not in html and 'href="javascript' not in html
 
 
 def test_the_questions_read_as_the_trainer_meant_them(runner, own):
