@@ -8,6 +8,9 @@ sees it; fenced code is never touched, no text is removed):
   is a table (GitHub reads it so), not the pipes as text;
 - a line of text right under a table, with no ``|`` in it, is the paragraph
   after the table, not a row of it with empty cells;
+- a backslash at the end of a line (CommonMark's hard line break, as Typora
+  writes Shift+Enter) is the line break every line break is (``nl2br``), the
+  backslash not shown;
 
 the two table rules hold inside a block quote (``> | 项目 | 费率 |``) and a
 call-out's body (``!!! key`` and its lines indented four spaces) as well.
@@ -22,6 +25,9 @@ _DELIMITER_ROW = re.compile(r"^ {0,3}\|?(?: *:?-+:? *\|)+ *(?::?-+:? *)?$")
 _FENCE = ("```", "~~~")
 
 
+# A backslash at the end of a line, CommonMark's (and Typora's) hard line break; not "\\\\" (a
+# backslash written as one) nor in a line of indented code.
+_HARD_BREAK = re.compile(r"^(?! {4}|\t).*(?<!\\)\\$")
 _QUOTE = re.compile(r"^(?: {0,3}>[ ]?)+")
 _CALLOUT = re.compile(r"^ {0,3}!!![ \t]")
 
@@ -48,7 +54,7 @@ def containers(lines: list[str]) -> list[tuple[str, str]]:
 
 
 def as_meant(text: str) -> str:
-    if "\u3000" not in text and "|" not in text:
+    if "\u3000" not in text and "|" not in text and "\\\n" not in text:
         return text
     lines = text.split("\n")
     inside = containers(lines)
@@ -66,6 +72,8 @@ def as_meant(text: str) -> str:
             continue
         if "\u3000" in line:
             line = _FULLWIDTH_AFTER_MARKER.sub(r"\1 ", line)
+        if line.endswith("\\") and _HARD_BREAK.search(line) and i + 1 < len(lines) and lines[i + 1].strip():
+            line = line[:-1]  # every line break is one (nl2br): the backslash would be shown
         box, body = inside[i]
         # The line before and the line after, when they are in the same block quote or call-out.
         before = inside[i - 1][1] if i and inside[i - 1][0] == box else ""

@@ -67,10 +67,10 @@ def test_the_course_checks_clean_and_what_is_commented_out_is_not_there(runner, 
     not yet in the folder, a `!!! tip`) was a broken link and an unknown call-out."""
     check = runner.invoke(args=["content", "check"])
     assert check.exit_code == 0, check.output
-    assert "17 个课时、6 道题" in check.output
+    assert "17 个课时、7 道题" in check.output
     _publish(runner)
     slugs = db.session.scalars(select(Question.slug).order_by(Question.slug)).all()
-    assert slugs == ["cmp-001", "cmp-002", "cmp-003", "ops-001", "ops-002", "ops-004"]
+    assert slugs == ["cmp-001", "cmp-002", "cmp-003", "cmp-004", "ops-001", "ops-002", "ops-004"]
     options = db.session.scalar(select(Question).where(Question.slug == "ops-001")).current_version.data["options"]
     assert [o["text"] for o in options] == ["先人脸识别，再联网核查", "先联网核查，再人脸识别", "两项都不用做"]
 
@@ -209,6 +209,31 @@ def test_a_bare_address_never_breaks_out_of_the_sanitiser(app, text, link):
         assert html.count("<a ") == 1 and f'<a target="_blank" href="{link}" rel="noopener noreferrer">' in html, html
     assert "<script" not in html and "onerror" not in html.replace("onerror=alert(1)&gt;", "") \
         and " onmouseover=" not in html and " onclick=" not in html and 'href="javascript' not in html
+
+
+def test_bold_next_to_chinese_punctuation_is_bold(runner, client, own, teller):
+    """CommonMark (GitHub) leaves ** visible in **重要：**后面 and 这是**“双录”**内容 (its flanking rules);
+    Typora, and this renderer, show bold."""
+    _publish(runner)
+    sign_in(client, teller)
+    emphasis = _lesson(client, "emphasis")
+    assert "<strong>重要：</strong>客户签字前" in emphasis
+    assert "这是<strong>“双录”</strong>内容，<strong>（一）</strong>录音、<strong>（二）</strong>录像" in emphasis
+    assert "**" not in emphasis
+
+
+def test_a_line_break_is_a_line_break_in_lessons_and_questions_alike(runner, client, own, teller):
+    """A single newline inside a paragraph is a line break (as in WPS), also written Typora's way with a
+    backslash at the end of the line, in a lesson, a stem, an option's feedback and an explanation."""
+    _publish(runner)
+    sign_in(client, teller)
+    assert "节假日另行安排，<br>\n以网点公告为准。" in _lesson(client, "line-breaks")
+    question = _shown("cmp-004")
+    assert "客户昨天来电预约，<br>\n今天要取现 8 万元。<br>\n柜员应当：" in question, question
+    assert "5 万元以上须提前一天预约；<br>\n本例已预约，见 <a target=\"_blank\" href=\"https://www.pbc.gov.cn/\"" in question
+    assert "\\" not in question
+    feedback = db.session.scalar(select(Question).where(Question.slug == "cmp-004")).current_version.data["options"][1]
+    assert "已提前预约，<br>\n可以办理。" in str(render_inline(feedback["feedback"])), feedback
 
 
 def test_the_questions_read_as_the_trainer_meant_them(runner, own):
