@@ -307,8 +307,8 @@ def test_mid_week_a_key_widened_a_table_fixed_and_a_question_removed(client, run
 
     plan = runner.invoke(args=["content", "plan"])
     assert plan.exit_code == 0, plan.output
-    assert "lessons, changed: sme-credit-approval/statements" in plan.output
-    assert "questions, retired: cr-009" in plan.output
+    assert "课时：修改 sme-credit-approval/statements" in plan.output
+    assert "试题：已停用 cr-009" in plan.output
     # The widened key changes the submitted attempt's score (still waiting for its essay: no verdict yet).
     assert "更正答案 (cr-003)：1 份已交卷的答卷按新答案得分会变" in plan.output
     assert "其中 1 份仍在等待主观题阅卷" in plan.output

@@ -75,6 +75,23 @@ def test_the_course_checks_clean_and_what_is_commented_out_is_not_there(runner, 
     assert [o["text"] for o in options] == ["先人脸识别，再联网核查", "先联网核查，再人脸识别", "两项都不用做"]
 
 
+def test_publish_prints_its_summary_in_chinese_as_check_does(runner, own):
+    """`flask content publish` printed "added changed retired unchanged" and "questions" in English
+    while `check` spoke Chinese; the table's columns stay lined up with Chinese words two columns wide."""
+    lines = _publish(runner).splitlines()
+    head = lines.index(next(line for line in lines if "新增" in line))
+    assert lines[head].split() == ["新增", "修改", "已停用", "无变化"]
+    rows = {line.split()[0]: line for line in lines[head + 1:head + 10]}
+    assert rows["课时"].split()[1:] == ["17", "0", "0", "0"] and rows["试题"].split()[1:] == ["7", "0", "0", "0"]
+
+    def width(text):
+        return sum(2 if "\u4e00" <= ch <= "\u9fff" else 1 for ch in text)
+
+    assert {width(row) for row in rows.values()} == {width(lines[head])}  # every number under its heading
+    assert "整个内容目录：已完成第 1 次发布。" in lines
+    assert "整个内容目录：没有改动。" in _publish(runner)
+
+
 def test_the_lessons_read_as_the_trainer_meant_them(runner, client, own, teller):
     _publish(runner)
     sign_in(client, teller)
