@@ -1,5 +1,5 @@
 """A branch's operations supervisor writes a course of their own in markdown:
-网点运营与柜面合规 (tests/content/fixtures/own_markdown), fourteen lessons and
+网点运营与柜面合规 (tests/content/fixtures/own_markdown), seventeen lessons and
 two banks written as people write them — a numbered list right under a bullet
 list, nested lists whose marker changes, a fee table right under a line of text
 with ``\\|`` in its cells and a line of text right under it, ``<script>`` in a
@@ -8,8 +8,10 @@ and an option commented out), headings without a space (``#晨会要点``), list
 items typed with a Chinese input method's full-width space (``-　身份证``),
 ``**重点**内容`` and ``**“双录”**`` glued to Chinese, lines broken inside a
 paragraph, a numbered list starting at 3, links with Chinese text and headings,
-an image whose name has spaces, footnotes with a Chinese label, and lines of
-hundreds of characters. What the learner sees is what the trainer meant; what
+an image whose name has spaces, footnotes with a Chinese label, lines of
+hundreds of characters, code blocks inside list items, tables in a block quote and
+a call-out, bare web addresses in Chinese sentences, ``**重要：**后面`` and lines broken
+with a backslash as Typora writes them. What the learner sees is what the trainer meant; what
 could not be shown as meant is refused by ``flask content check`` at its
 file:line (content/FORMAT.md)."""
 from __future__ import annotations
