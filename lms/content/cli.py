@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask.cli import AppGroup
 from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 
 from lms.content import audit_labels
+from lms.content.console.queries import CHANGE_LABELS
 from lms.content.source.checks import check
 from lms.content.source.parser import parse_folder
 from lms.content.publishing.wording import describe as describe_effect, moved_note, regraded_text
@@ -21,15 +24,18 @@ from lms.exams.regrade import MAX_REASON, Decision
 from lms.content.source.advice import content_warnings
 from lms.extensions import db
 from lms.numbers import counted
+from lms import punctuation
 from lms.punctuation import listing
 from lms.org.models import user_by_employee_no
 
 content_cli = AppGroup("content", help="The curriculum: check and publish the content folder.")
 
 PROGRESS_THRESHOLD = 200  # items written; above this publish shows a progress bar
-KIND_LABELS = {"course": "courses", "lesson": "lessons", "asset": "assets", "question": "questions",
-               "exam": "exams", "programme": "programmes", "programme_item": "programme items",
-               "certification": "certifications", "eligibility_rule": "eligibility rules"}
+CHANGES = ("added", "changed", "retired", "unchanged")
+KIND_LABELS = {"course": _l("courses"), "lesson": _l("lessons"), "asset": _l("assets"),
+               "question": _l("questions"), "exam": _l("exams"), "programme": _l("programmes"),
+               "programme_item": _l("programme items"), "certification": _l("certifications"),
+               "eligibility_rule": _l("eligibility rules")}
 
 
 def _read(path: str | None):
@@ -70,11 +76,24 @@ def _counts(bundle) -> str:
         counted("%(num)s eligibility rule", "%(num)s eligibility rules", len(bundle.eligibility_rules))])
 
 
+def _width(text: str) -> int:
+    """Columns a terminal gives ``text``: two for a Chinese character."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def print_plan(result: Plan) -> None:
-    click.echo(f"{'':<18}{'added':>8}{'changed':>9}{'retired':>9}{'unchanged':>11}")
-    for kind in KINDS:
-        c = result.kinds[kind].counts()
-        click.echo(f"{KIND_LABELS[kind]:<18}{c['added']:>8}{c['changed']:>9}{c['retired']:>9}{c['unchanged']:>11}")
+    """Added / changed / retired / unchanged per kind, as a table in the language of
+    the other commands' messages (Chinese unless told otherwise), its columns lined up
+    whatever the width of the words."""
+    heads = [str(CHANGE_LABELS[change]) if change in CHANGE_LABELS else _("unchanged") for change in CHANGES]
+    kinds = [str(KIND_LABELS[kind]) for kind in KINDS]
+    first = max(max(_width(kind) for kind in kinds) + 1, 18)
+    widths = [max(_width(head) + 2, 8) for head in heads]
+    click.echo(" " * first + "".join(" " * (w - _width(h)) + h for h, w in zip(heads, widths)))
+    for kind, label in zip(KINDS, kinds):
+        counts = result.kinds[kind].counts()
+        click.echo(label + " " * (first - _width(label))
+                   + "".join(f"{counts[change]:>{w}}" for change, w in zip(CHANGES, widths)))
 
 
 def print_effects(result: Plan) -> None:
@@ -83,6 +102,10 @@ def print_effects(result: Plan) -> None:
         click.echo(_("What this does to learners in the middle of the course:"))
     for effect in result.effects:
         click.echo(f"  - {describe_effect(effect)}")
+
+
+def _scope(bundle) -> str:
+    return audit_labels.scope(bundle.scope.describe())
 
 
 def _database_ready() -> bool:
@@ -110,7 +133,7 @@ def check_command(path: str | None):
         raise SystemExit(1)
     _print_warnings(bundle, db_lookup=with_database)
     click.echo(_("OK: %(counts)s (%(scope)s of %(root)s).", counts=_counts(bundle),
-                 scope=audit_labels.scope(bundle.scope.describe()), root=root))
+                 scope=_scope(bundle), root=root))
 
 
 @content_cli.command("plan")
@@ -134,10 +157,11 @@ def plan_command(path: str | None):
         for change in ("added", "changed", "retired"):
             for ident in getattr(changes, change):
                 note = moved_note(result, ident) if kind == "question" else ""
-                click.echo(f"  {KIND_LABELS[kind]}, {change}: {ident}" + (f": {note}" if note else ""))
+                line = punctuation.labelled(KIND_LABELS[kind], f"{CHANGE_LABELS[change]} {ident}")
+                click.echo(f"  {punctuation.labelled(line, note) if note else line}")
     print_effects(result)
     if not result.has_changes:
-        click.echo(f"Nothing would change ({bundle.scope.describe()}).")
+        click.echo(_("Nothing would change (%(scope)s).", scope=_scope(bundle)))
 
 
 @content_cli.command("publish")
@@ -168,7 +192,7 @@ def publish_command(path: str | None, as_employee: str | None, choice: str | Non
     problems = check(bundle)
     if problems:
         _print_problems(problems)
-        click.echo("Nothing was published.", err=True)
+        click.echo(_("Nothing was published."), err=True)
         raise SystemExit(1)
     _print_warnings(bundle)
 
@@ -179,7 +203,7 @@ def publish_command(path: str | None, as_employee: str | None, choice: str | Non
         if total <= PROGRESS_THRESHOLD:
             return
         if bar is None:
-            bar = click.progressbar(length=total, label="Publishing", file=click.get_text_stream("stderr"))
+            bar = click.progressbar(length=total, label=_("Publishing"), file=click.get_text_stream("stderr"))
             bar.__enter__()
         bar.update(done - bar.pos)
 
@@ -191,7 +215,7 @@ def publish_command(path: str | None, as_employee: str | None, choice: str | Non
         result = publish(bundle, actor, source, checked=True, progress=progress, decision=decision)
     except ContentProblems as refused:
         _print_problems(refused.problems)
-        click.echo("Nothing was published.", err=True)
+        click.echo(_("Nothing was published."), err=True)
         raise SystemExit(1) from None
     finally:
         if bar is not None:
@@ -199,8 +223,8 @@ def publish_command(path: str | None, as_employee: str | None, choice: str | Non
     print_plan(result)
     print_effects(result)
     if result.release_id is None:
-        click.echo(f"Nothing changed ({bundle.scope.describe()}).")
+        click.echo(_("Nothing changed (%(scope)s).", scope=_scope(bundle)))
     else:
-        click.echo(f"Published release {result.release_id} ({bundle.scope.describe()}).")
+        click.echo(_("Published release %(release)s (%(scope)s).", release=result.release_id, scope=_scope(bundle)))
         if result.regraded:
             click.echo(regraded_text(result.regraded))

@@ -21,13 +21,18 @@ from flask_babel import force_locale, pgettext
 from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup, escape
 
+from lms.content.nested_lists import nest_lists
 from lms.content.source.links import course_link_resolver
 from lms.content.typed_markdown import as_meant
+from lms.content.web_addresses import in_new_tab
 
 # toc gives every heading an id (Chinese kept: "## 定期存款" → id="定期存款"),
 # so that lessons can link to a heading (content/FORMAT.md).
-# Lists end where CommonMark ends them (lms/content/commonmark_lists.py, in place of "sane_lists").
-EXTENSIONS = ["tables", "fenced_code", "footnotes", "admonition", "lms.content.commonmark_lists", "nl2br", "toc"]
+# Lists end where CommonMark ends them (lms/content/commonmark_lists.py, in place of "sane_lists");
+# a fenced code block inside a list item stays in it (lms/content/nested_lists.py); a bare web
+# address is a link, and a link to a web page opens in a new tab (lms/content/web_addresses.py).
+EXTENSIONS = ["tables", "fenced_code", "footnotes", "admonition", "lms.content.commonmark_lists",
+              "lms.content.nested_lists", "lms.content.web_addresses", "nl2br", "toc"]
 # Footnote back-links are stored without Python-Markdown's English tooltip ("Jump
 # back to footnote 1 in the text"); lms/content/footnotes.py titles them in the
 # reader's language when the page is sent.
@@ -83,101 +88,6 @@ def _markdown() -> markdown.Markdown:
         md = _local.md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS,
                                            output_format="html")
     return md.reset()
-
-
-# A list item: its indentation, its marker ("-", "*", "+" or "1.") and the
-# spaces after it.
-_LIST_ITEM = re.compile(r"^( *)([-*+]|\d{1,9}\.)( +)(?=\S)")
-_ANY_LIST_ITEM = re.compile(r"^ *(?:[-*+]|\d{1,9}\.) +\S", re.M)
-_TAB_LIST_ITEM = re.compile(r"^[ \t]*\t[ \t]*(?:[-*+]|\d{1,9}\.) +\S", re.M)
-
-
-# Lines after which a list starts without a blank line anyway: headings,
-# block quotes, table rows.
-_BLOCK_LINE = re.compile(r"^ {0,3}(?:#{1,6}(?:\s|$)|>|\|)")
-
-
-def _expand_indent(line: str) -> str:
-    """The line with its leading tabs and spaces as spaces (a tab to the next multiple of 4)."""
-    column, i = 0, 0
-    while i < len(line) and line[i] in " \t":
-        column = column + 4 - column % 4 if line[i] == "\t" else column + 1
-        i += 1
-    return " " * column + line[i:]
-
-
-def _nest_lists(text: str) -> str:
-    """Re-indent nested lists written the way most editors (and CommonMark,
-    GitHub, Typora) write them — a sub-list under "1. " indented 3 spaces,
-    under "- " 2 — to the 4 spaces Python-Markdown needs, so that a
-    trainer's nested list stays nested instead of running into its parent
-    item as text (content/FORMAT.md, "Lessons"). A list item or a
-    paragraph after a blank line nests under the item whose text it is
-    indented to (CommonMark's rule); lists already indented by 4 are
-    unchanged, fenced code is never touched."""
-    if not _ANY_LIST_ITEM.search(text) and not _TAB_LIST_ITEM.search(text):
-        return text
-    out: list[str] = []
-    stack: list[tuple[int, int]] = []  # open items: (where its text starts in the source, its indent in the output)
-    in_fence = False
-    after_blank = True
-    tab_shift = 0  # a list indented with tabs from its first item: their indentation
-    in_item_paragraph = False  # the lines since the last blank are a paragraph of a list item
-    for line in text.split("\n"):
-        stripped = line.lstrip(" ")
-        if stripped.startswith(("```", "~~~")):
-            in_fence = not in_fence
-            stack.clear()
-            in_item_paragraph = False
-            out.append(line)
-            continue
-        if not in_fence and "\t" in line[:len(line) - len(stripped) + 1]:
-            # A list item indented with tabs (Word, WPS): a tab is 4 columns; a
-            # list that starts with one is a list, not a code block.
-            expanded = _expand_indent(line)
-            if _LIST_ITEM.match(expanded):
-                column = len(expanded) - len(expanded.lstrip(" "))
-                if not stack and after_blank:
-                    tab_shift = column  # the list's own items are at this column
-                line = expanded[min(tab_shift, column):]
-                stripped = line.lstrip(" ")
-        if in_fence or "\t" in line[:len(line) - len(stripped) + 1]:
-            out.append(line)  # code, or tab indentation (already what Python-Markdown reads)
-            after_blank = not stripped.strip()
-            continue
-        if not stripped.strip():
-            out.append(line)
-            after_blank = True
-            continue
-        indent = len(line) - len(stripped)
-        item = _LIST_ITEM.match(line)
-        if item and not after_blank and not stack and out and not _BLOCK_LINE.match(out[-1]):
-            # A list right under a line of text ("检查内容：" then "1. …", as
-            # Word pastes it): Python-Markdown needs a blank line first, or the
-            # list runs into the paragraph as text.
-            out.append("")
-        elif item and not after_blank and in_item_paragraph:
-            # An item right under a paragraph of the item before ("- 甲\n\n  说明\n- 乙"): a new
-            # item (CommonMark), where Python-Markdown took it for a line of that paragraph.
-            out.append("")
-        if item or after_blank:
-            while stack and indent < stack[-1][0]:
-                stack.pop()
-        if item:
-            new_indent = stack[-1][1] + 4 if stack else indent
-            stack.append((indent + len(item[2]) + len(item[3]), new_indent))
-            out.append(" " * new_indent + stripped)
-            in_item_paragraph = False
-        elif after_blank and stack:
-            # A paragraph (or code block) of the item it is indented to.
-            source_text, item_indent = stack[-1]
-            out.append(" " * (item_indent + 4 + indent - source_text) + stripped)
-            in_item_paragraph = True
-        else:
-            out.append(line)  # a continuation line, or text outside any list
-            in_item_paragraph = in_item_paragraph and bool(stack)
-        after_blank = False
-    return "\n".join(out)
 
 
 # A lone "*" typed as a multiplication sign: 收入*(1-利润率)*(1+增长率), 总额*100%.
@@ -292,7 +202,7 @@ def _word_footnotes(text: str) -> str:
 def heading_ids(text: str) -> list[str]:
     """The ids the headings of a lesson get, in order (what #anchors may name)."""
     md = _markdown()
-    md.convert(_nest_lists(as_meant(text or "")))
+    md.convert(nest_lists(as_meant(text or "")))
     ids: list[str] = []
 
     def collect(tokens):
@@ -368,7 +278,7 @@ def render_markdown(text: str, resolve_link: Callable[[str], str | None] | None 
     original = text or ""
     if _too_deeply_nested(original):
         return plain_text_html(original)
-    text = _nest_lists(_multiplication_signs(_fullwidth_indents(_pasted_from_word(as_meant(original)))))
+    text = nest_lists(_multiplication_signs(_fullwidth_indents(_pasted_from_word(as_meant(original)))))
     if "!!!" in text:
         text = _UNTITLED_CALLOUT.sub(lambda m: f'{m[1]}{m[2]} "\ue000{m[2].lower()}\ue001"', text)
     try:
@@ -399,7 +309,7 @@ def render_markdown(text: str, resolve_link: Callable[[str], str | None] | None 
         allowed_classes=ALLOWED_CLASSES,
         link_rel="noopener noreferrer",
     )
-    return Markup(clean)
+    return Markup(in_new_tab(clean))
 
 
 def render_inline(text: str, course_slug: str | None = None) -> Markup:

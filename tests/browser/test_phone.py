@@ -269,3 +269,23 @@ def test_a_refused_form_puts_the_first_field_in_error_in_sight_with_the_focus(pa
     expect(page.locator("input[name=hire_date]")).to_be_focused()
     box = page.locator("#field-hire_date").bounding_box()
     assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], box
+
+
+LONG_ADDRESS = ("https://www.pbc.gov.cn/zhengwuxinxi/4880/4881/4882/20261103093015123456789/index.html"
+                "?channel=teller-training&from=branch-ops")
+
+
+def test_a_long_web_address_in_a_stem_or_an_option_wraps_rather_than_widen_the_page(page, live_server, make_user,
+                                                                                       make_question, make_exam):
+    """A bare address has no place to break; in an option (a flex row) it pushed the page sideways."""
+    learner = make_user(("learner",), employee_no="p-address")
+    options = [{"key": "A", "text": f"见 {LONG_ADDRESS}"}, {"key": "B", "text": "见网点公告"}]
+    question = make_question("single", stem=f"通知原文在哪里？{LONG_ADDRESS}", data={"options": options, "correct": ["A"]})
+    exam = make_exam([{"questions": [question.slug]}], title="网址", max_attempts=None)
+    db.session.commit()
+    _start(page, live_server, (learner.employee_no, exam.id))
+    link = page.locator(".q-options a").first
+    expect(link).to_have_attribute("target", "_blank")
+    box = link.bounding_box()
+    assert box["x"] + box["width"] <= PHONE["width"], box
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -266,7 +266,7 @@ def test_excel_mistakes_name_their_row_and_column(app):
 
 def test_mid_week_a_typo_a_reordered_bank_and_a_deleted_question_that_attempts_used(client, runner, clock, aml, rm,
                                                                                     make_user):
-    """The plan listed "questions, retired: amlw-003" and nothing under
+    """The plan listed the question retired (amlw-003) and nothing under
     "对正在学习的学员的影响", although an attempt in progress and a submitted
     one had drawn it and a learner had it in the wrong-answer notebook (the
     README: the plan names what is retired and who had taken it)."""
@@ -296,8 +296,8 @@ def test_mid_week_a_typo_a_reordered_bank_and_a_deleted_question_that_attempts_u
     exam_file.write_text(exam_file.read_text(encoding="utf-8").replace(" amlw-003,", ""), encoding="utf-8")
     plan = runner.invoke(args=["content", "plan"])
     assert plan.exit_code == 0, plan.output
-    assert "lessons, changed: aml-warning/case-study" in plan.output
-    assert "questions, retired: amlw-003" in plan.output and "questions, changed" not in plan.output  # the reorder
+    assert "课时：修改 aml-warning/case-study" in plan.output
+    assert "试题：已停用 amlw-003" in plan.output and "试题：修改" not in plan.output  # the reorder
     assert "试题 amlw-003 已停用（已从题库删除）：新的考试不会再抽到它；1 份进行中的答卷、1 份已交卷的答卷抽到了它并保留它：" \
            "按它评分，成绩、回顾和试题分析都显示它。1 名学员的错题本里有这道题：它作为记录保留并标为已停用，不再练习。" in plan.output, plan.output
     _publish(runner)

@@ -118,8 +118,9 @@ def test_the_lessons_read_as_written(runner, client, clock, credit, rm):
     image = "/assets/sme-credit-approval/images/%E6%B5%8B%E7%AE%97%E8%A1%A8.png"
     assert f'<img alt="流动资金贷款需求测算表" src="{image}">' in capital
     assert client.get(image).status_code == 200
-    assert '<a href="https://intranet.bank.local/credit/manual" rel="noopener noreferrer">' in capital
-    assert '<a href="http://10.1.2.3/policies/credit.html" rel="noopener noreferrer">' in capital
+    # Web pages open in a new tab.
+    assert '<a target="_blank" href="https://intranet.bank.local/credit/manual" rel="noopener noreferrer">' in capital
+    assert '<a target="_blank" href="http://10.1.2.3/policies/credit.html" rel="noopener noreferrer">' in capital
 
     # The case over two lessons: each links to the other, the second back to a heading of the first.
     first = client.get("/courses/sme-credit-approval/lessons/case-part-1", follow_redirects=True).text
@@ -306,8 +307,8 @@ def test_mid_week_a_key_widened_a_table_fixed_and_a_question_removed(client, run
 
     plan = runner.invoke(args=["content", "plan"])
     assert plan.exit_code == 0, plan.output
-    assert "lessons, changed: sme-credit-approval/statements" in plan.output
-    assert "questions, retired: cr-009" in plan.output
+    assert "课时：修改 sme-credit-approval/statements" in plan.output
+    assert "试题：已停用 cr-009" in plan.output
     # The widened key changes the submitted attempt's score (still waiting for its essay: no verdict yet).
     assert "更正答案 (cr-003)：1 份已交卷的答卷按新答案得分会变" in plan.output
     assert "其中 1 份仍在等待主观题阅卷" in plan.output

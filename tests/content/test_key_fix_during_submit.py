@@ -122,7 +122,7 @@ def test_an_attempt_submitted_while_the_publish_planned_asks_the_trainer(app, cl
                                                             monkeypatch)
     assert published.exit_code == 1, published.output
     assert "basics.md:30: 试题 pl-003：更正后的答案会改变 1 份已交卷答卷的得分" in published.output
-    assert "Nothing was published." in published.output
+    assert "未发布任何内容。" in published.output
     db.session.expire_all()
     assert db.session.get(Question, question.id).current_version_id == live_version
     attempt = db.session.get(Attempt, attempt_id)

@@ -109,7 +109,7 @@ def test_the_plan_names_whose_result_a_corrected_key_flips_and_publish_waits_for
     refused = runner.invoke(args=["content", "publish", "--as", "trainer-pl"])
     assert refused.exit_code == 1
     assert f"{BANK}:30: 试题 pl-003：更正后的答案会改变 2 份已交卷答卷的得分" in refused.output, refused.output
-    assert "--regrade" in refused.output and "Nothing was published." in refused.output
+    assert "--regrade" in refused.output and "未发布任何内容。" in refused.output
     assert _versions() == [1]
 
     no_reason = runner.invoke(args=["content", "publish", "--as", "trainer-pl", "--regrade"])

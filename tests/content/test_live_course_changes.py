@@ -146,10 +146,10 @@ def test_the_plan_says_who_a_key_fix_affects_before_publishing(app, client, runn
     _edit(live, bank, KEY_BEFORE, KEY_AFTER)
     planned = runner.invoke(args=["content", "plan"])
     assert planned.exit_code == 0, planned.output
-    assert "questions, changed: str-003" in planned.output
+    assert "试题：修改 str-003" in planned.output
     assert "试题 str-003：1 份已交卷的答卷抽到的是第 1 版，仍按该版本评分" in planned.output
     assert "试题 str-003：1 份进行中的答卷看到的题目与新版本相同" in planned.output
-    assert "Nothing would change" not in planned.output
+    assert "发布后不会有任何改动" not in planned.output
     assert _question_versions("str-003") == [1]  # plan changes nothing
 
     # The finished attempt's score changes under the new key: the trainer decides (tests/content/test_key_regrade.py).
@@ -234,7 +234,7 @@ def test_a_week_and_its_exam_removed_after_learners_passed_it(app, client, runne
     (live / "exams" / "aml-str-exam-2.yaml").unlink()
     planned = runner.invoke(args=["content", "plan"])
     assert planned.exit_code == 0, planned.output
-    assert "programme items, retired: aml-str-weekly/week-2" in planned.output
+    assert "培训周次：已停用 aml-str-weekly/week-2" in planned.output
     assert "考试 exam-aml-str-2 将停用：不能再开始；1 份进行中的答卷仍可交卷；1 份已交卷的答卷（1 名学员已通过）保留在记录中。" \
         in planned.output
     assert "反洗钱可疑交易识别（两周） 的 第 2 周 典型特征 将停用：不再计入学习进度、花名册和证书条件；" \
@@ -293,7 +293,7 @@ def test_a_lesson_renamed_stays_and_a_lesson_removed_after_it_was_read_is_planne
     assert client.post(f"/lessons/{lesson.id}/read").status_code == 302
 
     extra.rename(live / COURSE / "lessons" / "09-补充阅读（修订）.md")
-    assert "Nothing would change" in runner.invoke(args=["content", "plan"]).output
+    assert "发布后不会有任何改动" in runner.invoke(args=["content", "plan"]).output
 
     (live / COURSE / "lessons" / "09-补充阅读（修订）.md").unlink()
     planned = runner.invoke(args=["content", "plan"])

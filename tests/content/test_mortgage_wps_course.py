@@ -163,7 +163,7 @@ def test_the_lessons_read_as_they_looked_in_wps(runner, client, mortgage, rm):
 
 @pytest.mark.parametrize("written, shown", [
     # A reference link "[1]: url" is markdown's own, never a footnote.
-    ("见[规定][1]。\n\n[1]: https://www.nfra.gov.cn", '<a href="https://www.nfra.gov.cn"'),
+    ("见[规定][1]。\n\n[1]: https://www.nfra.gov.cn", '<a target="_blank" href="https://www.nfra.gov.cn"'),
     # A paragraph of a list item, indented under it, stays in the item.
     ("- 面谈\n\n    面谈记录当场签字。", "<li>\n<p>面谈</p>\n<p>面谈记录当场签字。</p>\n</li>"),
     # Code indented four spaces is still code.

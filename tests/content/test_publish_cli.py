@@ -144,7 +144,7 @@ def test_plan_says_a_question_moved_bank_and_how_to_keep_a_renamed_lesson(runner
     result = runner.invoke(args=["content", "plan"])
     assert result.exit_code == 0, result.output
     lines = result.output.split("\n")
-    assert ("  questions, changed: dep-006: moved from questions/deposits.md to questions/essays.md "
+    assert ("  questions: changed dep-006: moved from questions/deposits.md to questions/essays.md "
             "(the question is unchanged: same version)") in lines
     assert ("  - lesson products/corporate-loans (对公贷款) is retired, and the new products/company-loans "
             "(lessons/02-company-loans.md) looks like it under a new file name: if you only renamed the file, write "

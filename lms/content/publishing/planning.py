@@ -48,9 +48,11 @@ def course_fields(c) -> dict:
 
 
 # Raised when the renderer changes what a lesson becomes (2: heading ids, links
-# between lessons, call-out titles in both languages), so that publishing
-# renders every lesson again.
-LESSON_RENDERING = 2
+# between lessons, call-out titles in both languages; 3: code blocks in list
+# items, tables in quotes and call-outs, bare web addresses as links and web
+# links in a new tab, Typora's "\" line breaks), so that publishing renders
+# every lesson again.
+LESSON_RENDERING = 3
 
 
 def lesson_fields(lesson) -> dict:

@@ -15,8 +15,9 @@ import re
 from flask_babel import gettext as _
 
 from lms.content.schema import Problem, Source
+from lms.content.typed_markdown import containers
 
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+_FENCE = re.compile(r"^ *(```|~~~)")  # at any indent: a code block in a list item too
 _CODE_SPAN = re.compile(r"(`+).+?\1")
 OPEN, CLOSE = "<!--", "-->"
 
@@ -111,13 +112,14 @@ def check_markup(text: str, path: str, first_line: int, problems: list[Problem])
     in_fence = False
     header = 0  # the cells of the table going on, 0 outside a table
     lines = text.split("\n")
-    for number, line in enumerate(lines):
-        if _FENCE.match(line):
+    inside = containers(lines)  # a table in a block quote or a call-out is read the same way
+    for number, (box, line) in enumerate(inside):
+        if _FENCE.match(lines[number]):
             in_fence, header = not in_fence, 0
             continue
         if in_fence:
             continue
-        following = lines[number + 1] if number + 1 < len(lines) else ""
+        following = inside[number + 1][1] if number + 1 < len(lines) and inside[number + 1][0] == box else ""
         if header and "|" in line and line.strip():
             if _cells(line) > header:
                 problems.append(Problem(Source(path, first_line + number), _(
