@@ -48,7 +48,7 @@ def test_the_rules_are_said_before_the_first_try_and_read_with_the_field(app, cl
     db.session.commit()
     _sign_in(client, "E9003", TEMPORARY)
     page = client.get("/account/password").text
-    rules = "至少 12 个字符，不能包含你的工号。常见密码、单词、姓名、日期和键盘连续键都会被拒绝：用几个互不相关的词组成一句话最好。"
+    rules = "至少 12 个字符，不能包含您的工号。常见密码、单词、姓名、日期和键盘连续键都会被拒绝：用几个互不相关的词组成一句话最好。"
     assert f'<small class="hint" id="new_password-hint">{rules}</small>' in page
     assert 'aria-describedby="new_password-hint"' in page
 

@@ -20,7 +20,7 @@ CHOSEN = "Qiantang-river-at-dawn-7"
 SHORT_FIELDS = """() => Array.from(document.querySelectorAll('main input:not([type=hidden]), main button'))
     .map(e => [e.name || e.innerText.trim(), Math.round(e.getBoundingClientRect().height)]).filter(([, h]) => h < 44)"""
 WORDS = {
-    "zh": {"welcome": "欢迎！您刚才用人力资源部给您的临时密码登录。", "rules": "至少 10 个字符，不能包含你的工号。",
+    "zh": {"welcome": "欢迎！您刚才用人力资源部给您的临时密码登录。", "rules": "至少 10 个字符，不能包含您的工号。",
            "short": "密码至少需要 10 个字符。", "common": "该密码属于最常见的密码，请另选一个。", "save": "保存",
            "changed": "密码已修改，其他登录会话已退出。", "home": "本周培训", "sign_in": "登录"},
     "en": {"welcome": "Welcome! You signed in with the temporary password HR gave you.",
