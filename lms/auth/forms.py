@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from lms.auth.passwords import policy_summary
 from lms.forms import Form
 
 
@@ -15,3 +16,7 @@ class ChangePasswordForm(Form):
     new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)])
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.new_password.description = policy_summary()  # the rules, before the first try

@@ -42,6 +42,14 @@ def needs_rehash(password_hash: str) -> bool:
 DUMMY_HASH = _hasher.hash("not-a-real-password-only-for-timing")
 
 
+def policy_summary() -> str:
+    """The rules of ``policy_problems`` in one sentence, shown under the new-password field
+    before anyone types, so a first sign-in is not a round of refusals."""
+    return _("At least %(n)d characters, not containing your employee number. Common passwords, words, names, "
+             "dates and keyboard patterns are refused: a phrase of unrelated words works best.",
+             n=current_app.config.get("PASSWORD_MIN_LENGTH", 10))
+
+
 def policy_problems(password: str, employee_no: str = "", *, drawn_at_random: bool = False) -> list[str]:
     """Why a new password is refused (empty list: acceptable). ``drawn_at_random``:
     a password the system drew uniformly at random (a temporary one) is as hard to

@@ -99,6 +99,9 @@ def test_a_retake_to_a_verified_certificate_on_a_phone(page, browser, live_serve
     row = page.locator(f"#certificate-{certificate.id}")
     expect(row).to_contain_text(certificate.serial)
     assert page.evaluate(WIDTH) <= PHONE_375["width"]
+    pdf = row.get_by_role("link", name="下载 PDF").bounding_box()  # on the screen, not behind a sideways scroll
+    assert pdf["x"] >= 0 and pdf["x"] + pdf["width"] <= PHONE_375["width"] and pdf["height"] >= 44, pdf
+    expect(row.locator("td[data-label='证书编号']")).to_have_text(certificate.serial)
     with page.expect_download() as download:
         row.get_by_role("link", name="下载 PDF").tap()
     assert download.value.suggested_filename == f"{certificate.serial}.pdf"

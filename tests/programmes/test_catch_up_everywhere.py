@@ -66,3 +66,20 @@ def test_the_mentor_reads_the_record_hr_reads(client, clock, make_user, make_bra
         assert f'href="/mentoring/apprentices/{learner.id}/attempts/{attempt.id}"' in record
         assert client.get(f"/mentoring/apprentices/{learner.id}/attempts/{attempt.id}").status_code == 200
     assert "/programmes/people/" not in record
+
+
+def test_the_learners_home_says_what_a_catch_up_weeks_past_due_date_means(client, clock, make_user, make_branch,
+                                                                           make_question, make_exam):
+    """On a phone the badge's title (a mouse's tooltip) is never seen: the newcomer read a due
+    date weeks past beside 补学. The section says what it means and what to do, and the week
+    reads as once due, before enrolment; an ordinary week keeps its plain due date."""
+    _p, _exams, learner, *_rest = _setup(make_user, make_branch, make_question, make_exam, clock)
+    sign_in(client, learner)
+    panel = client.get("/").text.split('id="this-week-panel"')[1]
+    catch_up = panel.split('<ul class="weeks catch-up">')[1].split("</ul>")[0]
+    assert ("以下各周在你参训之前已经到期。请在完成本周培训的同时抽空补学：每周通过后计入，不算逾期。"
+            in panel.split('<ul class="weeks catch-up">')[0])
+    dates = re.findall(r'<div class="muted week-dates">([^<]*)', catch_up)
+    assert dates == ["2026-02-09 开放 · 原定 2026-02-15 截止，早于参训日期"], dates
+    elsewhere = re.findall(r'<div class="muted week-dates">([^<]*)', panel.split('<ul class="weeks catch-up">')[0])
+    assert elsewhere == ["2026-03-02 开放 · 2026-03-08 截止", "2026-02-16 开放 · 2026-02-22 截止 · "], elsewhere  # + 已逾期
