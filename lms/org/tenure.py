@@ -38,13 +38,13 @@ def reached_on(stints, positions, needed: int, served: int, on: date) -> date | 
 
 
 def served_words() -> str:
-    """"%(served)d of %(months)d months as %(positions)s", translated."""
-    return _("%(served)d of %(months)d months as %(positions)s")
+    """"Months as %(positions)s: %(served)d (%(months)d needed)", translated: served may pass needed."""
+    return _("Months as %(positions)s: %(served)d (%(months)d needed)")
 
 
 def reached_words() -> str:
     """The same, with the day the months will be served."""
-    return _("%(served)d of %(months)d months as %(positions)s, reached on %(day)s")
+    return _("Months as %(positions)s: %(served)d (%(months)d needed, reached on %(day)s)")
 
 
 def describe(served: int, months: int, positions: str, reached: str | None = None) -> str:

@@ -22,17 +22,17 @@ def test_hired_on_31_january_thirteen_months_are_served_on_28_february(world, en
     db.session.commit()
     clock.freeze(datetime(2026, 2, 27, 2, 0))
     condition = engine.explain(world.teller, world.rule).conditions[0]
-    assert (condition.met, condition.evidence) == (False, "12 of 13 months as Teller, reached on 2026-02-28")
+    assert (condition.met, condition.evidence) == (False, "Months as Teller: 12 (13 needed, reached on 2026-02-28)")
     clock.freeze(datetime(2026, 2, 28, 2, 0))  # 31 January 2025 + 13 months: the month has no 31st
     verdict = engine.explain(world.teller, world.rule)
-    assert verdict.eligible and verdict.conditions[0].evidence == "13 of 13 months as Teller"
+    assert verdict.eligible and verdict.conditions[0].evidence == "Months as Teller: 13 (13 needed)"
     assert world.teller.months_in("teller", date(2026, 2, 28)) == 13  # HR's person page counts the same
 
 
 def test_the_missing_tenure_says_the_day_it_is_reached_in_chinese_and_english(world, english, clock):
     from flask_babel import force_locale
 
-    for locale, expected in (("en", "9 of 12 months as Teller, reached on 2026-05-20"),
+    for locale, expected in (("en", "Months as Teller: 9 (12 needed, reached on 2026-05-20)"),
                              ("zh_CN", "任柜员 9 个月（需 12 个月，2026-05-20 满）")):
         with force_locale(locale):
             condition = _tenure(world)
@@ -47,7 +47,7 @@ def test_a_tenure_from_a_post_left_has_no_day_to_promise(world, english, clock, 
                         PositionRecord(position="rm_junior", start_date=date(2025, 10, 10))]
     db.session.commit()
     condition = engine.explain(person, world.rule).conditions[1]
-    assert (condition.met, condition.evidence) == (False, "8 of 12 months as Teller")
+    assert (condition.met, condition.evidence) == (False, "Months as Teller: 8 (12 needed)")
 
 
 def test_the_export_carries_the_day_too(world, client, clock):

@@ -19,7 +19,7 @@ def _texts(verdict):
 def test_a_teller_without_anything_is_told_each_missing_condition(world, english):
     verdict = engine.explain(world.teller, world.rule)
     assert not verdict.eligible and verdict.state == "not_eligible"
-    assert _texts(verdict) == [(False, "no 客户经理上岗资格"), (False, "9 of 12 months as Teller, reached on 2026-05-20"),
+    assert _texts(verdict) == [(False, "no 客户经理上岗资格"), (False, "Months as Teller: 9 (12 needed, reached on 2026-05-20)"),
                                (False, "no mentor sign-off (no mentor paired)")]
     assert [c.label for c in verdict.conditions] == ["Valid 客户经理上岗资格", "12 months as Teller",
                                                      "A mentor sign-off (出师评价) in force"]
@@ -32,7 +32,7 @@ def test_every_condition_met_with_its_evidence(world, english, clock, give_certi
     give_signoff(world.teller, world.mentor, signed_on=date(2026, 2, 28))
     verdict = engine.explain(world.teller, world.rule)
     assert verdict.eligible
-    assert _texts(verdict) == [(True, "客户经理上岗资格 valid until 2027-03-01"), (True, "12 of 12 months as Teller"),
+    assert _texts(verdict) == [(True, "客户经理上岗资格 valid until 2027-03-01"), (True, "Months as Teller: 12 (12 needed)"),
                                (True, "Signed off by 王师傅 on 2026-02-28")]
 
 
@@ -80,14 +80,14 @@ def test_tenure_sums_whole_months_across_stints_and_positions(world, english, ma
     db.session.commit()
     condition = engine.explain(person, rule).conditions[0]
     # 11 months as senior RM (a day short of the year), 13 as principal so far; teller does not count.
-    assert condition.met and condition.evidence == "24 of 24 months as Senior RM, Principal RM or Manager"
+    assert condition.met and condition.evidence == "Months as Senior RM, Principal RM or Manager: 24 (24 needed)"
     person.positions[2].start_date = date(2025, 2, 3)
     person.positions[1].end_date = date(2025, 2, 2)
     db.session.commit()
     db.session.expire_all()
     condition = engine.explain(person, rule).conditions[0]
-    assert not condition.met and condition.evidence == ("23 of 24 months as Senior RM, Principal RM or Manager, "
-                                                               "reached on 2026-03-03")  # still a principal: a day to go
+    assert not condition.met and condition.evidence == ("Months as Senior RM, Principal RM or Manager: 23 "
+                                                               "(24 needed, reached on 2026-03-03)")  # still a principal: a day to go
 
 
 def test_weeks_passed_names_each_week_not_passed(world, english, clock, make_rule):

@@ -23,7 +23,7 @@ def test_an_ineligible_move_is_refused_naming_the_unmet_conditions(world, englis
         services.change_position(world.teller, "rm_junior", date(2026, 3, 2), actor=world.hr)
     message = str(refused.value)
     assert "not eligible for Junior RM" in message
-    assert "no 客户经理上岗资格" in message and "9 of 12 months as Teller" in message
+    assert "no 客户经理上岗资格" in message and "Months as Teller: 9 (12 needed, reached on 2026-05-20)" in message
     assert "no mentor sign-off" in message
     db.session.rollback()
     assert db.session.get(User, world.teller.id).current_position.position == "teller"
