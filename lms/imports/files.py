@@ -200,10 +200,23 @@ def _read_xlsx(data: bytes, keep: int | None) -> list[Sheet]:
     return sheets
 
 
+_FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
 def _has_formulas(data: bytes) -> bool:
+    """Whether any sheet holds a formula; each sheet's XML read a block at a time, never whole
+    (a 60,000-row sheet is some 20 MB of it)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return any(re.search(rb"<(?:\w+:)?f[ >/]", archive.read(info))
-                   for info in archive.infolist() if info.filename.startswith("xl/worksheets/"))
+        for info in archive.infolist():
+            if not info.filename.startswith("xl/worksheets/"):
+                continue
+            with archive.open(info) as part:
+                tail = b""
+                while block := part.read(1 << 20):
+                    if _FORMULA_ELEMENT.search(tail + block):
+                        return True
+                    tail = block[-32:]  # an element cut between two blocks
+    return False
 
 
 def _mark_unsaved_formulas(data: bytes, sheets: list[Sheet]) -> None:
