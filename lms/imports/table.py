@@ -73,7 +73,6 @@ class Plan:
     notes: list[Problem] = field(default_factory=list)  # what was read other than as written (HR checks them)
     body: Body | None = None  # where the rows were read, once ``read`` got to them
 
-
     @property
     def ok(self) -> bool:
         return not self.problems and bool(self.rows)
