@@ -52,7 +52,7 @@ NOT_A_PAGE = {
     "static", "main.favicon", "main.health", "content.asset", "notify.bell", "mentoring.desk_poll",
     "certificates.pdf", "certificates.export", "certificates.expiring_export", "eligibility.export",
     "eligibility.monitor_export", "mentoring_admin.export", "mentoring_admin.import_template",
-    "reports.export", "org.import_template", "content_import.example_gift", "content_import.example_xlsx",
+    "reports.export", "org.import_template", "org.import_problems", "mentoring_admin.import_problems", "content_import.example_gift", "content_import.example_xlsx",
     "content_import.export", "content_import.template", "certificate_pdf.sample",
 }
 # GET routes no page links to in the demo (each opened here by the role named); more from the demo's

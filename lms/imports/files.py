@@ -32,6 +32,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from xml.etree.ElementTree import ParseError
@@ -39,6 +40,7 @@ from xml.etree.ElementTree import ParseError
 from flask_babel import gettext as _
 from openpyxl import load_workbook
 
+from lms.reports.exports import csv_read_back
 from lms.xlsx_hidden import Hidden, hidden_cells
 from lms.xlsx_safety import unpacked_problem
 
@@ -66,6 +68,7 @@ class Sheet:
     rows: list[list[object]]
     hidden: bool = False  # the whole sheet (never read)
     hiding: Hidden | None = None  # its hidden rows and columns
+    unread: int = 0  # rows with something in them below ``rows``, counted but not kept (``read_sheets``)
 
 
 # An OLE2 compound document: Excel 97–2003 (.xls) and WPS (.et) workbooks.
@@ -90,36 +93,54 @@ class Problem:
         return _("Row %(row)d: %(message)s", row=self.row, message=self.message)
 
 
-def _decode_csv(data: bytes) -> str:
+def _decode_csv(data: bytes) -> tuple[str, str]:
     """UTF-16 with its BOM (Excel's "Unicode text", tab-separated), UTF-8 (with or
-    without BOM), else GB18030 (a superset of GBK, as Excel in China saves)."""
+    without BOM), else GB18030 (a superset of GBK, as Excel in China saves); and the
+    encoding that writes the text back as the file had it."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             raise ImportFileError(_("The file is neither UTF-8 nor GBK text; save it as CSV (UTF-8) or XLSX.")) from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        return text, "utf-8" if encoding == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf") else encoding
     raise ImportFileError(_("The file is neither UTF-8 nor GBK text; save it as CSV (UTF-8) or XLSX."))
+
+
+@dataclass(frozen=True)
+class CsvText:
+    """A CSV as read: its text, the encoding that writes it back, its separator."""
+
+    text: str
+    encoding: str
+    delimiter: str
+
+    def records(self):
+        """The rows, each a list of cells as the file writes them."""
+        return csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
+
+
+def csv_text(data: bytes) -> CsvText:
+    text, encoding = _decode_csv(data)
+    # The header row has no separators inside its cells, so it tells which one the file uses.
+    first_line = text.split("\n", 1)[0]
+    return CsvText(text, encoding, max(",;\t", key=first_line.count))
 
 
 CSV_CELL_LIMIT = csv.field_size_limit()  # the csv module refuses a longer cell
 
 
-def _read_csv(data: bytes) -> list[list[object]]:
-    text = _decode_csv(data)
-    # The header row has no separators inside its cells, so it tells which one the file uses.
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[list[object]] = []
+def _csv_records(reader) -> Iterable[list[object]]:
+    """The rows of ``reader``; a row it cannot read is an ``ImportFileError`` naming the line it starts on."""
     line = 1  # where the row being read starts (a quoted cell may hold line breaks)
     try:
         for row in reader:
-            rows.append(row)
+            # A cell a download made formula-safe ('=…, lms.reports.exports.csv_safe) is read as it was.
+            yield [csv_read_back(cell) for cell in row]
             line = reader.line_num + 1
     except csv.Error as exc:  # a cell past the csv module's limit, or a line it cannot read
         if "field limit" in str(exc):
@@ -128,7 +149,32 @@ def _read_csv(data: bytes) -> list[list[object]]:
                                     n=f"{CSV_CELL_LIMIT:,}"), row=line) from None
         raise ImportFileError(_("This row cannot be read as CSV (%(reason)s): save the file from Excel again as CSV "
                                 "(UTF-8) or XLSX.", reason=str(exc)), row=line) from None
-    return rows
+
+
+def _read_csv(data: bytes, keep: int | None) -> Sheet:
+    rows, unread = _bounded(_csv_records(csv_text(data).records()), keep)
+    return Sheet("", rows, unread=unread)
+
+
+def has_text(cells) -> bool:
+    """Whether a row holds anything (a formula's error alone, a VLOOKUP dragged past the data, is nothing)."""
+    return any(cell_text(c) for c in cells if not isinstance(c, ExcelError))
+
+
+def _bounded(rows: Iterable[list], keep: int | None) -> tuple[list[list], int]:
+    """The rows until ``keep`` of them with something in them are kept (all when None),
+    and how many more hold something: those are counted, never held (a file far over an
+    import's limit is refused without its rows in memory)."""
+    if keep is None:
+        return list(rows), 0
+    kept, filled, unread = [], 0, 0
+    for row in rows:
+        if filled < keep:
+            kept.append(row)
+            filled += has_text(row)
+        elif has_text(row):
+            unread += 1
+    return kept, unread
 
 
 def _value(cell) -> object:
@@ -147,7 +193,7 @@ def _value(cell) -> object:
     return value
 
 
-def _read_xlsx(data: bytes) -> list[Sheet]:
+def _read_xlsx(data: bytes, keep: int | None) -> list[Sheet]:
     too_large = unpacked_problem(data)  # a zip bomb is refused before openpyxl inflates it
     if too_large:
         raise ImportFileError(too_large)
@@ -160,9 +206,13 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
     try:
         hiding = hidden_cells(data)
         try:
-            sheets = [Sheet(sheet.title, [[_value(cell) for cell in row] for row in sheet.iter_rows()],
-                            hidden=sheet.sheet_state != "visible", hiding=hiding.get(sheet.title))
-                      for sheet in workbook.worksheets if hasattr(sheet, "iter_rows")]
+            sheets = []
+            for sheet in workbook.worksheets:
+                if not hasattr(sheet, "iter_rows"):
+                    continue
+                rows, unread = _bounded(([_value(cell) for cell in row] for row in sheet.iter_rows()), keep)
+                sheets.append(Sheet(sheet.title, rows, hidden=sheet.sheet_state != "visible",
+                                    hiding=hiding.get(sheet.title), unread=unread))
         finally:
             workbook.close()
         if _has_formulas(data):
@@ -172,10 +222,23 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
     return sheets
 
 
+_FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
 def _has_formulas(data: bytes) -> bool:
+    """Whether any sheet holds a formula; each sheet's XML read a block at a time, never whole
+    (a 60,000-row sheet is some 20 MB of it)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return any(re.search(rb"<(?:\w+:)?f[ >/]", archive.read(info))
-                   for info in archive.infolist() if info.filename.startswith("xl/worksheets/"))
+        for info in archive.infolist():
+            if not info.filename.startswith("xl/worksheets/"):
+                continue
+            with archive.open(info) as part:
+                tail = b""
+                while block := part.read(1 << 20):
+                    if _FORMULA_ELEMENT.search(tail + block):
+                        return True
+                    tail = block[-32:]  # an element cut between two blocks
+    return False
 
 
 def _mark_unsaved_formulas(data: bytes, sheets: list[Sheet]) -> None:
@@ -193,23 +256,33 @@ def _mark_unsaved_formulas(data: bytes, sheets: list[Sheet]) -> None:
         workbook.close()
 
 
-def read_sheets(data: bytes, filename: str) -> list[Sheet]:
-    """Every table of the file: a workbook's sheets in order, or the one table of a CSV."""
+def file_format(data: bytes, filename: str) -> str:
+    """How the file is read: "xlsx", "csv", or "xls" (refused) / "" (not a table)."""
     name = filename.lower()
     if data[:8] == OLE2_MAGIC or name.endswith((".xls", ".et")):
+        return "xls"
+    if name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
+        return "xlsx"
+    if name.endswith((".csv", ".txt")) or not name:
+        return "csv"
+    return ""
+
+
+def read_sheets(data: bytes, filename: str, keep: int | None = None) -> list[Sheet]:
+    """Every table of the file: a workbook's sheets in order, or the one table of a CSV.
+    ``keep``: each sheet holds its rows until that many with something in them, and only
+    counts the rest (``Sheet.unread``)."""
+    fmt = file_format(data, filename)
+    if fmt == "xls":
         raise ImportFileError(_("This is an old Excel 97–2003 workbook (.xls), which cannot be read. In Excel "
                                 "choose Save As → Excel Workbook (*.xlsx) or CSV UTF-8, and upload that file."))
-    if name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
-    if name.endswith((".csv", ".txt")) or not name:
-        return [Sheet(filename, _read_csv(data))]
+    if fmt == "xlsx":
+        return _read_xlsx(data, keep)
+    if fmt == "csv":
+        sheet = _read_csv(data, keep)
+        sheet.name = filename
+        return [sheet]
     raise ImportFileError(_("Upload a .csv or .xlsx file."))
-
-
-def read_table(data: bytes, filename: str) -> list[list[object]]:
-    """The rows of the file's first visible table, as cell values."""
-    sheets = read_sheets(data, filename)
-    return next((s.rows for s in sheets if not s.hidden), sheets[0].rows if sheets else [])
 
 
 def cell_text(value) -> str:

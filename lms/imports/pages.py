@@ -6,8 +6,10 @@ and the blank template files.
 The file checked on upload is staged under a random token (``lms.staging``)
 that belongs to the user and to this browser session; the confirmation reads
 the staged file, checks it again (things may have changed since the preview)
-and applies it, all or nothing. Views call these steps with the import's own
-``plan`` and ``apply``; they never commit.
+and applies it, all or nothing. A file with refused rows is staged too, so its
+uploader can download it with its problems marked row by row
+(``lms.imports.problems_file``), correct it and upload it again. Views call
+these steps with the import's own ``plan`` and ``apply``; they never commit.
 """
 from __future__ import annotations
 
@@ -24,9 +26,10 @@ from openpyxl import Workbook
 from lms import clock
 from lms.control_characters import uploaded_file_name
 from lms.forms import EmptyForm
+from lms.imports import problems_file
 from lms.imports.forms import ImportConfirmForm, ImportUploadForm
 from lms.imports.table import Plan, RowRefused
-from lms.reports.exports import attachment
+from lms.reports.exports import attachment, file_name
 from lms.staging import StagingArea
 
 STAGING_HOURS = 2
@@ -43,6 +46,7 @@ class ImportPages:
     upload_endpoint: str
     confirm_endpoint: str
     template_endpoint: str
+    problems_endpoint: str  # the uploaded file with its problems (``problems``)
     page: str
     preview: str
 
@@ -72,8 +76,9 @@ class ImportPages:
     # --- the steps ------------------------------------------------------------------------
 
     def upload(self, plan: Callable[[bytes, str], Plan], **page_context):
-        """GET: the upload page. POST: every row checked → the preview (with a
-        confirmation token only when the file has no problem)."""
+        """GET: the upload page. POST: every row checked → the preview, with a
+        confirmation when the file has no problem, else the file with its problems
+        to download (both by the staged file's token)."""
         form = ImportUploadForm()
         if not form.validate_on_submit():
             return render_template(self.page, form=form, pages=self, **page_context)
@@ -82,7 +87,7 @@ class ImportPages:
         checked = plan(data, filename)
         self.drop(session.pop(self.session_key, ""))
         token = None
-        if checked.ok:
+        if checked.ok or checked.body is not None:
             token = self.stash(data, filename, current_user)
             session[self.session_key] = token
         return self.preview_page(checked, token)
@@ -112,14 +117,35 @@ class ImportPages:
                 result = apply(checked)
             except RowRefused as exc:
                 checked.problems.append(exc.problem)
-        if not checked.ok:
-            return self.preview_page(checked, None)
+        if not checked.ok:  # the staged file stays, claimed: to download with its problems, never to confirm
+            return self.preview_page(checked, token)
         self.drop(token)
         session.pop(self.session_key, None)
         return done(result, filename)
 
     def preview_page(self, plan: Plan, token: str | None):
-        return render_template(self.preview, plan=plan, token=token, confirm_form=EmptyForm(), pages=self)
+        problems_href = None
+        if token and plan.problems and plan.body is not None:
+            problems_href = url_for(self.problems_endpoint, token=token, fmt=plan.body.fmt)
+        return render_template(self.preview, plan=plan, token=token, confirm_form=EmptyForm(), pages=self,
+                               problems_href=problems_href)
+
+    def problems(self, token: str, fmt: str, plan: Callable[[bytes, str], Plan]):
+        """The staged file of ``token``, checked again now, with its problems column
+        (``problems_file``), in its own format: only to the user who uploaded it
+        (else 404); nothing is written."""
+        staged = self.load(token, current_user)
+        if staged is None:
+            abort(404)
+        data, filename = staged
+        checked = plan(data, filename)
+        body = problems_file.annotated(data, checked)
+        if body is None or checked.body.fmt != fmt:
+            abort(404)
+        mimetype = problems_file.csv_media_type(data) if fmt == "csv" else XLSX
+        stem = filename.rsplit(".", 1)[0] if "." in filename else filename
+        name = f"{file_name(stem, _('Problems'))}.{fmt}"
+        return body, 200, {"Content-Type": mimetype, "Content-Disposition": attachment(name, f"problems.{fmt}")}
 
 
 def blank_file(fmt: str, csv_body: Callable[[], bytes], xlsx_body: Callable[[], bytes], download: str,

@@ -33,7 +33,8 @@ from flask_babel import ngettext
 
 from lms import punctuation
 from lms.control_characters import IN_TEXT, text_direction_character
-from lms.imports.files import ExcelError, ImportFileError, Problem, Sheet, UnsavedFormula, cell_text, read_sheets
+from lms.imports.files import (ExcelError, ImportFileError, Problem, Sheet, UnsavedFormula, cell_text, file_format,
+                               has_text, read_sheets)
 from lms.xlsx_hidden import numbers_text
 
 HEADER_SEARCH_ROWS = 20
@@ -45,6 +46,13 @@ _SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[eE]\+?\d+")
 # The first cell of a totals row an HR system adds below the people.
 _TOTALS = re.compile(r"(?:合计|总计|小计|共计|总数|总人数|共\s*\d+\s*人|total\b)", re.IGNORECASE)
 _NOTE = re.compile(r"^[*]+|[*]+$|\(.*\)$|\[.*\]$|【.*】$")
+# The column a file with problems comes back with (``lms.imports.problems_file``), in either
+# language: never read, so the corrected file is imported with it still there.
+PROBLEM_HEADERS = ("问题", "problems")
+
+
+def is_problem_header(header) -> bool:
+    return header_key(cell_text(header)).lower() in PROBLEM_HEADERS
 
 
 def header_key(header: str) -> str:
@@ -63,6 +71,7 @@ class Plan:
     problems: list[Problem] = field(default_factory=list)
     sheet: str = ""  # the sheet read, when the workbook has more than one
     notes: list[Problem] = field(default_factory=list)  # what was read other than as written (HR checks them)
+    body: Body | None = None  # where the rows were read, once ``read`` got to them
 
     @property
     def ok(self) -> bool:
@@ -87,6 +96,16 @@ class Plan:
         return shown, len(rows) - len(shown)
 
 
+@dataclass(frozen=True)
+class Body:
+    """Where a file's rows were read: its format ("csv", "xlsx"), the sheet and the header row (as
+    Excel numbers it; the lower one of a header of two rows). The rows below it are numbered so too."""
+
+    fmt: str
+    sheet: str
+    header_row: int
+
+
 class RowRefused(Exception):
     """A row the rules refuse at confirmation (something changed since the
     preview): the whole file is rolled back and the problem shown."""
@@ -105,7 +124,7 @@ class Columns:
     all: tuple[str, ...]
     required: tuple[str, ...]
     no_rows: str  # the message for a header without rows
-    too_many: str  # the message for more than ``max_rows`` rows
+    too_many: Callable[[int], str]  # the message for more than ``max_rows`` rows, given how many
     max_rows: int
     column_of: Callable[[str], str | None] | None = None
     numbers: tuple[str, ...] = ()  # the 工号 columns: a whole float (123.0) in them is the number 123
@@ -175,7 +194,8 @@ def read(plan: Plan, data: bytes, filename: str, columns: Columns) -> list[Row]:
     wrong (the problem is in ``plan.problems``). A row's empty required cells
     are already problems of the row (``Row.count``)."""
     try:
-        sheets = read_sheets(data, filename)
+        # Rows past the limit (and past a header below a title, a totals row) are counted, not held.
+        sheets = read_sheets(data, filename, keep=columns.max_rows + HEADER_SEARCH_ROWS + 2)
     except ImportFileError as exc:
         plan.problems.append(Problem(exc.row, "", str(exc)))
         return []
@@ -202,9 +222,10 @@ def read(plan: Plan, data: bytes, filename: str, columns: Columns) -> list[Row]:
         plan.problems.append(Problem(header_row_no, column, message))
     if missing:
         return []
-    # A row with nothing but a formula's error (a VLOOKUP dragged down past the data: #N/A) is empty too.
-    body = [(header_row_no + 1 + i, cells) for i, cells in enumerate(table[1:])
-            if any(cell_text(c) for c in cells if not isinstance(c, ExcelError))]
+    # The column of problems a corrected file may still have is no part of its rows.
+    ignored = [position for position, cell in enumerate(header) if is_problem_header(cell)]
+    body = [(header_row_no + 1 + i, _without(cells, ignored)) for i, cells in enumerate(table[1:])]
+    body = [(number, cells) for number, cells in body if has_text(cells)]
     while body and _TOTALS.match(_first_text(body[-1][1])):
         number, cells = body.pop()
         plan.notes.append(Problem(number, "", _("“%(text)s” is a totals row: it is not imported.",
@@ -213,11 +234,12 @@ def read(plan: Plan, data: bytes, filename: str, columns: Columns) -> list[Row]:
     if not body:
         plan.problems.append(Problem(header_row_no, "", columns.no_rows))
         return []
+    if len(body) + sheet.unread > columns.max_rows:
+        plan.problems.append(Problem(header_row_no, "", columns.too_many(len(body) + sheet.unread)))
+        return []
     if _hidden(plan, sheet, header_row_no, index, shown, [number for number, _cells in body]):
         return []
-    if len(body) > columns.max_rows:
-        plan.problems.append(Problem(header_row_no, "", columns.too_many))
-        return []
+    plan.body = Body(file_format(data, filename), sheet.name, header_row_no)
     rows = []
     for number, cells in body:
         row = Row(number, cells, {}, plan, index, shown)
@@ -255,6 +277,12 @@ def read(plan: Plan, data: bytes, filename: str, columns: Columns) -> list[Row]:
                 row.problem(column, _("required, but empty."))
         rows.append(row)
     return rows
+
+
+def _without(cells: list, positions: list[int]) -> list:
+    if not positions:
+        return cells
+    return [None if position in positions else cell for position, cell in enumerate(cells)]
 
 
 def _first_text(cells) -> str:

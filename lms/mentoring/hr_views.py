@@ -35,7 +35,8 @@ bp = Blueprint("mentoring_admin", __name__, url_prefix="/mentoring/admin")
 READERS = ("hr", "branch_manager")
 IMPORT = ImportPages("pairing-imports", "pairing_import", "mentoring_admin.import_pairings",
                      "mentoring_admin.confirm_import", "mentoring_admin.import_template",
-                     "mentoring/admin/import.html", "mentoring/admin/import_preview.html")
+                     "mentoring_admin.import_problems", "mentoring/admin/import.html",
+                     "mentoring/admin/import_preview.html")
 
 
 def _actor() -> User:
@@ -270,6 +271,13 @@ def confirm_import():
     # Pairings may have changed since the preview: the file is checked again.
     return IMPORT.confirm(lambda data, filename: imports.plan_import(data, filename, actor=_actor()),
                           lambda plan: imports.apply_import(plan, actor=_actor()), done)
+
+
+@bp.get("/import/<token>/problems.<fmt>")
+@roles_required("hr")
+def import_problems(token: str, fmt: str):
+    """The uploader's file with its problems, to correct and upload again; changes nothing."""
+    return IMPORT.problems(token, fmt, lambda data, filename: imports.plan_import(data, filename, actor=_actor()))
 
 
 @bp.get("/import/template.<fmt>")

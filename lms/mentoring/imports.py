@@ -28,6 +28,7 @@ from lms.imports.files import Problem, parse_date
 from lms.imports.pages import blank_csv, blank_xlsx
 from lms.imports.table import RowRefused
 from lms.mentoring import pairing as rules
+from lms.numbers import reading_number
 from lms.org import employee_numbers
 from lms.org.models import User
 from lms.org.services import zero_padded_employee_numbers
@@ -75,13 +76,19 @@ def _column_of(header: str) -> str | None:
     return None
 
 
+def _too_many(count: int) -> str:
+    return _("The file has %(count)s pairings; at most %(limit)s can be imported from one file. Split it into "
+             "files of at most %(limit)s pairings each and import them one after another.",
+             count=reading_number(count), limit=reading_number(MAX_ROWS))
+
+
 def plan_import(data: bytes, filename: str, *, today: date | None = None, actor: User | None = None) -> PairingPlan:
     """Read the file and check every row (``actor``: who imports it); nothing is changed."""
     today = today or clock.today()
     plan = PairingPlan(filename=filename)
     body = table.read(plan, data, filename, table.Columns(
         HEADERS, REQUIRED, no_rows=_("The file has a header but no pairings."),
-        too_many=_("At most %(n)d pairings per file.", n=MAX_ROWS), max_rows=MAX_ROWS, column_of=_column_of,
+        too_many=_too_many, max_rows=MAX_ROWS, column_of=_column_of,
         numbers=(COL_MENTOR, COL_APPRENTICE),
         spellings={c: tuple(a for a in ALIASES[c] if not a.isascii()) + (ENGLISH[c],) for c in HEADERS}))
     if not body:

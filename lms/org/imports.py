@@ -39,6 +39,7 @@ from lms.imports.pages import blank_csv, blank_xlsx
 from lms.org import (admins, changed_people, dependents, employee_numbers, import_spelling, new_people, position_gates,
                      services)
 from lms.org.models import EMAIL_PATTERN, POSITIONS, ROLES, Branch, User
+from lms.numbers import reading_number
 from lms.own_case import own_case
 from lms.reports.exports import csv_safe
 
@@ -150,7 +151,7 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
     plan = ImportPlan(filename=filename)
     body = table.read(plan, data, filename, table.Columns(
         (*HEADERS, *OPTIONAL), HEADERS, no_rows=_("The file has a header but no people."),
-        too_many=_("At most %(n)d people per file.", n=MAX_ROWS), max_rows=MAX_ROWS, column_of=_column_of,
+        too_many=_too_many, max_rows=MAX_ROWS, column_of=_column_of,
         numbers=(COL_NO,), spellings=import_spelling.HEADER_ALIASES))
     if not body:
         return plan
@@ -255,6 +256,12 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
     plan.notes.sort(key=lambda p: p.row)
     plan.problems.sort(key=lambda p: (p.row, (*HEADERS, *OPTIONAL).index(p.key or p.column) if p.column else -1))
     return plan
+
+
+def _too_many(count: int) -> str:
+    return _("The file has %(count)s people; at most %(limit)s can be imported from one file. Split it into files "
+             "of at most %(limit)s people each and import them one after another.", count=reading_number(count),
+             limit=reading_number(MAX_ROWS))
 
 
 def _employee_no(line: table.Row, padded: dict[str, str]) -> str:

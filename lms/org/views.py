@@ -25,7 +25,7 @@ from lms.web import is_htmx, render_page_or_partial, roles_required
 bp = Blueprint("org", __name__, url_prefix="/org")
 
 IMPORT = ImportPages("people-imports", "people_import", "org.import_people", "org.confirm_import",
-                     "org.import_template", "org/import.html", "org/import_preview.html")
+                     "org.import_template", "org.import_problems", "org/import.html", "org/import_preview.html")
 
 
 def _actor() -> User:
@@ -421,6 +421,13 @@ def confirm_import():
     return IMPORT.confirm(lambda data, filename: imports.plan_import(data, filename, actor=_actor()),
                           lambda plan: imports.apply_import(plan, actor=_actor(), end_dependents=end_dependents),
                           done)
+
+
+@bp.get("/people/import/<token>/problems.<fmt>")
+@roles_required("hr")
+def import_problems(token: str, fmt: str):
+    """The uploader's file with its problems, to correct and upload again; changes nothing."""
+    return IMPORT.problems(token, fmt, lambda data, filename: imports.plan_import(data, filename, actor=_actor()))
 
 
 @bp.get("/people/import/template.<fmt>")

@@ -91,6 +91,16 @@ def _csv_text(value: str) -> str:
     return value
 
 
+def csv_read_back(value: str) -> str:
+    """A CSV cell as it was before ``csv_safe`` (a file downloaded to be corrected and uploaded
+    again: an import's file with its problems, ``lms.imports.problems_file``): the apostrophe
+    before what starts like a formula taken off, as Excel reads it. Tabs and spaces at either
+    end are the reader's to strip."""
+    if value.startswith("'") and _CSV_FORMULA.match(value[1:]):
+        return value[1:]
+    return value
+
+
 def _download_memo(make):
     """``make`` of a value, its texts remembered for this one download: the overdue list repeats
     each person's 工号, name and branch on ~20 lines, 20,000 people apart (too far for
@@ -292,7 +302,7 @@ def xlsx_file(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence]
     day_format = date_format()
     # Each text cleaned once (a cell object is made anew for each value that needs one: openpyxl's
     # write-only sheet reuses a plain cell it is given for the values after it).
-    text = _download_memo(_xlsx_text)
+    text = _download_memo(xlsx_text)
     for row in itertools.chain(first, rows):
         sheet.append([_cell(sheet, v, WriteOnlyCell, day_format, text) for v in row])
     out = tempfile.TemporaryFile()
@@ -322,15 +332,15 @@ def fitted_widths(headers: Sequence[str], rows: Sequence[Sequence], sample: int 
     return widths
 
 
-def _xlsx_text(value: str) -> str:
+def xlsx_text(value: str) -> str:
     """A text as a worksheet can hold it and shows it: without the control characters XML cannot
     carry (a vertical tab pasted from Excel into a name, an escape in a reason: openpyxl raised,
     and the whole download failed), a text-direction control written out."""
     return shown_direction_characters(_ILLEGAL.sub("", value))
 
 
-def _cell(sheet, value, cell_class, day_format="yyyy-mm-dd", text=_xlsx_text):
-    """``text``: ``_xlsx_text``, or the download's memo of it."""
+def _cell(sheet, value, cell_class, day_format="yyyy-mm-dd", text=xlsx_text):
+    """``text``: ``xlsx_text``, or the download's memo of it."""
     if isinstance(value, str):
         value = text(value)
         if value.startswith(FORMULA_STARTS):

@@ -33,6 +33,8 @@ ROWS = {
     ("mentoring_admin.confirm_import", "POST"): Row(lambda w: "/mentoring/admin/import/confirm", only("hr", ok=302),
                                                     data=lambda w: {"token": "not-a-staged-token"}),
     ("mentoring_admin.import_template", "GET"): Row(lambda w: "/mentoring/admin/import/template.xlsx", only("hr")),
+    ("mentoring_admin.import_problems", "GET"): Row(lambda w: "/mentoring/admin/import/" + "x" * 32 + "/problems.csv",
+                                                    only("hr", ok=404)),
     ("mentoring_admin.settings_page", "GET"): Row(lambda w: "/mentoring/admin/settings", only("hr")),
     ("mentoring_admin.settings_page", "POST"): Row(lambda w: "/mentoring/admin/settings", only("hr"),
                                                    data=lambda w: {"min_position": "teller"}),

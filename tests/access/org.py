@@ -46,4 +46,7 @@ ROWS = {
     ("system.settings_page", "POST"): Row(lambda w: "/system/settings", only("admin", ok=302),
                                           data=lambda w: {"hr_may_grant_trainer": "y"}),
     ("org.import_template", "GET"): Row(lambda w: "/org/people/import/template.xlsx", only("hr")),
+    # Nobody's staged file: 404 for HR too (the uploader's own download: tests/org/test_import_problems_file.py).
+    ("org.import_problems", "GET"): Row(lambda w: "/org/people/import/" + "x" * 32 + "/problems.csv",
+                                        only("hr", ok=404)),
 }
