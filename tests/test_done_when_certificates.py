@@ -79,7 +79,7 @@ def _text(response) -> str:
 
 def _valid_rows(page) -> list[int]:
     """The ids of the valid 客户经理上岗资格 rows of 我的证书."""
-    rows = re.findall(r'<tr id="certificate-(\d+)" class="state-(\w+)">\s*<td>([^<]*)</td>',
+    rows = re.findall(r'<tr id="certificate-(\d+)" class="state-(\w+)">\s*<td[^>]*>([^<]*)</td>',
                       page.get_data(as_text=True))
     assert page.status_code == 200 and (rows or "你还没有任何证书。" in page.get_data(as_text=True))
     return [int(i) for i, state, title in rows if state == "valid" and title == "客户经理上岗资格"]
