@@ -158,6 +158,8 @@ def test_an_answer_is_graded_once(app, client, make_user, essay_exam):
     client.post(f"/grading/items/{item.id}", data={"points": "4"})
     again = client.post(f"/grading/items/{item.id}", data={"points": "0"})
     assert again.status_code == 302
+    # A second click (or the form sent again from another tab): told it was they who graded it, and how.
+    assert "你已给这份答案评过分：4 / 4 分。" in client.get(again.headers["Location"]).text
     assert db.session.get(AttemptItem, item.id, populate_existing=True).awarded == 4.0
     assert len(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "attempt.essay_graded")).all()) == 1
 
@@ -165,7 +167,7 @@ def test_an_answer_is_graded_once(app, client, make_user, essay_exam):
 def test_two_trainers_grading_the_same_answer_at_once(app, client, clock, make_user, essay_exam, monkeypatch):
     """Trainer B sends a grade for the answer trainer A grades at the same
     moment (A's commit lands between B's check that it waits and B's write). B is told the
-    answer was graded by someone else; B's points and comment are not put on
+    answer was graded by A (named, with A's points); B's points and comment are not put on
     the next answer's form with an error of the one before, and A's grade holds."""
     from lms.exams import grading_views
 
@@ -189,7 +191,7 @@ def test_two_trainers_grading_the_same_answer_at_once(app, client, clock, make_u
     response = client.post(f"/grading/items/{essay_item(first).id}", data={"points": "1", "comment": "B 的评语"},
                            headers={"HX-Request": "true"})
     assert response.status_code == 200
-    assert "该答案已由其他培训师评分。" in response.text
+    assert f"{trainer_a.name} ({trainer_a.employee_no}) 已给这份答案评过分：4 / 4 分。" in response.text
     assert "该答案已经评过分。" not in response.text
     assert f'/grading/items/{essay_item(second).id}"' in response.text
     points_input = re.search(r'<input[^>]*id="grade-points"[^>]*>', response.text).group(0)
