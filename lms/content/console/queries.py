@@ -29,6 +29,7 @@ from lms.content.source.words import DIFFICULTY_LABELS, TYPE_LABELS  # noqa: F40
 from lms.extensions import db
 from lms.numbers import reading_number
 from lms.org.models import User
+from lms.programmes.audience import members
 from lms.sorting import exam_order
 
 TRACK_LABELS = {
@@ -152,6 +153,11 @@ def programmes() -> list[Programme]:
 
 def programme_by_slug(slug: str) -> Programme | None:
     return db.session.scalar(select(Programme).where(Programme.slug == slug))
+
+
+def audience_size(programme: Programme) -> int:
+    """How many people the programme trains today (its rule, HR's additions and removals)."""
+    return len(members(programme))
 
 
 def draw_pool_size(rule: dict, default_course: Course | None) -> int | None:
