@@ -69,6 +69,18 @@ def test_exam_page_shows_settings_and_draw_rules_with_pool_sizes(client, content
     assert '<span class="badge ok">1</span>' in page  # one single-choice question tagged 个人存款
 
 
+def test_a_draw_rule_names_its_course_by_title(client, content_dir, trainer):
+    from tests.content.console_samples import publish_folder
+
+    exam = content_dir / "exams" / "week-01.yaml"
+    exam.write_text(exam.read_text(encoding="utf-8").replace("{count: 1, type: single, tags: [个人存款]}",
+                                                            "{count: 1, type: single, course: products}"),
+                    encoding="utf-8")
+    publish_folder(content_dir)
+    page = client.get("/console/exams/exam-week-01").text
+    assert "单选题 · 对公与对私产品 (products)" in " ".join(page.split())
+
+
 def test_programme_page_shows_weeks_with_dates_lessons_and_exam(client, content_dir, trainer):
     page = client.get("/console/programmes/rm-foundation").text
     assert "第 1 周 个人存款产品" in page

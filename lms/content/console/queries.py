@@ -123,6 +123,14 @@ def course_by_slug(slug: str) -> Course | None:
     return db.session.scalar(select(Course).where(Course.slug == slug))
 
 
+def course_titles(slugs) -> dict[str, str]:
+    """The titles of the courses named by id (an exam's draw rules), by id."""
+    slugs = sorted({str(s) for s in slugs if s})
+    if not slugs:
+        return {}
+    return dict(db.session.execute(select(Course.slug, Course.title).where(Course.slug.in_(slugs))).tuples().all())
+
+
 def course_questions(course: Course) -> list[Question]:
     return list(db.session.scalars(
         select(Question).where(Question.course_id == course.id).order_by(Question.retired, Question.bank, Question.slug)))

@@ -82,7 +82,8 @@ def console_exam(slug):
     if found is None:
         abort(404)
     rules = [(rule, console.draw_pool_size(rule, found.course)) for rule in found.draw]
-    return render_template("content/console/exam.html", exam=found, rules=rules)
+    return render_template("content/console/exam.html", exam=found, rules=rules,
+                           course_titles=console.course_titles(rule.get("course") for rule, _pool in rules))
 
 
 @bp.get("/console/exams/<slug>/preview")
