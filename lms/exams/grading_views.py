@@ -87,7 +87,7 @@ def _queue_context(exam_id: int | None, current=None, errors=None, values=None, 
     return {"queue": queue, "current": current, "total": services.queue_size(exam_id, grader=grader),
             "exam_id": exam_id, "exams": services.exams_with_waiting_answers(grader=grader),
             "errors": errors or {}, "values": values or {},
-            "notice": notice, "rubrics": rubrics, "MAX_COMMENT": services.MAX_COMMENT}
+            "notice": notice, "rubrics": rubrics, "review_html": review_html, "MAX_COMMENT": services.MAX_COMMENT}
 
 
 @bp.get("/")
