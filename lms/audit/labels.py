@@ -39,7 +39,8 @@ COMMON_DETAILS: dict[str, object] = {
 @dataclass
 class Labels:
     events: dict[str, object] = field(default_factory=dict)  # action → sentence with %(actor)s, %(object)s
-    details: dict[str, object] = field(default_factory=lambda: dict(COMMON_DETAILS))
+    # detail key, or (action, detail key) where one action's detail means something else → label
+    details: dict[str | tuple[str, str], object] = field(default_factory=lambda: dict(COMMON_DETAILS))
     objects: dict[str, Callable[[str], str]] = field(default_factory=dict)  # object_type → name of object_id
     # (action, detail key) or (None, detail key) → how to show the value
     values: dict[tuple[str | None, str], Callable[[object], str]] = field(default_factory=dict)
@@ -54,7 +55,7 @@ def labels(app: Flask | None = None) -> Labels:
 
 
 def register(app: Flask, *, events=None, details=None, objects=None, values=None, hidden=(), many=None) -> None:
-    """A domain's labels: ``events`` {action: sentence}, ``details`` {key: label},
+    """A domain's labels: ``events`` {action: sentence}, ``details`` {key or (action, key): label},
     ``objects`` {object_type: name(object_id)}, ``values`` {(action or None, key): show(value)},
     ``many`` {object_type: names({object ids}) → {object_id: name}} for a page of events (``prefetch``)."""
     registry = labels(app)
@@ -168,7 +169,7 @@ def describe(event) -> Described:
     for key, value in event.details_dict.items():
         if key in registry.hidden or key == FULL_OBJECT_ID:
             continue
-        label = registry.details.get(key)
+        label = registry.details.get((event.action, key), registry.details.get(key))
         details.append((str(label) if label is not None else _("Other"), show_value(event.action, key, value)))
     cache[event.seq] = Described(sentence, details)
     return cache[event.seq]

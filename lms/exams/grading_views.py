@@ -16,6 +16,9 @@ from lms.exams import trainer_services as services
 from lms.exams.forms import GradeForm, OverrideForm
 from lms.exams.models import AttemptItem
 from lms.extensions import db
+from lms.org.models import User
+from lms.punctuation import aside
+from lms.scores import score
 from lms.text_search import search_text
 from lms.web import is_htmx, render_page_or_partial, roles_required
 
@@ -84,7 +87,7 @@ def _queue_context(exam_id: int | None, current=None, errors=None, values=None, 
     return {"queue": queue, "current": current, "total": services.queue_size(exam_id, grader=grader),
             "exam_id": exam_id, "exams": services.exams_with_waiting_answers(grader=grader),
             "errors": errors or {}, "values": values or {},
-            "notice": notice, "rubrics": rubrics, "MAX_COMMENT": services.MAX_COMMENT}
+            "notice": notice, "rubrics": rubrics, "review_html": review_html, "MAX_COMMENT": services.MAX_COMMENT}
 
 
 @bp.get("/")
@@ -109,7 +112,7 @@ def grade(item_id: int):
         return _refused(err)
     item = services.waiting_item(item_id)
     if item is None:
-        return _graded_by_someone_else(exam_id)
+        return _graded_already(exam_id, item_id)
     form = GradeForm()
     try:
         _refuse_invalid(form)
@@ -117,7 +120,7 @@ def grade(item_id: int):
     except services.OwnAttempt as err:
         return _refused(err)
     except services.AlreadyGraded:  # graded by another trainer since the check above
-        return _graded_by_someone_else(exam_id)
+        return _graded_already(exam_id, item_id)
     except services.GradingError as err:
         item = services.waiting_item(item_id)
         context = _queue_context(exam_id, current=item, errors={err.field: err.message}, values=form.data)
@@ -130,10 +133,20 @@ def grade(item_id: int):
     return redirect(url_for("grading.queue", exam=exam_id))
 
 
-def _graded_by_someone_else(exam_id: int | None):
-    """The queue as it is now, and the grader told: their points are not put
-    on the next answer's form."""
-    notice = _("That answer was already graded by someone else.")
+def _graded_already(exam_id: int | None, item_id: int):
+    """The queue as it is now, and the grader told who graded the answer (a
+    colleague, or they themselves from another tab or by sending the form twice)
+    and with what points: theirs are not put on the next answer's form."""
+    item = db.session.get(AttemptItem, item_id)
+    grader = db.session.get(User, item.grader_id) if item.grader_id else None
+    points = {"points": score(item.awarded) if item.awarded is not None else "—", "max": score(item.points)}
+    if grader is not None and grader.id == current_user.id:
+        notice = _("You graded this answer already: %(points)s of %(max)s points.", **points)
+    elif grader is not None:
+        notice = _("%(name)s graded this answer already: %(points)s of %(max)s points.",
+                   name=grader.name + aside(grader.employee_no), **points)
+    else:
+        notice = _("That answer was already graded by someone else.")
     if is_htmx():
         return render_template("grading/_queue.html", **_queue_context(exam_id, notice=notice)), 200, \
             {"Vary": "HX-Request"}

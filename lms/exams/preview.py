@@ -31,6 +31,6 @@ def sample_paper(exam: Exam, seed: int | None = None) -> list[PreviewQuestion]:
                             order=qtype.option_order(version.data, rng, exam.shuffle_options),
                             stem_html=version.stem_html or render_markdown(version.stem_md), review=True,
                             explanation_html=version.explanation_html, grade=None, points=version.points,
-                            course_slug=version.course_slug)
+                            course_slug=version.course_slug, answered=False)
         paper.append(PreviewQuestion(position, version, html))
     return paper

@@ -2,8 +2,10 @@
 (``lms.audit.labels``), registered from ``lms.mentoring.setup``."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from lms.audit import labels
 from lms.extensions import db
@@ -32,6 +34,8 @@ DETAILS = {
     "label_zh_change": _l("Chinese label"),
     "label_en_change": _l("English label"),
     "position_change": _l("Order"),
+    # A dimension's names as entered (the shared "name" is a person's 姓名).
+    **{(action, "name"): _l("Dimension name") for action in EVENTS if action.startswith("mentoring.dimension_")},
 }
 
 
@@ -62,6 +66,19 @@ def dimension_name(key: str) -> str:
     return dimension_label(dimension) if dimension is not None else str(key)
 
 
+def dimension_names(value) -> str:
+    """A dimension event's names (``{"zh": …, "en": …}``, as entered) in the
+    reader's language. An event recorded before it kept both holds the Chinese
+    label alone: named as the dimension that still has it, else as stored."""
+    if isinstance(value, dict):
+        english = str(get_locale() or "zh_CN").startswith("en")
+        return labels.plain(value.get("en" if english else "zh") or value.get("zh") or value.get("en"))
+    if "_dimensions_by_zh" not in g:  # read once for a page of events
+        g._dimensions_by_zh = {d.label_zh: d for d in db.session.scalars(select(SignOffDimension))}
+    dimension = g._dimensions_by_zh.get(str(value))
+    return dimension_label(dimension) if dimension is not None else labels.plain(value)
+
+
 def capacity(value) -> str:
     return str(_l("the default")) if value is None else str(value)
 
@@ -81,6 +98,7 @@ def register(app: Flask) -> None:
         ("pairing.mentor_changed", "after"): person_by_employee_no,
         ("mentoring.setting_changed", "before"): setting_value, ("mentoring.setting_changed", "after"): setting_value,
         ("mentoring.capacity_set", "before"): capacity, ("mentoring.capacity_set", "after"): capacity,
+        **{(action, "name"): dimension_names for action in EVENTS if action.startswith("mentoring.dimension_")},
         (None, "label_zh_change"): change, (None, "label_en_change"): change, (None, "position_change"): change,
     }
     labels.register(app, events=EVENTS, details=DETAILS, values=values,

@@ -224,6 +224,12 @@ def _snapshot(d: SignOffDimension) -> dict:
     return {"label_zh": d.label_zh, "label_en": d.label_en, "position": d.position, "active": d.active}
 
 
+def _names(d: SignOffDimension) -> dict:
+    """The dimension's names as HR entered them, for its audit events (the
+    event's object is its key; the log shows the name of the reader's language)."""
+    return {"zh": d.label_zh, "en": d.label_en}
+
+
 def _check_labels(label_zh: str, label_en: str, key: str | None) -> tuple[str, str]:
     label_zh, label_en = (label_zh or "").strip(), (label_en or "").strip()
     if not label_zh or not label_en:
@@ -255,7 +261,7 @@ def add_dimension(label_zh: str, label_en: str, *, actor: User) -> SignOffDimens
     db.session.add(dimension)
     db.session.flush()
     audit.record("mentoring.dimension_added", object_type="signoff_dimension", object_id=dimension.key, actor=actor,
-                 name=label_zh, label_en=label_en)
+                 name=_names(dimension))
     return dimension
 
 
@@ -292,6 +298,6 @@ def change_dimension(key: str, *, actor: User, label_zh: str | None = None, labe
               else "mentoring.dimension_restored" if not before["active"] and after["active"]
               else "mentoring.dimension_changed")
     changes = {k: {"before": before[k], "after": after[k]} for k in before if before[k] != after[k]}
-    audit.record(action, object_type="signoff_dimension", object_id=key, actor=actor, name=dimension.label_zh,
+    audit.record(action, object_type="signoff_dimension", object_id=key, actor=actor, name=_names(dimension),
                  **{f"{k}_change": v for k, v in changes.items() if k in ("label_zh", "label_en", "position")})
     return True

@@ -27,14 +27,16 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from fnmatch import fnmatch
 
+from flask_babel import gettext as _
 from sqlalchemy import func, inspect, select
 
 from lms import clock
 from lms.audit.models import AuditEvent
 from lms.content.models import Programme, ProgrammeItem
 from lms.extensions import db
-from lms.org.models import Branch, PositionRecord, User, UserRole
+from lms.org.models import POSITIONS, ROLES, Branch, PositionRecord, User, UserRole
 from lms.programmes.models import ProgrammeMember
 
 # Why a person is (or is not) in a programme's audience.
@@ -356,3 +358,22 @@ def membership(user, programme: Programme, today: date | None = None) -> Member 
 
 def is_member(user, programme: Programme, today: date | None = None) -> bool:
     return membership(user, programme, today) is not None
+
+
+def rule_in_words(programme: Programme) -> list[dict[str, str]]:
+    """The programme file's audience rule in words (branch names, position and
+    role labels, not the file's codes); one line per alternative."""
+    audience = programme.audience
+    parts = audience.get("any") if "any" in audience else [audience]
+    names = dict(db.session.execute(select(Branch.code, Branch.name)).tuples().all())
+    sep = _(", ")
+
+    def words(codes, labels) -> str:
+        if not codes:
+            return _("all")
+        # A wildcard (rm_*) stands for every position it matches.
+        expanded = [k for c in codes for k in ([k for k in labels if fnmatch(k, c)] if "*" in c else [c])]
+        return sep.join(str(labels.get(c, c)) for c in dict.fromkeys(expanded))
+
+    return [{"branches": words(part.get("branches"), names), "positions": words(part.get("positions"), POSITIONS),
+             "roles": words(part.get("roles"), ROLES)} for part in parts or [{}]]

@@ -3,7 +3,6 @@ people, trainers read it) and a person's training record with read-only
 attempt results (HR; a branch manager for the people of their branches)."""
 from __future__ import annotations
 
-from fnmatch import fnmatch
 from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -17,10 +16,10 @@ from lms.exams import disclosure
 from lms.exams.models import Attempt
 from lms.exams.views import review_of
 from lms.extensions import db
-from lms.org.models import POSITIONS, ROLES, Branch, User
+from lms.org.models import POSITIONS, Branch, User
 from lms.org.scope import branch_scope, may_see_person
 from lms.programmes import audience_admin, audience_page as listing
-from lms.programmes.audience import members
+from lms.programmes.audience import members, rule_in_words
 from lms.programmes.forms import ListReturnForm, MemberChangeForm
 from lms.programmes.record import training_record
 from lms.text_search import SEARCH_MAX, SearchTooLong
@@ -93,26 +92,7 @@ def _render_audience(programme: Programme, add_form=None, remove_form=None, stat
         return render_template("programmes/_audience_rows.html", swapped=True, **context), status, {"Vary": "HX-Request"}
     return render_template("programmes/audience.html", add_form=add_form or MemberChangeForm(prefix="add"),
                            remove_form=remove_form or MemberChangeForm(prefix="remove"),
-                           rule_lines=_audience_rule_lines(programme), **context), status, {"Vary": "HX-Request"}
-
-
-def _audience_rule_lines(programme: Programme) -> list[dict[str, str]]:
-    """The programme file's audience rule in words (branch names, position and
-    role labels, not the file's codes); one line per alternative."""
-    audience = programme.audience
-    parts = audience.get("any") if "any" in audience else [audience]
-    names = dict(db.session.execute(select(Branch.code, Branch.name)).tuples().all())
-    sep = _(", ")
-
-    def words(codes, labels) -> str:
-        if not codes:
-            return _("all")
-        # A wildcard (rm_*) stands for every position it matches.
-        expanded = [k for c in codes for k in ([k for k in labels if fnmatch(k, c)] if "*" in c else [c])]
-        return sep.join(str(labels.get(c, c)) for c in dict.fromkeys(expanded))
-
-    return [{"branches": words(part.get("branches"), names), "positions": words(part.get("positions"), POSITIONS),
-             "roles": words(part.get("roles"), ROLES)} for part in parts or [{}]]
+                           rule_lines=rule_in_words(programme), **context), status, {"Vary": "HX-Request"}
 
 
 @bp.get("/<int:programme_id>/audience")

@@ -290,13 +290,16 @@ class QuestionType:
     def render(self, *, name: str, data: dict, answer, order, stem_html, review: bool,
                explanation_html: str = "", grade: dict | None = None, points: float | None = None,
                autosave_url: str | None = None, saved_target: str | None = None,
-               values: OptionValues | None = None, course_slug: str | None = None, own: bool = True) -> Markup:
+               values: OptionValues | None = None, course_slug: str | None = None, own: bool = True,
+               answered: bool = True) -> Markup:
         """The input widget (``review=False``: only public data reaches the
         template) or the review (the answer, the key, the explanation).
         ``course_slug``: the question's course, whose images the relative
         links of its options and rubric show (``QuestionVersion.course_slug``).
         ``own``: the reader gave the answer ("your answer"); False for anyone
-        else reading it (a mentor, HR, a trainer: "the learner's answer")."""
+        else reading it (a mentor, HR, a trainer: "the learner's answer").
+        ``answered`` False: nobody answered it (a trainer's sample paper): the
+        question with its key and explanation, and no answer line at all."""
         shown = data if review else self.public_data(data)
         options = []
         if self.has_options:
@@ -309,6 +312,7 @@ class QuestionType:
             key=self.correct_answer(data) if review else None, grade=grade if review else None,
             points=points, autosave_url=autosave_url, saved_target=saved_target, max_chars=MAX_ANSWER_CHARS,
             value_of=lambda key: option_value(values, name, key), links=course_slug, own=own,
+            answered=answered,
         )
         if review:
             html += render_template("exams/types/_explanation.html", explanation_html=Markup(explanation_html or ""),

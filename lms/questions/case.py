@@ -82,7 +82,8 @@ class Case(QuestionType):
                    for p in self._parts(data) if parts.get(p["id"], {}).get("fraction") is not None)
 
     def render(self, *, name, data, answer, order, stem_html, review, explanation_html="", grade=None,
-               points=None, autosave_url=None, saved_target=None, values=None, course_slug=None, own=True):
+               points=None, autosave_url=None, saved_target=None, values=None, course_slug=None, own=True,
+               answered=True):
         from lms.questions import get
 
         answer = answer or {}
@@ -97,7 +98,7 @@ class Case(QuestionType):
                 order=order.get(part["id"]), stem_html=render_markdown(part.get("stem", ""), resolve), review=review,
                 explanation_html=render_markdown(part.get("explanation", ""), resolve) if review else "",
                 grade=part_grade, points=part.get("points", 1), autosave_url=autosave_url, saved_target=saved_target,
-                values=values, course_slug=course_slug, own=own)
+                values=values, course_slug=course_slug, own=own, answered=answered)
             rendered.append((part, html))
         html = render_template(self.template, qtype=self, name=name, stem_html=Markup(stem_html or ""),
                                parts=rendered, review=review)

@@ -160,6 +160,8 @@ class Numeric(QuestionType):
     def key_text(self, data):
         if "ranges" in data:
             return [f"{number_text(lo)} – {number_text(hi)}" for lo, hi in data["ranges"]]
+        if data.get("answer") is None:  # a draft in the editor whose answer is not a number yet (its problem says so)
+            return []
         tol = data.get("tolerance")
         return [f"{number_text(data.get('answer'))}" + (f" ± {number_text(tol)}" if tol else "")
                 + (f" {data['unit']}" if data.get("unit") else "")]

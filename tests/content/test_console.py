@@ -8,7 +8,7 @@ import json
 
 from sqlalchemy import select
 
-from lms.content.models import ContentRelease, Question, QuestionVersion
+from lms.content.models import ContentRelease, Programme, Question, QuestionVersion
 from lms.content.rendering import render_markdown
 from lms.extensions import db
 from tests.content.console_samples import content_dir, trainer  # noqa: F401  (fixtures)
@@ -69,11 +69,57 @@ def test_exam_page_shows_settings_and_draw_rules_with_pool_sizes(client, content
     assert '<span class="badge ok">1</span>' in page  # one single-choice question tagged 个人存款
 
 
+def test_a_draw_rule_names_its_course_by_title(client, content_dir, trainer):
+    from tests.content.console_samples import publish_folder
+
+    exam = content_dir / "exams" / "week-01.yaml"
+    exam.write_text(exam.read_text(encoding="utf-8").replace("{count: 1, type: single, tags: [个人存款]}",
+                                                            "{count: 1, type: single, course: products}"),
+                    encoding="utf-8")
+    publish_folder(content_dir)
+    page = client.get("/console/exams/exam-week-01").text
+    assert "单选题 · 对公与对私产品 (products)" in " ".join(page.split())
+
+
 def test_programme_page_shows_weeks_with_dates_lessons_and_exam(client, content_dir, trainer):
     page = client.get("/console/programmes/rm-foundation").text
     assert "第 1 周 个人存款产品" in page
     assert "2026-09-07" in page and "2026-09-13" in page
     assert "个人存款产品" in page and "/console/exams/exam-week-01" in page
+
+
+
+def test_programme_page_names_its_audience_in_words_and_counts_it(client, content_dir, trainer, make_branch,
+                                                                   make_user):
+    """The audience as a trainer reads it: branch names (not their codes), every RM
+    grade for ``rm_*``, each alternative of a list, and how many people it holds today,
+    linked to the list; a quarterly programme shows its requirement, not empty weeks."""
+    from tests.content.console_samples import publish_folder
+
+    branch = make_branch("TY", "天元支行")
+    make_user(position="rm_junior", branch=branch, name="天元客户经理")
+    make_user(position="rm_junior", branch=make_branch("LS", "芦淞支行"), name="芦淞客户经理")
+    make_user(("mentor", "learner"), name="师傅甲")
+    make_user(position="teller", branch=branch, name="天元柜员")
+    (content_dir / "programmes" / "branch-rm.yaml").write_text(
+        "id: branch-rm\ntitle: 天元支行客户经理与各位师傅\naudience:\n  - {branches: [TY], positions: [rm_*]}\n"
+        "  - {roles: [mentor]}\nstart: 2026-09-07\nweeks:\n  - title: 第 1 周\n    lessons: [products/deposits]\n"
+        "    exam: exam-week-01\n", encoding="utf-8")
+    (content_dir / "programmes" / "quarterly.yaml").write_text(
+        "id: quarterly\ntitle: 季度必修\naudience: {branches: [], positions: [], roles: [learner]}\nstart: 2026-10-01\n"
+        "recurring: quarterly\nlessons: [products/deposits]\nexam: exam-week-01\n", encoding="utf-8")
+    publish_folder(content_dir)
+    page = client.get("/console/programmes/branch-rm").text
+    audience = page.split('id="audience-any"')[1].split('id="audience-size"')[0]
+    assert "天元支行" in audience and "TY" not in audience and "rm_*" not in audience
+    assert "初级客户经理、中级客户经理、高级客户经理、资深客户经理" in audience and "师傅" in audience
+    programme_id = db.session.scalar(select(Programme.id).where(Programme.slug == "branch-rm"))
+    size = page.split('id="audience-size">')[1].split("</dd>")[0]
+    # The RM of 天元支行 and the mentor; not the RM of another branch, not the teller.
+    assert f'href="/programmes/{programme_id}/audience">2</a>' in size
+    quarterly = client.get("/console/programmes/quarterly").text
+    assert 'id="programme-quarterlys"' in quarterly and "每季度必修" in quarterly
+    assert 'id="programme-weeks"' not in quarterly and "/console/exams/exam-week-01" in quarterly
 
 
 def test_release_history_and_trainer_panel(client, content_dir, trainer):

@@ -91,6 +91,15 @@ def test_bank_preview_shows_each_question_with_its_key(client, content_dir, trai
     assert [line for line, _message in problems] == ["9"], html  # the line of the options
 
 
+
+def test_bank_preview_of_a_numeric_answer_that_is_not_a_number_yet(client, content_dir, trainer):
+    """The draft's problem names the line; the question's preview shows no key rather than "None"."""
+    text = BANK_MD + "\n## dep-090\ntype: numeric\nanswer: 一点五\n\n利息多少万元？\n"
+    html = client.post("/console/preview", data=_form(content_dir, BANK, text), headers=HX).text
+    assert f"<code>{BANK}:26</code> 试题 dep-090：&#39;answer&#39; 必须是数字" in html
+    assert "None" not in html
+
+
 def test_review_publish_end_to_end(client, content_dir, trainer):
     text = DEPOSITS_MD.replace("minutes: 20", "minutes: 25").replace("50 元起存", "50 元起存，不设上限")
     data = _form(content_dir, LESSON, text)

@@ -195,6 +195,9 @@ def test_links_to_lessons_and_headings_go_to_the_lesson_page(folder, client, log
 def test_broken_lesson_links_absolute_paths_and_raw_images_are_problems(folder):
     bad = {
         "[缺](lessons/09-missing.md)": "no lesson lessons/09-missing.md",
+        # A typo in a lesson's file name: the link as meant, written as the trainer wrote it.
+        "[错字](02-laons.md#利率)": "no lesson 02-laons.md in the course folder; did you mean '02-loans.md#利率'?",
+        "[错字](lessons/02-loan.md)": "did you mean 'lessons/02-loans.md'?",
         "[缺标题](lessons/02-loans.md#没有这个标题)": "has no heading with the id '没有这个标题'",
         "[本页](#没有)": "this lesson has no heading",
         "[绝对](/etc/passwd)": "is an absolute path",

@@ -158,7 +158,7 @@ def test_four_responses_are_too_few_to_call_a_question_misleading(app, client, m
     assert items["q2"].too_few_to_judge and not items["q2"].misleading
     sign_in(client, make_user(("trainer",), locale="en"))
     text = client.get(f"/analysis/exams/{exam.id}").text
-    row_q2 = re.search(r'<tr id="question-\d+">\s*<td><code>q2</code>.*?</tr>', text, re.S).group(0)
+    row_q2 = re.search(r'<tr id="question-\d+">\s*<td><a href="/console/questions/q2"><code>q2</code></a>.*?</tr>', text, re.S).group(0)
     assert "-0.58" in row_q2 and "too few responses to judge" in row_q2 and "misleading" not in row_q2
 
 
@@ -171,9 +171,12 @@ def test_analysis_page(app, client, make_user, dataset, monkeypatch):
     text = page.text
     # First-try and learner pass rates, written as every score is (lms.scores: no trailing ".0").
     assert '<div class="stat">50%</div>' in text and '<div class="stat">75%</div>' in text
-    row_q2 = re.search(r'<tr id="question-\d+">\s*<td><code>q2</code>.*?</tr>', text, re.S).group(0)
+    # Each question opens in the console (its versions, file and editor): a misleading one is to be checked there.
+    row_q2 = re.search(r'<tr id="question-\d+">\s*<td><a href="/console/questions/q2"><code>q2</code></a>.*?</tr>',
+                       text, re.S).group(0)
     assert "misleading" in row_q2 and "-0.58" in row_q2
-    row_q4 = re.search(r'<tr id="question-\d+">\s*<td><code>q4</code>.*?</tr>', text, re.S).group(0)
+    row_q4 = re.search(r'<tr id="question-\d+">\s*<td><a href="/console/questions/q4"><code>q4</code></a>.*?</tr>',
+                       text, re.S).group(0)
     assert "too easy" in row_q4
     # The chart is inline SVG, with the pass mark drawn, and no inline styles anywhere.
     svg = re.search(r"<svg class=\"score-chart\".*?</svg>", text, re.S).group(0)
@@ -271,7 +274,7 @@ def test_four_responses_are_too_few_to_call_a_question_too_easy_or_too_hard(app,
     sign_in(client, make_user(("trainer",), locale="en"))
     text = client.get(f"/analysis/exams/{exam.id}").text
     for slug, shown in (("q4", "100%"), ("q5", "0%")):
-        row = re.search(rf'<tr id="question-\d+">\s*<td><code>{slug}</code>.*?</tr>', text, re.S).group(0)
+        row = re.search(rf'<tr id="question-\d+">\s*<td><a href="/console/questions/{slug}"><code>{slug}</code></a>.*?</tr>', text, re.S).group(0)
         flags = row.split('class="flags"', 1)[1]
         assert shown in row and "too few responses to judge" in flags
         assert "too easy" not in flags and "too hard" not in flags

@@ -73,7 +73,7 @@ def test_each_version_has_its_own_options_key_counts_and_facility(app, changed_k
 
 
 def _row(text: str, slug: str) -> str:
-    return re.search(rf'<tr id="question-\d+">\s*<td><code>{slug}</code>.*?</tr>', text, re.S).group(0)
+    return re.search(rf'<tr id="question-\d+">\s*<td><a href="/console/questions/{slug}"><code>{slug}</code></a>.*?</tr>', text, re.S).group(0)
 
 
 def test_the_page_shows_the_versions_apart_newest_first(app, client, make_user, changed_key):

@@ -158,6 +158,8 @@ def test_an_answer_is_graded_once(app, client, make_user, essay_exam):
     client.post(f"/grading/items/{item.id}", data={"points": "4"})
     again = client.post(f"/grading/items/{item.id}", data={"points": "0"})
     assert again.status_code == 302
+    # A second click (or the form sent again from another tab): told it was they who graded it, and how.
+    assert "你已给这份答案评过分：4 / 4 分。" in client.get(again.headers["Location"]).text
     assert db.session.get(AttemptItem, item.id, populate_existing=True).awarded == 4.0
     assert len(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "attempt.essay_graded")).all()) == 1
 
@@ -165,7 +167,7 @@ def test_an_answer_is_graded_once(app, client, make_user, essay_exam):
 def test_two_trainers_grading_the_same_answer_at_once(app, client, clock, make_user, essay_exam, monkeypatch):
     """Trainer B sends a grade for the answer trainer A grades at the same
     moment (A's commit lands between B's check that it waits and B's write). B is told the
-    answer was graded by someone else; B's points and comment are not put on
+    answer was graded by A (named, with A's points); B's points and comment are not put on
     the next answer's form with an error of the one before, and A's grade holds."""
     from lms.exams import grading_views
 
@@ -189,7 +191,7 @@ def test_two_trainers_grading_the_same_answer_at_once(app, client, clock, make_u
     response = client.post(f"/grading/items/{essay_item(first).id}", data={"points": "1", "comment": "B 的评语"},
                            headers={"HX-Request": "true"})
     assert response.status_code == 200
-    assert "该答案已由其他培训师评分。" in response.text
+    assert f"{trainer_a.name} ({trainer_a.employee_no}) 已给这份答案评过分：4 / 4 分。" in response.text
     assert "该答案已经评过分。" not in response.text
     assert f'/grading/items/{essay_item(second).id}"' in response.text
     points_input = re.search(r'<input[^>]*id="grade-points"[^>]*>', response.text).group(0)
@@ -254,3 +256,28 @@ def test_an_answer_with_a_text_direction_control_shows_it_to_the_grader(app, cli
     page = client.get("/grading/")
     assert "实地走访[U+202E]。表报务财核" in page.text
     assert "\u202e" not in page.text
+
+
+def test_a_case_in_the_queue_shows_its_parts_as_the_learner_answered_them(app, client, make_user, make_question,
+                                                                           make_exam):
+    """A case waiting for its essay part: the trainer reads each automatic part as the
+    attempt page shows it (the learner's option marked beside the key, 对/错), the essay
+    part's answer and marking points; never the stored codes ("A", true)."""
+    case = make_question("case", data={"parts": [
+        {"id": "a", "type": "single", "stem": "流动比率约为？", "points": 2,
+         "data": {"options": [{"key": "A", "text": "0.8"}, {"key": "B", "text": "1.2"}], "correct": ["B"]}},
+        {"id": "b", "type": "truefalse", "stem": "可以续贷。", "points": 1, "data": {"correct": True}},
+        {"id": "c", "type": "essay", "stem": "你会怎样处理？", "points": 5, "data": {"rubric": "先核实资金流向"}},
+    ]})
+    exam = make_exam([{"questions": [case.slug]}], shuffle_options=False)
+    attempt = exam_attempts.start_attempt(make_user(("learner",)), exam)
+    [item] = attempt.items
+    exam_answers.save_answer(attempt, item, {"a": "A", "b": True, "c": "先停止放款，再上报"})
+    exam_attempts.submit(attempt, attempt.user)
+    sign_in(client, make_user(("trainer",)))
+    page = client.get("/grading/").text.split('id="grading-item"')[1].split("<form")[0]
+    assert re.search(r"0\.8\s*<span class=\"badge\">学员答案</span>", page)
+    assert re.search(r"1\.2\s*<span class=\"badge ok\">正确答案</span>", page)
+    assert "学员答案：<strong>对</strong>" in page and "评分要点" in page and "先核实资金流向" in page
+    assert "先停止放款，再上报" in page
+    assert "<code>&#34;A&#34;</code>" not in page and "<code>true</code>" not in page and "你的答案" not in page

@@ -51,3 +51,19 @@ def test_only_the_learner_reads_your_answer(client, clock, make_user, make_branc
         assert "你的答案" not in page, url
         # (The trainer's page heads the essay itself, with the same words.)
         assert answers.count("学员答案") == 11, url
+
+
+def test_a_sample_paper_has_no_answerer(client, make_user, make_question, make_exam):
+    """The trainer's sample paper shows each question as the learner sees it,
+    with its key and explanation, and no answer line: nobody sat it."""
+    drawn = [make_question(qtype) for qtype in TYPES]
+    make_exam([{"questions": [q.slug for q in drawn]}], slug="exam-sample")
+    sign_in(client, make_user(("trainer",)))
+    paper = client.get("/console/exams/exam-sample/preview").text.split('id="exam-preview"')[1]
+    for slug in (q.slug for q in drawn):
+        assert slug in paper
+    for answer_words in ("你的答案", "学员答案", "未作答"):
+        assert answer_words not in paper, answer_words
+    # The keys: the options marked (single, multiple, a case's choice part), true/false and
+    # numeric, the accepted words of each blank, the essay's marking points.
+    assert paper.count("正确答案") >= 5 and "参考答案" in paper and "评分要点" in paper

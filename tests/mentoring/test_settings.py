@@ -94,6 +94,43 @@ def test_the_log_names_a_dimension_in_the_readers_language(app, w):
     with app.app_context(), app.test_request_context(), force_locale("zh_CN"):  # a new request's memo
         assert labels.describe(event).sentence.endswith("信贷分析")
 
+
+def test_dimension_events_keep_the_key_and_both_names_and_read_in_the_readers_language(app, w):
+    """An added, renamed or retired dimension's event holds its key (the
+    object) and its names as HR entered them; the log's "Name" is the one of
+    the reader's language, and an event recorded when only the Chinese label
+    was kept still reads as its dimension's name where one has it."""
+    from lms.audit import labels, services as audit
+
+    settings.add_dimension("营销能力", "Sales skills", actor=w.hr)
+    settings.change_dimension("sales_skills", label_zh="营销与拓客", label_en="Sales and prospecting", actor=w.hr)
+    settings.change_dimension("sales_skills", active=False, actor=w.hr)
+    # As the log held them before: the Chinese label alone under "name".
+    audit.record("mentoring.dimension_retired", object_type="signoff_dimension", object_id="credit_analysis",
+                 actor=w.hr, name="信贷分析")
+    audit.record("mentoring.dimension_changed", object_type="signoff_dimension", object_id="compliance",
+                 actor=w.hr, name="合规与操守")  # a label no dimension has any more
+    db.session.commit()
+    events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("mentoring.dimension_%"))
+                                     .order_by(AuditEvent.seq)))
+    assert [(e.object_id, e.details_dict.get("name")) for e in events[:3]] == [
+        ("sales_skills", {"zh": "营销能力", "en": "Sales skills"}),
+        ("sales_skills", {"zh": "营销与拓客", "en": "Sales and prospecting"}),
+        ("sales_skills", {"zh": "营销与拓客", "en": "Sales and prospecting"})]
+    assert events[1].details_dict["label_zh_change"] == {"before": "营销能力", "after": "营销与拓客"}
+
+    def names(locale, label):
+        with app.app_context(), app.test_request_context(), force_locale(locale):  # a new request's memo
+            return [dict(labels.describe(e).details)[label] for e in events]
+
+    assert names("en", "Dimension name") == ["Sales skills", "Sales and prospecting", "Sales and prospecting",
+                                             "Credit analysis", "合规与操守"]
+    assert names("zh_CN", "维度名称") == ["营销能力", "营销与拓客", "营销与拓客", "信贷分析", "合规与操守"]
+    with app.app_context(), app.test_request_context(), force_locale("en"):
+        first = labels.describe(events[0])
+        assert first.sentence.endswith("added the sign-off dimension Sales and prospecting")
+        assert first.details == [("Dimension name", "Sales skills")]  # one name, not a dict nor a code
+
 def test_the_settings_page_changes_the_rule_and_shows_the_log(app, client, w):
     sign_in(client, w.hr)
     page = client.get("/mentoring/admin/settings")

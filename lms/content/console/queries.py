@@ -29,6 +29,7 @@ from lms.content.source.words import DIFFICULTY_LABELS, TYPE_LABELS  # noqa: F40
 from lms.extensions import db
 from lms.numbers import reading_number
 from lms.org.models import User
+from lms.programmes.audience import members
 from lms.sorting import exam_order
 
 TRACK_LABELS = {
@@ -122,6 +123,14 @@ def course_by_slug(slug: str) -> Course | None:
     return db.session.scalar(select(Course).where(Course.slug == slug))
 
 
+def course_titles(slugs) -> dict[str, str]:
+    """The titles of the courses named by id (an exam's draw rules), by id."""
+    slugs = sorted({str(s) for s in slugs if s})
+    if not slugs:
+        return {}
+    return dict(db.session.execute(select(Course.slug, Course.title).where(Course.slug.in_(slugs))).tuples().all())
+
+
 def course_questions(course: Course) -> list[Question]:
     return list(db.session.scalars(
         select(Question).where(Question.course_id == course.id).order_by(Question.retired, Question.bank, Question.slug)))
@@ -152,6 +161,11 @@ def programmes() -> list[Programme]:
 
 def programme_by_slug(slug: str) -> Programme | None:
     return db.session.scalar(select(Programme).where(Programme.slug == slug))
+
+
+def audience_size(programme: Programme) -> int:
+    """How many people the programme trains today (its rule, HR's additions and removals)."""
+    return len(members(programme))
 
 
 def draw_pool_size(rule: dict, default_course: Course | None) -> int | None:

@@ -18,6 +18,7 @@ from lms.content.models import LAYOUT_LABELS, REVIEW_POLICY_LABELS, SCORING_LABE
 from lms.content.source import windows_names
 from lms.control_characters import uploaded_file_name
 from lms.form_limits import large_form
+from lms.programmes.audience import rule_in_words
 from lms.punctuation import sentences
 from lms.web import roles_required
 
@@ -81,7 +82,8 @@ def console_exam(slug):
     if found is None:
         abort(404)
     rules = [(rule, console.draw_pool_size(rule, found.course)) for rule in found.draw]
-    return render_template("content/console/exam.html", exam=found, rules=rules)
+    return render_template("content/console/exam.html", exam=found, rules=rules,
+                           course_titles=console.course_titles(rule.get("course") for rule, _pool in rules))
 
 
 @bp.get("/console/exams/<slug>/preview")
@@ -109,7 +111,9 @@ def console_programme(slug):
     found = console.programme_by_slug(slug)
     if found is None:
         abort(404)
-    return render_template("content/console/programme.html", programme=found)
+    return render_template("content/console/programme.html", programme=found,
+                           rule_lines=rule_in_words(found),
+                           audience_size=None if found.retired else console.audience_size(found))
 
 
 @bp.get("/console/releases")

@@ -4,6 +4,7 @@ are served under (``/assets/<course-slug>/<path>`` for images and documents,
 ``/courses/<course-slug>/lessons/<lesson-id>#heading`` for lessons)."""
 from __future__ import annotations
 
+import difflib
 import posixpath
 import re
 from urllib.parse import quote, unquote
@@ -203,9 +204,15 @@ def check_links(markdown_text: str, path: str, first_line: int, course_files: se
                     "link '%(target)s': lesson %(lesson)s has no heading with the id '%(anchor)s'",
                     target=target, lesson=lesson, anchor=anchor))
         elif targets is not None and resolved.endswith(".md"):
-            _problem(problems, path, line, column, _(
-                "link '%(target)s': no lesson %(path)s in the course folder (link to lessons as "
-                "lessons/NN-name.md)", target=target, path=resolved))
+            meant = _lesson_meant(target, resolved, targets.lessons)
+            if meant:
+                _problem(problems, path, line, column, _(
+                    "link '%(target)s': no lesson %(path)s in the course folder; did you mean '%(meant)s'?",
+                    target=target, path=resolved, meant=meant))
+            else:
+                _problem(problems, path, line, column, _(
+                    "link '%(target)s': no lesson %(path)s in the course folder (link to lessons as "
+                    "lessons/NN-name.md)", target=target, path=resolved))
         elif resolved not in course_files:
             _problem(problems, path, line, column, _(
                 "broken link: '%(target)s' (no file %(path)s in the course folder)", target=target, path=resolved))
@@ -219,6 +226,18 @@ def check_links(markdown_text: str, path: str, first_line: int, course_files: se
                 "link '%(target)s': only images (%(images)s) and documents (%(documents)s) are published, "
                 "so this file cannot be linked", target=target, images=", ".join(IMAGE_SUFFIXES),
                 documents=", ".join(DOCUMENT_SUFFIXES)))
+
+
+def _lesson_meant(target: str, resolved: str, lessons) -> str | None:
+    """The link as it was meant when its file name is a lesson's but for a
+    typo (``02-agreemnt.md`` for ``02-agreement.md``), written as the trainer
+    wrote it (with or without ``lessons/``, keeping the #fragment)."""
+    names = {posixpath.basename(p) for p in lessons}
+    close = difflib.get_close_matches(posixpath.basename(resolved), sorted(names), n=1, cutoff=0.8)
+    if not close:
+        return None
+    file, hash_, fragment = target.partition("#")
+    return posixpath.join(posixpath.dirname(file), close[0]) + hash_ + fragment
 
 
 CALLOUT_RE = re.compile(r"^\s*!!!(?:\s+([^\s\"']+))?")
