@@ -92,6 +92,14 @@ class Certificate(db.Model):
     def evidence(self) -> list:
         return json.loads(self.evidence_json)
 
+    @property
+    def by_hr_decision(self) -> bool:
+        """Issued by HR to someone who did not meet every requirement at issue
+        (the evidence keeps each one, met or not): the PDF and ``/verify`` say
+        it was HR's decision and never that every requirement was met. Read
+        from the stored evidence, so certificates issued before say it too."""
+        return not all(line.get("met") for line in self.evidence)
+
 
 class SerialCounter(db.Model):
     """The last sequence number issued for a prefix and year; incremented in
