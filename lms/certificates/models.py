@@ -90,7 +90,7 @@ class Certificate(db.Model):
 
     @property
     def evidence(self) -> list:
-        return json.loads(self.evidence_json)
+        return json.loads(self.evidence_json or "[]")  # "[]" until the row is flushed (a PDF rendered before)
 
     @property
     def by_hr_decision(self) -> bool:
