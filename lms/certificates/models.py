@@ -52,6 +52,9 @@ class Certificate(db.Model):
     holder_branch: Mapped[str] = mapped_column(String(120), default="")
     pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     pdf_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The PDF stored before this one, which read "has met every requirement" of a certificate issued by HR's
+    # decision (rendered again with its true wording): a copy handed out before still verifies by upload.
+    earlier_pdf_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     revoked_at: Mapped[datetime | None]
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     revoke_reason: Mapped[str] = mapped_column(String(255), default="")

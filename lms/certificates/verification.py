@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from lms import clock
@@ -111,7 +111,14 @@ def find_by_code(code: str) -> Certificate | None:
 
 
 def find_by_pdf(data: bytes) -> Certificate | None:
-    """The certificate whose stored PDF is exactly ``data`` (same SHA-256)."""
+    """The certificate whose stored PDF is exactly ``data`` (same SHA-256), or
+    whose earlier PDF was (``earlier_copy`` tells which)."""
     digest = hashlib.sha256(data).hexdigest()
     return db.session.scalars(select(Certificate).options(joinedload(Certificate.certification))
-                              .where(Certificate.pdf_sha256 == digest).order_by(Certificate.id)).first()
+                              .where(or_(Certificate.pdf_sha256 == digest, Certificate.earlier_pdf_sha256 == digest))
+                              .order_by(Certificate.id)).first()
+
+
+def earlier_copy(certificate: Certificate, data: bytes) -> bool:
+    """``data`` is the PDF stored before the one now issued (``Certificate.earlier_pdf_sha256``)."""
+    return certificate.pdf_sha256 != hashlib.sha256(data).hexdigest()

@@ -78,3 +78,22 @@ def test_a_certificate_issued_before_reads_from_its_evidence(client, make_certif
     assert DECISION_EN in _flat(earlier.pdf)
     kept = make_certificate(evidence_json=met)
     assert "人力资源部门决定" not in _verify(client, kept) and ALL_MET_EN in _flat(kept.pdf)
+
+
+def test_the_pdf_handed_out_before_the_wording_was_corrected_still_verifies_and_says_so(client, make_certificate):
+    import hashlib
+    import io
+
+    earlier = b"%PDF-1.7 the copy that said every requirement was met"
+    unmet = json.dumps([{"kind": "signoff", "met": False, "params": {}}])
+    certificate = make_certificate(evidence_json=unmet, earlier_pdf_sha256=hashlib.sha256(earlier).hexdigest())
+
+    def upload(data):
+        return client.post("/verify/", data={"pdf": (io.BytesIO(data), "certificate.pdf")},
+                           content_type="multipart/form-data").text
+
+    page = upload(earlier)
+    assert "此证书有效" in page and "人力资源部门决定颁发" in page
+    assert "最初颁发的 PDF 完全一致" in page and "与事实不符" in page
+    page = upload(certificate.pdf)  # today's PDF is the one issued now
+    assert "人力资源部门决定颁发" in page and "最初颁发" not in page and "完全一致" in page
