@@ -2,7 +2,7 @@
 registered from ``lms.certificates.setup``."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -10,6 +10,7 @@ from lms import punctuation
 from lms.audit import labels
 from lms.certificates.models import Certificate
 from lms.certificates.renewal import Why
+from lms.content.models import Certification
 from lms.extensions import db
 
 EVENTS = {
@@ -26,6 +27,9 @@ DETAILS = {
     "mode": _l("How issued"),
     "unmet": _l("Requirements not met"),
     "by": _l("Superseded by"),
+    # The holder, shown by name and 工号 (``person_by_employee_no``), not the 工号 alone.
+    **{(action, "employee_no"): _l("Holder") for action in ("certificate.issued", "certificate.revoked",
+                                                           "certificate.kept_after_signoff_withdrawal")},
     "unprintable": _l("Characters of the name that do not print (position, code)"),
     "renewed": _l("Certificates renewed (old, new)"),
     "not_renewed": _l("Certificates not renewed"),
@@ -65,6 +69,14 @@ def not_renewed(value) -> str:
                                   for i, *why in rows) if rows else "—"
 
 
+def certification_title(slug) -> str:
+    """The certification an event stores by its code, by its title; the code
+    where no certification has it any more. Read once for a page of events."""
+    if "_audit_certification_titles" not in g:
+        g._audit_certification_titles = dict(db.session.execute(select(Certification.slug, Certification.title)).all())
+    return g._audit_certification_titles.get(str(slug)) or labels.plain(slug)
+
+
 def mode_label(value) -> str:
     return str(MODES.get(value, value))
 
@@ -72,7 +84,7 @@ def mode_label(value) -> str:
 def register(app: Flask) -> None:
     labels.register(app, events=EVENTS, details=DETAILS, objects={"certificate": certificate_name},
                     many={"certificate": certificates_by_id},
-                    values={("certificate.issued", "mode"): mode_label,
+                    values={("certificate.issued", "mode"): mode_label, (None, "certification"): certification_title,
                             ("certificate.bulk_renewal", "renewed"): old_and_new,
                             ("certificate.bulk_renewal", "not_renewed"): not_renewed},
                     hidden={"chosen_on"})

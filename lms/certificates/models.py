@@ -52,6 +52,9 @@ class Certificate(db.Model):
     holder_branch: Mapped[str] = mapped_column(String(120), default="")
     pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     pdf_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The PDF stored before this one, which read "has met every requirement" of a certificate issued by HR's
+    # decision (rendered again with its true wording): a copy handed out before still verifies by upload.
+    earlier_pdf_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     revoked_at: Mapped[datetime | None]
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     revoke_reason: Mapped[str] = mapped_column(String(255), default="")
@@ -90,7 +93,15 @@ class Certificate(db.Model):
 
     @property
     def evidence(self) -> list:
-        return json.loads(self.evidence_json)
+        return json.loads(self.evidence_json or "[]")  # "[]" until the row is flushed (a PDF rendered before)
+
+    @property
+    def by_hr_decision(self) -> bool:
+        """Issued by HR to someone who did not meet every requirement at issue
+        (the evidence keeps each one, met or not): the PDF and ``/verify`` say
+        it was HR's decision and never that every requirement was met. Read
+        from the stored evidence, so certificates issued before say it too."""
+        return not all(line.get("met") for line in self.evidence)
 
 
 class SerialCounter(db.Model):

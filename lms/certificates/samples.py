@@ -23,6 +23,7 @@ def sample_certificate(**overrides) -> SimpleNamespace:
         "holder_employee_no": "000000",
         "holder_branch": "天元支行",
         "certification": SimpleNamespace(title=_("Sample certificate")),
+        "by_hr_decision": False,
     }
     values.update(overrides)
     return SimpleNamespace(**values)

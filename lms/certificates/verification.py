@@ -7,7 +7,8 @@ for a revocation, no link to a newer certificate. When the holder has left
 the bank the page says so, with the day, and nothing else of it: the
 certificate stays as issued (it records training that happened), but a
 customer shown it learns that it does not make its holder the bank's
-employee. An unknown code and a
+employee. A certificate HR issued to someone who had not met every
+requirement says it was issued by HR's decision (not the reason). An unknown code and a
 malformed one take the same path (one indexed query, the same 404 page), so
 the page is no oracle for guessing codes; the codes themselves are long
 random tokens (``Certificate.verify_code``)."""
@@ -19,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from lms import clock
@@ -85,6 +86,7 @@ class PublicView:
     changed_at: datetime | None  # when it was revoked or superseded (the page shows the day)
     holder_left: bool = False  # the holder no longer works at the bank (``lms.org.leavers``)
     left_on: date | None = None  # since when; nothing else of the leaving is shown
+    by_hr_decision: bool = False  # issued by HR without every requirement met (never why: the reason stays inside)
 
 
 def public_view(certificate: Certificate, today: date | None = None) -> PublicView:
@@ -97,7 +99,7 @@ def public_view(certificate: Certificate, today: date | None = None) -> PublicVi
     left = leavers.leaving_dates([certificate.user_id])
     return PublicView(state, mask_name(certificate.holder_name), certificate.certification.title, certificate.serial,
                       certificate.issued_on, certificate.expires_on, changed,
-                      certificate.user_id in left, left.get(certificate.user_id))
+                      certificate.user_id in left, left.get(certificate.user_id), certificate.by_hr_decision)
 
 
 def find_by_code(code: str) -> Certificate | None:
@@ -109,7 +111,14 @@ def find_by_code(code: str) -> Certificate | None:
 
 
 def find_by_pdf(data: bytes) -> Certificate | None:
-    """The certificate whose stored PDF is exactly ``data`` (same SHA-256)."""
+    """The certificate whose stored PDF is exactly ``data`` (same SHA-256), or
+    whose earlier PDF was (``earlier_copy`` tells which)."""
     digest = hashlib.sha256(data).hexdigest()
     return db.session.scalars(select(Certificate).options(joinedload(Certificate.certification))
-                              .where(Certificate.pdf_sha256 == digest).order_by(Certificate.id)).first()
+                              .where(or_(Certificate.pdf_sha256 == digest, Certificate.earlier_pdf_sha256 == digest))
+                              .order_by(Certificate.id)).first()
+
+
+def earlier_copy(certificate: Certificate, data: bytes) -> bool:
+    """``data`` is the PDF stored before the one now issued (``Certificate.earlier_pdf_sha256``)."""
+    return certificate.pdf_sha256 != hashlib.sha256(data).hexdigest()

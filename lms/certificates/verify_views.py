@@ -77,4 +77,5 @@ def upload():
         return render_template("certificates/verify.html", form=VerifyUploadForm(), view=None,
                                not_issued_here=True)
     view = verification.public_view(certificate)
-    return render_template("certificates/verify.html", form=VerifyUploadForm(), view=view, by_upload=True)
+    return render_template("certificates/verify.html", form=VerifyUploadForm(), view=view, by_upload=True,
+                           earlier_copy=verification.earlier_copy(certificate, data))

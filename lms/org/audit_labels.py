@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Flask, g
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import select
 
 from lms import punctuation
@@ -46,6 +47,8 @@ DETAILS = {
     "hire_date": _l("Hire date"),
     "locale": _l("Language"),
     "unmet": _l("Unmet conditions"),
+    # A branch's name, not a person's 姓名 (the shared "name").
+    ("branch.created", "name"): lazy_pgettext("a branch's", "Name"),
 }
 FIELDS = {"name": _l("Name"), "branch": _l("Branch"), "hire_date": _l("Hire date"), "locale": _l("Language")}
 
@@ -125,6 +128,8 @@ def register(app: Flask) -> None:
         ("settings.changed", "before"): on_off, ("settings.changed", "after"): on_off,
         (None, "branch"): branch_by_code, (None, "parent"): branch_by_code,
         (None, "employee_no"): person_by_employee_no, (None, "learner"): person_by_employee_no,
+        # The 工号 the account was created with, under 工号: the person is the event's object already.
+        ("user.created", "employee_no"): labels.plain, ("auth.login_failed", "employee_no"): labels.plain,
     }
     for name in FIELDS:
         values[("user.updated", name)] = field_changes(name)

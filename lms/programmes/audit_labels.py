@@ -15,6 +15,8 @@ EVENTS = {
 }
 DETAILS = {
     "by_rule": _l("Covered by the programme's rule"),
+    # Shown by name and 工号 (``person_by_employee_no``), not the 工号 alone.
+    **{(action, "employee_no"): _l("Person") for action in EVENTS},
 }
 
 

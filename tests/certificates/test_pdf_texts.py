@@ -44,7 +44,7 @@ def test_rare_names_print_every_glyph_inside_the_page(app, tmp_path, weasy_warni
     assert name in pdf_text(pdf, layout=False).replace("\n", "")
 
 
-@pytest.mark.parametrize("case", ["brief", "longest chinese", "longest latin"])
+@pytest.mark.parametrize("case", ["brief", "longest chinese", "longest latin", "longest, by HR's decision"])
 def test_long_names_branches_and_titles_stay_on_one_page_above_the_facts(app, weasy_warnings, case):  # noqa: F811
     values = {
         "brief": dict(holder_name=LONG_NAME, holder_branch=LONG_BRANCH, certification=SimpleNamespace(title=LONG_TITLE)),
@@ -56,6 +56,10 @@ def test_long_names_branches_and_titles_stay_on_one_page_above_the_facts(app, we
                               holder_branch=(LONG_BRANCH * 2)[:120],
                               certification=SimpleNamespace(title=(LONG_TITLE * 5)[:200]),
                               holder_employee_no="W" * 32),
+        # Issued by HR without every requirement met: the statement says so, in words of another length.
+        "longest, by HR's decision": dict(holder_name=(LONG_NAME * 2)[:80], holder_branch=(LONG_BRANCH * 2)[:120],
+                                          certification=SimpleNamespace(title=(LONG_TITLE * 5)[:200]),
+                                          holder_employee_no="E" * 32, by_hr_decision=True),
     }[case]
     pdf = render_certificate(sample_certificate(**values))
     info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True).stdout.decode()
@@ -65,7 +69,8 @@ def test_long_names_branches_and_titles_stay_on_one_page_above_the_facts(app, we
     outside = [w for w in words if w[0] < 0 or w[1] < 0 or w[2] > A4_LANDSCAPE[0] or w[3] > A4_LANDSCAPE[1]]
     assert outside == []
     facts_top = min(w[1] for w in words if w[4].startswith("证书编号"))
-    statement_end = max(w[3] for w in words if w[4].startswith("certificate."))  # the statement's last line
+    last = "Resources." if values.get("by_hr_decision") else "certificate."
+    statement_end = max(w[3] for w in words if w[4].startswith(last))  # the statement's last line
     assert statement_end < facts_top, (statement_end, facts_top)
 
 
