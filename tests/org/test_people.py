@@ -21,6 +21,17 @@ def test_search_matches_name_or_employee_number(client, org, make_user):
     assert "李娜" in by_number and "张伟" not in by_number
 
 
+def test_search_reads_an_employee_number_typed_full_width_or_with_spaces(client, org, make_user):
+    """HR's Chinese input method in full-width mode types Ｅ１００１: it is E1001, as everywhere else."""
+    make_user(employee_no="E1001", name="张伟", branch=org.tianyuan)
+    make_user(employee_no="E1002", name="李娜", branch=org.lusong)
+    sign_in(client, org.hr)
+    for typed in ("Ｅ１００１", "e 1001", "E\u30001001", "１００１"):
+        found = _people(client, q=typed).text
+        assert "张伟" in found and "李娜" not in found, typed
+    assert "张伟" not in _people(client, q="E1009").text
+
+
 def test_filters_branch_with_sub_branches_role_position_status(client, org, make_user):
     make_user(employee_no="E1001", name="天元柜员", branch=org.tianyuan, position="teller")
     make_user(("mentor", "learner"), employee_no="E1002", name="芦淞师傅", branch=org.lusong, position="rm_senior")
