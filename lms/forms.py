@@ -6,7 +6,9 @@ field it binds (StringField, TextAreaField, HiddenField and the other
 subclasses; not passwords, which nobody reads) refuses the text-direction
 controls of ``lms.control_characters.TEXT_DIRECTION`` with a message naming
 the field. One place, so no form forgets it; tests/test_forms_text_direction.py
-posts U+202E into every text field of every form of the app."""
+posts U+202E into every text field of every form of the app. WTForms' own
+messages ("This field is required.") come in the reader's language from the
+app's catalogue (``lms.form_messages``)."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -14,6 +16,7 @@ from wtforms import PasswordField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from lms import form_messages
 from lms.control_characters import invisible_character, text_direction_character
 
 
@@ -59,10 +62,16 @@ class _ErrorsDescribedMeta:
         return super().render_field(field, render_kw)
 
 
+class _MessagesTranslatedMeta:
+    def get_translations(self, form):
+        """WTForms' own messages from the app's catalogue (``lms.form_messages``)."""
+        return form_messages.translations
+
+
 class Form(FlaskForm):
     """The base of every form of the app (see the module's docstring)."""
 
-    class Meta(_ErrorsDescribedMeta, _TextDirectionMeta):
+    class Meta(_ErrorsDescribedMeta, _TextDirectionMeta, _MessagesTranslatedMeta):
         pass
 
 

@@ -54,7 +54,8 @@ def catalog_path(domain: str) -> Path:
 
 _KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
              "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3), "lazy_ngettext": (1, 2),
-             "plural_forms": (1, 2), "counted": (1, 2)}
+             "plural_forms": (1, 2), "counted": (1, 2),
+             "N_": None, "N_plural": (1, 2)}  # lms/form_messages.py: WTForms' messages
 
 
 def extract(domain: str) -> Catalog:

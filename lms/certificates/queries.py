@@ -16,7 +16,7 @@ from lms.content.models import Certification
 from lms.extensions import db
 from lms.org.models import User
 from lms.sorting import title_order
-from lms.text_search import containing
+from lms.text_search import matching
 
 EXPORT_CHUNK = 1000  # certificates read at a time by the register's download
 
@@ -101,8 +101,8 @@ def register_query(scope: list[int] | None, flt: RegisterFilter, today: date | N
                 and_(newer.issued_on == Certificate.issued_on, newer.id > Certificate.id))))
     if flt.q:
         # The name printed on the certificate too: a caller reads it off the paper or /verify after a rename.
-        query = query.where(containing(flt.q, User.name, Certificate.holder_name, User.employee_no,
-                                       Certificate.serial))
+        query = query.where(matching(flt.q, names=(User.name, Certificate.holder_name),
+                                     codes=(User.employee_no, Certificate.serial)))
     return query
 
 

@@ -19,7 +19,7 @@ from lms.content.models import EligibilityRule
 from lms.eligibility import engine, facts as facts_mod
 from lms.extensions import db
 from lms.org.models import POSITIONS, Branch, PositionRecord, User
-from lms.text_search import containing
+from lms.text_search import matching
 
 PAGE_SIZE = 50
 
@@ -78,7 +78,7 @@ def _people_query(scope: list[int] | None, flt: RegisterFilter):
     if flt.position:
         stmt = stmt.where(current.c.position == flt.position)
     if flt.q:
-        stmt = stmt.where(containing(flt.q, User.employee_no, User.name, Branch.name))
+        stmt = stmt.where(matching(flt.q, names=(User.name, Branch.name), codes=(User.employee_no,)))
     return stmt
 
 

@@ -26,7 +26,7 @@ from lms.extensions import db
 from lms.org.models import User
 from lms.sorting import exam_order
 from lms.scores import score
-from lms.text_search import containing
+from lms.text_search import matching
 
 MAX_COMMENT = 4000
 MAX_REASON = 1000
@@ -255,6 +255,6 @@ def exam_attempts(exam_id: int, q: str = "", page: int = 1, per_page: int = 50):
             .options(joinedload(Attempt.user))
             .order_by(Attempt.started_at.desc(), Attempt.id.desc()))
     if q:
-        stmt = stmt.where(containing(q, User.employee_no, User.name))
+        stmt = stmt.where(matching(q, names=(User.name,), codes=(User.employee_no,)))
     rows = list(db.session.scalars(stmt.limit(per_page + 1).offset((page - 1) * per_page)))
     return rows[:per_page], len(rows) > per_page

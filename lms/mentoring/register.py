@@ -20,7 +20,7 @@ from lms.mentoring import settings
 from lms.mentoring.models import Pairing, PairingState
 from lms.mentoring.pairing import STATE_LABELS, rule_refusals
 from lms.org.models import POSITIONS, PositionRecord, User, UserRole
-from lms.text_search import containing
+from lms.text_search import matching
 
 # Who counts as "without a mentor": an active account with the learner role,
 # not a mentor, whose current post is one of these, and no active pairing.
@@ -92,7 +92,8 @@ def pairings(scope: list[int] | None, flt: RegisterFilter, page: int | None = 1)
         conditions += [Pairing.state == PairingState.ACTIVE,
                        or_(mentor.active.is_(False), apprentice.active.is_(False), ~mentor_role)]
     if flt.q:
-        conditions.append(containing(flt.q, apprentice.name, apprentice.employee_no, mentor.name, mentor.employee_no))
+        conditions.append(matching(flt.q, names=(apprentice.name, mentor.name),
+                                   codes=(apprentice.employee_no, mentor.employee_no)))
     base = (select(Pairing).join(apprentice, apprentice.id == Pairing.apprentice_id)
             .join(mentor, mentor.id == Pairing.mentor_id).where(*conditions))
     total = db.session.scalar(select(func.count()).select_from(base.subquery()))

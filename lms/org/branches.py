@@ -19,8 +19,12 @@ from lms.org.services import OrgError
 @transaction(immediate=True)
 def create_branch(code: str, name: str, parent: Branch | None = None) -> Branch:
     code, name = code.strip(), name.strip()
-    if db.session.scalar(select(Branch.id).where(Branch.code == code)):
-        raise OrgError(_("Branch code %(code)s exists already.", code=code))
+    if (same := _code_taken(code)) is not None:
+        if same.code == code:
+            raise OrgError(_("Branch code %(code)s exists already.", code=code))
+        raise OrgError(_("Branch code %(code)s differs from %(existing)s, the code of %(name)s, only in upper and "
+                         "lower case: the two would be taken for one (the people import reads a code either way). "
+                         "Choose another code.", code=code, existing=same.code, name=same.name))
     if (taken := _name_taken(name)) is not None:
         raise OrgError(_("A branch named %(name)s exists already.", name=taken))
     branch = Branch(code=code, name=name, parent=parent)
@@ -41,6 +45,11 @@ def rename_branch(branch: Branch, name: str) -> bool:
     db.session.flush()
     audit.record("branch.renamed", branch, code=branch.code, before=before, after=name)
     return True
+
+
+def _code_taken(code: str) -> Branch | None:
+    """The branch whose code is ``code`` but for upper and lower case (ZZ01 beside zz01), or None."""
+    return db.session.scalar(select(Branch).where(func.lower(Branch.code) == code.lower()).limit(1))
 
 
 def _name_key(name: str) -> str:

@@ -32,7 +32,7 @@ from lms.org import admins, dependents, employee_numbers, position_gates, settin
 from lms.org.models import LOCALES, POSITIONS, ROLES, Branch, PositionRecord, User, UserRole
 from lms.org.temporary_passwords import generate_temporary_password, hash_temporary_password
 from lms.own_case import own_case
-from lms.text_search import containing
+from lms.text_search import matching
 
 
 class OrgError(ValueError):
@@ -79,7 +79,7 @@ def find_people(flt: PeopleFilter, page: int = 1, per_page: int = 25) -> PeopleP
     sub-branches; the position is the current one."""
     stmt = select(User)
     if flt.q:
-        stmt = stmt.where(containing(flt.q, User.employee_no, User.name))
+        stmt = stmt.where(matching(flt.q, names=(User.name,), codes=(User.employee_no,)))
     if flt.branch_id:
         branch = db.session.get(Branch, flt.branch_id)
         stmt = stmt.where(User.branch_id.in_(branch.subtree_ids() if branch else [-1]))

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from lms.content.models import Programme
 from lms.programmes.audience import ADDED, BY_RULE, REMOVED
 from lms.programmes.audience_admin import AudienceRow, audience_rows
+from lms.text_search import matches
 
 PAGE_SIZE = 50  # the roster's
 IN = "in"  # the "why" filter's "in the audience" (by the rule or added by HR)
@@ -36,8 +37,7 @@ class AudienceFilter:
         if self.why and not (row.why == self.why or self.why == IN and row.why != REMOVED):
             return False
         if self.q:
-            needle = self.q.casefold()
-            return needle in user.employee_no.casefold() or needle in user.name.casefold()
+            return matches(self.q, names=(user.name,), codes=(user.employee_no,))
         return True
 
 

@@ -22,6 +22,7 @@ from lms.extensions import db
 from lms.programmes.services import QUARTERLY
 from lms.reports import aggregates, cells as cell_rules, cells_sql, quarters as quarter_rules, state_filter
 from lms.reports.members import Member, roster_members
+from lms.text_search import matches
 
 PAGE_SIZE = 50
 # The learners whose cells a download computes at a time (one statement each, an IN list the
@@ -61,9 +62,8 @@ class RosterFilter:
         if self.position and (user.current_position is None or user.current_position.position != self.position):
             return False
         if self.q:
-            needle = self.q.casefold()
-            haystack = [user.employee_no, user.name, user.branch.name if user.branch else ""]
-            if not any(needle in text.casefold() for text in haystack):
+            if not matches(self.q, names=(user.name, user.branch.name if user.branch else ""),
+                           codes=(user.employee_no,)):
                 return False
         return True
 

@@ -50,6 +50,8 @@ def test_filters_by_state_branch_position_rule_and_text(world, client, make_user
     assert names(f"branch={world.city.id}&position=teller") == {"孙合格", "钱芦淞", "李学员"}
     assert names("q=芦淞") == {"钱芦淞"}  # the branch's name
     assert names("q=t02") == {"孙合格"}
+    assert names("q=%EF%BC%B4%EF%BC%90%EF%BC%92") == {"孙合格"}  # Ｔ０２, typed full-width
+    assert names("q=T+02") == {"孙合格"}
     assert names("q=李") == {"李学员"}
 
 

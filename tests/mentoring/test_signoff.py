@@ -434,3 +434,24 @@ def test_the_audit_log_names_the_dimensions_in_the_readers_language(people, clie
     assert ("Product knowledge: 4/5; Credit analysis: 3/5; Risk awareness: 4/5; Compliance: 4/5; "
             "Client communication: 4/5") in en
     assert "Product knowledge: 5/5; 营销能力: 2/5" in en and "产品知识" not in en
+
+
+def _heading(html: str) -> str:
+    import re
+
+    return re.search(r"<h1>(.*?)</h1>", html, re.S).group(1).strip()
+
+
+def test_the_sign_off_headings_name_the_apprentice_with_their_number_where_each_language_puts_it(
+        people, client, make_user):
+    """孙娜 的出师评价 E1020 read wrong: the number belongs after the name, before 的."""
+    sign_in(client, people.mentor)
+    assert _heading(client.get(f"/mentoring/pairings/{people.pairing.id}/signoff").text) == "李学员 (A001) 的出师评价"
+    given = give(people)
+    sign_in(client, people.hr)
+    assert _heading(client.get(f"/mentoring/signoffs/{given.id}").text) == "李学员 (A001) 的出师评价"
+    assert _heading(client.get(f"/mentoring/signoffs/{given.id}/withdraw").text) == "撤销李学员 (A001) 的出师评价"
+    sign_in(client, make_user(("hr",), locale="en"))
+    assert _heading(client.get(f"/mentoring/signoffs/{given.id}").text) == "Sign-off of 李学员 (A001)"
+    assert _heading(client.get(f"/mentoring/signoffs/{given.id}/withdraw").text) == \
+        "Withdraw the sign-off of 李学员 (A001)"

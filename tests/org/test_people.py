@@ -1,6 +1,8 @@
 """HR's people screens through HTTP: list, person page, create, edit, actions."""
 from datetime import date
 
+import pytest
+
 from lms.extensions import db
 from lms.org.models import User
 from tests.conftest import TEST_PASSWORD, sign_in
@@ -19,6 +21,17 @@ def test_search_matches_name_or_employee_number(client, org, make_user):
     assert "E1001" in by_name and "E1002" not in by_name
     by_number = _people(client, q="E1002").text
     assert "李娜" in by_number and "张伟" not in by_number
+
+
+def test_search_reads_an_employee_number_typed_full_width_or_with_spaces(client, org, make_user):
+    """HR's Chinese input method in full-width mode types Ｅ１００１: it is E1001, as everywhere else."""
+    make_user(employee_no="E1001", name="张伟", branch=org.tianyuan)
+    make_user(employee_no="E1002", name="李娜", branch=org.lusong)
+    sign_in(client, org.hr)
+    for typed in ("Ｅ１００１", "e 1001", "E\u30001001", "１００１"):
+        found = _people(client, q=typed).text
+        assert "张伟" in found and "李娜" not in found, typed
+    assert "张伟" not in _people(client, q="E1009").text
 
 
 def test_filters_branch_with_sub_branches_role_position_status(client, org, make_user):
@@ -272,6 +285,25 @@ def test_branches_can_be_created_and_renamed(client, org):
     assert "名为 天元支行 的机构已存在" in taken.text
     assert [e.details_dict["name"] for e in events("branch.created")] == ["荷塘支行"]
     assert events("branch.renamed")[0].details_dict == {"code": "ZZ0102", "before": "芦淞支行", "after": "芦淞区支行"}
+
+
+def test_a_branch_code_differing_only_in_case_is_refused_naming_the_branch(client, org, make_user):
+    """ZZ01 beside zz01: the people import reads a code either way, so the second would never be found."""
+    from lms.org import branches
+    from lms.org.models import Branch
+    from lms.org.services import OrgError
+
+    sign_in(client, org.hr)
+    refused = client.post("/org/branches", data={"code": "zz0101", "name": "新天元支行", "parent_id": org.city.id})
+    assert refused.status_code == 200
+    assert "机构代码 zz0101 与天元支行的代码 ZZ0101 仅有大小写之别" in refused.text
+    sign_in(client, make_user(roles=("hr",), locale="en"))
+    refused = client.post("/org/branches", data={"code": "Zz01", "name": "Another city", "parent_id": 0})
+    assert "Branch code Zz01 differs from ZZ01, the code of 株洲分行, only in upper and lower case" in refused.text
+    with pytest.raises(OrgError):
+        branches.create_branch("zz0102", "另一个芦淞")
+    assert db.session.scalars(db.select(Branch.code).order_by(Branch.code)).all() == ["ZZ01", "ZZ0101", "ZZ0102"]
+    assert events("branch.created") == []
 
 
 def test_hr_panel_counts_and_links(client, org, make_user):

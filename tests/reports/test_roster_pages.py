@@ -54,6 +54,8 @@ def test_trainer_filters_to_tianyuan_week_3_failed(client, bank, make_user):
     assert _rows(client.get("/reports/roster?q=芦淞&state=failed").text) == ["L1"]
     assert _rows(client.get("/reports/roster?position=rm_junior").text) == ["T2", "L2"]
     assert _rows(client.get("/reports/roster?q=王芳").text) == ["T2"]
+    assert _rows(client.get("/reports/roster", query_string={"q": "Ｌ１"}).text) == ["L1"]  # typed full-width
+    assert _rows(client.get("/reports/roster", query_string={"q": "t 2"}).text) == ["T2"]
 
 
 def test_branch_manager_sees_only_their_tree(client, bank, make_user):

@@ -161,8 +161,8 @@ def test_invalid_values_are_refused_naming_the_field(client, schedule_dir, train
     assert response.status_code == 422
     assert '<a href="#title">标题</a>' in response.text and '<a href="#weeks-1-due">第 2 周 · 截止</a>' in response.text
     assert re.search(r'<a href="#start">开始[^<]*</a>', response.text)
-    assert '<small class="error">该字段是必填字段。</small>' in response.text
-    assert response.text.count('<small class="error">不是有效的日期值。</small>') == 2  # the start, week 2's due
+    assert '<small class="error">此项必填。</small>' in response.text
+    assert response.text.count('<small class="error">不是有效的日期。</small>') == 2  # the start, week 2's due
     # An exam that does not exist (a value no select offers) is refused by the check, naming the week.
     response = client.post(URL, data=form_of(client) | {"weeks-1-exam": "exam-nope", "action": "review"})
     assert response.status_code == 422
