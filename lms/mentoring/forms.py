@@ -3,10 +3,10 @@ mentor's capacity, the sign-off dimensions."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from lms.forms import Form, options
+from lms.forms import DateField, Form, options
 from lms.mentoring import settings
 from lms.mentoring.pairing import MAX_GOALS, MAX_REASON
 from lms.org.models import POSITIONS
