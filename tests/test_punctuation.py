@@ -142,12 +142,12 @@ def test_the_bracket_and_quote_rule_holds_in_every_chinese_translation():
 
 
 def test_the_bracket_rule_catches_each_kind_of_fault():
-    assert bracket_and_quote_faults("你的证书 %(certification)s（%(serial)s）已撤销。")
+    assert bracket_and_quote_faults("您的证书 %(certification)s（%(serial)s）已撤销。")
     assert bracket_and_quote_faults("空白模板（XLSX）")
     assert bracket_and_quote_faults("没有工号为「%(value)s」的人员。")
     assert bracket_and_quote_faults("自 %(d)s 起 (%(months)s 个月)")
     assert bracket_and_quote_faults("关闭 (%(when)s)后可练习")
-    assert not bracket_and_quote_faults("你的证书 %(certification)s (%(serial)s) 已撤销。")
+    assert not bracket_and_quote_faults("您的证书 %(certification)s (%(serial)s) 已撤销。")
     assert not bracket_and_quote_faults("%(learner)s（%(employee_no)s，%(branch)s）培训逾期")
     assert not bracket_and_quote_faults("课时 %(id)s（%(title)s）将停用")
     assert not bracket_and_quote_faults("请在题干中用 （ ） 或 ____ 标出每个空")

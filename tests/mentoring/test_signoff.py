@@ -277,7 +277,7 @@ def test_the_mentor_signs_off_in_the_form_and_everybody_reads_it(people, client)
     # Another learner sees neither theirs nor someone else's.
     sign_in(client, people.other_learner)
     theirs = client.get("/mentoring/my-signoff").text
-    assert "你还没有出师" in theirs and "王师傅 于" not in theirs
+    assert "您还没有出师" in theirs and "王师傅 于" not in theirs
     assert client.get(f"/mentoring/signoffs/{given.id}").status_code == 404
     # Branch managers read within their branches only.
     sign_in(client, people.manager)
@@ -357,14 +357,14 @@ def test_the_partials_work_when_simply_included(app, people):
         assert "王师傅 于" in render_template_string(include_mine)
     with app.test_request_context():
         login_user(people.other_learner)
-        assert "你还没有出师" in render_template_string(include_mine)
+        assert "您还没有出师" in render_template_string(include_mine)
 
 
 def test_the_apprentice_reads_the_notification_and_english_readers_get_english_labels(people, client, make_user):
     give(people, scores=scores(credit_analysis=(3, "现金流分析还需练")))
     sign_in(client, people.apprentice)
     bell = client.get("/notifications/").text
-    assert "王师傅 给出了你的出师评价：推荐出师，可独立上岗。" in bell
+    assert "王师傅 给出了您的出师评价：推荐出师，可独立上岗。" in bell
     note = db.session.scalar(select(Notification).where(Notification.recipient_id == people.apprentice.id))
     opened = client.post(f"/notifications/{note.id}/read", data={"open": "1"})
     assert opened.headers["Location"].endswith("/mentoring/my-signoff")
