@@ -113,7 +113,7 @@ def test_hr_issues_by_hand_with_a_reason_and_the_unmet_requirements_are_kept(cli
     assert page.status_code == 200 and 'value="E2001"' in page.text
     preview = client.get(f"/certificates/issue?employee_no=E2001&certification_id={certification.id}",
                          headers={"HX-Request": "true"})
-    assert "李学员 的发证条件" in preview.text and "没有生效的师傅出师评价" in preview.text
+    assert "李学员的发证条件" in preview.text and "没有生效的师傅出师评价" in preview.text
     assert "没有这个工号的人员" in client.get("/certificates/issue?employee_no=NOBODY").text
     refused = client.post("/certificates/issue", data={"employee_no": "E2001", "certification_id": certification.id,
                                                        "reason": " "})

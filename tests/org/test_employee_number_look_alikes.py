@@ -110,9 +110,9 @@ def test_a_branch_cannot_be_named_as_another_reads(client, org, typed):
 
     sign_in(client, org.hr)
     made = client.post("/org/branches", data={"code": "ZZ0103", "name": typed, "parent_id": org.city.id})
-    assert "名为 天元支行 的机构已存在" in made.text
+    assert "名为天元支行的机构已存在" in made.text
     renamed = client.post(f"/org/branches/{org.lusong.id}/rename", data={"name": typed})
-    assert "名为 天元支行 的机构已存在" in renamed.text
+    assert "名为天元支行的机构已存在" in renamed.text
     assert db.session.scalars(db.select(Branch.name).order_by(Branch.code)).all() == ["株洲分行", "天元支行", "芦淞支行"]
 
 
