@@ -19,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
 from lms import form_messages
-from lms.control_characters import invisible_character, text_direction_character
+from lms.control_characters import invisible_character, shown_direction_characters, text_direction_character
 
 
 def no_text_direction(form, field) -> None:
@@ -118,7 +118,7 @@ class DateField(wtforms.DateField):
             if not typed:
                 raise  # nothing typed: the field's Optional or required validator decides
             raise ValueError(_("“%(value)s” is not a valid date: write it as YYYY-MM-DD, for example 2026-03-01.",
-                               value=typed[:40])) from None
+                               value=shown_direction_characters(typed[:40]))) from None
 
     def pre_validate(self, form):
         if self.process_errors and " ".join(self.raw_data or ()).strip():
