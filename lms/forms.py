@@ -9,15 +9,17 @@ the field. One place, so no form forgets it; tests/test_forms_text_direction.py
 posts U+202E into every text field of every form of the app. WTForms' own
 messages ("This field is required.") come in the reader's language from the
 app's catalogue (``lms.form_messages``)."""
+import wtforms
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import PasswordField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from lms import form_messages
-from lms.control_characters import invisible_character, text_direction_character
+from lms.control_characters import invisible_character, shown_direction_characters, text_direction_character
 
 
 def no_text_direction(form, field) -> None:
@@ -100,6 +102,27 @@ class RowForm(Form):
 
 class EmptyForm(Form):
     """For bare POST buttons: carries the CSRF token and nothing else."""
+
+
+class DateField(wtforms.DateField):
+    """A date as the browser's date input sends it, YYYY-MM-DD. One typed wrong (2026-13-45) is
+    refused as not a date, with the format to write, whatever validators follow: WTForms'
+    DataRequired would replace that with "This field is required." Every date field of the app is
+    this one (tests/test_form_dates.py)."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            typed = " ".join(valuelist or ()).strip()
+            if not typed:
+                raise  # nothing typed: the field's Optional or required validator decides
+            raise ValueError(_("“%(value)s” is not a valid date: write it as YYYY-MM-DD, for example 2026-03-01.",
+                               value=shown_direction_characters(typed[:40]))) from None
+
+    def pre_validate(self, form):
+        if self.process_errors and " ".join(self.raw_data or ()).strip():
+            raise StopValidation()  # keeps the message above, which a required validator would clear
 
 
 def options(pairs) -> list[SelectChoice]:

@@ -25,7 +25,7 @@ from sqlalchemy import or_
 from sqlalchemy.sql.elements import ColumnElement
 from werkzeug.exceptions import BadRequest
 
-from lms.org.employee_numbers import normalise as employee_no_typed
+from lms.org.employee_numbers import for_lookup
 
 ESCAPE = "\\"
 
@@ -44,7 +44,7 @@ def containing(text: str, *columns) -> ColumnElement[bool]:
 
 def as_code(text: str) -> str:
     """The text as a 工号 or serial is written: full-width made ASCII, no spaces anywhere."""
-    return "".join(employee_no_typed(text).split())
+    return for_lookup(text)
 
 
 def _as_name(text: str) -> set[str]:

@@ -81,7 +81,7 @@ def _valid_rows(page) -> list[int]:
     """The ids of the valid 客户经理上岗资格 rows of 我的证书."""
     rows = re.findall(r'<tr id="certificate-(\d+)" class="state-(\w+)">\s*<td[^>]*>([^<]*)</td>',
                       page.get_data(as_text=True))
-    assert page.status_code == 200 and (rows or "你还没有任何证书。" in page.get_data(as_text=True))
+    assert page.status_code == 200 and (rows or "您还没有任何证书。" in page.get_data(as_text=True))
     return [int(i) for i, state, title in rows if state == "valid" and title == "客户经理上岗资格"]
 
 
@@ -113,7 +113,7 @@ def test_issue_13_done_when_in_the_demo(app, client, clock, weasy_warnings, tmp_
     sign_in(client, person)
     my_signoff = client.get("/mentoring/my-signoff").get_data(as_text=True)
     assert 'id="my-signoff"' in my_signoff and mentor.name in my_signoff
-    assert "你还没有出师" not in my_signoff
+    assert "您还没有出师" not in my_signoff
     intro = client.get(f"/exams/{exam.id}")
     assert "开始考试" not in intro.get_data(as_text=True)
     opens_on = exam_access(person, exam).opens_on  # the date the intro page gives
@@ -132,7 +132,7 @@ def test_issue_13_done_when_in_the_demo(app, client, clock, weasy_warnings, tmp_
         saved = client.post(f"/attempts/{attempt.id}/items/{item.id}", data=_right_form(item, rng), headers=HX)
         assert saved.status_code == 200 and "已保存" in saved.get_data(as_text=True), (item.position, saved.text)
     review = client.get(f"/attempts/{attempt.id}/review")
-    assert "你已回答全部题目" in review.get_data(as_text=True)
+    assert "您已回答全部题目" in review.get_data(as_text=True)
     submitted = client.post(f"/attempts/{attempt.id}/submit")
     assert submitted.status_code == 302
     db.session.expire_all()

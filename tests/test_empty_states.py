@@ -11,7 +11,7 @@ def test_a_new_learner_in_no_programme_is_told_what_happens_next(client, make_us
     sign_in(client, make_user(("learner",)))
     home = client.get("/")
     text = visible_text(home.text)
-    assert "你目前还没有参加任何培训计划" in text
+    assert "您目前还没有参加任何培训计划" in text
     assert "请联系人力资源" in text and 'href="/courses"' in home.text.split('id="no-programme"')[1].split("</p>")[0]
 
 
@@ -54,4 +54,4 @@ def test_a_learner_is_not_told_they_hold_every_certification_when_none_is_publis
     app.config["CONTENT_DIR"] = str(tmp_path / "content")
     sign_in(client, make_user(("learner",)))
     text = visible_text(client.get("/certificates/mine").text.split('id="next-certificates"')[1])
-    assert "尚未发布任何资格认证" in text and "你都持有" not in text
+    assert "尚未发布任何资格认证" in text and "您都持有" not in text

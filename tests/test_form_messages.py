@@ -42,7 +42,7 @@ def test_a_date_that_is_not_one_and_a_name_too_long_in_chinese(client, make_user
     response = client.post(url_for("org.new_person"), data={
         "employee_no": "E7001", "name": "孙娜", "branch_id": "0", "hire_date": "2026-13-45", "position": "teller",
         "roles": "learner", "locale": "zh_CN"})
-    assert "不是有效的日期。" in _errors(response)
+    assert "“2026-13-45”不是有效的日期：请按 YYYY-MM-DD 格式填写，例如 2026-03-01。" in _errors(response)
     response = client.post(url_for("org.create_branch"), data={"code": "B9", "name": "支" * 121, "parent_id": "0"})
     assert _errors(response) == ["不能超过 120 个字符。"]
 

@@ -88,6 +88,17 @@ def test_chinese_translations_use_chinese_punctuation():
     assert not wrong, "\n".join(wrong)
 
 
+def test_every_chinese_message_addresses_its_reader_as_您():
+    """61 messages said 您 and 56 said 你, on one page too (您已回答全部题目 beside 你的答案). The product is a
+    bank's internal system speaking to its employees: 您, in every message (README, Languages)."""
+    informal = []
+    for domain in i18n.domains():
+        for message in i18n.load(domain) or ():
+            strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+            informal += [f"{domain}: {s}" for s in strings if s and "你" in s]
+    assert not informal, "\n".join(informal)
+
+
 def test_switching_the_language_says_so_in_the_language_chosen(client, make_user):
     """After choosing English the page said "语言已切换。": the message was made before the switch."""
     client.post("/language", data={"lang": "en"})

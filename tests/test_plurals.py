@@ -131,7 +131,7 @@ def test_one_focus_loss_reads_in_the_singular(app):
     attempt.exam.focus_loss_limit, attempt.focus_losses = 3, 2
     with app.test_request_context(), force_locale("zh_CN"):
         html = render_template("exams/_integrity.html", attempt=attempt)
-    assert "你已离开考试页面 2 次。超过 3 次将自动交卷。" in html
+    assert "您已离开考试页面 2 次。超过 3 次将自动交卷。" in html
 
 
 def test_the_commands_count_in_words_in_each_language(app, runner, tmp_path, monkeypatch):

@@ -30,7 +30,6 @@ COMMON_DETAILS: dict[str, object] = {
     "reason": _l("Reason"),
     "note": _l("Note"),
     "name": _l("Name"),
-    "code": _l("Code"),
     "employee_no": _l("Employee number"),
     "file": _l("File"),
 }

@@ -53,7 +53,7 @@ def _account(employee_no: str, password_hash: str) -> str:
     reset after a suspected break-in) forgets every browser that signed in
     with the old password: one that knew it is a stranger again, held by the
     account's delays and its address's limit like any other."""
-    return _keyed("known-account:" + employee_numbers.normalise(employee_no).lower() + ":" + password_hash)[:20]
+    return _keyed("known-account:" + employee_numbers.for_lookup(employee_no).lower() + ":" + password_hash)[:20]
 
 
 def _password_hash(employee_no: str) -> str | None:
@@ -84,7 +84,7 @@ def throttle_key(employee_no: str) -> str | None:
     password_hash = _password_hash(employee_no)
     if password_hash is None or _account(employee_no, password_hash) not in data["a"]:
         return None
-    return "dev:" + _keyed(f"known-device:{data['d']}:{employee_numbers.normalise(employee_no).lower()}")[:40]
+    return "dev:" + _keyed(f"known-device:{data['d']}:{employee_numbers.for_lookup(employee_no).lower()}")[:40]
 
 
 def remember(response, employee_no: str, password_hash: str) -> None:

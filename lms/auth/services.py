@@ -42,8 +42,8 @@ class LoginResult:
 
 
 def _throttle_key(employee_no: str) -> str:
-    # As the lookup reads it (full-width Ｅ１００１ is E1001): spellings of one 工号 share one count.
-    return "acct:" + employee_numbers.normalise(employee_no).lower()[:58]
+    # As the lookup reads it (full-width Ｅ１００１ and E 1001 are E1001): spellings of one 工号 share one count.
+    return "acct:" + employee_numbers.for_lookup(employee_no).lower()[:58]
 
 
 def delay_after(failures: int) -> timedelta:

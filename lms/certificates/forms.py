@@ -7,10 +7,11 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from lms.forms import Form
 from lms.ids import db_int
+from lms.org.employee_numbers import for_lookup
 
 
 class ManualIssueForm(Form):
-    employee_no = StringField(_l("Employee number"), validators=[DataRequired(), Length(max=32)])
+    employee_no = StringField(_l("Employee number"), filters=[for_lookup], validators=[DataRequired(), Length(max=32)])
     certification_id = SelectField(_l("Certification"), coerce=int, validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=255)],
                            description=_l("Required; kept with the certificate and in the audit log."))

@@ -5,11 +5,11 @@ the form parses and shows their messages at the field they name."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, FieldList, FormField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import FieldList, FormField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from lms.forms import Form, RowForm, options
+from lms.forms import DateField, Form, RowForm, options
 from lms.mentoring.checkin_labels import FORM_LABELS
 
 ACTION_ROWS = 3

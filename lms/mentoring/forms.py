@@ -3,20 +3,23 @@ mentor's capacity, the sign-off dimensions."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from lms.forms import Form, options
+from lms.forms import DateField, Form, options
 from lms.mentoring import settings
 from lms.mentoring.pairing import MAX_GOALS, MAX_REASON
+from lms.org.employee_numbers import for_lookup
 from lms.org.models import POSITIONS
 
 _strip = [lambda v: v.strip() if isinstance(v, str) else v]
+_employee_no = [for_lookup]  # Ｍ００１, M 001: M001, as every lookup by 工号 reads it
 
 
 class PairForm(Form):
-    mentor_no = StringField(_l("Mentor (employee number)"), filters=_strip, validators=[DataRequired(), Length(max=32)])
-    apprentice_no = StringField(_l("Apprentice (employee number)"), filters=_strip,
+    mentor_no = StringField(_l("Mentor (employee number)"), filters=_employee_no,
+                            validators=[DataRequired(), Length(max=32)])
+    apprentice_no = StringField(_l("Apprentice (employee number)"), filters=_employee_no,
                                 validators=[DataRequired(), Length(max=32)])
     start_date = DateField(_l("Start date"), validators=[DataRequired()])
     planned_end_date = DateField(_l("Planned end date"), validators=[DataRequired()])
@@ -28,7 +31,7 @@ class EndForm(Form):
 
 
 class ChangeMentorForm(Form):
-    mentor_no = StringField(_l("New mentor (employee number)"), filters=_strip,
+    mentor_no = StringField(_l("New mentor (employee number)"), filters=_employee_no,
                             validators=[DataRequired(), Length(max=32)])
     reason = StringField(_l("Reason"), filters=_strip, validators=[DataRequired(), Length(max=MAX_REASON)])
     planned_end_date = DateField(_l("Planned end date"), validators=[Optional()])
@@ -49,7 +52,8 @@ class RuleForm(Form):
 
 
 class CapacityForm(Form):
-    mentor_no = StringField(_l("Mentor (employee number)"), filters=_strip, validators=[DataRequired(), Length(max=32)])
+    mentor_no = StringField(_l("Mentor (employee number)"), filters=_employee_no,
+                            validators=[DataRequired(), Length(max=32)])
     capacity = IntegerField(_l("Capacity (empty: the default)"),
                             validators=[Optional(), NumberRange(min=1, max=settings.MAX_CAPACITY)])
 

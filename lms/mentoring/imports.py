@@ -101,8 +101,8 @@ def plan_import(data: bytes, filename: str, *, today: date | None = None, actor:
         for column in (COL_MENTOR, COL_APPRENTICE):
             if row.is_number(column):
                 row.values[column] = padded.get(row.values[column], row.values[column])
-            else:  # typed full-width (Ｍ００１): the 工号 M001, as everywhere (lms.org.employee_numbers)
-                row.values[column] = employee_numbers.normalise(row.values[column])
+            else:  # full-width (Ｍ００１) or spaced (M 001): the 工号 M001, as everywhere (lms.org.employee_numbers)
+                row.values[column] = employee_numbers.for_lookup(row.values[column])
     numbers = {row.values[c] for row in body for c in (COL_MENTOR, COL_APPRENTICE)}
     people = {u.employee_no: u for u in db.session.scalars(select(User).where(User.employee_no.in_(numbers)))}
     apprentice_rows: dict[int, int] = {}

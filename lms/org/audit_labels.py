@@ -37,6 +37,7 @@ AUTH_EVENTS = {
 }
 DETAILS = {
     "branch": _l("Branch"),
+    "code": _l("Branch code"),  # only branches record a code
     "parent": _l("Parent branch"),
     "start": _l("Effective from"),
     "failures": _l("Failed attempts in a row"),

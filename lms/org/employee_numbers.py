@@ -1,6 +1,9 @@
 """工号 (employee numbers), written one way on every path that makes or looks
 one up: the new-person form, the people import, ``flask create-admin``,
 sign-in and every lookup by 工号 (``lms.org.models.user_by_employee_no``).
+A form or file that names someone by 工号 reads it with :func:`for_lookup`,
+which also leaves out the spaces inside it (E 1001, a space copied from a
+cell): no 工号 holds one, so it can only be that person's.
 
 A 工号 typed with a Chinese input method in full-width mode (Ｅ１００１) is the
 same as E1001 (NFKC), so it finds that person and is not a second one. Any
@@ -20,6 +23,13 @@ from flask_babel import gettext as _
 def normalise(typed: str | None) -> str:
     """The 工号 as stored: full-width letters and digits made ASCII (NFKC), outer spaces gone."""
     return unicodedata.normalize("NFKC", typed or "").strip()
+
+
+def for_lookup(typed: str | None) -> str:
+    """The 工号 of someone to find: ``normalise``, and no space anywhere (E 1001 and Ｅ　１００１ are E1001).
+    Every lookup by 工号 reads it so: the forms that take one, sign-in and its failure count, the pairing
+    import, the search boxes (``lms.text_search.as_code``)."""
+    return "".join(normalise(typed).split())
 
 
 def problem(employee_no: str) -> str | None:

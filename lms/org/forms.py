@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l, lazy_pgettext
-from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField,
+from wtforms import (BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms import clock
-from lms.forms import Form, options, visible_text
+from lms.forms import DateField, Form, options, visible_text
 from lms.org import branches as org_branches
 from lms.org import employee_numbers, services
 from lms.org.models import EMAIL_PATTERN, LOCALES, POSITIONS, ROLES
@@ -127,8 +127,8 @@ class ReasonForm(Form):
 
 
 class BranchForm(Form):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32),
-                                               Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, - and _ only."))])
+    code = StringField(_l("Branch code"), validators=[
+        DataRequired(), Length(max=32), Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, - and _ only."))])
     name = StringField(lazy_pgettext("a branch's", "Name"), validators=[DataRequired(), Length(max=120), visible_text])
     parent_id = SelectField(_l("Part of"), coerce=int)
 

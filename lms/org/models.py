@@ -197,8 +197,8 @@ ROLE_NAMES = (select(func.coalesce(func.aggregate_strings(UserRole.role, ","), "
 
 
 def user_by_employee_no(employee_no: str) -> User | None:
-    """The person with this 工号, typed as people type it (full-width too: ``employee_numbers.normalise``)."""
-    return db.session.scalar(select(User).where(User.employee_no == employee_numbers.normalise(employee_no)))
+    """The person with this 工号, typed as people type it (full-width, spaces: ``employee_numbers.for_lookup``)."""
+    return db.session.scalar(select(User).where(User.employee_no == employee_numbers.for_lookup(employee_no)))
 
 
 class SystemSetting(db.Model):

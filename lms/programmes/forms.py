@@ -6,12 +6,13 @@ from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
 from lms.forms import Form
+from lms.org.employee_numbers import for_lookup
 
 
 class MemberChangeForm(Form):
     """Add a person to, or remove a person from, a programme's audience."""
 
-    employee_no = StringField(_l("Employee number"), validators=[DataRequired(), Length(max=32)])
+    employee_no = StringField(_l("Employee number"), filters=[for_lookup], validators=[DataRequired(), Length(max=32)])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=255)])
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField, DateField, DecimalField, FieldList, FormField, HiddenField, IntegerField, SelectField,
+    BooleanField, DecimalField, FieldList, FormField, HiddenField, IntegerField, SelectField,
     SelectMultipleField, StringField, TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -17,7 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from lms.content.console.queries import DIFFICULTY_LABELS, TYPE_LABELS
 from lms.content.models import DIFFICULTIES, LAYOUTS, QUESTION_TYPES, REVIEW_POLICIES, SCORING
 from lms.content.source.parser import POSITIONS, ROLES
-from lms.forms import Form, RowForm
+from lms.forms import DateField, Form, RowForm
 from lms.org.models import POSITIONS as POSITION_LABELS, ROLES as ROLE_LABELS
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"

@@ -22,7 +22,7 @@ from tests.browser.test_exam_network import _answers, _start, network_exam  # no
 from tests.browser.test_take_exam import _sign_in
 
 PHONE_375 = {"width": 375, "height": 667}
-NO_NETWORK = "网络未连接：没有发送任何内容。你填写的内容仍保留在本页，恢复网络后请再试一次。"
+NO_NETWORK = "网络未连接：没有发送任何内容。您填写的内容仍保留在本页，恢复网络后请再试一次。"
 
 
 @pytest.fixture

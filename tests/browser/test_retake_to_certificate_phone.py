@@ -92,7 +92,7 @@ def test_a_retake_to_a_verified_certificate_on_a_phone(page, browser, live_serve
     db.session.commit()
 
     page.goto(f"{live_server}/attempts/{second.id}/result")
-    expect(page.locator("#result-certificates")).to_contain_text("你已持有客户经理上岗资格")
+    expect(page.locator("#result-certificates")).to_contain_text("您已持有客户经理上岗资格")
     assert page.evaluate(WIDTH) <= PHONE_375["width"]
     page.locator("#result-certificates a[href='/certificates/mine']").tap()
     page.wait_for_url(f"{live_server}/certificates/mine")

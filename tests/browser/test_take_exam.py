@@ -59,7 +59,7 @@ def test_take_an_exam_in_the_browser(page, live_server, exam_world):
 
     page.click("button[value=review]")
     page.wait_for_url("**/review")
-    assert "你已回答全部题目" in page.content() and page.locator("#review-flagged li").count() == 1
+    assert "您已回答全部题目" in page.content() and page.locator("#review-flagged li").count() == 1
     page.click("#exam-review button[type=submit]")
     page.wait_for_url("**/result")
     assert "100%" in page.content() and "已通过" in page.content()

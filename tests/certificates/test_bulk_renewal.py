@@ -100,7 +100,7 @@ def test_hr_s_own_certificate_is_refused_and_named(client, clock, make_user, mak
     hr, _colleague, _north, _south, _rmq, held = _world(make_user, make_branch, make_certification)
     sign_in(client, hr)
     text = client.post("/certificates/renew/preview", data={"certificate": [str(held["周人事"].id)]}).text
-    assert f'id="renewal-{held["周人事"].id}"' in text and "这是你本人的证书：由另一位人力资源同事续期。" in text
+    assert f'id="renewal-{held["周人事"].id}"' in text and "这是您本人的证书：由另一位人力资源同事续期。" in text
     assert "所选证书都不能续期。" in text and 'action="/certificates/renew/"' not in text
 
 

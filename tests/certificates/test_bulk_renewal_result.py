@@ -64,7 +64,7 @@ def test_the_renewal_redirects_to_its_result_and_a_resend_renews_nothing_twice(
     assert sent.status_code == 303 and sent.headers["Location"].endswith(f"/certificates/renew/{batch}")
     certificates, issued = _count(Certificate), _count(AuditEvent, AuditEvent.action == "certificate.issued")
     result = client.get(f"/certificates/renew/{batch}").text
-    assert "已续期 2 张证书。" in result and "由 周人事 (HR01) 于" in result and "2026 年一季度批量续期" in result
+    assert "已续期 2 张证书。" in result and "由周人事 (HR01) 于" in result and "2026 年一季度批量续期" in result
     for name in ("赵一", "钱二"):
         new = db.session.get(Certificate, db.session.get(Certificate, held[name].id).superseded_by_id)
         assert f'id="renewed-{held[name].id}"' in result and new.serial in result

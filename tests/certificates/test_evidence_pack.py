@@ -88,7 +88,7 @@ def test_hr_downloads_one_pdf_with_everything_and_the_chain_head_on_every_page(
     for page in pages:  # the footer on every page
         assert f"读取时审计链头：第 {head.seq} 号事件" in page
         assert head.hash[:16] in page.replace("\n", "")
-        assert "由 周人事 hr01 于" in page
+        assert "由周人事 hr01 于" in page
     assert "CJK" in pdf_fonts(pdf, tmp_path)
     generated = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "evidence_pack.generated")).one()
     assert generated.seq == head.seq + 1 and generated.object_id == str(person.id)

@@ -113,7 +113,7 @@ def test_hr_issues_by_hand_with_a_reason_and_the_unmet_requirements_are_kept(cli
     assert page.status_code == 200 and 'value="E2001"' in page.text
     preview = client.get(f"/certificates/issue?employee_no=E2001&certification_id={certification.id}",
                          headers={"HX-Request": "true"})
-    assert "李学员 的发证条件" in preview.text and "没有生效的师傅出师评价" in preview.text
+    assert "李学员的发证条件" in preview.text and "没有生效的师傅出师评价" in preview.text
     assert "没有这个工号的人员" in client.get("/certificates/issue?employee_no=NOBODY").text
     refused = client.post("/certificates/issue", data={"employee_no": "E2001", "certification_id": certification.id,
                                                        "reason": " "})
@@ -251,3 +251,21 @@ def test_hr_cannot_revoke_their_own_certificate(client, clock, make_user, make_c
     colleague = make_user(("hr",), name="吴人事")
     revoking.revoke(certificate.id, colleague, "复核不合格")
     assert db.session.get(Certificate, certificate.id).state() == CertificateState.REVOKED
+
+
+def test_the_issue_form_finds_the_person_typed_with_spaces_or_full_width(client, clock, make_user, make_certification,
+                                                                         fast_pdf):
+    """Ｅ２００１ was found, E 2001 (a space copied from a register) was not: one 工号, as every lookup reads it."""
+    from tests.conftest import sign_in
+
+    make_user(("hr",), name="周人事")
+    learner = make_user(("learner",), employee_no="E2001", name="李学员")
+    certification = make_certification(requirements=RMQ)
+    sign_in(client, make_user(("hr",), name="吴人事"))
+    preview = client.get(f"/certificates/issue?employee_no=E 2001&certification_id={certification.id}",
+                         headers={"HX-Request": "true"})
+    assert "没有生效的师傅出师评价" in preview.text
+    response = client.post("/certificates/issue", data={"employee_no": " Ｅ　２００１ ",
+                                                        "certification_id": certification.id, "reason": "存量人员换发"})
+    assert response.status_code == 302
+    assert len(_certificates(learner)) == 1

@@ -28,7 +28,7 @@ def test_my_certificates_show_state_download_and_what_is_missing(client, clock, 
     sign_in(client, learner)
     page = client.get("/certificates/mine")
     assert page.status_code == 200
-    assert "你还没有任何证书" in page.text
+    assert "您还没有任何证书" in page.text
     assert "客户经理准入考试最好成绩 50，低于 80" in page.text and "没有生效的师傅出师评价" in page.text
     assert "任初级客户经理 6 个月（需 12 个月，2026-09-01 满）" in page.text
     old = issuing.issue(learner, rmq, actor=hr, reason="存量人员换发", on=date(2024, 1, 10))  # expired 2026-01-10
@@ -42,7 +42,7 @@ def test_my_certificates_show_state_download_and_what_is_missing(client, clock, 
     assert f"/certificates/{old.id}/pdf" in page.text
     assert "冒用他人账号" not in page.text  # the reason is HR's, not printed to the holder's list
     home = client.get("/")
-    assert 'id="my-certificates-panel"' in home.text and "你还没有有效的证书" in home.text
+    assert 'id="my-certificates-panel"' in home.text and "您还没有有效的证书" in home.text
     assert "/certificates/mine" in home.text
 
 

@@ -33,5 +33,5 @@ def test_the_result_page_names_what_is_still_missing(app, client, make_user, mak
     attempt = take_exam(learner, entry_exam, right=2)
     sign_in(client, learner)
     result = client.get(f"/attempts/{attempt.id}/result").text
-    assert "客户经理上岗资格将在以下各项要求全部达到后自动颁发，颁发时会通知你。" in result
+    assert "客户经理上岗资格将在以下各项要求全部达到后自动颁发，颁发时会通知您。" in result
     assert "✗ 没有生效的师傅出师评价" in result

@@ -86,7 +86,7 @@ def test_from_a_retake_to_a_certificate_a_customer_verifies(app, client, clock, 
     assert 'id="result-retake"' in result and "无需等待阅卷即可补考" in result
     assert 'id="result-certificates"' not in result  # said once the attempt has its result
     mine = client.get("/certificates/mine").text
-    assert "你还没有任何证书。" in mine
+    assert "您还没有任何证书。" in mine
     assert "客户经理准入考试：等待培训师阅卷（需 80 分）" in mine  # taken: never "尚未参加"
     assert "尚未参加" not in mine
 
@@ -116,7 +116,7 @@ def test_from_a_retake_to_a_certificate_a_customer_verifies(app, client, clock, 
     mine = client.get("/certificates/mine").text
     assert certificate.serial in mine and f'href="/certificates/{certificate.id}/pdf"' in mine
     assert 'id="next-rm-qualification"' not in mine  # nothing is missing any more
-    assert "你已持有客户经理上岗资格" in passed and certificate.serial in passed
+    assert "您已持有客户经理上岗资格" in passed and certificate.serial in passed
 
     # The PDF: the stored bytes, Chinese in an embedded CJK font.
     pdf = client.get(f"/certificates/{certificate.id}/pdf")
@@ -137,7 +137,7 @@ def test_from_a_retake_to_a_certificate_a_customer_verifies(app, client, clock, 
 
     # The first attempt, still waiting, no longer offers a retake of an exam already passed.
     still = client.get(f"/attempts/{first.id}/result").text
-    assert "你已在之后的一次作答中通过该考试" in still and "无需等待阅卷即可补考" not in still
+    assert "您已在之后的一次作答中通过该考试" in still and "无需等待阅卷即可补考" not in still
     assert 'id="result-retake"' not in still
 
     # The first attempt is graded last: recorded, and nothing of the above moves.

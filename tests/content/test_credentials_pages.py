@@ -39,7 +39,7 @@ def definitions(app, make_exam):
 def test_a_learner_reads_the_requirements_in_chinese(client, login, make_user, definitions):
     login(make_user(("learner",), position="teller"))
     text = visible_text(client.get("/certifications/rm-qualification").text)
-    for words in ("客户经理上岗资格", "完成 客户经理基础培训", "客户经理准入考试 ≥ 80 分", "师傅出师评价",
+    for words in ("客户经理上岗资格", "完成客户经理基础培训", "客户经理准入考试 ≥ 80 分", "师傅出师评价",
                   "在柜员岗位满 12 个月", "有效期 24 个月，到期前 90 天可续期", "RMQ-", "客户经理岗位准入"):
         assert words in text, words
     text = visible_text(client.get("/eligibility-rules/rm-junior-entry").text)

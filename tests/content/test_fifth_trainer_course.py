@@ -109,7 +109,7 @@ def test_the_rm_reads_the_lesson_and_reviews_the_exam_as_written(client, publish
 
     result = client.get(f"/attempts/{attempt.id}/result").text
     assert "得分 4 / 满分 6" in result
-    assert "你的答案：<strong>350000</strong>" in result and "正确答案：<strong>35,000 元</strong>" in result
+    assert "您的答案：<strong>350000</strong>" in result and "正确答案：<strong>35,000 元</strong>" in result
     notebook = client.get("/notebook/").text
     assert "练习全部错题 (2)" in notebook and "某企业临时存款账户余额 3.5 万元，折合多少元？" in notebook
 

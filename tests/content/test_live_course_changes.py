@@ -237,7 +237,7 @@ def test_a_week_and_its_exam_removed_after_learners_passed_it(app, client, runne
     assert "培训周次：已停用 aml-str-weekly/week-2" in planned.output
     assert "考试 exam-aml-str-2 将停用：不能再开始；1 份进行中的答卷仍可交卷；1 份已交卷的答卷（1 名学员已通过）保留在记录中。" \
         in planned.output
-    assert "反洗钱可疑交易识别（两周） 的 第 2 周 典型特征 将停用：不再计入学习进度、花名册和证书条件；" \
+    assert "反洗钱可疑交易识别（两周）的第 2 周 典型特征将停用：不再计入学习进度、花名册和证书条件；" \
            "已有 1 名学员通过该周考试（成绩保留）。" in planned.output
     _publish(runner)
 

@@ -204,10 +204,10 @@ def test_links_to_the_trainers_own_computer_or_with_backslashes_say_what_to_writ
                                              "![认定流程](images\\图1.png)\n")
     check = _check(runner)
     assert check.exit_code == 1
-    assert (f"{LESSON_CHECKS}:{first + 1}:10: 链接“file:///C:/Users/Administrator/Desktop/授权书.png”指向你自己电脑上的"
+    assert (f"{LESSON_CHECKS}:{first + 1}:10: 链接“file:///C:/Users/Administrator/Desktop/授权书.png”指向您自己电脑上的"
             "文件，学员打不开：请把文件复制到课程文件夹（images/ 或 attachments/）里，再写课程文件夹内的路径，"
             "如 images/授权书.png") in check.output, check.output
-    assert (f"{LESSON_CHECKS}:{first + 3}:9: 链接“C:\\Users\\Administrator\\Desktop\\查询流程.png”指向你自己电脑上的文件"
+    assert (f"{LESSON_CHECKS}:{first + 3}:9: 链接“C:\\Users\\Administrator\\Desktop\\查询流程.png”指向您自己电脑上的文件"
             in check.output)
     assert (f"{LESSON_CHECKS}:{first + 5}:9: 链接“images\\图1.png”用的是 Windows 的反斜杠 (\\)：请改用正斜杠，"
             "写成 images/图1.png") in check.output

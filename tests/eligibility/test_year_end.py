@@ -38,7 +38,7 @@ def test_an_rm_whose_certificate_lapses_at_midnight_is_told_and_so_is_the_branch
     monitor = client.get(f"/eligibility/monitor?branch={world.tianyuan.id}").text
     assert "客户经理上岗资格已于 2026-12-31 过期" in monitor and "乙换证" not in monitor
     sign_in(client, lapsing)
-    assert "你的证书 客户经理上岗资格 (RMQ-2025-000001) 已于 2026-12-31 过期，且未续期。" in client.get(
+    assert "您的“客户经理上岗资格”证书 (RMQ-2025-000001) 已于 2026-12-31 过期，且未续期。" in client.get(
         "/notifications/").text
 
 

@@ -54,7 +54,7 @@ def test_submit_after_grace_is_refused_with_a_clear_message(client, clock, learn
     # Opening the attempt finalised it with what was saved; the learner lands on
     # the result, which says why, and the late submit counts for nothing.
     assert response.request.path == f"/attempts/{attempt.id}/result"
-    assert "考试时间已到，已按你保存的答案交卷。" in response.text
+    assert "考试时间已到，已按您保存的答案交卷。" in response.text
     attempt = db.session.get(Attempt, attempt.id, populate_existing=True)
     assert attempt.end_reason == "timeout" and attempt.submitted_at == attempt.deadline
     assert item_of(attempt, "single").answer == "B"

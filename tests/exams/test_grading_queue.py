@@ -159,7 +159,7 @@ def test_an_answer_is_graded_once(app, client, make_user, essay_exam):
     again = client.post(f"/grading/items/{item.id}", data={"points": "0"})
     assert again.status_code == 302
     # A second click (or the form sent again from another tab): told it was they who graded it, and how.
-    assert "你已给这份答案评过分：4 / 4 分。" in client.get(again.headers["Location"]).text
+    assert "您已给这份答案评过分：4 / 4 分。" in client.get(again.headers["Location"]).text
     assert db.session.get(AttemptItem, item.id, populate_existing=True).awarded == 4.0
     assert len(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "attempt.essay_graded")).all()) == 1
 
@@ -280,4 +280,4 @@ def test_a_case_in_the_queue_shows_its_parts_as_the_learner_answered_them(app, c
     assert re.search(r"1\.2\s*<span class=\"badge ok\">正确答案</span>", page)
     assert "学员答案：<strong>对</strong>" in page and "评分要点" in page and "先核实资金流向" in page
     assert "先停止放款，再上报" in page
-    assert "<code>&#34;A&#34;</code>" not in page and "<code>true</code>" not in page and "你的答案" not in page
+    assert "<code>&#34;A&#34;</code>" not in page and "<code>true</code>" not in page and "您的答案" not in page

@@ -112,6 +112,6 @@ def test_an_empty_notebook_after_an_exam_in_grading_says_why(app, client, make_u
     exam_attempts.submit(attempt, learner)
     assert db.session.get(type(attempt), attempt.id).state == "grading"
     sign_in(client, learner)
-    expected = "你有 1 场考试正在等待培训师阅卷：阅卷完成后，其中答错的题目会记入错题本。"
+    expected = "您有 1 场考试正在等待培训师阅卷：阅卷完成后，其中答错的题目会记入错题本。"
     assert expected in client.get("/notebook/").text
     assert expected in client.get("/").text

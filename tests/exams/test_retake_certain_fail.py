@@ -118,7 +118,7 @@ def test_the_late_grading_never_undoes_the_retake_that_passed(clock, setup, scor
     assert weeks.week_status(learner, week).status == weeks.PASSED
     graded = db.session.scalar(db.select(Notification).where(Notification.kind == "graded",
                                                              Notification.subject == f"attempt:{first.id}"))
-    assert "你已在之后的一次作答中通过该考试" in kinds.text_of(graded)
+    assert "您已在之后的一次作答中通过该考试" in kinds.text_of(graded)
 
 
 def test_the_late_grading_does_not_reopen_what_the_learner_practised_since(clock, setup):

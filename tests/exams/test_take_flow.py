@@ -38,7 +38,7 @@ def test_take_an_exam_from_start_to_result(client, clock, learner, every_type_ex
     response = client.post(f"/attempts/{attempt.id}/flag/{flagged.id}", data={f"flag-{flagged.id}": "1"}, headers=HX)
     assert response.status_code == 200 and "已标记" in response.text
     review = client.get(f"/attempts/{attempt.id}/review")
-    assert "你已回答全部题目" in review.text and f"第 {flagged.position} 题" in review.text
+    assert "您已回答全部题目" in review.text and f"第 {flagged.position} 题" in review.text
     response = client.post(f"/attempts/{attempt.id}/submit")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/attempts/{attempt.id}/result")
     db.session.refresh(attempt)

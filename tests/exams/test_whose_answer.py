@@ -1,4 +1,4 @@
-"""An attempt's answers say whose they are: "你的答案" to the learner who gave
+"""An attempt's answers say whose they are: "您的答案" to the learner who gave
 them, "学员答案" to everyone else who reads them (the mentor, HR, a branch
 manager, the trainer grading), for every question type and a case's parts."""
 from __future__ import annotations
@@ -37,7 +37,7 @@ def test_only_the_learner_reads_your_answer(client, clock, make_user, make_branc
     own = client.get(f"/attempts/{attempt.id}/result").text.split('id="exam-answers"')[1]
     # Single and multiple mark each option picked (1 + 3); the others label the answer given
     # (true/false 1, fill 2 blanks, numeric 1, the essay's heading 1, the case's two parts 2).
-    assert own.count("你的答案") == 11 and "学员答案" not in own
+    assert own.count("您的答案") == 11 and "学员答案" not in own
 
     readers = [(mentor, f"/mentoring/apprentices/{learner.id}/attempts/{attempt.id}", 'id="attempt-answers"'),
                (make_user(("hr",)), f"/programmes/people/{learner.id}/attempts/{attempt.id}", 'id="attempt-answers"'),
@@ -48,7 +48,7 @@ def test_only_the_learner_reads_your_answer(client, clock, make_user, make_branc
         sign_in(client, reader)
         page = client.get(url).text
         answers = page.split(start)[1]
-        assert "你的答案" not in page, url
+        assert "您的答案" not in page, url
         # (The trainer's page heads the essay itself, with the same words.)
         assert answers.count("学员答案") == 11, url
 
@@ -62,7 +62,7 @@ def test_a_sample_paper_has_no_answerer(client, make_user, make_question, make_e
     paper = client.get("/console/exams/exam-sample/preview").text.split('id="exam-preview"')[1]
     for slug in (q.slug for q in drawn):
         assert slug in paper
-    for answer_words in ("你的答案", "学员答案", "未作答"):
+    for answer_words in ("您的答案", "学员答案", "未作答"):
         assert answer_words not in paper, answer_words
     # The keys: the options marked (single, multiple, a case's choice part), true/false and
     # numeric, the accepted words of each blank, the essay's marking points.

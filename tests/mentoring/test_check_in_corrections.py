@@ -113,7 +113,7 @@ def test_a_correction_after_the_acknowledgement_asks_the_apprentice_to_acknowled
 
     sign_in(client, world.apprentice)
     bell = client.get("/notifications/").text
-    assert "王师傅 更正了 2026-03-02 的帮扶记录：请阅读并再次确认。" in bell
+    assert "王师傅更正了 2026-03-02 的帮扶记录：请阅读并再次确认。" in bell
     mine = client.get("/mentoring/me").text
     assert "待确认更正" in mine and "确认更正" in mine and "更正：约定的是周四" in mine
     assert my_mentor_panel(world.apprentice)["unacknowledged"] == 1  # the home page's count

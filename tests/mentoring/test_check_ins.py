@@ -148,7 +148,7 @@ def test_a_learner_without_a_mentor(client, world, make_user):
     loner = make_user(("learner",), employee_no="A009", branch=world.branch)
     sign_in(client, loner)
     page = client.get("/mentoring/me").text
-    assert "你还没有师傅" in page
+    assert "您还没有师傅" in page
     assert "/mentoring/me" not in client.get("/").text  # no menu entry, no panel
     sign_in(client, world.apprentice)
     assert 'href="/mentoring/me"' in client.get("/").text

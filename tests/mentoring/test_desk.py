@@ -34,7 +34,7 @@ def test_the_desk_shows_only_the_mentors_own_apprentices(client, world):
     assert "赵学员" in page and "李学员" not in page
     sign_in(client, world.former_mentor)
     page = client.get("/mentoring/desk").text
-    assert "李学员" not in page and "你目前没有徒弟" in page
+    assert "李学员" not in page and "您目前没有徒弟" in page
 
 
 def test_the_desk_refreshes_in_place(app, client, world, clock):

@@ -40,11 +40,11 @@ def test_hr_pairing_tells_the_mentor_and_the_apprentice(client, w):
 
     sign_in(client, w.mentor)
     page = client.get("/notifications/").text
-    assert f"人力资源已指定你为 学员3 ({apprentice.employee_no}) 的师傅，自 2026-03-02 起" in page
+    assert f"人力资源已指定您为学员3 ({apprentice.employee_no}) 的师傅，自 2026-03-02 起" in page
     opened = client.post(f"/notifications/{_notes(w.mentor)[0].id}/read", data={"open": "1"})
     assert opened.headers["Location"].endswith(f"/mentoring/apprentices/{apprentice.id}")
     sign_in(client, apprentice)
-    assert "你的师傅是 王师傅 (M001)" in client.get("/notifications/").text
+    assert "您的师傅是王师傅 (M001)" in client.get("/notifications/").text
     opened = client.post(f"/notifications/{_notes(apprentice)[0].id}/read", data={"open": "1"})
     assert opened.headers["Location"].endswith("/mentoring/me")
 

@@ -14,7 +14,7 @@ def test_the_sign_off_page_names_what_it_rests_on(client, world):
     url = f"/mentoring/pairings/{world.pairing.id}/signoff"
     sign_in(client, world.mentor)
     page = client.get(url).text
-    assert "尚未记录与 李学员 的帮扶" in page
+    assert "尚未记录与李学员的帮扶" in page
     assert f'href="/mentoring/apprentices/{world.apprentice.id}/check-ins/new"' in page
     assert 'id="signoff-open-actions"' not in page
 

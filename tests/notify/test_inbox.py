@@ -65,8 +65,8 @@ def test_the_list_is_newest_first_with_pages_in_the_viewers_language(client, clo
     first = client.get("/notifications/")
     assert first.status_code == 200
     assert first.text.index("第22周测验") < first.text.index("第21周测验")
-    assert "已评分：第22周测验 第 1 次作答，80%，已通过。" in first.text
-    assert "已评分：第21周测验 第 1 次作答，80%，尚未通过。" in first.text
+    assert "已评分：第22周测验第 1 次作答，80%，已通过。" in first.text
+    assert "已评分：第21周测验第 1 次作答，80%，尚未通过。" in first.text
     assert "第2周测验" not in first.text and "22 条未读" in first.text and "第 1 页，共 2 页" in first.text
     second = client.get("/notifications/?page=2")
     assert "第2周测验" in second.text and "第1周测验" in second.text and "第3周测验" not in second.text

@@ -34,3 +34,19 @@ def test_a_branch_created_shows_its_name_as_the_branch_name(client, make_user, m
     page = client.get("/audit/").text
     assert _detail("机构名称：", "荷塘支行") in page and _detail("姓名：", "荷塘支行") not in page
     assert _detail("上级机构：", "株洲分行") in page
+
+
+def test_a_branch_code_reads_branch_code_on_the_form_and_in_the_log_in_both_languages(client, make_user, make_branch):
+    """English showed a branch's code as a bare "Code"."""
+    import re
+
+    hr = make_user(("hr",), name="周人事", locale="en")
+    branches.create_branch("ZZ0301", "荷塘支行", parent=make_branch("ZZ03", "株洲分行"))
+    sign_in(client, hr)
+    form = client.get("/org/branches").text
+    assert re.search(r'<label for="code">\s*Branch code', form), form
+    log = client.get("/audit/").text
+    assert _detail("Branch code: ", "ZZ0301") in log and _detail("Code: ", "ZZ0301") not in log
+    client.post("/language", data={"lang": "zh_CN"})
+    assert re.search(r'<label for="code">\s*机构代码', client.get("/org/branches").text)
+    assert _detail("机构代码：", "ZZ0301") in client.get("/audit/").text

@@ -110,7 +110,74 @@ def test_a_branch_cannot_be_named_as_another_reads(client, org, typed):
 
     sign_in(client, org.hr)
     made = client.post("/org/branches", data={"code": "ZZ0103", "name": typed, "parent_id": org.city.id})
-    assert "名为 天元支行 的机构已存在" in made.text
+    assert "名为天元支行的机构已存在" in made.text
     renamed = client.post(f"/org/branches/{org.lusong.id}/rename", data={"name": typed})
-    assert "名为 天元支行 的机构已存在" in renamed.text
+    assert "名为天元支行的机构已存在" in renamed.text
     assert db.session.scalars(db.select(Branch.name).order_by(Branch.code)).all() == ["株洲分行", "天元支行", "芦淞支行"]
+
+
+# --- one person named by 工号 in a form: full-width and spaces read as every lookup reads them ----------------
+
+SPACED = ("M 001", " Ｍ００１ ", "Ｍ　００１")  # a space inside, spaces around, a full-width space inside
+
+
+def test_sign_in_with_spaces_in_the_employee_number_is_the_person_and_counts_against_the_same_throttle(
+        client, make_user, clock):
+    make_user(employee_no="E1001")
+    assert post_login(client, "E 1001", TEST_PASSWORD).status_code == 302
+    client.post("/logout")
+    for typed in ("E 1001", " E1001", "E10 01", "Ｅ　１００１"):
+        assert post_login(client, typed, "nope-nope-nope").status_code == 401
+    assert post_login(client, "E1001", TEST_PASSWORD).status_code == 429
+
+
+@pytest.mark.parametrize("mentor_no", SPACED)
+def test_the_pairing_form_finds_a_mentor_typed_with_spaces_or_full_width(client, clock, make_user, make_branch,
+                                                                          mentor_no):
+    from lms.mentoring.models import Pairing
+    from tests.mentoring.pairing_world import make_world
+
+    w = make_world(make_user, make_branch)
+    sign_in(client, w.hr)
+    made = client.post("/mentoring/admin/pair", data={
+        "mentor_no": mentor_no, "apprentice_no": f" {w.learners[0].employee_no[0]} {w.learners[0].employee_no[1:]}",
+        "start_date": "2026-03-02", "planned_end_date": "2026-09-01", "goals": ""})
+    assert made.status_code == 302, made.text
+    [pairing] = db.session.scalars(db.select(Pairing)).all()
+    assert (pairing.mentor_id, pairing.apprentice_id) == (w.mentor.id, w.learners[0].id)
+
+
+def test_the_capacity_form_and_a_wrong_number_name_the_employee_number_as_read(client, clock, make_user, make_branch):
+    from lms.mentoring import settings
+    from tests.mentoring.pairing_world import make_world
+
+    w = make_world(make_user, make_branch)
+    sign_in(client, w.hr)
+    assert client.post("/mentoring/admin/settings/capacity",
+                       data={"capacity-mentor_no": "M 001", "capacity-capacity": "5"}).status_code == 302
+    assert settings.capacity_of(w.mentor) == 5
+    refused = client.post("/mentoring/admin/pair", data={
+        "mentor_no": "M 999", "apprentice_no": "L001", "start_date": "2026-03-02", "planned_end_date": "2026-09-01"})
+    assert "No one has the employee number “M999”." in refused.text
+
+
+def test_the_pairing_import_reads_spaces_inside_an_employee_number_as_the_person(app, client, clock, make_user,
+                                                                                  make_branch):
+    from flask_babel import force_locale
+
+    from tests.mentoring.pairing_world import make_world
+    from tests.mentoring.test_import import HEAD, upload
+
+    w = make_world(make_user, make_branch)
+    sign_in(client, w.hr)
+    with app.test_request_context(), force_locale("en"):
+        preview = upload(client, (HEAD + "M 001,Ｌ　001,2026-03-02,2026-09-01,独立完成贷前调查\n").encode(), "结对.csv")
+    assert "1 pairing will be made." in preview.text and "no one has" not in preview.text
+
+
+def test_a_new_employee_number_with_a_space_inside_is_still_refused(client, org):
+    """Making a 工号 is not finding one: E 2001 would be stored as typed, so the form names the space."""
+    sign_in(client, org.hr)
+    answer = _new_person(client, org, "E 2001")
+    assert answer.status_code == 200 and "“E 2001”含有" in answer.text and "(U+0020)" in answer.text
+    assert _numbers() == ["admin01", "hr01"]

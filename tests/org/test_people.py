@@ -282,7 +282,7 @@ def test_branches_can_be_created_and_renamed(client, org):
     db.session.refresh(org.lusong)
     assert org.lusong.name == "芦淞区支行"
     taken = client.post(f"/org/branches/{org.lusong.id}/rename", data={"name": "天元支行"})
-    assert "名为 天元支行 的机构已存在" in taken.text
+    assert "名为天元支行的机构已存在" in taken.text
     assert [e.details_dict["name"] for e in events("branch.created")] == ["荷塘支行"]
     assert events("branch.renamed")[0].details_dict == {"code": "ZZ0102", "before": "芦淞支行", "after": "芦淞区支行"}
 
@@ -326,7 +326,7 @@ def test_reset_password_asks_before_it_ends_the_persons_password(client, org, ma
     form = page.split(f'action="/org/people/{user.id}/password"', 1)[1].split("</form>", 1)[0]
     confirm = form.split('<details id="reset-password-confirm">', 1)[1].split("</details>", 1)[0]
     assert "<summary" in confirm and "重置密码" in confirm
-    assert "钱多多 现在的密码将立即失效。" in confirm
+    assert "钱多多现在的密码将立即失效。" in confirm
     assert '<button type="submit" class="danger">确认重置密码</button>' in confirm
     assert form.count('type="submit"') == 1  # no submit outside the confirmation
 

@@ -147,3 +147,14 @@ def test_the_audience_rule_reads_in_words_not_the_files_codes(client, make_user,
     assert "机构：天元支行" in rule and "角色：学员" in rule and "机构：全部" in rule
     assert "岗位：柜员、初级客户经理、中级客户经理、高级客户经理、资深客户经理" in rule
     assert "teller" not in rule and "rm_" not in rule and "ZZ0101" not in rule and "learner" not in rule
+
+
+def test_hr_adds_someone_by_an_employee_number_typed_with_spaces_or_full_width(client, clock, make_user,
+                                                                                make_question, make_exam):
+    p = programme([_exam(make_question, make_exam)] * 5, audience={"positions": ["rm_junior"]})
+    teller = make_user(("learner",), employee_no="A001", name="柜员甲", position="teller")
+    sign_in(client, make_user(("hr",)))
+    response = client.post(f"/programmes/{p.id}/audience/add",
+                           data={"add-employee_no": "Ａ　001 ", "add-reason": "转岗前提前参训"})
+    assert response.status_code == 302
+    assert [m.user.id for m in programme_audience.members(p)] == [teller.id]

@@ -77,7 +77,7 @@ def test_the_learners_home_says_what_a_catch_up_weeks_past_due_date_means(client
     sign_in(client, learner)
     panel = client.get("/").text.split('id="this-week-panel"')[1]
     catch_up = panel.split('<ul class="weeks catch-up">')[1].split("</ul>")[0]
-    assert ("以下各周在你参训之前已经到期。请在完成本周培训的同时抽空补学：每周通过后计入，不算逾期。"
+    assert ("以下各周在您参训之前已经到期。请在完成本周培训的同时抽空补学：每周通过后计入，不算逾期。"
             in panel.split('<ul class="weeks catch-up">')[0])
     dates = re.findall(r'<div class="muted week-dates">([^<]*)', catch_up)
     assert dates == ["2026-02-09 开放 · 原定 2026-02-15 截止，早于参训日期"], dates
