@@ -57,3 +57,12 @@ def test_what_a_thumb_taps_is_44_px_tall(page, live_server, demo, account):
         assert tapped, path  # each page has something of the kind to tap
         assert [t for t in tapped if t[1] < 44] == [], path
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+
+
+def test_the_public_verification_code_box_is_a_field_to_type_in(page, live_server):
+    """Whoever holds a paper certificate types its code on /verify: the box had no type, so it took none
+    of the fields' style: 25 px tall on a phone, without the others' padding and border."""
+    page.goto(live_server + "/verify/")
+    box = page.locator("#code").bounding_box()
+    assert box["height"] >= 44, box
+    assert page.locator("#code").evaluate("e => getComputedStyle(e).borderTopColor") == "rgb(188, 204, 220)"
