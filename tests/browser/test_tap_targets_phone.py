@@ -1,8 +1,9 @@
 """A month's pages on a 390 × 844 phone, as each of the demo's three people taps through them: the RM
 (their 错题本's tags, an exam's past attempts, a notification's 查看), the mentor (the desk, an
 apprentice's attempts and check-ins) and the branch manager (the panel's numbers, the roster's 工号 and
-names, the reports' tabs). A link in a table cell was 24 px tall, a heading's link 27, a panel's
-number 41, a report tab 37 and a notification's buttons 26: each is at least 44 px to tap now."""
+names, the reports' tabs, the downloads). A link in a table cell was 24 px tall, a heading's link 27, a
+panel's number 41, a report tab 37, a notification's buttons 26 and XLSX · CSV 24 × 30: each is at least
+44 px to tap now."""
 from __future__ import annotations
 
 import pytest
@@ -15,11 +16,12 @@ from tests.conftest import load_demo_copy
 
 PASSWORD = "Tap-Targets-2026"
 PHONE = {"width": 390, "height": 844}
-# What a thumb taps on these pages, outside running text; each with its height in px.
+# What a thumb taps on these pages, outside running text; each with its height and width in px.
 TAPPED = """() => Array.from(document.querySelectorAll(
-    'main td a, main th a, main h2 > a, main h3 > a, main .stat > a, main .tabs a, main button'))
+    'main td a, main th a, main h2 > a, main h3 > a, main .stat > a, main .tabs a, main .downloads a, main button'))
   .filter(e => e.getBoundingClientRect().height > 0 && !e.closest('.prose'))
-  .map(e => [e.innerText.trim().slice(0, 20), Math.round(e.getBoundingClientRect().height)])"""
+  .map(e => [e.innerText.trim().slice(0, 20), Math.round(e.getBoundingClientRect().height),
+              Math.round(e.getBoundingClientRect().width)])"""
 
 
 @pytest.fixture
@@ -56,6 +58,7 @@ def test_what_a_thumb_taps_is_44_px_tall(page, live_server, demo, account):
         tapped = page.evaluate(TAPPED)
         assert tapped, path  # each page has something of the kind to tap
         assert [t for t in tapped if t[1] < 44] == [], path
+        assert [t for t in tapped if t[2] < 44 and t[0] in ("XLSX", "CSV")] == [], path  # the downloads' short names
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
 
 
