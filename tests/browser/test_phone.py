@@ -293,3 +293,20 @@ def test_a_long_web_address_in_a_stem_or_an_option_wraps_rather_than_widen_the_p
     box = link.bounding_box()
     assert box["x"] + box["width"] <= PHONE["width"], box
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_the_notebooks_practise_links_are_on_the_screen_in_english(page, live_server, make_user, make_question):
+    """In English the knowledge points' headings (Knowledge point, To practise, Cleared) kept to one line
+    each, so the table outgrew the phone and every row's Practise sat behind a sideways scroll; the
+    headings wrap now and the row's Practise is on the screen, as 练习 is in Chinese."""
+    from tests.exams.results_data import notebook_entry
+
+    learner = make_user(("learner",), employee_no="p-notebook-en", locale="en")
+    notebook_entry(learner, make_question("single", tags=("个人借款人5C",)), times_wrong=1)
+    db.session.commit()
+    _sign_in(page, live_server, learner.employee_no)
+    page.goto(f"{live_server}/notebook/")
+    practise = page.locator("#knowledge-points tbody a", has_text="Practise")
+    expect(practise).to_have_count(1)
+    box, shown = practise.bounding_box(), page.locator("#knowledge-points .table-wrap").bounding_box()
+    assert box["x"] + box["width"] <= shown["x"] + shown["width"] and box["height"] >= 44, (box, shown)
