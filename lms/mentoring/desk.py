@@ -36,9 +36,10 @@ NO_CHECK_IN_DAYS = 14
 RECENT_ATTEMPTS = 5
 WEAK_POINTS = 5
 
-# Alert kinds, and what the desk says for each.
+# Alert kinds, and what the desk says for each: the badge names the kind (failed at least
+# FAILURES_FOR_ALERT times), the alert's text the count.
 FAILED_TWICE, OVERDUE_WEEK, NO_CHECK_IN = "failed_twice", "overdue_week", "no_check_in"
-ALERT_LABELS = {FAILED_TWICE: _l("Failed twice"), OVERDUE_WEEK: _l("Overdue week"),
+ALERT_LABELS = {FAILED_TWICE: _l("Failed more than once"), OVERDUE_WEEK: _l("Overdue week"),
                 NO_CHECK_IN: _l("No check-in for 14 days")}
 
 

@@ -16,6 +16,15 @@ from tests.browser.test_take_exam import _sign_in
 from tests.content.console_samples import content_dir  # noqa: F401
 
 PHONE = {"width": 390, "height": 844}
+# The lines a table cell's text takes: the tops of its text's boxes. A link's own box (44 px to tap,
+# its text in the middle) is not a line of text.
+TEXT_LINES = """td => { const tops = new Set(), walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (!n.textContent.trim()) continue;
+        const range = document.createRange(); range.selectNodeContents(n);
+        for (const r of range.getClientRects()) if (r.width > 0) tops.add(Math.round(r.top));
+    }
+    return tops.size; }"""
 
 
 @pytest.fixture
@@ -198,11 +207,8 @@ def test_the_roster_on_a_phone_keeps_each_name_and_branch_on_one_line(page, live
     _sign_in(page, live_server, hr.employee_no)
     page.goto(f"{live_server}/reports/roster")
     expect(page.locator("table.roster tbody tr")).to_have_count(3)
-    lines = page.evaluate("""() => Array.from(document.querySelectorAll('table.roster tbody tr')).map(tr =>
-        Array.from(tr.cells).slice(0, 4).map(td => {
-            const range = document.createRange(); range.selectNodeContents(td);
-            return new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size;
-        }))""")
+    lines = page.evaluate(f"""() => Array.from(document.querySelectorAll('table.roster tbody tr')).map(tr =>
+        Array.from(tr.cells).slice(0, 4).map({TEXT_LINES}))""")
     assert lines == [[1, 1, 1, 1]] * 3, lines
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
@@ -221,11 +227,9 @@ def test_the_people_list_on_a_phone_keeps_each_name_and_branch_whole(page, live_
     page.goto(f"{live_server}/org/people")
     names = page.locator("main table tbody a", has_text=re.compile("高海燕|欧阳明月|吕文博"))
     expect(names).to_have_count(3)
-    tops = page.evaluate("""() => Array.from(document.querySelectorAll('main table tbody td')).filter(td =>
-        /^(高海燕|欧阳明月|吕文博|天元支行)$/.test(td.innerText.trim())).map(td => {
-            const range = document.createRange(); range.selectNodeContents(td);
-            return [td.innerText.trim(), new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size];
-        })""")
+    tops = page.evaluate(f"""() => Array.from(document.querySelectorAll('main table tbody td')).filter(td =>
+        /^(高海燕|欧阳明月|吕文博|天元支行)$/.test(td.innerText.trim())).map(td =>
+            [td.innerText.trim(), ({TEXT_LINES})(td)])""")
     assert len(tops) >= 6 and all(lines == 1 for _, lines in tops), tops
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
@@ -289,3 +293,20 @@ def test_a_long_web_address_in_a_stem_or_an_option_wraps_rather_than_widen_the_p
     box = link.bounding_box()
     assert box["x"] + box["width"] <= PHONE["width"], box
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_the_notebooks_practise_links_are_on_the_screen_in_english(page, live_server, make_user, make_question):
+    """In English the knowledge points' headings (Knowledge point, To practise, Cleared) kept to one line
+    each, so the table outgrew the phone and every row's Practise sat behind a sideways scroll; the
+    headings wrap now and the row's Practise is on the screen, as 练习 is in Chinese."""
+    from tests.exams.results_data import notebook_entry
+
+    learner = make_user(("learner",), employee_no="p-notebook-en", locale="en")
+    notebook_entry(learner, make_question("single", tags=("个人借款人5C",)), times_wrong=1)
+    db.session.commit()
+    _sign_in(page, live_server, learner.employee_no)
+    page.goto(f"{live_server}/notebook/")
+    practise = page.locator("#knowledge-points tbody a", has_text="Practise")
+    expect(practise).to_have_count(1)
+    box, shown = practise.bounding_box(), page.locator("#knowledge-points .table-wrap").bounding_box()
+    assert box["x"] + box["width"] <= shown["x"] + shown["width"] and box["height"] >= 44, (box, shown)

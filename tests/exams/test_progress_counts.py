@@ -44,3 +44,26 @@ def test_this_week_comes_first_then_the_overdue_weeks_folded(client, clock, make
     home = client.get("/").text
     assert home.index("第2周 贷款") < home.index("第1周 存款")  # this week before last week's overdue one
     assert '<details class="overdue-weeks" open data-collapse-on-phone>' in home and "逾期 1 周" in home
+
+
+def test_an_overdue_weeks_exam_under_way_is_not_folded_away_on_a_phone(client, clock, make_user, make_question,
+                                                                        make_exam):
+    """A learner who started last week's overdue exam and went home found, on a phone, only 逾期 1 周
+    folded shut: nothing said an exam was under way, its clock running. The overdue weeks stay open
+    then, 继续考试 in sight; with no exam under way they fold as before."""
+    learner = make_user(("learner",))
+    week1_exam = make_exam([{"questions": [make_question("single").slug]}], max_attempts=None)
+    programme = _programme(week1_exam)
+    next(i for i in programme.items if i.key == "week-2").exam = make_exam(
+        [{"questions": [make_question("single").slug]}], max_attempts=None)
+    db.session.commit()
+    attempt = exam_attempts.start_attempt(learner, week1_exam)
+    sign_in(client, learner)
+    home = client.get("/").text
+    overdue = home[home.index('<details class="overdue-weeks"'):]
+    overdue = overdue[:overdue.index("</details>")]
+    assert "逾期 1 周" in overdue and f'href="/attempts/{attempt.id}"' in overdue and "继续考试" in overdue
+    assert overdue.startswith('<details class="overdue-weeks" open>')
+    exam_attempts.submit(attempt, learner)
+    home = client.get("/").text
+    assert '<details class="overdue-weeks" open data-collapse-on-phone>' in home

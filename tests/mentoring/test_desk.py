@@ -187,3 +187,16 @@ def test_the_desk_and_the_mentors_home_read_as_many_statements_for_three_program
     page = client.get("/").get_data(as_text=True)
     assert "产品周训乙" in page and "产品周训丙" in page
     assert three == one, (one, three)
+
+
+def test_an_apprentice_who_failed_three_times_is_not_said_to_have_failed_twice(client, world):
+    """The desk's badge read 两次未通过 (Failed twice) beside '已 3 次未通过' once the apprentice failed a
+    third time (李学员 in the demo after one more retake): the badge says 多次未通过, the text the count."""
+    for _ in range(3):
+        answer(world.apprentice, world.exams[3], {world.deposit.slug: "A"})
+    sign_in(client, world.mentor)
+    for path in ("/mentoring/desk", f"/mentoring/apprentices/{world.apprentice.id}"):
+        page = client.get(path).text
+        alert = page.split('<li class="alert-failed_twice">')[1].split("</li>")[0]
+        assert '<span class="badge bad">多次未通过</span>' in alert and "已 3 次未通过" in alert, path
+        assert "两次未通过" not in page, path

@@ -6,8 +6,9 @@ the learner see it; nobody but trainers grades."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
+from lms.exams import answers as exam_answers, attempts as exam_attempts
 from lms.extensions import db
 from lms.org.models import PositionRecord
 from tests.conftest import sign_in
@@ -76,3 +77,25 @@ def test_a_branch_manager_sees_their_people_only(client, clock, make_user, make_
     someone = make_user(("learner",), branch=cs)
     sign_in(client, own)
     assert client.get(f"/programmes/people/{someone.id}/attempts/{failed.id}").status_code == 404
+
+
+def test_the_record_says_its_times_are_when_each_attempt_was_handed_in(client, clock, make_user, make_branch,
+                                                                       make_question, make_exam):
+    """The learner's exam page lists each attempt by when it started (开始时间 13:38); the record showed
+    the same attempt at 13:43, when it was handed in, under a bare 全部作答: a mentor or manager
+    comparing the two saw two times for one attempt. The record's column says 交卷时间."""
+    _p, exams, learner, *_rest, zz, _cs = _setup(make_user, make_branch, make_question, make_exam, clock)
+    attempt = exam_attempts.start_attempt(learner, exams[3])
+    started = clock.now()
+    clock.advance(timedelta(minutes=5))
+    exam_answers.save_answer(attempt, attempt.items[0], "B", clock.now())
+    exam_attempts.submit(attempt, learner)
+
+    def local(at):  # Asia/Shanghai, no daylight saving
+        return (at + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+
+    sign_in(client, make_user(("branch_manager",), branch=zz))
+    page = client.get(f"/programmes/people/{learner.id}").text
+    assert "<th>全部作答（交卷时间）</th>" in page
+    row = page.split(f'attempts/{attempt.id}">第 1 次</a>')[1].split("</td>")[0]
+    assert local(started + timedelta(minutes=5)) in row and local(started) not in row
