@@ -14,6 +14,7 @@ from lms.extensions import db
 from lms.imports.table import RowRefused
 from lms.numbers import counted
 from lms.org import employee_numbers, imports, services
+from lms.org.models import case_twins
 
 
 @click.command("create-admin")
@@ -118,6 +119,24 @@ def import_people(file: Path, dry_run: bool, passwords_file: Path | None, end_pa
         click.echo("Initial passwords (shown once):")
         for employee_no, name, password in result.passwords:
             click.echo(f"  {employee_no:<10} {name:<8} {password}")
+
+
+@people_cli.command("case-twins")
+@with_appcontext
+def list_case_twins():
+    """List the employee numbers two or more people hold but for upper and lower case (ZZ01 and zz01).
+
+    They were made before such a 工号 was refused; the people import, the pairing
+    import and every form that finds a person by 工号 refuse them until HR merges
+    the records or renames one. Exits with status 1 if there is any."""
+    groups = case_twins()
+    for people in groups.values():
+        click.echo("  ".join(f"{p.employee_no} {p.name}{'' if p.active else ' (inactive)'}"
+                             + (f" [{p.branch.code}]" if p.branch else "") for p in people))
+    click.echo(counted("%(num)s employee number held by more than one person but for case.",
+                       "%(num)s employee numbers held by more than one person but for case.", len(groups)))
+    if groups:
+        sys.exit(1)
 
 
 def _reason(exc: OSError) -> str:
