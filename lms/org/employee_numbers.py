@@ -11,7 +11,8 @@ apart (the wrong one revoked, a look-alike account made to pass as another).
 Nor is a new 工号 the same as an existing one but for upper and lower case
 (e1001 beside E1001: ``lms.org.services.employee_no_taken``). A bank that has both
 from before that rule keeps them, but nothing finds one of them by 工号 until HR merges the
-two records or renames one (``twins_problem``; ``flask people case-twins`` lists them)."""
+two records or renames one (``twins_problem``; ``flask people case-twins`` lists them,
+``flask people renumber`` renames)."""
 from __future__ import annotations
 
 import unicodedata
@@ -44,6 +45,7 @@ def _shown(text: str) -> str:
 def twins_problem(typed: str, people) -> str:
     """Why ``typed`` finds nobody: ``people`` (two or more) hold it but for upper and lower case."""
     return _("“%(value)s” could be any of %(people)s: their employee numbers differ only in upper and lower case. "
-             "Merge their records or give one of them another employee number first (an administrator lists every "
-             "such employee number with the command flask people case-twins), then try again.", value=_shown(typed),
+             "Merge their records or give one of them another employee number first (an administrator lists them "
+             "with the command flask people case-twins and changes one with flask people renumber), then try again.",
+             value=_shown(typed),
              people=punctuation.listing(f"{p.name}{punctuation.aside(p.employee_no)}" for p in people))

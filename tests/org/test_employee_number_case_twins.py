@@ -49,8 +49,8 @@ def test_the_message_in_english_names_both_people_and_the_way_out(app, org, twin
         assert [str(p) for p in plan.problems] == [
             "Row 2, column “工号”: “zz01” could be any of 张大明 (ZZ01), 李小红 (zz01): their employee numbers "
             "differ only in upper and lower case. Merge their records or give one of them another employee number "
-            "first (an administrator lists every such employee number with the command flask people case-twins), "
-            "then try again."]
+            "first (an administrator lists them with the command flask people case-twins and changes one with "
+            "flask people renumber), then try again."]
 
 
 def test_other_employee_numbers_are_read_as_before(app, org, twins, make_user):
@@ -133,3 +133,43 @@ def test_adding_to_a_programme_refuses_them(client, org, twins):
     added = client.post(f"/programmes/{p.id}/audience/add", data={"add-employee_no": "Zz01", "add-reason": "转岗"})
     assert added.status_code == 400 and f"“Zz01”{SAYS}" in added.text
     assert _count(ProgrammeMember) == 0
+
+
+# --- the way out: flask people renumber --------------------------------------------------------
+
+def test_renumber_tells_the_two_apart_and_the_import_then_finds_each(app, client, org, twins):
+    from lms.audit.models import AuditEvent
+    from lms.org.cli import renumber
+
+    runner = app.test_cli_runner()
+    done = runner.invoke(renumber, ["zz01", "ZZ01B", "--reason", "与 ZZ01 重号，按人事系统改正"])
+    assert done.exit_code == 0, done.output
+    assert done.output.strip() == "zz01 李小红 is now ZZ01B."
+    assert [no for no, _n, _b in _state() if no.lower().startswith("zz01")] == ["ZZ01", "ZZ01B"]
+    event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "user.renumbered"))
+    assert event.object_id == str(twins[1].id) and '"before": "zz01"' in event.details
+    assert runner.invoke(list_case_twins).exit_code == 0
+    with app.test_request_context():
+        plan = imports.plan_import((HEADER + "ZZ01,张大明,天元支行,柜员,2025-07-01,学员\n"
+                                              "ZZ01B,李小红,芦淞支行,柜员,2025-07-01,学员\n").encode(), "people.csv")
+        assert plan.ok and [r.user.name for r in plan.rows] == ["张大明", "李小红"]
+    sign_in(client, org.hr)
+    log = client.get("/audit/").text
+    assert "修改了 李小红 (ZZ01B) 的工号" in log
+
+
+@pytest.mark.parametrize("args, says", [
+    (["zz01", "ZZ01", "--reason", "改"], "工号 ZZ01 已存在。"),
+    (["zz01", "e1001", "--reason", "改"], "工号 E1001 已存在。"),
+    (["zz01", "Е1002", "--reason", "改"], "U+0415"),  # Cyrillic Е
+    (["Zz01", "ZZ01C", "--reason", "改"], "no one has the employee number Zz01 (written exactly so)"),
+    (["zz01", "ZZ01C", "--reason", " "], "请填写修改原因。"),
+])
+def test_renumber_refuses_what_would_make_another_look_alike(app, org, twins, make_user, args, says):
+    from lms.org.cli import renumber
+
+    make_user(employee_no="E1001", name="张伟", branch=org.tianyuan)
+    before = _state()
+    refused = app.test_cli_runner().invoke(renumber, args)
+    assert refused.exit_code == 2 and says in refused.output
+    assert _state() == before
