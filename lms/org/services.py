@@ -228,7 +228,7 @@ def renumber(user: User, employee_no: str, reason: str, *, actor: User | None = 
     if taken := employee_no_taken(employee_no):
         raise OrgError(_("Employee number %(no)s exists already.", no=taken))
     if not reason:
-        raise OrgError(_("Give the reason for the change."))
+        raise OrgError(_("Give the reason for the new employee number."))
     before, user.employee_no = user.employee_no, employee_no
     audit.record("user.renumbered", user, actor=actor, before=before, after=employee_no, reason=reason)
     return before

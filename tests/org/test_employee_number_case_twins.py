@@ -163,7 +163,7 @@ def test_renumber_tells_the_two_apart_and_the_import_then_finds_each(app, client
     (["zz01", "e1001", "--reason", "改"], "工号 E1001 已存在。"),
     (["zz01", "Е1002", "--reason", "改"], "U+0415"),  # Cyrillic Е
     (["Zz01", "ZZ01C", "--reason", "改"], "no one has the employee number Zz01 (written exactly so)"),
-    (["zz01", "ZZ01C", "--reason", " "], "请填写修改原因。"),
+    (["zz01", "ZZ01C", "--reason", " "], "请填写更改工号的原因。"),
 ])
 def test_renumber_refuses_what_would_make_another_look_alike(app, org, twins, make_user, args, says):
     from lms.org.cli import renumber
