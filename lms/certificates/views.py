@@ -28,7 +28,7 @@ from lms.forms import options
 from lms.ids import DB_INT_MAX, db_int
 from lms.org import leavers
 from lms.org import scope as org_scope
-from lms.org.models import user_by_employee_no
+from lms.org.models import CaseTwins, person_by_employee_no
 from lms.web import roles_required
 
 
@@ -215,14 +215,19 @@ def issue():
         form.employee_no.data = request.args.get("employee_no", "").strip()[:32] or None
         form.certification_id.data = request.args.get("certification_id", type=db_int)
     preview = None
-    person = user_by_employee_no(form.employee_no.data or "") if form.employee_no.data else None
+    person, twins = None, None
+    if form.employee_no.data:
+        try:
+            person = person_by_employee_no(form.employee_no.data)
+        except CaseTwins as exc:  # ZZ01 beside zz01: issue to neither until HR tells them apart
+            twins = str(exc)
     wanted = form.certification_id.data
     certification = db.session.get(Certification, wanted) if wanted and abs(wanted) <= DB_INT_MAX else None
     if person is not None and certification is not None:
         preview = evaluate(person, certification)
     if request.method == "POST" and form.validate_on_submit():
         if person is None:
-            form.employee_no.errors.append(_("No person with this employee number."))
+            form.employee_no.errors.append(twins or _("No person with this employee number."))
         else:
             try:
                 certificate = issuing.issue(person, certification, actor=_viewer(), reason=form.reason.data,
@@ -237,7 +242,7 @@ def issue():
                 return redirect(url_for("certificates.detail", certificate_id=certificate.id))
     status = 400 if request.method == "POST" else 200
     return render_template("certificates/issue.html", form=form, preview=preview, person=person,
-                           unknown=bool(form.employee_no.data) and person is None,
+                           unknown=bool(form.employee_no.data) and person is None, twins=twins,
                            name_warning=printable.warning_for(person.name) if person is not None else None), status
 
 

@@ -193,6 +193,11 @@ def _value(cell) -> object:
     return value
 
 
+def _unreadable() -> str:
+    return _("The file is not a readable XLSX workbook: it is damaged, or not a workbook saved by Excel or WPS. "
+             "Open it in Excel or WPS, save it again as Excel Workbook (*.xlsx), and upload that file.")
+
+
 def _read_xlsx(data: bytes, keep: int | None) -> list[Sheet]:
     too_large = unpacked_problem(data)  # a zip bomb is refused before openpyxl inflates it
     if too_large:
@@ -202,7 +207,7 @@ def _read_xlsx(data: bytes, keep: int | None) -> list[Sheet]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError) as exc:
-        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
+        raise ImportFileError(_unreadable()) from exc
     try:
         hiding = hidden_cells(data)
         try:
@@ -218,7 +223,7 @@ def _read_xlsx(data: bytes, keep: int | None) -> list[Sheet]:
         if _has_formulas(data):
             _mark_unsaved_formulas(data, sheets)
     except ParseError as exc:
-        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
+        raise ImportFileError(_unreadable()) from exc
     return sheets
 
 

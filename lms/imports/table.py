@@ -201,8 +201,15 @@ def read(plan: Plan, data: bytes, filename: str, columns: Columns) -> list[Row]:
         return []
     visible = [s for s in sheets if not s.hidden]
     found = _find_header(visible, columns)
+    if (hidden := _hidden_sheet(sheets, found, columns)) is not None:
+        plan.problems.append(Problem(1, "", _(
+            "The rows are on the sheet “%(sheet)s”, which is hidden in Excel, and a hidden sheet is never read. "
+            "Unhide it (right-click a sheet tab → Unhide), check it, and upload the file again.", sheet=hidden.name)))
+        return []
     if found is None:
-        plan.problems.append(Problem(1, "", _("The file is empty.")))
+        plan.problems.append(Problem(1, "", _(
+            "The file is empty: no sheet has anything in it. Check that you chose the right file; the blank template "
+            "on the upload page has the headers to fill in.")))
         return []
     sheet, header_at, header = found
     if len(sheets) > 1:
@@ -334,6 +341,22 @@ def _two_rows(above: list, cells: list) -> list:
     width = max(len(above), len(cells))
     return [cells[i] if i < len(cells) and cell_text(cells[i]) else (above[i] if i < len(above) else None)
             for i in range(width)]
+
+
+def _hidden_sheet(sheets: list[Sheet], found, columns: Columns) -> Sheet | None:
+    """The hidden sheet HR meant, when no visible one holds the columns: one whose header names every
+    required column, or (nothing visible at all) the first hidden one with anything in it."""
+    hidden = [s for s in sheets if s.hidden]
+    if not hidden or found is not None and _complete(found[2], columns):
+        return None
+    there = _find_header(hidden, columns)
+    if there is None or found is not None and not _complete(there[2], columns):
+        return None
+    return there[0]
+
+
+def _complete(cells: list, columns: Columns) -> bool:
+    return all(c in columns.header_of(cells) for c in columns.required)
 
 
 def _find_header(sheets: list[Sheet], columns: Columns) -> tuple[Sheet, int, list] | None:

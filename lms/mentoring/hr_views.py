@@ -26,7 +26,7 @@ from lms.mentoring.forms import (CapacityForm, ChangeMentorForm, DimensionChange
 from lms.mentoring.models import Pairing
 from lms.numbers import counted
 from lms.org import scope as org_scope
-from lms.org.models import Branch, User, user_by_employee_no
+from lms.org.models import Branch, CaseTwins, User, person_by_employee_no
 from lms.reports import exports
 from lms.text_search import search_text
 from lms.web import render_page_or_partial, roles_required
@@ -48,8 +48,12 @@ def _scope():
 
 
 def _person(employee_no: str, field) -> User | None:
-    """The person with this 工号, or an error on the field."""
-    user = user_by_employee_no(employee_no or "")
+    """The person with this 工号, or an error on the field (also when two people hold it but for case)."""
+    try:
+        user = person_by_employee_no(employee_no or "")
+    except CaseTwins as exc:
+        field.errors.append(str(exc))
+        return None
     if user is None:
         field.errors.append(_("No one has the employee number “%(value)s”.", value=employee_no))
     return user

@@ -30,7 +30,7 @@ from lms.imports.table import RowRefused
 from lms.mentoring import pairing as rules
 from lms.numbers import reading_number
 from lms.org import employee_numbers
-from lms.org.models import User
+from lms.org.models import User, case_twins
 from lms.org.services import zero_padded_employee_numbers
 
 COL_MENTOR, COL_APPRENTICE, COL_START, COL_END, COL_GOALS = "师傅工号", "徒弟工号", "开始日期", "计划结束日期", "带教目标"
@@ -105,17 +105,14 @@ def plan_import(data: bytes, filename: str, *, today: date | None = None, actor:
                 row.values[column] = employee_numbers.for_lookup(row.values[column])
     numbers = {row.values[c] for row in body for c in (COL_MENTOR, COL_APPRENTICE)}
     people = {u.employee_no: u for u in db.session.scalars(select(User).where(User.employee_no.in_(numbers)))}
+    twins = case_twins()  # ZZ01 beside zz01: a row naming either could mean the other
     apprentice_rows: dict[int, int] = {}
     mentor_rows: Counter[int] = Counter()
 
     for line in body:
         row_no, values, cell, problem = line.number, line.values, line.cell, line.problem
-        mentor = people.get(values[COL_MENTOR])
-        if values[COL_MENTOR] and mentor is None:
-            problem(COL_MENTOR, _("no one has the employee number “%(value)s”.", value=values[COL_MENTOR]))
-        apprentice = people.get(values[COL_APPRENTICE])
-        if values[COL_APPRENTICE] and apprentice is None:
-            problem(COL_APPRENTICE, _("no one has the employee number “%(value)s”.", value=values[COL_APPRENTICE]))
+        mentor, apprentice = (_person(values[c], people, twins, lambda m, c=c: problem(c, m))
+                              for c in (COL_MENTOR, COL_APPRENTICE))
         start = parse_date(cell(COL_START))
         if values[COL_START] and start is None:
             problem(COL_START, _("“%(value)s” is not a date; write it as YYYY-MM-DD.", value=values[COL_START]))
@@ -138,6 +135,18 @@ def plan_import(data: bytes, filename: str, *, today: date | None = None, actor:
             plan.rows.append(RowPlan(row_no, mentor, apprentice, start, end, values[COL_GOALS]))
     plan.problems.sort(key=lambda p: p.row)
     return plan
+
+
+def _person(employee_no: str, people: dict[str, User], twins: dict[str, list[User]], problem) -> User | None:
+    """The person a cell names, or None with its problem (an empty cell has its own)."""
+    if not employee_no:
+        return None
+    if (both := twins.get(employee_no.lower())) is not None:
+        problem(employee_numbers.twins_problem(employee_no, both))
+        return None
+    if (person := people.get(employee_no)) is None:
+        problem(_("no one has the employee number “%(value)s”.", value=employee_no))
+    return person
 
 
 @transaction(immediate=True)

@@ -17,6 +17,7 @@ from lms.org.settings import FLAGS
 ORG_EVENTS = {
     "user.created": _l("%(actor)s created the account of %(object)s"),
     "user.updated": _l("%(actor)s changed the details of %(object)s"),
+    "user.renumbered": _l("%(actor)s changed the employee number of %(object)s"),
     "user.roles_changed": _l("%(actor)s changed the roles of %(object)s"),
     "user.position_changed": _l("%(actor)s changed the position of %(object)s"),
     "user.eligibility_override": _l("%(actor)s overrode an eligibility rule to move %(object)s"),

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy import select
 from flask.cli import AppGroup, with_appcontext
 
 from lms import private_files
@@ -14,6 +15,7 @@ from lms.extensions import db
 from lms.imports.table import RowRefused
 from lms.numbers import counted
 from lms.org import employee_numbers, imports, services
+from lms.org.models import User, case_twins
 
 
 @click.command("create-admin")
@@ -118,6 +120,46 @@ def import_people(file: Path, dry_run: bool, passwords_file: Path | None, end_pa
         click.echo("Initial passwords (shown once):")
         for employee_no, name, password in result.passwords:
             click.echo(f"  {employee_no:<10} {name:<8} {password}")
+
+
+@people_cli.command("case-twins")
+@with_appcontext
+def list_case_twins():
+    """List the employee numbers two or more people hold but for upper and lower case (ZZ01 and zz01).
+
+    They were made before such a 工号 was refused; the people import, the pairing
+    import and every form that finds a person by 工号 refuse them until HR merges
+    the records or renames one. Exits with status 1 if there is any."""
+    groups = case_twins()
+    for people in groups.values():
+        click.echo("  ".join(f"{p.employee_no} {p.name}{'' if p.active else ' (inactive)'}"
+                             + (f" [{p.branch.code}]" if p.branch else "") for p in people))
+    click.echo(counted("%(num)s employee number held by more than one person but for case.",
+                       "%(num)s employee numbers held by more than one person but for case.", len(groups)))
+    if groups:
+        sys.exit(1)
+
+
+@people_cli.command("renumber")
+@click.argument("old")
+@click.argument("new")
+@click.option("--reason", required=True, callback=command_line_name, help="Why (kept in the audit log).")
+@with_appcontext
+def renumber(old: str, new: str, reason: str):
+    """Give the person whose 工号 is exactly OLD the 工号 NEW (audited).
+
+    The way to tell apart two people whose 工号 differ only in case (see
+    `flask people case-twins`): OLD is matched with its case, NEW must be free
+    in any case. The person signs in with NEW from then on; certificates issued
+    before keep the 工号 printed on them."""
+    person = db.session.scalar(select(User).where(User.employee_no == employee_numbers.normalise(old)))
+    if person is None:
+        raise click.UsageError(f"no one has the employee number {old} (written exactly so)")
+    try:
+        services.renumber(person, new, reason)
+    except services.OrgError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"{old} {person.name} is now {person.employee_no}.")
 
 
 def _reason(exc: OSError) -> str:

@@ -12,12 +12,17 @@ looks exactly like a Latin letter, and two people whose 工号 read the same on
 a register, a certificate or the audit log are two people HR cannot tell
 apart (the wrong one revoked, a look-alike account made to pass as another).
 Nor is a new 工号 the same as an existing one but for upper and lower case
-(e1001 beside E1001: ``lms.org.services.employee_no_taken``)."""
+(e1001 beside E1001: ``lms.org.services.employee_no_taken``). A bank that has both
+from before that rule keeps them, but nothing finds one of them by 工号 until HR merges the
+two records or renames one (``twins_problem``; ``flask people case-twins`` lists them,
+``flask people renumber`` renames)."""
 from __future__ import annotations
 
 import unicodedata
 
 from flask_babel import gettext as _
+
+from lms import punctuation
 
 
 def normalise(typed: str | None) -> str:
@@ -45,3 +50,12 @@ def problem(employee_no: str) -> str | None:
 def _shown(text: str) -> str:
     """``text`` with a control character (a NUL from a broken file) written out (\\x00), not sent as it is."""
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+
+
+def twins_problem(typed: str, people) -> str:
+    """Why ``typed`` finds nobody: ``people`` (two or more) hold it but for upper and lower case."""
+    return _("“%(value)s” could be any of %(people)s: their employee numbers differ only in upper and lower case. "
+             "Merge their records or give one of them another employee number first (an administrator lists them "
+             "with the command flask people case-twins and changes one with flask people renumber), then try again.",
+             value=_shown(typed),
+             people=punctuation.listing(f"{p.name}{punctuation.aside(p.employee_no)}" for p in people))

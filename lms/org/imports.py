@@ -38,7 +38,7 @@ from lms.imports.files import parse_date
 from lms.imports.pages import blank_csv, blank_xlsx
 from lms.org import (admins, changed_people, dependents, employee_numbers, import_spelling, new_people, position_gates,
                      services)
-from lms.org.models import EMAIL_PATTERN, POSITIONS, ROLES, Branch, User
+from lms.org.models import EMAIL_PATTERN, POSITIONS, ROLES, Branch, User, case_twins
 from lms.numbers import reading_number
 from lms.own_case import own_case
 from lms.reports.exports import csv_safe
@@ -160,7 +160,7 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
     roles = _labels(ROLES, ROLE_ALIASES)
     branches = _branches()
     existing = {u.employee_no: u for u in db.session.scalars(select(User))}
-    folded = {no.lower(): u for no, u in sorted(existing.items(), reverse=True)}
+    folded, twins = {no.lower(): u for no, u in sorted(existing.items(), reverse=True)}, case_twins()
     padded = services.zero_padded_employee_numbers(l.values[COL_NO] for l in body if l.is_number(COL_NO))
     seen: dict[str, table.Row] = {}
     # What the eligibility rules need about everyone the file names, read once for all rows.
@@ -179,6 +179,8 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
                                   "Type it again without it.", code=invisible_character(employee_no)))
             elif (wrong := employee_numbers.problem(employee_no)) is not None:
                 problem(COL_NO, wrong)
+            elif (people := twins.get(employee_no.lower())) is not None:  # ZZ01 and zz01: which one?
+                problem(COL_NO, employee_numbers.twins_problem(employee_no, people))
             elif employee_no not in existing and (other := folded.get(employee_no.lower())) is not None:
                 problem(COL_NO, _("“%(value)s” differs from %(existing)s (%(name)s) only in upper and lower case: "
                                   "write it as %(existing)s to change that person, or give the new person another "

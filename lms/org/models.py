@@ -201,6 +201,39 @@ def user_by_employee_no(employee_no: str) -> User | None:
     return db.session.scalar(select(User).where(User.employee_no == employee_numbers.for_lookup(employee_no)))
 
 
+def case_twins(employee_no: str | None = None) -> dict[str, list[User]]:
+    """The 工号 two or more people hold but for upper and lower case (ZZ01 and zz01, made before
+    ``employee_numbers`` refused the second): {the 工号 in lower case: those people, by 工号}.
+    ``employee_no``: only its own group, if it has one. A lookup by such a 工号 cannot know whom it
+    means, so every path that finds one person by 工号 refuses it (``person_by_employee_no``)."""
+    folded = func.lower(User.employee_no)
+    twins = select(folded).group_by(folded).having(func.count() > 1)
+    if employee_no is not None:
+        twins = twins.where(folded == employee_numbers.normalise(employee_no).lower())
+    groups: dict[str, list[User]] = {}
+    for key, user in db.session.execute(select(folded, User).where(folded.in_(twins))
+                                        .order_by(User.employee_no, User.id)).tuples():
+        groups.setdefault(key, []).append(user)
+    return groups
+
+
+class CaseTwins(ValueError):
+    """A 工号 typed that two people hold but for case (``case_twins``); the message names both."""
+
+    def __init__(self, typed: str, people: list[User]):
+        self.people = people
+        super().__init__(employee_numbers.twins_problem(typed, people))
+
+
+def person_by_employee_no(employee_no: str) -> User | None:
+    """The one person a 工号 typed in a form names (full-width too), or None: as ``user_by_employee_no``,
+    but a 工号 that two people hold but for upper and lower case raises ``CaseTwins``, whichever of the
+    two was typed: the form would act on one of them when HR may mean the other."""
+    if twins := case_twins(employee_no):
+        raise CaseTwins(employee_numbers.normalise(employee_no), next(iter(twins.values())))
+    return user_by_employee_no(employee_no)
+
+
 class SystemSetting(db.Model):
     """A setting an administrator changes on the system page (``lms.org.settings``)."""
 

@@ -216,6 +216,25 @@ def create_user(employee_no: str, name: str, *, branch: Branch | None = None, ro
 
 
 @transaction(immediate=True)
+def renumber(user: User, employee_no: str, reason: str, *, actor: User | None = None) -> str:
+    """Give ``user`` another 工号; returns the one they had. The way out of two 工号 that differ only in
+    case (``models.case_twins``), which nothing finds by 工号 until one is changed: the new one follows
+    every rule of a new 工号 (``employee_numbers``, free in any case). Audited with both and the reason."""
+    employee_no, reason = employee_numbers.normalise(employee_no), reason.strip()
+    if problem := employee_numbers.problem(employee_no):
+        raise OrgError(problem)
+    if not employee_no or len(employee_no) > 32:
+        raise OrgError(_("An employee number has 1 to 32 characters."))
+    if taken := employee_no_taken(employee_no):
+        raise OrgError(_("Employee number %(no)s exists already.", no=taken))
+    if not reason:
+        raise OrgError(_("Give the reason for the new employee number."))
+    before, user.employee_no = user.employee_no, employee_no
+    audit.record("user.renumbered", user, actor=actor, before=before, after=employee_no, reason=reason)
+    return before
+
+
+@transaction(immediate=True)
 def update_user(user: User, *, actor: User | None = None, name: str | None = None,
                 branch: Branch | None | object = ..., hire_date: date | None | object = ...,
                 locale: str | None = None, email: str | None | object = ...) -> dict:

@@ -20,7 +20,7 @@ from lms.audit import services as audit
 from lms.content.models import Programme
 from lms.database import transaction
 from lms.extensions import db
-from lms.org.models import User, user_by_employee_no
+from lms.org.models import CaseTwins, User, person_by_employee_no
 from lms.programmes.audience import ADDED, BY_RULE, REMOVED, in_audience, members
 from lms.programmes.models import ProgrammeMember
 
@@ -55,7 +55,10 @@ def audience_rows(programme: Programme) -> list[AudienceRow]:
 
 
 def _person(employee_no: str) -> User:
-    person = user_by_employee_no(employee_no)
+    try:
+        person = person_by_employee_no(employee_no)
+    except CaseTwins as exc:
+        raise AudienceError(str(exc)) from None
     if person is None:
         raise AudienceError(_("No person has the employee number %(no)s.", no=employee_no.strip()))
     return person

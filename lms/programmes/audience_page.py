@@ -1,5 +1,5 @@
 """The audience page's list, a page at a time: a bank's programme for every RM holds
-20,000 people, which HR pages through, searches by name or 工号 and narrows by branch,
+20,000 people, which HR pages through, searches by name, 工号 or branch name and narrows by branch,
 position and why (in by the rule, added by HR, removed by HR) as on the roster. The
 counts at the top are always the whole audience's (within the viewer's branches), not
 the filter's."""
@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from lms.content.models import Programme
+from lms.extensions import db
+from lms.org.models import Branch
 from lms.programmes.audience import ADDED, BY_RULE, REMOVED
 from lms.programmes.audience_admin import AudienceRow, audience_rows
 from lms.text_search import matches
@@ -26,7 +30,8 @@ class AudienceFilter:
     position: str = ""
     why: str = ""  # "" (everyone listed) or one of ``WHYS``
 
-    def keep(self, row: AudienceRow) -> bool:
+    def keep(self, row: AudienceRow, branch_names: dict[int, str]) -> bool:
+        """``branch_names``: {branch id: name}, for a search that names the branch (天元支行), as on the roster."""
         user = row.user
         if self.branch_ids is not None and user.branch_id not in self.branch_ids:
             return False
@@ -37,7 +42,7 @@ class AudienceFilter:
         if self.why and not (row.why == self.why or self.why == IN and row.why != REMOVED):
             return False
         if self.q:
-            return matches(self.q, names=(user.name,), codes=(user.employee_no,))
+            return matches(self.q, names=(user.name, branch_names.get(user.branch_id, "")), codes=(user.employee_no,))
         return True
 
 
@@ -74,7 +79,8 @@ def audience_page(programme: Programme, scope: list[int] | None, flt: AudienceFi
             counts.added += 1
         else:
             counts.removed += 1
-    matching = [r for r in everyone if flt.keep(r)]
+    branch_names = dict(db.session.execute(select(Branch.id, Branch.name)).tuples().all()) if flt.q else {}
+    matching = [r for r in everyone if flt.keep(r, branch_names)]
     pages = max(1, -(-len(matching) // PAGE_SIZE))
     page = min(max(page, 1), pages)
     return AudiencePage(rows=matching[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], counts=counts,

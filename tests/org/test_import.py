@@ -145,7 +145,8 @@ def test_missing_headers_are_named(app, org):
 
 
 def test_unreadable_and_empty_files(app, org):
-    assert [str(p) for p in _plan(b"", "x.csv").problems] == ["第 1 行：文件为空。"]
+    assert [str(p) for p in _plan(b"", "x.csv").problems] == [
+        "第 1 行：文件为空：所有工作表都没有内容。请确认选对了文件；上传页面的空白模板中有需要填写的表头。"]
     assert [str(p) for p in _plan(HEADER, "x.csv").problems] == ["第 1 行：文件只有表头，没有人员数据。"]
     assert "不是可读取的 XLSX" in str(_plan(b"PK\x03\x04 not really a zip", "x.xlsx").problems[0])
     assert "请上传 .csv 或 .xlsx" in str(_plan(b"...", "x.pdf").problems[0])

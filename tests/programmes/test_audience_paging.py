@@ -46,7 +46,7 @@ def _shown(page: str) -> list[str]:
 
 
 def _counts(page: str) -> str:
-    return re.sub(r"\s+", " ", page.split('id="audience-counts">')[1].split("</p>")[0]).strip()
+    return re.sub(r"\s+", " ", page.split('id="audience-counts">')[1].split("</small>")[0]).strip()
 
 
 def test_the_list_pages_searches_and_filters_with_the_whole_audiences_counts(client, mixed):
@@ -63,6 +63,7 @@ def test_the_list_pages_searches_and_filters_with_the_whole_audiences_counts(cli
     for query, rows in [("q=R05", [f"R{n:03d}" for n in range(50, 60)]),
                         ("q=柜员", ["T001"]),
                         (f"branch={west.id}", ["R058", "R059", "R060"]),
+                        ("q=西城", ["R058", "R059", "R060"]),  # the branch typed into the search box
                         ("position=teller", ["T001"]),
                         ("why=removed", ["R002"]),
                         ("why=added", ["T001"]),
@@ -114,7 +115,7 @@ def test_english(client, mixed):
     sign_in(client, hr)
     page = client.get(f"/programmes/{p.id}/audience?branch={west.id}").text
     assert _counts(page) == "60 people in the audience (by the rule: 59, added by HR: 1) · removed by HR: 1"
-    assert "3 people match" in page and "name or employee number" in page
+    assert "3 people match" in page and "name, employee number or branch" in page
     one = client.get(f"/programmes/{p.id}/audience?position=teller").text
     assert "1 person matches" in one
     assert "Page 1 of 2" in client.get(f"/programmes/{p.id}/audience").text
