@@ -123,8 +123,9 @@ def foreign_ids(bundle: ContentBundle, problems: list[Problem], db_lookup: bool 
             if q.id in owners:
                 refused.add(q.id)
             if course == q.course_id:  # another bank of the same course: a duplicate, worded as checking both says it
+                place = f"{bank}:{line}"
                 problems.append(Problem(q.source, _("duplicate question id '%(id)s': also at %(place)s",
-                                                    id=q.id, place=f"{bank}:{line}"), fault=("question", q.id)))
+                                                    id=q.id, place=place), fault=("question", q.id)))
             else:
                 place = f"{_bank_label(bank)}:{line}"
                 problems.append(Problem(q.source, _("id %(id)s is already used by course %(course)s (%(place)s)",
