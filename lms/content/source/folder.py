@@ -17,7 +17,7 @@ from lms.content.source.files import (
 )
 from lms.content.source.credentials import parse_certification, parse_eligibility_rule
 from lms.content.source.links import LinkTargets, referenced_files
-from lms.content.source import obsidian, pasted
+from lms.content.source import file_relative, obsidian, pasted
 from lms.content.source.fields import read_text
 from lms.content.source.parser import (
     lesson_id_from_file_name, parse_course, parse_exam, parse_lesson, parse_programme, parse_question_bank,
@@ -126,6 +126,7 @@ class _FolderReader:
         if text is not None:
             text = (obsidian.bank_text(text, rel, self.bundle.notes) if bank
                     else obsidian.lesson_text(text, rel, course_files, self.bundle.notes, problems))
+            text = file_relative.course_relative(text, "questions" if bank else "lessons", course_files)
         return text, problems
 
     def cleaned(self, text: str | None, path: Path) -> str | None:

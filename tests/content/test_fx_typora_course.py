@@ -1,0 +1,92 @@
+"""A trainer writes 个人外汇业务与跨境汇款 (tests/content/fixtures/fx_typora) in Typora, the way
+Typora saves it: images pasted into a lesson are copied next to it (Typora's
+``./${filename}.assets``: ``lessons/01-fx-rules.assets/image-….png``, written
+``01-fx-rules.assets/image-….png`` from the lesson; the same beside a bank), links to a
+heading name it as it is written (``#【二】可疑交易报告``), ``[TOC]`` at the top, an image
+resized in Typora (``<img … style="zoom:50%;">``), 【】 headings, rate and fee tables, numbered
+steps with sub-points, GitHub's call-outs (``> [!WARNING]``), every question type. Typora shows
+each image and follows each link; so does the learner's page, and ``check`` finds nothing wrong."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import select
+
+from lms.content.models import Lesson, Question
+from lms.extensions import db
+from tests.conftest import sign_in
+from tests.content.sample_folder import edit
+
+COURSE = "courses/个人外汇"
+
+
+@pytest.fixture
+def fx(app, course_folder):
+    return course_folder("fx_typora")
+
+
+def _publish(runner) -> str:
+    result = runner.invoke(args=["content", "publish"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _lesson_html(slug: str) -> str:
+    return db.session.scalar(select(Lesson.body_html).where(Lesson.slug == slug))
+
+
+def _explanation_html(slug: str) -> str:
+    return db.session.scalar(select(Question).where(Question.slug == slug)).current_version.explanation_html
+
+
+def test_the_course_as_typora_saved_it_checks_clean(runner, fx):
+    """The image beside the lesson was 'broken link … no file 01-fx-rules.assets/…', and the links to
+    【二】可疑交易报告 and 【一】基本概念 'no heading': Typora shows the one and follows the others."""
+    check = runner.invoke(args=["content", "check"])
+    assert check.exit_code == 0, check.output
+    assert "3 个课时、7 道题、4 场考试、1 个培训计划、6 个附件" in check.output
+
+
+def test_images_typora_copied_beside_the_lesson_and_the_bank_are_published_and_shown(runner, fx, client,
+                                                                                    make_user):
+    _publish(runner)
+    lesson_image = "/assets/fx-personal/lessons/01-fx-rules.assets/image-20260302101530123.png"
+    assert f'src="{lesson_image}"' in _lesson_html("fx-rules")
+    bank_image = "/assets/fx-personal/" + quote("questions/外汇题库.assets/image-20260304.png")
+    assert f'src="{bank_image}"' in _explanation_html("fx-003")
+    # A path written from the course folder, as the format has it, keeps its meaning.
+    assert 'src="/assets/fx-personal/images/%E6%B1%87%E6%AC%BE%E6%B5%81%E7%A8%8B.png"' in _lesson_html("fx-remit")
+    assert 'src="/assets/fx-personal/assets/image-20260303090000111.png"' in _lesson_html("fx-cash")
+    sign_in(client, make_user(("learner",), employee_no="E8301", position="teller"))
+    for url in (lesson_image, bank_image):
+        shown = client.get(url)
+        assert shown.status_code == 200 and shown.data.startswith(b"\x89PNG"), url
+
+
+def test_a_heading_named_as_it_is_written_is_where_the_link_goes(runner, fx):
+    _publish(runner)
+    cash = _lesson_html("fx-cash")
+    assert '<h2 id="二可疑交易报告">' in cash
+    # From another lesson, from the same lesson, from a question's explanation, and Typora's [TOC].
+    assert 'href="/courses/fx-personal/lessons/fx-cash#二可疑交易报告"' in _lesson_html("fx-remit")
+    rules = _lesson_html("fx-rules")
+    assert '<a href="#一基本概念"' in rules and "#【一】" not in rules
+    assert '<li><a href="#二今日牌价示例"' in rules  # [TOC]
+    assert 'href="/courses/fx-personal/lessons/fx-rules#一基本概念"' in _explanation_html("fx-001")
+
+
+def test_a_heading_the_lesson_does_not_have_is_still_refused_at_its_line(runner, fx):
+    edit(fx, f"{COURSE}/lessons/02-境外汇款.md", "#【二】可疑交易报告", "#【三】可疑交易报告")
+    check = runner.invoke(args=["content", "check"])
+    assert check.exit_code == 1
+    assert (f"{COURSE}/lessons/02-境外汇款.md:35:39: 链接“03-外币现钞与反洗钱.md#【三】可疑交易报告”："
+            "课程 lessons/03-外币现钞与反洗钱.md 中没有标题“【三】可疑交易报告”") in check.output
+
+
+def test_an_image_in_neither_place_names_the_course_folder_path(runner, fx):
+    edit(fx, f"{COURSE}/lessons/01-fx-rules.md", "01-fx-rules.assets/image-20260302101530123.png",
+         "01-fx-rules.assets/image-missing.png")
+    check = runner.invoke(args=["content", "check"])
+    assert check.exit_code == 1
+    assert "01-fx-rules.md:28:28: 链接失效：'01-fx-rules.assets/image-missing.png'" in check.output
