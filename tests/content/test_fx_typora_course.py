@@ -13,6 +13,7 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import select
 
+from lms.content.console.editor import normalise, text_hash
 from lms.content.models import Lesson, Question
 from lms.extensions import db
 from tests.conftest import sign_in
@@ -90,3 +91,23 @@ def test_an_image_in_neither_place_names_the_course_folder_path(runner, fx):
     check = runner.invoke(args=["content", "check"])
     assert check.exit_code == 1
     assert "01-fx-rules.md:28:28: 链接失效：'01-fx-rules.assets/image-missing.png'" in check.output
+
+
+def test_checking_one_bank_says_nothing_of_the_lessons_it_did_not_check(runner, fx, client, make_user):
+    """`check` of the bank (and the editor's preview of it) listed the lessons' notes (the call-outs
+    [!WARNING] and [!NOTE] read as !!! call-outs) as if the bank had them; the lessons are read only for
+    the links. The lesson's own check says its note; the editor's review of the course says it once."""
+    bank = f"{COURSE}/questions/外汇题库.md"
+    check = runner.invoke(args=["content", "check", str(fx / bank)])
+    assert check.exit_code == 0, check.output
+    assert "warning" not in check.output
+    lesson = runner.invoke(args=["content", "check", str(fx / f"{COURSE}/lessons/01-fx-rules.md")])
+    assert (f"{COURSE}/lessons/01-fx-rules.md:25: warning: 标注 [!WARNING]（Obsidian、Typora 的写法）按“风险提示”"
+            "标注显示（本格式写作 !!! risk）") in lesson.output
+    _publish(runner)
+    sign_in(client, make_user(("trainer",), employee_no="T8301"))
+    text = (fx / bank).read_text(encoding="utf-8")
+    page = client.post("/console/review", data={"path": bank, "text": text, "base_hash": text_hash(text.encode()),
+                                                "reviewed_hash": text_hash(normalise(text))}).text
+    preview, review = page.split('id="edit-review"', 1)
+    assert "[!WARNING]" not in preview and review.count("[!WARNING]") == 1
