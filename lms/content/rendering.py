@@ -31,9 +31,10 @@ from lms.content.web_addresses import in_new_tab
 # so that lessons can link to a heading (content/FORMAT.md).
 # Lists end where CommonMark ends them (lms/content/commonmark_lists.py, in place of "sane_lists");
 # a fenced code block inside a list item stays in it (lms/content/nested_lists.py); a bare web
-# address is a link, and a link to a web page opens in a new tab (lms/content/web_addresses.py).
+# address is a link, and a link to a web page opens in a new tab (lms/content/web_addresses.py);
+# ~~struck out~~ text is struck out, as in Typora and GitHub (lms/content/strikethrough.py).
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "admonition", "lms.content.commonmark_lists",
-              "lms.content.nested_lists", "lms.content.web_addresses", "nl2br", "toc"]
+              "lms.content.nested_lists", "lms.content.web_addresses", "lms.content.strikethrough", "nl2br", "toc"]
 # Footnote back-links are stored without Python-Markdown's English tooltip ("Jump
 # back to footnote 1 in the text"); lms/content/footnotes.py titles them in the
 # reader's language when the page is sent.
