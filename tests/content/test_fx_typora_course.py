@@ -8,6 +8,9 @@ steps with sub-points, GitHub's call-outs (``> [!WARNING]``), every question typ
 each image and follows each link; so does the learner's page, and ``check`` finds nothing wrong."""
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from urllib.parse import quote
 
 import pytest
@@ -112,3 +115,30 @@ def test_checking_one_bank_says_nothing_of_the_lessons_it_did_not_check(runner, 
                                                 "reviewed_hash": text_hash(normalise(text))}).text
     preview, review = page.split('id="edit-review"', 1)
     assert "[!WARNING]" not in preview and review.count("[!WARNING]") == 1
+
+
+class _MacZipInfo(zipfile.ZipInfo):
+    """A member as the Mac's Compress and Info-ZIP's zip write it: the name in UTF-8, without the flag."""
+
+    def _encodeFilenameFlags(self):
+        return self.filename.encode("utf-8"), self.flag_bits & ~0x800
+
+
+def test_the_course_zipped_on_a_mac_uploads_with_its_chinese_names(client, fx, make_user):
+    """Names stored in UTF-8 without the UTF-8 flag were read as GBK when GBK could read them
+    (lessons/02-澧冨姹囨.md): every link to them was broken, and the upload refused."""
+    sign_in(client, make_user(("trainer",), employee_no="T8302"))
+    course = fx / COURSE
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(p for p in course.rglob("*") if p.is_file()):
+            zf.writestr(_MacZipInfo("个人外汇/" + path.relative_to(course).as_posix()), path.read_bytes())
+    buffer.seek(0)
+    page = client.post("/console/upload", data={"archive": (buffer, "个人外汇.zip")},
+                       content_type="multipart/form-data")
+    assert page.status_code == 200, re.sub(r"<[^>]+>", " ", page.text)[-3000:]
+    shown = re.sub(r"<[^>]+>", " ", page.text)
+    assert "errors problems" not in page.text and "没有文件" not in shown, shown[-3000:]
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page.text).group(1)
+    assert client.post("/console/upload/confirm", data={"token": token}).status_code == 302
+    assert '<td align="right"><del>0.15%</del> 0.1%</td>' in _lesson_html("fx-remit")
