@@ -142,3 +142,19 @@ def test_the_course_zipped_on_a_mac_uploads_with_its_chinese_names(client, fx, m
     token = re.search(r'name="token" type="hidden" value="([^"]+)"', page.text).group(1)
     assert client.post("/console/upload/confirm", data={"token": token}).status_code == 302
     assert '<td align="right"><del>0.15%</del> 0.1%</td>' in _lesson_html("fx-remit")
+
+
+def test_a_video_embedded_from_its_share_menu_is_refused_with_the_link_to_write(runner, fx):
+    """The 哔哩哔哩 player's <iframe> (and a <video> of a file) were removed by the sanitiser: the lesson
+    showed nothing where the trainer saw a player in Typora, and nothing said so."""
+    lesson = f"{COURSE}/lessons/03-外币现钞与反洗钱.md"
+    edit(fx, lesson, "## 【二】可疑交易报告", '<iframe src="//player.bilibili.com/player.html?bvid=BV1GJ411x7h7" '
+         'scrolling="no" allowfullscreen="true"> </iframe>\n\n<video src="media/流程.mp4" controls></video>\n\n'
+         "`<iframe>` 在代码里只是文字。\n\n## 【二】可疑交易报告")
+    check = runner.invoke(args=["content", "check"])
+    assert check.exit_code == 1
+    problems = [line for line in check.output.splitlines() if line.startswith(lesson)]
+    assert problems == [
+        f"{lesson}:12:1: <iframe> 不会显示：学员页面不播放嵌入的视频或网页。请改为链接它的网址，如 "
+        "[视频](https://player.bilibili.com/player.html?bvid=BV1GJ411x7h7)",
+        f"{lesson}:14:1: <video> 不会显示：学员页面不播放嵌入的视频或网页。请改为链接它的网址，如 [视频](https://…)"]
