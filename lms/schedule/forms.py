@@ -5,6 +5,10 @@ index in the file, so that what the form does not manage survives) and
 ``order`` (to reorder them without JavaScript)."""
 from __future__ import annotations
 
+from datetime import timedelta
+
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField, DateField, DecimalField, FieldList, FormField, HiddenField, IntegerField, SelectField,
@@ -94,7 +98,11 @@ class ProgrammeForm(ScheduleForm):
 
     def validate_start(self, field):
         if field.data and field.data.weekday() != 0:
-            raise ValidationError(_l("Choose a Monday: a week opens on its Monday."))
+            monday = field.data - timedelta(days=field.data.weekday())
+            raise ValidationError(_("%(day)s is a %(weekday)s: choose a Monday (%(before)s or %(after)s), a week "
+                                    "opens on its Monday.", day=field.data.isoformat(),
+                                    weekday=format_date(field.data, "EEEE"), before=monday.isoformat(),
+                                    after=(monday + timedelta(days=7)).isoformat()))
 
 
 class RuleForm(_Row):
