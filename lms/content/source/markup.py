@@ -119,7 +119,7 @@ def _embeds(text: str, path: str, first_line: int, problems: list[Problem]) -> N
             src = ("https:" + web[1] if web[1].startswith("//") else web[1]) if web else "https://…"
             problems.append(Problem(Source(path, first_line + number, found.start() + 1), _(
                 "<%(tag)s> would not be shown: learners' pages do not play embedded videos or pages. Link to its "
-                "web address instead, as [视频](%(src)s)", tag=found[1].lower(), src=src)))
+                "web address instead, as [视频](%(url)s)", tag=found[1].lower(), url=src)))
 
 
 def check_markup(text: str, path: str, first_line: int, problems: list[Problem]) -> None:
