@@ -102,7 +102,7 @@ def test_a_folded_chinese_summary_keeps_no_space_after_its_punctuation():
 # A placeholder whose value is a code, a number or a date (README, Languages: brackets and quotes in Chinese).
 CODE_PLACEHOLDERS = {"h", "on", "serial", "total", "opens", "due", "today", "before", "after", "questions", "place",
                      "min", "last", "code", "file", "when", "p", "day", "d", "employee_no", "no", "apprentice_no",
-                     "mentor_no", "value", "n", "num", "cell", "mb", "max", "images", "documents", "row", "id"}
+                     "mentor_no", "value", "n", "num", "cell", "mb", "max", "images", "documents", "row", "id", "url"}
 _PLACEHOLDER = re.compile(r"%\((\w+)\)(?:\.\d+)?[sdf]|%%")
 _CHINESE = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff01-\uff5e“”]")
 

@@ -61,3 +61,12 @@ def test_one_bullet_throughout_stays_one_list_and_nested_lists_stay_nested():
     assert str(render_markdown("- 存款\n- 贷款\n- 理财")).count("<ul>") == 1
     nested = str(render_markdown("- 存款\n  * 定期\n  * 活期\n- 贷款"))
     assert nested.count("<ul>") == 2 and nested.index("定期") < nested.index("贷款") < nested.rindex("</ul>")
+
+
+def test_text_between_two_tildes_is_struck_out_as_typora_shows_it():
+    """`~~0.15%~~ 0.1%` (the old rate struck out beside the new one) showed its tildes; Typora, GitHub
+    and WPS strike it out. One tilde is a range in Chinese and stays as typed; code keeps its text."""
+    assert str(render_markdown("原费率~~0.15%~~，现为0.1%")) == "<p>原费率<del>0.15%</del>，现为0.1%</p>"
+    assert str(render_markdown("期限3~5年，利率2%~3%")) == "<p>期限3~5年，利率2%~3%</p>"
+    assert str(render_markdown("**~~停售~~**")) == "<p><strong><del>停售</del></strong></p>"
+    assert str(render_markdown("`~~x~~`")) == "<p><code>~~x~~</code></p>"

@@ -12,6 +12,7 @@ import json
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
@@ -25,11 +26,14 @@ REVIEW_POLICIES = ("after_submit", "after_pass", "after_close", "never")
 LAYOUTS = ("one_page", "per_question")
 SCORING = ("best", "latest")
 # What the pages say for each code (the files and the database keep the codes).
+# The review setting has one name and one wording on every page that shows it (the console's exam page, the
+# exam form and its preview, the plan of a publish): "Answers and explanations shown: After submitting".
+REVIEW_POLICY_SETTING = _l("Answers and explanations shown")
 REVIEW_POLICY_LABELS = {
-    "after_submit": _l("Answers shown after submitting"),
-    "after_pass": _l("Answers shown once passed"),
-    "after_close": _l("Answers shown after the exam closes"),
-    "never": _l("Answers never shown"),
+    "after_submit": lazy_pgettext("answers shown", "After submitting"),
+    "after_pass": lazy_pgettext("answers shown", "Once passed"),
+    "after_close": lazy_pgettext("answers shown", "After the exam closes"),
+    "never": lazy_pgettext("answers shown", "Never"),
 }
 LAYOUT_LABELS = {"one_page": _l("All questions on one page"), "per_question": _l("One question per page")}
 SCORING_LABELS = {"best": _l("best attempt"), "latest": _l("latest attempt")}

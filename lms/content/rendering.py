@@ -13,6 +13,7 @@ import re
 import threading
 from collections.abc import Callable
 from functools import lru_cache
+from urllib.parse import unquote
 
 import markdown
 import nh3
@@ -22,7 +23,7 @@ from markdown.extensions.toc import slugify_unicode
 from markupsafe import Markup, escape
 
 from lms.content.nested_lists import nest_lists
-from lms.content.source.links import course_link_resolver
+from lms.content.source.links import course_link_resolver, heading_id
 from lms.content.typed_markdown import as_meant
 from lms.content.web_addresses import in_new_tab
 
@@ -30,9 +31,10 @@ from lms.content.web_addresses import in_new_tab
 # so that lessons can link to a heading (content/FORMAT.md).
 # Lists end where CommonMark ends them (lms/content/commonmark_lists.py, in place of "sane_lists");
 # a fenced code block inside a list item stays in it (lms/content/nested_lists.py); a bare web
-# address is a link, and a link to a web page opens in a new tab (lms/content/web_addresses.py).
+# address is a link, and a link to a web page opens in a new tab (lms/content/web_addresses.py);
+# ~~struck out~~ text is struck out, as in Typora and GitHub (lms/content/strikethrough.py).
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "admonition", "lms.content.commonmark_lists",
-              "lms.content.nested_lists", "lms.content.web_addresses", "nl2br", "toc"]
+              "lms.content.nested_lists", "lms.content.web_addresses", "lms.content.strikethrough", "nl2br", "toc"]
 # Footnote back-links are stored without Python-Markdown's English tooltip ("Jump
 # back to footnote 1 in the text"); lms/content/footnotes.py titles them in the
 # reader's language when the page is sent.
@@ -41,6 +43,7 @@ EXTENSIONS = ["tables", "fenced_code", "footnotes", "admonition", "lms.content.c
 # removes every `style`, and with it Python-Markdown's default text-align.
 EXTENSION_CONFIGS = {"toc": {"slugify": slugify_unicode}, "footnotes": {"BACKLINK_TITLE": ""},
                      "tables": {"use_align_attribute": True}}
+_ID = re.compile(r'\bid="([^"]+)"')
 _EMPTY_BACKLINK_TITLE = re.compile(r'(<a class="footnote-backref" href="[^"]*") title=""')
 
 ALLOWED_TAGS = {
@@ -291,12 +294,17 @@ def render_markdown(text: str, resolve_link: Callable[[str], str | None] | None 
         html = _CALLOUT_MARK.sub(lambda m: _callout_title(m[1]), html)
     if "<li>" in html and "]" in html:
         html = _TASK_ITEM.sub(lambda m: m[1] + ("☐ " if m[2] == " " else "☑ "), html)
+    # A heading named as it is written (#【二】可疑交易报告) goes to its id (#二可疑交易报告), as in Typora.
+    ids = set(_ID.findall(html)) if 'href="#' in html else set()
 
     def attribute_filter(tag: str, attr: str, value: str):
         if attr in ("href", "src"):
             stripped = value.strip()
             if resolve_link and _is_relative(stripped):
                 return resolve_link(stripped)
+            if ids and stripped.startswith("#") and unquote(stripped[1:]) not in ids \
+                    and heading_id(stripped[1:]) in ids:
+                return "#" + heading_id(stripped[1:])
         return value
 
     clean = nh3.clean(

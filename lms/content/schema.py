@@ -44,6 +44,9 @@ class Source:
 class Problem:
     source: Source
     message: str
+    # The one fault a problem reports, where two checks may word it from either side (an id written twice:
+    # ("question", id)); the console shows a fault once.
+    fault: tuple | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         return f"{self.source}: {self.message}"

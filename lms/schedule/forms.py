@@ -5,6 +5,10 @@ index in the file, so that what the form does not manage survives) and
 ``order`` (to reorder them without JavaScript)."""
 from __future__ import annotations
 
+from datetime import timedelta
+
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField, DecimalField, FieldList, FormField, HiddenField, IntegerField, SelectField,
@@ -15,7 +19,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.content.console.queries import DIFFICULTY_LABELS, TYPE_LABELS
-from lms.content.models import DIFFICULTIES, LAYOUTS, QUESTION_TYPES, REVIEW_POLICIES, SCORING
+from lms.content.models import (DIFFICULTIES, LAYOUTS, QUESTION_TYPES, REVIEW_POLICIES, REVIEW_POLICY_LABELS,
+                                REVIEW_POLICY_SETTING, SCORING)
 from lms.content.source.parser import POSITIONS, ROLES
 from lms.forms import DateField, Form, RowForm
 from lms.org.models import POSITIONS as POSITION_LABELS, ROLES as ROLE_LABELS
@@ -23,8 +28,6 @@ from lms.org.models import POSITIONS as POSITION_LABELS, ROLES as ROLE_LABELS
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
 ID_MESSAGE = _l("Lower-case letters, digits and -, at most 80 (e.g. rm-foundation-2027).")
 LAYOUT_LABELS = {"one_page": _l("All questions on one page"), "per_question": _l("One question a page")}
-REVIEW_LABELS = {"after_submit": _l("Shown after submitting"), "after_pass": _l("Shown after passing"),
-                 "after_close": _l("Shown after the exam closes"), "never": _l("Never shown")}
 SCORING_LABELS = {"best": _l("The best attempt counts"), "latest": _l("The latest attempt counts")}
 
 
@@ -95,7 +98,11 @@ class ProgrammeForm(ScheduleForm):
 
     def validate_start(self, field):
         if field.data and field.data.weekday() != 0:
-            raise ValidationError(_l("Choose a Monday: a week opens on its Monday."))
+            monday = field.data - timedelta(days=field.data.weekday())
+            raise ValidationError(_("%(day)s is a %(weekday)s: choose a Monday (%(before)s or %(after)s), a week "
+                                    "opens on its Monday.", day=field.data.isoformat(),
+                                    weekday=format_date(field.data, "EEEE"), before=monday.isoformat(),
+                                    after=(monday + timedelta(days=7)).isoformat()))
 
 
 class RuleForm(_Row):
@@ -131,7 +138,7 @@ class ExamForm(ScheduleForm):
                             description=_l("Empty: unlimited (weekly exams: everybody passes)"))
     cooldown = IntegerField(_l("Cooldown between attempts (minutes)"),
                             validators=[Optional(), NumberRange(min=0, max=10080)], default=0)
-    review = SelectField(_l("Answers and explanations shown"), choices=_labelled(REVIEW_POLICIES, REVIEW_LABELS))
+    review = SelectField(REVIEW_POLICY_SETTING, choices=_labelled(REVIEW_POLICIES, REVIEW_POLICY_LABELS))
     scoring = SelectField(_l("Which attempt counts"), choices=_labelled(SCORING, SCORING_LABELS))
     layout = SelectField(_l("Layout"), choices=_labelled(LAYOUTS, LAYOUT_LABELS))
     shuffle_options = BooleanField(_l("Shuffle the options"))

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from lms.content.console.editor import EditRefused, text_hash
 from lms.content.console.queries import plan_line
-from lms.content.models import Exam, Programme
+from lms.content.models import REVIEW_POLICY_LABELS, Exam, Programme
 from lms.content.publishing.publish import PlanChanged
 from lms.content.publishing.wording import not_reviewed_message
 from lms.content.schema import Problem
@@ -225,7 +225,7 @@ def _page(form, found, *, kind=None, review=None, named=(), at_fields=0, shown=N
     return render_template(template, form=form, file=found, action=action, review=review,
                            refused_fields=services.refused_fields(form) if refusal and not review else [],
                            named=list(named), at_fields=at_fields, shown=shown, refusal=refusal, is_new=not (found and found.exists),
-                           REVIEW_LABELS=forms.REVIEW_LABELS, SCORING_LABELS=forms.SCORING_LABELS,
+                           REVIEW_POLICY_LABELS=REVIEW_POLICY_LABELS, SCORING_LABELS=forms.SCORING_LABELS,
                            LAYOUT_LABELS=forms.LAYOUT_LABELS, shift=shift, adopted=adopted,
                            has_exams=kind != "programme" or bool(services.exam_choices())), \
         status

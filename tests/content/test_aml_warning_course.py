@@ -177,7 +177,7 @@ def test_the_gift_bank_saved_by_windows_imports(runner, aml, english):
     assert gift.read_bytes().startswith(b"\xef\xbb\xbf") and b"\r\n" in gift.read_bytes()
     result = runner.invoke(args=["content", "import-gift", str(gift), "--course", "aml-warning", "--bank", "gift"])
     assert result.exit_code == 0, result.output
-    assert "6 added, 0 changed, 0 retired, 0 unchanged" in result.output
+    assert "新增 6 道题，修改 0 道，停用 0 道，0 道未变" in result.output
     bank = (aml / COURSE / "questions" / "gift.md").read_text(encoding="utf-8")
     assert "weights: A 50, B 50, C -100" in bank and "[[5|五]]" in bank and "answer: 198200" in bank
 

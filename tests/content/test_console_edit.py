@@ -260,6 +260,22 @@ def test_a_duplicate_id_in_another_bank_of_the_course_blocks_publishing(client, 
     assert not (content_dir / path).exists() and _releases() == 1
 
 
+def test_a_duplicate_id_is_reported_once_naming_both_places(client, content_dir, trainer):
+    """A trainer starts a new bank and reuses dep-001 of deposits.md. The preview (this file) and the review
+    (the whole course) each found it, in other words: 'already used by course products' beside 'duplicate …
+    also at', and the preview added that the published exam could not draw, as if the duplicate had taken
+    dep-001's place. Now the page says it once, at the new file's line, naming deposits.md's; whichever
+    file sorts first (a.md before deposits.md, more.md after it)."""
+    text = "## dep-001\ntype: truefalse\nanswer: true\n\n重复的编号。\n"
+    for path in ("courses/products/questions/a.md", "courses/products/questions/more.md"):
+        page = client.post("/console/review", data=_form(content_dir, path, text)).text
+        problems = re.findall(r"<li><code>([^<]*)</code> ([^<]*)</li>", page)
+        assert problems == [(f"{path}:1", "试题编号 &#39;dep-001&#39; 重复：另见 courses/products/questions/deposits.md:1")], path
+        assert 'formaction="/console/publish"' not in page
+        hint = re.search(r'<div class="notice" id="move-hint">(.*?)</div>', page, re.S).group(1)
+        assert "如果是另一道题，请给它另起一个编号。" in hint
+
+
 def test_the_editor_never_opens_or_writes_through_a_symbolic_link(client, content_dir, trainer, tmp_path):
     """A course committed with a link in it (lessons/x.md → a secret outside
     the content folder, or a whole course folder linked from elsewhere) does

@@ -65,7 +65,7 @@ def test_what_obsidian_and_typora_wrote_is_read_as_meant_and_said_at_its_line(ru
     assert f"{BANK}:67: warning: 按 single 读取：两边的中文引号已略去" in check.output
     assert f"{BANK}:68: warning: 按 销售适当性、双录 读取：两边的中文引号已略去" in check.output
     assert f"{FIRST}:8: warning: [[第二课]]（Obsidian 的双链）按指向 lessons/第二课.md 的链接读取" in check.output
-    assert (f"{FIRST}:10: warning: Obsidian 的标注 [!warning] 按“风险提示”标注显示（本格式写作 !!! risk）"
+    assert (f"{FIRST}:10: warning: 标注 [!warning]（Obsidian、Typora 的写法）按“风险提示”标注显示（本格式写作 !!! risk）"
             in check.output), check.output
     assert (f"{BANK}:27: warning: “答案：AC”按答案读取：上面 4 个带字母的选项中的 A、C（本格式中选项写作“- [ ] ”，"
             "正确选项写作“- [x] ”）") in check.output

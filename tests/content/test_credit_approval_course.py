@@ -346,7 +346,7 @@ def test_the_bank_goes_to_excel_and_back(runner, credit, tmp_path):
     again = runner.invoke(args=["content", "import-xlsx", str(exported), "--course", "sme-credit-approval",
                                 "--bank", "ratios"])
     assert again.exit_code == 0, again.output
-    assert "0 added, 0 changed, 0 retired, 14 unchanged" in again.output
+    assert "新增 0 道题，修改 0 道，停用 0 道，14 道未变" in again.output
 
     book = load_workbook(exported)
     sheet = book["题库"]
@@ -360,7 +360,7 @@ def test_the_bank_goes_to_excel_and_back(runner, credit, tmp_path):
     edited = runner.invoke(args=["content", "import-xlsx", str(exported), "--course", "sme-credit-approval",
                                  "--bank", "ratios"])
     assert edited.exit_code == 0, edited.output
-    assert "0 added, 1 changed, 0 retired, 13 unchanged" in edited.output
+    assert "新增 0 道题，修改 1 道，停用 0 道，13 道未变" in edited.output
     assert _question("cr-013").current_version.data == {"answer": -247.5, "tolerance": 0.05, "unit": "万元"}
 
 

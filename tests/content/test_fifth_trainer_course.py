@@ -188,7 +188,8 @@ def test_moving_a_question_in_the_editor_says_how_it_can_be_moved(client, conten
         "reviewed_hash": text_hash(normalise(text))}).text
     hint = re.search(r'<div class="notice" id="move-hint">(.*?)</div>', page, re.S)
     assert hint, page
-    assert ("试题 acct-004 也在 questions/accounts.md 中。编辑器每次只发布一个文件，所以无法在这里把试题移到另一个题库："
+    assert ("试题 acct-004 也在 questions/accounts.md 中。如果是另一道题，请给它另起一个编号。要把它移到这里："
+            "编辑器每次只发布一个文件，无法把试题移到另一个题库；"
             "请在课程文件夹中把它从 questions/accounts.md 剪切到 questions/cases.md，然后把整个课程打包上传：") \
         in hint.group(1)
     assert re.search(r'<a href="/console/upload">上传课程</a>', hint.group(1))

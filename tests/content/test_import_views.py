@@ -172,7 +172,7 @@ def test_cli_import_gift_and_export(runner, content_dir, tmp_path):
     gift.write_bytes(GIFT)
     result = runner.invoke(args=["content", "import-gift", str(gift), "--course", "products"])
     assert result.exit_code == 0, result.output
-    assert "8 added" in result.output
+    assert "新增 8 道题" in result.output
     assert (content_dir / BANK).is_file()
     out = tmp_path / "export.xlsx"
     result = runner.invoke(args=["content", "export-xlsx", "--course", "products", "-o", str(out)])

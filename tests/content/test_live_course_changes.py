@@ -195,9 +195,9 @@ def test_exam_settings_changed_mid_week_are_planned_and_audited(app, client, run
     _edit(live, EXAM_FILE, "review: after_submit", "review: never")
     planned = runner.invoke(args=["content", "plan"])
     assert planned.exit_code == 0, planned.output
-    assert "考试 exam-aml-str：及格线 60% → 90%；考试时长 40 分钟 → 10 分钟；答卷查看 交卷后显示答案 → 不显示答案。" \
+    assert "考试 exam-aml-str：及格线 60% → 90%；考试时长 40 分钟 → 10 分钟；答案与解析 交卷后显示 → 不显示。" \
            "1 份进行中的答卷保留原来的试题、截止时间、及格线和部分得分规则；已通过的 1 名学员仍算通过；此后开始的考试按新设置。" \
-           "答卷查看的改动立即对所有学员生效，已交卷的答卷也一样。" in planned.output
+           "答案与解析的改动立即对所有学员生效，已交卷的答卷也一样。" in planned.output
 
     _publish(runner)
     assert done.passed  # stays passed

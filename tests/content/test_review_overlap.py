@@ -25,16 +25,16 @@ def test_an_exam_hiding_answers_that_shares_questions_with_one_showing_them_is_w
         (folder / "exams/check-bulletin-01.yaml").read_text(encoding="utf-8") + "review: never\n", encoding="utf-8")
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 0, result.output  # a warning, not a problem
-    assert ("exams/check-bulletin-01.yaml:1: warning: exam check-bulletin-01 hides its answers (review never) but "
-            "2 of its questions can also be drawn by exam exam-week-01, which shows them (review after "
-            "submitting): dep-001, dep-003") in result.output
+    assert ("exams/check-bulletin-01.yaml:1: warning: exam check-bulletin-01 hides its answers (Answers and explanations "
+            "shown: Never) but 2 of its questions can also be drawn by exam exam-week-01, which shows them (Answers "
+            "and explanations shown: After submitting): dep-001, dep-003") in result.output
     # Publishing one exam file compares it with the published exams too.
     edit(folder, "exams/check-bulletin-01.yaml", "review: never", "review: after_submit")
     publish(parse_folder(folder), None, "test")
     edit(folder, "exams/check-bulletin-01.yaml", "review: after_submit", "review: after_pass")
     result = runner.invoke(args=["content", "publish", str(folder / "exams/check-bulletin-01.yaml")])
     assert result.exit_code == 0, result.output
-    assert "exam check-bulletin-01 hides its answers (review after passing) but 2 of its questions" in result.output
+    assert "exam check-bulletin-01 hides its answers (Answers and explanations shown: Once passed) but 2" in result.output
     assert "exam exam-week-01, which shows them" in result.output
 
 

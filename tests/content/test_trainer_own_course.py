@@ -352,7 +352,7 @@ def test_the_trainers_banks_through_gift_and_excel(runner, own_course, tmp_path,
     assert gift.read_bytes().startswith(b"\xef\xbb\xbf") and b"\r\n" in gift.read_bytes()
     result = runner.invoke(args=["content", "import-gift", str(gift), "--course", "aml-str", "--bank", "gift"])
     assert result.exit_code == 0, result.output
-    assert "6 added, 0 changed, 0 retired, 0 unchanged" in result.output
+    assert "新增 6 道题，修改 0 道，停用 0 道，0 道未变" in result.output
     bank = (own_course / COURSE / "questions" / "gift.md").read_text(encoding="utf-8")
     assert "weights: A 50, B 50, C -100" in bank and "[[5|五]]" in bank and "answer: false" in bank
     sheet = tmp_path / "basics.xlsx"
@@ -360,4 +360,4 @@ def test_the_trainers_banks_through_gift_and_excel(runner, own_course, tmp_path,
     assert exported.exit_code == 0, exported.output
     back = runner.invoke(args=["content", "import-xlsx", str(sheet), "--course", "aml-str", "--bank", "basics"])
     assert back.exit_code == 0, back.output
-    assert "0 added, 0 changed, 0 retired, 7 unchanged" in back.output
+    assert "新增 0 道题，修改 0 道，停用 0 道，7 道未变" in back.output

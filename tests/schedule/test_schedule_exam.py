@@ -21,12 +21,30 @@ def form_of(client) -> dict:
 
 def test_the_exam_form_shows_labels_not_codes(client, schedule_dir, trainer):
     page = client.get(URL).text
-    assert "<option selected value=\"after_submit\">提交后可查看</option>" in page
+    assert "<option selected value=\"after_submit\">交卷后显示</option>" in page
     for code_as_label in (">after_submit<", ">one_page<", ">best<", ">single<", ">medium<"):
         assert code_as_label not in page
     data = fields_of(page)
     assert data["time_limit"] == "30" and data["pass_mark"] == "80" and data["attempts"] == ""
     assert data["draw-0-type"] == "single" and data["draw-0-tags"] == "个人存款" and data["draw-1-fixed"] == "dep-002"
+
+
+def test_the_exam_page_and_the_exam_form_word_the_review_setting_alike(client, schedule_dir, trainer):
+    """The console's exam page read 答卷查看：交卷后显示答案, its form (and the form's preview) 答案与解析：提交后可查看,
+    and a publish's plan 答卷查看 …: a trainer could not tell they were one setting. One name, one wording."""
+    import re
+
+    def setting(html):
+        return re.findall(r"<dt>答案与解析</dt><dd>([^<]*)</dd>", html)
+
+    assert setting(client.get("/console/exams/exam-week-02").text) == ["交卷后显示"]
+    form = client.get(URL).text
+    assert re.search(r'<label for="review"[^>]*>答案与解析</label>', form)
+    assert re.findall(r'<option[^>]*value="(\w+)">([^<]*)</option>', form.split('id="review"', 1)[1].split("</select>")[0]) \
+        == [("after_submit", "交卷后显示"), ("after_pass", "通过后显示"), ("after_close", "考试关闭后显示"), ("never", "不显示")]
+    reviewed = client.post(URL, data=form_of(client) | {"review": "never", "action": "review"}).text
+    assert setting(reviewed) == ["不显示"]  # the form's preview of the file as it would be
+    assert "答案与解析 交卷后显示 → 不显示" in reviewed  # the plan
 
 
 def test_trainer_edits_settings_and_draw_rules(client, schedule_dir, trainer):

@@ -204,4 +204,6 @@ def test_a_new_programme_refused_names_every_field_at_once(client, schedule_dir,
         response = client.post("/console/schedule/new-programme", data=data | {"id": slug})
         assert response.status_code == 422
         assert id_problem in response.text, slug
-        assert "请选择周一：每周从周一开始。" in response.text, slug
+        monday = tuesday - timedelta(days=1)
+        assert (f"{tuesday.isoformat()} 是星期二：请选择周一（{monday.isoformat()} 或 "
+                f"{(monday + timedelta(days=7)).isoformat()}），每周从周一开始。") in response.text, slug

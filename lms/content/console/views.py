@@ -144,9 +144,11 @@ def _editor_page(form, file, *, review=None, status=200, refusal=None, refused_p
 
 
 def _not_in(problems, shown) -> list:
-    """``problems`` less those ``shown`` already says (the same place, the same words)."""
+    """``problems`` less those ``shown`` already says: the same place and words, or the same fault (an id
+    written twice is said at the edited file by the preview, at either file by the course's check)."""
     said = {(str(p.source), p.message) for p in shown}
-    return [p for p in problems if (str(p.source), p.message) not in said]
+    faults = {p.fault for p in shown if p.fault}
+    return [p for p in problems if (str(p.source), p.message) not in said and not (p.fault and p.fault in faults)]
 
 
 @bp.get("/console/edit")

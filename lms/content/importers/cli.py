@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from lms import private_files
 from lms.content.importers import messages_locale, services
 from lms.control_characters import command_line_text
-from lms.numbers import counted
+from lms.numbers import counted, reading_number
 from lms.exams.regrade import KEEP, MAX_REASON, REGRADE, Decision
 
 
@@ -56,13 +56,15 @@ def _import(path: str, course: str, bank: str | None, as_employee: str | None, c
             click.echo(f"{problem.source.path}: {problem.message}", err=True)
         click.echo(refused.message, err=True)
         raise SystemExit(1) from None
-    with messages_locale():
+    counts = done.counts
+    with messages_locale():  # in Chinese, as its problems and `flask content publish` are
         for note in notes:
             click.echo(f"{file.name}:{note.line}: {note.message}")
-    counts = done.counts
-    click.echo(f"Imported {file.name} into {done.path}: "
-               f"{counts['added']} added, {counts['changed']} changed, {counts['retired']} retired, "
-               f"{counts['unchanged']} unchanged.")
+        click.echo(_("Imported %(file)s into %(path)s and published: %(added)s added, %(changed)s changed, "
+                     "%(retired)s retired, %(unchanged)s unchanged.", file=file.name, path=done.path,
+                     added=counted("%(num)s question", "%(num)s questions", counts["added"]),
+                     changed=reading_number(counts["changed"]), retired=reading_number(counts["retired"]),
+                     unchanged=reading_number(counts["unchanged"])))
 
 
 @click.command("import-gift")

@@ -9,7 +9,7 @@ from datetime import datetime
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 
-from lms.content.models import REVIEW_POLICY_LABELS, SCORING_LABELS
+from lms.content.models import REVIEW_POLICY_LABELS, REVIEW_POLICY_SETTING, SCORING_LABELS
 from lms.content.publishing.effects import Effect
 from lms.numbers import counted, reading_number
 from lms.punctuation import listing, sentences
@@ -18,7 +18,7 @@ from lms.scores import score as format_score
 
 def _setting_label(name: str) -> str:
     return {"pass_mark": _("Pass mark"), "time_limit": _("Time limit"), "attempts": _("Attempts"),
-            "cooldown": _("Cooldown"), "review": _("Review"), "scoring": _("Scoring"),
+            "cooldown": _("Cooldown"), "review": str(REVIEW_POLICY_SETTING), "scoring": _("Scoring"),
             "partial": _("Partial credit"), "shuffle": _("Shuffle options"), "focus": _("Tab-switch limit"),
             "closes_at": _("Closes"), "open_to_all": _("Open to all learners"), "draw": _("Draw rules")}[name]
 

@@ -48,13 +48,16 @@ def _draw_size(draw: list[dict]) -> int:
                for rule in draw)
 
 
-def _bundle_pool(bundle: ContentBundle) -> _Pool:
+def _bundle_pool(bundle: ContentBundle, refused: set[str] = frozenset()) -> _Pool:
+    """What the bundle offers; a ``refused`` id (another course's, or written in a bank not read) counts as
+    published (``_add_published``), not as written here: its problem is its one fault."""
     pool = _Pool()
     pool.courses = {c.id for c in bundle.courses}
     pool.lessons = {f"{lesson.course_id}/{lesson.id}" for lesson in bundle.lessons}
     pool.exams = {e.id: _draw_size(e.draw) for e in bundle.exams}
     for q in bundle.questions:  # an id written twice counts where it was first: the duplicate is its one fault
-        pool.questions.setdefault(q.id, (q.type, q.difficulty, frozenset(q.tags), q.course_id))
+        if q.id not in refused:
+            pool.questions.setdefault(q.id, (q.type, q.difficulty, frozenset(q.tags), q.course_id))
     return pool
 
 
@@ -82,9 +85,17 @@ def _add_published(pool: _Pool, bundle: ContentBundle) -> None:
         select(Question.slug, Question.course_id, Question.bank, Question.retired, QuestionVersion.id,
                QuestionVersion.type, QuestionVersion.difficulty)
         .join(QuestionVersion, QuestionVersion.id == Question.current_version_id)).all()
+    written_twice = defaultdict(list)
+    for q in bundle.questions:
+        written_twice[q.id].append(q)
     wanted = []
     for slug, course_id, bank, retired, version_id, qtype, difficulty in rows:
         if slug in pool.questions:
+            # An id written in two banks counts where it is published (its other place is the duplicate).
+            twice = written_twice.get(slug, ())
+            kept = next((q for q in twice if q.source.path == bank), None) if len(twice) > 1 else None
+            if kept is not None:
+                pool.questions[slug] = (kept.type, kept.difficulty, frozenset(kept.tags), kept.course_id)
             continue
         course = slugs.get(course_id)
         if retired or scope.covers_question(course, bank) or (course is not None and course not in pool.courses):
@@ -114,7 +125,7 @@ def _duplicates(bundle: ContentBundle, problems: list[Problem]) -> None:
         ("programme", ((p.id, p.source) for p in bundle.programmes)),
     ]
     for kind, items in kinds:
-        duplicate_ids(items, DUPLICATE[kind], problems)
+        duplicate_ids(items, DUPLICATE[kind], problems, kind)
 
 
 # --- exams -------------------------------------------------------------------
@@ -350,10 +361,10 @@ def check(bundle: ContentBundle, db_lookup: bool = True) -> list[Problem]:
     problems = list(bundle.problems)
     _duplicates(bundle, problems)
     check_stem_references(bundle, problems)
-    foreign_ids(bundle, problems, db_lookup)
+    refused = foreign_ids(bundle, problems, db_lookup)
     foreign_kind_ids(bundle, problems, db_lookup)
     check_credentials(bundle, problems, db_lookup)
-    pool = _bundle_pool(bundle)
+    pool = _bundle_pool(bundle, refused)
     if db_lookup:
         _add_published(pool, bundle)
     published = _published_exams(bundle) if db_lookup and bundle.questions and not bundle.scope.all_exams else []

@@ -148,25 +148,26 @@ def _references(requires: dict) -> list[tuple[str, str, tuple]]:
     return refs
 
 
-def duplicate_ids(items, message: str, problems: list[Problem]) -> None:
+def duplicate_ids(items, message: str, problems: list[Problem], kind: str) -> None:
     """One problem for each id written in more than one place: at its second
-    place, naming every other (file:line each)."""
+    place, naming every other (file:line each). Its fault is (kind, id)."""
     places: dict[str, list[Source]] = {}
     for ident, source in items:
         places.setdefault(ident, []).append(source)
     for ident, sources in places.items():
         if len(sources) > 1:
             others = [sources[0], *sources[2:]]
-            problems.append(Problem(sources[1], message % {"id": ident, "place": listing(map(str, others))}))
+            problems.append(Problem(sources[1], message % {"id": ident, "place": listing(map(str, others))},
+                                    fault=(kind, ident)))
 
 
 def check_credentials(bundle: ContentBundle, problems: list[Problem], db_lookup: bool = True) -> None:
     """Add the problems of the bundle's certifications and eligibility rules
     (and of published ones this bundle would break)."""
     duplicate_ids(((c.id, c.source) for c in bundle.certifications),
-                _("duplicate certification id '%(id)s': also at %(place)s"), problems)
+                _("duplicate certification id '%(id)s': also at %(place)s"), problems, "certification")
     duplicate_ids(((r.id, r.source) for r in bundle.eligibility_rules),
-                _("duplicate eligibility rule id '%(id)s': also at %(place)s"), problems)
+                _("duplicate eligibility rule id '%(id)s': also at %(place)s"), problems, "eligibility rule")
     if not (bundle.certifications or bundle.eligibility_rules or db_lookup):
         return
     pool = _pool(bundle, db_lookup)

@@ -17,7 +17,7 @@ from lms.content.source.files import (
 )
 from lms.content.source.credentials import parse_certification, parse_eligibility_rule
 from lms.content.source.links import LinkTargets, referenced_files
-from lms.content.source import obsidian, pasted
+from lms.content.source import file_relative, obsidian, pasted
 from lms.content.source.fields import read_text
 from lms.content.source.parser import (
     lesson_id_from_file_name, parse_course, parse_exam, parse_lesson, parse_programme, parse_question_bank,
@@ -83,6 +83,7 @@ class _FolderReader:
         bank_files = [p for rel, p in inside.items() if rel.startswith("questions/") and rel.endswith(".md")
                       and rel.count("/") == 1]
         # once: for links, then to parse
+        notes_from = len(self.bundle.notes)
         reads = {path: self.read(path, set(inside), path in bank_files) for path in lesson_files + bank_files}
         texts = {path: text or "" for path, (text, _problems) in reads.items()}
         targets = self.link_targets(folder, inside, lesson_files, texts)
@@ -112,6 +113,12 @@ class _FolderReader:
             parsed, problems = parse_question_bank(text, rel, course.id, course_files=targets)
             self.bundle.questions.extend(parsed)
             self.bundle.problems.extend(problems)
+        # Every lesson and bank is read for the links, but only those checked say what was read another way
+        # (`check` of one bank, or the editor's preview of it, did list each lesson's notes too).
+        parsed = set(lesson_files if lessons is None else lessons) | set(bank_files if questions is None else questions)
+        unparsed = {_rel(p, self.root) for p in reads if p not in parsed}
+        if unparsed:
+            self.bundle.notes[notes_from:] = [n for n in self.bundle.notes[notes_from:] if n.source.path not in unparsed]
         referenced = referenced_files(course.intro_md).union(*(referenced_files(t) for t in texts.values()))
         self.assets(course.id, inside, referenced, assets)
         return course.id
@@ -126,6 +133,7 @@ class _FolderReader:
         if text is not None:
             text = (obsidian.bank_text(text, rel, self.bundle.notes) if bank
                     else obsidian.lesson_text(text, rel, course_files, self.bundle.notes, problems))
+            text = file_relative.course_relative(text, "questions" if bank else "lessons", course_files)
         return text, problems
 
     def cleaned(self, text: str | None, path: Path) -> str | None:

@@ -49,7 +49,7 @@ def _course_id(folder: Path) -> str:
 
 
 def _ids_in_files(bundle: ContentBundle) -> dict[str, tuple[str, str, int]]:
-    """id -> (course id, bank path relative to its course folder, line) for
+    """id -> (course id, bank path relative to the content folder, line) for
     every question heading in a bank file the bundle did not read."""
     found: dict[str, tuple[str, str, int]] = {}
     if not bundle.root or bundle.scope.all_courses:
@@ -76,7 +76,7 @@ def _ids_in_files(bundle: ContentBundle) -> dict[str, tuple[str, str, int]]:
             for match in _HEADING.finditer(text):
                 ident = match.group(1)
                 if ident and ident not in found:
-                    found[ident] = (course_id, f"questions/{bank.name}", text.count("\n", 0, match.start()) + 1)
+                    found[ident] = (course_id, rel, text.count("\n", 0, match.start()) + 1)
     return found
 
 
@@ -108,18 +108,28 @@ def _published_owners(ids: list[str]) -> dict[str, tuple[str | None, str, bool]]
     return owners
 
 
-def foreign_ids(bundle: ContentBundle, problems: list[Problem], db_lookup: bool = True) -> None:
+def foreign_ids(bundle: ContentBundle, problems: list[Problem], db_lookup: bool = True) -> set[str]:
+    """Add the problems; return the refused ids that are published: exam draws count those
+    questions as published, not as written here (no exam made short by a refused id)."""
+    refused: set[str] = set()
     if not bundle.questions:
-        return
+        return refused
     in_files = _ids_in_files(bundle)
     owners = _published_owners(sorted({q.id for q in bundle.questions})) if db_lookup else {}
     courses_of = {(q.id, q.course_id) for q in bundle.questions}
     for q in bundle.questions:
         if q.id in in_files:
             course, bank, line = in_files[q.id]
-            place = f"{bank}:{line}"
-            problems.append(Problem(q.source, _(
-                "id %(id)s is already used by course %(course)s (%(place)s)", id=q.id, course=course, place=place)))
+            if q.id in owners:
+                refused.add(q.id)
+            if course == q.course_id:  # another bank of the same course: a duplicate, worded as checking both says it
+                place = f"{bank}:{line}"
+                problems.append(Problem(q.source, _("duplicate question id '%(id)s': also at %(place)s",
+                                                    id=q.id, place=place), fault=("question", q.id)))
+            else:
+                place = f"{_bank_label(bank)}:{line}"
+                problems.append(Problem(q.source, _("id %(id)s is already used by course %(course)s (%(place)s)",
+                                                    id=q.id, course=course, place=place)))
             continue
         owner = owners.get(q.id)
         if owner is not None and (q.id, owner[0]) in courses_of:
@@ -131,6 +141,8 @@ def foreign_ids(bundle: ContentBundle, problems: list[Problem], db_lookup: bool 
                        _("id %(id)s is already used by course %(course)s (%(place)s)", id=q.id,
                          course=course or "-", place=_bank_label(bank)))
             problems.append(Problem(q.source, message))
+            refused.add(q.id)
+    return refused
 
 
 # --- ids across kinds -----------------------------------------------------------

@@ -10,6 +10,7 @@ import re
 from urllib.parse import quote, unquote
 
 from flask_babel import gettext as _
+from markdown.extensions.toc import slugify_unicode
 
 from lms.content.source.files import DOCUMENT_SUFFIXES, IMAGE_SUFFIXES, is_asset_name
 from lms.content.schema import Problem, Source
@@ -19,6 +20,12 @@ from lms.content.schema import Problem, Source
 # the renderer (Python-Markdown) accepts them: such a link is checked and its
 # image published like any other, never silently left out.
 LINK_RE = re.compile(r"!?\[[^\]]*\]\(\s*(?:<([^>\n]+)>|([^)\s\"'<][^)\"']*?))(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+
+
+def heading_id(fragment: str) -> str:
+    """The id of the heading a #fragment names: its id (``二可疑交易报告``), or the heading as it is written
+    (``【二】可疑交易报告``, ``KYC 要点``), as Typora follows it: the id is made from the text the same way."""
+    return slugify_unicode(unquote(fragment), "-")
 
 
 def is_relative_link(url: str) -> bool:
@@ -179,7 +186,7 @@ def check_links(markdown_text: str, path: str, first_line: int, course_files: se
             continue
         if target.startswith("#"):
             own = targets.inside(path) if targets else None
-            if own in (targets.lessons if targets else {}) and unquote(target[1:]) not in targets.anchors(own):
+            if own in (targets.lessons if targets else {}) and heading_id(target[1:]) not in targets.anchors(own):
                 _problem(problems, path, line, column, _(
                     "link '%(target)s': this lesson has no heading with that id", target=target))
             continue
@@ -199,7 +206,7 @@ def check_links(markdown_text: str, path: str, first_line: int, course_files: se
                     "link '%(target)s': a question links to a lesson by its file name, and lesson %(lesson)s has "
                     "the id '%(id)s': name the file NN-%(id)s.md (and the link with it)",
                     target=target, lesson=lesson, id=lesson_id))
-            elif anchor and anchor not in targets.anchors(lesson):
+            elif anchor and heading_id(anchor) not in targets.anchors(lesson):
                 _problem(problems, path, line, column, _(
                     "link '%(target)s': lesson %(lesson)s has no heading with the id '%(anchor)s'",
                     target=target, lesson=lesson, anchor=anchor))
@@ -293,7 +300,7 @@ def course_link_resolver(course_slug: str, lessons: dict[str, str] | None = None
         if lesson is None and lessons is None and _lesson_file(path):
             lesson = lesson_id_from_file_name(path)
         if lesson is not None:
-            return lesson_url(course_slug, lesson) + fragment
+            return lesson_url(course_slug, lesson) + ("#" + heading_id(fragment[1:]) if fragment else "")
         return asset_url(course_slug, path) + fragment
 
     return resolve

@@ -6,7 +6,10 @@ Problems: a comment that is never closed (``<!--`` without ``-->``: the rest of
 the file was shown, the opening included), a table row with more cells than
 its header (a ``|`` inside a cell: the cells past the header's were dropped),
 a link or image written with full-width brackets (``[说明书]（…）``: shown as
-typed, not a link) and a table written with full-width ``｜`` (shown as text).
+typed, not a link), a table written with full-width ``｜`` (shown as text), and
+a video or page embedded with ``<iframe>``, ``<video>``, ``<audio>``, ``<embed>``
+or ``<object>`` (a 哔哩哔哩 player pasted from its share menu: the sanitiser
+removes it, and the lesson showed nothing where it stood).
 """
 from __future__ import annotations
 
@@ -96,9 +99,34 @@ def _cells(row: str) -> int:
     return len(pipes) + 1 - outer
 
 
+_EMBED = re.compile(r"<(iframe|video|audio|embed|object)\b([^>]*)", re.I)
+_SOURCE = re.compile(r"\b(?:src|data)\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.I)
+
+
+def _embeds(text: str, path: str, first_line: int, problems: list[Problem]) -> None:
+    in_fence = False
+    for number, line in enumerate(text.split("\n")):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence or "<" not in line:
+            continue
+        spans = _code_spans(line)
+        for found in _EMBED.finditer(line):
+            if any(a <= found.start() < b for a, b in spans):
+                continue
+            web = _SOURCE.search(found[2])  # a player's web address; a file of the course is not published
+            src = ("https:" + web[1] if web[1].startswith("//") else web[1]) if web else "https://…"
+            problems.append(Problem(Source(path, first_line + number, found.start() + 1), _(
+                "<%(tag)s> would not be shown: learners' pages do not play embedded videos or pages. Link to its "
+                "web address instead, as [视频](%(url)s)", tag=found[1].lower(), url=src)))
+
+
 def check_markup(text: str, path: str, first_line: int, problems: list[Problem]) -> None:
     """The problems of the module's docstring, each at its line (``first_line`` is the text's first)."""
     text, unclosed, nested = _comments(text)
+    if "<" in text:
+        _embeds(text, path, first_line, problems)
     if unclosed is not None:
         problems.append(Problem(Source(path, first_line + unclosed), _(
             "an HTML comment (<!--) is never closed with -->: learners would see it and everything after it. "

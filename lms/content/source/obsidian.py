@@ -65,7 +65,8 @@ def lesson_text(text: str, rel: str, files: set[str], notes: list[Problem], prob
             lines[i] = f'!!! {kind} "{title}"' if title else f"!!! {kind}"
             callout_at = i
             notes.append(Problem(Source(rel, i + 1), _(
-                "Obsidian's call-out [!%(type)s] is shown as a “%(shown)s” call-out (in this format: !!! %(kind)s)",
+                "the call-out [!%(type)s] (as Obsidian and Typora write it) is shown as a “%(shown)s” call-out (in "
+                "this format: !!! %(kind)s)",
                 type=found[1], shown=callout_titles()[kind], kind=kind)))
         if "[[" in lines[i]:
             lines[i] = _WIKILINK.sub(lambda m: _link(m, rel, i + 1, files, notes, problems), lines[i])

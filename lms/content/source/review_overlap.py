@@ -14,8 +14,10 @@ import json
 
 from flask_babel import gettext as _
 
+from lms.content.models import REVIEW_POLICY_LABELS, REVIEW_POLICY_SETTING
 from lms.content.source.checks import _add_published, _bundle_pool, _matches, _Pool
 from lms.content.schema import ContentBundle, Problem, Source
+from lms.punctuation import labelled
 
 HIDDEN = ("after_pass", "never")
 SHOWN = ("after_submit", "after_close")
@@ -23,8 +25,8 @@ SHOWN_IDS = 5
 
 
 def _policy(policy: str) -> str:
-    return {"after_submit": _("after submitting"), "after_pass": _("after passing"),
-            "after_close": _("after the exam closes"), "never": _("never")}.get(policy, policy)
+    """The setting as the console and the exam form word it (答案与解析：通过后显示)."""
+    return labelled(REVIEW_POLICY_SETTING, REVIEW_POLICY_LABELS.get(policy, policy))
 
 
 def _draws(draw: list[dict], course: str | None, pool: _Pool) -> set[str]:
@@ -77,8 +79,8 @@ def review_warnings(bundle: ContentBundle, db_lookup: bool = True) -> list[Probl
                 continue
             ids = ", ".join(shared[:SHOWN_IDS]) + (" …" if len(shared) > SHOWN_IDS else "")
             warnings.append(Problem(source if in_bundle else other_source, _(
-                "exam %(exam)s hides its answers (review %(policy)s) but %(count)s of its questions can also be "
-                "drawn by exam %(other)s, which shows them (review %(other_policy)s): %(ids)s",
+                "exam %(exam)s hides its answers (%(policy)s) but %(count)s of its questions can also be "
+                "drawn by exam %(other)s, which shows them (%(other_policy)s): %(ids)s",
                 exam=exam, policy=_policy(policy), count=len(shared), other=other,
                 other_policy=_policy(other_policy), ids=ids)))
     return warnings

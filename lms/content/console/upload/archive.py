@@ -76,13 +76,22 @@ def _cjk(text: str) -> int:
     return sum("\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" for c in text)
 
 
+def _chinese_only(text: str) -> bool:
+    """Every character ASCII, Chinese, Chinese punctuation or full-width: names as a trainer writes them."""
+    return all(c.isascii() or "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf" or "\u3000" <= c <= "\u303f"
+               or "\uff00" <= c <= "\uffef" for c in text)
+
+
 def names_encoding(entries: list[zipfile.ZipInfo]) -> str:
     """How the archive's names without the UTF-8 flag are written. A zip made by Windows'
     "Send to → Compressed (zipped) folder" on a Chinese system stores them in the system code
     page (GBK) without the flag, which zipfile reads as CP437 ("images/┐╔╥╔.png"); some tools
     store UTF-8 without it. Decided for the whole archive, not name by name: the GBK bytes of a
-    short name can be valid UTF-8 by chance ("图1.png" read as UTF-8 is "ͼ1.png"). UTF-8 unless
-    a name is not valid UTF-8, or GBK reads the names as more Chinese characters."""
+    short name can be valid UTF-8 by chance ("图1.png" read as UTF-8 is "ͼ1.png"). UTF-8 when the
+    names read as UTF-8 are Chinese through and through (Info-ZIP's zip on Linux and the Mac store
+    外汇题库.md so; read as GBK its nine bytes are four or five rarer characters, 澶栨眹棰樺簱, which
+    outnumber the three); otherwise UTF-8 unless a name is not valid UTF-8, or GBK reads the names as
+    more Chinese characters."""
     raw = [b for b in map(_unflagged, entries) if b is not None]
     readings = {}
     for encoding in ("utf-8", "gb18030"):
@@ -90,7 +99,8 @@ def names_encoding(entries: list[zipfile.ZipInfo]) -> str:
             readings[encoding] = "".join(b.decode(encoding) for b in raw)
         except UnicodeDecodeError:
             continue
-    if "utf-8" in readings and _cjk(readings["utf-8"]) >= _cjk(readings.get("gb18030", "")):
+    if "utf-8" in readings and (_chinese_only(readings["utf-8"])
+                                or _cjk(readings["utf-8"]) >= _cjk(readings.get("gb18030", ""))):
         return "utf-8"
     return "gb18030" if "gb18030" in readings else "utf-8"
 
