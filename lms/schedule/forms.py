@@ -46,7 +46,7 @@ class _Row(RowForm):
 
     def origin_index(self) -> int | None:
         value = (self.origin.data or "").strip()
-        return int(value) if value.isdigit() else None
+        return int(value) if value.isdecimal() else None  # int() refuses ², ፩
 
 
 class WeekForm(_Row):

@@ -348,3 +348,15 @@ def test_a_publish_without_the_reviewed_plan_publishes_nothing_and_shows_the_pla
                                               "reviewed_plan": again["reviewed_plan"]})
     assert published.status_code == 302, published.text
     assert week_dates(4) == (monday + timedelta(days=7), monday + timedelta(days=13))
+
+
+def test_a_row_origin_that_is_no_number_counts_as_a_new_row(client, schedule_dir, trainer):
+    """Each row carries its place in the file (``origin``, hidden); ² or ፩ there (a hand-made
+    form: digits to str.isdigit, not to int) answered 500. Such a row is a new row, as an empty origin."""
+    before = (schedule_dir / FILE).read_text(encoding="utf-8")
+    data = form_of(client)
+    for odd in ("²", "፩"):
+        response = client.post(URL, data=data | {"weeks-4-origin": odd, "action": "review"})
+        plain = client.post(URL, data=data | {"weeks-4-origin": "", "action": "review"})
+        assert response.status_code == plain.status_code != 500
+    assert (schedule_dir / FILE).read_text(encoding="utf-8") == before
