@@ -16,6 +16,7 @@ from lms.content.source.files import read_bytes, refusal
 from lms.content.schema import Problem, Source
 from lms.content.source.yaml_lines import load_yaml
 from lms.control_characters import IN_TEXT, TEXT_DIRECTION, invisible_character
+from lms.ids import DB_INT_MAX
 from lms.query_dates import EARLIEST, LATEST
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -176,6 +177,16 @@ def id_value(c: Collector, value, *where, what: str = "id") -> str | None:
     return value
 
 
+def too_large(c: Collector, value, key: str, *where, maximum: int = DB_INT_MAX) -> bool:
+    """Whether the whole number ``value`` is past ``maximum`` (a problem at ``key``): by default what
+    an INTEGER column keeps; 99999999999999999999 minutes is also a deadline past the last day Python holds."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > maximum:
+        c.add(_("'%(key)s' is too large: at most %(maximum)s (got '%(value)s')", key=key, maximum=maximum,
+                value=value), *where, key)
+        return True
+    return False
+
+
 def int_value(c: Collector, data: dict, key: str, default, *where, minimum: int = 0):
     value = data.get(key, default)
     if value is None:
@@ -184,7 +195,7 @@ def int_value(c: Collector, data: dict, key: str, default, *where, minimum: int 
         c.add(_("'%(key)s' must be a whole number of at least %(minimum)s (got '%(value)s')", key=key, minimum=minimum,
                 value=value), *where, key)
         return default
-    return value
+    return default if too_large(c, value, key, *where) else value
 
 
 def bool_value(c: Collector, data: dict, key: str, default: bool, *where) -> bool:
