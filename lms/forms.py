@@ -10,10 +10,12 @@ posts U+202E into every text field of every form of the app. WTForms' own
 messages ("This field is required.") come in the reader's language from the
 app's catalogue (``lms.form_messages``)."""
 import wtforms
+from flask import has_request_context, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
+from werkzeug.datastructures import ImmutableMultiDict
 from wtforms import PasswordField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
@@ -70,10 +72,24 @@ class _MessagesTranslatedMeta:
         return form_messages.translations
 
 
+class _FormBodyOnlyMeta:
+    def wrap_formdata(self, form, formdata):
+        """A form reads a form's body, never JSON: Flask-WTF takes a JSON body for the form when
+        none is sent, which handed text fields numbers and lists (a server error). A JSON body is
+        an empty form, refused by validation like any other; data a view passes in stays."""
+        if (not hasattr(formdata, "getlist") and has_request_context() and request.is_json
+                and request.method in SUBMIT_METHODS):
+            return ImmutableMultiDict()
+        return super().wrap_formdata(form, formdata)
+
+
+SUBMIT_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 class Form(FlaskForm):
     """The base of every form of the app (see the module's docstring)."""
 
-    class Meta(_ErrorsDescribedMeta, _TextDirectionMeta, _MessagesTranslatedMeta):
+    class Meta(_FormBodyOnlyMeta, _ErrorsDescribedMeta, _TextDirectionMeta, _MessagesTranslatedMeta):
         pass
 
 

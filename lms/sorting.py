@@ -12,7 +12,9 @@ def natural_key(text) -> tuple:
     """Sort key: the text split into runs of digits (compared as numbers) and
     the rest (compared case-insensitively; full-width digits count as digits)."""
     norm = unicodedata.normalize("NFKC", str(text or "")).casefold()
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in _DIGITS.split(norm) if part)
+    # isdecimal, not isdigit: ``\d`` splits out decimal digits only, and int() refuses the other
+    # "digits" (Ethiopic ፩, Kharosthi numerals), which a title may hold as text.
+    return tuple((0, int(part), "") if part.isdecimal() else (1, 0, part) for part in _DIGITS.split(norm) if part)
 
 
 def title_order(item) -> tuple:

@@ -83,3 +83,29 @@ def test_the_forms_with_fixed_choices_raise_no_deprecation_warning(app):
         assert [c.value for c in form.form.iter_choices()][:1] and [c.label for c in form.topics.iter_choices()] == ["存款"]
         signoff_form([Dimension()])
         assert PersonForm().branch_id.choices is not None
+
+
+def test_a_json_body_is_no_form(client, make_user):
+    """Flask-WTF reads a JSON body as the form when no form is sent: {"name": 1} gave a text field
+    an int (500, 'int' has no strip), [1] failed to make a MultiDict (500). Every form of the app is
+    a form: a JSON body is an empty form, refused as one, and changes nothing."""
+    import json
+
+    from sqlalchemy import func, select
+
+    from lms.auth.passwords import check_password
+    from lms.extensions import db
+    from lms.org.models import User
+    from tests.conftest import TEST_PASSWORD, sign_in
+
+    hr = make_user(("hr", "learner"))
+    sign_in(client, hr)
+    people = db.session.scalar(select(func.count()).select_from(User))
+    fields = {"employee_no": 1, "name": 1, "new_password": 1, "current_password": 1, "confirm": 1, "branch": 1}
+    for url in ("/org/people/new", "/account/password", f"/org/people/{hr.id}/edit", "/notifications/read-all"):
+        for body in (json.dumps(fields), "[1]", '"text"'):
+            response = client.post(url, data=body, headers={"Content-Type": "application/json"})
+            assert response.status_code in (200, 302, 400), (url, body, response.status_code)
+    assert db.session.scalar(select(func.count()).select_from(User)) == people
+    db.session.refresh(hr)
+    assert check_password(hr.password_hash, TEST_PASSWORD) and hr.name != "1"

@@ -50,7 +50,8 @@ class PageForm(AnswerForm):
     go = HiddenField(default="")
 
     def shown_ids(self) -> list[int]:
-        return [int(part) for part in (self.shown.data or "").split(",") if part.strip().isdigit()]
+        # isdecimal: int() refuses what isdigit() also takes (², ፩) — a hand-made form names no question
+        return [int(part) for part in (self.shown.data or "").split(",") if part.strip().isdecimal()]
 
 
 class FlagForm(AnswerForm):

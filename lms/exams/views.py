@@ -310,7 +310,7 @@ def save_all(attempt_id: int):
         return redirect(url_for("exams.review", attempt_id=attempt.id))
     if go == "submit":  # the countdown reached zero in the browser
         return _do_submit(attempt, sign_in)
-    if go.isdigit():
+    if go.isdecimal() and len(go) <= 9:  # a question's number (², ፩ are digits to isdigit, not to int)
         return redirect(url_for("exams.attempt_page", attempt_id=attempt.id, q=int(go)))
     flash(_("Your answers were saved."), "success")
     return redirect(url_for("exams.attempt_page", attempt_id=attempt.id))

@@ -159,7 +159,7 @@ def _check(pairing: Pairing, data: CheckInInput, today: date) -> dict[str, str]:
             errors[f"actions-{n}-due_on"] = str(_l("Enter the due date of the action."))
         elif data.held_on is not None and action.due_on < data.held_on:
             errors[f"actions-{n}-due_on"] = str(_l("The due date cannot be before the check-in."))
-        elif data.held_on is not None and action.due_on > data.held_on + ACTION_DUE_WITHIN:
+        elif data.held_on is not None and action.due_on - data.held_on > ACTION_DUE_WITHIN:  # 9999-12-31 + a year overflows
             # A mistyped year (2062 for 2026) would make an action that is never overdue.
             errors[f"actions-{n}-due_on"] = str(_l("The due date is more than a year after the check-in."))
     open_ids = {a.id for a in open_actions(pairing.id)}

@@ -23,7 +23,7 @@ class ReadAllForm(Form):
 
     def through_id(self) -> int | None:
         value = (self.through.data or "").strip()
-        return int(value) if value.isdigit() and len(value) <= 18 else None
+        return int(value) if value.isdecimal() and len(value) <= 18 else None  # ² is a digit, not a decimal
 
 
 class ChannelForm(Form):

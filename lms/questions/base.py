@@ -89,8 +89,9 @@ class OptionValues:
 
     def key(self, name: str, value: str, keys) -> str:
         """The bank's key of the option that ``value`` stands for; UnknownOption otherwise."""
+        sent = str(value).encode()  # compare_digest compares bytes; a str of non-ASCII (Ｂ) raised TypeError
         for key in keys:
-            if hmac.compare_digest(self.value(name, key), value):
+            if hmac.compare_digest(self.value(name, key).encode(), sent):
                 return key
         raise UnknownOption(value)
 

@@ -49,7 +49,7 @@ class _Row(RowForm):
 
     def origin_index(self) -> int | None:
         value = (self.origin.data or "").strip()
-        return int(value) if value.isdigit() else None
+        return int(value) if value.isdecimal() else None  # int() refuses ², ፩
 
 
 class WeekForm(_Row):

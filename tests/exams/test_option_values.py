@@ -152,3 +152,27 @@ def test_values_are_mapped_back_by_the_service(app, clock, exam, make_user, make
     assert exam_answers.answer_from_form(attempt, single, form, f"a-{single.id}") == "D"
     with pytest.raises(exam_errors.UnknownChoice):
         exam_answers.answer_from_form(attempt, single, MultiDict({f"a-{single.id}": "D"}), f"a-{single.id}")
+
+
+@pytest.mark.parametrize("value", ["Ｂ", "定期存款", "o00000000000²"])
+def test_a_value_with_a_character_outside_ascii_is_refused_like_any_forged_one(
+        client, clock, exam, make_user, make_branch, value):
+    """hmac.compare_digest refuses to compare a str holding non-ASCII characters (TypeError): a
+    full-width Ｂ or an option's text typed into the field answered 500, the answer unsaid."""
+    attempt = _start(client, make_user(("learner",), branch=make_branch("B01")), exam)
+    single, multiple = attempt.items
+    page = client.get(f"/attempts/{attempt.id}").text
+    wrong = next(o["value"] for o in _options(page, single) if _key_of(o["text"]) == "A")
+    assert client.post(f"/attempts/{attempt.id}/items/{single.id}", data={f"a-{single.id}": wrong},
+                       headers=HX).status_code == 200
+    refused = client.post(f"/attempts/{attempt.id}/items/{single.id}", data={f"a-{single.id}": value}, headers=HX)
+    assert refused.status_code == 422 and "未保存" in refused.text
+    refused = client.post(f"/attempts/{attempt.id}/items/{multiple.id}", data={f"a-{multiple.id}": [value]},
+                          headers=HX)
+    assert refused.status_code == 422 and "未保存" in refused.text
+    response = client.post(f"/attempts/{attempt.id}/save", follow_redirects=True,
+                           data={"shown": f"{single.id},{multiple.id}", f"a-{single.id}": value})
+    assert response.status_code == 200 and "未保存" in response.text
+    db.session.refresh(single)
+    db.session.refresh(multiple)
+    assert single.answer == "A" and multiple.answer is None

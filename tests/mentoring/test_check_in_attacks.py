@@ -144,6 +144,16 @@ def test_a_mistyped_year_is_refused_for_an_action_and_a_pairing(client, world):
     rules.pair(world.other_mentor, world.other_apprentice, date(2026, 3, 2), date(2026, 9, 1), actor=None)
 
 
+def test_the_last_day_python_holds_is_refused_at_its_field(client, world):
+    """A check-in dated 9999-12-31 with an action due that day: the action's window (a year after
+    the check-in) was reckoned past the last date Python holds (OverflowError), and the mentor got
+    "not found" instead of the form. The date is refused at its field; nothing is recorded."""
+    sign_in(client, world.mentor)
+    answer = _post(client, world, held_on="9999-12-31", **{"actions-0-due_on": "9999-12-31"})
+    assert answer.status_code == 400 and "记录帮扶" in answer.text and "日期不能晚于今天。" in answer.text
+    assert _count(CheckIn) == 0
+
+
 def test_an_apprentice_cannot_be_made_their_own_mentors_mentor(world):
     from datetime import date
 

@@ -348,3 +348,24 @@ def test_a_publish_without_the_reviewed_plan_publishes_nothing_and_shows_the_pla
                                               "reviewed_plan": again["reviewed_plan"]})
     assert published.status_code == 302, published.text
     assert week_dates(4) == (monday + timedelta(days=7), monday + timedelta(days=13))
+
+
+def test_a_row_origin_that_is_no_number_counts_as_a_new_row(client, schedule_dir, trainer):
+    """Each row carries its place in the file (``origin``, hidden); ² or ፩ there (a hand-made
+    form: digits to str.isdigit, not to int) answered 500. Such a row is a new row, as an empty origin."""
+    before = (schedule_dir / FILE).read_text(encoding="utf-8")
+    data = form_of(client)
+    for odd in ("²", "፩"):
+        response = client.post(URL, data=data | {"weeks-4-origin": odd, "action": "review"})
+        plain = client.post(URL, data=data | {"weeks-4-origin": "", "action": "review"})
+        assert response.status_code == plain.status_code != 500
+    assert (schedule_dir / FILE).read_text(encoding="utf-8") == before
+
+
+def test_a_start_past_the_years_the_app_reckons_with_is_refused_at_its_field(client, schedule_dir, trainer):
+    """9999-12-27 is a Monday: its weeks were counted past the last day Python holds and the trainer got
+    "not found". Now the review names the field and the file is not touched."""
+    before = (schedule_dir / FILE).read_text(encoding="utf-8")
+    response = client.post(URL, data=form_of(client) | {"start": "9999-12-27", "action": "review"})
+    assert response.status_code == 422 and "1900-01-01" in response.text and "9999-12-27" in response.text
+    assert (schedule_dir / FILE).read_text(encoding="utf-8") == before

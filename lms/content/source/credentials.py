@@ -15,7 +15,7 @@ import re
 from flask_babel import gettext as _
 
 from lms.content.schema import ParsedCertification, ParsedEligibilityRule, Problem, Source
-from lms.content.source.fields import ID_RE, Collector, id_value, text_value, unknown_keys
+from lms.content.source.fields import ID_RE, Collector, id_value, text_value, too_large, unknown_keys
 from lms.content.source.yaml_lines import load_yaml
 
 POSITIONS = ("intern", "teller", "rm_junior", "rm_intermediate", "rm_senior", "rm_principal", "manager")
@@ -30,6 +30,10 @@ EXAM_KEYS = {"exam", "min_score"}
 TENURE_KEYS = {"positions", "months"}
 WEEKS_PASSED_KEYS = {"programme", "last", "min"}
 DEFAULT_RENEWAL_WINDOW_DAYS = 90
+# A certificate's expiry is reckoned from these (issue day + months, expiry − days): a hundred
+# years of validity and a ten-year window are past any certification a bank gives.
+VALIDITY_MAX_MONTHS = 1200
+WINDOW_MAX_DAYS = 3660
 
 
 def _title(c: Collector, data: dict) -> str:
@@ -103,6 +107,8 @@ def _tenure(c: Collector, raw: dict) -> list[dict]:
         elif not _whole(months, 1):
             c.add(_("tenure %(n)s: 'months' must be a whole number of at least 1 (got '%(value)s')", n=index + 1,
                     value=months), *where, "months")
+        elif too_large(c, months, "months", *where):
+            months = None
         if positions and _whole(months, 1) and all(p in POSITIONS for p in positions):
             entries.append({"positions": list(dict.fromkeys(positions)), "months": months})
     return entries
@@ -169,7 +175,7 @@ def _weeks_passed(c: Collector, raw: dict, lines: dict) -> dict | None:
         elif not _whole(number, 1):
             c.add(_("'%(key)s' must be a whole number of at least %(minimum)s (got '%(value)s')", key=key, minimum=1,
                     value=number), *where, key)
-        else:
+        elif not too_large(c, number, key, *where):
             numbers[key] = number
     if len(numbers) == 2 and numbers["min"] > numbers["last"]:
         c.add(_("'min' (%(min)s) cannot be more than 'last' (%(last)s): of the last %(last)s weeks at most %(last)s "
@@ -232,10 +238,14 @@ def parse_certification(text: str, path: str) -> tuple[ParsedCertification | Non
             c.add(_("'validity_months' must be a whole number of at least 1, or 'none' (got '%(value)s')",
                     value=validity), "validity_months")
             validity = None
+        elif too_large(c, validity, "validity_months", maximum=VALIDITY_MAX_MONTHS):
+            validity = None
     window = data.get("renewal_window_days", DEFAULT_RENEWAL_WINDOW_DAYS)
     if not _whole(window, 0):
         c.add(_("'renewal_window_days' must be a whole number of at least 0 (got '%(value)s')", value=window),
               "renewal_window_days")
+        window = DEFAULT_RENEWAL_WINDOW_DAYS
+    elif too_large(c, window, "renewal_window_days", maximum=WINDOW_MAX_DAYS):
         window = DEFAULT_RENEWAL_WINDOW_DAYS
     lines: dict = {}
     requires: dict = {}

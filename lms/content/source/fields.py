@@ -16,6 +16,8 @@ from lms.content.source.files import read_bytes, refusal
 from lms.content.schema import Problem, Source
 from lms.content.source.yaml_lines import load_yaml
 from lms.control_characters import IN_TEXT, TEXT_DIRECTION, invisible_character
+from lms.ids import DB_INT_MAX
+from lms.query_dates import EARLIEST, LATEST
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 BANK_TZ = ZoneInfo("Asia/Shanghai")  # dates in content files are the bank's local time
@@ -175,6 +177,16 @@ def id_value(c: Collector, value, *where, what: str = "id") -> str | None:
     return value
 
 
+def too_large(c: Collector, value, key: str, *where, maximum: int = DB_INT_MAX) -> bool:
+    """Whether the whole number ``value`` is past ``maximum`` (a problem at ``key``): by default what
+    an INTEGER column keeps; 99999999999999999999 minutes is also a deadline past the last day Python holds."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > maximum:
+        c.add(_("'%(key)s' is too large: at most %(maximum)s (got '%(value)s')", key=key, maximum=maximum,
+                value=value), *where, key)
+        return True
+    return False
+
+
 def int_value(c: Collector, data: dict, key: str, default, *where, minimum: int = 0):
     value = data.get(key, default)
     if value is None:
@@ -183,7 +195,7 @@ def int_value(c: Collector, data: dict, key: str, default, *where, minimum: int 
         c.add(_("'%(key)s' must be a whole number of at least %(minimum)s (got '%(value)s')", key=key, minimum=minimum,
                 value=value), *where, key)
         return default
-    return value
+    return default if too_large(c, value, key, *where) else value
 
 
 def bool_value(c: Collector, data: dict, key: str, default: bool, *where) -> bool:
@@ -219,21 +231,32 @@ def str_list(c: Collector, data: dict, key: str, *where) -> list[str]:
 WRITTEN_DATE = re.compile(r"(\d{4})(?:年(\d{1,2})月(\d{1,2})日?|([-/.])(\d{1,2})\4(\d{1,2}))")
 
 
+def _in_years(c: Collector, day: date, value, key: str, *where) -> date | None:
+    """``day`` if the app can reckon with it (weeks counted on, a closing moment after it);
+    else a problem at ``key``: 9999-12-31 plus a week is past the last day Python holds."""
+    if EARLIEST <= day <= LATEST:
+        return day
+    c.add(_("'%(key)s' must be a day between %(first)s and %(last)s (got '%(value)s')", key=key,
+            first=EARLIEST.isoformat(), last=LATEST.isoformat(), value=value), *where, key)
+    return None
+
+
 def date_value(c: Collector, value, key: str, *where) -> date | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.date()
+        return _in_years(c, value.date(), value, key, *where)
     if isinstance(value, date):
-        return value
+        return _in_years(c, value, value, key, *where)
     try:
         match = WRITTEN_DATE.fullmatch(unicodedata.normalize("NFKC", str(value)).replace(" ", ""))
         if match is None:
             raise ValueError(value)
-        return date(int(match[1]), int(match[2] or match[5]), int(match[3] or match[6]))
+        day = date(int(match[1]), int(match[2] or match[5]), int(match[3] or match[6]))
     except ValueError:
         c.add(_("'%(key)s' must be a date like 2026-09-07 (got '%(value)s')", key=key, value=value), *where, key)
         return None
+    return _in_years(c, day, value, key, *where)
 
 
 def local_datetime(c: Collector, value, key: str, *where) -> datetime | None:
@@ -242,10 +265,9 @@ def local_datetime(c: Collector, value, key: str, *where) -> datetime | None:
     so ``closes_at: 2026-12-31`` still lets learners in on 31 December."""
     if value is None:
         return None
-    if isinstance(value, datetime):
-        local = value
-    elif isinstance(value, date):
-        local = datetime(value.year, value.month, value.day) + timedelta(days=1)
+    whole_day = not isinstance(value, datetime) and isinstance(value, date)
+    if isinstance(value, date):
+        local = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
     else:
         text = str(value).strip()
         try:
@@ -253,12 +275,16 @@ def local_datetime(c: Collector, value, key: str, *where) -> datetime | None:
         except ValueError:
             day = None
         try:
-            local = (datetime(day.year, day.month, day.day) + timedelta(days=1) if day is not None
-                     else datetime.fromisoformat(text))
+            local = datetime(day.year, day.month, day.day) if day is not None else datetime.fromisoformat(text)
         except ValueError:
             c.add(_("'%(key)s' must be a date and time like 2026-12-31 18:00 (got '%(value)s')", key=key, value=value),
                   *where, key)
             return None
+        whole_day = day is not None
+    if _in_years(c, local.date(), value, key, *where) is None:
+        return None
+    if whole_day:
+        local += timedelta(days=1)
     if local.tzinfo is None:
         local = local.replace(tzinfo=BANK_TZ)
     return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)

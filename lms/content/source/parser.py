@@ -18,7 +18,7 @@ from lms.content.source.bank_parser import parse_question_bank
 from lms.content.source.words import difficulty_code, type_code
 from lms.content.source.fields import (  # noqa: F401  (split_front_matter: part of this module's API)
     ID_RE, Collector, bool_value, choice_value, date_value, id_value, int_value, local_datetime, read_text,
-    split_front_matter, str_list, text_value, unknown_keys,
+    split_front_matter, str_list, text_value, too_large, unknown_keys,
 )
 from lms.content.source.links import check_callouts, check_links, lesson_id_from_file_name
 from lms.content.source.markup import check_markup, without_comments
@@ -148,6 +148,8 @@ def _draw_rules(c: Collector, value) -> list[dict]:
             if isinstance(count, bool) or not isinstance(count, int) or count < 1:
                 c.add(_("draw rule %(n)s: 'count' must be a whole number of at least 1", n=i + 1), *where, "count")
                 count = 0
+            elif too_large(c, count, "count", *where):
+                count = 0
             rule["count"] = count
             if "type" in raw:
                 raw["type"] = type_code(str(raw["type"]))  # 单选 as the Excel template and a bank file write it
@@ -186,7 +188,7 @@ def parse_exam(text: str, path: str) -> tuple[ParsedExam | None, list[Problem]]:
     if attempts in ("unlimited", None):
         max_attempts = None
     elif isinstance(attempts, int) and not isinstance(attempts, bool) and attempts >= 1:
-        max_attempts = attempts
+        max_attempts = None if too_large(c, attempts, "attempts") else attempts
     else:
         c.add(_("'attempts' must be 'unlimited' or a whole number of at least 1 (got '%(value)s')", value=attempts),
               "attempts")
@@ -199,6 +201,8 @@ def parse_exam(text: str, path: str) -> tuple[ParsedExam | None, list[Problem]]:
     if focus is not None and (isinstance(focus, bool) or not isinstance(focus, int) or focus < 1):
         c.add(_("'focus_loss_limit' must be a whole number of at least 1 (got '%(value)s')", value=focus),
               "focus_loss_limit")
+        focus = None
+    elif too_large(c, focus, "focus_loss_limit"):
         focus = None
     exam = ParsedExam(
         id=exam_id or "", title=title,
