@@ -22,6 +22,7 @@ from wtforms.validators import StopValidation, ValidationError
 
 from lms import form_messages
 from lms.control_characters import invisible_character, shown_direction_characters, text_direction_character
+from lms.query_dates import EARLIEST, LATEST
 
 
 def no_text_direction(form, field) -> None:
@@ -135,6 +136,10 @@ class DateField(wtforms.DateField):
                 raise  # nothing typed: the field's Optional or required validator decides
             raise ValueError(_("“%(value)s” is not a valid date: write it as YYYY-MM-DD, for example 2026-03-01.",
                                value=shown_direction_characters(typed[:40]))) from None
+        if self.data is not None and not EARLIEST <= self.data <= LATEST:
+            day, self.data = self.data, None
+            raise ValueError(_("%(day)s is outside the dates the app reckons with (%(earliest)s to %(latest)s).",
+                               day=day.isoformat(), earliest=EARLIEST.isoformat(), latest=LATEST.isoformat()))
 
     def pre_validate(self, form):
         if self.process_errors and " ".join(self.raw_data or ()).strip():

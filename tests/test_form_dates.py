@@ -79,3 +79,22 @@ def test_the_pairing_form_names_the_wrong_date_and_pairs_nobody(client, clock, m
     assert SAYS[locale] in _errors(response)
     assert "此项必填。" not in _errors(response) and "This field is required." not in _errors(response)
     assert db.session.scalar(select(func.count()).select_from(Pairing)) == 0
+
+
+@pytest.mark.parametrize("typed", ["0001-01-01", "1899-12-31", "3000-01-01"])
+def test_a_date_outside_the_years_the_app_reckons_with_is_refused_at_its_field(app, typed):
+    """HR dating a position change 0001-01-01 made tenure read as centuries and meet every tenure rule."""
+    from lms.org.forms import PositionForm
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    for locale, says in {"zh_CN": f"{typed} 超出了系统可处理的日期范围（1900-01-01 至 2999-12-31）。",
+                         "en": f"{typed} is outside the dates the app reckons with (1900-01-01 to 2999-12-31)."}.items():
+        with app.test_request_context("/", method="POST", data={"start_date": typed}), force_locale(locale):
+            form = PositionForm()
+            assert not form.start_date.validate(form)
+            assert [str(e) for e in form.start_date.errors] == [says]
+            assert form.start_date.data is None
+    with app.test_request_context("/", method="POST", data={"start_date": "1900-01-01"}):
+        form = PositionForm()
+        form.start_date.validate(form)
+        assert form.start_date.errors == []

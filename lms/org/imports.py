@@ -42,6 +42,7 @@ from lms.org.models import EMAIL_PATTERN, POSITIONS, ROLES, Branch, User, case_t
 from lms.numbers import reading_number
 from lms.own_case import own_case
 from lms.reports.exports import csv_safe
+from lms.query_dates import EARLIEST
 
 COL_NO, COL_NAME, COL_BRANCH, COL_POSITION, COL_HIRED, COL_ROLES = "工号", "姓名", "支行", "岗位", "入职日期", "角色"
 HEADERS = (COL_NO, COL_NAME, COL_BRANCH, COL_POSITION, COL_HIRED, COL_ROLES)
@@ -223,6 +224,9 @@ def plan_import(data: bytes, filename: str, *, actor: User | None = None, today:
             problem(COL_HIRED, _("“%(value)s” is not a date; write it as YYYY-MM-DD.", value=values[COL_HIRED]))
         elif hire_date and hire_date > today:
             problem(COL_HIRED, _("%(day)s is in the future.", day=hire_date.isoformat()))
+        elif hire_date and hire_date < EARLIEST:
+            problem(COL_HIRED, _("%(day)s is before %(earliest)s: check the year.", day=hire_date.isoformat(),
+                                 earliest=EARLIEST.isoformat()))
         email = values[COL_EMAIL]
         if email and (len(email) > 255 or not re.match(EMAIL_PATTERN, email)):
             problem(COL_EMAIL, _("“%(value)s” is not an e-mail address.", value=email))

@@ -117,6 +117,7 @@ def test_every_bad_cell_is_reported_with_row_and_column_and_nothing_changes(app,
         ",,天元支行,柜员,2025-07-01,学员\n"                # row 8: empty required cells
         "E3008,未来人,天元支行,柜员,2027-01-01,学员\n"       # row 9: hire date in the future
         "E 3009,空格,天元支行,柜员,2025-07-01,学员\n"        # row 10: a space in the employee number
+        "E3010,古人,天元支行,柜员,0001-01-01,学员\n"        # row 11: a year typed short (tenure of centuries)
     )
     plan = _plan(bad)
     messages = [str(p) for p in plan.problems]
@@ -130,6 +131,7 @@ def test_every_bad_cell_is_reported_with_row_and_column_and_nothing_changes(app,
         "第 8 行“姓名”：必填，但为空",
         "第 9 行“入职日期”：2027-01-01 晚于今天",
         "第 10 行“工号”：“E 3009”不是有效的工号（不能有空格，最多 32 个字符）",
+        "第 11 行“入职日期”：0001-01-01 早于 1900-01-01，请检查年份",
     ]
     with pytest.raises(ValueError):
         imports.apply_import(plan)
