@@ -39,6 +39,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
+from lms.extensions import db
+
 # Whether the next transaction to begin on this thread/context takes SQLite's
 # write lock at once, and whether a service's transaction is already open.
 _immediate: ContextVar[bool] = ContextVar("lms_begin_immediate", default=False)
@@ -66,8 +68,6 @@ def transaction(*, immediate: bool = False) -> Iterator[None]:
     After the commit the request goes on with the objects as the service
     left them (they are not expired): what it renders was just committed,
     and the signed-in user is not loaded a second time."""
-    from lms.extensions import db
-
     if _in_service.get():
         yield
         return
@@ -95,8 +95,6 @@ def after_commit(callback) -> None:
     next service transaction ends, after a commit). Dropped if the transaction
     rolls back. A callback that raises is logged and does not undo what was
     committed."""
-    from lms.extensions import db
-
     db.session().info.setdefault(_PENDING, []).append(callback)
 
 
@@ -106,8 +104,6 @@ def run_committed_callbacks() -> None:
     this again: that call returns at once and the loop already running takes
     the next one (run inside each other, 2,000 callbacks of a re-grade went
     past the recursion limit and the rest were silently dropped)."""
-    from lms.extensions import db
-
     info = db.session().info
     if info.get(_RUNNING):
         return

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from lms import clock
+from lms.demo_hooks import run_hooks
 from lms.extensions import db
 from lms.org import services
 from lms.org.branches import create_branch
@@ -114,8 +115,6 @@ def load_demo(password: str) -> list[tuple[str, str, tuple[str, ...]]]:
     db.session.commit()
 
     # Later domains (curriculum, attempts, mentoring) extend the demo here.
-    from lms.demo_hooks import run_hooks
-
     run_hooks(password)
     db.session.commit()
     return accounts

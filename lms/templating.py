@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from lms.control_characters import TEXT_DIRECTION, shown_direction_characters
 from lms.forms import field_errors
-
+from lms.navigation import nav_items
 from lms.org.models import LOCALES, POSITIONS, ROLES
 from lms.punctuation import aside, clauses, label, listing, sentences, statements
 from lms.numbers import reading_number
@@ -99,8 +99,6 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _globals():
-        from lms.navigation import nav_items
-
         return {
             "ROLES": ROLES,
             "POSITIONS": POSITIONS,

@@ -22,7 +22,6 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from lms import clock
 from lms.audit import services as audit
 from lms.database import transaction
 from lms.extensions import db
@@ -89,16 +88,6 @@ def check_png(data: bytes) -> bytes:
     return data
 
 
-def _set(key: str, value: str, actor: User) -> None:
-    row = db.session.get(SystemSetting, key)
-    values = {"value": value, "changed_at": clock.now(), "changed_by_id": actor.id}
-    if row is None:
-        db.session.add(SystemSetting(key=key, **values))
-    else:
-        for name, v in values.items():
-            setattr(row, name, v)
-
-
 @transaction(immediate=True)
 def set_name(name: str, *, actor: User) -> bool:
     """Change the printed name (administrators: the view checks); True if it changed."""
@@ -106,7 +95,7 @@ def set_name(name: str, *, actor: User) -> bool:
     before = institution_name()
     if not name or name == before:
         return False
-    _set(NAME_KEY, name, actor)
+    SystemSetting.store(NAME_KEY, name, actor)
     db.session.flush()
     audit.record("certificates.institution_changed", object_type="certificate_issuer", object_id="name", actor=actor,
                  before=before, after=name)
@@ -118,13 +107,13 @@ def set_logo(data: bytes | None, *, actor: User) -> None:
     """Print ``data`` (a checked PNG) as the logo from now on; None: the shipped logo again."""
     path = logo_path()
     if data is None:
-        _set(LOGO_KEY, "", actor)
+        SystemSetting.store(LOGO_KEY, "", actor)
         digest = ""
     else:
         data = check_png(data)
         digest = hashlib.sha256(data).hexdigest()
         _store(path, data)
-        _set(LOGO_KEY, digest, actor)
+        SystemSetting.store(LOGO_KEY, digest, actor)
     db.session.flush()
     audit.record("certificates.logo_changed", object_type="certificate_issuer", object_id="logo", actor=actor,
                  logo=digest or "default")

@@ -24,7 +24,8 @@ from lms.content.models import Certification
 from lms.extensions import db
 from lms.ids import DB_INT_MAX, db_int
 from lms.org import leavers
-from lms.org.models import POSITIONS, Branch
+from lms.org.branch_filter import branch_choices, chosen_subtree
+from lms.org.models import POSITIONS
 from lms.query_dates import query_date
 from lms.reports import exports
 from lms.text_search import search_text
@@ -35,20 +36,9 @@ WITHIN = (30, 60, 90)
 
 # --- HR: the register -----------------------------------------------------------
 
-def _branch_choices(scope) -> list[tuple[int, str]]:
-    branches = db.session.query(Branch).all()
-    return sorted(((b.id, b.path()) for b in branches if scope is None or b.id in scope), key=lambda c: c[1])
-
-
 def _branch_ids(scope, branch_id: int | None = None) -> list[int] | None:
     """The branch filter (``?branch=``, or ``branch_id``) and its sub-branches; 404 outside ``scope``."""
-    branch_id = branch_id or request.args.get("branch", type=db_int)
-    if not branch_id:
-        return None
-    branch = db.session.get(Branch, branch_id) if abs(branch_id) <= DB_INT_MAX else None
-    if branch is None or (scope is not None and branch.id not in scope):
-        abort(404)
-    return branch.subtree_ids()
+    return chosen_subtree(branch_id or request.args.get("branch", type=db_int), scope)
 
 
 def _certification_id(wanted: int | None = None) -> int | None:
@@ -92,7 +82,7 @@ def register():
     may_renew = _viewer().has_role("hr") and flt.on is None and flt.state in ("", CertificateState.EXPIRED)
     return render_page_or_partial(
         "certificates/register.html", "certificates/_register_rows.html", page=page, flt=flt,
-        branch_choices=_branch_choices(scope), certifications=queries.certifications(include_retired=True),
+        branch_choices=branch_choices(scope), certifications=queries.certifications(include_retired=True),
         query=_query_args(), whole_bank=scope is None, today=clock.today(),
         awaiting=signoff_review.awaiting_decision(scope), will_not_print=_will_not_print(page.rows),
         left=leavers.leaving_dates(c.user_id for c in page.rows), as_of=flt.on, may_renew=may_renew,
@@ -202,7 +192,7 @@ def expiring():
     scope = _scope()
     return render_page_or_partial(
         "certificates/expiring.html", "certificates/_expiring_rows.html", rows=expiring_rows(scope),
-        within=_within(), choices=WITHIN, branch_choices=_branch_choices(scope),
+        within=_within(), choices=WITHIN, branch_choices=branch_choices(scope),
         certifications=queries.certifications(include_retired=True), query=_query_args(within=_within()),
         whole_bank=scope is None, today=clock.today(), timedelta=timedelta, may_renew=_viewer().has_role("hr"),
         selection=RenewalSelectionForm(formdata=None), **_labels())

@@ -23,6 +23,7 @@ from lms.certificates.forms import KeepForm, ManualIssueForm, RevokeForm
 from lms.certificates.models import Certificate
 from lms.certificates.requirements import certifications_requiring, describe, evaluate
 from lms.content.models import Certification
+from lms.eligibility.monitor import required_certifications
 from lms.extensions import db
 from lms.forms import options
 from lms.ids import DB_INT_MAX, db_int
@@ -165,8 +166,6 @@ def revoke(certificate_id: int):
 def _uncertified_in_post(certificate: Certificate) -> str | None:
     """After a revocation, what happens next when the holder's post requires the certification (持证上岗):
     they are in post without it from now on, the monitor lists them, and nothing is issued by itself."""
-    from lms.eligibility.monitor import required_certifications  # eligibility reads certificates: not at import
-
     holder = certificate.holder
     position = holder.current_position
     if not holder.active or position is None:

@@ -13,6 +13,7 @@ from lms.eligibility import engine, facts as facts_mod, monitor as monitor_rules
 from lms.extensions import db
 from lms.ids import db_int
 from lms.org import scope as org_scope
+from lms.org.branch_filter import branch_choices, chosen_branch, chosen_subtree
 from lms.org.models import POSITIONS, Branch, User
 from lms.reports import exports
 from lms.text_search import search_text
@@ -26,23 +27,11 @@ def _scope():
     return org_scope.branch_scope(current_user._get_current_object())
 
 
-def _branch_choices(scope) -> list[tuple[int, str]]:
-    branches = db.session.query(Branch).all()
-    return sorted(((b.id, b.path()) for b in branches if scope is None or b.id in scope), key=lambda c: c[1])
-
-
 def _filter(scope, rules) -> reg.RegisterFilter:
     args = request.args
-    branch_ids = None
-    branch_id = args.get("branch", type=db_int)
-    if branch_id:
-        branch = db.session.get(Branch, branch_id)
-        if branch is None or (scope is not None and branch.id not in scope):
-            abort(404)
-        branch_ids = branch.subtree_ids()
     rule_id = args.get("rule", type=db_int)
     return reg.RegisterFilter(
-        q=search_text(), branch_ids=branch_ids,
+        q=search_text(), branch_ids=chosen_subtree(args.get("branch", type=db_int), scope),
         position=args.get("position", "") if args.get("position", "") in POSITIONS else "",
         rule_id=rule_id if rule_id in {r.id for r in rules} else None,
         state=args.get("state", "") if args.get("state", "") in engine.STATES else "")
@@ -63,7 +52,7 @@ def register():
     result = reg.build(scope, flt, page=request.args.get("page", 1, type=int))
     return render_page_or_partial(
         "eligibility/register.html", "eligibility/_register_rows.html", result=result, flt=flt, all_rules=rules,
-        query=_query(flt), branch_choices=_branch_choices(scope), whole_bank=scope is None,
+        query=_query(flt), branch_choices=branch_choices(scope), whole_bank=scope is None,
         target_label=reg.target_label, state_label=reg.state_label,
         position_words={code: str(label) for code, label in POSITIONS.items()})
 
@@ -96,12 +85,9 @@ def _monitor_scope(scope) -> tuple[list[int] | None, Branch | None]:
     """The monitor's people: the viewer's scope, narrowed by ``?branch=`` to a
     branch and its sub-branches (one outside the scope is 404), so a branch
     manager's figure and HR's list filtered to that branch count the same rows."""
-    branch_id = request.args.get("branch", type=db_int)
-    if not branch_id:
+    branch = chosen_branch(request.args.get("branch", type=db_int), scope)
+    if branch is None:
         return scope, None
-    branch = db.session.get(Branch, branch_id)
-    if branch is None or (scope is not None and branch.id not in scope):
-        abort(404)
     subtree = branch.subtree_ids()
     return (subtree if scope is None else [b for b in subtree if b in scope]), branch
 
@@ -112,7 +98,7 @@ def monitor():
     scope = _scope()
     narrowed, branch = _monitor_scope(scope)
     return render_template("eligibility/monitor.html", monitor=monitor_rules.build(narrowed), whole_bank=scope is None,
-                           branch=branch, branch_choices=_branch_choices(scope))
+                           branch=branch, branch_choices=branch_choices(scope))
 
 
 @bp.get("/monitor.<fmt>")

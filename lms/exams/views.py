@@ -118,6 +118,19 @@ def review_of(items, held: dict[int, str] | None = None, *, own: bool = True) ->
             else render_question(item, review=True, with_autosave=False, own=own) for item in items}
 
 
+def read_only_attempt(viewer, person, attempt_id: int) -> dict:
+    """What a page showing ``person``'s attempt to someone else (their mentor, HR) renders:
+    a finished attempt of that person's only (404 otherwise), with the review ``viewer`` may see."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != person.id or attempt.state == "open":
+        abort(404)
+    shown = disclosure.review_for(viewer, attempt)
+    items = list(attempt.items)
+    reviews = review_of(items, shown.held, own=False) if shown.shown else {}
+    return dict(person=person, attempt=attempt, exam=attempt.exam, items=items, show_review=shown.shown,
+                reviews=reviews, held=shown.held, withheld=shown.withheld, outcomes=shown.outcomes)
+
+
 def needs_calculator(version: QuestionVersion) -> bool:
     """Calculation questions get the built-in calculator (the type decides)."""
     return question_types.get(version.type).needs_calculator(version.data)

@@ -27,7 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from lms import punctuation
 from lms.imports.files import Problem, csv_text
-from lms.imports.table import Plan, is_problem_header
+from lms.imports.table import Body, Plan, is_problem_header
 from lms.reports.exports import csv_read_back, csv_safe, xlsx_text
 
 PROBLEM_WIDTH = 60  # the column's width in Excel, in characters
@@ -59,7 +59,7 @@ def annotated(data: bytes, plan: Plan) -> bytes | None:
         return None
     texts = problems_by_row(plan)
     if plan.body.fmt == "xlsx":
-        return _xlsx(data, plan.body.sheet, plan.body.header_row, texts)
+        return _xlsx(data, plan.body, texts)
     return _csv(data, plan.body.header_row, texts)
 
 
@@ -92,17 +92,21 @@ def _width(cells: list[str]) -> int:
     return next((at + 1 for at in range(len(cells) - 1, -1, -1) if cells[at]), 0)
 
 
-def _xlsx(data: bytes, sheet_name: str, header_row: int, texts: dict[int, str]) -> bytes:
+def _xlsx(data: bytes, body: Body, texts: dict[int, str]) -> bytes:
     # data_only: each formula as the result Excel saved, the value the import read; none is written back.
     workbook = load_workbook(io.BytesIO(data), data_only=True)
-    sheet = workbook[sheet_name]
-    cells = _cells(sheet)
-    column = next((cell.column for cell in sheet[header_row] if is_problem_header(cell.value)),
-                  max((c for (_r, c), cell in cells if cell.value is not None), default=0) + 1)
-    for (row_no, column_no), cell in cells:  # the last download's problems cleared
-        if column_no == column and row_no > header_row:
-            cell.value = None
-    head = _text_cell(sheet, header_row, column, _("Problems"))
+    sheet = workbook[body.sheet]
+    # Only the cells up to the last row and column the import found a value in. Left to
+    # itself, ``iter_rows`` (like ``max_row``) reaches the last formatted cell: a sheet formatted
+    # down to row 1,048,576, as HR's often are, would be a million cells made for nothing.
+    last_row, last_column = body.extent
+    rows = list(sheet.iter_rows(max_row=last_row, max_col=last_column)) if last_row else []
+    header = rows[body.header_row - 1] if len(rows) >= body.header_row else ()
+    column = next((cell.column for cell in header if is_problem_header(cell.value)), last_column + 1)
+    for row in rows[body.header_row:]:  # the last download's problems cleared
+        if column <= len(row):
+            row[column - 1].value = None
+    head = _text_cell(sheet, body.header_row, column, _("Problems"))
     head.font, head.fill = Font(bold=True), _HEADER_FILL
     for row_no, text in texts.items():
         cell = _text_cell(sheet, row_no, column, text)
@@ -111,13 +115,6 @@ def _xlsx(data: bytes, sheet_name: str, header_row: int, texts: dict[int, str]) 
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
-
-
-def _cells(sheet) -> list:
-    """((row, column), cell) of the cells the sheet holds. openpyxl's own ways (``iter_rows``,
-    ``max_column``) make or count every cell up to the last formatted one: a sheet formatted
-    down to row 1,048,576, as HR's often are, would be a million cells made for nothing."""
-    return list(sheet._cells.items())
 
 
 def _text_cell(sheet, row: int, column: int, text: str):

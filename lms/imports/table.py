@@ -99,11 +99,14 @@ class Plan:
 @dataclass(frozen=True)
 class Body:
     """Where a file's rows were read: its format ("csv", "xlsx"), the sheet and the header row (as
-    Excel numbers it; the lower one of a header of two rows). The rows below it are numbered so too."""
+    Excel numbers it; the lower one of a header of two rows). The rows below it are numbered so too.
+    ``extent``: the last row and the last column that hold a value, as read (formatting alone
+    does not count)."""
 
     fmt: str
     sheet: str
     header_row: int
+    extent: tuple[int, int] = (0, 0)
 
 
 class RowRefused(Exception):
@@ -246,7 +249,7 @@ def read(plan: Plan, data: bytes, filename: str, columns: Columns) -> list[Row]:
         return []
     if _hidden(plan, sheet, header_row_no, index, shown, [number for number, _cells in body]):
         return []
-    plan.body = Body(file_format(data, filename), sheet.name, header_row_no)
+    plan.body = Body(file_format(data, filename), sheet.name, header_row_no, _extent(sheet.rows))
     rows = []
     for number, cells in body:
         row = Row(number, cells, {}, plan, index, shown)
@@ -284,6 +287,16 @@ def read(plan: Plan, data: bytes, filename: str, columns: Columns) -> list[Row]:
                 row.problem(column, _("required, but empty."))
         rows.append(row)
     return rows
+
+
+def _extent(rows: list[list]) -> tuple[int, int]:
+    """The last row and the last column holding a value (1-based, as Excel numbers them)."""
+    last_row = last_column = 0
+    for number, cells in enumerate(rows, start=1):
+        filled = [at for at, value in enumerate(cells, start=1) if value is not None]
+        if filled:
+            last_row, last_column = number, max(last_column, filled[-1])
+    return last_row, last_column
 
 
 def _without(cells: list, positions: list[int]) -> list:

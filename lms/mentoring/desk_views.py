@@ -13,9 +13,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms import clock
-from lms.exams import disclosure, notebook
-from lms.exams.models import Attempt
-from lms.exams.views import review_of
+from lms.exams import notebook
+from lms.exams.views import read_only_attempt
 from lms.extensions import db
 from lms.forms import EmptyForm
 from lms.mentoring import access, checkins, desk
@@ -132,17 +131,9 @@ def correct_check_in(user_id: int, check_in_id: int):
 def apprentice_attempt(user_id: int, attempt_id: int):
     """One attempt of the apprentice, read only, with exactly the review the
     apprentice may see (the exam's review policy, judged for the apprentice)."""
-    pairing = _pairing(user_id)
-    person = pairing.apprentice
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != person.id or attempt.state == "open":
-        abort(404)
-    shown = disclosure.review_for(current_user, attempt)
-    items = list(attempt.items)
-    reviews = review_of(items, shown.held, own=False) if shown.shown else {}
-    return render_template("mentoring/apprentice_attempt.html", person=person, attempt=attempt, exam=attempt.exam,
-                           items=items, show_review=shown.shown, reviews=reviews, held=shown.held,
-                           withheld=shown.withheld, outcomes=shown.outcomes)
+    person = _pairing(user_id).apprentice
+    return render_template("mentoring/apprentice_attempt.html",
+                           **read_only_attempt(current_user, person, attempt_id))
 
 
 def _topic_choices(pairing: Pairing) -> list[str]:

@@ -26,7 +26,8 @@ from lms.mentoring.forms import (CapacityForm, ChangeMentorForm, DimensionChange
 from lms.mentoring.models import Pairing
 from lms.numbers import counted
 from lms.org import scope as org_scope
-from lms.org.models import Branch, CaseTwins, User, person_by_employee_no
+from lms.org.branch_filter import branch_choices, chosen_subtree
+from lms.org.models import CaseTwins, User, person_by_employee_no
 from lms.reports import exports
 from lms.text_search import search_text
 from lms.web import render_page_or_partial, roles_required
@@ -75,22 +76,10 @@ def get_pairing(pairing_id: int) -> Pairing:
 
 # --- the register ---------------------------------------------------------------------
 
-def _branch_choices(scope) -> list[tuple[int, str]]:
-    branches = db.session.scalars(select(Branch)).all()
-    return sorted(((b.id, b.path()) for b in branches if scope is None or b.id in scope), key=lambda c: c[1])
-
-
 def _filter(scope) -> register.RegisterFilter:
     args = request.args
-    branch_ids = None
-    branch_id = args.get("branch", type=db_int)
-    if branch_id:
-        branch = db.session.get(Branch, branch_id)
-        if branch is None or (scope is not None and branch.id not in scope):
-            abort(404)
-        branch_ids = branch.subtree_ids()
     state = args.get("state", "")
-    return register.RegisterFilter(branch_ids=branch_ids, mentor_id=args.get("mentor", type=db_int) or None,
+    return register.RegisterFilter(branch_ids=chosen_subtree(args.get("branch", type=db_int), scope), mentor_id=args.get("mentor", type=db_int) or None,
                                    state=state if state in rules.STATE_LABELS or state == register.ATTENTION else "",
                                    q=search_text())
 
@@ -100,7 +89,7 @@ def _context(page: str) -> dict:
     flt = _filter(scope)
     query = {"branch": request.args.get("branch", type=db_int), "mentor": flt.mentor_id, "state": flt.state, "q": flt.q}
     return {"scope": scope, "flt": flt, "page": page, "query": {k: v for k, v in query.items() if v},
-            "branch_choices": _branch_choices(scope), "mentor_choices": register.mentor_choices(scope),
+            "branch_choices": branch_choices(scope), "mentor_choices": register.mentor_choices(scope),
             "states": {**rules.STATE_LABELS, register.ATTENTION: rules.ATTENTION_LABEL}, "whole_bank": scope is None,
             "may_change": _actor().has_role("hr")}
 

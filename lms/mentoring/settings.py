@@ -152,13 +152,7 @@ def set_rule(*, min_position: str, min_months: int, certification: str, capacity
         before = _value(key)
         if before == after:
             continue
-        row = db.session.get(SystemSetting, key)
-        values = {"value": str(after), "changed_at": clock.now(), "changed_by_id": actor.id}
-        if row is None:
-            db.session.add(SystemSetting(key=key, **values))
-        else:
-            for name, v in values.items():
-                setattr(row, name, v)
+        SystemSetting.store(key, str(after), actor)
         db.session.flush()
         audit.record("mentoring.setting_changed", object_type="mentoring_setting", object_id=key, actor=actor,
                      before=before, after=after)

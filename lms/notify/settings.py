@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from lms import clock
 from lms.audit import services as audit
 from lms.database import transaction
 from lms.extensions import db
@@ -70,11 +69,7 @@ def save_channel(channel: str, enabled: bool, kinds: list[str], *, actor: User) 
     if (before.enabled, before.kinds) == (after.enabled, after.kinds):
         return False
     value = ("on:" if after.enabled else "off:") + ",".join(after.kinds)
-    row = db.session.get(SystemSetting, _key(channel))
-    if row is None:
-        db.session.add(SystemSetting(key=_key(channel), value=value, changed_at=clock.now(), changed_by_id=actor.id))
-    else:
-        row.value, row.changed_at, row.changed_by_id = value, clock.now(), actor.id
+    SystemSetting.store(_key(channel), value, actor)
     db.session.flush()
     audit.record("notify.channel_changed", object_type="channel", object_id=channel, actor=actor,
                  before={"enabled": before.enabled, "kinds": before.kinds},

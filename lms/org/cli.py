@@ -11,6 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 from lms import private_files
 from lms.auth.passwords import policy_problems
 from lms.control_characters import command_line_name
+from lms.demo import load_demo
 from lms.extensions import db
 from lms.imports.table import RowRefused
 from lms.numbers import counted
@@ -45,8 +46,6 @@ def create_admin(employee_no: str, name: str, password: str):
 @with_appcontext
 def demo(password: str):
     """Load the demo organisation (and curriculum) and print the accounts."""
-    from lms.demo import load_demo
-
     accounts = load_demo(password)
     click.echo("Demo accounts (password: %s):" % password)
     for employee_no, name, roles in accounts:

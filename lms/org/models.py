@@ -243,3 +243,14 @@ class SystemSetting(db.Model):
     value: Mapped[str] = mapped_column(Text)  # a channel with every kind of notification is over 300 characters
     changed_at: Mapped[datetime]
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    @classmethod
+    def store(cls, key: str, value: str, actor: User) -> None:
+        """Set ``key`` to ``value``, noting who changed it and when (the row made the first time)."""
+        values = {"value": value, "changed_at": clock.now(), "changed_by_id": actor.id}
+        row = db.session.get(cls, key)
+        if row is None:
+            db.session.add(cls(key=key, **values))
+        else:
+            for name, v in values.items():
+                setattr(row, name, v)

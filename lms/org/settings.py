@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from lms import clock
 from lms.audit import services as audit
 from lms.database import transaction
 from lms.extensions import db
@@ -30,13 +29,7 @@ def set_flag(key: str, value: bool, *, actor: User) -> bool:
     before = flag(key)
     if before == value:
         return False
-    values = {"value": "1" if value else "0", "changed_at": clock.now(), "changed_by_id": actor.id}
-    row = db.session.get(SystemSetting, key)
-    if row is None:
-        db.session.add(SystemSetting(key=key, **values))
-    else:
-        for name, v in values.items():
-            setattr(row, name, v)
+    SystemSetting.store(key, "1" if value else "0", actor)
     db.session.flush()
     audit.record("settings.changed", object_type="setting", object_id=key, actor=actor, before=before, after=value)
     return True

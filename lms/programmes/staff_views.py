@@ -12,11 +12,10 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from lms.content.models import Programme
-from lms.exams import disclosure
-from lms.exams.models import Attempt
-from lms.exams.views import review_of
+from lms.exams.views import read_only_attempt
 from lms.extensions import db
-from lms.org.models import POSITIONS, Branch, User
+from lms.org.branch_filter import branch_choices, chosen_subtree
+from lms.org.models import POSITIONS, User
 from lms.org.scope import branch_scope, may_see_person
 from lms.programmes import audience_admin, audience_page as listing
 from lms.programmes.audience import members, rule_in_words
@@ -67,12 +66,8 @@ def _audience_query(programme: Programme) -> tuple[listing.AudienceFilter, dict,
     q = args.get("q", "").strip()
     if len(q) > SEARCH_MAX:
         raise SearchTooLong("q", len(q))
-    branch_ids, branch_id = None, args.get("branch", type=int)
-    if branch_id:
-        branch = db.session.get(Branch, branch_id)
-        if branch is None or (scope is not None and branch.id not in scope):
-            abort(404)
-        branch_ids = branch.subtree_ids()
+    branch_id = args.get("branch", type=int)
+    branch_ids = chosen_subtree(branch_id, scope)
     position = args.get("position", "") if args.get("position", "") in POSITIONS else ""
     why = args.get("why", "") if args.get("why", "") in listing.WHYS else ""
     flt = listing.AudienceFilter(q=q, branch_ids=branch_ids, position=position, why=why)
@@ -84,9 +79,8 @@ def _audience_query(programme: Programme) -> tuple[listing.AudienceFilter, dict,
 def _render_audience(programme: Programme, add_form=None, remove_form=None, status: int = 200):
     flt, query, scope = _audience_query(programme)
     found = listing.audience_page(programme, scope, flt, query.get("page", 1))
-    branches = [(b.id, b.path()) for b in db.session.scalars(select(Branch)) if scope is None or b.id in scope]
     context = dict(programme=programme, found=found, flt=flt, query=query, filters={
-        k: v for k, v in query.items() if k != "page"}, back=urlencode(query), branch_choices=sorted(branches, key=lambda c: c[1]),
+        k: v for k, v in query.items() if k != "page"}, back=urlencode(query), branch_choices=branch_choices(scope),
         may_change=current_user.has_role("hr"))
     if is_htmx() and request.method == "GET":
         return render_template("programmes/_audience_rows.html", swapped=True, **context), status, {"Vary": "HX-Request"}
@@ -154,13 +148,5 @@ def person_record(user_id: int):
 def person_attempt(user_id: int, attempt_id: int):
     """One attempt's result, read only: score, pass/fail, each answer's outcome,
     and the review only as far as the exam's review policy shows it to the learner."""
-    person = _visible_person(user_id)
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != person.id or attempt.state == "open":
-        abort(404)
-    shown = disclosure.review_for(current_user, attempt)
-    items = list(attempt.items)
-    reviews = review_of(items, shown.held, own=False) if shown.shown else {}
-    return render_template("programmes/person_attempt.html", person=person, attempt=attempt, exam=attempt.exam,
-                           items=items, show_review=shown.shown, reviews=reviews, held=shown.held,
-                           withheld=shown.withheld, outcomes=shown.outcomes)
+    return render_template("programmes/person_attempt.html",
+                           **read_only_attempt(current_user, _visible_person(user_id), attempt_id))

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import render_template
 from markupsafe import Markup
 
+from lms import questions as registry
 from lms.content.rendering import render_markdown
 from lms.content.source.links import course_link_resolver
 from lms.questions.base import Grade, QuestionType
@@ -21,19 +22,15 @@ class Case(QuestionType):
         return data.get("parts", [])
 
     def needs_calculator(self, data):
-        from lms.questions import get  # the registry imports this module (as grade does)
-
-        return any(get(part["type"]).needs_calculator(part.get("data", {})) for part in self._parts(data))
+        return any(_type_of(part).needs_calculator(part.get("data", {})) for part in self._parts(data))
 
     def grade(self, data, answer, *, partial_credit=False):
-        from lms.questions import get
-
         answer = answer or {}
         parts: dict[str, Grade] = {}
         total = earned = 0.0
         waiting = False
         for part in self._parts(data):
-            grade = get(part["type"]).grade(part.get("data", {}), answer.get(part["id"]), partial_credit=partial_credit)
+            grade = _type_of(part).grade(part.get("data", {}), answer.get(part["id"]), partial_credit=partial_credit)
             parts[part["id"]] = grade
             points = float(part.get("points", 1))
             total += points
@@ -46,11 +43,9 @@ class Case(QuestionType):
         return Grade(earned / total if total else 0.0, parts)
 
     def answer_from_form(self, data, form, name, values=None):
-        from lms.questions import get
-
         out = {}
         for part in self._parts(data):
-            value = get(part["type"]).answer_from_form(part.get("data", {}), form, f"{name}-{part['id']}", values)
+            value = _type_of(part).answer_from_form(part.get("data", {}), form, f"{name}-{part['id']}", values)
             if value is not None:
                 out[part["id"]] = value
         return out or None
@@ -59,20 +54,14 @@ class Case(QuestionType):
         return bool(answer)
 
     def part_is_answered(self, part, answer) -> bool:
-        from lms.questions import get
-
-        return get(part["type"]).is_answered((answer or {}).get(part["id"]))
+        return _type_of(part).is_answered((answer or {}).get(part["id"]))
 
     def public_data(self, data):
-        from lms.questions import get
-
         return {"parts": [{"id": p["id"], "type": p["type"], "stem": p.get("stem", ""), "points": p.get("points", 1),
-                           "data": get(p["type"]).public_data(p.get("data", {}))} for p in self._parts(data)]}
+                           "data": _type_of(p).public_data(p.get("data", {}))} for p in self._parts(data)]}
 
     def option_order(self, data, rng, shuffle):
-        from lms.questions import get
-
-        orders = {p["id"]: get(p["type"]).option_order(p.get("data", {}), rng, shuffle) for p in self._parts(data)}
+        orders = {p["id"]: _type_of(p).option_order(p.get("data", {}), rng, shuffle) for p in self._parts(data)}
         return {k: v for k, v in orders.items() if v is not None} or None
 
     def auto_points(self, data, grade: dict | None) -> float:
@@ -84,14 +73,12 @@ class Case(QuestionType):
     def render(self, *, name, data, answer, order, stem_html, review, explanation_html="", grade=None,
                points=None, autosave_url=None, saved_target=None, values=None, course_slug=None, own=True,
                answered=True):
-        from lms.questions import get
-
         answer = answer or {}
         order = order or {}
         rendered = []
         resolve = course_link_resolver(course_slug) if course_slug else None
         for part in self._parts(data):
-            qtype = get(part["type"])
+            qtype = _type_of(part)
             part_grade = ((grade or {}).get("parts") or {}).get(part["id"])
             html = qtype.render(
                 name=f"{name}-{part['id']}", data=part.get("data", {}), answer=answer.get(part["id"]),
@@ -120,9 +107,7 @@ class Case(QuestionType):
         return []
 
     def simulated_answer(self, data, right, rng):
-        from lms.questions import get
-
-        return {p["id"]: get(p["type"]).simulated_answer(p.get("data", {}), right or rng.random() < 0.5, rng)
+        return {p["id"]: _type_of(p).simulated_answer(p.get("data", {}), right or rng.random() < 0.5, rng)
                 for p in self._parts(data)}
 
     def parse_body(self, reader, body):
@@ -131,3 +116,8 @@ class Case(QuestionType):
     def from_excel_row(self, reader, row, stem, answer, options):
         # A case spans the rows of its own sheet; a part row is never a case.
         return stem, {}
+
+
+def _type_of(part: dict) -> QuestionType:
+    """A part's question type. The registry imports this module, so it is looked up when a part is read."""
+    return registry.get(part["type"])

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
+from lms.content.rendering import render_markdown
 from lms.questions.base import Grade, QuestionType, normalise_text
 
 BLANK = re.compile(r"\{\{(\d+)\}\}")
@@ -45,8 +46,6 @@ def blanks_in_tags(stem_md: str) -> list[int]:
     (an image's alt text, a link's title), where no text box can stand."""
     if "{{" not in stem_md or not any(ch in stem_md for ch in _MAKES_ATTRIBUTES):
         return []  # no link, image, footnote, HTML or fenced code: no tag holds any of its text
-    from lms.content.rendering import render_markdown
-
     html = str(render_markdown(stem_md))
     return sorted({int(m.group(1)) for tag in _TAG.finditer(html) for m in BLANK.finditer(tag.group(0))})
 

@@ -12,7 +12,8 @@ from flask_login import current_user
 from lms import clock
 from lms.extensions import db
 from lms.org import scope as org_scope
-from lms.org.models import POSITIONS, Branch, User
+from lms.org.branch_filter import branch_choices, chosen_subtree
+from lms.org.models import POSITIONS, User
 from lms.programmes import services as programme_services
 from lms.query_dates import query_date
 from lms.reports import chart, exports, labels, quarters as quarter_rules, rankings as ranking_rules, tables
@@ -31,11 +32,6 @@ def _scope():
     return org_scope.branch_scope(current_user._get_current_object())
 
 
-def _branch_choices(scope) -> list[tuple[int, str]]:
-    branches = db.session.query(Branch).all()
-    return sorted(((b.id, b.path()) for b in branches if scope is None or b.id in scope), key=lambda c: c[1])
-
-
 def _programme(programmes):
     """The programme asked for (404 if unknown), or the first one."""
     wanted = request.args.get("programme", type=int)
@@ -49,13 +45,7 @@ def _programme(programmes):
 
 def _filter(programme, scope) -> reports.RosterFilter:
     args = request.args
-    branch_ids = None
-    branch_id = args.get("branch", type=int)
-    if branch_id:
-        branch = db.session.get(Branch, branch_id)
-        if branch is None or (scope is not None and branch.id not in scope):
-            abort(404)
-        branch_ids = branch.subtree_ids()
+    branch_ids = chosen_subtree(args.get("branch", type=int), scope)
     weeks = {w.id for w in roster_weeks(programme)} if programme else set()
     week_id = args.get("week", type=int)
     quarter = args.get("quarter", "")
@@ -89,7 +79,7 @@ def _context(page: str):
     flt = _filter(programme, scope)
     return scope, programmes, programme, flt, {
         "page_name": page, "programmes": programmes, "programme": programme, "flt": flt,
-        "branch_choices": _branch_choices(scope), "states": labels.STATE_LABELS, "state_codes": STATES,
+        "branch_choices": branch_choices(scope), "states": labels.STATE_LABELS, "state_codes": STATES,
         "weeks": roster_weeks(programme) if programme else [], "quarters": _quarters(programme),
         "quarterly": programme is not None and programme.recurring == programme_services.QUARTERLY, "query": _query(programme, flt),
         "cell_text": labels.cell_text, "cell_class": labels.cell_class, "whole_bank": scope is None,

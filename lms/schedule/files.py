@@ -23,11 +23,11 @@ from pathlib import Path
 from flask_babel import gettext as _
 
 from lms.content.console.editor import (
-    EditRefused, _link_tree, _restore, _stage_parent, _write_atomically, content_root, folder_lock, normalise,
-    text_hash,
+    EditRefused, _link_tree, _stage_parent, content_root, folder_lock, normalise, text_hash,
 )
+from lms.content.console.writing import write_and_publish
 from lms.content.console.queries import unified_diff
-from lms.content.publishing.publish import ContentProblems, plan, publish
+from lms.content.publishing.publish import plan, publish
 from lms.content.schema import Problem
 from lms.content.source.checks import check
 from lms.content.source.files import is_link, is_plain_dir, is_plain_file, link_on_path, read_bytes
@@ -172,16 +172,8 @@ def publish_file(file: ScheduleFile, text: str, base_hash: str, actor, reviewed:
             folder.mkdir(parents=True)
         if not is_plain_dir(folder) or link_on_path(root, real) is not None:
             raise EditRefused(_("This file cannot be edited here."))
-        old = read_bytes(real) if current.exists else None
-        _write_atomically(real, text.encode("utf-8"))
-        try:
-            return publish(parse_folder(root, Path(file.path)), actor, f"web:{file.path}", reviewed=reviewed)
-        except ContentProblems as refused:
-            _restore(real, old)
-            raise EditRefused(_("Nothing was published: fix the problems first."), refused.problems) from None
-        except BaseException:
-            _restore(real, old)
-            raise
+        return write_and_publish(real, file.path, text, lambda: publish(
+            parse_folder(root, Path(file.path)), actor, f"web:{file.path}", reviewed=reviewed))
 
 
 __all__ = ["EditRefused", "FOLDERS", "Review", "ScheduleFile", "file_of", "ids_in_files", "locate", "publish_file",

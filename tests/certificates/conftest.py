@@ -1,7 +1,8 @@
 """Factories of the certificate tests: certifications as publish leaves them,
 a certificate with its stored PDF and SHA-256 (rendered with the real
-renderer), a sign-off in force, an exam passed through the real exam flow,
-and a fast stand-in for the PDF renderer where the PDF is not what a test
+renderer), a sign-off in force, an exam passed through the real exam flow, the
+world of HR's bulk renewal (certificates expiring so many days from today),
+a count of rows, and a fast stand-in for the PDF renderer where the PDF is not what a test
 looks at; helpers reading a PDF (text, fonts, the page as an image)."""
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import hashlib
 import json
 import secrets
 import subprocess
-from datetime import date, datetime
+from collections import namedtuple
+from datetime import date, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from lms.extensions import db
 
@@ -122,6 +125,51 @@ def make_certificate(app, make_certification, make_user):
         return certificate
 
     return make
+
+
+def count_rows(model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+@pytest.fixture
+def expiring_certificate(app, clock):
+    """expiring_certificate(person, certification, actor, days) → a certificate issued by hand
+    (存量人员换发) and backdated so that it expires ``days`` from today (the frozen clock's
+    2026-03-02); negative: expired."""
+    from lms.certificates import issuing
+
+    def issue(person, certification, actor, days: int):
+        issued_on = issuing.add_months(clock.today() + timedelta(days=days), -certification.validity_months)
+        return issuing.issue(person, certification, actor=actor, reason="存量人员换发", on=issued_on)
+
+    return issue
+
+
+RenewalWorld = namedtuple("RenewalWorld", "hr colleague north south rmq held")
+
+
+@pytest.fixture
+def renewal_world(make_user, make_branch, make_certification, expiring_certificate):
+    """renewal_world(holders) → a RenewalWorld: HR (周人事, HR01) and a colleague
+    (吴人事, HR02) in 北区支行 (N01), 南区支行 (S01), the certification ``rmq``
+    (24 months, renewal window 90 days) and, for each ``(days, "north" or
+    "south", position, name)`` of holders, a learner of that branch in that
+    post since 2023-01-01 whose certificate, issued by the colleague, expires
+    ``days`` from today: ``held[name]``."""
+
+    def build(holders) -> RenewalWorld:
+        north, south = make_branch("N01", "北区支行"), make_branch("S01", "南区支行")
+        hr = make_user(("hr",), name="周人事", employee_no="HR01", branch=north)
+        colleague = make_user(("hr",), name="吴人事", employee_no="HR02", branch=north)
+        rmq = make_certification(validity_months=24, renewal_window_days=90)
+        held = {}
+        for days, branch, position, name in holders:
+            person = make_user(("learner",), name=name, branch={"north": north, "south": south}[branch],
+                               position=position, position_start=date(2023, 1, 1))
+            held[name] = expiring_certificate(person, rmq, colleague, days)
+        return RenewalWorld(hr, colleague, north, south, rmq, held)
+
+    return build
 
 
 def pdf_text(pdf: bytes, layout: bool = True) -> str:

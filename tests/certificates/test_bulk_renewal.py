@@ -6,51 +6,35 @@ as it is — and names the others with why. Only HR; ids HR cannot see renew
 nothing."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import select
 
-from lms import clock as lms_clock
 from lms.audit.models import AuditEvent
 from lms.certificates import issuing, renewal, revoking
 from lms.certificates.models import Certificate, CertificateState
 from lms.extensions import db
 from lms.notify.models import Notification
 from lms.org import services as org_services
+from tests.certificates.conftest import count_rows
 from tests.conftest import sign_in
 
 TENURE = {"tenure": [{"positions": ["rm_junior"], "months": 12}]}
 
 
-def _expiring_in(person, certification, hr, days):
-    """A certificate issued by hand, backdated, that expires ``days`` from today (2026-03-02)."""
-    issued_on = issuing.add_months(lms_clock.today() + timedelta(days=days), -certification.validity_months)
-    return issuing.issue(person, certification, actor=hr, reason="存量人员换发", on=issued_on)
+@pytest.fixture
+def world(renewal_world, expiring_certificate):
+    """Certificates expiring in 10 to 120 days (today is 2026-03-02), one of a teller, one of HR's own."""
+    world = renewal_world([(10, "north", "rm_junior", "赵一"), (45, "north", "rm_junior", "钱二"),
+                           (80, "south", "rm_junior", "孙三"), (60, "north", "teller", "李四"),
+                           (120, "north", "rm_junior", "周五")])
+    world.held["周人事"] = expiring_certificate(world.hr, world.rmq, world.colleague, 30)
+    return world
 
 
-def _world(make_user, make_branch, make_certification):
-    north, south = make_branch("N01", "北区支行"), make_branch("S01", "南区支行")
-    hr = make_user(("hr",), name="周人事", employee_no="HR01", branch=north)
-    colleague = make_user(("hr",), name="吴人事", employee_no="HR02", branch=north)
-    rmq = make_certification(validity_months=24, renewal_window_days=90)
-    held = {}
-    for days, branch, position, name in [(10, north, "rm_junior", "赵一"), (45, north, "rm_junior", "钱二"),
-                                         (80, south, "rm_junior", "孙三"), (60, north, "teller", "李四"),
-                                         (120, north, "rm_junior", "周五")]:
-        person = make_user(("learner",), name=name, branch=branch, position=position,
-                           position_start=date(2023, 1, 1))
-        held[name] = _expiring_in(person, rmq, colleague, days)
-    held["周人事"] = _expiring_in(hr, rmq, colleague, 30)
-    return hr, colleague, north, south, rmq, held
-
-
-def _count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
-
-
-def test_the_list_offers_hr_the_choice_and_filters_by_position(client, clock, make_user, make_branch,
-                                                               make_certification, fast_pdf):
-    hr, _colleague, north, _south, _rmq, held = _world(make_user, make_branch, make_certification)
+def test_the_list_offers_hr_the_choice_and_filters_by_position(client, clock, world, make_user, fast_pdf):
+    hr, _colleague, north, _south, _rmq, held = world
     manager = make_user(("branch_manager",), branch=north)
     sign_in(client, hr)
     page = client.get("/certificates/expiring?within=90&position=rm_junior").text
@@ -65,12 +49,11 @@ def test_the_list_offers_hr_the_choice_and_filters_by_position(client, clock, ma
     assert "钱二" in page and 'name="certificate"' not in page and "renewal-selection" not in page
 
 
-def test_the_confirmation_says_what_will_happen_and_changes_nothing(client, clock, make_user, make_branch,
-                                                                   make_certification, fast_pdf):
-    hr, colleague, north, _south, rmq, held = _world(make_user, make_branch, make_certification)
+def test_the_confirmation_says_what_will_happen_and_changes_nothing(client, clock, world, fast_pdf):
+    hr, colleague, north, _south, rmq, held = world
     revoking.revoke(held["钱二"].id, colleague, "冒用他人账号参加考试")
     org_services.deactivate(held["孙三"].holder, "离职", actor=colleague)
-    certificates, events = _count(Certificate), _count(AuditEvent)
+    certificates, events = count_rows(Certificate), count_rows(AuditEvent)
     sign_in(client, hr)
     chosen = [held[n].id for n in ("赵一", "钱二", "孙三", "李四", "周五")] + [987654]
     page = client.post("/certificates/renew/preview", data={"certificate": [str(i) for i in chosen]})
@@ -92,21 +75,19 @@ def test_the_confirmation_says_what_will_happen_and_changes_nothing(client, cloc
         assert f'name="certificate" value="{held[name].id}"' in form
     for name in ("钱二", "孙三"):
         assert f'value="{held[name].id}"' not in form
-    assert (_count(Certificate), _count(AuditEvent)) == (certificates, events)  # nothing changed
+    assert (count_rows(Certificate), count_rows(AuditEvent)) == (certificates, events)  # nothing changed
 
 
-def test_hr_s_own_certificate_is_refused_and_named(client, clock, make_user, make_branch, make_certification,
-                                                  fast_pdf):
-    hr, _colleague, _north, _south, _rmq, held = _world(make_user, make_branch, make_certification)
+def test_hr_s_own_certificate_is_refused_and_named(client, clock, world, fast_pdf):
+    hr, _colleague, _north, _south, _rmq, held = world
     sign_in(client, hr)
     text = client.post("/certificates/renew/preview", data={"certificate": [str(held["周人事"].id)]}).text
     assert f'id="renewal-{held["周人事"].id}"' in text and "这是您本人的证书：由另一位人力资源同事续期。" in text
     assert "所选证书都不能续期。" in text and 'action="/certificates/renew/"' not in text
 
 
-def test_every_certificate_the_filter_shows_is_chosen_on_the_server(client, clock, make_user, make_branch,
-                                                                    make_certification, fast_pdf):
-    hr, _colleague, north, _south, _rmq, held = _world(make_user, make_branch, make_certification)
+def test_every_certificate_the_filter_shows_is_chosen_on_the_server(client, clock, world, fast_pdf):
+    hr, _colleague, north, _south, _rmq, held = world
     sign_in(client, hr)
     text = client.post("/certificates/renew/preview", data={
         "matching": "y", "within": "90", "branch": str(north.id), "position": "rm_junior"}).text
@@ -115,9 +96,8 @@ def test_every_certificate_the_filter_shows_is_chosen_on_the_server(client, cloc
     assert chosen == sorted([held["赵一"].id, held["钱二"].id])  # not 南区's, the teller's, nor 120 days out
 
 
-def test_renewing_renews_each_audits_it_and_tells_the_holder(client, clock, make_user, make_branch,
-                                                             make_certification, fast_pdf):
-    hr, _colleague, _north, _south, rmq, held = _world(make_user, make_branch, make_certification)
+def test_renewing_renews_each_audits_it_and_tells_the_holder(client, clock, world, fast_pdf):
+    hr, _colleague, _north, _south, rmq, held = world
     chosen = [held[n].id for n in ("赵一", "钱二", "周五")]
     sign_in(client, hr)
     done = client.post("/certificates/renew/", data={"certificate": [str(i) for i in chosen],
@@ -147,18 +127,18 @@ def test_renewing_renews_each_audits_it_and_tells_the_holder(client, clock, make
     again = client.post("/certificates/renew/", data={"certificate": [str(i) for i in chosen], "reason": "重复提交"},
                         follow_redirects=True)
     assert "已续期 0 张证书。" in again.text and again.text.count("已被替代") == 3
-    assert _count(Certificate) == 9
+    assert count_rows(Certificate) == 9
 
 
 def test_holders_who_do_not_meet_the_requirements_are_renewed_only_when_hr_says_so(
-        client, clock, make_user, make_branch, make_certification, fast_pdf):
+        client, clock, make_user, make_certification, expiring_certificate, fast_pdf):
     hr = make_user(("hr",))
     hr2 = make_user(("hr",))
     tenure = make_certification(slug="rm-intermediate", title="中级客户经理资格", prefix="RMI", requirements=TENURE)
     served = make_user(("learner",), name="钱二", position="rm_junior", position_start=date(2024, 1, 1))
     new_in_post = make_user(("learner",), name="孙三", position="rm_junior", position_start=date(2025, 12, 1))
-    served_cert = _expiring_in(served, tenure, hr2, 20)
-    short_cert = _expiring_in(new_in_post, tenure, hr2, 20)
+    served_cert = expiring_certificate(served, tenure, hr2, 20)
+    short_cert = expiring_certificate(new_in_post, tenure, hr2, 20)
     ids = [str(served_cert.id), str(short_cert.id)]
     sign_in(client, hr)
     preview = client.post("/certificates/renew/preview", data={"certificate": ids}).text
@@ -176,10 +156,9 @@ def test_holders_who_do_not_meet_the_requirements_are_renewed_only_when_hr_says_
     assert [line["met"] for line in renewed.evidence] == [False]  # kept in the evidence, as by hand
 
 
-def test_a_reason_is_required_and_nothing_is_renewed_without_one(client, clock, make_user, make_branch,
-                                                                 make_certification, fast_pdf):
-    hr, _colleague, _north, _south, _rmq, held = _world(make_user, make_branch, make_certification)
-    before = _count(Certificate)
+def test_a_reason_is_required_and_nothing_is_renewed_without_one(client, clock, world, fast_pdf):
+    hr, _colleague, _north, _south, _rmq, held = world
+    before = count_rows(Certificate)
     sign_in(client, hr)
     page = client.post("/certificates/renew/", data={"certificate": [str(held["赵一"].id)], "reason": "  "})
     assert page.status_code == 400 and 'id="reason-error"' in page.text
@@ -187,14 +166,13 @@ def test_a_reason_is_required_and_nothing_is_renewed_without_one(client, clock, 
     assert client.post("/certificates/renew/", data={"certificate": [str(held["赵一"].id)], "reason": "续期"},
                        csrf=False).status_code == 400
     assert client.post("/certificates/renew/", data={"certificate": ["1e9999"], "reason": "续期"}).status_code == 400
-    assert _count(Certificate) == before
+    assert count_rows(Certificate) == before
 
 
-def test_only_hr_renews_and_ids_out_of_sight_renew_nothing(client, clock, make_user, make_branch,
-                                                           make_certification, fast_pdf):
-    hr, _colleague, north, _south, _rmq, held = _world(make_user, make_branch, make_certification)
+def test_only_hr_renews_and_ids_out_of_sight_renew_nothing(client, clock, world, make_user, fast_pdf):
+    hr, _colleague, north, _south, _rmq, held = world
     manager = make_user(("branch_manager",), branch=north)
-    before = _count(Certificate)
+    before = count_rows(Certificate)
     sign_in(client, manager)
     assert client.post("/certificates/renew/", data={"certificate": [str(held["赵一"].id)],
                                                     "reason": "续期"}).status_code == 403
@@ -203,12 +181,12 @@ def test_only_hr_renews_and_ids_out_of_sight_renew_nothing(client, clock, make_u
     page = client.post("/certificates/renew/", data={"certificate": ["999999", str(2**31 - 1)], "reason": "续期"},
                        follow_redirects=True)
     assert "已续期 0 张证书。" in page.text and "所选证书中有 2 张未找到，不在其中。" in page.text
-    assert _count(Certificate) == before
+    assert count_rows(Certificate) == before
 
 
 def test_a_certificate_revoked_after_the_confirmation_is_left_out_and_the_others_renewed(
-        client, clock, make_user, make_branch, make_certification, fast_pdf):
-    hr, colleague, _north, _south, _rmq, held = _world(make_user, make_branch, make_certification)
+        client, clock, world, fast_pdf):
+    hr, colleague, _north, _south, _rmq, held = world
     sign_in(client, hr)
     ids = [str(held["赵一"].id), str(held["钱二"].id)]
     assert "将续期 2 张证书。" in client.post("/certificates/renew/preview", data={"certificate": ids}).text
@@ -220,15 +198,15 @@ def test_a_certificate_revoked_after_the_confirmation_is_left_out_and_the_others
     assert db.session.get(Certificate, held["钱二"].id).superseded_by_id is None
 
 
-def test_nothing_chosen_says_so(client, clock, make_user, make_branch, make_certification, fast_pdf):
-    hr, *_ = _world(make_user, make_branch, make_certification)
+def test_nothing_chosen_says_so(client, clock, world, fast_pdf):
+    hr, *_ = world
     sign_in(client, hr)
     page = client.post("/certificates/renew/preview", data={})
     assert page.status_code == 400 and "没有选择任何证书" in page.text
 
 
-def test_renewal_is_not_offered_where_a_bulk_renewal_would_refuse_it(client, clock, make_user, make_certificate,
-                                                                     make_certification, fast_pdf):
+def test_renewal_is_not_offered_where_a_bulk_renewal_would_refuse_it(
+        client, clock, make_user, make_certificate, make_certification, fast_pdf):
     hr = make_user(("hr",))
     other_hr = make_user(("hr",))
     certification = make_certification()
@@ -243,14 +221,14 @@ def test_renewal_is_not_offered_where_a_bulk_renewal_would_refuse_it(client, clo
 
 
 def test_more_than_one_action_may_renew_is_refused_whole_and_says_how_to_go_on(
-        client, clock, make_user, make_branch, make_certification, fast_pdf, monkeypatch):
-    hr, _colleague, _north, _south, _rmq, held = _world(make_user, make_branch, make_certification)
+        client, clock, world, fast_pdf, monkeypatch):
+    hr, _colleague, _north, _south, _rmq, held = world
     monkeypatch.setattr(renewal, "LIMIT", 2)
-    before = _count(Certificate)
+    before = count_rows(Certificate)
     sign_in(client, hr)
     ids = [str(held[n].id) for n in ("赵一", "钱二", "孙三")]
     page = client.post("/certificates/renew/preview", data={"certificate": ids})
     assert page.status_code == 400 and "一次最多续期 2 张证书，本次选择了 3 张。" in page.text
     page = client.post("/certificates/renew/", data={"certificate": ids, "reason": "续期"})
     assert page.status_code == 400 and "一次最多续期 2 张证书" in page.text
-    assert _count(Certificate) == before
+    assert count_rows(Certificate) == before

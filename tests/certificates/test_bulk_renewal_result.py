@@ -6,9 +6,9 @@ with the register's filter, through the same confirmation and result."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import select
 
 from lms import clock as lms_clock
 from lms.audit.models import AuditEvent
@@ -16,31 +16,16 @@ from lms.certificates import issuing, renewal, renewal_batches, revoking
 from lms.certificates.models import Certificate, CertificateState
 from lms.extensions import db
 from lms.org.models import User
+from tests.certificates.conftest import count_rows
 from tests.conftest import sign_in
 
 
-def _expiring_in(person, certification, hr, days):
-    """Issued by hand, backdated, expiring ``days`` from today (2026-03-02); negative: expired."""
-    issued_on = issuing.add_months(lms_clock.today() + timedelta(days=days), -certification.validity_months)
-    return issuing.issue(person, certification, actor=hr, reason="存量人员换发", on=issued_on)
-
-
-def _world(make_user, make_branch, make_certification):
-    north, south = make_branch("N01", "北区支行"), make_branch("S01", "南区支行")
-    hr = make_user(("hr",), name="周人事", employee_no="HR01", branch=north)
-    colleague = make_user(("hr",), name="吴人事", employee_no="HR02", branch=north)
-    rmq = make_certification(validity_months=24, renewal_window_days=90)
-    held = {}
-    for days, branch, name in [(10, north, "赵一"), (45, north, "钱二"), (-20, north, "孙三"), (-40, south, "李四"),
-                               (-5, north, "周五")]:
-        person = make_user(("learner",), name=name, branch=branch, position="rm_junior",
-                           position_start=date(2023, 1, 1))
-        held[name] = _expiring_in(person, rmq, colleague, days)
-    return hr, colleague, north, south, rmq, held
-
-
-def _count(model, *where) -> int:
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+@pytest.fixture
+def world(renewal_world):
+    """Two certificates expiring in 10 and 45 days (today is 2026-03-02), three expired, one of them in 南区支行."""
+    return renewal_world([(10, "north", "rm_junior", "赵一"), (45, "north", "rm_junior", "钱二"),
+                          (-20, "north", "rm_junior", "孙三"), (-40, "south", "rm_junior", "李四"),
+                          (-5, "north", "rm_junior", "周五")])
 
 
 def _batch_of(page: str) -> str:
@@ -53,16 +38,16 @@ def _confirmation(client, ids) -> str:
     return page.text
 
 
-def test_the_renewal_redirects_to_its_result_and_a_resend_renews_nothing_twice(
-        client, clock, make_user, make_branch, make_certification, fast_pdf):
-    hr, _colleague, _north, _south, _rmq, held = _world(make_user, make_branch, make_certification)
+def test_the_renewal_redirects_to_its_result_and_a_resend_renews_nothing_twice(client, clock, world, fast_pdf):
+    hr, _colleague, _north, _south, _rmq, held = world
     sign_in(client, hr)
     ids = [held["赵一"].id, held["钱二"].id]
     batch = _batch_of(_confirmation(client, ids))
     form = {"certificate": [str(i) for i in ids], "reason": "2026 年一季度批量续期", "batch": batch}
     sent = client.post("/certificates/renew/", data=form)
     assert sent.status_code == 303 and sent.headers["Location"].endswith(f"/certificates/renew/{batch}")
-    certificates, issued = _count(Certificate), _count(AuditEvent, AuditEvent.action == "certificate.issued")
+    certificates = count_rows(Certificate)
+    issued = count_rows(AuditEvent, AuditEvent.action == "certificate.issued")
     result = client.get(f"/certificates/renew/{batch}").text
     assert "已续期 2 张证书。" in result and "由周人事 (HR01) 于" in result and "2026 年一季度批量续期" in result
     for name in ("赵一", "钱二"):
@@ -72,26 +57,25 @@ def test_the_renewal_redirects_to_its_result_and_a_resend_renews_nothing_twice(
     again = client.post("/certificates/renew/", data=form)
     assert again.status_code == 303 and again.headers["Location"] == sent.headers["Location"]
     assert client.get(f"/certificates/renew/{batch}").text.count("已续期 2 张证书。") == 1  # a refresh reads it again
-    assert (_count(Certificate), _count(AuditEvent, AuditEvent.action == "certificate.issued")) == (certificates,
-                                                                                                     issued)
-    assert _count(AuditEvent, AuditEvent.action == "certificate.bulk_renewal") == 1
+    assert (count_rows(Certificate), count_rows(AuditEvent, AuditEvent.action == "certificate.issued")) == (
+        certificates, issued)
+    assert count_rows(AuditEvent, AuditEvent.action == "certificate.bulk_renewal") == 1
 
 
-def test_the_same_batch_run_twice_renews_once(app, clock, make_user, make_branch, make_certification, fast_pdf):
-    hr, _colleague, _north, _south, _rmq, held = _world(make_user, make_branch, make_certification)
+def test_the_same_batch_run_twice_renews_once(app, clock, world, fast_pdf):
+    hr, _colleague, _north, _south, _rmq, held = world
     token = renewal_batches.new_token()
     ids = [held["赵一"].id]
     assert renewal_batches.run(token, ids, hr, "续期", include_unmet=False, scope=None) is True
-    before = _count(Certificate)
+    before = count_rows(Certificate)
     assert renewal_batches.run(token, ids, hr, "续期", include_unmet=False, scope=None) is False
-    assert _count(Certificate) == before
+    assert count_rows(Certificate) == before
     done = renewal_batches.outcome(token).done
     assert [r.old.id for r in done.renewed] == ids and done.not_renewed == []
 
 
-def test_why_not_is_kept_as_a_code_and_read_in_the_reader_s_language(
-        client, clock, make_user, make_branch, make_certification, fast_pdf):
-    hr, colleague, _north, _south, _rmq, held = _world(make_user, make_branch, make_certification)
+def test_why_not_is_kept_as_a_code_and_read_in_the_reader_s_language(client, clock, world, make_user, fast_pdf):
+    hr, colleague, _north, _south, _rmq, held = world
     revoking.revoke(held["钱二"].id, colleague, "冒用他人账号参加考试")
     sign_in(client, hr)
     ids = [held["赵一"].id, held["钱二"].id]
@@ -110,9 +94,8 @@ def test_why_not_is_kept_as_a_code_and_read_in_the_reader_s_language(
     assert "1 certificate renewed." in page and "Revoked on 2026-03-02" in page
 
 
-def test_the_result_opens_for_hr_only_and_is_404_for_anyone_else(
-        client, clock, make_user, make_branch, make_certification, fast_pdf):
-    hr, colleague, north, _south, _rmq, held = _world(make_user, make_branch, make_certification)
+def test_the_result_opens_for_hr_only_and_is_404_for_anyone_else(client, clock, world, make_user, fast_pdf):
+    hr, colleague, north, _south, _rmq, held = world
     readers = [(hr.id, 200), (colleague.id, 200), (make_user(("admin",)).id, 200),
                (make_user(("branch_manager",), branch=north).id, 404), (held["赵一"].user_id, 404),
                (make_user(("trainer",)).id, 404)]
@@ -128,9 +111,8 @@ def test_the_result_opens_for_hr_only_and_is_404_for_anyone_else(
     assert client.get("/certificates/renew/not-a-batch").status_code == 404
 
 
-def test_the_register_offers_hr_its_expired_certificates_to_renew(
-        client, clock, make_user, make_branch, make_certification, fast_pdf):
-    hr, colleague, north, _south, rmq, held = _world(make_user, make_branch, make_certification)
+def test_the_register_offers_hr_its_expired_certificates_to_renew(client, clock, world, fast_pdf):
+    hr, colleague, north, _south, rmq, held = world
     # 周五's expired certificate was renewed since by a new one (issued after it expired): not offered again.
     renewed_since = issuing.issue(held["周五"].holder, rmq, actor=colleague, reason="过期后补发")
     sign_in(client, hr)
@@ -158,9 +140,8 @@ def test_the_register_offers_hr_its_expired_certificates_to_renew(
     assert f'name="certificate" value="{held["孙三"].id}"' not in client.get("/certificates/").text
 
 
-def test_a_branch_manager_and_a_past_day_s_register_offer_no_renewal(
-        client, clock, make_user, make_branch, make_certification, fast_pdf):
-    hr, _colleague, north, _south, _rmq, held = _world(make_user, make_branch, make_certification)
+def test_a_branch_manager_and_a_past_day_s_register_offer_no_renewal(client, clock, world, make_user, fast_pdf):
+    hr, _colleague, north, _south, _rmq, held = world
     sign_in(client, make_user(("branch_manager",), branch=north))
     page = client.get("/certificates/").text
     assert "孙三" in page and 'id="renewal-selection"' not in page and 'name="certificate"' not in page

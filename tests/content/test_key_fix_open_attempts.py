@@ -17,29 +17,12 @@ from lms.extensions import db
 from lms.notify.models import Notification
 from tests.conftest import sign_in
 from tests.content.test_key_regrade import (  # noqa: F401  (fixtures)
-    BANK, KEY_AFTER, KEY_BEFORE, REASON, _exam, _fix_key, _take, course,
+    BANK, KEY_AFTER, KEY_BEFORE, REASON, _exam, _fix_key, _take, answer_without_submitting, course,
 )
 from tests.content.test_live_course_changes import live  # noqa: F401  (fixture)
-from tests.exams.takers import as_posted
 
 STEM_BEFORE = "逾期 30 天以内的贷款应立即起诉。"
 STEM_AFTER = "逾期 30 天以内的贷款，应先电话、短信提醒。"
-
-
-def _answer(client, learner, tf_answer: str) -> Attempt:
-    """Start the exam and answer as ``_take`` does, without submitting."""
-    sign_in(client, learner)
-    started = client.post(f"/exams/{_exam().id}/start")
-    assert started.status_code == 302, started.text
-    attempt = db.session.get(Attempt, int(started.headers["Location"].rstrip("/").split("/")[-1]))
-    for item in attempt.items:
-        name = f"a-{item.id}"
-        form = {"pl-001": {name: "B"}, "pl-002": {name: ["C"]}, "pl-003": {name: tf_answer},
-                "pl-004": {f"{name}-1": "90"}, "pl-005": {name: "4.5"}}[item.question_version.question.slug]
-        saved = client.post(f"/attempts/{attempt.id}/items/{item.id}", data=as_posted(item, form),
-                            headers={"HX-Request": "true"})
-        assert saved.status_code == 200, saved.text
-    return attempt
 
 
 def _submit(client, learner, attempt) -> Attempt:
@@ -77,7 +60,7 @@ def test_a_key_only_fix_moves_the_open_attempt_so_its_submit_is_graded_right(
     the trainer decided for the submitted attempts (here: keep them)."""
     first, second = _learners(make_user, make_branch)
     passed = _take(client, first, "false")
-    still_open = _answer(client, second, "true")
+    still_open = answer_without_submitting(client, second, "true")
     _fix_key(course)
 
     planned = runner.invoke(args=["content", "plan"])
@@ -109,7 +92,7 @@ def test_an_open_attempt_shown_another_text_keeps_it_and_is_regraded_at_submit_w
     the new version, as a submitted attempt would have been: audited with the
     reason, the learner told."""
     first, second = _learners(make_user, make_branch)
-    still_open = _answer(client, second, "true")
+    still_open = answer_without_submitting(client, second, "true")
     _fix_key(course)
     _edit_stem(course)
 
@@ -145,7 +128,7 @@ def test_an_open_attempt_shown_another_text_is_graded_on_it_when_the_trainer_kee
         app, client, runner, course, make_user, make_branch):
     first, second = _learners(make_user, make_branch)
     passed = _take(client, first, "false")
-    still_open = _answer(client, second, "true")
+    still_open = answer_without_submitting(client, second, "true")
     _fix_key(course)
     _edit_stem(course)
     kept = runner.invoke(args=["content", "publish", "--as", "trainer-pl", "--keep-results", "--reason",

@@ -52,6 +52,14 @@ def _exam() -> Exam:
 
 def _take(client, learner, tf_answer: str) -> Attempt:
     """pl-001, pl-004, pl-005 right (2 + 1 + 1), pl-002 wrong, pl-003 as given."""
+    attempt = answer_without_submitting(client, learner, tf_answer)
+    assert client.post(f"/attempts/{attempt.id}/submit").status_code == 302
+    db.session.refresh(attempt)
+    return attempt
+
+
+def answer_without_submitting(client, learner, tf_answer: str) -> Attempt:
+    """Start the exam and answer as ``_take`` does, without submitting."""
     sign_in(client, learner)
     started = client.post(f"/exams/{_exam().id}/start")
     assert started.status_code == 302, started.text
@@ -63,8 +71,6 @@ def _take(client, learner, tf_answer: str) -> Attempt:
         saved = client.post(f"/attempts/{attempt.id}/items/{item.id}", data=as_posted(item, form),
                             headers={"HX-Request": "true"})
         assert saved.status_code == 200, saved.text
-    assert client.post(f"/attempts/{attempt.id}/submit").status_code == 302
-    db.session.refresh(attempt)
     return attempt
 
 

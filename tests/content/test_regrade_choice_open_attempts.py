@@ -25,10 +25,10 @@ from lms.extensions import db
 from tests.conftest import sign_in
 from tests.content.console_samples import import_confirm_data, review_for_publish
 from tests.content.test_key_fix_open_attempts import (
-    STEM_AFTER, STEM_BEFORE, _answer, _learners, _pl003_version, _submit,
+    STEM_AFTER, STEM_BEFORE, _learners, _pl003_version, _submit,
 )
 from tests.content.test_key_regrade import (  # noqa: F401  (fixtures)
-    BANK, KEY_AFTER, KEY_BEFORE, REASON, _trainer, _versions, course,
+    BANK, KEY_AFTER, KEY_BEFORE, REASON, _trainer, _versions, answer_without_submitting, course,
 )
 
 OPEN_SENTENCE = "1 份进行中的答卷的学员看到的题目文字与新版本不同"
@@ -78,7 +78,7 @@ def test_the_console_editor_asks_about_the_attempts_in_progress(app, client, cou
     nobody = client.post("/console/review", data=form)
     assert nobody.status_code == 200 and _choice(nobody.text) == "", nobody.text
 
-    still_open = _answer(client, second, "true")
+    still_open = answer_without_submitting(client, second, "true")
     sign_in(client, _trainer())
     review = review_for_publish(client, form)
     assert review.status_code == 200, review.text
@@ -124,7 +124,7 @@ def _edited_course_zip(root) -> io.BytesIO:
 
 def test_the_course_upload_asks_about_the_attempts_in_progress(app, client, course, make_user, make_branch):
     first, second = _learners(make_user, make_branch)
-    still_open = _answer(client, second, "true")
+    still_open = answer_without_submitting(client, second, "true")
     sign_in(client, _trainer())
     page = client.post("/console/upload", data={"archive": (_edited_course_zip(course), "post-loan.zip")},
                        content_type="multipart/form-data")
@@ -147,7 +147,7 @@ def test_the_excel_import_asks_about_the_attempts_in_progress(app, client, runne
     from openpyxl import load_workbook
 
     first, second = _learners(make_user, make_branch)
-    still_open = _answer(client, second, "true")
+    still_open = answer_without_submitting(client, second, "true")
     exported = runner.invoke(args=["content", "export-xlsx", "--course", "post-loan", "--bank", "basics",
                                    "-o", str(tmp_path / "basics.xlsx")])
     assert exported.exit_code == 0, exported.output

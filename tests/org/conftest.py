@@ -1,3 +1,7 @@
+"""What the people and branch tests share: a small organisation, the audit events
+of one action, the services' language, and an XLSX workbook as the bytes HR uploads."""
+import io
+
 import pytest
 
 from lms.audit.models import AuditEvent
@@ -19,3 +23,18 @@ def org(make_branch, make_user):
 
 def events(action):
     return db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)).all()
+
+
+@pytest.fixture
+def in_chinese(app):
+    """Services called directly speak the default language, as on the web (zh_CN)."""
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("zh_CN"):
+        yield
+
+
+def xlsx_bytes(workbook) -> bytes:
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

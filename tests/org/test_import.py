@@ -24,13 +24,7 @@ GOOD = HEADER + (
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-@pytest.fixture(autouse=True)
-def _chinese(app):
-    """Services called directly speak the default language, as on the web (zh_CN)."""
-    from flask_babel import force_locale
-
-    with app.test_request_context(), force_locale("zh_CN"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_chinese")  # services called directly speak zh_CN, as on the web
 
 
 def _xlsx(rows) -> bytes:

@@ -13,30 +13,19 @@ from lms.extensions import db
 from lms.org import imports
 from lms.org.models import User
 from tests.conftest import sign_in
-from tests.org.conftest import events
+from tests.org.conftest import events, xlsx_bytes
 
 HEADER = ["工号", "姓名", "支行", "岗位", "入职日期", "角色"]
 
 
-@pytest.fixture(autouse=True)
-def _chinese(app):
-    from flask_babel import force_locale
-
-    with app.test_request_context(), force_locale("zh_CN"):
-        yield
-
-
-def _save(workbook: Workbook) -> bytes:
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+pytestmark = pytest.mark.usefixtures("in_chinese")  # services called directly speak zh_CN, as on the web
 
 
 def _sheet(*rows) -> bytes:
     workbook = Workbook()
     for row in rows:
         workbook.active.append(row)
-    return _save(workbook)
+    return xlsx_bytes(workbook)
 
 
 def _texts(problems) -> list[str]:
@@ -80,7 +69,7 @@ def test_a_long_employee_number_excel_shortened_is_refused(app, org, clock):
     sheet.append(HEADER)
     sheet.append([123456789012345678, "龚平", "天元支行", "柜员", "2025-07-01", "学员"])
     sheet["A2"].value = float(123456789012345678)  # what Excel keeps of a typed 18-digit number
-    plan = imports.plan_import(_save(workbook), "花名册.xlsx")
+    plan = imports.plan_import(xlsx_bytes(workbook), "花名册.xlsx")
     assert _texts(plan.problems) == [
         "第 2 行“工号”：“1.23457E+17”是 Excel 只保留 15 位的长数字，后几位已丢失。请把此列设置为“文本”格式，再重新输入工号。"]
     plan = imports.plan_import("工号,姓名,支行,岗位,入职日期,角色\n1.23457E+17,龚平,天元支行,柜员,2025-07-01,学员\n"
@@ -134,10 +123,10 @@ def test_a_header_of_two_rows_with_merged_cells_is_read(app, org, clock):
         sheet.merge_cells(cells)
     sheet.append(["E5501", "卓然", "天元支行", "柜员", "2025-07-01", "学员"])
     sheet.append(["E5502", "", "天元支行", "柜员", "2025-07-01", "学员"])
-    plan = imports.plan_import(_save(workbook), "花名册.xlsx")
+    plan = imports.plan_import(xlsx_bytes(workbook), "花名册.xlsx")
     assert _texts(plan.problems) == ["第 5 行“姓名”：必填，但为空"]
     sheet["B5"] = "卓越"
-    plan = imports.plan_import(_save(workbook), "花名册.xlsx")
+    plan = imports.plan_import(xlsx_bytes(workbook), "花名册.xlsx")
     assert not plan.problems, _texts(plan.problems)
     assert [(r.row, r.employee_no, r.branch.name) for r in plan.rows] == [(4, "E5501", "天元支行"),
                                                                           (5, "E5502", "天元支行")]
@@ -168,6 +157,6 @@ def test_dates_with_a_time_of_day_as_hr_systems_export_them(app, org, clock):
         sheet.append([f"E57{n:02d}", f"测试{n}", "天元支行", "柜员", day, "学员"])
         sheet.cell(row=n + 1, column=5).number_format = "@"  # the column formatted as text
     sheet.append(["E5799", "测试99", "天元支行", "柜员", "2026/3/1 25:00", "学员"])
-    plan = imports.plan_import(_save(workbook), "花名册.xlsx", today=date(2026, 12, 2))
+    plan = imports.plan_import(xlsx_bytes(workbook), "花名册.xlsx", today=date(2026, 12, 2))
     assert [r.hire_date for r in plan.rows] == [date(2026, 3, 1)] * len(days)
     assert _texts(plan.problems) == ["第 8 行“入职日期”：“2026/3/1 25:00”不是有效日期，请按 YYYY-MM-DD 填写"]

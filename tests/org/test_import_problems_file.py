@@ -212,3 +212,39 @@ def test_a_downloaded_file_uploaded_again_uncorrected_gets_its_column_filled_ane
     twice = _table(client.get(_problems_href(page)).data, fmt, "utf-8-sig")
     assert twice[0] == [*HEADERS, "问题"] and all(len(row) == 7 for row in twice)
     assert [n for n, row in enumerate(twice, start=1) if n > 1 and row[6]] == [7, 10]
+
+
+def test_a_sheet_formatted_down_to_its_last_row_is_marked_without_a_million_cells(app):
+    """HR's sheets are often formatted to row 1,048,576 (a border, a fill): the marked file
+    is written from the cells the import read a value in, not every cell down to the last
+    formatted one (six columns of a million rows: over a gigabyte of cells)."""
+    import tracemalloc
+
+    from openpyxl.styles import Border, Side
+
+    from lms.imports import problems_file
+    from lms.imports.files import Problem
+    from lms.imports.table import Body, Plan
+
+    book = Workbook()
+    sheet = book.active
+    for row in [HEADERS, *_rows()]:
+        sheet.append(row)
+    for column in range(1, len(HEADERS) + 1):  # formatting only: no value
+        sheet.cell(1_048_576, column).border = Border(bottom=Side(style="thin"))
+    out = io.BytesIO()
+    book.save(out)
+    plan = Plan("people.xlsx", problems=[Problem(4, "岗位", "未知岗位“柜台”。")],
+                body=Body("xlsx", sheet.title, 1, (len(GOOD) + 1, len(HEADERS))))
+    with app.test_request_context():
+        tracemalloc.start()
+        try:
+            marked = problems_file.annotated(out.getvalue(), plan)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert peak < 64 * 2**20, f"{peak / 2**20:.0f} MiB"
+    result = load_workbook(io.BytesIO(marked)).active
+    assert [cell.value for cell in result[1]] == [*HEADERS, "问题"]
+    assert result.cell(4, 7).value == "“岗位”：未知岗位“柜台”。" and result.cell(5, 7).value is None
+    assert result.cell(1_048_576, 1).border.bottom.style == "thin"  # the formatting kept

@@ -16,21 +16,10 @@ from lms.extensions import db
 from lms.org import imports
 from lms.org.models import User
 from tests.conftest import sign_in
-from tests.org.conftest import events
+from tests.org.conftest import events, xlsx_bytes
 
 
-@pytest.fixture(autouse=True)
-def _chinese(app):
-    from flask_babel import force_locale
-
-    with app.test_request_context(), force_locale("zh_CN"):
-        yield
-
-
-def _save(workbook: Workbook) -> bytes:
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+pytestmark = pytest.mark.usefixtures("in_chinese")  # services called directly speak zh_CN, as on the web
 
 
 def _person(employee_no: str) -> User | None:
@@ -58,14 +47,14 @@ def test_a_title_row_spelled_headers_extra_columns_and_trailing_empty_rows(app, 
     sheet.append([2, "𠮷田晓", "E4002", "芦淞支行", "初级客户经理", "2024/9/1", "学员", "430202199202021234"])
     for row in range(7, 3007):
         sheet.cell(row=row, column=1).font = Font(bold=True)  # empty, but written to the file
-    plan = imports.plan_import(_save(workbook), "名单.xlsx")
+    plan = imports.plan_import(xlsx_bytes(workbook), "名单.xlsx")
     # 地区（网点） is not 支行: the problem names the header row and the headers the branch may stand under.
     assert [str(p) for p in plan.problems] == [
         "第 4 行“支行”：表头缺少此列（可用的列名：“支行”、“所属支行”、“所属机构”、“机构名称”、“所属网点”、“网点”、"
         "“机构”、“所属部门”、“部门”）"]
 
     sheet.cell(row=4, column=4).value = "支行\n（网点）"
-    plan = imports.plan_import(_save(workbook), "名单.xlsx")
+    plan = imports.plan_import(xlsx_bytes(workbook), "名单.xlsx")
     assert not plan.problems, [str(p) for p in plan.problems]
     assert [(r.row, r.employee_no, r.name, r.branch.name, r.hire_date, r.action) for r in plan.rows] == [
         (5, "E4001", "阿依古丽·买买提", "天元支行", date(2025, 7, 1), "create"),
@@ -76,7 +65,7 @@ def test_a_title_row_spelled_headers_extra_columns_and_trailing_empty_rows(app, 
 
     # A problem names the row as Excel numbers it and the column as the file spells it.
     sheet.cell(row=6, column=4).value = "荷塘支行"
-    plan = imports.plan_import(_save(workbook), "名单.xlsx")
+    plan = imports.plan_import(xlsx_bytes(workbook), "名单.xlsx")
     assert [str(p) for p in plan.problems] == ["第 6 行“支行 （网点）”：未知支行“荷塘支行”"]
 
 
@@ -92,7 +81,7 @@ def test_the_data_on_another_sheet_is_found_and_a_hidden_sheet_is_never_read(app
     data = workbook.create_sheet("名单")
     data.append(["工号", "姓名", "支行", "岗位", "入职日期", "角色"])
     data.append(["E4003", "段明", "天元支行", "柜员", "2025-01-02", "学员"])
-    plan = imports.plan_import(_save(workbook), "名单.xlsx")
+    plan = imports.plan_import(xlsx_bytes(workbook), "名单.xlsx")
     assert not plan.problems, [str(p) for p in plan.problems]
     assert plan.sheet == "名单" and [r.employee_no for r in plan.rows] == ["E4003"]
 
@@ -106,7 +95,7 @@ def test_dates_as_serial_numbers_chinese_text_and_date_times(app, org, clock):
     for n, day in enumerate(days, start=1):
         sheet.append([f"E41{n:02d}", f"测试{n}", "天元支行", "柜员", day, "学员"])
     sheet.append(["E4199", "测试99", "天元支行", "柜员", "2025-13-05", "学员"])
-    plan = imports.plan_import(_save(workbook), "名单.xlsx")
+    plan = imports.plan_import(xlsx_bytes(workbook), "名单.xlsx")
     assert [r.hire_date for r in plan.rows] == [date(2025, 3, 5)] * len(days)
     assert [str(p) for p in plan.problems] == ["第 10 行“入职日期”：“2025-13-05”不是有效日期，请按 YYYY-MM-DD 填写"]
 
@@ -126,7 +115,7 @@ def test_employee_numbers_typed_as_numbers_keep_their_leading_zeros(app, org, cl
     sheet.append([456, "欧阳娜", "天元支行", "柜员", "2025-02-03", "学员"])
     sheet["A3"].number_format = "00000"
     sheet.append([789.0, "司马青", "芦淞支行", "柜员", "2025-02-03", "学员"])
-    plan = imports.plan_import(_save(workbook), "名单.xlsx")
+    plan = imports.plan_import(xlsx_bytes(workbook), "名单.xlsx")
     assert not plan.problems, [str(p) for p in plan.problems]
     assert [(r.employee_no, r.action) for r in plan.rows] == [
         ("00123", "unchanged"), ("00456", "create"), ("789", "create")]
@@ -142,7 +131,7 @@ def test_a_cell_showing_an_excel_error_is_named_not_imported(app, org, clock):
     sheet.append(["E4201", "柯南", "#N/A", "柜员", "2025-01-02", "学员"])  # a VLOOKUP that found nothing
     for _ in range(3):  # the VLOOKUP dragged down past the data: rows HR sees as empty
         sheet.append([None, None, "#N/A"])
-    plan = imports.plan_import(_save(workbook), "名单.xlsx")
+    plan = imports.plan_import(xlsx_bytes(workbook), "名单.xlsx")
     assert [str(p) for p in plan.problems] == [
         "第 2 行“支行”：单元格显示 Excel 错误“#N/A”（公式出错），请更正或直接填写。"]
     assert not plan.rows
@@ -167,7 +156,7 @@ def test_formulas_are_read_by_their_saved_result_and_one_without_a_result_is_nam
     sheet = workbook.active
     sheet.append(["工号", "姓名", "支行", "岗位", "入职日期", "角色"])
     sheet.append(["E4301", "=\"欧阳\"&\"娜\"", "天元支行", "柜员", "2025-01-02", "学员"])
-    data = _save(workbook)
+    data = xlsx_bytes(workbook)
     # openpyxl, like an HR system's exporter, writes the formula without its result.
     plan = imports.plan_import(data, "名单.xlsx")
     assert [str(p) for p in plan.problems] == [
@@ -214,10 +203,10 @@ def test_an_hr_export_with_a_status_column_deactivates_who_left_and_creates_no_l
     sheet.append(["E4403", "早已离职", "天元支行", "柜员", "2020-01-02", "学员", "已离职"])
     sheet.append(["E4404", "新同事", "天元支行", "柜员", "2025-01-02", "学员", ""])
     sheet.append(["E4405", "待定", "天元支行", "柜员", "2025-01-02", "学员", "停薪留职"])
-    plan = imports.plan_import(_save(workbook), "hr-export.xlsx", actor=org.hr)
+    plan = imports.plan_import(xlsx_bytes(workbook), "hr-export.xlsx", actor=org.hr)
     assert [str(p) for p in plan.problems] == ["第 6 行“人员状态”：未知在职状态“停薪留职”，请填写“在职”或“离职”"]
     sheet.delete_rows(6)
-    data = _save(workbook)
+    data = xlsx_bytes(workbook)
     plan = imports.plan_import(data, "hr-export.xlsx", actor=org.hr)
     assert not plan.problems, [str(p) for p in plan.problems]
     assert [(r.employee_no, r.action, r.changes) for r in plan.rows] == [

@@ -13,12 +13,7 @@ from tests.conftest import sign_in
 from tests.org.conftest import events
 
 
-@pytest.fixture(autouse=True)
-def _chinese(app):
-    from flask_babel import force_locale
-
-    with app.test_request_context(), force_locale("zh_CN"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_chinese")  # services called directly speak zh_CN, as on the web
 
 
 def _fresh(user) -> User:

@@ -3,6 +3,8 @@ kept), checks the whole tree, previews the calendar, shows the diff and
 publishes (audited); a rescheduled week moves for the learner."""
 from __future__ import annotations
 
+import errno
+import os
 import re
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -369,3 +371,27 @@ def test_a_start_past_the_years_the_app_reckons_with_is_refused_at_its_field(cli
     response = client.post(URL, data=form_of(client) | {"start": "9999-12-27", "action": "review"})
     assert response.status_code == 422 and "1900-01-01" in response.text and "9999-12-27" in response.text
     assert (schedule_dir / FILE).read_text(encoding="utf-8") == before
+def test_a_week_moved_onto_a_full_disk_says_so_and_leaves_the_file_whole(client, schedule_dir, trainer,
+                                                                         monkeypatch):
+    """The schedule's files are written as the editor's are: a full disk is named, nothing half-written."""
+    data = form_of(client)
+    data["weeks-3-opens"] = (this_monday() + timedelta(days=7)).isoformat()
+    reviewed = client.post(URL, data=data | {"action": "review"})
+    fingerprints = {name: re.search(rf'name="{name}" type="hidden" value="([0-9a-f]{{64}})"', reviewed.text).group(1)
+                    for name in ("reviewed_hash", "reviewed_plan")}
+    before, releases = (schedule_dir / FILE).read_bytes(), db.session.scalar(select(func.count(ContentRelease.id)))
+    real_fdopen = os.fdopen
+
+    def disk_full(fd, mode="r", *args, **kwargs):
+        if "w" in mode:
+            os.close(fd)
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_fdopen(fd, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "fdopen", disk_full)
+    published = client.post(URL, data=data | {"action": "publish", **fingerprints})
+    assert published.status_code == 409
+    assert "服务器磁盘已满" in published.text and "未发布任何内容" in published.text and FILE in published.text
+    assert (schedule_dir / FILE).read_bytes() == before
+    assert not [p for p in (schedule_dir / FILE).parent.iterdir() if p.name.startswith(".edit-")]
+    assert db.session.scalar(select(func.count(ContentRelease.id))) == releases

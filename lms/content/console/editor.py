@@ -28,11 +28,11 @@ from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from lms.content.console import unwritable
+from lms.content.console.writing import EditRefused, write_and_publish
 from lms.content.source import encoding, files as source_files, windows_names
 from lms.content.source.files import walk
 from lms.content.schema import ContentBundle, Problem
-from lms.content.publishing.publish import ContentProblems, plan, publish
+from lms.content.publishing.publish import plan, publish
 from lms.content.rendering_fast import render
 from lms.content.source.advice import content_warnings
 from lms.content.source.checks import check
@@ -70,15 +70,6 @@ tags:
 
 解析：
 """
-
-
-class EditRefused(Exception):
-    """Publishing an edit was refused; ``problems`` say why, with file:line."""
-
-    def __init__(self, message: str, problems: list[Problem] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.problems = problems or []
 
 
 @dataclass
@@ -408,39 +399,6 @@ def publish_edit(path: str, text: str, base_hash: str, actor, decision=None, rev
             problems = check_bundle(parse_folder(stage, Path(current.folder)))
         if problems:
             raise EditRefused(_("Nothing was published: fix the problems first."), problems)
-        old = source_files.read_bytes(real) if source_files.is_plain_file(real) else None
-        try:
-            _write_atomically(real, text.encode("utf-8"))
-        except OSError as exc:  # a full disk: the temporary file is gone, the file as it was
-            raise EditRefused(unwritable.message(exc, path)) from None
-        try:
-            return publish(parse_folder(content_root(), Path(current.folder)), actor, f"web:{path}", checked=True,
-                           decision=decision, reviewed=reviewed)
-        except ContentProblems as refused:
-            _restore(real, old)
-            raise EditRefused(_("Nothing was published: fix the problems first."), refused.problems) from None
-        except BaseException:
-            _restore(real, old)
-            raise
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".edit-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def _restore(path: Path, old: bytes | None) -> None:
-    if old is None:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-    else:
-        _write_atomically(path, old)
-
+        return write_and_publish(real, path, text, lambda: publish(
+            parse_folder(content_root(), Path(current.folder)), actor, f"web:{path}", checked=True,
+            decision=decision, reviewed=reviewed))

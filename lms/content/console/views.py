@@ -17,6 +17,7 @@ from lms.content.publishing.wording import describe as describe_effect, not_revi
 from lms.content.models import LAYOUT_LABELS, REVIEW_POLICY_LABELS, SCORING_LABELS
 from lms.content.source import windows_names
 from lms.control_characters import uploaded_file_name
+from lms.exams.preview import sample_paper
 from lms.form_limits import large_form
 from lms.programmes.audience import rule_in_words
 from lms.punctuation import sentences
@@ -91,8 +92,6 @@ def console_exam(slug):
 def console_exam_preview(slug):
     """A sample paper with keys, drawn by the exam's rules; no attempt is
     created (trainers may not start exams that are not theirs to take)."""
-    from lms.exams.preview import sample_paper
-
     found = console.exam_by_slug(slug)
     if found is None:
         abort(404)

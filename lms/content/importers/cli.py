@@ -10,16 +10,16 @@ from flask_babel import gettext as _
 
 from lms import private_files
 from lms.content.importers import messages_locale, services
+from lms.content.importers.xlsx_export import export_xlsx as write
 from lms.control_characters import command_line_text
 from lms.numbers import counted, reading_number
 from lms.exams.regrade import KEEP, MAX_REASON, REGRADE, Decision
+from lms.org.models import user_by_employee_no
 
 
 def _actor(as_employee: str | None):
     if not as_employee:
         return None
-    from lms.org.models import user_by_employee_no
-
     actor = user_by_employee_no(as_employee)
     if actor is None or not actor.active:
         raise click.UsageError(f"no active user with employee number {as_employee}")
@@ -101,8 +101,6 @@ def export_xlsx(course: str, bank: str | None, output: str):
     questions = services.published_questions(course, bank)
     if questions is None:
         raise click.UsageError(f"no published course {course}")
-    from lms.content.importers.xlsx_export import export_xlsx as write
-
     try:  # the answer keys: readable by whoever exports them, never written through a link
         private_files.write_new(Path(output), write(questions))
     except OSError as exc:

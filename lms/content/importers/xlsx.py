@@ -28,6 +28,7 @@ from lms.content.source.words import CASE_TYPE, DIFFICULTY_ALIASES, MATCHING_WOR
 from lms.content.schema import ParsedQuestion, Problem, Source
 from lms.content.source.pasted import unquoted_id
 from lms.xlsx_hidden import hidden_cells, numbers_text
+from lms.xlsx_safety import unpacked_problem
 
 
 def percent_text(value: float) -> str:
@@ -63,8 +64,6 @@ class XlsxReader(CellReader):
 
     def _read(self, data: bytes) -> XlsxResult:
         from openpyxl import load_workbook
-
-        from lms.xlsx_safety import unpacked_problem
 
         too_large = unpacked_problem(data)
         if too_large:

@@ -14,9 +14,10 @@ import json
 
 from flask_babel import gettext as _
 
-from lms.content.models import REVIEW_POLICY_LABELS, REVIEW_POLICY_SETTING
+from lms.content.models import REVIEW_POLICY_LABELS, REVIEW_POLICY_SETTING, Course, Exam
 from lms.content.source.checks import _add_published, _bundle_pool, _matches, _Pool
 from lms.content.schema import ContentBundle, Problem, Source
+from lms.extensions import db
 from lms.punctuation import labelled
 
 HIDDEN = ("after_pass", "never")
@@ -47,9 +48,6 @@ def _exams(bundle: ContentBundle) -> list[tuple[str, str, Source, bool, list[dic
     if bundle.scope.all_exams:
         return exams  # published exams missing from the bundle are retired by it
     from sqlalchemy import select
-
-    from lms.content.models import Course, Exam
-    from lms.extensions import db
 
     in_bundle = {e.id for e in bundle.exams}
     for slug, draw_json, course, policy in db.session.execute(

@@ -32,7 +32,9 @@ from sqlalchemy import select
 from lms.content.models import Exam, Programme, ProgrammeItem
 from lms.content.schema import ContentBundle, ParsedProgramme, Problem
 from lms.content.source.parser import item_label
+from lms.exams.models import Attempt
 from lms.extensions import db
+from lms.notify.models import Notification
 from lms.numbers import counted
 
 
@@ -66,9 +68,6 @@ def published_items(slugs: list[str]) -> dict[str, list[PublishedItem]]:
 def count_learners(items: list[PublishedItem]) -> None:
     """Fill ``learners``: the people who attempted the item's exam or were
     notified about the item (two statements for all of them)."""
-    from lms.exams.models import Attempt  # the exams and notify domains build on content
-    from lms.notify.models import Notification
-
     if not items:
         return
     people: dict[int, set[int]] = defaultdict(set)

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,9 +15,6 @@ from flask import Flask
 from lms import config, create_app
 from lms.audit import anchor
 from lms.config import ConfigError
-from tests.conftest import BASE_CONFIG
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def mode(path: Path) -> int:
@@ -39,22 +34,16 @@ def _forget_file_keys():
     anchor._FILE_KEYS.clear()
 
 
-def test_production_without_the_key_does_not_start(monkeypatch, tmp_path):
-    monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path / "instance")
-    production = {**BASE_CONFIG, "TESTING": False, "DEBUG": False, "AUDIT_KEY": None, "AUDIT_KEY_REQUIRED": True}
+def test_production_without_the_key_does_not_start(instance, production):
     with pytest.raises(ConfigError, match="^LMS_AUDIT_KEY is not set. It keys the audit log's hash chain"):
-        create_app(production)
+        create_app({**production, "AUDIT_KEY": None})
     assert create_app({**production, "AUDIT_KEY": "k" * 64}).config["AUDIT_KEY"] == "k" * 64
-    assert not (tmp_path / "instance" / "audit_key").exists()
+    assert not (instance / "audit_key").exists()
 
 
-def test_a_flask_command_in_production_without_the_key_says_so_and_makes_no_key(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("LMS_AUDIT_KEY", "FLASK_DEBUG", "FLASK_APP")}
-    instance = tmp_path / "instance"
-    env.update(LMS_INSTANCE_DIR=str(instance), DATABASE_URL=f"sqlite:///{tmp_path / 'lms.sqlite3'}",
-               SECRET_KEY="0123456789abcdef" * 4)
-    ran = subprocess.run([sys.executable, "-m", "flask", "audit", "verify"], cwd=ROOT, env=env,
-                         capture_output=True, text=True)
+def test_a_flask_command_in_production_without_the_key_says_so_and_makes_no_key(instance,
+                                                                                flask_command_in_production):
+    ran = flask_command_in_production("audit", "verify", without="LMS_AUDIT_KEY")
     assert ran.returncode == 3, ran.stderr
     assert "RM Academy cannot start: LMS_AUDIT_KEY is not set." in ran.stderr and "Traceback" not in ran.stderr
     assert not (instance / "audit_key").exists()
