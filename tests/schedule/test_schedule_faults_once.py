@@ -46,8 +46,9 @@ def test_the_form_refused_names_the_fields_and_says_each_message_once(client, sc
     response = client.post(URL, data=bad)
     assert response.status_code == 422
     page = response.text
-    assert page.count("此项必填。") == 1 and page.count("不是有效的日期。") == 1
-    assert "不是有效的日期。" in _row(page, "week-row-2")
+    wrong_day = "“下周”不是有效的日期：请按 YYYY-MM-DD 格式填写，例如 2026-03-01。"
+    assert page.count("此项必填。") == 1 and page.count(wrong_day) == 1
+    assert wrong_day in _row(page, "week-row-2")
     refusal = page.split('id="schedule-refusal"')[1].split("</div>")[0]
     assert '<a href="#title">标题</a>' in refusal and '<a href="#weeks-1-due">第 2 周 · 截止</a>' in refusal
 

@@ -164,7 +164,9 @@ def test_invalid_values_are_refused_naming_the_field(client, schedule_dir, train
     assert '<a href="#title">标题</a>' in response.text and '<a href="#weeks-1-due">第 2 周 · 截止</a>' in response.text
     assert re.search(r'<a href="#start">开始[^<]*</a>', response.text)
     assert '<small class="error">此项必填。</small>' in response.text
-    assert response.text.count('<small class="error">不是有效的日期。</small>') == 2  # the start, week 2's due
+    format_help = "不是有效的日期：请按 YYYY-MM-DD 格式填写，例如 2026-03-01。</small>"
+    assert f'<small class="error">“2026-13-40”{format_help}' in response.text  # the start
+    assert f'<small class="error">“下周”{format_help}' in response.text  # week 2's due
     # An exam that does not exist (a value no select offers) is refused by the check, naming the week.
     response = client.post(URL, data=form_of(client) | {"weeks-1-exam": "exam-nope", "action": "review"})
     assert response.status_code == 422
