@@ -75,12 +75,21 @@ class ApprenticeDesk:
         return self.pairing.apprentice
 
     @property
-    def overdue_weeks(self) -> list:
-        return [w for tw in self.this_week for w in tw.overdue]
+    def overdue_weeks(self) -> list[tuple[str, object]]:
+        """(label, week) of every week past due and not passed, across the apprentice's programmes."""
+        return [(self._label(tw, w), w) for tw in self.this_week for w in tw.overdue]
 
     @property
-    def current_weeks(self) -> list:
-        return [w for tw in self.this_week for w in tw.current if not w.overdue]
+    def current_weeks(self) -> list[tuple[str, object]]:
+        """(label, week) of every week open now and not overdue."""
+        return [(self._label(tw, w), w) for tw in self.this_week for w in tw.current if not w.overdue]
+
+    def _label(self, this_week, week) -> str:
+        """A week as the desk names it: with its programme's title when a week of another of the
+        apprentice's programmes on the desk reads the same (two 第 3 周 side by side said nothing)."""
+        alike = any(w.full_label == week.full_label for tw in self.this_week if tw is not this_week
+                    for w in (*tw.current, *tw.overdue))
+        return f"{this_week.programme.title} · {week.full_label}" if alike else week.full_label
 
 
 def weak_points(user_ids: list[int], limit: int = WEAK_POINTS) -> dict[int, list[WeakPoint]]:

@@ -200,3 +200,24 @@ def test_an_apprentice_who_failed_three_times_is_not_said_to_have_failed_twice(c
         alert = page.split('<li class="alert-failed_twice">')[1].split("</li>")[0]
         assert '<span class="badge bad">多次未通过</span>' in alert and "已 3 次未通过" in alert, path
         assert "两次未通过" not in page, path
+
+
+def test_weeks_of_two_programmes_titled_alike_are_named_with_their_programme(client, world):
+    """An apprentice in two programmes whose weeks are both called 第N周: the desk's 本周 and its
+    overdue line said 第3周 twice. Such weeks now carry their programme's title; a week no other
+    programme's reads the same keeps its bare title (tests/mentoring/test_demo.py: the demo's)."""
+    import re
+
+    from tests.programmes.helpers import programme
+
+    sign_in(client, world.mentor)
+    alone = client.get("/mentoring/desk").get_data(as_text=True)
+    this_week = alone.split('class="desk-this-week"')[1].split('class="desk-recent"')[0]
+    assert re.search(r"<p>第\d周 <span", this_week) and "客户经理周训 ·" not in this_week
+    programme(world.exams, audience={"positions": ["rm_junior"]}, slug="extra", title="产品周训乙")
+    page = client.get("/mentoring/desk").get_data(as_text=True)
+    this_week = page.split('class="desk-this-week"')[1].split('class="desk-recent"')[0]
+    week = re.search(r"<p>客户经理周训 · (第\d周) <span", this_week).group(1)
+    assert f"<p>产品周训乙 · {week} <span" in this_week
+    overdue = re.search(r'class="error desk-overdue">(.*?)</p>', this_week, re.S).group(1)
+    assert "客户经理周训 · 第1周" in overdue and "产品周训乙 · 第1周" in overdue
