@@ -65,7 +65,7 @@ ALLOWED_ATTRIBUTES = {
 }
 # Classes the renderer itself produces (call-outs, footnotes, code languages).
 ALLOWED_CLASSES = {
-    "div": {"admonition", "risk", "case", "key", "note", "warning", "footnote"},
+    "div": {"admonition", "risk", "case", "key", "note", "warning", "footnote", "toc"},
     "p": {"admonition-title"},
     "code": {f"language-{lang}" for lang in ("python", "sql", "text", "json", "yaml", "bash", "markdown")},
 }

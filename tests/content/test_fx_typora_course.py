@@ -78,6 +78,7 @@ def test_a_heading_named_as_it_is_written_is_where_the_link_goes(runner, fx):
     rules = _lesson_html("fx-rules")
     assert '<a href="#一基本概念"' in rules and "#【一】" not in rules
     assert '<li><a href="#二今日牌价示例"' in rules  # [TOC]
+    assert '<div class="toc">' in rules and 'class=""' not in rules  # the contents keep their box (was class="")
     assert 'href="/courses/fx-personal/lessons/fx-rules#一基本概念"' in _explanation_html("fx-001")
 
 
