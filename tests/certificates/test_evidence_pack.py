@@ -83,6 +83,8 @@ def test_hr_downloads_one_pdf_with_everything_and_the_chain_head_on_every_page(
         assert expected in text, (expected, text)
     assert '<img src="http://127.0.0.1:9/x">' in pdf_text(pdf, layout=False).replace("\n", "")  # as text, never fetched
     assert "别人" not in text  # events about others stay out
+    # The attempts' column says which time it shows, as the training record's does (it read a bare 全部作答).
+    assert "全部作答（交卷时间）" in pdf_text(pdf, layout=False).replace("\n", "")
     pages = [p for p in pdf_text(pdf, layout=False).split("\f") if p.strip()]
     assert len(pages) >= 2
     for page in pages:  # the footer on every page
