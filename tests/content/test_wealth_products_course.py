@@ -265,7 +265,8 @@ def test_moving_a_week_that_rms_passed_the_plan_says_what_happens_and_passes_sta
 
     _edit(wealth, PROGRAMME, "    opens: 2026-10-12\n", "    opens: 2026-10-12\n    due: 2026-10-25\n")
     plan = runner.invoke(args=["content", "plan"]).output
-    assert ("零售理财产品每周一训（2026下半年）：第 3 周“第 3 周 风险揭示（国庆节后）”改为 2026-10-12 – 2026-10-25"
+    # The week's title already names it: said once (it read 第 3 周“第 3 周 风险揭示（国庆节后）”).
+    assert ("零售理财产品每周一训（2026下半年）：“第 3 周 风险揭示（国庆节后）”改为 2026-10-12 – 2026-10-25"
             "（原为 2026-10-12 – 2026-10-18）；仍是同一周：已通过的 1 名学员仍算通过，相关通知不会重发。") in plan, plan
     _publish(runner)
 

@@ -4,6 +4,7 @@ in the reader's language; exam settings before → after (also for the audit
 log of a publish)."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from flask_babel import format_datetime, get_locale
@@ -195,12 +196,12 @@ def describe(effect: Effect) -> str:
         return sentences([sentence, _overdue_at_once(d)])
     if effect.kind == "week_dates_changed":
         sentence = counted(
-            "%(programme)s: week %(n)s “%(week)s” now runs %(opens_after)s – %(due_after)s (was %(opens_before)s – "
+            "%(programme)s: %(week)s now runs %(opens_after)s – %(due_after)s (was %(opens_before)s – "
             "%(due_before)s); it stays the same week: %(num)s learner who passed it stays passed, its notifications "
             "are not sent again.",
-            "%(programme)s: week %(n)s “%(week)s” now runs %(opens_after)s – %(due_after)s (was %(opens_before)s – "
+            "%(programme)s: %(week)s now runs %(opens_after)s – %(due_after)s (was %(opens_before)s – "
             "%(due_before)s); it stays the same week: %(num)s learners who passed it stay passed, its notifications "
-            "are not sent again.", d["passed"], programme=d["programme"], n=d["number"], week=d["title"],
+            "are not sent again.", d["passed"], programme=d["programme"], week=_week(d["number"], d["title"]),
             opens_after=d["opens_after"], due_after=d["due_after"], opens_before=d["opens_before"],
             due_before=d["due_before"])
         return sentences([sentence, _overdue_at_once(d)])
@@ -213,11 +214,11 @@ def describe(effect: Effect) -> str:
                  last=d["last_due"], today=d["today"])
     if effect.kind == "week_exam_changed":
         return counted(
-            "%(programme)s: week %(n)s “%(week)s” gets another exam (%(before)s → %(after)s): the %(num)s learner "
+            "%(programme)s: %(week)s gets another exam (%(before)s → %(after)s): the %(num)s learner "
             "who passed %(before)s no longer has this week passed until they pass %(after)s.",
-            "%(programme)s: week %(n)s “%(week)s” gets another exam (%(before)s → %(after)s): the %(num)s learners "
+            "%(programme)s: %(week)s gets another exam (%(before)s → %(after)s): the %(num)s learners "
             "who passed %(before)s no longer have this week passed until they pass %(after)s.",
-            d["passed"], programme=d["programme"], n=d["number"], week=d["title"], before=d["before"],
+            d["passed"], programme=d["programme"], week=_week(d["number"], d["title"]), before=d["before"],
             after=d["after"])
     if effect.kind == "weeks_counted":
         parts = []
@@ -261,6 +262,15 @@ def moved_note(plan, key: str) -> str:
         return _("moved from %(before)s to %(after)s", before=before, after=after)
     return _("moved from %(before)s to %(after)s (the question is unchanged: same version)", before=before,
              after=after)
+
+
+def _week(number: int, title: str) -> str:
+    """A week in a sentence of the plan: week 3 “存款产品”, or its title alone when the title
+    already names the week (“第 3 周 风险揭示” read 第 3 周“第 3 周 风险揭示”)."""
+    bare = re.sub(r"\s+", "", title).lower()
+    if bare.startswith(f"第{number}周") or re.match(rf"week{number}(?!\d)", bare):
+        return _("“%(title)s”", title=title)
+    return _("week %(n)s “%(title)s”", n=number, title=title)
 
 
 def _in_course(path: str) -> str:
