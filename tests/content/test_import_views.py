@@ -57,7 +57,8 @@ def test_confirm_writes_the_bank_file_and_publishes_it(client, content_dir, trai
     page = client.get(done.location)
     assert "8 questions added" in page.text or "新增 8 道题" in page.text
     text = (content_dir / BANK).read_text(encoding="utf-8")
-    assert text.startswith("<!-- Imported from rm-banking.gift.txt.")
+    # The file's note is in the trainer's language (it was English whatever the language).
+    assert text.startswith("<!-- 由 rm-banking.gift.txt 导入。可直接编辑本文件，或导入该文件的新版本来替换它。 -->")
     assert "## gift-dep-001" in text
     assert question_count() == before + 8
     published = db.session.scalar(select(Question).where(Question.slug == "gift-dep-003"))

@@ -158,8 +158,9 @@ def read_upload(data: bytes, filename: str, bank: str) -> tuple[list[ParsedQuest
 
 
 def bank_text(questions: list[ParsedQuestion], filename: str) -> str:
-    return serialize.bank_markdown(questions, header=f"Imported from {Path(filename).name}. Edit this file, or "
-                                                     f"import a new version of the file to replace it.")
+    """The bank file an import writes, headed by a note (hidden from learners) in the importer's language."""
+    return serialize.bank_markdown(questions, header=_("Imported from %(file)s. Edit this file, or import a new "
+                                                       "version of the file to replace it.", file=Path(filename).name))
 
 
 # --- the content folder --------------------------------------------------------------
