@@ -209,7 +209,7 @@ def case_twins(employee_no: str | None = None) -> dict[str, list[User]]:
     folded = func.lower(User.employee_no)
     twins = select(folded).group_by(folded).having(func.count() > 1)
     if employee_no is not None:
-        twins = twins.where(folded == employee_numbers.normalise(employee_no).lower())
+        twins = twins.where(folded == employee_numbers.for_lookup(employee_no).lower())
     groups: dict[str, list[User]] = {}
     for key, user in db.session.execute(select(folded, User).where(folded.in_(twins))
                                         .order_by(User.employee_no, User.id)).tuples():
@@ -230,7 +230,7 @@ def person_by_employee_no(employee_no: str) -> User | None:
     but a 工号 that two people hold but for upper and lower case raises ``CaseTwins``, whichever of the
     two was typed: the form would act on one of them when HR may mean the other."""
     if twins := case_twins(employee_no):
-        raise CaseTwins(employee_numbers.normalise(employee_no), next(iter(twins.values())))
+        raise CaseTwins(employee_numbers.for_lookup(employee_no), next(iter(twins.values())))
     return user_by_employee_no(employee_no)
 
 

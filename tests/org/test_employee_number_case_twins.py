@@ -173,3 +173,23 @@ def test_renumber_refuses_what_would_make_another_look_alike(app, org, twins, ma
     refused = app.test_cli_runner().invoke(renumber, args)
     assert refused.exit_code == 2 and says in refused.output
     assert _state() == before
+
+
+@pytest.mark.parametrize("typed", ["zz 01", " Z Z 0 1 ", "ｚｚ　０１"])
+def test_a_space_or_full_width_typed_inside_does_not_pick_one_of_the_two(client, org, twins, make_user, typed):
+    """Lookups by 工号 leave out spaces and read full-width as ASCII (E 1001 is E1001); the check for
+    two people whose 工号 differ only in case read the 工号 without taking the spaces out, so
+    “zz 01” passed it and the pairing was made with whichever of the two the lookup found."""
+    from lms.mentoring.models import Pairing
+    from lms.org.models import CaseTwins, person_by_employee_no
+
+    with pytest.raises(CaseTwins) as refused:
+        person_by_employee_no(typed)
+    assert [p.name for p in refused.value.people] == ["张大明", "李小红"]
+    make_user(("mentor", "learner"), employee_no="M001", name="王师傅", branch=org.tianyuan, position="rm_senior")
+    sign_in(client, org.hr)
+    page = client.post("/mentoring/admin/pair", data={"mentor_no": "M001", "apprentice_no": typed,
+                                                      "start_date": "2026-03-02", "planned_end_date": "2026-09-01"})
+    named = {"zz 01": "zz01", " Z Z 0 1 ": "ZZ01", "ｚｚ　０１": "zz01"}[typed]  # as it would be looked up
+    assert page.status_code in (200, 400) and f"“{named}”{SAYS}" in page.text
+    assert _count(Pairing) == 0
